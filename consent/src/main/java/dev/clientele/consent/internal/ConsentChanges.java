@@ -1,0 +1,169 @@
+package dev.clientele.consent.internal;
+
+import dev.clientele.core.Channel;
+import dev.clientele.core.Consent;
+import dev.clientele.core.Deliverability;
+import dev.clientele.core.Event;
+import dev.clientele.core.EventData;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.ListSubscription;
+import dev.clientele.core.Profile;
+import dev.clientele.core.UndeliverableReason;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Applies {@code consent}, {@code reachability}, {@code list} and {@code compliance} events to a
+ * profile under construction. Not API: used by the ingest pipeline.
+ *
+ * <p>Every rule is order-independent: a change applies only if it is at least as recent as the
+ * state it replaces; on equal times the more restrictive value wins (opt-out over opt-in,
+ * undeliverable over deliverable, unsubscribe over subscribe, CCPA opt-out over opt-in).
+ */
+public final class ConsentChanges {
+  private ConsentChanges() {}
+
+  /**
+   * Applies {@code event} if it is one of the four types; does nothing for other types.
+   *
+   * @param profile the profile being built; its identifiers already include {@code identifiers}
+   * @param event the event, identifiers normalised
+   * @param identifiers the event's identifiers held by the profile
+   * @param problems receives what was not applied and why (no personal data)
+   */
+  public static void apply(Profile.Builder profile, Event event, Collection<Identifier> identifiers, List<String> problems) {
+    switch (event.type()) {
+      case "consent" -> consent(profile, event, identifiers, problems);
+      case "reachability" -> reachability(profile, event, identifiers, problems);
+      case "list" -> list(profile, event, problems);
+      case "compliance" -> compliance(profile, event, problems);
+      default -> { }
+    }
+  }
+
+  private static void consent(Profile.Builder profile, Event event, Collection<Identifier> identifiers, List<String> problems) {
+    Consent value;
+    switch (event.action()) {
+      case "opt_in" -> value = Consent.OPT_IN;
+      case "opt_out" -> value = Consent.OPT_OUT;
+      case "reset" -> value = Consent.UNKNOWN;
+      default -> {
+        problems.add("unknown consent action in event " + event.id() + ": " + event.action());
+        return;
+      }
+    }
+    Optional<Channel> channel = channel(event, problems);
+    if (channel.isEmpty() && event.data().containsKey("channel")) {
+      return;
+    }
+    Instant at = event.timestamp();
+    int changed = 0;
+    for (Identifier id : identifiers) {
+      if (!id.type().isMessaging() || (channel.isPresent() && !channel.get().identifierType().equals(id.type()))) {
+        continue;
+      }
+      IdentifierState s = profile.identifier(id).orElseThrow();
+      changed++;
+      if (s.consentAt().isEmpty()
+          || at.isAfter(s.consentAt().get())
+          || (at.equals(s.consentAt().get()) && value.mostRestrictive(s.consent()) == value)) {
+        profile.putIdentifier(s.withConsent(value, at));
+      }
+    }
+    if (changed == 0) {
+      problems.add("consent event " + event.id() + " names no messaging identifier" + channel.map(c -> " for " + c.key()).orElse(""));
+    }
+  }
+
+  private static void reachability(Profile.Builder profile, Event event, Collection<Identifier> identifiers, List<String> problems) {
+    Optional<UndeliverableReason> reason;
+    switch (event.action()) {
+      case "hard_bounce" -> reason = Optional.of(UndeliverableReason.HARD_BOUNCE);
+      case "complaint" -> reason = Optional.of(UndeliverableReason.COMPLAINT);
+      case "invalid" -> reason = Optional.of(UndeliverableReason.INVALID);
+      case "deliverable" -> reason = Optional.empty();
+      default -> {
+        problems.add("unknown reachability action in event " + event.id() + ": " + event.action());
+        return;
+      }
+    }
+    Optional<Channel> channel = channel(event, problems);
+    if (channel.isEmpty() && event.data().containsKey("channel")) {
+      return;
+    }
+    Instant at = event.timestamp();
+    int changed = 0;
+    for (Identifier id : identifiers) {
+      if (!id.type().isMessaging() || (channel.isPresent() && !channel.get().identifierType().equals(id.type()))) {
+        continue;
+      }
+      changed++;
+      IdentifierState s = profile.identifier(id).orElseThrow();
+      Deliverability d = s.deliverability();
+      if (d.reason().filter(r -> r == UndeliverableReason.MALFORMED).isPresent()) {
+        continue; // a malformed value stays malformed whatever a provider says
+      }
+      boolean newer = d.since().isEmpty() || at.isAfter(d.since().get());
+      boolean tieWins = d.since().isPresent() && at.equals(d.since().get()) && reason.isPresent();
+      if (newer || tieWins) {
+        profile.putIdentifier(
+            s.withDeliverability(reason.map(r -> Deliverability.undeliverable(r, at)).orElseGet(() -> Deliverability.deliverableSince(at))));
+      }
+    }
+    if (changed == 0) {
+      problems.add("reachability event " + event.id() + " names no messaging identifier");
+    }
+  }
+
+  private static void list(Profile.Builder profile, Event event, List<String> problems) {
+    boolean subscribe;
+    switch (event.action()) {
+      case "subscribe" -> subscribe = true;
+      case "unsubscribe" -> subscribe = false;
+      default -> {
+        problems.add("unknown list action in event " + event.id() + ": " + event.action());
+        return;
+      }
+    }
+    Optional<String> list = EventData.string(event.data(), "list");
+    if (list.isEmpty()) {
+      problems.add("list event " + event.id() + " has no data.list");
+      return;
+    }
+    try {
+      profile.putList(ListSubscription.apply(
+          Optional.ofNullable(profile.lists().get(list.get())), list.get(), subscribe, event.timestamp()));
+    } catch (IllegalArgumentException e) {
+      problems.add("list event " + event.id() + " rejected: " + e.getMessage());
+    }
+  }
+
+  private static void compliance(Profile.Builder profile, Event event, List<String> problems) {
+    Instant at = event.timestamp();
+    switch (event.action()) {
+      case "ccpa_opt_out" -> profile.ccpa(Optional.of(latest(profile.ccpaOptOutAt(), at)), profile.ccpaOptInAt());
+      case "ccpa_opt_in" -> profile.ccpa(profile.ccpaOptOutAt(), Optional.of(latest(profile.ccpaOptInAt(), at)));
+      case "gdpr_delete" -> problems.add(
+          "gdpr_delete in event " + event.id() + " was stored but not applied: erasure is not implemented yet");
+      default -> problems.add("unknown compliance action in event " + event.id() + ": " + event.action());
+    }
+  }
+
+  private static Instant latest(Optional<Instant> current, Instant at) {
+    return current.filter(c -> c.isAfter(at)).orElse(at);
+  }
+
+  private static Optional<Channel> channel(Event event, List<String> problems) {
+    if (!event.data().containsKey("channel")) {
+      return Optional.empty();
+    }
+    Optional<Channel> c = EventData.string(event.data(), "channel").flatMap(Channel::fromKey);
+    if (c.isEmpty()) {
+      problems.add("event " + event.id() + " names an unknown channel (expected email, sms or push)");
+    }
+    return c;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.clientele.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableSet;
+import java.util.Set;
+
+/**
+ * Which events are <em>active</em>, that is customer-initiated.
+ *
+ * <p>Active events move an identifier's last-seen time and a profile's first/last-active times,
+ * and are what monthly active users count. By default every event is active except marketing
+ * consent ({@code consent}), reachability ({@code reachability}), list subscription
+ * ({@code list}), compliance ({@code compliance}), customer discovery ({@code discovery}) and
+ * {@code campaign}/{@code sent}.
+ *
+ * <pre>{@code
+ * ActivityRules rules = ActivityRules.defaults().withInactive("campaign", "delivered");
+ * }</pre>
+ *
+ * @param inactiveTypes event types that are never active, whatever the action
+ * @param inactiveActions {@code type/action} pairs that are not active
+ */
+public record ActivityRules(Set<String> inactiveTypes, Set<String> inactiveActions) {
+  private static final ActivityRules DEFAULTS =
+      new ActivityRules(
+          Set.of("consent", "reachability", "list", "compliance", "discovery"), Set.of("campaign/sent"));
+
+  /** Validates and copies the sets. */
+  public ActivityRules {
+    inactiveTypes = ImmutableSet.copyOf(requireNonNull(inactiveTypes, "inactiveTypes"));
+    inactiveActions = ImmutableSet.copyOf(requireNonNull(inactiveActions, "inactiveActions"));
+    for (String pair : inactiveActions) {
+      checkArgument(pair.indexOf('/') > 0 && pair.indexOf('/') < pair.length() - 1,
+          "inactive action must be type/action: %s", pair);
+    }
+  }
+
+  /** The defaults of the design: see the class comment. */
+  public static ActivityRules defaults() {
+    return DEFAULTS;
+  }
+
+  /** A copy in which every event of {@code type} is inactive. */
+  public ActivityRules withInactiveType(String type) {
+    return new ActivityRules(ImmutableSet.<String>builder().addAll(inactiveTypes).add(type).build(), inactiveActions);
+  }
+
+  /** A copy in which {@code type}/{@code action} events are inactive. */
+  public ActivityRules withInactive(String type, String action) {
+    return new ActivityRules(
+        inactiveTypes, ImmutableSet.<String>builder().addAll(inactiveActions).add(type + "/" + action).build());
+  }
+
+  /** A copy in which {@code type} events are active again (and all of their actions). */
+  public ActivityRules withActiveType(String type) {
+    return new ActivityRules(
+        inactiveTypes.stream().filter(t -> !t.equals(type)).collect(ImmutableSet.toImmutableSet()),
+        inactiveActions.stream().filter(p -> !p.startsWith(type + "/")).collect(ImmutableSet.toImmutableSet()));
+  }
+
+  /** Whether {@code event} is active. */
+  public boolean isActive(Event event) {
+    return isActive(event.type(), event.action());
+  }
+
+  /** Whether an event of this type and action is active. */
+  public boolean isActive(String type, String action) {
+    return !inactiveTypes.contains(type) && (inactiveActions.isEmpty() || !inactiveActions.contains(type + "/" + action));
+  }
+}

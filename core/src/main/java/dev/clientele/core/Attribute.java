@@ -1,0 +1,96 @@
+package dev.clientele.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One attribute value of a profile with its provenance: which source set it and when.
+ *
+ * <p>Values are JSON-like: {@link String}, {@link Boolean}, {@link Long}, {@link java.math.BigDecimal},
+ * or an immutable {@link java.util.List} of those (see {@link EventData}). Standard attribute
+ * names are listed in {@link #STANDARD}; any other valid name is a custom attribute.
+ *
+ * @param name lower-case name, e.g. {@code first_name}
+ * @param value the value
+ * @param source the source of the event (or API call) that set it
+ * @param updatedAt the time of the event that set it
+ */
+public record Attribute(String name, Object value, String source, Instant updatedAt) {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
+  /** The name of the first-name attribute. */
+  public static final String FIRST_NAME = "first_name";
+  /** The name of the last-name attribute. */
+  public static final String LAST_NAME = "last_name";
+  /** The name of the image-URL attribute. */
+  public static final String IMAGE_URL = "image_url";
+  /** The last device used, taken from event data {@code device}. */
+  public static final String LAST_DEVICE = "last_device";
+
+  /** The standard attribute names; every other name is custom. */
+  public static final Set<String> STANDARD =
+      Set.of(
+          FIRST_NAME,
+          LAST_NAME,
+          "birth_date",
+          "birth_year",
+          "gender",
+          "location",
+          "city",
+          "country",
+          "timezone",
+          "street_address",
+          "phone",
+          IMAGE_URL,
+          LAST_DEVICE);
+
+  /**
+   * The order in which a newer observation replaces an older one: later {@code updatedAt} wins;
+   * on equal times the greater source, then the greater value text wins. The result of applying
+   * observations therefore does not depend on the order they arrive in.
+   */
+  public static final Comparator<Attribute> OBSERVATION_ORDER =
+      Comparator.comparing(Attribute::updatedAt)
+          .thenComparing(Attribute::source)
+          .thenComparing(a -> String.valueOf(a.value()));
+
+  /**
+   * Validates the attribute.
+   *
+   * @throws IllegalArgumentException if the name is not a valid attribute name or the value is
+   *     not a JSON-like value
+   */
+  public Attribute {
+    requireNonNull(name, "name");
+    checkArgument(NAME.matcher(name).matches(), "attribute name must match [a-z][a-z0-9_]{0,63}: %s", Pii.mask(name));
+    value = EventData.checkValue(name, value);
+    requireNonNull(source, "source");
+    requireNonNull(updatedAt, "updatedAt");
+  }
+
+  /** Whether {@link #name()} is one of {@link #STANDARD}. */
+  public boolean isStandard() {
+    return STANDARD.contains(name);
+  }
+
+  /** Whether the value is non-empty (not a blank string, not an empty list). */
+  public boolean isKnown() {
+    if (value instanceof String s) {
+      return !s.isBlank();
+    }
+    if (value instanceof java.util.List<?> l) {
+      return !l.isEmpty();
+    }
+    return true;
+  }
+
+  /** The value as text, as it would appear in a CSV cell. */
+  public String text() {
+    return value instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(value);
+  }
+}

@@ -1,0 +1,151 @@
+package dev.clientele.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Something a person did or that happened to them: the unit of ingestion.
+ *
+ * <pre>{@code
+ * Event e = Event.builder("e-1", "order", Instant.parse("2026-10-03T14:05:00Z"))
+ *     .action("purchase")
+ *     .identifier(IdentifierType.EMAIL, "Ann@Example.com")
+ *     .data("total", new BigDecimal("42.50"))
+ *     .build();
+ * }</pre>
+ *
+ * @param id unique per event; ingesting the same id twice applies it once
+ * @param type the event type, e.g. {@code order}, {@code login}, {@code consent}
+ * @param action the action within the type, e.g. {@code purchase}; empty string when there is none
+ * @param timestamp when it happened
+ * @param identifiers the raw identifiers that came with it, at least one, no duplicates
+ * @param data JSON-like event data (see {@link EventData})
+ * @param source where it came from (an integration or app name); {@code "api"} by default
+ */
+public record Event(
+    String id,
+    String type,
+    String action,
+    Instant timestamp,
+    List<Identifier> identifiers,
+    Map<String, Object> data,
+    String source) {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+  /** The source given to events that do not name one. */
+  public static final String DEFAULT_SOURCE = "api";
+
+  /**
+   * Validates the event.
+   *
+   * @throws IllegalArgumentException naming the field: blank or over-long id, a type or action
+   *     that is not 1 to 64 of {@code [A-Za-z0-9_.:-]}, no identifiers, a repeated identifier,
+   *     non-JSON-like data
+   */
+  public Event {
+    requireNonNull(id, "id");
+    checkArgument(!id.isBlank() && id.length() <= 256, "event id must be 1 to 256 characters, not blank: %s", Pii.mask(id));
+    requireNonNull(type, "type");
+    checkArgument(NAME.matcher(type).matches(), "event type must be 1 to 64 of [A-Za-z0-9_.:-]: %s", Pii.mask(type));
+    requireNonNull(action, "action");
+    checkArgument(
+        action.isEmpty() || NAME.matcher(action).matches(),
+        "event action must be empty or 1 to 64 of [A-Za-z0-9_.:-]: %s",
+        Pii.mask(action));
+    requireNonNull(timestamp, "timestamp");
+    requireNonNull(identifiers, "identifiers");
+    identifiers = ImmutableList.copyOf(identifiers);
+    checkArgument(!identifiers.isEmpty(), "event must have at least one identifier: %s", id);
+    checkArgument(
+        identifiers.stream().distinct().count() == identifiers.size(),
+        "event identifiers must not repeat: %s",
+        id);
+    data = EventData.copyOf(requireNonNull(data, "data"));
+    requireNonNull(source, "source");
+    checkArgument(!source.isBlank() && source.length() <= 128, "event source must be 1 to 128 characters: %s", Pii.mask(source));
+  }
+
+  /** Starts an event with its required fields. */
+  public static Builder builder(String id, String type, Instant timestamp) {
+    return new Builder(id, type, timestamp);
+  }
+
+  /** Whether this event has the given type (and, if {@code action} is non-null, action). */
+  public boolean is(String type, String action) {
+    return this.type.equals(type) && (action == null || this.action.equals(action));
+  }
+
+  /** A copy with other identifiers (used by the ingest pipeline after normalisation). */
+  public Event withIdentifiers(List<Identifier> newIdentifiers) {
+    return new Event(id, type, action, timestamp, newIdentifiers, data, source);
+  }
+
+  /** Builds an {@link Event}; not thread-safe. */
+  public static final class Builder {
+    private final String id;
+    private final String type;
+    private final Instant timestamp;
+    private String action = "";
+    private final List<Identifier> identifiers = new ArrayList<>();
+    private final Map<String, Object> data = new LinkedHashMap<>();
+    private String source = DEFAULT_SOURCE;
+
+    private Builder(String id, String type, Instant timestamp) {
+      this.id = id;
+      this.type = type;
+      this.timestamp = timestamp;
+    }
+
+    /** Sets the action. */
+    public Builder action(String value) {
+      this.action = requireNonNull(value, "action");
+      return this;
+    }
+
+    /** Adds an identifier. */
+    public Builder identifier(Identifier value) {
+      identifiers.add(requireNonNull(value, "identifier"));
+      return this;
+    }
+
+    /** Adds an identifier. */
+    public Builder identifier(IdentifierType type, String value) {
+      return identifier(Identifier.of(type, value));
+    }
+
+    /** Puts one data entry. */
+    public Builder data(String key, Object value) {
+      data.put(requireNonNull(key, "key"), EventData.checkValue(key, value));
+      return this;
+    }
+
+    /** Puts all entries of {@code values}. */
+    public Builder data(Map<String, ?> values) {
+      values.forEach(this::data);
+      return this;
+    }
+
+    /** Sets the source. */
+    public Builder source(String value) {
+      this.source = requireNonNull(value, "source");
+      return this;
+    }
+
+    /**
+     * Builds the event.
+     *
+     * @throws IllegalArgumentException as the {@link Event} constructor
+     */
+    public Event build() {
+      return new Event(id, type, action, timestamp, identifiers, data, source);
+    }
+  }
+}

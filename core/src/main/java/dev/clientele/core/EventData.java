@@ -1,0 +1,112 @@
+package dev.clientele.core;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The JSON-like values Clientele accepts in event data and attributes, and typed reads of them.
+ *
+ * <p>Accepted: {@link String}, {@link Boolean}, integral numbers (kept as {@link Long}), other
+ * numbers (kept as {@link BigDecimal}; {@code double} must be finite), and immutable lists and
+ * string-keyed maps of those. {@code null} is not a value: leave the key out instead.
+ */
+public final class EventData {
+  private EventData() {}
+
+  /**
+   * Returns an immutable, normalised copy of a data map.
+   *
+   * @throws IllegalArgumentException naming the key if a value is not JSON-like
+   */
+  public static ImmutableMap<String, Object> copyOf(Map<String, ?> data) {
+    requireNonNull(data, "data");
+    ImmutableMap.Builder<String, Object> b = ImmutableMap.builderWithExpectedSize(data.size());
+    for (Map.Entry<String, ?> e : data.entrySet()) {
+      String key = requireNonNull(e.getKey(), "data key");
+      b.put(key, checkValue(key, e.getValue()));
+    }
+    return b.buildOrThrow();
+  }
+
+  /**
+   * Checks one value and returns its normalised immutable form.
+   *
+   * @param name the key or attribute name, for the message
+   * @throws IllegalArgumentException naming {@code name} if the value is not JSON-like
+   */
+  public static Object checkValue(String name, Object value) {
+    if (value == null) {
+      throw new IllegalArgumentException("value of " + name + " must not be null (leave the key out)");
+    }
+    if (value instanceof String || value instanceof Boolean || value instanceof Long || value instanceof BigDecimal) {
+      return value;
+    }
+    if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof java.math.BigInteger bi) {
+      return new BigDecimal(bi);
+    }
+    if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (!Double.isFinite(d)) {
+        throw new IllegalArgumentException("value of " + name + " must be a finite number: " + d);
+      }
+      return BigDecimal.valueOf(d);
+    }
+    if (value instanceof List<?> list) {
+      ImmutableList.Builder<Object> b = ImmutableList.builderWithExpectedSize(list.size());
+      for (Object o : list) {
+        b.add(checkValue(name, o));
+      }
+      return b.build();
+    }
+    if (value instanceof Map<?, ?> map) {
+      ImmutableMap.Builder<String, Object> b = ImmutableMap.builderWithExpectedSize(map.size());
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getKey() instanceof String k)) {
+          throw new IllegalArgumentException("keys inside " + name + " must be strings");
+        }
+        b.put(k, checkValue(name + "." + k, e.getValue()));
+      }
+      return b.buildOrThrow();
+    }
+    throw new IllegalArgumentException(
+        "value of " + name + " must be a string, boolean, number, list or map: " + value.getClass().getName());
+  }
+
+  /**
+   * Reads a number from {@code data}: a number, or a string holding one.
+   *
+   * @return empty if the key is absent; empty too if present but not a number (the caller
+   *     decides how to record that)
+   */
+  public static Optional<BigDecimal> number(Map<String, Object> data, String key) {
+    Object v = data.get(key);
+    if (v instanceof Long l) {
+      return Optional.of(BigDecimal.valueOf(l));
+    }
+    if (v instanceof BigDecimal d) {
+      return Optional.of(d);
+    }
+    if (v instanceof String s) {
+      try {
+        return Optional.of(new BigDecimal(s.strip()));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Reads a non-blank string from {@code data}; empty if absent, blank or not a string. */
+  public static Optional<String> string(Map<String, Object> data, String key) {
+    return data.get(key) instanceof String s && !s.isBlank() ? Optional.of(s) : Optional.empty();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.clientele.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A typed identifier value, e.g. {@code email:ann@example.com}.
+ *
+ * <p>An identifier is a plain value: it says nothing about whether the value has been
+ * normalised (the identity module does that) or who owns it. Its {@link #toString()} masks the
+ * value, so identifiers can appear in exception messages without leaking personal data.
+ *
+ * <pre>{@code
+ * Identifier email = Identifier.of(IdentifierType.EMAIL, "ann@example.com");
+ * Identifier cid = Identifier.of("customer_id", "c-77");
+ * }</pre>
+ *
+ * @param type the identifier's type
+ * @param value the value; not blank, at most {@value #MAX_LENGTH} characters, no control characters
+ */
+public record Identifier(IdentifierType type, String value) implements Comparable<Identifier> {
+  /** The longest value accepted. */
+  public static final int MAX_LENGTH = 512;
+
+  /**
+   * Creates an identifier.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the value is blank, too long or has control characters
+   */
+  public Identifier {
+    requireNonNull(type, "type");
+    requireNonNull(value, "value");
+    checkArgument(!value.isBlank(), "identifier value must not be blank: %s", type);
+    if (value.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException(
+          "identifier value must be at most " + MAX_LENGTH + " characters: " + type + " "
+              + Pii.mask(value.substring(0, 16)) + " (" + value.length() + " characters)");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw new IllegalArgumentException(
+            "identifier value must not contain control characters: " + type + " " + Pii.mask(value));
+      }
+    }
+  }
+
+  /** Creates an identifier of a built-in or host-defined type. */
+  public static Identifier of(IdentifierType type, String value) {
+    return new Identifier(type, value);
+  }
+
+  /** Creates an identifier, looking the type up by name. */
+  public static Identifier of(String type, String value) {
+    return new Identifier(IdentifierType.of(type), value);
+  }
+
+  /** Orders by type name, then value. */
+  @Override
+  public int compareTo(Identifier other) {
+    int c = type.compareTo(other.type);
+    return c != 0 ? c : value.compareTo(other.value);
+  }
+
+  /** Returns {@code type:maskedValue}; never the raw value. */
+  @Override
+  public String toString() {
+    return type + ":" + Pii.mask(value);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.clientele.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * An identifier as held by a profile, with what is known about it.
+ *
+ * @param identifier the (normalised) identifier
+ * @param firstSeen when it first appeared in any event
+ * @param lastSeen when it last appeared in an <em>active</em> event (see {@link ActivityRules});
+ *     empty if it only ever came with system events such as consent changes or bounces
+ * @param source the source of the event that first brought it
+ * @param deliverability for messaging identifiers, whether messages can be sent
+ * @param consent for messaging identifiers, the marketing consent
+ * @param consentAt when {@code consent} was last changed; empty while it was never set
+ */
+public record IdentifierState(
+    Identifier identifier,
+    Instant firstSeen,
+    Optional<Instant> lastSeen,
+    String source,
+    Deliverability deliverability,
+    Consent consent,
+    Optional<Instant> consentAt) {
+
+  /** Validates the state. */
+  public IdentifierState {
+    requireNonNull(identifier, "identifier");
+    requireNonNull(firstSeen, "firstSeen");
+    requireNonNull(lastSeen, "lastSeen");
+    requireNonNull(source, "source");
+    requireNonNull(deliverability, "deliverability");
+    requireNonNull(consent, "consent");
+    requireNonNull(consentAt, "consentAt");
+    checkArgument(
+        lastSeen.isEmpty() || !lastSeen.get().isBefore(firstSeen),
+        "lastSeen must not be before firstSeen: %s < %s",
+        lastSeen.orElse(null),
+        firstSeen);
+  }
+
+  /** A newly seen identifier: deliverable, consent unknown. */
+  public static IdentifierState firstSeen(Identifier identifier, Instant at, boolean active, String source) {
+    return new IdentifierState(
+        identifier,
+        at,
+        active ? Optional.of(at) : Optional.empty(),
+        source,
+        Deliverability.DELIVERABLE,
+        Consent.UNKNOWN,
+        Optional.empty());
+  }
+
+  /** Shorthand for {@code identifier().type()}. */
+  public IdentifierType type() {
+    return identifier.type();
+  }
+
+  /**
+   * A copy seen again at {@code at} in an event from {@code eventSource}: widens first/last seen,
+   * never narrows them, so the result does not depend on the order events arrive in.
+   */
+  public IdentifierState seenAt(Instant at, boolean active, String eventSource) {
+    Instant first = at.isBefore(firstSeen) ? at : firstSeen;
+    Optional<Instant> last = lastSeen;
+    if (active && (lastSeen.isEmpty() || at.isAfter(lastSeen.get()))) {
+      last = Optional.of(at);
+    }
+    String src = at.isBefore(firstSeen) ? eventSource : source;
+    return new IdentifierState(identifier, first, last, src, deliverability, consent, consentAt);
+  }
+
+  /** A copy with another deliverability. */
+  public IdentifierState withDeliverability(Deliverability value) {
+    return new IdentifierState(identifier, firstSeen, lastSeen, source, value, consent, consentAt);
+  }
+
+  /** A copy with another consent, changed at {@code at}. */
+  public IdentifierState withConsent(Consent value, Instant at) {
+    return new IdentifierState(
+        identifier, firstSeen, lastSeen, source, deliverability, value, Optional.of(at));
+  }
+}

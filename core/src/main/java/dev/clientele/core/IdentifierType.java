@@ -1,0 +1,90 @@
+package dev.clientele.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The type of an {@link Identifier}: one of the built-in types or a host-defined one.
+ *
+ * <p>Built-in types: {@link #EMAIL}, {@link #PHONE} and {@link #PUSH_TOKEN} are messaging
+ * identifiers (each maps to a {@link Channel}); {@link #CUSTOMER_ID} is the host's user id;
+ * {@link #ANONYMOUS_ID} is a cookie, visitor or device id. Any other name made of lower-case
+ * letters, digits and underscores is a host-defined type, e.g. {@code IdentifierType.of("loyalty_card")}.
+ *
+ * @param name the type's name as it appears in event files, e.g. {@code "email"}
+ */
+public record IdentifierType(String name) implements Comparable<IdentifierType> {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
+  /** An email address; messaging channel {@link Channel#EMAIL}. */
+  public static final IdentifierType EMAIL = new IdentifierType("email");
+  /** A phone number in E.164 form once normalised; messaging channel {@link Channel#SMS}. */
+  public static final IdentifierType PHONE = new IdentifierType("phone");
+  /** A device push token; messaging channel {@link Channel#PUSH}. */
+  public static final IdentifierType PUSH_TOKEN = new IdentifierType("push_token");
+  /** The host application's own user id. */
+  public static final IdentifierType CUSTOMER_ID = new IdentifierType("customer_id");
+  /** A cookie, visitor or device id that does not by itself say who the person is. */
+  public static final IdentifierType ANONYMOUS_ID = new IdentifierType("anonymous_id");
+
+  /**
+   * Creates a type; prefer the constants or {@link #of(String)}.
+   *
+   * @throws IllegalArgumentException if {@code name} is not lower-case letters, digits and
+   *     underscores starting with a letter (at most 64 characters)
+   */
+  public IdentifierType {
+    requireNonNull(name, "name");
+    checkArgument(
+        NAME.matcher(name).matches(),
+        "identifier type must match [a-z][a-z0-9_]{0,63}: %s",
+        Pii.mask(name));
+  }
+
+  /**
+   * Returns the type named {@code name}, built-in or host-defined.
+   *
+   * @throws IllegalArgumentException if the name is not a valid type name
+   */
+  public static IdentifierType of(String name) {
+    return new IdentifierType(name);
+  }
+
+  /** Whether identifiers of this type can receive messages (email, phone, push token). */
+  public boolean isMessaging() {
+    return channel().isPresent();
+  }
+
+  /** Whether this is the anonymous (cookie, visitor, device) type. */
+  public boolean isAnonymous() {
+    return equals(ANONYMOUS_ID);
+  }
+
+  /** Whether this is one of the five built-in types. */
+  public boolean isBuiltIn() {
+    return isMessaging() || equals(CUSTOMER_ID) || equals(ANONYMOUS_ID);
+  }
+
+  /** The messaging channel of this type, or empty for non-messaging types. */
+  public Optional<Channel> channel() {
+    for (Channel channel : Channel.values()) {
+      if (channel.identifierType().equals(this)) {
+        return Optional.of(channel);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public int compareTo(IdentifierType other) {
+    return name.compareTo(other.name);
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

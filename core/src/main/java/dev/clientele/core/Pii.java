@@ -1,0 +1,64 @@
+package dev.clientele.core;
+
+import java.util.Locale;
+
+/**
+ * Masks personal data for exception messages and logs.
+ *
+ * <p>Clientele never writes a raw email address, phone number or name into a message. Every
+ * message that has to mention such a value shows it through {@link #mask(String)}, which keeps
+ * just enough to recognise a typo ("a***@e***.com") and nothing that identifies a person.
+ *
+ * <pre>{@code
+ * Pii.mask("ann@example.com")  // "a***@e***.com"
+ * Pii.mask("+447700900123")    // "***23"
+ * Pii.mask("c-77")             // "c***(4)"
+ * }</pre>
+ */
+public final class Pii {
+  private Pii() {}
+
+  /**
+   * Returns a masked form of {@code value} that is safe to put in a message or a log line.
+   *
+   * @param value any value, possibly personal; {@code null} gives {@code "null"}
+   * @return the masked form
+   */
+  public static String mask(String value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value.isEmpty()) {
+      return "(empty)";
+    }
+    int at = value.indexOf('@');
+    if (at >= 0) {
+      String domain = value.substring(at + 1);
+      int dot = domain.lastIndexOf('.');
+      String tld = dot >= 0 ? domain.substring(dot).toLowerCase(Locale.ROOT) : "";
+      return firstChar(value.substring(0, at)) + "***@" + firstChar(domain) + "***" + tld;
+    }
+    if (looksLikePhone(value)) {
+      String digits = value.replaceAll("[^0-9]", "");
+      return "***" + digits.substring(Math.max(0, digits.length() - 2));
+    }
+    return firstChar(value) + "***(" + value.length() + ")";
+  }
+
+  private static String firstChar(String s) {
+    return s.isEmpty() ? "" : s.substring(0, s.offsetByCodePoints(0, 1));
+  }
+
+  private static boolean looksLikePhone(String value) {
+    int digits = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+      } else if ("+-() .".indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return digits >= 6;
+  }
+}

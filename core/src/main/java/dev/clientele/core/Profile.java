@@ -1,0 +1,492 @@
+package dev.clientele.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.collect.ImmutableSortedSet;
+import com.google.common.hash.Hashing;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+
+/**
+ * One person: identifiers, attributes, lists, tags, activity and orders.
+ *
+ * <p>Immutable. A profile is changed by building a new one with {@link #toBuilder()}; storage
+ * backends use {@link #version()} for optimistic concurrency (see
+ * {@link dev.clientele.core.spi.Storage#commit}). The events of a profile are not held here:
+ * they stay keyed by their identifiers in the event store and reach the profile through the
+ * identifier index (see {@link dev.clientele.core.spi.EventStore}).
+ *
+ * <pre>{@code
+ * Profile p = clientele.profile(Identifier.of(IdentifierType.EMAIL, "ann@example.com")).orElseThrow();
+ * p.attribute("first_name").map(Attribute::text);   // Optional[Ann]
+ * p.lastSeen(IdentifierType.EMAIL);                  // the email shown and messaged
+ * }</pre>
+ */
+public final class Profile {
+  private static final Comparator<IdentifierState> LAST_SEEN_ORDER =
+      Comparator.comparing((IdentifierState s) -> s.lastSeen().orElse(Instant.MIN))
+          .thenComparing(IdentifierState::identifier);
+
+  private final ProfileId id;
+  private final long version;
+  private final Instant createdAt;
+  private final Instant updatedAt;
+  private final Optional<Instant> firstActive;
+  private final Optional<Instant> lastActive;
+  private final ImmutableList<IdentifierState> identifiers;
+  private final ImmutableSortedMap<String, Attribute> attributes;
+  private final ImmutableSortedMap<String, ListSubscription> lists;
+  private final ImmutableSortedSet<String> tags;
+  private final OrderSummary orders;
+  private final Optional<Instant> ccpaOptOutAt;
+  private final Optional<Instant> ccpaOptInAt;
+  private final long eventCount;
+  private final ImmutableSortedSet<ProfileId> mergedFrom;
+
+  private Profile(Builder b) {
+    this.id = requireNonNull(b.id, "id");
+    checkArgument(b.version >= 0, "version must be >= 0: %s", b.version);
+    this.version = b.version;
+    this.createdAt = requireNonNull(b.createdAt, "createdAt");
+    this.updatedAt = requireNonNull(b.updatedAt, "updatedAt");
+    this.firstActive = requireNonNull(b.firstActive, "firstActive");
+    this.lastActive = requireNonNull(b.lastActive, "lastActive");
+    checkArgument(firstActive.isPresent() == lastActive.isPresent(), "firstActive and lastActive are set together");
+    this.identifiers =
+        ImmutableList.sortedCopyOf(Comparator.comparing(IdentifierState::identifier), b.identifiers.values());
+    this.attributes = ImmutableSortedMap.copyOf(b.attributes);
+    this.lists = ImmutableSortedMap.copyOf(b.lists);
+    this.tags = ImmutableSortedSet.copyOf(b.tags);
+    this.orders = requireNonNull(b.orders, "orders");
+    this.ccpaOptOutAt = requireNonNull(b.ccpaOptOutAt, "ccpaOptOutAt");
+    this.ccpaOptInAt = requireNonNull(b.ccpaOptInAt, "ccpaOptInAt");
+    checkArgument(b.eventCount >= 0, "eventCount must be >= 0: %s", b.eventCount);
+    this.eventCount = b.eventCount;
+    this.mergedFrom = ImmutableSortedSet.copyOf(b.mergedFrom);
+    for (Map.Entry<String, Attribute> e : attributes.entrySet()) {
+      checkArgument(e.getKey().equals(e.getValue().name()), "attribute key %s holds %s", e.getKey(), e.getValue().name());
+    }
+  }
+
+  /** A builder for a new profile with the given id, created at {@code createdAt}. */
+  public static Builder builder(ProfileId id, Instant createdAt) {
+    return new Builder(id, createdAt);
+  }
+
+  /** A builder holding this profile's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The stable opaque id. */
+  public ProfileId id() {
+    return id;
+  }
+
+  /** The storage version: 0 before the first commit, then incremented by each commit. */
+  public long version() {
+    return version;
+  }
+
+  /** When the profile began: the time of its earliest event. */
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  /** The time of the latest event applied to it; merges keep the id of the latest-updated side. */
+  public Instant updatedAt() {
+    return updatedAt;
+  }
+
+  /** The time of the first active event; empty if it had none. */
+  public Optional<Instant> firstActive() {
+    return firstActive;
+  }
+
+  /** The time of the last active event; empty if it had none. */
+  public Optional<Instant> lastActive() {
+    return lastActive;
+  }
+
+  /** All identifiers, sorted by type then value. */
+  public ImmutableList<IdentifierState> identifiers() {
+    return identifiers;
+  }
+
+  /** The identifiers of one type, sorted by value. */
+  public ImmutableList<IdentifierState> identifiers(IdentifierType type) {
+    return identifiers.stream().filter(s -> s.type().equals(type)).collect(ImmutableList.toImmutableList());
+  }
+
+  /** The state of one identifier, if this profile holds it. */
+  public Optional<IdentifierState> identifier(Identifier identifier) {
+    for (IdentifierState s : identifiers) {
+      if (s.identifier().equals(identifier)) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The identifier of {@code type} most recently seen in an active event: the email shown, and
+   * for email and phone the only one that may receive messages. Identifiers never seen in an
+   * active event come last; ties go to the greater value, so the answer is deterministic.
+   */
+  public Optional<IdentifierState> lastSeen(IdentifierType type) {
+    return identifiers.stream().filter(s -> s.type().equals(type)).max(LAST_SEEN_ORDER);
+  }
+
+  /** Whether the profile holds only anonymous identifiers. */
+  public boolean isAnonymous() {
+    return identifiers.stream().allMatch(s -> s.type().isAnonymous());
+  }
+
+  /** Attributes by name, sorted. */
+  public ImmutableSortedMap<String, Attribute> attributes() {
+    return attributes;
+  }
+
+  /** One attribute, if set. */
+  public Optional<Attribute> attribute(String name) {
+    return Optional.ofNullable(attributes.get(name));
+  }
+
+  /** Names of the attributes with a non-empty value (the profile's <em>known</em> fields). */
+  public ImmutableSortedSet<String> knownFields() {
+    return attributes.values().stream()
+        .filter(Attribute::isKnown)
+        .map(Attribute::name)
+        .collect(ImmutableSortedSet.toImmutableSortedSet(Comparator.naturalOrder()));
+  }
+
+  /** "First Last" from the name attributes, or empty when neither is known. */
+  public Optional<String> displayName() {
+    String first = attribute(Attribute.FIRST_NAME).filter(Attribute::isKnown).map(Attribute::text).orElse("");
+    String last = attribute(Attribute.LAST_NAME).filter(Attribute::isKnown).map(Attribute::text).orElse("");
+    String name = (first + " " + last).strip();
+    return name.isEmpty() ? Optional.empty() : Optional.of(name);
+  }
+
+  /**
+   * A deterministic seed for drawing an identicon, present when the profile has no image URL:
+   * 8 hex digits derived from the id, so the picture stays the same across sessions and merges
+   * that keep the id.
+   */
+  public Optional<String> identiconSeed() {
+    if (attribute(Attribute.IMAGE_URL).filter(Attribute::isKnown).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(Hashing.murmur3_32_fixed().hashString(id.value(), StandardCharsets.UTF_8).toString());
+  }
+
+  /** List subscriptions by list name. */
+  public ImmutableSortedMap<String, ListSubscription> lists() {
+    return lists;
+  }
+
+  /** Tags such as {@code favourite}. */
+  public ImmutableSortedSet<String> tags() {
+    return tags;
+  }
+
+  /** The orders in summary (historic value). */
+  public OrderSummary orders() {
+    return orders;
+  }
+
+  /** When the customer last opted out under CCPA; empty if never. */
+  public Optional<Instant> ccpaOptOutAt() {
+    return ccpaOptOutAt;
+  }
+
+  /** When the customer last opted back in under CCPA; empty if never. */
+  public Optional<Instant> ccpaOptInAt() {
+    return ccpaOptInAt;
+  }
+
+  /** Whether a CCPA opt-out is in force: the latest CCPA change was an opt-out (opt-out wins ties). */
+  public boolean isCcpaOptedOut() {
+    return ccpaOptOutAt.isPresent()
+        && (ccpaOptInAt.isEmpty() || !ccpaOptInAt.get().isAfter(ccpaOptOutAt.get()));
+  }
+
+  /** How many events were applied to this profile and the profiles merged into it. */
+  public long eventCount() {
+    return eventCount;
+  }
+
+  /** Ids of the profiles merged into this one, directly or through earlier merges. */
+  public ImmutableSortedSet<ProfileId> mergedFrom() {
+    return mergedFrom;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Profile p
+        && id.equals(p.id)
+        && version == p.version
+        && createdAt.equals(p.createdAt)
+        && updatedAt.equals(p.updatedAt)
+        && firstActive.equals(p.firstActive)
+        && lastActive.equals(p.lastActive)
+        && identifiers.equals(p.identifiers)
+        && attributes.equals(p.attributes)
+        && lists.equals(p.lists)
+        && tags.equals(p.tags)
+        && orders.equals(p.orders)
+        && ccpaOptOutAt.equals(p.ccpaOptOutAt)
+        && ccpaOptInAt.equals(p.ccpaOptInAt)
+        && eventCount == p.eventCount
+        && mergedFrom.equals(p.mergedFrom);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, version, updatedAt, identifiers, attributes, eventCount);
+  }
+
+  /** Returns the id, version and counts; no personal data. */
+  @Override
+  public String toString() {
+    return "Profile{" + id + " v" + version + ", " + identifiers.size() + " identifiers, "
+        + attributes.size() + " attributes, " + eventCount + " events}";
+  }
+
+  /** Builds a {@link Profile}; not thread-safe. */
+  public static final class Builder {
+    private ProfileId id;
+    private long version;
+    private Instant createdAt;
+    private Instant updatedAt;
+    private Optional<Instant> firstActive = Optional.empty();
+    private Optional<Instant> lastActive = Optional.empty();
+    private final java.util.TreeMap<Identifier, IdentifierState> identifiers = new java.util.TreeMap<>();
+    private final java.util.TreeMap<String, Attribute> attributes = new java.util.TreeMap<>();
+    private final java.util.TreeMap<String, ListSubscription> lists = new java.util.TreeMap<>();
+    private final java.util.TreeSet<String> tags = new java.util.TreeSet<>();
+    private OrderSummary orders = OrderSummary.NONE;
+    private Optional<Instant> ccpaOptOutAt = Optional.empty();
+    private Optional<Instant> ccpaOptInAt = Optional.empty();
+    private long eventCount;
+    private final java.util.TreeSet<ProfileId> mergedFrom = new java.util.TreeSet<>();
+
+    private Builder(ProfileId id, Instant createdAt) {
+      this.id = requireNonNull(id, "id");
+      this.createdAt = requireNonNull(createdAt, "createdAt");
+      this.updatedAt = createdAt;
+    }
+
+    private Builder(Profile p) {
+      this.id = p.id;
+      this.version = p.version;
+      this.createdAt = p.createdAt;
+      this.updatedAt = p.updatedAt;
+      this.firstActive = p.firstActive;
+      this.lastActive = p.lastActive;
+      p.identifiers.forEach(s -> identifiers.put(s.identifier(), s));
+      this.attributes.putAll(p.attributes);
+      this.lists.putAll(p.lists);
+      this.tags.addAll(p.tags);
+      this.orders = p.orders;
+      this.ccpaOptOutAt = p.ccpaOptOutAt;
+      this.ccpaOptInAt = p.ccpaOptInAt;
+      this.eventCount = p.eventCount;
+      this.mergedFrom.addAll(p.mergedFrom);
+    }
+
+    /** The id in this builder. */
+    public ProfileId id() {
+      return id;
+    }
+
+    /** The creation time in this builder. */
+    public Instant createdAt() {
+      return createdAt;
+    }
+
+    /** The latest-event time in this builder. */
+    public Instant updatedAt() {
+      return updatedAt;
+    }
+
+    /** The first active time in this builder. */
+    public Optional<Instant> firstActive() {
+      return firstActive;
+    }
+
+    /** The last active time in this builder. */
+    public Optional<Instant> lastActive() {
+      return lastActive;
+    }
+
+    /** The event count in this builder. */
+    public long eventCount() {
+      return eventCount;
+    }
+
+    /** The version in this builder. */
+    public long version() {
+      return version;
+    }
+
+    /** The CCPA opt-out time in this builder. */
+    public Optional<Instant> ccpaOptOutAt() {
+      return ccpaOptOutAt;
+    }
+
+    /** The CCPA opt-in time in this builder. */
+    public Optional<Instant> ccpaOptInAt() {
+      return ccpaOptInAt;
+    }
+
+    /** Sets the id. */
+    public Builder id(ProfileId value) {
+      this.id = requireNonNull(value, "id");
+      return this;
+    }
+
+    /** Sets the storage version. */
+    public Builder version(long value) {
+      this.version = value;
+      return this;
+    }
+
+    /** Sets the creation time. */
+    public Builder createdAt(Instant value) {
+      this.createdAt = requireNonNull(value, "createdAt");
+      return this;
+    }
+
+    /** Sets the time of the latest event applied. */
+    public Builder updatedAt(Instant value) {
+      this.updatedAt = requireNonNull(value, "updatedAt");
+      return this;
+    }
+
+    /** Sets the first and last active times; both present or both empty. */
+    public Builder activity(Optional<Instant> first, Optional<Instant> last) {
+      this.firstActive = requireNonNull(first, "first");
+      this.lastActive = requireNonNull(last, "last");
+      return this;
+    }
+
+    /** The current state of {@code identifier} in this builder, if any. */
+    public Optional<IdentifierState> identifier(Identifier identifier) {
+      return Optional.ofNullable(identifiers.get(identifier));
+    }
+
+    /** The identifiers in this builder. */
+    public Collection<IdentifierState> identifiers() {
+      return java.util.Collections.unmodifiableCollection(identifiers.values());
+    }
+
+    /** Adds or replaces the state of an identifier. */
+    public Builder putIdentifier(IdentifierState state) {
+      identifiers.put(state.identifier(), state);
+      return this;
+    }
+
+    /** Removes an identifier. */
+    public Builder removeIdentifier(Identifier identifier) {
+      identifiers.remove(identifier);
+      return this;
+    }
+
+    /** The current attributes of this builder. */
+    public SortedMap<String, Attribute> attributes() {
+      return java.util.Collections.unmodifiableSortedMap(attributes);
+    }
+
+    /** Adds or replaces an attribute. */
+    public Builder putAttribute(Attribute value) {
+      attributes.put(value.name(), value);
+      return this;
+    }
+
+    /** Removes an attribute. */
+    public Builder removeAttribute(String name) {
+      attributes.remove(name);
+      return this;
+    }
+
+    /** The current list subscriptions of this builder. */
+    public SortedMap<String, ListSubscription> lists() {
+      return java.util.Collections.unmodifiableSortedMap(lists);
+    }
+
+    /** Adds or replaces a list subscription. */
+    public Builder putList(ListSubscription value) {
+      lists.put(value.list(), value);
+      return this;
+    }
+
+    /** The current tags of this builder. */
+    public SortedSet<String> tags() {
+      return java.util.Collections.unmodifiableSortedSet(tags);
+    }
+
+    /** Adds a tag. */
+    public Builder addTag(String tag) {
+      requireNonNull(tag, "tag");
+      checkArgument(!tag.isBlank() && tag.length() <= 64, "tag must be 1 to 64 characters: %s", tag);
+      tags.add(tag);
+      return this;
+    }
+
+    /** Removes a tag. */
+    public Builder removeTag(String tag) {
+      tags.remove(tag);
+      return this;
+    }
+
+    /** The current order summary of this builder. */
+    public OrderSummary orders() {
+      return orders;
+    }
+
+    /** Sets the order summary. */
+    public Builder orders(OrderSummary value) {
+      this.orders = requireNonNull(value, "orders");
+      return this;
+    }
+
+    /** Sets the CCPA opt-out and opt-in times. */
+    public Builder ccpa(Optional<Instant> optOutAt, Optional<Instant> optInAt) {
+      this.ccpaOptOutAt = requireNonNull(optOutAt, "optOutAt");
+      this.ccpaOptInAt = requireNonNull(optInAt, "optInAt");
+      return this;
+    }
+
+    /** Sets the event count. */
+    public Builder eventCount(long value) {
+      this.eventCount = value;
+      return this;
+    }
+
+    /** Adds ids of profiles merged into this one. */
+    public Builder addMergedFrom(Collection<ProfileId> ids) {
+      mergedFrom.addAll(ids);
+      return this;
+    }
+
+    /**
+     * Builds the profile.
+     *
+     * @throws IllegalArgumentException if the values are inconsistent
+     */
+    public Profile build() {
+      return new Profile(this);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.clientele.core;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedSet;
+import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StoredEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Read-side queries over a {@link Storage}: search with paging, timelines and field views.
+ *
+ * <p>Thread-safe; every call reads the store afresh. Search and field views scan the profile
+ * store page by page (O(profiles) per call, memory O(matches)); the storage SPI deliberately has
+ * no search method yet, so every backend gets search for free.
+ */
+public final class ProfileQueries {
+  private static final int SCAN_PAGE = 1024;
+  private final Storage storage;
+
+  /** Queries over {@code storage}. */
+  public ProfileQueries(Storage storage) {
+    this.storage = requireNonNull(storage, "storage");
+  }
+
+  /** Runs {@code search}: filter by text, stable sort, one page. */
+  public Page<Profile> search(ProfileSearch search) {
+    requireNonNull(search, "search");
+    Optional<Matcher> matcher = search.text().map(Matcher::new);
+    List<Profile> matches = new ArrayList<>();
+    forEachProfile(p -> {
+      if (matcher.isEmpty() || matcher.get().test(p)) {
+        matches.add(p);
+      }
+    });
+    matches.sort(search.sort().comparator(search.descending()));
+    long start = (long) search.page() * search.pageSize();
+    List<Profile> items =
+        start >= matches.size()
+            ? List.of()
+            : matches.subList((int) start, (int) Math.min(matches.size(), start + search.pageSize()));
+    return new Page<>(items, search.page(), search.pageSize(), matches.size());
+  }
+
+  /**
+   * The events of a profile's timeline that pass {@code query}, in timeline order (timestamp,
+   * then event id), or newest first if the query says so.
+   *
+   * @throws java.util.NoSuchElementException if there is no profile with this id
+   */
+  public ImmutableList<Event> timeline(ProfileId id, TimelineQuery query) {
+    requireNonNull(query, "query");
+    Profile p = storage.profile(requireNonNull(id, "id"))
+        .orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
+    List<Identifier> anchors = p.identifiers().stream().map(IdentifierState::identifier).toList();
+    List<StoredEvent> events = storage.events(anchors);
+    List<Event> out = new ArrayList<>();
+    for (int i = 0; i < events.size() && out.size() < query.limit(); i++) {
+      Event e = events.get(query.newestFirst() ? events.size() - 1 - i : i).event();
+      if (query.matches(e)) {
+        out.add(e);
+      }
+    }
+    return ImmutableList.copyOf(out);
+  }
+
+  /** The attribute names of a {@link FieldView}, sorted. */
+  public ImmutableSortedSet<String> fields(FieldView view) {
+    requireNonNull(view, "view");
+    Map<String, Long> known = new HashMap<>();
+    ImmutableSortedSet.Builder<String> all = ImmutableSortedSet.naturalOrder();
+    long[] profiles = {0};
+    forEachProfile(p -> {
+      profiles[0]++;
+      all.addAll(p.attributes().keySet());
+      p.knownFields().forEach(f -> known.merge(f, 1L, Long::sum));
+    });
+    return switch (view) {
+      case ALL -> all.build();
+      case KNOWN -> ImmutableSortedSet.copyOf(known.keySet());
+      case COMMON -> known.entrySet().stream()
+          .filter(e -> e.getValue() * 2 > profiles[0])
+          .map(Map.Entry::getKey)
+          .collect(ImmutableSortedSet.toImmutableSortedSet(String::compareTo));
+    };
+  }
+
+  private void forEachProfile(Consumer<Profile> action) {
+    Optional<ProfileId> after = Optional.empty();
+    while (true) {
+      List<Profile> page = storage.profiles(after, SCAN_PAGE);
+      page.forEach(action);
+      if (page.size() < SCAN_PAGE) {
+        return;
+      }
+      after = Optional.of(page.get(page.size() - 1).id());
+    }
+  }
+
+  private static final class Matcher {
+    private final String lower;
+    private final String digits;
+
+    Matcher(String text) {
+      this.lower = text.toLowerCase(Locale.ROOT);
+      String d = text.replaceAll("[^0-9]", "");
+      this.digits = d.isEmpty() || !text.matches("[0-9+()\\-. ]+") ? "" : d;
+    }
+
+    boolean test(Profile p) {
+      if (p.id().value().toLowerCase(Locale.ROOT).startsWith(lower)) {
+        return true;
+      }
+      if (prefix(p.attribute(Attribute.FIRST_NAME)) || prefix(p.attribute(Attribute.LAST_NAME))) {
+        return true;
+      }
+      if (p.displayName().map(n -> n.toLowerCase(Locale.ROOT).startsWith(lower)).orElse(false)) {
+        return true;
+      }
+      for (IdentifierState s : p.identifiers()) {
+        IdentifierType t = s.type();
+        String v = s.identifier().value();
+        if ((t.equals(IdentifierType.EMAIL) || t.equals(IdentifierType.CUSTOMER_ID))
+            && v.toLowerCase(Locale.ROOT).startsWith(lower)) {
+          return true;
+        }
+        if (t.equals(IdentifierType.PHONE) && !digits.isEmpty() && v.replaceAll("[^0-9]", "").startsWith(digits)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private boolean prefix(Optional<Attribute> a) {
+      return a.filter(Attribute::isKnown).map(x -> x.text().toLowerCase(Locale.ROOT).startsWith(lower)).orElse(false);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.clientele.core.internal;
+
+import dev.clientele.core.Attribute;
+import dev.clientele.core.Event;
+import dev.clientele.core.EventData;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.Deliverability;
+import dev.clientele.core.Profile;
+import dev.clientele.core.UndeliverableReason;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies an event's activity, identifiers, attributes and orders to a profile under
+ * construction. Not API: used by the ingest pipeline; may change without notice.
+ *
+ * <p>Every rule here is order-independent: applying the same events in any order gives the
+ * same profile (times widen by min/max, attributes resolve by {@link Attribute#OBSERVATION_ORDER},
+ * orders add up).
+ */
+public final class ProfileChanges {
+  /** The event type whose data sets attributes. */
+  public static final String IDENTIFY = "identify";
+  /** The event type that carries an order. */
+  public static final String ORDER = "order";
+
+  private ProfileChanges() {}
+
+  /**
+   * Applies {@code event} to {@code profile}.
+   *
+   * @param profile the profile being built
+   * @param event the event, identifiers normalised
+   * @param attach the identifiers to attach to the profile (normalised, not blocked)
+   * @param malformed those of {@code attach} that failed validation: kept, marked undeliverable
+   * @param active whether the event is active
+   * @param problems receives a description of each piece of event data that was not applied
+   *     (no personal data)
+   */
+  public static void apply(
+      Profile.Builder profile,
+      Event event,
+      Collection<Identifier> attach,
+      Set<Identifier> malformed,
+      boolean active,
+      List<String> problems) {
+    Instant at = event.timestamp();
+    if (at.isBefore(profile.createdAt())) {
+      profile.createdAt(at);
+    }
+    for (Identifier id : attach) {
+      Optional<IdentifierState> current = profile.identifier(id);
+      IdentifierState next =
+          current.map(s -> s.seenAt(at, active, event.source()))
+              .orElseGet(() -> IdentifierState.firstSeen(id, at, active, event.source()));
+      if (malformed.contains(id) && next.deliverability().reason().filter(r -> r == UndeliverableReason.MALFORMED).isEmpty()) {
+        next = next.withDeliverability(Deliverability.undeliverable(UndeliverableReason.MALFORMED, at));
+      }
+      profile.putIdentifier(next);
+    }
+    if (active) {
+      Instant first = profile.firstActive().filter(f -> f.isBefore(at)).orElse(at);
+      Instant last = profile.lastActive().filter(l -> l.isAfter(at)).orElse(at);
+      profile.activity(Optional.of(first), Optional.of(last));
+    }
+    if (event.type().equals(IDENTIFY)) {
+      for (Map.Entry<String, Object> e : event.data().entrySet()) {
+        observe(profile, e.getKey(), e.getValue(), event, problems);
+      }
+    }
+    EventData.string(event.data(), "device").ifPresent(d -> observe(profile, Attribute.LAST_DEVICE, d, event, problems));
+    if (event.type().equals(ORDER)) {
+      Optional<BigDecimal> total = EventData.number(event.data(), "total");
+      if (total.isEmpty()) {
+        problems.add("order total missing or not a number in event " + event.id());
+      } else if (total.get().signum() > 0) {
+        profile.orders(profile.orders().plus(total.get(), at));
+      }
+    }
+    profile.eventCount(profile.eventCount() + 1);
+    if (at.isAfter(profile.updatedAt())) {
+      profile.updatedAt(at);
+    }
+  }
+
+  private static void observe(Profile.Builder profile, String name, Object value, Event event, List<String> problems) {
+    Attribute observed;
+    try {
+      observed = new Attribute(name, value, event.source(), event.timestamp());
+    } catch (IllegalArgumentException e) {
+      problems.add("attribute rejected in event " + event.id() + ": " + e.getMessage());
+      return;
+    }
+    Attribute current = profile.attributes().get(name);
+    if (current == null || Attribute.OBSERVATION_ORDER.compare(observed, current) > 0) {
+      profile.putAttribute(observed);
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package dev.clientele.core.spi;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One atomic unit of change: profile writes and deletes, index changes and event appends, each
+ * with the expectation it was computed from.
+ *
+ * <p>A commit carries optimistic-concurrency expectations rather than locks, so it maps onto a
+ * JDBC transaction (check versions with {@code SELECT … FOR UPDATE} or a versioned
+ * {@code UPDATE … WHERE version = ?}) as well as onto a key-value store with compare-and-set.
+ *
+ * <pre>{@code
+ * storage.commit(Commit.builder()
+ *     .putProfile(updated, current.version())
+ *     .assign(email, Optional.empty(), updated.id())
+ *     .append(new StoredEvent(event, email))
+ *     .build());
+ * }</pre>
+ */
+public final class Commit {
+  /**
+   * Write {@code profile}, expecting the stored version to be {@code expectedVersion} (0: no
+   * profile with this id exists). {@code profile.version()} must be {@code expectedVersion + 1}.
+   *
+   * @param profile the new state
+   * @param expectedVersion the version it was computed from
+   */
+  public record ProfileWrite(Profile profile, long expectedVersion) {
+    /** Validates the write. */
+    public ProfileWrite {
+      requireNonNull(profile, "profile");
+      checkArgument(expectedVersion >= 0, "expectedVersion must be >= 0: %s", expectedVersion);
+      checkArgument(
+          profile.version() == expectedVersion + 1,
+          "profile version must be expectedVersion + 1: %s != %s + 1",
+          profile.version(),
+          expectedVersion);
+    }
+  }
+
+  /**
+   * Delete a profile, expecting its stored version to be {@code expectedVersion}.
+   *
+   * @param id the profile
+   * @param expectedVersion its version as read (at least 1)
+   */
+  public record ProfileDelete(ProfileId id, long expectedVersion) {
+    /** Validates the delete. */
+    public ProfileDelete {
+      requireNonNull(id, "id");
+      checkArgument(expectedVersion >= 1, "expectedVersion of a delete must be >= 1: %s", expectedVersion);
+    }
+  }
+
+  /**
+   * Change the owner of an identifier, expecting its current owner to be {@code expectedOwner}.
+   *
+   * @param identifier the identifier
+   * @param expectedOwner the owner as read; empty if it had none
+   * @param newOwner the new owner; empty removes the entry
+   */
+  public record IndexWrite(Identifier identifier, Optional<ProfileId> expectedOwner, Optional<ProfileId> newOwner) {
+    /** Validates the change. */
+    public IndexWrite {
+      requireNonNull(identifier, "identifier");
+      requireNonNull(expectedOwner, "expectedOwner");
+      requireNonNull(newOwner, "newOwner");
+    }
+  }
+
+  private final ImmutableList<ProfileWrite> profileWrites;
+  private final ImmutableList<ProfileDelete> profileDeletes;
+  private final ImmutableList<IndexWrite> indexWrites;
+  private final ImmutableList<StoredEvent> appends;
+
+  private Commit(Builder b) {
+    this.profileWrites = ImmutableList.copyOf(b.profileWrites);
+    this.profileDeletes = ImmutableList.copyOf(b.profileDeletes);
+    this.indexWrites = ImmutableList.copyOf(b.indexWrites);
+    this.appends = ImmutableList.copyOf(b.appends);
+  }
+
+  /** Starts an empty commit. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Profiles to write, each at most once. */
+  public ImmutableList<ProfileWrite> profileWrites() {
+    return profileWrites;
+  }
+
+  /** Profiles to delete, none of them also written. */
+  public ImmutableList<ProfileDelete> profileDeletes() {
+    return profileDeletes;
+  }
+
+  /** Index changes, each identifier at most once. */
+  public ImmutableList<IndexWrite> indexWrites() {
+    return indexWrites;
+  }
+
+  /** Events to append, each id at most once; every id must be new to the store. */
+  public ImmutableList<StoredEvent> appends() {
+    return appends;
+  }
+
+  /** Whether the commit changes nothing. */
+  public boolean isEmpty() {
+    return profileWrites.isEmpty() && profileDeletes.isEmpty() && indexWrites.isEmpty() && appends.isEmpty();
+  }
+
+  /** Collects the parts of a {@link Commit}; not thread-safe. */
+  public static final class Builder {
+    private final List<ProfileWrite> profileWrites = new ArrayList<>();
+    private final List<ProfileDelete> profileDeletes = new ArrayList<>();
+    private final List<IndexWrite> indexWrites = new ArrayList<>();
+    private final List<StoredEvent> appends = new ArrayList<>();
+    private final Set<ProfileId> profiles = new HashSet<>();
+    private final Set<Identifier> identifiers = new HashSet<>();
+    private final Set<String> eventIds = new HashSet<>();
+
+    private Builder() {}
+
+    /**
+     * Writes {@code profile} over version {@code expectedVersion}.
+     *
+     * @throws IllegalArgumentException if this profile is already written or deleted in this commit
+     */
+    public Builder putProfile(Profile profile, long expectedVersion) {
+      ProfileWrite w = new ProfileWrite(profile, expectedVersion);
+      checkArgument(profiles.add(profile.id()), "profile %s appears twice in one commit", profile.id());
+      profileWrites.add(w);
+      return this;
+    }
+
+    /**
+     * Deletes profile {@code id} at version {@code expectedVersion}.
+     *
+     * @throws IllegalArgumentException if this profile is already written or deleted in this commit
+     */
+    public Builder deleteProfile(ProfileId id, long expectedVersion) {
+      ProfileDelete d = new ProfileDelete(id, expectedVersion);
+      checkArgument(profiles.add(id), "profile %s appears twice in one commit", id);
+      profileDeletes.add(d);
+      return this;
+    }
+
+    /**
+     * Makes {@code owner} the owner of {@code identifier}, which is now owned by {@code expectedOwner}.
+     *
+     * @throws IllegalArgumentException if this identifier already changes in this commit
+     */
+    public Builder assign(Identifier identifier, Optional<ProfileId> expectedOwner, ProfileId owner) {
+      return index(new IndexWrite(identifier, expectedOwner, Optional.of(requireNonNull(owner, "owner"))));
+    }
+
+    /**
+     * Removes {@code identifier} from the index; it is now owned by {@code expectedOwner}.
+     *
+     * @throws IllegalArgumentException if this identifier already changes in this commit
+     */
+    public Builder unassign(Identifier identifier, ProfileId expectedOwner) {
+      return index(new IndexWrite(identifier, Optional.of(expectedOwner), Optional.empty()));
+    }
+
+    private Builder index(IndexWrite w) {
+      checkArgument(identifiers.add(w.identifier()), "identifier %s appears twice in one commit", w.identifier());
+      indexWrites.add(w);
+      return this;
+    }
+
+    /**
+     * Appends an event.
+     *
+     * @throws IllegalArgumentException if an event with this id is already in this commit
+     */
+    public Builder append(StoredEvent event) {
+      requireNonNull(event, "event");
+      checkArgument(eventIds.add(event.event().id()), "event %s appears twice in one commit", event.event().id());
+      appends.add(event);
+      return this;
+    }
+
+    /** Builds the commit. */
+    public Commit build() {
+      return new Commit(this);
+    }
+  }
+}

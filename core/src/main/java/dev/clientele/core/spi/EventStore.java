@@ -1,0 +1,32 @@
+package dev.clientele.core.spi;
+
+import dev.clientele.core.Identifier;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Reads events. Events are appended by {@link Storage#commit(Commit)} and never rewritten: they
+ * stay keyed by their anchor identifier (see {@link StoredEvent}), so merges and splits move no
+ * event. Implementations must be safe for concurrent use.
+ */
+public interface EventStore {
+  /** Whether an event with this id was ever appended (and not erased). */
+  boolean containsEvent(String eventId);
+
+  /**
+   * The events anchored at any of {@code anchors}, in {@link StoredEvent#TIMELINE_ORDER}. A
+   * profile's timeline is {@code events(its identifiers)}.
+   */
+  List<StoredEvent> events(Collection<Identifier> anchors);
+
+  /**
+   * Every stored event, in no particular order, from one consistent state or streamed (an
+   * implementation documents which). The caller must close the stream; backends may hold a
+   * cursor open until then.
+   */
+  Stream<StoredEvent> allEvents();
+
+  /** The number of stored events. */
+  long eventCount();
+}

@@ -1,0 +1,220 @@
+package dev.clientele.core.spi;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import dev.clientele.core.Identifier;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The embedded default {@link Storage}: everything on the heap, nothing persisted.
+ *
+ * <p>Thread-safe. Commits are serialised by one lock and validated in full before anything is
+ * applied, so a conflicting commit changes nothing. Readers of a single key never block;
+ * {@link #owners} and the event reads see one consistent state (an optimistic read that falls
+ * back to a shared lock when a commit ran meanwhile). {@link #allEvents()} streams a snapshot
+ * taken when it is called.
+ */
+public final class InMemoryStorage implements Storage {
+  private final ConcurrentSkipListMap<ProfileId, Profile> profiles = new ConcurrentSkipListMap<>();
+  private final ConcurrentHashMap<Identifier, ProfileId> index = new ConcurrentHashMap<>();
+  private final Set<String> eventIds = ConcurrentHashMap.newKeySet();
+  private final Map<Identifier, List<StoredEvent>> eventsByAnchor = new HashMap<>();
+  private final StampedLock lock = new StampedLock();
+  private long eventCount;
+
+  /** Creates an empty store. */
+  public InMemoryStorage() {}
+
+  @Override
+  public Optional<Profile> profile(ProfileId id) {
+    return Optional.ofNullable(profiles.get(requireNonNull(id, "id")));
+  }
+
+  @Override
+  public List<Profile> profiles(Optional<ProfileId> after, int limit) {
+    requireNonNull(after, "after");
+    checkArgument(limit >= 1, "limit must be >= 1: %s", limit);
+    Collection<Profile> tail = after.isPresent() ? profiles.tailMap(after.get(), false).values() : profiles.values();
+    List<Profile> page = new ArrayList<>(Math.min(limit, 1024));
+    for (Profile p : tail) {
+      if (page.size() == limit) {
+        break;
+      }
+      page.add(p);
+    }
+    return page;
+  }
+
+  @Override
+  public long profileCount() {
+    return profiles.size();
+  }
+
+  @Override
+  public Optional<ProfileId> owner(Identifier identifier) {
+    return Optional.ofNullable(index.get(requireNonNull(identifier, "identifier")));
+  }
+
+  @Override
+  public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
+    requireNonNull(identifiers, "identifiers");
+    return consistentRead(
+        () -> {
+          Map<Identifier, ProfileId> found = new HashMap<>();
+          for (Identifier id : identifiers) {
+            ProfileId owner = index.get(id);
+            if (owner != null) {
+              found.put(id, owner);
+            }
+          }
+          return found;
+        });
+  }
+
+  @Override
+  public boolean containsEvent(String eventId) {
+    return eventIds.contains(requireNonNull(eventId, "eventId"));
+  }
+
+  @Override
+  public List<StoredEvent> events(Collection<Identifier> anchors) {
+    requireNonNull(anchors, "anchors");
+    List<StoredEvent> out = new ArrayList<>();
+    long stamp = lock.readLock();
+    try {
+      for (Identifier anchor : anchors) {
+        List<StoredEvent> list = eventsByAnchor.get(anchor);
+        if (list != null) {
+          out.addAll(list);
+        }
+      }
+    } finally {
+      lock.unlockRead(stamp);
+    }
+    out.sort(StoredEvent.TIMELINE_ORDER);
+    return out;
+  }
+
+  @Override
+  public Stream<StoredEvent> allEvents() {
+    List<StoredEvent> snapshot;
+    long stamp = lock.readLock();
+    try {
+      snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, eventCount));
+      for (List<StoredEvent> list : eventsByAnchor.values()) {
+        snapshot.addAll(list);
+      }
+    } finally {
+      lock.unlockRead(stamp);
+    }
+    return snapshot.stream();
+  }
+
+  @Override
+  public long eventCount() {
+    long stamp = lock.readLock();
+    try {
+      return eventCount;
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  @Override
+  public void commit(Commit commit) {
+    requireNonNull(commit, "commit");
+    long stamp = lock.writeLock();
+    try {
+      validate(commit);
+      apply(commit);
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  private void validate(Commit commit) {
+    for (Commit.ProfileWrite w : commit.profileWrites()) {
+      long current = versionOf(w.profile().id());
+      if (current != w.expectedVersion()) {
+        throw new CommitConflictException(
+            "profile " + w.profile().id() + " is at version " + current + ", expected " + w.expectedVersion());
+      }
+    }
+    for (Commit.ProfileDelete d : commit.profileDeletes()) {
+      long current = versionOf(d.id());
+      if (current != d.expectedVersion()) {
+        throw new CommitConflictException(
+            "profile " + d.id() + " is at version " + current + ", expected " + d.expectedVersion());
+      }
+    }
+    for (Commit.IndexWrite w : commit.indexWrites()) {
+      Optional<ProfileId> current = Optional.ofNullable(index.get(w.identifier()));
+      if (!current.equals(w.expectedOwner())) {
+        throw new CommitConflictException(
+            "identifier " + w.identifier() + " is owned by " + current.map(ProfileId::value).orElse("nobody")
+                + ", expected " + w.expectedOwner().map(ProfileId::value).orElse("nobody"));
+      }
+    }
+    for (StoredEvent e : commit.appends()) {
+      if (eventIds.contains(e.event().id())) {
+        throw new CommitConflictException("event " + e.event().id() + " is already stored");
+      }
+    }
+  }
+
+  private long versionOf(ProfileId id) {
+    Profile p = profiles.get(id);
+    return p == null ? 0 : p.version();
+  }
+
+  private void apply(Commit commit) {
+    for (Commit.ProfileWrite w : commit.profileWrites()) {
+      profiles.put(w.profile().id(), w.profile());
+    }
+    for (Commit.ProfileDelete d : commit.profileDeletes()) {
+      profiles.remove(d.id());
+    }
+    for (Commit.IndexWrite w : commit.indexWrites()) {
+      if (w.newOwner().isPresent()) {
+        index.put(w.identifier(), w.newOwner().get());
+      } else {
+        index.remove(w.identifier());
+      }
+    }
+    for (StoredEvent e : commit.appends()) {
+      eventIds.add(e.event().id());
+      eventsByAnchor.computeIfAbsent(e.anchor(), k -> new ArrayList<>(4)).add(e);
+      eventCount++;
+    }
+  }
+
+  private <T> T consistentRead(Supplier<T> read) {
+    long stamp = lock.tryOptimisticRead();
+    if (stamp != 0) {
+      T value = read.get();
+      if (lock.validate(stamp)) {
+        return value;
+      }
+    }
+    stamp = lock.readLock();
+    try {
+      return read.get();
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+}

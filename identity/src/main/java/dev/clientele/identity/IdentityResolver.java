@@ -1,0 +1,121 @@
+package dev.clientele.identity;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.clientele.core.Event;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Normalises an event's identifiers and sorts them into linkable, malformed and blocked, by
+ * {@link IdentityRules}. Thread-safe.
+ *
+ * <p>Priority, used to pick the identifier an event is keyed by: customer id, email, phone,
+ * push token, host-defined types (by name), anonymous id.
+ */
+public final class IdentityResolver {
+  /** Linkable identifiers in priority order. */
+  public static final Comparator<Identifier> PRIORITY =
+      Comparator.comparingInt((Identifier i) -> rank(i.type())).thenComparing(Comparator.naturalOrder());
+
+  private final IdentityRules rules;
+  private final Map<IdentifierType, IdentifierNormalizer> builtIn;
+  private final Optional<Cache<Identifier, NormalizedIdentifier>> cache;
+
+  /** A resolver applying {@code rules}. */
+  public IdentityResolver(IdentityRules rules) {
+    this.rules = requireNonNull(rules, "rules");
+    this.builtIn = Map.of(
+        IdentifierType.EMAIL, new EmailNormalizer(),
+        IdentifierType.PHONE, new PhoneNormalizer(rules.defaultRegion()));
+    this.cache = rules.cacheSize() == 0
+        ? Optional.empty()
+        : Optional.of(Caffeine.newBuilder().maximumSize(rules.cacheSize()).build());
+  }
+
+  /** The rules in force. */
+  public IdentityRules rules() {
+    return rules;
+  }
+
+  /** Normalises one identifier (cached), including the blocked-value check. */
+  public NormalizedIdentifier normalize(Identifier raw) {
+    requireNonNull(raw, "raw");
+    return cache.isPresent() ? cache.get().get(raw, this::compute) : compute(raw);
+  }
+
+  /** Normalises the identifiers of {@code event} and sorts them. */
+  public ResolvedIdentifiers resolve(Event event) {
+    requireNonNull(event, "event");
+    Map<Identifier, NormalizedIdentifier> seen = new LinkedHashMap<>();
+    for (Identifier raw : event.identifiers()) {
+      NormalizedIdentifier n = normalize(raw);
+      NormalizedIdentifier before = seen.get(n.identifier());
+      if (before == null || n.status().compareTo(before.status()) < 0) {
+        seen.put(n.identifier(), n);
+      }
+    }
+    List<Identifier> linkable = new ArrayList<>();
+    List<Identifier> malformed = new ArrayList<>();
+    List<Identifier> blocked = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (NormalizedIdentifier n : seen.values()) {
+      switch (n.status()) {
+        case VALID -> linkable.add(n.identifier());
+        case MALFORMED -> malformed.add(n.identifier());
+        case BLOCKED -> blocked.add(n.identifier());
+      }
+      n.problem().ifPresent(p -> problems.add(n.identifier().type() + " " + n.status().name().toLowerCase(Locale.ROOT) + ": " + p));
+    }
+    linkable.sort(PRIORITY);
+    malformed.sort(PRIORITY);
+    Event normalized = event.withIdentifiers(new ArrayList<>(seen.keySet()));
+    return new ResolvedIdentifiers(normalized, linkable, malformed, blocked, problems);
+  }
+
+  private NormalizedIdentifier compute(Identifier raw) {
+    IdentifierNormalizer n = rules.normalizers().get(raw.type());
+    if (n == null) {
+      n = builtIn.getOrDefault(raw.type(), IdentifierNormalizer.STRIP);
+    }
+    NormalizedIdentifier result = n.normalize(raw);
+    String lower = result.identifier().value().toLowerCase(Locale.ROOT);
+    if (rules.blockedValues().contains(lower) || isAllZeroPhone(result.identifier())) {
+      return new NormalizedIdentifier(result.identifier(), NormalizedIdentifier.Status.BLOCKED, Optional.of("value is blocked"));
+    }
+    return result;
+  }
+
+  private static boolean isAllZeroPhone(Identifier id) {
+    if (!id.type().equals(IdentifierType.PHONE)) {
+      return false;
+    }
+    String digits = id.value().replaceAll("[^0-9]", "");
+    return !digits.isEmpty() && digits.chars().allMatch(c -> c == '0');
+  }
+
+  private static int rank(IdentifierType t) {
+    if (t.equals(IdentifierType.CUSTOMER_ID)) {
+      return 0;
+    }
+    if (t.equals(IdentifierType.EMAIL)) {
+      return 1;
+    }
+    if (t.equals(IdentifierType.PHONE)) {
+      return 2;
+    }
+    if (t.equals(IdentifierType.PUSH_TOKEN)) {
+      return 3;
+    }
+    return t.isAnonymous() ? 5 : 4;
+  }
+}

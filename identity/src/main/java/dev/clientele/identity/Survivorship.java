@@ -1,0 +1,131 @@
+package dev.clientele.identity;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.clientele.core.Attribute;
+import dev.clientele.core.Consent;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.ListSubscription;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BinaryOperator;
+
+/**
+ * Combines profiles that turned out to be one person. The result does not depend on the order
+ * of the input: the survivor is the most recently updated profile (ties: the smaller id), and
+ * every field combines by a commutative rule.
+ *
+ * <ul>
+ *   <li>attributes: per name, the latest observation wins ({@link Attribute#OBSERVATION_ORDER});
+ *   <li>identifiers: all kept; an identifier on both sides keeps the widest seen-times, the
+ *       most restrictive consent and an undeliverable state over a deliverable one;
+ *   <li>lists: the latest subscribe and unsubscribe of each side; tags: union; orders: summed;
+ *   <li>CCPA: the latest opt-out and the latest opt-in; event counts: summed;
+ *   <li>created/first-active: earliest; updated/last-active: latest.
+ * </ul>
+ */
+public final class Survivorship {
+  /** Which profile's id survives: the latest {@code updatedAt}, then the smallest id. */
+  public static final Comparator<Profile> SURVIVOR_ORDER =
+      Comparator.comparing(Profile::updatedAt).reversed().thenComparing(Profile::id);
+
+  private Survivorship() {}
+
+  /** The profile whose id survives a merge of {@code profiles}. */
+  public static Profile survivor(List<Profile> profiles) {
+    checkArgument(!profiles.isEmpty(), "profiles must not be empty");
+    return profiles.stream().min(SURVIVOR_ORDER).orElseThrow();
+  }
+
+  /**
+   * Merges {@code profiles} into a builder carrying the survivor's id and version (the caller
+   * sets the new version when it commits).
+   *
+   * @throws IllegalArgumentException if fewer than two profiles are given
+   */
+  public static Profile.Builder merge(List<Profile> profiles) {
+    checkArgument(profiles.size() >= 2, "a merge needs at least two profiles: %s", profiles.size());
+    Profile survivor = survivor(profiles);
+    Profile.Builder b = survivor.toBuilder();
+    for (Profile other : profiles) {
+      if (other == survivor) {
+        continue;
+      }
+      b.createdAt(min(b.createdAt(), other.createdAt()));
+      b.updatedAt(max(b.updatedAt(), other.updatedAt()));
+      b.activity(
+          combine(b.firstActive(), other.firstActive(), Survivorship::min),
+          combine(b.lastActive(), other.lastActive(), Survivorship::max));
+      for (IdentifierState s : other.identifiers()) {
+        b.putIdentifier(b.identifier(s.identifier()).map(mine -> combine(mine, s)).orElse(s));
+      }
+      for (Attribute a : other.attributes().values()) {
+        Attribute mine = b.attributes().get(a.name());
+        if (mine == null || Attribute.OBSERVATION_ORDER.compare(a, mine) > 0) {
+          b.putAttribute(a);
+        }
+      }
+      for (ListSubscription l : other.lists().values()) {
+        Optional<ListSubscription> mine = Optional.ofNullable(b.lists().get(l.list()));
+        ListSubscription merged = mine.orElse(null);
+        if (l.subscribedAt().isPresent()) {
+          merged = ListSubscription.apply(Optional.ofNullable(merged), l.list(), true, l.subscribedAt().get());
+        }
+        if (l.unsubscribedAt().isPresent()) {
+          merged = ListSubscription.apply(Optional.ofNullable(merged), l.list(), false, l.unsubscribedAt().get());
+        }
+        if (merged != null) {
+          b.putList(merged);
+        }
+      }
+      other.tags().forEach(b::addTag);
+      b.orders(b.orders().plus(other.orders()));
+      b.ccpa(
+          combine(b.ccpaOptOutAt(), other.ccpaOptOutAt(), Survivorship::max),
+          combine(b.ccpaOptInAt(), other.ccpaOptInAt(), Survivorship::max));
+      b.eventCount(b.eventCount() + other.eventCount());
+      b.addMergedFrom(other.mergedFrom());
+      b.addMergedFrom(List.of(other.id()));
+    }
+    return b;
+  }
+
+  private static IdentifierState combine(IdentifierState a, IdentifierState b) {
+    IdentifierState seen = a.seenAt(b.firstSeen(), false, b.source());
+    if (b.lastSeen().isPresent()) {
+      seen = seen.seenAt(b.lastSeen().get(), true, seen.source());
+    }
+    Consent consent = a.consent().mostRestrictive(b.consent());
+    Optional<Instant> consentAt = combine(a.consentAt(), b.consentAt(), Survivorship::max);
+    seen = consentAt.isPresent() ? seen.withConsent(consent, consentAt.get()) : seen;
+    if (a.deliverability().isDeliverable() && !b.deliverability().isDeliverable()) {
+      seen = seen.withDeliverability(b.deliverability());
+    }
+    return seen;
+  }
+
+  private static <T> Optional<T> combine(Optional<T> a, Optional<T> b, BinaryOperator<T> op) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    return b.isEmpty() ? a : Optional.of(op.apply(a.get(), b.get()));
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  /** Ids of {@code profiles} other than the survivor's. */
+  public static List<ProfileId> losers(List<Profile> profiles) {
+    ProfileId keep = survivor(profiles).id();
+    return profiles.stream().map(Profile::id).filter(id -> !id.equals(keep)).toList();
+  }
+}

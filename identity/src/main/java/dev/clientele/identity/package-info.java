@@ -1,0 +1,14 @@
+/**
+ * Identity resolution: identifier normalisation, blocked values and merge survivorship.
+ *
+ * <p>Entry points: {@link dev.clientele.identity.IdentityRules} (configuration) and
+ * {@link dev.clientele.identity.IdentityResolver} (normalises an event's identifiers);
+ * {@link dev.clientele.identity.Survivorship} combines profiles that are one person. The ingest
+ * pipeline of the {@code Clientele} facade uses them; host code rarely needs to.
+ *
+ * <p>Decisions recorded here: emails are lower-cased whole (local part too) with
+ * {@link java.util.Locale#ROOT}; a malformed identifier is attached to the profile its event
+ * resolves to, marked undeliverable, and never causes a merge; a blocked identifier is kept in
+ * the stored event (history is not rewritten) but attached to no profile.
+ */
+package dev.clientele.identity;

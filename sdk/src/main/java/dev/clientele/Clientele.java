@@ -1,0 +1,248 @@
+package dev.clientele;
+
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedSet;
+import dev.clientele.analytics.ActiveUsers;
+import dev.clientele.analytics.MauCount;
+import dev.clientele.core.ActivityRules;
+import dev.clientele.core.Event;
+import dev.clientele.core.FieldView;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.Page;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import dev.clientele.core.ProfileQueries;
+import dev.clientele.core.ProfileSearch;
+import dev.clientele.core.TimelineQuery;
+import dev.clientele.core.spi.Commit;
+import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.InMemoryStorage;
+import dev.clientele.core.spi.Storage;
+import dev.clientele.identity.IdentityResolver;
+import dev.clientele.identity.IdentityRules;
+import dev.clientele.identity.NormalizedIdentifier;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The entry point: unified customer profiles over a storage backend.
+ *
+ * <pre>{@code
+ * try (Clientele clientele = Clientele.inMemory()) {
+ *   clientele.ingest(Event.builder("e-1", "login", Instant.parse("2026-10-03T14:05:00Z"))
+ *       .identifier(IdentifierType.EMAIL, "Ann@Example.com")
+ *       .identifier(IdentifierType.CUSTOMER_ID, "c-77")
+ *       .build());
+ *   Profile ann = clientele.profile(Identifier.of(IdentifierType.EMAIL, "ann@example.com")).orElseThrow();
+ *   MauCount mau = clientele.mau(LocalDate.parse("2026-10-31"));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: {@link #ingest} may be called from any number of threads; merges are atomic
+ * and no event is lost or applied twice. Reads see every ingest that has returned.
+ */
+public final class Clientele implements AutoCloseable {
+  private final Storage storage;
+  private final Clock clock;
+  private final ActivityRules activityRules;
+  private final IdentityResolver resolver;
+  private final IngestPipeline pipeline;
+  private final ProfileQueries queries;
+  private final Tally tally = new Tally();
+
+  private Clientele(Builder b) {
+    this.storage = b.storage != null ? b.storage : new InMemoryStorage();
+    this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+    this.activityRules = b.activityRules != null ? b.activityRules : ActivityRules.defaults();
+    this.resolver = new IdentityResolver(b.identityRules != null ? b.identityRules : IdentityRules.defaults());
+    Supplier<ProfileId> ids = b.profileIds != null ? b.profileIds : ProfileId::random;
+    this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally);
+    this.queries = new ProfileQueries(storage);
+  }
+
+  /** A Clientele on a new in-memory store with every default. */
+  public static Clientele inMemory() {
+    return builder().build();
+  }
+
+  /** A builder; every setting is optional. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Ingests one event: resolve its identifiers to a profile (creating or merging profiles as
+   * needed), update the profile, store the event. Idempotent by event id.
+   *
+   * @throws NullPointerException if {@code event} is null
+   * @throws dev.clientele.core.spi.StorageException if the backend fails; nothing was applied
+   *     or all of it was, and ingesting the same event again is safe
+   */
+  public IngestResult ingest(Event event) {
+    requireNonNull(event, "event");
+    IngestResult r = pipeline.ingest(event);
+    tally.count(r);
+    return r;
+  }
+
+  /** Ingests events in order and returns the counts for this batch. */
+  public IngestStats ingestAll(Iterable<Event> events) {
+    requireNonNull(events, "events");
+    Tally batch = new Tally();
+    for (Event e : events) {
+      IngestResult r = ingest(e);
+      batch.count(r);
+    }
+    return batch.snapshot();
+  }
+
+  /** Counts since this instance was built. */
+  public IngestStats stats() {
+    return tally.snapshot();
+  }
+
+  /** The profile with this id. */
+  public Optional<Profile> profile(ProfileId id) {
+    return storage.profile(requireNonNull(id, "id"));
+  }
+
+  /** The profile holding {@code identifier}, which is normalised first (so case and format variants find it). */
+  public Optional<Profile> profile(Identifier identifier) {
+    NormalizedIdentifier n = resolver.normalize(requireNonNull(identifier, "identifier"));
+    return storage.owner(n.identifier()).flatMap(storage::profile);
+  }
+
+  /** Searches profiles; see {@link ProfileSearch}. */
+  public Page<Profile> search(ProfileSearch search) {
+    return queries.search(search);
+  }
+
+  /**
+   * A profile's events that pass {@code query}.
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public ImmutableList<Event> timeline(ProfileId id, TimelineQuery query) {
+    return queries.timeline(id, query);
+  }
+
+  /** The attribute names of a field view. */
+  public ImmutableSortedSet<String> fields(FieldView view) {
+    return queries.fields(view);
+  }
+
+  /** Monthly active users as of the end of {@code day} (UTC). */
+  public MauCount mau(LocalDate day) {
+    return new ActiveUsers(storage, activityRules).mau(day);
+  }
+
+  /** Adds a tag (e.g. {@code favourite}) to a profile. */
+  public Profile tag(ProfileId id, String tag) {
+    requireNonNull(tag, "tag");
+    return update(id, b -> b.addTag(tag));
+  }
+
+  /** Removes a tag from a profile. */
+  public Profile untag(ProfileId id, String tag) {
+    requireNonNull(tag, "tag");
+    return update(id, b -> b.removeTag(tag));
+  }
+
+  private Profile update(ProfileId id, UnaryOperator<Profile.Builder> change) {
+    requireNonNull(id, "id");
+    for (int attempt = 1; ; attempt++) {
+      Profile current = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
+      Profile next = change.apply(current.toBuilder()).version(current.version() + 1).build();
+      try {
+        storage.commit(Commit.builder().putProfile(next, current.version()).build());
+        return next;
+      } catch (CommitConflictException e) {
+        if (attempt >= IngestPipeline.MAX_ATTEMPTS) {
+          throw new IllegalStateException("profile " + id + " kept changing: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  /** The storage backend (for host code that reads it directly). */
+  public Storage storage() {
+    return storage;
+  }
+
+  /** The clock in use. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The activity rules in use. */
+  public ActivityRules activityRules() {
+    return activityRules;
+  }
+
+  /** Closes the storage backend. */
+  @Override
+  public void close() {
+    storage.close();
+  }
+
+  /**
+   * Configures a {@link Clientele}. Each setting may be set once; unset ones take the defaults
+   * (in-memory storage, UTC system clock, {@link ActivityRules#defaults()},
+   * {@link IdentityRules#defaults()}, random profile ids). Not thread-safe.
+   */
+  public static final class Builder {
+    private Storage storage;
+    private Clock clock;
+    private ActivityRules activityRules;
+    private IdentityRules identityRules;
+    private Supplier<ProfileId> profileIds;
+
+    private Builder() {}
+
+    /** Uses this storage backend instead of a new in-memory store. */
+    public Builder storage(Storage value) {
+      checkState(storage == null, "storage was already set");
+      this.storage = requireNonNull(value, "storage");
+      return this;
+    }
+
+    /** Uses this clock (e.g. a fixed one in tests). */
+    public Builder clock(Clock value) {
+      checkState(clock == null, "clock was already set");
+      this.clock = requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** Decides which events are active. */
+    public Builder activityRules(ActivityRules value) {
+      checkState(activityRules == null, "activity rules were already set");
+      this.activityRules = requireNonNull(value, "activityRules");
+      return this;
+    }
+
+    /** Identifier normalisation and blocked values. */
+    public Builder identityRules(IdentityRules value) {
+      checkState(identityRules == null, "identity rules were already set");
+      this.identityRules = requireNonNull(value, "identityRules");
+      return this;
+    }
+
+    /** Supplies ids for new profiles (e.g. deterministic ones in tests); must never repeat. */
+    public Builder profileIds(Supplier<ProfileId> value) {
+      checkState(profileIds == null, "profile id supplier was already set");
+      this.profileIds = requireNonNull(value, "profileIds");
+      return this;
+    }
+
+    /** Builds the instance. */
+    public Clientele build() {
+      return new Clientele(this);
+    }
+  }
+}

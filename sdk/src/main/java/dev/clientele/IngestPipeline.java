@@ -1,0 +1,157 @@
+package dev.clientele;
+
+import dev.clientele.consent.internal.ConsentChanges;
+import dev.clientele.core.ActivityRules;
+import dev.clientele.core.Event;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import dev.clientele.core.internal.ProfileChanges;
+import dev.clientele.core.spi.Commit;
+import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StoredEvent;
+import dev.clientele.identity.IdentityResolver;
+import dev.clientele.identity.ResolvedIdentifiers;
+import dev.clientele.identity.Survivorship;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * validate → resolve → update → append, as one optimistic commit retried on conflict.
+ *
+ * <p>Each attempt reads the owners of the event's identifiers and their profiles, computes the
+ * new state (merging when the identifiers span several profiles), and commits it with the
+ * versions and owners it read. A concurrent change makes the commit fail as a whole and the
+ * attempt is repeated on fresh reads, so no event is half-applied or lost.
+ */
+final class IngestPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
+  static final int MAX_ATTEMPTS = 100;
+
+  private final Storage storage;
+  private final IdentityResolver resolver;
+  private final ActivityRules activity;
+  private final Supplier<ProfileId> ids;
+  private final Tally tally;
+
+  IngestPipeline(Storage storage, IdentityResolver resolver, ActivityRules activity, Supplier<ProfileId> ids, Tally tally) {
+    this.storage = storage;
+    this.resolver = resolver;
+    this.activity = activity;
+    this.ids = ids;
+    this.tally = tally;
+  }
+
+  IngestResult ingest(Event raw) {
+    if (storage.containsEvent(raw.id())) {
+      return IngestResult.duplicate(raw.id());
+    }
+    ResolvedIdentifiers resolved = resolver.resolve(raw);
+    if (resolved.anchor().isEmpty()) {
+      List<String> why = new ArrayList<>(resolved.problems());
+      why.add(0, "event " + raw.id() + " rejected: every identifier is blocked");
+      return IngestResult.rejected(raw.id(), why);
+    }
+    boolean active = activity.isActive(resolved.event());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return attempt(resolved, active);
+      } catch (CommitConflictException e) {
+        if (storage.containsEvent(raw.id())) {
+          return IngestResult.duplicate(raw.id());
+        }
+        tally.retries.increment();
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new IllegalStateException(
+              "event " + raw.id() + " could not be applied after " + attempt + " attempts: " + e.getMessage(), e);
+        }
+        LOG.debug("retrying event after a concurrent change (attempt {}): {}", attempt, e.getMessage());
+        Thread.yield();
+      }
+    }
+  }
+
+  private IngestResult attempt(ResolvedIdentifiers r, boolean active) {
+    Event event = r.event();
+    Set<Identifier> lookup = new LinkedHashSet<>(r.linkable());
+    lookup.addAll(r.malformed());
+    Map<Identifier, ProfileId> owners = storage.owners(lookup);
+
+    // Profiles to resolve to: owners of linkable identifiers; failing those, of a malformed one.
+    TreeSet<ProfileId> targets = new TreeSet<>();
+    for (Identifier id : r.linkable()) {
+      if (owners.containsKey(id)) {
+        targets.add(owners.get(id));
+      }
+    }
+    if (targets.isEmpty()) {
+      r.malformed().stream().filter(owners::containsKey).findFirst().ifPresent(id -> targets.add(owners.get(id)));
+    }
+    List<Profile> profiles = new ArrayList<>(targets.size());
+    for (ProfileId id : targets) {
+      profiles.add(storage.profile(id).orElseThrow(
+          () -> new CommitConflictException("profile " + id + " vanished while resolving")));
+    }
+
+    Commit.Builder commit = Commit.builder();
+    Profile.Builder profile;
+    long expectedVersion;
+    List<ProfileId> merged = List.of();
+    if (profiles.isEmpty()) {
+      profile = Profile.builder(ids.get(), event.timestamp());
+      expectedVersion = 0;
+    } else if (profiles.size() == 1) {
+      profile = profiles.get(0).toBuilder();
+      expectedVersion = profiles.get(0).version();
+    } else {
+      Profile survivor = Survivorship.survivor(profiles);
+      profile = Survivorship.merge(profiles);
+      expectedVersion = survivor.version();
+      merged = Survivorship.losers(profiles);
+      for (Profile loser : profiles) {
+        if (loser == survivor) {
+          continue;
+        }
+        commit.deleteProfile(loser.id(), loser.version());
+        for (IdentifierState s : loser.identifiers()) {
+          commit.assign(s.identifier(), Optional.of(loser.id()), survivor.id());
+        }
+      }
+    }
+    ProfileId owner = profile.id();
+
+    List<String> problems = new ArrayList<>(r.problems());
+    List<Identifier> attach = new ArrayList<>(r.linkable());
+    for (Identifier id : r.malformed()) {
+      ProfileId current = owners.get(id);
+      if (current == null || targets.contains(current)) {
+        attach.add(id);
+      } else {
+        problems.add(id.type() + " malformed and held by another profile: not attached");
+      }
+    }
+    for (Identifier id : attach) {
+      if (!owners.containsKey(id)) {
+        commit.assign(id, Optional.empty(), owner);
+      }
+    }
+    ProfileChanges.apply(profile, event, attach, new HashSet<>(r.malformed()), active, problems);
+    ConsentChanges.apply(profile, event, attach, problems);
+    Profile next = profile.version(expectedVersion + 1).build();
+    commit.putProfile(next, expectedVersion);
+    commit.append(new StoredEvent(event, attach.get(0)));
+    storage.commit(commit.build());
+    return new IngestResult(event.id(), IngestResult.Outcome.APPLIED, Optional.of(owner), expectedVersion == 0, merged, problems);
+  }
+}

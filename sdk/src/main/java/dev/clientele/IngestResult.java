@@ -1,0 +1,55 @@
+package dev.clientele;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import dev.clientele.core.ProfileId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@link Clientele#ingest} did with one event.
+ *
+ * @param eventId the event's id
+ * @param outcome applied, duplicate or rejected
+ * @param profile the profile the event now belongs to; empty unless applied
+ * @param createdProfile whether a new profile was created for it
+ * @param mergedProfiles ids of profiles merged into {@code profile} because of this event
+ * @param problems what was refused or not applied, one line each (no personal data): blocked
+ *     or malformed identifiers, rejected attributes, unknown actions; for a rejected event, why
+ */
+public record IngestResult(
+    String eventId,
+    Outcome outcome,
+    Optional<ProfileId> profile,
+    boolean createdProfile,
+    List<ProfileId> mergedProfiles,
+    List<String> problems) {
+
+  /** What happened to an event. */
+  public enum Outcome {
+    /** Stored and applied to a profile. */
+    APPLIED,
+    /** An event with this id was already stored; nothing changed. */
+    DUPLICATE,
+    /** Not stored: see {@link IngestResult#problems()}. */
+    REJECTED
+  }
+
+  /** Validates and copies. */
+  public IngestResult {
+    requireNonNull(eventId, "eventId");
+    requireNonNull(outcome, "outcome");
+    requireNonNull(profile, "profile");
+    mergedProfiles = ImmutableList.copyOf(mergedProfiles);
+    problems = ImmutableList.copyOf(problems);
+  }
+
+  static IngestResult duplicate(String eventId) {
+    return new IngestResult(eventId, Outcome.DUPLICATE, Optional.empty(), false, List.of(), List.of());
+  }
+
+  static IngestResult rejected(String eventId, List<String> problems) {
+    return new IngestResult(eventId, Outcome.REJECTED, Optional.empty(), false, List.of(), problems);
+  }
+}
