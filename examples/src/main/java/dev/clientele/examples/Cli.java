@@ -1,0 +1,212 @@
+package dev.clientele.examples;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clientele.analytics.MauCount;
+import dev.clientele.core.FieldView;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code clientele} command-line tool: try Clientele on your own event files.
+ *
+ * <pre>
+ * clientele demo     [--out-dir DIR] [--seed N]
+ * clientele profiles --events E.jsonl [--config C.json] --out P.jsonl|P.csv
+ * clientele mau      --events E.jsonl --date YYYY-MM-DD [--config C.json]
+ * clientele help
+ * </pre>
+ *
+ * <p>Output on stdout is one JSON object (files named by {@code --out} or {@code --out-dir}
+ * get the data); messages go to stderr. Exit codes: {@value #EXIT_OK} success,
+ * {@value #EXIT_BAD_INPUT} bad arguments or bad input (nothing is printed on stdout),
+ * {@value #EXIT_INTERNAL} an internal failure. Malformed lines of an events file are not fatal:
+ * they are counted and reported (see {@link EventReader}). Every command runs on a new in-memory
+ * store; nothing is kept between runs. The formats are described in the package documentation.
+ */
+public final class Cli {
+  /** Exit code of a successful run. */
+  public static final int EXIT_OK = 0;
+  /** Exit code of an internal failure (a bug, or an I/O failure that is not the caller's). */
+  public static final int EXIT_INTERNAL = 1;
+  /** Exit code of bad arguments or bad input. */
+  public static final int EXIT_BAD_INPUT = 2;
+
+  /** The commands of the design that this version does not have yet. */
+  static final List<String> NOT_YET = List.of("reach", "status", "clv", "export");
+
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: clientele <command> [options]",
+          "",
+          "commands:",
+          "  demo     [--out-dir DIR] [--seed N]",
+          "           generate seeded sample events, run them through Clientele and write",
+          "           events.jsonl, profiles.jsonl and report.json to DIR (default ./clientele-out)",
+          "  profiles --events E.jsonl [--config C.json] --out P.jsonl|P.csv",
+          "           one line (or CSV row) per resulting profile",
+          "  mau      --events E.jsonl --date YYYY-MM-DD [--config C.json]",
+          "           monthly active users as of the end of the date (UTC)",
+          "  help     this text",
+          "",
+          "not built yet: " + String.join(", ", NOT_YET),
+          "",
+          "Events are JSON Lines: {\"id\":…,\"type\":…,\"action\":…,\"timestamp\":…,\"identifiers\":{…},\"data\":{…}}.",
+          "stdout gets one JSON object; errors go to stderr; exit 2 = bad arguments or input, 1 = internal failure.");
+
+  private Cli() {}
+
+  /**
+   * Runs the tool and exits with its exit code.
+   *
+   * @param args the command and its options
+   */
+  public static void main(String[] args) {
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    int code = run(args, out, err, Path.of("").toAbsolutePath());
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /**
+   * Runs one command. Never calls {@link System#exit}, so it can be called from tests or a host.
+   *
+   * @param args the command and its options
+   * @param out receives the JSON result (or the usage text for {@code help})
+   * @param err receives error messages
+   * @param workingDir the directory that relative paths in {@code args} are resolved against
+   * @return {@link #EXIT_OK}, {@link #EXIT_BAD_INPUT} or {@link #EXIT_INTERNAL}
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err, Path workingDir) {
+    if (args == null || args.length == 0) {
+      err.println(USAGE);
+      err.println();
+      err.println("clientele: no command given");
+      return EXIT_BAD_INPUT;
+    }
+    String command = args[0];
+    try {
+      switch (command) {
+        case "help", "--help", "-h" -> {
+          out.println(USAGE);
+          return EXIT_OK;
+        }
+        case "demo" -> {
+          Options o = Options.parse(command, args, Set.of("out-dir", "seed"), workingDir);
+          out.println(Json.pretty(Demo.run(o)));
+          return EXIT_OK;
+        }
+        case "profiles" -> {
+          out.println(Json.pretty(profiles(Options.parse(command, args, Set.of("events", "config", "out"), workingDir))));
+          return EXIT_OK;
+        }
+        case "mau" -> {
+          out.println(Json.pretty(mau(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
+          return EXIT_OK;
+        }
+        default -> {
+          if (NOT_YET.contains(command)) {
+            err.println("clientele: command '" + command + "' is not implemented yet in this version"
+                + " (available: demo, profiles, mau)");
+          } else {
+            err.println("clientele: unknown command '" + command + "' (see: clientele help)");
+          }
+          return EXIT_BAD_INPUT;
+        }
+      }
+    } catch (CliException e) {
+      err.println("clientele: " + e.getMessage());
+      return EXIT_BAD_INPUT;
+    } catch (RuntimeException e) {
+      // Library messages mask personal data, so the message is safe to show.
+      err.println("clientele: internal error: " + e.getClass().getName() + ": " + e.getMessage());
+      return EXIT_INTERNAL;
+    }
+  }
+
+  static ConfigReader.Config config(Options o) throws CliException {
+    Optional<Path> path = o.path("config");
+    return path.isPresent() ? ConfigReader.read(path.get()) : ConfigReader.Config.defaults();
+  }
+
+  private static ObjectNode profiles(Options o) throws CliException {
+    Path events = o.requirePath("events");
+    Path outFile = o.requirePath("out");
+    if (outFile.equals(events)) {
+      throw new CliException("--out must not be the events file: " + outFile);
+    }
+    ConfigReader.Config config = config(o);
+    boolean csv = ProfileWriter.isCsv(outFile);
+    try (Ingestion run = Ingestion.run(events, config)) {
+      long written = writeProfiles(run, outFile, csv);
+      ObjectNode json = Json.object();
+      json.put("profiles", written);
+      run.putCounts(json);
+      run.putReasons(json);
+      json.put("out", outFile.toString());
+      json.put("format", csv ? "csv" : "jsonl");
+      return json;
+    }
+  }
+
+  /** Writes the profiles of {@code run} to {@code file}, as CSV or JSON Lines; returns how many. */
+  static long writeProfiles(Ingestion run, Path file, boolean csv) throws CliException {
+    try (Writer w = openForWrite(file)) {
+      return csv
+          ? ProfileWriter.writeCsv(run.clientele().storage(), run.clientele().fields(FieldView.ALL), w)
+          : ProfileWriter.writeJsonLines(run.clientele().storage(), w);
+    } catch (IOException e) {
+      throw new CliException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Opens {@code file} for writing (UTF-8), creating missing parent directories. */
+  static BufferedWriter openForWrite(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+  }
+
+  private static ObjectNode mau(Options o, PrintStream err) throws CliException {
+    Path events = o.requirePath("events");
+    LocalDate date = o.requireDate("date");
+    ConfigReader.Config config = config(o);
+    try (Ingestion run = Ingestion.run(events, config)) {
+      warnRejections(run, err);
+      return mauJson(run.clientele().mau(date));
+    }
+  }
+
+  /** The documented MAU object: {@code date, month, mau, identified, anonymous}. */
+  static ObjectNode mauJson(MauCount m) {
+    ObjectNode json = Json.object();
+    json.put("date", m.date().toString());
+    json.put("month", m.month().toString());
+    json.put("mau", m.mau());
+    json.put("identified", m.identified());
+    json.put("anonymous", m.anonymous());
+    return json;
+  }
+
+  private static void warnRejections(Ingestion run, PrintStream err) {
+    if (run.rejected() > 0) {
+      err.println("clientele: warning: " + run.rejected() + " of " + run.read().lines()
+          + " events rejected; first: " + run.rejections().get(0));
+    }
+  }
+}

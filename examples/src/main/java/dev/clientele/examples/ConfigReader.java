@@ -1,0 +1,193 @@
+package dev.clientele.examples;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.clientele.core.ActivityRules;
+import dev.clientele.identity.IdentityRules;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the CLI's JSON config file into {@link IdentityRules} and {@link ActivityRules}. Every
+ * key is optional; what is left out keeps the library default.
+ *
+ * <pre>{@code
+ * {
+ *   "identity": {
+ *     "defaultRegion": "GB",                  // region for phone numbers without +
+ *     "clearDefaultBlockedValues": false,     // true: drop null, undefined, 0, -1, anonymous, test@test.com
+ *     "blockedValues": ["noreply@example.com"]  // blocked on top of (or instead of) the defaults
+ *   },
+ *   "activity": {
+ *     "activeTypes": ["list"],                // make these (default-inactive) types active again
+ *     "inactiveTypes": ["heartbeat"],         // add event types that are never active
+ *     "inactiveActions": ["campaign/delivered"]  // add type/action pairs that are not active
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>The activity lists change the defaults rather than replace them: {@code activeTypes} is
+ * applied first, then {@code inactiveTypes} and {@code inactiveActions} are added. A type that
+ * is both active and inactive is an error. Unknown keys, wrong value types and values the
+ * library refuses (an unknown phone region, a pair without {@code /}) are errors that name the
+ * key. Consent settings and activity-status thresholds are not configurable in this version.
+ */
+final class ConfigReader {
+  private static final Set<String> TOP = Set.of("identity", "activity");
+  private static final Set<String> IDENTITY = Set.of("defaultRegion", "blockedValues", "clearDefaultBlockedValues");
+  private static final Set<String> ACTIVITY = Set.of("inactiveTypes", "activeTypes", "inactiveActions");
+
+  /**
+   * The rules a config file sets.
+   *
+   * @param identity identifier normalisation and blocked values
+   * @param activity which events are active
+   */
+  record Config(IdentityRules identity, ActivityRules activity) {
+    /** The library defaults. */
+    static Config defaults() {
+      return new Config(IdentityRules.defaults(), ActivityRules.defaults());
+    }
+  }
+
+  private ConfigReader() {}
+
+  /**
+   * Reads a config file.
+   *
+   * @throws CliException if the file is missing or unreadable, not JSON, or breaks a rule above
+   */
+  static Config read(Path file) throws CliException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new CliException("config file not found: " + file, e);
+    } catch (IOException e) {
+      throw new CliException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new CliException("config file is not valid JSON"
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ": " + file, e);
+    }
+    return parse(root);
+  }
+
+  /** Builds the rules from a parsed config; see the class comment. */
+  static Config parse(JsonNode root) throws CliException {
+    if (root == null || root.isMissingNode() || !root.isObject()) {
+      throw new CliException("config must be a JSON object");
+    }
+    checkKeys(root, "", TOP);
+    IdentityRules identity = identity(root.get("identity"));
+    ActivityRules activity = activity(root.get("activity"));
+    return new Config(identity, activity);
+  }
+
+  private static IdentityRules identity(JsonNode node) throws CliException {
+    IdentityRules.Builder b = IdentityRules.builder();
+    if (node == null || node.isNull()) {
+      return b.build();
+    }
+    requireObject(node, "identity");
+    checkKeys(node, "identity.", IDENTITY);
+    JsonNode clear = node.get("clearDefaultBlockedValues");
+    if (clear != null && !clear.isNull()) {
+      if (!clear.isBoolean()) {
+        throw new CliException("config key identity.clearDefaultBlockedValues must be true or false");
+      }
+      if (clear.booleanValue()) {
+        b.clearBlockedValues();
+      }
+    }
+    try {
+      JsonNode region = node.get("defaultRegion");
+      if (region != null && !region.isNull()) {
+        if (!region.isTextual()) {
+          throw new CliException("config key identity.defaultRegion must be a string such as \"GB\"");
+        }
+        b.defaultRegion(region.textValue());
+      }
+      for (String value : strings(node, "identity.", "blockedValues")) {
+        b.blockValue(value);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CliException("config key identity: " + e.getMessage(), e);
+    }
+    return b.build();
+  }
+
+  private static ActivityRules activity(JsonNode node) throws CliException {
+    ActivityRules rules = ActivityRules.defaults();
+    if (node == null || node.isNull()) {
+      return rules;
+    }
+    requireObject(node, "activity");
+    checkKeys(node, "activity.", ACTIVITY);
+    List<String> active = strings(node, "activity.", "activeTypes");
+    List<String> inactive = strings(node, "activity.", "inactiveTypes");
+    for (String type : active) {
+      if (inactive.contains(type)) {
+        throw new CliException("config lists event type " + type + " in both activity.activeTypes and activity.inactiveTypes");
+      }
+      rules = rules.withActiveType(type);
+    }
+    for (String type : inactive) {
+      rules = rules.withInactiveType(type);
+    }
+    for (String pair : strings(node, "activity.", "inactiveActions")) {
+      int slash = pair.indexOf('/');
+      if (slash <= 0 || slash == pair.length() - 1) {
+        throw new CliException("config key activity.inactiveActions holds type/action pairs such as campaign/sent: " + pair);
+      }
+      rules = rules.withInactive(pair.substring(0, slash), pair.substring(slash + 1));
+    }
+    return rules;
+  }
+
+  private static void requireObject(JsonNode node, String key) throws CliException {
+    if (!node.isObject()) {
+      throw new CliException("config key " + key + " must be an object");
+    }
+  }
+
+  private static void checkKeys(JsonNode node, String prefix, Set<String> known) throws CliException {
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      String name = field.getKey();
+      if (!known.contains(name)) {
+        throw new CliException("unknown config key: " + prefix + name
+            + " (expected one of " + String.join(", ", known.stream().sorted().map(k -> prefix + k).toList()) + ")");
+      }
+    }
+  }
+
+  private static List<String> strings(JsonNode parent, String prefix, String key) throws CliException {
+    JsonNode node = parent.get(key);
+    List<String> out = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (!node.isArray()) {
+      throw new CliException("config key " + prefix + key + " must be an array of strings");
+    }
+    for (JsonNode item : node) {
+      if (!item.isTextual() || item.textValue().isBlank()) {
+        throw new CliException("config key " + prefix + key + " must hold non-blank strings");
+      }
+      out.add(item.textValue().strip());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,144 @@
+package dev.clientele.examples;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clientele.Clientele;
+import dev.clientele.IngestResult;
+import dev.clientele.IngestStats;
+import dev.clientele.core.ProfileId;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * One run of an events file through a new in-memory {@link Clientele}: read, ingest, count.
+ *
+ * <p>Profiles get sequential ids ({@code p-00000001}, … in creation order) instead of the
+ * library's random ones, so that the same file gives byte-identical output on every run.
+ */
+final class Ingestion implements AutoCloseable {
+  private final Clientele clientele;
+  private final EventReader.Result read;
+  private final long rejectedEvents;
+  private final List<EventReader.Rejection> libraryRejections;
+  private final List<EventReader.Rejection> problems;
+
+  private Ingestion(
+      Clientele clientele,
+      EventReader.Result read,
+      long rejectedEvents,
+      List<EventReader.Rejection> libraryRejections,
+      List<EventReader.Rejection> problems) {
+    this.clientele = clientele;
+    this.read = read;
+    this.rejectedEvents = rejectedEvents;
+    this.libraryRejections = libraryRejections;
+    this.problems = problems;
+  }
+
+  /** Profile ids {@code p-00000001}, {@code p-00000002}, … */
+  static Supplier<ProfileId> sequentialIds() {
+    AtomicLong next = new AtomicLong();
+    return () -> ProfileId.of(String.format(Locale.ROOT, "p-%08d", next.incrementAndGet()));
+  }
+
+  /**
+   * Reads {@code events} and ingests every valid event in file order.
+   *
+   * @throws CliException if the file cannot be read
+   */
+  static Ingestion run(Path events, ConfigReader.Config config) throws CliException {
+    Clientele clientele =
+        Clientele.builder()
+            .identityRules(config.identity())
+            .activityRules(config.activity())
+            .profileIds(sequentialIds())
+            .build();
+    long[] rejected = {0};
+    List<EventReader.Rejection> rejections = new ArrayList<>();
+    List<EventReader.Rejection> problems = new ArrayList<>();
+    EventReader.Result read;
+    try {
+      read = EventReader.read(events, (event, line) -> {
+        IngestResult r = clientele.ingest(event);
+        if (r.outcome() == IngestResult.Outcome.REJECTED) {
+          rejected[0]++;
+          if (rejections.size() < EventReader.MAX_REASONS) {
+            rejections.add(new EventReader.Rejection(line, String.join("; ", r.problems())));
+          }
+        } else if (!r.problems().isEmpty()) {
+          for (String p : r.problems()) {
+            if (problems.size() < EventReader.MAX_REASONS) {
+              problems.add(new EventReader.Rejection(line, p));
+            }
+          }
+        }
+      });
+    } catch (CliException e) {
+      clientele.close();
+      throw e;
+    }
+    return new Ingestion(clientele, read, rejected[0], rejections, problems);
+  }
+
+  /** Closes the in-memory store. */
+  @Override
+  public void close() {
+    clientele.close();
+  }
+
+  Clientele clientele() {
+    return clientele;
+  }
+
+  EventReader.Result read() {
+    return read;
+  }
+
+  IngestStats stats() {
+    return clientele.stats();
+  }
+
+  /** Lines rejected by the reader plus events rejected by the library. */
+  long rejected() {
+    return read.rejectedLines() + rejectedEvents;
+  }
+
+  /** The first rejections of either kind, in line order. */
+  List<EventReader.Rejection> rejections() {
+    List<EventReader.Rejection> all = new ArrayList<>(read.reasons());
+    all.addAll(libraryRejections);
+    all.sort(Comparator.comparingLong(EventReader.Rejection::line));
+    return all.subList(0, Math.min(all.size(), EventReader.MAX_REASONS));
+  }
+
+  /**
+   * Puts the counts of this run into {@code json}: {@code events} (non-blank lines),
+   * {@code applied}, {@code duplicates}, {@code rejected} ({@code rejectedLines} +
+   * {@code rejectedEvents}), {@code problems}, {@code merges}, and the first
+   * {@code rejectedReasons} and {@code problemExamples} as {@code "line N: why"}.
+   */
+  void putCounts(ObjectNode json) {
+    IngestStats s = stats();
+    json.put("events", read.lines());
+    json.put("applied", s.applied());
+    json.put("duplicates", s.duplicates());
+    json.put("rejected", rejected());
+    json.put("rejectedLines", read.rejectedLines());
+    json.put("rejectedEvents", rejectedEvents);
+    json.put("problems", s.problems());
+    json.put("merges", s.profilesMerged());
+  }
+
+  /** Puts {@code rejectedReasons} and {@code problemExamples} into {@code json}. */
+  void putReasons(ObjectNode json) {
+    ArrayNode reasons = json.putArray("rejectedReasons");
+    rejections().forEach(r -> reasons.add(r.toString()));
+    ArrayNode examples = json.putArray("problemExamples");
+    problems.forEach(r -> examples.add(r.toString()));
+  }
+}
