@@ -23,7 +23,7 @@ public record Deliverability(Optional<UndeliverableReason> reason, Optional<Inst
 
   /** An undeliverable state with its reason and time. */
   public static Deliverability undeliverable(UndeliverableReason reason, Instant since) {
-    return new Deliverability(Optional.of(requireNonNull(reason, "reason")), Optional.of(since));
+    return new Deliverability(Optional.of(requireNonNull(reason, "reason")), Optional.of(requireNonNull(since, "since")));
   }
 
   /** A deliverable state reported at {@code since} (e.g. a bounce cleared). */

@@ -53,6 +53,9 @@ public final class EventData {
     if (value instanceof java.math.BigInteger bi) {
       return new BigDecimal(bi);
     }
+    if (value instanceof Float f && Float.isFinite(f)) {
+      return new BigDecimal(Float.toString(f)); // the float's own digits: 0.1f is 0.1, not 0.10000000149011612
+    }
     if (value instanceof Double || value instanceof Float) {
       double d = ((Number) value).doubleValue();
       if (!Double.isFinite(d)) {

@@ -62,15 +62,19 @@ public record IdentifierState(
 
   /**
    * A copy seen again at {@code at} in an event from {@code eventSource}: widens first/last seen,
-   * never narrows them, so the result does not depend on the order events arrive in.
+   * never narrows them, so the result does not depend on the order events arrive in. The source
+   * is that of the earliest sighting; of sightings at the same time, the lesser source wins.
    */
   public IdentifierState seenAt(Instant at, boolean active, String eventSource) {
+    requireNonNull(at, "at");
+    requireNonNull(eventSource, "eventSource");
     Instant first = at.isBefore(firstSeen) ? at : firstSeen;
     Optional<Instant> last = lastSeen;
     if (active && (lastSeen.isEmpty() || at.isAfter(lastSeen.get()))) {
       last = Optional.of(at);
     }
-    String src = at.isBefore(firstSeen) ? eventSource : source;
+    boolean earlier = at.isBefore(firstSeen) || (at.equals(firstSeen) && eventSource.compareTo(source) < 0);
+    String src = earlier ? eventSource : source;
     return new IdentifierState(identifier, first, last, src, deliverability, consent, consentAt);
   }
 
@@ -81,6 +85,7 @@ public record IdentifierState(
 
   /** A copy with another consent, changed at {@code at}. */
   public IdentifierState withConsent(Consent value, Instant at) {
+    requireNonNull(at, "at");
     return new IdentifierState(
         identifier, firstSeen, lastSeen, source, deliverability, value, Optional.of(at));
   }

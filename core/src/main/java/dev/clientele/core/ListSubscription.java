@@ -33,6 +33,9 @@ public record ListSubscription(
    * whatever order the changes arrive in; on equal times, unsubscribe wins.
    */
   public static ListSubscription apply(Optional<ListSubscription> current, String list, boolean subscribe, Instant at) {
+    requireNonNull(current, "current");
+    requireNonNull(list, "list");
+    requireNonNull(at, "at");
     Optional<Instant> sub = current.flatMap(ListSubscription::subscribedAt);
     Optional<Instant> unsub = current.flatMap(ListSubscription::unsubscribedAt);
     if (subscribe) {

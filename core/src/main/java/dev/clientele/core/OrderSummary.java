@@ -28,10 +28,18 @@ public record OrderSummary(long orderCount, BigDecimal revenue, Optional<Instant
     requireNonNull(firstOrder, "firstOrder");
     requireNonNull(lastOrder, "lastOrder");
     checkArgument((orderCount == 0) == firstOrder.isEmpty(), "firstOrder is set exactly when there are orders");
+    checkArgument((orderCount == 0) == lastOrder.isEmpty(), "lastOrder is set exactly when there are orders");
+    checkArgument(
+        firstOrder.isEmpty() || !lastOrder.get().isBefore(firstOrder.get()),
+        "lastOrder must not be before firstOrder: %s < %s",
+        lastOrder.orElse(null),
+        firstOrder.orElse(null));
   }
 
   /** The summary with one more order of {@code total} (> 0) at {@code at}. */
   public OrderSummary plus(BigDecimal total, Instant at) {
+    requireNonNull(total, "total");
+    requireNonNull(at, "at");
     checkArgument(total.signum() > 0, "order total must be > 0: %s", total);
     Instant first = firstOrder.filter(f -> f.isBefore(at)).orElse(at);
     Instant last = lastOrder.filter(l -> l.isAfter(at)).orElse(at);
@@ -40,6 +48,7 @@ public record OrderSummary(long orderCount, BigDecimal revenue, Optional<Instant
 
   /** The combined summary of two profiles' orders (used by merges). */
   public OrderSummary plus(OrderSummary other) {
+    requireNonNull(other, "other");
     if (other.orderCount == 0) {
       return this;
     }

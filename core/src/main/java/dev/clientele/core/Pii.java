@@ -1,6 +1,7 @@
 package dev.clientele.core;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Masks personal data for exception messages and logs.
@@ -16,6 +17,9 @@ import java.util.Locale;
  * }</pre>
  */
 public final class Pii {
+  /** What is shown of a domain's last label: a plausible top-level domain, nothing else. */
+  private static final Pattern TLD = Pattern.compile("\\.[a-z][a-z0-9-]{1,23}");
+
   private Pii() {}
 
   /**
@@ -36,6 +40,9 @@ public final class Pii {
       String domain = value.substring(at + 1);
       int dot = domain.lastIndexOf('.');
       String tld = dot >= 0 ? domain.substring(dot).toLowerCase(Locale.ROOT) : "";
+      if (!TLD.matcher(tld).matches()) {
+        tld = ""; // a long or odd suffix could carry personal data or control characters
+      }
       return firstChar(value.substring(0, at)) + "***@" + firstChar(domain) + "***" + tld;
     }
     if (looksLikePhone(value)) {

@@ -27,6 +27,8 @@ import java.util.Set;
 public final class ProfileChanges {
   /** The event type whose data sets attributes. */
   public static final String IDENTIFY = "identify";
+  /** The event-data key naming the device used; kept as the {@code last_device} attribute. */
+  public static final String DEVICE = "device";
   /** The event type that carries an order. */
   public static final String ORDER = "order";
 
@@ -71,10 +73,12 @@ public final class ProfileChanges {
     }
     if (event.type().equals(IDENTIFY)) {
       for (Map.Entry<String, Object> e : event.data().entrySet()) {
-        observe(profile, e.getKey(), e.getValue(), event, problems);
+        if (!e.getKey().equals(DEVICE)) { // the device is the last_device attribute, set below
+          observe(profile, e.getKey(), e.getValue(), event, problems);
+        }
       }
     }
-    EventData.string(event.data(), "device").ifPresent(d -> observe(profile, Attribute.LAST_DEVICE, d, event, problems));
+    EventData.string(event.data(), DEVICE).ifPresent(d -> observe(profile, Attribute.LAST_DEVICE, d, event, problems));
     if (event.type().equals(ORDER)) {
       Optional<BigDecimal> total = EventData.number(event.data(), "total");
       if (total.isEmpty()) {

@@ -9,6 +9,7 @@ import dev.clientele.core.ProfileId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +25,9 @@ import java.util.stream.Stream;
  *
  * <p>Thread-safe. Commits are serialised by one lock and validated in full before anything is
  * applied, so a conflicting commit changes nothing. Readers of a single key never block;
- * {@link #owners} and the event reads see one consistent state (an optimistic read that falls
- * back to a shared lock when a commit ran meanwhile). {@link #allEvents()} streams a snapshot
- * taken when it is called.
+ * {@link #owners}, each page of {@link #profiles}, {@link #profileCount()} and the event reads
+ * see one consistent state (an optimistic read that falls back to a shared lock when a commit
+ * ran meanwhile). {@link #allEvents()} streams a snapshot taken when it is called.
  */
 public final class InMemoryStorage implements Storage {
   private final ConcurrentSkipListMap<ProfileId, Profile> profiles = new ConcurrentSkipListMap<>();
@@ -48,20 +49,26 @@ public final class InMemoryStorage implements Storage {
   public List<Profile> profiles(Optional<ProfileId> after, int limit) {
     requireNonNull(after, "after");
     checkArgument(limit >= 1, "limit must be >= 1: %s", limit);
-    Collection<Profile> tail = after.isPresent() ? profiles.tailMap(after.get(), false).values() : profiles.values();
-    List<Profile> page = new ArrayList<>(Math.min(limit, 1024));
-    for (Profile p : tail) {
-      if (page.size() == limit) {
-        break;
-      }
-      page.add(p);
-    }
-    return page;
+    // One consistent state per page: a page never shows half of a commit (e.g. a merge's
+    // survivor next to the loser it deletes).
+    return consistentRead(
+        () -> {
+          Collection<Profile> tail =
+              after.isPresent() ? profiles.tailMap(after.get(), false).values() : profiles.values();
+          List<Profile> page = new ArrayList<>(Math.min(limit, 1024));
+          for (Profile p : tail) {
+            if (page.size() == limit) {
+              break;
+            }
+            page.add(p);
+          }
+          return page;
+        });
   }
 
   @Override
   public long profileCount() {
-    return profiles.size();
+    return consistentRead(() -> (long) profiles.size());
   }
 
   @Override
@@ -96,7 +103,7 @@ public final class InMemoryStorage implements Storage {
     List<StoredEvent> out = new ArrayList<>();
     long stamp = lock.readLock();
     try {
-      for (Identifier anchor : anchors) {
+      for (Identifier anchor : new HashSet<>(anchors)) {
         List<StoredEvent> list = eventsByAnchor.get(anchor);
         if (list != null) {
           out.addAll(list);

@@ -1,0 +1,162 @@
+package dev.clientele.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class EventDataTest {
+  @Test
+  void copyOf_integralNumbers_becomeLong() {
+    Map<String, Object> data = EventData.copyOf(Map.of("i", 7, "s", (short) 8, "b", (byte) 9, "l", 10L));
+
+    assertThat(data).isEqualTo(Map.of("i", 7L, "s", 8L, "b", 9L, "l", 10L));
+  }
+
+  @Test
+  void copyOf_fractionalNumbers_becomeBigDecimal() {
+    Map<String, Object> data = EventData.copyOf(Map.of("total", 42.50, "big", new BigInteger("123456789012345678901234")));
+
+    assertThat(data.get("total")).isEqualTo(new BigDecimal("42.5"));
+    assertThat(data.get("big")).isEqualTo(new BigDecimal("123456789012345678901234"));
+  }
+
+  @Test
+  void copyOf_float_keepsItsDecimalDigits() {
+    assertThat(EventData.copyOf(Map.of("price", 0.1f)).get("price")).isEqualTo(new BigDecimal("0.1"));
+    assertThat(EventData.copyOf(Map.of("price", 19.99f)).get("price")).isEqualTo(new BigDecimal("19.99"));
+  }
+
+  @Test
+  void copyOf_stringsBooleansBigDecimals_areKept() {
+    BigDecimal total = new BigDecimal("42.50");
+    Map<String, Object> data = EventData.copyOf(Map.of("currency", "EUR", "gift", true, "total", total));
+
+    assertThat(data.get("total")).isSameAs(total);
+    assertThat(data).containsEntry("currency", "EUR").containsEntry("gift", true);
+  }
+
+  @Test
+  void copyOf_nestedValues_areNormalisedAndImmutable() {
+    Map<String, Object> item = new LinkedHashMap<>();
+    item.put("sku", "A-1");
+    item.put("qty", 2);
+    List<Object> items = new ArrayList<>(List.of(item));
+    Map<String, Object> data = EventData.copyOf(Map.of("items", items));
+
+    item.put("qty", 3);
+    items.clear();
+
+    assertThat(data.get("items")).isEqualTo(List.of(Map.of("sku", "A-1", "qty", 2L)));
+    @SuppressWarnings("unchecked")
+    List<Object> copied = (List<Object>) data.get("items");
+    assertThatThrownBy(() -> copied.add("x")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> data.put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void copyOf_nullValue_throwsNamingTheKey() {
+    Map<String, Object> data = new HashMap<>();
+    data.put("coupon", null);
+
+    assertThatIllegalArgumentException().isThrownBy(() -> EventData.copyOf(data))
+        .withMessageContaining("coupon")
+        .withMessageContaining("must not be null");
+  }
+
+  @Test
+  void copyOf_nullInsideList_throwsNamingTheKey() {
+    assertThatIllegalArgumentException().isThrownBy(() -> EventData.copyOf(Map.of("tags", Arrays.asList("a", null))))
+        .withMessageContaining("tags");
+  }
+
+  @Test
+  void copyOf_nonFiniteNumber_throwsNamingTheKey() {
+    for (Object bad : List.of(Double.NaN, Double.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY)) {
+      assertThatIllegalArgumentException().as("%s", bad).isThrownBy(() -> EventData.copyOf(Map.of("total", bad)))
+          .withMessageContaining("total")
+          .withMessageContaining("finite");
+    }
+  }
+
+  @Test
+  void copyOf_unsupportedType_throwsNamingKeyAndType() {
+    for (Object bad : List.of(Instant.EPOCH, new AtomicLong(1), new Object(), new int[] {1}, 'c')) {
+      assertThatIllegalArgumentException().as("%s", bad).isThrownBy(() -> EventData.copyOf(Map.of("when", bad)))
+          .withMessageContaining("when")
+          .withMessageContaining(bad.getClass().getName());
+    }
+  }
+
+  @Test
+  void copyOf_badValueInNestedMap_namesThePath() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> EventData.copyOf(Map.of("address", Map.of("since", Instant.EPOCH))))
+        .withMessageContaining("address.since");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> EventData.copyOf(Map.of("address", Map.of(1, "x"))))
+        .withMessageContaining("address");
+  }
+
+  @Test
+  void copyOf_nullMapOrKey_throwsNamingIt() {
+    assertThatNullPointerException().isThrownBy(() -> EventData.copyOf(null)).withMessage("data");
+    Map<String, Object> nullKey = new HashMap<>();
+    nullKey.put(null, "x");
+    assertThatNullPointerException().isThrownBy(() -> EventData.copyOf(nullKey)).withMessage("data key");
+  }
+
+  @Test
+  void copyOf_copy_isUnchanged() {
+    Trials.forAll("copyOf is idempotent", 200, random -> {
+      Map<String, Object> raw = new LinkedHashMap<>();
+      int n = random.nextInt(6);
+      for (int i = 0; i < n; i++) {
+        raw.put("k" + i, Trials.oneOf(random, random.nextInt(), random.nextDouble() * 1000, "v" + random.nextInt(9),
+            random.nextBoolean(), List.of(random.nextInt(3), "x")));
+      }
+
+      Map<String, Object> once = EventData.copyOf(raw);
+
+      assertThat(EventData.copyOf(once)).isEqualTo(once);
+      assertThat(once.keySet()).containsExactlyElementsOf(raw.keySet());
+    });
+  }
+
+  @Test
+  void number_readsNumbersAndNumericStrings() {
+    Map<String, Object> data = EventData.copyOf(Map.of(
+        "l", 5, "d", new BigDecimal("2.5"), "s", " 12.75 ", "comma", "12,5", "word", "abc", "flag", true));
+
+    assertThat(EventData.number(data, "l")).contains(new BigDecimal("5"));
+    assertThat(EventData.number(data, "d")).contains(new BigDecimal("2.5"));
+    assertThat(EventData.number(data, "s")).contains(new BigDecimal("12.75"));
+    assertThat(EventData.number(data, "comma")).as("no locale-dependent parsing").isEmpty();
+    assertThat(EventData.number(data, "word")).isEmpty();
+    assertThat(EventData.number(data, "flag")).isEmpty();
+    assertThat(EventData.number(data, "absent")).isEmpty();
+  }
+
+  @Test
+  void string_readsNonBlankStrings() {
+    Map<String, Object> data = EventData.copyOf(Map.of("list", "news", "blank", " ", "n", 1));
+
+    assertThat(EventData.string(data, "list")).contains("news");
+    assertThat(EventData.string(data, "blank")).isEmpty();
+    assertThat(EventData.string(data, "n")).isEmpty();
+    assertThat(EventData.string(data, "absent")).isEqualTo(Optional.empty());
+  }
+}

@@ -1,0 +1,82 @@
+package dev.clientele.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class PiiTest {
+  @Test
+  void mask_email_keepsFirstLettersAndTopLevelDomain() {
+    assertThat(Pii.mask("ann@example.com")).isEqualTo("a***@e***.com");
+    assertThat(Pii.mask("ann.smith@mail.example.co.uk")).isEqualTo("a***@m***.uk");
+  }
+
+  @Test
+  void mask_phone_keepsLastTwoDigits() {
+    assertThat(Pii.mask("+447700900123")).isEqualTo("***23");
+    assertThat(Pii.mask("+1 (212) 555-0199")).isEqualTo("***99");
+  }
+
+  @Test
+  void mask_otherValue_keepsFirstCharacterAndLength() {
+    assertThat(Pii.mask("c-77")).isEqualTo("c***(4)");
+    assertThat(Pii.mask("12345")).as("too few digits for a phone").isEqualTo("1***(5)");
+  }
+
+  @Test
+  void mask_nullAndEmpty_areNamed() {
+    assertThat(Pii.mask(null)).isEqualTo("null");
+    assertThat(Pii.mask("")).isEqualTo("(empty)");
+  }
+
+  @Test
+  void mask_upperCaseDomain_lowerCasesWithoutDefaultLocale() {
+    // Under the Turkish default locale of the test run, "IT".toLowerCase() is "ıt".
+    assertThat(Pii.mask("ANN@EXAMPLE.IT")).isEqualTo("A***@E***.it");
+  }
+
+  @Test
+  void mask_surrogatePair_keepsWholeCodePoint() {
+    assertThat(Pii.mask("\uD83D\uDE00abc")).isEqualTo("\uD83D\uDE00***(5)");
+    assertThat(Pii.mask("\uD83D\uDE00@\uD83D\uDE01.de")).isEqualTo("\uD83D\uDE00***@\uD83D\uDE01***.de");
+  }
+
+  @Test
+  void mask_atSignWithLongSuffix_doesNotCopyTheSuffix() {
+    String value = "jane@home.jane-doe-born-1980-at-12-high-street";
+
+    assertThat(Pii.mask(value)).doesNotContain("jane-doe").doesNotContain("high-street").startsWith("j***@h***");
+  }
+
+  @Test
+  void mask_controlCharactersAfterTheLastDot_areNotCopied() {
+    // A raw newline in a log line would let a value forge log entries.
+    assertThat(Pii.mask("a@b.c\nFAKE LOG LINE")).doesNotContain("\n").doesNotContain("FAKE");
+    assertThat(Pii.mask("ann@example.com\u0000")).doesNotContain("\u0000");
+  }
+
+  @Test
+  void mask_anyValue_isShortAndNeverTheValueItself() {
+    Trials.forAll("mask is short", random -> {
+      String value = randomString(random);
+
+      String masked = Pii.mask(value);
+
+      assertThat(masked.length()).as("mask of a %s-character value", value.length()).isLessThanOrEqualTo(40);
+      if (value.length() > 12) {
+        assertThat(masked).isNotEqualTo(value).doesNotContain(value);
+      }
+    });
+  }
+
+  private static String randomString(Random random) {
+    String alphabet = "abcXYZ019@.+-() \n\t\u0000\u00e9\u0131\u00df";
+    int length = random.nextInt(4) == 0 ? random.nextInt(600) : random.nextInt(30);
+    StringBuilder b = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,958 @@
+package dev.clientele.core.spi;
+
+import static dev.clientele.core.spi.StorageFixtures.create;
+import static dev.clientele.core.spi.StorageFixtures.customerId;
+import static dev.clientele.core.spi.StorageFixtures.email;
+import static dev.clientele.core.spi.StorageFixtures.event;
+import static dev.clientele.core.spi.StorageFixtures.next;
+import static dev.clientele.core.spi.StorageFixtures.profile;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.clientele.core.Event;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The conformance tests of the storage SPI: every contract written in the Javadoc of
+ * {@link Storage}, {@link ProfileStore}, {@link IdentityIndex}, {@link EventStore} and
+ * {@link Commit}. A backend proves itself by extending this class:
+ *
+ * <pre>{@code
+ * final class MyStorageTest extends StorageContract {
+ *   @Override
+ *   protected Storage newStorage() {
+ *     return new MyStorage(freshDatabase());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Each test gets its own storage from {@link #newStorage()}, which must be empty, and closes
+ * it afterwards. The whole class runs in a few seconds against the in-memory store; the
+ * concurrency tests bound their own running time.
+ */
+public abstract class StorageContract {
+  /** Threads used by the concurrency tests. */
+  protected static final int THREADS = 4;
+
+  /** The storage under test, fresh for each test. */
+  protected Storage storage;
+
+  /** Returns a new, empty storage; called once per test. */
+  protected abstract Storage newStorage();
+
+  @BeforeEach
+  final void openStorage() {
+    storage = newStorage();
+    assertThat(storage.profileCount()).as("a new storage must be empty").isZero();
+    assertThat(storage.eventCount()).as("a new storage must be empty").isZero();
+  }
+
+  @AfterEach
+  final void closeStorage() throws Exception {
+    if (storage != null) {
+      storage.close();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads after writes
+
+  @Test
+  void profile_unknownId_isEmpty() {
+    assertThat(storage.profile(ProfileId.of("nobody"))).isEmpty();
+    assertThat(storage.owner(email("nobody"))).isEmpty();
+    assertThat(storage.owners(List.of(email("nobody")))).isEmpty();
+    assertThat(storage.events(List.of(email("nobody")))).isEmpty();
+    assertThat(storage.containsEvent("e-nobody")).isFalse();
+    assertThat(storage.profiles(Optional.empty(), 10)).isEmpty();
+  }
+
+  @Test
+  void commit_newProfile_isReadBack() {
+    Profile p = profile("p-1", 1, email("ann"), customerId("c-1"));
+
+    storage.commit(Commit.builder().putProfile(p, 0).build());
+
+    assertThat(storage.profile(p.id())).contains(p);
+    assertThat(storage.profileCount()).isEqualTo(1);
+    assertThat(storage.profiles(Optional.empty(), 10)).containsExactly(p);
+  }
+
+  @Test
+  void commit_update_replacesProfile() {
+    Profile v1 = profile("p-1", 1, email("ann"));
+    storage.commit(Commit.builder().putProfile(v1, 0).build());
+    Profile v2 = next(v1).toBuilder().addTag("favourite").build();
+
+    storage.commit(Commit.builder().putProfile(v2, 1).build());
+
+    assertThat(storage.profile(v1.id())).contains(v2);
+    assertThat(storage.profileCount()).isEqualTo(1);
+  }
+
+  @Test
+  void commit_assign_isReadBackThroughOwnerAndOwners() {
+    Identifier ann = email("ann");
+    Identifier cid = customerId("c-1");
+    Identifier unknown = email("bob");
+    Profile p = profile("p-1", 1, ann, cid);
+
+    storage.commit(create(p));
+
+    assertThat(storage.owner(ann)).contains(p.id());
+    assertThat(storage.owner(cid)).contains(p.id());
+    assertThat(storage.owner(unknown)).isEmpty();
+    assertThat(storage.owners(List.of(ann, unknown, cid))).isEqualTo(Map.of(ann, p.id(), cid, p.id()));
+    assertThat(storage.owners(List.of())).isEmpty();
+  }
+
+  @Test
+  void commit_unassign_removesIndexEntry() {
+    Identifier ann = email("ann");
+    Profile p = profile("p-1", 1, ann);
+    storage.commit(create(p));
+
+    storage.commit(Commit.builder().unassign(ann, p.id()).build());
+
+    assertThat(storage.owner(ann)).isEmpty();
+    assertThat(storage.owners(List.of(ann))).isEmpty();
+    assertThat(storage.profile(p.id())).contains(p);
+  }
+
+  @Test
+  void commit_reassign_movesIndexEntry() {
+    Identifier ann = email("ann");
+    Profile a = profile("p-a", 1, ann);
+    Profile b = profile("p-b", 1);
+    storage.commit(create(a));
+    storage.commit(create(b));
+
+    storage.commit(Commit.builder().assign(ann, Optional.of(a.id()), b.id()).build());
+
+    assertThat(storage.owner(ann)).contains(b.id());
+  }
+
+  @Test
+  void commit_append_isReadBackThroughEventsAndContainsEvent() {
+    Identifier ann = email("ann");
+    StoredEvent e = event("e-1", 0, ann);
+
+    storage.commit(Commit.builder().append(e).build());
+
+    assertThat(storage.containsEvent("e-1")).isTrue();
+    assertThat(storage.containsEvent("e-2")).isFalse();
+    assertThat(storage.events(List.of(ann))).containsExactly(e);
+    assertThat(storage.eventCount()).isEqualTo(1);
+    try (Stream<StoredEvent> all = storage.allEvents()) {
+      assertThat(all).containsExactly(e);
+    }
+  }
+
+  @Test
+  void commit_emptyCommit_changesNothing() {
+    Profile p = profile("p-1", 1, email("ann"));
+    storage.commit(create(p));
+    Snapshot before = snapshot(List.of(email("ann")), List.of());
+
+    storage.commit(Commit.builder().build());
+
+    assertThat(snapshot(List.of(email("ann")), List.of())).isEqualTo(before);
+  }
+
+  @Test
+  void commit_returned_isVisibleToOtherThreads() throws Exception {
+    Identifier ann = email("ann");
+    Profile p = profile("p-1", 1, ann);
+    storage.commit(Commit.builder().putProfile(p, 0).assign(ann, Optional.empty(), p.id())
+        .append(event("e-1", 0, ann)).build());
+
+    CompletableFuture<List<Object>> read = CompletableFuture.supplyAsync(
+        () -> List.of(storage.profile(p.id()), storage.owner(ann), storage.containsEvent("e-1"), storage.eventCount()));
+
+    assertThat(read.get(10, TimeUnit.SECONDS)).containsExactly(Optional.of(p), Optional.of(p.id()), true, 1L);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Profile versions
+
+  @Test
+  void commit_newProfileExpectingNonZeroVersion_conflicts() {
+    Profile p = profile("p-1", 2, email("ann"));
+
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(p, 1).build()))
+        .isInstanceOf(CommitConflictException.class);
+
+    assertThat(storage.profile(p.id())).isEmpty();
+    assertThat(storage.profileCount()).isZero();
+  }
+
+  @Test
+  void commit_existingProfileExpectingZero_conflicts() {
+    Profile first = profile("p-1", 1, email("ann"));
+    storage.commit(Commit.builder().putProfile(first, 0).build());
+    Profile second = profile("p-1", 1, email("bob"));
+
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(second, 0).build()))
+        .isInstanceOf(CommitConflictException.class);
+
+    assertThat(storage.profile(first.id())).contains(first);
+  }
+
+  @Test
+  void commit_versionAhead_conflicts() {
+    Profile v1 = profile("p-1", 1);
+    storage.commit(Commit.builder().putProfile(v1, 0).build());
+    Profile v3 = v1.toBuilder().version(3).build();
+
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(v3, 2).build()))
+        .isInstanceOf(CommitConflictException.class);
+
+    assertThat(storage.profile(v1.id())).contains(v1);
+  }
+
+  @Test
+  void commit_staleProfileVersion_appliesNothing() {
+    World w = world();
+    storage.commit(Commit.builder().putProfile(next(w.a), 1).build());
+    Snapshot before = w.snapshot();
+
+    // Computed from version 1, which is no longer current.
+    Commit commit = w.validParts().putProfile(next(w.a).toBuilder().addTag("stale").build(), 1).build();
+
+    assertConflictAppliesNothing(commit, w, before);
+  }
+
+  @Test
+  void commit_staleDeleteVersion_appliesNothing() {
+    World w = world();
+    storage.commit(Commit.builder().putProfile(next(w.a), 1).build());
+    Snapshot before = w.snapshot();
+
+    Commit commit = w.validParts().deleteProfile(w.a.id(), 1).build();
+
+    assertConflictAppliesNothing(commit, w, before);
+  }
+
+  @Test
+  void commit_deleteOfMissingProfile_appliesNothing() {
+    World w = world();
+    Snapshot before = w.snapshot();
+
+    Commit commit = w.validParts().deleteProfile(ProfileId.of("p-missing"), 1).build();
+
+    assertConflictAppliesNothing(commit, w, before);
+  }
+
+  @Test
+  void commit_createOfExistingProfile_appliesNothing() {
+    World w = world();
+    Snapshot before = w.snapshot();
+
+    Commit commit = w.validParts().putProfile(profile(w.a.id().value(), 1), 0).build();
+
+    assertConflictAppliesNothing(commit, w, before);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Index ownership
+
+  @Test
+  void commit_assignExpectingNoOwnerButOwned_appliesNothing() {
+    World w = world();
+    Snapshot before = w.snapshot();
+
+    Commit commit = w.validParts().assign(w.annEmail, Optional.empty(), w.b.id()).build();
+
+    assertConflictAppliesNothing(commit, w, before);
+  }
+
+  @Test
+  void commit_assignExpectingOtherOwner_appliesNothing() {
+    World w = world();
+    Snapshot before = w.snapshot();
+
+    Commit commit = w.validParts().assign(w.annEmail, Optional.of(w.b.id()), w.b.id()).build();
+
+    assertConflictAppliesNothing(commit, w, before);
+  }
+
+  @Test
+  void commit_assignExpectingOwnerButUnowned_appliesNothing() {
+    World w = world();
+    Snapshot before = w.snapshot();
+
+    Commit commit = w.validParts().assign(email("carl"), Optional.of(w.a.id()), w.a.id()).build();
+
+    assertConflictAppliesNothing(commit, w, before);
+  }
+
+  @Test
+  void commit_unassignExpectingOtherOwner_appliesNothing() {
+    World w = world();
+    Snapshot before = w.snapshot();
+
+    Commit commit = w.validParts().unassign(w.annEmail, w.b.id()).build();
+
+    assertConflictAppliesNothing(commit, w, before);
+  }
+
+  @Test
+  void commit_unassignOfUnownedIdentifier_appliesNothing() {
+    World w = world();
+    Snapshot before = w.snapshot();
+
+    Commit commit = w.validParts().unassign(email("carl"), w.a.id()).build();
+
+    assertConflictAppliesNothing(commit, w, before);
+  }
+
+  @Test
+  void commit_conflictMessage_hasNoPersonalData() {
+    World w = world();
+
+    assertThatThrownBy(() -> storage.commit(Commit.builder().assign(w.annEmail, Optional.empty(), w.b.id()).build()))
+        .isInstanceOf(CommitConflictException.class)
+        .message()
+        .doesNotContain(w.annEmail.value())
+        .doesNotContain("example.com");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events
+
+  @Test
+  void commit_duplicateEventId_appliesNothing() {
+    World w = world();
+    Snapshot before = w.snapshot();
+
+    // Same id as a stored event, different anchor and time: still a conflict.
+    Commit commit = w.validParts().append(event("e-a1", 99, w.bobEmail)).build();
+
+    assertConflictAppliesNothing(commit, w, before);
+    assertThat(storage.events(List.of(w.annEmail)).get(0).event().timestamp())
+        .isEqualTo(StorageFixtures.T0.plusSeconds(10));
+  }
+
+  @Test
+  void events_severalAnchors_comeInTimelineOrder() {
+    Identifier ann = email("ann");
+    Identifier cid = customerId("c-1");
+    Identifier other = email("other");
+    // Appended out of order, over several commits; equal timestamps are ordered by id as
+    // strings ("e-10" < "e-9").
+    storage.commit(Commit.builder().append(event("e-9", 5, ann)).append(event("e-3", 20, cid)).build());
+    storage.commit(Commit.builder().append(event("e-10", 5, cid)).append(event("e-x", 1, other)).build());
+    storage.commit(Commit.builder().append(event("e-1", 7, ann)).append(event("e-0", 30, ann)).build());
+    storage.commit(Commit.builder().append(event("e-2", 0, cid)).build());
+
+    assertThat(ids(storage.events(List.of(ann, cid)))).containsExactly("e-2", "e-10", "e-9", "e-1", "e-3", "e-0");
+    assertThat(ids(storage.events(List.of(cid, ann)))).containsExactly("e-2", "e-10", "e-9", "e-1", "e-3", "e-0");
+    assertThat(ids(storage.events(List.of(ann)))).containsExactly("e-9", "e-1", "e-0");
+    assertThat(ids(storage.events(List.of(other, email("nobody"))))).containsExactly("e-x");
+    assertThat(storage.events(List.of())).isEmpty();
+  }
+
+  @Test
+  void events_duplicateAnchors_returnEachEventOnce() {
+    Identifier ann = email("ann");
+    storage.commit(Commit.builder().append(event("e-1", 0, ann)).append(event("e-2", 1, ann)).build());
+
+    assertThat(ids(storage.events(List.of(ann, ann)))).containsExactly("e-1", "e-2");
+  }
+
+  @Test
+  void events_eventWithSeveralIdentifiers_isOnlyUnderItsAnchor() {
+    Identifier ann = email("ann");
+    Identifier cid = customerId("c-1");
+    StoredEvent e = new StoredEvent(
+        Event.builder("e-1", "login", StorageFixtures.T0).identifier(ann).identifier(cid).build(), cid);
+    storage.commit(Commit.builder().append(e).build());
+
+    assertThat(storage.events(List.of(cid))).containsExactly(e);
+    assertThat(storage.events(List.of(ann))).isEmpty();
+  }
+
+  @Test
+  void allEvents_returnsEveryEventOnce() {
+    List<StoredEvent> appended = new ArrayList<>();
+    for (int c = 0; c < 5; c++) {
+      Commit.Builder b = Commit.builder();
+      for (int i = 0; i < 7; i++) {
+        StoredEvent e = event("e-" + c + "-" + i, (c * 7L + i) % 11, email("u" + (i % 3)));
+        appended.add(e);
+        b.append(e);
+      }
+      storage.commit(b.build());
+    }
+
+    try (Stream<StoredEvent> all = storage.allEvents()) {
+      assertThat(all).containsExactlyInAnyOrderElementsOf(appended);
+    }
+    assertThat(storage.eventCount()).isEqualTo(35);
+    assertThat(appended).allSatisfy(e -> assertThat(storage.containsEvent(e.event().id())).isTrue());
+  }
+
+  @Test
+  void allEvents_emptyStorage_isEmpty() {
+    try (Stream<StoredEvent> all = storage.allEvents()) {
+      assertThat(all).isEmpty();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Deletes and merges
+
+  @Test
+  void commit_deleteProfile_removesIt() {
+    Profile a = profile("p-a", 1, email("ann"));
+    Profile b = profile("p-b", 1, email("bob"));
+    storage.commit(create(a));
+    storage.commit(create(b));
+
+    storage.commit(Commit.builder().deleteProfile(a.id(), 1).unassign(email("ann"), a.id()).build());
+
+    assertThat(storage.profile(a.id())).isEmpty();
+    assertThat(storage.owner(email("ann"))).isEmpty();
+    assertThat(storage.profileCount()).isEqualTo(1);
+    assertThat(storage.profiles(Optional.empty(), 10)).containsExactly(b);
+  }
+
+  @Test
+  void commit_deletedProfile_canBeCreatedAgainFromVersionZero() {
+    Profile a = profile("p-a", 1);
+    storage.commit(Commit.builder().putProfile(a, 0).build());
+    storage.commit(Commit.builder().deleteProfile(a.id(), 1).build());
+
+    Profile again = profile("p-a", 1, email("ann"));
+    storage.commit(Commit.builder().putProfile(again, 0).build());
+
+    assertThat(storage.profile(a.id())).contains(again);
+  }
+
+  @Test
+  void commit_merge_appliesSurvivorLoserAndIndexTogether() {
+    Identifier annEmail = email("ann");
+    Identifier annWork = email("ann.work");
+    Identifier annCid = customerId("c-ann");
+    Profile survivor = profile("p-survivor", 1, annEmail);
+    Profile loser = profile("p-loser", 1, annWork, annCid);
+    storage.commit(create(survivor));
+    storage.commit(create(loser));
+    storage.commit(Commit.builder()
+        .append(event("e-1", 10, annEmail))
+        .append(event("e-2", 5, annWork))
+        .append(event("e-3", 20, annCid))
+        .build());
+
+    Profile.Builder merged = survivor.toBuilder().version(2).addMergedFrom(List.of(loser.id()));
+    loser.identifiers().forEach(merged::putIdentifier);
+    Profile after = merged.build();
+    storage.commit(Commit.builder()
+        .putProfile(after, 1)
+        .deleteProfile(loser.id(), 1)
+        .assign(annWork, Optional.of(loser.id()), survivor.id())
+        .assign(annCid, Optional.of(loser.id()), survivor.id())
+        .build());
+
+    assertThat(storage.profile(survivor.id())).contains(after);
+    assertThat(storage.profile(loser.id())).isEmpty();
+    assertThat(storage.profileCount()).isEqualTo(1);
+    assertThat(storage.owners(List.of(annEmail, annWork, annCid)))
+        .isEqualTo(Map.of(annEmail, survivor.id(), annWork, survivor.id(), annCid, survivor.id()));
+    // The merge moved no event: the timeline is the events of the survivor's identifiers.
+    assertThat(ids(storage.events(identifiersOf(after)))).containsExactly("e-2", "e-1", "e-3");
+    assertThat(storage.eventCount()).isEqualTo(3);
+  }
+
+  @Test
+  void commit_mergeWithChangedLoser_appliesNothing() {
+    Identifier annEmail = email("ann");
+    Identifier annWork = email("ann.work");
+    Profile survivor = profile("p-survivor", 1, annEmail);
+    Profile loser = profile("p-loser", 1, annWork);
+    storage.commit(create(survivor));
+    storage.commit(create(loser));
+    // Someone else updates the loser after the merge read it.
+    storage.commit(Commit.builder().putProfile(next(loser), 1).build());
+    List<Identifier> all = List.of(annEmail, annWork);
+    Snapshot before = snapshot(all, List.of());
+
+    Commit merge = Commit.builder()
+        .putProfile(survivor.toBuilder().version(2).addMergedFrom(List.of(loser.id())).build(), 1)
+        .deleteProfile(loser.id(), 1)
+        .assign(annWork, Optional.of(loser.id()), survivor.id())
+        .build();
+
+    assertThatThrownBy(() -> storage.commit(merge)).isInstanceOf(CommitConflictException.class);
+    assertThat(snapshot(all, List.of())).isEqualTo(before);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Paging
+
+  @Test
+  void profiles_paging_visitsEveryProfileOnceInIdOrder() {
+    List<ProfileId> ids = new ArrayList<>();
+    for (int i = 0; i < 37; i++) {
+      ProfileId id = ProfileId.random();
+      ids.add(id);
+      storage.commit(Commit.builder().putProfile(profile(id.value(), 1), 0).build());
+    }
+    List<ProfileId> sorted = ids.stream().sorted().collect(Collectors.toList());
+
+    for (int limit : new int[] {1, 5, 36, 37, 100}) {
+      assertThat(pageThrough(limit, page -> {})).as("limit %s", limit).isEqualTo(sorted);
+    }
+    assertThat(storage.profileCount()).isEqualTo(37);
+  }
+
+  @Test
+  void profiles_afterAbsentId_startsAfterIt() {
+    for (String id : List.of("p-b", "p-d", "p-f")) {
+      storage.commit(Commit.builder().putProfile(profile(id, 1), 0).build());
+    }
+
+    assertThat(storage.profiles(Optional.of(ProfileId.of("p-c")), 10))
+        .extracting(Profile::id)
+        .containsExactly(ProfileId.of("p-d"), ProfileId.of("p-f"));
+    assertThat(storage.profiles(Optional.of(ProfileId.of("p-d")), 1))
+        .extracting(Profile::id)
+        .containsExactly(ProfileId.of("p-f"));
+    assertThat(storage.profiles(Optional.of(ProfileId.of("p-f")), 10)).isEmpty();
+  }
+
+  @Test
+  void profiles_limitBelowOne_throws() {
+    assertThatIllegalArgumentException().isThrownBy(() -> storage.profiles(Optional.empty(), 0))
+        .withMessageContaining("limit");
+    assertThatIllegalArgumentException().isThrownBy(() -> storage.profiles(Optional.empty(), -1))
+        .withMessageContaining("limit");
+  }
+
+  @Test
+  void profiles_commitsBetweenPages_visitStableProfilesExactlyOnce() {
+    // "s" profiles exist throughout the scan; "v" profiles come and go between pages.
+    List<ProfileId> stable = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      ProfileId id = ProfileId.of(String.format(java.util.Locale.ROOT, "p-%02d-s", i));
+      stable.add(id);
+      storage.commit(Commit.builder().putProfile(profile(id.value(), 1), 0).build());
+      if (i % 3 == 0) {
+        storage.commit(Commit.builder().putProfile(profile(volatileId(i).value(), 1), 0).build());
+      }
+    }
+    int[] page = {0};
+
+    List<ProfileId> seen = pageThrough(4, p -> {
+      int n = page[0]++;
+      // Update stable profiles ahead of and behind the cursor, create and delete others.
+      for (int i = n % 5; i < 30; i += 5) {
+        Profile current = storage.profile(stable.get(i)).orElseThrow();
+        storage.commit(Commit.builder().putProfile(next(current), current.version()).build());
+      }
+      for (int i = 0; i < 30; i++) {
+        ProfileId v = volatileId(i);
+        Optional<Profile> current = storage.profile(v);
+        if (current.isPresent() && (i + n) % 2 == 0) {
+          storage.commit(Commit.builder().deleteProfile(v, current.get().version()).build());
+        } else if (current.isEmpty() && (i + n) % 3 == 0) {
+          storage.commit(Commit.builder().putProfile(profile(v.value(), 1), 0).build());
+        }
+      }
+    });
+
+    assertThat(seen).doesNotHaveDuplicates().isSorted();
+    assertThat(seen.stream().filter(stable::contains)).containsExactlyElementsOf(stable);
+  }
+
+  @Test
+  void profileCount_followsCreatesAndDeletes() {
+    storage.commit(Commit.builder().putProfile(profile("p-1", 1), 0).putProfile(profile("p-2", 1), 0).build());
+    assertThat(storage.profileCount()).isEqualTo(2);
+
+    storage.commit(Commit.builder().putProfile(profile("p-3", 1), 0).deleteProfile(ProfileId.of("p-1"), 1).build());
+    assertThat(storage.profileCount()).isEqualTo(2);
+
+    storage.commit(Commit.builder().deleteProfile(ProfileId.of("p-2"), 1).build());
+    assertThat(storage.profileCount()).isEqualTo(1);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Arguments and returned values
+
+  @Test
+  void methods_nullArguments_throwNullPointerException() {
+    assertThatNullPointerException().isThrownBy(() -> storage.commit(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.profile(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.profiles(null, 1));
+    assertThatNullPointerException().isThrownBy(() -> storage.owner(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.owners(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.events(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.containsEvent(null));
+  }
+
+  @Test
+  void reads_returnedCollections_doNotExposeStoredState() {
+    World w = world();
+    Snapshot before = w.snapshot();
+
+    tryToClear(storage.profiles(Optional.empty(), 10));
+    tryToClear(storage.owners(List.of(w.annEmail, w.bobEmail)).keySet());
+    tryToClear(storage.events(List.of(w.annEmail, w.bobEmail)));
+
+    assertThat(w.snapshot()).isEqualTo(before);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Concurrency
+
+  @Test
+  @Timeout(30)
+  void commit_concurrentReadModifyWrite_losesNoUpdate() throws Exception {
+    int profiles = 3;
+    int opsPerThread = 2000;
+    List<ProfileId> ids = new ArrayList<>();
+    List<Identifier> anchors = new ArrayList<>();
+    for (int k = 0; k < profiles; k++) {
+      Profile p = profile("p-" + k, 1, customerId("c-" + k));
+      ids.add(p.id());
+      anchors.add(customerId("c-" + k));
+      storage.commit(create(p));
+    }
+    AtomicLongArray successes = new AtomicLongArray(profiles);
+    AtomicLong conflicts = new AtomicLong();
+
+    runConcurrently(THREADS, t -> {
+      for (int op = 0; op < opsPerThread; op++) {
+        int k = (op + t) % profiles;
+        StoredEvent e = event("e-" + t + "-" + op, op, anchors.get(k));
+        for (int attempt = 0; ; attempt++) {
+          assertThat(attempt).as("retries of one increment").isLessThan(100_000);
+          Profile current = storage.profile(ids.get(k)).orElseThrow();
+          try {
+            storage.commit(Commit.builder().putProfile(next(current), current.version()).append(e).build());
+            successes.incrementAndGet(k);
+            break;
+          } catch (CommitConflictException conflict) {
+            conflicts.incrementAndGet();
+          }
+        }
+      }
+    });
+
+    long total = 0;
+    for (int k = 0; k < profiles; k++) {
+      Profile p = storage.profile(ids.get(k)).orElseThrow();
+      assertThat(p.version()).as("version of %s", p.id()).isEqualTo(1 + successes.get(k));
+      assertThat(p.eventCount()).as("counter of %s", p.id()).isEqualTo(successes.get(k));
+      assertThat(storage.events(List.of(anchors.get(k)))).hasSize((int) successes.get(k));
+      total += successes.get(k);
+    }
+    assertThat(total).isEqualTo((long) THREADS * opsPerThread);
+    assertThat(storage.eventCount()).isEqualTo(total);
+  }
+
+  @Test
+  @Timeout(30)
+  void owners_pairMovedTogether_neverSeenMixed() throws Exception {
+    Identifier x = email("x");
+    Identifier y = customerId("y");
+    Profile a = profile("p-a", 1, x, y);
+    Profile b = profile("p-b", 1);
+    storage.commit(create(a));
+    storage.commit(create(b));
+
+    assertNoReaderSeesPartialCommit(
+        moves -> {
+          ProfileId from = moves % 2 == 0 ? a.id() : b.id();
+          ProfileId to = moves % 2 == 0 ? b.id() : a.id();
+          storage.commit(Commit.builder()
+              .assign(x, Optional.of(from), to)
+              .assign(y, Optional.of(from), to)
+              .build());
+        },
+        reads -> {
+          Map<Identifier, ProfileId> owners = storage.owners(reads % 2 == 0 ? List.of(x, y) : List.of(y, x));
+          return owners.size() == 2 && owners.get(x).equals(owners.get(y)) ? null : "owners " + owners;
+        });
+  }
+
+  @Test
+  @Timeout(30)
+  void profiles_concurrentCommits_pageShowsWholeCommits() throws Exception {
+    // Two states, each one commit away from the other: "a" tagged single and no "b", or "a"
+    // tagged pair and "b" present. A page must show one of them, never a mix.
+    Profile a = profile("p-a", 1).toBuilder().addTag("single").build();
+    storage.commit(Commit.builder().putProfile(a, 0).build());
+    ProfileId aId = a.id();
+    ProfileId bId = ProfileId.of("p-b");
+
+    assertNoReaderSeesPartialCommit(
+        moves -> {
+          Profile current = storage.profile(aId).orElseThrow();
+          Profile.Builder changed = current.toBuilder().version(current.version() + 1);
+          Commit.Builder commit = Commit.builder();
+          if (moves % 2 == 0) {
+            commit.putProfile(changed.removeTag("single").addTag("pair").build(), current.version())
+                .putProfile(profile(bId.value(), 1), 0);
+          } else {
+            commit.putProfile(changed.removeTag("pair").addTag("single").build(), current.version())
+                .deleteProfile(bId, 1);
+          }
+          storage.commit(commit.build());
+        },
+        reads -> {
+          List<Profile> page = storage.profiles(Optional.empty(), 10);
+          boolean hasB = page.stream().anyMatch(p -> p.id().equals(bId));
+          Profile pa = page.stream().filter(p -> p.id().equals(aId)).findFirst().orElse(null);
+          if (pa == null || pa.tags().contains("pair") != hasB) {
+            return "page " + page.stream().map(p -> p.id() + "" + p.tags()).collect(Collectors.toList());
+          }
+          return null;
+        });
+  }
+
+  @Test
+  @Timeout(30)
+  void events_concurrentCommits_readsShowWholeCommits() throws Exception {
+    Identifier x = email("x");
+    Identifier y = customerId("y");
+
+    assertNoReaderSeesPartialCommit(
+        moves -> storage.commit(Commit.builder()
+            .append(event("e-x-" + moves, moves, x))
+            .append(event("e-y-" + moves, moves, y))
+            .build()),
+        reads -> {
+          int seen = storage.events(reads % 2 == 0 ? List.of(x, y) : List.of(y, x)).size();
+          long count = storage.eventCount();
+          return seen % 2 == 0 && count % 2 == 0 ? null : "events " + seen + ", eventCount " + count;
+        });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  /** A store with two profiles, their index entries and one event each. */
+  private World world() {
+    World w = new World();
+    storage.commit(create(w.a));
+    storage.commit(create(w.b));
+    storage.commit(Commit.builder().append(event("e-a1", 10, w.annEmail)).append(event("e-b1", 20, w.bobEmail)).build());
+    return w;
+  }
+
+  private final class World {
+    final Identifier annEmail = email("ann");
+    final Identifier annCid = customerId("c-ann");
+    final Identifier bobEmail = email("bob");
+    final Identifier newEmail = email("new");
+    final Profile a = profile("p-a", 1, annEmail, annCid);
+    final Profile b = profile("p-b", 1, bobEmail);
+
+    /**
+     * Parts that would each succeed: a new profile, an update of b, a new index entry, a moved
+     * index entry, a removed index entry and a new event.
+     */
+    Commit.Builder validParts() {
+      Profile c = profile("p-c", 1, newEmail);
+      return Commit.builder()
+          .putProfile(c, 0)
+          .putProfile(next(b).toBuilder().addTag("changed").build(), 1)
+          .assign(newEmail, Optional.empty(), c.id())
+          .assign(annCid, Optional.of(a.id()), b.id())
+          .unassign(bobEmail, b.id())
+          .append(event("e-new", 30, newEmail));
+    }
+
+    Snapshot snapshot() {
+      return StorageContract.this.snapshot(List.of(annEmail, annCid, bobEmail, newEmail, email("carl")), List.of("e-new"));
+    }
+  }
+
+  /** Everything a reader can see about the given identifiers and event ids, plus all profiles. */
+  record Snapshot(
+      List<Profile> profiles,
+      long profileCount,
+      Map<Identifier, ProfileId> owners,
+      Map<Identifier, Optional<ProfileId>> owner,
+      List<StoredEvent> events,
+      Set<StoredEvent> allEvents,
+      long eventCount,
+      Map<String, Boolean> contains) {}
+
+  private Snapshot snapshot(Collection<Identifier> identifiers, Collection<String> extraEventIds) {
+    Map<Identifier, Optional<ProfileId>> owner = new LinkedHashMap<>();
+    identifiers.forEach(i -> owner.put(i, storage.owner(i)));
+    Set<StoredEvent> all;
+    try (Stream<StoredEvent> s = storage.allEvents()) {
+      all = s.collect(Collectors.toSet());
+    }
+    Map<String, Boolean> contains = new LinkedHashMap<>();
+    all.forEach(e -> contains.put(e.event().id(), storage.containsEvent(e.event().id())));
+    extraEventIds.forEach(id -> contains.put(id, storage.containsEvent(id)));
+    return new Snapshot(
+        storage.profiles(Optional.empty(), Integer.MAX_VALUE),
+        storage.profileCount(),
+        Map.copyOf(storage.owners(identifiers)),
+        owner,
+        storage.events(identifiers),
+        all,
+        storage.eventCount(),
+        contains);
+  }
+
+  private void assertConflictAppliesNothing(Commit commit, World w, Snapshot before) {
+    assertThatThrownBy(() -> storage.commit(commit)).isInstanceOf(CommitConflictException.class);
+    assertThat(w.snapshot()).isEqualTo(before);
+    // The store still works and the valid parts apply on their own.
+    storage.commit(w.validParts().build());
+    assertThat(storage.profile(ProfileId.of("p-c"))).isPresent();
+    assertThat(storage.owner(w.newEmail)).contains(ProfileId.of("p-c"));
+    assertThat(storage.containsEvent("e-new")).isTrue();
+  }
+
+  private List<ProfileId> pageThrough(int limit, Consumer<List<Profile>> betweenPages) {
+    List<ProfileId> seen = new ArrayList<>();
+    Optional<ProfileId> after = Optional.empty();
+    for (int pages = 0; pages < 10_000; pages++) {
+      List<Profile> page = storage.profiles(after, limit);
+      assertThat(page.size()).isLessThanOrEqualTo(limit);
+      if (page.isEmpty()) {
+        return seen;
+      }
+      page.forEach(p -> seen.add(p.id()));
+      after = Optional.of(page.get(page.size() - 1).id());
+      betweenPages.accept(page);
+    }
+    throw new AssertionError("paging did not end");
+  }
+
+  private static ProfileId volatileId(int i) {
+    return ProfileId.of(String.format(java.util.Locale.ROOT, "p-%02d-v", i));
+  }
+
+  private static List<String> ids(List<StoredEvent> events) {
+    return events.stream().map(e -> e.event().id()).collect(Collectors.toList());
+  }
+
+  private static List<Identifier> identifiersOf(Profile p) {
+    return p.identifiers().stream().map(IdentifierState::identifier).collect(Collectors.toList());
+  }
+
+  private static void tryToClear(Collection<?> c) {
+    try {
+      c.clear();
+    } catch (UnsupportedOperationException immutable) {
+      // fine: nothing to expose
+    }
+  }
+
+  /** A unit of work of a concurrency test, given its thread number. */
+  @FunctionalInterface
+  protected interface Work {
+    void run(int thread) throws Exception;
+  }
+
+  /** A reader's check: {@code null} when the state it read is whole, else a description. */
+  @FunctionalInterface
+  protected interface Check {
+    String read(long readNumber);
+  }
+
+  /** A writer step, given how many steps ran before it. */
+  @FunctionalInterface
+  protected interface Step {
+    void run(int step) throws Exception;
+  }
+
+  /** Runs {@code work} on {@code threads} threads started together and rethrows the first failure. */
+  protected static void runConcurrently(int threads, Work work) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Void>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        Callable<Void> task = () -> {
+          start.await();
+          work.run(thread);
+          return null;
+        };
+        futures.add(pool.submit(task));
+      }
+      start.countDown();
+      for (Future<Void> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).as("threads stopped").isTrue();
+    }
+  }
+
+  /**
+   * One writer runs {@code step} at least 2000 times (and until the readers made 2000 reads; at
+   * most about two seconds) while the other threads read with {@code check}; fails if any read
+   * saw part of a commit.
+   */
+  protected static void assertNoReaderSeesPartialCommit(Step step, Check check) throws Exception {
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicReference<String> violation = new AtomicReference<>();
+    AtomicLong reads = new AtomicLong();
+    long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    runConcurrently(THREADS, t -> {
+      if (t == 0) {
+        try {
+          // At least 2000 commits, and on until the readers have had a fair share of the CPU.
+          for (int i = 0; (i < 2000 || reads.get() < 2000) && System.nanoTime() < deadline && violation.get() == null;
+              i++) {
+            step.run(i);
+          }
+        } finally {
+          writing.set(false);
+        }
+      } else {
+        while (writing.get() && violation.get() == null) {
+          String bad = check.read(reads.getAndIncrement());
+          if (bad != null) {
+            violation.compareAndSet(null, bad);
+          }
+        }
+      }
+    });
+    assertThat(violation.get()).as("a reader saw part of a commit").isNull();
+    assertThat(reads.get()).as("reads done while writing").isPositive();
+  }
+}
