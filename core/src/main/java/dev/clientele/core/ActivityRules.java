@@ -53,6 +53,16 @@ public record ActivityRules(Set<String> inactiveTypes, Set<String> inactiveActio
         inactiveTypes, ImmutableSet.<String>builder().addAll(inactiveActions).add(type + "/" + action).build());
   }
 
+  /**
+   * A copy in which {@code type}/{@code action} events are active again (e.g. to count
+   * {@code campaign}/{@code sent}). A type made inactive as a whole stays inactive.
+   */
+  public ActivityRules withActive(String type, String action) {
+    String pair = type + "/" + action;
+    return new ActivityRules(
+        inactiveTypes, inactiveActions.stream().filter(p -> !p.equals(pair)).collect(ImmutableSet.toImmutableSet()));
+  }
+
   /** A copy in which {@code type} events are active again (and all of their actions). */
   public ActivityRules withActiveType(String type) {
     return new ActivityRules(

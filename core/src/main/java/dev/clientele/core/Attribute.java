@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * One attribute value of a profile with its provenance: which source set it and when.
  *
  * <p>Values are JSON-like: {@link String}, {@link Boolean}, {@link Long}, {@link java.math.BigDecimal},
- * or an immutable {@link java.util.List} of those (see {@link EventData}). Standard attribute
+ * or immutable {@link java.util.List}s and string-keyed {@link java.util.Map}s of those (see
+ * {@link EventData}). Standard attribute
  * names are listed in {@link #STANDARD}; any other valid name is a custom attribute.
  *
  * @param name lower-case name, e.g. {@code first_name}

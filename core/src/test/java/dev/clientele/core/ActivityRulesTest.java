@@ -74,6 +74,14 @@ class ActivityRulesTest {
   }
 
   @Test
+  void withActive_reactivatesOnePairOnly() {
+    ActivityRules rules = ActivityRules.defaults().withInactive("campaign", "bounce").withActive("campaign", "sent");
+    assertThat(rules.isActive("campaign", "sent")).isTrue();
+    assertThat(rules.isActive("campaign", "bounce")).isFalse();
+    assertThat(ActivityRules.defaults().withActive("consent", "opt_in").isActive("consent", "opt_in")).isFalse();
+  }
+
+  @Test
   void new_badActionPair_throws() {
     for (String bad : List.of("campaign", "/sent", "campaign/")) {
       assertThatIllegalArgumentException().as(bad).isThrownBy(() -> new ActivityRules(Set.of(), Set.of(bad)))
