@@ -7,6 +7,12 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedSet;
 import dev.clientele.analytics.ActiveUsers;
 import dev.clientele.analytics.MauCount;
+import dev.clientele.consent.Audience;
+import dev.clientele.consent.AudienceCounts;
+import dev.clientele.consent.Reachability;
+import dev.clientele.consent.ReachabilityEvaluator;
+import dev.clientele.consent.ReachabilityPolicy;
+import dev.clientele.core.Channel;
 import dev.clientele.core.ActivityRules;
 import dev.clientele.core.Event;
 import dev.clientele.core.FieldView;
@@ -27,6 +33,7 @@ import dev.clientele.identity.NormalizedIdentifier;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -54,6 +61,7 @@ public final class Clientele implements AutoCloseable {
   private final IdentityResolver resolver;
   private final IngestPipeline pipeline;
   private final ProfileQueries queries;
+  private final ReachabilityPolicy reachabilityPolicy;
   private final Tally tally = new Tally();
 
   private Clientele(Builder b) {
@@ -64,6 +72,7 @@ public final class Clientele implements AutoCloseable {
     Supplier<ProfileId> ids = b.profileIds != null ? b.profileIds : ProfileId::random;
     this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally);
     this.queries = new ProfileQueries(storage);
+    this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
   }
 
   /** A Clientele on a new in-memory store with every default. */
@@ -142,6 +151,41 @@ public final class Clientele implements AutoCloseable {
     return new ActiveUsers(storage, activityRules).mau(day);
   }
 
+  /**
+   * Whether a profile can be messaged on each channel, with the reasons, under the
+   * reachability policy.
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public Reachability reachability(ProfileId id) {
+    requireNonNull(id, "id");
+    Profile p = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
+    return new ReachabilityEvaluator(reachabilityPolicy).evaluate(p);
+  }
+
+  /** Total, reachable and unreachable profiles per channel, and reachable on any channel. */
+  public AudienceCounts audience() {
+    return new Audience(storage, reachabilityPolicy).count();
+  }
+
+  /**
+   * Passes every profile that may be synced to an external mailing list for {@code channel}
+   * (those reachable there under the policy) to {@code action}; returns how many.
+   */
+  public long forEachSyncable(Channel channel, Consumer<Profile> action) {
+    return new Audience(storage, reachabilityPolicy).forEachSyncable(channel, action);
+  }
+
+  /** The number of profiles. */
+  public long profileCount() {
+    return storage.profileCount();
+  }
+
+  /** The reachability policy in use. */
+  public ReachabilityPolicy reachabilityPolicy() {
+    return reachabilityPolicy;
+  }
+
   /** Adds a tag (e.g. {@code favourite}) to a profile. */
   public Profile tag(ProfileId id, String tag) {
     requireNonNull(tag, "tag");
@@ -194,7 +238,7 @@ public final class Clientele implements AutoCloseable {
   /**
    * Configures a {@link Clientele}. Each setting may be set once; unset ones take the defaults
    * (in-memory storage, UTC system clock, {@link ActivityRules#defaults()},
-   * {@link IdentityRules#defaults()}, random profile ids). Not thread-safe.
+   * {@link IdentityRules#defaults()}, {@link ReachabilityPolicy#defaults()}, random profile ids). Not thread-safe.
    */
   public static final class Builder {
     private Storage storage;
@@ -202,8 +246,16 @@ public final class Clientele implements AutoCloseable {
     private ActivityRules activityRules;
     private IdentityRules identityRules;
     private Supplier<ProfileId> profileIds;
+    private ReachabilityPolicy reachabilityPolicy;
 
     private Builder() {}
+
+    /** Account settings for reachability (implicit consent, CCPA) used by audience counts. */
+    public Builder reachabilityPolicy(ReachabilityPolicy value) {
+      checkState(reachabilityPolicy == null, "reachability policy was already set");
+      this.reachabilityPolicy = requireNonNull(value, "reachabilityPolicy");
+      return this;
+    }
 
     /** Uses this storage backend instead of a new in-memory store. */
     public Builder storage(Storage value) {

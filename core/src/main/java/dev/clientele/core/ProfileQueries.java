@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Read-side queries over a {@link Storage}: search with paging, timelines and field views.
@@ -22,7 +21,6 @@ import java.util.function.Consumer;
  * no search method yet, so every backend gets search for free.
  */
 public final class ProfileQueries {
-  private static final int SCAN_PAGE = 1024;
   private final Storage storage;
 
   /** Queries over {@code storage}. */
@@ -35,7 +33,7 @@ public final class ProfileQueries {
     requireNonNull(search, "search");
     Optional<Matcher> matcher = search.text().map(Matcher::new);
     List<Profile> matches = new ArrayList<>();
-    forEachProfile(p -> {
+    storage.forEachProfile(p -> {
       if (matcher.isEmpty() || matcher.get().test(p)) {
         matches.add(p);
       }
@@ -77,7 +75,7 @@ public final class ProfileQueries {
     Map<String, Long> known = new HashMap<>();
     ImmutableSortedSet.Builder<String> all = ImmutableSortedSet.naturalOrder();
     long[] profiles = {0};
-    forEachProfile(p -> {
+    storage.forEachProfile(p -> {
       profiles[0]++;
       all.addAll(p.attributes().keySet());
       p.knownFields().forEach(f -> known.merge(f, 1L, Long::sum));
@@ -90,18 +88,6 @@ public final class ProfileQueries {
           .map(Map.Entry::getKey)
           .collect(ImmutableSortedSet.toImmutableSortedSet(String::compareTo));
     };
-  }
-
-  private void forEachProfile(Consumer<Profile> action) {
-    Optional<ProfileId> after = Optional.empty();
-    while (true) {
-      List<Profile> page = storage.profiles(after, SCAN_PAGE);
-      page.forEach(action);
-      if (page.size() < SCAN_PAGE) {
-        return;
-      }
-      after = Optional.of(page.get(page.size() - 1).id());
-    }
   }
 
   private static final class Matcher {

@@ -2,6 +2,8 @@ package dev.clientele.examples;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clientele.analytics.MauCount;
+import dev.clientele.consent.AudienceCounts;
+import dev.clientele.core.Channel;
 import dev.clientele.core.FieldView;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
@@ -12,7 +14,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +28,7 @@ import java.util.Set;
  * clientele demo     [--out-dir DIR] [--seed N]
  * clientele profiles --events E.jsonl [--config C.json] --out P.jsonl|P.csv
  * clientele mau      --events E.jsonl --date YYYY-MM-DD [--config C.json]
+ * clientele reach    --events E.jsonl [--date YYYY-MM-DD] [--config C.json]
  * clientele help
  * </pre>
  *
@@ -43,7 +48,7 @@ public final class Cli {
   public static final int EXIT_BAD_INPUT = 2;
 
   /** The commands of the design that this version does not have yet. */
-  static final List<String> NOT_YET = List.of("reach", "status", "clv", "export");
+  static final List<String> NOT_YET = List.of("status", "clv", "export");
 
   static final String USAGE =
       String.join(
@@ -58,6 +63,9 @@ public final class Cli {
           "           one line (or CSV row) per resulting profile",
           "  mau      --events E.jsonl --date YYYY-MM-DD [--config C.json]",
           "           monthly active users as of the end of the date (UTC)",
+          "  reach    --events E.jsonl [--date YYYY-MM-DD] [--config C.json]",
+          "           reachable and unreachable profiles per channel as of the end of the date",
+          "           (default: the day of the latest event)",
           "  help     this text",
           "",
           "not built yet: " + String.join(", ", NOT_YET),
@@ -113,6 +121,10 @@ public final class Cli {
           out.println(Json.pretty(profiles(Options.parse(command, args, Set.of("events", "config", "out"), workingDir))));
           return EXIT_OK;
         }
+        case "reach" -> {
+          out.println(Json.pretty(reach(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
+          return EXIT_OK;
+        }
         case "mau" -> {
           out.println(Json.pretty(mau(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
           return EXIT_OK;
@@ -120,7 +132,7 @@ public final class Cli {
         default -> {
           if (NOT_YET.contains(command)) {
             err.println("clientele: command '" + command + "' is not implemented yet in this version"
-                + " (available: demo, profiles, mau)");
+                + " (available: demo, profiles, mau, reach)");
           } else {
             err.println("clientele: unknown command '" + command + "' (see: clientele help)");
           }
@@ -190,6 +202,39 @@ public final class Cli {
       warnRejections(run, err);
       return mauJson(run.clientele().mau(date));
     }
+  }
+
+  private static ObjectNode reach(Options o, PrintStream err) throws CliException {
+    Path events = o.requirePath("events");
+    Optional<LocalDate> date = o.optionalDate("date");
+    ConfigReader.Config config = config(o);
+    Optional<Instant> cutoff = date.map(d -> d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+    try (Ingestion run = Ingestion.run(events, config, cutoff)) {
+      warnRejections(run, err);
+      LocalDate asOf = date.orElseGet(() -> run.latest().map(t -> LocalDate.ofInstant(t, ZoneOffset.UTC))
+          .orElse(LocalDate.now(ZoneOffset.UTC)));
+      return reachJson(run.clientele().audience(), asOf, run.afterCutoff());
+    }
+  }
+
+  /**
+   * The documented reach object: {@code total}, {@code channels} (each {@code reachable},
+   * {@code unreachable}) and {@code reachableAny}; added: {@code date} and
+   * {@code eventsAfterDate} (events left out because they came after the date).
+   */
+  static ObjectNode reachJson(AudienceCounts counts, LocalDate asOf, long eventsAfterDate) {
+    ObjectNode json = Json.object();
+    json.put("total", counts.total());
+    ObjectNode channels = json.putObject("channels");
+    for (Channel c : Channel.values()) {
+      ObjectNode ch = channels.putObject(c.key());
+      ch.put("reachable", counts.channels().get(c).reachable());
+      ch.put("unreachable", counts.channels().get(c).unreachable());
+    }
+    json.put("reachableAny", counts.reachableAny());
+    json.put("date", asOf.toString());
+    json.put("eventsAfterDate", eventsAfterDate);
+    return json;
   }
 
   /** The documented MAU object: {@code date, month, mau, identified, anonymous}. */

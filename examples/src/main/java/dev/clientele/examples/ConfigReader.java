@@ -3,7 +3,9 @@ package dev.clientele.examples;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.clientele.consent.ReachabilityPolicy;
 import dev.clientele.core.ActivityRules;
+import dev.clientele.core.Channel;
 import dev.clientele.identity.IdentityRules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,23 +40,26 @@ import java.util.Set;
  * applied first, then {@code inactiveTypes} and {@code inactiveActions} are added. A type that
  * is both active and inactive is an error. Unknown keys, wrong value types and values the
  * library refuses (an unknown phone region, a pair without {@code /}) are errors that name the
- * key. Consent settings and activity-status thresholds are not configurable in this version.
+ * key. Activity-status thresholds are not configurable in this version.
  */
 final class ConfigReader {
-  private static final Set<String> TOP = Set.of("identity", "activity");
+  private static final Set<String> TOP = Set.of("identity", "activity", "consent");
+  private static final Set<String> CONSENT = Set.of("unknownConsentReachable", "ccpaBlocks");
+  private static final Set<String> CHANNELS = Set.of("email", "sms", "push");
   private static final Set<String> IDENTITY = Set.of("defaultRegion", "blockedValues", "clearDefaultBlockedValues");
-  private static final Set<String> ACTIVITY = Set.of("inactiveTypes", "activeTypes", "inactiveActions");
+  private static final Set<String> ACTIVITY = Set.of("inactiveTypes", "activeTypes", "inactiveActions", "activeActions");
 
   /**
    * The rules a config file sets.
    *
    * @param identity identifier normalisation and blocked values
    * @param activity which events are active
+   * @param reachability the consent settings for reachability
    */
-  record Config(IdentityRules identity, ActivityRules activity) {
+  record Config(IdentityRules identity, ActivityRules activity, ReachabilityPolicy reachability) {
     /** The library defaults. */
     static Config defaults() {
-      return new Config(IdentityRules.defaults(), ActivityRules.defaults());
+      return new Config(IdentityRules.defaults(), ActivityRules.defaults(), ReachabilityPolicy.defaults());
     }
   }
 
@@ -93,7 +98,7 @@ final class ConfigReader {
     checkKeys(root, "", TOP);
     IdentityRules identity = identity(root.get("identity"));
     ActivityRules activity = activity(root.get("activity"));
-    return new Config(identity, activity);
+    return new Config(identity, activity, consent(root.get("consent")));
   }
 
   private static IdentityRules identity(JsonNode node) throws CliException {
@@ -154,7 +159,43 @@ final class ConfigReader {
       }
       rules = rules.withInactive(pair.substring(0, slash), pair.substring(slash + 1));
     }
+    for (String pair : strings(node, "activity.", "activeActions")) {
+      int slash = pair.indexOf('/');
+      if (slash <= 0 || slash == pair.length() - 1) {
+        throw new CliException("config key activity.activeActions holds type/action pairs such as campaign/sent: " + pair);
+      }
+      rules = rules.withActive(pair.substring(0, slash), pair.substring(slash + 1));
+    }
     return rules;
+  }
+
+  private static ReachabilityPolicy consent(JsonNode node) throws CliException {
+    ReachabilityPolicy.Builder b = ReachabilityPolicy.builder();
+    if (node == null || node.isNull()) {
+      return b.build();
+    }
+    requireObject(node, "consent");
+    checkKeys(node, "consent.", CONSENT);
+    for (String key : List.of("unknownConsentReachable", "ccpaBlocks")) {
+      JsonNode perChannel = node.get(key);
+      if (perChannel == null || perChannel.isNull()) {
+        continue;
+      }
+      requireObject(perChannel, "consent." + key);
+      checkKeys(perChannel, "consent." + key + ".", CHANNELS);
+      for (Map.Entry<String, JsonNode> e : perChannel.properties()) {
+        if (!e.getValue().isBoolean()) {
+          throw new CliException("config key consent." + key + "." + e.getKey() + " must be true or false");
+        }
+        Channel channel = Channel.fromKey(e.getKey()).orElseThrow();
+        if (key.equals("ccpaBlocks")) {
+          b.ccpaBlocks(channel, e.getValue().booleanValue());
+        } else {
+          b.unknownConsentReachable(channel, e.getValue().booleanValue());
+        }
+      }
+    }
+    return b.build();
   }
 
   private static void requireObject(JsonNode node, String key) throws CliException {

@@ -84,6 +84,7 @@ final class Demo {
       report.put("anonymousProfiles", anonymous[0]);
       LocalDate lastDay = run.read().lastEvent().map(t -> LocalDate.ofInstant(t, ZoneOffset.UTC)).orElse(SampleGenerator.REFERENCE_DATE);
       report.set("mau", Cli.mauJson(clientele.mau(lastDay)));
+      report.set("reach", Cli.reachJson(clientele.audience(), lastDay, 0));
       ArrayNode top = report.putArray("topByRevenue");
       for (Profile p : clientele.search(ProfileSearch.all().withSort(ProfileSort.REVENUE, true).withPage(0, TOP)).items()) {
         ObjectNode row = top.addObject();

@@ -7,10 +7,12 @@ import dev.clientele.IngestResult;
 import dev.clientele.IngestStats;
 import dev.clientele.core.ProfileId;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -26,13 +28,19 @@ final class Ingestion implements AutoCloseable {
   private final long rejectedEvents;
   private final List<EventReader.Rejection> libraryRejections;
   private final List<EventReader.Rejection> problems;
+  private final long afterCutoff;
+  private final Optional<Instant> latest;
 
   private Ingestion(
       Clientele clientele,
       EventReader.Result read,
       long rejectedEvents,
       List<EventReader.Rejection> libraryRejections,
-      List<EventReader.Rejection> problems) {
+      List<EventReader.Rejection> problems,
+      long afterCutoff,
+      Optional<Instant> latest) {
+    this.afterCutoff = afterCutoff;
+    this.latest = latest;
     this.clientele = clientele;
     this.read = read;
     this.rejectedEvents = rejectedEvents;
@@ -52,18 +60,39 @@ final class Ingestion implements AutoCloseable {
    * @throws CliException if the file cannot be read
    */
   static Ingestion run(Path events, ConfigReader.Config config) throws CliException {
+    return run(events, config, Optional.empty());
+  }
+
+  /**
+   * Reads {@code events} and ingests, in file order, every valid event before {@code cutoff}
+   * (all when empty); later events are counted in {@link #afterCutoff()}, not ingested. Because
+   * ingestion does not depend on event order, this is the state as of the cutoff.
+   *
+   * @throws CliException if the file cannot be read
+   */
+  static Ingestion run(Path events, ConfigReader.Config config, Optional<Instant> cutoff) throws CliException {
     Clientele clientele =
         Clientele.builder()
             .identityRules(config.identity())
             .activityRules(config.activity())
+            .reachabilityPolicy(config.reachability())
             .profileIds(sequentialIds())
             .build();
+    long[] after = {0};
+    Instant[] latest = {null};
     long[] rejected = {0};
     List<EventReader.Rejection> rejections = new ArrayList<>();
     List<EventReader.Rejection> problems = new ArrayList<>();
     EventReader.Result read;
     try {
       read = EventReader.read(events, (event, line) -> {
+        if (cutoff.isPresent() && !event.timestamp().isBefore(cutoff.get())) {
+          after[0]++;
+          return;
+        }
+        if (latest[0] == null || event.timestamp().isAfter(latest[0])) {
+          latest[0] = event.timestamp();
+        }
         IngestResult r = clientele.ingest(event);
         if (r.outcome() == IngestResult.Outcome.REJECTED) {
           rejected[0]++;
@@ -82,7 +111,17 @@ final class Ingestion implements AutoCloseable {
       clientele.close();
       throw e;
     }
-    return new Ingestion(clientele, read, rejected[0], rejections, problems);
+    return new Ingestion(clientele, read, rejected[0], rejections, problems, after[0], Optional.ofNullable(latest[0]));
+  }
+
+  /** Valid events left out because they were at or after the cutoff. */
+  long afterCutoff() {
+    return afterCutoff;
+  }
+
+  /** The timestamp of the latest event ingested, if any. */
+  Optional<Instant> latest() {
+    return latest;
   }
 
   /** Closes the in-memory store. */

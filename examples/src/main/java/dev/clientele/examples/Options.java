@@ -91,7 +91,16 @@ final class Options {
   }
 
   LocalDate requireDate(String name) throws CliException {
-    String v = require(name);
+    return date(name, require(name));
+  }
+
+  /** The option as a date, if given. */
+  Optional<LocalDate> optionalDate(String name) throws CliException {
+    Optional<String> v = get(name);
+    return v.isEmpty() ? Optional.empty() : Optional.of(date(name, v.get()));
+  }
+
+  private static LocalDate date(String name, String v) throws CliException {
     try {
       return LocalDate.parse(v);
     } catch (DateTimeParseException e) {

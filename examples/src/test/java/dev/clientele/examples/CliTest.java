@@ -264,6 +264,59 @@ class CliTest {
     assertThat(run.err()).contains("usage: clientele");
   }
 
+  private static final List<String> REACH_EVENTS = List.of(
+      "{\"id\":\"r1\",\"type\":\"pageview\",\"timestamp\":\"2026-10-01T09:00:00Z\",\"identifiers\":{\"email\":\"a@x.com\"}}",
+      "{\"id\":\"r2\",\"type\":\"consent\",\"action\":\"opt_in\",\"timestamp\":\"2026-10-02T09:00:00Z\",\"identifiers\":{\"email\":\"A@x.com\"}}",
+      "{\"id\":\"r3\",\"type\":\"pageview\",\"timestamp\":\"2026-10-01T10:00:00Z\",\"identifiers\":{\"email\":\"b@x.com\"}}",
+      "{\"id\":\"r4\",\"type\":\"reachability\",\"action\":\"hard_bounce\",\"timestamp\":\"2026-10-05T09:00:00Z\",\"identifiers\":{\"email\":\"b@x.com\"}}",
+      "{\"id\":\"r5\",\"type\":\"consent\",\"action\":\"opt_in\",\"timestamp\":\"2026-10-03T09:00:00Z\",\"identifiers\":{\"phone\":\"+1 201 555 0123\"},\"data\":{\"channel\":\"sms\"}}",
+      "{\"id\":\"r6\",\"type\":\"login\",\"action\":\"login\",\"timestamp\":\"2026-10-03T09:00:00Z\",\"identifiers\":{\"customer_id\":\"c-4\"}}",
+      "{\"id\":\"r7\",\"type\":\"pageview\",\"timestamp\":\"2026-10-01T11:00:00Z\",\"identifiers\":{\"email\":\"c@x.com\"}}",
+      "{\"id\":\"r8\",\"type\":\"compliance\",\"action\":\"ccpa_opt_out\",\"timestamp\":\"2026-10-06T09:00:00Z\",\"identifiers\":{\"email\":\"c@x.com\"}}");
+
+  @Test
+  void reach_defaultDate_countsAsOfTheLatestEvent() throws IOException {
+    write(dir, "events.jsonl", REACH_EVENTS);
+
+    Run run = cli(dir, "reach", "--events", "events.jsonl");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    JsonNode r = run.json();
+    assertThat(r.get("total").asLong()).isEqualTo(5);
+    assertThat(r.get("channels").get("email").get("reachable").asLong()).isEqualTo(1);
+    assertThat(r.get("channels").get("email").get("unreachable").asLong()).isEqualTo(4);
+    assertThat(r.get("channels").get("sms").get("reachable").asLong()).isEqualTo(1);
+    assertThat(r.get("channels").get("push").get("reachable").asLong()).isZero();
+    assertThat(r.get("channels").get("push").get("unreachable").asLong()).isEqualTo(5);
+    assertThat(r.get("reachableAny").asLong()).isEqualTo(2);
+    assertThat(r.get("date").asText()).isEqualTo("2026-10-06");
+  }
+
+  @Test
+  void reach_earlierDate_leavesOutLaterBounceAndCcpa_andConfigChangesTheCount() throws IOException {
+    write(dir, "events.jsonl", REACH_EVENTS);
+    write(dir, "strict.json", "{\"consent\":{\"unknownConsentReachable\":{\"email\":false}}}");
+
+    JsonNode asOf = cli(dir, "reach", "--events", "events.jsonl", "--date", "2026-10-04").json();
+    JsonNode strict = cli(dir, "reach", "--events", "events.jsonl", "--date", "2026-10-04", "--config", "strict.json").json();
+
+    assertThat(asOf.get("total").asLong()).isEqualTo(5);
+    assertThat(asOf.get("channels").get("email").get("reachable").asLong()).isEqualTo(3);
+    assertThat(asOf.get("eventsAfterDate").asLong()).isEqualTo(2);
+    assertThat(strict.get("channels").get("email").get("reachable").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void reach_badConsentConfig_exit2NamingTheKey() {
+    write(dir, "events.jsonl", REACH_EVENTS);
+    write(dir, "bad.json", "{\"consent\":{\"ccpaBlocks\":{\"fax\":true}}}");
+
+    Run run = cli(dir, "reach", "--events", "events.jsonl", "--config", "bad.json");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("consent.ccpaBlocks.fax");
+  }
+
   @Test
   void run_help_usageOnStdoutExit0() {
     Run run = cli(dir, "help");
@@ -274,7 +327,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"reach", "status", "clv", "export"})
+  @ValueSource(strings = {"status", "clv", "export"})
   void run_notImplementedCommand_exit2NothingOnStdout(String command) {
     write(dir, "events.jsonl", EVENTS);
 
@@ -324,7 +377,7 @@ class CliTest {
   void profiles_badConfigKey_exit2NamingKey() {
     write(dir, "events.jsonl", EVENTS);
     write(dir, "typo.json", "{\"identity\":{\"defaultRgion\":\"GB\"}}");
-    write(dir, "top.json", "{\"consent\":{}}");
+    write(dir, "top.json", "{\"thresholds\":{}}");
     write(dir, "broken.json", "{\"identity\":");
     write(dir, "region.json", "{\"identity\":{\"defaultRegion\":\"XX\"}}");
 
@@ -335,7 +388,7 @@ class CliTest {
 
     assertThat(List.of(typo.code(), top.code(), broken.code(), region.code())).containsOnly(2);
     assertThat(typo.err()).contains("unknown config key: identity.defaultRgion");
-    assertThat(top.err()).contains("unknown config key: consent");
+    assertThat(top.err()).contains("unknown config key: thresholds");
     assertThat(broken.err()).contains("config file is not valid JSON");
     assertThat(region.err()).contains("unknown phone region: XX");
     assertThat(typo.out() + top.out() + broken.out() + region.out()).isEmpty();

@@ -4,6 +4,7 @@ import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Reads profiles. Writes go through {@link Storage#commit(Commit)}.
@@ -26,4 +27,23 @@ public interface ProfileStore {
 
   /** The number of profiles. */
   long profileCount();
+
+  /**
+   * Visits every profile in id order by paging through {@link #profiles(Optional, int)}, so
+   * memory stays bounded whatever the store's size. A profile that exists throughout the visit
+   * is visited exactly once.
+   */
+  default void forEachProfile(Consumer<? super Profile> action) {
+    java.util.Objects.requireNonNull(action, "action");
+    int pageSize = 1024;
+    Optional<ProfileId> after = Optional.empty();
+    while (true) {
+      List<Profile> page = profiles(after, pageSize);
+      page.forEach(action);
+      if (page.size() < pageSize) {
+        return;
+      }
+      after = Optional.of(page.get(page.size() - 1).id());
+    }
+  }
 }
