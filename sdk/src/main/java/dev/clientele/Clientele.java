@@ -9,6 +9,9 @@ import dev.clientele.analytics.ActiveUsers;
 import dev.clientele.analytics.MauCount;
 import dev.clientele.consent.Audience;
 import dev.clientele.consent.AudienceCounts;
+import dev.clientele.consent.Erasure;
+import dev.clientele.consent.ErasurePolicy;
+import dev.clientele.consent.ErasureReport;
 import dev.clientele.consent.Reachability;
 import dev.clientele.consent.ReachabilityEvaluator;
 import dev.clientele.consent.ReachabilityPolicy;
@@ -62,6 +65,7 @@ public final class Clientele implements AutoCloseable {
   private final IngestPipeline pipeline;
   private final ProfileQueries queries;
   private final ReachabilityPolicy reachabilityPolicy;
+  private final Erasure erasure;
   private final Tally tally = new Tally();
 
   private Clientele(Builder b) {
@@ -70,7 +74,8 @@ public final class Clientele implements AutoCloseable {
     this.activityRules = b.activityRules != null ? b.activityRules : ActivityRules.defaults();
     this.resolver = new IdentityResolver(b.identityRules != null ? b.identityRules : IdentityRules.defaults());
     Supplier<ProfileId> ids = b.profileIds != null ? b.profileIds : ProfileId::random;
-    this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally);
+    this.erasure = new Erasure(storage, b.erasurePolicy != null ? b.erasurePolicy : ErasurePolicy.defaults());
+    this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::delete);
     this.queries = new ProfileQueries(storage);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
   }
@@ -186,6 +191,23 @@ public final class Clientele implements AutoCloseable {
     return reachabilityPolicy;
   }
 
+  /**
+   * Erases a profile (the right to be forgotten): the profile, its identifiers and index
+   * entries, every event anchored at them, and the normalisation cache entries of its values,
+   * irreversibly. Leaves a salted-hash tombstone per identifier so that, under the default
+   * {@link ErasurePolicy.Replay#BLOCK}, a replay of the person's old events is rejected. A
+   * {@code compliance}/{@code gdpr_delete} event does the same.
+   *
+   * @return what was erased (counts, no personal data)
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public ErasureReport delete(ProfileId id) {
+    requireNonNull(id, "id");
+    ErasureReport report = erasure.erase(id, resolver::forget);
+    tally.profilesErased.increment();
+    return report.withCacheCleared("identifier normalisation");
+  }
+
   /** Adds a tag (e.g. {@code favourite}) to a profile. */
   public Profile tag(ProfileId id, String tag) {
     requireNonNull(tag, "tag");
@@ -247,8 +269,16 @@ public final class Clientele implements AutoCloseable {
     private IdentityRules identityRules;
     private Supplier<ProfileId> profileIds;
     private ReachabilityPolicy reachabilityPolicy;
+    private ErasurePolicy erasurePolicy;
 
     private Builder() {}
+
+    /** Tombstone salt and replay behaviour for erasure (default: random salt, replays blocked). */
+    public Builder erasurePolicy(ErasurePolicy value) {
+      checkState(erasurePolicy == null, "erasure policy was already set");
+      this.erasurePolicy = requireNonNull(value, "erasurePolicy");
+      return this;
+    }
 
     /** Account settings for reachability (implicit consent, CCPA) used by audience counts. */
     public Builder reachabilityPolicy(ReachabilityPolicy value) {

@@ -1,5 +1,7 @@
 package dev.clientele;
 
+import dev.clientele.consent.Erasure;
+import dev.clientele.consent.ErasureReport;
 import dev.clientele.consent.internal.ConsentChanges;
 import dev.clientele.core.ActivityRules;
 import dev.clientele.core.Event;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +47,19 @@ final class IngestPipeline {
   private final ActivityRules activity;
   private final Supplier<ProfileId> ids;
   private final Tally tally;
+  private final Erasure erasure;
+  private final Function<ProfileId, ErasureReport> eraser;
 
-  IngestPipeline(Storage storage, IdentityResolver resolver, ActivityRules activity, Supplier<ProfileId> ids, Tally tally) {
+  IngestPipeline(
+      Storage storage,
+      IdentityResolver resolver,
+      ActivityRules activity,
+      Supplier<ProfileId> ids,
+      Tally tally,
+      Erasure erasure,
+      Function<ProfileId, ErasureReport> eraser) {
+    this.erasure = erasure;
+    this.eraser = eraser;
     this.storage = storage;
     this.resolver = resolver;
     this.activity = activity;
@@ -62,6 +76,9 @@ final class IngestPipeline {
       List<String> why = new ArrayList<>(resolved.problems());
       why.add(0, "event " + raw.id() + " rejected: every identifier is blocked");
       return IngestResult.rejected(raw.id(), why);
+    }
+    if (raw.is("compliance", "gdpr_delete")) {
+      return erase(resolved);
     }
     boolean active = activity.isActive(resolved.event());
     for (int attempt = 1; ; attempt++) {
@@ -82,20 +99,52 @@ final class IngestPipeline {
     }
   }
 
+  /**
+   * A {@code gdpr_delete} event: erases every profile holding one of its identifiers. The event
+   * itself is not stored, since it names the person.
+   */
+  private IngestResult erase(ResolvedIdentifiers r) {
+    Set<Identifier> lookup = new LinkedHashSet<>(r.linkable());
+    lookup.addAll(r.malformed());
+    TreeSet<ProfileId> owners = new TreeSet<>(storage.owners(lookup).values());
+    if (owners.isEmpty()) {
+      return IngestResult.rejected(r.event().id(), List.of(
+          "gdpr_delete event " + r.event().id() + " rejected: no profile holds its identifiers"));
+    }
+    List<String> done = new ArrayList<>();
+    for (ProfileId id : owners) {
+      try {
+        ErasureReport report = eraser.apply(id);
+        done.add("erased profile " + id + ": " + report.identifiers() + " identifiers, " + report.events() + " events");
+      } catch (java.util.NoSuchElementException e) {
+        done.add("profile " + id + " was already gone");
+      }
+    }
+    return new IngestResult(r.event().id(), IngestResult.Outcome.ERASED, Optional.of(owners.first()), false, List.of(), done);
+  }
+
   private IngestResult attempt(ResolvedIdentifiers r, boolean active) {
     Event event = r.event();
     Set<Identifier> lookup = new LinkedHashSet<>(r.linkable());
     lookup.addAll(r.malformed());
     Map<Identifier, ProfileId> owners = storage.owners(lookup);
+    for (Identifier id : lookup) {
+      if (!owners.containsKey(id) && erasure.blocks(id)) {
+        return IngestResult.rejected(event.id(), List.of(
+            "event " + event.id() + " rejected: its " + id.type() + " belongs to an erased person (replay blocked)"));
+      }
+    }
 
-    // Profiles to resolve to: owners of linkable identifiers; failing those, of a malformed one.
+    // Profiles to resolve to: owners of linkable identifiers; only when the event has no linkable
+    // identifier at all, the owner of a malformed one (a malformed value never links a new
+    // linkable identifier to the profile holding it: that would be a merge through junk).
     TreeSet<ProfileId> targets = new TreeSet<>();
     for (Identifier id : r.linkable()) {
       if (owners.containsKey(id)) {
         targets.add(owners.get(id));
       }
     }
-    if (targets.isEmpty()) {
+    if (r.linkable().isEmpty()) {
       r.malformed().stream().filter(owners::containsKey).findFirst().ifPresent(id -> targets.add(owners.get(id)));
     }
     List<Profile> profiles = new ArrayList<>(targets.size());

@@ -12,7 +12,8 @@ import java.util.Optional;
  *
  * @param eventId the event's id
  * @param outcome applied, duplicate or rejected
- * @param profile the profile the event now belongs to; empty unless applied
+ * @param profile the profile the event now belongs to; empty unless applied (for an erasure:
+ *     the erased profile)
  * @param createdProfile whether a new profile was created for it
  * @param mergedProfiles ids of profiles merged into {@code profile} because of this event
  * @param problems what was refused or not applied, one line each (no personal data): blocked
@@ -33,7 +34,9 @@ public record IngestResult(
     /** An event with this id was already stored; nothing changed. */
     DUPLICATE,
     /** Not stored: see {@link IngestResult#problems()}. */
-    REJECTED
+    REJECTED,
+    /** A {@code compliance}/{@code gdpr_delete} event: the profile it names was erased; the event itself is not stored. */
+    ERASED
   }
 
   /** Validates and copies. */

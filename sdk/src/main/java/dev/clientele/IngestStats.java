@@ -13,6 +13,7 @@ package dev.clientele;
  * @param profilesCreated new profiles
  * @param profilesMerged profiles merged into another (and so gone)
  * @param retries commits retried after a concurrent change
+ * @param profilesErased profiles erased by {@code gdpr_delete} events or {@link Clientele#delete}
  */
 public record IngestStats(
     long received,
@@ -22,8 +23,9 @@ public record IngestStats(
     long problems,
     long profilesCreated,
     long profilesMerged,
-    long retries) {
+    long retries,
+    long profilesErased) {
 
   /** All zero. */
-  public static final IngestStats ZERO = new IngestStats(0, 0, 0, 0, 0, 0, 0, 0);
+  public static final IngestStats ZERO = new IngestStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

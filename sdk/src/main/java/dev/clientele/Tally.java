@@ -12,6 +12,7 @@ final class Tally {
   final LongAdder profilesCreated = new LongAdder();
   final LongAdder profilesMerged = new LongAdder();
   final LongAdder retries = new LongAdder();
+  final LongAdder profilesErased = new LongAdder();
 
   void count(IngestResult r) {
     received.increment();
@@ -26,6 +27,8 @@ final class Tally {
       }
       case DUPLICATE -> duplicates.increment();
       case REJECTED -> rejected.increment();
+      case ERASED -> { } // counted in profilesErased by the erasure itself
+
     }
   }
 
@@ -38,6 +41,7 @@ final class Tally {
         problems.sum(),
         profilesCreated.sum(),
         profilesMerged.sum(),
-        retries.sum());
+        retries.sum(),
+        profilesErased.sum());
   }
 }

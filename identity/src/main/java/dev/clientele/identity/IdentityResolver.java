@@ -53,6 +53,29 @@ public final class IdentityResolver {
     return cache.isPresent() ? cache.get().get(raw, this::compute) : compute(raw);
   }
 
+  /**
+   * Drops every cached normalisation whose result is one of {@code normalized} (used by erasure,
+   * so no erased value stays in memory).
+   *
+   * @return how many cache entries were dropped
+   */
+  public int forget(java.util.Collection<Identifier> normalized) {
+    requireNonNull(normalized, "normalized");
+    if (cache.isEmpty() || normalized.isEmpty()) {
+      return 0;
+    }
+    java.util.Set<Identifier> gone = java.util.Set.copyOf(normalized);
+    int[] n = {0};
+    cache.get().asMap().entrySet().removeIf(e -> {
+      boolean match = gone.contains(e.getValue().identifier()) || gone.contains(e.getKey());
+      if (match) {
+        n[0]++;
+      }
+      return match;
+    });
+    return n[0];
+  }
+
   /** Normalises the identifiers of {@code event} and sorts them. */
   public ResolvedIdentifiers resolve(Event event) {
     requireNonNull(event, "event");

@@ -84,8 +84,12 @@ public final class Commit {
   private final ImmutableList<ProfileDelete> profileDeletes;
   private final ImmutableList<IndexWrite> indexWrites;
   private final ImmutableList<StoredEvent> appends;
+  private final ImmutableList<Identifier> eventErasures;
+  private final ImmutableList<String> tombstones;
 
   private Commit(Builder b) {
+    this.eventErasures = ImmutableList.copyOf(b.eventErasures);
+    this.tombstones = ImmutableList.copyOf(b.tombstones);
     this.profileWrites = ImmutableList.copyOf(b.profileWrites);
     this.profileDeletes = ImmutableList.copyOf(b.profileDeletes);
     this.indexWrites = ImmutableList.copyOf(b.indexWrites);
@@ -117,9 +121,23 @@ public final class Commit {
     return appends;
   }
 
+  /**
+   * Anchors whose events are erased: every stored event anchored at one of these is removed,
+   * its id included, so {@code containsEvent} forgets it. Applied before {@link #appends()}.
+   */
+  public ImmutableList<Identifier> eventErasures() {
+    return eventErasures;
+  }
+
+  /** Tombstone hashes to write (writing an existing one is not a conflict). */
+  public ImmutableList<String> tombstones() {
+    return tombstones;
+  }
+
   /** Whether the commit changes nothing. */
   public boolean isEmpty() {
-    return profileWrites.isEmpty() && profileDeletes.isEmpty() && indexWrites.isEmpty() && appends.isEmpty();
+    return profileWrites.isEmpty() && profileDeletes.isEmpty() && indexWrites.isEmpty() && appends.isEmpty()
+        && eventErasures.isEmpty() && tombstones.isEmpty();
   }
 
   /** Collects the parts of a {@link Commit}; not thread-safe. */
@@ -128,6 +146,8 @@ public final class Commit {
     private final List<ProfileDelete> profileDeletes = new ArrayList<>();
     private final List<IndexWrite> indexWrites = new ArrayList<>();
     private final List<StoredEvent> appends = new ArrayList<>();
+    private final Set<Identifier> eventErasures = new java.util.LinkedHashSet<>();
+    private final Set<String> tombstones = new java.util.LinkedHashSet<>();
     private final Set<ProfileId> profiles = new HashSet<>();
     private final Set<Identifier> identifiers = new HashSet<>();
     private final Set<String> eventIds = new HashSet<>();
@@ -191,6 +211,24 @@ public final class Commit {
       requireNonNull(event, "event");
       checkArgument(eventIds.add(event.event().id()), "event %s appears twice in one commit", event.event().id());
       appends.add(event);
+      return this;
+    }
+
+    /** Erases every event anchored at {@code anchor} (see {@link Commit#eventErasures()}). */
+    public Builder eraseEvents(Identifier anchor) {
+      eventErasures.add(requireNonNull(anchor, "anchor"));
+      return this;
+    }
+
+    /**
+     * Writes a tombstone.
+     *
+     * @throws IllegalArgumentException if {@code hash} is blank or longer than 128 characters
+     */
+    public Builder tombstone(String hash) {
+      requireNonNull(hash, "hash");
+      checkArgument(!hash.isBlank() && hash.length() <= 128, "tombstone hash must be 1 to 128 characters");
+      tombstones.add(hash);
       return this;
     }
 

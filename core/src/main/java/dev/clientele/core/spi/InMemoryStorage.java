@@ -33,6 +33,7 @@ public final class InMemoryStorage implements Storage {
   private final ConcurrentSkipListMap<ProfileId, Profile> profiles = new ConcurrentSkipListMap<>();
   private final ConcurrentHashMap<Identifier, ProfileId> index = new ConcurrentHashMap<>();
   private final Set<String> eventIds = ConcurrentHashMap.newKeySet();
+  private final Set<String> tombstones = ConcurrentHashMap.newKeySet();
   private final Map<Identifier, List<StoredEvent>> eventsByAnchor = new HashMap<>();
   private final StampedLock lock = new StampedLock();
   private long eventCount;
@@ -142,6 +143,16 @@ public final class InMemoryStorage implements Storage {
   }
 
   @Override
+  public boolean isTombstoned(String hash) {
+    return tombstones.contains(requireNonNull(hash, "hash"));
+  }
+
+  @Override
+  public long tombstoneCount() {
+    return tombstones.size();
+  }
+
+  @Override
   public void commit(Commit commit) {
     requireNonNull(commit, "commit");
     long stamp = lock.writeLock();
@@ -202,6 +213,14 @@ public final class InMemoryStorage implements Storage {
         index.remove(w.identifier());
       }
     }
+    for (Identifier anchor : commit.eventErasures()) {
+      List<StoredEvent> erased = eventsByAnchor.remove(anchor);
+      if (erased != null) {
+        erased.forEach(e -> eventIds.remove(e.event().id()));
+        eventCount -= erased.size();
+      }
+    }
+    tombstones.addAll(commit.tombstones());
     for (StoredEvent e : commit.appends()) {
       eventIds.add(e.event().id());
       eventsByAnchor.computeIfAbsent(e.anchor(), k -> new ArrayList<>(4)).add(e);

@@ -3,7 +3,8 @@ package dev.clientele.core.spi;
 /**
  * The storage SPI: everything Clientele keeps, behind one narrow interface a host can implement.
  *
- * <p>Reads come from {@link ProfileStore}, {@link IdentityIndex} and {@link EventStore}; every
+ * <p>Reads come from {@link ProfileStore}, {@link IdentityIndex}, {@link EventStore} and
+ * {@link TombstoneStore}; every
  * write goes through {@link #commit(Commit)}. {@link InMemoryStorage} is the embedded default;
  * a host backend proves itself by passing the conformance tests that the in-memory store
  * passes ({@code StorageContract} in the core test jar).
@@ -21,10 +22,13 @@ package dev.clientele.core.spi;
  *       with each thread's order, and each read reflects a prefix of it.
  *   <li><b>Failure.</b> If the backend fails, {@code commit} throws {@link StorageException}
  *       and the stored state is the one before the commit or the one after it, never between.
+ *   <li><b>Erasure.</b> Erased events leave no trace: not in {@code events}, {@code allEvents},
+ *       {@code eventCount} or {@code containsEvent}; a backend that keeps logs or replicas must
+ *       purge them too.
  *   <li><b>Concurrency.</b> All methods may be called from any number of threads at once.
  * </ul>
  */
-public interface Storage extends ProfileStore, IdentityIndex, EventStore, AutoCloseable {
+public interface Storage extends ProfileStore, IdentityIndex, EventStore, TombstoneStore, AutoCloseable {
   /**
    * Applies {@code commit} atomically.
    *

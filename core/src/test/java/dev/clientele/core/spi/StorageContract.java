@@ -461,6 +461,61 @@ public abstract class StorageContract {
   }
 
   @Test
+  void commit_eraseEvents_removesEveryTraceOfThoseEvents() {
+    Profile a = profile("p-a", 1, email("ann"), customerId("c-1"));
+    Profile b = profile("p-b", 1, email("bob"));
+    storage.commit(create(a));
+    storage.commit(create(b));
+    storage.commit(Commit.builder().append(event("e-1", 1, email("ann"))).append(event("e-2", 2, customerId("c-1")))
+        .append(event("e-3", 3, email("bob"))).build());
+
+    storage.commit(Commit.builder()
+        .deleteProfile(a.id(), 1)
+        .unassign(email("ann"), a.id())
+        .unassign(customerId("c-1"), a.id())
+        .eraseEvents(email("ann"))
+        .eraseEvents(customerId("c-1"))
+        .tombstone("hash-ann")
+        .build());
+
+    assertThat(storage.containsEvent("e-1")).isFalse();
+    assertThat(storage.containsEvent("e-2")).isFalse();
+    assertThat(storage.events(List.of(email("ann"), customerId("c-1")))).isEmpty();
+    assertThat(storage.eventCount()).isEqualTo(1);
+    try (var all = storage.allEvents()) {
+      assertThat(all.map(e -> e.event().id())).containsExactly("e-3");
+    }
+    assertThat(storage.isTombstoned("hash-ann")).isTrue();
+    assertThat(storage.isTombstoned("hash-bob")).isFalse();
+    assertThat(storage.tombstoneCount()).isEqualTo(1);
+    assertThat(storage.profile(b.id())).isPresent();
+  }
+
+  @Test
+  void commit_erasedEventId_canBeAppendedAgain_andTombstonesAreIdempotent() {
+    storage.commit(Commit.builder().append(event("e-1", 1, email("ann"))).tombstone("h").build());
+    storage.commit(Commit.builder().eraseEvents(email("ann")).tombstone("h").build());
+
+    storage.commit(Commit.builder().append(event("e-1", 5, email("ann"))).build());
+
+    assertThat(storage.containsEvent("e-1")).isTrue();
+    assertThat(storage.tombstoneCount()).isEqualTo(1);
+  }
+
+  @Test
+  void commit_conflictingCommitWithErasure_erasesNothing() {
+    Profile a = profile("p-a", 1, email("ann"));
+    storage.commit(create(a));
+    storage.commit(Commit.builder().append(event("e-1", 1, email("ann"))).build());
+
+    Commit stale = Commit.builder().deleteProfile(a.id(), 7).eraseEvents(email("ann")).tombstone("h").build();
+
+    assertThatThrownBy(() -> storage.commit(stale)).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.containsEvent("e-1")).isTrue();
+    assertThat(storage.isTombstoned("h")).isFalse();
+  }
+
+  @Test
   void commit_merge_appliesSurvivorLoserAndIndexTogether() {
     Identifier annEmail = email("ann");
     Identifier annWork = email("ann.work");

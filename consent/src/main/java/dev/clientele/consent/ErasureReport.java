@@ -1,0 +1,49 @@
+package dev.clientele.consent;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import dev.clientele.core.ProfileId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an erasure removed. Holds no personal data: identifier counts by type, not values.
+ *
+ * @param profile the erased profile's id
+ * @param mergedFrom ids of profiles that had been merged into it (their data went with it)
+ * @param identifiersByType erased identifiers counted by type name
+ * @param events erased events
+ * @param tombstones tombstones written (one per erased identifier)
+ * @param cachesCleared the in-memory caches purged of the erased values, by name
+ */
+public record ErasureReport(
+    ProfileId profile,
+    List<ProfileId> mergedFrom,
+    Map<String, Integer> identifiersByType,
+    long events,
+    int tombstones,
+    List<String> cachesCleared) {
+
+  /** Validates and copies. */
+  public ErasureReport {
+    requireNonNull(profile, "profile");
+    mergedFrom = ImmutableList.copyOf(mergedFrom);
+    identifiersByType = ImmutableSortedMap.copyOf(identifiersByType);
+    cachesCleared = ImmutableList.copyOf(cachesCleared);
+    checkArgument(events >= 0 && tombstones >= 0, "counts must be >= 0");
+  }
+
+  /** The number of erased identifiers. */
+  public int identifiers() {
+    return identifiersByType.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** A copy that also names {@code cache} as cleared. */
+  public ErasureReport withCacheCleared(String cache) {
+    return new ErasureReport(profile, mergedFrom, identifiersByType, events, tombstones,
+        ImmutableList.<String>builder().addAll(cachesCleared).add(cache).build());
+  }
+}
