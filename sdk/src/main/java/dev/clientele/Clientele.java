@@ -33,6 +33,8 @@ import dev.clientele.core.spi.Storage;
 import dev.clientele.identity.IdentityResolver;
 import dev.clientele.identity.IdentityRules;
 import dev.clientele.identity.NormalizedIdentifier;
+import dev.clientele.export.PortabilityBundle;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Optional;
@@ -206,6 +208,21 @@ public final class Clientele implements AutoCloseable {
     ErasureReport report = erasure.erase(id, resolver::forget);
     tally.profilesErased.increment();
     return report.withCacheCleared("identifier normalisation");
+  }
+
+  /**
+   * Writes all personal data of a profile (identifiers, attributes with provenance, lists,
+   * consent history, every event) as one JSON document to {@code out}, which is not closed.
+   * See {@link PortabilityBundle} for the format.
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   * @throws java.io.UncheckedIOException if writing fails
+   */
+  public void exportPersonalData(ProfileId id, OutputStream out) {
+    requireNonNull(id, "id");
+    requireNonNull(out, "out");
+    Profile p = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
+    PortabilityBundle.write(p, queries.timeline(id, TimelineQuery.all()), clock.instant(), out);
   }
 
   /** Adds a tag (e.g. {@code favourite}) to a profile. */

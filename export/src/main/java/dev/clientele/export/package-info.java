@@ -1,5 +1,9 @@
 /**
- * Streaming CSV and JSON writers for profile tables, chart series and portability bundles.
- * The module is laid out in the reactor; its writers come with the export issue.
+ * Streaming writers. So far: {@link dev.clientele.export.PortabilityBundle}, all personal data of
+ * one profile as a JSON document (data portability). Profile tables and chart series as CSV and
+ * JSON come with the export issue.
+ *
+ * <p>Decisions recorded here: writers use Jackson's streaming {@code JsonGenerator}, never a
+ * tree, so memory does not grow with the output; decimals are written in plain notation.
  */
 package dev.clientele.export;

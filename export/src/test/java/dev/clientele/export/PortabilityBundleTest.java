@@ -1,0 +1,95 @@
+package dev.clientele.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clientele.core.Attribute;
+import dev.clientele.core.Consent;
+import dev.clientele.core.Event;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.IdentifierType;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class PortabilityBundleTest {
+  static final Instant T0 = Instant.parse("2026-10-01T08:00:00Z");
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static JsonNode bundle(Profile p, List<Event> timeline) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PortabilityBundle.write(p, timeline, T0.plusSeconds(3600), out);
+    return JSON.readTree(out.toByteArray());
+  }
+
+  @Test
+  void write_holdsEveryPersonalFieldAndTheWholeTimeline() throws IOException {
+    Identifier email = Identifier.of(IdentifierType.EMAIL, "ann@example.com");
+    Profile p = Profile.builder(ProfileId.of("p-1"), T0)
+        .putIdentifier(IdentifierState.firstSeen(email, T0, true, "web").withConsent(Consent.OPT_IN, T0))
+        .putAttribute(new Attribute("first_name", "Ann", "crm", T0))
+        .putAttribute(new Attribute("ltv_hint", new BigDecimal("1E+3"), "crm", T0))
+        .addTag("favourite")
+        .build();
+    List<Event> timeline = List.of(
+        Event.builder("e-1", "consent", T0).action("opt_in").identifier(email).data("method", "double_opt_in").build(),
+        Event.builder("e-2", "order", T0.plusSeconds(60)).identifier(email).data("total", new BigDecimal("42.50")).build());
+
+    JsonNode b = bundle(p, timeline);
+
+    assertThat(b.get("format").asText()).isEqualTo("clientele-portability-v1");
+    assertThat(b.get("generatedAt").asText()).isEqualTo("2026-10-01T09:00:00Z");
+    assertThat(b.get("profile").get("id").asText()).isEqualTo("p-1");
+    assertThat(b.get("profile").get("tags").get(0).asText()).isEqualTo("favourite");
+    JsonNode id = b.get("identifiers").get(0);
+    assertThat(id.get("value").asText()).isEqualTo("ann@example.com");
+    assertThat(id.get("consent").asText()).isEqualTo("opt_in");
+    assertThat(id.get("deliverable").asBoolean()).isTrue();
+    assertThat(b.get("attributes").get("first_name").get("value").asText()).isEqualTo("Ann");
+    assertThat(b.get("attributes").get("first_name").get("source").asText()).isEqualTo("crm");
+    assertThat(b.get("attributes").get("ltv_hint").get("value").decimalValue()).isEqualByComparingTo("1000");
+    assertThat(b.get("consentHistory")).hasSize(1);
+    assertThat(b.get("consentHistory").get(0).get("method").asText()).isEqualTo("double_opt_in");
+    assertThat(b.get("events")).hasSize(2);
+    assertThat(b.get("events").get(1).get("data").get("total").decimalValue()).isEqualByComparingTo("42.50");
+    assertThat(b.get("events").get(1).get("identifiers").get("email").asText()).isEqualTo("ann@example.com");
+  }
+
+  @Provide
+  Arbitrary<String> awkwardText() {
+    return Arbitraries.oneOf(
+        Arbitraries.strings().all().ofMaxLength(40),
+        Arbitraries.of("=SUM(A1)", "a,b", "\"quoted\"", "line\nbreak", "\uD83D\uDE00 emoji", "tab\there", ""));
+  }
+
+  @Property(tries = 300)
+  void write_attributeAndDataValues_roundTripExactly(@ForAll("awkwardText") String text, @ForAll long number) throws IOException {
+    Identifier cid = Identifier.of(IdentifierType.CUSTOMER_ID, "c-1");
+    Profile p = Profile.builder(ProfileId.of("p-1"), T0)
+        .putIdentifier(IdentifierState.firstSeen(cid, T0, true, "web"))
+        .putAttribute(new Attribute("note", text, "web", T0))
+        .putAttribute(new Attribute("count", number, "web", T0))
+        .build();
+    Event e = Event.builder("e-1", "identify", T0).identifier(cid).data("note", text).data("tags", List.of(text, number)).build();
+
+    JsonNode b = bundle(p, List.of(e));
+
+    assertThat(b.get("attributes").get("note").get("value").asText()).isEqualTo(text);
+    assertThat(b.get("attributes").get("count").get("value").asLong()).isEqualTo(number);
+    assertThat(b.get("events").get(0).get("data").get("note").asText()).isEqualTo(text);
+    assertThat(b.get("events").get(0).get("data").get("tags").get(0).asText()).isEqualTo(text);
+    assertThat(b.get("events").get(0).get("data").get("tags").get(1).asLong()).isEqualTo(number);
+  }
+}
