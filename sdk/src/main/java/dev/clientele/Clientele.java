@@ -9,6 +9,8 @@ import dev.clientele.analytics.ActiveUsers;
 import dev.clientele.analytics.MauCount;
 import dev.clientele.consent.Audience;
 import dev.clientele.consent.AudienceCounts;
+import dev.clientele.consent.ConsentChange;
+import dev.clientele.consent.ConsentLedger;
 import dev.clientele.consent.Erasure;
 import dev.clientele.consent.ErasurePolicy;
 import dev.clientele.consent.ErasureReport;
@@ -16,6 +18,7 @@ import dev.clientele.consent.Reachability;
 import dev.clientele.consent.ReachabilityEvaluator;
 import dev.clientele.consent.ReachabilityPolicy;
 import dev.clientele.core.Channel;
+import dev.clientele.core.Consent;
 import dev.clientele.core.ActivityRules;
 import dev.clientele.core.Event;
 import dev.clientele.core.FieldView;
@@ -36,6 +39,7 @@ import dev.clientele.identity.NormalizedIdentifier;
 import dev.clientele.export.PortabilityBundle;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -223,6 +227,49 @@ public final class Clientele implements AutoCloseable {
     requireNonNull(out, "out");
     Profile p = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
     PortabilityBundle.write(p, queries.timeline(id, TimelineQuery.all()), clock.instant(), out);
+  }
+
+  /**
+   * Records a consent change made outside an event stream (a preference centre, a support
+   * call) by ingesting a {@code consent} event, so it joins the same ledger as every other
+   * change and resolves like one.
+   *
+   * @param identifier the messaging identifier (email, phone or push token)
+   * @param consent the new value ({@link Consent#UNKNOWN} resets it)
+   * @param at when the person gave or withdrew consent
+   * @param source where the change came from, e.g. {@code preference-centre}
+   * @param method how consent was collected, e.g. {@code double_opt_in}; may be empty
+   * @throws IllegalArgumentException if {@code identifier} is not a messaging identifier
+   */
+  public IngestResult recordConsent(Identifier identifier, Consent consent, Instant at, String source, String method) {
+    requireNonNull(identifier, "identifier");
+    requireNonNull(consent, "consent");
+    requireNonNull(at, "at");
+    requireNonNull(source, "source");
+    requireNonNull(method, "method");
+    com.google.common.base.Preconditions.checkArgument(identifier.type().isMessaging(),
+        "consent applies to messaging identifiers (email, phone, push_token): %s", identifier.type());
+    Event.Builder e = Event.builder("consent-" + java.util.UUID.randomUUID(), "consent", at)
+        .action(switch (consent) {
+          case OPT_IN -> "opt_in";
+          case OPT_OUT -> "opt_out";
+          case UNKNOWN -> "reset";
+        })
+        .identifier(identifier)
+        .source(source);
+    if (!method.isBlank()) {
+      e.data("method", method);
+    }
+    return ingest(e.build());
+  }
+
+  /**
+   * Every consent change of a profile, oldest first: the consent ledger.
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public ImmutableList<ConsentChange> consentHistory(ProfileId id) {
+    return ConsentLedger.of(timeline(id, TimelineQuery.all().withTypes(java.util.Set.of("consent"))));
   }
 
   /** Adds a tag (e.g. {@code favourite}) to a profile. */

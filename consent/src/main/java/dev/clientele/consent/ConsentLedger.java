@@ -1,0 +1,53 @@
+package dev.clientele.consent;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import dev.clientele.core.Channel;
+import dev.clientele.core.Consent;
+import dev.clientele.core.Event;
+import dev.clientele.core.EventData;
+import dev.clientele.core.Identifier;
+import java.util.Optional;
+
+/**
+ * The consent ledger of a profile, read from its timeline. Consent events are stored unchanged
+ * and never rewritten, so the ledger keeps every change with its time, source and method; the
+ * current consent on each identifier is the ledger's latest entry (ties: the most restrictive).
+ */
+public final class ConsentLedger {
+  private ConsentLedger() {}
+
+  /**
+   * The consent changes in {@code timeline} (a profile's events in timeline order), one entry
+   * per messaging identifier a consent event applies to, in timeline order.
+   */
+  public static ImmutableList<ConsentChange> of(Iterable<Event> timeline) {
+    requireNonNull(timeline, "timeline");
+    ImmutableList.Builder<ConsentChange> out = ImmutableList.builder();
+    for (Event e : timeline) {
+      if (!e.type().equals("consent")) {
+        continue;
+      }
+      Optional<Consent> value = switch (e.action()) {
+        case "opt_in" -> Optional.of(Consent.OPT_IN);
+        case "opt_out" -> Optional.of(Consent.OPT_OUT);
+        case "reset" -> Optional.of(Consent.UNKNOWN);
+        default -> Optional.empty();
+      };
+      if (value.isEmpty()) {
+        continue;
+      }
+      Optional<Channel> channel = EventData.string(e.data(), "channel").flatMap(Channel::fromKey);
+      boolean channelNamed = e.data().containsKey("channel");
+      for (Identifier id : e.identifiers()) {
+        boolean applies = id.type().isMessaging()
+            && (!channelNamed || channel.map(c -> c.identifierType().equals(id.type())).orElse(false));
+        if (applies) {
+          out.add(new ConsentChange(e.timestamp(), id, value.get(), e.source(), EventData.string(e.data(), "method"), e.id()));
+        }
+      }
+    }
+    return out.build();
+  }
+}
