@@ -81,7 +81,7 @@ public final class Clientele implements AutoCloseable {
     this.resolver = new IdentityResolver(b.identityRules != null ? b.identityRules : IdentityRules.defaults());
     Supplier<ProfileId> ids = b.profileIds != null ? b.profileIds : ProfileId::random;
     this.erasure = new Erasure(storage, b.erasurePolicy != null ? b.erasurePolicy : ErasurePolicy.defaults());
-    this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::delete);
+    this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase);
     this.queries = new ProfileQueries(storage);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
   }
@@ -209,9 +209,14 @@ public final class Clientele implements AutoCloseable {
    */
   public ErasureReport delete(ProfileId id) {
     requireNonNull(id, "id");
-    ErasureReport report = erasure.erase(id, resolver::forget);
+    ErasureReport report = erase(id);
     tally.profilesErased.increment();
-    return report.withCacheCleared("identifier normalisation");
+    return report;
+  }
+
+  /** Erases without counting: the pipeline counts erasures by {@code gdpr_delete} through its results. */
+  private ErasureReport erase(ProfileId id) {
+    return erasure.erase(id, resolver::forget).withCacheCleared("identifier normalisation");
   }
 
   /**

@@ -15,9 +15,12 @@ import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import dev.clientele.identity.IdentityResolver;
+import dev.clientele.identity.LinkPlan;
+import dev.clientele.identity.LinkPlanner;
 import dev.clientele.identity.ResolvedIdentifiers;
 import dev.clientele.identity.Survivorship;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,6 +47,7 @@ final class IngestPipeline {
 
   private final Storage storage;
   private final IdentityResolver resolver;
+  private final LinkPlanner planner;
   private final ActivityRules activity;
   private final Supplier<ProfileId> ids;
   private final Tally tally;
@@ -59,6 +63,7 @@ final class IngestPipeline {
       Erasure erasure,
       Function<ProfileId, ErasureReport> eraser) {
     this.erasure = erasure;
+    this.planner = new LinkPlanner(resolver.rules());
     this.eraser = eraser;
     this.storage = storage;
     this.resolver = resolver;
@@ -112,15 +117,17 @@ final class IngestPipeline {
           "gdpr_delete event " + r.event().id() + " rejected: no profile holds its identifiers"));
     }
     List<String> done = new ArrayList<>();
+    List<ProfileId> erased = new ArrayList<>();
     for (ProfileId id : owners) {
       try {
         ErasureReport report = eraser.apply(id);
+        erased.add(id);
         done.add("erased profile " + id + ": " + report.identifiers() + " identifiers, " + report.events() + " events");
       } catch (java.util.NoSuchElementException e) {
         done.add("profile " + id + " was already gone");
       }
     }
-    return new IngestResult(r.event().id(), IngestResult.Outcome.ERASED, Optional.of(owners.first()), false, List.of(), done);
+    return new IngestResult(r.event().id(), IngestResult.Outcome.ERASED, Optional.of(owners.first()), false, List.of(), done, List.of(), erased);
   }
 
   private IngestResult attempt(ResolvedIdentifiers r, boolean active) {
@@ -135,23 +142,17 @@ final class IngestPipeline {
       }
     }
 
-    // Profiles to resolve to: owners of linkable identifiers; only when the event has no linkable
-    // identifier at all, the owner of a malformed one (a malformed value never links a new
-    // linkable identifier to the profile holding it: that would be a merge through junk).
-    TreeSet<ProfileId> targets = new TreeSet<>();
-    for (Identifier id : r.linkable()) {
-      if (owners.containsKey(id)) {
-        targets.add(owners.get(id));
-      }
-    }
-    if (r.linkable().isEmpty()) {
-      r.malformed().stream().filter(owners::containsKey).findFirst().ifPresent(id -> targets.add(owners.get(id)));
-    }
-    List<Profile> profiles = new ArrayList<>(targets.size());
-    for (ProfileId id : targets) {
-      profiles.add(storage.profile(id).orElseThrow(
+    Map<ProfileId, Profile> owned = new HashMap<>();
+    for (ProfileId id : new TreeSet<>(owners.values())) {
+      owned.put(id, storage.profile(id).orElseThrow(
           () -> new CommitConflictException("profile " + id + " vanished while resolving")));
     }
+    Optional<LinkPlan> planned = planner.plan(r, owners, owned);
+    if (planned.isEmpty()) {
+      return IngestResult.rejected(event.id(), List.of("event " + event.id() + " rejected: no identifier could be linked"));
+    }
+    LinkPlan plan = planned.get();
+    List<Profile> profiles = plan.profiles().stream().map(owned::get).toList();
 
     Commit.Builder commit = Commit.builder();
     Profile.Builder profile;
@@ -181,26 +182,28 @@ final class IngestPipeline {
     ProfileId owner = profile.id();
 
     List<String> problems = new ArrayList<>(r.problems());
-    List<Identifier> attach = new ArrayList<>(r.linkable());
-    for (Identifier id : r.malformed()) {
-      ProfileId current = owners.get(id);
-      if (current == null || targets.contains(current)) {
+    for (LinkPlan.Refusal refusal : plan.refusals()) {
+      problems.add("link refused (" + refusal.rule().name().toLowerCase(java.util.Locale.ROOT) + "): " + refusal.reason());
+    }
+    Set<Identifier> refused = new HashSet<>();
+    plan.refusals().forEach(x -> refused.add(x.identifier()));
+    // The identifiers this event brings to the resolved profile: all of its own that were not refused.
+    List<Identifier> attach = new ArrayList<>();
+    for (Identifier id : lookup) {
+      if (!refused.contains(id)) {
         attach.add(id);
-      } else {
-        problems.add(id.type() + " malformed and held by another profile: not attached");
       }
     }
-    for (Identifier id : attach) {
-      if (!owners.containsKey(id)) {
-        commit.assign(id, Optional.empty(), owner);
-      }
+    for (Identifier id : plan.attach()) {
+      commit.assign(id, Optional.empty(), owner);
     }
     ProfileChanges.apply(profile, event, attach, new HashSet<>(r.malformed()), active, problems);
     ConsentChanges.apply(profile, event, attach, problems);
     Profile next = profile.version(expectedVersion + 1).build();
     commit.putProfile(next, expectedVersion);
-    commit.append(new StoredEvent(event, attach.get(0)));
+    commit.append(new StoredEvent(event, plan.anchor()));
     storage.commit(commit.build());
-    return new IngestResult(event.id(), IngestResult.Outcome.APPLIED, Optional.of(owner), expectedVersion == 0, merged, problems);
+    return new IngestResult(
+        event.id(), IngestResult.Outcome.APPLIED, Optional.of(owner), expectedVersion == 0, merged, problems, plan.refusals(), List.of());
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import dev.clientele.core.ProfileId;
+import dev.clientele.identity.LinkPlan;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,7 +18,11 @@ import java.util.Optional;
  * @param createdProfile whether a new profile was created for it
  * @param mergedProfiles ids of profiles merged into {@code profile} because of this event
  * @param problems what was refused or not applied, one line each (no personal data): blocked
- *     or malformed identifiers, rejected attributes, unknown actions; for a rejected event, why
+ *     or malformed identifiers, rejected attributes, unknown actions, refused links; for a
+ *     rejected event, why
+ * @param refusals identifiers dropped from the link by an identity rule (unique conflict,
+ *     limit, attach-only type, caps), each with its rule
+ * @param erasedProfiles for {@link Outcome#ERASED}: every profile the event erased
  */
 public record IngestResult(
     String eventId,
@@ -25,7 +30,9 @@ public record IngestResult(
     Optional<ProfileId> profile,
     boolean createdProfile,
     List<ProfileId> mergedProfiles,
-    List<String> problems) {
+    List<String> problems,
+    List<LinkPlan.Refusal> refusals,
+    List<ProfileId> erasedProfiles) {
 
   /** What happened to an event. */
   public enum Outcome {
@@ -46,13 +53,15 @@ public record IngestResult(
     requireNonNull(profile, "profile");
     mergedProfiles = ImmutableList.copyOf(mergedProfiles);
     problems = ImmutableList.copyOf(problems);
+    refusals = ImmutableList.copyOf(refusals);
+    erasedProfiles = ImmutableList.copyOf(erasedProfiles);
   }
 
   static IngestResult duplicate(String eventId) {
-    return new IngestResult(eventId, Outcome.DUPLICATE, Optional.empty(), false, List.of(), List.of());
+    return new IngestResult(eventId, Outcome.DUPLICATE, Optional.empty(), false, List.of(), List.of(), List.of(), List.of());
   }
 
   static IngestResult rejected(String eventId, List<String> problems) {
-    return new IngestResult(eventId, Outcome.REJECTED, Optional.empty(), false, List.of(), problems);
+    return new IngestResult(eventId, Outcome.REJECTED, Optional.empty(), false, List.of(), problems, List.of(), List.of());
   }
 }

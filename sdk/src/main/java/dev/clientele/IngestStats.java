@@ -12,8 +12,11 @@ package dev.clientele;
  *     rejected attributes, unknown actions), summed over events
  * @param profilesCreated new profiles
  * @param profilesMerged profiles merged into another (and so gone)
- * @param retries commits retried after a concurrent change
+ * @param retries commits retried after a concurrent change (counted for the instance only: a
+ *     batch's stats from {@code ingestAll} report 0)
  * @param profilesErased profiles erased by {@code gdpr_delete} events or {@link Clientele#delete}
+ * @param linksRefused identifiers dropped from links by identity rules (unique conflicts,
+ *     limits, attach-only types, caps); each is also one of {@code problems}
  */
 public record IngestStats(
     long received,
@@ -24,8 +27,9 @@ public record IngestStats(
     long profilesCreated,
     long profilesMerged,
     long retries,
-    long profilesErased) {
+    long profilesErased,
+    long linksRefused) {
 
   /** All zero. */
-  public static final IngestStats ZERO = new IngestStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+  public static final IngestStats ZERO = new IngestStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

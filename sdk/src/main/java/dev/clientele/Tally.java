@@ -13,10 +13,12 @@ final class Tally {
   final LongAdder profilesMerged = new LongAdder();
   final LongAdder retries = new LongAdder();
   final LongAdder profilesErased = new LongAdder();
+  final LongAdder linksRefused = new LongAdder();
 
   void count(IngestResult r) {
     received.increment();
     problems.add(r.problems().size());
+    linksRefused.add(r.refusals().size());
     switch (r.outcome()) {
       case APPLIED -> {
         applied.increment();
@@ -27,8 +29,7 @@ final class Tally {
       }
       case DUPLICATE -> duplicates.increment();
       case REJECTED -> rejected.increment();
-      case ERASED -> { } // counted in profilesErased by the erasure itself
-
+      case ERASED -> profilesErased.add(r.erasedProfiles().size());
     }
   }
 
@@ -42,6 +43,7 @@ final class Tally {
         profilesCreated.sum(),
         profilesMerged.sum(),
         retries.sum(),
-        profilesErased.sum());
+        profilesErased.sum(),
+        linksRefused.sum());
   }
 }

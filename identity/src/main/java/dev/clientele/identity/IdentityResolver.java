@@ -19,21 +19,25 @@ import java.util.Optional;
  * Normalises an event's identifiers and sorts them into linkable, malformed and blocked, by
  * {@link IdentityRules}. Thread-safe.
  *
- * <p>Priority, used to pick the identifier an event is keyed by: customer id, email, phone,
- * push token, host-defined types (by name), anonymous id.
+ * <p>Linkable and malformed identifiers come out in priority order ({@link IdentifierPolicy#priority()},
+ * highest first; by default customer id, email, phone, push token, host-defined types,
+ * anonymous id); the first one keys the stored event.
  */
 public final class IdentityResolver {
-  /** Linkable identifiers in priority order. */
+  /** The default priority order (that of {@link IdentityRules#DEFAULT_POLICIES}). */
   public static final Comparator<Identifier> PRIORITY =
       Comparator.comparingInt((Identifier i) -> rank(i.type())).thenComparing(Comparator.naturalOrder());
 
   private final IdentityRules rules;
   private final Map<IdentifierType, IdentifierNormalizer> builtIn;
   private final Optional<Cache<Identifier, NormalizedIdentifier>> cache;
+  private final Comparator<Identifier> order;
 
   /** A resolver applying {@code rules}. */
   public IdentityResolver(IdentityRules rules) {
     this.rules = requireNonNull(rules, "rules");
+    this.order = Comparator.comparingInt((Identifier i) -> -rules.policy(i.type()).priority())
+        .thenComparing(Comparator.naturalOrder());
     this.builtIn = Map.of(
         IdentifierType.EMAIL, new EmailNormalizer(),
         IdentifierType.PHONE, new PhoneNormalizer(rules.defaultRegion()));
@@ -99,8 +103,8 @@ public final class IdentityResolver {
       }
       n.problem().ifPresent(p -> problems.add(n.identifier().type() + " " + n.status().name().toLowerCase(Locale.ROOT) + ": " + p));
     }
-    linkable.sort(PRIORITY);
-    malformed.sort(PRIORITY);
+    linkable.sort(order);
+    malformed.sort(order);
     Event normalized = event.withIdentifiers(new ArrayList<>(seen.keySet()));
     return new ResolvedIdentifiers(normalized, linkable, malformed, blocked, problems);
   }

@@ -36,10 +36,38 @@ public final class IdentityRules {
   private final ImmutableSet<String> blockedValues;
   private final ImmutableMap<IdentifierType, IdentifierNormalizer> normalizers;
   private final long cacheSize;
+  private final ImmutableMap<IdentifierType, IdentifierPolicy> policies;
+  private final IdentifierPolicy hostDefault;
+  private final int maxIdentifiersPerProfile;
+  private final int maxMergesPerProfile;
+
+  /**
+   * The default policies: customer id unique (priority 100), email 5 per profile (80), phone 5
+   * (70), push token 10 (60), host-defined types unlimited (50), anonymous id 5 a week (10).
+   * Every type links. Caps: 500 identifiers and 100 merged profiles per profile.
+   */
+  public static final ImmutableMap<IdentifierType, IdentifierPolicy> DEFAULT_POLICIES = ImmutableMap.of(
+      IdentifierType.CUSTOMER_ID, IdentifierPolicy.unique(100),
+      IdentifierType.EMAIL, IdentifierPolicy.linking(80).withLimit(5),
+      IdentifierType.PHONE, IdentifierPolicy.linking(70).withLimit(5),
+      IdentifierType.PUSH_TOKEN, IdentifierPolicy.linking(60).withLimit(10),
+      IdentifierType.ANONYMOUS_ID, IdentifierPolicy.linking(10).withLimit(5, java.time.Duration.ofDays(7)));
 
   private IdentityRules(Builder b) {
+    Map<IdentifierType, IdentifierPolicy> merged = new HashMap<>(b.unlimited ? Map.of() : DEFAULT_POLICIES);
+    if (b.unlimited) {
+      DEFAULT_POLICIES.forEach((t, p) -> merged.put(t, IdentifierPolicy.linking(p.priority())));
+    }
+    merged.putAll(b.policies);
+    this.policies = ImmutableMap.copyOf(merged);
+    this.hostDefault = IdentifierPolicy.linking(50);
+    this.maxIdentifiersPerProfile = b.maxIdentifiers < 0 ? (b.unlimited ? Integer.MAX_VALUE : 500) : b.maxIdentifiers;
+    this.maxMergesPerProfile = b.maxMerges < 0 ? (b.unlimited ? Integer.MAX_VALUE : 100) : b.maxMerges;
     this.defaultRegion = b.defaultRegion == null ? "US" : b.defaultRegion;
-    this.blockedValues = ImmutableSet.copyOf(b.blockedValues);
+    this.blockedValues = ImmutableSet.<String>builder()
+        .addAll(b.defaultsCleared ? Set.of() : DEFAULT_BLOCKED_VALUES)
+        .addAll(b.blockedValues)
+        .build();
     this.normalizers = ImmutableMap.copyOf(b.normalizers);
     this.cacheSize = b.cacheSize < 0 ? 100_000 : b.cacheSize;
   }
@@ -74,14 +102,83 @@ public final class IdentityRules {
     return cacheSize;
   }
 
+  /** The policy of {@code type}: configured, default, or (host-defined types) linking at priority 50. */
+  public IdentifierPolicy policy(IdentifierType type) {
+    return policies.getOrDefault(requireNonNull(type, "type"), hostDefault);
+  }
+
+  /** The most identifiers one profile may hold; links and attachments beyond it are refused. */
+  public int maxIdentifiersPerProfile() {
+    return maxIdentifiersPerProfile;
+  }
+
+  /** The most profiles that may be merged into one; merges beyond it are refused. */
+  public int maxMergesPerProfile() {
+    return maxMergesPerProfile;
+  }
+
   /** Builds {@link IdentityRules}; each setter may be called once. Not thread-safe. */
   public static final class Builder {
     private String defaultRegion;
-    private final Set<String> blockedValues = new LinkedHashSet<>(DEFAULT_BLOCKED_VALUES);
+    private final Set<String> blockedValues = new LinkedHashSet<>();
+    private boolean defaultsCleared;
     private final Map<IdentifierType, IdentifierNormalizer> normalizers = new HashMap<>();
     private long cacheSize = -1;
+    private final Map<IdentifierType, IdentifierPolicy> policies = new HashMap<>();
+    private boolean unlimited;
+    private int maxIdentifiers = -1;
+    private int maxMerges = -1;
 
     private Builder() {}
+
+    /**
+     * Sets the policy of one identifier type, replacing its default.
+     *
+     * @throws IllegalStateException if already set for this type
+     */
+    public Builder policy(IdentifierType type, IdentifierPolicy policy) {
+      requireNonNull(type, "type");
+      requireNonNull(policy, "policy");
+      checkState(!policies.containsKey(type), "policy for %s was already set", type);
+      policies.put(type, policy);
+      return this;
+    }
+
+    /**
+     * Starts from no limits, no unique types and no caps (every type links, default
+     * priorities); policies set with {@link #policy} still apply. Resolution is then
+     * independent of the order events arrive in.
+     */
+    public Builder withoutLimits() {
+      this.unlimited = true;
+      return this;
+    }
+
+    /**
+     * Sets the cap on identifiers per profile.
+     *
+     * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxIdentifiersPerProfile(int max) {
+      checkArgument(max >= 1, "max identifiers per profile must be >= 1: %s", max);
+      checkState(maxIdentifiers < 0, "max identifiers per profile was already set to %s", maxIdentifiers);
+      this.maxIdentifiers = max;
+      return this;
+    }
+
+    /**
+     * Sets the cap on profiles merged into one.
+     *
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxMergesPerProfile(int max) {
+      checkArgument(max >= 0, "max merges per profile must be >= 0: %s", max);
+      checkState(maxMerges < 0, "max merges per profile was already set to %s", maxMerges);
+      this.maxMerges = max;
+      return this;
+    }
 
     /**
      * Sets the default phone region.
@@ -107,9 +204,9 @@ public final class IdentityRules {
       return this;
     }
 
-    /** Removes the default blocked values (values added later stay). */
+    /** Removes the default blocked values; values given to {@link #blockValue}, before or after, stay. */
     public Builder clearBlockedValues() {
-      blockedValues.clear();
+      defaultsCleared = true;
       return this;
     }
 

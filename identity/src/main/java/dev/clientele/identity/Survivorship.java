@@ -4,10 +4,12 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.clientele.core.Attribute;
 import dev.clientele.core.Consent;
+import dev.clientele.core.Deliverability;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.ListSubscription;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import dev.clientele.core.UndeliverableReason;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -22,7 +24,9 @@ import java.util.function.BinaryOperator;
  * <ul>
  *   <li>attributes: per name, the latest observation wins ({@link Attribute#OBSERVATION_ORDER});
  *   <li>identifiers: all kept; an identifier on both sides keeps the widest seen-times, the
- *       most restrictive consent and an undeliverable state over a deliverable one;
+ *       most restrictive consent (a consent never set does not count) and the most restrictive
+ *       deliverability (malformed, then any other undeliverable state, over deliverable; then
+ *       the later report);
  *   <li>lists: the latest subscribe and unsubscribe of each side; tags: union; orders: summed;
  *   <li>CCPA: the latest opt-out and the latest opt-in; event counts: summed;
  *   <li>created/first-active: earliest; updated/last-active: latest.
@@ -32,6 +36,13 @@ public final class Survivorship {
   /** Which profile's id survives: the latest {@code updatedAt}, then the smallest id. */
   public static final Comparator<Profile> SURVIVOR_ORDER =
       Comparator.comparing(Profile::updatedAt).reversed().thenComparing(Profile::id);
+
+  // Greater is more restrictive: see moreRestrictive.
+  private static final Comparator<Deliverability> DELIVERABILITY_ORDER =
+      Comparator.comparing((Deliverability d) -> d.reason().filter(r -> r == UndeliverableReason.MALFORMED).isPresent())
+          .thenComparing(d -> !d.isDeliverable())
+          .thenComparing(d -> d.since().orElse(Instant.MIN))
+          .thenComparing(d -> d.reason().map(Enum::ordinal).orElse(-1));
 
   private Survivorship() {}
 
@@ -99,13 +110,26 @@ public final class Survivorship {
     if (b.lastSeen().isPresent()) {
       seen = seen.seenAt(b.lastSeen().get(), true, seen.source());
     }
-    Consent consent = a.consent().mostRestrictive(b.consent());
+    // A consent never set (unknown, no time) carries no information and does not override a
+    // recorded one; two recorded values resolve to the more restrictive, at the later time.
+    Consent consent = neverSet(a) ? b.consent() : neverSet(b) ? a.consent() : a.consent().mostRestrictive(b.consent());
     Optional<Instant> consentAt = combine(a.consentAt(), b.consentAt(), Survivorship::max);
-    seen = consentAt.isPresent() ? seen.withConsent(consent, consentAt.get()) : seen;
-    if (a.deliverability().isDeliverable() && !b.deliverability().isDeliverable()) {
-      seen = seen.withDeliverability(b.deliverability());
-    }
-    return seen;
+    seen = new IdentifierState(
+        seen.identifier(), seen.firstSeen(), seen.lastSeen(), seen.source(), seen.deliverability(), consent, consentAt);
+    return seen.withDeliverability(moreRestrictive(a.deliverability(), b.deliverability()));
+  }
+
+  /**
+   * The deliverability a merged identifier keeps, whichever side it comes from: malformed over
+   * any other undeliverable state over deliverable; then the later report; then the greater
+   * reason. Commutative, so a merge of three or more profiles does not depend on their order.
+   */
+  private static Deliverability moreRestrictive(Deliverability a, Deliverability b) {
+    return DELIVERABILITY_ORDER.compare(a, b) >= 0 ? a : b;
+  }
+
+  private static boolean neverSet(IdentifierState s) {
+    return s.consent() == Consent.UNKNOWN && s.consentAt().isEmpty();
   }
 
   private static <T> Optional<T> combine(Optional<T> a, Optional<T> b, BinaryOperator<T> op) {

@@ -1,0 +1,177 @@
+package dev.clientele.identity;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.IdentifierType;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Decides how an event's identifiers link, under {@link IdentityRules}. Pure and thread-safe.
+ *
+ * <p>The identifiers are taken in priority order. Each one either brings its owner's profile
+ * into the group (a merge), attaches to the group if no profile holds it, or is refused: when
+ * the group would then hold two different values of a unique type, more values of a type than
+ * its limit (counted within its window), more identifiers or merged profiles than the caps, or
+ * when an attach-only type would join two profiles. A refused identifier stays where it was
+ * (with its owner, or nowhere), so the lowest-priority identifiers are the ones dropped. A
+ * shared device's anonymous id next to two people's customer ids therefore never glues them.
+ *
+ * <p>Without limits (see {@link IdentityRules.Builder#withoutLimits()}) nothing is refused and
+ * the result, a union of the profiles involved, does not depend on the order events arrive in.
+ */
+public final class LinkPlanner {
+  private final IdentityRules rules;
+
+  /** A planner applying {@code rules}. */
+  public LinkPlanner(IdentityRules rules) {
+    this.rules = requireNonNull(rules, "rules");
+  }
+
+  /**
+   * Plans the links of one event.
+   *
+   * @param resolved the event's identifiers, normalised and sorted by priority
+   * @param owners the current owner of each identifier that has one
+   * @param profiles the owners' profiles by id
+   * @return the plan, or empty when no identifier can be used (every one refused or blocked)
+   */
+  public Optional<LinkPlan> plan(ResolvedIdentifiers resolved, Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles) {
+    requireNonNull(resolved, "resolved");
+    requireNonNull(owners, "owners");
+    requireNonNull(profiles, "profiles");
+    Instant at = resolved.event().timestamp();
+    Group group = new Group();
+    List<LinkPlan.Refusal> refusals = new ArrayList<>();
+    Identifier anchor = null;
+    for (Identifier id : resolved.linkable()) {
+      ProfileId owner = owners.get(id);
+      Optional<LinkPlan.Refusal> refused;
+      if (owner != null && group.profiles.contains(owner)) {
+        refused = Optional.empty();
+      } else if (owner != null) {
+        refused = !group.profiles.isEmpty() && !rules.policy(id.type()).links()
+            ? Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.ATTACH_ONLY, id.type() + " only attaches and may not join two profiles"))
+            : group.tryJoin(profiles.get(owner), id, at);
+      } else {
+        refused = group.tryAttach(id, at);
+      }
+      if (refused.isPresent()) {
+        refusals.add(refused.get());
+      } else if (anchor == null) {
+        anchor = id;
+      }
+    }
+    for (Identifier id : resolved.malformed()) {
+      ProfileId owner = owners.get(id);
+      Optional<LinkPlan.Refusal> refused;
+      if (owner != null && group.profiles.contains(owner)) {
+        refused = Optional.empty();
+      } else if (owner != null && group.profiles.isEmpty() && resolved.linkable().isEmpty()) {
+        refused = group.tryJoin(profiles.get(owner), id, at); // a malformed value alone finds its owner
+      } else if (owner != null) {
+        refused = Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.MALFORMED_ELSEWHERE,
+            id.type() + " is malformed and held by another profile: not attached"));
+      } else {
+        refused = group.tryAttach(id, at);
+      }
+      if (refused.isPresent()) {
+        refusals.add(refused.get());
+      } else if (anchor == null) {
+        anchor = id;
+      }
+    }
+    if (anchor == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new LinkPlan(new ArrayList<>(group.profiles), group.attach, anchor, refusals));
+  }
+
+  /** The profiles and identifiers gathered so far, with what they hold. */
+  private final class Group {
+    final TreeSet<ProfileId> profiles = new TreeSet<>();
+    final List<Identifier> attach = new ArrayList<>();
+    /** Every identifier the group holds, with when it was first seen. */
+    final Map<Identifier, Instant> held = new HashMap<>();
+    int merged;
+
+    Optional<LinkPlan.Refusal> tryJoin(Profile p, Identifier via, Instant at) {
+      if (p == null) {
+        throw new IllegalArgumentException("no profile given for owner of " + via);
+      }
+      Map<Identifier, Instant> combined = new HashMap<>(held);
+      for (IdentifierState s : p.identifiers()) {
+        combined.merge(s.identifier(), s.firstSeen(), (a, b) -> a.isBefore(b) ? a : b);
+      }
+      int mergedAfter = merged + p.mergedFrom().size() + (profiles.isEmpty() ? 0 : 1);
+      if (mergedAfter > rules.maxMergesPerProfile()) {
+        return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.MERGE_CAP,
+            "merging would exceed the cap of " + rules.maxMergesPerProfile() + " merged profiles"));
+      }
+      // A profile that starts the group is taken as it is (rules may have tightened since it was
+      // built); only what joins it is checked.
+      boolean first = profiles.isEmpty() && attach.isEmpty();
+      Optional<LinkPlan.Refusal> broken = first ? Optional.empty() : check(combined, via, at);
+      if (broken.isEmpty()) {
+        profiles.add(p.id());
+        held.clear();
+        held.putAll(combined);
+        merged = mergedAfter;
+      }
+      return broken;
+    }
+
+    Optional<LinkPlan.Refusal> tryAttach(Identifier id, Instant at) {
+      Map<Identifier, Instant> combined = new HashMap<>(held);
+      combined.putIfAbsent(id, at);
+      Optional<LinkPlan.Refusal> broken = check(combined, id, at);
+      if (broken.isEmpty()) {
+        attach.add(id);
+        held.put(id, at);
+      }
+      return broken;
+    }
+
+    private Optional<LinkPlan.Refusal> check(Map<Identifier, Instant> combined, Identifier via, Instant at) {
+      if (combined.size() > rules.maxIdentifiersPerProfile()) {
+        return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.IDENTIFIER_CAP,
+            "the profile would exceed the cap of " + rules.maxIdentifiersPerProfile() + " identifiers"));
+      }
+      Map<IdentifierType, Set<Identifier>> byType = new HashMap<>();
+      for (Map.Entry<Identifier, Instant> e : combined.entrySet()) {
+        IdentifierPolicy policy = rules.policy(e.getKey().type());
+        if (policy.limit().isEmpty()) {
+          continue;
+        }
+        boolean counts = policy.window().isEmpty() || !e.getValue().isBefore(at.minus(policy.window().get()));
+        if (counts) {
+          byType.computeIfAbsent(e.getKey().type(), t -> new LinkedHashSet<>()).add(e.getKey());
+        }
+      }
+      for (Map.Entry<IdentifierType, Set<Identifier>> e : byType.entrySet()) {
+        IdentifierPolicy policy = rules.policy(e.getKey());
+        int limit = policy.limit().getAsInt();
+        if (e.getValue().size() > limit) {
+          if (policy.unique()) {
+            return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.UNIQUE_CONFLICT,
+                "two different " + e.getKey() + " values may not be on one profile"));
+          }
+          return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.LIMIT,
+              e.getKey() + " allows " + limit + " per profile" + policy.window().map(w -> " within " + w.toDays() + " days").orElse("")));
+        }
+      }
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.clientele;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.collect.ImmutableSet;
+import dev.clientele.IngestResult.Outcome;
+import dev.clientele.core.Attribute;
+import dev.clientele.core.Event;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.IdentifierType;
+import dev.clientele.core.ListSubscription;
+import dev.clientele.core.OrderSummary;
+import dev.clientele.core.Profile;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.stream.IntStream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Order independence of identity resolution (DESIGN: "without limits, resolution is
+ * order-independent"): histories of 2 to 5 people, each with 1 to 4 identifiers of different
+ * types, and events carrying a non-empty subset of one person's identifiers, at distinct times.
+ */
+class ResolutionPropertiesTest {
+  private static final IdentifierType[] TYPES = {
+    IdentifierType.EMAIL, IdentifierType.PHONE, IdentifierType.CUSTOMER_ID, IdentifierType.ANONYMOUS_ID,
+    IdentifierType.PUSH_TOKEN
+  };
+  private static final String[] NAMES = {"Ann", "Bob", "Cy"};
+  private static final String[] SOURCES = {"web", "crm", "app"};
+
+  /** One generated event: whose, which identifiers (bit mask over the person's types), what. */
+  record Spec(int person, int mask, int kind, int value, boolean variant) {}
+
+  /** A generated history: the events in one order and a permutation of it. */
+  record History(List<List<IdentifierType>> people, List<Event> events, List<Event> permuted) {
+    @Override
+    public String toString() {
+      return people.size() + " people, events " + events.stream().map(History::show).toList()
+          + ", permuted " + permuted.stream().map(Event::id).toList();
+    }
+
+    private static String show(Event e) {
+      return e.id() + ":" + e.type() + e.identifiers().stream().map(i -> i.type() + "=" + i.value()).toList();
+    }
+  }
+
+  /** What must not depend on the order of ingestion, for the profile holding one block of identifiers. */
+  record Content(
+      SortedMap<String, Attribute> attributes,
+      long eventCount,
+      List<IdentifierState> identifiers,
+      Instant createdAt,
+      Instant updatedAt,
+      Optional<Instant> firstActive,
+      Optional<Instant> lastActive,
+      OrderSummary orders,
+      SortedMap<String, ListSubscription> lists) {
+    static Content of(Profile p) {
+      return new Content(p.attributes(), p.eventCount(), p.identifiers(), p.createdAt(), p.updatedAt(),
+          p.firstActive(), p.lastActive(), p.orders(), p.lists());
+    }
+  }
+
+  @Provide
+  Arbitrary<History> histories() {
+    Arbitrary<List<List<IdentifierType>>> people =
+        Arbitraries.of(TYPES).list().uniqueElements().ofMinSize(1).ofMaxSize(4).list().ofMinSize(2).ofMaxSize(5);
+    return people.flatMap(ps -> {
+      Arbitrary<Spec> spec = Combinators.combine(
+              Arbitraries.integers().between(0, ps.size() - 1),
+              Arbitraries.integers().between(1, 15),
+              Arbitraries.integers().between(0, 6),
+              Arbitraries.integers().between(-2, 8),
+              Arbitraries.of(true, false))
+          .as(Spec::new);
+      return spec.list().ofMinSize(1).ofMaxSize(24).flatMap(specs -> {
+        List<Event> events = IntStream.range(0, specs.size()).mapToObj(i -> event(i, specs.get(i), ps)).toList();
+        return Arbitraries.shuffle(events).map(permuted -> new History(ps, events, permuted));
+      });
+    });
+  }
+
+  /** The normalised identifier of {@code type} of person {@code p}. */
+  private static Identifier identifier(int p, IdentifierType type) {
+    return Identifier.of(type, raw(p, type, false));
+  }
+
+  private static String raw(int p, IdentifierType type, boolean variant) {
+    return switch (type.name()) {
+      case "email" -> variant ? " Person" + p + "@Example.COM" : "person" + p + "@example.com";
+      case "phone" -> variant ? String.format(Locale.ROOT, "(650) 253-%04d", p) : String.format(Locale.ROOT, "+1650253%04d", p);
+      case "customer_id" -> variant ? " c-" + p + " " : "c-" + p;
+      case "anonymous_id" -> "a-" + p;
+      default -> "tok-" + p;
+    };
+  }
+
+  private static List<IdentifierType> subset(List<IdentifierType> types, int mask) {
+    int m = mask % ((1 << types.size()) - 1) + 1; // 1 .. 2^n - 1: never empty
+    List<IdentifierType> out = new ArrayList<>();
+    for (int i = 0; i < types.size(); i++) {
+      if ((m & (1 << i)) != 0) {
+        out.add(types.get(i));
+      }
+    }
+    return out;
+  }
+
+  private static Event event(int index, Spec s, List<List<IdentifierType>> people) {
+    // Distinct times that do not follow the generation order: 37 is coprime to 1009.
+    Instant at = Fixtures.T0.plusSeconds(60L * ((index * 37L) % 1009));
+    Event.Builder b = Event.builder(String.format(Locale.ROOT, "e-%02d", index), "pageview", at)
+        .source(SOURCES[Math.floorMod(s.value(), SOURCES.length)]);
+    for (IdentifierType t : subset(people.get(s.person()), s.mask())) {
+      b.identifier(t, raw(s.person(), t, s.variant()));
+    }
+    Event.Builder typed = switch (s.kind()) {
+      case 0 -> b;
+      case 1 -> retype(b, "identify").data("first_name", NAMES[Math.floorMod(s.value(), NAMES.length)])
+          .data("score", (long) s.value());
+      case 2 -> retype(b, "order").data("total", s.value() * 10);
+      case 3 -> retype(b, "login").data("device", "dev-" + s.value());
+      case 4 -> retype(b, "consent").action(s.value() % 2 == 0 ? "opt_in" : "opt_out");
+      case 5 -> retype(b, "list").action(s.value() % 2 == 0 ? "subscribe" : "unsubscribe").data("list", "news");
+      default -> retype(b, "campaign").action("sent");
+    };
+    return typed.build();
+  }
+
+  private static Event.Builder retype(Event.Builder b, String type) {
+    Event e = b.build();
+    Event.Builder out = Event.builder(e.id(), type, e.timestamp()).source(e.source());
+    e.identifiers().forEach(out::identifier);
+    return out;
+  }
+
+  /** Connected components of the events' (normalised) identifiers: the expected partition. */
+  private static Set<Set<Identifier>> components(History h) {
+    Map<Identifier, Set<Identifier>> block = new HashMap<>();
+    for (Event e : h.events()) {
+      Set<Identifier> merged = new HashSet<>();
+      for (Identifier raw : e.identifiers()) {
+        int person = personOf(raw);
+        Identifier id = identifier(person, raw.type());
+        merged.addAll(block.getOrDefault(id, Set.of(id)));
+      }
+      for (Identifier id : merged) {
+        block.put(id, merged);
+      }
+    }
+    return block.values().stream().map(ImmutableSet::copyOf).collect(java.util.stream.Collectors.toSet());
+  }
+
+  private static int personOf(Identifier raw) {
+    String digits = raw.value().replaceAll("[^0-9]", "");
+    return raw.type().equals(IdentifierType.PHONE) ? Integer.parseInt(digits.substring(digits.length() - 4)) : Integer.parseInt(digits);
+  }
+
+  private static Map<Set<Identifier>, Content> ingest(List<Event> events, Set<Set<Identifier>> expectedPartition) {
+    try (Clientele c = Fixtures.clientele()) {
+      for (Event e : events) {
+        assertThat(c.ingest(e).outcome()).as("outcome of %s", e.id()).isEqualTo(Outcome.APPLIED);
+      }
+      assertThat(Fixtures.partition(c)).isEqualTo(expectedPartition);
+      assertThat(c.stats().applied()).isEqualTo(events.size());
+      List<String> onTimelines = new ArrayList<>();
+      Map<Set<Identifier>, Content> out = new HashMap<>();
+      for (Profile p : Fixtures.profiles(c)) {
+        onTimelines.addAll(Fixtures.timelineIds(c, p.id()));
+        out.put(ImmutableSet.copyOf(Fixtures.identifiersOf(p)), Content.of(p));
+        for (Identifier i : Fixtures.identifiersOf(p)) {
+          assertThat(c.storage().owner(i)).contains(p.id());
+        }
+      }
+      assertThat(onTimelines).hasSize(events.size())
+          .containsExactlyInAnyOrderElementsOf(events.stream().map(Event::id).toList());
+      assertThat(out.values().stream().mapToLong(Content::eventCount).sum()).isEqualTo(events.size());
+      return out;
+    }
+  }
+
+  @Property(tries = 200)
+  void ingest_anyPermutation_samePartitionAndProfileContent(@ForAll("histories") History h) {
+    Set<Set<Identifier>> expected = components(h);
+
+    Map<Set<Identifier>, Content> inOrder = ingest(h.events(), expected);
+    Map<Set<Identifier>, Content> permuted = ingest(h.permuted(), expected);
+
+    assertThat(permuted).isEqualTo(inOrder);
+  }
+}
