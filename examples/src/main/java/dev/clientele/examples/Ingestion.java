@@ -158,7 +158,8 @@ final class Ingestion implements AutoCloseable {
   /**
    * Puts the counts of this run into {@code json}: {@code events} (non-blank lines),
    * {@code applied}, {@code duplicates}, {@code rejected} ({@code rejectedLines} +
-   * {@code rejectedEvents}), {@code problems}, {@code merges}, and the first
+   * {@code rejectedEvents}), {@code problems}, {@code merges}, {@code linksRefused},
+   * {@code profilesErased}, and the first
    * {@code rejectedReasons} and {@code problemExamples} as {@code "line N: why"}.
    */
   void putCounts(ObjectNode json) {
@@ -171,6 +172,8 @@ final class Ingestion implements AutoCloseable {
     json.put("rejectedEvents", rejectedEvents);
     json.put("problems", s.problems());
     json.put("merges", s.profilesMerged());
+    json.put("linksRefused", s.linksRefused());
+    json.put("profilesErased", s.profilesErased());
   }
 
   /** Puts {@code rejectedReasons} and {@code problemExamples} into {@code json}. */
