@@ -107,7 +107,10 @@ public final class ConsentChanges {
         continue; // a malformed value stays malformed whatever a provider says
       }
       boolean newer = d.since().isEmpty() || at.isAfter(d.since().get());
-      boolean tieWins = d.since().isPresent() && at.equals(d.since().get()) && reason.isPresent();
+      // On equal times undeliverable beats deliverable, and of two reasons the greater one wins,
+      // so the outcome does not depend on which of the two events is applied first.
+      boolean tieWins = d.since().isPresent() && at.equals(d.since().get()) && reason.isPresent()
+          && (d.reason().isEmpty() || reason.get().compareTo(d.reason().get()) > 0);
       if (newer || tieWins) {
         profile.putIdentifier(
             s.withDeliverability(reason.map(r -> Deliverability.undeliverable(r, at)).orElseGet(() -> Deliverability.deliverableSince(at))));
@@ -147,7 +150,8 @@ public final class ConsentChanges {
       case "ccpa_opt_out" -> profile.ccpa(Optional.of(latest(profile.ccpaOptOutAt(), at)), profile.ccpaOptInAt());
       case "ccpa_opt_in" -> profile.ccpa(profile.ccpaOptOutAt(), Optional.of(latest(profile.ccpaOptInAt(), at)));
       case "gdpr_delete" -> problems.add(
-          "gdpr_delete in event " + event.id() + " was stored but not applied: erasure is not implemented yet");
+          "gdpr_delete in event " + event.id() + " was not applied here: erasure belongs to the ingest pipeline"
+              + " (Clientele erases the profile and does not store the event)");
       default -> problems.add("unknown compliance action in event " + event.id() + ": " + event.action());
     }
   }
