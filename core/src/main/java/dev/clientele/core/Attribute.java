@@ -52,13 +52,15 @@ public record Attribute(String name, Object value, String source, Instant update
 
   /**
    * The order in which a newer observation replaces an older one: later {@code updatedAt} wins;
-   * on equal times the greater source, then the greater value text wins. The result of applying
+   * on equal times the greater source, then the greater value text, then the greater value type
+   * name wins (so {@code 1L} and {@code "1"} never tie). The result of applying
    * observations therefore does not depend on the order they arrive in.
    */
   public static final Comparator<Attribute> OBSERVATION_ORDER =
       Comparator.comparing(Attribute::updatedAt)
           .thenComparing(Attribute::source)
-          .thenComparing(a -> String.valueOf(a.value()));
+          .thenComparing(a -> String.valueOf(a.value()))
+          .thenComparing(a -> a.value().getClass().getName());
 
   /**
    * Validates the attribute.

@@ -94,4 +94,14 @@ class AttributeTest {
     assertThat(Attribute.OBSERVATION_ORDER.compare(sameTimeGreaterValue, early)).isPositive();
     assertThat(Attribute.OBSERVATION_ORDER.compare(early, early)).isZero();
   }
+
+  @Test
+  void observationOrder_sameTextDifferentTypes_neverTie() {
+    java.time.Instant t = java.time.Instant.parse("2026-10-01T00:00:00Z");
+    Attribute number = new Attribute("code", 1L, "crm", t);
+    Attribute text = new Attribute("code", "1", "crm", t);
+    org.assertj.core.api.Assertions.assertThat(Attribute.OBSERVATION_ORDER.compare(number, text)).isNotZero();
+    org.assertj.core.api.Assertions.assertThat(Integer.signum(Attribute.OBSERVATION_ORDER.compare(number, text)))
+        .isEqualTo(-Integer.signum(Attribute.OBSERVATION_ORDER.compare(text, number)));
+  }
 }
