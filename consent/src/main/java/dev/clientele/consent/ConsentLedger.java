@@ -3,11 +3,12 @@ package dev.clientele.consent;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
-import dev.clientele.core.Channel;
 import dev.clientele.core.Consent;
 import dev.clientele.core.Event;
 import dev.clientele.core.EventData;
 import dev.clientele.core.Identifier;
+import dev.clientele.consent.internal.ConsentChanges;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,14 +39,8 @@ public final class ConsentLedger {
       if (value.isEmpty()) {
         continue;
       }
-      Optional<Channel> channel = EventData.string(e.data(), "channel").flatMap(Channel::fromKey);
-      boolean channelNamed = e.data().containsKey("channel");
-      for (Identifier id : e.identifiers()) {
-        boolean applies = id.type().isMessaging()
-            && (!channelNamed || channel.map(c -> c.identifierType().equals(id.type())).orElse(false));
-        if (applies) {
-          out.add(new ConsentChange(e.timestamp(), id, value.get(), e.source(), EventData.string(e.data(), "method"), e.id()));
-        }
+      for (Identifier id : ConsentChanges.messagingTargets(e, e.identifiers()).orElse(List.of())) {
+        out.add(new ConsentChange(e.timestamp(), id, value.get(), e.source(), EventData.string(e.data(), "method"), e.id()));
       }
     }
     return out.build();

@@ -55,16 +55,14 @@ public final class ConsentChanges {
         return;
       }
     }
-    Optional<Channel> channel = channel(event, problems);
-    if (channel.isEmpty() && event.data().containsKey("channel")) {
+    Optional<List<Identifier>> targets = messagingTargets(event, identifiers);
+    if (targets.isEmpty()) {
+      problems.add("event " + event.id() + " names an unknown channel (expected email, sms or push)");
       return;
     }
     Instant at = event.timestamp();
     int changed = 0;
-    for (Identifier id : identifiers) {
-      if (!id.type().isMessaging() || (channel.isPresent() && !channel.get().identifierType().equals(id.type()))) {
-        continue;
-      }
+    for (Identifier id : targets.get()) {
       IdentifierState s = profile.identifier(id).orElseThrow();
       changed++;
       if (s.consentAt().isEmpty()
@@ -74,7 +72,8 @@ public final class ConsentChanges {
       }
     }
     if (changed == 0) {
-      problems.add("consent event " + event.id() + " names no messaging identifier" + channel.map(c -> " for " + c.key()).orElse(""));
+      problems.add("consent event " + event.id() + " names no messaging identifier"
+          + EventData.string(event.data(), "channel").map(c -> " for " + c.toLowerCase(java.util.Locale.ROOT)).orElse(""));
     }
   }
 
@@ -90,16 +89,14 @@ public final class ConsentChanges {
         return;
       }
     }
-    Optional<Channel> channel = channel(event, problems);
-    if (channel.isEmpty() && event.data().containsKey("channel")) {
+    Optional<List<Identifier>> targets = messagingTargets(event, identifiers);
+    if (targets.isEmpty()) {
+      problems.add("event " + event.id() + " names an unknown channel (expected email, sms or push)");
       return;
     }
     Instant at = event.timestamp();
     int changed = 0;
-    for (Identifier id : identifiers) {
-      if (!id.type().isMessaging() || (channel.isPresent() && !channel.get().identifierType().equals(id.type()))) {
-        continue;
-      }
+    for (Identifier id : targets.get()) {
       changed++;
       IdentifierState s = profile.identifier(id).orElseThrow();
       Deliverability d = s.deliverability();
@@ -160,14 +157,22 @@ public final class ConsentChanges {
     return current.filter(c -> c.isAfter(at)).orElse(at);
   }
 
-  private static Optional<Channel> channel(Event event, List<String> problems) {
-    if (!event.data().containsKey("channel")) {
-      return Optional.empty();
+  /**
+   * The identifiers a consent or reachability event applies to: its messaging identifiers, or
+   * only those of the channel named in {@code data.channel}; empty when that names no channel.
+   */
+  public static Optional<List<Identifier>> messagingTargets(Event event, Collection<Identifier> identifiers) {
+    Optional<Channel> channel = Optional.empty();
+    if (event.data().containsKey("channel")) {
+      channel = EventData.string(event.data(), "channel").flatMap(Channel::fromKey);
+      if (channel.isEmpty()) {
+        return Optional.empty();
+      }
     }
-    Optional<Channel> c = EventData.string(event.data(), "channel").flatMap(Channel::fromKey);
-    if (c.isEmpty()) {
-      problems.add("event " + event.id() + " names an unknown channel (expected email, sms or push)");
-    }
-    return c;
+    Optional<Channel> only = channel;
+    return Optional.of(identifiers.stream()
+        .filter(id -> id.type().isMessaging() && only.map(c -> c.identifierType().equals(id.type())).orElse(true))
+        .toList());
   }
+
 }
