@@ -6,6 +6,9 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedSet;
 import dev.clientele.analytics.ActiveUsers;
+import dev.clientele.analytics.ActivityStatusCounts;
+import dev.clientele.analytics.ActivityStatuses;
+import dev.clientele.analytics.ActivityThresholds;
 import dev.clientele.analytics.MauCount;
 import dev.clientele.consent.Audience;
 import dev.clientele.consent.AudienceCounts;
@@ -71,6 +74,7 @@ public final class Clientele implements AutoCloseable {
   private final IngestPipeline pipeline;
   private final ProfileQueries queries;
   private final ReachabilityPolicy reachabilityPolicy;
+  private final ActivityThresholds activityThresholds;
   private final Erasure erasure;
   private final Tally tally = new Tally();
 
@@ -84,6 +88,7 @@ public final class Clientele implements AutoCloseable {
     this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase);
     this.queries = new ProfileQueries(storage);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
+    this.activityThresholds = b.activityThresholds != null ? b.activityThresholds : ActivityThresholds.defaults();
   }
 
   /** A Clientele on a new in-memory store with every default. */
@@ -155,6 +160,11 @@ public final class Clientele implements AutoCloseable {
   /** The attribute names of a field view. */
   public ImmutableSortedSet<String> fields(FieldView view) {
     return queries.fields(view);
+  }
+
+  /** Activity status counts (very active, active, occasional, sleeper) as of the end of {@code day} (UTC). */
+  public ActivityStatusCounts activityStatus(LocalDate day) {
+    return new ActivityStatuses(storage, activityThresholds).count(day);
   }
 
   /** Monthly active users as of the end of {@code day} (UTC). */
@@ -339,8 +349,16 @@ public final class Clientele implements AutoCloseable {
     private Supplier<ProfileId> profileIds;
     private ReachabilityPolicy reachabilityPolicy;
     private ErasurePolicy erasurePolicy;
+    private ActivityThresholds activityThresholds;
 
     private Builder() {}
+
+    /** Login event type and windows for activity status. */
+    public Builder activityThresholds(ActivityThresholds value) {
+      checkState(activityThresholds == null, "activity thresholds were already set");
+      this.activityThresholds = requireNonNull(value, "activityThresholds");
+      return this;
+    }
 
     /** Tombstone salt and replay behaviour for erasure (default: random salt, replays blocked). */
     public Builder erasurePolicy(ErasurePolicy value) {

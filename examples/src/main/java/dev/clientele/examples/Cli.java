@@ -1,6 +1,8 @@
 package dev.clientele.examples;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clientele.analytics.ActivityStatus;
+import dev.clientele.analytics.ActivityStatusCounts;
 import dev.clientele.analytics.MauCount;
 import dev.clientele.consent.AudienceCounts;
 import dev.clientele.core.Channel;
@@ -29,6 +31,7 @@ import java.util.Set;
  * clientele profiles --events E.jsonl [--config C.json] --out P.jsonl|P.csv
  * clientele mau      --events E.jsonl --date YYYY-MM-DD [--config C.json]
  * clientele reach    --events E.jsonl [--date YYYY-MM-DD] [--config C.json]
+ * clientele status   --events E.jsonl --date YYYY-MM-DD [--config C.json]
  * clientele help
  * </pre>
  *
@@ -48,7 +51,7 @@ public final class Cli {
   public static final int EXIT_BAD_INPUT = 2;
 
   /** The commands of the design that this version does not have yet. */
-  static final List<String> NOT_YET = List.of("status", "clv", "export");
+  static final List<String> NOT_YET = List.of("clv", "export");
 
   static final String USAGE =
       String.join(
@@ -63,6 +66,8 @@ public final class Cli {
           "           one line (or CSV row) per resulting profile",
           "  mau      --events E.jsonl --date YYYY-MM-DD [--config C.json]",
           "           monthly active users as of the end of the date (UTC)",
+          "  status   --events E.jsonl --date YYYY-MM-DD [--config C.json]",
+          "           very active / active / occasional / sleeper profiles as of the end of the date",
           "  reach    --events E.jsonl [--date YYYY-MM-DD] [--config C.json]",
           "           reachable and unreachable profiles per channel as of the end of the date",
           "           (default: the day of the latest event)",
@@ -121,6 +126,10 @@ public final class Cli {
           out.println(Json.pretty(profiles(Options.parse(command, args, Set.of("events", "config", "out"), workingDir))));
           return EXIT_OK;
         }
+        case "status" -> {
+          out.println(Json.pretty(status(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
+          return EXIT_OK;
+        }
         case "reach" -> {
           out.println(Json.pretty(reach(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
           return EXIT_OK;
@@ -132,7 +141,7 @@ public final class Cli {
         default -> {
           if (NOT_YET.contains(command)) {
             err.println("clientele: command '" + command + "' is not implemented yet in this version"
-                + " (available: demo, profiles, mau, reach)");
+                + " (available: demo, profiles, mau, reach, status)");
           } else {
             err.println("clientele: unknown command '" + command + "' (see: clientele help)");
           }
@@ -202,6 +211,26 @@ public final class Cli {
       warnRejections(run, err);
       return mauJson(run.clientele().mau(date));
     }
+  }
+
+  private static ObjectNode status(Options o, PrintStream err) throws CliException {
+    Path events = o.requirePath("events");
+    LocalDate date = o.requireDate("date");
+    ConfigReader.Config config = config(o);
+    try (Ingestion run = Ingestion.run(events, config, Optional.of(date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()))) {
+      warnRejections(run, err);
+      return statusJson(run.clientele().activityStatus(date));
+    }
+  }
+
+  /** The documented status object: {@code date, very_active, active, occasional, sleeper}. */
+  static ObjectNode statusJson(ActivityStatusCounts counts) {
+    ObjectNode json = Json.object();
+    json.put("date", counts.date().toString());
+    for (ActivityStatus s : ActivityStatus.values()) {
+      json.put(s.key(), counts.count(s));
+    }
+    return json;
   }
 
   private static ObjectNode reach(Options o, PrintStream err) throws CliException {

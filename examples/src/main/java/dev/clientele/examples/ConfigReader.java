@@ -3,6 +3,7 @@ package dev.clientele.examples;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.clientele.analytics.ActivityThresholds;
 import dev.clientele.consent.ReachabilityPolicy;
 import dev.clientele.core.ActivityRules;
 import dev.clientele.core.Channel;
@@ -40,10 +41,12 @@ import java.util.Set;
  * applied first, then {@code inactiveTypes} and {@code inactiveActions} are added. A type that
  * is both active and inactive is an error. Unknown keys, wrong value types and values the
  * library refuses (an unknown phone region, a pair without {@code /}) are errors that name the
- * key. Activity-status thresholds are not configurable in this version.
+ * key.
  */
 final class ConfigReader {
-  private static final Set<String> TOP = Set.of("identity", "activity", "consent");
+  private static final Set<String> TOP = Set.of("identity", "activity", "consent", "status");
+  private static final Set<String> STATUS = Set.of(
+      "loginType", "veryActiveDays", "veryActiveLogins", "activeDays", "activeLogins", "sleeperMonths");
   private static final Set<String> CONSENT = Set.of("unknownConsentReachable", "ccpaBlocks");
   private static final Set<String> CHANNELS = Set.of("email", "sms", "push");
   private static final Set<String> IDENTITY = Set.of("defaultRegion", "blockedValues", "clearDefaultBlockedValues");
@@ -55,11 +58,14 @@ final class ConfigReader {
    * @param identity identifier normalisation and blocked values
    * @param activity which events are active
    * @param reachability the consent settings for reachability
+   * @param activityThresholds login type and windows of activity status
    */
-  record Config(IdentityRules identity, ActivityRules activity, ReachabilityPolicy reachability) {
+  record Config(IdentityRules identity, ActivityRules activity, ReachabilityPolicy reachability,
+      ActivityThresholds activityThresholds) {
     /** The library defaults. */
     static Config defaults() {
-      return new Config(IdentityRules.defaults(), ActivityRules.defaults(), ReachabilityPolicy.defaults());
+      return new Config(IdentityRules.defaults(), ActivityRules.defaults(), ReachabilityPolicy.defaults(),
+          ActivityThresholds.defaults());
     }
   }
 
@@ -98,7 +104,7 @@ final class ConfigReader {
     checkKeys(root, "", TOP);
     IdentityRules identity = identity(root.get("identity"));
     ActivityRules activity = activity(root.get("activity"));
-    return new Config(identity, activity, consent(root.get("consent")));
+    return new Config(identity, activity, consent(root.get("consent")), thresholds(root.get("status")));
   }
 
   private static IdentityRules identity(JsonNode node) throws CliException {
@@ -167,6 +173,41 @@ final class ConfigReader {
       rules = rules.withActive(pair.substring(0, slash), pair.substring(slash + 1));
     }
     return rules;
+  }
+
+  private static ActivityThresholds thresholds(JsonNode node) throws CliException {
+    ActivityThresholds d = ActivityThresholds.defaults();
+    if (node == null || node.isNull()) {
+      return d;
+    }
+    requireObject(node, "status");
+    checkKeys(node, "status.", STATUS);
+    JsonNode login = node.get("loginType");
+    if (login != null && !login.isTextual()) {
+      throw new CliException("config key status.loginType must be a string such as \"login\"");
+    }
+    try {
+      return new ActivityThresholds(
+          login == null ? d.loginType() : login.textValue(),
+          intKey(node, "veryActiveDays", d.veryActiveDays()),
+          intKey(node, "veryActiveLogins", d.veryActiveLogins()),
+          intKey(node, "activeDays", d.activeDays()),
+          intKey(node, "activeLogins", d.activeLogins()),
+          intKey(node, "sleeperMonths", d.sleeperMonths()));
+    } catch (IllegalArgumentException e) {
+      throw new CliException("config key status: " + e.getMessage(), e);
+    }
+  }
+
+  private static int intKey(JsonNode node, String key, int fallback) throws CliException {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+      throw new CliException("config key status." + key + " must be a whole number");
+    }
+    return v.intValue();
   }
 
   private static ReachabilityPolicy consent(JsonNode node) throws CliException {

@@ -76,6 +76,7 @@ final class Ingestion implements AutoCloseable {
             .identityRules(config.identity())
             .activityRules(config.activity())
             .reachabilityPolicy(config.reachability())
+            .activityThresholds(config.activityThresholds())
             .profileIds(sequentialIds())
             .build();
     long[] after = {0};

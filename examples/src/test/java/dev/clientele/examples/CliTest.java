@@ -307,6 +307,33 @@ class CliTest {
   }
 
   @Test
+  void status_countsEachStatusAsOfTheDate_andConfigChangesTheLoginType() {
+    write(dir, "events.jsonl", List.of(
+        "{\"id\":\"s1\",\"type\":\"login\",\"timestamp\":\"2026-10-30T09:00:00Z\",\"identifiers\":{\"customer_id\":\"va\"}}",
+        "{\"id\":\"s2\",\"type\":\"login\",\"timestamp\":\"2026-10-31T09:00:00Z\",\"identifiers\":{\"customer_id\":\"va\"}}",
+        "{\"id\":\"s3\",\"type\":\"login\",\"timestamp\":\"2026-10-05T09:00:00Z\",\"identifiers\":{\"customer_id\":\"ac\"}}",
+        "{\"id\":\"s4\",\"type\":\"login\",\"timestamp\":\"2026-10-20T09:00:00Z\",\"identifiers\":{\"customer_id\":\"ac\"}}",
+        "{\"id\":\"s5\",\"type\":\"login\",\"timestamp\":\"2026-09-01T09:00:00Z\",\"identifiers\":{\"customer_id\":\"oc\"}}",
+        "{\"id\":\"s6\",\"type\":\"pageview\",\"timestamp\":\"2026-06-01T09:00:00Z\",\"identifiers\":{\"customer_id\":\"sl\"}}",
+        "{\"id\":\"s7\",\"type\":\"login\",\"timestamp\":\"2026-11-02T09:00:00Z\",\"identifiers\":{\"customer_id\":\"late\"}}"));
+    write(dir, "pv.json", "{\"status\":{\"loginType\":\"pageview\"}}");
+
+    Run run = cli(dir, "status", "--events", "events.jsonl", "--date", "2026-10-31");
+    Run pv = cli(dir, "status", "--events", "events.jsonl", "--date", "2026-10-31", "--config", "pv.json");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    JsonNode s = run.json();
+    assertThat(s.get("date").asText()).isEqualTo("2026-10-31");
+    assertThat(s.get("very_active").asLong()).isEqualTo(1);
+    assertThat(s.get("active").asLong()).isEqualTo(1);
+    assertThat(s.get("occasional").asLong()).isEqualTo(1);
+    assertThat(s.get("sleeper").asLong()).isEqualTo(1);
+    JsonNode p = pv.json();
+    assertThat(p.get("sleeper").asLong()).isEqualTo(4);
+    assertThat(p.get("occasional").asLong()).isZero();
+  }
+
+  @Test
   void reach_badConsentConfig_exit2NamingTheKey() {
     write(dir, "events.jsonl", REACH_EVENTS);
     write(dir, "bad.json", "{\"consent\":{\"ccpaBlocks\":{\"fax\":true}}}");
@@ -327,7 +354,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"status", "clv", "export"})
+  @ValueSource(strings = {"clv", "export"})
   void run_notImplementedCommand_exit2NothingOnStdout(String command) {
     write(dir, "events.jsonl", EVENTS);
 

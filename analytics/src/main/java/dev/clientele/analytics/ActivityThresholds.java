@@ -1,0 +1,55 @@
+package dev.clientele.analytics;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The windows and counts behind {@link ActivityStatus}. Windows end with the day asked about
+ * and are whole UTC days: "the last 7 days" as of D are D−6 through D.
+ *
+ * <pre>{@code
+ * ActivityThresholds t = ActivityThresholds.defaults().withLoginType("session_start");
+ * }</pre>
+ *
+ * @param loginType the event type that counts as a login ({@code login} by default)
+ * @param veryActiveDays the very-active window in days (7)
+ * @param veryActiveLogins logins needed in it (2: "more than one")
+ * @param activeDays the active window in days (30)
+ * @param activeLogins logins needed in it (2)
+ * @param sleeperMonths calendar months without a login that make a sleeper (3): no login
+ *     after D minus that many months, through D
+ */
+public record ActivityThresholds(
+    String loginType, int veryActiveDays, int veryActiveLogins, int activeDays, int activeLogins, int sleeperMonths) {
+
+  /** Validates the thresholds. */
+  public ActivityThresholds {
+    requireNonNull(loginType, "loginType");
+    checkArgument(!loginType.isBlank(), "loginType must not be blank");
+    checkArgument(veryActiveDays >= 1 && activeDays >= veryActiveDays,
+        "windows must satisfy 1 <= veryActiveDays <= activeDays: %s, %s", veryActiveDays, activeDays);
+    checkArgument(veryActiveLogins >= 1 && activeLogins >= 1, "login counts must be >= 1: %s, %s", veryActiveLogins, activeLogins);
+    checkArgument(sleeperMonths >= 1, "sleeperMonths must be >= 1: %s", sleeperMonths);
+  }
+
+  /** The design's thresholds: login; 2 logins in 7 days; 2 in 30 days; 3 months for sleepers. */
+  public static ActivityThresholds defaults() {
+    return new ActivityThresholds("login", 7, 2, 30, 2, 3);
+  }
+
+  /** A copy counting events of {@code type} as logins. */
+  public ActivityThresholds withLoginType(String type) {
+    return new ActivityThresholds(type, veryActiveDays, veryActiveLogins, activeDays, activeLogins, sleeperMonths);
+  }
+
+  /** The status of a customer with these login counts. */
+  public ActivityStatus classify(int loginsInVeryActiveWindow, int loginsInActiveWindow, int loginsInSleeperWindow) {
+    if (loginsInVeryActiveWindow >= veryActiveLogins) {
+      return ActivityStatus.VERY_ACTIVE;
+    }
+    if (loginsInActiveWindow >= activeLogins) {
+      return ActivityStatus.ACTIVE;
+    }
+    return loginsInSleeperWindow == 0 ? ActivityStatus.SLEEPER : ActivityStatus.OCCASIONAL;
+  }
+}
