@@ -1,0 +1,78 @@
+package dev.clientele.analytics;
+
+import org.apache.commons.math3.special.Gamma;
+
+/**
+ * Predictions shared by BG/NBD ({@code shift = 0}) and MBG/NBD ({@code shift = 1}); see
+ * {@link BetaGeometricLikelihood} for the notation ({@code n = x + shift}).
+ */
+final class BetaGeometric {
+  private BetaGeometric() {}
+
+  /**
+   * {@code ln(P(dropped out after the last purchase) / P(alive))}
+   * {@code = ln(a/(b+n-1)) + (r+x) ln((alpha+T)/(alpha+t_x))}; {@code -inf} when {@code n = 0}.
+   */
+  static double logOddsDead(double r, double alpha, double a, double b, int shift, int x, double tx, double age) {
+    int n = x + shift;
+    if (n == 0) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    return Math.log(a / (b + n - 1)) + (r + x) * Math.log((alpha + age) / (alpha + tx));
+  }
+
+  /**
+   * P(alive | x, t_x, T) = 1 / (1 + e^d): FHL 2005 eq. 9 / Fader, Hardie &amp; Lee, "Computing
+   * P(alive) using the BG/NBD model" (note 021); Batislam et al. 2007 for MBG/NBD.
+   */
+  static double probabilityAlive(double r, double alpha, double a, double b, int shift, int x, double tx, double age) {
+    double d = logOddsDead(r, alpha, a, b, shift, x, tx, age);
+    if (d > 0) {
+      double e = Math.exp(-d);
+      return e / (1 + e);
+    }
+    return 1 / (1 + Math.exp(d));
+  }
+
+  /**
+   * E[Y(t) | x, t_x, T] (FHL 2005 eq. 10; for MBG/NBD Batislam et al. 2007), evaluated as
+   * {@code (a+b+x-1+shift) * h * P(alive)} with
+   * {@code h = [1 - (1-z)^(a-1) 2F1(a+b-1-r+shift, a-1; a+b+x-1+shift; z)] / (a-1)},
+   * {@code z = t/(alpha+T+t)}: eq. 10 after Euler's transformation (see {@link Hypergeometric}).
+   */
+  static double conditionalExpected(double r, double alpha, double a, double b, int shift,
+      double t, int x, double tx, double age) {
+    if (t == 0) {
+      return 0;
+    }
+    double z = t / (alpha + age + t);
+    double h = Hypergeometric.scaledComplement(a - 1, a + b - 1 - r + shift, a + b + x - 1 + shift, z);
+    return (a + b + x - 1 + shift) * h * probabilityAlive(r, alpha, a, b, shift, x, tx, age);
+  }
+
+  /**
+   * P(no purchase in (T, T+t] | x, t_x, T) = 1 - P(alive) + P(alive) ((alpha+T)/(alpha+T+t))^(r+x):
+   * a customer alive at {@code T} has a Gamma(r+x, alpha+T) posterior purchase rate, and in both
+   * models drop-out happens only at a purchase, so an alive customer who does not buy stays
+   * alive.
+   */
+  static double probabilityNoPurchase(double r, double alpha, double a, double b, int shift,
+      double t, int x, double tx, double age) {
+    double alive = probabilityAlive(r, alpha, a, b, shift, x, tx, age);
+    double quiet = Math.exp((r + x) * Math.log((alpha + age) / (alpha + age + t)));
+    return 1 - alive + alive * quiet;
+  }
+
+  /** One customer's log-likelihood (the per-row term of {@link BetaGeometricLikelihood}). */
+  static double logLikelihood(double r, double alpha, double a, double b, int shift, int x, double tx, double age) {
+    int n = x + shift;
+    double a1 = Gamma.logGamma(r + x) - Gamma.logGamma(r) + r * Math.log(alpha)
+        - (r + x) * Math.log(alpha + age)
+        + Gamma.logGamma(b + n) - Gamma.logGamma(b) - Gamma.logGamma(a + b + n) + Gamma.logGamma(a + b);
+    if (n == 0) {
+      return a1;
+    }
+    double d = logOddsDead(r, alpha, a, b, shift, x, tx, age);
+    return a1 + (d > 0 ? d + Math.log1p(Math.exp(-d)) : Math.log1p(Math.exp(d)));
+  }
+}
