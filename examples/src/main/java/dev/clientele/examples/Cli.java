@@ -32,6 +32,8 @@ import java.util.Set;
  * clientele mau      --events E.jsonl --date YYYY-MM-DD [--config C.json]
  * clientele reach    --events E.jsonl [--date YYYY-MM-DD] [--config C.json]
  * clientele status   --events E.jsonl --date YYYY-MM-DD [--config C.json]
+ * clientele clv      (--transactions T.csv | --summary S.csv) [--calibration-end YYYY-MM-DD]
+ *                    [--model bgnbd|pareto|mbgnbd] [--time-unit day|week] [--out predictions.csv] [--force]
  * clientele help
  * </pre>
  *
@@ -51,7 +53,7 @@ public final class Cli {
   public static final int EXIT_BAD_INPUT = 2;
 
   /** The commands of the design that this version does not have yet. */
-  static final List<String> NOT_YET = List.of("clv", "export");
+  static final List<String> NOT_YET = List.of("export");
 
   static final String USAGE =
       String.join(
@@ -68,6 +70,9 @@ public final class Cli {
           "           monthly active users as of the end of the date (UTC)",
           "  status   --events E.jsonl --date YYYY-MM-DD [--config C.json]",
           "           very active / active / occasional / sleeper profiles as of the end of the date",
+          "  clv      (--transactions T.csv | --summary S.csv) [--calibration-end YYYY-MM-DD]",
+          "           [--model bgnbd|pareto|mbgnbd] [--time-unit day|week] [--out predictions.csv] [--force]",
+          "           fit purchase and spend models; predictions only for eligible data (or --force)",
           "  reach    --events E.jsonl [--date YYYY-MM-DD] [--config C.json]",
           "           reachable and unreachable profiles per channel as of the end of the date",
           "           (default: the day of the latest event)",
@@ -130,6 +135,11 @@ public final class Cli {
           out.println(Json.pretty(status(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
           return EXIT_OK;
         }
+        case "clv" -> {
+          out.println(Json.pretty(ClvCommand.run(Options.parse(command, args,
+              Set.of("transactions", "summary", "calibration-end", "model", "time-unit", "out"), Set.of("force"), workingDir))));
+          return EXIT_OK;
+        }
         case "reach" -> {
           out.println(Json.pretty(reach(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
           return EXIT_OK;
@@ -141,7 +151,7 @@ public final class Cli {
         default -> {
           if (NOT_YET.contains(command)) {
             err.println("clientele: command '" + command + "' is not implemented yet in this version"
-                + " (available: demo, profiles, mau, reach, status)");
+                + " (available: demo, profiles, mau, reach, status, clv)");
           } else {
             err.println("clientele: unknown command '" + command + "' (see: clientele help)");
           }

@@ -28,6 +28,15 @@ final class Options {
    * (without the dashes).
    */
   static Options parse(String command, String[] args, Set<String> allowed, Path workingDir) throws CliException {
+    return parse(command, args, allowed, Set.of(), workingDir);
+  }
+
+  /**
+   * As {@link #parse(String, String[], Set, Path)}, also accepting {@code flags}: options that
+   * take no value and read as {@code "true"} when given.
+   */
+  static Options parse(String command, String[] args, Set<String> allowed, Set<String> flags, Path workingDir)
+      throws CliException {
     Map<String, String> values = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
@@ -40,13 +49,15 @@ final class Options {
       if (eq >= 0) {
         value = name.substring(eq + 1);
         name = name.substring(0, eq);
+      } else if (flags.contains(name)) {
+        value = "true";
       } else {
         if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
           throw new CliException("option --" + name + " needs a value");
         }
         value = args[++i];
       }
-      if (!allowed.contains(name)) {
+      if (!allowed.contains(name) && !flags.contains(name)) {
         throw new CliException("unknown option for " + command + ": --" + name
             + (allowed.isEmpty() ? " (it takes none)" : " (expected " + list(allowed) + ")"));
       }

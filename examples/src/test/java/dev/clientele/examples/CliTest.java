@@ -354,7 +354,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"clv", "export"})
+  @ValueSource(strings = {"export"})
   void run_notImplementedCommand_exit2NothingOnStdout(String command) {
     write(dir, "events.jsonl", EVENTS);
 

@@ -1,0 +1,165 @@
+package dev.clientele.examples;
+
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.clientele.analytics.ClvScorer;
+import dev.clientele.analytics.CustomerValue;
+import dev.clientele.analytics.Eligibility;
+import dev.clientele.analytics.GammaGammaModel;
+import dev.clientele.analytics.ModelFit;
+import dev.clientele.analytics.PeriodUnit;
+import dev.clientele.analytics.PurchaseModel;
+import dev.clientele.analytics.RfmSummaries;
+import dev.clientele.analytics.RfmSummary;
+import dev.clientele.analytics.Transaction;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code clientele clv}: fit a purchase model (and Gamma-Gamma spend when monetary values are
+ * present) to transactions or an RFM summary, say whether the data can support predictions, and
+ * write per-customer predictions.
+ *
+ * <p>Time unit: {@code --time-unit} is the unit of the model (and, for {@code --summary}, of the
+ * file's recency and T columns). It defaults to {@code day} for transactions and to {@code week}
+ * for summaries, the literature's convention (e.g. the CDNOW summary). Predictions are written
+ * only when the data is eligible, or with {@code --force}; the fitted parameters are printed
+ * whenever the fit succeeds. Rows: {@code customer_id,frequency,recency,T,p_alive,
+ * expected_purchases_365d,predicted_clv,churn_risk}, plus {@code churn_band}; {@code predicted_clv}
+ * is empty without monetary values. Customer ids a spreadsheet would run as formulas are
+ * neutralised as in profile CSVs.
+ */
+final class ClvCommand {
+  static final List<String> COLUMNS = List.of("customer_id", "frequency", "recency", "T", "p_alive",
+      "expected_purchases_365d", "predicted_clv", "churn_risk", "churn_band");
+
+  private ClvCommand() {}
+
+  static ObjectNode run(Options o) throws CliException {
+    Optional<Path> transactions = o.path("transactions");
+    Optional<Path> summary = o.path("summary");
+    if (transactions.isPresent() == summary.isPresent()) {
+      throw new CliException("clv needs exactly one of --transactions T.csv or --summary S.csv");
+    }
+    if (summary.isPresent() && o.get("calibration-end").isPresent()) {
+      throw new CliException("--calibration-end applies to --transactions only");
+    }
+    if (o.get("force").isPresent() && !o.get("force").get().equals("true")) {
+      throw new CliException("--force takes no value");
+    }
+    PeriodUnit unit;
+    try {
+      unit = PeriodUnit.parse(o.get("time-unit").orElse(summary.isPresent() ? "week" : "day"));
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--time-unit must be day or week: " + o.get("time-unit").orElse(""), e);
+    }
+    List<RfmSummary> summaries = summaries(transactions, summary, o.optionalDate("calibration-end"), unit);
+    if (summaries.isEmpty()) {
+      throw new CliException("no customer with an order of value > 0 in the input");
+    }
+    String modelName = o.get("model").orElse("bgnbd");
+    ModelFit<? extends PurchaseModel> fit;
+    try {
+      fit = PurchaseModel.fit(modelName, summaries);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--model: " + e.getMessage(), e);
+    }
+    boolean monetary = summaries.stream().anyMatch(s -> s.frequency() > 0 && s.monetaryValue() > 0);
+    Optional<GammaGammaModel> spend = monetary ? Optional.of(GammaGammaModel.fit(summaries).model()) : Optional.empty();
+    Eligibility eligibility = Eligibility.check(summaries, unit);
+
+    ObjectNode json = Json.object();
+    json.put("model", fit.model().name());
+    ObjectNode params = json.putObject("params");
+    fit.model().params().forEach(params::put);
+    spend.ifPresent(g -> {
+      ObjectNode s = json.putObject("spend");
+      g.params().forEach(s::put);
+    });
+    json.put("logLikelihood", fit.logLikelihood());
+    json.put("customers", fit.customers());
+    json.put("eligible", eligibility.eligible());
+    ArrayNode reasons = json.putArray("reasons");
+    eligibility.reasons().forEach(reasons::add);
+    json.put("timeUnit", unit.name().toLowerCase(Locale.ROOT));
+    Optional<Path> out = o.path("out");
+    boolean write = out.isPresent() && (eligibility.eligible() || o.get("force").isPresent());
+    if (out.isPresent() && !write) {
+      json.put("predictionsWritten", false);
+      json.put("note", "predictions not written: the data is not eligible (see reasons; --force writes them anyway)");
+    } else if (write) {
+      ClvScorer scorer = new ClvScorer(fit.model(), spend, ClvScorer.Options.defaults(unit));
+      writeRows(out.get(), summaries, scorer, spend.isPresent());
+      json.put("predictionsWritten", true);
+      json.put("out", out.get().toString());
+    }
+    return json;
+  }
+
+  private static List<RfmSummary> summaries(Optional<Path> transactions, Optional<Path> summary,
+      Optional<LocalDate> calibrationEnd, PeriodUnit unit) throws CliException {
+    Path file = transactions.orElseGet(summary::get);
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      if (summary.isPresent()) {
+        return RfmSummaries.readSummaries(in);
+      }
+      List<Transaction> tx = RfmSummaries.readTransactions(in);
+      return calibrationEnd.isPresent()
+          ? RfmSummaries.fromTransactions(tx, calibrationEnd.get(), unit)
+          : RfmSummaries.fromTransactions(tx, unit);
+    } catch (NoSuchFileException e) {
+      throw new CliException("file not found: " + file, e);
+    } catch (IOException e) {
+      throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(file.getFileName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeRows(Path file, List<RfmSummary> summaries, ClvScorer scorer, boolean monetary) throws CliException {
+    CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+    COLUMNS.forEach(schema::addColumn);
+    try (Writer w = Cli.openForWrite(file);
+        SequenceWriter rows = new CsvMapper().writer(schema.build()).writeValues(w)) {
+      for (RfmSummary s : summaries) {
+        CustomerValue v = scorer.score(s);
+        rows.write(Arrays.asList(
+            ProfileWriter.neutralise(s.customerId()),
+            Integer.toString(s.frequency()),
+            number(s.recency()),
+            number(s.age()),
+            number(v.probabilityAlive()),
+            number(v.expectedPurchases()),
+            monetary ? number(v.predictedClv()) : "",
+            number(v.churnRisk()),
+            v.churnBand().name().toLowerCase(Locale.ROOT)));
+      }
+    } catch (IOException e) {
+      throw new CliException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A number in plain decimal notation, independent of the default locale. */
+  private static String number(double d) {
+    return Double.toString(d);
+  }
+
+  /** The parameter map, for tests. */
+  static Map<String, Double> params(ModelFit<? extends PurchaseModel> fit) {
+    return fit.model().params();
+  }
+}

@@ -1,0 +1,106 @@
+package dev.clientele.examples;
+
+import static dev.clientele.examples.Fixtures.cli;
+import static dev.clientele.examples.Fixtures.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.clientele.examples.Fixtures.Run;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClvCommandTest {
+  @TempDir Path dir;
+
+  /** ../shared/data/clv from the module or repository directory, if present. */
+  static Path cdnowSummary() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path f = p.resolveSibling("shared").resolve("data/clv/cdnow_customers_summary_with_transactions.csv");
+      if (Files.isRegularFile(f)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** 40 customers over a year: too few for predictions by the default rules. */
+  private Path smallTransactions() {
+    Random r = new Random(7);
+    List<String> lines = new ArrayList<>(List.of("customer_id,date,amount"));
+    for (int c = 0; c < 40; c++) {
+      int orders = 1 + r.nextInt(4);
+      for (int k = 0; k < orders; k++) {
+        lines.add(String.format(Locale.ROOT, "c-%02d,2026-%02d-%02d,%d.50", c, 1 + r.nextInt(10), 1 + r.nextInt(28), 5 + r.nextInt(50)));
+      }
+    }
+    return write(dir, "tx.csv", lines);
+  }
+
+  @Test
+  void clv_cdnowSummary_printsTheDocumentedKeysAndWritesPredictions() throws IOException {
+    Path summary = cdnowSummary();
+    assumeThat(summary).as("needs ../shared/data/clv/cdnow_customers_summary_with_transactions.csv").isNotNull();
+
+    Run run = cli(dir, "clv", "--summary", summary.toString(), "--out", "pred.csv");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    JsonNode j = run.json();
+    assertThat(j.get("model").asText()).isEqualTo("bgnbd");
+    assertThat(j.get("params").get("r").asDouble()).isCloseTo(0.243, org.assertj.core.data.Offset.offset(0.0005));
+    assertThat(j.get("params").get("alpha").asDouble()).isCloseTo(4.414, org.assertj.core.data.Offset.offset(0.005));
+    assertThat(j.get("spend").get("p").asDouble()).isCloseTo(6.25, org.assertj.core.data.Offset.offset(0.005));
+    assertThat(j.get("customers").asLong()).isEqualTo(2357);
+    assertThat(j.get("logLikelihood").asDouble()).isCloseTo(-9582.43, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(j.has("eligible")).isTrue();
+    assertThat(j.get("reasons").isArray()).isTrue();
+    List<String> rows = Files.readAllLines(dir.resolve("pred.csv"), StandardCharsets.UTF_8);
+    assertThat(rows.get(0)).startsWith("customer_id,frequency,recency,T,p_alive,expected_purchases_365d,predicted_clv,churn_risk");
+    assertThat(rows).hasSize(2358);
+  }
+
+  @Test
+  void clv_ineligibleTransactions_printsParamsAndReasonsButWritesNoPredictions_unlessForced() {
+    Path tx = smallTransactions();
+
+    Run plain = cli(dir, "clv", "--transactions", tx.toString(), "--out", "pred.csv");
+    Run forced = cli(dir, "clv", "--transactions", tx.toString(), "--out", "forced.csv", "--force");
+
+    assertThat(plain.code()).as(plain.err()).isZero();
+    JsonNode j = plain.json();
+    assertThat(j.get("eligible").asBoolean()).isFalse();
+    assertThat(j.get("reasons").size()).isPositive();
+    assertThat(j.get("params").has("r")).isTrue();
+    assertThat(j.get("timeUnit").asText()).isEqualTo("day");
+    assertThat(Files.exists(dir.resolve("pred.csv"))).isFalse();
+    assertThat(forced.code()).as(forced.err()).isZero();
+    assertThat(Files.exists(dir.resolve("forced.csv"))).isTrue();
+  }
+
+  @Test
+  void clv_badArguments_exit2() {
+    Path tx = smallTransactions();
+    write(dir, "broken.csv", List.of("customer_id,date,amount", "c-1,not-a-date,3"));
+
+    List<Run> runs = List.of(
+        cli(dir, "clv"),
+        cli(dir, "clv", "--transactions", tx.toString(), "--summary", tx.toString()),
+        cli(dir, "clv", "--transactions", tx.toString(), "--model", "magic"),
+        cli(dir, "clv", "--transactions", tx.toString(), "--time-unit", "month"),
+        cli(dir, "clv", "--transactions", "missing.csv"),
+        cli(dir, "clv", "--transactions", "broken.csv"));
+
+    for (Run r : runs) {
+      assertThat(r.code()).as(r.err()).isEqualTo(2);
+      assertThat(r.out()).isEmpty();
+    }
+  }
+}
