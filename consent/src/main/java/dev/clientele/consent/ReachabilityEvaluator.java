@@ -90,12 +90,38 @@ public final class ReachabilityEvaluator {
     return new ChannelReachability(channel, true, via, passes);
   }
 
-  /** Whether the profile is reachable on {@code channel}: a shorthand for mailing-list sync filters. */
+  /**
+   * Whether the profile is reachable on {@code channel}: the same decision as
+   * {@link #evaluate(Profile, Channel)}, without building reasons (for counts and sync filters).
+   */
   public boolean isReachable(Profile profile, Channel channel) {
-    return evaluate(profile, channel).reachable();
+    requireNonNull(profile, "profile");
+    requireNonNull(channel, "channel");
+    if (profile.isCcpaOptedOut() && policy.ccpaBlocks(channel)) {
+      return false;
+    }
+    if (channel != Channel.PUSH) {
+      return profile.lastSeen(channel.identifierType()).map(s -> eligible(s, channel)).orElse(false);
+    }
+    for (IdentifierState s : profile.identifiers()) {
+      if (s.type().equals(channel.identifierType()) && eligible(s, channel)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The identifier-level rule: deliverable, not opted out, unknown consent only where the policy accepts it. */
+  private boolean eligible(IdentifierState s, Channel channel) {
+    return s.deliverability().isDeliverable()
+        && s.consent() != Consent.OPT_OUT
+        && (s.consent() != Consent.UNKNOWN || policy.unknownConsentReachable(channel));
   }
 
   private Optional<String> problem(IdentifierState s, Channel channel, String which) {
+    if (eligible(s, channel)) {
+      return Optional.empty();
+    }
     String prefix = channel.key() + ": " + which + " ";
     if (!s.deliverability().isDeliverable()) {
       UndeliverableReason r = s.deliverability().reason().orElseThrow();

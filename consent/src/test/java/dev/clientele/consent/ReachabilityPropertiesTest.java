@@ -105,6 +105,15 @@ class ReachabilityPropertiesTest {
     }
   }
 
+  @Property
+  void isReachable_alwaysAgreesWithTheExplainedEvaluation(
+      @ForAll("profiles") Profile p, @ForAll("policies") ReachabilityPolicy policy) {
+    ReachabilityEvaluator e = new ReachabilityEvaluator(policy);
+    for (Channel c : Channel.values()) {
+      assertThat(e.isReachable(p, c)).as(c.key()).isEqualTo(e.evaluate(p, c).reachable());
+    }
+  }
+
   @Property(tries = 200)
   void loosening_neverLowersAReachableCount(
       @ForAll("profileLists") List<Profile> profiles, @ForAll("policies") ReachabilityPolicy a, @ForAll("policies") ReachabilityPolicy b) {

@@ -13,11 +13,11 @@ public enum Channel {
   PUSH("push", "push_token");
 
   private final String key;
-  private final String identifierType;
+  private final IdentifierType identifierType;
 
   Channel(String key, String identifierType) {
     this.key = key;
-    this.identifierType = identifierType;
+    this.identifierType = new IdentifierType(identifierType);
   }
 
   /** The lower-case name used in event data and JSON output: {@code email}, {@code sms}, {@code push}. */
@@ -27,7 +27,7 @@ public enum Channel {
 
   /** The identifier type that reaches a customer on this channel. */
   public IdentifierType identifierType() {
-    return new IdentifierType(identifierType);
+    return identifierType;
   }
 
   /** The channel with the given key, ignoring case; empty if there is none. */

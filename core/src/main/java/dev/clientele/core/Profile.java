@@ -144,7 +144,13 @@ public final class Profile {
    * active event come last; ties go to the greater value, so the answer is deterministic.
    */
   public Optional<IdentifierState> lastSeen(IdentifierType type) {
-    return identifiers.stream().filter(s -> s.type().equals(type)).max(LAST_SEEN_ORDER);
+    IdentifierState best = null;
+    for (IdentifierState s : identifiers) {
+      if (s.type().equals(type) && (best == null || LAST_SEEN_ORDER.compare(s, best) > 0)) {
+        best = s;
+      }
+    }
+    return Optional.ofNullable(best);
   }
 
   /** Whether the profile holds only anonymous identifiers. */
