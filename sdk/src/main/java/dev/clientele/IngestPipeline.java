@@ -98,7 +98,7 @@ final class IngestPipeline {
           throw new IllegalStateException(
               "event " + raw.id() + " could not be applied after " + attempt + " attempts: " + e.getMessage(), e);
         }
-        LOG.debug("retrying event after a concurrent change (attempt {}): {}", attempt, e.getMessage());
+        LOG.debug("retrying an event after a concurrent change (attempt {})", attempt);
         Thread.yield();
       }
     }

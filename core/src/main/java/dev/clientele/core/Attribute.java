@@ -92,6 +92,12 @@ public record Attribute(String name, Object value, String source, Instant update
     return true;
   }
 
+  /** Returns the name, source and time; never the value. */
+  @Override
+  public String toString() {
+    return "Attribute{" + name + " from " + source + " @" + updatedAt + "}";
+  }
+
   /** The value as text, as it would appear in a CSV cell. */
   public String text() {
     return value instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(value);

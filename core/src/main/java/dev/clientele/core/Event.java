@@ -83,6 +83,13 @@ public record Event(
     return this.type.equals(type) && (action == null || this.action.equals(action));
   }
 
+  /** Returns the id, type, action, time, identifier types and data keys; never values. */
+  @Override
+  public String toString() {
+    return "Event{" + id + " " + type + (action.isEmpty() ? "" : "/" + action) + " @" + timestamp
+        + " identifiers=" + identifiers.stream().map(i -> i.type().name()).toList() + " dataKeys=" + data.keySet() + "}";
+  }
+
   /** A copy with other identifiers (used by the ingest pipeline after normalisation). */
   public Event withIdentifiers(List<Identifier> newIdentifiers) {
     return new Event(id, type, action, timestamp, newIdentifiers, data, source);

@@ -200,11 +200,10 @@ public final class InMemoryStorage implements Storage {
   }
 
   private void apply(Commit commit) {
+    // Index entries move before losers are deleted, so a reader going identifier -> owner ->
+    // profile never lands on a profile that is already gone.
     for (Commit.ProfileWrite w : commit.profileWrites()) {
       profiles.put(w.profile().id(), w.profile());
-    }
-    for (Commit.ProfileDelete d : commit.profileDeletes()) {
-      profiles.remove(d.id());
     }
     for (Commit.IndexWrite w : commit.indexWrites()) {
       if (w.newOwner().isPresent()) {
@@ -212,6 +211,9 @@ public final class InMemoryStorage implements Storage {
       } else {
         index.remove(w.identifier());
       }
+    }
+    for (Commit.ProfileDelete d : commit.profileDeletes()) {
+      profiles.remove(d.id());
     }
     for (Identifier anchor : commit.eventErasures()) {
       List<StoredEvent> erased = eventsByAnchor.remove(anchor);
