@@ -12,7 +12,7 @@ import java.util.Optional;
  * What {@link Clientele#ingest} did with one event.
  *
  * @param eventId the event's id
- * @param outcome applied, duplicate or rejected
+ * @param outcome applied, duplicate, rejected or erased
  * @param profile the profile the event now belongs to; empty unless applied (for an erasure:
  *     the erased profile)
  * @param createdProfile whether a new profile was created for it

@@ -128,6 +128,22 @@ class IdentityRulesTest {
   }
 
   @Test
+  void ingest_capTightenedBelowAnExistingProfile_stillAppliesItsEvents() {
+    Clientele loose = with(IdentityRules.defaults());
+    loose.ingest(event("e-1", "login", 0).identifier(IdentifierType.EMAIL, "a@example.com").build());
+    loose.ingest(event("e-2", "login", 1).identifier(IdentifierType.PHONE, "+12015550123").build());
+    loose.ingest(event("e-3", "login", 2).identifier(IdentifierType.EMAIL, "a@example.com")
+        .identifier(IdentifierType.PHONE, "+12015550123").build());
+    Clientele strict = Clientele.builder().storage(loose.storage())
+        .identityRules(IdentityRules.builder().maxMergesPerProfile(0).build()).build();
+
+    IngestResult r = strict.ingest(event("e-4", "login", 3).identifier(IdentifierType.EMAIL, "a@example.com").build());
+
+    assertThat(r.outcome()).isEqualTo(IngestResult.Outcome.APPLIED);
+    assertThat(r.refusals()).isEmpty();
+  }
+
+  @Test
   void ingest_identifierCap_refusesAttachmentsBeyondIt() {
     Clientele c = with(IdentityRules.builder().maxIdentifiersPerProfile(2).build());
 

@@ -114,14 +114,14 @@ public final class LinkPlanner {
       for (IdentifierState s : p.identifiers()) {
         combined.merge(s.identifier(), s.firstSeen(), (a, b) -> a.isBefore(b) ? a : b);
       }
+      boolean first = profiles.isEmpty() && attach.isEmpty();
       int mergedAfter = merged + p.mergedFrom().size() + (profiles.isEmpty() ? 0 : 1);
-      if (mergedAfter > rules.maxMergesPerProfile()) {
+      if (!first && mergedAfter > rules.maxMergesPerProfile()) {
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.MERGE_CAP,
             "merging would exceed the cap of " + rules.maxMergesPerProfile() + " merged profiles"));
       }
       // A profile that starts the group is taken as it is (rules may have tightened since it was
       // built); only what joins it is checked.
-      boolean first = profiles.isEmpty() && attach.isEmpty();
       Optional<LinkPlan.Refusal> broken = first ? Optional.empty() : check(combined, via, at);
       if (broken.isEmpty()) {
         profiles.add(p.id());
