@@ -219,20 +219,52 @@ final class Codec {
     return Identifier.of(type, readString(in));
   }
 
+  /**
+   * UTF-8 with its byte length; a string that is not well-formed UTF-16 (a lone surrogate,
+   * which UTF-8 cannot carry) is written as its chars, flagged by a negative length.
+   */
   private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
+    if (isWellFormed(s)) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      out.writeInt(b.length);
+      out.write(b);
+    } else {
+      out.writeInt(-1 - s.length());
+      out.writeChars(s);
+    }
   }
 
   private static String readString(DataInputStream in) throws IOException {
     int n = in.readInt();
-    if (n < 0 || n > in.available()) {
+    if (n < 0) {
+      int chars = -1 - n;
+      if (chars > in.available() / 2) {
+        throw new IOException("bad string length " + n);
+      }
+      char[] c = new char[chars];
+      for (int i = 0; i < chars; i++) {
+        c[i] = in.readChar();
+      }
+      return new String(c);
+    }
+    if (n > in.available()) {
       throw new IOException("bad string length " + n);
     }
     byte[] b = new byte[n];
     in.readFully(b);
     return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private static boolean isWellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void writeInstant(DataOutputStream out, Instant t) throws IOException {
