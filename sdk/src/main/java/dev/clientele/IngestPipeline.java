@@ -12,6 +12,7 @@ import dev.clientele.core.ProfileId;
 import dev.clientele.core.internal.ProfileChanges;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import dev.clientele.identity.IdentityResolver;
@@ -53,6 +54,7 @@ final class IngestPipeline {
   private final Tally tally;
   private final Erasure erasure;
   private final Function<ProfileId, ErasureReport> eraser;
+  private final Supplier<String> recordIds = () -> java.util.UUID.randomUUID().toString();
 
   IngestPipeline(
       Storage storage,
@@ -147,7 +149,13 @@ final class IngestPipeline {
       owned.put(id, storage.profile(id).orElseThrow(
           () -> new CommitConflictException("profile " + id + " vanished while resolving")));
     }
-    Optional<LinkPlan> planned = planner.plan(r, owners, owned);
+    List<MergeRecord> splits = List.of();
+    if (owned.size() > 1) { // a merge is possible: keep the sides of earlier splits apart
+      Set<Identifier> held = new HashSet<>();
+      owned.values().forEach(p -> p.identifiers().forEach(s -> held.add(s.identifier())));
+      splits = storage.splitsNaming(held);
+    }
+    Optional<LinkPlan> planned = planner.plan(r, owners, owned, splits);
     if (planned.isEmpty()) {
       return IngestResult.rejected(event.id(), List.of("event " + event.id() + " rejected: no identifier could be linked"));
     }
@@ -169,15 +177,28 @@ final class IngestPipeline {
       profile = Survivorship.merge(profiles);
       expectedVersion = survivor.version();
       merged = Survivorship.losers(profiles);
+      List<MergeRecord.Side> sides = new ArrayList<>();
       for (Profile loser : profiles) {
         if (loser == survivor) {
           continue;
         }
         commit.deleteProfile(loser.id(), loser.version());
+        Set<Identifier> held = new LinkedHashSet<>();
         for (IdentifierState s : loser.identifiers()) {
           commit.assign(s.identifier(), Optional.of(loser.id()), survivor.id());
+          held.add(s.identifier());
+        }
+        sides.add(new MergeRecord.Side(loser.id(), held, List.copyOf(loser.mergedFrom())));
+      }
+      List<Identifier> links = new ArrayList<>();
+      for (Identifier id : lookup) {
+        if (plan.profiles().contains(owners.get(id))) {
+          links.add(id);
         }
       }
+      commit.logMerge(new MergeRecord(
+          recordIds.get(), MergeRecord.Kind.MERGE, event.timestamp(), survivor.id(), sides, Optional.of(event.id()), links,
+          Optional.empty(), "one event carried identifiers held by " + profiles.size() + " profiles"));
     }
     ProfileId owner = profile.id();
 

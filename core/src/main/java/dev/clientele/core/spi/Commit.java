@@ -86,8 +86,12 @@ public final class Commit {
   private final ImmutableList<StoredEvent> appends;
   private final ImmutableList<Identifier> eventErasures;
   private final ImmutableList<String> tombstones;
+  private final ImmutableList<MergeRecord> mergeRecords;
+  private final ImmutableList<ProfileId> mergeRecordErasures;
 
   private Commit(Builder b) {
+    this.mergeRecords = ImmutableList.copyOf(b.mergeRecords);
+    this.mergeRecordErasures = ImmutableList.copyOf(b.mergeRecordErasures);
     this.eventErasures = ImmutableList.copyOf(b.eventErasures);
     this.tombstones = ImmutableList.copyOf(b.tombstones);
     this.profileWrites = ImmutableList.copyOf(b.profileWrites);
@@ -134,10 +138,23 @@ public final class Commit {
     return tombstones;
   }
 
+  /** Merge-log records to append, each id at most once; every id must be new to the store. */
+  public ImmutableList<MergeRecord> mergeRecords() {
+    return mergeRecords;
+  }
+
+  /**
+   * Profiles whose merge-log records are erased: every stored record {@linkplain
+   * MergeRecord#names naming} one of them is removed. Applied before {@link #mergeRecords()}.
+   */
+  public ImmutableList<ProfileId> mergeRecordErasures() {
+    return mergeRecordErasures;
+  }
+
   /** Whether the commit changes nothing. */
   public boolean isEmpty() {
     return profileWrites.isEmpty() && profileDeletes.isEmpty() && indexWrites.isEmpty() && appends.isEmpty()
-        && eventErasures.isEmpty() && tombstones.isEmpty();
+        && eventErasures.isEmpty() && tombstones.isEmpty() && mergeRecords.isEmpty() && mergeRecordErasures.isEmpty();
   }
 
   /** Collects the parts of a {@link Commit}; not thread-safe. */
@@ -151,6 +168,9 @@ public final class Commit {
     private final Set<ProfileId> profiles = new HashSet<>();
     private final Set<Identifier> identifiers = new HashSet<>();
     private final Set<String> eventIds = new HashSet<>();
+    private final List<MergeRecord> mergeRecords = new ArrayList<>();
+    private final Set<String> mergeRecordIds = new HashSet<>();
+    private final Set<ProfileId> mergeRecordErasures = new java.util.LinkedHashSet<>();
 
     private Builder() {}
 
@@ -229,6 +249,24 @@ public final class Commit {
       requireNonNull(hash, "hash");
       checkArgument(!hash.isBlank() && hash.length() <= 128, "tombstone hash must be 1 to 128 characters");
       tombstones.add(hash);
+      return this;
+    }
+
+    /**
+     * Appends a record to the merge log.
+     *
+     * @throws IllegalArgumentException if a record with this id is already in this commit
+     */
+    public Builder logMerge(MergeRecord record) {
+      requireNonNull(record, "record");
+      checkArgument(mergeRecordIds.add(record.id()), "merge record %s appears twice in one commit", record.id());
+      mergeRecords.add(record);
+      return this;
+    }
+
+    /** Erases every merge-log record naming {@code profile} (see {@link Commit#mergeRecordErasures()}). */
+    public Builder eraseMergeRecords(ProfileId profile) {
+      mergeRecordErasures.add(requireNonNull(profile, "profile"));
       return this;
     }
 
