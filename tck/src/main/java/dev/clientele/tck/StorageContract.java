@@ -20,6 +20,8 @@ import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.EventStore;
 import dev.clientele.core.spi.IdentityIndex;
+import dev.clientele.core.spi.MergeLog;
+import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.ProfileStore;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
@@ -52,7 +54,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The conformance tests of the storage SPI: every contract written in the Javadoc of
- * {@link Storage}, {@link ProfileStore}, {@link IdentityIndex}, {@link EventStore} and
+ * {@link Storage}, {@link ProfileStore}, {@link IdentityIndex}, {@link EventStore}, {@link MergeLog} and
  * {@link Commit}. A backend proves itself by extending this class:
  *
  * <pre>{@code

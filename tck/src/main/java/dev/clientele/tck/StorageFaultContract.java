@@ -15,6 +15,7 @@ import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StorageException;
 import dev.clientele.core.spi.StoredEvent;
@@ -106,6 +107,9 @@ public abstract class StorageFaultContract {
           .append(event("e-1-" + k, 10, annEmail))
           .append(event("e-2-" + k, 11, annWork))
           .append(event("e-3-" + k, 12, annCid))
+          .logMerge(new MergeRecord("m-" + k, MergeRecord.Kind.MERGE, StorageFixtures.T0, survivor.id(),
+              List.of(new MergeRecord.Side(loser.id(), java.util.Set.of(annWork, annCid), List.of())),
+              Optional.of("e-1-" + k), List.of(annWork), Optional.empty(), "test"))
           .build();
       return new Scenario(merge, List.of(survivor.id(), loser.id()), List.of(annEmail, annWork, annCid),
           List.of("e-0-" + k, "e-1-" + k, "e-2-" + k, "e-3-" + k), List.of());
@@ -167,7 +171,8 @@ public abstract class StorageFaultContract {
       Map<Identifier, ProfileId> owners,
       List<StoredEvent> events,
       Map<String, Boolean> contains,
-      Map<String, Boolean> tombstoned) {}
+      Map<String, Boolean> tombstoned,
+      Map<String, Optional<MergeRecord>> mergeRecords) {}
 
   private View view(Scenario s) {
     Map<ProfileId, Optional<Profile>> profiles = new LinkedHashMap<>();
@@ -176,8 +181,10 @@ public abstract class StorageFaultContract {
     s.eventIds().forEach(id -> contains.put(id, storage.containsEvent(id)));
     Map<String, Boolean> tombstoned = new LinkedHashMap<>();
     s.tombstones().forEach(h -> tombstoned.put(h, storage.isTombstoned(h)));
+    Map<String, Optional<MergeRecord>> records = new LinkedHashMap<>();
+    s.commit().mergeRecords().forEach(r -> records.put(r.id(), storage.mergeRecord(r.id())));
     return new View(profiles, Map.copyOf(storage.owners(s.identifiers())), storage.events(s.identifiers()), contains,
-        tombstoned);
+        tombstoned, records);
   }
 
   /**
@@ -236,6 +243,9 @@ public abstract class StorageFaultContract {
     List<String> timeline = v.events().stream().map(e -> e.event().id()).collect(Collectors.toList());
     assertThat(timeline).as("timeline").containsAll(appended).doesNotHaveDuplicates();
     assertThat(v.tombstoned().values()).as("tombstones").allMatch(b -> b);
+    for (MergeRecord r : c.mergeRecords()) {
+      assertThat(v.mergeRecords().get(r.id())).as("merge record").contains(r);
+    }
     try (Stream<StoredEvent> all = storage.allEvents()) {
       assertThat(all.map(e -> e.event().id()).filter(v.contains()::containsKey).count())
           .isEqualTo(v.contains().values().stream().filter(b -> b).count());

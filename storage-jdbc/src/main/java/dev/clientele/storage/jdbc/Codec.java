@@ -14,6 +14,7 @@ import dev.clientele.core.OrderSummary;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.UndeliverableReason;
+import dev.clientele.core.spi.MergeRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -25,12 +26,14 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The binary form of profiles and events in the database.
+ * The binary form of profiles, events and merge records in the database.
  *
  * <p>A small tagged format rather than JSON: it keeps every value exactly (instants to the
  * nanosecond, {@link BigDecimal} scale, {@code Long} versus {@code BigDecimal}, the order of
@@ -41,6 +44,7 @@ import java.util.Optional;
 final class Codec {
   private static final int PROFILE_FORMAT = 1;
   private static final int EVENT_FORMAT = 1;
+  private static final int MERGE_RECORD_FORMAT = 1;
 
   private static final byte STRING = 's';
   private static final byte BOOLEAN = 'b';
@@ -207,6 +211,85 @@ final class Codec {
     } catch (IOException ex) {
       throw new IllegalStateException("stored event is truncated or corrupt", ex);
     }
+  }
+
+  static byte[] encode(MergeRecord r) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(MERGE_RECORD_FORMAT);
+      writeString(out, r.id());
+      writeString(out, r.kind().name());
+      writeInstant(out, r.at());
+      writeString(out, r.profile().value());
+      out.writeInt(r.sides().size());
+      for (MergeRecord.Side side : r.sides()) {
+        writeString(out, side.id().value());
+        out.writeInt(side.identifiers().size());
+        for (Identifier i : side.identifiers()) {
+          writeIdentifier(out, i);
+        }
+        out.writeInt(side.mergedFrom().size());
+        for (ProfileId id : side.mergedFrom()) {
+          writeString(out, id.value());
+        }
+      }
+      writeOptionalString(out, r.eventId());
+      out.writeInt(r.links().size());
+      for (Identifier i : r.links()) {
+        writeIdentifier(out, i);
+      }
+      writeOptionalString(out, r.undoes());
+      writeString(out, r.note());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static MergeRecord decodeMergeRecord(byte[] blob) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
+      int format = in.readUnsignedByte();
+      if (format != MERGE_RECORD_FORMAT) {
+        throw new IllegalStateException("unknown stored merge record format " + format);
+      }
+      String id = readString(in);
+      MergeRecord.Kind kind = MergeRecord.Kind.valueOf(readString(in));
+      Instant at = readInstant(in);
+      ProfileId profile = ProfileId.of(readString(in));
+      List<MergeRecord.Side> sides = new ArrayList<>();
+      for (int i = in.readInt(); i > 0; i--) {
+        ProfileId side = ProfileId.of(readString(in));
+        Set<Identifier> identifiers = new LinkedHashSet<>();
+        for (int j = in.readInt(); j > 0; j--) {
+          identifiers.add(readIdentifier(in));
+        }
+        List<ProfileId> mergedFrom = new ArrayList<>();
+        for (int j = in.readInt(); j > 0; j--) {
+          mergedFrom.add(ProfileId.of(readString(in)));
+        }
+        sides.add(new MergeRecord.Side(side, identifiers, mergedFrom));
+      }
+      Optional<String> eventId = readOptionalString(in);
+      List<Identifier> links = new ArrayList<>();
+      for (int i = in.readInt(); i > 0; i--) {
+        links.add(readIdentifier(in));
+      }
+      Optional<String> undoes = readOptionalString(in);
+      return new MergeRecord(id, kind, at, profile, sides, eventId, links, undoes, readString(in));
+    } catch (IOException e) {
+      throw new IllegalStateException("stored merge record is truncated or corrupt", e);
+    }
+  }
+
+  private static void writeOptionalString(DataOutputStream out, Optional<String> s) throws IOException {
+    out.writeBoolean(s.isPresent());
+    if (s.isPresent()) {
+      writeString(out, s.get());
+    }
+  }
+
+  private static Optional<String> readOptionalString(DataInputStream in) throws IOException {
+    return in.readBoolean() ? Optional.of(readString(in)) : Optional.empty();
   }
 
   private static void writeIdentifier(DataOutputStream out, Identifier i) throws IOException {

@@ -4,12 +4,14 @@ import dev.clientele.core.Identifier;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.StoredEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -31,6 +33,8 @@ final class CommitWriter {
     eraseEvents(c, commit);
     writeTombstones(c, dialect, commit);
     appendEvents(c, commit);
+    eraseMergeRecords(c, commit);
+    logMerges(c, commit);
   }
 
   private static void writeProfiles(Connection c, Commit commit) throws SQLException {
@@ -180,6 +184,59 @@ final class CommitWriter {
       if (pending > 0) {
         insert.executeBatch();
       }
+    }
+  }
+
+  private static void eraseMergeRecords(Connection c, Commit commit) throws SQLException {
+    if (commit.mergeRecordErasures().isEmpty()) {
+      return;
+    }
+    // The key tables follow by ON DELETE CASCADE.
+    try (PreparedStatement erase = c.prepareStatement("DELETE FROM clientele_merge_record WHERE id IN "
+        + "(SELECT record_id FROM clientele_merge_profile WHERE profile_id = ?)")) {
+      for (ProfileId profile : commit.mergeRecordErasures()) {
+        erase.setString(1, profile.value());
+        erase.addBatch();
+      }
+      erase.executeBatch();
+    }
+  }
+
+  private static void logMerges(Connection c, Commit commit) throws SQLException {
+    if (commit.mergeRecords().isEmpty()) {
+      return;
+    }
+    try (PreparedStatement record = c.prepareStatement("INSERT INTO clientele_merge_record (id, body) VALUES (?, ?)");
+        PreparedStatement names = c.prepareStatement(
+            "INSERT INTO clientele_merge_profile (profile_id, record_id) VALUES (?, ?)");
+        PreparedStatement holds = c.prepareStatement(
+            "INSERT INTO clientele_merge_split_identifier (id_type, id_value, record_id) VALUES (?, ?, ?)")) {
+      // In the commit's order (it is the log's order); a known id is a duplicate key: a conflict.
+      for (MergeRecord r : commit.mergeRecords()) {
+        record.setString(1, r.id());
+        record.setBytes(2, Codec.encode(r));
+        record.executeUpdate();
+        LinkedHashSet<ProfileId> profiles = new LinkedHashSet<>();
+        profiles.add(r.profile());
+        r.sides().forEach(side -> profiles.add(side.id()));
+        for (ProfileId p : profiles) {
+          names.setString(1, p.value());
+          names.setString(2, r.id());
+          names.addBatch();
+        }
+        if (r.kind() == MergeRecord.Kind.SPLIT) {
+          LinkedHashSet<Identifier> held = new LinkedHashSet<>(r.links());
+          r.sides().forEach(side -> held.addAll(side.identifiers()));
+          for (Identifier id : held) {
+            holds.setString(1, id.type().name());
+            holds.setString(2, id.value());
+            holds.setString(3, r.id());
+            holds.addBatch();
+          }
+        }
+      }
+      names.executeBatch();
+      holds.executeBatch();
     }
   }
 

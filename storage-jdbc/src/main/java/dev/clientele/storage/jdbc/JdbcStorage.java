@@ -9,6 +9,7 @@ import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StorageException;
 import dev.clientele.core.spi.StoredEvent;
@@ -26,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
@@ -340,6 +342,98 @@ public final class JdbcStorage implements Storage {
   @Override
   public long tombstoneCount() {
     return count("SELECT COUNT(*) FROM clientele_tombstone");
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Merge log
+
+  @Override
+  public List<MergeRecord> mergeRecords(ProfileId profile) {
+    requireNonNull(profile, "profile");
+    return read("read merge records", c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT r.body FROM clientele_merge_profile m "
+          + "JOIN clientele_merge_record r ON r.id = m.record_id WHERE m.profile_id = ? ORDER BY r.seq")) {
+        p.setString(1, profile.value());
+        try (ResultSet rs = p.executeQuery()) {
+          List<MergeRecord> out = new ArrayList<>();
+          while (rs.next()) {
+            out.add(Codec.decodeMergeRecord(rs.getBytes(1)));
+          }
+          return out;
+        }
+      }
+    });
+  }
+
+  @Override
+  public Optional<MergeRecord> mergeRecord(String id) {
+    requireNonNull(id, "id");
+    return read("read a merge record", c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT body FROM clientele_merge_record WHERE id = ?")) {
+        p.setString(1, id);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(Codec.decodeMergeRecord(rs.getBytes(1))) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<MergeRecord> splitsNaming(Collection<Identifier> identifiers) {
+    requireNonNull(identifiers, "identifiers");
+    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(identifiers));
+    if (keys.isEmpty()) {
+      return new ArrayList<>();
+    }
+    TreeMap<Long, MergeRecord> bySeq = new TreeMap<>();
+    readChunked("read split records", keys, (c, chunk) -> {
+      String sql = "SELECT r.seq, r.body FROM clientele_merge_record r WHERE r.id IN ("
+          + "SELECT s.record_id FROM clientele_merge_split_identifier s WHERE (s.id_type, s.id_value) IN ("
+          + pairs(chunk.size()) + "))";
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        bindPairs(p, chunk);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            bySeq.put(rs.getLong(1), Codec.decodeMergeRecord(rs.getBytes(2)));
+          }
+        }
+      }
+    });
+    return new ArrayList<>(bySeq.values());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the log in pages of {@value #CHUNK} records in sequence order, holding no
+   * connection while {@code action} runs; records committed meanwhile may or may not be seen.
+   */
+  @Override
+  public void forEachMergeRecord(Consumer<MergeRecord> action) {
+    requireNonNull(action, "action");
+    long after = Long.MIN_VALUE;
+    while (true) {
+      long from = after;
+      TreeMap<Long, MergeRecord> page = read("read the merge log", c -> {
+        try (PreparedStatement p =
+            c.prepareStatement("SELECT seq, body FROM clientele_merge_record WHERE seq > ? ORDER BY seq LIMIT ?")) {
+          p.setLong(1, from);
+          p.setInt(2, CHUNK);
+          try (ResultSet rs = p.executeQuery()) {
+            TreeMap<Long, MergeRecord> out = new TreeMap<>();
+            while (rs.next()) {
+              out.put(rs.getLong(1), Codec.decodeMergeRecord(rs.getBytes(2)));
+            }
+            return out;
+          }
+        }
+      });
+      page.values().forEach(action);
+      if (page.size() < CHUNK) {
+        return;
+      }
+      after = page.lastKey();
+    }
   }
 
   // -------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   /** The scripts in order; the position + 1 is the version. */
-  static final List<String> SCRIPTS = List.of("V1__schema.sql");
+  static final List<String> SCRIPTS = List.of("V1__schema.sql", "V2__merge_log.sql");
 
   /** An arbitrary constant naming Clientele's advisory lock. */
   private static final long LOCK_KEY = 0x436c69656e74656cL;

@@ -15,6 +15,7 @@ import dev.clientele.core.OrderSummary;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.UndeliverableReason;
+import dev.clientele.core.spi.MergeRecord;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -54,6 +55,14 @@ class CodecPropertiesTest {
     assertThat(back).isEqualTo(e);
     assertThat(List.copyOf(back.data().keySet())).isEqualTo(List.copyOf(e.data().keySet()));
     assertThat(Codec.encode(back)).isEqualTo(Codec.encode(e));
+  }
+
+  @Property(tries = 150)
+  void mergeRecord_roundTrip_isExact(@ForAll("mergeRecords") MergeRecord r) {
+    MergeRecord back = Codec.decodeMergeRecord(Codec.encode(r));
+
+    assertThat(back).isEqualTo(r);
+    assertThat(Codec.encode(back)).isEqualTo(Codec.encode(r));
   }
 
   @Property(tries = 50)
@@ -195,6 +204,24 @@ class CodecPropertiesTest {
           Optional<Instant> optIn = (Optional<Instant>) tail.get(1);
           b.ccpa(optOut, optIn).eventCount((Long) tail.get(2)).addMergedFrom(mergedFrom);
           return b.build();
+        });
+  }
+
+  @Provide
+  Arbitrary<MergeRecord> mergeRecords() {
+    Arbitrary<ProfileId> id = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(8)
+        .map(s -> ProfileId.of("p-" + s));
+    Arbitrary<MergeRecord.Side> side = Combinators.combine(id.map(p -> ProfileId.of("s" + p.value())),
+            identifier().set().ofMaxSize(3), id.list().ofMaxSize(2))
+        .as(MergeRecord.Side::new);
+    Arbitrary<MergeRecord.Kind> kind = Arbitraries.of(MergeRecord.Kind.class);
+    return Combinators.combine(text().filter(s -> s.length() <= 64), Combinators.combine(kind, instant()).as(List::<Object>of),
+            id, side.list().ofMinSize(1).ofMaxSize(3), optional(text()), identifier().list().ofMaxSize(3), optional(text()),
+            text())
+        .as((rid, kindAndTime, profile, sides, eventId, links, undoes, note) -> {
+          MergeRecord.Kind k = (MergeRecord.Kind) kindAndTime.get(0);
+          return new MergeRecord(rid, k, (Instant) kindAndTime.get(1), profile, sides, eventId, links,
+              k == MergeRecord.Kind.SPLIT ? undoes : Optional.empty(), note);
         });
   }
 

@@ -1,5 +1,6 @@
 package dev.clientele.storage.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.tck.StorageFaultContract;
@@ -8,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -19,6 +21,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 final class PostgresFaultTest extends StorageFaultContract {
   private static HikariDataSource pool;
   private FaultyDataSource faulty;
+  private HikariDataSource faultyPool;
 
   @BeforeAll
   static void database() {
@@ -38,7 +41,17 @@ final class PostgresFaultTest extends StorageFaultContract {
     direct.setURL(TestDatabases.postgresUrl().orElseThrow());
     direct.setCurrentSchema(pool.getSchema());
     faulty = new FaultyDataSource(direct, PostgresFaultTest::terminate);
-    return JdbcStorage.open(faulty);
+    // Pooled as in production: the pool must notice the dead connection and replace it.
+    HikariConfig config = new HikariConfig();
+    config.setDataSource(faulty);
+    config.setMaximumPoolSize(2);
+    faultyPool = new HikariDataSource(config);
+    return JdbcStorage.open(faultyPool);
+  }
+
+  @AfterEach
+  void closePool() {
+    faultyPool.close();
   }
 
   /** Has the server end the session of {@code physical}, from another connection. */

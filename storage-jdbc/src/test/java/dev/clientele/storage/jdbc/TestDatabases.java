@@ -84,7 +84,8 @@ final class TestDatabases {
   /** Deletes every row of the Clientele tables (between tests on a shared database). */
   static void clear(DataSource ds) {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-      for (String table : new String[] {"clientele_event", "clientele_identity", "clientele_profile", "clientele_tombstone"}) {
+      for (String table : new String[] {"clientele_event", "clientele_identity", "clientele_profile", "clientele_tombstone",
+          "clientele_merge_split_identifier", "clientele_merge_profile", "clientele_merge_record"}) {
         s.execute("DELETE FROM " + table);
       }
     } catch (SQLException e) {
