@@ -62,9 +62,7 @@ final class TestDatabases {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot prepare a schema on the test PostgreSQL server", e);
     }
-    HikariConfig config = config(url.get(), 8);
-    config.setSchema(schema);
-    return new HikariDataSource(config);
+    return pool(url.get(), 8, schema);
   }
 
   /** Drops the schema a {@link #postgres()} pool works in, then closes the pool. */
@@ -95,6 +93,13 @@ final class TestDatabases {
 
   static HikariDataSource pool(String url, int size) {
     return new HikariDataSource(config(url, size));
+  }
+
+  /** A pool working in {@code schema} of the PostgreSQL database at {@code url}. */
+  static HikariDataSource pool(String url, int size, String schema) {
+    HikariConfig config = config(url, size);
+    config.setSchema(schema);
+    return new HikariDataSource(config);
   }
 
   private static HikariConfig config(String url, int size) {
