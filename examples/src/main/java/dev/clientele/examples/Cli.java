@@ -37,12 +37,15 @@ import java.util.Set;
  * clientele help
  * </pre>
  *
+ * <p>demo, profiles, mau, reach and status also take {@code --jdbc URL [--jdbc-user U]
+ * [--jdbc-password P]} to run on a PostgreSQL database or an H2 file (see {@link Database}).
+ *
  * <p>Output on stdout is one JSON object (files named by {@code --out} or {@code --out-dir}
  * get the data); messages go to stderr. Exit codes: {@value #EXIT_OK} success,
  * {@value #EXIT_BAD_INPUT} bad arguments or bad input (nothing is printed on stdout),
  * {@value #EXIT_INTERNAL} an internal failure. Malformed lines of an events file are not fatal:
- * they are counted and reported (see {@link EventReader}). Every command runs on a new in-memory
- * store; nothing is kept between runs. The formats are described in the package documentation.
+ * they are counted and reported (see {@link EventReader}). Without {@code --jdbc} every command
+ * runs on a new in-memory store and nothing is kept between runs. The formats are described in the package documentation.
  */
 public final class Cli {
   /** Exit code of a successful run. */
@@ -77,6 +80,10 @@ public final class Cli {
           "           reachable and unreachable profiles per channel as of the end of the date",
           "           (default: the day of the latest event)",
           "  help     this text",
+          "",
+          "demo, profiles, mau, reach and status also take --jdbc URL [--jdbc-user U] [--jdbc-password P]:",
+          "run on a PostgreSQL database or an H2 file (jdbc:h2:file:./clientele-db;MODE=PostgreSQL) instead",
+          "of memory; the database keeps what was ingested for the next run.",
           "",
           "not built yet: " + String.join(", ", NOT_YET),
           "",
@@ -123,16 +130,16 @@ public final class Cli {
           return EXIT_OK;
         }
         case "demo" -> {
-          Options o = Options.parse(command, args, Set.of("out-dir", "seed"), workingDir);
+          Options o = Options.parse(command, args, Database.withOptions(Set.of("out-dir", "seed")), workingDir);
           out.println(Json.pretty(Demo.run(o)));
           return EXIT_OK;
         }
         case "profiles" -> {
-          out.println(Json.pretty(profiles(Options.parse(command, args, Set.of("events", "config", "out"), workingDir))));
+          out.println(Json.pretty(profiles(Options.parse(command, args, Database.withOptions(Set.of("events", "config", "out")), workingDir))));
           return EXIT_OK;
         }
         case "status" -> {
-          out.println(Json.pretty(status(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
+          out.println(Json.pretty(status(Options.parse(command, args, Database.withOptions(Set.of("events", "date", "config")), workingDir), err)));
           return EXIT_OK;
         }
         case "clv" -> {
@@ -141,11 +148,11 @@ public final class Cli {
           return EXIT_OK;
         }
         case "reach" -> {
-          out.println(Json.pretty(reach(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
+          out.println(Json.pretty(reach(Options.parse(command, args, Database.withOptions(Set.of("events", "date", "config")), workingDir), err)));
           return EXIT_OK;
         }
         case "mau" -> {
-          out.println(Json.pretty(mau(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
+          out.println(Json.pretty(mau(Options.parse(command, args, Database.withOptions(Set.of("events", "date", "config")), workingDir), err)));
           return EXIT_OK;
         }
         default -> {
@@ -181,7 +188,7 @@ public final class Cli {
     }
     ConfigReader.Config config = config(o);
     boolean csv = ProfileWriter.isCsv(outFile);
-    try (Ingestion run = Ingestion.run(events, config)) {
+    try (Ingestion run = Ingestion.run(events, config, Optional.empty(), Database.open(o))) {
       long written = writeProfiles(run, outFile, csv);
       ObjectNode json = Json.object();
       json.put("profiles", written);
@@ -217,7 +224,7 @@ public final class Cli {
     Path events = o.requirePath("events");
     LocalDate date = o.requireDate("date");
     ConfigReader.Config config = config(o);
-    try (Ingestion run = Ingestion.run(events, config)) {
+    try (Ingestion run = Ingestion.run(events, config, Optional.empty(), Database.open(o))) {
       warnRejections(run, err);
       return mauJson(run.clientele().mau(date));
     }
@@ -227,7 +234,8 @@ public final class Cli {
     Path events = o.requirePath("events");
     LocalDate date = o.requireDate("date");
     ConfigReader.Config config = config(o);
-    try (Ingestion run = Ingestion.run(events, config, Optional.of(date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()))) {
+    try (Ingestion run = Ingestion.run(events, config, Optional.of(date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()),
+        Database.open(o))) {
       warnRejections(run, err);
       return statusJson(run.clientele().activityStatus(date));
     }
@@ -248,7 +256,7 @@ public final class Cli {
     Optional<LocalDate> date = o.optionalDate("date");
     ConfigReader.Config config = config(o);
     Optional<Instant> cutoff = date.map(d -> d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
-    try (Ingestion run = Ingestion.run(events, config, cutoff)) {
+    try (Ingestion run = Ingestion.run(events, config, cutoff, Database.open(o))) {
       warnRejections(run, err);
       LocalDate asOf = date.orElseGet(() -> run.latest().map(t -> LocalDate.ofInstant(t, ZoneOffset.UTC))
           .orElse(LocalDate.now(ZoneOffset.UTC)));
