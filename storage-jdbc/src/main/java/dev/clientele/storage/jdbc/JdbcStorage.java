@@ -54,7 +54,9 @@ import javax.sql.DataSource;
  * owner of an identifier. Every lookup is therefore an index probe, O(log n).
  *
  * <h2>Transactions, isolation and locking</h2>
- * Each {@link #commit(Commit)} is one transaction at {@code READ COMMITTED}. Its expectations
+ * Each {@link #commit(Commit)} is one transaction at the connection's isolation level, which
+ * is {@code READ COMMITTED} unless the host's pool sets another (setting it on every commit
+ * would cost PostgreSQL a round trip each time). Nothing relies on more: the expectations
  * are checked by the writes themselves, which lock the rows they touch until the transaction
  * ends: a profile update is {@code UPDATE … WHERE id = ? AND version = ?}, a delete likewise,
  * an index move is {@code UPDATE … WHERE owner = ?}, and a creation (of a profile, an index
@@ -64,7 +66,8 @@ import javax.sql.DataSource;
  * {@link CommitConflictException}. Rows are written in a fixed order (profiles, index entries,
  * events, each sorted by key) so that two commits lock in the same order; a deadlock or
  * serialisation failure the database still reports is also turned into a
- * {@code CommitConflictException}, because nothing was applied and a retry is the cure. Events
+ * {@code CommitConflictException}, because nothing was applied and a retry is the cure (so a
+ * pool set to {@code REPEATABLE READ} or {@code SERIALIZABLE} also works, with more retries). Events
  * are inserted with one JDBC batch per commit, so a commit with many appends (bulk ingest) is
  * one round trip per batch of rows rather than one per event.
  *
@@ -448,7 +451,6 @@ public final class JdbcStorage implements Storage {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         CommitWriter.write(c, dialect, commit);
         c.commit();
       } catch (SQLException | RuntimeException e) {
@@ -601,8 +603,7 @@ public final class JdbcStorage implements Storage {
         rollbackQuietly(c, e);
         throw e;
       } finally {
-        restore(c);
-        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        restore(c); // the pool puts the isolation level back
       }
       return null;
     });
