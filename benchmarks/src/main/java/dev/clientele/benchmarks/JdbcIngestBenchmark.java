@@ -36,13 +36,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * same primary key and index, the same body bytes as the store writes) into a twin table, in
  * one transaction per batch. The score is events per second.
  *
- * <p>The server comes from {@code -Dclientele.bench.pg.url=jdbc:postgresql://…} (or the
- * environment variable {@code CLIENTELE_BENCH_PG_URL}); each run works in a schema of its own,
+ * <p>The server comes from the environment variable {@code CLIENTELE_BENCH_PG_URL} (which JMH's
+ * forks inherit; a {@code -D} given to the runner does not reach them) or the system property
+ * {@code clientele.bench.pg.url} (through {@code -jvmArgsAppend}); each run works in a schema of its own,
  * dropped at the end. Both tables are emptied before every iteration so they grow alike.
  *
  * <pre>
- * java -Dclientele.bench.pg.url='jdbc:postgresql://127.0.0.1:55437/clientele?user=postgres' \
- *   -jar benchmarks/target/benchmarks.jar JdbcIngestBenchmark -f 1 -wi 3 -i 5
+ * CLIENTELE_BENCH_PG_URL='jdbc:postgresql://127.0.0.1:55437/clientele?user=postgres' \
+ *   java -jar benchmarks/target/benchmarks.jar JdbcIngestBenchmark -f 1 -wi 3 -i 5
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -68,8 +69,7 @@ public class JdbcIngestBenchmark {
   public void open() throws SQLException {
     String url = System.getProperty("clientele.bench.pg.url", System.getenv("CLIENTELE_BENCH_PG_URL"));
     if (url == null || url.isBlank()) {
-      throw new IllegalStateException("set -Dclientele.bench.pg.url=jdbc:postgresql://host:port/db?user=… "
-          + "(or CLIENTELE_BENCH_PG_URL)");
+      throw new IllegalStateException("set CLIENTELE_BENCH_PG_URL=jdbc:postgresql://host:port/db?user=…");
     }
     schema = "bench_" + ProcessHandle.current().pid();
     HikariConfig config = new HikariConfig();
