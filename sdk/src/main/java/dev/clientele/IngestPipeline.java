@@ -20,6 +20,7 @@ import dev.clientele.identity.LinkPlan;
 import dev.clientele.identity.LinkPlanner;
 import dev.clientele.identity.ResolvedIdentifiers;
 import dev.clientele.identity.Survivorship;
+import dev.clientele.identity.SurvivorshipRules;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,6 +55,7 @@ final class IngestPipeline {
   private final Tally tally;
   private final Erasure erasure;
   private final Function<ProfileId, ErasureReport> eraser;
+  private final SurvivorshipRules survivorship;
   private final Supplier<String> recordIds = () -> java.util.UUID.randomUUID().toString();
 
   IngestPipeline(
@@ -66,6 +68,7 @@ final class IngestPipeline {
       Function<ProfileId, ErasureReport> eraser) {
     this.erasure = erasure;
     this.planner = new LinkPlanner(resolver.rules());
+    this.survivorship = resolver.rules().survivorship();
     this.eraser = eraser;
     this.storage = storage;
     this.resolver = resolver;
@@ -173,10 +176,10 @@ final class IngestPipeline {
       profile = profiles.get(0).toBuilder();
       expectedVersion = profiles.get(0).version();
     } else {
-      Profile survivor = Survivorship.survivor(profiles);
-      profile = Survivorship.merge(profiles);
+      Profile survivor = Survivorship.survivor(profiles, survivorship);
+      profile = Survivorship.merge(profiles, survivorship);
       expectedVersion = survivor.version();
-      merged = Survivorship.losers(profiles);
+      merged = Survivorship.losers(profiles, survivorship);
       List<MergeRecord.Side> sides = new ArrayList<>();
       for (Profile loser : profiles) {
         if (loser == survivor) {
