@@ -86,7 +86,14 @@ public final class Clientele implements AutoCloseable {
     this.activityRules = b.activityRules != null ? b.activityRules : ActivityRules.defaults();
     this.resolver = new IdentityResolver(b.identityRules != null ? b.identityRules : IdentityRules.defaults());
     Supplier<ProfileId> ids = b.profileIds != null ? b.profileIds : ProfileId::random;
-    this.erasure = new Erasure(storage, b.erasurePolicy != null ? b.erasurePolicy : ErasurePolicy.defaults());
+    ErasurePolicy erasurePolicy = b.erasurePolicy != null ? b.erasurePolicy : ErasurePolicy.defaults();
+    if (!(storage instanceof InMemoryStorage) && erasurePolicy.hasRandomSalt()) {
+      // Tombstones written under a random salt would not match after a restart: replays of erased
+      // people would silently come back.
+      throw new IllegalStateException("a persistent storage backend needs an erasure salt that survives restarts: "
+          + "set erasurePolicy(ErasurePolicy.builder().salt(...)) from your secret store");
+    }
+    this.erasure = new Erasure(storage, erasurePolicy);
     this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase);
     this.queries = new ProfileQueries(storage);
     this.identity = new IdentityOperations(storage, resolver, activityRules, clock);
@@ -444,7 +451,12 @@ public final class Clientele implements AutoCloseable {
       return this;
     }
 
-    /** Uses this storage backend instead of a new in-memory store. */
+    /**
+     * Uses this storage backend instead of a new in-memory store. A backend other than
+     * {@link InMemoryStorage} keeps tombstones across restarts, so it needs an
+     * {@link #erasurePolicy(ErasurePolicy)} with a salt from the host's secret store; {@link #build()}
+     * refuses the random default.
+     */
     public Builder storage(Storage value) {
       checkState(storage == null, "storage was already set");
       this.storage = requireNonNull(value, "storage");
@@ -479,7 +491,11 @@ public final class Clientele implements AutoCloseable {
       return this;
     }
 
-    /** Builds the instance. */
+    /**
+     * Builds the instance.
+     *
+     * @throws IllegalStateException if a persistent storage backend was given without an erasure salt
+     */
     public Clientele build() {
       return new Clientele(this);
     }

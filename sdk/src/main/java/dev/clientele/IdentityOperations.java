@@ -125,9 +125,9 @@ final class IdentityOperations {
       Profile pa = storage.profile(a).orElseThrow(() -> new NoSuchElementException("no profile with id " + a));
       Profile pb = storage.profile(b).orElseThrow(() -> new NoSuchElementException("no profile with id " + b));
       List<Profile> both = List.of(pa, pb);
-      Profile survivor = Survivorship.survivor(both);
+      Profile survivor = Survivorship.survivor(both, resolver.rules().survivorship());
       Profile loser = survivor == pa ? pb : pa;
-      Profile merged = Survivorship.merge(both).version(survivor.version() + 1).build();
+      Profile merged = Survivorship.merge(both, resolver.rules().survivorship()).version(survivor.version() + 1).build();
       Commit.Builder commit = Commit.builder()
           .putProfile(merged, survivor.version())
           .deleteProfile(loser.id(), loser.version());

@@ -127,6 +127,22 @@ class ErasureTest {
   }
 
   @Test
+  void delete_leavesNoCopyInEventsOfOtherPeople_thatCarriedTheValueInARefusedLink() {
+    Clientele c = loaded(ErasurePolicy.defaults());
+    c.ingest(event("b-5", "login", 5).identifier(IdentifierType.CUSTOMER_ID, "c-bob")
+        .identifier(IdentifierType.EMAIL, "bob@example.com").build());
+    // Bob's customer id next to Ann's email: the link is refused (two customer ids); the event is Bob's.
+    IngestResult mixed = c.ingest(event("x-1", "pageview", 6).identifier(IdentifierType.CUSTOMER_ID, "c-bob")
+        .identifier(IdentifierType.EMAIL, ANN_EMAIL).build());
+    assertThat(mixed.refusals()).isNotEmpty();
+    ProfileId ann = ann(c);
+
+    c.delete(ann);
+
+    assertThat(everything(c, List.of())).noneMatch(s -> s.contains("secret")).contains("x-1", "c-bob");
+  }
+
+  @Test
   void delete_thenReplayOfOldEvents_isBlockedByDefault() {
     Clientele c = loaded(ErasurePolicy.defaults());
     c.delete(ann(c));
