@@ -3,9 +3,11 @@ package dev.clientele.benchmarks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.clientele.Clientele;
+import dev.clientele.consent.ErasurePolicy;
 import dev.clientele.core.Event;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.storage.jdbc.JdbcStorage;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -72,7 +74,9 @@ public class JdbcPipelineBenchmark {
     config.setMaximumPoolSize(2);
     config.setSchema(schema);
     pool = new HikariDataSource(config);
-    clientele = Clientele.builder().storage(JdbcStorage.open(pool)).build();
+    clientele = Clientele.builder().storage(JdbcStorage.open(pool))
+        .erasurePolicy(ErasurePolicy.builder().salt("benchmark-salt-0123456789".getBytes(StandardCharsets.UTF_8)).build())
+        .build();
   }
 
   /** The next events (untimed): 100 people, a login with email and device each. */

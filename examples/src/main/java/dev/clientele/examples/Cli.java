@@ -38,7 +38,7 @@ import java.util.Set;
  * </pre>
  *
  * <p>demo, profiles, mau, reach and status also take {@code --jdbc URL [--jdbc-user U]
- * [--jdbc-password P]} to run on a PostgreSQL database or an H2 file (see {@link Database}).
+ * [--jdbc-password P] [--salt-file F]} to run on a PostgreSQL database or an H2 file (see {@link Database}).
  *
  * <p>Output on stdout is one JSON object (files named by {@code --out} or {@code --out-dir}
  * get the data); messages go to stderr. Exit codes: {@value #EXIT_OK} success,
@@ -81,9 +81,10 @@ public final class Cli {
           "           (default: the day of the latest event)",
           "  help     this text",
           "",
-          "demo, profiles, mau, reach and status also take --jdbc URL [--jdbc-user U] [--jdbc-password P]:",
-          "run on a PostgreSQL database or an H2 file (jdbc:h2:file:./clientele-db;MODE=PostgreSQL) instead",
-          "of memory; the database keeps what was ingested for the next run.",
+          "demo, profiles, mau, reach and status also take --jdbc URL [--jdbc-user U] [--jdbc-password P]",
+          "[--salt-file F]: run on a PostgreSQL database or an H2 file (jdbc:h2:file:./clientele-db;MODE=PostgreSQL)",
+          "instead of memory; the database keeps what was ingested for the next run. Its erasure salt (a secret",
+          "of at least 16 bytes, the same on every run) comes from --salt-file or CLIENTELE_ERASURE_SALT.",
           "",
           "not built yet: " + String.join(", ", NOT_YET),
           "",

@@ -92,7 +92,7 @@ final class Ingestion implements AutoCloseable {
             .reachabilityPolicy(config.reachability())
             .activityThresholds(config.activityThresholds());
     if (database.isPresent()) {
-      builder.storage(database.get().storage());
+      builder.storage(database.get().storage()).erasurePolicy(database.get().erasurePolicy());
     } else {
       builder.profileIds(sequentialIds());
     }

@@ -21,13 +21,25 @@ class CliJdbcTest {
     return "jdbc:h2:file:" + dir.resolve("db/clientele") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
   }
 
+  /** {@code --jdbc URL --salt-file salt.txt}, writing the salt file. */
+  private String[] jdbc() {
+    write(dir, "salt.txt", "a-test-salt-of-32-bytes-or-more!\n");
+    return new String[] {"--jdbc", h2Url(), "--salt-file", "salt.txt"};
+  }
+
+  private static String[] args(String[] head, String... tail) {
+    String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return all;
+  }
+
   @Test
   void profiles_onH2File_sameProfilesAsInMemory_andKeptForTheNextRun() throws IOException {
     write(dir, "events.jsonl", EVENTS);
 
     Run memory = cli(dir, "profiles", "--events", "events.jsonl", "--out", "memory.jsonl");
-    Run first = cli(dir, "profiles", "--events", "events.jsonl", "--out", "first.jsonl", "--jdbc", h2Url());
-    Run second = cli(dir, "profiles", "--events", "events.jsonl", "--out", "second.jsonl", "--jdbc", h2Url());
+    Run first = cli(dir, args(new String[] {"profiles", "--events", "events.jsonl", "--out", "first.jsonl"}, jdbc()));
+    Run second = cli(dir, args(new String[] {"profiles", "--events", "events.jsonl", "--out", "second.jsonl"}, jdbc()));
 
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.json().get("applied").asLong()).isEqualTo(memory.json().get("applied").asLong());
@@ -48,7 +60,7 @@ class CliJdbcTest {
     write(dir, "events.jsonl", EVENTS);
 
     Run memory = cli(dir, "mau", "--events", "events.jsonl", "--date", "2026-10-31");
-    Run jdbc = cli(dir, "mau", "--events", "events.jsonl", "--date", "2026-10-31", "--jdbc", h2Url());
+    Run jdbc = cli(dir, args(new String[] {"mau", "--events", "events.jsonl", "--date", "2026-10-31"}, jdbc()));
 
     assertThat(jdbc.code()).as(jdbc.err()).isZero();
     assertThat(jdbc.json()).isEqualTo(memory.json());
@@ -69,7 +81,8 @@ class CliJdbcTest {
   void jdbc_unreachableServer_isBadInputNamingTheUrl() {
     write(dir, "events.jsonl", EVENTS);
 
-    Run run = cli(dir, "status", "--events", "events.jsonl", "--date", "2026-10-31",
+    write(dir, "salt.txt", "a-test-salt-of-32-bytes-or-more!");
+    Run run = cli(dir, "status", "--events", "events.jsonl", "--date", "2026-10-31", "--salt-file", "salt.txt",
         "--jdbc", "jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=2", "--jdbc-password", "secret");
 
     assertThat(run.code()).isEqualTo(Cli.EXIT_BAD_INPUT);
@@ -83,7 +96,24 @@ class CliJdbcTest {
     Run run = cli(dir, "reach", "--events", "events.jsonl", "--jdbc-user", "ann");
 
     assertThat(run.code()).isEqualTo(Cli.EXIT_BAD_INPUT);
-    assertThat(run.err()).contains("--jdbc-user and --jdbc-password need --jdbc");
+    assertThat(run.err()).contains("--jdbc-user, --jdbc-password and --salt-file need --jdbc");
+  }
+
+  @Test
+  void jdbc_withoutSalt_isBadInputSayingWhereTheSaltComesFrom() {
+    write(dir, "events.jsonl", EVENTS);
+    write(dir, "short.txt", "too short");
+
+    Run none = cli(dir, "mau", "--events", "events.jsonl", "--date", "2026-10-31", "--jdbc", h2Url());
+    Run shortSalt = cli(dir, "mau", "--events", "events.jsonl", "--date", "2026-10-31", "--jdbc", h2Url(),
+        "--salt-file", "short.txt");
+
+    if (System.getenv(Database.SALT_ENV) == null) {
+      assertThat(none.code()).isEqualTo(Cli.EXIT_BAD_INPUT);
+      assertThat(none.err()).contains("--salt-file").contains(Database.SALT_ENV);
+    }
+    assertThat(shortSalt.code()).isEqualTo(Cli.EXIT_BAD_INPUT);
+    assertThat(shortSalt.err()).contains("at least 16 bytes");
   }
 
   /** The lines with profile ids blanked, sorted (files list profiles in id order). */

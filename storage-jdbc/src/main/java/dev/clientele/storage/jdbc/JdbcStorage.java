@@ -40,7 +40,10 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * HikariDataSource pool = new HikariDataSource(config);      // the host's pool
- * try (Clientele clientele = Clientele.builder().storage(JdbcStorage.open(pool)).build()) {
+ * try (Clientele clientele = Clientele.builder()
+ *     .storage(JdbcStorage.open(pool))
+ *     .erasurePolicy(ErasurePolicy.builder().salt(secretSalt).build())  // the same on every start
+ *     .build()) {
  *   clientele.ingest(event);
  * }
  * }</pre>

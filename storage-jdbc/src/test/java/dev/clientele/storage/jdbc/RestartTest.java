@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.clientele.Clientele;
 import dev.clientele.IngestStats;
+import dev.clientele.consent.ErasurePolicy;
 import dev.clientele.core.Event;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
@@ -13,6 +14,7 @@ import dev.clientele.core.TimelineQuery;
 import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.Storage;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +57,7 @@ class RestartTest {
     List<Event> events = events();
     Snapshot before;
     HikariDataSource pool = pools.get();
-    try (Clientele clientele = Clientele.builder().storage(JdbcStorage.open(pool)).build()) {
+    try (Clientele clientele = Clientele.builder().storage(JdbcStorage.open(pool)).erasurePolicy(salted()).build()) {
       IngestStats stats = clientele.ingestAll(events);
       assertThat(stats.applied()).isEqualTo(events.size());
       assertThat(stats.profilesMerged()).as("the data must exercise merges").isPositive();
@@ -66,7 +68,7 @@ class RestartTest {
     assertThat(before.profiles()).isNotEmpty();
 
     HikariDataSource again = pools.get();
-    try (Clientele clientele = Clientele.builder().storage(JdbcStorage.open(again)).build()) {
+    try (Clientele clientele = Clientele.builder().storage(JdbcStorage.open(again)).erasurePolicy(salted()).build()) {
       assertThat(snapshot(clientele)).isEqualTo(before);
 
       IngestStats replay = clientele.ingestAll(events);
@@ -77,6 +79,11 @@ class RestartTest {
     } finally {
       close.accept(again);
     }
+  }
+
+  /** The same salt on both sides of the restart, as a host keeps it in its secret store. */
+  private static ErasurePolicy salted() {
+    return ErasurePolicy.builder().salt("restart-test-salt-0123456789".getBytes(StandardCharsets.UTF_8)).build();
   }
 
   /** Profiles, their timelines and their merge records, by id. */
