@@ -58,7 +58,7 @@ final class TriggerDispatcher implements AutoCloseable {
               }
               failed.increment();
               // The exception's message may quote personal data: log its type only.
-              LOG.warn("a listener of segment {} failed on a {} transition: {}", t.segment(), t.kind(), e.getClass().getName());
+              LOG.warn("a listener of segment {} failed on one {} transition: {}", t.segment(), t.kind(), e.getClass().getName());
             }
           }
         } finally {
@@ -68,7 +68,7 @@ final class TriggerDispatcher implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       pending.decrementAndGet();
       dropped.add(ls.size());
-      LOG.warn("segment trigger queue full or closed: dropped a {} transition of segment {}", t.kind(), t.segment());
+      LOG.warn("segment trigger queue full or closed: dropped one {} transition of segment {}", t.kind(), t.segment());
     }
   }
 

@@ -45,6 +45,27 @@ final class World {
     return p;
   }
 
+  /** Replaces {@code current} with {@code next} (version bumped) and appends {@code events}. */
+  Profile update(Profile current, java.util.function.UnaryOperator<Profile.Builder> change, Event.Builder... events) {
+    Profile p = change.apply(current.toBuilder()).version(current.version() + 1).build();
+    Commit.Builder c = Commit.builder().putProfile(p, current.version());
+    Identifier anchor = p.identifiers().get(0).identifier();
+    for (Event.Builder e : events) {
+      c.append(new StoredEvent(e.identifier(anchor).build(), anchor));
+    }
+    storage.commit(c.build());
+    return p;
+  }
+
+  /** Deletes {@code p} and its index entries (as a merge or erasure would). */
+  void remove(Profile p) {
+    Commit.Builder c = Commit.builder().deleteProfile(p.id(), p.version());
+    for (IdentifierState s : p.identifiers()) {
+      c.unassign(s.identifier(), p.id());
+    }
+    storage.commit(c.build());
+  }
+
   /** An event of {@code type} at {@code daysAgo} days before {@link #NOW}. */
   Event.Builder event(String type, double daysAgo) {
     return Event.builder("e-" + eventIds.incrementAndGet(), type, NOW.minusSeconds(Math.round(daysAgo * 86_400)));
