@@ -62,7 +62,9 @@ import java.util.stream.StreamSupport;
  * last 60 days", activity status, days since the last order) are not re-evaluated when no event
  * arrives: the host schedules {@link #refresh(Instant)} (e.g. hourly or daily) to move
  * memberships forward with the clock, and figure changes (a CLV refit) reach memberships the
- * same way.
+ * same way. A segment added to the configuration over existing data (with a persistent
+ * membership store) likewise needs one {@code refresh} to take in the profiles that no event
+ * touches.
  *
  * <h2>Concurrency and triggers</h2>
  * Thread-safe. Each profile is evaluated and its membership updated under a per-profile lock,
@@ -74,6 +76,7 @@ import java.util.stream.StreamSupport;
  */
 public final class Segments implements AutoCloseable {
   private static final int PAGE = 1024;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Segments.class);
 
   private final Storage storage;
   private final SegmentConfig config;
@@ -204,7 +207,10 @@ public final class Segments implements AutoCloseable {
    * against the configured segments whose inputs the event can change, as of the clock's
    * instant, records transitions and queues triggers; profiles merged away leave every segment.
    * Cost: one profile read, one membership read, one evaluation per affected segment, and at
-   * most one timeline read shared by all of them.
+   * most one timeline read shared by all of them. Never throws for a failure of evaluation (a
+   * {@link FigureSource} or {@link MembershipStore} that throws): the event is already
+   * committed, so the failure is counted in {@link TriggerStats#evaluationFailures()} and logged
+   * without personal data, and the next event or refresh catches the profile up.
    */
   public void onCommitted(ProfileChange change) {
     requireNonNull(change, "change");
@@ -213,11 +219,17 @@ public final class Segments implements AutoCloseable {
     }
     Instant asOf = clock.instant();
     Event cause = change.event();
-    for (ProfileId gone : change.mergedAway()) {
-      leaveAll(gone, asOf, Optional.of(cause));
+    try {
+      for (ProfileId gone : change.mergedAway()) {
+        leaveAll(gone, asOf, Optional.of(cause));
+      }
+      boolean all = change.created() || !change.mergedAway().isEmpty();
+      reevaluate(change.profile(), asOf, Optional.of(cause), all ? null : cause.type());
+    } catch (RuntimeException e) {
+      // The event is committed: ingestion must not fail for it. Counted; type only, no data.
+      triggers.evaluationFailed();
+      LOG.warn("segment re-evaluation after an event of type {} failed: {}", cause.type(), e.getClass().getName());
     }
-    boolean all = change.created() || !change.mergedAway().isEmpty();
-    reevaluate(change.profile(), asOf, Optional.of(cause), all ? null : cause.type());
   }
 
   /**

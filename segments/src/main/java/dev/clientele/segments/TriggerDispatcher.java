@@ -26,6 +26,7 @@ final class TriggerDispatcher implements AutoCloseable {
   private final LongAdder delivered = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final LongAdder dropped = new LongAdder();
+  private final LongAdder evaluationFailures = new LongAdder();
   private final AtomicLong pending = new AtomicLong();
 
   TriggerDispatcher(ImmutableListMultimap<String, SegmentListener> listeners, int capacity) {
@@ -73,7 +74,11 @@ final class TriggerDispatcher implements AutoCloseable {
   }
 
   TriggerStats stats() {
-    return new TriggerStats(transitions.sum(), delivered.sum(), failed.sum(), dropped.sum());
+    return new TriggerStats(transitions.sum(), delivered.sum(), failed.sum(), dropped.sum(), evaluationFailures.sum());
+  }
+
+  void evaluationFailed() {
+    evaluationFailures.increment();
   }
 
   /** Waits until every queued transition was delivered; returns whether that happened in time. */

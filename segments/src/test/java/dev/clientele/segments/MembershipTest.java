@@ -61,7 +61,7 @@ class MembershipTest {
     MembershipSpan span = s.history(p.id()).get(0);
     assertThat(span.leftAt()).contains(NOW);
     assertThat(span.leftBy()).isEqualTo(heard.get(1).cause().map(Event::id));
-    assertThat(s.triggerStats()).isEqualTo(new TriggerStats(2, 2, 0, 0));
+    assertThat(s.triggerStats()).isEqualTo(new TriggerStats(2, 2, 0, 0, 0));
   }
 
   @Test
@@ -154,6 +154,19 @@ class MembershipTest {
     assertThat(stats.delivered()).isEqualTo(3);
     assertThat(stats.dropped()).isEqualTo(14);
     s.close();
+  }
+
+  @Test
+  void onCommitted_aFailingFigureSourceIsCountedNotThrown() {
+    Segment risky = Segment.of("risky", Condition.figure("churn_risk", Comparison.GT, 0.5));
+    Segments s = world.segments(SegmentConfig.builder().define(risky).figures((id, name) -> {
+      throw new IllegalStateException("model down");
+    }).build());
+    Profile p = world.add(World.person("a"));
+    s.onCommitted(change(world.event("login", 0), p, true));
+    assertThat(s.triggerStats().evaluationFailures()).isEqualTo(1);
+    assertThat(s.memberships(p.id())).isEmpty();
+    assertThatThrownBy(() -> s.refresh(NOW)).as("a refresh the host asked for reports it").isInstanceOf(IllegalStateException.class);
   }
 
   @Test
