@@ -242,6 +242,24 @@ class SegmentsIngestTest {
   }
 
   @Test
+  void delete_leavesEverySegmentAndErasesTheHistory() throws Exception {
+    List<SegmentTransition> heard = new CopyOnWriteArrayList<>();
+    try (Clientele c = clientele(SegmentConfig.builder().defineAll(SEGMENTS).listen("gold", heard::add).build())) {
+      IngestResult r = c.ingest(Event.builder("e1", "identify", NOW.minusSeconds(60))
+          .identifier(IdentifierType.EMAIL, "ann@example.com").data("tier", "gold").build());
+      ProfileId id = r.profile().orElseThrow();
+      assertThat(c.segments().memberships(id)).contains("gold", "reachable-email");
+      c.delete(id);
+      assertThat(c.segments().memberships(id)).isEmpty();
+      assertThat(c.segments().history(id)).isEmpty();
+      assertThat(c.segments().awaitTriggers(Duration.ofSeconds(5))).isTrue();
+      assertThat(heard).extracting(SegmentTransition::kind)
+          .containsExactly(SegmentTransition.Kind.ENTER, SegmentTransition.Kind.LEAVE);
+      assertThat(heard.get(1).profile()).isEmpty();
+    }
+  }
+
+  @Test
   void profilesFilteredBySegment_matchTheEvaluatedMembers() {
     try (Clientele c = clientele(SegmentConfig.none())) {
       for (int i = 0; i < 40; i++) {

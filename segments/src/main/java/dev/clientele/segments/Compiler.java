@@ -8,7 +8,6 @@ import dev.clientele.core.Event;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.ListSubscription;
 import dev.clientele.core.OrderSummary;
-import dev.clientele.core.Profile;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,30 +109,13 @@ final class Compiler {
       };
     }
     if (c instanceof Condition.AttributeIs a) {
-      return profileNode(p -> attribute(a, p));
+      return new AttributeNode(a);
     }
     if (c instanceof Condition.HasIdentifier h) {
-      return profileNode(p -> {
-        for (IdentifierState s : p.identifiers()) {
-          if (s.type().equals(h.type()) && (!h.deliverable() || s.deliverability().isDeliverable())) {
-            return true;
-          }
-        }
-        return false;
-      });
+      return new IdentifierNode(h);
     }
     if (c instanceof Condition.ConsentIs ci) {
-      return profileNode(p -> {
-        if (ci.channel() == Channel.PUSH) {
-          for (IdentifierState s : p.identifiers()) {
-            if (s.type().equals(ci.channel().identifierType()) && s.consent() == ci.consent()) {
-              return true;
-            }
-          }
-          return false;
-        }
-        return p.lastSeen(ci.channel().identifierType()).map(s -> s.consent() == ci.consent()).orElse(false);
-      });
+      return new ConsentNode(ci);
     }
     if (c instanceof Condition.Reachable r) {
       return new Node() {
@@ -157,10 +139,7 @@ final class Compiler {
       };
     }
     if (c instanceof Condition.InList l) {
-      return profileNode(p -> {
-        ListSubscription s = p.lists().get(l.list());
-        return s != null && s.subscribed();
-      });
+      return new ListNode(l.list());
     }
     if (c instanceof Condition.EventMeasure m) {
       return new EventMeasureNode(m);
@@ -212,22 +191,96 @@ final class Compiler {
     return kids.toArray(new Node[0]);
   }
 
-  private interface ProfileTest {
-    boolean test(Profile p);
+  /** A node over the profile's own state: one class per kind, so each call site stays monomorphic. */
+  private abstract static class ProfileNode extends Node {
+    @Override
+    final boolean readsTimeline() {
+      return false;
+    }
   }
 
-  private static Node profileNode(ProfileTest t) {
-    return new Node() {
-      @Override
-      boolean test(Evaluation e) {
-        return t.test(e.profile);
-      }
+  private static final class AttributeNode extends ProfileNode {
+    private final String name;
+    private final Condition.AttributeOp op;
+    private final Comparison comparison;
+    private final Object want;
+    private final String source;
 
-      @Override
-      boolean readsTimeline() {
+    AttributeNode(Condition.AttributeIs a) {
+      this.name = a.name();
+      this.op = a.op();
+      this.comparison = switch (a.op()) {
+        case EQ, NE, GT, GE, LT, LE -> Comparison.valueOf(a.op().name());
+        default -> null;
+      };
+      this.want = a.value().orElse(null);
+      this.source = a.source().orElse(null);
+    }
+
+    @Override
+    boolean test(Evaluation e) {
+      return attribute(e.profile.attributes().get(name), op, comparison, want, source);
+    }
+  }
+
+  private static final class IdentifierNode extends ProfileNode {
+    private final dev.clientele.core.IdentifierType type;
+    private final boolean deliverable;
+
+    IdentifierNode(Condition.HasIdentifier h) {
+      this.type = h.type();
+      this.deliverable = h.deliverable();
+    }
+
+    @Override
+    boolean test(Evaluation e) {
+      for (IdentifierState s : e.profile.identifiers()) {
+        if (s.type().equals(type) && (!deliverable || s.deliverability().isDeliverable())) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private static final class ConsentNode extends ProfileNode {
+    private final Channel channel;
+    private final dev.clientele.core.IdentifierType type;
+    private final dev.clientele.core.Consent consent;
+
+    ConsentNode(Condition.ConsentIs c) {
+      this.channel = c.channel();
+      this.type = c.channel().identifierType();
+      this.consent = c.consent();
+    }
+
+    @Override
+    boolean test(Evaluation e) {
+      if (channel == Channel.PUSH) {
+        for (IdentifierState s : e.profile.identifiers()) {
+          if (s.type().equals(type) && s.consent() == consent) {
+            return true;
+          }
+        }
         return false;
       }
-    };
+      Optional<IdentifierState> last = e.profile.lastSeen(type);
+      return last.isPresent() && last.get().consent() == consent;
+    }
+  }
+
+  private static final class ListNode extends ProfileNode {
+    private final String list;
+
+    ListNode(String list) {
+      this.list = list;
+    }
+
+    @Override
+    boolean test(Evaluation e) {
+      ListSubscription s = e.profile.lists().get(list);
+      return s != null && s.subscribed();
+    }
   }
 
   private static final class AndNode extends Node {
@@ -433,10 +486,10 @@ final class Compiler {
     return null;
   }
 
-  static boolean attribute(Condition.AttributeIs c, Profile p) {
-    Attribute a = p.attributes().get(c.name());
-    boolean known = a != null && a.isKnown() && (c.source().isEmpty() || c.source().get().equals(a.source()));
-    switch (c.op()) {
+  /** The attribute test; {@code comparison} is null for known/unknown/contains, {@code source} null for any source. */
+  private static boolean attribute(Attribute a, Condition.AttributeOp op, Comparison comparison, Object want, String source) {
+    boolean known = a != null && a.isKnown() && (source == null || source.equals(a.source()));
+    switch (op) {
       case KNOWN:
         return known;
       case UNKNOWN:
@@ -448,12 +501,10 @@ final class Compiler {
       return false;
     }
     Object have = a.value();
-    Object want = c.value().orElseThrow();
-    if (c.op() == Condition.AttributeOp.CONTAINS) {
+    if (op == Condition.AttributeOp.CONTAINS) {
       if (have instanceof List<?> list) {
         for (Object x : list) {
-          Integer cmp = compare(x, want);
-          if (cmp != null && cmp == 0) {
+          if (compare(x, want) == 0) {
             return true;
           }
         }
@@ -461,25 +512,31 @@ final class Compiler {
       }
       return have instanceof String s && want instanceof String w && s.contains(w);
     }
-    Integer cmp = compare(have, want);
-    if (c.op() == Condition.AttributeOp.NE) {
-      return cmp == null || cmp != 0;
+    int cmp = compare(have, want);
+    if (op == Condition.AttributeOp.NE) {
+      return cmp != 0;
     }
-    return cmp != null && Comparison.valueOf(c.op().name()).holds(cmp);
+    return cmp != INCOMPARABLE && comparison.holds(cmp);
   }
 
-  /** Compares a stored value with a condition value of the same kind; null when they are not comparable. */
-  private static Integer compare(Object have, Object want) {
+  /** What {@link #compare} returns for values of different kinds. */
+  private static final int INCOMPARABLE = Integer.MIN_VALUE;
+
+  /**
+   * Compares a stored value with a condition value of the same kind: the sign of the
+   * comparison (-1, 0 or 1), or {@link #INCOMPARABLE} when they are of different kinds.
+   */
+  private static int compare(Object have, Object want) {
+    if (want instanceof String w) {
+      return have instanceof String h ? Integer.signum(h.compareTo(w)) : INCOMPARABLE;
+    }
     if (want instanceof BigDecimal w) {
       BigDecimal h = number(have);
-      return h == null ? null : h.compareTo(w);
-    }
-    if (want instanceof String w) {
-      return have instanceof String h ? Integer.valueOf(h.compareTo(w)) : null;
+      return h == null ? INCOMPARABLE : h.compareTo(w);
     }
     if (want instanceof Boolean w) {
-      return have instanceof Boolean h ? Integer.valueOf(Boolean.compare(h, w)) : null;
+      return have instanceof Boolean h ? Boolean.compare(h, w) : INCOMPARABLE;
     }
-    return null;
+    return INCOMPARABLE;
   }
 }
