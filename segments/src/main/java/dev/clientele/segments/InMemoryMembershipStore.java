@@ -15,10 +15,28 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The embedded {@link MembershipStore}: a concurrent map from profile id to its spans. Each
  * profile's spans are changed under that profile's entry lock, so conditional writes are
- * atomic. Memory: one small object per span; nothing is kept for profiles never in a segment.
+ * atomic; the set of current segments is kept beside the spans so that {@link #current}, called
+ * after every ingested event, allocates nothing. Memory: one small object per span; nothing is
+ * kept for profiles never in a segment.
  */
 public final class InMemoryMembershipStore implements MembershipStore {
-  private final Map<ProfileId, List<MembershipSpan>> spans = new ConcurrentHashMap<>();
+  /** One profile's spans and, derived from them, its current segments (replaced on every change). */
+  private static final class Entry {
+    final List<MembershipSpan> spans = new ArrayList<>();
+    volatile ImmutableSet<String> current = ImmutableSet.of();
+
+    void recompute() {
+      ImmutableSet.Builder<String> b = ImmutableSet.builder();
+      for (MembershipSpan s : spans) {
+        if (s.isCurrent()) {
+          b.add(s.segment());
+        }
+      }
+      current = b.build();
+    }
+  }
+
+  private final Map<ProfileId, Entry> spans = new ConcurrentHashMap<>();
 
   /** An empty store. */
   public InMemoryMembershipStore() {}
@@ -26,16 +44,8 @@ public final class InMemoryMembershipStore implements MembershipStore {
   @Override
   public ImmutableSet<String> current(ProfileId profile) {
     requireNonNull(profile, "profile");
-    ImmutableSet.Builder<String> out = ImmutableSet.builder();
-    spans.computeIfPresent(profile, (k, list) -> {
-      for (MembershipSpan s : list) {
-        if (s.isCurrent()) {
-          out.add(s.segment());
-        }
-      }
-      return list;
-    });
-    return out.build();
+    Entry e = spans.get(profile);
+    return e == null ? ImmutableSet.of() : e.current;
   }
 
   @Override
@@ -45,13 +55,14 @@ public final class InMemoryMembershipStore implements MembershipStore {
     requireNonNull(at, "at");
     requireNonNull(cause, "cause");
     boolean[] opened = {false};
-    spans.compute(profile, (k, list) -> {
-      List<MembershipSpan> l = list == null ? new ArrayList<>() : list;
-      if (indexOfCurrent(l, segment) < 0) {
-        l.add(new MembershipSpan(segment, at, cause, Optional.empty(), Optional.empty()));
+    spans.compute(profile, (k, entry) -> {
+      Entry e = entry == null ? new Entry() : entry;
+      if (indexOfCurrent(e.spans, segment) < 0) {
+        e.spans.add(new MembershipSpan(segment, at, cause, Optional.empty(), Optional.empty()));
+        e.recompute();
         opened[0] = true;
       }
-      return l;
+      return e;
     });
     return opened[0];
   }
@@ -63,13 +74,14 @@ public final class InMemoryMembershipStore implements MembershipStore {
     requireNonNull(at, "at");
     requireNonNull(cause, "cause");
     boolean[] closed = {false};
-    spans.computeIfPresent(profile, (k, list) -> {
-      int i = indexOfCurrent(list, segment);
+    spans.computeIfPresent(profile, (k, e) -> {
+      int i = indexOfCurrent(e.spans, segment);
       if (i >= 0) {
-        list.set(i, list.get(i).leave(at, cause));
+        e.spans.set(i, e.spans.get(i).leave(at, cause));
+        e.recompute();
         closed[0] = true;
       }
-      return list;
+      return e;
     });
     return closed[0];
   }
@@ -78,9 +90,9 @@ public final class InMemoryMembershipStore implements MembershipStore {
   public ImmutableList<MembershipSpan> history(ProfileId profile) {
     requireNonNull(profile, "profile");
     ImmutableList.Builder<MembershipSpan> out = ImmutableList.builder();
-    spans.computeIfPresent(profile, (k, list) -> {
-      out.addAll(list);
-      return list;
+    spans.computeIfPresent(profile, (k, e) -> {
+      out.addAll(e.spans);
+      return e;
     });
     return out.build();
   }
@@ -88,8 +100,8 @@ public final class InMemoryMembershipStore implements MembershipStore {
   @Override
   public int forget(ProfileId profile) {
     requireNonNull(profile, "profile");
-    List<MembershipSpan> removed = spans.remove(profile);
-    return removed == null ? 0 : removed.size();
+    Entry removed = spans.remove(profile);
+    return removed == null ? 0 : removed.spans.size();
   }
 
   private static int indexOfCurrent(List<MembershipSpan> list, String segment) {
