@@ -41,10 +41,14 @@ import dev.clientele.identity.IdentityResolver;
 import dev.clientele.identity.IdentityRules;
 import dev.clientele.identity.NormalizedIdentifier;
 import dev.clientele.export.PortabilityBundle;
+import dev.clientele.segments.ProfileChange;
+import dev.clientele.segments.SegmentConfig;
+import dev.clientele.segments.Segments;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -79,6 +83,7 @@ public final class Clientele implements AutoCloseable {
   private final Erasure erasure;
   private final Tally tally = new Tally();
   private final IdentityOperations identity;
+  private final Segments segments;
 
   private Clientele(Builder b) {
     this.storage = b.storage != null ? b.storage : new InMemoryStorage();
@@ -99,6 +104,8 @@ public final class Clientele implements AutoCloseable {
     this.identity = new IdentityOperations(storage, resolver, activityRules, clock);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
     this.activityThresholds = b.activityThresholds != null ? b.activityThresholds : ActivityThresholds.defaults();
+    this.segments = Segments.over(storage, b.segments != null ? b.segments : SegmentConfig.none(),
+        reachabilityPolicy, activityThresholds, clock);
   }
 
   /** A Clientele on a new in-memory store with every default. */
@@ -123,7 +130,22 @@ public final class Clientele implements AutoCloseable {
     requireNonNull(event, "event");
     IngestResult r = pipeline.ingest(event);
     tally.count(r);
+    afterCommit(event, r);
     return r;
+  }
+
+  /**
+   * The hook after a committed ingestion: incremental segment re-evaluation of the affected
+   * profiles (the event's profile; profiles merged away leave their segments; erased ones are
+   * forgotten). Runs on the ingesting thread after the commit; listeners run asynchronously.
+   */
+  private void afterCommit(Event event, IngestResult r) {
+    switch (r.outcome()) {
+      case APPLIED -> segments.onCommitted(
+          new ProfileChange(event, r.profile().orElseThrow(), r.createdProfile(), r.mergedProfiles()));
+      case ERASED -> r.erasedProfiles().forEach(segments::onErased);
+      default -> { }
+    }
   }
 
   /** Ingests events in order and returns the counts for this batch. */
@@ -230,6 +252,7 @@ public final class Clientele implements AutoCloseable {
   public ErasureReport delete(ProfileId id) {
     requireNonNull(id, "id");
     ErasureReport report = erase(id);
+    segments.onErased(id);
     tally.profilesErased.increment();
     return report;
   }
@@ -337,7 +360,9 @@ public final class Clientele implements AutoCloseable {
    * @throws IllegalArgumentException if {@code a} equals {@code b} or the reason is blank
    */
   public Profile merge(ProfileId a, ProfileId b, String reason) {
-    return identity.forceMerge(a, b, reason);
+    Profile merged = identity.forceMerge(a, b, reason);
+    segments.onReshaped(List.of(merged.id()), List.of(merged.id().equals(a) ? b : a));
+    return merged;
   }
 
   /**
@@ -361,7 +386,12 @@ public final class Clientele implements AutoCloseable {
    *     erased or now belong to different profiles, or an absorbed profile's id is in use
    */
   public SplitResult split(String mergeRecord, String reason) {
-    return identity.split(mergeRecord, reason);
+    SplitResult r = identity.split(mergeRecord, reason);
+    List<ProfileId> changed = new java.util.ArrayList<>();
+    changed.add(r.kept().id());
+    r.restored().forEach(p -> changed.add(p.id()));
+    segments.onReshaped(changed, List.of());
+    return r;
   }
 
   /** Adds a tag (e.g. {@code favourite}) to a profile. */
@@ -392,6 +422,15 @@ public final class Clientele implements AutoCloseable {
     }
   }
 
+  /**
+   * Segments: evaluation of any segment (membership, members paged and sorted, counts, search
+   * within a segment), and for the configured ones, membership over time, triggers and
+   * {@link Segments#refresh refresh}. Configured with {@link Builder#segments}.
+   */
+  public Segments segments() {
+    return segments;
+  }
+
   /** The storage backend (for host code that reads it directly). */
   public Storage storage() {
     return storage;
@@ -407,9 +446,10 @@ public final class Clientele implements AutoCloseable {
     return activityRules;
   }
 
-  /** Closes the storage backend. */
+  /** Stops segment triggers (delivering what is queued, at most 5 s) and closes the storage backend. */
   @Override
   public void close() {
+    segments.close();
     storage.close();
   }
 
@@ -427,8 +467,20 @@ public final class Clientele implements AutoCloseable {
     private ReachabilityPolicy reachabilityPolicy;
     private ErasurePolicy erasurePolicy;
     private ActivityThresholds activityThresholds;
+    private SegmentConfig segments;
 
     private Builder() {}
+
+    /**
+     * Segment definitions, enter/leave listeners, the figure source and the membership store
+     * (default: none defined). Configured segments are re-evaluated incrementally after every
+     * ingested event; see {@link Segments}.
+     */
+    public Builder segments(SegmentConfig value) {
+      checkState(segments == null, "segments were already set");
+      this.segments = requireNonNull(value, "segments");
+      return this;
+    }
 
     /** Login event type and windows for activity status. */
     public Builder activityThresholds(ActivityThresholds value) {

@@ -7,6 +7,9 @@ import dev.clientele.analytics.MauCount;
 import dev.clientele.consent.AudienceCounts;
 import dev.clientele.core.Channel;
 import dev.clientele.core.FieldView;
+import dev.clientele.core.Profile;
+import dev.clientele.segments.Segment;
+import dev.clientele.segments.SegmentJson;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -22,13 +25,14 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The {@code clientele} command-line tool: try Clientele on your own event files.
  *
  * <pre>
  * clientele demo     [--out-dir DIR] [--seed N]
- * clientele profiles --events E.jsonl [--config C.json] --out P.jsonl|P.csv
+ * clientele profiles --events E.jsonl [--config C.json] [--segment S.json] --out P.jsonl|P.csv
  * clientele mau      --events E.jsonl --date YYYY-MM-DD [--config C.json]
  * clientele reach    --events E.jsonl [--date YYYY-MM-DD] [--config C.json]
  * clientele status   --events E.jsonl --date YYYY-MM-DD [--config C.json]
@@ -67,8 +71,9 @@ public final class Cli {
           "  demo     [--out-dir DIR] [--seed N]",
           "           generate seeded sample events, run them through Clientele and write",
           "           events.jsonl, profiles.jsonl and report.json to DIR (default ./clientele-out)",
-          "  profiles --events E.jsonl [--config C.json] --out P.jsonl|P.csv",
-          "           one line (or CSV row) per resulting profile",
+          "  profiles --events E.jsonl [--config C.json] [--segment S.json] --out P.jsonl|P.csv",
+          "           one line (or CSV row) per resulting profile; with --segment, only the members of",
+          "           the segment defined in S.json, evaluated as of the latest event",
           "  mau      --events E.jsonl --date YYYY-MM-DD [--config C.json]",
           "           monthly active users as of the end of the date (UTC)",
           "  status   --events E.jsonl --date YYYY-MM-DD [--config C.json]",
@@ -136,7 +141,7 @@ public final class Cli {
           return EXIT_OK;
         }
         case "profiles" -> {
-          out.println(Json.pretty(profiles(Options.parse(command, args, Database.withOptions(Set.of("events", "config", "out")), workingDir))));
+          out.println(Json.pretty(profiles(Options.parse(command, args, Database.withOptions(Set.of("events", "config", "out", "segment")), workingDir))));
           return EXIT_OK;
         }
         case "status" -> {
@@ -188,11 +193,18 @@ public final class Cli {
       throw new CliException("--out must not be the events file: " + outFile);
     }
     ConfigReader.Config config = config(o);
+    Optional<Segment> segment = segmentOption(o);
     boolean csv = ProfileWriter.isCsv(outFile);
     try (Ingestion run = Ingestion.run(events, config, Optional.empty(), Database.open(o))) {
-      long written = writeProfiles(run, outFile, csv);
+      Instant asOf = run.latest().orElseGet(() -> run.clientele().clock().instant());
+      Predicate<Profile> filter = segment.isPresent() ? run.clientele().segments().matcher(segment.get(), asOf) : p -> true;
+      long written = writeProfiles(run, filter, outFile, csv);
       ObjectNode json = Json.object();
       json.put("profiles", written);
+      if (segment.isPresent()) {
+        json.put("segment", segment.get().name());
+        json.put("segmentAsOf", asOf.toString());
+      }
       run.putCounts(json);
       run.putReasons(json);
       json.put("out", outFile.toString());
@@ -201,12 +213,41 @@ public final class Cli {
     }
   }
 
+  /**
+   * The segment of {@code --segment FILE.json} (one segment object, or an array of exactly one),
+   * if given.
+   *
+   * @throws CliException if the file cannot be read or is not a valid segment
+   */
+  static Optional<Segment> segmentOption(Options o) throws CliException {
+    Optional<Path> path = o.path("segment");
+    if (path.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      List<Segment> all = SegmentJson.read(path.get());
+      if (all.size() != 1) {
+        throw new CliException("--segment file must define exactly one segment, found " + all.size() + ": " + path.get());
+      }
+      return Optional.of(all.get(0));
+    } catch (java.io.UncheckedIOException e) {
+      throw new CliException(e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--segment: " + e.getMessage(), e);
+    }
+  }
+
   /** Writes the profiles of {@code run} to {@code file}, as CSV or JSON Lines; returns how many. */
   static long writeProfiles(Ingestion run, Path file, boolean csv) throws CliException {
+    return writeProfiles(run, p -> true, file, csv);
+  }
+
+  /** Writes the profiles of {@code run} that pass {@code filter}; returns how many. */
+  static long writeProfiles(Ingestion run, Predicate<Profile> filter, Path file, boolean csv) throws CliException {
     try (Writer w = openForWrite(file)) {
       return csv
-          ? ProfileWriter.writeCsv(run.clientele().storage(), run.clientele().fields(FieldView.ALL), w)
-          : ProfileWriter.writeJsonLines(run.clientele().storage(), w);
+          ? ProfileWriter.writeCsv(run.clientele().storage(), filter, run.clientele().fields(FieldView.ALL), w)
+          : ProfileWriter.writeJsonLines(run.clientele().storage(), filter, w);
     } catch (IOException e) {
       throw new CliException("cannot write " + file + ": " + e.getMessage(), e);
     }
