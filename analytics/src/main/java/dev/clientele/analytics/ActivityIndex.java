@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import dev.clientele.core.ActivityRules;
+import dev.clientele.core.Event;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
@@ -71,9 +72,14 @@ public final class ActivityIndex {
     for (int i = 0; i < owners.size(); i++) {
       b.profile(owners.id(i), owners.isAnonymous(i));
     }
+    // ActivityRules.isActive builds a "type/action" key per call; the vocabulary is small, so
+    // the decision is cached per type and action.
+    Map<String, Map<String, Boolean>> active = new HashMap<>();
     try (Stream<StoredEvent> events = storage.allEvents()) {
       events.forEach(e -> {
-        if (rules.isActive(e.event())) {
+        Event ev = e.event();
+        if (active.computeIfAbsent(ev.type(), t -> new HashMap<>())
+            .computeIfAbsent(ev.action(), a -> rules.isActive(ev.type(), a))) {
           int ordinal = owners.ordinal(e.anchor());
           if (ordinal >= 0) {
             b.activeEvent(ordinal, e.event().timestamp());
