@@ -10,6 +10,20 @@ import dev.clientele.analytics.ActivityStatusCounts;
 import dev.clientele.analytics.ActivityStatuses;
 import dev.clientele.analytics.ActivityThresholds;
 import dev.clientele.analytics.MauCount;
+import dev.clientele.analytics.ActivityIndex;
+import dev.clientele.analytics.Affinities;
+import dev.clientele.analytics.AffinityRules;
+import dev.clientele.analytics.CategoryScore;
+import dev.clientele.analytics.DailyProfileCounts;
+import dev.clientele.analytics.Granularity;
+import dev.clientele.analytics.MauEstimate;
+import dev.clientele.analytics.MauSketches;
+import dev.clientele.analytics.MetricKey;
+import dev.clientele.analytics.MetricPoint;
+import dev.clientele.analytics.MetricSnapshot;
+import dev.clientele.analytics.MetricSnapshots;
+import dev.clientele.analytics.ProfileCountStore;
+import dev.clientele.analytics.ProfilesOverTime;
 import dev.clientele.consent.Audience;
 import dev.clientele.consent.AudienceCounts;
 import dev.clientele.consent.ConsentChange;
@@ -202,6 +216,91 @@ public final class Clientele implements AutoCloseable {
   /** Monthly active users as of the end of {@code day} (UTC). */
   public MauCount mau(LocalDate day) {
     return new ActiveUsers(storage, activityRules).mau(day);
+  }
+
+  /**
+   * Trended MAU: the month-to-date count of every day from {@code from} through {@code to}
+   * (UTC), from one index of the current state.
+   *
+   * @throws IllegalArgumentException if {@code to} is before {@code from}
+   */
+  public java.util.List<MauCount> mauTrend(LocalDate from, LocalDate to) {
+    return new ActiveUsers(storage, activityRules).trend(from, to);
+  }
+
+  /**
+   * Monthly MAU history: the MAU of the last day of each month from {@code from} through {@code to}.
+   *
+   * @throws IllegalArgumentException if {@code to} is before {@code from}
+   */
+  public java.util.List<MauCount> mauHistory(java.time.YearMonth from, java.time.YearMonth to) {
+    return new ActiveUsers(storage, activityRules).monthly(from, to);
+  }
+
+  /**
+   * A columnar index of the current activity, for many exact MAU questions of one state (see
+   * {@link ActivityIndex}); build a new one after further ingestion or merges.
+   */
+  public ActivityIndex activityIndex() {
+    return new ActiveUsers(storage, activityRules).index();
+  }
+
+  /**
+   * MAU estimated from per-day HyperLogLog sketches with {@code lgK} (see {@link MauSketches}
+   * for the stated error); exact {@link #mau(LocalDate)} is the default.
+   */
+  public MauEstimate mauEstimate(LocalDate day, int lgK) {
+    java.util.Objects.requireNonNull(day, "day");
+    return MauSketches.of(activityIndex(), lgK).estimate(day);
+  }
+
+  /**
+   * Profiles over time, recomputed from history: per day from {@code from} through {@code to},
+   * total profiles and reachable ones per channel and on any channel, under the reachability
+   * policy as of each day.
+   *
+   * @throws IllegalArgumentException if {@code to} is before {@code from}
+   */
+  public java.util.List<DailyProfileCounts> profilesOverTime(LocalDate from, LocalDate to) {
+    return new ProfilesOverTime(storage, reachabilityPolicy, activityRules).history(from, to);
+  }
+
+  /**
+   * Records today's profile counts (evaluated now) under {@code day} in {@code store}: the daily
+   * job a host schedules; returns what was stored.
+   */
+  public DailyProfileCounts recordProfileCounts(LocalDate day, ProfileCountStore store) {
+    return new ProfilesOverTime(storage, reachabilityPolicy, activityRules).record(day, store);
+  }
+
+  /**
+   * A profile's metric snapshot as of the end of {@code day}: count and value per event
+   * type/action in the last 30 days and all time, and its order summary.
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public MetricSnapshot metricSnapshot(ProfileId id, LocalDate day) {
+    return new MetricSnapshots(storage).snapshot(id, day);
+  }
+
+  /**
+   * A profile's series of one metric by day, week or month over {@code from} through {@code to}.
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public java.util.List<MetricPoint> metricSeries(
+      ProfileId id, MetricKey metric, LocalDate from, LocalDate to, Granularity granularity) {
+    return new MetricSnapshots(storage).series(id, metric, from, to, granularity);
+  }
+
+  /**
+   * A profile's {@code n} top interest categories as of the end of {@code day}, under
+   * {@code rules} (e.g. {@link AffinityRules#defaults()}).
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public java.util.List<CategoryScore> affinities(ProfileId id, LocalDate day, int n, AffinityRules rules) {
+    return new Affinities(storage, rules).top(id, day, n);
   }
 
   /**
