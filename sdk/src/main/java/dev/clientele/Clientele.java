@@ -39,7 +39,13 @@ import dev.clientele.core.spi.Storage;
 import dev.clientele.identity.IdentityResolver;
 import dev.clientele.identity.IdentityRules;
 import dev.clientele.identity.NormalizedIdentifier;
+import dev.clientele.export.ComputedValues;
+import dev.clientele.export.ExportRequest;
+import dev.clientele.export.ExportSummary;
 import dev.clientele.export.PortabilityBundle;
+import dev.clientele.export.Preset;
+import dev.clientele.export.ProfileExporter;
+import dev.clientele.export.ProfileSource;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -242,6 +248,67 @@ public final class Clientele implements AutoCloseable {
     requireNonNull(out, "out");
     Profile p = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
     PortabilityBundle.write(p, queries.timeline(id, TimelineQuery.all()), clock.instant(), out);
+  }
+
+  /**
+   * Writes a profile table (CSV or JSON, streamed row by row) as {@code request} says, with
+   * reachability filled in: the request's computed values are preceded by
+   * {@link #reachabilityValues()}, so {@code reachable_email}, {@code reachable_sms} and
+   * {@code reachable_push} columns appear in {@link Preset#ALL_CUSTOMER_INFO} and
+   * {@link ExportRequest.Builder#reachableOn} works without more set-up. Profiles come from the
+   * request's source, or every profile of the store (in id order, page by page) when it has none.
+   * {@code out} is not closed.
+   *
+   * <pre>{@code
+   * // a mailing-list sync: the email of every customer reachable by email
+   * clientele.exportProfiles(ExportRequest.builder().preset(Preset.EMAIL_ONLY).reachableOn(Channel.EMAIL).build(), out);
+   * // everything, with activity status as of today and a search as the source
+   * clientele.exportProfiles(ExportRequest.builder()
+   *     .computed(clientele.activityStatusValues(today))
+   *     .source(ProfileSource.search(new ProfileQueries(clientele.storage()), ProfileSearch.all().withText("ann")))
+   *     .format(ExportFormat.JSON_LINES).build(), out);
+   * }</pre>
+   *
+   * @return profiles read, rows written, and profiles skipped by reason
+   * @throws java.io.UncheckedIOException if writing fails
+   * @see ProfileExporter
+   */
+  public ExportSummary exportProfiles(ExportRequest request, OutputStream out) {
+    requireNonNull(request, "request");
+    requireNonNull(out, "out");
+    ProfileSource source = request.source().orElseGet(() -> ProfileSource.all(storage));
+    return ProfileExporter.write(request.withComputedFirst(reachabilityValues()), source, out);
+  }
+
+  /**
+   * Reachability per channel for exports, under the reachability policy: a Boolean value
+   * {@link ComputedValues#reachableName(Channel) reachable_CHANNEL} for every channel.
+   */
+  public ComputedValues reachabilityValues() {
+    ReachabilityEvaluator evaluator = new ReachabilityEvaluator(reachabilityPolicy);
+    Channel[] channels = Channel.values();
+    java.util.List<String> names = java.util.Arrays.stream(channels).map(ComputedValues::reachableName).toList();
+    return ComputedValues.of(names, p -> {
+      java.util.Map<String, Object> values = new java.util.HashMap<>(channels.length * 2);
+      for (int i = 0; i < channels.length; i++) {
+        values.put(names.get(i), evaluator.isReachable(p, channels[i]));
+      }
+      return values;
+    });
+  }
+
+  /**
+   * Activity status for exports: the value {@link ComputedValues#ACTIVITY_STATUS}
+   * ({@code very_active}, {@code active}, {@code occasional}, {@code sleeper}) as of the end of
+   * {@code day} (UTC). Reads the login events once, now; holds login counts of the profiles
+   * that logged in during the sleeper window.
+   */
+  public ComputedValues activityStatusValues(LocalDate day) {
+    requireNonNull(day, "day");
+    java.util.function.Function<ProfileId, dev.clientele.analytics.ActivityStatus> status =
+        new ActivityStatuses(storage, activityThresholds).statusesAsOf(day);
+    return ComputedValues.of(java.util.List.of(ComputedValues.ACTIVITY_STATUS),
+        p -> java.util.Map.of(ComputedValues.ACTIVITY_STATUS, status.apply(p.id()).key()));
   }
 
   /**

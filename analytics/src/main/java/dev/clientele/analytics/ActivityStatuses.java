@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +41,37 @@ public final class ActivityStatuses {
   public ActivityStatusCounts count(LocalDate day) {
     requireNonNull(day, "day");
     Instant end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Map<ProfileId, int[]> logins = logins(day);
+    Map<ActivityStatus, Long> counts = new EnumMap<>(ActivityStatus.class);
+    int[] none = new int[3];
+    storage.forEachProfile(p -> {
+      if (p.createdAt().isBefore(end)) {
+        int[] c = logins.getOrDefault(p.id(), none);
+        counts.merge(thresholds.classify(c[0], c[1], c[2]), 1L, Long::sum);
+      }
+    });
+    return new ActivityStatusCounts(day, counts);
+  }
+
+  /**
+   * The status of each profile as of the end of {@code day} (UTC), for per-profile output such
+   * as exports: one pass over the events now, then a map lookup per profile. Holds login counts
+   * of the profiles that logged in during the sleeper window (not of every profile). A profile
+   * created after the day is a sleeper by this function (it had no login by then).
+   */
+  public Function<ProfileId, ActivityStatus> statusesAsOf(LocalDate day) {
+    requireNonNull(day, "day");
+    Map<ProfileId, int[]> logins = logins(day);
+    int[] none = new int[3];
+    return id -> {
+      int[] c = logins.getOrDefault(requireNonNull(id, "id"), none);
+      return thresholds.classify(c[0], c[1], c[2]);
+    };
+  }
+
+  /** Login counts per owning profile in the very-active, active and sleeper windows ending with {@code day}. */
+  private Map<ProfileId, int[]> logins(LocalDate day) {
+    Instant end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant veryActiveFrom = day.minusDays(thresholds.veryActiveDays() - 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant activeFrom = day.minusDays(thresholds.activeDays() - 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant sleeperFrom = day.minusMonths(thresholds.sleeperMonths()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -65,14 +97,6 @@ public final class ActivityStatuses {
         });
       });
     }
-    Map<ActivityStatus, Long> counts = new EnumMap<>(ActivityStatus.class);
-    int[] none = new int[3];
-    storage.forEachProfile(p -> {
-      if (p.createdAt().isBefore(end)) {
-        int[] c = logins.getOrDefault(p.id(), none);
-        counts.merge(thresholds.classify(c[0], c[1], c[2]), 1L, Long::sum);
-      }
-    });
-    return new ActivityStatusCounts(day, counts);
+    return logins;
   }
 }
