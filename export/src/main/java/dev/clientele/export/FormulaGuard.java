@@ -2,7 +2,6 @@ package dev.clientele.export;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.regex.Pattern;
 
 /**
  * How CSV cells that a spreadsheet would evaluate as a formula are neutralised ("CSV
@@ -36,8 +35,6 @@ public enum FormulaGuard {
   /** Guard every text cell starting with {@code =}, {@code +}, {@code -}, {@code @}, a tab or a carriage return. */
   PREFIX_ALL;
 
-  private static final Pattern NUMBER_LIKE = Pattern.compile("[+-][0-9][0-9 ().-]*");
-
   /** The neutralised form of {@code cell}. */
   public String apply(String cell) {
     requireNonNull(cell, "cell");
@@ -67,8 +64,26 @@ public enum FormulaGuard {
       return true;
     }
     if (c == '+' || c == '-') {
-      return this == PREFIX_ALL || !NUMBER_LIKE.matcher(cell).region(i, cell.length()).matches();
+      return this == PREFIX_ALL || !isPlainSignedNumber(cell, i);
     }
     return false;
+  }
+
+  /** Whether {@code cell} from {@code start} is a sign, a digit, then digits, spaces, parentheses, dots or hyphens. */
+  private static boolean isPlainSignedNumber(String cell, int start) {
+    if (cell.length() - start < 2 || !isDigit(cell.charAt(start + 1))) {
+      return false;
+    }
+    for (int i = start + 2; i < cell.length(); i++) {
+      char c = cell.charAt(i);
+      if (!isDigit(c) && c != ' ' && c != '(' && c != ')' && c != '.' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 }
