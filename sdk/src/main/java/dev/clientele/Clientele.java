@@ -9,7 +9,12 @@ import dev.clientele.analytics.ActiveUsers;
 import dev.clientele.analytics.ActivityStatusCounts;
 import dev.clientele.analytics.ActivityStatuses;
 import dev.clientele.analytics.ActivityThresholds;
+import dev.clientele.analytics.ClvScorer;
+import dev.clientele.analytics.CustomerValue;
 import dev.clientele.analytics.MauCount;
+import dev.clientele.analytics.PeriodUnit;
+import dev.clientele.analytics.RfmSummaries;
+import dev.clientele.analytics.RfmSummary;
 import dev.clientele.consent.Audience;
 import dev.clientele.consent.AudienceCounts;
 import dev.clientele.consent.ConsentChange;
@@ -309,6 +314,50 @@ public final class Clientele implements AutoCloseable {
         new ActivityStatuses(storage, activityThresholds).statusesAsOf(day);
     return ComputedValues.of(java.util.List.of(ComputedValues.ACTIVITY_STATUS),
         p -> java.util.Map.of(ComputedValues.ACTIVITY_STATUS, status.apply(p.id()).key()));
+  }
+
+  /**
+   * CLV figures for exports from fitted models: {@link ComputedValues#PREDICTED_CLV} and
+   * {@link ComputedValues#TOTAL_CLV} (revenue plus predicted; both with 2 decimals),
+   * {@link ComputedValues#CHURN_RISK} ({@code low|medium|high}) and
+   * {@link ComputedValues#PROBABILITY_ALIVE}, for every profile with an order on or before
+   * {@code calibrationEnd}; profiles without one get no figures (empty cells). Reads the stored
+   * orders once now ({@link RfmSummaries#ordersOf}) and keeps one summary per customer with
+   * orders.
+   *
+   * <pre>{@code
+   * ClvScorer scorer = new ClvScorer(bgnbdFit.model(), Optional.of(spendFit.model()), ClvScorer.Options.defaults(PeriodUnit.DAY));
+   * clientele.exportProfiles(ExportRequest.builder().computed(clientele.clvValues(scorer, PeriodUnit.DAY, today)).build(), out);
+   * }</pre>
+   *
+   * @param scorer the fitted models
+   * @param timeUnit the unit the models were fitted in
+   * @param calibrationEnd the last day of order history to summarise
+   */
+  public ComputedValues clvValues(ClvScorer scorer, PeriodUnit timeUnit, LocalDate calibrationEnd) {
+    requireNonNull(scorer, "scorer");
+    requireNonNull(timeUnit, "timeUnit");
+    requireNonNull(calibrationEnd, "calibrationEnd");
+    java.util.Map<String, RfmSummary> summaries = new java.util.HashMap<>();
+    for (RfmSummary s : RfmSummaries.fromTransactions(RfmSummaries.ordersOf(storage), calibrationEnd, timeUnit)) {
+      summaries.put(s.customerId(), s);
+    }
+    return ComputedValues.of(
+        java.util.List.of(ComputedValues.PREDICTED_CLV, ComputedValues.TOTAL_CLV, ComputedValues.CHURN_RISK,
+            ComputedValues.PROBABILITY_ALIVE),
+        p -> {
+          RfmSummary s = summaries.get(p.id().value());
+          if (s == null) {
+            return java.util.Map.of();
+          }
+          CustomerValue v = scorer.score(s);
+          java.math.BigDecimal predicted = java.math.BigDecimal.valueOf(v.predictedClv()).setScale(2, java.math.RoundingMode.HALF_EVEN);
+          return java.util.Map.of(
+              ComputedValues.PREDICTED_CLV, predicted,
+              ComputedValues.TOTAL_CLV, p.orders().revenue().add(predicted).setScale(2, java.math.RoundingMode.HALF_EVEN),
+              ComputedValues.CHURN_RISK, v.churnBand().name().toLowerCase(java.util.Locale.ROOT),
+              ComputedValues.PROBABILITY_ALIVE, v.probabilityAlive());
+        });
   }
 
   /**

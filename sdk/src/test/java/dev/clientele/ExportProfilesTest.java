@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.clientele.analytics.BgNbdModel;
+import dev.clientele.analytics.ClvScorer;
+import dev.clientele.analytics.GammaGammaModel;
+import dev.clientele.analytics.PeriodUnit;
 import dev.clientele.core.Channel;
 import dev.clientele.core.ProfileQueries;
 import dev.clientele.core.ProfileSearch;
@@ -91,6 +95,28 @@ class ExportProfilesTest {
         .containsEntry("activity_status", "sleeper");
     Map<String, String> dan = rows.stream().filter(r -> r.get("email").equals("dan@example.com")).findFirst().orElseThrow();
     assertThat(dan).containsEntry("reachable_email", "false").containsEntry("email_deliverable", "false");
+  }
+
+  @Test
+  void exportProfiles_clvValues_presentForCustomersWithOrders() throws IOException {
+    Clientele c = loaded();
+    c.ingest(event("o-1", "order", 100).identifier(email("ann@example.com")).data("total", new java.math.BigDecimal("40.00")).build());
+    c.ingest(event("o-2", "order", 3 * 24 * 60).identifier(email("ann@example.com")).data("total", new java.math.BigDecimal("60.00")).build());
+    c.ingest(event("o-3", "order", 9 * 24 * 60).identifier(email("ann@example.com")).data("total", new java.math.BigDecimal("20.00")).build());
+    ClvScorer scorer = new ClvScorer(new BgNbdModel(0.24, 4.41 * 7, 0.79, 2.43), java.util.Optional.of(new GammaGammaModel(6.25, 3.74, 15.44)),
+        ClvScorer.Options.defaults(PeriodUnit.DAY));
+
+    String csv = csv(c, ExportRequest.builder().computed(c.clvValues(scorer, PeriodUnit.DAY, LocalDate.parse("2026-10-20"))).build());
+
+    List<Map<String, String>> rows = rows(csv);
+    Map<String, String> ann = rows.stream().filter(r -> r.get("email").equals("ann@example.com")).findFirst().orElseThrow();
+    java.math.BigDecimal predicted = new java.math.BigDecimal(ann.get("predicted_clv"));
+    assertThat(predicted).isPositive();
+    assertThat(new java.math.BigDecimal(ann.get("total_clv"))).isEqualByComparingTo(predicted.add(new java.math.BigDecimal("120.00")));
+    assertThat(ann.get("churn_risk")).isIn("low", "medium", "high");
+    assertThat(Double.parseDouble(ann.get("p_alive"))).isBetween(0.0, 1.0);
+    Map<String, String> bob = rows.stream().filter(r -> r.get("email").equals("bob@example.com")).findFirst().orElseThrow();
+    assertThat(bob).containsEntry("predicted_clv", "").containsEntry("total_clv", "").containsEntry("churn_risk", "");
   }
 
   @Test

@@ -38,6 +38,8 @@ public interface ComputedValues {
   String TOTAL_CLV = "total_clv";
   /** The name of the churn risk band ({@code low}, {@code medium}, {@code high}). */
   String CHURN_RISK = "churn_risk";
+  /** The name of the probability that the customer is still active ("alive"). */
+  String PROBABILITY_ALIVE = "p_alive";
 
   /** The names of the values this supplier may give, in the order their columns should appear. */
   List<String> names();
