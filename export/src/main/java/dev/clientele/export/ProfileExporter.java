@@ -43,6 +43,19 @@ public final class ProfileExporter {
   private ProfileExporter() {}
 
   /**
+   * Writes the table of {@code request} over the request's own {@link ExportRequest#source()}.
+   *
+   * @throws IllegalStateException if the request has no source
+   * @see #write(ExportRequest, ProfileSource, OutputStream)
+   */
+  public static ExportSummary write(ExportRequest request, OutputStream out) {
+    requireNonNull(request, "request");
+    ProfileSource source = request.source().orElseThrow(
+        () -> new IllegalStateException("the request has no source: set ExportRequest.Builder.source or pass one"));
+    return write(request, source, out);
+  }
+
+  /**
    * Writes the table of {@code request} over {@code source} to {@code out} (not closed); the
    * request's own source, if any, is ignored in favour of {@code source}.
    *

@@ -138,6 +138,17 @@ class ProfileExporterTest {
   }
 
   @Test
+  void write_requestSource_usedOrMissingNamed() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ProfileExporter.write(ExportRequest.builder().preset(Preset.EMAIL_ONLY).source(ProfileSource.of(ExportFixtures.three())).build(), out);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("email\r\nann@example.com\r\nbob@example.org\r\n");
+
+    assertThatThrownBy(() -> ProfileExporter.write(ExportRequest.builder().preset(Preset.EMAIL_ONLY).build(), new ByteArrayOutputStream()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no source");
+  }
+
+  @Test
   void write_duplicateColumnNames_rejected() {
     ExportRequest r = ExportRequest.builder().columns(List.of(ProfileColumn.id(), ProfileColumn.id())).build();
 

@@ -77,15 +77,6 @@ public final class CsvRowWriter implements RowWriter {
     g.writeEndArray();
   }
 
-  /** Writes a row of text cells, guarding each. */
-  public void textRow(String[] cells) throws IOException {
-    g.writeStartArray();
-    for (String c : cells) {
-      g.writeString(guard.apply(c));
-    }
-    g.writeEndArray();
-  }
-
   @Override
   public void close() throws IOException {
     g.close();
