@@ -154,7 +154,15 @@ public final class ProfileColumn {
   /** {@code TYPE_all} (e.g. {@code email_all}): every value of {@code type}, multi-valued, sorted. */
   public static ProfileColumn all(IdentifierType type) {
     requireNonNull(type, "type");
-    return profile(type.name() + "_all", p -> values(p.identifiers(type)));
+    return profile(type.name() + "_all", p -> {
+      List<String> out = new ArrayList<>(2);
+      for (IdentifierState s : p.identifiers()) {
+        if (s.type().equals(type)) {
+          out.add(s.identifier().value());
+        }
+      }
+      return out;
+    });
   }
 
   /** {@code identifiers}: every identifier as {@code type:value}, multi-valued, sorted by type then value. */
@@ -170,7 +178,13 @@ public final class ProfileColumn {
 
   /** {@code merged_from}: ids of the profiles merged into this one, multi-valued. */
   public static ProfileColumn mergedFrom() {
-    return profile("merged_from", p -> p.mergedFrom().stream().map(ProfileId::value).toList());
+    return profile("merged_from", p -> {
+      List<String> out = new ArrayList<>(p.mergedFrom().size());
+      for (ProfileId id : p.mergedFrom()) {
+        out.add(id.value());
+      }
+      return out;
+    });
   }
 
   /** {@code tags}: the profile's tags, multi-valued. */
@@ -180,7 +194,15 @@ public final class ProfileColumn {
 
   /** {@code lists}: the lists the profile is subscribed to now, multi-valued. */
   public static ProfileColumn lists() {
-    return profile("lists", p -> p.lists().values().stream().filter(ListSubscription::subscribed).map(ListSubscription::list).toList());
+    return profile("lists", p -> {
+      List<String> out = new ArrayList<>(p.lists().size());
+      for (ListSubscription l : p.lists().values()) {
+        if (l.subscribed()) {
+          out.add(l.list());
+        }
+      }
+      return out;
+    });
   }
 
   /** {@code ccpa_opted_out}: whether a CCPA opt-out is in force. */
@@ -202,14 +224,6 @@ public final class ProfileColumn {
   public static ProfileColumn computed(String name) {
     requireNonNull(name, "name");
     return of(name, row -> row.computed(name));
-  }
-
-  private static List<String> values(List<IdentifierState> states) {
-    List<String> out = new ArrayList<>(states.size());
-    for (IdentifierState s : states) {
-      out.add(s.identifier().value());
-    }
-    return out;
   }
 
   /** Returns the column name. */

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Instant;
 import java.time.temporal.TemporalAccessor;
 import java.util.Collection;
 import java.util.Map;
@@ -53,6 +54,9 @@ public final class Cells {
     }
     if (v instanceof CharSequence s) {
       return s.toString();
+    }
+    if (v instanceof Instant t) {
+      return IsoTimes.format(t);
     }
     if (v instanceof TemporalAccessor) {
       return v.toString();
@@ -111,6 +115,8 @@ public final class Cells {
       g.writeNumber(((Number) v).doubleValue());
     } else if (v instanceof CharSequence s) {
       g.writeString(s.toString());
+    } else if (v instanceof Instant t) {
+      g.writeString(IsoTimes.format(t));
     } else if (v instanceof TemporalAccessor) {
       g.writeString(v.toString());
     } else if (v instanceof Collection<?> c) {
