@@ -82,7 +82,14 @@ public final class ProfileColumn {
 
   /** {@code anonymous}: whether the profile holds only anonymous identifiers. */
   public static ProfileColumn anonymous() {
-    return profile("anonymous", Profile::isAnonymous);
+    return profile("anonymous", p -> {
+      for (IdentifierState s : p.identifiers()) {
+        if (!s.type().isAnonymous()) {
+          return false;
+        }
+      }
+      return true;
+    });
   }
 
   /** {@code created_at}: when the profile began. */
@@ -136,19 +143,19 @@ public final class ProfileColumn {
    */
   public static ProfileColumn lastSeen(IdentifierType type) {
     requireNonNull(type, "type");
-    return profile(type.name(), p -> p.lastSeen(type).map(s -> s.identifier().value()));
+    return of(type.name(), row -> row.lastSeen(type).map(s -> s.identifier().value()));
   }
 
   /** {@code TYPE_deliverable}: whether the last-seen identifier of {@code type} is deliverable. */
   public static ProfileColumn deliverable(IdentifierType type) {
     requireNonNull(type, "type");
-    return profile(type.name() + "_deliverable", p -> p.lastSeen(type).map(s -> s.deliverability().isDeliverable()));
+    return of(type.name() + "_deliverable", row -> row.lastSeen(type).map(s -> s.deliverability().isDeliverable()));
   }
 
   /** {@code TYPE_consent}: the marketing consent ({@code opt_in|opt_out|unknown}) of the last-seen identifier of {@code type}. */
   public static ProfileColumn consent(IdentifierType type) {
     requireNonNull(type, "type");
-    return profile(type.name() + "_consent", p -> p.lastSeen(type).map(s -> s.consent().key()));
+    return of(type.name() + "_consent", row -> row.lastSeen(type).map(s -> s.consent().key()));
   }
 
   /** {@code TYPE_all} (e.g. {@code email_all}): every value of {@code type}, multi-valued, sorted. */
