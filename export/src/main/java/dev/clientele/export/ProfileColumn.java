@@ -21,8 +21,8 @@ import java.util.function.Function;
  * {@code Long}, {@code BigDecimal}, {@code Double}, …), a time ({@code Instant},
  * {@code LocalDate}, … written as ISO-8601), a {@code List} of those (a multi-valued cell, see
  * {@link MultiValues}), a {@code Map} (written as JSON text in CSV, as an object in JSON), or
- * {@link Optional#empty()} for an absent value (an empty CSV cell, JSON {@code null}); an
- * {@code Optional} holding a value is unwrapped. Anything else fails the export with an
+ * {@link Optional#empty()} for an absent value (an empty CSV cell, JSON {@code null}; a
+ * {@code null} is read the same way); an {@code Optional} holding a value is unwrapped. Anything else fails the export with an
  * {@link IllegalArgumentException} naming the column.
  *
  * <p>The factories below name their columns as the {@code profiles} CSV of the command-line
@@ -143,32 +143,44 @@ public final class ProfileColumn {
    */
   public static ProfileColumn lastSeen(IdentifierType type) {
     requireNonNull(type, "type");
-    return of(type.name(), row -> row.lastSeen(type).map(s -> s.identifier().value()));
+    return of(type.name(), row -> {
+      Optional<IdentifierState> s = row.lastSeen(type);
+      return s.isPresent() ? s.get().identifier().value() : null;
+    });
   }
 
   /** {@code TYPE_deliverable}: whether the last-seen identifier of {@code type} is deliverable. */
   public static ProfileColumn deliverable(IdentifierType type) {
     requireNonNull(type, "type");
-    return of(type.name() + "_deliverable", row -> row.lastSeen(type).map(s -> s.deliverability().isDeliverable()));
+    return of(type.name() + "_deliverable", row -> {
+      Optional<IdentifierState> s = row.lastSeen(type);
+      return s.isPresent() ? (Object) s.get().deliverability().isDeliverable() : null;
+    });
   }
 
   /** {@code TYPE_consent}: the marketing consent ({@code opt_in|opt_out|unknown}) of the last-seen identifier of {@code type}. */
   public static ProfileColumn consent(IdentifierType type) {
     requireNonNull(type, "type");
-    return of(type.name() + "_consent", row -> row.lastSeen(type).map(s -> s.consent().key()));
+    return of(type.name() + "_consent", row -> {
+      Optional<IdentifierState> s = row.lastSeen(type);
+      return s.isPresent() ? s.get().consent().key() : null;
+    });
   }
 
   /** {@code TYPE_all} (e.g. {@code email_all}): every value of {@code type}, multi-valued, sorted. */
   public static ProfileColumn all(IdentifierType type) {
     requireNonNull(type, "type");
     return profile(type.name() + "_all", p -> {
-      List<String> out = new ArrayList<>(2);
+      List<String> out = null;
       for (IdentifierState s : p.identifiers()) {
         if (s.type().equals(type)) {
+          if (out == null) {
+            out = new ArrayList<>(2);
+          }
           out.add(s.identifier().value());
         }
       }
-      return out;
+      return out == null ? List.of() : out;
     });
   }
 
@@ -186,6 +198,9 @@ public final class ProfileColumn {
   /** {@code merged_from}: ids of the profiles merged into this one, multi-valued. */
   public static ProfileColumn mergedFrom() {
     return profile("merged_from", p -> {
+      if (p.mergedFrom().isEmpty()) {
+        return List.of();
+      }
       List<String> out = new ArrayList<>(p.mergedFrom().size());
       for (ProfileId id : p.mergedFrom()) {
         out.add(id.value());
@@ -202,6 +217,9 @@ public final class ProfileColumn {
   /** {@code lists}: the lists the profile is subscribed to now, multi-valued. */
   public static ProfileColumn lists() {
     return profile("lists", p -> {
+      if (p.lists().isEmpty()) {
+        return List.of();
+      }
       List<String> out = new ArrayList<>(p.lists().size());
       for (ListSubscription l : p.lists().values()) {
         if (l.subscribed()) {
@@ -223,7 +241,7 @@ public final class ProfileColumn {
     checkArgument(!name.isEmpty(), "attribute name must not be empty");
     return profile(ATTRIBUTE_PREFIX + name, p -> {
       var a = p.attributes().get(name);
-      return a == null ? Optional.empty() : a.value();
+      return a == null ? null : a.value();
     });
   }
 

@@ -41,26 +41,6 @@ public final class Cells {
     if (v instanceof String s) {
       return s;
     }
-    if (v instanceof Boolean || v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
-        || v instanceof BigInteger) {
-      return v.toString();
-    }
-    if (v instanceof BigDecimal d) {
-      return d.toPlainString();
-    }
-    if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      return Double.isFinite(d) ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString() : Double.toString(d);
-    }
-    if (v instanceof CharSequence s) {
-      return s.toString();
-    }
-    if (v instanceof Instant t) {
-      return IsoTimes.format(t);
-    }
-    if (v instanceof TemporalAccessor) {
-      return v.toString();
-    }
     if (v instanceof Collection<?> c) {
       StringBuilder b = new StringBuilder();
       boolean first = true;
@@ -82,6 +62,26 @@ public final class Cells {
         }
       }
       return b.toString();
+    }
+    if (v instanceof Boolean || v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+        || v instanceof BigInteger) {
+      return v.toString();
+    }
+    if (v instanceof BigDecimal d) {
+      return d.toPlainString();
+    }
+    if (v instanceof Double || v instanceof Float) {
+      double d = ((Number) v).doubleValue();
+      return Double.isFinite(d) ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString() : Double.toString(d);
+    }
+    if (v instanceof CharSequence s) {
+      return s.toString();
+    }
+    if (v instanceof Instant t) {
+      return IsoTimes.format(t);
+    }
+    if (v instanceof TemporalAccessor) {
+      return v.toString();
     }
     if (v instanceof Map<?, ?>) {
       StringWriter w = new StringWriter();

@@ -93,6 +93,9 @@ public final class CsvRowWriter implements RowWriter {
     if (k == java.math.BigDecimal.class) {
       return ((java.math.BigDecimal) v).toPlainString();
     }
+    if (v instanceof java.util.Collection<?> c) {
+      return c.isEmpty() ? "" : guard.apply(Cells.text(c, column));
+    }
     String t = Cells.text(v, column);
     return Cells.isText(v) ? guard.apply(t) : t;
   }
