@@ -9,6 +9,8 @@ import dev.clientele.analytics.ActiveUsers;
 import dev.clientele.analytics.ActivityStatusCounts;
 import dev.clientele.analytics.ActivityStatuses;
 import dev.clientele.analytics.ActivityThresholds;
+import dev.clientele.analytics.ClvScorer;
+import dev.clientele.analytics.CustomerValue;
 import dev.clientele.analytics.MauCount;
 import dev.clientele.analytics.ActivityIndex;
 import dev.clientele.analytics.Affinities;
@@ -24,6 +26,9 @@ import dev.clientele.analytics.MetricSnapshot;
 import dev.clientele.analytics.MetricSnapshots;
 import dev.clientele.analytics.ProfileCountStore;
 import dev.clientele.analytics.ProfilesOverTime;
+import dev.clientele.analytics.PeriodUnit;
+import dev.clientele.analytics.RfmSummaries;
+import dev.clientele.analytics.RfmSummary;
 import dev.clientele.consent.Audience;
 import dev.clientele.consent.AudienceCounts;
 import dev.clientele.consent.ConsentChange;
@@ -54,10 +59,16 @@ import dev.clientele.core.spi.Storage;
 import dev.clientele.identity.IdentityResolver;
 import dev.clientele.identity.IdentityRules;
 import dev.clientele.identity.NormalizedIdentifier;
+import dev.clientele.export.ComputedValues;
+import dev.clientele.export.ExportRequest;
+import dev.clientele.export.ExportSummary;
 import dev.clientele.export.PortabilityBundle;
 import dev.clientele.segments.ProfileChange;
 import dev.clientele.segments.SegmentConfig;
 import dev.clientele.segments.Segments;
+import dev.clientele.export.Preset;
+import dev.clientele.export.ProfileExporter;
+import dev.clientele.export.ProfileSource;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -374,6 +385,111 @@ public final class Clientele implements AutoCloseable {
     requireNonNull(out, "out");
     Profile p = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
     PortabilityBundle.write(p, queries.timeline(id, TimelineQuery.all()), clock.instant(), out);
+  }
+
+  /**
+   * Writes a profile table (CSV or JSON, streamed row by row) as {@code request} says, with
+   * reachability filled in: the request's computed values are preceded by
+   * {@link #reachabilityValues()}, so {@code reachable_email}, {@code reachable_sms} and
+   * {@code reachable_push} columns appear in {@link Preset#ALL_CUSTOMER_INFO} and
+   * {@link ExportRequest.Builder#reachableOn} works without more set-up. Profiles come from the
+   * request's source, or every profile of the store (in id order, page by page) when it has none.
+   * {@code out} is not closed.
+   *
+   * <pre>{@code
+   * // a mailing-list sync: the email of every customer reachable by email
+   * clientele.exportProfiles(ExportRequest.builder().preset(Preset.EMAIL_ONLY).reachableOn(Channel.EMAIL).build(), out);
+   * // everything, with activity status as of today and a search as the source
+   * clientele.exportProfiles(ExportRequest.builder()
+   *     .computed(clientele.activityStatusValues(today))
+   *     .source(ProfileSource.search(new ProfileQueries(clientele.storage()), ProfileSearch.all().withText("ann")))
+   *     .format(ExportFormat.JSON_LINES).build(), out);
+   * }</pre>
+   *
+   * @return profiles read, rows written, and profiles skipped by reason
+   * @throws java.io.UncheckedIOException if writing fails
+   * @see ProfileExporter
+   */
+  public ExportSummary exportProfiles(ExportRequest request, OutputStream out) {
+    requireNonNull(request, "request");
+    requireNonNull(out, "out");
+    ProfileSource source = request.source().orElseGet(() -> ProfileSource.all(storage));
+    return ProfileExporter.write(request.withComputedFirst(reachabilityValues()), source, out);
+  }
+
+  /**
+   * Reachability per channel for exports, under the reachability policy: a Boolean value
+   * {@link ComputedValues#reachableName(Channel) reachable_CHANNEL} for every channel.
+   */
+  public ComputedValues reachabilityValues() {
+    ReachabilityEvaluator evaluator = new ReachabilityEvaluator(reachabilityPolicy);
+    Channel[] channels = Channel.values();
+    java.util.List<String> names = java.util.Arrays.stream(channels).map(ComputedValues::reachableName).toList();
+    return ComputedValues.of(names, p -> {
+      java.util.Map<String, Object> values = new java.util.HashMap<>(channels.length * 2);
+      for (int i = 0; i < channels.length; i++) {
+        values.put(names.get(i), evaluator.isReachable(p, channels[i]));
+      }
+      return values;
+    });
+  }
+
+  /**
+   * Activity status for exports: the value {@link ComputedValues#ACTIVITY_STATUS}
+   * ({@code very_active}, {@code active}, {@code occasional}, {@code sleeper}) as of the end of
+   * {@code day} (UTC). Reads the login events once, now; holds login counts of the profiles
+   * that logged in during the sleeper window.
+   */
+  public ComputedValues activityStatusValues(LocalDate day) {
+    requireNonNull(day, "day");
+    java.util.function.Function<ProfileId, dev.clientele.analytics.ActivityStatus> status =
+        new ActivityStatuses(storage, activityThresholds).statusesAsOf(day);
+    return ComputedValues.of(java.util.List.of(ComputedValues.ACTIVITY_STATUS),
+        p -> java.util.Map.of(ComputedValues.ACTIVITY_STATUS, status.apply(p.id()).key()));
+  }
+
+  /**
+   * CLV figures for exports from fitted models: {@link ComputedValues#PREDICTED_CLV} and
+   * {@link ComputedValues#TOTAL_CLV} (revenue plus predicted; both with 2 decimals),
+   * {@link ComputedValues#CHURN_RISK} ({@code low|medium|high}) and
+   * {@link ComputedValues#PROBABILITY_ALIVE}, for every profile with an order on or before
+   * {@code calibrationEnd}; profiles without one get no figures (empty cells). Reads the stored
+   * orders once now ({@link RfmSummaries#ordersOf}) and keeps one summary per customer with
+   * orders.
+   *
+   * <pre>{@code
+   * ClvScorer scorer = new ClvScorer(bgnbdFit.model(), Optional.of(spendFit.model()), ClvScorer.Options.defaults(PeriodUnit.DAY));
+   * clientele.exportProfiles(ExportRequest.builder().computed(clientele.clvValues(scorer, PeriodUnit.DAY, today)).build(), out);
+   * }</pre>
+   *
+   * @param scorer the fitted models
+   * @param timeUnit the unit the models were fitted in
+   * @param calibrationEnd the last day of order history to summarise
+   */
+  public ComputedValues clvValues(ClvScorer scorer, PeriodUnit timeUnit, LocalDate calibrationEnd) {
+    requireNonNull(scorer, "scorer");
+    requireNonNull(timeUnit, "timeUnit");
+    requireNonNull(calibrationEnd, "calibrationEnd");
+    java.util.Map<String, RfmSummary> summaries = new java.util.HashMap<>();
+    for (RfmSummary s : RfmSummaries.fromTransactions(RfmSummaries.ordersOf(storage), calibrationEnd, timeUnit)) {
+      summaries.put(s.customerId(), s);
+    }
+    return ComputedValues.of(
+        java.util.List.of(ComputedValues.PREDICTED_CLV, ComputedValues.TOTAL_CLV, ComputedValues.CHURN_RISK,
+            ComputedValues.PROBABILITY_ALIVE),
+        p -> {
+          RfmSummary s = summaries.get(p.id().value());
+          if (s == null) {
+            return java.util.Map.of();
+          }
+          CustomerValue v = scorer.score(s);
+          java.math.BigDecimal predicted = java.math.BigDecimal.valueOf(v.predictedClv()).setScale(2, java.math.RoundingMode.HALF_EVEN);
+          return java.util.Map.of(
+              ComputedValues.PREDICTED_CLV, predicted,
+              ComputedValues.TOTAL_CLV, p.orders().revenue().add(predicted).setScale(2, java.math.RoundingMode.HALF_EVEN),
+              ComputedValues.CHURN_RISK, v.churnBand().name().toLowerCase(java.util.Locale.ROOT),
+              ComputedValues.PROBABILITY_ALIVE, v.probabilityAlive());
+        });
   }
 
   /**

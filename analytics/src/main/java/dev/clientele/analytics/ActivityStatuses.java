@@ -2,13 +2,16 @@ package dev.clientele.analytics;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -39,6 +42,44 @@ public final class ActivityStatuses {
   public ActivityStatusCounts count(LocalDate day) {
     requireNonNull(day, "day");
     Instant end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Logins l = logins(day);
+    Map<ActivityStatus, Long> counts = new EnumMap<>(ActivityStatus.class);
+    for (int p = 0; p < l.owners().size(); p++) {
+      if (l.owners().createdAt(p).isBefore(end)) {
+        counts.merge(thresholds.classify(l.counts()[0][p], l.counts()[1][p], l.counts()[2][p]), 1L, Long::sum);
+      }
+    }
+    return new ActivityStatusCounts(day, counts);
+  }
+
+  /**
+   * The status of each profile as of the end of {@code day} (UTC), for per-profile output such
+   * as exports: one pass over the events now, then a map lookup per profile. Holds login counts
+   * of the profiles that logged in during the sleeper window (not of every profile). A profile
+   * created after the day is a sleeper by this function (it had no login by then).
+   */
+  public Function<ProfileId, ActivityStatus> statusesAsOf(LocalDate day) {
+    requireNonNull(day, "day");
+    Logins l = logins(day);
+    Map<ProfileId, Integer> ordinals = new HashMap<>();
+    for (int p = 0; p < l.owners().size(); p++) {
+      if (l.counts()[2][p] > 0 || l.counts()[1][p] > 0) {
+        ordinals.put(l.owners().id(p), p);
+      }
+    }
+    return id -> {
+      Integer p = ordinals.get(requireNonNull(id, "id"));
+      return p == null ? thresholds.classify(0, 0, 0)
+          : thresholds.classify(l.counts()[0][p], l.counts()[1][p], l.counts()[2][p]);
+    };
+  }
+
+  /** Login counts per owner ordinal: [very active, active, sleeper window][ordinal]. */
+  private record Logins(Owners owners, int[][] counts) {}
+
+  /** Login counts per owning profile in the very-active, active and sleeper windows ending with {@code day}. */
+  private Logins logins(LocalDate day) {
+    Instant end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant veryActiveFrom = day.minusDays(thresholds.veryActiveDays() - 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant activeFrom = day.minusDays(thresholds.activeDays() - 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant sleeperFrom = day.minusMonths(thresholds.sleeperMonths()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -66,12 +107,6 @@ public final class ActivityStatuses {
         }
       });
     }
-    Map<ActivityStatus, Long> counts = new EnumMap<>(ActivityStatus.class);
-    for (int p = 0; p < owners.size(); p++) {
-      if (owners.createdAt(p).isBefore(end)) {
-        counts.merge(thresholds.classify(logins[0][p], logins[1][p], logins[2][p]), 1L, Long::sum);
-      }
-    }
-    return new ActivityStatusCounts(day, counts);
+    return new Logins(owners, logins);
   }
 }

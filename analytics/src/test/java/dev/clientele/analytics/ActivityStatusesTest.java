@@ -73,6 +73,27 @@ class ActivityStatusesTest {
   }
 
   @Test
+  void statusesAsOf_perProfile_agreesWithTheWindows() {
+    Identifier veryActive = person("va", "2026-01-01T00:00:00Z");
+    event(veryActive, "login", "2026-10-25T00:00:00Z");
+    event(veryActive, "login", "2026-10-31T23:59:59Z");
+    Identifier active30 = person("a30", "2026-01-01T00:00:00Z");
+    event(active30, "login", "2026-10-02T00:00:00Z");
+    event(active30, "login", "2026-10-20T00:00:00Z");
+    Identifier occasional = person("occ", "2026-01-01T00:00:00Z");
+    event(occasional, "login", "2026-08-01T00:00:00Z");
+    person("zz", "2026-01-01T00:00:00Z");
+
+    var status = new ActivityStatuses(storage, ActivityThresholds.defaults()).statusesAsOf(D);
+
+    assertThat(status.apply(ProfileId.of("p-va"))).isEqualTo(ActivityStatus.VERY_ACTIVE);
+    assertThat(status.apply(ProfileId.of("p-a30"))).isEqualTo(ActivityStatus.ACTIVE);
+    assertThat(status.apply(ProfileId.of("p-occ"))).isEqualTo(ActivityStatus.OCCASIONAL);
+    assertThat(status.apply(ProfileId.of("p-zz"))).isEqualTo(ActivityStatus.SLEEPER);
+    assertThat(counts().count(ActivityStatus.OCCASIONAL)).isEqualTo(1);
+  }
+
+  @Test
   void count_sleeperIsNoLoginInThreeCalendarMonths_otherEventsDoNotCount() {
     Identifier sleeper = person("s", "2026-01-01T00:00:00Z");
     event(sleeper, "login", "2026-07-31T23:59:59Z"); // before Aug 1: outside the 3 months

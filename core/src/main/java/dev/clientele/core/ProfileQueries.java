@@ -58,6 +58,22 @@ public final class ProfileQueries {
   }
 
   /**
+   * Passes every profile that {@code search}'s text matches (no text: every profile) to
+   * {@code action}, in id order, page by page; the search's sort and page are ignored. For
+   * exports of a whole search result: memory stays bounded whatever the number of matches.
+   */
+  public void forEachMatch(ProfileSearch search, java.util.function.Consumer<? super Profile> action) {
+    requireNonNull(search, "search");
+    requireNonNull(action, "action");
+    Optional<Matcher> matcher = search.text().map(Matcher::new);
+    storage.forEachProfile(p -> {
+      if (matcher.isEmpty() || matcher.get().test(p)) {
+        action.accept(p);
+      }
+    });
+  }
+
+  /**
    * The events of a profile's timeline that pass {@code query}, in timeline order (timestamp,
    * then event id), or newest first if the query says so.
    *

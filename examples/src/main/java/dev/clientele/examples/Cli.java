@@ -10,11 +10,14 @@ import dev.clientele.core.FieldView;
 import dev.clientele.core.Profile;
 import dev.clientele.segments.Segment;
 import dev.clientele.segments.SegmentJson;
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +41,9 @@ import java.util.function.Predicate;
  * clientele status   --events E.jsonl --date YYYY-MM-DD [--config C.json]
  * clientele clv      (--transactions T.csv | --summary S.csv) [--calibration-end YYYY-MM-DD]
  *                    [--model bgnbd|pareto|mbgnbd] [--time-unit day|week] [--out predictions.csv] [--force]
+ * clientele export   --events E.jsonl --format csv|json|jsonl [--preset email|all] --out F
+ *                    [--reachable email|sms|push] [--delimiter C|tab] [--formula-guard prefix|all|off]
+ *                    [--date YYYY-MM-DD] [--config C.json]
  * clientele help
  * </pre>
  *
@@ -60,7 +66,7 @@ public final class Cli {
   public static final int EXIT_BAD_INPUT = 2;
 
   /** The commands of the design that this version does not have yet. */
-  static final List<String> NOT_YET = List.of("export");
+  static final List<String> NOT_YET = List.of();
 
   static final String USAGE =
       String.join(
@@ -84,14 +90,18 @@ public final class Cli {
           "  reach    --events E.jsonl [--date YYYY-MM-DD] [--config C.json]",
           "           reachable and unreachable profiles per channel as of the end of the date",
           "           (default: the day of the latest event)",
+          "  export   --events E.jsonl --format csv|json|jsonl [--preset email|all] --out F",
+          "           [--reachable email|sms|push] [--delimiter C|tab] [--formula-guard prefix|all|off]",
+          "           [--date YYYY-MM-DD] [--config C.json]",
+          "           a profile table: every customer fact (all, default) or the email only; --reachable",
+          "           keeps customers reachable on that channel (mailing-list sync); activity status",
+          "           as of --date (default: the day of the latest event)",
           "  help     this text",
           "",
           "demo, profiles, mau, reach and status also take --jdbc URL [--jdbc-user U] [--jdbc-password P]",
           "[--salt-file F]: run on a PostgreSQL database or an H2 file (jdbc:h2:file:./clientele-db;MODE=PostgreSQL)",
           "instead of memory; the database keeps what was ingested for the next run. Its erasure salt (a secret",
           "of at least 16 bytes, the same on every run) comes from --salt-file or CLIENTELE_ERASURE_SALT.",
-          "",
-          "not built yet: " + String.join(", ", NOT_YET),
           "",
           "Events are JSON Lines: {\"id\":…,\"type\":…,\"action\":…,\"timestamp\":…,\"identifiers\":{…},\"data\":{…}}.",
           "stdout gets one JSON object; errors go to stderr; exit 2 = bad arguments or input, 1 = internal failure.");
@@ -157,6 +167,10 @@ public final class Cli {
           out.println(Json.pretty(reach(Options.parse(command, args, Database.withOptions(Set.of("events", "date", "config")), workingDir), err)));
           return EXIT_OK;
         }
+        case "export" -> {
+          out.println(Json.pretty(ExportCommand.run(Options.parse(command, args, ExportCommand.OPTIONS, workingDir))));
+          return EXIT_OK;
+        }
         case "mau" -> {
           out.println(Json.pretty(mau(Options.parse(command, args, Database.withOptions(Set.of("events", "date", "config")), workingDir), err)));
           return EXIT_OK;
@@ -164,7 +178,7 @@ public final class Cli {
         default -> {
           if (NOT_YET.contains(command)) {
             err.println("clientele: command '" + command + "' is not implemented yet in this version"
-                + " (available: demo, profiles, mau, reach, status, clv)");
+                + " (available: demo, profiles, mau, reach, status, clv, export)");
           } else {
             err.println("clientele: unknown command '" + command + "' (see: clientele help)");
           }
@@ -244,13 +258,27 @@ public final class Cli {
 
   /** Writes the profiles of {@code run} that pass {@code filter}; returns how many. */
   static long writeProfiles(Ingestion run, Predicate<Profile> filter, Path file, boolean csv) throws CliException {
+    if (csv) {
+      try (OutputStream out = openStream(file)) {
+        return ProfileWriter.writeCsv(run.clientele().storage(), filter, run.clientele().fields(FieldView.ALL), out);
+      } catch (IOException | UncheckedIOException e) {
+        throw new CliException("cannot write " + file + ": " + e.getMessage(), e);
+      }
+    }
     try (Writer w = openForWrite(file)) {
-      return csv
-          ? ProfileWriter.writeCsv(run.clientele().storage(), filter, run.clientele().fields(FieldView.ALL), w)
-          : ProfileWriter.writeJsonLines(run.clientele().storage(), filter, w);
+      return ProfileWriter.writeJsonLines(run.clientele().storage(), filter, w);
     } catch (IOException e) {
       throw new CliException("cannot write " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Opens {@code file} for writing bytes (buffered), creating missing parent directories. */
+  static OutputStream openStream(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    return new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
   }
 
   /** Opens {@code file} for writing (UTF-8), creating missing parent directories. */

@@ -15,6 +15,7 @@ import dev.clientele.analytics.PurchaseModel;
 import dev.clientele.analytics.RfmSummaries;
 import dev.clientele.analytics.RfmSummary;
 import dev.clientele.analytics.Transaction;
+import dev.clientele.export.FormulaGuard;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -138,7 +139,7 @@ final class ClvCommand {
       for (RfmSummary s : summaries) {
         CustomerValue v = scorer.score(s);
         rows.write(Arrays.asList(
-            ProfileWriter.neutralise(s.customerId()),
+            FormulaGuard.PREFIX.apply(s.customerId()),
             Integer.toString(s.frequency()),
             number(s.recency()),
             number(s.age()),

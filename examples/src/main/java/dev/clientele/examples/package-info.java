@@ -25,6 +25,12 @@
  *   <li><b>Profile files.</b> JSON Lines or CSV by the {@code --out} extension; the keys and the
  *       CSV columns, the multi-value cell encoding ({@code |}, escaped with {@code \}) and the
  *       formula neutralisation are described in {@code ProfileWriter}.
+ *   <li><b>Export.</b> {@code clientele export} ingests the events, then writes a profile table
+ *       through {@code Clientele.exportProfiles} (options in {@code ExportCommand}): the
+ *       {@code all} preset adds reachability per channel and activity status as of
+ *       {@code --date} (default: the day of the latest event); {@code --format json} writes one
+ *       array unless the file ends in {@code .jsonl}/{@code .ndjson}. The {@code --segment}
+ *       option of the design comes with segments.
  *   <li><b>Config.</b> The config keys are described in {@code ConfigReader}: identity rules and
  *       active/inactive event types; lists change the library defaults rather than replace them.
  *   <li><b>Privacy.</b> Messages and reports never hold emails, phones or names: reasons come from

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.clientele.examples.Fixtures.Run;
+import dev.clientele.export.MultiValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +22,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class CliTest {
   @TempDir Path dir;
@@ -139,9 +138,9 @@ class CliTest {
     assertThat(ann.get("email_consent")).isEqualTo("opt_out");
     assertThat(ann.get("email_deliverable")).isEqualTo("true");
     assertThat(ann.get("customer_id")).isEqualTo("c-1");
-    assertThat(ProfileWriter.split(ann.get("identifiers")))
+    assertThat(MultiValues.split(ann.get("identifiers")))
         .containsExactly("anonymous_id:a-1", "customer_id:c-1", "email:ann@example.com");
-    assertThat(ProfileWriter.split(ann.get("merged_from"))).hasSize(1);
+    assertThat(MultiValues.split(ann.get("merged_from"))).hasSize(1);
     assertThat(ann.get("revenue")).isEqualTo("42.50");
     assertThat(ann.get("event_count")).isEqualTo("5");
     assertThat(ann.get("attributes.first_name")).isEqualTo("Ann");
@@ -351,18 +350,6 @@ class CliTest {
     assertThat(run.code()).isZero();
     assertThat(run.out()).contains("usage: clientele").contains("profiles --events");
     assertThat(run.err()).isEmpty();
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"export"})
-  void run_notImplementedCommand_exit2NothingOnStdout(String command) {
-    write(dir, "events.jsonl", EVENTS);
-
-    Run run = cli(dir, command, "--events", "events.jsonl");
-
-    assertThat(run.code()).isEqualTo(2);
-    assertThat(run.out()).isEmpty();
-    assertThat(run.err()).contains("'" + command + "' is not implemented yet");
   }
 
   @Test

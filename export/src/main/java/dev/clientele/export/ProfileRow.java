@@ -1,0 +1,60 @@
+package dev.clientele.export;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.IdentifierType;
+import dev.clientele.core.Profile;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a column reads for one exported profile: the profile and the values the caller computed
+ * for it (see {@link ComputedValues}). Made by the exporter, one per profile, and dropped once
+ * the row is written. Not thread-safe (it lives on the exporting thread).
+ */
+public final class ProfileRow {
+  private final Profile profile;
+  private final Map<String, ?> computed;
+  private IdentifierType lastSeenType;
+  private Optional<IdentifierState> lastSeen;
+
+  private ProfileRow(Profile profile, Map<String, ?> computed) {
+    this.profile = profile;
+    this.computed = computed;
+  }
+
+  /** A row of {@code profile} with {@code computed} values (not copied: the row lives for one write). */
+  public static ProfileRow of(Profile profile, Map<String, ?> computed) {
+    return new ProfileRow(requireNonNull(profile, "profile"), requireNonNull(computed, "computed"));
+  }
+
+  /** The profile. */
+  public Profile profile() {
+    return profile;
+  }
+
+  /**
+   * The profile's last-seen identifier of {@code type} ({@link Profile#lastSeen}), remembered
+   * for the type asked last, since several columns (value, deliverability, consent) ask in turn.
+   */
+  public Optional<IdentifierState> lastSeen(IdentifierType type) {
+    requireNonNull(type, "type");
+    if (!type.equals(lastSeenType)) {
+      lastSeen = profile.lastSeen(type);
+      lastSeenType = type;
+    }
+    return lastSeen;
+  }
+
+  /** The computed value {@code name}, if the caller supplied one. */
+  public Optional<Object> computed(String name) {
+    return Optional.ofNullable(computed.get(requireNonNull(name, "name")));
+  }
+
+  /** Returns the profile id only (no personal data). */
+  @Override
+  public String toString() {
+    return "ProfileRow{" + profile.id() + "}";
+  }
+}
