@@ -63,6 +63,21 @@ final class BetaGeometric {
     return 1 - alive + alive * quiet;
   }
 
+  /**
+   * The t with {@link #probabilityNoPurchase} = 1/2: with {@code A = P(alive)} the equation
+   * {@code 1 - A + A ((alpha+T)/(alpha+T+t))^(r+x) = 1/2} gives
+   * {@code t = (alpha+T) [(1 - 1/(2A))^(-1/(r+x)) - 1]} for {@code A > 1/2}, and no solution
+   * ({@code +Infinity}) otherwise.
+   */
+  static double medianTimeToNextPurchase(double r, double alpha, double a, double b, int shift,
+      int x, double tx, double age) {
+    double alive = probabilityAlive(r, alpha, a, b, shift, x, tx, age);
+    if (!(alive > 0.5)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return (alpha + age) * Math.expm1(-Math.log1p(-0.5 / alive) / (r + x));
+  }
+
   /** One customer's log-likelihood (the per-row term of {@link BetaGeometricLikelihood}). */
   static double logLikelihood(double r, double alpha, double a, double b, int shift, int x, double tx, double age) {
     int n = x + shift;

@@ -134,6 +134,13 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
     return BetaGeometric.probabilityNoPurchase(r, alpha, a, b, 0, t, frequency, recency, age);
   }
 
+  /** {@inheritDoc} Closed form: {@code (alpha+T) [(1 - 1/(2 P(alive)))^(-1/(r+x)) - 1]}. */
+  @Override
+  public double medianTimeToNextPurchase(int frequency, double recency, double age) {
+    Checks.history(frequency, recency, age);
+    return BetaGeometric.medianTimeToNextPurchase(r, alpha, a, b, 0, frequency, recency, age);
+  }
+
   /** {@inheritDoc} FHL 2005 eq. 6, in logs. */
   @Override
   public double logLikelihood(int frequency, double recency, double age) {

@@ -93,6 +93,13 @@ public record MbgNbdModel(double r, double alpha, double a, double b) implements
     return BetaGeometric.probabilityNoPurchase(r, alpha, a, b, 1, t, frequency, recency, age);
   }
 
+  /** {@inheritDoc} Closed form: {@code (alpha+T) [(1 - 1/(2 P(alive)))^(-1/(r+x)) - 1]}. */
+  @Override
+  public double medianTimeToNextPurchase(int frequency, double recency, double age) {
+    Checks.history(frequency, recency, age);
+    return BetaGeometric.medianTimeToNextPurchase(r, alpha, a, b, 1, frequency, recency, age);
+  }
+
   @Override
   public double logLikelihood(int frequency, double recency, double age) {
     Checks.history(frequency, recency, age);
