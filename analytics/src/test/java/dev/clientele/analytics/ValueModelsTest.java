@@ -134,6 +134,29 @@ class ValueModelsTest {
   }
 
   @Test
+  void gammaGamma_exactHessianMatchesDifferencesOfTheGradient() {
+    GammaGammaLikelihood f = new GammaGammaLikelihood(Simulation.gammaGamma(4, 3, 20, 300, 8, 5));
+    for (double[] theta : new double[][] {{-0.7, 1.2, -0.2}, {1.4, 1.1, 3.0}, {0.2, -0.3, 5}}) {
+      double[][] exact = f.hessian(theta);
+      for (int i = 0; i < 3; i++) {
+        double[] up = theta.clone();
+        double[] down = theta.clone();
+        up[i] += 1e-5;
+        down[i] -= 1e-5;
+        double[] gu = new double[3];
+        double[] gd = new double[3];
+        f.value(up, gu);
+        f.value(down, gd);
+        for (int j = 0; j < 3; j++) {
+          double fd = (gu[j] - gd[j]) / 2e-5;
+          assertThat(exact[j][i]).as("d2/dtheta%s dtheta%s at %s", j, i, java.util.Arrays.toString(theta))
+              .isCloseTo(fd, within(1e-5 * (1 + Math.abs(fd))));
+        }
+      }
+    }
+  }
+
+  @Test
   void bgnbd_isContinuousAtAEqualsOne() {
     // The published forms divide by a - 1; the evaluation here does not.
     double at1 = new BgNbdModel(0.5, 3, 1, 2).conditionalExpectedPurchases(10, 2, 5, 8);
