@@ -45,9 +45,20 @@ final class BetaGeometric {
     if (t == 0) {
       return 0;
     }
+    return expectedIfAlive(r, alpha, a, b, shift, t, x, age) * probabilityAlive(r, alpha, a, b, shift, x, tx, age);
+  }
+
+  /**
+   * {@code E[Y(t) | x, t_x, T] / P(alive)} = {@code (a+b+x-1+shift) h}: the expected purchases of a
+   * customer alive at {@code T}. It depends on {@code x} and {@code T} only, not on {@code t_x}.
+   */
+  static double expectedIfAlive(double r, double alpha, double a, double b, int shift, double t, int x, double age) {
+    if (t == 0) {
+      return 0;
+    }
     double z = t / (alpha + age + t);
     double h = Hypergeometric.scaledComplement(a - 1, a + b - 1 - r + shift, a + b + x - 1 + shift, z);
-    return (a + b + x - 1 + shift) * h * probabilityAlive(r, alpha, a, b, shift, x, tx, age);
+    return (a + b + x - 1 + shift) * h;
   }
 
   /**

@@ -3,6 +3,10 @@ package dev.clientele.analytics;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -116,6 +120,86 @@ public final class ClvScorer {
     double horizon = unit.fromDays(options.horizonDays());
     double expected = purchases.conditionalExpectedPurchases(horizon, x, tx, age);
     double order = 1 - purchases.probabilityNoPurchase(unit.fromDays(options.orderWindowDays()), x, tx, age);
+    double median = purchases.medianTimeToNextPurchase(x, tx, age);
+    return value(customer, alive, expected, order, median, horizon);
+  }
+
+  /**
+   * Scores every customer of {@code customers}, in order: the same values as {@link #score} for
+   * each, computed faster for BG/NBD and MBG/NBD. Their expected purchases are
+   * {@code P(alive)} times a hypergeometric term that depends only on {@code (x, T)}, as does the
+   * chance that an alive customer stays quiet through the order window; both are computed once
+   * per distinct {@code (x, T)} of the batch (data summarised from dated transactions has few),
+   * leaving two logarithms and an exponential per customer. Without discounting only; otherwise,
+   * and for Pareto/NBD, this is {@link #score} per customer.
+   *
+   * @throws NullPointerException if {@code customers} or an element is null
+   */
+  public List<CustomerValue> scoreAll(Collection<RfmSummary> customers) {
+    requireNonNull(customers, "customers");
+    int shift;
+    double r;
+    double alpha;
+    double a;
+    double b;
+    if (purchases instanceof BgNbdModel m && options.annualDiscountRate() == 0) {
+      shift = 0;
+      r = m.r();
+      alpha = m.alpha();
+      a = m.a();
+      b = m.b();
+    } else if (purchases instanceof MbgNbdModel m && options.annualDiscountRate() == 0) {
+      shift = 1;
+      r = m.r();
+      alpha = m.alpha();
+      a = m.a();
+      b = m.b();
+    } else {
+      List<CustomerValue> out = new ArrayList<>(customers.size());
+      for (RfmSummary c : customers) {
+        out.add(score(c));
+      }
+      return Collections.unmodifiableList(out);
+    }
+    PeriodUnit unit = options.timeUnit();
+    double horizon = unit.fromDays(options.horizonDays());
+    double window = unit.fromDays(options.orderWindowDays());
+    PairCache cache = new PairCache();
+    List<CustomerValue> out = new ArrayList<>(customers.size());
+    for (RfmSummary c : customers) {
+      requireNonNull(c, "customers must not contain null");
+      int x = c.frequency();
+      double tx = c.recency();
+      double age = c.age();
+      int slot = cache.slot(x, age);
+      double ifAlive;
+      double quiet;
+      if (slot >= 0 && cache.filled(slot)) {
+        ifAlive = cache.expected[slot];
+        quiet = cache.quiet[slot];
+      } else {
+        ifAlive = BetaGeometric.expectedIfAlive(r, alpha, a, b, shift, horizon, x, age);
+        quiet = Math.exp((r + x) * Math.log((alpha + age) / (alpha + age + window)));
+        if (slot >= 0) {
+          cache.put(slot, x, age, ifAlive, quiet);
+        }
+      }
+      double alive = BetaGeometric.probabilityAlive(r, alpha, a, b, shift, x, tx, age);
+      double expected = ifAlive * alive;
+      double order = alive * (1 - quiet); // 1 - P(no purchase) = 1 - (1 - A + A quiet)
+      double median = alive > 0.5
+          ? (alpha + age) * Math.expm1(-Math.log1p(-0.5 / alive) / (r + x)) : Double.POSITIVE_INFINITY;
+      out.add(value(c, alive, expected, order, median, horizon));
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** The row for {@code customer} from its purchase-model figures (no discounting). */
+  private CustomerValue value(RfmSummary customer, double alive, double expected, double order, double median,
+      double horizon) {
+    int x = customer.frequency();
+    double tx = customer.recency();
+    double age = customer.age();
     double perPurchase = 0;
     double clv = 0;
     if (spend.isPresent()) {
@@ -125,9 +209,8 @@ public final class ClvScorer {
     double risk = 1 - alive;
     ChurnRisk band = risk >= options.highChurnRisk() ? ChurnRisk.HIGH
         : risk >= options.mediumChurnRisk() ? ChurnRisk.MEDIUM : ChurnRisk.LOW;
-    double median = purchases.medianTimeToNextPurchase(x, tx, age);
     OptionalDouble days = median == Double.POSITIVE_INFINITY ? OptionalDouble.empty()
-        : OptionalDouble.of(median * unit.days());
+        : OptionalDouble.of(median * options.timeUnit().days());
     OptionalDouble historic = customer.historicValue();
     OptionalDouble total = historic.isPresent() && spend.isPresent()
         ? OptionalDouble.of(historic.getAsDouble() + clv) : OptionalDouble.empty();
@@ -135,6 +218,45 @@ public final class ClvScorer {
         && ((age - tx) > options.winBackGapMultiple() * (tx / x) || alive < options.winBackAliveBelow());
     return new CustomerValue(customer.customerId(), alive, expected, order, perPurchase, clv, risk, band,
         days, historic, total, winBack);
+  }
+
+  /**
+   * Per-{@code (x, T)} terms of one {@link #scoreAll} batch: an open-addressing table of fixed
+   * size that stops taking entries when half full (the rest are computed per customer).
+   */
+  private static final class PairCache {
+    private static final int CAPACITY = 1 << 16;
+    final int[] x = new int[CAPACITY];
+    final double[] age = new double[CAPACITY];
+    final double[] expected = new double[CAPACITY];
+    final double[] quiet = new double[CAPACITY];
+    final boolean[] used = new boolean[CAPACITY];
+    int size;
+
+    /** The slot holding {@code (x, age)} or the empty slot for it; -1 when full and absent. */
+    int slot(int f, double t) {
+      int i = (int) RfmGroups.mix(f, Double.doubleToLongBits(t + 0.0), 0) & (CAPACITY - 1);
+      while (used[i]) {
+        if (x[i] == f && age[i] == t) {
+          return i;
+        }
+        i = (i + 1) & (CAPACITY - 1);
+      }
+      return size < CAPACITY / 2 ? i : -1;
+    }
+
+    boolean filled(int i) {
+      return used[i];
+    }
+
+    void put(int i, int f, double t, double e, double q) {
+      used[i] = true;
+      x[i] = f;
+      age[i] = t;
+      expected[i] = e;
+      quiet[i] = q;
+      size++;
+    }
   }
 
   private double discountedPurchases(int x, double tx, double age, double horizon, double expected) {

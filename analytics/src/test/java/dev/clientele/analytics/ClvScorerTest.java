@@ -136,6 +136,45 @@ class ClvScorerTest {
   }
 
   @Test
+  void scoreAll_equalsScorePerCustomer() {
+    List<RfmSummary> data = new ArrayList<>();
+    for (RfmSummary s : Simulation.betaGeometric(0.243, 4.414, 0.793, 2.426, false, 400, 27, 39, 7)) {
+      // Weekly times on whole days, as from transactions, so that (x, T) pairs repeat.
+      double age = Math.floor(s.age() * 7) / 7;
+      double tx = Math.min(age, Math.floor(s.recency() * 7) / 7);
+      data.add(new RfmSummary(s.customerId(), s.frequency(), tx, age, s.frequency() == 0 ? 0 : 10 + s.frequency(),
+          OptionalDouble.of(20 + s.frequency())));
+    }
+    List<PurchaseModel> models = List.of(BG, new MbgNbdModel(0.525, 6.183, 0.891, 1.614),
+        new ParetoNbdModel(0.553, 10.578, 0.606, 11.669));
+    for (PurchaseModel m : models) {
+      for (double rate : new double[] {0, 0.1}) {
+        ClvScorer scorer = new ClvScorer(m, Optional.of(GG), new ClvScorer.Options(PeriodUnit.WEEK, 365, rate, 30, 0.5, 0.8));
+        List<CustomerValue> all = scorer.scoreAll(data);
+        assertThat(all).hasSize(data.size());
+        for (int i = 0; i < data.size(); i++) {
+          CustomerValue one = scorer.score(data.get(i));
+          CustomerValue batch = all.get(i);
+          String what = m.name() + " rate " + rate + " customer " + i;
+          assertThat(batch.customerId()).isEqualTo(one.customerId());
+          assertThat(batch.probabilityAlive()).as(what).isCloseTo(one.probabilityAlive(), within(1e-14));
+          assertThat(batch.expectedPurchases()).as(what).isCloseTo(one.expectedPurchases(), within(1e-12 * (1 + one.expectedPurchases())));
+          assertThat(batch.probabilityOfOrder()).as(what).isCloseTo(one.probabilityOfOrder(), within(1e-14));
+          assertThat(batch.predictedClv()).as(what).isCloseTo(one.predictedClv(), within(1e-10 * (1 + one.predictedClv())));
+          assertThat(batch.daysToNextOrder().isPresent()).as(what).isEqualTo(one.daysToNextOrder().isPresent());
+          if (one.daysToNextOrder().isPresent()) {
+            assertThat(batch.daysToNextOrder().getAsDouble()).as(what)
+                .isCloseTo(one.daysToNextOrder().getAsDouble(), within(1e-9 * one.daysToNextOrder().getAsDouble()));
+          }
+          assertThat(batch.churnBand()).isEqualTo(one.churnBand());
+          assertThat(batch.historicClv()).isEqualTo(one.historicClv());
+          assertThat(batch.winBack()).isEqualTo(one.winBack());
+        }
+      }
+    }
+  }
+
+  @Test
   void options_validate() {
     assertThatThrownBy(() -> new ClvScorer.Options(PeriodUnit.DAY, -1, 0, 30, 0.5, 0.8))
         .hasMessage("horizonDays must be finite and >= 0: -1.0");

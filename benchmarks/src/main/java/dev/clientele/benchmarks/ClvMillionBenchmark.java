@@ -89,6 +89,12 @@ public class ClvMillionBenchmark {
     return ParetoNbdModel.fit(population);
   }
 
+  /** The batch scoring pass, {@link ClvScorer#scoreAll}. */
+  @Benchmark
+  public List<CustomerValue> scoreAll() {
+    return scorer.scoreAll(population);
+  }
+
   /** One {@link ClvScorer#score} per customer. */
   @Benchmark
   public void score(Blackhole bh) {
