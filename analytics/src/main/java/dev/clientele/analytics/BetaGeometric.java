@@ -82,11 +82,20 @@ final class BetaGeometric {
    */
   static double medianTimeToNextPurchase(double r, double alpha, double a, double b, int shift,
       int x, double tx, double age) {
-    double alive = probabilityAlive(r, alpha, a, b, shift, x, tx, age);
+    return medianFromAlive(r, alpha, x, age, probabilityAlive(r, alpha, a, b, shift, x, tx, age));
+  }
+
+  /**
+   * {@link #medianTimeToNextPurchase} given {@code alive = P(alive)}. {@code 1 - 1/(2A)} lies in
+   * (0, 1/2], so its plain logarithm is accurate; {@code e^y - 1} is taken directly above
+   * {@code y = 0.01} (relative error ~1e-14) and by {@code expm1} below, where it would cancel.
+   */
+  static double medianFromAlive(double r, double alpha, int x, double age, double alive) {
     if (!(alive > 0.5)) {
       return Double.POSITIVE_INFINITY;
     }
-    return (alpha + age) * Math.expm1(-Math.log1p(-0.5 / alive) / (r + x));
+    double y = -Math.log(1 - 0.5 / alive) / (r + x);
+    return (alpha + age) * (y > 0.01 ? Math.exp(y) - 1 : Math.expm1(y));
   }
 
   /** One customer's log-likelihood (the per-row term of {@link BetaGeometricLikelihood}). */

@@ -174,21 +174,31 @@ public final class ClvScorer {
       int slot = cache.slot(x, age);
       double ifAlive;
       double quiet;
+      double oddsBase; // ln(a/(b+n-1)) + (r+x) ln(alpha+T): the log-odds of being dead, less (r+x) ln(alpha+t_x)
       if (slot >= 0 && cache.filled(slot)) {
         ifAlive = cache.expected[slot];
         quiet = cache.quiet[slot];
+        oddsBase = cache.oddsBase[slot];
       } else {
         ifAlive = BetaGeometric.expectedIfAlive(r, alpha, a, b, shift, horizon, x, age);
         quiet = Math.exp((r + x) * Math.log((alpha + age) / (alpha + age + window)));
+        oddsBase = x + shift == 0 ? Double.NEGATIVE_INFINITY
+            : Math.log(a / (b + x + shift - 1)) + (r + x) * Math.log(alpha + age);
         if (slot >= 0) {
-          cache.put(slot, x, age, ifAlive, quiet);
+          cache.put(slot, x, age, ifAlive, quiet, oddsBase);
         }
       }
-      double alive = BetaGeometric.probabilityAlive(r, alpha, a, b, shift, x, tx, age);
+      double d = oddsBase - (r + x) * Math.log(alpha + tx);
+      double alive;
+      if (d > 0) {
+        double e = Math.exp(-d);
+        alive = e / (1 + e);
+      } else {
+        alive = 1 / (1 + Math.exp(d));
+      }
       double expected = ifAlive * alive;
       double order = alive * (1 - quiet); // 1 - P(no purchase) = 1 - (1 - A + A quiet)
-      double median = alive > 0.5
-          ? (alpha + age) * Math.expm1(-Math.log1p(-0.5 / alive) / (r + x)) : Double.POSITIVE_INFINITY;
+      double median = BetaGeometric.medianFromAlive(r, alpha, x, age, alive);
       out.add(value(c, alive, expected, order, median, horizon));
     }
     return Collections.unmodifiableList(out);
@@ -230,6 +240,7 @@ public final class ClvScorer {
     final double[] age = new double[CAPACITY];
     final double[] expected = new double[CAPACITY];
     final double[] quiet = new double[CAPACITY];
+    final double[] oddsBase = new double[CAPACITY];
     final boolean[] used = new boolean[CAPACITY];
     int size;
 
@@ -249,7 +260,8 @@ public final class ClvScorer {
       return used[i];
     }
 
-    void put(int i, int f, double t, double e, double q) {
+    void put(int i, int f, double t, double e, double q, double o) {
+      oddsBase[i] = o;
       used[i] = true;
       x[i] = f;
       age[i] = t;

@@ -121,7 +121,8 @@ final class MaximumLikelihood {
           return x;
         }
       }
-      if (scaled && slope < 2 * BFGS_GAIN) {
+      // Converged: the predicted gain is below the target or at the rounding level of the sum.
+      if (scaled && slope < 2 * Math.max(BFGS_GAIN, 1e-13 * Math.abs(fx))) {
         return x;
       }
       double step = Math.min(1, MAX_STEP / maxD);
@@ -132,6 +133,9 @@ final class MaximumLikelihood {
         }
         fn = g.value(xn, gn);
         if (fn >= fx + 1e-4 * step * slope) {
+          if (fn == fx) {
+            return x; // no change at all: the remaining gain is below rounding
+          }
           break;
         }
         if (step < 1e-14) {
@@ -244,7 +248,7 @@ final class MaximumLikelihood {
       theta = next.clone();
       grad = nextGrad.clone();
       value = nextValue;
-      if (gain < 1e-9 && scale == 1) {
+      if (gain < Math.max(1e-9, 1e-13 * Math.abs(value)) && scale == 1) {
         // A full step predicted to gain this little lands within rounding of the maximum
         // (Newton converges quadratically); the Hessian has not changed to any precision that
         // the covariance needs.
