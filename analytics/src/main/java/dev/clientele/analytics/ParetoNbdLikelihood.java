@@ -31,24 +31,47 @@ final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
     this.data = data;
   }
 
-  /** The log-likelihood; the gradient, when asked for, by central differences. */
+  /** The log-likelihood and, when asked for, its exact gradient (see {@link #logBracket(double, double, double, double, int, double, double, double[])}). */
   @Override
   public double value(double[] theta, double[] gradient) {
-    double v = logLikelihood(theta);
-    if (gradient != null) {
-      double[] t = theta.clone();
-      for (int i = 0; i < theta.length; i++) {
-        // Truncation (~h^2 |LL|) and rounding (~1e-16 |LL| / h) balance near h = 1e-5.
-        double h = 1e-5 * Math.max(1, Math.abs(theta[i]));
-        t[i] = theta[i] + h;
-        double up = logLikelihood(t);
-        t[i] = theta[i] - h;
-        double down = logLikelihood(t);
-        t[i] = theta[i];
-        gradient[i] = (up - down) / (2 * h);
-      }
+    if (gradient == null) {
+      return logLikelihood(theta);
     }
-    return v;
+    double r = Math.exp(theta[0]);
+    double alpha = Math.exp(theta[1]);
+    double s = Math.exp(theta[2]);
+    double beta = Math.exp(theta[3]);
+    double lgR = Gamma.logGamma(r);
+    double psiR = Gamma.digamma(r);
+    double[] lg = new double[data.distinctX.length];
+    double[] dlg = new double[lg.length];
+    for (int k = 0; k < lg.length; k++) {
+      int x = data.distinctX[k];
+      lg[k] = x == 0 ? 0 : Gamma.logGamma(r + x) - lgR;
+      dlg[k] = x == 0 ? 0 : Gamma.digamma(r + x) - psiR;
+    }
+    double constant = r * theta[1] + s * theta[3];
+    double[] d = new double[4];
+    double ll = 0;
+    double gR = 0;
+    double gAlpha = 0;
+    double gS = 0;
+    double gBeta = 0;
+    for (int i = 0; i < data.size; i++) {
+      double w = data.weight[i];
+      int k = data.xIndex[i];
+      ll += w * (lg[k] + constant + logBracket(r, alpha, s, beta, data.x[i], data.recency[i], data.age[i], d));
+      gR += w * (dlg[k] + d[0]);
+      gAlpha += w * d[1];
+      gS += w * d[2];
+      gBeta += w * d[3];
+    }
+    double n = data.customers;
+    gradient[0] = r * (gR + n * theta[1]);
+    gradient[1] = alpha * (gAlpha + n * r / alpha);
+    gradient[2] = s * (gS + n * theta[3]);
+    gradient[3] = beta * (gBeta + n * s / beta);
+    return ll;
   }
 
   private double logLikelihood(double[] theta) {
@@ -83,6 +106,88 @@ final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
     double m = Math.max(alive, atTx);
     double sum = Math.exp(alive - m) + Math.exp(atTx - m) - Math.exp(atT - m);
     return m + Math.log(Math.max(sum, Math.exp(alive - m)));
+  }
+
+  /**
+   * {@link #logBracket(double, double, double, double, int, double, double)} with its partial
+   * derivatives by {@code r, alpha, s, beta} in {@code d}. The bracket is
+   * {@code e^L0 + e^L1 - e^L2} with {@code L0} the alive term and {@code L1, L2} the {@code A0}
+   * terms at {@code t_x} and {@code T} (with the factor {@code s/(r+s+x)}), so its log's
+   * gradient is the {@code e^Li}-weighted mix of the terms' gradients (the last with a minus).
+   */
+  static double logBracket(double r, double alpha, double s, double beta, int x, double tx, double age, double[] d) {
+    double p = r + x;
+    double alive = logAliveTerm(r, alpha, s, beta, x, age);
+    double dAliveR = -Math.log(alpha + age);
+    double dAliveAlpha = -p / (alpha + age);
+    double dAliveS = -Math.log(beta + age);
+    double dAliveBeta = -s / (beta + age);
+    if (tx == age) {
+      d[0] = dAliveR;
+      d[1] = dAliveAlpha;
+      d[2] = dAliveS;
+      d[3] = dAliveBeta;
+      return alive;
+    }
+    double k = Math.log(s / (r + s + x));
+    double dkR = -1 / (r + s + x);
+    double dkS = 1 / s + dkR;
+    double[] e1 = new double[4];
+    double[] e2 = new double[4];
+    double atTx = k + logPowerIntegralTerm(alpha, beta, p, s + 1, tx, e1);
+    double atT = k + logPowerIntegralTerm(alpha, beta, p, s + 1, age, e2);
+    double m = Math.max(alive, atTx);
+    double w0 = Math.exp(alive - m);
+    double w1 = Math.exp(atTx - m);
+    double w2 = Math.exp(atT - m);
+    double sum = w0 + w1 - w2;
+    if (!(sum > w0)) {
+      // The A0 difference is at rounding level (t_x ~ T): the bracket is the alive term.
+      d[0] = dAliveR;
+      d[1] = dAliveAlpha;
+      d[2] = dAliveS;
+      d[3] = dAliveBeta;
+      return m + Math.log(w0);
+    }
+    w0 /= sum;
+    w1 /= sum;
+    w2 /= sum;
+    // e = d lnF / d(a, b, p, q) with a = alpha, b = beta, p = r + x, q = s + 1.
+    d[0] = w0 * dAliveR + (w1 - w2) * dkR + w1 * e1[2] - w2 * e2[2];
+    d[1] = w0 * dAliveAlpha + w1 * e1[0] - w2 * e2[0];
+    d[2] = w0 * dAliveS + (w1 - w2) * dkS + w1 * e1[3] - w2 * e2[3];
+    d[3] = w0 * dAliveBeta + w1 * e1[1] - w2 * e2[1];
+    return m + Math.log(sum);
+  }
+
+  /**
+   * {@link #logPowerIntegralTerm(double, double, double, double, double)} with its partial
+   * derivatives by {@code a, b, p, q} in {@code e}, from those of {@code ln 2F1} and
+   * {@code z = (a-b)/(a+y)} ({@code dz/da = (b+y)/(a+y)^2}, {@code dz/db = -1/(a+y)}), or, when
+   * {@code a < b}, {@code z = (b-a)/(b+y)} ({@code dz/da = -1/(b+y)},
+   * {@code dz/db = (a+y)/(b+y)^2}); {@code c = p + q}.
+   */
+  static double logPowerIntegralTerm(double a, double b, double p, double q, double y, double[] e) {
+    double c = p + q;
+    double[] h = new double[3]; // d ln2F1 / d(upper, c, z)
+    double ay = a + y;
+    double by = b + y;
+    if (a >= b) {
+      double z = (a - b) / ay;
+      double v = Hypergeometric.logHyp2f1OneWithDerivatives(p, c, z, h);
+      e[0] = h[2] * by / (ay * ay) - p / ay;
+      e[1] = -h[2] / ay - (q - 1) / by;
+      e[2] = h[0] + h[1] - Math.log(ay);
+      e[3] = h[1] - Math.log(by);
+      return v - p * Math.log(ay) - (q - 1) * Math.log(by);
+    }
+    double z = (b - a) / by;
+    double v = Hypergeometric.logHyp2f1OneWithDerivatives(q, c, z, h);
+    e[0] = -h[2] / by + (1 - p) / ay;
+    e[1] = h[2] * ay / (by * by) - q / by;
+    e[2] = h[1] - Math.log(ay);
+    e[3] = h[0] + h[1] - Math.log(by);
+    return v + (1 - p) * Math.log(ay) - q * Math.log(by);
   }
 
   /** {@code ln[(alpha+T)^-(r+x) (beta+T)^-s]}: the customer is alive at {@code T}. */

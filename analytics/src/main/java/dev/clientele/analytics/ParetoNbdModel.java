@@ -32,8 +32,8 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta) impl
 
   /**
    * Fits the model by maximum likelihood (note 008 eq. 22) with the hypergeometric terms summed
-   * in log space, over grouped rows. The gradient is by central differences (the analytic one
-   * would need derivatives of 2F1 in its parameters).
+   * in log space, over grouped rows, with its exact gradient: the derivatives of the Gauss
+   * series in its parameters and argument are summed along with it.
    *
    * @throws IllegalArgumentException if {@code summaries} is empty or no customer has a repeat
    *     purchase

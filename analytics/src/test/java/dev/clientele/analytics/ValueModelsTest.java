@@ -115,9 +115,12 @@ class ValueModelsTest {
     List<RfmSummary> money = Simulation.gammaGamma(4, 3, 20, 300, 8, 5);
     RfmGroups groups = RfmGroups.of(data);
     List<MaximumLikelihood.Objective> objectives = List.of(new BetaGeometricLikelihood(groups, 0),
-        new BetaGeometricLikelihood(groups, 1), new GammaGammaLikelihood(money));
-    for (MaximumLikelihood.Objective f : objectives) {
-      double[] theta = {-0.7, 1.2, -0.2, 0.8};
+        new BetaGeometricLikelihood(groups, 1), new GammaGammaLikelihood(money), new ParetoNbdLikelihood(groups),
+        new ParetoNbdLikelihood(groups));
+    for (int o = 0; o < objectives.size(); o++) {
+      MaximumLikelihood.Objective f = objectives.get(o);
+      // The second Pareto/NBD point has beta > alpha: the other branch of the A0 series.
+      double[] theta = o == 4 ? new double[] {-0.3, 1.2, -0.5, 2.1} : new double[] {-0.7, 1.2, -0.2, 0.8};
       int n = f instanceof GammaGammaLikelihood ? 3 : 4;
       theta = java.util.Arrays.copyOf(theta, n);
       double[] g = new double[n];
