@@ -23,6 +23,9 @@ import org.apache.commons.math3.special.Gamma;
  *   d2/dv2 = -n q / v^2 + (px+q) sum 1/(v+xm)^2
  * </pre>
  * and in log-parameters {@code d2/dtheta_i dtheta_j = p_i p_j H_ij + [i = j] p_i dLL/dp_i}.
+ *
+ * <p>Not thread-safe: it remembers the last gradient, which Newton's Hessian call reuses. Each
+ * fit makes its own instance.
  */
 final class GammaGammaLikelihood implements MaximumLikelihood.Curved {
   private final int[] xs; // distinct frequencies
@@ -32,6 +35,9 @@ final class GammaGammaLikelihood implements MaximumLikelihood.Curved {
   private final double[] xm; // x * m per row
   final double customers;
   final double meanM;
+  // The last point whose gradient was computed (an instance serves one fit, on one thread).
+  private final double[] lastTheta = {Double.NaN, Double.NaN, Double.NaN};
+  private final double[] lastGradient = new double[3];
 
   GammaGammaLikelihood(List<RfmSummary> repeaters) {
     int n = repeaters.size();
@@ -81,8 +87,12 @@ final class GammaGammaLikelihood implements MaximumLikelihood.Curved {
     double p = Math.exp(theta[0]);
     double q = Math.exp(theta[1]);
     double v = Math.exp(theta[2]);
-    double[] g = new double[3];
-    value(theta, g); // gradient in log-parameters: g_i = p_i dLL/dp_i
+    double[] g = new double[3]; // gradient in log-parameters: g_i = p_i dLL/dp_i
+    if (Arrays.equals(theta, lastTheta)) {
+      System.arraycopy(lastGradient, 0, g, 0, 3); // Newton asks at the point it just evaluated
+    } else {
+      value(theta, g);
+    }
     double triQ = Gamma.trigamma(q);
     double hpp = 0;
     double hpq = 0;
@@ -160,6 +170,8 @@ final class GammaGammaLikelihood implements MaximumLikelihood.Curved {
       gradient[0] = gP * p;
       gradient[1] = gQ * q;
       gradient[2] = gV * v;
+      System.arraycopy(theta, 0, lastTheta, 0, 3);
+      System.arraycopy(gradient, 0, lastGradient, 0, 3);
     }
     return ll;
   }

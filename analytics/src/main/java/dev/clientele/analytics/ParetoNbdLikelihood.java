@@ -27,31 +27,105 @@ import org.apache.commons.math3.special.Gamma;
 final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
   private final RfmGroups data;
 
+  // Distinct (x, time) pairs: the A0 term at t_x depends on (x, t_x) only and the one at T on
+  // (x, T) only, so each is evaluated once per distinct pair, not once per row.
+  private final int[] pairX; // index into data.distinctX
+  private final int[] pairTime; // index into data.times
+  private final int[] rowPairTx;
+  private final int[] rowPairT;
+  // Per-evaluation scratch: per pair ln F and d ln F / d(alpha, beta, p, q); per time the logs.
+  private final double[] pairValue;
+  private final double[][] pairGradient;
+  private final double[] logAlphaT;
+  private final double[] logBetaT;
+
   ParetoNbdLikelihood(RfmGroups data) {
     this.data = data;
+    int n = data.size;
+    rowPairTx = new int[n];
+    rowPairT = new int[n];
+    int capacity = Integer.highestOneBit(Math.max(2, 4 * n) - 1) * 2;
+    int[] table = new int[capacity];
+    long[] keys = new long[2 * n];
+    int pairs = 0;
+    for (int i = 0; i < 2 * n; i++) {
+      int row = i >> 1;
+      int time = (i & 1) == 0 ? data.recencyIndex[row] : data.ageIndex[row];
+      long key = ((long) data.xIndex[row] << 32) | time;
+      int slot = (int) RfmGroups.mix(key, 0, 0) & (capacity - 1);
+      int found;
+      while (true) {
+        int e = table[slot] - 1;
+        if (e < 0) {
+          keys[pairs] = key;
+          table[slot] = ++pairs;
+          found = pairs - 1;
+          break;
+        }
+        if (keys[e] == key) {
+          found = e;
+          break;
+        }
+        slot = (slot + 1) & (capacity - 1);
+      }
+      if ((i & 1) == 0) {
+        rowPairTx[row] = found;
+      } else {
+        rowPairT[row] = found;
+      }
+    }
+    pairX = new int[pairs];
+    pairTime = new int[pairs];
+    for (int j = 0; j < pairs; j++) {
+      pairX[j] = (int) (keys[j] >>> 32);
+      pairTime[j] = (int) keys[j];
+    }
+    pairValue = new double[pairs];
+    pairGradient = new double[4][pairs];
+    logAlphaT = new double[data.times.length];
+    logBetaT = new double[data.times.length];
   }
 
-  /** The log-likelihood and, when asked for, its exact gradient (see {@link #logBracket(double, double, double, double, int, double, double, double[])}). */
+  /**
+   * The log-likelihood and, when asked for, its exact gradient: per row the bracket
+   * {@code e^L0 + e^L1 - e^L2} of {@link #logBracket(double, double, double, double, int, double, double, double[])},
+   * with the {@code A0} terms {@code L1}, {@code L2} taken from the per-pair tables.
+   */
   @Override
   public double value(double[] theta, double[] gradient) {
-    if (gradient == null) {
-      return logLikelihood(theta);
-    }
+    boolean grad = gradient != null;
     double r = Math.exp(theta[0]);
     double alpha = Math.exp(theta[1]);
     double s = Math.exp(theta[2]);
     double beta = Math.exp(theta[3]);
     double lgR = Gamma.logGamma(r);
-    double psiR = Gamma.digamma(r);
-    double[] lg = new double[data.distinctX.length];
-    double[] dlg = new double[lg.length];
-    for (int k = 0; k < lg.length; k++) {
+    double psiR = grad ? Gamma.digamma(r) : 0;
+    int kx = data.distinctX.length;
+    double[] lg = new double[kx];
+    double[] dlg = new double[kx];
+    for (int k = 0; k < kx; k++) {
       int x = data.distinctX[k];
       lg[k] = x == 0 ? 0 : Gamma.logGamma(r + x) - lgR;
-      dlg[k] = x == 0 ? 0 : Gamma.digamma(r + x) - psiR;
+      dlg[k] = x == 0 || !grad ? 0 : Gamma.digamma(r + x) - psiR;
+    }
+    for (int j = 0; j < data.times.length; j++) {
+      logAlphaT[j] = Math.log(alpha + data.times[j]);
+      logBetaT[j] = Math.log(beta + data.times[j]);
+    }
+    double[] e = new double[4];
+    for (int j = 0; j < pairValue.length; j++) {
+      double p = r + data.distinctX[pairX[j]];
+      double y = data.times[pairTime[j]];
+      if (grad) {
+        pairValue[j] = logPowerIntegralTerm(alpha, beta, p, s + 1, y, e);
+        for (int c = 0; c < 4; c++) {
+          pairGradient[c][j] = e[c];
+        }
+      } else {
+        pairValue[j] = logPowerIntegralTerm(alpha, beta, p, s + 1, y);
+      }
     }
     double constant = r * theta[1] + s * theta[3];
-    double[] d = new double[4];
     double ll = 0;
     double gR = 0;
     double gAlpha = 0;
@@ -60,36 +134,76 @@ final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
     for (int i = 0; i < data.size; i++) {
       double w = data.weight[i];
       int k = data.xIndex[i];
-      ll += w * (lg[k] + constant + logBracket(r, alpha, s, beta, data.x[i], data.recency[i], data.age[i], d));
-      gR += w * (dlg[k] + d[0]);
-      gAlpha += w * d[1];
-      gS += w * d[2];
-      gBeta += w * d[3];
+      int x = data.x[i];
+      int iT = data.ageIndex[i];
+      double p = r + x;
+      double age = data.age[i];
+      double alive = -p * logAlphaT[iT] - s * logBetaT[iT];
+      double dAliveR = -logAlphaT[iT];
+      double dAliveAlpha = -p / (alpha + age);
+      double dAliveS = -logBetaT[iT];
+      double dAliveBeta = -s / (beta + age);
+      double bracket;
+      double dR;
+      double dAlpha;
+      double dS;
+      double dBeta;
+      boolean onlyAlive = data.recency[i] == age;
+      double w0 = 1;
+      double w1 = 0;
+      double w2 = 0;
+      double kk = 0;
+      int j1 = rowPairTx[i];
+      int j2 = rowPairT[i];
+      if (!onlyAlive) {
+        kk = Math.log(s / (r + s + x));
+        double atTx = kk + pairValue[j1];
+        double atT = kk + pairValue[j2];
+        double m = Math.max(alive, atTx);
+        w0 = Math.exp(alive - m);
+        w1 = Math.exp(atTx - m);
+        w2 = Math.exp(atT - m);
+        double sum = w0 + w1 - w2;
+        if (sum > w0) {
+          bracket = m + Math.log(sum);
+          w0 /= sum;
+          w1 /= sum;
+          w2 /= sum;
+        } else {
+          // The A0 difference is at rounding level (t_x ~ T): the bracket is the alive term.
+          bracket = alive;
+          onlyAlive = true;
+        }
+      } else {
+        bracket = alive;
+      }
+      ll += w * (lg[k] + constant + bracket);
+      if (grad) {
+        if (onlyAlive) {
+          dR = dAliveR;
+          dAlpha = dAliveAlpha;
+          dS = dAliveS;
+          dBeta = dAliveBeta;
+        } else {
+          double dkR = -1 / (r + s + x);
+          double dkS = 1 / s + dkR;
+          dR = w0 * dAliveR + (w1 - w2) * dkR + w1 * pairGradient[2][j1] - w2 * pairGradient[2][j2];
+          dAlpha = w0 * dAliveAlpha + w1 * pairGradient[0][j1] - w2 * pairGradient[0][j2];
+          dS = w0 * dAliveS + (w1 - w2) * dkS + w1 * pairGradient[3][j1] - w2 * pairGradient[3][j2];
+          dBeta = w0 * dAliveBeta + w1 * pairGradient[1][j1] - w2 * pairGradient[1][j2];
+        }
+        gR += w * (dlg[k] + dR);
+        gAlpha += w * dAlpha;
+        gS += w * dS;
+        gBeta += w * dBeta;
+      }
     }
-    double n = data.customers;
-    gradient[0] = r * (gR + n * theta[1]);
-    gradient[1] = alpha * (gAlpha + n * r / alpha);
-    gradient[2] = s * (gS + n * theta[3]);
-    gradient[3] = beta * (gBeta + n * s / beta);
-    return ll;
-  }
-
-  private double logLikelihood(double[] theta) {
-    double r = Math.exp(theta[0]);
-    double alpha = Math.exp(theta[1]);
-    double s = Math.exp(theta[2]);
-    double beta = Math.exp(theta[3]);
-    double lgR = Gamma.logGamma(r);
-    double[] lg = new double[data.distinctX.length];
-    for (int k = 0; k < lg.length; k++) {
-      int x = data.distinctX[k];
-      lg[k] = x == 0 ? 0 : Gamma.logGamma(r + x) - lgR;
-    }
-    double constant = r * theta[1] + s * theta[3];
-    double ll = 0;
-    for (int i = 0; i < data.size; i++) {
-      ll += data.weight[i] * (lg[data.xIndex[i]] + constant
-          + logBracket(r, alpha, s, beta, data.x[i], data.recency[i], data.age[i]));
+    if (grad) {
+      double n = data.customers;
+      gradient[0] = r * (gR + n * theta[1]);
+      gradient[1] = alpha * (gAlpha + n * r / alpha);
+      gradient[2] = s * (gS + n * theta[3]);
+      gradient[3] = beta * (gBeta + n * s / beta);
     }
     return ll;
   }
