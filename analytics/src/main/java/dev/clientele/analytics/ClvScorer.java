@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Consumer;
 
 /**
  * Scores customers with a fitted purchase model and, optionally, a spend model: the per-customer
@@ -137,6 +138,21 @@ public final class ClvScorer {
    */
   public List<CustomerValue> scoreAll(Collection<RfmSummary> customers) {
     requireNonNull(customers, "customers");
+    List<CustomerValue> out = new ArrayList<>(customers.size());
+    scoreEach(customers, out::add);
+    return Collections.unmodifiableList(out);
+  }
+
+  /**
+   * {@link #scoreAll} without holding the results: hands each customer's value to {@code sink}
+   * in the order of {@code customers}, so that a million customers can be scored and written
+   * out without a million results in memory.
+   *
+   * @throws NullPointerException if an argument or an element of {@code customers} is null
+   */
+  public void scoreEach(Collection<RfmSummary> customers, Consumer<? super CustomerValue> sink) {
+    requireNonNull(customers, "customers");
+    requireNonNull(sink, "sink");
     int shift;
     double r;
     double alpha;
@@ -155,17 +171,15 @@ public final class ClvScorer {
       a = m.a();
       b = m.b();
     } else {
-      List<CustomerValue> out = new ArrayList<>(customers.size());
       for (RfmSummary c : customers) {
-        out.add(score(c));
+        sink.accept(score(c));
       }
-      return Collections.unmodifiableList(out);
+      return;
     }
     PeriodUnit unit = options.timeUnit();
     double horizon = unit.fromDays(options.horizonDays());
     double window = unit.fromDays(options.orderWindowDays());
     PairCache cache = new PairCache();
-    List<CustomerValue> out = new ArrayList<>(customers.size());
     for (RfmSummary c : customers) {
       requireNonNull(c, "customers must not contain null");
       int x = c.frequency();
@@ -199,9 +213,8 @@ public final class ClvScorer {
       double expected = ifAlive * alive;
       double order = alive * (1 - quiet); // 1 - P(no purchase) = 1 - (1 - A + A quiet)
       double median = BetaGeometric.medianFromAlive(r, alpha, x, age, alive);
-      out.add(value(c, alive, expected, order, median, horizon));
+      sink.accept(value(c, alive, expected, order, median, horizon));
     }
-    return Collections.unmodifiableList(out);
   }
 
   /** The row for {@code customer} from its purchase-model figures (no discounting). */

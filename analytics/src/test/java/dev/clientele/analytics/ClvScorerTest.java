@@ -152,6 +152,9 @@ class ClvScorerTest {
         ClvScorer scorer = new ClvScorer(m, Optional.of(GG), new ClvScorer.Options(PeriodUnit.WEEK, 365, rate, 30, 0.5, 0.8));
         List<CustomerValue> all = scorer.scoreAll(data);
         assertThat(all).hasSize(data.size());
+        List<CustomerValue> streamed = new ArrayList<>();
+        scorer.scoreEach(data, streamed::add);
+        assertThat(streamed).isEqualTo(all);
         for (int i = 0; i < data.size(); i++) {
           CustomerValue one = scorer.score(data.get(i));
           CustomerValue batch = all.get(i);

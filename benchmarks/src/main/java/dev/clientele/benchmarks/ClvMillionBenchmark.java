@@ -89,7 +89,13 @@ public class ClvMillionBenchmark {
     return ParetoNbdModel.fit(population);
   }
 
-  /** The batch scoring pass, {@link ClvScorer#scoreAll}. */
+  /** The streaming scoring pass, {@link ClvScorer#scoreEach}: nothing retained. */
+  @Benchmark
+  public void scoreEach(Blackhole bh) {
+    scorer.scoreEach(population, bh::consume);
+  }
+
+  /** The batch scoring pass, {@link ClvScorer#scoreAll}: a list of 1M results retained. */
   @Benchmark
   public List<CustomerValue> scoreAll() {
     return scorer.scoreAll(population);
