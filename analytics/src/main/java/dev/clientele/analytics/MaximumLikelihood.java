@@ -51,6 +51,15 @@ final class MaximumLikelihood {
   private MaximumLikelihood() {}
 
   static Result maximize(Objective f, double[] start) {
+    return maximize(f, start, null);
+  }
+
+  /**
+   * {@link #maximize(Objective, double[])} with BFGS's inverse-curvature matrix starting at
+   * {@code inverseCurvature} (an estimate of {@code (-H)^-1} near {@code start}, e.g. from a fit
+   * on a subsample) instead of a scaled identity; null for the identity.
+   */
+  static Result maximize(Objective f, double[] start, double[][] inverseCurvature) {
     Guarded g = new Guarded(f, start.length);
     if (f instanceof Curved) {
       // Exact Hessian: Newton from the start, a few evaluations. If it stalls (the Hessian is
@@ -61,7 +70,7 @@ final class MaximumLikelihood {
       }
       start = g.best.clone();
     }
-    double[] theta = bfgs(g, start);
+    double[] theta = bfgs(g, start, inverseCurvature);
     if (g.bestValue > g.value(theta)) {
       theta = g.best.clone();
     }
@@ -77,7 +86,7 @@ final class MaximumLikelihood {
    * Quasi-Newton ascent (see the class comment). {@code h} approximates the inverse of the
    * negative Hessian; the search direction is {@code h g}.
    */
-  private static double[] bfgs(Guarded g, double[] start) {
+  private static double[] bfgs(Guarded g, double[] start, double[][] inverseCurvature) {
     int n = start.length;
     double[] x = start.clone();
     double[] grad = new double[n];
@@ -90,6 +99,12 @@ final class MaximumLikelihood {
       h[i][i] = 1;
     }
     boolean scaled = false;
+    if (inverseCurvature != null) {
+      for (int i = 0; i < n; i++) {
+        h[i] = inverseCurvature[i].clone();
+      }
+      scaled = true;
+    }
     double[] d = new double[n];
     double[] xn = new double[n];
     double[] gn = new double[n];

@@ -32,8 +32,7 @@ public record MbgNbdModel(double r, double alpha, double a, double b) implements
    */
   public static ModelFit<MbgNbdModel> fit(Collection<RfmSummary> summaries) {
     RfmGroups groups = BgNbdModel.groups(summaries);
-    MaximumLikelihood.Result res = MaximumLikelihood.maximize(
-        new BetaGeometricLikelihood(groups, 1), BgNbdModel.start(groups));
+    MaximumLikelihood.Result res = BgNbdModel.maximize(groups, 1);
     double[] p = BgNbdModel.exp(res.theta());
     return ModelFit.of(new MbgNbdModel(p[0], p[1], p[2], p[3]), res, groups.customers, "r", "alpha", "a", "b");
   }

@@ -160,6 +160,23 @@ class ValueModelsTest {
   }
 
   @Test
+  void fit_largeDataStartsFromASubsampleAndReachesTheSameMaximum() {
+    List<RfmSummary> data = Simulation.betaGeometric(0.4, 3, 0.9, 2.5, false, 110_000, 27, 39, 11);
+    RfmGroups groups = RfmGroups.of(data);
+    assertThat(groups.size).isGreaterThan(BgNbdModel.SUBSAMPLE_ABOVE);
+    for (int shift = 0; shift < 2; shift++) {
+      MaximumLikelihood.Result cold = MaximumLikelihood.maximize(new BetaGeometricLikelihood(groups, shift),
+          BgNbdModel.start(groups));
+      MaximumLikelihood.Result warm = BgNbdModel.maximize(groups, shift);
+      assertThat(warm.logLikelihood()).isCloseTo(cold.logLikelihood(), within(1e-6));
+      for (int i = 0; i < 4; i++) {
+        assertThat(warm.theta()[i]).isCloseTo(cold.theta()[i], within(1e-5));
+      }
+      assertThat(warm.covariance()).isNotNull();
+    }
+  }
+
+  @Test
   void bgnbd_isContinuousAtAEqualsOne() {
     // The published forms divide by a - 1; the evaluation here does not.
     double at1 = new BgNbdModel(0.5, 3, 1, 2).conditionalExpectedPurchases(10, 2, 5, 8);

@@ -32,6 +32,32 @@ final class ClvPopulation {
 
   private ClvPopulation() {}
 
+  /**
+   * Prints what the benchmarks fit: size, repeat buyers, distinct {@code (x, t_x, T)} rows and
+   * the fitted parameters, for both ways of recording times.
+   *
+   * <pre>
+   * java -Xmx6g -cp benchmarks/target/benchmarks.jar dev.clientele.benchmarks.ClvPopulation
+   * </pre>
+   */
+  public static void main(String[] args) {
+    for (boolean daily : new boolean[] {true, false}) {
+      List<RfmSummary> p = bgNbd(ClvMillionBenchmark.CUSTOMERS, daily, 20261123);
+      java.util.Set<java.util.List<Double>> rows = new java.util.HashSet<>();
+      long repeaters = 0;
+      long purchases = 0;
+      for (RfmSummary s : p) {
+        rows.add(java.util.List.of((double) s.frequency(), s.recency(), s.age()));
+        repeaters += s.frequency() > 0 ? 1 : 0;
+        purchases += s.frequency();
+      }
+      System.out.printf(java.util.Locale.ROOT, "%s: %d customers, %d repeat buyers, %d repeat purchases, %d distinct rows%n",
+          daily ? "daily" : "continuous", p.size(), repeaters, purchases, rows.size());
+      System.out.println("  BG/NBD " + dev.clientele.analytics.BgNbdModel.fit(p).model().params());
+      System.out.println("  Gamma-Gamma " + dev.clientele.analytics.GammaGammaModel.fit(p).model().params());
+    }
+  }
+
   /** The 2,357 CDNOW customers with x, t_x, T (weeks) and the mean repeat spend. */
   static List<RfmSummary> cdnow() {
     Path file = Path.of(System.getProperty("clientele.clvData", "../shared/data/clv"))
