@@ -177,6 +177,20 @@ class ValueModelsTest {
   }
 
   @Test
+  void gammaGamma_largeDataStartsFromASubsampleAndReachesTheSameMaximum() {
+    List<RfmSummary> data = Simulation.gammaGamma(6.25, 3.74, 15.44, 120_000, 10, 13);
+    GammaGammaLikelihood ll = new GammaGammaLikelihood(data);
+    MaximumLikelihood.Result cold = MaximumLikelihood.maximize(ll, new double[] {0, Math.log(2), Math.log(ll.meanM)});
+    ModelFit<GammaGammaModel> warm = GammaGammaModel.fit(data);
+    assertThat(warm.logLikelihood()).isCloseTo(cold.logLikelihood(), within(1e-6));
+    // Both stop once Newton's predicted gain is below 1e-8, i.e. within ~1e-6 of the maximum in
+    // log-parameters whose standard errors here are ~5e-3.
+    assertThat(Math.log(warm.model().p())).isCloseTo(cold.theta()[0], within(1e-5));
+    assertThat(Math.log(warm.model().q())).isCloseTo(cold.theta()[1], within(1e-5));
+    assertThat(Math.log(warm.model().v())).isCloseTo(cold.theta()[2], within(1e-5));
+  }
+
+  @Test
   void bgnbd_isContinuousAtAEqualsOne() {
     // The published forms divide by a - 1; the evaluation here does not.
     double at1 = new BgNbdModel(0.5, 3, 1, 2).conditionalExpectedPurchases(10, 2, 5, 8);
