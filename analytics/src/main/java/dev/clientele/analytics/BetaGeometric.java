@@ -45,9 +45,20 @@ final class BetaGeometric {
     if (t == 0) {
       return 0;
     }
+    return expectedIfAlive(r, alpha, a, b, shift, t, x, age) * probabilityAlive(r, alpha, a, b, shift, x, tx, age);
+  }
+
+  /**
+   * {@code E[Y(t) | x, t_x, T] / P(alive)} = {@code (a+b+x-1+shift) h}: the expected purchases of a
+   * customer alive at {@code T}. It depends on {@code x} and {@code T} only, not on {@code t_x}.
+   */
+  static double expectedIfAlive(double r, double alpha, double a, double b, int shift, double t, int x, double age) {
+    if (t == 0) {
+      return 0;
+    }
     double z = t / (alpha + age + t);
     double h = Hypergeometric.scaledComplement(a - 1, a + b - 1 - r + shift, a + b + x - 1 + shift, z);
-    return (a + b + x - 1 + shift) * h * probabilityAlive(r, alpha, a, b, shift, x, tx, age);
+    return (a + b + x - 1 + shift) * h;
   }
 
   /**
@@ -61,6 +72,30 @@ final class BetaGeometric {
     double alive = probabilityAlive(r, alpha, a, b, shift, x, tx, age);
     double quiet = Math.exp((r + x) * Math.log((alpha + age) / (alpha + age + t)));
     return 1 - alive + alive * quiet;
+  }
+
+  /**
+   * The t with {@link #probabilityNoPurchase} = 1/2: with {@code A = P(alive)} the equation
+   * {@code 1 - A + A ((alpha+T)/(alpha+T+t))^(r+x) = 1/2} gives
+   * {@code t = (alpha+T) [(1 - 1/(2A))^(-1/(r+x)) - 1]} for {@code A > 1/2}, and no solution
+   * ({@code +Infinity}) otherwise.
+   */
+  static double medianTimeToNextPurchase(double r, double alpha, double a, double b, int shift,
+      int x, double tx, double age) {
+    return medianFromAlive(r, alpha, x, age, probabilityAlive(r, alpha, a, b, shift, x, tx, age));
+  }
+
+  /**
+   * {@link #medianTimeToNextPurchase} given {@code alive = P(alive)}. {@code 1 - 1/(2A)} lies in
+   * (0, 1/2], so its plain logarithm is accurate; {@code e^y - 1} is taken directly above
+   * {@code y = 0.01} (relative error ~1e-14) and by {@code expm1} below, where it would cancel.
+   */
+  static double medianFromAlive(double r, double alpha, int x, double age, double alive) {
+    if (!(alive > 0.5)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double y = -Math.log(1 - 0.5 / alive) / (r + x);
+    return (alpha + age) * (y > 0.01 ? Math.exp(y) - 1 : Math.expm1(y));
   }
 
   /** One customer's log-likelihood (the per-row term of {@link BetaGeometricLikelihood}). */

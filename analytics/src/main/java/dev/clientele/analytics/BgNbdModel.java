@@ -44,8 +44,7 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
    */
   public static ModelFit<BgNbdModel> fit(Collection<RfmSummary> summaries) {
     RfmGroups groups = groups(summaries);
-    MaximumLikelihood.Result res = MaximumLikelihood.maximize(
-        new BetaGeometricLikelihood(groups, 0), start(groups));
+    MaximumLikelihood.Result res = maximize(groups, 0);
     double[] p = exp(res.theta());
     return ModelFit.of(new BgNbdModel(p[0], p[1], p[2], p[3]), res, groups.customers, "r", "alpha", "a", "b");
   }
@@ -58,6 +57,38 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
         "summaries must include a customer with frequency > 0 (no repeat purchases in %s customers)",
         summaries.size());
     return groups;
+  }
+
+  /** Above this many distinct rows a fit starts from a fit on a subsample. */
+  static final int SUBSAMPLE_ABOVE = 100_000;
+
+  /**
+   * Maximises the BG/NBD ({@code shift} 0) or MBG/NBD ({@code shift} 1) likelihood. With more
+   * than {@link #SUBSAMPLE_ABOVE} distinct rows, a fit on every k-th row (about 20,000 rows)
+   * gives the starting point and BFGS's starting curvature (its covariance times the share of
+   * customers it holds), so the passes over all rows are few; the full fit still runs to its
+   * own convergence, so the estimate does not depend on the subsample.
+   */
+  static MaximumLikelihood.Result maximize(RfmGroups groups, int shift) {
+    double[] start = start(groups);
+    double[][] curvature = null;
+    if (groups.size > SUBSAMPLE_ABOVE) {
+      RfmGroups sample = groups.sample(groups.size / 20_000);
+      if (sample.meanFrequency() > 0) {
+        MaximumLikelihood.Result quick = MaximumLikelihood.maximize(new BetaGeometricLikelihood(sample, shift), start);
+        if (quick.covariance() != null) {
+          start = quick.theta();
+          double share = sample.customers / groups.customers;
+          curvature = new double[start.length][start.length];
+          for (int i = 0; i < start.length; i++) {
+            for (int j = 0; j < start.length; j++) {
+              curvature[i][j] = quick.covariance()[i][j] * share;
+            }
+          }
+        }
+      }
+    }
+    return MaximumLikelihood.maximize(new BetaGeometricLikelihood(groups, shift), start, curvature);
   }
 
   /** Start at r = 1, a = b = 1 and alpha matching the mean purchase rate. */
@@ -132,6 +163,13 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
     Checks.horizon(t);
     Checks.history(frequency, recency, age);
     return BetaGeometric.probabilityNoPurchase(r, alpha, a, b, 0, t, frequency, recency, age);
+  }
+
+  /** {@inheritDoc} Closed form: {@code (alpha+T) [(1 - 1/(2 P(alive)))^(-1/(r+x)) - 1]}. */
+  @Override
+  public double medianTimeToNextPurchase(int frequency, double recency, double age) {
+    Checks.history(frequency, recency, age);
+    return BetaGeometric.medianTimeToNextPurchase(r, alpha, a, b, 0, frequency, recency, age);
   }
 
   /** {@inheritDoc} FHL 2005 eq. 6, in logs. */

@@ -2,6 +2,8 @@ package dev.clientele.analytics;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.OptionalDouble;
+
 /**
  * One customer's predictions over the scorer's horizon; see {@link ClvScorer}. Money amounts are
  * in the currency of the monetary values; 0 where no spend model was given.
@@ -10,17 +12,31 @@ import static java.util.Objects.requireNonNull;
  * @param probabilityAlive P(alive) at the calibration end
  * @param expectedPurchases E[Y(horizon)]: expected purchases in the horizon
  * @param probabilityOfOrder the probability of at least one order in the order window (30 days
- *     by default)
+ *     by default): {@code 1 - P(no purchase in the window)}
  * @param expectedSpend E[M | x, zbar], the expected value per future purchase
  * @param predictedClv expected (discounted) spend over the horizon
  * @param churnRisk {@code 1 - probabilityAlive}
  * @param churnBand the band of {@code churnRisk}
+ * @param daysToNextOrder the expected time to the next order, in days after the calibration end:
+ *     the median of the time to the next purchase
+ *     ({@link PurchaseModel#medianTimeToNextPurchase}); empty when the customer is more likely
+ *     never to order again
+ * @param historicClv the total value of the customer's orders so far
+ *     ({@link RfmSummary#historicValue()}); empty when unknown
+ * @param totalClv {@code historicClv + predictedClv}; empty when either is unknown (no historic
+ *     value, or no spend model)
+ * @param winBack whether the customer is overdue and worth a win-back action, by the rule of
+ *     {@link ClvScorer.Options}
  */
 public record CustomerValue(String customerId, double probabilityAlive, double expectedPurchases,
-    double probabilityOfOrder, double expectedSpend, double predictedClv, double churnRisk, ChurnRisk churnBand) {
+    double probabilityOfOrder, double expectedSpend, double predictedClv, double churnRisk, ChurnRisk churnBand,
+    OptionalDouble daysToNextOrder, OptionalDouble historicClv, OptionalDouble totalClv, boolean winBack) {
   /** Checks for nulls. */
   public CustomerValue {
     requireNonNull(customerId, "customerId");
     requireNonNull(churnBand, "churnBand");
+    requireNonNull(daysToNextOrder, "daysToNextOrder");
+    requireNonNull(historicClv, "historicClv");
+    requireNonNull(totalClv, "totalClv");
   }
 }

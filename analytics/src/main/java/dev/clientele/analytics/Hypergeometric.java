@@ -80,6 +80,48 @@ final class Hypergeometric {
     throw new ArithmeticException("hypergeometric series did not converge: z = " + z);
   }
 
+  /**
+   * {@link #logHyp2f1One} with its partial derivatives: fills {@code d} with
+   * {@code d/db, d/dc, d/dz} of {@code ln 2F1(1, b; c; z)}. With terms
+   * {@code t_j = (b)_j z^j / (c)_j}, {@code dt_j/db = t_j sum_{i<j} 1/(b+i)},
+   * {@code dt_j/dc = -t_j sum_{i<j} 1/(c+i)} and {@code dt_j/dz = j t_j / z}; the three sums ride
+   * along the series and stop with it once the tail, weighted by the largest of those factors,
+   * is below rounding.
+   */
+  static double logHyp2f1OneWithDerivatives(double b, double c, double z, double[] d) {
+    if (z == 0) {
+      d[0] = 0;
+      d[1] = 0;
+      d[2] = b / c;
+      return 0;
+    }
+    double term = 1;
+    double sum = 1;
+    double sumB = 0;
+    double sumC = 0;
+    double sumZ = 0;
+    double accB = 0;
+    double accC = 0;
+    for (int j = 0; j < MAX_TERMS; j++) {
+      double ratio = (b + j) * z / (c + j);
+      accB += 1 / (b + j);
+      accC += 1 / (c + j);
+      term *= ratio;
+      sum += term;
+      sumB += term * accB;
+      sumC += term * accC;
+      sumZ += (j + 1) * term;
+      double tail = 1 - Math.max(ratio, z);
+      if (term * (j + 2 + accB + accC) / (tail * tail) <= TOLERANCE * sum) {
+        d[0] = sumB / sum;
+        d[1] = -sumC / sum;
+        d[2] = sumZ / (z * sum);
+        return Math.log(sum);
+      }
+    }
+    throw new ArithmeticException("hypergeometric series did not converge: z = " + z);
+  }
+
   /** The plain series {@code 2F1(a, b; c; z)} for {@code |z| < 1}; a reference for tests. */
   static double hyp2f1(double a, double b, double c, double z) {
     double term = 1;

@@ -32,8 +32,7 @@ public record MbgNbdModel(double r, double alpha, double a, double b) implements
    */
   public static ModelFit<MbgNbdModel> fit(Collection<RfmSummary> summaries) {
     RfmGroups groups = BgNbdModel.groups(summaries);
-    MaximumLikelihood.Result res = MaximumLikelihood.maximize(
-        new BetaGeometricLikelihood(groups, 1), BgNbdModel.start(groups));
+    MaximumLikelihood.Result res = BgNbdModel.maximize(groups, 1);
     double[] p = BgNbdModel.exp(res.theta());
     return ModelFit.of(new MbgNbdModel(p[0], p[1], p[2], p[3]), res, groups.customers, "r", "alpha", "a", "b");
   }
@@ -91,6 +90,13 @@ public record MbgNbdModel(double r, double alpha, double a, double b) implements
     Checks.horizon(t);
     Checks.history(frequency, recency, age);
     return BetaGeometric.probabilityNoPurchase(r, alpha, a, b, 1, t, frequency, recency, age);
+  }
+
+  /** {@inheritDoc} Closed form: {@code (alpha+T) [(1 - 1/(2 P(alive)))^(-1/(r+x)) - 1]}. */
+  @Override
+  public double medianTimeToNextPurchase(int frequency, double recency, double age) {
+    Checks.history(frequency, recency, age);
+    return BetaGeometric.medianTimeToNextPurchase(r, alpha, a, b, 1, frequency, recency, age);
   }
 
   @Override

@@ -27,46 +27,183 @@ import org.apache.commons.math3.special.Gamma;
 final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
   private final RfmGroups data;
 
+  // Distinct (x, time) pairs: the A0 term at t_x depends on (x, t_x) only and the one at T on
+  // (x, T) only, so each is evaluated once per distinct pair, not once per row.
+  private final int[] pairX; // index into data.distinctX
+  private final int[] pairTime; // index into data.times
+  private final int[] rowPairTx;
+  private final int[] rowPairT;
+  // Per-evaluation scratch: per pair ln F and d ln F / d(alpha, beta, p, q); per time the logs.
+  private final double[] pairValue;
+  private final double[][] pairGradient;
+  private final double[] logAlphaT;
+  private final double[] logBetaT;
+
   ParetoNbdLikelihood(RfmGroups data) {
     this.data = data;
-  }
-
-  /** The log-likelihood; the gradient, when asked for, by central differences. */
-  @Override
-  public double value(double[] theta, double[] gradient) {
-    double v = logLikelihood(theta);
-    if (gradient != null) {
-      double[] t = theta.clone();
-      for (int i = 0; i < theta.length; i++) {
-        // Truncation (~h^2 |LL|) and rounding (~1e-16 |LL| / h) balance near h = 1e-5.
-        double h = 1e-5 * Math.max(1, Math.abs(theta[i]));
-        t[i] = theta[i] + h;
-        double up = logLikelihood(t);
-        t[i] = theta[i] - h;
-        double down = logLikelihood(t);
-        t[i] = theta[i];
-        gradient[i] = (up - down) / (2 * h);
+    int n = data.size;
+    rowPairTx = new int[n];
+    rowPairT = new int[n];
+    int capacity = Integer.highestOneBit(Math.max(2, 4 * n) - 1) * 2;
+    int[] table = new int[capacity];
+    long[] keys = new long[2 * n];
+    int pairs = 0;
+    for (int i = 0; i < 2 * n; i++) {
+      int row = i >> 1;
+      int time = (i & 1) == 0 ? data.recencyIndex[row] : data.ageIndex[row];
+      long key = ((long) data.xIndex[row] << 32) | time;
+      int slot = (int) RfmGroups.mix(key, 0, 0) & (capacity - 1);
+      int found;
+      while (true) {
+        int e = table[slot] - 1;
+        if (e < 0) {
+          keys[pairs] = key;
+          table[slot] = ++pairs;
+          found = pairs - 1;
+          break;
+        }
+        if (keys[e] == key) {
+          found = e;
+          break;
+        }
+        slot = (slot + 1) & (capacity - 1);
+      }
+      if ((i & 1) == 0) {
+        rowPairTx[row] = found;
+      } else {
+        rowPairT[row] = found;
       }
     }
-    return v;
+    pairX = new int[pairs];
+    pairTime = new int[pairs];
+    for (int j = 0; j < pairs; j++) {
+      pairX[j] = (int) (keys[j] >>> 32);
+      pairTime[j] = (int) keys[j];
+    }
+    pairValue = new double[pairs];
+    pairGradient = new double[4][pairs];
+    logAlphaT = new double[data.times.length];
+    logBetaT = new double[data.times.length];
   }
 
-  private double logLikelihood(double[] theta) {
+  /**
+   * The log-likelihood and, when asked for, its exact gradient: per row the bracket
+   * {@code e^L0 + e^L1 - e^L2} of {@link #logBracket(double, double, double, double, int, double, double, double[])},
+   * with the {@code A0} terms {@code L1}, {@code L2} taken from the per-pair tables.
+   */
+  @Override
+  public double value(double[] theta, double[] gradient) {
+    boolean grad = gradient != null;
     double r = Math.exp(theta[0]);
     double alpha = Math.exp(theta[1]);
     double s = Math.exp(theta[2]);
     double beta = Math.exp(theta[3]);
     double lgR = Gamma.logGamma(r);
-    double[] lg = new double[data.distinctX.length];
-    for (int k = 0; k < lg.length; k++) {
+    double psiR = grad ? Gamma.digamma(r) : 0;
+    int kx = data.distinctX.length;
+    double[] lg = new double[kx];
+    double[] dlg = new double[kx];
+    for (int k = 0; k < kx; k++) {
       int x = data.distinctX[k];
       lg[k] = x == 0 ? 0 : Gamma.logGamma(r + x) - lgR;
+      dlg[k] = x == 0 || !grad ? 0 : Gamma.digamma(r + x) - psiR;
+    }
+    for (int j = 0; j < data.times.length; j++) {
+      logAlphaT[j] = Math.log(alpha + data.times[j]);
+      logBetaT[j] = Math.log(beta + data.times[j]);
+    }
+    double[] e = new double[4];
+    for (int j = 0; j < pairValue.length; j++) {
+      double p = r + data.distinctX[pairX[j]];
+      double y = data.times[pairTime[j]];
+      if (grad) {
+        pairValue[j] = logPowerIntegralTerm(alpha, beta, p, s + 1, y, e);
+        for (int c = 0; c < 4; c++) {
+          pairGradient[c][j] = e[c];
+        }
+      } else {
+        pairValue[j] = logPowerIntegralTerm(alpha, beta, p, s + 1, y);
+      }
     }
     double constant = r * theta[1] + s * theta[3];
     double ll = 0;
+    double gR = 0;
+    double gAlpha = 0;
+    double gS = 0;
+    double gBeta = 0;
     for (int i = 0; i < data.size; i++) {
-      ll += data.weight[i] * (lg[data.xIndex[i]] + constant
-          + logBracket(r, alpha, s, beta, data.x[i], data.recency[i], data.age[i]));
+      double w = data.weight[i];
+      int k = data.xIndex[i];
+      int x = data.x[i];
+      int iT = data.ageIndex[i];
+      double p = r + x;
+      double age = data.age[i];
+      double alive = -p * logAlphaT[iT] - s * logBetaT[iT];
+      double dAliveR = -logAlphaT[iT];
+      double dAliveAlpha = -p / (alpha + age);
+      double dAliveS = -logBetaT[iT];
+      double dAliveBeta = -s / (beta + age);
+      double bracket;
+      double dR;
+      double dAlpha;
+      double dS;
+      double dBeta;
+      boolean onlyAlive = data.recency[i] == age;
+      double w0 = 1;
+      double w1 = 0;
+      double w2 = 0;
+      double kk = 0;
+      int j1 = rowPairTx[i];
+      int j2 = rowPairT[i];
+      if (!onlyAlive) {
+        kk = Math.log(s / (r + s + x));
+        double atTx = kk + pairValue[j1];
+        double atT = kk + pairValue[j2];
+        double m = Math.max(alive, atTx);
+        w0 = Math.exp(alive - m);
+        w1 = Math.exp(atTx - m);
+        w2 = Math.exp(atT - m);
+        double sum = w0 + w1 - w2;
+        if (sum > w0) {
+          bracket = m + Math.log(sum);
+          w0 /= sum;
+          w1 /= sum;
+          w2 /= sum;
+        } else {
+          // The A0 difference is at rounding level (t_x ~ T): the bracket is the alive term.
+          bracket = alive;
+          onlyAlive = true;
+        }
+      } else {
+        bracket = alive;
+      }
+      ll += w * (lg[k] + constant + bracket);
+      if (grad) {
+        if (onlyAlive) {
+          dR = dAliveR;
+          dAlpha = dAliveAlpha;
+          dS = dAliveS;
+          dBeta = dAliveBeta;
+        } else {
+          double dkR = -1 / (r + s + x);
+          double dkS = 1 / s + dkR;
+          dR = w0 * dAliveR + (w1 - w2) * dkR + w1 * pairGradient[2][j1] - w2 * pairGradient[2][j2];
+          dAlpha = w0 * dAliveAlpha + w1 * pairGradient[0][j1] - w2 * pairGradient[0][j2];
+          dS = w0 * dAliveS + (w1 - w2) * dkS + w1 * pairGradient[3][j1] - w2 * pairGradient[3][j2];
+          dBeta = w0 * dAliveBeta + w1 * pairGradient[1][j1] - w2 * pairGradient[1][j2];
+        }
+        gR += w * (dlg[k] + dR);
+        gAlpha += w * dAlpha;
+        gS += w * dS;
+        gBeta += w * dBeta;
+      }
+    }
+    if (grad) {
+      double n = data.customers;
+      gradient[0] = r * (gR + n * theta[1]);
+      gradient[1] = alpha * (gAlpha + n * r / alpha);
+      gradient[2] = s * (gS + n * theta[3]);
+      gradient[3] = beta * (gBeta + n * s / beta);
     }
     return ll;
   }
@@ -83,6 +220,88 @@ final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
     double m = Math.max(alive, atTx);
     double sum = Math.exp(alive - m) + Math.exp(atTx - m) - Math.exp(atT - m);
     return m + Math.log(Math.max(sum, Math.exp(alive - m)));
+  }
+
+  /**
+   * {@link #logBracket(double, double, double, double, int, double, double)} with its partial
+   * derivatives by {@code r, alpha, s, beta} in {@code d}. The bracket is
+   * {@code e^L0 + e^L1 - e^L2} with {@code L0} the alive term and {@code L1, L2} the {@code A0}
+   * terms at {@code t_x} and {@code T} (with the factor {@code s/(r+s+x)}), so its log's
+   * gradient is the {@code e^Li}-weighted mix of the terms' gradients (the last with a minus).
+   */
+  static double logBracket(double r, double alpha, double s, double beta, int x, double tx, double age, double[] d) {
+    double p = r + x;
+    double alive = logAliveTerm(r, alpha, s, beta, x, age);
+    double dAliveR = -Math.log(alpha + age);
+    double dAliveAlpha = -p / (alpha + age);
+    double dAliveS = -Math.log(beta + age);
+    double dAliveBeta = -s / (beta + age);
+    if (tx == age) {
+      d[0] = dAliveR;
+      d[1] = dAliveAlpha;
+      d[2] = dAliveS;
+      d[3] = dAliveBeta;
+      return alive;
+    }
+    double k = Math.log(s / (r + s + x));
+    double dkR = -1 / (r + s + x);
+    double dkS = 1 / s + dkR;
+    double[] e1 = new double[4];
+    double[] e2 = new double[4];
+    double atTx = k + logPowerIntegralTerm(alpha, beta, p, s + 1, tx, e1);
+    double atT = k + logPowerIntegralTerm(alpha, beta, p, s + 1, age, e2);
+    double m = Math.max(alive, atTx);
+    double w0 = Math.exp(alive - m);
+    double w1 = Math.exp(atTx - m);
+    double w2 = Math.exp(atT - m);
+    double sum = w0 + w1 - w2;
+    if (!(sum > w0)) {
+      // The A0 difference is at rounding level (t_x ~ T): the bracket is the alive term.
+      d[0] = dAliveR;
+      d[1] = dAliveAlpha;
+      d[2] = dAliveS;
+      d[3] = dAliveBeta;
+      return m + Math.log(w0);
+    }
+    w0 /= sum;
+    w1 /= sum;
+    w2 /= sum;
+    // e = d lnF / d(a, b, p, q) with a = alpha, b = beta, p = r + x, q = s + 1.
+    d[0] = w0 * dAliveR + (w1 - w2) * dkR + w1 * e1[2] - w2 * e2[2];
+    d[1] = w0 * dAliveAlpha + w1 * e1[0] - w2 * e2[0];
+    d[2] = w0 * dAliveS + (w1 - w2) * dkS + w1 * e1[3] - w2 * e2[3];
+    d[3] = w0 * dAliveBeta + w1 * e1[1] - w2 * e2[1];
+    return m + Math.log(sum);
+  }
+
+  /**
+   * {@link #logPowerIntegralTerm(double, double, double, double, double)} with its partial
+   * derivatives by {@code a, b, p, q} in {@code e}, from those of {@code ln 2F1} and
+   * {@code z = (a-b)/(a+y)} ({@code dz/da = (b+y)/(a+y)^2}, {@code dz/db = -1/(a+y)}), or, when
+   * {@code a < b}, {@code z = (b-a)/(b+y)} ({@code dz/da = -1/(b+y)},
+   * {@code dz/db = (a+y)/(b+y)^2}); {@code c = p + q}.
+   */
+  static double logPowerIntegralTerm(double a, double b, double p, double q, double y, double[] e) {
+    double c = p + q;
+    double[] h = new double[3]; // d ln2F1 / d(upper, c, z)
+    double ay = a + y;
+    double by = b + y;
+    if (a >= b) {
+      double z = (a - b) / ay;
+      double v = Hypergeometric.logHyp2f1OneWithDerivatives(p, c, z, h);
+      e[0] = h[2] * by / (ay * ay) - p / ay;
+      e[1] = -h[2] / ay - (q - 1) / by;
+      e[2] = h[0] + h[1] - Math.log(ay);
+      e[3] = h[1] - Math.log(by);
+      return v - p * Math.log(ay) - (q - 1) * Math.log(by);
+    }
+    double z = (b - a) / by;
+    double v = Hypergeometric.logHyp2f1OneWithDerivatives(q, c, z, h);
+    e[0] = -h[2] / by + (1 - p) / ay;
+    e[1] = h[2] * ay / (by * by) - q / by;
+    e[2] = h[1] - Math.log(ay);
+    e[3] = h[0] + h[1] - Math.log(by);
+    return v + (1 - p) * Math.log(ay) - q * Math.log(by);
   }
 
   /** {@code ln[(alpha+T)^-(r+x) (beta+T)^-s]}: the customer is alive at {@code T}. */

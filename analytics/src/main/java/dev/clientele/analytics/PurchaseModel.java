@@ -76,6 +76,22 @@ public sealed interface PurchaseModel extends ParametricModel permits BgNbdModel
    */
   double probabilityNoPurchase(double t, int frequency, double recency, double age);
 
+  /**
+   * The median time to the customer's next purchase after {@code age}: the horizon {@code t}
+   * at which {@link #probabilityNoPurchase(double, int, double, double)} falls to 1/2, i.e. the
+   * customer is as likely as not to have ordered again by then. {@code +Infinity} when the
+   * customer is more likely never to order again (in BG/NBD and MBG/NBD: {@code P(alive) <= 1/2}).
+   *
+   * <p>This is the model's "expected time to the next order". The mean waiting time is not
+   * used: it is infinite for every customer who may have dropped out (and, for a customer alive
+   * with certainty, whenever {@code r + x <= 1}), so it could not rank customers.
+   *
+   * @param frequency {@code x}, repeat purchases
+   * @param recency {@code t_x}
+   * @param age {@code T}
+   */
+  double medianTimeToNextPurchase(int frequency, double recency, double age);
+
   /** The log-likelihood of one customer's history. */
   double logLikelihood(int frequency, double recency, double age);
 }

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -302,7 +303,9 @@ public final class RfmSummaries {
       long last = first;
       int repeats = 0;
       double repeatValue = 0;
+      double total = 0;
       for (int i = 0; i < n; i++) {
+        total += amounts[i];
         if (periods[i] != first) {
           repeatValue += amounts[i];
           if (periods[i] != last) {
@@ -313,7 +316,8 @@ public final class RfmSummaries {
       }
       double recency = (double) ((last - first) * periodDays) / unitDays;
       double age = (double) ((endPeriod - first) * periodDays) / unitDays;
-      return new RfmSummary(id, repeats, recency, age, repeats == 0 ? 0 : repeatValue / repeats);
+      return new RfmSummary(id, repeats, recency, age, repeats == 0 ? 0 : repeatValue / repeats,
+          OptionalDouble.of(total));
     }
 
     private void sortByPeriod() {

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import dev.clientele.core.Pii;
+import java.util.OptionalDouble;
 
 /**
  * One customer's purchase history in the recency/frequency/monetary form that the
@@ -21,8 +22,12 @@ import dev.clientele.core.Pii;
  *     at least {@code recency}
  * @param monetaryValue {@code zbar}: the mean value of the repeat purchases (the first purchase
  *     excluded); 0 when {@code frequency} is 0 or the value is unknown
+ * @param historicValue the total value of the customer's counted orders up to the end of the
+ *     calibration period, first purchase included (historic CLV); empty when unknown, as for a
+ *     summary read from a file that has no such column
  */
-public record RfmSummary(String customerId, int frequency, double recency, double age, double monetaryValue) {
+public record RfmSummary(String customerId, int frequency, double recency, double age, double monetaryValue,
+    OptionalDouble historicValue) {
   /** Validates the summary. */
   public RfmSummary {
     requireNonNull(customerId, "customerId");
@@ -36,6 +41,15 @@ public record RfmSummary(String customerId, int frequency, double recency, doubl
         "recency must be 0 when frequency is 0: %s (customer %s)", recency, Pii.mask(customerId));
     checkArgument(Double.isFinite(monetaryValue) && monetaryValue >= 0,
         "monetaryValue must be finite and >= 0: %s (customer %s)", monetaryValue, Pii.mask(customerId));
+    requireNonNull(historicValue, "historicValue");
+    checkArgument(historicValue.isEmpty() || Double.isFinite(historicValue.getAsDouble())
+        && historicValue.getAsDouble() >= 0, "historicValue must be finite and >= 0: %s (customer %s)",
+        historicValue, Pii.mask(customerId));
+  }
+
+  /** A summary whose historic value is unknown. */
+  public RfmSummary(String customerId, int frequency, double recency, double age, double monetaryValue) {
+    this(customerId, frequency, recency, age, monetaryValue, OptionalDouble.empty());
   }
 
   /** A summary without a monetary value. */

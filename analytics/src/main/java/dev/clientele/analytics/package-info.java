@@ -53,11 +53,17 @@
  *   <li>Purchases are merged per UTC day by default and times are day differences divided by
  *       the unit's length (weeks = days / 7), as in the literature's CDNOW summaries. Merging per
  *       ISO week is available.
- *   <li>Fitting is maximum likelihood in log-parameters (always valid): Commons Math's
- *       conjugate gradient with the models' analytic gradients (BG/NBD, MBG/NBD, Gamma-Gamma;
- *       Pareto/NBD uses central differences), then Newton steps on a finite-difference Hessian
- *       for full precision and the standard errors. Identical {@code (x, t_x, T)} rows are
- *       grouped; frequency- and time-only terms are computed once per distinct value.
+ *   <li>Fitting is maximum likelihood in log-parameters (always valid): BFGS (Nocedal &amp;
+ *       Wright) with every model's exact gradient, then Newton steps on a Hessian from
+ *       differences of that gradient (exact for Gamma-Gamma, which goes straight to Newton) for
+ *       full precision and the standard errors; Commons Math supplies the special functions and
+ *       the Cholesky solve. Identical {@code (x, t_x, T)} rows are grouped; frequency- and
+ *       time-only terms (and Pareto/NBD's per-{@code (x, time)} series) are computed once per
+ *       distinct value. Fits over more than 100,000 distinct rows start from a fit on a
+ *       subsample.
+ *   <li>"Expected time to the next order" is the median of the waiting time (the mean is
+ *       infinite whenever the customer may have dropped out); the win-back rule is documented
+ *       on {@code ClvScorer}.
  *   <li>Hypergeometric functions are summed after Euler's transformation so that neither
  *       overflow nor the removable singularity at {@code a = 1} arises (see the package-private
  *       {@code Hypergeometric}).

@@ -89,6 +89,12 @@ class CdnowValidationTest {
         LocalDate.parse("1998-06-30"), PeriodUnit.DAY);
     Map<String, RfmSummary> byId = new HashMap<>();
     rebuilt.forEach(s -> byId.put(s.customerId(), s));
+    Map<String, Double> calibrationSales = new HashMap<>();
+    for (Transaction t : log) {
+      if (t.amount() > 0 && !t.date().isAfter(calibrationEnd)) {
+        calibrationSales.merge(t.customerId(), t.amount(), Double::sum);
+      }
+    }
 
     // 8 of the 2,357 customers made a single purchase worth 0.00: orders <= 0 do not count.
     assertThat(rebuilt).hasSize(2349);
@@ -105,6 +111,9 @@ class CdnowValidationTest {
       assertThat(actual.recency()).isCloseTo(expected.recency(), within(1e-8));
       assertThat(actual.age()).isCloseTo(expected.age(), within(1e-8));
       assertThat(actual.monetaryValue()).isCloseTo(expected.monetaryValue(), within(1e-6));
+      // Historic CLV: every calibration order, the first purchase included.
+      assertThat(actual.historicValue().getAsDouble()).isCloseTo(calibrationSales.get(expected.customerId()), within(1e-6))
+          .isGreaterThan(expected.frequency() * expected.monetaryValue());
       assertThat(xStar.get(expected.customerId())).isEqualTo(holdout[i]);
     }
     assertThat(missing).isEqualTo(8);

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 /** RFM summaries straight from the profiles' order events in a store. */
@@ -61,6 +62,7 @@ class OrdersOfStorageTest {
     List<Transaction> orders = RfmSummaries.ordersOf(storage);
     assertThat(orders).hasSize(4);
     List<RfmSummary> s = RfmSummaries.fromTransactions(orders, LocalDate.parse("2026-03-15"), PeriodUnit.DAY);
-    assertThat(s).containsExactlyInAnyOrder(new RfmSummary("p-ann", 1, 7, 14, 30), new RfmSummary("p-bob", 0, 0, 13, 0));
+    assertThat(s).containsExactlyInAnyOrder(new RfmSummary("p-ann", 1, 7, 14, 30, OptionalDouble.of(55.5)),
+        new RfmSummary("p-bob", 0, 0, 13, 0, OptionalDouble.of(12)));
   }
 }

@@ -26,7 +26,7 @@ import net.jqwik.api.constraints.LongRange;
  *
  * <p>Seeds are fixed so that CI runs the same populations every time; the parameter ranges keep
  * the models identifiable over a 27-39 week window. Populations have 20,000 customers (10,000 for
- * Pareto/NBD, whose fit uses a numerical gradient and is slower); the band scales with the
+ * Pareto/NBD, whose likelihood sums a hypergeometric series per row); the band scales with the
  * standard errors, so it stays 5 SE wide at any size.
  */
 class ParameterRecoveryPropertiesTest {

@@ -70,6 +70,23 @@ class PredictionPropertiesTest {
     assertThat(p1).isGreaterThanOrEqualTo(1 - m.probabilityAlive(h.x(), h.tx(), h.age()) - 1e-12);
   }
 
+  @Property(tries = 150)
+  void medianTimeToNextPurchase_isWhereNoPurchaseFallsToOneHalf(@ForAll("models") PurchaseModel m,
+      @ForAll("histories") History h) {
+    double t = m.medianTimeToNextPurchase(h.x(), h.tx(), h.age());
+    if (t == Double.POSITIVE_INFINITY) {
+      // Never as likely as not: still above 1/2 at a horizon a million times the data's scale.
+      assertThat(m.probabilityNoPurchase(1e6 * (400 + h.age()), h.x(), h.tx(), h.age())).isGreaterThan(0.5 - 1e-9);
+    } else {
+      assertThat(t).isPositive();
+      assertThat(m.probabilityNoPurchase(t, h.x(), h.tx(), h.age())).isCloseTo(0.5, within(1e-9));
+    }
+    if (!(m instanceof ParetoNbdModel)) {
+      // BG/NBD and MBG/NBD: an alive customer eventually buys, so a date exists iff P(alive) > 1/2.
+      assertThat(t < Double.POSITIVE_INFINITY).isEqualTo(m.probabilityAlive(h.x(), h.tx(), h.age()) > 0.5);
+    }
+  }
+
   @Property(tries = 200)
   void newCustomer_getsThePopulationExpectation(@ForAll("models") PurchaseModel m,
       @ForAll @DoubleRange(min = 0, max = 300) double t) {

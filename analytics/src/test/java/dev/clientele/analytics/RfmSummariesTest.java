@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 class RfmSummariesTest {
@@ -26,7 +27,7 @@ class RfmSummariesTest {
         tx("a", "2026-01-08", 4), // merged: one repeat purchase worth 24
         tx("a", "2026-01-15", 30));
     RfmSummary a = RfmSummaries.fromTransactions(t, LocalDate.parse("2026-01-29"), PeriodUnit.DAY).get(0);
-    assertThat(a).isEqualTo(new RfmSummary("a", 2, 14, 28, 27)); // mean of 24 and 30
+    assertThat(a).isEqualTo(new RfmSummary("a", 2, 14, 28, 27, OptionalDouble.of(69))); // mean of 24 and 30; 15 + 24 + 30 in all
   }
 
   @Test
@@ -44,7 +45,7 @@ class RfmSummariesTest {
     List<Transaction> t = List.of(tx("a", "2026-01-05", 10), tx("a", "2026-01-11", 10), tx("a", "2026-01-12", 6),
         tx("a", "2026-01-13", 4));
     RfmSummary a = RfmSummaries.fromTransactions(t, LocalDate.parse("2026-01-26"), PeriodUnit.WEEK, PeriodUnit.WEEK).get(0);
-    assertThat(a).isEqualTo(new RfmSummary("a", 1, 1, 3, 10));
+    assertThat(a).isEqualTo(new RfmSummary("a", 1, 1, 3, 10, OptionalDouble.of(30)));
     RfmSummary days = RfmSummaries.fromTransactions(t, LocalDate.parse("2026-01-26"), PeriodUnit.DAY, PeriodUnit.WEEK).get(0);
     assertThat(days.recency()).isEqualTo(7);
     assertThat(days.age()).isEqualTo(21);
@@ -60,7 +61,7 @@ class RfmSummariesTest {
         tx("b", "2026-01-02", 0), // b never ordered with a value > 0
         tx("c", "2026-01-20", 7)); // born after the end
     List<RfmSummary> s = RfmSummaries.fromTransactions(t, LocalDate.parse("2026-01-10"), PeriodUnit.DAY);
-    assertThat(s).containsExactly(new RfmSummary("a", 0, 0, 7, 0));
+    assertThat(s).containsExactly(new RfmSummary("a", 0, 0, 7, 0, OptionalDouble.of(10)));
   }
 
   @Test
@@ -194,6 +195,9 @@ class RfmSummariesTest {
     assertThatThrownBy(() -> RfmSummary.of("a", 1, 3, 2)).hasMessageStartingWith("recency must be in [0, age 2.0]: 3.0");
     assertThatThrownBy(() -> RfmSummary.of("a", 1, 1, Double.POSITIVE_INFINITY)).hasMessageStartingWith("age (T) must be finite");
     assertThatThrownBy(() -> new RfmSummary("a", 1, 1, 2, -1)).hasMessageStartingWith("monetaryValue must be finite and >= 0");
+    assertThatThrownBy(() -> new RfmSummary("a", 1, 1, 2, 1, OptionalDouble.of(-1)))
+        .hasMessageStartingWith("historicValue must be finite and >= 0");
+    assertThat(new RfmSummary("a", 1, 1, 2, 1).historicValue()).isEmpty();
   }
 
   @Test

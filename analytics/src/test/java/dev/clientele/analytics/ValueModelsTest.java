@@ -115,9 +115,12 @@ class ValueModelsTest {
     List<RfmSummary> money = Simulation.gammaGamma(4, 3, 20, 300, 8, 5);
     RfmGroups groups = RfmGroups.of(data);
     List<MaximumLikelihood.Objective> objectives = List.of(new BetaGeometricLikelihood(groups, 0),
-        new BetaGeometricLikelihood(groups, 1), new GammaGammaLikelihood(money));
-    for (MaximumLikelihood.Objective f : objectives) {
-      double[] theta = {-0.7, 1.2, -0.2, 0.8};
+        new BetaGeometricLikelihood(groups, 1), new GammaGammaLikelihood(money), new ParetoNbdLikelihood(groups),
+        new ParetoNbdLikelihood(groups));
+    for (int o = 0; o < objectives.size(); o++) {
+      MaximumLikelihood.Objective f = objectives.get(o);
+      // The second Pareto/NBD point has beta > alpha: the other branch of the A0 series.
+      double[] theta = o == 4 ? new double[] {-0.3, 1.2, -0.5, 2.1} : new double[] {-0.7, 1.2, -0.2, 0.8};
       int n = f instanceof GammaGammaLikelihood ? 3 : 4;
       theta = java.util.Arrays.copyOf(theta, n);
       double[] g = new double[n];
@@ -131,6 +134,60 @@ class ValueModelsTest {
         assertThat(g[i]).as("%s d/dtheta%s", f.getClass().getSimpleName(), i).isCloseTo(fd, within(1e-5 * (1 + Math.abs(fd))));
       }
     }
+  }
+
+  @Test
+  void gammaGamma_exactHessianMatchesDifferencesOfTheGradient() {
+    GammaGammaLikelihood f = new GammaGammaLikelihood(Simulation.gammaGamma(4, 3, 20, 300, 8, 5));
+    for (double[] theta : new double[][] {{-0.7, 1.2, -0.2}, {1.4, 1.1, 3.0}, {0.2, -0.3, 5}}) {
+      double[][] exact = f.hessian(theta);
+      for (int i = 0; i < 3; i++) {
+        double[] up = theta.clone();
+        double[] down = theta.clone();
+        up[i] += 1e-5;
+        down[i] -= 1e-5;
+        double[] gu = new double[3];
+        double[] gd = new double[3];
+        f.value(up, gu);
+        f.value(down, gd);
+        for (int j = 0; j < 3; j++) {
+          double fd = (gu[j] - gd[j]) / 2e-5;
+          assertThat(exact[j][i]).as("d2/dtheta%s dtheta%s at %s", j, i, java.util.Arrays.toString(theta))
+              .isCloseTo(fd, within(1e-5 * (1 + Math.abs(fd))));
+        }
+      }
+    }
+  }
+
+  @Test
+  void fit_largeDataStartsFromASubsampleAndReachesTheSameMaximum() {
+    List<RfmSummary> data = Simulation.betaGeometric(0.4, 3, 0.9, 2.5, false, 110_000, 27, 39, 11);
+    RfmGroups groups = RfmGroups.of(data);
+    assertThat(groups.size).isGreaterThan(BgNbdModel.SUBSAMPLE_ABOVE);
+    for (int shift = 0; shift < 2; shift++) {
+      MaximumLikelihood.Result cold = MaximumLikelihood.maximize(new BetaGeometricLikelihood(groups, shift),
+          BgNbdModel.start(groups));
+      MaximumLikelihood.Result warm = BgNbdModel.maximize(groups, shift);
+      assertThat(warm.logLikelihood()).isCloseTo(cold.logLikelihood(), within(1e-6));
+      for (int i = 0; i < 4; i++) {
+        assertThat(warm.theta()[i]).isCloseTo(cold.theta()[i], within(1e-5));
+      }
+      assertThat(warm.covariance()).isNotNull();
+    }
+  }
+
+  @Test
+  void gammaGamma_largeDataStartsFromASubsampleAndReachesTheSameMaximum() {
+    List<RfmSummary> data = Simulation.gammaGamma(6.25, 3.74, 15.44, 120_000, 10, 13);
+    GammaGammaLikelihood ll = new GammaGammaLikelihood(data);
+    MaximumLikelihood.Result cold = MaximumLikelihood.maximize(ll, new double[] {0, Math.log(2), Math.log(ll.meanM)});
+    ModelFit<GammaGammaModel> warm = GammaGammaModel.fit(data);
+    assertThat(warm.logLikelihood()).isCloseTo(cold.logLikelihood(), within(1e-6));
+    // Both stop once Newton's predicted gain is below 1e-8, i.e. within ~1e-6 of the maximum in
+    // log-parameters whose standard errors here are ~5e-3.
+    assertThat(Math.log(warm.model().p())).isCloseTo(cold.theta()[0], within(1e-5));
+    assertThat(Math.log(warm.model().q())).isCloseTo(cold.theta()[1], within(1e-5));
+    assertThat(Math.log(warm.model().v())).isCloseTo(cold.theta()[2], within(1e-5));
   }
 
   @Test

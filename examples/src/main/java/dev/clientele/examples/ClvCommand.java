@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * {@code clientele clv}: fit a purchase model (and Gamma-Gamma spend when monetary values are
@@ -40,13 +41,18 @@ import java.util.Optional;
  * for summaries, the literature's convention (e.g. the CDNOW summary). Predictions are written
  * only when the data is eligible, or with {@code --force}; the fitted parameters are printed
  * whenever the fit succeeds. Rows: {@code customer_id,frequency,recency,T,p_alive,
- * expected_purchases_365d,predicted_clv,churn_risk}, plus {@code churn_band}; {@code predicted_clv}
- * is empty without monetary values. Customer ids a spreadsheet would run as formulas are
+ * expected_purchases_365d,predicted_clv,churn_risk}, then {@code churn_band},
+ * {@code probability_of_order_30d}, {@code days_to_next_order} (the median wait, empty when the
+ * customer is more likely never to order again), {@code historic_clv} (sum of the counted orders;
+ * empty for {@code --summary}, which does not carry it), {@code total_clv} (historic + predicted)
+ * and {@code win_back} ({@code true}/{@code false}; see {@code ClvScorer}). {@code predicted_clv}
+ * and {@code total_clv} are empty without monetary values. Customer ids a spreadsheet would run as formulas are
  * neutralised as in profile CSVs.
  */
 final class ClvCommand {
   static final List<String> COLUMNS = List.of("customer_id", "frequency", "recency", "T", "p_alive",
-      "expected_purchases_365d", "predicted_clv", "churn_risk", "churn_band");
+      "expected_purchases_365d", "predicted_clv", "churn_risk", "churn_band", "probability_of_order_30d",
+      "days_to_next_order", "historic_clv", "total_clv", "win_back");
 
   private ClvCommand() {}
 
@@ -136,8 +142,10 @@ final class ClvCommand {
     COLUMNS.forEach(schema::addColumn);
     try (Writer w = Cli.openForWrite(file);
         SequenceWriter rows = new CsvMapper().writer(schema.build()).writeValues(w)) {
-      for (RfmSummary s : summaries) {
-        CustomerValue v = scorer.score(s);
+      List<CustomerValue> values = scorer.scoreAll(summaries);
+      for (int i = 0; i < summaries.size(); i++) {
+        RfmSummary s = summaries.get(i);
+        CustomerValue v = values.get(i);
         rows.write(Arrays.asList(
             FormulaGuard.PREFIX.apply(s.customerId()),
             Integer.toString(s.frequency()),
@@ -147,7 +155,12 @@ final class ClvCommand {
             number(v.expectedPurchases()),
             monetary ? number(v.predictedClv()) : "",
             number(v.churnRisk()),
-            v.churnBand().name().toLowerCase(Locale.ROOT)));
+            v.churnBand().name().toLowerCase(Locale.ROOT),
+            number(v.probabilityOfOrder()),
+            optional(v.daysToNextOrder()),
+            optional(v.historicClv()),
+            monetary ? optional(v.totalClv()) : "",
+            Boolean.toString(v.winBack())));
       }
     } catch (IOException e) {
       throw new CliException("cannot write " + file + ": " + e.getMessage(), e);
@@ -157,6 +170,11 @@ final class ClvCommand {
   /** A number in plain decimal notation, independent of the default locale. */
   private static String number(double d) {
     return Double.toString(d);
+  }
+
+  /** A number, or an empty cell when absent. */
+  private static String optional(OptionalDouble d) {
+    return d.isPresent() ? number(d.getAsDouble()) : "";
   }
 
   /** The parameter map, for tests. */

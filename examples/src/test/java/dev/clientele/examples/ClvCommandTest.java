@@ -63,8 +63,17 @@ class ClvCommandTest {
     assertThat(j.has("eligible")).isTrue();
     assertThat(j.get("reasons").isArray()).isTrue();
     List<String> rows = Files.readAllLines(dir.resolve("pred.csv"), StandardCharsets.UTF_8);
-    assertThat(rows.get(0)).startsWith("customer_id,frequency,recency,T,p_alive,expected_purchases_365d,predicted_clv,churn_risk");
+    assertThat(rows.get(0)).isEqualTo("customer_id,frequency,recency,T,p_alive,expected_purchases_365d,predicted_clv,churn_risk,"
+        + "churn_band,probability_of_order_30d,days_to_next_order,historic_clv,total_clv,win_back");
     assertThat(rows).hasSize(2358);
+    // Customer 1 (x 2, t_x 30.43, T 38.86): a summary carries no historic value.
+    String[] c1 = rows.get(1).split(",", -1);
+    assertThat(c1[0]).isEqualTo("1");
+    assertThat(Double.parseDouble(c1[9])).isBetween(0.0, 1.0);
+    assertThat(Double.parseDouble(c1[10])).isPositive();
+    assertThat(c1[11]).isEmpty();
+    assertThat(c1[12]).isEmpty();
+    assertThat(c1[13]).isIn("true", "false");
   }
 
   @Test
@@ -83,6 +92,23 @@ class ClvCommandTest {
     assertThat(Files.exists(dir.resolve("pred.csv"))).isFalse();
     assertThat(forced.code()).as(forced.err()).isZero();
     assertThat(Files.exists(dir.resolve("forced.csv"))).isTrue();
+    // From transactions the historic value is known: total = historic + predicted.
+    List<String> rows = readLines(dir.resolve("forced.csv"));
+    for (String row : rows.subList(1, rows.size())) {
+      String[] c = row.split(",", -1);
+      double historic = Double.parseDouble(c[11]);
+      assertThat(historic).isPositive();
+      assertThat(Double.parseDouble(c[12])).isCloseTo(historic + Double.parseDouble(c[6]),
+          org.assertj.core.data.Offset.offset(1e-9 * (1 + historic)));
+    }
+  }
+
+  private static List<String> readLines(Path file) {
+    try {
+      return Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
