@@ -8,10 +8,13 @@ import dev.clientele.export.ExportRequest;
 import dev.clientele.export.ExportSummary;
 import dev.clientele.export.FormulaGuard;
 import dev.clientele.export.Preset;
+import dev.clientele.export.ProfileSource;
+import dev.clientele.segments.Segment;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Locale;
@@ -26,7 +29,7 @@ import java.util.Set;
  * <pre>
  * clientele export --events E.jsonl --format csv|json|jsonl [--preset email|all] --out F
  *                  [--reachable email|sms|push] [--delimiter C|tab] [--formula-guard prefix|all|off]
- *                  [--date YYYY-MM-DD] [--config C.json]
+ *                  [--date YYYY-MM-DD] [--config C.json] [--segment S.json] [--jdbc URL …]
  * </pre>
  *
  * <ul>
@@ -37,6 +40,9 @@ import java.util.Set;
  *       {@link Preset#ALL_CUSTOMER_INFO}; with reachability per channel and activity status) or
  *       {@code email} (the last-seen email only; profiles without one are skipped and counted).
  *   <li>{@code --reachable CHANNEL}: only customers reachable on that channel (a mailing-list sync).
+ *   <li>{@code --segment S.json}: only the members of the segment defined in the file (format:
+ *       {@code SegmentJson}), evaluated as of the latest event; adds {@code segment} and
+ *       {@code segmentAsOf} to the output.
  *   <li>{@code --delimiter}: one character, or {@code tab} (CSV only; default {@code ,}).
  *   <li>{@code --formula-guard}: how formula-like CSV cells are neutralised: {@code prefix}
  *       (default, {@link FormulaGuard#PREFIX}), {@code all} ({@link FormulaGuard#PREFIX_ALL}),
@@ -50,7 +56,8 @@ import java.util.Set;
  */
 final class ExportCommand {
   static final Set<String> OPTIONS =
-      Set.of("events", "config", "format", "preset", "out", "reachable", "delimiter", "formula-guard", "date");
+      Database.withOptions(Set.of(
+          "events", "config", "format", "preset", "out", "reachable", "delimiter", "formula-guard", "date", "segment"));
 
   private ExportCommand() {}
 
@@ -66,7 +73,8 @@ final class ExportCommand {
     CsvOptions csv = csvOptions(o);
     Optional<LocalDate> date = o.optionalDate("date");
     ConfigReader.Config config = Cli.config(o);
-    try (Ingestion run = Ingestion.run(events, config)) {
+    Optional<Segment> segment = Cli.segmentOption(o);
+    try (Ingestion run = Ingestion.run(events, config, Optional.empty(), Database.open(o))) {
       LocalDate asOf = date.orElseGet(() -> run.latest().map(t -> LocalDate.ofInstant(t, ZoneOffset.UTC))
           .orElse(LocalDate.now(ZoneOffset.UTC)));
       ExportRequest.Builder request = ExportRequest.builder().format(format).preset(preset).csvOptions(csv);
@@ -74,6 +82,9 @@ final class ExportCommand {
         request.computed(run.clientele().activityStatusValues(asOf));
       }
       reachable.ifPresent(request::reachableOn);
+      Instant segmentAsOf = run.latest().orElseGet(() -> run.clientele().clock().instant());
+      segment.ifPresent(seg -> request.source(
+          ProfileSource.matching(run.clientele().storage(), run.clientele().segments().matcher(seg, segmentAsOf))));
       ExportSummary summary;
       try (OutputStream out = Cli.openStream(outFile)) {
         summary = run.clientele().exportProfiles(request.build(), out);
@@ -94,6 +105,10 @@ final class ExportCommand {
       });
       json.put("preset", preset == Preset.EMAIL_ONLY ? "email" : "all");
       reachable.ifPresent(c -> json.put("reachable", c.key()));
+      segment.ifPresent(seg -> {
+        json.put("segment", seg.name());
+        json.put("segmentAsOf", segmentAsOf.toString());
+      });
       if (preset == Preset.ALL_CUSTOMER_INFO) {
         json.put("activityDate", asOf.toString());
       }

@@ -59,6 +59,22 @@ class ExportCommandTest {
   }
 
   @Test
+  void export_segment_writesOnlyItsMembers() throws IOException {
+    write(dir, "events.jsonl", EVENTS);
+    write(dir, "reachable.json", List.of("{\"name\": \"reachable-by-email\", \"condition\": {\"reachable\": \"email\"}}"));
+
+    Run run = cli(dir, "export", "--events", "events.jsonl", "--format", "csv", "--segment", "reachable.json", "--out", "seg.csv");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.json().get("segment").asText()).isEqualTo("reachable-by-email");
+    assertThat(run.json().get("segmentAsOf").asText()).isEqualTo("2026-10-06T10:00:00Z");
+    List<Map<String, String>> rows = csvRows(dir.resolve("seg.csv"), ',');
+    // Ann opted out, Bob's address bounced: only Cat is reachable by email.
+    assertThat(rows).extracting(r -> r.get("email")).containsExactly("cat@example.net");
+    assertThat(run.json().get("rows").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void export_emailReachableOnEmail_mailingListSync() throws IOException {
     write(dir, "events.jsonl", EVENTS);
 
