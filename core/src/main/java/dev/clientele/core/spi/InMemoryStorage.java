@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -24,13 +24,18 @@ import java.util.stream.Stream;
  * The embedded default {@link Storage}: everything on the heap, nothing persisted.
  *
  * <p>Thread-safe. Commits are serialised by one lock and validated in full before anything is
- * applied, so a conflicting commit changes nothing. Readers of a single key never block;
+ * applied, so a conflicting commit changes nothing. Profiles are held in a hash map by id, so
+ * the reads and version checks of ingestion are hash lookups; the sorted order that paging
+ * needs comes from a separate sorted set of ids, changed only when a profile is created or
+ * deleted. Readers of a single key never block;
  * {@link #owners}, each page of {@link #profiles}, {@link #profileCount()} and the event reads
  * see one consistent state (an optimistic read that falls back to a shared lock when a commit
  * ran meanwhile). {@link #allEvents()} streams a snapshot taken when it is called.
  */
 public final class InMemoryStorage implements Storage {
-  private final ConcurrentSkipListMap<ProfileId, Profile> profiles = new ConcurrentSkipListMap<>();
+  private final ConcurrentHashMap<ProfileId, Profile> profiles = new ConcurrentHashMap<>();
+  /** The ids of {@link #profiles}, sorted for paging; changed under the write lock with it. */
+  private final ConcurrentSkipListSet<ProfileId> sortedIds = new ConcurrentSkipListSet<>();
   private final ConcurrentHashMap<Identifier, ProfileId> index = new ConcurrentHashMap<>();
   private final Set<String> eventIds = ConcurrentHashMap.newKeySet();
   private final Set<String> tombstones = ConcurrentHashMap.newKeySet();
@@ -54,14 +59,16 @@ public final class InMemoryStorage implements Storage {
     // survivor next to the loser it deletes).
     return consistentRead(
         () -> {
-          Collection<Profile> tail =
-              after.isPresent() ? profiles.tailMap(after.get(), false).values() : profiles.values();
+          Collection<ProfileId> tail = after.isPresent() ? sortedIds.tailSet(after.get(), false) : sortedIds;
           List<Profile> page = new ArrayList<>(Math.min(limit, 1024));
-          for (Profile p : tail) {
+          for (ProfileId id : tail) {
             if (page.size() == limit) {
               break;
             }
-            page.add(p);
+            Profile p = profiles.get(id);
+            if (p != null) { // null only while a commit runs; the optimistic read then retries
+              page.add(p);
+            }
           }
           return page;
         });
@@ -203,7 +210,9 @@ public final class InMemoryStorage implements Storage {
     // Index entries move before losers are deleted, so a reader going identifier -> owner ->
     // profile never lands on a profile that is already gone.
     for (Commit.ProfileWrite w : commit.profileWrites()) {
-      profiles.put(w.profile().id(), w.profile());
+      if (profiles.put(w.profile().id(), w.profile()) == null) {
+        sortedIds.add(w.profile().id());
+      }
     }
     for (Commit.IndexWrite w : commit.indexWrites()) {
       if (w.newOwner().isPresent()) {
@@ -214,6 +223,7 @@ public final class InMemoryStorage implements Storage {
     }
     for (Commit.ProfileDelete d : commit.profileDeletes()) {
       profiles.remove(d.id());
+      sortedIds.remove(d.id());
     }
     for (Identifier anchor : commit.eventErasures()) {
       List<StoredEvent> erased = eventsByAnchor.remove(anchor);
