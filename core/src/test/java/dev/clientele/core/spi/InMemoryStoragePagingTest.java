@@ -1,0 +1,82 @@
+package dev.clientele.core.spi;
+
+import static dev.clientele.core.spi.StorageFixtures.profile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Paging of {@link InMemoryStorage}, whose sorted ids are folded in lazily (see {@code
+ * SortedIds}): whatever mix of creates, deletes and re-creates came before, and whether or not
+ * enough changed to trigger a rebuild, paging through must list exactly the stored profiles in
+ * id order.
+ */
+class InMemoryStoragePagingTest {
+
+  @Property(tries = 30)
+  void profiles_afterCreatesDeletesAndRecreates_pageThroughExactlyTheStoredOnesInOrder(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 3000) int steps, @ForAll @IntRange(min = 1, max = 700) int pageSize) {
+    Random random = new Random(seed);
+    InMemoryStorage storage = new InMemoryStorage();
+    TreeMap<ProfileId, Profile> model = new TreeMap<>();
+    // A small id pool, so ids are deleted and created again; pages are read now and then, so
+    // some reads fold recent changes in and some merge them on the fly.
+    int pool = 1 + random.nextInt(2500);
+    for (int i = 0; i < steps; i++) {
+      ProfileId id = ProfileId.of("p-" + random.nextInt(pool));
+      Profile current = model.get(id);
+      if (current == null) {
+        Profile p = profile(id.value(), 1);
+        storage.commit(Commit.builder().putProfile(p, 0).build());
+        model.put(id, p);
+      } else if (random.nextInt(3) == 0) {
+        storage.commit(Commit.builder().deleteProfile(id, current.version()).build());
+        model.remove(id);
+      } else {
+        Profile p = StorageFixtures.next(current);
+        storage.commit(Commit.builder().putProfile(p, current.version()).build());
+        model.put(id, p);
+      }
+      if (random.nextInt(400) == 0) {
+        assertThat(pageThrough(storage, pageSize)).containsExactlyElementsOf(model.values());
+      }
+    }
+    assertThat(pageThrough(storage, pageSize)).containsExactlyElementsOf(model.values());
+    assertThat(storage.profileCount()).isEqualTo(model.size());
+  }
+
+  @Test
+  void profiles_afterAnIdThatIsNotStored_startsAtTheNextGreaterId() {
+    InMemoryStorage storage = new InMemoryStorage();
+    for (String id : List.of("p-b", "p-d", "p-f")) {
+      storage.commit(Commit.builder().putProfile(profile(id, 1), 0).build());
+    }
+    assertThat(storage.profiles(Optional.of(ProfileId.of("p-c")), 10))
+        .extracting(p -> p.id().value())
+        .containsExactly("p-d", "p-f");
+    assertThat(storage.profiles(Optional.of(ProfileId.of("p-f")), 10)).isEmpty();
+  }
+
+  private static List<Profile> pageThrough(Storage storage, int pageSize) {
+    List<Profile> all = new ArrayList<>();
+    Optional<ProfileId> after = Optional.empty();
+    while (true) {
+      List<Profile> page = storage.profiles(after, pageSize);
+      all.addAll(page);
+      if (page.size() < pageSize) {
+        return all;
+      }
+      after = Optional.of(page.get(page.size() - 1).id());
+    }
+  }
+}
