@@ -226,6 +226,9 @@ public final class InMemoryStorage implements Storage {
       profiles.remove(d.id());
       sortedIds.deleted(d.id());
     }
+    if (sortedIds.isOverdue()) {
+      sortedIds.rebuild(profiles::get);
+    }
     for (Identifier anchor : commit.eventErasures()) {
       List<StoredEvent> erased = eventsByAnchor.remove(anchor);
       if (erased != null) {

@@ -19,14 +19,29 @@ import java.util.function.Function;
  * when a page is read after enough changes; ids created since the last rebuild are appended
  * to a list (one array store) and deleted ones noted in a set. A page merges the array with
  * the sorted list of recent ids and skips ids no longer stored. A rebuild costs one pass over
- * all ids plus sorting the recent ones; it runs when the recent changes exceed
+ * all ids plus sorting the recent ones; it runs when a page is read after the recent changes exceed
  * {@code max(1024, ids / 64)}, so paging during heavy ingestion re-sorts at most that many ids
- * per page.
+ * per page, and in any case when they exceed {@code max(65536, 2 × ids)} (see {@link #isOverdue()}).
  */
 final class SortedIds {
+  private final int overdueFloor;
   private ProfileId[] sorted = new ProfileId[0];
   private final List<ProfileId> created = new ArrayList<>();
   private final Set<ProfileId> deleted = new HashSet<>();
+
+  SortedIds() {
+    this(1 << 16);
+  }
+
+  /** With {@link #isOverdue()} true after {@code max(overdueFloor, 2 × ids)} changes. */
+  SortedIds(int overdueFloor) {
+    this.overdueFloor = overdueFloor;
+  }
+
+  /** Changes not folded into the sorted array yet. */
+  int pendingChanges() {
+    return created.size() + deleted.size();
+  }
 
   /** Notes a profile created (or re-created) with this id. */
   void created(ProfileId id) {
@@ -38,10 +53,19 @@ final class SortedIds {
     deleted.add(id);
   }
 
+  /**
+   * Whether the recent changes should be folded in even though no page was read: so the lists
+   * of recent changes stay bounded when a store is written for a long time and never paged.
+   * Folding in after {@code max(65536, 2 × ids)} changes keeps the amortised cost per change at
+   * a few comparisons.
+   */
+  boolean isOverdue() {
+    return pendingChanges() > Math.max(overdueFloor, 2 * sorted.length);
+  }
+
   /** Whether pages should {@link #rebuild} first. */
   boolean needsRebuild() {
-    int changes = created.size() + deleted.size();
-    return changes > Math.max(1024, sorted.length / 64);
+    return pendingChanges() > Math.max(1024, sorted.length / 64);
   }
 
   /** Folds the recent changes into the sorted array; {@code stored} tells which ids exist now. */
