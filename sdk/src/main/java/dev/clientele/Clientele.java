@@ -33,6 +33,7 @@ import dev.clientele.core.ProfileQueries;
 import dev.clientele.core.ProfileSearch;
 import dev.clientele.core.TimelineQuery;
 import dev.clientele.core.spi.Commit;
+import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.InMemoryStorage;
 import dev.clientele.core.spi.Storage;
@@ -77,6 +78,7 @@ public final class Clientele implements AutoCloseable {
   private final ActivityThresholds activityThresholds;
   private final Erasure erasure;
   private final Tally tally = new Tally();
+  private final IdentityOperations identity;
 
   private Clientele(Builder b) {
     this.storage = b.storage != null ? b.storage : new InMemoryStorage();
@@ -84,9 +86,17 @@ public final class Clientele implements AutoCloseable {
     this.activityRules = b.activityRules != null ? b.activityRules : ActivityRules.defaults();
     this.resolver = new IdentityResolver(b.identityRules != null ? b.identityRules : IdentityRules.defaults());
     Supplier<ProfileId> ids = b.profileIds != null ? b.profileIds : ProfileId::random;
-    this.erasure = new Erasure(storage, b.erasurePolicy != null ? b.erasurePolicy : ErasurePolicy.defaults());
+    ErasurePolicy erasurePolicy = b.erasurePolicy != null ? b.erasurePolicy : ErasurePolicy.defaults();
+    if (!(storage instanceof InMemoryStorage) && erasurePolicy.hasRandomSalt()) {
+      // Tombstones written under a random salt would not match after a restart: replays of erased
+      // people would silently come back.
+      throw new IllegalStateException("a persistent storage backend needs an erasure salt that survives restarts: "
+          + "set erasurePolicy(ErasurePolicy.builder().salt(...)) from your secret store");
+    }
+    this.erasure = new Erasure(storage, erasurePolicy);
     this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase);
     this.queries = new ProfileQueries(storage);
+    this.identity = new IdentityOperations(storage, resolver, activityRules, clock);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
     this.activityThresholds = b.activityThresholds != null ? b.activityThresholds : ActivityThresholds.defaults();
   }
@@ -287,6 +297,73 @@ public final class Clientele implements AutoCloseable {
     return ConsentLedger.of(timeline(id, TimelineQuery.all().withTypes(java.util.Set.of("consent"))));
   }
 
+  /**
+   * Why this profile's identifiers are one person: the events that attached them, the merges
+   * (automatic, with the event and rule; forced, with the operator's reason) reaching back
+   * through the profiles merged into it, and any splits. Identifier values are masked in
+   * {@code toString}.
+   *
+   * <pre>{@code
+   * clientele.explain(id).links().forEach(l -> System.out.println(l.kind() + " " + l.at() + ": " + l.rule()));
+   * }</pre>
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public dev.clientele.identity.Explanation explain(ProfileId id) {
+    requireNonNull(id, "id");
+    return identity.explain(id);
+  }
+
+  /**
+   * The merge-log records naming this profile (merges into it, its own absorption, splits), in
+   * the order they were committed; empty for an unknown id. The {@link MergeRecord#id()} of a
+   * merge is what {@link #split(String, String)} takes.
+   */
+  public ImmutableList<MergeRecord> mergeLog(ProfileId id) {
+    requireNonNull(id, "id");
+    return ImmutableList.copyOf(storage.mergeRecords(id));
+  }
+
+  /**
+   * Merges two profiles on an operator's word, overriding the identity rules (unique types,
+   * limits, caps, earlier splits). Survivorship is the same as for automatic merges; the merge
+   * log records it as {@link MergeRecord.Kind#FORCED_MERGE} with {@code reason}.
+   *
+   * @param a one profile
+   * @param b the other profile
+   * @param reason why, in words, without personal data (it is kept in the merge log)
+   * @return the merged profile
+   * @throws java.util.NoSuchElementException if either profile does not exist
+   * @throws IllegalArgumentException if {@code a} equals {@code b} or the reason is blank
+   */
+  public Profile merge(ProfileId a, ProfileId b, String reason) {
+    return identity.forceMerge(a, b, reason);
+  }
+
+  /**
+   * Undoes a wrong merge: the profiles the merge absorbed come back under their old ids with the
+   * identifiers they brought (those the merged profile still holds), and both sides are rebuilt
+   * from the events of their identifiers, so each keeps its own history, attributes, consent and
+   * orders. Tags set through {@link #tag} stay with the profile that kept its id. Later events
+   * do not merge the sides again automatically (refused as {@code separated}); only
+   * {@link #merge(ProfileId, ProfileId, String)} does.
+   *
+   * <pre>{@code
+   * MergeRecord wrong = clientele.mergeLog(profileId).get(0);
+   * SplitResult r = clientele.split(wrong.id(), "shared family tablet");
+   * }</pre>
+   *
+   * @param mergeRecord the id of a {@link MergeRecord.Kind#MERGE} or {@link MergeRecord.Kind#FORCED_MERGE} record
+   * @param reason why, in words, without personal data (it is kept in the merge log)
+   * @throws java.util.NoSuchElementException if there is no such record
+   * @throws IllegalArgumentException if the record is a split or the reason is blank
+   * @throws IllegalStateException if the merge cannot be undone any more: its identifiers were
+   *     erased or now belong to different profiles, or an absorbed profile's id is in use
+   */
+  public SplitResult split(String mergeRecord, String reason) {
+    return identity.split(mergeRecord, reason);
+  }
+
   /** Adds a tag (e.g. {@code favourite}) to a profile. */
   public Profile tag(ProfileId id, String tag) {
     requireNonNull(tag, "tag");
@@ -374,7 +451,12 @@ public final class Clientele implements AutoCloseable {
       return this;
     }
 
-    /** Uses this storage backend instead of a new in-memory store. */
+    /**
+     * Uses this storage backend instead of a new in-memory store. A backend other than
+     * {@link InMemoryStorage} keeps tombstones across restarts, so it needs an
+     * {@link #erasurePolicy(ErasurePolicy)} with a salt from the host's secret store; {@link #build()}
+     * refuses the random default.
+     */
     public Builder storage(Storage value) {
       checkState(storage == null, "storage was already set");
       this.storage = requireNonNull(value, "storage");
@@ -409,7 +491,11 @@ public final class Clientele implements AutoCloseable {
       return this;
     }
 
-    /** Builds the instance. */
+    /**
+     * Builds the instance.
+     *
+     * @throws IllegalStateException if a persistent storage backend was given without an erasure salt
+     */
     public Clientele build() {
       return new Clientele(this);
     }

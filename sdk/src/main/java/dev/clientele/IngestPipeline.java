@@ -12,6 +12,7 @@ import dev.clientele.core.ProfileId;
 import dev.clientele.core.internal.ProfileChanges;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import dev.clientele.identity.IdentityResolver;
@@ -19,6 +20,7 @@ import dev.clientele.identity.LinkPlan;
 import dev.clientele.identity.LinkPlanner;
 import dev.clientele.identity.ResolvedIdentifiers;
 import dev.clientele.identity.Survivorship;
+import dev.clientele.identity.SurvivorshipRules;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,6 +55,8 @@ final class IngestPipeline {
   private final Tally tally;
   private final Erasure erasure;
   private final Function<ProfileId, ErasureReport> eraser;
+  private final SurvivorshipRules survivorship;
+  private final Supplier<String> recordIds = () -> java.util.UUID.randomUUID().toString();
 
   IngestPipeline(
       Storage storage,
@@ -64,6 +68,7 @@ final class IngestPipeline {
       Function<ProfileId, ErasureReport> eraser) {
     this.erasure = erasure;
     this.planner = new LinkPlanner(resolver.rules());
+    this.survivorship = resolver.rules().survivorship();
     this.eraser = eraser;
     this.storage = storage;
     this.resolver = resolver;
@@ -116,18 +121,60 @@ final class IngestPipeline {
       return IngestResult.rejected(r.event().id(), List.of(
           "gdpr_delete event " + r.event().id() + " rejected: no profile holds its identifiers"));
     }
+    ProfileId first = owners.first();
     List<String> done = new ArrayList<>();
     List<ProfileId> erased = new ArrayList<>();
-    for (ProfileId id : owners) {
-      try {
-        ErasureReport report = eraser.apply(id);
-        erased.add(id);
-        done.add("erased profile " + id + ": " + report.identifiers() + " identifiers, " + report.events() + " events");
-      } catch (java.util.NoSuchElementException e) {
-        done.add("profile " + id + " was already gone");
+    // A merge committed meanwhile can move an identifier to a survivor read after the owners
+    // were: look again until no profile holds any of the identifiers.
+    for (int round = 1; !owners.isEmpty(); round++) {
+      if (round > MAX_ATTEMPTS) {
+        throw new IllegalStateException("gdpr_delete event " + r.event().id() + ": profiles kept taking its identifiers");
+      }
+      for (ProfileId id : owners) {
+        try {
+          ErasureReport report = eraser.apply(id);
+          erased.add(id);
+          done.add("erased profile " + id + ": " + report.identifiers() + " identifiers, " + report.events() + " events");
+        } catch (java.util.NoSuchElementException e) {
+          done.add("profile " + id + " was already gone");
+        }
+      }
+      owners = new TreeSet<>(storage.owners(lookup).values());
+    }
+    return new IngestResult(r.event().id(), IngestResult.Outcome.ERASED, Optional.of(erased.isEmpty() ? first : erased.get(0)), false, List.of(), done, List.of(), erased);
+  }
+
+  private static boolean consentLike(Event event) {
+    return event.type().equals("consent") || event.type().equals("reachability");
+  }
+
+  /** The event's messaging targets whose links were refused, by their (other) owner. */
+  private static Map<ProfileId, List<Identifier>> consentElsewhere(Event event, LinkPlan plan, Map<Identifier, ProfileId> owners) {
+    if (!consentLike(event) || plan.refusals().isEmpty()) {
+      return Map.of();
+    }
+    List<Identifier> refused = plan.refusals().stream().map(LinkPlan.Refusal::identifier).toList();
+    Map<ProfileId, List<Identifier>> out = new java.util.TreeMap<>();
+    for (Identifier id : ConsentChanges.messagingTargets(event, refused).orElse(List.of())) {
+      ProfileId owner = owners.get(id);
+      if (owner != null && !plan.profiles().contains(owner)) {
+        out.computeIfAbsent(owner, k -> new ArrayList<>()).add(id);
       }
     }
-    return new IngestResult(r.event().id(), IngestResult.Outcome.ERASED, Optional.of(owners.first()), false, List.of(), done, List.of(), erased);
+    return out;
+  }
+
+  /** The event's messaging targets that the resolved profile holds or gains. */
+  private static List<Identifier> messagingTargetsIn(Event event, LinkPlan plan, Map<Identifier, ProfileId> owners) {
+    Set<Identifier> refused = new HashSet<>();
+    plan.refusals().forEach(x -> refused.add(x.identifier()));
+    List<Identifier> mine = new ArrayList<>();
+    for (Identifier id : event.identifiers()) {
+      if (!refused.contains(id) && (plan.attach().contains(id) || plan.profiles().contains(owners.get(id)))) {
+        mine.add(id);
+      }
+    }
+    return ConsentChanges.messagingTargets(event, mine).orElse(List.of());
   }
 
   private IngestResult attempt(ResolvedIdentifiers r, boolean active) {
@@ -147,11 +194,28 @@ final class IngestPipeline {
       owned.put(id, storage.profile(id).orElseThrow(
           () -> new CommitConflictException("profile " + id + " vanished while resolving")));
     }
-    Optional<LinkPlan> planned = planner.plan(r, owners, owned);
+    List<MergeRecord> splits = List.of();
+    if (owned.size() > 1) { // a merge is possible: keep the sides of earlier splits apart
+      Set<Identifier> held = new HashSet<>();
+      owned.values().forEach(p -> p.identifiers().forEach(s -> held.add(s.identifier())));
+      splits = storage.splitsNaming(held);
+    }
+    Optional<LinkPlan> planned = planner.plan(r, owners, owned, splits);
     if (planned.isEmpty()) {
       return IngestResult.rejected(event.id(), List.of("event " + event.id() + " rejected: no identifier could be linked"));
     }
     LinkPlan plan = planned.get();
+    Map<ProfileId, List<Identifier>> consentElsewhere = consentElsewhere(event, plan, owners);
+    List<Identifier> redirected = null;
+    if (consentElsewhere.size() == 1 && messagingTargetsIn(event, plan, owners).isEmpty()) {
+      // A consent or bounce about a messaging identifier whose link was refused, and about nothing
+      // the resolved profile holds: it concerns the identifier's owner, so it goes there (and on
+      // that profile's timeline and consent ledger).
+      Map.Entry<ProfileId, List<Identifier>> e = consentElsewhere.entrySet().iterator().next();
+      redirected = e.getValue();
+      plan = new LinkPlan(List.of(e.getKey()), List.of(), redirected.get(0), plan.refusals());
+      consentElsewhere = Map.of();
+    }
     List<Profile> profiles = plan.profiles().stream().map(owned::get).toList();
 
     Commit.Builder commit = Commit.builder();
@@ -165,19 +229,32 @@ final class IngestPipeline {
       profile = profiles.get(0).toBuilder();
       expectedVersion = profiles.get(0).version();
     } else {
-      Profile survivor = Survivorship.survivor(profiles);
-      profile = Survivorship.merge(profiles);
+      Profile survivor = Survivorship.survivor(profiles, survivorship);
+      profile = Survivorship.merge(profiles, survivorship);
       expectedVersion = survivor.version();
-      merged = Survivorship.losers(profiles);
+      merged = Survivorship.losers(profiles, survivorship);
+      List<MergeRecord.Side> sides = new ArrayList<>();
       for (Profile loser : profiles) {
         if (loser == survivor) {
           continue;
         }
         commit.deleteProfile(loser.id(), loser.version());
+        Set<Identifier> held = new LinkedHashSet<>();
         for (IdentifierState s : loser.identifiers()) {
           commit.assign(s.identifier(), Optional.of(loser.id()), survivor.id());
+          held.add(s.identifier());
+        }
+        sides.add(new MergeRecord.Side(loser.id(), held, List.copyOf(loser.mergedFrom())));
+      }
+      List<Identifier> links = new ArrayList<>();
+      for (Identifier id : lookup) {
+        if (plan.profiles().contains(owners.get(id))) {
+          links.add(id);
         }
       }
+      commit.logMerge(new MergeRecord(
+          recordIds.get(), MergeRecord.Kind.MERGE, event.timestamp(), survivor.id(), sides, Optional.of(event.id()), links,
+          Optional.empty(), "one event carried identifiers held by " + profiles.size() + " profiles"));
     }
     ProfileId owner = profile.id();
 
@@ -189,9 +266,14 @@ final class IngestPipeline {
     plan.refusals().forEach(x -> refused.add(x.identifier()));
     // The identifiers this event brings to the resolved profile: all of its own that were not refused.
     List<Identifier> attach = new ArrayList<>();
-    for (Identifier id : lookup) {
-      if (!refused.contains(id)) {
-        attach.add(id);
+    if (redirected != null) {
+      attach.addAll(redirected);
+      problems.add("consent/reachability event applied to the profile holding its messaging identifier");
+    } else {
+      for (Identifier id : lookup) {
+        if (!refused.contains(id)) {
+          attach.add(id);
+        }
       }
     }
     for (Identifier id : plan.attach()) {
@@ -199,9 +281,24 @@ final class IngestPipeline {
     }
     ProfileChanges.apply(profile, event, attach, new HashSet<>(r.malformed()), active, problems);
     ConsentChanges.apply(profile, event, attach, problems);
+    // Also a consent or bounce naming identifiers of this profile and of others (links refused):
+    // the others' owners get the change too, so an opt-out is never lost to a refused link.
+    for (Map.Entry<ProfileId, List<Identifier>> e : consentElsewhere.entrySet()) {
+      Profile other = owned.get(e.getKey());
+      Profile.Builder b = other.toBuilder();
+      ConsentChanges.apply(b, event, e.getValue(), new ArrayList<>());
+      Profile changed = b.version(other.version() + 1).build();
+      if (!changed.identifiers().equals(other.identifiers())) {
+        commit.putProfile(changed, other.version());
+        problems.add("consent/reachability also applied to " + e.getValue().size()
+            + " identifier(s) held by another profile (not on its consent ledger: the event is anchored here)");
+      }
+    }
     Profile next = profile.version(expectedVersion + 1).build();
     commit.putProfile(next, expectedVersion);
-    commit.append(new StoredEvent(event, plan.anchor()));
+    // The stored event keeps only the identifiers applied to this profile: refused ones belong to
+    // other people (erasing them must leave no copy here) and blocked ones are junk.
+    commit.append(new StoredEvent(attach.size() == event.identifiers().size() ? event : event.withIdentifiers(attach), plan.anchor()));
     storage.commit(commit.build());
     return new IngestResult(
         event.id(), IngestResult.Outcome.APPLIED, Optional.of(owner), expectedVersion == 0, merged, problems, plan.refusals(), List.of());

@@ -122,4 +122,16 @@ class ClienteleBuilderTest {
       assertThat(c.storage()).isInstanceOf(InMemoryStorage.class);
     }
   }
+
+  @Test
+  void build_hostStorageWithoutASalt_refusedBecauseTombstonesWouldNotSurviveARestart() {
+    // Any backend other than the in-memory one counts as persistent.
+    dev.clientele.core.spi.Storage host = new ForwardingStorage(new InMemoryStorage());
+
+    assertThatIllegalStateException().isThrownBy(() -> Clientele.builder().storage(host).build())
+        .withMessageContaining("erasure salt");
+    Clientele ok = Clientele.builder().storage(host)
+        .erasurePolicy(dev.clientele.consent.ErasurePolicy.builder().salt(new byte[16]).build()).build();
+    ok.close();
+  }
 }

@@ -8,11 +8,13 @@ import static dev.clientele.Fixtures.phone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.IngestResult.Outcome;
+import dev.clientele.consent.ConsentChange;
 import dev.clientele.core.Consent;
 import dev.clientele.core.Event;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.ListSubscription;
 import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
 import dev.clientele.core.UndeliverableReason;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -138,5 +140,36 @@ class ConsentIngestTest {
     assertThat(Fixtures.timelineIds(clientele, profile().id())).containsExactly("e-0", "e-1", "e-2");
     assertThat(profile().eventCount()).isEqualTo(3);
     assertThat(profile().lastActive()).contains(at(0));
+  }
+
+  @Test
+  void consent_optOutWhoseEmailLinkIsRefused_reachesTheEmailsOwnerAndItsLedger() {
+    ingest(event("b-0", "login", 1).identifier(customerId("c-2")).build());
+    ProfileId bob = clientele.profile(customerId("c-2")).orElseThrow().id();
+
+    // Bob's customer id next to Ann's email: the link is refused (two customer ids), but the
+    // opt-out is about Ann's email and must not be lost.
+    IngestResult r = ingest(event("e-1", "consent", 10).action("opt_out")
+        .identifier(customerId("c-2")).identifier(email("ann@example.com")).build());
+
+    assertThat(r.refusals()).isNotEmpty();
+    assertThat(r.profile()).contains(profile().id());
+    assertThat(emailState().consent()).isEqualTo(Consent.OPT_OUT);
+    assertThat(clientele.consentHistory(profile().id())).extracting(ConsentChange::eventId).contains("e-1");
+    assertThat(clientele.profile(bob).orElseThrow().identifiers()).hasSize(1);
+    assertThat(clientele.profile(bob).orElseThrow().eventCount()).isEqualTo(1);
+  }
+
+  @Test
+  void consent_optOutNamingEmailsOfTwoPeople_optsOutBoth_evenWhereTheLinkIsRefused() {
+    ingest(event("b-0", "login", 1).identifier(customerId("c-2")).identifier(email("bob@example.com")).build());
+
+    IngestResult r = ingest(event("e-1", "consent", 10).action("opt_out")
+        .identifier(email("ann@example.com")).identifier(email("bob@example.com")).build());
+
+    assertThat(r.refusals()).extracting(x -> x.rule()).containsExactly(dev.clientele.identity.LinkPlan.Rule.UNIQUE_CONFLICT);
+    assertThat(emailState().consent()).isEqualTo(Consent.OPT_OUT);
+    assertThat(clientele.profile(customerId("c-2")).orElseThrow().identifier(email("bob@example.com")).orElseThrow().consent())
+        .isEqualTo(Consent.OPT_OUT);
   }
 }

@@ -47,7 +47,7 @@ class ErasureTest {
     return c.profile(Identifier.of(IdentifierType.EMAIL, ANN_EMAIL)).orElseThrow().id();
   }
 
-  /** Every string a scan of the stores can see: profile contents, index answers, event ids and contents. */
+  /** Every string a scan of the stores can see: profile contents, index answers, event ids and contents, the merge log. */
   static List<String> everything(Clientele c, List<Identifier> probes) {
     List<String> seen = new ArrayList<>();
     c.storage().forEachProfile(p -> {
@@ -65,6 +65,14 @@ class ErasureTest {
         e.event().data().values().forEach(v -> seen.add(String.valueOf(v)));
       });
     }
+    c.storage().forEachMergeRecord(r -> {
+      seen.add(r.profile().value());
+      r.links().forEach(i -> seen.add(i.value()));
+      r.sides().forEach(side -> {
+        seen.add(side.id().value());
+        side.identifiers().forEach(i -> seen.add(i.value()));
+      });
+    });
     return seen;
   }
 
@@ -91,6 +99,47 @@ class ErasureTest {
     assertThat(c.profile(ann)).isEmpty();
     assertThat(c.storage().eventCount()).isEqualTo(2);
     assertThat(c.stats().profilesErased()).isEqualTo(1);
+  }
+
+  @Test
+  void delete_ofAMergedProfile_erasesItsMergeLog_andKeepsOtherPeoplesRecords() {
+    Clientele c = loaded(ErasurePolicy.defaults());
+    c.ingestAll(List.of(
+        event("a-4", "pageview", 4).identifier(IdentifierType.ANONYMOUS_ID, "dev-ann-2").build(),
+        event("a-5", "login", 5).identifier(IdentifierType.ANONYMOUS_ID, "dev-ann-2")
+            .identifier(IdentifierType.CUSTOMER_ID, "c-ann").build(),
+        event("b-3", "pageview", 4).identifier(IdentifierType.ANONYMOUS_ID, "dev-bob").build(),
+        event("b-4", "login", 5).identifier(IdentifierType.ANONYMOUS_ID, "dev-bob")
+            .identifier(IdentifierType.EMAIL, "bob@example.com").build()));
+    ProfileId ann = ann(c);
+    assertThat(c.mergeLog(ann)).hasSize(1);
+
+    ErasureReport report = c.delete(ann);
+
+    assertThat(report.mergeRecords()).isEqualTo(1);
+    List<String> seen = everything(c, List.of(Identifier.of(IdentifierType.ANONYMOUS_ID, "dev-ann-2")));
+    assertThat(seen).noneMatch(s -> s.contains("secret") || s.contains("c-ann") || s.contains("dev-ann")
+        || s.equals(ann.value()) || report.mergedFrom().stream().anyMatch(m -> s.equals(m.value())));
+    assertThat(seen).contains("dev-bob", "bob@example.com");
+    List<dev.clientele.core.spi.MergeRecord> left = new ArrayList<>();
+    c.storage().forEachMergeRecord(left::add);
+    assertThat(left).hasSize(1);
+  }
+
+  @Test
+  void delete_leavesNoCopyInEventsOfOtherPeople_thatCarriedTheValueInARefusedLink() {
+    Clientele c = loaded(ErasurePolicy.defaults());
+    c.ingest(event("b-5", "login", 5).identifier(IdentifierType.CUSTOMER_ID, "c-bob")
+        .identifier(IdentifierType.EMAIL, "bob@example.com").build());
+    // Bob's customer id next to Ann's email: the link is refused (two customer ids); the event is Bob's.
+    IngestResult mixed = c.ingest(event("x-1", "pageview", 6).identifier(IdentifierType.CUSTOMER_ID, "c-bob")
+        .identifier(IdentifierType.EMAIL, ANN_EMAIL).build());
+    assertThat(mixed.refusals()).isNotEmpty();
+    ProfileId ann = ann(c);
+
+    c.delete(ann);
+
+    assertThat(everything(c, List.of())).noneMatch(s -> s.contains("secret")).contains("x-1", "c-bob");
   }
 
   @Test

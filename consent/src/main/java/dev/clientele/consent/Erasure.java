@@ -17,7 +17,8 @@ import java.util.TreeMap;
 
 /**
  * Erases a profile from storage in one atomic commit: the profile, its index entries, every
- * event anchored at its identifiers, and writes a tombstone per identifier.
+ * event anchored at its identifiers, every merge-log record naming it or a profile merged into
+ * it, and writes a tombstone per identifier.
  *
  * <p>What it cannot reach: copies a host made elsewhere (exports, its own logs). Events are
  * anchored at one identifier each, so an event anchored at another profile's identifier that
@@ -71,10 +72,16 @@ public final class Erasure {
         commit.eraseEvents(identifier).tombstone(policy.tombstoneOf(identifier));
         byType.merge(identifier.type().name(), 1, Integer::sum);
       }
+      java.util.Set<String> records = new java.util.HashSet<>();
+      for (ProfileId named : com.google.common.collect.Iterables.concat(List.of(id), p.mergedFrom())) {
+        commit.eraseMergeRecords(named);
+        storage.mergeRecords(named).forEach(r -> records.add(r.id()));
+      }
       try {
         storage.commit(commit.build());
         onErased.accept(identifiers);
-        return new ErasureReport(id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), List.of());
+        return new ErasureReport(
+            id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), records.size(), List.of());
       } catch (CommitConflictException e) {
         if (attempt >= MAX_ATTEMPTS) {
           throw new IllegalStateException("profile " + id + " kept changing during erasure: " + e.getMessage(), e);

@@ -38,9 +38,11 @@ public final class ErasurePolicy {
 
   private final HashFunction hmac;
   private final Replay replay;
+  private final boolean randomSalt;
 
   private ErasurePolicy(Builder b) {
     byte[] salt = b.salt;
+    this.randomSalt = salt == null;
     if (salt == null) {
       salt = new byte[32];
       new SecureRandom().nextBytes(salt);
@@ -57,6 +59,15 @@ public final class ErasurePolicy {
   /** A builder; unset values take the defaults. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Whether the salt was drawn at random when the policy was built (no salt given). Such
+   * tombstones only match within this process, so {@code Clientele} refuses a random salt on a
+   * persistent storage backend.
+   */
+  public boolean hasRandomSalt() {
+    return randomSalt;
   }
 
   /** What a replay of erased identifiers does. */

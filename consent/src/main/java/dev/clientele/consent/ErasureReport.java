@@ -17,6 +17,7 @@ import java.util.Map;
  * @param identifiersByType erased identifiers counted by type name
  * @param events erased events
  * @param tombstones tombstones written (one per erased identifier)
+ * @param mergeRecords merge-log records erased (every record naming the profile or one merged into it)
  * @param cachesCleared the in-memory caches purged of the erased values, by name
  */
 public record ErasureReport(
@@ -25,6 +26,7 @@ public record ErasureReport(
     Map<String, Integer> identifiersByType,
     long events,
     int tombstones,
+    long mergeRecords,
     List<String> cachesCleared) {
 
   /** Validates and copies. */
@@ -33,7 +35,7 @@ public record ErasureReport(
     mergedFrom = ImmutableList.copyOf(mergedFrom);
     identifiersByType = ImmutableSortedMap.copyOf(identifiersByType);
     cachesCleared = ImmutableList.copyOf(cachesCleared);
-    checkArgument(events >= 0 && tombstones >= 0, "counts must be >= 0");
+    checkArgument(events >= 0 && tombstones >= 0 && mergeRecords >= 0, "counts must be >= 0");
   }
 
   /** The number of erased identifiers. */
@@ -43,7 +45,7 @@ public record ErasureReport(
 
   /** A copy that also names {@code cache} as cleared. */
   public ErasureReport withCacheCleared(String cache) {
-    return new ErasureReport(profile, mergedFrom, identifiersByType, events, tombstones,
+    return new ErasureReport(profile, mergedFrom, identifiersByType, events, tombstones, mergeRecords,
         ImmutableList.<String>builder().addAll(cachesCleared).add(cache).build());
   }
 }

@@ -7,15 +7,20 @@ import dev.clientele.analytics.ActivityThresholds;
 import dev.clientele.consent.ReachabilityPolicy;
 import dev.clientele.core.ActivityRules;
 import dev.clientele.core.Channel;
+import dev.clientele.core.IdentifierType;
+import dev.clientele.identity.IdentifierPolicy;
 import dev.clientele.identity.IdentityRules;
+import dev.clientele.identity.SurvivorshipRules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Locale;
 import java.util.Map;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -27,7 +32,18 @@ import java.util.Set;
  *   "identity": {
  *     "defaultRegion": "GB",                  // region for phone numbers without +
  *     "clearDefaultBlockedValues": false,     // true: drop null, undefined, 0, -1, anonymous, test@test.com
- *     "blockedValues": ["noreply@example.com"]  // blocked on top of (or instead of) the defaults
+ *     "blockedValues": ["noreply@example.com"], // blocked on top of (or instead of) the defaults
+ *     "blockedPatterns": [".*@mailinator\\.com"],  // regular expressions matched in full, any case
+ *     "policies": {                           // per identifier type; replaces that type's default policy
+ *       "email": {"priority": 80, "limit": 3, "links": true},
+ *       "anonymous_id": {"priority": 10, "limit": 5, "windowDays": 7},
+ *       "loyalty_card": {"priority": 90, "unique": true}
+ *     },
+ *     "maxIdentifiersPerProfile": 500,
+ *     "maxMergesPerProfile": 100,
+ *     "survivor": "most_recently_updated",    // or "oldest", "most_events"
+ *     "defaultAttributeMerge": "latest",      // or "oldest", "first_non_empty", "sum", "union"
+ *     "attributeMerge": {"loyalty_points": "sum", "interests": "union"}
  *   },
  *   "activity": {
  *     "activeTypes": ["list"],                // make these (default-inactive) types active again
@@ -49,7 +65,10 @@ final class ConfigReader {
       "loginType", "veryActiveDays", "veryActiveLogins", "activeDays", "activeLogins", "sleeperMonths");
   private static final Set<String> CONSENT = Set.of("unknownConsentReachable", "ccpaBlocks");
   private static final Set<String> CHANNELS = Set.of("email", "sms", "push");
-  private static final Set<String> IDENTITY = Set.of("defaultRegion", "blockedValues", "clearDefaultBlockedValues");
+  private static final Set<String> IDENTITY = Set.of("defaultRegion", "blockedValues", "clearDefaultBlockedValues",
+      "blockedPatterns", "policies", "maxIdentifiersPerProfile", "maxMergesPerProfile", "survivor",
+      "defaultAttributeMerge", "attributeMerge");
+  private static final Set<String> POLICY = Set.of("priority", "limit", "windowDays", "links", "unique");
   private static final Set<String> ACTIVITY = Set.of("inactiveTypes", "activeTypes", "inactiveActions", "activeActions");
 
   /**
@@ -134,10 +153,111 @@ final class ConfigReader {
       for (String value : strings(node, "identity.", "blockedValues")) {
         b.blockValue(value);
       }
-    } catch (IllegalArgumentException e) {
+      for (String regex : strings(node, "identity.", "blockedPatterns")) {
+        b.blockPattern(regex);
+      }
+      OptionalInt maxIds = integer(node, "identity.", "maxIdentifiersPerProfile");
+      if (maxIds.isPresent()) {
+        b.maxIdentifiersPerProfile(maxIds.getAsInt());
+      }
+      OptionalInt maxMerges = integer(node, "identity.", "maxMergesPerProfile");
+      if (maxMerges.isPresent()) {
+        b.maxMergesPerProfile(maxMerges.getAsInt());
+      }
+      JsonNode policies = node.get("policies");
+      if (policies != null && !policies.isNull()) {
+        requireObject(policies, "identity.policies");
+        for (Map.Entry<String, JsonNode> e : policies.properties()) {
+          b.policy(IdentifierType.of(e.getKey()), policy(e.getValue(), "identity.policies." + e.getKey()));
+        }
+      }
+      b.survivorship(survivorship(node));
+    } catch (IllegalArgumentException | IllegalStateException e) {
       throw new CliException("config key identity: " + e.getMessage(), e);
     }
     return b.build();
+  }
+
+  private static IdentifierPolicy policy(JsonNode node, String key) throws CliException {
+    requireObject(node, key);
+    checkKeys(node, key + ".", POLICY);
+    OptionalInt priority = integer(node, key + ".", "priority");
+    if (priority.isEmpty()) {
+      throw new CliException("config key " + key + ".priority is required");
+    }
+    boolean unique = bool(node, key + ".", "unique", false);
+    boolean links = bool(node, key + ".", "links", true);
+    if (unique && !links) {
+      throw new CliException("config key " + key + ": a unique type must link (unique implies a limit of one that links)");
+    }
+    IdentifierPolicy p = unique ? IdentifierPolicy.unique(priority.getAsInt())
+        : links ? IdentifierPolicy.linking(priority.getAsInt()) : IdentifierPolicy.attachOnly(priority.getAsInt());
+    OptionalInt limit = integer(node, key + ".", "limit");
+    OptionalInt days = integer(node, key + ".", "windowDays");
+    if (days.isPresent() && limit.isEmpty()) {
+      throw new CliException("config key " + key + ".windowDays needs a limit");
+    }
+    if (limit.isPresent() && unique) {
+      throw new CliException("config key " + key + ": a unique type has a limit of one; drop limit");
+    }
+    if (limit.isPresent()) {
+      p = days.isPresent() ? p.withLimit(limit.getAsInt(), java.time.Duration.ofDays(days.getAsInt())) : p.withLimit(limit.getAsInt());
+    }
+    return p;
+  }
+
+  private static SurvivorshipRules survivorship(JsonNode node) throws CliException {
+    SurvivorshipRules.Builder b = SurvivorshipRules.builder();
+    JsonNode survivor = node.get("survivor");
+    if (survivor != null && !survivor.isNull()) {
+      b.survivor(enumValue(SurvivorshipRules.Survivor.class, survivor, "identity.survivor"));
+    }
+    JsonNode def = node.get("defaultAttributeMerge");
+    if (def != null && !def.isNull()) {
+      b.defaultAttributeMerge(enumValue(SurvivorshipRules.AttributeMerge.class, def, "identity.defaultAttributeMerge"));
+    }
+    JsonNode attributes = node.get("attributeMerge");
+    if (attributes != null && !attributes.isNull()) {
+      requireObject(attributes, "identity.attributeMerge");
+      for (Map.Entry<String, JsonNode> e : attributes.properties()) {
+        b.attribute(e.getKey(), enumValue(SurvivorshipRules.AttributeMerge.class, e.getValue(), "identity.attributeMerge." + e.getKey()));
+      }
+    }
+    return b.build();
+  }
+
+  private static <E extends Enum<E>> E enumValue(Class<E> type, JsonNode node, String key) throws CliException {
+    List<String> names = java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+    if (node.isTextual()) {
+      for (E c : type.getEnumConstants()) {
+        if (c.name().toLowerCase(Locale.ROOT).equals(node.textValue())) {
+          return c;
+        }
+      }
+    }
+    throw new CliException("config key " + key + " must be one of " + names);
+  }
+
+  private static OptionalInt integer(JsonNode parent, String prefix, String key) throws CliException {
+    JsonNode node = parent.get(key);
+    if (node == null || node.isNull()) {
+      return OptionalInt.empty();
+    }
+    if (!node.canConvertToInt() || !node.isIntegralNumber()) {
+      throw new CliException("config key " + prefix + key + " must be a whole number");
+    }
+    return OptionalInt.of(node.intValue());
+  }
+
+  private static boolean bool(JsonNode parent, String prefix, String key, boolean otherwise) throws CliException {
+    JsonNode node = parent.get(key);
+    if (node == null || node.isNull()) {
+      return otherwise;
+    }
+    if (!node.isBoolean()) {
+      throw new CliException("config key " + prefix + key + " must be true or false");
+    }
+    return node.booleanValue();
   }
 
   private static ActivityRules activity(JsonNode node) throws CliException {

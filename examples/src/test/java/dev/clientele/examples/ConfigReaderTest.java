@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.clientele.core.ActivityRules;
+import dev.clientele.core.IdentifierType;
+import dev.clientele.identity.IdentifierPolicy;
 import dev.clientele.identity.IdentityRules;
+import dev.clientele.identity.SurvivorshipRules;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ConfigReaderTest {
@@ -39,6 +43,27 @@ class ConfigReaderTest {
   }
 
   @Test
+  void parse_identityPoliciesCapsPatternsAndSurvivorship() throws Exception {
+    ConfigReader.Config c = parse("{\"identity\":{"
+        + "\"policies\":{\"email\":{\"priority\":85,\"limit\":2},\"anonymous_id\":{\"priority\":5,\"limit\":3,\"windowDays\":2},"
+        + "\"loyalty_card\":{\"priority\":90,\"unique\":true},\"push_token\":{\"priority\":60,\"links\":false}},"
+        + "\"blockedPatterns\":[\".*@mailinator\\\\.com\"],\"maxIdentifiersPerProfile\":50,\"maxMergesPerProfile\":7,"
+        + "\"survivor\":\"oldest\",\"defaultAttributeMerge\":\"first_non_empty\",\"attributeMerge\":{\"points\":\"sum\"}}}");
+
+    IdentityRules r = c.identity();
+    assertThat(r.policy(IdentifierType.EMAIL)).isEqualTo(IdentifierPolicy.linking(85).withLimit(2));
+    assertThat(r.policy(IdentifierType.ANONYMOUS_ID)).isEqualTo(IdentifierPolicy.linking(5).withLimit(3, Duration.ofDays(2)));
+    assertThat(r.policy(IdentifierType.of("loyalty_card"))).isEqualTo(IdentifierPolicy.unique(90));
+    assertThat(r.policy(IdentifierType.PUSH_TOKEN).links()).isFalse();
+    assertThat(r.maxIdentifiersPerProfile()).isEqualTo(50);
+    assertThat(r.maxMergesPerProfile()).isEqualTo(7);
+    assertThat(r.blockedPatterns()).singleElement().satisfies(p -> assertThat(p.matcher("X@Mailinator.com").matches()).isTrue());
+    assertThat(r.survivorship().survivor()).isEqualTo(SurvivorshipRules.Survivor.OLDEST);
+    assertThat(r.survivorship().attributeMerge("points")).isEqualTo(SurvivorshipRules.AttributeMerge.SUM);
+    assertThat(r.survivorship().attributeMerge("city")).isEqualTo(SurvivorshipRules.AttributeMerge.FIRST_NON_EMPTY);
+  }
+
+  @Test
   void parse_badConfigs_namedErrors() {
     String[][] cases = {
       {"[]", "config must be a JSON object"},
@@ -49,6 +74,14 @@ class ConfigReaderTest {
       {"{\"identity\":{\"blockedValues\":\"x\"}}", "identity.blockedValues must be an array of strings"},
       {"{\"identity\":{\"blockedValues\":[\" \"]}}", "identity.blockedValues must hold non-blank strings"},
       {"{\"activity\":{\"inactiveActions\":[\"campaign\"]}}", "activity.inactiveActions holds type/action pairs"},
+      {"{\"identity\":{\"policies\":{\"email\":{\"limit\":3}}}}", "identity.policies.email.priority is required"},
+      {"{\"identity\":{\"policies\":{\"email\":{\"priority\":1,\"windowDays\":3}}}}", "identity.policies.email.windowDays needs a limit"},
+      {"{\"identity\":{\"policies\":{\"email\":{\"priority\":1,\"often\":3}}}}", "unknown config key: identity.policies.email.often"},
+      {"{\"identity\":{\"policies\":{\"email\":{\"priority\":\"high\"}}}}", "identity.policies.email.priority must be a whole number"},
+      {"{\"identity\":{\"survivor\":\"newest\"}}", "identity.survivor must be one of [most_recently_updated, oldest, most_events]"},
+      {"{\"identity\":{\"attributeMerge\":{\"points\":\"max\"}}}", "identity.attributeMerge.points must be one of"},
+      {"{\"identity\":{\"blockedPatterns\":[\"(\"]}}", "not a valid regular expression"},
+      {"{\"identity\":{\"maxMergesPerProfile\":-1}}", "max merges per profile must be >= 0"},
       {"{\"activity\":{\"activeTypes\":[\"x\"],\"inactiveTypes\":[\"x\"]}}", "in both activity.activeTypes and activity.inactiveTypes"},
     };
     for (String[] c : cases) {

@@ -9,11 +9,13 @@ import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Normalises an event's identifiers and sorts them into linkable, malformed and blocked, by
@@ -32,6 +34,7 @@ public final class IdentityResolver {
   private final Map<IdentifierType, IdentifierNormalizer> builtIn;
   private final Optional<Cache<Identifier, NormalizedIdentifier>> cache;
   private final Comparator<Identifier> order;
+  private final Map<IdentifierType, Set<String>> blockedByType = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A resolver applying {@code rules}. */
   public IdentityResolver(IdentityRules rules) {
@@ -46,6 +49,9 @@ public final class IdentityResolver {
     this.cache = rules.cacheSize() == 0
         ? Optional.empty()
         : Optional.of(Caffeine.newBuilder().maximumSize(rules.cacheSize()).executor(Runnable::run).build());
+    // The blocked values in each known type's normal form, once, up front.
+    builtIn.forEach(this::blockedFor);
+    rules.normalizers().forEach(this::blockedFor);
   }
 
   /** The rules in force. */
@@ -169,10 +175,32 @@ public final class IdentityResolver {
   private NormalizedIdentifier compute(IdentifierNormalizer n, Identifier raw) {
     NormalizedIdentifier result = n.normalize(raw);
     String lower = result.identifier().value().toLowerCase(Locale.ROOT);
-    if (rules.blockedValues().contains(lower) || isAllZeroPhone(result.identifier())) {
+    if (blockedFor(raw.type(), n).contains(lower)
+        || isAllZeroPhone(result.identifier()) || rules.matchesBlockedPattern(result.identifier().value())) {
       return new NormalizedIdentifier(result.identifier(), NormalizedIdentifier.Status.BLOCKED, Optional.of("value is blocked"));
     }
     return result;
+  }
+
+  /**
+   * The blocked values as they look after this type's normalisation (so a blocked phone written
+   * {@code (650) 555-0100} also blocks {@code +16505550100}), plus the values as configured.
+   */
+  private Set<String> blockedFor(IdentifierType type, IdentifierNormalizer normalizer) {
+    return blockedByType.computeIfAbsent(type, t -> {
+      Set<String> out = new HashSet<>(rules.blockedValues());
+      for (String v : rules.blockedValues()) {
+        try {
+          NormalizedIdentifier n = normalizer.normalize(Identifier.of(t, v));
+          if (n.status() == NormalizedIdentifier.Status.VALID) {
+            out.add(n.identifier().value().toLowerCase(Locale.ROOT));
+          }
+        } catch (IllegalArgumentException notAValueOfThisType) {
+          // e.g. too long for the type: it cannot occur as a value of it either
+        }
+      }
+      return Set.copyOf(out);
+    });
   }
 
   private static boolean isAllZeroPhone(Identifier id) {

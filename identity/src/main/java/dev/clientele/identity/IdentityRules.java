@@ -4,15 +4,19 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import dev.clientele.core.IdentifierType;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * How identifiers are normalised and which values are refused. Immutable; made by {@link #builder()}.
@@ -49,6 +53,8 @@ public final class IdentityRules {
   private final IdentifierPolicy hostDefault;
   private final int maxIdentifiersPerProfile;
   private final int maxMergesPerProfile;
+  private final ImmutableList<Pattern> blockedPatterns;
+  private final SurvivorshipRules survivorship;
 
   /**
    * The default policies: customer id unique (priority 100), email 5 per profile (80), phone 5
@@ -79,6 +85,28 @@ public final class IdentityRules {
         .build();
     this.normalizers = ImmutableMap.copyOf(b.normalizers);
     this.cacheSize = b.cacheSize < 0 ? DEFAULT_CACHE_SIZE : b.cacheSize;
+    this.blockedPatterns = ImmutableList.copyOf(b.blockedPatterns);
+    this.survivorship = b.survivorship == null ? SurvivorshipRules.DEFAULTS : b.survivorship;
+  }
+
+  /** Patterns that block every value they match in full (case-insensitive), after normalisation. */
+  public ImmutableList<Pattern> blockedPatterns() {
+    return blockedPatterns;
+  }
+
+  /** Whether a normalised value matches one of {@link #blockedPatterns()}. */
+  boolean matchesBlockedPattern(String normalized) {
+    for (Pattern p : blockedPatterns) {
+      if (p.matcher(normalized).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How merges choose the surviving id and combine attributes. */
+  public SurvivorshipRules survivorship() {
+    return survivorship;
   }
 
   /** The defaults: region US, the default blocked values, built-in normalisers, a 500 000-entry cache. */
@@ -137,6 +165,8 @@ public final class IdentityRules {
     private boolean unlimited;
     private int maxIdentifiers = -1;
     private int maxMerges = -1;
+    private final List<Pattern> blockedPatterns = new ArrayList<>();
+    private SurvivorshipRules survivorship;
 
     private Builder() {}
 
@@ -210,6 +240,34 @@ public final class IdentityRules {
       requireNonNull(value, "value");
       checkArgument(!value.isBlank(), "blocked value must not be blank");
       blockedValues.add(value.strip().toLowerCase(Locale.ROOT));
+      return this;
+    }
+
+    /**
+     * Blocks every value matching {@code regex} in full, case-insensitively, after normalisation,
+     * e.g. {@code ".*@mailinator\\.com"} or {@code "test[0-9]*@.*"}.
+     *
+     * @throws IllegalArgumentException if {@code regex} is not a valid regular expression
+     */
+    public Builder blockPattern(String regex) {
+      requireNonNull(regex, "regex");
+      try {
+        blockedPatterns.add(Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+      } catch (java.util.regex.PatternSyntaxException e) {
+        throw new IllegalArgumentException("blocked pattern is not a valid regular expression: " + e.getDescription(), e);
+      }
+      return this;
+    }
+
+    /**
+     * Sets how merges choose the surviving id and combine attributes (default {@link SurvivorshipRules#DEFAULTS}).
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder survivorship(SurvivorshipRules rules) {
+      requireNonNull(rules, "survivorship");
+      checkState(survivorship == null, "survivorship was already set");
+      this.survivorship = rules;
       return this;
     }
 

@@ -47,7 +47,9 @@ public record LinkPlan(List<ProfileId> profiles, List<Identifier> attach, Identi
     /** The cap on merged profiles per profile would be exceeded. */
     MERGE_CAP,
     /** A malformed value held by another profile: never used to link. */
-    MALFORMED_ELSEWHERE
+    MALFORMED_ELSEWHERE,
+    /** The profiles were split apart by an operator; only a forced merge joins them. */
+    SEPARATED
   }
 
   /** Validates and copies. */

@@ -7,9 +7,11 @@ import dev.clientele.core.IdentifierState;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import dev.clientele.core.spi.MergeRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,11 +50,29 @@ public final class LinkPlanner {
    * @return the plan, or empty when no identifier can be used (every one refused or blocked)
    */
   public Optional<LinkPlan> plan(ResolvedIdentifiers resolved, Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles) {
+    return plan(resolved, owners, profiles, List.of());
+  }
+
+  /**
+   * Plans the links of one event, keeping the sides of earlier splits apart: a profile is not
+   * joined to the group when that would bring together identifiers an operator split apart
+   * ({@link LinkPlan.Rule#SEPARATED}), unless one of the two already holds both sides.
+   *
+   * @param resolved the event's identifiers, normalised and sorted by priority
+   * @param owners the current owner of each identifier that has one
+   * @param profiles the owners' profiles by id
+   * @param splits the split records naming the owners' identifiers (see
+   *     {@link dev.clientele.core.spi.MergeLog#splitsNaming})
+   * @return the plan, or empty when no identifier can be used (every one refused or blocked)
+   */
+  public Optional<LinkPlan> plan(
+      ResolvedIdentifiers resolved, Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles, List<MergeRecord> splits) {
     requireNonNull(resolved, "resolved");
     requireNonNull(owners, "owners");
     requireNonNull(profiles, "profiles");
+    requireNonNull(splits, "splits");
     Instant at = resolved.event().timestamp();
-    Group group = new Group();
+    Group group = new Group(splits);
     List<LinkPlan.Refusal> refusals = new ArrayList<>();
     Identifier anchor = null;
     for (Identifier id : resolved.linkable()) {
@@ -100,6 +120,7 @@ public final class LinkPlanner {
 
   /** The profiles and identifiers gathered so far, with what they hold. */
   private final class Group {
+    final List<MergeRecord> splits;
     final TreeSet<ProfileId> profiles = new TreeSet<>();
     final List<Identifier> attach = new ArrayList<>(2);
     /**
@@ -110,6 +131,10 @@ public final class LinkPlanner {
     Map<Identifier, Instant> held;
     Profile start;
     int merged;
+
+    Group(List<MergeRecord> splits) {
+      this.splits = splits;
+    }
 
     private Map<Identifier, Instant> held() {
       if (held == null) {
@@ -146,6 +171,10 @@ public final class LinkPlanner {
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.MERGE_CAP,
             "merging would exceed the cap of " + rules.maxMergesPerProfile() + " merged profiles"));
       }
+      if (separated(p)) {
+        return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.SEPARATED,
+            "an operator split these profiles apart; only a forced merge joins them again"));
+      }
       Optional<LinkPlan.Refusal> broken = check(combined, null, null, via, at);
       if (broken.isEmpty()) {
         profiles.add(p.id());
@@ -163,6 +192,50 @@ public final class LinkPlanner {
         h.put(id, at);
       }
       return broken;
+    }
+
+    /** Whether joining {@code p} would bring together the parts of a split that neither side holds together. */
+    private boolean separated(Profile p) {
+      for (MergeRecord split : splits) {
+        Set<Integer> mine = partsTouched(split, held().keySet());
+        Set<Integer> theirs = new HashSet<>();
+        for (IdentifierState s : p.identifiers()) {
+          Integer part = partOf(split, s.identifier());
+          if (part != null) {
+            theirs.add(part);
+          }
+        }
+        Set<Integer> together = new HashSet<>(mine);
+        together.addAll(theirs);
+        if (together.size() > 1 && !mine.containsAll(together) && !theirs.containsAll(together)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private Set<Integer> partsTouched(MergeRecord split, Set<Identifier> ids) {
+      Set<Integer> parts = new HashSet<>();
+      for (Identifier id : ids) {
+        Integer part = partOf(split, id);
+        if (part != null) {
+          parts.add(part);
+        }
+      }
+      return parts;
+    }
+
+    /** 0 for the identifiers the split profile kept, i for those of side i; null if not in the split. */
+    private Integer partOf(MergeRecord split, Identifier id) {
+      if (split.links().contains(id)) {
+        return 0;
+      }
+      for (int i = 0; i < split.sides().size(); i++) {
+        if (split.sides().get(i).identifiers().contains(id)) {
+          return i + 1;
+        }
+      }
+      return null;
     }
 
     /**

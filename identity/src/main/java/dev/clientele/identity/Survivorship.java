@@ -10,6 +10,7 @@ import dev.clientele.core.ListSubscription;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.UndeliverableReason;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -18,11 +19,13 @@ import java.util.function.BinaryOperator;
 
 /**
  * Combines profiles that turned out to be one person. The result does not depend on the order
- * of the input: the survivor is the most recently updated profile (ties: the smaller id), and
- * every field combines by a commutative rule.
+ * of the input: the survivor is chosen by {@link SurvivorshipRules#survivor()} (by default the
+ * most recently updated profile; ties: the smaller id), and every field combines by a
+ * commutative, associative rule.
  *
  * <ul>
- *   <li>attributes: per name, the latest observation wins ({@link Attribute#OBSERVATION_ORDER});
+ *   <li>attributes: per name, by {@link SurvivorshipRules#attributeMerge(String)}; by default
+ *       the latest observation wins ({@link Attribute#OBSERVATION_ORDER});
  *   <li>identifiers: all kept; an identifier on both sides keeps the widest seen-times, the
  *       most restrictive consent (a consent never set does not count) and the most restrictive
  *       deliverability (malformed, then any other undeliverable state, over deliverable; then
@@ -46,10 +49,20 @@ public final class Survivorship {
 
   private Survivorship() {}
 
-  /** The profile whose id survives a merge of {@code profiles}. */
+  /** The profile whose id survives a merge of {@code profiles} under the default rules. */
   public static Profile survivor(List<Profile> profiles) {
+    return survivor(profiles, SurvivorshipRules.DEFAULTS);
+  }
+
+  /** The profile whose id survives a merge of {@code profiles} under {@code rules}. */
+  public static Profile survivor(List<Profile> profiles, SurvivorshipRules rules) {
     checkArgument(!profiles.isEmpty(), "profiles must not be empty");
-    return profiles.stream().min(SURVIVOR_ORDER).orElseThrow();
+    return profiles.stream().min(rules.survivor().order()).orElseThrow();
+  }
+
+  /** Merges under the default rules; see {@link #merge(List, SurvivorshipRules)}. */
+  public static Profile.Builder merge(List<Profile> profiles) {
+    return merge(profiles, SurvivorshipRules.DEFAULTS);
   }
 
   /**
@@ -58,9 +71,9 @@ public final class Survivorship {
    *
    * @throws IllegalArgumentException if fewer than two profiles are given
    */
-  public static Profile.Builder merge(List<Profile> profiles) {
+  public static Profile.Builder merge(List<Profile> profiles, SurvivorshipRules rules) {
     checkArgument(profiles.size() >= 2, "a merge needs at least two profiles: %s", profiles.size());
-    Profile survivor = survivor(profiles);
+    Profile survivor = survivor(profiles, rules);
     Profile.Builder b = survivor.toBuilder();
     for (Profile other : profiles) {
       if (other == survivor) {
@@ -76,9 +89,7 @@ public final class Survivorship {
       }
       for (Attribute a : other.attributes().values()) {
         Attribute mine = b.attributes().get(a.name());
-        if (mine == null || Attribute.OBSERVATION_ORDER.compare(a, mine) > 0) {
-          b.putAttribute(a);
-        }
+        b.putAttribute(mine == null ? a : combine(mine, a, rules.attributeMerge(a.name())));
       }
       for (ListSubscription l : other.lists().values()) {
         Optional<ListSubscription> mine = Optional.ofNullable(b.lists().get(l.list()));
@@ -103,6 +114,58 @@ public final class Survivorship {
       b.addMergedFrom(List.of(other.id()));
     }
     return b;
+  }
+
+  /** Two values of one attribute under {@code strategy}; commutative and associative. */
+  static Attribute combine(Attribute x, Attribute y, SurvivorshipRules.AttributeMerge strategy) {
+    Attribute later = Attribute.OBSERVATION_ORDER.compare(x, y) >= 0 ? x : y;
+    Attribute earlier = later == x ? y : x;
+    return switch (strategy) {
+      case LATEST -> later;
+      case OLDEST -> earlier;
+      case FIRST_NON_EMPTY -> earlier.isKnown() || !later.isKnown() ? earlier : later;
+      case SUM -> sum(x, y, later);
+      case UNION -> union(x, y, later);
+    };
+  }
+
+  private static Attribute sum(Attribute x, Attribute y, Attribute later) {
+    boolean xn = x.value() instanceof Long || x.value() instanceof BigDecimal;
+    boolean yn = y.value() instanceof Long || y.value() instanceof BigDecimal;
+    if (!xn || !yn) {
+      return xn ? x : yn ? y : later;
+    }
+    // Exact arithmetic; the result is a whole number (Long) when no side has a fraction and the
+    // sum fits, else a decimal with the larger scale. Both rules depend only on the values summed,
+    // so any grouping and order of a merge gives the same result.
+    BigDecimal a = decimal(x.value());
+    BigDecimal c = decimal(y.value());
+    BigDecimal exact = a.add(c);
+    Object total = exact;
+    if (a.scale() <= 0 && c.scale() <= 0) {
+      try {
+        total = exact.longValueExact();
+      } catch (ArithmeticException tooBig) {
+        total = exact;
+      }
+    }
+    return new Attribute(later.name(), total, later.source(), later.updatedAt());
+  }
+
+  private static BigDecimal decimal(Object v) {
+    return v instanceof BigDecimal d ? d : BigDecimal.valueOf((Long) v);
+  }
+
+  private static Attribute union(Attribute x, Attribute y, Attribute later) {
+    java.util.TreeMap<String, Object> byText = new java.util.TreeMap<>();
+    for (Attribute a : List.of(x, y)) {
+      List<?> values = a.value() instanceof List<?> l ? l : List.of(a.value());
+      for (Object v : values) {
+        // Keyed by text, then type, so 1 and "1" stay two values and the order is fixed.
+        byText.putIfAbsent(String.valueOf(v) + '\u0000' + v.getClass().getName(), v);
+      }
+    }
+    return new Attribute(later.name(), List.copyOf(byText.values()), later.source(), later.updatedAt());
   }
 
   private static IdentifierState combine(IdentifierState a, IdentifierState b) {
@@ -147,9 +210,14 @@ public final class Survivorship {
     return a.isAfter(b) ? a : b;
   }
 
-  /** Ids of {@code profiles} other than the survivor's. */
+  /** Ids of {@code profiles} other than the survivor's under the default rules. */
   public static List<ProfileId> losers(List<Profile> profiles) {
-    ProfileId keep = survivor(profiles).id();
+    return losers(profiles, SurvivorshipRules.DEFAULTS);
+  }
+
+  /** Ids of {@code profiles} other than the survivor's under {@code rules}. */
+  public static List<ProfileId> losers(List<Profile> profiles, SurvivorshipRules rules) {
+    ProfileId keep = survivor(profiles, rules).id();
     return profiles.stream().map(Profile::id).filter(id -> !id.equals(keep)).toList();
   }
 }

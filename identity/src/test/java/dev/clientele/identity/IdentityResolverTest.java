@@ -1,6 +1,7 @@
 package dev.clientele.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import dev.clientele.core.Event;
@@ -83,6 +84,24 @@ class IdentityResolverTest {
   }
 
   @Test
+  void normalize_blockedValueWrittenInAnotherFormat_blockedAfterTheTypesNormalisation() {
+    IdentityResolver resolver = new IdentityResolver(IdentityRules.builder().blockValue("+1 (650) 555-0100").build());
+
+    assertThat(resolver.normalize(id(IdentifierType.PHONE, "650.555.0100")).status()).isEqualTo(NormalizedIdentifier.Status.BLOCKED);
+    assertThat(resolver.normalize(id(IdentifierType.PHONE, "+16505550100")).status()).isEqualTo(NormalizedIdentifier.Status.BLOCKED);
+    assertThat(resolver.normalize(id(IdentifierType.PHONE, "+16505550101")).status()).isEqualTo(NormalizedIdentifier.Status.VALID);
+  }
+
+  @Test
+  void normalize_blockedPattern_blocksWholeMatchesOnlyInAnyCase() {
+    IdentityResolver resolver = new IdentityResolver(IdentityRules.builder().blockPattern(".*@mailinator\\.com").build());
+
+    assertThat(resolver.normalize(id(IdentifierType.EMAIL, "Someone@MAILINATOR.com")).status()).isEqualTo(NormalizedIdentifier.Status.BLOCKED);
+    assertThat(resolver.normalize(id(IdentifierType.EMAIL, "someone@mailinator.com.au")).status()).isEqualTo(NormalizedIdentifier.Status.VALID);
+    assertThatIllegalArgumentException().isThrownBy(() -> IdentityRules.builder().blockPattern("(")).withMessageContaining("regular expression");
+  }
+
+  @Test
   void normalize_clearBlockedValues_defaultsNoLongerBlocked() {
     IdentityResolver resolver = new IdentityResolver(IdentityRules.builder().clearBlockedValues().blockValue("guest").build());
 
@@ -154,6 +173,7 @@ class IdentityResolverTest {
       return NormalizedIdentifier.valid(raw);
     };
     IdentityResolver resolver = new IdentityResolver(IdentityRules.builder().normalizer(LOYALTY, counting).build());
+    calls.set(0); // the blocked values were normalised once, at construction
 
     resolver.normalize(id(LOYALTY, "a"));
     resolver.normalize(id(LOYALTY, "a"));
@@ -171,6 +191,7 @@ class IdentityResolverTest {
     };
     IdentityResolver resolver = new IdentityResolver(
         IdentityRules.builder().cacheSize(0).normalizer(LOYALTY, counting).build());
+    calls.set(0); // the blocked values were normalised once, at construction
 
     resolver.normalize(id(LOYALTY, "a"));
     resolver.normalize(id(LOYALTY, "a"));

@@ -7,8 +7,10 @@ import com.google.common.collect.ImmutableList;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -85,8 +87,13 @@ public final class Commit {
   private final ImmutableList<StoredEvent> appends;
   private final ImmutableList<Identifier> eventErasures;
   private final ImmutableList<String> tombstones;
+  private final ImmutableList<MergeRecord> mergeRecords;
+  private final ImmutableList<ProfileId> mergeRecordErasures;
 
   private Commit(Builder b) {
+    this.mergeRecords = b.mergeRecords == null ? ImmutableList.of() : ImmutableList.copyOf(b.mergeRecords);
+    this.mergeRecordErasures =
+        b.mergeRecordErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.mergeRecordErasures);
     this.eventErasures = b.eventErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.eventErasures);
     this.tombstones = b.tombstones == null ? ImmutableList.of() : ImmutableList.copyOf(b.tombstones);
     this.profileWrites = b.profileWrites.build();
@@ -133,17 +140,30 @@ public final class Commit {
     return tombstones;
   }
 
+  /** Merge-log records to append, each id at most once; every id must be new to the store. */
+  public ImmutableList<MergeRecord> mergeRecords() {
+    return mergeRecords;
+  }
+
+  /**
+   * Profiles whose merge-log records are erased: every stored record {@linkplain
+   * MergeRecord#names naming} one of them is removed. Applied before {@link #mergeRecords()}.
+   */
+  public ImmutableList<ProfileId> mergeRecordErasures() {
+    return mergeRecordErasures;
+  }
+
   /** Whether the commit changes nothing. */
   public boolean isEmpty() {
     return profileWrites.isEmpty() && profileDeletes.isEmpty() && indexWrites.isEmpty() && appends.isEmpty()
-        && eventErasures.isEmpty() && tombstones.isEmpty();
+        && eventErasures.isEmpty() && tombstones.isEmpty() && mergeRecords.isEmpty() && mergeRecordErasures.isEmpty();
   }
 
   /** Collects the parts of a {@link Commit}; not thread-safe. */
   public static final class Builder {
     // Sized for the common commit of ingestion (one profile write, a few index writes, one
     // append); the duplicate checks scan these small lists and switch to hash sets only when
-    // a commit grows (a merge of large profiles, an erasure).
+    // a commit grows (a merge of large profiles, an erasure). Rarer parts are allocated on use.
     private final ImmutableList.Builder<ProfileWrite> profileWrites = ImmutableList.builderWithExpectedSize(1);
     private final ImmutableList.Builder<ProfileDelete> profileDeletes = ImmutableList.builder();
     private final ImmutableList.Builder<IndexWrite> indexWrites = ImmutableList.builder();
@@ -153,6 +173,9 @@ public final class Commit {
     private final SmallSet<ProfileId> profiles = new SmallSet<>();
     private final SmallSet<Identifier> identifiers = new SmallSet<>();
     private final SmallSet<String> eventIds = new SmallSet<>();
+    private List<MergeRecord> mergeRecords;
+    private final SmallSet<String> mergeRecordIds = new SmallSet<>();
+    private Set<ProfileId> mergeRecordErasures;
 
     private Builder() {}
 
@@ -238,6 +261,31 @@ public final class Commit {
         tombstones = new LinkedHashSet<>();
       }
       tombstones.add(hash);
+      return this;
+    }
+
+    /**
+     * Appends a record to the merge log.
+     *
+     * @throws IllegalArgumentException if a record with this id is already in this commit
+     */
+    public Builder logMerge(MergeRecord record) {
+      requireNonNull(record, "record");
+      checkArgument(mergeRecordIds.add(record.id()), "merge record %s appears twice in one commit", record.id());
+      if (mergeRecords == null) {
+        mergeRecords = new ArrayList<>(1);
+      }
+      mergeRecords.add(record);
+      return this;
+    }
+
+    /** Erases every merge-log record naming {@code profile} (see {@link Commit#mergeRecordErasures()}). */
+    public Builder eraseMergeRecords(ProfileId profile) {
+      requireNonNull(profile, "profile");
+      if (mergeRecordErasures == null) {
+        mergeRecordErasures = new LinkedHashSet<>();
+      }
+      mergeRecordErasures.add(profile);
       return this;
     }
 

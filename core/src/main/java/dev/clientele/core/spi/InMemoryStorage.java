@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -41,6 +44,10 @@ public final class InMemoryStorage implements Storage {
   private final Set<String> tombstones = ConcurrentHashMap.newKeySet();
   private final Map<Identifier, List<StoredEvent>> eventsByAnchor = new HashMap<>();
   private final StampedLock lock = new StampedLock();
+  // Merge log: records in commit order, guarded by the lock like the events.
+  private final LinkedHashMap<String, MergeRecord> mergeRecords = new LinkedHashMap<>();
+  private final Map<ProfileId, List<MergeRecord>> mergeRecordsByProfile = new HashMap<>();
+  private final Map<Identifier, List<MergeRecord>> splitsByIdentifier = new HashMap<>();
   private long eventCount;
 
   /** Creates an empty store. */
@@ -200,6 +207,11 @@ public final class InMemoryStorage implements Storage {
         throw new CommitConflictException("event " + e.event().id() + " is already stored");
       }
     }
+    for (MergeRecord r : commit.mergeRecords()) {
+      if (mergeRecords.containsKey(r.id())) {
+        throw new CommitConflictException("merge record " + r.id() + " is already stored");
+      }
+    }
   }
 
   private long versionOf(ProfileId id) {
@@ -237,11 +249,123 @@ public final class InMemoryStorage implements Storage {
       }
     }
     tombstones.addAll(commit.tombstones());
+    for (ProfileId erased : commit.mergeRecordErasures()) {
+      for (MergeRecord r : List.copyOf(mergeRecordsByProfile.getOrDefault(erased, List.of()))) {
+        unlog(r);
+      }
+    }
+    for (MergeRecord r : commit.mergeRecords()) {
+      log(r);
+    }
     for (StoredEvent e : commit.appends()) {
       eventIds.add(e.event().id());
       eventsByAnchor.computeIfAbsent(e.anchor(), k -> new ArrayList<>(4)).add(e);
       eventCount++;
     }
+  }
+
+  private void log(MergeRecord r) {
+    mergeRecords.put(r.id(), r);
+    for (ProfileId p : profilesOf(r)) {
+      mergeRecordsByProfile.computeIfAbsent(p, k -> new ArrayList<>(2)).add(r);
+    }
+    if (r.kind() == MergeRecord.Kind.SPLIT) {
+      for (Identifier id : identifiersOf(r)) {
+        splitsByIdentifier.computeIfAbsent(id, k -> new ArrayList<>(1)).add(r);
+      }
+    }
+  }
+
+  private void unlog(MergeRecord r) {
+    mergeRecords.remove(r.id());
+    for (ProfileId p : profilesOf(r)) {
+      removeFrom(mergeRecordsByProfile, p, r);
+    }
+    for (Identifier id : identifiersOf(r)) {
+      removeFrom(splitsByIdentifier, id, r);
+    }
+  }
+
+  private static <K> void removeFrom(Map<K, List<MergeRecord>> map, K key, MergeRecord r) {
+    List<MergeRecord> list = map.get(key);
+    if (list != null) {
+      list.remove(r);
+      if (list.isEmpty()) {
+        map.remove(key);
+      }
+    }
+  }
+
+  private static Set<ProfileId> profilesOf(MergeRecord r) {
+    Set<ProfileId> out = new LinkedHashSet<>();
+    out.add(r.profile());
+    r.sides().forEach(s -> out.add(s.id()));
+    return out;
+  }
+
+  private static Set<Identifier> identifiersOf(MergeRecord r) {
+    Set<Identifier> out = new LinkedHashSet<>(r.links());
+    r.sides().forEach(s -> out.addAll(s.identifiers()));
+    return out;
+  }
+
+  @Override
+  public List<MergeRecord> mergeRecords(ProfileId profile) {
+    requireNonNull(profile, "profile");
+    long stamp = lock.readLock();
+    try {
+      return List.copyOf(mergeRecordsByProfile.getOrDefault(profile, List.of()));
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  @Override
+  public Optional<MergeRecord> mergeRecord(String id) {
+    requireNonNull(id, "id");
+    long stamp = lock.readLock();
+    try {
+      return Optional.ofNullable(mergeRecords.get(id));
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  @Override
+  public List<MergeRecord> splitsNaming(Collection<Identifier> identifiers) {
+    requireNonNull(identifiers, "identifiers");
+    long stamp = lock.readLock();
+    try {
+      if (splitsByIdentifier.isEmpty()) {
+        return List.of();
+      }
+      Set<MergeRecord> found = new LinkedHashSet<>();
+      for (Identifier id : identifiers) {
+        found.addAll(splitsByIdentifier.getOrDefault(id, List.of()));
+      }
+      List<MergeRecord> out = new ArrayList<>();
+      for (MergeRecord r : mergeRecords.values()) {
+        if (found.contains(r)) {
+          out.add(r);
+        }
+      }
+      return out;
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  @Override
+  public void forEachMergeRecord(Consumer<MergeRecord> action) {
+    requireNonNull(action, "action");
+    List<MergeRecord> snapshot;
+    long stamp = lock.readLock();
+    try {
+      snapshot = List.copyOf(mergeRecords.values());
+    } finally {
+      lock.unlockRead(stamp);
+    }
+    snapshot.forEach(action);
   }
 
   private <T> T consistentRead(Supplier<T> read) {

@@ -4,7 +4,7 @@ package dev.clientele.core.spi;
  * The storage SPI: everything Clientele keeps, behind one narrow interface a host can implement.
  *
  * <p>Reads come from {@link ProfileStore}, {@link IdentityIndex}, {@link EventStore} and
- * {@link TombstoneStore}; every
+ * {@link TombstoneStore} and {@link MergeLog}; every
  * write goes through {@link #commit(Commit)}. {@link InMemoryStorage} is the embedded default;
  * a host backend proves itself by passing the conformance tests that the in-memory store
  * passes ({@code StorageContract} in the core test jar).
@@ -28,7 +28,7 @@ package dev.clientele.core.spi;
  *   <li><b>Concurrency.</b> All methods may be called from any number of threads at once.
  * </ul>
  */
-public interface Storage extends ProfileStore, IdentityIndex, EventStore, TombstoneStore, AutoCloseable {
+public interface Storage extends ProfileStore, IdentityIndex, EventStore, TombstoneStore, MergeLog, AutoCloseable {
   /**
    * Applies {@code commit} atomically.
    *

@@ -574,6 +574,120 @@ public abstract class StorageContract {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Merge log
+
+  private static MergeRecord mergeRecord(String id, MergeRecord.Kind kind, ProfileId into, ProfileId absorbed, Identifier... held) {
+    return new MergeRecord(id, kind, StorageFixtures.T0.plusSeconds(id.hashCode() & 0xff), into,
+        List.of(new MergeRecord.Side(absorbed, Set.of(held), List.of())),
+        kind == MergeRecord.Kind.MERGE ? Optional.of("e-" + id) : Optional.empty(),
+        kind == MergeRecord.Kind.FORCED_MERGE ? List.of() : List.of(held[0]),
+        Optional.empty(), "test");
+  }
+
+  @Test
+  void mergeLog_recordsAreReadByEveryProfileTheyName_inCommitOrder() {
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    ProfileId c = new ProfileId("p-c");
+    MergeRecord first = mergeRecord("m-2", MergeRecord.Kind.MERGE, a, b, email("bob"));
+    MergeRecord second = mergeRecord("m-1", MergeRecord.Kind.FORCED_MERGE, c, a, email("ann"), email("bob"));
+    storage.commit(Commit.builder().logMerge(first).build());
+    storage.commit(Commit.builder().logMerge(second).build());
+
+    assertThat(storage.mergeRecords(a)).containsExactly(first, second);
+    assertThat(storage.mergeRecords(b)).containsExactly(first);
+    assertThat(storage.mergeRecords(c)).containsExactly(second);
+    assertThat(storage.mergeRecords(new ProfileId("p-none"))).isEmpty();
+    assertThat(storage.mergeRecord("m-1")).contains(second);
+    assertThat(storage.mergeRecord("m-3")).isEmpty();
+    List<MergeRecord> all = new ArrayList<>();
+    storage.forEachMergeRecord(all::add);
+    assertThat(all).containsExactly(first, second);
+  }
+
+  @Test
+  void mergeLog_recordIsWrittenWithItsMergeOrNotAtAll() {
+    Profile survivor = profile("p-survivor", 1, email("ann"));
+    Profile loser = profile("p-loser", 1, email("ann.work"));
+    storage.commit(create(survivor));
+    storage.commit(create(loser));
+    MergeRecord record = mergeRecord("m-1", MergeRecord.Kind.MERGE, survivor.id(), loser.id(), email("ann.work"));
+
+    Commit stale = Commit.builder()
+        .putProfile(next(survivor), 1)
+        .deleteProfile(loser.id(), 9)
+        .logMerge(record)
+        .build();
+    assertThatThrownBy(() -> storage.commit(stale)).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.mergeRecord("m-1")).isEmpty();
+    assertThat(storage.mergeRecords(survivor.id())).isEmpty();
+
+    storage.commit(Commit.builder()
+        .putProfile(next(survivor), 1)
+        .deleteProfile(loser.id(), 1)
+        .assign(email("ann.work"), Optional.of(loser.id()), survivor.id())
+        .logMerge(record)
+        .build());
+    assertThat(storage.mergeRecords(survivor.id())).containsExactly(record);
+  }
+
+  @Test
+  void mergeLog_existingRecordId_isAConflictAndAppliesNothing() {
+    ProfileId a = new ProfileId("p-a");
+    storage.commit(Commit.builder().logMerge(mergeRecord("m-1", MergeRecord.Kind.MERGE, a, new ProfileId("p-b"), email("bob"))).build());
+    Profile p = profile("p-x", 1, email("xavier"));
+
+    Commit again = Commit.builder()
+        .putProfile(p, 0)
+        .logMerge(mergeRecord("m-1", MergeRecord.Kind.MERGE, a, new ProfileId("p-c"), email("cy")))
+        .build();
+
+    assertThatThrownBy(() -> storage.commit(again)).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.profile(p.id())).isEmpty();
+    assertThat(storage.mergeRecords(new ProfileId("p-c"))).isEmpty();
+  }
+
+  @Test
+  void mergeLog_splitsNaming_findsSplitsHoldingAnyIdentifier_onSidesOrKept() {
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    MergeRecord merge = mergeRecord("m-1", MergeRecord.Kind.MERGE, a, b, email("bob"));
+    MergeRecord split = new MergeRecord("s-1", MergeRecord.Kind.SPLIT, StorageFixtures.T0, a,
+        List.of(new MergeRecord.Side(b, Set.of(email("bob")), List.of())),
+        Optional.empty(), List.of(email("ann")), Optional.of("m-1"), "operator");
+    storage.commit(Commit.builder().logMerge(merge).build());
+    storage.commit(Commit.builder().logMerge(split).build());
+
+    assertThat(storage.splitsNaming(List.of(email("bob")))).containsExactly(split);
+    assertThat(storage.splitsNaming(List.of(email("ann"), email("bob")))).containsExactly(split);
+    assertThat(storage.splitsNaming(List.of(email("cy")))).isEmpty();
+    assertThat(storage.splitsNaming(List.of())).isEmpty();
+  }
+
+  @Test
+  void mergeLog_erasure_removesEveryRecordNamingTheProfile_andKeepsOthers() {
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    ProfileId c = new ProfileId("p-c");
+    MergeRecord ab = mergeRecord("m-1", MergeRecord.Kind.MERGE, a, b, email("bob"));
+    MergeRecord split = new MergeRecord("s-1", MergeRecord.Kind.SPLIT, StorageFixtures.T0, a,
+        List.of(new MergeRecord.Side(b, Set.of(email("bob")), List.of())),
+        Optional.empty(), List.of(email("ann")), Optional.of("m-1"), "operator");
+    MergeRecord other = mergeRecord("m-2", MergeRecord.Kind.MERGE, c, new ProfileId("p-d"), email("dee"));
+    storage.commit(Commit.builder().logMerge(ab).logMerge(split).logMerge(other).build());
+
+    storage.commit(Commit.builder().eraseMergeRecords(b).build());
+
+    assertThat(storage.mergeRecords(a)).isEmpty();
+    assertThat(storage.mergeRecords(b)).isEmpty();
+    assertThat(storage.mergeRecord("m-1")).isEmpty();
+    assertThat(storage.splitsNaming(List.of(email("bob"), email("ann")))).isEmpty();
+    List<MergeRecord> left = new ArrayList<>();
+    storage.forEachMergeRecord(left::add);
+    assertThat(left).containsExactly(other);
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Paging
 
   @Test

@@ -1,0 +1,124 @@
+package dev.clientele.core.spi;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.ProfileId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One entry of the append-only merge log: a merge of profiles, an operator's forced merge, or a
+ * split that undid a merge.
+ *
+ * <p>For a merge, {@link #profile()} is the surviving profile and each {@link Side} is a profile
+ * it absorbed, with the identifiers that profile held at the time, so that a later split can
+ * restore it. For a split, {@link #profile()} is the profile that was split and each side is a
+ * profile restored from it. Records hold identifiers (personal data): erasing a profile erases
+ * every record naming it (see {@link Commit.Builder#eraseMergeRecords(ProfileId)}).
+ *
+ * <pre>{@code
+ * for (MergeRecord r : storage.mergeRecords(profileId)) {
+ *   System.out.println(r.kind() + " at " + r.at() + " because of " + r.links());
+ * }
+ * }</pre>
+ *
+ * @param id unique id of the record
+ * @param kind what happened
+ * @param at when it happened (the event's timestamp for an automatic merge, the clock otherwise)
+ * @param profile the surviving profile of a merge, or the profile a split was taken from
+ * @param sides the absorbed profiles of a merge, or the restored profiles of a split
+ * @param eventId the event that caused an automatic merge; empty for operator actions
+ * @param links for an automatic merge, the identifiers that linked the profiles (carried by the
+ *     event and held by an absorbed profile); for a split, the identifiers the split profile kept,
+ *     so the two sides of the split are both on record; empty for a forced merge
+ * @param undoes for a split: the id of the merge record it undoes
+ * @param note the rule or the operator's reason, in words, without personal data
+ */
+public record MergeRecord(
+    String id,
+    Kind kind,
+    Instant at,
+    ProfileId profile,
+    List<Side> sides,
+    Optional<String> eventId,
+    List<Identifier> links,
+    Optional<String> undoes,
+    String note) {
+
+  /** What a record describes. */
+  public enum Kind {
+    /** Profiles merged automatically because an event's identifiers linked them. */
+    MERGE,
+    /** Profiles merged by an operator, overriding the identity rules. */
+    FORCED_MERGE,
+    /** A merge undone by an operator: the sides were restored as separate profiles. */
+    SPLIT
+  }
+
+  /**
+   * A profile absorbed by a merge or restored by a split.
+   *
+   * @param id the profile's id
+   * @param identifiers the identifiers it held (absorbed) or was given back (restored)
+   * @param mergedFrom the profiles it had itself absorbed before
+   */
+  public record Side(ProfileId id, Set<Identifier> identifiers, List<ProfileId> mergedFrom) {
+    /** Validates and copies. */
+    public Side {
+      requireNonNull(id, "id");
+      identifiers = ImmutableSet.copyOf(identifiers);
+      mergedFrom = ImmutableList.copyOf(mergedFrom);
+    }
+  }
+
+  /** Validates and copies. */
+  public MergeRecord {
+    requireNonNull(id, "id");
+    checkArgument(!id.isBlank() && id.length() <= 64, "merge record id must be 1 to 64 characters");
+    requireNonNull(kind, "kind");
+    requireNonNull(at, "at");
+    requireNonNull(profile, "profile");
+    sides = ImmutableList.copyOf(sides);
+    checkArgument(!sides.isEmpty(), "a merge record needs at least one side");
+    for (Side s : sides) {
+      checkArgument(!s.id().equals(profile), "profile %s cannot be its own side", profile);
+    }
+    requireNonNull(eventId, "eventId");
+    links = ImmutableList.copyOf(links);
+    requireNonNull(undoes, "undoes");
+    checkArgument(undoes.isEmpty() || kind == Kind.SPLIT, "only a split undoes a merge");
+    requireNonNull(note, "note");
+  }
+
+  /** Whether this record holds {@code identifier}, in a side or in {@link #links()}. */
+  public boolean holds(Identifier identifier) {
+    if (links.contains(identifier)) {
+      return true;
+    }
+    for (Side s : sides) {
+      if (s.identifiers().contains(identifier)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether this record names {@code id}, as its profile or one of its sides. */
+  public boolean names(ProfileId id) {
+    if (profile.equals(id)) {
+      return true;
+    }
+    for (Side s : sides) {
+      if (s.id().equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,266 @@
+package dev.clientele;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import dev.clientele.consent.internal.ConsentChanges;
+import dev.clientele.core.ActivityRules;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import dev.clientele.core.internal.ProfileChanges;
+import dev.clientele.core.spi.Commit;
+import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StoredEvent;
+import dev.clientele.identity.Explanation;
+import dev.clientele.identity.IdentityResolver;
+import dev.clientele.identity.ResolvedIdentifiers;
+import dev.clientele.identity.Survivorship;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/** Operator actions on identity: explain, forced merge and split, each one atomic commit retried on conflict. */
+final class IdentityOperations {
+  private final Storage storage;
+  private final IdentityResolver resolver;
+  private final ActivityRules activity;
+  private final Clock clock;
+
+  IdentityOperations(Storage storage, IdentityResolver resolver, ActivityRules activity, Clock clock) {
+    this.storage = storage;
+    this.resolver = resolver;
+    this.activity = activity;
+    this.clock = clock;
+  }
+
+  Explanation explain(ProfileId id) {
+    Profile p = storage.profile(id).orElseThrow(() -> new NoSuchElementException("no profile with id " + id));
+    Set<Identifier> mine = new HashSet<>();
+    p.identifiers().forEach(s -> mine.add(s.identifier()));
+    List<Explanation.Link> links = new ArrayList<>();
+    Set<Identifier> explained = new HashSet<>();
+    for (StoredEvent stored : storage.events(mine)) {
+      List<Identifier> carried = new ArrayList<>();
+      boolean fresh = false;
+      boolean known = false;
+      for (Identifier i : new TreeSet<>(stored.event().identifiers())) {
+        if (mine.contains(i)) {
+          carried.add(i);
+          if (explained.add(i)) {
+            fresh = true;
+          } else {
+            known = true;
+          }
+        }
+      }
+      if (fresh) {
+        String rule = known
+            ? "carried by one event with identifiers the profile already held: identifiers of one event attach to one profile"
+            : carried.size() > 1 ? "first seen together in one event: identifiers of one event attach to one profile"
+            : "first seen in this event";
+        links.add(new Explanation.Link(Explanation.Kind.ATTACHED, stored.event().timestamp(), Optional.of(stored.event().id()),
+            carried, List.of(), id, Optional.empty(), rule));
+      }
+    }
+    Set<String> seen = new HashSet<>();
+    Deque<ProfileId> queue = new ArrayDeque<>(List.of(id));
+    Set<ProfileId> visited = new HashSet<>();
+    while (!queue.isEmpty()) {
+      ProfileId next = queue.poll();
+      if (!visited.add(next)) {
+        continue;
+      }
+      for (MergeRecord r : storage.mergeRecords(next)) {
+        boolean into = r.profile().equals(next);
+        if (r.kind() != MergeRecord.Kind.SPLIT && !into) {
+          continue; // a merge that absorbed `next` is explained from its survivor, if that is part of this profile
+        }
+        if (!seen.add(r.id())) {
+          continue;
+        }
+        List<ProfileId> others = r.sides().stream().map(MergeRecord.Side::id).toList();
+        List<Identifier> ids = new ArrayList<>();
+        if (r.kind() == MergeRecord.Kind.SPLIT) {
+          r.sides().forEach(s -> ids.addAll(s.identifiers()));
+        } else {
+          ids.addAll(r.links());
+          queue.addAll(others);
+        }
+        Explanation.Kind kind = switch (r.kind()) {
+          case MERGE -> Explanation.Kind.MERGED;
+          case FORCED_MERGE -> Explanation.Kind.FORCED_MERGE;
+          case SPLIT -> Explanation.Kind.SPLIT;
+        };
+        links.add(new Explanation.Link(kind, r.at(), r.eventId(), ids, others, r.profile(), Optional.of(r.id()), r.note()));
+      }
+    }
+    links.sort(Comparator.comparing(Explanation.Link::at).thenComparing(l -> l.kind().ordinal()));
+    return new Explanation(id, links);
+  }
+
+  Profile forceMerge(ProfileId a, ProfileId b, String reason) {
+    requireNonNull(a, "a");
+    requireNonNull(b, "b");
+    requireNonNull(reason, "reason");
+    checkArgument(!a.equals(b), "cannot merge profile %s with itself", a);
+    checkArgument(!reason.isBlank(), "reason must not be blank");
+    for (int attempt = 1; ; attempt++) {
+      Profile pa = storage.profile(a).orElseThrow(() -> new NoSuchElementException("no profile with id " + a));
+      Profile pb = storage.profile(b).orElseThrow(() -> new NoSuchElementException("no profile with id " + b));
+      List<Profile> both = List.of(pa, pb);
+      Profile survivor = Survivorship.survivor(both, resolver.rules().survivorship());
+      Profile loser = survivor == pa ? pb : pa;
+      Profile merged = Survivorship.merge(both, resolver.rules().survivorship()).version(survivor.version() + 1).build();
+      Commit.Builder commit = Commit.builder()
+          .putProfile(merged, survivor.version())
+          .deleteProfile(loser.id(), loser.version());
+      Set<Identifier> held = new LinkedHashSet<>();
+      for (IdentifierState s : loser.identifiers()) {
+        commit.assign(s.identifier(), Optional.of(loser.id()), survivor.id());
+        held.add(s.identifier());
+      }
+      commit.logMerge(new MergeRecord(UUID.randomUUID().toString(), MergeRecord.Kind.FORCED_MERGE, clock.instant(),
+          survivor.id(), List.of(new MergeRecord.Side(loser.id(), held, List.copyOf(loser.mergedFrom()))),
+          Optional.empty(), List.of(), Optional.empty(), "forced by an operator: " + reason));
+      try {
+        storage.commit(commit.build());
+        return merged;
+      } catch (CommitConflictException e) {
+        retryOrGiveUp(attempt, e);
+      }
+    }
+  }
+
+  SplitResult split(String recordId, String reason) {
+    requireNonNull(recordId, "recordId");
+    requireNonNull(reason, "reason");
+    checkArgument(!reason.isBlank(), "reason must not be blank");
+    for (int attempt = 1; ; attempt++) {
+      MergeRecord merge = storage.mergeRecord(recordId)
+          .orElseThrow(() -> new NoSuchElementException("no merge record with id " + recordId));
+      checkArgument(merge.kind() != MergeRecord.Kind.SPLIT, "record %s is a split, not a merge", recordId);
+      Set<Identifier> all = new HashSet<>();
+      merge.sides().forEach(s -> all.addAll(s.identifiers()));
+      Set<ProfileId> holders = new TreeSet<>(storage.owners(all).values());
+      if (holders.isEmpty()) {
+        throw new IllegalStateException("nothing left to split: no identifier of merge " + recordId + " is held any more");
+      }
+      if (holders.size() > 1) {
+        throw new IllegalStateException("the identifiers of merge " + recordId + " are held by " + holders.size()
+            + " profiles now; split their holders one merge at a time");
+      }
+      ProfileId holderId = holders.iterator().next();
+      Profile holder = storage.profile(holderId)
+          .orElseThrow(() -> new CommitConflictException("profile " + holderId + " vanished while splitting"));
+      Map<Identifier, IdentifierState> states = new HashMap<>();
+      holder.identifiers().forEach(s -> states.put(s.identifier(), s));
+      Set<Identifier> kept = new LinkedHashSet<>(states.keySet());
+      Commit.Builder commit = Commit.builder();
+      List<Profile> restored = new ArrayList<>();
+      List<MergeRecord.Side> sides = new ArrayList<>();
+      Set<ProfileId> gone = new HashSet<>();
+      for (MergeRecord.Side side : merge.sides()) {
+        if (storage.profile(side.id()).isPresent()) {
+          throw new IllegalStateException("profile " + side.id() + " exists again; merge " + recordId + " cannot be split");
+        }
+        Set<Identifier> moved = new LinkedHashSet<>();
+        for (Identifier i : side.identifiers()) {
+          if (states.containsKey(i)) {
+            moved.add(i);
+          }
+        }
+        if (moved.isEmpty()) {
+          continue;
+        }
+        kept.removeAll(moved);
+        Profile back = rebuild(side.id(), moved, states, side.mergedFrom(), List.of(), 1);
+        restored.add(back);
+        commit.putProfile(back, 0);
+        moved.forEach(i -> commit.assign(i, Optional.of(holderId), side.id()));
+        sides.add(new MergeRecord.Side(side.id(), moved, side.mergedFrom()));
+        gone.add(side.id());
+        gone.addAll(side.mergedFrom());
+      }
+      if (kept.isEmpty()) {
+        throw new IllegalStateException("splitting merge " + recordId + " would leave profile " + holderId + " without identifiers");
+      }
+      List<ProfileId> mergedFrom = holder.mergedFrom().stream().filter(p -> !gone.contains(p)).toList();
+      Profile rest = rebuild(holderId, kept, states, mergedFrom, holder.tags(), holder.version() + 1);
+      commit.putProfile(rest, holder.version());
+      String id = UUID.randomUUID().toString();
+      commit.logMerge(new MergeRecord(id, MergeRecord.Kind.SPLIT, clock.instant(), holderId, sides, Optional.empty(),
+          List.copyOf(kept), Optional.of(recordId), "split by an operator: " + reason));
+      try {
+        storage.commit(commit.build());
+        return new SplitResult(rest, restored, id);
+      } catch (CommitConflictException e) {
+        retryOrGiveUp(attempt, e);
+      }
+    }
+  }
+
+  /**
+   * Rebuilds a profile from the events anchored at {@code identifiers}, in timeline order, as
+   * ingestion would have built it had it never been merged. An identifier none of those events
+   * carries keeps the state it had.
+   */
+  private Profile rebuild(
+      ProfileId id, Set<Identifier> identifiers, Map<Identifier, IdentifierState> states,
+      Collection<ProfileId> mergedFrom, Collection<String> tags, long version) {
+    List<StoredEvent> events = storage.events(identifiers);
+    Profile.Builder b = Profile.builder(id, events.isEmpty()
+        ? identifiers.stream().map(i -> states.get(i).firstSeen()).min(Comparator.naturalOrder()).orElseThrow()
+        : events.get(0).event().timestamp());
+    List<String> ignored = new ArrayList<>();
+    for (StoredEvent stored : events) {
+      ResolvedIdentifiers r = resolver.resolve(stored.event());
+      List<Identifier> attach = new ArrayList<>();
+      for (Identifier i : r.linkable()) {
+        if (identifiers.contains(i)) {
+          attach.add(i);
+        }
+      }
+      Set<Identifier> malformed = new HashSet<>();
+      for (Identifier i : r.malformed()) {
+        if (identifiers.contains(i)) {
+          attach.add(i);
+          malformed.add(i);
+        }
+      }
+      ProfileChanges.apply(b, r.event(), attach, malformed, activity.isActive(r.event()), ignored);
+      ConsentChanges.apply(b, r.event(), attach, ignored);
+    }
+    for (Identifier i : identifiers) {
+      if (b.identifier(i).isEmpty()) {
+        b.putIdentifier(states.get(i));
+      }
+    }
+    b.addMergedFrom(mergedFrom);
+    tags.forEach(b::addTag);
+    return b.version(version).build();
+  }
+
+  private static void retryOrGiveUp(int attempt, CommitConflictException e) {
+    if (attempt >= IngestPipeline.MAX_ATTEMPTS) {
+      throw new IllegalStateException("the profiles kept changing: " + e.getMessage(), e);
+    }
+    Thread.yield();
+  }
+}
