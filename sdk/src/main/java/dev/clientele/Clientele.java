@@ -10,6 +10,20 @@ import dev.clientele.analytics.ActivityStatusCounts;
 import dev.clientele.analytics.ActivityStatuses;
 import dev.clientele.analytics.ActivityThresholds;
 import dev.clientele.analytics.MauCount;
+import dev.clientele.analytics.ActivityIndex;
+import dev.clientele.analytics.Affinities;
+import dev.clientele.analytics.AffinityRules;
+import dev.clientele.analytics.CategoryScore;
+import dev.clientele.analytics.DailyProfileCounts;
+import dev.clientele.analytics.Granularity;
+import dev.clientele.analytics.MauEstimate;
+import dev.clientele.analytics.MauSketches;
+import dev.clientele.analytics.MetricKey;
+import dev.clientele.analytics.MetricPoint;
+import dev.clientele.analytics.MetricSnapshot;
+import dev.clientele.analytics.MetricSnapshots;
+import dev.clientele.analytics.ProfileCountStore;
+import dev.clientele.analytics.ProfilesOverTime;
 import dev.clientele.consent.Audience;
 import dev.clientele.consent.AudienceCounts;
 import dev.clientele.consent.ConsentChange;
@@ -41,10 +55,14 @@ import dev.clientele.identity.IdentityResolver;
 import dev.clientele.identity.IdentityRules;
 import dev.clientele.identity.NormalizedIdentifier;
 import dev.clientele.export.PortabilityBundle;
+import dev.clientele.segments.ProfileChange;
+import dev.clientele.segments.SegmentConfig;
+import dev.clientele.segments.Segments;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -79,6 +97,7 @@ public final class Clientele implements AutoCloseable {
   private final Erasure erasure;
   private final Tally tally = new Tally();
   private final IdentityOperations identity;
+  private final Segments segments;
 
   private Clientele(Builder b) {
     this.storage = b.storage != null ? b.storage : new InMemoryStorage();
@@ -99,6 +118,8 @@ public final class Clientele implements AutoCloseable {
     this.identity = new IdentityOperations(storage, resolver, activityRules, clock);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
     this.activityThresholds = b.activityThresholds != null ? b.activityThresholds : ActivityThresholds.defaults();
+    this.segments = Segments.over(storage, b.segments != null ? b.segments : SegmentConfig.none(),
+        reachabilityPolicy, activityThresholds, clock);
   }
 
   /** A Clientele on a new in-memory store with every default. */
@@ -123,7 +144,22 @@ public final class Clientele implements AutoCloseable {
     requireNonNull(event, "event");
     IngestResult r = pipeline.ingest(event);
     tally.count(r);
+    afterCommit(event, r);
     return r;
+  }
+
+  /**
+   * The hook after a committed ingestion: incremental segment re-evaluation of the affected
+   * profiles (the event's profile; profiles merged away leave their segments; erased ones are
+   * forgotten). Runs on the ingesting thread after the commit; listeners run asynchronously.
+   */
+  private void afterCommit(Event event, IngestResult r) {
+    switch (r.outcome()) {
+      case APPLIED -> segments.onCommitted(
+          new ProfileChange(event, r.profile().orElseThrow(), r.createdProfile(), r.mergedProfiles()));
+      case ERASED -> r.erasedProfiles().forEach(segments::onErased);
+      default -> { }
+    }
   }
 
   /** Ingests events in order and returns the counts for this batch. */
@@ -183,6 +219,91 @@ public final class Clientele implements AutoCloseable {
   }
 
   /**
+   * Trended MAU: the month-to-date count of every day from {@code from} through {@code to}
+   * (UTC), from one index of the current state.
+   *
+   * @throws IllegalArgumentException if {@code to} is before {@code from}
+   */
+  public java.util.List<MauCount> mauTrend(LocalDate from, LocalDate to) {
+    return new ActiveUsers(storage, activityRules).trend(from, to);
+  }
+
+  /**
+   * Monthly MAU history: the MAU of the last day of each month from {@code from} through {@code to}.
+   *
+   * @throws IllegalArgumentException if {@code to} is before {@code from}
+   */
+  public java.util.List<MauCount> mauHistory(java.time.YearMonth from, java.time.YearMonth to) {
+    return new ActiveUsers(storage, activityRules).monthly(from, to);
+  }
+
+  /**
+   * A columnar index of the current activity, for many exact MAU questions of one state (see
+   * {@link ActivityIndex}); build a new one after further ingestion or merges.
+   */
+  public ActivityIndex activityIndex() {
+    return new ActiveUsers(storage, activityRules).index();
+  }
+
+  /**
+   * MAU estimated from per-day HyperLogLog sketches with {@code lgK} (see {@link MauSketches}
+   * for the stated error); exact {@link #mau(LocalDate)} is the default.
+   */
+  public MauEstimate mauEstimate(LocalDate day, int lgK) {
+    java.util.Objects.requireNonNull(day, "day");
+    return MauSketches.of(activityIndex(), lgK).estimate(day);
+  }
+
+  /**
+   * Profiles over time, recomputed from history: per day from {@code from} through {@code to},
+   * total profiles and reachable ones per channel and on any channel, under the reachability
+   * policy as of each day.
+   *
+   * @throws IllegalArgumentException if {@code to} is before {@code from}
+   */
+  public java.util.List<DailyProfileCounts> profilesOverTime(LocalDate from, LocalDate to) {
+    return new ProfilesOverTime(storage, reachabilityPolicy, activityRules).history(from, to);
+  }
+
+  /**
+   * Records today's profile counts (evaluated now) under {@code day} in {@code store}: the daily
+   * job a host schedules; returns what was stored.
+   */
+  public DailyProfileCounts recordProfileCounts(LocalDate day, ProfileCountStore store) {
+    return new ProfilesOverTime(storage, reachabilityPolicy, activityRules).record(day, store);
+  }
+
+  /**
+   * A profile's metric snapshot as of the end of {@code day}: count and value per event
+   * type/action in the last 30 days and all time, and its order summary.
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public MetricSnapshot metricSnapshot(ProfileId id, LocalDate day) {
+    return new MetricSnapshots(storage).snapshot(id, day);
+  }
+
+  /**
+   * A profile's series of one metric by day, week or month over {@code from} through {@code to}.
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public java.util.List<MetricPoint> metricSeries(
+      ProfileId id, MetricKey metric, LocalDate from, LocalDate to, Granularity granularity) {
+    return new MetricSnapshots(storage).series(id, metric, from, to, granularity);
+  }
+
+  /**
+   * A profile's {@code n} top interest categories as of the end of {@code day}, under
+   * {@code rules} (e.g. {@link AffinityRules#defaults()}).
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public java.util.List<CategoryScore> affinities(ProfileId id, LocalDate day, int n, AffinityRules rules) {
+    return new Affinities(storage, rules).top(id, day, n);
+  }
+
+  /**
    * Whether a profile can be messaged on each channel, with the reasons, under the
    * reachability policy.
    *
@@ -230,6 +351,7 @@ public final class Clientele implements AutoCloseable {
   public ErasureReport delete(ProfileId id) {
     requireNonNull(id, "id");
     ErasureReport report = erase(id);
+    segments.onErased(id);
     tally.profilesErased.increment();
     return report;
   }
@@ -337,7 +459,9 @@ public final class Clientele implements AutoCloseable {
    * @throws IllegalArgumentException if {@code a} equals {@code b} or the reason is blank
    */
   public Profile merge(ProfileId a, ProfileId b, String reason) {
-    return identity.forceMerge(a, b, reason);
+    Profile merged = identity.forceMerge(a, b, reason);
+    segments.onReshaped(List.of(merged.id()), List.of(merged.id().equals(a) ? b : a));
+    return merged;
   }
 
   /**
@@ -361,7 +485,12 @@ public final class Clientele implements AutoCloseable {
    *     erased or now belong to different profiles, or an absorbed profile's id is in use
    */
   public SplitResult split(String mergeRecord, String reason) {
-    return identity.split(mergeRecord, reason);
+    SplitResult r = identity.split(mergeRecord, reason);
+    List<ProfileId> changed = new java.util.ArrayList<>();
+    changed.add(r.kept().id());
+    r.restored().forEach(p -> changed.add(p.id()));
+    segments.onReshaped(changed, List.of());
+    return r;
   }
 
   /** Adds a tag (e.g. {@code favourite}) to a profile. */
@@ -392,6 +521,15 @@ public final class Clientele implements AutoCloseable {
     }
   }
 
+  /**
+   * Segments: evaluation of any segment (membership, members paged and sorted, counts, search
+   * within a segment), and for the configured ones, membership over time, triggers and
+   * {@link Segments#refresh refresh}. Configured with {@link Builder#segments}.
+   */
+  public Segments segments() {
+    return segments;
+  }
+
   /** The storage backend (for host code that reads it directly). */
   public Storage storage() {
     return storage;
@@ -407,9 +545,10 @@ public final class Clientele implements AutoCloseable {
     return activityRules;
   }
 
-  /** Closes the storage backend. */
+  /** Stops segment triggers (delivering what is queued, at most 5 s) and closes the storage backend. */
   @Override
   public void close() {
+    segments.close();
     storage.close();
   }
 
@@ -427,8 +566,20 @@ public final class Clientele implements AutoCloseable {
     private ReachabilityPolicy reachabilityPolicy;
     private ErasurePolicy erasurePolicy;
     private ActivityThresholds activityThresholds;
+    private SegmentConfig segments;
 
     private Builder() {}
+
+    /**
+     * Segment definitions, enter/leave listeners, the figure source and the membership store
+     * (default: none defined). Configured segments are re-evaluated incrementally after every
+     * ingested event; see {@link Segments}.
+     */
+    public Builder segments(SegmentConfig value) {
+      checkState(segments == null, "segments were already set");
+      this.segments = requireNonNull(value, "segments");
+      return this;
+    }
 
     /** Login event type and windows for activity status. */
     public Builder activityThresholds(ActivityThresholds value) {

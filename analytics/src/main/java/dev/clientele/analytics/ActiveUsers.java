@@ -3,27 +3,25 @@ package dev.clientele.analytics;
 import static java.util.Objects.requireNonNull;
 
 import dev.clientele.core.ActivityRules;
-import dev.clientele.core.Profile;
-import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Storage;
-import dev.clientele.core.spi.StoredEvent;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
-import java.util.HashSet;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Stream;
+import java.util.List;
 
 /**
- * Counts monthly active users (exact). Thread-safe; each call scans the stored events once.
+ * Counts monthly active users (exact) over a store. Thread-safe; each call builds an
+ * {@link ActivityIndex} from the current state (one pass over the events and one over the
+ * profiles) and queries it, so every answer reflects all ingestion and merges so far. To ask
+ * many questions of one state, build the index once with {@link #index()}.
  *
  * <p>An event counts for the profile that owns its anchor identifier <em>now</em>, so a visitor
- * who browsed anonymously and identified later counts once, as identified.
+ * who browsed anonymously and identified later counts once, as identified; a profile that was
+ * merged away is never counted.
  *
  * <pre>{@code
- * MauCount m = new ActiveUsers(storage, ActivityRules.defaults()).mau(LocalDate.parse("2026-10-31"));
+ * ActiveUsers users = new ActiveUsers(storage, ActivityRules.defaults());
+ * MauCount m = users.mau(LocalDate.parse("2026-10-31"));
+ * List<MauCount> trend = users.trend(LocalDate.parse("2026-10-01"), LocalDate.parse("2026-10-31"));
  * }</pre>
  */
 public final class ActiveUsers {
@@ -36,28 +34,36 @@ public final class ActiveUsers {
     this.rules = requireNonNull(rules, "rules");
   }
 
+  /** A fresh index of the store's current state. */
+  public ActivityIndex index() {
+    return ActivityIndex.build(storage, rules);
+  }
+
   /** MAU as of the end of {@code day} (UTC): active events from the first of its month. */
   public MauCount mau(LocalDate day) {
     requireNonNull(day, "day");
-    YearMonth month = YearMonth.from(day);
-    Instant from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Set<ProfileId> active = new HashSet<>();
-    try (Stream<StoredEvent> events = storage.allEvents()) {
-      events.forEach(e -> {
-        Instant t = e.event().timestamp();
-        if (!t.isBefore(from) && t.isBefore(to) && rules.isActive(e.event())) {
-          storage.owner(e.anchor()).ifPresent(active::add);
-        }
-      });
-    }
-    long anonymous = 0;
-    for (ProfileId id : active) {
-      Optional<Profile> p = storage.profile(id);
-      if (p.isPresent() && p.get().isAnonymous()) {
-        anonymous++;
-      }
-    }
-    return new MauCount(day, month, active.size(), active.size() - anonymous, anonymous);
+    return index().mau(day);
+  }
+
+  /**
+   * Trended MAU: the month-to-date count of every day from {@code from} through {@code to}.
+   *
+   * @throws IllegalArgumentException if {@code to} is before {@code from}
+   */
+  public List<MauCount> trend(LocalDate from, LocalDate to) {
+    requireNonNull(from, "from");
+    requireNonNull(to, "to");
+    return index().trend(from, to);
+  }
+
+  /**
+   * Monthly history: the MAU of the last day of each month from {@code from} through {@code to}.
+   *
+   * @throws IllegalArgumentException if {@code to} is before {@code from}
+   */
+  public List<MauCount> monthly(YearMonth from, YearMonth to) {
+    requireNonNull(from, "from");
+    requireNonNull(to, "to");
+    return index().monthly(from, to);
   }
 }

@@ -2,14 +2,12 @@ package dev.clientele.analytics;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -19,7 +17,8 @@ import java.util.stream.Stream;
  *
  * <p>Only profiles that existed by the end of the day (created at or before it) are counted,
  * and only logins up to the end of the day; a login counts for the profile that owns its anchor
- * identifier now, so a merged person's logins count together.
+ * identifier now, so a merged person's logins count together, once, for the surviving profile
+ * (an owner that was merged away is followed to its survivor, never counted itself).
  *
  * <pre>{@code
  * ActivityStatusCounts c = new ActivityStatuses(storage, ActivityThresholds.defaults()).count(LocalDate.parse("2026-10-31"));
@@ -44,35 +43,35 @@ public final class ActivityStatuses {
     Instant activeFrom = day.minusDays(thresholds.activeDays() - 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant sleeperFrom = day.minusMonths(thresholds.sleeperMonths()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant earliest = sleeperFrom.isBefore(activeFrom) ? sleeperFrom : activeFrom;
-    Map<ProfileId, int[]> logins = new HashMap<>();
+    Owners owners = Owners.of(storage);
+    int[][] logins = new int[3][owners.size()];
     try (Stream<StoredEvent> events = storage.allEvents()) {
       events.forEach(e -> {
         Instant t = e.event().timestamp();
         if (!e.event().type().equals(thresholds.loginType()) || !t.isBefore(end) || t.isBefore(earliest)) {
           return;
         }
-        storage.owner(e.anchor()).ifPresent(owner -> {
-          int[] c = logins.computeIfAbsent(owner, k -> new int[3]);
-          if (!t.isBefore(sleeperFrom)) {
-            c[2]++;
-          }
-          if (!t.isBefore(activeFrom)) {
-            c[1]++;
-          }
-          if (!t.isBefore(veryActiveFrom)) {
-            c[0]++;
-          }
-        });
+        int owner = owners.ordinal(e.anchor());
+        if (owner < 0) {
+          return;
+        }
+        if (!t.isBefore(veryActiveFrom)) {
+          logins[0][owner]++;
+        }
+        if (!t.isBefore(activeFrom)) {
+          logins[1][owner]++;
+        }
+        if (!t.isBefore(sleeperFrom)) {
+          logins[2][owner]++;
+        }
       });
     }
     Map<ActivityStatus, Long> counts = new EnumMap<>(ActivityStatus.class);
-    int[] none = new int[3];
-    storage.forEachProfile(p -> {
-      if (p.createdAt().isBefore(end)) {
-        int[] c = logins.getOrDefault(p.id(), none);
-        counts.merge(thresholds.classify(c[0], c[1], c[2]), 1L, Long::sum);
+    for (int p = 0; p < owners.size(); p++) {
+      if (owners.createdAt(p).isBefore(end)) {
+        counts.merge(thresholds.classify(logins[0][p], logins[1][p], logins[2][p]), 1L, Long::sum);
       }
-    });
+    }
     return new ActivityStatusCounts(day, counts);
   }
 }

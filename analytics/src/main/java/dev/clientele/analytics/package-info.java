@@ -1,7 +1,34 @@
 /**
- * Analytics over profiles and events: exact monthly active users
- * ({@link dev.clientele.analytics.ActiveUsers}) and the customer-value models. Trended MAU,
- * activity status, snapshots and affinities come with their issues.
+ * Analytics over profiles and events: monthly active users, activity status, profiles over time,
+ * per-profile metrics and affinities, and the customer-value models.
+ *
+ * <h2>Activity and engagement (issue 5)</h2>
+ *
+ * <ul>
+ *   <li>MAU: {@link dev.clientele.analytics.ActiveUsers} (exact; a fresh index per call) over an
+ *       {@link dev.clientele.analytics.ActivityIndex}: each active event as (epoch day, dense
+ *       profile ordinal) in two {@code int[]} sorted by day, so month-to-date is a bitset loop
+ *       over one contiguous range and a trended series one pass. Sketch mode:
+ *       {@link dev.clientele.analytics.MauSketches}, per-day HLL sketches (Apache DataSketches)
+ *       whose union is month-to-date, relative standard error {@code 1.04/sqrt(2^lgK)}.
+ *   <li>Ownership is resolved when the index is built: an event counts for the profile owning
+ *       its anchor then; an owner that was merged away is followed to its survivor through the
+ *       survivors' {@code mergedFrom}, so no merged-away id is ever counted. The index is a
+ *       snapshot: after ingestion, merges, splits or erasures, build a new one (one pass over
+ *       events and profiles); nothing is patched in place.
+ *   <li>Activity status: {@link dev.clientele.analytics.ActivityStatuses} with
+ *       {@link dev.clientele.analytics.ActivityThresholds}.
+ *   <li>Profiles over time: {@link dev.clientele.analytics.ProfilesOverTime}, replayed per day
+ *       from each profile's own events under the consent module's policy, or recorded daily into
+ *       a {@link dev.clientele.analytics.ProfileCountStore} (in-memory default
+ *       {@link dev.clientele.analytics.InMemoryProfileCountStore}).
+ *   <li>Per profile: {@link dev.clientele.analytics.MetricSnapshots} (30-day and all-time count and
+ *       value per type/action, the order summary; series by
+ *       {@link dev.clientele.analytics.Granularity day, week or month}) and
+ *       {@link dev.clientele.analytics.Affinities} (weighted, half-life-decayed category scores,
+ *       {@link dev.clientele.analytics.AffinityRules}).
+ *   <li>Every window is in whole UTC days ending with the day asked about.
+ * </ul>
  *
  * <h2>Value models (issue 6)</h2>
  *

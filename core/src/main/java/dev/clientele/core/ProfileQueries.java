@@ -30,11 +30,21 @@ public final class ProfileQueries {
 
   /** Runs {@code search}: filter by text, stable sort, one page. */
   public Page<Profile> search(ProfileSearch search) {
+    return search(search, p -> true);
+  }
+
+  /**
+   * Runs {@code search} among the profiles that pass {@code filter} (e.g. the members of a
+   * segment): filter, then text, stable sort, one page. The filter is called once per profile,
+   * possibly on several threads' calls at once, so it must be safe for concurrent use.
+   */
+  public Page<Profile> search(ProfileSearch search, java.util.function.Predicate<? super Profile> filter) {
     requireNonNull(search, "search");
+    requireNonNull(filter, "filter");
     Optional<Matcher> matcher = search.text().map(Matcher::new);
     List<Profile> matches = new ArrayList<>();
     storage.forEachProfile(p -> {
-      if (matcher.isEmpty() || matcher.get().test(p)) {
+      if (filter.test(p) && (matcher.isEmpty() || matcher.get().test(p))) {
         matches.add(p);
       }
     });

@@ -7,6 +7,9 @@ import dev.clientele.analytics.MauCount;
 import dev.clientele.consent.AudienceCounts;
 import dev.clientele.core.Channel;
 import dev.clientele.core.FieldView;
+import dev.clientele.core.Profile;
+import dev.clientele.segments.Segment;
+import dev.clientele.segments.SegmentJson;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -22,13 +25,14 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The {@code clientele} command-line tool: try Clientele on your own event files.
  *
  * <pre>
  * clientele demo     [--out-dir DIR] [--seed N]
- * clientele profiles --events E.jsonl [--config C.json] --out P.jsonl|P.csv
+ * clientele profiles --events E.jsonl [--config C.json] [--segment S.json] --out P.jsonl|P.csv
  * clientele mau      --events E.jsonl --date YYYY-MM-DD [--config C.json]
  * clientele reach    --events E.jsonl [--date YYYY-MM-DD] [--config C.json]
  * clientele status   --events E.jsonl --date YYYY-MM-DD [--config C.json]
@@ -37,12 +41,15 @@ import java.util.Set;
  * clientele help
  * </pre>
  *
+ * <p>demo, profiles, mau, reach and status also take {@code --jdbc URL [--jdbc-user U]
+ * [--jdbc-password P] [--salt-file F]} to run on a PostgreSQL database or an H2 file (see {@link Database}).
+ *
  * <p>Output on stdout is one JSON object (files named by {@code --out} or {@code --out-dir}
  * get the data); messages go to stderr. Exit codes: {@value #EXIT_OK} success,
  * {@value #EXIT_BAD_INPUT} bad arguments or bad input (nothing is printed on stdout),
  * {@value #EXIT_INTERNAL} an internal failure. Malformed lines of an events file are not fatal:
- * they are counted and reported (see {@link EventReader}). Every command runs on a new in-memory
- * store; nothing is kept between runs. The formats are described in the package documentation.
+ * they are counted and reported (see {@link EventReader}). Without {@code --jdbc} every command
+ * runs on a new in-memory store and nothing is kept between runs. The formats are described in the package documentation.
  */
 public final class Cli {
   /** Exit code of a successful run. */
@@ -64,8 +71,9 @@ public final class Cli {
           "  demo     [--out-dir DIR] [--seed N]",
           "           generate seeded sample events, run them through Clientele and write",
           "           events.jsonl, profiles.jsonl and report.json to DIR (default ./clientele-out)",
-          "  profiles --events E.jsonl [--config C.json] --out P.jsonl|P.csv",
-          "           one line (or CSV row) per resulting profile",
+          "  profiles --events E.jsonl [--config C.json] [--segment S.json] --out P.jsonl|P.csv",
+          "           one line (or CSV row) per resulting profile; with --segment, only the members of",
+          "           the segment defined in S.json, evaluated as of the latest event",
           "  mau      --events E.jsonl --date YYYY-MM-DD [--config C.json]",
           "           monthly active users as of the end of the date (UTC)",
           "  status   --events E.jsonl --date YYYY-MM-DD [--config C.json]",
@@ -77,6 +85,11 @@ public final class Cli {
           "           reachable and unreachable profiles per channel as of the end of the date",
           "           (default: the day of the latest event)",
           "  help     this text",
+          "",
+          "demo, profiles, mau, reach and status also take --jdbc URL [--jdbc-user U] [--jdbc-password P]",
+          "[--salt-file F]: run on a PostgreSQL database or an H2 file (jdbc:h2:file:./clientele-db;MODE=PostgreSQL)",
+          "instead of memory; the database keeps what was ingested for the next run. Its erasure salt (a secret",
+          "of at least 16 bytes, the same on every run) comes from --salt-file or CLIENTELE_ERASURE_SALT.",
           "",
           "not built yet: " + String.join(", ", NOT_YET),
           "",
@@ -123,16 +136,16 @@ public final class Cli {
           return EXIT_OK;
         }
         case "demo" -> {
-          Options o = Options.parse(command, args, Set.of("out-dir", "seed"), workingDir);
+          Options o = Options.parse(command, args, Database.withOptions(Set.of("out-dir", "seed")), workingDir);
           out.println(Json.pretty(Demo.run(o)));
           return EXIT_OK;
         }
         case "profiles" -> {
-          out.println(Json.pretty(profiles(Options.parse(command, args, Set.of("events", "config", "out"), workingDir))));
+          out.println(Json.pretty(profiles(Options.parse(command, args, Database.withOptions(Set.of("events", "config", "out", "segment")), workingDir))));
           return EXIT_OK;
         }
         case "status" -> {
-          out.println(Json.pretty(status(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
+          out.println(Json.pretty(status(Options.parse(command, args, Database.withOptions(Set.of("events", "date", "config")), workingDir), err)));
           return EXIT_OK;
         }
         case "clv" -> {
@@ -141,11 +154,11 @@ public final class Cli {
           return EXIT_OK;
         }
         case "reach" -> {
-          out.println(Json.pretty(reach(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
+          out.println(Json.pretty(reach(Options.parse(command, args, Database.withOptions(Set.of("events", "date", "config")), workingDir), err)));
           return EXIT_OK;
         }
         case "mau" -> {
-          out.println(Json.pretty(mau(Options.parse(command, args, Set.of("events", "date", "config"), workingDir), err)));
+          out.println(Json.pretty(mau(Options.parse(command, args, Database.withOptions(Set.of("events", "date", "config")), workingDir), err)));
           return EXIT_OK;
         }
         default -> {
@@ -180,11 +193,18 @@ public final class Cli {
       throw new CliException("--out must not be the events file: " + outFile);
     }
     ConfigReader.Config config = config(o);
+    Optional<Segment> segment = segmentOption(o);
     boolean csv = ProfileWriter.isCsv(outFile);
-    try (Ingestion run = Ingestion.run(events, config)) {
-      long written = writeProfiles(run, outFile, csv);
+    try (Ingestion run = Ingestion.run(events, config, Optional.empty(), Database.open(o))) {
+      Instant asOf = run.latest().orElseGet(() -> run.clientele().clock().instant());
+      Predicate<Profile> filter = segment.isPresent() ? run.clientele().segments().matcher(segment.get(), asOf) : p -> true;
+      long written = writeProfiles(run, filter, outFile, csv);
       ObjectNode json = Json.object();
       json.put("profiles", written);
+      if (segment.isPresent()) {
+        json.put("segment", segment.get().name());
+        json.put("segmentAsOf", asOf.toString());
+      }
       run.putCounts(json);
       run.putReasons(json);
       json.put("out", outFile.toString());
@@ -193,12 +213,41 @@ public final class Cli {
     }
   }
 
+  /**
+   * The segment of {@code --segment FILE.json} (one segment object, or an array of exactly one),
+   * if given.
+   *
+   * @throws CliException if the file cannot be read or is not a valid segment
+   */
+  static Optional<Segment> segmentOption(Options o) throws CliException {
+    Optional<Path> path = o.path("segment");
+    if (path.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      List<Segment> all = SegmentJson.read(path.get());
+      if (all.size() != 1) {
+        throw new CliException("--segment file must define exactly one segment, found " + all.size() + ": " + path.get());
+      }
+      return Optional.of(all.get(0));
+    } catch (java.io.UncheckedIOException e) {
+      throw new CliException(e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--segment: " + e.getMessage(), e);
+    }
+  }
+
   /** Writes the profiles of {@code run} to {@code file}, as CSV or JSON Lines; returns how many. */
   static long writeProfiles(Ingestion run, Path file, boolean csv) throws CliException {
+    return writeProfiles(run, p -> true, file, csv);
+  }
+
+  /** Writes the profiles of {@code run} that pass {@code filter}; returns how many. */
+  static long writeProfiles(Ingestion run, Predicate<Profile> filter, Path file, boolean csv) throws CliException {
     try (Writer w = openForWrite(file)) {
       return csv
-          ? ProfileWriter.writeCsv(run.clientele().storage(), run.clientele().fields(FieldView.ALL), w)
-          : ProfileWriter.writeJsonLines(run.clientele().storage(), w);
+          ? ProfileWriter.writeCsv(run.clientele().storage(), filter, run.clientele().fields(FieldView.ALL), w)
+          : ProfileWriter.writeJsonLines(run.clientele().storage(), filter, w);
     } catch (IOException e) {
       throw new CliException("cannot write " + file + ": " + e.getMessage(), e);
     }
@@ -217,7 +266,7 @@ public final class Cli {
     Path events = o.requirePath("events");
     LocalDate date = o.requireDate("date");
     ConfigReader.Config config = config(o);
-    try (Ingestion run = Ingestion.run(events, config)) {
+    try (Ingestion run = Ingestion.run(events, config, Optional.empty(), Database.open(o))) {
       warnRejections(run, err);
       return mauJson(run.clientele().mau(date));
     }
@@ -227,7 +276,8 @@ public final class Cli {
     Path events = o.requirePath("events");
     LocalDate date = o.requireDate("date");
     ConfigReader.Config config = config(o);
-    try (Ingestion run = Ingestion.run(events, config, Optional.of(date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()))) {
+    try (Ingestion run = Ingestion.run(events, config, Optional.of(date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()),
+        Database.open(o))) {
       warnRejections(run, err);
       return statusJson(run.clientele().activityStatus(date));
     }
@@ -248,7 +298,7 @@ public final class Cli {
     Optional<LocalDate> date = o.optionalDate("date");
     ConfigReader.Config config = config(o);
     Optional<Instant> cutoff = date.map(d -> d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
-    try (Ingestion run = Ingestion.run(events, config, cutoff)) {
+    try (Ingestion run = Ingestion.run(events, config, cutoff, Database.open(o))) {
       warnRejections(run, err);
       LocalDate asOf = date.orElseGet(() -> run.latest().map(t -> LocalDate.ofInstant(t, ZoneOffset.UTC))
           .orElse(LocalDate.now(ZoneOffset.UTC)));

@@ -53,7 +53,7 @@ final class Demo {
       throw new CliException("cannot write " + eventsFile + ": " + e.getMessage(), e);
     }
 
-    try (Ingestion run = Ingestion.run(eventsFile, ConfigReader.Config.defaults())) {
+    try (Ingestion run = Ingestion.run(eventsFile, ConfigReader.Config.defaults(), java.util.Optional.empty(), Database.open(o))) {
       long written = Cli.writeProfiles(run, profilesFile, false);
       Clientele clientele = run.clientele();
 

@@ -17,13 +17,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * One run of an events file through a new in-memory {@link Clientele}: read, ingest, count.
+ * One run of an events file through a new {@link Clientele} (in memory, or on a {@code --jdbc}
+ * database): read, ingest, count.
  *
  * <p>Profiles get sequential ids ({@code p-00000001}, … in creation order) instead of the
  * library's random ones, so that the same file gives byte-identical output on every run.
  */
 final class Ingestion implements AutoCloseable {
   private final Clientele clientele;
+  private final Optional<Database> database;
   private final EventReader.Result read;
   private final long rejectedEvents;
   private final List<EventReader.Rejection> libraryRejections;
@@ -33,6 +35,7 @@ final class Ingestion implements AutoCloseable {
 
   private Ingestion(
       Clientele clientele,
+      Optional<Database> database,
       EventReader.Result read,
       long rejectedEvents,
       List<EventReader.Rejection> libraryRejections,
@@ -42,6 +45,7 @@ final class Ingestion implements AutoCloseable {
     this.afterCutoff = afterCutoff;
     this.latest = latest;
     this.clientele = clientele;
+    this.database = database;
     this.read = read;
     this.rejectedEvents = rejectedEvents;
     this.libraryRejections = libraryRejections;
@@ -71,14 +75,28 @@ final class Ingestion implements AutoCloseable {
    * @throws CliException if the file cannot be read
    */
   static Ingestion run(Path events, ConfigReader.Config config, Optional<Instant> cutoff) throws CliException {
-    Clientele clientele =
+    return run(events, config, cutoff, Optional.empty());
+  }
+
+  /**
+   * As {@link #run(Path, ConfigReader.Config, Optional)}, on {@code database} when present
+   * (closed with this run). A database may hold profiles from earlier runs, so its profiles get
+   * the library's random ids rather than sequential ones.
+   */
+  static Ingestion run(Path events, ConfigReader.Config config, Optional<Instant> cutoff, Optional<Database> database)
+      throws CliException {
+    Clientele.Builder builder =
         Clientele.builder()
             .identityRules(config.identity())
             .activityRules(config.activity())
             .reachabilityPolicy(config.reachability())
-            .activityThresholds(config.activityThresholds())
-            .profileIds(sequentialIds())
-            .build();
+            .activityThresholds(config.activityThresholds());
+    if (database.isPresent()) {
+      builder.storage(database.get().storage()).erasurePolicy(database.get().erasurePolicy());
+    } else {
+      builder.profileIds(sequentialIds());
+    }
+    Clientele clientele = builder.build();
     long[] after = {0};
     Instant[] latest = {null};
     long[] rejected = {0};
@@ -108,11 +126,12 @@ final class Ingestion implements AutoCloseable {
           }
         }
       });
-    } catch (CliException e) {
+    } catch (CliException | RuntimeException e) {
       clientele.close();
+      database.ifPresent(Database::close);
       throw e;
     }
-    return new Ingestion(clientele, read, rejected[0], rejections, problems, after[0], Optional.ofNullable(latest[0]));
+    return new Ingestion(clientele, database, read, rejected[0], rejections, problems, after[0], Optional.ofNullable(latest[0]));
   }
 
   /** Valid events left out because they were at or after the cutoff. */
@@ -125,10 +144,11 @@ final class Ingestion implements AutoCloseable {
     return latest;
   }
 
-  /** Closes the in-memory store. */
+  /** Closes the store (and the database, if any). */
   @Override
   public void close() {
     clientele.close();
+    database.ifPresent(Database::close);
   }
 
   Clientele clientele() {

@@ -99,13 +99,18 @@ final class ProfileWriter {
 
   /** Writes every profile of {@code store} as JSON Lines; returns how many. */
   static long writeJsonLines(ProfileStore store, Writer out) throws IOException {
+    return writeJsonLines(store, p -> true, out);
+  }
+
+  /** Writes the profiles of {@code store} that pass {@code filter} as JSON Lines; returns how many. */
+  static long writeJsonLines(ProfileStore store, java.util.function.Predicate<Profile> filter, Writer out) throws IOException {
     long[] n = {0};
     try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.setRootValueSeparator(null);
       IOException[] failure = {null};
       forEach(store, p -> {
-        if (failure[0] != null) {
+        if (failure[0] != null || !filter.test(p)) {
           return;
         }
         try {
@@ -191,6 +196,12 @@ final class ProfileWriter {
    * {@code attributeNames}; returns how many.
    */
   static long writeCsv(ProfileStore store, Collection<String> attributeNames, Writer out) throws IOException {
+    return writeCsv(store, p -> true, attributeNames, out);
+  }
+
+  /** As {@link #writeCsv(ProfileStore, Collection, Writer)}, only the profiles that pass {@code filter}. */
+  static long writeCsv(ProfileStore store, java.util.function.Predicate<Profile> filter, Collection<String> attributeNames,
+      Writer out) throws IOException {
     CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
     FIXED_COLUMNS.forEach(schema::addColumn);
     List<String> attributeColumns = new ArrayList<>();
@@ -203,7 +214,7 @@ final class ProfileWriter {
     try (SequenceWriter rows = mapper.writer(schema.build()).writeValues(out)) {
       IOException[] failure = {null};
       forEach(store, p -> {
-        if (failure[0] != null) {
+        if (failure[0] != null || !filter.test(p)) {
           return;
         }
         try {

@@ -2,8 +2,8 @@
  * The {@code clientele} command-line tool ({@link dev.clientele.examples.Cli}), the seeded demo
  * data ({@link dev.clientele.examples.SampleGenerator}) and small runnable examples
  * ({@link dev.clientele.examples.QuickStart}, {@link dev.clientele.examples.IdentityExample},
- * {@link dev.clientele.examples.ConsentExample}). This module is a program and a showcase, not
- * API: only the classes named here are public.
+ * {@link dev.clientele.examples.ConsentExample}, {@link dev.clientele.examples.SegmentsExample}).
+ * This module is a program and a showcase, not API: only the classes named here are public.
  *
  * <h2>Decisions recorded here</h2>
  * <ul>

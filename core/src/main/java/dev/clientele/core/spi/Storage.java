@@ -7,7 +7,7 @@ package dev.clientele.core.spi;
  * {@link TombstoneStore} and {@link MergeLog}; every
  * write goes through {@link #commit(Commit)}. {@link InMemoryStorage} is the embedded default;
  * a host backend proves itself by passing the conformance tests that the in-memory store
- * passes ({@code StorageContract} in the core test jar).
+ * passes ({@code dev.clientele.tck.StorageContract} in the {@code clientele-tck} artifact).
  *
  * <h2>Contract</h2>
  * <ul>

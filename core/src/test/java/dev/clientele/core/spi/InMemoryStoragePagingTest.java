@@ -1,10 +1,10 @@
 package dev.clientele.core.spi;
 
-import static dev.clientele.core.spi.StorageFixtures.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +45,7 @@ class InMemoryStoragePagingTest {
         storage.commit(Commit.builder().deleteProfile(id, current.version()).build());
         model.remove(id);
       } else {
-        Profile p = StorageFixtures.next(current);
+        Profile p = current.toBuilder().version(current.version() + 1).eventCount(current.eventCount() + 1).build();
         storage.commit(Commit.builder().putProfile(p, current.version()).build());
         model.put(id, p);
       }
@@ -93,6 +93,11 @@ class InMemoryStoragePagingTest {
         .extracting(p -> p.id().value())
         .containsExactly("p-d", "p-f");
     assertThat(storage.profiles(Optional.of(ProfileId.of("p-f")), 10)).isEmpty();
+  }
+
+  /** A profile with no identifiers at {@code version}. */
+  private static Profile profile(String id, long version) {
+    return Profile.builder(ProfileId.of(id), Instant.parse("2026-01-01T00:00:00Z")).version(version).build();
   }
 
   private static List<Profile> pageThrough(Storage storage, int pageSize) {

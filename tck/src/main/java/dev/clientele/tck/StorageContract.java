@@ -1,11 +1,11 @@
-package dev.clientele.core.spi;
+package dev.clientele.tck;
 
-import static dev.clientele.core.spi.StorageFixtures.create;
-import static dev.clientele.core.spi.StorageFixtures.customerId;
-import static dev.clientele.core.spi.StorageFixtures.email;
-import static dev.clientele.core.spi.StorageFixtures.event;
-import static dev.clientele.core.spi.StorageFixtures.next;
-import static dev.clientele.core.spi.StorageFixtures.profile;
+import static dev.clientele.tck.StorageFixtures.create;
+import static dev.clientele.tck.StorageFixtures.customerId;
+import static dev.clientele.tck.StorageFixtures.email;
+import static dev.clientele.tck.StorageFixtures.event;
+import static dev.clientele.tck.StorageFixtures.next;
+import static dev.clientele.tck.StorageFixtures.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
@@ -16,6 +16,15 @@ import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import dev.clientele.core.spi.Commit;
+import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.EventStore;
+import dev.clientele.core.spi.IdentityIndex;
+import dev.clientele.core.spi.MergeLog;
+import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.ProfileStore;
+import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StoredEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,7 +54,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The conformance tests of the storage SPI: every contract written in the Javadoc of
- * {@link Storage}, {@link ProfileStore}, {@link IdentityIndex}, {@link EventStore} and
+ * {@link Storage}, {@link ProfileStore}, {@link IdentityIndex}, {@link EventStore}, {@link MergeLog} and
  * {@link Commit}. A backend proves itself by extending this class:
  *
  * <pre>{@code
@@ -70,6 +79,15 @@ public abstract class StorageContract {
 
   /** Returns a new, empty storage; called once per test. */
   protected abstract Storage newStorage();
+
+  /**
+   * Commits per thread in the read-modify-write concurrency test: 2000 by default. A backend
+   * whose commits take milliseconds (a database that syncs to disk) may return less, down to
+   * 100, to keep the suite within its time limits.
+   */
+  protected int operationsPerThread() {
+    return 2000;
+  }
 
   @BeforeEach
   final void openStorage() {
@@ -810,7 +828,7 @@ public abstract class StorageContract {
   @Timeout(30)
   void commit_concurrentReadModifyWrite_losesNoUpdate() throws Exception {
     int profiles = 3;
-    int opsPerThread = 2000;
+    int opsPerThread = operationsPerThread();
     List<ProfileId> ids = new ArrayList<>();
     List<Identifier> anchors = new ArrayList<>();
     for (int k = 0; k < profiles; k++) {
@@ -850,6 +868,96 @@ public abstract class StorageContract {
     }
     assertThat(total).isEqualTo((long) THREADS * opsPerThread);
     assertThat(storage.eventCount()).isEqualTo(total);
+  }
+
+  @Test
+  @Timeout(60)
+  void commit_parallelMergesOverOverlappingIdentifiers_keepIndexAndProfilesInAgreement() throws Exception {
+    // 24 one-identifier profiles; every thread repeatedly picks three identifiers (threads pick
+    // overlapping ones) and merges whatever profiles own them into one, appending an event.
+    int n = 24;
+    List<Identifier> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Identifier id = customerId(String.format(java.util.Locale.ROOT, "m-%02d", i));
+      all.add(id);
+      storage.commit(create(profile(String.format(java.util.Locale.ROOT, "p-%02d", i), 1, id)));
+    }
+    AtomicLong merges = new AtomicLong();
+    AtomicLong appended = new AtomicLong();
+    int opsPerThread = 40;
+
+    runConcurrently(THREADS, t -> {
+      java.util.Random random = new java.util.Random(31L * t + 7);
+      for (int op = 0; op < opsPerThread; op++) {
+        List<Identifier> picked = List.of(all.get(random.nextInt(n)), all.get(random.nextInt(n)), all.get(random.nextInt(n)));
+        StoredEvent e = event("e-m-" + t + "-" + op, op, picked.get(0));
+        for (int attempt = 0; ; attempt++) {
+          assertThat(attempt).as("retries of one merge").isLessThan(10_000);
+          try {
+            if (mergeOwners(picked, e)) {
+              merges.incrementAndGet();
+            }
+            appended.incrementAndGet();
+            break;
+          } catch (CommitConflictException conflict) {
+            Thread.yield();
+          }
+        }
+      }
+    });
+
+    // Every identifier has exactly one owner, which exists and lists it; every profile's
+    // identifiers are owned by it; no event was lost; the counters add up.
+    Map<Identifier, ProfileId> owners = storage.owners(all);
+    assertThat(owners).hasSize(n);
+    List<Profile> profiles = storage.profiles(Optional.empty(), Integer.MAX_VALUE);
+    assertThat(profiles).hasSize((int) storage.profileCount());
+    long counted = 0;
+    Set<Identifier> held = new java.util.HashSet<>();
+    for (Profile p : profiles) {
+      assertThat(p.identifiers()).as("identifiers of %s", p.id()).isNotEmpty();
+      for (Identifier id : identifiersOf(p)) {
+        assertThat(owners.get(id)).as("owner of an identifier %s holds", p.id()).isEqualTo(p.id());
+        assertThat(held.add(id)).as("identifier on two profiles").isTrue();
+      }
+      assertThat(p.mergedFrom()).doesNotContain(p.id());
+      counted += p.eventCount();
+    }
+    assertThat(held).containsExactlyInAnyOrderElementsOf(all);
+    assertThat(owners.values()).allSatisfy(owner -> assertThat(storage.profile(owner)).isPresent());
+    assertThat(counted).isEqualTo(appended.get());
+    assertThat(storage.eventCount()).isEqualTo(appended.get()).isEqualTo((long) THREADS * opsPerThread);
+    // Every merge removed at least one profile, and nothing else did.
+    assertThat((long) profiles.size()).isLessThanOrEqualTo(n - merges.get());
+    long timeline = profiles.stream().mapToLong(p -> storage.events(identifiersOf(p)).size()).sum();
+    assertThat(timeline).isEqualTo(appended.get());
+  }
+
+  /**
+   * Reads the owners of {@code identifiers} and commits one merge of them into the profile
+   * with the smallest id, appending {@code e}; returns whether profiles were merged.
+   */
+  private boolean mergeOwners(List<Identifier> identifiers, StoredEvent e) {
+    Map<Identifier, ProfileId> owners = storage.owners(identifiers);
+    java.util.TreeSet<ProfileId> ids = new java.util.TreeSet<>(owners.values());
+    List<Profile> profiles = new ArrayList<>();
+    for (ProfileId id : ids) {
+      profiles.add(storage.profile(id).orElseThrow(() -> new CommitConflictException("owner vanished")));
+    }
+    Profile survivor = profiles.get(0);
+    Profile.Builder merged = survivor.toBuilder().version(survivor.version() + 1)
+        .eventCount(profiles.stream().mapToLong(Profile::eventCount).sum() + 1);
+    Commit.Builder commit = Commit.builder();
+    for (Profile loser : profiles.subList(1, profiles.size())) {
+      loser.identifiers().forEach(merged::putIdentifier);
+      merged.addMergedFrom(List.of(loser.id())).addMergedFrom(loser.mergedFrom());
+      commit.deleteProfile(loser.id(), loser.version());
+      for (Identifier id : identifiersOf(loser)) {
+        commit.assign(id, Optional.of(loser.id()), survivor.id());
+      }
+    }
+    storage.commit(commit.putProfile(merged.build(), survivor.version()).append(e).build());
+    return profiles.size() > 1;
   }
 
   @Test

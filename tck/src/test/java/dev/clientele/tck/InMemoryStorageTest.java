@@ -1,4 +1,7 @@
-package dev.clientele.core.spi;
+package dev.clientele.tck;
+
+import dev.clientele.core.spi.InMemoryStorage;
+import dev.clientele.core.spi.Storage;
 
 /** Runs the storage conformance tests against {@link InMemoryStorage}. */
 final class InMemoryStorageTest extends StorageContract {

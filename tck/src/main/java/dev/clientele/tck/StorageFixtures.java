@@ -1,4 +1,4 @@
-package dev.clientele.core.spi;
+package dev.clientele.tck;
 
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
@@ -6,13 +6,15 @@ import dev.clientele.core.IdentifierState;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import dev.clientele.core.spi.Commit;
+import dev.clientele.core.spi.StoredEvent;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * Small builders for storage tests: minimal profiles, identifiers and stored events.
  *
- * <p>Part of the core test jar, so backend test suites (and the TCK) can build the same data.
+ * <p>Public so that a backend's own tests can build the same data as the conformance suite.
  */
 public final class StorageFixtures {
   /** The time every fixture profile was created at. */

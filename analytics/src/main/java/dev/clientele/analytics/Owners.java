@@ -1,0 +1,109 @@
+package dev.clientele.analytics;
+
+import dev.clientele.core.Identifier;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import dev.clientele.core.spi.Storage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Resolves event anchors to the profiles that exist now, as dense ordinals. Not thread-safe; one
+ * per computation.
+ *
+ * <p>Profiles are numbered in one paging pass. An anchor counts for the profile that owns it in
+ * the index; if that owner is no longer a profile (merged away between the profile pass and the
+ * index read, or a backend whose index lags its profile table), the anchor follows the merge to
+ * the survivor, found through the survivors' {@link Profile#mergedFrom()}. An anchor that leads
+ * to no existing profile counts for nobody and is tallied in {@link #unowned()}. So every event
+ * counts for at most one current profile, and a merged-away id is never counted.
+ */
+final class Owners {
+  private final Storage storage;
+  private final Map<ProfileId, Integer> ordinals = new HashMap<>();
+  private final Map<ProfileId, ProfileId> survivorOf = new HashMap<>();
+  private final List<ProfileId> ids = new ArrayList<>();
+  private final List<Instant> createdAt = new ArrayList<>();
+  private final BitSet anonymous = new BitSet();
+  private final Map<Identifier, Integer> anchors = new HashMap<>();
+  private long unowned;
+
+  private Owners(Storage storage) {
+    this.storage = storage;
+  }
+
+  /** Numbers every profile of {@code storage} in id order. */
+  static Owners of(Storage storage) {
+    Owners o = new Owners(storage);
+    storage.forEachProfile(p -> {
+      int ordinal = o.ids.size();
+      o.ordinals.put(p.id(), ordinal);
+      o.ids.add(p.id());
+      o.createdAt.add(p.createdAt());
+      if (p.isAnonymous()) {
+        o.anonymous.set(ordinal);
+      }
+      for (ProfileId loser : p.mergedFrom()) {
+        o.survivorOf.put(loser, p.id());
+      }
+    });
+    return o;
+  }
+
+  /** The ordinal of the profile that owns {@code anchor} now, or -1 if no existing profile does. */
+  int ordinal(Identifier anchor) {
+    Integer cached = anchors.get(anchor);
+    if (cached == null) {
+      cached = resolve(storage.owner(anchor));
+      anchors.put(anchor, cached);
+    }
+    if (cached < 0) {
+      unowned++;
+    }
+    return cached;
+  }
+
+  private int resolve(Optional<ProfileId> owner) {
+    ProfileId id = owner.orElse(null);
+    // Survivor chains are short (each hop is one merge); the bound only guards against a cycle
+    // in a corrupt merge history.
+    for (int hops = 0; id != null && hops <= ordinals.size() + 1; hops++) {
+      Integer ordinal = ordinals.get(id);
+      if (ordinal != null) {
+        return ordinal;
+      }
+      id = survivorOf.get(id);
+    }
+    return -1;
+  }
+
+  /** How many profiles were numbered. */
+  int size() {
+    return ids.size();
+  }
+
+  /** The id of the profile with this ordinal. */
+  ProfileId id(int ordinal) {
+    return ids.get(ordinal);
+  }
+
+  /** When the profile with this ordinal was created. */
+  Instant createdAt(int ordinal) {
+    return createdAt.get(ordinal);
+  }
+
+  /** Whether the profile with this ordinal holds only anonymous identifiers. */
+  boolean isAnonymous(int ordinal) {
+    return anonymous.get(ordinal);
+  }
+
+  /** Lookups so far that found no existing owner (events counted for nobody). */
+  long unowned() {
+    return unowned;
+  }
+}

@@ -1,0 +1,414 @@
+package dev.clientele.segments;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSet;
+import com.google.common.util.concurrent.Striped;
+import dev.clientele.analytics.ActivityThresholds;
+import dev.clientele.consent.ReachabilityEvaluator;
+import dev.clientele.consent.ReachabilityPolicy;
+import dev.clientele.core.Event;
+import dev.clientele.core.Page;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import dev.clientele.core.ProfileQueries;
+import dev.clientele.core.ProfileSearch;
+import dev.clientele.core.spi.Storage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Evaluates segments over a store and keeps each profile's membership over time, calling
+ * listeners when profiles enter or leave. The {@link dev.clientele.core.spi.Storage} is read,
+ * never written.
+ *
+ * <h2>Two ways to ask "who is in it"</h2>
+ * <ul>
+ *   <li><b>Evaluation</b> ({@link #matches}, {@link #search}, {@link #count}, {@link #members})
+ *       evaluates any {@link Segment}, defined or ad hoc, against the current store as of a
+ *       given instant. It scans profiles page by page (memory bounded by the page, not the
+ *       store) and reads a profile's timeline only when an event-history leaf needs it.
+ *   <li><b>Stored membership</b> ({@link #memberships}, {@link #history}, {@link #addedOn}) is
+ *       kept for the segments of the {@link SegmentConfig}: it is what triggers fire on, and it
+ *       records when each profile entered and left each segment.
+ * </ul>
+ *
+ * <h2>Incremental re-evaluation</h2>
+ * {@link #onCommitted} is called after each committed ingestion (the sdk's {@code Clientele}
+ * does this) with the affected profile. It re-evaluates that profile only, as of the clock's
+ * instant, and only the segments whose inputs the event can change: segments that read profile
+ * state or figures always, segments over the event history only when the event's type is one
+ * they count. A merge or a new profile re-evaluates every segment; profiles merged away leave
+ * all their segments. Conditions whose truth changes with time alone (windows such as "in the
+ * last 60 days", activity status, days since the last order) are not re-evaluated when no event
+ * arrives: the host schedules {@link #refresh(Instant)} (e.g. hourly or daily) to move
+ * memberships forward with the clock, and figure changes (a CLV refit) reach memberships the
+ * same way. A segment added to the configuration over existing data (with a persistent
+ * membership store) likewise needs one {@code refresh} to take in the profiles that no event
+ * touches.
+ *
+ * <h2>Concurrency and triggers</h2>
+ * Thread-safe. Each profile is evaluated and its membership updated under a per-profile lock,
+ * always reading the newest committed profile, so the last evaluation after the last commit
+ * decides and concurrent ingestion cannot leave a stale membership. A transition is recorded in
+ * the {@link MembershipStore} (a conditional write) and only then queued for listeners, so
+ * each committed transition is delivered once, after it is committed, in commit order; see
+ * {@link SegmentListener} for slow and failing listeners.
+ */
+public final class Segments implements AutoCloseable {
+  private static final int PAGE = 1024;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Segments.class);
+
+  private final Storage storage;
+  private final SegmentConfig config;
+  private final Clock clock;
+  private final ReachabilityEvaluator reachability;
+  private final ActivityThresholds thresholds;
+  private final MembershipStore memberships;
+  private final ImmutableMap<String, Compiled> compiled;
+  private final ProfileQueries queries;
+  private final TriggerDispatcher triggers;
+  private final Striped<Lock> locks = Striped.lock(256);
+
+  private record Compiled(Segment segment, Compiler.Node node, Compiler.Inputs inputs) {}
+
+  private Segments(Storage storage, SegmentConfig config, ReachabilityPolicy policy, ActivityThresholds thresholds, Clock clock) {
+    this.storage = requireNonNull(storage, "storage");
+    this.config = requireNonNull(config, "config");
+    this.reachability = new ReachabilityEvaluator(requireNonNull(policy, "policy"));
+    this.thresholds = requireNonNull(thresholds, "thresholds");
+    this.clock = requireNonNull(clock, "clock");
+    this.memberships = config.membershipStore().orElseGet(InMemoryMembershipStore::new);
+    Map<String, Compiled> c = new LinkedHashMap<>();
+    for (Segment s : config.segments()) {
+      c.put(s.name(), new Compiled(s, Compiler.compile(s.condition()), Compiler.inputs(s.condition(), thresholds)));
+    }
+    this.compiled = ImmutableMap.copyOf(c);
+    this.queries = new ProfileQueries(storage);
+    this.triggers = new TriggerDispatcher(config.listeners(), config.triggerQueueCapacity());
+  }
+
+  /**
+   * Segments over {@code storage}.
+   *
+   * @param storage where profiles and events are read
+   * @param config the defined segments, listeners, figure source and membership store
+   * @param policy the reachability policy that reachability conditions apply
+   * @param thresholds the activity thresholds that activity conditions apply
+   * @param clock the clock whose instant is the as-of time of incremental re-evaluation
+   */
+  public static Segments over(
+      Storage storage, SegmentConfig config, ReachabilityPolicy policy, ActivityThresholds thresholds, Clock clock) {
+    return new Segments(storage, config, policy, thresholds, clock);
+  }
+
+  /** The configuration. */
+  public SegmentConfig config() {
+    return config;
+  }
+
+  /** The membership store in use. */
+  public MembershipStore membershipStore() {
+    return memberships;
+  }
+
+  /** Whether {@code profile} belongs to {@code segment} as of {@code asOf}. */
+  public boolean matches(Segment segment, Profile profile, Instant asOf) {
+    requireNonNull(segment, "segment");
+    requireNonNull(profile, "profile");
+    requireNonNull(asOf, "asOf");
+    return Compiler.compile(segment.condition()).test(evaluation(profile, asOf));
+  }
+
+  /**
+   * A test of membership in {@code segment} as of {@code asOf}, compiled once: use it to filter
+   * many profiles (an export, a host's own scan). Safe for concurrent use.
+   */
+  public Predicate<Profile> matcher(Segment segment, Instant asOf) {
+    requireNonNull(segment, "segment");
+    requireNonNull(asOf, "asOf");
+    Compiler.Node node = Compiler.compile(segment.condition());
+    return p -> node.test(evaluation(requireNonNull(p, "profile"), asOf));
+  }
+
+  /**
+   * Search within a segment ("search follows the segment"): the members of {@code segment} as
+   * of {@code asOf} that match the search text, sorted and paged as {@link ProfileQueries#search}.
+   */
+  public Page<Profile> search(ProfileSearch search, Segment segment, Instant asOf) {
+    requireNonNull(search, "search");
+    return queries.search(search, matcher(segment, asOf));
+  }
+
+  /** The number of members of {@code segment} as of {@code asOf}. */
+  public long count(Segment segment, Instant asOf) {
+    Predicate<Profile> m = matcher(segment, asOf);
+    long[] n = {0};
+    storage.forEachProfile(p -> {
+      if (m.test(p)) {
+        n[0]++;
+      }
+    });
+    return n[0];
+  }
+
+  /**
+   * The members of {@code segment} as of {@code asOf}, in profile id order, read lazily page by
+   * page from the store: memory stays bounded by one page whatever the number of members, so an
+   * export can stream a million rows. A profile that exists throughout the stream is visited
+   * once. Close the stream when done (it holds nothing today; a backend cursor may).
+   */
+  public Stream<Profile> members(Segment segment, Instant asOf) {
+    Predicate<Profile> m = matcher(segment, asOf);
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(new PagingIterator(), Spliterator.ORDERED | Spliterator.NONNULL), false)
+        .filter(m);
+  }
+
+  /** The segments of the configuration that {@code profile} is a current member of (stored membership). */
+  public ImmutableSet<String> memberships(ProfileId profile) {
+    return memberships.current(requireNonNull(profile, "profile"));
+  }
+
+  /** Every stay of {@code profile} in the configured segments, current and past, oldest first. */
+  public ImmutableList<MembershipSpan> history(ProfileId profile) {
+    return memberships.history(requireNonNull(profile, "profile"));
+  }
+
+  /** When {@code profile} entered {@code segment}, if it is a current member (the "added on" date). */
+  public Optional<Instant> addedOn(ProfileId profile, String segment) {
+    requireNonNull(segment, "segment");
+    return history(profile).stream()
+        .filter(s -> s.isCurrent() && s.segment().equals(segment))
+        .map(MembershipSpan::enteredAt)
+        .findFirst();
+  }
+
+  /**
+   * Incremental re-evaluation after a committed ingestion: re-evaluates {@code change.profile()}
+   * against the configured segments whose inputs the event can change, as of the clock's
+   * instant, records transitions and queues triggers; profiles merged away leave every segment.
+   * Cost: one profile read, one membership read, one evaluation per affected segment, and at
+   * most one timeline read shared by all of them. Never throws for a failure of evaluation (a
+   * {@link FigureSource} or {@link MembershipStore} that throws): the event is already
+   * committed, so the failure is counted in {@link TriggerStats#evaluationFailures()} and logged
+   * without personal data, and the next event or refresh catches the profile up.
+   */
+  public void onCommitted(ProfileChange change) {
+    requireNonNull(change, "change");
+    if (compiled.isEmpty()) {
+      return;
+    }
+    Instant asOf = clock.instant();
+    Event cause = change.event();
+    try {
+      for (ProfileId gone : change.mergedAway()) {
+        leaveAll(gone, asOf, Optional.of(cause));
+      }
+      boolean all = change.created() || !change.mergedAway().isEmpty();
+      reevaluate(change.profile(), asOf, Optional.of(cause), all ? null : cause.type());
+    } catch (RuntimeException e) {
+      // The event is committed: ingestion must not fail for it. Counted; type only, no data.
+      triggers.evaluationFailed();
+      LOG.warn("segment re-evaluation after an event of type {} failed: {}", cause.type(), e.getClass().getName());
+    }
+  }
+
+  /**
+   * Re-evaluation after an operator's change without an event (a forced merge or a split):
+   * {@code mergedAway} profiles leave every segment, and every segment is re-evaluated for
+   * {@code changed}, as of the clock's instant. Transitions carry no cause. Never throws for a
+   * failure of evaluation (counted, as in {@link #onCommitted}).
+   *
+   * @param changed profiles whose contents changed or that were created (restored by a split)
+   * @param mergedAway profiles that no longer exist
+   */
+  public void onReshaped(List<ProfileId> changed, List<ProfileId> mergedAway) {
+    requireNonNull(changed, "changed");
+    requireNonNull(mergedAway, "mergedAway");
+    if (compiled.isEmpty()) {
+      return;
+    }
+    Instant asOf = clock.instant();
+    try {
+      for (ProfileId gone : mergedAway) {
+        leaveAll(gone, asOf, Optional.empty());
+      }
+      for (ProfileId id : changed) {
+        reevaluate(id, asOf, Optional.empty(), null);
+      }
+    } catch (RuntimeException e) {
+      triggers.evaluationFailed();
+      LOG.warn("segment re-evaluation after a merge or split failed: {}", e.getClass().getName());
+    }
+  }
+
+  /**
+   * The profile {@code id} was erased: it leaves every segment (listeners hear a leave with no
+   * profile and no cause) and then its membership history is erased.
+   *
+   * @return how many membership spans were erased
+   */
+  public int onErased(ProfileId id) {
+    requireNonNull(id, "id");
+    Lock lock = locks.get(id);
+    lock.lock();
+    try {
+      Instant asOf = clock.instant();
+      for (String s : memberships.current(id)) {
+        if (memberships.leave(id, s, asOf, Optional.empty())) {
+          triggers.dispatch(new SegmentTransition(s, SegmentTransition.Kind.LEAVE, id, Optional.empty(), asOf, Optional.empty()));
+        }
+      }
+      return memberships.forget(id);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Re-evaluates every profile against every configured segment as of {@code asOf}, recording
+   * transitions and firing triggers: how time-window conditions, activity status and host
+   * figures move forward without new events. The host schedules it (daily for day windows).
+   */
+  public RefreshResult refresh(Instant asOf) {
+    requireNonNull(asOf, "asOf");
+    long[] n = new long[3];
+    storage.forEachProfile(p -> {
+      n[0]++;
+      long[] r = reevaluate(p.id(), asOf, Optional.empty(), null);
+      n[1] += r[0];
+      n[2] += r[1];
+    });
+    return new RefreshResult(asOf, n[0], n[1], n[2]);
+  }
+
+  /** Counts of transitions and listener calls. */
+  public TriggerStats triggerStats() {
+    return triggers.stats();
+  }
+
+  /**
+   * Waits until every queued transition has been delivered to its listeners (for tests and
+   * orderly shutdown).
+   *
+   * @return whether the queue drained within {@code timeout}
+   */
+  public boolean awaitTriggers(Duration timeout) throws InterruptedException {
+    requireNonNull(timeout, "timeout");
+    checkArgument(!timeout.isNegative(), "timeout must not be negative: %s", timeout);
+    return triggers.awaitIdle(timeout);
+  }
+
+  /** Stops the trigger thread after delivering what is queued (waiting at most 5 s). */
+  @Override
+  public void close() {
+    triggers.close();
+  }
+
+  /** Entered and left counts. */
+  private long[] reevaluate(ProfileId id, Instant asOf, Optional<Event> cause, String onlyType) {
+    long[] out = new long[2];
+    Lock lock = locks.get(id);
+    lock.lock();
+    try {
+      Optional<Profile> read = storage.profile(id);
+      if (read.isEmpty()) {
+        out[1] += leaveAllLocked(id, asOf, cause);
+        return out;
+      }
+      Profile p = read.get();
+      Set<String> current = memberships.current(id);
+      Evaluation e = evaluation(p, asOf);
+      Optional<String> causeId = cause.map(Event::id);
+      for (Compiled c : compiled.values()) {
+        if (onlyType != null && !c.inputs().affectedBy(onlyType)) {
+          continue;
+        }
+        boolean now = c.node().test(e);
+        boolean was = current.contains(c.segment().name());
+        if (now && !was && memberships.enter(id, c.segment().name(), asOf, causeId)) {
+          out[0]++;
+          triggers.dispatch(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.ENTER, id, read, asOf, cause));
+        } else if (!now && was && memberships.leave(id, c.segment().name(), asOf, causeId)) {
+          out[1]++;
+          triggers.dispatch(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.LEAVE, id, read, asOf, cause));
+        }
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void leaveAll(ProfileId id, Instant asOf, Optional<Event> cause) {
+    Lock lock = locks.get(id);
+    lock.lock();
+    try {
+      leaveAllLocked(id, asOf, cause);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private long leaveAllLocked(ProfileId id, Instant asOf, Optional<Event> cause) {
+    long n = 0;
+    for (String s : memberships.current(id)) {
+      if (memberships.leave(id, s, asOf, cause.map(Event::id))) {
+        n++;
+        triggers.dispatch(new SegmentTransition(s, SegmentTransition.Kind.LEAVE, id, Optional.empty(), asOf, cause));
+      }
+    }
+    return n;
+  }
+
+  private Evaluation evaluation(Profile p, Instant asOf) {
+    return new Evaluation(p, asOf, storage, config.figures(), reachability, thresholds);
+  }
+
+  /** Profiles in id order, one store page at a time. */
+  private final class PagingIterator implements Iterator<Profile> {
+    private final ArrayDeque<Profile> buffer = new ArrayDeque<>();
+    private Optional<ProfileId> after = Optional.empty();
+    private boolean exhausted;
+
+    @Override
+    public boolean hasNext() {
+      if (buffer.isEmpty() && !exhausted) {
+        List<Profile> page = storage.profiles(after, PAGE);
+        buffer.addAll(page);
+        exhausted = page.size() < PAGE;
+        if (!page.isEmpty()) {
+          after = Optional.of(page.get(page.size() - 1).id());
+        }
+      }
+      return !buffer.isEmpty();
+    }
+
+    @Override
+    public Profile next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return buffer.poll();
+    }
+  }
+}

@@ -1,0 +1,614 @@
+package dev.clientele.storage.jdbc;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierType;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import dev.clientele.core.spi.Commit;
+import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StorageException;
+import dev.clientele.core.spi.StoredEvent;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import javax.sql.DataSource;
+
+/**
+ * The storage SPI on JDBC: PostgreSQL in production, H2 in PostgreSQL mode for embedded use.
+ *
+ * <pre>{@code
+ * HikariDataSource pool = new HikariDataSource(config);      // the host's pool
+ * try (Clientele clientele = Clientele.builder()
+ *     .storage(JdbcStorage.open(pool))
+ *     .erasurePolicy(ErasurePolicy.builder().salt(secretSalt).build())  // the same on every start
+ *     .build()) {
+ *   clientele.ingest(event);
+ * }
+ * }</pre>
+ *
+ * <h2>Schema</h2>
+ * {@link #open(DataSource)} creates or upgrades the schema with the versioned SQL scripts in
+ * this jar (table {@code clientele_schema_version} records which ran). Profiles and events are
+ * stored as compact binary blobs beside the columns that are queried: the primary keys on
+ * profile id, identifier (type, value), event id and tombstone hash, an index on the event's
+ * anchor identifier and time (a timeline is one index range per identifier) and one on the
+ * owner of an identifier. Every lookup is therefore an index probe, O(log n).
+ *
+ * <h2>Transactions, isolation and locking</h2>
+ * Each {@link #commit(Commit)} is one transaction at the connection's isolation level, which
+ * is {@code READ COMMITTED} unless the host's pool sets another (setting it on every commit
+ * would cost PostgreSQL a round trip each time). Nothing relies on more: the expectations
+ * are checked by the writes themselves, which lock the rows they touch until the transaction
+ * ends: a profile update is {@code UPDATE … WHERE id = ? AND version = ?}, a delete likewise,
+ * an index move is {@code UPDATE … WHERE owner = ?}, and a creation (of a profile, an index
+ * entry or an event) is an {@code INSERT} that the primary key refuses if another transaction
+ * got there first (the database makes the second inserter wait for the first to end). A write
+ * that changes no row, or a key violation, aborts the transaction and throws
+ * {@link CommitConflictException}. Rows are written in a fixed order (profiles, index entries,
+ * events, each sorted by key) so that two commits lock in the same order; a deadlock or
+ * serialisation failure the database still reports is also turned into a
+ * {@code CommitConflictException}, because nothing was applied and a retry is the cure (so a
+ * pool set to {@code REPEATABLE READ} or {@code SERIALIZABLE} also works, with more retries). Events
+ * are inserted with one JDBC batch per commit, so a commit with many appends (bulk ingest) is
+ * one round trip per batch of rows rather than one per event.
+ *
+ * <h2>Reads</h2>
+ * Each read method is a single SQL statement, so it sees one committed state (a statement
+ * snapshot); {@link #owners} and {@link #events} with more than {@value #CHUNK} keys read their
+ * chunks in one {@code REPEATABLE READ} read-only transaction. Orders that the SPI defines
+ * (profile ids, {@link StoredEvent#TIMELINE_ORDER}) are those of Java's {@code String}: ids use
+ * the {@code "C"} collation on PostgreSQL, and timelines are sorted after they are read.
+ * {@link #allEvents()} streams through a cursor inside a {@code REPEATABLE READ} transaction,
+ * so it sees one consistent state; the caller must close the stream, which returns the
+ * connection. {@link #eventCount()} and {@link #profileCount()} count rows (a scan of an index
+ * on PostgreSQL: fine for reports, not for a hot path).
+ *
+ * <h2>Failures</h2>
+ * An {@link SQLException} that is not a conflict becomes a {@link StorageException}; the
+ * transaction is rolled back, so nothing was applied, except when the connection breaks during
+ * the final {@code COMMIT}, when the caller cannot tell (the ingest pipeline re-reads and
+ * retries, which is safe because appends are idempotent by event id).
+ *
+ * <h2>Erasure</h2>
+ * Erased rows are deleted in the commit's transaction. PostgreSQL keeps dead row versions until
+ * {@code VACUUM}, and its write-ahead log and any replicas or backups keep them longer: a host
+ * that must prove erasure runs (auto)vacuum and purges those per its retention policy.
+ *
+ * <p>Thread-safe: each call borrows a connection from the {@link DataSource} and returns it.
+ * The data source (normally a pool) belongs to the host; {@link #close()} does not close it.
+ */
+public final class JdbcStorage implements Storage {
+  /** Keys per {@code IN} list; larger reads are split into chunks read in one transaction. */
+  static final int CHUNK = 500;
+
+  private final DataSource dataSource;
+  private final Dialect dialect;
+
+  private JdbcStorage(DataSource dataSource, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+  }
+
+  /**
+   * Opens storage on {@code dataSource}, creating or upgrading the schema first.
+   *
+   * @param dataSource connections to a PostgreSQL or H2 database (H2 with {@code MODE=PostgreSQL}
+   *     recommended); pooled for any real use
+   * @throws IllegalArgumentException if the database is neither PostgreSQL nor H2
+   * @throws IllegalStateException if the database's schema is newer than this library
+   * @throws StorageException if the database cannot be reached or migrated
+   */
+  public static JdbcStorage open(DataSource dataSource) {
+    requireNonNull(dataSource, "dataSource");
+    try (Connection c = dataSource.getConnection()) {
+      Dialect dialect = Dialect.of(c);
+      Migrations.migrate(c, dialect);
+      return new JdbcStorage(dataSource, dialect);
+    } catch (SQLException e) {
+      throw new StorageException("could not open JDBC storage: " + describe(e), e);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Profiles
+
+  @Override
+  public Optional<Profile> profile(ProfileId id) {
+    requireNonNull(id, "id");
+    return read("read a profile", c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT body FROM clientele_profile WHERE id = ?")) {
+        p.setString(1, id.value());
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(Codec.decodeProfile(rs.getBytes(1))) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<Profile> profiles(Optional<ProfileId> after, int limit) {
+    requireNonNull(after, "after");
+    checkArgument(limit >= 1, "limit must be >= 1: %s", limit);
+    String sql = after.isPresent()
+        ? "SELECT body FROM clientele_profile WHERE id > ? ORDER BY id LIMIT ?"
+        : "SELECT body FROM clientele_profile ORDER BY id LIMIT ?";
+    return read("read a page of profiles", c -> {
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        int i = 1;
+        if (after.isPresent()) {
+          p.setString(i++, after.get().value());
+        }
+        p.setInt(i, limit);
+        try (ResultSet rs = p.executeQuery()) {
+          List<Profile> page = new ArrayList<>(Math.min(limit, 1024));
+          while (rs.next()) {
+            page.add(Codec.decodeProfile(rs.getBytes(1)));
+          }
+          return page;
+        }
+      }
+    });
+  }
+
+  @Override
+  public long profileCount() {
+    return count("SELECT COUNT(*) FROM clientele_profile");
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Identity index
+
+  @Override
+  public Optional<ProfileId> owner(Identifier identifier) {
+    requireNonNull(identifier, "identifier");
+    return read("read an index entry", c -> {
+      try (PreparedStatement p =
+          c.prepareStatement("SELECT profile_id FROM clientele_identity WHERE id_type = ? AND id_value = ?")) {
+        p.setString(1, identifier.type().name());
+        p.setString(2, identifier.value());
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(ProfileId.of(rs.getString(1))) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
+    requireNonNull(identifiers, "identifiers");
+    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(identifiers));
+    Map<Identifier, ProfileId> found = new HashMap<>();
+    if (keys.isEmpty()) {
+      return found;
+    }
+    readChunked("read index entries", keys, (c, chunk) -> {
+      String sql = "SELECT id_type, id_value, profile_id FROM clientele_identity WHERE (id_type, id_value) IN ("
+          + pairs(chunk.size()) + ")";
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        bindPairs(p, chunk);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            found.put(Identifier.of(IdentifierType.of(rs.getString(1)), rs.getString(2)), ProfileId.of(rs.getString(3)));
+          }
+        }
+      }
+    });
+    return found;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Events
+
+  @Override
+  public boolean containsEvent(String eventId) {
+    requireNonNull(eventId, "eventId");
+    return read("look up an event id", c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM clientele_event WHERE event_id = ?")) {
+        p.setString(1, eventId);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<StoredEvent> events(Collection<Identifier> anchors) {
+    requireNonNull(anchors, "anchors");
+    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(anchors));
+    List<StoredEvent> out = new ArrayList<>();
+    if (keys.isEmpty()) {
+      return out;
+    }
+    readChunked("read a timeline", keys, (c, chunk) -> {
+      String sql = "SELECT anchor_type, anchor_value, body FROM clientele_event WHERE (anchor_type, anchor_value) IN ("
+          + pairs(chunk.size()) + ")";
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        bindPairs(p, chunk);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(storedEvent(rs));
+          }
+        }
+      }
+    });
+    // Sorted here rather than by ORDER BY, so equal timestamps order by id exactly as Java
+    // compares strings, whatever the database's collation.
+    out.sort(StoredEvent.TIMELINE_ORDER);
+    return out;
+  }
+
+  @Override
+  public Stream<StoredEvent> allEvents() {
+    Connection c = null;
+    PreparedStatement p = null;
+    ResultSet rs = null;
+    try {
+      c = dataSource.getConnection();
+      c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      c.setReadOnly(true);
+      p = c.prepareStatement("SELECT anchor_type, anchor_value, body FROM clientele_event");
+      p.setFetchSize(1000);
+      rs = p.executeQuery();
+    } catch (SQLException e) {
+      closeCursor(c, p, rs);
+      throw new StorageException("could not read events: " + describe(e), e);
+    }
+    Connection conn = c;
+    PreparedStatement stmt = p;
+    ResultSet cursor = rs;
+    Spliterator<StoredEvent> rows = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.NONNULL) {
+      @Override
+      public boolean tryAdvance(Consumer<? super StoredEvent> action) {
+        try {
+          if (!cursor.next()) {
+            return false;
+          }
+          action.accept(storedEvent(cursor));
+          return true;
+        } catch (SQLException e) {
+          throw new StorageException("could not read events: " + describe(e), e);
+        }
+      }
+    };
+    return StreamSupport.stream(rows, false).onClose(() -> closeCursor(conn, stmt, cursor));
+  }
+
+  private static void closeCursor(Connection c, Statement p, ResultSet rs) {
+    SQLException failure = null;
+    for (AutoCloseable r : new AutoCloseable[] {rs, p}) {
+      try {
+        if (r != null) {
+          r.close();
+        }
+      } catch (Exception e) {
+        failure = failure == null ? new SQLException("could not close an event cursor", e) : failure;
+      }
+    }
+    if (c != null) {
+      try (Connection conn = c) {
+        if (!conn.isClosed()) {
+          conn.rollback(); // read-only: nothing to keep; ends the transaction before the pool takes it back
+          conn.setReadOnly(false);
+          conn.setAutoCommit(true);
+        }
+      } catch (SQLException e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (failure != null) {
+      throw new StorageException("could not close an event cursor: " + describe(failure), failure);
+    }
+  }
+
+  @Override
+  public long eventCount() {
+    return count("SELECT COUNT(*) FROM clientele_event");
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Tombstones
+
+  @Override
+  public boolean isTombstoned(String hash) {
+    requireNonNull(hash, "hash");
+    return read("look up a tombstone", c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM clientele_tombstone WHERE hash = ?")) {
+        p.setString(1, hash);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  @Override
+  public long tombstoneCount() {
+    return count("SELECT COUNT(*) FROM clientele_tombstone");
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Merge log
+
+  @Override
+  public List<MergeRecord> mergeRecords(ProfileId profile) {
+    requireNonNull(profile, "profile");
+    return read("read merge records", c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT r.body FROM clientele_merge_profile m "
+          + "JOIN clientele_merge_record r ON r.id = m.record_id WHERE m.profile_id = ? ORDER BY r.seq")) {
+        p.setString(1, profile.value());
+        try (ResultSet rs = p.executeQuery()) {
+          List<MergeRecord> out = new ArrayList<>();
+          while (rs.next()) {
+            out.add(Codec.decodeMergeRecord(rs.getBytes(1)));
+          }
+          return out;
+        }
+      }
+    });
+  }
+
+  @Override
+  public Optional<MergeRecord> mergeRecord(String id) {
+    requireNonNull(id, "id");
+    return read("read a merge record", c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT body FROM clientele_merge_record WHERE id = ?")) {
+        p.setString(1, id);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(Codec.decodeMergeRecord(rs.getBytes(1))) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<MergeRecord> splitsNaming(Collection<Identifier> identifiers) {
+    requireNonNull(identifiers, "identifiers");
+    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(identifiers));
+    if (keys.isEmpty()) {
+      return new ArrayList<>();
+    }
+    TreeMap<Long, MergeRecord> bySeq = new TreeMap<>();
+    readChunked("read split records", keys, (c, chunk) -> {
+      String sql = "SELECT r.seq, r.body FROM clientele_merge_record r WHERE r.id IN ("
+          + "SELECT s.record_id FROM clientele_merge_split_identifier s WHERE (s.id_type, s.id_value) IN ("
+          + pairs(chunk.size()) + "))";
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        bindPairs(p, chunk);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            bySeq.put(rs.getLong(1), Codec.decodeMergeRecord(rs.getBytes(2)));
+          }
+        }
+      }
+    });
+    return new ArrayList<>(bySeq.values());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the log in pages of {@value #CHUNK} records in sequence order, holding no
+   * connection while {@code action} runs; records committed meanwhile may or may not be seen.
+   */
+  @Override
+  public void forEachMergeRecord(Consumer<MergeRecord> action) {
+    requireNonNull(action, "action");
+    long after = Long.MIN_VALUE;
+    while (true) {
+      long from = after;
+      TreeMap<Long, MergeRecord> page = read("read the merge log", c -> {
+        try (PreparedStatement p =
+            c.prepareStatement("SELECT seq, body FROM clientele_merge_record WHERE seq > ? ORDER BY seq LIMIT ?")) {
+          p.setLong(1, from);
+          p.setInt(2, CHUNK);
+          try (ResultSet rs = p.executeQuery()) {
+            TreeMap<Long, MergeRecord> out = new TreeMap<>();
+            while (rs.next()) {
+              out.put(rs.getLong(1), Codec.decodeMergeRecord(rs.getBytes(2)));
+            }
+            return out;
+          }
+        }
+      });
+      page.values().forEach(action);
+      if (page.size() < CHUNK) {
+        return;
+      }
+      after = page.lastKey();
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Writes
+
+  @Override
+  public void commit(Commit commit) {
+    requireNonNull(commit, "commit");
+    if (commit.isEmpty()) {
+      return;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        CommitWriter.write(c, dialect, commit);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      } finally {
+        restore(c);
+      }
+    } catch (SQLException e) {
+      if (isConflict(e)) {
+        throw new CommitConflictException("a concurrent commit changed the same rows (" + describe(e) + ")");
+      }
+      throw new StorageException("commit failed; nothing was applied unless the connection broke while "
+          + "committing: " + describe(e), e);
+    }
+  }
+
+  /** Nothing to release: the data source belongs to the host. */
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return "JdbcStorage{" + dialect.folder + "}";
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Helpers
+
+  private static void rollbackQuietly(Connection c, Throwable cause) {
+    try {
+      if (!c.isClosed()) {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static void restore(Connection c) {
+    try {
+      if (!c.isClosed()) {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException ignored) {
+      // a broken connection: the pool discards it
+    }
+  }
+
+  /** Unique violations, serialisation failures, deadlocks and lock timeouts: nothing applied, retry. */
+  static boolean isConflict(SQLException e) {
+    for (SQLException x = e; x != null; x = x.getNextException()) {
+      String state = x.getSQLState();
+      if (state != null && (state.equals("23505") || state.startsWith("40") || state.equals("55P03"))) {
+        return true;
+      }
+      // H2: concurrent update of a row (90131), lock timeout (50200)
+      if (x.getErrorCode() == 90131 || x.getErrorCode() == 50200) {
+        return true;
+      }
+      if (x.getCause() instanceof SQLException cause && cause != x && cause != x.getNextException()) {
+        if (isConflict(cause)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The SQL state and the driver's message class, without the message (it may quote values). */
+  static String describe(SQLException e) {
+    SQLException root = e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+    return "SQL state " + root.getSQLState() + ", " + root.getClass().getSimpleName();
+  }
+
+  private static StoredEvent storedEvent(ResultSet rs) throws SQLException {
+    Identifier anchor = Identifier.of(IdentifierType.of(rs.getString(1)), rs.getString(2));
+    return new StoredEvent(Codec.decodeEvent(rs.getBytes(3)), anchor);
+  }
+
+  private static String pairs(int n) {
+    StringBuilder sb = new StringBuilder(n * 7);
+    for (int i = 0; i < n; i++) {
+      sb.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+    }
+    return sb.toString();
+  }
+
+  private static void bindPairs(PreparedStatement p, List<Identifier> keys) throws SQLException {
+    int i = 1;
+    for (Identifier id : keys) {
+      p.setString(i++, id.type().name());
+      p.setString(i++, id.value());
+    }
+  }
+
+  /** Epoch milliseconds for the timeline index, clamped for instants beyond its range. */
+  static long epochMillis(Instant t) {
+    try {
+      return t.toEpochMilli();
+    } catch (ArithmeticException e) {
+      return t.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
+  private long count(String sql) {
+    return read("count rows", c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  @FunctionalInterface
+  private interface Read<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface ChunkRead {
+    void run(Connection c, List<Identifier> chunk) throws SQLException;
+  }
+
+  private <T> T read(String what, Read<T> read) {
+    try (Connection c = dataSource.getConnection()) {
+      return read.run(c);
+    } catch (SQLException e) {
+      throw new StorageException("could not " + what + ": " + describe(e), e);
+    }
+  }
+
+  private void readChunked(String what, List<Identifier> keys, ChunkRead read) {
+    if (keys.size() <= CHUNK) {
+      read(what, c -> {
+        read.run(c, keys);
+        return null;
+      });
+      return;
+    }
+    read(what, c -> {
+      c.setAutoCommit(false);
+      try {
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+          read.run(c, keys.subList(from, Math.min(keys.size(), from + CHUNK)));
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      } finally {
+        restore(c); // the pool puts the isolation level back
+      }
+      return null;
+    });
+  }
+}

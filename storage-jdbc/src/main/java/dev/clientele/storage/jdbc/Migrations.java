@@ -1,0 +1,130 @@
+package dev.clientele.storage.jdbc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and upgrades the schema from versioned SQL scripts, {@code migration/<dialect>/V<n>__<what>.sql}.
+ *
+ * <p>A small class of our own rather than a migration library: the schema is four tables and
+ * the scripts are ours. Applied versions are recorded in {@code clientele_schema_version}; each
+ * script runs in its own transaction with its version row (PostgreSQL's DDL is transactional,
+ * so a failed script leaves nothing behind). On PostgreSQL, concurrent starts serialise on a
+ * transaction-scoped advisory lock; an H2 database is embedded in one process. A database
+ * whose schema is newer than this library is refused rather than written to.
+ */
+final class Migrations {
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
+  /** The scripts in order; the position + 1 is the version. */
+  static final List<String> SCRIPTS = List.of("V1__schema.sql", "V2__merge_log.sql");
+
+  /** An arbitrary constant naming Clientele's advisory lock. */
+  private static final long LOCK_KEY = 0x436c69656e74656cL;
+
+  private Migrations() {}
+
+  static void migrate(Connection c, Dialect dialect) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS clientele_schema_version ("
+            + "version INT PRIMARY KEY, script VARCHAR(200) NOT NULL, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+      }
+      c.commit();
+      for (int v = 1; v <= SCRIPTS.size(); v++) {
+        if (dialect == Dialect.POSTGRESQL) {
+          try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
+          }
+        }
+        int current = currentVersion(c);
+        if (current > SCRIPTS.size()) {
+          throw new IllegalStateException("database schema version " + current
+              + " is newer than this library knows (" + SCRIPTS.size() + "): upgrade Clientele");
+        }
+        if (current >= v) {
+          c.commit();
+          continue;
+        }
+        String script = SCRIPTS.get(v - 1);
+        try (Statement s = c.createStatement()) {
+          for (String sql : statements(read(dialect, script))) {
+            s.execute(sql);
+          }
+        }
+        try (PreparedStatement p = c.prepareStatement(
+            "INSERT INTO clientele_schema_version (version, script, applied_at) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
+          p.setInt(1, v);
+          p.setString(2, script);
+          p.executeUpdate();
+        }
+        c.commit();
+        LOG.info("clientele schema migrated to version {} ({})", v, script);
+      }
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
+  static int currentVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM clientele_schema_version")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static String read(Dialect dialect, String script) {
+    String path = "migration/" + dialect.folder + "/" + script;
+    try (InputStream in = Migrations.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("migration script missing from the jar: " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Splits a script into statements: {@code --} comments dropped, split at {@code ;} ending a line. */
+  static List<String> statements(String script) {
+    List<String> out = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : script.split("\n", -1)) {
+      String trimmed = line.strip();
+      if (trimmed.startsWith("--") || trimmed.isEmpty()) {
+        continue;
+      }
+      current.append(line).append('\n');
+      if (trimmed.endsWith(";")) {
+        String sql = current.toString().strip();
+        out.add(sql.substring(0, sql.length() - 1));
+        current.setLength(0);
+      }
+    }
+    if (!current.toString().isBlank()) {
+      out.add(current.toString().strip());
+    }
+    return out;
+  }
+}
