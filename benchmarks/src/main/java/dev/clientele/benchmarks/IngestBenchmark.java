@@ -44,9 +44,13 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @OperationsPerInvocation(EventFixture.DEFAULT_EVENTS)
 public class IngestBenchmark {
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
   private List<Event> events;
   private ExecutorService second;
+  private volatile Thread secondThread;
   private Clientele clientele;
+  private long cpuStart;
+  private long secondCpuStart;
 
   @Setup(Level.Trial)
   public void generate() {
@@ -57,8 +61,14 @@ public class IngestBenchmark {
     second = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "ingest-2");
       t.setDaemon(true);
+      secondThread = t;
       return t;
     });
+    try {
+      second.submit(() -> { }).get(); // start the thread now, so its CPU time can be read
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Setup(Level.Invocation)
@@ -66,10 +76,19 @@ public class IngestBenchmark {
     clientele = null;
     System.gc();
     clientele = Clientele.inMemory();
+    // CPU time of the measured threads, beside JMH's wall time: on a machine shared with other
+    // builds the wall time includes waiting for a core; the CPU time does not (it excludes GC
+    // threads, whose cost -prof gc reports).
+    secondCpuStart = THREADS.getThreadCpuTime(secondThread.getId());
+    cpuStart = THREADS.getCurrentThreadCpuTime();
   }
 
   @TearDown(Level.Invocation)
   public void check() {
+    long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+    long secondCpu = THREADS.getThreadCpuTime(secondThread.getId()) - secondCpuStart;
+    System.out.printf(java.util.Locale.ROOT, "%n  cpu per event: %.0f ns (this thread %.0f, second thread %.0f)%n",
+        (double) (cpu + secondCpu) / events.size(), (double) cpu / events.size(), (double) secondCpu / events.size());
     IngestStats s = clientele.stats();
     if (s.received() != 0) { // the baseline does not use the instance
       if (s.received() != events.size() || s.applied() + s.rejected() != events.size()) {

@@ -1,12 +1,10 @@
 package dev.clientele.core;
 
-import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * One attribute value of a profile with its provenance: which source set it and when.
@@ -22,7 +20,6 @@ import java.util.regex.Pattern;
  * @param updatedAt the time of the event that set it
  */
 public record Attribute(String name, Object value, String source, Instant updatedAt) {
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
   /** The name of the first-name attribute. */
   public static final String FIRST_NAME = "first_name";
@@ -70,7 +67,9 @@ public record Attribute(String name, Object value, String source, Instant update
    */
   public Attribute {
     requireNonNull(name, "name");
-    checkArgument(NAME.matcher(name).matches(), "attribute name must match [a-z][a-z0-9_]{0,63}: %s", Pii.mask(name));
+    if (!Names.isLowerName(name)) {
+      throw new IllegalArgumentException("attribute name must match [a-z][a-z0-9_]{0,63}: " + Pii.mask(name));
+    }
     value = EventData.checkValue(name, value);
     requireNonNull(source, "source");
     requireNonNull(updatedAt, "updatedAt");

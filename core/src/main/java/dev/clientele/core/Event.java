@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Something a person did or that happened to them: the unit of ingestion.
@@ -39,7 +38,6 @@ public record Event(
     Map<String, Object> data,
     String source) {
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
   /** The source given to events that do not name one. */
   public static final String DEFAULT_SOURCE = "api";
 
@@ -51,26 +49,46 @@ public record Event(
    *     non-JSON-like data
    */
   public Event {
+    // Messages are built only on failure: this runs for every ingested event, twice when the
+    // identifiers change in normalisation, and a masked message costs more than the checks.
     requireNonNull(id, "id");
-    checkArgument(!id.isBlank() && id.length() <= 256, "event id must be 1 to 256 characters, not blank: %s", Pii.mask(id));
+    if (id.isBlank() || id.length() > 256) {
+      throw new IllegalArgumentException("event id must be 1 to 256 characters, not blank: " + Pii.mask(id));
+    }
     requireNonNull(type, "type");
-    checkArgument(NAME.matcher(type).matches(), "event type must be 1 to 64 of [A-Za-z0-9_.:-]: %s", Pii.mask(type));
+    if (!Names.isEventName(type)) {
+      throw new IllegalArgumentException("event type must be 1 to 64 of [A-Za-z0-9_.:-]: " + Pii.mask(type));
+    }
     requireNonNull(action, "action");
-    checkArgument(
-        action.isEmpty() || NAME.matcher(action).matches(),
-        "event action must be empty or 1 to 64 of [A-Za-z0-9_.:-]: %s",
-        Pii.mask(action));
+    if (!action.isEmpty() && !Names.isEventName(action)) {
+      throw new IllegalArgumentException("event action must be empty or 1 to 64 of [A-Za-z0-9_.:-]: " + Pii.mask(action));
+    }
     requireNonNull(timestamp, "timestamp");
     requireNonNull(identifiers, "identifiers");
     identifiers = ImmutableList.copyOf(identifiers);
     checkArgument(!identifiers.isEmpty(), "event must have at least one identifier: %s", id);
-    checkArgument(
-        identifiers.stream().distinct().count() == identifiers.size(),
-        "event identifiers must not repeat: %s",
-        id);
+    checkArgument(isDistinct(identifiers), "event identifiers must not repeat: %s", id);
     data = EventData.copyOf(requireNonNull(data, "data"));
     requireNonNull(source, "source");
-    checkArgument(!source.isBlank() && source.length() <= 128, "event source must be 1 to 128 characters: %s", Pii.mask(source));
+    if (source.isBlank() || source.length() > 128) {
+      throw new IllegalArgumentException("event source must be 1 to 128 characters: " + Pii.mask(source));
+    }
+  }
+
+  private static boolean isDistinct(List<Identifier> identifiers) {
+    int n = identifiers.size();
+    if (n > 16) {
+      return new java.util.HashSet<>(identifiers).size() == n;
+    }
+    for (int i = 1; i < n; i++) {
+      Identifier a = identifiers.get(i);
+      for (int j = 0; j < i; j++) {
+        if (a.equals(identifiers.get(j))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Starts an event with its required fields. */

@@ -26,12 +26,29 @@ public final class EventData {
    */
   public static ImmutableMap<String, Object> copyOf(Map<String, ?> data) {
     requireNonNull(data, "data");
+    if (data instanceof ImmutableMap<String, ?> immutable && isNormalised(immutable)) {
+      @SuppressWarnings("unchecked") // immutable, so reading it as a map of Object is safe
+      ImmutableMap<String, Object> same = (ImmutableMap<String, Object>) immutable;
+      return same; // already a normalised copy (e.g. an event's data passed on): nothing to copy
+    }
     ImmutableMap.Builder<String, Object> b = ImmutableMap.builderWithExpectedSize(data.size());
     for (Map.Entry<String, ?> e : data.entrySet()) {
       String key = requireNonNull(e.getKey(), "data key");
       b.put(key, checkValue(key, e.getValue()));
     }
     return b.buildOrThrow();
+  }
+
+  /** Whether every value is a scalar that {@link #checkValue} would return unchanged. */
+  private static boolean isNormalised(ImmutableMap<String, ?> data) {
+    for (Map.Entry<String, ?> e : data.entrySet()) {
+      Object key = e.getKey(); // a raw-typed map could hold other keys: those take the full path
+      Object v = e.getValue();
+      if (!(key instanceof String) || !(v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof BigDecimal)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

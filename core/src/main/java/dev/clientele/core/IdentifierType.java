@@ -1,10 +1,8 @@
 package dev.clientele.core;
 
-import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The type of an {@link Identifier}: one of the built-in types or a host-defined one.
@@ -17,7 +15,6 @@ import java.util.regex.Pattern;
  * @param name the type's name as it appears in event files, e.g. {@code "email"}
  */
 public record IdentifierType(String name) implements Comparable<IdentifierType> {
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
   /** An email address; messaging channel {@link Channel#EMAIL}. */
   public static final IdentifierType EMAIL = new IdentifierType("email");
@@ -38,10 +35,9 @@ public record IdentifierType(String name) implements Comparable<IdentifierType> 
    */
   public IdentifierType {
     requireNonNull(name, "name");
-    checkArgument(
-        NAME.matcher(name).matches(),
-        "identifier type must match [a-z][a-z0-9_]{0,63}: %s",
-        Pii.mask(name));
+    if (!Names.isLowerName(name)) {
+      throw new IllegalArgumentException("identifier type must match [a-z][a-z0-9_]{0,63}: " + Pii.mask(name));
+    }
   }
 
   /**

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,17 +63,16 @@ public final class Profile {
     this.firstActive = requireNonNull(b.firstActive, "firstActive");
     this.lastActive = requireNonNull(b.lastActive, "lastActive");
     checkArgument(firstActive.isPresent() == lastActive.isPresent(), "firstActive and lastActive are set together");
-    this.identifiers =
-        ImmutableList.sortedCopyOf(Comparator.comparing(IdentifierState::identifier), b.identifiers.values());
-    this.attributes = ImmutableSortedMap.copyOf(b.attributes);
-    this.lists = ImmutableSortedMap.copyOf(b.lists);
-    this.tags = ImmutableSortedSet.copyOf(b.tags);
+    this.identifiers = b.builtIdentifiers();
+    this.attributes = b.attributes.build();
+    this.lists = b.lists.build();
+    this.tags = b.builtTags();
     this.orders = requireNonNull(b.orders, "orders");
     this.ccpaOptOutAt = requireNonNull(b.ccpaOptOutAt, "ccpaOptOutAt");
     this.ccpaOptInAt = requireNonNull(b.ccpaOptInAt, "ccpaOptInAt");
     checkArgument(b.eventCount >= 0, "eventCount must be >= 0: %s", b.eventCount);
     this.eventCount = b.eventCount;
-    this.mergedFrom = ImmutableSortedSet.copyOf(b.mergedFrom);
+    this.mergedFrom = b.builtMergedFrom();
     for (Map.Entry<String, Attribute> e : attributes.entrySet()) {
       checkArgument(e.getKey().equals(e.getValue().name()), "attribute key %s holds %s", e.getKey(), e.getValue().name());
     }
@@ -269,7 +269,14 @@ public final class Profile {
         + attributes.size() + " attributes, " + eventCount + " events}";
   }
 
-  /** Builds a {@link Profile}; not thread-safe. */
+  /**
+   * Builds a {@link Profile}; not thread-safe.
+   *
+   * <p>A builder made by {@link Profile#toBuilder()} shares the profile's immutable collections
+   * and copies one only when it is changed (copy on write), so an update that touches, say, one
+   * identifier and one attribute does not copy lists, tags or merge history. The views returned
+   * by the builder's readers are unmodifiable and always show the builder's current state.
+   */
   public static final class Builder {
     private ProfileId id;
     private long version;
@@ -277,20 +284,31 @@ public final class Profile {
     private Instant updatedAt;
     private Optional<Instant> firstActive = Optional.empty();
     private Optional<Instant> lastActive = Optional.empty();
-    private final java.util.TreeMap<Identifier, IdentifierState> identifiers = new java.util.TreeMap<>();
-    private final java.util.TreeMap<String, Attribute> attributes = new java.util.TreeMap<>();
-    private final java.util.TreeMap<String, ListSubscription> lists = new java.util.TreeMap<>();
-    private final java.util.TreeSet<String> tags = new java.util.TreeSet<>();
+    /** Sorted by identifier; the profile's own list until the first change. */
+    private List<IdentifierState> identifiers;
+    private boolean identifiersCopied;
+    private List<IdentifierState> identifiersView;
+    private final CopyOnWriteSortedMap<Attribute> attributes;
+    private final CopyOnWriteSortedMap<ListSubscription> lists;
+    private SortedSet<String> tags;
+    private boolean tagsCopied;
+    private SortedSet<String> tagsView;
     private OrderSummary orders = OrderSummary.NONE;
     private Optional<Instant> ccpaOptOutAt = Optional.empty();
     private Optional<Instant> ccpaOptInAt = Optional.empty();
     private long eventCount;
-    private final java.util.TreeSet<ProfileId> mergedFrom = new java.util.TreeSet<>();
+    private SortedSet<ProfileId> mergedFrom;
+    private boolean mergedFromCopied;
 
     private Builder(ProfileId id, Instant createdAt) {
       this.id = requireNonNull(id, "id");
       this.createdAt = requireNonNull(createdAt, "createdAt");
       this.updatedAt = createdAt;
+      this.identifiers = ImmutableList.of();
+      this.attributes = new CopyOnWriteSortedMap<>(ImmutableSortedMap.of());
+      this.lists = new CopyOnWriteSortedMap<>(ImmutableSortedMap.of());
+      this.tags = ImmutableSortedSet.of();
+      this.mergedFrom = ImmutableSortedSet.of();
     }
 
     private Builder(Profile p) {
@@ -300,15 +318,54 @@ public final class Profile {
       this.updatedAt = p.updatedAt;
       this.firstActive = p.firstActive;
       this.lastActive = p.lastActive;
-      p.identifiers.forEach(s -> identifiers.put(s.identifier(), s));
-      this.attributes.putAll(p.attributes);
-      this.lists.putAll(p.lists);
-      this.tags.addAll(p.tags);
+      this.identifiers = p.identifiers;
+      this.attributes = new CopyOnWriteSortedMap<>(p.attributes);
+      this.lists = new CopyOnWriteSortedMap<>(p.lists);
+      this.tags = p.tags;
       this.orders = p.orders;
       this.ccpaOptOutAt = p.ccpaOptOutAt;
       this.ccpaOptInAt = p.ccpaOptInAt;
       this.eventCount = p.eventCount;
-      this.mergedFrom.addAll(p.mergedFrom);
+      this.mergedFrom = p.mergedFrom;
+    }
+
+    ImmutableList<IdentifierState> builtIdentifiers() {
+      // Kept sorted by identifier on every change, so no sort is needed here.
+      return identifiersCopied ? ImmutableList.copyOf(identifiers) : (ImmutableList<IdentifierState>) identifiers;
+    }
+
+    ImmutableSortedSet<String> builtTags() {
+      return tagsCopied ? ImmutableSortedSet.copyOfSorted(tags) : (ImmutableSortedSet<String>) tags;
+    }
+
+    ImmutableSortedSet<ProfileId> builtMergedFrom() {
+      return mergedFromCopied ? ImmutableSortedSet.copyOfSorted(mergedFrom) : (ImmutableSortedSet<ProfileId>) mergedFrom;
+    }
+
+    /** Index of {@code identifier} in {@link #identifiers}, or {@code -(insertion point) - 1}. */
+    private int indexOf(Identifier identifier) {
+      int lo = 0;
+      int hi = identifiers.size() - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        int c = identifiers.get(mid).identifier().compareTo(identifier);
+        if (c < 0) {
+          lo = mid + 1;
+        } else if (c > 0) {
+          hi = mid - 1;
+        } else {
+          return mid;
+        }
+      }
+      return -(lo + 1);
+    }
+
+    private List<IdentifierState> ownIdentifiers() {
+      if (!identifiersCopied) {
+        identifiers = new java.util.ArrayList<>(identifiers);
+        identifiersCopied = true;
+      }
+      return identifiers;
     }
 
     /** The id in this builder. */
@@ -389,29 +446,53 @@ public final class Profile {
 
     /** The current state of {@code identifier} in this builder, if any. */
     public Optional<IdentifierState> identifier(Identifier identifier) {
-      return Optional.ofNullable(identifiers.get(identifier));
+      int i = indexOf(requireNonNull(identifier, "identifier"));
+      return i >= 0 ? Optional.of(identifiers.get(i)) : Optional.empty();
     }
 
-    /** The identifiers in this builder. */
+    /** The identifiers in this builder, sorted by identifier. */
     public Collection<IdentifierState> identifiers() {
-      return java.util.Collections.unmodifiableCollection(identifiers.values());
+      if (identifiersView == null) {
+        identifiersView = new java.util.AbstractList<>() {
+          @Override
+          public IdentifierState get(int index) {
+            return identifiers.get(index);
+          }
+
+          @Override
+          public int size() {
+            return identifiers.size();
+          }
+        };
+      }
+      return identifiersView;
     }
 
     /** Adds or replaces the state of an identifier. */
     public Builder putIdentifier(IdentifierState state) {
-      identifiers.put(state.identifier(), state);
+      int i = indexOf(state.identifier());
+      if (i >= 0) {
+        if (identifiers.get(i) != state) {
+          ownIdentifiers().set(i, state);
+        }
+      } else {
+        ownIdentifiers().add(-i - 1, state);
+      }
       return this;
     }
 
     /** Removes an identifier. */
     public Builder removeIdentifier(Identifier identifier) {
-      identifiers.remove(identifier);
+      int i = indexOf(identifier);
+      if (i >= 0) {
+        ownIdentifiers().remove(i);
+      }
       return this;
     }
 
     /** The current attributes of this builder. */
     public SortedMap<String, Attribute> attributes() {
-      return java.util.Collections.unmodifiableSortedMap(attributes);
+      return attributes.view();
     }
 
     /** Adds or replaces an attribute. */
@@ -428,7 +509,7 @@ public final class Profile {
 
     /** The current list subscriptions of this builder. */
     public SortedMap<String, ListSubscription> lists() {
-      return java.util.Collections.unmodifiableSortedMap(lists);
+      return lists.view();
     }
 
     /** Adds or replaces a list subscription. */
@@ -439,20 +520,40 @@ public final class Profile {
 
     /** The current tags of this builder. */
     public SortedSet<String> tags() {
-      return java.util.Collections.unmodifiableSortedSet(tags);
+      if (tagsView == null) {
+        tagsView = new com.google.common.collect.ForwardingSortedSet<>() {
+          @Override
+          protected SortedSet<String> delegate() {
+            return java.util.Collections.unmodifiableSortedSet(tags);
+          }
+        };
+      }
+      return tagsView;
+    }
+
+    private SortedSet<String> ownTags() {
+      if (!tagsCopied) {
+        tags = new java.util.TreeSet<>(tags);
+        tagsCopied = true;
+      }
+      return tags;
     }
 
     /** Adds a tag. */
     public Builder addTag(String tag) {
       requireNonNull(tag, "tag");
       checkArgument(!tag.isBlank() && tag.length() <= 64, "tag must be 1 to 64 characters: %s", tag);
-      tags.add(tag);
+      if (!tags.contains(tag)) {
+        ownTags().add(tag);
+      }
       return this;
     }
 
     /** Removes a tag. */
     public Builder removeTag(String tag) {
-      tags.remove(tag);
+      if (tags.contains(tag)) {
+        ownTags().remove(tag);
+      }
       return this;
     }
 
@@ -482,7 +583,13 @@ public final class Profile {
 
     /** Adds ids of profiles merged into this one. */
     public Builder addMergedFrom(Collection<ProfileId> ids) {
-      mergedFrom.addAll(ids);
+      if (!ids.isEmpty()) {
+        if (!mergedFromCopied) {
+          mergedFrom = new java.util.TreeSet<>(mergedFrom);
+          mergedFromCopied = true;
+        }
+        mergedFrom.addAll(ids);
+      }
       return this;
     }
 
@@ -493,6 +600,61 @@ public final class Profile {
      */
     public Profile build() {
       return new Profile(this);
+    }
+  }
+
+  /**
+   * A sorted map that starts as an immutable map and is copied into a {@link java.util.TreeMap}
+   * at the first change; {@link #view()} always reads the current one.
+   */
+  private static final class CopyOnWriteSortedMap<V> {
+    private SortedMap<String, V> current;
+    private boolean copied;
+    private SortedMap<String, V> view;
+
+    CopyOnWriteSortedMap(ImmutableSortedMap<String, V> initial) {
+      this.current = initial;
+    }
+
+    SortedMap<String, V> view() {
+      if (view == null) {
+        view = new com.google.common.collect.ForwardingSortedMap<>() {
+          @Override
+          protected SortedMap<String, V> delegate() {
+            return copied ? java.util.Collections.unmodifiableSortedMap(current) : current;
+          }
+        };
+      }
+      return view;
+    }
+
+    V get(String key) {
+      return current.get(key);
+    }
+
+    void put(String key, V value) {
+      if (current.get(key) == value) {
+        return;
+      }
+      own().put(key, value);
+    }
+
+    void remove(String key) {
+      if (current.containsKey(key)) {
+        own().remove(key);
+      }
+    }
+
+    private SortedMap<String, V> own() {
+      if (!copied) {
+        current = new java.util.TreeMap<>(current);
+        copied = true;
+      }
+      return current;
+    }
+
+    ImmutableSortedMap<String, V> build() {
+      return copied ? ImmutableSortedMap.copyOfSorted(current) : (ImmutableSortedMap<String, V>) current;
     }
   }
 }

@@ -1,10 +1,8 @@
 package dev.clientele.core;
 
-import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * The stable, opaque id of a profile, e.g. {@code p-3f2a9c0d41b7e865}.
@@ -15,7 +13,7 @@ import java.util.regex.Pattern;
  * @param value letters, digits, {@code -} and {@code _}, 1 to 64 characters
  */
 public record ProfileId(String value) implements Comparable<ProfileId> {
-  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   /**
    * Creates an id.
@@ -24,8 +22,24 @@ public record ProfileId(String value) implements Comparable<ProfileId> {
    */
   public ProfileId {
     requireNonNull(value, "value");
-    checkArgument(
-        VALID.matcher(value).matches(), "profile id must match [A-Za-z0-9_-]{1,64}: %s", Pii.mask(value));
+    if (!isValid(value)) { // the masked message is built only on failure: ids are made per new profile
+      throw new IllegalArgumentException("profile id must match [A-Za-z0-9_-]{1,64}: " + Pii.mask(value));
+    }
+  }
+
+  private static boolean isValid(String value) {
+    int n = value.length();
+    if (n < 1 || n > 64) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Parses an id. */
@@ -35,7 +49,15 @@ public record ProfileId(String value) implements Comparable<ProfileId> {
 
   /** A new random id: {@code p-} and 16 hex digits (64 random bits). */
   public static ProfileId random() {
-    return new ProfileId(String.format(java.util.Locale.ROOT, "p-%016x", ThreadLocalRandom.current().nextLong()));
+    long bits = ThreadLocalRandom.current().nextLong();
+    char[] c = new char[18];
+    c[0] = 'p';
+    c[1] = '-';
+    for (int i = 17; i >= 2; i--) {
+      c[i] = HEX[(int) (bits & 0xF)];
+      bits >>>= 4;
+    }
+    return new ProfileId(new String(c));
   }
 
   @Override

@@ -8,9 +8,9 @@ import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,9 +44,11 @@ public final class IdentityResolver {
     this.builtIn = Map.of(
         IdentifierType.EMAIL, new EmailNormalizer(),
         IdentifierType.PHONE, new PhoneNormalizer(rules.defaultRegion()));
+    // Maintenance runs on the calling thread: handing it to the common pool costs a thread
+    // wake-up (Unsafe.unpark) on the ingest path, more than the maintenance itself.
     this.cache = rules.cacheSize() == 0
         ? Optional.empty()
-        : Optional.of(Caffeine.newBuilder().maximumSize(rules.cacheSize()).build());
+        : Optional.of(Caffeine.newBuilder().maximumSize(rules.cacheSize()).executor(Runnable::run).build());
     // The blocked values in each known type's normal form, once, up front.
     builtIn.forEach(this::blockedFor);
     rules.normalizers().forEach(this::blockedFor);
@@ -57,10 +59,27 @@ public final class IdentityResolver {
     return rules;
   }
 
-  /** Normalises one identifier (cached), including the blocked-value check. */
+  /**
+   * Normalises one identifier, including the blocked-value check. Results of the email, phone
+   * and host-supplied normalisers are cached; types that are only stripped of white space
+   * (customer and anonymous ids, by default) are not, since stripping and the blocked-value
+   * check cost less than a cache lookup and would only crowd the cache.
+   */
   public NormalizedIdentifier normalize(Identifier raw) {
     requireNonNull(raw, "raw");
-    return cache.isPresent() ? cache.get().get(raw, this::compute) : compute(raw);
+    IdentifierNormalizer n = normalizerOf(raw.type());
+    if (n == IdentifierNormalizer.STRIP || cache.isEmpty()) {
+      return compute(n, raw);
+    }
+    return cache.get().get(raw, r -> compute(n, r));
+  }
+
+  private IdentifierNormalizer normalizerOf(IdentifierType type) {
+    IdentifierNormalizer n = rules.normalizers().get(type);
+    if (n == null) {
+      n = builtIn.getOrDefault(type, IdentifierNormalizer.STRIP);
+    }
+    return n;
   }
 
   /**
@@ -86,40 +105,74 @@ public final class IdentityResolver {
     return n[0];
   }
 
-  /** Normalises the identifiers of {@code event} and sorts them. */
+  /**
+   * Normalises the identifiers of {@code event} and sorts them. When normalisation changes no
+   * identifier, the result carries {@code event} itself.
+   */
   public ResolvedIdentifiers resolve(Event event) {
     requireNonNull(event, "event");
-    Map<Identifier, NormalizedIdentifier> seen = new LinkedHashMap<>();
-    for (Identifier raw : event.identifiers()) {
-      NormalizedIdentifier n = normalize(raw);
-      NormalizedIdentifier before = seen.get(n.identifier());
-      if (before == null || n.status().compareTo(before.status()) < 0) {
-        seen.put(n.identifier(), n);
+    List<Identifier> raws = event.identifiers();
+    int n = raws.size();
+    // Normalised values in first-occurrence order; a value reached by several raw spellings
+    // keeps the most usable status (valid, then malformed, then blocked), first one on ties.
+    NormalizedIdentifier[] seen = new NormalizedIdentifier[n];
+    int distinct = 0;
+    boolean unchanged = true;
+    for (Identifier raw : raws) {
+      NormalizedIdentifier norm = normalize(raw);
+      int at = -1;
+      for (int j = 0; j < distinct; j++) {
+        if (seen[j].identifier().equals(norm.identifier())) {
+          at = j;
+          break;
+        }
+      }
+      if (at < 0) {
+        unchanged &= norm.identifier().equals(raw);
+        seen[distinct++] = norm;
+      } else {
+        unchanged = false;
+        if (norm.status().compareTo(seen[at].status()) < 0) {
+          seen[at] = norm;
+        }
       }
     }
-    List<Identifier> linkable = new ArrayList<>();
-    List<Identifier> malformed = new ArrayList<>();
-    List<Identifier> blocked = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    for (NormalizedIdentifier n : seen.values()) {
-      switch (n.status()) {
-        case VALID -> linkable.add(n.identifier());
-        case MALFORMED -> malformed.add(n.identifier());
-        case BLOCKED -> blocked.add(n.identifier());
+    List<Identifier> linkable = new ArrayList<>(distinct);
+    List<Identifier> malformed = List.of();
+    List<Identifier> blocked = List.of();
+    List<String> problems = List.of();
+    Identifier[] keys = new Identifier[distinct];
+    for (int i = 0; i < distinct; i++) {
+      NormalizedIdentifier norm = seen[i];
+      keys[i] = norm.identifier();
+      switch (norm.status()) {
+        case VALID -> linkable.add(norm.identifier());
+        case MALFORMED -> malformed = added(malformed, norm.identifier());
+        case BLOCKED -> blocked = added(blocked, norm.identifier());
       }
-      n.problem().ifPresent(p -> problems.add(n.identifier().type() + " " + n.status().name().toLowerCase(Locale.ROOT) + ": " + p));
+      if (norm.problem().isPresent()) {
+        problems = added(problems,
+            norm.identifier().type() + " " + norm.status().name().toLowerCase(Locale.ROOT) + ": " + norm.problem().get());
+      }
     }
-    linkable.sort(order);
-    malformed.sort(order);
-    Event normalized = event.withIdentifiers(new ArrayList<>(seen.keySet()));
+    if (linkable.size() > 1) {
+      linkable.sort(order);
+    }
+    if (malformed.size() > 1) {
+      malformed.sort(order);
+    }
+    Event normalized = unchanged ? event : event.withIdentifiers(Arrays.asList(keys));
     return new ResolvedIdentifiers(normalized, linkable, malformed, blocked, problems);
   }
 
-  private NormalizedIdentifier compute(Identifier raw) {
-    IdentifierNormalizer n = rules.normalizers().get(raw.type());
-    if (n == null) {
-      n = builtIn.getOrDefault(raw.type(), IdentifierNormalizer.STRIP);
-    }
+  /** {@code list} with {@code value} added, as a mutable list (starting from an immutable empty one). */
+  private static <T> List<T> added(List<T> list, T value) {
+    List<T> out = list.isEmpty() ? new ArrayList<>(2) : list;
+    out.add(value);
+    return out;
+  }
+
+  private NormalizedIdentifier compute(IdentifierNormalizer n, Identifier raw) {
     NormalizedIdentifier result = n.normalize(raw);
     String lower = result.identifier().value().toLowerCase(Locale.ROOT);
     if (blockedFor(raw.type(), n).contains(lower)

@@ -122,60 +122,82 @@ public final class LinkPlanner {
   private final class Group {
     final List<MergeRecord> splits;
     final TreeSet<ProfileId> profiles = new TreeSet<>();
-    final List<Identifier> attach = new ArrayList<>();
-    /** Every identifier the group holds, with when it was first seen. */
-    final Map<Identifier, Instant> held = new HashMap<>();
+    final List<Identifier> attach = new ArrayList<>(2);
+    /**
+     * Every identifier the group holds, with when it was first seen; null while the group is
+     * just the profile that started it ({@link #start}), whose identifiers are read from it
+     * only when something else joins (most events touch one profile and add nothing).
+     */
+    Map<Identifier, Instant> held;
+    Profile start;
     int merged;
 
     Group(List<MergeRecord> splits) {
       this.splits = splits;
     }
 
+    private Map<Identifier, Instant> held() {
+      if (held == null) {
+        held = new HashMap<>();
+        if (start != null) {
+          for (IdentifierState s : start.identifiers()) {
+            held.merge(s.identifier(), s.firstSeen(), (a, b) -> a.isBefore(b) ? a : b);
+          }
+          start = null;
+        }
+      }
+      return held;
+    }
+
     Optional<LinkPlan.Refusal> tryJoin(Profile p, Identifier via, Instant at) {
       if (p == null) {
         throw new IllegalArgumentException("no profile given for owner of " + via);
       }
-      Map<Identifier, Instant> combined = new HashMap<>(held);
+      boolean first = profiles.isEmpty() && attach.isEmpty();
+      int mergedAfter = merged + p.mergedFrom().size() + (profiles.isEmpty() ? 0 : 1);
+      if (first) {
+        // A profile that starts the group is taken as it is (rules may have tightened since it
+        // was built); only what joins it is checked.
+        profiles.add(p.id());
+        start = p;
+        merged = mergedAfter;
+        return Optional.empty();
+      }
+      Map<Identifier, Instant> combined = new HashMap<>(held());
       for (IdentifierState s : p.identifiers()) {
         combined.merge(s.identifier(), s.firstSeen(), (a, b) -> a.isBefore(b) ? a : b);
       }
-      boolean first = profiles.isEmpty() && attach.isEmpty();
-      int mergedAfter = merged + p.mergedFrom().size() + (profiles.isEmpty() ? 0 : 1);
-      if (!first && mergedAfter > rules.maxMergesPerProfile()) {
+      if (mergedAfter > rules.maxMergesPerProfile()) {
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.MERGE_CAP,
             "merging would exceed the cap of " + rules.maxMergesPerProfile() + " merged profiles"));
       }
-      if (!first && separated(p, via)) {
+      if (separated(p)) {
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.SEPARATED,
             "an operator split these profiles apart; only a forced merge joins them again"));
       }
-      // A profile that starts the group is taken as it is (rules may have tightened since it was
-      // built); only what joins it is checked.
-      Optional<LinkPlan.Refusal> broken = first ? Optional.empty() : check(combined, via, at);
+      Optional<LinkPlan.Refusal> broken = check(combined, null, null, via, at);
       if (broken.isEmpty()) {
         profiles.add(p.id());
-        held.clear();
-        held.putAll(combined);
+        held = combined;
         merged = mergedAfter;
       }
       return broken;
     }
 
     Optional<LinkPlan.Refusal> tryAttach(Identifier id, Instant at) {
-      Map<Identifier, Instant> combined = new HashMap<>(held);
-      combined.putIfAbsent(id, at);
-      Optional<LinkPlan.Refusal> broken = check(combined, id, at);
+      Map<Identifier, Instant> h = held();
+      Optional<LinkPlan.Refusal> broken = check(h, id, at, id, at);
       if (broken.isEmpty()) {
         attach.add(id);
-        held.put(id, at);
+        h.put(id, at);
       }
       return broken;
     }
 
     /** Whether joining {@code p} would bring together the parts of a split that neither side holds together. */
-    private boolean separated(Profile p, Identifier via) {
+    private boolean separated(Profile p) {
       for (MergeRecord split : splits) {
-        Set<Integer> mine = partsTouched(split, held.keySet());
+        Set<Integer> mine = partsTouched(split, held().keySet());
         Set<Integer> theirs = new HashSet<>();
         for (IdentifierState s : p.identifiers()) {
           Integer part = partOf(split, s.identifier());
@@ -216,11 +238,69 @@ public final class LinkPlanner {
       return null;
     }
 
-    private Optional<LinkPlan.Refusal> check(Map<Identifier, Instant> combined, Identifier via, Instant at) {
-      if (combined.size() > rules.maxIdentifiersPerProfile()) {
+    /**
+     * Checks the caps and limits on {@code base} plus {@code extra} (first seen at
+     * {@code extraAt}) when {@code extra} is not null and not in {@code base} yet. Counts
+     * without copying; only a group that breaks a limit is looked at again by
+     * {@link #refusal}, which names the rule.
+     */
+    private Optional<LinkPlan.Refusal> check(
+        Map<Identifier, Instant> base, Identifier extra, Instant extraAt, Identifier via, Instant at) {
+      boolean adds = extra != null && !base.containsKey(extra);
+      if (base.size() + (adds ? 1 : 0) > rules.maxIdentifiersPerProfile()) {
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.IDENTIFIER_CAP,
             "the profile would exceed the cap of " + rules.maxIdentifiersPerProfile() + " identifiers"));
       }
+      IdentifierType[] types = new IdentifierType[4];
+      int[] counts = new int[4];
+      int kinds = 0;
+      boolean exceeded = false;
+      int n = base.size() + (adds ? 1 : 0);
+      java.util.Iterator<Map.Entry<Identifier, Instant>> it = base.entrySet().iterator();
+      for (int i = 0; i < n; i++) {
+        Identifier id;
+        Instant first;
+        if (it.hasNext()) {
+          Map.Entry<Identifier, Instant> e = it.next();
+          id = e.getKey();
+          first = e.getValue();
+        } else {
+          id = extra;
+          first = extraAt;
+        }
+        IdentifierPolicy policy = rules.policy(id.type());
+        if (policy.limit().isEmpty()
+            || (policy.window().isPresent() && first.isBefore(at.minus(policy.window().get())))) {
+          continue;
+        }
+        int k = 0;
+        while (k < kinds && !types[k].equals(id.type())) {
+          k++;
+        }
+        if (k == kinds) {
+          if (kinds == types.length) {
+            types = java.util.Arrays.copyOf(types, kinds * 2);
+            counts = java.util.Arrays.copyOf(counts, kinds * 2);
+          }
+          types[kinds++] = id.type();
+        }
+        if (++counts[k] > policy.limit().getAsInt()) {
+          exceeded = true;
+        }
+      }
+      if (!exceeded) {
+        return Optional.empty();
+      }
+      Map<Identifier, Instant> combined = base;
+      if (adds) {
+        combined = new HashMap<>(base);
+        combined.put(extra, extraAt);
+      }
+      return refusal(combined, via, at);
+    }
+
+    /** The refusal for a group that breaks a limit (the first broken type in hash order). */
+    private Optional<LinkPlan.Refusal> refusal(Map<Identifier, Instant> combined, Identifier via, Instant at) {
       Map<IdentifierType, Set<Identifier>> byType = new HashMap<>();
       for (Map.Entry<Identifier, Instant> e : combined.entrySet()) {
         IdentifierPolicy policy = rules.policy(e.getKey().type());

@@ -21,7 +21,7 @@ class IdentityRulesTest {
         .containsExactlyInAnyOrder("null", "undefined", "0", "-1", "anonymous", "test@test.com")
         .isEqualTo(IdentityRules.DEFAULT_BLOCKED_VALUES);
     assertThat(rules.normalizers()).isEmpty();
-    assertThat(rules.cacheSize()).isEqualTo(100_000);
+    assertThat(rules.cacheSize()).isEqualTo(500_000);
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -90,14 +91,15 @@ public final class Commit {
   private final ImmutableList<ProfileId> mergeRecordErasures;
 
   private Commit(Builder b) {
-    this.mergeRecords = ImmutableList.copyOf(b.mergeRecords);
-    this.mergeRecordErasures = ImmutableList.copyOf(b.mergeRecordErasures);
-    this.eventErasures = ImmutableList.copyOf(b.eventErasures);
-    this.tombstones = ImmutableList.copyOf(b.tombstones);
-    this.profileWrites = ImmutableList.copyOf(b.profileWrites);
-    this.profileDeletes = ImmutableList.copyOf(b.profileDeletes);
-    this.indexWrites = ImmutableList.copyOf(b.indexWrites);
-    this.appends = ImmutableList.copyOf(b.appends);
+    this.mergeRecords = b.mergeRecords == null ? ImmutableList.of() : ImmutableList.copyOf(b.mergeRecords);
+    this.mergeRecordErasures =
+        b.mergeRecordErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.mergeRecordErasures);
+    this.eventErasures = b.eventErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.eventErasures);
+    this.tombstones = b.tombstones == null ? ImmutableList.of() : ImmutableList.copyOf(b.tombstones);
+    this.profileWrites = b.profileWrites.build();
+    this.profileDeletes = b.profileDeletes.build();
+    this.indexWrites = b.indexWrites.build();
+    this.appends = b.appends.build();
   }
 
   /** Starts an empty commit. */
@@ -159,18 +161,21 @@ public final class Commit {
 
   /** Collects the parts of a {@link Commit}; not thread-safe. */
   public static final class Builder {
-    private final List<ProfileWrite> profileWrites = new ArrayList<>();
-    private final List<ProfileDelete> profileDeletes = new ArrayList<>();
-    private final List<IndexWrite> indexWrites = new ArrayList<>();
-    private final List<StoredEvent> appends = new ArrayList<>();
-    private final Set<Identifier> eventErasures = new java.util.LinkedHashSet<>();
-    private final Set<String> tombstones = new java.util.LinkedHashSet<>();
-    private final Set<ProfileId> profiles = new HashSet<>();
-    private final Set<Identifier> identifiers = new HashSet<>();
-    private final Set<String> eventIds = new HashSet<>();
-    private final List<MergeRecord> mergeRecords = new ArrayList<>();
-    private final Set<String> mergeRecordIds = new HashSet<>();
-    private final Set<ProfileId> mergeRecordErasures = new java.util.LinkedHashSet<>();
+    // Sized for the common commit of ingestion (one profile write, a few index writes, one
+    // append); the duplicate checks scan these small lists and switch to hash sets only when
+    // a commit grows (a merge of large profiles, an erasure). Rarer parts are allocated on use.
+    private final ImmutableList.Builder<ProfileWrite> profileWrites = ImmutableList.builderWithExpectedSize(1);
+    private final ImmutableList.Builder<ProfileDelete> profileDeletes = ImmutableList.builder();
+    private final ImmutableList.Builder<IndexWrite> indexWrites = ImmutableList.builder();
+    private final ImmutableList.Builder<StoredEvent> appends = ImmutableList.builderWithExpectedSize(1);
+    private Set<Identifier> eventErasures;
+    private Set<String> tombstones;
+    private final SmallSet<ProfileId> profiles = new SmallSet<>();
+    private final SmallSet<Identifier> identifiers = new SmallSet<>();
+    private final SmallSet<String> eventIds = new SmallSet<>();
+    private List<MergeRecord> mergeRecords;
+    private final SmallSet<String> mergeRecordIds = new SmallSet<>();
+    private Set<ProfileId> mergeRecordErasures;
 
     private Builder() {}
 
@@ -236,7 +241,11 @@ public final class Commit {
 
     /** Erases every event anchored at {@code anchor} (see {@link Commit#eventErasures()}). */
     public Builder eraseEvents(Identifier anchor) {
-      eventErasures.add(requireNonNull(anchor, "anchor"));
+      requireNonNull(anchor, "anchor");
+      if (eventErasures == null) {
+        eventErasures = new LinkedHashSet<>();
+      }
+      eventErasures.add(anchor);
       return this;
     }
 
@@ -248,6 +257,9 @@ public final class Commit {
     public Builder tombstone(String hash) {
       requireNonNull(hash, "hash");
       checkArgument(!hash.isBlank() && hash.length() <= 128, "tombstone hash must be 1 to 128 characters");
+      if (tombstones == null) {
+        tombstones = new LinkedHashSet<>();
+      }
       tombstones.add(hash);
       return this;
     }
@@ -260,19 +272,61 @@ public final class Commit {
     public Builder logMerge(MergeRecord record) {
       requireNonNull(record, "record");
       checkArgument(mergeRecordIds.add(record.id()), "merge record %s appears twice in one commit", record.id());
+      if (mergeRecords == null) {
+        mergeRecords = new ArrayList<>(1);
+      }
       mergeRecords.add(record);
       return this;
     }
 
     /** Erases every merge-log record naming {@code profile} (see {@link Commit#mergeRecordErasures()}). */
     public Builder eraseMergeRecords(ProfileId profile) {
-      mergeRecordErasures.add(requireNonNull(profile, "profile"));
+      requireNonNull(profile, "profile");
+      if (mergeRecordErasures == null) {
+        mergeRecordErasures = new LinkedHashSet<>();
+      }
+      mergeRecordErasures.add(profile);
       return this;
     }
 
     /** Builds the commit. */
     public Commit build() {
       return new Commit(this);
+    }
+  }
+
+  /** A set that scans a short array while small and uses a hash set once it grows. */
+  private static final class SmallSet<T> {
+    private static final int SCAN_LIMIT = 8;
+    private Object[] small;
+    private int size;
+    private HashSet<T> large;
+
+    /** Adds {@code value}; false if it was already present. */
+    boolean add(T value) {
+      if (large != null) {
+        return large.add(value);
+      }
+      for (int i = 0; i < size; i++) {
+        if (small[i].equals(value)) {
+          return false;
+        }
+      }
+      if (size == SCAN_LIMIT) {
+        large = new HashSet<>();
+        for (int i = 0; i < size; i++) {
+          @SuppressWarnings("unchecked") // only T values are stored
+          T t = (T) small[i];
+          large.add(t);
+        }
+        small = null;
+        return large.add(value);
+      }
+      if (small == null) {
+        small = new Object[SCAN_LIMIT];
+      }
+      small[size++] = value;
+      return true;
     }
   }
 }

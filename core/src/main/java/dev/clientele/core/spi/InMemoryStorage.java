@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -27,13 +26,19 @@ import java.util.stream.Stream;
  * The embedded default {@link Storage}: everything on the heap, nothing persisted.
  *
  * <p>Thread-safe. Commits are serialised by one lock and validated in full before anything is
- * applied, so a conflicting commit changes nothing. Readers of a single key never block;
+ * applied, so a conflicting commit changes nothing. Profiles are held in a hash map by id, so
+ * the reads and version checks of ingestion are hash lookups; the sorted order that paging
+ * needs comes from a sorted array of ids that a page brings up to date once enough profiles
+ * were created or deleted since the last one. Readers of a single key never block;
  * {@link #owners}, each page of {@link #profiles}, {@link #profileCount()} and the event reads
- * see one consistent state (an optimistic read that falls back to a shared lock when a commit
- * ran meanwhile). {@link #allEvents()} streams a snapshot taken when it is called.
+ * see one consistent state ({@link #owners} and {@link #profileCount()} by an optimistic read
+ * that falls back to a shared lock when a commit ran meanwhile, the others under the shared
+ * lock). {@link #allEvents()} streams a snapshot taken when it is called.
  */
 public final class InMemoryStorage implements Storage {
-  private final ConcurrentSkipListMap<ProfileId, Profile> profiles = new ConcurrentSkipListMap<>();
+  private final ConcurrentHashMap<ProfileId, Profile> profiles = new ConcurrentHashMap<>();
+  /** The ids of {@link #profiles} in order, for paging; guarded by {@link #lock}. */
+  private final SortedIds sortedIds = new SortedIds();
   private final ConcurrentHashMap<Identifier, ProfileId> index = new ConcurrentHashMap<>();
   private final Set<String> eventIds = ConcurrentHashMap.newKeySet();
   private final Set<String> tombstones = ConcurrentHashMap.newKeySet();
@@ -58,20 +63,23 @@ public final class InMemoryStorage implements Storage {
     requireNonNull(after, "after");
     checkArgument(limit >= 1, "limit must be >= 1: %s", limit);
     // One consistent state per page: a page never shows half of a commit (e.g. a merge's
-    // survivor next to the loser it deletes).
-    return consistentRead(
-        () -> {
-          Collection<Profile> tail =
-              after.isPresent() ? profiles.tailMap(after.get(), false).values() : profiles.values();
-          List<Profile> page = new ArrayList<>(Math.min(limit, 1024));
-          for (Profile p : tail) {
-            if (page.size() == limit) {
-              break;
-            }
-            page.add(p);
-          }
-          return page;
-        });
+    // survivor next to the loser it deletes). The sorted ids are folded in under the write
+    // lock when many changed since the last page; the page itself is read under the read lock.
+    long stamp = lock.readLock();
+    try {
+      if (!sortedIds.needsRebuild()) {
+        return sortedIds.page(after, limit, profiles::get);
+      }
+    } finally {
+      lock.unlockRead(stamp);
+    }
+    stamp = lock.writeLock();
+    try {
+      sortedIds.rebuild(profiles::get);
+      return sortedIds.page(after, limit, profiles::get);
+    } finally {
+      lock.unlockWrite(stamp);
+    }
   }
 
   @Override
@@ -215,7 +223,9 @@ public final class InMemoryStorage implements Storage {
     // Index entries move before losers are deleted, so a reader going identifier -> owner ->
     // profile never lands on a profile that is already gone.
     for (Commit.ProfileWrite w : commit.profileWrites()) {
-      profiles.put(w.profile().id(), w.profile());
+      if (profiles.put(w.profile().id(), w.profile()) == null) {
+        sortedIds.created(w.profile().id());
+      }
     }
     for (Commit.IndexWrite w : commit.indexWrites()) {
       if (w.newOwner().isPresent()) {
@@ -226,6 +236,10 @@ public final class InMemoryStorage implements Storage {
     }
     for (Commit.ProfileDelete d : commit.profileDeletes()) {
       profiles.remove(d.id());
+      sortedIds.deleted(d.id());
+    }
+    if (sortedIds.isOverdue()) {
+      sortedIds.rebuild(profiles::get);
     }
     for (Identifier anchor : commit.eventErasures()) {
       List<StoredEvent> erased = eventsByAnchor.remove(anchor);

@@ -1,0 +1,150 @@
+package dev.clientele.core.spi;
+
+import dev.clientele.core.ProfileId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The profile ids of {@link InMemoryStorage} in sorted order, for paging; not thread-safe (the
+ * storage's lock guards it).
+ *
+ * <p>Ingestion creates a profile for about one event in three, so a sorted structure changed
+ * on every creation (a skip list or tree: a dozen or more cache misses per insert) would cost
+ * ingestion more than everything else in a commit. Instead, a sorted array is rebuilt only
+ * when a page is read after enough changes; ids created since the last rebuild are appended
+ * to a list (one array store) and deleted ones noted in a set. A page merges the array with
+ * the sorted list of recent ids and skips ids no longer stored. A rebuild costs one pass over
+ * all ids plus sorting the recent ones; it runs when a page is read after the recent changes exceed
+ * {@code max(1024, ids / 64)}, so paging during heavy ingestion re-sorts at most that many ids
+ * per page, and in any case when they exceed {@code max(65536, 2 × ids)} (see {@link #isOverdue()}).
+ */
+final class SortedIds {
+  private final int overdueFloor;
+  private ProfileId[] sorted = new ProfileId[0];
+  private final List<ProfileId> created = new ArrayList<>();
+  private final Set<ProfileId> deleted = new HashSet<>();
+
+  SortedIds() {
+    this(1 << 16);
+  }
+
+  /** With {@link #isOverdue()} true after {@code max(overdueFloor, 2 × ids)} changes. */
+  SortedIds(int overdueFloor) {
+    this.overdueFloor = overdueFloor;
+  }
+
+  /** Changes not folded into the sorted array yet. */
+  int pendingChanges() {
+    return created.size() + deleted.size();
+  }
+
+  /** Notes a profile created (or re-created) with this id. */
+  void created(ProfileId id) {
+    created.add(id);
+  }
+
+  /** Notes a profile deleted. */
+  void deleted(ProfileId id) {
+    deleted.add(id);
+  }
+
+  /**
+   * Whether the recent changes should be folded in even though no page was read: so the lists
+   * of recent changes stay bounded when a store is written for a long time and never paged.
+   * Folding in after {@code max(65536, 2 × ids)} changes keeps the amortised cost per change at
+   * a few comparisons.
+   */
+  boolean isOverdue() {
+    return pendingChanges() > Math.max(overdueFloor, 2 * sorted.length);
+  }
+
+  /** Whether pages should {@link #rebuild} first. */
+  boolean needsRebuild() {
+    return pendingChanges() > Math.max(1024, sorted.length / 64);
+  }
+
+  /** Folds the recent changes into the sorted array; {@code stored} tells which ids exist now. */
+  void rebuild(Function<ProfileId, Object> stored) {
+    ProfileId[] recent = sortedRecent();
+    ProfileId[] out = new ProfileId[sorted.length + recent.length];
+    int n = 0;
+    int i = 0;
+    int j = 0;
+    ProfileId last = null;
+    while (i < sorted.length || j < recent.length) {
+      ProfileId next;
+      if (j >= recent.length || (i < sorted.length && sorted[i].compareTo(recent[j]) <= 0)) {
+        next = sorted[i++];
+      } else {
+        next = recent[j++];
+      }
+      if (next.equals(last)) {
+        continue;
+      }
+      last = next;
+      // Only a deleted id needs the map: the others are known to exist.
+      if (deleted.contains(next) && stored.apply(next) == null) {
+        continue;
+      }
+      out[n++] = next;
+    }
+    sorted = Arrays.copyOf(out, n);
+    created.clear();
+    deleted.clear();
+  }
+
+  /**
+   * Up to {@code limit} ids greater than {@code after}, in order, that {@code stored} maps to a
+   * value, with those values.
+   */
+  <T> List<T> page(Optional<ProfileId> after, int limit, Function<ProfileId, T> stored) {
+    ProfileId[] recent = sortedRecent();
+    int i = after.isPresent() ? firstAfter(sorted, after.get()) : 0;
+    int j = after.isPresent() ? firstAfter(recent, after.get()) : 0;
+    List<T> page = new ArrayList<>(Math.min(limit, 1024));
+    ProfileId last = null;
+    while (page.size() < limit && (i < sorted.length || j < recent.length)) {
+      ProfileId next;
+      if (j >= recent.length || (i < sorted.length && sorted[i].compareTo(recent[j]) <= 0)) {
+        next = sorted[i++];
+      } else {
+        next = recent[j++];
+      }
+      if (next.equals(last)) {
+        continue;
+      }
+      last = next;
+      T value = stored.apply(next);
+      if (value != null) {
+        page.add(value);
+      }
+    }
+    return page;
+  }
+
+  private ProfileId[] sortedRecent() {
+    ProfileId[] recent = created.toArray(new ProfileId[0]);
+    Arrays.sort(recent);
+    return recent;
+  }
+
+  /** The index of the first element of {@code ids} (sorted) greater than {@code after}. */
+  private static int firstAfter(ProfileId[] ids, ProfileId after) {
+    int lo = 0;
+    int hi = ids.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (ids[mid].compareTo(after) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}

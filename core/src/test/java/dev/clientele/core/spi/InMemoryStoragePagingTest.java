@@ -1,0 +1,115 @@
+package dev.clientele.core.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Paging of {@link InMemoryStorage}, whose sorted ids are folded in lazily (see {@code
+ * SortedIds}): whatever mix of creates, deletes and re-creates came before, and whether or not
+ * enough changed to trigger a rebuild, paging through must list exactly the stored profiles in
+ * id order.
+ */
+class InMemoryStoragePagingTest {
+
+  @Property(tries = 12)
+  void profiles_afterCreatesDeletesAndRecreates_pageThroughExactlyTheStoredOnesInOrder(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 2500) int steps, @ForAll @IntRange(min = 1, max = 700) int pageSize) {
+    Random random = new Random(seed);
+    InMemoryStorage storage = new InMemoryStorage();
+    TreeMap<ProfileId, Profile> model = new TreeMap<>();
+    // A small id pool, so ids are deleted and created again; pages are read now and then, so
+    // some reads fold recent changes in and some merge them on the fly.
+    int pool = 1 + random.nextInt(2500);
+    for (int i = 0; i < steps; i++) {
+      ProfileId id = ProfileId.of("p-" + random.nextInt(pool));
+      Profile current = model.get(id);
+      if (current == null) {
+        Profile p = profile(id.value(), 1);
+        storage.commit(Commit.builder().putProfile(p, 0).build());
+        model.put(id, p);
+      } else if (random.nextInt(3) == 0) {
+        storage.commit(Commit.builder().deleteProfile(id, current.version()).build());
+        model.remove(id);
+      } else {
+        Profile p = current.toBuilder().version(current.version() + 1).eventCount(current.eventCount() + 1).build();
+        storage.commit(Commit.builder().putProfile(p, current.version()).build());
+        model.put(id, p);
+      }
+      if (random.nextInt(400) == 0) {
+        assertThat(pageThrough(storage, pageSize)).containsExactlyElementsOf(model.values());
+      }
+    }
+    assertThat(pageThrough(storage, pageSize)).containsExactlyElementsOf(model.values());
+    assertThat(storage.profileCount()).isEqualTo(model.size());
+  }
+
+  @Test
+  void sortedIds_manyChangesWithoutPaging_foldedInWhenOverdue_stayBoundedAndComplete() {
+    // The store folds changes in during commits once they are overdue, so the pending lists
+    // stay bounded when nobody pages; here with a floor of 100 instead of 65 536.
+    SortedIds ids = new SortedIds(100);
+    Map<ProfileId, ProfileId> stored = new HashMap<>();
+    Random random = new Random(7);
+    int maxPending = 0;
+    for (int i = 0; i < 5_000; i++) {
+      ProfileId id = ProfileId.of("p-" + random.nextInt(800));
+      if (stored.remove(id) != null) {
+        ids.deleted(id);
+      } else {
+        stored.put(id, id);
+        ids.created(id);
+      }
+      if (ids.isOverdue()) {
+        ids.rebuild(stored::get);
+      }
+      maxPending = Math.max(maxPending, ids.pendingChanges());
+    }
+    assertThat(maxPending).isLessThanOrEqualTo(Math.max(100, 2 * 800) + 1);
+    assertThat(ids.page(Optional.empty(), Integer.MAX_VALUE, stored::get))
+        .containsExactlyElementsOf(new TreeMap<>(stored).keySet());
+  }
+
+  @Test
+  void profiles_afterAnIdThatIsNotStored_startsAtTheNextGreaterId() {
+    InMemoryStorage storage = new InMemoryStorage();
+    for (String id : List.of("p-b", "p-d", "p-f")) {
+      storage.commit(Commit.builder().putProfile(profile(id, 1), 0).build());
+    }
+    assertThat(storage.profiles(Optional.of(ProfileId.of("p-c")), 10))
+        .extracting(p -> p.id().value())
+        .containsExactly("p-d", "p-f");
+    assertThat(storage.profiles(Optional.of(ProfileId.of("p-f")), 10)).isEmpty();
+  }
+
+  /** A profile with no identifiers at {@code version}. */
+  private static Profile profile(String id, long version) {
+    return Profile.builder(ProfileId.of(id), Instant.parse("2026-01-01T00:00:00Z")).version(version).build();
+  }
+
+  private static List<Profile> pageThrough(Storage storage, int pageSize) {
+    List<Profile> all = new ArrayList<>();
+    Optional<ProfileId> after = Optional.empty();
+    while (true) {
+      List<Profile> page = storage.profiles(after, pageSize);
+      all.addAll(page);
+      if (page.size() < pageSize) {
+        return all;
+      }
+      after = Optional.of(page.get(page.size() - 1).id());
+    }
+  }
+}
