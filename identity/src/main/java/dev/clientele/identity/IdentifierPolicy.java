@@ -18,7 +18,9 @@ import java.util.OptionalInt;
  * @param priority higher links first; when a limit would be exceeded, the lowest-priority
  *     identifier is dropped from the link
  * @param limit the most values of this type a profile may hold; empty for no limit
- * @param window when present, {@code limit} counts only values first seen within this window
+ * @param window when present, no more than {@code limit} values may be first seen within any
+ *     span of this length (a sliding window), checked against the first-seen times known when a
+ *     link is made: an older event arriving later can still move a first-seen time back
  *     before the event (e.g. five anonymous ids a week)
  * @param links whether an identifier of this type may join two profiles; when false it only
  *     attaches to the profile the event resolves to through other identifiers

@@ -269,10 +269,11 @@ public final class LinkPlanner {
           first = extraAt;
         }
         IdentifierPolicy policy = rules.policy(id.type());
-        if (policy.limit().isEmpty()
-            || (policy.window().isPresent() && first.isBefore(at.minus(policy.window().get())))) {
+        if (policy.limit().isEmpty()) {
           continue;
         }
+        // Every value counts here; a windowed type over its limit is looked at again by
+        // refusal(), which slides the window over the first-seen times.
         int k = 0;
         while (k < kinds && !types[k].equals(id.type())) {
           k++;
@@ -299,30 +300,43 @@ public final class LinkPlanner {
       return refusal(combined, via, at);
     }
 
-    /** The refusal for a group that breaks a limit (the first broken type in hash order). */
+    /**
+     * The refusal for a group over a limit, if it really breaks one: an unwindowed type holds
+     * more values than its limit, or a windowed type holds more than its limit first seen within
+     * one window's length of each other (any window, not only the one ending at the event), so
+     * merging two profiles cannot crowd an earlier week either. Types are checked in name order.
+     */
     private Optional<LinkPlan.Refusal> refusal(Map<Identifier, Instant> combined, Identifier via, Instant at) {
-      Map<IdentifierType, Set<Identifier>> byType = new HashMap<>();
+      Map<IdentifierType, List<Instant>> byType = new java.util.TreeMap<>(java.util.Comparator.comparing(IdentifierType::name));
       for (Map.Entry<Identifier, Instant> e : combined.entrySet()) {
-        IdentifierPolicy policy = rules.policy(e.getKey().type());
-        if (policy.limit().isEmpty()) {
-          continue;
-        }
-        boolean counts = policy.window().isEmpty() || !e.getValue().isBefore(at.minus(policy.window().get()));
-        if (counts) {
-          byType.computeIfAbsent(e.getKey().type(), t -> new LinkedHashSet<>()).add(e.getKey());
+        if (rules.policy(e.getKey().type()).limit().isPresent()) {
+          byType.computeIfAbsent(e.getKey().type(), t -> new ArrayList<>()).add(e.getValue());
         }
       }
-      for (Map.Entry<IdentifierType, Set<Identifier>> e : byType.entrySet()) {
+      for (Map.Entry<IdentifierType, List<Instant>> e : byType.entrySet()) {
         IdentifierPolicy policy = rules.policy(e.getKey());
         int limit = policy.limit().getAsInt();
-        if (e.getValue().size() > limit) {
-          if (policy.unique()) {
-            return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.UNIQUE_CONFLICT,
-                "two different " + e.getKey() + " values may not be on one profile"));
-          }
-          return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.LIMIT,
-              e.getKey() + " allows " + limit + " per profile" + policy.window().map(w -> " within " + w.toDays() + " days").orElse("")));
+        List<Instant> times = e.getValue();
+        if (times.size() <= limit) {
+          continue;
         }
+        boolean broken = true;
+        if (policy.window().isPresent()) {
+          times.sort(null);
+          broken = false;
+          for (int i = 0; i + limit < times.size() && !broken; i++) {
+            broken = java.time.Duration.between(times.get(i), times.get(i + limit)).compareTo(policy.window().get()) < 0;
+          }
+        }
+        if (!broken) {
+          continue;
+        }
+        if (policy.unique()) {
+          return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.UNIQUE_CONFLICT,
+              "two different " + e.getKey() + " values may not be on one profile"));
+        }
+        return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.LIMIT,
+            e.getKey() + " allows " + limit + " per profile" + policy.window().map(w -> " within " + w.toDays() + " days").orElse("")));
       }
       return Optional.empty();
     }
