@@ -11,6 +11,8 @@ import dev.clientele.core.IdentifierType;
 import dev.clientele.identity.IdentifierPolicy;
 import dev.clientele.identity.IdentityRules;
 import dev.clientele.identity.SurvivorshipRules;
+import dev.clientele.segments.Segment;
+import dev.clientele.segments.SegmentJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,9 +51,15 @@ import java.util.Set;
  *     "activeTypes": ["list"],                // make these (default-inactive) types active again
  *     "inactiveTypes": ["heartbeat"],         // add event types that are never active
  *     "inactiveActions": ["campaign/delivered"]  // add type/action pairs that are not active
- *   }
+ *   },
+ *   "segments": [                             // segments tracked during ingestion (format: SegmentJson)
+ *     {"name": "reachable-by-email", "condition": {"reachable": "email"}}
+ *   ]
  * }
  * }</pre>
+ *
+ * <p>Configured segments are re-evaluated after every event, and the commands that ingest
+ * print their member counts as of the latest event under {@code "segments"}.
  *
  * <p>The activity lists change the defaults rather than replace them: {@code activeTypes} is
  * applied first, then {@code inactiveTypes} and {@code inactiveActions} are added. A type that
@@ -60,7 +68,7 @@ import java.util.Set;
  * key.
  */
 final class ConfigReader {
-  private static final Set<String> TOP = Set.of("identity", "activity", "consent", "status");
+  private static final Set<String> TOP = Set.of("identity", "activity", "consent", "status", "segments");
   private static final Set<String> STATUS = Set.of(
       "loginType", "veryActiveDays", "veryActiveLogins", "activeDays", "activeLogins", "sleeperMonths");
   private static final Set<String> CONSENT = Set.of("unknownConsentReachable", "ccpaBlocks");
@@ -78,13 +86,14 @@ final class ConfigReader {
    * @param activity which events are active
    * @param reachability the consent settings for reachability
    * @param activityThresholds login type and windows of activity status
+   * @param segments segments tracked during ingestion
    */
   record Config(IdentityRules identity, ActivityRules activity, ReachabilityPolicy reachability,
-      ActivityThresholds activityThresholds) {
+      ActivityThresholds activityThresholds, List<Segment> segments) {
     /** The library defaults. */
     static Config defaults() {
       return new Config(IdentityRules.defaults(), ActivityRules.defaults(), ReachabilityPolicy.defaults(),
-          ActivityThresholds.defaults());
+          ActivityThresholds.defaults(), List.of());
     }
   }
 
@@ -123,7 +132,7 @@ final class ConfigReader {
     checkKeys(root, "", TOP);
     IdentityRules identity = identity(root.get("identity"));
     ActivityRules activity = activity(root.get("activity"));
-    return new Config(identity, activity, consent(root.get("consent")), thresholds(root.get("status")));
+    return new Config(identity, activity, consent(root.get("consent")), thresholds(root.get("status")), segments(root.get("segments")));
   }
 
   private static IdentityRules identity(JsonNode node) throws CliException {
@@ -176,6 +185,20 @@ final class ConfigReader {
       throw new CliException("config key identity: " + e.getMessage(), e);
     }
     return b.build();
+  }
+
+  private static List<Segment> segments(JsonNode node) throws CliException {
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      throw new CliException("config key segments must be an array of segment objects");
+    }
+    try {
+      return SegmentJson.parseAll(node.toString());
+    } catch (IllegalArgumentException e) {
+      throw new CliException("config key " + e.getMessage(), e);
+    }
   }
 
   private static IdentifierPolicy policy(JsonNode node, String key) throws CliException {

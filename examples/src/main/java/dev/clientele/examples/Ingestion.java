@@ -91,6 +91,9 @@ final class Ingestion implements AutoCloseable {
             .activityRules(config.activity())
             .reachabilityPolicy(config.reachability())
             .activityThresholds(config.activityThresholds());
+    if (!config.segments().isEmpty()) {
+      builder.segments(dev.clientele.segments.SegmentConfig.builder().defineAll(config.segments()).build());
+    }
     if (database.isPresent()) {
       builder.storage(database.get().storage()).erasurePolicy(database.get().erasurePolicy());
     } else {
@@ -195,6 +198,14 @@ final class Ingestion implements AutoCloseable {
     json.put("merges", s.profilesMerged());
     json.put("linksRefused", s.linksRefused());
     json.put("profilesErased", s.profilesErased());
+    List<dev.clientele.segments.Segment> segments = clientele.segments().config().segments();
+    if (!segments.isEmpty()) {
+      Instant asOf = latest.orElseGet(() -> clientele.clock().instant());
+      ObjectNode counts = json.putObject("segments");
+      for (dev.clientele.segments.Segment seg : segments) {
+        counts.put(seg.name(), clientele.segments().count(seg, asOf));
+      }
+    }
   }
 
   /** Puts {@code rejectedReasons} and {@code problemExamples} into {@code json}. */

@@ -64,6 +64,15 @@ class ConfigReaderTest {
   }
 
   @Test
+  void parse_segments_definesThemInOrder() throws Exception {
+    ConfigReader.Config c = parse("{\"segments\":[{\"name\":\"a\",\"condition\":{\"reachable\":\"email\"}},"
+        + "{\"name\":\"b\",\"condition\":{\"reachable\":\"sms\"}}]}");
+
+    assertThat(c.segments()).extracting(dev.clientele.segments.Segment::name).containsExactly("a", "b");
+    assertThat(parse("{}").segments()).isEmpty();
+  }
+
+  @Test
   void parse_badConfigs_namedErrors() {
     String[][] cases = {
       {"[]", "config must be a JSON object"},
@@ -82,6 +91,8 @@ class ConfigReaderTest {
       {"{\"identity\":{\"attributeMerge\":{\"points\":\"max\"}}}", "identity.attributeMerge.points must be one of"},
       {"{\"identity\":{\"blockedPatterns\":[\"(\"]}}", "not a valid regular expression"},
       {"{\"identity\":{\"maxMergesPerProfile\":-1}}", "max merges per profile must be >= 0"},
+      {"{\"segments\":{}}", "config key segments must be an array"},
+      {"{\"segments\":[{\"name\":\"a\"}]}", "segments[0]"},
       {"{\"activity\":{\"activeTypes\":[\"x\"],\"inactiveTypes\":[\"x\"]}}", "in both activity.activeTypes and activity.inactiveTypes"},
     };
     for (String[] c : cases) {

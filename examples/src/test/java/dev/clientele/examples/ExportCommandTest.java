@@ -75,6 +75,17 @@ class ExportCommandTest {
   }
 
   @Test
+  void export_segmentsInTheConfig_countedAsOfTheLatestEvent() throws IOException {
+    write(dir, "events.jsonl", EVENTS);
+    write(dir, "config.json", List.of("{\"segments\": [{\"name\": \"reachable-by-email\", \"condition\": {\"reachable\": \"email\"}}]}"));
+
+    Run run = cli(dir, "export", "--events", "events.jsonl", "--format", "csv", "--config", "config.json", "--out", "all.csv");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.json().get("segments").get("reachable-by-email").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void export_emailReachableOnEmail_mailingListSync() throws IOException {
     write(dir, "events.jsonl", EVENTS);
 
