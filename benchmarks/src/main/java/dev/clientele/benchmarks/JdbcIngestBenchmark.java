@@ -1,6 +1,5 @@
 package dev.clientele.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
@@ -57,7 +56,6 @@ public class JdbcIngestBenchmark {
 
   private HikariDataSource pool;
   private JdbcStorage storage;
-  private String schema;
   private long next;
   /** Rows of the baseline: anchor type, anchor value, occurred_at and body of stored events. */
   private final List<Object[]> rows = new ArrayList<>();
@@ -67,25 +65,7 @@ public class JdbcIngestBenchmark {
   /** Opens the store in a new schema and takes the baseline's rows from what it stored. */
   @Setup(Level.Trial)
   public void open() throws SQLException {
-    String url = System.getProperty("clientele.bench.pg.url", System.getenv("CLIENTELE_BENCH_PG_URL"));
-    if (url == null || url.isBlank()) {
-      throw new IllegalStateException("set CLIENTELE_BENCH_PG_URL=jdbc:postgresql://host:port/db?user=…");
-    }
-    schema = "bench_" + ProcessHandle.current().pid();
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setMaximumPoolSize(2);
-    try (HikariDataSource admin = new HikariDataSource(config);
-        Connection c = admin.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      s.execute("CREATE SCHEMA " + schema);
-    }
-    config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setMaximumPoolSize(2);
-    config.setSchema(schema);
-    pool = new HikariDataSource(config);
+    pool = BenchPostgres.openSchema("bench_" + ProcessHandle.current().pid());
     storage = JdbcStorage.open(pool);
     try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
       // The twin of clientele_event (see the V1 migration), for the baseline.
@@ -130,11 +110,7 @@ public class JdbcIngestBenchmark {
   /** Drops the schema. */
   @TearDown(Level.Trial)
   public void close() throws SQLException {
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    } finally {
-      pool.close();
-    }
+    BenchPostgres.dropSchema(pool);
   }
 
   /** The store: one commit of {@value #BATCH} appends (encoding and the batched insert). */

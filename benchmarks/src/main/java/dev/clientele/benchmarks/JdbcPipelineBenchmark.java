@@ -1,6 +1,5 @@
 package dev.clientele.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.clientele.Clientele;
 import dev.clientele.consent.ErasurePolicy;
@@ -8,9 +7,7 @@ import dev.clientele.core.Event;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.storage.jdbc.JdbcStorage;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,31 +46,13 @@ public class JdbcPipelineBenchmark {
 
   private HikariDataSource pool;
   private Clientele clientele;
-  private String schema;
   private long next;
   private List<Event> events;
 
   /** Opens Clientele on the JDBC store in a new schema. */
   @Setup(Level.Trial)
   public void open() throws SQLException {
-    String url = System.getProperty("clientele.bench.pg.url", System.getenv("CLIENTELE_BENCH_PG_URL"));
-    if (url == null || url.isBlank()) {
-      throw new IllegalStateException("set CLIENTELE_BENCH_PG_URL=jdbc:postgresql://host:port/db?user=…");
-    }
-    schema = "benchp_" + ProcessHandle.current().pid();
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    try (HikariDataSource admin = new HikariDataSource(config);
-        Connection c = admin.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      s.execute("CREATE SCHEMA " + schema);
-    }
-    config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setMaximumPoolSize(2);
-    config.setSchema(schema);
-    pool = new HikariDataSource(config);
+    pool = BenchPostgres.openSchema("benchp_" + ProcessHandle.current().pid());
     clientele = Clientele.builder().storage(JdbcStorage.open(pool))
         .erasurePolicy(ErasurePolicy.builder().salt("benchmark-salt-0123456789".getBytes(StandardCharsets.UTF_8)).build())
         .build();
@@ -98,11 +77,7 @@ public class JdbcPipelineBenchmark {
   @TearDown(Level.Trial)
   public void close() throws SQLException {
     clientele.close();
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    } finally {
-      pool.close();
-    }
+    BenchPostgres.dropSchema(pool);
   }
 
   /** Ingests {@value #BATCH} events through the pipeline. */

@@ -283,17 +283,32 @@ final class Compiler {
     }
   }
 
-  private static final class AndNode extends Node {
-    private final Node[] kids;
+  /**
+   * A node over child nodes: reads the timeline when any child does. And and or stay one final
+   * class each (like {@link ProfileNode}'s kinds), so each {@code test} call site stays monomorphic.
+   */
+  private abstract static class JunctionNode extends Node {
+    final Node[] kids;
     private final boolean timeline;
 
-    AndNode(Node[] kids) {
+    JunctionNode(Node[] kids) {
       this.kids = kids;
       boolean t = false;
       for (Node k : kids) {
         t |= k.readsTimeline();
       }
       this.timeline = t;
+    }
+
+    @Override
+    final boolean readsTimeline() {
+      return timeline;
+    }
+  }
+
+  private static final class AndNode extends JunctionNode {
+    AndNode(Node[] kids) {
+      super(kids);
     }
 
     @Override
@@ -305,24 +320,11 @@ final class Compiler {
       }
       return true;
     }
-
-    @Override
-    boolean readsTimeline() {
-      return timeline;
-    }
   }
 
-  private static final class OrNode extends Node {
-    private final Node[] kids;
-    private final boolean timeline;
-
+  private static final class OrNode extends JunctionNode {
     OrNode(Node[] kids) {
-      this.kids = kids;
-      boolean t = false;
-      for (Node k : kids) {
-        t |= k.readsTimeline();
-      }
-      this.timeline = t;
+      super(kids);
     }
 
     @Override
@@ -333,11 +335,6 @@ final class Compiler {
         }
       }
       return false;
-    }
-
-    @Override
-    boolean readsTimeline() {
-      return timeline;
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.clientele.storage.jdbc;
 
 import dev.clientele.core.spi.Storage;
-import dev.clientele.tck.StorageFaultContract;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -9,10 +8,9 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 
 /** The fault contract on H2: connections closed under the store in the middle of a commit. */
-final class H2FaultTest extends StorageFaultContract {
+final class H2FaultTest extends FaultyDataSourceContract {
   private static int databases;
   private Connection keepAlive;
-  private FaultyDataSource faulty;
 
   @Override
   protected Storage newStorage() {
@@ -31,15 +29,5 @@ final class H2FaultTest extends StorageFaultContract {
   @AfterEach
   void closeDatabase() throws SQLException {
     keepAlive.close();
-  }
-
-  @Override
-  protected void failAtStep(int step) {
-    faulty.dropAt(step);
-  }
-
-  @Override
-  protected void noFaults() {
-    faulty.heal();
   }
 }

@@ -1,30 +1,16 @@
 package dev.clientele.storage.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.tck.StorageContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The storage conformance suite on H2 (in memory, PostgreSQL mode). */
 final class H2StorageTest extends StorageContract {
-  private static HikariDataSource pool;
-
-  @BeforeAll
-  static void database() {
-    pool = TestDatabases.h2Memory();
-  }
-
-  @AfterAll
-  static void closeDatabase() {
-    pool.close();
-  }
+  @RegisterExtension static final ClassPool DB = ClassPool.h2Memory();
 
   @Override
   protected Storage newStorage() {
-    Storage storage = JdbcStorage.open(pool);
-    TestDatabases.clear(pool);
-    return storage;
+    return TestDatabases.openCleared(DB.pool());
   }
 
   @Override

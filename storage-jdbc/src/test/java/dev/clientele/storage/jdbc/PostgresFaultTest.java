@@ -3,14 +3,12 @@ package dev.clientele.storage.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.clientele.core.spi.Storage;
-import dev.clientele.tck.StorageFaultContract;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -18,25 +16,14 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The fault contract on PostgreSQL: the server terminates the store's session (as on a
  * network failure or a killed backend) in the middle of a commit.
  */
-final class PostgresFaultTest extends StorageFaultContract {
-  private static HikariDataSource pool;
-  private FaultyDataSource faulty;
+final class PostgresFaultTest extends FaultyDataSourceContract {
+  @RegisterExtension static final ClassPool DB = ClassPool.postgres();
   private HikariDataSource faultyPool;
-
-  @BeforeAll
-  static void database() {
-    pool = TestDatabases.postgres();
-  }
-
-  @AfterAll
-  static void closeDatabase() {
-    TestDatabases.dropPostgres(pool);
-  }
 
   @Override
   protected Storage newStorage() {
-    JdbcStorage.open(pool);
-    TestDatabases.clear(pool);
+    HikariDataSource pool = DB.pool();
+    TestDatabases.openCleared(pool); // migrates the schema and empties it
     PGSimpleDataSource direct = new PGSimpleDataSource();
     direct.setURL(TestDatabases.postgresUrl().orElseThrow());
     direct.setCurrentSchema(pool.getSchema());
@@ -57,7 +44,7 @@ final class PostgresFaultTest extends StorageFaultContract {
   /** Has the server end the session of {@code physical}, from another connection. */
   private static void terminate(Connection physical) throws SQLException {
     int pid = physical.unwrap(PGConnection.class).getBackendPID();
-    try (Connection admin = pool.getConnection();
+    try (Connection admin = DB.pool().getConnection();
         PreparedStatement p = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
       p.setInt(1, pid);
       try (ResultSet rs = p.executeQuery()) {
@@ -73,15 +60,5 @@ final class PostgresFaultTest extends StorageFaultContract {
         return;
       }
     }
-  }
-
-  @Override
-  protected void failAtStep(int step) {
-    faulty.dropAt(step);
-  }
-
-  @Override
-  protected void noFaults() {
-    faulty.heal();
   }
 }

@@ -79,6 +79,16 @@ final class TestDatabases {
     }
   }
 
+  /**
+   * Opens the store on {@code ds} (which migrates the database) and deletes every row, for a
+   * test on a database earlier tests of its class wrote to.
+   */
+  static JdbcStorage openCleared(DataSource ds) {
+    JdbcStorage storage = JdbcStorage.open(ds);
+    clear(ds);
+    return storage;
+  }
+
   /** Deletes every row of the Clientele tables (between tests on a shared database). */
   static void clear(DataSource ds) {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
