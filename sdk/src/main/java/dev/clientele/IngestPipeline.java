@@ -144,6 +144,20 @@ final class IngestPipeline {
     return new IngestResult(r.event().id(), IngestResult.Outcome.ERASED, Optional.of(erased.isEmpty() ? first : erased.get(0)), false, List.of(), done, List.of(), erased);
   }
 
+  /**
+   * The part of {@code event} that concerns another profile: same type, action, time, data and
+   * source, only {@code identifiers}, and the id {@code <id>#<n>} (shortened with a hash when the
+   * original id is near the 256-character limit).
+   */
+  private static Event derived(Event event, int n, List<Identifier> identifiers) {
+    String base = event.id().length() <= 240 ? event.id()
+        : event.id().substring(0, 224) + "~" + Integer.toHexString(event.id().hashCode());
+    Event.Builder b = Event.builder(base + "#" + n, event.type(), event.timestamp())
+        .action(event.action()).data(event.data()).source(event.source());
+    identifiers.forEach(b::identifier);
+    return b.build();
+  }
+
   private static boolean consentLike(Event event) {
     return event.type().equals("consent") || event.type().equals("reachability");
   }
@@ -282,17 +296,22 @@ final class IngestPipeline {
     ProfileChanges.apply(profile, event, attach, new HashSet<>(r.malformed()), active, problems);
     ConsentChanges.apply(profile, event, attach, problems);
     // Also a consent or bounce naming identifiers of this profile and of others (links refused):
-    // the others' owners get the change too, so an opt-out is never lost to a refused link.
+    // each other owner gets its part as a derived event of its own (same type, time, data;
+    // only its identifiers), applied and stored like any event, so an opt-out is never lost to
+    // a refused link, it is on that profile's timeline and ledger, and erasing either person
+    // leaves no trace in the other's events.
+    int derivedCount = 0;
     for (Map.Entry<ProfileId, List<Identifier>> e : consentElsewhere.entrySet()) {
       Profile other = owned.get(e.getKey());
+      Event derived = derived(event, ++derivedCount, e.getValue());
       Profile.Builder b = other.toBuilder();
-      ConsentChanges.apply(b, event, e.getValue(), new ArrayList<>());
-      Profile changed = b.version(other.version() + 1).build();
-      if (!changed.identifiers().equals(other.identifiers())) {
-        commit.putProfile(changed, other.version());
-        problems.add("consent/reachability also applied to " + e.getValue().size()
-            + " identifier(s) held by another profile (not on its consent ledger: the event is anchored here)");
-      }
+      List<String> ignored = new ArrayList<>();
+      ProfileChanges.apply(b, derived, e.getValue(), new HashSet<>(r.malformed()), active, ignored);
+      ConsentChanges.apply(b, derived, e.getValue(), ignored);
+      commit.putProfile(b.version(other.version() + 1).build(), other.version());
+      commit.append(new StoredEvent(derived, e.getValue().get(0)));
+      problems.add("consent/reachability for " + e.getValue().size()
+          + " identifier(s) held by another profile applied there as event " + derived.id());
     }
     Profile next = profile.version(expectedVersion + 1).build();
     commit.putProfile(next, expectedVersion);

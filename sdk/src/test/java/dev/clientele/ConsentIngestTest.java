@@ -169,7 +169,13 @@ class ConsentIngestTest {
 
     assertThat(r.refusals()).extracting(x -> x.rule()).containsExactly(dev.clientele.identity.LinkPlan.Rule.UNIQUE_CONFLICT);
     assertThat(emailState().consent()).isEqualTo(Consent.OPT_OUT);
-    assertThat(clientele.profile(customerId("c-2")).orElseThrow().identifier(email("bob@example.com")).orElseThrow().consent())
-        .isEqualTo(Consent.OPT_OUT);
+    Profile bob = clientele.profile(customerId("c-2")).orElseThrow();
+    assertThat(bob.identifier(email("bob@example.com")).orElseThrow().consent()).isEqualTo(Consent.OPT_OUT);
+    // Bob's part is an event of his own: on his timeline and ledger, with only his identifier.
+    assertThat(clientele.consentHistory(bob.id())).extracting(ConsentChange::eventId).containsExactly("e-1#1");
+    assertThat(clientele.timeline(bob.id(), dev.clientele.core.TimelineQuery.all()))
+        .filteredOn(e -> e.id().equals("e-1#1")).singleElement()
+        .satisfies(e -> assertThat(e.identifiers()).containsExactly(email("bob@example.com")));
+    assertThat(clientele.consentHistory(profile().id())).extracting(ConsentChange::eventId).containsExactly("e-1");
   }
 }
