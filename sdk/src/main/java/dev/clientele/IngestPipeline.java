@@ -246,7 +246,7 @@ final class IngestPipeline {
       Profile survivor = Survivorship.survivor(profiles, survivorship);
       profile = Survivorship.merge(profiles, survivorship);
       expectedVersion = survivor.version();
-      merged = Survivorship.losers(profiles, survivorship);
+      merged = profiles.stream().map(Profile::id).filter(id -> !id.equals(survivor.id())).toList();
       List<MergeRecord.Side> sides = new ArrayList<>();
       for (Profile loser : profiles) {
         if (loser == survivor) {
