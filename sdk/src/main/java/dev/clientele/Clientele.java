@@ -9,6 +9,10 @@ import dev.clientele.analytics.ActiveUsers;
 import dev.clientele.analytics.ActivityStatusCounts;
 import dev.clientele.analytics.ActivityStatuses;
 import dev.clientele.analytics.ActivityThresholds;
+import dev.clientele.analytics.Engagement;
+import dev.clientele.analytics.EngagementLevel;
+import dev.clientele.analytics.EngagementLevels;
+import dev.clientele.analytics.EngagementThresholds;
 import dev.clientele.analytics.ClvScorer;
 import dev.clientele.analytics.CustomerValue;
 import dev.clientele.analytics.MauCount;
@@ -105,6 +109,7 @@ public final class Clientele implements AutoCloseable {
   private final ProfileQueries queries;
   private final ReachabilityPolicy reachabilityPolicy;
   private final ActivityThresholds activityThresholds;
+  private final EngagementThresholds engagementThresholds;
   private final Erasure erasure;
   private final Tally tally = new Tally();
   private final IdentityOperations identity;
@@ -129,6 +134,7 @@ public final class Clientele implements AutoCloseable {
     this.identity = new IdentityOperations(storage, resolver, activityRules, clock);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
     this.activityThresholds = b.activityThresholds != null ? b.activityThresholds : ActivityThresholds.defaults();
+    this.engagementThresholds = b.engagementThresholds != null ? b.engagementThresholds : EngagementThresholds.defaults();
     this.segments = Segments.over(storage, b.segments != null ? b.segments : SegmentConfig.none(),
         reachabilityPolicy, activityThresholds, clock);
   }
@@ -222,6 +228,48 @@ public final class Clientele implements AutoCloseable {
   /** Activity status counts (very active, active, occasional, sleeper) as of the end of {@code day} (UTC). */
   public ActivityStatusCounts activityStatus(LocalDate day) {
     return new ActivityStatuses(storage, activityThresholds).count(day);
+  }
+
+  /**
+   * The engagement level of one profile (high, medium, low) as of the end of {@code day} (UTC),
+   * from the recency and frequency of its active events under the builder's
+   * {@link Builder#engagementThresholds engagement thresholds}.
+   *
+   * <pre>{@code
+   * Engagement e = clientele.engagement(id, LocalDate.parse("2026-10-31"));
+   * if (e.level() == EngagementLevel.LOW) { ... }
+   * }</pre>
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public Engagement engagement(ProfileId id, LocalDate day) {
+    return new EngagementLevels(storage, activityRules, engagementThresholds).of(id, day);
+  }
+
+  /**
+   * How many profiles (created by the end of {@code day}) are at each engagement level as of the
+   * end of {@code day} (UTC); every level is present.
+   */
+  public java.util.Map<EngagementLevel, Long> engagementCounts(LocalDate day) {
+    return new EngagementLevels(storage, activityRules, engagementThresholds).count(day);
+  }
+
+  /**
+   * Engagement level for exports: the value {@link ComputedValues#ENGAGEMENT} ({@code high},
+   * {@code medium}, {@code low}) as of the end of {@code day} (UTC). Reads the events once, now.
+   *
+   * <pre>{@code
+   * clientele.exportProfiles(ExportRequest.builder()
+   *     .computed(clientele.clvValues(scorer, PeriodUnit.DAY, today).and(clientele.engagementValues(today)))
+   *     .build(), out);
+   * }</pre>
+   */
+  public ComputedValues engagementValues(LocalDate day) {
+    requireNonNull(day, "day");
+    java.util.function.Function<ProfileId, Engagement> levels =
+        new EngagementLevels(storage, activityRules, engagementThresholds).levelsAsOf(day);
+    return ComputedValues.of(java.util.List.of(ComputedValues.ENGAGEMENT),
+        p -> java.util.Map.of(ComputedValues.ENGAGEMENT, levels.apply(p.id()).level().key()));
   }
 
   /** Monthly active users as of the end of {@code day} (UTC). */
@@ -682,6 +730,7 @@ public final class Clientele implements AutoCloseable {
     private ReachabilityPolicy reachabilityPolicy;
     private ErasurePolicy erasurePolicy;
     private ActivityThresholds activityThresholds;
+    private EngagementThresholds engagementThresholds;
     private SegmentConfig segments;
 
     private Builder() {}
@@ -701,6 +750,13 @@ public final class Clientele implements AutoCloseable {
     public Builder activityThresholds(ActivityThresholds value) {
       checkState(activityThresholds == null, "activity thresholds were already set");
       this.activityThresholds = requireNonNull(value, "activityThresholds");
+      return this;
+    }
+
+    /** Recency and frequency thresholds of engagement levels (default: {@link EngagementThresholds#defaults()}). */
+    public Builder engagementThresholds(EngagementThresholds value) {
+      checkState(engagementThresholds == null, "engagement thresholds were already set");
+      this.engagementThresholds = requireNonNull(value, "engagementThresholds");
       return this;
     }
 
