@@ -483,7 +483,8 @@ public final class JdbcStorage implements Storage {
   // -------------------------------------------------------------------------------------------
   // Helpers
 
-  private static void rollbackQuietly(Connection c, Throwable cause) {
+  /** Rolls back, recording a failure to do so on {@code cause} rather than hiding it. */
+  static void rollbackQuietly(Connection c, Throwable cause) {
     try {
       if (!c.isClosed()) {
         c.rollback();
