@@ -211,29 +211,55 @@ public final class Clientele implements AutoCloseable {
    *     events again is safe (ingestion is idempotent by event id)
    */
   public IngestStats ingestAll(Iterable<Event> events) {
+    return ingestAll(events, r -> { });
+  }
+
+  /**
+   * {@link #ingestAll(Iterable)}, also handing each event's result to {@code each}, in the
+   * order of {@code events}, once the event's batch is committed (so a host can report the
+   * rejected ones, say, with their line numbers).
+   *
+   * <pre>{@code
+   * clientele.ingestAll(events, r -> {
+   *   if (r.outcome() == IngestResult.Outcome.REJECTED) {
+   *     log.warn("event {} rejected: {}", r.eventId(), r.problems());
+   *   }
+   * });
+   * }</pre>
+   *
+   * @throws NullPointerException if an argument or one of the events is null
+   * @throws dev.clientele.core.spi.StorageException as {@link #ingestAll(Iterable)}; results of
+   *     the failing batch are not handed on
+   */
+  public IngestStats ingestAll(Iterable<Event> events, Consumer<? super IngestResult> each) {
     requireNonNull(events, "events");
+    requireNonNull(each, "each");
     Tally batch = new Tally();
+    Consumer<IngestResult> done = r -> {
+      batch.count(r);
+      each.accept(r);
+    };
     List<Event> pending = new ArrayList<>(Math.min(ingestBatchSize, 1024));
     for (Event e : events) {
       requireNonNull(e, "events must not contain null");
       if (ingestBatchSize <= 1 || e.is("compliance", "gdpr_delete")) {
-        ingestBatch(pending, batch);
-        batch.count(ingest(e));
+        ingestBatch(pending, done);
+        done.accept(ingest(e));
         continue;
       }
       pending.add(e);
       if (pending.size() >= ingestBatchSize) {
-        ingestBatch(pending, batch);
+        ingestBatch(pending, done);
       }
     }
-    ingestBatch(pending, batch);
+    ingestBatch(pending, done);
     return batch.snapshot();
   }
 
   /** Applies {@code events} (then empties the list) as one staged commit; event by event if that conflicts. */
-  private void ingestBatch(List<Event> events, Tally batch) {
+  private void ingestBatch(List<Event> events, Consumer<IngestResult> done) {
     if (events.size() <= 1) {
-      events.forEach(e -> batch.count(ingest(e)));
+      events.forEach(e -> done.accept(ingest(e)));
       events.clear();
       return;
     }
@@ -258,15 +284,15 @@ public final class Clientele implements AutoCloseable {
       LOG.debug("a batch of {} events met a concurrent change; applying them one by one", events.size());
       tally.retries.increment();
       staged.clear();
-      events.forEach(e -> batch.count(ingest(e)));
+      events.forEach(e -> done.accept(ingest(e)));
       events.clear();
       return;
     }
     for (int i = 0; i < events.size(); i++) {
       IngestResult r = results.get(i);
       tally.count(r);
-      batch.count(r);
       afterCommit(events.get(i), r);
+      done.accept(r);
     }
     events.clear();
   }

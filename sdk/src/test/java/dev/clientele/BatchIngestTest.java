@@ -81,8 +81,10 @@ class BatchIngestTest {
       List<IngestResult> singly = new ArrayList<>();
       events.forEach(e -> singly.add(one.ingest(e)));
 
-      IngestStats stats = batched.ingestAll(events);
+      List<IngestResult> each = new ArrayList<>();
+      IngestStats stats = batched.ingestAll(events, each::add);
 
+      assertThat(each).as("one result per event, in order, as ingest() gives them").isEqualTo(singly);
       assertThat(state(batched)).isEqualTo(state(one));
       assertThat(withoutRetries(stats)).isEqualTo(withoutRetries(one.stats()));
       assertThat(stats.received()).isEqualTo(events.size());

@@ -3,6 +3,7 @@ package dev.clientele.examples;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clientele.Clientele;
+import dev.clientele.core.Event;
 import dev.clientele.IngestResult;
 import dev.clientele.IngestStats;
 import dev.clientele.core.ProfileId;
@@ -110,16 +111,14 @@ final class Ingestion implements AutoCloseable {
     List<EventReader.Rejection> rejections = new ArrayList<>();
     List<EventReader.Rejection> problems = new ArrayList<>();
     EventReader.Result read;
-    try {
-      read = EventReader.read(events, (event, line) -> {
-        if (cutoff.isPresent() && !event.timestamp().isBefore(cutoff.get())) {
-          after[0]++;
-          return;
-        }
-        if (latest[0] == null || event.timestamp().isAfter(latest[0])) {
-          latest[0] = event.timestamp();
-        }
-        IngestResult r = clientele.ingest(event);
+    // Events go to Clientele in batches (one commit per batch on a database); each result comes
+    // back in order and is matched to its line.
+    List<Event> batch = new ArrayList<>();
+    List<Long> lines = new ArrayList<>();
+    Runnable flush = () -> {
+      int[] i = {0};
+      clientele.ingestAll(batch, r -> {
+        long line = lines.get(i[0]++);
         if (r.outcome() == IngestResult.Outcome.REJECTED) {
           rejected[0]++;
           if (rejections.size() < EventReader.MAX_REASONS) {
@@ -133,6 +132,25 @@ final class Ingestion implements AutoCloseable {
           }
         }
       });
+      batch.clear();
+      lines.clear();
+    };
+    try {
+      read = EventReader.read(events, (event, line) -> {
+        if (cutoff.isPresent() && !event.timestamp().isBefore(cutoff.get())) {
+          after[0]++;
+          return;
+        }
+        if (latest[0] == null || event.timestamp().isAfter(latest[0])) {
+          latest[0] = event.timestamp();
+        }
+        batch.add(event);
+        lines.add(line);
+        if (batch.size() >= Clientele.DEFAULT_BATCH_SIZE) {
+          flush.run();
+        }
+      });
+      flush.run();
     } catch (CliException | RuntimeException e) {
       clientele.close();
       database.ifPresent(Database::close);
