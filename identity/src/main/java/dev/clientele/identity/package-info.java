@@ -10,5 +10,13 @@
  * {@link java.util.Locale#ROOT}; a malformed identifier is attached to the profile its event
  * resolves to, marked undeliverable, and never causes a merge; a blocked identifier is kept in
  * the stored event (history is not rewritten) but attached to no profile.
+ *
+ * <p>Windowed limits ({@link dev.clientele.identity.IdentifierPolicy#window()}) count each
+ * identifier at the time it was linked to its profile
+ * ({@link dev.clientele.core.IdentifierState#linkedAt()}), not at its first-seen time: first-seen
+ * times move back when an older event arrives late, link times never move, and merges and splits
+ * carry them over. After every automatic link, whatever the arrival order, a profile holds at
+ * most {@code limit} values of a windowed type linked within any one window; forced merges
+ * override limits, as they override every rule.
  */
 package dev.clientele.identity;
