@@ -18,7 +18,7 @@ import dev.clientele.core.spi.StoredEvent;
 import dev.clientele.identity.Explanation;
 import dev.clientele.identity.IdentityResolver;
 import dev.clientele.identity.ResolvedIdentifiers;
-import dev.clientele.identity.Survivorship;
+import dev.clientele.identity.internal.Survivorship;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,10 +1,13 @@
 /**
  * Identity resolution: identifier normalisation, blocked values and merge survivorship.
  *
- * <p>Entry points: {@link dev.clientele.identity.IdentityRules} (configuration) and
- * {@link dev.clientele.identity.IdentityResolver} (normalises an event's identifiers);
- * {@link dev.clientele.identity.Survivorship} combines profiles that are one person. The ingest
- * pipeline of the {@code Clientele} facade uses them; host code rarely needs to.
+ * <p>Entry points: {@link dev.clientele.identity.IdentityRules} (configuration: per-type
+ * {@link dev.clientele.identity.IdentifierPolicy}, caps, blocked values,
+ * {@link dev.clientele.identity.SurvivorshipRules}) and
+ * {@link dev.clientele.identity.IdentityResolver} (normalises an event's identifiers). What
+ * ingestion reports comes back as {@link dev.clientele.identity.LinkPlan.Refusal} and
+ * {@link dev.clientele.identity.Explanation}. The engine that applies the rules (link planning and
+ * survivorship) is in {@code dev.clientele.identity.internal}, which is not API.
  *
  * <p>Decisions recorded here: emails are lower-cased whole (local part too) with
  * {@link java.util.Locale#ROOT}; a malformed identifier is attached to the profile its event

@@ -1,7 +1,8 @@
-package dev.clientele.identity;
+package dev.clientele.identity.internal;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.clientele.identity.SurvivorshipRules;
 import dev.clientele.core.Attribute;
 import dev.clientele.core.Consent;
 import dev.clientele.core.Deliverability;

@@ -1,7 +1,11 @@
-package dev.clientele.identity;
+package dev.clientele.identity.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.clientele.identity.IdentityRules;
+import dev.clientele.identity.IdentifierPolicy;
+import dev.clientele.identity.LinkPlan;
+import dev.clientele.identity.ResolvedIdentifiers;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.IdentifierType;
