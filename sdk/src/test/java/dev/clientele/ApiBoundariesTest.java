@@ -6,6 +6,14 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +27,19 @@ class ApiBoundariesTest {
 
   @BeforeAll
   static void importClasses() {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("dev.clientele");
+    // Only the modules' own class folders or jars, not a scan of the whole class path.
+    Set<Location> modules = new HashSet<>();
+    for (Class<?> c : List.of(Clientele.class, dev.clientele.core.Profile.class, dev.clientele.identity.IdentityRules.class,
+        dev.clientele.consent.Erasure.class, dev.clientele.analytics.ActiveUsers.class, dev.clientele.export.CsvOptions.class,
+        dev.clientele.segments.Condition.class)) {
+      try {
+        Path where = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+        modules.add(Files.isDirectory(where) ? Location.of(where) : Location.of(URI.create("jar:" + where.toUri() + "!/")));
+      } catch (URISyntaxException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importLocations(modules);
   }
 
   @Test

@@ -142,6 +142,47 @@ class IdentityRulesTest {
   }
 
   @Test
+  void split_givesBackTheTimesIdentifiersWereLinked_notTheOldestSighting() {
+    Clientele c = with(oneDevicePerWeek());
+    c.ingest(event("e-1", "pageview", 5 * DAY).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-1").build());
+    c.ingest(event("e-0", "pageview", -10 * DAY).identifier(IdentifierType.ANONYMOUS_ID, "dev-1").build());
+    c.ingest(event("e-2", "pageview", 6 * DAY).identifier(IdentifierType.EMAIL, "bob@example.com").build());
+    IngestResult glue = c.ingest(event("e-3", "pageview", 9 * DAY).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.EMAIL, "bob@example.com").build());
+    assertThat(glue.mergedProfiles()).hasSize(1);
+    Profile merged = c.profile(glue.profile().orElseThrow()).orElseThrow();
+    assertThat(merged.identifier(id(IdentifierType.ANONYMOUS_ID, "dev-1")).orElseThrow().linkedAt()).isEqualTo(Fixtures.at(5 * DAY));
+
+    c.split(c.mergeLog(merged.id()).get(0).id(), "two people");
+
+    Profile ann = c.profile(id(IdentifierType.EMAIL, "ann@example.com")).orElseThrow();
+    Profile bob = c.profile(id(IdentifierType.EMAIL, "bob@example.com")).orElseThrow();
+    assertThat(ann.id()).isNotEqualTo(bob.id());
+    IdentifierState dev1 = ann.identifier(id(IdentifierType.ANONYMOUS_ID, "dev-1")).orElseThrow();
+    assertThat(dev1.firstSeen()).isEqualTo(Fixtures.at(-10 * DAY));
+    assertThat(dev1.linkedAt()).as("rebuilt from events, relinked at its original time").isEqualTo(Fixtures.at(5 * DAY));
+    assertThat(bob.identifier(id(IdentifierType.EMAIL, "bob@example.com")).orElseThrow().linkedAt()).isEqualTo(Fixtures.at(6 * DAY));
+  }
+
+  @Test
+  void forceMerge_mayExceedAWindow_andLaterLinksAreStillCountedOnLinkTimes() {
+    Clientele c = with(oneDevicePerWeek());
+    c.ingest(event("e-1", "pageview", 0).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-1").build());
+    c.ingest(event("e-2", "pageview", DAY).identifier(IdentifierType.EMAIL, "ann2@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-2").build());
+
+    Profile merged = c.merge(c.profile(id(IdentifierType.EMAIL, "ann@example.com")).orElseThrow().id(),
+        c.profile(id(IdentifierType.EMAIL, "ann2@example.com")).orElseThrow().id(), "same person, confirmed");
+    IngestResult third = c.ingest(event("e-3", "pageview", 3 * DAY).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-3").build());
+
+    assertThat(merged.identifiers(IdentifierType.ANONYMOUS_ID)).as("an operator's merge overrides the limit").hasSize(2);
+    assertThat(third.refusals()).extracting(LinkPlan.Refusal::rule).containsExactly(LinkPlan.Rule.LIMIT);
+  }
+
+  @Test
   void ingest_attachOnlyType_attachesButNeverJoinsTwoProfiles() {
     Clientele c = with(IdentityRules.builder().policy(LOYALTY, IdentifierPolicy.attachOnly(40)).build());
     c.ingest(event("e-1", "login", 0).identifier(IdentifierType.EMAIL, "ann@example.com").identifier(LOYALTY, "card-7").build());
