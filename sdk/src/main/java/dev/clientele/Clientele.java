@@ -9,6 +9,10 @@ import dev.clientele.analytics.ActiveUsers;
 import dev.clientele.analytics.ActivityStatusCounts;
 import dev.clientele.analytics.ActivityStatuses;
 import dev.clientele.analytics.ActivityThresholds;
+import dev.clientele.analytics.Engagement;
+import dev.clientele.analytics.EngagementLevel;
+import dev.clientele.analytics.EngagementLevels;
+import dev.clientele.analytics.EngagementThresholds;
 import dev.clientele.analytics.ClvScorer;
 import dev.clientele.analytics.CustomerValue;
 import dev.clientele.analytics.MauCount;
@@ -73,11 +77,14 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The entry point: unified customer profiles over a storage backend.
@@ -97,6 +104,11 @@ import java.util.function.UnaryOperator;
  * and no event is lost or applied twice. Reads see every ingest that has returned.
  */
 public final class Clientele implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Clientele.class);
+
+  /** The default {@link Builder#ingestBatchSize} on a backend other than the in-memory store. */
+  public static final int DEFAULT_BATCH_SIZE = 500;
+
   private final Storage storage;
   private final Clock clock;
   private final ActivityRules activityRules;
@@ -105,8 +117,11 @@ public final class Clientele implements AutoCloseable {
   private final ProfileQueries queries;
   private final ReachabilityPolicy reachabilityPolicy;
   private final ActivityThresholds activityThresholds;
+  private final EngagementThresholds engagementThresholds;
   private final Erasure erasure;
   private final Tally tally = new Tally();
+  private final Supplier<ProfileId> profileIds;
+  private final int ingestBatchSize;
   private final IdentityOperations identity;
   private final Segments segments;
 
@@ -116,6 +131,8 @@ public final class Clientele implements AutoCloseable {
     this.activityRules = b.activityRules != null ? b.activityRules : ActivityRules.defaults();
     this.resolver = new IdentityResolver(b.identityRules != null ? b.identityRules : IdentityRules.defaults());
     Supplier<ProfileId> ids = b.profileIds != null ? b.profileIds : ProfileId::random;
+    this.profileIds = ids;
+    this.ingestBatchSize = b.ingestBatchSize != 0 ? b.ingestBatchSize : storage instanceof InMemoryStorage ? 1 : DEFAULT_BATCH_SIZE;
     ErasurePolicy erasurePolicy = b.erasurePolicy != null ? b.erasurePolicy : ErasurePolicy.defaults();
     if (!(storage instanceof InMemoryStorage) && erasurePolicy.hasRandomSalt()) {
       // Tombstones written under a random salt would not match after a restart: replays of erased
@@ -129,6 +146,7 @@ public final class Clientele implements AutoCloseable {
     this.identity = new IdentityOperations(storage, resolver, activityRules, clock);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
     this.activityThresholds = b.activityThresholds != null ? b.activityThresholds : ActivityThresholds.defaults();
+    this.engagementThresholds = b.engagementThresholds != null ? b.engagementThresholds : EngagementThresholds.defaults();
     this.segments = Segments.over(storage, b.segments != null ? b.segments : SegmentConfig.none(),
         reachabilityPolicy, activityThresholds, clock);
   }
@@ -173,15 +191,84 @@ public final class Clientele implements AutoCloseable {
     }
   }
 
-  /** Ingests events in order and returns the counts for this batch. */
+  /**
+   * Ingests events in order and returns the counts for this call: the same profiles, merges and
+   * outcomes as {@link #ingest} called for each event in turn.
+   *
+   * <p>With a batch size above 1 ({@link Builder#ingestBatchSize}; by default 500 on a
+   * backend other than the in-memory store), the events are resolved in batches against a
+   * private overlay of the backend and each batch is written as <em>one</em> commit, which on a
+   * database turns one transaction per event into one per batch. The batch's commit carries the
+   * expectations of everything it read; if another writer changed any of it meanwhile, the
+   * batch is applied again event by event, so the result is the same. A {@code gdpr_delete}
+   * event ends the batch before it and is applied on its own. Segments are re-evaluated after
+   * each batch's commit, per event in order, on the state after the batch: a profile that enters
+   * and leaves a segment within one batch records no transition.
+   *
+   * @throws NullPointerException if {@code events} or one of them is null
+   * @throws dev.clientele.core.spi.StorageException if the backend fails: the events of earlier
+   *     batches are applied, the failing batch applied wholly or not at all; ingesting the same
+   *     events again is safe (ingestion is idempotent by event id)
+   */
   public IngestStats ingestAll(Iterable<Event> events) {
     requireNonNull(events, "events");
     Tally batch = new Tally();
+    List<Event> pending = new ArrayList<>(Math.min(ingestBatchSize, 1024));
     for (Event e : events) {
-      IngestResult r = ingest(e);
-      batch.count(r);
+      requireNonNull(e, "events must not contain null");
+      if (ingestBatchSize <= 1 || e.is("compliance", "gdpr_delete")) {
+        ingestBatch(pending, batch);
+        batch.count(ingest(e));
+        continue;
+      }
+      pending.add(e);
+      if (pending.size() >= ingestBatchSize) {
+        ingestBatch(pending, batch);
+      }
     }
+    ingestBatch(pending, batch);
     return batch.snapshot();
+  }
+
+  /** Applies {@code events} (then empties the list) as one staged commit; event by event if that conflicts. */
+  private void ingestBatch(List<Event> events, Tally batch) {
+    if (events.size() <= 1) {
+      events.forEach(e -> batch.count(ingest(e)));
+      events.clear();
+      return;
+    }
+    StagedStorage staged = new StagedStorage(storage);
+    List<Identifier> identifiers = new ArrayList<>();
+    List<String> eventIds = new ArrayList<>(events.size());
+    for (Event e : events) {
+      dev.clientele.identity.ResolvedIdentifiers r = resolver.resolve(e);
+      identifiers.addAll(r.linkable());
+      identifiers.addAll(r.malformed());
+      eventIds.add(e.id());
+    }
+    staged.prefetch(identifiers, eventIds);
+    IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, profileIds, tally, erasure, this::erase);
+    List<IngestResult> results = new ArrayList<>(events.size());
+    try {
+      for (Event e : events) {
+        results.add(overlay.ingest(e));
+      }
+      staged.flush();
+    } catch (CommitConflictException conflict) {
+      LOG.debug("a batch of {} events met a concurrent change; applying them one by one", events.size());
+      tally.retries.increment();
+      staged.clear();
+      events.forEach(e -> batch.count(ingest(e)));
+      events.clear();
+      return;
+    }
+    for (int i = 0; i < events.size(); i++) {
+      IngestResult r = results.get(i);
+      tally.count(r);
+      batch.count(r);
+      afterCommit(events.get(i), r);
+    }
+    events.clear();
   }
 
   /** Counts since this instance was built. */
@@ -222,6 +309,48 @@ public final class Clientele implements AutoCloseable {
   /** Activity status counts (very active, active, occasional, sleeper) as of the end of {@code day} (UTC). */
   public ActivityStatusCounts activityStatus(LocalDate day) {
     return new ActivityStatuses(storage, activityThresholds).count(day);
+  }
+
+  /**
+   * The engagement level of one profile (high, medium, low) as of the end of {@code day} (UTC),
+   * from the recency and frequency of its active events under the builder's
+   * {@link Builder#engagementThresholds engagement thresholds}.
+   *
+   * <pre>{@code
+   * Engagement e = clientele.engagement(id, LocalDate.parse("2026-10-31"));
+   * if (e.level() == EngagementLevel.LOW) { ... }
+   * }</pre>
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public Engagement engagement(ProfileId id, LocalDate day) {
+    return new EngagementLevels(storage, activityRules, engagementThresholds).of(id, day);
+  }
+
+  /**
+   * How many profiles (created by the end of {@code day}) are at each engagement level as of the
+   * end of {@code day} (UTC); every level is present.
+   */
+  public java.util.Map<EngagementLevel, Long> engagementCounts(LocalDate day) {
+    return new EngagementLevels(storage, activityRules, engagementThresholds).count(day);
+  }
+
+  /**
+   * Engagement level for exports: the value {@link ComputedValues#ENGAGEMENT} ({@code high},
+   * {@code medium}, {@code low}) as of the end of {@code day} (UTC). Reads the events once, now.
+   *
+   * <pre>{@code
+   * clientele.exportProfiles(ExportRequest.builder()
+   *     .computed(clientele.clvValues(scorer, PeriodUnit.DAY, today).and(clientele.engagementValues(today)))
+   *     .build(), out);
+   * }</pre>
+   */
+  public ComputedValues engagementValues(LocalDate day) {
+    requireNonNull(day, "day");
+    java.util.function.Function<ProfileId, Engagement> levels =
+        new EngagementLevels(storage, activityRules, engagementThresholds).levelsAsOf(day);
+    return ComputedValues.of(java.util.List.of(ComputedValues.ENGAGEMENT),
+        p -> java.util.Map.of(ComputedValues.ENGAGEMENT, levels.apply(p.id()).level().key()));
   }
 
   /** Monthly active users as of the end of {@code day} (UTC). */
@@ -682,9 +811,26 @@ public final class Clientele implements AutoCloseable {
     private ReachabilityPolicy reachabilityPolicy;
     private ErasurePolicy erasurePolicy;
     private ActivityThresholds activityThresholds;
+    private EngagementThresholds engagementThresholds;
     private SegmentConfig segments;
+    private int ingestBatchSize;
 
     private Builder() {}
+
+    /**
+     * How many events {@link Clientele#ingestAll} resolves against an overlay and writes as one
+     * commit (default: 1, event by event, on the in-memory store, where a commit is cheap;
+     * {@value Clientele#DEFAULT_BATCH_SIZE} on any other backend). 1 turns batching off.
+     *
+     * @throws IllegalArgumentException if {@code value} is not in 1..100,000
+     */
+    public Builder ingestBatchSize(int value) {
+      checkState(ingestBatchSize == 0, "ingest batch size was already set");
+      com.google.common.base.Preconditions.checkArgument(value >= 1 && value <= 100_000,
+          "ingestBatchSize must be in 1..100000: %s", value);
+      this.ingestBatchSize = value;
+      return this;
+    }
 
     /**
      * Segment definitions, enter/leave listeners, the figure source and the membership store
@@ -701,6 +847,13 @@ public final class Clientele implements AutoCloseable {
     public Builder activityThresholds(ActivityThresholds value) {
       checkState(activityThresholds == null, "activity thresholds were already set");
       this.activityThresholds = requireNonNull(value, "activityThresholds");
+      return this;
+    }
+
+    /** Recency and frequency thresholds of engagement levels (default: {@link EngagementThresholds#defaults()}). */
+    public Builder engagementThresholds(EngagementThresholds value) {
+      checkState(engagementThresholds == null, "engagement thresholds were already set");
+      this.engagementThresholds = requireNonNull(value, "engagementThresholds");
       return this;
     }
 

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.clientele.analytics.AffinityRules;
 import dev.clientele.analytics.CategoryScore;
 import dev.clientele.analytics.DailyProfileCounts;
+import dev.clientele.analytics.Engagement;
+import dev.clientele.analytics.EngagementLevel;
+import dev.clientele.analytics.EngagementThresholds;
 import dev.clientele.analytics.Granularity;
 import dev.clientele.analytics.InMemoryProfileCountStore;
 import dev.clientele.analytics.MauCount;
@@ -49,6 +52,34 @@ class AnalyticsFacadeTest {
     c.ingest(event("e-5", "order", "purchase", "2026-11-02T10:00:00Z", Map.of("total", 10), customerId("c-1")));
     c.ingest(event("e-6", "reachability", "hard_bounce", "2026-10-20T10:00:00Z", Map.of(), email("ann@example.com")));
     return c;
+  }
+
+  @Test
+  void engagement_mergedVisitorsActiveDaysCountTogether_thresholdsFromTheBuilder() throws java.io.IOException {
+    LocalDate day = LocalDate.parse("2026-10-20");
+    try (Clientele c = world()) {
+      ProfileId id = c.profile(customerId("c-1")).orElseThrow().id();
+      // Active on 28 Sept and 2 Oct under the cookie, 3 and 10 Oct as the customer; the bounce on
+      // the 20th is not active. Last active 10 days before: medium by default.
+      assertThat(c.engagement(id, day)).isEqualTo(new Engagement(day, EngagementLevel.MEDIUM, Optional.of(LocalDate.parse("2026-10-10")), 4));
+      assertThat(c.engagement(id, LocalDate.parse("2026-09-28")).level()).isEqualTo(EngagementLevel.LOW);
+      assertThat(c.engagementCounts(day)).containsEntry(EngagementLevel.MEDIUM, 1L).containsEntry(EngagementLevel.HIGH, 0L);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      c.exportProfiles(dev.clientele.export.ExportRequest.builder().computed(c.engagementValues(day)).build(), out);
+      assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("engagement").contains("medium");
+    }
+    Clientele strict = Clientele.builder().engagementThresholds(new EngagementThresholds(30, 10, 4, 30, 2)).build();
+    try (strict) {
+      for (Event e : List.of(
+          event("e-1", "pageview", "", "2026-10-01T10:00:00Z", Map.of(), customerId("c-9")),
+          event("e-2", "pageview", "", "2026-10-05T10:00:00Z", Map.of(), customerId("c-9")),
+          event("e-3", "pageview", "", "2026-10-08T10:00:00Z", Map.of(), customerId("c-9")),
+          event("e-4", "pageview", "", "2026-10-10T10:00:00Z", Map.of(), customerId("c-9")))) {
+        strict.ingest(e);
+      }
+      ProfileId id = strict.profile(customerId("c-9")).orElseThrow().id();
+      assertThat(strict.engagement(id, day).level()).isEqualTo(EngagementLevel.HIGH);
+    }
   }
 
   @Test

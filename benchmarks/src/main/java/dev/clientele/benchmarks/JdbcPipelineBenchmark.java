@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,9 +27,11 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The whole ingest pipeline on PostgreSQL, for context beside {@link JdbcIngestBenchmark}:
- * {@code Clientele.ingestAll} of {@value #BATCH} events, each resolved and committed on its own
- * (a duplicate check, an index read, profile reads and one commit per event). The score is
- * events per second. Same server options as {@link JdbcIngestBenchmark}.
+ * {@code Clientele.ingestAll} of {@value #BATCH} events. With {@code ingestBatchSize=1} each is
+ * resolved and committed on its own (a duplicate check, an index read, profile reads and one
+ * commit per event); with {@code 100} the invocation is one batch: one read of the duplicates,
+ * one of the owners, a read per profile touched, one commit. The score is events per second.
+ * Same server options as {@link JdbcIngestBenchmark}.
  *
  * <pre>
  * CLIENTELE_BENCH_PG_URL='jdbc:postgresql://127.0.0.1:55437/clientele?user=postgres' \
@@ -44,6 +47,10 @@ public class JdbcPipelineBenchmark {
   public static final int BATCH = 100;
   private static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
 
+  /** Events per commit of {@code ingestAll} (1: event by event, the behaviour before batching). */
+  @Param({"1", "100"})
+  public int ingestBatchSize;
+
   private HikariDataSource pool;
   private Clientele clientele;
   private long next;
@@ -55,6 +62,7 @@ public class JdbcPipelineBenchmark {
     pool = BenchPostgres.openSchema("benchp_" + ProcessHandle.current().pid());
     clientele = Clientele.builder().storage(JdbcStorage.open(pool))
         .erasurePolicy(ErasurePolicy.builder().salt("benchmark-salt-0123456789".getBytes(StandardCharsets.UTF_8)).build())
+        .ingestBatchSize(ingestBatchSize)
         .build();
   }
 

@@ -307,7 +307,10 @@ public final class Cli {
     try (Ingestion run = Ingestion.run(events, config, Optional.of(date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()),
         Database.open(o))) {
       warnRejections(run, err);
-      return statusJson(run.clientele().activityStatus(date));
+      ObjectNode json = statusJson(run.clientele().activityStatus(date));
+      ObjectNode engagement = json.putObject("engagement");
+      run.clientele().engagementCounts(date).forEach((level, n) -> engagement.put(level.key(), n));
+      return json;
     }
   }
 

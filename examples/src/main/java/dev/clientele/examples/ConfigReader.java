@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.clientele.analytics.ActivityThresholds;
+import dev.clientele.analytics.EngagementThresholds;
 import dev.clientele.consent.ReachabilityPolicy;
 import dev.clientele.core.ActivityRules;
 import dev.clientele.core.Channel;
@@ -52,6 +53,9 @@ import java.util.Set;
  *     "inactiveTypes": ["heartbeat"],         // add event types that are never active
  *     "inactiveActions": ["campaign/delivered"]  // add type/action pairs that are not active
  *   },
+ *   "engagement": {                           // thresholds of engagement levels (defaults shown)
+ *     "windowDays": 30, "highRecencyDays": 7, "highActiveDays": 8, "mediumRecencyDays": 30, "mediumActiveDays": 2
+ *   },
  *   "segments": [                             // segments tracked during ingestion (format: SegmentJson)
  *     {"name": "reachable-by-email", "condition": {"reachable": "email"}}
  *   ]
@@ -68,9 +72,11 @@ import java.util.Set;
  * key.
  */
 final class ConfigReader {
-  private static final Set<String> TOP = Set.of("identity", "activity", "consent", "status", "segments");
+  private static final Set<String> TOP = Set.of("identity", "activity", "consent", "status", "engagement", "segments");
   private static final Set<String> STATUS = Set.of(
       "loginType", "veryActiveDays", "veryActiveLogins", "activeDays", "activeLogins", "sleeperMonths");
+  private static final Set<String> ENGAGEMENT = Set.of(
+      "windowDays", "highRecencyDays", "highActiveDays", "mediumRecencyDays", "mediumActiveDays");
   private static final Set<String> CONSENT = Set.of("unknownConsentReachable", "ccpaBlocks");
   private static final Set<String> CHANNELS = Set.of("email", "sms", "push");
   private static final Set<String> IDENTITY = Set.of("defaultRegion", "blockedValues", "clearDefaultBlockedValues",
@@ -86,14 +92,15 @@ final class ConfigReader {
    * @param activity which events are active
    * @param reachability the consent settings for reachability
    * @param activityThresholds login type and windows of activity status
+   * @param engagementThresholds recency and frequency thresholds of engagement levels
    * @param segments segments tracked during ingestion
    */
   record Config(IdentityRules identity, ActivityRules activity, ReachabilityPolicy reachability,
-      ActivityThresholds activityThresholds, List<Segment> segments) {
+      ActivityThresholds activityThresholds, EngagementThresholds engagementThresholds, List<Segment> segments) {
     /** The library defaults. */
     static Config defaults() {
       return new Config(IdentityRules.defaults(), ActivityRules.defaults(), ReachabilityPolicy.defaults(),
-          ActivityThresholds.defaults(), List.of());
+          ActivityThresholds.defaults(), EngagementThresholds.defaults(), List.of());
     }
   }
 
@@ -132,7 +139,8 @@ final class ConfigReader {
     checkKeys(root, "", TOP);
     IdentityRules identity = identity(root.get("identity"));
     ActivityRules activity = activity(root.get("activity"));
-    return new Config(identity, activity, consent(root.get("consent")), thresholds(root.get("status")), segments(root.get("segments")));
+    return new Config(identity, activity, consent(root.get("consent")), thresholds(root.get("status")),
+        engagement(root.get("engagement")), segments(root.get("segments")));
   }
 
   private static IdentityRules identity(JsonNode node) throws CliException {
@@ -332,23 +340,42 @@ final class ConfigReader {
     try {
       return new ActivityThresholds(
           login == null ? d.loginType() : login.textValue(),
-          intKey(node, "veryActiveDays", d.veryActiveDays()),
-          intKey(node, "veryActiveLogins", d.veryActiveLogins()),
-          intKey(node, "activeDays", d.activeDays()),
-          intKey(node, "activeLogins", d.activeLogins()),
-          intKey(node, "sleeperMonths", d.sleeperMonths()));
+          intKey(node, "status.", "veryActiveDays", d.veryActiveDays()),
+          intKey(node, "status.", "veryActiveLogins", d.veryActiveLogins()),
+          intKey(node, "status.", "activeDays", d.activeDays()),
+          intKey(node, "status.", "activeLogins", d.activeLogins()),
+          intKey(node, "status.", "sleeperMonths", d.sleeperMonths()));
     } catch (IllegalArgumentException e) {
       throw new CliException("config key status: " + e.getMessage(), e);
     }
   }
 
-  private static int intKey(JsonNode node, String key, int fallback) throws CliException {
+  private static EngagementThresholds engagement(JsonNode node) throws CliException {
+    EngagementThresholds d = EngagementThresholds.defaults();
+    if (node == null || node.isNull()) {
+      return d;
+    }
+    requireObject(node, "engagement");
+    checkKeys(node, "engagement.", ENGAGEMENT);
+    try {
+      return new EngagementThresholds(
+          intKey(node, "engagement.", "windowDays", d.windowDays()),
+          intKey(node, "engagement.", "highRecencyDays", d.highRecencyDays()),
+          intKey(node, "engagement.", "highActiveDays", d.highActiveDays()),
+          intKey(node, "engagement.", "mediumRecencyDays", d.mediumRecencyDays()),
+          intKey(node, "engagement.", "mediumActiveDays", d.mediumActiveDays()));
+    } catch (IllegalArgumentException e) {
+      throw new CliException("config key engagement: " + e.getMessage(), e);
+    }
+  }
+
+  private static int intKey(JsonNode node, String prefix, String key, int fallback) throws CliException {
     JsonNode v = node.get(key);
     if (v == null || v.isNull()) {
       return fallback;
     }
     if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw new CliException("config key status." + key + " must be a whole number");
+      throw new CliException("config key " + prefix + key + " must be a whole number");
     }
     return v.intValue();
   }

@@ -135,6 +135,11 @@ final class Database implements AutoCloseable {
     return storage;
   }
 
+  /** Segment memberships over time in the same database, so "added on" dates persist between runs. */
+  dev.clientele.segments.MembershipStore membershipStore() {
+    return dev.clientele.storage.jdbc.JdbcMembershipStore.open(pool);
+  }
+
   @Override
   public void close() {
     storage.close();

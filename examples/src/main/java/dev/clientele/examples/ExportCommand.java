@@ -79,7 +79,7 @@ final class ExportCommand {
           .orElse(LocalDate.now(ZoneOffset.UTC)));
       ExportRequest.Builder request = ExportRequest.builder().format(format).preset(preset).csvOptions(csv);
       if (preset == Preset.ALL_CUSTOMER_INFO) {
-        request.computed(run.clientele().activityStatusValues(asOf));
+        request.computed(run.clientele().activityStatusValues(asOf).and(run.clientele().engagementValues(asOf)));
       }
       reachable.ifPresent(request::reachableOn);
       Instant segmentAsOf = run.latest().orElseGet(() -> run.clientele().clock().instant());

@@ -90,9 +90,13 @@ final class Ingestion implements AutoCloseable {
             .identityRules(config.identity())
             .activityRules(config.activity())
             .reachabilityPolicy(config.reachability())
-            .activityThresholds(config.activityThresholds());
+            .activityThresholds(config.activityThresholds())
+            .engagementThresholds(config.engagementThresholds());
     if (!config.segments().isEmpty()) {
-      builder.segments(dev.clientele.segments.SegmentConfig.builder().defineAll(config.segments()).build());
+      dev.clientele.segments.SegmentConfig.Builder segments =
+          dev.clientele.segments.SegmentConfig.builder().defineAll(config.segments());
+      database.ifPresent(db -> segments.membershipStore(db.membershipStore()));
+      builder.segments(segments.build());
     }
     if (database.isPresent()) {
       builder.storage(database.get().storage()).erasurePolicy(database.get().erasurePolicy());

@@ -56,6 +56,30 @@ class CliJdbcTest {
   }
 
   @Test
+  void segments_onH2File_membershipKeptInTheDatabase() throws Exception {
+    write(dir, "events.jsonl", EVENTS);
+    write(dir, "config.json", java.util.List.of("{\"segments\": [{\"name\": \"reachable-by-email\", \"condition\": {\"reachable\": \"email\"}}]}"));
+
+    Run run = cli(dir, args(new String[] {"profiles", "--events", "events.jsonl", "--config", "config.json", "--out", "p.jsonl"}, jdbc()));
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.json().get("segments").get("reachable-by-email").asLong()).isEqualTo(1);
+    try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource()) {
+      pool.setJdbcUrl(h2Url());
+      dev.clientele.storage.jdbc.JdbcStorage storage = dev.clientele.storage.jdbc.JdbcStorage.open(pool);
+      dev.clientele.storage.jdbc.JdbcMembershipStore store = dev.clientele.storage.jdbc.JdbcMembershipStore.open(pool);
+      java.util.List<String> members = new java.util.ArrayList<>();
+      storage.forEachProfile(p -> {
+        if (store.current(p.id()).contains("reachable-by-email")) {
+          members.add(p.id().value());
+          assertThat(store.history(p.id())).isNotEmpty();
+        }
+      });
+      assertThat(members).hasSize(1);
+    }
+  }
+
+  @Test
   void mau_onH2File_countsWhatTheDatabaseHolds() {
     write(dir, "events.jsonl", EVENTS);
 

@@ -53,7 +53,10 @@ class ExportCommandTest {
     assertThat(rows).hasSize(5);
     Map<String, String> ann = rows.stream().filter(r -> r.get("email").equals("ann@example.com")).findFirst().orElseThrow();
     assertThat(ann).containsEntry("reachable_email", "false").containsEntry("email_consent", "opt_out")
-        .containsEntry("revenue", "42.50").containsEntry("attributes.city", "Leeds").containsEntry("activity_status", "occasional");
+        .containsEntry("revenue", "42.50").containsEntry("attributes.city", "Leeds").containsEntry("activity_status", "occasional")
+        .containsEntry("engagement", "medium"); // active on 1, 2 and 4 Oct (the opt-out is not active)
+    Map<String, String> cat = rows.stream().filter(r -> r.get("email").equals("cat@example.net")).findFirst().orElseThrow();
+    assertThat(cat).containsEntry("engagement", "low"); // only a consent event
     Map<String, String> bob = rows.stream().filter(r -> r.get("phone").equals("+12125550199")).findFirst().orElseThrow();
     assertThat(bob).containsEntry("reachable_sms", "true").containsEntry("reachable_email", "false");
   }

@@ -60,11 +60,31 @@ class MauStatusCliTest {
 
     assertThat(run.code()).as(run.err()).isZero();
     JsonNode s = run.json();
-    assertThat(s.fieldNames()).toIterable().containsExactly("date", "very_active", "active", "occasional", "sleeper");
+    assertThat(s.fieldNames()).toIterable().containsExactly("date", "very_active", "active", "occasional", "sleeper", "engagement");
     assertThat(s.get("date").asText()).isEqualTo("2026-10-14");
     // c-1: two logins (one under the cookie) within 7 days. a-2 does not exist yet on the 14th;
     // the campaign recipient never logged in.
     assertThat(List.of(s.get("very_active").asLong(), s.get("active").asLong(), s.get("occasional").asLong(),
         s.get("sleeper").asLong())).containsExactly(1L, 0L, 0L, 1L);
+    // c-1 was active on 4 days of the 30 ending on the 14th (30 Sept under the cookie, 3, 12 and
+    // 13 Oct), last the day before: medium by default. The campaign recipient has no active event.
+    JsonNode engagement = s.get("engagement");
+    assertThat(List.of(engagement.get("high").asLong(), engagement.get("medium").asLong(), engagement.get("low").asLong()))
+        .containsExactly(0L, 1L, 1L);
+  }
+
+  @Test
+  void status_engagementThresholdsFromConfig() {
+    write(dir, "events.jsonl", EVENTS);
+    write(dir, "config.json", List.of("{\"engagement\": {\"highActiveDays\": 4, \"highRecencyDays\": 1}}"));
+    write(dir, "bad.json", List.of("{\"engagement\": {\"highActiveDays\": 1}}"));
+
+    Run run = cli(dir, "status", "--events", "events.jsonl", "--date", "2026-10-14", "--config", "config.json");
+    Run bad = cli(dir, "status", "--events", "events.jsonl", "--date", "2026-10-14", "--config", "bad.json");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.json().get("engagement").get("high").asLong()).isEqualTo(1);
+    assertThat(bad.code()).isEqualTo(Cli.EXIT_BAD_INPUT);
+    assertThat(bad.err()).contains("config key engagement").contains("mediumActiveDays");
   }
 }

@@ -40,6 +40,8 @@ public interface ComputedValues {
   String CHURN_RISK = "churn_risk";
   /** The name of the probability that the customer is still active ("alive"). */
   String PROBABILITY_ALIVE = "p_alive";
+  /** The name of the engagement level ({@code high}, {@code medium}, {@code low}). */
+  String ENGAGEMENT = "engagement";
 
   /** The names of the values this supplier may give, in the order their columns should appear. */
   List<String> names();

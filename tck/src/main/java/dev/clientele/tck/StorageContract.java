@@ -460,6 +460,25 @@ public abstract class StorageContract {
   }
 
   @Test
+  void containedEvents_manyIdsAtOnce_onlyTheStoredOnes() {
+    List<String> asked = new ArrayList<>();
+    Commit.Builder b = Commit.builder();
+    for (int i = 0; i < 1200; i++) { // more than one chunk of a batched read
+      if (i % 3 == 0) {
+        b.append(event("e-" + i, i % 11, email("u" + (i % 5))));
+      }
+      asked.add("e-" + i);
+    }
+    asked.add("e-0"); // asked twice
+    storage.commit(b.build());
+
+    java.util.Set<String> found = storage.containedEvents(asked);
+
+    assertThat(found).hasSize(400).allSatisfy(id -> assertThat(Integer.parseInt(id.substring(2)) % 3).isZero());
+    assertThat(storage.containedEvents(List.of())).isEmpty();
+  }
+
+  @Test
   void allEvents_emptyStorage_isEmpty() {
     try (Stream<StoredEvent> all = storage.allEvents()) {
       assertThat(all).isEmpty();

@@ -15,6 +15,24 @@ public interface EventStore {
   boolean containsEvent(String eventId);
 
   /**
+   * Which of {@code eventIds} are stored: {@link #containsEvent} for many ids at once, as one
+   * read where the backend can (the batch path of ingestion checks a whole batch with it). The
+   * default asks {@link #containsEvent} for each id.
+   *
+   * @return the stored ones among {@code eventIds}
+   */
+  default java.util.Set<String> containedEvents(Collection<String> eventIds) {
+    java.util.Objects.requireNonNull(eventIds, "eventIds");
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (String id : eventIds) {
+      if (containsEvent(id)) {
+        out.add(id);
+      }
+    }
+    return out;
+  }
+
+  /**
    * The events anchored at any of {@code anchors}, in {@link StoredEvent#TIMELINE_ORDER}. A
    * profile's timeline is {@code events(its identifiers)}.
    */

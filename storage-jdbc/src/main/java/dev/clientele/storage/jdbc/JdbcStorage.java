@@ -235,6 +235,31 @@ public final class JdbcStorage implements Storage {
   }
 
   @Override
+  public java.util.Set<String> containedEvents(Collection<String> eventIds) {
+    requireNonNull(eventIds, "eventIds");
+    List<String> ids = new ArrayList<>(new LinkedHashSet<>(eventIds));
+    java.util.Set<String> found = new java.util.HashSet<>();
+    for (int from = 0; from < ids.size(); from += CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+      read("look up event ids", c -> {
+        String sql = "SELECT event_id FROM clientele_event WHERE event_id IN (" + "?, ".repeat(chunk.size() - 1) + "?)";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+          for (int i = 0; i < chunk.size(); i++) {
+            p.setString(i + 1, chunk.get(i));
+          }
+          try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              found.add(rs.getString(1));
+            }
+          }
+        }
+        return null;
+      });
+    }
+    return found;
+  }
+
+  @Override
   public List<StoredEvent> events(Collection<Identifier> anchors) {
     requireNonNull(anchors, "anchors");
     List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(anchors));
@@ -483,7 +508,8 @@ public final class JdbcStorage implements Storage {
   // -------------------------------------------------------------------------------------------
   // Helpers
 
-  private static void rollbackQuietly(Connection c, Throwable cause) {
+  /** Rolls back, recording a failure to do so on {@code cause} rather than hiding it. */
+  static void rollbackQuietly(Connection c, Throwable cause) {
     try {
       if (!c.isClosed()) {
         c.rollback();

@@ -28,7 +28,7 @@ final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   /** The scripts in order; the position + 1 is the version. */
-  static final List<String> SCRIPTS = List.of("V1__schema.sql", "V2__merge_log.sql");
+  static final List<String> SCRIPTS = List.of("V1__schema.sql", "V2__merge_log.sql", "V3__segment_membership.sql");
 
   /** An arbitrary constant naming Clientele's advisory lock. */
   private static final long LOCK_KEY = 0x436c69656e74656cL;
@@ -75,11 +75,7 @@ final class Migrations {
         LOG.info("clientele schema migrated to version {} ({})", v, script);
       }
     } catch (SQLException | RuntimeException e) {
-      try {
-        c.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      JdbcStorage.rollbackQuietly(c, e);
       throw e;
     } finally {
       c.setAutoCommit(autoCommit);

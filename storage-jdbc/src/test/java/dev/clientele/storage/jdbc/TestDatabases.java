@@ -89,10 +89,17 @@ final class TestDatabases {
     return storage;
   }
 
+  /** Opens a membership store on {@code ds} (migrating the database) and deletes every row. */
+  static JdbcMembershipStore openMembershipCleared(DataSource ds) {
+    JdbcMembershipStore store = JdbcMembershipStore.open(ds);
+    clear(ds);
+    return store;
+  }
+
   /** Deletes every row of the Clientele tables (between tests on a shared database). */
   static void clear(DataSource ds) {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-      for (String table : new String[] {"clientele_event", "clientele_identity", "clientele_profile", "clientele_tombstone",
+      for (String table : new String[] {"clientele_segment_current", "clientele_segment_span", "clientele_event", "clientele_identity", "clientele_profile", "clientele_tombstone",
           "clientele_merge_split_identifier", "clientele_merge_profile", "clientele_merge_record"}) {
         s.execute("DELETE FROM " + table);
       }

@@ -1,0 +1,311 @@
+package dev.clientele;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.clientele.core.Identifier;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import dev.clientele.core.spi.Commit;
+import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StoredEvent;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A private overlay on a backend for the batch path of ingestion: the pipeline commits each
+ * event here, reads see the backend with those commits on top, and {@link #flush()} writes the
+ * net effect of the whole batch to the backend as one commit. Not thread-safe: one per batch on
+ * one thread.
+ *
+ * <p>The combined commit carries the expectations of the first read of everything the batch
+ * touched (each profile's version and each identifier's owner as the batch first saw them, and
+ * event ids not stored), so a concurrent writer makes it fail as a whole and nothing of the
+ * batch is applied. Base reads are remembered, so a profile or identifier the batch touches
+ * again costs no further round trip. Only what ingestion uses is supported: the overlay has
+ * no view of the events, merge log or profile pages beyond what it staged, and those reads
+ * throw.
+ */
+final class StagedStorage implements Storage {
+  /** A profile as the batch first saw it in the backend and as it is now in the batch. */
+  private static final class StagedProfile {
+    final long baseVersion;
+    Profile current; // null: deleted (or never existed)
+
+    StagedProfile(long baseVersion, Profile current) {
+      this.baseVersion = baseVersion;
+      this.current = current;
+    }
+  }
+
+  /** An identifier's owner as the batch first saw it and as it is now. */
+  private static final class StagedOwner {
+    final Optional<ProfileId> base;
+    Optional<ProfileId> current;
+
+    StagedOwner(Optional<ProfileId> base) {
+      this.base = base;
+      this.current = base;
+    }
+  }
+
+  private final Storage base;
+  private final Map<ProfileId, StagedProfile> profiles = new LinkedHashMap<>();
+  private final Map<Identifier, StagedOwner> owners = new LinkedHashMap<>();
+  private final Set<String> storedInBase = new HashSet<>();
+  private final Set<String> staged = new HashSet<>();
+  private final List<StoredEvent> appends = new ArrayList<>();
+  private final List<MergeRecord> records = new ArrayList<>();
+  private int commits;
+
+  StagedStorage(Storage base) {
+    this.base = requireNonNull(base, "base");
+  }
+
+  /** Reads the owners of {@code identifiers} and which of {@code eventIds} are stored, in two backend reads. */
+  void prefetch(Collection<Identifier> identifiers, Collection<String> eventIds) {
+    List<Identifier> unknown = new ArrayList<>();
+    for (Identifier id : identifiers) {
+      if (!owners.containsKey(id)) {
+        unknown.add(id);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      Map<Identifier, ProfileId> found = base.owners(unknown);
+      for (Identifier id : unknown) {
+        owners.putIfAbsent(id, new StagedOwner(Optional.ofNullable(found.get(id))));
+      }
+    }
+    storedInBase.addAll(base.containedEvents(eventIds));
+  }
+
+  /** How many commits the batch staged. */
+  int commits() {
+    return commits;
+  }
+
+  /**
+   * Writes the batch's net effect to the backend as one commit and empties the overlay.
+   *
+   * @throws CommitConflictException if the backend changed since the batch read it; nothing applied
+   */
+  void flush() {
+    Commit.Builder out = Commit.builder();
+    for (Map.Entry<ProfileId, StagedProfile> e : profiles.entrySet()) {
+      StagedProfile s = e.getValue();
+      if (s.current != null) {
+        if (s.current.version() != s.baseVersion || s.baseVersion == 0) {
+          out.putProfile(s.current.version() == s.baseVersion + 1 ? s.current
+              : s.current.toBuilder().version(s.baseVersion + 1).build(), s.baseVersion);
+        }
+      } else if (s.baseVersion > 0) {
+        out.deleteProfile(e.getKey(), s.baseVersion);
+      }
+    }
+    for (Map.Entry<Identifier, StagedOwner> e : owners.entrySet()) {
+      StagedOwner o = e.getValue();
+      if (o.current.equals(o.base)) {
+        continue;
+      }
+      if (o.current.isPresent()) {
+        out.assign(e.getKey(), o.base, o.current.get());
+      } else {
+        out.unassign(e.getKey(), o.base.get());
+      }
+    }
+    records.forEach(out::logMerge);
+    appends.forEach(out::append);
+    Commit commit = out.build();
+    if (!commit.isEmpty()) {
+      base.commit(commit);
+    }
+    clear();
+  }
+
+  /** Forgets everything staged (after a flush, or to abandon the batch). */
+  void clear() {
+    profiles.clear();
+    owners.clear();
+    storedInBase.clear();
+    staged.clear();
+    appends.clear();
+    records.clear();
+    commits = 0;
+  }
+
+  @Override
+  public void commit(Commit commit) {
+    requireNonNull(commit, "commit");
+    checkSupported(commit);
+    for (Commit.ProfileWrite w : commit.profileWrites()) {
+      expectVersion(w.profile().id(), w.expectedVersion());
+    }
+    for (Commit.ProfileDelete d : commit.profileDeletes()) {
+      expectVersion(d.id(), d.expectedVersion());
+    }
+    for (Commit.IndexWrite w : commit.indexWrites()) {
+      Optional<ProfileId> now = ownerEntry(w.identifier()).current;
+      if (!now.equals(w.expectedOwner())) {
+        throw new CommitConflictException("identifier is owned by " + now.map(ProfileId::value).orElse("nobody")
+            + " in this batch, expected " + w.expectedOwner().map(ProfileId::value).orElse("nobody"));
+      }
+    }
+    for (StoredEvent e : commit.appends()) {
+      if (containsEvent(e.event().id())) {
+        throw new CommitConflictException("event " + e.event().id() + " is already stored");
+      }
+    }
+    for (Commit.ProfileWrite w : commit.profileWrites()) {
+      profileEntry(w.profile().id()).current = w.profile();
+    }
+    for (Commit.IndexWrite w : commit.indexWrites()) {
+      ownerEntry(w.identifier()).current = w.newOwner();
+    }
+    for (Commit.ProfileDelete d : commit.profileDeletes()) {
+      profileEntry(d.id()).current = null;
+    }
+    records.addAll(commit.mergeRecords());
+    for (StoredEvent e : commit.appends()) {
+      staged.add(e.event().id());
+      appends.add(e);
+    }
+    commits++;
+  }
+
+  private static void checkSupported(Commit commit) {
+    if (!commit.eventErasures().isEmpty() || !commit.tombstones().isEmpty() || !commit.mergeRecordErasures().isEmpty()) {
+      throw new UnsupportedOperationException("erasures are not staged in a batch");
+    }
+  }
+
+  private void expectVersion(ProfileId id, long expected) {
+    Profile p = profileEntry(id).current;
+    long now = p == null ? 0 : p.version();
+    if (now != expected) {
+      throw new CommitConflictException("profile " + id + " is at version " + now + " in this batch, expected " + expected);
+    }
+  }
+
+  private StagedProfile profileEntry(ProfileId id) {
+    StagedProfile s = profiles.get(id);
+    if (s == null) {
+      Profile p = base.profile(id).orElse(null);
+      s = new StagedProfile(p == null ? 0 : p.version(), p);
+      profiles.put(id, s);
+    }
+    return s;
+  }
+
+  private StagedOwner ownerEntry(Identifier id) {
+    StagedOwner o = owners.get(id);
+    if (o == null) {
+      o = new StagedOwner(base.owner(id));
+      owners.put(id, o);
+    }
+    return o;
+  }
+
+  @Override
+  public Optional<Profile> profile(ProfileId id) {
+    return Optional.ofNullable(profileEntry(requireNonNull(id, "id")).current);
+  }
+
+  @Override
+  public Optional<ProfileId> owner(Identifier identifier) {
+    return ownerEntry(requireNonNull(identifier, "identifier")).current;
+  }
+
+  @Override
+  public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
+    requireNonNull(identifiers, "identifiers");
+    prefetch(identifiers, List.of());
+    Map<Identifier, ProfileId> out = new HashMap<>();
+    for (Identifier id : identifiers) {
+      ownerEntry(id).current.ifPresent(p -> out.put(id, p));
+    }
+    return out;
+  }
+
+  @Override
+  public boolean containsEvent(String eventId) {
+    requireNonNull(eventId, "eventId");
+    if (staged.contains(eventId) || storedInBase.contains(eventId)) {
+      return true;
+    }
+    if (base.containsEvent(eventId)) {
+      storedInBase.add(eventId);
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public List<MergeRecord> splitsNaming(Collection<Identifier> identifiers) {
+    // Ingestion stages merges only, never splits: the backend's splits are all there are.
+    return base.splitsNaming(identifiers);
+  }
+
+  @Override
+  public boolean isTombstoned(String hash) {
+    return base.isTombstoned(hash);
+  }
+
+  @Override
+  public long tombstoneCount() {
+    return base.tombstoneCount();
+  }
+
+  @Override
+  public List<Profile> profiles(Optional<ProfileId> after, int limit) {
+    throw unsupported("profile pages");
+  }
+
+  @Override
+  public long profileCount() {
+    throw unsupported("profileCount");
+  }
+
+  @Override
+  public List<StoredEvent> events(Collection<Identifier> anchors) {
+    throw unsupported("events");
+  }
+
+  @Override
+  public Stream<StoredEvent> allEvents() {
+    throw unsupported("allEvents");
+  }
+
+  @Override
+  public long eventCount() {
+    throw unsupported("eventCount");
+  }
+
+  @Override
+  public List<MergeRecord> mergeRecords(ProfileId profile) {
+    throw unsupported("mergeRecords");
+  }
+
+  @Override
+  public Optional<MergeRecord> mergeRecord(String id) {
+    throw unsupported("mergeRecord");
+  }
+
+  @Override
+  public void forEachMergeRecord(Consumer<MergeRecord> action) {
+    throw unsupported("forEachMergeRecord");
+  }
+
+  private static UnsupportedOperationException unsupported(String what) {
+    return new UnsupportedOperationException(what + " is not read through a batch overlay");
+  }
+}

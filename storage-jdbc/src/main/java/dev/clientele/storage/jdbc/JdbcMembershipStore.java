@@ -1,0 +1,236 @@
+package dev.clientele.storage.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import dev.clientele.core.ProfileId;
+import dev.clientele.core.spi.StorageException;
+import dev.clientele.segments.MembershipSpan;
+import dev.clientele.segments.MembershipStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Segment membership over time in PostgreSQL (or H2), so that "added on" dates and the
+ * exactly-once guarantee of triggers survive restarts and hold across nodes sharing a database.
+ *
+ * <pre>{@code
+ * JdbcStorage storage = JdbcStorage.open(pool);
+ * Clientele clientele = Clientele.builder()
+ *     .storage(storage)
+ *     .erasurePolicy(ErasurePolicy.builder().salt(secret).build())
+ *     .segments(SegmentConfig.builder().define(vip).membershipStore(JdbcMembershipStore.open(pool)).build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>Each call is one transaction. Entering inserts the span and a row in a table keyed by
+ * profile and segment; a second entry while a member (from this node or another) fails on that
+ * key and is rolled back, so it returns {@code false}. Leaving locks and deletes that row and
+ * closes its span. Instants are stored exactly (epoch seconds and nanoseconds). The schema is
+ * created or upgraded by {@link #open}, with the same versioned scripts as {@link JdbcStorage}.
+ * The data source belongs to the host.
+ */
+public final class JdbcMembershipStore implements MembershipStore {
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final DataSource dataSource;
+
+  private JdbcMembershipStore(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * Opens the store on {@code dataSource}, creating or upgrading the schema first.
+   *
+   * @throws IllegalArgumentException if the database is neither PostgreSQL nor H2
+   * @throws IllegalStateException if the database's schema is newer than this library
+   * @throws StorageException if the database cannot be reached or migrated
+   */
+  public static JdbcMembershipStore open(DataSource dataSource) {
+    requireNonNull(dataSource, "dataSource");
+    try (Connection c = dataSource.getConnection()) {
+      Migrations.migrate(c, Dialect.of(c));
+      return new JdbcMembershipStore(dataSource);
+    } catch (SQLException e) {
+      throw new StorageException("could not open the JDBC membership store: " + JdbcStorage.describe(e), e);
+    }
+  }
+
+  @Override
+  public ImmutableSet<String> current(ProfileId profile) {
+    requireNonNull(profile, "profile");
+    return run("read current segments", false, c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT segment FROM clientele_segment_current WHERE profile_id = ? ORDER BY segment")) {
+        p.setString(1, profile.value());
+        try (ResultSet rs = p.executeQuery()) {
+          ImmutableSet.Builder<String> out = ImmutableSet.builder();
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+          return out.build();
+        }
+      }
+    });
+  }
+
+  @Override
+  public boolean enter(ProfileId profile, String segment, Instant at, Optional<String> cause) {
+    requireNonNull(profile, "profile");
+    requireNonNull(segment, "segment");
+    requireNonNull(at, "at");
+    requireNonNull(cause, "cause");
+    return run("enter a segment", true, c -> {
+      if (currentSpan(c, profile, segment, false).isPresent()) {
+        return false;
+      }
+      long seq;
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO clientele_segment_span (profile_id, segment, entered_s, entered_n, entered_by) VALUES (?, ?, ?, ?, ?)",
+          new String[] {"seq"})) {
+        p.setString(1, profile.value());
+        p.setString(2, segment);
+        p.setLong(3, at.getEpochSecond());
+        p.setInt(4, at.getNano());
+        p.setString(5, cause.orElse(null));
+        p.executeUpdate();
+        try (ResultSet keys = p.getGeneratedKeys()) {
+          if (!keys.next()) {
+            throw new SQLException("no generated span number returned");
+          }
+          seq = keys.getLong(1);
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO clientele_segment_current (profile_id, segment, span_seq) VALUES (?, ?, ?)")) {
+        p.setString(1, profile.value());
+        p.setString(2, segment);
+        p.setLong(3, seq);
+        p.executeUpdate();
+      } catch (SQLException e) {
+        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          c.rollback(); // another caller entered first: its span stands, ours goes
+          return false;
+        }
+        throw e;
+      }
+      return true;
+    });
+  }
+
+  @Override
+  public boolean leave(ProfileId profile, String segment, Instant at, Optional<String> cause) {
+    requireNonNull(profile, "profile");
+    requireNonNull(segment, "segment");
+    requireNonNull(at, "at");
+    requireNonNull(cause, "cause");
+    return run("leave a segment", true, c -> {
+      Optional<Long> seq = currentSpan(c, profile, segment, true);
+      if (seq.isEmpty()) {
+        return false;
+      }
+      try (PreparedStatement p = c.prepareStatement(
+          "DELETE FROM clientele_segment_current WHERE profile_id = ? AND segment = ? AND span_seq = ?")) {
+        p.setString(1, profile.value());
+        p.setString(2, segment);
+        p.setLong(3, seq.get());
+        if (p.executeUpdate() != 1) {
+          c.rollback(); // another caller closed it first
+          return false;
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement(
+          "UPDATE clientele_segment_span SET left_s = ?, left_n = ?, left_by = ? WHERE seq = ?")) {
+        p.setLong(1, at.getEpochSecond());
+        p.setInt(2, at.getNano());
+        p.setString(3, cause.orElse(null));
+        p.setLong(4, seq.get());
+        p.executeUpdate();
+      }
+      return true;
+    });
+  }
+
+  @Override
+  public ImmutableList<MembershipSpan> history(ProfileId profile) {
+    requireNonNull(profile, "profile");
+    return run("read segment history", false, c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT segment, entered_s, entered_n, entered_by, left_s, left_n, left_by FROM clientele_segment_span "
+              + "WHERE profile_id = ? ORDER BY seq")) {
+        p.setString(1, profile.value());
+        try (ResultSet rs = p.executeQuery()) {
+          ImmutableList.Builder<MembershipSpan> out = ImmutableList.builder();
+          while (rs.next()) {
+            long leftS = rs.getLong(5);
+            Optional<Instant> left = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochSecond(leftS, rs.getInt(6)));
+            out.add(new MembershipSpan(rs.getString(1), Instant.ofEpochSecond(rs.getLong(2), rs.getInt(3)),
+                Optional.ofNullable(rs.getString(4)), left, Optional.ofNullable(rs.getString(7))));
+          }
+          return out.build();
+        }
+      }
+    });
+  }
+
+  @Override
+  public int forget(ProfileId profile) {
+    requireNonNull(profile, "profile");
+    return run("erase segment history", true, c -> {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM clientele_segment_current WHERE profile_id = ?")) {
+        p.setString(1, profile.value());
+        p.executeUpdate();
+      }
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM clientele_segment_span WHERE profile_id = ?")) {
+        p.setString(1, profile.value());
+        return p.executeUpdate();
+      }
+    });
+  }
+
+  /** The number of the open span of {@code profile} in {@code segment}, locked for update if asked. */
+  private static Optional<Long> currentSpan(Connection c, ProfileId profile, String segment, boolean lock) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT span_seq FROM clientele_segment_current WHERE profile_id = ? AND segment = ?" + (lock ? " FOR UPDATE" : ""))) {
+      p.setString(1, profile.value());
+      p.setString(2, segment);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** One unit of work on a connection. */
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work}, in one transaction if {@code write}; a failure rolls it back and becomes a {@link StorageException}. */
+  private <T> T run(String what, boolean write, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      if (!write) {
+        return work.run(c);
+      }
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        JdbcStorage.rollbackQuietly(c, e);
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new StorageException("could not " + what + ": " + JdbcStorage.describe(e), e);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+-- Clientele storage schema, version 3 (PostgreSQL): segment membership over time
+-- (JdbcMembershipStore). A span row per stay of a profile in a segment, in the order opened
+-- (seq); instants are kept exactly as epoch seconds and nanoseconds. The current table holds
+-- one row per open span: its primary key is what makes entering conditional (a second entry
+-- fails on it and is rolled back), and leaving deletes it.
+
+CREATE TABLE clientele_segment_span (
+  seq        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  profile_id VARCHAR(64) COLLATE "C" NOT NULL,
+  segment    VARCHAR(64) COLLATE "C" NOT NULL,
+  entered_s  BIGINT NOT NULL,
+  entered_n  INT NOT NULL,
+  entered_by VARCHAR(256) COLLATE "C",
+  left_s     BIGINT,
+  left_n     INT,
+  left_by    VARCHAR(256) COLLATE "C"
+);
+CREATE INDEX clientele_segment_span_by_profile ON clientele_segment_span (profile_id, seq);
+
+CREATE TABLE clientele_segment_current (
+  profile_id VARCHAR(64) COLLATE "C" NOT NULL,
+  segment    VARCHAR(64) COLLATE "C" NOT NULL,
+  span_seq   BIGINT NOT NULL REFERENCES clientele_segment_span (seq) ON DELETE CASCADE,
+  PRIMARY KEY (profile_id, segment)
+);
