@@ -18,7 +18,7 @@ import dev.clientele.core.spi.StoredEvent;
 import dev.clientele.identity.Explanation;
 import dev.clientele.identity.IdentityResolver;
 import dev.clientele.identity.ResolvedIdentifiers;
-import dev.clientele.identity.Survivorship;
+import dev.clientele.identity.internal.Survivorship;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -219,7 +219,7 @@ final class IdentityOperations {
   /**
    * Rebuilds a profile from the events anchored at {@code identifiers}, in timeline order, as
    * ingestion would have built it had it never been merged. An identifier none of those events
-   * carries keeps the state it had.
+   * carries keeps the state it had; every identifier keeps the time it was linked.
    */
   private Profile rebuild(
       ProfileId id, Set<Identifier> identifiers, Map<Identifier, IdentifierState> states,
@@ -248,9 +248,10 @@ final class IdentityOperations {
       ConsentChanges.apply(b, r.event(), attach, ignored);
     }
     for (Identifier i : identifiers) {
-      if (b.identifier(i).isEmpty()) {
-        b.putIdentifier(states.get(i));
-      }
+      Optional<IdentifierState> replayed = b.identifier(i);
+      // The time an identifier was linked is not in the events (it depends on the order they
+      // arrived in): it comes back from the merged profile, which kept it.
+      b.putIdentifier(replayed.isEmpty() ? states.get(i) : replayed.get().withLinkedAt(states.get(i).linkedAt()));
     }
     b.addMergedFrom(mergedFrom);
     tags.forEach(b::addTag);

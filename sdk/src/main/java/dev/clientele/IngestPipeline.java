@@ -17,10 +17,10 @@ import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import dev.clientele.identity.IdentityResolver;
 import dev.clientele.identity.LinkPlan;
-import dev.clientele.identity.LinkPlanner;
 import dev.clientele.identity.ResolvedIdentifiers;
-import dev.clientele.identity.Survivorship;
 import dev.clientele.identity.SurvivorshipRules;
+import dev.clientele.identity.internal.LinkPlanner;
+import dev.clientele.identity.internal.Survivorship;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -221,10 +221,11 @@ final class IngestPipeline {
     LinkPlan plan = planned.get();
     Map<ProfileId, List<Identifier>> consentElsewhere = consentElsewhere(event, plan, owners);
     List<Identifier> redirected = null;
-    if (consentElsewhere.size() == 1 && messagingTargetsIn(event, plan, owners).isEmpty()) {
+    if (consentElsewhere.size() == 1 && plan.attach().isEmpty() && messagingTargetsIn(event, plan, owners).isEmpty()) {
       // A consent or bounce about a messaging identifier whose link was refused, and about nothing
       // the resolved profile holds: it concerns the identifier's owner, so it goes there (and on
-      // that profile's timeline and consent ledger).
+      // that profile's timeline and consent ledger). Not when the event brings new identifiers:
+      // those attach as planned, and the owner gets its part as a derived event (below).
       Map.Entry<ProfileId, List<Identifier>> e = consentElsewhere.entrySet().iterator().next();
       redirected = e.getValue();
       plan = new LinkPlan(List.of(e.getKey()), List.of(), redirected.get(0), plan.refusals());

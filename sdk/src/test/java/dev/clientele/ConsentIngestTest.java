@@ -178,4 +178,32 @@ class ConsentIngestTest {
         .satisfies(e -> assertThat(e.identifiers()).containsExactly(email("bob@example.com")));
     assertThat(clientele.consentHistory(profile().id())).extracting(ConsentChange::eventId).containsExactly("e-1");
   }
+
+  @Test
+  void consent_optOutWithANewCustomerIdAndAnotherPersonsEmail_keepsTheNewIdAndOptsOutTheEmail() {
+    // c-3 is new; Ann's email cannot join it (two customer ids). The opt-out reaches Ann as an
+    // event of her own, and c-3 still gets its profile instead of being dropped with the event.
+    IngestResult r = ingest(event("e-1", "consent", 10).action("opt_out")
+        .identifier(customerId("c-3")).identifier(email("ann@example.com")).build());
+
+    Profile carol = clientele.profile(customerId("c-3")).orElseThrow();
+    assertThat(r.profile()).contains(carol.id());
+    assertThat(carol.identifiers()).extracting(IdentifierState::identifier).containsExactly(customerId("c-3"));
+    assertThat(clientele.timeline(carol.id(), dev.clientele.core.TimelineQuery.all())).extracting(Event::id).containsExactly("e-1");
+    assertThat(emailState().consent()).isEqualTo(Consent.OPT_OUT);
+    assertThat(clientele.consentHistory(profile().id())).extracting(ConsentChange::eventId).containsExactly("e-1#1");
+  }
+
+  @Test
+  void consent_malformedEmailHeldByAnother_reachesItsHolder_andANewIdStillAttaches() {
+    ingest(event("b-0", "login", 1).identifier(customerId("c-2")).identifier(email("nobody@nowhere")).build());
+
+    IngestResult r = ingest(event("e-1", "consent", 10).action("opt_out")
+        .identifier(customerId("c-3")).identifier(email("nobody@nowhere")).build());
+
+    assertThat(r.refusals()).extracting(x -> x.rule()).containsExactly(dev.clientele.identity.LinkPlan.Rule.MALFORMED_ELSEWHERE);
+    assertThat(clientele.profile(customerId("c-3"))).isPresent();
+    Profile bob = clientele.profile(customerId("c-2")).orElseThrow();
+    assertThat(bob.identifier(email("nobody@nowhere")).orElseThrow().consent()).isEqualTo(Consent.OPT_OUT);
+  }
 }

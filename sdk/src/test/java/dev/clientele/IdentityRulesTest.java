@@ -96,6 +96,92 @@ class IdentityRulesTest {
         .containsExactly("dev-0", "dev-1", "dev-2", "dev-3", "dev-4", "dev-6");
   }
 
+  /** One anonymous id per profile per week: small enough to write the windows out by hand. */
+  static IdentityRules oneDevicePerWeek() {
+    return IdentityRules.builder()
+        .policy(IdentifierType.ANONYMOUS_ID, IdentifierPolicy.linking(20).withLimit(1, Duration.ofDays(7))).build();
+  }
+
+  static final long DAY = 60 * 24;
+
+  @Test
+  void ingest_olderEventArrivingLate_doesNotLetASecondDeviceIntoTheWeekItWasLinkedIn() {
+    Clientele c = with(oneDevicePerWeek());
+    c.ingest(event("e-1", "pageview", 5 * DAY).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-1").build());
+    // An old sighting of dev-1 arrives late: its first-seen time moves back ten days, its link does not.
+    c.ingest(event("e-0", "pageview", -10 * DAY).identifier(IdentifierType.ANONYMOUS_ID, "dev-1").build());
+
+    IngestResult r = c.ingest(event("e-2", "pageview", 7 * DAY).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-2").build());
+
+    assertThat(r.refusals()).as("dev-1 was linked on day 5, dev-2 would be linked on day 7")
+        .extracting(LinkPlan.Refusal::rule).containsExactly(LinkPlan.Rule.LIMIT);
+    Profile ann = c.profile(id(IdentifierType.EMAIL, "ann@example.com")).orElseThrow();
+    IdentifierState dev1 = ann.identifier(id(IdentifierType.ANONYMOUS_ID, "dev-1")).orElseThrow();
+    assertThat(dev1.firstSeen()).isEqualTo(Fixtures.at(-10 * DAY));
+    assertThat(dev1.linkedAt()).isEqualTo(Fixtures.at(5 * DAY));
+  }
+
+  @Test
+  void ingest_olderEventArrivingLate_doesNotCrowdAWeekAndBlockLaterDevices() {
+    Clientele c = with(oneDevicePerWeek());
+    c.ingest(event("e-1", "pageview", 10 * DAY).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-1").build());
+    c.ingest(event("e-2", "pageview", 0).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-2").build());
+    // dev-1 turns out to have been seen on day 1: first-seen times 0 and 1 share a week, link times 0 and 10 do not.
+    c.ingest(event("e-3", "pageview", DAY).identifier(IdentifierType.ANONYMOUS_ID, "dev-1").build());
+
+    IngestResult r = c.ingest(event("e-4", "pageview", 20 * DAY).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-3").build());
+
+    assertThat(r.refusals()).isEmpty();
+    assertThat(c.profile(id(IdentifierType.EMAIL, "ann@example.com")).orElseThrow().identifiers(IdentifierType.ANONYMOUS_ID))
+        .extracting(s -> s.identifier().value()).containsExactlyInAnyOrder("dev-1", "dev-2", "dev-3");
+  }
+
+  @Test
+  void split_givesBackTheTimesIdentifiersWereLinked_notTheOldestSighting() {
+    Clientele c = with(oneDevicePerWeek());
+    c.ingest(event("e-1", "pageview", 5 * DAY).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-1").build());
+    c.ingest(event("e-0", "pageview", -10 * DAY).identifier(IdentifierType.ANONYMOUS_ID, "dev-1").build());
+    c.ingest(event("e-2", "pageview", 6 * DAY).identifier(IdentifierType.EMAIL, "bob@example.com").build());
+    IngestResult glue = c.ingest(event("e-3", "pageview", 9 * DAY).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.EMAIL, "bob@example.com").build());
+    assertThat(glue.mergedProfiles()).hasSize(1);
+    Profile merged = c.profile(glue.profile().orElseThrow()).orElseThrow();
+    assertThat(merged.identifier(id(IdentifierType.ANONYMOUS_ID, "dev-1")).orElseThrow().linkedAt()).isEqualTo(Fixtures.at(5 * DAY));
+
+    c.split(c.mergeLog(merged.id()).get(0).id(), "two people");
+
+    Profile ann = c.profile(id(IdentifierType.EMAIL, "ann@example.com")).orElseThrow();
+    Profile bob = c.profile(id(IdentifierType.EMAIL, "bob@example.com")).orElseThrow();
+    assertThat(ann.id()).isNotEqualTo(bob.id());
+    IdentifierState dev1 = ann.identifier(id(IdentifierType.ANONYMOUS_ID, "dev-1")).orElseThrow();
+    assertThat(dev1.firstSeen()).isEqualTo(Fixtures.at(-10 * DAY));
+    assertThat(dev1.linkedAt()).as("rebuilt from events, relinked at its original time").isEqualTo(Fixtures.at(5 * DAY));
+    assertThat(bob.identifier(id(IdentifierType.EMAIL, "bob@example.com")).orElseThrow().linkedAt()).isEqualTo(Fixtures.at(6 * DAY));
+  }
+
+  @Test
+  void forceMerge_mayExceedAWindow_andLaterLinksAreStillCountedOnLinkTimes() {
+    Clientele c = with(oneDevicePerWeek());
+    c.ingest(event("e-1", "pageview", 0).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-1").build());
+    c.ingest(event("e-2", "pageview", DAY).identifier(IdentifierType.EMAIL, "ann2@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-2").build());
+
+    Profile merged = c.merge(c.profile(id(IdentifierType.EMAIL, "ann@example.com")).orElseThrow().id(),
+        c.profile(id(IdentifierType.EMAIL, "ann2@example.com")).orElseThrow().id(), "same person, confirmed");
+    IngestResult third = c.ingest(event("e-3", "pageview", 3 * DAY).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "dev-3").build());
+
+    assertThat(merged.identifiers(IdentifierType.ANONYMOUS_ID)).as("an operator's merge overrides the limit").hasSize(2);
+    assertThat(third.refusals()).extracting(LinkPlan.Refusal::rule).containsExactly(LinkPlan.Rule.LIMIT);
+  }
+
   @Test
   void ingest_attachOnlyType_attachesButNeverJoinsTwoProfiles() {
     Clientele c = with(IdentityRules.builder().policy(LOYALTY, IdentifierPolicy.attachOnly(40)).build());
@@ -163,13 +249,19 @@ class IdentityRulesTest {
     assertThat(c.profileCount()).isEqualTo(1);
   }
 
-  /** Random events over a small shared pool of identifiers: people collide on purpose. */
-  @Property(tries = 200)
-  void ingest_anyHistory_limitsHold_everyIdentifierHasOneOwner_andNoEventIsLost(
+  /**
+   * Random events over a small shared pool of identifiers, at random times over twenty days, in
+   * the order generated and in a shuffled order: people collide on purpose, and older events
+   * arrive after newer ones.
+   */
+  @Property(tries = 150)
+  void ingest_anyHistoryInAnyOrder_limitsHold_everyIdentifierHasOneOwner_andNoEventIsLost(
       @ForAll long seed, @ForAll @IntRange(min = 1, max = 120) int events) {
     Random random = new Random(seed);
-    IdentityRules rules = IdentityRules.builder().policy(IdentifierType.EMAIL, IdentifierPolicy.linking(80).withLimit(2)).build();
-    Clientele c = with(rules);
+    IdentityRules rules = IdentityRules.builder()
+        .policy(IdentifierType.EMAIL, IdentifierPolicy.linking(80).withLimit(2))
+        .policy(IdentifierType.ANONYMOUS_ID, IdentifierPolicy.linking(10).withLimit(2, Duration.ofDays(7)))
+        .build();
     IdentifierType[] types = {IdentifierType.CUSTOMER_ID, IdentifierType.EMAIL, IdentifierType.ANONYMOUS_ID};
     List<Event> all = new ArrayList<>();
     for (int i = 0; i < events; i++) {
@@ -184,31 +276,57 @@ class IdentityRulesTest {
       chosen.forEach(b::identifier);
       all.add(b.build());
     }
-    c.ingestAll(all);
-    // Windowed limits count first-seen times as known when a link is made; an older event that
-    // arrives later can still move a first-seen time back. In time order they hold exactly.
-    Clientele ordered = with(rules);
-    ordered.ingestAll(all.stream().sorted(java.util.Comparator.comparing(Event::timestamp)).toList());
-    ordered.storage().forEachProfile(p -> {
-      for (IdentifierState s : p.identifiers(IdentifierType.ANONYMOUS_ID)) {
-        long inWindow = p.identifiers(IdentifierType.ANONYMOUS_ID).stream()
-            .filter(o -> !o.firstSeen().isAfter(s.firstSeen()) && o.firstSeen().isAfter(s.firstSeen().minus(Duration.ofDays(7))))
-            .count();
-        assertThat(inWindow).isLessThanOrEqualTo(5);
-      }
-    });
+    List<Event> shuffled = new ArrayList<>(all);
+    java.util.Collections.shuffle(shuffled, random);
+    for (List<Event> order : List.of(all, shuffled)) {
+      // The shuffled order also goes through batched ingestion (a staged overlay per 16 events).
+      Clientele c = order == all ? with(rules)
+          : Clientele.builder().profileIds(Fixtures.sequentialIds()).identityRules(rules).ingestBatchSize(16).build();
+      c.ingestAll(order);
+      assertLimitsHold(c, rules);
 
-    Map<Identifier, ProfileId> owners = new HashMap<>();
-    long[] timelineTotal = {0};
+      Map<Identifier, ProfileId> owners = new HashMap<>();
+      long[] timelineTotal = {0};
+      c.storage().forEachProfile(p -> {
+        for (IdentifierState s : p.identifiers()) {
+          assertThat(owners.put(s.identifier(), p.id())).as("one owner").isNull();
+          assertThat(c.storage().owner(s.identifier())).contains(p.id());
+        }
+        timelineTotal[0] += c.timeline(p.id(), dev.clientele.core.TimelineQuery.all()).size();
+      });
+      assertThat(timelineTotal[0]).isEqualTo(c.stats().applied()).isEqualTo(events);
+    }
+  }
+
+  /**
+   * Every profile holds at most {@code limit} values of each limited type, and for a windowed
+   * type at most {@code limit} linked within any one window: for each value, count those linked
+   * in the window's length up to and including its link time (every window that holds the most
+   * values starts or ends at one of them).
+   */
+  static void assertLimitsHold(Clientele c, IdentityRules rules) {
     c.storage().forEachProfile(p -> {
-      assertThat(p.identifiers(IdentifierType.CUSTOMER_ID)).hasSizeLessThanOrEqualTo(1);
-      assertThat(p.identifiers(IdentifierType.EMAIL)).hasSizeLessThanOrEqualTo(2);
-      for (IdentifierState s : p.identifiers()) {
-        assertThat(owners.put(s.identifier(), p.id())).as("one owner").isNull();
-        assertThat(c.storage().owner(s.identifier())).contains(p.id());
-      }
-      timelineTotal[0] += c.timeline(p.id(), dev.clientele.core.TimelineQuery.all()).size();
+      Map<IdentifierType, List<IdentifierState>> byType = new HashMap<>();
+      p.identifiers().forEach(s -> byType.computeIfAbsent(s.type(), t -> new ArrayList<>()).add(s));
+      byType.forEach((type, held) -> {
+        IdentifierPolicy policy = rules.policy(type);
+        if (policy.limit().isEmpty()) {
+          return;
+        }
+        int limit = policy.limit().getAsInt();
+        if (policy.window().isEmpty()) {
+          assertThat(held).as("%s on %s", type, p.id()).hasSizeLessThanOrEqualTo(limit);
+          return;
+        }
+        Duration window = policy.window().get();
+        for (IdentifierState s : held) {
+          long inWindow = held.stream()
+              .filter(o -> !o.linkedAt().isAfter(s.linkedAt()) && o.linkedAt().isAfter(s.linkedAt().minus(window)))
+              .count();
+          assertThat(inWindow).as("%s linked in the %s up to %s on %s", type, window, s.linkedAt(), p.id())
+              .isLessThanOrEqualTo(limit);
+        }
+      });
     });
-    assertThat(timelineTotal[0]).isEqualTo(c.stats().applied()).isEqualTo(events);
   }
 }

@@ -71,7 +71,10 @@ class ResolutionPropertiesTest {
       OrderSummary orders,
       SortedMap<String, ListSubscription> lists) {
     static Content of(Profile p) {
-      return new Content(p.attributes(), p.eventCount(), p.identifiers(), p.createdAt(), p.updatedAt(),
+      // The time each identifier was linked is the one part of a profile that depends on arrival
+      // order by design (it is when the first event carrying it arrived): left out here.
+      List<IdentifierState> identifiers = p.identifiers().stream().map(s -> s.withLinkedAt(s.firstSeen())).toList();
+      return new Content(p.attributes(), p.eventCount(), identifiers, p.createdAt(), p.updatedAt(),
           p.firstActive(), p.lastActive(), p.orders(), p.lists());
     }
   }
@@ -202,5 +205,114 @@ class ResolutionPropertiesTest {
     Map<Set<Identifier>, Content> permuted = ingest(h.permuted(), expected);
 
     assertThat(permuted).isEqualTo(inOrder);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Malformed values (package-info of dev.clientele.identity: owned by one profile, never linking)
+
+  /** Shared junk that fails validation, typed by several people. */
+  private static final Identifier SHARED_MALFORMED = Identifier.of(IdentifierType.EMAIL, "nobody@nowhere");
+
+  private static boolean malformed(Identifier id) {
+    return id.value().endsWith("@bad") || id.value().endsWith("@nowhere");
+  }
+
+  /**
+   * The histories above with malformed emails mixed in: per event, nothing, the person's own
+   * malformed email, the shared one, or only a malformed email in place of its identifiers.
+   */
+  @Provide
+  Arbitrary<History> historiesWithMalformed() {
+    return histories().flatMap(h -> Arbitraries.integers().between(0, 4).list().ofSize(h.events().size()).flatMap(kinds -> {
+      List<Event> events = new ArrayList<>();
+      for (int i = 0; i < h.events().size(); i++) {
+        Event e = h.events().get(i);
+        Identifier own = Identifier.of(IdentifierType.EMAIL, "person" + personOf(e.identifiers().get(0)) + "@bad");
+        List<Identifier> ids = new ArrayList<>(e.identifiers());
+        switch (kinds.get(i)) {
+          case 1 -> ids.add(own);
+          case 2 -> ids.add(SHARED_MALFORMED);
+          case 3 -> ids = List.of(i % 2 == 0 ? own : SHARED_MALFORMED);
+          default -> { }
+        }
+        events.add(e.withIdentifiers(ids));
+      }
+      return Arbitraries.shuffle(events).map(permuted -> new History(h.people(), events, permuted));
+    }));
+  }
+
+  /** The partition of the linkable identifiers (malformed ones left out), as {@link #components} computes it. */
+  private static Set<Set<Identifier>> linkableComponents(History h) {
+    List<Event> linkable = new ArrayList<>();
+    for (Event e : h.events()) {
+      List<Identifier> ids = e.identifiers().stream().filter(i -> !malformed(i)).toList();
+      if (!ids.isEmpty()) {
+        linkable.add(e.withIdentifiers(ids));
+      }
+    }
+    return components(new History(h.people(), linkable, linkable));
+  }
+
+  private static Set<Set<Identifier>> ingestWithMalformed(List<Event> events) {
+    try (Clientele c = Clientele.builder().profileIds(Fixtures.sequentialIds())
+        .identityRules(dev.clientele.identity.IdentityRules.builder().withoutLimits().build()).build()) {
+      for (Event e : events) {
+        assertThat(c.ingest(e).outcome()).as("outcome of %s", e.id()).isEqualTo(Outcome.APPLIED);
+      }
+      Set<Set<Identifier>> linkable = new HashSet<>();
+      Map<Identifier, Integer> holders = new HashMap<>();
+      List<String> onTimelines = new ArrayList<>();
+      for (Profile p : Fixtures.profiles(c)) {
+        Set<Identifier> ids = Fixtures.identifiersOf(p);
+        Set<Identifier> valid = ImmutableSet.copyOf(ids.stream().filter(i -> !malformed(i)).toList());
+        if (!valid.isEmpty()) {
+          linkable.add(valid);
+        }
+        for (Identifier i : ids) {
+          holders.merge(i, 1, Integer::sum);
+          assertThat(c.storage().owner(i)).as("owner of %s", i).contains(p.id());
+          if (malformed(i)) {
+            assertThat(p.identifier(i).orElseThrow().deliverability().reason())
+                .contains(dev.clientele.core.UndeliverableReason.MALFORMED);
+          }
+        }
+        onTimelines.addAll(Fixtures.timelineIds(c, p.id()));
+      }
+      assertThat(holders.values()).as("every identifier, malformed or not, has one holder").allMatch(n -> n == 1);
+      // A consent event naming a malformed value another profile holds gives that profile its part
+      // as a derived event <id>#<n>; every other event is on exactly one timeline.
+      Set<String> consentIds = new HashSet<>();
+      events.stream().filter(e -> e.type().equals("consent")).forEach(e -> consentIds.add(e.id()));
+      assertThat(onTimelines.stream().filter(id -> id.contains("#")).map(id -> id.substring(0, id.indexOf('#'))))
+          .allMatch(consentIds::contains);
+      assertThat(onTimelines.stream().filter(id -> !id.contains("#")).toList())
+          .containsExactlyInAnyOrderElementsOf(events.stream().map(Event::id).toList());
+      // Erasure finds the holder of a malformed value: afterwards no profile and no stored event keeps it.
+      if (holders.containsKey(SHARED_MALFORMED)) {
+        IngestResult erased = c.ingest(Event.builder("forget", "compliance", Fixtures.T0).action("gdpr_delete")
+            .identifier(SHARED_MALFORMED).build());
+        assertThat(erased.outcome()).isEqualTo(Outcome.ERASED);
+        assertThat(c.storage().owner(SHARED_MALFORMED)).isEmpty();
+        for (Profile p : Fixtures.profiles(c)) {
+          assertThat(c.timeline(p.id(), dev.clientele.core.TimelineQuery.all()))
+              .noneMatch(e -> e.identifiers().contains(SHARED_MALFORMED));
+        }
+      }
+      return linkable;
+    }
+  }
+
+  /**
+   * Malformed values never link, so the partition of the linkable identifiers does not depend on
+   * the order either; which one profile holds a malformed value that several people's events
+   * carried is the one thing that does (the first to arrive keeps it), by design.
+   */
+  @Property(tries = 80)
+  void ingest_anyPermutationWithMalformedValues_sameLinkablePartition_andOneHolderEach(
+      @ForAll("historiesWithMalformed") History h) {
+    Set<Set<Identifier>> expected = linkableComponents(h);
+
+    assertThat(ingestWithMalformed(h.events())).isEqualTo(expected);
+    assertThat(ingestWithMalformed(h.permuted())).isEqualTo(expected);
   }
 }

@@ -17,6 +17,13 @@ import java.util.Optional;
  * @param deliverability for messaging identifiers, whether messages can be sent
  * @param consent for messaging identifiers, the marketing consent
  * @param consentAt when {@code consent} was last changed; empty while it was never set
+ * @param linkedAt when it was linked to the profile that holds it: the time of the event that
+ *     attached it. Unlike {@code firstSeen} it never moves once set (an older event arriving later
+ *     moves {@code firstSeen} back, not this); a merge keeps it (the earlier of two, for a value
+ *     on both sides) and a split restores it. Windowed identity limits ("five anonymous ids a
+ *     week") count values by this time, so they hold whatever order events arrive in. Usually
+ *     not before {@code firstSeen}, but not required to be: a split rebuilds first-seen times
+ *     from the events each side keeps. It depends on arrival order by design.
  */
 public record IdentifierState(
     Identifier identifier,
@@ -25,7 +32,8 @@ public record IdentifierState(
     String source,
     Deliverability deliverability,
     Consent consent,
-    Optional<Instant> consentAt) {
+    Optional<Instant> consentAt,
+    Instant linkedAt) {
 
   /** Validates the state. */
   public IdentifierState {
@@ -36,6 +44,7 @@ public record IdentifierState(
     requireNonNull(deliverability, "deliverability");
     requireNonNull(consent, "consent");
     requireNonNull(consentAt, "consentAt");
+    requireNonNull(linkedAt, "linkedAt");
     checkArgument(
         lastSeen.isEmpty() || !lastSeen.get().isBefore(firstSeen),
         "lastSeen must not be before firstSeen: %s < %s",
@@ -43,7 +52,22 @@ public record IdentifierState(
         firstSeen);
   }
 
-  /** A newly seen identifier: deliverable, consent unknown. */
+  /**
+   * A state linked when it was first seen ({@code linkedAt = firstSeen}): for states made outside
+   * identity resolution (tests, imports, stores written before {@code linkedAt} existed).
+   */
+  public IdentifierState(
+      Identifier identifier,
+      Instant firstSeen,
+      Optional<Instant> lastSeen,
+      String source,
+      Deliverability deliverability,
+      Consent consent,
+      Optional<Instant> consentAt) {
+    this(identifier, firstSeen, lastSeen, source, deliverability, consent, consentAt, requireNonNull(firstSeen, "firstSeen"));
+  }
+
+  /** A newly seen identifier, linked now: deliverable, consent unknown, {@code linkedAt = at}. */
   public static IdentifierState firstSeen(Identifier identifier, Instant at, boolean active, String source) {
     return new IdentifierState(
         identifier,
@@ -52,7 +76,8 @@ public record IdentifierState(
         source,
         Deliverability.DELIVERABLE,
         Consent.UNKNOWN,
-        Optional.empty());
+        Optional.empty(),
+        at);
   }
 
   /** Shorthand for {@code identifier().type()}. */
@@ -64,6 +89,7 @@ public record IdentifierState(
    * A copy seen again at {@code at} in an event from {@code eventSource}: widens first/last seen,
    * never narrows them, so the result does not depend on the order events arrive in. The source
    * is that of the earliest sighting; of sightings at the same time, the lesser source wins.
+   * {@link #linkedAt()} does not change.
    */
   public IdentifierState seenAt(Instant at, boolean active, String eventSource) {
     requireNonNull(at, "at");
@@ -75,18 +101,27 @@ public record IdentifierState(
     }
     boolean earlier = at.isBefore(firstSeen) || (at.equals(firstSeen) && eventSource.compareTo(source) < 0);
     String src = earlier ? eventSource : source;
-    return new IdentifierState(identifier, first, last, src, deliverability, consent, consentAt);
+    return new IdentifierState(identifier, first, last, src, deliverability, consent, consentAt, linkedAt);
   }
 
   /** A copy with another deliverability. */
   public IdentifierState withDeliverability(Deliverability value) {
-    return new IdentifierState(identifier, firstSeen, lastSeen, source, value, consent, consentAt);
+    return new IdentifierState(identifier, firstSeen, lastSeen, source, value, consent, consentAt, linkedAt);
   }
 
   /** A copy with another consent, changed at {@code at}. */
   public IdentifierState withConsent(Consent value, Instant at) {
     requireNonNull(at, "at");
     return new IdentifierState(
-        identifier, firstSeen, lastSeen, source, deliverability, value, Optional.of(at));
+        identifier, firstSeen, lastSeen, source, deliverability, value, Optional.of(at), linkedAt);
+  }
+
+  /**
+   * A copy linked at {@code at}: for merges and splits, which carry the time an identifier was
+   * linked over to the profile that holds it next.
+   */
+  public IdentifierState withLinkedAt(Instant at) {
+    requireNonNull(at, "linkedAt");
+    return new IdentifierState(identifier, firstSeen, lastSeen, source, deliverability, consent, consentAt, at);
   }
 }

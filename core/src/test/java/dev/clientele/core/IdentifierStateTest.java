@@ -73,6 +73,36 @@ class IdentifierStateTest {
   }
 
   @Test
+  void firstSeen_linkedAtIsTheEventTime() {
+    assertThat(IdentifierState.firstSeen(ANN, T, true, "web").linkedAt()).isEqualTo(T);
+  }
+
+  @Test
+  void seenAt_earlierEvent_movesFirstSeenButNeverLinkedAt() {
+    IdentifierState s = IdentifierState.firstSeen(ANN, T, true, "web")
+        .seenAt(T.minusSeconds(86_400), true, "app")
+        .seenAt(T.plusSeconds(60), false, "esp");
+
+    assertThat(s.firstSeen()).isEqualTo(T.minusSeconds(86_400));
+    assertThat(s.linkedAt()).as("linked when the first event to bring it arrived").isEqualTo(T);
+    assertThat(s.withConsent(Consent.OPT_OUT, T).withDeliverability(Deliverability.DELIVERABLE).linkedAt()).isEqualTo(T);
+  }
+
+  @Test
+  void new_withoutLinkedAt_linksAtFirstSeen() {
+    IdentifierState s = new IdentifierState(ANN, T, Optional.empty(), "s", Deliverability.DELIVERABLE, Consent.UNKNOWN,
+        Optional.empty());
+
+    assertThat(s.linkedAt()).isEqualTo(T);
+    assertThat(s.withLinkedAt(T.plusSeconds(5)).linkedAt()).isEqualTo(T.plusSeconds(5));
+    assertThatNullPointerException().isThrownBy(() -> s.withLinkedAt(null)).withMessage("linkedAt");
+    assertThatNullPointerException()
+        .isThrownBy(() -> new IdentifierState(ANN, T, Optional.empty(), "s", Deliverability.DELIVERABLE, Consent.UNKNOWN,
+            Optional.empty(), null))
+        .withMessage("linkedAt");
+  }
+
+  @Test
   void seenAt_inactiveEvent_doesNotMoveLastSeen() {
     IdentifierState s = IdentifierState.firstSeen(ANN, T, true, "web").seenAt(T.plusSeconds(60), false, "esp");
 
@@ -120,9 +150,13 @@ class IdentifierStateTest {
       }
 
       IdentifierState inOrder = apply(sightings);
-      IdentifierState shuffled = apply(Trials.shuffled(sightings, random));
+      List<Sighting> order = Trials.shuffled(sightings, random);
+      IdentifierState shuffled = apply(order);
 
-      assertThat(shuffled).as("%s", sightings).isEqualTo(inOrder);
+      // All but the link time, which is that of the first sighting to arrive, by design.
+      assertThat(shuffled.withLinkedAt(T)).as("%s", sightings).isEqualTo(inOrder.withLinkedAt(T));
+      assertThat(shuffled.linkedAt()).isEqualTo(order.get(0).at());
+      assertThat(inOrder.linkedAt()).isEqualTo(sightings.get(0).at());
       assertThat(inOrder.firstSeen()).isEqualTo(sightings.stream().map(Sighting::at).min(Instant::compareTo).orElseThrow());
       assertThat(inOrder.lastSeen())
           .isEqualTo(sightings.stream().filter(Sighting::active).map(Sighting::at).max(Instant::compareTo));

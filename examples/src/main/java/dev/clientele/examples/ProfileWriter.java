@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * {@code id}, {@code identifiers} (each {@code type}, {@code value}, {@code lastSeen} — ISO-8601
  * or null —, {@code deliverable}, {@code consent} {@code opt_in|opt_out|unknown}),
  * {@code attributes} (name &rarr; plain JSON value), {@code mergedFrom}, {@code eventCount}.
- * Added keys: per identifier {@code firstSeen}, {@code primary} (the identifier of its type most
+ * Added keys: per identifier {@code firstSeen}, {@code linkedAt} (when it was linked to the
+ * profile: what windowed identity limits count), {@code primary} (the identifier of its type most
  * recently seen in an active event: the one shown and, for email and phone, the only one that
  * may be messaged), {@code undeliverableReason} and {@code consentAt} (null when not set); per
  * profile {@code anonymous}, {@code createdAt}, {@code firstActive}, {@code lastActive},
@@ -123,6 +124,7 @@ final class ProfileWriter {
       g.writeBooleanField("deliverable", s.deliverability().isDeliverable());
       g.writeStringField("consent", s.consent().key());
       g.writeStringField("firstSeen", s.firstSeen().toString());
+      g.writeStringField("linkedAt", s.linkedAt().toString());
       g.writeBooleanField("primary", isPrimary(p, s));
       if (s.deliverability().reason().isPresent()) {
         g.writeStringField("undeliverableReason", s.deliverability().reason().get().key());

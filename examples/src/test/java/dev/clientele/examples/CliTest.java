@@ -85,6 +85,7 @@ class CliTest {
     assertThat(annEmail.get("consent").asText()).isEqualTo("opt_out");
     assertThat(annEmail.get("deliverable").asBoolean()).isTrue();
     assertThat(annEmail.get("lastSeen").asText()).isEqualTo("2026-10-01T10:05:00Z");
+    assertThat(annEmail.get("linkedAt").asText()).isEqualTo("2026-10-01T10:05:00Z");
     assertThat(ann.get("mergedFrom")).hasSize(1);
     assertThat(ann.get("mergedFrom").get(0).asText()).isNotEqualTo(ann.get("id").asText());
     assertThat(ann.get("eventCount").asLong()).isEqualTo(5);

@@ -18,10 +18,12 @@ import java.util.OptionalInt;
  * @param priority higher links first; when a limit would be exceeded, the lowest-priority
  *     identifier is dropped from the link
  * @param limit the most values of this type a profile may hold; empty for no limit
- * @param window when present, no more than {@code limit} values may be first seen within any
- *     span of this length (a sliding window), checked against the first-seen times known when a
- *     link is made: an older event arriving later can still move a first-seen time back
- *     before the event (e.g. five anonymous ids a week)
+ * @param window when present, no more than {@code limit} values may be <em>linked</em> to a
+ *     profile within any span of this length (a sliding window; e.g. five anonymous ids a week).
+ *     A value counts at its {@link dev.clientele.core.IdentifierState#linkedAt() link time}: the
+ *     time of the event that attached it, kept through merges and splits and never moved by
+ *     older events that arrive later (its first-seen time may move back; its link time does
+ *     not). So the limit holds in whatever order events arrive; only a forced merge may exceed it
  * @param links whether an identifier of this type may join two profiles; when false it only
  *     attaches to the profile the event resolves to through other identifiers
  * @param unique whether two different values on one profile are forbidden: two profiles each

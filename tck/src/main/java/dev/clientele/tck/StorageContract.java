@@ -128,6 +128,24 @@ public abstract class StorageContract {
   }
 
   @Test
+  void commit_profileWhoseIdentifiersWereLinkedAfterFirstSeen_isReadBackExactly() {
+    // Windowed identity limits count link times: a backend that stored only first-seen times
+    // would let limits drift. Here an older event moved first-seen back ten days; linkedAt stays.
+    Profile.Builder b = Profile.builder(ProfileId.of("p-1"), StorageFixtures.T0).version(1);
+    b.putIdentifier(IdentifierState.firstSeen(email("ann"), StorageFixtures.T0, true, "test").seenAt(StorageFixtures.T0.minusSeconds(864_000), false, "old"));
+    b.putIdentifier(IdentifierState.firstSeen(customerId("c-1"), StorageFixtures.T0, true, "test").withLinkedAt(StorageFixtures.T0.plusNanos(1)));
+    Profile p = b.build();
+
+    storage.commit(create(p));
+
+    Profile back = storage.profile(p.id()).orElseThrow();
+    assertThat(back).isEqualTo(p);
+    assertThat(back.identifier(email("ann")).orElseThrow().linkedAt()).isEqualTo(StorageFixtures.T0);
+    assertThat(back.identifier(email("ann")).orElseThrow().firstSeen()).isEqualTo(StorageFixtures.T0.minusSeconds(864_000));
+    assertThat(back.identifier(customerId("c-1")).orElseThrow().linkedAt()).isEqualTo(StorageFixtures.T0.plusNanos(1));
+  }
+
+  @Test
   void commit_update_replacesProfile() {
     Profile v1 = profile("p-1", 1, email("ann"));
     storage.commit(Commit.builder().putProfile(v1, 0).build());

@@ -42,7 +42,12 @@ import java.util.Set;
  * by name, never by ordinal, so adding a constant does not change stored meaning.
  */
 final class Codec {
-  private static final int PROFILE_FORMAT = 1;
+  /**
+   * 2: each identifier ends with its {@code linkedAt} time. 1 (still read): without it; such an
+   * identifier decodes as linked when it was first seen.
+   */
+  private static final int PROFILE_FORMAT = 2;
+  private static final int PROFILE_FORMAT_WITHOUT_LINKED_AT = 1;
   private static final int EVENT_FORMAT = 1;
   private static final int MERGE_RECORD_FORMAT = 1;
 
@@ -79,6 +84,7 @@ final class Codec {
         writeOptionalInstant(out, d.since());
         writeString(out, s.consent().name());
         writeOptionalInstant(out, s.consentAt());
+        writeInstant(out, s.linkedAt());
       }
       out.writeInt(p.attributes().size());
       for (Attribute a : p.attributes().values()) {
@@ -119,7 +125,7 @@ final class Codec {
   static Profile decodeProfile(byte[] blob) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
       int format = in.readUnsignedByte();
-      if (format != PROFILE_FORMAT) {
+      if (format != PROFILE_FORMAT && format != PROFILE_FORMAT_WITHOUT_LINKED_AT) {
         throw new IllegalStateException("unknown stored profile format " + format);
       }
       ProfileId id = ProfileId.of(readString(in));
@@ -137,7 +143,9 @@ final class Codec {
             in.readBoolean() ? Optional.of(UndeliverableReason.valueOf(readString(in))) : Optional.empty();
         Deliverability d = new Deliverability(reason, readOptionalInstant(in));
         Consent consent = Consent.valueOf(readString(in));
-        b.putIdentifier(new IdentifierState(identifier, firstSeen, lastSeen, source, d, consent, readOptionalInstant(in)));
+        Optional<Instant> consentAt = readOptionalInstant(in);
+        Instant linkedAt = format == PROFILE_FORMAT_WITHOUT_LINKED_AT ? firstSeen : readInstant(in);
+        b.putIdentifier(new IdentifierState(identifier, firstSeen, lastSeen, source, d, consent, consentAt, linkedAt));
       }
       for (int i = in.readInt(); i > 0; i--) {
         String name = readString(in);

@@ -82,6 +82,58 @@ class CodecPropertiesTest {
         .hasMessageContaining("format 99");
   }
 
+  /**
+   * A profile as the format-1 codec (before identifiers carried {@code linkedAt}) stored it:
+   * written by that codec, kept byte for byte so old rows stay readable.
+   */
+  private static final String FORMAT_1_PROFILE =
+      "0100000003702d3100000000000000030000000069a40e20075bcd150000000069a40e5c075bcd150000000000020000" +
+      "000c616e6f6e796d6f75735f6964000000056465762d310000000069a2bca0075bcd1500000000036170700000000000" +
+      "07554e4b4e4f574e0000000005656d61696c0000000f616e6e406578616d706c652e636f6d0000000069a40e20075bcd" +
+      "15010000000069a40e3e075bcd1500000003776562010000000b484152445f424f554e4345010000000069a40e48075b" +
+      "cd15000000074f50545f4f5554010000000069a40e52075bcd15000000010000000a66697273745f6e616d6573000000" +
+      "03416e6e0000000363726d0000000069a40e20075bcd1500000000000000000000000000000000000000000000000100" +
+      "00000000000000000000000200000000";
+
+  @Test
+  void decodeProfile_format1Row_linksEachIdentifierWhenItWasFirstSeen() {
+    Instant t = Instant.parse("2026-03-01T10:00:00.123456789Z");
+    Identifier email = Identifier.of(IdentifierType.EMAIL, "ann@example.com");
+    Identifier device = Identifier.of(IdentifierType.ANONYMOUS_ID, "dev-1");
+    Profile expected = Profile.builder(ProfileId.of("p-1"), t).version(3).updatedAt(t.plusSeconds(60))
+        .putIdentifier(new IdentifierState(email, t, Optional.of(t.plusSeconds(30)), "web",
+            Deliverability.undeliverable(UndeliverableReason.HARD_BOUNCE, t.plusSeconds(40)), Consent.OPT_OUT,
+            Optional.of(t.plusSeconds(50)), t))
+        .putIdentifier(new IdentifierState(device, t.minusSeconds(86_400), Optional.empty(), "app", Deliverability.DELIVERABLE,
+            Consent.UNKNOWN, Optional.empty(), t.minusSeconds(86_400)))
+        .putAttribute(new Attribute("first_name", "Ann", "crm", t))
+        .eventCount(2)
+        .build();
+    byte[] old = java.util.HexFormat.of().parseHex(FORMAT_1_PROFILE);
+
+    Profile back = Codec.decodeProfile(old);
+
+    assertThat(old[0]).isEqualTo((byte) 1);
+    assertThat(back).isEqualTo(expected);
+    assertThat(back.identifier(device).orElseThrow().linkedAt()).isEqualTo(t.minusSeconds(86_400));
+    byte[] rewritten = Codec.encode(back);
+    assertThat(rewritten[0]).as("written in the current format").isEqualTo((byte) 2);
+    assertThat(Codec.decodeProfile(rewritten)).isEqualTo(expected);
+  }
+
+  @Test
+  void encode_keepsLinkedAtApartFromFirstSeen() {
+    Instant t = Instant.parse("2026-03-01T10:00:00Z");
+    IdentifierState s = IdentifierState.firstSeen(Identifier.of(IdentifierType.ANONYMOUS_ID, "dev-1"), t, true, "web")
+        .seenAt(t.minusSeconds(864_000), true, "web");
+    Profile p = Profile.builder(ProfileId.of("p-1"), t).putIdentifier(s).build();
+
+    IdentifierState back = Codec.decodeProfile(Codec.encode(p)).identifiers().get(0);
+
+    assertThat(back.firstSeen()).isEqualTo(t.minusSeconds(864_000));
+    assertThat(back.linkedAt()).isEqualTo(t);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Generators
 
@@ -145,10 +197,12 @@ class CodecPropertiesTest {
         Arbitraries.just(Deliverability.DELIVERABLE),
         instant().map(Deliverability::deliverableSince),
         Combinators.combine(Arbitraries.of(UndeliverableReason.class), instant()).as(Deliverability::undeliverable));
+    // linkedAt: usually at or after first seen (an older event arrived later), sometimes before (after a split).
+    Arbitrary<Long> linkedAfter = Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.longs().between(-1_000_000L, 1_000_000_000_000L));
     return Combinators.combine(identifier(), instant(), Arbitraries.longs().between(0, 1_000_000_000L).optional(0.6),
-            text(), deliverability, Arbitraries.of(Consent.class), optional(instant()))
-        .as((id, first, later, source, d, consent, consentAt) -> new IdentifierState(
-            id, first, later.map(first::plusNanos), source, d, consent, consentAt));
+            text(), deliverability, Arbitraries.of(Consent.class), optional(instant()), linkedAfter)
+        .as((id, first, later, source, d, consent, consentAt, linked) -> new IdentifierState(
+            id, first, later.map(first::plusNanos), source, d, consent, consentAt, first.plusNanos(linked)));
   }
 
   private static Arbitrary<Attribute> attribute() {

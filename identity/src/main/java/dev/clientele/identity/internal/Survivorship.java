@@ -1,7 +1,8 @@
-package dev.clientele.identity;
+package dev.clientele.identity.internal;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.clientele.identity.SurvivorshipRules;
 import dev.clientele.core.Attribute;
 import dev.clientele.core.Consent;
 import dev.clientele.core.Deliverability;
@@ -29,7 +30,8 @@ import java.util.function.BinaryOperator;
  *   <li>identifiers: all kept; an identifier on both sides keeps the widest seen-times, the
  *       most restrictive consent (a consent never set does not count) and the most restrictive
  *       deliverability (malformed, then any other undeliverable state, over deliverable; then
- *       the later report);
+ *       the later report) and the earlier link time; every identifier keeps its
+ *       {@link IdentifierState#linkedAt() link time};
  *   <li>lists: the latest subscribe and unsubscribe of each side; tags: union; orders: summed;
  *   <li>CCPA: the latest opt-out and the latest opt-in; event counts: summed;
  *   <li>created/first-active: earliest; updated/last-active: latest.
@@ -178,7 +180,8 @@ public final class Survivorship {
     Consent consent = neverSet(a) ? b.consent() : neverSet(b) ? a.consent() : a.consent().mostRestrictive(b.consent());
     Optional<Instant> consentAt = combine(a.consentAt(), b.consentAt(), Survivorship::max);
     seen = new IdentifierState(
-        seen.identifier(), seen.firstSeen(), seen.lastSeen(), seen.source(), seen.deliverability(), consent, consentAt);
+        seen.identifier(), seen.firstSeen(), seen.lastSeen(), seen.source(), seen.deliverability(), consent, consentAt,
+        min(a.linkedAt(), b.linkedAt()));
     return seen.withDeliverability(moreRestrictive(a.deliverability(), b.deliverability()));
   }
 

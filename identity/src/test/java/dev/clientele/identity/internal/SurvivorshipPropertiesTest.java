@@ -1,4 +1,4 @@
-package dev.clientele.identity;
+package dev.clientele.identity.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,10 @@
-package dev.clientele.identity;
+package dev.clientele.identity.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import dev.clientele.identity.SurvivorshipRules;
 import dev.clientele.core.Attribute;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;

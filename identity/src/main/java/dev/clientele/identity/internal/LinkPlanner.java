@@ -1,7 +1,11 @@
-package dev.clientele.identity;
+package dev.clientele.identity.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.clientele.identity.IdentityRules;
+import dev.clientele.identity.IdentifierPolicy;
+import dev.clientele.identity.LinkPlan;
+import dev.clientele.identity.ResolvedIdentifiers;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.IdentifierType;
@@ -26,7 +30,14 @@ import java.util.TreeSet;
  * into the group (a merge), attaches to the group if no profile holds it, or is refused: when
  * the group would then hold two different values of a unique type, more values of a type than
  * its limit (counted within its window), more identifiers or merged profiles than the caps, or
- * when an attach-only type would join two profiles. A refused identifier stays where it was
+ * when an attach-only type would join two profiles.
+ *
+ * <p>Windows count link times, not first-seen times: an identifier counts at
+ * {@link IdentifierState#linkedAt()}, the time of the event that attached it to its profile (an
+ * identifier this event attaches counts at the event's time). That time never moves (first-seen
+ * times do, when an older event arrives late) and merges and splits keep it, so after every
+ * automatic link, in whatever order events arrive, each profile holds at most {@code limit}
+ * values of a windowed type linked within any one window. Forced merges are not checked. A refused identifier stays where it was
  * (with its owner, or nowhere), so the lowest-priority identifiers are the ones dropped. A
  * shared device's anonymous id next to two people's customer ids therefore never glues them.
  *
@@ -124,7 +135,8 @@ public final class LinkPlanner {
     final TreeSet<ProfileId> profiles = new TreeSet<>();
     final List<Identifier> attach = new ArrayList<>(2);
     /**
-     * Every identifier the group holds, with when it was first seen; null while the group is
+     * Every identifier the group holds, with when it was linked to its profile (for one this
+     * event attaches: the event's time); null while the group is
      * just the profile that started it ({@link #start}), whose identifiers are read from it
      * only when something else joins (most events touch one profile and add nothing).
      */
@@ -141,7 +153,7 @@ public final class LinkPlanner {
         held = new HashMap<>();
         if (start != null) {
           for (IdentifierState s : start.identifiers()) {
-            held.merge(s.identifier(), s.firstSeen(), (a, b) -> a.isBefore(b) ? a : b);
+            held.merge(s.identifier(), s.linkedAt(), (a, b) -> a.isBefore(b) ? a : b);
           }
           start = null;
         }
@@ -165,7 +177,7 @@ public final class LinkPlanner {
       }
       Map<Identifier, Instant> combined = new HashMap<>(held());
       for (IdentifierState s : p.identifiers()) {
-        combined.merge(s.identifier(), s.firstSeen(), (a, b) -> a.isBefore(b) ? a : b);
+        combined.merge(s.identifier(), s.linkedAt(), (a, b) -> a.isBefore(b) ? a : b);
       }
       if (mergedAfter > rules.maxMergesPerProfile()) {
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.MERGE_CAP,
@@ -239,7 +251,7 @@ public final class LinkPlanner {
     }
 
     /**
-     * Checks the caps and limits on {@code base} plus {@code extra} (first seen at
+     * Checks the caps and limits on {@code base} plus {@code extra} (linked at
      * {@code extraAt}) when {@code extra} is not null and not in {@code base} yet. Counts
      * without copying; only a group that breaks a limit is looked at again by
      * {@link #refusal}, which names the rule.
@@ -273,7 +285,7 @@ public final class LinkPlanner {
           continue;
         }
         // Every value counts here; a windowed type over its limit is looked at again by
-        // refusal(), which slides the window over the first-seen times.
+        // refusal(), which slides the window over the link times.
         int k = 0;
         while (k < kinds && !types[k].equals(id.type())) {
           k++;
@@ -302,9 +314,11 @@ public final class LinkPlanner {
 
     /**
      * The refusal for a group over a limit, if it really breaks one: an unwindowed type holds
-     * more values than its limit, or a windowed type holds more than its limit first seen within
+     * more values than its limit, or a windowed type holds more than its limit linked within
      * one window's length of each other (any window, not only the one ending at the event), so
      * merging two profiles cannot crowd an earlier week either. Types are checked in name order.
+     * Link times ({@link IdentifierState#linkedAt()}) never move once set, so a group that passes
+     * this check keeps passing it whatever older events arrive later.
      */
     private Optional<LinkPlan.Refusal> refusal(Map<Identifier, Instant> combined, Identifier via, Instant at) {
       Map<IdentifierType, List<Instant>> byType = new java.util.TreeMap<>(java.util.Comparator.comparing(IdentifierType::name));
