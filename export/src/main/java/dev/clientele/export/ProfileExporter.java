@@ -159,7 +159,7 @@ public final class ProfileExporter {
     var filter = request.filter().orElse(null);
     ExportProgress progress = request.progress();
     long interval = request.progressInterval();
-    long[] counts = new long[2]; // read, written
+    long[] counts = {0, 0, interval}; // read, written, reads left until the next progress update
     Map<String, Long> skipped = new TreeMap<>();
     source.forEach(p -> {
       requireNonNull(p, "source gave a null profile");
@@ -177,7 +177,8 @@ public final class ProfileExporter {
         }
         counts[1]++;
       }
-      if (counts[0] % interval == 0) {
+      if (--counts[2] == 0) { // every interval-th read, without a division per row
+        counts[2] = interval;
         progress.update(counts[0], counts[1]);
       }
     });

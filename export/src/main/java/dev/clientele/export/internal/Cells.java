@@ -91,6 +91,10 @@ public final class Cells {
 
   /** Appends {@code t} as one value of a multi-valued cell: separators and escapes escaped. */
   static void appendEscaped(StringBuilder b, String t) {
+    if (t.indexOf(MultiValues.SEPARATOR) < 0 && t.indexOf(MultiValues.ESCAPE) < 0) {
+      b.append(t);
+      return;
+    }
     for (int i = 0; i < t.length(); i++) {
       char ch = t.charAt(i);
       if (ch == MultiValues.SEPARATOR || ch == MultiValues.ESCAPE) {

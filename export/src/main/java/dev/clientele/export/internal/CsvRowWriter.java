@@ -126,7 +126,11 @@ public final class CsvRowWriter implements RowWriter {
 
   /** A decimal cell, as {@link BigDecimal#toPlainString()} writes it. */
   public void decimal(BigDecimal value) throws IOException {
-    g.writeString(value.toPlainString());
+    if (value.scale() == 0 && value.precision() < 19) {
+      number(value.longValue()); // a whole number (revenue 0): its plain text is the long's
+    } else {
+      g.writeString(value.toPlainString());
+    }
   }
 
   /** A time cell, ISO-8601 as {@link Instant#toString()} writes it. */
