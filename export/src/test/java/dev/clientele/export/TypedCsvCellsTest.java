@@ -134,7 +134,7 @@ class TypedCsvCellsTest {
 
   @Provide
   Arbitrary<Character> delimiters() {
-    return Arbitraries.of(',', ';', '\t', ' ', '1', '0', '-', ':', 'T', '.', 'Z', 'a', '\'', '=');
+    return Arbitraries.of(',', ';', '\t', ' ', '1', '0', '-', ':', 'T', '.', 'Z', 'a', 'e', 'f', 'l', 'r', 's', 't', 'u', '#', '\'', '=');
   }
 
   @Property(tries = 400)

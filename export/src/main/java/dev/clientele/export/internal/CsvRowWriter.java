@@ -32,6 +32,14 @@ public final class CsvRowWriter implements RowWriter {
    * unless the delimiter is a character of a number, which would make the text path quote it.
    */
   private final boolean numbersAsText;
+  /**
+   * Whether times and the words {@code true}/{@code false} can skip the generator's quoting check
+   * ({@link CsvGenerator#writeRawValue(String)}, which still writes the delimiter): their
+   * characters ({@code 0-9 - : . T Z}, the letters of the two words) never need quotes unless one
+   * of them is the delimiter.
+   */
+  private final boolean timesRaw;
+  private final boolean wordsRaw;
   /** The reused buffer of multi-valued cells ({@link #multi()}). */
   private final StringBuilder multi = new StringBuilder(128);
   /** The reused buffer of times ({@link #time}). */
@@ -44,6 +52,8 @@ public final class CsvRowWriter implements RowWriter {
     this.guard = options.formulaGuard();
     char d = options.delimiter();
     this.numbersAsText = (d >= '0' && d <= '9') || d == '-';
+    this.timesRaw = "0123456789-:.TZ".indexOf(d) < 0;
+    this.wordsRaw = "truefals".indexOf(d) < 0;
     g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     // Quote only the fields that need it (delimiter, quote, line break, edge spaces) instead of
     // Jackson's quick guess, which quotes anything with a character below the delimiter.
@@ -102,7 +112,7 @@ public final class CsvRowWriter implements RowWriter {
 
   /** An absent value: an empty cell. */
   public void empty() throws IOException {
-    g.writeString("");
+    g.writeRawValue("");
   }
 
   /** A text cell, formula-guarded (the check allocates nothing; only a guarded cell is copied). */
@@ -112,7 +122,11 @@ public final class CsvRowWriter implements RowWriter {
 
   /** A boolean cell: {@code true} or {@code false}. */
   public void bool(boolean value) throws IOException {
-    g.writeString(value ? "true" : "false");
+    if (wordsRaw) {
+      g.writeRawValue(value ? "true" : "false");
+    } else {
+      g.writeString(value ? "true" : "false");
+    }
   }
 
   /** A whole-number cell, as {@link Long#toString(long)} writes it. */
@@ -138,6 +152,8 @@ public final class CsvRowWriter implements RowWriter {
     int n = IsoTimes.format(value, timeChars);
     if (n < 0) {
       g.writeString(value.toString());
+    } else if (timesRaw) {
+      g.writeRawValue(timeChars, 0, n);
     } else {
       g.writeString(timeChars, 0, n);
     }
