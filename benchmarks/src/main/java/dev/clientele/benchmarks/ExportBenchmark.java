@@ -53,13 +53,17 @@ import org.openjdk.jmh.annotations.State;
  * the score is CPU per profile, not disk. The score is time per profile.
  *
  * <p>The prepared rows are exactly what the exporter writes: the exporter's own output, parsed
- * back with Jackson (untimed), so both sides quote and encode the same cells. Profiles: 1–2
+ * back with Jackson (untimed), so both sides quote and encode the same cells. The set-up checks
+ * that every variant writes the same bytes (length and CRC-32C) and fails the trial otherwise. Profiles: 1–2
  * emails, a customer id, a phone for 40 %, orders for 30 %, first/last name, city and a custom
  * attribute, a tag for 10 %; seeded.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar ExportBenchmark -f 1 -wi 3 -i 5 -jvmArgs -Xmx10g
  * </pre>
+ *
+ * <p>Each invocation also prints the benchmark thread's CPU time per profile ({@code [cpu N
+ * ns/profile]}), the figure to compare when the machine is shared.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -72,6 +76,8 @@ public class ExportBenchmark {
   private static final String[] FIRST = {"Ann", "Bob", "Chloé", "Dmitri", "Eşref", "Fatima", "Gus", "Hana"};
   private static final String[] LAST = {"Hall", "O'Neil", "Novak", "Smith, Jr.", "Lee", "Dubois"};
   private static final String[] CITY = {"Leeds", "Lyon", "New York, NY", "İstanbul", "Zürich"};
+
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
   private List<Profile> profiles;
   private InMemoryStorage storage;
@@ -110,6 +116,57 @@ public class ExportBenchmark {
       b.addColumn(h);
     }
     schema = b.build();
+    checkSameBytes(out.toByteArray());
+  }
+
+  /**
+   * The comparison is only fair if every variant writes the same file: checks, once per trial,
+   * that the store export and both Jackson baselines write exactly the bytes of the list export
+   * (length and CRC-32C; the list export's bytes are at hand, the others are only digested).
+   */
+  private void checkSameBytes(byte[] expected) throws IOException {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(expected);
+    String want = expected.length + " bytes, crc " + Long.toHexString(crc.getValue());
+    java.util.Map<String, java.util.function.Supplier<String>> variants = new java.util.LinkedHashMap<>();
+    variants.put("clienteleFromStore", () -> {
+      Sink sink = Sink.digesting();
+      ProfileExporter.write(request, ProfileSource.all(storage), sink);
+      return sink.digest();
+    });
+    variants.put("jacksonSequenceWriter", () -> digest(this::sequenceWriter));
+    variants.put("jacksonCsvGenerator", () -> digest(this::csvGenerator));
+    for (var v : variants.entrySet()) {
+      String got = v.getValue().get();
+      if (!got.equals(want)) {
+        throw new IllegalStateException(v.getKey() + " wrote " + got + ", the exporter " + want + ": not the same file");
+      }
+    }
+  }
+
+  /**
+   * Prints the CPU time of the benchmark thread per profile for this invocation (one invocation
+   * writes all {@value #PROFILES} rows, so the call costs nothing measurable). On a shared machine
+   * wall time mostly measures the other jobs; CPU time much less so. GC threads are not counted.
+   */
+  private static void printCpu(long start) {
+    System.out.printf(Locale.ROOT, " [cpu %.0f ns/profile] ", (THREADS.getCurrentThreadCpuTime() - start) / (double) PROFILES);
+  }
+
+  /** Writes prepared rows to a sink. */
+  @FunctionalInterface
+  private interface Writing {
+    void writeTo(Sink sink) throws IOException;
+  }
+
+  private static String digest(Writing writing) {
+    Sink sink = Sink.digesting();
+    try {
+      writing.writeTo(sink);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return sink.digest();
   }
 
   private static Profile profile(int i, SplittableRandom random) {
@@ -151,35 +208,52 @@ public class ExportBenchmark {
   /** Clientele's exporter over the prepared profiles: extraction, guarding, encoding. */
   @Benchmark
   public long clientele() {
+    long cpu = THREADS.getCurrentThreadCpuTime();
     Sink sink = new Sink();
     ExportSummary s = ProfileExporter.write(request, ProfileSource.of(profiles), sink);
+    printCpu(cpu);
     return s.rowsWritten() + sink.bytes;
   }
 
   /** The same export reading the profiles from the in-memory store page by page. */
   @Benchmark
   public long clienteleFromStore() {
+    long cpu = THREADS.getCurrentThreadCpuTime();
     Sink sink = new Sink();
     ExportSummary s = ProfileExporter.write(request, ProfileSource.all(storage), sink);
+    printCpu(cpu);
     return s.rowsWritten() + sink.bytes;
   }
 
   /** Baseline: Jackson's databind SequenceWriter writing the prepared rows (same quoting rule as the exporter). */
   @Benchmark
   public long jacksonSequenceWriter() throws IOException {
+    long cpu = THREADS.getCurrentThreadCpuTime();
     Sink sink = new Sink();
+    sequenceWriter(sink);
+    printCpu(cpu);
+    return sink.bytes;
+  }
+
+  private void sequenceWriter(Sink sink) throws IOException {
     try (SequenceWriter w = mapper.writer(schema).with(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).writeValues(sink)) {
       for (String[] row : rows) {
         w.write(row);
       }
     }
-    return sink.bytes;
   }
 
   /** Floor: Jackson's streaming CsvGenerator writing the prepared rows cell by cell. */
   @Benchmark
   public long jacksonCsvGenerator() throws IOException {
+    long cpu = THREADS.getCurrentThreadCpuTime();
     Sink sink = new Sink();
+    csvGenerator(sink);
+    printCpu(cpu);
+    return sink.bytes;
+  }
+
+  private void csvGenerator(Sink sink) throws IOException {
     try (CsvGenerator g = factory.createGenerator(sink, JsonEncoding.UTF8)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
@@ -192,21 +266,44 @@ public class ExportBenchmark {
         g.writeEndArray();
       }
     }
-    return sink.bytes;
   }
 
-  /** Counts bytes and drops them. */
+  /** Counts bytes and drops them; digests them too when made for {@link #checkSameBytes}. */
   static final class Sink extends OutputStream {
     long bytes;
+    private final java.util.zip.CRC32C crc;
+
+    /** A sink that only counts (the measured one). */
+    Sink() {
+      this(false);
+    }
+
+    private Sink(boolean digest) {
+      this.crc = digest ? new java.util.zip.CRC32C() : null;
+    }
+
+    static Sink digesting() {
+      return new Sink(true);
+    }
+
+    String digest() {
+      return bytes + " bytes, crc " + Long.toHexString(crc.getValue());
+    }
 
     @Override
     public void write(int b) {
       bytes++;
+      if (crc != null) {
+        crc.update(b);
+      }
     }
 
     @Override
     public void write(byte[] b, int off, int len) {
       bytes += len;
+      if (crc != null) {
+        crc.update(b, off, len);
+      }
     }
   }
 }

@@ -38,6 +38,10 @@ public final class MultiValues {
   }
 
   static void appendEscaped(StringBuilder b, String v) {
+    if (v.indexOf(SEPARATOR) < 0 && v.indexOf(ESCAPE) < 0) {
+      b.append(v); // the common case, copied in bulk
+      return;
+    }
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
       if (c == SEPARATOR || c == ESCAPE) {

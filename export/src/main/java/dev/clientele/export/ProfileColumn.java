@@ -8,6 +8,9 @@ import dev.clientele.core.IdentifierType;
 import dev.clientele.core.ListSubscription;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import dev.clientele.export.internal.CsvCell;
+import dev.clientele.export.internal.CsvRowWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,10 +42,42 @@ public final class ProfileColumn {
 
   private final String name;
   private final Function<ProfileRow, ?> extractor;
+  /**
+   * The built-in columns' typed CSV writer, which writes the same text as {@link #extractor}'s
+   * value would (checked by a property test), without the value objects; null for host columns.
+   */
+  private final CsvCell csv;
 
-  private ProfileColumn(String name, Function<ProfileRow, ?> extractor) {
+  private ProfileColumn(String name, Function<ProfileRow, ?> extractor, CsvCell csv) {
     this.name = name;
     this.extractor = extractor;
+    this.csv = csv;
+  }
+
+  private ProfileColumn(String name, Function<ProfileRow, ?> extractor) {
+    this(name, extractor, null);
+  }
+
+  /** A built-in column of {@code profile} values with its typed CSV writer. */
+  private static ProfileColumn typed(String name, Function<Profile, ?> extractor, ProfileCell csv) {
+    return new ProfileColumn(name, row -> extractor.apply(row.profile()), (row, out) -> csv.write(row.profile(), out));
+  }
+
+  /** A typed CSV writer of a cell that reads only the profile. */
+  @FunctionalInterface
+  private interface ProfileCell {
+    void write(Profile p, CsvRowWriter out) throws java.io.IOException;
+  }
+
+  /**
+   * How this column writes a CSV cell: its typed writer, or for a host column the extracted value
+   * through {@link CsvRowWriter#value}. The exporter asks once per export, not per row.
+   */
+  CsvCell csvCell() {
+    if (csv != null) {
+      return csv;
+    }
+    return (row, out) -> out.value(extractor.apply(row), name);
   }
 
   /**
@@ -54,10 +89,6 @@ public final class ProfileColumn {
     requireNonNull(name, "name");
     checkArgument(!name.isBlank(), "column name must not be blank: '%s'", name);
     return new ProfileColumn(name, requireNonNull(extractor, "extractor"));
-  }
-
-  private static ProfileColumn profile(String name, Function<Profile, ?> extractor) {
-    return new ProfileColumn(name, row -> extractor.apply(row.profile()));
   }
 
   /** The column name. */
@@ -72,69 +103,79 @@ public final class ProfileColumn {
 
   /** A copy of this column under another name. */
   public ProfileColumn withName(String value) {
-    return of(value, extractor);
+    ProfileColumn renamed = of(value, extractor);
+    return csv == null ? renamed : new ProfileColumn(renamed.name, extractor, csv);
   }
 
   /** {@code id}: the profile id. */
   public static ProfileColumn id() {
-    return profile("id", p -> p.id().value());
+    return typed("id", p -> p.id().value(), (p, out) -> out.text(p.id().value()));
   }
 
   /** {@code anonymous}: whether the profile holds only anonymous identifiers. */
   public static ProfileColumn anonymous() {
-    return profile("anonymous", p -> {
-      for (IdentifierState s : p.identifiers()) {
-        if (!s.type().isAnonymous()) {
-          return false;
-        }
+    return typed("anonymous", ProfileColumn::isAnonymous, (p, out) -> out.bool(isAnonymous(p)));
+  }
+
+  private static boolean isAnonymous(Profile p) {
+    List<IdentifierState> ids = p.identifiers();
+    for (int i = 0; i < ids.size(); i++) {
+      if (!ids.get(i).type().isAnonymous()) {
+        return false;
       }
-      return true;
-    });
+    }
+    return true;
   }
 
   /** {@code created_at}: when the profile began. */
   public static ProfileColumn createdAt() {
-    return profile("created_at", Profile::createdAt);
+    return typed("created_at", Profile::createdAt, (p, out) -> out.time(p.createdAt()));
   }
 
   /** {@code first_active}: the time of the first active event. */
   public static ProfileColumn firstActive() {
-    return profile("first_active", Profile::firstActive);
+    return typed("first_active", Profile::firstActive, (p, out) -> time(p.firstActive(), out));
   }
 
   /** {@code last_active}: the time of the last active event. */
   public static ProfileColumn lastActive() {
-    return profile("last_active", Profile::lastActive);
+    return typed("last_active", Profile::lastActive, (p, out) -> time(p.lastActive(), out));
   }
 
   /** {@code event_count}: events applied to the profile. */
   public static ProfileColumn eventCount() {
-    return profile("event_count", Profile::eventCount);
+    return typed("event_count", Profile::eventCount, (p, out) -> out.number(p.eventCount()));
   }
 
   /** {@code revenue}: the sum of order totals (historic CLV). */
   public static ProfileColumn revenue() {
-    return profile("revenue", p -> p.orders().revenue());
+    return typed("revenue", p -> p.orders().revenue(), (p, out) -> out.decimal(p.orders().revenue()));
   }
 
   /** {@code order_count}: orders with a positive total. */
   public static ProfileColumn orderCount() {
-    return profile("order_count", p -> p.orders().orderCount());
+    return typed("order_count", p -> p.orders().orderCount(), (p, out) -> out.number(p.orders().orderCount()));
   }
 
   /** {@code average_order_value}: revenue per order, empty without orders. */
   public static ProfileColumn averageOrderValue() {
-    return profile("average_order_value", p -> p.orders().averageOrderValue());
+    return typed("average_order_value", p -> p.orders().averageOrderValue(), (p, out) -> {
+      if (p.orders().orderCount() == 0) {
+        out.empty();
+      } else {
+        out.decimal(p.orders().averageOrderValue().orElseThrow());
+      }
+    });
   }
 
   /** {@code first_order}: the time of the first order. */
   public static ProfileColumn firstOrder() {
-    return profile("first_order", p -> p.orders().firstOrder());
+    return typed("first_order", p -> p.orders().firstOrder(), (p, out) -> time(p.orders().firstOrder(), out));
   }
 
   /** {@code last_order}: the time of the last order. */
   public static ProfileColumn lastOrder() {
-    return profile("last_order", p -> p.orders().lastOrder());
+    return typed("last_order", p -> p.orders().lastOrder(), (p, out) -> time(p.orders().lastOrder(), out));
   }
 
   /**
@@ -143,34 +184,55 @@ public final class ProfileColumn {
    */
   public static ProfileColumn lastSeen(IdentifierType type) {
     requireNonNull(type, "type");
-    return of(type.name(), row -> {
+    return new ProfileColumn(type.name(), row -> {
       Optional<IdentifierState> s = row.lastSeen(type);
       return s.isPresent() ? s.get().identifier().value() : null;
+    }, (row, out) -> {
+      Optional<IdentifierState> s = row.lastSeen(type);
+      if (s.isPresent()) {
+        out.text(s.get().identifier().value());
+      } else {
+        out.empty();
+      }
     });
   }
 
   /** {@code TYPE_deliverable}: whether the last-seen identifier of {@code type} is deliverable. */
   public static ProfileColumn deliverable(IdentifierType type) {
     requireNonNull(type, "type");
-    return of(type.name() + "_deliverable", row -> {
+    return new ProfileColumn(type.name() + "_deliverable", row -> {
       Optional<IdentifierState> s = row.lastSeen(type);
       return s.isPresent() ? (Object) s.get().deliverability().isDeliverable() : null;
+    }, (row, out) -> {
+      Optional<IdentifierState> s = row.lastSeen(type);
+      if (s.isPresent()) {
+        out.bool(s.get().deliverability().isDeliverable());
+      } else {
+        out.empty();
+      }
     });
   }
 
   /** {@code TYPE_consent}: the marketing consent ({@code opt_in|opt_out|unknown}) of the last-seen identifier of {@code type}. */
   public static ProfileColumn consent(IdentifierType type) {
     requireNonNull(type, "type");
-    return of(type.name() + "_consent", row -> {
+    return new ProfileColumn(type.name() + "_consent", row -> {
       Optional<IdentifierState> s = row.lastSeen(type);
       return s.isPresent() ? s.get().consent().key() : null;
+    }, (row, out) -> {
+      Optional<IdentifierState> s = row.lastSeen(type);
+      if (s.isPresent()) {
+        out.text(s.get().consent().key());
+      } else {
+        out.empty();
+      }
     });
   }
 
   /** {@code TYPE_all} (e.g. {@code email_all}): every value of {@code type}, multi-valued, sorted. */
   public static ProfileColumn all(IdentifierType type) {
     requireNonNull(type, "type");
-    return profile(type.name() + "_all", p -> {
+    return typed(type.name() + "_all", p -> {
       List<String> out = null;
       for (IdentifierState s : p.identifiers()) {
         if (s.type().equals(type)) {
@@ -181,23 +243,52 @@ public final class ProfileColumn {
         }
       }
       return out == null ? List.of() : out;
+    }, (p, out) -> {
+      StringBuilder b = out.multi();
+      boolean first = true;
+      List<IdentifierState> ids = p.identifiers();
+      for (int i = 0; i < ids.size(); i++) {
+        IdentifierState s = ids.get(i);
+        if (s.type().equals(type)) {
+          if (!first) {
+            b.append(MultiValues.SEPARATOR);
+          }
+          first = false;
+          MultiValues.appendEscaped(b, s.identifier().value());
+        }
+      }
+      out.endMulti();
     });
   }
 
   /** {@code identifiers}: every identifier as {@code type:value}, multi-valued, sorted by type then value. */
   public static ProfileColumn identifiers() {
-    return profile("identifiers", p -> {
+    return typed("identifiers", p -> {
       List<String> out = new ArrayList<>(p.identifiers().size());
       for (IdentifierState s : p.identifiers()) {
         out.add(s.type().name() + ":" + s.identifier().value());
       }
       return out;
+    }, (p, out) -> {
+      // The same text as joining the type:value strings, built in the writer's one buffer.
+      StringBuilder b = out.multi();
+      List<IdentifierState> ids = p.identifiers();
+      for (int i = 0; i < ids.size(); i++) {
+        IdentifierState s = ids.get(i);
+        if (i > 0) {
+          b.append(MultiValues.SEPARATOR);
+        }
+        MultiValues.appendEscaped(b, s.type().name());
+        b.append(':');
+        MultiValues.appendEscaped(b, s.identifier().value());
+      }
+      out.endMulti();
     });
   }
 
   /** {@code merged_from}: ids of the profiles merged into this one, multi-valued. */
   public static ProfileColumn mergedFrom() {
-    return profile("merged_from", p -> {
+    return typed("merged_from", p -> {
       if (p.mergedFrom().isEmpty()) {
         return List.of();
       }
@@ -206,17 +297,43 @@ public final class ProfileColumn {
         out.add(id.value());
       }
       return out;
+    }, (p, out) -> {
+      StringBuilder b = out.multi();
+      if (!p.mergedFrom().isEmpty()) {
+        boolean first = true;
+        for (ProfileId id : p.mergedFrom()) {
+          if (!first) {
+            b.append(MultiValues.SEPARATOR);
+          }
+          first = false;
+          MultiValues.appendEscaped(b, id.value());
+        }
+      }
+      out.endMulti();
     });
   }
 
   /** {@code tags}: the profile's tags, multi-valued. */
   public static ProfileColumn tags() {
-    return profile("tags", Profile::tags);
+    return typed("tags", Profile::tags, (p, out) -> {
+      StringBuilder b = out.multi();
+      if (!p.tags().isEmpty()) {
+        boolean first = true;
+        for (String t : p.tags()) {
+          if (!first) {
+            b.append(MultiValues.SEPARATOR);
+          }
+          first = false;
+          MultiValues.appendEscaped(b, t);
+        }
+      }
+      out.endMulti();
+    });
   }
 
   /** {@code lists}: the lists the profile is subscribed to now, multi-valued. */
   public static ProfileColumn lists() {
-    return profile("lists", p -> {
+    return typed("lists", p -> {
       if (p.lists().isEmpty()) {
         return List.of();
       }
@@ -227,21 +344,44 @@ public final class ProfileColumn {
         }
       }
       return out;
+    }, (p, out) -> {
+      StringBuilder b = out.multi();
+      if (!p.lists().isEmpty()) {
+        boolean first = true;
+        for (ListSubscription l : p.lists().values()) {
+          if (l.subscribed()) {
+            if (!first) {
+              b.append(MultiValues.SEPARATOR);
+            }
+            first = false;
+            MultiValues.appendEscaped(b, l.list());
+          }
+        }
+      }
+      out.endMulti();
     });
   }
 
   /** {@code ccpa_opted_out}: whether a CCPA opt-out is in force. */
   public static ProfileColumn ccpaOptedOut() {
-    return profile("ccpa_opted_out", Profile::isCcpaOptedOut);
+    return typed("ccpa_opted_out", Profile::isCcpaOptedOut, (p, out) -> out.bool(p.isCcpaOptedOut()));
   }
 
   /** {@code attributes.NAME}: the value of one attribute, standard or custom, as stored. */
   public static ProfileColumn attribute(String name) {
     requireNonNull(name, "name");
     checkArgument(!name.isEmpty(), "attribute name must not be empty");
-    return profile(ATTRIBUTE_PREFIX + name, p -> {
+    String column = ATTRIBUTE_PREFIX + name;
+    return typed(column, p -> {
       var a = p.attributes().get(name);
       return a == null ? null : a.value();
+    }, (p, out) -> {
+      var a = p.attributes().get(name);
+      if (a == null) {
+        out.empty();
+      } else {
+        out.value(a.value(), column);
+      }
     });
   }
 
@@ -249,6 +389,14 @@ public final class ProfileColumn {
   public static ProfileColumn computed(String name) {
     requireNonNull(name, "name");
     return of(name, row -> row.computed(name));
+  }
+
+  private static void time(Optional<Instant> t, CsvRowWriter out) throws java.io.IOException {
+    if (t.isPresent()) {
+      out.time(t.get());
+    } else {
+      out.empty();
+    }
   }
 
   /** Returns the column name. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
+import dev.clientele.export.internal.CsvCell;
 import dev.clientele.export.internal.CsvRowWriter;
 import dev.clientele.export.internal.JsonRowWriter;
 import dev.clientele.export.internal.RowWriter;
@@ -76,7 +77,8 @@ public final class ProfileExporter {
       case JSON_LINES -> JsonRowWriter.to(out, true);
       case JSON_ARRAY -> JsonRowWriter.to(out, false);
     }) {
-      return write(request, source, columns, w);
+      w.start(columns.stream().map(ProfileColumn::name).toList());
+      return write(request, source, w instanceof CsvRowWriter csv ? csvRows(columns, csv) : valueRows(columns, w));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the export", e);
     }
@@ -112,11 +114,43 @@ public final class ProfileExporter {
     return List.copyOf(columns);
   }
 
-  private static ExportSummary write(ExportRequest request, ProfileSource source, List<ProfileColumn> columns, RowWriter w)
-      throws IOException {
-    w.start(columns.stream().map(ProfileColumn::name).toList());
+  /** Writes one row of a profile that passed the filters. */
+  @FunctionalInterface
+  private interface RowOut {
+    void write(ProfileRow row) throws IOException;
+  }
+
+  /**
+   * CSV rows by a column plan compiled once per export: each column's typed cell writer, which
+   * writes straight into the generator without a value object per cell.
+   */
+  private static RowOut csvRows(List<ProfileColumn> columns, CsvRowWriter w) {
+    CsvCell[] plan = new CsvCell[columns.size()];
+    for (int i = 0; i < plan.length; i++) {
+      plan[i] = columns.get(i).csvCell();
+    }
+    return row -> {
+      w.startRow();
+      for (CsvCell c : plan) {
+        c.write(row, w);
+      }
+      w.endRow();
+    };
+  }
+
+  /** Rows of extracted values (JSON): each column's value, then the row. */
+  private static RowOut valueRows(List<ProfileColumn> columns, RowWriter w) {
     ProfileColumn[] cols = columns.toArray(ProfileColumn[]::new);
     Object[] cells = new Object[cols.length];
+    return row -> {
+      for (int i = 0; i < cols.length; i++) {
+        cells[i] = cols[i].extract(row);
+      }
+      w.row(cells);
+    };
+  }
+
+  private static ExportSummary write(ExportRequest request, ProfileSource source, RowOut rows) {
     ComputedValues computed = request.computed();
     boolean noComputed = computed == ComputedValues.NONE;
     String reachName = request.reachableOn().map(ComputedValues::reachableName).orElse(null);
@@ -125,7 +159,7 @@ public final class ProfileExporter {
     var filter = request.filter().orElse(null);
     ExportProgress progress = request.progress();
     long interval = request.progressInterval();
-    long[] counts = new long[2]; // read, written
+    long[] counts = {0, 0, interval}; // read, written, reads left until the next progress update
     Map<String, Long> skipped = new TreeMap<>();
     source.forEach(p -> {
       requireNonNull(p, "source gave a null profile");
@@ -136,17 +170,15 @@ public final class ProfileExporter {
       if (skip != null) {
         skipped.merge(skip, 1L, Long::sum);
       } else {
-        for (int i = 0; i < cols.length; i++) {
-          cells[i] = cols[i].extract(row);
-        }
         try {
-          w.row(cells);
+          rows.write(row);
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write the export", e);
         }
         counts[1]++;
       }
-      if (counts[0] % interval == 0) {
+      if (--counts[2] == 0) { // every interval-th read, without a division per row
+        counts[2] = interval;
         progress.update(counts[0], counts[1]);
       }
     });

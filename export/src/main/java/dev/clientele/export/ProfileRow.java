@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,10 +42,30 @@ public final class ProfileRow {
   public Optional<IdentifierState> lastSeen(IdentifierType type) {
     requireNonNull(type, "type");
     if (!type.equals(lastSeenType)) {
-      lastSeen = profile.lastSeen(type);
+      lastSeen = lastSeenOf(profile, type);
       lastSeenType = type;
     }
     return lastSeen;
+  }
+
+  /**
+   * {@link Profile#lastSeen}, answered without its comparison when the profile holds at most one
+   * identifier of the type (most profiles): that one is the last seen, or there is none.
+   */
+  private static Optional<IdentifierState> lastSeenOf(Profile profile, IdentifierType type) {
+    List<IdentifierState> ids = profile.identifiers();
+    IdentifierState only = null;
+    for (int i = 0; i < ids.size(); i++) {
+      IdentifierState s = ids.get(i);
+      IdentifierType t = s.identifier().type();
+      if (t == type || t.equals(type)) {
+        if (only != null) {
+          return profile.lastSeen(type);
+        }
+        only = s;
+      }
+    }
+    return Optional.ofNullable(only);
   }
 
   /** The computed value {@code name}, if the caller supplied one. */

@@ -25,6 +25,11 @@
  *       generators' buffers, whatever the number of profiles. One exception, by choice:
  *       {@link dev.clientele.export.Preset#ALL_CUSTOMER_INFO} without explicit attribute names
  *       reads the source once more first, holding only the set of attribute names.
+ *   <li><b>Typed CSV cells.</b> For CSV, each built-in column writes its cell straight into the
+ *       generator with an internal typed writer (numbers, times, booleans, multi-valued cells in
+ *       one reused buffer), resolved once per export; it writes exactly the bytes its extracted
+ *       value would (a property test holds the two paths together). Host columns and computed
+ *       values go through their extracted value. JSON always extracts values.
  *   <li><b>Columns.</b> A column is a name and an extractor over a
  *       {@link dev.clientele.export.ProfileRow}: the profile plus values the caller computed for
  *       it ({@link dev.clientele.export.ComputedValues}). This module depends only on

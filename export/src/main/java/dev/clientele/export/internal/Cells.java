@@ -51,14 +51,7 @@ public final class Cells {
         first = false;
         Object e = unwrap(o);
         if (e != null) {
-          String t = text(e, column);
-          for (int i = 0; i < t.length(); i++) {
-            char ch = t.charAt(i);
-            if (ch == MultiValues.SEPARATOR || ch == MultiValues.ESCAPE) {
-              b.append(MultiValues.ESCAPE);
-            }
-            b.append(ch);
-          }
+          appendEscaped(b, text(e, column));
         }
       }
       return b.toString();
@@ -94,6 +87,21 @@ public final class Cells {
       return w.toString();
     }
     throw unsupported(v, column);
+  }
+
+  /** Appends {@code t} as one value of a multi-valued cell: separators and escapes escaped. */
+  static void appendEscaped(StringBuilder b, String t) {
+    if (t.indexOf(MultiValues.SEPARATOR) < 0 && t.indexOf(MultiValues.ESCAPE) < 0) {
+      b.append(t);
+      return;
+    }
+    for (int i = 0; i < t.length(); i++) {
+      char ch = t.charAt(i);
+      if (ch == MultiValues.SEPARATOR || ch == MultiValues.ESCAPE) {
+        b.append(MultiValues.ESCAPE);
+      }
+      b.append(ch);
+    }
   }
 
   /** Writes a value (possibly an Optional or null) as JSON. */

@@ -12,20 +12,32 @@ import java.time.LocalDate;
 public final class IsoTimes {
   private static final long MIN_SECOND = -62_167_219_200L; // 0000-01-01T00:00:00Z
   private static final long MAX_SECOND = 253_402_300_799L; // 9999-12-31T23:59:59Z
+  /** The longest text {@link #format(Instant, char[])} writes: {@code 2026-01-01T00:00:00.123456789Z}. */
+  public static final int MAX_CHARS = 30;
 
   private IsoTimes() {}
 
   /** The text of {@code t}, equal to {@code t.toString()}. */
   public static String format(Instant t) {
+    char[] b = new char[MAX_CHARS];
+    int n = format(t, b);
+    return n < 0 ? t.toString() : new String(b, 0, n);
+  }
+
+  /**
+   * Writes the text of {@code t} into {@code b} (at least {@link #MAX_CHARS} long) from index 0
+   * and returns its length, or returns -1 without writing when the year is outside 0000–9999
+   * (then the text is {@code t.toString()}). Lets a writer reuse one buffer for every time.
+   */
+  public static int format(Instant t, char[] b) {
     long seconds = t.getEpochSecond();
     if (seconds < MIN_SECOND || seconds > MAX_SECOND) {
-      return t.toString();
+      return -1;
     }
     long day = Math.floorDiv(seconds, 86_400L);
     int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
     LocalDate date = LocalDate.ofEpochDay(day);
     int nano = t.getNano();
-    char[] b = new char[nano == 0 ? 20 : 30];
     int year = date.getYear();
     digits(b, 0, year / 100);
     digits(b, 2, year % 100);
@@ -61,7 +73,7 @@ public final class IsoTimes {
       n += digits;
     }
     b[n++] = 'Z';
-    return new String(b, 0, n);
+    return n;
   }
 
   private static void digits(char[] b, int at, int twoDigits) {
