@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -73,9 +72,7 @@ public final class Profile {
     checkArgument(b.eventCount >= 0, "eventCount must be >= 0: %s", b.eventCount);
     this.eventCount = b.eventCount;
     this.mergedFrom = b.builtMergedFrom();
-    for (Map.Entry<String, Attribute> e : attributes.entrySet()) {
-      checkArgument(e.getKey().equals(e.getValue().name()), "attribute key %s holds %s", e.getKey(), e.getValue().name());
-    }
+    // Every attribute is keyed by its own name: the builder only ever puts value.name() -> value.
   }
 
   /** A builder for a new profile with the given id, created at {@code createdAt}. */
@@ -609,11 +606,14 @@ public final class Profile {
    */
   private static final class CopyOnWriteSortedMap<V> {
     private SortedMap<String, V> current;
+    /** {@link #current} as the view shows it: itself while immutable, then an unmodifiable wrapper. */
+    private SortedMap<String, V> readOnly;
     private boolean copied;
     private SortedMap<String, V> view;
 
     CopyOnWriteSortedMap(ImmutableSortedMap<String, V> initial) {
       this.current = initial;
+      this.readOnly = initial;
     }
 
     SortedMap<String, V> view() {
@@ -621,7 +621,7 @@ public final class Profile {
         view = new com.google.common.collect.ForwardingSortedMap<>() {
           @Override
           protected SortedMap<String, V> delegate() {
-            return copied ? java.util.Collections.unmodifiableSortedMap(current) : current;
+            return readOnly;
           }
         };
       }
@@ -648,6 +648,7 @@ public final class Profile {
     private SortedMap<String, V> own() {
       if (!copied) {
         current = new java.util.TreeMap<>(current);
+        readOnly = java.util.Collections.unmodifiableSortedMap(current);
         copied = true;
       }
       return current;

@@ -20,4 +20,45 @@ final class EmailNormalizer implements IdentifierNormalizer {
         ? NormalizedIdentifier.valid(id)
         : NormalizedIdentifier.malformed(id, "email is not of the form local@domain.tld");
   }
+
+  /**
+   * Whether {@link #normalize} would return {@code value} unchanged and valid, decided by one
+   * scan without the regular expression, for the common case only: printable ASCII without
+   * spaces or upper-case letters (so stripping and lower-casing change nothing), at most 254
+   * characters, one {@code @} after 1 to 64 characters, and a domain of at least two non-empty
+   * dot-separated labels. False for everything else, which may still be valid: the caller then
+   * normalises in full.
+   */
+  static boolean isNormalAndValid(String value) {
+    int n = value.length();
+    if (n > 254) {
+      return false;
+    }
+    int at = -1;
+    int labels = 0;
+    int label = 0;
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      if (c <= ' ' || c > '~' || (c >= 'A' && c <= 'Z')) {
+        return false;
+      }
+      if (c == '@') {
+        if (at >= 0) {
+          return false;
+        }
+        at = i;
+      } else if (at >= 0) { // in the domain
+        if (c == '.') {
+          if (label == 0) {
+            return false;
+          }
+          labels++;
+          label = 0;
+        } else {
+          label++;
+        }
+      }
+    }
+    return at >= 1 && at <= 64 && label > 0 && labels >= 1;
+  }
 }

@@ -161,13 +161,14 @@ public final class Commit {
 
   /** Collects the parts of a {@link Commit}; not thread-safe. */
   public static final class Builder {
-    // Sized for the common commit of ingestion (one profile write, a few index writes, one
-    // append); the duplicate checks scan these small lists and switch to hash sets only when
-    // a commit grows (a merge of large profiles, an erasure). Rarer parts are allocated on use.
-    private final ImmutableList.Builder<ProfileWrite> profileWrites = ImmutableList.builderWithExpectedSize(1);
-    private final ImmutableList.Builder<ProfileDelete> profileDeletes = ImmutableList.builder();
-    private final ImmutableList.Builder<IndexWrite> indexWrites = ImmutableList.builder();
-    private final ImmutableList.Builder<StoredEvent> appends = ImmutableList.builderWithExpectedSize(1);
+    // The common commit of ingestion is one profile write, an index write or two and one
+    // append: each part holds its first entry in a field and allocates a list only for more,
+    // and the duplicate checks scan those few entries, switching to hash sets only when a commit
+    // grows (a merge of large profiles, an erasure). Rarer parts are allocated on use.
+    private final Parts<ProfileWrite> profileWrites = new Parts<>();
+    private final Parts<ProfileDelete> profileDeletes = new Parts<>();
+    private final Parts<IndexWrite> indexWrites = new Parts<>();
+    private final Parts<StoredEvent> appends = new Parts<>();
     private Set<Identifier> eventErasures;
     private Set<String> tombstones;
     private final SmallSet<ProfileId> profiles = new SmallSet<>();
@@ -295,15 +296,51 @@ public final class Commit {
     }
   }
 
-  /** A set that scans a short array while small and uses a hash set once it grows. */
+  /** The entries of one part of a commit in order: the first in a field, a list only for more. */
+  private static final class Parts<T> {
+    private T first;
+    private List<T> more;
+
+    void add(T value) {
+      if (first == null) {
+        first = value;
+      } else {
+        if (more == null) {
+          more = new ArrayList<>(4);
+          more.add(first);
+        }
+        more.add(value);
+      }
+    }
+
+    ImmutableList<T> build() {
+      if (more != null) {
+        return ImmutableList.copyOf(more);
+      }
+      return first == null ? ImmutableList.of() : ImmutableList.of(first);
+    }
+  }
+
+  /**
+   * A set that keeps its first value in a field, scans a short array while small and uses a
+   * hash set once it grows.
+   */
   private static final class SmallSet<T> {
     private static final int SCAN_LIMIT = 8;
+    private T first;
     private Object[] small;
     private int size;
     private HashSet<T> large;
 
     /** Adds {@code value}; false if it was already present. */
     boolean add(T value) {
+      if (first == null) {
+        first = value;
+        return true;
+      }
+      if (first.equals(value)) {
+        return false;
+      }
       if (large != null) {
         return large.add(value);
       }
