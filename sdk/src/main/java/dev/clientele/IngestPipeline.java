@@ -224,7 +224,7 @@ final class IngestPipeline {
     // Most events touch one profile: read it into a one-entry map; several owners are read in
     // id order into a hash map.
     Map<ProfileId, Profile> owned;
-    ProfileId single = singleOwner(owners);
+    ProfileId single = singleOwner(lookup, owners);
     if (owners.isEmpty()) {
       owned = Map.of();
     } else if (single != null) {
@@ -334,18 +334,8 @@ final class IngestPipeline {
     // only its identifiers), applied and stored like any event, so an opt-out is never lost to
     // a refused link, it is on that profile's timeline and ledger, and erasing either person
     // leaves no trace in the other's events.
-    int derivedCount = 0;
-    for (Map.Entry<ProfileId, List<Identifier>> e : consentElsewhere.entrySet()) {
-      Profile other = owned.get(e.getKey());
-      Event derived = derived(event, ++derivedCount, e.getValue());
-      Profile.Builder b = other.toBuilder();
-      List<String> ignored = new ArrayList<>();
-      ProfileChanges.apply(b, derived, e.getValue(), r.malformed(), active, ignored);
-      ConsentChanges.apply(b, derived, e.getValue(), ignored);
-      commit.putProfile(b.version(other.version() + 1).build(), other.version());
-      commit.append(new StoredEvent(derived, e.getValue().get(0)));
-      problems.add("consent/reachability for " + e.getValue().size()
-          + " identifier(s) held by another profile applied there as event " + derived.id());
+    if (!consentElsewhere.isEmpty()) { // (iterating even an empty Map.of() allocates)
+      applyElsewhere(consentElsewhere, event, owned, r.malformed(), active, commit, problems);
     }
     Profile next = profile.version(expectedVersion + 1).build();
     commit.putProfile(next, expectedVersion);
@@ -357,10 +347,41 @@ final class IngestPipeline {
         event.id(), IngestResult.Outcome.APPLIED, Optional.of(owner), expectedVersion == 0, merged, problems, plan.refusals(), List.of());
   }
 
-  /** The one profile owning every identifier in {@code owners}; null if none or several. */
-  private static ProfileId singleOwner(Map<Identifier, ProfileId> owners) {
+  /** Applies the parts of a consent or bounce event that concern other profiles, as derived events. */
+  private static void applyElsewhere(
+      Map<ProfileId, List<Identifier>> consentElsewhere,
+      Event event,
+      Map<ProfileId, Profile> owned,
+      List<Identifier> malformed,
+      boolean active,
+      Commit.Builder commit,
+      List<String> problems) {
+    int derivedCount = 0;
+    for (Map.Entry<ProfileId, List<Identifier>> e : consentElsewhere.entrySet()) {
+      Profile other = owned.get(e.getKey());
+      Event derived = derived(event, ++derivedCount, e.getValue());
+      Profile.Builder b = other.toBuilder();
+      List<String> ignored = new ArrayList<>();
+      ProfileChanges.apply(b, derived, e.getValue(), malformed, active, ignored);
+      ConsentChanges.apply(b, derived, e.getValue(), ignored);
+      commit.putProfile(b.version(other.version() + 1).build(), other.version());
+      commit.append(new StoredEvent(derived, e.getValue().get(0)));
+      problems.add("consent/reachability for " + e.getValue().size()
+          + " identifier(s) held by another profile applied there as event " + derived.id());
+    }
+  }
+
+  /**
+   * The one profile owning every owned identifier of {@code lookup}; null if none or several.
+   * Goes by the lookup list (by index) rather than iterating the map, which allocates.
+   */
+  private static ProfileId singleOwner(List<Identifier> lookup, Map<Identifier, ProfileId> owners) {
     ProfileId single = null;
-    for (ProfileId id : owners.values()) {
+    for (int i = 0; i < lookup.size(); i++) {
+      ProfileId id = owners.get(lookup.get(i));
+      if (id == null) {
+        continue;
+      }
       if (single == null) {
         single = id;
       } else if (!single.equals(id)) {

@@ -44,7 +44,14 @@ public final class Profile {
   private final Optional<Instant> firstActive;
   private final Optional<Instant> lastActive;
   private final ImmutableList<IdentifierState> identifiers;
-  private final ImmutableSortedMap<String, Attribute> attributes;
+  /** The attributes sorted by name; never changed once built (a builder copies before changing). */
+  private final Attribute[] attributeArray;
+  /**
+   * {@link #attributeArray} as a map, built on first read (ingestion never reads it). Published
+   * without a lock: an immutable Guava map is safe to share that way, and two threads reading at
+   * once at worst each build an equal map.
+   */
+  private ImmutableSortedMap<String, Attribute> attributes;
   private final ImmutableSortedMap<String, ListSubscription> lists;
   private final ImmutableSortedSet<String> tags;
   private final OrderSummary orders;
@@ -63,8 +70,8 @@ public final class Profile {
     this.lastActive = requireNonNull(b.lastActive, "lastActive");
     checkArgument(firstActive.isPresent() == lastActive.isPresent(), "firstActive and lastActive are set together");
     this.identifiers = b.builtIdentifiers();
-    this.attributes = b.attributes.build();
-    this.lists = b.lists.build();
+    this.attributeArray = b.builtAttributes();
+    this.lists = b.lists == null ? b.listsBase : b.lists.build();
     this.tags = b.builtTags();
     this.orders = requireNonNull(b.orders, "orders");
     this.ccpaOptOutAt = requireNonNull(b.ccpaOptOutAt, "ccpaOptOutAt");
@@ -157,17 +164,23 @@ public final class Profile {
 
   /** Attributes by name, sorted. */
   public ImmutableSortedMap<String, Attribute> attributes() {
-    return attributes;
+    ImmutableSortedMap<String, Attribute> map = attributes;
+    if (map == null) {
+      map = asMap(attributeArray);
+      attributes = map;
+    }
+    return map;
   }
 
   /** One attribute, if set. */
   public Optional<Attribute> attribute(String name) {
-    return Optional.ofNullable(attributes.get(name));
+    int i = indexOf(attributeArray, name);
+    return i >= 0 ? Optional.of(attributeArray[i]) : Optional.empty();
   }
 
   /** Names of the attributes with a non-empty value (the profile's <em>known</em> fields). */
   public ImmutableSortedSet<String> knownFields() {
-    return attributes.values().stream()
+    return java.util.Arrays.stream(attributeArray)
         .filter(Attribute::isKnown)
         .map(Attribute::name)
         .collect(ImmutableSortedSet.toImmutableSortedSet(Comparator.naturalOrder()));
@@ -244,7 +257,7 @@ public final class Profile {
         && firstActive.equals(p.firstActive)
         && lastActive.equals(p.lastActive)
         && identifiers.equals(p.identifiers)
-        && attributes.equals(p.attributes)
+        && java.util.Arrays.equals(attributeArray, p.attributeArray)
         && lists.equals(p.lists)
         && tags.equals(p.tags)
         && orders.equals(p.orders)
@@ -256,14 +269,48 @@ public final class Profile {
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, version, updatedAt, identifiers, attributes, eventCount);
+    return Objects.hash(id, version, updatedAt, identifiers, java.util.Arrays.hashCode(attributeArray), eventCount);
   }
 
   /** Returns the id, version and counts; no personal data. */
   @Override
   public String toString() {
     return "Profile{" + id + " v" + version + ", " + identifiers.size() + " identifiers, "
-        + attributes.size() + " attributes, " + eventCount + " events}";
+        + attributeArray.length + " attributes, " + eventCount + " events}";
+  }
+
+  private static final Attribute[] NO_ATTRIBUTES = new Attribute[0];
+
+  /** Index of the attribute named {@code name} in {@code sorted}, or {@code -(insertion point) - 1}. */
+  private static int indexOf(Attribute[] sorted, Object name) {
+    if (!(name instanceof String key)) {
+      return -1;
+    }
+    int lo = 0;
+    int hi = sorted.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = sorted[mid].name().compareTo(key);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(lo + 1);
+  }
+
+  private static ImmutableSortedMap<String, Attribute> asMap(Attribute[] sorted) {
+    if (sorted.length == 0) {
+      return ImmutableSortedMap.of();
+    }
+    ImmutableSortedMap.Builder<String, Attribute> b = ImmutableSortedMap.naturalOrder();
+    for (Attribute a : sorted) {
+      b.put(a.name(), a);
+    }
+    return b.buildOrThrow();
   }
 
   /**
@@ -285,8 +332,15 @@ public final class Profile {
     private List<IdentifierState> identifiers;
     private boolean identifiersCopied;
     private List<IdentifierState> identifiersView;
-    private final CopyOnWriteSortedMap<Attribute> attributes;
-    private final CopyOnWriteSortedMap<ListSubscription> lists;
+    /** Sorted by name; the profile's own array until the first change (see {@link #ownAttributes}). */
+    private Attribute[] attributes;
+    private boolean attributesCopied;
+    /** The view's map of {@link #attributes}, built when the view is read; dropped on a change. */
+    private ImmutableSortedMap<String, Attribute> attributesMap;
+    private SortedMap<String, Attribute> attributesView;
+    /** The profile's lists, until they are read or changed through {@link #lists}, made on first use. */
+    private ImmutableSortedMap<String, ListSubscription> listsBase;
+    private CopyOnWriteSortedMap<ListSubscription> lists;
     private SortedSet<String> tags;
     private boolean tagsCopied;
     private SortedSet<String> tagsView;
@@ -302,8 +356,8 @@ public final class Profile {
       this.createdAt = requireNonNull(createdAt, "createdAt");
       this.updatedAt = createdAt;
       this.identifiers = ImmutableList.of();
-      this.attributes = new CopyOnWriteSortedMap<>(ImmutableSortedMap.of());
-      this.lists = new CopyOnWriteSortedMap<>(ImmutableSortedMap.of());
+      this.attributes = NO_ATTRIBUTES;
+      this.listsBase = ImmutableSortedMap.of();
       this.tags = ImmutableSortedSet.of();
       this.mergedFrom = ImmutableSortedSet.of();
     }
@@ -316,8 +370,8 @@ public final class Profile {
       this.firstActive = p.firstActive;
       this.lastActive = p.lastActive;
       this.identifiers = p.identifiers;
-      this.attributes = new CopyOnWriteSortedMap<>(p.attributes);
-      this.lists = new CopyOnWriteSortedMap<>(p.lists);
+      this.attributes = p.attributeArray;
+      this.listsBase = p.lists;
       this.tags = p.tags;
       this.orders = p.orders;
       this.ccpaOptOutAt = p.ccpaOptOutAt;
@@ -329,6 +383,11 @@ public final class Profile {
     ImmutableList<IdentifierState> builtIdentifiers() {
       // Kept sorted by identifier on every change, so no sort is needed here.
       return identifiersCopied ? ImmutableList.copyOf(identifiers) : (ImmutableList<IdentifierState>) identifiers;
+    }
+
+    Attribute[] builtAttributes() {
+      attributesCopied = false; // the profile owns the array now: a later change copies it again
+      return attributes;
     }
 
     ImmutableSortedSet<String> builtTags() {
@@ -489,29 +548,106 @@ public final class Profile {
 
     /** The current attributes of this builder. */
     public SortedMap<String, Attribute> attributes() {
-      return attributes.view();
+      if (attributesView == null) {
+        attributesView = new com.google.common.collect.ForwardingSortedMap<>() {
+          @Override
+          protected SortedMap<String, Attribute> delegate() {
+            if (attributesMap == null) {
+              attributesMap = asMap(attributes);
+            }
+            return attributesMap;
+          }
+
+          @Override
+          public Attribute get(Object key) {
+            int i = Profile.indexOf(attributes, key);
+            return i >= 0 ? attributes[i] : null;
+          }
+
+          @Override
+          public boolean containsKey(Object key) {
+            return Profile.indexOf(attributes, key) >= 0;
+          }
+
+          @Override
+          public int size() {
+            return attributes.length;
+          }
+
+          @Override
+          public boolean isEmpty() {
+            return attributes.length == 0;
+          }
+        };
+      }
+      return attributesView;
+    }
+
+    /** The current value of attribute {@code name} in this builder, if set. */
+    public Optional<Attribute> attribute(String name) {
+      int i = Profile.indexOf(attributes, requireNonNull(name, "name"));
+      return i >= 0 ? Optional.of(attributes[i]) : Optional.empty();
     }
 
     /** Adds or replaces an attribute. */
     public Builder putAttribute(Attribute value) {
-      attributes.put(value.name(), value);
+      int i = Profile.indexOf(attributes, value.name());
+      if (i >= 0) {
+        if (attributes[i] != value) {
+          ownAttributes()[i] = value;
+          attributesMap = null;
+        }
+        return this;
+      }
+      int at = -i - 1;
+      Attribute[] next = new Attribute[attributes.length + 1];
+      System.arraycopy(attributes, 0, next, 0, at);
+      next[at] = value;
+      System.arraycopy(attributes, at, next, at + 1, attributes.length - at);
+      attributes = next;
+      attributesCopied = true;
+      attributesMap = null;
       return this;
     }
 
     /** Removes an attribute. */
     public Builder removeAttribute(String name) {
-      attributes.remove(name);
+      int i = Profile.indexOf(attributes, name);
+      if (i >= 0) {
+        Attribute[] next = new Attribute[attributes.length - 1];
+        System.arraycopy(attributes, 0, next, 0, i);
+        System.arraycopy(attributes, i + 1, next, i, attributes.length - i - 1);
+        attributes = next;
+        attributesCopied = true;
+        attributesMap = null;
+      }
       return this;
+    }
+
+    /** {@link #attributes}, copied first unless this builder already owns it. */
+    private Attribute[] ownAttributes() {
+      if (!attributesCopied) {
+        attributes = attributes.clone();
+        attributesCopied = true;
+      }
+      return attributes;
     }
 
     /** The current list subscriptions of this builder. */
     public SortedMap<String, ListSubscription> lists() {
-      return lists.view();
+      return listsMap().view();
+    }
+
+    private CopyOnWriteSortedMap<ListSubscription> listsMap() {
+      if (lists == null) {
+        lists = new CopyOnWriteSortedMap<>(listsBase);
+      }
+      return lists;
     }
 
     /** Adds or replaces a list subscription. */
     public Builder putList(ListSubscription value) {
-      lists.put(value.list(), value);
+      listsMap().put(value.list(), value);
       return this;
     }
 

@@ -166,7 +166,8 @@ public final class IdentityResolver {
     int distinct = 0;
     boolean unchanged = true;
     boolean allValid = true;
-    for (Identifier raw : raws) {
+    for (int i = 0; i < n; i++) { // by index: no iterator per event
+      Identifier raw = raws.get(i);
       IdentifierNormalizer normalizer = normalizerOf(raw.type());
       NormalizedIdentifier norm = isValidAsIs(normalizer, raw) ? null : normalizeFully(normalizer, raw);
       Identifier key = norm == null ? raw : norm.identifier();
@@ -199,9 +200,9 @@ public final class IdentityResolver {
       }
     }
     List<Identifier> linkable;
-    List<Identifier> malformed = List.of();
-    List<Identifier> blocked = List.of();
-    List<String> problems = List.of();
+    List<Identifier> malformed = ImmutableList.of(); // Guava's own: ResolvedIdentifiers takes it without a copy
+    List<Identifier> blocked = ImmutableList.of();
+    List<String> problems = ImmutableList.of();
     if (allValid) {
       linkable = sorted(keys, distinct);
     } else {
@@ -299,8 +300,17 @@ public final class IdentityResolver {
     if (!id.type().equals(IdentifierType.PHONE)) {
       return false;
     }
-    String digits = id.value().replaceAll("[^0-9]", "");
-    return !digits.isEmpty() && digits.chars().allMatch(c -> c == '0');
+    // Some ASCII digit, and every ASCII digit a zero (other characters do not count).
+    String v = id.value();
+    boolean digit = false;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c >= '1' && c <= '9') {
+        return false;
+      }
+      digit |= c == '0';
+    }
+    return digit;
   }
 
   private static int rank(IdentifierType t) {

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.RandomAccess;
 
 /**
  * Applies an event's activity, identifiers, attributes and orders to a profile under
@@ -56,15 +57,14 @@ public final class ProfileChanges {
     if (at.isBefore(profile.createdAt())) {
       profile.createdAt(at);
     }
-    for (Identifier id : attach) {
-      Optional<IdentifierState> current = profile.identifier(id);
-      IdentifierState next = current.isPresent()
-          ? current.get().seenAt(at, active, event.source())
-          : IdentifierState.firstSeen(id, at, active, event.source());
-      if (!malformed.isEmpty() && malformed.contains(id) && !isMalformed(next.deliverability())) {
-        next = next.withDeliverability(Deliverability.undeliverable(UndeliverableReason.MALFORMED, at));
+    if (attach instanceof List<Identifier> list && attach instanceof RandomAccess) {
+      for (int i = 0; i < list.size(); i++) { // by index: no iterator per event
+        see(profile, list.get(i), at, active, event.source(), malformed);
       }
-      profile.putIdentifier(next); // keeps the builder's list as it is when next is the same state
+    } else {
+      for (Identifier id : attach) {
+        see(profile, id, at, active, event.source(), malformed);
+      }
     }
     if (active) {
       // Widen the activity span; a time already inside it changes nothing (no new Optionals).
@@ -100,6 +100,19 @@ public final class ProfileChanges {
     if (at.isAfter(profile.updatedAt())) {
       profile.updatedAt(at);
     }
+  }
+
+  /** Records a sighting of {@code id} on the profile, marking it undeliverable when malformed. */
+  private static void see(
+      Profile.Builder profile, Identifier id, Instant at, boolean active, String source, Collection<Identifier> malformed) {
+    Optional<IdentifierState> current = profile.identifier(id);
+    IdentifierState next = current.isPresent()
+        ? current.get().seenAt(at, active, source)
+        : IdentifierState.firstSeen(id, at, active, source);
+    if (!malformed.isEmpty() && malformed.contains(id) && !isMalformed(next.deliverability())) {
+      next = next.withDeliverability(Deliverability.undeliverable(UndeliverableReason.MALFORMED, at));
+    }
+    profile.putIdentifier(next); // keeps the builder's list as it is when next is the same state
   }
 
   private static boolean isMalformed(Deliverability d) {
