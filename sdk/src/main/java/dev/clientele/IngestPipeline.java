@@ -302,7 +302,8 @@ final class IngestPipeline {
     }
     ProfileId owner = profile.id();
 
-    List<String> problems = new ArrayList<>(r.problems());
+    // Most events have no problem: an empty ArrayList has no array until the first add.
+    List<String> problems = r.problems().isEmpty() ? new ArrayList<>() : new ArrayList<>(r.problems());
     for (LinkPlan.Refusal refusal : plan.refusals()) {
       problems.add("link refused (" + refusal.rule().name().toLowerCase(java.util.Locale.ROOT) + "): " + refusal.reason());
     }

@@ -43,7 +43,10 @@ public final class Profile {
   private final Instant updatedAt;
   private final Optional<Instant> firstActive;
   private final Optional<Instant> lastActive;
-  private final ImmutableList<IdentifierState> identifiers;
+  /** The identifiers sorted by identifier; never changed once built (a builder copies before changing). */
+  private final IdentifierState[] identifierArray;
+  /** {@link #identifierArray} as a list, made on first read; published like {@link #attributes}. */
+  private ImmutableList<IdentifierState> identifiers;
   /** The attributes sorted by name; never changed once built (a builder copies before changing). */
   private final Attribute[] attributeArray;
   /**
@@ -69,7 +72,7 @@ public final class Profile {
     this.firstActive = requireNonNull(b.firstActive, "firstActive");
     this.lastActive = requireNonNull(b.lastActive, "lastActive");
     checkArgument(firstActive.isPresent() == lastActive.isPresent(), "firstActive and lastActive are set together");
-    this.identifiers = b.builtIdentifiers();
+    this.identifierArray = b.builtIdentifiers();
     this.attributeArray = b.builtAttributes();
     this.lists = b.lists == null ? b.listsBase : b.lists.build();
     this.tags = b.builtTags();
@@ -124,22 +127,26 @@ public final class Profile {
 
   /** All identifiers, sorted by type then value. */
   public ImmutableList<IdentifierState> identifiers() {
-    return identifiers;
+    ImmutableList<IdentifierState> list = identifiers;
+    if (list == null) {
+      list = ImmutableList.copyOf(identifierArray);
+      identifiers = list;
+    }
+    return list;
   }
 
   /** The identifiers of one type, sorted by value. */
   public ImmutableList<IdentifierState> identifiers(IdentifierType type) {
-    return identifiers.stream().filter(s -> s.type().equals(type)).collect(ImmutableList.toImmutableList());
+    return java.util.Arrays.stream(identifierArray).filter(s -> s.type().equals(type)).collect(ImmutableList.toImmutableList());
   }
 
   /** The state of one identifier, if this profile holds it. */
   public Optional<IdentifierState> identifier(Identifier identifier) {
-    for (IdentifierState s : identifiers) {
-      if (s.identifier().equals(identifier)) {
-        return Optional.of(s);
-      }
+    if (identifier == null) {
+      return Optional.empty(); // as the linear search this replaced: nothing equals null
     }
-    return Optional.empty();
+    int i = indexOf(identifierArray, identifierArray.length, identifier);
+    return i >= 0 ? Optional.of(identifierArray[i]) : Optional.empty();
   }
 
   /**
@@ -149,7 +156,7 @@ public final class Profile {
    */
   public Optional<IdentifierState> lastSeen(IdentifierType type) {
     IdentifierState best = null;
-    for (IdentifierState s : identifiers) {
+    for (IdentifierState s : identifierArray) {
       if (s.type().equals(type) && (best == null || LAST_SEEN_ORDER.compare(s, best) > 0)) {
         best = s;
       }
@@ -159,7 +166,12 @@ public final class Profile {
 
   /** Whether the profile holds only anonymous identifiers. */
   public boolean isAnonymous() {
-    return identifiers.stream().allMatch(s -> s.type().isAnonymous());
+    for (IdentifierState s : identifierArray) {
+      if (!s.type().isAnonymous()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Attributes by name, sorted. */
@@ -256,7 +268,7 @@ public final class Profile {
         && updatedAt.equals(p.updatedAt)
         && firstActive.equals(p.firstActive)
         && lastActive.equals(p.lastActive)
-        && identifiers.equals(p.identifiers)
+        && java.util.Arrays.equals(identifierArray, p.identifierArray)
         && java.util.Arrays.equals(attributeArray, p.attributeArray)
         && lists.equals(p.lists)
         && tags.equals(p.tags)
@@ -269,17 +281,37 @@ public final class Profile {
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, version, updatedAt, identifiers, java.util.Arrays.hashCode(attributeArray), eventCount);
+    return Objects.hash(
+        id, version, updatedAt, java.util.Arrays.hashCode(identifierArray), java.util.Arrays.hashCode(attributeArray), eventCount);
   }
 
   /** Returns the id, version and counts; no personal data. */
   @Override
   public String toString() {
-    return "Profile{" + id + " v" + version + ", " + identifiers.size() + " identifiers, "
+    return "Profile{" + id + " v" + version + ", " + identifierArray.length + " identifiers, "
         + attributeArray.length + " attributes, " + eventCount + " events}";
   }
 
   private static final Attribute[] NO_ATTRIBUTES = new Attribute[0];
+  private static final IdentifierState[] NO_IDENTIFIERS = new IdentifierState[0];
+
+  /** Index of {@code identifier} in the first {@code n} of {@code sorted}, or {@code -(insertion point) - 1}. */
+  private static int indexOf(IdentifierState[] sorted, int n, Identifier identifier) {
+    int lo = 0;
+    int hi = n - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = sorted[mid].identifier().compareTo(identifier);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(lo + 1);
+  }
 
   /** Index of the attribute named {@code name} in {@code sorted}, or {@code -(insertion point) - 1}. */
   private static int indexOf(Attribute[] sorted, Object name) {
@@ -328,8 +360,8 @@ public final class Profile {
     private Instant updatedAt;
     private Optional<Instant> firstActive = Optional.empty();
     private Optional<Instant> lastActive = Optional.empty();
-    /** Sorted by identifier; the profile's own list until the first change. */
-    private List<IdentifierState> identifiers;
+    /** Sorted by identifier; the profile's own array until the first change (see {@link #ownIdentifiers}). */
+    private IdentifierState[] identifiers;
     private boolean identifiersCopied;
     private List<IdentifierState> identifiersView;
     /** Sorted by name; the profile's own array until the first change (see {@link #ownAttributes}). */
@@ -355,7 +387,7 @@ public final class Profile {
       this.id = requireNonNull(id, "id");
       this.createdAt = requireNonNull(createdAt, "createdAt");
       this.updatedAt = createdAt;
-      this.identifiers = ImmutableList.of();
+      this.identifiers = NO_IDENTIFIERS;
       this.attributes = NO_ATTRIBUTES;
       this.listsBase = ImmutableSortedMap.of();
       this.tags = ImmutableSortedSet.of();
@@ -369,7 +401,7 @@ public final class Profile {
       this.updatedAt = p.updatedAt;
       this.firstActive = p.firstActive;
       this.lastActive = p.lastActive;
-      this.identifiers = p.identifiers;
+      this.identifiers = p.identifierArray;
       this.attributes = p.attributeArray;
       this.listsBase = p.lists;
       this.tags = p.tags;
@@ -380,9 +412,10 @@ public final class Profile {
       this.mergedFrom = p.mergedFrom;
     }
 
-    ImmutableList<IdentifierState> builtIdentifiers() {
+    IdentifierState[] builtIdentifiers() {
       // Kept sorted by identifier on every change, so no sort is needed here.
-      return identifiersCopied ? ImmutableList.copyOf(identifiers) : (ImmutableList<IdentifierState>) identifiers;
+      identifiersCopied = false; // the profile owns the array now: a later change copies it again
+      return identifiers;
     }
 
     Attribute[] builtAttributes() {
@@ -400,25 +433,13 @@ public final class Profile {
 
     /** Index of {@code identifier} in {@link #identifiers}, or {@code -(insertion point) - 1}. */
     private int indexOf(Identifier identifier) {
-      int lo = 0;
-      int hi = identifiers.size() - 1;
-      while (lo <= hi) {
-        int mid = (lo + hi) >>> 1;
-        int c = identifiers.get(mid).identifier().compareTo(identifier);
-        if (c < 0) {
-          lo = mid + 1;
-        } else if (c > 0) {
-          hi = mid - 1;
-        } else {
-          return mid;
-        }
-      }
-      return -(lo + 1);
+      return Profile.indexOf(identifiers, identifiers.length, identifier);
     }
 
-    private List<IdentifierState> ownIdentifiers() {
+    /** {@link #identifiers}, copied first unless this builder already owns it. */
+    private IdentifierState[] ownIdentifiers() {
       if (!identifiersCopied) {
-        identifiers = new java.util.ArrayList<>(identifiers);
+        identifiers = identifiers.clone();
         identifiersCopied = true;
       }
       return identifiers;
@@ -503,7 +524,7 @@ public final class Profile {
     /** The current state of {@code identifier} in this builder, if any. */
     public Optional<IdentifierState> identifier(Identifier identifier) {
       int i = indexOf(requireNonNull(identifier, "identifier"));
-      return i >= 0 ? Optional.of(identifiers.get(i)) : Optional.empty();
+      return i >= 0 ? Optional.of(identifiers[i]) : Optional.empty();
     }
 
     /** The identifiers in this builder, sorted by identifier. */
@@ -512,12 +533,13 @@ public final class Profile {
         identifiersView = new java.util.AbstractList<>() {
           @Override
           public IdentifierState get(int index) {
-            return identifiers.get(index);
+            java.util.Objects.checkIndex(index, identifiers.length);
+            return identifiers[index];
           }
 
           @Override
           public int size() {
-            return identifiers.size();
+            return identifiers.length;
           }
         };
       }
@@ -528,11 +550,17 @@ public final class Profile {
     public Builder putIdentifier(IdentifierState state) {
       int i = indexOf(state.identifier());
       if (i >= 0) {
-        if (identifiers.get(i) != state) {
-          ownIdentifiers().set(i, state);
+        if (identifiers[i] != state) {
+          ownIdentifiers()[i] = state;
         }
       } else {
-        ownIdentifiers().add(-i - 1, state);
+        int at = -i - 1;
+        IdentifierState[] next = new IdentifierState[identifiers.length + 1];
+        System.arraycopy(identifiers, 0, next, 0, at);
+        next[at] = state;
+        System.arraycopy(identifiers, at, next, at + 1, identifiers.length - at);
+        identifiers = next;
+        identifiersCopied = true;
       }
       return this;
     }
@@ -541,7 +569,11 @@ public final class Profile {
     public Builder removeIdentifier(Identifier identifier) {
       int i = indexOf(identifier);
       if (i >= 0) {
-        ownIdentifiers().remove(i);
+        IdentifierState[] next = new IdentifierState[identifiers.length - 1];
+        System.arraycopy(identifiers, 0, next, 0, i);
+        System.arraycopy(identifiers, i + 1, next, i, identifiers.length - i - 1);
+        identifiers = next;
+        identifiersCopied = true;
       }
       return this;
     }
