@@ -20,7 +20,10 @@ import java.util.SortedSet;
 /**
  * One person: identifiers, attributes, lists, tags, activity and orders.
  *
- * <p>Immutable. A profile is changed by building a new one with {@link #toBuilder()}; storage
+ * <p>Immutable and safe to share between threads. Identifiers and attributes are held as sorted
+ * arrays; the lists and maps that {@link #identifiers()} and {@link #attributes()} return are
+ * made on first read (ingestion, which builds a new profile per event, never reads them).
+ * A profile is changed by building a new one with {@link #toBuilder()}; storage
  * backends use {@link #version()} for optimistic concurrency (see
  * {@link dev.clientele.core.spi.Storage#commit}). The events of a profile are not held here:
  * they stay keyed by their identifiers in the event store and reach the profile through the
@@ -348,9 +351,11 @@ public final class Profile {
   /**
    * Builds a {@link Profile}; not thread-safe.
    *
-   * <p>A builder made by {@link Profile#toBuilder()} shares the profile's immutable collections
-   * and copies one only when it is changed (copy on write), so an update that touches, say, one
-   * identifier and one attribute does not copy lists, tags or merge history. The views returned
+   * <p>A builder made by {@link Profile#toBuilder()} shares the profile's immutable arrays and
+   * collections and copies one only when it is changed (copy on write), so an update that
+   * touches, say, one identifier and one attribute clones those two small arrays and does not
+   * copy lists, tags or merge history. A built profile owns what it was built from: a change
+   * after {@link #build()} copies again. The views returned
    * by the builder's readers are unmodifiable and always show the builder's current state.
    */
   public static final class Builder {
