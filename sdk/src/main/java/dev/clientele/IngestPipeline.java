@@ -191,22 +191,49 @@ final class IngestPipeline {
     return ConsentChanges.messagingTargets(event, mine).orElse(List.of());
   }
 
+  /**
+   * The identifiers an event looks up: its linkable ones, then its malformed ones (the two are
+   * disjoint). No copy when it has no malformed identifier, the common case.
+   */
+  private static List<Identifier> lookupOf(ResolvedIdentifiers r) {
+    if (r.malformed().isEmpty()) {
+      return r.linkable();
+    }
+    if (r.linkable().isEmpty()) {
+      return r.malformed();
+    }
+    List<Identifier> all = new ArrayList<>(r.linkable().size() + r.malformed().size());
+    all.addAll(r.linkable());
+    all.addAll(r.malformed());
+    return all;
+  }
+
   private IngestResult attempt(ResolvedIdentifiers r, boolean active) {
     Event event = r.event();
-    Set<Identifier> lookup = new LinkedHashSet<>(r.linkable());
-    lookup.addAll(r.malformed());
+    List<Identifier> lookup = lookupOf(r);
     Map<Identifier, ProfileId> owners = storage.owners(lookup);
-    for (Identifier id : lookup) {
-      if (!owners.containsKey(id) && erasure.blocks(id)) {
-        return IngestResult.rejected(event.id(), List.of(
-            "event " + event.id() + " rejected: its " + id.type() + " belongs to an erased person (replay blocked)"));
+    if (owners.size() < lookup.size()) { // some identifier has no owner: was it erased?
+      for (Identifier id : lookup) {
+        if (!owners.containsKey(id) && erasure.blocks(id)) {
+          return IngestResult.rejected(event.id(), List.of(
+              "event " + event.id() + " rejected: its " + id.type() + " belongs to an erased person (replay blocked)"));
+        }
       }
     }
 
-    Map<ProfileId, Profile> owned = new HashMap<>();
-    for (ProfileId id : new TreeSet<>(owners.values())) {
-      owned.put(id, storage.profile(id).orElseThrow(
-          () -> new CommitConflictException("profile " + id + " vanished while resolving")));
+    // Most events touch one profile: read it into a one-entry map; several owners are read in
+    // id order into a hash map.
+    Map<ProfileId, Profile> owned;
+    ProfileId single = singleOwner(lookup, owners);
+    if (owners.isEmpty()) {
+      owned = Map.of();
+    } else if (single != null) {
+      owned = Map.of(single, read(single));
+    } else {
+      owned = new HashMap<>();
+      for (ProfileId id : new TreeSet<>(owners.values())) {
+        owned.put(id, read(id));
+      }
     }
     List<MergeRecord> splits = List.of();
     if (owned.size() > 1) { // a merge is possible: keep the sides of earlier splits apart
@@ -231,19 +258,22 @@ final class IngestPipeline {
       plan = new LinkPlan(List.of(e.getKey()), List.of(), redirected.get(0), plan.refusals());
       consentElsewhere = Map.of();
     }
-    List<Profile> profiles = plan.profiles().stream().map(owned::get).toList();
+    List<ProfileId> chosen = plan.profiles();
 
     Commit.Builder commit = Commit.builder();
     Profile.Builder profile;
     long expectedVersion;
     List<ProfileId> merged = List.of();
-    if (profiles.isEmpty()) {
+    if (chosen.isEmpty()) {
       profile = Profile.builder(ids.get(), event.timestamp());
       expectedVersion = 0;
-    } else if (profiles.size() == 1) {
-      profile = profiles.get(0).toBuilder();
-      expectedVersion = profiles.get(0).version();
+    } else if (chosen.size() == 1) {
+      Profile only = owned.get(chosen.get(0));
+      profile = only.toBuilder();
+      expectedVersion = only.version();
     } else {
+      List<Profile> profiles = new ArrayList<>(chosen.size());
+      chosen.forEach(id -> profiles.add(owned.get(id)));
       Profile survivor = Survivorship.survivor(profiles, survivorship);
       profile = Survivorship.merge(profiles, survivorship);
       expectedVersion = survivor.version();
@@ -263,7 +293,7 @@ final class IngestPipeline {
       }
       List<Identifier> links = new ArrayList<>();
       for (Identifier id : lookup) {
-        if (plan.profiles().contains(owners.get(id))) {
+        if (chosen.contains(owners.get(id))) {
           links.add(id);
         }
       }
@@ -273,18 +303,23 @@ final class IngestPipeline {
     }
     ProfileId owner = profile.id();
 
-    List<String> problems = new ArrayList<>(r.problems());
+    // Most events have no problem: an empty ArrayList has no array until the first add.
+    List<String> problems = r.problems().isEmpty() ? new ArrayList<>() : new ArrayList<>(r.problems());
     for (LinkPlan.Refusal refusal : plan.refusals()) {
       problems.add("link refused (" + refusal.rule().name().toLowerCase(java.util.Locale.ROOT) + "): " + refusal.reason());
     }
-    Set<Identifier> refused = new HashSet<>();
-    plan.refusals().forEach(x -> refused.add(x.identifier()));
-    // The identifiers this event brings to the resolved profile: all of its own that were not refused.
-    List<Identifier> attach = new ArrayList<>();
+    // The identifiers this event brings to the resolved profile: all of its own that were not
+    // refused (all of them, the common case, when nothing was refused).
+    List<Identifier> attach;
     if (redirected != null) {
-      attach.addAll(redirected);
+      attach = redirected;
       problems.add("consent/reachability event applied to the profile holding its messaging identifier");
+    } else if (plan.refusals().isEmpty()) {
+      attach = lookup;
     } else {
+      Set<Identifier> refused = new HashSet<>();
+      plan.refusals().forEach(x -> refused.add(x.identifier()));
+      attach = new ArrayList<>(lookup.size());
       for (Identifier id : lookup) {
         if (!refused.contains(id)) {
           attach.add(id);
@@ -294,25 +329,15 @@ final class IngestPipeline {
     for (Identifier id : plan.attach()) {
       commit.assign(id, Optional.empty(), owner);
     }
-    ProfileChanges.apply(profile, event, attach, new HashSet<>(r.malformed()), active, problems);
+    ProfileChanges.apply(profile, event, attach, r.malformed(), active, problems);
     ConsentChanges.apply(profile, event, attach, problems);
     // Also a consent or bounce naming identifiers of this profile and of others (links refused):
     // each other owner gets its part as a derived event of its own (same type, time, data;
     // only its identifiers), applied and stored like any event, so an opt-out is never lost to
     // a refused link, it is on that profile's timeline and ledger, and erasing either person
     // leaves no trace in the other's events.
-    int derivedCount = 0;
-    for (Map.Entry<ProfileId, List<Identifier>> e : consentElsewhere.entrySet()) {
-      Profile other = owned.get(e.getKey());
-      Event derived = derived(event, ++derivedCount, e.getValue());
-      Profile.Builder b = other.toBuilder();
-      List<String> ignored = new ArrayList<>();
-      ProfileChanges.apply(b, derived, e.getValue(), new HashSet<>(r.malformed()), active, ignored);
-      ConsentChanges.apply(b, derived, e.getValue(), ignored);
-      commit.putProfile(b.version(other.version() + 1).build(), other.version());
-      commit.append(new StoredEvent(derived, e.getValue().get(0)));
-      problems.add("consent/reachability for " + e.getValue().size()
-          + " identifier(s) held by another profile applied there as event " + derived.id());
+    if (!consentElsewhere.isEmpty()) { // (iterating even an empty Map.of() allocates)
+      applyElsewhere(consentElsewhere, event, owned, r.malformed(), active, commit, problems);
     }
     Profile next = profile.version(expectedVersion + 1).build();
     commit.putProfile(next, expectedVersion);
@@ -322,5 +347,57 @@ final class IngestPipeline {
     storage.commit(commit.build());
     return new IngestResult(
         event.id(), IngestResult.Outcome.APPLIED, Optional.of(owner), expectedVersion == 0, merged, problems, plan.refusals(), List.of());
+  }
+
+  /** Applies the parts of a consent or bounce event that concern other profiles, as derived events. */
+  private static void applyElsewhere(
+      Map<ProfileId, List<Identifier>> consentElsewhere,
+      Event event,
+      Map<ProfileId, Profile> owned,
+      List<Identifier> malformed,
+      boolean active,
+      Commit.Builder commit,
+      List<String> problems) {
+    int derivedCount = 0;
+    for (Map.Entry<ProfileId, List<Identifier>> e : consentElsewhere.entrySet()) {
+      Profile other = owned.get(e.getKey());
+      Event derived = derived(event, ++derivedCount, e.getValue());
+      Profile.Builder b = other.toBuilder();
+      List<String> ignored = new ArrayList<>();
+      ProfileChanges.apply(b, derived, e.getValue(), malformed, active, ignored);
+      ConsentChanges.apply(b, derived, e.getValue(), ignored);
+      commit.putProfile(b.version(other.version() + 1).build(), other.version());
+      commit.append(new StoredEvent(derived, e.getValue().get(0)));
+      problems.add("consent/reachability for " + e.getValue().size()
+          + " identifier(s) held by another profile applied there as event " + derived.id());
+    }
+  }
+
+  /**
+   * The one profile owning every owned identifier of {@code lookup}; null if none or several.
+   * Goes by the lookup list (by index) rather than iterating the map, which allocates.
+   */
+  private static ProfileId singleOwner(List<Identifier> lookup, Map<Identifier, ProfileId> owners) {
+    ProfileId single = null;
+    for (int i = 0; i < lookup.size(); i++) {
+      ProfileId id = owners.get(lookup.get(i));
+      if (id == null) {
+        continue;
+      }
+      if (single == null) {
+        single = id;
+      } else if (!single.equals(id)) {
+        return null;
+      }
+    }
+    return single;
+  }
+
+  private Profile read(ProfileId id) {
+    Optional<Profile> p = storage.profile(id);
+    if (p.isEmpty()) {
+      throw new CommitConflictException("profile " + id + " vanished while resolving");
+    }
+    return p.get();
   }
 }

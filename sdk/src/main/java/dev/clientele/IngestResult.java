@@ -51,10 +51,15 @@ public record IngestResult(
     requireNonNull(eventId, "eventId");
     requireNonNull(outcome, "outcome");
     requireNonNull(profile, "profile");
-    mergedProfiles = ImmutableList.copyOf(mergedProfiles);
-    problems = ImmutableList.copyOf(problems);
-    refusals = ImmutableList.copyOf(refusals);
-    erasedProfiles = ImmutableList.copyOf(erasedProfiles);
+    mergedProfiles = copy(mergedProfiles);
+    problems = copy(problems);
+    refusals = copy(refusals);
+    erasedProfiles = copy(erasedProfiles);
+  }
+
+  /** An immutable copy; an empty list becomes the shared empty one without copying an array. */
+  private static <T> List<T> copy(List<T> list) {
+    return list.isEmpty() ? ImmutableList.of() : ImmutableList.copyOf(list);
   }
 
   static IngestResult duplicate(String eventId) {

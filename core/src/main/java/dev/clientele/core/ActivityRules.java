@@ -77,6 +77,19 @@ public record ActivityRules(Set<String> inactiveTypes, Set<String> inactiveActio
 
   /** Whether an event of this type and action is active. */
   public boolean isActive(String type, String action) {
-    return !inactiveTypes.contains(type) && (inactiveActions.isEmpty() || !inactiveActions.contains(type + "/" + action));
+    if (inactiveTypes.contains(type)) {
+      return false;
+    }
+    if (inactiveActions.size() > 8) {
+      return !inactiveActions.contains(type + "/" + action);
+    }
+    // A few pairs (one by default): compare in place rather than build "type/action" per event.
+    for (String pair : inactiveActions) {
+      if (pair.length() == type.length() + 1 + action.length()
+          && pair.startsWith(type) && pair.charAt(type.length()) == '/' && pair.endsWith(action)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -90,16 +90,18 @@ public record IdentifierState(
    * never narrows them, so the result does not depend on the order events arrive in. The source
    * is that of the earliest sighting; of sightings at the same time, the lesser source wins.
    * {@link #linkedAt()} does not change.
+   * Returns this state itself when the sighting changes nothing.
    */
   public IdentifierState seenAt(Instant at, boolean active, String eventSource) {
     requireNonNull(at, "at");
     requireNonNull(eventSource, "eventSource");
-    Instant first = at.isBefore(firstSeen) ? at : firstSeen;
-    Optional<Instant> last = lastSeen;
-    if (active && (lastSeen.isEmpty() || at.isAfter(lastSeen.get()))) {
-      last = Optional.of(at);
-    }
     boolean earlier = at.isBefore(firstSeen) || (at.equals(firstSeen) && eventSource.compareTo(source) < 0);
+    boolean later = active && (lastSeen.isEmpty() || at.isAfter(lastSeen.get()));
+    if (!earlier && !later) {
+      return this; // inside what is known already (at >= firstSeen here, so first seen stays)
+    }
+    Instant first = at.isBefore(firstSeen) ? at : firstSeen;
+    Optional<Instant> last = later ? Optional.of(at) : lastSeen;
     String src = earlier ? eventSource : source;
     return new IdentifierState(identifier, first, last, src, deliverability, consent, consentAt, linkedAt);
   }

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -21,7 +20,10 @@ import java.util.SortedSet;
 /**
  * One person: identifiers, attributes, lists, tags, activity and orders.
  *
- * <p>Immutable. A profile is changed by building a new one with {@link #toBuilder()}; storage
+ * <p>Immutable and safe to share between threads. Identifiers and attributes are held as sorted
+ * arrays; the lists and maps that {@link #identifiers()} and {@link #attributes()} return are
+ * made on first read (ingestion, which builds a new profile per event, never reads them).
+ * A profile is changed by building a new one with {@link #toBuilder()}; storage
  * backends use {@link #version()} for optimistic concurrency (see
  * {@link dev.clientele.core.spi.Storage#commit}). The events of a profile are not held here:
  * they stay keyed by their identifiers in the event store and reach the profile through the
@@ -44,8 +46,18 @@ public final class Profile {
   private final Instant updatedAt;
   private final Optional<Instant> firstActive;
   private final Optional<Instant> lastActive;
-  private final ImmutableList<IdentifierState> identifiers;
-  private final ImmutableSortedMap<String, Attribute> attributes;
+  /** The identifiers sorted by identifier; never changed once built (a builder copies before changing). */
+  private final IdentifierState[] identifierArray;
+  /** {@link #identifierArray} as a list, made on first read; published like {@link #attributes}. */
+  private ImmutableList<IdentifierState> identifiers;
+  /** The attributes sorted by name; never changed once built (a builder copies before changing). */
+  private final Attribute[] attributeArray;
+  /**
+   * {@link #attributeArray} as a map, built on first read (ingestion never reads it). Published
+   * without a lock: an immutable Guava map is safe to share that way, and two threads reading at
+   * once at worst each build an equal map.
+   */
+  private ImmutableSortedMap<String, Attribute> attributes;
   private final ImmutableSortedMap<String, ListSubscription> lists;
   private final ImmutableSortedSet<String> tags;
   private final OrderSummary orders;
@@ -63,9 +75,9 @@ public final class Profile {
     this.firstActive = requireNonNull(b.firstActive, "firstActive");
     this.lastActive = requireNonNull(b.lastActive, "lastActive");
     checkArgument(firstActive.isPresent() == lastActive.isPresent(), "firstActive and lastActive are set together");
-    this.identifiers = b.builtIdentifiers();
-    this.attributes = b.attributes.build();
-    this.lists = b.lists.build();
+    this.identifierArray = b.builtIdentifiers();
+    this.attributeArray = b.builtAttributes();
+    this.lists = b.lists == null ? b.listsBase : b.lists.build();
     this.tags = b.builtTags();
     this.orders = requireNonNull(b.orders, "orders");
     this.ccpaOptOutAt = requireNonNull(b.ccpaOptOutAt, "ccpaOptOutAt");
@@ -73,9 +85,7 @@ public final class Profile {
     checkArgument(b.eventCount >= 0, "eventCount must be >= 0: %s", b.eventCount);
     this.eventCount = b.eventCount;
     this.mergedFrom = b.builtMergedFrom();
-    for (Map.Entry<String, Attribute> e : attributes.entrySet()) {
-      checkArgument(e.getKey().equals(e.getValue().name()), "attribute key %s holds %s", e.getKey(), e.getValue().name());
-    }
+    // Every attribute is keyed by its own name: the builder only ever puts value.name() -> value.
   }
 
   /** A builder for a new profile with the given id, created at {@code createdAt}. */
@@ -120,22 +130,26 @@ public final class Profile {
 
   /** All identifiers, sorted by type then value. */
   public ImmutableList<IdentifierState> identifiers() {
-    return identifiers;
+    ImmutableList<IdentifierState> list = identifiers;
+    if (list == null) {
+      list = ImmutableList.copyOf(identifierArray);
+      identifiers = list;
+    }
+    return list;
   }
 
   /** The identifiers of one type, sorted by value. */
   public ImmutableList<IdentifierState> identifiers(IdentifierType type) {
-    return identifiers.stream().filter(s -> s.type().equals(type)).collect(ImmutableList.toImmutableList());
+    return java.util.Arrays.stream(identifierArray).filter(s -> s.type().equals(type)).collect(ImmutableList.toImmutableList());
   }
 
   /** The state of one identifier, if this profile holds it. */
   public Optional<IdentifierState> identifier(Identifier identifier) {
-    for (IdentifierState s : identifiers) {
-      if (s.identifier().equals(identifier)) {
-        return Optional.of(s);
-      }
+    if (identifier == null) {
+      return Optional.empty(); // as the linear search this replaced: nothing equals null
     }
-    return Optional.empty();
+    int i = indexOf(identifierArray, identifierArray.length, identifier);
+    return i >= 0 ? Optional.of(identifierArray[i]) : Optional.empty();
   }
 
   /**
@@ -145,7 +159,7 @@ public final class Profile {
    */
   public Optional<IdentifierState> lastSeen(IdentifierType type) {
     IdentifierState best = null;
-    for (IdentifierState s : identifiers) {
+    for (IdentifierState s : identifierArray) {
       if (s.type().equals(type) && (best == null || LAST_SEEN_ORDER.compare(s, best) > 0)) {
         best = s;
       }
@@ -155,22 +169,33 @@ public final class Profile {
 
   /** Whether the profile holds only anonymous identifiers. */
   public boolean isAnonymous() {
-    return identifiers.stream().allMatch(s -> s.type().isAnonymous());
+    for (IdentifierState s : identifierArray) {
+      if (!s.type().isAnonymous()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Attributes by name, sorted. */
   public ImmutableSortedMap<String, Attribute> attributes() {
-    return attributes;
+    ImmutableSortedMap<String, Attribute> map = attributes;
+    if (map == null) {
+      map = asMap(attributeArray);
+      attributes = map;
+    }
+    return map;
   }
 
   /** One attribute, if set. */
   public Optional<Attribute> attribute(String name) {
-    return Optional.ofNullable(attributes.get(name));
+    int i = indexOf(attributeArray, name);
+    return i >= 0 ? Optional.of(attributeArray[i]) : Optional.empty();
   }
 
   /** Names of the attributes with a non-empty value (the profile's <em>known</em> fields). */
   public ImmutableSortedSet<String> knownFields() {
-    return attributes.values().stream()
+    return java.util.Arrays.stream(attributeArray)
         .filter(Attribute::isKnown)
         .map(Attribute::name)
         .collect(ImmutableSortedSet.toImmutableSortedSet(Comparator.naturalOrder()));
@@ -246,8 +271,8 @@ public final class Profile {
         && updatedAt.equals(p.updatedAt)
         && firstActive.equals(p.firstActive)
         && lastActive.equals(p.lastActive)
-        && identifiers.equals(p.identifiers)
-        && attributes.equals(p.attributes)
+        && java.util.Arrays.equals(identifierArray, p.identifierArray)
+        && java.util.Arrays.equals(attributeArray, p.attributeArray)
         && lists.equals(p.lists)
         && tags.equals(p.tags)
         && orders.equals(p.orders)
@@ -259,22 +284,78 @@ public final class Profile {
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, version, updatedAt, identifiers, attributes, eventCount);
+    return Objects.hash(
+        id, version, updatedAt, java.util.Arrays.hashCode(identifierArray), java.util.Arrays.hashCode(attributeArray), eventCount);
   }
 
   /** Returns the id, version and counts; no personal data. */
   @Override
   public String toString() {
-    return "Profile{" + id + " v" + version + ", " + identifiers.size() + " identifiers, "
-        + attributes.size() + " attributes, " + eventCount + " events}";
+    return "Profile{" + id + " v" + version + ", " + identifierArray.length + " identifiers, "
+        + attributeArray.length + " attributes, " + eventCount + " events}";
+  }
+
+  private static final Attribute[] NO_ATTRIBUTES = new Attribute[0];
+  private static final IdentifierState[] NO_IDENTIFIERS = new IdentifierState[0];
+
+  /** Index of {@code identifier} in the first {@code n} of {@code sorted}, or {@code -(insertion point) - 1}. */
+  private static int indexOf(IdentifierState[] sorted, int n, Identifier identifier) {
+    int lo = 0;
+    int hi = n - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = sorted[mid].identifier().compareTo(identifier);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(lo + 1);
+  }
+
+  /** Index of the attribute named {@code name} in {@code sorted}, or {@code -(insertion point) - 1}. */
+  private static int indexOf(Attribute[] sorted, Object name) {
+    if (!(name instanceof String key)) {
+      return -1;
+    }
+    int lo = 0;
+    int hi = sorted.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = sorted[mid].name().compareTo(key);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(lo + 1);
+  }
+
+  private static ImmutableSortedMap<String, Attribute> asMap(Attribute[] sorted) {
+    if (sorted.length == 0) {
+      return ImmutableSortedMap.of();
+    }
+    ImmutableSortedMap.Builder<String, Attribute> b = ImmutableSortedMap.naturalOrder();
+    for (Attribute a : sorted) {
+      b.put(a.name(), a);
+    }
+    return b.buildOrThrow();
   }
 
   /**
    * Builds a {@link Profile}; not thread-safe.
    *
-   * <p>A builder made by {@link Profile#toBuilder()} shares the profile's immutable collections
-   * and copies one only when it is changed (copy on write), so an update that touches, say, one
-   * identifier and one attribute does not copy lists, tags or merge history. The views returned
+   * <p>A builder made by {@link Profile#toBuilder()} shares the profile's immutable arrays and
+   * collections and copies one only when it is changed (copy on write), so an update that
+   * touches, say, one identifier and one attribute clones those two small arrays and does not
+   * copy lists, tags or merge history. A built profile owns what it was built from: a change
+   * after {@link #build()} copies again. The views returned
    * by the builder's readers are unmodifiable and always show the builder's current state.
    */
   public static final class Builder {
@@ -284,12 +365,19 @@ public final class Profile {
     private Instant updatedAt;
     private Optional<Instant> firstActive = Optional.empty();
     private Optional<Instant> lastActive = Optional.empty();
-    /** Sorted by identifier; the profile's own list until the first change. */
-    private List<IdentifierState> identifiers;
+    /** Sorted by identifier; the profile's own array until the first change (see {@link #ownIdentifiers}). */
+    private IdentifierState[] identifiers;
     private boolean identifiersCopied;
     private List<IdentifierState> identifiersView;
-    private final CopyOnWriteSortedMap<Attribute> attributes;
-    private final CopyOnWriteSortedMap<ListSubscription> lists;
+    /** Sorted by name; the profile's own array until the first change (see {@link #ownAttributes}). */
+    private Attribute[] attributes;
+    private boolean attributesCopied;
+    /** The view's map of {@link #attributes}, built when the view is read; dropped on a change. */
+    private ImmutableSortedMap<String, Attribute> attributesMap;
+    private SortedMap<String, Attribute> attributesView;
+    /** The profile's lists, until they are read or changed through {@link #lists}, made on first use. */
+    private ImmutableSortedMap<String, ListSubscription> listsBase;
+    private CopyOnWriteSortedMap<ListSubscription> lists;
     private SortedSet<String> tags;
     private boolean tagsCopied;
     private SortedSet<String> tagsView;
@@ -304,9 +392,9 @@ public final class Profile {
       this.id = requireNonNull(id, "id");
       this.createdAt = requireNonNull(createdAt, "createdAt");
       this.updatedAt = createdAt;
-      this.identifiers = ImmutableList.of();
-      this.attributes = new CopyOnWriteSortedMap<>(ImmutableSortedMap.of());
-      this.lists = new CopyOnWriteSortedMap<>(ImmutableSortedMap.of());
+      this.identifiers = NO_IDENTIFIERS;
+      this.attributes = NO_ATTRIBUTES;
+      this.listsBase = ImmutableSortedMap.of();
       this.tags = ImmutableSortedSet.of();
       this.mergedFrom = ImmutableSortedSet.of();
     }
@@ -318,9 +406,9 @@ public final class Profile {
       this.updatedAt = p.updatedAt;
       this.firstActive = p.firstActive;
       this.lastActive = p.lastActive;
-      this.identifiers = p.identifiers;
-      this.attributes = new CopyOnWriteSortedMap<>(p.attributes);
-      this.lists = new CopyOnWriteSortedMap<>(p.lists);
+      this.identifiers = p.identifierArray;
+      this.attributes = p.attributeArray;
+      this.listsBase = p.lists;
       this.tags = p.tags;
       this.orders = p.orders;
       this.ccpaOptOutAt = p.ccpaOptOutAt;
@@ -329,9 +417,15 @@ public final class Profile {
       this.mergedFrom = p.mergedFrom;
     }
 
-    ImmutableList<IdentifierState> builtIdentifiers() {
+    IdentifierState[] builtIdentifiers() {
       // Kept sorted by identifier on every change, so no sort is needed here.
-      return identifiersCopied ? ImmutableList.copyOf(identifiers) : (ImmutableList<IdentifierState>) identifiers;
+      identifiersCopied = false; // the profile owns the array now: a later change copies it again
+      return identifiers;
+    }
+
+    Attribute[] builtAttributes() {
+      attributesCopied = false; // the profile owns the array now: a later change copies it again
+      return attributes;
     }
 
     ImmutableSortedSet<String> builtTags() {
@@ -344,25 +438,13 @@ public final class Profile {
 
     /** Index of {@code identifier} in {@link #identifiers}, or {@code -(insertion point) - 1}. */
     private int indexOf(Identifier identifier) {
-      int lo = 0;
-      int hi = identifiers.size() - 1;
-      while (lo <= hi) {
-        int mid = (lo + hi) >>> 1;
-        int c = identifiers.get(mid).identifier().compareTo(identifier);
-        if (c < 0) {
-          lo = mid + 1;
-        } else if (c > 0) {
-          hi = mid - 1;
-        } else {
-          return mid;
-        }
-      }
-      return -(lo + 1);
+      return Profile.indexOf(identifiers, identifiers.length, identifier);
     }
 
-    private List<IdentifierState> ownIdentifiers() {
+    /** {@link #identifiers}, copied first unless this builder already owns it. */
+    private IdentifierState[] ownIdentifiers() {
       if (!identifiersCopied) {
-        identifiers = new java.util.ArrayList<>(identifiers);
+        identifiers = identifiers.clone();
         identifiersCopied = true;
       }
       return identifiers;
@@ -447,7 +529,7 @@ public final class Profile {
     /** The current state of {@code identifier} in this builder, if any. */
     public Optional<IdentifierState> identifier(Identifier identifier) {
       int i = indexOf(requireNonNull(identifier, "identifier"));
-      return i >= 0 ? Optional.of(identifiers.get(i)) : Optional.empty();
+      return i >= 0 ? Optional.of(identifiers[i]) : Optional.empty();
     }
 
     /** The identifiers in this builder, sorted by identifier. */
@@ -456,12 +538,13 @@ public final class Profile {
         identifiersView = new java.util.AbstractList<>() {
           @Override
           public IdentifierState get(int index) {
-            return identifiers.get(index);
+            java.util.Objects.checkIndex(index, identifiers.length);
+            return identifiers[index];
           }
 
           @Override
           public int size() {
-            return identifiers.size();
+            return identifiers.length;
           }
         };
       }
@@ -472,11 +555,17 @@ public final class Profile {
     public Builder putIdentifier(IdentifierState state) {
       int i = indexOf(state.identifier());
       if (i >= 0) {
-        if (identifiers.get(i) != state) {
-          ownIdentifiers().set(i, state);
+        if (identifiers[i] != state) {
+          ownIdentifiers()[i] = state;
         }
       } else {
-        ownIdentifiers().add(-i - 1, state);
+        int at = -i - 1;
+        IdentifierState[] next = new IdentifierState[identifiers.length + 1];
+        System.arraycopy(identifiers, 0, next, 0, at);
+        next[at] = state;
+        System.arraycopy(identifiers, at, next, at + 1, identifiers.length - at);
+        identifiers = next;
+        identifiersCopied = true;
       }
       return this;
     }
@@ -485,36 +574,117 @@ public final class Profile {
     public Builder removeIdentifier(Identifier identifier) {
       int i = indexOf(identifier);
       if (i >= 0) {
-        ownIdentifiers().remove(i);
+        IdentifierState[] next = new IdentifierState[identifiers.length - 1];
+        System.arraycopy(identifiers, 0, next, 0, i);
+        System.arraycopy(identifiers, i + 1, next, i, identifiers.length - i - 1);
+        identifiers = next;
+        identifiersCopied = true;
       }
       return this;
     }
 
     /** The current attributes of this builder. */
     public SortedMap<String, Attribute> attributes() {
-      return attributes.view();
+      if (attributesView == null) {
+        attributesView = new com.google.common.collect.ForwardingSortedMap<>() {
+          @Override
+          protected SortedMap<String, Attribute> delegate() {
+            if (attributesMap == null) {
+              attributesMap = asMap(attributes);
+            }
+            return attributesMap;
+          }
+
+          @Override
+          public Attribute get(Object key) {
+            int i = Profile.indexOf(attributes, key);
+            return i >= 0 ? attributes[i] : null;
+          }
+
+          @Override
+          public boolean containsKey(Object key) {
+            return Profile.indexOf(attributes, key) >= 0;
+          }
+
+          @Override
+          public int size() {
+            return attributes.length;
+          }
+
+          @Override
+          public boolean isEmpty() {
+            return attributes.length == 0;
+          }
+        };
+      }
+      return attributesView;
+    }
+
+    /** The current value of attribute {@code name} in this builder, if set. */
+    public Optional<Attribute> attribute(String name) {
+      int i = Profile.indexOf(attributes, requireNonNull(name, "name"));
+      return i >= 0 ? Optional.of(attributes[i]) : Optional.empty();
     }
 
     /** Adds or replaces an attribute. */
     public Builder putAttribute(Attribute value) {
-      attributes.put(value.name(), value);
+      int i = Profile.indexOf(attributes, value.name());
+      if (i >= 0) {
+        if (attributes[i] != value) {
+          ownAttributes()[i] = value;
+          attributesMap = null;
+        }
+        return this;
+      }
+      int at = -i - 1;
+      Attribute[] next = new Attribute[attributes.length + 1];
+      System.arraycopy(attributes, 0, next, 0, at);
+      next[at] = value;
+      System.arraycopy(attributes, at, next, at + 1, attributes.length - at);
+      attributes = next;
+      attributesCopied = true;
+      attributesMap = null;
       return this;
     }
 
     /** Removes an attribute. */
     public Builder removeAttribute(String name) {
-      attributes.remove(name);
+      int i = Profile.indexOf(attributes, name);
+      if (i >= 0) {
+        Attribute[] next = new Attribute[attributes.length - 1];
+        System.arraycopy(attributes, 0, next, 0, i);
+        System.arraycopy(attributes, i + 1, next, i, attributes.length - i - 1);
+        attributes = next;
+        attributesCopied = true;
+        attributesMap = null;
+      }
       return this;
+    }
+
+    /** {@link #attributes}, copied first unless this builder already owns it. */
+    private Attribute[] ownAttributes() {
+      if (!attributesCopied) {
+        attributes = attributes.clone();
+        attributesCopied = true;
+      }
+      return attributes;
     }
 
     /** The current list subscriptions of this builder. */
     public SortedMap<String, ListSubscription> lists() {
-      return lists.view();
+      return listsMap().view();
+    }
+
+    private CopyOnWriteSortedMap<ListSubscription> listsMap() {
+      if (lists == null) {
+        lists = new CopyOnWriteSortedMap<>(listsBase);
+      }
+      return lists;
     }
 
     /** Adds or replaces a list subscription. */
     public Builder putList(ListSubscription value) {
-      lists.put(value.list(), value);
+      listsMap().put(value.list(), value);
       return this;
     }
 
@@ -609,11 +779,14 @@ public final class Profile {
    */
   private static final class CopyOnWriteSortedMap<V> {
     private SortedMap<String, V> current;
+    /** {@link #current} as the view shows it: itself while immutable, then an unmodifiable wrapper. */
+    private SortedMap<String, V> readOnly;
     private boolean copied;
     private SortedMap<String, V> view;
 
     CopyOnWriteSortedMap(ImmutableSortedMap<String, V> initial) {
       this.current = initial;
+      this.readOnly = initial;
     }
 
     SortedMap<String, V> view() {
@@ -621,7 +794,7 @@ public final class Profile {
         view = new com.google.common.collect.ForwardingSortedMap<>() {
           @Override
           protected SortedMap<String, V> delegate() {
-            return copied ? java.util.Collections.unmodifiableSortedMap(current) : current;
+            return readOnly;
           }
         };
       }
@@ -648,6 +821,7 @@ public final class Profile {
     private SortedMap<String, V> own() {
       if (!copied) {
         current = new java.util.TreeMap<>(current);
+        readOnly = java.util.Collections.unmodifiableSortedMap(current);
         copied = true;
       }
       return current;

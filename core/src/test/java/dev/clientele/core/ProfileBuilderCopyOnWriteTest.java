@@ -103,6 +103,31 @@ class ProfileBuilderCopyOnWriteTest {
     assertThat(source.tags()).isEmpty();
   }
 
+  @Test
+  void build_thenChangeTheBuilderAgain_leavesTheBuiltProfileAlone() {
+    Identifier email = Identifier.of(IdentifierType.EMAIL, "a@example.com");
+    IdentifierState seen = IdentifierState.firstSeen(email, T0, true, "t");
+    Attribute oslo = new Attribute("city", "Oslo", "t", T0);
+    Profile.Builder b = Profile.builder(ProfileId.of("p-1"), T0).putIdentifier(seen).putAttribute(oslo);
+    Profile first = b.build();
+
+    // Replacing in place is what the builder does with arrays it owns: after build() it must copy.
+    IdentifierState later = seen.seenAt(T0.plusSeconds(60), true, "t");
+    Attribute bergen = new Attribute("city", "Bergen", "t", T0.plusSeconds(60));
+    b.putIdentifier(later).putAttribute(bergen);
+    Profile second = b.build();
+    b.putAttribute(new Attribute("city", "Lima", "t", T0.plusSeconds(90)));
+
+    assertThat(first.identifiers()).containsExactly(seen);
+    assertThat(first.identifier(email)).contains(seen);
+    assertThat(first.attribute("city")).contains(oslo);
+    assertThat(first.attributes()).containsExactly(java.util.Map.entry("city", oslo));
+    assertThat(second.identifier(email)).contains(later);
+    assertThat(second.attribute("city")).contains(bergen);
+    assertThat(second.toBuilder().attribute("city")).contains(bergen);
+    assertThat(second.toBuilder().attribute("country")).isEmpty();
+  }
+
   private static Identifier identifier(Random random) {
     IdentifierType type = random.nextBoolean() ? IdentifierType.EMAIL : IdentifierType.ANONYMOUS_ID;
     return Identifier.of(type, "v" + random.nextInt(8));

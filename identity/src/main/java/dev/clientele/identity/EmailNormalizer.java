@@ -10,14 +10,57 @@ import java.util.regex.Pattern;
  * shape {@code local@domain.tld}.
  */
 final class EmailNormalizer implements IdentifierNormalizer {
-  private static final Pattern SHAPE = Pattern.compile("[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+");
+  /** The shape of a valid address (with at most 254 characters); package-private for the tests' oracle. */
+  static final Pattern SHAPE = Pattern.compile("[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+");
 
   @Override
   public NormalizedIdentifier normalize(Identifier raw) {
     String v = raw.value().strip().toLowerCase(Locale.ROOT);
     Identifier id = v.isEmpty() ? raw : Identifier.of(raw.type(), v);
-    return SHAPE.matcher(v).matches() && v.length() <= 254
+    // The one-scan check accepts only what the regex accepts; the regex decides the rest.
+    return isNormalAndValid(v) || (SHAPE.matcher(v).matches() && v.length() <= 254)
         ? NormalizedIdentifier.valid(id)
         : NormalizedIdentifier.malformed(id, "email is not of the form local@domain.tld");
+  }
+
+  /**
+   * Whether {@link #normalize} would return {@code value} unchanged and valid, decided by one
+   * scan without the regular expression, for the common case only: printable ASCII without
+   * spaces or upper-case letters (so stripping and lower-casing change nothing), at most 254
+   * characters, one {@code @} after 1 to 64 characters, and a domain of at least two non-empty
+   * dot-separated labels. False for everything else, which may still be valid: the caller then
+   * normalises in full.
+   */
+  static boolean isNormalAndValid(String value) {
+    int n = value.length();
+    if (n > 254) {
+      return false;
+    }
+    int at = -1;
+    int labels = 0;
+    int label = 0;
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      if (c <= ' ' || c > '~' || (c >= 'A' && c <= 'Z')) {
+        return false;
+      }
+      if (c == '@') {
+        if (at >= 0) {
+          return false;
+        }
+        at = i;
+      } else if (at >= 0) { // in the domain
+        if (c == '.') {
+          if (label == 0) {
+            return false;
+          }
+          labels++;
+          label = 0;
+        } else {
+          label++;
+        }
+      }
+    }
+    return at >= 1 && at <= 64 && label > 0 && labels >= 1;
   }
 }

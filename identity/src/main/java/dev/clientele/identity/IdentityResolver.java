@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.common.collect.ImmutableList;
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
@@ -35,6 +36,9 @@ public final class IdentityResolver {
   private final Optional<Cache<Identifier, NormalizedIdentifier>> cache;
   private final Comparator<Identifier> order;
   private final Map<IdentifierType, Set<String>> blockedByType = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The cache's loader: one instance, so a lookup allocates no capturing lambda. */
+  private final java.util.function.Function<Identifier, NormalizedIdentifier> loader =
+      r -> compute(normalizerOf(r.type()), r);
 
   /** A resolver applying {@code rules}. */
   public IdentityResolver(IdentityRules rules) {
@@ -63,17 +67,57 @@ public final class IdentityResolver {
    * Normalises one identifier, including the blocked-value check. Results of the email, phone
    * and host-supplied normalisers are cached; types that are only stripped of white space
    * (customer and anonymous ids, by default) are not, since stripping and the blocked-value
-   * check cost less than a cache lookup and would only crowd the cache.
+   * check cost less than a cache lookup and would only crowd the cache. Nor are emails already
+   * in normal form (ASCII, lower case, no surrounding white space, of the form
+   * {@code local@domain.tld}): checking that costs less than a lookup, and normalising them
+   * would give them back unchanged.
    */
   public NormalizedIdentifier normalize(Identifier raw) {
     requireNonNull(raw, "raw");
     IdentifierNormalizer n = normalizerOf(raw.type());
+    return isValidAsIs(n, raw) ? NormalizedIdentifier.valid(raw) : normalizeFully(n, raw);
+  }
+
+  /** {@link #normalize} without the check for values already in normal form: the cache or the normaliser. */
+  private NormalizedIdentifier normalizeFully(IdentifierNormalizer n, Identifier raw) {
     if (n == IdentifierNormalizer.STRIP || cache.isEmpty()) {
       return compute(n, raw);
     }
-    return cache.get().get(raw, r -> compute(n, r));
+    return cache.get().get(raw, loader);
   }
 
+  /**
+   * Normalises without any shortcut or cache: what {@link #normalize} must always equal. For
+   * tests.
+   */
+  NormalizedIdentifier normalizeUncached(Identifier raw) {
+    return compute(normalizerOf(raw.type()), raw);
+  }
+
+  /** How many normalisations the cache holds now. For tests. */
+  long cachedEntries() {
+    return cache.map(c -> {
+      c.cleanUp();
+      return c.estimatedSize();
+    }).orElse(0L);
+  }
+
+  /**
+   * Whether {@code raw} normalises to itself and is valid, decided without normalising: a value
+   * of a stripped type with nothing to strip, or an email already in normal form, and not
+   * blocked. False means only "not decided here".
+   */
+  private boolean isValidAsIs(IdentifierNormalizer n, Identifier raw) {
+    String v = raw.value();
+    if (n == IdentifierNormalizer.STRIP) {
+      if (v.strip().length() != v.length()) {
+        return false;
+      }
+    } else if (!(n instanceof EmailNormalizer) || !EmailNormalizer.isNormalAndValid(v)) {
+      return false;
+    }
+    return !isBlocked(raw.type(), n, raw);
+  }
   private IdentifierNormalizer normalizerOf(IdentifierType type) {
     IdentifierNormalizer n = rules.normalizers().get(type);
     if (n == null) {
@@ -115,54 +159,92 @@ public final class IdentityResolver {
     int n = raws.size();
     // Normalised values in first-occurrence order; a value reached by several raw spellings
     // keeps the most usable status (valid, then malformed, then blocked), first one on ties.
-    NormalizedIdentifier[] seen = new NormalizedIdentifier[n];
+    // A value valid as it is (the common case) has no NormalizedIdentifier: outcomes[i] stays
+    // null and keys[i] is the raw identifier itself.
+    Identifier[] keys = new Identifier[n];
+    NormalizedIdentifier[] outcomes = null;
     int distinct = 0;
     boolean unchanged = true;
-    for (Identifier raw : raws) {
-      NormalizedIdentifier norm = normalize(raw);
+    boolean allValid = true;
+    for (int i = 0; i < n; i++) { // by index: no iterator per event
+      Identifier raw = raws.get(i);
+      IdentifierNormalizer normalizer = normalizerOf(raw.type());
+      NormalizedIdentifier norm = isValidAsIs(normalizer, raw) ? null : normalizeFully(normalizer, raw);
+      Identifier key = norm == null ? raw : norm.identifier();
+      NormalizedIdentifier.Status status = norm == null ? NormalizedIdentifier.Status.VALID : norm.status();
       int at = -1;
       for (int j = 0; j < distinct; j++) {
-        if (seen[j].identifier().equals(norm.identifier())) {
+        if (keys[j].equals(key)) {
           at = j;
           break;
         }
       }
       if (at < 0) {
-        unchanged &= norm.identifier().equals(raw);
-        seen[distinct++] = norm;
+        unchanged &= key.equals(raw);
+        allValid &= status == NormalizedIdentifier.Status.VALID && (norm == null || norm.problem().isEmpty());
+        if (norm != null) {
+          if (outcomes == null) {
+            outcomes = new NormalizedIdentifier[n];
+          }
+          outcomes[distinct] = norm;
+        }
+        keys[distinct++] = key;
       } else {
         unchanged = false;
-        if (norm.status().compareTo(seen[at].status()) < 0) {
-          seen[at] = norm;
+        NormalizedIdentifier.Status before =
+            outcomes == null || outcomes[at] == null ? NormalizedIdentifier.Status.VALID : outcomes[at].status();
+        if (status.compareTo(before) < 0) {
+          keys[at] = key;
+          outcomes[at] = norm; // outcomes exists: a status worse than VALID came from a NormalizedIdentifier
         }
       }
     }
-    List<Identifier> linkable = new ArrayList<>(distinct);
-    List<Identifier> malformed = List.of();
-    List<Identifier> blocked = List.of();
-    List<String> problems = List.of();
-    Identifier[] keys = new Identifier[distinct];
-    for (int i = 0; i < distinct; i++) {
-      NormalizedIdentifier norm = seen[i];
-      keys[i] = norm.identifier();
-      switch (norm.status()) {
-        case VALID -> linkable.add(norm.identifier());
-        case MALFORMED -> malformed = added(malformed, norm.identifier());
-        case BLOCKED -> blocked = added(blocked, norm.identifier());
+    List<Identifier> linkable;
+    List<Identifier> malformed = ImmutableList.of(); // Guava's own: ResolvedIdentifiers takes it without a copy
+    List<Identifier> blocked = ImmutableList.of();
+    List<String> problems = ImmutableList.of();
+    if (allValid) {
+      linkable = sorted(keys, distinct);
+    } else {
+      List<Identifier> valid = new ArrayList<>(distinct);
+      for (int i = 0; i < distinct; i++) {
+        NormalizedIdentifier norm = outcomes[i];
+        if (norm == null) {
+          valid.add(keys[i]);
+          continue;
+        }
+        switch (norm.status()) {
+          case VALID -> valid.add(norm.identifier());
+          case MALFORMED -> malformed = added(malformed, norm.identifier());
+          case BLOCKED -> blocked = added(blocked, norm.identifier());
+        }
+        if (norm.problem().isPresent()) {
+          problems = added(problems,
+              norm.identifier().type() + " " + norm.status().name().toLowerCase(Locale.ROOT) + ": " + norm.problem().get());
+        }
       }
-      if (norm.problem().isPresent()) {
-        problems = added(problems,
-            norm.identifier().type() + " " + norm.status().name().toLowerCase(Locale.ROOT) + ": " + norm.problem().get());
+      if (valid.size() > 1) {
+        valid.sort(order);
+      }
+      linkable = valid;
+      if (malformed.size() > 1) {
+        malformed.sort(order);
       }
     }
-    if (linkable.size() > 1) {
-      linkable.sort(order);
-    }
-    if (malformed.size() > 1) {
-      malformed.sort(order);
-    }
-    Event normalized = unchanged ? event : event.withIdentifiers(Arrays.asList(keys));
+    Event normalized = unchanged ? event : event.withIdentifiers(Arrays.asList(keys).subList(0, distinct));
     return new ResolvedIdentifiers(normalized, linkable, malformed, blocked, problems);
+  }
+
+  /** The first {@code n} of {@code ids} in priority order, as an immutable list. */
+  private List<Identifier> sorted(Identifier[] ids, int n) {
+    switch (n) {
+      case 1:
+        return ImmutableList.of(ids[0]);
+      case 2:
+        return order.compare(ids[0], ids[1]) <= 0 ? ImmutableList.of(ids[0], ids[1]) : ImmutableList.of(ids[1], ids[0]);
+      default:
+        return ImmutableList.sortedCopyOf(order, Arrays.asList(ids).subList(0, n));
+    }
   }
 
   /** {@code list} with {@code value} added, as a mutable list (starting from an immutable empty one). */
@@ -174,12 +256,19 @@ public final class IdentityResolver {
 
   private NormalizedIdentifier compute(IdentifierNormalizer n, Identifier raw) {
     NormalizedIdentifier result = n.normalize(raw);
-    String lower = result.identifier().value().toLowerCase(Locale.ROOT);
-    if (blockedFor(raw.type(), n).contains(lower)
-        || isAllZeroPhone(result.identifier()) || rules.matchesBlockedPattern(result.identifier().value())) {
+    if (isBlocked(raw.type(), n, result.identifier())) {
       return new NormalizedIdentifier(result.identifier(), NormalizedIdentifier.Status.BLOCKED, Optional.of("value is blocked"));
     }
     return result;
+  }
+
+  /** Whether {@code normalized}, a value of {@code type} after {@code n}, is one of the blocked values. */
+  private boolean isBlocked(IdentifierType type, IdentifierNormalizer n, Identifier normalized) {
+    String value = normalized.value();
+    // toLowerCase returns the value itself when it has nothing to lower, so this allocates
+    // only for values with upper-case letters.
+    return blockedFor(type, n).contains(value.toLowerCase(Locale.ROOT))
+        || isAllZeroPhone(normalized) || rules.matchesBlockedPattern(value);
   }
 
   /**
@@ -187,6 +276,10 @@ public final class IdentityResolver {
    * {@code (650) 555-0100} also blocks {@code +16505550100}), plus the values as configured.
    */
   private Set<String> blockedFor(IdentifierType type, IdentifierNormalizer normalizer) {
+    Set<String> known = blockedByType.get(type); // every known type's set is there from the start
+    if (known != null) {
+      return known;
+    }
     return blockedByType.computeIfAbsent(type, t -> {
       Set<String> out = new HashSet<>(rules.blockedValues());
       for (String v : rules.blockedValues()) {
@@ -207,8 +300,17 @@ public final class IdentityResolver {
     if (!id.type().equals(IdentifierType.PHONE)) {
       return false;
     }
-    String digits = id.value().replaceAll("[^0-9]", "");
-    return !digits.isEmpty() && digits.chars().allMatch(c -> c == '0');
+    // Some ASCII digit, and every ASCII digit a zero (other characters do not count).
+    String v = id.value();
+    boolean digit = false;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c >= '1' && c <= '9') {
+        return false;
+      }
+      digit |= c == '0';
+    }
+    return digit;
   }
 
   private static int rank(IdentifierType t) {

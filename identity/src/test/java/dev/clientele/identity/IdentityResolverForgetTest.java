@@ -13,13 +13,25 @@ class IdentityResolverForgetTest {
     IdentityResolver resolver = new IdentityResolver(IdentityRules.defaults());
     resolver.normalize(Identifier.of(IdentifierType.EMAIL, "Ann@Example.com"));
     resolver.normalize(Identifier.of(IdentifierType.EMAIL, " ann@example.com "));
-    resolver.normalize(Identifier.of(IdentifierType.EMAIL, "bob@example.com"));
+    resolver.normalize(Identifier.of(IdentifierType.EMAIL, "Bob@example.com"));
 
     int dropped = resolver.forget(List.of(Identifier.of(IdentifierType.EMAIL, "ann@example.com")));
 
     assertThat(dropped).isEqualTo(2);
     assertThat(resolver.forget(List.of(Identifier.of(IdentifierType.EMAIL, "ann@example.com")))).isZero();
     assertThat(resolver.forget(List.of(Identifier.of(IdentifierType.EMAIL, "bob@example.com")))).isEqualTo(1);
+  }
+
+  @Test
+  void normalize_valueAlreadyNormal_isNotCached() {
+    IdentityResolver resolver = new IdentityResolver(IdentityRules.defaults());
+    resolver.normalize(Identifier.of(IdentifierType.EMAIL, "ann@example.com"));
+    resolver.normalize(Identifier.of(IdentifierType.CUSTOMER_ID, "c-77"));
+    assertThat(resolver.cachedEntries()).isZero();
+
+    resolver.normalize(Identifier.of(IdentifierType.EMAIL, "Ann@example.com"));
+    resolver.normalize(Identifier.of(IdentifierType.PHONE, "+1 650 555 0100"));
+    assertThat(resolver.cachedEntries()).isEqualTo(2);
   }
 
   @Test

@@ -14,7 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.RandomAccess;
 
 /**
  * Applies an event's activity, identifiers, attributes and orders to a profile under
@@ -40,7 +40,8 @@ public final class ProfileChanges {
    * @param profile the profile being built
    * @param event the event, identifiers normalised
    * @param attach the identifiers to attach to the profile (normalised, not blocked)
-   * @param malformed those of {@code attach} that failed validation: kept, marked undeliverable
+   * @param malformed the event's identifiers that failed validation: those in {@code attach} are
+   *     kept and marked undeliverable (a short list: looked up by scanning)
    * @param active whether the event is active
    * @param problems receives a description of each piece of event data that was not applied
    *     (no personal data)
@@ -49,38 +50,46 @@ public final class ProfileChanges {
       Profile.Builder profile,
       Event event,
       Collection<Identifier> attach,
-      Set<Identifier> malformed,
+      Collection<Identifier> malformed,
       boolean active,
       List<String> problems) {
     Instant at = event.timestamp();
     if (at.isBefore(profile.createdAt())) {
       profile.createdAt(at);
     }
-    for (Identifier id : attach) {
-      Optional<IdentifierState> current = profile.identifier(id);
-      IdentifierState next =
-          current.map(s -> s.seenAt(at, active, event.source()))
-              .orElseGet(() -> IdentifierState.firstSeen(id, at, active, event.source()));
-      if (malformed.contains(id) && next.deliverability().reason().filter(r -> r == UndeliverableReason.MALFORMED).isEmpty()) {
-        next = next.withDeliverability(Deliverability.undeliverable(UndeliverableReason.MALFORMED, at));
+    if (attach instanceof List<Identifier> list && attach instanceof RandomAccess) {
+      for (int i = 0; i < list.size(); i++) { // by index: no iterator per event
+        see(profile, list.get(i), at, active, event.source(), malformed);
       }
-      profile.putIdentifier(next);
+    } else {
+      for (Identifier id : attach) {
+        see(profile, id, at, active, event.source(), malformed);
+      }
     }
     if (active) {
-      Instant first = profile.firstActive().filter(f -> f.isBefore(at)).orElse(at);
-      Instant last = profile.lastActive().filter(l -> l.isAfter(at)).orElse(at);
-      profile.activity(Optional.of(first), Optional.of(last));
+      // Widen the activity span; a time already inside it changes nothing (no new Optionals).
+      Optional<Instant> first = profile.firstActive();
+      Optional<Instant> last = profile.lastActive();
+      boolean earlier = first.isEmpty() || at.isBefore(first.get());
+      boolean later = last.isEmpty() || at.isAfter(last.get());
+      if (earlier || later) {
+        Optional<Instant> now = Optional.of(at);
+        profile.activity(earlier ? now : first, later ? now : last);
+      }
     }
+    Map<String, Object> data = event.data();
     if (event.type().equals(IDENTIFY)) {
-      for (Map.Entry<String, Object> e : event.data().entrySet()) {
+      for (Map.Entry<String, Object> e : data.entrySet()) {
         if (!e.getKey().equals(DEVICE)) { // the device is the last_device attribute, set below
           observe(profile, e.getKey(), e.getValue(), event, problems);
         }
       }
     }
-    EventData.string(event.data(), DEVICE).ifPresent(d -> observe(profile, Attribute.LAST_DEVICE, d, event, problems));
+    if (!data.isEmpty() && data.get(DEVICE) instanceof String d && !d.isBlank()) { // as EventData.string
+      observe(profile, Attribute.LAST_DEVICE, d, event, problems);
+    }
     if (event.type().equals(ORDER)) {
-      Optional<BigDecimal> total = EventData.number(event.data(), "total");
+      Optional<BigDecimal> total = EventData.number(data, "total");
       if (total.isEmpty()) {
         problems.add("order total missing or not a number in event " + event.id());
       } else if (total.get().signum() > 0) {
@@ -91,6 +100,24 @@ public final class ProfileChanges {
     if (at.isAfter(profile.updatedAt())) {
       profile.updatedAt(at);
     }
+  }
+
+  /** Records a sighting of {@code id} on the profile, marking it undeliverable when malformed. */
+  private static void see(
+      Profile.Builder profile, Identifier id, Instant at, boolean active, String source, Collection<Identifier> malformed) {
+    Optional<IdentifierState> current = profile.identifier(id);
+    IdentifierState next = current.isPresent()
+        ? current.get().seenAt(at, active, source)
+        : IdentifierState.firstSeen(id, at, active, source);
+    if (!malformed.isEmpty() && malformed.contains(id) && !isMalformed(next.deliverability())) {
+      next = next.withDeliverability(Deliverability.undeliverable(UndeliverableReason.MALFORMED, at));
+    }
+    profile.putIdentifier(next); // keeps the builder's list as it is when next is the same state
+  }
+
+  private static boolean isMalformed(Deliverability d) {
+    Optional<UndeliverableReason> reason = d.reason();
+    return reason.isPresent() && reason.get() == UndeliverableReason.MALFORMED;
   }
 
   private static void observe(Profile.Builder profile, String name, Object value, Event event, List<String> problems) {

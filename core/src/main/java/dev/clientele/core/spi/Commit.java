@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One atomic unit of change: profile writes and deletes, index changes and event appends, each
@@ -91,14 +92,14 @@ public final class Commit {
   private final ImmutableList<ProfileId> mergeRecordErasures;
 
   private Commit(Builder b) {
-    this.mergeRecords = b.mergeRecords == null ? ImmutableList.of() : ImmutableList.copyOf(b.mergeRecords);
+    this.mergeRecords = b.mergeRecords == null ? ImmutableList.of() : b.mergeRecords.build();
     this.mergeRecordErasures =
         b.mergeRecordErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.mergeRecordErasures);
     this.eventErasures = b.eventErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.eventErasures);
     this.tombstones = b.tombstones == null ? ImmutableList.of() : ImmutableList.copyOf(b.tombstones);
     this.profileWrites = b.profileWrites.build();
-    this.profileDeletes = b.profileDeletes.build();
-    this.indexWrites = b.indexWrites.build();
+    this.profileDeletes = b.profileDeletes == null ? ImmutableList.of() : b.profileDeletes.build();
+    this.indexWrites = b.indexWrites == null ? ImmutableList.of() : b.indexWrites.build();
     this.appends = b.appends.build();
   }
 
@@ -161,23 +162,24 @@ public final class Commit {
 
   /** Collects the parts of a {@link Commit}; not thread-safe. */
   public static final class Builder {
-    // Sized for the common commit of ingestion (one profile write, a few index writes, one
-    // append); the duplicate checks scan these small lists and switch to hash sets only when
-    // a commit grows (a merge of large profiles, an erasure). Rarer parts are allocated on use.
-    private final ImmutableList.Builder<ProfileWrite> profileWrites = ImmutableList.builderWithExpectedSize(1);
-    private final ImmutableList.Builder<ProfileDelete> profileDeletes = ImmutableList.builder();
-    private final ImmutableList.Builder<IndexWrite> indexWrites = ImmutableList.builder();
-    private final ImmutableList.Builder<StoredEvent> appends = ImmutableList.builderWithExpectedSize(1);
+    // The common commit of ingestion is one profile write, an index write or two and one
+    // append: each part holds its first entry in a field and allocates a list only for more,
+    // and the duplicate checks scan the part's few entries, switching to a hash set of keys only
+    // when a part grows (a merge of large profiles). Rarer parts are allocated on first use.
+    private final Parts<ProfileWrite> profileWrites = new Parts<>(w -> w.profile().id());
+    private Parts<ProfileDelete> profileDeletes;
+    private Parts<IndexWrite> indexWrites;
+    private final Parts<StoredEvent> appends = new Parts<>(e -> e.event().id());
     private Set<Identifier> eventErasures;
     private Set<String> tombstones;
-    private final SmallSet<ProfileId> profiles = new SmallSet<>();
-    private final SmallSet<Identifier> identifiers = new SmallSet<>();
-    private final SmallSet<String> eventIds = new SmallSet<>();
-    private List<MergeRecord> mergeRecords;
-    private final SmallSet<String> mergeRecordIds = new SmallSet<>();
+    private Parts<MergeRecord> mergeRecords;
     private Set<ProfileId> mergeRecordErasures;
 
     private Builder() {}
+
+    private boolean writesOrDeletes(ProfileId id) {
+      return profileWrites.containsKey(id) || (profileDeletes != null && profileDeletes.containsKey(id));
+    }
 
     /**
      * Writes {@code profile} over version {@code expectedVersion}.
@@ -186,7 +188,7 @@ public final class Commit {
      */
     public Builder putProfile(Profile profile, long expectedVersion) {
       ProfileWrite w = new ProfileWrite(profile, expectedVersion);
-      checkArgument(profiles.add(profile.id()), "profile %s appears twice in one commit", profile.id());
+      checkArgument(!writesOrDeletes(profile.id()), "profile %s appears twice in one commit", profile.id());
       profileWrites.add(w);
       return this;
     }
@@ -198,7 +200,10 @@ public final class Commit {
      */
     public Builder deleteProfile(ProfileId id, long expectedVersion) {
       ProfileDelete d = new ProfileDelete(id, expectedVersion);
-      checkArgument(profiles.add(id), "profile %s appears twice in one commit", id);
+      checkArgument(!writesOrDeletes(id), "profile %s appears twice in one commit", id);
+      if (profileDeletes == null) {
+        profileDeletes = new Parts<>(ProfileDelete::id);
+      }
       profileDeletes.add(d);
       return this;
     }
@@ -222,7 +227,10 @@ public final class Commit {
     }
 
     private Builder index(IndexWrite w) {
-      checkArgument(identifiers.add(w.identifier()), "identifier %s appears twice in one commit", w.identifier());
+      if (indexWrites == null) {
+        indexWrites = new Parts<>(IndexWrite::identifier);
+      }
+      checkArgument(!indexWrites.containsKey(w.identifier()), "identifier %s appears twice in one commit", w.identifier());
       indexWrites.add(w);
       return this;
     }
@@ -234,7 +242,7 @@ public final class Commit {
      */
     public Builder append(StoredEvent event) {
       requireNonNull(event, "event");
-      checkArgument(eventIds.add(event.event().id()), "event %s appears twice in one commit", event.event().id());
+      checkArgument(!appends.containsKey(event.event().id()), "event %s appears twice in one commit", event.event().id());
       appends.add(event);
       return this;
     }
@@ -271,10 +279,10 @@ public final class Commit {
      */
     public Builder logMerge(MergeRecord record) {
       requireNonNull(record, "record");
-      checkArgument(mergeRecordIds.add(record.id()), "merge record %s appears twice in one commit", record.id());
       if (mergeRecords == null) {
-        mergeRecords = new ArrayList<>(1);
+        mergeRecords = new Parts<>(MergeRecord::id);
       }
+      checkArgument(!mergeRecords.containsKey(record.id()), "merge record %s appears twice in one commit", record.id());
       mergeRecords.add(record);
       return this;
     }
@@ -295,38 +303,65 @@ public final class Commit {
     }
   }
 
-  /** A set that scans a short array while small and uses a hash set once it grows. */
-  private static final class SmallSet<T> {
+  /**
+   * The entries of one part of a commit in order, each with a key that must not repeat: the
+   * first entry in a field, a list only for more, and a hash set of the keys only past
+   * {@link #SCAN_LIMIT} entries (below that, looking a key up scans the entries).
+   */
+  private static final class Parts<T> {
     private static final int SCAN_LIMIT = 8;
-    private Object[] small;
-    private int size;
-    private HashSet<T> large;
+    private final Function<T, Object> key;
+    private T first;
+    private List<T> more;
+    private Set<Object> keys;
 
-    /** Adds {@code value}; false if it was already present. */
-    boolean add(T value) {
-      if (large != null) {
-        return large.add(value);
+    Parts(Function<T, Object> key) {
+      this.key = key;
+    }
+
+    boolean containsKey(Object k) {
+      if (keys != null) {
+        return keys.contains(k);
       }
-      for (int i = 0; i < size; i++) {
-        if (small[i].equals(value)) {
-          return false;
+      if (first == null) {
+        return false;
+      }
+      if (more == null) {
+        return key.apply(first).equals(k);
+      }
+      for (int i = 0; i < more.size(); i++) {
+        if (key.apply(more.get(i)).equals(k)) {
+          return true;
         }
       }
-      if (size == SCAN_LIMIT) {
-        large = new HashSet<>();
-        for (int i = 0; i < size; i++) {
-          @SuppressWarnings("unchecked") // only T values are stored
-          T t = (T) small[i];
-          large.add(t);
+      return false;
+    }
+
+    void add(T value) {
+      if (first == null) {
+        first = value;
+        return;
+      }
+      if (more == null) {
+        more = new ArrayList<>(4);
+        more.add(first);
+      }
+      more.add(value);
+      if (keys != null) {
+        keys.add(key.apply(value));
+      } else if (more.size() > SCAN_LIMIT) {
+        keys = new HashSet<>();
+        for (int i = 0; i < more.size(); i++) {
+          keys.add(key.apply(more.get(i)));
         }
-        small = null;
-        return large.add(value);
       }
-      if (small == null) {
-        small = new Object[SCAN_LIMIT];
+    }
+
+    ImmutableList<T> build() {
+      if (more != null) {
+        return ImmutableList.copyOf(more);
       }
-      small[size++] = value;
-      return true;
+      return first == null ? ImmutableList.of() : ImmutableList.of(first);
     }
   }
 }
