@@ -151,6 +151,7 @@ public final class PortabilityBundle {
     g.writeStringField("value", s.identifier().value());
     g.writeStringField("firstSeen", s.firstSeen().toString());
     optionalTime(g, "lastSeen", s.lastSeen());
+    g.writeStringField("linkedAt", s.linkedAt().toString());
     g.writeStringField("source", s.source());
     g.writeBooleanField("deliverable", s.deliverability().isDeliverable());
     if (s.deliverability().reason().isPresent()) {

@@ -38,7 +38,8 @@ class PortabilityBundleTest {
   void write_holdsEveryPersonalFieldAndTheWholeTimeline() throws IOException {
     Identifier email = Identifier.of(IdentifierType.EMAIL, "ann@example.com");
     Profile p = Profile.builder(ProfileId.of("p-1"), T0)
-        .putIdentifier(IdentifierState.firstSeen(email, T0, true, "web").withConsent(Consent.OPT_IN, T0))
+        .putIdentifier(IdentifierState.firstSeen(email, T0, true, "web").withConsent(Consent.OPT_IN, T0)
+            .withLinkedAt(T0.plusSeconds(30)))
         .putAttribute(new Attribute("first_name", "Ann", "crm", T0))
         .putAttribute(new Attribute("ltv_hint", new BigDecimal("1E+3"), "crm", T0))
         .addTag("favourite")
@@ -57,6 +58,8 @@ class PortabilityBundleTest {
     assertThat(id.get("value").asText()).isEqualTo("ann@example.com");
     assertThat(id.get("consent").asText()).isEqualTo("opt_in");
     assertThat(id.get("deliverable").asBoolean()).isTrue();
+    assertThat(id.get("firstSeen").asText()).isEqualTo("2026-10-01T08:00:00Z");
+    assertThat(id.get("linkedAt").asText()).isEqualTo("2026-10-01T08:00:30Z");
     assertThat(b.get("attributes").get("first_name").get("value").asText()).isEqualTo("Ann");
     assertThat(b.get("attributes").get("first_name").get("source").asText()).isEqualTo("crm");
     assertThat(b.get("attributes").get("ltv_hint").get("value").decimalValue()).isEqualByComparingTo("1000");
