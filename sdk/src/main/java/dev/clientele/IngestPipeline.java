@@ -13,6 +13,7 @@ import dev.clientele.core.internal.ProfileChanges;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.OwnedProfiles;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import dev.clientele.identity.IdentityResolver;
@@ -22,7 +23,6 @@ import dev.clientele.identity.ResolvedIdentifiers;
 import dev.clientele.identity.Survivorship;
 import dev.clientele.identity.SurvivorshipRules;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -195,7 +195,8 @@ final class IngestPipeline {
     Event event = r.event();
     Set<Identifier> lookup = new LinkedHashSet<>(r.linkable());
     lookup.addAll(r.malformed());
-    Map<Identifier, ProfileId> owners = storage.owners(lookup);
+    OwnedProfiles read = storage.ownedProfiles(lookup);
+    Map<Identifier, ProfileId> owners = read.owners();
     for (Identifier id : lookup) {
       if (!owners.containsKey(id) && erasure.blocks(id)) {
         return IngestResult.rejected(event.id(), List.of(
@@ -203,10 +204,10 @@ final class IngestPipeline {
       }
     }
 
-    Map<ProfileId, Profile> owned = new HashMap<>();
-    for (ProfileId id : new TreeSet<>(owners.values())) {
-      owned.put(id, storage.profile(id).orElseThrow(
-          () -> new CommitConflictException("profile " + id + " vanished while resolving")));
+    Map<ProfileId, Profile> owned = read.profiles();
+    Optional<ProfileId> vanished = read.missingProfile();
+    if (vanished.isPresent()) {
+      throw new CommitConflictException("profile " + vanished.get() + " vanished while resolving");
     }
     List<MergeRecord> splits = List.of();
     if (owned.size() > 1) { // a merge is possible: keep the sides of earlier splits apart
