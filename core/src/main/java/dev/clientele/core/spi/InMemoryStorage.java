@@ -87,6 +87,8 @@ public final class InMemoryStorage implements Storage {
   private static final class IdentifierSlot {
     /** Written under the write lock; volatile for the lock-free single-key reads. */
     volatile ProfileCell owner;
+    /** Set, under the lock, when the slot leaves the table; a new slot may take its place. */
+    boolean removed;
     /** Guarded by the lock; the first {@link #eventCount} entries are the events. */
     StoredEvent[] events;
     int eventCount;
@@ -284,50 +286,116 @@ public final class InMemoryStorage implements Storage {
   @Override
   public void commit(Commit commit) {
     requireNonNull(commit, "commit");
-    // Hash the event ids before taking the lock: the critical section holds only lookups and stores.
-    List<StoredEvent> appends = commit.appends();
-    long[] appendHashes = new long[appends.size()];
-    for (int i = 0; i < appendHashes.length; i++) {
-      appendHashes[i] = EventIdTable.hash(appends.get(i).event().id());
-    }
+    // Everything that needs no lock happens before taking it: hashing the event ids and looking
+    // up the cells and slots the commit touches (the lookups are the cache misses). Under the
+    // lock a looked-up object is used if it is still the live one, else looked up again.
+    Lookups seen = new Lookups(commit);
     long stamp = lock.writeLock();
     try {
-      validate(commit, appendHashes);
-      apply(commit, appendHashes);
+      validate(commit, seen);
+      apply(commit, seen);
     } finally {
       lock.unlockWrite(stamp);
     }
   }
 
-  private void validate(Commit commit, long[] appendHashes) {
-    for (Commit.ProfileWrite w : commit.profileWrites()) {
-      long current = versionOf(w.profile().id());
+  /** What a commit looked up before taking the lock; each entry may be stale or null. */
+  private final class Lookups {
+    final long[] appendHashes;
+    final IdentifierSlot[] appendSlots;
+    final ProfileCell[] writeCells;
+    final ProfileCell[] deleteCells;
+    final IdentifierSlot[] indexSlots;
+
+    Lookups(Commit commit) {
+      List<StoredEvent> appends = commit.appends();
+      appendHashes = new long[appends.size()];
+      appendSlots = new IdentifierSlot[appends.size()];
+      for (int i = 0; i < appendHashes.length; i++) {
+        StoredEvent e = appends.get(i);
+        appendHashes[i] = EventIdTable.hash(e.event().id());
+        appendSlots[i] = identifiers.get(e.anchor());
+      }
+      List<Commit.ProfileWrite> writes = commit.profileWrites();
+      writeCells = new ProfileCell[writes.size()];
+      for (int i = 0; i < writeCells.length; i++) {
+        writeCells[i] = profiles.get(writes.get(i).profile().id());
+      }
+      List<Commit.ProfileDelete> deletes = commit.profileDeletes();
+      deleteCells = new ProfileCell[deletes.size()];
+      for (int i = 0; i < deleteCells.length; i++) {
+        deleteCells[i] = profiles.get(deletes.get(i).id());
+      }
+      List<Commit.IndexWrite> index = commit.indexWrites();
+      indexSlots = new IdentifierSlot[index.size()];
+      for (int i = 0; i < indexSlots.length; i++) {
+        indexSlots[i] = identifiers.get(index.get(i).identifier());
+      }
+    }
+  }
+
+  /**
+   * The live cell of {@code id} (null if it has no profile), given the one looked up before the
+   * lock; called under the write lock. A cell holds a profile exactly while it is in {@link
+   * #profiles}, so a looked-up cell that still holds one is the live cell.
+   */
+  private ProfileCell liveCell(ProfileCell seen, ProfileId id) {
+    return seen != null && seen.profile != null ? seen : profiles.get(id);
+  }
+
+  /**
+   * The live slot of {@code id} (null if none), given the one looked up before the lock; called
+   * under the write lock. A slot is in {@link #identifiers} until it is marked removed.
+   */
+  private IdentifierSlot liveSlot(IdentifierSlot seen, Identifier id) {
+    return seen != null && !seen.removed ? seen : identifiers.get(id);
+  }
+
+  private void removeSlot(Identifier id, IdentifierSlot slot) {
+    slot.removed = true;
+    identifiers.remove(id);
+  }
+
+  private void validate(Commit commit, Lookups seen) {
+    List<Commit.ProfileWrite> writes = commit.profileWrites();
+    for (int i = 0; i < writes.size(); i++) {
+      Commit.ProfileWrite w = writes.get(i);
+      seen.writeCells[i] = liveCell(seen.writeCells[i], w.profile().id());
+      long current = versionOf(seen.writeCells[i]);
       if (current != w.expectedVersion()) {
         throw new CommitConflictException(
             "profile " + w.profile().id() + " is at version " + current + ", expected " + w.expectedVersion());
       }
     }
-    for (Commit.ProfileDelete d : commit.profileDeletes()) {
-      long current = versionOf(d.id());
+    List<Commit.ProfileDelete> deletes = commit.profileDeletes();
+    for (int i = 0; i < deletes.size(); i++) {
+      Commit.ProfileDelete d = deletes.get(i);
+      seen.deleteCells[i] = liveCell(seen.deleteCells[i], d.id());
+      long current = versionOf(seen.deleteCells[i]);
       if (current != d.expectedVersion()) {
         throw new CommitConflictException(
             "profile " + d.id() + " is at version " + current + ", expected " + d.expectedVersion());
       }
     }
-    for (Commit.IndexWrite w : commit.indexWrites()) {
-      IdentifierSlot slot = identifiers.get(w.identifier());
+    List<Commit.IndexWrite> index = commit.indexWrites();
+    for (int i = 0; i < index.size(); i++) {
+      Commit.IndexWrite w = index.get(i);
+      IdentifierSlot slot = liveSlot(seen.indexSlots[i], w.identifier());
+      seen.indexSlots[i] = slot;
       ProfileCell owner = slot == null ? null : slot.owner;
-      Optional<ProfileId> current = owner == null ? Optional.empty() : Optional.of(owner.id);
-      if (!current.equals(w.expectedOwner())) {
+      boolean expected = owner == null
+          ? w.expectedOwner().isEmpty()
+          : w.expectedOwner().isPresent() && w.expectedOwner().get().equals(owner.id);
+      if (!expected) {
         throw new CommitConflictException(
-            "identifier " + w.identifier() + " is owned by " + current.map(ProfileId::value).orElse("nobody")
+            "identifier " + w.identifier() + " is owned by " + (owner == null ? "nobody" : owner.id.value())
                 + ", expected " + w.expectedOwner().map(ProfileId::value).orElse("nobody"));
       }
     }
     List<StoredEvent> appends = commit.appends();
-    for (int i = 0; i < appendHashes.length; i++) {
+    for (int i = 0; i < seen.appendHashes.length; i++) {
       String id = appends.get(i).event().id();
-      if (eventIds.contains(appendHashes[i], id)) {
+      if (eventIds.contains(seen.appendHashes[i], id)) {
         throw new CommitConflictException("event " + id + " is already stored");
       }
     }
@@ -338,32 +406,36 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
-  private long versionOf(ProfileId id) {
-    Profile p = profileOrNull(id);
+  private static long versionOf(ProfileCell cell) {
+    Profile p = cell == null ? null : cell.profile;
     return p == null ? 0 : p.version();
   }
 
-  private void apply(Commit commit, long[] appendHashes) {
+  private void apply(Commit commit, Lookups seen) {
     // Index entries move before losers are deleted, so a reader going identifier -> owner ->
-    // profile never lands on a profile that is already gone.
-    for (Commit.ProfileWrite w : commit.profileWrites()) {
-      ProfileId id = w.profile().id();
-      ProfileCell cell = profiles.get(id);
+    // profile never lands on a profile that is already gone. The cells and slots validate()
+    // found are live: nothing changed since, as the write lock is held.
+    List<Commit.ProfileWrite> writes = commit.profileWrites();
+    for (int i = 0; i < writes.size(); i++) {
+      Profile profile = writes.get(i).profile();
+      ProfileCell cell = seen.writeCells[i];
       if (cell == null) {
-        profiles.put(id, new ProfileCell(id, w.profile()));
-        sortedIds.created(id);
+        profiles.put(profile.id(), new ProfileCell(profile.id(), profile));
+        sortedIds.created(profile.id());
       } else {
-        cell.profile = w.profile();
+        cell.profile = profile;
       }
     }
-    for (Commit.IndexWrite w : commit.indexWrites()) {
+    List<Commit.IndexWrite> index = commit.indexWrites();
+    for (int i = 0; i < index.size(); i++) {
+      Commit.IndexWrite w = index.get(i);
+      IdentifierSlot slot = seen.indexSlots[i];
       if (w.newOwner().isPresent()) {
         ProfileId ownerId = w.newOwner().get();
-        ProfileCell owner = profiles.get(ownerId);
-        if (owner == null) { // an owner without a profile (yet): the slot finds it by id later
+        ProfileCell owner = profiles.get(ownerId); // mostly a profile this commit just wrote
+        if (owner == null) { // an owner without a profile (yet): readers find it by id later
           owner = new ProfileCell(ownerId, null);
         }
-        IdentifierSlot slot = identifiers.get(w.identifier());
         if (slot == null) {
           slot = new IdentifierSlot();
           slot.owner = owner;
@@ -371,22 +443,22 @@ public final class InMemoryStorage implements Storage {
         } else {
           slot.owner = owner;
         }
-      } else {
-        IdentifierSlot slot = identifiers.get(w.identifier());
-        if (slot != null) {
-          slot.owner = null;
-          if (slot.eventCount == 0) {
-            identifiers.remove(w.identifier());
-          }
+      } else if (slot != null) {
+        slot.owner = null;
+        if (slot.eventCount == 0) {
+          removeSlot(w.identifier(), slot);
         }
       }
     }
-    for (Commit.ProfileDelete d : commit.profileDeletes()) {
-      ProfileCell cell = profiles.remove(d.id());
+    List<Commit.ProfileDelete> deletes = commit.profileDeletes();
+    for (int i = 0; i < deletes.size(); i++) {
+      ProfileId id = deletes.get(i).id();
+      ProfileCell cell = seen.deleteCells[i];
       if (cell != null) {
+        profiles.remove(id);
         cell.profile = null;
       }
-      sortedIds.deleted(d.id());
+      sortedIds.deleted(id);
     }
     if (sortedIds.isOverdue()) {
       sortedIds.rebuild(this::profileOrNull);
@@ -402,7 +474,7 @@ public final class InMemoryStorage implements Storage {
         slot.events = null;
         slot.eventCount = 0;
         if (slot.owner == null) {
-          identifiers.remove(anchor);
+          removeSlot(anchor, slot);
         }
       }
     }
@@ -416,10 +488,10 @@ public final class InMemoryStorage implements Storage {
       log(r);
     }
     List<StoredEvent> appends = commit.appends();
-    for (int i = 0; i < appendHashes.length; i++) {
+    for (int i = 0; i < seen.appendHashes.length; i++) {
       StoredEvent e = appends.get(i);
-      eventIds.add(appendHashes[i], e);
-      IdentifierSlot slot = identifiers.get(e.anchor());
+      eventIds.add(seen.appendHashes[i], e);
+      IdentifierSlot slot = liveSlot(seen.appendSlots[i], e.anchor());
       if (slot == null) {
         slot = new IdentifierSlot();
         identifiers.put(e.anchor(), slot);

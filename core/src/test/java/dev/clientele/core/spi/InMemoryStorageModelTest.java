@@ -26,7 +26,9 @@ import net.jqwik.api.constraints.IntRange;
  * in a hash table, against a model made of plain maps: random commits (profiles created,
  * updated, deleted and created again; identifiers assigned, moved and removed, also to ids that
  * have no profile or lose it; events appended and erased) and, after each, every read agrees with
- * the model, {@link InMemoryStorage#ownedProfiles} included.
+ * the model, {@link InMemoryStorage#ownedProfiles} included. Some commits combine parts that touch
+ * the same identifier (an index entry removed and an event anchored there; events erased and one
+ * appended).
  */
 class InMemoryStorageModelTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -74,6 +76,13 @@ class InMemoryStorageModelTest {
           }
           commit.unassign(identifier, owner);
           index.remove(identifier);
+          if (random.nextBoolean()) { // and, in the same commit, an event anchored there
+            StoredEvent e = new StoredEvent(
+                Event.builder("e-" + nextEvent, "pageview", T0).identifier(identifier).build(), identifier);
+            nextEvent++;
+            commit.append(e);
+            events.put(e.event().id(), e);
+          }
         }
         case 4 -> { // append an event, sometimes one whose id was erased before
           String id = "e-" + (random.nextInt(4) == 0 && nextEvent > 0 ? random.nextInt(nextEvent) : nextEvent++);
@@ -84,6 +93,10 @@ class InMemoryStorageModelTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> storage.commit(duplicate))
                 .isInstanceOf(CommitConflictException.class);
             continue;
+          }
+          if (random.nextInt(4) == 0) { // erasures apply before the appends of the same commit
+            commit.eraseEvents(identifier);
+            events.values().removeIf(stored -> stored.anchor().equals(identifier));
           }
           commit.append(e);
           events.put(id, e);
