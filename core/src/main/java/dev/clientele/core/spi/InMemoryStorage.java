@@ -299,6 +299,9 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
+  private static final ProfileCell[] NO_CELLS = {};
+  private static final IdentifierSlot[] NO_SLOTS = {};
+
   /** What a commit looked up before taking the lock; each entry may be stale or null. */
   private final class Lookups {
     final long[] appendHashes;
@@ -322,12 +325,12 @@ public final class InMemoryStorage implements Storage {
         writeCells[i] = profiles.get(writes.get(i).profile().id());
       }
       List<Commit.ProfileDelete> deletes = commit.profileDeletes();
-      deleteCells = new ProfileCell[deletes.size()];
+      deleteCells = deletes.isEmpty() ? NO_CELLS : new ProfileCell[deletes.size()];
       for (int i = 0; i < deleteCells.length; i++) {
         deleteCells[i] = profiles.get(deletes.get(i).id());
       }
       List<Commit.IndexWrite> index = commit.indexWrites();
-      indexSlots = new IdentifierSlot[index.size()];
+      indexSlots = index.isEmpty() ? NO_SLOTS : new IdentifierSlot[index.size()];
       for (int i = 0; i < indexSlots.length; i++) {
         indexSlots[i] = identifiers.get(index.get(i).identifier());
       }
