@@ -13,6 +13,7 @@ import dev.clientele.core.internal.ProfileChanges;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.OwnedProfiles;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import dev.clientele.identity.IdentityResolver;
@@ -22,7 +23,6 @@ import dev.clientele.identity.SurvivorshipRules;
 import dev.clientele.identity.internal.LinkPlanner;
 import dev.clientele.identity.internal.Survivorship;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -211,7 +211,8 @@ final class IngestPipeline {
   private IngestResult attempt(ResolvedIdentifiers r, boolean active) {
     Event event = r.event();
     List<Identifier> lookup = lookupOf(r);
-    Map<Identifier, ProfileId> owners = storage.owners(lookup);
+    OwnedProfiles read = storage.ownedProfiles(lookup);
+    Map<Identifier, ProfileId> owners = read.owners();
     if (owners.size() < lookup.size()) { // some identifier has no owner: was it erased?
       for (Identifier id : lookup) {
         if (!owners.containsKey(id) && erasure.blocks(id)) {
@@ -221,19 +222,10 @@ final class IngestPipeline {
       }
     }
 
-    // Most events touch one profile: read it into a one-entry map; several owners are read in
-    // id order into a hash map.
-    Map<ProfileId, Profile> owned;
-    ProfileId single = singleOwner(lookup, owners);
-    if (owners.isEmpty()) {
-      owned = Map.of();
-    } else if (single != null) {
-      owned = Map.of(single, read(single));
-    } else {
-      owned = new HashMap<>();
-      for (ProfileId id : new TreeSet<>(owners.values())) {
-        owned.put(id, read(id));
-      }
+    Map<ProfileId, Profile> owned = read.profiles();
+    Optional<ProfileId> vanished = read.missingProfile();
+    if (vanished.isPresent()) {
+      throw new CommitConflictException("profile " + vanished.get() + " vanished while resolving");
     }
     List<MergeRecord> splits = List.of();
     if (owned.size() > 1) { // a merge is possible: keep the sides of earlier splits apart
@@ -371,33 +363,5 @@ final class IngestPipeline {
       problems.add("consent/reachability for " + e.getValue().size()
           + " identifier(s) held by another profile applied there as event " + derived.id());
     }
-  }
-
-  /**
-   * The one profile owning every owned identifier of {@code lookup}; null if none or several.
-   * Goes by the lookup list (by index) rather than iterating the map, which allocates.
-   */
-  private static ProfileId singleOwner(List<Identifier> lookup, Map<Identifier, ProfileId> owners) {
-    ProfileId single = null;
-    for (int i = 0; i < lookup.size(); i++) {
-      ProfileId id = owners.get(lookup.get(i));
-      if (id == null) {
-        continue;
-      }
-      if (single == null) {
-        single = id;
-      } else if (!single.equals(id)) {
-        return null;
-      }
-    }
-    return single;
-  }
-
-  private Profile read(ProfileId id) {
-    Optional<Profile> p = storage.profile(id);
-    if (p.isEmpty()) {
-      throw new CommitConflictException("profile " + id + " vanished while resolving");
-    }
-    return p.get();
   }
 }

@@ -8,6 +8,7 @@ import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.OwnedProfiles;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import java.util.ArrayList;
@@ -72,7 +73,10 @@ final class StagedStorage implements Storage {
     this.base = requireNonNull(base, "base");
   }
 
-  /** Reads the owners of {@code identifiers} and which of {@code eventIds} are stored, in two backend reads. */
+  /**
+   * Reads the owners of {@code identifiers} with their profiles ({@link Storage#ownedProfiles},
+   * one read on a backend that implements it so) and which of {@code eventIds} are stored.
+   */
   void prefetch(Collection<Identifier> identifiers, Collection<String> eventIds) {
     List<Identifier> unknown = new ArrayList<>();
     for (Identifier id : identifiers) {
@@ -81,12 +85,17 @@ final class StagedStorage implements Storage {
       }
     }
     if (!unknown.isEmpty()) {
-      Map<Identifier, ProfileId> found = base.owners(unknown);
+      OwnedProfiles found = base.ownedProfiles(unknown);
       for (Identifier id : unknown) {
-        owners.putIfAbsent(id, new StagedOwner(Optional.ofNullable(found.get(id))));
+        owners.putIfAbsent(id, new StagedOwner(Optional.ofNullable(found.owners().get(id))));
       }
+      // A profile deleted between the two reads of a default implementation is missing here;
+      // it is looked up again when the batch reaches it.
+      found.profiles().forEach((id, p) -> profiles.putIfAbsent(id, new StagedProfile(p.version(), p)));
     }
-    storedInBase.addAll(base.containedEvents(eventIds));
+    if (!eventIds.isEmpty()) {
+      storedInBase.addAll(base.containedEvents(eventIds));
+    }
   }
 
   /** How many commits the batch staged. */

@@ -1,5 +1,12 @@
 package dev.clientele.core.spi;
 
+import dev.clientele.core.Identifier;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * The storage SPI: everything Clientele keeps, behind one narrow interface a host can implement.
  *
@@ -36,6 +43,38 @@ public interface Storage extends ProfileStore, IdentityIndex, EventStore, Tombst
    * @throws StorageException if the backend failed; nothing or everything was applied
    */
   void commit(Commit commit);
+
+  /**
+   * The owners of those {@code identifiers} that have one ({@link #owners}) and the owners'
+   * profiles ({@link #profile}), in one call: what resolving an event reads first.
+   *
+   * <p>An implementation that overrides this method must read both from one consistent state:
+   * the answer is then exactly what {@code owners} followed by {@code profile} for each owner
+   * would return with no commit in between (an owner is missing from {@link
+   * OwnedProfiles#profiles()} only if that state holds no profile with its id). The conformance
+   * kit checks this of every backend that overrides it. The in-memory store answers with one
+   * lookup per identifier; the JDBC store with one query.
+   *
+   * <p>The default makes the two reads one after the other: {@code owners} is one consistent
+   * state as {@link #owners} promises, and each profile is read after it, so a profile deleted
+   * in between (a merge's loser) is missing and one changed in between is in its newer version.
+   * Callers that need every owner's profile treat a {@linkplain OwnedProfiles#missingProfile()
+   * missing} one as a concurrent change and read again; commits check versions and owners in
+   * any case.
+   *
+   * @param identifiers the identifiers to look up (duplicates are ignored)
+   * @throws NullPointerException if {@code identifiers} or one of them is null
+   */
+  default OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
+    Map<Identifier, ProfileId> owners = owners(identifiers);
+    Map<ProfileId, Profile> profiles = new LinkedHashMap<>();
+    for (ProfileId owner : owners.values()) {
+      if (!profiles.containsKey(owner)) {
+        profile(owner).ifPresent(p -> profiles.put(owner, p));
+      }
+    }
+    return OwnedProfiles.of(owners, profiles);
+  }
 
   /** Releases resources; the in-memory store has none. */
   @Override

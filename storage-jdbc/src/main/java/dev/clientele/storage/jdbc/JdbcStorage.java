@@ -10,6 +10,7 @@ import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.OwnedProfiles;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StorageException;
 import dev.clientele.core.spi.StoredEvent;
@@ -216,6 +217,41 @@ public final class JdbcStorage implements Storage {
       }
     });
     return found;
+  }
+
+  /**
+   * {@inheritDoc} One query joining the index with the profiles, so both come from one
+   * consistent state (one statement's snapshot; more identifiers than fit one statement are read
+   * in one repeatable-read transaction, as by {@link #owners}).
+   */
+  @Override
+  public OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
+    requireNonNull(identifiers, "identifiers");
+    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(identifiers));
+    if (keys.isEmpty()) {
+      return OwnedProfiles.none();
+    }
+    Map<Identifier, ProfileId> owners = new HashMap<>();
+    Map<ProfileId, Profile> profiles = new HashMap<>();
+    readChunked("read index entries and their profiles", keys, (c, chunk) -> {
+      String sql = "SELECT i.id_type, i.id_value, i.profile_id, p.body FROM clientele_identity i"
+          + " LEFT JOIN clientele_profile p ON p.id = i.profile_id WHERE (i.id_type, i.id_value) IN ("
+          + pairs(chunk.size()) + ")";
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        bindPairs(p, chunk);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            ProfileId owner = ProfileId.of(rs.getString(3));
+            owners.put(Identifier.of(IdentifierType.of(rs.getString(1)), rs.getString(2)), owner);
+            byte[] body = rs.getBytes(4);
+            if (body != null && !profiles.containsKey(owner)) {
+              profiles.put(owner, Codec.decodeProfile(body));
+            }
+          }
+        }
+      }
+    });
+    return OwnedProfiles.of(owners, profiles);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,0 +1,151 @@
+package dev.clientele.core.spi;
+
+/**
+ * The ids of the stored events of {@link InMemoryStorage}, for de-duplication: an open-addressing
+ * table (linear probing) of 64-bit hashes of the ids, beside the stored event each hash stands
+ * for. A lookup compares hashes in one {@code long[]} and compares the id itself only when a hash
+ * matches, so it is exact; a miss, the common case of ingestion, touches one cache line of the
+ * hash array and no string. About 24 bytes per id at the table's fill (8 for the hash and 4 for
+ * the reference, at most 3/4 full, at least 3/8 after growing), against about 40 for a node of a
+ * {@code ConcurrentHashMap} key set.
+ *
+ * <p>Not thread-safe for writes: the storage's lock guards {@link #add} and {@link #remove}.
+ * {@link #contains} may run concurrently with writes (under an optimistic read that the caller
+ * validates afterwards): it never fails or loops then, though its answer may be wrong, which the
+ * failed validation tells.
+ */
+final class EventIdTable {
+  private static final int MIN_CAPACITY = 1 << 10;
+  /** Marks a free slot; a real hash of 0 is stored as {@link #ZERO_SUBSTITUTE}. */
+  private static final long FREE = 0;
+
+  private static final long ZERO_SUBSTITUTE = 0x5DEECE66DL;
+
+  private long[] hashes = new long[MIN_CAPACITY];
+  private StoredEvent[] events = new StoredEvent[MIN_CAPACITY];
+  private int size;
+
+  /**
+   * The 64-bit hash of an event id (FNV-1a over the characters, then a final avalanche so the
+   * low bits that pick a slot depend on every character); never {@link #FREE}.
+   */
+  static long hash(String id) {
+    long h = 0xCBF29CE484222325L;
+    for (int i = 0, n = id.length(); i < n; i++) {
+      h = (h ^ id.charAt(i)) * 0x100000001B3L;
+    }
+    // fmix64 of MurmurHash3 (a published avalanche step).
+    h ^= h >>> 33;
+    h *= 0xFF51AFD7ED558CCDL;
+    h ^= h >>> 33;
+    h *= 0xC4CEB9FE1A85EC53L;
+    h ^= h >>> 33;
+    return h == FREE ? ZERO_SUBSTITUTE : h;
+  }
+
+  /** The number of ids held. */
+  int size() {
+    return size;
+  }
+
+  /** Whether an event with this id (whose {@link #hash} is {@code hash}) is held. */
+  boolean contains(long hash, String id) {
+    long[] h = hashes;
+    StoredEvent[] e = events;
+    if (h.length != e.length) {
+      return false; // a write is resizing the table: the caller's validation fails
+    }
+    int mask = h.length - 1;
+    int i = (int) hash & mask;
+    for (int probes = 0; probes < h.length; probes++, i = (i + 1) & mask) {
+      long stored = h[i];
+      if (stored == FREE) {
+        return false;
+      }
+      if (stored == hash) {
+        StoredEvent held = e[i];
+        if (held != null && held.event().id().equals(id)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Adds {@code event}, whose id hashes to {@code hash} and is not held yet. */
+  void add(long hash, StoredEvent event) {
+    if (size + 1 > hashes.length - (hashes.length >>> 2)) {
+      resize(hashes.length * 2);
+    }
+    insert(hashes, events, hash, event);
+    size++;
+  }
+
+  /** Removes the event with this id (whose {@link #hash} is {@code hash}), if held. */
+  void remove(long hash, String id) {
+    long[] h = hashes;
+    StoredEvent[] e = events;
+    int mask = h.length - 1;
+    int i = (int) hash & mask;
+    while (h[i] != FREE) {
+      if (h[i] == hash && e[i].event().id().equals(id)) {
+        deleteAt(i);
+        size--;
+        return;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  /**
+   * Empties slot {@code i} and moves later entries of its probe run back into the gap (backward
+   * shift deletion), so lookups never need markers of deleted entries.
+   */
+  private void deleteAt(int i) {
+    long[] h = hashes;
+    StoredEvent[] e = events;
+    int mask = h.length - 1;
+    int gap = i;
+    int j = i;
+    while (true) {
+      j = (j + 1) & mask;
+      if (h[j] == FREE) {
+        break;
+      }
+      int home = (int) h[j] & mask;
+      // The entry at j may move to the gap if its home is not cyclically inside (gap, j].
+      boolean homeInRange = gap <= j ? (gap < home && home <= j) : (gap < home || home <= j);
+      if (!homeInRange) {
+        h[gap] = h[j];
+        e[gap] = e[j];
+        gap = j;
+      }
+    }
+    h[gap] = FREE;
+    e[gap] = null;
+  }
+
+  private void resize(int capacity) {
+    long[] h = new long[capacity];
+    StoredEvent[] e = new StoredEvent[capacity];
+    for (int i = 0; i < hashes.length; i++) {
+      if (hashes[i] != FREE) {
+        insert(h, e, hashes[i], events[i]);
+      }
+    }
+    // Events first, hashes last: a concurrent contains() that sees the new hashes with the old
+    // events sees different lengths and gives up.
+    events = e;
+    hashes = h;
+  }
+
+  private static void insert(long[] h, StoredEvent[] e, long hash, StoredEvent event) {
+    int mask = h.length - 1;
+    int i = (int) hash & mask;
+    while (h[i] != FREE) {
+      i = (i + 1) & mask;
+    }
+    e[i] = event;
+    h[i] = hash;
+  }
+}
