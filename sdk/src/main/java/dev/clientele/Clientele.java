@@ -280,7 +280,8 @@ public final class Clientele implements AutoCloseable {
         results.add(overlay.ingest(e));
       }
       staged.flush();
-    } catch (CommitConflictException conflict) {
+    } catch (CommitConflictException | StagedStorage.Stale conflict) {
+      // Stale: the overlay noticed the change before the commit (retrying on it cannot help).
       LOG.debug("a batch of {} events met a concurrent change; applying them one by one", events.size());
       tally.retries.increment();
       staged.clear();

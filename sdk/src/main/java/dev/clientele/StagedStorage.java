@@ -33,7 +33,12 @@ import java.util.stream.Stream;
  * touched (each profile's version and each identifier's owner as the batch first saw them, and
  * event ids not stored), so a concurrent writer makes it fail as a whole and nothing of the
  * batch is applied. Base reads are remembered, so a profile or identifier the batch touches
- * again costs no further round trip. Only what ingestion uses is supported: the overlay has
+ * again costs no further round trip. Because they are remembered, a read that disagrees with
+ * what the overlay already holds (a commit of the batch expecting an owner or version the
+ * overlay does not have, or an identifier owned by a profile the overlay has not got) means the
+ * backend changed under the batch, and reading again would give the same stale answer: such a
+ * conflict is thrown as {@link Stale}, which the pipeline does not retry, so the caller can
+ * abandon the batch and apply its events one by one. Only what ingestion uses is supported: the overlay has
  * no view of the events, merge log or profile pages beyond what it staged, and those reads
  * throw.
  */
@@ -57,6 +62,19 @@ final class StagedStorage implements Storage {
     StagedOwner(Optional<ProfileId> base) {
       this.base = base;
       this.current = base;
+    }
+  }
+
+  /**
+   * The backend changed under the batch in a way the overlay noticed before {@link #flush()}: a
+   * retry on this overlay would fail the same way, so the batch must be abandoned. Deliberately
+   * not a {@link CommitConflictException}, which the ingest pipeline retries on the same storage.
+   */
+  static final class Stale extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stale(String message) {
+      super(message, null, false, false);
     }
   }
 
@@ -165,13 +183,13 @@ final class StagedStorage implements Storage {
     for (Commit.IndexWrite w : commit.indexWrites()) {
       Optional<ProfileId> now = ownerEntry(w.identifier()).current;
       if (!now.equals(w.expectedOwner())) {
-        throw new CommitConflictException("identifier is owned by " + now.map(ProfileId::value).orElse("nobody")
+        throw new Stale("identifier is owned by " + now.map(ProfileId::value).orElse("nobody")
             + " in this batch, expected " + w.expectedOwner().map(ProfileId::value).orElse("nobody"));
       }
     }
     for (StoredEvent e : commit.appends()) {
       if (containsEvent(e.event().id())) {
-        throw new CommitConflictException("event " + e.event().id() + " is already stored");
+        throw new Stale("event " + e.event().id() + " is already stored");
       }
     }
     for (Commit.ProfileWrite w : commit.profileWrites()) {
@@ -201,7 +219,7 @@ final class StagedStorage implements Storage {
     Profile p = profileEntry(id).current;
     long now = p == null ? 0 : p.version();
     if (now != expected) {
-      throw new CommitConflictException("profile " + id + " is at version " + now + " in this batch, expected " + expected);
+      throw new Stale("profile " + id + " is at version " + now + " in this batch, expected " + expected);
     }
   }
 
@@ -243,6 +261,29 @@ final class StagedStorage implements Storage {
       ownerEntry(id).current.ifPresent(p -> out.put(id, p));
     }
     return out;
+  }
+
+  /**
+   * {@inheritDoc} From the overlay: owners as {@link #owners} gives them and each owner's
+   * profile as {@link #profile} does, so the two always agree with what the batch staged.
+   *
+   * @throws Stale if an owner's profile is not in the overlay (the backend changed between the
+   *     batch's reads of the index and of that profile)
+   */
+  @Override
+  public OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
+    Map<Identifier, ProfileId> found = owners(identifiers);
+    Map<ProfileId, Profile> held = new LinkedHashMap<>();
+    for (ProfileId owner : found.values()) {
+      if (!held.containsKey(owner)) {
+        Profile p = profileEntry(owner).current;
+        if (p == null) {
+          throw new Stale("an identifier is owned by profile " + owner + ", which this batch does not hold");
+        }
+        held.put(owner, p);
+      }
+    }
+    return OwnedProfiles.of(found, held);
   }
 
   @Override

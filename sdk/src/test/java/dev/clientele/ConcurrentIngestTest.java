@@ -37,7 +37,7 @@ class ConcurrentIngestTest {
   private static final int PEOPLE = 50;
   private static final int THREADS = 4;
 
-  private static List<Event> history(Random random) {
+  static List<Event> history(Random random) {
     List<Event> events = new ArrayList<>();
     AtomicInteger n = new AtomicInteger();
     for (int p = 0; p < PEOPLE; p++) {
@@ -90,7 +90,7 @@ class ConcurrentIngestTest {
   }
 
   /** Per block of identifiers: the profile's event count, attributes and revenue. */
-  private static Map<Set<Identifier>, List<Object>> summary(Clientele c) {
+  static Map<Set<Identifier>, List<Object>> summary(Clientele c) {
     Map<Set<Identifier>, List<Object>> out = new HashMap<>();
     for (Profile p : Fixtures.profiles(c)) {
       out.put(ImmutableSet.copyOf(Fixtures.identifiersOf(p)),
