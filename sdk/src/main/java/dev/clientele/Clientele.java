@@ -205,7 +205,8 @@ public final class Clientele implements AutoCloseable {
    * each batch's commit, per event in order, on the state after the batch: a profile that enters
    * and leaves a segment within one batch records no transition.
    *
-   * @throws NullPointerException if {@code events} or one of them is null
+   * @throws NullPointerException if {@code events} or one of them is null; the events before a
+   *     null one are applied, as by {@link #ingest} in a loop (likewise when the iterator throws)
    * @throws dev.clientele.core.spi.StorageException if the backend fails: the events of earlier
    *     batches are applied, the failing batch applied wholly or not at all; ingesting the same
    *     events again is safe (ingestion is idempotent by event id)
@@ -240,8 +241,24 @@ public final class Clientele implements AutoCloseable {
       each.accept(r);
     };
     List<Event> pending = new ArrayList<>(Math.min(ingestBatchSize, 1024));
-    for (Event e : events) {
-      requireNonNull(e, "events must not contain null");
+    java.util.Iterator<Event> it = events.iterator();
+    while (true) {
+      Event e;
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        e = requireNonNull(it.next(), "events must not contain null");
+      } catch (RuntimeException bad) {
+        // A null or a failing iterator stops here, as it would stop ingest() in a loop: the
+        // events before it are applied and reported, not dropped with the unfinished batch.
+        try {
+          ingestBatch(pending, done);
+        } catch (RuntimeException alsoFailed) {
+          bad.addSuppressed(alsoFailed);
+        }
+        throw bad;
+      }
       if (ingestBatchSize <= 1 || e.is("compliance", "gdpr_delete")) {
         ingestBatch(pending, done);
         done.accept(ingest(e));

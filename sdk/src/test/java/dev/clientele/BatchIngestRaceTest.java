@@ -204,4 +204,33 @@ class BatchIngestRaceTest {
       }
     }
   }
+
+  /**
+   * A null among the events (or an iterator that fails) stops ingestAll, as it stops a loop of
+   * ingest() calls: the events before it are applied and reported. Before the fix the batch
+   * being collected was dropped silently while earlier batches stayed applied.
+   */
+  @Test
+  void ingestAll_nullAfterSomeEvents_eventsBeforeItAppliedAndReported() {
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      events.add(Fixtures.event("e-" + i, "pageview", i).identifier(customerId("c-" + (i % 2))).build());
+    }
+    events.add(null);
+    events.add(Fixtures.event("e-after", "pageview", 9).identifier(customerId("c-9")).build());
+    BatchIngestTest.CountingStorage storage = new BatchIngestTest.CountingStorage();
+    try (Clientele c = Clientele.builder().storage(storage).erasurePolicy(ErasurePolicy.builder().salt(new byte[16]).build())
+        .ingestBatchSize(3).build()) {
+      List<String> reported = new ArrayList<>();
+
+      org.assertj.core.api.Assertions.assertThatNullPointerException()
+          .isThrownBy(() -> c.ingestAll(events, r -> reported.add(r.eventId())))
+          .withMessageContaining("events");
+
+      assertThat(reported).containsExactly("e-0", "e-1", "e-2", "e-3", "e-4");
+      assertThat(storage.eventCount()).isEqualTo(5);
+      assertThat(c.stats().applied()).isEqualTo(5);
+      assertThat(c.profile(customerId("c-9"))).isEmpty();
+    }
+  }
 }
