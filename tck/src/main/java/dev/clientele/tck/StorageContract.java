@@ -600,6 +600,7 @@ public abstract class StorageContract {
 
     assertThat(storage.containsEvent("e-1")).isFalse();
     assertThat(storage.containsEvent("e-2")).isFalse();
+    assertThat(storage.containedEvents(List.of("e-1", "e-2", "e-3"))).as("the batch path's read").containsExactly("e-3");
     assertThat(storage.events(List.of(email("ann"), customerId("c-1")))).isEmpty();
     assertThat(storage.eventCount()).isEqualTo(1);
     try (var all = storage.allEvents()) {
