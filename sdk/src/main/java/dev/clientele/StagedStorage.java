@@ -38,9 +38,9 @@ import java.util.stream.Stream;
  * overlay does not have, or an identifier owned by a profile the overlay has not got) means the
  * backend changed under the batch, and reading again would give the same stale answer: such a
  * conflict is thrown as {@link Stale}, which the pipeline does not retry, so the caller can
- * abandon the batch and apply its events one by one. Only what ingestion uses is supported: the overlay has
- * no view of the events, merge log or profile pages beyond what it staged, and those reads
- * throw.
+ * abandon the batch and apply its events one by one. Only what ingestion uses is supported:
+ * the overlay has no view of the events, merge log or profile pages beyond what it staged, and
+ * those reads throw.
  */
 final class StagedStorage implements Storage {
   /** A profile as the batch first saw it in the backend and as it is now in the batch. */
