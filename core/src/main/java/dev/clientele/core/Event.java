@@ -44,7 +44,8 @@ public record Event(
   /**
    * Validates the event.
    *
-   * @throws IllegalArgumentException naming the field: blank or over-long id, a type or action
+   * @throws IllegalArgumentException naming the field: blank or over-long id, an id or source with
+   *     control characters or unpaired surrogates, a type or action
    *     that is not 1 to 64 of {@code [A-Za-z0-9_.:-]}, no identifiers, a repeated identifier,
    *     non-JSON-like data
    */
@@ -54,6 +55,11 @@ public record Event(
     requireNonNull(id, "id");
     if (id.isBlank() || id.length() > 256) {
       throw new IllegalArgumentException("event id must be 1 to 256 characters, not blank: " + Pii.mask(id));
+    }
+    int bad = Names.badCharAt(id, false);
+    if (bad >= 0) {
+      throw new IllegalArgumentException(
+          "event id must not contain control characters or unpaired surrogates: " + Pii.mask(id) + " has " + Names.describeBadChar(id, bad));
     }
     requireNonNull(type, "type");
     if (!Names.isEventName(type)) {
@@ -72,6 +78,11 @@ public record Event(
     requireNonNull(source, "source");
     if (source.isBlank() || source.length() > 128) {
       throw new IllegalArgumentException("event source must be 1 to 128 characters: " + Pii.mask(source));
+    }
+    int badSource = Names.badCharAt(source, false);
+    if (badSource >= 0) {
+      throw new IllegalArgumentException("event source must not contain control characters or unpaired surrogates: "
+          + Pii.mask(source) + " has " + Names.describeBadChar(source, badSource));
     }
   }
 

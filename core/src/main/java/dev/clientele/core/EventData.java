@@ -22,7 +22,8 @@ public final class EventData {
   /**
    * Returns an immutable, normalised copy of a data map.
    *
-   * @throws IllegalArgumentException naming the key if a value is not JSON-like
+   * @throws IllegalArgumentException naming the key if a value is not JSON-like, or a key or string
+   *     holds a NUL or an unpaired surrogate
    */
   public static ImmutableMap<String, Object> copyOf(Map<String, ?> data) {
     requireNonNull(data, "data");
@@ -34,6 +35,7 @@ public final class EventData {
     ImmutableMap.Builder<String, Object> b = ImmutableMap.builderWithExpectedSize(data.size());
     for (Map.Entry<String, ?> e : data.entrySet()) {
       String key = requireNonNull(e.getKey(), "data key");
+      checkText("data key", key);
       b.put(key, checkValue(key, e.getValue()));
     }
     return b.buildOrThrow();
@@ -44,8 +46,11 @@ public final class EventData {
     for (Map.Entry<String, ?> e : data.entrySet()) {
       Object key = e.getKey(); // a raw-typed map could hold other keys: those take the full path
       Object v = e.getValue();
-      if (!(key instanceof String) || !(v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof BigDecimal)) {
+      if (!(key instanceof String k) || !(v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof BigDecimal)) {
         return false;
+      }
+      if (Names.badCharAt(k, true) >= 0 || (v instanceof String text && Names.badCharAt(text, true) >= 0)) {
+        return false; // the full path names the problem
       }
     }
     return true;
@@ -55,13 +60,18 @@ public final class EventData {
    * Checks one value and returns its normalised immutable form.
    *
    * @param name the key or attribute name, for the message
-   * @throws IllegalArgumentException naming {@code name} if the value is not JSON-like
+   * @throws IllegalArgumentException naming {@code name} if the value is not JSON-like, or a string
+   *     in it holds a NUL or an unpaired surrogate
    */
   public static Object checkValue(String name, Object value) {
     if (value == null) {
       throw new IllegalArgumentException("value of " + name + " must not be null (leave the key out)");
     }
-    if (value instanceof String || value instanceof Boolean || value instanceof Long || value instanceof BigDecimal) {
+    if (value instanceof String text) {
+      checkText("value of " + name, text);
+      return text;
+    }
+    if (value instanceof Boolean || value instanceof Long || value instanceof BigDecimal) {
       return value;
     }
     if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
@@ -93,12 +103,22 @@ public final class EventData {
         if (!(e.getKey() instanceof String k)) {
           throw new IllegalArgumentException("keys inside " + name + " must be strings");
         }
+        checkText("key inside " + name, k);
         b.put(k, checkValue(name + "." + k, e.getValue()));
       }
       return b.buildOrThrow();
     }
     throw new IllegalArgumentException(
         "value of " + name + " must be a string, boolean, number, list or map: " + value.getClass().getName());
+  }
+
+  /** Refuses a NUL or an unpaired surrogate: not every backend stores them as they are. */
+  private static void checkText(String what, String text) {
+    int bad = Names.badCharAt(text, true);
+    if (bad >= 0) {
+      throw new IllegalArgumentException(what + " must not contain a NUL or an unpaired surrogate: " + Pii.mask(text)
+          + " has " + Names.describeBadChar(text, bad));
+    }
   }
 
   /**

@@ -26,7 +26,8 @@ public record Identifier(IdentifierType type, String value) implements Comparabl
    * Creates an identifier.
    *
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if the value is blank, too long or has control characters
+   * @throws IllegalArgumentException if the value is blank, too long, or has control characters
+   *     or unpaired surrogates (text that not every backend stores as it is)
    */
   public Identifier {
     requireNonNull(type, "type");
@@ -37,11 +38,10 @@ public record Identifier(IdentifierType type, String value) implements Comparabl
           "identifier value must be at most " + MAX_LENGTH + " characters: " + type + " "
               + Pii.mask(value.substring(0, 16)) + " (" + value.length() + " characters)");
     }
-    for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
-        throw new IllegalArgumentException(
-            "identifier value must not contain control characters: " + type + " " + Pii.mask(value));
-      }
+    int bad = Names.badCharAt(value, false);
+    if (bad >= 0) {
+      throw new IllegalArgumentException("identifier value must not contain control characters or unpaired surrogates: "
+          + type + " " + Pii.mask(value) + " has " + Names.describeBadChar(value, bad));
     }
   }
 

@@ -42,4 +42,37 @@ final class Names {
     }
     return true;
   }
+
+  /**
+   * Where {@code s} holds text that not every backend can store as it is, or -1 if nowhere: an
+   * unpaired UTF-16 surrogate (PostgreSQL's driver sends it as {@code ?}, so two values would
+   * become one), a NUL (refused by PostgreSQL) and, unless {@code controlsAllowed}, any ISO
+   * control character.
+   */
+  static int badCharAt(String s, boolean controlsAllowed) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+        if (c == 0 || !controlsAllowed) {
+          return i;
+        }
+      } else if (Character.isHighSurrogate(c)) {
+        if (i + 1 == n || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return i;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** What {@link #badCharAt} found at {@code i}, for a message (the character, not the text). */
+  static String describeBadChar(String s, int i) {
+    char c = s.charAt(i);
+    String kind = Character.isSurrogate(c) ? "an unpaired surrogate" : c == 0 ? "a NUL" : "a control character";
+    return kind + String.format(java.util.Locale.ROOT, " (U+%04X) at index %d", (int) c, i);
+  }
 }
