@@ -38,6 +38,16 @@ public record Event(
     Map<String, Object> data,
     String source) {
 
+  /**
+   * The earliest timestamp an event may have, {@code 0001-01-01T00:00:00Z}: together with {@link
+   * #LATEST} the range of four-digit ISO-8601 years, which every backend, calendar computation
+   * and export format handles.
+   */
+  public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+  /** The latest timestamp an event may have, {@code 9999-12-31T23:59:59.999999999Z}. */
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
   /** The source given to events that do not name one. */
   public static final String DEFAULT_SOURCE = "api";
 
@@ -45,7 +55,8 @@ public record Event(
    * Validates the event.
    *
    * @throws IllegalArgumentException naming the field: blank or over-long id, an id or source with
-   *     control characters or unpaired surrogates, a type or action
+   *     control characters or unpaired surrogates, a timestamp outside {@link #EARLIEST} to {@link
+   *     #LATEST}, a type or action
    *     that is not 1 to 64 of {@code [A-Za-z0-9_.:-]}, no identifiers, a repeated identifier,
    *     non-JSON-like data
    */
@@ -70,6 +81,9 @@ public record Event(
       throw new IllegalArgumentException("event action must be empty or 1 to 64 of [A-Za-z0-9_.:-]: " + Pii.mask(action));
     }
     requireNonNull(timestamp, "timestamp");
+    if (timestamp.isBefore(EARLIEST) || timestamp.isAfter(LATEST)) {
+      throw new IllegalArgumentException("event timestamp must be within the years 1 to 9999 (UTC): " + timestamp);
+    }
     requireNonNull(identifiers, "identifiers");
     identifiers = ImmutableList.copyOf(identifiers);
     checkArgument(!identifiers.isEmpty(), "event must have at least one identifier: %s", id);

@@ -78,6 +78,18 @@ class StorableTextTest {
     assertThat(EventData.copyOf(Map.of("note", "line 1\r\n\tline 2 \ud83d\ude00"))).containsEntry("note", "line 1\r\n\tline 2 \ud83d\ude00");
   }
 
+  @Test
+  void eventTimestamp_outsideFourDigitYears_isRefused() {
+    for (Instant t : List.of(Instant.MIN, Instant.MAX, Event.EARLIEST.minusNanos(1), Event.LATEST.plusNanos(1))) {
+      assertThatIllegalArgumentException()
+          .isThrownBy(() -> Event.builder("e-1", "pageview", t).identifier(IdentifierType.CUSTOMER_ID, "c-1").build())
+          .withMessageContaining("event timestamp must be within the years 1 to 9999");
+    }
+    for (Instant t : List.of(Event.EARLIEST, Event.LATEST)) {
+      assertThat(Event.builder("e-1", "pageview", t).identifier(IdentifierType.CUSTOMER_ID, "c-1").build().timestamp()).isEqualTo(t);
+    }
+  }
+
   /** Whatever text the model accepts survives UTF-8 unchanged, so no two accepted values can meet. */
   @Property(tries = 500)
   void acceptedText_survivesUtf8(@ForAll("nastyText") String text) {
