@@ -283,19 +283,24 @@ public final class Clientele implements AutoCloseable {
     StagedStorage staged = new StagedStorage(storage);
     List<Identifier> identifiers = new ArrayList<>();
     List<String> eventIds = new ArrayList<>(events.size());
-    for (Event e : events) {
-      dev.clientele.identity.ResolvedIdentifiers r = resolver.resolve(e);
-      identifiers.addAll(r.linkable());
-      identifiers.addAll(r.malformed());
-      eventIds.add(e.id());
-    }
-    staged.prefetch(identifiers, eventIds);
-    IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, profileIds, tally, erasure, this::erase);
     List<IngestResult> results = new ArrayList<>(events.size());
+    int reached = 0; // the event being resolved or applied when something throws
     try {
       for (Event e : events) {
-        results.add(overlay.ingest(e));
+        dev.clientele.identity.ResolvedIdentifiers r = resolver.resolve(e);
+        identifiers.addAll(r.linkable());
+        identifiers.addAll(r.malformed());
+        eventIds.add(e.id());
+        reached++;
       }
+      reached = 0;
+      staged.prefetch(identifiers, eventIds);
+      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, profileIds, tally, erasure, this::erase);
+      for (Event e : events) {
+        results.add(overlay.ingest(e));
+        reached++;
+      }
+      reached = -1; // a failed commit applied nothing: the caller gets its exception as it is
       staged.flush();
     } catch (CommitConflictException | StagedStorage.Stale conflict) {
       // Stale: the overlay noticed the change before the commit (retrying on it cannot help).
@@ -305,6 +310,22 @@ public final class Clientele implements AutoCloseable {
       events.forEach(e -> done.accept(ingest(e)));
       events.clear();
       return;
+    } catch (RuntimeException failed) {
+      // An event that cannot be applied (a host normaliser that throws, say) stops the batch
+      // where ingest() in a loop would stop: the events before it are applied and reported.
+      staged.clear();
+      if (reached < 0) {
+        events.clear();
+        throw failed;
+      }
+      List<Event> before = new ArrayList<>(events.subList(0, reached));
+      events.clear();
+      try {
+        before.forEach(e -> done.accept(ingest(e)));
+      } catch (RuntimeException alsoFailed) {
+        failed.addSuppressed(alsoFailed);
+      }
+      throw failed;
     }
     for (int i = 0; i < events.size(); i++) {
       IngestResult r = results.get(i);

@@ -109,6 +109,36 @@ class BatchIngestTest {
   }
 
   @Test
+  void ingestAll_normaliserThrowsMidBatch_eventsBeforeItAppliedAndReported_asInALoop() {
+    dev.clientele.core.IdentifierType card = dev.clientele.core.IdentifierType.of("loyalty_card");
+    dev.clientele.identity.IdentifierNormalizer fussy = raw -> {
+      if (raw.value().equals("L-bad")) {
+        throw new IllegalStateException("host normaliser failed");
+      }
+      return dev.clientele.identity.NormalizedIdentifier.valid(raw);
+    };
+    List<Event> events = List.of(
+        Fixtures.event("e-1", "pageview", 1).identifier(customerId("c-1")).build(),
+        Fixtures.event("e-2", "pageview", 2).identifier(customerId("c-2")).build(),
+        Fixtures.event("e-3", "pageview", 3).identifier(dev.clientele.core.Identifier.of(card, "L-bad")).build(),
+        Fixtures.event("e-4", "pageview", 4).identifier(customerId("c-4")).build());
+    for (int batch : new int[] {1, 10}) {
+      CountingStorage storage = new CountingStorage();
+      List<String> reported = new ArrayList<>();
+      try (Clientele c = on(storage).ingestBatchSize(batch)
+          .identityRules(dev.clientele.identity.IdentityRules.builder().normalizer(card, fussy).build()).build()) {
+        assertThatThrownBy(() -> c.ingestAll(events, r -> reported.add(r.eventId())))
+            .as("batch size %d", batch).hasMessage("host normaliser failed");
+
+        assertThat(reported).as("batch size %d", batch).containsExactly("e-1", "e-2");
+        assertThat(c.profile(customerId("c-2"))).as("batch size %d", batch).isPresent();
+        assertThat(c.profile(customerId("c-4"))).as("not reached, as in a loop").isEmpty();
+        assertThat(c.storage().eventCount()).isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
   void ingestAll_batchMeetsAConcurrentChange_appliedEventByEvent() {
     AtomicInteger refused = new AtomicInteger();
     CountingStorage storage = new CountingStorage() {
