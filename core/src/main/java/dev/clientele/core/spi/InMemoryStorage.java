@@ -75,8 +75,6 @@ public final class InMemoryStorage implements Storage {
   static final int STRIPES = 64;
   /** Optimistic attempts of a multi-key read before it takes the read locks of all stripes. */
   private static final int OPTIMISTIC_ATTEMPTS = 4;
-  /** Per thread, the stamps of an optimistic read, by stripe (the read's mask says which are set). */
-  private static final ThreadLocal<long[]> STAMPS = ThreadLocal.withInitial(() -> new long[STRIPES]);
 
   /** The live profiles: every cell here holds a profile. Entries change under their stripe's lock. */
   private final ConcurrentHashMap<ProfileId, ProfileCell> profiles = new ConcurrentHashMap<>();
@@ -97,6 +95,37 @@ public final class InMemoryStorage implements Storage {
   private final LinkedHashMap<String, MergeRecord> mergeRecords = new LinkedHashMap<>();
   private final Map<ProfileId, List<MergeRecord>> mergeRecordsByProfile = new HashMap<>();
   private final Map<Identifier, List<MergeRecord>> splitsByIdentifier = new HashMap<>();
+  /** Per thread: the stamps of its optimistic reads and the profile cells its last reads found. */
+  private final ThreadLocal<ReadScratch> scratch = ThreadLocal.withInitial(ReadScratch::new);
+
+  /**
+   * What one thread's reads leave for its next read or commit. Ingestion reads an event's owners
+   * ({@link #ownedProfiles}) and then commits a write of the same profiles: the commit finds
+   * their cells among the few cells remembered here instead of looking the ids up again in
+   * {@link #profiles}, whose table entry and node are cache misses by then. A remembered cell is
+   * only a hint, checked like any cell found before the lock (see {@link #liveCell}).
+   */
+  private static final class ReadScratch {
+    /** Stamps of an optimistic read, by stripe (the read's mask says which are set). */
+    final long[] stamps = new long[STRIPES];
+    private final ProfileCell[] recent = new ProfileCell[4];
+    private int next;
+
+    void remember(ProfileCell cell) {
+      recent[next] = cell;
+      next = (next + 1) & (recent.length - 1);
+    }
+
+    /** A remembered cell of profile {@code id} that held a profile when read, or null. */
+    ProfileCell recentCell(ProfileId id) {
+      for (ProfileCell c : recent) {
+        if (c != null && (c.id == id || c.id.equals(id)) && c.profile != null) {
+          return c;
+        }
+      }
+      return null;
+    }
+  }
 
   /** One lock stripe: its lock, and the ids and number of the stored events whose id hashes here. */
   private static final class Stripe {
@@ -241,7 +270,7 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public long profileCount() {
-    long[] stamps = STAMPS.get();
+    long[] stamps = scratch.get().stamps;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       if (stampAll(stamps)) {
         long n = profiles.size();
@@ -269,7 +298,7 @@ public final class InMemoryStorage implements Storage {
   @Override
   public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
-    long[] stamps = STAMPS.get();
+    long[] stamps = scratch.get().stamps;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       Map<Identifier, ProfileId> found = readOwners(identifiers, stamps);
       if (found != null) {
@@ -315,9 +344,9 @@ public final class InMemoryStorage implements Storage {
   @Override
   public OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
-    long[] stamps = STAMPS.get();
+    ReadScratch sc = scratch.get();
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      OwnedProfiles read = readOwnedProfiles(identifiers, stamps);
+      OwnedProfiles read = readOwnedProfiles(identifiers, sc.stamps, sc);
       if (read != null) {
         return read;
       }
@@ -325,7 +354,7 @@ public final class InMemoryStorage implements Storage {
     }
     long stamp = lock.readLock();
     try {
-      return readOwnedProfiles(identifiers, null);
+      return readOwnedProfiles(identifiers, null, sc);
     } finally {
       lock.unlockRead(stamp);
     }
@@ -333,9 +362,10 @@ public final class InMemoryStorage implements Storage {
 
   /**
    * The owners of {@code ids} and their profiles, read like {@link #readOwners}: each stripe is
-   * stamped before its first read, an owner's profile stripe included.
+   * stamped before its first read, an owner's profile stripe included. The owners' cells are
+   * remembered in {@code sc} for the commit that usually follows.
    */
-  private OwnedProfiles readOwnedProfiles(Collection<Identifier> ids, long[] stamps) {
+  private OwnedProfiles readOwnedProfiles(Collection<Identifier> ids, long[] stamps, ReadScratch sc) {
     Map<Identifier, ProfileId> owners = null;
     Map<ProfileId, Profile> owned = null;
     long held = 0;
@@ -372,6 +402,7 @@ public final class InMemoryStorage implements Storage {
         Profile p = profileOf(owner);
         if (p != null) {
           owned.put(owner.id, p);
+          sc.remember(owner);
         }
       }
     }
@@ -441,7 +472,7 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public long eventCount() {
-    long[] stamps = STAMPS.get();
+    long[] stamps = scratch.get().stamps;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       if (stampAll(stamps)) {
         long n = sumEventCounts();
@@ -591,18 +622,23 @@ public final class InMemoryStorage implements Storage {
         appendSlots[i] = identifiers.get(e.anchor());
         mask |= 1L << stripeOfEvent(hash) | 1L << stripeOf(e.anchor());
       }
+      ReadScratch sc = scratch.get();
       List<Commit.ProfileWrite> writes = commit.profileWrites();
       writeCells = new ProfileCell[writes.size()];
       for (int i = 0; i < writeCells.length; i++) {
-        ProfileId id = writes.get(i).profile().id();
-        writeCells[i] = profiles.get(id);
+        Commit.ProfileWrite w = writes.get(i);
+        ProfileId id = w.profile().id();
+        // A new profile (expected version 0) was not read: look it up, under the lock at the latest.
+        ProfileCell recent = w.expectedVersion() == 0 ? null : sc.recentCell(id);
+        writeCells[i] = recent != null ? recent : profiles.get(id);
         mask |= 1L << stripeOf(id);
       }
       List<Commit.ProfileDelete> deletes = commit.profileDeletes();
       deleteCells = deletes.isEmpty() ? NO_CELLS : new ProfileCell[deletes.size()];
       for (int i = 0; i < deleteCells.length; i++) {
         ProfileId id = deletes.get(i).id();
-        deleteCells[i] = profiles.get(id);
+        ProfileCell recent = sc.recentCell(id);
+        deleteCells[i] = recent != null ? recent : profiles.get(id);
         mask |= 1L << stripeOf(id);
       }
       List<Commit.IndexWrite> index = commit.indexWrites();
@@ -625,7 +661,7 @@ public final class InMemoryStorage implements Storage {
   /**
    * The live cell of {@code id} (null if it has no profile), given the one looked up before the
    * lock; called under the lock of the id's stripe. A cell holds a profile exactly while it is in
-   * {@link #profiles}, so a looked-up cell that still holds one is the live cell.
+   * {@link #profiles}, so a looked-up (or remembered) cell of this id that still holds one is the live cell.
    */
   private ProfileCell liveCell(ProfileCell seen, ProfileId id) {
     return seen != null && seen.profile != null ? seen : profiles.get(id);
