@@ -181,6 +181,48 @@ class InMemoryStorageStripesTest {
     assertThat(owners.keySet()).containsExactlyInAnyOrderElementsOf(all);
   }
 
+  @Test
+  void commit_afterReadWhoseProfileWasDeletedAndCreatedAgain_writesTheLiveProfile() {
+    // A commit takes the cell its thread's last read found; here that cell died meanwhile.
+    InMemoryStorage storage = new InMemoryStorage();
+    Identifier x = Identifier.of(IdentifierType.CUSTOMER_ID, "c-x");
+    ProfileId id = ProfileId.of("p-1");
+    storage.commit(Commit.builder().putProfile(withCounter(id, x, 1, 5), 0).assign(x, Optional.empty(), id).build());
+    assertThat(storage.ownedProfiles(List.of(x)).profile(id)).isPresent();
+    storage.commit(Commit.builder().deleteProfile(id, 1).build());
+    storage.commit(Commit.builder().putProfile(withCounter(id, x, 1, 7), 0).build());
+
+    storage.commit(Commit.builder().putProfile(withCounter(id, x, 2, 8), 1).build());
+
+    assertThat(storage.profile(id)).hasValueSatisfying(p -> {
+      assertThat(p.version()).isEqualTo(2);
+      assertThat(p.eventCount()).isEqualTo(8);
+    });
+    assertThat(storage.ownedProfiles(List.of(x)).profile(id).map(Profile::eventCount)).contains(8L);
+  }
+
+  @Test
+  void commit_afterReadingAnotherStoreWithTheSameProfileId_writesOnlyItsOwnStore() {
+    InMemoryStorage first = new InMemoryStorage();
+    InMemoryStorage second = new InMemoryStorage();
+    Identifier x = Identifier.of(IdentifierType.CUSTOMER_ID, "c-x");
+    ProfileId id = ProfileId.of("p-1");
+    for (InMemoryStorage s : List.of(first, second)) {
+      s.commit(Commit.builder().putProfile(withCounter(id, x, 1, 1), 0).assign(x, Optional.empty(), id).build());
+    }
+    assertThat(first.ownedProfiles(List.of(x)).profile(id)).isPresent();
+
+    second.commit(Commit.builder().putProfile(withCounter(id, x, 2, 2), 1).build());
+
+    assertThat(first.profile(id).map(Profile::version)).contains(1L);
+    assertThat(second.profile(id).map(Profile::version)).contains(2L);
+  }
+
+  private static Profile withCounter(ProfileId id, Identifier x, long version, long counter) {
+    return Profile.builder(id, T0).putIdentifier(IdentifierState.firstSeen(x, T0, true, "test"))
+        .eventCount(counter).version(version).build();
+  }
+
   /** Adds one to the counter of {@code id}'s owner and stores an event anchored at {@code id}. */
   private static void update(InMemoryStorage storage, Identifier id, String eventId) {
     Event event = Event.builder(eventId, "pageview", T0).identifier(id).build();
