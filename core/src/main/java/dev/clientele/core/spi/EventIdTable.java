@@ -9,21 +9,39 @@ package dev.clientele.core.spi;
  * the reference, at most 3/4 full, at least 3/8 after growing), against about 40 for a node of a
  * {@code ConcurrentHashMap} key set.
  *
- * <p>Not thread-safe for writes: the storage's lock guards {@link #add} and {@link #remove}.
+ * <p>Not thread-safe for writes: the lock of the storage's stripe that holds the table guards
+ * {@link #add} and {@link #remove}.
  * {@link #contains} may run concurrently with writes (under an optimistic read that the caller
  * validates afterwards): it never fails or loops then, though its answer may be wrong, which the
  * failed validation tells.
  */
 final class EventIdTable {
-  private static final int MIN_CAPACITY = 1 << 10;
+  private static final int DEFAULT_CAPACITY = 1 << 10;
   /** Marks a free slot; a real hash of 0 is stored as {@link #ZERO_SUBSTITUTE}. */
   private static final long FREE = 0;
 
   private static final long ZERO_SUBSTITUTE = 0x5DEECE66DL;
 
-  private long[] hashes = new long[MIN_CAPACITY];
-  private StoredEvent[] events = new StoredEvent[MIN_CAPACITY];
+  private long[] hashes;
+  private StoredEvent[] events;
   private int size;
+
+  /** An empty table of the default capacity (1,024 slots). */
+  EventIdTable() {
+    this(DEFAULT_CAPACITY);
+  }
+
+  /**
+   * An empty table with {@code capacity} slots to start with (a power of two, at least 4): the
+   * in-memory store keeps one small table per lock stripe, grown as events arrive.
+   */
+  EventIdTable(int capacity) {
+    if (capacity < 4 || Integer.bitCount(capacity) != 1) {
+      throw new IllegalArgumentException("capacity must be a power of two >= 4: " + capacity);
+    }
+    hashes = new long[capacity];
+    events = new StoredEvent[capacity];
+  }
 
   /**
    * The 64-bit hash of an event id (FNV-1a over the characters, then a final avalanche so the

@@ -20,19 +20,40 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * The embedded default {@link Storage}: everything on the heap, nothing persisted.
  *
- * <p>Thread-safe. Commits are serialised by one lock and validated in full before anything is
- * applied, so a conflicting commit changes nothing. Readers of a single key never block;
- * {@link #owners}, {@link #ownedProfiles}, {@link #containsEvent}, each page of
- * {@link #profiles}, {@link #profileCount()} and the event reads see one consistent state
- * ({@link #owners}, {@link #ownedProfiles}, {@link #containsEvent} and {@link #profileCount()} by
- * an optimistic read that falls back to a shared lock when a commit ran meanwhile, the others
- * under the shared lock). {@link #allEvents()} streams a snapshot taken when it is called.
+ * <p>Thread-safe. Every commit is validated in full before anything is applied, so a conflicting
+ * commit changes nothing. Readers of a single key ({@link #profile}, {@link #owner}) never block;
+ * {@link #owners}, {@link #ownedProfiles}, {@link #containsEvent}, each page of {@link
+ * #profiles}, {@link #profileCount()} and the event reads see one consistent state. {@link
+ * #allEvents()} streams a snapshot taken when it is called.
+ *
+ * <h2>Locking: stripes</h2>
+ * The state is divided into {@value #STRIPES} stripes, each with its own {@link StampedLock}: an
+ * identifier (its owner and the events anchored at it) belongs to the stripe its hash picks, a
+ * profile to the stripe of its id, an event id to the stripe of its 64-bit hash (each stripe has
+ * its own {@link EventIdTable} and event count). The merge log has one more lock of its own.
+ * <ul>
+ *   <li>A commit takes the write locks of every stripe it touches, always in ascending stripe
+ *       order (then the merge-log lock if it writes or erases records), validates everything,
+ *       applies everything, and releases them. Commits over disjoint stripes run in parallel;
+ *       a merge takes the stripes of both profiles and of every identifier it moves, so it
+ *       excludes every commit touching any of them. A commit erasing events takes every stripe
+ *       (the erased ids may lie in any). Holding all of its locks at once before changing
+ *       anything (two-phase locking) makes commits linearizable.
+ *   <li>Multi-key reads ({@link #owners}, {@link #ownedProfiles}, {@link #containsEvent},
+ *       {@link #profileCount()}, {@link #eventCount()}) are optimistic: they take a stamp of each
+ *       stripe before reading from it and validate all stamps at the end; if any stripe was
+ *       written meanwhile they retry, and after a few failures read under the read locks of all
+ *       stripes. A read that validates saw, in every stripe it read, the state between the same
+ *       two commits, so it never sees part of a commit.
+ *   <li>Pages of {@link #profiles}, {@link #allEvents()} and the other whole-store reads hold the
+ *       read locks of all stripes (in ascending order, like commits); {@link #events} holds those
+ *       of its anchors' stripes.
+ * </ul>
  *
  * <h2>Layout</h2>
  * Ingestion touches few large structures per event, since each is a cache miss:
@@ -43,28 +64,109 @@ import java.util.stream.Stream;
  *       second lookup;
  *   <li>profile cells by id, each holding the current profile, for {@link #profile} and the
  *       version checks of commits;
- *   <li>the event ids in a compact open-addressing table of 64-bit hashes ({@link EventIdTable})
- *       beside the stored events, exact because a hash hit compares the id;
+ *   <li>the event ids in compact open-addressing tables of 64-bit hashes ({@link EventIdTable}),
+ *       one per stripe, beside the stored events, exact because a hash hit compares the id;
  *   <li>the sorted order that paging needs in {@link SortedIds}, a sorted array of ids brought
  *       up to date by a page once enough profiles were created or deleted since the last one.
  * </ul>
  */
 public final class InMemoryStorage implements Storage {
-  /** The live profiles: every cell here holds a profile. */
+  /** The number of lock stripes: one bit each in a {@code long} mask. */
+  static final int STRIPES = 64;
+  /** Optimistic attempts of a multi-key read before it takes the read locks of all stripes. */
+  private static final int OPTIMISTIC_ATTEMPTS = 4;
+
+  /** The live profiles: every cell here holds a profile. Entries change under their stripe's lock. */
   private final ConcurrentHashMap<ProfileId, ProfileCell> profiles = new ConcurrentHashMap<>();
-  /** The ids of {@link #profiles} in order, for paging; guarded by {@link #lock}. */
+  /**
+   * The ids of {@link #profiles} in order, for paging. Commits note changes while holding their
+   * stripes and the monitor of this object; pages read (and rebuild) it holding all stripes.
+   */
   private final SortedIds sortedIds = new SortedIds();
-  /** Identifiers that have an owner or anchor events (or both). */
+  /** Identifiers that have an owner or anchor events (or both). Entries change under their stripe's lock. */
   private final ConcurrentHashMap<Identifier, IdentifierSlot> identifiers = new ConcurrentHashMap<>();
-  /** Guarded by {@link #lock}; read optimistically by {@link #containsEvent}. */
-  private final EventIdTable eventIds = new EventIdTable();
+  private final Stripe[] stripes = new Stripe[STRIPES];
+  /** The locks of all stripes at once, for whole-store reads and for commits that erase events. */
+  private final AllStripes lock = new AllStripes();
   private final Set<String> tombstones = ConcurrentHashMap.newKeySet();
-  private final StampedLock lock = new StampedLock();
-  // Merge log: records in commit order, guarded by the lock like the events.
+  /** Guards the merge log; taken after the stripes by commits that write or erase records. */
+  private final StampedLock logLock = new StampedLock();
+  // Merge log: records in commit order, guarded by logLock.
   private final LinkedHashMap<String, MergeRecord> mergeRecords = new LinkedHashMap<>();
   private final Map<ProfileId, List<MergeRecord>> mergeRecordsByProfile = new HashMap<>();
   private final Map<Identifier, List<MergeRecord>> splitsByIdentifier = new HashMap<>();
-  private long eventCount;
+  /** Per thread: the stamps of its optimistic reads and the profile cells its last reads found. */
+  private final ThreadLocal<ReadScratch> scratch = ThreadLocal.withInitial(ReadScratch::new);
+
+  /**
+   * What one thread's reads leave for its next read or commit. Ingestion reads an event's owners
+   * ({@link #ownedProfiles}) and then commits a write of the same profiles: the commit finds
+   * their cells among the few cells remembered here instead of looking the ids up again in
+   * {@link #profiles}, whose table entry and node are cache misses by then. A remembered cell is
+   * only a hint, checked like any cell found before the lock (see {@link #liveCell}).
+   */
+  private static final class ReadScratch {
+    /** Stamps of an optimistic read, by stripe (the read's mask says which are set). */
+    final long[] stamps = new long[STRIPES];
+    private final ProfileCell[] recent = new ProfileCell[4];
+    private int next;
+
+    void remember(ProfileCell cell) {
+      recent[next] = cell;
+      next = (next + 1) & (recent.length - 1);
+    }
+
+    /** A remembered cell of profile {@code id} that held a profile when read, or null. */
+    ProfileCell recentCell(ProfileId id) {
+      for (ProfileCell c : recent) {
+        if (c != null && (c.id == id || c.id.equals(id)) && c.profile != null) {
+          return c;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** One lock stripe: its lock, and the ids and number of the stored events whose id hashes here. */
+  private static final class Stripe {
+    final StampedLock lock = new StampedLock();
+    /** Guarded by {@link #lock}; read optimistically by {@link #containsEvent}. */
+    final EventIdTable eventIds = new EventIdTable(64);
+    /** Guarded by {@link #lock}. */
+    long eventCount;
+  }
+
+  /**
+   * The read or write locks of all stripes, taken in ascending order like a commit's, with the
+   * shape of a {@link StampedLock}'s (the stamps carry no information: releasing needs none).
+   */
+  private final class AllStripes {
+    long readLock() {
+      for (Stripe s : stripes) {
+        s.lock.readLock();
+      }
+      return 1L;
+    }
+
+    void unlockRead(long stamp) {
+      for (int i = stripes.length - 1; i >= 0; i--) {
+        stripes[i].lock.tryUnlockRead();
+      }
+    }
+
+    long writeLock() {
+      for (Stripe s : stripes) {
+        s.lock.writeLock();
+      }
+      return 1L;
+    }
+
+    void unlockWrite(long stamp) {
+      for (int i = stripes.length - 1; i >= 0; i--) {
+        stripes[i].lock.tryUnlockWrite();
+      }
+    }
+  }
 
   /**
    * A profile id and its current profile. Identifier slots point at the cell of their owner. A
@@ -74,7 +176,7 @@ public final class InMemoryStorage implements Storage {
    */
   private static final class ProfileCell {
     final ProfileId id;
-    /** Written under the write lock; volatile for the lock-free single-key reads. */
+    /** Written under the lock of the id's stripe; volatile for the lock-free single-key reads. */
     volatile Profile profile;
 
     ProfileCell(ProfileId id, Profile profile) {
@@ -85,11 +187,11 @@ public final class InMemoryStorage implements Storage {
 
   /** One identifier: its owner (null: none) and the events anchored at it. */
   private static final class IdentifierSlot {
-    /** Written under the write lock; volatile for the lock-free single-key reads. */
+    /** Written under the stripe's write lock; volatile for the lock-free single-key reads. */
     volatile ProfileCell owner;
-    /** Set, under the lock, when the slot leaves the table; a new slot may take its place. */
+    /** Set, under the stripe's lock, when the slot leaves the table; a new slot may take its place. */
     boolean removed;
-    /** Guarded by the lock; the first {@link #eventCount} entries are the events. */
+    /** Guarded by the stripe's lock; the first {@link #eventCount} entries are the events. */
     StoredEvent[] events;
     int eventCount;
 
@@ -110,7 +212,21 @@ public final class InMemoryStorage implements Storage {
   }
 
   /** Creates an empty store. */
-  public InMemoryStorage() {}
+  public InMemoryStorage() {
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new Stripe();
+    }
+  }
+
+  /** The stripe of an identifier or profile id: the top bits of its hash, spread. */
+  static int stripeOf(Object key) {
+    return (key.hashCode() * 0x9E3779B9) >>> (Integer.SIZE - Integer.numberOfTrailingZeros(STRIPES));
+  }
+
+  /** The stripe of an event id, from its {@link EventIdTable#hash} (whose low bits pick the slot). */
+  static int stripeOfEvent(long eventIdHash) {
+    return (int) (eventIdHash >>> (Long.SIZE - Integer.numberOfTrailingZeros(STRIPES)));
+  }
 
   @Override
   public Optional<Profile> profile(ProfileId id) {
@@ -154,7 +270,22 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public long profileCount() {
-    return consistentRead(() -> (long) profiles.size());
+    long[] stamps = scratch.get().stamps;
+    for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      if (stampAll(stamps)) {
+        long n = profiles.size();
+        if (validate(stamps, -1L)) {
+          return n;
+        }
+      }
+      Thread.onSpinWait();
+    }
+    long stamp = lock.readLock();
+    try {
+      return profiles.size();
+    } finally {
+      lock.unlockRead(stamp);
+    }
   }
 
   @Override
@@ -167,82 +298,158 @@ public final class InMemoryStorage implements Storage {
   @Override
   public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
-    return consistentRead(
-        () -> {
-          Map<Identifier, ProfileId> found = new HashMap<>();
-          for (Identifier id : identifiers) {
-            IdentifierSlot slot = this.identifiers.get(id);
-            ProfileCell owner = slot == null ? null : slot.owner;
-            if (owner != null) {
-              found.put(id, owner.id);
-            }
+    long[] stamps = scratch.get().stamps;
+    for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      Map<Identifier, ProfileId> found = readOwners(identifiers, stamps);
+      if (found != null) {
+        return found;
+      }
+      Thread.onSpinWait();
+    }
+    long stamp = lock.readLock();
+    try {
+      return readOwners(identifiers, null);
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /**
+   * The owners of {@code ids}: optimistically with {@code stamps} (null if a stripe was written
+   * meanwhile), or, with {@code stamps} null, under locks the caller holds.
+   */
+  private Map<Identifier, ProfileId> readOwners(Collection<Identifier> ids, long[] stamps) {
+    Map<Identifier, ProfileId> found = new HashMap<>();
+    long held = 0;
+    for (Identifier id : ids) {
+      if (stamps != null) {
+        long bit = 1L << stripeOf(id);
+        if ((held & bit) == 0) {
+          if (!stamp(stamps, bit)) {
+            return null;
           }
-          return found;
-        });
+          held |= bit;
+        }
+      }
+      IdentifierSlot slot = this.identifiers.get(id);
+      ProfileCell owner = slot == null ? null : slot.owner;
+      if (owner != null) {
+        found.put(id, owner.id);
+      }
+    }
+    return stamps == null || validate(stamps, held) ? found : null;
   }
 
   /** {@inheritDoc} One lookup per identifier, from one consistent state. */
   @Override
   public OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
-    return consistentRead(
-        () -> {
-          Map<Identifier, ProfileId> owners = null;
-          Map<ProfileId, Profile> owned = null;
-          for (Identifier id : identifiers) {
-            IdentifierSlot slot = this.identifiers.get(id);
-            ProfileCell owner = slot == null ? null : slot.owner;
-            if (owner == null) {
-              continue;
-            }
-            if (owners == null) {
-              owners = new HashMap<>(4);
-              owned = new HashMap<>(2);
-            }
-            owners.put(id, owner.id);
-            if (!owned.containsKey(owner.id)) {
-              Profile p = profileOf(owner);
-              if (p != null) {
-                owned.put(owner.id, p);
-              }
-            }
+    ReadScratch sc = scratch.get();
+    for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      OwnedProfiles read = readOwnedProfiles(identifiers, sc.stamps, sc);
+      if (read != null) {
+        return read;
+      }
+      Thread.onSpinWait();
+    }
+    long stamp = lock.readLock();
+    try {
+      return readOwnedProfiles(identifiers, null, sc);
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /**
+   * The owners of {@code ids} and their profiles, read like {@link #readOwners}: each stripe is
+   * stamped before its first read, an owner's profile stripe included. The owners' cells are
+   * remembered in {@code sc} for the commit that usually follows.
+   */
+  private OwnedProfiles readOwnedProfiles(Collection<Identifier> ids, long[] stamps, ReadScratch sc) {
+    Map<Identifier, ProfileId> owners = null;
+    Map<ProfileId, Profile> owned = null;
+    long held = 0;
+    for (Identifier id : ids) {
+      if (stamps != null) {
+        long bit = 1L << stripeOf(id);
+        if ((held & bit) == 0) {
+          if (!stamp(stamps, bit)) {
+            return null;
           }
-          return owners == null ? OwnedProfiles.none() : OwnedProfiles.handOver(owners, owned);
-        });
+          held |= bit;
+        }
+      }
+      IdentifierSlot slot = this.identifiers.get(id);
+      ProfileCell owner = slot == null ? null : slot.owner;
+      if (owner == null) {
+        continue;
+      }
+      if (owners == null) {
+        owners = new HashMap<>(4);
+        owned = new HashMap<>(2);
+      }
+      owners.put(id, owner.id);
+      if (!owned.containsKey(owner.id)) {
+        if (stamps != null) {
+          long bit = 1L << stripeOf(owner.id);
+          if ((held & bit) == 0) {
+            if (!stamp(stamps, bit)) {
+              return null;
+            }
+            held |= bit;
+          }
+        }
+        Profile p = profileOf(owner);
+        if (p != null) {
+          owned.put(owner.id, p);
+          sc.remember(owner);
+        }
+      }
+    }
+    if (stamps != null && !validate(stamps, held)) {
+      return null;
+    }
+    return owners == null ? OwnedProfiles.none() : OwnedProfiles.handOver(owners, owned);
   }
 
   @Override
   public boolean containsEvent(String eventId) {
     long hash = EventIdTable.hash(requireNonNull(eventId, "eventId"));
-    long stamp = lock.tryOptimisticRead();
+    Stripe stripe = stripes[stripeOfEvent(hash)];
+    long stamp = stripe.lock.tryOptimisticRead();
     if (stamp != 0) {
-      boolean found = eventIds.contains(hash, eventId);
-      if (lock.validate(stamp)) {
+      boolean found = stripe.eventIds.contains(hash, eventId);
+      if (stripe.lock.validate(stamp)) {
         return found;
       }
     }
-    stamp = lock.readLock();
+    stamp = stripe.lock.readLock();
     try {
-      return eventIds.contains(hash, eventId);
+      return stripe.eventIds.contains(hash, eventId);
     } finally {
-      lock.unlockRead(stamp);
+      stripe.lock.unlockRead(stamp);
     }
   }
 
   @Override
   public List<StoredEvent> events(Collection<Identifier> anchors) {
     requireNonNull(anchors, "anchors");
+    Set<Identifier> distinct = new HashSet<>(anchors);
+    long mask = 0;
+    for (Identifier anchor : distinct) {
+      mask |= 1L << stripeOf(anchor);
+    }
     List<StoredEvent> out = new ArrayList<>();
-    long stamp = lock.readLock();
+    readLock(mask);
     try {
-      for (Identifier anchor : new HashSet<>(anchors)) {
+      for (Identifier anchor : distinct) {
         IdentifierSlot slot = identifiers.get(anchor);
         if (slot != null) {
           slot.addEventsTo(out);
         }
       }
     } finally {
-      lock.unlockRead(stamp);
+      unlockRead(mask);
     }
     out.sort(StoredEvent.TIMELINE_ORDER);
     return out;
@@ -253,7 +460,7 @@ public final class InMemoryStorage implements Storage {
     List<StoredEvent> snapshot;
     long stamp = lock.readLock();
     try {
-      snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, eventCount));
+      snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, sumEventCounts()));
       for (IdentifierSlot slot : identifiers.values()) {
         slot.addEventsTo(snapshot);
       }
@@ -265,12 +472,30 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public long eventCount() {
+    long[] stamps = scratch.get().stamps;
+    for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      if (stampAll(stamps)) {
+        long n = sumEventCounts();
+        if (validate(stamps, -1L)) {
+          return n;
+        }
+      }
+      Thread.onSpinWait();
+    }
     long stamp = lock.readLock();
     try {
-      return eventCount;
+      return sumEventCounts();
     } finally {
       lock.unlockRead(stamp);
     }
+  }
+
+  private long sumEventCounts() {
+    long n = 0;
+    for (Stripe s : stripes) {
+      n += s.eventCount;
+    }
+    return n;
   }
 
   @Override
@@ -283,64 +508,160 @@ public final class InMemoryStorage implements Storage {
     return tombstones.size();
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Stripe locks. A mask has bit i set for stripe i; locks are always taken in ascending order.
+
+  /** Takes the optimistic stamp of the stripe of {@code bit}; false if it is write-locked now. */
+  private boolean stamp(long[] stamps, long bit) {
+    int i = Long.numberOfTrailingZeros(bit);
+    long s = stripes[i].lock.tryOptimisticRead();
+    stamps[i] = s;
+    return s != 0;
+  }
+
+  /** Takes the optimistic stamps of all stripes; false if one is write-locked now. */
+  private boolean stampAll(long[] stamps) {
+    for (int i = 0; i < STRIPES; i++) {
+      long s = stripes[i].lock.tryOptimisticRead();
+      if (s == 0) {
+        return false;
+      }
+      stamps[i] = s;
+    }
+    return true;
+  }
+
+  /** Whether no stripe of {@code mask} was write-locked since its stamp in {@code stamps}. */
+  private boolean validate(long[] stamps, long mask) {
+    for (long m = mask; m != 0; m &= m - 1) {
+      int i = Long.numberOfTrailingZeros(m);
+      if (!stripes[i].lock.validate(stamps[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void readLock(long mask) {
+    for (long m = mask; m != 0; m &= m - 1) {
+      stripes[Long.numberOfTrailingZeros(m)].lock.readLock();
+    }
+  }
+
+  private void unlockRead(long mask) {
+    for (long m = mask; m != 0; m &= m - 1) {
+      stripes[Long.numberOfTrailingZeros(m)].lock.tryUnlockRead();
+    }
+  }
+
+  private void writeLock(long mask) {
+    for (long m = mask; m != 0; m &= m - 1) {
+      stripes[Long.numberOfTrailingZeros(m)].lock.writeLock();
+    }
+  }
+
+  private void unlockWrite(long mask) {
+    for (long m = mask; m != 0; m &= m - 1) {
+      stripes[Long.numberOfTrailingZeros(m)].lock.tryUnlockWrite();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Commits
+
   @Override
   public void commit(Commit commit) {
     requireNonNull(commit, "commit");
-    // Everything that needs no lock happens before taking it: hashing the event ids and looking
-    // up the cells and slots the commit touches (the lookups are the cache misses). Under the
-    // lock a looked-up object is used if it is still the live one, else looked up again.
+    // Everything that needs no lock happens before taking the stripes: hashing the event ids,
+    // finding the stripes, and looking up the cells and slots the commit touches (the lookups
+    // are the cache misses). Under the locks a looked-up object is used if it is still the live
+    // one, else looked up again.
     Lookups seen = new Lookups(commit);
-    long stamp = lock.writeLock();
+    boolean logs = !commit.mergeRecords().isEmpty() || !commit.mergeRecordErasures().isEmpty();
+    writeLock(seen.lockMask);
     try {
-      validate(commit, seen);
-      apply(commit, seen);
+      long logStamp = logs ? logLock.writeLock() : 0;
+      try {
+        validate(commit, seen);
+        apply(commit, seen);
+      } finally {
+        if (logs) {
+          logLock.unlockWrite(logStamp);
+        }
+      }
     } finally {
-      lock.unlockWrite(stamp);
+      unlockWrite(seen.lockMask);
     }
   }
 
   private static final ProfileCell[] NO_CELLS = {};
   private static final IdentifierSlot[] NO_SLOTS = {};
 
-  /** What a commit looked up before taking the lock; each entry may be stale or null. */
+  /**
+   * What a commit looked up before taking its locks (each cell or slot may be stale or null), and
+   * the stripes it touches.
+   */
   private final class Lookups {
     final long[] appendHashes;
     final IdentifierSlot[] appendSlots;
     final ProfileCell[] writeCells;
     final ProfileCell[] deleteCells;
     final IdentifierSlot[] indexSlots;
+    /** The stripes to lock: of every profile written or deleted, identifier moved, event stored. */
+    final long lockMask;
 
     Lookups(Commit commit) {
+      long mask = 0;
       List<StoredEvent> appends = commit.appends();
       appendHashes = new long[appends.size()];
       appendSlots = new IdentifierSlot[appends.size()];
       for (int i = 0; i < appendHashes.length; i++) {
         StoredEvent e = appends.get(i);
-        appendHashes[i] = EventIdTable.hash(e.event().id());
+        long hash = EventIdTable.hash(e.event().id());
+        appendHashes[i] = hash;
         appendSlots[i] = identifiers.get(e.anchor());
+        mask |= 1L << stripeOfEvent(hash) | 1L << stripeOf(e.anchor());
       }
+      ReadScratch sc = scratch.get();
       List<Commit.ProfileWrite> writes = commit.profileWrites();
       writeCells = new ProfileCell[writes.size()];
       for (int i = 0; i < writeCells.length; i++) {
-        writeCells[i] = profiles.get(writes.get(i).profile().id());
+        Commit.ProfileWrite w = writes.get(i);
+        ProfileId id = w.profile().id();
+        // A new profile (expected version 0) was not read: look it up, under the lock at the latest.
+        ProfileCell recent = w.expectedVersion() == 0 ? null : sc.recentCell(id);
+        writeCells[i] = recent != null ? recent : profiles.get(id);
+        mask |= 1L << stripeOf(id);
       }
       List<Commit.ProfileDelete> deletes = commit.profileDeletes();
       deleteCells = deletes.isEmpty() ? NO_CELLS : new ProfileCell[deletes.size()];
       for (int i = 0; i < deleteCells.length; i++) {
-        deleteCells[i] = profiles.get(deletes.get(i).id());
+        ProfileId id = deletes.get(i).id();
+        ProfileCell recent = sc.recentCell(id);
+        deleteCells[i] = recent != null ? recent : profiles.get(id);
+        mask |= 1L << stripeOf(id);
       }
       List<Commit.IndexWrite> index = commit.indexWrites();
       indexSlots = index.isEmpty() ? NO_SLOTS : new IdentifierSlot[index.size()];
       for (int i = 0; i < indexSlots.length; i++) {
-        indexSlots[i] = identifiers.get(index.get(i).identifier());
+        Commit.IndexWrite w = index.get(i);
+        indexSlots[i] = identifiers.get(w.identifier());
+        mask |= 1L << stripeOf(w.identifier());
+        if (w.newOwner().isPresent()) { // apply() looks the new owner's cell up
+          mask |= 1L << stripeOf(w.newOwner().get());
+        }
       }
+      if (!commit.eventErasures().isEmpty()) { // the erased events' ids may lie in any stripe
+        mask = -1L;
+      }
+      this.lockMask = mask;
     }
   }
 
   /**
    * The live cell of {@code id} (null if it has no profile), given the one looked up before the
-   * lock; called under the write lock. A cell holds a profile exactly while it is in {@link
-   * #profiles}, so a looked-up cell that still holds one is the live cell.
+   * lock; called under the lock of the id's stripe. A cell holds a profile exactly while it is in
+   * {@link #profiles}, so a looked-up (or remembered) cell of this id that still holds one is the live cell.
    */
   private ProfileCell liveCell(ProfileCell seen, ProfileId id) {
     return seen != null && seen.profile != null ? seen : profiles.get(id);
@@ -348,7 +669,8 @@ public final class InMemoryStorage implements Storage {
 
   /**
    * The live slot of {@code id} (null if none), given the one looked up before the lock; called
-   * under the write lock. A slot is in {@link #identifiers} until it is marked removed.
+   * under the lock of the identifier's stripe. A slot is in {@link #identifiers} until it is
+   * marked removed.
    */
   private IdentifierSlot liveSlot(IdentifierSlot seen, Identifier id) {
     return seen != null && !seen.removed ? seen : identifiers.get(id);
@@ -398,7 +720,8 @@ public final class InMemoryStorage implements Storage {
     List<StoredEvent> appends = commit.appends();
     for (int i = 0; i < seen.appendHashes.length; i++) {
       String id = appends.get(i).event().id();
-      if (eventIds.contains(seen.appendHashes[i], id)) {
+      long hash = seen.appendHashes[i];
+      if (stripes[stripeOfEvent(hash)].eventIds.contains(hash, id)) {
         throw new CommitConflictException("event " + id + " is already stored");
       }
     }
@@ -417,14 +740,14 @@ public final class InMemoryStorage implements Storage {
   private void apply(Commit commit, Lookups seen) {
     // Index entries move before losers are deleted, so a reader going identifier -> owner ->
     // profile never lands on a profile that is already gone. The cells and slots validate()
-    // found are live: nothing changed since, as the write lock is held.
+    // found are live: nothing changed since, as the stripes' write locks are held.
     List<Commit.ProfileWrite> writes = commit.profileWrites();
     for (int i = 0; i < writes.size(); i++) {
       Profile profile = writes.get(i).profile();
       ProfileCell cell = seen.writeCells[i];
       if (cell == null) {
         profiles.put(profile.id(), new ProfileCell(profile.id(), profile));
-        sortedIds.created(profile.id());
+        noteSorted(profile.id(), true);
       } else {
         cell.profile = profile;
       }
@@ -454,26 +777,27 @@ public final class InMemoryStorage implements Storage {
       }
     }
     List<Commit.ProfileDelete> deletes = commit.profileDeletes();
-    for (int i = 0; i < deletes.size(); i++) {
-      ProfileId id = deletes.get(i).id();
-      ProfileCell cell = seen.deleteCells[i];
-      if (cell != null) {
-        profiles.remove(id);
-        cell.profile = null;
+    if (!deletes.isEmpty()) {
+      for (int i = 0; i < deletes.size(); i++) {
+        ProfileId id = deletes.get(i).id();
+        ProfileCell cell = seen.deleteCells[i];
+        if (cell != null) {
+          profiles.remove(id);
+          cell.profile = null;
+        }
+        noteSorted(id, false);
       }
-      sortedIds.deleted(id);
     }
-    if (sortedIds.isOverdue()) {
-      sortedIds.rebuild(this::profileOrNull);
-    }
-    for (Identifier anchor : commit.eventErasures()) {
+    for (Identifier anchor : commit.eventErasures()) { // the commit holds every stripe
       IdentifierSlot slot = identifiers.get(anchor);
       if (slot != null && slot.eventCount > 0) {
         for (int i = 0; i < slot.eventCount; i++) {
           String id = slot.events[i].event().id();
-          eventIds.remove(EventIdTable.hash(id), id);
+          long hash = EventIdTable.hash(id);
+          Stripe stripe = stripes[stripeOfEvent(hash)];
+          stripe.eventIds.remove(hash, id);
+          stripe.eventCount--;
         }
-        eventCount -= slot.eventCount;
         slot.events = null;
         slot.eventCount = 0;
         if (slot.owner == null) {
@@ -493,14 +817,36 @@ public final class InMemoryStorage implements Storage {
     List<StoredEvent> appends = commit.appends();
     for (int i = 0; i < seen.appendHashes.length; i++) {
       StoredEvent e = appends.get(i);
-      eventIds.add(seen.appendHashes[i], e);
+      long hash = seen.appendHashes[i];
+      Stripe stripe = stripes[stripeOfEvent(hash)];
+      stripe.eventIds.add(hash, e);
+      stripe.eventCount++;
       IdentifierSlot slot = liveSlot(seen.appendSlots[i], e.anchor());
       if (slot == null) {
         slot = new IdentifierSlot();
         identifiers.put(e.anchor(), slot);
       }
       slot.append(e);
-      eventCount++;
+    }
+  }
+
+  /**
+   * Notes a profile created or deleted for paging; called by commits, which hold only their own
+   * stripes, so under the monitor of {@link #sortedIds}. Pages fold recent changes in when they
+   * read; a store written for long and never paged folds them in here. A rebuild here may run
+   * while other commits change profiles: what it reads of them only decides which deleted ids it
+   * keeps, any id created meanwhile is noted after it, and pages skip ids without a profile.
+   */
+  private void noteSorted(ProfileId id, boolean created) {
+    synchronized (sortedIds) {
+      if (created) {
+        sortedIds.created(id);
+      } else {
+        sortedIds.deleted(id);
+      }
+      if (sortedIds.isOverdue()) {
+        sortedIds.rebuild(this::profileOrNull);
+      }
     }
   }
 
@@ -552,29 +898,29 @@ public final class InMemoryStorage implements Storage {
   @Override
   public List<MergeRecord> mergeRecords(ProfileId profile) {
     requireNonNull(profile, "profile");
-    long stamp = lock.readLock();
+    long stamp = logLock.readLock();
     try {
       return List.copyOf(mergeRecordsByProfile.getOrDefault(profile, List.of()));
     } finally {
-      lock.unlockRead(stamp);
+      logLock.unlockRead(stamp);
     }
   }
 
   @Override
   public Optional<MergeRecord> mergeRecord(String id) {
     requireNonNull(id, "id");
-    long stamp = lock.readLock();
+    long stamp = logLock.readLock();
     try {
       return Optional.ofNullable(mergeRecords.get(id));
     } finally {
-      lock.unlockRead(stamp);
+      logLock.unlockRead(stamp);
     }
   }
 
   @Override
   public List<MergeRecord> splitsNaming(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
-    long stamp = lock.readLock();
+    long stamp = logLock.readLock();
     try {
       if (splitsByIdentifier.isEmpty()) {
         return List.of();
@@ -591,7 +937,7 @@ public final class InMemoryStorage implements Storage {
       }
       return out;
     } finally {
-      lock.unlockRead(stamp);
+      logLock.unlockRead(stamp);
     }
   }
 
@@ -599,28 +945,12 @@ public final class InMemoryStorage implements Storage {
   public void forEachMergeRecord(Consumer<MergeRecord> action) {
     requireNonNull(action, "action");
     List<MergeRecord> snapshot;
-    long stamp = lock.readLock();
+    long stamp = logLock.readLock();
     try {
       snapshot = List.copyOf(mergeRecords.values());
     } finally {
-      lock.unlockRead(stamp);
+      logLock.unlockRead(stamp);
     }
     snapshot.forEach(action);
-  }
-
-  private <T> T consistentRead(Supplier<T> read) {
-    long stamp = lock.tryOptimisticRead();
-    if (stamp != 0) {
-      T value = read.get();
-      if (lock.validate(stamp)) {
-        return value;
-      }
-    }
-    stamp = lock.readLock();
-    try {
-      return read.get();
-    } finally {
-      lock.unlockRead(stamp);
-    }
   }
 }
