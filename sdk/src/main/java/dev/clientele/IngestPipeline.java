@@ -214,7 +214,8 @@ final class IngestPipeline {
     OwnedProfiles read = storage.ownedProfiles(lookup);
     Map<Identifier, ProfileId> owners = read.owners();
     if (owners.size() < lookup.size()) { // some identifier has no owner: was it erased?
-      for (Identifier id : lookup) {
+      for (int i = 0; i < lookup.size(); i++) { // by index: no iterator per event
+        Identifier id = lookup.get(i);
         if (!owners.containsKey(id) && erasure.blocks(id)) {
           return IngestResult.rejected(event.id(), List.of(
               "event " + event.id() + " rejected: its " + id.type() + " belongs to an erased person (replay blocked)"));
@@ -305,7 +306,8 @@ final class IngestPipeline {
 
     // Most events have no problem: an empty ArrayList has no array until the first add.
     List<String> problems = r.problems().isEmpty() ? new ArrayList<>() : new ArrayList<>(r.problems());
-    for (LinkPlan.Refusal refusal : plan.refusals()) {
+    for (int i = 0; i < plan.refusals().size(); i++) { // by index: no iterator per event
+      LinkPlan.Refusal refusal = plan.refusals().get(i);
       problems.add("link refused (" + refusal.rule().name().toLowerCase(java.util.Locale.ROOT) + "): " + refusal.reason());
     }
     // The identifiers this event brings to the resolved profile: all of its own that were not

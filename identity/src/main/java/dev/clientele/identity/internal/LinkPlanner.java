@@ -87,9 +87,6 @@ public final class LinkPlanner {
     return single != null ? Optional.of(single) : planGeneral(resolved, owners, profiles, splits);
   }
 
-  /** Most identifiers the single-profile path counts against the limits; more go the general way. */
-  private static final int SINGLE_PATH_MAX_IDENTIFIERS = 32;
-
   /**
    * The plan of the common event, decided without building a group: its identifiers are all
    * unowned or all held by one profile (or some of each), no split record is involved, and
@@ -161,7 +158,7 @@ public final class LinkPlanner {
       return null; // a profile over the merge cap: the general path checks it when something attaches first
     }
     int n = heldStates.size() + unowned;
-    if (n > rules.maxIdentifiersPerProfile() || n > SINGLE_PATH_MAX_IDENTIFIERS) {
+    if (n > rules.maxIdentifiersPerProfile()) {
       return null;
     }
     List<Identifier> attach;
@@ -181,27 +178,44 @@ public final class LinkPlanner {
       }
       attach = b.build();
     }
-    // Each limited type's count in the union of the owner's identifiers and the new ones,
-    // counted in place (at most 32 entries: a quadratic count allocates nothing).
-    for (int i = 0; i < n; i++) {
-      IdentifierType type = i < heldStates.size() ? heldStates.get(i).type() : attach.get(i - heldStates.size()).type();
-      IdentifierPolicy policy = rules.policy(type);
-      if (policy.limit().isEmpty()) {
-        continue;
+    // Each limited type's count in the union of the owner's identifiers and the new ones, in
+    // one pass over the owner's (sorted by type first, so each type is one run) and small
+    // counts over the new ones (one to a few): no collections.
+    int h = heldStates.size();
+    for (int i = 0; i < h; ) {
+      IdentifierType type = heldStates.get(i).type();
+      int j = i + 1;
+      while (j < h && heldStates.get(j).type().equals(type)) {
+        j++;
       }
-      int limit = policy.limit().getAsInt();
-      int count = 0;
-      for (int j = 0; j < n && count <= limit; j++) {
-        IdentifierType other = j < heldStates.size() ? heldStates.get(j).type() : attach.get(j - heldStates.size()).type();
-        if (other.equals(type)) {
-          count++;
-        }
-      }
-      if (count > limit) {
+      if (overLimit(type, j - i + countOf(attach, type))) {
         return null; // maybe refused: the general path decides which identifier and by which rule
+      }
+      i = j;
+    }
+    for (int k = 0; k < attach.size(); k++) { // types the owner does not hold (the others: counted above)
+      IdentifierType type = attach.get(k).type();
+      if (overLimit(type, countOf(attach, type))) {
+        return null;
       }
     }
     return new LinkPlan(chosen, attach, anchor, ImmutableList.of());
+  }
+
+  /** Whether {@code count} values of {@code type} exceed its limit (a type without one never does). */
+  private boolean overLimit(IdentifierType type, int count) {
+    IdentifierPolicy policy = rules.policy(type);
+    return policy.limit().isPresent() && count > policy.limit().getAsInt();
+  }
+
+  private static int countOf(List<Identifier> ids, IdentifierType type) {
+    int count = 0;
+    for (int i = 0; i < ids.size(); i++) {
+      if (ids.get(i).type().equals(type)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /**
