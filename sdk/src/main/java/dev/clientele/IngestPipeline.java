@@ -214,7 +214,8 @@ final class IngestPipeline {
     OwnedProfiles read = storage.ownedProfiles(lookup);
     Map<Identifier, ProfileId> owners = read.owners();
     if (owners.size() < lookup.size()) { // some identifier has no owner: was it erased?
-      for (Identifier id : lookup) {
+      for (int i = 0; i < lookup.size(); i++) { // by index: no iterator per event
+        Identifier id = lookup.get(i);
         if (!owners.containsKey(id) && erasure.blocks(id)) {
           return IngestResult.rejected(event.id(), List.of(
               "event " + event.id() + " rejected: its " + id.type() + " belongs to an erased person (replay blocked)"));
@@ -223,9 +224,15 @@ final class IngestPipeline {
     }
 
     Map<ProfileId, Profile> owned = read.profiles();
-    Optional<ProfileId> vanished = read.missingProfile();
-    if (vanished.isPresent()) {
-      throw new CommitConflictException("profile " + vanished.get() + " vanished while resolving");
+    if (!owners.isEmpty()) {
+      // Every owner read must come with its profile (as OwnedProfiles.missingProfile, without
+      // the iterators over the owners' values: by index over the lookup list).
+      for (int i = 0; i < lookup.size(); i++) {
+        ProfileId o = owners.get(lookup.get(i));
+        if (o != null && !owned.containsKey(o)) {
+          throw new CommitConflictException("profile " + o + " vanished while resolving");
+        }
+      }
     }
     List<MergeRecord> splits = List.of();
     if (owned.size() > 1) { // a merge is possible: keep the sides of earlier splits apart
@@ -267,14 +274,15 @@ final class IngestPipeline {
       List<Profile> profiles = new ArrayList<>(chosen.size());
       chosen.forEach(id -> profiles.add(owned.get(id)));
       Profile survivor = Survivorship.survivor(profiles, survivorship);
-      profile = Survivorship.merge(profiles, survivorship);
+      profile = Survivorship.merge(profiles, survivor, survivorship); // the survivor chosen once
       expectedVersion = survivor.version();
-      merged = profiles.stream().map(Profile::id).filter(id -> !id.equals(survivor.id())).toList();
-      List<MergeRecord.Side> sides = new ArrayList<>();
+      List<ProfileId> losers = new ArrayList<>(profiles.size() - 1);
+      List<MergeRecord.Side> sides = new ArrayList<>(profiles.size() - 1);
       for (Profile loser : profiles) {
         if (loser == survivor) {
           continue;
         }
+        losers.add(loser.id());
         commit.deleteProfile(loser.id(), loser.version());
         Set<Identifier> held = new LinkedHashSet<>();
         for (IdentifierState s : loser.identifiers()) {
@@ -283,6 +291,7 @@ final class IngestPipeline {
         }
         sides.add(new MergeRecord.Side(loser.id(), held, List.copyOf(loser.mergedFrom())));
       }
+      merged = losers;
       List<Identifier> links = new ArrayList<>();
       for (Identifier id : lookup) {
         if (chosen.contains(owners.get(id))) {
@@ -297,7 +306,8 @@ final class IngestPipeline {
 
     // Most events have no problem: an empty ArrayList has no array until the first add.
     List<String> problems = r.problems().isEmpty() ? new ArrayList<>() : new ArrayList<>(r.problems());
-    for (LinkPlan.Refusal refusal : plan.refusals()) {
+    for (int i = 0; i < plan.refusals().size(); i++) { // by index: no iterator per event
+      LinkPlan.Refusal refusal = plan.refusals().get(i);
       problems.add("link refused (" + refusal.rule().name().toLowerCase(java.util.Locale.ROOT) + "): " + refusal.reason());
     }
     // The identifiers this event brings to the resolved profile: all of its own that were not
@@ -318,8 +328,9 @@ final class IngestPipeline {
         }
       }
     }
-    for (Identifier id : plan.attach()) {
-      commit.assign(id, Optional.empty(), owner);
+    List<Identifier> attaching = plan.attach();
+    for (int i = 0; i < attaching.size(); i++) { // by index: no iterator per event
+      commit.assign(attaching.get(i), Optional.empty(), owner);
     }
     ProfileChanges.apply(profile, event, attach, r.malformed(), active, problems);
     ConsentChanges.apply(profile, event, attach, problems);

@@ -58,8 +58,10 @@ public record Identifier(IdentifierType type, String value) implements Comparabl
   /** Orders by type name, then value. */
   @Override
   public int compareTo(Identifier other) {
-    int c = type.compareTo(other.type);
-    return c != 0 ? c : value.compareTo(other.value);
+    // Same instances compare without reading their characters (types are mostly the shared
+    // constants; a value is often the very string the other identifier holds).
+    int c = type == other.type ? 0 : type.compareTo(other.type);
+    return c != 0 || value == other.value ? c : value.compareTo(other.value);
   }
 
   /** Returns {@code type:maskedValue}; never the raw value. */

@@ -41,12 +41,22 @@ public record IdentifierType(String name) implements Comparable<IdentifierType> 
   }
 
   /**
-   * Returns the type named {@code name}, built-in or host-defined.
+   * Returns the type named {@code name}, built-in or host-defined. A built-in name gives the
+   * shared constant (so parsing events makes no new type per identifier, and comparing two
+   * identifiers of a built-in type finds the same instance).
    *
    * @throws IllegalArgumentException if the name is not a valid type name
    */
   public static IdentifierType of(String name) {
-    return new IdentifierType(name);
+    requireNonNull(name, "name");
+    return switch (name) {
+      case "email" -> EMAIL;
+      case "phone" -> PHONE;
+      case "push_token" -> PUSH_TOKEN;
+      case "customer_id" -> CUSTOMER_ID;
+      case "anonymous_id" -> ANONYMOUS_ID;
+      default -> new IdentifierType(name);
+    };
   }
 
   /** Whether identifiers of this type can receive messages (email, phone, push token). */

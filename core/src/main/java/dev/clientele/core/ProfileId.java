@@ -62,7 +62,7 @@ public record ProfileId(String value) implements Comparable<ProfileId> {
 
   @Override
   public int compareTo(ProfileId other) {
-    return value.compareTo(other.value);
+    return value == other.value ? 0 : value.compareTo(other.value); // same string: no character read
   }
 
   @Override

@@ -25,6 +25,16 @@ class IdentifierTypeTest {
   }
 
   @Test
+  void of_builtInName_isTheSharedConstant() {
+    assertThat(IdentifierType.of("email")).isSameAs(IdentifierType.EMAIL);
+    assertThat(IdentifierType.of("phone")).isSameAs(IdentifierType.PHONE);
+    assertThat(IdentifierType.of("push_token")).isSameAs(IdentifierType.PUSH_TOKEN);
+    assertThat(IdentifierType.of("customer_id")).isSameAs(IdentifierType.CUSTOMER_ID);
+    assertThat(IdentifierType.of("anonymous_id")).isSameAs(IdentifierType.ANONYMOUS_ID);
+    assertThat(Identifier.of("email", "a@example.com").type()).isSameAs(IdentifierType.EMAIL);
+  }
+
+  @Test
   void of_hostDefinedName_isNeitherBuiltInNorMessaging() {
     IdentifierType loyalty = IdentifierType.of("loyalty_card");
 

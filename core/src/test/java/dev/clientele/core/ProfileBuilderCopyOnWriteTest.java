@@ -37,7 +37,7 @@ class ProfileBuilderCopyOnWriteTest {
     TreeSet<String> tags = new TreeSet<>(source.tags());
     TreeSet<ProfileId> merged = new TreeSet<>(source.mergedFrom());
     for (int i = 0; i < changes; i++) {
-      switch (random.nextInt(7)) {
+      switch (random.nextInt(8)) {
         case 0 -> {
           IdentifierState s = IdentifierState.firstSeen(identifier(random), T0.plusSeconds(random.nextInt(100)), true, "t");
           b.putIdentifier(s);
@@ -67,6 +67,17 @@ class ProfileBuilderCopyOnWriteTest {
           String tag = "t" + random.nextInt(5);
           b.removeTag(tag);
           tags.remove(tag);
+        }
+        case 6 -> {
+          // A sighting: the model reads the state and puts what seenAt/firstSeen give.
+          Identifier id = identifier(random);
+          Instant at = T0.plusSeconds(random.nextInt(100));
+          boolean active = random.nextBoolean();
+          String src = random.nextBoolean() ? "s" : "t";
+          IdentifierState current = ids.get(id);
+          IdentifierState expected = current == null ? IdentifierState.firstSeen(id, at, active, src) : current.seenAt(at, active, src);
+          assertThat(b.seeIdentifier(id, at, active, src)).isEqualTo(expected);
+          ids.put(id, expected);
         }
         default -> {
           ProfileId id = ProfileId.of("m-" + random.nextInt(5));

@@ -157,6 +157,15 @@ public final class IdentityResolver {
     requireNonNull(event, "event");
     List<Identifier> raws = event.identifiers();
     int n = raws.size();
+    // The common event: every identifier valid as it is. An event's identifiers never repeat
+    // (Event checks), so nothing folds: the linkable ones are the event's own, in priority order.
+    int asIs = 0;
+    while (asIs < n && isValidAsIs(normalizerOf(raws.get(asIs).type()), raws.get(asIs))) {
+      asIs++;
+    }
+    if (asIs == n) {
+      return new ResolvedIdentifiers(event, sorted(raws), ImmutableList.of(), ImmutableList.of(), ImmutableList.of());
+    }
     // Normalised values in first-occurrence order; a value reached by several raw spellings
     // keeps the most usable status (valid, then malformed, then blocked), first one on ties.
     // A value valid as it is (the common case) has no NormalizedIdentifier: outcomes[i] stays
@@ -169,7 +178,8 @@ public final class IdentityResolver {
     for (int i = 0; i < n; i++) { // by index: no iterator per event
       Identifier raw = raws.get(i);
       IdentifierNormalizer normalizer = normalizerOf(raw.type());
-      NormalizedIdentifier norm = isValidAsIs(normalizer, raw) ? null : normalizeFully(normalizer, raw);
+      // The first asIs were found valid as they are above: not checked again.
+      NormalizedIdentifier norm = i < asIs || isValidAsIs(normalizer, raw) ? null : normalizeFully(normalizer, raw);
       Identifier key = norm == null ? raw : norm.identifier();
       NormalizedIdentifier.Status status = norm == null ? NormalizedIdentifier.Status.VALID : norm.status();
       int at = -1;
@@ -233,6 +243,23 @@ public final class IdentityResolver {
     }
     Event normalized = unchanged ? event : event.withIdentifiers(Arrays.asList(keys).subList(0, distinct));
     return new ResolvedIdentifiers(normalized, linkable, malformed, blocked, problems);
+  }
+
+  /**
+   * {@code ids} in priority order, as an immutable list: {@code ids} itself when it is an
+   * immutable list already in that order (an event's list usually is, or has one element).
+   */
+  private List<Identifier> sorted(List<Identifier> ids) {
+    if (ids instanceof ImmutableList<Identifier> list) {
+      boolean inOrder = true;
+      for (int i = 1; i < list.size() && inOrder; i++) {
+        inOrder = order.compare(list.get(i - 1), list.get(i)) <= 0;
+      }
+      if (inOrder) {
+        return list;
+      }
+    }
+    return ImmutableList.sortedCopyOf(order, ids);
   }
 
   /** The first {@code n} of {@code ids} in priority order, as an immutable list. */

@@ -105,14 +105,10 @@ public final class ProfileChanges {
   /** Records a sighting of {@code id} on the profile, marking it undeliverable when malformed. */
   private static void see(
       Profile.Builder profile, Identifier id, Instant at, boolean active, String source, Collection<Identifier> malformed) {
-    Optional<IdentifierState> current = profile.identifier(id);
-    IdentifierState next = current.isPresent()
-        ? current.get().seenAt(at, active, source)
-        : IdentifierState.firstSeen(id, at, active, source);
+    IdentifierState next = profile.seeIdentifier(id, at, active, source); // one search, no copy if unchanged
     if (!malformed.isEmpty() && malformed.contains(id) && !isMalformed(next.deliverability())) {
-      next = next.withDeliverability(Deliverability.undeliverable(UndeliverableReason.MALFORMED, at));
+      profile.putIdentifier(next.withDeliverability(Deliverability.undeliverable(UndeliverableReason.MALFORMED, at)));
     }
-    profile.putIdentifier(next); // keeps the builder's list as it is when next is the same state
   }
 
   private static boolean isMalformed(Deliverability d) {

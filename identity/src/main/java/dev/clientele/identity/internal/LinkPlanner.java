@@ -2,6 +2,7 @@ package dev.clientele.identity.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.ImmutableList;
 import dev.clientele.identity.IdentityRules;
 import dev.clientele.identity.IdentifierPolicy;
 import dev.clientele.identity.LinkPlan;
@@ -82,6 +83,147 @@ public final class LinkPlanner {
     requireNonNull(owners, "owners");
     requireNonNull(profiles, "profiles");
     requireNonNull(splits, "splits");
+    LinkPlan single = planSingle(resolved, owners, profiles, splits);
+    return single != null ? Optional.of(single) : planGeneral(resolved, owners, profiles, splits);
+  }
+
+  /**
+   * The plan of the common event, decided without building a group: its identifiers are all
+   * unowned or all held by one profile (or some of each), no split record is involved, and
+   * nothing can be refused. Null when the event is not of that kind, or when a limit or cap
+   * might refuse something; {@link #planGeneral} then decides. Whenever this returns a plan it
+   * equals the general path's ({@code LinkPlannerSinglePathPropertiesTest}).
+   *
+   * <p>Why nothing is refused: with one owner no identifier can join a second profile (so no
+   * merge, attach-only, merge-cap or separation rule applies), and a malformed value is refused
+   * only when held by a profile that no linkable identifier brings in (sent to the general path).
+   * What remains are the caps and limits on what attaches: the general path checks them on
+   * subsets of the owner's identifiers plus the new ones, so when the whole union is within the
+   * identifier cap and every limited type's count in it is within its limit (windows ignored,
+   * which only counts more), none of those checks can fail. With nothing to attach there is
+   * nothing to check at all: the profile that starts a group is taken as it is.
+   */
+  LinkPlan planSingle(
+      ResolvedIdentifiers resolved, Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles, List<MergeRecord> splits) {
+    if (!splits.isEmpty()) {
+      return null;
+    }
+    List<Identifier> linkable = resolved.linkable();
+    List<Identifier> malformed = resolved.malformed();
+    ProfileId owner = null;
+    int unownedLinkable = 0;
+    for (int i = 0; i < linkable.size(); i++) { // by index: no iterator per event
+      ProfileId o = owners.get(linkable.get(i));
+      if (o == null) {
+        unownedLinkable++;
+      } else if (owner == null) {
+        owner = o;
+      } else if (!owner.equals(o)) {
+        return null; // a merge, or a refused link
+      }
+    }
+    boolean linkableOwned = owner != null;
+    int unownedMalformed = 0;
+    for (int i = 0; i < malformed.size(); i++) {
+      ProfileId o = owners.get(malformed.get(i));
+      if (o == null) {
+        unownedMalformed++;
+      } else if (owner == null) {
+        owner = o;
+      } else if (!owner.equals(o)) {
+        return null;
+      }
+    }
+    if (owner != null && !linkableOwned && !linkable.isEmpty()) {
+      return null; // a malformed value held by a profile the linkable ones do not bring in: refused
+    }
+    Identifier anchor = !linkable.isEmpty() ? linkable.get(0) : !malformed.isEmpty() ? malformed.get(0) : null;
+    if (anchor == null) {
+      return null;
+    }
+    Profile held = null;
+    if (owner != null) {
+      held = profiles.get(owner);
+      if (held == null) {
+        return null; // the general path reports it
+      }
+    }
+    List<ProfileId> chosen = owner == null ? ImmutableList.of() : ImmutableList.of(owner);
+    int unowned = unownedLinkable + unownedMalformed;
+    if (unowned == 0) {
+      return new LinkPlan(chosen, ImmutableList.of(), anchor, ImmutableList.of());
+    }
+    List<IdentifierState> heldStates = held == null ? ImmutableList.of() : held.identifiers();
+    if (held != null && held.mergedFrom().size() > rules.maxMergesPerProfile()) {
+      return null; // a profile over the merge cap: the general path checks it when something attaches first
+    }
+    int n = heldStates.size() + unowned;
+    if (n > rules.maxIdentifiersPerProfile()) {
+      return null;
+    }
+    List<Identifier> attach;
+    if (unownedMalformed == 0 && unownedLinkable == linkable.size()) {
+      attach = linkable; // the common new person: every identifier is new (no copy)
+    } else {
+      ImmutableList.Builder<Identifier> b = ImmutableList.builderWithExpectedSize(unowned);
+      for (int i = 0; i < linkable.size(); i++) {
+        if (owners.get(linkable.get(i)) == null) {
+          b.add(linkable.get(i));
+        }
+      }
+      for (int i = 0; i < malformed.size(); i++) {
+        if (owners.get(malformed.get(i)) == null) {
+          b.add(malformed.get(i));
+        }
+      }
+      attach = b.build();
+    }
+    // Each limited type's count in the union of the owner's identifiers and the new ones, in
+    // one pass over the owner's (sorted by type first, so each type is one run) and small
+    // counts over the new ones (one to a few): no collections.
+    int h = heldStates.size();
+    for (int i = 0; i < h; ) {
+      IdentifierType type = heldStates.get(i).type();
+      int j = i + 1;
+      while (j < h && heldStates.get(j).type().equals(type)) {
+        j++;
+      }
+      if (overLimit(type, j - i + countOf(attach, type))) {
+        return null; // maybe refused: the general path decides which identifier and by which rule
+      }
+      i = j;
+    }
+    for (int k = 0; k < attach.size(); k++) { // types the owner does not hold (the others: counted above)
+      IdentifierType type = attach.get(k).type();
+      if (overLimit(type, countOf(attach, type))) {
+        return null;
+      }
+    }
+    return new LinkPlan(chosen, attach, anchor, ImmutableList.of());
+  }
+
+  /** Whether {@code count} values of {@code type} exceed its limit (a type without one never does). */
+  private boolean overLimit(IdentifierType type, int count) {
+    IdentifierPolicy policy = rules.policy(type);
+    return policy.limit().isPresent() && count > policy.limit().getAsInt();
+  }
+
+  private static int countOf(List<Identifier> ids, IdentifierType type) {
+    int count = 0;
+    for (int i = 0; i < ids.size(); i++) {
+      if (ids.get(i).type().equals(type)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * The general planner: every event, including merges and refusals. Package-private so that a
+   * property test can hold {@link #planSingle} to it.
+   */
+  Optional<LinkPlan> planGeneral(
+      ResolvedIdentifiers resolved, Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles, List<MergeRecord> splits) {
     Instant at = resolved.event().timestamp();
     Group group = new Group(splits);
     List<LinkPlan.Refusal> refusals = new ArrayList<>();

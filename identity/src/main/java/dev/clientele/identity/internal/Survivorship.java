@@ -75,7 +75,23 @@ public final class Survivorship {
    */
   public static Profile.Builder merge(List<Profile> profiles, SurvivorshipRules rules) {
     checkArgument(profiles.size() >= 2, "a merge needs at least two profiles: %s", profiles.size());
-    Profile survivor = survivor(profiles, rules);
+    return merge(profiles, survivor(profiles, rules), rules);
+  }
+
+  /**
+   * Merges {@code profiles} into {@code survivor}, which the caller has chosen with
+   * {@link #survivor(List, SurvivorshipRules)} under the same rules (so it is not chosen twice).
+   *
+   * @throws IllegalArgumentException if fewer than two profiles are given, or {@code survivor} is
+   *     not one of them
+   */
+  public static Profile.Builder merge(List<Profile> profiles, Profile survivor, SurvivorshipRules rules) {
+    checkArgument(profiles.size() >= 2, "a merge needs at least two profiles: %s", profiles.size());
+    boolean among = false;
+    for (Profile p : profiles) {
+      among |= p == survivor; // the same instance: the loop below skips it by identity
+    }
+    checkArgument(among, "the survivor %s is not one of the profiles merged", survivor.id());
     Profile.Builder b = survivor.toBuilder();
     for (Profile other : profiles) {
       if (other == survivor) {

@@ -14,6 +14,7 @@ import dev.clientele.core.OrderSummary;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.UndeliverableReason;
+import dev.clientele.identity.SurvivorshipRules;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -82,6 +83,30 @@ class SurvivorshipTest {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> Survivorship.merge(List.of(one)))
         .withMessage("a merge needs at least two profiles: 1");
+  }
+
+  @Test
+  void merge_givenSurvivor_sameAsChoosingIt() {
+    Profile a = profile("p-a", 2, 8).version(4).putIdentifier(seen(ANN, 2, 8, "web")).build();
+    Profile b = profile("p-b", 1, 6).version(9).putIdentifier(seen(ANON, 1, 6, "app")).build();
+    Profile c = profile("p-c", 4, 7).putIdentifier(seen(PHONE, 4, 7, "crm")).build();
+    List<Profile> all = List.of(b, c, a);
+    SurvivorshipRules rules = SurvivorshipRules.DEFAULTS;
+
+    Profile chosen = Survivorship.survivor(all, rules);
+
+    assertThat(Survivorship.merge(all, chosen, rules).build()).isEqualTo(Survivorship.merge(all, rules).build());
+  }
+
+  @Test
+  void merge_givenSurvivorNotAmongThem_illegalArgument() {
+    Profile a = profile("p-a", 2, 8).build();
+    Profile b = profile("p-b", 1, 6).build();
+    Profile copyOfA = profile("p-a", 2, 8).build(); // equal to a, but not one of the instances merged
+
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> Survivorship.merge(List.of(a, b), copyOfA, SurvivorshipRules.DEFAULTS))
+        .withMessage("the survivor p-a is not one of the profiles merged");
   }
 
   @Test
