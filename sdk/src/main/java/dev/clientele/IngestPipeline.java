@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 final class IngestPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
   static final int MAX_ATTEMPTS = 100;
+  /** Marks the id of a derived event ({@link #derived}); reserved, so host event ids may not contain it. */
+  static final String DERIVED_MARK = "#~";
 
   private final Storage storage;
   private final IdentityResolver resolver;
@@ -78,6 +80,10 @@ final class IngestPipeline {
   }
 
   IngestResult ingest(Event raw) {
+    if (raw.id().contains(DERIVED_MARK)) {
+      return IngestResult.rejected(raw.id(), List.of("event " + raw.id() + " rejected: event ids containing '" + DERIVED_MARK
+          + "' are reserved for the parts of consent events that Clientele applies to other profiles"));
+    }
     if (storage.containsEvent(raw.id())) {
       return IngestResult.duplicate(raw.id());
     }
@@ -146,13 +152,20 @@ final class IngestPipeline {
 
   /**
    * The part of {@code event} that concerns another profile: same type, action, time, data and
-   * source, only {@code identifiers}, and the id {@code <id>#<n>} (shortened with a hash when the
-   * original id is near the 256-character limit).
+   * source, only {@code identifiers}, and the id {@code <id>#~<n>}. Host event ids may not
+   * contain {@link #DERIVED_MARK} ({@link #ingest} rejects them), so a derived id never meets a
+   * host's. An original id near the 256-character limit is shortened to its first 224
+   * characters and 64 bits of its SHA-256.
    */
   private static Event derived(Event event, int n, List<Identifier> identifiers) {
-    String base = event.id().length() <= 240 ? event.id()
-        : event.id().substring(0, 224) + "~" + Integer.toHexString(event.id().hashCode());
-    Event.Builder b = Event.builder(base + "#" + n, event.type(), event.timestamp())
+    String id = event.id();
+    String base = id;
+    if (id.length() > 240) {
+      int cut = Character.isHighSurrogate(id.charAt(223)) ? 223 : 224; // never half a pair
+      base = id.substring(0, cut) + "~"
+          + com.google.common.hash.Hashing.sha256().hashString(id, java.nio.charset.StandardCharsets.UTF_8).toString().substring(0, 16);
+    }
+    Event.Builder b = Event.builder(base + DERIVED_MARK + n, event.type(), event.timestamp())
         .action(event.action()).data(event.data()).source(event.source());
     identifiers.forEach(b::identifier);
     return b.build();

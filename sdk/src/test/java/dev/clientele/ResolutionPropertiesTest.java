@@ -280,7 +280,7 @@ class ResolutionPropertiesTest {
       }
       assertThat(holders.values()).as("every identifier, malformed or not, has one holder").allMatch(n -> n == 1);
       // A consent event naming a malformed value another profile holds gives that profile its part
-      // as a derived event <id>#<n>; every other event is on exactly one timeline.
+      // as a derived event <id>#~<n>; every other event is on exactly one timeline.
       Set<String> consentIds = new HashSet<>();
       events.stream().filter(e -> e.type().equals("consent")).forEach(e -> consentIds.add(e.id()));
       assertThat(onTimelines.stream().filter(id -> id.contains("#")).map(id -> id.substring(0, id.indexOf('#'))))
