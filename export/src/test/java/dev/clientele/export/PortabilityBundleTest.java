@@ -73,7 +73,7 @@ class PortabilityBundleTest {
   @Provide
   Arbitrary<String> awkwardText() {
     return Arbitraries.oneOf(
-        Arbitraries.strings().all().ofMaxLength(40),
+        Arbitraries.strings().all().ofMaxLength(40).map(PortabilityBundleTest::storable),
         Arbitraries.of("=SUM(A1)", "a,b", "\"quoted\"", "line\nbreak", "\uD83D\uDE00 emoji", "tab\there", ""));
   }
 
@@ -94,5 +94,21 @@ class PortabilityBundleTest {
     assertThat(b.get("events").get(0).get("data").get("note").asText()).isEqualTo(text);
     assertThat(b.get("events").get(0).get("data").get("tags").get(0).asText()).isEqualTo(text);
     assertThat(b.get("events").get(0).get("data").get("tags").get(1).asLong()).isEqualTo(number);
+  }
+
+  /** Text the model accepts: a lone surrogate becomes an emoji (a valid pair), a NUL a U+0001. */
+  private static String storable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        b.append(c).append(s.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        b.append("\uD83D\uDE00");
+      } else {
+        b.append(c == 0 ? '\u0001' : c);
+      }
+    }
+    return b.toString();
   }
 }
