@@ -244,17 +244,12 @@ public final class ProfileColumn {
       }
       return out == null ? List.of() : out;
     }, (p, out) -> {
-      StringBuilder b = out.multi();
-      boolean first = true;
+      out.beginMulti();
       List<IdentifierState> ids = p.identifiers();
       for (int i = 0; i < ids.size(); i++) {
         IdentifierState s = ids.get(i);
         if (s.type().equals(type)) {
-          if (!first) {
-            b.append(MultiValues.SEPARATOR);
-          }
-          first = false;
-          MultiValues.appendEscaped(b, s.identifier().value());
+          out.multiValue(s.identifier().value());
         }
       }
       out.endMulti();
@@ -270,17 +265,14 @@ public final class ProfileColumn {
       }
       return out;
     }, (p, out) -> {
-      // The same text as joining the type:value strings, built in the writer's one buffer.
-      StringBuilder b = out.multi();
+      // The same text as joining the type:value strings, built in the writer's row buffer.
+      out.beginMulti();
       List<IdentifierState> ids = p.identifiers();
       for (int i = 0; i < ids.size(); i++) {
         IdentifierState s = ids.get(i);
-        if (i > 0) {
-          b.append(MultiValues.SEPARATOR);
-        }
-        MultiValues.appendEscaped(b, s.type().name());
-        b.append(':');
-        MultiValues.appendEscaped(b, s.identifier().value());
+        out.multiValue(s.type().name());
+        out.multiChar(':');
+        out.multiPart(s.identifier().value());
       }
       out.endMulti();
     });
@@ -298,15 +290,10 @@ public final class ProfileColumn {
       }
       return out;
     }, (p, out) -> {
-      StringBuilder b = out.multi();
+      out.beginMulti();
       if (!p.mergedFrom().isEmpty()) {
-        boolean first = true;
         for (ProfileId id : p.mergedFrom()) {
-          if (!first) {
-            b.append(MultiValues.SEPARATOR);
-          }
-          first = false;
-          MultiValues.appendEscaped(b, id.value());
+          out.multiValue(id.value());
         }
       }
       out.endMulti();
@@ -316,15 +303,10 @@ public final class ProfileColumn {
   /** {@code tags}: the profile's tags, multi-valued. */
   public static ProfileColumn tags() {
     return typed("tags", Profile::tags, (p, out) -> {
-      StringBuilder b = out.multi();
+      out.beginMulti();
       if (!p.tags().isEmpty()) {
-        boolean first = true;
         for (String t : p.tags()) {
-          if (!first) {
-            b.append(MultiValues.SEPARATOR);
-          }
-          first = false;
-          MultiValues.appendEscaped(b, t);
+          out.multiValue(t);
         }
       }
       out.endMulti();
@@ -345,16 +327,11 @@ public final class ProfileColumn {
       }
       return out;
     }, (p, out) -> {
-      StringBuilder b = out.multi();
+      out.beginMulti();
       if (!p.lists().isEmpty()) {
-        boolean first = true;
         for (ListSubscription l : p.lists().values()) {
           if (l.subscribed()) {
-            if (!first) {
-              b.append(MultiValues.SEPARATOR);
-            }
-            first = false;
-            MultiValues.appendEscaped(b, l.list());
+            out.multiValue(l.list());
           }
         }
       }

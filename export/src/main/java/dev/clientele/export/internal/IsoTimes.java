@@ -30,6 +30,15 @@ public final class IsoTimes {
    * (then the text is {@code t.toString()}). Lets a writer reuse one buffer for every time.
    */
   public static int format(Instant t, char[] b) {
+    return format(t, b, 0);
+  }
+
+  /**
+   * Writes the text of {@code t} into {@code b} from index {@code at} (room for
+   * {@link #MAX_CHARS} needed) and returns the index after it, or returns -1 without writing
+   * when the year is outside 0000–9999 (then the text is {@code t.toString()}).
+   */
+  public static int format(Instant t, char[] b, int at) {
     long seconds = t.getEpochSecond();
     if (seconds < MIN_SECOND || seconds > MAX_SECOND) {
       return -1;
@@ -39,19 +48,19 @@ public final class IsoTimes {
     LocalDate date = LocalDate.ofEpochDay(day);
     int nano = t.getNano();
     int year = date.getYear();
-    digits(b, 0, year / 100);
-    digits(b, 2, year % 100);
-    b[4] = '-';
-    digits(b, 5, date.getMonthValue());
-    b[7] = '-';
-    digits(b, 8, date.getDayOfMonth());
-    b[10] = 'T';
-    digits(b, 11, secondOfDay / 3600);
-    b[13] = ':';
-    digits(b, 14, secondOfDay / 60 % 60);
-    b[16] = ':';
-    digits(b, 17, secondOfDay % 60);
-    int n = 19;
+    digits(b, at, year / 100);
+    digits(b, at + 2, year % 100);
+    b[at + 4] = '-';
+    digits(b, at + 5, date.getMonthValue());
+    b[at + 7] = '-';
+    digits(b, at + 8, date.getDayOfMonth());
+    b[at + 10] = 'T';
+    digits(b, at + 11, secondOfDay / 3600);
+    b[at + 13] = ':';
+    digits(b, at + 14, secondOfDay / 60 % 60);
+    b[at + 16] = ':';
+    digits(b, at + 17, secondOfDay % 60);
+    int n = at + 19;
     if (nano != 0) {
       b[n++] = '.';
       int digits;
