@@ -56,6 +56,8 @@ public final class CsvRowWriter implements RowWriter {
   private final boolean timesMayNeedQuotes;
   /** Whether {@code true}/{@code false} may need quotes. */
   private final boolean wordsMayNeedQuotes;
+  /** {@code quoteTable[c]}: whether character {@code c} makes a cell need quotes (the delimiter, {@code "}, CR, LF). */
+  private final boolean[] quoteTable;
   /** The raw row buffer: {@link #n} characters not yet given to the generator. */
   private char[] buf = new char[512];
   private int n;
@@ -78,6 +80,11 @@ public final class CsvRowWriter implements RowWriter {
     this.numbersMayNeedQuotes = "0123456789-.".indexOf(delimiter) >= 0;
     this.timesMayNeedQuotes = "0123456789-:.TZ".indexOf(delimiter) >= 0;
     this.wordsMayNeedQuotes = "truefals".indexOf(delimiter) >= 0;
+    this.quoteTable = new boolean[Math.max(delimiter, '"') + 1];
+    quoteTable[delimiter] = true;
+    quoteTable['"'] = true;
+    quoteTable['\r'] = true;
+    quoteTable['\n'] = true;
     g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     // Quote only the fields that need it (delimiter, quote, line break) instead of Jackson's
     // quick guess, which quotes anything with a character below the delimiter.
@@ -263,16 +270,12 @@ public final class CsvRowWriter implements RowWriter {
   public void multiPart(String value) {
     int len = value.length();
     ensure(2 * len);
-    int at = n;
-    value.getChars(0, len, buf, at);
-    for (int i = at; i < at + len; i++) {
-      char c = buf[i];
-      if (c == dev.clientele.export.MultiValues.SEPARATOR || c == dev.clientele.export.MultiValues.ESCAPE) {
-        n = appendEscaped(value, at);
-        return;
-      }
+    if (value.indexOf(dev.clientele.export.MultiValues.SEPARATOR) >= 0 || value.indexOf(dev.clientele.export.MultiValues.ESCAPE) >= 0) {
+      n = appendEscaped(value, n);
+    } else {
+      value.getChars(0, len, buf, n); // the common case, copied in bulk
+      n += len;
     }
-    n = at + len;
   }
 
   /** Appends one character, not escaped, to the current value of the open multi-valued cell. */
@@ -347,15 +350,17 @@ public final class CsvRowWriter implements RowWriter {
    * would not quote it, else through Jackson.
    */
   private void plain(String text) throws IOException {
-    if (needsQuotes(text)) {
+    int start = beginRaw();
+    int len = text.length();
+    ensure(len);
+    int at = n;
+    text.getChars(0, len, buf, at); // copied first: scanning the char[] is cheaper than charAt
+    if (needsQuotes(buf, at, at + len)) {
+      n = start;
       jackson(text);
       return;
     }
-    beginRaw();
-    int len = text.length();
-    ensure(len);
-    text.getChars(0, len, buf, n);
-    n += len;
+    n = at + len;
     cells++;
   }
 
@@ -401,23 +406,17 @@ public final class CsvRowWriter implements RowWriter {
     }
   }
 
-  /** Jackson's strict test (see the class comment): the delimiter, the quote or a line break. */
-  private boolean needsQuotes(String text) {
-    char d = delimiter;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == d || c == '"' || c == '\n' || c == '\r') {
-        return true;
-      }
-    }
-    return false;
-  }
-
+  /**
+   * Jackson's strict test (see the class comment): whether the characters hold the delimiter,
+   * the quote or a line break. One table look-up per character below {@link #quoteTable}'s
+   * length; no character above it needs quotes.
+   */
   private boolean needsQuotes(char[] b, int from, int to) {
-    char d = delimiter;
+    boolean[] table = quoteTable;
+    int max = table.length;
     for (int i = from; i < to; i++) {
       char c = b[i];
-      if (c == d || c == '"' || c == '\n' || c == '\r') {
+      if (c < max && table[c]) {
         return true;
       }
     }
