@@ -25,6 +25,15 @@ final class Digits {
 
   /** Writes {@code Long.toString(v)} at {@code at} and returns the index after it. */
   static int write(long v, char[] b, int at) {
+    if (v >= 0 && v < 100) { // counts: mostly one or two digits
+      if (v < 10) {
+        b[at] = (char) ('0' + v);
+        return at + 1;
+      }
+      b[at] = (char) ('0' + v / 10);
+      b[at + 1] = (char) ('0' + v % 10);
+      return at + 2;
+    }
     if (v == Long.MIN_VALUE) {
       String s = Long.toString(v);
       s.getChars(0, s.length(), b, at);

@@ -1,7 +1,6 @@
 package dev.clientele.export.internal;
 
 import java.time.Instant;
-import java.time.LocalDate;
 
 /**
  * Formats an {@link Instant} exactly as {@link Instant#toString()} does (ISO-8601 UTC, seconds
@@ -45,15 +44,26 @@ public final class IsoTimes {
     }
     long day = Math.floorDiv(seconds, 86_400L);
     int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
-    LocalDate date = LocalDate.ofEpochDay(day);
+    // Year, month and day of the proleptic Gregorian calendar from the day number, by the
+    // "civil from days" formulas of H. Hinnant, "chrono-Compatible Low-Level Date Algorithms"
+    // (howardhinnant.github.io/date_algorithms.html): eras of 400 years starting on 1 March, so
+    // the leap day is the last day of a year. Integer arithmetic only, no LocalDate.
+    int z = (int) day + 719_468; // days since 0000-03-01
+    int era = (z >= 0 ? z : z - 146_096) / 146_097;
+    int dayOfEra = z - era * 146_097; // [0, 146096]
+    int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365; // [0, 399]
+    int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100); // [0, 365], from 1 March
+    int shiftedMonth = (5 * dayOfYear + 2) / 153; // [0, 11], 0 = March
+    int dayOfMonth = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
+    int month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+    int year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
     int nano = t.getNano();
-    int year = date.getYear();
     digits(b, at, year / 100);
     digits(b, at + 2, year % 100);
     b[at + 4] = '-';
-    digits(b, at + 5, date.getMonthValue());
+    digits(b, at + 5, month);
     b[at + 7] = '-';
-    digits(b, at + 8, date.getDayOfMonth());
+    digits(b, at + 8, dayOfMonth);
     b[at + 10] = 'T';
     digits(b, at + 11, secondOfDay / 3600);
     b[at + 13] = ':';
