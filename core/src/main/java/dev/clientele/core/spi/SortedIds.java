@@ -40,6 +40,12 @@ final class SortedIds {
   private final List<ProfileId> created = new ArrayList<>();
   private final Set<ProfileId> deleted = new HashSet<>();
   private static final ProfileId[] NO_IDS = {};
+  /**
+   * The cell of an id that had none when {@link #fillCells} ran (deleted since the last
+   * rebuild): known to be gone, so that one deletion does not leave the cells incomplete (and
+   * every page taking the write lock) until the next rebuild. Read by looking the id up.
+   */
+  private static final Object GONE = new Object();
 
   SortedIds() {
     this(1 << 16);
@@ -128,21 +134,21 @@ final class SortedIds {
     return unknownCells == 0;
   }
 
-  /** Looks up the cells not known yet; {@code cellOf} gives an id's cell (never null for a stored id). */
+  /**
+   * Looks up the cells not known yet; {@code cellOf} gives an id's cell, or null for an id with
+   * no profile now (deleted since the last rebuild), which is then known to be gone.
+   */
   void fillCells(Function<ProfileId, Object> cellOf) {
     if (unknownCells == 0) {
       return;
     }
-    int unknown = 0;
     for (int k = 0; k < sorted.length; k++) {
       if (cells[k] == null) {
-        cells[k] = cellOf.apply(sorted[k]);
-        if (cells[k] == null) {
-          unknown++;
-        }
+        Object cell = cellOf.apply(sorted[k]);
+        cells[k] = cell != null ? cell : GONE;
       }
     }
-    unknownCells = unknown;
+    unknownCells = 0;
   }
 
   /**
@@ -194,7 +200,7 @@ final class SortedIds {
 
   private <T> T valueAt(int k, Function<ProfileId, T> stored, Function<Object, T> fromCell) {
     Object cell = fromCell == null ? null : cells[k];
-    return cell != null ? fromCell.apply(cell) : stored.apply(sorted[k]);
+    return cell != null && cell != GONE ? fromCell.apply(cell) : stored.apply(sorted[k]);
   }
 
   private ProfileId[] sortedRecent() {

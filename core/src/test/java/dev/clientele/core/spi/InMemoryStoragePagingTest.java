@@ -169,6 +169,28 @@ class InMemoryStoragePagingTest {
   }
 
   @Test
+  void sortedIds_fillCellsAfterADelete_leavesNoCellUnknown() {
+    // Otherwise one deletion since the last rebuild would send every page to the write lock.
+    SortedIds ids = new SortedIds();
+    Map<ProfileId, Cell> live = new HashMap<>();
+    for (String v : List.of("a", "b", "c")) {
+      live.put(ProfileId.of(v), new Cell(v.charAt(0) - 'a'));
+      ids.created(ProfileId.of(v));
+    }
+    ids.rebuild(x -> live.get(x));
+    live.remove(ProfileId.of("b")).value = null;
+    ids.deleted(ProfileId.of("b"));
+    assertThat(ids.hasAllCells()).isFalse();
+    ids.fillCells(x -> live.get(x));
+    assertThat(ids.hasAllCells()).isTrue();
+    java.util.function.Function<ProfileId, Integer> byId = x -> live.containsKey(x) ? live.get(x).value : null;
+    assertThat(ids.page(Optional.empty(), 10, byId, c -> ((Cell) c).value)).containsExactly(0, 2);
+    live.put(ProfileId.of("b"), new Cell(7)); // created again
+    ids.created(ProfileId.of("b"));
+    assertThat(ids.page(Optional.empty(), 10, byId, c -> ((Cell) c).value)).containsExactly(0, 7, 2);
+  }
+
+  @Test
   void profiles_afterAnIdThatIsNotStored_startsAtTheNextGreaterId() {
     InMemoryStorage storage = new InMemoryStorage();
     for (String id : List.of("p-b", "p-d", "p-f")) {
