@@ -47,20 +47,36 @@ public final class ProfileColumn {
    * value would (checked by a property test), without the value objects; null for host columns.
    */
   private final CsvCell csv;
+  /**
+   * What a built-in column holds, whatever its name ({@code "id"}, {@code "last_seen:email"},
+   * {@code "attribute:city"}, …), so that the exporter can recognise runs of built-in columns and
+   * write them in one pass ({@link FusedCsvCells}); null for host columns.
+   */
+  private final String key;
 
-  private ProfileColumn(String name, Function<ProfileRow, ?> extractor, CsvCell csv) {
+  private ProfileColumn(String name, Function<ProfileRow, ?> extractor, CsvCell csv, String key) {
     this.name = name;
     this.extractor = extractor;
     this.csv = csv;
+    this.key = key;
   }
 
   private ProfileColumn(String name, Function<ProfileRow, ?> extractor) {
-    this(name, extractor, null);
+    this(name, extractor, null, null);
   }
 
-  /** A built-in column of {@code profile} values with its typed CSV writer. */
+  /** A built-in column of {@code profile} values with its typed CSV writer; its key is its name. */
   private static ProfileColumn typed(String name, Function<Profile, ?> extractor, ProfileCell csv) {
-    return new ProfileColumn(name, row -> extractor.apply(row.profile()), (row, out) -> csv.write(row.profile(), out));
+    return typed(name, name, extractor, csv);
+  }
+
+  private static ProfileColumn typed(String key, String name, Function<Profile, ?> extractor, ProfileCell csv) {
+    return new ProfileColumn(name, row -> extractor.apply(row.profile()), (row, out) -> csv.write(row.profile(), out), key);
+  }
+
+  /** What this built-in column holds (see {@link #key}), or null for a host column. */
+  String key() {
+    return key;
   }
 
   /** A typed CSV writer of a cell that reads only the profile. */
@@ -104,7 +120,7 @@ public final class ProfileColumn {
   /** A copy of this column under another name. */
   public ProfileColumn withName(String value) {
     ProfileColumn renamed = of(value, extractor);
-    return csv == null ? renamed : new ProfileColumn(renamed.name, extractor, csv);
+    return csv == null ? renamed : new ProfileColumn(renamed.name, extractor, csv, key);
   }
 
   /** {@code id}: the profile id. */
@@ -159,13 +175,15 @@ public final class ProfileColumn {
 
   /** {@code average_order_value}: revenue per order, empty without orders. */
   public static ProfileColumn averageOrderValue() {
-    return typed("average_order_value", p -> p.orders().averageOrderValue(), (p, out) -> {
-      if (p.orders().orderCount() == 0) {
-        out.empty();
-      } else {
-        out.decimal(p.orders().averageOrderValue().orElseThrow());
-      }
-    });
+    return typed("average_order_value", p -> p.orders().averageOrderValue(), ProfileColumn::writeAverageOrderValue);
+  }
+
+  static void writeAverageOrderValue(Profile p, CsvRowWriter out) throws java.io.IOException {
+    if (p.orders().orderCount() == 0) {
+      out.empty();
+    } else {
+      out.decimal(p.orders().averageOrderValue().orElseThrow());
+    }
   }
 
   /** {@code first_order}: the time of the first order. */
@@ -187,14 +205,7 @@ public final class ProfileColumn {
     return new ProfileColumn(type.name(), row -> {
       Optional<IdentifierState> s = row.lastSeen(type);
       return s.isPresent() ? s.get().identifier().value() : null;
-    }, (row, out) -> {
-      Optional<IdentifierState> s = row.lastSeen(type);
-      if (s.isPresent()) {
-        out.text(s.get().identifier().value());
-      } else {
-        out.empty();
-      }
-    });
+    }, (row, out) -> writeLastSeen(row.lastSeen(type).orElse(null), out), "last_seen:" + type.name());
   }
 
   /** {@code TYPE_deliverable}: whether the last-seen identifier of {@code type} is deliverable. */
@@ -203,14 +214,7 @@ public final class ProfileColumn {
     return new ProfileColumn(type.name() + "_deliverable", row -> {
       Optional<IdentifierState> s = row.lastSeen(type);
       return s.isPresent() ? (Object) s.get().deliverability().isDeliverable() : null;
-    }, (row, out) -> {
-      Optional<IdentifierState> s = row.lastSeen(type);
-      if (s.isPresent()) {
-        out.bool(s.get().deliverability().isDeliverable());
-      } else {
-        out.empty();
-      }
-    });
+    }, (row, out) -> writeDeliverable(row.lastSeen(type).orElse(null), out), "deliverable:" + type.name());
   }
 
   /** {@code TYPE_consent}: the marketing consent ({@code opt_in|opt_out|unknown}) of the last-seen identifier of {@code type}. */
@@ -219,20 +223,40 @@ public final class ProfileColumn {
     return new ProfileColumn(type.name() + "_consent", row -> {
       Optional<IdentifierState> s = row.lastSeen(type);
       return s.isPresent() ? s.get().consent().key() : null;
-    }, (row, out) -> {
-      Optional<IdentifierState> s = row.lastSeen(type);
-      if (s.isPresent()) {
-        out.text(s.get().consent().key());
-      } else {
-        out.empty();
-      }
-    });
+    }, (row, out) -> writeConsent(row.lastSeen(type).orElse(null), out), "consent:" + type.name());
+  }
+
+  /** The cell of {@link #lastSeen}: the value of {@code s}, or empty when null. */
+  static void writeLastSeen(IdentifierState s, CsvRowWriter out) throws java.io.IOException {
+    if (s != null) {
+      out.text(s.identifier().value());
+    } else {
+      out.empty();
+    }
+  }
+
+  /** The cell of {@link #deliverable}. */
+  static void writeDeliverable(IdentifierState s, CsvRowWriter out) throws java.io.IOException {
+    if (s != null) {
+      out.bool(s.deliverability().isDeliverable());
+    } else {
+      out.empty();
+    }
+  }
+
+  /** The cell of {@link #consent}. */
+  static void writeConsent(IdentifierState s, CsvRowWriter out) throws java.io.IOException {
+    if (s != null) {
+      out.text(s.consent().key());
+    } else {
+      out.empty();
+    }
   }
 
   /** {@code TYPE_all} (e.g. {@code email_all}): every value of {@code type}, multi-valued, sorted. */
   public static ProfileColumn all(IdentifierType type) {
     requireNonNull(type, "type");
-    return typed(type.name() + "_all", p -> {
+    return typed("all:" + type.name(), type.name() + "_all", p -> {
       List<String> out = null;
       for (IdentifierState s : p.identifiers()) {
         if (s.type().equals(type)) {
@@ -243,22 +267,19 @@ public final class ProfileColumn {
         }
       }
       return out == null ? List.of() : out;
-    }, (p, out) -> {
-      StringBuilder b = out.multi();
-      boolean first = true;
-      List<IdentifierState> ids = p.identifiers();
-      for (int i = 0; i < ids.size(); i++) {
-        IdentifierState s = ids.get(i);
-        if (s.type().equals(type)) {
-          if (!first) {
-            b.append(MultiValues.SEPARATOR);
-          }
-          first = false;
-          MultiValues.appendEscaped(b, s.identifier().value());
-        }
+    }, (p, out) -> writeAll(p, type, out));
+  }
+
+  static void writeAll(Profile p, IdentifierType type, CsvRowWriter out) throws java.io.IOException {
+    out.beginMulti();
+    List<IdentifierState> ids = p.identifiers();
+    for (int i = 0; i < ids.size(); i++) {
+      IdentifierState s = ids.get(i);
+      if (s.type().equals(type)) {
+        out.multiValue(s.identifier().value());
       }
-      out.endMulti();
-    });
+    }
+    out.endMulti();
   }
 
   /** {@code identifiers}: every identifier as {@code type:value}, multi-valued, sorted by type then value. */
@@ -269,21 +290,20 @@ public final class ProfileColumn {
         out.add(s.type().name() + ":" + s.identifier().value());
       }
       return out;
-    }, (p, out) -> {
-      // The same text as joining the type:value strings, built in the writer's one buffer.
-      StringBuilder b = out.multi();
-      List<IdentifierState> ids = p.identifiers();
-      for (int i = 0; i < ids.size(); i++) {
-        IdentifierState s = ids.get(i);
-        if (i > 0) {
-          b.append(MultiValues.SEPARATOR);
-        }
-        MultiValues.appendEscaped(b, s.type().name());
-        b.append(':');
-        MultiValues.appendEscaped(b, s.identifier().value());
-      }
-      out.endMulti();
-    });
+    }, ProfileColumn::writeIdentifiers);
+  }
+
+  /** The cell of {@link #identifiers()}: the text of joining the type:value strings, built in the writer's row buffer. */
+  static void writeIdentifiers(Profile p, CsvRowWriter out) throws java.io.IOException {
+    out.beginMulti();
+    List<IdentifierState> ids = p.identifiers();
+    for (int i = 0; i < ids.size(); i++) {
+      IdentifierState s = ids.get(i);
+      out.multiValue(s.type().name());
+      out.multiChar(':');
+      out.multiPart(s.identifier().value());
+    }
+    out.endMulti();
   }
 
   /** {@code merged_from}: ids of the profiles merged into this one, multi-valued. */
@@ -297,38 +317,32 @@ public final class ProfileColumn {
         out.add(id.value());
       }
       return out;
-    }, (p, out) -> {
-      StringBuilder b = out.multi();
-      if (!p.mergedFrom().isEmpty()) {
-        boolean first = true;
-        for (ProfileId id : p.mergedFrom()) {
-          if (!first) {
-            b.append(MultiValues.SEPARATOR);
-          }
-          first = false;
-          MultiValues.appendEscaped(b, id.value());
-        }
+    }, ProfileColumn::writeMergedFrom);
+  }
+
+  static void writeMergedFrom(Profile p, CsvRowWriter out) throws java.io.IOException {
+    out.beginMulti();
+    if (!p.mergedFrom().isEmpty()) {
+      for (ProfileId id : p.mergedFrom()) {
+        out.multiValue(id.value());
       }
-      out.endMulti();
-    });
+    }
+    out.endMulti();
   }
 
   /** {@code tags}: the profile's tags, multi-valued. */
   public static ProfileColumn tags() {
-    return typed("tags", Profile::tags, (p, out) -> {
-      StringBuilder b = out.multi();
-      if (!p.tags().isEmpty()) {
-        boolean first = true;
-        for (String t : p.tags()) {
-          if (!first) {
-            b.append(MultiValues.SEPARATOR);
-          }
-          first = false;
-          MultiValues.appendEscaped(b, t);
-        }
+    return typed("tags", Profile::tags, ProfileColumn::writeTags);
+  }
+
+  static void writeTags(Profile p, CsvRowWriter out) throws java.io.IOException {
+    out.beginMulti();
+    if (!p.tags().isEmpty()) {
+      for (String t : p.tags()) {
+        out.multiValue(t);
       }
-      out.endMulti();
-    });
+    }
+    out.endMulti();
   }
 
   /** {@code lists}: the lists the profile is subscribed to now, multi-valued. */
@@ -344,22 +358,19 @@ public final class ProfileColumn {
         }
       }
       return out;
-    }, (p, out) -> {
-      StringBuilder b = out.multi();
-      if (!p.lists().isEmpty()) {
-        boolean first = true;
-        for (ListSubscription l : p.lists().values()) {
-          if (l.subscribed()) {
-            if (!first) {
-              b.append(MultiValues.SEPARATOR);
-            }
-            first = false;
-            MultiValues.appendEscaped(b, l.list());
-          }
+    }, ProfileColumn::writeLists);
+  }
+
+  static void writeLists(Profile p, CsvRowWriter out) throws java.io.IOException {
+    out.beginMulti();
+    if (!p.lists().isEmpty()) {
+      for (ListSubscription l : p.lists().values()) {
+        if (l.subscribed()) {
+          out.multiValue(l.list());
         }
       }
-      out.endMulti();
-    });
+    }
+    out.endMulti();
   }
 
   /** {@code ccpa_opted_out}: whether a CCPA opt-out is in force. */
@@ -372,7 +383,7 @@ public final class ProfileColumn {
     requireNonNull(name, "name");
     checkArgument(!name.isEmpty(), "attribute name must not be empty");
     String column = ATTRIBUTE_PREFIX + name;
-    return typed(column, p -> {
+    return typed("attribute:" + name, column, p -> {
       var a = p.attributes().get(name);
       return a == null ? null : a.value();
     }, (p, out) -> {
@@ -391,7 +402,7 @@ public final class ProfileColumn {
     return of(name, row -> row.computed(name));
   }
 
-  private static void time(Optional<Instant> t, CsvRowWriter out) throws java.io.IOException {
+  static void time(Optional<Instant> t, CsvRowWriter out) throws java.io.IOException {
     if (t.isPresent()) {
       out.time(t.get());
     } else {

@@ -68,6 +68,11 @@ public final class ProfileExporter {
    * @throws UncheckedIOException if writing fails
    */
   public static ExportSummary write(ExportRequest request, ProfileSource source, OutputStream out) {
+    return write(request, source, out, true);
+  }
+
+  /** {@link #write(ExportRequest, ProfileSource, OutputStream)}, with or without fused CSV cell writers ({@link FusedCsvCells}). */
+  static ExportSummary write(ExportRequest request, ProfileSource source, OutputStream out, boolean fuse) {
     requireNonNull(request, "request");
     requireNonNull(source, "source");
     requireNonNull(out, "out");
@@ -78,7 +83,7 @@ public final class ProfileExporter {
       case JSON_ARRAY -> JsonRowWriter.to(out, false);
     }) {
       w.start(columns.stream().map(ProfileColumn::name).toList());
-      return write(request, source, w instanceof CsvRowWriter csv ? csvRows(columns, csv) : valueRows(columns, w));
+      return write(request, source, w instanceof CsvRowWriter csv ? csvRows(columns, csv, fuse) : valueRows(columns, w));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the export", e);
     }
@@ -122,13 +127,11 @@ public final class ProfileExporter {
 
   /**
    * CSV rows by a column plan compiled once per export: each column's typed cell writer, which
-   * writes straight into the generator without a value object per cell.
+   * writes into the row buffer without a value object per cell, or one writer for a run of
+   * columns that {@link FusedCsvCells} writes in one pass.
    */
-  private static RowOut csvRows(List<ProfileColumn> columns, CsvRowWriter w) {
-    CsvCell[] plan = new CsvCell[columns.size()];
-    for (int i = 0; i < plan.length; i++) {
-      plan[i] = columns.get(i).csvCell();
-    }
+  private static RowOut csvRows(List<ProfileColumn> columns, CsvRowWriter w, boolean fuse) {
+    CsvCell[] plan = FusedCsvCells.plan(columns, fuse);
     return row -> {
       w.startRow();
       for (CsvCell c : plan) {

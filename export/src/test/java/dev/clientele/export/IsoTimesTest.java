@@ -16,7 +16,12 @@ class IsoTimesTest {
     Arbitrary<Long> seconds = Arbitraries.oneOf(
         Arbitraries.longs().between(-62_167_219_300L, 253_402_300_900L),
         Arbitraries.longs().between(Instant.MIN.getEpochSecond(), Instant.MAX.getEpochSecond()),
-        Arbitraries.longs().between(1_700_000_000L, 1_900_000_000L));
+        Arbitraries.longs().between(1_700_000_000L, 1_900_000_000L),
+        // around the first and last days of months, leap days and 400-year eras, 0000 to 9999
+        Arbitraries.integers().between(0, 9999).flatMap(y -> Arbitraries.of(
+            java.time.LocalDate.of(y, 1, 1), java.time.LocalDate.of(y, 2, 28), java.time.LocalDate.of(y, 3, 1),
+            java.time.LocalDate.of(y, 12, 31)).map(d -> d.toEpochDay() * 86_400L)).flatMap(
+                s -> Arbitraries.longs().between(-86_400L, 86_400L).map(d -> s + d)));
     Arbitrary<Integer> nanos = Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(0, 999).map(m -> m * 1_000_000),
         Arbitraries.integers().between(0, 999_999).map(u -> u * 1000), Arbitraries.integers().between(0, 999_999_999));
     return net.jqwik.api.Combinators.combine(seconds, nanos).as(Instant::ofEpochSecond);
@@ -25,5 +30,18 @@ class IsoTimesTest {
   @Property(tries = 3000)
   void format_equalsInstantToString(@ForAll("instants") Instant t) {
     assertThat(IsoTimes.format(t)).isEqualTo(t.toString());
+  }
+
+  @Property(tries = 500)
+  void format_atAnOffset_writesOnlyItsOwnChars(@ForAll("instants") Instant t, @ForAll @net.jqwik.api.constraints.IntRange(max = 40) int at) {
+    char[] b = new char[at + IsoTimes.MAX_CHARS + 5];
+    java.util.Arrays.fill(b, '#');
+    int end = IsoTimes.format(t, b, at);
+    if (end < 0) {
+      assertThat(new String(b)).matches("#*"); // outside 0000-9999: nothing written
+    } else {
+      assertThat(new String(b, at, end - at)).isEqualTo(t.toString());
+      assertThat(new String(b, 0, at) + new String(b, end, b.length - end)).matches("#*");
+    }
   }
 }

@@ -251,18 +251,24 @@ public final class InMemoryStorage implements Storage {
     // One consistent state per page: a page never shows half of a commit (e.g. a merge's
     // survivor next to the loser it deletes). The sorted ids are folded in under the write
     // lock when many changed since the last page; the page itself is read under the read lock.
+    // The sorted ids keep each profile's cell beside its id, so that a page of an unchanged
+    // store is a walk along an array instead of a hash lookup per profile; cells missing since
+    // the last changes are looked up once, under the write lock, by the next page.
     long stamp = lock.readLock();
     try {
-      if (!sortedIds.needsRebuild()) {
-        return sortedIds.page(after, limit, this::profileOrNull);
+      if (!sortedIds.needsRebuild() && sortedIds.hasAllCells()) {
+        return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
       }
     } finally {
       lock.unlockRead(stamp);
     }
     stamp = lock.writeLock();
     try {
-      sortedIds.rebuild(this::profileOrNull);
-      return sortedIds.page(after, limit, this::profileOrNull);
+      if (sortedIds.needsRebuild()) {
+        sortedIds.rebuild(this::profileOrNull);
+      }
+      sortedIds.fillCells(profiles::get);
+      return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
     } finally {
       lock.unlockWrite(stamp);
     }

@@ -57,6 +57,91 @@ class InMemoryStoragePagingTest {
     assertThat(storage.profileCount()).isEqualTo(model.size());
   }
 
+  @Property(tries = 8)
+  void profiles_pagedBetweenFewChanges_seeEveryUpdateDeleteAndRecreate(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 2000) int steps, @ForAll @IntRange(min = 1, max = 300) int pageSize) {
+    // Pages read often, so most are served from the cells kept beside the sorted ids (no lookup
+    // by id) while updates, deletes and re-creates since the last rebuild are pending.
+    Random random = new Random(seed);
+    InMemoryStorage storage = new InMemoryStorage();
+    TreeMap<ProfileId, Profile> model = new TreeMap<>();
+    int pool = 1 + random.nextInt(1500);
+    for (int i = 0; i < steps; i++) {
+      ProfileId id = ProfileId.of("p-" + random.nextInt(pool));
+      Profile current = model.get(id);
+      if (current == null) {
+        Profile p = profile(id.value(), 1);
+        storage.commit(Commit.builder().putProfile(p, 0).build());
+        model.put(id, p);
+      } else if (random.nextInt(3) == 0) {
+        storage.commit(Commit.builder().deleteProfile(id, current.version()).build());
+        model.remove(id);
+      } else {
+        Profile p = current.toBuilder().version(current.version() + 1).eventCount(current.eventCount() + 1).build();
+        storage.commit(Commit.builder().putProfile(p, current.version()).build());
+        model.put(id, p);
+      }
+      if (random.nextInt(40) == 0) {
+        assertThat(pageThrough(storage, pageSize)).containsExactlyElementsOf(model.values());
+      }
+    }
+    assertThat(pageThrough(storage, pageSize)).containsExactlyElementsOf(model.values());
+  }
+
+  /** A stand-in for the store's profile cell: emptied when its profile is deleted, replaced when created again. */
+  private static final class Cell {
+    Integer value;
+
+    Cell(Integer value) {
+      this.value = value;
+    }
+  }
+
+  @Property(tries = 50)
+  void sortedIds_pagesFromCells_matchPagesByLookup(@ForAll long seed, @ForAll @IntRange(min = 1, max = 4000) int steps) {
+    // SortedIds alone, against a map: cells carried over rebuilds, unknown after re-creation,
+    // filled at random moments; a page through the cells must equal a page by lookup.
+    Random random = new Random(seed);
+    SortedIds ids = new SortedIds(50 + random.nextInt(200));
+    Map<ProfileId, Cell> live = new HashMap<>();
+    int pool = 1 + random.nextInt(600);
+    for (int i = 0; i < steps; i++) {
+      ProfileId id = ProfileId.of("p-" + random.nextInt(pool));
+      Cell cell = live.get(id);
+      if (cell == null) {
+        live.put(id, new Cell(i));
+        ids.created(id);
+      } else if (random.nextInt(3) == 0) {
+        live.remove(id).value = null;
+        ids.deleted(id);
+      } else {
+        cell.value = i;
+      }
+      if (ids.isOverdue()) {
+        ids.rebuild(x -> live.get(x));
+      }
+      int r = random.nextInt(30);
+      if (r == 0) {
+        ids.rebuild(x -> live.get(x));
+      } else if (r == 1) {
+        ids.fillCells(x -> live.get(x));
+      } else if (r == 2) {
+        Optional<ProfileId> after = random.nextBoolean() ? Optional.empty() : Optional.of(ProfileId.of("p-" + random.nextInt(pool)));
+        int limit = 1 + random.nextInt(pool + 5);
+        java.util.function.Function<ProfileId, Integer> byId = x -> live.containsKey(x) ? live.get(x).value : null;
+        List<Integer> expected = new ArrayList<>();
+        for (var e : new TreeMap<>(live).tailMap(after.orElse(ProfileId.of("p-")), after.isEmpty()).entrySet()) {
+          if (expected.size() < limit) {
+            expected.add(e.getValue().value);
+          }
+        }
+        // An emptied cell gives null: its id was deleted, or created again and merged from the recent ids.
+        assertThat(ids.page(after, limit, byId, c -> ((Cell) c).value))
+            .isEqualTo(ids.page(after, limit, byId)).isEqualTo(expected);
+      }
+    }
+  }
+
   @Test
   void sortedIds_manyChangesWithoutPaging_foldedInWhenOverdue_stayBoundedAndComplete() {
     // The store folds changes in during commits once they are overdue, so the pending lists
@@ -81,6 +166,28 @@ class InMemoryStoragePagingTest {
     assertThat(maxPending).isLessThanOrEqualTo(Math.max(100, 2 * 800) + 1);
     assertThat(ids.page(Optional.empty(), Integer.MAX_VALUE, stored::get))
         .containsExactlyElementsOf(new TreeMap<>(stored).keySet());
+  }
+
+  @Test
+  void sortedIds_fillCellsAfterADelete_leavesNoCellUnknown() {
+    // Otherwise one deletion since the last rebuild would send every page to the write lock.
+    SortedIds ids = new SortedIds();
+    Map<ProfileId, Cell> live = new HashMap<>();
+    for (String v : List.of("a", "b", "c")) {
+      live.put(ProfileId.of(v), new Cell(v.charAt(0) - 'a'));
+      ids.created(ProfileId.of(v));
+    }
+    ids.rebuild(x -> live.get(x));
+    live.remove(ProfileId.of("b")).value = null;
+    ids.deleted(ProfileId.of("b"));
+    assertThat(ids.hasAllCells()).isFalse();
+    ids.fillCells(x -> live.get(x));
+    assertThat(ids.hasAllCells()).isTrue();
+    java.util.function.Function<ProfileId, Integer> byId = x -> live.containsKey(x) ? live.get(x).value : null;
+    assertThat(ids.page(Optional.empty(), 10, byId, c -> ((Cell) c).value)).containsExactly(0, 2);
+    live.put(ProfileId.of("b"), new Cell(7)); // created again
+    ids.created(ProfileId.of("b"));
+    assertThat(ids.page(Optional.empty(), 10, byId, c -> ((Cell) c).value)).containsExactly(0, 7, 2);
   }
 
   @Test

@@ -6,7 +6,7 @@ import java.io.IOException;
 /**
  * Writes one column's cell of a row straight into a {@link CsvRowWriter}, with the typed calls
  * ({@link CsvRowWriter#text}, {@link CsvRowWriter#number}, {@link CsvRowWriter#time},
- * {@link CsvRowWriter#multi}, …) instead of extracting a value object first. A built-in column
+ * {@link CsvRowWriter#beginMulti}, …) instead of extracting a value object first. A built-in column
  * writes exactly the text that its extracted value would give. Not API: may change without notice.
  */
 @FunctionalInterface

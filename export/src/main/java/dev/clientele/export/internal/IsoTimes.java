@@ -1,7 +1,6 @@
 package dev.clientele.export.internal;
 
 import java.time.Instant;
-import java.time.LocalDate;
 
 /**
  * Formats an {@link Instant} exactly as {@link Instant#toString()} does (ISO-8601 UTC, seconds
@@ -30,28 +29,48 @@ public final class IsoTimes {
    * (then the text is {@code t.toString()}). Lets a writer reuse one buffer for every time.
    */
   public static int format(Instant t, char[] b) {
+    return format(t, b, 0);
+  }
+
+  /**
+   * Writes the text of {@code t} into {@code b} from index {@code at} (room for
+   * {@link #MAX_CHARS} needed) and returns the index after it, or returns -1 without writing
+   * when the year is outside 0000–9999 (then the text is {@code t.toString()}).
+   */
+  public static int format(Instant t, char[] b, int at) {
     long seconds = t.getEpochSecond();
     if (seconds < MIN_SECOND || seconds > MAX_SECOND) {
       return -1;
     }
     long day = Math.floorDiv(seconds, 86_400L);
     int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
-    LocalDate date = LocalDate.ofEpochDay(day);
+    // Year, month and day of the proleptic Gregorian calendar from the day number, by the
+    // "civil from days" formulas of H. Hinnant, "chrono-Compatible Low-Level Date Algorithms"
+    // (howardhinnant.github.io/date_algorithms.html): eras of 400 years starting on 1 March, so
+    // the leap day is the last day of a year. Integer arithmetic only, no LocalDate.
+    int z = (int) day + 719_468; // days since 0000-03-01
+    int era = (z >= 0 ? z : z - 146_096) / 146_097;
+    int dayOfEra = z - era * 146_097; // [0, 146096]
+    int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365; // [0, 399]
+    int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100); // [0, 365], from 1 March
+    int shiftedMonth = (5 * dayOfYear + 2) / 153; // [0, 11], 0 = March
+    int dayOfMonth = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
+    int month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+    int year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
     int nano = t.getNano();
-    int year = date.getYear();
-    digits(b, 0, year / 100);
-    digits(b, 2, year % 100);
-    b[4] = '-';
-    digits(b, 5, date.getMonthValue());
-    b[7] = '-';
-    digits(b, 8, date.getDayOfMonth());
-    b[10] = 'T';
-    digits(b, 11, secondOfDay / 3600);
-    b[13] = ':';
-    digits(b, 14, secondOfDay / 60 % 60);
-    b[16] = ':';
-    digits(b, 17, secondOfDay % 60);
-    int n = 19;
+    digits(b, at, year / 100);
+    digits(b, at + 2, year % 100);
+    b[at + 4] = '-';
+    digits(b, at + 5, month);
+    b[at + 7] = '-';
+    digits(b, at + 8, dayOfMonth);
+    b[at + 10] = 'T';
+    digits(b, at + 11, secondOfDay / 3600);
+    b[at + 13] = ':';
+    digits(b, at + 14, secondOfDay / 60 % 60);
+    b[at + 16] = ':';
+    digits(b, at + 17, secondOfDay % 60);
+    int n = at + 19;
     if (nano != 0) {
       b[n++] = '.';
       int digits;
