@@ -326,8 +326,10 @@ public final class JdbcStorage implements Storage {
     Connection c = null;
     PreparedStatement p = null;
     ResultSet rs = null;
+    int isolation = Connection.TRANSACTION_READ_COMMITTED;
     try {
       c = dataSource.getConnection();
+      isolation = c.getTransactionIsolation();
       c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setReadOnly(true);
@@ -335,10 +337,11 @@ public final class JdbcStorage implements Storage {
       p.setFetchSize(1000);
       rs = p.executeQuery();
     } catch (SQLException e) {
-      closeCursor(c, p, rs);
+      closeCursor(c, p, rs, isolation);
       throw new StorageException("could not read events: " + describe(e), e);
     }
     Connection conn = c;
+    int isolationBefore = isolation;
     PreparedStatement stmt = p;
     ResultSet cursor = rs;
     Spliterator<StoredEvent> rows = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.NONNULL) {
@@ -355,10 +358,11 @@ public final class JdbcStorage implements Storage {
         }
       }
     };
-    return StreamSupport.stream(rows, false).onClose(() -> closeCursor(conn, stmt, cursor));
+    return StreamSupport.stream(rows, false).onClose(() -> closeCursor(conn, stmt, cursor, isolationBefore));
   }
 
-  private static void closeCursor(Connection c, Statement p, ResultSet rs) {
+  /** Closes an event cursor and hands its connection back as it was given (autocommit, isolation). */
+  private static void closeCursor(Connection c, Statement p, ResultSet rs, int isolation) {
     SQLException failure = null;
     for (AutoCloseable r : new AutoCloseable[] {rs, p}) {
       try {
@@ -375,6 +379,7 @@ public final class JdbcStorage implements Storage {
           conn.rollback(); // read-only: nothing to keep; ends the transaction before the pool takes it back
           conn.setReadOnly(false);
           conn.setAutoCommit(true);
+          conn.setTransactionIsolation(isolation);
         }
       } catch (SQLException e) {
         failure = failure == null ? e : failure;
@@ -565,6 +570,16 @@ public final class JdbcStorage implements Storage {
     }
   }
 
+  private static void restoreIsolation(Connection c, int isolation) {
+    try {
+      if (!c.isClosed()) {
+        c.setTransactionIsolation(isolation);
+      }
+    } catch (SQLException ignored) {
+      // a broken connection: the pool discards it
+    }
+  }
+
   /** Unique violations, serialisation failures, deadlocks and lock timeouts: nothing applied, retry. */
   static boolean isConflict(SQLException e) {
     for (SQLException x = e; x != null; x = x.getNextException()) {
@@ -657,6 +672,7 @@ public final class JdbcStorage implements Storage {
       return;
     }
     read(what, c -> {
+      int isolation = c.getTransactionIsolation();
       c.setAutoCommit(false);
       try {
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -668,7 +684,8 @@ public final class JdbcStorage implements Storage {
         rollbackQuietly(c, e);
         throw e;
       } finally {
-        restore(c); // the pool puts the isolation level back
+        restore(c);
+        restoreIsolation(c, isolation); // not every pool puts it back
       }
       return null;
     });
