@@ -328,14 +328,8 @@ public final class InMemoryStorage implements Storage {
     Map<Identifier, ProfileId> found = new HashMap<>();
     long held = 0;
     for (Identifier id : ids) {
-      if (stamps != null) {
-        long bit = 1L << stripeOf(id);
-        if ((held & bit) == 0) {
-          if (!stamp(stamps, bit)) {
-            return null;
-          }
-          held |= bit;
-        }
+      if (stamps != null && (held = stamped(stamps, held, stripeOf(id))) == 0) {
+        return null;
       }
       IdentifierSlot slot = this.identifiers.get(id);
       ProfileCell owner = slot == null ? null : slot.owner;
@@ -376,14 +370,8 @@ public final class InMemoryStorage implements Storage {
     Map<ProfileId, Profile> owned = null;
     long held = 0;
     for (Identifier id : ids) {
-      if (stamps != null) {
-        long bit = 1L << stripeOf(id);
-        if ((held & bit) == 0) {
-          if (!stamp(stamps, bit)) {
-            return null;
-          }
-          held |= bit;
-        }
+      if (stamps != null && (held = stamped(stamps, held, stripeOf(id))) == 0) {
+        return null;
       }
       IdentifierSlot slot = this.identifiers.get(id);
       ProfileCell owner = slot == null ? null : slot.owner;
@@ -396,14 +384,8 @@ public final class InMemoryStorage implements Storage {
       }
       owners.put(id, owner.id);
       if (!owned.containsKey(owner.id)) {
-        if (stamps != null) {
-          long bit = 1L << stripeOf(owner.id);
-          if ((held & bit) == 0) {
-            if (!stamp(stamps, bit)) {
-              return null;
-            }
-            held |= bit;
-          }
+        if (stamps != null && (held = stamped(stamps, held, stripeOf(owner.id))) == 0) {
+          return null;
         }
         Profile p = profileOf(owner);
         if (p != null) {
@@ -518,6 +500,18 @@ public final class InMemoryStorage implements Storage {
   // Stripe locks. A mask has bit i set for stripe i; locks are always taken in ascending order.
 
   /** Takes the optimistic stamp of the stripe of {@code bit}; false if it is write-locked now. */
+  /**
+   * {@code held} with {@code stripe} added, stamping the stripe first unless {@code held} has it
+   * already; 0 if the stripe is write-locked now (a held mask is never 0: it has this stripe).
+   */
+  private long stamped(long[] stamps, long held, int stripe) {
+    long bit = 1L << stripe;
+    if ((held & bit) != 0) {
+      return held;
+    }
+    return stamp(stamps, bit) ? held | bit : 0;
+  }
+
   private boolean stamp(long[] stamps, long bit) {
     int i = Long.numberOfTrailingZeros(bit);
     long s = stripes[i].lock.tryOptimisticRead();

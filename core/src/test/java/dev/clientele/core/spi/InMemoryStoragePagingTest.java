@@ -35,20 +35,7 @@ class InMemoryStoragePagingTest {
     // some reads fold recent changes in and some merge them on the fly.
     int pool = 1 + random.nextInt(2500);
     for (int i = 0; i < steps; i++) {
-      ProfileId id = ProfileId.of("p-" + random.nextInt(pool));
-      Profile current = model.get(id);
-      if (current == null) {
-        Profile p = profile(id.value(), 1);
-        storage.commit(Commit.builder().putProfile(p, 0).build());
-        model.put(id, p);
-      } else if (random.nextInt(3) == 0) {
-        storage.commit(Commit.builder().deleteProfile(id, current.version()).build());
-        model.remove(id);
-      } else {
-        Profile p = current.toBuilder().version(current.version() + 1).eventCount(current.eventCount() + 1).build();
-        storage.commit(Commit.builder().putProfile(p, current.version()).build());
-        model.put(id, p);
-      }
+      randomStep(random, pool, storage, model);
       if (random.nextInt(400) == 0) {
         assertThat(pageThrough(storage, pageSize)).containsExactlyElementsOf(model.values());
       }
@@ -67,25 +54,30 @@ class InMemoryStoragePagingTest {
     TreeMap<ProfileId, Profile> model = new TreeMap<>();
     int pool = 1 + random.nextInt(1500);
     for (int i = 0; i < steps; i++) {
-      ProfileId id = ProfileId.of("p-" + random.nextInt(pool));
-      Profile current = model.get(id);
-      if (current == null) {
-        Profile p = profile(id.value(), 1);
-        storage.commit(Commit.builder().putProfile(p, 0).build());
-        model.put(id, p);
-      } else if (random.nextInt(3) == 0) {
-        storage.commit(Commit.builder().deleteProfile(id, current.version()).build());
-        model.remove(id);
-      } else {
-        Profile p = current.toBuilder().version(current.version() + 1).eventCount(current.eventCount() + 1).build();
-        storage.commit(Commit.builder().putProfile(p, current.version()).build());
-        model.put(id, p);
-      }
+      randomStep(random, pool, storage, model);
       if (random.nextInt(40) == 0) {
         assertThat(pageThrough(storage, pageSize)).containsExactlyElementsOf(model.values());
       }
     }
     assertThat(pageThrough(storage, pageSize)).containsExactlyElementsOf(model.values());
+  }
+
+  /** Creates, deletes or updates a random profile of a pool of {@code pool} ids, in the store and the model alike. */
+  private static void randomStep(Random random, int pool, InMemoryStorage storage, TreeMap<ProfileId, Profile> model) {
+    ProfileId id = ProfileId.of("p-" + random.nextInt(pool));
+    Profile current = model.get(id);
+    if (current == null) {
+      Profile p = profile(id.value(), 1);
+      storage.commit(Commit.builder().putProfile(p, 0).build());
+      model.put(id, p);
+    } else if (random.nextInt(3) == 0) {
+      storage.commit(Commit.builder().deleteProfile(id, current.version()).build());
+      model.remove(id);
+    } else {
+      Profile p = current.toBuilder().version(current.version() + 1).eventCount(current.eventCount() + 1).build();
+      storage.commit(Commit.builder().putProfile(p, current.version()).build());
+      model.put(id, p);
+    }
   }
 
   /** A stand-in for the store's profile cell: emptied when its profile is deleted, replaced when created again. */
