@@ -184,8 +184,13 @@ public final class Clientele implements AutoCloseable {
    */
   private void afterCommit(Event event, IngestResult r) {
     switch (r.outcome()) {
-      case APPLIED -> segments.onCommitted(
-          new ProfileChange(event, r.profile().orElseThrow(), r.createdProfile(), r.mergedProfiles()));
+      case APPLIED -> {
+        segments.onCommitted(new ProfileChange(event, r.profile().orElseThrow(), r.createdProfile(), r.mergedProfiles()));
+        // A consent event's part applied to another profile (a refused link) changes that one too.
+        for (ProfileId other : r.otherProfiles()) {
+          segments.onCommitted(new ProfileChange(event, other, false, List.of()));
+        }
+      }
       case ERASED -> r.erasedProfiles().forEach(segments::onErased);
       default -> { }
     }

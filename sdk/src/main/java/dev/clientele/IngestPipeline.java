@@ -147,7 +147,7 @@ final class IngestPipeline {
       }
       owners = new TreeSet<>(storage.owners(lookup).values());
     }
-    return new IngestResult(r.event().id(), IngestResult.Outcome.ERASED, Optional.of(erased.isEmpty() ? first : erased.get(0)), false, List.of(), done, List.of(), erased);
+    return new IngestResult(r.event().id(), IngestResult.Outcome.ERASED, Optional.of(erased.isEmpty() ? first : erased.get(0)), false, List.of(), done, List.of(), erased, List.of());
   }
 
   /**
@@ -362,7 +362,8 @@ final class IngestPipeline {
     commit.append(new StoredEvent(attach.size() == event.identifiers().size() ? event : event.withIdentifiers(attach), plan.anchor()));
     storage.commit(commit.build());
     return new IngestResult(
-        event.id(), IngestResult.Outcome.APPLIED, Optional.of(owner), expectedVersion == 0, merged, problems, plan.refusals(), List.of());
+        event.id(), IngestResult.Outcome.APPLIED, Optional.of(owner), expectedVersion == 0, merged, problems, plan.refusals(), List.of(),
+        consentElsewhere.isEmpty() ? List.of() : List.copyOf(consentElsewhere.keySet()));
   }
 
   /** Applies the parts of a consent or bounce event that concern other profiles, as derived events. */

@@ -23,6 +23,9 @@ import java.util.Optional;
  * @param refusals identifiers dropped from the link by an identity rule (unique conflict,
  *     limit, attach-only type, caps), each with its rule
  * @param erasedProfiles for {@link Outcome#ERASED}: every profile the event erased
+ * @param otherProfiles for {@link Outcome#APPLIED}: other profiles the event changed besides
+ *     {@code profile}, namely the holders of messaging identifiers whose link was refused, which a
+ *     consent or bounce event reaches as a derived event {@code <id>#~<n>}
  */
 public record IngestResult(
     String eventId,
@@ -32,7 +35,8 @@ public record IngestResult(
     List<ProfileId> mergedProfiles,
     List<String> problems,
     List<LinkPlan.Refusal> refusals,
-    List<ProfileId> erasedProfiles) {
+    List<ProfileId> erasedProfiles,
+    List<ProfileId> otherProfiles) {
 
   /** What happened to an event. */
   public enum Outcome {
@@ -55,6 +59,7 @@ public record IngestResult(
     problems = copy(problems);
     refusals = copy(refusals);
     erasedProfiles = copy(erasedProfiles);
+    otherProfiles = copy(otherProfiles);
   }
 
   /** An immutable copy; an empty list becomes the shared empty one without copying an array. */
@@ -63,10 +68,10 @@ public record IngestResult(
   }
 
   static IngestResult duplicate(String eventId) {
-    return new IngestResult(eventId, Outcome.DUPLICATE, Optional.empty(), false, List.of(), List.of(), List.of(), List.of());
+    return new IngestResult(eventId, Outcome.DUPLICATE, Optional.empty(), false, List.of(), List.of(), List.of(), List.of(), List.of());
   }
 
   static IngestResult rejected(String eventId, List<String> problems) {
-    return new IngestResult(eventId, Outcome.REJECTED, Optional.empty(), false, List.of(), problems, List.of(), List.of());
+    return new IngestResult(eventId, Outcome.REJECTED, Optional.empty(), false, List.of(), problems, List.of(), List.of(), List.of());
   }
 }

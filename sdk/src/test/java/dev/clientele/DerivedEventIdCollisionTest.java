@@ -34,6 +34,9 @@ class DerivedEventIdCollisionTest {
     try (Clientele c = withAnnAndC2()) {
       IngestResult consent = c.ingest(consentNamingAnn("x"));
       assertThat(consent.problems()).anyMatch(p -> p.contains("x#~1"));
+      assertThat(consent.otherProfiles()).as("Ann's profile got the opt-out")
+          .containsExactly(c.profile(email("ann@example.com")).orElseThrow().id());
+      assertThat(consent.otherProfiles()).doesNotContain(consent.profile().orElseThrow());
 
       IngestResult host = c.ingest(Fixtures.event("x#1", "pageview", 20).identifier(customerId("c-1")).build());
 

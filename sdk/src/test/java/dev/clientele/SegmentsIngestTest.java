@@ -121,6 +121,18 @@ class SegmentsIngestTest {
     return Clientele.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).segments(config).build();
   }
 
+  /**
+   * Found by the property below (seed 1296986425786560569): person 3's opt-out names their email,
+   * which person 2's profile holds (linked through a shared device), next to a second customer id;
+   * the link is refused and person 2's profile gets the opt-out as a derived event. Its segments
+   * must be re-evaluated too, not only those of the profile the event resolved to.
+   */
+  @Test
+  void consentPartAppliedToAnotherProfile_reevaluatesThatProfile() {
+    incrementalMembership_equalsFullReevaluation(List.of(
+        new Spec(2, 10, 0, 0, 0), new Spec(3, 9, 0, 0, 0), new Spec(3, 3, 5, 0, 0)));
+  }
+
   @Property(tries = 120)
   void incrementalMembership_equalsFullReevaluation(@ForAll("histories") List<Spec> history) {
     Set<ProfileId> seen = new HashSet<>();
