@@ -26,8 +26,9 @@ import java.util.stream.Stream;
  * The embedded default {@link Storage}: everything on the heap, nothing persisted.
  *
  * <p>Thread-safe. Every commit is validated in full before anything is applied, so a conflicting
- * commit changes nothing. Readers of a single key ({@link #profile}, {@link #owner}) never block;
- * {@link #owners}, {@link #ownedProfiles}, {@link #containsEvent}, each page of {@link
+ * commit changes nothing. Readers of a single key ({@link #profile}, {@link #owner}) read
+ * optimistically and wait only while a commit is applying to that key's stripe (so a thread that
+ * has seen a commit never reads a key it has not reached yet); {@link #owners}, {@link #ownedProfiles}, {@link #containsEvent}, each page of {@link
  * #profiles}, {@link #profileCount()} and the event reads see one consistent state. {@link
  * #allEvents()} streams a snapshot taken when it is called.
  *
@@ -50,6 +51,10 @@ import java.util.stream.Stream;
  *       written meanwhile they retry, and after a few failures read under the read locks of all
  *       stripes. A read that validates saw, in every stripe it read, the state between the same
  *       two commits, so it never sees part of a commit.
+ *   <li>Single-key reads ({@link #profile}, {@link #owner}) stamp the key's stripe, read and
+ *       validate, falling back to that stripe's read lock: an unlocked read could see one key of
+ *       a commit still being applied and then another key it has not reached, which no order of
+ *       whole commits produces.
  *   <li>Pages of {@link #profiles}, {@link #allEvents()} and the other whole-store reads hold the
  *       read locks of all stripes (in ascending order, like commits); {@link #events} holds those
  *       of its anchors' stripes.
@@ -176,7 +181,7 @@ public final class InMemoryStorage implements Storage {
    */
   private static final class ProfileCell {
     final ProfileId id;
-    /** Written under the lock of the id's stripe; volatile for the lock-free single-key reads. */
+    /** Written under the lock of the id's stripe; volatile for the unlocked reads. */
     volatile Profile profile;
 
     ProfileCell(ProfileId id, Profile profile) {
@@ -187,7 +192,7 @@ public final class InMemoryStorage implements Storage {
 
   /** One identifier: its owner (null: none) and the events anchored at it. */
   private static final class IdentifierSlot {
-    /** Written under the stripe's write lock; volatile for the lock-free single-key reads. */
+    /** Written under the stripe's write lock; volatile for the unlocked reads. */
     volatile ProfileCell owner;
     /** Set, under the stripe's lock, when the slot leaves the table; a new slot may take its place. */
     boolean removed;
@@ -230,7 +235,20 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public Optional<Profile> profile(ProfileId id) {
-    return Optional.ofNullable(profileOrNull(requireNonNull(id, "id")));
+    StampedLock l = stripes[stripeOf(requireNonNull(id, "id"))].lock;
+    long stamp = l.tryOptimisticRead();
+    if (stamp != 0) {
+      Profile p = profileOrNull(id);
+      if (l.validate(stamp)) {
+        return Optional.ofNullable(p);
+      }
+    }
+    stamp = l.readLock(); // a commit is applying to this stripe: read what it leaves
+    try {
+      return Optional.ofNullable(profileOrNull(id));
+    } finally {
+      l.unlockRead(stamp);
+    }
   }
 
   private Profile profileOrNull(ProfileId id) {
@@ -296,9 +314,26 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public Optional<ProfileId> owner(Identifier identifier) {
-    IdentifierSlot slot = identifiers.get(requireNonNull(identifier, "identifier"));
+    StampedLock l = stripes[stripeOf(requireNonNull(identifier, "identifier"))].lock;
+    long stamp = l.tryOptimisticRead();
+    if (stamp != 0) {
+      ProfileId owner = ownerOrNull(identifier);
+      if (l.validate(stamp)) {
+        return Optional.ofNullable(owner);
+      }
+    }
+    stamp = l.readLock(); // a commit is applying to this stripe: read what it leaves
+    try {
+      return Optional.ofNullable(ownerOrNull(identifier));
+    } finally {
+      l.unlockRead(stamp);
+    }
+  }
+
+  private ProfileId ownerOrNull(Identifier identifier) {
+    IdentifierSlot slot = identifiers.get(identifier);
     ProfileCell owner = slot == null ? null : slot.owner;
-    return owner == null ? Optional.empty() : Optional.of(owner.id);
+    return owner == null ? null : owner.id;
   }
 
   @Override

@@ -1,0 +1,88 @@
+package dev.clientele.core.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.IdentifierType;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import java.lang.reflect.Field;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The single-key reads of {@link InMemoryStorage} ({@code profile}, {@code owner}) against a
+ * commit caught half-applied. The storage contract makes commits linearizable: once a thread has
+ * seen a commit, its later reads see it too. A commit is stopped deterministically in the middle
+ * of applying by holding the monitor of the store's sorted ids, which a commit creating a profile
+ * takes after it has written the profiles before it and before it moves any identifier.
+ */
+class InMemoryStorageSingleKeyReadTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  @Test
+  @Timeout(20)
+  void profileThenOwner_duringACommitWritingBoth_neverSeeOnlyPartOfIt() throws Exception {
+    InMemoryStorage storage = new InMemoryStorage();
+    Identifier a = Identifier.of(IdentifierType.CUSTOMER_ID, "c-a");
+    Identifier b = Identifier.of(IdentifierType.CUSTOMER_ID, "c-b");
+    ProfileId x = ProfileId.of("p-x");
+    ProfileId y = ProfileId.of("p-y");
+    storage.commit(Commit.builder().putProfile(profile(x, a, 1), 0).assign(a, Optional.empty(), x).build());
+    // One commit: X to version 2, a new profile Y, and b assigned to Y (written in this order).
+    Commit both = Commit.builder()
+        .putProfile(profile(x, a, 2), 1)
+        .putProfile(profile(y, b, 1), 0)
+        .assign(b, Optional.empty(), y)
+        .build();
+
+    AtomicReference<Optional<Profile>> sawX = new AtomicReference<>();
+    AtomicReference<Optional<ProfileId>> sawOwnerOfB = new AtomicReference<>();
+    Thread writer = new Thread(() -> storage.commit(both), "writer");
+    Thread reader = new Thread(() -> {
+      sawX.set(storage.profile(x));
+      sawOwnerOfB.set(storage.owner(b));
+    }, "reader");
+    Object sortedIds = sortedIdsOf(storage);
+    synchronized (sortedIds) {
+      writer.start();
+      awaitState(writer, Thread.State.BLOCKED); // X written, Y created, b not assigned yet
+      reader.start();
+      // The reader either finishes (reading the half-applied state) or waits for the commit.
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (reader.isAlive() && reader.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+    }
+    writer.join();
+    reader.join();
+
+    assertThat(sawX.get()).isPresent();
+    if (sawX.get().get().version() == 2) { // the reader saw the commit: its next read must too
+      assertThat(sawOwnerOfB.get()).as("owner of b after seeing X at version 2").contains(y);
+    }
+  }
+
+  private static void awaitState(Thread t, Thread.State state) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (t.getState() != state) {
+      assertThat(System.nanoTime()).as("%s reached %s", t.getName(), state).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  private static Object sortedIdsOf(InMemoryStorage storage) throws ReflectiveOperationException {
+    Field f = InMemoryStorage.class.getDeclaredField("sortedIds");
+    f.setAccessible(true);
+    return f.get(storage);
+  }
+
+  private static Profile profile(ProfileId id, Identifier x, long version) {
+    return Profile.builder(id, T0).putIdentifier(IdentifierState.firstSeen(x, T0, true, "test"))
+        .version(version).build();
+  }
+}
