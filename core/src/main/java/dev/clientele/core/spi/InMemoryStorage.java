@@ -26,10 +26,10 @@ import java.util.stream.Stream;
  * The embedded default {@link Storage}: everything on the heap, nothing persisted.
  *
  * <p>Thread-safe. Every commit is validated in full before anything is applied, so a conflicting
- * commit changes nothing. Readers of a single key ({@link #profile}, {@link #owner}) read
+ * commit changes nothing. Readers of a single key ({@link #profile}, {@link #owner}, {@link #isTombstoned}) read
  * optimistically and wait only while a commit is applying to that key's stripe (so a thread that
  * has seen a commit never reads a key it has not reached yet); {@link #owners}, {@link #ownedProfiles}, {@link #containsEvent}, each page of {@link
- * #profiles}, {@link #profileCount()} and the event reads see one consistent state. {@link
+ * #profiles}, {@link #profileCount()}, {@link #tombstoneCount()} and the event reads see one consistent state. {@link
  * #allEvents()} streams a snapshot taken when it is called.
  *
  * <h2>Locking: stripes</h2>
@@ -51,7 +51,7 @@ import java.util.stream.Stream;
  *       written meanwhile they retry, and after a few failures read under the read locks of all
  *       stripes. A read that validates saw, in every stripe it read, the state between the same
  *       two commits, so it never sees part of a commit.
- *   <li>Single-key reads ({@link #profile}, {@link #owner}) stamp the key's stripe, read and
+ *   <li>Single-key reads ({@link #profile}, {@link #owner}, {@link #isTombstoned}) stamp the key's stripe, read and
  *       validate, falling back to that stripe's read lock: an unlocked read could see one key of
  *       a commit still being applied and then another key it has not reached, which no order of
  *       whole commits produces.
@@ -521,14 +521,44 @@ public final class InMemoryStorage implements Storage {
     return n;
   }
 
+  /** {@inheritDoc} Read like {@link #owner}: from the tombstone's stripe, never half a commit. */
   @Override
   public boolean isTombstoned(String hash) {
-    return tombstones.contains(requireNonNull(hash, "hash"));
+    StampedLock l = stripes[stripeOf(requireNonNull(hash, "hash"))].lock;
+    long stamp = l.tryOptimisticRead();
+    if (stamp != 0) {
+      boolean found = tombstones.contains(hash);
+      if (l.validate(stamp)) {
+        return found;
+      }
+    }
+    stamp = l.readLock(); // a commit is applying to this stripe: read what it leaves
+    try {
+      return tombstones.contains(hash);
+    } finally {
+      l.unlockRead(stamp);
+    }
   }
 
+  /** {@inheritDoc} Read like {@link #profileCount}: one consistent state. */
   @Override
   public long tombstoneCount() {
-    return tombstones.size();
+    long[] stamps = scratch.get().stamps;
+    for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      if (stampAll(stamps)) {
+        long n = tombstones.size();
+        if (validate(stamps, -1L)) {
+          return n;
+        }
+      }
+      Thread.onSpinWait();
+    }
+    long stamp = lock.readLock();
+    try {
+      return tombstones.size();
+    } finally {
+      lock.unlockRead(stamp);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -642,7 +672,7 @@ public final class InMemoryStorage implements Storage {
     final ProfileCell[] writeCells;
     final ProfileCell[] deleteCells;
     final IdentifierSlot[] indexSlots;
-    /** The stripes to lock: of every profile written or deleted, identifier moved, event stored. */
+    /** The stripes to lock: of every profile written or deleted, identifier moved, event stored, tombstone added. */
     final long lockMask;
 
     Lookups(Commit commit) {
@@ -684,6 +714,11 @@ public final class InMemoryStorage implements Storage {
         mask |= 1L << stripeOf(w.identifier());
         if (w.newOwner().isPresent()) { // apply() looks the new owner's cell up
           mask |= 1L << stripeOf(w.newOwner().get());
+        }
+      }
+      if (!commit.tombstones().isEmpty()) { // (iterating even an empty list allocates)
+        for (String tombstone : commit.tombstones()) {
+          mask |= 1L << stripeOf(tombstone);
         }
       }
       if (!commit.eventErasures().isEmpty()) { // the erased events' ids may lie in any stripe

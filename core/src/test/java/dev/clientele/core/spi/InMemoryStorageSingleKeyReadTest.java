@@ -67,6 +67,46 @@ class InMemoryStorageSingleKeyReadTest {
     }
   }
 
+  /**
+   * Tombstones are read like other keys: a reader that has seen one tombstone of a commit sees
+   * the commit's other tombstones, and the count never shows part of a commit (each commit here
+   * adds two, so it is always even). Without stripe locks on tombstones a read between the two
+   * adds saw one of them; the window is short, so this is a stress test over many commits.
+   */
+  @Test
+  @Timeout(30)
+  void tombstones_ofOneCommit_areSeenTogether() throws Exception {
+    InMemoryStorage storage = new InMemoryStorage();
+    int commits = 20_000;
+    java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<String> problems = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    Thread writer = new Thread(() -> {
+      for (int i = 0; i < commits; i++) {
+        storage.commit(Commit.builder().tombstone("a-" + i).tombstone("b-" + i).build());
+        written.set(i + 1);
+      }
+    }, "writer");
+    Thread reader = new Thread(() -> {
+      while (written.get() < commits && problems.isEmpty()) {
+        int i = written.get(); // the commit being written now, most likely
+        if (storage.isTombstoned("a-" + i) && !storage.isTombstoned("b-" + i)) {
+          problems.add("saw a-" + i + " without b-" + i);
+        }
+        long n = storage.tombstoneCount();
+        if (n % 2 != 0) {
+          problems.add("odd tombstone count " + n);
+        }
+      }
+    }, "reader");
+    writer.start();
+    reader.start();
+    writer.join();
+    reader.join();
+
+    assertThat(problems).isEmpty();
+    assertThat(storage.tombstoneCount()).isEqualTo(2L * commits);
+  }
+
   private static void awaitState(Thread t, Thread.State state) {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (t.getState() != state) {
