@@ -100,8 +100,24 @@ public final class InMemoryStorage implements Storage {
   private final LinkedHashMap<String, MergeRecord> mergeRecords = new LinkedHashMap<>();
   private final Map<ProfileId, List<MergeRecord>> mergeRecordsByProfile = new HashMap<>();
   private final Map<Identifier, List<MergeRecord>> splitsByIdentifier = new HashMap<>();
-  /** Per thread: the stamps of its optimistic reads and the profile cells its last reads found. */
-  private final ThreadLocal<ReadScratch> scratch = ThreadLocal.withInitial(ReadScratch::new);
+  /**
+   * Per thread, shared by all stores: the stamps of its optimistic reads and the profile cells its
+   * last reads found. One per thread (not per store), so a dropped store leaves at most a few
+   * cells behind in each thread that read it, until the thread reads another store.
+   */
+  private static final ThreadLocal<ReadScratch> SCRATCH = ThreadLocal.withInitial(ReadScratch::new);
+  /** Names this store to the per-thread scratch (the store itself is not kept there). */
+  private final Object scratchOwner = new Object();
+
+  /** This thread's scratch, emptied of another store's cells. */
+  private ReadScratch scratch() {
+    ReadScratch sc = SCRATCH.get();
+    if (sc.owner != scratchOwner) {
+      sc.owner = scratchOwner;
+      Arrays.fill(sc.recent, null);
+    }
+    return sc;
+  }
 
   /**
    * What one thread's reads leave for its next read or commit. Ingestion reads an event's owners
@@ -113,6 +129,8 @@ public final class InMemoryStorage implements Storage {
   private static final class ReadScratch {
     /** Stamps of an optimistic read, by stripe (the read's mask says which are set). */
     final long[] stamps = new long[STRIPES];
+    /** The store whose cells {@link #recent} holds. */
+    Object owner;
     private final ProfileCell[] recent = new ProfileCell[4];
     private int next;
 
@@ -294,7 +312,7 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public long profileCount() {
-    long[] stamps = scratch.get().stamps;
+    long[] stamps = scratch().stamps;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       if (stampAll(stamps)) {
         long n = profiles.size();
@@ -339,7 +357,7 @@ public final class InMemoryStorage implements Storage {
   @Override
   public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
-    long[] stamps = scratch.get().stamps;
+    long[] stamps = scratch().stamps;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       Map<Identifier, ProfileId> found = readOwners(identifiers, stamps);
       if (found != null) {
@@ -379,7 +397,7 @@ public final class InMemoryStorage implements Storage {
   @Override
   public OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
-    ReadScratch sc = scratch.get();
+    ReadScratch sc = scratch();
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       OwnedProfiles read = readOwnedProfiles(identifiers, sc.stamps, sc);
       if (read != null) {
@@ -495,7 +513,7 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public long eventCount() {
-    long[] stamps = scratch.get().stamps;
+    long[] stamps = scratch().stamps;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       if (stampAll(stamps)) {
         long n = sumEventCounts();
@@ -543,7 +561,7 @@ public final class InMemoryStorage implements Storage {
   /** {@inheritDoc} Read like {@link #profileCount}: one consistent state. */
   @Override
   public long tombstoneCount() {
-    long[] stamps = scratch.get().stamps;
+    long[] stamps = scratch().stamps;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       if (stampAll(stamps)) {
         long n = tombstones.size();
@@ -687,7 +705,7 @@ public final class InMemoryStorage implements Storage {
         appendSlots[i] = identifiers.get(e.anchor());
         mask |= 1L << stripeOfEvent(hash) | 1L << stripeOf(e.anchor());
       }
-      ReadScratch sc = scratch.get();
+      ReadScratch sc = scratch();
       List<Commit.ProfileWrite> writes = commit.profileWrites();
       writeCells = new ProfileCell[writes.size()];
       for (int i = 0; i < writeCells.length; i++) {

@@ -218,6 +218,30 @@ class InMemoryStorageStripesTest {
     assertThat(second.profile(id).map(Profile::version)).contains(2L);
   }
 
+  @Test
+  void perThreadScratch_isOneForAllStores_andForgetsADroppedStoresCells() throws Exception {
+    InMemoryStorage first = new InMemoryStorage();
+    InMemoryStorage second = new InMemoryStorage();
+    Identifier x = Identifier.of(IdentifierType.CUSTOMER_ID, "c-x");
+    ProfileId id = ProfileId.of("p-1");
+    for (InMemoryStorage s : List.of(first, second)) {
+      s.commit(Commit.builder().putProfile(withCounter(id, x, 1, 1), 0).assign(x, Optional.empty(), id).build());
+    }
+    java.lang.reflect.Field field = InMemoryStorage.class.getDeclaredField("SCRATCH");
+    field.setAccessible(true);
+    ThreadLocal<?> scratch = (ThreadLocal<?>) field.get(null);
+    java.lang.reflect.Field recent = scratch.get().getClass().getDeclaredField("recent");
+    recent.setAccessible(true);
+
+    first.ownedProfiles(List.of(x)); // remembers first's cell of p-1
+    Object[] cells = (Object[]) recent.get(scratch.get());
+    assertThat(java.util.Arrays.stream(cells).filter(java.util.Objects::nonNull)).hasSize(1);
+    Object firstsCell = java.util.Arrays.stream(cells).filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+
+    second.profileCount(); // another store's read takes the thread's scratch over
+    assertThat((Object[]) recent.get(scratch.get())).doesNotContain(firstsCell);
+  }
+
   private static Profile withCounter(ProfileId id, Identifier x, long version, long counter) {
     return Profile.builder(id, T0).putIdentifier(IdentifierState.firstSeen(x, T0, true, "test"))
         .eventCount(counter).version(version).build();
