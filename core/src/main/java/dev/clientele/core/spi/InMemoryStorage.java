@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -253,17 +255,25 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public Optional<Profile> profile(ProfileId id) {
-    StampedLock l = stripes[stripeOf(requireNonNull(id, "id"))].lock;
+    return Optional.ofNullable(readInStripe(stripeOf(requireNonNull(id, "id")), () -> profileOrNull(id)));
+  }
+
+  /**
+   * A read of one key in {@code stripe}: optimistic, or under the stripe's read lock while a
+   * commit is applying to it, so the read sees what that commit leaves rather than part of it.
+   */
+  private <T> T readInStripe(int stripe, Supplier<T> read) {
+    StampedLock l = stripes[stripe].lock;
     long stamp = l.tryOptimisticRead();
     if (stamp != 0) {
-      Profile p = profileOrNull(id);
+      T value = read.get();
       if (l.validate(stamp)) {
-        return Optional.ofNullable(p);
+        return value;
       }
     }
-    stamp = l.readLock(); // a commit is applying to this stripe: read what it leaves
+    stamp = l.readLock();
     try {
-      return Optional.ofNullable(profileOrNull(id));
+      return read.get();
     } finally {
       l.unlockRead(stamp);
     }
@@ -312,40 +322,12 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public long profileCount() {
-    long[] stamps = scratch().stamps;
-    for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      if (stampAll(stamps)) {
-        long n = profiles.size();
-        if (validate(stamps, -1L)) {
-          return n;
-        }
-      }
-      Thread.onSpinWait();
-    }
-    long stamp = lock.readLock();
-    try {
-      return profiles.size();
-    } finally {
-      lock.unlockRead(stamp);
-    }
+    return countAcrossStripes(profiles::size);
   }
 
   @Override
   public Optional<ProfileId> owner(Identifier identifier) {
-    StampedLock l = stripes[stripeOf(requireNonNull(identifier, "identifier"))].lock;
-    long stamp = l.tryOptimisticRead();
-    if (stamp != 0) {
-      ProfileId owner = ownerOrNull(identifier);
-      if (l.validate(stamp)) {
-        return Optional.ofNullable(owner);
-      }
-    }
-    stamp = l.readLock(); // a commit is applying to this stripe: read what it leaves
-    try {
-      return Optional.ofNullable(ownerOrNull(identifier));
-    } finally {
-      l.unlockRead(stamp);
-    }
+    return Optional.ofNullable(readInStripe(stripeOf(requireNonNull(identifier, "identifier")), () -> ownerOrNull(identifier)));
   }
 
   private ProfileId ownerOrNull(Identifier identifier) {
@@ -513,10 +495,18 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public long eventCount() {
+    return countAcrossStripes(this::sumEventCounts);
+  }
+
+  /**
+   * A count over the whole store from one consistent state: optimistically with stamps of every
+   * stripe, or under all their read locks when commits keep interfering.
+   */
+  private long countAcrossStripes(LongSupplier count) {
     long[] stamps = scratch().stamps;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       if (stampAll(stamps)) {
-        long n = sumEventCounts();
+        long n = count.getAsLong();
         if (validate(stamps, -1L)) {
           return n;
         }
@@ -525,7 +515,7 @@ public final class InMemoryStorage implements Storage {
     }
     long stamp = lock.readLock();
     try {
-      return sumEventCounts();
+      return count.getAsLong();
     } finally {
       lock.unlockRead(stamp);
     }
@@ -542,41 +532,13 @@ public final class InMemoryStorage implements Storage {
   /** {@inheritDoc} Read like {@link #owner}: from the tombstone's stripe, never half a commit. */
   @Override
   public boolean isTombstoned(String hash) {
-    StampedLock l = stripes[stripeOf(requireNonNull(hash, "hash"))].lock;
-    long stamp = l.tryOptimisticRead();
-    if (stamp != 0) {
-      boolean found = tombstones.contains(hash);
-      if (l.validate(stamp)) {
-        return found;
-      }
-    }
-    stamp = l.readLock(); // a commit is applying to this stripe: read what it leaves
-    try {
-      return tombstones.contains(hash);
-    } finally {
-      l.unlockRead(stamp);
-    }
+    return readInStripe(stripeOf(requireNonNull(hash, "hash")), () -> tombstones.contains(hash));
   }
 
   /** {@inheritDoc} Read like {@link #profileCount}: one consistent state. */
   @Override
   public long tombstoneCount() {
-    long[] stamps = scratch().stamps;
-    for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      if (stampAll(stamps)) {
-        long n = tombstones.size();
-        if (validate(stamps, -1L)) {
-          return n;
-        }
-      }
-      Thread.onSpinWait();
-    }
-    long stamp = lock.readLock();
-    try {
-      return tombstones.size();
-    } finally {
-      lock.unlockRead(stamp);
-    }
+    return countAcrossStripes(tombstones::size);
   }
 
   // ---------------------------------------------------------------------------------------------

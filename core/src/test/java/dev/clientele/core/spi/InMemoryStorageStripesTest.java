@@ -203,13 +203,10 @@ class InMemoryStorageStripesTest {
 
   @Test
   void commit_afterReadingAnotherStoreWithTheSameProfileId_writesOnlyItsOwnStore() {
-    InMemoryStorage first = new InMemoryStorage();
-    InMemoryStorage second = new InMemoryStorage();
     Identifier x = Identifier.of(IdentifierType.CUSTOMER_ID, "c-x");
     ProfileId id = ProfileId.of("p-1");
-    for (InMemoryStorage s : List.of(first, second)) {
-      s.commit(Commit.builder().putProfile(withCounter(id, x, 1, 1), 0).assign(x, Optional.empty(), id).build());
-    }
+    InMemoryStorage first = holdingOneProfile(id, x);
+    InMemoryStorage second = holdingOneProfile(id, x);
     assertThat(first.ownedProfiles(List.of(x)).profile(id)).isPresent();
 
     second.commit(Commit.builder().putProfile(withCounter(id, x, 2, 2), 1).build());
@@ -220,13 +217,10 @@ class InMemoryStorageStripesTest {
 
   @Test
   void perThreadScratch_isOneForAllStores_andForgetsADroppedStoresCells() throws Exception {
-    InMemoryStorage first = new InMemoryStorage();
-    InMemoryStorage second = new InMemoryStorage();
     Identifier x = Identifier.of(IdentifierType.CUSTOMER_ID, "c-x");
     ProfileId id = ProfileId.of("p-1");
-    for (InMemoryStorage s : List.of(first, second)) {
-      s.commit(Commit.builder().putProfile(withCounter(id, x, 1, 1), 0).assign(x, Optional.empty(), id).build());
-    }
+    InMemoryStorage first = holdingOneProfile(id, x);
+    InMemoryStorage second = holdingOneProfile(id, x);
     java.lang.reflect.Field field = InMemoryStorage.class.getDeclaredField("SCRATCH");
     field.setAccessible(true);
     ThreadLocal<?> scratch = (ThreadLocal<?>) field.get(null);
@@ -240,6 +234,13 @@ class InMemoryStorageStripesTest {
 
     second.profileCount(); // another store's read takes the thread's scratch over
     assertThat((Object[]) recent.get(scratch.get())).doesNotContain(firstsCell);
+  }
+
+  /** A new store holding profile {@code id} (version 1) that owns {@code x}. */
+  private static InMemoryStorage holdingOneProfile(ProfileId id, Identifier x) {
+    InMemoryStorage s = new InMemoryStorage();
+    s.commit(Commit.builder().putProfile(withCounter(id, x, 1, 1), 0).assign(x, Optional.empty(), id).build());
+    return s;
   }
 
   private static Profile withCounter(ProfileId id, Identifier x, long version, long counter) {
