@@ -315,6 +315,12 @@ public final class Clientele implements AutoCloseable {
       events.forEach(e -> done.accept(ingest(e)));
       events.clear();
       return;
+    } catch (dev.clientele.core.spi.StorageException backendFailed) {
+      // The backend failed (a read inside the overlay or the commit): nothing of the batch is
+      // applied, as documented; ingesting the same events again is safe.
+      staged.clear();
+      events.clear();
+      throw backendFailed;
     } catch (RuntimeException failed) {
       // An event that cannot be applied (a host normaliser that throws, say) stops the batch
       // where ingest() in a loop would stop: the events before it are applied and reported.

@@ -166,6 +166,36 @@ class BatchIngestTest {
   }
 
   @Test
+  void ingestAll_backendReadFailsMidBatch_nothingOfTheBatchApplied_retryCompletes() {
+    AtomicInteger splitReads = new AtomicInteger();
+    CountingStorage storage = new CountingStorage() {
+      @Override
+      public List<MergeRecord> splitsNaming(java.util.Collection<dev.clientele.core.Identifier> identifiers) {
+        if (splitReads.getAndIncrement() == 0) {
+          throw new StorageException("connection lost");
+        }
+        return super.splitsNaming(identifiers);
+      }
+    };
+    List<Event> events = List.of(
+        Fixtures.event("e-1", "pageview", 1).identifier(customerId("c-1")).build(),
+        Fixtures.event("e-2", "pageview", 2).identifier(email("ann@example.com")).build(),
+        Fixtures.event("e-3", "identify", 3).identifier(customerId("c-1")).identifier(email("ann@example.com")).build());
+    try (Clientele c = on(storage).ingestBatchSize(10).build()) {
+      List<String> reported = new ArrayList<>();
+      assertThatThrownBy(() -> c.ingestAll(events, r -> reported.add(r.eventId())))
+          .isInstanceOf(StorageException.class).hasMessageContaining("connection lost");
+
+      assertThat(reported).as("the failing batch is applied wholly or not at all").isEmpty();
+      assertThat(c.storage().eventCount()).isZero();
+
+      IngestStats again = c.ingestAll(events);
+      assertThat(again.applied()).isEqualTo(3);
+      assertThat(c.profileCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void ingestAll_backendFailsOnABatch_nothingOfItApplied_retryCompletes() {
     AtomicInteger failures = new AtomicInteger();
     CountingStorage storage = new CountingStorage() {
