@@ -127,7 +127,7 @@ final class IdentityOperations {
       List<Profile> both = List.of(pa, pb);
       Profile survivor = Survivorship.survivor(both, resolver.rules().survivorship());
       Profile loser = survivor == pa ? pb : pa;
-      Profile merged = Survivorship.merge(both, resolver.rules().survivorship()).version(survivor.version() + 1).build();
+      Profile merged = Survivorship.merge(both, survivor, resolver.rules().survivorship()).version(survivor.version() + 1).build();
       Commit.Builder commit = Commit.builder()
           .putProfile(merged, survivor.version())
           .deleteProfile(loser.id(), loser.version());

@@ -9,8 +9,8 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Defaults ({@link #defaults()}): comma, CRLF line ends as RFC 4180 asks, and
  * {@link FormulaGuard#PREFIX}. A field is quoted with {@code "} when it holds the delimiter,
- * a quote, a line break or characters that readers tend to trim, and a quote inside a field is
- * doubled (Jackson's CSV generator decides the quoting).
+ * a quote or a line break (leading and trailing spaces are kept as they are, unquoted), and a
+ * quote inside a field is doubled (Jackson's CSV generator decides the quoting).
  *
  * <pre>{@code
  * CsvOptions semicolons = CsvOptions.builder().delimiter(';').lineSeparator("\n").build();

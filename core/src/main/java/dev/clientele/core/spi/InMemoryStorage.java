@@ -544,7 +544,6 @@ public final class InMemoryStorage implements Storage {
   // ---------------------------------------------------------------------------------------------
   // Stripe locks. A mask has bit i set for stripe i; locks are always taken in ascending order.
 
-  /** Takes the optimistic stamp of the stripe of {@code bit}; false if it is write-locked now. */
   /**
    * {@code held} with {@code stripe} added, stamping the stripe first unless {@code held} has it
    * already; 0 if the stripe is write-locked now (a held mask is never 0: it has this stripe).
@@ -557,6 +556,7 @@ public final class InMemoryStorage implements Storage {
     return stamp(stamps, bit) ? held | bit : 0;
   }
 
+  /** Takes the optimistic stamp of the stripe of {@code bit}; false if it is write-locked now. */
   private boolean stamp(long[] stamps, long bit) {
     int i = Long.numberOfTrailingZeros(bit);
     long s = stripes[i].lock.tryOptimisticRead();

@@ -561,19 +561,17 @@ public final class JdbcStorage implements Storage {
   }
 
   private static void restore(Connection c) {
+    restore(c, -1);
+  }
+
+  /** Autocommit on again and, unless {@code isolation} is negative, that isolation level. */
+  private static void restore(Connection c, int isolation) {
     try {
       if (!c.isClosed()) {
         c.setAutoCommit(true);
-      }
-    } catch (SQLException ignored) {
-      // a broken connection: the pool discards it
-    }
-  }
-
-  private static void restoreIsolation(Connection c, int isolation) {
-    try {
-      if (!c.isClosed()) {
-        c.setTransactionIsolation(isolation);
+        if (isolation >= 0) {
+          c.setTransactionIsolation(isolation);
+        }
       }
     } catch (SQLException ignored) {
       // a broken connection: the pool discards it
@@ -684,8 +682,7 @@ public final class JdbcStorage implements Storage {
         rollbackQuietly(c, e);
         throw e;
       } finally {
-        restore(c);
-        restoreIsolation(c, isolation); // not every pool puts it back
+        restore(c, isolation); // not every pool puts the isolation level back
       }
       return null;
     });
