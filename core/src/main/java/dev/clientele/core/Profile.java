@@ -559,15 +559,19 @@ public final class Profile {
           ownIdentifiers()[i] = state;
         }
       } else {
-        int at = -i - 1;
-        IdentifierState[] next = new IdentifierState[identifiers.length + 1];
-        System.arraycopy(identifiers, 0, next, 0, at);
-        next[at] = state;
-        System.arraycopy(identifiers, at, next, at + 1, identifiers.length - at);
-        identifiers = next;
-        identifiersCopied = true;
+        insertIdentifier(-i - 1, state);
       }
       return this;
+    }
+
+    /** Inserts {@code state} at {@code at} of the sorted identifiers (always into a new array). */
+    private void insertIdentifier(int at, IdentifierState state) {
+      IdentifierState[] next = new IdentifierState[identifiers.length + 1];
+      System.arraycopy(identifiers, 0, next, 0, at);
+      next[at] = state;
+      System.arraycopy(identifiers, at, next, at + 1, identifiers.length - at);
+      identifiers = next;
+      identifiersCopied = true;
     }
 
     /**
@@ -590,13 +594,7 @@ public final class Profile {
         return next;
       }
       IdentifierState added = IdentifierState.firstSeen(identifier, at, active, source);
-      int pos = -i - 1;
-      IdentifierState[] next = new IdentifierState[identifiers.length + 1];
-      System.arraycopy(identifiers, 0, next, 0, pos);
-      next[pos] = added;
-      System.arraycopy(identifiers, pos, next, pos + 1, identifiers.length - pos);
-      identifiers = next;
-      identifiersCopied = true;
+      insertIdentifier(-i - 1, added);
       return added;
     }
 

@@ -93,8 +93,8 @@ public final class InMemoryStorage implements Storage {
   /** Identifiers that have an owner or anchor events (or both). Entries change under their stripe's lock. */
   private final ConcurrentHashMap<Identifier, IdentifierSlot> identifiers = new ConcurrentHashMap<>();
   private final Stripe[] stripes = new Stripe[STRIPES];
-  /** The locks of all stripes at once, for whole-store reads and for commits that erase events. */
-  private final AllStripes lock = new AllStripes();
+  /** The mask of all stripes: whole-store reads and commits that erase events lock it. */
+  private static final long ALL_STRIPES = -1L;
   private final Set<String> tombstones = ConcurrentHashMap.newKeySet();
   /** Guards the merge log; taken after the stripes by commits that write or erase records. */
   private final StampedLock logLock = new StampedLock();
@@ -159,38 +159,6 @@ public final class InMemoryStorage implements Storage {
     final EventIdTable eventIds = new EventIdTable(64);
     /** Guarded by {@link #lock}. */
     long eventCount;
-  }
-
-  /**
-   * The read or write locks of all stripes, taken in ascending order like a commit's, with the
-   * shape of a {@link StampedLock}'s (the stamps carry no information: releasing needs none).
-   */
-  private final class AllStripes {
-    long readLock() {
-      for (Stripe s : stripes) {
-        s.lock.readLock();
-      }
-      return 1L;
-    }
-
-    void unlockRead(long stamp) {
-      for (int i = stripes.length - 1; i >= 0; i--) {
-        stripes[i].lock.tryUnlockRead();
-      }
-    }
-
-    long writeLock() {
-      for (Stripe s : stripes) {
-        s.lock.writeLock();
-      }
-      return 1L;
-    }
-
-    void unlockWrite(long stamp) {
-      for (int i = stripes.length - 1; i >= 0; i--) {
-        stripes[i].lock.tryUnlockWrite();
-      }
-    }
   }
 
   /**
@@ -300,15 +268,15 @@ public final class InMemoryStorage implements Storage {
     // The sorted ids keep each profile's cell beside its id, so that a page of an unchanged
     // store is a walk along an array instead of a hash lookup per profile; cells missing since
     // the last changes are looked up once, under the write lock, by the next page.
-    long stamp = lock.readLock();
+    readLock(ALL_STRIPES);
     try {
       if (!sortedIds.needsRebuild() && sortedIds.hasAllCells()) {
         return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
       }
     } finally {
-      lock.unlockRead(stamp);
+      unlockRead(ALL_STRIPES);
     }
-    stamp = lock.writeLock();
+    writeLock(ALL_STRIPES);
     try {
       if (sortedIds.needsRebuild()) {
         sortedIds.rebuild(this::profileOrNull);
@@ -316,7 +284,7 @@ public final class InMemoryStorage implements Storage {
       sortedIds.fillCells(profiles::get);
       return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
     } finally {
-      lock.unlockWrite(stamp);
+      unlockWrite(ALL_STRIPES);
     }
   }
 
@@ -347,11 +315,11 @@ public final class InMemoryStorage implements Storage {
       }
       Thread.onSpinWait();
     }
-    long stamp = lock.readLock();
+    readLock(ALL_STRIPES);
     try {
       return readOwners(identifiers, null);
     } finally {
-      lock.unlockRead(stamp);
+      unlockRead(ALL_STRIPES);
     }
   }
 
@@ -387,11 +355,11 @@ public final class InMemoryStorage implements Storage {
       }
       Thread.onSpinWait();
     }
-    long stamp = lock.readLock();
+    readLock(ALL_STRIPES);
     try {
       return readOwnedProfiles(identifiers, null, sc);
     } finally {
-      lock.unlockRead(stamp);
+      unlockRead(ALL_STRIPES);
     }
   }
 
@@ -481,14 +449,14 @@ public final class InMemoryStorage implements Storage {
   @Override
   public Stream<StoredEvent> allEvents() {
     List<StoredEvent> snapshot;
-    long stamp = lock.readLock();
+    readLock(ALL_STRIPES);
     try {
       snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, sumEventCounts()));
       for (IdentifierSlot slot : identifiers.values()) {
         slot.addEventsTo(snapshot);
       }
     } finally {
-      lock.unlockRead(stamp);
+      unlockRead(ALL_STRIPES);
     }
     return snapshot.stream();
   }
@@ -513,11 +481,11 @@ public final class InMemoryStorage implements Storage {
       }
       Thread.onSpinWait();
     }
-    long stamp = lock.readLock();
+    readLock(ALL_STRIPES);
     try {
       return count.getAsLong();
     } finally {
-      lock.unlockRead(stamp);
+      unlockRead(ALL_STRIPES);
     }
   }
 
