@@ -85,10 +85,25 @@ public final class InMemoryStorage implements Storage {
   private static final int OPTIMISTIC_ATTEMPTS = 4;
 
   /**
-   * The ids of {@link #profiles} in order, for paging. Commits note changes while holding their
-   * stripes and the monitor of this object; pages read (and rebuild) it holding all stripes.
+   * The ids of the live profiles in order, for paging. Commits note changes in their stripes'
+   * logs ({@link Stripe#created}, {@link Stripe#deleted}); whoever holds all stripes (read locks
+   * and the monitor of this object, or write locks) folds the logs in: pages, and a commit that
+   * finds its stripe's log overdue, after releasing its own locks.
    */
   private final SortedIds sortedIds = new SortedIds();
+  /** The least number of changes a stripe's log holds before a commit folds the logs in. */
+  private static final int FOLD_FLOOR = 1024;
+  /**
+   * The number of changes in one stripe's log at which the committing thread folds the logs in:
+   * {@code max(1024, 2 × sorted ids / stripes)}, so over all stripes about {@code max(65536,
+   * 2 × ids)}, the bound that {@link SortedIds#isOverdue()} describes. Set by each fold.
+   */
+  private volatile int foldLimit = FOLD_FLOOR;
+  /**
+   * For tests only: run by a commit after it wrote its profiles and before it moves identifiers,
+   * holding its locks, so a test can catch a commit half-applied; null (the default) runs nothing.
+   */
+  Runnable afterProfileWrites;
   private final Stripe[] stripes = new Stripe[STRIPES];
   /** The mask of all stripes: whole-store reads and commits that erase events lock it. */
   private static final long ALL_STRIPES = -1L;
@@ -165,6 +180,10 @@ public final class InMemoryStorage implements Storage {
     final EventIdTable eventIds = new EventIdTable(64);
     /** Guarded by {@link #lock}. */
     long eventCount;
+    /** Profiles of this stripe created since the logs were last folded into {@link #sortedIds}; guarded by {@link #lock}. */
+    final List<ProfileId> created = new ArrayList<>();
+    /** Profiles of this stripe deleted since then; guarded by {@link #lock}. */
+    final List<ProfileId> deleted = new ArrayList<>();
   }
 
   /**
@@ -298,21 +317,69 @@ public final class InMemoryStorage implements Storage {
     // The sorted ids keep each profile's cell beside its id, so that a page of an unchanged
     // store is a walk along an array instead of a hash lookup per profile; cells missing since
     // the last changes are looked up once, under the write lock, by the next page.
+    // Pages holding the read locks share the sorted ids, so they change it (folding the stripes'
+    // logs in) under its monitor.
     readLock(ALL_STRIPES);
     try {
-      if (!sortedIds.needsRebuild() && sortedIds.hasAllCells()) {
-        return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
+      synchronized (sortedIds) {
+        drainLogs();
+        if (!sortedIds.needsRebuild() && sortedIds.hasAllCells()) {
+          return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
+        }
       }
     } finally {
       unlockRead(ALL_STRIPES);
     }
     writeLock(ALL_STRIPES);
     try {
-      if (sortedIds.needsRebuild()) {
-        sortedIds.rebuild(this::profileOrNull);
+      synchronized (sortedIds) {
+        drainLogs();
+        if (sortedIds.needsRebuild()) {
+          rebuildSorted();
+        }
+        sortedIds.fillCells(this::cellOf);
+        return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
       }
-      sortedIds.fillCells(this::cellOf);
-      return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
+    } finally {
+      unlockWrite(ALL_STRIPES);
+    }
+  }
+
+  /**
+   * Moves the stripes' logs of created and deleted profiles into {@link #sortedIds}; called
+   * holding all stripes (read or write locks) and the monitor of {@link #sortedIds}.
+   */
+  private void drainLogs() {
+    for (Stripe s : stripes) {
+      if (!s.created.isEmpty()) {
+        sortedIds.created(s.created);
+        s.created.clear();
+      }
+      if (!s.deleted.isEmpty()) {
+        sortedIds.deleted(s.deleted);
+        s.deleted.clear();
+      }
+    }
+  }
+
+  /** Rebuilds {@link #sortedIds} and sets the next {@link #foldLimit}; called like {@link #drainLogs}. */
+  private void rebuildSorted() {
+    sortedIds.rebuild(this::profileOrNull);
+    foldLimit = Math.max(FOLD_FLOOR, 2 * sortedIds.sortedSize() / STRIPES);
+  }
+
+  /**
+   * Folds the logs of all stripes into {@link #sortedIds} and rebuilds it, for a commit that found
+   * its stripe's log overdue: so the logs stay bounded when a store is written for long and never
+   * paged. Takes every stripe's write lock, after the commit released its own.
+   */
+  private void foldLogs() {
+    writeLock(ALL_STRIPES);
+    try {
+      synchronized (sortedIds) {
+        drainLogs();
+        rebuildSorted();
+      }
     } finally {
       unlockWrite(ALL_STRIPES);
     }
@@ -673,12 +740,13 @@ public final class InMemoryStorage implements Storage {
     // one, else looked up again.
     Lookups seen = new Lookups(commit);
     boolean logs = !commit.mergeRecords().isEmpty() || !commit.mergeRecordErasures().isEmpty();
+    boolean foldDue;
     writeLock(seen.lockMask);
     try {
       long logStamp = logs ? logLock.writeLock() : 0;
       try {
         validate(commit, seen);
-        apply(commit, seen);
+        foldDue = apply(commit, seen);
       } finally {
         if (logs) {
           logLock.unlockWrite(logStamp);
@@ -686,6 +754,9 @@ public final class InMemoryStorage implements Storage {
       }
     } finally {
       unlockWrite(seen.lockMask);
+    }
+    if (foldDue) {
+      foldLogs();
     }
   }
 
@@ -851,7 +922,9 @@ public final class InMemoryStorage implements Storage {
     return p == null ? 0 : p.version();
   }
 
-  private void apply(Commit commit, Lookups seen) {
+  /** Applies a validated commit; true if a stripe's log of profile changes is now overdue for folding. */
+  private boolean apply(Commit commit, Lookups seen) {
+    boolean foldDue = false;
     // Index entries move before losers are deleted, so a reader going identifier -> owner ->
     // profile never lands on a profile that is already gone. The cells and slots validate()
     // found are live: nothing changed since, as the stripes' write locks are held.
@@ -862,11 +935,17 @@ public final class InMemoryStorage implements Storage {
       if (cell == null) {
         ProfileId id = profile.id();
         int h = KeyedTable.spread(id);
-        stripes[stripeOfHash(h)].cells.put(h, new ProfileCell(id, profile));
-        noteSorted(id, true);
+        Stripe stripe = stripes[stripeOfHash(h)];
+        stripe.cells.put(h, new ProfileCell(id, profile));
+        stripe.created.add(id);
+        foldDue |= stripe.created.size() + stripe.deleted.size() > foldLimit;
       } else {
         cell.profile = profile;
       }
+    }
+    Runnable pause = afterProfileWrites;
+    if (pause != null) {
+      pause.run();
     }
     List<Commit.IndexWrite> index = commit.indexWrites();
     for (int i = 0; i < index.size(); i++) {
@@ -897,12 +976,14 @@ public final class InMemoryStorage implements Storage {
       for (int i = 0; i < deletes.size(); i++) {
         ProfileId id = deletes.get(i).id();
         ProfileCell cell = seen.deleteCells[i];
+        int h = KeyedTable.spread(id);
+        Stripe stripe = stripes[stripeOfHash(h)];
         if (cell != null) {
-          int h = KeyedTable.spread(id);
-          stripes[stripeOfHash(h)].cells.remove(h, cell);
+          stripe.cells.remove(h, cell);
           cell.profile = null;
         }
-        noteSorted(id, false);
+        stripe.deleted.add(id);
+        foldDue |= stripe.created.size() + stripe.deleted.size() > foldLimit;
       }
     }
     for (Identifier anchor : commit.eventErasures()) { // the commit holds every stripe
@@ -949,26 +1030,7 @@ public final class InMemoryStorage implements Storage {
       }
       slot.append(e.event());
     }
-  }
-
-  /**
-   * Notes a profile created or deleted for paging; called by commits, which hold only their own
-   * stripes, so under the monitor of {@link #sortedIds}. Pages fold recent changes in when they
-   * read; a store written for long and never paged folds them in here. A rebuild here may run
-   * while other commits change profiles: what it reads of them only decides which deleted ids it
-   * keeps, any id created meanwhile is noted after it, and pages skip ids without a profile.
-   */
-  private void noteSorted(ProfileId id, boolean created) {
-    synchronized (sortedIds) {
-      if (created) {
-        sortedIds.created(id);
-      } else {
-        sortedIds.deleted(id);
-      }
-      if (sortedIds.isOverdue()) {
-        sortedIds.rebuild(this::profileOrNull);
-      }
-    }
+    return foldDue;
   }
 
   private void log(MergeRecord r) {
