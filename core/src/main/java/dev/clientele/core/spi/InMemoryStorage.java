@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import java.util.ArrayList;
@@ -38,8 +39,10 @@ import java.util.stream.Stream;
  * <h2>Locking: stripes</h2>
  * The state is divided into {@value #STRIPES} stripes, each with its own {@link StampedLock}: an
  * identifier (its owner and the events anchored at it) belongs to the stripe its hash picks, a
- * profile to the stripe of its id, an event id to the stripe of its 64-bit hash (each stripe has
- * its own {@link EventIdTable} and event count). The merge log has one more lock of its own.
+ * profile to the stripe of its id, an event id to the stripe of its 64-bit hash. Each stripe owns
+ * the tables of its keys ({@link KeyedTable}s of identifier slots and of profile cells, an {@link
+ * EventIdTable}), its event count and its log of created and deleted profiles, and only a
+ * holder of its write lock changes them. The merge log has one more lock of its own.
  * <ul>
  *   <li>A commit takes the write locks of every stripe it touches, always in ascending stripe
  *       order (then the merge-log lock if it writes or erases records), validates everything,
@@ -51,9 +54,11 @@ import java.util.stream.Stream;
  *   <li>Multi-key reads ({@link #owners}, {@link #ownedProfiles}, {@link #containsEvent},
  *       {@link #profileCount()}, {@link #eventCount()}) are optimistic: they take a stamp of each
  *       stripe before reading from it and validate all stamps at the end; if any stripe was
- *       written meanwhile they retry, and after a few failures read under the read locks of all
- *       stripes. A read that validates saw, in every stripe it read, the state between the same
- *       two commits, so it never sees part of a commit.
+ *       written meanwhile they retry. A read that validates saw, in every stripe it read, the state between the same
+ *       two commits, so it never sees part of a commit. After a few failures it reads under the
+ *       read locks of just the stripes it reached ({@link #profileCount()} and {@link
+ *       #eventCount()}: of all stripes), adding any stripe it then finds it needs and reading again.
+ *       The tables tolerate such unlocked reads during writes (see {@link KeyedTable}).
  *   <li>Single-key reads ({@link #profile}, {@link #owner}, {@link #isTombstoned}) stamp the key's stripe, read and
  *       validate, falling back to that stripe's read lock: an unlocked read could see one key of
  *       a commit still being applied and then another key it has not reached, which no order of
@@ -66,16 +71,19 @@ import java.util.stream.Stream;
  * <h2>Layout</h2>
  * Ingestion touches few large structures per event, since each is a cache miss:
  * <ul>
- *   <li>one identifier table: per identifier one slot holding its owner and the events anchored
- *       at it, so resolving an event and appending it touch the same entry; the owner is held as
- *       the owner's profile cell, so identifier → profile ({@link #ownedProfiles}) needs no
- *       second lookup;
- *   <li>profile cells by id, each holding the current profile, for {@link #profile} and the
- *       version checks of commits;
+ *   <li>per stripe, one identifier table: per identifier one slot holding its owner and the
+ *       events anchored at it (without a wrapper per event), so resolving an event and appending
+ *       it touch the same entry; the owner is held as the owner's profile cell, so identifier →
+ *       profile ({@link #ownedProfiles}) needs no second lookup. The tables are open-addressing
+ *       arrays with each key's hash in an {@code int[]} beside the entries ({@link KeyedTable});
+ *       a slot holds its identifier's parts, so a lookup does not read the identifier object;
+ *   <li>per stripe, profile cells by id, each holding the current profile, for {@link #profile}
+ *       and the version checks of commits;
  *   <li>the event ids in compact open-addressing tables of 64-bit hashes ({@link EventIdTable}),
  *       one per stripe, beside the stored events, exact because a hash hit compares the id;
  *   <li>the sorted order that paging needs in {@link SortedIds}, a sorted array of ids brought
- *       up to date by a page once enough profiles were created or deleted since the last one.
+ *       up to date by a page once enough profiles were created or deleted since the last one;
+ *       commits only append to their stripes' logs of created and deleted ids.
  * </ul>
  */
 public final class InMemoryStorage implements Storage {
@@ -216,8 +224,23 @@ public final class InMemoryStorage implements Storage {
     Event[] events;
     int eventCount;
 
+    /** The key's parts, so that a lookup compares them without reading the key object. */
+    private final IdentifierType type;
+
+    private final String value;
+
     IdentifierSlot(Identifier id) {
       super(id);
+      this.type = id.type();
+      this.value = id.value();
+    }
+
+    @Override
+    boolean hasKey(Object other) {
+      Identifier id = (Identifier) other;
+      String v = id.value();
+      IdentifierType t = id.type();
+      return (value == v || value.equals(v)) && (type == t || type.equals(t));
     }
 
     void append(Event e) {
@@ -496,8 +519,8 @@ public final class InMemoryStorage implements Storage {
    * {@code sc} for the commit that usually follows.
    */
   private OwnedProfiles readOwnedProfiles(Collection<Identifier> ids, long[] stamps, long locked, ReadScratch sc) {
-    Map<Identifier, ProfileId> owners = null;
-    Map<ProfileId, Profile> owned = null;
+    SmallMap<Identifier, ProfileId> owners = null;
+    SmallMap<ProfileId, Profile> owned = null;
     long held = 0;
     for (Identifier id : ids) {
       int h = KeyedTable.spread(id);
@@ -511,17 +534,20 @@ public final class InMemoryStorage implements Storage {
         continue;
       }
       if (owners == null) {
-        owners = new HashMap<>(4);
-        owned = new HashMap<>(2);
+        owners = new SmallMap<>(ids.size());
+        owned = new SmallMap<>(2);
       }
-      owners.put(id, owner.key);
+      if (owners.containsKey(id)) {
+        continue; // asked twice
+      }
+      owners.add(id, owner.key);
       if (!owned.containsKey(owner.key)) {
         if ((held = reach(stamps, locked, held, stripeOf(owner.key), sc)) == 0) {
           return null;
         }
         Profile p = profileOf(owner);
         if (p != null) {
-          owned.put(owner.key, p);
+          owned.add(owner.key, p);
           sc.remember(owner);
         }
       }

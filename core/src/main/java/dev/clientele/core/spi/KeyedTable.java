@@ -39,6 +39,15 @@ final class KeyedTable<K, E extends KeyedTable.Entry<K>> {
     Entry(K key) {
       this.key = key;
     }
+
+    /**
+     * Whether this entry's key equals {@code other} (not null, of the table's key type); only
+     * asked when the hashes match. An entry may answer from copies of the key's parts that it
+     * holds, so that a hit need not read the key object (one cache miss less).
+     */
+    boolean hasKey(Object other) {
+      return key == other || key.equals(other);
+    }
   }
 
   /**
@@ -99,7 +108,7 @@ final class KeyedTable<K, E extends KeyedTable.Entry<K>> {
       }
       if (stored == hash) {
         Entry<?> held = e[i];
-        if (held != null && (held.key == key || held.key.equals(key))) {
+        if (held != null && held.hasKey(key)) {
           return (E) held;
         }
       }
