@@ -1,5 +1,7 @@
 package dev.clientele.core.spi;
 
+import dev.clientele.core.Event;
+
 /**
  * The ids of the stored events of {@link InMemoryStorage}, for de-duplication: an open-addressing
  * table (linear probing) of 64-bit hashes of the ids, beside the stored event each hash stands
@@ -23,7 +25,7 @@ final class EventIdTable {
   private static final long ZERO_SUBSTITUTE = 0x5DEECE66DL;
 
   private long[] hashes;
-  private StoredEvent[] events;
+  private Event[] events;
   private int size;
 
   /** An empty table of the default capacity (1,024 slots). */
@@ -40,7 +42,7 @@ final class EventIdTable {
       throw new IllegalArgumentException("capacity must be a power of two >= 4: " + capacity);
     }
     hashes = new long[capacity];
-    events = new StoredEvent[capacity];
+    events = new Event[capacity];
   }
 
   /**
@@ -69,7 +71,7 @@ final class EventIdTable {
   /** Whether an event with this id (whose {@link #hash} is {@code hash}) is held. */
   boolean contains(long hash, String id) {
     long[] h = hashes;
-    StoredEvent[] e = events;
+    Event[] e = events;
     if (h.length != e.length) {
       return false; // a write is resizing the table: the caller's validation fails
     }
@@ -81,8 +83,8 @@ final class EventIdTable {
         return false;
       }
       if (stored == hash) {
-        StoredEvent held = e[i];
-        if (held != null && held.event().id().equals(id)) {
+        Event held = e[i];
+        if (held != null && held.id().equals(id)) {
           return true;
         }
       }
@@ -91,7 +93,7 @@ final class EventIdTable {
   }
 
   /** Adds {@code event}, whose id hashes to {@code hash} and is not held yet. */
-  void add(long hash, StoredEvent event) {
+  void add(long hash, Event event) {
     if (size + 1 > hashes.length - (hashes.length >>> 2)) {
       resize(hashes.length * 2);
     }
@@ -102,11 +104,11 @@ final class EventIdTable {
   /** Removes the event with this id (whose {@link #hash} is {@code hash}), if held. */
   void remove(long hash, String id) {
     long[] h = hashes;
-    StoredEvent[] e = events;
+    Event[] e = events;
     int mask = h.length - 1;
     int i = (int) hash & mask;
     while (h[i] != FREE) {
-      if (h[i] == hash && e[i].event().id().equals(id)) {
+      if (h[i] == hash && e[i].id().equals(id)) {
         deleteAt(i);
         size--;
         return;
@@ -121,7 +123,7 @@ final class EventIdTable {
    */
   private void deleteAt(int i) {
     long[] h = hashes;
-    StoredEvent[] e = events;
+    Event[] e = events;
     int mask = h.length - 1;
     int gap = i;
     int j = i;
@@ -145,7 +147,7 @@ final class EventIdTable {
 
   private void resize(int capacity) {
     long[] h = new long[capacity];
-    StoredEvent[] e = new StoredEvent[capacity];
+    Event[] e = new Event[capacity];
     for (int i = 0; i < hashes.length; i++) {
       if (hashes[i] != FREE) {
         insert(h, e, hashes[i], events[i]);
@@ -157,7 +159,7 @@ final class EventIdTable {
     hashes = h;
   }
 
-  private static void insert(long[] h, StoredEvent[] e, long hash, StoredEvent event) {
+  private static void insert(long[] h, Event[] e, long hash, Event event) {
     int mask = h.length - 1;
     int i = (int) hash & mask;
     while (h[i] != FREE) {

@@ -3,7 +3,9 @@ package dev.clientele.core.spi;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import java.util.ArrayList;
@@ -37,8 +39,10 @@ import java.util.stream.Stream;
  * <h2>Locking: stripes</h2>
  * The state is divided into {@value #STRIPES} stripes, each with its own {@link StampedLock}: an
  * identifier (its owner and the events anchored at it) belongs to the stripe its hash picks, a
- * profile to the stripe of its id, an event id to the stripe of its 64-bit hash (each stripe has
- * its own {@link EventIdTable} and event count). The merge log has one more lock of its own.
+ * profile to the stripe of its id, an event id to the stripe of its 64-bit hash. Each stripe owns
+ * the tables of its keys ({@link KeyedTable}s of identifier slots and of profile cells, an {@link
+ * EventIdTable}), its event count and its log of created and deleted profiles, and only a
+ * holder of its write lock changes them. The merge log has one more lock of its own.
  * <ul>
  *   <li>A commit takes the write locks of every stripe it touches, always in ascending stripe
  *       order (then the merge-log lock if it writes or erases records), validates everything,
@@ -50,9 +54,11 @@ import java.util.stream.Stream;
  *   <li>Multi-key reads ({@link #owners}, {@link #ownedProfiles}, {@link #containsEvent},
  *       {@link #profileCount()}, {@link #eventCount()}) are optimistic: they take a stamp of each
  *       stripe before reading from it and validate all stamps at the end; if any stripe was
- *       written meanwhile they retry, and after a few failures read under the read locks of all
- *       stripes. A read that validates saw, in every stripe it read, the state between the same
- *       two commits, so it never sees part of a commit.
+ *       written meanwhile they retry. A read that validates saw, in every stripe it read, the state between the same
+ *       two commits, so it never sees part of a commit. After a few failures it reads under the
+ *       read locks of just the stripes it reached ({@link #profileCount()} and {@link
+ *       #eventCount()}: of all stripes), adding any stripe it then finds it needs and reading again.
+ *       The tables tolerate such unlocked reads during writes (see {@link KeyedTable}).
  *   <li>Single-key reads ({@link #profile}, {@link #owner}, {@link #isTombstoned}) stamp the key's stripe, read and
  *       validate, falling back to that stripe's read lock: an unlocked read could see one key of
  *       a commit still being applied and then another key it has not reached, which no order of
@@ -65,16 +71,19 @@ import java.util.stream.Stream;
  * <h2>Layout</h2>
  * Ingestion touches few large structures per event, since each is a cache miss:
  * <ul>
- *   <li>one identifier table: per identifier one slot holding its owner and the events anchored
- *       at it, so resolving an event and appending it touch the same entry; the owner is held as
- *       the owner's profile cell, so identifier → profile ({@link #ownedProfiles}) needs no
- *       second lookup;
- *   <li>profile cells by id, each holding the current profile, for {@link #profile} and the
- *       version checks of commits;
+ *   <li>per stripe, one identifier table: per identifier one slot holding its owner and the
+ *       events anchored at it (without a wrapper per event), so resolving an event and appending
+ *       it touch the same entry; the owner is held as the owner's profile cell, so identifier →
+ *       profile ({@link #ownedProfiles}) needs no second lookup. The tables are open-addressing
+ *       arrays with each key's hash in an {@code int[]} beside the entries ({@link KeyedTable});
+ *       a slot holds its identifier's parts, so a lookup does not read the identifier object;
+ *   <li>per stripe, profile cells by id, each holding the current profile, for {@link #profile}
+ *       and the version checks of commits;
  *   <li>the event ids in compact open-addressing tables of 64-bit hashes ({@link EventIdTable}),
  *       one per stripe, beside the stored events, exact because a hash hit compares the id;
  *   <li>the sorted order that paging needs in {@link SortedIds}, a sorted array of ids brought
- *       up to date by a page once enough profiles were created or deleted since the last one.
+ *       up to date by a page once enough profiles were created or deleted since the last one;
+ *       commits only append to their stripes' logs of created and deleted ids.
  * </ul>
  */
 public final class InMemoryStorage implements Storage {
@@ -83,15 +92,26 @@ public final class InMemoryStorage implements Storage {
   /** Optimistic attempts of a multi-key read before it takes the read locks of all stripes. */
   private static final int OPTIMISTIC_ATTEMPTS = 4;
 
-  /** The live profiles: every cell here holds a profile. Entries change under their stripe's lock. */
-  private final ConcurrentHashMap<ProfileId, ProfileCell> profiles = new ConcurrentHashMap<>();
   /**
-   * The ids of {@link #profiles} in order, for paging. Commits note changes while holding their
-   * stripes and the monitor of this object; pages read (and rebuild) it holding all stripes.
+   * The ids of the live profiles in order, for paging. Commits note changes in their stripes'
+   * logs ({@link Stripe#created}, {@link Stripe#deleted}); whoever holds all stripes (read locks
+   * and the monitor of this object, or write locks) folds the logs in: pages, and a commit that
+   * finds its stripe's log overdue, after releasing its own locks.
    */
   private final SortedIds sortedIds = new SortedIds();
-  /** Identifiers that have an owner or anchor events (or both). Entries change under their stripe's lock. */
-  private final ConcurrentHashMap<Identifier, IdentifierSlot> identifiers = new ConcurrentHashMap<>();
+  /** The least number of changes a stripe's log holds before a commit folds the logs in. */
+  private static final int FOLD_FLOOR = 1024;
+  /**
+   * The number of changes in one stripe's log at which the committing thread folds the logs in:
+   * {@code max(1024, 2 × sorted ids / stripes)}, so over all stripes about {@code max(65536,
+   * 2 × ids)}, the bound that {@link SortedIds#isOverdue()} describes. Set by each fold.
+   */
+  private volatile int foldLimit = FOLD_FLOOR;
+  /**
+   * For tests only: run by a commit after it wrote its profiles and before it moves identifiers,
+   * holding its locks, so a test can catch a commit half-applied; null (the default) runs nothing.
+   */
+  Runnable afterProfileWrites;
   private final Stripe[] stripes = new Stripe[STRIPES];
   /** The mask of all stripes: whole-store reads and commits that erase events lock it. */
   private static final long ALL_STRIPES = -1L;
@@ -131,6 +151,8 @@ public final class InMemoryStorage implements Storage {
   private static final class ReadScratch {
     /** Stamps of an optimistic read, by stripe (the read's mask says which are set). */
     final long[] stamps = new long[STRIPES];
+    /** The stripes a multi-key read that must be repeated had reached (see {@link #reach}). */
+    long needed;
     /** The store whose cells {@link #recent} holds. */
     Object owner;
     private final ProfileCell[] recent = new ProfileCell[4];
@@ -144,7 +166,7 @@ public final class InMemoryStorage implements Storage {
     /** A remembered cell of profile {@code id} that held a profile when read, or null. */
     ProfileCell recentCell(ProfileId id) {
       for (ProfileCell c : recent) {
-        if (c != null && (c.id == id || c.id.equals(id)) && c.profile != null) {
+        if (c != null && (c.key == id || c.key.equals(id)) && c.profile != null) {
           return c;
         }
       }
@@ -152,45 +174,78 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
-  /** One lock stripe: its lock, and the ids and number of the stored events whose id hashes here. */
+  /**
+   * One lock stripe: its lock; the profile cells and identifier slots whose keys hash here; the
+   * ids and number of the stored events whose id hashes here.
+   */
   private static final class Stripe {
     final StampedLock lock = new StampedLock();
+    /** The live profiles of this stripe: every cell here holds a profile. Guarded by {@link #lock}; read optimistically. */
+    final KeyedTable<ProfileId, ProfileCell> cells = new KeyedTable<>(16);
+    /** Identifiers of this stripe that have an owner or anchor events (or both). Guarded like {@link #cells}. */
+    final KeyedTable<Identifier, IdentifierSlot> slots = new KeyedTable<>(64);
     /** Guarded by {@link #lock}; read optimistically by {@link #containsEvent}. */
     final EventIdTable eventIds = new EventIdTable(64);
     /** Guarded by {@link #lock}. */
     long eventCount;
+    /** Profiles of this stripe created since the logs were last folded into {@link #sortedIds}; guarded by {@link #lock}. */
+    final List<ProfileId> created = new ArrayList<>();
+    /** Profiles of this stripe deleted since then; guarded by {@link #lock}. */
+    final List<ProfileId> deleted = new ArrayList<>();
   }
 
   /**
-   * A profile id and its current profile. Identifier slots point at the cell of their owner. A
-   * deleted profile's cell leaves {@link #profiles} and holds null; a slot can still point at it
-   * (when a commit deletes a profile and keeps its index entries), so readers going through a
-   * slot look the id up again when the cell is empty.
+   * A profile id (the key) and its current profile. Identifier slots point at the cell of their
+   * owner. A deleted profile's cell leaves its stripe's {@link Stripe#cells} and holds null; a slot
+   * can still point at it (when a commit deletes a profile and keeps its index entries), so readers
+   * going through a slot look the id up again when the cell is empty.
    */
-  private static final class ProfileCell {
-    final ProfileId id;
+  private static final class ProfileCell extends KeyedTable.Entry<ProfileId> {
     /** Written under the lock of the id's stripe; volatile for the unlocked reads. */
     volatile Profile profile;
 
     ProfileCell(ProfileId id, Profile profile) {
-      this.id = id;
+      super(id);
       this.profile = profile;
     }
   }
 
-  /** One identifier: its owner (null: none) and the events anchored at it. */
-  private static final class IdentifierSlot {
+  /**
+   * One identifier (the key): its owner (null: none) and the events anchored at it. The events are
+   * kept without their {@link StoredEvent} wrapper, whose anchor is this slot's identifier: one
+   * object less per stored event for the collector to copy; reads wrap them again.
+   */
+  private static final class IdentifierSlot extends KeyedTable.Entry<Identifier> {
     /** Written under the stripe's write lock; volatile for the unlocked reads. */
     volatile ProfileCell owner;
     /** Set, under the stripe's lock, when the slot leaves the table; a new slot may take its place. */
     boolean removed;
     /** Guarded by the stripe's lock; the first {@link #eventCount} entries are the events. */
-    StoredEvent[] events;
+    Event[] events;
     int eventCount;
 
-    void append(StoredEvent e) {
+    /** The key's parts, so that a lookup compares them without reading the key object. */
+    private final IdentifierType type;
+
+    private final String value;
+
+    IdentifierSlot(Identifier id) {
+      super(id);
+      this.type = id.type();
+      this.value = id.value();
+    }
+
+    @Override
+    boolean hasKey(Object other) {
+      Identifier id = (Identifier) other;
+      String v = id.value();
+      IdentifierType t = id.type();
+      return (value == v || value.equals(v)) && (type == t || type.equals(t));
+    }
+
+    void append(Event e) {
       if (events == null) {
-        events = new StoredEvent[2];
+        events = new Event[2];
       } else if (eventCount == events.length) {
         events = Arrays.copyOf(events, eventCount * 2);
       }
@@ -199,7 +254,7 @@ public final class InMemoryStorage implements Storage {
 
     void addEventsTo(List<StoredEvent> out) {
       for (int i = 0; i < eventCount; i++) {
-        out.add(events[i]);
+        out.add(new StoredEvent(events[i], key));
       }
     }
   }
@@ -211,9 +266,26 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
-  /** The stripe of an identifier or profile id: the top bits of its hash, spread. */
+  /** The stripe of an identifier, profile id or tombstone: the top bits of its {@link KeyedTable#spread} hash. */
   static int stripeOf(Object key) {
-    return (key.hashCode() * 0x9E3779B9) >>> (Integer.SIZE - Integer.numberOfTrailingZeros(STRIPES));
+    return stripeOfHash(KeyedTable.spread(key));
+  }
+
+  /** The stripe of a key whose {@link KeyedTable#spread} hash is {@code hash} (whose low bits pick the slot). */
+  private static int stripeOfHash(int hash) {
+    return hash >>> (Integer.SIZE - Integer.numberOfTrailingZeros(STRIPES));
+  }
+
+  /** The cell of {@code id} in its stripe's table (null if it has no profile): exact under the stripe's lock. */
+  private ProfileCell cellOf(ProfileId id) {
+    int h = KeyedTable.spread(id);
+    return stripes[stripeOfHash(h)].cells.get(h, id);
+  }
+
+  /** The slot of {@code id} in its stripe's table, or null: exact under the stripe's lock. */
+  private IdentifierSlot slotOf(Identifier id) {
+    int h = KeyedTable.spread(id);
+    return stripes[stripeOfHash(h)].slots.get(h, id);
   }
 
   /** The stripe of an event id, from its {@link EventIdTable#hash} (whose low bits pick the slot). */
@@ -248,14 +320,14 @@ public final class InMemoryStorage implements Storage {
   }
 
   private Profile profileOrNull(ProfileId id) {
-    ProfileCell cell = profiles.get(id);
+    ProfileCell cell = cellOf(id);
     return cell == null ? null : cell.profile;
   }
 
   /** The current profile of the owner held in {@code cell}, or null if it has none. */
   private Profile profileOf(ProfileCell cell) {
     Profile p = cell.profile;
-    return p != null ? p : profileOrNull(cell.id); // an emptied cell: the id may live again
+    return p != null ? p : profileOrNull(cell.key); // an emptied cell: the id may live again
   }
 
   @Override
@@ -268,21 +340,69 @@ public final class InMemoryStorage implements Storage {
     // The sorted ids keep each profile's cell beside its id, so that a page of an unchanged
     // store is a walk along an array instead of a hash lookup per profile; cells missing since
     // the last changes are looked up once, under the write lock, by the next page.
+    // Pages holding the read locks share the sorted ids, so they change it (folding the stripes'
+    // logs in) under its monitor.
     readLock(ALL_STRIPES);
     try {
-      if (!sortedIds.needsRebuild() && sortedIds.hasAllCells()) {
-        return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
+      synchronized (sortedIds) {
+        drainLogs();
+        if (!sortedIds.needsRebuild() && sortedIds.hasAllCells()) {
+          return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
+        }
       }
     } finally {
       unlockRead(ALL_STRIPES);
     }
     writeLock(ALL_STRIPES);
     try {
-      if (sortedIds.needsRebuild()) {
-        sortedIds.rebuild(this::profileOrNull);
+      synchronized (sortedIds) {
+        drainLogs();
+        if (sortedIds.needsRebuild()) {
+          rebuildSorted();
+        }
+        sortedIds.fillCells(this::cellOf);
+        return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
       }
-      sortedIds.fillCells(profiles::get);
-      return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
+    } finally {
+      unlockWrite(ALL_STRIPES);
+    }
+  }
+
+  /**
+   * Moves the stripes' logs of created and deleted profiles into {@link #sortedIds}; called
+   * holding all stripes (read or write locks) and the monitor of {@link #sortedIds}.
+   */
+  private void drainLogs() {
+    for (Stripe s : stripes) {
+      if (!s.created.isEmpty()) {
+        sortedIds.created(s.created);
+        s.created.clear();
+      }
+      if (!s.deleted.isEmpty()) {
+        sortedIds.deleted(s.deleted);
+        s.deleted.clear();
+      }
+    }
+  }
+
+  /** Rebuilds {@link #sortedIds} and sets the next {@link #foldLimit}; called like {@link #drainLogs}. */
+  private void rebuildSorted() {
+    sortedIds.rebuild(this::profileOrNull);
+    foldLimit = Math.max(FOLD_FLOOR, 2 * sortedIds.sortedSize() / STRIPES);
+  }
+
+  /**
+   * Folds the logs of all stripes into {@link #sortedIds} and rebuilds it, for a commit that found
+   * its stripe's log overdue: so the logs stay bounded when a store is written for long and never
+   * paged. Takes every stripe's write lock, after the commit released its own.
+   */
+  private void foldLogs() {
+    writeLock(ALL_STRIPES);
+    try {
+      synchronized (sortedIds) {
+        drainLogs();
+        rebuildSorted();
+      }
     } finally {
       unlockWrite(ALL_STRIPES);
     }
@@ -290,7 +410,13 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public long profileCount() {
-    return countAcrossStripes(profiles::size);
+    return countAcrossStripes(() -> {
+      long n = 0;
+      for (Stripe s : stripes) {
+        n += s.cells.size();
+      }
+      return n;
+    });
   }
 
   @Override
@@ -299,105 +425,134 @@ public final class InMemoryStorage implements Storage {
   }
 
   private ProfileId ownerOrNull(Identifier identifier) {
-    IdentifierSlot slot = identifiers.get(identifier);
+    IdentifierSlot slot = slotOf(identifier);
     ProfileCell owner = slot == null ? null : slot.owner;
-    return owner == null ? null : owner.id;
+    return owner == null ? null : owner.key;
   }
 
   @Override
   public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
-    long[] stamps = scratch().stamps;
+    ReadScratch sc = scratch();
+    long needed = 0;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      Map<Identifier, ProfileId> found = readOwners(identifiers, stamps);
+      Map<Identifier, ProfileId> found = readOwners(identifiers, sc.stamps, 0, sc);
       if (found != null) {
         return found;
       }
+      needed |= sc.needed;
       Thread.onSpinWait();
     }
-    readLock(ALL_STRIPES);
-    try {
-      return readOwners(identifiers, null);
-    } finally {
-      unlockRead(ALL_STRIPES);
+    while (true) { // under the read locks of the stripes the read needs; each round adds one it lacked
+      readLock(needed);
+      try {
+        Map<Identifier, ProfileId> found = readOwners(identifiers, null, needed, sc);
+        if (found != null) {
+          return found;
+        }
+      } finally {
+        unlockRead(needed);
+      }
+      needed |= sc.needed;
     }
   }
 
   /**
-   * The owners of {@code ids}: optimistically with {@code stamps} (null if a stripe was written
-   * meanwhile), or, with {@code stamps} null, under locks the caller holds.
+   * The owners of {@code ids}, read like {@link #readOwnedProfiles}: null if the read must be
+   * repeated, with the stripes it needs in {@code sc}.
    */
-  private Map<Identifier, ProfileId> readOwners(Collection<Identifier> ids, long[] stamps) {
+  private Map<Identifier, ProfileId> readOwners(Collection<Identifier> ids, long[] stamps, long locked, ReadScratch sc) {
     Map<Identifier, ProfileId> found = new HashMap<>();
     long held = 0;
     for (Identifier id : ids) {
-      if (stamps != null && (held = stamped(stamps, held, stripeOf(id))) == 0) {
+      int h = KeyedTable.spread(id);
+      int stripe = stripeOfHash(h);
+      if ((held = reach(stamps, locked, held, stripe, sc)) == 0) {
         return null;
       }
-      IdentifierSlot slot = this.identifiers.get(id);
+      IdentifierSlot slot = stripes[stripe].slots.get(h, id);
       ProfileCell owner = slot == null ? null : slot.owner;
       if (owner != null) {
-        found.put(id, owner.id);
+        found.put(id, owner.key);
       }
     }
-    return stamps == null || validate(stamps, held) ? found : null;
+    return validated(stamps, held, sc) ? found : null;
   }
 
-  /** {@inheritDoc} One lookup per identifier, from one consistent state. */
+  /**
+   * {@inheritDoc} One lookup per identifier, from one consistent state: optimistic, and when
+   * commits keep interfering, under the read locks of just the stripes the read reaches.
+   */
   @Override
   public OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
     ReadScratch sc = scratch();
+    long needed = 0;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      OwnedProfiles read = readOwnedProfiles(identifiers, sc.stamps, sc);
+      OwnedProfiles read = readOwnedProfiles(identifiers, sc.stamps, 0, sc);
       if (read != null) {
         return read;
       }
+      needed |= sc.needed;
       Thread.onSpinWait();
     }
-    readLock(ALL_STRIPES);
-    try {
-      return readOwnedProfiles(identifiers, null, sc);
-    } finally {
-      unlockRead(ALL_STRIPES);
+    while (true) { // as in owners(): the mask only grows, so at most 64 rounds
+      readLock(needed);
+      try {
+        OwnedProfiles read = readOwnedProfiles(identifiers, null, needed, sc);
+        if (read != null) {
+          return read;
+        }
+      } finally {
+        unlockRead(needed);
+      }
+      needed |= sc.needed;
     }
   }
 
   /**
-   * The owners of {@code ids} and their profiles, read like {@link #readOwners}: each stripe is
-   * stamped before its first read, an owner's profile stripe included. The owners' cells are
-   * remembered in {@code sc} for the commit that usually follows.
+   * The owners of {@code ids} and their profiles. With {@code stamps}: optimistically, each stripe
+   * stamped before its first read (an owner's profile stripe included) and all validated at the
+   * end. Without: under the read locks the caller holds of the stripes in {@code locked}. Either way
+   * null if the read must be repeated (a stripe was written meanwhile, or is not locked), with the
+   * stripes reached until then in {@link ReadScratch#needed}. The owners' cells are remembered in
+   * {@code sc} for the commit that usually follows.
    */
-  private OwnedProfiles readOwnedProfiles(Collection<Identifier> ids, long[] stamps, ReadScratch sc) {
-    Map<Identifier, ProfileId> owners = null;
-    Map<ProfileId, Profile> owned = null;
+  private OwnedProfiles readOwnedProfiles(Collection<Identifier> ids, long[] stamps, long locked, ReadScratch sc) {
+    SmallMap<Identifier, ProfileId> owners = null;
+    SmallMap<ProfileId, Profile> owned = null;
     long held = 0;
     for (Identifier id : ids) {
-      if (stamps != null && (held = stamped(stamps, held, stripeOf(id))) == 0) {
+      int h = KeyedTable.spread(id);
+      int stripe = stripeOfHash(h);
+      if ((held = reach(stamps, locked, held, stripe, sc)) == 0) {
         return null;
       }
-      IdentifierSlot slot = this.identifiers.get(id);
+      IdentifierSlot slot = stripes[stripe].slots.get(h, id);
       ProfileCell owner = slot == null ? null : slot.owner;
       if (owner == null) {
         continue;
       }
       if (owners == null) {
-        owners = new HashMap<>(4);
-        owned = new HashMap<>(2);
+        owners = new SmallMap<>(ids.size());
+        owned = new SmallMap<>(2);
       }
-      owners.put(id, owner.id);
-      if (!owned.containsKey(owner.id)) {
-        if (stamps != null && (held = stamped(stamps, held, stripeOf(owner.id))) == 0) {
+      if (owners.containsKey(id)) {
+        continue; // asked twice
+      }
+      owners.add(id, owner.key);
+      if (!owned.containsKey(owner.key)) {
+        if ((held = reach(stamps, locked, held, stripeOf(owner.key), sc)) == 0) {
           return null;
         }
         Profile p = profileOf(owner);
         if (p != null) {
-          owned.put(owner.id, p);
+          owned.add(owner.key, p);
           sc.remember(owner);
         }
       }
     }
-    if (stamps != null && !validate(stamps, held)) {
+    if (!validated(stamps, held, sc)) {
       return null;
     }
     return owners == null ? OwnedProfiles.none() : OwnedProfiles.handOver(owners, owned);
@@ -434,7 +589,7 @@ public final class InMemoryStorage implements Storage {
     readLock(mask);
     try {
       for (Identifier anchor : distinct) {
-        IdentifierSlot slot = identifiers.get(anchor);
+        IdentifierSlot slot = slotOf(anchor);
         if (slot != null) {
           slot.addEventsTo(out);
         }
@@ -452,8 +607,8 @@ public final class InMemoryStorage implements Storage {
     readLock(ALL_STRIPES);
     try {
       snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, sumEventCounts()));
-      for (IdentifierSlot slot : identifiers.values()) {
-        slot.addEventsTo(snapshot);
+      for (Stripe s : stripes) {
+        s.slots.forEach(slot -> slot.addEventsTo(snapshot));
       }
     } finally {
       unlockRead(ALL_STRIPES);
@@ -513,15 +668,35 @@ public final class InMemoryStorage implements Storage {
   // Stripe locks. A mask has bit i set for stripe i; locks are always taken in ascending order.
 
   /**
-   * {@code held} with {@code stripe} added, stamping the stripe first unless {@code held} has it
-   * already; 0 if the stripe is write-locked now (a held mask is never 0: it has this stripe).
+   * {@code held} (the stripes a multi-key read has reached) with {@code stripe} added. With
+   * {@code stamps} (an optimistic read) the stripe is stamped first unless {@code held} has it
+   * already; without, it must be among the {@code locked} stripes whose read locks the caller
+   * holds. 0 if the read must be repeated (the stripe is write-locked now, or not locked), with
+   * the stripes it needs so far in {@code sc.needed} (a held mask is never 0: it has this stripe).
    */
-  private long stamped(long[] stamps, long held, int stripe) {
+  private long reach(long[] stamps, long locked, long held, int stripe, ReadScratch sc) {
     long bit = 1L << stripe;
     if ((held & bit) != 0) {
       return held;
     }
-    return stamp(stamps, bit) ? held | bit : 0;
+    if (stamps != null ? stamp(stamps, bit) : (locked & bit) != 0) {
+      return held | bit;
+    }
+    sc.needed = held | bit;
+    return 0;
+  }
+
+  /**
+   * Whether a read that reached the stripes of {@code held} saw one consistent state: always under
+   * locks ({@code stamps} null), else if none was written since its stamp; if not, the stripes
+   * go to {@code sc.needed}.
+   */
+  private boolean validated(long[] stamps, long held, ReadScratch sc) {
+    if (stamps == null || validate(stamps, held)) {
+      return true;
+    }
+    sc.needed = held;
+    return false;
   }
 
   /** Takes the optimistic stamp of the stripe of {@code bit}; false if it is write-locked now. */
@@ -591,12 +766,13 @@ public final class InMemoryStorage implements Storage {
     // one, else looked up again.
     Lookups seen = new Lookups(commit);
     boolean logs = !commit.mergeRecords().isEmpty() || !commit.mergeRecordErasures().isEmpty();
+    boolean foldDue;
     writeLock(seen.lockMask);
     try {
       long logStamp = logs ? logLock.writeLock() : 0;
       try {
         validate(commit, seen);
-        apply(commit, seen);
+        foldDue = apply(commit, seen);
       } finally {
         if (logs) {
           logLock.unlockWrite(logStamp);
@@ -604,6 +780,9 @@ public final class InMemoryStorage implements Storage {
       }
     } finally {
       unlockWrite(seen.lockMask);
+    }
+    if (foldDue) {
+      foldLogs();
     }
   }
 
@@ -616,6 +795,8 @@ public final class InMemoryStorage implements Storage {
    */
   private final class Lookups {
     final long[] appendHashes;
+    /** The {@link KeyedTable#spread} hash of each append's anchor. */
+    final int[] anchorHashes;
     final IdentifierSlot[] appendSlots;
     final ProfileCell[] writeCells;
     final ProfileCell[] deleteCells;
@@ -627,13 +808,17 @@ public final class InMemoryStorage implements Storage {
       long mask = 0;
       List<StoredEvent> appends = commit.appends();
       appendHashes = new long[appends.size()];
+      anchorHashes = new int[appends.size()];
       appendSlots = new IdentifierSlot[appends.size()];
       for (int i = 0; i < appendHashes.length; i++) {
         StoredEvent e = appends.get(i);
         long hash = EventIdTable.hash(e.event().id());
         appendHashes[i] = hash;
-        appendSlots[i] = identifiers.get(e.anchor());
-        mask |= 1L << stripeOfEvent(hash) | 1L << stripeOf(e.anchor());
+        int h = KeyedTable.spread(e.anchor());
+        anchorHashes[i] = h;
+        int stripe = stripeOfHash(h);
+        appendSlots[i] = stripes[stripe].slots.get(h, e.anchor()); // a hint, checked under the lock
+        mask |= 1L << stripeOfEvent(hash) | 1L << stripe;
       }
       ReadScratch sc = scratch();
       List<Commit.ProfileWrite> writes = commit.profileWrites();
@@ -643,7 +828,7 @@ public final class InMemoryStorage implements Storage {
         ProfileId id = w.profile().id();
         // A new profile (expected version 0) was not read: look it up, under the lock at the latest.
         ProfileCell recent = w.expectedVersion() == 0 ? null : sc.recentCell(id);
-        writeCells[i] = recent != null ? recent : profiles.get(id);
+        writeCells[i] = recent != null ? recent : cellOf(id);
         mask |= 1L << stripeOf(id);
       }
       List<Commit.ProfileDelete> deletes = commit.profileDeletes();
@@ -651,15 +836,16 @@ public final class InMemoryStorage implements Storage {
       for (int i = 0; i < deleteCells.length; i++) {
         ProfileId id = deletes.get(i).id();
         ProfileCell recent = sc.recentCell(id);
-        deleteCells[i] = recent != null ? recent : profiles.get(id);
+        deleteCells[i] = recent != null ? recent : cellOf(id);
         mask |= 1L << stripeOf(id);
       }
       List<Commit.IndexWrite> index = commit.indexWrites();
       indexSlots = index.isEmpty() ? NO_SLOTS : new IdentifierSlot[index.size()];
       for (int i = 0; i < indexSlots.length; i++) {
         Commit.IndexWrite w = index.get(i);
-        indexSlots[i] = identifiers.get(w.identifier());
-        mask |= 1L << stripeOf(w.identifier());
+        int h = KeyedTable.spread(w.identifier());
+        indexSlots[i] = stripes[stripeOfHash(h)].slots.get(h, w.identifier());
+        mask |= 1L << stripeOfHash(h);
         if (w.newOwner().isPresent()) { // apply() looks the new owner's cell up
           mask |= 1L << stripeOf(w.newOwner().get());
         }
@@ -679,24 +865,31 @@ public final class InMemoryStorage implements Storage {
   /**
    * The live cell of {@code id} (null if it has no profile), given the one looked up before the
    * lock; called under the lock of the id's stripe. A cell holds a profile exactly while it is in
-   * {@link #profiles}, so a looked-up (or remembered) cell of this id that still holds one is the live cell.
+   * its stripe's {@link Stripe#cells}, so a looked-up (or remembered) cell of this id that still
+   * holds one is the live cell.
    */
   private ProfileCell liveCell(ProfileCell seen, ProfileId id) {
-    return seen != null && seen.profile != null ? seen : profiles.get(id);
+    return seen != null && seen.profile != null ? seen : cellOf(id);
   }
 
   /**
    * The live slot of {@code id} (null if none), given the one looked up before the lock; called
-   * under the lock of the identifier's stripe. A slot is in {@link #identifiers} until it is
-   * marked removed.
+   * under the lock of the identifier's stripe. A slot is in its stripe's {@link Stripe#slots}
+   * until it is marked removed.
    */
   private IdentifierSlot liveSlot(IdentifierSlot seen, Identifier id) {
-    return seen != null && !seen.removed ? seen : identifiers.get(id);
+    return seen != null && !seen.removed ? seen : slotOf(id);
   }
 
-  private void removeSlot(Identifier id, IdentifierSlot slot) {
+  private void addSlot(IdentifierSlot slot) {
+    int h = KeyedTable.spread(slot.key);
+    stripes[stripeOfHash(h)].slots.put(h, slot);
+  }
+
+  private void removeSlot(IdentifierSlot slot) {
     slot.removed = true;
-    identifiers.remove(id);
+    int h = KeyedTable.spread(slot.key);
+    stripes[stripeOfHash(h)].slots.remove(h, slot);
   }
 
   private void validate(Commit commit, Lookups seen) {
@@ -728,10 +921,10 @@ public final class InMemoryStorage implements Storage {
       ProfileCell owner = slot == null ? null : slot.owner;
       boolean expected = owner == null
           ? w.expectedOwner().isEmpty()
-          : w.expectedOwner().isPresent() && w.expectedOwner().get().equals(owner.id);
+          : w.expectedOwner().isPresent() && w.expectedOwner().get().equals(owner.key);
       if (!expected) {
         throw new CommitConflictException(
-            "identifier " + w.identifier() + " is owned by " + (owner == null ? "nobody" : owner.id.value())
+            "identifier " + w.identifier() + " is owned by " + (owner == null ? "nobody" : owner.key.value())
                 + ", expected " + w.expectedOwner().map(ProfileId::value).orElse("nobody"));
       }
     }
@@ -755,7 +948,9 @@ public final class InMemoryStorage implements Storage {
     return p == null ? 0 : p.version();
   }
 
-  private void apply(Commit commit, Lookups seen) {
+  /** Applies a validated commit; true if a stripe's log of profile changes is now overdue for folding. */
+  private boolean apply(Commit commit, Lookups seen) {
+    boolean foldDue = false;
     // Index entries move before losers are deleted, so a reader going identifier -> owner ->
     // profile never lands on a profile that is already gone. The cells and slots validate()
     // found are live: nothing changed since, as the stripes' write locks are held.
@@ -764,11 +959,19 @@ public final class InMemoryStorage implements Storage {
       Profile profile = writes.get(i).profile();
       ProfileCell cell = seen.writeCells[i];
       if (cell == null) {
-        profiles.put(profile.id(), new ProfileCell(profile.id(), profile));
-        noteSorted(profile.id(), true);
+        ProfileId id = profile.id();
+        int h = KeyedTable.spread(id);
+        Stripe stripe = stripes[stripeOfHash(h)];
+        stripe.cells.put(h, new ProfileCell(id, profile));
+        stripe.created.add(id);
+        foldDue |= stripe.created.size() + stripe.deleted.size() > foldLimit;
       } else {
         cell.profile = profile;
       }
+    }
+    Runnable pause = afterProfileWrites;
+    if (pause != null) {
+      pause.run();
     }
     List<Commit.IndexWrite> index = commit.indexWrites();
     for (int i = 0; i < index.size(); i++) {
@@ -776,21 +979,21 @@ public final class InMemoryStorage implements Storage {
       IdentifierSlot slot = seen.indexSlots[i];
       if (w.newOwner().isPresent()) {
         ProfileId ownerId = w.newOwner().get();
-        ProfileCell owner = profiles.get(ownerId); // mostly a profile this commit just wrote
+        ProfileCell owner = cellOf(ownerId); // mostly a profile this commit just wrote
         if (owner == null) { // an owner without a profile (yet): readers find it by id later
           owner = new ProfileCell(ownerId, null);
         }
         if (slot == null) {
-          slot = new IdentifierSlot();
+          slot = new IdentifierSlot(w.identifier());
           slot.owner = owner;
-          identifiers.put(w.identifier(), slot);
+          addSlot(slot);
         } else {
           slot.owner = owner;
         }
       } else if (slot != null) {
         slot.owner = null;
         if (slot.eventCount == 0) {
-          removeSlot(w.identifier(), slot);
+          removeSlot(slot);
         }
       }
     }
@@ -799,18 +1002,21 @@ public final class InMemoryStorage implements Storage {
       for (int i = 0; i < deletes.size(); i++) {
         ProfileId id = deletes.get(i).id();
         ProfileCell cell = seen.deleteCells[i];
+        int h = KeyedTable.spread(id);
+        Stripe stripe = stripes[stripeOfHash(h)];
         if (cell != null) {
-          profiles.remove(id);
+          stripe.cells.remove(h, cell);
           cell.profile = null;
         }
-        noteSorted(id, false);
+        stripe.deleted.add(id);
+        foldDue |= stripe.created.size() + stripe.deleted.size() > foldLimit;
       }
     }
     for (Identifier anchor : commit.eventErasures()) { // the commit holds every stripe
-      IdentifierSlot slot = identifiers.get(anchor);
+      IdentifierSlot slot = slotOf(anchor);
       if (slot != null && slot.eventCount > 0) {
         for (int i = 0; i < slot.eventCount; i++) {
-          String id = slot.events[i].event().id();
+          String id = slot.events[i].id();
           long hash = EventIdTable.hash(id);
           Stripe stripe = stripes[stripeOfEvent(hash)];
           stripe.eventIds.remove(hash, id);
@@ -819,7 +1025,7 @@ public final class InMemoryStorage implements Storage {
         slot.events = null;
         slot.eventCount = 0;
         if (slot.owner == null) {
-          removeSlot(anchor, slot);
+          removeSlot(slot);
         }
       }
     }
@@ -837,35 +1043,20 @@ public final class InMemoryStorage implements Storage {
       StoredEvent e = appends.get(i);
       long hash = seen.appendHashes[i];
       Stripe stripe = stripes[stripeOfEvent(hash)];
-      stripe.eventIds.add(hash, e);
+      stripe.eventIds.add(hash, e.event());
       stripe.eventCount++;
-      IdentifierSlot slot = liveSlot(seen.appendSlots[i], e.anchor());
-      if (slot == null) {
-        slot = new IdentifierSlot();
-        identifiers.put(e.anchor(), slot);
+      IdentifierSlot slot = seen.appendSlots[i];
+      if (slot == null || slot.removed) {
+        int h = seen.anchorHashes[i];
+        slot = stripes[stripeOfHash(h)].slots.get(h, e.anchor());
+        if (slot == null) {
+          slot = new IdentifierSlot(e.anchor());
+          stripes[stripeOfHash(h)].slots.put(h, slot);
+        }
       }
-      slot.append(e);
+      slot.append(e.event());
     }
-  }
-
-  /**
-   * Notes a profile created or deleted for paging; called by commits, which hold only their own
-   * stripes, so under the monitor of {@link #sortedIds}. Pages fold recent changes in when they
-   * read; a store written for long and never paged folds them in here. A rebuild here may run
-   * while other commits change profiles: what it reads of them only decides which deleted ids it
-   * keeps, any id created meanwhile is noted after it, and pages skip ids without a profile.
-   */
-  private void noteSorted(ProfileId id, boolean created) {
-    synchronized (sortedIds) {
-      if (created) {
-        sortedIds.created(id);
-      } else {
-        sortedIds.deleted(id);
-      }
-      if (sortedIds.isOverdue()) {
-        sortedIds.rebuild(this::profileOrNull);
-      }
-    }
+    return foldDue;
   }
 
   private void log(MergeRecord r) {

@@ -66,11 +66,11 @@ public final class OwnedProfiles {
   }
 
   /**
-   * Wraps maps built by a store without copying them; the caller hands them over and must not
-   * change them afterwards.
+   * Wraps maps built by a store without copying them (they are unmodifiable already); the
+   * caller hands them over and adds nothing afterwards.
    */
-  static OwnedProfiles handOver(Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles) {
-    return owners.isEmpty() ? NONE : new OwnedProfiles(Collections.unmodifiableMap(owners), Collections.unmodifiableMap(profiles));
+  static OwnedProfiles handOver(SmallMap<Identifier, ProfileId> owners, SmallMap<ProfileId, Profile> profiles) {
+    return owners.isEmpty() ? NONE : new OwnedProfiles(owners, profiles);
   }
 
   /** The owner of each identifier asked about that has one (unmodifiable). */

@@ -3,10 +3,8 @@ package dev.clientele.core.spi;
 import dev.clientele.core.ProfileId;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -29,17 +27,25 @@ import java.util.function.Function;
  * A rebuild carries the known cells over for ids that were not deleted meanwhile and leaves the
  * others unknown; {@link #fillCells} looks the unknown ones up, and a page looks up by id any id
  * whose cell is unknown.
+ *
+ * <p>Sorting and merging compare a {@link #sortKey} of each id first: its first nine characters
+ * packed into a {@code long} (profile ids are ASCII, 7 bits a character), kept beside the sorted
+ * array. Only ids that share those nine characters compare their strings, so a rebuild reads
+ * each id's characters once instead of at every comparison (each a likely cache miss).
  */
 final class SortedIds {
   private final int overdueFloor;
   private ProfileId[] sorted = new ProfileId[0];
+  /** The {@link #sortKey} of each id of {@link #sorted} (same index). */
+  private long[] keys = new long[0];
   /** The cell of each id of {@link #sorted} (same index), or null where not known. */
   private Object[] cells = new Object[0];
   /** How many entries of {@link #cells} are null. */
   private int unknownCells;
   private final List<ProfileId> created = new ArrayList<>();
-  private final Set<ProfileId> deleted = new HashSet<>();
-  private static final ProfileId[] NO_IDS = {};
+  /** Deleted since the last rebuild, in no order, possibly more than once. */
+  private final List<ProfileId> deleted = new ArrayList<>();
+  private static final Keyed NO_IDS = new Keyed(new ProfileId[0], new long[0]);
   /**
    * The cell of an id that had none when {@link #fillCells} ran (deleted since the last
    * rebuild): known to be gone, so that one deletion does not leave the cells incomplete (and
@@ -66,9 +72,43 @@ final class SortedIds {
     created.add(id);
   }
 
+  /** Notes profiles created (or re-created) with these ids. */
+  void created(List<ProfileId> ids) {
+    created.addAll(ids);
+  }
+
   /** Notes a profile deleted. */
   void deleted(ProfileId id) {
     deleted.add(id);
+  }
+
+  /** Notes profiles deleted. */
+  void deleted(List<ProfileId> ids) {
+    deleted.addAll(ids);
+  }
+
+  /** The number of ids in the sorted array (some may have been deleted since the last rebuild). */
+  int sortedSize() {
+    return sorted.length;
+  }
+
+  /**
+   * The order of {@code id} in its first nine characters: 7 bits each (ids are ASCII), 0 past its
+   * end, so {@code sortKey(a) < sortKey(b)} implies {@code a < b}, and equal keys say nothing
+   * beyond a common start.
+   */
+  static long sortKey(ProfileId id) {
+    String v = id.value();
+    int n = Math.min(v.length(), 9);
+    long key = 0;
+    for (int i = 0; i < 9; i++) {
+      key = (key << 7) | (i < n ? v.charAt(i) & 0x7F : 0);
+    }
+    return key;
+  }
+
+  private static int compare(ProfileId a, long ka, ProfileId b, long kb) {
+    return ka != kb ? Long.compare(ka, kb) : a.compareTo(b);
   }
 
   /**
@@ -88,29 +128,39 @@ final class SortedIds {
 
   /** Folds the recent changes into the sorted array; {@code stored} tells which ids exist now. */
   void rebuild(Function<ProfileId, Object> stored) {
-    ProfileId[] recent = sortedRecent();
-    ProfileId[] out = new ProfileId[sorted.length + recent.length];
+    Keyed recent = sortedRecent();
+    Keyed gone = deleted.isEmpty() ? NO_IDS : Keyed.sorted(deleted);
+    ProfileId[] out = new ProfileId[sorted.length + recent.ids.length];
+    long[] outKeys = new long[out.length];
     Object[] outCells = new Object[out.length];
     int unknown = 0;
     int n = 0;
     int i = 0;
     int j = 0;
+    int g = 0;
     ProfileId last = null;
-    while (i < sorted.length || j < recent.length) {
+    while (i < sorted.length || j < recent.ids.length) {
       ProfileId next;
+      long key;
       Object cell = null;
-      if (j >= recent.length || (i < sorted.length && sorted[i].compareTo(recent[j]) <= 0)) {
+      if (j >= recent.ids.length || (i < sorted.length && compare(sorted[i], keys[i], recent.ids[j], recent.keys[j]) <= 0)) {
         cell = cells[i];
+        key = keys[i];
         next = sorted[i++];
       } else {
-        next = recent[j++];
+        key = recent.keys[j];
+        next = recent.ids[j++];
       }
       if (next.equals(last)) {
         continue;
       }
       last = next;
-      // Only a deleted id needs the map: the others are known to exist.
-      if (deleted.contains(next)) {
+      // Only a deleted id needs the lookup: the others are known to exist. The deleted ids are
+      // sorted too, so finding one is a step along them.
+      while (g < gone.ids.length && compare(gone.ids[g], gone.keys[g], next, key) < 0) {
+        g++;
+      }
+      if (g < gone.ids.length && gone.keys[g] == key && gone.ids[g].equals(next)) {
         if (stored.apply(next) == null) {
           continue;
         }
@@ -120,9 +170,11 @@ final class SortedIds {
         unknown++;
       }
       outCells[n] = cell;
+      outKeys[n] = key;
       out[n++] = next;
     }
     sorted = Arrays.copyOf(out, n);
+    keys = Arrays.copyOf(outKeys, n);
     cells = Arrays.copyOf(outCells, n);
     unknownCells = unknown;
     created.clear();
@@ -167,9 +219,10 @@ final class SortedIds {
    * page is a walk along the cells.
    */
   <T> List<T> page(Optional<ProfileId> after, int limit, Function<ProfileId, T> stored, Function<Object, T> fromCell) {
-    ProfileId[] recent = created.isEmpty() ? NO_IDS : sortedRecent();
-    int i = after.isPresent() ? firstAfter(sorted, after.get()) : 0;
-    int j = after.isPresent() ? firstAfter(recent, after.get()) : 0;
+    Keyed keyed = created.isEmpty() ? NO_IDS : sortedRecent();
+    ProfileId[] recent = keyed.ids;
+    int i = after.isPresent() ? firstAfter(sorted, keys, after.get()) : 0;
+    int j = after.isPresent() ? firstAfter(recent, keyed.keys, after.get()) : 0;
     List<T> page = new ArrayList<>(Math.min(limit, 1024));
     while (page.size() < limit && (i < sorted.length || j < recent.length)) {
       T value;
@@ -181,7 +234,7 @@ final class SortedIds {
       } else if (i >= sorted.length) {
         value = stored.apply(recent[j++]);
       } else {
-        int c = sorted[i].compareTo(recent[j]);
+        int c = compare(sorted[i], keys[i], recent[j], keyed.keys[j]);
         if (c < 0) {
           value = valueAt(i++, stored, fromCell);
         } else if (c > 0) {
@@ -203,24 +256,76 @@ final class SortedIds {
     return cell != null && cell != GONE ? fromCell.apply(cell) : stored.apply(sorted[k]);
   }
 
-  private ProfileId[] sortedRecent() {
-    ProfileId[] recent = created.toArray(new ProfileId[0]);
-    Arrays.sort(recent);
-    return recent;
+  private Keyed sortedRecent() {
+    return Keyed.sorted(created);
   }
 
-  /** The index of the first element of {@code ids} (sorted) greater than {@code after}. */
-  private static int firstAfter(ProfileId[] ids, ProfileId after) {
+  /** The index of the first element of {@code ids} (sorted, with their {@code keys}) greater than {@code after}. */
+  private static int firstAfter(ProfileId[] ids, long[] keys, ProfileId after) {
+    long afterKey = sortKey(after);
     int lo = 0;
     int hi = ids.length;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (ids[mid].compareTo(after) <= 0) {
+      if (compare(ids[mid], keys[mid], after, afterKey) <= 0) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
     return lo;
+  }
+
+  /** Ids in order with their {@link #sortKey}s (same index). */
+  private static final class Keyed {
+    final ProfileId[] ids;
+    final long[] keys;
+
+    Keyed(ProfileId[] ids, long[] keys) {
+      this.ids = ids;
+      this.keys = keys;
+    }
+
+    /**
+     * {@code list} sorted: a merge sort of indices by key (stable, n log n in the worst case),
+     * reading each id's characters once to make its key and again only for ties of keys.
+     */
+    static Keyed sorted(List<ProfileId> list) {
+      int n = list.size();
+      ProfileId[] ids = list.toArray(new ProfileId[0]);
+      long[] keys = new long[n];
+      int[] order = new int[n];
+      for (int k = 0; k < n; k++) {
+        keys[k] = sortKey(ids[k]);
+        order[k] = k;
+      }
+      int[] tmp = new int[n];
+      for (int width = 1; width < n; width *= 2) {
+        for (int lo = 0; lo < n - width; lo += 2 * width) {
+          int mid = lo + width;
+          int hi = Math.min(lo + 2 * width, n);
+          if (compare(ids[order[mid - 1]], keys[order[mid - 1]], ids[order[mid]], keys[order[mid]]) <= 0) {
+            continue; // already in order
+          }
+          System.arraycopy(order, lo, tmp, lo, hi - lo);
+          int a = lo;
+          int b = mid;
+          for (int k = lo; k < hi; k++) {
+            if (b >= hi || (a < mid && compare(ids[tmp[a]], keys[tmp[a]], ids[tmp[b]], keys[tmp[b]]) <= 0)) {
+              order[k] = tmp[a++];
+            } else {
+              order[k] = tmp[b++];
+            }
+          }
+        }
+      }
+      ProfileId[] outIds = new ProfileId[n];
+      long[] outKeys = new long[n];
+      for (int k = 0; k < n; k++) {
+        outIds[k] = ids[order[k]];
+        outKeys[k] = keys[order[k]];
+      }
+      return new Keyed(outIds, outKeys);
+    }
   }
 }

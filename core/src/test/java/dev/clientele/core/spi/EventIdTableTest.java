@@ -99,7 +99,7 @@ class EventIdTableTest {
     return kept == 0 ? 1 : kept;
   }
 
-  private static StoredEvent stored(String id) {
-    return new StoredEvent(Event.builder(id, "pageview", T0).identifier(ANCHOR).build(), ANCHOR);
+  private static Event stored(String id) {
+    return Event.builder(id, "pageview", T0).identifier(ANCHOR).build();
   }
 }

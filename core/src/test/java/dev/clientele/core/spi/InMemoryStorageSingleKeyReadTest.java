@@ -7,7 +7,6 @@ import dev.clientele.core.IdentifierState;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
-import java.lang.reflect.Field;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,8 +17,8 @@ import org.junit.jupiter.api.Timeout;
  * The single-key reads of {@link InMemoryStorage} ({@code profile}, {@code owner}) against a
  * commit caught half-applied. The storage contract makes commits linearizable: once a thread has
  * seen a commit, its later reads see it too. A commit is stopped deterministically in the middle
- * of applying by holding the monitor of the store's sorted ids, which a commit creating a profile
- * takes after it has written the profiles before it and before it moves any identifier.
+ * of applying by the store's test hook, run after a commit wrote its profiles and before it moves
+ * any identifier, here made to wait for a monitor the test holds.
  */
 class InMemoryStorageSingleKeyReadTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -47,8 +46,13 @@ class InMemoryStorageSingleKeyReadTest {
       sawX.set(storage.profile(x));
       sawOwnerOfB.set(storage.owner(b));
     }, "reader");
-    Object sortedIds = sortedIdsOf(storage);
-    synchronized (sortedIds) {
+    Object gate = new Object();
+    storage.afterProfileWrites = () -> {
+      synchronized (gate) { // blocks the commit while the test holds the gate
+        assertThat(gate).isNotNull();
+      }
+    };
+    synchronized (gate) {
       writer.start();
       awaitState(writer, Thread.State.BLOCKED); // X written, Y created, b not assigned yet
       reader.start();
@@ -113,12 +117,6 @@ class InMemoryStorageSingleKeyReadTest {
       assertThat(System.nanoTime()).as("%s reached %s", t.getName(), state).isLessThan(deadline);
       Thread.onSpinWait();
     }
-  }
-
-  private static Object sortedIdsOf(InMemoryStorage storage) throws ReflectiveOperationException {
-    Field f = InMemoryStorage.class.getDeclaredField("sortedIds");
-    f.setAccessible(true);
-    return f.get(storage);
   }
 
   private static Profile profile(ProfileId id, Identifier x, long version) {

@@ -1,0 +1,209 @@
+package dev.clientele.core.spi;
+
+import java.util.function.Consumer;
+
+/**
+ * One lock stripe's table of {@link InMemoryStorage}: entries that carry their own key (an
+ * identifier slot, a profile cell), in an open-addressing table (linear probing) with each key's
+ * 32-bit {@link #spread} hash in an {@code int[]} beside the entries.
+ *
+ * <p>Why not a {@code ConcurrentHashMap} per store: a lookup there reads the bucket, then a node
+ * (its hash, key and value), then the key to compare, then the value: four or more cache misses on
+ * a cold table. Here a lookup reads the hash array (a miss ends there unless two keys share all 32
+ * bits, about one lookup in four billion), then the entry array, then the entry and its key. A
+ * node is 32 bytes per entry; this table costs 8 bytes per slot, at most 3/4 full (at least 3/8
+ * after growing). And a table only ever grows under its own stripe's write lock, copying that
+ * stripe's entries, instead of a whole-map transfer that every writer helps with.
+ *
+ * <p>Not thread-safe for writes: the lock of the stripe that holds the table guards {@link #put}
+ * and {@link #remove}. {@link #get} may run concurrently with them (an optimistic read that the
+ * caller validates afterwards, or a hint that the caller checks again under the lock): it never
+ * throws or loops then, but may miss an entry or find one that was just removed, which the failed
+ * validation or the later check under the lock tells. An entry it returns always has a key equal
+ * to the one asked for (keys are final fields of the entries).
+ *
+ * @param <K> the key type
+ * @param <E> the entry type
+ */
+final class KeyedTable<K, E extends KeyedTable.Entry<K>> {
+  /** Marks a free slot; a spread hash of 0 is stored as {@link #ZERO_SUBSTITUTE}. */
+  private static final int FREE = 0;
+
+  private static final int ZERO_SUBSTITUTE = 0x2545F491;
+
+  /** An entry of a table: it holds its key, so the table needs no array of keys. */
+  abstract static class Entry<K> {
+    /** The key, never null. */
+    final K key;
+
+    Entry(K key) {
+      this.key = key;
+    }
+
+    /**
+     * Whether this entry's key equals {@code other} (not null, of the table's key type); only
+     * asked when the hashes match. An entry may answer from copies of the key's parts that it
+     * holds, so that a hit need not read the key object (one cache miss less).
+     */
+    boolean hasKey(Object other) {
+      return key == other || key.equals(other);
+    }
+  }
+
+  /**
+   * The stored hash of each slot ({@link #FREE}: empty). Written before {@link #entries} on a
+   * resize; readers give up when the two lengths differ.
+   */
+  private int[] hashes;
+
+  private Entry<?>[] entries;
+  private int size;
+
+  /** An empty table of {@code capacity} slots (a power of two, at least 4). */
+  KeyedTable(int capacity) {
+    if (capacity < 4 || Integer.bitCount(capacity) != 1) {
+      throw new IllegalArgumentException("capacity must be a power of two >= 4: " + capacity);
+    }
+    hashes = new int[capacity];
+    entries = new Entry<?>[capacity];
+  }
+
+  /**
+   * The hash a table files {@code key} under, from {@link Object#hashCode()} with every bit mixed
+   * (the 32-bit finaliser of MurmurHash3, a published avalanche step): the storage picks the stripe
+   * from the top bits, a table the slot from the low bits; never {@link #FREE}.
+   */
+  static int spread(Object key) {
+    int h = key.hashCode();
+    h ^= h >>> 16;
+    h *= 0x85EBCA6B;
+    h ^= h >>> 13;
+    h *= 0xC2B2AE35;
+    h ^= h >>> 16;
+    return h == FREE ? ZERO_SUBSTITUTE : h;
+  }
+
+  /** The number of entries held. */
+  int size() {
+    return size;
+  }
+
+  /**
+   * The entry whose key equals {@code key} (whose {@link #spread} is {@code hash}), or null. Safe
+   * to call without the lock, with the caveats in the class comment.
+   */
+  @SuppressWarnings("unchecked")
+  E get(int hash, Object key) {
+    int[] h = hashes;
+    Entry<?>[] e = entries;
+    if (h.length != e.length) {
+      return null; // a write is resizing the table: the caller's validation fails
+    }
+    int mask = h.length - 1;
+    int i = hash & mask;
+    for (int probes = 0; probes < h.length; probes++, i = (i + 1) & mask) {
+      int stored = h[i];
+      if (stored == FREE) {
+        return null;
+      }
+      if (stored == hash) {
+        Entry<?> held = e[i];
+        if (held != null && held.hasKey(key)) {
+          return (E) held;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Adds {@code entry}, whose key's {@link #spread} is {@code hash} and which has no entry yet. */
+  void put(int hash, E entry) {
+    if (size + 1 > hashes.length - (hashes.length >>> 2)) {
+      resize(hashes.length * 2);
+    }
+    insert(hashes, entries, hash, entry);
+    size++;
+  }
+
+  /** Removes {@code entry} (this very object), whose key's {@link #spread} is {@code hash}; false if it is not held. */
+  boolean remove(int hash, E entry) {
+    int[] h = hashes;
+    Entry<?>[] e = entries;
+    int mask = h.length - 1;
+    int i = hash & mask;
+    while (h[i] != FREE) {
+      if (e[i] == entry) {
+        deleteAt(i);
+        size--;
+        return true;
+      }
+      i = (i + 1) & mask;
+    }
+    return false;
+  }
+
+  /** Calls {@code action} with each entry, in no particular order; not during writes. */
+  @SuppressWarnings("unchecked")
+  void forEach(Consumer<? super E> action) {
+    Entry<?>[] e = entries;
+    for (Entry<?> entry : e) {
+      if (entry != null) {
+        action.accept((E) entry);
+      }
+    }
+  }
+
+  /**
+   * Empties slot {@code i} and moves later entries of its probe run back into the gap (backward
+   * shift deletion), so lookups never need markers of deleted entries.
+   */
+  private void deleteAt(int i) {
+    int[] h = hashes;
+    Entry<?>[] e = entries;
+    int mask = h.length - 1;
+    int gap = i;
+    int j = i;
+    while (true) {
+      j = (j + 1) & mask;
+      if (h[j] == FREE) {
+        break;
+      }
+      int home = h[j] & mask;
+      // The entry at j may move to the gap if its home is not cyclically inside (gap, j].
+      boolean homeInRange = gap <= j ? (gap < home && home <= j) : (gap < home || home <= j);
+      if (!homeInRange) {
+        // Entry before hash: a reader that sees the moved hash finds its entry (or an older one,
+        // whose key it compares) in the gap.
+        e[gap] = e[j];
+        h[gap] = h[j];
+        gap = j;
+      }
+    }
+    h[gap] = FREE;
+    e[gap] = null;
+  }
+
+  private void resize(int capacity) {
+    int[] h = new int[capacity];
+    Entry<?>[] e = new Entry<?>[capacity];
+    for (int i = 0; i < hashes.length; i++) {
+      if (hashes[i] != FREE) {
+        insert(h, e, hashes[i], entries[i]);
+      }
+    }
+    // Entries first, hashes last: a concurrent get() that sees the new hashes with the old
+    // entries, or the reverse, sees different lengths and gives up.
+    entries = e;
+    hashes = h;
+  }
+
+  private static void insert(int[] h, Entry<?>[] e, int hash, Entry<?> entry) {
+    int mask = h.length - 1;
+    int i = hash & mask;
+    while (h[i] != FREE) {
+      i = (i + 1) & mask;
+    }
+    e[i] = entry;
+    h[i] = hash;
+  }
+}

@@ -1,0 +1,209 @@
+package dev.clientele.core.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.StampedLock;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link KeyedTable} against a hash map (puts, removals, growth, colliding hashes), and its
+ * unlocked reads during writes: never an exception, never an entry of another key, and exact
+ * whenever the stripe-style stamp validates.
+ */
+class KeyedTableTest {
+  /** A test entry: a key and the step that put it. */
+  private static final class Item extends KeyedTable.Entry<String> {
+    final int step;
+
+    Item(String key, int step) {
+      super(key);
+      this.step = step;
+    }
+  }
+
+  /** The table's hash of {@code key} cut to {@code bits} bits (0: one hash for all), never 0. */
+  private static int hashOf(String key, int bits) {
+    int h = KeyedTable.spread(key);
+    int kept = bits == 0 ? 7 : bits >= 32 ? h : h & ((1 << bits) - 1);
+    return kept == 0 ? 1 : kept;
+  }
+
+  @Property(tries = 40)
+  void putRemoveGet_anyOrderAndCollidingHashes_matchAMap(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 6000) int steps, @ForAll @IntRange(min = 0, max = 32) int hashBits) {
+    Random random = new Random(seed);
+    KeyedTable<String, Item> table = new KeyedTable<>(4); // small: many resizes
+    Map<String, Item> model = new HashMap<>();
+    // Few hash bits: many keys share a hash, long probe runs wrap and are cut by removals.
+    int pool = hashBits == 0 ? 300 : 1 + random.nextInt(8000);
+    int effectiveSteps = hashBits == 0 ? Math.min(steps, 1500) : steps;
+    for (int i = 0; i < effectiveSteps; i++) {
+      String key = "k-" + random.nextInt(pool);
+      int hash = hashOf(key, hashBits);
+      Item held = model.get(key);
+      if (held != null) {
+        if (random.nextInt(3) == 0) {
+          assertThat(table.remove(hash, held)).isTrue();
+          model.remove(key);
+          assertThat(table.remove(hash, held)).as("removed twice").isFalse();
+        }
+      } else {
+        Item item = new Item(key, i);
+        table.put(hash, item);
+        model.put(key, item);
+      }
+      if (random.nextInt(50) == 0) {
+        String probe = "k-" + random.nextInt(pool);
+        // A fresh String: found by equals, not by identity.
+        assertThat(table.get(hashOf(probe, hashBits), new String(probe))).as(probe).isSameAs(model.get(probe));
+      }
+    }
+    assertThat(table.size()).isEqualTo(model.size());
+    for (int k = 0; k < pool; k++) {
+      String key = "k-" + k;
+      assertThat(table.get(hashOf(key, hashBits), key)).as(key).isSameAs(model.get(key));
+    }
+    Set<Item> all = new HashSet<>();
+    table.forEach(all::add);
+    assertThat(all).containsExactlyInAnyOrderElementsOf(model.values());
+  }
+
+  @Test
+  void remove_otherEntryWithEqualKey_keepsTheHeldOne() {
+    KeyedTable<String, Item> table = new KeyedTable<>(4);
+    Item held = new Item("k", 1);
+    table.put(hashOf("k", 32), held);
+    assertThat(table.remove(hashOf("k", 32), new Item("k", 2))).isFalse();
+    assertThat(table.get(hashOf("k", 32), "k")).isSameAs(held);
+  }
+
+  @Test
+  void get_sameHashOtherKey_isNull() {
+    KeyedTable<String, Item> table = new KeyedTable<>(4);
+    table.put(42, new Item("a", 0));
+    assertThat(table.get(42, "b")).isNull();
+    assertThat(table.get(43, "a")).as("another hash is another key").isNull();
+  }
+
+  @Test
+  void constructor_capacityNotAPowerOfTwo_isRefused() {
+    assertThatThrownBy(() -> new KeyedTable<String, Item>(6)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("6");
+    assertThatThrownBy(() -> new KeyedTable<String, Item>(2)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void spread_isNeverTheFreeMarker() {
+    assertThat(KeyedTable.spread(0)).isNotZero(); // Integer 0 hashes to 0, which the mix keeps at 0
+  }
+
+  /**
+   * One writer puts keys 0, 1, 2, … (growing the table many times from 4 slots, and with a weak
+   * hash half the keys share 64 hash values, so probe runs are long) and removes each odd key
+   * {@value #REMOVE_LAG} steps after putting it, under a {@link StampedLock}'s write lock, the way a
+   * stripe is written. Readers look keys up optimistically, as the storage's readers do. An
+   * unvalidated answer may be anything but an exception or an entry of another key; a validated
+   * one must be exactly the state after the number of steps the reader saw.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void get_optimisticReadersDuringPutsRemovesAndResizes_areExactWhenValidated() throws Exception {
+    KeyedTable<String, Item> table = new KeyedTable<>(4);
+    StampedLock lock = new StampedLock();
+    int steps = 40_000;
+    int[] done = new int[1]; // written under the write lock; read inside optimistic reads
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    AtomicLong validated = new AtomicLong();
+    AtomicLong[] positives = {new AtomicLong()};
+    try {
+      List<Future<?>> readers = new ArrayList<>();
+      Object stop = new Object();
+      boolean[] stopped = new boolean[1];
+      for (int r = 0; r < 2; r++) {
+        int readerSeed = r;
+        readers.add(pool.submit(() -> {
+          Random random = new Random(readerSeed);
+          while (true) {
+            synchronized (stop) {
+              if (stopped[0]) {
+                return null;
+              }
+            }
+            for (int n = 0; n < 1000; n++) {
+              long stamp = lock.tryOptimisticRead();
+              int d = done[0];
+              int k = random.nextInt(Math.max(1, d + 10)); // now and then a key not put yet
+              String key = "k-" + k;
+              Item found = table.get(weakHash(k), key);
+              if (found != null) {
+                assertThat(found.key).isEqualTo(key); // even unvalidated
+              }
+              if (stamp != 0 && lock.validate(stamp)) {
+                validated.incrementAndGet();
+                boolean present = k < d && !(k % 2 == 1 && k + REMOVE_LAG < d);
+                assertThat(found != null).as("key %s after %s steps", k, d).isEqualTo(present);
+                if (present) {
+                  positives[0].incrementAndGet();
+                  assertThat(found.step).isEqualTo(k);
+                }
+              }
+            }
+          }
+        }));
+      }
+      Map<Integer, Item> live = new HashMap<>();
+      for (int i = 0; i < steps; i++) {
+        long stamp = lock.writeLock();
+        try {
+          Item item = new Item("k-" + i, i);
+          table.put(weakHash(i), item);
+          live.put(i, item);
+          int old = i - REMOVE_LAG;
+          if (old >= 0 && old % 2 == 1) {
+            assertThat(table.remove(weakHash(old), live.remove(old))).isTrue();
+          }
+          done[0] = i + 1;
+        } finally {
+          lock.unlockWrite(stamp);
+        }
+        if (i % 64 == 0) {
+          Thread.yield(); // give the readers a chance on a busy machine
+        }
+      }
+      synchronized (stop) {
+        stopped[0] = true;
+      }
+      for (Future<?> f : readers) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      assertThat(table.size()).isEqualTo(live.size());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(validated.get()).as("validated reads").isPositive();
+    assertThat(positives[0].get()).as("validated reads that found a key").isPositive();
+  }
+
+  private static final int REMOVE_LAG = 1000;
+
+  /** Even keys: their own hash; odd keys: one of 64 hashes, so they collide in long runs. */
+  private static int weakHash(int k) {
+    return k % 2 == 0 ? KeyedTable.spread("k-" + k) : 1 + (k % 64);
+  }
+}
