@@ -97,10 +97,18 @@ public final class Commit {
         b.mergeRecordErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.mergeRecordErasures);
     this.eventErasures = b.eventErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.eventErasures);
     this.tombstones = b.tombstones == null ? ImmutableList.of() : ImmutableList.copyOf(b.tombstones);
-    this.profileWrites = b.profileWrites.build();
+    this.profileWrites = built(b.firstWrite, b.profileWrites);
     this.profileDeletes = b.profileDeletes == null ? ImmutableList.of() : b.profileDeletes.build();
-    this.indexWrites = b.indexWrites == null ? ImmutableList.of() : b.indexWrites.build();
-    this.appends = b.appends.build();
+    this.indexWrites = built(b.firstIndexWrite, b.indexWrites);
+    this.appends = built(b.firstAppend, b.appends);
+  }
+
+  /** A part held as its first entry in a builder field and, from the second entry on, in {@code more}. */
+  private static <T> ImmutableList<T> built(T first, Parts<T> more) {
+    if (more != null) {
+      return more.build();
+    }
+    return first == null ? ImmutableList.of() : ImmutableList.of(first);
   }
 
   /** Starts an empty commit. */
@@ -163,22 +171,32 @@ public final class Commit {
   /** Collects the parts of a {@link Commit}; not thread-safe. */
   public static final class Builder {
     // The common commit of ingestion is one profile write, an index write or two and one
-    // append: each part holds its first entry in a field and allocates a list only for more,
-    // and the duplicate checks scan the part's few entries, switching to a hash set of keys only
-    // when a part grows (a merge of large profiles). Rarer parts are allocated on first use.
-    private final Parts<ProfileWrite> profileWrites = new Parts<>(w -> w.profile().id());
+    // append: the first profile write, index write and append are held in fields of the
+    // builder itself, and a part allocates its Parts (a list, and past a few entries a hash set
+    // of keys for the duplicate checks) only from its second entry on (a merge, a derived
+    // event). Rarer parts are allocated on first use.
+    private ProfileWrite firstWrite;
+    private Parts<ProfileWrite> profileWrites;
     private Parts<ProfileDelete> profileDeletes;
+    private IndexWrite firstIndexWrite;
     private Parts<IndexWrite> indexWrites;
-    private final Parts<StoredEvent> appends = new Parts<>(e -> e.event().id());
+    private StoredEvent firstAppend;
+    private Parts<StoredEvent> appends;
     private Set<Identifier> eventErasures;
     private Set<String> tombstones;
     private Parts<MergeRecord> mergeRecords;
     private Set<ProfileId> mergeRecordErasures;
+    /** The last new owner passed to {@link #assign} and its {@code Optional}, shared by the index writes that name it. */
+    private ProfileId lastOwner;
+    private Optional<ProfileId> lastOwnerPresent;
 
     private Builder() {}
 
     private boolean writesOrDeletes(ProfileId id) {
-      return profileWrites.containsKey(id) || (profileDeletes != null && profileDeletes.containsKey(id));
+      boolean written = profileWrites != null
+          ? profileWrites.containsKey(id)
+          : firstWrite != null && firstWrite.profile().id().equals(id);
+      return written || (profileDeletes != null && profileDeletes.containsKey(id));
     }
 
     /**
@@ -189,7 +207,15 @@ public final class Commit {
     public Builder putProfile(Profile profile, long expectedVersion) {
       ProfileWrite w = new ProfileWrite(profile, expectedVersion);
       checkArgument(!writesOrDeletes(profile.id()), "profile %s appears twice in one commit", profile.id());
-      profileWrites.add(w);
+      if (firstWrite == null) {
+        firstWrite = w;
+      } else {
+        if (profileWrites == null) {
+          profileWrites = new Parts<>(x -> x.profile().id());
+          profileWrites.add(firstWrite);
+        }
+        profileWrites.add(w);
+      }
       return this;
     }
 
@@ -214,7 +240,12 @@ public final class Commit {
      * @throws IllegalArgumentException if this identifier already changes in this commit
      */
     public Builder assign(Identifier identifier, Optional<ProfileId> expectedOwner, ProfileId owner) {
-      return index(new IndexWrite(identifier, expectedOwner, Optional.of(requireNonNull(owner, "owner"))));
+      requireNonNull(owner, "owner");
+      if (owner != lastOwner) { // an event assigns all its identifiers to one owner: one Optional
+        lastOwnerPresent = Optional.of(owner);
+        lastOwner = owner;
+      }
+      return index(new IndexWrite(identifier, expectedOwner, lastOwnerPresent));
     }
 
     /**
@@ -227,10 +258,18 @@ public final class Commit {
     }
 
     private Builder index(IndexWrite w) {
+      if (firstIndexWrite == null) {
+        firstIndexWrite = w;
+        return this;
+      }
+      boolean seen = indexWrites != null
+          ? indexWrites.containsKey(w.identifier())
+          : firstIndexWrite.identifier().equals(w.identifier());
+      checkArgument(!seen, "identifier %s appears twice in one commit", w.identifier());
       if (indexWrites == null) {
         indexWrites = new Parts<>(IndexWrite::identifier);
+        indexWrites.add(firstIndexWrite);
       }
-      checkArgument(!indexWrites.containsKey(w.identifier()), "identifier %s appears twice in one commit", w.identifier());
       indexWrites.add(w);
       return this;
     }
@@ -242,7 +281,18 @@ public final class Commit {
      */
     public Builder append(StoredEvent event) {
       requireNonNull(event, "event");
-      checkArgument(!appends.containsKey(event.event().id()), "event %s appears twice in one commit", event.event().id());
+      if (firstAppend == null) {
+        firstAppend = event;
+        return this;
+      }
+      boolean seen = appends != null
+          ? appends.containsKey(event.event().id())
+          : firstAppend.event().id().equals(event.event().id());
+      checkArgument(!seen, "event %s appears twice in one commit", event.event().id());
+      if (appends == null) {
+        appends = new Parts<>(e -> e.event().id());
+        appends.add(firstAppend);
+      }
       appends.add(event);
       return this;
     }
