@@ -138,6 +138,26 @@ public final class Profile {
     return list;
   }
 
+  /**
+   * How many identifiers the profile holds: {@code identifiers().size()}, without making the
+   * list (for code that reads every profile of a hot path, such as identity resolution).
+   */
+  public int identifierCount() {
+    return identifierArray.length;
+  }
+
+  /**
+   * The identifier at {@code index} of {@link #identifiers()} (sorted by type then value),
+   * without making the list: {@code for (int i = 0; i < p.identifierCount(); i++) p.identifierAt(i)}
+   * reads what {@code p.identifiers()} holds, in the same order.
+   *
+   * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, identifierCount())}
+   */
+  public IdentifierState identifierAt(int index) {
+    java.util.Objects.checkIndex(index, identifierArray.length);
+    return identifierArray[index];
+  }
+
   /** The identifiers of one type, sorted by value. */
   public ImmutableList<IdentifierState> identifiers(IdentifierType type) {
     return java.util.Arrays.stream(identifierArray).filter(s -> s.type().equals(type)).collect(ImmutableList.toImmutableList());
