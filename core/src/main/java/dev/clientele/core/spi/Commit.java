@@ -190,13 +190,30 @@ public final class Commit {
     private ProfileId lastOwner;
     private Optional<ProfileId> lastOwnerPresent;
 
+    private static final Function<ProfileWrite, Object> WRITE_KEY = w -> w.profile().id();
+    private static final Function<IndexWrite, Object> INDEX_KEY = IndexWrite::identifier;
+    private static final Function<StoredEvent, Object> APPEND_KEY = e -> e.event().id();
+
     private Builder() {}
 
+    /** Whether {@code k} is the key of an entry of a part held as {@code first} and, from its second entry on, {@code more}. */
+    private static <T> boolean holds(T first, Parts<T> more, Function<T, Object> key, Object k) {
+      return more != null ? more.containsKey(k) : first != null && key.apply(first).equals(k);
+    }
+
+    /** {@code more} with {@code value} added; made first, holding {@code first}, if it was null. */
+    private static <T> Parts<T> grown(T first, Parts<T> more, Function<T, Object> key, T value) {
+      Parts<T> parts = more;
+      if (parts == null) {
+        parts = new Parts<>(key);
+        parts.add(first);
+      }
+      parts.add(value);
+      return parts;
+    }
+
     private boolean writesOrDeletes(ProfileId id) {
-      boolean written = profileWrites != null
-          ? profileWrites.containsKey(id)
-          : firstWrite != null && firstWrite.profile().id().equals(id);
-      return written || (profileDeletes != null && profileDeletes.containsKey(id));
+      return holds(firstWrite, profileWrites, WRITE_KEY, id) || (profileDeletes != null && profileDeletes.containsKey(id));
     }
 
     /**
@@ -210,11 +227,7 @@ public final class Commit {
       if (firstWrite == null) {
         firstWrite = w;
       } else {
-        if (profileWrites == null) {
-          profileWrites = new Parts<>(x -> x.profile().id());
-          profileWrites.add(firstWrite);
-        }
-        profileWrites.add(w);
+        profileWrites = grown(firstWrite, profileWrites, WRITE_KEY, w);
       }
       return this;
     }
@@ -262,15 +275,9 @@ public final class Commit {
         firstIndexWrite = w;
         return this;
       }
-      boolean seen = indexWrites != null
-          ? indexWrites.containsKey(w.identifier())
-          : firstIndexWrite.identifier().equals(w.identifier());
-      checkArgument(!seen, "identifier %s appears twice in one commit", w.identifier());
-      if (indexWrites == null) {
-        indexWrites = new Parts<>(IndexWrite::identifier);
-        indexWrites.add(firstIndexWrite);
-      }
-      indexWrites.add(w);
+      checkArgument(!holds(firstIndexWrite, indexWrites, INDEX_KEY, w.identifier()),
+          "identifier %s appears twice in one commit", w.identifier());
+      indexWrites = grown(firstIndexWrite, indexWrites, INDEX_KEY, w);
       return this;
     }
 
@@ -285,15 +292,9 @@ public final class Commit {
         firstAppend = event;
         return this;
       }
-      boolean seen = appends != null
-          ? appends.containsKey(event.event().id())
-          : firstAppend.event().id().equals(event.event().id());
-      checkArgument(!seen, "event %s appears twice in one commit", event.event().id());
-      if (appends == null) {
-        appends = new Parts<>(e -> e.event().id());
-        appends.add(firstAppend);
-      }
-      appends.add(event);
+      checkArgument(!holds(firstAppend, appends, APPEND_KEY, event.event().id()),
+          "event %s appears twice in one commit", event.event().id());
+      appends = grown(firstAppend, appends, APPEND_KEY, event);
       return this;
     }
 
