@@ -253,11 +253,10 @@ final class IngestPipeline {
       owned.values().forEach(p -> p.identifiers().forEach(s -> held.add(s.identifier())));
       splits = storage.splitsNaming(held);
     }
-    Optional<LinkPlan> planned = planner.plan(r, owners, owned, splits);
-    if (planned.isEmpty()) {
+    LinkPlan plan = planner.planOrNull(r, owners, owned, splits);
+    if (plan == null) {
       return IngestResult.rejected(event.id(), List.of("event " + event.id() + " rejected: no identifier could be linked"));
     }
-    LinkPlan plan = planned.get();
     Map<ProfileId, List<Identifier>> consentElsewhere = consentElsewhere(event, plan, owners);
     List<Identifier> redirected = null;
     if (consentElsewhere.size() == 1 && plan.attach().isEmpty() && messagingTargetsIn(event, plan, owners).isEmpty()) {

@@ -35,7 +35,7 @@ public final class EventData {
     ImmutableMap.Builder<String, Object> b = ImmutableMap.builderWithExpectedSize(data.size());
     for (Map.Entry<String, ?> e : data.entrySet()) {
       String key = requireNonNull(e.getKey(), "data key");
-      checkText("data key", key);
+      checkText("data key", "", key);
       b.put(key, checkValue(key, e.getValue()));
     }
     return b.buildOrThrow();
@@ -68,7 +68,7 @@ public final class EventData {
       throw new IllegalArgumentException("value of " + name + " must not be null (leave the key out)");
     }
     if (value instanceof String text) {
-      checkText("value of " + name, text);
+      checkText("value of ", name, text); // the message is built only on failure
       return text;
     }
     if (value instanceof Boolean || value instanceof Long || value instanceof BigDecimal) {
@@ -103,7 +103,7 @@ public final class EventData {
         if (!(e.getKey() instanceof String k)) {
           throw new IllegalArgumentException("keys inside " + name + " must be strings");
         }
-        checkText("key inside " + name, k);
+        checkText("key inside ", name, k);
         b.put(k, checkValue(name + "." + k, e.getValue()));
       }
       return b.buildOrThrow();
@@ -113,10 +113,10 @@ public final class EventData {
   }
 
   /** Refuses a NUL or an unpaired surrogate: not every backend stores them as they are. */
-  private static void checkText(String what, String text) {
+  private static void checkText(String what, String name, String text) {
     int bad = Names.badCharAt(text, true);
     if (bad >= 0) {
-      throw new IllegalArgumentException(what + " must not contain a NUL or an unpaired surrogate: " + Pii.mask(text)
+      throw new IllegalArgumentException(what + name + " must not contain a NUL or an unpaired surrogate: " + Pii.mask(text)
           + " has " + Names.describeBadChar(text, bad));
     }
   }

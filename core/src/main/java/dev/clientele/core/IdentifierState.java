@@ -69,10 +69,15 @@ public record IdentifierState(
 
   /** A newly seen identifier, linked now: deliverable, consent unknown, {@code linkedAt = at}. */
   public static IdentifierState firstSeen(Identifier identifier, Instant at, boolean active, String source) {
+    return firstSeen(identifier, at, active ? Optional.of(at) : Optional.empty(), source);
+  }
+
+  /** {@link #firstSeen(Identifier, Instant, boolean, String)} with its last-seen time given: {@code Optional.of(at)} or empty. */
+  static IdentifierState firstSeen(Identifier identifier, Instant at, Optional<Instant> lastSeen, String source) {
     return new IdentifierState(
         identifier,
         at,
-        active ? Optional.of(at) : Optional.empty(),
+        lastSeen,
         source,
         Deliverability.DELIVERABLE,
         Consent.UNKNOWN,
@@ -93,15 +98,25 @@ public record IdentifierState(
    * Returns this state itself when the sighting changes nothing.
    */
   public IdentifierState seenAt(Instant at, boolean active, String eventSource) {
+    return seenAt(at, null, active, eventSource);
+  }
+
+  /**
+   * {@link #seenAt(Instant, boolean, String)} with {@code Optional.of(at)} supplied by the caller
+   * when it has one (a profile builder shares one per event time), or null to make it here if
+   * needed.
+   */
+  IdentifierState seenAt(Instant at, Optional<Instant> atPresent, boolean active, String eventSource) {
     requireNonNull(at, "at");
     requireNonNull(eventSource, "eventSource");
-    boolean earlier = at.isBefore(firstSeen) || (at.equals(firstSeen) && eventSource.compareTo(source) < 0);
+    boolean before = at.isBefore(firstSeen);
+    boolean earlier = before || (at.equals(firstSeen) && eventSource.compareTo(source) < 0);
     boolean later = active && (lastSeen.isEmpty() || at.isAfter(lastSeen.get()));
     if (!earlier && !later) {
       return this; // inside what is known already (at >= firstSeen here, so first seen stays)
     }
-    Instant first = at.isBefore(firstSeen) ? at : firstSeen;
-    Optional<Instant> last = later ? Optional.of(at) : lastSeen;
+    Instant first = before ? at : firstSeen;
+    Optional<Instant> last = !later ? lastSeen : atPresent != null ? atPresent : Optional.of(at);
     String src = earlier ? eventSource : source;
     return new IdentifierState(identifier, first, last, src, deliverability, consent, consentAt, linkedAt);
   }

@@ -138,6 +138,26 @@ public final class Profile {
     return list;
   }
 
+  /**
+   * How many identifiers the profile holds: {@code identifiers().size()}, without making the
+   * list (for code that reads every profile of a hot path, such as identity resolution).
+   */
+  public int identifierCount() {
+    return identifierArray.length;
+  }
+
+  /**
+   * The identifier at {@code index} of {@link #identifiers()} (sorted by type then value),
+   * without making the list: {@code for (int i = 0; i < p.identifierCount(); i++) p.identifierAt(i)}
+   * reads what {@code p.identifiers()} holds, in the same order.
+   *
+   * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, identifierCount())}
+   */
+  public IdentifierState identifierAt(int index) {
+    java.util.Objects.checkIndex(index, identifierArray.length);
+    return identifierArray[index];
+  }
+
   /** The identifiers of one type, sorted by value. */
   public ImmutableList<IdentifierState> identifiers(IdentifierType type) {
     return java.util.Arrays.stream(identifierArray).filter(s -> s.type().equals(type)).collect(ImmutableList.toImmutableList());
@@ -387,6 +407,12 @@ public final class Profile {
     private long eventCount;
     private SortedSet<ProfileId> mergedFrom;
     private boolean mergedFromCopied;
+    /**
+     * {@code Optional.of(seenAt)}, made on first need: the sightings and the activity span of one
+     * event all move to its time, and share one {@code Optional} for it.
+     */
+    private Instant seenAt;
+    private Optional<Instant> seenAtPresent;
 
     private Builder(ProfileId id, Instant createdAt) {
       this.id = requireNonNull(id, "id");
@@ -587,15 +613,46 @@ public final class Profile {
       int i = indexOf(requireNonNull(identifier, "identifier"));
       if (i >= 0) {
         IdentifierState current = identifiers[i];
-        IdentifierState next = current.seenAt(at, active, source);
+        IdentifierState next = current.seenAt(at, active ? present(at) : null, active, source);
         if (next != current) {
           ownIdentifiers()[i] = next;
         }
         return next;
       }
-      IdentifierState added = IdentifierState.firstSeen(identifier, at, active, source);
+      requireNonNull(at, "at");
+      requireNonNull(source, "source");
+      IdentifierState added = IdentifierState.firstSeen(identifier, at, active ? present(at) : Optional.empty(), source);
       insertIdentifier(-i - 1, added);
       return added;
+    }
+
+    /** {@code Optional.of(at)}, shared while the same instant comes again. */
+    private Optional<Instant> present(Instant at) {
+      if (at != seenAt) {
+        seenAtPresent = Optional.of(at);
+        seenAt = at;
+      }
+      return seenAtPresent;
+    }
+
+    /**
+     * Widens the first and last active times to include {@code at}: the same as
+     * {@link #activity} with the earlier of {@code at} and the first active time and the later
+     * of it and the last, or {@code at} for both when there was no activity yet. A time
+     * already inside the span changes nothing.
+     *
+     * @return this builder
+     */
+    public Builder seeActivity(Instant at) {
+      requireNonNull(at, "at");
+      boolean earlier = firstActive.isEmpty() || at.isBefore(firstActive.get());
+      boolean later = lastActive.isEmpty() || at.isAfter(lastActive.get());
+      if (earlier || later) {
+        Optional<Instant> now = present(at);
+        firstActive = earlier ? now : firstActive;
+        lastActive = later ? now : lastActive;
+      }
+      return this;
     }
 
     /** Removes an identifier. */

@@ -32,7 +32,32 @@ final class EmailNormalizer implements IdentifierNormalizer {
    * normalises in full.
    */
   static boolean isNormalAndValid(String value) {
-    int n = value.length();
+    return isValidAscii(value, 0, value.length(), false);
+  }
+
+  /**
+   * Whether {@code value} is {@link #isNormalAndValid} but for upper-case ASCII letters and
+   * surrounding spaces: a spelling that {@link #normalize} turns, with {@code strip} and an ASCII
+   * lower-casing and no regular expression, into a valid address. The resolver normalises such
+   * values without its cache (that costs about what a cache lookup does, and these spellings
+   * are many and seldom repeat). Only a routing decision: the result is {@link #normalize}'s
+   * either way.
+   */
+  static boolean isAsciiVariantOfValid(String value) {
+    int from = 0;
+    int to = value.length();
+    while (from < to && value.charAt(from) == ' ') {
+      from++;
+    }
+    while (to > from && value.charAt(to - 1) == ' ') {
+      to--;
+    }
+    return isValidAscii(value, from, to, true);
+  }
+
+  /** The scan of {@link #isNormalAndValid} over {@code value[from, to)}, upper-case letters allowed or not. */
+  private static boolean isValidAscii(String value, int from, int to, boolean upperCase) {
+    int n = to - from;
     if (n > 254) {
       return false;
     }
@@ -40,8 +65,8 @@ final class EmailNormalizer implements IdentifierNormalizer {
     int labels = 0;
     int label = 0;
     for (int i = 0; i < n; i++) {
-      char c = value.charAt(i);
-      if (c <= ' ' || c > '~' || (c >= 'A' && c <= 'Z')) {
+      char c = value.charAt(from + i);
+      if (c <= ' ' || c > '~' || (!upperCase && c >= 'A' && c <= 'Z')) {
         return false;
       }
       if (c == '@') {

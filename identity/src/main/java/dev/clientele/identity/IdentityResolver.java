@@ -70,7 +70,10 @@ public final class IdentityResolver {
    * check cost less than a cache lookup and would only crowd the cache. Nor are emails already
    * in normal form (ASCII, lower case, no surrounding white space, of the form
    * {@code local@domain.tld}): checking that costs less than a lookup, and normalising them
-   * would give them back unchanged.
+   * would give them back unchanged. Nor are their spellings that differ only by upper-case
+   * ASCII letters or surrounding spaces: lower-casing and stripping them costs about what a
+   * lookup does, and such spellings are many and seldom repeat, so caching them would mostly
+   * add misses and evictions.
    */
   public NormalizedIdentifier normalize(Identifier raw) {
     requireNonNull(raw, "raw");
@@ -80,7 +83,8 @@ public final class IdentityResolver {
 
   /** {@link #normalize} without the check for values already in normal form: the cache or the normaliser. */
   private NormalizedIdentifier normalizeFully(IdentifierNormalizer n, Identifier raw) {
-    if (n == IdentifierNormalizer.STRIP || cache.isEmpty()) {
+    if (n == IdentifierNormalizer.STRIP || cache.isEmpty()
+        || (n instanceof EmailNormalizer && EmailNormalizer.isAsciiVariantOfValid(raw.value()))) {
       return compute(n, raw);
     }
     return cache.get().get(raw, loader);

@@ -52,11 +52,20 @@ public record LinkPlan(List<ProfileId> profiles, List<Identifier> attach, Identi
     SEPARATED
   }
 
-  /** Validates and copies. */
+  /** Validates and copies (a list that is a Guava immutable list already is kept as it is). */
   public LinkPlan {
-    profiles = ImmutableList.copyOf(profiles);
-    attach = ImmutableList.copyOf(attach);
+    profiles = immutable(profiles);
+    attach = immutable(attach);
     requireNonNull(anchor, "anchor");
-    refusals = ImmutableList.copyOf(refusals);
+    refusals = immutable(refusals);
+  }
+
+  /**
+   * {@code list} itself when it is an {@link ImmutableList} (the planner's lists are, so the
+   * plan of every event copies nothing), else an immutable copy. Unlike
+   * {@link ImmutableList#copyOf} it keeps a sub-list view as it is: equal and just as immutable.
+   */
+  private static <T> List<T> immutable(List<T> list) {
+    return list instanceof ImmutableList<T> done ? done : ImmutableList.copyOf(list);
   }
 }

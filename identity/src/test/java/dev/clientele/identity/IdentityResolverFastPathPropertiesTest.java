@@ -66,6 +66,51 @@ class IdentityResolverFastPathPropertiesTest {
     }
   }
 
+  @Property(tries = 2000)
+  void isAsciiVariantOfValid_impliesAValidLowerCaseStrippedAddress(@ForAll("emailValues") String value) {
+    if (EmailNormalizer.isAsciiVariantOfValid(value)) {
+      NormalizedIdentifier full = new EmailNormalizer().normalize(Identifier.of(IdentifierType.EMAIL, value));
+      assertThat(full.status()).isEqualTo(NormalizedIdentifier.Status.VALID);
+      assertThat(full.identifier().value()).isEqualTo(value.strip().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (EmailNormalizer.isNormalAndValid(value)) {
+      assertThat(EmailNormalizer.isAsciiVariantOfValid(value)).as("the variant check widens the normal-form one").isTrue();
+    }
+  }
+
+  @Property(tries = 1000)
+  void normalize_asciiVariantOfAValidEmail_equalsFullNormalisationWithoutTheCache(@ForAll("emailVariants") String value) {
+    IdentityResolver resolver = new IdentityResolver(IdentityRules.defaults());
+    Identifier raw = Identifier.of(IdentifierType.EMAIL, value);
+
+    NormalizedIdentifier result = resolver.normalize(raw);
+
+    assertThat(result).isEqualTo(resolver.normalizeUncached(raw));
+    assertThat(result).isEqualTo(OPAQUE.normalize(raw));
+    assertThat(resolver.cachedEntries()).as("such spellings bypass the cache").isZero();
+  }
+
+  /** Case and space variants of shaped addresses, some of them blocked ({@code TEST@test.com}). */
+  @Provide
+  Arbitrary<String> emailVariants() {
+    Arbitrary<String> shaped = Combinators.combine(
+            Arbitraries.strings().withChars("abcXY.+_09").ofMinLength(1).ofMaxLength(64),
+            Arbitraries.strings().withChars("xyzQ-").ofMinLength(1).ofMaxLength(8),
+            Arbitraries.of("com", "org", "co.uk", "COM"))
+        .as((l, d, tld) -> l + "@" + d + "." + tld);
+    Arbitrary<String> base = Arbitraries.oneOf(shaped, Arbitraries.of("test@test.com", "Test@Test.com", "a@b.c"));
+    return Combinators.combine(base, Arbitraries.longs(), Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 2))
+        .as((v, bits, lead, trail) -> {
+          StringBuilder s = new StringBuilder(" ".repeat(lead));
+          for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            s.append((bits >>> (i % 64) & 1) == 1 ? Character.toUpperCase(c) : c);
+          }
+          return s.append(" ".repeat(trail)).toString();
+        })
+        .filter(IdentityResolverFastPathPropertiesTest::isIdentifierValue);
+  }
+
   @Property(tries = 1000)
   void resolve_equalsResolutionWithoutShortcuts(@ForAll("events") Event event) {
     assertThat(FAST.resolve(event)).isEqualTo(OPAQUE.resolve(event));

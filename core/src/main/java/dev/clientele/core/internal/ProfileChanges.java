@@ -68,14 +68,7 @@ public final class ProfileChanges {
     }
     if (active) {
       // Widen the activity span; a time already inside it changes nothing (no new Optionals).
-      Optional<Instant> first = profile.firstActive();
-      Optional<Instant> last = profile.lastActive();
-      boolean earlier = first.isEmpty() || at.isBefore(first.get());
-      boolean later = last.isEmpty() || at.isAfter(last.get());
-      if (earlier || later) {
-        Optional<Instant> now = Optional.of(at);
-        profile.activity(earlier ? now : first, later ? now : last);
-      }
+      profile.seeActivity(at);
     }
     Map<String, Object> data = event.data();
     if (event.type().equals(IDENTIFY)) {

@@ -97,10 +97,18 @@ public final class Commit {
         b.mergeRecordErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.mergeRecordErasures);
     this.eventErasures = b.eventErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.eventErasures);
     this.tombstones = b.tombstones == null ? ImmutableList.of() : ImmutableList.copyOf(b.tombstones);
-    this.profileWrites = b.profileWrites.build();
+    this.profileWrites = built(b.firstWrite, b.profileWrites);
     this.profileDeletes = b.profileDeletes == null ? ImmutableList.of() : b.profileDeletes.build();
-    this.indexWrites = b.indexWrites == null ? ImmutableList.of() : b.indexWrites.build();
-    this.appends = b.appends.build();
+    this.indexWrites = built(b.firstIndexWrite, b.indexWrites);
+    this.appends = built(b.firstAppend, b.appends);
+  }
+
+  /** A part held as its first entry in a builder field and, from the second entry on, in {@code more}. */
+  private static <T> ImmutableList<T> built(T first, Parts<T> more) {
+    if (more != null) {
+      return more.build();
+    }
+    return first == null ? ImmutableList.of() : ImmutableList.of(first);
   }
 
   /** Starts an empty commit. */
@@ -163,22 +171,49 @@ public final class Commit {
   /** Collects the parts of a {@link Commit}; not thread-safe. */
   public static final class Builder {
     // The common commit of ingestion is one profile write, an index write or two and one
-    // append: each part holds its first entry in a field and allocates a list only for more,
-    // and the duplicate checks scan the part's few entries, switching to a hash set of keys only
-    // when a part grows (a merge of large profiles). Rarer parts are allocated on first use.
-    private final Parts<ProfileWrite> profileWrites = new Parts<>(w -> w.profile().id());
+    // append: the first profile write, index write and append are held in fields of the
+    // builder itself, and a part allocates its Parts (a list, and past a few entries a hash set
+    // of keys for the duplicate checks) only from its second entry on (a merge, a derived
+    // event). Rarer parts are allocated on first use.
+    private ProfileWrite firstWrite;
+    private Parts<ProfileWrite> profileWrites;
     private Parts<ProfileDelete> profileDeletes;
+    private IndexWrite firstIndexWrite;
     private Parts<IndexWrite> indexWrites;
-    private final Parts<StoredEvent> appends = new Parts<>(e -> e.event().id());
+    private StoredEvent firstAppend;
+    private Parts<StoredEvent> appends;
     private Set<Identifier> eventErasures;
     private Set<String> tombstones;
     private Parts<MergeRecord> mergeRecords;
     private Set<ProfileId> mergeRecordErasures;
+    /** The last new owner passed to {@link #assign} and its {@code Optional}, shared by the index writes that name it. */
+    private ProfileId lastOwner;
+    private Optional<ProfileId> lastOwnerPresent;
+
+    private static final Function<ProfileWrite, Object> WRITE_KEY = w -> w.profile().id();
+    private static final Function<IndexWrite, Object> INDEX_KEY = IndexWrite::identifier;
+    private static final Function<StoredEvent, Object> APPEND_KEY = e -> e.event().id();
 
     private Builder() {}
 
+    /** Whether {@code k} is the key of an entry of a part held as {@code first} and, from its second entry on, {@code more}. */
+    private static <T> boolean holds(T first, Parts<T> more, Function<T, Object> key, Object k) {
+      return more != null ? more.containsKey(k) : first != null && key.apply(first).equals(k);
+    }
+
+    /** {@code more} with {@code value} added; made first, holding {@code first}, if it was null. */
+    private static <T> Parts<T> grown(T first, Parts<T> more, Function<T, Object> key, T value) {
+      Parts<T> parts = more;
+      if (parts == null) {
+        parts = new Parts<>(key);
+        parts.add(first);
+      }
+      parts.add(value);
+      return parts;
+    }
+
     private boolean writesOrDeletes(ProfileId id) {
-      return profileWrites.containsKey(id) || (profileDeletes != null && profileDeletes.containsKey(id));
+      return holds(firstWrite, profileWrites, WRITE_KEY, id) || (profileDeletes != null && profileDeletes.containsKey(id));
     }
 
     /**
@@ -189,7 +224,11 @@ public final class Commit {
     public Builder putProfile(Profile profile, long expectedVersion) {
       ProfileWrite w = new ProfileWrite(profile, expectedVersion);
       checkArgument(!writesOrDeletes(profile.id()), "profile %s appears twice in one commit", profile.id());
-      profileWrites.add(w);
+      if (firstWrite == null) {
+        firstWrite = w;
+      } else {
+        profileWrites = grown(firstWrite, profileWrites, WRITE_KEY, w);
+      }
       return this;
     }
 
@@ -214,7 +253,12 @@ public final class Commit {
      * @throws IllegalArgumentException if this identifier already changes in this commit
      */
     public Builder assign(Identifier identifier, Optional<ProfileId> expectedOwner, ProfileId owner) {
-      return index(new IndexWrite(identifier, expectedOwner, Optional.of(requireNonNull(owner, "owner"))));
+      requireNonNull(owner, "owner");
+      if (owner != lastOwner) { // an event assigns all its identifiers to one owner: one Optional
+        lastOwnerPresent = Optional.of(owner);
+        lastOwner = owner;
+      }
+      return index(new IndexWrite(identifier, expectedOwner, lastOwnerPresent));
     }
 
     /**
@@ -227,11 +271,13 @@ public final class Commit {
     }
 
     private Builder index(IndexWrite w) {
-      if (indexWrites == null) {
-        indexWrites = new Parts<>(IndexWrite::identifier);
+      if (firstIndexWrite == null) {
+        firstIndexWrite = w;
+        return this;
       }
-      checkArgument(!indexWrites.containsKey(w.identifier()), "identifier %s appears twice in one commit", w.identifier());
-      indexWrites.add(w);
+      checkArgument(!holds(firstIndexWrite, indexWrites, INDEX_KEY, w.identifier()),
+          "identifier %s appears twice in one commit", w.identifier());
+      indexWrites = grown(firstIndexWrite, indexWrites, INDEX_KEY, w);
       return this;
     }
 
@@ -242,8 +288,13 @@ public final class Commit {
      */
     public Builder append(StoredEvent event) {
       requireNonNull(event, "event");
-      checkArgument(!appends.containsKey(event.event().id()), "event %s appears twice in one commit", event.event().id());
-      appends.add(event);
+      if (firstAppend == null) {
+        firstAppend = event;
+        return this;
+      }
+      checkArgument(!holds(firstAppend, appends, APPEND_KEY, event.event().id()),
+          "event %s appears twice in one commit", event.event().id());
+      appends = grown(firstAppend, appends, APPEND_KEY, event);
       return this;
     }
 

@@ -79,12 +79,23 @@ public final class LinkPlanner {
    */
   public Optional<LinkPlan> plan(
       ResolvedIdentifiers resolved, Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles, List<MergeRecord> splits) {
+    return Optional.ofNullable(planOrNull(resolved, owners, profiles, splits));
+  }
+
+  /**
+   * {@link #plan(ResolvedIdentifiers, Map, Map, List)} with null for "empty": the ingest
+   * pipeline's form, which makes no {@code Optional} for the common event's plan.
+   *
+   * @return the plan, or null when no identifier can be used
+   */
+  public LinkPlan planOrNull(
+      ResolvedIdentifiers resolved, Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles, List<MergeRecord> splits) {
     requireNonNull(resolved, "resolved");
     requireNonNull(owners, "owners");
     requireNonNull(profiles, "profiles");
     requireNonNull(splits, "splits");
     LinkPlan single = planSingle(resolved, owners, profiles, splits);
-    return single != null ? Optional.of(single) : planGeneral(resolved, owners, profiles, splits);
+    return single != null ? single : planGeneral(resolved, owners, profiles, splits).orElse(null);
   }
 
   /**
@@ -153,11 +164,12 @@ public final class LinkPlanner {
     if (unowned == 0) {
       return new LinkPlan(chosen, ImmutableList.of(), anchor, ImmutableList.of());
     }
-    List<IdentifierState> heldStates = held == null ? ImmutableList.of() : held.identifiers();
+    // Read by index: held.identifiers() would make a list of the old version, about to be replaced.
+    int h = held == null ? 0 : held.identifierCount();
     if (held != null && held.mergedFrom().size() > rules.maxMergesPerProfile()) {
       return null; // a profile over the merge cap: the general path checks it when something attaches first
     }
-    int n = heldStates.size() + unowned;
+    int n = h + unowned;
     if (n > rules.maxIdentifiersPerProfile()) {
       return null;
     }
@@ -181,11 +193,10 @@ public final class LinkPlanner {
     // Each limited type's count in the union of the owner's identifiers and the new ones, in
     // one pass over the owner's (sorted by type first, so each type is one run) and small
     // counts over the new ones (one to a few): no collections.
-    int h = heldStates.size();
     for (int i = 0; i < h; ) {
-      IdentifierType type = heldStates.get(i).type();
+      IdentifierType type = held.identifierAt(i).type();
       int j = i + 1;
-      while (j < h && heldStates.get(j).type().equals(type)) {
+      while (j < h && held.identifierAt(j).type().equals(type)) {
         j++;
       }
       if (overLimit(type, j - i + countOf(attach, type))) {
