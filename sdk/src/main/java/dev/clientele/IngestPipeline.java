@@ -88,7 +88,7 @@ final class IngestPipeline {
       return IngestResult.duplicate(raw.id());
     }
     ResolvedIdentifiers resolved = resolver.resolve(raw);
-    if (resolved.linkable().isEmpty() && resolved.malformed().isEmpty()) { // no anchor: every identifier blocked
+    if (!resolved.hasAnchor()) {
       List<String> why = new ArrayList<>(resolved.problems());
       why.add(0, "event " + raw.id() + " rejected: every identifier is blocked");
       return IngestResult.rejected(raw.id(), why);

@@ -108,6 +108,7 @@ public record IdentifierState(
    */
   IdentifierState seenAt(Instant at, Optional<Instant> atPresent, boolean active, String eventSource) {
     requireNonNull(at, "at");
+    assert atPresent == null || atPresent.get().equals(at) : "atPresent must be Optional.of(at)";
     requireNonNull(eventSource, "eventSource");
     boolean before = at.isBefore(firstSeen);
     boolean earlier = before || (at.equals(firstSeen) && eventSource.compareTo(source) < 0);

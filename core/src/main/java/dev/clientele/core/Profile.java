@@ -610,6 +610,7 @@ public final class Profile {
      * @return the identifier's state after the sighting
      */
     public IdentifierState seeIdentifier(Identifier identifier, Instant at, boolean active, String source) {
+      requireNonNull(at, "at"); // before present(at), whose Optional.of would throw without the name
       int i = indexOf(requireNonNull(identifier, "identifier"));
       if (i >= 0) {
         IdentifierState current = identifiers[i];
@@ -619,7 +620,6 @@ public final class Profile {
         }
         return next;
       }
-      requireNonNull(at, "at");
       requireNonNull(source, "source");
       IdentifierState added = IdentifierState.firstSeen(identifier, at, active ? present(at) : Optional.empty(), source);
       insertIdentifier(-i - 1, added);

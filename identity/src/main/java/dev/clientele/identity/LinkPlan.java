@@ -52,20 +52,11 @@ public record LinkPlan(List<ProfileId> profiles, List<Identifier> attach, Identi
     SEPARATED
   }
 
-  /** Validates and copies (a list that is a Guava immutable list already is kept as it is). */
+  /** Validates and copies (Guava's {@code copyOf} keeps a list that is immutable already as it is). */
   public LinkPlan {
-    profiles = immutable(profiles);
-    attach = immutable(attach);
+    profiles = ImmutableList.copyOf(profiles);
+    attach = ImmutableList.copyOf(attach);
     requireNonNull(anchor, "anchor");
-    refusals = immutable(refusals);
-  }
-
-  /**
-   * {@code list} itself when it is an {@link ImmutableList} (the planner's lists are, so the
-   * plan of every event copies nothing), else an immutable copy. Unlike
-   * {@link ImmutableList#copyOf} it keeps a sub-list view as it is: equal and just as immutable.
-   */
-  private static <T> List<T> immutable(List<T> list) {
-    return list instanceof ImmutableList<T> done ? done : ImmutableList.copyOf(list);
+    refusals = ImmutableList.copyOf(refusals);
   }
 }

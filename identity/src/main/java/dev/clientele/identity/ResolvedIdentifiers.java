@@ -40,4 +40,9 @@ public record ResolvedIdentifiers(
     }
     return malformed.stream().findFirst();
   }
+
+  /** Whether there is an {@link #anchor()} (some identifier was not blocked), without making the {@code Optional}. */
+  public boolean hasAnchor() {
+    return !linkable.isEmpty() || !malformed.isEmpty();
+  }
 }

@@ -28,6 +28,8 @@ import net.jqwik.api.constraints.IntRange;
 class CommitBuilderPropertiesTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
+  private static final ProfileId[] OWNERS = {ProfileId.of("p-0"), ProfileId.of("p-1"), ProfileId.of("p-2")};
+
   @Property(tries = 500)
   void build_anySequence_holdsTheAcceptedEntriesInOrder(@ForAll long seed, @ForAll @IntRange(min = 0, max = 40) int calls) {
     Random random = new Random(seed);
@@ -40,7 +42,13 @@ class CommitBuilderPropertiesTest {
     Set<Identifier> identifiers = new HashSet<>();
     Set<String> events = new HashSet<>();
     // Small key pools (more than the builder's scan limit of 8 for identifiers), so keys repeat.
+    Commit early = null; // built half-way: later builder calls must not change it
+    List<List<?>> earlyModel = null;
     for (int i = 0; i < calls; i++) {
+      if (i == calls / 2) {
+        early = b.build();
+        earlyModel = List.of(List.copyOf(writes), List.copyOf(deletes), List.copyOf(index), List.copyOf(appends));
+      }
       switch (random.nextInt(5)) {
         case 0 -> {
           ProfileId id = ProfileId.of("p-" + random.nextInt(6));
@@ -63,8 +71,9 @@ class CommitBuilderPropertiesTest {
         }
         case 2, 3 -> {
           Identifier id = Identifier.of(IdentifierType.ANONYMOUS_ID, "a-" + random.nextInt(14));
-          // Owners vary, and repeat, so a shared Optional of the owner must follow the owner.
-          ProfileId owner = ProfileId.of("p-" + random.nextInt(3));
+          // Owners vary, and repeat as the same instances (the builder shares one Optional while the
+          // owner instance stays the same), so a shared Optional of the owner must follow the owner.
+          ProfileId owner = OWNERS[random.nextInt(OWNERS.length)];
           boolean assign = random.nextInt(3) > 0;
           Commit.IndexWrite expected = assign
               ? new Commit.IndexWrite(id, Optional.empty(), Optional.of(owner))
@@ -102,5 +111,9 @@ class CommitBuilderPropertiesTest {
     assertThat(c.indexWrites()).containsExactlyElementsOf(index);
     assertThat(c.appends()).containsExactlyElementsOf(appends);
     assertThat(c.isEmpty()).isEqualTo(writes.isEmpty() && deletes.isEmpty() && index.isEmpty() && appends.isEmpty());
+    if (early != null) {
+      assertThat(List.of(early.profileWrites(), early.profileDeletes(), early.indexWrites(), early.appends()))
+          .isEqualTo(earlyModel);
+    }
   }
 }
