@@ -355,15 +355,15 @@ public final class Commit {
   }
 
   /**
-   * The entries of one part of a commit in order, each with a key that must not repeat: the
-   * first entry in a field, a list only for more, and a hash set of the keys only past
-   * {@link #SCAN_LIMIT} entries (below that, looking a key up scans the entries).
+   * The entries of one part of a commit in order, each with a key that must not repeat, and a
+   * hash set of the keys only past {@link #SCAN_LIMIT} entries (below that, looking a key up
+   * scans the entries). Made on a part's first entry, or its second for the parts whose first
+   * entry the {@link Builder} holds in a field.
    */
   private static final class Parts<T> {
     private static final int SCAN_LIMIT = 8;
     private final Function<T, Object> key;
-    private T first;
-    private List<T> more;
+    private final List<T> entries = new ArrayList<>(4);
     private Set<Object> keys;
 
     Parts(Function<T, Object> key) {
@@ -374,14 +374,8 @@ public final class Commit {
       if (keys != null) {
         return keys.contains(k);
       }
-      if (first == null) {
-        return false;
-      }
-      if (more == null) {
-        return key.apply(first).equals(k);
-      }
-      for (int i = 0; i < more.size(); i++) {
-        if (key.apply(more.get(i)).equals(k)) {
+      for (int i = 0; i < entries.size(); i++) {
+        if (key.apply(entries.get(i)).equals(k)) {
           return true;
         }
       }
@@ -389,30 +383,19 @@ public final class Commit {
     }
 
     void add(T value) {
-      if (first == null) {
-        first = value;
-        return;
-      }
-      if (more == null) {
-        more = new ArrayList<>(4);
-        more.add(first);
-      }
-      more.add(value);
+      entries.add(value);
       if (keys != null) {
         keys.add(key.apply(value));
-      } else if (more.size() > SCAN_LIMIT) {
+      } else if (entries.size() > SCAN_LIMIT) {
         keys = new HashSet<>();
-        for (int i = 0; i < more.size(); i++) {
-          keys.add(key.apply(more.get(i)));
+        for (int i = 0; i < entries.size(); i++) {
+          keys.add(key.apply(entries.get(i)));
         }
       }
     }
 
     ImmutableList<T> build() {
-      if (more != null) {
-        return ImmutableList.copyOf(more);
-      }
-      return first == null ? ImmutableList.of() : ImmutableList.of(first);
+      return ImmutableList.copyOf(entries);
     }
   }
 }
