@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,10 +52,10 @@ public final class ProfileRow {
    * identifier of the type (most profiles): that one is the last seen, or there is none.
    */
   private static Optional<IdentifierState> lastSeenOf(Profile profile, IdentifierType type) {
-    List<IdentifierState> ids = profile.identifiers();
     IdentifierState only = null;
-    for (int i = 0; i < ids.size(); i++) {
-      IdentifierState s = ids.get(i);
+    int count = profile.identifierCount();
+    for (int i = 0; i < count; i++) {
+      IdentifierState s = profile.identifierAt(i);
       IdentifierType t = s.identifier().type();
       if (t == type || t.equals(type)) {
         if (only != null) {

@@ -226,6 +226,28 @@ public final class CsvRowWriter implements RowWriter {
     }
   }
 
+  /**
+   * A decimal cell of {@code dividend / divisor} rounded half-even to {@code scale} digits after
+   * the point: the text {@link #decimal} writes for {@code dividend.divide(BigDecimal.valueOf(divisor),
+   * scale, RoundingMode.HALF_EVEN)}, computed in {@code long}s when that is exact (an average order
+   * value on every row with orders), else by that division.
+   *
+   * @param scale 0 to 18
+   */
+  public void quotient(BigDecimal dividend, long divisor, int scale) throws IOException {
+    long q = numbersMayNeedQuotes ? Long.MIN_VALUE : Digits.quotient(dividend, divisor, scale);
+    if (q == Long.MIN_VALUE) {
+      decimal(dividend.divide(BigDecimal.valueOf(divisor), scale, java.math.RoundingMode.HALF_EVEN));
+    } else if (scale == 0) {
+      number(q);
+    } else {
+      beginRaw();
+      ensure(Digits.MAX_PLAIN_CHARS);
+      n = Digits.writePlain(q, scale, buf, n);
+      cells++;
+    }
+  }
+
   /** A time cell, ISO-8601 as {@link Instant#toString()} writes it. */
   public void time(Instant value) throws IOException {
     if (timesMayNeedQuotes) {
