@@ -302,7 +302,7 @@ public final class ProfileColumn {
     int count = p.identifierCount();
     for (int i = 0; i < count; i++) {
       IdentifierState s = p.identifierAt(i);
-      out.multiValue(s.type().name());
+      out.multiValueVerbatim(s.type().name()); // a type name is [a-z][a-z0-9_]*: nothing to escape
       out.multiChar(':');
       out.multiPart(s.identifier().value());
     }

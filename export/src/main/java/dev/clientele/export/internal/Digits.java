@@ -121,15 +121,20 @@ final class Digits {
       b[at++] = '-';
       unscaled = -unscaled;
     }
-    long whole = unscaled / POWERS[scale];
-    long fraction = unscaled % POWERS[scale];
-    at = write(whole, b, at);
-    b[at++] = '.';
-    int end = at + scale;
-    for (int i = end - 1; i >= at; i--) {
-      b[i] = (char) ('0' + fraction % 10);
-      fraction /= 10;
+    // Right to left by constant divisions (a division by 10^scale is a slow one): the fraction's
+    // digits, the point, then the whole part's, which is "0" below 1.
+    int end = at + Math.max(1, length(unscaled) - scale) + 1 + scale;
+    int i = end;
+    long v = unscaled;
+    for (int k = 0; k < scale; k++) {
+      b[--i] = (char) ('0' + v % 10);
+      v /= 10;
     }
+    b[--i] = '.';
+    do {
+      b[--i] = (char) ('0' + v % 10);
+      v /= 10;
+    } while (v > 0);
     return end;
   }
 
