@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * What a column reads for one exported profile: the profile and the values the caller computed
  * for it (see {@link ComputedValues}). Made by the exporter, one per profile, and dropped once
- * the row is written; a caller's filter or column must not keep it. Not thread-safe (it lives on
- * the exporting thread).
+ * the row is written (where no caller's filter or column can see it, one object serves every
+ * profile in turn). Not thread-safe (it lives on the exporting thread).
  */
 public final class ProfileRow {
   private Profile profile;
