@@ -138,26 +138,6 @@ public final class Profile {
     return list;
   }
 
-  /**
-   * How many identifiers the profile holds: {@code identifiers().size()}, without making the
-   * list (for code that reads every profile of a hot path, such as identity resolution).
-   */
-  public int identifierCount() {
-    return identifierArray.length;
-  }
-
-  /**
-   * The identifier at {@code index} of {@link #identifiers()} (sorted by type then value),
-   * without making the list: {@code for (int i = 0; i < p.identifierCount(); i++) p.identifierAt(i)}
-   * reads what {@code p.identifiers()} holds, in the same order.
-   *
-   * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, identifierCount())}
-   */
-  public IdentifierState identifierAt(int index) {
-    java.util.Objects.checkIndex(index, identifierArray.length);
-    return identifierArray[index];
-  }
-
   /** The identifiers of one type, sorted by value. */
   public ImmutableList<IdentifierState> identifiers(IdentifierType type) {
     return java.util.Arrays.stream(identifierArray).filter(s -> s.type().equals(type)).collect(ImmutableList.toImmutableList());
@@ -915,5 +895,54 @@ public final class Profile {
     ImmutableSortedMap<String, V> build() {
       return copied ? ImmutableSortedMap.copyOfSorted(current) : (ImmutableSortedMap<String, V>) current;
     }
+  }
+
+  // Read side for code that visits every profile of a store once or reads profiles on a hot path
+  // (exports, scans, identity resolution): the sorted arrays read in place, without the list and map that identifiers() and attributes() make and
+  // keep on first read, so a single pass neither builds nor follows them.
+
+  /** The number of identifiers: {@code identifiers().size()}, without making the list. */
+  public int identifierCount() {
+    return identifierArray.length;
+  }
+
+  /**
+   * The identifier at {@code index} of {@link #identifiers()} (sorted by type then value),
+   * without making the list.
+   *
+   * <pre>{@code
+   * for (int i = 0; i < p.identifierCount(); i++) {
+   *   IdentifierState s = p.identifierAt(i);
+   * }
+   * }</pre>
+   *
+   * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, identifierCount())}
+   */
+  public IdentifierState identifierAt(int index) {
+    return identifierArray[java.util.Objects.checkIndex(index, identifierArray.length)];
+  }
+
+  /** The number of attributes: {@code attributes().size()}, without making the map. */
+  public int attributeCount() {
+    return attributeArray.length;
+  }
+
+  /**
+   * The attribute at {@code index} of {@link #attributes()}'s values (sorted by name), without
+   * making the map.
+   *
+   * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, attributeCount())}
+   */
+  public Attribute attributeAt(int index) {
+    return attributeArray[java.util.Objects.checkIndex(index, attributeArray.length)];
+  }
+
+  /**
+   * The order of {@link #lastSeen}: by last-seen time in an active event, identifiers never seen
+   * in one first, ties by identifier. The last-seen identifier of a type is the greatest of its
+   * identifiers in this order; a reader that finds several types' in one walk compares with it.
+   */
+  public static Comparator<IdentifierState> lastSeenOrder() {
+    return LAST_SEEN_ORDER;
   }
 }

@@ -1,6 +1,5 @@
 package dev.clientele.export;
 
-import dev.clientele.core.Attribute;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.OrderSummary;
@@ -8,8 +7,8 @@ import dev.clientele.core.Profile;
 import dev.clientele.export.internal.CsvCell;
 import dev.clientele.export.internal.CsvRowWriter;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -25,6 +24,7 @@ final class FusedCsvCells {
   /** The keys of {@link Preset#standardColumns()}, in order. */
   private static final List<String> STANDARD = Preset.standardColumns().stream().map(ProfileColumn::key).toList();
   private static final String ATTRIBUTE = "attribute:";
+  private static final Comparator<IdentifierState> LAST_SEEN = Profile.lastSeenOrder();
 
   private FusedCsvCells() {}
 
@@ -86,14 +86,15 @@ final class FusedCsvCells {
   /** The columns of {@link Preset#standardColumns()}, in order, for one profile. */
   static void writeStandard(ProfileRow row, CsvRowWriter out) throws IOException {
     Profile p = row.profile();
-    List<IdentifierState> ids = p.identifiers();
     IdentifierState email = null;
     IdentifierState phone = null;
     IdentifierState customer = null;
-    boolean anonymous = true;
     boolean pushTokens = false;
-    for (int i = 0; i < ids.size(); i++) {
-      IdentifierState s = ids.get(i);
+    // One walk for the last-seen email, phone and customer id (Profile.lastSeen answers one type
+    // per walk) in Profile.lastSeenOrder(), reading the identifier array in place.
+    int count = p.identifierCount();
+    for (int i = 0; i < count; i++) {
+      IdentifierState s = p.identifierAt(i);
       IdentifierType t = s.identifier().type();
       if (is(t, IdentifierType.EMAIL)) {
         email = later(s, email);
@@ -104,12 +105,9 @@ final class FusedCsvCells {
       } else if (is(t, IdentifierType.PUSH_TOKEN)) {
         pushTokens = true;
       }
-      if (anonymous && !t.isAnonymous()) {
-        anonymous = false;
-      }
     }
     out.text(p.id().value());
-    out.bool(anonymous);
+    out.bool(p.isAnonymous());
     out.time(p.createdAt());
     ProfileColumn.time(p.firstActive(), out);
     ProfileColumn.time(p.lastActive(), out);
@@ -143,21 +141,9 @@ final class FusedCsvCells {
     return t == builtIn || t.equals(builtIn);
   }
 
-  /**
-   * {@code s} if it comes after {@code best} in {@link Profile#lastSeen}'s order (last seen in an
-   * active event, never seen first; ties to the greater identifier), else {@code best}.
-   */
+  /** {@code s} if it comes after {@code best} in {@link Profile#lastSeenOrder()}, else {@code best}. */
   private static IdentifierState later(IdentifierState s, IdentifierState best) {
-    if (best == null) {
-      return s;
-    }
-    Instant a = s.lastSeen().orElse(Instant.MIN);
-    Instant b = best.lastSeen().orElse(Instant.MIN);
-    int c = a.compareTo(b);
-    if (c == 0) {
-      c = s.identifier().compareTo(best.identifier());
-    }
-    return c > 0 ? s : best;
+    return best == null || LAST_SEEN.compare(s, best) > 0 ? s : best;
   }
 
   /**
@@ -166,17 +152,17 @@ final class FusedCsvCells {
    */
   private static CsvCell attributes(String[] names, String[] columns) {
     return (row, out) -> {
-      List<Attribute> values = row.profile().attributes().values().asList();
-      int m = values.size();
+      Profile p = row.profile();
+      int m = p.attributeCount();
       int j = 0;
       for (int i = 0; i < names.length; i++) {
         String name = names[i];
         int c = -1;
-        while (j < m && (c = values.get(j).name().compareTo(name)) < 0) {
+        while (j < m && (c = p.attributeAt(j).name().compareTo(name)) < 0) {
           j++;
         }
         if (j < m && c == 0) {
-          out.value(values.get(j).value(), columns[i]);
+          out.value(p.attributeAt(j).value(), columns[i]);
           j++;
         } else {
           out.empty();

@@ -83,7 +83,9 @@ public final class ProfileExporter {
       case JSON_ARRAY -> JsonRowWriter.to(out, false);
     }) {
       w.start(columns.stream().map(ProfileColumn::name).toList());
-      return write(request, source, w instanceof CsvRowWriter csv ? csvRows(columns, csv, fuse) : valueRows(columns, w));
+      // One row object moved from profile to profile when only this module's code reads it.
+      boolean reuseRow = request.filter().isEmpty() && columns.stream().allMatch(c -> c.key() != null);
+      return write(request, source, w instanceof CsvRowWriter csv ? csvRows(columns, csv, fuse) : valueRows(columns, w), reuseRow);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the export", e);
     }
@@ -153,7 +155,7 @@ public final class ProfileExporter {
     };
   }
 
-  private static ExportSummary write(ExportRequest request, ProfileSource source, RowOut rows) {
+  private static ExportSummary write(ExportRequest request, ProfileSource source, RowOut rows, boolean reuseRow) {
     ComputedValues computed = request.computed();
     boolean noComputed = computed == ComputedValues.NONE;
     String reachName = request.reachableOn().map(ComputedValues::reachableName).orElse(null);
@@ -164,11 +166,19 @@ public final class ProfileExporter {
     long interval = request.progressInterval();
     long[] counts = {0, 0, interval}; // read, written, reads left until the next progress update
     Map<String, Long> skipped = new TreeMap<>();
+    ProfileRow[] shared = {null};
     source.forEach(p -> {
       requireNonNull(p, "source gave a null profile");
       counts[0]++;
       Map<String, ?> values = noComputed ? Map.of() : computed.values(p);
-      ProfileRow row = ProfileRow.of(p, values);
+      ProfileRow row;
+      if (!reuseRow) {
+        row = ProfileRow.of(p, values);
+      } else if (shared[0] == null) {
+        row = shared[0] = ProfileRow.of(p, values);
+      } else {
+        row = shared[0].moveTo(p, requireNonNull(values, "computed values"));
+      }
       String skip = skipReason(row, reachName, notReachable, emailOnly, filter);
       if (skip != null) {
         skipped.merge(skip, 1L, Long::sum);

@@ -27,6 +27,11 @@ class IsoTimesTest {
     return net.jqwik.api.Combinators.combine(seconds, nanos).as(Instant::ofEpochSecond);
   }
 
+  @Provide
+  Arbitrary<java.util.List<Instant>> instantLists() {
+    return instants().list().ofMaxSize(20);
+  }
+
   @Property(tries = 3000)
   void format_equalsInstantToString(@ForAll("instants") Instant t) {
     assertThat(IsoTimes.format(t)).isEqualTo(t.toString());
@@ -43,5 +48,37 @@ class IsoTimesTest {
       assertThat(new String(b, at, end - at)).isEqualTo(t.toString());
       assertThat(new String(b, 0, at) + new String(b, end, b.length - end)).matches("#*");
     }
+  }
+
+  /**
+   * Through a date cache, a sequence of times with days that repeat, and days that share a slot
+   * (4096 days apart), is written as without one.
+   */
+  @Property(tries = 300)
+  void format_throughADateCache_equalsInstantToString(@ForAll("instantLists") java.util.List<Instant> times,
+      @ForAll("cacheSteps") java.util.List<Integer> steps) {
+    IsoTimes.DateCache dates = new IsoTimes.DateCache();
+    char[] b = new char[IsoTimes.MAX_CHARS + 3];
+    java.util.List<Instant> all = new java.util.ArrayList<>(times);
+    for (int i = 0; i < steps.size() && !times.isEmpty(); i++) {
+      Instant base = times.get(i % times.size());
+      long shifted = base.getEpochSecond() + steps.get(i) * 86_400L; // the same day, its slot's neighbour, 4096 days on or back
+      if (shifted >= Instant.MIN.getEpochSecond() && shifted <= Instant.MAX.getEpochSecond()) {
+        all.add(Instant.ofEpochSecond(shifted, base.getNano()));
+      }
+    }
+    for (Instant t : all) {
+      int end = IsoTimes.format(t, b, 3, dates);
+      if (end >= 0) {
+        assertThat(new String(b, 3, end - 3)).isEqualTo(t.toString());
+      } else {
+        assertThat(IsoTimes.format(t, b, 3)).isEqualTo(-1); // declined (year outside 0000-9999) either way
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<java.util.List<Integer>> cacheSteps() {
+    return Arbitraries.of(0, 0, 1, -1, 4096, -4096, 8192, 4095).list().ofMaxSize(30);
   }
 }

@@ -69,6 +69,8 @@ public final class CsvRowWriter implements RowWriter {
   private int multiCellStart;
   private boolean multiFirst;
   private String[] names = new String[0];
+  /** Dates written by {@link #time}, made at the first time cell. */
+  private IsoTimes.DateCache dates;
 
   private CsvRowWriter(CsvGenerator g, CsvOptions options) {
     this.g = g;
@@ -226,6 +228,28 @@ public final class CsvRowWriter implements RowWriter {
     }
   }
 
+  /**
+   * A decimal cell of {@code dividend / divisor} rounded half-even to {@code scale} digits after
+   * the point: the text {@link #decimal} writes for {@code dividend.divide(BigDecimal.valueOf(divisor),
+   * scale, RoundingMode.HALF_EVEN)}, computed in {@code long}s when that is exact (an average order
+   * value on every row with orders), else by that division.
+   *
+   * @param scale 0 to 18
+   */
+  public void quotient(BigDecimal dividend, long divisor, int scale) throws IOException {
+    long q = numbersMayNeedQuotes ? Long.MIN_VALUE : Digits.quotient(dividend, divisor, scale);
+    if (q == Long.MIN_VALUE) {
+      decimal(dividend.divide(BigDecimal.valueOf(divisor), scale, java.math.RoundingMode.HALF_EVEN));
+    } else if (scale == 0) {
+      number(q);
+    } else {
+      beginRaw();
+      ensure(Digits.MAX_PLAIN_CHARS);
+      n = Digits.writePlain(q, scale, buf, n);
+      cells++;
+    }
+  }
+
   /** A time cell, ISO-8601 as {@link Instant#toString()} writes it. */
   public void time(Instant value) throws IOException {
     if (timesMayNeedQuotes) {
@@ -234,7 +258,10 @@ public final class CsvRowWriter implements RowWriter {
     }
     int start = beginRaw();
     ensure(IsoTimes.MAX_CHARS);
-    int end = IsoTimes.format(value, buf, n);
+    if (dates == null) {
+      dates = new IsoTimes.DateCache();
+    }
+    int end = IsoTimes.format(value, buf, n, dates);
     if (end < 0) { // a year outside 0000-9999: toString() may hold a '+'
       n = start;
       plain(value.toString());
@@ -264,6 +291,22 @@ public final class CsvRowWriter implements RowWriter {
     }
     multiFirst = false;
     multiPart(value);
+  }
+
+  /**
+   * {@link #multiValue} for a value that holds neither {@link dev.clientele.export.MultiValues#SEPARATOR}
+   * nor {@link dev.clientele.export.MultiValues#ESCAPE}, so needs no escaping (an identifier
+   * type's name: lower-case letters, digits and underscores), copied without looking.
+   */
+  public void multiValueVerbatim(String value) {
+    int len = value.length();
+    ensure(len + 1);
+    if (!multiFirst) {
+      buf[n++] = dev.clientele.export.MultiValues.SEPARATOR;
+    }
+    multiFirst = false;
+    value.getChars(0, len, buf, n);
+    n += len;
   }
 
   /** Appends {@code value}, escaped, to the current value of the open multi-valued cell. */

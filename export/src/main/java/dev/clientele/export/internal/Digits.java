@@ -9,8 +9,8 @@ import java.math.BigDecimal;
 final class Digits {
   /** The most characters {@link #write(long, char[], int)} writes ({@code Long.MIN_VALUE}). */
   static final int MAX_LONG_CHARS = 20;
-  /** The most characters {@link #writePlain} writes: a sign, 18 digits and a point. */
-  static final int MAX_PLAIN_CHARS = 21;
+  /** The most characters {@link #writePlain} writes: a sign, 19 digits and a point. */
+  static final int MAX_PLAIN_CHARS = 22;
   private static final long[] POWERS = new long[19];
 
   static {
@@ -61,20 +61,80 @@ final class Digits {
     if (scale < 1 || scale > 18 || d.precision() > 18) {
       return -1;
     }
-    long unscaled = d.unscaledValue().longValue();
+    return writePlain(d.unscaledValue().longValue(), scale, b, at);
+  }
+
+  /**
+   * The unscaled value of {@code dividend / divisor} rounded half-even to {@code scale} digits
+   * after the point, i.e. of {@code dividend.divide(BigDecimal.valueOf(divisor), scale,
+   * RoundingMode.HALF_EVEN)}, computed in {@code long}s; or {@link Long#MIN_VALUE} when that is
+   * not exact (the dividend's digits or an intermediate product do not fit a {@code long}), and
+   * the caller divides the {@code BigDecimal}s. A customer's average order value is this with
+   * scale 2, for every row that has orders.
+   *
+   * @param divisor greater than 0
+   * @param scale 0 to 18
+   */
+  static long quotient(BigDecimal dividend, long divisor, int scale) {
+    int s = dividend.scale();
+    if (divisor <= 0 || scale < 0 || scale > 18 || s < -18 || s > 18 || dividend.precision() > 18) {
+      return Long.MIN_VALUE;
+    }
+    long unscaled = dividend.unscaledValue().longValue(); // |unscaled| < 10^18: exact
+    long magnitude = Math.abs(unscaled);
+    long numerator;
+    long denominator;
+    if (scale >= s) { // dividend * 10^(scale - s) / divisor
+      long power = POWERS[scale - s >= POWERS.length ? 0 : scale - s];
+      if (scale - s >= POWERS.length || magnitude > Long.MAX_VALUE / power) {
+        return Long.MIN_VALUE;
+      }
+      numerator = magnitude * power;
+      denominator = divisor;
+    } else { // dividend / (divisor * 10^(s - scale))
+      long power = POWERS[s - scale];
+      if (divisor > Long.MAX_VALUE / power) {
+        return Long.MIN_VALUE;
+      }
+      numerator = magnitude;
+      denominator = divisor * power;
+    }
+    long q = numerator / denominator;
+    long r = numerator % denominator;
+    long rest = denominator - r; // compares 2r with the denominator without overflow
+    if (r > rest || (r == rest && (q & 1) == 1)) {
+      q++;
+    }
+    return unscaled < 0 ? -q : q;
+  }
+
+  /**
+   * Writes the plain text of {@code unscaled} × 10^-{@code scale} (as {@code toPlainString()}
+   * writes a {@code BigDecimal} of that unscaled value and scale) at {@code at} and returns the
+   * index after it.
+   *
+   * @param unscaled not {@link Long#MIN_VALUE}
+   * @param scale 1 to 18
+   */
+  static int writePlain(long unscaled, int scale, char[] b, int at) {
     if (unscaled < 0) {
       b[at++] = '-';
       unscaled = -unscaled;
     }
-    long whole = unscaled / POWERS[scale];
-    long fraction = unscaled % POWERS[scale];
-    at = write(whole, b, at);
-    b[at++] = '.';
-    int end = at + scale;
-    for (int i = end - 1; i >= at; i--) {
-      b[i] = (char) ('0' + fraction % 10);
-      fraction /= 10;
+    // Right to left by constant divisions (a division by 10^scale is a slow one): the fraction's
+    // digits, the point, then the whole part's, which is "0" below 1.
+    int end = at + Math.max(1, length(unscaled) - scale) + 1 + scale;
+    int i = end;
+    long v = unscaled;
+    for (int k = 0; k < scale; k++) {
+      b[--i] = (char) ('0' + v % 10);
+      v /= 10;
     }
+    b[--i] = '.';
+    do {
+      b[--i] = (char) ('0' + v % 10);
+      v /= 10;
+    } while (v > 0);
     return end;
   }
 
