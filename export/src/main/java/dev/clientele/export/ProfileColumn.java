@@ -50,8 +50,9 @@ public final class ProfileColumn {
   private final CsvCell csv;
   /**
    * What a built-in column holds, whatever its name ({@code "id"}, {@code "last_seen:email"},
-   * {@code "attribute:city"}, …), so that the exporter can recognise runs of built-in columns and
-   * write them in one pass ({@link FusedCsvCells}); null for host columns.
+   * {@code "attribute:city"}, {@code "computed:reachable_email"}, …), so that the exporter can
+   * recognise runs of built-in columns and write them in one pass ({@link FusedCsvCells}) and
+   * knows that no host code reads the rows; null for host columns.
    */
   private final String key;
 
@@ -120,8 +121,7 @@ public final class ProfileColumn {
 
   /** A copy of this column under another name. */
   public ProfileColumn withName(String value) {
-    ProfileColumn renamed = of(value, extractor);
-    return csv == null ? renamed : new ProfileColumn(renamed.name, extractor, csv, key);
+    return new ProfileColumn(of(value, extractor).name, extractor, csv, key); // of() validates the name
   }
 
   /** {@code id}: the profile id. */
@@ -133,7 +133,6 @@ public final class ProfileColumn {
   public static ProfileColumn anonymous() {
     return typed("anonymous", Profile::isAnonymous, (p, out) -> out.bool(p.isAnonymous()));
   }
-
 
   /** {@code created_at}: when the profile began. */
   public static ProfileColumn createdAt() {
@@ -402,7 +401,10 @@ public final class ProfileColumn {
   /** A column named {@code name} holding the computed value {@code name} (see {@link ComputedValues}). */
   public static ProfileColumn computed(String name) {
     requireNonNull(name, "name");
-    return of(name, row -> row.computed(name));
+    checkArgument(!name.isBlank(), "column name must not be blank: '%s'", name);
+    // Built-in (it reads only the row's computed values): a key, so exports with computed
+    // columns, as the facade's always are, move one row object from profile to profile too.
+    return new ProfileColumn(name, row -> row.computed(name), null, "computed:" + name);
   }
 
   static void time(Optional<Instant> t, CsvRowWriter out) throws java.io.IOException {

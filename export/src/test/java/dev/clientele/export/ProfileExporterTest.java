@@ -272,4 +272,27 @@ class ProfileExporterTest {
     assertThat(ProfileRow.of(ann, Map.of()).toString()).isEqualTo("ProfileRow{p-ann}");
     assertThat(ProfileRow.of(ann, Map.of("x", 1)).computed("x")).isEqualTo(Optional.of(1));
   }
+
+  @Test
+  void write_withAFilter_handsItADistinctRowPerProfile() {
+    List<ProfileRow> seen = new ArrayList<>();
+    ProfileExporter.write(ExportRequest.builder().preset(Preset.ALL_CUSTOMER_INFO).computed(ExportFixtures.reachability())
+        .filter(r -> seen.add(r)).build(), ProfileSource.of(ExportFixtures.three()), new ByteArrayOutputStream());
+
+    // A filter may keep the rows it sees: each must stay the row of its own profile.
+    assertThat(seen).extracting(r -> r.profile().id()).containsExactlyElementsOf(ExportFixtures.three().stream().map(Profile::id).toList());
+    assertThat(seen.get(0)).isNotSameAs(seen.get(1));
+    assertThat(seen.get(0).lastSeen(IdentifierType.EMAIL)).isEqualTo(ExportFixtures.three().get(0).lastSeen(IdentifierType.EMAIL));
+  }
+
+  @Test
+  void write_oneMovedRowOrARowPerProfile_writesTheSameBytes() {
+    // Built-in and computed columns only: one row object moves from profile to profile. A filter
+    // that passes everything makes the exporter hand out a row per profile instead.
+    ExportRequest.Builder b = ExportRequest.builder().preset(Preset.ALL_CUSTOMER_INFO).computed(ExportFixtures.reachability());
+    String moved = ExportFixtures.export(b.build(), ExportFixtures.three());
+    String fresh = ExportFixtures.export(b.filter(r -> true).build(), ExportFixtures.three());
+
+    assertThat(moved).isEqualTo(fresh).contains("reachable_email");
+  }
 }
