@@ -288,6 +288,21 @@ public final class InMemoryStorage implements Storage {
     return stripes[stripeOfHash(h)].slots.get(h, id);
   }
 
+  /** For tests: how many occupied slots a lookup of {@code id} passes in its stripe's table (unlocked). */
+  int identifierProbeLength(Identifier id) {
+    int h = KeyedTable.spread(id);
+    return stripes[stripeOfHash(h)].slots.probeLength(h);
+  }
+
+  /** For tests: the identifier slots and profile cells held in the tables' overflow maps (unlocked). */
+  long overflowSize() {
+    long n = 0;
+    for (Stripe s : stripes) {
+      n += s.slots.overflowSize() + s.cells.overflowSize();
+    }
+    return n;
+  }
+
   /** The stripe of an event id, from its {@link EventIdTable#hash} (whose low bits pick the slot). */
   static int stripeOfEvent(long eventIdHash) {
     return (int) (eventIdHash >>> (Long.SIZE - Integer.numberOfTrailingZeros(STRIPES)));
