@@ -20,11 +20,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default {@link Storage}: everything on the heap, nothing persisted.
@@ -92,21 +95,29 @@ public final class InMemoryStorage implements Storage {
   /** Optimistic attempts of a multi-key read before it takes the read locks of all stripes. */
   private static final int OPTIMISTIC_ATTEMPTS = 4;
 
+  private static final Logger LOG = LoggerFactory.getLogger(InMemoryStorage.class);
   /**
    * The ids of the live profiles in order, for paging. Commits note changes in their stripes'
-   * logs ({@link Stripe#created}, {@link Stripe#deleted}); whoever holds all stripes (read locks
-   * and the monitor of this object, or write locks) folds the logs in: pages, and a commit that
-   * finds its stripe's log overdue, after releasing its own locks.
+   * logs ({@link Stripe#created}, {@link Stripe#deleted}); whoever holds the read locks of all
+   * stripes and the monitor of this object folds the logs in: pages, and a commit that finds its
+   * stripe's log overdue, after releasing its own locks.
    */
   private final SortedIds sortedIds = new SortedIds();
-  /** The least number of changes a stripe's log holds before a commit folds the logs in. */
-  private static final int FOLD_FLOOR = 1024;
+  /** The least number of changes a stripe's log holds before a commit folds the logs in (1024; tests set less). */
+  private final int foldFloor;
   /**
    * The number of changes in one stripe's log at which the committing thread folds the logs in:
    * {@code max(1024, 2 × sorted ids / stripes)}, so over all stripes about {@code max(65536,
-   * 2 × ids)}, the bound that {@link SortedIds#isOverdue()} describes. Set by each fold.
+   * 2 × ids)}: the amortised cost of a fold is then a few comparisons per change. Set by each
+   * fold; 0 after a fold failed, so the next change retries it.
    */
-  private volatile int foldLimit = FOLD_FLOOR;
+  private volatile int foldLimit;
+  /** Set while a thread folds the logs for a commit: one such fold at a time, the others skip theirs. */
+  private final AtomicBoolean folding = new AtomicBoolean();
+  /** For tests: the number of rebuilds of {@link #sortedIds}. */
+  private int rebuilds;
+  /** For tests only: run by a commit's fold while it holds the locks (null: nothing), e.g. to make it fail. */
+  Runnable beforeFold;
   /**
    * For tests only: run by a commit after it wrote its profiles and before it moves identifiers,
    * holding its locks, so a test can catch a commit half-applied; null (the default) runs nothing.
@@ -188,10 +199,19 @@ public final class InMemoryStorage implements Storage {
     final EventIdTable eventIds = new EventIdTable(64);
     /** Guarded by {@link #lock}. */
     long eventCount;
-    /** Profiles of this stripe created since the logs were last folded into {@link #sortedIds}; guarded by {@link #lock}. */
-    final List<ProfileId> created = new ArrayList<>();
-    /** Profiles of this stripe deleted since then; guarded by {@link #lock}. */
-    final List<ProfileId> deleted = new ArrayList<>();
+    /**
+     * Profiles of this stripe created since the logs were last folded into {@link #sortedIds};
+     * written under {@link #lock}'s write lock, drained under the read locks of all stripes and
+     * the monitor of the sorted ids.
+     */
+    ArrayList<ProfileId> created = new ArrayList<>();
+    /** Profiles of this stripe deleted since then; guarded like {@link #created}. */
+    ArrayList<ProfileId> deleted = new ArrayList<>();
+
+    /** Whether this stripe's log of changes holds more than {@code limit} entries. */
+    boolean logOver(int limit) {
+      return created.size() + deleted.size() > limit;
+    }
   }
 
   /**
@@ -261,6 +281,13 @@ public final class InMemoryStorage implements Storage {
 
   /** Creates an empty store. */
   public InMemoryStorage() {
+    this(1024);
+  }
+
+  /** An empty store whose commits fold the logs in once a stripe's log holds {@code foldFloor} changes (tests: small). */
+  InMemoryStorage(int foldFloor) {
+    this.foldFloor = foldFloor;
+    this.foldLimit = foldFloor;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Stripe();
     }
@@ -350,25 +377,13 @@ public final class InMemoryStorage implements Storage {
     requireNonNull(after, "after");
     checkArgument(limit >= 1, "limit must be >= 1: %s", limit);
     // One consistent state per page: a page never shows half of a commit (e.g. a merge's
-    // survivor next to the loser it deletes). The sorted ids are folded in under the write
-    // lock when many changed since the last page; the page itself is read under the read lock.
-    // The sorted ids keep each profile's cell beside its id, so that a page of an unchanged
-    // store is a walk along an array instead of a hash lookup per profile; cells missing since
-    // the last changes are looked up once, under the write lock, by the next page.
-    // Pages holding the read locks share the sorted ids, so they change it (folding the stripes'
-    // logs in) under its monitor.
+    // survivor next to the loser it deletes), as it holds the read locks of all stripes. The
+    // sorted ids keep each profile's cell beside its id, so that a page of an unchanged store is
+    // a walk along an array instead of a hash lookup per profile; cells missing since the last
+    // changes are looked up once, by the next page. Pages and folds holding the read locks share
+    // the sorted ids (and the stripes' logs), so they change them under its monitor; commits,
+    // the only writers of the stripes, are kept out by the read locks.
     readLock(ALL_STRIPES);
-    try {
-      synchronized (sortedIds) {
-        drainLogs();
-        if (!sortedIds.needsRebuild() && sortedIds.hasAllCells()) {
-          return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
-        }
-      }
-    } finally {
-      unlockRead(ALL_STRIPES);
-    }
-    writeLock(ALL_STRIPES);
     try {
       synchronized (sortedIds) {
         drainLogs();
@@ -379,7 +394,7 @@ public final class InMemoryStorage implements Storage {
         return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
       }
     } finally {
-      unlockWrite(ALL_STRIPES);
+      unlockRead(ALL_STRIPES);
     }
   }
 
@@ -391,36 +406,97 @@ public final class InMemoryStorage implements Storage {
     for (Stripe s : stripes) {
       if (!s.created.isEmpty()) {
         sortedIds.created(s.created);
-        s.created.clear();
+        s.created = drained(s.created);
       }
       if (!s.deleted.isEmpty()) {
         sortedIds.deleted(s.deleted);
-        s.deleted.clear();
+        s.deleted = drained(s.deleted);
       }
     }
+  }
+
+  /**
+   * {@code log} emptied, or a new list instead when it grew far past the fold limit (a burst of
+   * changes), so that its capacity is not kept for good.
+   */
+  private ArrayList<ProfileId> drained(ArrayList<ProfileId> log) {
+    if (log.size() > 2 * foldLimit + 16) {
+      return new ArrayList<>();
+    }
+    log.clear();
+    return log;
   }
 
   /** Rebuilds {@link #sortedIds} and sets the next {@link #foldLimit}; called like {@link #drainLogs}. */
   private void rebuildSorted() {
     sortedIds.rebuild(this::profileOrNull);
-    foldLimit = Math.max(FOLD_FLOOR, 2 * sortedIds.sortedSize() / STRIPES);
+    rebuilds++;
+    foldLimit = Math.max(foldFloor, 2 * sortedIds.sortedSize() / STRIPES);
   }
 
   /**
    * Folds the logs of all stripes into {@link #sortedIds} and rebuilds it, for a commit that found
    * its stripe's log overdue: so the logs stay bounded when a store is written for long and never
-   * paged. Takes every stripe's write lock, after the commit released its own.
+   * paged. Holds the read locks of all stripes (keeping commits out) and the monitor of the sorted
+   * ids, after the commit released its own locks. Skips when another thread is folding, and when
+   * no stripe's log is over the limit any more (a fold or page that ran meanwhile took them).
    */
-  private void foldLogs() {
-    writeLock(ALL_STRIPES);
+  void foldLogs() {
+    if (!folding.compareAndSet(false, true)) {
+      return; // that fold takes this commit's changes, or a later commit's fold does
+    }
     try {
-      synchronized (sortedIds) {
-        drainLogs();
-        rebuildSorted();
+      readLock(ALL_STRIPES);
+      try {
+        synchronized (sortedIds) {
+          Runnable hook = beforeFold;
+          if (hook != null) {
+            hook.run();
+          }
+          if (anyLogOver(foldLimit)) { // else a fold that ran meanwhile took the changes
+            drainLogs();
+            rebuildSorted();
+          }
+        }
+      } finally {
+        unlockRead(ALL_STRIPES);
       }
     } finally {
-      unlockWrite(ALL_STRIPES);
+      folding.set(false);
     }
+  }
+
+  /** Whether a stripe's log holds more than {@code limit} changes; called like {@link #drainLogs}. */
+  private boolean anyLogOver(int limit) {
+    for (Stripe s : stripes) {
+      if (s.logOver(limit)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** For tests: the rebuilds of the sorted ids so far. */
+  int rebuilds() {
+    synchronized (sortedIds) {
+      return rebuilds;
+    }
+  }
+
+  /** For tests: the most changes held in one stripe's log, and those folded but not yet sorted (unlocked). */
+  int[] pendingLogChanges() {
+    int most = 0;
+    for (Stripe s : stripes) {
+      most = Math.max(most, s.created.size() + s.deleted.size());
+    }
+    synchronized (sortedIds) {
+      return new int[] {most, sortedIds.pendingChanges()};
+    }
+  }
+
+  /** For tests: the current fold limit of a stripe's log. */
+  int foldLimit() {
+    return foldLimit;
   }
 
   @Override
@@ -801,7 +877,19 @@ public final class InMemoryStorage implements Storage {
       unlockWrite(seen.lockMask);
     }
     if (foldDue) {
-      foldLogs();
+      // The commit stands whatever the fold does; a fold that fails leaves the sorted ids as they
+      // were (with the changes it took pending) and the next change or page folds again. An Error
+      // (e.g. OutOfMemoryError) still propagates, the store stays consistent.
+      try {
+        foldLogs();
+      } catch (RuntimeException e) {
+        foldLimit = 0;
+        LOG.warn("Folding the in-memory store's sorted profile ids failed ({}); the next change retries it",
+            e.getClass().getName());
+      } catch (Error e) {
+        foldLimit = 0;
+        throw e;
+      }
     }
   }
 
@@ -983,7 +1071,7 @@ public final class InMemoryStorage implements Storage {
         Stripe stripe = stripes[stripeOfHash(h)];
         stripe.cells.put(h, new ProfileCell(id, profile));
         stripe.created.add(id);
-        foldDue |= stripe.created.size() + stripe.deleted.size() > foldLimit;
+        foldDue |= stripe.logOver(foldLimit);
       } else {
         cell.profile = profile;
       }
@@ -1028,7 +1116,7 @@ public final class InMemoryStorage implements Storage {
           cell.profile = null;
         }
         stripe.deleted.add(id);
-        foldDue |= stripe.created.size() + stripe.deleted.size() > foldLimit;
+        foldDue |= stripe.logOver(foldLimit);
       }
     }
     for (Identifier anchor : commit.eventErasures()) { // the commit holds every stripe

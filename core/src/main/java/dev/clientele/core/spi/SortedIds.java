@@ -42,9 +42,9 @@ final class SortedIds {
   private Object[] cells = new Object[0];
   /** How many entries of {@link #cells} are null. */
   private int unknownCells;
-  private final List<ProfileId> created = new ArrayList<>();
+  private ArrayList<ProfileId> created = new ArrayList<>();
   /** Deleted since the last rebuild, in no order, possibly more than once. */
-  private final List<ProfileId> deleted = new ArrayList<>();
+  private ArrayList<ProfileId> deleted = new ArrayList<>();
   private static final Keyed NO_IDS = new Keyed(new ProfileId[0], new long[0]);
   /**
    * The cell of an id that had none when {@link #fillCells} ran (deleted since the last
@@ -173,12 +173,25 @@ final class SortedIds {
       outKeys[n] = key;
       out[n++] = next;
     }
-    sorted = Arrays.copyOf(out, n);
-    keys = Arrays.copyOf(outKeys, n);
-    cells = Arrays.copyOf(outCells, n);
+    // Every copy made before any is kept: a copy that fails (out of memory) leaves this as it was.
+    ProfileId[] newSorted = Arrays.copyOf(out, n);
+    long[] newKeys = Arrays.copyOf(outKeys, n);
+    Object[] newCells = Arrays.copyOf(outCells, n);
+    sorted = newSorted;
+    keys = newKeys;
+    cells = newCells;
     unknownCells = unknown;
-    created.clear();
-    deleted.clear();
+    created = emptied(created);
+    deleted = emptied(deleted);
+  }
+
+  /** {@code list} emptied; a new list instead of one that held many, so that its capacity is not kept. */
+  private static ArrayList<ProfileId> emptied(ArrayList<ProfileId> list) {
+    if (list.size() > 4096) {
+      return new ArrayList<>();
+    }
+    list.clear();
+    return list;
   }
 
   /** Whether a cell is known for every id of the sorted array (then pages need no lookups by id for them). */
