@@ -92,7 +92,7 @@ import org.slf4j.LoggerFactory;
 public final class InMemoryStorage implements Storage {
   /** The number of lock stripes: one bit each in a {@code long} mask. */
   static final int STRIPES = 64;
-  /** Optimistic attempts of a multi-key read before it takes the read locks of all stripes. */
+  /** Optimistic attempts of a multi-key read before it takes the read locks of the stripes it reached. */
   private static final int OPTIMISTIC_ATTEMPTS = 4;
 
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryStorage.class);
@@ -311,8 +311,12 @@ public final class InMemoryStorage implements Storage {
 
   /** The slot of {@code id} in its stripe's table, or null: exact under the stripe's lock. */
   private IdentifierSlot slotOf(Identifier id) {
-    int h = KeyedTable.spread(id);
-    return stripes[stripeOfHash(h)].slots.get(h, id);
+    return slotOf(KeyedTable.spread(id), id);
+  }
+
+  /** {@link #slotOf(Identifier)} given the identifier's {@link KeyedTable#spread} hash. */
+  private IdentifierSlot slotOf(int hash, Identifier id) {
+    return stripes[stripeOfHash(hash)].slots.get(hash, id);
   }
 
   /** For tests: how many occupied slots a lookup of {@code id} passes in its stripe's table (unlocked). */
@@ -523,21 +527,43 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
-    requireNonNull(identifiers, "identifiers");
+    return readIdentifiers(requireNonNull(identifiers, "identifiers"), ownersRead);
+  }
+
+  /**
+   * A read of several identifiers (and what they lead to) in one pass: given the identifiers, the
+   * stamps of an optimistic read or null, the stripes whose read locks the caller holds, and the
+   * scratch; null if the read must be repeated, with the stripes it needs in the scratch.
+   */
+  @FunctionalInterface
+  private interface MultiKeyRead<T> {
+    T read(Collection<Identifier> ids, long[] stamps, long locked, ReadScratch sc);
+  }
+
+  // Held, so that a read allocates no function object.
+  private final MultiKeyRead<Map<Identifier, ProfileId>> ownersRead = this::readOwners;
+  private final MultiKeyRead<OwnedProfiles> ownedProfilesRead = this::readOwnedProfiles;
+
+  /**
+   * {@code read} of {@code identifiers} from one consistent state: optimistic a few times, then
+   * under the read locks of the stripes the read needs, adding each stripe it then finds it lacks
+   * (the mask only grows, so at most {@value #STRIPES} rounds).
+   */
+  private <T> T readIdentifiers(Collection<Identifier> identifiers, MultiKeyRead<T> read) {
     ReadScratch sc = scratch();
     long needed = 0;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      Map<Identifier, ProfileId> found = readOwners(identifiers, sc.stamps, 0, sc);
+      T found = read.read(identifiers, sc.stamps, 0, sc);
       if (found != null) {
         return found;
       }
       needed |= sc.needed;
       Thread.onSpinWait();
     }
-    while (true) { // under the read locks of the stripes the read needs; each round adds one it lacked
+    while (true) {
       readLock(needed);
       try {
-        Map<Identifier, ProfileId> found = readOwners(identifiers, null, needed, sc);
+        T found = read.read(identifiers, null, needed, sc);
         if (found != null) {
           return found;
         }
@@ -561,7 +587,7 @@ public final class InMemoryStorage implements Storage {
       if ((held = reach(stamps, locked, held, stripe, sc)) == 0) {
         return null;
       }
-      IdentifierSlot slot = stripes[stripe].slots.get(h, id);
+      IdentifierSlot slot = slotOf(h, id);
       ProfileCell owner = slot == null ? null : slot.owner;
       if (owner != null) {
         found.put(id, owner.key);
@@ -576,29 +602,7 @@ public final class InMemoryStorage implements Storage {
    */
   @Override
   public OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
-    requireNonNull(identifiers, "identifiers");
-    ReadScratch sc = scratch();
-    long needed = 0;
-    for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      OwnedProfiles read = readOwnedProfiles(identifiers, sc.stamps, 0, sc);
-      if (read != null) {
-        return read;
-      }
-      needed |= sc.needed;
-      Thread.onSpinWait();
-    }
-    while (true) { // as in owners(): the mask only grows, so at most 64 rounds
-      readLock(needed);
-      try {
-        OwnedProfiles read = readOwnedProfiles(identifiers, null, needed, sc);
-        if (read != null) {
-          return read;
-        }
-      } finally {
-        unlockRead(needed);
-      }
-      needed |= sc.needed;
-    }
+    return readIdentifiers(requireNonNull(identifiers, "identifiers"), ownedProfilesRead);
   }
 
   /**
@@ -619,7 +623,7 @@ public final class InMemoryStorage implements Storage {
       if ((held = reach(stamps, locked, held, stripe, sc)) == 0) {
         return null;
       }
-      IdentifierSlot slot = stripes[stripe].slots.get(h, id);
+      IdentifierSlot slot = slotOf(h, id);
       ProfileCell owner = slot == null ? null : slot.owner;
       if (owner == null) {
         continue;
@@ -652,20 +656,8 @@ public final class InMemoryStorage implements Storage {
   @Override
   public boolean containsEvent(String eventId) {
     long hash = EventIdTable.hash(requireNonNull(eventId, "eventId"));
-    Stripe stripe = stripes[stripeOfEvent(hash)];
-    long stamp = stripe.lock.tryOptimisticRead();
-    if (stamp != 0) {
-      boolean found = stripe.eventIds.contains(hash, eventId);
-      if (stripe.lock.validate(stamp)) {
-        return found;
-      }
-    }
-    stamp = stripe.lock.readLock();
-    try {
-      return stripe.eventIds.contains(hash, eventId);
-    } finally {
-      stripe.lock.unlockRead(stamp);
-    }
+    int stripe = stripeOfEvent(hash);
+    return readInStripe(stripe, () -> stripes[stripe].eventIds.contains(hash, eventId));
   }
 
   @Override
@@ -902,8 +894,6 @@ public final class InMemoryStorage implements Storage {
    */
   private final class Lookups {
     final long[] appendHashes;
-    /** The {@link KeyedTable#spread} hash of each append's anchor. */
-    final int[] anchorHashes;
     final IdentifierSlot[] appendSlots;
     final ProfileCell[] writeCells;
     final ProfileCell[] deleteCells;
@@ -915,17 +905,14 @@ public final class InMemoryStorage implements Storage {
       long mask = 0;
       List<StoredEvent> appends = commit.appends();
       appendHashes = new long[appends.size()];
-      anchorHashes = new int[appends.size()];
       appendSlots = new IdentifierSlot[appends.size()];
       for (int i = 0; i < appendHashes.length; i++) {
         StoredEvent e = appends.get(i);
         long hash = EventIdTable.hash(e.event().id());
         appendHashes[i] = hash;
         int h = KeyedTable.spread(e.anchor());
-        anchorHashes[i] = h;
-        int stripe = stripeOfHash(h);
-        appendSlots[i] = stripes[stripe].slots.get(h, e.anchor()); // a hint, checked under the lock
-        mask |= 1L << stripeOfEvent(hash) | 1L << stripe;
+        appendSlots[i] = slotOf(h, e.anchor()); // a hint, checked under the lock
+        mask |= 1L << stripeOfEvent(hash) | 1L << stripeOfHash(h);
       }
       ReadScratch sc = scratch();
       List<Commit.ProfileWrite> writes = commit.profileWrites();
@@ -951,7 +938,7 @@ public final class InMemoryStorage implements Storage {
       for (int i = 0; i < indexSlots.length; i++) {
         Commit.IndexWrite w = index.get(i);
         int h = KeyedTable.spread(w.identifier());
-        indexSlots[i] = stripes[stripeOfHash(h)].slots.get(h, w.identifier());
+        indexSlots[i] = slotOf(h, w.identifier());
         mask |= 1L << stripeOfHash(h);
         if (w.newOwner().isPresent()) { // apply() looks the new owner's cell up
           mask |= 1L << stripeOf(w.newOwner().get());
@@ -996,7 +983,8 @@ public final class InMemoryStorage implements Storage {
   private void removeSlot(IdentifierSlot slot) {
     slot.removed = true;
     int h = KeyedTable.spread(slot.key);
-    stripes[stripeOfHash(h)].slots.remove(h, slot);
+    boolean removed = stripes[stripeOfHash(h)].slots.remove(h, slot);
+    assert removed : "a live slot is in its table";
   }
 
   private void validate(Commit commit, Lookups seen) {
@@ -1112,7 +1100,8 @@ public final class InMemoryStorage implements Storage {
         int h = KeyedTable.spread(id);
         Stripe stripe = stripes[stripeOfHash(h)];
         if (cell != null) {
-          stripe.cells.remove(h, cell);
+          boolean removed = stripe.cells.remove(h, cell);
+          assert removed : "a live cell is in its table";
           cell.profile = null;
         }
         stripe.deleted.add(id);
@@ -1152,14 +1141,10 @@ public final class InMemoryStorage implements Storage {
       Stripe stripe = stripes[stripeOfEvent(hash)];
       stripe.eventIds.add(hash, e.event());
       stripe.eventCount++;
-      IdentifierSlot slot = seen.appendSlots[i];
-      if (slot == null || slot.removed) {
-        int h = seen.anchorHashes[i];
-        slot = stripes[stripeOfHash(h)].slots.get(h, e.anchor());
-        if (slot == null) {
-          slot = new IdentifierSlot(e.anchor());
-          stripes[stripeOfHash(h)].slots.put(h, slot);
-        }
+      IdentifierSlot slot = liveSlot(seen.appendSlots[i], e.anchor());
+      if (slot == null) {
+        slot = new IdentifierSlot(e.anchor());
+        addSlot(slot);
       }
       slot.append(e.event());
     }
