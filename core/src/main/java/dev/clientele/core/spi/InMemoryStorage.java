@@ -98,9 +98,9 @@ public final class InMemoryStorage implements Storage {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryStorage.class);
   /**
    * The ids of the live profiles in order, for paging. Commits note changes in their stripes'
-   * logs ({@link Stripe#created}, {@link Stripe#deleted}); whoever holds the read locks of all
-   * stripes and the monitor of this object folds the logs in: pages, and a commit that finds its
-   * stripe's log overdue, after releasing its own locks.
+   * logs ({@link Stripe#created}, {@link Stripe#deleted}); whoever holds the monitor of this
+   * object and then the read locks of all stripes folds the logs in: pages, and a commit that
+   * finds its stripe's log overdue, after releasing its own locks.
    */
   private final SortedIds sortedIds = new SortedIds();
   /** The least number of changes a stripe's log holds before a commit folds the logs in (1024; tests set less). */
@@ -201,8 +201,8 @@ public final class InMemoryStorage implements Storage {
     long eventCount;
     /**
      * Profiles of this stripe created since the logs were last folded into {@link #sortedIds};
-     * written under {@link #lock}'s write lock, drained under the read locks of all stripes and
-     * the monitor of the sorted ids.
+     * written under {@link #lock}'s write lock, drained under the monitor of the sorted ids and
+     * the read locks of all stripes.
      */
     ArrayList<ProfileId> created = new ArrayList<>();
     /** Profiles of this stripe deleted since then; guarded like {@link #created}. */
@@ -384,27 +384,29 @@ public final class InMemoryStorage implements Storage {
     // survivor next to the loser it deletes), as it holds the read locks of all stripes. The
     // sorted ids keep each profile's cell beside its id, so that a page of an unchanged store is
     // a walk along an array instead of a hash lookup per profile; cells missing since the last
-    // changes are looked up once, by the next page. Pages and folds holding the read locks share
-    // the sorted ids (and the stripes' logs), so they change them under its monitor; commits,
-    // the only writers of the stripes, are kept out by the read locks.
-    readLock(ALL_STRIPES);
-    try {
-      synchronized (sortedIds) {
+    // changes are looked up once, by the next page. Pages and folds share the sorted ids (and
+    // drain the stripes' logs), so they hold its monitor, taken before the read locks: a thread
+    // waiting for the monitor holds no stripe, so that commits get in between pages (readers
+    // waiting for the monitor while holding read locks would keep a writer out for good, as
+    // StampedLock lets new readers in while a writer waits).
+    synchronized (sortedIds) {
+      readLock(ALL_STRIPES);
+      try {
         drainLogs();
         if (sortedIds.needsRebuild()) {
           rebuildSorted();
         }
         sortedIds.fillCells(this::cellOf);
         return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
+      } finally {
+        unlockRead(ALL_STRIPES);
       }
-    } finally {
-      unlockRead(ALL_STRIPES);
     }
   }
 
   /**
    * Moves the stripes' logs of created and deleted profiles into {@link #sortedIds}; called
-   * holding all stripes (read or write locks) and the monitor of {@link #sortedIds}.
+   * holding the monitor of {@link #sortedIds} and the read locks of all stripes.
    */
   private void drainLogs() {
     for (Stripe s : stripes) {
@@ -441,8 +443,8 @@ public final class InMemoryStorage implements Storage {
   /**
    * Folds the logs of all stripes into {@link #sortedIds} and rebuilds it, for a commit that found
    * its stripe's log overdue: so the logs stay bounded when a store is written for long and never
-   * paged. Holds the read locks of all stripes (keeping commits out) and the monitor of the sorted
-   * ids, after the commit released its own locks. Skips when another thread is folding, and when
+   * paged. Holds the monitor of the sorted ids and then the read locks of all stripes (keeping
+   * commits out), after the commit released its own locks. Skips when another thread is folding, and when
    * no stripe's log is over the limit any more (a fold or page that ran meanwhile took them).
    */
   void foldLogs() {
@@ -450,9 +452,9 @@ public final class InMemoryStorage implements Storage {
       return; // that fold takes this commit's changes, or a later commit's fold does
     }
     try {
-      readLock(ALL_STRIPES);
-      try {
-        synchronized (sortedIds) {
+      synchronized (sortedIds) { // first, like pages (see profiles())
+        readLock(ALL_STRIPES);
+        try {
           Runnable hook = beforeFold;
           if (hook != null) {
             hook.run();
@@ -461,9 +463,9 @@ public final class InMemoryStorage implements Storage {
             drainLogs();
             rebuildSorted();
           }
+        } finally {
+          unlockRead(ALL_STRIPES);
         }
-      } finally {
-        unlockRead(ALL_STRIPES);
       }
     } finally {
       folding.set(false);
