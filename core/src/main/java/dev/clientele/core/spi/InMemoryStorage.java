@@ -1117,7 +1117,8 @@ public final class InMemoryStorage implements Storage {
           String id = slot.events[i].id();
           long hash = EventIdTable.hash(id);
           Stripe stripe = stripes[stripeOfEvent(hash)];
-          stripe.eventIds.remove(hash, id);
+          boolean removed = stripe.eventIds.remove(hash, id);
+          assert removed : "an anchored event's id is in its table";
           stripe.eventCount--;
         }
         slot.events = null;
