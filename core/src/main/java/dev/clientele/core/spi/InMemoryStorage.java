@@ -896,6 +896,8 @@ public final class InMemoryStorage implements Storage {
    */
   private final class Lookups {
     final long[] appendHashes;
+    /** The {@link KeyedTable#spread} hash of each append's anchor. */
+    final int[] anchorHashes;
     final IdentifierSlot[] appendSlots;
     final ProfileCell[] writeCells;
     final ProfileCell[] deleteCells;
@@ -907,12 +909,14 @@ public final class InMemoryStorage implements Storage {
       long mask = 0;
       List<StoredEvent> appends = commit.appends();
       appendHashes = new long[appends.size()];
+      anchorHashes = new int[appends.size()];
       appendSlots = new IdentifierSlot[appends.size()];
       for (int i = 0; i < appendHashes.length; i++) {
         StoredEvent e = appends.get(i);
         long hash = EventIdTable.hash(e.event().id());
         appendHashes[i] = hash;
         int h = KeyedTable.spread(e.anchor());
+        anchorHashes[i] = h;
         appendSlots[i] = slotOf(h, e.anchor()); // a hint, checked under the lock
         mask |= 1L << stripeOfEvent(hash) | 1L << stripeOfHash(h);
       }
@@ -977,9 +981,18 @@ public final class InMemoryStorage implements Storage {
     return seen != null && !seen.removed ? seen : slotOf(id);
   }
 
+  /** {@link #liveSlot(IdentifierSlot, Identifier)} given the identifier's {@link KeyedTable#spread} hash. */
+  private IdentifierSlot liveSlot(IdentifierSlot seen, int hash, Identifier id) {
+    return seen != null && !seen.removed ? seen : slotOf(hash, id);
+  }
+
   private void addSlot(IdentifierSlot slot) {
-    int h = KeyedTable.spread(slot.key);
-    stripes[stripeOfHash(h)].slots.put(h, slot);
+    addSlot(KeyedTable.spread(slot.key), slot);
+  }
+
+  /** Adds {@code slot}, whose key's {@link KeyedTable#spread} hash is {@code hash}, to its stripe's table. */
+  private void addSlot(int hash, IdentifierSlot slot) {
+    stripes[stripeOfHash(hash)].slots.put(hash, slot);
   }
 
   private void removeSlot(IdentifierSlot slot) {
@@ -1144,10 +1157,11 @@ public final class InMemoryStorage implements Storage {
       Stripe stripe = stripes[stripeOfEvent(hash)];
       stripe.eventIds.add(hash, e.event());
       stripe.eventCount++;
-      IdentifierSlot slot = liveSlot(seen.appendSlots[i], e.anchor());
+      int h = seen.anchorHashes[i];
+      IdentifierSlot slot = liveSlot(seen.appendSlots[i], h, e.anchor());
       if (slot == null) {
         slot = new IdentifierSlot(e.anchor());
-        addSlot(slot);
+        addSlot(h, slot);
       }
       slot.append(e.event());
     }
