@@ -101,8 +101,8 @@ final class EventIdTable {
     size++;
   }
 
-  /** Removes the event with this id (whose {@link #hash} is {@code hash}), if held. */
-  void remove(long hash, String id) {
+  /** Removes the event with this id (whose {@link #hash} is {@code hash}); false if it is not held. */
+  boolean remove(long hash, String id) {
     long[] h = hashes;
     Event[] e = events;
     int mask = h.length - 1;
@@ -111,10 +111,11 @@ final class EventIdTable {
       if (h[i] == hash && e[i].id().equals(id)) {
         deleteAt(i);
         size--;
-        return;
+        return true;
       }
       i = (i + 1) & mask;
     }
+    return false;
   }
 
   /**

@@ -20,11 +20,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default {@link Storage}: everything on the heap, nothing persisted.
@@ -89,24 +92,32 @@ import java.util.stream.Stream;
 public final class InMemoryStorage implements Storage {
   /** The number of lock stripes: one bit each in a {@code long} mask. */
   static final int STRIPES = 64;
-  /** Optimistic attempts of a multi-key read before it takes the read locks of all stripes. */
+  /** Optimistic attempts of a multi-key read before it takes the read locks of the stripes it reached. */
   private static final int OPTIMISTIC_ATTEMPTS = 4;
 
+  private static final Logger LOG = LoggerFactory.getLogger(InMemoryStorage.class);
   /**
    * The ids of the live profiles in order, for paging. Commits note changes in their stripes'
-   * logs ({@link Stripe#created}, {@link Stripe#deleted}); whoever holds all stripes (read locks
-   * and the monitor of this object, or write locks) folds the logs in: pages, and a commit that
+   * logs ({@link Stripe#created}, {@link Stripe#deleted}); whoever holds the monitor of this
+   * object and then the read locks of all stripes folds the logs in: pages, and a commit that
    * finds its stripe's log overdue, after releasing its own locks.
    */
   private final SortedIds sortedIds = new SortedIds();
-  /** The least number of changes a stripe's log holds before a commit folds the logs in. */
-  private static final int FOLD_FLOOR = 1024;
+  /** The least number of changes a stripe's log holds before a commit folds the logs in (1024; tests set less). */
+  private final int foldFloor;
   /**
    * The number of changes in one stripe's log at which the committing thread folds the logs in:
    * {@code max(1024, 2 × sorted ids / stripes)}, so over all stripes about {@code max(65536,
-   * 2 × ids)}, the bound that {@link SortedIds#isOverdue()} describes. Set by each fold.
+   * 2 × ids)}: the amortised cost of a fold is then a few comparisons per change. Set by each
+   * fold; 0 after a fold failed, so the next change retries it.
    */
-  private volatile int foldLimit = FOLD_FLOOR;
+  private volatile int foldLimit;
+  /** Set while a thread folds the logs for a commit: one such fold at a time, the others skip theirs. */
+  private final AtomicBoolean folding = new AtomicBoolean();
+  /** For tests: the number of rebuilds of {@link #sortedIds}. */
+  private int rebuilds;
+  /** For tests only: run by a commit's fold while it holds the locks (null: nothing), e.g. to make it fail. */
+  Runnable beforeFold;
   /**
    * For tests only: run by a commit after it wrote its profiles and before it moves identifiers,
    * holding its locks, so a test can catch a commit half-applied; null (the default) runs nothing.
@@ -188,10 +199,19 @@ public final class InMemoryStorage implements Storage {
     final EventIdTable eventIds = new EventIdTable(64);
     /** Guarded by {@link #lock}. */
     long eventCount;
-    /** Profiles of this stripe created since the logs were last folded into {@link #sortedIds}; guarded by {@link #lock}. */
-    final List<ProfileId> created = new ArrayList<>();
-    /** Profiles of this stripe deleted since then; guarded by {@link #lock}. */
-    final List<ProfileId> deleted = new ArrayList<>();
+    /**
+     * Profiles of this stripe created since the logs were last folded into {@link #sortedIds};
+     * written under {@link #lock}'s write lock, drained under the monitor of the sorted ids and
+     * the read locks of all stripes.
+     */
+    ArrayList<ProfileId> created = new ArrayList<>();
+    /** Profiles of this stripe deleted since then; guarded like {@link #created}. */
+    ArrayList<ProfileId> deleted = new ArrayList<>();
+
+    /** Whether this stripe's log of changes holds more than {@code limit} entries. */
+    boolean logOver(int limit) {
+      return created.size() + deleted.size() > limit;
+    }
   }
 
   /**
@@ -261,6 +281,13 @@ public final class InMemoryStorage implements Storage {
 
   /** Creates an empty store. */
   public InMemoryStorage() {
+    this(1024);
+  }
+
+  /** An empty store whose commits fold the logs in once a stripe's log holds {@code foldFloor} changes (tests: small). */
+  InMemoryStorage(int foldFloor) {
+    this.foldFloor = foldFloor;
+    this.foldLimit = foldFloor;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Stripe();
     }
@@ -284,8 +311,27 @@ public final class InMemoryStorage implements Storage {
 
   /** The slot of {@code id} in its stripe's table, or null: exact under the stripe's lock. */
   private IdentifierSlot slotOf(Identifier id) {
+    return slotOf(KeyedTable.spread(id), id);
+  }
+
+  /** {@link #slotOf(Identifier)} given the identifier's {@link KeyedTable#spread} hash. */
+  private IdentifierSlot slotOf(int hash, Identifier id) {
+    return stripes[stripeOfHash(hash)].slots.get(hash, id);
+  }
+
+  /** For tests: how many occupied slots a lookup of {@code id} passes in its stripe's table (unlocked). */
+  int identifierProbeLength(Identifier id) {
     int h = KeyedTable.spread(id);
-    return stripes[stripeOfHash(h)].slots.get(h, id);
+    return stripes[stripeOfHash(h)].slots.probeLength(h);
+  }
+
+  /** For tests: the identifier slots and profile cells held in the tables' overflow maps (unlocked). */
+  long overflowSize() {
+    long n = 0;
+    for (Stripe s : stripes) {
+      n += s.slots.overflowSize() + s.cells.overflowSize();
+    }
+    return n;
   }
 
   /** The stripe of an event id, from its {@link EventIdTable#hash} (whose low bits pick the slot). */
@@ -335,77 +381,128 @@ public final class InMemoryStorage implements Storage {
     requireNonNull(after, "after");
     checkArgument(limit >= 1, "limit must be >= 1: %s", limit);
     // One consistent state per page: a page never shows half of a commit (e.g. a merge's
-    // survivor next to the loser it deletes). The sorted ids are folded in under the write
-    // lock when many changed since the last page; the page itself is read under the read lock.
-    // The sorted ids keep each profile's cell beside its id, so that a page of an unchanged
-    // store is a walk along an array instead of a hash lookup per profile; cells missing since
-    // the last changes are looked up once, under the write lock, by the next page.
-    // Pages holding the read locks share the sorted ids, so they change it (folding the stripes'
-    // logs in) under its monitor.
-    readLock(ALL_STRIPES);
-    try {
-      synchronized (sortedIds) {
-        drainLogs();
-        if (!sortedIds.needsRebuild() && sortedIds.hasAllCells()) {
-          return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
-        }
-      }
-    } finally {
-      unlockRead(ALL_STRIPES);
-    }
-    writeLock(ALL_STRIPES);
-    try {
-      synchronized (sortedIds) {
+    // survivor next to the loser it deletes), as it holds the read locks of all stripes. The
+    // sorted ids keep each profile's cell beside its id, so that a page of an unchanged store is
+    // a walk along an array instead of a hash lookup per profile; cells missing since the last
+    // changes are looked up once, by the next page. Pages and folds share the sorted ids (and
+    // drain the stripes' logs), so they hold its monitor, taken before the read locks: a thread
+    // waiting for the monitor holds no stripe, so that commits get in between pages (readers
+    // waiting for the monitor while holding read locks would keep a writer out for good, as
+    // StampedLock lets new readers in while a writer waits).
+    synchronized (sortedIds) {
+      readLock(ALL_STRIPES);
+      try {
         drainLogs();
         if (sortedIds.needsRebuild()) {
           rebuildSorted();
         }
         sortedIds.fillCells(this::cellOf);
         return sortedIds.page(after, limit, this::profileOrNull, c -> profileOf((ProfileCell) c));
+      } finally {
+        unlockRead(ALL_STRIPES);
       }
-    } finally {
-      unlockWrite(ALL_STRIPES);
     }
   }
 
   /**
    * Moves the stripes' logs of created and deleted profiles into {@link #sortedIds}; called
-   * holding all stripes (read or write locks) and the monitor of {@link #sortedIds}.
+   * holding the monitor of {@link #sortedIds} and the read locks of all stripes.
    */
   private void drainLogs() {
     for (Stripe s : stripes) {
       if (!s.created.isEmpty()) {
         sortedIds.created(s.created);
-        s.created.clear();
+        s.created = drained(s.created);
       }
       if (!s.deleted.isEmpty()) {
         sortedIds.deleted(s.deleted);
-        s.deleted.clear();
+        s.deleted = drained(s.deleted);
       }
     }
+  }
+
+  /**
+   * {@code log} emptied, or a new list instead when it grew far past the fold limit (a burst of
+   * changes), so that its capacity is not kept for good.
+   */
+  private ArrayList<ProfileId> drained(ArrayList<ProfileId> log) {
+    if (log.size() > 2 * foldLimit + 16) {
+      return new ArrayList<>();
+    }
+    log.clear();
+    return log;
   }
 
   /** Rebuilds {@link #sortedIds} and sets the next {@link #foldLimit}; called like {@link #drainLogs}. */
   private void rebuildSorted() {
     sortedIds.rebuild(this::profileOrNull);
-    foldLimit = Math.max(FOLD_FLOOR, 2 * sortedIds.sortedSize() / STRIPES);
+    rebuilds++;
+    foldLimit = Math.max(foldFloor, 2 * sortedIds.sortedSize() / STRIPES);
   }
 
   /**
    * Folds the logs of all stripes into {@link #sortedIds} and rebuilds it, for a commit that found
    * its stripe's log overdue: so the logs stay bounded when a store is written for long and never
-   * paged. Takes every stripe's write lock, after the commit released its own.
+   * paged. Holds the monitor of the sorted ids and then the read locks of all stripes (keeping
+   * commits out), after the commit released its own locks. Skips when another thread is folding, and when
+   * no stripe's log is over the limit any more (a fold or page that ran meanwhile took them).
    */
-  private void foldLogs() {
-    writeLock(ALL_STRIPES);
+  void foldLogs() {
+    if (!folding.compareAndSet(false, true)) {
+      return; // that fold takes this commit's changes, or a later commit's fold does
+    }
     try {
-      synchronized (sortedIds) {
-        drainLogs();
-        rebuildSorted();
+      synchronized (sortedIds) { // first, like pages (see profiles())
+        readLock(ALL_STRIPES);
+        try {
+          Runnable hook = beforeFold;
+          if (hook != null) {
+            hook.run();
+          }
+          if (anyLogOver(foldLimit)) { // else a fold that ran meanwhile took the changes
+            drainLogs();
+            rebuildSorted();
+          }
+        } finally {
+          unlockRead(ALL_STRIPES);
+        }
       }
     } finally {
-      unlockWrite(ALL_STRIPES);
+      folding.set(false);
     }
+  }
+
+  /** Whether a stripe's log holds more than {@code limit} changes; called like {@link #drainLogs}. */
+  private boolean anyLogOver(int limit) {
+    for (Stripe s : stripes) {
+      if (s.logOver(limit)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** For tests: the rebuilds of the sorted ids so far. */
+  int rebuilds() {
+    synchronized (sortedIds) {
+      return rebuilds;
+    }
+  }
+
+  /** For tests: the most changes held in one stripe's log, and those folded but not yet sorted (unlocked). */
+  int[] pendingLogChanges() {
+    int most = 0;
+    for (Stripe s : stripes) {
+      most = Math.max(most, s.created.size() + s.deleted.size());
+    }
+    synchronized (sortedIds) {
+      return new int[] {most, sortedIds.pendingChanges()};
+    }
+  }
+
+  /** For tests: the current fold limit of a stripe's log. */
+  int foldLimit() {
+    return foldLimit;
   }
 
   @Override
@@ -432,21 +529,43 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
-    requireNonNull(identifiers, "identifiers");
+    return readIdentifiers(requireNonNull(identifiers, "identifiers"), ownersRead);
+  }
+
+  /**
+   * A read of several identifiers (and what they lead to) in one pass: given the identifiers, the
+   * stamps of an optimistic read or null, the stripes whose read locks the caller holds, and the
+   * scratch; null if the read must be repeated, with the stripes it needs in the scratch.
+   */
+  @FunctionalInterface
+  private interface MultiKeyRead<T> {
+    T read(Collection<Identifier> ids, long[] stamps, long locked, ReadScratch sc);
+  }
+
+  // Held, so that a read allocates no function object.
+  private final MultiKeyRead<Map<Identifier, ProfileId>> ownersRead = this::readOwners;
+  private final MultiKeyRead<OwnedProfiles> ownedProfilesRead = this::readOwnedProfiles;
+
+  /**
+   * {@code read} of {@code identifiers} from one consistent state: optimistic a few times, then
+   * under the read locks of the stripes the read needs, adding each stripe it then finds it lacks
+   * (the mask only grows, so at most {@value #STRIPES} rounds).
+   */
+  private <T> T readIdentifiers(Collection<Identifier> identifiers, MultiKeyRead<T> read) {
     ReadScratch sc = scratch();
     long needed = 0;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      Map<Identifier, ProfileId> found = readOwners(identifiers, sc.stamps, 0, sc);
+      T found = read.read(identifiers, sc.stamps, 0, sc);
       if (found != null) {
         return found;
       }
       needed |= sc.needed;
       Thread.onSpinWait();
     }
-    while (true) { // under the read locks of the stripes the read needs; each round adds one it lacked
+    while (true) {
       readLock(needed);
       try {
-        Map<Identifier, ProfileId> found = readOwners(identifiers, null, needed, sc);
+        T found = read.read(identifiers, null, needed, sc);
         if (found != null) {
           return found;
         }
@@ -470,7 +589,7 @@ public final class InMemoryStorage implements Storage {
       if ((held = reach(stamps, locked, held, stripe, sc)) == 0) {
         return null;
       }
-      IdentifierSlot slot = stripes[stripe].slots.get(h, id);
+      IdentifierSlot slot = slotOf(h, id);
       ProfileCell owner = slot == null ? null : slot.owner;
       if (owner != null) {
         found.put(id, owner.key);
@@ -485,29 +604,7 @@ public final class InMemoryStorage implements Storage {
    */
   @Override
   public OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
-    requireNonNull(identifiers, "identifiers");
-    ReadScratch sc = scratch();
-    long needed = 0;
-    for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      OwnedProfiles read = readOwnedProfiles(identifiers, sc.stamps, 0, sc);
-      if (read != null) {
-        return read;
-      }
-      needed |= sc.needed;
-      Thread.onSpinWait();
-    }
-    while (true) { // as in owners(): the mask only grows, so at most 64 rounds
-      readLock(needed);
-      try {
-        OwnedProfiles read = readOwnedProfiles(identifiers, null, needed, sc);
-        if (read != null) {
-          return read;
-        }
-      } finally {
-        unlockRead(needed);
-      }
-      needed |= sc.needed;
-    }
+    return readIdentifiers(requireNonNull(identifiers, "identifiers"), ownedProfilesRead);
   }
 
   /**
@@ -528,7 +625,7 @@ public final class InMemoryStorage implements Storage {
       if ((held = reach(stamps, locked, held, stripe, sc)) == 0) {
         return null;
       }
-      IdentifierSlot slot = stripes[stripe].slots.get(h, id);
+      IdentifierSlot slot = slotOf(h, id);
       ProfileCell owner = slot == null ? null : slot.owner;
       if (owner == null) {
         continue;
@@ -561,20 +658,8 @@ public final class InMemoryStorage implements Storage {
   @Override
   public boolean containsEvent(String eventId) {
     long hash = EventIdTable.hash(requireNonNull(eventId, "eventId"));
-    Stripe stripe = stripes[stripeOfEvent(hash)];
-    long stamp = stripe.lock.tryOptimisticRead();
-    if (stamp != 0) {
-      boolean found = stripe.eventIds.contains(hash, eventId);
-      if (stripe.lock.validate(stamp)) {
-        return found;
-      }
-    }
-    stamp = stripe.lock.readLock();
-    try {
-      return stripe.eventIds.contains(hash, eventId);
-    } finally {
-      stripe.lock.unlockRead(stamp);
-    }
+    int stripe = stripeOfEvent(hash);
+    return readInStripe(stripe, () -> stripes[stripe].eventIds.contains(hash, eventId));
   }
 
   @Override
@@ -786,7 +871,19 @@ public final class InMemoryStorage implements Storage {
       unlockWrite(seen.lockMask);
     }
     if (foldDue) {
-      foldLogs();
+      // The commit stands whatever the fold does; a fold that fails leaves the sorted ids as they
+      // were (with the changes it took pending) and the next change or page folds again. An Error
+      // (e.g. OutOfMemoryError) still propagates, the store stays consistent.
+      try {
+        foldLogs();
+      } catch (RuntimeException e) {
+        foldLimit = 0;
+        LOG.warn("Folding the in-memory store's sorted profile ids failed ({}); the next change retries it",
+            e.getClass().getName());
+      } catch (Error e) {
+        foldLimit = 0;
+        throw e;
+      }
     }
   }
 
@@ -820,9 +917,8 @@ public final class InMemoryStorage implements Storage {
         appendHashes[i] = hash;
         int h = KeyedTable.spread(e.anchor());
         anchorHashes[i] = h;
-        int stripe = stripeOfHash(h);
-        appendSlots[i] = stripes[stripe].slots.get(h, e.anchor()); // a hint, checked under the lock
-        mask |= 1L << stripeOfEvent(hash) | 1L << stripe;
+        appendSlots[i] = slotOf(h, e.anchor()); // a hint, checked under the lock
+        mask |= 1L << stripeOfEvent(hash) | 1L << stripeOfHash(h);
       }
       ReadScratch sc = scratch();
       List<Commit.ProfileWrite> writes = commit.profileWrites();
@@ -848,7 +944,7 @@ public final class InMemoryStorage implements Storage {
       for (int i = 0; i < indexSlots.length; i++) {
         Commit.IndexWrite w = index.get(i);
         int h = KeyedTable.spread(w.identifier());
-        indexSlots[i] = stripes[stripeOfHash(h)].slots.get(h, w.identifier());
+        indexSlots[i] = slotOf(h, w.identifier());
         mask |= 1L << stripeOfHash(h);
         if (w.newOwner().isPresent()) { // apply() looks the new owner's cell up
           mask |= 1L << stripeOf(w.newOwner().get());
@@ -885,15 +981,25 @@ public final class InMemoryStorage implements Storage {
     return seen != null && !seen.removed ? seen : slotOf(id);
   }
 
+  /** {@link #liveSlot(IdentifierSlot, Identifier)} given the identifier's {@link KeyedTable#spread} hash. */
+  private IdentifierSlot liveSlot(IdentifierSlot seen, int hash, Identifier id) {
+    return seen != null && !seen.removed ? seen : slotOf(hash, id);
+  }
+
   private void addSlot(IdentifierSlot slot) {
-    int h = KeyedTable.spread(slot.key);
-    stripes[stripeOfHash(h)].slots.put(h, slot);
+    addSlot(KeyedTable.spread(slot.key), slot);
+  }
+
+  /** Adds {@code slot}, whose key's {@link KeyedTable#spread} hash is {@code hash}, to its stripe's table. */
+  private void addSlot(int hash, IdentifierSlot slot) {
+    stripes[stripeOfHash(hash)].slots.put(hash, slot);
   }
 
   private void removeSlot(IdentifierSlot slot) {
     slot.removed = true;
     int h = KeyedTable.spread(slot.key);
-    stripes[stripeOfHash(h)].slots.remove(h, slot);
+    boolean removed = stripes[stripeOfHash(h)].slots.remove(h, slot);
+    assert removed : "a live slot is in its table";
   }
 
   private void validate(Commit commit, Lookups seen) {
@@ -968,7 +1074,7 @@ public final class InMemoryStorage implements Storage {
         Stripe stripe = stripes[stripeOfHash(h)];
         stripe.cells.put(h, new ProfileCell(id, profile));
         stripe.created.add(id);
-        foldDue |= stripe.created.size() + stripe.deleted.size() > foldLimit;
+        foldDue |= stripe.logOver(foldLimit);
       } else {
         cell.profile = profile;
       }
@@ -1009,11 +1115,12 @@ public final class InMemoryStorage implements Storage {
         int h = KeyedTable.spread(id);
         Stripe stripe = stripes[stripeOfHash(h)];
         if (cell != null) {
-          stripe.cells.remove(h, cell);
+          boolean removed = stripe.cells.remove(h, cell);
+          assert removed : "a live cell is in its table";
           cell.profile = null;
         }
         stripe.deleted.add(id);
-        foldDue |= stripe.created.size() + stripe.deleted.size() > foldLimit;
+        foldDue |= stripe.logOver(foldLimit);
       }
     }
     for (Identifier anchor : commit.eventErasures()) { // the commit holds every stripe
@@ -1023,7 +1130,8 @@ public final class InMemoryStorage implements Storage {
           String id = slot.events[i].id();
           long hash = EventIdTable.hash(id);
           Stripe stripe = stripes[stripeOfEvent(hash)];
-          stripe.eventIds.remove(hash, id);
+          boolean removed = stripe.eventIds.remove(hash, id);
+          assert removed : "an anchored event's id is in its table";
           stripe.eventCount--;
         }
         slot.events = null;
@@ -1049,14 +1157,11 @@ public final class InMemoryStorage implements Storage {
       Stripe stripe = stripes[stripeOfEvent(hash)];
       stripe.eventIds.add(hash, e.event());
       stripe.eventCount++;
-      IdentifierSlot slot = seen.appendSlots[i];
-      if (slot == null || slot.removed) {
-        int h = seen.anchorHashes[i];
-        slot = stripes[stripeOfHash(h)].slots.get(h, e.anchor());
-        if (slot == null) {
-          slot = new IdentifierSlot(e.anchor());
-          stripes[stripeOfHash(h)].slots.put(h, slot);
-        }
+      int h = seen.anchorHashes[i];
+      IdentifierSlot slot = liveSlot(seen.appendSlots[i], h, e.anchor());
+      if (slot == null) {
+        slot = new IdentifierSlot(e.anchor());
+        addSlot(h, slot);
       }
       slot.append(e.event());
     }

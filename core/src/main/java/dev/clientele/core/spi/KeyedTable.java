@@ -1,5 +1,6 @@
 package dev.clientele.core.spi;
 
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 
 /**
@@ -9,8 +10,10 @@ import java.util.function.Consumer;
  *
  * <p>Why not a {@code ConcurrentHashMap} per store: a lookup there reads the bucket, then a node
  * (its hash, key and value), then the key to compare, then the value: four or more cache misses on
- * a cold table. Here a lookup reads the hash array (a miss ends there unless two keys share all 32
- * bits, about one lookup in four billion), then the entry array, then the entry and its key. A
+ * a cold table. Here a lookup reads the hash array, then the entry array, then the entry and its
+ * key. A miss mostly ends at the hash array: all keys of one stripe share the top bits of their
+ * hash (they pick the stripe), so a stored hash of another key matches with odds of about one in
+ * 2^26 per comparison, or always for keys whose {@code hashCode()} collides. A
  * node is 32 bytes per entry; this table costs 8 bytes per slot, at most 3/4 full (at least 3/8
  * after growing). And a table only ever grows under its own stripe's write lock, copying that
  * stripe's entries, instead of a whole-map transfer that every writer helps with.
@@ -22,10 +25,21 @@ import java.util.function.Consumer;
  * validation or the later check under the lock tells. An entry it returns always has a key equal
  * to the one asked for (keys are final fields of the entries).
  *
+ * <p>Hash flooding: {@code hashCode()} of a string (and so of an identifier) is easy to collide on
+ * purpose ("Aa" and "BB" share one, and so do all their concatenations), and colliding keys would
+ * all land in one probe run, each lookup scanning all of them. So a key whose insertion finds
+ * {@value #SAME_HASH_LIMIT} or more entries of its very hash in its probe run goes to an overflow
+ * map ordered by key (a {@link ConcurrentSkipListMap}, safe for the unlocked readers), consulted
+ * only by lookups that miss in the table while it exists: probe runs stay short and the colliding
+ * keys cost a logarithmic number of comparisons, with no extra read on the common path.
+ *
  * @param <K> the key type
  * @param <E> the entry type
  */
-final class KeyedTable<K, E extends KeyedTable.Entry<K>> {
+final class KeyedTable<K extends Comparable<? super K>, E extends KeyedTable.Entry<K>> {
+  /** Entries of one full hash in a probe run beyond which further keys of that hash overflow. */
+  static final int SAME_HASH_LIMIT = 8;
+
   /** Marks a free slot; a spread hash of 0 is stored as {@link #ZERO_SUBSTITUTE}. */
   private static final int FREE = 0;
 
@@ -57,7 +71,17 @@ final class KeyedTable<K, E extends KeyedTable.Entry<K>> {
   private int[] hashes;
 
   private Entry<?>[] entries;
+  /** The entries held in the table arrays (not in {@link #overflow}). */
   private int size;
+
+  /**
+   * Keys that found {@value #SAME_HASH_LIMIT} or more of their hash in their probe run, or null
+   * (never had any). Created under the lock; volatile for the unlocked readers.
+   */
+  private volatile ConcurrentSkipListMap<K, E> overflow;
+
+  /** The number of entries in {@link #overflow}; guarded like the table. */
+  private int overflowSize;
 
   /** An empty table of {@code capacity} slots (a power of two, at least 4). */
   KeyedTable(int capacity) {
@@ -83,9 +107,28 @@ final class KeyedTable<K, E extends KeyedTable.Entry<K>> {
     return h == FREE ? ZERO_SUBSTITUTE : h;
   }
 
-  /** The number of entries held. */
+  /** The number of entries held (in the table and its overflow). */
   int size() {
-    return size;
+    return size + overflowSize;
+  }
+
+  /** The number of entries held in the overflow map; for tests. */
+  int overflowSize() {
+    return overflowSize;
+  }
+
+  /**
+   * The number of occupied slots a lookup of {@code hash} passes before reaching a free one (what
+   * a miss costs); for tests.
+   */
+  int probeLength(int hash) {
+    int[] h = hashes;
+    int mask = h.length - 1;
+    int n = 0;
+    for (int i = hash & mask; h[i] != FREE && n < h.length; i = (i + 1) & mask) {
+      n++;
+    }
+    return n;
   }
 
   /**
@@ -104,7 +147,7 @@ final class KeyedTable<K, E extends KeyedTable.Entry<K>> {
     for (int probes = 0; probes < h.length; probes++, i = (i + 1) & mask) {
       int stored = h[i];
       if (stored == FREE) {
-        return null;
+        break;
       }
       if (stored == hash) {
         Entry<?> held = e[i];
@@ -113,7 +156,8 @@ final class KeyedTable<K, E extends KeyedTable.Entry<K>> {
         }
       }
     }
-    return null;
+    ConcurrentSkipListMap<K, E> o = overflow;
+    return o == null ? null : o.get(key);
   }
 
   /** Adds {@code entry}, whose key's {@link #spread} is {@code hash} and which has no entry yet. */
@@ -121,11 +165,32 @@ final class KeyedTable<K, E extends KeyedTable.Entry<K>> {
     if (size + 1 > hashes.length - (hashes.length >>> 2)) {
       resize(hashes.length * 2);
     }
-    insert(hashes, entries, hash, entry);
+    int[] h = hashes;
+    int mask = h.length - 1;
+    int i = hash & mask;
+    int same = 0;
+    while (h[i] != FREE) {
+      if (h[i] == hash && ++same >= SAME_HASH_LIMIT) {
+        ConcurrentSkipListMap<K, E> o = overflow;
+        if (o == null) {
+          o = new ConcurrentSkipListMap<>();
+          overflow = o;
+        }
+        o.put(entry.key, entry);
+        overflowSize++;
+        return;
+      }
+      i = (i + 1) & mask;
+    }
+    entries[i] = entry;
+    h[i] = hash;
     size++;
   }
 
-  /** Removes {@code entry} (this very object), whose key's {@link #spread} is {@code hash}; false if it is not held. */
+  /**
+   * Removes {@code entry} (this very object), whose key's {@link #spread} is {@code hash}, from
+   * the table or its overflow; false if it is not held.
+   */
   boolean remove(int hash, E entry) {
     int[] h = hashes;
     Entry<?>[] e = entries;
@@ -139,10 +204,15 @@ final class KeyedTable<K, E extends KeyedTable.Entry<K>> {
       }
       i = (i + 1) & mask;
     }
+    ConcurrentSkipListMap<K, E> o = overflow;
+    if (o != null && o.remove(entry.key, entry)) { // entries do not override equals: this very one
+      overflowSize--;
+      return true;
+    }
     return false;
   }
 
-  /** Calls {@code action} with each entry, in no particular order; not during writes. */
+  /** Calls {@code action} with each entry (of the table, then of the overflow), in no particular order; not during writes. */
   @SuppressWarnings("unchecked")
   void forEach(Consumer<? super E> action) {
     Entry<?>[] e = entries;
@@ -150,6 +220,10 @@ final class KeyedTable<K, E extends KeyedTable.Entry<K>> {
       if (entry != null) {
         action.accept((E) entry);
       }
+    }
+    ConcurrentSkipListMap<K, E> o = overflow;
+    if (o != null) {
+      o.values().forEach(action);
     }
   }
 
@@ -172,8 +246,11 @@ final class KeyedTable<K, E extends KeyedTable.Entry<K>> {
       // The entry at j may move to the gap if its home is not cyclically inside (gap, j].
       boolean homeInRange = gap <= j ? (gap < home && home <= j) : (gap < home || home <= j);
       if (!homeInRange) {
-        // Entry before hash: a reader that sees the moved hash finds its entry (or an older one,
-        // whose key it compares) in the gap.
+        // Plain writes: an unlocked reader may see them in either order, so the moved hash
+        // beside the gap's old entry (or null), or the moved entry beside the old hash. Readers
+        // compare the key of any entry whose hash matches and skip nulls, so such a reader at
+        // worst misses the moving entry, which the caller's validation (or check under the
+        // lock) catches.
         e[gap] = e[j];
         h[gap] = h[j];
         gap = j;

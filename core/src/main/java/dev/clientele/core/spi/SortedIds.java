@@ -19,7 +19,8 @@ import java.util.function.Function;
  * the sorted list of recent ids and skips ids no longer stored. A rebuild costs one pass over
  * all ids plus sorting the recent ones; it runs when a page is read after the recent changes exceed
  * {@code max(1024, ids / 64)}, so paging during heavy ingestion re-sorts at most that many ids
- * per page, and in any case when they exceed {@code max(65536, 2 × ids)} (see {@link #isOverdue()}).
+ * per page, and when a commit of the storage finds its log of changes overdue (see {@code
+ * InMemoryStorage#foldLogs}), so that the changes stay bounded when nobody pages.
  *
  * <p>Beside each sorted id it can keep the id's storage cell (an object of the storage's choice
  * that leads to the current profile without a lookup by id), so that a page of a store that has
@@ -34,7 +35,6 @@ import java.util.function.Function;
  * each id's characters once instead of at every comparison (each a likely cache miss).
  */
 final class SortedIds {
-  private final int overdueFloor;
   private ProfileId[] sorted = new ProfileId[0];
   /** The {@link #sortKey} of each id of {@link #sorted} (same index). */
   private long[] keys = new long[0];
@@ -42,9 +42,9 @@ final class SortedIds {
   private Object[] cells = new Object[0];
   /** How many entries of {@link #cells} are null. */
   private int unknownCells;
-  private final List<ProfileId> created = new ArrayList<>();
+  private ArrayList<ProfileId> created = new ArrayList<>();
   /** Deleted since the last rebuild, in no order, possibly more than once. */
-  private final List<ProfileId> deleted = new ArrayList<>();
+  private ArrayList<ProfileId> deleted = new ArrayList<>();
   private static final Keyed NO_IDS = new Keyed(new ProfileId[0], new long[0]);
   /**
    * The cell of an id that had none when {@link #fillCells} ran (deleted since the last
@@ -53,33 +53,14 @@ final class SortedIds {
    */
   private static final Object GONE = new Object();
 
-  SortedIds() {
-    this(1 << 16);
-  }
-
-  /** With {@link #isOverdue()} true after {@code max(overdueFloor, 2 × ids)} changes. */
-  SortedIds(int overdueFloor) {
-    this.overdueFloor = overdueFloor;
-  }
-
   /** Changes not folded into the sorted array yet. */
   int pendingChanges() {
     return created.size() + deleted.size();
   }
 
-  /** Notes a profile created (or re-created) with this id. */
-  void created(ProfileId id) {
-    created.add(id);
-  }
-
   /** Notes profiles created (or re-created) with these ids. */
   void created(List<ProfileId> ids) {
     created.addAll(ids);
-  }
-
-  /** Notes a profile deleted. */
-  void deleted(ProfileId id) {
-    deleted.add(id);
   }
 
   /** Notes profiles deleted. */
@@ -109,16 +90,6 @@ final class SortedIds {
 
   private static int compare(ProfileId a, long ka, ProfileId b, long kb) {
     return ka != kb ? Long.compare(ka, kb) : a.compareTo(b);
-  }
-
-  /**
-   * Whether the recent changes should be folded in even though no page was read: so the lists
-   * of recent changes stay bounded when a store is written for a long time and never paged.
-   * Folding in after {@code max(65536, 2 × ids)} changes keeps the amortised cost per change at
-   * a few comparisons.
-   */
-  boolean isOverdue() {
-    return pendingChanges() > Math.max(overdueFloor, 2 * sorted.length);
   }
 
   /** Whether pages should {@link #rebuild} first. */
@@ -173,12 +144,25 @@ final class SortedIds {
       outKeys[n] = key;
       out[n++] = next;
     }
-    sorted = Arrays.copyOf(out, n);
-    keys = Arrays.copyOf(outKeys, n);
-    cells = Arrays.copyOf(outCells, n);
+    // Every copy made before any is kept: a copy that fails (out of memory) leaves this as it was.
+    ProfileId[] newSorted = Arrays.copyOf(out, n);
+    long[] newKeys = Arrays.copyOf(outKeys, n);
+    Object[] newCells = Arrays.copyOf(outCells, n);
+    sorted = newSorted;
+    keys = newKeys;
+    cells = newCells;
     unknownCells = unknown;
-    created.clear();
-    deleted.clear();
+    created = emptied(created);
+    deleted = emptied(deleted);
+  }
+
+  /** {@code list} emptied; a new list instead of one that held many, so that its capacity is not kept. */
+  private static ArrayList<ProfileId> emptied(ArrayList<ProfileId> list) {
+    if (list.size() > 4096) {
+      return new ArrayList<>();
+    }
+    list.clear();
+    return list;
   }
 
   /** Whether a cell is known for every id of the sorted array (then pages need no lookups by id for them). */

@@ -40,8 +40,9 @@ class EventIdTableTest {
       long hash = hashOf(id, hashBits);
       if (model.containsKey(id)) {
         if (random.nextInt(3) == 0) {
-          table.remove(hash, id);
+          assertThat(table.remove(hash, id)).isTrue();
           model.remove(id);
+          assertThat(table.remove(hash, id)).as("removed twice").isFalse();
         }
       } else {
         table.add(hash, stored(id));

@@ -94,7 +94,8 @@ class InMemoryStoragePagingTest {
     // SortedIds alone, against a map: cells carried over rebuilds, unknown after re-creation,
     // filled at random moments; a page through the cells must equal a page by lookup.
     Random random = new Random(seed);
-    SortedIds ids = new SortedIds(50 + random.nextInt(200));
+    SortedIds ids = new SortedIds();
+    int foldAt = 50 + random.nextInt(200); // as a store's commits fold after so many changes
     Map<ProfileId, Cell> live = new HashMap<>();
     int pool = 1 + random.nextInt(600);
     // Short ids differ within the nine characters of their sort keys; long ones share them all,
@@ -105,14 +106,14 @@ class InMemoryStoragePagingTest {
       Cell cell = live.get(id);
       if (cell == null) {
         live.put(id, new Cell(i));
-        ids.created(id);
+        ids.created(List.of(id));
       } else if (random.nextInt(3) == 0) {
         live.remove(id).value = null;
-        ids.deleted(id);
+        ids.deleted(List.of(id));
       } else {
         cell.value = i;
       }
-      if (ids.isOverdue()) {
+      if (ids.pendingChanges() > foldAt) {
         ids.rebuild(x -> live.get(x));
       }
       int r = random.nextInt(30);
@@ -157,50 +158,24 @@ class InMemoryStoragePagingTest {
   }
 
   @Test
-  void sortedIds_manyChangesWithoutPaging_foldedInWhenOverdue_stayBoundedAndComplete() {
-    // The store folds changes in during commits once they are overdue, so the pending lists
-    // stay bounded when nobody pages; here with a floor of 100 instead of 65 536.
-    SortedIds ids = new SortedIds(100);
-    Map<ProfileId, ProfileId> stored = new HashMap<>();
-    Random random = new Random(7);
-    int maxPending = 0;
-    for (int i = 0; i < 5_000; i++) {
-      ProfileId id = ProfileId.of("p-" + random.nextInt(800));
-      if (stored.remove(id) != null) {
-        ids.deleted(id);
-      } else {
-        stored.put(id, id);
-        ids.created(id);
-      }
-      if (ids.isOverdue()) {
-        ids.rebuild(stored::get);
-      }
-      maxPending = Math.max(maxPending, ids.pendingChanges());
-    }
-    assertThat(maxPending).isLessThanOrEqualTo(Math.max(100, 2 * 800) + 1);
-    assertThat(ids.page(Optional.empty(), Integer.MAX_VALUE, stored::get))
-        .containsExactlyElementsOf(new TreeMap<>(stored).keySet());
-  }
-
-  @Test
   void sortedIds_fillCellsAfterADelete_leavesNoCellUnknown() {
     // Otherwise one deletion since the last rebuild would send every page to the write lock.
     SortedIds ids = new SortedIds();
     Map<ProfileId, Cell> live = new HashMap<>();
     for (String v : List.of("a", "b", "c")) {
       live.put(ProfileId.of(v), new Cell(v.charAt(0) - 'a'));
-      ids.created(ProfileId.of(v));
+      ids.created(List.of(ProfileId.of(v)));
     }
     ids.rebuild(x -> live.get(x));
     live.remove(ProfileId.of("b")).value = null;
-    ids.deleted(ProfileId.of("b"));
+    ids.deleted(List.of(ProfileId.of("b")));
     assertThat(ids.hasAllCells()).isFalse();
     ids.fillCells(x -> live.get(x));
     assertThat(ids.hasAllCells()).isTrue();
     java.util.function.Function<ProfileId, Integer> byId = x -> live.containsKey(x) ? live.get(x).value : null;
     assertThat(ids.page(Optional.empty(), 10, byId, c -> ((Cell) c).value)).containsExactly(0, 2);
     live.put(ProfileId.of("b"), new Cell(7)); // created again
-    ids.created(ProfileId.of("b"));
+    ids.created(List.of(ProfileId.of("b")));
     assertThat(ids.page(Optional.empty(), 10, byId, c -> ((Cell) c).value)).containsExactly(0, 7, 2);
   }
 

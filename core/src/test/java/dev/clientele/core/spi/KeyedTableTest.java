@@ -85,6 +85,83 @@ class KeyedTableTest {
     assertThat(all).containsExactlyInAnyOrderElementsOf(model.values());
   }
 
+  /**
+   * Keys with forced hash codes, all drawn from a few hashes (the shape of a hash-flooding
+   * attack): puts, removals and growth match a hash map, and no probe run ever holds more than
+   * {@value KeyedTable#SAME_HASH_LIMIT} entries of one hash (the rest overflow).
+   */
+  @Property(tries = 60)
+  void putRemoveGet_keysOfFewForcedHashes_matchAMapWithBoundedProbeRuns(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 3000) int steps, @ForAll @IntRange(min = 1, max = 4) int distinctHashes) {
+    Random random = new Random(seed);
+    KeyedTable<Forced, ForcedItem> table = new KeyedTable<>(4);
+    Map<Forced, ForcedItem> model = new HashMap<>();
+    int pool = 1 + random.nextInt(600);
+    for (int i = 0; i < steps; i++) {
+      Forced key = new Forced("k-" + random.nextInt(pool), 1 + random.nextInt(distinctHashes));
+      int hash = KeyedTable.spread(key);
+      ForcedItem held = model.get(key);
+      if (held != null) {
+        if (random.nextInt(3) == 0) {
+          assertThat(table.remove(hash, held)).isTrue();
+          model.remove(key);
+          assertThat(table.remove(hash, held)).as("removed twice").isFalse();
+        }
+      } else {
+        ForcedItem item = new ForcedItem(key);
+        table.put(hash, item);
+        model.put(key, item);
+      }
+      Forced probe = new Forced("k-" + random.nextInt(pool), 1 + random.nextInt(distinctHashes));
+      assertThat(table.get(KeyedTable.spread(probe), probe)).as(probe.name).isSameAs(model.get(probe));
+      assertThat(table.size()).isEqualTo(model.size());
+    }
+    for (int forced = 1; forced <= distinctHashes; forced++) {
+      // Runs of different hashes may touch, so a run holds at most the limit per hash.
+      assertThat(table.probeLength(KeyedTable.spread(new Forced("x", forced))))
+          .isLessThanOrEqualTo(distinctHashes * KeyedTable.SAME_HASH_LIMIT);
+    }
+    Set<ForcedItem> all = new HashSet<>();
+    table.forEach(all::add);
+    assertThat(all).containsExactlyInAnyOrderElementsOf(model.values());
+  }
+
+  @Test
+  void put_manyKeysOfOneHash_overflowInsteadOfOneLongProbeRun() {
+    KeyedTable<Forced, ForcedItem> table = new KeyedTable<>(4);
+    int n = 5000;
+    for (int i = 0; i < n; i++) {
+      Forced key = new Forced("k-" + i, 99);
+      table.put(KeyedTable.spread(key), new ForcedItem(key));
+    }
+    int hash = KeyedTable.spread(new Forced("any", 99));
+    assertThat(table.probeLength(hash)).isEqualTo(KeyedTable.SAME_HASH_LIMIT);
+    assertThat(table.overflowSize()).isEqualTo(n - KeyedTable.SAME_HASH_LIMIT);
+    assertThat(table.size()).isEqualTo(n);
+    assertThat(table.get(hash, new Forced("k-4321", 99)).key.name).isEqualTo("k-4321");
+    assertThat(table.get(hash, new Forced("k-" + n, 99))).isNull();
+  }
+
+  /** A key whose hash code is forced, whatever its name; equal by name and forced hash. */
+  private record Forced(String name, int forcedHash) implements Comparable<Forced> {
+    @Override
+    public int hashCode() {
+      return forcedHash;
+    }
+
+    @Override
+    public int compareTo(Forced o) {
+      int c = name.compareTo(o.name);
+      return c != 0 ? c : Integer.compare(forcedHash, o.forcedHash);
+    }
+  }
+
+  private static final class ForcedItem extends KeyedTable.Entry<Forced> {
+    ForcedItem(Forced key) {
+      super(key);
+    }
+  }
+
   @Test
   void remove_otherEntryWithEqualKey_keepsTheHeldOne() {
     KeyedTable<String, Item> table = new KeyedTable<>(4);
