@@ -1,5 +1,6 @@
 package dev.clientele.core.spi;
 
+import static dev.clientele.core.spi.ThreadStates.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.core.Identifier;
@@ -82,14 +83,6 @@ class InMemoryStorageFallbackReadTest {
       if (InMemoryStorage.stripeOf(id) == stripe) {
         return id;
       }
-    }
-  }
-
-  private static void awaitState(Thread t, Thread.State state) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (t.getState() != state) {
-      assertThat(System.nanoTime()).as("%s reached %s", t.getName(), state).isLessThan(deadline);
-      Thread.onSpinWait();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.clientele.core.spi;
 
+import static dev.clientele.core.spi.ThreadStates.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.core.Identifier;
@@ -109,14 +110,6 @@ class InMemoryStorageSingleKeyReadTest {
 
     assertThat(problems).isEmpty();
     assertThat(storage.tombstoneCount()).isEqualTo(2L * commits);
-  }
-
-  private static void awaitState(Thread t, Thread.State state) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (t.getState() != state) {
-      assertThat(System.nanoTime()).as("%s reached %s", t.getName(), state).isLessThan(deadline);
-      Thread.onSpinWait();
-    }
   }
 
   private static Profile profile(ProfileId id, Identifier x, long version) {
