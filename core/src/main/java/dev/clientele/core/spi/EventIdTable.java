@@ -133,10 +133,7 @@ final class EventIdTable {
       if (h[j] == FREE) {
         break;
       }
-      int home = (int) h[j] & mask;
-      // The entry at j may move to the gap if its home is not cyclically inside (gap, j].
-      boolean homeInRange = gap <= j ? (gap < home && home <= j) : (gap < home || home <= j);
-      if (!homeInRange) {
+      if (KeyedTable.mayFillGap(gap, j, (int) h[j] & mask)) {
         h[gap] = h[j];
         e[gap] = e[j];
         gap = j;

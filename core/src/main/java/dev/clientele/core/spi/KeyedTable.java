@@ -242,10 +242,7 @@ final class KeyedTable<K extends Comparable<? super K>, E extends KeyedTable.Ent
       if (h[j] == FREE) {
         break;
       }
-      int home = h[j] & mask;
-      // The entry at j may move to the gap if its home is not cyclically inside (gap, j].
-      boolean homeInRange = gap <= j ? (gap < home && home <= j) : (gap < home || home <= j);
-      if (!homeInRange) {
+      if (mayFillGap(gap, j, h[j] & mask)) {
         // Plain writes: an unlocked reader may see them in either order, so the moved hash
         // beside the gap's old entry (or null), or the moved entry beside the old hash. Readers
         // compare the key of any entry whose hash matches and skip nulls, so such a reader at
@@ -258,6 +255,16 @@ final class KeyedTable<K extends Comparable<? super K>, E extends KeyedTable.Ent
     }
     h[gap] = FREE;
     e[gap] = null;
+  }
+
+  /**
+   * Whether, in backward-shift deletion, the entry at slot {@code j} whose home slot is
+   * {@code home} may move back into the free slot {@code gap}: when its home is not cyclically
+   * inside {@code (gap, j]} (else a lookup from its home would no longer reach it). Shared with
+   * {@link EventIdTable}.
+   */
+  static boolean mayFillGap(int gap, int j, int home) {
+    return gap <= j ? !(gap < home && home <= j) : !(gap < home || home <= j);
   }
 
   private void resize(int capacity) {
