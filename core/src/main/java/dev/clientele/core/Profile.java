@@ -570,13 +570,17 @@ public final class Profile {
       return this;
     }
 
+    /** A new array: {@code sorted} with {@code value} inserted at index {@code at}. */
+    private static <T> T[] inserted(T[] sorted, int at, T value) {
+      T[] next = java.util.Arrays.copyOf(sorted, sorted.length + 1);
+      System.arraycopy(sorted, at, next, at + 1, sorted.length - at);
+      next[at] = value;
+      return next;
+    }
+
     /** Inserts {@code state} at {@code at} of the sorted identifiers (always into a new array). */
     private void insertIdentifier(int at, IdentifierState state) {
-      IdentifierState[] next = new IdentifierState[identifiers.length + 1];
-      System.arraycopy(identifiers, 0, next, 0, at);
-      next[at] = state;
-      System.arraycopy(identifiers, at, next, at + 1, identifiers.length - at);
-      identifiers = next;
+      identifiers = inserted(identifiers, at, state);
       identifiersCopied = true;
     }
 
@@ -702,11 +706,7 @@ public final class Profile {
         return this;
       }
       int at = -i - 1;
-      Attribute[] next = new Attribute[attributes.length + 1];
-      System.arraycopy(attributes, 0, next, 0, at);
-      next[at] = value;
-      System.arraycopy(attributes, at, next, at + 1, attributes.length - at);
-      attributes = next;
+      attributes = inserted(attributes, at, value);
       attributesCopied = true;
       attributesMap = null;
       return this;
