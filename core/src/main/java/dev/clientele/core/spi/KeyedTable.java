@@ -45,6 +45,13 @@ final class KeyedTable<K extends Comparable<? super K>, E extends KeyedTable.Ent
 
   private static final int ZERO_SUBSTITUTE = 0x2545F491;
 
+  /**
+   * Mixed into every {@link #spread} hash, different in each JVM: without it the finaliser is
+   * invertible, so keys could be chosen whose hashes differ (escaping the same-hash overflow)
+   * but share their stripe and slot bits, piling into one probe run.
+   */
+  private static final int SEED = new java.security.SecureRandom().nextInt();
+
   /** An entry of a table: it holds its key, so the table needs no array of keys. */
   abstract static class Entry<K> {
     /** The key, never null. */
@@ -93,12 +100,13 @@ final class KeyedTable<K extends Comparable<? super K>, E extends KeyedTable.Ent
   }
 
   /**
-   * The hash a table files {@code key} under, from {@link Object#hashCode()} with every bit mixed
+   * The hash a table files {@code key} under, from {@link Object#hashCode()} and this JVM's
+   * {@link #SEED} with every bit mixed
    * (the 32-bit finaliser of MurmurHash3, a published avalanche step): the storage picks the stripe
    * from the top bits, a table the slot from the low bits; never {@link #FREE}.
    */
   static int spread(Object key) {
-    int h = key.hashCode();
+    int h = key.hashCode() ^ SEED;
     h ^= h >>> 16;
     h *= 0x85EBCA6B;
     h ^= h >>> 13;

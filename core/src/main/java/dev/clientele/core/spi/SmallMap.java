@@ -48,7 +48,8 @@ final class SmallMap<K, V> extends AbstractMap<K, V> {
   @SuppressWarnings("unchecked")
   void add(K key, V value) {
     if (hashed != null) {
-      hashed.put(key, value);
+      Object before = hashed.put(key, value);
+      assert before == null : "a key added twice";
       size++;
       return;
     }
