@@ -529,33 +529,21 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
-    return readIdentifiers(requireNonNull(identifiers, "identifiers"), ownersRead);
+    // The owners part of ownedProfiles: one read function, one consistent state (it also reads
+    // the owners' profiles, which costs a caller of this rarely used read little).
+    return ownedProfiles(identifiers).owners();
   }
 
   /**
-   * A read of several identifiers (and what they lead to) in one pass: given the identifiers, the
-   * stamps of an optimistic read or null, the stripes whose read locks the caller holds, and the
-   * scratch; null if the read must be repeated, with the stripes it needs in the scratch.
-   */
-  @FunctionalInterface
-  private interface MultiKeyRead<T> {
-    T read(Collection<Identifier> ids, long[] stamps, long locked, ReadScratch sc);
-  }
-
-  // Held, so that a read allocates no function object.
-  private final MultiKeyRead<Map<Identifier, ProfileId>> ownersRead = this::readOwners;
-  private final MultiKeyRead<OwnedProfiles> ownedProfilesRead = this::readOwnedProfiles;
-
-  /**
-   * {@code read} of {@code identifiers} from one consistent state: optimistic a few times, then
+   * {@link #readOwnedProfiles} of {@code identifiers} from one consistent state: optimistic a few times, then
    * under the read locks of the stripes the read needs, adding each stripe it then finds it lacks
    * (the mask only grows, so at most {@value #STRIPES} rounds).
    */
-  private <T> T readIdentifiers(Collection<Identifier> identifiers, MultiKeyRead<T> read) {
+  private OwnedProfiles readIdentifiers(Collection<Identifier> identifiers) {
     ReadScratch sc = scratch();
     long needed = 0;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      T found = read.read(identifiers, sc.stamps, 0, sc);
+      OwnedProfiles found = readOwnedProfiles(identifiers, sc.stamps, 0, sc);
       if (found != null) {
         return found;
       }
@@ -565,7 +553,7 @@ public final class InMemoryStorage implements Storage {
     while (true) {
       readLock(needed);
       try {
-        T found = read.read(identifiers, null, needed, sc);
+        OwnedProfiles found = readOwnedProfiles(identifiers, null, needed, sc);
         if (found != null) {
           return found;
         }
@@ -577,34 +565,12 @@ public final class InMemoryStorage implements Storage {
   }
 
   /**
-   * The owners of {@code ids}, read like {@link #readOwnedProfiles}: null if the read must be
-   * repeated, with the stripes it needs in {@code sc}.
-   */
-  private Map<Identifier, ProfileId> readOwners(Collection<Identifier> ids, long[] stamps, long locked, ReadScratch sc) {
-    Map<Identifier, ProfileId> found = new HashMap<>();
-    long held = 0;
-    for (Identifier id : ids) {
-      int h = KeyedTable.spread(id);
-      int stripe = stripeOfHash(h);
-      if ((held = reach(stamps, locked, held, stripe, sc)) == 0) {
-        return null;
-      }
-      IdentifierSlot slot = slotOf(h, id);
-      ProfileCell owner = slot == null ? null : slot.owner;
-      if (owner != null) {
-        found.put(id, owner.key);
-      }
-    }
-    return validated(stamps, held, sc) ? found : null;
-  }
-
-  /**
    * {@inheritDoc} One lookup per identifier, from one consistent state: optimistic, and when
    * commits keep interfering, under the read locks of just the stripes the read reaches.
    */
   @Override
   public OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
-    return readIdentifiers(requireNonNull(identifiers, "identifiers"), ownedProfilesRead);
+    return readIdentifiers(requireNonNull(identifiers, "identifiers"));
   }
 
   /**
