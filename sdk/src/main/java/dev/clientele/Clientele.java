@@ -544,6 +544,16 @@ public final class Clientele implements AutoCloseable {
     return new Audience(storage, reachabilityPolicy).forEachSyncable(channel, action);
   }
 
+  /**
+   * Passes every profile that may be synced to the external mailing list {@code list} on
+   * {@code channel} to {@code action}: reachable there under the policy and subscribed to
+   * {@code list} (see {@link Audience#forEachSyncable(Channel, String, Consumer)}); returns how
+   * many.
+   */
+  public long forEachSyncable(Channel channel, String list, Consumer<Profile> action) {
+    return new Audience(storage, reachabilityPolicy).forEachSyncable(channel, list, action);
+  }
+
   /** The number of profiles. */
   public long profileCount() {
     return storage.profileCount();
@@ -658,7 +668,9 @@ public final class Clientele implements AutoCloseable {
    * {@link ComputedValues#TOTAL_CLV} (revenue plus predicted; both with 2 decimals),
    * {@link ComputedValues#CHURN_RISK} ({@code low|medium|high}) and
    * {@link ComputedValues#PROBABILITY_ALIVE}, for every profile with an order on or before
-   * {@code calibrationEnd}; profiles without one get no figures (empty cells). Reads the stored
+   * {@code calibrationEnd}; profiles without one get no figures (empty cells), and profiles whose
+   * expected spend is infinite under the spend model ({@code NaN} in {@link CustomerValue}) get
+   * no money figures. Reads the stored
    * orders once now ({@link RfmSummaries#ordersOf}) and keeps one summary per customer with
    * orders.
    *
@@ -688,12 +700,15 @@ public final class Clientele implements AutoCloseable {
             return java.util.Map.of();
           }
           CustomerValue v = scorer.score(s);
-          java.math.BigDecimal predicted = java.math.BigDecimal.valueOf(v.predictedClv()).setScale(2, java.math.RoundingMode.HALF_EVEN);
-          return java.util.Map.of(
-              ComputedValues.PREDICTED_CLV, predicted,
-              ComputedValues.TOTAL_CLV, p.orders().revenue().add(predicted).setScale(2, java.math.RoundingMode.HALF_EVEN),
-              ComputedValues.CHURN_RISK, v.churnBand().name().toLowerCase(java.util.Locale.ROOT),
-              ComputedValues.PROBABILITY_ALIVE, v.probabilityAlive());
+          java.util.Map<String, Object> figures = new java.util.HashMap<>();
+          figures.put(ComputedValues.CHURN_RISK, v.churnBand().name().toLowerCase(java.util.Locale.ROOT));
+          figures.put(ComputedValues.PROBABILITY_ALIVE, v.probabilityAlive());
+          if (!Double.isNaN(v.predictedClv())) { // NaN: infinite expected spend for this customer, no money cells
+            java.math.BigDecimal predicted = java.math.BigDecimal.valueOf(v.predictedClv()).setScale(2, java.math.RoundingMode.HALF_EVEN);
+            figures.put(ComputedValues.PREDICTED_CLV, predicted);
+            figures.put(ComputedValues.TOTAL_CLV, p.orders().revenue().add(predicted).setScale(2, java.math.RoundingMode.HALF_EVEN));
+          }
+          return figures;
         });
   }
 

@@ -42,6 +42,12 @@ import java.util.function.Consumer;
  * 64(4):17-35). Defaults: 2 and 0.5. Set {@code winBackGapMultiple} to infinity or
  * {@code winBackAliveBelow} to 0 to use only the other rule. One-time buyers ({@code x = 0}) are
  * never flagged: they have no rhythm to be late on, and in BG/NBD their P(alive) is 1.
+ *
+ * <p><b>Infinite expected spend.</b> A Gamma-Gamma fit may give {@code q <= 1}; then customers
+ * with {@code p x + q <= 1} (every one-time buyer) have an infinite expected spend
+ * ({@link GammaGammaModel#isFiniteFor}). Their rows carry {@code NaN} as expected spend and
+ * predicted CLV and an empty total CLV; scoring never throws for it. {@link
+ * Eligibility#withSpendModel} names the condition.
  */
 public final class ClvScorer {
   private final PurchaseModel purchases;
@@ -225,7 +231,14 @@ public final class ClvScorer {
     double age = customer.age();
     double perPurchase = 0;
     double clv = 0;
-    if (spend.isPresent()) {
+    boolean money = spend.isPresent();
+    if (money && !spend.get().isFiniteFor(x)) {
+      // The spend model's expectation is infinite for this customer (q <= 1 and x = 0, say):
+      // no money figure, rather than an exception in the middle of a batch.
+      perPurchase = Double.NaN;
+      clv = Double.NaN;
+      money = false;
+    } else if (money) {
       perPurchase = spend.get().conditionalExpectedSpend(x, customer.monetaryValue());
       clv = perPurchase * discountedPurchases(x, tx, age, horizon, expected);
     }
@@ -235,7 +248,7 @@ public final class ClvScorer {
     OptionalDouble days = median == Double.POSITIVE_INFINITY ? OptionalDouble.empty()
         : OptionalDouble.of(median * options.timeUnit().days());
     OptionalDouble historic = customer.historicValue();
-    OptionalDouble total = historic.isPresent() && spend.isPresent()
+    OptionalDouble total = historic.isPresent() && money
         ? OptionalDouble.of(historic.getAsDouble() + clv) : OptionalDouble.empty();
     boolean winBack = x >= 1
         && ((age - tx) > options.winBackGapMultiple() * (tx / x) || alive < options.winBackAliveBelow());

@@ -13,8 +13,11 @@ import java.util.OptionalDouble;
  * @param expectedPurchases E[Y(horizon)]: expected purchases in the horizon
  * @param probabilityOfOrder the probability of at least one order in the order window (30 days
  *     by default): {@code 1 - P(no purchase in the window)}
- * @param expectedSpend E[M | x, zbar], the expected value per future purchase
- * @param predictedClv expected (discounted) spend over the horizon
+ * @param expectedSpend E[M | x, zbar], the expected value per future purchase; {@code NaN} when
+ *     the spend model's expectation is infinite for this customer
+ *     ({@link GammaGammaModel#isFiniteFor})
+ * @param predictedClv expected (discounted) spend over the horizon; {@code NaN} exactly when
+ *     {@code expectedSpend} is
  * @param churnRisk {@code 1 - probabilityAlive}
  * @param churnBand the band of {@code churnRisk}
  * @param daysToNextOrder the expected time to the next order, in days after the calibration end:
@@ -24,7 +27,7 @@ import java.util.OptionalDouble;
  * @param historicClv the total value of the customer's orders so far
  *     ({@link RfmSummary#historicValue()}); empty when unknown
  * @param totalClv {@code historicClv + predictedClv}; empty when either is unknown (no historic
- *     value, or no spend model)
+ *     value, no spend model, or a {@code NaN} predicted CLV)
  * @param winBack whether the customer is overdue and worth a win-back action, by the rule of
  *     {@link ClvScorer.Options}
  */

@@ -91,6 +91,26 @@ public record Eligibility(boolean eligible, List<String> reasons) {
     return new Eligibility(reasons.isEmpty(), reasons);
   }
 
+  /**
+   * This result with the spend model's condition added: when {@code spend} has an infinite
+   * population mean ({@code q <= 1}), one-time buyers get no money figures (see {@link
+   * ClvScorer}), so the predictions are not eligible and the reason says why.
+   *
+   * <pre>{@code
+   * Eligibility e = Eligibility.check(summaries, PeriodUnit.DAY).withSpendModel(spendFit.model());
+   * }</pre>
+   */
+  public Eligibility withSpendModel(GammaGammaModel spend) {
+    requireNonNull(spend, "spend");
+    if (spend.isFiniteFor(0)) {
+      return this;
+    }
+    List<String> more = new ArrayList<>(reasons);
+    more.add("spend model q: " + spend.params().get("q") + " <= 1 (the mean spend is infinite;"
+        + " customers with p x + q <= 1, every one-time buyer, get no predicted clv)");
+    return new Eligibility(false, more);
+  }
+
   private static String round(double days) {
     double r = Math.rint(days * 100) / 100;
     return r == Math.rint(r) ? Long.toString((long) r) : Double.toString(r);

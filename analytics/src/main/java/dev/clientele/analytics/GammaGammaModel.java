@@ -88,6 +88,20 @@ public record GammaGammaModel(double p, double q, double v) implements Parametri
   }
 
   /**
+   * Whether {@link #conditionalExpectedSpend(int, double)} is finite for a customer with
+   * {@code frequency} repeat purchases: {@code p x + q > 1}. A fit may well give {@code q <= 1}
+   * (heavy-tailed customer means): the population mean is then infinite, so one-time buyers
+   * ({@code x = 0}) have no finite expected spend, while repeat buyers with {@code p x + q > 1}
+   * still have one.
+   *
+   * @param frequency {@code x}, the number of repeat purchases ({@code >= 0})
+   */
+  public boolean isFiniteFor(int frequency) {
+    checkArgument(frequency >= 0, "frequency must be >= 0: %s", frequency);
+    return p * frequency + q > 1;
+  }
+
+  /**
    * The population mean spend per purchase, {@code p v / (q - 1)}.
    *
    * @throws IllegalStateException if {@code q <= 1} (the mean is infinite)

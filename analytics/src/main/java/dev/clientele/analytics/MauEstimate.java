@@ -8,12 +8,15 @@ import java.time.YearMonth;
 
 /**
  * Monthly active users as of one day, estimated from HyperLogLog sketches (see
- * {@link MauSketches}). Identified and anonymous profiles are sketched apart (a profile is one or
- * the other), so {@code mau} is their sum.
+ * {@link MauSketches}). {@code mau} comes from a sketch of every active profile; identified and
+ * anonymous profiles are also sketched apart, for the split. When each profile is one or the other
+ * (as in {@link MauSketches#of}) the parts add up to {@code mau} within the estimation error; a
+ * profile recorded both ways in the month (anonymous, later identified) is in both parts and
+ * counts once in {@code mau}.
  *
  * @param date the day
  * @param month the day's month
- * @param mau estimated distinct active profiles, {@code identified + anonymous}
+ * @param mau estimated distinct active profiles, each counted once
  * @param identified estimated identified ones
  * @param anonymous estimated anonymous ones
  * @param lowerBound lower bound of {@code mau} at about 95 % confidence (two standard deviations)

@@ -15,17 +15,24 @@ import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
 
 /**
- * MAU at scale: one pair of HyperLogLog sketches (Apache DataSketches, heap {@code HLL_8}) per UTC
- * day, one for identified and one for anonymous profiles. Sketches are mergeable, so the
+ * MAU at scale: three HyperLogLog sketches (Apache DataSketches, heap {@code HLL_8}) per UTC day:
+ * one of every active profile, from which MAU is estimated, and one each of the identified and
+ * the anonymous ones, for the split. Sketches are mergeable, so the
  * month-to-date count of day D is the union of the month's daily sketches up to D: no event is
  * scanned again, and a day recorded once (e.g. by a nightly job) serves every later question.
  *
  * <p><b>Error.</b> With {@code lgK} (default {@value #DEFAULT_LG_K}, so k = 16384 buckets of one
- * byte: 16 KiB per sketch, whatever the number of profiles) a union's relative standard error is
+ * byte: 16 KiB per sketch, 48 KiB per day, whatever the number of profiles) a union's relative standard error is
  * {@code 1.04 / sqrt(k)}: 0.81 % at the default, so about 95 % of answers fall within 1.6 % and
  * 99.7 % within 2.4 % of the exact count. Below about k/10 distinct profiles per sketch the
  * estimate is near exact. {@link MauEstimate} carries the estimate, its 95 % bounds and the stated
  * error. Exact counting ({@link ActivityIndex}) stays the default everywhere else.
+ *
+ * <p><b>Counted once.</b> A profile recorded as anonymous on one day and as identified on a later
+ * day of the same month ({@link #add}) is in both parts of the split but counts once in
+ * {@link MauEstimate#mau()}, as DESIGN.md asks of a visitor who later identified: MAU comes from
+ * the sketch of all profiles, not from the sum of the parts. {@link #of} uses each profile's
+ * current status, so there the parts do not overlap.
  *
  * <p>Profiles are keyed by a 64-bit hash of their id, so sketches built at different times from
  * the same profiles agree. As with the index, a profile that merges into another after its days
@@ -41,6 +48,11 @@ import org.apache.datasketches.hll.Union;
 public final class MauSketches {
   /** The default log2 of the number of buckets. */
   public static final int DEFAULT_LG_K = 14;
+
+  /** Indexes of a day's sketches. */
+  private static final int IDENTIFIED = 0;
+  private static final int ANONYMOUS = 1;
+  private static final int ALL = 2;
 
   private final int lgK;
   private final TreeMap<LocalDate, HllSketch[]> days = new TreeMap<>();
@@ -72,10 +84,11 @@ public final class MauSketches {
     int i = 0;
     while (i < days.length) {
       int day = days[i];
-      HllSketch[] pair = s.day(LocalDate.ofEpochDay(day));
+      HllSketch[] sketches = s.day(LocalDate.ofEpochDay(day));
       for (; i < days.length && days[i] == day; i++) {
         int p = owners[i];
-        pair[index.isAnonymous(p) ? 1 : 0].update(keys[p]);
+        sketches[index.isAnonymous(p) ? ANONYMOUS : IDENTIFIED].update(keys[p]);
+        sketches[ALL].update(keys[p]);
       }
     }
     return s;
@@ -85,7 +98,10 @@ public final class MauSketches {
   public MauSketches add(LocalDate day, ProfileId profile, boolean anonymous) {
     requireNonNull(day, "day");
     requireNonNull(profile, "profile");
-    day(day)[anonymous ? 1 : 0].update(key(profile));
+    HllSketch[] sketches = day(day);
+    long key = key(profile);
+    sketches[anonymous ? ANONYMOUS : IDENTIFIED].update(key);
+    sketches[ALL].update(key);
     return this;
   }
 
@@ -102,13 +118,11 @@ public final class MauSketches {
   /** The month-to-date estimate of {@code day}: the union of the month's daily sketches up to it. */
   public MauEstimate estimate(LocalDate day) {
     requireNonNull(day, "day");
-    Union identified = new Union(lgK);
-    Union anonymous = new Union(lgK);
-    for (HllSketch[] pair : days.subMap(day.withDayOfMonth(1), true, day, true).values()) {
-      identified.update(pair[0]);
-      anonymous.update(pair[1]);
+    Union[] month = unions();
+    for (HllSketch[] sketches : days.subMap(day.withDayOfMonth(1), true, day, true).values()) {
+      merge(month, sketches);
     }
-    return estimate(day, identified, anonymous);
+    return estimate(day, month);
   }
 
   /**
@@ -121,40 +135,43 @@ public final class MauSketches {
     requireNonNull(to, "to");
     checkArgument(!to.isBefore(from), "to must not be before from: %s < %s", to, from);
     ImmutableList.Builder<MauEstimate> out = ImmutableList.builder();
-    Union identified = new Union(lgK);
-    Union anonymous = new Union(lgK);
-    for (HllSketch[] pair : days.subMap(from.withDayOfMonth(1), true, from, false).values()) {
-      identified.update(pair[0]);
-      anonymous.update(pair[1]);
+    Union[] month = unions();
+    for (HllSketch[] sketches : days.subMap(from.withDayOfMonth(1), true, from, false).values()) {
+      merge(month, sketches);
     }
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       if (d.getDayOfMonth() == 1) {
-        identified = new Union(lgK);
-        anonymous = new Union(lgK);
+        month = unions();
       }
-      HllSketch[] pair = days.get(d);
-      if (pair != null) {
-        identified.update(pair[0]);
-        anonymous.update(pair[1]);
+      HllSketch[] sketches = days.get(d);
+      if (sketches != null) {
+        merge(month, sketches);
       }
-      out.add(estimate(d, identified, anonymous));
+      out.add(estimate(d, month));
     }
     return out.build();
   }
 
-  private MauEstimate estimate(LocalDate day, Union identified, Union anonymous) {
-    double id = identified.getEstimate();
-    double anon = anonymous.getEstimate();
-    double lower = identified.getLowerBound(2) + anonymous.getLowerBound(2);
-    double upper = identified.getUpperBound(2) + anonymous.getUpperBound(2);
-    double mau = id + anon;
-    return new MauEstimate(day, YearMonth.from(day), mau, id, anon, Math.min(lower, mau), Math.max(upper, mau),
-        relativeStandardError());
+  private Union[] unions() {
+    return new Union[] {new Union(lgK), new Union(lgK), new Union(lgK)};
+  }
+
+  private static void merge(Union[] month, HllSketch[] day) {
+    for (int k = 0; k < month.length; k++) {
+      month[k].update(day[k]);
+    }
+  }
+
+  private MauEstimate estimate(LocalDate day, Union[] month) {
+    Union all = month[ALL];
+    double mau = all.getEstimate();
+    return new MauEstimate(day, YearMonth.from(day), mau, month[IDENTIFIED].getEstimate(), month[ANONYMOUS].getEstimate(),
+        Math.min(all.getLowerBound(2), mau), Math.max(all.getUpperBound(2), mau), relativeStandardError());
   }
 
   private HllSketch[] day(LocalDate day) {
     return days.computeIfAbsent(day, d -> new HllSketch[] {
-        new HllSketch(lgK, TgtHllType.HLL_8), new HllSketch(lgK, TgtHllType.HLL_8)});
+        new HllSketch(lgK, TgtHllType.HLL_8), new HllSketch(lgK, TgtHllType.HLL_8), new HllSketch(lgK, TgtHllType.HLL_8)});
   }
 
   /** A 64-bit FNV-1a hash of the id's UTF-8 bytes: stable across runs and machines. */

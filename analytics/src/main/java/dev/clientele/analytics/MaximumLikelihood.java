@@ -364,7 +364,16 @@ final class MaximumLikelihood {
       for (double t : theta) {
         ok &= Math.abs(t) <= MAX_ABS_THETA;
       }
-      double v = ok ? f.value(theta, gradientOut) : FAILED;
+      double v = FAILED;
+      if (ok) {
+        try {
+          v = f.value(theta, gradientOut);
+        } catch (ArithmeticException e) {
+          // A series that does not converge at this point (Hypergeometric, ratios of scale
+          // parameters beyond ~1e6): a point the search backs off from, not the end of the fit.
+          ok = false;
+        }
+      }
       ok &= Double.isFinite(v);
       if (ok && gradientOut != null) {
         for (double d : gradientOut) {

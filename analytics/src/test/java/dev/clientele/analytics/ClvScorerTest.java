@@ -43,6 +43,42 @@ class ClvScorerTest {
   }
 
   @Test
+  void score_infiniteExpectedSpendGivesNaNMoneyInsteadOfThrowing() {
+    // Heavy-tailed spend (q < 1) fits fine; one-time buyers then have an infinite expected spend.
+    List<RfmSummary> spendData = Simulation.gammaGamma(3, 0.8, 50, 3000, 6, 7);
+    GammaGammaModel heavy = GammaGammaModel.fit(spendData).model();
+    assertThat(heavy.isFiniteFor(0)).isFalse();
+    ClvScorer scorer = new ClvScorer(BG, Optional.of(heavy), ClvScorer.Options.defaults(PeriodUnit.DAY));
+    RfmSummary oneTime = new RfmSummary("o", 0, 0, 30, 0, OptionalDouble.of(40));
+    RfmSummary repeat = new RfmSummary("r", 2, 10, 30, 40, OptionalDouble.of(120));
+
+    CustomerValue none = scorer.score(oneTime);
+    assertThat(none.expectedSpend()).isNaN();
+    assertThat(none.predictedClv()).isNaN();
+    assertThat(none.totalClv()).isEmpty();
+    assertThat(none.probabilityAlive()).isEqualTo(BG.probabilityAlive(oneTime)); // the rest is still there
+    CustomerValue some = scorer.score(repeat);
+    assertThat(some.expectedSpend()).isEqualTo(heavy.conditionalExpectedSpend(repeat)).isFinite();
+    assertThat(some.totalClv()).hasValue(120 + some.predictedClv());
+    List<CustomerValue> batch = scorer.scoreAll(List.of(oneTime, repeat)); // the batch path, same rule
+    assertThat(batch.get(0).predictedClv()).isNaN();
+    assertThat(batch.get(0).totalClv()).isEmpty();
+    assertThat(batch.get(1).predictedClv()).isCloseTo(some.predictedClv(), within(1e-9));
+  }
+
+  @Test
+  void eligibility_namesAnInfiniteMeanSpendModel() {
+    Eligibility ok = new Eligibility(true, List.of());
+    assertThat(ok.withSpendModel(GG)).isSameAs(ok);
+    Eligibility heavy = ok.withSpendModel(new GammaGammaModel(3, 0.8, 50));
+    assertThat(heavy.eligible()).isFalse();
+    assertThat(heavy.reasons()).singleElement().asString().startsWith("spend model q: 0.8 <= 1");
+    Eligibility both = new Eligibility(false, List.of("customers with orders: 3 < 500"))
+        .withSpendModel(new GammaGammaModel(3, 1.0, 50));
+    assertThat(both.reasons()).hasSize(2);
+  }
+
+  @Test
   void score_discountingLowersValueAndZeroRateChangesNothing() {
     RfmSummary c = new RfmSummary("1", 5, 30, 38, 40);
     ClvScorer.Options plain = ClvScorer.Options.defaults(PeriodUnit.WEEK);

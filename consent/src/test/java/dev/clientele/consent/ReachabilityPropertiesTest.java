@@ -8,6 +8,7 @@ import dev.clientele.core.Deliverability;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.IdentifierType;
+import dev.clientele.core.ListSubscription;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.UndeliverableReason;
@@ -49,7 +50,9 @@ class ReachabilityPropertiesTest {
     Arbitrary<Optional<Integer>> optOut = Arbitraries.integers().between(0, 100).optional(0.3);
     Arbitrary<Optional<Integer>> optIn = Arbitraries.integers().between(0, 100).optional(0.3);
     Arbitrary<Integer> id = Arbitraries.integers().between(0, 1_000_000);
-    return Combinators.combine(ids, optOut, optIn, id).as((list, out, in, n) -> {
+    // The newsletter: 0 never subscribed, 1 subscribed, 2 unsubscribed after subscribing.
+    Arbitrary<Integer> newsletter = Arbitraries.integers().between(0, 2);
+    return Combinators.combine(ids, optOut, optIn, id, newsletter).as((list, out, in, n, letter) -> {
       Profile.Builder b = Profile.builder(ProfileId.of("p-" + n), T0);
       list.forEach(s -> {
         if (b.identifier(s.identifier()).isEmpty()) {
@@ -57,6 +60,10 @@ class ReachabilityPropertiesTest {
         }
       });
       b.ccpa(out.map(T0::plusSeconds), in.map(T0::plusSeconds));
+      if (letter > 0) {
+        Optional<ListSubscription> subscribed = Optional.of(ListSubscription.apply(Optional.empty(), "newsletter", true, T0));
+        b.putList(letter == 1 ? subscribed.get() : ListSubscription.apply(subscribed, "newsletter", false, T0.plusSeconds(60)));
+      }
       return b.build();
     });
   }
@@ -148,5 +155,31 @@ class ReachabilityPropertiesTest {
     });
     assertThat(counts.total()).isEqualTo(storage.profileCount());
     assertThat(counts.channels().get(Channel.EMAIL).reachable()).isEqualTo(synced).isEqualTo(email[0]);
+  }
+
+  @Property(tries = 200)
+  void listSync_passesExactlyTheReachableSubscribers(
+      @ForAll("profileLists") List<Profile> profiles, @ForAll("policies") ReachabilityPolicy policy) {
+    InMemoryStorage storage = new InMemoryStorage();
+    for (Profile p : profiles) {
+      if (storage.profile(p.id()).isEmpty()) {
+        storage.commit(Commit.builder().putProfile(p.toBuilder().version(1).build(), 0).build());
+      }
+    }
+    ReachabilityEvaluator e = new ReachabilityEvaluator(policy);
+    for (Channel c : Channel.values()) {
+      java.util.Set<ProfileId> expected = new java.util.HashSet<>();
+      storage.forEachProfile(p -> {
+        ListSubscription s = p.lists().get("newsletter");
+        if (s != null && s.subscribed() && e.isReachable(p, c)) {
+          expected.add(p.id());
+        }
+      });
+      java.util.Set<ProfileId> synced = new java.util.HashSet<>();
+      long n = new Audience(storage, policy).forEachSyncable(c, "newsletter", p -> synced.add(p.id()));
+      assertThat(synced).as(c.key()).isEqualTo(expected);
+      assertThat(n).isEqualTo(expected.size());
+      assertThat(new Audience(storage, policy).forEachSyncable(c, "other-list", p -> { })).isZero();
+    }
   }
 }

@@ -87,7 +87,9 @@ final class ClvCommand {
     }
     boolean monetary = summaries.stream().anyMatch(s -> s.frequency() > 0 && s.monetaryValue() > 0);
     Optional<GammaGammaModel> spend = monetary ? Optional.of(GammaGammaModel.fit(summaries).model()) : Optional.empty();
-    Eligibility eligibility = Eligibility.check(summaries, unit);
+    Eligibility eligibility = spend.isPresent()
+        ? Eligibility.check(summaries, unit).withSpendModel(spend.get())
+        : Eligibility.check(summaries, unit);
 
     ObjectNode json = Json.object();
     json.put("model", fit.model().name());
@@ -153,7 +155,7 @@ final class ClvCommand {
             number(s.age()),
             number(v.probabilityAlive()),
             number(v.expectedPurchases()),
-            monetary ? number(v.predictedClv()) : "",
+            money(monetary, v.predictedClv()),
             number(v.churnRisk()),
             v.churnBand().name().toLowerCase(Locale.ROOT),
             number(v.probabilityOfOrder()),
@@ -170,6 +172,11 @@ final class ClvCommand {
   /** A number in plain decimal notation, independent of the default locale. */
   private static String number(double d) {
     return Double.toString(d);
+  }
+
+  /** A money figure; an empty cell without a spend model or when infinite for this customer (NaN). */
+  private static String money(boolean monetary, double d) {
+    return monetary && !Double.isNaN(d) ? number(d) : "";
   }
 
   /** A number, or an empty cell when absent. */
