@@ -46,7 +46,8 @@ final class MaximumLikelihood {
 
   /** Points this far out in log space (e^40 = 2e17) are treated as unusable. */
   private static final double MAX_ABS_THETA = 40;
-  private static final double FAILED = -1e300;
+  /** The value of a point where the objective cannot be evaluated; a result with it is no fit. */
+  static final double FAILED = -1e300;
 
   private MaximumLikelihood() {}
 
@@ -306,6 +307,20 @@ final class MaximumLikelihood {
    * result is accurate to ~1e-7 relative, far more than a Newton step or a standard error needs.
    */
   static double[][] hessian(Objective f, double[] theta) {
+    try {
+      return hessianOrThrow(f, theta);
+    } catch (ArithmeticException e) {
+      // A series that does not converge near theta (see Guarded.value): no usable curvature
+      // here. Non-finite entries make every caller treat it as not negative definite.
+      double[][] unusable = new double[theta.length][theta.length];
+      for (double[] row : unusable) {
+        Arrays.fill(row, Double.NaN);
+      }
+      return unusable;
+    }
+  }
+
+  private static double[][] hessianOrThrow(Objective f, double[] theta) {
     if (f instanceof Curved) {
       return ((Curved) f).hessian(theta);
     }

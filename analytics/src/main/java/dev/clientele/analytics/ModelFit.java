@@ -29,9 +29,17 @@ public record ModelFit<M extends ParametricModel>(
     standardErrors = Collections.unmodifiableMap(new LinkedHashMap<>(standardErrors));
   }
 
-  /** Builds a fit from an optimiser result over log-parameters named {@code names}. */
+  /**
+   * Builds a fit from an optimiser result over log-parameters named {@code names}.
+   *
+   * @throws IllegalArgumentException if the optimiser could not evaluate the log-likelihood at any
+   *     point it tried (its result then carries the failure value, which is finite but no fit)
+   */
   static <M extends ParametricModel> ModelFit<M> of(M model, MaximumLikelihood.Result result, double customers,
       String... names) {
+    checkArgument(result.logLikelihood() > MaximumLikelihood.FAILED,
+        "summaries: the %s model could not be fitted (the log-likelihood could not be evaluated at any point tried)",
+        model.name());
     Map<String, Double> se = new LinkedHashMap<>();
     double[][] cov = result.covariance();
     if (cov != null) {

@@ -28,4 +28,16 @@ class MaximumLikelihoodTest {
     assertThat(thrown.get()).as("the search probed the throwing region").isPositive();
     assertThat(r.theta()[0]).isCloseTo(1.4, within(1e-6));
   }
+
+  @Test
+  void aResultThatNeverEvaluatedIsNoFit() {
+    MaximumLikelihood.Objective nowhere = (theta, gradient) -> {
+      throw new ArithmeticException("never converges");
+    };
+    MaximumLikelihood.Result r = MaximumLikelihood.maximize(nowhere, new double[] {0, 0, 0});
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ModelFit.of(new GammaGammaModel(1, 2, 3), r, 10, "p", "q", "v"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gammagamma model could not be fitted");
+  }
 }
