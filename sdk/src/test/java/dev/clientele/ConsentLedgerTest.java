@@ -69,6 +69,23 @@ class ConsentLedgerTest {
     assertThat(p.identifier(PHONE).orElseThrow().consent()).isEqualTo(Consent.OPT_IN);
   }
 
+  @Test
+  void consentHistory_listsOnlyIdentifiersTheProfileHolds() {
+    // Two people (two customer ids, never merged automatically); one consent event names both
+    // emails. Each person's ledger lists only the email that person holds.
+    Clientele c = Fixtures.clientele();
+    Identifier bob = Identifier.of(IdentifierType.EMAIL, "bob@example.com");
+    c.ingest(Event.builder("e-1", "identify", T0).identifier(EMAIL).identifier(CUSTOMER).build());
+    c.ingest(Event.builder("e-2", "identify", T0).identifier(bob).identifier(IdentifierType.CUSTOMER_ID, "c-2").build());
+    c.ingest(Event.builder("e-3", "consent", T0.plusSeconds(60)).action("opt_in").identifier(EMAIL).identifier(bob).build());
+
+    Profile ann = c.profile(EMAIL).orElseThrow();
+    Profile other = c.profile(bob).orElseThrow();
+    assertThat(ann.id()).isNotEqualTo(other.id());
+    assertThat(c.consentHistory(ann.id())).extracting(ConsentChange::identifier).containsExactly(EMAIL);
+    assertThat(c.consentHistory(other.id())).extracting(ConsentChange::identifier).containsExactly(bob);
+  }
+
   record Change(int minute, String action, Optional<String> channel, boolean email, boolean phone) {}
 
   @Provide
