@@ -48,6 +48,12 @@ public final class Profile {
   private final Optional<Instant> lastActive;
   /** The identifiers sorted by identifier; never changed once built (a builder copies before changing). */
   private final IdentifierState[] identifierArray;
+  /**
+   * Per identifier of {@link #identifierArray}, in the same order: its key and first/last-seen
+   * seconds ({@link IdentifierKeys}), so that lookups, type counts and sightings read this one
+   * small array instead of the states' object graphs. Never changed once built.
+   */
+  private final int[] identifierKeys;
   /** {@link #identifierArray} as a list, made on first read; published like {@link #attributes}. */
   private ImmutableList<IdentifierState> identifiers;
   /** The attributes sorted by name; never changed once built (a builder copies before changing). */
@@ -76,6 +82,8 @@ public final class Profile {
     this.lastActive = requireNonNull(b.lastActive, "lastActive");
     checkArgument(firstActive.isPresent() == lastActive.isPresent(), "firstActive and lastActive are set together");
     this.identifierArray = b.builtIdentifiers();
+    this.identifierKeys = b.builtKeys();
+    assert java.util.Arrays.equals(identifierKeys, IdentifierKeys.of(identifierArray)) : "identifier keys out of step";
     this.attributeArray = b.builtAttributes();
     this.lists = b.lists == null ? b.listsBase : b.lists.build();
     this.tags = b.builtTags();
@@ -140,7 +148,22 @@ public final class Profile {
 
   /** The identifiers of one type, sorted by value. */
   public ImmutableList<IdentifierState> identifiers(IdentifierType type) {
-    return java.util.Arrays.stream(identifierArray).filter(s -> s.type().equals(type)).collect(ImmutableList.toImmutableList());
+    int code = IdentifierKeys.typeCode(type);
+    ImmutableList.Builder<IdentifierState> b = ImmutableList.builder();
+    for (int i = 0; i < identifierArray.length; i++) {
+      if (IdentifierKeys.isOfType(identifierArray, identifierKeys, i, type, code)) {
+        b.add(identifierArray[i]);
+      }
+    }
+    return b.build();
+  }
+
+  /**
+   * The number of identifiers of one type: {@code identifiers(type).size()}, without making the
+   * list and, for the built-in types, without reading the identifiers themselves.
+   */
+  public int identifierCount(IdentifierType type) {
+    return IdentifierKeys.count(identifierArray, identifierKeys, requireNonNull(type, "type"));
   }
 
   /** The state of one identifier, if this profile holds it. */
@@ -148,7 +171,7 @@ public final class Profile {
     if (identifier == null) {
       return Optional.empty(); // as the linear search this replaced: nothing equals null
     }
-    int i = indexOf(identifierArray, identifierArray.length, identifier);
+    int i = IdentifierKeys.indexOf(identifierArray, identifierKeys, identifier);
     return i >= 0 ? Optional.of(identifierArray[i]) : Optional.empty();
   }
 
@@ -159,8 +182,11 @@ public final class Profile {
    */
   public Optional<IdentifierState> lastSeen(IdentifierType type) {
     IdentifierState best = null;
-    for (IdentifierState s : identifierArray) {
-      if (s.type().equals(type) && (best == null || LAST_SEEN_ORDER.compare(s, best) > 0)) {
+    int code = IdentifierKeys.typeCode(type);
+    for (int i = 0; i < identifierArray.length; i++) {
+      IdentifierState s = identifierArray[i];
+      if (IdentifierKeys.isOfType(identifierArray, identifierKeys, i, type, code)
+          && (best == null || LAST_SEEN_ORDER.compare(s, best) > 0)) {
         best = s;
       }
     }
@@ -169,8 +195,9 @@ public final class Profile {
 
   /** Whether the profile holds only anonymous identifiers. */
   public boolean isAnonymous() {
-    for (IdentifierState s : identifierArray) {
-      if (!s.type().isAnonymous()) {
+    int code = IdentifierKeys.typeCode(IdentifierType.ANONYMOUS_ID);
+    for (int k = 0; k < identifierKeys.length; k += IdentifierKeys.STRIDE) {
+      if ((identifierKeys[k] & IdentifierKeys.CODE_MASK) != code) {
         return false;
       }
     }
@@ -298,24 +325,6 @@ public final class Profile {
   private static final Attribute[] NO_ATTRIBUTES = new Attribute[0];
   private static final IdentifierState[] NO_IDENTIFIERS = new IdentifierState[0];
 
-  /** Index of {@code identifier} in the first {@code n} of {@code sorted}, or {@code -(insertion point) - 1}. */
-  private static int indexOf(IdentifierState[] sorted, int n, Identifier identifier) {
-    int lo = 0;
-    int hi = n - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = sorted[mid].identifier().compareTo(identifier);
-      if (c < 0) {
-        lo = mid + 1;
-      } else if (c > 0) {
-        hi = mid - 1;
-      } else {
-        return mid;
-      }
-    }
-    return -(lo + 1);
-  }
-
   /** Index of the attribute named {@code name} in {@code sorted}, or {@code -(insertion point) - 1}. */
   private static int indexOf(Attribute[] sorted, Object name) {
     if (!(name instanceof String key)) {
@@ -367,6 +376,8 @@ public final class Profile {
     private Optional<Instant> lastActive = Optional.empty();
     /** Sorted by identifier; the profile's own array until the first change (see {@link #ownIdentifiers}). */
     private IdentifierState[] identifiers;
+    /** The {@link IdentifierKeys} of {@link #identifiers}; copied and changed with it. */
+    private int[] keys;
     private boolean identifiersCopied;
     private List<IdentifierState> identifiersView;
     /** Sorted by name; the profile's own array until the first change (see {@link #ownAttributes}). */
@@ -399,6 +410,7 @@ public final class Profile {
       this.createdAt = requireNonNull(createdAt, "createdAt");
       this.updatedAt = createdAt;
       this.identifiers = NO_IDENTIFIERS;
+      this.keys = IdentifierKeys.NONE;
       this.attributes = NO_ATTRIBUTES;
       this.listsBase = ImmutableSortedMap.of();
       this.tags = ImmutableSortedSet.of();
@@ -413,6 +425,7 @@ public final class Profile {
       this.firstActive = p.firstActive;
       this.lastActive = p.lastActive;
       this.identifiers = p.identifierArray;
+      this.keys = p.identifierKeys;
       this.attributes = p.attributeArray;
       this.listsBase = p.lists;
       this.tags = p.tags;
@@ -427,6 +440,10 @@ public final class Profile {
       // Kept sorted by identifier on every change, so no sort is needed here.
       identifiersCopied = false; // the profile owns the array now: a later change copies it again
       return identifiers;
+    }
+
+    int[] builtKeys() {
+      return keys; // owned by the profile from now on, with the identifiers (see builtIdentifiers)
     }
 
     Attribute[] builtAttributes() {
@@ -444,13 +461,14 @@ public final class Profile {
 
     /** Index of {@code identifier} in {@link #identifiers}, or {@code -(insertion point) - 1}. */
     private int indexOf(Identifier identifier) {
-      return Profile.indexOf(identifiers, identifiers.length, identifier);
+      return IdentifierKeys.indexOf(identifiers, keys, identifier);
     }
 
-    /** {@link #identifiers}, copied first unless this builder already owns it. */
+    /** {@link #identifiers} (and {@link #keys}), copied first unless this builder already owns them. */
     private IdentifierState[] ownIdentifiers() {
       if (!identifiersCopied) {
         identifiers = identifiers.clone();
+        keys = keys.clone();
         identifiersCopied = true;
       }
       return identifiers;
@@ -563,6 +581,7 @@ public final class Profile {
       if (i >= 0) {
         if (identifiers[i] != state) {
           ownIdentifiers()[i] = state;
+          IdentifierKeys.setTimes(keys, i, state); // an equal identifier: same key
         }
       } else {
         insertIdentifier(-i - 1, state);
@@ -581,6 +600,7 @@ public final class Profile {
     /** Inserts {@code state} at {@code at} of the sorted identifiers (always into a new array). */
     private void insertIdentifier(int at, IdentifierState state) {
       identifiers = inserted(identifiers, at, state);
+      keys = IdentifierKeys.inserted(keys, at, state);
       identifiersCopied = true;
     }
 
@@ -598,9 +618,32 @@ public final class Profile {
       int i = indexOf(requireNonNull(identifier, "identifier"));
       if (i >= 0) {
         IdentifierState current = identifiers[i];
+        // Decided on the kept seconds when they are far enough apart, without reading the state's
+        // times (another object each, likely not in cache): a sighting after the first-seen time
+        // keeps first seen and source; then it changes nothing unless it is active and after the
+        // last-seen time, and then only the last-seen time. Otherwise (same second, or a time out
+        // of range) IdentifierState.seenAt decides on the instants.
+        int a = IdentifierKeys.seconds(at);
+        int k = i * IdentifierKeys.STRIDE;
+        int first = keys[k + IdentifierKeys.FIRST];
+        int last = keys[k + IdentifierKeys.LAST];
+        if (a != IdentifierKeys.UNKNOWN && first != IdentifierKeys.UNKNOWN && a > first) {
+          requireNonNull(source, "source"); // as seenAt, which would have checked it
+          boolean knownLast = last != IdentifierKeys.UNKNOWN && last != IdentifierKeys.EMPTY;
+          if (!active || (knownLast && a < last)) {
+            return current;
+          }
+          if (last == IdentifierKeys.EMPTY || (knownLast && a > last)) {
+            IdentifierState next = current.seenLater(present(at));
+            ownIdentifiers()[i] = next;
+            keys[k + IdentifierKeys.LAST] = a;
+            return next;
+          }
+        }
         IdentifierState next = current.seenAt(at, active ? present(at) : null, active, source);
         if (next != current) {
           ownIdentifiers()[i] = next;
+          IdentifierKeys.setTimes(keys, i, next);
         }
         return next;
       }
@@ -647,6 +690,7 @@ public final class Profile {
         System.arraycopy(identifiers, 0, next, 0, i);
         System.arraycopy(identifiers, i + 1, next, i, identifiers.length - i - 1);
         identifiers = next;
+        keys = IdentifierKeys.removed(keys, i);
         identifiersCopied = true;
       }
       return this;
@@ -920,6 +964,11 @@ public final class Profile {
    */
   public IdentifierState identifierAt(int index) {
     return identifierArray[java.util.Objects.checkIndex(index, identifierArray.length)];
+  }
+
+  /** The {@link IdentifierKeys} of the identifiers, for tests; not to be changed. */
+  int[] identifierKeys() {
+    return identifierKeys;
   }
 
   /** The number of attributes: {@code attributes().size()}, without making the map. */
