@@ -1,49 +1,30 @@
 package dev.clientele.core;
 
-import java.time.Instant;
-import java.util.Optional;
-
 /**
  * The small index a {@link Profile} keeps beside its sorted {@code IdentifierState[]}: per
- * identifier, in the same order, {@value #STRIDE} ints in one array:
- *
- * <ol start="0">
- *   <li>a <em>key</em>: 29 bits of a hash of the identifier above a 3-bit type code
- *       ({@link #typeCode});
- *   <li>its first-seen time in whole seconds ({@link #seconds});
- *   <li>its last-seen time in whole seconds, or {@link #EMPTY}.
- * </ol>
+ * identifier, in the same order, one int <em>key</em>: 29 bits of a hash of the identifier above
+ * a 3-bit type code ({@link #typeCode}).
  *
  * <p>Why: ingestion builds a new profile version per event from the previous one, which sits
- * somewhere in an old heap region. Finding an identifier by binary search, walking the types and
- * deciding whether a sighting changes anything followed {@code IdentifierState -> Identifier ->
- * String -> byte[]} and {@code Optional -> Instant} for several held identifiers, each load a
- * likely cache miss. With this array those questions read one small array of the previous
- * version, and touch the {@code IdentifierState} only of the identifier found (to check it
- * really is the one: keys may collide).
+ * somewhere in an old heap region. Finding an identifier by binary search and walking the types
+ * followed {@code IdentifierState -> Identifier -> String -> byte[]} for several held
+ * identifiers, each load a likely cache miss. With the keys those questions read one small array
+ * of the previous version, and touch the {@code IdentifierState} only of the identifier found (to
+ * check it really is the one: keys may collide). A key depends on the identifier only, so a
+ * sighting, a consent or any other change of a held identifier's state leaves the array as it is:
+ * profile versions share it until an identifier is added or removed (then it is copied, with the
+ * states).
  *
  * <p>Everything here is derived from the states alone ({@link #of}), so equal profiles have equal
  * keys and a profile's keys never need to be stored or compared: {@link Profile} checks that
- * invariant with an assertion whenever one is built. Not thread-safe by itself; a profile's array
- * is never changed once built (a builder copies it before changing it, with the states).
+ * invariant with an assertion whenever one is built. A profile's array is never changed once
+ * built.
  */
 final class IdentifierKeys {
-  /** Ints per identifier. */
-  static final int STRIDE = 3;
-  /** Offset of the first-seen seconds in an identifier's ints. */
-  static final int FIRST = 1;
-  /** Offset of the last-seen seconds in an identifier's ints. */
-  static final int LAST = 2;
   /** The low bits of a key that hold the type code. */
   static final int CODE_MASK = 7;
   /** The type code of every type that is not built in: compare the types themselves. */
   static final int OTHER = 7;
-  /** A time too far from the present to be held in an int (before 1970 or after 2106): read the {@link Instant}. */
-  static final int UNKNOWN = Integer.MIN_VALUE;
-  /** An empty last-seen time. */
-  static final int EMPTY = Integer.MIN_VALUE + 1;
-  /** Seconds are held relative to this epoch second (2038-01-19), so that an int covers 1970 to 2106. */
-  private static final long BASE = 1L << 31;
   /** The keys of no identifiers. */
   static final int[] NONE = new int[0];
   /**
@@ -96,63 +77,35 @@ final class IdentifierKeys {
     return (h & ~CODE_MASK) | code;
   }
 
-  /**
-   * {@code t} in whole seconds (rounded down) relative to {@link #BASE}, or {@link #UNKNOWN}
-   * outside what an int holds apart from the two reserved values. Of two times whose seconds
-   * differ (and neither is {@code UNKNOWN}) the one with more seconds is the later; equal seconds
-   * say nothing about the order.
-   */
-  static int seconds(Instant t) {
-    long s = t.getEpochSecond() - BASE;
-    return s > EMPTY && s <= Integer.MAX_VALUE ? (int) s : UNKNOWN;
-  }
-
-  /** {@link #seconds} of a last-seen time, or {@link #EMPTY}. */
-  static int lastSeconds(Optional<Instant> lastSeen) {
-    return lastSeen.isEmpty() ? EMPTY : seconds(lastSeen.get());
-  }
-
-  /** Writes the ints of {@code state} at identifier index {@code i}. */
-  static void set(int[] keys, int i, IdentifierState state) {
-    keys[i * STRIDE] = key(state.identifier());
-    setTimes(keys, i, state);
-  }
-
-  /** Writes the times of {@code state} at identifier index {@code i} (its key is unchanged). */
-  static void setTimes(int[] keys, int i, IdentifierState state) {
-    keys[i * STRIDE + FIRST] = seconds(state.firstSeen());
-    keys[i * STRIDE + LAST] = lastSeconds(state.lastSeen());
-  }
-
   /** The keys of {@code states}, computed from scratch: what a profile's keys must always equal. */
   static int[] of(IdentifierState[] states) {
     if (states.length == 0) {
       return NONE;
     }
-    int[] keys = new int[states.length * STRIDE];
+    int[] keys = new int[states.length];
     for (int i = 0; i < states.length; i++) {
-      set(keys, i, states[i]);
+      keys[i] = key(states[i].identifier());
     }
     return keys;
   }
 
-  /** {@code keys} with the ints of {@code state} inserted at identifier index {@code at}. */
-  static int[] inserted(int[] keys, int at, IdentifierState state) {
-    int[] next = new int[keys.length + STRIDE];
-    System.arraycopy(keys, 0, next, 0, at * STRIDE);
-    System.arraycopy(keys, at * STRIDE, next, (at + 1) * STRIDE, keys.length - at * STRIDE);
-    set(next, at, state);
+  /** {@code keys} with the key of {@code identifier} inserted at index {@code at}. */
+  static int[] inserted(int[] keys, int at, Identifier identifier) {
+    int[] next = new int[keys.length + 1];
+    System.arraycopy(keys, 0, next, 0, at);
+    System.arraycopy(keys, at, next, at + 1, keys.length - at);
+    next[at] = key(identifier);
     return next;
   }
 
-  /** {@code keys} without the ints of identifier index {@code at}. */
+  /** {@code keys} without index {@code at}. */
   static int[] removed(int[] keys, int at) {
-    if (keys.length == STRIDE) {
+    if (keys.length == 1) {
       return NONE;
     }
-    int[] next = new int[keys.length - STRIDE];
-    System.arraycopy(keys, 0, next, 0, at * STRIDE);
-    System.arraycopy(keys, (at + 1) * STRIDE, next, at * STRIDE, keys.length - (at + 1) * STRIDE);
+    int[] next = new int[keys.length - 1];
+    System.arraycopy(keys, 0, next, 0, at);
+    System.arraycopy(keys, at + 1, next, at, keys.length - at - 1);
     return next;
   }
 
@@ -176,8 +129,8 @@ final class IdentifierKeys {
     int below = 0;
     int same = 0;
     boolean other = false;
-    for (int i = 0, k = 0; i < n; i++, k += STRIDE) {
-      int held = keys[k];
+    for (int i = 0; i < n; i++) {
+      int held = keys[i];
       if (held == key && sorted[i].identifier().equals(identifier)) {
         return i;
       }
@@ -221,8 +174,8 @@ final class IdentifierKeys {
   static int count(IdentifierState[] sorted, int[] keys, IdentifierType type) {
     int code = typeCode(type);
     int count = 0;
-    for (int i = 0, k = 0; i < sorted.length; i++, k += STRIDE) {
-      int c = keys[k] & CODE_MASK;
+    for (int i = 0; i < sorted.length; i++) {
+      int c = keys[i] & CODE_MASK;
       if (c == code && (code != OTHER || sorted[i].type().equals(type))) {
         count++;
       }
@@ -232,7 +185,7 @@ final class IdentifierKeys {
 
   /** Whether identifier index {@code i} (with {@code keys}) is of {@code type}, whose code is {@code code}. */
   static boolean isOfType(IdentifierState[] sorted, int[] keys, int i, IdentifierType type, int code) {
-    int c = keys[i * STRIDE] & CODE_MASK;
+    int c = keys[i] & CODE_MASK;
     return c == code && (code != OTHER || sorted[i].type().equals(type));
   }
 }

@@ -122,16 +122,6 @@ public record IdentifierState(
     return new IdentifierState(identifier, first, last, src, deliverability, consent, consentAt, linkedAt);
   }
 
-  /**
-   * {@link #seenAt} for a caller that knows the sighting is active, after {@link #firstSeen()}
-   * and after {@link #lastSeen()} (or that there is none): a copy last seen at
-   * {@code atPresent}, nothing else changed. Reads none of this state's times but the one the
-   * constructor checks.
-   */
-  IdentifierState seenLater(Optional<Instant> atPresent) {
-    return new IdentifierState(identifier, firstSeen, atPresent, source, deliverability, consent, consentAt, linkedAt);
-  }
-
   /** A copy with another deliverability. */
   public IdentifierState withDeliverability(Deliverability value) {
     return new IdentifierState(identifier, firstSeen, lastSeen, source, value, consent, consentAt, linkedAt);

@@ -46,12 +46,20 @@ public final class Profile {
   private final Instant updatedAt;
   private final Optional<Instant> firstActive;
   private final Optional<Instant> lastActive;
+  /**
+   * An upper bound of {@link #boundSeconds} over created-at, updated-at and the activity span: an
+   * event time with more seconds is after all of them, which {@link Builder#seeEvent} decides
+   * without reading them (another object each, likely not in cache when ingestion builds the next
+   * version). Not part of the value: a bound, not always the least one.
+   */
+  private final int timeBound;
   /** The identifiers sorted by identifier; never changed once built (a builder copies before changing). */
   private final IdentifierState[] identifierArray;
   /**
-   * Per identifier of {@link #identifierArray}, in the same order: its key and first/last-seen
-   * seconds ({@link IdentifierKeys}), so that lookups, type counts and sightings read this one
-   * small array instead of the states' object graphs. Never changed once built.
+   * Per identifier of {@link #identifierArray}, in the same order: its key ({@link IdentifierKeys}),
+   * so that lookups and type counts read this one small array instead of the states' object
+   * graphs. Never changed once built; shared by the versions built from this one until an
+   * identifier is added or removed.
    */
   private final int[] identifierKeys;
   /** {@link #identifierArray} as a list, made on first read; published like {@link #attributes}. */
@@ -80,7 +88,13 @@ public final class Profile {
     this.updatedAt = requireNonNull(b.updatedAt, "updatedAt");
     this.firstActive = requireNonNull(b.firstActive, "firstActive");
     this.lastActive = requireNonNull(b.lastActive, "lastActive");
-    checkArgument(firstActive.isPresent() == lastActive.isPresent(), "firstActive and lastActive are set together");
+    // Builder.activity checks that both are present or both empty, and seeActivity keeps it so:
+    // not checked again here, which would read both (old) Optionals per built version.
+    assert firstActive.isPresent() == lastActive.isPresent() : "firstActive and lastActive are set together";
+    this.timeBound = b.timeBound;
+    assert timeBound >= boundSeconds(createdAt) && timeBound >= boundSeconds(updatedAt)
+        && timeBound >= firstActive.map(Profile::boundSeconds).orElse(Integer.MIN_VALUE)
+        && timeBound >= lastActive.map(Profile::boundSeconds).orElse(Integer.MIN_VALUE) : "time bound too low";
     this.identifierArray = b.builtIdentifiers();
     this.identifierKeys = b.builtKeys();
     assert java.util.Arrays.equals(identifierKeys, IdentifierKeys.of(identifierArray)) : "identifier keys out of step";
@@ -196,7 +210,7 @@ public final class Profile {
   /** Whether the profile holds only anonymous identifiers. */
   public boolean isAnonymous() {
     int code = IdentifierKeys.typeCode(IdentifierType.ANONYMOUS_ID);
-    for (int k = 0; k < identifierKeys.length; k += IdentifierKeys.STRIDE) {
+    for (int k = 0; k < identifierKeys.length; k++) {
       if ((identifierKeys[k] & IdentifierKeys.CODE_MASK) != code) {
         return false;
       }
@@ -322,6 +336,20 @@ public final class Profile {
         + attributeArray.length + " attributes, " + eventCount + " events}";
   }
 
+  /**
+   * {@code t}'s epoch second relative to 2038-01-19, clamped to an int: never smaller for a later
+   * time, so of two times the one with the greater value is the later.
+   */
+  static int boundSeconds(Instant t) {
+    long s = t.getEpochSecond() - (1L << 31);
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, s));
+  }
+
+  /** The time bound, for tests. */
+  int timeBound() {
+    return timeBound;
+  }
+
   private static final Attribute[] NO_ATTRIBUTES = new Attribute[0];
   private static final IdentifierState[] NO_IDENTIFIERS = new IdentifierState[0];
 
@@ -374,9 +402,14 @@ public final class Profile {
     private Instant updatedAt;
     private Optional<Instant> firstActive = Optional.empty();
     private Optional<Instant> lastActive = Optional.empty();
+    /** See {@link Profile#timeBound}: raised by every setter of a time, never lowered. */
+    private int timeBound;
     /** Sorted by identifier; the profile's own array until the first change (see {@link #ownIdentifiers}). */
     private IdentifierState[] identifiers;
-    /** The {@link IdentifierKeys} of {@link #identifiers}; copied and changed with it. */
+    /**
+     * The {@link IdentifierKeys} of {@link #identifiers}: depends on the identifiers only, so it
+     * is replaced (never changed in place) when one is added or removed, and otherwise shared.
+     */
     private int[] keys;
     private boolean identifiersCopied;
     private List<IdentifierState> identifiersView;
@@ -409,6 +442,7 @@ public final class Profile {
       this.id = requireNonNull(id, "id");
       this.createdAt = requireNonNull(createdAt, "createdAt");
       this.updatedAt = createdAt;
+      this.timeBound = boundSeconds(createdAt);
       this.identifiers = NO_IDENTIFIERS;
       this.keys = IdentifierKeys.NONE;
       this.attributes = NO_ATTRIBUTES;
@@ -424,6 +458,7 @@ public final class Profile {
       this.updatedAt = p.updatedAt;
       this.firstActive = p.firstActive;
       this.lastActive = p.lastActive;
+      this.timeBound = p.timeBound;
       this.identifiers = p.identifierArray;
       this.keys = p.identifierKeys;
       this.attributes = p.attributeArray;
@@ -443,7 +478,7 @@ public final class Profile {
     }
 
     int[] builtKeys() {
-      return keys; // owned by the profile from now on, with the identifiers (see builtIdentifiers)
+      return keys; // never changed in place: the profile may share it
     }
 
     Attribute[] builtAttributes() {
@@ -464,11 +499,10 @@ public final class Profile {
       return IdentifierKeys.indexOf(identifiers, keys, identifier);
     }
 
-    /** {@link #identifiers} (and {@link #keys}), copied first unless this builder already owns them. */
+    /** {@link #identifiers}, copied first unless this builder already owns it. */
     private IdentifierState[] ownIdentifiers() {
       if (!identifiersCopied) {
         identifiers = identifiers.clone();
-        keys = keys.clone();
         identifiersCopied = true;
       }
       return identifiers;
@@ -534,19 +568,31 @@ public final class Profile {
     /** Sets the creation time. */
     public Builder createdAt(Instant value) {
       this.createdAt = requireNonNull(value, "createdAt");
+      timeBound = Math.max(timeBound, boundSeconds(value));
       return this;
     }
 
     /** Sets the time of the latest event applied. */
     public Builder updatedAt(Instant value) {
       this.updatedAt = requireNonNull(value, "updatedAt");
+      timeBound = Math.max(timeBound, boundSeconds(value));
       return this;
     }
 
-    /** Sets the first and last active times; both present or both empty. */
+    /**
+     * Sets the first and last active times; both present or both empty.
+     *
+     * @throws IllegalArgumentException if one is present and the other empty
+     */
     public Builder activity(Optional<Instant> first, Optional<Instant> last) {
-      this.firstActive = requireNonNull(first, "first");
-      this.lastActive = requireNonNull(last, "last");
+      requireNonNull(first, "first");
+      requireNonNull(last, "last");
+      checkArgument(first.isPresent() == last.isPresent(), "firstActive and lastActive are set together");
+      this.firstActive = first;
+      this.lastActive = last;
+      if (first.isPresent()) {
+        timeBound = Math.max(timeBound, Math.max(boundSeconds(first.get()), boundSeconds(last.get())));
+      }
       return this;
     }
 
@@ -580,8 +626,7 @@ public final class Profile {
       int i = indexOf(state.identifier());
       if (i >= 0) {
         if (identifiers[i] != state) {
-          ownIdentifiers()[i] = state;
-          IdentifierKeys.setTimes(keys, i, state); // an equal identifier: same key
+          ownIdentifiers()[i] = state; // an equal identifier: the same key
         }
       } else {
         insertIdentifier(-i - 1, state);
@@ -600,7 +645,7 @@ public final class Profile {
     /** Inserts {@code state} at {@code at} of the sorted identifiers (always into a new array). */
     private void insertIdentifier(int at, IdentifierState state) {
       identifiers = inserted(identifiers, at, state);
-      keys = IdentifierKeys.inserted(keys, at, state);
+      keys = IdentifierKeys.inserted(keys, at, state.identifier());
       identifiersCopied = true;
     }
 
@@ -618,32 +663,9 @@ public final class Profile {
       int i = indexOf(requireNonNull(identifier, "identifier"));
       if (i >= 0) {
         IdentifierState current = identifiers[i];
-        // Decided on the kept seconds when they are far enough apart, without reading the state's
-        // times (another object each, likely not in cache): a sighting after the first-seen time
-        // keeps first seen and source; then it changes nothing unless it is active and after the
-        // last-seen time, and then only the last-seen time. Otherwise (same second, or a time out
-        // of range) IdentifierState.seenAt decides on the instants.
-        int a = IdentifierKeys.seconds(at);
-        int k = i * IdentifierKeys.STRIDE;
-        int first = keys[k + IdentifierKeys.FIRST];
-        int last = keys[k + IdentifierKeys.LAST];
-        if (a != IdentifierKeys.UNKNOWN && first != IdentifierKeys.UNKNOWN && a > first) {
-          requireNonNull(source, "source"); // as seenAt, which would have checked it
-          boolean knownLast = last != IdentifierKeys.UNKNOWN && last != IdentifierKeys.EMPTY;
-          if (!active || (knownLast && a < last)) {
-            return current;
-          }
-          if (last == IdentifierKeys.EMPTY || (knownLast && a > last)) {
-            IdentifierState next = current.seenLater(present(at));
-            ownIdentifiers()[i] = next;
-            keys[k + IdentifierKeys.LAST] = a;
-            return next;
-          }
-        }
         IdentifierState next = current.seenAt(at, active ? present(at) : null, active, source);
         if (next != current) {
           ownIdentifiers()[i] = next;
-          IdentifierKeys.setTimes(keys, i, next);
         }
         return next;
       }
@@ -678,6 +700,43 @@ public final class Profile {
         Optional<Instant> now = present(at);
         firstActive = earlier ? now : firstActive;
         lastActive = later ? now : lastActive;
+        timeBound = Math.max(timeBound, boundSeconds(at));
+      }
+      return this;
+    }
+
+    /**
+     * Records the time of an event applied to the profile: {@link #createdAt} moves back to
+     * {@code at} when it is earlier, {@link #updatedAt} forward when it is later, and for an
+     * active event the activity span widens as with {@link #seeActivity}. The same as those
+     * three changes made by hand; a time after every time the builder holds (events arriving in
+     * order) is recognised without reading them.
+     *
+     * @return this builder
+     */
+    public Builder seeEvent(Instant at, boolean active) {
+      requireNonNull(at, "at");
+      int a = boundSeconds(at);
+      if (a > timeBound) { // after created-at, updated-at and the activity span
+        updatedAt = at;
+        if (active) {
+          Optional<Instant> now = present(at);
+          if (lastActive.isEmpty()) {
+            firstActive = now;
+          }
+          lastActive = now;
+        }
+        timeBound = a;
+        return this;
+      }
+      if (at.isBefore(createdAt)) {
+        createdAt = at;
+      }
+      if (at.isAfter(updatedAt)) {
+        updatedAt = at;
+      }
+      if (active) {
+        seeActivity(at);
       }
       return this;
     }
