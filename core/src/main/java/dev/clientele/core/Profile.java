@@ -162,6 +162,9 @@ public final class Profile {
 
   /** The identifiers of one type, sorted by value. */
   public ImmutableList<IdentifierState> identifiers(IdentifierType type) {
+    if (type == null) {
+      return ImmutableList.of(); // as the filter this replaced: no type equals null
+    }
     int code = IdentifierKeys.typeCode(type);
     ImmutableList.Builder<IdentifierState> b = ImmutableList.builder();
     for (int i = 0; i < identifierArray.length; i++) {
@@ -196,6 +199,9 @@ public final class Profile {
    */
   public Optional<IdentifierState> lastSeen(IdentifierType type) {
     IdentifierState best = null;
+    if (type == null) {
+      return Optional.empty(); // as the filter this replaced: no type equals null
+    }
     int code = IdentifierKeys.typeCode(type);
     for (int i = 0; i < identifierArray.length; i++) {
       IdentifierState s = identifierArray[i];

@@ -138,6 +138,8 @@ class IdentifierKeysPropertiesTest {
       assertThat(p.lastSeen(type)).isEqualTo(ofType.stream().max(Profile.lastSeenOrder()));
     }
     assertThat(p.isAnonymous()).isEqualTo(p.identifiers().stream().allMatch(s -> s.type().isAnonymous()));
+    assertThat(p.identifiers(null)).isEmpty();
+    assertThat(p.lastSeen(null)).isEmpty();
   }
 
   @Test
