@@ -46,8 +46,22 @@ public final class Profile {
   private final Instant updatedAt;
   private final Optional<Instant> firstActive;
   private final Optional<Instant> lastActive;
+  /**
+   * An upper bound of {@link #boundSeconds} over created-at, updated-at and the activity span: an
+   * event time with more seconds is after all of them, which {@link Builder#seeEvent} decides
+   * without reading them (another object each, likely not in cache when ingestion builds the next
+   * version). Not part of the value: a bound, not always the least one.
+   */
+  private final int timeBound;
   /** The identifiers sorted by identifier; never changed once built (a builder copies before changing). */
   private final IdentifierState[] identifierArray;
+  /**
+   * Per identifier of {@link #identifierArray}, in the same order: its key ({@link IdentifierKeys}),
+   * so that lookups and type counts read this one small array instead of the states' object
+   * graphs. Never changed once built; shared by the versions built from this one until an
+   * identifier is added or removed.
+   */
+  private final int[] identifierKeys;
   /** {@link #identifierArray} as a list, made on first read; published like {@link #attributes}. */
   private ImmutableList<IdentifierState> identifiers;
   /** The attributes sorted by name; never changed once built (a builder copies before changing). */
@@ -74,8 +88,16 @@ public final class Profile {
     this.updatedAt = requireNonNull(b.updatedAt, "updatedAt");
     this.firstActive = requireNonNull(b.firstActive, "firstActive");
     this.lastActive = requireNonNull(b.lastActive, "lastActive");
-    checkArgument(firstActive.isPresent() == lastActive.isPresent(), "firstActive and lastActive are set together");
+    // Builder.activity checks that both are present or both empty, and seeActivity keeps it so:
+    // not checked again here, which would read both (old) Optionals per built version.
+    assert firstActive.isPresent() == lastActive.isPresent() : "firstActive and lastActive are set together";
+    this.timeBound = b.timeBound;
+    assert timeBound >= boundSeconds(createdAt) && timeBound >= boundSeconds(updatedAt)
+        && timeBound >= firstActive.map(Profile::boundSeconds).orElse(Integer.MIN_VALUE)
+        && timeBound >= lastActive.map(Profile::boundSeconds).orElse(Integer.MIN_VALUE) : "time bound too low";
     this.identifierArray = b.builtIdentifiers();
+    this.identifierKeys = b.builtKeys();
+    assert java.util.Arrays.equals(identifierKeys, IdentifierKeys.of(identifierArray)) : "identifier keys out of step";
     this.attributeArray = b.builtAttributes();
     this.lists = b.lists == null ? b.listsBase : b.lists.build();
     this.tags = b.builtTags();
@@ -140,7 +162,25 @@ public final class Profile {
 
   /** The identifiers of one type, sorted by value. */
   public ImmutableList<IdentifierState> identifiers(IdentifierType type) {
-    return java.util.Arrays.stream(identifierArray).filter(s -> s.type().equals(type)).collect(ImmutableList.toImmutableList());
+    if (type == null) {
+      return ImmutableList.of(); // as the filter this replaced: no type equals null
+    }
+    int code = IdentifierKeys.typeCode(type);
+    ImmutableList.Builder<IdentifierState> b = ImmutableList.builder();
+    for (int i = 0; i < identifierArray.length; i++) {
+      if (IdentifierKeys.isOfType(identifierArray, identifierKeys, i, type, code)) {
+        b.add(identifierArray[i]);
+      }
+    }
+    return b.build();
+  }
+
+  /**
+   * The number of identifiers of one type: {@code identifiers(type).size()}, without making the
+   * list and, for the built-in types, without reading the identifiers themselves.
+   */
+  public int identifierCount(IdentifierType type) {
+    return IdentifierKeys.count(identifierArray, identifierKeys, requireNonNull(type, "type"));
   }
 
   /** The state of one identifier, if this profile holds it. */
@@ -148,7 +188,7 @@ public final class Profile {
     if (identifier == null) {
       return Optional.empty(); // as the linear search this replaced: nothing equals null
     }
-    int i = indexOf(identifierArray, identifierArray.length, identifier);
+    int i = IdentifierKeys.indexOf(identifierArray, identifierKeys, identifier);
     return i >= 0 ? Optional.of(identifierArray[i]) : Optional.empty();
   }
 
@@ -159,8 +199,14 @@ public final class Profile {
    */
   public Optional<IdentifierState> lastSeen(IdentifierType type) {
     IdentifierState best = null;
-    for (IdentifierState s : identifierArray) {
-      if (s.type().equals(type) && (best == null || LAST_SEEN_ORDER.compare(s, best) > 0)) {
+    if (type == null) {
+      return Optional.empty(); // as the filter this replaced: no type equals null
+    }
+    int code = IdentifierKeys.typeCode(type);
+    for (int i = 0; i < identifierArray.length; i++) {
+      IdentifierState s = identifierArray[i];
+      if (IdentifierKeys.isOfType(identifierArray, identifierKeys, i, type, code)
+          && (best == null || LAST_SEEN_ORDER.compare(s, best) > 0)) {
         best = s;
       }
     }
@@ -169,8 +215,9 @@ public final class Profile {
 
   /** Whether the profile holds only anonymous identifiers. */
   public boolean isAnonymous() {
-    for (IdentifierState s : identifierArray) {
-      if (!s.type().isAnonymous()) {
+    int code = IdentifierKeys.typeCode(IdentifierType.ANONYMOUS_ID);
+    for (int k = 0; k < identifierKeys.length; k++) {
+      if ((identifierKeys[k] & IdentifierKeys.CODE_MASK) != code) {
         return false;
       }
     }
@@ -295,26 +342,22 @@ public final class Profile {
         + attributeArray.length + " attributes, " + eventCount + " events}";
   }
 
+  /**
+   * {@code t}'s epoch second relative to 2038-01-19, clamped to an int: never smaller for a later
+   * time, so of two times the one with the greater value is the later.
+   */
+  static int boundSeconds(Instant t) {
+    long s = t.getEpochSecond() - (1L << 31);
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, s));
+  }
+
+  /** The time bound, for tests. */
+  int timeBound() {
+    return timeBound;
+  }
+
   private static final Attribute[] NO_ATTRIBUTES = new Attribute[0];
   private static final IdentifierState[] NO_IDENTIFIERS = new IdentifierState[0];
-
-  /** Index of {@code identifier} in the first {@code n} of {@code sorted}, or {@code -(insertion point) - 1}. */
-  private static int indexOf(IdentifierState[] sorted, int n, Identifier identifier) {
-    int lo = 0;
-    int hi = n - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = sorted[mid].identifier().compareTo(identifier);
-      if (c < 0) {
-        lo = mid + 1;
-      } else if (c > 0) {
-        hi = mid - 1;
-      } else {
-        return mid;
-      }
-    }
-    return -(lo + 1);
-  }
 
   /** Index of the attribute named {@code name} in {@code sorted}, or {@code -(insertion point) - 1}. */
   private static int indexOf(Attribute[] sorted, Object name) {
@@ -365,8 +408,15 @@ public final class Profile {
     private Instant updatedAt;
     private Optional<Instant> firstActive = Optional.empty();
     private Optional<Instant> lastActive = Optional.empty();
+    /** See {@link Profile#timeBound}: raised by every setter of a time, never lowered. */
+    private int timeBound;
     /** Sorted by identifier; the profile's own array until the first change (see {@link #ownIdentifiers}). */
     private IdentifierState[] identifiers;
+    /**
+     * The {@link IdentifierKeys} of {@link #identifiers}: depends on the identifiers only, so it
+     * is replaced (never changed in place) when one is added or removed, and otherwise shared.
+     */
+    private int[] keys;
     private boolean identifiersCopied;
     private List<IdentifierState> identifiersView;
     /** Sorted by name; the profile's own array until the first change (see {@link #ownAttributes}). */
@@ -398,7 +448,9 @@ public final class Profile {
       this.id = requireNonNull(id, "id");
       this.createdAt = requireNonNull(createdAt, "createdAt");
       this.updatedAt = createdAt;
+      this.timeBound = boundSeconds(createdAt);
       this.identifiers = NO_IDENTIFIERS;
+      this.keys = IdentifierKeys.NONE;
       this.attributes = NO_ATTRIBUTES;
       this.listsBase = ImmutableSortedMap.of();
       this.tags = ImmutableSortedSet.of();
@@ -412,7 +464,9 @@ public final class Profile {
       this.updatedAt = p.updatedAt;
       this.firstActive = p.firstActive;
       this.lastActive = p.lastActive;
+      this.timeBound = p.timeBound;
       this.identifiers = p.identifierArray;
+      this.keys = p.identifierKeys;
       this.attributes = p.attributeArray;
       this.listsBase = p.lists;
       this.tags = p.tags;
@@ -427,6 +481,10 @@ public final class Profile {
       // Kept sorted by identifier on every change, so no sort is needed here.
       identifiersCopied = false; // the profile owns the array now: a later change copies it again
       return identifiers;
+    }
+
+    int[] builtKeys() {
+      return keys; // never changed in place: the profile may share it
     }
 
     Attribute[] builtAttributes() {
@@ -444,7 +502,7 @@ public final class Profile {
 
     /** Index of {@code identifier} in {@link #identifiers}, or {@code -(insertion point) - 1}. */
     private int indexOf(Identifier identifier) {
-      return Profile.indexOf(identifiers, identifiers.length, identifier);
+      return IdentifierKeys.indexOf(identifiers, keys, identifier);
     }
 
     /** {@link #identifiers}, copied first unless this builder already owns it. */
@@ -516,19 +574,31 @@ public final class Profile {
     /** Sets the creation time. */
     public Builder createdAt(Instant value) {
       this.createdAt = requireNonNull(value, "createdAt");
+      timeBound = Math.max(timeBound, boundSeconds(value));
       return this;
     }
 
     /** Sets the time of the latest event applied. */
     public Builder updatedAt(Instant value) {
       this.updatedAt = requireNonNull(value, "updatedAt");
+      timeBound = Math.max(timeBound, boundSeconds(value));
       return this;
     }
 
-    /** Sets the first and last active times; both present or both empty. */
+    /**
+     * Sets the first and last active times; both present or both empty.
+     *
+     * @throws IllegalArgumentException if one is present and the other empty
+     */
     public Builder activity(Optional<Instant> first, Optional<Instant> last) {
-      this.firstActive = requireNonNull(first, "first");
-      this.lastActive = requireNonNull(last, "last");
+      requireNonNull(first, "first");
+      requireNonNull(last, "last");
+      checkArgument(first.isPresent() == last.isPresent(), "firstActive and lastActive are set together");
+      this.firstActive = first;
+      this.lastActive = last;
+      if (first.isPresent()) {
+        timeBound = Math.max(timeBound, Math.max(boundSeconds(first.get()), boundSeconds(last.get())));
+      }
       return this;
     }
 
@@ -562,7 +632,7 @@ public final class Profile {
       int i = indexOf(state.identifier());
       if (i >= 0) {
         if (identifiers[i] != state) {
-          ownIdentifiers()[i] = state;
+          ownIdentifiers()[i] = state; // an equal identifier: the same key
         }
       } else {
         insertIdentifier(-i - 1, state);
@@ -581,6 +651,7 @@ public final class Profile {
     /** Inserts {@code state} at {@code at} of the sorted identifiers (always into a new array). */
     private void insertIdentifier(int at, IdentifierState state) {
       identifiers = inserted(identifiers, at, state);
+      keys = IdentifierKeys.inserted(keys, at, state.identifier());
       identifiersCopied = true;
     }
 
@@ -635,6 +706,43 @@ public final class Profile {
         Optional<Instant> now = present(at);
         firstActive = earlier ? now : firstActive;
         lastActive = later ? now : lastActive;
+        timeBound = Math.max(timeBound, boundSeconds(at));
+      }
+      return this;
+    }
+
+    /**
+     * Records the time of an event applied to the profile: {@link #createdAt} moves back to
+     * {@code at} when it is earlier, {@link #updatedAt} forward when it is later, and for an
+     * active event the activity span widens as with {@link #seeActivity}. The same as those
+     * three changes made by hand; a time after every time the builder holds (events arriving in
+     * order) is recognised without reading them.
+     *
+     * @return this builder
+     */
+    public Builder seeEvent(Instant at, boolean active) {
+      requireNonNull(at, "at");
+      int a = boundSeconds(at);
+      if (a > timeBound) { // after created-at, updated-at and the activity span
+        updatedAt = at;
+        if (active) {
+          Optional<Instant> now = present(at);
+          if (lastActive.isEmpty()) {
+            firstActive = now;
+          }
+          lastActive = now;
+        }
+        timeBound = a;
+        return this;
+      }
+      if (at.isBefore(createdAt)) {
+        createdAt = at;
+      }
+      if (at.isAfter(updatedAt)) {
+        updatedAt = at;
+      }
+      if (active) {
+        seeActivity(at);
       }
       return this;
     }
@@ -647,6 +755,7 @@ public final class Profile {
         System.arraycopy(identifiers, 0, next, 0, i);
         System.arraycopy(identifiers, i + 1, next, i, identifiers.length - i - 1);
         identifiers = next;
+        keys = IdentifierKeys.removed(keys, i);
         identifiersCopied = true;
       }
       return this;
@@ -920,6 +1029,11 @@ public final class Profile {
    */
   public IdentifierState identifierAt(int index) {
     return identifierArray[java.util.Objects.checkIndex(index, identifierArray.length)];
+  }
+
+  /** The {@link IdentifierKeys} of the identifiers, for tests; not to be changed. */
+  int[] identifierKeys() {
+    return identifierKeys;
   }
 
   /** The number of attributes: {@code attributes().size()}, without making the map. */

@@ -51,6 +51,12 @@ public final class IdentityRules {
   private final long cacheSize;
   private final ImmutableMap<IdentifierType, IdentifierPolicy> policies;
   private final IdentifierPolicy hostDefault;
+  /** The policies of the built-in types, read without a map lookup (see {@link #policy}). */
+  private final IdentifierPolicy anonymousIdPolicy;
+  private final IdentifierPolicy customerIdPolicy;
+  private final IdentifierPolicy emailPolicy;
+  private final IdentifierPolicy phonePolicy;
+  private final IdentifierPolicy pushTokenPolicy;
   private final int maxIdentifiersPerProfile;
   private final int maxMergesPerProfile;
   private final ImmutableList<Pattern> blockedPatterns;
@@ -76,6 +82,11 @@ public final class IdentityRules {
     merged.putAll(b.policies);
     this.policies = ImmutableMap.copyOf(merged);
     this.hostDefault = IdentifierPolicy.linking(50);
+    this.anonymousIdPolicy = policies.getOrDefault(IdentifierType.ANONYMOUS_ID, hostDefault);
+    this.customerIdPolicy = policies.getOrDefault(IdentifierType.CUSTOMER_ID, hostDefault);
+    this.emailPolicy = policies.getOrDefault(IdentifierType.EMAIL, hostDefault);
+    this.phonePolicy = policies.getOrDefault(IdentifierType.PHONE, hostDefault);
+    this.pushTokenPolicy = policies.getOrDefault(IdentifierType.PUSH_TOKEN, hostDefault);
     this.maxIdentifiersPerProfile = b.maxIdentifiers < 0 ? (b.unlimited ? Integer.MAX_VALUE : 500) : b.maxIdentifiers;
     this.maxMergesPerProfile = b.maxMerges < 0 ? (b.unlimited ? Integer.MAX_VALUE : 100) : b.maxMerges;
     this.defaultRegion = b.defaultRegion == null ? "US" : b.defaultRegion;
@@ -141,7 +152,28 @@ public final class IdentityRules {
 
   /** The policy of {@code type}: configured, default, or (host-defined types) linking at priority 50. */
   public IdentifierPolicy policy(IdentifierType type) {
+    // The shared constants (what parsing gives) by reference, as resolution asks several times
+    // per event; any other instance, built-in name or not, through the map.
+    if (type == IdentifierType.EMAIL) {
+      return emailPolicy;
+    } else if (type == IdentifierType.ANONYMOUS_ID) {
+      return anonymousIdPolicy;
+    } else if (type == IdentifierType.CUSTOMER_ID) {
+      return customerIdPolicy;
+    } else if (type == IdentifierType.PHONE) {
+      return phonePolicy;
+    } else if (type == IdentifierType.PUSH_TOKEN) {
+      return pushTokenPolicy;
+    }
     return policies.getOrDefault(requireNonNull(type, "type"), hostDefault);
+  }
+
+  /**
+   * The policies set for particular types, the built-in types' included; every other type gets
+   * {@link #policy}'s host default (linking at priority 50, no limit).
+   */
+  public ImmutableMap<IdentifierType, IdentifierPolicy> policies() {
+    return policies;
   }
 
   /** The most identifiers one profile may hold; links and attachments beyond it are refused. */

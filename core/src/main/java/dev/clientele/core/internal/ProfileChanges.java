@@ -54,9 +54,9 @@ public final class ProfileChanges {
       boolean active,
       List<String> problems) {
     Instant at = event.timestamp();
-    if (at.isBefore(profile.createdAt())) {
-      profile.createdAt(at);
-    }
+    // Created-at, updated-at and, when active, the activity span; an event after all of them
+    // (the usual one) is recognised without reading them, and changes no Optional when inside.
+    profile.seeEvent(at, active);
     if (attach instanceof List<Identifier> list && attach instanceof RandomAccess) {
       for (int i = 0; i < list.size(); i++) { // by index: no iterator per event
         see(profile, list.get(i), at, active, event.source(), malformed);
@@ -65,10 +65,6 @@ public final class ProfileChanges {
       for (Identifier id : attach) {
         see(profile, id, at, active, event.source(), malformed);
       }
-    }
-    if (active) {
-      // Widen the activity span; a time already inside it changes nothing (no new Optionals).
-      profile.seeActivity(at);
     }
     Map<String, Object> data = event.data();
     if (event.type().equals(IDENTIFY)) {
@@ -90,9 +86,6 @@ public final class ProfileChanges {
       }
     }
     profile.eventCount(profile.eventCount() + 1);
-    if (at.isAfter(profile.updatedAt())) {
-      profile.updatedAt(at);
-    }
   }
 
   /** Records a sighting of {@code id} on the profile, marking it undeliverable when malformed. */

@@ -47,10 +47,26 @@ import java.util.TreeSet;
  */
 public final class LinkPlanner {
   private final IdentityRules rules;
+  /** The types that have a limit, with their limits: the only ones {@link #planSingle} counts. */
+  private final IdentifierType[] limitedTypes;
+  private final int[] limits;
 
   /** A planner applying {@code rules}. */
   public LinkPlanner(IdentityRules rules) {
     this.rules = requireNonNull(rules, "rules");
+    // A type without a configured policy gets the host default, which has no limit.
+    List<IdentifierType> types = new ArrayList<>();
+    rules.policies().forEach((type, policy) -> {
+      if (policy.limit().isPresent()) {
+        types.add(type);
+      }
+    });
+    types.sort(null);
+    this.limitedTypes = types.toArray(new IdentifierType[0]);
+    this.limits = new int[limitedTypes.length];
+    for (int i = 0; i < limitedTypes.length; i++) {
+      limits[i] = rules.policy(limitedTypes[i]).limit().getAsInt();
+    }
   }
 
   /**
@@ -190,33 +206,18 @@ public final class LinkPlanner {
       }
       attach = b.build();
     }
-    // Each limited type's count in the union of the owner's identifiers and the new ones, in
-    // one pass over the owner's (sorted by type first, so each type is one run) and small
-    // counts over the new ones (one to a few): no collections.
-    for (int i = 0; i < h; ) {
-      IdentifierType type = held.identifierAt(i).type();
-      int j = i + 1;
-      while (j < h && held.identifierAt(j).type().equals(type)) {
-        j++;
-      }
-      if (overLimit(type, j - i + countOf(attach, type))) {
+    // Each limited type's count in the union of the owner's identifiers and the new ones (one
+    // to a few): a type without a limit is never over it, and a limited type that is neither
+    // held nor attached counts 0. Profile.identifierCount reads the owner's kept type codes,
+    // not its identifiers (another object each, likely not in cache).
+    for (int t = 0; t < limitedTypes.length; t++) {
+      IdentifierType type = limitedTypes[t];
+      int count = countOf(attach, type) + (held == null ? 0 : held.identifierCount(type));
+      if (count > limits[t]) {
         return null; // maybe refused: the general path decides which identifier and by which rule
-      }
-      i = j;
-    }
-    for (int k = 0; k < attach.size(); k++) { // types the owner does not hold (the others: counted above)
-      IdentifierType type = attach.get(k).type();
-      if (overLimit(type, countOf(attach, type))) {
-        return null;
       }
     }
     return new LinkPlan(chosen, attach, anchor, ImmutableList.of());
-  }
-
-  /** Whether {@code count} values of {@code type} exceed its limit (a type without one never does). */
-  private boolean overLimit(IdentifierType type, int count) {
-    IdentifierPolicy policy = rules.policy(type);
-    return policy.limit().isPresent() && count > policy.limit().getAsInt();
   }
 
   private static int countOf(List<Identifier> ids, IdentifierType type) {
