@@ -131,7 +131,19 @@ public final class InMemoryStorage implements Storage {
   private final StampedLock logLock = new StampedLock();
   // Merge log: records in commit order, guarded by logLock.
   private final LinkedHashMap<String, MergeRecord> mergeRecords = new LinkedHashMap<>();
+  /**
+   * The records of each profile, for {@link #mergeRecords(ProfileId)} and erasures, both rare: so
+   * a commit does not index its records here, it only lists them in {@link #unindexed}, and the
+   * first read or erasure that needs this map indexes them (under the write lock of the log). On
+   * ingestion a merge then costs one list append instead of a hash lookup, list and node per
+   * profile of the record, each a cache miss in a map of every merged profile.
+   */
   private final Map<ProfileId, List<MergeRecord>> mergeRecordsByProfile = new HashMap<>();
+  /** Records logged but not yet in {@link #mergeRecordsByProfile}, in commit order, from {@link #indexedUpTo} on. */
+  private ArrayList<MergeRecord> unindexed = new ArrayList<>();
+  /** How many of {@link #unindexed} are in {@link #mergeRecordsByProfile} already (an indexing that failed half-way). */
+  private int indexedUpTo;
+  /** Split records by the identifiers they name: indexed at once, as ingestion asks {@link #splitsNaming}. */
   private final Map<Identifier, List<MergeRecord>> splitsByIdentifier = new HashMap<>();
   /**
    * Per thread, shared by all stores: the stamps of its optimistic reads and the profile cells its
@@ -826,6 +838,9 @@ public final class InMemoryStorage implements Storage {
     try {
       long logStamp = logs ? logLock.writeLock() : 0;
       try {
+        if (!commit.mergeRecordErasures().isEmpty()) {
+          indexUnindexed(); // before anything changes: it changes no state a reader sees
+        }
         validate(commit, seen);
         foldDue = apply(commit, seen);
       } finally {
@@ -1108,7 +1123,7 @@ public final class InMemoryStorage implements Storage {
       }
     }
     tombstones.addAll(commit.tombstones());
-    for (ProfileId erased : commit.mergeRecordErasures()) {
+    for (ProfileId erased : commit.mergeRecordErasures()) { // commit() indexed the records
       for (MergeRecord r : List.copyOf(mergeRecordsByProfile.getOrDefault(erased, List.of()))) {
         unlog(r);
       }
@@ -1136,13 +1151,45 @@ public final class InMemoryStorage implements Storage {
 
   private void log(MergeRecord r) {
     mergeRecords.put(r.id(), r);
-    for (ProfileId p : profilesOf(r)) {
-      mergeRecordsByProfile.computeIfAbsent(p, k -> new ArrayList<>(2)).add(r);
-    }
+    unindexed.add(r);
     if (r.kind() == MergeRecord.Kind.SPLIT) {
       for (Identifier id : identifiersOf(r)) {
         splitsByIdentifier.computeIfAbsent(id, k -> new ArrayList<>(1)).add(r);
       }
+    }
+  }
+
+  /**
+   * Files the records of {@link #unindexed} under their profiles; called holding the write lock of
+   * the log. Each record is counted as indexed right after it is filed, so an indexing that fails
+   * half-way (out of memory) is taken up where it stopped, without filing a record twice.
+   */
+  private void indexUnindexed() {
+    ArrayList<MergeRecord> pending = unindexed;
+    while (indexedUpTo < pending.size()) {
+      MergeRecord r = pending.get(indexedUpTo);
+      for (ProfileId p : profilesOf(r)) {
+        mergeRecordsByProfile.computeIfAbsent(p, k -> new ArrayList<>(2)).add(r);
+      }
+      indexedUpTo++;
+    }
+    if (!pending.isEmpty()) {
+      if (pending.size() > 1024) {
+        unindexed = new ArrayList<>(); // do not keep a burst's capacity
+      } else {
+        pending.clear();
+      }
+      indexedUpTo = 0;
+    }
+  }
+
+  /** For tests: the logged records not yet indexed by profile. */
+  int unindexedMergeRecords() {
+    long stamp = logLock.readLock();
+    try {
+      return unindexed.size() - indexedUpTo;
+    } finally {
+      logLock.unlockRead(stamp);
     }
   }
 
@@ -1184,9 +1231,18 @@ public final class InMemoryStorage implements Storage {
     requireNonNull(profile, "profile");
     long stamp = logLock.readLock();
     try {
-      return List.copyOf(mergeRecordsByProfile.getOrDefault(profile, List.of()));
+      if (unindexed.isEmpty()) {
+        return List.copyOf(mergeRecordsByProfile.getOrDefault(profile, List.of()));
+      }
     } finally {
       logLock.unlockRead(stamp);
+    }
+    stamp = logLock.writeLock(); // records to index first
+    try {
+      indexUnindexed();
+      return List.copyOf(mergeRecordsByProfile.getOrDefault(profile, List.of()));
+    } finally {
+      logLock.unlockWrite(stamp);
     }
   }
 
