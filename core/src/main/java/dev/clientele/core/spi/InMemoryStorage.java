@@ -160,6 +160,7 @@ public final class InMemoryStorage implements Storage {
     if (sc.owner != scratchOwner) {
       sc.owner = scratchOwner;
       Arrays.fill(sc.recent, null);
+      sc.forgetRead();
     }
     return sc;
   }
@@ -180,6 +181,53 @@ public final class InMemoryStorage implements Storage {
     Object owner;
     private final ProfileCell[] recent = new ProfileCell[4];
     private int next;
+    /**
+     * The identifiers of the last {@link #ownedProfiles} read (the first {@link #readCount}), the
+     * {@link KeyedTable#spread} hash of each and the slot the read found (null: none): the commit
+     * that follows appends at one of them and assigns some, so it takes their hashes and slots from
+     * here (matched by reference) instead of looking them up again. Hints, like {@link #recent}.
+     * Reads of more than {@value #READ_MEMORY} identifiers are not remembered.
+     */
+    Identifier[] readIds = new Identifier[4];
+    int[] readHashes = new int[4];
+    IdentifierSlot[] readSlots = new IdentifierSlot[4];
+    int readCount;
+
+    /** The most identifiers of a read that the scratch remembers. */
+    static final int READ_MEMORY = 64;
+
+    /** Makes room for a read of {@code n} identifiers; false if it is too large to remember. */
+    boolean roomForRead(int n) {
+      readCount = 0;
+      if (n > READ_MEMORY) {
+        return false;
+      }
+      if (n > readIds.length) {
+        int size = Math.max(n, 2 * readIds.length);
+        readIds = new Identifier[size];
+        readHashes = new int[size];
+        readSlots = new IdentifierSlot[size];
+      }
+      return true;
+    }
+
+    /** Forgets the last read's identifiers and slots (they belong to another store). */
+    void forgetRead() {
+      Arrays.fill(readIds, null);
+      Arrays.fill(readSlots, null);
+      readCount = 0;
+    }
+
+    /** The index of {@code id} (this very object) among the last read's identifiers, or -1. */
+    int readIndexOf(Identifier id) {
+      Identifier[] a = readIds;
+      for (int i = 0, n = readCount; i < n; i++) {
+        if (a[i] == id) {
+          return i;
+        }
+      }
+      return -1;
+    }
 
     void remember(ProfileCell cell) {
       recent[next] = cell;
@@ -236,9 +284,21 @@ public final class InMemoryStorage implements Storage {
     /** Written under the lock of the id's stripe; volatile for the unlocked reads. */
     volatile Profile profile;
 
+    /**
+     * The key's {@link KeyedTable#spread} hash, so that a reader reaching the cell through a slot
+     * finds its stripe without reading the id and its string (two cache misses).
+     */
+    final int hash;
+
     ProfileCell(ProfileId id, Profile profile) {
+      this(id, KeyedTable.spread(id), profile);
+    }
+
+    /** A cell of {@code id}, whose {@link KeyedTable#spread} hash is {@code hash}. */
+    ProfileCell(ProfileId id, int hash, Profile profile) {
       super(id);
       this.profile = profile;
+      this.hash = hash;
     }
   }
 
@@ -597,13 +657,41 @@ public final class InMemoryStorage implements Storage {
     SmallMap<Identifier, ProfileId> owners = null;
     SmallMap<ProfileId, Profile> owned = null;
     long held = 0;
+    // First every identifier's slot, in a loop that does nothing else: the lookups of different
+    // identifiers do not depend on each other, so the processor runs into the next one's cache
+    // misses while the previous one's are still outstanding, instead of one after the other
+    // (behind the owner and profile reads of the previous identifier). The slots also stay in
+    // the scratch for the commit that follows.
+    int n = ids.size();
+    Identifier[] idsRead;
+    IdentifierSlot[] slots;
+    int[] hashes;
+    boolean remembered = sc.roomForRead(n);
+    if (remembered) {
+      idsRead = sc.readIds;
+      slots = sc.readSlots;
+      hashes = sc.readHashes;
+    } else {
+      idsRead = new Identifier[n];
+      slots = new IdentifierSlot[n];
+      hashes = new int[n];
+    }
+    int k = 0;
     for (Identifier id : ids) {
       int h = KeyedTable.spread(id);
-      int stripe = stripeOfHash(h);
-      if ((held = reach(stamps, locked, held, stripe, sc)) == 0) {
+      if ((held = reach(stamps, locked, held, stripeOfHash(h), sc)) == 0) {
         return null;
       }
-      IdentifierSlot slot = slotOf(h, id);
+      idsRead[k] = id;
+      hashes[k] = h;
+      slots[k++] = slotOf(h, id);
+    }
+    if (remembered) {
+      sc.readCount = k;
+    }
+    for (int i = 0; i < k; i++) {
+      Identifier id = idsRead[i];
+      IdentifierSlot slot = slots[i];
       ProfileCell owner = slot == null ? null : slot.owner;
       if (owner == null) {
         continue;
@@ -617,7 +705,7 @@ public final class InMemoryStorage implements Storage {
       }
       owners.add(id, owner.key);
       if (!owned.containsKey(owner.key)) {
-        if ((held = reach(stamps, locked, held, stripeOf(owner.key), sc)) == 0) {
+        if ((held = reach(stamps, locked, held, stripeOfHash(owner.hash), sc)) == 0) {
           return null;
         }
         Profile p = profileOf(owner);
@@ -870,6 +958,7 @@ public final class InMemoryStorage implements Storage {
 
   private static final ProfileCell[] NO_CELLS = {};
   private static final IdentifierSlot[] NO_SLOTS = {};
+  private static final int[] NO_HASHES = {};
 
   /**
    * What a commit looked up before taking its locks (each cell or slot may be stale or null), and
@@ -883,11 +972,14 @@ public final class InMemoryStorage implements Storage {
     final ProfileCell[] writeCells;
     final ProfileCell[] deleteCells;
     final IdentifierSlot[] indexSlots;
+    /** The {@link KeyedTable#spread} hash of each index write's identifier. */
+    final int[] indexHashes;
     /** The stripes to lock: of every profile written or deleted, identifier moved, event stored, tombstone added. */
     final long lockMask;
 
     Lookups(Commit commit) {
       long mask = 0;
+      ReadScratch sc = scratch();
       List<StoredEvent> appends = commit.appends();
       appendHashes = new long[appends.size()];
       anchorHashes = new int[appends.size()];
@@ -896,12 +988,13 @@ public final class InMemoryStorage implements Storage {
         StoredEvent e = appends.get(i);
         long hash = EventIdTable.hash(e.event().id());
         appendHashes[i] = hash;
-        int h = KeyedTable.spread(e.anchor());
+        int read = sc.readIndexOf(e.anchor());
+        int h = read >= 0 ? sc.readHashes[read] : KeyedTable.spread(e.anchor());
         anchorHashes[i] = h;
-        appendSlots[i] = slotOf(h, e.anchor()); // a hint, checked under the lock
+        // A hint, checked under the lock: the slot the read found (null: none, looked up there).
+        appendSlots[i] = read >= 0 ? sc.readSlots[read] : slotOf(h, e.anchor());
         mask |= 1L << stripeOfEvent(hash) | 1L << stripeOfHash(h);
       }
-      ReadScratch sc = scratch();
       List<Commit.ProfileWrite> writes = commit.profileWrites();
       writeCells = new ProfileCell[writes.size()];
       for (int i = 0; i < writeCells.length; i++) {
@@ -922,10 +1015,13 @@ public final class InMemoryStorage implements Storage {
       }
       List<Commit.IndexWrite> index = commit.indexWrites();
       indexSlots = index.isEmpty() ? NO_SLOTS : new IdentifierSlot[index.size()];
+      indexHashes = index.isEmpty() ? NO_HASHES : new int[index.size()];
       for (int i = 0; i < indexSlots.length; i++) {
         Commit.IndexWrite w = index.get(i);
-        int h = KeyedTable.spread(w.identifier());
-        indexSlots[i] = slotOf(h, w.identifier());
+        int read = sc.readIndexOf(w.identifier());
+        int h = read >= 0 ? sc.readHashes[read] : KeyedTable.spread(w.identifier());
+        indexHashes[i] = h;
+        indexSlots[i] = read >= 0 ? sc.readSlots[read] : slotOf(h, w.identifier());
         mask |= 1L << stripeOfHash(h);
         if (w.newOwner().isPresent()) { // apply() looks the new owner's cell up
           mask |= 1L << stripeOf(w.newOwner().get());
@@ -967,10 +1063,6 @@ public final class InMemoryStorage implements Storage {
     return seen != null && !seen.removed ? seen : slotOf(hash, id);
   }
 
-  private void addSlot(IdentifierSlot slot) {
-    addSlot(KeyedTable.spread(slot.key), slot);
-  }
-
   /** Adds {@code slot}, whose key's {@link KeyedTable#spread} hash is {@code hash}, to its stripe's table. */
   private void addSlot(int hash, IdentifierSlot slot) {
     stripes[stripeOfHash(hash)].slots.put(hash, slot);
@@ -1007,7 +1099,7 @@ public final class InMemoryStorage implements Storage {
     List<Commit.IndexWrite> index = commit.indexWrites();
     for (int i = 0; i < index.size(); i++) {
       Commit.IndexWrite w = index.get(i);
-      IdentifierSlot slot = liveSlot(seen.indexSlots[i], w.identifier());
+      IdentifierSlot slot = liveSlot(seen.indexSlots[i], seen.indexHashes[i], w.identifier());
       seen.indexSlots[i] = slot;
       ProfileCell owner = slot == null ? null : slot.owner;
       boolean expected = owner == null
@@ -1053,7 +1145,9 @@ public final class InMemoryStorage implements Storage {
         ProfileId id = profile.id();
         int h = KeyedTable.spread(id);
         Stripe stripe = stripes[stripeOfHash(h)];
-        stripe.cells.put(h, new ProfileCell(id, profile));
+        cell = new ProfileCell(id, h, profile);
+        stripe.cells.put(h, cell);
+        seen.writeCells[i] = cell; // for the index writes below
         stripe.created.add(id);
         foldDue |= stripe.logOver(foldLimit);
       } else {
@@ -1070,14 +1164,17 @@ public final class InMemoryStorage implements Storage {
       IdentifierSlot slot = seen.indexSlots[i];
       if (w.newOwner().isPresent()) {
         ProfileId ownerId = w.newOwner().get();
-        ProfileCell owner = cellOf(ownerId); // mostly a profile this commit just wrote
+        ProfileCell owner = writtenCell(writes, seen, ownerId); // mostly a profile this commit just wrote
+        if (owner == null) {
+          owner = cellOf(ownerId);
+        }
         if (owner == null) { // an owner without a profile (yet): readers find it by id later
           owner = new ProfileCell(ownerId, null);
         }
         if (slot == null) {
           slot = new IdentifierSlot(w.identifier());
           slot.owner = owner;
-          addSlot(slot);
+          addSlot(seen.indexHashes[i], slot);
         } else {
           slot.owner = owner;
         }
@@ -1147,6 +1244,20 @@ public final class InMemoryStorage implements Storage {
       slot.append(e.event());
     }
     return foldDue;
+  }
+
+  /**
+   * The live cell of {@code id} if this commit writes its profile (the cell apply() wrote it to),
+   * else null; called by apply() after the profile writes.
+   */
+  private static ProfileCell writtenCell(List<Commit.ProfileWrite> writes, Lookups seen, ProfileId id) {
+    for (int i = 0; i < writes.size(); i++) {
+      ProfileId written = writes.get(i).profile().id();
+      if (written == id || written.equals(id)) {
+        return seen.writeCells[i];
+      }
+    }
+    return null;
   }
 
   private void log(MergeRecord r) {
