@@ -234,10 +234,20 @@ public final class InMemoryStorage implements Storage {
       next = (next + 1) & (recent.length - 1);
     }
 
-    /** A remembered cell of profile {@code id} that held a profile when read, or null. */
+    /**
+     * A remembered cell of profile {@code id} that held a profile when read, or null. By reference
+     * first (a commit writes the profiles it read, under the ids it read), then by hash and id:
+     * never reading the ids of the other cells, which are cache misses by now.
+     */
     ProfileCell recentCell(ProfileId id) {
       for (ProfileCell c : recent) {
-        if (c != null && (c.key == id || c.key.equals(id)) && c.profile != null) {
+        if (c != null && c.key == id && c.profile != null) {
+          return c;
+        }
+      }
+      int h = KeyedTable.spread(id);
+      for (ProfileCell c : recent) {
+        if (c != null && c.hash == h && c.key.equals(id) && c.profile != null) {
           return c;
         }
       }
@@ -724,8 +734,22 @@ public final class InMemoryStorage implements Storage {
   @Override
   public boolean containsEvent(String eventId) {
     long hash = EventIdTable.hash(requireNonNull(eventId, "eventId"));
-    int stripe = stripeOfEvent(hash);
-    return readInStripe(stripe, () -> stripes[stripe].eventIds.contains(hash, eventId));
+    Stripe stripe = stripes[stripeOfEvent(hash)];
+    // readInStripe() without the lambda: asked once per ingested event.
+    StampedLock l = stripe.lock;
+    long stamp = l.tryOptimisticRead();
+    if (stamp != 0) {
+      boolean held = stripe.eventIds.contains(hash, eventId);
+      if (l.validate(stamp)) {
+        return held;
+      }
+    }
+    stamp = l.readLock();
+    try {
+      return stripe.eventIds.contains(hash, eventId);
+    } finally {
+      l.unlockRead(stamp);
+    }
   }
 
   @Override
