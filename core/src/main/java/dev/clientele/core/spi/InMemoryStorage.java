@@ -291,8 +291,14 @@ public final class InMemoryStorage implements Storage {
    * going through a slot look the id up again when the cell is empty.
    */
   private static final class ProfileCell extends KeyedTable.Entry<ProfileId> {
-    /** Written under the lock of the id's stripe; volatile for the unlocked reads. */
-    volatile Profile profile;
+    /**
+     * Written under the write lock of the id's stripe. Not volatile: every read is under that
+     * stripe's lock or an optimistic read of it that is validated afterwards (which fails if a
+     * commit wrote meanwhile), or a hint checked again under the lock, like the tables' plain
+     * arrays; a volatile write would add a full fence per profile a commit writes. A profile's
+     * fields are final, so a racy read never sees one half-built.
+     */
+    Profile profile;
 
     /**
      * The key's {@link KeyedTable#spread} hash, so that a reader reaching the cell through a slot
@@ -318,8 +324,8 @@ public final class InMemoryStorage implements Storage {
    * object less per stored event for the collector to copy; reads wrap them again.
    */
   private static final class IdentifierSlot extends KeyedTable.Entry<Identifier> {
-    /** Written under the stripe's write lock; volatile for the unlocked reads. */
-    volatile ProfileCell owner;
+    /** Written under the stripe's write lock; read like {@link ProfileCell#profile} (not volatile either). */
+    ProfileCell owner;
     /** Set, under the stripe's lock, when the slot leaves the table; a new slot may take its place. */
     boolean removed;
     /** Guarded by the stripe's lock; the first {@link #eventCount} entries are the events. */
