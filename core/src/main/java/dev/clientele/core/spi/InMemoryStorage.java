@@ -698,6 +698,12 @@ public final class InMemoryStorage implements Storage {
       if ((held = reach(stamps, locked, held, stripeOfHash(h), sc)) == 0) {
         return null;
       }
+      if (k == idsRead.length) { // a collection that held more than its size() said
+        idsRead = Arrays.copyOf(idsRead, 2 * k + 1);
+        slots = Arrays.copyOf(slots, idsRead.length);
+        hashes = Arrays.copyOf(hashes, idsRead.length);
+        remembered = false;
+      }
       idsRead[k] = id;
       hashes[k] = h;
       slots[k++] = slotOf(h, id);
@@ -1303,14 +1309,18 @@ public final class InMemoryStorage implements Storage {
   /**
    * Files the records of {@link #unindexed} under their profiles; called holding the write lock of
    * the log. Each record is counted as indexed right after it is filed, so an indexing that fails
-   * half-way (out of memory) is taken up where it stopped, without filing a record twice.
+   * half-way (out of memory) is taken up where it stopped; a record it had filed under some of its
+   * profiles is last in their lists (records are filed in commit order), so it is not filed twice.
    */
   private void indexUnindexed() {
     ArrayList<MergeRecord> pending = unindexed;
     while (indexedUpTo < pending.size()) {
       MergeRecord r = pending.get(indexedUpTo);
       for (ProfileId p : profilesOf(r)) {
-        mergeRecordsByProfile.computeIfAbsent(p, k -> new ArrayList<>(2)).add(r);
+        List<MergeRecord> list = mergeRecordsByProfile.computeIfAbsent(p, k -> new ArrayList<>(2));
+        if (list.isEmpty() || list.get(list.size() - 1) != r) {
+          list.add(r);
+        }
       }
       indexedUpTo++;
     }
