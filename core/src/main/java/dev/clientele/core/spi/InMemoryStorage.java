@@ -131,7 +131,19 @@ public final class InMemoryStorage implements Storage {
   private final StampedLock logLock = new StampedLock();
   // Merge log: records in commit order, guarded by logLock.
   private final LinkedHashMap<String, MergeRecord> mergeRecords = new LinkedHashMap<>();
+  /**
+   * The records of each profile, for {@link #mergeRecords(ProfileId)} and erasures, both rare: so
+   * a commit does not index its records here, it only lists them in {@link #unindexed}, and the
+   * first read or erasure that needs this map indexes them (under the write lock of the log). On
+   * ingestion a merge then costs one list append instead of a hash lookup, list and node per
+   * profile of the record, each a cache miss in a map of every merged profile.
+   */
   private final Map<ProfileId, List<MergeRecord>> mergeRecordsByProfile = new HashMap<>();
+  /** Records logged but not yet in {@link #mergeRecordsByProfile}, in commit order, from {@link #indexedUpTo} on. */
+  private ArrayList<MergeRecord> unindexed = new ArrayList<>();
+  /** How many of {@link #unindexed} are in {@link #mergeRecordsByProfile} already (an indexing that failed half-way). */
+  private int indexedUpTo;
+  /** Split records by the identifiers they name: indexed at once, as ingestion asks {@link #splitsNaming}. */
   private final Map<Identifier, List<MergeRecord>> splitsByIdentifier = new HashMap<>();
   /**
    * Per thread, shared by all stores: the stamps of its optimistic reads and the profile cells its
@@ -148,6 +160,7 @@ public final class InMemoryStorage implements Storage {
     if (sc.owner != scratchOwner) {
       sc.owner = scratchOwner;
       Arrays.fill(sc.recent, null);
+      sc.forgetRead();
     }
     return sc;
   }
@@ -168,16 +181,73 @@ public final class InMemoryStorage implements Storage {
     Object owner;
     private final ProfileCell[] recent = new ProfileCell[4];
     private int next;
+    /**
+     * The identifiers of the last {@link #ownedProfiles} read (the first {@link #readCount}), the
+     * {@link KeyedTable#spread} hash of each and the slot the read found (null: none): the commit
+     * that follows appends at one of them and assigns some, so it takes their hashes and slots from
+     * here (matched by reference) instead of looking them up again. Hints, like {@link #recent}.
+     * Reads of more than {@value #READ_MEMORY} identifiers are not remembered.
+     */
+    Identifier[] readIds = new Identifier[4];
+    int[] readHashes = new int[4];
+    IdentifierSlot[] readSlots = new IdentifierSlot[4];
+    int readCount;
+
+    /** The most identifiers of a read that the scratch remembers. */
+    static final int READ_MEMORY = 64;
+
+    /** Makes room for a read of {@code n} identifiers; false if it is too large to remember. */
+    boolean roomForRead(int n) {
+      readCount = 0;
+      if (n > READ_MEMORY) {
+        return false;
+      }
+      if (n > readIds.length) {
+        int size = Math.max(n, 2 * readIds.length);
+        readIds = new Identifier[size];
+        readHashes = new int[size];
+        readSlots = new IdentifierSlot[size];
+      }
+      return true;
+    }
+
+    /** Forgets the last read's identifiers and slots (they belong to another store). */
+    void forgetRead() {
+      Arrays.fill(readIds, null);
+      Arrays.fill(readSlots, null);
+      readCount = 0;
+    }
+
+    /** The index of {@code id} (this very object) among the last read's identifiers, or -1. */
+    int readIndexOf(Identifier id) {
+      Identifier[] a = readIds;
+      for (int i = 0, n = readCount; i < n; i++) {
+        if (a[i] == id) {
+          return i;
+        }
+      }
+      return -1;
+    }
 
     void remember(ProfileCell cell) {
       recent[next] = cell;
       next = (next + 1) & (recent.length - 1);
     }
 
-    /** A remembered cell of profile {@code id} that held a profile when read, or null. */
+    /**
+     * A remembered cell of profile {@code id} that held a profile when read, or null. By reference
+     * first (a commit writes the profiles it read, under the ids it read), then by hash and id:
+     * never reading the ids of the other cells, which are cache misses by now.
+     */
     ProfileCell recentCell(ProfileId id) {
       for (ProfileCell c : recent) {
-        if (c != null && (c.key == id || c.key.equals(id)) && c.profile != null) {
+        if (c != null && c.key == id && c.profile != null) {
+          return c;
+        }
+      }
+      int h = KeyedTable.spread(id);
+      for (ProfileCell c : recent) {
+        if (c != null && c.hash == h && c.key.equals(id) && c.profile != null) {
           return c;
         }
       }
@@ -221,12 +291,30 @@ public final class InMemoryStorage implements Storage {
    * going through a slot look the id up again when the cell is empty.
    */
   private static final class ProfileCell extends KeyedTable.Entry<ProfileId> {
-    /** Written under the lock of the id's stripe; volatile for the unlocked reads. */
-    volatile Profile profile;
+    /**
+     * Written under the write lock of the id's stripe. Not volatile: every read is under that
+     * stripe's lock or an optimistic read of it that is validated afterwards (which fails if a
+     * commit wrote meanwhile), or a hint checked again under the lock, like the tables' plain
+     * arrays; a volatile write would add a full fence per profile a commit writes. A profile's
+     * fields are final, so a racy read never sees one half-built.
+     */
+    Profile profile;
+
+    /**
+     * The key's {@link KeyedTable#spread} hash, so that a reader reaching the cell through a slot
+     * finds its stripe without reading the id and its string (two cache misses).
+     */
+    final int hash;
 
     ProfileCell(ProfileId id, Profile profile) {
+      this(id, KeyedTable.spread(id), profile);
+    }
+
+    /** A cell of {@code id}, whose {@link KeyedTable#spread} hash is {@code hash}. */
+    ProfileCell(ProfileId id, int hash, Profile profile) {
       super(id);
       this.profile = profile;
+      this.hash = hash;
     }
   }
 
@@ -236,8 +324,8 @@ public final class InMemoryStorage implements Storage {
    * object less per stored event for the collector to copy; reads wrap them again.
    */
   private static final class IdentifierSlot extends KeyedTable.Entry<Identifier> {
-    /** Written under the stripe's write lock; volatile for the unlocked reads. */
-    volatile ProfileCell owner;
+    /** Written under the stripe's write lock; read like {@link ProfileCell#profile} (not volatile either). */
+    ProfileCell owner;
     /** Set, under the stripe's lock, when the slot leaves the table; a new slot may take its place. */
     boolean removed;
     /** Guarded by the stripe's lock; the first {@link #eventCount} entries are the events. */
@@ -585,13 +673,47 @@ public final class InMemoryStorage implements Storage {
     SmallMap<Identifier, ProfileId> owners = null;
     SmallMap<ProfileId, Profile> owned = null;
     long held = 0;
+    // First every identifier's slot, in a loop that does nothing else: the lookups of different
+    // identifiers do not depend on each other, so the processor runs into the next one's cache
+    // misses while the previous one's are still outstanding, instead of one after the other
+    // (behind the owner and profile reads of the previous identifier). The slots also stay in
+    // the scratch for the commit that follows.
+    int n = ids.size();
+    Identifier[] idsRead;
+    IdentifierSlot[] slots;
+    int[] hashes;
+    boolean remembered = sc.roomForRead(n);
+    if (remembered) {
+      idsRead = sc.readIds;
+      slots = sc.readSlots;
+      hashes = sc.readHashes;
+    } else {
+      idsRead = new Identifier[n];
+      slots = new IdentifierSlot[n];
+      hashes = new int[n];
+    }
+    int k = 0;
     for (Identifier id : ids) {
       int h = KeyedTable.spread(id);
-      int stripe = stripeOfHash(h);
-      if ((held = reach(stamps, locked, held, stripe, sc)) == 0) {
+      if ((held = reach(stamps, locked, held, stripeOfHash(h), sc)) == 0) {
         return null;
       }
-      IdentifierSlot slot = slotOf(h, id);
+      if (k == idsRead.length) { // a collection that held more than its size() said
+        idsRead = Arrays.copyOf(idsRead, 2 * k + 1);
+        slots = Arrays.copyOf(slots, idsRead.length);
+        hashes = Arrays.copyOf(hashes, idsRead.length);
+        remembered = false;
+      }
+      idsRead[k] = id;
+      hashes[k] = h;
+      slots[k++] = slotOf(h, id);
+    }
+    if (remembered) {
+      sc.readCount = k;
+    }
+    for (int i = 0; i < k; i++) {
+      Identifier id = idsRead[i];
+      IdentifierSlot slot = slots[i];
       ProfileCell owner = slot == null ? null : slot.owner;
       if (owner == null) {
         continue;
@@ -605,7 +727,7 @@ public final class InMemoryStorage implements Storage {
       }
       owners.add(id, owner.key);
       if (!owned.containsKey(owner.key)) {
-        if ((held = reach(stamps, locked, held, stripeOf(owner.key), sc)) == 0) {
+        if ((held = reach(stamps, locked, held, stripeOfHash(owner.hash), sc)) == 0) {
           return null;
         }
         Profile p = profileOf(owner);
@@ -624,8 +746,22 @@ public final class InMemoryStorage implements Storage {
   @Override
   public boolean containsEvent(String eventId) {
     long hash = EventIdTable.hash(requireNonNull(eventId, "eventId"));
-    int stripe = stripeOfEvent(hash);
-    return readInStripe(stripe, () -> stripes[stripe].eventIds.contains(hash, eventId));
+    Stripe stripe = stripes[stripeOfEvent(hash)];
+    // readInStripe() without the lambda: asked once per ingested event.
+    StampedLock l = stripe.lock;
+    long stamp = l.tryOptimisticRead();
+    if (stamp != 0) {
+      boolean held = stripe.eventIds.contains(hash, eventId);
+      if (l.validate(stamp)) {
+        return held;
+      }
+    }
+    stamp = l.readLock();
+    try {
+      return stripe.eventIds.contains(hash, eventId);
+    } finally {
+      l.unlockRead(stamp);
+    }
   }
 
   @Override
@@ -826,6 +962,9 @@ public final class InMemoryStorage implements Storage {
     try {
       long logStamp = logs ? logLock.writeLock() : 0;
       try {
+        if (!commit.mergeRecordErasures().isEmpty()) {
+          indexUnindexed(); // before anything changes: it changes no state a reader sees
+        }
         validate(commit, seen);
         foldDue = apply(commit, seen);
       } finally {
@@ -855,6 +994,7 @@ public final class InMemoryStorage implements Storage {
 
   private static final ProfileCell[] NO_CELLS = {};
   private static final IdentifierSlot[] NO_SLOTS = {};
+  private static final int[] NO_HASHES = {};
 
   /**
    * What a commit looked up before taking its locks (each cell or slot may be stale or null), and
@@ -868,11 +1008,14 @@ public final class InMemoryStorage implements Storage {
     final ProfileCell[] writeCells;
     final ProfileCell[] deleteCells;
     final IdentifierSlot[] indexSlots;
+    /** The {@link KeyedTable#spread} hash of each index write's identifier. */
+    final int[] indexHashes;
     /** The stripes to lock: of every profile written or deleted, identifier moved, event stored, tombstone added. */
     final long lockMask;
 
     Lookups(Commit commit) {
       long mask = 0;
+      ReadScratch sc = scratch();
       List<StoredEvent> appends = commit.appends();
       appendHashes = new long[appends.size()];
       anchorHashes = new int[appends.size()];
@@ -881,12 +1024,13 @@ public final class InMemoryStorage implements Storage {
         StoredEvent e = appends.get(i);
         long hash = EventIdTable.hash(e.event().id());
         appendHashes[i] = hash;
-        int h = KeyedTable.spread(e.anchor());
+        int read = sc.readIndexOf(e.anchor());
+        int h = read >= 0 ? sc.readHashes[read] : KeyedTable.spread(e.anchor());
         anchorHashes[i] = h;
-        appendSlots[i] = slotOf(h, e.anchor()); // a hint, checked under the lock
+        // A hint, checked under the lock: the slot the read found (null: none, looked up there).
+        appendSlots[i] = read >= 0 ? sc.readSlots[read] : slotOf(h, e.anchor());
         mask |= 1L << stripeOfEvent(hash) | 1L << stripeOfHash(h);
       }
-      ReadScratch sc = scratch();
       List<Commit.ProfileWrite> writes = commit.profileWrites();
       writeCells = new ProfileCell[writes.size()];
       for (int i = 0; i < writeCells.length; i++) {
@@ -907,10 +1051,13 @@ public final class InMemoryStorage implements Storage {
       }
       List<Commit.IndexWrite> index = commit.indexWrites();
       indexSlots = index.isEmpty() ? NO_SLOTS : new IdentifierSlot[index.size()];
+      indexHashes = index.isEmpty() ? NO_HASHES : new int[index.size()];
       for (int i = 0; i < indexSlots.length; i++) {
         Commit.IndexWrite w = index.get(i);
-        int h = KeyedTable.spread(w.identifier());
-        indexSlots[i] = slotOf(h, w.identifier());
+        int read = sc.readIndexOf(w.identifier());
+        int h = read >= 0 ? sc.readHashes[read] : KeyedTable.spread(w.identifier());
+        indexHashes[i] = h;
+        indexSlots[i] = read >= 0 ? sc.readSlots[read] : slotOf(h, w.identifier());
         mask |= 1L << stripeOfHash(h);
         if (w.newOwner().isPresent()) { // apply() looks the new owner's cell up
           mask |= 1L << stripeOf(w.newOwner().get());
@@ -952,10 +1099,6 @@ public final class InMemoryStorage implements Storage {
     return seen != null && !seen.removed ? seen : slotOf(hash, id);
   }
 
-  private void addSlot(IdentifierSlot slot) {
-    addSlot(KeyedTable.spread(slot.key), slot);
-  }
-
   /** Adds {@code slot}, whose key's {@link KeyedTable#spread} hash is {@code hash}, to its stripe's table. */
   private void addSlot(int hash, IdentifierSlot slot) {
     stripes[stripeOfHash(hash)].slots.put(hash, slot);
@@ -992,7 +1135,7 @@ public final class InMemoryStorage implements Storage {
     List<Commit.IndexWrite> index = commit.indexWrites();
     for (int i = 0; i < index.size(); i++) {
       Commit.IndexWrite w = index.get(i);
-      IdentifierSlot slot = liveSlot(seen.indexSlots[i], w.identifier());
+      IdentifierSlot slot = liveSlot(seen.indexSlots[i], seen.indexHashes[i], w.identifier());
       seen.indexSlots[i] = slot;
       ProfileCell owner = slot == null ? null : slot.owner;
       boolean expected = owner == null
@@ -1038,7 +1181,9 @@ public final class InMemoryStorage implements Storage {
         ProfileId id = profile.id();
         int h = KeyedTable.spread(id);
         Stripe stripe = stripes[stripeOfHash(h)];
-        stripe.cells.put(h, new ProfileCell(id, profile));
+        cell = new ProfileCell(id, h, profile);
+        stripe.cells.put(h, cell);
+        seen.writeCells[i] = cell; // for the index writes below
         stripe.created.add(id);
         foldDue |= stripe.logOver(foldLimit);
       } else {
@@ -1055,14 +1200,17 @@ public final class InMemoryStorage implements Storage {
       IdentifierSlot slot = seen.indexSlots[i];
       if (w.newOwner().isPresent()) {
         ProfileId ownerId = w.newOwner().get();
-        ProfileCell owner = cellOf(ownerId); // mostly a profile this commit just wrote
+        ProfileCell owner = writtenCell(writes, seen, ownerId); // mostly a profile this commit just wrote
+        if (owner == null) {
+          owner = cellOf(ownerId);
+        }
         if (owner == null) { // an owner without a profile (yet): readers find it by id later
           owner = new ProfileCell(ownerId, null);
         }
         if (slot == null) {
           slot = new IdentifierSlot(w.identifier());
           slot.owner = owner;
-          addSlot(slot);
+          addSlot(seen.indexHashes[i], slot);
         } else {
           slot.owner = owner;
         }
@@ -1108,7 +1256,7 @@ public final class InMemoryStorage implements Storage {
       }
     }
     tombstones.addAll(commit.tombstones());
-    for (ProfileId erased : commit.mergeRecordErasures()) {
+    for (ProfileId erased : commit.mergeRecordErasures()) { // commit() indexed the records
       for (MergeRecord r : List.copyOf(mergeRecordsByProfile.getOrDefault(erased, List.of()))) {
         unlog(r);
       }
@@ -1134,15 +1282,65 @@ public final class InMemoryStorage implements Storage {
     return foldDue;
   }
 
+  /**
+   * The live cell of {@code id} if this commit writes its profile (the cell apply() wrote it to),
+   * else null; called by apply() after the profile writes.
+   */
+  private static ProfileCell writtenCell(List<Commit.ProfileWrite> writes, Lookups seen, ProfileId id) {
+    for (int i = 0; i < writes.size(); i++) {
+      ProfileId written = writes.get(i).profile().id();
+      if (written == id || written.equals(id)) {
+        return seen.writeCells[i];
+      }
+    }
+    return null;
+  }
+
   private void log(MergeRecord r) {
     mergeRecords.put(r.id(), r);
-    for (ProfileId p : profilesOf(r)) {
-      mergeRecordsByProfile.computeIfAbsent(p, k -> new ArrayList<>(2)).add(r);
-    }
+    unindexed.add(r);
     if (r.kind() == MergeRecord.Kind.SPLIT) {
       for (Identifier id : identifiersOf(r)) {
         splitsByIdentifier.computeIfAbsent(id, k -> new ArrayList<>(1)).add(r);
       }
+    }
+  }
+
+  /**
+   * Files the records of {@link #unindexed} under their profiles; called holding the write lock of
+   * the log. Each record is counted as indexed right after it is filed, so an indexing that fails
+   * half-way (out of memory) is taken up where it stopped; a record it had filed under some of its
+   * profiles is last in their lists (records are filed in commit order), so it is not filed twice.
+   */
+  private void indexUnindexed() {
+    ArrayList<MergeRecord> pending = unindexed;
+    while (indexedUpTo < pending.size()) {
+      MergeRecord r = pending.get(indexedUpTo);
+      for (ProfileId p : profilesOf(r)) {
+        List<MergeRecord> list = mergeRecordsByProfile.computeIfAbsent(p, k -> new ArrayList<>(2));
+        if (list.isEmpty() || list.get(list.size() - 1) != r) {
+          list.add(r);
+        }
+      }
+      indexedUpTo++;
+    }
+    if (!pending.isEmpty()) {
+      if (pending.size() > 1024) {
+        unindexed = new ArrayList<>(); // do not keep a burst's capacity
+      } else {
+        pending.clear();
+      }
+      indexedUpTo = 0;
+    }
+  }
+
+  /** For tests: the logged records not yet indexed by profile. */
+  int unindexedMergeRecords() {
+    long stamp = logLock.readLock();
+    try {
+      return unindexed.size() - indexedUpTo;
+    } finally {
+      logLock.unlockRead(stamp);
     }
   }
 
@@ -1184,9 +1382,18 @@ public final class InMemoryStorage implements Storage {
     requireNonNull(profile, "profile");
     long stamp = logLock.readLock();
     try {
-      return List.copyOf(mergeRecordsByProfile.getOrDefault(profile, List.of()));
+      if (unindexed.isEmpty()) {
+        return List.copyOf(mergeRecordsByProfile.getOrDefault(profile, List.of()));
+      }
     } finally {
       logLock.unlockRead(stamp);
+    }
+    stamp = logLock.writeLock(); // records to index first
+    try {
+      indexUnindexed();
+      return List.copyOf(mergeRecordsByProfile.getOrDefault(profile, List.of()));
+    } finally {
+      logLock.unlockWrite(stamp);
     }
   }
 
