@@ -180,7 +180,10 @@ public final class Profile {
    * list and, for the built-in types, without reading the identifiers themselves.
    */
   public int identifierCount(IdentifierType type) {
-    return IdentifierKeys.count(identifierArray, identifierKeys, requireNonNull(type, "type"));
+    if (type == null) {
+      return 0; // as identifiers(null) and lastSeen(null): no identifier is of no type
+    }
+    return IdentifierKeys.count(identifierArray, identifierKeys, type);
   }
 
   /** The state of one identifier, if this profile holds it. */
@@ -938,7 +941,8 @@ public final class Profile {
     }
 
     /**
-     * Builds the profile.
+     * Builds the profile. (The builder's setters check their values as they are set, e.g.
+     * {@link #activity} refuses a first active time without a last one.)
      *
      * @throws IllegalArgumentException if the values are inconsistent
      */

@@ -140,6 +140,7 @@ class IdentifierKeysPropertiesTest {
     assertThat(p.isAnonymous()).isEqualTo(p.identifiers().stream().allMatch(s -> s.type().isAnonymous()));
     assertThat(p.identifiers(null)).isEmpty();
     assertThat(p.lastSeen(null)).isEmpty();
+    assertThat(p.identifierCount(null)).isZero();
   }
 
   @Test
