@@ -154,6 +154,11 @@ public final class InMemoryStorage implements Storage {
   /** Names this store to the per-thread scratch (the store itself is not kept there). */
   private final Object scratchOwner = new Object();
 
+  /** Whether this thread's scratch still refers to {@code id} (equal, in its read arrays); for tests. */
+  static boolean scratchRefersTo(Identifier id) {
+    return Arrays.asList(SCRATCH.get().readIds).contains(id);
+  }
+
   /** This thread's scratch, emptied of another store's cells. */
   private ReadScratch scratch() {
     ReadScratch sc = SCRATCH.get();
@@ -192,6 +197,8 @@ public final class InMemoryStorage implements Storage {
     int[] readHashes = new int[4];
     IdentifierSlot[] readSlots = new IdentifierSlot[4];
     int readCount;
+    /** How many leading entries of {@link #readIds} and {@link #readSlots} may be set. */
+    int written;
 
     /** The most identifiers of a read that the scratch remembers. */
     static final int READ_MEMORY = 64;
@@ -204,6 +211,7 @@ public final class InMemoryStorage implements Storage {
       }
       if (n > readIds.length) {
         int size = Math.max(n, 2 * readIds.length);
+        forgetRead(); // the old arrays go, so nothing is left to clear in them
         readIds = new Identifier[size];
         readHashes = new int[size];
         readSlots = new IdentifierSlot[size];
@@ -213,8 +221,9 @@ public final class InMemoryStorage implements Storage {
 
     /** Forgets the last read's identifiers and slots (they belong to another store). */
     void forgetRead() {
-      Arrays.fill(readIds, null);
-      Arrays.fill(readSlots, null);
+      Arrays.fill(readIds, 0, written, null);
+      Arrays.fill(readSlots, 0, written, null);
+      written = 0;
       readCount = 0;
     }
 
@@ -296,7 +305,8 @@ public final class InMemoryStorage implements Storage {
      * stripe's lock or an optimistic read of it that is validated afterwards (which fails if a
      * commit wrote meanwhile), or a hint checked again under the lock, like the tables' plain
      * arrays; a volatile write would add a full fence per profile a commit writes. A profile's
-     * fields are final, so a racy read never sees one half-built.
+     * state is in final fields (the list and map it makes on first read are immutable and made
+     * again when absent), so a racy read never sees one half-built.
      */
     Profile profile;
 
@@ -628,10 +638,15 @@ public final class InMemoryStorage implements Storage {
    * (the mask only grows, so at most {@value #STRIPES} rounds).
    */
   private OwnedProfiles readIdentifiers(Collection<Identifier> identifiers) {
+    // Copied first, so that no caller code (the collection's size() and iterator) runs while the
+    // read uses this thread's scratch: a collection that read another store from its iterator
+    // would move the scratch to that store in the middle of this read, mixing this store's slots
+    // and stamps into the other's.
+    Identifier[] ids = identifiers.toArray(new Identifier[0]);
     ReadScratch sc = scratch();
     long needed = 0;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      OwnedProfiles found = readOwnedProfiles(identifiers, sc.stamps, 0, sc);
+      OwnedProfiles found = readOwnedProfiles(ids, sc.stamps, 0, sc);
       if (found != null) {
         return found;
       }
@@ -641,7 +656,7 @@ public final class InMemoryStorage implements Storage {
     while (true) {
       readLock(needed);
       try {
-        OwnedProfiles found = readOwnedProfiles(identifiers, null, needed, sc);
+        OwnedProfiles found = readOwnedProfiles(ids, null, needed, sc);
         if (found != null) {
           return found;
         }
@@ -669,7 +684,8 @@ public final class InMemoryStorage implements Storage {
    * stripes reached until then in {@link ReadScratch#needed}. The owners' cells are remembered in
    * {@code sc} for the commit that usually follows.
    */
-  private OwnedProfiles readOwnedProfiles(Collection<Identifier> ids, long[] stamps, long locked, ReadScratch sc) {
+  private OwnedProfiles readOwnedProfiles(Identifier[] ids, long[] stamps, long locked, ReadScratch sc) {
+    assert sc.owner == scratchOwner : "the scratch moved to another store during a read";
     SmallMap<Identifier, ProfileId> owners = null;
     SmallMap<ProfileId, Profile> owned = null;
     long held = 0;
@@ -678,12 +694,13 @@ public final class InMemoryStorage implements Storage {
     // misses while the previous one's are still outstanding, instead of one after the other
     // (behind the owner and profile reads of the previous identifier). The slots also stay in
     // the scratch for the commit that follows.
-    int n = ids.size();
+    int n = ids.length;
     Identifier[] idsRead;
     IdentifierSlot[] slots;
     int[] hashes;
     boolean remembered = sc.roomForRead(n);
     if (remembered) {
+      sc.written = Math.max(sc.written, n); // before writing any: a read that is retried stops half-way
       idsRead = sc.readIds;
       slots = sc.readSlots;
       hashes = sc.readHashes;
@@ -697,12 +714,6 @@ public final class InMemoryStorage implements Storage {
       int h = KeyedTable.spread(id);
       if ((held = reach(stamps, locked, held, stripeOfHash(h), sc)) == 0) {
         return null;
-      }
-      if (k == idsRead.length) { // a collection that held more than its size() said
-        idsRead = Arrays.copyOf(idsRead, 2 * k + 1);
-        slots = Arrays.copyOf(slots, idsRead.length);
-        hashes = Arrays.copyOf(hashes, idsRead.length);
-        remembered = false;
       }
       idsRead[k] = id;
       hashes[k] = h;
@@ -719,7 +730,7 @@ public final class InMemoryStorage implements Storage {
         continue;
       }
       if (owners == null) {
-        owners = new SmallMap<>(ids.size());
+        owners = new SmallMap<>(n);
         owned = new SmallMap<>(2);
       }
       if (owners.containsKey(id)) {
@@ -957,6 +968,17 @@ public final class InMemoryStorage implements Storage {
     // one, else looked up again.
     Lookups seen = new Lookups(commit);
     boolean logs = !commit.mergeRecords().isEmpty() || !commit.mergeRecordErasures().isEmpty();
+    if (!commit.mergeRecordErasures().isEmpty()) {
+      // File the merge records logged since the last by-profile read now, under the log's lock
+      // alone: an erasure locks every stripe, and a long backlog must not be filed behind them.
+      // (Under the locks below only what is logged in between is left to file.)
+      long stamp = logLock.writeLock();
+      try {
+        indexUnindexed();
+      } finally {
+        logLock.unlockWrite(stamp);
+      }
+    }
     boolean foldDue;
     writeLock(seen.lockMask);
     try {
@@ -1072,6 +1094,9 @@ public final class InMemoryStorage implements Storage {
         mask = -1L;
       }
       this.lockMask = mask;
+      // Used: the read's identifiers and slots are not kept in the thread any longer than this
+      // (an erased identifier must not stay reachable from an idle pool thread).
+      sc.forgetRead();
     }
   }
 

@@ -40,6 +40,50 @@ class InMemoryStorageReadHintsTest {
   }
 
   @Test
+  void aReadWhoseCollectionReadsAnotherStore_leavesNoHintForThatStore() {
+    InMemoryStorage a = new InMemoryStorage();
+    InMemoryStorage b = new InMemoryStorage();
+    Identifier y = Identifier.of(IdentifierType.CUSTOMER_ID, "c-y");
+    ProfileId p = ProfileId.of("p-1");
+    a.commit(create(p).assign(X, Optional.empty(), p).append(event("e-a1", X)).build());
+    // A lazy collection whose iteration reads store b (e.g. a view filtering through it).
+    java.util.AbstractCollection<Identifier> ids = new java.util.AbstractCollection<>() {
+      @Override
+      public int size() {
+        return 1;
+      }
+
+      @Override
+      public java.util.Iterator<Identifier> iterator() {
+        b.ownedProfiles(List.of(y));
+        return List.of(X).iterator();
+      }
+    };
+
+    assertThat(a.ownedProfiles(ids).owners()).containsEntry(X, p);
+    b.commit(Commit.builder().append(event("e-b1", X)).build());
+
+    assertThat(a.events(List.of(X))).extracting(e -> e.event().id()).containsExactly("e-a1");
+    assertThat(a.eventCount()).isEqualTo(1);
+    assertThat(b.events(List.of(X))).extracting(e -> e.event().id()).containsExactly("e-b1");
+  }
+
+  @Test
+  void aCommitLeavesNoIdentifierOfItsReadInTheThread() {
+    InMemoryStorage s = new InMemoryStorage();
+    Identifier x = Identifier.of(IdentifierType.EMAIL, "alice@example.com");
+    ProfileId p = ProfileId.of("p-1");
+    s.commit(create(p).assign(x, Optional.empty(), p).append(event("e-1", x)).build());
+    s.ownedProfiles(List.of(x));
+    assertThat(InMemoryStorage.scratchRefersTo(x)).as("remembered for the commit").isTrue();
+
+    s.commit(Commit.builder().deleteProfile(p, 1).unassign(x, p).eraseEvents(x).eraseMergeRecords(p).build());
+
+    assertThat(s.owner(x)).isEmpty();
+    assertThat(InMemoryStorage.scratchRefersTo(x)).as("an erased identifier is not kept by an idle thread").isFalse();
+  }
+
+  @Test
   void commit_afterTheReadSlotWasRemoved_appendsToTheNewSlot() {
     InMemoryStorage storage = new InMemoryStorage();
     ProfileId p = ProfileId.of("p-1");
