@@ -12,12 +12,12 @@ import java.util.function.Consumer;
  * <p>Why: a row reads some 30 objects of one profile, and the profiles of a store or a list sit
  * wherever the collector put them, rarely in the order they are exported. Read one by one, each
  * row waits for its profile's memory several times in a row (profile, then its array, then a
- * state, then its identifier, …), and the processor cannot start the next profile's reads
- * while the current row is being written. Reading the first levels of 32 profiles in two tight
- * loops issues their independent loads together, so their latencies overlap, and the rows are
- * then written from cache. Measured in {@code ExportBenchmark} (benchmarks/RESULTS.md): about
- * a quarter less time per profile when the list order is not the heap order, nothing lost when
- * it is.
+ * state, then its identifier, …), one miss at a time. Reading the first levels of 32 profiles in
+ * two tight loops issues their independent loads together, so their latencies overlap, and the
+ * rows are then written from cache. Measured with {@code ExportBenchmark}'s profiles
+ * (benchmarks/RESULTS.md): about a fifth less time per profile when the heap order is not the
+ * export order (the usual case); about a sixth more when it is, since the hardware prefetcher
+ * would then have hidden the misses anyway.
  *
  * <p>The reads change nothing. Not thread-safe: one per export.
  */
