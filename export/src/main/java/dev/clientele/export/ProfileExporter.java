@@ -22,9 +22,10 @@ import java.util.TreeSet;
 
 /**
  * Writes a profile table: the profiles of a {@link ProfileSource}, the columns and format of an
- * {@link ExportRequest}, streamed. Each profile is turned into one row and written before the
- * next is read, so memory does not grow with the number of profiles (Jackson's generators keep a
- * small buffer and flush it to the stream as it fills).
+ * {@link ExportRequest}, streamed. Profiles are read from the source in small batches (at most
+ * 32 ahead of the row being written, so that the memory reads of a batch overlap) and each is
+ * turned into one row, in the source's order, so memory does not grow with the number of
+ * profiles (Jackson's generators keep a small buffer and flush it to the stream as it fills).
  *
  * <p>Per profile, in order: the request's {@link ComputedValues} are computed; the
  * {@link ExportRequest#reachableOn() reachability filter}, the email check of
@@ -73,6 +74,15 @@ public final class ProfileExporter {
 
   /** {@link #write(ExportRequest, ProfileSource, OutputStream)}, with or without fused CSV cell writers ({@link FusedCsvCells}). */
   static ExportSummary write(ExportRequest request, ProfileSource source, OutputStream out, boolean fuse) {
+    return write(request, source, out, fuse, ReadAhead.SIZE);
+  }
+
+  /**
+   * {@link #write(ExportRequest, ProfileSource, OutputStream, boolean)}, reading up to
+   * {@code readAhead} profiles ahead of the rows written ({@link ReadAhead}; 1 or less: one by
+   * one, the reference the read-ahead is tested against).
+   */
+  static ExportSummary write(ExportRequest request, ProfileSource source, OutputStream out, boolean fuse, int readAhead) {
     requireNonNull(request, "request");
     requireNonNull(source, "source");
     requireNonNull(out, "out");
@@ -85,7 +95,8 @@ public final class ProfileExporter {
       w.start(columns.stream().map(ProfileColumn::name).toList());
       // One row object moved from profile to profile when only this module's code reads it.
       boolean reuseRow = request.filter().isEmpty() && columns.stream().allMatch(c -> c.key() != null);
-      return write(request, source, w instanceof CsvRowWriter csv ? csvRows(columns, csv, fuse) : valueRows(columns, w), reuseRow);
+      return write(request, source, w instanceof CsvRowWriter csv ? csvRows(columns, csv, fuse) : valueRows(columns, w), reuseRow,
+          readAhead);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the export", e);
     }
@@ -155,7 +166,7 @@ public final class ProfileExporter {
     };
   }
 
-  private static ExportSummary write(ExportRequest request, ProfileSource source, RowOut rows, boolean reuseRow) {
+  private static ExportSummary write(ExportRequest request, ProfileSource source, RowOut rows, boolean reuseRow, int readAhead) {
     ComputedValues computed = request.computed();
     boolean noComputed = computed == ComputedValues.NONE;
     String reachName = request.reachableOn().map(ComputedValues::reachableName).orElse(null);
@@ -167,7 +178,7 @@ public final class ProfileExporter {
     long[] counts = {0, 0, interval}; // read, written, reads left until the next progress update
     Map<String, Long> skipped = new TreeMap<>();
     ProfileRow[] shared = {null};
-    source.forEach(p -> {
+    java.util.function.Consumer<Profile> one = p -> {
       requireNonNull(p, "source gave a null profile");
       counts[0]++;
       Map<String, ?> values = noComputed ? Map.of() : computed.values(p);
@@ -194,7 +205,18 @@ public final class ProfileExporter {
         counts[2] = interval;
         progress.update(counts[0], counts[1]);
       }
-    });
+    };
+    if (readAhead <= 1) {
+      source.forEach(one);
+    } else {
+      ReadAhead batch = new ReadAhead(readAhead);
+      source.forEach(p -> {
+        if (batch.add(p)) {
+          batch.drain(one);
+        }
+      });
+      batch.drain(one);
+    }
     progress.update(counts[0], counts[1]);
     return new ExportSummary(counts[0], counts[1], skipped);
   }

@@ -13,9 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * Where the profiles of an export come from: all profiles, a search result, a segment, any
- * filter or iterator. The exporter pulls profiles one by one and writes each row before it
- * pulls the next, so a source that streams (pages through a store) keeps the export's memory
- * bounded.
+ * filter or iterator. The exporter pulls profiles one by one and writes their rows in order, at
+ * most a small fixed batch (32 profiles) behind the last one pulled, so a source that streams
+ * (pages through a store) keeps the export's memory bounded.
  *
  * <p>Contract: {@link #forEach} passes each profile of the source once, in the source's order,
  * and may be called more than once (a CSV export of {@link Preset#ALL_CUSTOMER_INFO} without
