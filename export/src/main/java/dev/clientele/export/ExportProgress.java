@@ -17,7 +17,8 @@ public interface ExportProgress {
   /**
    * Reports progress.
    *
-   * @param profilesRead profiles taken from the source so far
+   * @param profilesRead profiles processed so far (the exporter reads up to 32 ahead, so the
+   *     source may have passed that many more)
    * @param rowsWritten rows written so far (profiles read minus those skipped)
    */
   void update(long profilesRead, long rowsWritten);

@@ -12,7 +12,7 @@ import java.util.Map;
  * an email), {@code not_reachable_CHANNEL} (the reachability filter), {@code filtered} (the
  * caller's filter).
  *
- * @param profilesRead profiles taken from the source
+ * @param profilesRead profiles taken from the source and processed (written or skipped)
  * @param rowsWritten rows written
  * @param skipped profiles not written, by reason; they add up to {@code profilesRead - rowsWritten}
  */

@@ -210,11 +210,25 @@ public final class ProfileExporter {
       source.forEach(one);
     } else {
       ReadAhead batch = new ReadAhead(readAhead);
-      source.forEach(p -> {
-        if (batch.add(p)) {
-          batch.drain(one);
+      try {
+        source.forEach(p -> {
+          if (batch.add(p)) {
+            batch.drain(one);
+          }
+        });
+      } catch (RuntimeException | Error e) {
+        if (!batch.writeFailed()) {
+          // The source itself failed: write what it passed before it did, as one by one would
+          // have; if one of those rows fails, that failure came first.
+          try {
+            batch.drain(one);
+          } catch (RuntimeException | Error w) {
+            w.addSuppressed(e);
+            throw w;
+          }
         }
-      });
+        throw e;
+      }
       batch.drain(one);
     }
     progress.update(counts[0], counts[1]);

@@ -26,14 +26,18 @@ final class ReadAhead {
   static final int SIZE = 32;
 
   /**
-   * What the last batch's reads summed to: stored (volatile, so the compiler cannot drop the
-   * store and with it the reads) and never used. One store per batch.
+   * Written only when a batch's reads sum to {@link #NEVER} (practically never), so the compiler
+   * must do every read to decide, while exporting threads do not all write one shared field (a
+   * cache line moved between cores, and a fence, per batch).
    */
   @SuppressWarnings("unused")
   private static volatile int touched;
+  private static final int NEVER = 0x5A5A_1234;
 
   private final Profile[] batch;
   private int n;
+  /** Whether the last {@link #drain} stopped at a profile whose row failed (reset by {@link #add}). */
+  private boolean writeFailed;
 
   ReadAhead(int size) {
     this.batch = new Profile[size];
@@ -41,20 +45,42 @@ final class ReadAhead {
 
   /** Adds {@code p} (may be null: the writer reports it in order); returns whether the batch is full. */
   boolean add(Profile p) {
+    writeFailed = false; // the source went on after a failed row: it handled the failure
     batch[n++] = p;
     return n == batch.length;
   }
 
-  /** Reads the batch ahead, then passes its profiles to {@code write} in order and empties it. */
+  /**
+   * Reads the batch ahead, then passes its profiles to {@code write} in order and empties it. If
+   * a row fails, the profiles after it stay in the batch, in order, for the next drain (a source
+   * that catches the failure and goes on gets them written, as one by one), and the failure
+   * propagates.
+   */
   void drain(Consumer<Profile> write) {
-    touched = touch(batch, n);
     int count = n;
-    n = 0;
+    if (touch(batch, count) == NEVER) {
+      touched = NEVER;
+    }
     for (int k = 0; k < count; k++) {
       Profile p = batch[k];
       batch[k] = null;
-      write.accept(p);
+      try {
+        write.accept(p);
+      } catch (RuntimeException | Error e) {
+        int rest = count - k - 1;
+        System.arraycopy(batch, k + 1, batch, 0, rest);
+        java.util.Arrays.fill(batch, rest, count, null);
+        n = rest;
+        writeFailed = true;
+        throw e;
+      }
     }
+    n = 0;
+  }
+
+  /** Whether the last drain stopped at a failed row and no profile was added since. */
+  boolean writeFailed() {
+    return writeFailed;
   }
 
   /**

@@ -152,4 +152,98 @@ class ReadAheadTest {
     assertThat(ReadAhead.touch(new Profile[] {three.get(0), three.get(2)}, 2)).isEqualTo(h);
     assertThat(batch[1]).isNull();
   }
+  @Test
+  void batchBoundaries_writeWhatOneByOneWrites() {
+    List<TypedCsvCellsTest.Spec> some = someSpecs().sample();
+    for (int count : new int[] {0, 1, 31, 32, 33, 63, 64, 65}) {
+      List<Profile> ps = profiles(some, count);
+      for (ExportFormat format : ExportFormat.values()) {
+        for (int skipEvery : new int[] {0, 2}) {
+          Run oneByOne = run(ps, format, skipEvery, 7, 1);
+          Run ahead = run(ps, format, skipEvery, 7, ReadAhead.SIZE);
+          assertThat(ahead).as("%s profiles, %s, skip every %s", count, format, skipEvery).isEqualTo(oneByOne);
+        }
+      }
+    }
+  }
+
+  /** What an export wrote before it failed, and how it failed. */
+  record Failed(String bytes, Throwable failure, List<String> filtered) {}
+
+  static Failed failing(ProfileSource source, int failFilterAt, int readAhead) {
+    List<String> filtered = new ArrayList<>();
+    ExportRequest request = ExportRequest.builder().preset(Preset.ALL_CUSTOMER_INFO).attributeNames(TypedCsvCellsTest.ATTRIBUTES)
+        .filter(row -> {
+          filtered.add(row.profile().id().value());
+          if (filtered.size() == failFilterAt) {
+            throw new IllegalStateException("filter failed at " + failFilterAt);
+          }
+          return true;
+        }).build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Throwable failure = null;
+    try {
+      ProfileExporter.write(request, source, out, true, readAhead);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    return new Failed(out.toString(StandardCharsets.UTF_8), failure, filtered);
+  }
+
+  /** A source of {@code ps} that throws after passing {@code failAfter} of them (never if negative). */
+  static ProfileSource failingAfter(List<Profile> ps, int failAfter) {
+    return action -> {
+      for (int i = 0; i < ps.size(); i++) {
+        if (i == failAfter) {
+          throw new IllegalStateException("source failed after " + failAfter);
+        }
+        action.accept(ps.get(i));
+      }
+    };
+  }
+
+  @Test
+  void aSourceThatFailsMidBatch_stillGetsWhatItPassedWritten() {
+    List<Profile> ps = profiles(someSpecs().sample(), 100);
+    for (int failAfter : new int[] {0, 1, 31, 32, 33, 40, 64}) {
+      Failed oneByOne = failing(failingAfter(ps, failAfter), -1, 1);
+      Failed ahead = failing(failingAfter(ps, failAfter), -1, ReadAhead.SIZE);
+      assertThat(ahead.filtered()).as("after %s", failAfter).hasSize(failAfter).isEqualTo(oneByOne.filtered());
+      assertThat(ahead.bytes()).isEqualTo(oneByOne.bytes());
+      assertThat(ahead.failure()).hasMessage("source failed after " + failAfter);
+    }
+  }
+
+  @Test
+  void aRowThatFailsMidBatch_failsTheExportAsOneByOne() {
+    List<Profile> ps = profiles(someSpecs().sample(), 100);
+    for (int failAt : new int[] {1, 16, 32, 33, 40}) {
+      Failed oneByOne = failing(ProfileSource.of(ps), failAt, 1);
+      Failed ahead = failing(ProfileSource.of(ps), failAt, ReadAhead.SIZE);
+      assertThat(ahead.filtered()).as("at %s", failAt).hasSize(failAt).isEqualTo(oneByOne.filtered());
+      assertThat(ahead.bytes()).isEqualTo(oneByOne.bytes());
+      assertThat(ahead.failure()).hasMessage("filter failed at " + failAt);
+    }
+  }
+
+  @Test
+  void aSourceThatCatchesARowsFailureAndGoesOn_losesNoOtherProfile() {
+    List<Profile> ps = profiles(someSpecs().sample(), 70);
+    // A host source that logs and skips a profile whose row fails, then goes on.
+    ProfileSource forgiving = action -> {
+      for (Profile p : ps) {
+        try {
+          action.accept(p);
+        } catch (IllegalStateException e) {
+          // skipped
+        }
+      }
+    };
+    for (int failAt : new int[] {1, 16, 32, 40}) {
+      Failed oneByOne = failing(forgiving, failAt, 1);
+      Failed ahead = failing(forgiving, failAt, ReadAhead.SIZE);
+      assertThat(ahead.filtered()).as("at %s", failAt).hasSize(70).isEqualTo(oneByOne.filtered());
+      assertThat(ahead.bytes()).isEqualTo(oneByOne.bytes());
+    }
+  }
 }
