@@ -53,6 +53,11 @@ class ForwardingStorage implements Storage {
   }
 
   @Override
+  public void readAhead(Collection<Identifier> identifiers, Collection<String> eventIds) {
+    delegate.readAhead(identifiers, eventIds);
+  }
+
+  @Override
   public List<StoredEvent> events(Collection<Identifier> anchors) {
     return delegate.events(anchors);
   }

@@ -76,6 +76,28 @@ public interface Storage extends ProfileStore, IdentityIndex, EventStore, Tombst
     return OwnedProfiles.of(owners, profiles);
   }
 
+  /**
+   * A hint that the caller is about to read the owners and profiles of {@code identifiers}
+   * ({@link #ownedProfiles}) and whether {@code eventIds} are stored ({@link #containsEvent}),
+   * for several events in a row: bulk ingestion calls it once per group of events before
+   * resolving them one by one.
+   *
+   * <p>It must not change anything a read returns, commits may run concurrently with it, and it
+   * may do nothing; the default does nothing. A backend can use it to overlap work that the reads
+   * would otherwise do one after the other: the in-memory store reads the memory those entries
+   * live in, so that the cache misses of many events overlap instead of adding up; a remote
+   * backend could load them into a short-lived cache with one round trip (it must then still
+   * answer each later read as of that read, as the contract above says).
+   *
+   * @param identifiers normalised identifiers (duplicates allowed)
+   * @param eventIds event ids (duplicates allowed)
+   * @throws NullPointerException if an argument is null (an implementation may skip null elements)
+   */
+  default void readAhead(Collection<Identifier> identifiers, Collection<String> eventIds) {
+    java.util.Objects.requireNonNull(identifiers, "identifiers");
+    java.util.Objects.requireNonNull(eventIds, "eventIds");
+  }
+
   /** Releases resources; the in-memory store has none. */
   @Override
   default void close() {}
