@@ -899,6 +899,40 @@ public abstract class StorageContract {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Read-ahead: a hint that changes no read
+
+  @Test
+  void readAhead_ofPresentAbsentRemovedAndErasedKeys_changesNoRead() {
+    World w = world();
+    Identifier gone = customerId("c-gone");
+    Identifier erased = email("erased");
+    Profile g = profile("p-g", 1, gone);
+    storage.commit(create(g));
+    storage.commit(Commit.builder().append(event("e-g", 40, gone)).append(event("e-x", 41, erased)).build());
+    storage.commit(Commit.builder().deleteProfile(g.id(), 1).unassign(gone, g.id()).eraseEvents(gone).eraseEvents(erased).build());
+    List<Identifier> keys = List.of(w.annEmail, w.annCid, w.bobEmail, w.newEmail, email("carl"), gone, erased, w.annEmail);
+    List<String> eventIds = List.of("e-a1", "e-b1", "e-new", "e-g", "e-x", "e-never", "e-a1");
+    Snapshot before = snapshot(keys, eventIds);
+    OwnedProfiles ownedBefore = storage.ownedProfiles(keys);
+
+    storage.readAhead(keys, eventIds);
+    storage.readAhead(new java.util.LinkedHashSet<>(keys), new java.util.ArrayDeque<>(eventIds)); // not lists
+    storage.readAhead(List.of(), List.of());
+
+    assertThat(snapshot(keys, eventIds)).isEqualTo(before);
+    OwnedProfiles ownedAfter = storage.ownedProfiles(keys);
+    assertThat(ownedAfter.owners()).isEqualTo(ownedBefore.owners());
+    assertThat(ownedAfter.profiles()).isEqualTo(ownedBefore.profiles());
+    // Commits after a read-ahead (the bulk ingestion's order) apply as without it.
+    storage.readAhead(List.of(w.newEmail, w.annEmail), List.of("e-new", "e-a2"));
+    assertConflictAppliesNothing(w.validParts().append(event("e-a1", 50, w.annEmail)).build(), w, w.snapshot());
+    storage.readAhead(keys, eventIds);
+    storage.commit(Commit.builder().append(event("e-a2", 60, w.annEmail)).build());
+    assertThat(storage.containsEvent("e-a2")).isTrue();
+    assertThat(storage.events(List.of(w.annEmail))).extracting(e -> e.event().id()).containsExactly("e-a1", "e-a2");
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Arguments and returned values
 
   @Test
@@ -911,6 +945,10 @@ public abstract class StorageContract {
     assertThatNullPointerException().isThrownBy(() -> storage.ownedProfiles(null));
     assertThatNullPointerException().isThrownBy(() -> storage.events(null));
     assertThatNullPointerException().isThrownBy(() -> storage.containsEvent(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.readAhead(null, List.of()))
+        .withMessageContaining("identifiers");
+    assertThatNullPointerException().isThrownBy(() -> storage.readAhead(List.of(), null))
+        .withMessageContaining("eventIds");
   }
 
   @Test

@@ -92,6 +92,41 @@ final class EventIdTable {
     return false;
   }
 
+  /**
+   * For a read-ahead ({@link InMemoryStorage#readAhead}): the word of the hash array at which a
+   * lookup of {@code hash} starts probing, read so that its cache line is on its way. Safe without
+   * the lock; the answer means nothing.
+   */
+  long homeWord(long hash) {
+    long[] h = hashes;
+    return h[(int) hash & (h.length - 1)];
+  }
+
+  /**
+   * For a read-ahead ({@link InMemoryStorage#readAhead}): reads the memory that {@link #contains}
+   * and {@link #add} of an id whose {@link #hash} is {@code hash} touch: the probe run of the hash
+   * array, and the event slot where the run ends (the first matching hash, or the free slot
+   * where {@code add} would write). Returns a number made of what it read, meaningless. Safe
+   * without the lock like {@link #contains}: gives up when a write is resizing the table, bounded
+   * by the table's length.
+   */
+  int touch(long hash) {
+    long[] h = hashes;
+    Event[] e = events;
+    if (h.length != e.length) {
+      return 0;
+    }
+    int mask = h.length - 1;
+    int i = (int) hash & mask;
+    for (int probes = 0; probes < h.length; probes++, i = (i + 1) & mask) {
+      long stored = h[i];
+      if (stored == hash || stored == FREE) {
+        return e[i] == null ? probes : ~probes;
+      }
+    }
+    return -1;
+  }
+
   /** Adds {@code event}, whose id hashes to {@code hash} and is not held yet. */
   void add(long hash, Event event) {
     if (size + 1 > hashes.length - (hashes.length >>> 2)) {

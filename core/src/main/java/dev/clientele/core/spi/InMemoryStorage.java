@@ -754,6 +754,259 @@ public final class InMemoryStorage implements Storage {
     return owners == null ? OwnedProfiles.none() : OwnedProfiles.handOver(owners, owned);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The in-memory store reads ahead the memory that {@link #containsEvent}, {@link
+   * #ownedProfiles} and the commits of those events will read, one level at a time over the whole
+   * group, so that the cache misses of different events overlap instead of adding up: the hash
+   * words where each lookup starts, then the entries the probes stop at, then the identifier slots
+   * (owner, value, events), then their owners' cells and values, the profiles, the profiles'
+   * arrays, and the identifier states with their identifiers and times (what resolving an event
+   * compares). It takes no lock, writes nothing shared and allocates nothing per element; a
+   * commit running meanwhile only makes some of the reads useless. Null elements are skipped.
+   */
+  @Override
+  public void readAhead(Collection<Identifier> identifiers, Collection<String> eventIds) {
+    requireNonNull(identifiers, "identifiers");
+    requireNonNull(eventIds, "eventIds");
+    if (identifiers.isEmpty() && eventIds.isEmpty()) {
+      return;
+    }
+    if (LOOKAHEAD.get().read(stripes, identifiers, eventIds) == Lookahead.NEVER) {
+      Lookahead.touched = Lookahead.NEVER;
+    }
+  }
+
+  private static final ThreadLocal<Lookahead> LOOKAHEAD = ThreadLocal.withInitial(Lookahead::new);
+
+  /** How many references this thread's read-ahead arrays still hold; for tests. */
+  static int lookaheadReferences() {
+    Lookahead a = LOOKAHEAD.get();
+    int n = 0;
+    for (int k = 0; k < Lookahead.CHUNK; k++) {
+      n += (a.slots[k] != null ? 1 : 0) + (a.cells[k] != null ? 1 : 0) + (a.values[k] != null ? 1 : 0)
+          + (a.profiles[k] != null ? 1 : 0);
+    }
+    return n;
+  }
+
+  /**
+   * One thread's working arrays of {@link #readAhead}: per identifier of a chunk, its hash and what
+   * each level found, for the next level to read. Emptied of references after each call, so
+   * that an erased identifier's slot or profile is not kept reachable by an idle thread.
+   */
+  private static final class Lookahead {
+    /** Identifiers (and event ids) read ahead per round of levels; a larger group takes several rounds. */
+    static final int CHUNK = 64;
+    /**
+     * Written only when a call's reads sum to {@code NEVER} (practically never), so the compiler
+     * must do every read to decide, while threads reading ahead do not all write one shared field
+     * (a cache line moved between cores, and a fence, per call).
+     */
+    @SuppressWarnings("unused")
+    static volatile int touched;
+
+    static final int NEVER = 0x5A5A_4321;
+
+    /** Temporary, for measuring which levels pay: reads stop after this level. */
+    static final int LEVELS = Integer.getInteger("clientele.readAhead.levels", 10);
+
+    final int[] hashes = new int[CHUNK];
+    final long[] eventHashes = new long[CHUNK];
+    /** Per identifier: the {@link KeyedTable#probeSlot} answer, then the slot found there. */
+    final int[] probes = new int[CHUNK];
+    final IdentifierSlot[] slots = new IdentifierSlot[CHUNK];
+    final ProfileCell[] cells = new ProfileCell[CHUNK];
+    final String[] values = new String[CHUNK];
+    /** Each distinct owner's profile once (null where the previous identifier had the same). */
+    final Profile[] profiles = new Profile[CHUNK];
+
+    /** Reads ahead for all of {@code identifiers} and {@code eventIds}, a chunk at a time; a sum of what it read. */
+    int read(Stripe[] stripes, Collection<Identifier> identifiers, Collection<String> eventIds) {
+      List<Identifier> idList = identifiers instanceof List<Identifier> l && identifiers instanceof java.util.RandomAccess ? l : null;
+      java.util.Iterator<Identifier> idIter = idList == null ? identifiers.iterator() : null;
+      List<String> evList = eventIds instanceof List<String> l && eventIds instanceof java.util.RandomAccess ? l : null;
+      java.util.Iterator<String> evIter = evList == null ? eventIds.iterator() : null;
+      int idPos = 0;
+      int evPos = 0;
+      int idSize = idList == null ? 0 : idList.size();
+      int evSize = evList == null ? 0 : evList.size();
+      int sum = 0;
+      try {
+        while (true) {
+          // Level 1, while taking the next chunk: hash every identifier and event id and read the
+          // word of its table's hash array where its lookup starts.
+          int n = 0;
+          while (n < CHUNK && (idList != null ? idPos < idSize : idIter.hasNext())) {
+            Identifier id = idList != null ? idList.get(idPos++) : idIter.next();
+            if (id != null) {
+              int h = KeyedTable.spread(id);
+              hashes[n++] = h;
+              sum += stripes[stripeOfHash(h)].slots.homeWord(h);
+            }
+          }
+          int m = 0;
+          while (m < CHUNK && (evList != null ? evPos < evSize : evIter.hasNext())) {
+            String eventId = evList != null ? evList.get(evPos++) : evIter.next();
+            if (eventId != null) {
+              long h = EventIdTable.hash(eventId);
+              eventHashes[m++] = h;
+              sum += (int) stripes[stripeOfEvent(h)].eventIds.homeWord(h);
+            }
+          }
+          if (n == 0 && m == 0) {
+            return sum;
+          }
+          sum += levels(stripes, n, m);
+        }
+      } finally {
+        Arrays.fill(slots, null);
+        Arrays.fill(cells, null);
+        Arrays.fill(values, null);
+        Arrays.fill(profiles, null);
+      }
+    }
+
+    /** Levels 2 and up for the {@code n} identifiers and {@code m} event ids of this chunk. */
+    private int levels(Stripe[] stripes, int n, int m) {
+      int sum = 0;
+      if (LEVELS < 2) {
+        return sum;
+      }
+      // Level 2: the probes, up to the entry reference where each lookup stops (in the entry
+      // arrays); for event ids also the event slot (its contains and the commit's add).
+      for (int k = 0; k < n; k++) {
+        int h = hashes[k];
+        probes[k] = stripes[stripeOfHash(h)].slots.probeSlot(h);
+      }
+      for (int j = 0; j < m; j++) {
+        long h = eventHashes[j];
+        sum += stripes[stripeOfEvent(h)].eventIds.touch(h);
+      }
+      if (LEVELS < 3) {
+        return sum;
+      }
+      // Level 3: the identifier slots: owner, stored value, events.
+      for (int k = 0; k < n; k++) {
+        int p = probes[k];
+        IdentifierSlot slot = p >= 0 ? stripes[stripeOfHash(hashes[k])].slots.entryAt(p) : null;
+        slots[k] = slot;
+        if (slot != null) {
+          cells[k] = slot.owner;
+          values[k] = slot.value;
+          sum += slot.eventCount;
+        }
+      }
+      if (LEVELS < 4) {
+        return sum;
+      }
+      // Level 4: the stored values' strings (compared by the lookups), the events arrays (where
+      // the commit appends) and the owners' cells (their profiles).
+      Profile previous = null;
+      for (int k = 0; k < n; k++) {
+        String v = values[k];
+        if (v != null) {
+          sum += v.hashCode();
+        }
+        IdentifierSlot slot = slots[k];
+        if (slot != null) {
+          Event[] events = slot.events;
+          if (events != null && events.length > 0) {
+            int at = Math.min(Math.max(slot.eventCount, 0), events.length - 1);
+            sum += events[at] == null ? 1 : 0;
+          }
+        }
+        ProfileCell cell = cells[k];
+        Profile p = cell == null ? null : cell.profile;
+        profiles[k] = p == previous ? null : p;
+        if (p != null) {
+          previous = p;
+          sum += cell.hash;
+        }
+      }
+      if (LEVELS < 5) {
+        return sum;
+      }
+      // Level 5: the values' bytes; the profiles.
+      for (int k = 0; k < n; k++) {
+        String v = values[k];
+        if (v != null) {
+          sum += v.length();
+        }
+        Profile p = profiles[k];
+        if (p != null) {
+          sum += (int) p.version() + (int) p.eventCount();
+        }
+      }
+      if (LEVELS < 6) {
+        return sum;
+      }
+      // Level 6: each profile's arrays: identifier keys, identifier states, attributes.
+      for (int k = 0; k < n; k++) {
+        Profile p = profiles[k];
+        if (p != null) {
+          sum += (p.isAnonymous() ? 1 : 0) + p.identifierCount() + p.attributeCount();
+        }
+      }
+      if (LEVELS < 7) {
+        return sum;
+      }
+      // Levels 7 to 10: the identifier states, then their identifiers and times, then the values'
+      // strings and the last-seen times, then the values' bytes: what finding an identifier in a
+      // profile and widening its seen times compare. Each level walks again what the previous
+      // one brought into the cache.
+      for (int k = 0; k < n; k++) {
+        Profile p = profiles[k];
+        if (p != null) {
+          for (int i = 0, c = p.identifierCount(); i < c; i++) {
+            sum += p.identifierAt(i).identifier() == null ? 0 : 1;
+          }
+        }
+      }
+      if (LEVELS < 8) {
+        return sum;
+      }
+      for (int k = 0; k < n; k++) {
+        Profile p = profiles[k];
+        if (p != null) {
+          for (int i = 0, c = p.identifierCount(); i < c; i++) {
+            dev.clientele.core.IdentifierState s = p.identifierAt(i);
+            sum += (s.identifier().value() == null ? 0 : 1) + s.firstSeen().getNano() + (s.lastSeen().isPresent() ? 1 : 0);
+          }
+        }
+      }
+      if (LEVELS < 9) {
+        return sum;
+      }
+      for (int k = 0; k < n; k++) {
+        Profile p = profiles[k];
+        if (p != null) {
+          for (int i = 0, c = p.identifierCount(); i < c; i++) {
+            dev.clientele.core.IdentifierState s = p.identifierAt(i);
+            sum += s.identifier().value().hashCode();
+            java.util.Optional<java.time.Instant> last = s.lastSeen();
+            if (last.isPresent()) {
+              sum += last.get().getNano();
+            }
+          }
+        }
+      }
+      if (LEVELS < 10) {
+        return sum;
+      }
+      for (int k = 0; k < n; k++) {
+        Profile p = profiles[k];
+        if (p != null) {
+          for (int i = 0, c = p.identifierCount(); i < c; i++) {
+            sum += p.identifierAt(i).identifier().value().length();
+          }
+        }
+      }
+      return sum;
+    }
+  }
+
   @Override
   public boolean containsEvent(String eventId) {
     long hash = EventIdTable.hash(requireNonNull(eventId, "eventId"));

@@ -168,6 +168,53 @@ final class KeyedTable<K extends Comparable<? super K>, E extends KeyedTable.Ent
     return o == null ? null : o.get(key);
   }
 
+  /**
+   * For a read-ahead ({@link InMemoryStorage#readAhead}): the word of the hash array at which a
+   * lookup of {@code hash} starts probing, read so that its cache line is on its way. Safe without
+   * the lock; the answer means nothing.
+   */
+  int homeWord(int hash) {
+    int[] h = hashes;
+    return h[hash & (h.length - 1)];
+  }
+
+  /**
+   * For a read-ahead: where a lookup of {@code hash} stops in the table, reading the entry
+   * reference there (not the entry): the slot of the first entry whose stored hash matches, or the
+   * free slot that ends the probe run (where {@link #put} would add the key). Returns that slot's
+   * index, or its complement ({@code ~index}, negative) if it holds no entry; {@link
+   * Integer#MIN_VALUE} if the run has no end or a write is resizing the table. Safe without the
+   * lock: bounded by the table's length, never throws; a concurrent write makes the answer stale,
+   * which only makes a later {@link #entryAt} read a useless entry.
+   */
+  int probeSlot(int hash) {
+    int[] h = hashes;
+    Entry<?>[] e = entries;
+    if (h.length != e.length) {
+      return Integer.MIN_VALUE;
+    }
+    int mask = h.length - 1;
+    int i = hash & mask;
+    for (int probes = 0; probes < h.length; probes++, i = (i + 1) & mask) {
+      int stored = h[i];
+      if (stored == hash || stored == FREE) {
+        return e[i] == null ? ~i : i;
+      }
+    }
+    return Integer.MIN_VALUE;
+  }
+
+  /**
+   * For a read-ahead: the entry at slot {@code index} of the table now (a {@link #probeSlot}
+   * answer, possibly stale), or null if the table has no such slot any more. The entry may be of
+   * another key: a hint to read, never to use. Safe without the lock.
+   */
+  @SuppressWarnings("unchecked")
+  E entryAt(int index) {
+    Entry<?>[] e = entries;
+    return index >= 0 && index < e.length ? (E) e[index] : null;
+  }
+
   /** Adds {@code entry}, whose key's {@link #spread} is {@code hash} and which has no entry yet. */
   void put(int hash, E entry) {
     if (size + 1 > hashes.length - (hashes.length >>> 2)) {

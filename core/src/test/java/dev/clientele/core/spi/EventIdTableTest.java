@@ -74,6 +74,21 @@ class EventIdTableTest {
   }
 
   @Test
+  void touch_stopsAtTheHeldIdsEvent_orAtAFreeSlotForAnAbsentOne() {
+    EventIdTable table = new EventIdTable(4);
+    for (int i = 0; i < 2_000; i++) {
+      table.add(EventIdTable.hash("evt-" + i), stored("evt-" + i));
+    }
+    for (int i = 0; i < 2_000; i++) {
+      long held = EventIdTable.hash("evt-" + i);
+      assertThat(table.touch(held)).as("held: stops at its event (negative)").isNegative();
+      long absent = EventIdTable.hash("other-" + i);
+      assertThat(table.touch(absent)).as("absent: the probes to a free slot").isNotNegative();
+      table.homeWord(absent);
+    }
+  }
+
+  @Test
   void add_manyIds_growsAndKeepsThemAll() {
     EventIdTable table = new EventIdTable();
     List<String> ids = new ArrayList<>();

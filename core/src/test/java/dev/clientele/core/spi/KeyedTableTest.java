@@ -38,6 +38,45 @@ class KeyedTableTest {
     }
   }
 
+  @Property(tries = 30)
+  void probeSlotAndEntryAt_findWhereGetWouldStop(
+      @ForAll long seed, @ForAll @IntRange(min = 0, max = 600) int keys, @ForAll @IntRange(min = 0, max = 32) int hashBits) {
+    Random random = new Random(seed);
+    KeyedTable<String, Item> table = new KeyedTable<>(4);
+    Map<String, Item> model = new HashMap<>();
+    for (int i = 0; i < keys; i++) {
+      String key = "k-" + random.nextInt(1000);
+      int hash = hashOf(key, hashBits);
+      if (model.containsKey(key)) {
+        if (random.nextBoolean()) {
+          table.remove(hash, model.remove(key));
+        }
+      } else {
+        Item item = new Item(key, i);
+        table.put(hash, item);
+        model.put(key, item);
+      }
+    }
+    for (int k = 0; k < 1000; k++) {
+      String key = "k-" + k;
+      int hash = hashOf(key, hashBits);
+      int slot = table.probeSlot(hash);
+      table.homeWord(hash); // any hash: never throws
+      Item first = slot >= 0 ? table.entryAt(slot) : null;
+      if (model.containsKey(key) && first != null && first.key.equals(key)) {
+        assertThat(table.get(hash, key)).isSameAs(first);
+      } else if (!model.containsKey(key)) {
+        // No entry of this key: the probe stops at a free slot or at another key of its hash.
+        assertThat(first == null || !first.key.equals(key)).isTrue();
+      }
+      if (first != null) {
+        assertThat(hashOf(first.key, hashBits)).as("the entry the probe stops at has the asked hash").isEqualTo(hash);
+      }
+    }
+    assertThat(table.entryAt(-1)).isNull();
+    assertThat(table.entryAt(Integer.MAX_VALUE)).isNull();
+  }
+
   /** The table's hash of {@code key} cut to {@code bits} bits (0: one hash for all), never 0. */
   private static int hashOf(String key, int bits) {
     int h = KeyedTable.spread(key);
