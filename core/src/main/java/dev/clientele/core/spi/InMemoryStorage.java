@@ -809,9 +809,6 @@ public final class InMemoryStorage implements Storage {
 
     static final int NEVER = 0x5A5A_4321;
 
-    /** Temporary, for measuring which levels pay: reads stop after this level. */
-    static final int LEVELS = Integer.getInteger("clientele.readAhead.levels", 10);
-
     final int[] hashes = new int[CHUNK];
     final long[] eventHashes = new long[CHUNK];
     /** Per identifier: the {@link KeyedTable#probeSlot} answer, then the slot found there. */
@@ -871,9 +868,6 @@ public final class InMemoryStorage implements Storage {
     /** Levels 2 and up for the {@code n} identifiers and {@code m} event ids of this chunk. */
     private int levels(Stripe[] stripes, int n, int m) {
       int sum = 0;
-      if (LEVELS < 2) {
-        return sum;
-      }
       // Level 2: the probes, up to the entry reference where each lookup stops (in the entry
       // arrays); for event ids also the event slot (its contains and the commit's add).
       for (int k = 0; k < n; k++) {
@@ -883,9 +877,6 @@ public final class InMemoryStorage implements Storage {
       for (int j = 0; j < m; j++) {
         long h = eventHashes[j];
         sum += stripes[stripeOfEvent(h)].eventIds.touch(h);
-      }
-      if (LEVELS < 3) {
-        return sum;
       }
       // Level 3: the identifier slots: owner, stored value, events.
       for (int k = 0; k < n; k++) {
@@ -897,9 +888,6 @@ public final class InMemoryStorage implements Storage {
           values[k] = slot.value;
           sum += slot.eventCount;
         }
-      }
-      if (LEVELS < 4) {
-        return sum;
       }
       // Level 4: the stored values' strings (compared by the lookups), the events arrays (where
       // the commit appends) and the owners' cells (their profiles).
@@ -925,9 +913,6 @@ public final class InMemoryStorage implements Storage {
           sum += cell.hash;
         }
       }
-      if (LEVELS < 5) {
-        return sum;
-      }
       // Level 5: the values' bytes; the profiles.
       for (int k = 0; k < n; k++) {
         String v = values[k];
@@ -939,18 +924,12 @@ public final class InMemoryStorage implements Storage {
           sum += (int) p.version() + (int) p.eventCount();
         }
       }
-      if (LEVELS < 6) {
-        return sum;
-      }
       // Level 6: each profile's arrays: identifier keys, identifier states, attributes.
       for (int k = 0; k < n; k++) {
         Profile p = profiles[k];
         if (p != null) {
           sum += (p.isAnonymous() ? 1 : 0) + p.identifierCount() + p.attributeCount();
         }
-      }
-      if (LEVELS < 7) {
-        return sum;
       }
       // Levels 7 to 10: the identifier states, then their identifiers and times, then the values'
       // strings and the last-seen times, then the values' bytes: what finding an identifier in a
@@ -964,9 +943,6 @@ public final class InMemoryStorage implements Storage {
           }
         }
       }
-      if (LEVELS < 8) {
-        return sum;
-      }
       for (int k = 0; k < n; k++) {
         Profile p = profiles[k];
         if (p != null) {
@@ -975,9 +951,6 @@ public final class InMemoryStorage implements Storage {
             sum += (s.identifier().value() == null ? 0 : 1) + s.firstSeen().getNano() + (s.lastSeen().isPresent() ? 1 : 0);
           }
         }
-      }
-      if (LEVELS < 9) {
-        return sum;
       }
       for (int k = 0; k < n; k++) {
         Profile p = profiles[k];
@@ -991,9 +964,6 @@ public final class InMemoryStorage implements Storage {
             }
           }
         }
-      }
-      if (LEVELS < 10) {
-        return sum;
       }
       for (int k = 0; k < n; k++) {
         Profile p = profiles[k];
