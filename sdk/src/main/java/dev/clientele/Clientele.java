@@ -207,6 +207,14 @@ public final class Clientele implements AutoCloseable {
    * Ingests events in order and returns the counts for this call: the same profiles, merges and
    * outcomes as {@link #ingest} called for each event in turn.
    *
+   * <p>With a batch size of 1 (the default on the in-memory store), the events are applied
+   * exactly as by {@link #ingest} in a loop, each counted, its segments re-evaluated and its
+   * result handed on right after it is applied; they are taken in groups of up to 32, whose
+   * identifiers are normalised first and announced to the store in one
+   * {@link Storage#readAhead} call, so the store can overlap the memory reads of the group's
+   * events (the iterator is read up to a group ahead of the event being applied). Prefer it to
+   * a loop over {@link #ingest} for bulk loads.
+   *
    * <p>With a batch size above 1 ({@link Builder#ingestBatchSize}; by default 500 on a
    * backend other than the in-memory store), the events are resolved in batches against a
    * private overlay of the backend and each batch is written as <em>one</em> commit, which on a
