@@ -61,6 +61,7 @@ import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.InMemoryStorage;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.identity.IdentityResolver;
+import dev.clientele.identity.ResolvedIdentifiers;
 import dev.clientele.identity.IdentityRules;
 import dev.clientele.identity.NormalizedIdentifier;
 import dev.clientele.export.ComputedValues;
@@ -108,6 +109,12 @@ public final class Clientele implements AutoCloseable {
 
   /** The default {@link Builder#ingestBatchSize} on a backend other than the in-memory store. */
   public static final int DEFAULT_BATCH_SIZE = 500;
+
+  /**
+   * How many events {@link #ingestAll} resolves ahead and announces to the store at once
+   * ({@link Storage#readAhead}) with a batch size of 1.
+   */
+  static final int READ_AHEAD = 32;
 
   private final Storage storage;
   private final Clock clock;
@@ -200,6 +207,14 @@ public final class Clientele implements AutoCloseable {
    * Ingests events in order and returns the counts for this call: the same profiles, merges and
    * outcomes as {@link #ingest} called for each event in turn.
    *
+   * <p>With a batch size of 1 (the default on the in-memory store), the events are applied
+   * exactly as by {@link #ingest} in a loop, each counted, its segments re-evaluated and its
+   * result handed on right after it is applied; they are taken in groups of up to 32, whose
+   * identifiers are normalised first and announced to the store in one
+   * {@link Storage#readAhead} call, so the store can overlap the memory reads of the group's
+   * events (the iterator is read up to a group ahead of the event being applied). Prefer it to
+   * a loop over {@link #ingest} for bulk loads.
+   *
    * <p>With a batch size above 1 ({@link Builder#ingestBatchSize}; by default 500 on a
    * backend other than the in-memory store), the events are resolved in batches against a
    * private overlay of the backend and each batch is written as <em>one</em> commit, which on a
@@ -240,6 +255,9 @@ public final class Clientele implements AutoCloseable {
   public IngestStats ingestAll(Iterable<Event> events, Consumer<? super IngestResult> each) {
     requireNonNull(events, "events");
     requireNonNull(each, "each");
+    if (ingestBatchSize <= 1) {
+      return ingestInGroups(events.iterator(), each);
+    }
     Tally batch = new Tally();
     Consumer<IngestResult> done = r -> {
       batch.count(r);
@@ -278,6 +296,133 @@ public final class Clientele implements AutoCloseable {
     return batch.snapshot();
   }
 
+  /**
+   * {@link #ingestAll} with a batch size of 1: {@link #ingest} in a loop, taken in groups of up
+   * to {@link #READ_AHEAD} events so that the store can overlap the memory reads of a whole
+   * group ({@link Storage#readAhead}). Each group's events are resolved first (normalisation
+   * reads nothing from the store), the store is told what the group will look up, then the
+   * events are applied one by one exactly as {@link #ingest} applies them, each counted,
+   * re-evaluated and handed to {@code each} right after it is applied. A {@code gdpr_delete}
+   * ends the group before it and is applied on its own; an event whose resolving throws ends
+   * the group before it, and after the group it gives what {@link #ingest} would give (a
+   * duplicate, or that exception).
+   */
+  private IngestStats ingestInGroups(java.util.Iterator<Event> it, Consumer<? super IngestResult> each) {
+    Tally counts = new Tally();
+    Group group = new Group();
+    while (true) {
+      Event alone = null; // applied on its own after the group: a gdpr_delete, or an event that failed to resolve
+      RuntimeException unresolved = null; // why `alone` failed to resolve
+      RuntimeException stop = null; // a null element or a failing iterator: thrown after the group
+      boolean more = true;
+      while (group.size < READ_AHEAD) {
+        Event e;
+        try {
+          if (!it.hasNext()) {
+            more = false;
+            break;
+          }
+          e = requireNonNull(it.next(), "events must not contain null");
+        } catch (RuntimeException bad) {
+          stop = bad;
+          break;
+        }
+        if (e.is("compliance", "gdpr_delete")) {
+          alone = e;
+          break;
+        }
+        ResolvedIdentifiers r = null; // a reserved id is rejected unresolved
+        if (!IngestPipeline.reserved(e)) {
+          try {
+            r = pipeline.resolve(e);
+          } catch (RuntimeException failed) {
+            alone = e;
+            unresolved = failed;
+            break;
+          }
+        }
+        group.add(e, r);
+      }
+      if (stop != null) {
+        // A null or a failing iterator stops here, as it would stop ingest() in a loop: the
+        // events before it are applied and reported.
+        try {
+          applyGroup(group, counts, each);
+        } catch (RuntimeException alsoFailed) {
+          stop.addSuppressed(alsoFailed);
+        }
+        throw stop;
+      }
+      applyGroup(group, counts, each);
+      if (alone != null) {
+        IngestResult r = unresolved == null ? pipeline.ingest(alone) : pipeline.afterFailedResolve(alone, unresolved);
+        counted(alone, r, counts, each);
+      } else if (!more) {
+        return counts.snapshot();
+      }
+    }
+  }
+
+  /**
+   * The events of one read-ahead group with their resolved identifiers, and the lists handed to
+   * {@link Storage#readAhead}; reused from group to group within one {@link #ingestAll} call, so
+   * a group allocates nothing.
+   */
+  private static final class Group {
+    final Event[] events = new Event[READ_AHEAD];
+    final ResolvedIdentifiers[] resolved = new ResolvedIdentifiers[READ_AHEAD];
+    final List<Identifier> identifiers = new ArrayList<>(READ_AHEAD * 4);
+    final List<String> eventIds = new ArrayList<>(READ_AHEAD);
+    int size;
+
+    void add(Event e, ResolvedIdentifiers r) {
+      events[size] = e;
+      resolved[size] = r;
+      size++;
+      eventIds.add(e.id());
+      if (r != null) {
+        IngestPipeline.addLookup(r, identifiers);
+      }
+    }
+
+    void clear() {
+      java.util.Arrays.fill(events, 0, size, null);
+      java.util.Arrays.fill(resolved, 0, size, null);
+      size = 0;
+      identifiers.clear();
+      eventIds.clear();
+    }
+  }
+
+  /**
+   * Tells the store what {@code group} will read, then applies its events one by one as
+   * {@link #ingest} does; empties the group, also when an event or {@code each} throws (the
+   * events after it are then not applied).
+   */
+  private void applyGroup(Group group, Tally counts, Consumer<? super IngestResult> each) {
+    try {
+      if (group.size == 0) {
+        return;
+      }
+      storage.readAhead(group.identifiers, group.eventIds);
+      for (int i = 0; i < group.size; i++) {
+        Event e = group.events[i];
+        ResolvedIdentifiers r = group.resolved[i];
+        counted(e, r == null ? pipeline.ingest(e) : pipeline.ingest(e, r), counts, each);
+      }
+    } finally {
+      group.clear();
+    }
+  }
+
+  /** What {@link #ingest} does after the pipeline, plus this call's count and {@code each}. */
+  private void counted(Event e, IngestResult r, Tally counts, Consumer<? super IngestResult> each) {
+    tally.count(r);
+    afterCommit(e, r);
+    counts.count(r);
+    each.accept(r);
+  }
+
   /** Applies {@code events} (then empties the list) as one staged commit; event by event if that conflicts. */
   private void ingestBatch(List<Event> events, Consumer<IngestResult> done) {
     if (events.size() <= 1) {
@@ -292,7 +437,7 @@ public final class Clientele implements AutoCloseable {
     int reached = 0; // the event being resolved or applied when something throws
     try {
       for (Event e : events) {
-        dev.clientele.identity.ResolvedIdentifiers r = resolver.resolve(e);
+        ResolvedIdentifiers r = resolver.resolve(e);
         identifiers.addAll(r.linkable());
         identifiers.addAll(r.malformed());
         eventIds.add(e.id());

@@ -79,15 +79,74 @@ final class IngestPipeline {
     this.tally = tally;
   }
 
+  /**
+   * Ingests {@code raw}: the reserved-id check, the duplicate check, then its identifiers are
+   * resolved ({@link #resolve}) and the rest is {@link #ingest(Event, ResolvedIdentifiers)}.
+   */
   IngestResult ingest(Event raw) {
-    if (raw.id().contains(DERIVED_MARK)) {
-      return IngestResult.rejected(raw.id(), List.of("event " + raw.id() + " rejected: event ids containing '" + DERIVED_MARK
-          + "' are reserved for the parts of consent events that Clientele applies to other profiles"));
+    if (reserved(raw)) {
+      return rejectedReserved(raw);
     }
     if (storage.containsEvent(raw.id())) {
       return IngestResult.duplicate(raw.id());
     }
-    ResolvedIdentifiers resolved = resolver.resolve(raw);
+    return apply(raw, resolver.resolve(raw));
+  }
+
+  /**
+   * Whether {@code raw}'s id is reserved for derived events: {@link #ingest(Event)} rejects it
+   * without resolving its identifiers.
+   */
+  static boolean reserved(Event raw) {
+    return raw.id().contains(DERIVED_MARK);
+  }
+
+  /**
+   * The resolve step of {@link #ingest(Event)}: normalises and sorts {@code raw}'s identifiers.
+   * It reads nothing from the store (normalisers are pure), so bulk ingestion resolves a group
+   * of events ahead of applying them.
+   */
+  ResolvedIdentifiers resolve(Event raw) {
+    return resolver.resolve(raw);
+  }
+
+  /**
+   * {@link #ingest(Event)} with the identifiers resolved beforehand ({@code resolved} is
+   * {@link #resolve}{@code (raw)}): the same checks in the same order (reserved id, duplicate),
+   * then the same application.
+   */
+  IngestResult ingest(Event raw, ResolvedIdentifiers resolved) {
+    if (reserved(raw)) {
+      return rejectedReserved(raw);
+    }
+    if (storage.containsEvent(raw.id())) {
+      return IngestResult.duplicate(raw.id());
+    }
+    return apply(raw, resolved);
+  }
+
+  /**
+   * What {@link #ingest(Event)} gives for {@code raw} when resolving it threw {@code failure}:
+   * {@link #ingest(Event)} checks for a duplicate before resolving, so a stored id gives a
+   * duplicate; otherwise {@code failure} is thrown.
+   */
+  IngestResult afterFailedResolve(Event raw, RuntimeException failure) {
+    if (reserved(raw)) {
+      return rejectedReserved(raw);
+    }
+    if (storage.containsEvent(raw.id())) {
+      return IngestResult.duplicate(raw.id());
+    }
+    throw failure;
+  }
+
+  private static IngestResult rejectedReserved(Event raw) {
+    return IngestResult.rejected(raw.id(), List.of("event " + raw.id() + " rejected: event ids containing '" + DERIVED_MARK
+        + "' are reserved for the parts of consent events that Clientele applies to other profiles"));
+  }
+
+  /** Everything of {@link #ingest(Event)} after the checks and the resolve step. */
+  private IngestResult apply(Event raw, ResolvedIdentifiers resolved) {
     if (!resolved.hasAnchor()) {
       List<String> why = new ArrayList<>(resolved.problems());
       why.add(0, "event " + raw.id() + " rejected: every identifier is blocked");
@@ -219,6 +278,21 @@ final class IngestPipeline {
     all.addAll(r.linkable());
     all.addAll(r.malformed());
     return all;
+  }
+
+  /**
+   * Adds the identifiers the event of {@code r} will look up ({@link #lookupOf}: linkable, then
+   * malformed) to {@code into}, by index: no iterator or array per event.
+   */
+  static void addLookup(ResolvedIdentifiers r, List<Identifier> into) {
+    List<Identifier> linkable = r.linkable();
+    for (int i = 0; i < linkable.size(); i++) {
+      into.add(linkable.get(i));
+    }
+    List<Identifier> malformed = r.malformed();
+    for (int i = 0; i < malformed.size(); i++) {
+      into.add(malformed.get(i));
+    }
   }
 
   private IngestResult attempt(ResolvedIdentifiers r, boolean active) {

@@ -37,7 +37,7 @@ class BatchIngestEquivalenceTest {
     return Clientele.builder().profileIds(Fixtures.sequentialIds()).erasurePolicy(ErasurePolicy.builder().salt(SALT).build());
   }
 
-  private static Map<String, Object> state(Clientele c) {
+  static Map<String, Object> state(Clientele c) {
     Map<String, Object> out = new TreeMap<>();
     for (Profile p : Fixtures.profiles(c)) {
       out.put("profile " + p.id(), p.toBuilder().version(1).build());

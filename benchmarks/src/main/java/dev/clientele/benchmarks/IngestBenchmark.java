@@ -126,6 +126,28 @@ public class IngestBenchmark {
   }
 
   /**
+   * All events, one thread, through {@link Clientele#ingestAll}: in-memory, it applies them as
+   * {@link Clientele#ingest} in a loop, in groups whose reads the store may overlap.
+   */
+  @Benchmark
+  public long clienteleIngestAll() {
+    return clientele.ingestAll(events).applied();
+  }
+
+  /**
+   * {@link #clienteleTwoThreads} through {@link Clientele#ingestAll}: each thread ingests its
+   * half (the same halves) with one {@code ingestAll} call.
+   */
+  @Benchmark
+  public long clienteleIngestAllTwoThreads() throws Exception {
+    int half = events.size() / 2;
+    Clientele c = clientele;
+    Future<Long> other = second.submit(() -> c.ingestAll(events.subList(half, events.size())).applied());
+    long mine = c.ingestAll(events.subList(0, half)).applied();
+    return mine + other.get();
+  }
+
+  /**
    * The unavoidable work: per event, per identifier, look the raw value up in a person index,
    * assigning a new person id when absent; count events per person (of the first identifier).
    * No normalisation, no merging, no event storage.
