@@ -811,7 +811,7 @@ public final class InMemoryStorage implements Storage {
 
     final int[] hashes = new int[CHUNK];
     final long[] eventHashes = new long[CHUNK];
-    /** Per identifier: the {@link KeyedTable#probeSlot} answer, then the slot found there. */
+    /** Per identifier of the chunk: the {@link KeyedTable#probeSlot} answer (level 2), read by level 3. */
     final int[] probes = new int[CHUNK];
     final IdentifierSlot[] slots = new IdentifierSlot[CHUNK];
     final ProfileCell[] cells = new ProfileCell[CHUNK];
