@@ -212,8 +212,9 @@ public final class Clientele implements AutoCloseable {
    * result handed on right after it is applied; they are taken in groups of up to 32, whose
    * identifiers are normalised first and announced to the store in one
    * {@link Storage#readAhead} call, so the store can overlap the memory reads of the group's
-   * events (the iterator is read up to a group ahead of the event being applied). Prefer it to
-   * a loop over {@link #ingest} for bulk loads.
+   * events. The iterator is read up to a group ahead of the event being applied: events taken
+   * from it before a failure stops the call are neither applied nor handed back (as with a batch
+   * size above 1). Prefer it to a loop over {@link #ingest} for bulk loads.
    *
    * <p>With a batch size above 1 ({@link Builder#ingestBatchSize}; by default 500 on a
    * backend other than the in-memory store), the events are resolved in batches against a
@@ -305,25 +306,27 @@ public final class Clientele implements AutoCloseable {
    * re-evaluated and handed to {@code each} right after it is applied. A {@code gdpr_delete}
    * ends the group before it and is applied on its own; an event whose resolving throws ends
    * the group before it, and after the group it gives what {@link #ingest} would give (a
-   * duplicate, or that exception).
+   * duplicate, or that exception). A failing {@link Storage#readAhead} is ignored (it is a hint).
+   * The call returns when the iterator has no next event with nothing taken and unapplied, so a
+   * source that {@code each} feeds is drained as by a loop.
    */
   private IngestStats ingestInGroups(java.util.Iterator<Event> it, Consumer<? super IngestResult> each) {
     Tally counts = new Tally();
     Group group = new Group();
     while (true) {
       Event alone = null; // applied on its own after the group: a gdpr_delete, or an event that failed to resolve
-      RuntimeException unresolved = null; // why `alone` failed to resolve
-      RuntimeException stop = null; // a null element or a failing iterator: thrown after the group
-      boolean more = true;
+      Throwable unresolved = null; // why `alone` failed to resolve
+      Throwable stop = null; // a null element or a failing iterator: thrown after the group
+      boolean exhausted = false;
       while (group.size < READ_AHEAD) {
         Event e;
         try {
           if (!it.hasNext()) {
-            more = false;
+            exhausted = true;
             break;
           }
           e = requireNonNull(it.next(), "events must not contain null");
-        } catch (RuntimeException bad) {
+        } catch (Throwable bad) { // also an Error or a checked exception thrown sneakily: the group is still applied
           stop = bad;
           break;
         }
@@ -335,7 +338,7 @@ public final class Clientele implements AutoCloseable {
         if (!IngestPipeline.reserved(e)) {
           try {
             r = pipeline.resolve(e);
-          } catch (RuntimeException failed) {
+          } catch (Throwable failed) {
             alone = e;
             unresolved = failed;
             break;
@@ -343,21 +346,26 @@ public final class Clientele implements AutoCloseable {
         }
         group.add(e, r);
       }
+      int taken = group.size;
       if (stop != null) {
         // A null or a failing iterator stops here, as it would stop ingest() in a loop: the
-        // events before it are applied and reported.
+        // events before it are applied and reported. If one of them fails (or `each` does), a
+        // loop would have stopped there, before reaching the iterator's failure.
         try {
           applyGroup(group, counts, each);
-        } catch (RuntimeException alsoFailed) {
-          stop.addSuppressed(alsoFailed);
+        } catch (Throwable earlier) {
+          earlier.addSuppressed(stop);
+          throw IngestPipeline.sneaky(earlier);
         }
-        throw stop;
+        throw IngestPipeline.sneaky(stop);
       }
       applyGroup(group, counts, each);
       if (alone != null) {
         IngestResult r = unresolved == null ? pipeline.ingest(alone) : pipeline.afterFailedResolve(alone, unresolved);
         counted(alone, r, counts, each);
-      } else if (!more) {
+      } else if (exhausted && taken == 0) {
+        // Only an iterator found empty after everything taken was applied: a source that `each`
+        // feeds (a queue, say) may have more once the group's results were handed on.
         return counts.snapshot();
       }
     }
@@ -404,7 +412,13 @@ public final class Clientele implements AutoCloseable {
       if (group.size == 0) {
         return;
       }
-      storage.readAhead(group.identifiers, group.eventIds);
+      try {
+        storage.readAhead(group.identifiers, group.eventIds);
+      } catch (RuntimeException hintFailed) {
+        // Only a hint: the reads that follow go to the backend as they would without it (and
+        // report a real failure). The exception's message is not logged: it may quote a value.
+        LOG.debug("the store's readAhead failed ({}); applying the group without it", hintFailed.getClass().getName());
+      }
       for (int i = 0; i < group.size; i++) {
         Event e = group.events[i];
         ResolvedIdentifiers r = group.resolved[i];

@@ -130,14 +130,24 @@ final class IngestPipeline {
    * {@link #ingest(Event)} checks for a duplicate before resolving, so a stored id gives a
    * duplicate; otherwise {@code failure} is thrown.
    */
-  IngestResult afterFailedResolve(Event raw, RuntimeException failure) {
+  IngestResult afterFailedResolve(Event raw, Throwable failure) {
     if (reserved(raw)) {
       return rejectedReserved(raw);
     }
     if (storage.containsEvent(raw.id())) {
       return IngestResult.duplicate(raw.id());
     }
-    throw failure;
+    throw sneaky(failure);
+  }
+
+  /**
+   * Throws {@code t} as it is, checked or not (for a failure caught as {@link Throwable} that must
+   * reach the caller unchanged); declared to return an exception so callers can write
+   * {@code throw sneaky(t)}.
+   */
+  @SuppressWarnings("unchecked")
+  static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+    throw (T) t;
   }
 
   private static IngestResult rejectedReserved(Event raw) {

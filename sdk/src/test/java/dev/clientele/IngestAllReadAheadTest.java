@@ -51,7 +51,7 @@ class IngestAllReadAheadTest {
   private static final IdentifierType CARD = IdentifierType.of("loyalty_card");
 
   /** A backend other than the in-memory store that records every readAhead call (copies: the caller reuses its lists). */
-  static final class RecordingStorage extends ForwardingStorage {
+  static class RecordingStorage extends ForwardingStorage {
     final List<List<Identifier>> identifiers = new ArrayList<>();
     final List<List<String>> eventIds = new ArrayList<>();
     /** The number of stored events at each call: how many events were applied before the group. */
@@ -453,6 +453,139 @@ class IngestAllReadAheadTest {
       assertThat(outcomes).containsExactly(IngestResult.Outcome.APPLIED, IngestResult.Outcome.DUPLICATE, IngestResult.Outcome.APPLIED);
       assertThat(storage.eventIds).containsExactly(List.of(id(1), id(1), id(2)));
       assertThat(c.profile(customerId("c-9"))).isEmpty();
+    }
+  }
+
+  // ---- failures a loop of ingest() would meet event by event (review findings) ---------------
+
+  /** Throws {@code t} unchecked: what a Kotlin or Lombok-made iterator can do. */
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> RuntimeException sneakily(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  /** Events 0..n-1, one per call of next(); hasNext() throws {@code failure} when {@code at} were taken. */
+  private static Iterable<Event> failingAt(int n, int at, Throwable failure) {
+    return () -> new java.util.Iterator<>() {
+      int next;
+
+      @Override
+      public boolean hasNext() {
+        if (next == at) {
+          throw sneakily(failure);
+        }
+        return next < n;
+      }
+
+      @Override
+      public Event next() {
+        return pageview(next++);
+      }
+    };
+  }
+
+  private static final IdentifierNormalizer ASSERTING = raw -> {
+    if (raw.value().equals("L-bad")) {
+      throw new AssertionError("host normaliser broke an invariant");
+    }
+    return NormalizedIdentifier.valid(raw);
+  };
+
+  @Test
+  void ingestAll_normaliserThrowsAnError_eventsBeforeItApplied_asInALoop() {
+    List<Event> events = throwingOnTheFifthOfAGroup("bad");
+    IdentityRules rules = IdentityRules.builder().normalizer(CARD, ASSERTING).build();
+    try (Clientele c = builder().ingestBatchSize(1).identityRules(rules).build();
+        Clientele loop = builder().ingestBatchSize(1).identityRules(rules).build()) {
+      List<String> reported = new ArrayList<>();
+      assertThatThrownBy(() -> c.ingestAll(events, r -> reported.add(r.eventId())))
+          .isInstanceOf(AssertionError.class).hasMessage("host normaliser broke an invariant");
+      assertThatThrownBy(() -> events.forEach(loop::ingest)).isInstanceOf(AssertionError.class);
+
+      assertThat(reported).isEqualTo(ids(0, GROUP + 4));
+      assertThat(c.storage().eventCount()).isEqualTo(loop.storage().eventCount()).isEqualTo(GROUP + 4);
+      assertThat(c.stats()).isEqualTo(loop.stats());
+    }
+  }
+
+  @Test
+  void ingestAll_iteratorThrowsACheckedException_eventsBeforeItApplied_exceptionUnchanged() {
+    java.io.IOException broken = new java.io.IOException("file truncated");
+    try (Clientele c = Fixtures.clientele()) {
+      assertThatThrownBy(() -> c.ingestAll(failingAt(20, 7, broken))).isSameAs(broken);
+
+      assertThat(c.storage().eventCount()).isEqualTo(7);
+      assertThat(c.stats().applied()).isEqualTo(7);
+    }
+  }
+
+  @Test
+  void ingestAll_eachThrowsBeforeTheIteratorFails_eachsFailureIsThrown_asInALoop() {
+    IllegalStateException sourceBroke = new IllegalStateException("source broke");
+    IllegalArgumentException callbackFailed = new IllegalArgumentException("host callback failed");
+    try (Clientele c = Fixtures.clientele()) {
+      List<String> seen = new ArrayList<>();
+      assertThatThrownBy(() -> c.ingestAll(failingAt(20, 8, sourceBroke), r -> {
+        seen.add(r.eventId());
+        if (seen.size() == 3) {
+          throw callbackFailed;
+        }
+      })).isSameAs(callbackFailed).satisfies(t -> assertThat(t.getSuppressed()).containsExactly(sourceBroke));
+
+      assertThat(seen).isEqualTo(ids(0, 3));
+      assertThat(c.storage().eventCount()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void ingestAll_sourceThatEachFeeds_isDrainedAsByALoop() {
+    // A queue-backed source: handing on the first result enqueues a follow-up event, found by
+    // the iterator only after the group that emptied the queue was applied.
+    java.util.ArrayDeque<Event> queue = new java.util.ArrayDeque<>(List.of(pageview(0), pageview(1)));
+    Iterable<Event> draining = () -> new java.util.Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return !queue.isEmpty();
+      }
+
+      @Override
+      public Event next() {
+        return queue.poll();
+      }
+    };
+    try (Clientele c = Fixtures.clientele()) {
+      IngestStats s = c.ingestAll(draining, r -> {
+        if (r.eventId().equals(id(0))) {
+          queue.add(pageview(2));
+        }
+      });
+
+      assertThat(s.applied()).isEqualTo(3);
+      assertThat(c.storage().eventCount()).isEqualTo(3);
+      assertThat(queue).isEmpty();
+    }
+  }
+
+  @Test
+  void readAhead_thatThrows_isIgnored_everyEventAppliedAsInALoop() {
+    RecordingStorage failing = new RecordingStorage() {
+      @Override
+      public void readAhead(Collection<Identifier> ids, Collection<String> events) {
+        super.readAhead(ids, events);
+        throw new dev.clientele.core.spi.StorageException("prefetch timed out");
+      }
+    };
+    List<Event> events = IntStream.range(0, GROUP + 10).mapToObj(IngestAllReadAheadTest::pageview).toList();
+    try (Clientele c = builder().storage(failing).ingestBatchSize(1).build(); Clientele loop = builder().build()) {
+      List<IngestResult> each = new ArrayList<>();
+      IngestStats s = c.ingestAll(events, each::add);
+      List<IngestResult> singly = new ArrayList<>();
+      events.forEach(e -> singly.add(loop.ingest(e)));
+
+      assertThat(failing.eventIds).as("asked for both groups").hasSize(2);
+      assertThat(each).isEqualTo(singly);
+      assertThat(s.applied()).isEqualTo(GROUP + 10);
+      assertThat(c.storage().eventCount()).isEqualTo(GROUP + 10);
     }
   }
 }

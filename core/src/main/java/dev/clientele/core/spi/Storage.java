@@ -89,6 +89,10 @@ public interface Storage extends ProfileStore, IdentityIndex, EventStore, Tombst
    * backend could load them into a short-lived cache with one round trip (it must then still
    * answer each later read as of that read, as the contract above says).
    *
+   * <p>The collections are the caller's and valid only during the call (bulk ingestion reuses
+   * them for the next group): copy what must outlive it. Bulk ingestion ignores an exception
+   * thrown here and goes on with its reads.
+   *
    * @param identifiers normalised identifiers (duplicates allowed)
    * @param eventIds event ids (duplicates allowed)
    * @throws NullPointerException if an argument is null (an implementation may skip null elements)
