@@ -68,7 +68,46 @@ class BatchIngestEquivalenceTest {
     }
   }
 
-  private static final String[] TYPES = {"pageview", "identify", "consent", "reachability", "list", "compliance", "erase"};
+  static final String[] TYPES = {"pageview", "identify", "consent", "reachability", "list", "compliance", "erase"};
+
+  /**
+   * One generated event (shared with {@link IngestAllReadAheadTest}): the identifiers of person
+   * {@code p} that {@code mask} picks (customer id, email variant, a blocked or malformed email, a
+   * blocked or real device, a phone), of type {@code TYPES[type]} at {@code minute}.
+   */
+  static Event event(String eventId, int p, int mask, int type, int minute) {
+    Event.Builder b = Fixtures.event(eventId, TYPES[type], minute);
+    if ((mask & 1) != 0) {
+      b.identifier(customerId("c-" + p));
+    }
+    if ((mask & 2) != 0) {
+      b.identifier(email("Person" + p + "@Example.com"));
+    }
+    if ((mask & 4) != 0) {
+      b.identifier(email(p % 2 == 0 ? "test@test.com" : "person" + p + "-at-example")); // blocked or malformed
+    }
+    if ((mask & 8) != 0) {
+      b.identifier(Fixtures.anonymousId(p % 2 == 0 ? "null" : "a-" + p)); // blocked or a device
+    }
+    if ((mask & 16) != 0 || (mask & 11) == 0) {
+      b.identifier(Fixtures.phone(p == 3 ? "000-000" : String.format(Locale.ROOT, "+1650253%04d", p)));
+    }
+    switch (TYPES[type]) {
+      case "identify" -> b.data("first_name", "N" + (minute % 5)).data("city", minute % 3 == 0 ? "" : "C" + minute % 4);
+      case "consent" -> b.action(minute % 3 == 0 ? "opt_in" : minute % 3 == 1 ? "opt_out" : "reset");
+      case "reachability" -> b.action(minute % 2 == 0 ? "hard_bounce" : "deliverable");
+      case "list" -> b.action(minute % 2 == 0 ? "subscribe" : "unsubscribe").data("list", "news");
+      case "compliance" -> b.action(minute % 2 == 0 ? "ccpa_opt_out" : "ccpa_opt_in");
+      case "erase" -> {
+        Event e = b.build();
+        Event.Builder g = Event.builder(e.id(), "compliance", e.timestamp()).action("gdpr_delete");
+        e.identifiers().forEach(g::identifier);
+        return g.build();
+      }
+      default -> { }
+    }
+    return b.build();
+  }
 
   @Provide
   Arbitrary<List<Event>> histories() {
@@ -78,39 +117,7 @@ class BatchIngestEquivalenceTest {
             Arbitraries.integers().between(0, 31), // identifier mask
             Arbitraries.integers().between(0, TYPES.length - 1),
             Arbitraries.integers().between(0, 300)) // minutes
-        .as((id, p, mask, type, minute) -> {
-          Event.Builder b = Fixtures.event(String.format(Locale.ROOT, "e-%02d", id), TYPES[type], minute);
-          if ((mask & 1) != 0) {
-            b.identifier(customerId("c-" + p));
-          }
-          if ((mask & 2) != 0) {
-            b.identifier(email("Person" + p + "@Example.com"));
-          }
-          if ((mask & 4) != 0) {
-            b.identifier(email(p % 2 == 0 ? "test@test.com" : "person" + p + "-at-example")); // blocked or malformed
-          }
-          if ((mask & 8) != 0) {
-            b.identifier(Fixtures.anonymousId(p % 2 == 0 ? "null" : "a-" + p)); // blocked or a device
-          }
-          if ((mask & 16) != 0 || (mask & 11) == 0) {
-            b.identifier(Fixtures.phone(p == 3 ? "000-000" : String.format(Locale.ROOT, "+1650253%04d", p)));
-          }
-          switch (TYPES[type]) {
-            case "identify" -> b.data("first_name", "N" + (minute % 5)).data("city", minute % 3 == 0 ? "" : "C" + minute % 4);
-            case "consent" -> b.action(minute % 3 == 0 ? "opt_in" : minute % 3 == 1 ? "opt_out" : "reset");
-            case "reachability" -> b.action(minute % 2 == 0 ? "hard_bounce" : "deliverable");
-            case "list" -> b.action(minute % 2 == 0 ? "subscribe" : "unsubscribe").data("list", "news");
-            case "compliance" -> b.action(minute % 2 == 0 ? "ccpa_opt_out" : "ccpa_opt_in");
-            case "erase" -> {
-              Event e = b.build();
-              Event.Builder g = Event.builder(e.id(), "compliance", e.timestamp()).action("gdpr_delete");
-              e.identifiers().forEach(g::identifier);
-              return g.build();
-            }
-            default -> { }
-          }
-          return b.build();
-        });
+        .as((id, p, mask, type, minute) -> event(String.format(Locale.ROOT, "e-%02d", id), p, mask, type, minute));
     return event.list().ofMinSize(1).ofMaxSize(30);
   }
 }

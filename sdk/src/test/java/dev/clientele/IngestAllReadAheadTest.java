@@ -119,7 +119,7 @@ class IngestAllReadAheadTest {
     }
   }
 
-  private static final String[] TYPES = {"pageview", "identify", "consent", "reachability", "list", "compliance", "erase"};
+  private static final String[] TYPES = BatchIngestEquivalenceTest.TYPES;
 
   /**
    * Histories of 1 to 100 events (sizes uniform, so most span several groups) of four people
@@ -137,37 +137,7 @@ class IngestAllReadAheadTest {
             Arbitraries.integers().between(0, 300)) // minutes
         .as((id, p, mask, type, minute) -> {
           String eventId = String.format(Locale.ROOT, "e-%02d", id) + (id == 69 ? IngestPipeline.DERIVED_MARK + "1" : "");
-          Event.Builder b = Fixtures.event(eventId, TYPES[type], minute);
-          if ((mask & 1) != 0) {
-            b.identifier(customerId("c-" + p));
-          }
-          if ((mask & 2) != 0) {
-            b.identifier(email("Person" + p + "@Example.com"));
-          }
-          if ((mask & 4) != 0) {
-            b.identifier(email(p % 2 == 0 ? "test@test.com" : "person" + p + "-at-example")); // blocked or malformed
-          }
-          if ((mask & 8) != 0) {
-            b.identifier(Fixtures.anonymousId(p % 2 == 0 ? "null" : "a-" + p)); // blocked or a device
-          }
-          if ((mask & 16) != 0 || (mask & 11) == 0) {
-            b.identifier(Fixtures.phone(p == 3 ? "000-000" : String.format(Locale.ROOT, "+1650253%04d", p)));
-          }
-          switch (TYPES[type]) {
-            case "identify" -> b.data("first_name", "N" + (minute % 5)).data("city", minute % 3 == 0 ? "" : "C" + minute % 4);
-            case "consent" -> b.action(minute % 3 == 0 ? "opt_in" : minute % 3 == 1 ? "opt_out" : "reset");
-            case "reachability" -> b.action(minute % 2 == 0 ? "hard_bounce" : "deliverable");
-            case "list" -> b.action(minute % 2 == 0 ? "subscribe" : "unsubscribe").data("list", "news");
-            case "compliance" -> b.action(minute % 2 == 0 ? "ccpa_opt_out" : "ccpa_opt_in");
-            case "erase" -> {
-              Event e = b.build();
-              Event.Builder g = Event.builder(e.id(), "compliance", e.timestamp()).action("gdpr_delete");
-              e.identifiers().forEach(g::identifier);
-              return g.build();
-            }
-            default -> { }
-          }
-          return b.build();
+          return BatchIngestEquivalenceTest.event(eventId, p, mask, type, minute);
         });
     return event.list().ofMinSize(1).ofMaxSize(100).withSizeDistribution(RandomDistribution.uniform());
   }
