@@ -15,7 +15,7 @@ import dev.clientele.core.Event;
  * {@link #add} and {@link #remove}.
  * {@link #contains} may run concurrently with writes (under an optimistic read that the caller
  * validates afterwards): it never fails or loops then, though its answer may be wrong, which the
- * failed validation tells.
+ * failed validation tells. So may the read-ahead helpers {@link #homeWord} and {@link #touch}.
  */
 final class EventIdTable {
   private static final int DEFAULT_CAPACITY = 1 << 10;

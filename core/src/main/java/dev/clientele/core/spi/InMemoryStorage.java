@@ -762,9 +762,12 @@ public final class InMemoryStorage implements Storage {
    * group, so that the cache misses of different events overlap instead of adding up: the hash
    * words where each lookup starts, then the entries the probes stop at, then the identifier slots
    * (owner, value, events), then their owners' cells and values, the profiles, the profiles'
-   * arrays, and the identifier states with their identifiers and times (what resolving an event
-   * compares). It takes no lock, writes nothing shared and allocates nothing per element; a
-   * commit running meanwhile only makes some of the reads useless. Null elements are skipped.
+   * arrays, and (for profiles of up to 32 identifiers) the identifier states with their
+   * identifiers and times, which resolving an event may compare. It takes no lock and allocates
+   * nothing per element; it writes nothing shared but a sink field that a practically impossible
+   * sum of what it read would set (so the compiler cannot drop the reads), and a stored value's
+   * cached string hash, which storing it computed already. A commit running meanwhile only makes
+   * some of the reads useless. Null elements are skipped.
    */
   @Override
   public void readAhead(Collection<Identifier> identifiers, Collection<String> eventIds) {
@@ -799,6 +802,8 @@ public final class InMemoryStorage implements Storage {
   private static final class Lookahead {
     /** Identifiers (and event ids) read ahead per round of levels; a larger group takes several rounds. */
     static final int CHUNK = 64;
+    /** Profiles with more identifiers than this have only their arrays read ahead, not their states. */
+    static final int STATES_LIMIT = 32;
     /**
      * Written only when a call's reads sum to {@code NEVER} (practically never), so the compiler
      * must do every read to decide, while threads reading ahead do not all write one shared field
@@ -883,9 +888,10 @@ public final class InMemoryStorage implements Storage {
         int p = probes[k];
         IdentifierSlot slot = p >= 0 ? stripes[stripeOfHash(hashes[k])].slots.entryAt(p) : null;
         slots[k] = slot;
+        // Written for absent identifiers too: a later chunk must not read an earlier one's.
+        cells[k] = slot == null ? null : slot.owner;
+        values[k] = slot == null ? null : slot.value;
         if (slot != null) {
-          cells[k] = slot.owner;
-          values[k] = slot.value;
           sum += slot.eventCount;
         }
       }
@@ -924,17 +930,24 @@ public final class InMemoryStorage implements Storage {
           sum += (int) p.version() + (int) p.eventCount();
         }
       }
-      // Level 6: each profile's arrays: identifier keys, identifier states, attributes.
+      // Level 6: each profile's arrays: identifier keys, identifier states, attributes. A profile
+      // with more than STATES_LIMIT identifiers is not walked further: resolving an event reads
+      // its keys and one state, and walking thousands of states (a bot, a much merged profile)
+      // would cost far more than the reads it prepares for.
       for (int k = 0; k < n; k++) {
         Profile p = profiles[k];
         if (p != null) {
-          sum += (p.isAnonymous() ? 1 : 0) + p.identifierCount() + p.attributeCount();
+          int c = p.identifierCount();
+          sum += (p.isAnonymous() ? 1 : 0) + c + p.attributeCount();
+          if (c > STATES_LIMIT) {
+            profiles[k] = null;
+          }
         }
       }
-      // Levels 7 to 10: the identifier states, then their identifiers and times, then the values'
-      // strings and the last-seen times, then the values' bytes: what finding an identifier in a
-      // profile and widening its seen times compare. Each level walks again what the previous
-      // one brought into the cache.
+      // Levels 7 to 9: the identifier states, then their identifiers and times, then the values'
+      // strings and bytes and the last-seen times: what finding an identifier in a profile and
+      // widening its seen times compare. Each level walks again what the previous one brought
+      // into the cache.
       for (int k = 0; k < n; k++) {
         Profile p = profiles[k];
         if (p != null) {
@@ -957,19 +970,11 @@ public final class InMemoryStorage implements Storage {
         if (p != null) {
           for (int i = 0, c = p.identifierCount(); i < c; i++) {
             dev.clientele.core.IdentifierState s = p.identifierAt(i);
-            sum += s.identifier().value().hashCode();
+            sum += s.identifier().value().length(); // not hashCode(): it may write a string's cached hash
             java.util.Optional<java.time.Instant> last = s.lastSeen();
             if (last.isPresent()) {
               sum += last.get().getNano();
             }
-          }
-        }
-      }
-      for (int k = 0; k < n; k++) {
-        Profile p = profiles[k];
-        if (p != null) {
-          for (int i = 0, c = p.identifierCount(); i < c; i++) {
-            sum += p.identifierAt(i).identifier().value().length();
           }
         }
       }
