@@ -168,14 +168,7 @@ class IngestAllReadAheadTest {
 
   @Provide
   Arbitrary<List<SegmentsIngestTest.Spec>> segmentHistories() {
-    return Combinators.combine(
-            Arbitraries.integers().between(0, 3),
-            Arbitraries.integers().between(1, 15),
-            Arbitraries.integers().between(0, 10),
-            Arbitraries.integers().between(0, 99),
-            Arbitraries.integers().between(0, 120))
-        .as(SegmentsIngestTest.Spec::new)
-        .list().ofMinSize(1).ofMaxSize(80).withSizeDistribution(RandomDistribution.uniform());
+    return SegmentsIngestTest.spec().list().ofMinSize(1).ofMaxSize(80).withSizeDistribution(RandomDistribution.uniform());
   }
 
   private static Clientele withSegments(List<SegmentTransition> heard) {

@@ -72,16 +72,20 @@ class SegmentsIngestTest {
   /** One generated event: whose identifiers (bit mask), what kind, a value, how many days ago. */
   record Spec(int person, int mask, int kind, int value, int daysAgo) {}
 
-  @Provide
-  Arbitrary<List<Spec>> histories() {
+  /** One generated {@link Spec} (shared with {@link IngestAllReadAheadTest}). */
+  static Arbitrary<Spec> spec() {
     return Combinators.combine(
             Arbitraries.integers().between(0, 3),
             Arbitraries.integers().between(1, 15),
             Arbitraries.integers().between(0, 10),
             Arbitraries.integers().between(0, 99),
             Arbitraries.integers().between(0, 120))
-        .as(Spec::new)
-        .list().ofMinSize(1).ofMaxSize(30);
+        .as(Spec::new);
+  }
+
+  @Provide
+  Arbitrary<List<Spec>> histories() {
+    return spec().list().ofMinSize(1).ofMaxSize(30);
   }
 
   /** Person p's identifiers: email, customer id, phone, and a device that person p+1 shares. */
