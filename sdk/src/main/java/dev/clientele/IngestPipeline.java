@@ -84,13 +84,8 @@ final class IngestPipeline {
    * resolved ({@link #resolve}) and the rest is {@link #ingest(Event, ResolvedIdentifiers)}.
    */
   IngestResult ingest(Event raw) {
-    if (reserved(raw)) {
-      return rejectedReserved(raw);
-    }
-    if (storage.containsEvent(raw.id())) {
-      return IngestResult.duplicate(raw.id());
-    }
-    return apply(raw, resolver.resolve(raw));
+    IngestResult early = checked(raw);
+    return early != null ? early : apply(raw, resolver.resolve(raw));
   }
 
   /**
@@ -116,13 +111,8 @@ final class IngestPipeline {
    * then the same application.
    */
   IngestResult ingest(Event raw, ResolvedIdentifiers resolved) {
-    if (reserved(raw)) {
-      return rejectedReserved(raw);
-    }
-    if (storage.containsEvent(raw.id())) {
-      return IngestResult.duplicate(raw.id());
-    }
-    return apply(raw, resolved);
+    IngestResult early = checked(raw);
+    return early != null ? early : apply(raw, resolved);
   }
 
   /**
@@ -131,13 +121,25 @@ final class IngestPipeline {
    * duplicate; otherwise {@code failure} is thrown.
    */
   IngestResult afterFailedResolve(Event raw, Throwable failure) {
+    IngestResult early = checked(raw);
+    if (early != null) {
+      return early;
+    }
+    throw sneaky(failure);
+  }
+
+  /**
+   * The checks {@link #ingest(Event)} makes before resolving, in its order: a reserved id is
+   * rejected, a stored id is a duplicate; null when neither.
+   */
+  private IngestResult checked(Event raw) {
     if (reserved(raw)) {
       return rejectedReserved(raw);
     }
     if (storage.containsEvent(raw.id())) {
       return IngestResult.duplicate(raw.id());
     }
-    throw sneaky(failure);
+    return null;
   }
 
   /**
