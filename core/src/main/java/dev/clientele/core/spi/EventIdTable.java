@@ -178,6 +178,19 @@ final class EventIdTable {
     e[gap] = null;
   }
 
+  /**
+   * For tests: leaves the table as an unlocked reader may see it in the middle of a resize, one
+   * array already twice as long and the other not ({@code hashesGrown}: the hash array). Only
+   * unlocked reads may follow.
+   */
+  void tearForTest(boolean hashesGrown) {
+    if (hashesGrown) {
+      hashes = java.util.Arrays.copyOf(hashes, hashes.length * 2);
+    } else {
+      events = java.util.Arrays.copyOf(events, events.length * 2);
+    }
+  }
+
   private void resize(int capacity) {
     long[] h = new long[capacity];
     Event[] e = new Event[capacity];

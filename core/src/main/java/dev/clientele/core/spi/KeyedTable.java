@@ -322,6 +322,19 @@ final class KeyedTable<K extends Comparable<? super K>, E extends KeyedTable.Ent
     return gap <= j ? !(gap < home && home <= j) : !(gap < home || home <= j);
   }
 
+  /**
+   * For tests: leaves the table as an unlocked reader may see it in the middle of a resize, one
+   * array already twice as long and the other not ({@code hashesGrown}: the hash array). Only
+   * unlocked reads may follow.
+   */
+  void tearForTest(boolean hashesGrown) {
+    if (hashesGrown) {
+      hashes = java.util.Arrays.copyOf(hashes, hashes.length * 2);
+    } else {
+      entries = java.util.Arrays.copyOf(entries, entries.length * 2);
+    }
+  }
+
   private void resize(int capacity) {
     int[] h = new int[capacity];
     Entry<?>[] e = new Entry<?>[capacity];

@@ -118,4 +118,20 @@ class EventIdTableTest {
   private static Event stored(String id) {
     return Event.builder(id, "pageview", T0).identifier(ANCHOR).build();
   }
+
+  @Test
+  void touch_onATableTornByAResize_neverThrows() {
+    for (boolean hashesGrown : new boolean[] {true, false}) {
+      EventIdTable table = new EventIdTable();
+      for (int i = 0; i < 5; i++) {
+        String id = "e-" + i;
+        table.add(EventIdTable.hash(id), stored(id));
+      }
+      table.tearForTest(hashesGrown);
+      for (long hash = -5000; hash < 5000; hash++) { // every home slot of either length, free or not
+        table.homeWord(hash == 0 ? 1 : hash);
+        assertThat(table.touch(hash == 0 ? 1 : hash)).as("a resizing table is given up on").isZero();
+      }
+    }
+  }
 }

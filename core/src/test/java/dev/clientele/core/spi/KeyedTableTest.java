@@ -322,4 +322,25 @@ class KeyedTableTest {
   private static int weakHash(int k) {
     return k % 2 == 0 ? KeyedTable.spread("k-" + k) : 1 + (k % 64);
   }
+
+  @Test
+  void readAheadHelpers_onATableTornByAResize_neverThrow() {
+    for (boolean hashesGrown : new boolean[] {true, false}) {
+      KeyedTable<String, Item> table = new KeyedTable<>(8);
+      for (int i = 0; i < 5; i++) {
+        String key = "k" + i;
+        table.put(KeyedTable.spread(key), new Item(key, 0));
+      }
+      table.tearForTest(hashesGrown);
+      for (int hash = -4096; hash < 4096; hash++) { // every home slot of either length, free or not
+        int h = hash == 0 ? 1 : hash;
+        table.homeWord(h);
+        assertThat(table.probeSlot(h)).as("a resizing table is given up on").isEqualTo(Integer.MIN_VALUE);
+        assertThat(table.get(h, "k0")).isNull();
+      }
+      for (int index = -2; index < 40; index++) {
+        table.entryAt(index); // any index, in bounds of either array or not
+      }
+    }
+  }
 }
