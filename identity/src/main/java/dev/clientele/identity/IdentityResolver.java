@@ -33,12 +33,16 @@ public final class IdentityResolver {
 
   private final IdentityRules rules;
   private final Map<IdentifierType, IdentifierNormalizer> builtIn;
-  private final Optional<Cache<Identifier, NormalizedIdentifier>> cache;
+  /**
+   * Normalisations by raw identifier; and valid phone outcomes by {@link PhoneNormalizer#spellingKey}
+   * (a {@code String}, so never equal to an {@code Identifier} key), shared by all spellings.
+   */
+  private final Optional<Cache<Object, NormalizedIdentifier>> cache;
   private final Comparator<Identifier> order;
   private final Map<IdentifierType, Set<String>> blockedByType = new java.util.concurrent.ConcurrentHashMap<>();
   /** The cache's loader: one instance, so a lookup allocates no capturing lambda. */
-  private final java.util.function.Function<Identifier, NormalizedIdentifier> loader =
-      r -> compute(normalizerOf(r.type()), r);
+  private final java.util.function.Function<Object, NormalizedIdentifier> loader =
+      k -> compute(normalizerOf(((Identifier) k).type()), (Identifier) k);
 
   /** A resolver applying {@code rules}. */
   public IdentityResolver(IdentityRules rules) {
@@ -74,6 +78,13 @@ public final class IdentityResolver {
    * ASCII letters or surrounding spaces: lower-casing and stripping them costs about what a
    * lookup does, and such spellings are many and seldom repeat, so caching them would mostly
    * add misses and evictions.
+   *
+   * <p>A phone number written with only digits, blanks, {@code - . ( ) /} and a leading {@code +}
+   * or {@code 00} is parsed once for all such spellings of it ({@code +1 201 555 0123},
+   * {@code +1-201-555-0123}, {@code 001 201 555 0123} and {@code +12015550123} share one
+   * parse; a national spelling such as {@code (201) 555-0123} has its own): a valid outcome is
+   * cached under the spelling-free form, a malformed or blocked one under the raw spelling, since
+   * it keeps that spelling's text. The result is the same as without any cache.
    */
   public NormalizedIdentifier normalize(Identifier raw) {
     requireNonNull(raw, "raw");
@@ -87,7 +98,41 @@ public final class IdentityResolver {
         || (n instanceof EmailNormalizer && EmailNormalizer.isAsciiVariantOfValid(raw.value()))) {
       return compute(n, raw);
     }
+    if (n instanceof PhoneNormalizer phone) {
+      String key = PhoneNormalizer.spellingKey(raw.value());
+      if (key != null) {
+        return normalizePhone(phone, raw, key, cache.get());
+      }
+    }
     return cache.get().get(raw, loader);
+  }
+
+  /**
+   * A phone whose spelling key is {@code key}: a valid outcome cached under the key (any spelling
+   * with that key parses to the same number, see {@link PhoneNormalizer#spellingKey}), any other
+   * under the raw identifier. Two threads missing at once may both parse; they put equal values.
+   */
+  private NormalizedIdentifier normalizePhone(
+      PhoneNormalizer phone, Identifier raw, String key, Cache<Object, NormalizedIdentifier> c) {
+    NormalizedIdentifier shared = c.getIfPresent(key);
+    if (shared != null) {
+      return shared;
+    }
+    NormalizedIdentifier own = c.getIfPresent(raw);
+    if (own != null) {
+      return own;
+    }
+    NormalizedIdentifier parsed = phone.normalize(raw);
+    NormalizedIdentifier result = withBlockedCheck(phone, raw, parsed);
+    // Valid means the identifier is the E.164 text, the same for every spelling with this key;
+    // so is the blocked check on it. Malformed and blocked-by-parse keep the raw text.
+    c.put(parsed.status() == NormalizedIdentifier.Status.VALID ? key : raw, result);
+    return result;
+  }
+
+  /** How many phone values libphonenumber has parsed (blocked-value set up included). For tests. */
+  long phoneParses() {
+    return ((PhoneNormalizer) builtIn.get(IdentifierType.PHONE)).parses();
   }
 
   /**
@@ -286,7 +331,11 @@ public final class IdentityResolver {
   }
 
   private NormalizedIdentifier compute(IdentifierNormalizer n, Identifier raw) {
-    NormalizedIdentifier result = n.normalize(raw);
+    return withBlockedCheck(n, raw, n.normalize(raw));
+  }
+
+  /** {@code result}, {@code n}'s outcome for {@code raw}, marked blocked if its value is. */
+  private NormalizedIdentifier withBlockedCheck(IdentifierNormalizer n, Identifier raw, NormalizedIdentifier result) {
     if (isBlocked(raw.type(), n, result.identifier())) {
       return new NormalizedIdentifier(result.identifier(), NormalizedIdentifier.Status.BLOCKED, Optional.of("value is blocked"));
     }
