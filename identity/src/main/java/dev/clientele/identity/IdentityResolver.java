@@ -79,7 +79,7 @@ public final class IdentityResolver {
    * lookup does, and such spellings are many and seldom repeat, so caching them would mostly
    * add misses and evictions.
    *
-   * <p>A phone number written with only digits, blanks, {@code - . ( ) /} and a leading {@code +}
+   * <p>A phone number written with only ASCII digits, ASCII spaces, {@code - . ( ) /} (any white space around it) and a leading {@code +}
    * or {@code 00} is parsed once for all such spellings of it ({@code +1 201 555 0123},
    * {@code +1-201-555-0123}, {@code 001 201 555 0123} and {@code +12015550123} share one
    * parse; a national spelling such as {@code (201) 555-0123} has its own): a valid outcome is

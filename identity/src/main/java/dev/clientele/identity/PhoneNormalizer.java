@@ -72,8 +72,8 @@ final class PhoneNormalizer implements IdentifierNormalizer {
    * two characters {@code 00}), then only ASCII digits and the separators space, {@code -},
    * {@code .}, {@code (}, {@code )}, {@code /}; at least three digits; at most 250 characters.
    * Why two such spellings with equal keys parse to the same {@code PhoneNumber} (libphonenumber
-   * 9.0.x, {@code PhoneNumberUtil.parse}, documented as ignoring formatting such as {@code +},
-   * {@code (} and {@code -}):
+   * 9.0.x, {@code PhoneNumberUtil.parse}, whose input is documented as possibly containing
+   * formatting such as {@code +}, {@code (} and {@code -}; what follows is how it treats them):
    * <ul>
    *   <li>the 250-character limit ({@code TOO_LONG} on the raw text) is not reached;
    *   <li>nothing to find for the parts that read the text before normalising: no

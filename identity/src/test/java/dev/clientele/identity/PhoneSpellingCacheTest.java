@@ -53,11 +53,11 @@ class PhoneSpellingCacheTest {
     return IdentityRules.builder().blockValue("(201) 555-0123").blockPattern("\\+4420794601.*");
   }
 
-  private static IdentityResolver cached(String region) {
+  private static IdentityResolver cached(String region, long cacheSize) {
     return new IdentityResolver(switch (region) {
-      case "BLOCKING" -> blocking().build();
-      case "US" -> IdentityRules.defaults();
-      default -> IdentityRules.builder().defaultRegion(region).build();
+      case "BLOCKING" -> blocking().cacheSize(cacheSize).build();
+      case "US" -> IdentityRules.builder().cacheSize(cacheSize).build();
+      default -> IdentityRules.builder().defaultRegion(region).cacheSize(cacheSize).build();
     });
   }
 
@@ -67,8 +67,11 @@ class PhoneSpellingCacheTest {
 
   @Property(tries = 1000)
   void normalize_anySpellingsInAnyOrder_equalsTheUncachedResult(
-      @ForAll("spellingLists") List<String> spellings, @ForAll("regions") String region) {
-    IdentityResolver resolver = cached(region);
+      @ForAll("spellingLists") List<String> spellings,
+      @ForAll("regions") String region,
+      @ForAll("cacheSizes") long cacheSize) {
+    // Tiny caches evict a spelling's key or raw entry between sightings: still the same results.
+    IdentityResolver resolver = cached(region, cacheSize);
     IdentityResolver oracle = UNCACHED.get(region);
 
     for (String s : spellings) {
@@ -106,6 +109,11 @@ class PhoneSpellingCacheTest {
     } catch (com.google.i18n.phonenumbers.NumberParseException e) {
       return e.getErrorType().name();
     }
+  }
+
+  @Provide
+  Arbitrary<Long> cacheSizes() {
+    return Arbitraries.of(1L, 2L, 3L, 10_000L);
   }
 
   @Provide
@@ -171,7 +179,7 @@ class PhoneSpellingCacheTest {
 
   @Example
   void normalize_fiveFixtureSpellingsOfAUkNumber_oneParse() {
-    IdentityResolver resolver = cached("US");
+    IdentityResolver resolver = cached("US", 10_000);
     long before = resolver.phoneParses();
 
     // The benchmark fixture's five formats (EventFixture.phone): spaced, dashed, compact, 00, compact.
@@ -185,7 +193,7 @@ class PhoneSpellingCacheTest {
 
   @Example
   void normalize_fiveFixtureSpellingsOfAUsNumber_oneParseForTheInternationalOnesOneForTheNational() {
-    IdentityResolver resolver = cached("US");
+    IdentityResolver resolver = cached("US", 10_000);
     List<String> spellings = List.of("+1 201 555 0123", "+1 201-555-0123", "+12015550123", "001 201 555 0123", "(201) 555-0123");
     long before = resolver.phoneParses();
 
@@ -202,7 +210,7 @@ class PhoneSpellingCacheTest {
 
   @Example
   void normalize_malformedSpellings_eachKeepsItsOwnText() {
-    IdentityResolver resolver = cached("US");
+    IdentityResolver resolver = cached("US", 10_000);
     long before = resolver.phoneParses();
 
     NormalizedIdentifier spaced = resolver.normalize(phone("+44 7700 900123"));
@@ -218,7 +226,7 @@ class PhoneSpellingCacheTest {
 
   @Example
   void normalize_allZeroSpellings_blockedWithTheirOwnText() {
-    IdentityResolver resolver = cached("US");
+    IdentityResolver resolver = cached("US", 10_000);
 
     NormalizedIdentifier spaced = resolver.normalize(phone("+1 000 000 0000"));
     NormalizedIdentifier dashed = resolver.normalize(phone("+1-000-000-0000"));
@@ -231,7 +239,7 @@ class PhoneSpellingCacheTest {
 
   @Example
   void normalize_blockedValidNumber_blockedE164SharedByItsSpellings() {
-    IdentityResolver resolver = cached("BLOCKING");
+    IdentityResolver resolver = cached("BLOCKING", 10_000);
     long before = resolver.phoneParses();
 
     NormalizedIdentifier a = resolver.normalize(phone("+1 201 555 0123"));
@@ -245,7 +253,7 @@ class PhoneSpellingCacheTest {
 
   @Example
   void forget_e164_dropsTheEntrySharedBySpellings() {
-    IdentityResolver resolver = cached("US");
+    IdentityResolver resolver = cached("US", 10_000);
     resolver.normalize(phone("+44 20 7946 0123"));
     resolver.normalize(phone("0044 20 7946 0123"));
     assertThat(resolver.cachedEntries()).isEqualTo(1);
