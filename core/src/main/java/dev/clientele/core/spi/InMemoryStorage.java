@@ -159,6 +159,25 @@ public final class InMemoryStorage implements Storage {
     return Arrays.asList(SCRATCH.get().readIds).contains(id);
   }
 
+  /**
+   * Whether this thread's reusable commit lookups hold a reference to a cell or slot, or are
+   * marked in use; for tests (both must be false between commits).
+   */
+  static boolean lookupsHeld() {
+    Lookups l = SCRATCH.get().lookups;
+    if (l.inUse) {
+      return true;
+    }
+    for (Object[] a : new Object[][] {l.appendSlots, l.writeCells, l.deleteCells, l.indexSlots}) {
+      for (Object o : a) {
+        if (o != null) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** This thread's scratch, emptied of another store's cells. */
   private ReadScratch scratch() {
     ReadScratch sc = SCRATCH.get();
@@ -202,6 +221,8 @@ public final class InMemoryStorage implements Storage {
 
     /** The most identifiers of a read that the scratch remembers. */
     static final int READ_MEMORY = 64;
+    /** What this thread's commits look up before locking; reused (see {@link Lookups}). */
+    final Lookups lookups = new Lookups();
 
     /** Makes room for a read of {@code n} identifiers; false if it is too large to remember. */
     boolean roomForRead(int n) {
@@ -1194,36 +1215,14 @@ public final class InMemoryStorage implements Storage {
     // finding the stripes, and looking up the cells and slots the commit touches (the lookups
     // are the cache misses). Under the locks a looked-up object is used if it is still the live
     // one, else looked up again.
-    Lookups seen = new Lookups(commit);
-    boolean logs = !commit.mergeRecords().isEmpty() || !commit.mergeRecordErasures().isEmpty();
-    if (!commit.mergeRecordErasures().isEmpty()) {
-      // File the merge records logged since the last by-profile read now, under the log's lock
-      // alone: an erasure locks every stripe, and a long backlog must not be filed behind them.
-      // (Under the locks below only what is logged in between is left to file.)
-      long stamp = logLock.writeLock();
-      try {
-        indexUnindexed();
-      } finally {
-        logLock.unlockWrite(stamp);
-      }
-    }
+    ReadScratch sc = scratch();
+    Lookups seen = sc.lookups.inUse ? new Lookups() : sc.lookups; // in use: a commit from inside a commit
     boolean foldDue;
-    writeLock(seen.lockMask);
     try {
-      long logStamp = logs ? logLock.writeLock() : 0;
-      try {
-        if (!commit.mergeRecordErasures().isEmpty()) {
-          indexUnindexed(); // before anything changes: it changes no state a reader sees
-        }
-        validate(commit, seen);
-        foldDue = apply(commit, seen);
-      } finally {
-        if (logs) {
-          logLock.unlockWrite(logStamp);
-        }
-      }
+      seen.fill(this, commit, sc);
+      foldDue = commitLooked(commit, seen);
     } finally {
-      unlockWrite(seen.lockMask);
+      seen.release();
     }
     if (foldDue) {
       // The commit stands whatever the fold does; a fold that fails leaves the sorted ids as they
@@ -1242,35 +1241,84 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
-  private static final ProfileCell[] NO_CELLS = {};
-  private static final IdentifierSlot[] NO_SLOTS = {};
-  private static final int[] NO_HASHES = {};
+  /**
+   * The part of {@link #commit} after the lookups: takes the locks, validates and applies;
+   * true if the stripes' logs are due for folding.
+   */
+  private boolean commitLooked(Commit commit, Lookups seen) {
+    boolean logs = !commit.mergeRecords().isEmpty() || !commit.mergeRecordErasures().isEmpty();
+    if (!commit.mergeRecordErasures().isEmpty()) {
+      // File the merge records logged since the last by-profile read now, under the log's lock
+      // alone: an erasure locks every stripe, and a long backlog must not be filed behind them.
+      // (Under the locks below only what is logged in between is left to file.)
+      long stamp = logLock.writeLock();
+      try {
+        indexUnindexed();
+      } finally {
+        logLock.unlockWrite(stamp);
+      }
+    }
+    writeLock(seen.lockMask);
+    try {
+      long logStamp = logs ? logLock.writeLock() : 0;
+      try {
+        if (!commit.mergeRecordErasures().isEmpty()) {
+          indexUnindexed(); // before anything changes: it changes no state a reader sees
+        }
+        validate(commit, seen);
+        return apply(commit, seen);
+      } finally {
+        if (logs) {
+          logLock.unlockWrite(logStamp);
+        }
+      }
+    } finally {
+      unlockWrite(seen.lockMask);
+    }
+  }
 
   /**
    * What a commit looked up before taking its locks (each cell or slot may be stale or null), and
-   * the stripes it touches.
+   * the stripes it touches. One per thread, reused by its commits ({@link ReadScratch#lookups}):
+   * its arrays grow on demand and hold the current commit's entries in their first
+   * {@link #appendCount}, {@link #writeCount}, {@link #deleteCount} and {@link #indexCount}
+   * places. Valid only during {@link #commit}: {@link #release} drops every reference it took
+   * (an erased identifier's slot must not stay reachable from an idle pool thread). A commit made
+   * while the thread's lookups are in use (from a test hook inside {@link #apply}, say) gets a
+   * new one of its own.
    */
-  private final class Lookups {
-    final long[] appendHashes;
+  private static final class Lookups {
+    long[] appendHashes = new long[2];
     /** The {@link KeyedTable#spread} hash of each append's anchor. */
-    final int[] anchorHashes;
-    final IdentifierSlot[] appendSlots;
-    final ProfileCell[] writeCells;
-    final ProfileCell[] deleteCells;
-    final IdentifierSlot[] indexSlots;
+    int[] anchorHashes = new int[2];
+    IdentifierSlot[] appendSlots = new IdentifierSlot[2];
+    ProfileCell[] writeCells = new ProfileCell[2];
+    ProfileCell[] deleteCells = new ProfileCell[2];
+    IdentifierSlot[] indexSlots = new IdentifierSlot[4];
     /** The {@link KeyedTable#spread} hash of each index write's identifier. */
-    final int[] indexHashes;
+    int[] indexHashes = new int[4];
+    int appendCount;
+    int writeCount;
+    int deleteCount;
+    int indexCount;
     /** The stripes to lock: of every profile written or deleted, identifier moved, event stored, tombstone added. */
-    final long lockMask;
+    long lockMask;
+    /** Whether a commit of this thread is using these lookups now. */
+    boolean inUse;
 
-    Lookups(Commit commit) {
+    /** Looks up what {@code commit} touches in {@code store}, with the hints of {@code sc}. */
+    void fill(InMemoryStorage store, Commit commit, ReadScratch sc) {
+      inUse = true;
       long mask = 0;
-      ReadScratch sc = scratch();
       List<StoredEvent> appends = commit.appends();
-      appendHashes = new long[appends.size()];
-      anchorHashes = new int[appends.size()];
-      appendSlots = new IdentifierSlot[appends.size()];
-      for (int i = 0; i < appendHashes.length; i++) {
+      int n = appends.size();
+      if (n > appendHashes.length) {
+        appendHashes = new long[n];
+        anchorHashes = new int[n];
+        appendSlots = new IdentifierSlot[n];
+      }
+      appendCount = n;
+      for (int i = 0; i < n; i++) {
         StoredEvent e = appends.get(i);
         long hash = EventIdTable.hash(e.event().id());
         appendHashes[i] = hash;
@@ -1278,36 +1326,48 @@ public final class InMemoryStorage implements Storage {
         int h = read >= 0 ? sc.readHashes[read] : KeyedTable.spread(e.anchor());
         anchorHashes[i] = h;
         // A hint, checked under the lock: the slot the read found (null: none, looked up there).
-        appendSlots[i] = read >= 0 ? sc.readSlots[read] : slotOf(h, e.anchor());
+        appendSlots[i] = read >= 0 ? sc.readSlots[read] : store.slotOf(h, e.anchor());
         mask |= 1L << stripeOfEvent(hash) | 1L << stripeOfHash(h);
       }
       List<Commit.ProfileWrite> writes = commit.profileWrites();
-      writeCells = new ProfileCell[writes.size()];
-      for (int i = 0; i < writeCells.length; i++) {
+      n = writes.size();
+      if (n > writeCells.length) {
+        writeCells = new ProfileCell[n];
+      }
+      writeCount = n;
+      for (int i = 0; i < n; i++) {
         Commit.ProfileWrite w = writes.get(i);
         ProfileId id = w.profile().id();
         // A new profile (expected version 0) was not read: look it up, under the lock at the latest.
         ProfileCell recent = w.expectedVersion() == 0 ? null : sc.recentCell(id);
-        writeCells[i] = recent != null ? recent : cellOf(id);
+        writeCells[i] = recent != null ? recent : store.cellOf(id);
         mask |= 1L << stripeOf(id);
       }
       List<Commit.ProfileDelete> deletes = commit.profileDeletes();
-      deleteCells = deletes.isEmpty() ? NO_CELLS : new ProfileCell[deletes.size()];
-      for (int i = 0; i < deleteCells.length; i++) {
+      n = deletes.size();
+      if (n > deleteCells.length) {
+        deleteCells = new ProfileCell[n];
+      }
+      deleteCount = n;
+      for (int i = 0; i < n; i++) {
         ProfileId id = deletes.get(i).id();
         ProfileCell recent = sc.recentCell(id);
-        deleteCells[i] = recent != null ? recent : cellOf(id);
+        deleteCells[i] = recent != null ? recent : store.cellOf(id);
         mask |= 1L << stripeOf(id);
       }
       List<Commit.IndexWrite> index = commit.indexWrites();
-      indexSlots = index.isEmpty() ? NO_SLOTS : new IdentifierSlot[index.size()];
-      indexHashes = index.isEmpty() ? NO_HASHES : new int[index.size()];
-      for (int i = 0; i < indexSlots.length; i++) {
+      n = index.size();
+      if (n > indexSlots.length) {
+        indexSlots = new IdentifierSlot[n];
+        indexHashes = new int[n];
+      }
+      indexCount = n;
+      for (int i = 0; i < n; i++) {
         Commit.IndexWrite w = index.get(i);
         int read = sc.readIndexOf(w.identifier());
         int h = read >= 0 ? sc.readHashes[read] : KeyedTable.spread(w.identifier());
         indexHashes[i] = h;
-        indexSlots[i] = read >= 0 ? sc.readSlots[read] : slotOf(h, w.identifier());
+        indexSlots[i] = read >= 0 ? sc.readSlots[read] : store.slotOf(h, w.identifier());
         mask |= 1L << stripeOfHash(h);
         if (w.newOwner().isPresent()) { // apply() looks the new owner's cell up
           mask |= 1L << stripeOf(w.newOwner().get());
@@ -1325,6 +1385,19 @@ public final class InMemoryStorage implements Storage {
       // Used: the read's identifiers and slots are not kept in the thread any longer than this
       // (an erased identifier must not stay reachable from an idle pool thread).
       sc.forgetRead();
+    }
+
+    /** Drops the references the last {@link #fill} took, and frees these lookups for the next commit. */
+    void release() {
+      Arrays.fill(appendSlots, 0, appendCount, null);
+      Arrays.fill(writeCells, 0, writeCount, null);
+      Arrays.fill(deleteCells, 0, deleteCount, null);
+      Arrays.fill(indexSlots, 0, indexCount, null);
+      appendCount = 0;
+      writeCount = 0;
+      deleteCount = 0;
+      indexCount = 0;
+      inUse = false;
     }
   }
 
@@ -1401,7 +1474,7 @@ public final class InMemoryStorage implements Storage {
       }
     }
     List<StoredEvent> appends = commit.appends();
-    for (int i = 0; i < seen.appendHashes.length; i++) {
+    for (int i = 0; i < seen.appendCount; i++) {
       String id = appends.get(i).event().id();
       long hash = seen.appendHashes[i];
       if (stripes[stripeOfEvent(hash)].eventIds.contains(hash, id)) {
@@ -1518,7 +1591,7 @@ public final class InMemoryStorage implements Storage {
       log(r);
     }
     List<StoredEvent> appends = commit.appends();
-    for (int i = 0; i < seen.appendHashes.length; i++) {
+    for (int i = 0; i < seen.appendCount; i++) {
       StoredEvent e = appends.get(i);
       long hash = seen.appendHashes[i];
       Stripe stripe = stripes[stripeOfEvent(hash)];
