@@ -3,6 +3,7 @@ package dev.clientele.core.spi;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.ImmutableList;
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
@@ -662,8 +663,11 @@ public final class InMemoryStorage implements Storage {
     // Copied first, so that no caller code (the collection's size() and iterator) runs while the
     // read uses this thread's scratch: a collection that read another store from its iterator
     // would move the scratch to that store in the middle of this read, mixing this store's slots
-    // and stamps into the other's.
-    Identifier[] ids = identifiers.toArray(new Identifier[0]);
+    // and stamps into the other's. An ImmutableList (what ingestion passes) is not copied: no
+    // class outside Guava can extend it, so its size() and get() run no caller code.
+    List<Identifier> ids = identifiers instanceof ImmutableList<Identifier> trusted
+        ? trusted
+        : Arrays.asList(identifiers.toArray(new Identifier[0]));
     ReadScratch sc = scratch();
     long needed = 0;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
@@ -705,7 +709,7 @@ public final class InMemoryStorage implements Storage {
    * stripes reached until then in {@link ReadScratch#needed}. The owners' cells are remembered in
    * {@code sc} for the commit that usually follows.
    */
-  private OwnedProfiles readOwnedProfiles(Identifier[] ids, long[] stamps, long locked, ReadScratch sc) {
+  private OwnedProfiles readOwnedProfiles(List<Identifier> ids, long[] stamps, long locked, ReadScratch sc) {
     assert sc.owner == scratchOwner : "the scratch moved to another store during a read";
     SmallMap<Identifier, ProfileId> owners = null;
     SmallMap<ProfileId, Profile> owned = null;
@@ -715,7 +719,7 @@ public final class InMemoryStorage implements Storage {
     // misses while the previous one's are still outstanding, instead of one after the other
     // (behind the owner and profile reads of the previous identifier). The slots also stay in
     // the scratch for the commit that follows.
-    int n = ids.length;
+    int n = ids.size();
     Identifier[] idsRead;
     IdentifierSlot[] slots;
     int[] hashes;
@@ -731,7 +735,8 @@ public final class InMemoryStorage implements Storage {
       hashes = new int[n];
     }
     int k = 0;
-    for (Identifier id : ids) {
+    for (int j = 0; j < n; j++) { // by index: no iterator
+      Identifier id = ids.get(j);
       int h = KeyedTable.spread(id);
       if ((held = reach(stamps, locked, held, stripeOfHash(h), sc)) == 0) {
         return null;

@@ -9,7 +9,9 @@ import dev.clientele.core.IdentifierState;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import com.google.common.collect.ImmutableList;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -121,5 +123,36 @@ class InMemoryStorageCommitLookupsTest {
     storage.commit(Commit.builder().append(event("e-20", held[3])).build());
     assertThat(InMemoryStorage.lookupsHeld()).isFalse();
     assertThat(storage.events(List.of(held[3])).stream().map(e -> e.event().id()).toList()).containsExactlyInAnyOrder("e-3", "e-20");
+  }
+
+  @Test
+  void ownedProfiles_immutableListReadInPlace_sameAnswerAsACopiedCollection() {
+    InMemoryStorage storage = new InMemoryStorage();
+    List<Identifier> held = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      held.add(email("h" + i));
+    }
+    for (int p = 0; p < 8; p++) { // 8 profiles of 10 identifiers each
+      ProfileId id = ProfileId.of("p-" + p);
+      Commit.Builder c = Commit.builder().putProfile(profile(id, 1, held.subList(10 * p, 10 * p + 10).toArray(new Identifier[0])), 0);
+      for (Identifier x : held.subList(10 * p, 10 * p + 10)) {
+        c.assign(x, Optional.empty(), id);
+      }
+      storage.commit(c.build());
+    }
+    for (int size : new int[] {0, 1, 2, 3, 9, 30, 70, 100}) {
+      List<Identifier> ask = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        ask.add(i % 3 == 2 ? email("absent" + i) : held.get((7 * i) % held.size()));
+        if (i % 5 == 4) {
+          ask.add(ask.get(0)); // asked twice
+        }
+      }
+      OwnedProfiles copied = storage.ownedProfiles(new ArrayList<>(ask));
+      OwnedProfiles inPlace = storage.ownedProfiles(ImmutableList.copyOf(ask));
+      assertThat(inPlace).as("%s identifiers", size).isEqualTo(copied);
+      assertThat(List.copyOf(inPlace.owners().keySet())).isEqualTo(List.copyOf(copied.owners().keySet()));
+      assertThat(inPlace.owners()).hasSize((int) ask.stream().distinct().filter(held::contains).count());
+    }
   }
 }
