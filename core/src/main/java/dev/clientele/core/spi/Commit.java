@@ -82,10 +82,15 @@ public final class Commit {
     }
   }
 
-  private final ImmutableList<ProfileWrite> profileWrites;
+  // The three parts of every ingested event's commit (one profile write, an index write or a
+  // few, one append) are each held as their one entry itself, or as an ImmutableList when they
+  // have none or several: the store reads them by index (profileWriteCount()/profileWriteAt(i)
+  // and so on) without a list per part and commit; the public accessors make the one-entry list
+  // when asked.
+  private final Object profileWrites;
   private final ImmutableList<ProfileDelete> profileDeletes;
-  private final ImmutableList<IndexWrite> indexWrites;
-  private final ImmutableList<StoredEvent> appends;
+  private final Object indexWrites;
+  private final Object appends;
   private final ImmutableList<Identifier> eventErasures;
   private final ImmutableList<String> tombstones;
   private final ImmutableList<MergeRecord> mergeRecords;
@@ -103,12 +108,38 @@ public final class Commit {
     this.appends = built(b.firstAppend, b.appends);
   }
 
-  /** A part held as its first entry in a builder field and, from the second entry on, in {@code more}. */
-  private static <T> ImmutableList<T> built(T first, Parts<T> more) {
+  /**
+   * A part held as its first entry in a builder field and, from the second entry on, in {@code
+   * more}: its one entry itself, else an {@link ImmutableList} of its entries (empty if none).
+   */
+  private static <T> Object built(T first, Parts<T> more) {
     if (more != null) {
       return more.build();
     }
-    return first == null ? ImmutableList.of() : ImmutableList.of(first);
+    return first == null ? ImmutableList.of() : first;
+  }
+
+  /** The entries of a part held as {@link #built} gives it. */
+  @SuppressWarnings("unchecked")
+  private static <T> ImmutableList<T> list(Object part) {
+    return part instanceof ImmutableList<?> l ? (ImmutableList<T>) l : ImmutableList.of((T) part);
+  }
+
+  /** The number of entries of a part held as {@link #built} gives it. */
+  private static int count(Object part) {
+    return part instanceof ImmutableList<?> l ? l.size() : 1;
+  }
+
+  /** Entry {@code i} of a part held as {@link #built} gives it. */
+  @SuppressWarnings("unchecked")
+  private static <T> T at(Object part, int i) {
+    if (part instanceof ImmutableList<?> l) {
+      return (T) l.get(i);
+    }
+    if (i != 0) {
+      throw new IndexOutOfBoundsException("index " + i + " of 1 entry");
+    }
+    return (T) part;
   }
 
   /** Starts an empty commit. */
@@ -118,7 +149,17 @@ public final class Commit {
 
   /** Profiles to write, each at most once. */
   public ImmutableList<ProfileWrite> profileWrites() {
-    return profileWrites;
+    return list(profileWrites);
+  }
+
+  /** {@code profileWrites().size()} without the list. */
+  int profileWriteCount() {
+    return count(profileWrites);
+  }
+
+  /** {@code profileWrites().get(i)} without the list. */
+  ProfileWrite profileWriteAt(int i) {
+    return at(profileWrites, i);
   }
 
   /** Profiles to delete, none of them also written. */
@@ -128,12 +169,32 @@ public final class Commit {
 
   /** Index changes, each identifier at most once. */
   public ImmutableList<IndexWrite> indexWrites() {
-    return indexWrites;
+    return list(indexWrites);
+  }
+
+  /** {@code indexWrites().size()} without the list. */
+  int indexWriteCount() {
+    return count(indexWrites);
+  }
+
+  /** {@code indexWrites().get(i)} without the list. */
+  IndexWrite indexWriteAt(int i) {
+    return at(indexWrites, i);
   }
 
   /** Events to append, each id at most once; every id must be new to the store. */
   public ImmutableList<StoredEvent> appends() {
-    return appends;
+    return list(appends);
+  }
+
+  /** {@code appends().size()} without the list. */
+  int appendCount() {
+    return count(appends);
+  }
+
+  /** {@code appends().get(i)} without the list. */
+  StoredEvent appendAt(int i) {
+    return at(appends, i);
   }
 
   /**
@@ -164,7 +225,7 @@ public final class Commit {
 
   /** Whether the commit changes nothing. */
   public boolean isEmpty() {
-    return profileWrites.isEmpty() && profileDeletes.isEmpty() && indexWrites.isEmpty() && appends.isEmpty()
+    return profileWriteCount() == 0 && profileDeletes.isEmpty() && indexWriteCount() == 0 && appendCount() == 0
         && eventErasures.isEmpty() && tombstones.isEmpty() && mergeRecords.isEmpty() && mergeRecordErasures.isEmpty();
   }
 

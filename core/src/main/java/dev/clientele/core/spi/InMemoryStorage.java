@@ -1315,8 +1315,7 @@ public final class InMemoryStorage implements Storage {
     void fill(InMemoryStorage store, Commit commit, ReadScratch sc) {
       inUse = true;
       long mask = 0;
-      List<StoredEvent> appends = commit.appends();
-      int n = appends.size();
+      int n = commit.appendCount();
       if (n > appendHashes.length) {
         appendHashes = new long[n];
         anchorHashes = new int[n];
@@ -1324,7 +1323,7 @@ public final class InMemoryStorage implements Storage {
       }
       appendCount = n;
       for (int i = 0; i < n; i++) {
-        StoredEvent e = appends.get(i);
+        StoredEvent e = commit.appendAt(i);
         long hash = EventIdTable.hash(e.event().id());
         appendHashes[i] = hash;
         int read = sc.readIndexOf(e.anchor());
@@ -1334,14 +1333,13 @@ public final class InMemoryStorage implements Storage {
         appendSlots[i] = read >= 0 ? sc.readSlots[read] : store.slotOf(h, e.anchor());
         mask |= 1L << stripeOfEvent(hash) | 1L << stripeOfHash(h);
       }
-      List<Commit.ProfileWrite> writes = commit.profileWrites();
-      n = writes.size();
+      n = commit.profileWriteCount();
       if (n > writeCells.length) {
         writeCells = new ProfileCell[n];
       }
       writeCount = n;
       for (int i = 0; i < n; i++) {
-        Commit.ProfileWrite w = writes.get(i);
+        Commit.ProfileWrite w = commit.profileWriteAt(i);
         ProfileId id = w.profile().id();
         // A new profile (expected version 0) was not read: look it up, under the lock at the latest.
         ProfileCell recent = w.expectedVersion() == 0 ? null : sc.recentCell(id);
@@ -1360,15 +1358,14 @@ public final class InMemoryStorage implements Storage {
         deleteCells[i] = recent != null ? recent : store.cellOf(id);
         mask |= 1L << stripeOf(id);
       }
-      List<Commit.IndexWrite> index = commit.indexWrites();
-      n = index.size();
+      n = commit.indexWriteCount();
       if (n > indexSlots.length) {
         indexSlots = new IdentifierSlot[n];
         indexHashes = new int[n];
       }
       indexCount = n;
       for (int i = 0; i < n; i++) {
-        Commit.IndexWrite w = index.get(i);
+        Commit.IndexWrite w = commit.indexWriteAt(i);
         int read = sc.readIndexOf(w.identifier());
         int h = read >= 0 ? sc.readHashes[read] : KeyedTable.spread(w.identifier());
         indexHashes[i] = h;
@@ -1443,9 +1440,8 @@ public final class InMemoryStorage implements Storage {
   }
 
   private void validate(Commit commit, Lookups seen) {
-    List<Commit.ProfileWrite> writes = commit.profileWrites();
-    for (int i = 0; i < writes.size(); i++) {
-      Commit.ProfileWrite w = writes.get(i);
+    for (int i = 0; i < seen.writeCount; i++) {
+      Commit.ProfileWrite w = commit.profileWriteAt(i);
       seen.writeCells[i] = liveCell(seen.writeCells[i], w.profile().id());
       long current = versionOf(seen.writeCells[i]);
       if (current != w.expectedVersion()) {
@@ -1463,9 +1459,8 @@ public final class InMemoryStorage implements Storage {
             "profile " + d.id() + " is at version " + current + ", expected " + d.expectedVersion());
       }
     }
-    List<Commit.IndexWrite> index = commit.indexWrites();
-    for (int i = 0; i < index.size(); i++) {
-      Commit.IndexWrite w = index.get(i);
+    for (int i = 0; i < seen.indexCount; i++) {
+      Commit.IndexWrite w = commit.indexWriteAt(i);
       IdentifierSlot slot = liveSlot(seen.indexSlots[i], seen.indexHashes[i], w.identifier());
       seen.indexSlots[i] = slot;
       ProfileCell owner = slot == null ? null : slot.owner;
@@ -1478,9 +1473,8 @@ public final class InMemoryStorage implements Storage {
                 + ", expected " + w.expectedOwner().map(ProfileId::value).orElse("nobody"));
       }
     }
-    List<StoredEvent> appends = commit.appends();
     for (int i = 0; i < seen.appendCount; i++) {
-      String id = appends.get(i).event().id();
+      String id = commit.appendAt(i).event().id();
       long hash = seen.appendHashes[i];
       if (stripes[stripeOfEvent(hash)].eventIds.contains(hash, id)) {
         throw new CommitConflictException("event " + id + " is already stored");
@@ -1504,9 +1498,8 @@ public final class InMemoryStorage implements Storage {
     // Index entries move before losers are deleted, so a reader going identifier -> owner ->
     // profile never lands on a profile that is already gone. The cells and slots validate()
     // found are live: nothing changed since, as the stripes' write locks are held.
-    List<Commit.ProfileWrite> writes = commit.profileWrites();
-    for (int i = 0; i < writes.size(); i++) {
-      Profile profile = writes.get(i).profile();
+    for (int i = 0; i < seen.writeCount; i++) {
+      Profile profile = commit.profileWriteAt(i).profile();
       ProfileCell cell = seen.writeCells[i];
       if (cell == null) {
         ProfileId id = profile.id();
@@ -1525,13 +1518,12 @@ public final class InMemoryStorage implements Storage {
     if (pause != null) {
       pause.run();
     }
-    List<Commit.IndexWrite> index = commit.indexWrites();
-    for (int i = 0; i < index.size(); i++) {
-      Commit.IndexWrite w = index.get(i);
+    for (int i = 0; i < seen.indexCount; i++) {
+      Commit.IndexWrite w = commit.indexWriteAt(i);
       IdentifierSlot slot = seen.indexSlots[i];
       if (w.newOwner().isPresent()) {
         ProfileId ownerId = w.newOwner().get();
-        ProfileCell owner = writtenCell(writes, seen, ownerId); // mostly a profile this commit just wrote
+        ProfileCell owner = writtenCell(commit, seen, ownerId); // mostly a profile this commit just wrote
         if (owner == null) {
           owner = cellOf(ownerId);
         }
@@ -1617,9 +1609,9 @@ public final class InMemoryStorage implements Storage {
    * The live cell of {@code id} if this commit writes its profile (the cell apply() wrote it to),
    * else null; called by apply() after the profile writes.
    */
-  private static ProfileCell writtenCell(List<Commit.ProfileWrite> writes, Lookups seen, ProfileId id) {
-    for (int i = 0; i < writes.size(); i++) {
-      ProfileId written = writes.get(i).profile().id();
+  private static ProfileCell writtenCell(Commit commit, Lookups seen, ProfileId id) {
+    for (int i = 0; i < seen.writeCount; i++) {
+      ProfileId written = commit.profileWriteAt(i).profile().id();
       if (written == id || written.equals(id)) {
         return seen.writeCells[i];
       }
