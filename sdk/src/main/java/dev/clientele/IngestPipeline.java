@@ -1,5 +1,6 @@
 package dev.clientele;
 
+import com.google.common.collect.ImmutableList;
 import dev.clientele.consent.Erasure;
 import dev.clientele.consent.ErasureReport;
 import dev.clientele.consent.internal.ConsentChanges;
@@ -138,9 +139,9 @@ final class IngestPipeline {
     String eventId;
     ProfileId profile;
     boolean createdProfile;
-    List<ProfileId> mergedProfiles = List.of();
-    List<LinkPlan.Refusal> refusals = List.of();
-    List<ProfileId> otherProfiles = List.of();
+    List<ProfileId> mergedProfiles = ImmutableList.of();
+    List<LinkPlan.Refusal> refusals = ImmutableList.of();
+    List<ProfileId> otherProfiles = ImmutableList.of();
 
     /** The {@link IngestResult} that {@link #ingest(Event, ResolvedIdentifiers)} gives for this outcome. */
     IngestResult toResult() {
@@ -155,9 +156,9 @@ final class IngestPipeline {
       eventId = null;
       profile = null;
       createdProfile = false;
-      mergedProfiles = List.of();
-      refusals = List.of();
-      otherProfiles = List.of();
+      mergedProfiles = ImmutableList.of();
+      refusals = ImmutableList.of();
+      otherProfiles = ImmutableList.of();
     }
   }
 
@@ -412,7 +413,7 @@ final class IngestPipeline {
     Commit.Builder commit = Commit.builder();
     Profile.Builder profile;
     long expectedVersion;
-    List<ProfileId> merged = List.of();
+    List<ProfileId> merged = ImmutableList.of(); // (ImmutableList: copied for free by ProfileChange, IngestResult)
     if (chosen.isEmpty()) {
       profile = Profile.builder(ids.get(), event.timestamp());
       expectedVersion = 0;
@@ -505,7 +506,7 @@ final class IngestPipeline {
     // other people (erasing them must leave no copy here) and blocked ones are junk.
     commit.append(new StoredEvent(attach.size() == event.identifiers().size() ? event : event.withIdentifiers(attach), plan.anchor()));
     storage.commit(commit.build());
-    List<ProfileId> others = consentElsewhere.isEmpty() ? List.of() : List.copyOf(consentElsewhere.keySet());
+    List<ProfileId> others = consentElsewhere.isEmpty() ? ImmutableList.of() : ImmutableList.copyOf(consentElsewhere.keySet());
     if (out != null) {
       out.eventId = event.id();
       out.profile = owner;

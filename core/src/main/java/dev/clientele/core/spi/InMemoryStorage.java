@@ -757,7 +757,7 @@ public final class InMemoryStorage implements Storage {
       }
       if (owners == null) {
         owners = new SmallMap<>(n);
-        owned = new SmallMap<>(2);
+        owned = new SmallMap<>(1); // mostly one owner; a merge grows it
       }
       if (owners.containsKey(id)) {
         continue; // asked twice
