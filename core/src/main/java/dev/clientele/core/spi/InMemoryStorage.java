@@ -12,6 +12,7 @@ import dev.clientele.core.ProfileId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -712,6 +713,10 @@ public final class InMemoryStorage implements Storage {
   private OwnedProfiles readOwnedProfiles(List<Identifier> ids, long[] stamps, long locked, ReadScratch sc) {
     assert sc.owner == scratchOwner : "the scratch moved to another store during a read";
     SmallMap<Identifier, ProfileId> owners = null;
+    // The owners' profiles: the first one in two locals (most events have one owner), a map
+    // from the second one on.
+    ProfileId firstOwner = null;
+    Profile firstProfile = null;
     SmallMap<ProfileId, Profile> owned = null;
     long held = 0;
     // First every identifier's slot, in a loop that does nothing else: the lookups of different
@@ -757,19 +762,30 @@ public final class InMemoryStorage implements Storage {
       }
       if (owners == null) {
         owners = new SmallMap<>(n);
-        owned = new SmallMap<>(1); // mostly one owner; a merge grows it
       }
       if (owners.containsKey(id)) {
         continue; // asked twice
       }
       owners.add(id, owner.key);
-      if (!owned.containsKey(owner.key)) {
+      boolean read = owned != null
+          ? owned.containsKey(owner.key)
+          : firstOwner != null && (firstOwner == owner.key || firstOwner.equals(owner.key));
+      if (!read) {
         if ((held = reach(stamps, locked, held, stripeOfHash(owner.hash), sc)) == 0) {
           return null;
         }
         Profile p = profileOf(owner);
         if (p != null) {
-          owned.add(owner.key, p);
+          if (firstOwner == null) {
+            firstOwner = owner.key;
+            firstProfile = p;
+          } else {
+            if (owned == null) { // a second profile (a merge ahead): from now on a map
+              owned = new SmallMap<>(2);
+              owned.add(firstOwner, firstProfile);
+            }
+            owned.add(owner.key, p);
+          }
           sc.remember(owner);
         }
       }
@@ -777,7 +793,13 @@ public final class InMemoryStorage implements Storage {
     if (!validated(stamps, held, sc)) {
       return null;
     }
-    return owners == null ? OwnedProfiles.none() : OwnedProfiles.handOver(owners, owned);
+    if (owners == null) {
+      return OwnedProfiles.none();
+    }
+    Map<ProfileId, Profile> profiles = owned != null
+        ? owned
+        : firstOwner != null ? new OneEntryMap<>(firstOwner, firstProfile) : Collections.emptyMap();
+    return OwnedProfiles.handOver(owners, profiles);
   }
 
   /**

@@ -155,4 +155,40 @@ class InMemoryStorageCommitLookupsTest {
       assertThat(inPlace.owners()).hasSize((int) ask.stream().distinct().filter(held::contains).count());
     }
   }
+
+  @Test
+  void ownedProfiles_oneOwner_severalOwners_ownerWithoutProfile_asMapsOfTheirEntries() {
+    InMemoryStorage storage = new InMemoryStorage();
+    ProfileId p = ProfileId.of("p-1");
+    ProfileId q = ProfileId.of("p-2");
+    ProfileId orphan = ProfileId.of("p-3"); // owns an identifier, has no profile
+    Identifier a = email("a");
+    Identifier b = email("b");
+    Identifier c = email("c");
+    Identifier d = email("d");
+    storage.commit(Commit.builder().putProfile(profile(p, 1, a, b), 0).assign(a, Optional.empty(), p).assign(b, Optional.empty(), p).build());
+    storage.commit(Commit.builder().putProfile(profile(q, 1, c), 0).assign(c, Optional.empty(), q).build());
+    storage.commit(Commit.builder().assign(d, Optional.empty(), orphan).build());
+    Profile pp = storage.profile(p).orElseThrow();
+    Profile qq = storage.profile(q).orElseThrow();
+
+    OwnedProfiles one = storage.ownedProfiles(ImmutableList.of(a, b));
+    assertThat(one.profiles()).isEqualTo(java.util.Map.of(p, pp));
+    assertThat(one.profiles().get(null)).isNull();
+    assertThat(one.missingProfile()).isEmpty();
+
+    OwnedProfiles two = storage.ownedProfiles(ImmutableList.of(a, c, b));
+    assertThat(List.copyOf(two.profiles().keySet())).containsExactly(p, q); // in the order read
+    assertThat(two.profiles()).isEqualTo(java.util.Map.of(p, pp, q, qq));
+
+    OwnedProfiles none = storage.ownedProfiles(ImmutableList.of(d));
+    assertThat(none.owners()).isEqualTo(java.util.Map.of(d, orphan));
+    assertThat(none.profiles()).isEmpty();
+    assertThat(none.profiles().get(null)).isNull();
+    assertThat(none.missingProfile()).contains(orphan);
+
+    OwnedProfiles mixed = storage.ownedProfiles(ImmutableList.of(d, c));
+    assertThat(mixed.profiles()).isEqualTo(java.util.Map.of(q, qq));
+    assertThat(mixed.missingProfile()).contains(orphan);
+  }
 }
