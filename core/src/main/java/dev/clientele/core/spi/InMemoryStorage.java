@@ -180,6 +180,12 @@ public final class InMemoryStorage implements Storage {
     return false;
   }
 
+  /** The length of the longest array of this thread's reusable commit lookups; for tests. */
+  static int lookupsCapacity() {
+    Lookups l = SCRATCH.get().lookups;
+    return Math.max(Math.max(l.appendHashes.length, l.writeCells.length), Math.max(l.deleteCells.length, l.indexSlots.length));
+  }
+
   /** This thread's scratch, emptied of another store's cells. */
   private ReadScratch scratch() {
     ReadScratch sc = SCRATCH.get();
@@ -1411,12 +1417,33 @@ public final class InMemoryStorage implements Storage {
       sc.forgetRead();
     }
 
+    /**
+     * The longest arrays kept from one commit to the next: a larger commit (a batch, an erasure)
+     * lets its arrays go, so a pool thread does not hold the largest commit's arrays forever.
+     */
+    static final int KEEP = 64;
+
     /** Drops the references the last {@link #fill} took, and frees these lookups for the next commit. */
     void release() {
       Arrays.fill(appendSlots, 0, appendCount, null);
       Arrays.fill(writeCells, 0, writeCount, null);
       Arrays.fill(deleteCells, 0, deleteCount, null);
       Arrays.fill(indexSlots, 0, indexCount, null);
+      if (appendHashes.length > KEEP) {
+        appendHashes = new long[2];
+        anchorHashes = new int[2];
+        appendSlots = new IdentifierSlot[2];
+      }
+      if (writeCells.length > KEEP) {
+        writeCells = new ProfileCell[2];
+      }
+      if (deleteCells.length > KEEP) {
+        deleteCells = new ProfileCell[2];
+      }
+      if (indexSlots.length > KEEP) {
+        indexSlots = new IdentifierSlot[4];
+        indexHashes = new int[4];
+      }
       appendCount = 0;
       writeCount = 0;
       deleteCount = 0;

@@ -106,6 +106,26 @@ class InMemoryStorageCommitLookupsTest {
   }
 
   @Test
+  void commit_largerThanKept_arraysLetGo_nextCommitsStillRight() {
+    InMemoryStorage storage = new InMemoryStorage();
+    ProfileId p = ProfileId.of("p-1");
+    Commit.Builder big = Commit.builder();
+    Identifier[] held = new Identifier[200];
+    for (int i = 0; i < held.length; i++) {
+      held[i] = email("y" + i);
+      big.assign(held[i], Optional.empty(), p).append(event("b-" + i, held[i]));
+    }
+    storage.commit(big.putProfile(profile(p, 1, held), 0).build());
+    assertThat(InMemoryStorage.lookupsCapacity()).as("a 200-part commit's arrays are not kept").isLessThanOrEqualTo(64);
+    assertThat(InMemoryStorage.lookupsHeld()).isFalse();
+    assertThat(storage.owners(List.of(held))).hasSize(200);
+    assertThat(storage.eventCount()).isEqualTo(200);
+    storage.commit(Commit.builder().putProfile(profile(p, 2, held), 1).append(event("b-200", held[199])).build());
+    assertThat(storage.profile(p)).map(Profile::version).contains(2L);
+    assertThat(storage.containsEvent("b-200")).isTrue();
+  }
+
+  @Test
   void commit_manyParts_growsTheLookupsAndKeepsNothing() {
     InMemoryStorage storage = new InMemoryStorage();
     ProfileId p = ProfileId.of("p-1");
