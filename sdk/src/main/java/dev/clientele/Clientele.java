@@ -191,15 +191,18 @@ public final class Clientele implements AutoCloseable {
    */
   private void afterCommit(Event event, IngestResult r) {
     switch (r.outcome()) {
-      case APPLIED -> {
-        segments.onCommitted(new ProfileChange(event, r.profile().orElseThrow(), r.createdProfile(), r.mergedProfiles()));
-        // A consent event's part applied to another profile (a refused link) changes that one too.
-        for (ProfileId other : r.otherProfiles()) {
-          segments.onCommitted(new ProfileChange(event, other, false, List.of()));
-        }
-      }
+      case APPLIED -> afterApplied(event, r.profile().orElseThrow(), r.createdProfile(), r.mergedProfiles(), r.otherProfiles());
       case ERASED -> r.erasedProfiles().forEach(segments::onErased);
       default -> { }
+    }
+  }
+
+  /** {@link #afterCommit} of an applied event, from the fields of its result. */
+  private void afterApplied(Event event, ProfileId profile, boolean created, List<ProfileId> merged, List<ProfileId> others) {
+    segments.onCommitted(new ProfileChange(event, profile, created, merged));
+    // A consent event's part applied to another profile (a refused link) changes that one too.
+    for (int i = 0; i < others.size(); i++) { // by index: no iterator per event
+      segments.onCommitted(new ProfileChange(event, others.get(i), false, List.of()));
     }
   }
 
@@ -233,8 +236,14 @@ public final class Clientele implements AutoCloseable {
    *     events again is safe (ingestion is idempotent by event id)
    */
   public IngestStats ingestAll(Iterable<Event> events) {
-    return ingestAll(events, r -> { });
+    return ingestAll(events, NO_EACH);
   }
+
+  /**
+   * The {@code each} of {@link #ingestAll(Iterable)}: nobody sees the results, so the events
+   * applied by {@link #ingestInGroups} are counted without building an {@link IngestResult}.
+   */
+  private static final Consumer<IngestResult> NO_EACH = r -> { };
 
   /**
    * {@link #ingestAll(Iterable)}, also handing each event's result to {@code each}, in the
@@ -313,6 +322,8 @@ public final class Clientele implements AutoCloseable {
   private IngestStats ingestInGroups(java.util.Iterator<Event> it, Consumer<? super IngestResult> each) {
     Tally counts = new Tally();
     Group group = new Group();
+    // Nobody to hand results to: applied events leave their outcome here instead of in a result.
+    IngestPipeline.Applied applied = each == NO_EACH ? new IngestPipeline.Applied() : null;
     while (true) {
       Event alone = null; // applied on its own after the group: a gdpr_delete, or an event that failed to resolve
       Throwable unresolved = null; // why `alone` failed to resolve
@@ -352,14 +363,14 @@ public final class Clientele implements AutoCloseable {
         // events before it are applied and reported. If one of them fails (or `each` does), a
         // loop would have stopped there, before reaching the iterator's failure.
         try {
-          applyGroup(group, counts, each);
+          applyGroup(group, counts, each, applied);
         } catch (Throwable earlier) {
           earlier.addSuppressed(stop);
           throw IngestPipeline.sneaky(earlier);
         }
         throw IngestPipeline.sneaky(stop);
       }
-      applyGroup(group, counts, each);
+      applyGroup(group, counts, each, applied);
       if (alone != null) {
         IngestResult r = unresolved == null ? pipeline.ingest(alone) : pipeline.afterFailedResolve(alone, unresolved);
         counted(alone, r, counts, each);
@@ -405,9 +416,11 @@ public final class Clientele implements AutoCloseable {
   /**
    * Tells the store what {@code group} will read, then applies its events one by one as
    * {@link #ingest} does; empties the group, also when an event or {@code each} throws (the
-   * events after it are then not applied).
+   * events after it are then not applied). With {@code applied} (only when {@code each} is
+   * {@link #NO_EACH}), an applied event is counted and re-evaluated from its fields without
+   * building its result.
    */
-  private void applyGroup(Group group, Tally counts, Consumer<? super IngestResult> each) {
+  private void applyGroup(Group group, Tally counts, Consumer<? super IngestResult> each, IngestPipeline.Applied applied) {
     try {
       if (group.size == 0) {
         return;
@@ -422,7 +435,21 @@ public final class Clientele implements AutoCloseable {
       for (int i = 0; i < group.size; i++) {
         Event e = group.events[i];
         ResolvedIdentifiers r = group.resolved[i];
-        counted(e, r == null ? pipeline.ingest(e) : pipeline.ingest(e, r), counts, each);
+        if (r == null) {
+          counted(e, pipeline.ingest(e), counts, each);
+        } else if (applied == null) {
+          counted(e, pipeline.ingest(e, r), counts, each);
+        } else {
+          IngestResult result = pipeline.ingest(e, r, applied);
+          if (result != null) {
+            counted(e, result, counts, each);
+          } else { // applied: what counted() does with the result, from its fields (`each` is NO_EACH)
+            tally.count(applied);
+            afterApplied(e, applied.profile, applied.createdProfile, applied.mergedProfiles, applied.otherProfiles);
+            counts.count(applied);
+            applied.clear();
+          }
+        }
       }
     } finally {
       group.clear();

@@ -1,5 +1,6 @@
 package dev.clientele;
 
+import com.google.common.collect.ImmutableList;
 import dev.clientele.consent.Erasure;
 import dev.clientele.consent.ErasureReport;
 import dev.clientele.consent.internal.ConsentChanges;
@@ -85,7 +86,7 @@ final class IngestPipeline {
    */
   IngestResult ingest(Event raw) {
     IngestResult early = checked(raw);
-    return early != null ? early : apply(raw, resolver.resolve(raw));
+    return early != null ? early : apply(raw, resolver.resolve(raw), null);
   }
 
   /**
@@ -112,7 +113,53 @@ final class IngestPipeline {
    */
   IngestResult ingest(Event raw, ResolvedIdentifiers resolved) {
     IngestResult early = checked(raw);
-    return early != null ? early : apply(raw, resolved);
+    return early != null ? early : apply(raw, resolved, null);
+  }
+
+  /**
+   * {@link #ingest(Event, ResolvedIdentifiers)}, except that an event applied to a profile gives
+   * no {@link IngestResult}: null is returned and the outcome is in {@code out} (valid until
+   * {@code out} is used again), so bulk ingestion that only counts does not build a result per
+   * event. Every other outcome (duplicate, rejected, erased) is returned as a result.
+   */
+  IngestResult ingest(Event raw, ResolvedIdentifiers resolved, Applied out) {
+    IngestResult early = checked(raw);
+    return early != null ? early : apply(raw, resolved, out);
+  }
+
+  /**
+   * What applying an event to a profile gave, as the fields of its {@link IngestResult} (outcome
+   * {@link IngestResult.Outcome#APPLIED}, no erased profiles), without the result object. Filled
+   * by {@link #ingest(Event, ResolvedIdentifiers, Applied)}; reused from event to event by one
+   * thread, so its lists (the problems list is its own, cleared per event) are valid only until
+   * the next event.
+   */
+  static final class Applied {
+    final List<String> problems = new ArrayList<>();
+    String eventId;
+    ProfileId profile;
+    boolean createdProfile;
+    List<ProfileId> mergedProfiles = ImmutableList.of();
+    List<LinkPlan.Refusal> refusals = ImmutableList.of();
+    List<ProfileId> otherProfiles = ImmutableList.of();
+
+    /** The {@link IngestResult} that {@link #ingest(Event, ResolvedIdentifiers)} gives for this outcome. */
+    IngestResult toResult() {
+      return new IngestResult(
+          eventId, IngestResult.Outcome.APPLIED, Optional.of(profile), createdProfile, mergedProfiles, problems, refusals,
+          List.of(), otherProfiles);
+    }
+
+    /** Drops what the last event left (the next attempt starts from an empty problems list). */
+    void clear() {
+      problems.clear();
+      eventId = null;
+      profile = null;
+      createdProfile = false;
+      mergedProfiles = ImmutableList.of();
+      refusals = ImmutableList.of();
+      otherProfiles = ImmutableList.of();
+    }
   }
 
   /**
@@ -157,8 +204,11 @@ final class IngestPipeline {
         + "' are reserved for the parts of consent events that Clientele applies to other profiles"));
   }
 
-  /** Everything of {@link #ingest(Event)} after the checks and the resolve step. */
-  private IngestResult apply(Event raw, ResolvedIdentifiers resolved) {
+  /**
+   * Everything of {@link #ingest(Event)} after the checks and the resolve step; with {@code out},
+   * an applied event gives null and its outcome in {@code out}.
+   */
+  private IngestResult apply(Event raw, ResolvedIdentifiers resolved, Applied out) {
     if (!resolved.hasAnchor()) {
       List<String> why = new ArrayList<>(resolved.problems());
       why.add(0, "event " + raw.id() + " rejected: every identifier is blocked");
@@ -170,7 +220,7 @@ final class IngestPipeline {
     boolean active = activity.isActive(resolved.event());
     for (int attempt = 1; ; attempt++) {
       try {
-        return attempt(resolved, active);
+        return attempt(resolved, active, out);
       } catch (CommitConflictException e) {
         if (storage.containsEvent(raw.id())) {
           return IngestResult.duplicate(raw.id());
@@ -307,8 +357,11 @@ final class IngestPipeline {
     }
   }
 
-  private IngestResult attempt(ResolvedIdentifiers r, boolean active) {
+  private IngestResult attempt(ResolvedIdentifiers r, boolean active, Applied out) {
     Event event = r.event();
+    if (out != null) {
+      out.clear(); // also after a conflict: a retried attempt starts again
+    }
     List<Identifier> lookup = lookupOf(r);
     OwnedProfiles read = storage.ownedProfiles(lookup);
     Map<Identifier, ProfileId> owners = read.owners();
@@ -360,7 +413,7 @@ final class IngestPipeline {
     Commit.Builder commit = Commit.builder();
     Profile.Builder profile;
     long expectedVersion;
-    List<ProfileId> merged = List.of();
+    List<ProfileId> merged = ImmutableList.of(); // (ImmutableList: copied for free by ProfileChange, IngestResult)
     if (chosen.isEmpty()) {
       profile = Profile.builder(ids.get(), event.timestamp());
       expectedVersion = 0;
@@ -402,8 +455,15 @@ final class IngestPipeline {
     }
     ProfileId owner = profile.id();
 
-    // Most events have no problem: an empty ArrayList has no array until the first add.
-    List<String> problems = r.problems().isEmpty() ? new ArrayList<>() : new ArrayList<>(r.problems());
+    // Most events have no problem: an empty ArrayList has no array until the first add. With
+    // `out`, its own list, reused.
+    List<String> problems;
+    if (out != null) {
+      problems = out.problems;
+      problems.addAll(r.problems());
+    } else {
+      problems = r.problems().isEmpty() ? new ArrayList<>() : new ArrayList<>(r.problems());
+    }
     for (int i = 0; i < plan.refusals().size(); i++) { // by index: no iterator per event
       LinkPlan.Refusal refusal = plan.refusals().get(i);
       problems.add("link refused (" + refusal.rule().name().toLowerCase(java.util.Locale.ROOT) + "): " + refusal.reason());
@@ -446,9 +506,19 @@ final class IngestPipeline {
     // other people (erasing them must leave no copy here) and blocked ones are junk.
     commit.append(new StoredEvent(attach.size() == event.identifiers().size() ? event : event.withIdentifiers(attach), plan.anchor()));
     storage.commit(commit.build());
+    List<ProfileId> others = consentElsewhere.isEmpty() ? ImmutableList.of() : ImmutableList.copyOf(consentElsewhere.keySet());
+    if (out != null) {
+      out.eventId = event.id();
+      out.profile = owner;
+      out.createdProfile = expectedVersion == 0;
+      out.mergedProfiles = merged;
+      out.refusals = plan.refusals();
+      out.otherProfiles = others;
+      return null;
+    }
     return new IngestResult(
         event.id(), IngestResult.Outcome.APPLIED, Optional.of(owner), expectedVersion == 0, merged, problems, plan.refusals(), List.of(),
-        consentElsewhere.isEmpty() ? List.of() : List.copyOf(consentElsewhere.keySet()));
+        others);
   }
 
   /** Applies the parts of a consent or bounce event that concern other profiles, as derived events. */

@@ -33,6 +33,18 @@ final class Tally {
     }
   }
 
+  /** {@link #count(IngestResult)} of {@code a.toResult()}, without building the result. */
+  void count(IngestPipeline.Applied a) {
+    received.increment();
+    problems.add(a.problems.size());
+    linksRefused.add(a.refusals.size());
+    applied.increment();
+    if (a.createdProfile) {
+      profilesCreated.increment();
+    }
+    profilesMerged.add(a.mergedProfiles.size());
+  }
+
   IngestStats snapshot() {
     return new IngestStats(
         received.sum(),

@@ -99,6 +99,7 @@ class IngestAllReadAheadTest {
   void ingestAll_sameAsIngestInALoop(@ForAll("histories") List<Event> events) {
     try (Clientele loop = builder().build();
         Clientele grouped = builder().build();
+        Clientele counted = builder().build();
         Clientele recorded = builder().storage(new RecordingStorage()).ingestBatchSize(1).build()) {
       List<IngestResult> singly = new ArrayList<>();
       events.forEach(e -> singly.add(loop.ingest(e)));
@@ -116,6 +117,13 @@ class IngestAllReadAheadTest {
       assertThat(eachRecorded).as("on a host backend with batch size 1").isEqualTo(singly);
       assertThat(BatchIngestEquivalenceTest.state(recorded)).isEqualTo(BatchIngestEquivalenceTest.state(loop));
       assertThat(statsRecorded).isEqualTo(loop.stats());
+
+      // Without `each` nobody sees the results, and applied events are counted without one:
+      // the same counts, profiles and partition.
+      IngestStats statsCounted = counted.ingestAll(events);
+      assertThat(statsCounted).as("counts without each").isEqualTo(stats).isEqualTo(counted.stats());
+      assertThat(BatchIngestEquivalenceTest.state(counted)).isEqualTo(BatchIngestEquivalenceTest.state(loop));
+      assertThat(Fixtures.partition(counted)).isEqualTo(Fixtures.partition(loop));
     }
   }
 

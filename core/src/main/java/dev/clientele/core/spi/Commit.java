@@ -82,33 +82,74 @@ public final class Commit {
     }
   }
 
-  private final ImmutableList<ProfileWrite> profileWrites;
-  private final ImmutableList<ProfileDelete> profileDeletes;
-  private final ImmutableList<IndexWrite> indexWrites;
-  private final ImmutableList<StoredEvent> appends;
-  private final ImmutableList<Identifier> eventErasures;
-  private final ImmutableList<String> tombstones;
-  private final ImmutableList<MergeRecord> mergeRecords;
-  private final ImmutableList<ProfileId> mergeRecordErasures;
+  // The three parts of every ingested event's commit (one profile write, an index write or a
+  // few, one append) are each held as their one entry itself, or as an ImmutableList when they
+  // have none or several: the store reads them by index (profileWriteCount()/profileWriteAt(i)
+  // and so on) without a list per part and commit; the public accessors make the one-entry list
+  // when asked.
+  private final Object profileWrites;
+  private final Object indexWrites;
+  private final Object appends;
+  /** The parts an ingested event's commit seldom has (deletes, erasures, merge log); null if none. */
+  private final Rare rare;
 
-  private Commit(Builder b) {
-    this.mergeRecords = b.mergeRecords == null ? ImmutableList.of() : b.mergeRecords.build();
-    this.mergeRecordErasures =
-        b.mergeRecordErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.mergeRecordErasures);
-    this.eventErasures = b.eventErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.eventErasures);
-    this.tombstones = b.tombstones == null ? ImmutableList.of() : ImmutableList.copyOf(b.tombstones);
-    this.profileWrites = built(b.firstWrite, b.profileWrites);
-    this.profileDeletes = b.profileDeletes == null ? ImmutableList.of() : b.profileDeletes.build();
-    this.indexWrites = built(b.firstIndexWrite, b.indexWrites);
-    this.appends = built(b.firstAppend, b.appends);
+  /** The rarer parts of a commit, all in one object: an ingested event's commit has none of them. */
+  private static final class Rare {
+    final ImmutableList<ProfileDelete> profileDeletes;
+    final ImmutableList<Identifier> eventErasures;
+    final ImmutableList<String> tombstones;
+    final ImmutableList<MergeRecord> mergeRecords;
+    final ImmutableList<ProfileId> mergeRecordErasures;
+
+    Rare(Builder.RareParts b) {
+      this.mergeRecords = b.mergeRecords == null ? ImmutableList.of() : b.mergeRecords.build();
+      this.mergeRecordErasures =
+          b.mergeRecordErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.mergeRecordErasures);
+      this.eventErasures = b.eventErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.eventErasures);
+      this.tombstones = b.tombstones == null ? ImmutableList.of() : ImmutableList.copyOf(b.tombstones);
+      this.profileDeletes = b.profileDeletes == null ? ImmutableList.of() : b.profileDeletes.build();
+    }
   }
 
-  /** A part held as its first entry in a builder field and, from the second entry on, in {@code more}. */
-  private static <T> ImmutableList<T> built(T first, Parts<T> more) {
+  private Commit(Builder b) {
+    this.profileWrites = built(b.firstWrite, b.profileWrites);
+    this.indexWrites = built(b.firstIndexWrite, b.indexWrites);
+    this.appends = built(b.firstAppend, b.appends);
+    this.rare = b.rare == null ? null : new Rare(b.rare);
+  }
+
+  /**
+   * A part held as its first entry in a builder field and, from the second entry on, in {@code
+   * more}: its one entry itself, else an {@link ImmutableList} of its entries (empty if none).
+   */
+  private static <T> Object built(T first, Parts<T> more) {
     if (more != null) {
       return more.build();
     }
-    return first == null ? ImmutableList.of() : ImmutableList.of(first);
+    return first == null ? ImmutableList.of() : first;
+  }
+
+  /** The entries of a part held as {@link #built} gives it. */
+  @SuppressWarnings("unchecked")
+  private static <T> ImmutableList<T> list(Object part) {
+    return part instanceof ImmutableList<?> l ? (ImmutableList<T>) l : ImmutableList.of((T) part);
+  }
+
+  /** The number of entries of a part held as {@link #built} gives it. */
+  private static int count(Object part) {
+    return part instanceof ImmutableList<?> l ? l.size() : 1;
+  }
+
+  /** Entry {@code i} of a part held as {@link #built} gives it. */
+  @SuppressWarnings("unchecked")
+  private static <T> T at(Object part, int i) {
+    if (part instanceof ImmutableList<?> l) {
+      return (T) l.get(i);
+    }
+    if (i != 0) {
+      throw new IndexOutOfBoundsException("index " + i + " of 1 entry");
+    }
+    return (T) part;
   }
 
   /** Starts an empty commit. */
@@ -118,22 +159,52 @@ public final class Commit {
 
   /** Profiles to write, each at most once. */
   public ImmutableList<ProfileWrite> profileWrites() {
-    return profileWrites;
+    return list(profileWrites);
+  }
+
+  /** {@code profileWrites().size()} without the list. */
+  int profileWriteCount() {
+    return count(profileWrites);
+  }
+
+  /** {@code profileWrites().get(i)} without the list. */
+  ProfileWrite profileWriteAt(int i) {
+    return at(profileWrites, i);
   }
 
   /** Profiles to delete, none of them also written. */
   public ImmutableList<ProfileDelete> profileDeletes() {
-    return profileDeletes;
+    return rare == null ? ImmutableList.of() : rare.profileDeletes;
   }
 
   /** Index changes, each identifier at most once. */
   public ImmutableList<IndexWrite> indexWrites() {
-    return indexWrites;
+    return list(indexWrites);
+  }
+
+  /** {@code indexWrites().size()} without the list. */
+  int indexWriteCount() {
+    return count(indexWrites);
+  }
+
+  /** {@code indexWrites().get(i)} without the list. */
+  IndexWrite indexWriteAt(int i) {
+    return at(indexWrites, i);
   }
 
   /** Events to append, each id at most once; every id must be new to the store. */
   public ImmutableList<StoredEvent> appends() {
-    return appends;
+    return list(appends);
+  }
+
+  /** {@code appends().size()} without the list. */
+  int appendCount() {
+    return count(appends);
+  }
+
+  /** {@code appends().get(i)} without the list. */
+  StoredEvent appendAt(int i) {
+    return at(appends, i);
   }
 
   /**
@@ -141,17 +212,17 @@ public final class Commit {
    * its id included, so {@code containsEvent} forgets it. Applied before {@link #appends()}.
    */
   public ImmutableList<Identifier> eventErasures() {
-    return eventErasures;
+    return rare == null ? ImmutableList.of() : rare.eventErasures;
   }
 
   /** Tombstone hashes to write (writing an existing one is not a conflict). */
   public ImmutableList<String> tombstones() {
-    return tombstones;
+    return rare == null ? ImmutableList.of() : rare.tombstones;
   }
 
   /** Merge-log records to append, each id at most once; every id must be new to the store. */
   public ImmutableList<MergeRecord> mergeRecords() {
-    return mergeRecords;
+    return rare == null ? ImmutableList.of() : rare.mergeRecords;
   }
 
   /**
@@ -159,13 +230,13 @@ public final class Commit {
    * MergeRecord#names naming} one of them is removed. Applied before {@link #mergeRecords()}.
    */
   public ImmutableList<ProfileId> mergeRecordErasures() {
-    return mergeRecordErasures;
+    return rare == null ? ImmutableList.of() : rare.mergeRecordErasures;
   }
 
   /** Whether the commit changes nothing. */
   public boolean isEmpty() {
-    return profileWrites.isEmpty() && profileDeletes.isEmpty() && indexWrites.isEmpty() && appends.isEmpty()
-        && eventErasures.isEmpty() && tombstones.isEmpty() && mergeRecords.isEmpty() && mergeRecordErasures.isEmpty();
+    return profileWriteCount() == 0 && profileDeletes().isEmpty() && indexWriteCount() == 0 && appendCount() == 0
+        && eventErasures().isEmpty() && tombstones().isEmpty() && mergeRecords().isEmpty() && mergeRecordErasures().isEmpty();
   }
 
   /** Collects the parts of a {@link Commit}; not thread-safe. */
@@ -177,15 +248,12 @@ public final class Commit {
     // event). Rarer parts are allocated on first use.
     private ProfileWrite firstWrite;
     private Parts<ProfileWrite> profileWrites;
-    private Parts<ProfileDelete> profileDeletes;
     private IndexWrite firstIndexWrite;
     private Parts<IndexWrite> indexWrites;
     private StoredEvent firstAppend;
     private Parts<StoredEvent> appends;
-    private Set<Identifier> eventErasures;
-    private Set<String> tombstones;
-    private Parts<MergeRecord> mergeRecords;
-    private Set<ProfileId> mergeRecordErasures;
+    /** The rarer parts, made on the first of them. */
+    private RareParts rare;
     /** The last new owner passed to {@link #assign} and its {@code Optional}, shared by the index writes that name it. */
     private ProfileId lastOwner;
     private Optional<ProfileId> lastOwnerPresent;
@@ -195,6 +263,22 @@ public final class Commit {
     private static final Function<StoredEvent, Object> APPEND_KEY = e -> e.event().id();
 
     private Builder() {}
+
+    /** The parts an ingested event's commit seldom has, each made on first use. */
+    static final class RareParts {
+      Parts<ProfileDelete> profileDeletes;
+      Set<Identifier> eventErasures;
+      Set<String> tombstones;
+      Parts<MergeRecord> mergeRecords;
+      Set<ProfileId> mergeRecordErasures;
+    }
+
+    private RareParts rare() {
+      if (rare == null) {
+        rare = new RareParts();
+      }
+      return rare;
+    }
 
     /** Whether {@code k} is the key of an entry of a part held as {@code first} and, from its second entry on, {@code more}. */
     private static <T> boolean holds(T first, Parts<T> more, Function<T, Object> key, Object k) {
@@ -213,7 +297,8 @@ public final class Commit {
     }
 
     private boolean writesOrDeletes(ProfileId id) {
-      return holds(firstWrite, profileWrites, WRITE_KEY, id) || (profileDeletes != null && profileDeletes.containsKey(id));
+      return holds(firstWrite, profileWrites, WRITE_KEY, id)
+          || (rare != null && rare.profileDeletes != null && rare.profileDeletes.containsKey(id));
     }
 
     /**
@@ -240,10 +325,11 @@ public final class Commit {
     public Builder deleteProfile(ProfileId id, long expectedVersion) {
       ProfileDelete d = new ProfileDelete(id, expectedVersion);
       checkArgument(!writesOrDeletes(id), "profile %s appears twice in one commit", id);
-      if (profileDeletes == null) {
-        profileDeletes = new Parts<>(ProfileDelete::id);
+      RareParts r = rare();
+      if (r.profileDeletes == null) {
+        r.profileDeletes = new Parts<>(ProfileDelete::id);
       }
-      profileDeletes.add(d);
+      r.profileDeletes.add(d);
       return this;
     }
 
@@ -301,10 +387,11 @@ public final class Commit {
     /** Erases every event anchored at {@code anchor} (see {@link Commit#eventErasures()}). */
     public Builder eraseEvents(Identifier anchor) {
       requireNonNull(anchor, "anchor");
-      if (eventErasures == null) {
-        eventErasures = new LinkedHashSet<>();
+      RareParts r = rare();
+      if (r.eventErasures == null) {
+        r.eventErasures = new LinkedHashSet<>();
       }
-      eventErasures.add(anchor);
+      r.eventErasures.add(anchor);
       return this;
     }
 
@@ -316,10 +403,11 @@ public final class Commit {
     public Builder tombstone(String hash) {
       requireNonNull(hash, "hash");
       checkArgument(!hash.isBlank() && hash.length() <= 128, "tombstone hash must be 1 to 128 characters");
-      if (tombstones == null) {
-        tombstones = new LinkedHashSet<>();
+      RareParts r = rare();
+      if (r.tombstones == null) {
+        r.tombstones = new LinkedHashSet<>();
       }
-      tombstones.add(hash);
+      r.tombstones.add(hash);
       return this;
     }
 
@@ -330,21 +418,23 @@ public final class Commit {
      */
     public Builder logMerge(MergeRecord record) {
       requireNonNull(record, "record");
-      if (mergeRecords == null) {
-        mergeRecords = new Parts<>(MergeRecord::id);
+      RareParts r = rare();
+      if (r.mergeRecords == null) {
+        r.mergeRecords = new Parts<>(MergeRecord::id);
       }
-      checkArgument(!mergeRecords.containsKey(record.id()), "merge record %s appears twice in one commit", record.id());
-      mergeRecords.add(record);
+      checkArgument(!r.mergeRecords.containsKey(record.id()), "merge record %s appears twice in one commit", record.id());
+      r.mergeRecords.add(record);
       return this;
     }
 
     /** Erases every merge-log record naming {@code profile} (see {@link Commit#mergeRecordErasures()}). */
     public Builder eraseMergeRecords(ProfileId profile) {
       requireNonNull(profile, "profile");
-      if (mergeRecordErasures == null) {
-        mergeRecordErasures = new LinkedHashSet<>();
+      RareParts r = rare();
+      if (r.mergeRecordErasures == null) {
+        r.mergeRecordErasures = new LinkedHashSet<>();
       }
-      mergeRecordErasures.add(profile);
+      r.mergeRecordErasures.add(profile);
       return this;
     }
 

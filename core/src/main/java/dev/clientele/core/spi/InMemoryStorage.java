@@ -3,6 +3,7 @@ package dev.clientele.core.spi;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.ImmutableList;
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
@@ -11,6 +12,7 @@ import dev.clientele.core.ProfileId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -159,6 +161,31 @@ public final class InMemoryStorage implements Storage {
     return Arrays.asList(SCRATCH.get().readIds).contains(id);
   }
 
+  /**
+   * Whether this thread's reusable commit lookups hold a reference to a cell or slot, or are
+   * marked in use; for tests (both must be false between commits).
+   */
+  static boolean lookupsHeld() {
+    Lookups l = SCRATCH.get().lookups;
+    if (l.inUse) {
+      return true;
+    }
+    for (Object[] a : new Object[][] {l.appendSlots, l.writeCells, l.deleteCells, l.indexSlots}) {
+      for (Object o : a) {
+        if (o != null) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The length of the longest array of this thread's reusable commit lookups; for tests. */
+  static int lookupsCapacity() {
+    Lookups l = SCRATCH.get().lookups;
+    return Math.max(Math.max(l.appendHashes.length, l.writeCells.length), Math.max(l.deleteCells.length, l.indexSlots.length));
+  }
+
   /** This thread's scratch, emptied of another store's cells. */
   private ReadScratch scratch() {
     ReadScratch sc = SCRATCH.get();
@@ -202,6 +229,8 @@ public final class InMemoryStorage implements Storage {
 
     /** The most identifiers of a read that the scratch remembers. */
     static final int READ_MEMORY = 64;
+    /** What this thread's commits look up before locking; reused (see {@link Lookups}). */
+    final Lookups lookups = new Lookups();
 
     /** Makes room for a read of {@code n} identifiers; false if it is too large to remember. */
     boolean roomForRead(int n) {
@@ -641,8 +670,11 @@ public final class InMemoryStorage implements Storage {
     // Copied first, so that no caller code (the collection's size() and iterator) runs while the
     // read uses this thread's scratch: a collection that read another store from its iterator
     // would move the scratch to that store in the middle of this read, mixing this store's slots
-    // and stamps into the other's.
-    Identifier[] ids = identifiers.toArray(new Identifier[0]);
+    // and stamps into the other's. An ImmutableList (what ingestion passes) is not copied: no
+    // class outside Guava can extend it, so its size() and get() run no caller code.
+    List<Identifier> ids = identifiers instanceof ImmutableList<Identifier> trusted
+        ? trusted
+        : Arrays.asList(identifiers.toArray(new Identifier[0]));
     ReadScratch sc = scratch();
     long needed = 0;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
@@ -684,9 +716,13 @@ public final class InMemoryStorage implements Storage {
    * stripes reached until then in {@link ReadScratch#needed}. The owners' cells are remembered in
    * {@code sc} for the commit that usually follows.
    */
-  private OwnedProfiles readOwnedProfiles(Identifier[] ids, long[] stamps, long locked, ReadScratch sc) {
+  private OwnedProfiles readOwnedProfiles(List<Identifier> ids, long[] stamps, long locked, ReadScratch sc) {
     assert sc.owner == scratchOwner : "the scratch moved to another store during a read";
     SmallMap<Identifier, ProfileId> owners = null;
+    // The owners' profiles: the first one in two locals (most events have one owner), a map
+    // from the second one on.
+    ProfileId firstOwner = null;
+    Profile firstProfile = null;
     SmallMap<ProfileId, Profile> owned = null;
     long held = 0;
     // First every identifier's slot, in a loop that does nothing else: the lookups of different
@@ -694,7 +730,7 @@ public final class InMemoryStorage implements Storage {
     // misses while the previous one's are still outstanding, instead of one after the other
     // (behind the owner and profile reads of the previous identifier). The slots also stay in
     // the scratch for the commit that follows.
-    int n = ids.length;
+    int n = ids.size();
     Identifier[] idsRead;
     IdentifierSlot[] slots;
     int[] hashes;
@@ -710,7 +746,8 @@ public final class InMemoryStorage implements Storage {
       hashes = new int[n];
     }
     int k = 0;
-    for (Identifier id : ids) {
+    for (int j = 0; j < n; j++) { // by index: no iterator
+      Identifier id = ids.get(j);
       int h = KeyedTable.spread(id);
       if ((held = reach(stamps, locked, held, stripeOfHash(h), sc)) == 0) {
         return null;
@@ -731,19 +768,30 @@ public final class InMemoryStorage implements Storage {
       }
       if (owners == null) {
         owners = new SmallMap<>(n);
-        owned = new SmallMap<>(2);
       }
       if (owners.containsKey(id)) {
         continue; // asked twice
       }
       owners.add(id, owner.key);
-      if (!owned.containsKey(owner.key)) {
+      boolean read = owned != null
+          ? owned.containsKey(owner.key)
+          : firstOwner != null && (firstOwner == owner.key || firstOwner.equals(owner.key));
+      if (!read) {
         if ((held = reach(stamps, locked, held, stripeOfHash(owner.hash), sc)) == 0) {
           return null;
         }
         Profile p = profileOf(owner);
         if (p != null) {
-          owned.add(owner.key, p);
+          if (firstOwner == null) {
+            firstOwner = owner.key;
+            firstProfile = p;
+          } else {
+            if (owned == null) { // a second profile (a merge ahead): from now on a map
+              owned = new SmallMap<>(2);
+              owned.add(firstOwner, firstProfile);
+            }
+            owned.add(owner.key, p);
+          }
           sc.remember(owner);
         }
       }
@@ -751,7 +799,13 @@ public final class InMemoryStorage implements Storage {
     if (!validated(stamps, held, sc)) {
       return null;
     }
-    return owners == null ? OwnedProfiles.none() : OwnedProfiles.handOver(owners, owned);
+    if (owners == null) {
+      return OwnedProfiles.none();
+    }
+    Map<ProfileId, Profile> profiles = owned != null
+        ? owned
+        : firstOwner != null ? new OneEntryMap<>(firstOwner, firstProfile) : Collections.emptyMap();
+    return OwnedProfiles.handOver(owners, profiles);
   }
 
   /**
@@ -1194,36 +1248,14 @@ public final class InMemoryStorage implements Storage {
     // finding the stripes, and looking up the cells and slots the commit touches (the lookups
     // are the cache misses). Under the locks a looked-up object is used if it is still the live
     // one, else looked up again.
-    Lookups seen = new Lookups(commit);
-    boolean logs = !commit.mergeRecords().isEmpty() || !commit.mergeRecordErasures().isEmpty();
-    if (!commit.mergeRecordErasures().isEmpty()) {
-      // File the merge records logged since the last by-profile read now, under the log's lock
-      // alone: an erasure locks every stripe, and a long backlog must not be filed behind them.
-      // (Under the locks below only what is logged in between is left to file.)
-      long stamp = logLock.writeLock();
-      try {
-        indexUnindexed();
-      } finally {
-        logLock.unlockWrite(stamp);
-      }
-    }
+    ReadScratch sc = scratch();
+    Lookups seen = sc.lookups.inUse ? new Lookups() : sc.lookups; // in use: a commit from inside a commit
     boolean foldDue;
-    writeLock(seen.lockMask);
     try {
-      long logStamp = logs ? logLock.writeLock() : 0;
-      try {
-        if (!commit.mergeRecordErasures().isEmpty()) {
-          indexUnindexed(); // before anything changes: it changes no state a reader sees
-        }
-        validate(commit, seen);
-        foldDue = apply(commit, seen);
-      } finally {
-        if (logs) {
-          logLock.unlockWrite(logStamp);
-        }
-      }
+      seen.fill(this, commit, sc);
+      foldDue = commitLooked(commit, seen);
     } finally {
-      unlockWrite(seen.lockMask);
+      seen.release();
     }
     if (foldDue) {
       // The commit stands whatever the fold does; a fold that fails leaves the sorted ids as they
@@ -1242,72 +1274,130 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
-  private static final ProfileCell[] NO_CELLS = {};
-  private static final IdentifierSlot[] NO_SLOTS = {};
-  private static final int[] NO_HASHES = {};
+  /**
+   * The part of {@link #commit} after the lookups: takes the locks, validates and applies;
+   * true if the stripes' logs are due for folding.
+   */
+  private boolean commitLooked(Commit commit, Lookups seen) {
+    boolean logs = !commit.mergeRecords().isEmpty() || !commit.mergeRecordErasures().isEmpty();
+    if (!commit.mergeRecordErasures().isEmpty()) {
+      // File the merge records logged since the last by-profile read now, under the log's lock
+      // alone: an erasure locks every stripe, and a long backlog must not be filed behind them.
+      // (Under the locks below only what is logged in between is left to file.)
+      long stamp = logLock.writeLock();
+      try {
+        indexUnindexed();
+      } finally {
+        logLock.unlockWrite(stamp);
+      }
+    }
+    writeLock(seen.lockMask);
+    try {
+      long logStamp = logs ? logLock.writeLock() : 0;
+      try {
+        if (!commit.mergeRecordErasures().isEmpty()) {
+          indexUnindexed(); // before anything changes: it changes no state a reader sees
+        }
+        validate(commit, seen);
+        return apply(commit, seen);
+      } finally {
+        if (logs) {
+          logLock.unlockWrite(logStamp);
+        }
+      }
+    } finally {
+      unlockWrite(seen.lockMask);
+    }
+  }
 
   /**
    * What a commit looked up before taking its locks (each cell or slot may be stale or null), and
-   * the stripes it touches.
+   * the stripes it touches. One per thread, reused by its commits ({@link ReadScratch#lookups}):
+   * its arrays grow on demand and hold the current commit's entries in their first
+   * {@link #appendCount}, {@link #writeCount}, {@link #deleteCount} and {@link #indexCount}
+   * places. Valid only during {@link #commit}: {@link #release} drops every reference it took
+   * (an erased identifier's slot must not stay reachable from an idle pool thread). A commit made
+   * while the thread's lookups are in use (from a test hook inside {@link #apply}, say) gets a
+   * new one of its own.
    */
-  private final class Lookups {
-    final long[] appendHashes;
+  private static final class Lookups {
+    long[] appendHashes = new long[2];
     /** The {@link KeyedTable#spread} hash of each append's anchor. */
-    final int[] anchorHashes;
-    final IdentifierSlot[] appendSlots;
-    final ProfileCell[] writeCells;
-    final ProfileCell[] deleteCells;
-    final IdentifierSlot[] indexSlots;
+    int[] anchorHashes = new int[2];
+    IdentifierSlot[] appendSlots = new IdentifierSlot[2];
+    ProfileCell[] writeCells = new ProfileCell[2];
+    ProfileCell[] deleteCells = new ProfileCell[2];
+    IdentifierSlot[] indexSlots = new IdentifierSlot[4];
     /** The {@link KeyedTable#spread} hash of each index write's identifier. */
-    final int[] indexHashes;
+    int[] indexHashes = new int[4];
+    int appendCount;
+    int writeCount;
+    int deleteCount;
+    int indexCount;
     /** The stripes to lock: of every profile written or deleted, identifier moved, event stored, tombstone added. */
-    final long lockMask;
+    long lockMask;
+    /** Whether a commit of this thread is using these lookups now. */
+    boolean inUse;
 
-    Lookups(Commit commit) {
+    /** Looks up what {@code commit} touches in {@code store}, with the hints of {@code sc}. */
+    void fill(InMemoryStorage store, Commit commit, ReadScratch sc) {
+      inUse = true;
       long mask = 0;
-      ReadScratch sc = scratch();
-      List<StoredEvent> appends = commit.appends();
-      appendHashes = new long[appends.size()];
-      anchorHashes = new int[appends.size()];
-      appendSlots = new IdentifierSlot[appends.size()];
-      for (int i = 0; i < appendHashes.length; i++) {
-        StoredEvent e = appends.get(i);
+      int n = commit.appendCount();
+      if (n > appendHashes.length) {
+        appendHashes = new long[n];
+        anchorHashes = new int[n];
+        appendSlots = new IdentifierSlot[n];
+      }
+      appendCount = n;
+      for (int i = 0; i < n; i++) {
+        StoredEvent e = commit.appendAt(i);
         long hash = EventIdTable.hash(e.event().id());
         appendHashes[i] = hash;
         int read = sc.readIndexOf(e.anchor());
         int h = read >= 0 ? sc.readHashes[read] : KeyedTable.spread(e.anchor());
         anchorHashes[i] = h;
         // A hint, checked under the lock: the slot the read found (null: none, looked up there).
-        appendSlots[i] = read >= 0 ? sc.readSlots[read] : slotOf(h, e.anchor());
+        appendSlots[i] = read >= 0 ? sc.readSlots[read] : store.slotOf(h, e.anchor());
         mask |= 1L << stripeOfEvent(hash) | 1L << stripeOfHash(h);
       }
-      List<Commit.ProfileWrite> writes = commit.profileWrites();
-      writeCells = new ProfileCell[writes.size()];
-      for (int i = 0; i < writeCells.length; i++) {
-        Commit.ProfileWrite w = writes.get(i);
+      n = commit.profileWriteCount();
+      if (n > writeCells.length) {
+        writeCells = new ProfileCell[n];
+      }
+      writeCount = n;
+      for (int i = 0; i < n; i++) {
+        Commit.ProfileWrite w = commit.profileWriteAt(i);
         ProfileId id = w.profile().id();
         // A new profile (expected version 0) was not read: look it up, under the lock at the latest.
         ProfileCell recent = w.expectedVersion() == 0 ? null : sc.recentCell(id);
-        writeCells[i] = recent != null ? recent : cellOf(id);
+        writeCells[i] = recent != null ? recent : store.cellOf(id);
         mask |= 1L << stripeOf(id);
       }
       List<Commit.ProfileDelete> deletes = commit.profileDeletes();
-      deleteCells = deletes.isEmpty() ? NO_CELLS : new ProfileCell[deletes.size()];
-      for (int i = 0; i < deleteCells.length; i++) {
+      n = deletes.size();
+      if (n > deleteCells.length) {
+        deleteCells = new ProfileCell[n];
+      }
+      deleteCount = n;
+      for (int i = 0; i < n; i++) {
         ProfileId id = deletes.get(i).id();
         ProfileCell recent = sc.recentCell(id);
-        deleteCells[i] = recent != null ? recent : cellOf(id);
+        deleteCells[i] = recent != null ? recent : store.cellOf(id);
         mask |= 1L << stripeOf(id);
       }
-      List<Commit.IndexWrite> index = commit.indexWrites();
-      indexSlots = index.isEmpty() ? NO_SLOTS : new IdentifierSlot[index.size()];
-      indexHashes = index.isEmpty() ? NO_HASHES : new int[index.size()];
-      for (int i = 0; i < indexSlots.length; i++) {
-        Commit.IndexWrite w = index.get(i);
+      n = commit.indexWriteCount();
+      if (n > indexSlots.length) {
+        indexSlots = new IdentifierSlot[n];
+        indexHashes = new int[n];
+      }
+      indexCount = n;
+      for (int i = 0; i < n; i++) {
+        Commit.IndexWrite w = commit.indexWriteAt(i);
         int read = sc.readIndexOf(w.identifier());
         int h = read >= 0 ? sc.readHashes[read] : KeyedTable.spread(w.identifier());
         indexHashes[i] = h;
-        indexSlots[i] = read >= 0 ? sc.readSlots[read] : slotOf(h, w.identifier());
+        indexSlots[i] = read >= 0 ? sc.readSlots[read] : store.slotOf(h, w.identifier());
         mask |= 1L << stripeOfHash(h);
         if (w.newOwner().isPresent()) { // apply() looks the new owner's cell up
           mask |= 1L << stripeOf(w.newOwner().get());
@@ -1325,6 +1415,40 @@ public final class InMemoryStorage implements Storage {
       // Used: the read's identifiers and slots are not kept in the thread any longer than this
       // (an erased identifier must not stay reachable from an idle pool thread).
       sc.forgetRead();
+    }
+
+    /**
+     * The longest arrays kept from one commit to the next: a larger commit (a batch, an erasure)
+     * lets its arrays go, so a pool thread does not hold the largest commit's arrays forever.
+     */
+    static final int KEEP = 64;
+
+    /** Drops the references the last {@link #fill} took, and frees these lookups for the next commit. */
+    void release() {
+      Arrays.fill(appendSlots, 0, appendCount, null);
+      Arrays.fill(writeCells, 0, writeCount, null);
+      Arrays.fill(deleteCells, 0, deleteCount, null);
+      Arrays.fill(indexSlots, 0, indexCount, null);
+      if (appendHashes.length > KEEP) {
+        appendHashes = new long[2];
+        anchorHashes = new int[2];
+        appendSlots = new IdentifierSlot[2];
+      }
+      if (writeCells.length > KEEP) {
+        writeCells = new ProfileCell[2];
+      }
+      if (deleteCells.length > KEEP) {
+        deleteCells = new ProfileCell[2];
+      }
+      if (indexSlots.length > KEEP) {
+        indexSlots = new IdentifierSlot[4];
+        indexHashes = new int[4];
+      }
+      appendCount = 0;
+      writeCount = 0;
+      deleteCount = 0;
+      indexCount = 0;
+      inUse = false;
     }
   }
 
@@ -1365,9 +1489,8 @@ public final class InMemoryStorage implements Storage {
   }
 
   private void validate(Commit commit, Lookups seen) {
-    List<Commit.ProfileWrite> writes = commit.profileWrites();
-    for (int i = 0; i < writes.size(); i++) {
-      Commit.ProfileWrite w = writes.get(i);
+    for (int i = 0; i < seen.writeCount; i++) {
+      Commit.ProfileWrite w = commit.profileWriteAt(i);
       seen.writeCells[i] = liveCell(seen.writeCells[i], w.profile().id());
       long current = versionOf(seen.writeCells[i]);
       if (current != w.expectedVersion()) {
@@ -1385,9 +1508,8 @@ public final class InMemoryStorage implements Storage {
             "profile " + d.id() + " is at version " + current + ", expected " + d.expectedVersion());
       }
     }
-    List<Commit.IndexWrite> index = commit.indexWrites();
-    for (int i = 0; i < index.size(); i++) {
-      Commit.IndexWrite w = index.get(i);
+    for (int i = 0; i < seen.indexCount; i++) {
+      Commit.IndexWrite w = commit.indexWriteAt(i);
       IdentifierSlot slot = liveSlot(seen.indexSlots[i], seen.indexHashes[i], w.identifier());
       seen.indexSlots[i] = slot;
       ProfileCell owner = slot == null ? null : slot.owner;
@@ -1400,9 +1522,8 @@ public final class InMemoryStorage implements Storage {
                 + ", expected " + w.expectedOwner().map(ProfileId::value).orElse("nobody"));
       }
     }
-    List<StoredEvent> appends = commit.appends();
-    for (int i = 0; i < seen.appendHashes.length; i++) {
-      String id = appends.get(i).event().id();
+    for (int i = 0; i < seen.appendCount; i++) {
+      String id = commit.appendAt(i).event().id();
       long hash = seen.appendHashes[i];
       if (stripes[stripeOfEvent(hash)].eventIds.contains(hash, id)) {
         throw new CommitConflictException("event " + id + " is already stored");
@@ -1426,9 +1547,8 @@ public final class InMemoryStorage implements Storage {
     // Index entries move before losers are deleted, so a reader going identifier -> owner ->
     // profile never lands on a profile that is already gone. The cells and slots validate()
     // found are live: nothing changed since, as the stripes' write locks are held.
-    List<Commit.ProfileWrite> writes = commit.profileWrites();
-    for (int i = 0; i < writes.size(); i++) {
-      Profile profile = writes.get(i).profile();
+    for (int i = 0; i < seen.writeCount; i++) {
+      Profile profile = commit.profileWriteAt(i).profile();
       ProfileCell cell = seen.writeCells[i];
       if (cell == null) {
         ProfileId id = profile.id();
@@ -1447,13 +1567,12 @@ public final class InMemoryStorage implements Storage {
     if (pause != null) {
       pause.run();
     }
-    List<Commit.IndexWrite> index = commit.indexWrites();
-    for (int i = 0; i < index.size(); i++) {
-      Commit.IndexWrite w = index.get(i);
+    for (int i = 0; i < seen.indexCount; i++) {
+      Commit.IndexWrite w = commit.indexWriteAt(i);
       IdentifierSlot slot = seen.indexSlots[i];
       if (w.newOwner().isPresent()) {
         ProfileId ownerId = w.newOwner().get();
-        ProfileCell owner = writtenCell(writes, seen, ownerId); // mostly a profile this commit just wrote
+        ProfileCell owner = writtenCell(commit, seen, ownerId); // mostly a profile this commit just wrote
         if (owner == null) {
           owner = cellOf(ownerId);
         }
@@ -1518,7 +1637,7 @@ public final class InMemoryStorage implements Storage {
       log(r);
     }
     List<StoredEvent> appends = commit.appends();
-    for (int i = 0; i < seen.appendHashes.length; i++) {
+    for (int i = 0; i < seen.appendCount; i++) {
       StoredEvent e = appends.get(i);
       long hash = seen.appendHashes[i];
       Stripe stripe = stripes[stripeOfEvent(hash)];
@@ -1539,9 +1658,9 @@ public final class InMemoryStorage implements Storage {
    * The live cell of {@code id} if this commit writes its profile (the cell apply() wrote it to),
    * else null; called by apply() after the profile writes.
    */
-  private static ProfileCell writtenCell(List<Commit.ProfileWrite> writes, Lookups seen, ProfileId id) {
-    for (int i = 0; i < writes.size(); i++) {
-      ProfileId written = writes.get(i).profile().id();
+  private static ProfileCell writtenCell(Commit commit, Lookups seen, ProfileId id) {
+    for (int i = 0; i < seen.writeCount; i++) {
+      ProfileId written = commit.profileWriteAt(i).profile().id();
       if (written == id || written.equals(id)) {
         return seen.writeCells[i];
       }

@@ -69,7 +69,7 @@ public final class OwnedProfiles {
    * Wraps maps built by a store without copying them (they are unmodifiable already); the
    * caller hands them over and adds nothing afterwards.
    */
-  static OwnedProfiles handOver(SmallMap<Identifier, ProfileId> owners, SmallMap<ProfileId, Profile> profiles) {
+  static OwnedProfiles handOver(SmallMap<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles) {
     return owners.isEmpty() ? NONE : new OwnedProfiles(owners, profiles);
   }
 

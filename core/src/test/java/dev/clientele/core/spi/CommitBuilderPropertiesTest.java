@@ -111,9 +111,24 @@ class CommitBuilderPropertiesTest {
     assertThat(c.indexWrites()).containsExactlyElementsOf(index);
     assertThat(c.appends()).containsExactlyElementsOf(appends);
     assertThat(c.isEmpty()).isEqualTo(writes.isEmpty() && deletes.isEmpty() && index.isEmpty() && appends.isEmpty());
+    // What the store reads: one entry is held without a list; by index it is the same.
+    assertThat(indexed(c.profileWriteCount(), c::profileWriteAt)).isEqualTo(writes);
+    assertThat(indexed(c.indexWriteCount(), c::indexWriteAt)).isEqualTo(index);
+    assertThat(indexed(c.appendCount(), c::appendAt)).isEqualTo(appends);
+    assertThatThrownBy(() -> c.appendAt(appends.size())).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> c.profileWriteAt(writes.size())).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> c.indexWriteAt(index.size())).isInstanceOf(IndexOutOfBoundsException.class);
     if (early != null) {
       assertThat(List.of(early.profileWrites(), early.profileDeletes(), early.indexWrites(), early.appends()))
           .isEqualTo(earlyModel);
     }
+  }
+
+  private static <T> List<T> indexed(int count, java.util.function.IntFunction<T> at) {
+    List<T> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(at.apply(i));
+    }
+    return out;
   }
 }
