@@ -330,16 +330,21 @@ public final class InMemoryStorage implements Storage {
 
   /**
    * One identifier (the key): its owner (null: none) and the events anchored at it. The events are
-   * kept without their {@link StoredEvent} wrapper, whose anchor is this slot's identifier: one
-   * object less per stored event for the collector to copy; reads wrap them again.
+   * held as references into the stripes' event logs ({@link EventIdTable}), ints that the
+   * collector never scans: appending one stores no reference into this (mostly old) slot, and
+   * there is no {@link StoredEvent} wrapper per event either; reads look the events up and wrap
+   * them again.
    */
   private static final class IdentifierSlot extends KeyedTable.Entry<Identifier> {
     /** Written under the stripe's write lock; read like {@link ProfileCell#profile} (not volatile either). */
     ProfileCell owner;
     /** Set, under the stripe's lock, when the slot leaves the table; a new slot may take its place. */
     boolean removed;
-    /** Guarded by the stripe's lock; the first {@link #eventCount} entries are the events. */
-    Event[] events;
+    /**
+     * Guarded by the stripe's lock; the first {@link #eventCount} entries are the events, each as
+     * {@link #eventRef}: the stripe of its id and its position in that stripe's log.
+     */
+    int[] events;
     int eventCount;
 
     /** The key's parts, so that a lookup compares them without reading the key object. */
@@ -361,20 +366,45 @@ public final class InMemoryStorage implements Storage {
       return (value == v || value.equals(v)) && (type == t || type.equals(t));
     }
 
-    void append(Event e) {
+    void append(int eventRef) {
       if (events == null) {
-        events = new Event[2];
+        events = new int[2];
       } else if (eventCount == events.length) {
         events = Arrays.copyOf(events, eventCount * 2);
       }
-      events[eventCount++] = e;
+      events[eventCount++] = eventRef;
     }
 
-    void addEventsTo(List<StoredEvent> out) {
+    /** The stripes whose logs hold this slot's events, as a mask. */
+    long eventStripes() {
+      long mask = 0;
       for (int i = 0; i < eventCount; i++) {
-        out.add(new StoredEvent(events[i], key));
+        mask |= 1L << refStripe(events[i]);
+      }
+      return mask;
+    }
+
+    /** Adds this slot's events to {@code out}; the caller holds the locks of their {@link #eventStripes}. */
+    void addEventsTo(Stripe[] stripes, List<StoredEvent> out) {
+      for (int i = 0; i < eventCount; i++) {
+        out.add(new StoredEvent(eventAt(stripes, events[i]), key));
       }
     }
+  }
+
+  /** The reference to the event at {@code position} of the log of stripe {@code stripe}. */
+  private static int eventRef(int stripe, int position) {
+    return stripe << EventIdTable.POSITION_BITS | position;
+  }
+
+  /** The stripe of an {@link #eventRef}. */
+  private static int refStripe(int ref) {
+    return ref >>> EventIdTable.POSITION_BITS;
+  }
+
+  /** The event of an {@link #eventRef}; called holding the lock of its stripe. */
+  private static Event eventAt(Stripe[] stripes, int ref) {
+    return stripes[refStripe(ref)].eventIds.event(ref & EventIdTable.MAX_EVENTS);
   }
 
   /** Creates an empty store. */
@@ -905,10 +935,10 @@ public final class InMemoryStorage implements Storage {
         }
         IdentifierSlot slot = slots[k];
         if (slot != null) {
-          Event[] events = slot.events;
+          int[] events = slot.events;
           if (events != null && events.length > 0) {
             int at = Math.min(Math.max(slot.eventCount, 0), events.length - 1);
-            sum += events[at] == null ? 1 : 0;
+            sum += events[at];
           }
         }
         ProfileCell cell = cells[k];
@@ -1011,20 +1041,34 @@ public final class InMemoryStorage implements Storage {
     for (Identifier anchor : distinct) {
       mask |= 1L << stripeOf(anchor);
     }
-    List<StoredEvent> out = new ArrayList<>();
-    readLock(mask);
-    try {
-      for (Identifier anchor : distinct) {
-        IdentifierSlot slot = slotOf(anchor);
-        if (slot != null) {
-          slot.addEventsTo(out);
+    // The anchors' stripes, and the stripes whose logs hold their events (those of the event ids):
+    // found under the anchors' locks; if some are missing, all of them again in ascending order.
+    while (true) {
+      long locked = mask;
+      long needed = locked;
+      readLock(locked);
+      try {
+        List<IdentifierSlot> slots = new ArrayList<>(distinct.size());
+        for (Identifier anchor : distinct) {
+          IdentifierSlot slot = slotOf(anchor);
+          if (slot != null && slot.eventCount > 0) {
+            slots.add(slot);
+            needed |= slot.eventStripes();
+          }
         }
+        if (needed == locked) {
+          List<StoredEvent> out = new ArrayList<>();
+          for (IdentifierSlot slot : slots) {
+            slot.addEventsTo(stripes, out);
+          }
+          out.sort(StoredEvent.TIMELINE_ORDER);
+          return out;
+        }
+      } finally {
+        unlockRead(locked);
       }
-    } finally {
-      unlockRead(mask);
+      mask = needed;
     }
-    out.sort(StoredEvent.TIMELINE_ORDER);
-    return out;
   }
 
   @Override
@@ -1034,7 +1078,7 @@ public final class InMemoryStorage implements Storage {
     try {
       snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, sumEventCounts()));
       for (Stripe s : stripes) {
-        s.slots.forEach(slot -> slot.addEventsTo(snapshot));
+        s.slots.forEach(slot -> slot.addEventsTo(stripes, snapshot));
       }
     } finally {
       unlockRead(ALL_STRIPES);
@@ -1404,8 +1448,13 @@ public final class InMemoryStorage implements Storage {
     for (int i = 0; i < seen.appendHashes.length; i++) {
       String id = appends.get(i).event().id();
       long hash = seen.appendHashes[i];
-      if (stripes[stripeOfEvent(hash)].eventIds.contains(hash, id)) {
+      EventIdTable table = stripes[stripeOfEvent(hash)].eventIds;
+      if (table.contains(hash, id)) {
         throw new CommitConflictException("event " + id + " is already stored");
+      }
+      if (table.size() > EventIdTable.MAX_EVENTS - appends.size()) { // before apply() changes anything
+        throw new StorageException("the in-memory store is full: a stripe holds at most "
+            + EventIdTable.MAX_EVENTS + " events (about 4.3 billion in all)");
       }
     }
     for (MergeRecord r : commit.mergeRecords()) {
@@ -1494,10 +1543,10 @@ public final class InMemoryStorage implements Storage {
       IdentifierSlot slot = slotOf(anchor);
       if (slot != null && slot.eventCount > 0) {
         for (int i = 0; i < slot.eventCount; i++) {
-          String id = slot.events[i].id();
-          long hash = EventIdTable.hash(id);
-          Stripe stripe = stripes[stripeOfEvent(hash)];
-          boolean removed = stripe.eventIds.remove(hash, id);
+          int ref = slot.events[i];
+          Stripe stripe = stripes[refStripe(ref)];
+          String id = eventAt(stripes, ref).id();
+          boolean removed = stripe.eventIds.remove(EventIdTable.hash(id), id);
           assert removed : "an anchored event's id is in its table";
           stripe.eventCount--;
         }
@@ -1521,8 +1570,9 @@ public final class InMemoryStorage implements Storage {
     for (int i = 0; i < seen.appendHashes.length; i++) {
       StoredEvent e = appends.get(i);
       long hash = seen.appendHashes[i];
-      Stripe stripe = stripes[stripeOfEvent(hash)];
-      stripe.eventIds.add(hash, e.event());
+      int eventStripe = stripeOfEvent(hash);
+      Stripe stripe = stripes[eventStripe];
+      int ref = eventRef(eventStripe, stripe.eventIds.add(hash, e.event()));
       stripe.eventCount++;
       int h = seen.anchorHashes[i];
       IdentifierSlot slot = liveSlot(seen.appendSlots[i], h, e.anchor());
@@ -1530,7 +1580,7 @@ public final class InMemoryStorage implements Storage {
         slot = new IdentifierSlot(e.anchor());
         addSlot(h, slot);
       }
-      slot.append(e.event());
+      slot.append(ref);
     }
     return foldDue;
   }
