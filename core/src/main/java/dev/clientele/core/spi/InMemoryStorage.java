@@ -338,14 +338,22 @@ public final class InMemoryStorage implements Storage {
   private static final class IdentifierSlot extends KeyedTable.Entry<Identifier> {
     /** Written under the stripe's write lock; read like {@link ProfileCell#profile} (not volatile either). */
     ProfileCell owner;
-    /** Set, under the stripe's lock, when the slot leaves the table; a new slot may take its place. */
-    boolean removed;
     /**
-     * Guarded by the stripe's lock; the first {@link #eventCount} entries are the events, each as
-     * {@link #eventRef}: the stripe of its id and its position in that stripe's log.
+     * The first event, as an {@link #eventRef} (the stripe of its id and its position in that
+     * stripe's log), valid while {@link #eventCount} is at least 1. Held inline: most identifiers
+     * anchor few events, and an array stored into an old slot is a reference store that the
+     * collector must track. Guarded by the stripe's lock, like the fields below.
      */
-    int[] events;
+    int firstEvent;
+    /**
+     * The events after the first (its first {@code eventCount - 1} entries), or null: grown by
+     * doubling from 4, so a slot stores a new array at its 2nd, 6th, 10th, 18th… event.
+     */
+    int[] moreEvents;
+    /** The number of events; {@link #REMOVED} once the slot left its table (a new slot may take its place). */
     int eventCount;
+
+    static final int REMOVED = Integer.MIN_VALUE;
 
     /** The key's parts, so that a lookup compares them without reading the key object. */
     private final IdentifierType type;
@@ -366,20 +374,50 @@ public final class InMemoryStorage implements Storage {
       return (value == v || value.equals(v)) && (type == t || type.equals(t));
     }
 
+    /** Whether the slot left its table (set under the stripe's lock). */
+    boolean removed() {
+      return eventCount == REMOVED;
+    }
+
+    /** Marks the slot as gone from its table; it holds no events then. */
+    void markRemoved() {
+      assert eventCount == 0 : "a slot leaves its table without events";
+      eventCount = REMOVED;
+    }
+
+    /** The {@link #eventRef} of event {@code i} (below {@link #eventCount}). */
+    int eventRefAt(int i) {
+      return i == 0 ? firstEvent : moreEvents[i - 1];
+    }
+
     void append(int eventRef) {
-      if (events == null) {
-        events = new int[2];
-      } else if (eventCount == events.length) {
-        events = Arrays.copyOf(events, eventCount * 2);
+      int n = eventCount;
+      if (n == 0) {
+        firstEvent = eventRef;
+      } else {
+        int at = n - 1;
+        if (moreEvents == null) {
+          moreEvents = new int[4];
+        } else if (at == moreEvents.length) {
+          moreEvents = Arrays.copyOf(moreEvents, at * 2);
+        }
+        moreEvents[at] = eventRef;
       }
-      events[eventCount++] = eventRef;
+      eventCount = n + 1;
+    }
+
+    /** Forgets the events (erased). */
+    void clearEvents() {
+      firstEvent = 0;
+      moreEvents = null;
+      eventCount = 0;
     }
 
     /** The stripes whose logs hold this slot's events, as a mask. */
     long eventStripes() {
       long mask = 0;
       for (int i = 0; i < eventCount; i++) {
-        mask |= 1L << refStripe(events[i]);
+        mask |= 1L << refStripe(eventRefAt(i));
       }
       return mask;
     }
@@ -387,7 +425,7 @@ public final class InMemoryStorage implements Storage {
     /** Adds this slot's events to {@code out}; the caller holds the locks of their {@link #eventStripes}. */
     void addEventsTo(Stripe[] stripes, List<StoredEvent> out) {
       for (int i = 0; i < eventCount; i++) {
-        out.add(new StoredEvent(eventAt(stripes, events[i]), key));
+        out.add(new StoredEvent(eventAt(stripes, eventRefAt(i)), key));
       }
     }
   }
@@ -935,10 +973,10 @@ public final class InMemoryStorage implements Storage {
         }
         IdentifierSlot slot = slots[k];
         if (slot != null) {
-          int[] events = slot.events;
-          if (events != null && events.length > 0) {
-            int at = Math.min(Math.max(slot.eventCount, 0), events.length - 1);
-            sum += events[at];
+          int[] more = slot.moreEvents;
+          if (more != null && more.length > 0) {
+            int at = Math.min(Math.max(slot.eventCount - 1, 0), more.length - 1);
+            sum += more[at];
           }
         }
         ProfileCell cell = cells[k];
@@ -1388,12 +1426,12 @@ public final class InMemoryStorage implements Storage {
    * until it is marked removed.
    */
   private IdentifierSlot liveSlot(IdentifierSlot seen, Identifier id) {
-    return seen != null && !seen.removed ? seen : slotOf(id);
+    return seen != null && !seen.removed() ? seen : slotOf(id);
   }
 
   /** {@link #liveSlot(IdentifierSlot, Identifier)} given the identifier's {@link KeyedTable#spread} hash. */
   private IdentifierSlot liveSlot(IdentifierSlot seen, int hash, Identifier id) {
-    return seen != null && !seen.removed ? seen : slotOf(hash, id);
+    return seen != null && !seen.removed() ? seen : slotOf(hash, id);
   }
 
   /** Adds {@code slot}, whose key's {@link KeyedTable#spread} hash is {@code hash}, to its stripe's table. */
@@ -1402,7 +1440,7 @@ public final class InMemoryStorage implements Storage {
   }
 
   private void removeSlot(IdentifierSlot slot) {
-    slot.removed = true;
+    slot.markRemoved();
     int h = KeyedTable.spread(slot.key);
     boolean removed = stripes[stripeOfHash(h)].slots.remove(h, slot);
     assert removed : "a live slot is in its table";
@@ -1543,15 +1581,14 @@ public final class InMemoryStorage implements Storage {
       IdentifierSlot slot = slotOf(anchor);
       if (slot != null && slot.eventCount > 0) {
         for (int i = 0; i < slot.eventCount; i++) {
-          int ref = slot.events[i];
+          int ref = slot.eventRefAt(i);
           Stripe stripe = stripes[refStripe(ref)];
           String id = eventAt(stripes, ref).id();
           boolean removed = stripe.eventIds.remove(EventIdTable.hash(id), id);
           assert removed : "an anchored event's id is in its table";
           stripe.eventCount--;
         }
-        slot.events = null;
-        slot.eventCount = 0;
+        slot.clearEvents();
         if (slot.owner == null) {
           removeSlot(slot);
         }
