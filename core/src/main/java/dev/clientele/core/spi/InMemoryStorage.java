@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  *       whole commits produces.
  *   <li>Pages of {@link #profiles}, {@link #allEvents()} and the other whole-store reads hold the
  *       read locks of all stripes (in ascending order, like commits); {@link #events} holds those
- *       of its anchors' stripes.
+ *       of its anchors' stripes and of the stripes whose event logs hold their events.
  * </ul>
  *
  * <h2>Layout</h2>
@@ -82,8 +82,14 @@ import org.slf4j.LoggerFactory;
  *       a slot holds its identifier's parts, so a lookup does not read the identifier object;
  *   <li>per stripe, profile cells by id, each holding the current profile, for {@link #profile}
  *       and the version checks of commits;
- *   <li>the event ids in compact open-addressing tables of 64-bit hashes ({@link EventIdTable}),
- *       one per stripe, beside the stored events, exact because a hash hit compares the id;
+ *   <li>the stored events in append-only logs, one per stripe (of the event id's hash), beside
+ *       their ids in a compact open-addressing table of hash bits and log positions ({@link
+ *       EventIdTable}), exact because a hash hit compares the id. Identifier slots refer to their
+ *       events by stripe and position, in {@code int}s (the first inline, the others in an
+ *       {@code int[]}). So storing an event writes no reference into a random place of the old
+ *       generation: the garbage collector (G1) tracks every reference stored into an old object
+ *       by dirtying its 512-byte card, which its concurrent refinement threads and the next young
+ *       pause then scan; appends to a log dirty cards in order, a few hundred events per card;
  *   <li>the sorted order that paging needs in {@link SortedIds}, a sorted array of ids brought
  *       up to date by a page once enough profiles were created or deleted since the last one;
  *       commits only append to their stripes' logs of created and deleted ids.
