@@ -1,32 +1,76 @@
 package dev.clientele.core.spi;
 
 import dev.clientele.core.Event;
+import java.util.Arrays;
 
 /**
- * The ids of the stored events of {@link InMemoryStorage}, for de-duplication: an open-addressing
- * table (linear probing) of 64-bit hashes of the ids, beside the stored event each hash stands
- * for. A lookup compares hashes in one {@code long[]} and compares the id itself only when a hash
- * matches, so it is exact; a miss, the common case of ingestion, touches one cache line of the
- * hash array and no string. About 24 bytes per id at the table's fill (8 for the hash and 4 for
- * the reference, at most 3/4 full, at least 3/8 after growing), against about 40 for a node of a
- * {@code ConcurrentHashMap} key set.
+ * The stored events of one stripe of {@link InMemoryStorage} whose ids hash there: a log of the
+ * events, each at an int position that does not change while it is stored, and an index of their
+ * ids for de-duplication.
+ *
+ * <h2>Layout, for the garbage collector</h2>
+ * The index is an open-addressing table (linear probing) of {@code long} words, each holding the
+ * low {@value #HASH_BITS} bits of an id's 64-bit {@link #hash} and the event's position in the
+ * log ({@value #POSITION_BITS} bits). It holds no references: the collector never scans it, and
+ * adding an id stores no reference into a random slot of a large old array (each such store
+ * dirties a card that the collector's concurrent refinement and the next young pause must
+ * scan). The log is a list of chunks of {@value #CHUNK} event references filled in order, so
+ * the references that ingestion stores land side by side, a few hundred per card, and a young
+ * chunk is only stored into while it is young. Identifier slots refer to events by position
+ * ({@code int[]}, not scanned either).
+ *
+ * <p>A lookup compares the stored hash bits in one {@code long[]} and compares the id itself (in
+ * the log) only when they match, so it is exact; a miss, the common case of ingestion, touches one
+ * cache line of the table and no string. Memory per event: 8 bytes per table slot (at most 3/4
+ * full, at least 3/8 after growing) and 4 for its log entry, against 12 per slot before (a hash
+ * and a reference) and about 40 for a node of a {@code ConcurrentHashMap} key set.
+ *
+ * <p>Positions start at 1 (so no word is 0, the free marker) and are reused after removals, so a
+ * table holds at most {@value #MAX_EVENTS} events at a time: {@link #add} refuses more.
  *
  * <p>Not thread-safe for writes: the lock of the storage's stripe that holds the table guards
- * {@link #add} and {@link #remove}.
+ * {@link #add} and {@link #remove}; {@link #event} reads under that stripe's lock.
  * {@link #contains} may run concurrently with writes (under an optimistic read that the caller
  * validates afterwards): it never fails or loops then, though its answer may be wrong, which the
  * failed validation tells. So may the read-ahead helpers {@link #homeWord} and {@link #touch}.
  */
 final class EventIdTable {
   private static final int DEFAULT_CAPACITY = 1 << 10;
-  /** Marks a free slot; a real hash of 0 is stored as {@link #ZERO_SUBSTITUTE}. */
+  /** Bits of a word that hold the event's position in the log (the low bits). */
+  static final int POSITION_BITS = 26;
+  /** Bits of a word that hold the low bits of the id's hash (the high bits). */
+  static final int HASH_BITS = Long.SIZE - POSITION_BITS;
+  /** The most events a table holds at a time: positions 1 to 2^26 - 1. */
+  static final int MAX_EVENTS = (1 << POSITION_BITS) - 1;
+
+  private static final int POSITION_MASK = (1 << POSITION_BITS) - 1;
+  private static final long HASH_MASK = (1L << HASH_BITS) - 1;
+  /** Marks a free slot of the table. */
   private static final long FREE = 0;
 
   private static final long ZERO_SUBSTITUTE = 0x5DEECE66DL;
+  /** Log entries per chunk (a power of two); chunk 0 starts smaller and grows to this. */
+  static final int CHUNK = 1 << 10;
 
-  private long[] hashes;
-  private Event[] events;
+  private static final int CHUNK_SHIFT = Integer.numberOfTrailingZeros(CHUNK);
+  private static final int FIRST_CHUNK = 16;
+
+  /** The index: per slot the id's hash bits and its event's position, or {@link #FREE}. */
+  private long[] words;
   private int size;
+  /**
+   * The log: position {@code p} is entry {@code p & (CHUNK - 1)} of chunk {@code p >>> log2(CHUNK)}
+   * (null: free, or removed). Chunks are created when the log reaches them; chunk 0 is
+   * replaced by a longer copy while it grows, the others never are.
+   */
+  private Event[][] chunks = new Event[1][];
+  /** The next position never used yet (positions below it are used or {@link #free}). */
+  private int end = 1;
+  /** Positions freed by removals, reused before {@link #end} grows; the first {@link #freeCount}. */
+  private int[] free = NO_POSITIONS;
+
+  private int freeCount;
+  private static final int[] NO_POSITIONS = {};
 
   /** An empty table of the default capacity (1,024 slots). */
   EventIdTable() {
@@ -41,13 +85,12 @@ final class EventIdTable {
     if (capacity < 4 || Integer.bitCount(capacity) != 1) {
       throw new IllegalArgumentException("capacity must be a power of two >= 4: " + capacity);
     }
-    hashes = new long[capacity];
-    events = new Event[capacity];
+    words = new long[capacity];
   }
 
   /**
    * The 64-bit hash of an event id (FNV-1a over the characters, then a final avalanche so the
-   * low bits that pick a slot depend on every character); never {@link #FREE}.
+   * low bits that pick a slot depend on every character); never 0.
    */
   static long hash(String id) {
     long h = 0xCBF29CE484222325L;
@@ -60,30 +103,31 @@ final class EventIdTable {
     h ^= h >>> 33;
     h *= 0xC4CEB9FE1A85EC53L;
     h ^= h >>> 33;
-    return h == FREE ? ZERO_SUBSTITUTE : h;
+    return h == 0 ? ZERO_SUBSTITUTE : h;
   }
 
-  /** The number of ids held. */
+  /** The number of events held. */
   int size() {
     return size;
   }
 
+  /** Whether {@code word} (not free) stands for an id whose {@link #hash} is {@code hash}. */
+  private static boolean sameHash(long word, long hash) {
+    return word >>> POSITION_BITS == (hash & HASH_MASK);
+  }
+
   /** Whether an event with this id (whose {@link #hash} is {@code hash}) is held. */
   boolean contains(long hash, String id) {
-    long[] h = hashes;
-    Event[] e = events;
-    if (h.length != e.length) {
-      return false; // a write is resizing the table: the caller's validation fails
-    }
-    int mask = h.length - 1;
+    long[] w = words;
+    int mask = w.length - 1;
     int i = (int) hash & mask;
-    for (int probes = 0; probes < h.length; probes++, i = (i + 1) & mask) {
-      long stored = h[i];
+    for (int probes = 0; probes < w.length; probes++, i = (i + 1) & mask) {
+      long stored = w[i];
       if (stored == FREE) {
         return false;
       }
-      if (stored == hash) {
-        Event held = e[i];
+      if (sameHash(stored, hash)) {
+        Event held = eventOrNull((int) stored & POSITION_MASK);
         if (held != null && held.id().equals(id)) {
           return true;
         }
@@ -93,64 +137,143 @@ final class EventIdTable {
   }
 
   /**
-   * For a read-ahead ({@link InMemoryStorage#readAhead}): the word of the hash array at which a
-   * lookup of {@code hash} starts probing, read so that its cache line is on its way. Safe without
-   * the lock; the answer means nothing.
+   * The event at {@code position} (returned by {@link #add}), or null if none is there; also
+   * null, never an exception, for a position the log has not reached, so that an unlocked reader
+   * racing a writer gets an answer its validation then discards.
+   */
+  Event eventOrNull(int position) {
+    Event[][] c = chunks;
+    int k = position >>> CHUNK_SHIFT;
+    if (k >= c.length) {
+      return null;
+    }
+    Event[] chunk = c[k];
+    int at = position & (CHUNK - 1);
+    return chunk == null || at >= chunk.length ? null : chunk[at];
+  }
+
+  /** The event at {@code position}, which holds one; called under the stripe's lock. */
+  Event event(int position) {
+    Event e = eventOrNull(position);
+    if (e == null) {
+      throw new IllegalStateException("no event at position " + position);
+    }
+    return e;
+  }
+
+  /**
+   * For a read-ahead ({@link InMemoryStorage#readAhead}): the word of the table at which a lookup
+   * of {@code hash} starts probing, read so that its cache line is on its way. Safe without the
+   * lock; the answer means nothing.
    */
   long homeWord(long hash) {
-    long[] h = hashes;
-    return h[(int) hash & (h.length - 1)];
+    long[] w = words;
+    return w[(int) hash & (w.length - 1)];
   }
 
   /**
    * For a read-ahead ({@link InMemoryStorage#readAhead}): reads the memory that {@link #contains}
-   * and {@link #add} of an id whose {@link #hash} is {@code hash} touch: the probe run of the hash
-   * array, and the event slot where the run ends (the first matching hash, or the free slot
-   * where {@code add} would write). Returns a number made of what it read, meaningless. Safe
-   * without the lock like {@link #contains}: gives up when a write is resizing the table, bounded
+   * and {@link #add} of an id whose {@link #hash} is {@code hash} touch: the probe run of the
+   * table, and for the first word with the id's hash bits its event in the log. Returns the
+   * number of probes to a free slot (not negative) when it found no such word, else the
+   * complement of the probes (negative). Safe without the lock like {@link #contains}, bounded
    * by the table's length.
    */
   int touch(long hash) {
-    long[] h = hashes;
-    Event[] e = events;
-    if (h.length != e.length) {
-      return 0;
-    }
-    int mask = h.length - 1;
+    long[] w = words;
+    int mask = w.length - 1;
     int i = (int) hash & mask;
-    for (int probes = 0; probes < h.length; probes++, i = (i + 1) & mask) {
-      long stored = h[i];
-      if (stored == hash || stored == FREE) {
-        return e[i] == null ? probes : ~probes;
+    for (int probes = 0; probes < w.length; probes++, i = (i + 1) & mask) {
+      long stored = w[i];
+      if (stored == FREE) {
+        return probes;
+      }
+      if (sameHash(stored, hash)) {
+        Event e = eventOrNull((int) stored & POSITION_MASK);
+        return e == null ? ~probes : ~(probes + e.id().length());
       }
     }
-    return -1;
+    return w.length;
   }
 
-  /** Adds {@code event}, whose id hashes to {@code hash} and is not held yet. */
-  void add(long hash, Event event) {
-    if (size + 1 > hashes.length - (hashes.length >>> 2)) {
-      resize(hashes.length * 2);
+  /**
+   * Adds {@code event}, whose id hashes to {@code hash} and is not held yet; returns its position
+   * in the log (from 1 on).
+   *
+   * @throws IllegalStateException if the table holds {@value #MAX_EVENTS} events already
+   */
+  int add(long hash, Event event) {
+    if (size >= MAX_EVENTS) {
+      throw new IllegalStateException("an event table holds at most " + MAX_EVENTS + " events");
     }
-    insert(hashes, events, hash, event);
+    if (size + 1 > words.length - (words.length >>> 2)) {
+      resize(words.length * 2);
+    }
+    int position = store(event);
+    insert(words, hash, position);
     size++;
+    return position;
+  }
+
+  /** Writes {@code event} to a free position of the log (a freed one first) and returns it. */
+  private int store(Event event) {
+    int position;
+    if (freeCount > 0) {
+      position = free[--freeCount];
+    } else {
+      position = end;
+      int k = position >>> CHUNK_SHIFT;
+      int at = position & (CHUNK - 1);
+      if (k == chunks.length) {
+        chunks = Arrays.copyOf(chunks, Math.max(2, chunks.length + (chunks.length >>> 1)));
+      }
+      Event[] chunk = chunks[k];
+      if (chunk == null) {
+        chunk = new Event[k == 0 ? FIRST_CHUNK : CHUNK];
+        chunks[k] = chunk;
+      } else if (at == chunk.length) { // chunk 0, growing
+        chunks[k] = chunk = Arrays.copyOf(chunk, Math.min(CHUNK, chunk.length * 2));
+      }
+      end = position + 1;
+    }
+    chunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = event;
+    return position;
   }
 
   /** Removes the event with this id (whose {@link #hash} is {@code hash}); false if it is not held. */
   boolean remove(long hash, String id) {
-    long[] h = hashes;
-    Event[] e = events;
-    int mask = h.length - 1;
+    long[] w = words;
+    int mask = w.length - 1;
     int i = (int) hash & mask;
-    while (h[i] != FREE) {
-      if (h[i] == hash && e[i].id().equals(id)) {
-        deleteAt(i);
-        size--;
-        return true;
+    while (w[i] != FREE) {
+      if (sameHash(w[i], hash)) {
+        int position = (int) w[i] & POSITION_MASK;
+        if (event(position).id().equals(id)) {
+          deleteAt(i);
+          size--;
+          release(position);
+          return true;
+        }
       }
       i = (i + 1) & mask;
     }
     return false;
+  }
+
+  /** Empties {@code position} of the log (its event is no longer referenced) for reuse. */
+  private void release(int position) {
+    chunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = null;
+    if (size == 0) { // nothing left: the log starts again, its chunks go
+      chunks = new Event[1][];
+      end = 1;
+      free = NO_POSITIONS;
+      freeCount = 0;
+      return;
+    }
+    if (freeCount == free.length) {
+      free = Arrays.copyOf(free, Math.max(8, free.length * 2));
+    }
+    free[freeCount++] = position;
   }
 
   /**
@@ -158,60 +281,58 @@ final class EventIdTable {
    * shift deletion), so lookups never need markers of deleted entries.
    */
   private void deleteAt(int i) {
-    long[] h = hashes;
-    Event[] e = events;
-    int mask = h.length - 1;
+    long[] w = words;
+    int mask = w.length - 1;
     int gap = i;
     int j = i;
     while (true) {
       j = (j + 1) & mask;
-      if (h[j] == FREE) {
+      if (w[j] == FREE) {
         break;
       }
-      if (KeyedTable.mayFillGap(gap, j, (int) h[j] & mask)) {
-        h[gap] = h[j];
-        e[gap] = e[j];
+      if (KeyedTable.mayFillGap(gap, j, home(w[j], mask))) {
+        w[gap] = w[j];
         gap = j;
       }
     }
-    h[gap] = FREE;
-    e[gap] = null;
+    w[gap] = FREE;
   }
 
-  /**
-   * For tests: leaves the table as an unlocked reader may see it in the middle of a resize, one
-   * array already twice as long and the other not ({@code hashesGrown}: the hash array). Only
-   * unlocked reads may follow.
-   */
-  void tearForTest(boolean hashesGrown) {
-    if (hashesGrown) {
-      hashes = java.util.Arrays.copyOf(hashes, hashes.length * 2);
-    } else {
-      events = java.util.Arrays.copyOf(events, events.length * 2);
-    }
+  /** The slot where the lookup of the id of {@code word} starts, in a table of {@code mask + 1} slots. */
+  private static int home(long word, int mask) {
+    return (int) (word >>> POSITION_BITS) & mask;
   }
 
   private void resize(int capacity) {
-    long[] h = new long[capacity];
-    Event[] e = new Event[capacity];
-    for (int i = 0; i < hashes.length; i++) {
-      if (hashes[i] != FREE) {
-        insert(h, e, hashes[i], events[i]);
+    long[] w = new long[capacity];
+    int mask = capacity - 1;
+    for (long word : words) {
+      if (word != FREE) {
+        int i = home(word, mask);
+        while (w[i] != FREE) {
+          i = (i + 1) & mask;
+        }
+        w[i] = word;
       }
     }
-    // Events first, hashes last: a concurrent contains() that sees the new hashes with the old
-    // events sees different lengths and gives up.
-    events = e;
-    hashes = h;
+    words = w;
   }
 
-  private static void insert(long[] h, Event[] e, long hash, Event event) {
-    int mask = h.length - 1;
+  private static void insert(long[] w, long hash, int position) {
+    int mask = w.length - 1;
     int i = (int) hash & mask;
-    while (h[i] != FREE) {
+    while (w[i] != FREE) {
       i = (i + 1) & mask;
     }
-    e[i] = event;
-    h[i] = hash;
+    w[i] = (hash & HASH_MASK) << POSITION_BITS | position;
+  }
+
+  /**
+   * For tests: leaves the log as an unlocked reader may see it while a writer adds: the table
+   * refers to positions that the log it reads does not reach yet (chunks not created, chunk 0
+   * shorter). Only unlocked reads may follow.
+   */
+  void tearForTest() {
+    chunks = new Event[1][];
   }
 }

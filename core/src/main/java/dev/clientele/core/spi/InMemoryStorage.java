@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
  *       whole commits produces.
  *   <li>Pages of {@link #profiles}, {@link #allEvents()} and the other whole-store reads hold the
  *       read locks of all stripes (in ascending order, like commits); {@link #events} holds those
- *       of its anchors' stripes.
+ *       of its anchors' stripes and of the stripes whose event logs hold their events.
  * </ul>
  *
  * <h2>Layout</h2>
@@ -84,8 +84,14 @@ import org.slf4j.LoggerFactory;
  *       a slot holds its identifier's parts, so a lookup does not read the identifier object;
  *   <li>per stripe, profile cells by id, each holding the current profile, for {@link #profile}
  *       and the version checks of commits;
- *   <li>the event ids in compact open-addressing tables of 64-bit hashes ({@link EventIdTable}),
- *       one per stripe, beside the stored events, exact because a hash hit compares the id;
+ *   <li>the stored events in append-only logs, one per stripe (of the event id's hash), beside
+ *       their ids in a compact open-addressing table of hash bits and log positions ({@link
+ *       EventIdTable}), exact because a hash hit compares the id. Identifier slots refer to their
+ *       events by stripe and position, in {@code int}s (the first inline, the others in an
+ *       {@code int[]}). So storing an event writes no reference into a random place of the old
+ *       generation: the garbage collector (G1) tracks every reference stored into an old object
+ *       by dirtying its 512-byte card, which its concurrent refinement threads and the next young
+ *       pause then scan; appends to a log dirty cards in order, a few hundred events per card;
  *   <li>the sorted order that paging needs in {@link SortedIds}, a sorted array of ids brought
  *       up to date by a page once enough profiles were created or deleted since the last one;
  *       commits only append to their stripes' logs of created and deleted ids.
@@ -359,17 +365,30 @@ public final class InMemoryStorage implements Storage {
 
   /**
    * One identifier (the key): its owner (null: none) and the events anchored at it. The events are
-   * kept without their {@link StoredEvent} wrapper, whose anchor is this slot's identifier: one
-   * object less per stored event for the collector to copy; reads wrap them again.
+   * held as references into the stripes' event logs ({@link EventIdTable}), ints that the
+   * collector never scans: appending one stores no reference into this (mostly old) slot, and
+   * there is no {@link StoredEvent} wrapper per event either; reads look the events up and wrap
+   * them again.
    */
   private static final class IdentifierSlot extends KeyedTable.Entry<Identifier> {
     /** Written under the stripe's write lock; read like {@link ProfileCell#profile} (not volatile either). */
     ProfileCell owner;
-    /** Set, under the stripe's lock, when the slot leaves the table; a new slot may take its place. */
-    boolean removed;
-    /** Guarded by the stripe's lock; the first {@link #eventCount} entries are the events. */
-    Event[] events;
+    /**
+     * The first event, as an {@link #eventRef} (the stripe of its id and its position in that
+     * stripe's log), valid while {@link #eventCount} is at least 1. Held inline: most identifiers
+     * anchor few events, and an array stored into an old slot is a reference store that the
+     * collector must track. Guarded by the stripe's lock, like the fields below.
+     */
+    int firstEvent;
+    /**
+     * The events after the first (its first {@code eventCount - 1} entries), or null: grown by
+     * doubling from 4, so a slot stores a new array at its 2nd, 6th, 10th, 18th… event.
+     */
+    int[] moreEvents;
+    /** The number of events; {@link #REMOVED} once the slot left its table (a new slot may take its place). */
     int eventCount;
+
+    static final int REMOVED = Integer.MIN_VALUE;
 
     /** The key's parts, so that a lookup compares them without reading the key object. */
     private final IdentifierType type;
@@ -390,20 +409,75 @@ public final class InMemoryStorage implements Storage {
       return (value == v || value.equals(v)) && (type == t || type.equals(t));
     }
 
-    void append(Event e) {
-      if (events == null) {
-        events = new Event[2];
-      } else if (eventCount == events.length) {
-        events = Arrays.copyOf(events, eventCount * 2);
-      }
-      events[eventCount++] = e;
+    /** Whether the slot left its table (set under the stripe's lock). */
+    boolean removed() {
+      return eventCount == REMOVED;
     }
 
-    void addEventsTo(List<StoredEvent> out) {
+    /** Marks the slot as gone from its table; it holds no events then. */
+    void markRemoved() {
+      assert eventCount == 0 : "a slot leaves its table without events";
+      eventCount = REMOVED;
+    }
+
+    /** The {@link #eventRef} of event {@code i} (below {@link #eventCount}). */
+    int eventRefAt(int i) {
+      return i == 0 ? firstEvent : moreEvents[i - 1];
+    }
+
+    void append(int eventRef) {
+      int n = eventCount;
+      if (n == 0) {
+        firstEvent = eventRef;
+      } else {
+        int at = n - 1;
+        if (moreEvents == null) {
+          moreEvents = new int[4];
+        } else if (at == moreEvents.length) {
+          moreEvents = Arrays.copyOf(moreEvents, at * 2);
+        }
+        moreEvents[at] = eventRef;
+      }
+      eventCount = n + 1;
+    }
+
+    /** Forgets the events (erased). */
+    void clearEvents() {
+      firstEvent = 0;
+      moreEvents = null;
+      eventCount = 0;
+    }
+
+    /** The stripes whose logs hold this slot's events, as a mask. */
+    long eventStripes() {
+      long mask = 0;
       for (int i = 0; i < eventCount; i++) {
-        out.add(new StoredEvent(events[i], key));
+        mask |= 1L << refStripe(eventRefAt(i));
+      }
+      return mask;
+    }
+
+    /** Adds this slot's events to {@code out}; the caller holds the locks of their {@link #eventStripes}. */
+    void addEventsTo(Stripe[] stripes, List<StoredEvent> out) {
+      for (int i = 0; i < eventCount; i++) {
+        out.add(new StoredEvent(eventAt(stripes, eventRefAt(i)), key));
       }
     }
+  }
+
+  /** The reference to the event at {@code position} of the log of stripe {@code stripe}. */
+  private static int eventRef(int stripe, int position) {
+    return stripe << EventIdTable.POSITION_BITS | position;
+  }
+
+  /** The stripe of an {@link #eventRef}. */
+  private static int refStripe(int ref) {
+    return ref >>> EventIdTable.POSITION_BITS;
+  }
+
+  /** The event of an {@link #eventRef}; called holding the lock of its stripe. */
+  private static Event eventAt(Stripe[] stripes, int ref) {
+    return stripes[refStripe(ref)].eventIds.event(ref & EventIdTable.MAX_EVENTS);
   }
 
   /** Creates an empty store. */
@@ -959,10 +1033,10 @@ public final class InMemoryStorage implements Storage {
         }
         IdentifierSlot slot = slots[k];
         if (slot != null) {
-          Event[] events = slot.events;
-          if (events != null && events.length > 0) {
-            int at = Math.min(Math.max(slot.eventCount, 0), events.length - 1);
-            sum += events[at] == null ? 1 : 0;
+          int[] more = slot.moreEvents;
+          if (more != null && more.length > 0) {
+            int at = Math.min(Math.max(slot.eventCount - 1, 0), more.length - 1);
+            sum += more[at];
           }
         }
         ProfileCell cell = cells[k];
@@ -1065,20 +1139,34 @@ public final class InMemoryStorage implements Storage {
     for (Identifier anchor : distinct) {
       mask |= 1L << stripeOf(anchor);
     }
-    List<StoredEvent> out = new ArrayList<>();
-    readLock(mask);
-    try {
-      for (Identifier anchor : distinct) {
-        IdentifierSlot slot = slotOf(anchor);
-        if (slot != null) {
-          slot.addEventsTo(out);
+    // The anchors' stripes, and the stripes whose logs hold their events (those of the event ids):
+    // found under the anchors' locks; if some are missing, all of them again in ascending order.
+    while (true) {
+      long locked = mask;
+      long needed = locked;
+      readLock(locked);
+      try {
+        List<IdentifierSlot> slots = new ArrayList<>(distinct.size());
+        for (Identifier anchor : distinct) {
+          IdentifierSlot slot = slotOf(anchor);
+          if (slot != null && slot.eventCount > 0) {
+            slots.add(slot);
+            needed |= slot.eventStripes();
+          }
         }
+        if (needed == locked) {
+          List<StoredEvent> out = new ArrayList<>();
+          for (IdentifierSlot slot : slots) {
+            slot.addEventsTo(stripes, out);
+          }
+          out.sort(StoredEvent.TIMELINE_ORDER);
+          return out;
+        }
+      } finally {
+        unlockRead(locked);
       }
-    } finally {
-      unlockRead(mask);
+      mask = needed;
     }
-    out.sort(StoredEvent.TIMELINE_ORDER);
-    return out;
   }
 
   @Override
@@ -1088,7 +1176,7 @@ public final class InMemoryStorage implements Storage {
     try {
       snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, sumEventCounts()));
       for (Stripe s : stripes) {
-        s.slots.forEach(slot -> slot.addEventsTo(snapshot));
+        s.slots.forEach(slot -> slot.addEventsTo(stripes, snapshot));
       }
     } finally {
       unlockRead(ALL_STRIPES);
@@ -1468,12 +1556,12 @@ public final class InMemoryStorage implements Storage {
    * until it is marked removed.
    */
   private IdentifierSlot liveSlot(IdentifierSlot seen, Identifier id) {
-    return seen != null && !seen.removed ? seen : slotOf(id);
+    return seen != null && !seen.removed() ? seen : slotOf(id);
   }
 
   /** {@link #liveSlot(IdentifierSlot, Identifier)} given the identifier's {@link KeyedTable#spread} hash. */
   private IdentifierSlot liveSlot(IdentifierSlot seen, int hash, Identifier id) {
-    return seen != null && !seen.removed ? seen : slotOf(hash, id);
+    return seen != null && !seen.removed() ? seen : slotOf(hash, id);
   }
 
   /** Adds {@code slot}, whose key's {@link KeyedTable#spread} hash is {@code hash}, to its stripe's table. */
@@ -1482,7 +1570,7 @@ public final class InMemoryStorage implements Storage {
   }
 
   private void removeSlot(IdentifierSlot slot) {
-    slot.removed = true;
+    slot.markRemoved();
     int h = KeyedTable.spread(slot.key);
     boolean removed = stripes[stripeOfHash(h)].slots.remove(h, slot);
     assert removed : "a live slot is in its table";
@@ -1525,8 +1613,13 @@ public final class InMemoryStorage implements Storage {
     for (int i = 0; i < seen.appendCount; i++) {
       String id = commit.appendAt(i).event().id();
       long hash = seen.appendHashes[i];
-      if (stripes[stripeOfEvent(hash)].eventIds.contains(hash, id)) {
+      EventIdTable table = stripes[stripeOfEvent(hash)].eventIds;
+      if (table.contains(hash, id)) {
         throw new CommitConflictException("event " + id + " is already stored");
+      }
+      if (table.size() > EventIdTable.MAX_EVENTS - seen.appendCount) { // before apply() changes anything
+        throw new StorageException("the in-memory store is full: a stripe holds at most "
+            + EventIdTable.MAX_EVENTS + " events (about 4.3 billion in all)");
       }
     }
     for (MergeRecord r : commit.mergeRecords()) {
@@ -1613,15 +1706,14 @@ public final class InMemoryStorage implements Storage {
       IdentifierSlot slot = slotOf(anchor);
       if (slot != null && slot.eventCount > 0) {
         for (int i = 0; i < slot.eventCount; i++) {
-          String id = slot.events[i].id();
-          long hash = EventIdTable.hash(id);
-          Stripe stripe = stripes[stripeOfEvent(hash)];
-          boolean removed = stripe.eventIds.remove(hash, id);
+          int ref = slot.eventRefAt(i);
+          Stripe stripe = stripes[refStripe(ref)];
+          String id = eventAt(stripes, ref).id();
+          boolean removed = stripe.eventIds.remove(EventIdTable.hash(id), id);
           assert removed : "an anchored event's id is in its table";
           stripe.eventCount--;
         }
-        slot.events = null;
-        slot.eventCount = 0;
+        slot.clearEvents();
         if (slot.owner == null) {
           removeSlot(slot);
         }
@@ -1636,12 +1728,12 @@ public final class InMemoryStorage implements Storage {
     for (MergeRecord r : commit.mergeRecords()) {
       log(r);
     }
-    List<StoredEvent> appends = commit.appends();
     for (int i = 0; i < seen.appendCount; i++) {
-      StoredEvent e = appends.get(i);
+      StoredEvent e = commit.appendAt(i); // by index: appends() would make a list per commit
       long hash = seen.appendHashes[i];
-      Stripe stripe = stripes[stripeOfEvent(hash)];
-      stripe.eventIds.add(hash, e.event());
+      int eventStripe = stripeOfEvent(hash);
+      Stripe stripe = stripes[eventStripe];
+      int ref = eventRef(eventStripe, stripe.eventIds.add(hash, e.event()));
       stripe.eventCount++;
       int h = seen.anchorHashes[i];
       IdentifierSlot slot = liveSlot(seen.appendSlots[i], h, e.anchor());
@@ -1649,7 +1741,7 @@ public final class InMemoryStorage implements Storage {
         slot = new IdentifierSlot(e.anchor());
         addSlot(h, slot);
       }
-      slot.append(e.event());
+      slot.append(ref);
     }
     return foldDue;
   }
