@@ -257,6 +257,9 @@ class InMemoryStorageReadAheadTest {
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     AtomicBoolean done = new AtomicBoolean();
     CountDownLatch start = new CountDownLatch(1);
+    // The writers start once every reader is reading ahead, so readers and commits overlap even
+    // when a loaded machine schedules the readers late (they could miss the commits entirely).
+    CountDownLatch readersRunning = new CountDownLatch(readers);
     List<Thread> threads = new ArrayList<>();
     long[] aheads = new long[readers];
     for (int r = 0; r < readers; r++) {
@@ -278,10 +281,13 @@ class InMemoryStorageReadAheadTest {
             }
             hinted.readAhead(group, ids);
             aheads[reader]++;
+            readersRunning.countDown();
           }
           assertThat(InMemoryStorage.lookaheadReferences()).isZero();
         } catch (Throwable t) {
           failures.add(t);
+        } finally {
+          readersRunning.countDown(); // a reader that failed first must not hold the writers back
         }
       }, "read-ahead-" + r));
     }
@@ -290,6 +296,7 @@ class InMemoryStorageReadAheadTest {
       threads.add(new Thread(() -> {
         try {
           start.await();
+          readersRunning.await();
           for (Commit c : commits) {
             hinted.commit(c);
           }
