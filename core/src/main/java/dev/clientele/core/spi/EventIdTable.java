@@ -15,8 +15,9 @@ import java.util.Arrays;
  * adding an id stores no reference into a random slot of a large old array (each such store
  * dirties a card that the collector's concurrent refinement and the next young pause must
  * scan). The log is a list of chunks of {@value #CHUNK} event references filled in order, so
- * the references that ingestion stores land side by side, a few hundred per card, and a young
- * chunk is only stored into while it is young. Identifier slots refer to events by position
+ * the references that ingestion stores land side by side, 128 per 512-byte card (compressed
+ * references); positions freed by erasures are reused first, so after erasures some appends land
+ * in older chunks until the freed positions are used up. Identifier slots refer to events by position
  * ({@code int[]}, not scanned either).
  *
  * <p>A lookup compares the stored hash bits in one {@code long[]} and compares the id itself (in
@@ -176,7 +177,7 @@ final class EventIdTable {
    * and {@link #add} of an id whose {@link #hash} is {@code hash} touch: the probe run of the
    * table, and for the first word with the id's hash bits its event in the log. Returns the
    * number of probes to a free slot (not negative) when it found no such word, else the
-   * complement of the probes (negative). Safe without the lock like {@link #contains}, bounded
+   * complement of the probes plus the length of the id it read (negative). Safe without the lock like {@link #contains}, bounded
    * by the table's length.
    */
   int touch(long hash) {

@@ -91,7 +91,11 @@ import org.slf4j.LoggerFactory;
  *       {@code int[]}). So storing an event writes no reference into a random place of the old
  *       generation: the garbage collector (G1) tracks every reference stored into an old object
  *       by dirtying its 512-byte card, which its concurrent refinement threads and the next young
- *       pause then scan; appends to a log dirty cards in order, a few hundred events per card;
+ *       pause then scan; appends to a log dirty cards in order, 128 references per card (positions
+ *       freed by an erasure are reused first, so after erasures some appends land in older chunks);
+ *       a stripe's log holds at most 2<sup>26</sup>&nbsp;&minus;&nbsp;1 events at a time (about
+ *       4.3 billion in the store), beyond which {@link #commit} refuses a commit with a
+ *       {@link StorageException} before changing anything;
  *   <li>the sorted order that paging needs in {@link SortedIds}, a sorted array of ids brought
  *       up to date by a page once enough profiles were created or deleted since the last one;
  *       commits only append to their stripes' logs of created and deleted ids.
@@ -1141,6 +1145,7 @@ public final class InMemoryStorage implements Storage {
     }
     // The anchors' stripes, and the stripes whose logs hold their events (those of the event ids):
     // found under the anchors' locks; if some are missing, all of them again in ascending order.
+    List<StoredEvent> out = new ArrayList<>();
     while (true) {
       long locked = mask;
       long needed = locked;
@@ -1155,18 +1160,18 @@ public final class InMemoryStorage implements Storage {
           }
         }
         if (needed == locked) {
-          List<StoredEvent> out = new ArrayList<>();
           for (IdentifierSlot slot : slots) {
             slot.addEventsTo(stripes, out);
           }
-          out.sort(StoredEvent.TIMELINE_ORDER);
-          return out;
+          break;
         }
       } finally {
         unlockRead(locked);
       }
       mask = needed;
     }
+    out.sort(StoredEvent.TIMELINE_ORDER); // after unlocking: the commits need not wait for it
+    return out;
   }
 
   @Override
