@@ -1438,9 +1438,14 @@ public final class InMemoryStorage implements Storage {
       long mask = 0;
       int n = commit.appendCount();
       if (n > appendHashes.length) {
-        appendHashes = new long[n];
-        anchorHashes = new int[n];
-        appendSlots = new IdentifierSlot[n];
+        // All three made before any is kept: an Error between two allocations (out of memory)
+        // must not leave arrays of different lengths for this thread's later commits.
+        long[] hashes = new long[n];
+        int[] anchors = new int[n];
+        IdentifierSlot[] slots = new IdentifierSlot[n];
+        appendHashes = hashes;
+        anchorHashes = anchors;
+        appendSlots = slots;
       }
       appendCount = n;
       for (int i = 0; i < n; i++) {
@@ -1481,8 +1486,10 @@ public final class InMemoryStorage implements Storage {
       }
       n = commit.indexWriteCount();
       if (n > indexSlots.length) {
-        indexSlots = new IdentifierSlot[n];
-        indexHashes = new int[n];
+        IdentifierSlot[] slots = new IdentifierSlot[n]; // both made before either is kept (as above)
+        int[] hashes = new int[n];
+        indexSlots = slots;
+        indexHashes = hashes;
       }
       indexCount = n;
       for (int i = 0; i < n; i++) {

@@ -3,6 +3,7 @@ package dev.clientele.core.spi;
 import static java.util.Objects.requireNonNull;
 
 import java.util.AbstractMap;
+import java.util.Collections;
 import java.util.Set;
 
 /**
@@ -10,7 +11,8 @@ import java.util.Set;
  * InMemoryStorage#ownedProfiles} hands over as the profiles of an event whose identifiers have
  * one owner (most events), one object instead of a {@link SmallMap} and its array. Equality
  * and hash code are those of {@link java.util.Map}; a lookup of null finds nothing (as in
- * {@link SmallMap}); every change throws {@link UnsupportedOperationException}.
+ * {@link SmallMap}); a change that would change it throws {@link UnsupportedOperationException}
+ * (removing an absent key returns null, as for {@link SmallMap}).
  */
 final class OneEntryMap<K, V> extends AbstractMap<K, V> {
   private final K key;
@@ -48,6 +50,7 @@ final class OneEntryMap<K, V> extends AbstractMap<K, V> {
 
   @Override
   public Set<Entry<K, V>> entrySet() {
-    return Set.of(new SimpleImmutableEntry<>(key, value));
+    // Collections.singleton, not Set.of: contains(null) is false, as for SmallMap's entries.
+    return Collections.singleton(new SimpleImmutableEntry<>(key, value));
   }
 }

@@ -48,6 +48,12 @@ class OneEntryMapTest {
   }
 
   @Test
+  void entrySet_containsNull_false() {
+    assertThat(map.entrySet().contains(null)).isFalse();
+    assertThat(map.entrySet()).containsExactly(Map.entry("k", 1));
+  }
+
+  @Test
   void nulls_refused() {
     assertThatThrownBy(() -> new OneEntryMap<>(null, 1)).isInstanceOf(NullPointerException.class).hasMessage("key");
     assertThatThrownBy(() -> new OneEntryMap<>("k", null)).isInstanceOf(NullPointerException.class).hasMessage("value");
