@@ -105,16 +105,29 @@ class InMemoryStorageCommitLookupsTest {
     assertThat(inner.events(List.of(c)).stream().map(e -> e.event().id()).toList()).containsExactlyInAnyOrder("i-1", "i-3");
   }
 
+  private static Identifier[] emails(String prefix, int n) {
+    Identifier[] out = new Identifier[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = email(prefix + i);
+    }
+    return out;
+  }
+
+  /** A commit giving each of {@code held} to {@code p}, with one event (id {@code eventPrefix + i}) each. */
+  private static Commit.Builder assignedWithEvents(ProfileId p, Identifier[] held, String eventPrefix) {
+    Commit.Builder b = Commit.builder();
+    for (int i = 0; i < held.length; i++) {
+      b.assign(held[i], Optional.empty(), p).append(event(eventPrefix + i, held[i]));
+    }
+    return b;
+  }
+
   @Test
   void commit_largerThanKept_arraysLetGo_nextCommitsStillRight() {
     InMemoryStorage storage = new InMemoryStorage();
     ProfileId p = ProfileId.of("p-1");
-    Commit.Builder big = Commit.builder();
-    Identifier[] held = new Identifier[200];
-    for (int i = 0; i < held.length; i++) {
-      held[i] = email("y" + i);
-      big.assign(held[i], Optional.empty(), p).append(event("b-" + i, held[i]));
-    }
+    Identifier[] held = emails("y", 200);
+    Commit.Builder big = assignedWithEvents(p, held, "b-");
     storage.commit(big.putProfile(profile(p, 1, held), 0).build());
     assertThat(InMemoryStorage.lookupsCapacity()).as("a 200-part commit's arrays are not kept").isLessThanOrEqualTo(64);
     assertThat(InMemoryStorage.lookupsHeld()).isFalse();
@@ -129,12 +142,8 @@ class InMemoryStorageCommitLookupsTest {
   void commit_manyParts_growsTheLookupsAndKeepsNothing() {
     InMemoryStorage storage = new InMemoryStorage();
     ProfileId p = ProfileId.of("p-1");
-    Commit.Builder first = Commit.builder();
-    Identifier[] held = new Identifier[20];
-    for (int i = 0; i < held.length; i++) {
-      held[i] = email("x" + i);
-      first.assign(held[i], Optional.empty(), p).append(event("e-" + i, held[i]));
-    }
+    Identifier[] held = emails("x", 20);
+    Commit.Builder first = assignedWithEvents(p, held, "e-");
     storage.commit(first.putProfile(profile(p, 1, held), 0).build());
     assertThat(InMemoryStorage.lookupsHeld()).isFalse();
     assertThat(storage.owners(List.of(held))).hasSize(20);
