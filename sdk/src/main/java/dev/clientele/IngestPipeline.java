@@ -136,24 +136,15 @@ final class IngestPipeline {
    */
   static final class Applied {
     final List<String> problems = new ArrayList<>();
-    String eventId;
     ProfileId profile;
     boolean createdProfile;
     List<ProfileId> mergedProfiles = ImmutableList.of();
     List<LinkPlan.Refusal> refusals = ImmutableList.of();
     List<ProfileId> otherProfiles = ImmutableList.of();
 
-    /** The {@link IngestResult} that {@link #ingest(Event, ResolvedIdentifiers)} gives for this outcome. */
-    IngestResult toResult() {
-      return new IngestResult(
-          eventId, IngestResult.Outcome.APPLIED, Optional.of(profile), createdProfile, mergedProfiles, problems, refusals,
-          List.of(), otherProfiles);
-    }
-
     /** Drops what the last event left (the next attempt starts from an empty problems list). */
     void clear() {
       problems.clear();
-      eventId = null;
       profile = null;
       createdProfile = false;
       mergedProfiles = ImmutableList.of();
@@ -508,7 +499,6 @@ final class IngestPipeline {
     storage.commit(commit.build());
     List<ProfileId> others = consentElsewhere.isEmpty() ? ImmutableList.of() : ImmutableList.copyOf(consentElsewhere.keySet());
     if (out != null) {
-      out.eventId = event.id();
       out.profile = owner;
       out.createdProfile = expectedVersion == 0;
       out.mergedProfiles = merged;

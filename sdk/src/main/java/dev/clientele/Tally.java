@@ -33,7 +33,7 @@ final class Tally {
     }
   }
 
-  /** {@link #count(IngestResult)} of {@code a.toResult()}, without building the result. */
+  /** What {@link #count(IngestResult)} counts for the result of the applied event {@code a} describes, without that result. */
   void count(IngestPipeline.Applied a) {
     received.increment();
     problems.add(a.problems.size());
