@@ -141,6 +141,18 @@ final class IngestPipeline {
     List<ProfileId> mergedProfiles = ImmutableList.of();
     List<LinkPlan.Refusal> refusals = ImmutableList.of();
     List<ProfileId> otherProfiles = ImmutableList.of();
+    /** The builder of the profile versions this thread makes, reused from event to event (made on first use). */
+    private Profile.Builder builder;
+
+    /** {@code profile.toBuilder()}, without a new builder: this thread's, reset to {@code profile}. */
+    Profile.Builder builderOf(Profile profile) {
+      return builder == null ? (builder = profile.toBuilder()) : builder.reset(profile);
+    }
+
+    /** {@code Profile.builder(id, createdAt)}, without a new builder: this thread's, reset to a new profile. */
+    Profile.Builder builderOf(ProfileId id, java.time.Instant createdAt) {
+      return builder == null ? (builder = Profile.builder(id, createdAt)) : builder.reset(id, createdAt);
+    }
 
     /** Drops what the last event left (the next attempt starts from an empty problems list). */
     void clear() {
@@ -406,11 +418,12 @@ final class IngestPipeline {
     long expectedVersion;
     List<ProfileId> merged = ImmutableList.of(); // (ImmutableList: copied for free by ProfileChange, IngestResult)
     if (chosen.isEmpty()) {
-      profile = Profile.builder(ids.get(), event.timestamp());
+      // With `out` (one thread's loop), its builder reset instead of a new one per event.
+      profile = out != null ? out.builderOf(ids.get(), event.timestamp()) : Profile.builder(ids.get(), event.timestamp());
       expectedVersion = 0;
     } else if (chosen.size() == 1) {
       Profile only = owned.get(chosen.get(0));
-      profile = only.toBuilder();
+      profile = out != null ? out.builderOf(only) : only.toBuilder();
       expectedVersion = only.version();
     } else {
       List<Profile> profiles = new ArrayList<>(chosen.size());

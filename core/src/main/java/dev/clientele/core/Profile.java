@@ -409,8 +409,8 @@ public final class Profile {
     private long version;
     private Instant createdAt;
     private Instant updatedAt;
-    private Optional<Instant> firstActive = Optional.empty();
-    private Optional<Instant> lastActive = Optional.empty();
+    private Optional<Instant> firstActive;
+    private Optional<Instant> lastActive;
     /** See {@link Profile#timeBound}: raised by every setter of a time, never lowered. */
     private int timeBound;
     /** Sorted by identifier; the profile's own array until the first change (see {@link #ownIdentifiers}). */
@@ -434,9 +434,9 @@ public final class Profile {
     private SortedSet<String> tags;
     private boolean tagsCopied;
     private SortedSet<String> tagsView;
-    private OrderSummary orders = OrderSummary.NONE;
-    private Optional<Instant> ccpaOptOutAt = Optional.empty();
-    private Optional<Instant> ccpaOptInAt = Optional.empty();
+    private OrderSummary orders;
+    private Optional<Instant> ccpaOptOutAt;
+    private Optional<Instant> ccpaOptInAt;
     private long eventCount;
     private SortedSet<ProfileId> mergedFrom;
     private boolean mergedFromCopied;
@@ -448,19 +448,37 @@ public final class Profile {
     private Optional<Instant> seenAtPresent;
 
     private Builder(ProfileId id, Instant createdAt) {
+      start(id, createdAt);
+    }
+
+    private Builder(Profile p) {
+      start(p);
+    }
+
+    /** Holds a new profile's values: what {@link Profile#builder} starts from. */
+    private void start(ProfileId id, Instant createdAt) {
       this.id = requireNonNull(id, "id");
+      this.version = 0;
       this.createdAt = requireNonNull(createdAt, "createdAt");
       this.updatedAt = createdAt;
+      this.firstActive = Optional.empty();
+      this.lastActive = Optional.empty();
       this.timeBound = boundSeconds(createdAt);
       this.identifiers = NO_IDENTIFIERS;
       this.keys = IdentifierKeys.NONE;
       this.attributes = NO_ATTRIBUTES;
       this.listsBase = ImmutableSortedMap.of();
       this.tags = ImmutableSortedSet.of();
+      this.orders = OrderSummary.NONE;
+      this.ccpaOptOutAt = Optional.empty();
+      this.ccpaOptInAt = Optional.empty();
+      this.eventCount = 0;
       this.mergedFrom = ImmutableSortedSet.of();
+      forgetCopies();
     }
 
-    private Builder(Profile p) {
+    /** Holds {@code p}'s values, sharing its arrays and collections: what {@link Profile#toBuilder} starts from. */
+    private void start(Profile p) {
       this.id = p.id;
       this.version = p.version;
       this.createdAt = p.createdAt;
@@ -478,6 +496,54 @@ public final class Profile {
       this.ccpaOptInAt = p.ccpaOptInAt;
       this.eventCount = p.eventCount;
       this.mergedFrom = p.mergedFrom;
+      forgetCopies();
+    }
+
+    /**
+     * Marks every array and collection as not this builder's own (the next change copies it) and
+     * drops what was derived from the previous values. The views stay: they read the fields.
+     */
+    private void forgetCopies() {
+      identifiersCopied = false;
+      attributesCopied = false;
+      attributesMap = null;
+      lists = null;
+      tagsCopied = false;
+      mergedFromCopied = false;
+    }
+
+    /**
+     * Makes this builder hold {@code profile}'s values, dropping everything it held: afterwards it
+     * is the builder {@code profile.toBuilder()} would be, without making one. For a loop that
+     * builds a new version of one profile after another (as ingestion does, one per event), so
+     * that it needs one builder, not one per version. Profiles built earlier from this builder
+     * are not affected (a built profile owns what it was built from); the views its readers
+     * returned for {@link #identifiers()}, {@link #attributes()} and {@link #tags()} show the new
+     * values, a view returned by {@link #lists()} before the reset must not be used after it.
+     *
+     * <pre>{@code
+     * Profile.Builder b = first.toBuilder();
+     * Profile next = b.eventCount(first.eventCount() + 1).build();
+     * Profile other = b.reset(second).eventCount(second.eventCount() + 1).build();
+     * }</pre>
+     *
+     * @return this builder
+     */
+    public Builder reset(Profile profile) {
+      start(requireNonNull(profile, "profile"));
+      return this;
+    }
+
+    /**
+     * Makes this builder hold a new profile with the given id, created at {@code createdAt},
+     * dropping everything it held: afterwards it is the builder {@code Profile.builder(id,
+     * createdAt)} would be, without making one. See {@link #reset(Profile)}.
+     *
+     * @return this builder
+     */
+    public Builder reset(ProfileId id, Instant createdAt) {
+      start(id, createdAt);
+      return this;
     }
 
     IdentifierState[] builtIdentifiers() {
@@ -805,6 +871,35 @@ public final class Profile {
     public Optional<Attribute> attribute(String name) {
       int i = Profile.indexOf(attributes, requireNonNull(name, "name"));
       return i >= 0 ? Optional.of(attributes[i]) : Optional.empty();
+    }
+
+    /**
+     * Records an observation of an attribute: it becomes the value of its name when the name has
+     * none yet or when it comes after the current value in {@link Attribute#OBSERVATION_ORDER};
+     * otherwise nothing changes. The same as reading {@code attributes().get(name)}, comparing
+     * and {@link #putAttribute}, with one search of the sorted attributes instead of two and
+     * without the map view or an {@code Optional} (ingestion observes an attribute in most
+     * events, the device for one).
+     *
+     * <pre>{@code
+     * b.seeAttribute(new Attribute("city", "Leeds", "web", at));  // kept unless a later city is known
+     * }</pre>
+     *
+     * @return whether the observation was kept
+     */
+    public boolean seeAttribute(Attribute observed) {
+      int i = Profile.indexOf(attributes, requireNonNull(observed, "observed").name());
+      if (i >= 0) {
+        if (Attribute.OBSERVATION_ORDER.compare(observed, attributes[i]) <= 0) {
+          return false;
+        }
+        ownAttributes()[i] = observed;
+      } else {
+        attributes = inserted(attributes, -i - 1, observed);
+        attributesCopied = true;
+      }
+      attributesMap = null;
+      return true;
     }
 
     /** Adds or replaces an attribute. */

@@ -110,9 +110,6 @@ public final class ProfileChanges {
       problems.add("attribute rejected in event " + event.id() + ": " + e.getMessage());
       return;
     }
-    Attribute current = profile.attributes().get(name);
-    if (current == null || Attribute.OBSERVATION_ORDER.compare(observed, current) > 0) {
-      profile.putAttribute(observed);
-    }
+    profile.seeAttribute(observed); // kept if newer in OBSERVATION_ORDER: one search, no map view
   }
 }
