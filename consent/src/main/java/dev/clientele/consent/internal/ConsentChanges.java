@@ -7,10 +7,12 @@ import dev.clientele.core.Event;
 import dev.clientele.core.EventData;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
+import dev.clientele.core.IdentifierType;
 import dev.clientele.core.ListSubscription;
 import dev.clientele.core.Profile;
 import dev.clientele.core.UndeliverableReason;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -162,17 +164,32 @@ public final class ConsentChanges {
    * only those of the channel named in {@code data.channel}; empty when that names no channel.
    */
   public static Optional<List<Identifier>> messagingTargets(Event event, Collection<Identifier> identifiers) {
-    Optional<Channel> channel = Optional.empty();
+    IdentifierType only = null; // any messaging type
     if (event.data().containsKey("channel")) {
-      channel = EventData.string(event.data(), "channel").flatMap(Channel::fromKey);
+      Optional<Channel> channel = EventData.string(event.data(), "channel").flatMap(Channel::fromKey);
       if (channel.isEmpty()) {
         return Optional.empty();
       }
+      only = channel.get().identifierType();
     }
-    Optional<Channel> only = channel;
-    return Optional.of(identifiers.stream()
-        .filter(id -> id.type().isMessaging() && only.map(c -> c.identifierType().equals(id.type())).orElse(true))
-        .toList());
+    // A loop, not a stream: called for every consent and reachability event, mostly with one
+    // identifier, which gives a one-element list without a builder.
+    Identifier first = null;
+    List<Identifier> more = null;
+    for (Identifier id : identifiers) {
+      if (id.type().isMessaging() && (only == null || only.equals(id.type()))) {
+        if (first == null) {
+          first = id;
+        } else {
+          if (more == null) {
+            more = new ArrayList<>();
+            more.add(first);
+          }
+          more.add(id);
+        }
+      }
+    }
+    return Optional.of(more != null ? List.copyOf(more) : first != null ? List.of(first) : List.of());
   }
 
 }
