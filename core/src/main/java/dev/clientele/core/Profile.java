@@ -371,7 +371,9 @@ public final class Profile {
     int hi = sorted.length - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int c = sorted[mid].name().compareTo(key);
+      String held = sorted[mid].name();
+      // The same instance is the usual hit (a name constant such as LAST_DEVICE set again): no compare of the bytes.
+      int c = held == key ? 0 : held.compareTo(key);
       if (c < 0) {
         lo = mid + 1;
       } else if (c > 0) {
@@ -890,7 +892,11 @@ public final class Profile {
     public boolean seeAttribute(Attribute observed) {
       int i = Profile.indexOf(attributes, requireNonNull(observed, "observed").name());
       if (i >= 0) {
-        if (Attribute.OBSERVATION_ORDER.compare(observed, attributes[i]) <= 0) {
+        // OBSERVATION_ORDER compares updatedAt first: a later observation (the usual one) wins
+        // without the rest of the comparator chain, an earlier one loses.
+        Attribute current = attributes[i];
+        int byTime = observed.updatedAt().compareTo(current.updatedAt());
+        if (byTime < 0 || (byTime == 0 && Attribute.OBSERVATION_ORDER.compare(observed, current) <= 0)) {
           return false;
         }
         ownAttributes()[i] = observed;
