@@ -41,9 +41,13 @@ public record OrderSummary(long orderCount, BigDecimal revenue, Optional<Instant
     requireNonNull(total, "total");
     requireNonNull(at, "at");
     checkArgument(total.signum() > 0, "order total must be > 0: %s", total);
-    Instant first = firstOrder.filter(f -> f.isBefore(at)).orElse(at);
-    Instant last = lastOrder.filter(l -> l.isAfter(at)).orElse(at);
-    return new OrderSummary(orderCount + 1, revenue.add(total), Optional.of(first), Optional.of(last));
+    // The times that do not move keep their Optional (an order after the first keeps firstOrder's),
+    // and a first order shares one for both: an order event allocates one Optional at most.
+    boolean keepFirst = firstOrder.isPresent() && firstOrder.get().isBefore(at);
+    boolean keepLast = lastOrder.isPresent() && lastOrder.get().isAfter(at);
+    Optional<Instant> atPresent = keepFirst && keepLast ? null : Optional.of(at);
+    return new OrderSummary(
+        orderCount + 1, revenue.add(total), keepFirst ? firstOrder : atPresent, keepLast ? lastOrder : atPresent);
   }
 
   /** The combined summary of two profiles' orders (used by merges). */
