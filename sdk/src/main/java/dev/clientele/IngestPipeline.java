@@ -141,8 +141,13 @@ final class IngestPipeline {
     List<ProfileId> mergedProfiles = ImmutableList.of();
     List<LinkPlan.Refusal> refusals = ImmutableList.of();
     List<ProfileId> otherProfiles = ImmutableList.of();
-    /** The builder of the profile versions this thread makes, reused from event to event (made on first use). */
+    /**
+     * The builder of the profile versions of one {@code ingestAll} call (one thread), reused from
+     * event to event (made on first use) and emptied by {@link #clear} after each.
+     */
     private Profile.Builder builder;
+    /** The id an emptied {@link #builder} holds; never built. */
+    private static final ProfileId RELEASED = ProfileId.of("released-builder");
 
     /** {@code profile.toBuilder()}, without a new builder: this thread's, reset to {@code profile}. */
     Profile.Builder builderOf(Profile profile) {
@@ -154,8 +159,15 @@ final class IngestPipeline {
       return builder == null ? (builder = Profile.builder(id, createdAt)) : builder.reset(id, createdAt);
     }
 
-    /** Drops what the last event left (the next attempt starts from an empty problems list). */
+    /**
+     * Drops what the last event left (the next attempt starts from an empty problems list),
+     * including the builder's references to the last profile's identifiers and attributes: an
+     * erasure applied between two events must leave nothing of the erased person reachable.
+     */
     void clear() {
+      if (builder != null) {
+        builder.reset(RELEASED, java.time.Instant.EPOCH); // empty arrays and collections, no allocation
+      }
       problems.clear();
       profile = null;
       createdProfile = false;

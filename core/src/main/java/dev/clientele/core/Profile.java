@@ -459,9 +459,12 @@ public final class Profile {
 
     /** Holds a new profile's values: what {@link Profile#builder} starts from. */
     private void start(ProfileId id, Instant createdAt) {
-      this.id = requireNonNull(id, "id");
+      // Both checked before anything changes: a reset that throws leaves the builder as it was.
+      requireNonNull(id, "id");
+      requireNonNull(createdAt, "createdAt");
+      this.id = id;
       this.version = 0;
-      this.createdAt = requireNonNull(createdAt, "createdAt");
+      this.createdAt = createdAt;
       this.updatedAt = createdAt;
       this.firstActive = Optional.empty();
       this.lastActive = Optional.empty();

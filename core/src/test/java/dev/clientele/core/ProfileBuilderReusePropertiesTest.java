@@ -1,6 +1,7 @@
 package dev.clientele.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -209,5 +210,17 @@ class ProfileBuilderReusePropertiesTest {
       case 12 -> b -> b.eventCount(b.eventCount() + 1).version(b.version() + 1);
       default -> b -> b.seeActivity(at);
     };
+  }
+
+  @Test
+  void aResetThatThrows_leavesTheBuilderAsItWas() {
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    Identifier email = Identifier.of(IdentifierType.EMAIL, "a@example.com");
+    Profile p = Profile.builder(ProfileId.of("p-1"), t0).version(7)
+        .putIdentifier(IdentifierState.firstSeen(email, t0, true, "t")).build();
+    Profile.Builder b = p.toBuilder();
+    assertThatThrownBy(() -> b.reset(ProfileId.of("p-2"), null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> b.reset(null, t0)).isInstanceOf(NullPointerException.class);
+    assertThat(b.build()).isEqualTo(p);
   }
 }
