@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -111,8 +112,9 @@ public final class InMemoryStorage implements Storage {
   /**
    * The ids of the live profiles in order, for paging. Commits note changes in their stripes'
    * logs ({@link Stripe#created}, {@link Stripe#deleted}); whoever holds the monitor of this
-   * object and then the read locks of all stripes folds the logs in: pages, and a commit that
-   * finds its stripe's log overdue, after releasing its own locks.
+   * object and then the read locks of all stripes takes the logs: pages, and a commit that
+   * finds its stripe's log overdue, after releasing its own locks ({@link #foldLogs}, which
+   * rebuilds after releasing the stripes again). Guarded by its own monitor.
    */
   private final SortedIds sortedIds = new SortedIds();
   /** The least number of changes a stripe's log holds before a commit folds the logs in (1024; tests set less). */
@@ -130,6 +132,16 @@ public final class InMemoryStorage implements Storage {
   private int rebuilds;
   /** For tests only: run by a commit's fold while it holds the locks (null: nothing), e.g. to make it fail. */
   Runnable beforeFold;
+  /**
+   * For tests only: run by a commit's fold after it took the stripes' logs and released their
+   * locks, before it rebuilds the sorted ids (null: nothing); commits may run in it.
+   */
+  Runnable afterFoldTook;
+  /**
+   * For tests only: run by a commit's fold right after it read whether an id deleted before the
+   * fold exists (null: nothing); commits may run in it, so a test can change the id just read.
+   */
+  Consumer<ProfileId> afterFoldLookup;
   /**
    * For tests only: run by a commit after it wrote its profiles and before it moves identifiers,
    * holding its locks, so a test can catch a commit half-applied; null (the default) runs nothing.
@@ -640,7 +652,15 @@ public final class InMemoryStorage implements Storage {
 
   /** Rebuilds {@link #sortedIds} and sets the next {@link #foldLimit}; called like {@link #drainLogs}. */
   private void rebuildSorted() {
-    sortedIds.rebuild(this::profileOrNull);
+    rebuildSorted(this::profileOrNull);
+  }
+
+  /**
+   * Rebuilds {@link #sortedIds}, asking {@code stored} whether an id deleted since the last rebuild
+   * exists now, and sets the next {@link #foldLimit}; called holding the monitor of the sorted ids.
+   */
+  private void rebuildSorted(Function<ProfileId, Object> stored) {
+    sortedIds.rebuild(stored);
     rebuilds++;
     foldLimit = Math.max(foldFloor, 2 * sortedIds.sortedSize() / STRIPES);
   }
@@ -648,9 +668,19 @@ public final class InMemoryStorage implements Storage {
   /**
    * Folds the logs of all stripes into {@link #sortedIds} and rebuilds it, for a commit that found
    * its stripe's log overdue: so the logs stay bounded when a store is written for long and never
-   * paged. Holds the monitor of the sorted ids and then the read locks of all stripes (keeping
-   * commits out), after the commit released its own locks. Skips when another thread is folding, and when
-   * no stripe's log is over the limit any more (a fold or page that ran meanwhile took them).
+   * paged. Skips when another thread is folding, and when no stripe's log is over the limit any
+   * more (a fold or page that ran meanwhile took them).
+   *
+   * <p>Holds the monitor of the sorted ids throughout (pages wait for it), but keeps commits out
+   * only while it takes the logs: under the read locks of all stripes (taken after the commit
+   * released its own) it hands each stripe's log over to the sorted ids whole and gives the
+   * stripe a new one, a few stores per stripe; the copying, sorting and merging of the rebuild
+   * run after those locks are released, while commits go on. What a page shows stays exact: a
+   * page drains the logs under all read locks again, a commit made during the rebuild is noted
+   * in a stripe's new log, and the rebuild asks whether an id deleted before the fold exists at
+   * that moment, by an exact single-key read ({@link #readInStripe}), so an id it drops was
+   * absent then and a later creation of it is in a newer log. The cells the rebuild carries over
+   * are only shortcuts that a page checks (see {@link #profileOf}).
    */
   void foldLogs() {
     if (!folding.compareAndSet(false, true)) {
@@ -658,23 +688,52 @@ public final class InMemoryStorage implements Storage {
     }
     try {
       synchronized (sortedIds) { // first, like pages (see profiles())
+        sortedIds.reserveLogs(STRIPES); // so that taking the logs below stores into it without allocating
         readLock(ALL_STRIPES);
         try {
           Runnable hook = beforeFold;
           if (hook != null) {
             hook.run();
           }
-          if (anyLogOver(foldLimit)) { // else a fold that ran meanwhile took the changes
-            drainLogs();
-            rebuildSorted();
+          if (!anyLogOver(foldLimit)) {
+            return; // a fold that ran meanwhile took the changes
+          }
+          for (Stripe s : stripes) {
+            // The new log first: if that allocation fails, this stripe keeps its log, and the
+            // logs taken so far are the sorted ids' (nothing is lost either way).
+            if (!s.created.isEmpty()) {
+              ArrayList<ProfileId> fresh = new ArrayList<>();
+              sortedIds.takeCreated(s.created);
+              s.created = fresh;
+            }
+            if (!s.deleted.isEmpty()) {
+              ArrayList<ProfileId> fresh = new ArrayList<>();
+              sortedIds.takeDeleted(s.deleted);
+              s.deleted = fresh;
+            }
           }
         } finally {
           unlockRead(ALL_STRIPES);
         }
+        Runnable hook = afterFoldTook;
+        if (hook != null) {
+          hook.run();
+        }
+        rebuildSorted(this::profileNow);
       }
     } finally {
       folding.set(false);
     }
+  }
+
+  /** The profile of {@code id} at this moment, or null: a single-key read for a fold, which holds no stripe lock. */
+  private Object profileNow(ProfileId id) {
+    Object p = readInStripe(stripeOf(id), () -> profileOrNull(id));
+    Consumer<ProfileId> hook = afterFoldLookup;
+    if (hook != null) {
+      hook.accept(id);
+    }
+    return p;
   }
 
   /** Whether a stripe's log holds more than {@code limit} changes; called like {@link #drainLogs}. */
