@@ -107,6 +107,14 @@ public final class InMemoryStorage implements Storage {
   static final int STRIPES = 64;
   /** Optimistic attempts of a multi-key read before it takes the read locks of the stripes it reached. */
   private static final int OPTIMISTIC_ATTEMPTS = 4;
+  /**
+   * How many rounds of {@link Thread#onSpinWait} a commit waits for a stripe another commit holds
+   * (and a failed optimistic read for the commit it met) before blocking: a few microseconds. With
+   * two ingesting threads a commit meets the other thread's in one of its stripes thousands of
+   * times per million events; blocking at once parked the waiter and made the holder unpark it,
+   * each a system call, for a wait of about a microsecond.
+   */
+  private static final int SPINS = 256;
 
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryStorage.class);
   /**
@@ -562,19 +570,23 @@ public final class InMemoryStorage implements Storage {
   }
 
   /**
-   * A read of one key in {@code stripe}: optimistic, or under the stripe's read lock while a
-   * commit is applying to it, so the read sees what that commit leaves rather than part of it.
+   * A read of one key in {@code stripe}: optimistic (a second time after waiting a few
+   * microseconds for a commit it met), or under the stripe's read lock while a commit is
+   * applying to it, so the read sees what that commit leaves rather than part of it.
    */
   private <T> T readInStripe(int stripe, Supplier<T> read) {
     StampedLock l = stripes[stripe].lock;
-    long stamp = l.tryOptimisticRead();
-    if (stamp != 0) {
-      T value = read.get();
-      if (l.validate(stamp)) {
-        return value;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      long stamp = l.tryOptimisticRead();
+      if (stamp != 0) {
+        T value = read.get();
+        if (l.validate(stamp)) {
+          return value;
+        }
       }
+      awaitWriter(l);
     }
-    stamp = l.readLock();
+    long stamp = l.readLock();
     try {
       return read.get();
     } finally {
@@ -820,7 +832,7 @@ public final class InMemoryStorage implements Storage {
         return found;
       }
       needed |= sc.needed;
-      Thread.onSpinWait();
+      awaitWriters(needed);
     }
     while (true) {
       readLock(needed);
@@ -1179,14 +1191,17 @@ public final class InMemoryStorage implements Storage {
     Stripe stripe = stripes[stripeOfEvent(hash)];
     // readInStripe() without the lambda: asked once per ingested event.
     StampedLock l = stripe.lock;
-    long stamp = l.tryOptimisticRead();
-    if (stamp != 0) {
-      boolean held = stripe.eventIds.contains(hash, eventId);
-      if (l.validate(stamp)) {
-        return held;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      long stamp = l.tryOptimisticRead();
+      if (stamp != 0) {
+        boolean held = stripe.eventIds.contains(hash, eventId);
+        if (l.validate(stamp)) {
+          return held;
+        }
       }
+      awaitWriter(l);
     }
-    stamp = l.readLock();
+    long stamp = l.readLock();
     try {
       return stripe.eventIds.contains(hash, eventId);
     } finally {
@@ -1378,10 +1393,58 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
+  /**
+   * Takes the write locks of {@code mask}. A stripe held by another thread is waited for by
+   * spinning a while before blocking: commits hold a stripe for a microsecond or two, less than
+   * parking and being woken costs both threads (see {@link #SPINS}).
+   */
   private void writeLock(long mask) {
     for (long m = mask; m != 0; m &= m - 1) {
-      stripes[Long.numberOfTrailingZeros(m)].lock.writeLock();
+      StampedLock l = stripes[Long.numberOfTrailingZeros(m)].lock;
+      if (l.tryWriteLock() == 0) {
+        writeLockSpinning(l);
+      }
     }
+  }
+
+  private static void writeLockSpinning(StampedLock l) {
+    for (int spin = 0; spin < SPINS; spin++) {
+      Thread.onSpinWait();
+      if (!l.isWriteLocked() && !l.isReadLocked() && l.tryWriteLock() != 0) {
+        return;
+      }
+    }
+    l.writeLock();
+  }
+
+  /**
+   * Spins while a stripe of {@code mask} is write-locked, at most {@link #SPINS} rounds: what a
+   * failed optimistic read waits for before it reads again, rather than taking read locks and
+   * blocking behind the commit.
+   */
+  private void awaitWriters(long mask) {
+    for (int spin = 0; spin < SPINS; spin++) {
+      if (!anyWriteLocked(mask)) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /** {@link #awaitWriters} of one stripe's lock. */
+  private static void awaitWriter(StampedLock l) {
+    for (int spin = 0; spin < SPINS && l.isWriteLocked(); spin++) {
+      Thread.onSpinWait();
+    }
+  }
+
+  private boolean anyWriteLocked(long mask) {
+    for (long m = mask; m != 0; m &= m - 1) {
+      if (stripes[Long.numberOfTrailingZeros(m)].lock.isWriteLocked()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void unlockWrite(long mask) {
