@@ -99,8 +99,8 @@ final class SortedIds {
   }
 
   /**
-   * Copies the taken logs into {@link #created} and {@link #deleted}. A copy that fails leaves the
-   * logs not yet copied in place (a log copied twice only repeats ids, which both lists allow).
+   * Copies the taken logs into {@link #created} and {@link #deleted}. A copy that fails (out of
+   * memory) leaves the logs not yet copied in place, for the next call to copy.
    */
   private void copyTakenLogs() {
     for (; createdCopied < createdLogs.size(); createdCopied++) {
