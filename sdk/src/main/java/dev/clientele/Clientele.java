@@ -320,7 +320,7 @@ public final class Clientele implements AutoCloseable {
    * source that {@code each} feeds is drained as by a loop.
    */
   private IngestStats ingestInGroups(java.util.Iterator<Event> it, Consumer<? super IngestResult> each) {
-    Tally counts = new Tally();
+    Tally.Local counts = new Tally.Local(); // this call's counts: only this thread changes them
     Group group = new Group();
     // Nobody to hand results to: applied events leave their outcome here instead of in a result.
     IngestPipeline.Applied applied = each == NO_EACH ? new IngestPipeline.Applied() : null;
@@ -420,7 +420,7 @@ public final class Clientele implements AutoCloseable {
    * {@link #NO_EACH}), an applied event is counted and re-evaluated from its fields without
    * building its result.
    */
-  private void applyGroup(Group group, Tally counts, Consumer<? super IngestResult> each, IngestPipeline.Applied applied) {
+  private void applyGroup(Group group, Tally.Local counts, Consumer<? super IngestResult> each, IngestPipeline.Applied applied) {
     try {
       if (group.size == 0) {
         return;
@@ -457,7 +457,7 @@ public final class Clientele implements AutoCloseable {
   }
 
   /** What {@link #ingest} does after the pipeline, plus this call's count and {@code each}. */
-  private void counted(Event e, IngestResult r, Tally counts, Consumer<? super IngestResult> each) {
+  private void counted(Event e, IngestResult r, Tally.Local counts, Consumer<? super IngestResult> each) {
     tally.count(r);
     afterCommit(e, r);
     counts.count(r);

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -106,13 +107,22 @@ public final class InMemoryStorage implements Storage {
   static final int STRIPES = 64;
   /** Optimistic attempts of a multi-key read before it takes the read locks of the stripes it reached. */
   private static final int OPTIMISTIC_ATTEMPTS = 4;
+  /**
+   * How many rounds of {@link Thread#onSpinWait} a commit waits for a stripe another commit holds
+   * (and a failed optimistic read for the commit it met) before blocking: a few microseconds. With
+   * two ingesting threads a commit meets the other thread's in one of its stripes thousands of
+   * times per million events; blocking at once parked the waiter and made the holder unpark it,
+   * each a system call, for a wait of about a microsecond.
+   */
+  private static final int SPINS = 256;
 
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryStorage.class);
   /**
    * The ids of the live profiles in order, for paging. Commits note changes in their stripes'
    * logs ({@link Stripe#created}, {@link Stripe#deleted}); whoever holds the monitor of this
-   * object and then the read locks of all stripes folds the logs in: pages, and a commit that
-   * finds its stripe's log overdue, after releasing its own locks.
+   * object and then the read locks of all stripes takes the logs: pages, and a commit that
+   * finds its stripe's log overdue, after releasing its own locks ({@link #foldLogs}, which
+   * rebuilds after releasing the stripes again). Guarded by its own monitor.
    */
   private final SortedIds sortedIds = new SortedIds();
   /** The least number of changes a stripe's log holds before a commit folds the logs in (1024; tests set less). */
@@ -130,6 +140,16 @@ public final class InMemoryStorage implements Storage {
   private int rebuilds;
   /** For tests only: run by a commit's fold while it holds the locks (null: nothing), e.g. to make it fail. */
   Runnable beforeFold;
+  /**
+   * For tests only: run by a commit's fold after it took the stripes' logs and released their
+   * locks, before it rebuilds the sorted ids (null: nothing); commits may run in it.
+   */
+  Runnable afterFoldTook;
+  /**
+   * For tests only: run by a commit's fold right after it read whether an id deleted before the
+   * fold exists (null: nothing); commits may run in it, so a test can change the id just read.
+   */
+  Consumer<ProfileId> afterFoldLookup;
   /**
    * For tests only: run by a commit after it wrote its profiles and before it moves identifiers,
    * holding its locks, so a test can catch a commit half-applied; null (the default) runs nothing.
@@ -550,19 +570,23 @@ public final class InMemoryStorage implements Storage {
   }
 
   /**
-   * A read of one key in {@code stripe}: optimistic, or under the stripe's read lock while a
-   * commit is applying to it, so the read sees what that commit leaves rather than part of it.
+   * A read of one key in {@code stripe}: optimistic (a second time after waiting a few
+   * microseconds for a commit it met), or under the stripe's read lock while a commit is
+   * applying to it, so the read sees what that commit leaves rather than part of it.
    */
   private <T> T readInStripe(int stripe, Supplier<T> read) {
     StampedLock l = stripes[stripe].lock;
-    long stamp = l.tryOptimisticRead();
-    if (stamp != 0) {
-      T value = read.get();
-      if (l.validate(stamp)) {
-        return value;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      long stamp = l.tryOptimisticRead();
+      if (stamp != 0) {
+        T value = read.get();
+        if (l.validate(stamp)) {
+          return value;
+        }
       }
+      awaitWriter(l);
     }
-    stamp = l.readLock();
+    long stamp = l.readLock();
     try {
       return read.get();
     } finally {
@@ -640,7 +664,15 @@ public final class InMemoryStorage implements Storage {
 
   /** Rebuilds {@link #sortedIds} and sets the next {@link #foldLimit}; called like {@link #drainLogs}. */
   private void rebuildSorted() {
-    sortedIds.rebuild(this::profileOrNull);
+    rebuildSorted(this::profileOrNull);
+  }
+
+  /**
+   * Rebuilds {@link #sortedIds}, asking {@code stored} whether an id deleted since the last rebuild
+   * exists now, and sets the next {@link #foldLimit}; called holding the monitor of the sorted ids.
+   */
+  private void rebuildSorted(Function<ProfileId, Object> stored) {
+    sortedIds.rebuild(stored);
     rebuilds++;
     foldLimit = Math.max(foldFloor, 2 * sortedIds.sortedSize() / STRIPES);
   }
@@ -648,9 +680,19 @@ public final class InMemoryStorage implements Storage {
   /**
    * Folds the logs of all stripes into {@link #sortedIds} and rebuilds it, for a commit that found
    * its stripe's log overdue: so the logs stay bounded when a store is written for long and never
-   * paged. Holds the monitor of the sorted ids and then the read locks of all stripes (keeping
-   * commits out), after the commit released its own locks. Skips when another thread is folding, and when
-   * no stripe's log is over the limit any more (a fold or page that ran meanwhile took them).
+   * paged. Skips when another thread is folding, and when no stripe's log is over the limit any
+   * more (a fold or page that ran meanwhile took them).
+   *
+   * <p>Holds the monitor of the sorted ids throughout (pages wait for it), but keeps commits out
+   * only while it takes the logs: under the read locks of all stripes (taken after the commit
+   * released its own) it hands each stripe's log over to the sorted ids whole and gives the
+   * stripe a new one, a few stores per stripe; the copying, sorting and merging of the rebuild
+   * run after those locks are released, while commits go on. What a page shows stays exact: a
+   * page drains the logs under all read locks again, a commit made during the rebuild is noted
+   * in a stripe's new log, and the rebuild asks whether an id deleted before the fold exists at
+   * that moment, by an exact single-key read ({@link #readInStripe}), so an id it drops was
+   * absent then and a later creation of it is in a newer log. The cells the rebuild carries over
+   * are only shortcuts that a page checks (see {@link #profileOf}).
    */
   void foldLogs() {
     if (!folding.compareAndSet(false, true)) {
@@ -658,23 +700,52 @@ public final class InMemoryStorage implements Storage {
     }
     try {
       synchronized (sortedIds) { // first, like pages (see profiles())
+        sortedIds.reserveLogs(STRIPES); // so that taking the logs below stores into it without allocating
         readLock(ALL_STRIPES);
         try {
           Runnable hook = beforeFold;
           if (hook != null) {
             hook.run();
           }
-          if (anyLogOver(foldLimit)) { // else a fold that ran meanwhile took the changes
-            drainLogs();
-            rebuildSorted();
+          if (!anyLogOver(foldLimit)) {
+            return; // a fold that ran meanwhile took the changes
+          }
+          for (Stripe s : stripes) {
+            // The new log first: if that allocation fails, this stripe keeps its log, and the
+            // logs taken so far are the sorted ids' (nothing is lost either way).
+            if (!s.created.isEmpty()) {
+              ArrayList<ProfileId> fresh = new ArrayList<>();
+              sortedIds.takeCreated(s.created);
+              s.created = fresh;
+            }
+            if (!s.deleted.isEmpty()) {
+              ArrayList<ProfileId> fresh = new ArrayList<>();
+              sortedIds.takeDeleted(s.deleted);
+              s.deleted = fresh;
+            }
           }
         } finally {
           unlockRead(ALL_STRIPES);
         }
+        Runnable hook = afterFoldTook;
+        if (hook != null) {
+          hook.run();
+        }
+        rebuildSorted(this::profileNow);
       }
     } finally {
       folding.set(false);
     }
+  }
+
+  /** The profile of {@code id} at this moment, or null: a single-key read for a fold, which holds no stripe lock. */
+  private Object profileNow(ProfileId id) {
+    Object p = readInStripe(stripeOf(id), () -> profileOrNull(id));
+    Consumer<ProfileId> hook = afterFoldLookup;
+    if (hook != null) {
+      hook.accept(id);
+    }
+    return p;
   }
 
   /** Whether a stripe's log holds more than {@code limit} changes; called like {@link #drainLogs}. */
@@ -761,7 +832,7 @@ public final class InMemoryStorage implements Storage {
         return found;
       }
       needed |= sc.needed;
-      Thread.onSpinWait();
+      awaitWriters(needed);
     }
     while (true) {
       readLock(needed);
@@ -1120,14 +1191,17 @@ public final class InMemoryStorage implements Storage {
     Stripe stripe = stripes[stripeOfEvent(hash)];
     // readInStripe() without the lambda: asked once per ingested event.
     StampedLock l = stripe.lock;
-    long stamp = l.tryOptimisticRead();
-    if (stamp != 0) {
-      boolean held = stripe.eventIds.contains(hash, eventId);
-      if (l.validate(stamp)) {
-        return held;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      long stamp = l.tryOptimisticRead();
+      if (stamp != 0) {
+        boolean held = stripe.eventIds.contains(hash, eventId);
+        if (l.validate(stamp)) {
+          return held;
+        }
       }
+      awaitWriter(l);
     }
-    stamp = l.readLock();
+    long stamp = l.readLock();
     try {
       return stripe.eventIds.contains(hash, eventId);
     } finally {
@@ -1319,10 +1393,58 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
+  /**
+   * Takes the write locks of {@code mask}. A stripe held by another thread is waited for by
+   * spinning a while before blocking: commits hold a stripe for a microsecond or two, less than
+   * parking and being woken costs both threads (see {@link #SPINS}).
+   */
   private void writeLock(long mask) {
     for (long m = mask; m != 0; m &= m - 1) {
-      stripes[Long.numberOfTrailingZeros(m)].lock.writeLock();
+      StampedLock l = stripes[Long.numberOfTrailingZeros(m)].lock;
+      if (l.tryWriteLock() == 0) {
+        writeLockSpinning(l);
+      }
     }
+  }
+
+  private static void writeLockSpinning(StampedLock l) {
+    for (int spin = 0; spin < SPINS; spin++) {
+      Thread.onSpinWait();
+      if (!l.isWriteLocked() && !l.isReadLocked() && l.tryWriteLock() != 0) {
+        return;
+      }
+    }
+    l.writeLock();
+  }
+
+  /**
+   * Spins while a stripe of {@code mask} is write-locked, at most {@link #SPINS} rounds: what a
+   * failed optimistic read waits for before it reads again, rather than taking read locks and
+   * blocking behind the commit.
+   */
+  private void awaitWriters(long mask) {
+    for (int spin = 0; spin < SPINS; spin++) {
+      if (!anyWriteLocked(mask)) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /** {@link #awaitWriters} of one stripe's lock. */
+  private static void awaitWriter(StampedLock l) {
+    for (int spin = 0; spin < SPINS && l.isWriteLocked(); spin++) {
+      Thread.onSpinWait();
+    }
+  }
+
+  private boolean anyWriteLocked(long mask) {
+    for (long m = mask; m != 0; m &= m - 1) {
+      if (stripes[Long.numberOfTrailingZeros(m)].lock.isWriteLocked()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void unlockWrite(long mask) {

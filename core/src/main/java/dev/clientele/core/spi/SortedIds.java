@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * The profile ids of {@link InMemoryStorage} in sorted order, for paging; not thread-safe (the
- * storage's lock guards it).
+ * storage guards it with the monitor of this object).
  *
  * <p>Ingestion creates a profile for about one event in three, so a sorted structure changed
  * on every creation (a skip list or tree: a dozen or more cache misses per insert) would cost
@@ -53,9 +53,66 @@ final class SortedIds {
    */
   private static final Object GONE = new Object();
 
+  /**
+   * Logs of created and deleted ids taken whole ({@link #takeCreated}, {@link #takeDeleted}) and
+   * not yet copied into {@link #created} and {@link #deleted}: a fold takes the storage's logs
+   * while it holds the locks that keep commits out, and copies them after releasing those locks.
+   */
+  private final ArrayList<List<ProfileId>> createdLogs = new ArrayList<>();
+  private final ArrayList<List<ProfileId>> deletedLogs = new ArrayList<>();
+  /** How many of {@link #createdLogs} (then of {@link #deletedLogs}) are already copied (a copy that failed half-way). */
+  private int createdCopied;
+  private int deletedCopied;
+
   /** Changes not folded into the sorted array yet. */
   int pendingChanges() {
-    return created.size() + deleted.size();
+    int n = created.size() + deleted.size();
+    for (int k = createdCopied; k < createdLogs.size(); k++) {
+      n += createdLogs.get(k).size();
+    }
+    for (int k = deletedCopied; k < deletedLogs.size(); k++) {
+      n += deletedLogs.get(k).size();
+    }
+    return n;
+  }
+
+  /**
+   * Makes room to take {@code logs} more logs of each kind, so that {@link #takeCreated} and
+   * {@link #takeDeleted} then allocate nothing (and cannot fail half-way).
+   */
+  void reserveLogs(int logs) {
+    createdLogs.ensureCapacity(createdLogs.size() + logs);
+    deletedLogs.ensureCapacity(deletedLogs.size() + logs);
+  }
+
+  /**
+   * Takes a log of created ids as it is (the caller hands it over and no longer changes it):
+   * one reference stored, no copy; room for it must be {@linkplain #reserveLogs reserved}.
+   */
+  void takeCreated(List<ProfileId> log) {
+    createdLogs.add(log);
+  }
+
+  /** Takes a log of deleted ids like {@link #takeCreated}. */
+  void takeDeleted(List<ProfileId> log) {
+    deletedLogs.add(log);
+  }
+
+  /**
+   * Copies the taken logs into {@link #created} and {@link #deleted}. A copy that fails (out of
+   * memory) leaves the logs not yet copied in place, for the next call to copy.
+   */
+  private void copyTakenLogs() {
+    for (; createdCopied < createdLogs.size(); createdCopied++) {
+      created.addAll(createdLogs.get(createdCopied));
+    }
+    for (; deletedCopied < deletedLogs.size(); deletedCopied++) {
+      deleted.addAll(deletedLogs.get(deletedCopied));
+    }
+    createdLogs.clear();
+    createdCopied = 0;
+    deletedLogs.clear();
+    deletedCopied = 0;
   }
 
   /** Notes profiles created (or re-created) with these ids. */
@@ -97,8 +154,15 @@ final class SortedIds {
     return pendingChanges() > Math.max(1024, sorted.length / 64);
   }
 
-  /** Folds the recent changes into the sorted array; {@code stored} tells which ids exist now. */
+  /**
+   * Folds the recent changes into the sorted array; {@code stored} tells which ids exist now (it
+   * is asked only about ids deleted since the last rebuild). When the storage's commits run
+   * meanwhile, {@code stored} must answer exactly at the moment it is asked: an id it finds
+   * absent is dropped, which is right only because a later creation of that id is noted in a log
+   * that a later fold or page takes.
+   */
   void rebuild(Function<ProfileId, Object> stored) {
+    copyTakenLogs();
     Keyed recent = sortedRecent();
     Keyed gone = deleted.isEmpty() ? NO_IDS : Keyed.sorted(deleted);
     ProfileId[] out = new ProfileId[sorted.length + recent.ids.length];
@@ -203,6 +267,7 @@ final class SortedIds {
    * page is a walk along the cells.
    */
   <T> List<T> page(Optional<ProfileId> after, int limit, Function<ProfileId, T> stored, Function<Object, T> fromCell) {
+    copyTakenLogs(); // normally none: a fold rebuilds after taking logs, unless that failed
     Keyed keyed = created.isEmpty() ? NO_IDS : sortedRecent();
     ProfileId[] recent = keyed.ids;
     int i = after.isPresent() ? firstAfter(sorted, keys, after.get()) : 0;
