@@ -60,13 +60,15 @@ import org.slf4j.LoggerFactory;
  *   <li>Multi-key reads ({@link #owners}, {@link #ownedProfiles}, {@link #containsEvent},
  *       {@link #profileCount()}, {@link #eventCount()}) are optimistic: they take a stamp of each
  *       stripe before reading from it and validate all stamps at the end; if any stripe was
- *       written meanwhile they retry. A read that validates saw, in every stripe it read, the state between the same
+ *       written meanwhile they retry (a retry first waits a few microseconds, spinning, for the
+ *       commit it met). A read that validates saw, in every stripe it read, the state between the same
  *       two commits, so it never sees part of a commit. After a few failures it reads under the
  *       read locks of just the stripes it reached ({@link #profileCount()} and {@link
  *       #eventCount()}: of all stripes), adding any stripe it then finds it needs and reading again.
  *       The tables tolerate such unlocked reads during writes (see {@link KeyedTable}).
  *   <li>Single-key reads ({@link #profile}, {@link #owner}, {@link #isTombstoned}) stamp the key's stripe, read and
- *       validate, falling back to that stripe's read lock: an unlocked read could see one key of
+ *       validate, then, after spinning briefly for the commit they met, try once more before
+ *       falling back to that stripe's read lock: an unlocked read could see one key of
  *       a commit still being applied and then another key it has not reached, which no order of
  *       whole commits produces.
  *   <li>Pages of {@link #profiles}, {@link #allEvents()} and the other whole-store reads hold the

@@ -25,8 +25,9 @@ import java.util.function.Function;
  * <p>Beside each sorted id it can keep the id's storage cell (an object of the storage's choice
  * that leads to the current profile without a lookup by id), so that a page of a store that has
  * not changed since the last rebuild is a slice of that array, not one hash lookup per profile.
- * A rebuild carries the known cells over for ids that were not deleted meanwhile and leaves the
- * others unknown; {@link #fillCells} looks the unknown ones up, and a page looks up by id any id
+ * A rebuild carries the known cells over for ids that were not deleted before the logs it folds
+ * were taken and leaves the others unknown (a cell carried over may belong to a profile deleted
+ * since: a page checks every cell it uses, see {@code InMemoryStorage#profileOf}); {@link #fillCells} looks the unknown ones up, and a page looks up by id any id
  * whose cell is unknown.
  *
  * <p>Sorting and merging compare a {@link #sortKey} of each id first: its first nine characters
