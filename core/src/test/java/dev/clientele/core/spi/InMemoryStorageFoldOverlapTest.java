@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,7 +69,7 @@ class InMemoryStorageFoldOverlapTest {
       assertThat(seenInHook).containsExactly("committed");
       assertThat(storage.rebuilds()).isEqualTo(1);
       assertThat(storage.profile(doomed)).isEmpty();
-      assertThat(pageAll(storage, 3)).containsExactlyElementsOf(model).contains(ProfileId.of("p-during-fold"));
+      assertThat(InMemoryStorageFoldTest.pageAll(storage, 3)).containsExactlyElementsOf(model).contains(ProfileId.of("p-during-fold"));
     } finally {
       other.shutdownNow();
     }
@@ -108,12 +107,12 @@ class InMemoryStorageFoldOverlapTest {
     for (int step : steps) {
       toggle(storage, model, ProfileId.of("p-" + step));
       if (++n % 50 == 0) {
-        assertThat(pageAll(storage, 7)).as("after step %s", n).containsExactlyElementsOf(model);
+        assertThat(InMemoryStorageFoldTest.pageAll(storage, 7)).as("after step %s", n).containsExactlyElementsOf(model);
       }
     }
     storage.afterFoldLookup = null;
     storage.afterFoldTook = null;
-    assertThat(pageAll(storage, 7)).containsExactlyElementsOf(model);
+    assertThat(InMemoryStorageFoldTest.pageAll(storage, 7)).containsExactlyElementsOf(model);
     assertThat(storage.profileCount()).isEqualTo(model.size());
   }
 
@@ -133,18 +132,5 @@ class InMemoryStorageFoldOverlapTest {
   private static void delete(InMemoryStorage storage, TreeSet<ProfileId> model, ProfileId id) {
     storage.commit(Commit.builder().deleteProfile(id, 1).build());
     model.remove(id);
-  }
-
-  private static List<ProfileId> pageAll(InMemoryStorage storage, int size) {
-    List<ProfileId> out = new ArrayList<>();
-    Optional<ProfileId> after = Optional.empty();
-    while (true) {
-      List<Profile> page = storage.profiles(after, size);
-      page.forEach(p -> out.add(p.id()));
-      if (page.size() < size) {
-        return out;
-      }
-      after = Optional.of(page.get(page.size() - 1).id());
-    }
   }
 }

@@ -85,7 +85,8 @@ class InMemoryStorageFoldTest {
     assertThat(pageAll(storage, 5)).containsExactlyElementsOf(model);
   }
 
-  private static List<ProfileId> pageAll(InMemoryStorage storage, int size) {
+  /** Every profile id of {@code storage}, read in pages of {@code size}. */
+  static List<ProfileId> pageAll(InMemoryStorage storage, int size) {
     List<ProfileId> out = new ArrayList<>();
     Optional<ProfileId> after = Optional.empty();
     while (true) {

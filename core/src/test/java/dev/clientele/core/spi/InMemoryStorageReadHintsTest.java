@@ -134,13 +134,7 @@ class InMemoryStorageReadHintsTest {
   }
 
   private static void join(Thread t) {
-    try {
-      t.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-    assertThat(t.isAlive()).isFalse();
+    ThreadStates.joined(t);
   }
 
   private static Commit.Builder create(ProfileId id) {

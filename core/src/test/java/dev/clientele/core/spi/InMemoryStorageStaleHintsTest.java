@@ -96,13 +96,7 @@ class InMemoryStorageStaleHintsTest {
   private static void runInAnotherThread(Runnable r) {
     Thread t = new Thread(r);
     t.start();
-    try {
-      t.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-    assertThat(t.isAlive()).isFalse();
+    ThreadStates.joined(t);
   }
 
   private static Profile profile(ProfileId id, long version) {

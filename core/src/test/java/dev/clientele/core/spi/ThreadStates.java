@@ -14,4 +14,15 @@ final class ThreadStates {
       Thread.onSpinWait();
     }
   }
+
+  /** Waits for {@code t} to end; fails the test if it is still running after 10 seconds. */
+  static void joined(Thread t) {
+    try {
+      t.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    assertThat(t.isAlive()).as("%s ended", t.getName()).isFalse();
+  }
 }
