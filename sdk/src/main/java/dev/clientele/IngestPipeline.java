@@ -162,12 +162,12 @@ final class IngestPipeline {
     /** The id an emptied {@link #builder} holds; never built. */
     private static final ProfileId RELEASED = ProfileId.of("released-builder");
 
-    /** {@code profile.toBuilder()}, without a new builder: this thread's, reset to {@code profile}. */
+    /** {@code profile.toBuilder()}, without a new builder: this call's, reset to {@code profile}. */
     Profile.Builder builderOf(Profile profile) {
       return builder == null ? (builder = profile.toBuilder()) : builder.reset(profile);
     }
 
-    /** {@code Profile.builder(id, createdAt)}, without a new builder: this thread's, reset to a new profile. */
+    /** {@code Profile.builder(id, createdAt)}, without a new builder: this call's, reset to a new profile. */
     Profile.Builder builderOf(ProfileId id, java.time.Instant createdAt) {
       return builder == null ? (builder = Profile.builder(id, createdAt)) : builder.reset(id, createdAt);
     }
@@ -443,7 +443,7 @@ final class IngestPipeline {
     long expectedVersion;
     List<ProfileId> merged = ImmutableList.of(); // (ImmutableList: copied for free by ProfileChange, IngestResult)
     if (chosen.isEmpty()) {
-      // With `out` (one thread's loop), its builder reset instead of a new one per event.
+      // With `out` (one ingestAll call's loop), its builder reset instead of a new one per event.
       profile = out != null ? out.builderOf(ids.get(), event.timestamp()) : Profile.builder(ids.get(), event.timestamp());
       expectedVersion = 0;
     } else if (chosen.size() == 1) {
