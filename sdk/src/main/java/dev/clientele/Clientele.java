@@ -496,7 +496,7 @@ public final class Clientele implements AutoCloseable {
     } catch (CommitConflictException | StagedStorage.Stale conflict) {
       // Stale: the overlay noticed the change before the commit (retrying on it cannot help).
       LOG.debug("a batch of {} events met a concurrent change; applying them one by one", events.size());
-      tally.retries.increment();
+      tally.add(Counts.RETRIES, 1);
       staged.clear();
       events.forEach(e -> done.accept(ingest(e)));
       events.clear();
@@ -764,7 +764,7 @@ public final class Clientele implements AutoCloseable {
     requireNonNull(id, "id");
     ErasureReport report = erase(id);
     segments.onErased(id);
-    tally.profilesErased.increment();
+    tally.add(Counts.PROFILES_ERASED, 1);
     return report;
   }
 

@@ -253,7 +253,7 @@ final class IngestPipeline {
         if (storage.containsEvent(raw.id())) {
           return IngestResult.duplicate(raw.id());
         }
-        tally.retries.increment();
+        tally.add(Counts.RETRIES, 1);
         if (attempt >= MAX_ATTEMPTS) {
           throw new IllegalStateException(
               "event " + raw.id() + " could not be applied after " + attempt + " attempts: " + e.getMessage(), e);

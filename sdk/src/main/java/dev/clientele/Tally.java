@@ -8,117 +8,42 @@ import java.util.concurrent.atomic.LongAdder;
  * other threads' adds may touch). One call's own counts, which only its thread changes, go to a
  * {@link Local} instead.
  */
-final class Tally {
-  final LongAdder received = new LongAdder();
-  final LongAdder applied = new LongAdder();
-  final LongAdder duplicates = new LongAdder();
-  final LongAdder rejected = new LongAdder();
-  final LongAdder problems = new LongAdder();
-  final LongAdder profilesCreated = new LongAdder();
-  final LongAdder profilesMerged = new LongAdder();
-  final LongAdder retries = new LongAdder();
-  final LongAdder profilesErased = new LongAdder();
-  final LongAdder linksRefused = new LongAdder();
+final class Tally extends Counts {
+  private final LongAdder[] counters = new LongAdder[COUNTERS];
 
-  void count(IngestResult r) {
-    received.increment();
-    add(problems, r.problems().size());
-    add(linksRefused, r.refusals().size());
-    switch (r.outcome()) {
-      case APPLIED -> {
-        applied.increment();
-        if (r.createdProfile()) {
-          profilesCreated.increment();
-        }
-        add(profilesMerged, r.mergedProfiles().size());
-      }
-      case DUPLICATE -> duplicates.increment();
-      case REJECTED -> rejected.increment();
-      case ERASED -> add(profilesErased, r.erasedProfiles().size());
+  Tally() {
+    for (int i = 0; i < COUNTERS; i++) {
+      counters[i] = new LongAdder();
     }
   }
 
-  /** What {@link #count(IngestResult)} counts for the result of the applied event {@code a} describes, without that result. */
-  void count(IngestPipeline.Applied a) {
-    received.increment();
-    add(problems, a.problems.size());
-    add(linksRefused, a.refusals.size());
-    applied.increment();
-    if (a.createdProfile) {
-      profilesCreated.increment();
-    }
-    add(profilesMerged, a.mergedProfiles.size());
-  }
-
-  private static void add(LongAdder counter, int n) {
+  @Override
+  void add(int counter, long n) {
     if (n != 0) {
-      counter.add(n);
+      counters[counter].add(n);
     }
   }
 
-  IngestStats snapshot() {
-    return new IngestStats(
-        received.sum(),
-        applied.sum(),
-        duplicates.sum(),
-        rejected.sum(),
-        problems.sum(),
-        profilesCreated.sum(),
-        profilesMerged.sum(),
-        retries.sum(),
-        profilesErased.sum(),
-        linksRefused.sum());
+  @Override
+  long sum(int counter) {
+    return counters[counter].sum();
   }
 
   /**
    * The counts of one {@code ingestAll} call, kept by the thread that makes it: plain fields,
-   * counted like {@link Tally#count(IngestResult)}, not thread-safe.
+   * not thread-safe. Retries are not counted per call (0).
    */
-  static final class Local {
-    private long received;
-    private long applied;
-    private long duplicates;
-    private long rejected;
-    private long problems;
-    private long profilesCreated;
-    private long profilesMerged;
-    private long profilesErased;
-    private long linksRefused;
+  static final class Local extends Counts {
+    private final long[] counts = new long[COUNTERS];
 
-    void count(IngestResult r) {
-      received++;
-      problems += r.problems().size();
-      linksRefused += r.refusals().size();
-      switch (r.outcome()) {
-        case APPLIED -> {
-          applied++;
-          if (r.createdProfile()) {
-            profilesCreated++;
-          }
-          profilesMerged += r.mergedProfiles().size();
-        }
-        case DUPLICATE -> duplicates++;
-        case REJECTED -> rejected++;
-        case ERASED -> profilesErased += r.erasedProfiles().size();
-      }
+    @Override
+    void add(int counter, long n) {
+      counts[counter] += n;
     }
 
-    /** Like {@link Tally#count(IngestPipeline.Applied)}. */
-    void count(IngestPipeline.Applied a) {
-      received++;
-      problems += a.problems.size();
-      linksRefused += a.refusals.size();
-      applied++;
-      if (a.createdProfile) {
-        profilesCreated++;
-      }
-      profilesMerged += a.mergedProfiles.size();
-    }
-
-    /** The counts so far; retries are not counted per call (0), as before. */
-    IngestStats snapshot() {
-      return new IngestStats(
-          received, applied, duplicates, rejected, problems, profilesCreated, profilesMerged, 0, profilesErased, linksRefused);
+    @Override
+    long sum(int counter) {
+      return counts[counter];
     }
   }
 }
