@@ -967,9 +967,9 @@ public final class InMemoryStorage implements Storage {
    * group, so that the cache misses of different events overlap instead of adding up: the hash
    * words where each lookup starts, then the entries the probes stop at, then the identifier slots
    * (owner, value, events), then their owners' cells and values, the profiles, the profiles'
-   * arrays, and (for profiles of up to 32 identifiers) the identifier states with their
-   * identifiers and times, which resolving an event may compare. It takes no lock and allocates
-   * nothing per element; it writes nothing shared but a sink field that a practically impossible
+   * arrays, and in each owner's profile the state of each identifier of the group it holds, with
+   * its identifier and times, which resolving and applying the event compare (no other state). It
+   * takes no lock and allocates nothing per element; it writes nothing shared but a sink field that a practically impossible
    * sum of what it read would set (so the compiler cannot drop the reads), and a stored value's
    * cached string hash, which storing it computed already. A commit running meanwhile only makes
    * some of the reads useless. Null elements are skipped.
@@ -994,9 +994,14 @@ public final class InMemoryStorage implements Storage {
     int n = 0;
     for (int k = 0; k < Lookahead.CHUNK; k++) {
       n += (a.slots[k] != null ? 1 : 0) + (a.cells[k] != null ? 1 : 0) + (a.values[k] != null ? 1 : 0)
-          + (a.profiles[k] != null ? 1 : 0);
+          + (a.profiles[k] != null ? 1 : 0) + (a.states[k] != null ? 1 : 0);
     }
     return n;
+  }
+
+  /** How many identifier states this thread's read-ahead has read so far; for tests. */
+  static long lookaheadStatesRead() {
+    return LOOKAHEAD.get().statesRead;
   }
 
   /**
@@ -1007,8 +1012,15 @@ public final class InMemoryStorage implements Storage {
   private static final class Lookahead {
     /** Identifiers (and event ids) read ahead per round of levels; a larger group takes several rounds. */
     static final int CHUNK = 64;
-    /** Profiles with more identifiers than this have only their arrays read ahead, not their states. */
-    static final int STATES_LIMIT = 32;
+    /**
+     * Profiles with more identifiers than this have only their arrays read ahead, not the states
+     * of the group's identifiers: above it a profile's search for an identifier is a binary search
+     * over the states (Profile's identifier keys are scanned only up to this size), a chain of
+     * dependent misses that reading ahead would only run twice.
+     */
+    static final int STATES_LIMIT = 256;
+    /** How many identifier states this thread's read-ahead has read (levels 7-9); for tests. */
+    long statesRead;
     /**
      * Written only when a call's reads sum to {@code NEVER} (practically never), so the compiler
      * must do every read to decide, while threads reading ahead do not all write one shared field
@@ -1026,8 +1038,10 @@ public final class InMemoryStorage implements Storage {
     final IdentifierSlot[] slots = new IdentifierSlot[CHUNK];
     final ProfileCell[] cells = new ProfileCell[CHUNK];
     final String[] values = new String[CHUNK];
-    /** Each distinct owner's profile once (null where the previous identifier had the same). */
+    /** Per identifier of the chunk: its owner's profile (level 4), or null. */
     final Profile[] profiles = new Profile[CHUNK];
+    /** Per identifier of the chunk: its state in its owner's profile (level 7), or null. */
+    final dev.clientele.core.IdentifierState[] states = new dev.clientele.core.IdentifierState[CHUNK];
 
     /** Reads ahead for all of {@code identifiers} and {@code eventIds}, a chunk at a time; a sum of what it read. */
     int read(Stripe[] stripes, Collection<Identifier> identifiers, Collection<String> eventIds) {
@@ -1072,6 +1086,7 @@ public final class InMemoryStorage implements Storage {
         Arrays.fill(cells, null);
         Arrays.fill(values, null);
         Arrays.fill(profiles, null);
+        Arrays.fill(states, null);
       }
     }
 
@@ -1102,7 +1117,6 @@ public final class InMemoryStorage implements Storage {
       }
       // Level 4: the stored values' strings (compared by the lookups), the events arrays (where
       // the commit appends) and the owners' cells (their profiles).
-      Profile previous = null;
       for (int k = 0; k < n; k++) {
         String v = values[k];
         if (v != null) {
@@ -1118,68 +1132,66 @@ public final class InMemoryStorage implements Storage {
         }
         ProfileCell cell = cells[k];
         Profile p = cell == null ? null : cell.profile;
-        profiles[k] = p == previous ? null : p;
+        profiles[k] = p; // per identifier: level 7 looks each one up in its own owner's profile
         if (p != null) {
-          previous = p;
           sum += cell.hash;
         }
       }
-      // Level 5: the values' bytes; the profiles.
+      // Level 5: the values' bytes; the slots' identifiers (what the profile's state of the
+      // identifier most often holds, the very instance, so finding the state compares references);
+      // the profiles (each once where neighbours share one).
       for (int k = 0; k < n; k++) {
         String v = values[k];
         if (v != null) {
           sum += v.length();
         }
+        IdentifierSlot slot = slots[k];
+        if (slot != null) {
+          sum += slot.key.value() == v ? 1 : 0;
+        }
         Profile p = profiles[k];
-        if (p != null) {
+        if (p != null && (k == 0 || profiles[k - 1] != p)) {
           sum += (int) p.version() + (int) p.eventCount();
         }
       }
-      // Level 6: each profile's arrays: identifier keys, identifier states, attributes. A profile
-      // with more than STATES_LIMIT identifiers is not walked further: resolving an event reads
-      // its keys and one state, and walking thousands of states (a bot, a much merged profile)
-      // would cost far more than the reads it prepares for.
+      // Level 6: each profile's arrays: identifier states (their length), identifier keys (the
+      // type codes isAnonymous reads), attributes. A profile with more than STATES_LIMIT
+      // identifiers is not looked into further (see there).
       for (int k = 0; k < n; k++) {
         Profile p = profiles[k];
-        if (p != null) {
-          int c = p.identifierCount();
-          sum += (p.isAnonymous() ? 1 : 0) + c + p.attributeCount();
-          if (c > STATES_LIMIT) {
-            profiles[k] = null;
-          }
+        if (p != null && (k == 0 || profiles[k - 1] != p)) {
+          sum += (p.isAnonymous() ? 1 : 0) + p.identifierCount() + p.attributeCount();
         }
       }
-      // Levels 7 to 9: the identifier states, then their identifiers and times, then the values'
-      // strings and bytes and the last-seen times: what finding an identifier in a profile and
-      // widening its seen times compare. Each level walks again what the previous one brought
-      // into the cache.
+      // Levels 7 to 9: of each profile, only the states of the group's identifiers it holds: what
+      // resolving and applying an event read of a single owner (Profile.Builder.seeIdentifier
+      // finds an event identifier's state through the identifier keys and widens its seen times;
+      // the link planner counts types on the keys). Level 7 runs that search (the keys, the state
+      // found and its identifier, compared with the slot's), level 8 reads the state's
+      // identifier and times, level 9 the last-seen time. Every other state stays unread.
       for (int k = 0; k < n; k++) {
         Profile p = profiles[k];
-        if (p != null) {
-          for (int i = 0, c = p.identifierCount(); i < c; i++) {
-            sum += p.identifierAt(i).identifier() == null ? 0 : 1;
+        dev.clientele.core.IdentifierState s = null;
+        if (p != null && p.identifierCount() <= STATES_LIMIT) {
+          s = p.identifier(slots[k].key).orElse(null);
+          if (s != null) {
+            statesRead++;
           }
         }
+        states[k] = s;
       }
       for (int k = 0; k < n; k++) {
-        Profile p = profiles[k];
-        if (p != null) {
-          for (int i = 0, c = p.identifierCount(); i < c; i++) {
-            dev.clientele.core.IdentifierState s = p.identifierAt(i);
-            sum += (s.identifier().value() == null ? 0 : 1) + s.firstSeen().getNano() + (s.lastSeen().isPresent() ? 1 : 0);
-          }
+        dev.clientele.core.IdentifierState s = states[k];
+        if (s != null) {
+          sum += s.identifier().value().length() + s.firstSeen().getNano() + (s.lastSeen().isPresent() ? 1 : 0);
         }
       }
       for (int k = 0; k < n; k++) {
-        Profile p = profiles[k];
-        if (p != null) {
-          for (int i = 0, c = p.identifierCount(); i < c; i++) {
-            dev.clientele.core.IdentifierState s = p.identifierAt(i);
-            sum += s.identifier().value().length(); // not hashCode(): it may write a string's cached hash
-            java.util.Optional<java.time.Instant> last = s.lastSeen();
-            if (last.isPresent()) {
-              sum += last.get().getNano();
-            }
+        dev.clientele.core.IdentifierState s = states[k];
+        if (s != null) {
+          Optional<java.time.Instant> last = s.lastSeen();
+          if (last.isPresent()) {
+            sum += last.get().getNano();
           }
         }
       }
