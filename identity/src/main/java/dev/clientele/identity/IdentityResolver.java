@@ -8,7 +8,6 @@ import com.google.common.collect.ImmutableList;
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Comparator;
@@ -39,10 +38,46 @@ public final class IdentityResolver {
    */
   private final Optional<Cache<Object, NormalizedIdentifier>> cache;
   private final Comparator<Identifier> order;
-  private final Map<IdentifierType, Set<String>> blockedByType = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per identifier type asked about: its normaliser and blocked values ({@link Kind}). */
+  private final Map<IdentifierType, Kind> kinds = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * The kinds of the built-in types' shared constants (what parsing gives), so that the per
+   * identifier questions "which normaliser" and "which blocked values" cost a reference
+   * comparison instead of three map lookups.
+   */
+  private final Kind email;
+  private final Kind phone;
+  private final Kind pushToken;
+  private final Kind customerId;
+  private final Kind anonymousId;
   /** The cache's loader: one instance, so a lookup allocates no capturing lambda. */
   private final java.util.function.Function<Object, NormalizedIdentifier> loader =
-      k -> compute(normalizerOf(((Identifier) k).type()), (Identifier) k);
+      k -> compute(kindOf(((Identifier) k).type()).normalizer, (Identifier) k);
+
+  /** The problem of a blocked value, one instance shared by the resolver's blocked outcomes. */
+  private static final Optional<String> BLOCKED_PROBLEM = Optional.of("value is blocked");
+
+  /** What {@link #asIs} found: not decided there, valid as it is, or blocked as it is. */
+  private static final int UNDECIDED = 0;
+  private static final int VALID_AS_IS = 1;
+  private static final int BLOCKED_AS_IS = 2;
+
+  /**
+   * What the resolver needs of one identifier type, looked up once per type: its normaliser
+   * ({@link #normalizerOf}), its blocked values in normal form ({@link #blockedFor}) and the
+   * problem line of a value of the type blocked with {@link #BLOCKED_PROBLEM}.
+   */
+  private static final class Kind {
+    final IdentifierNormalizer normalizer;
+    final Set<String> blocked;
+    final String blockedLine;
+
+    Kind(IdentifierType type, IdentifierNormalizer normalizer, Set<String> blocked) {
+      this.normalizer = normalizer;
+      this.blocked = blocked;
+      this.blockedLine = problemLine(type, NormalizedIdentifier.Status.BLOCKED, BLOCKED_PROBLEM.get());
+    }
+  }
 
   /** A resolver applying {@code rules}. */
   public IdentityResolver(IdentityRules rules) {
@@ -58,8 +93,41 @@ public final class IdentityResolver {
         ? Optional.empty()
         : Optional.of(Caffeine.newBuilder().maximumSize(rules.cacheSize()).executor(Runnable::run).build());
     // The blocked values in each known type's normal form, once, up front.
-    builtIn.forEach(this::blockedFor);
-    rules.normalizers().forEach(this::blockedFor);
+    builtIn.keySet().forEach(this::kindFromMap);
+    rules.normalizers().keySet().forEach(this::kindFromMap);
+    this.email = kindFromMap(IdentifierType.EMAIL);
+    this.phone = kindFromMap(IdentifierType.PHONE);
+    this.pushToken = kindFromMap(IdentifierType.PUSH_TOKEN);
+    this.customerId = kindFromMap(IdentifierType.CUSTOMER_ID);
+    this.anonymousId = kindFromMap(IdentifierType.ANONYMOUS_ID);
+  }
+
+  /** The {@link Kind} of {@code type}: the built-in constants by reference, any other instance through the map. */
+  private Kind kindOf(IdentifierType type) {
+    if (type == IdentifierType.EMAIL) {
+      return email;
+    } else if (type == IdentifierType.ANONYMOUS_ID) {
+      return anonymousId;
+    } else if (type == IdentifierType.CUSTOMER_ID) {
+      return customerId;
+    } else if (type == IdentifierType.PHONE) {
+      return phone;
+    } else if (type == IdentifierType.PUSH_TOKEN) {
+      return pushToken;
+    }
+    return kindFromMap(type);
+  }
+
+  /** The {@link Kind} of {@code type} from the map, made on first use. */
+  private Kind kindFromMap(IdentifierType type) {
+    Kind known = kinds.get(type);
+    if (known != null) {
+      return known;
+    }
+    return kinds.computeIfAbsent(type, t -> {
+      IdentifierNormalizer n = normalizerOf(t);
+      return new Kind(t, n, blockedFor(t, n));
+    });
   }
 
   /** The rules in force. */
@@ -88,8 +156,31 @@ public final class IdentityResolver {
    */
   public NormalizedIdentifier normalize(Identifier raw) {
     requireNonNull(raw, "raw");
-    IdentifierNormalizer n = normalizerOf(raw.type());
-    return isValidAsIs(n, raw) ? NormalizedIdentifier.valid(raw) : normalizeFully(n, raw);
+    NormalizedIdentifier norm = outcomeOrNull(kindOf(raw.type()), raw);
+    return norm == null ? NormalizedIdentifier.valid(raw) : norm;
+  }
+
+  /** {@link #outcomeOrNull(Kind, Identifier, int)} with {@link #asIs} decided here. */
+  private NormalizedIdentifier outcomeOrNull(Kind k, Identifier raw) {
+    return outcomeOrNull(k, raw, asIs(k, raw));
+  }
+
+  /**
+   * The normalisation of {@code raw}, of kind {@code k}, given what {@link #asIs} found for it:
+   * null when it is valid as it is (the caller uses {@code raw}); a blocked outcome without
+   * normalising when it is blocked as it is; else the cache or the normaliser.
+   */
+  private NormalizedIdentifier outcomeOrNull(Kind k, Identifier raw, int asIs) {
+    return asIs == VALID_AS_IS ? null : asIs == BLOCKED_AS_IS ? blocked(raw) : normalizeFully(k.normalizer, raw);
+  }
+
+  /**
+   * The outcome of a value that normalises to itself and is blocked: what normalising and the
+   * blocked check give for it ({@link #withBlockedCheck} of a valid outcome whose identifier
+   * equals {@code raw}).
+   */
+  private static NormalizedIdentifier blocked(Identifier raw) {
+    return new NormalizedIdentifier(raw, NormalizedIdentifier.Status.BLOCKED, BLOCKED_PROBLEM);
   }
 
   /** {@link #normalize} without the check for values already in normal form: the cache or the normaliser. */
@@ -152,21 +243,25 @@ public final class IdentityResolver {
   }
 
   /**
-   * Whether {@code raw} normalises to itself and is valid, decided without normalising: a value
-   * of a stripped type with nothing to strip, or an email already in normal form, and not
-   * blocked. False means only "not decided here".
+   * Whether {@code raw} (of kind {@code k}) normalises to itself, decided without normalising: a
+   * value of a stripped type with nothing to strip, or an email already in normal form. Then
+   * {@link #VALID_AS_IS} or, when it is one of the blocked values, {@link #BLOCKED_AS_IS}, which
+   * is what normalising and the blocked check would give; {@link #UNDECIDED} otherwise.
    */
-  private boolean isValidAsIs(IdentifierNormalizer n, Identifier raw) {
+  private int asIs(Kind k, Identifier raw) {
+    IdentifierNormalizer n = k.normalizer;
     String v = raw.value();
     if (n == IdentifierNormalizer.STRIP) {
       if (v.strip().length() != v.length()) {
-        return false;
+        return UNDECIDED;
       }
     } else if (!(n instanceof EmailNormalizer) || !EmailNormalizer.isNormalAndValid(v)) {
-      return false;
+      return UNDECIDED;
     }
-    return !isBlocked(raw.type(), n, raw);
+    return isBlocked(k.blocked, raw) ? BLOCKED_AS_IS : VALID_AS_IS;
   }
+
+  /** The normaliser of {@code type}: the host's, else the built-in one, else stripping. */
   private IdentifierNormalizer normalizerOf(IdentifierType type) {
     IdentifierNormalizer n = rules.normalizers().get(type);
     if (n == null) {
@@ -209,7 +304,13 @@ public final class IdentityResolver {
     // The common event: every identifier valid as it is. An event's identifiers never repeat
     // (Event checks), so nothing folds: the linkable ones are the event's own, in priority order.
     int asIs = 0;
-    while (asIs < n && isValidAsIs(normalizerOf(raws.get(asIs).type()), raws.get(asIs))) {
+    int firstDecision = VALID_AS_IS; // what asIs found for raws[asIs], the first not valid as it is
+    while (asIs < n) {
+      Identifier raw = raws.get(asIs);
+      firstDecision = asIs(kindOf(raw.type()), raw);
+      if (firstDecision != VALID_AS_IS) {
+        break;
+      }
       asIs++;
     }
     if (asIs == n) {
@@ -226,9 +327,9 @@ public final class IdentityResolver {
     boolean allValid = true;
     for (int i = 0; i < n; i++) { // by index: no iterator per event
       Identifier raw = raws.get(i);
-      IdentifierNormalizer normalizer = normalizerOf(raw.type());
-      // The first asIs were found valid as they are above: not checked again.
-      NormalizedIdentifier norm = i < asIs || isValidAsIs(normalizer, raw) ? null : normalizeFully(normalizer, raw);
+      // The first asIs were found valid as they are above, and the next one decided: not asked again.
+      NormalizedIdentifier norm = i < asIs ? null
+          : i == asIs ? outcomeOrNull(kindOf(raw.type()), raw, firstDecision) : outcomeOrNull(kindOf(raw.type()), raw);
       Identifier key = norm == null ? raw : norm.identifier();
       NormalizedIdentifier.Status status = norm == null ? NormalizedIdentifier.Status.VALID : norm.status();
       int at = -1;
@@ -258,36 +359,46 @@ public final class IdentityResolver {
         }
       }
     }
+    // Guava's immutable lists throughout: ResolvedIdentifiers takes them without a copy.
     List<Identifier> linkable;
-    List<Identifier> malformed = ImmutableList.of(); // Guava's own: ResolvedIdentifiers takes it without a copy
+    List<Identifier> malformed = ImmutableList.of();
     List<Identifier> blocked = ImmutableList.of();
     List<String> problems = ImmutableList.of();
     if (allValid) {
-      linkable = sorted(keys, distinct);
+      linkable = sorted(keys, 0, distinct);
     } else {
-      List<Identifier> valid = new ArrayList<>(distinct);
+      // Valid, malformed and blocked ones into thirds of one array, each in first-occurrence order.
+      Identifier[] parts = new Identifier[3 * distinct];
+      String[] lines = null;
+      int valid = 0;
+      int malformedCount = 0;
+      int blockedCount = 0;
+      int lineCount = 0;
       for (int i = 0; i < distinct; i++) {
         NormalizedIdentifier norm = outcomes[i];
         if (norm == null) {
-          valid.add(keys[i]);
+          parts[valid++] = keys[i];
           continue;
         }
         switch (norm.status()) {
-          case VALID -> valid.add(norm.identifier());
-          case MALFORMED -> malformed = added(malformed, norm.identifier());
-          case BLOCKED -> blocked = added(blocked, norm.identifier());
+          case VALID -> parts[valid++] = norm.identifier();
+          case MALFORMED -> parts[distinct + malformedCount++] = norm.identifier();
+          case BLOCKED -> parts[2 * distinct + blockedCount++] = norm.identifier();
         }
         if (norm.problem().isPresent()) {
-          problems = added(problems,
-              norm.identifier().type() + " " + norm.status().name().toLowerCase(Locale.ROOT) + ": " + norm.problem().get());
+          if (lines == null) {
+            lines = new String[distinct];
+          }
+          lines[lineCount++] = problemLine(norm);
         }
       }
-      if (valid.size() > 1) {
-        valid.sort(order);
+      linkable = sorted(parts, 0, valid);
+      malformed = sorted(parts, distinct, malformedCount);
+      if (blockedCount > 0) {
+        blocked = ImmutableList.copyOf(Arrays.asList(parts).subList(2 * distinct, 2 * distinct + blockedCount));
       }
-      linkable = valid;
-      if (malformed.size() > 1) {
-        malformed.sort(order);
+      if (lineCount > 0) {
+        problems = ImmutableList.copyOf(Arrays.asList(lines).subList(0, lineCount));
       }
     }
     Event normalized = unchanged ? event : event.withIdentifiers(Arrays.asList(keys).subList(0, distinct));
@@ -311,23 +422,37 @@ public final class IdentityResolver {
     return ImmutableList.sortedCopyOf(order, ids);
   }
 
-  /** The first {@code n} of {@code ids} in priority order, as an immutable list. */
-  private List<Identifier> sorted(Identifier[] ids, int n) {
+  /** The {@code n} identifiers of {@code ids} from index {@code from} in priority order, as an immutable list. */
+  private List<Identifier> sorted(Identifier[] ids, int from, int n) {
     switch (n) {
+      case 0:
+        return ImmutableList.of();
       case 1:
-        return ImmutableList.of(ids[0]);
+        return ImmutableList.of(ids[from]);
       case 2:
-        return order.compare(ids[0], ids[1]) <= 0 ? ImmutableList.of(ids[0], ids[1]) : ImmutableList.of(ids[1], ids[0]);
+        Identifier a = ids[from];
+        Identifier b = ids[from + 1];
+        return order.compare(a, b) <= 0 ? ImmutableList.of(a, b) : ImmutableList.of(b, a);
       default:
-        return ImmutableList.sortedCopyOf(order, Arrays.asList(ids).subList(0, n));
+        return ImmutableList.sortedCopyOf(order, Arrays.asList(ids).subList(from, from + n));
     }
   }
 
-  /** {@code list} with {@code value} added, as a mutable list (starting from an immutable empty one). */
-  private static <T> List<T> added(List<T> list, T value) {
-    List<T> out = list.isEmpty() ? new ArrayList<>(2) : list;
-    out.add(value);
-    return out;
+  /**
+   * The line of {@link ResolvedIdentifiers#problems} for {@code norm}, which has a problem: its
+   * type, status and problem (no value). The line of a value blocked with the resolver's own
+   * {@link #BLOCKED_PROBLEM} is made once per type.
+   */
+  private String problemLine(NormalizedIdentifier norm) {
+    IdentifierType type = norm.identifier().type();
+    if (norm.problem() == BLOCKED_PROBLEM && norm.status() == NormalizedIdentifier.Status.BLOCKED) {
+      return kindOf(type).blockedLine;
+    }
+    return problemLine(type, norm.status(), norm.problem().get());
+  }
+
+  private static String problemLine(IdentifierType type, NormalizedIdentifier.Status status, String problem) {
+    return type + " " + status.name().toLowerCase(Locale.ROOT) + ": " + problem;
   }
 
   private NormalizedIdentifier compute(IdentifierNormalizer n, Identifier raw) {
@@ -336,18 +461,21 @@ public final class IdentityResolver {
 
   /** {@code result}, {@code n}'s outcome for {@code raw}, marked blocked if its value is. */
   private NormalizedIdentifier withBlockedCheck(IdentifierNormalizer n, Identifier raw, NormalizedIdentifier result) {
-    if (isBlocked(raw.type(), n, result.identifier())) {
-      return new NormalizedIdentifier(result.identifier(), NormalizedIdentifier.Status.BLOCKED, Optional.of("value is blocked"));
+    if (isBlocked(kindOf(raw.type()).blocked, result.identifier())) {
+      return new NormalizedIdentifier(result.identifier(), NormalizedIdentifier.Status.BLOCKED, BLOCKED_PROBLEM);
     }
     return result;
   }
 
-  /** Whether {@code normalized}, a value of {@code type} after {@code n}, is one of the blocked values. */
-  private boolean isBlocked(IdentifierType type, IdentifierNormalizer n, Identifier normalized) {
+  /**
+   * Whether {@code normalized}, a value after its type's normaliser, is one of the blocked values
+   * ({@code blocked}: those of its type, {@link #blockedFor}).
+   */
+  private boolean isBlocked(Set<String> blocked, Identifier normalized) {
     String value = normalized.value();
     // toLowerCase returns the value itself when it has nothing to lower, so this allocates
     // only for values with upper-case letters.
-    return blockedFor(type, n).contains(value.toLowerCase(Locale.ROOT))
+    return blocked.contains(value.toLowerCase(Locale.ROOT))
         || isAllZeroPhone(normalized) || rules.matchesBlockedPattern(value);
   }
 
@@ -356,24 +484,18 @@ public final class IdentityResolver {
    * {@code (650) 555-0100} also blocks {@code +16505550100}), plus the values as configured.
    */
   private Set<String> blockedFor(IdentifierType type, IdentifierNormalizer normalizer) {
-    Set<String> known = blockedByType.get(type); // every known type's set is there from the start
-    if (known != null) {
-      return known;
-    }
-    return blockedByType.computeIfAbsent(type, t -> {
-      Set<String> out = new HashSet<>(rules.blockedValues());
-      for (String v : rules.blockedValues()) {
-        try {
-          NormalizedIdentifier n = normalizer.normalize(Identifier.of(t, v));
-          if (n.status() == NormalizedIdentifier.Status.VALID) {
-            out.add(n.identifier().value().toLowerCase(Locale.ROOT));
-          }
-        } catch (IllegalArgumentException notAValueOfThisType) {
-          // e.g. too long for the type: it cannot occur as a value of it either
+    Set<String> out = new HashSet<>(rules.blockedValues());
+    for (String v : rules.blockedValues()) {
+      try {
+        NormalizedIdentifier n = normalizer.normalize(Identifier.of(type, v));
+        if (n.status() == NormalizedIdentifier.Status.VALID) {
+          out.add(n.identifier().value().toLowerCase(Locale.ROOT));
         }
+      } catch (IllegalArgumentException notAValueOfThisType) {
+        // e.g. too long for the type: it cannot occur as a value of it either
       }
-      return Set.copyOf(out);
-    });
+    }
+    return Set.copyOf(out);
   }
 
   private static boolean isAllZeroPhone(Identifier id) {
