@@ -214,7 +214,7 @@ public final class IdentityResolver {
       return own;
     }
     NormalizedIdentifier parsed = phone.normalize(raw);
-    NormalizedIdentifier result = withBlockedCheck(phone, raw, parsed);
+    NormalizedIdentifier result = withBlockedCheck(raw, parsed);
     // Valid means the identifier is the E.164 text, the same for every spelling with this key;
     // so is the blocked check on it. Malformed and blocked-by-parse keep the raw text.
     c.put(parsed.status() == NormalizedIdentifier.Status.VALID ? key : raw, result);
@@ -456,11 +456,11 @@ public final class IdentityResolver {
   }
 
   private NormalizedIdentifier compute(IdentifierNormalizer n, Identifier raw) {
-    return withBlockedCheck(n, raw, n.normalize(raw));
+    return withBlockedCheck(raw, n.normalize(raw));
   }
 
-  /** {@code result}, {@code n}'s outcome for {@code raw}, marked blocked if its value is. */
-  private NormalizedIdentifier withBlockedCheck(IdentifierNormalizer n, Identifier raw, NormalizedIdentifier result) {
+  /** {@code result}, the normaliser's outcome for {@code raw}, marked blocked if its value is. */
+  private NormalizedIdentifier withBlockedCheck(Identifier raw, NormalizedIdentifier result) {
     if (isBlocked(kindOf(raw.type()).blocked, result.identifier())) {
       return new NormalizedIdentifier(result.identifier(), NormalizedIdentifier.Status.BLOCKED, BLOCKED_PROBLEM);
     }
