@@ -74,9 +74,8 @@ public final class ProfileChanges {
         }
       }
     }
-    Attribute device = device(event, problems);
-    if (device != null) {
-      profile.seeAttribute(device); // kept if newer in OBSERVATION_ORDER: one search, no map view
+    if (!data.isEmpty() && data.get(DEVICE) instanceof String d && !d.isBlank()) { // as EventData.string
+      observe(profile, Attribute.LAST_DEVICE, d, event, problems);
     }
     if (event.type().equals(ORDER)) {
       Optional<BigDecimal> total = EventData.number(data, "total");
@@ -87,38 +86,6 @@ public final class ProfileChanges {
       }
     }
     profile.eventCount(profile.eventCount() + 1);
-  }
-
-  /**
-   * Applies an event that only sights the profile (a {@code ProfileTouch}): the same builder calls
-   * as {@link #apply} makes for an event that is not an identify or an order, attaches nothing new
-   * and has no malformed identifier. The profile must hold every one of {@code seen}.
-   *
-   * @param observed the attribute the event observes ({@link #device}), or null
-   */
-  public static void touch(
-      Profile.Builder profile, Instant at, boolean active, String source, List<Identifier> seen, Attribute observed) {
-    profile.seeEvent(at, active);
-    for (int i = 0; i < seen.size(); i++) { // by index: no iterator per event
-      profile.seeIdentifier(seen.get(i), at, active, source);
-    }
-    if (observed != null) {
-      profile.seeAttribute(observed);
-    }
-    profile.eventCount(profile.eventCount() + 1);
-  }
-
-  /**
-   * The {@code last_device} attribute {@code event} observes: its {@code device} data when that is
-   * a non-blank string, else null. A value the attribute rejects is described in {@code problems}
-   * and gives null.
-   */
-  public static Attribute device(Event event, List<String> problems) {
-    Map<String, Object> data = event.data();
-    if (!data.isEmpty() && data.get(DEVICE) instanceof String d && !d.isBlank()) { // as EventData.string
-      return attribute(Attribute.LAST_DEVICE, d, event, problems);
-    }
-    return null;
   }
 
   /** Records a sighting of {@code id} on the profile, marking it undeliverable when malformed. */
@@ -136,19 +103,13 @@ public final class ProfileChanges {
   }
 
   private static void observe(Profile.Builder profile, String name, Object value, Event event, List<String> problems) {
-    Attribute observed = attribute(name, value, event, problems);
-    if (observed != null) {
-      profile.seeAttribute(observed); // kept if newer in OBSERVATION_ORDER: one search, no map view
-    }
-  }
-
-  /** The attribute observed, or null (and a problem described) if it is rejected. */
-  private static Attribute attribute(String name, Object value, Event event, List<String> problems) {
+    Attribute observed;
     try {
-      return new Attribute(name, value, event.source(), event.timestamp());
+      observed = new Attribute(name, value, event.source(), event.timestamp());
     } catch (IllegalArgumentException e) {
       problems.add("attribute rejected in event " + event.id() + ": " + e.getMessage());
-      return null;
+      return;
     }
+    profile.seeAttribute(observed); // kept if newer in OBSERVATION_ORDER: one search, no map view
   }
 }

@@ -29,16 +29,10 @@ public final class OwnedProfiles {
 
   private final Map<Identifier, ProfileId> owners;
   private final Map<ProfileId, Profile> profiles;
-  private final boolean base;
 
   private OwnedProfiles(Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles) {
-    this(owners, profiles, false);
-  }
-
-  private OwnedProfiles(Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles, boolean base) {
     this.owners = owners;
     this.profiles = profiles;
-    this.base = base;
   }
 
   /** No identifier owned. */
@@ -79,32 +73,6 @@ public final class OwnedProfiles {
     return owners.isEmpty() ? NONE : new OwnedProfiles(owners, profiles);
   }
 
-  /**
-   * Wraps maps built by a store without copying them, flagged as possibly holding {@linkplain
-   * Storage#ownedProfilesForIngest bases}.
-   */
-  static OwnedProfiles handOverBases(SmallMap<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles) {
-    return owners.isEmpty() ? NONE : new OwnedProfiles(owners, profiles, true);
-  }
-
-  /**
-   * The same owners and profiles, flagged as possibly holding bases: for a backend's {@link
-   * Storage#ownedProfilesForIngest} whose profiles may lack the touches committed since they were
-   * written in full.
-   */
-  public OwnedProfiles asBases() {
-    return base || owners.isEmpty() ? this : new OwnedProfiles(owners, profiles, true);
-  }
-
-  /**
-   * Whether a profile here may be a {@linkplain Storage#ownedProfilesForIngest base} (older times,
-   * counts, version and touched attributes than the current profile) rather than the current
-   * profile. Always false for {@link Storage#ownedProfiles}.
-   */
-  public boolean isBase() {
-    return base;
-  }
-
   /** The owner of each identifier asked about that has one (unmodifiable). */
   public Map<Identifier, ProfileId> owners() {
     return owners;
@@ -136,18 +104,18 @@ public final class OwnedProfiles {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof OwnedProfiles other && owners.equals(other.owners) && profiles.equals(other.profiles) && base == other.base;
+    return o instanceof OwnedProfiles other && owners.equals(other.owners) && profiles.equals(other.profiles);
   }
 
   @Override
   public int hashCode() {
-    return 31 * (31 * owners.hashCode() + profiles.hashCode()) + Boolean.hashCode(base);
+    return 31 * owners.hashCode() + profiles.hashCode();
   }
 
   @Override
   public String toString() {
     // Identifiers are personal data: show only their count and the profile ids.
     return "OwnedProfiles{" + owners.size() + " identifiers owned by " + new java.util.TreeSet<>(owners.values())
-        + ", profiles read " + new java.util.TreeSet<>(profiles.keySet()) + (base ? " (may be bases)" : "") + "}";
+        + ", profiles read " + new java.util.TreeSet<>(profiles.keySet()) + "}";
   }
 }

@@ -77,55 +77,6 @@ public interface Storage extends ProfileStore, IdentityIndex, EventStore, Tombst
   }
 
   /**
-   * {@link #ownedProfiles}, except that a backend applying {@linkplain #commitTouch touches} in
-   * place may answer an owner's profile as its <em>base</em>: the profile without the touches
-   * committed since it was last written in full. A base has the current profile's id,
-   * identifiers (with their deliverability, consent and link times), lists, consent, orders and
-   * merged-from ids; its times, last-seen times, event count, version and the attributes touches
-   * observe may be older. {@link OwnedProfiles#isBase()} says whether any profile in the answer
-   * may be one. The owners are exact, as in {@code ownedProfiles}.
-   *
-   * <p>Ingestion reads with this, and when the event turns out to be a touch it commits it with
-   * {@link #commitTouch}, which applies it to the current profile; otherwise it reads again with
-   * {@link #ownedProfiles} before writing the profile in full. The default is {@code
-   * ownedProfiles(identifiers)}: current profiles, {@code isBase()} false.
-   *
-   * @param identifiers the identifiers to look up (duplicates are ignored)
-   * @throws NullPointerException if {@code identifiers} or one of them is null
-   */
-  default OwnedProfiles ownedProfilesForIngest(Collection<Identifier> identifiers) {
-    return ownedProfiles(identifiers);
-  }
-
-  /**
-   * Applies {@code touch} to its profile as it is now and appends {@code event}, atomically: the
-   * same as a {@link #commit} that writes {@code touch.applyTo(current)} (version + 1) and appends
-   * {@code event}, where {@code current} is the profile when the commit applies.
-   *
-   * <p>Touches commute with each other and with full writes, so no version is expected; instead
-   * the commit fails with {@link CommitConflictException}, changing nothing, unless the profile
-   * exists and still owns every identifier of the touch, and the event id is not stored. A full
-   * write computed before a touch committed expects an older version and fails as usual.
-   *
-   * <p>The default commits {@code touch.applyTo(touch.base())} expecting the base's version, so
-   * it also fails when the profile changed since it was read (the caller reads again and
-   * retries). The in-memory store applies touches in place, building no profile per event.
-   *
-   * @param touch the profile's changes
-   * @param event the event to store; its identifiers are those of the touch
-   * @throws CommitConflictException if the profile is gone, no longer owns one of the identifiers,
-   *     or the event is stored already; nothing was applied
-   * @throws StorageException if the backend failed; nothing or everything was applied
-   * @throws NullPointerException if an argument is null
-   */
-  default void commitTouch(ProfileTouch touch, StoredEvent event) {
-    java.util.Objects.requireNonNull(touch, "touch");
-    java.util.Objects.requireNonNull(event, "event");
-    Profile base = touch.base();
-    commit(Commit.builder().putProfile(touch.applyTo(base), base.version()).append(event).build());
-  }
-
-  /**
    * A hint that the caller is about to read the owners and profiles of {@code identifiers}
    * ({@link #ownedProfiles}) and whether {@code eventIds} are stored ({@link #containsEvent}),
    * for several events in a row: bulk ingestion calls it once per group of events before
