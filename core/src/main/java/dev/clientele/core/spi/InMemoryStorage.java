@@ -969,7 +969,8 @@ public final class InMemoryStorage implements Storage {
    * (owner, value, events), then their owners' cells and values, the profiles, the profiles'
    * arrays, and in each owner's profile the state of each identifier of the group it holds, with
    * its identifier and times, which resolving and applying the event compare (no other state). It
-   * takes no lock and allocates nothing per element; it writes nothing shared but a sink field that a practically impossible
+   * takes no lock and allocates nothing per element; it writes nothing shared but a sink field
+   * that a practically impossible
    * sum of what it read would set (so the compiler cannot drop the reads), and a stored value's
    * cached string hash, which storing it computed already. A commit running meanwhile only makes
    * some of the reads useless. Null elements are skipped.
