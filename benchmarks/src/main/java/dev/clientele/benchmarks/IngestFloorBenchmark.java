@@ -1,0 +1,1033 @@
+package dev.clientele.benchmarks;
+
+import dev.clientele.Clientele;
+import dev.clientele.core.Event;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierType;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import dev.clientele.identity.IdentityResolver;
+import dev.clientele.identity.IdentityRules;
+import dev.clientele.identity.ResolvedIdentifiers;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * A diagnostic, not Clientele's figure: the cost of a minimal, hand-written, flat,
+ * single-threaded in-memory ingest engine (primitive arrays, no immutable {@code Profile}
+ * objects, no SPI) doing the work issue #3 requires, on the same {@link EventFixture} events as
+ * {@link IngestBenchmark} and in the same JMH shape, so that it can be run beside
+ * {@link IngestBenchmark#baselineHashMap}. It answers "how cheap can ingest with resolution be at
+ * all?".
+ *
+ * <p>Three cumulative levels, one benchmark each:
+ *
+ * <ol>
+ *   <li>{@link #floorNormalize}: per event the real {@link IdentityResolver#resolve} under
+ *       {@link IdentityRules#defaults()} (a new resolver per invocation, so its cache starts
+ *       cold, as Clientele's does), then per linkable identifier a lookup or insert in a flat
+ *       open-addressing index keyed by the normalised (type, value), giving a person ordinal;
+ *       events are counted per person. No linking: an event goes to the person of its first
+ *       known identifier, its unknown identifiers join that person.
+ *   <li>{@link #floorResolve}: real linking. An event's identifiers, in priority order, gather
+ *       a group: an identifier held by another profile merges that profile in (union-find with
+ *       path halving; the survivor is the group's first profile, that of the highest-priority
+ *       identifier); an unheld one attaches. The unique rule of {@code customer_id}: a profile
+ *       holding one customer id never merges with, or attaches, another; the identifier that
+ *       would do it is refused (counted) and stays where it was. Malformed identifiers are
+ *       attached but never join profiles (one held elsewhere is refused, as Clientele does).
+ *       Blocked values are counted and dropped. Per profile a flat record: event count,
+ *       first-seen and last-seen epoch millis, identifier count, customer-id ordinal, per-type
+ *       counts and merged-profile count. The per-type limits (email 5, phone 5, push token 10,
+ *       anonymous id 5 a week) and the caps (500 identifiers, 100 merged profiles) are
+ *       <em>pre-checked</em> by counting, as Clientele's fast path does; an event that would
+ *       need the full check (with link-time windows) is counted in {@code overLimit} and the
+ *       check throws unless that count is 0, i.e. the floor only claims to be right on inputs
+ *       where no limit can bite (this fixture).
+ *   <li>{@link #floorStore}: what a profile store must keep. An event-id duplicate check (a flat
+ *       hash table; a duplicate is not applied); every applied event kept (the resolved event,
+ *       as Clientele stores it) and reachable from its profile's timeline (an int linked list,
+ *       concatenated on merge); every identifier reachable from its profile (an int linked list,
+ *       concatenated on merge) with its first- and last-seen times; and attributes: every event
+ *       data key set on the profile, last write wins by event time (ties: the later arrival),
+ *       in a per-profile linked list of flat entries, combined on merge by the same rule.
+ * </ol>
+ *
+ * <p>What the floor leaves out, compared with Clientele (so its figure is a lower bound, not a
+ * design that is done):
+ *
+ * <ul>
+ *   <li>the merge log (append-only records of every link and merge, with what each side held),
+ *       {@code explain} and {@code split}; survivorship rules other than "latest observation
+ *       wins" (Clientele: most recently updated profile's id survives, per-attribute strategies,
+ *       most restrictive consent); the choice of survivor id;
+ *   <li>consent state and its ledger, reachability, deliverability marks, list subscriptions,
+ *       order summaries, active-event spans, CCPA flags, tags, segments and their incremental
+ *       updates, the MAU/activity indexes;
+ *   <li>the full limit check with sliding windows and the refusal records (only pre-checked,
+ *       see above), split-separation records, erasure tombstones;
+ *   <li>the storage SPI, immutable {@code Profile} versions that readers can hold, ids
+ *       ({@link ProfileId}s are not drawn; profiles are ordinals), per-event
+ *       {@code IngestResult}s and stats objects, concurrency (locks, stripes, retries) and
+ *       thread safety: the floor is single-threaded and readers are not served during ingest;
+ *   <li>timelines are kept in arrival order per profile and concatenated on merge, not sorted by
+ *       time; attribute entries dropped on merge are not reclaimed.
+ * </ul>
+ *
+ * <p>It does more than Clientele in one respect: every event data key is an attribute
+ * (Clientele keeps the data of {@code identify} events, the device as {@code last_device} and
+ * order totals).
+ *
+ * <pre>
+ * java -Djmh.ignoreLock=true -jar benchmarks/target/benchmarks.jar '(IngestBenchmark.baselineHashMap|IngestFloorBenchmark.*)$' -f 1 -wi 1 -i 3 -jvmArgs -Xmx8g
+ * java -cp benchmarks/target/benchmarks.jar dev.clientele.benchmarks.IngestFloorBenchmark [events people]
+ * </pre>
+ *
+ * <p>The {@link #main} check runs the three levels on a smaller fixture and compares level 3
+ * with {@link Clientele#inMemory()} on the same events: profile count, and that both engines
+ * partition the identifiers into the same profiles with the same event and identifier counts.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@OperationsPerInvocation(EventFixture.DEFAULT_EVENTS)
+public class IngestFloorBenchmark {
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+  private List<Event> events;
+  private int distinctEventIds;
+  private IdentityResolver resolver;
+  private Floor floor;
+  private long cpuStart;
+
+  /** Builds the fixture once per trial, untimed, and counts its distinct event ids for the check. */
+  @Setup(Level.Trial)
+  public void generate() {
+    EventFixture fixture = EventFixture.defaults();
+    events = fixture.events();
+    distinctEventIds = countDistinctIds(events);
+    System.out.println();
+    System.out.println("fixture: " + fixture.summary());
+  }
+
+  /** A new resolver (cold cache) per invocation, a {@code System.gc()} beforehand, untimed. */
+  @Setup(Level.Invocation)
+  public void freshInstance() {
+    floor = null;
+    resolver = null;
+    System.gc();
+    resolver = new IdentityResolver(IdentityRules.defaults());
+    cpuStart = THREADS.getCurrentThreadCpuTime();
+  }
+
+  /** Prints the CPU time per event (as {@link IngestBenchmark} does), then checks the result, untimed. */
+  @TearDown(Level.Invocation)
+  public void check() {
+    long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+    System.out.printf(java.util.Locale.ROOT, "%n  cpu per event: %.0f ns (this thread %.0f, second thread %.0f)%n",
+        (double) cpu / events.size(), (double) cpu / events.size(), 0.0);
+    floor.verify(events.size(), distinctEventIds);
+    System.out.println("  " + floor.summary());
+  }
+
+  /** Level 1: resolve, index lookup/insert per linkable identifier, events per person; no linking. */
+  @Benchmark
+  public Floor floorNormalize() {
+    floor = new Floor(resolver, Floor.NORMALIZE);
+    floor.ingestAll(events);
+    return floor;
+  }
+
+  /** Level 2: level 1 plus linking (merges, the unique rule, malformed attach) and flat profile records. */
+  @Benchmark
+  public Floor floorResolve() {
+    floor = new Floor(resolver, Floor.RESOLVE);
+    floor.ingestAll(events);
+    return floor;
+  }
+
+  /** Level 3: level 2 plus duplicate check, stored events, timelines, identifier lists and attributes. */
+  @Benchmark
+  public Floor floorStore() {
+    floor = new Floor(resolver, Floor.STORE);
+    floor.ingestAll(events);
+    return floor;
+  }
+
+  private static int countDistinctIds(List<Event> events) {
+    Set<String> ids = new HashSet<>(events.size() * 2);
+    for (Event e : events) {
+      ids.add(e.id());
+    }
+    return ids.size();
+  }
+
+  /**
+   * Runs the three levels on a fixture ({@code [events people]}, default 100 000 and 20 000) and
+   * compares level 3 with Clientele's in-memory ingest of the same events; exits non-zero on a
+   * difference. Prints counts only, no identifier values.
+   *
+   * @param args optional event and people counts
+   */
+  public static void main(String[] args) {
+    int eventCount = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int people = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+    List<Event> events = EventFixture.generate(eventCount, people, EventFixture.DEFAULT_SEED).events();
+    int distinct = countDistinctIds(events);
+    Floor store = null;
+    for (int level = Floor.NORMALIZE; level <= Floor.STORE; level++) {
+      Floor f = new Floor(new IdentityResolver(IdentityRules.defaults()), level);
+      f.ingestAll(events);
+      f.verify(events.size(), distinct);
+      System.out.println("level " + level + ": " + f.summary());
+      store = f;
+    }
+    // Duplicates are not applied: the same events again change nothing but the duplicate count.
+    Floor twice = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE);
+    twice.ingestAll(events);
+    twice.ingestAll(events.subList(0, Math.min(1000, events.size())));
+    twice.verify(events.size() + Math.min(1000, events.size()), distinct);
+    if (twice.duplicates != Math.min(1000, events.size()) || twice.liveProfiles() != store.liveProfiles()) {
+      throw new IllegalStateException("duplicates were applied: " + twice.summary());
+    }
+    try (Clientele c = Clientele.inMemory()) {
+      c.ingestAll(events);
+      System.out.println("clientele: profiles " + c.profileCount() + ", created " + c.stats().profilesCreated()
+          + ", merged " + c.stats().profilesMerged());
+      String diff = store.compareWith(c);
+      if (diff != null) {
+        System.out.println("DIFFERENT: " + diff);
+        System.exit(1);
+      }
+      System.out.println("same partition of identifiers into profiles, same event and identifier counts per profile");
+    }
+    edgeCases();
+  }
+
+  /**
+   * What the fixture never exercises, held to Clientele on a few hand-made events: the unique
+   * rule (a link and an attach refused), a malformed value attached, found alone and refused
+   * elsewhere, an anonymous profile merged, a duplicate and an event with only blocked values.
+   */
+  private static void edgeCases() {
+    java.time.Instant t = java.time.Instant.parse("2026-03-01T10:00:00Z");
+    List<Event> events = List.of(
+        edge("x1", t, 0, "customer_id", "cus-a", "email", "a@example.com"),
+        edge("x2", t, 1, "customer_id", "cus-b", "email", "b@example.com"),
+        edge("x3", t, 2, "email", "A@example.com", "email", "b@example.com"), // unique: link to b refused
+        edge("x4", t, 3, "customer_id", "cus-c", "email", "a@example.com"), // unique: join of a refused
+        edge("x5", t, 4, "anonymous_id", "dev-1"),
+        edge("x6", t, 5, "email", "b@example.com", "anonymous_id", "dev-1"), // merge of the anonymous profile
+        edge("x7", t, 6, "phone", "12", "anonymous_id", "dev-2"), // malformed phone attached
+        edge("x8", t, 7, "phone", "12", "customer_id", "cus-a"), // malformed held elsewhere: refused
+        edge("x9", t, 8, "email", "not-an-email"), // malformed alone: new profile
+        edge("x10", t, 9, "email", "not-an-email "), // malformed alone: finds its owner
+        edge("x1", t, 10, "customer_id", "cus-a", "email", "a@example.com"), // duplicate
+        edge("x11", t, 11, "customer_id", "null", "anonymous_id", "undefined"), // only blocked: rejected
+        edge("x12", t, 12, "customer_id", "cus-b", "customer_id", "cus-a")); // unique: one refused
+    Floor f = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE);
+    f.ingestAll(events);
+    f.verify(events.size(), events.size() - 1);
+    System.out.println("edge cases: " + f.summary());
+    try (Clientele c = Clientele.inMemory()) {
+      c.ingestAll(events);
+      dev.clientele.IngestStats s = c.stats();
+      System.out.println("clientele edge cases: " + s);
+      String diff = f.compareWith(c);
+      if (diff == null && s.linksRefused() != f.uniqueRefusals + f.malformedRefusals) {
+        diff = "refusals: floor " + (f.uniqueRefusals + f.malformedRefusals) + ", clientele " + s.linksRefused();
+      }
+      if (diff == null && (s.duplicates() != f.duplicates || s.rejected() != f.rejected || s.applied() != f.applied
+          || s.profilesCreated() != f.created || s.profilesMerged() != f.merges)) {
+        diff = "counts differ";
+      }
+      if (diff != null) {
+        System.out.println("DIFFERENT (edge cases): " + diff);
+        System.exit(1);
+      }
+      System.out.println("edge cases: same partition, counts and refusals as Clientele");
+    }
+  }
+
+  private static Event edge(String id, java.time.Instant t, int minutes, String... typeValues) {
+    Event.Builder b = Event.builder(id, "identify", t.plusSeconds(60L * minutes)).action("update");
+    for (int i = 0; i < typeValues.length; i += 2) {
+      b.identifier(IdentifierType.of(typeValues[i]), typeValues[i + 1]);
+    }
+    return b.data("city", "Leeds").build();
+  }
+
+  /**
+   * The floor engine: flat arrays, single-threaded. One instance ingests once, at one level.
+   * Not part of Clientele's API; see the class comment of {@link IngestFloorBenchmark}.
+   */
+  public static final class Floor {
+    static final int NORMALIZE = 1;
+    static final int RESOLVE = 2;
+    static final int STORE = 3;
+
+    /** Type codes of the built-in types; host-defined types get codes from {@link #otherTypes}. */
+    private static final int CUSTOMER_ID = 0;
+    private static final int EMAIL = 1;
+    private static final int PHONE = 2;
+    private static final int PUSH_TOKEN = 3;
+    private static final int ANONYMOUS_ID = 4;
+    /** Clientele's default limits per type code (customer id: unique, so 1); 0 for none. */
+    private static final int[] LIMITS = {1, 5, 5, 10, 5};
+    private static final int MAX_IDENTIFIERS = 500;
+    private static final int MAX_MERGES = 100;
+
+    private final IdentityResolver resolver;
+    private final int level;
+    private final Map<IdentifierType, Integer> otherTypes = new HashMap<>();
+    private final List<IdentifierType> typeByCode = new java.util.ArrayList<>(
+        List.of(IdentifierType.CUSTOMER_ID, IdentifierType.EMAIL, IdentifierType.PHONE, IdentifierType.PUSH_TOKEN,
+            IdentifierType.ANONYMOUS_ID));
+
+    // Identifier index: open addressing, slots hold ordinal + 1 (0 = empty).
+    private int[] idSlots = new int[1024];
+    private int idCount;
+    private String[] idValue = new String[256];
+    private byte[] idType = new byte[256];
+    private int[] idHash = new int[256];
+    private boolean[] idMalformed = new boolean[256];
+    /** The profile (person) the identifier was attached to; {@link #find} gives its current owner. */
+    private int[] idOwner = new int[256];
+    private int[] idNext = new int[256]; // STORE: next identifier of the same profile
+    private long[] idFirstSeen = new long[256]; // STORE
+    private long[] idLastSeen = new long[256]; // STORE
+
+    // Profiles (persons at level 1): ordinals.
+    private int profileCount;
+    private int[] parent = new int[256]; // RESOLVE: union-find
+    private int[] eventCount = new int[256];
+    private long[] firstSeen = new long[256];
+    private long[] lastSeen = new long[256];
+    private int[] identifiers = new int[256];
+    private int[] customerId = new int[256]; // the customer-id identifier ordinal, -1 if none
+    private int[] typeCounts = new int[256 * 5]; // per built-in type code
+    private int[] mergedFrom = new int[256];
+    private int[] idHead = new int[256]; // STORE
+    private int[] idTail = new int[256];
+    private int[] tlHead = new int[256];
+    private int[] tlTail = new int[256];
+    private int[] attrHead = new int[256];
+
+    // STORE: events and their id table.
+    private Event[] stored = new Event[1024];
+    private int[] storedHash = new int[1024];
+    private int[] evNext = new int[1024];
+    private int storedCount;
+    /** Per event: the ordinals (and type codes) of identifiers indexed but not yet given a profile. */
+    private int[] pending = new int[8];
+    private int[] pendingType = new int[8];
+    /** The event {@link #resolveAndLink} last resolved, identifiers normalised. */
+    private Event resolvedEvent;
+    private int[] eventSlots = new int[2048];
+
+    // STORE: attributes, entries in flat arrays; keys as codes.
+    private final Map<String, Integer> attrCodes = new HashMap<>();
+    private int[] attrKey = new int[1024];
+    private Object[] attrValue = new Object[1024];
+    private long[] attrTime = new long[1024];
+    private int[] attrNext = new int[1024];
+    private int attrCount;
+
+    // Counts.
+    long received;
+    long applied;
+    long rejected;
+    long duplicates;
+    long created;
+    long merges;
+    long uniqueRefusals;
+    long malformedRefusals;
+    long blockedValues;
+    long malformedValues;
+    long overLimit;
+
+    Floor(IdentityResolver resolver, int level) {
+      this.resolver = resolver;
+      this.level = level;
+    }
+
+    /** Ingests {@code events} in order. */
+    void ingestAll(List<Event> events) {
+      for (int i = 0, n = events.size(); i < n; i++) {
+        Event e = events.get(i);
+        received++;
+        switch (level) {
+          case NORMALIZE -> normalizeOnly(e);
+          case RESOLVE -> resolveAndLink(e, false);
+          default -> store(e);
+        }
+      }
+    }
+
+    /** Profiles alive now (at level 1: persons). */
+    long liveProfiles() {
+      return level == NORMALIZE ? profileCount : created - merges;
+    }
+
+    // ---------------------------------------------------------------- level 1
+
+    private void normalizeOnly(Event event) {
+      ResolvedIdentifiers r = resolver.resolve(event);
+      List<Identifier> linkable = r.linkable();
+      blockedValues += r.blocked().size();
+      if (!r.hasAnchor()) {
+        rejected++;
+        return;
+      }
+      int person = -1;
+      int pendingCount = 0;
+      for (int i = 0, n = linkable.size(); i < n; i++) {
+        Identifier id = linkable.get(i);
+        int type = typeCode(id.type());
+        String value = id.value();
+        int hash = hash(type, value);
+        int slot = findSlot(type, value, hash);
+        int ord = idSlots[slot] - 1;
+        if (ord < 0) {
+          ord = insertIdentifier(slot, type, value, hash, -1, false);
+          pendingCount = addPending(pendingCount, ord, type);
+        } else if (person < 0) {
+          person = idOwner[ord];
+        }
+      }
+      if (person < 0) { // no known identifier (or only malformed ones, not indexed at this level)
+        person = newProfile();
+      }
+      for (int i = 0; i < pendingCount; i++) {
+        idOwner[pending[i]] = person;
+      }
+      eventCount[person]++;
+      applied++;
+    }
+
+    private int addPending(int count, int ord, int type) {
+      if (count == pending.length) {
+        pending = Arrays.copyOf(pending, count * 2);
+        pendingType = Arrays.copyOf(pendingType, count * 2);
+      }
+      pending[count] = ord;
+      pendingType[count] = type;
+      return count + 1;
+    }
+
+    // ---------------------------------------------------------------- level 2
+
+    /**
+     * Resolves and links one event; returns the profile it was applied to, or -1 if rejected.
+     * {@code store} says whether identifier lists and sighting times are kept (level 3).
+     *
+     * <p>As in Clientele's planner, a new profile is made only when no existing profile takes
+     * the event: unheld identifiers wait in {@link #pending} until the group is known.
+     */
+    private int resolveAndLink(Event event, boolean store) {
+      ResolvedIdentifiers r = resolver.resolve(event);
+      resolvedEvent = r.event();
+      List<Identifier> linkable = r.linkable();
+      List<Identifier> malformed = r.malformed();
+      blockedValues += r.blocked().size();
+      malformedValues += malformed.size();
+      if (!r.hasAnchor()) {
+        rejected++;
+        return -1;
+      }
+      long at = event.timestamp().toEpochMilli();
+      int group = -1;
+      int groupCustomerId = -1; // the customer-id ordinal the group holds or attaches
+      int pendingCount = 0;
+      boolean limitsPossible = false;
+      for (int i = 0, n = linkable.size(); i < n; i++) {
+        Identifier id = linkable.get(i);
+        int type = typeCode(id.type());
+        String value = id.value();
+        int hash = hash(type, value);
+        int slot = findSlot(type, value, hash);
+        int ord = idSlots[slot] - 1;
+        if (ord >= 0) {
+          int owner = find(idOwner[ord]);
+          if (owner != group) {
+            int theirs = customerId[owner];
+            if (theirs >= 0 && groupCustomerId >= 0 && theirs != groupCustomerId) {
+              uniqueRefusals++; // the identifier stays with its owner
+              continue;
+            }
+            if (group < 0) {
+              group = owner;
+            } else {
+              merge(group, owner);
+              limitsPossible = true;
+            }
+            if (groupCustomerId < 0) {
+              groupCustomerId = theirs;
+            }
+          }
+          if (store) {
+            seeIdentifier(ord, at);
+          }
+        } else {
+          if (type == CUSTOMER_ID) {
+            if (groupCustomerId >= 0) {
+              uniqueRefusals++; // a second customer id: attached nowhere
+              continue;
+            }
+          }
+          ord = insertIdentifier(slot, type, value, hash, -1, false);
+          if (type == CUSTOMER_ID) {
+            groupCustomerId = ord;
+          }
+          pendingCount = addPending(pendingCount, ord, type);
+        }
+      }
+      for (int i = 0, n = malformed.size(); i < n; i++) {
+        Identifier id = malformed.get(i);
+        int type = typeCode(id.type());
+        String value = id.value();
+        int hash = hash(type, value);
+        int slot = findSlot(type, value, hash);
+        int ord = idSlots[slot] - 1;
+        if (ord >= 0) {
+          int owner = find(idOwner[ord]);
+          if (owner != group) {
+            if (group >= 0 || !linkable.isEmpty()) {
+              malformedRefusals++; // held by another profile: never joins two
+              continue;
+            }
+            group = owner; // a malformed value alone finds its owner
+          }
+          if (store) {
+            seeIdentifier(ord, at);
+          }
+        } else {
+          ord = insertIdentifier(slot, type, value, hash, -1, true);
+          pendingCount = addPending(pendingCount, ord, type);
+        }
+      }
+      if (group < 0) {
+        if (pendingCount == 0) {
+          rejected++; // every identifier refused
+          return -1;
+        }
+        group = newProfile();
+      }
+      for (int i = 0; i < pendingCount; i++) {
+        int ord = pending[i];
+        idOwner[ord] = group;
+        attach(group, ord, pendingType[i], at, store);
+        limitsPossible = true;
+      }
+      if (limitsPossible && mightExceedLimits(group)) {
+        overLimit++;
+      }
+      eventCount[group]++;
+      if (at < firstSeen[group]) {
+        firstSeen[group] = at;
+      }
+      if (at > lastSeen[group]) {
+        lastSeen[group] = at;
+      }
+      applied++;
+      return group;
+    }
+
+    /**
+     * Whether the group's counts reach past a limit or cap: where Clientele's general path would
+     * check link-time windows and might refuse. Counts only (windows ignored, which counts more).
+     */
+    private boolean mightExceedLimits(int p) {
+      if (identifiers[p] > MAX_IDENTIFIERS || mergedFrom[p] > MAX_MERGES) {
+        return true;
+      }
+      int base = p * 5;
+      for (int t = 0; t < 5; t++) {
+        if (typeCounts[base + t] > LIMITS[t]) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private void attach(int p, int ord, int type, long at, boolean store) {
+      identifiers[p]++;
+      if (type < 5) {
+        typeCounts[p * 5 + type]++;
+      }
+      if (type == CUSTOMER_ID) {
+        customerId[p] = ord;
+      }
+      if (store) {
+        idFirstSeen[ord] = at;
+        idLastSeen[ord] = at;
+        idNext[ord] = -1;
+        if (idHead[p] < 0) {
+          idHead[p] = ord;
+        } else {
+          idNext[idTail[p]] = ord;
+        }
+        idTail[p] = ord;
+      }
+    }
+
+    private void seeIdentifier(int ord, long at) {
+      if (at > idLastSeen[ord]) {
+        idLastSeen[ord] = at;
+      }
+      if (at < idFirstSeen[ord]) {
+        idFirstSeen[ord] = at;
+      }
+    }
+
+    /** Merges profile {@code from} into {@code into} (both roots). */
+    private void merge(int into, int from) {
+      parent[from] = into;
+      merges++;
+      eventCount[into] += eventCount[from];
+      firstSeen[into] = Math.min(firstSeen[into], firstSeen[from]);
+      lastSeen[into] = Math.max(lastSeen[into], lastSeen[from]);
+      identifiers[into] += identifiers[from];
+      mergedFrom[into] += mergedFrom[from] + 1;
+      if (customerId[into] < 0) {
+        customerId[into] = customerId[from];
+      }
+      for (int t = 0; t < 5; t++) {
+        typeCounts[into * 5 + t] += typeCounts[from * 5 + t];
+      }
+      if (level == STORE) {
+        // Identifier lists and timelines: concatenated.
+        if (idHead[from] >= 0) {
+          if (idHead[into] < 0) {
+            idHead[into] = idHead[from];
+          } else {
+            idNext[idTail[into]] = idHead[from];
+          }
+          idTail[into] = idTail[from];
+        }
+        if (tlHead[from] >= 0) {
+          if (tlHead[into] < 0) {
+            tlHead[into] = tlHead[from];
+          } else {
+            evNext[tlTail[into]] = tlHead[from];
+          }
+          tlTail[into] = tlTail[from];
+        }
+        mergeAttributes(into, from);
+        idHead[from] = -1;
+        tlHead[from] = -1;
+        attrHead[from] = -1;
+      }
+    }
+
+    /** Union-find root with path halving. */
+    private int find(int p) {
+      int[] up = parent;
+      while (up[p] != p) {
+        up[p] = up[up[p]];
+        p = up[p];
+      }
+      return p;
+    }
+
+    // ---------------------------------------------------------------- level 3
+
+    private void store(Event event) {
+      String eventId = event.id();
+      int hash = mix(eventId.hashCode());
+      int mask = eventSlots.length - 1;
+      int slot = hash & mask;
+      for (int s; (s = eventSlots[slot]) != 0; slot = (slot + 1) & mask) {
+        int o = s - 1;
+        if (storedHash[o] == hash && stored[o].id().equals(eventId)) {
+          duplicates++;
+          return;
+        }
+      }
+      int ordinal = storedCount;
+      int p = resolveAndLink(event, true);
+      if (p < 0) {
+        return;
+      }
+      // Kept: the resolved event (identifiers normalised; the event itself when no value
+      // changed), as Clientele stores it.
+      if (ordinal == stored.length) {
+        int cap = ordinal * 2;
+        stored = Arrays.copyOf(stored, cap);
+        storedHash = Arrays.copyOf(storedHash, cap);
+        evNext = Arrays.copyOf(evNext, cap);
+      }
+      stored[ordinal] = resolvedEvent;
+      storedHash[ordinal] = hash;
+      evNext[ordinal] = -1;
+      storedCount++;
+      eventSlots[slot] = ordinal + 1;
+      if (storedCount * 2 > eventSlots.length) {
+        growEventSlots();
+      }
+      if (tlHead[p] < 0) {
+        tlHead[p] = ordinal;
+      } else {
+        evNext[tlTail[p]] = ordinal;
+      }
+      tlTail[p] = ordinal;
+      long at = event.timestamp().toEpochMilli();
+      for (Map.Entry<String, Object> d : event.data().entrySet()) {
+        setAttribute(p, attrCode(d.getKey()), d.getValue(), at);
+      }
+    }
+
+    private int attrCode(String key) {
+      Integer code = attrCodes.get(key);
+      if (code == null) {
+        code = attrCodes.size();
+        attrCodes.put(key, code);
+      }
+      return code;
+    }
+
+    private void setAttribute(int p, int key, Object value, long at) {
+      for (int a = attrHead[p]; a >= 0; a = attrNext[a]) {
+        if (attrKey[a] == key) {
+          if (at >= attrTime[a]) {
+            attrValue[a] = value;
+            attrTime[a] = at;
+          }
+          return;
+        }
+      }
+      int a = newAttribute(key, value, at);
+      attrNext[a] = attrHead[p];
+      attrHead[p] = a;
+    }
+
+    /** Moves {@code from}'s attributes into {@code into}: per key the later observation wins. */
+    private void mergeAttributes(int into, int from) {
+      int a = attrHead[from];
+      while (a >= 0) {
+        int next = attrNext[a];
+        int same = -1;
+        for (int b = attrHead[into]; b >= 0; b = attrNext[b]) {
+          if (attrKey[b] == attrKey[a]) {
+            same = b;
+            break;
+          }
+        }
+        if (same < 0) {
+          attrNext[a] = attrHead[into];
+          attrHead[into] = a;
+        } else if (attrTime[a] > attrTime[same]) {
+          attrValue[same] = attrValue[a];
+          attrTime[same] = attrTime[a];
+        }
+        a = next;
+      }
+    }
+
+    private int newAttribute(int key, Object value, long at) {
+      if (attrCount == attrKey.length) {
+        int cap = attrCount * 2;
+        attrKey = Arrays.copyOf(attrKey, cap);
+        attrValue = Arrays.copyOf(attrValue, cap);
+        attrTime = Arrays.copyOf(attrTime, cap);
+        attrNext = Arrays.copyOf(attrNext, cap);
+      }
+      int a = attrCount++;
+      attrKey[a] = key;
+      attrValue[a] = value;
+      attrTime[a] = at;
+      return a;
+    }
+
+    private void growEventSlots() {
+      int[] slots = new int[eventSlots.length * 2];
+      int mask = slots.length - 1;
+      for (int o = 0; o < storedCount; o++) {
+        int slot = storedHash[o] & mask;
+        while (slots[slot] != 0) {
+          slot = (slot + 1) & mask;
+        }
+        slots[slot] = o + 1;
+      }
+      eventSlots = slots;
+    }
+
+    // ---------------------------------------------------------------- index and profiles
+
+    private int typeCode(IdentifierType type) {
+      if (type == IdentifierType.ANONYMOUS_ID) {
+        return ANONYMOUS_ID;
+      } else if (type == IdentifierType.EMAIL) {
+        return EMAIL;
+      } else if (type == IdentifierType.CUSTOMER_ID) {
+        return CUSTOMER_ID;
+      } else if (type == IdentifierType.PHONE) {
+        return PHONE;
+      } else if (type == IdentifierType.PUSH_TOKEN) {
+        return PUSH_TOKEN;
+      }
+      return otherType(type);
+    }
+
+    private int otherType(IdentifierType type) {
+      for (int i = 0; i < 5; i++) { // an equal instance of a built-in type
+        if (typeByCode.get(i).equals(type)) {
+          return i;
+        }
+      }
+      Integer code = otherTypes.get(type);
+      if (code == null) {
+        code = typeByCode.size();
+        if (code > Byte.MAX_VALUE) {
+          throw new IllegalStateException("more identifier types than the floor keeps");
+        }
+        typeByCode.add(type);
+        otherTypes.put(type, code);
+      }
+      return code;
+    }
+
+    private static int hash(int type, String value) {
+      return mix(value.hashCode() * 31 + type);
+    }
+
+    private static int mix(int h) {
+      h *= 0x9E3779B9;
+      return h ^ (h >>> 16);
+    }
+
+    /** The slot holding (type, value), or the empty slot where it would go. */
+    private int findSlot(int type, String value, int hash) {
+      int[] slots = idSlots;
+      int mask = slots.length - 1;
+      int slot = hash & mask;
+      for (int s; (s = slots[slot]) != 0; slot = (slot + 1) & mask) {
+        int o = s - 1;
+        if (idHash[o] == hash && idType[o] == type && idValue[o].equals(value)) {
+          return slot;
+        }
+      }
+      return slot;
+    }
+
+    private int insertIdentifier(int slot, int type, String value, int hash, int owner, boolean malformed) {
+      int ord = idCount;
+      if (ord == idValue.length) {
+        int cap = ord * 2;
+        idValue = Arrays.copyOf(idValue, cap);
+        idType = Arrays.copyOf(idType, cap);
+        idHash = Arrays.copyOf(idHash, cap);
+        idMalformed = Arrays.copyOf(idMalformed, cap);
+        idOwner = Arrays.copyOf(idOwner, cap);
+        if (level == STORE) {
+          idNext = Arrays.copyOf(idNext, cap);
+          idFirstSeen = Arrays.copyOf(idFirstSeen, cap);
+          idLastSeen = Arrays.copyOf(idLastSeen, cap);
+        }
+      }
+      idValue[ord] = value;
+      idType[ord] = (byte) type;
+      idHash[ord] = hash;
+      idMalformed[ord] = malformed;
+      idOwner[ord] = owner;
+      idCount++;
+      idSlots[slot] = ord + 1;
+      if (idCount * 2 > idSlots.length) {
+        int[] slots = new int[idSlots.length * 2];
+        int mask = slots.length - 1;
+        for (int o = 0; o < idCount; o++) {
+          int s = idHash[o] & mask;
+          while (slots[s] != 0) {
+            s = (s + 1) & mask;
+          }
+          slots[s] = o + 1;
+        }
+        idSlots = slots;
+      }
+      return ord;
+    }
+
+    private int newProfile() {
+      int p = profileCount;
+      if (p == eventCount.length) {
+        int cap = p * 2;
+        eventCount = Arrays.copyOf(eventCount, cap);
+        if (level >= RESOLVE) {
+          parent = Arrays.copyOf(parent, cap);
+          firstSeen = Arrays.copyOf(firstSeen, cap);
+          lastSeen = Arrays.copyOf(lastSeen, cap);
+          identifiers = Arrays.copyOf(identifiers, cap);
+          customerId = Arrays.copyOf(customerId, cap);
+          typeCounts = Arrays.copyOf(typeCounts, cap * 5);
+          mergedFrom = Arrays.copyOf(mergedFrom, cap);
+        }
+        if (level == STORE) {
+          idHead = Arrays.copyOf(idHead, cap);
+          idTail = Arrays.copyOf(idTail, cap);
+          tlHead = Arrays.copyOf(tlHead, cap);
+          tlTail = Arrays.copyOf(tlTail, cap);
+          attrHead = Arrays.copyOf(attrHead, cap);
+        }
+      }
+      profileCount++;
+      created++;
+      if (level >= RESOLVE) {
+        parent[p] = p;
+        firstSeen[p] = Long.MAX_VALUE;
+        lastSeen[p] = Long.MIN_VALUE;
+        customerId[p] = -1;
+      }
+      if (level == STORE) {
+        idHead[p] = -1;
+        tlHead[p] = -1;
+        attrHead[p] = -1;
+      }
+      return p;
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /**
+     * Checks the result after ingesting {@code received} events with {@code distinct} distinct
+     * ids; throws {@link IllegalStateException} on any inconsistency.
+     */
+    void verify(long expectedReceived, long distinct) {
+      check(received == expectedReceived, "received " + received + " of " + expectedReceived);
+      check(applied + rejected + duplicates == received, "applied + rejected + duplicates != received");
+      long events = 0;
+      for (int p = 0; p < profileCount; p++) {
+        if (level == NORMALIZE || parent[p] == p) {
+          events += eventCount[p];
+        }
+      }
+      check(events == applied, "events counted on live profiles " + events + " != applied " + applied);
+      if (level == NORMALIZE) {
+        return;
+      }
+      check(overLimit == 0, overLimit + " events reach a limit or cap: the floor does not decide those");
+      long ids = 0;
+      for (int p = 0; p < profileCount; p++) {
+        if (parent[p] == p) {
+          ids += identifiers[p];
+        }
+      }
+      check(ids == idCount, "identifiers counted on live profiles " + ids + " != indexed " + idCount);
+      check(created - merges == liveCount(), "created - merged != live profiles");
+      if (level != STORE) {
+        return;
+      }
+      check(storedCount == applied, "stored " + storedCount + " != applied " + applied);
+      check(storedCount == distinct - rejected, "stored " + storedCount + " != distinct ids " + distinct + " - rejected");
+      boolean[] eventSeen = new boolean[storedCount];
+      boolean[] idSeen = new boolean[idCount];
+      for (int p = 0; p < profileCount; p++) {
+        if (parent[p] != p) {
+          check(tlHead[p] < 0 && idHead[p] < 0, "a merged profile still holds events or identifiers");
+          continue;
+        }
+        int n = 0;
+        for (int e = tlHead[p]; e >= 0; e = evNext[e]) {
+          check(!eventSeen[e], "event reachable twice");
+          eventSeen[e] = true;
+          n++;
+        }
+        check(n == eventCount[p], "timeline length " + n + " != event count " + eventCount[p]);
+        int k = 0;
+        for (int i = idHead[p]; i >= 0; i = idNext[i]) {
+          check(!idSeen[i], "identifier reachable twice");
+          check(find(idOwner[i]) == p, "identifier listed on a profile that does not own it");
+          idSeen[i] = true;
+          k++;
+        }
+        check(k == identifiers[p], "identifier list length " + k + " != identifier count " + identifiers[p]);
+      }
+      for (boolean b : eventSeen) {
+        check(b, "a stored event is on no live timeline");
+      }
+      for (boolean b : idSeen) {
+        check(b, "an identifier is on no live profile");
+      }
+    }
+
+    private long liveCount() {
+      long live = 0;
+      for (int p = 0; p < profileCount; p++) {
+        if (parent[p] == p) {
+          live++;
+        }
+      }
+      return live;
+    }
+
+    private static void check(boolean ok, String what) {
+      if (!ok) {
+        throw new IllegalStateException("floor check failed: " + what);
+      }
+    }
+
+    /** Counts, for the log (no identifier values). */
+    String summary() {
+      return String.format(java.util.Locale.ROOT,
+          "level %d: applied %,d, rejected %,d, duplicates %,d, profiles %,d (created %,d, merged %,d), identifiers %,d,"
+              + " unique refusals %,d, malformed %,d (refused elsewhere %,d), blocked %,d, over limit %,d, stored %,d,"
+              + " attribute entries %,d",
+          level, applied, rejected, duplicates, liveProfiles(), created, merges, idCount, uniqueRefusals,
+          malformedValues, malformedRefusals, blockedValues, overLimit, storedCount, attrCount);
+    }
+
+    /**
+     * Compares this level-3 floor with {@code c}, which ingested the same events: the same
+     * number of profiles, every identifier held in both, identifiers of one floor profile on one
+     * Clientele profile and vice versa, and equal event and identifier counts per profile.
+     * Returns a description of the first difference (counts and ordinals only), or null.
+     */
+    String compareWith(Clientele c) {
+      if (c.profileCount() != liveProfiles()) {
+        return "profiles: floor " + liveProfiles() + ", clientele " + c.profileCount();
+      }
+      Map<Integer, ProfileId> toClientele = new HashMap<>();
+      Map<ProfileId, Integer> toFloor = new HashMap<>();
+      Map<ProfileId, Profile> profiles = new HashMap<>();
+      for (int i = 0; i < idCount; i++) {
+        Optional<Profile> held = c.profile(Identifier.of(typeByCode.get(idType[i]), idValue[i]));
+        if (held.isEmpty()) {
+          return "identifier ordinal " + i + " is on no Clientele profile";
+        }
+        int mine = find(idOwner[i]);
+        ProfileId theirs = held.get().id();
+        profiles.put(theirs, held.get());
+        ProfileId before = toClientele.putIfAbsent(mine, theirs);
+        Integer back = toFloor.putIfAbsent(theirs, mine);
+        if ((before != null && !before.equals(theirs)) || (back != null && back != mine)) {
+          return "identifier ordinal " + i + " groups differently";
+        }
+      }
+      for (Map.Entry<Integer, ProfileId> e : toClientele.entrySet()) {
+        Profile p = profiles.get(e.getValue());
+        int mine = e.getKey();
+        if (p.eventCount() != eventCount[mine]) {
+          return "profile ordinal " + mine + ": events floor " + eventCount[mine] + ", clientele " + p.eventCount();
+        }
+        if (p.identifiers().size() != identifiers[mine]) {
+          return "profile ordinal " + mine + ": identifiers floor " + identifiers[mine] + ", clientele " + p.identifiers().size();
+        }
+      }
+      return null;
+    }
+  }
+}
