@@ -273,8 +273,21 @@ public class IngestFloorBenchmark {
   }
 
   /**
-   * The floor engine: flat arrays, single-threaded. One instance ingests once, at one level.
+   * The floor engine: flat arrays, single-threaded. One instance ingests at one level.
    * Not part of Clientele's API; see the class comment of {@link IngestFloorBenchmark}.
+   *
+   * <p>Layout, chosen so that one event touches few cache lines:
+   *
+   * <ul>
+   *   <li>identifier index: open addressing over {@code long} slots holding the hash, the type
+   *       code and the ordinal, so a probe reads the value only on a full hash and type match;
+   *   <li>per identifier: owner and next-in-profile in one {@code int[]} (stride 2), first- and
+   *       last-seen in one {@code long[]} (stride 2), the value {@code String};
+   *   <li>per profile: one {@code int[]} record of {@value #REC} ints (parent, counts, list
+   *       heads and tails) and first/last seen in one {@code long[]} (stride 2);
+   *   <li>attributes: blocks of {@value #BLOCK} entries, chained per profile;
+   *   <li>event ids: open addressing over {@code long} slots holding the hash and the ordinal.
+   * </ul>
    */
   public static final class Floor {
     static final int NORMALIZE = 1;
@@ -287,10 +300,29 @@ public class IngestFloorBenchmark {
     private static final int PHONE = 2;
     private static final int PUSH_TOKEN = 3;
     private static final int ANONYMOUS_ID = 4;
-    /** Clientele's default limits per type code (customer id: unique, so 1); 0 for none. */
+    /** Clientele's default limits per type code (customer id: unique, so 1). */
     private static final int[] LIMITS = {1, 5, 5, 10, 5};
     private static final int MAX_IDENTIFIERS = 500;
     private static final int MAX_MERGES = 100;
+    /** Ordinals and type codes share the low 32 bits of an index slot: 27 and 5 bits. */
+    private static final int ORDINAL_BITS = 27;
+    private static final int ORDINAL_MASK = (1 << ORDINAL_BITS) - 1;
+
+    // Profile record fields (ints).
+    private static final int REC = 16;
+    private static final int PARENT = 0;
+    private static final int EVENTS = 1;
+    private static final int IDS = 2;
+    private static final int CID = 3; // customer-id identifier ordinal, -1 if none
+    private static final int MERGED = 4;
+    private static final int TYPE_COUNTS = 5; // 5 ints, one per built-in type code
+    private static final int ID_HEAD = 10;
+    private static final int ID_TAIL = 11;
+    private static final int TL_HEAD = 12;
+    private static final int TL_TAIL = 13;
+    private static final int ATTR_HEAD = 14;
+    /** Attribute entries per block. */
+    private static final int BLOCK = 8;
 
     private final IdentityResolver resolver;
     private final int level;
@@ -299,53 +331,43 @@ public class IngestFloorBenchmark {
         List.of(IdentifierType.CUSTOMER_ID, IdentifierType.EMAIL, IdentifierType.PHONE, IdentifierType.PUSH_TOKEN,
             IdentifierType.ANONYMOUS_ID));
 
-    // Identifier index: open addressing, slots hold ordinal + 1 (0 = empty).
-    private int[] idSlots = new int[1024];
+    // Identifier index: slot = hash << 32 | type << 27 | (ordinal + 1); 0 = empty.
+    private long[] idSlots = new long[1024];
     private int idCount;
     private String[] idValue = new String[256];
-    private byte[] idType = new byte[256];
-    private int[] idHash = new int[256];
+    private int[] idHash = new int[256]; // for rehashing only
     private boolean[] idMalformed = new boolean[256];
-    /** The profile (person) the identifier was attached to; {@link #find} gives its current owner. */
-    private int[] idOwner = new int[256];
-    private int[] idNext = new int[256]; // STORE: next identifier of the same profile
-    private long[] idFirstSeen = new long[256]; // STORE
-    private long[] idLastSeen = new long[256]; // STORE
+    private byte[] idType = new byte[256]; // for reads after ingest only
+    /** Per identifier: [owner at attach ({@link #find} gives the current one), next in profile]. */
+    private int[] idLinks = new int[512];
+    /** Per identifier (STORE): [first seen, last seen]. */
+    private long[] idSeen = new long[512];
 
-    // Profiles (persons at level 1): ordinals.
+    // Profiles (persons at level 1).
     private int profileCount;
-    private int[] parent = new int[256]; // RESOLVE: union-find
-    private int[] eventCount = new int[256];
-    private long[] firstSeen = new long[256];
-    private long[] lastSeen = new long[256];
-    private int[] identifiers = new int[256];
-    private int[] customerId = new int[256]; // the customer-id identifier ordinal, -1 if none
-    private int[] typeCounts = new int[256 * 5]; // per built-in type code
-    private int[] mergedFrom = new int[256];
-    private int[] idHead = new int[256]; // STORE
-    private int[] idTail = new int[256];
-    private int[] tlHead = new int[256];
-    private int[] tlTail = new int[256];
-    private int[] attrHead = new int[256];
+    private int[] rec = new int[256 * REC];
+    private long[] seen = new long[256 * 2];
 
-    // STORE: events and their id table.
+    // STORE: events and their id table: slot = hash << 32 | (ordinal + 1).
     private Event[] stored = new Event[1024];
-    private int[] storedHash = new int[1024];
     private int[] evNext = new int[1024];
     private int storedCount;
+    private long[] eventSlots = new long[2048];
+    /** The event {@link #resolveAndLink} last resolved, identifiers normalised. */
+    private Event resolvedEvent;
     /** Per event: the ordinals (and type codes) of identifiers indexed but not yet given a profile. */
     private int[] pending = new int[8];
     private int[] pendingType = new int[8];
-    /** The event {@link #resolveAndLink} last resolved, identifiers normalised. */
-    private Event resolvedEvent;
-    private int[] eventSlots = new int[2048];
 
-    // STORE: attributes, entries in flat arrays; keys as codes.
-    private final Map<String, Integer> attrCodes = new HashMap<>();
-    private int[] attrKey = new int[1024];
-    private Object[] attrValue = new Object[1024];
-    private long[] attrTime = new long[1024];
-    private int[] attrNext = new int[1024];
+    // STORE: attributes. Keys as codes (+1; 0 = empty entry), blocks of BLOCK entries.
+    private String[] keyTable = new String[64];
+    private int[] keyCodes = new int[64];
+    private int keyCount;
+    private int[] attrKey = new int[1024 * BLOCK];
+    private Object[] attrValue = new Object[1024 * BLOCK];
+    private long[] attrTime = new long[1024 * BLOCK];
+    private int[] blockNext = new int[1024];
+    private int blockCount;
     private int attrCount;
 
     // Counts.
@@ -402,21 +424,20 @@ public class IngestFloorBenchmark {
         String value = id.value();
         int hash = hash(type, value);
         int slot = findSlot(type, value, hash);
-        int ord = idSlots[slot] - 1;
-        if (ord < 0) {
-          ord = insertIdentifier(slot, type, value, hash, -1, false);
-          pendingCount = addPending(pendingCount, ord, type);
+        long s = idSlots[slot];
+        if (s == 0) {
+          pendingCount = addPending(pendingCount, insertIdentifier(slot, type, value, hash, false), type);
         } else if (person < 0) {
-          person = idOwner[ord];
+          person = idLinks[2 * ordinal(s)];
         }
       }
       if (person < 0) { // no known identifier (or only malformed ones, not indexed at this level)
         person = newProfile();
       }
       for (int i = 0; i < pendingCount; i++) {
-        idOwner[pending[i]] = person;
+        idLinks[2 * pending[i]] = person;
       }
-      eventCount[person]++;
+      rec[person * REC + EVENTS]++;
       applied++;
     }
 
@@ -461,11 +482,12 @@ public class IngestFloorBenchmark {
         String value = id.value();
         int hash = hash(type, value);
         int slot = findSlot(type, value, hash);
-        int ord = idSlots[slot] - 1;
-        if (ord >= 0) {
-          int owner = find(idOwner[ord]);
+        long s = idSlots[slot];
+        if (s != 0) {
+          int ord = ordinal(s);
+          int owner = find(idLinks[2 * ord]);
           if (owner != group) {
-            int theirs = customerId[owner];
+            int theirs = rec[owner * REC + CID];
             if (theirs >= 0 && groupCustomerId >= 0 && theirs != groupCustomerId) {
               uniqueRefusals++; // the identifier stays with its owner
               continue;
@@ -481,16 +503,14 @@ public class IngestFloorBenchmark {
             }
           }
           if (store) {
-            seeIdentifier(ord, at);
+            see(ord, at);
           }
         } else {
-          if (type == CUSTOMER_ID) {
-            if (groupCustomerId >= 0) {
-              uniqueRefusals++; // a second customer id: attached nowhere
-              continue;
-            }
+          if (type == CUSTOMER_ID && groupCustomerId >= 0) {
+            uniqueRefusals++; // a second customer id: attached nowhere
+            continue;
           }
-          ord = insertIdentifier(slot, type, value, hash, -1, false);
+          int ord = insertIdentifier(slot, type, value, hash, false);
           if (type == CUSTOMER_ID) {
             groupCustomerId = ord;
           }
@@ -503,9 +523,10 @@ public class IngestFloorBenchmark {
         String value = id.value();
         int hash = hash(type, value);
         int slot = findSlot(type, value, hash);
-        int ord = idSlots[slot] - 1;
-        if (ord >= 0) {
-          int owner = find(idOwner[ord]);
+        long s = idSlots[slot];
+        if (s != 0) {
+          int ord = ordinal(s);
+          int owner = find(idLinks[2 * ord]);
           if (owner != group) {
             if (group >= 0 || !linkable.isEmpty()) {
               malformedRefusals++; // held by another profile: never joins two
@@ -514,11 +535,10 @@ public class IngestFloorBenchmark {
             group = owner; // a malformed value alone finds its owner
           }
           if (store) {
-            seeIdentifier(ord, at);
+            see(ord, at);
           }
         } else {
-          ord = insertIdentifier(slot, type, value, hash, -1, true);
-          pendingCount = addPending(pendingCount, ord, type);
+          pendingCount = addPending(pendingCount, insertIdentifier(slot, type, value, hash, true), type);
         }
       }
       if (group < 0) {
@@ -529,20 +549,20 @@ public class IngestFloorBenchmark {
         group = newProfile();
       }
       for (int i = 0; i < pendingCount; i++) {
-        int ord = pending[i];
-        idOwner[ord] = group;
-        attach(group, ord, pendingType[i], at, store);
+        attach(group, pending[i], pendingType[i], at, store);
         limitsPossible = true;
       }
       if (limitsPossible && mightExceedLimits(group)) {
         overLimit++;
       }
-      eventCount[group]++;
-      if (at < firstSeen[group]) {
-        firstSeen[group] = at;
+      int g = group * REC;
+      rec[g + EVENTS]++;
+      int t = group * 2;
+      if (at < seen[t]) {
+        seen[t] = at;
       }
-      if (at > lastSeen[group]) {
-        lastSeen[group] = at;
+      if (at > seen[t + 1]) {
+        seen[t + 1] = at;
       }
       applied++;
       return group;
@@ -553,12 +573,12 @@ public class IngestFloorBenchmark {
      * check link-time windows and might refuse. Counts only (windows ignored, which counts more).
      */
     private boolean mightExceedLimits(int p) {
-      if (identifiers[p] > MAX_IDENTIFIERS || mergedFrom[p] > MAX_MERGES) {
+      int r = p * REC;
+      if (rec[r + IDS] > MAX_IDENTIFIERS || rec[r + MERGED] > MAX_MERGES) {
         return true;
       }
-      int base = p * 5;
       for (int t = 0; t < 5; t++) {
-        if (typeCounts[base + t] > LIMITS[t]) {
+        if (rec[r + TYPE_COUNTS + t] > LIMITS[t]) {
           return true;
         }
       }
@@ -566,81 +586,88 @@ public class IngestFloorBenchmark {
     }
 
     private void attach(int p, int ord, int type, long at, boolean store) {
-      identifiers[p]++;
+      int r = p * REC;
+      idLinks[2 * ord] = p;
+      rec[r + IDS]++;
       if (type < 5) {
-        typeCounts[p * 5 + type]++;
+        rec[r + TYPE_COUNTS + type]++;
       }
       if (type == CUSTOMER_ID) {
-        customerId[p] = ord;
+        rec[r + CID] = ord;
       }
       if (store) {
-        idFirstSeen[ord] = at;
-        idLastSeen[ord] = at;
-        idNext[ord] = -1;
-        if (idHead[p] < 0) {
-          idHead[p] = ord;
+        idSeen[2 * ord] = at;
+        idSeen[2 * ord + 1] = at;
+        idLinks[2 * ord + 1] = -1;
+        if (rec[r + ID_HEAD] < 0) {
+          rec[r + ID_HEAD] = ord;
         } else {
-          idNext[idTail[p]] = ord;
+          idLinks[2 * rec[r + ID_TAIL] + 1] = ord;
         }
-        idTail[p] = ord;
+        rec[r + ID_TAIL] = ord;
       }
     }
 
-    private void seeIdentifier(int ord, long at) {
-      if (at > idLastSeen[ord]) {
-        idLastSeen[ord] = at;
+    private void see(int ord, long at) {
+      int i = 2 * ord;
+      if (at < idSeen[i]) {
+        idSeen[i] = at;
       }
-      if (at < idFirstSeen[ord]) {
-        idFirstSeen[ord] = at;
+      if (at > idSeen[i + 1]) {
+        idSeen[i + 1] = at;
       }
     }
 
     /** Merges profile {@code from} into {@code into} (both roots). */
     private void merge(int into, int from) {
-      parent[from] = into;
+      int a = into * REC;
+      int b = from * REC;
+      rec[b + PARENT] = into;
       merges++;
-      eventCount[into] += eventCount[from];
-      firstSeen[into] = Math.min(firstSeen[into], firstSeen[from]);
-      lastSeen[into] = Math.max(lastSeen[into], lastSeen[from]);
-      identifiers[into] += identifiers[from];
-      mergedFrom[into] += mergedFrom[from] + 1;
-      if (customerId[into] < 0) {
-        customerId[into] = customerId[from];
+      rec[a + EVENTS] += rec[b + EVENTS];
+      rec[a + IDS] += rec[b + IDS];
+      rec[a + MERGED] += rec[b + MERGED] + 1;
+      if (rec[a + CID] < 0) {
+        rec[a + CID] = rec[b + CID];
       }
       for (int t = 0; t < 5; t++) {
-        typeCounts[into * 5 + t] += typeCounts[from * 5 + t];
+        rec[a + TYPE_COUNTS + t] += rec[b + TYPE_COUNTS + t];
       }
+      seen[2 * into] = Math.min(seen[2 * into], seen[2 * from]);
+      seen[2 * into + 1] = Math.max(seen[2 * into + 1], seen[2 * from + 1]);
       if (level == STORE) {
         // Identifier lists and timelines: concatenated.
-        if (idHead[from] >= 0) {
-          if (idHead[into] < 0) {
-            idHead[into] = idHead[from];
+        if (rec[b + ID_HEAD] >= 0) {
+          if (rec[a + ID_HEAD] < 0) {
+            rec[a + ID_HEAD] = rec[b + ID_HEAD];
           } else {
-            idNext[idTail[into]] = idHead[from];
+            idLinks[2 * rec[a + ID_TAIL] + 1] = rec[b + ID_HEAD];
           }
-          idTail[into] = idTail[from];
+          rec[a + ID_TAIL] = rec[b + ID_TAIL];
         }
-        if (tlHead[from] >= 0) {
-          if (tlHead[into] < 0) {
-            tlHead[into] = tlHead[from];
+        if (rec[b + TL_HEAD] >= 0) {
+          if (rec[a + TL_HEAD] < 0) {
+            rec[a + TL_HEAD] = rec[b + TL_HEAD];
           } else {
-            evNext[tlTail[into]] = tlHead[from];
+            evNext[rec[a + TL_TAIL]] = rec[b + TL_HEAD];
           }
-          tlTail[into] = tlTail[from];
+          rec[a + TL_TAIL] = rec[b + TL_TAIL];
         }
         mergeAttributes(into, from);
-        idHead[from] = -1;
-        tlHead[from] = -1;
-        attrHead[from] = -1;
+        rec[b + ID_HEAD] = -1;
+        rec[b + TL_HEAD] = -1;
+        rec[b + ATTR_HEAD] = -1;
       }
     }
 
     /** Union-find root with path halving. */
     private int find(int p) {
-      int[] up = parent;
-      while (up[p] != p) {
-        up[p] = up[up[p]];
-        p = up[p];
+      int[] r = rec;
+      int up;
+      while ((up = r[p * REC + PARENT]) != p) {
+        int upUp = r[up * REC + PARENT];
+        r[p * REC + PARENT] = upUp;
+        p = upUp;
       }
       return p;
     }
@@ -650,119 +677,152 @@ public class IngestFloorBenchmark {
     private void store(Event event) {
       String eventId = event.id();
       int hash = mix(eventId.hashCode());
-      int mask = eventSlots.length - 1;
+      long[] slots = eventSlots;
+      int mask = slots.length - 1;
       int slot = hash & mask;
-      for (int s; (s = eventSlots[slot]) != 0; slot = (slot + 1) & mask) {
-        int o = s - 1;
-        if (storedHash[o] == hash && stored[o].id().equals(eventId)) {
+      for (long s; (s = slots[slot]) != 0; slot = (slot + 1) & mask) {
+        if ((int) (s >>> 32) == hash && stored[(int) s - 1].id().equals(eventId)) {
           duplicates++;
           return;
         }
       }
-      int ordinal = storedCount;
       int p = resolveAndLink(event, true);
       if (p < 0) {
         return;
       }
       // Kept: the resolved event (identifiers normalised; the event itself when no value
       // changed), as Clientele stores it.
+      int ordinal = storedCount;
       if (ordinal == stored.length) {
         int cap = ordinal * 2;
         stored = Arrays.copyOf(stored, cap);
-        storedHash = Arrays.copyOf(storedHash, cap);
         evNext = Arrays.copyOf(evNext, cap);
       }
       stored[ordinal] = resolvedEvent;
-      storedHash[ordinal] = hash;
       evNext[ordinal] = -1;
       storedCount++;
-      eventSlots[slot] = ordinal + 1;
-      if (storedCount * 2 > eventSlots.length) {
+      slots[slot] = ((long) hash << 32) | (ordinal + 1);
+      if (storedCount * 2 > slots.length) {
         growEventSlots();
       }
-      if (tlHead[p] < 0) {
-        tlHead[p] = ordinal;
+      int r = p * REC;
+      if (rec[r + TL_HEAD] < 0) {
+        rec[r + TL_HEAD] = ordinal;
       } else {
-        evNext[tlTail[p]] = ordinal;
+        evNext[rec[r + TL_TAIL]] = ordinal;
       }
-      tlTail[p] = ordinal;
+      rec[r + TL_TAIL] = ordinal;
       long at = event.timestamp().toEpochMilli();
       for (Map.Entry<String, Object> d : event.data().entrySet()) {
         setAttribute(p, attrCode(d.getKey()), d.getValue(), at);
       }
     }
 
+    /** The code of an event data key, plus 1: a small open table, the same key instance found by reference. */
     private int attrCode(String key) {
-      Integer code = attrCodes.get(key);
-      if (code == null) {
-        code = attrCodes.size();
-        attrCodes.put(key, code);
+      String[] table = keyTable;
+      int mask = table.length - 1;
+      int slot = mix(key.hashCode()) & mask;
+      for (String k; (k = table[slot]) != null; slot = (slot + 1) & mask) {
+        if (k == key || k.equals(key)) {
+          return keyCodes[slot];
+        }
       }
-      return code;
+      table[slot] = key;
+      keyCodes[slot] = ++keyCount;
+      if (keyCount * 2 > table.length) {
+        String[] oldKeys = table;
+        int[] oldCodes = keyCodes;
+        keyTable = new String[table.length * 2];
+        keyCodes = new int[table.length * 2];
+        int m = keyTable.length - 1;
+        for (int i = 0; i < oldKeys.length; i++) {
+          if (oldKeys[i] != null) {
+            int s = mix(oldKeys[i].hashCode()) & m;
+            while (keyTable[s] != null) {
+              s = (s + 1) & m;
+            }
+            keyTable[s] = oldKeys[i];
+            keyCodes[s] = oldCodes[i];
+          }
+        }
+      }
+      return keyCount;
     }
 
+    /** Sets attribute {@code key} (a code + 1) on profile {@code p} unless it holds a later observation. */
     private void setAttribute(int p, int key, Object value, long at) {
-      for (int a = attrHead[p]; a >= 0; a = attrNext[a]) {
-        if (attrKey[a] == key) {
-          if (at >= attrTime[a]) {
-            attrValue[a] = value;
-            attrTime[a] = at;
+      int headAt = p * REC + ATTR_HEAD;
+      int last = -1;
+      for (int b = rec[headAt]; b >= 0; b = blockNext[b]) {
+        int base = b * BLOCK;
+        for (int j = base, end = base + BLOCK; j < end; j++) {
+          int k = attrKey[j];
+          if (k == key) {
+            if (at >= attrTime[j]) {
+              attrValue[j] = value;
+              attrTime[j] = at;
+            }
+            return;
           }
-          return;
+          if (k == 0) { // entries fill a block in order: the key is not held
+            put(j, key, value, at);
+            return;
+          }
         }
+        last = b;
       }
-      int a = newAttribute(key, value, at);
-      attrNext[a] = attrHead[p];
-      attrHead[p] = a;
+      int b = newBlock();
+      if (last < 0) {
+        rec[headAt] = b;
+      } else {
+        blockNext[last] = b;
+      }
+      put(b * BLOCK, key, value, at);
     }
 
-    /** Moves {@code from}'s attributes into {@code into}: per key the later observation wins. */
+    private void put(int j, int key, Object value, long at) {
+      attrKey[j] = key;
+      attrValue[j] = value;
+      attrTime[j] = at;
+      attrCount++;
+    }
+
+    /** Combines {@code from}'s attributes into {@code into}'s: per key the later observation wins. */
     private void mergeAttributes(int into, int from) {
-      int a = attrHead[from];
-      while (a >= 0) {
-        int next = attrNext[a];
-        int same = -1;
-        for (int b = attrHead[into]; b >= 0; b = attrNext[b]) {
-          if (attrKey[b] == attrKey[a]) {
-            same = b;
-            break;
-          }
+      for (int b = rec[from * REC + ATTR_HEAD]; b >= 0; b = blockNext[b]) {
+        for (int j = b * BLOCK, end = j + BLOCK; j < end && attrKey[j] != 0; j++) {
+          attrCount--; // moved (or dropped), counted again when put
+          setAttribute(into, attrKey[j], attrValue[j], attrTime[j]);
         }
-        if (same < 0) {
-          attrNext[a] = attrHead[into];
-          attrHead[into] = a;
-        } else if (attrTime[a] > attrTime[same]) {
-          attrValue[same] = attrValue[a];
-          attrTime[same] = attrTime[a];
-        }
-        a = next;
       }
     }
 
-    private int newAttribute(int key, Object value, long at) {
-      if (attrCount == attrKey.length) {
-        int cap = attrCount * 2;
-        attrKey = Arrays.copyOf(attrKey, cap);
-        attrValue = Arrays.copyOf(attrValue, cap);
-        attrTime = Arrays.copyOf(attrTime, cap);
-        attrNext = Arrays.copyOf(attrNext, cap);
+    private int newBlock() {
+      if (blockCount == blockNext.length) {
+        int cap = blockCount * 2;
+        blockNext = Arrays.copyOf(blockNext, cap);
+        attrKey = Arrays.copyOf(attrKey, cap * BLOCK);
+        attrValue = Arrays.copyOf(attrValue, cap * BLOCK);
+        attrTime = Arrays.copyOf(attrTime, cap * BLOCK);
       }
-      int a = attrCount++;
-      attrKey[a] = key;
-      attrValue[a] = value;
-      attrTime[a] = at;
-      return a;
+      int b = blockCount++;
+      blockNext[b] = -1;
+      return b;
     }
 
     private void growEventSlots() {
-      int[] slots = new int[eventSlots.length * 2];
+      long[] old = eventSlots;
+      long[] slots = new long[old.length * 2];
       int mask = slots.length - 1;
-      for (int o = 0; o < storedCount; o++) {
-        int slot = storedHash[o] & mask;
-        while (slots[slot] != 0) {
-          slot = (slot + 1) & mask;
+      for (long s : old) {
+        if (s != 0) {
+          int slot = (int) (s >>> 32) & mask;
+          while (slots[slot] != 0) {
+            slot = (slot + 1) & mask;
+          }
+          slots[slot] = s;
         }
-        slots[slot] = o + 1;
       }
       eventSlots = slots;
     }
@@ -793,7 +853,7 @@ public class IngestFloorBenchmark {
       Integer code = otherTypes.get(type);
       if (code == null) {
         code = typeByCode.size();
-        if (code > Byte.MAX_VALUE) {
+        if (code >= 1 << (32 - ORDINAL_BITS)) {
           throw new IllegalStateException("more identifier types than the floor keeps");
         }
         typeByCode.add(type);
@@ -811,51 +871,59 @@ public class IngestFloorBenchmark {
       return h ^ (h >>> 16);
     }
 
+    private static int ordinal(long slot) {
+      return ((int) slot & ORDINAL_MASK) - 1;
+    }
+
     /** The slot holding (type, value), or the empty slot where it would go. */
     private int findSlot(int type, String value, int hash) {
-      int[] slots = idSlots;
+      long[] slots = idSlots;
       int mask = slots.length - 1;
       int slot = hash & mask;
-      for (int s; (s = slots[slot]) != 0; slot = (slot + 1) & mask) {
-        int o = s - 1;
-        if (idHash[o] == hash && idType[o] == type && idValue[o].equals(value)) {
+      for (long s; (s = slots[slot]) != 0; slot = (slot + 1) & mask) {
+        if ((int) (s >>> 32) == hash && ((int) s >>> ORDINAL_BITS) == type
+            && idValue[((int) s & ORDINAL_MASK) - 1].equals(value)) {
           return slot;
         }
       }
       return slot;
     }
 
-    private int insertIdentifier(int slot, int type, String value, int hash, int owner, boolean malformed) {
+    /** Indexes a new identifier at {@code slot} (from {@link #findSlot}); its owner is set on attach. */
+    private int insertIdentifier(int slot, int type, String value, int hash, boolean malformed) {
       int ord = idCount;
+      if (ord == ORDINAL_MASK - 1) {
+        throw new IllegalStateException("more identifiers than the floor's slots address");
+      }
       if (ord == idValue.length) {
         int cap = ord * 2;
         idValue = Arrays.copyOf(idValue, cap);
-        idType = Arrays.copyOf(idType, cap);
         idHash = Arrays.copyOf(idHash, cap);
+        idType = Arrays.copyOf(idType, cap);
         idMalformed = Arrays.copyOf(idMalformed, cap);
-        idOwner = Arrays.copyOf(idOwner, cap);
+        idLinks = Arrays.copyOf(idLinks, cap * 2);
         if (level == STORE) {
-          idNext = Arrays.copyOf(idNext, cap);
-          idFirstSeen = Arrays.copyOf(idFirstSeen, cap);
-          idLastSeen = Arrays.copyOf(idLastSeen, cap);
+          idSeen = Arrays.copyOf(idSeen, cap * 2);
         }
       }
       idValue[ord] = value;
-      idType[ord] = (byte) type;
       idHash[ord] = hash;
+      idType[ord] = (byte) type;
       idMalformed[ord] = malformed;
-      idOwner[ord] = owner;
+      idLinks[2 * ord] = -1;
       idCount++;
-      idSlots[slot] = ord + 1;
+      idSlots[slot] = ((long) hash << 32) | ((long) type << ORDINAL_BITS) | (ord + 1);
       if (idCount * 2 > idSlots.length) {
-        int[] slots = new int[idSlots.length * 2];
+        long[] slots = new long[idSlots.length * 2];
         int mask = slots.length - 1;
-        for (int o = 0; o < idCount; o++) {
-          int s = idHash[o] & mask;
-          while (slots[s] != 0) {
-            s = (s + 1) & mask;
+        for (long s : idSlots) {
+          if (s != 0) {
+            int i = (int) (s >>> 32) & mask;
+            while (slots[i] != 0) {
+              i = (i + 1) & mask;
+            }
+            slots[i] = s;
           }
-          slots[s] = o + 1;
         }
         idSlots = slots;
       }
@@ -864,55 +932,44 @@ public class IngestFloorBenchmark {
 
     private int newProfile() {
       int p = profileCount;
-      if (p == eventCount.length) {
-        int cap = p * 2;
-        eventCount = Arrays.copyOf(eventCount, cap);
+      if ((p + 1) * REC > rec.length) {
+        rec = Arrays.copyOf(rec, rec.length * 2);
         if (level >= RESOLVE) {
-          parent = Arrays.copyOf(parent, cap);
-          firstSeen = Arrays.copyOf(firstSeen, cap);
-          lastSeen = Arrays.copyOf(lastSeen, cap);
-          identifiers = Arrays.copyOf(identifiers, cap);
-          customerId = Arrays.copyOf(customerId, cap);
-          typeCounts = Arrays.copyOf(typeCounts, cap * 5);
-          mergedFrom = Arrays.copyOf(mergedFrom, cap);
-        }
-        if (level == STORE) {
-          idHead = Arrays.copyOf(idHead, cap);
-          idTail = Arrays.copyOf(idTail, cap);
-          tlHead = Arrays.copyOf(tlHead, cap);
-          tlTail = Arrays.copyOf(tlTail, cap);
-          attrHead = Arrays.copyOf(attrHead, cap);
+          seen = Arrays.copyOf(seen, seen.length * 2);
         }
       }
       profileCount++;
       created++;
       if (level >= RESOLVE) {
-        parent[p] = p;
-        firstSeen[p] = Long.MAX_VALUE;
-        lastSeen[p] = Long.MIN_VALUE;
-        customerId[p] = -1;
-      }
-      if (level == STORE) {
-        idHead[p] = -1;
-        tlHead[p] = -1;
-        attrHead[p] = -1;
+        int r = p * REC;
+        rec[r + PARENT] = p;
+        rec[r + CID] = -1;
+        rec[r + ID_HEAD] = -1;
+        rec[r + TL_HEAD] = -1;
+        rec[r + ATTR_HEAD] = -1;
+        seen[2 * p] = Long.MAX_VALUE;
+        seen[2 * p + 1] = Long.MIN_VALUE;
       }
       return p;
+    }
+
+    private boolean live(int p) {
+      return level == NORMALIZE || rec[p * REC + PARENT] == p;
     }
 
     // ---------------------------------------------------------------- checks
 
     /**
-     * Checks the result after ingesting {@code received} events with {@code distinct} distinct
-     * ids; throws {@link IllegalStateException} on any inconsistency.
+     * Checks the result after ingesting {@code expectedReceived} events with {@code distinct}
+     * distinct ids; throws {@link IllegalStateException} on any inconsistency.
      */
     void verify(long expectedReceived, long distinct) {
       check(received == expectedReceived, "received " + received + " of " + expectedReceived);
       check(applied + rejected + duplicates == received, "applied + rejected + duplicates != received");
       long events = 0;
       for (int p = 0; p < profileCount; p++) {
-        if (level == NORMALIZE || parent[p] == p) {
-          events += eventCount[p];
+        if (live(p)) {
+          events += rec[p * REC + EVENTS];
         }
       }
       check(events == applied, "events counted on live profiles " + events + " != applied " + applied);
@@ -921,57 +978,60 @@ public class IngestFloorBenchmark {
       }
       check(overLimit == 0, overLimit + " events reach a limit or cap: the floor does not decide those");
       long ids = 0;
+      long live = 0;
       for (int p = 0; p < profileCount; p++) {
-        if (parent[p] == p) {
-          ids += identifiers[p];
+        if (live(p)) {
+          ids += rec[p * REC + IDS];
+          live++;
         }
       }
       check(ids == idCount, "identifiers counted on live profiles " + ids + " != indexed " + idCount);
-      check(created - merges == liveCount(), "created - merged != live profiles");
+      check(created - merges == live, "created - merged != live profiles");
       if (level != STORE) {
         return;
       }
       check(storedCount == applied, "stored " + storedCount + " != applied " + applied);
       check(storedCount == distinct - rejected, "stored " + storedCount + " != distinct ids " + distinct + " - rejected");
       boolean[] eventSeen = new boolean[storedCount];
-      boolean[] idSeen = new boolean[idCount];
+      boolean[] idSeenOnce = new boolean[idCount];
+      long attributes = 0;
       for (int p = 0; p < profileCount; p++) {
-        if (parent[p] != p) {
-          check(tlHead[p] < 0 && idHead[p] < 0, "a merged profile still holds events or identifiers");
+        int r = p * REC;
+        if (!live(p)) {
+          check(rec[r + TL_HEAD] < 0 && rec[r + ID_HEAD] < 0 && rec[r + ATTR_HEAD] < 0,
+              "a merged profile still holds events, identifiers or attributes");
           continue;
         }
         int n = 0;
-        for (int e = tlHead[p]; e >= 0; e = evNext[e]) {
+        for (int e = rec[r + TL_HEAD]; e >= 0; e = evNext[e]) {
           check(!eventSeen[e], "event reachable twice");
           eventSeen[e] = true;
           n++;
         }
-        check(n == eventCount[p], "timeline length " + n + " != event count " + eventCount[p]);
+        check(n == rec[r + EVENTS], "timeline length " + n + " != event count " + rec[r + EVENTS]);
         int k = 0;
-        for (int i = idHead[p]; i >= 0; i = idNext[i]) {
-          check(!idSeen[i], "identifier reachable twice");
-          check(find(idOwner[i]) == p, "identifier listed on a profile that does not own it");
-          idSeen[i] = true;
+        for (int i = rec[r + ID_HEAD]; i >= 0; i = idLinks[2 * i + 1]) {
+          check(!idSeenOnce[i], "identifier reachable twice");
+          check(find(idLinks[2 * i]) == p, "identifier listed on a profile that does not own it");
+          idSeenOnce[i] = true;
           k++;
         }
-        check(k == identifiers[p], "identifier list length " + k + " != identifier count " + identifiers[p]);
+        check(k == rec[r + IDS], "identifier list length " + k + " != identifier count " + rec[r + IDS]);
+        Set<Integer> keys = new HashSet<>();
+        for (int b = rec[r + ATTR_HEAD]; b >= 0; b = blockNext[b]) {
+          for (int j = b * BLOCK; j < b * BLOCK + BLOCK && attrKey[j] != 0; j++) {
+            check(keys.add(attrKey[j]), "attribute held twice on one profile");
+            attributes++;
+          }
+        }
       }
+      check(attributes == attrCount, "attributes on live profiles " + attributes + " != " + attrCount);
       for (boolean b : eventSeen) {
         check(b, "a stored event is on no live timeline");
       }
-      for (boolean b : idSeen) {
+      for (boolean b : idSeenOnce) {
         check(b, "an identifier is on no live profile");
       }
-    }
-
-    private long liveCount() {
-      long live = 0;
-      for (int p = 0; p < profileCount; p++) {
-        if (parent[p] == p) {
-          live++;
-        }
-      }
-      return live;
     }
 
     private static void check(boolean ok, String what) {
@@ -985,7 +1045,7 @@ public class IngestFloorBenchmark {
       return String.format(java.util.Locale.ROOT,
           "level %d: applied %,d, rejected %,d, duplicates %,d, profiles %,d (created %,d, merged %,d), identifiers %,d,"
               + " unique refusals %,d, malformed %,d (refused elsewhere %,d), blocked %,d, over limit %,d, stored %,d,"
-              + " attribute entries %,d",
+              + " attributes %,d",
           level, applied, rejected, duplicates, liveProfiles(), created, merges, idCount, uniqueRefusals,
           malformedValues, malformedRefusals, blockedValues, overLimit, storedCount, attrCount);
     }
@@ -1008,7 +1068,7 @@ public class IngestFloorBenchmark {
         if (held.isEmpty()) {
           return "identifier ordinal " + i + " is on no Clientele profile";
         }
-        int mine = find(idOwner[i]);
+        int mine = find(idLinks[2 * i]);
         ProfileId theirs = held.get().id();
         profiles.put(theirs, held.get());
         ProfileId before = toClientele.putIfAbsent(mine, theirs);
@@ -1020,11 +1080,12 @@ public class IngestFloorBenchmark {
       for (Map.Entry<Integer, ProfileId> e : toClientele.entrySet()) {
         Profile p = profiles.get(e.getValue());
         int mine = e.getKey();
-        if (p.eventCount() != eventCount[mine]) {
-          return "profile ordinal " + mine + ": events floor " + eventCount[mine] + ", clientele " + p.eventCount();
+        if (p.eventCount() != rec[mine * REC + EVENTS]) {
+          return "profile ordinal " + mine + ": events floor " + rec[mine * REC + EVENTS] + ", clientele " + p.eventCount();
         }
-        if (p.identifiers().size() != identifiers[mine]) {
-          return "profile ordinal " + mine + ": identifiers floor " + identifiers[mine] + ", clientele " + p.identifiers().size();
+        if (p.identifiers().size() != rec[mine * REC + IDS]) {
+          return "profile ordinal " + mine + ": identifiers floor " + rec[mine * REC + IDS] + ", clientele "
+              + p.identifiers().size();
         }
       }
       return null;
