@@ -239,7 +239,10 @@ public class IngestFloorBenchmark {
         edge("x10", t, 9, "email", "not-an-email "), // malformed alone: finds its owner
         edge("x1", t, 10, "customer_id", "cus-a", "email", "a@example.com"), // duplicate
         edge("x11", t, 11, "customer_id", "null", "anonymous_id", "undefined"), // only blocked: rejected
-        edge("x12", t, 12, "customer_id", "cus-b", "customer_id", "cus-a")); // unique: one refused
+        edge("x12", t, 12, "customer_id", "cus-b", "customer_id", "cus-a"), // unique: one refused
+        edge("x13", t, 13, "customer_id", "\u5ba2\u6237-1", "anonymous_id", "dev-3"), // characters above 255
+        edge("x14", t, 14, "anonymous_id", "dev-\u00e9"), // Latin-1 above 127
+        edge("x15", t, 15, "customer_id", "\u5ba2\u6237-1", "anonymous_id", "dev-\u00e9")); // merge through both
     Floor f = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE);
     f.ingestAll(events);
     f.verify(events.size(), events.size() - 1);
@@ -279,10 +282,12 @@ public class IngestFloorBenchmark {
    * <p>Layout, chosen so that one event touches few cache lines:
    *
    * <ul>
-   *   <li>identifier index: open addressing over {@code long} slots holding the hash, the type
-   *       code and the ordinal, so a probe reads the value only on a full hash and type match;
-   *   <li>per identifier: owner and next-in-profile in one {@code int[]} (stride 2), first- and
-   *       last-seen in one {@code long[]} (stride 2), the value {@code String};
+   *   <li>identifier index: open addressing over {@code long} slots holding the hash and the
+   *       address of the identifier's record, so a probe reads a record only on a full hash match;
+   *   <li>per identifier: one record in a byte arena (1 MiB chunks, never copied): ordinal,
+   *       owner, next-in-profile, type, length, first and last seen, then the value's characters
+   *       (one byte each when all are below 256), so the key comparison, the owner and the
+   *       sighting times are one or two cache lines, with no {@code String} kept;
    *   <li>per profile: one {@code int[]} record of {@value #REC} ints (parent, counts, list
    *       heads and tails) and first/last seen in one {@code long[]} (stride 2);
    *   <li>attributes: blocks of {@value #BLOCK} entries, chained per profile;
@@ -304,9 +309,27 @@ public class IngestFloorBenchmark {
     private static final int[] LIMITS = {1, 5, 5, 10, 5};
     private static final int MAX_IDENTIFIERS = 500;
     private static final int MAX_MERGES = 100;
-    /** Ordinals and type codes share the low 32 bits of an index slot: 27 and 5 bits. */
-    private static final int ORDINAL_BITS = 27;
-    private static final int ORDINAL_MASK = (1 << ORDINAL_BITS) - 1;
+    /** Identifier records: 1 MiB chunks of an arena, addressed by {@code chunk << CHUNK_BITS | position}. */
+    private static final int CHUNK_BITS = 20;
+    private static final int CHUNK = 1 << CHUNK_BITS;
+    private static final int POS_MASK = CHUNK - 1;
+    // Identifier record fields (byte offsets): ordinal, owner at attach, next in profile, type,
+    // flags, length in chars, first seen, last seen, then the value's chars (1 or 2 bytes each).
+    private static final int R_ORD = 0;
+    private static final int R_OWNER = 4;
+    private static final int R_NEXT = 8;
+    private static final int R_TYPE = 12;
+    private static final int R_FLAGS = 13;
+    private static final int R_LEN = 14;
+    private static final int R_FIRST = 16;
+    private static final int R_LAST = 24;
+    private static final int R_DATA = 32;
+    private static final int MALFORMED = 1;
+    private static final int WIDE = 2; // chars stored as UTF-16LE
+    private static final java.lang.invoke.VarHandle INT =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LONG =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     // Profile record fields (ints).
     private static final int REC = 16;
@@ -331,17 +354,12 @@ public class IngestFloorBenchmark {
         List.of(IdentifierType.CUSTOMER_ID, IdentifierType.EMAIL, IdentifierType.PHONE, IdentifierType.PUSH_TOKEN,
             IdentifierType.ANONYMOUS_ID));
 
-    // Identifier index: slot = hash << 32 | type << 27 | (ordinal + 1); 0 = empty.
+    // Identifier index: slot = hash << 32 | record address (never 0); 0 = empty. An identifier
+    // is known by its record's address ("handle"); its ordinal is kept in the record.
     private long[] idSlots = new long[1024];
     private int idCount;
-    private String[] idValue = new String[256];
-    private int[] idHash = new int[256]; // for rehashing only
-    private boolean[] idMalformed = new boolean[256];
-    private byte[] idType = new byte[256]; // for reads after ingest only
-    /** Per identifier: [owner at attach ({@link #find} gives the current one), next in profile]. */
-    private int[] idLinks = new int[512];
-    /** Per identifier (STORE): [first seen, last seen]. */
-    private long[] idSeen = new long[512];
+    private byte[][] chunks = {new byte[CHUNK]};
+    private int[] chunkUsed = {8}; // address 0 is never a record
 
     // Profiles (persons at level 1).
     private int profileCount;
@@ -428,14 +446,14 @@ public class IngestFloorBenchmark {
         if (s == 0) {
           pendingCount = addPending(pendingCount, insertIdentifier(slot, type, value, hash, false), type);
         } else if (person < 0) {
-          person = idLinks[2 * ordinal(s)];
+          person = getInt((int) s, R_OWNER);
         }
       }
       if (person < 0) { // no known identifier (or only malformed ones, not indexed at this level)
         person = newProfile();
       }
       for (int i = 0; i < pendingCount; i++) {
-        idLinks[2 * pending[i]] = person;
+        putInt(pending[i], R_OWNER, person);
       }
       rec[person * REC + EVENTS]++;
       applied++;
@@ -484,8 +502,8 @@ public class IngestFloorBenchmark {
         int slot = findSlot(type, value, hash);
         long s = idSlots[slot];
         if (s != 0) {
-          int ord = ordinal(s);
-          int owner = find(idLinks[2 * ord]);
+          int ord = (int) s;
+          int owner = find(getInt(ord, R_OWNER));
           if (owner != group) {
             int theirs = rec[owner * REC + CID];
             if (theirs >= 0 && groupCustomerId >= 0 && theirs != groupCustomerId) {
@@ -525,8 +543,8 @@ public class IngestFloorBenchmark {
         int slot = findSlot(type, value, hash);
         long s = idSlots[slot];
         if (s != 0) {
-          int ord = ordinal(s);
-          int owner = find(idLinks[2 * ord]);
+          int ord = (int) s;
+          int owner = find(getInt(ord, R_OWNER));
           if (owner != group) {
             if (group >= 0 || !linkable.isEmpty()) {
               malformedRefusals++; // held by another profile: never joins two
@@ -587,7 +605,7 @@ public class IngestFloorBenchmark {
 
     private void attach(int p, int ord, int type, long at, boolean store) {
       int r = p * REC;
-      idLinks[2 * ord] = p;
+      putInt(ord, R_OWNER, p);
       rec[r + IDS]++;
       if (type < 5) {
         rec[r + TYPE_COUNTS + type]++;
@@ -596,26 +614,43 @@ public class IngestFloorBenchmark {
         rec[r + CID] = ord;
       }
       if (store) {
-        idSeen[2 * ord] = at;
-        idSeen[2 * ord + 1] = at;
-        idLinks[2 * ord + 1] = -1;
+        putLong(ord, R_FIRST, at);
+        putLong(ord, R_LAST, at);
+        putInt(ord, R_NEXT, -1);
         if (rec[r + ID_HEAD] < 0) {
           rec[r + ID_HEAD] = ord;
         } else {
-          idLinks[2 * rec[r + ID_TAIL] + 1] = ord;
+          putInt(rec[r + ID_TAIL], R_NEXT, ord);
         }
         rec[r + ID_TAIL] = ord;
       }
     }
 
     private void see(int ord, long at) {
-      int i = 2 * ord;
-      if (at < idSeen[i]) {
-        idSeen[i] = at;
+      byte[] c = chunks[ord >>> CHUNK_BITS];
+      int i = ord & POS_MASK;
+      if (at < (long) LONG.get(c, i + R_FIRST)) {
+        LONG.set(c, i + R_FIRST, at);
       }
-      if (at > idSeen[i + 1]) {
-        idSeen[i + 1] = at;
+      if (at > (long) LONG.get(c, i + R_LAST)) {
+        LONG.set(c, i + R_LAST, at);
       }
+    }
+
+    private int getInt(int handle, int field) {
+      return (int) INT.get(chunks[handle >>> CHUNK_BITS], (handle & POS_MASK) + field);
+    }
+
+    private void putInt(int handle, int field, int value) {
+      INT.set(chunks[handle >>> CHUNK_BITS], (handle & POS_MASK) + field, value);
+    }
+
+    private long getLong(int handle, int field) {
+      return (long) LONG.get(chunks[handle >>> CHUNK_BITS], (handle & POS_MASK) + field);
+    }
+
+    private void putLong(int handle, int field, long value) {
+      LONG.set(chunks[handle >>> CHUNK_BITS], (handle & POS_MASK) + field, value);
     }
 
     /** Merges profile {@code from} into {@code into} (both roots). */
@@ -641,7 +676,7 @@ public class IngestFloorBenchmark {
           if (rec[a + ID_HEAD] < 0) {
             rec[a + ID_HEAD] = rec[b + ID_HEAD];
           } else {
-            idLinks[2 * rec[a + ID_TAIL] + 1] = rec[b + ID_HEAD];
+            putInt(rec[a + ID_TAIL], R_NEXT, rec[b + ID_HEAD]);
           }
           rec[a + ID_TAIL] = rec[b + ID_TAIL];
         }
@@ -853,7 +888,7 @@ public class IngestFloorBenchmark {
       Integer code = otherTypes.get(type);
       if (code == null) {
         code = typeByCode.size();
-        if (code >= 1 << (32 - ORDINAL_BITS)) {
+        if (code > Byte.MAX_VALUE) {
           throw new IllegalStateException("more identifier types than the floor keeps");
         }
         typeByCode.add(type);
@@ -871,48 +906,108 @@ public class IngestFloorBenchmark {
       return h ^ (h >>> 16);
     }
 
-    private static int ordinal(long slot) {
-      return ((int) slot & ORDINAL_MASK) - 1;
-    }
-
     /** The slot holding (type, value), or the empty slot where it would go. */
     private int findSlot(int type, String value, int hash) {
       long[] slots = idSlots;
       int mask = slots.length - 1;
       int slot = hash & mask;
       for (long s; (s = slots[slot]) != 0; slot = (slot + 1) & mask) {
-        if ((int) (s >>> 32) == hash && ((int) s >>> ORDINAL_BITS) == type
-            && idValue[((int) s & ORDINAL_MASK) - 1].equals(value)) {
+        if ((int) (s >>> 32) == hash && sameValue((int) s, type, value)) {
           return slot;
         }
       }
       return slot;
     }
 
-    /** Indexes a new identifier at {@code slot} (from {@link #findSlot}); its owner is set on attach. */
-    private int insertIdentifier(int slot, int type, String value, int hash, boolean malformed) {
-      int ord = idCount;
-      if (ord == ORDINAL_MASK - 1) {
-        throw new IllegalStateException("more identifiers than the floor's slots address");
+    /** Whether the record at {@code handle} is (type, value). */
+    private boolean sameValue(int handle, int type, String value) {
+      byte[] c = chunks[handle >>> CHUNK_BITS];
+      int at = handle & POS_MASK;
+      int len = value.length();
+      if (c[at + R_TYPE] != type || ((c[at + R_LEN] & 0xFF) | (c[at + R_LEN + 1] & 0xFF) << 8) != len) {
+        return false;
       }
-      if (ord == idValue.length) {
-        int cap = ord * 2;
-        idValue = Arrays.copyOf(idValue, cap);
-        idHash = Arrays.copyOf(idHash, cap);
-        idType = Arrays.copyOf(idType, cap);
-        idMalformed = Arrays.copyOf(idMalformed, cap);
-        idLinks = Arrays.copyOf(idLinks, cap * 2);
-        if (level == STORE) {
-          idSeen = Arrays.copyOf(idSeen, cap * 2);
+      int data = at + R_DATA;
+      if ((c[at + R_FLAGS] & WIDE) == 0) {
+        for (int i = 0; i < len; i++) {
+          if ((c[data + i] & 0xFF) != value.charAt(i)) {
+            return false;
+          }
+        }
+      } else {
+        for (int i = 0; i < len; i++) {
+          if (((c[data + 2 * i] & 0xFF) | (c[data + 2 * i + 1] & 0xFF) << 8) != value.charAt(i)) {
+            return false;
+          }
         }
       }
-      idValue[ord] = value;
-      idHash[ord] = hash;
-      idType[ord] = (byte) type;
-      idMalformed[ord] = malformed;
-      idLinks[2 * ord] = -1;
-      idCount++;
-      idSlots[slot] = ((long) hash << 32) | ((long) type << ORDINAL_BITS) | (ord + 1);
+      return true;
+    }
+
+    /** The value of the record at {@code handle} (for checks after ingest). */
+    private String valueOf(int handle) {
+      byte[] c = chunks[handle >>> CHUNK_BITS];
+      int at = handle & POS_MASK;
+      int len = (c[at + R_LEN] & 0xFF) | (c[at + R_LEN + 1] & 0xFF) << 8;
+      return (c[at + R_FLAGS] & WIDE) == 0
+          ? new String(c, at + R_DATA, len, java.nio.charset.StandardCharsets.ISO_8859_1)
+          : new String(c, at + R_DATA, 2 * len, java.nio.charset.StandardCharsets.UTF_16LE);
+    }
+
+    /** The size of the record at {@code handle}, a multiple of 8. */
+    private int recordSize(int handle) {
+      byte[] c = chunks[handle >>> CHUNK_BITS];
+      int at = handle & POS_MASK;
+      int len = (c[at + R_LEN] & 0xFF) | (c[at + R_LEN + 1] & 0xFF) << 8;
+      int bytes = (c[at + R_FLAGS] & WIDE) == 0 ? len : 2 * len;
+      return (R_DATA + bytes + 7) & ~7;
+    }
+
+    /**
+     * Indexes a new identifier at {@code slot} (from {@link #findSlot}): a record in the arena,
+     * owner unset (given on attach). Returns its handle.
+     */
+    private int insertIdentifier(int slot, int type, String value, int hash, boolean malformed) {
+      int len = value.length();
+      boolean wide = false;
+      for (int i = 0; i < len && !wide; i++) {
+        wide = value.charAt(i) > 0xFF;
+      }
+      int size = (R_DATA + (wide ? 2 * len : len) + 7) & ~7;
+      int chunk = chunks.length - 1;
+      if (chunkUsed[chunk] + size > CHUNK) {
+        chunk++;
+        if (chunk == 1 << (31 - CHUNK_BITS)) {
+          throw new IllegalStateException("more identifier bytes than the floor's handles address");
+        }
+        chunks = Arrays.copyOf(chunks, chunk + 1);
+        chunkUsed = Arrays.copyOf(chunkUsed, chunk + 1);
+        chunks[chunk] = new byte[CHUNK];
+      }
+      byte[] c = chunks[chunk];
+      int at = chunkUsed[chunk];
+      chunkUsed[chunk] = at + size;
+      int handle = chunk << CHUNK_BITS | at;
+      INT.set(c, at + R_ORD, idCount++);
+      INT.set(c, at + R_OWNER, -1);
+      INT.set(c, at + R_NEXT, -1);
+      c[at + R_TYPE] = (byte) type;
+      c[at + R_FLAGS] = (byte) ((malformed ? MALFORMED : 0) | (wide ? WIDE : 0));
+      c[at + R_LEN] = (byte) len;
+      c[at + R_LEN + 1] = (byte) (len >>> 8);
+      int data = at + R_DATA;
+      if (!wide) {
+        for (int i = 0; i < len; i++) {
+          c[data + i] = (byte) value.charAt(i);
+        }
+      } else {
+        for (int i = 0; i < len; i++) {
+          char ch = value.charAt(i);
+          c[data + 2 * i] = (byte) ch;
+          c[data + 2 * i + 1] = (byte) (ch >>> 8);
+        }
+      }
+      idSlots[slot] = ((long) hash << 32) | (handle & 0xFFFFFFFFL);
       if (idCount * 2 > idSlots.length) {
         long[] slots = new long[idSlots.length * 2];
         int mask = slots.length - 1;
@@ -927,7 +1022,7 @@ public class IngestFloorBenchmark {
         }
         idSlots = slots;
       }
-      return ord;
+      return handle;
     }
 
     private int newProfile() {
@@ -993,8 +1088,9 @@ public class IngestFloorBenchmark {
       check(storedCount == applied, "stored " + storedCount + " != applied " + applied);
       check(storedCount == distinct - rejected, "stored " + storedCount + " != distinct ids " + distinct + " - rejected");
       boolean[] eventSeen = new boolean[storedCount];
-      boolean[] idSeenOnce = new boolean[idCount];
+      boolean[] idSeenOnce = new boolean[idCount]; // by ordinal
       long attributes = 0;
+      int[] keyStamp = new int[keyCount + 1]; // the profile (+1) that last showed each key: no allocation per profile
       for (int p = 0; p < profileCount; p++) {
         int r = p * REC;
         if (!live(p)) {
@@ -1010,17 +1106,19 @@ public class IngestFloorBenchmark {
         }
         check(n == rec[r + EVENTS], "timeline length " + n + " != event count " + rec[r + EVENTS]);
         int k = 0;
-        for (int i = rec[r + ID_HEAD]; i >= 0; i = idLinks[2 * i + 1]) {
-          check(!idSeenOnce[i], "identifier reachable twice");
-          check(find(idLinks[2 * i]) == p, "identifier listed on a profile that does not own it");
-          idSeenOnce[i] = true;
+        for (int h = rec[r + ID_HEAD]; h >= 0; h = getInt(h, R_NEXT)) {
+          int ord = getInt(h, R_ORD);
+          check(!idSeenOnce[ord], "identifier reachable twice");
+          check(find(getInt(h, R_OWNER)) == p, "identifier listed on a profile that does not own it");
+          check(getLong(h, R_FIRST) <= getLong(h, R_LAST), "identifier first seen after last seen");
+          idSeenOnce[ord] = true;
           k++;
         }
         check(k == rec[r + IDS], "identifier list length " + k + " != identifier count " + rec[r + IDS]);
-        Set<Integer> keys = new HashSet<>();
         for (int b = rec[r + ATTR_HEAD]; b >= 0; b = blockNext[b]) {
           for (int j = b * BLOCK; j < b * BLOCK + BLOCK && attrKey[j] != 0; j++) {
-            check(keys.add(attrKey[j]), "attribute held twice on one profile");
+            check(keyStamp[attrKey[j]] != p + 1, "attribute held twice on one profile");
+            keyStamp[attrKey[j]] = p + 1;
             attributes++;
           }
         }
@@ -1063,19 +1161,28 @@ public class IngestFloorBenchmark {
       Map<Integer, ProfileId> toClientele = new HashMap<>();
       Map<ProfileId, Integer> toFloor = new HashMap<>();
       Map<ProfileId, Profile> profiles = new HashMap<>();
-      for (int i = 0; i < idCount; i++) {
-        Optional<Profile> held = c.profile(Identifier.of(typeByCode.get(idType[i]), idValue[i]));
-        if (held.isEmpty()) {
-          return "identifier ordinal " + i + " is on no Clientele profile";
+      int records = 0;
+      for (int chunk = 0; chunk < chunks.length; chunk++) {
+        for (int at = chunk == 0 ? 8 : 0; at < chunkUsed[chunk]; at += recordSize(chunk << CHUNK_BITS | at)) {
+          int h = chunk << CHUNK_BITS | at;
+          int i = getInt(h, R_ORD);
+          records++;
+          Optional<Profile> held = c.profile(Identifier.of(typeByCode.get(chunks[chunk][at + R_TYPE]), valueOf(h)));
+          if (held.isEmpty()) {
+            return "identifier ordinal " + i + " is on no Clientele profile";
+          }
+          int mine = find(getInt(h, R_OWNER));
+          ProfileId theirs = held.get().id();
+          profiles.put(theirs, held.get());
+          ProfileId before = toClientele.putIfAbsent(mine, theirs);
+          Integer back = toFloor.putIfAbsent(theirs, mine);
+          if ((before != null && !before.equals(theirs)) || (back != null && back != mine)) {
+            return "identifier ordinal " + i + " groups differently";
+          }
         }
-        int mine = find(idLinks[2 * i]);
-        ProfileId theirs = held.get().id();
-        profiles.put(theirs, held.get());
-        ProfileId before = toClientele.putIfAbsent(mine, theirs);
-        Integer back = toFloor.putIfAbsent(theirs, mine);
-        if ((before != null && !before.equals(theirs)) || (back != null && back != mine)) {
-          return "identifier ordinal " + i + " groups differently";
-        }
+      }
+      if (records != idCount) {
+        return "identifier records " + records + " != " + idCount;
       }
       for (Map.Entry<Integer, ProfileId> e : toClientele.entrySet()) {
         Profile p = profiles.get(e.getValue());
