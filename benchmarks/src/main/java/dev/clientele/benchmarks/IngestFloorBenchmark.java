@@ -63,10 +63,12 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@link #floorStore}: what a profile store must keep. An event-id duplicate check (a flat
  *       hash table; a duplicate is not applied); every applied event kept (the resolved event,
  *       as Clientele stores it) and reachable from its profile's timeline (an int linked list,
- *       concatenated on merge); every identifier reachable from its profile (an int linked list,
- *       concatenated on merge) with its first- and last-seen times; and attributes: every event
- *       data key set on the profile, last write wins by event time (ties: the later arrival),
- *       in a per-profile linked list of flat entries, combined on merge by the same rule.
+ *       newest to oldest, concatenated on merge); every identifier reachable from its profile
+ *       (the same kind of list) with its first- and last-seen times; and attributes: every event
+ *       data key set on the profile, last write wins by event time (ties: the later-stored
+ *       event), combined on merge by the same rule. An attribute entry is (key code, stored
+ *       event ordinal, time): its value is that stored event's data under the key, read in O(1),
+ *       not copied.
  * </ol>
  *
  * <p>What the floor leaves out, compared with Clientele (so its figure is a lower bound, not a
@@ -87,7 +89,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       {@code IngestResult}s and stats objects, concurrency (locks, stripes, retries) and
  *       thread safety: the floor is single-threaded and readers are not served during ingest;
  *   <li>timelines are kept in arrival order per profile and concatenated on merge, not sorted by
- *       time; attribute entries dropped on merge are not reclaimed.
+ *       time; attribute blocks and index entries dropped on merge are not reclaimed;
+ *   <li>attribute values are not copied or validated: an attribute names the stored event that
+ *       set it (Clientele builds an {@code Attribute} with source and time).
  * </ul>
  *
  * <p>It does more than Clientele in one respect: every event data key is an attribute
@@ -290,7 +294,9 @@ public class IngestFloorBenchmark {
    *       sighting times are one or two cache lines, with no {@code String} kept;
    *   <li>per profile: one {@code int[]} record of {@value #REC} ints (parent, counts, list
    *       heads and tails) and first/last seen in one {@code long[]} (stride 2);
-   *   <li>attributes: blocks of {@value #BLOCK} entries, chained per profile;
+   *   <li>timelines and identifier lists link each new element to the previous newest, written
+   *       at the new element's own place, so appending touches no other element;
+   *   <li>attributes: blocks of {@value #BLOCK} entries, chained per profile, all primitives;
    *   <li>event ids: open addressing over {@code long} slots holding the hash and the ordinal.
    * </ul>
    */
@@ -317,7 +323,7 @@ public class IngestFloorBenchmark {
     // flags, length in chars, first seen, last seen, then the value's chars (1 or 2 bytes each).
     private static final int R_ORD = 0;
     private static final int R_OWNER = 4;
-    private static final int R_NEXT = 8;
+    private static final int R_PREV = 8; // the profile's identifier attached before this one
     private static final int R_TYPE = 12;
     private static final int R_FLAGS = 13;
     private static final int R_LEN = 14;
@@ -368,7 +374,8 @@ public class IngestFloorBenchmark {
 
     // STORE: events and their id table: slot = hash << 32 | (ordinal + 1).
     private Event[] stored = new Event[1024];
-    private int[] evNext = new int[1024];
+    /** Per stored event: the profile's event stored before it (timelines link newest to oldest). */
+    private int[] evPrev = new int[1024];
     private int storedCount;
     private long[] eventSlots = new long[2048];
     /** The event {@link #resolveAndLink} last resolved, identifiers normalised. */
@@ -380,10 +387,14 @@ public class IngestFloorBenchmark {
     // STORE: attributes. Keys as codes (+1; 0 = empty entry), blocks of BLOCK entries.
     private String[] keyTable = new String[64];
     private int[] keyCodes = new int[64];
+    private String[] keyNames = new String[16]; // by code - 1
     private int keyCount;
-    private int[] attrKey = new int[1024 * BLOCK];
-    private Object[] attrValue = new Object[1024 * BLOCK];
-    private long[] attrTime = new long[1024 * BLOCK];
+    /**
+     * Attribute blocks of {@value #BLOCK} entries in {@code 2 * BLOCK} longs: first the entries'
+     * {@code key code << 32 | event ordinal} (0 = empty; the value is that stored event's data
+     * under the key), then their observation times, so a key search reads one cache line.
+     */
+    private long[] attr = new long[1024 * 2 * BLOCK];
     private int[] blockNext = new int[1024];
     private int blockCount;
     private int attrCount;
@@ -616,11 +627,9 @@ public class IngestFloorBenchmark {
       if (store) {
         putLong(ord, R_FIRST, at);
         putLong(ord, R_LAST, at);
-        putInt(ord, R_NEXT, -1);
+        putInt(ord, R_PREV, rec[r + ID_TAIL]); // its own record: no other line touched
         if (rec[r + ID_HEAD] < 0) {
           rec[r + ID_HEAD] = ord;
-        } else {
-          putInt(rec[r + ID_TAIL], R_NEXT, ord);
         }
         rec[r + ID_TAIL] = ord;
       }
@@ -671,12 +680,12 @@ public class IngestFloorBenchmark {
       seen[2 * into] = Math.min(seen[2 * into], seen[2 * from]);
       seen[2 * into + 1] = Math.max(seen[2 * into + 1], seen[2 * from + 1]);
       if (level == STORE) {
-        // Identifier lists and timelines: concatenated.
+        // Identifier lists and timelines: concatenated (from's oldest now follows into's newest).
         if (rec[b + ID_HEAD] >= 0) {
           if (rec[a + ID_HEAD] < 0) {
             rec[a + ID_HEAD] = rec[b + ID_HEAD];
           } else {
-            putInt(rec[a + ID_TAIL], R_NEXT, rec[b + ID_HEAD]);
+            putInt(rec[b + ID_HEAD], R_PREV, rec[a + ID_TAIL]);
           }
           rec[a + ID_TAIL] = rec[b + ID_TAIL];
         }
@@ -684,13 +693,15 @@ public class IngestFloorBenchmark {
           if (rec[a + TL_HEAD] < 0) {
             rec[a + TL_HEAD] = rec[b + TL_HEAD];
           } else {
-            evNext[rec[a + TL_TAIL]] = rec[b + TL_HEAD];
+            evPrev[rec[b + TL_HEAD]] = rec[a + TL_TAIL];
           }
           rec[a + TL_TAIL] = rec[b + TL_TAIL];
         }
         mergeAttributes(into, from);
         rec[b + ID_HEAD] = -1;
+        rec[b + ID_TAIL] = -1;
         rec[b + TL_HEAD] = -1;
+        rec[b + TL_TAIL] = -1;
         rec[b + ATTR_HEAD] = -1;
       }
     }
@@ -731,25 +742,23 @@ public class IngestFloorBenchmark {
       if (ordinal == stored.length) {
         int cap = ordinal * 2;
         stored = Arrays.copyOf(stored, cap);
-        evNext = Arrays.copyOf(evNext, cap);
+        evPrev = Arrays.copyOf(evPrev, cap);
       }
       stored[ordinal] = resolvedEvent;
-      evNext[ordinal] = -1;
+      int r = p * REC;
+      evPrev[ordinal] = rec[r + TL_TAIL]; // written at the new event's place: no other line touched
       storedCount++;
       slots[slot] = ((long) hash << 32) | (ordinal + 1);
       if (storedCount * 2 > slots.length) {
         growEventSlots();
       }
-      int r = p * REC;
       if (rec[r + TL_HEAD] < 0) {
         rec[r + TL_HEAD] = ordinal;
-      } else {
-        evNext[rec[r + TL_TAIL]] = ordinal;
       }
       rec[r + TL_TAIL] = ordinal;
       long at = event.timestamp().toEpochMilli();
-      for (Map.Entry<String, Object> d : event.data().entrySet()) {
-        setAttribute(p, attrCode(d.getKey()), d.getValue(), at);
+      for (String key : event.data().keySet()) {
+        setAttribute(p, attrCode(key), ordinal, at);
       }
     }
 
@@ -765,6 +774,10 @@ public class IngestFloorBenchmark {
       }
       table[slot] = key;
       keyCodes[slot] = ++keyCount;
+      if (keyCount > keyNames.length) {
+        keyNames = Arrays.copyOf(keyNames, keyNames.length * 2);
+      }
+      keyNames[keyCount - 1] = key;
       if (keyCount * 2 > table.length) {
         String[] oldKeys = table;
         int[] oldCodes = keyCodes;
@@ -785,23 +798,32 @@ public class IngestFloorBenchmark {
       return keyCount;
     }
 
-    /** Sets attribute {@code key} (a code + 1) on profile {@code p} unless it holds a later observation. */
-    private void setAttribute(int p, int key, Object value, long at) {
+    /**
+     * Sets attribute {@code key} (a code + 1) on profile {@code p} to the value it has in stored
+     * event {@code ordinal}, observed at {@code at}, unless the profile holds a later observation
+     * (a later time, or the same time from a later-stored event).
+     */
+    private void setAttribute(int p, int key, int ordinal, long at) {
+      long entry = (long) key << 32 | (ordinal & 0xFFFFFFFFL);
       int headAt = p * REC + ATTR_HEAD;
       int last = -1;
+      long[] a = attr;
       for (int b = rec[headAt]; b >= 0; b = blockNext[b]) {
-        int base = b * BLOCK;
+        int base = b * 2 * BLOCK;
         for (int j = base, end = base + BLOCK; j < end; j++) {
-          int k = attrKey[j];
-          if (k == key) {
-            if (at >= attrTime[j]) {
-              attrValue[j] = value;
-              attrTime[j] = at;
+          long e = a[j];
+          if ((int) (e >>> 32) == key) {
+            long held = a[j + BLOCK];
+            if (at > held || (at == held && ordinal > (int) e)) { // ties: the later arrival
+              a[j] = entry;
+              a[j + BLOCK] = at;
             }
             return;
           }
-          if (k == 0) { // entries fill a block in order: the key is not held
-            put(j, key, value, at);
+          if (e == 0) { // entries fill a block in order: the key is not held
+            a[j] = entry;
+            a[j + BLOCK] = at;
+            attrCount++;
             return;
           }
         }
@@ -813,22 +835,17 @@ public class IngestFloorBenchmark {
       } else {
         blockNext[last] = b;
       }
-      put(b * BLOCK, key, value, at);
-    }
-
-    private void put(int j, int key, Object value, long at) {
-      attrKey[j] = key;
-      attrValue[j] = value;
-      attrTime[j] = at;
+      attr[b * 2 * BLOCK] = entry;
+      attr[b * 2 * BLOCK + BLOCK] = at;
       attrCount++;
     }
 
     /** Combines {@code from}'s attributes into {@code into}'s: per key the later observation wins. */
     private void mergeAttributes(int into, int from) {
       for (int b = rec[from * REC + ATTR_HEAD]; b >= 0; b = blockNext[b]) {
-        for (int j = b * BLOCK, end = j + BLOCK; j < end && attrKey[j] != 0; j++) {
+        for (int j = b * 2 * BLOCK, end = j + BLOCK; j < end && attr[j] != 0; j++) {
           attrCount--; // moved (or dropped), counted again when put
-          setAttribute(into, attrKey[j], attrValue[j], attrTime[j]);
+          setAttribute(into, (int) (attr[j] >>> 32), (int) attr[j], attr[j + BLOCK]);
         }
       }
     }
@@ -837,9 +854,7 @@ public class IngestFloorBenchmark {
       if (blockCount == blockNext.length) {
         int cap = blockCount * 2;
         blockNext = Arrays.copyOf(blockNext, cap);
-        attrKey = Arrays.copyOf(attrKey, cap * BLOCK);
-        attrValue = Arrays.copyOf(attrValue, cap * BLOCK);
-        attrTime = Arrays.copyOf(attrTime, cap * BLOCK);
+        attr = Arrays.copyOf(attr, cap * 2 * BLOCK);
       }
       int b = blockCount++;
       blockNext[b] = -1;
@@ -990,7 +1005,7 @@ public class IngestFloorBenchmark {
       int handle = chunk << CHUNK_BITS | at;
       INT.set(c, at + R_ORD, idCount++);
       INT.set(c, at + R_OWNER, -1);
-      INT.set(c, at + R_NEXT, -1);
+      INT.set(c, at + R_PREV, -1);
       c[at + R_TYPE] = (byte) type;
       c[at + R_FLAGS] = (byte) ((malformed ? MALFORMED : 0) | (wide ? WIDE : 0));
       c[at + R_LEN] = (byte) len;
@@ -1040,7 +1055,9 @@ public class IngestFloorBenchmark {
         rec[r + PARENT] = p;
         rec[r + CID] = -1;
         rec[r + ID_HEAD] = -1;
+        rec[r + ID_TAIL] = -1;
         rec[r + TL_HEAD] = -1;
+        rec[r + TL_TAIL] = -1;
         rec[r + ATTR_HEAD] = -1;
         seen[2 * p] = Long.MAX_VALUE;
         seen[2 * p + 1] = Long.MIN_VALUE;
@@ -1091,6 +1108,10 @@ public class IngestFloorBenchmark {
       boolean[] idSeenOnce = new boolean[idCount]; // by ordinal
       long attributes = 0;
       int[] keyStamp = new int[keyCount + 1]; // the profile (+1) that last showed each key: no allocation per profile
+      int[] modelStamp = new int[keyCount + 1];
+      int[] modelOrdinal = new int[keyCount + 1];
+      long[] modelTime = new long[keyCount + 1];
+      long modelled = 0;
       for (int p = 0; p < profileCount; p++) {
         int r = p * REC;
         if (!live(p)) {
@@ -1099,14 +1120,29 @@ public class IngestFloorBenchmark {
           continue;
         }
         int n = 0;
-        for (int e = rec[r + TL_HEAD]; e >= 0; e = evNext[e]) {
+        for (int e = rec[r + TL_TAIL]; e >= 0; e = evPrev[e]) {
           check(!eventSeen[e], "event reachable twice");
           eventSeen[e] = true;
           n++;
+          // The model of the attributes: per key, the latest observation among the profile's events.
+          long t = stored[e].timestamp().toEpochMilli();
+          for (String key : stored[e].data().keySet()) {
+            int known = keyCount;
+            int k = attrCode(key);
+            check(keyCount == known, "an event data key that no attribute was set for");
+            if (modelStamp[k] != p + 1) {
+              modelled++;
+            }
+            if (modelStamp[k] != p + 1 || t > modelTime[k] || (t == modelTime[k] && e > modelOrdinal[k])) {
+              modelStamp[k] = p + 1;
+              modelTime[k] = t;
+              modelOrdinal[k] = e;
+            }
+          }
         }
         check(n == rec[r + EVENTS], "timeline length " + n + " != event count " + rec[r + EVENTS]);
         int k = 0;
-        for (int h = rec[r + ID_HEAD]; h >= 0; h = getInt(h, R_NEXT)) {
+        for (int h = rec[r + ID_TAIL]; h >= 0; h = getInt(h, R_PREV)) {
           int ord = getInt(h, R_ORD);
           check(!idSeenOnce[ord], "identifier reachable twice");
           check(find(getInt(h, R_OWNER)) == p, "identifier listed on a profile that does not own it");
@@ -1116,14 +1152,20 @@ public class IngestFloorBenchmark {
         }
         check(k == rec[r + IDS], "identifier list length " + k + " != identifier count " + rec[r + IDS]);
         for (int b = rec[r + ATTR_HEAD]; b >= 0; b = blockNext[b]) {
-          for (int j = b * BLOCK; j < b * BLOCK + BLOCK && attrKey[j] != 0; j++) {
-            check(keyStamp[attrKey[j]] != p + 1, "attribute held twice on one profile");
-            keyStamp[attrKey[j]] = p + 1;
+          for (int j = b * 2 * BLOCK; j < b * 2 * BLOCK + BLOCK && attr[j] != 0; j++) {
+            int key = (int) (attr[j] >>> 32);
+            int ordinal = (int) attr[j];
+            check(keyStamp[key] != p + 1, "attribute held twice on one profile");
+            keyStamp[key] = p + 1;
+            check(ordinal >= 0 && ordinal < storedCount && stored[ordinal].data().containsKey(keyNames[key - 1])
+                && stored[ordinal].timestamp().toEpochMilli() == attr[j + BLOCK], "attribute not set by its event");
+            check(modelStamp[key] == p + 1 && modelOrdinal[key] == ordinal, "attribute is not the latest observation");
             attributes++;
           }
         }
       }
       check(attributes == attrCount, "attributes on live profiles " + attributes + " != " + attrCount);
+      check(modelled == attrCount, "attributes " + attrCount + " != distinct keys on the profiles' events " + modelled);
       for (boolean b : eventSeen) {
         check(b, "a stored event is on no live timeline");
       }
