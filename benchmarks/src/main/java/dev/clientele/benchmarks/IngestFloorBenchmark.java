@@ -757,9 +757,8 @@ public class IngestFloorBenchmark {
       }
       rec[r + TL_TAIL] = ordinal;
       long at = event.timestamp().toEpochMilli();
-      for (String key : event.data().keySet()) {
-        setAttribute(p, attrCode(key), ordinal, at);
-      }
+      // forEach walks an ImmutableMap's own arrays; keySet() would make (and keep) a view per map.
+      event.data().forEach((key, value) -> setAttribute(p, attrCode(key), ordinal, at));
     }
 
     /** The code of an event data key, plus 1: a small open table, the same key instance found by reference. */
