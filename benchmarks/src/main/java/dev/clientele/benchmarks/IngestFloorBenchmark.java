@@ -269,6 +269,27 @@ public class IngestFloorBenchmark {
       }
       System.out.println("edge cases: same partition, counts and refusals as Clientele");
     }
+    // A sixth email on one profile reaches Clientele's limit of five: the floor only counts it
+    // (it does not decide limits) and its check refuses to vouch for the result.
+    Floor limited = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE);
+    List<Event> sixEmails = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      sixEmails.add(edge("l" + i, t, i, "customer_id", "cus-l", "email", "l" + i + "@example.com"));
+    }
+    limited.ingestAll(sixEmails);
+    if (limited.overLimit != 1) {
+      throw new IllegalStateException("the limit pre-check missed a sixth email: " + limited.summary());
+    }
+    boolean refused = false;
+    try {
+      limited.verify(sixEmails.size(), sixEmails.size());
+    } catch (IllegalStateException expected) {
+      refused = expected.getMessage().contains("reach a limit or cap");
+    }
+    if (!refused) {
+      throw new IllegalStateException("verify vouched for a result past a limit");
+    }
+    System.out.println("limits: a sixth email is counted as over the limit and fails the check");
   }
 
   private static Event edge(String id, java.time.Instant t, int minutes, String... typeValues) {
@@ -292,8 +313,8 @@ public class IngestFloorBenchmark {
    *       owner, next-in-profile, type, length, first and last seen, then the value's characters
    *       (one byte each when all are below 256), so the key comparison, the owner and the
    *       sighting times are one or two cache lines, with no {@code String} kept;
-   *   <li>per profile: one {@code int[]} record of {@value #REC} ints (parent, counts, list
-   *       heads and tails) and first/last seen in one {@code long[]} (stride 2);
+   *   <li>per profile: one {@code int[]} record of {@value #REC} ints (64 bytes): parent, counts
+   *       (the per-type ones a byte each), first and last seen, list heads and tails;
    *   <li>timelines and identifier lists link each new element to the previous newest, written
    *       at the new element's own place, so appending touches no other element;
    *   <li>attributes: blocks of {@value #BLOCK} entries, chained per profile, all primitives;
@@ -344,7 +365,10 @@ public class IngestFloorBenchmark {
     private static final int IDS = 2;
     private static final int CID = 3; // customer-id identifier ordinal, -1 if none
     private static final int MERGED = 4;
-    private static final int TYPE_COUNTS = 5; // 5 ints, one per built-in type code
+    /** Values held of email, phone, push token, anonymous id: one byte each (saturating at 255). */
+    private static final int TYPE_COUNTS = 5;
+    private static final int FIRST_SEEN = 6; // a long as two ints, low first
+    private static final int LAST_SEEN = 8;
     private static final int ID_HEAD = 10;
     private static final int ID_TAIL = 11;
     private static final int TL_HEAD = 12;
@@ -370,7 +394,6 @@ public class IngestFloorBenchmark {
     // Profiles (persons at level 1).
     private int profileCount;
     private int[] rec = new int[256 * REC];
-    private long[] seen = new long[256 * 2];
 
     // STORE: events and their id table: slot = hash << 32 | (ordinal + 1).
     private Event[] stored = new Event[1024];
@@ -586,12 +609,11 @@ public class IngestFloorBenchmark {
       }
       int g = group * REC;
       rec[g + EVENTS]++;
-      int t = group * 2;
-      if (at < seen[t]) {
-        seen[t] = at;
+      if (at < time(g + FIRST_SEEN)) {
+        setTime(g + FIRST_SEEN, at);
       }
-      if (at > seen[t + 1]) {
-        seen[t + 1] = at;
+      if (at > time(g + LAST_SEEN)) {
+        setTime(g + LAST_SEEN, at);
       }
       applied++;
       return group;
@@ -606,20 +628,40 @@ public class IngestFloorBenchmark {
       if (rec[r + IDS] > MAX_IDENTIFIERS || rec[r + MERGED] > MAX_MERGES) {
         return true;
       }
-      for (int t = 0; t < 5; t++) {
-        if (rec[r + TYPE_COUNTS + t] > LIMITS[t]) {
+      int counts = rec[r + TYPE_COUNTS];
+      for (int t = EMAIL; t <= ANONYMOUS_ID; t++) { // a second customer id is refused, never held
+        if (((counts >>> (8 * (t - 1))) & 0xFF) > LIMITS[t]) {
           return true;
         }
       }
       return false;
     }
 
+    /** The long at int index {@code i} of {@link #rec} (two ints, low first). */
+    private long time(int i) {
+      return (long) rec[i + 1] << 32 | (rec[i] & 0xFFFFFFFFL);
+    }
+
+    private void setTime(int i, long value) {
+      rec[i] = (int) value;
+      rec[i + 1] = (int) (value >>> 32);
+    }
+
+    /** Per-byte sum of packed type counts, each saturating at 255. */
+    private static int addCounts(int a, int b) {
+      int sum = 0;
+      for (int shift = 0; shift < 32; shift += 8) {
+        sum |= Math.min(255, ((a >>> shift) & 0xFF) + ((b >>> shift) & 0xFF)) << shift;
+      }
+      return sum;
+    }
+
     private void attach(int p, int ord, int type, long at, boolean store) {
       int r = p * REC;
       putInt(ord, R_OWNER, p);
       rec[r + IDS]++;
-      if (type < 5) {
-        rec[r + TYPE_COUNTS + type]++;
+      if (type >= EMAIL && type <= ANONYMOUS_ID) {
+        rec[r + TYPE_COUNTS] = addCounts(rec[r + TYPE_COUNTS], 1 << (8 * (type - 1)));
       }
       if (type == CUSTOMER_ID) {
         rec[r + CID] = ord;
@@ -674,11 +716,9 @@ public class IngestFloorBenchmark {
       if (rec[a + CID] < 0) {
         rec[a + CID] = rec[b + CID];
       }
-      for (int t = 0; t < 5; t++) {
-        rec[a + TYPE_COUNTS + t] += rec[b + TYPE_COUNTS + t];
-      }
-      seen[2 * into] = Math.min(seen[2 * into], seen[2 * from]);
-      seen[2 * into + 1] = Math.max(seen[2 * into + 1], seen[2 * from + 1]);
+      rec[a + TYPE_COUNTS] = addCounts(rec[a + TYPE_COUNTS], rec[b + TYPE_COUNTS]);
+      setTime(a + FIRST_SEEN, Math.min(time(a + FIRST_SEEN), time(b + FIRST_SEEN)));
+      setTime(a + LAST_SEEN, Math.max(time(a + LAST_SEEN), time(b + LAST_SEEN)));
       if (level == STORE) {
         // Identifier lists and timelines: concatenated (from's oldest now follows into's newest).
         if (rec[b + ID_HEAD] >= 0) {
@@ -1043,9 +1083,6 @@ public class IngestFloorBenchmark {
       int p = profileCount;
       if ((p + 1) * REC > rec.length) {
         rec = Arrays.copyOf(rec, rec.length * 2);
-        if (level >= RESOLVE) {
-          seen = Arrays.copyOf(seen, seen.length * 2);
-        }
       }
       profileCount++;
       created++;
@@ -1058,8 +1095,8 @@ public class IngestFloorBenchmark {
         rec[r + TL_HEAD] = -1;
         rec[r + TL_TAIL] = -1;
         rec[r + ATTR_HEAD] = -1;
-        seen[2 * p] = Long.MAX_VALUE;
-        seen[2 * p + 1] = Long.MIN_VALUE;
+        setTime(r + FIRST_SEEN, Long.MAX_VALUE);
+        setTime(r + LAST_SEEN, Long.MIN_VALUE);
       }
       return p;
     }
@@ -1119,12 +1156,16 @@ public class IngestFloorBenchmark {
           continue;
         }
         int n = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
         for (int e = rec[r + TL_TAIL]; e >= 0; e = evPrev[e]) {
           check(!eventSeen[e], "event reachable twice");
           eventSeen[e] = true;
           n++;
           // The model of the attributes: per key, the latest observation among the profile's events.
           long t = stored[e].timestamp().toEpochMilli();
+          first = Math.min(first, t);
+          last = Math.max(last, t);
           for (String key : stored[e].data().keySet()) {
             int known = keyCount;
             int k = attrCode(key);
@@ -1140,6 +1181,7 @@ public class IngestFloorBenchmark {
           }
         }
         check(n == rec[r + EVENTS], "timeline length " + n + " != event count " + rec[r + EVENTS]);
+        check(first == time(r + FIRST_SEEN) && last == time(r + LAST_SEEN), "first or last seen is not that of the events");
         int k = 0;
         for (int h = rec[r + ID_TAIL]; h >= 0; h = getInt(h, R_PREV)) {
           int ord = getInt(h, R_ORD);
