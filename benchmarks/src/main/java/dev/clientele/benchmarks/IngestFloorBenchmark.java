@@ -79,7 +79,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       {@code explain} and {@code split}; survivorship rules other than "latest observation
  *       wins" (Clientele: most recently updated profile's id survives, per-attribute strategies,
  *       most restrictive consent); the choice of survivor id;
- *   <li>consent state and its ledger, reachability, deliverability marks, list subscriptions,
+ *   <li>per-identifier state beyond first/last seen (source, link time, active sightings,
+ *       deliverability marks such as malformed);
+ *   <li>consent state and its ledger, reachability, list subscriptions,
  *       order summaries, active-event spans, CCPA flags, tags, segments and their incremental
  *       updates, the MAU/activity indexes;
  *   <li>the full limit check with sliding windows and the refusal records (only pre-checked,
@@ -104,8 +106,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * </pre>
  *
  * <p>The {@link #main} check runs the three levels on a smaller fixture and compares level 3
- * with {@link Clientele#inMemory()} on the same events: profile count, and that both engines
- * partition the identifiers into the same profiles with the same event and identifier counts.
+ * with {@link Clientele#inMemory()} on the same events: profile count, profiles created and
+ * merged, and that both engines partition the identifiers into the same profiles with the same
+ * event and identifier counts. It does the same on hand-made events for what the fixture never
+ * exercises (the unique rule, malformed values, duplicates, only-blocked events, characters above
+ * 255), and shows that an event past a limit is counted and fails the check. Every benchmark
+ * invocation is checked too (untimed, in {@link #check}): counts, every stored event on exactly
+ * one live timeline, every identifier on exactly one live profile, first/last seen, and every
+ * attribute equal to a model (the latest observation among the profile's events).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
