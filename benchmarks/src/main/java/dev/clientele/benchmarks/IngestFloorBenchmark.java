@@ -126,6 +126,7 @@ public class IngestFloorBenchmark {
   private IdentityResolver resolver;
   private Floor floor;
   private long cpuStart;
+  private boolean comparedWithLevel3;
 
   /** Builds the fixture once per trial, untimed, and counts its distinct event ids for the check. */
   @Setup(Level.Trial)
@@ -155,6 +156,17 @@ public class IngestFloorBenchmark {
         (double) cpu / events.size(), (double) cpu / events.size(), 0.0);
     floor.verify(events.size(), distinctEventIds);
     System.out.println("  " + floor.summary());
+    if (floor.batch > 0 && !comparedWithLevel3) {
+      // Once per trial (a level-3 ingest, untimed): level 4 must give level 3's result.
+      Floor reference = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE);
+      reference.ingestAll(events);
+      String diff = Floor.sameResult(reference, floor);
+      if (diff != null) {
+        throw new IllegalStateException("level 4 differs from level 3: " + diff);
+      }
+      comparedWithLevel3 = true;
+      System.out.println("  same result as level 3 (partition, counts, per-profile events, times and attributes)");
+    }
   }
 
   /** Level 1: resolve, index lookup/insert per linkable identifier, events per person; no linking. */
@@ -177,6 +189,42 @@ public class IngestFloorBenchmark {
   @Benchmark
   public Floor floorStore() {
     floor = new Floor(resolver, Floor.STORE);
+    floor.ingestAll(events);
+    return floor;
+  }
+
+  /** Level 4, batches of 4 096: level 3's work and end state, a batch's events applied grouped by component. */
+  @Benchmark
+  public Floor floorStoreGrouped4k() {
+    return grouped(4096, false);
+  }
+
+  /** Level 4, batches of 16 384. */
+  @Benchmark
+  public Floor floorStoreGrouped16k() {
+    return grouped(16384, false);
+  }
+
+  /** Level 4, batches of 65 536. */
+  @Benchmark
+  public Floor floorStoreGrouped64k() {
+    return grouped(65536, false);
+  }
+
+  /** Level 4, batches of 4 096, with a touch pass before phase 1 (overlapped index misses). */
+  @Benchmark
+  public Floor floorStoreGroupedTouch4k() {
+    return grouped(4096, true);
+  }
+
+  /** Level 4, batches of 16 384, with a touch pass before phase 1. */
+  @Benchmark
+  public Floor floorStoreGroupedTouch16k() {
+    return grouped(16384, true);
+  }
+
+  private Floor grouped(int batch, boolean touch) {
+    floor = new Floor(resolver, Floor.STORE, batch, touch);
     floor.ingestAll(events);
     return floor;
   }
@@ -217,6 +265,32 @@ public class IngestFloorBenchmark {
     if (twice.duplicates != Math.min(1000, events.size()) || twice.liveProfiles() != store.liveProfiles()) {
       throw new IllegalStateException("duplicates were applied: " + twice.summary());
     }
+    // Level 4: the same result as level 3 for batch sizes from one event to more than the fixture.
+    for (int batch : new int[] {1, 7, 4096, 16384, 1 << 20}) {
+      for (boolean touch : new boolean[] {false, true}) {
+        Floor g = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE, batch, touch);
+        g.ingestAll(events);
+        g.verify(events.size(), distinct);
+        String diff = Floor.sameResult(store, g);
+        if (diff != null) {
+          throw new IllegalStateException("level 4 (batch " + batch + ", touch " + touch + ") differs from level 3: " + diff);
+        }
+        System.out.println("level 4: " + g.summary().substring(g.summary().indexOf("grouped:")) + ": same result as level 3");
+      }
+    }
+    // Level 4 with duplicates inside one batch and across batches.
+    List<Event> repeated = new java.util.ArrayList<>(events);
+    repeated.addAll(events.subList(0, Math.min(1000, events.size())));
+    for (int batch : new int[] {1000, 1 << 20}) {
+      Floor g = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE, batch, batch > 1000);
+      g.ingestAll(repeated);
+      g.verify(repeated.size(), distinct);
+      String diff = Floor.sameResult(twice, g);
+      if (diff != null) {
+        throw new IllegalStateException("level 4 with duplicates (batch " + batch + ") differs from level 3: " + diff);
+      }
+    }
+    System.out.println("level 4: duplicates within and across batches: same result as level 3");
     try (Clientele c = Clientele.inMemory()) {
       c.ingestAll(events);
       System.out.println("clientele: profiles " + c.profileCount() + ", created " + c.stats().profilesCreated()
@@ -259,6 +333,27 @@ public class IngestFloorBenchmark {
     f.ingestAll(events);
     f.verify(events.size(), events.size() - 1);
     System.out.println("edge cases: " + f.summary());
+    // Level 4 on the edge cases: one batch for all (merges, refusals and the duplicate inside it),
+    // and batches that cut between them.
+    for (int batch : new int[] {1, 2, 3, 5, 16}) {
+      for (boolean touch : new boolean[] {false, true}) {
+        Floor g = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE, batch, touch);
+        g.ingestAll(events);
+        g.verify(events.size(), events.size() - 1);
+        String diff = Floor.sameResult(f, g);
+        if (diff != null) {
+          throw new IllegalStateException("level 4 edge cases (batch " + batch + ", touch " + touch + "): " + diff);
+        }
+        try (Clientele c = Clientele.inMemory()) {
+          c.ingestAll(events);
+          diff = g.compareWith(c);
+          if (diff != null) {
+            throw new IllegalStateException("level 4 edge cases (batch " + batch + ") differ from Clientele: " + diff);
+          }
+        }
+      }
+    }
+    System.out.println("level 4 edge cases (batches of 1, 2, 3, 5, 16): same result as level 3 and same partition as Clientele");
     try (Clientele c = Clientele.inMemory()) {
       c.ingestAll(events);
       dev.clientele.IngestStats s = c.stats();
@@ -382,6 +477,8 @@ public class IngestFloorBenchmark {
     private static final int TL_HEAD = 12;
     private static final int TL_TAIL = 13;
     private static final int ATTR_HEAD = 14;
+    /** Level 4: the profile's component number in the batch being grouped (scratch, per batch). */
+    private static final int BATCH_COMPONENT = 15;
     /** Attribute entries per block. */
     private static final int BLOCK = 8;
 
@@ -443,13 +540,56 @@ public class IngestFloorBenchmark {
     long malformedValues;
     long overLimit;
 
+    // Level 4 (grouped): the batch size (0: one event at a time, levels 1-3), whether phase 1 is
+    // preceded by a touch pass, and per-batch scratch arrays.
+    private final int batch;
+    private final boolean touch;
+    private int[] batchRoot;
+    private long[] batchAt;
+    private int[] batchComponent;
+    private int[] batchOrder;
+    private int[] componentStart;
+    private ResolvedIdentifiers[] batchResolved;
+    /** Level 4 diagnostics: batches, and (component, batch) pairs that had applied events. */
+    long batches;
+    long batchComponents;
+    /** Level 4 touch pass: a sum of what it loaded, kept so the loads are not optimised away. */
+    long touchSink;
+
     Floor(IdentityResolver resolver, int level) {
+      this(resolver, level, 0, false);
+    }
+
+    /**
+     * A floor at {@code level}; with {@code batch > 0} (level {@link #STORE} only) the grouped
+     * engine of level 4, in batches of {@code batch} events, with a touch pass if {@code touch}.
+     */
+    Floor(IdentityResolver resolver, int level, int batch, boolean touch) {
+      if (batch < 0 || (batch > 0 && level != STORE) || (touch && batch == 0)) {
+        throw new IllegalArgumentException("grouping is a level-3 engine option: level " + level + ", batch " + batch);
+      }
       this.resolver = resolver;
       this.level = level;
+      this.batch = batch;
+      this.touch = touch;
+      if (batch > 0) {
+        batchRoot = new int[batch];
+        batchAt = new long[batch];
+        batchComponent = new int[batch];
+        batchOrder = new int[batch];
+        componentStart = new int[batch];
+        batchResolved = touch ? new ResolvedIdentifiers[batch] : null;
+      }
     }
 
     /** Ingests {@code events} in order. */
     void ingestAll(List<Event> events) {
+      if (batch > 0) {
+        for (int from = 0, n = events.size(); from < n; from += batch) {
+          ingestBatch(events, from, Math.min(n, from + batch));
+        }
+        return;
+      }
       for (int i = 0, n = events.size(); i < n; i++) {
         Event e = events.get(i);
         received++;
@@ -521,7 +661,15 @@ public class IngestFloorBenchmark {
      * the event: unheld identifiers wait in {@link #pending} until the group is known.
      */
     private int resolveAndLink(Event event, boolean store) {
-      ResolvedIdentifiers r = resolver.resolve(event);
+      return link(event, resolver.resolve(event), store, false);
+    }
+
+    /**
+     * The linking of {@link #resolveAndLink} on an event already resolved to {@code r}. With
+     * {@code defer} (level 4) the profile's event count and first/last seen are left to the
+     * batch's apply phase; everything the linking decisions read is updated here.
+     */
+    private int link(Event event, ResolvedIdentifiers r, boolean store, boolean defer) {
       resolvedEvent = r.event();
       List<Identifier> linkable = r.linkable();
       List<Identifier> malformed = r.malformed();
@@ -615,6 +763,10 @@ public class IngestFloorBenchmark {
       if (limitsPossible && mightExceedLimits(group)) {
         overLimit++;
       }
+      applied++;
+      if (defer) {
+        return group;
+      }
       int g = group * REC;
       rec[g + EVENTS]++;
       if (at < time(g + FIRST_SEEN)) {
@@ -623,7 +775,6 @@ public class IngestFloorBenchmark {
       if (at > time(g + LAST_SEEN)) {
         setTime(g + LAST_SEEN, at);
       }
-      applied++;
       return group;
     }
 
@@ -906,6 +1057,172 @@ public class IngestFloorBenchmark {
       int b = blockCount++;
       blockNext[b] = -1;
       return b;
+    }
+
+    // ---------------------------------------------------------------- level 4
+
+    /**
+     * Level 4: ingests {@code events[from, to)} as one batch, with the same end state as level 3
+     * applying them one by one (timeline list order aside, see {@link IngestFloorBenchmark}).
+     *
+     * <ol>
+     *   <li>Phase 1, in arrival order: the duplicate check (the event-id table is filled as
+     *       events are accepted, so a later copy in the same batch is found), resolve, index
+     *       lookups and inserts, union-find merges, attaches and identifier sightings: exactly
+     *       level 3's linking code, in level 3's order, so the partition, refusals and counts
+     *       are level 3's. Stored ordinals are drawn here, in arrival order, so attribute ties
+     *       break as in level 3. Only the per-event profile work is left for phase 3.
+     *   <li>Phase 2: each applied event's final root ({@code find} after the whole batch is
+     *       linked), numbered densely through a scratch field of the profile record, and a
+     *       stable counting sort of the batch's events by that number.
+     *   <li>Phase 3, component by component, each component's events in arrival order: event
+     *       count, first/last seen, timeline append and attributes on the final root.
+     * </ol>
+     *
+     * <p>Deferring is exact because what phase 3 writes is never read by phase 1's decisions and
+     * merges combine it commutatively: counts add, first/last seen are a min and a max, an
+     * attribute is the maximum by (time, stored ordinal), a timeline is a set of events.
+     */
+    private void ingestBatch(List<Event> events, int from, int to) {
+      int size = to - from;
+      received += size;
+      batches++;
+      if (touch) {
+        touchPass(events, from, to);
+      }
+      // Phase 1.
+      int base = storedCount;
+      int k = 0;
+      for (int i = from; i < to; i++) {
+        Event event = events.get(i);
+        String eventId = event.id();
+        int hash = mix(eventId.hashCode());
+        long[] slots = eventSlots;
+        int mask = slots.length - 1;
+        int slot = hash & mask;
+        boolean duplicate = false;
+        for (long s; (s = slots[slot]) != 0; slot = (slot + 1) & mask) {
+          if ((int) (s >>> 32) == hash && stored[(int) s - 1].id().equals(eventId)) {
+            duplicate = true;
+            break;
+          }
+        }
+        if (duplicate) {
+          duplicates++;
+          continue;
+        }
+        ResolvedIdentifiers r = touch ? batchResolved[i - from] : resolver.resolve(event);
+        int p = link(event, r, true, true);
+        if (p < 0) {
+          continue;
+        }
+        int ordinal = storedCount;
+        if (ordinal == stored.length) {
+          int cap = ordinal * 2;
+          stored = Arrays.copyOf(stored, cap);
+          evPrev = Arrays.copyOf(evPrev, cap);
+        }
+        stored[ordinal] = resolvedEvent;
+        storedCount++;
+        slots[slot] = ((long) hash << 32) | (ordinal + 1);
+        if (storedCount * 2 > slots.length) {
+          growEventSlots();
+        }
+        batchRoot[k] = p; // the profile at the time; its final root is found in phase 2
+        batchAt[k] = event.timestamp().toEpochMilli();
+        k++; // applied event k of the batch is stored ordinal base + k
+      }
+      if (touch) {
+        Arrays.fill(batchResolved, 0, size, null);
+      }
+      // Phase 2.
+      int[] roots = batchRoot;
+      for (int j = 0; j < k; j++) {
+        int root = find(roots[j]);
+        roots[j] = root;
+        rec[root * REC + BATCH_COMPONENT] = -1;
+      }
+      int components = 0;
+      int[] start = componentStart;
+      int[] comp = batchComponent;
+      for (int j = 0; j < k; j++) {
+        int at = roots[j] * REC + BATCH_COMPONENT;
+        int c = rec[at];
+        if (c < 0) {
+          c = components++;
+          rec[at] = c;
+          start[c] = 0;
+        }
+        comp[j] = c;
+        start[c]++;
+      }
+      for (int c = 0, sum = 0; c < components; c++) {
+        int count = start[c];
+        start[c] = sum;
+        sum += count;
+      }
+      int[] order = batchOrder;
+      for (int j = 0; j < k; j++) {
+        order[start[comp[j]]++] = j; // stable: j rises within a component
+      }
+      batchComponents += components;
+      // Phase 3.
+      for (int x = 0; x < k; x++) {
+        int j = order[x];
+        applyGrouped(roots[j], base + j, batchAt[j]);
+      }
+    }
+
+    /** Level 4, phase 3: one applied event's profile work on its final root {@code p}. */
+    private void applyGrouped(int p, int ordinal, long at) {
+      int r = p * REC;
+      rec[r + EVENTS]++;
+      if (at < time(r + FIRST_SEEN)) {
+        setTime(r + FIRST_SEEN, at);
+      }
+      if (at > time(r + LAST_SEEN)) {
+        setTime(r + LAST_SEEN, at);
+      }
+      evPrev[ordinal] = rec[r + TL_TAIL];
+      if (rec[r + TL_HEAD] < 0) {
+        rec[r + TL_HEAD] = ordinal;
+      }
+      rec[r + TL_TAIL] = ordinal;
+      stored[ordinal].data().forEach((key, value) -> setAttribute(p, attrCode(key), ordinal, at));
+    }
+
+    /**
+     * Level 4 with a touch pass: resolves the whole batch first (no state is read), then loads,
+     * for every event, its event-id slot and, for every linkable identifier, its index slot,
+     * the record it names and that record's owner's profile record. These loads do not depend on
+     * one another across identifiers, so the CPU can overlap their misses; phase 1 then finds
+     * the lines in cache (those of identifiers first seen in the batch excepted). Nothing is
+     * written: the pass changes no result.
+     */
+    private void touchPass(List<Event> events, int from, int to) {
+      for (int i = from; i < to; i++) {
+        batchResolved[i - from] = resolver.resolve(events.get(i));
+      }
+      long sink = 0;
+      long[] eSlots = eventSlots;
+      int eMask = eSlots.length - 1;
+      long[] iSlots = idSlots;
+      int iMask = iSlots.length - 1;
+      int[] records = rec;
+      for (int i = from; i < to; i++) {
+        sink += eSlots[mix(events.get(i).id().hashCode()) & eMask];
+        List<Identifier> linkable = batchResolved[i - from].linkable();
+        for (int x = 0, n = linkable.size(); x < n; x++) {
+          Identifier id = linkable.get(x);
+          int hash = hash(typeCode(id.type()), id.value());
+          long s = iSlots[hash & iMask];
+          if (s != 0 && (int) (s >>> 32) == hash) {
+            int owner = getInt((int) s, R_OWNER);
+            sink += owner >= 0 ? records[owner * REC + PARENT] : owner;
+          }
+        }
+      }
+      touchSink += sink;
     }
 
     private void growEventSlots() {
@@ -1236,7 +1553,125 @@ public class IngestFloorBenchmark {
               + " unique refusals %,d, malformed %,d (refused elsewhere %,d), blocked %,d, over limit %,d, stored %,d,"
               + " attributes %,d",
           level, applied, rejected, duplicates, liveProfiles(), created, merges, idCount, uniqueRefusals,
-          malformedValues, malformedRefusals, blockedValues, overLimit, storedCount, attrCount);
+          malformedValues, malformedRefusals, blockedValues, overLimit, storedCount, attrCount)
+          + (batch == 0 ? "" : String.format(java.util.Locale.ROOT,
+              "; grouped: batch %,d%s, %,d batches, %.3f applied events per (component, batch)", batch,
+              touch ? " with touch pass" : "", batches, (double) applied / Math.max(1, batchComponents)));
+    }
+
+    /**
+     * Compares two level-3 (or level-4) floors that ingested the same events: the same counts,
+     * the same stored events in the same ordinals, the same partition of identifiers into
+     * profiles and, per profile, the same event and identifier counts, first/last seen, merged
+     * count, events (as a set) and attributes (key and setting event). Timeline list order is
+     * not compared (level 4 appends a batch's events after the batch's merges). Returns the
+     * first difference (counts and ordinals only), or null.
+     */
+    static String sameResult(Floor a, Floor b) {
+      long[] ca = {a.received, a.applied, a.rejected, a.duplicates, a.created, a.merges, a.idCount, a.uniqueRefusals,
+          a.malformedRefusals, a.malformedValues, a.blockedValues, a.overLimit, a.storedCount, a.attrCount};
+      long[] cb = {b.received, b.applied, b.rejected, b.duplicates, b.created, b.merges, b.idCount, b.uniqueRefusals,
+          b.malformedRefusals, b.malformedValues, b.blockedValues, b.overLimit, b.storedCount, b.attrCount};
+      if (!Arrays.equals(ca, cb)) {
+        return "counts differ: " + Arrays.toString(ca) + " vs " + Arrays.toString(cb);
+      }
+      for (int e = 0; e < a.storedCount; e++) {
+        if (!a.stored[e].id().equals(b.stored[e].id())) {
+          return "stored ordinal " + e + " holds different events";
+        }
+      }
+      // Profiles: a bijection between live profiles, through the identifiers.
+      int[] toB = new int[a.profileCount];
+      int[] toA = new int[b.profileCount];
+      Arrays.fill(toB, -1);
+      Arrays.fill(toA, -1);
+      for (int chunk = 0; chunk < a.chunks.length; chunk++) {
+        for (int at = chunk == 0 ? 8 : 0; at < a.chunkUsed[chunk]; at += a.recordSize(chunk << CHUNK_BITS | at)) {
+          int h = chunk << CHUNK_BITS | at;
+          int type = a.chunks[chunk][at + R_TYPE];
+          String value = a.valueOf(h);
+          int hash = hash(type, value);
+          long s = b.idSlots[b.findSlot(type, value, hash)];
+          if (s == 0) {
+            return "identifier ordinal " + a.getInt(h, R_ORD) + " is not indexed in both";
+          }
+          int hb = (int) s;
+          if ((a.chunks[chunk][at + R_FLAGS] & MALFORMED) != (b.chunks[hb >>> CHUNK_BITS][(hb & POS_MASK) + R_FLAGS] & MALFORMED)
+              || a.getLong(h, R_FIRST) != b.getLong(hb, R_FIRST) || a.getLong(h, R_LAST) != b.getLong(hb, R_LAST)) {
+            return "identifier ordinal " + a.getInt(h, R_ORD) + ": flags or first/last seen differ";
+          }
+          int pa = a.find(a.getInt(h, R_OWNER));
+          int pb = b.find(b.getInt(hb, R_OWNER));
+          if ((toB[pa] >= 0 && toB[pa] != pb) || (toA[pb] >= 0 && toA[pb] != pa)) {
+            return "identifier ordinal " + a.getInt(h, R_ORD) + " groups differently";
+          }
+          toB[pa] = pb;
+          toA[pb] = pa;
+        }
+      }
+      // Events: on corresponding profiles.
+      int[] ownerA = a.eventOwners();
+      int[] ownerB = b.eventOwners();
+      for (int e = 0; e < a.storedCount; e++) {
+        if (toB[ownerA[e]] != ownerB[e]) {
+          return "stored ordinal " + e + " is on different profiles";
+        }
+      }
+      for (int pa = 0; pa < a.profileCount; pa++) {
+        if (!a.live(pa)) {
+          continue;
+        }
+        int pb = toB[pa];
+        if (pb < 0) {
+          return "profile ordinal " + pa + " holds no identifier";
+        }
+        int ra = pa * REC;
+        int rb = pb * REC;
+        for (int field : new int[] {EVENTS, IDS, MERGED, TYPE_COUNTS}) {
+          if (a.rec[ra + field] != b.rec[rb + field]) {
+            return "profile ordinal " + pa + ": record field " + field + " differs";
+          }
+        }
+        if (a.time(ra + FIRST_SEEN) != b.time(rb + FIRST_SEEN) || a.time(ra + LAST_SEEN) != b.time(rb + LAST_SEEN)) {
+          return "profile ordinal " + pa + ": first or last seen differs";
+        }
+        if ((a.rec[ra + CID] < 0) != (b.rec[rb + CID] < 0)) {
+          return "profile ordinal " + pa + ": customer id differs";
+        }
+        Map<String, Integer> attrs = new HashMap<>();
+        for (int blk = a.rec[ra + ATTR_HEAD]; blk >= 0; blk = a.blockNext[blk]) {
+          for (int j = blk * 2 * BLOCK; j < blk * 2 * BLOCK + BLOCK && a.attr[j] != 0; j++) {
+            attrs.put(a.keyNames[(int) (a.attr[j] >>> 32) - 1], (int) a.attr[j]);
+          }
+        }
+        int seen = 0;
+        for (int blk = b.rec[rb + ATTR_HEAD]; blk >= 0; blk = b.blockNext[blk]) {
+          for (int j = blk * 2 * BLOCK; j < blk * 2 * BLOCK + BLOCK && b.attr[j] != 0; j++) {
+            Integer ord = attrs.get(b.keyNames[(int) (b.attr[j] >>> 32) - 1]);
+            if (ord == null || ord != (int) b.attr[j]) {
+              return "profile ordinal " + pa + ": attributes differ";
+            }
+            seen++;
+          }
+        }
+        if (seen != attrs.size()) {
+          return "profile ordinal " + pa + ": attribute counts differ";
+        }
+      }
+      return null;
+    }
+
+    /** Per stored event, the live profile whose timeline holds it. */
+    private int[] eventOwners() {
+      int[] owner = new int[storedCount];
+      for (int p = 0; p < profileCount; p++) {
+        if (live(p)) {
+          for (int e = rec[p * REC + TL_TAIL]; e >= 0; e = evPrev[e]) {
+            owner[e] = p;
+          }
+        }
+      }
+      return owner;
     }
 
     /**
