@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link IngestBenchmark#baselineHashMap}. It answers "how cheap can ingest with resolution be at
  * all?".
  *
- * <p>Three cumulative levels, one benchmark each:
+ * <p>Three cumulative levels, one benchmark each, and a fourth that reorders the third:
  *
  * <ol>
  *   <li>{@link #floorNormalize}: per event the real {@link IdentityResolver#resolve} under
@@ -69,6 +69,21 @@ import org.openjdk.jmh.annotations.TearDown;
  *       event), combined on merge by the same rule. An attribute entry is (key code, stored
  *       event ordinal, time): its value is that stored event's data under the key, read in O(1),
  *       not copied.
+ *   <li>{@code floorStoreGrouped*} (level 4): level 3's work and end state, the events taken in
+ *       batches ({@link #floorStoreGrouped4k}, {@link #floorStoreGrouped16k},
+ *       {@link #floorStoreGrouped64k}): phase 1 runs level 3's duplicate check and linking per
+ *       event in arrival order (so the partition, refusals and stored ordinals are level 3's);
+ *       phase 2 sorts the batch's applied events stably by their final component (a counting
+ *       sort on dense component numbers); phase 3 applies each component's events together
+ *       (event count, first/last seen, timeline, attributes), its profile record and attribute
+ *       blocks hot. The {@code Touch} variants first resolve the whole batch and load every
+ *       index slot, identifier record and owner record it will need, so the CPU overlaps those
+ *       misses, before phase 1; {@link #floorStoreTouch4k} does the touch pass without the
+ *       grouping (each event applied in phase 1, as level 3 does). The only difference from
+ *       level 3's state: a profile's timeline <em>list order</em> (a batch's events are appended
+ *       after the batch's merges, not between them); as a set it is the same. After its last
+ *       invocation each trial checks that result against a level-3 ingest of the same events
+ *       ({@link Floor#sameResult}).
  * </ol>
  *
  * <p>What the floor leaves out, compared with Clientele (so its figure is a lower bound, not a
@@ -105,12 +120,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * java -cp benchmarks/target/benchmarks.jar dev.clientele.benchmarks.IngestFloorBenchmark [events people]
  * </pre>
  *
- * <p>The {@link #main} check runs the three levels on a smaller fixture and compares level 3
- * with {@link Clientele#inMemory()} on the same events: profile count, profiles created and
+ * <p>The {@link #main} check runs the levels on a smaller fixture (level 4 with batches of 1, 7,
+ * 4 096, 16 384 and more than the fixture, with and without the touch pass, and with duplicates
+ * inside and across batches, each compared with level 3) and compares level 3 with
+ * {@link Clientele#inMemory()} on the same events: profile count, profiles created and
  * merged, and that both engines partition the identifiers into the same profiles with the same
  * event and identifier counts. It does the same on hand-made events for what the fixture never
  * exercises (the unique rule, malformed values, duplicates, only-blocked events, characters above
- * 255), and shows that an event past a limit is counted and fails the check. Every benchmark
+ * 255), where level 4 in batches of 1, 2, 3, 5 and 16 is held to level 3 and to Clientele, and shows that an event past a limit is counted and fails the check. Every benchmark
  * invocation is checked too (untimed, in {@link #check}): counts, every stored event on exactly
  * one live timeline, every identifier on exactly one live profile, first/last seen, and every
  * attribute equal to a model (the latest observation among the profile's events).
@@ -126,7 +143,6 @@ public class IngestFloorBenchmark {
   private IdentityResolver resolver;
   private Floor floor;
   private long cpuStart;
-  private boolean comparedWithLevel3;
 
   /** Builds the fixture once per trial, untimed, and counts its distinct event ids for the check. */
   @Setup(Level.Trial)
@@ -156,15 +172,21 @@ public class IngestFloorBenchmark {
         (double) cpu / events.size(), (double) cpu / events.size(), 0.0);
     floor.verify(events.size(), distinctEventIds);
     System.out.println("  " + floor.summary());
-    if (floor.batch > 0 && !comparedWithLevel3) {
-      // Once per trial (a level-3 ingest, untimed): level 4 must give level 3's result.
+  }
+
+  /**
+   * After the trial's last invocation (so that its garbage does not fall into a measured
+   * iteration): a level-4 result must equal a level-3 ingest of the same events.
+   */
+  @TearDown(Level.Trial)
+  public void compareWithLevel3() {
+    if (floor != null && floor.batch > 0) {
       Floor reference = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE);
       reference.ingestAll(events);
       String diff = Floor.sameResult(reference, floor);
       if (diff != null) {
         throw new IllegalStateException("level 4 differs from level 3: " + diff);
       }
-      comparedWithLevel3 = true;
       System.out.println("  same result as level 3 (partition, counts, per-profile events, times and attributes)");
     }
   }
@@ -223,6 +245,20 @@ public class IngestFloorBenchmark {
     return grouped(16384, true);
   }
 
+  /** Level 3 in batches of 4 096 with the touch pass but without grouping (the touch pass alone). */
+  @Benchmark
+  public Floor floorStoreTouch4k() {
+    floor = new Floor(resolver, Floor.STORE, 4096, true, false);
+    floor.ingestAll(events);
+    return floor;
+  }
+
+  /** Level 4, batches of 1 024, with a touch pass before phase 1. */
+  @Benchmark
+  public Floor floorStoreGroupedTouch1k() {
+    return grouped(1024, true);
+  }
+
   private Floor grouped(int batch, boolean touch) {
     floor = new Floor(resolver, Floor.STORE, batch, touch);
     floor.ingestAll(events);
@@ -238,7 +274,7 @@ public class IngestFloorBenchmark {
   }
 
   /**
-   * Runs the three levels on a fixture ({@code [events people]}, default 100 000 and 20 000) and
+   * Runs the levels (level 4 held to level 3) on a fixture ({@code [events people]}, default 100 000 and 20 000) and
    * compares level 3 with Clientele's in-memory ingest of the same events; exits non-zero on a
    * difference. Prints counts only, no identifier values.
    *
@@ -267,15 +303,16 @@ public class IngestFloorBenchmark {
     }
     // Level 4: the same result as level 3 for batch sizes from one event to more than the fixture.
     for (int batch : new int[] {1, 7, 4096, 16384, 1 << 20}) {
-      for (boolean touch : new boolean[] {false, true}) {
-        Floor g = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE, batch, touch);
+      for (int variant = 0; variant < 3; variant++) { // grouped; grouped with touch; touch only
+        Floor g = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE, batch, variant > 0, variant < 2);
+        boolean touch = variant > 0;
         g.ingestAll(events);
         g.verify(events.size(), distinct);
         String diff = Floor.sameResult(store, g);
         if (diff != null) {
           throw new IllegalStateException("level 4 (batch " + batch + ", touch " + touch + ") differs from level 3: " + diff);
         }
-        System.out.println("level 4: " + g.summary().substring(g.summary().indexOf("grouped:")) + ": same result as level 3");
+        System.out.println("level 4: " + g.summary().substring(g.summary().indexOf("; ") + 2) + ": same result as level 3");
       }
     }
     // Level 4 with duplicates inside one batch and across batches.
@@ -336,8 +373,9 @@ public class IngestFloorBenchmark {
     // Level 4 on the edge cases: one batch for all (merges, refusals and the duplicate inside it),
     // and batches that cut between them.
     for (int batch : new int[] {1, 2, 3, 5, 16}) {
-      for (boolean touch : new boolean[] {false, true}) {
-        Floor g = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE, batch, touch);
+      for (int variant = 0; variant < 3; variant++) { // grouped; grouped with touch; touch only
+        Floor g = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE, batch, variant > 0, variant < 2);
+        boolean touch = variant > 0;
         g.ingestAll(events);
         g.verify(events.size(), events.size() - 1);
         String diff = Floor.sameResult(f, g);
@@ -544,6 +582,8 @@ public class IngestFloorBenchmark {
     // preceded by a touch pass, and per-batch scratch arrays.
     private final int batch;
     private final boolean touch;
+    /** Whether a batch is applied grouped by component (phases 2 and 3); if not, per event in phase 1. */
+    private final boolean group;
     private int[] batchRoot;
     private long[] batchAt;
     private int[] batchComponent;
@@ -557,7 +597,7 @@ public class IngestFloorBenchmark {
     long touchSink;
 
     Floor(IdentityResolver resolver, int level) {
-      this(resolver, level, 0, false);
+      this(resolver, level, 0, false, false);
     }
 
     /**
@@ -565,6 +605,15 @@ public class IngestFloorBenchmark {
      * engine of level 4, in batches of {@code batch} events, with a touch pass if {@code touch}.
      */
     Floor(IdentityResolver resolver, int level, int batch, boolean touch) {
+      this(resolver, level, batch, touch, true);
+    }
+
+    /**
+     * As {@link #Floor(IdentityResolver, int, int, boolean)}; with {@code group} false a batch's
+     * events are applied one by one in phase 1 as level 3 does (no phases 2 and 3), so that the
+     * touch pass can be measured without the grouping.
+     */
+    Floor(IdentityResolver resolver, int level, int batch, boolean touch, boolean group) {
       if (batch < 0 || (batch > 0 && level != STORE) || (touch && batch == 0)) {
         throw new IllegalArgumentException("grouping is a level-3 engine option: level " + level + ", batch " + batch);
       }
@@ -572,6 +621,7 @@ public class IngestFloorBenchmark {
       this.level = level;
       this.batch = batch;
       this.touch = touch;
+      this.group = group;
       if (batch > 0) {
         batchRoot = new int[batch];
         batchAt = new long[batch];
@@ -1128,12 +1178,19 @@ public class IngestFloorBenchmark {
         if (storedCount * 2 > slots.length) {
           growEventSlots();
         }
+        if (!group) {
+          applyGrouped(p, ordinal, event.timestamp().toEpochMilli()); // p is a root now: level 3's order
+          continue;
+        }
         batchRoot[k] = p; // the profile at the time; its final root is found in phase 2
         batchAt[k] = event.timestamp().toEpochMilli();
         k++; // applied event k of the batch is stored ordinal base + k
       }
       if (touch) {
         Arrays.fill(batchResolved, 0, size, null);
+      }
+      if (!group) {
+        return;
       }
       // Phase 2.
       int[] roots = batchRoot;
@@ -1552,11 +1609,12 @@ public class IngestFloorBenchmark {
           "level %d: applied %,d, rejected %,d, duplicates %,d, profiles %,d (created %,d, merged %,d), identifiers %,d,"
               + " unique refusals %,d, malformed %,d (refused elsewhere %,d), blocked %,d, over limit %,d, stored %,d,"
               + " attributes %,d",
-          level, applied, rejected, duplicates, liveProfiles(), created, merges, idCount, uniqueRefusals,
+          batch > 0 ? 4 : level, applied, rejected, duplicates, liveProfiles(), created, merges, idCount, uniqueRefusals,
           malformedValues, malformedRefusals, blockedValues, overLimit, storedCount, attrCount)
           + (batch == 0 ? "" : String.format(java.util.Locale.ROOT,
-              "; grouped: batch %,d%s, %,d batches, %.3f applied events per (component, batch)", batch,
-              touch ? " with touch pass" : "", batches, (double) applied / Math.max(1, batchComponents)));
+              "; %s: batch %,d%s, %,d batches, %.3f applied events per (component, batch)",
+              group ? "grouped" : "not grouped", batch, touch ? " with touch pass" : "", batches,
+              group ? (double) applied / Math.max(1, batchComponents) : 1.0));
     }
 
     /**
