@@ -127,7 +127,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * merged, and that both engines partition the identifiers into the same profiles with the same
  * event and identifier counts. It does the same on hand-made events for what the fixture never
  * exercises (the unique rule, malformed values, duplicates, only-blocked events, characters above
- * 255), where level 4 in batches of 1, 2, 3, 5 and 16 is held to level 3 and to Clientele, and shows that an event past a limit is counted and fails the check. Every benchmark
+ * 255), where level 4 in batches of 1, 2, 3, 5 and 16 is held to level 3 and to Clientele, and
+ * shows that an event past a limit is counted and fails the check. Every benchmark
  * invocation is checked too (untimed, in {@link #check}): counts, every stored event on exactly
  * one live timeline, every identifier on exactly one live profile, first/last seen, and every
  * attribute equal to a model (the latest observation among the profile's events).
@@ -304,15 +305,17 @@ public class IngestFloorBenchmark {
     // Level 4: the same result as level 3 for batch sizes from one event to more than the fixture.
     for (int batch : new int[] {1, 7, 4096, 16384, 1 << 20}) {
       for (int variant = 0; variant < 3; variant++) { // grouped; grouped with touch; touch only
-        Floor g = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE, batch, variant > 0, variant < 2);
-        boolean touch = variant > 0;
+        Floor g = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE, batch, variant > 0,
+            variant < 2);
         g.ingestAll(events);
         g.verify(events.size(), distinct);
         String diff = Floor.sameResult(store, g);
         if (diff != null) {
-          throw new IllegalStateException("level 4 (batch " + batch + ", touch " + touch + ") differs from level 3: " + diff);
+          throw new IllegalStateException(
+              "level 4 (batch " + batch + ", variant " + variant + ") differs from level 3: " + diff);
         }
-        System.out.println("level 4: " + g.summary().substring(g.summary().indexOf("; ") + 2) + ": same result as level 3");
+        String summary = g.summary();
+        System.out.println("level 4: " + summary.substring(summary.indexOf("; ") + 2) + ": same result as level 3");
       }
     }
     // Level 4 with duplicates inside one batch and across batches.
@@ -374,13 +377,13 @@ public class IngestFloorBenchmark {
     // and batches that cut between them.
     for (int batch : new int[] {1, 2, 3, 5, 16}) {
       for (int variant = 0; variant < 3; variant++) { // grouped; grouped with touch; touch only
-        Floor g = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE, batch, variant > 0, variant < 2);
-        boolean touch = variant > 0;
+        Floor g = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE, batch, variant > 0,
+            variant < 2);
         g.ingestAll(events);
         g.verify(events.size(), events.size() - 1);
         String diff = Floor.sameResult(f, g);
         if (diff != null) {
-          throw new IllegalStateException("level 4 edge cases (batch " + batch + ", touch " + touch + "): " + diff);
+          throw new IllegalStateException("level 4 edge cases (batch " + batch + ", variant " + variant + "): " + diff);
         }
         try (Clientele c = Clientele.inMemory()) {
           c.ingestAll(events);
@@ -391,7 +394,8 @@ public class IngestFloorBenchmark {
         }
       }
     }
-    System.out.println("level 4 edge cases (batches of 1, 2, 3, 5, 16): same result as level 3 and same partition as Clientele");
+    System.out.println(
+        "level 4 edge cases (batches of 1, 2, 3, 5, 16): same result as level 3 and same partition as Clientele");
     try (Clientele c = Clientele.inMemory()) {
       c.ingestAll(events);
       dev.clientele.IngestStats s = c.stats();
@@ -1609,7 +1613,8 @@ public class IngestFloorBenchmark {
           "level %d: applied %,d, rejected %,d, duplicates %,d, profiles %,d (created %,d, merged %,d), identifiers %,d,"
               + " unique refusals %,d, malformed %,d (refused elsewhere %,d), blocked %,d, over limit %,d, stored %,d,"
               + " attributes %,d",
-          batch > 0 ? 4 : level, applied, rejected, duplicates, liveProfiles(), created, merges, idCount, uniqueRefusals,
+          batch > 0 ? 4 : level, applied, rejected, duplicates, liveProfiles(), created, merges, idCount,
+          uniqueRefusals,
           malformedValues, malformedRefusals, blockedValues, overLimit, storedCount, attrCount)
           + (batch == 0 ? "" : String.format(java.util.Locale.ROOT,
               "; %s: batch %,d%s, %,d batches, %.3f applied events per (component, batch)",
@@ -1654,7 +1659,9 @@ public class IngestFloorBenchmark {
             return "identifier ordinal " + a.getInt(h, R_ORD) + " is not indexed in both";
           }
           int hb = (int) s;
-          if ((a.chunks[chunk][at + R_FLAGS] & MALFORMED) != (b.chunks[hb >>> CHUNK_BITS][(hb & POS_MASK) + R_FLAGS] & MALFORMED)
+          boolean malformedA = (a.chunks[chunk][at + R_FLAGS] & MALFORMED) != 0;
+          boolean malformedB = (b.chunks[hb >>> CHUNK_BITS][(hb & POS_MASK) + R_FLAGS] & MALFORMED) != 0;
+          if (malformedA != malformedB
               || a.getLong(h, R_FIRST) != b.getLong(hb, R_FIRST) || a.getLong(h, R_LAST) != b.getLong(hb, R_LAST)) {
             return "identifier ordinal " + a.getInt(h, R_ORD) + ": flags or first/last seen differ";
           }
