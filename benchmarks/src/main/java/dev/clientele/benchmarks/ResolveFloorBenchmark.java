@@ -86,9 +86,12 @@ public class ResolveFloorBenchmark {
   private long[] expected;
   private IdentityResolver real;
   private FlatResolver flat;
+  private FlatResolver interned;
   private long linkableSum;
   private long malformedSum;
   private long blockedSum;
+  /** What {@link #scanFloor} read, so that the reads are not optimised away; -1 in the sums marks its invocations. */
+  private long scanned;
   private long cpuStart;
 
   /** Builds the fixture once per trial and verifies the flat resolver against the real one on it and on edge cases, untimed. */
@@ -109,9 +112,11 @@ public class ResolveFloorBenchmark {
   public void freshInstance() {
     real = null;
     flat = null;
+    interned = null;
     System.gc();
     real = new IdentityResolver(IdentityRules.defaults());
-    flat = new FlatResolver(IdentityRules.defaults());
+    flat = new FlatResolver(IdentityRules.defaults(), false);
+    interned = new FlatResolver(IdentityRules.defaults(), true);
     linkableSum = 0;
     malformedSum = 0;
     blockedSum = 0;
@@ -120,21 +125,30 @@ public class ResolveFloorBenchmark {
 
   /**
    * Prints the CPU time per event (as {@link IngestBenchmark} does), then checks that the
-   * invocation's summed counts equal those of the verified pass, untimed.
+   * invocation's summed counts equal those of the verified pass, untimed. After a flat run it
+   * also prints its table sizes and what parsing its phone keys once more costs (thread CPU,
+   * JIT warm), an estimate of the first-sighting parses' share.
    */
   @TearDown(Level.Invocation)
   public void check() {
     long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
     System.out.printf(Locale.ROOT, "%n  cpu per event: %.0f ns (this thread %.0f, second thread %.0f)%n",
         (double) cpu / events.size(), (double) cpu / events.size(), 0.0);
+    if (linkableSum == -1) {
+      System.out.printf(Locale.ROOT, "  scan only (no outputs to check): %d%n", scanned & 0xff);
+      return;
+    }
     if (linkableSum != expected[0] || malformedSum != expected[1] || blockedSum != expected[2]) {
       throw new IllegalStateException(String.format(Locale.ROOT,
           "counts differ from the verified pass: linkable %d/%d, malformed %d/%d, blocked %d/%d",
           linkableSum, expected[0], malformedSum, expected[1], blockedSum, expected[2]));
     }
-    if (flat.phoneParses > 0) {
-      System.out.printf(Locale.ROOT, "  flat: %,d phone parses, %.0f ns per event in them; %,d email and %,d phone-key entries%n",
-          flat.phoneParses, (double) flat.phoneParseNanos / events.size(), flat.emails.size, flat.phoneKeys.size);
+    for (FlatResolver f : new FlatResolver[] {flat, interned}) {
+      if (f.phoneParses > 0) {
+        System.out.printf(Locale.ROOT,
+            "  flat: %,d phone parses (re-parsing the keys: %.0f ns CPU per event); %,d email and %,d phone-key entries%n",
+            f.phoneParses, f.reparseCpu() / events.size(), f.emails.size, f.phoneKeys.size);
+      }
     }
   }
 
@@ -158,10 +172,58 @@ public class ResolveFloorBenchmark {
     return l;
   }
 
-  /** The flat resolver, cold, over every event; the counts are summed. */
+  /**
+   * The flat resolver, cold, over every event; the counts are summed. An email whose normal form
+   * differs from its raw text is lower-cased into a new {@code String} (no lookup).
+   */
   @Benchmark
   public long flatResolve() {
-    FlatResolver f = flat;
+    return runFlat(flat);
+  }
+
+  /**
+   * As {@link #flatResolve}, but an email in its common spelling is looked up by its normal form
+   * in a table, so no {@code String} is made after its first sighting (one lookup per email).
+   */
+  @Benchmark
+  public long flatResolveInterned() {
+    return runFlat(interned);
+  }
+
+  /**
+   * A diagnostic lower bound, not a resolver (it has no outputs): per event, its identifier list;
+   * per identifier, its type and value, and every character of an email or a phone (lower-casing
+   * and the phone spelling key must look at each) or the two ends of any other value (stripping
+   * looks there). What any resolver reads, before it decides or writes anything.
+   */
+  @Benchmark
+  public long scanFloor() {
+    List<Event> evs = events;
+    long acc = 0;
+    for (int i = 0, n = evs.size(); i < n; i++) {
+      List<Identifier> ids = evs.get(i).identifiers();
+      for (int j = 0, m = ids.size(); j < m; j++) {
+        Identifier id = ids.get(j);
+        IdentifierType t = id.type();
+        String v = id.value();
+        int len = v.length();
+        if (t == IdentifierType.EMAIL || t == IdentifierType.PHONE) {
+          int h = 0;
+          for (int k = 0; k < len; k++) {
+            h = 31 * h + v.charAt(k);
+          }
+          acc += h;
+        } else {
+          acc += v.charAt(0) + v.charAt(len - 1) + len;
+        }
+      }
+    }
+    scanned = acc;
+    linkableSum = -1;
+    return acc;
+  }
+
+  private long runFlat(FlatResolver f) {
     List<Event> evs = events;
     long l = 0;
     long m = 0;
@@ -208,7 +270,7 @@ public class ResolveFloorBenchmark {
   }
 
   /**
-   * Resolves every event with a new real and a new flat resolver (the edge cases twice each, so
+   * Resolves every event with a new real and new flat resolvers, both variants (the edge cases twice each, so
    * that both cold and cached paths are compared) and throws on the first difference.
    *
    * @return the summed linkable, malformed and blocked counts of one pass
@@ -216,17 +278,19 @@ public class ResolveFloorBenchmark {
   static long[] verify(List<Event> evs, IdentityRules rules) {
     checkLowerCasingNeverShortens();
     IdentityResolver real = new IdentityResolver(rules);
-    FlatResolver flat = new FlatResolver(rules);
+    FlatResolver[] flats = {new FlatResolver(rules, false), new FlatResolver(rules, true)};
     long[] sums = new long[3];
     for (int pass = 0; pass < 2; pass++) {
       for (int i = 0; i < evs.size(); i++) {
         Event e = evs.get(i);
         ResolvedIdentifiers r = real.resolve(e);
-        flat.resolve(e);
-        String diff = flat.differenceFrom(r);
-        if (diff != null) {
-          throw new IllegalStateException("flat resolver differs from IdentityResolver on event " + i + " (pass " + pass
-              + ", " + e + "): " + diff);
+        for (FlatResolver flat : flats) {
+          flat.resolve(e);
+          String diff = flat.differenceFrom(r);
+          if (diff != null) {
+            throw new IllegalStateException("flat resolver" + (flat.internEmails ? " (interned)" : "")
+                + " differs from IdentityResolver on event " + i + " (pass " + pass + ", " + e + "): " + diff);
+          }
         }
         if (pass == 0) {
           sums[0] += r.linkable().size();
@@ -349,6 +413,8 @@ public class ResolveFloorBenchmark {
     private static final Pattern EMAIL_SHAPE_PATTERN = Pattern.compile("[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+");
 
     private final IdentityRules rules;
+    /** Whether common-spelling emails are looked up in {@link #emails} (no new String) rather than lower-cased anew. */
+    final boolean internEmails;
     private final String region;
     private final List<Pattern> patterns;
     /** Per type code: the blocked values in that type's normal form, lower-case, and the longest one's length. */
@@ -363,9 +429,8 @@ public class ResolveFloorBenchmark {
     final Table phoneKeys = new Table();
     /** Phones without a spelling key, by raw text: the outcome after the blocked check. */
     final Table phoneRaws = new Table();
-    /** How many phones were parsed, and the time spent in it. */
+    /** How many phones were parsed. */
     long phoneParses;
-    long phoneParseNanos;
 
     /** The last event's distinct identifiers, first-occurrence order. */
     int count;
@@ -387,12 +452,15 @@ public class ResolveFloorBenchmark {
     private byte outProblem;
 
     /**
-     * A resolver for {@code rules}.
+     * A resolver for {@code rules}; with {@code internEmails}, an email in its common spelling is
+     * looked up by its normal form without making it, else made (only when it differs from the raw
+     * text) and not looked up.
      *
      * @throws IllegalArgumentException if the rules have host-supplied normalisers (not modelled)
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    FlatResolver(IdentityRules rules) {
+    FlatResolver(IdentityRules rules, boolean internEmails) {
+      this.internEmails = internEmails;
       if (!rules.normalizers().isEmpty()) {
         throw new IllegalArgumentException("host-supplied normalisers are not modelled by the flat resolver");
       }
@@ -431,7 +499,6 @@ public class ResolveFloorBenchmark {
         blockedMax[c] = max;
       }
       phoneParses = 0;
-      phoneParseNanos = 0;
       priorities[CUSTOMER] = rules.policy(IdentifierType.CUSTOMER_ID).priority();
       priorities[EMAIL] = rules.policy(IdentifierType.EMAIL).priority();
       priorities[PHONE] = rules.policy(IdentifierType.PHONE).priority();
@@ -627,6 +694,14 @@ public class ResolveFloorBenchmark {
           }
         }
         if (ascii && at >= 1 && at <= 64 && label > 0 && labels >= 1) {
+          if (!internEmails) {
+            // The raw text when it is the normal form, else a lower-cased copy; valid by the scan.
+            String s = from == 0 && to == len && !upper ? v : lowerAscii(v, from, to);
+            outValue = s;
+            outClass = isBlocked(EMAIL, s) ? BLOCKED : VALID;
+            outProblem = outClass == BLOCKED ? BLOCKED_VALUE : NONE;
+            return;
+          }
           Table t = emails;
           int slot = t.findLowerAscii(h, v, from, to);
           if (slot < 0) {
@@ -789,7 +864,6 @@ public class ResolveFloorBenchmark {
      */
     private void parsePhone(String stripped) {
       String p = stripped.startsWith("00") ? "+" + stripped.substring(2) : stripped;
-      long t0 = System.nanoTime();
       phoneParses++;
       try {
         PhoneNumber number = UTIL.parse(p, region);
@@ -811,7 +885,28 @@ public class ResolveFloorBenchmark {
         outClass = MALFORMED;
         outProblem = (byte) (PARSE + e.getErrorType().ordinal());
       }
-      phoneParseNanos += System.nanoTime() - t0;
+    }
+
+    /**
+     * The thread CPU time, in ns, of parsing every phone key of {@link #phoneKeys} once more as
+     * {@link #parsePhone} does (the key, not the first spelling: the same number). For the
+     * report only; not part of resolving.
+     */
+    double reparseCpu() {
+      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      long before = phoneParses;
+      String[] keys = phoneKeys.keys;
+      long start = threads.getCurrentThreadCpuTime();
+      long sink = 0;
+      for (String k : keys) {
+        if (k != null) {
+          parsePhone(k);
+          sink += outClass;
+        }
+      }
+      long cpu = threads.getCurrentThreadCpuTime() - start;
+      phoneParses = before + (sink < 0 ? 1 : 0);
+      return cpu;
     }
 
     private static boolean isAllZeros(String digits) {
