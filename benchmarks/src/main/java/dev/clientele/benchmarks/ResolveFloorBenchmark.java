@@ -103,6 +103,7 @@ public class ResolveFloorBenchmark {
     System.out.println("fixture: " + fixture.summary());
     expected = verify(events, IdentityRules.defaults());
     verify(edgeCases(), IdentityRules.defaults());
+    verify(edgeCases(), customRules());
     System.out.printf(Locale.ROOT, "verified: flat = real on %,d events and %,d edge cases; linkable %,d, malformed %,d, blocked %,d%n",
         events.size(), edgeCases().size(), expected[0], expected[1], expected[2]);
   }
@@ -251,7 +252,7 @@ public class ResolveFloorBenchmark {
     int eventCount = args.length > 0 ? Integer.parseInt(args[0]) : EventFixture.DEFAULT_EVENTS;
     int people = args.length > 1 ? Integer.parseInt(args[1]) : EventFixture.DEFAULT_PEOPLE;
     List<Event> evs = EventFixture.generate(eventCount, people, EventFixture.DEFAULT_SEED).events();
-    checkLowerCasingNeverShortens();
+    checkLowerCasingLengths();
     Locale before = Locale.getDefault();
     try {
       for (Locale locale : new Locale[] {before, new Locale("tr", "TR")}) {
@@ -259,10 +260,11 @@ public class ResolveFloorBenchmark {
         long[] sums = verify(evs, IdentityRules.defaults());
         List<Event> edges = edgeCases();
         long[] edgeSums = verify(edges, IdentityRules.defaults());
+        long[] customSums = verify(edges, customRules());
         System.out.printf(Locale.ROOT,
             "locale %s: flat = real on %,d events (linkable %,d, malformed %,d, blocked %,d) and %,d edge cases"
-                + " (linkable %,d, malformed %,d, blocked %,d)%n",
-            locale, evs.size(), sums[0], sums[1], sums[2], edges.size(), edgeSums[0], edgeSums[1], edgeSums[2]);
+                + " (linkable %,d, malformed %,d, blocked %,d; with customRules() blocked %,d)%n",
+            locale, evs.size(), sums[0], sums[1], sums[2], edges.size(), edgeSums[0], edgeSums[1], edgeSums[2], customSums[2]);
       }
     } finally {
       Locale.setDefault(before);
@@ -276,7 +278,7 @@ public class ResolveFloorBenchmark {
    * @return the summed linkable, malformed and blocked counts of one pass
    */
   static long[] verify(List<Event> evs, IdentityRules rules) {
-    checkLowerCasingNeverShortens();
+    checkLowerCasingLengths();
     IdentityResolver real = new IdentityResolver(rules);
     FlatResolver[] flats = {new FlatResolver(rules, false), new FlatResolver(rules, true)};
     long[] sums = new long[3];
@@ -306,20 +308,33 @@ public class ResolveFloorBenchmark {
   }
 
   /**
-   * The flat resolver's blocked-value check skips values longer than the longest blocked value,
-   * which is exact only if {@code toLowerCase(Locale.ROOT)} never makes a text shorter: checked
-   * here for every code point.
+   * The flat resolver's blocked-value check looks up only values whose length a blocked value's
+   * lower-case spelling allows, which is exact only if {@code toLowerCase(Locale.ROOT)} keeps the
+   * length of every code point but U+0130 (capital I with dot, which becomes {@code i} and
+   * U+0307): checked here for every code point.
    */
-  static void checkLowerCasingNeverShortens() {
+  static void checkLowerCasingLengths() {
     for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
       if (Character.isSurrogate((char) cp) && cp <= 0xFFFF) {
         continue;
       }
       String s = new String(Character.toChars(cp));
-      if (s.toLowerCase(Locale.ROOT).length() < s.length()) {
-        throw new IllegalStateException("lower-casing shortens code point " + Integer.toHexString(cp));
+      String lower = s.toLowerCase(Locale.ROOT);
+      boolean expected = cp == 0x130 ? lower.equals("i\u0307") : lower.length() == s.length();
+      if (!expected) {
+        throw new IllegalStateException("lower-casing changes the length of code point " + Integer.toHexString(cp));
       }
     }
+  }
+
+  /** Rules beyond the defaults, for the edge cases: more blocked values (one with a dotted I, a phone), a pattern. */
+  static IdentityRules customRules() {
+    return IdentityRules.builder()
+        .blockValue("İnfo-desk@test.org")
+        .blockValue("(201) 555-0100")
+        .blockValue("NOBODY")
+        .blockPattern(".*@mailinator\\.com")
+        .build();
   }
 
   /** Hand-made events for what the fixture never exercises; every value fictional. */
@@ -366,6 +381,10 @@ public class ResolveFloorBenchmark {
       {{"phone", "abc"}, {"phone", " abc"}, {"phone", "(201) 555-0123"}, {"phone", "+1 201 555 0123"}},
       {{"email", "ann@"}, {"email", "ANN@"}, {"email", "ann@example.com"}},
       {{"loyalty_card", " x "}, {"loyalty_card", "x"}, {"zeta_id", "x"}, {"anonymous_id", "x"}},
+      // What customRules() blocks (a value with a dotted I, a phone in another spelling, a pattern).
+      {{"email", "İNFO-DESK@TEST.ORG"}, {"email", "info-desk@test.org"}, {"email", "x@MAILINATOR.com"}},
+      {{"phone", "(201) 555-0100"}, {"phone", "+1 201 555 0100"}, {"customer_id", "nobody"}, {"customer_id", "NOBODY "}},
+      {{"customer_id", "İnfo-desk@test.org"}, {"anonymous_id", "i\u0307nfo-desk@test.org"}, {"push_token", "İNFO-DESK@TEST.ORG"}},
     };
     Instant t = Instant.parse("2026-03-01T00:00:00Z");
     for (int i = 0; i < cases.length; i++) {
@@ -417,9 +436,12 @@ public class ResolveFloorBenchmark {
     final boolean internEmails;
     private final String region;
     private final List<Pattern> patterns;
-    /** Per type code: the blocked values in that type's normal form, lower-case, and the longest one's length. */
+    /**
+     * Per type code: the blocked values in that type's normal form, lower-case, and which lengths
+     * a value may have whose lower-case spelling is one of them ({@link #possibleLengths}).
+     */
     private final Set<String>[] blockedSets;
-    private final int[] blockedMax;
+    private final boolean[][] blockedLengths;
     /** Per type code (host-defined types: looked up per identifier): the priority. */
     private final int[] priorities;
 
@@ -468,7 +490,7 @@ public class ResolveFloorBenchmark {
       this.region = rules.defaultRegion();
       this.patterns = rules.blockedPatterns();
       this.blockedSets = new Set[ANONYMOUS + 1];
-      this.blockedMax = new int[ANONYMOUS + 1];
+      this.blockedLengths = new boolean[ANONYMOUS + 1][];
       this.priorities = new int[ANONYMOUS + 1];
       for (byte c = CUSTOMER; c <= ANONYMOUS; c++) {
         Set<String> set = new HashSet<>(rules.blockedValues());
@@ -491,12 +513,8 @@ public class ResolveFloorBenchmark {
             set.add(v.strip().toLowerCase(Locale.ROOT));
           }
         }
-        int max = 0;
-        for (String s : set) {
-          max = Math.max(max, s.length());
-        }
         blockedSets[c] = Set.copyOf(set);
-        blockedMax[c] = max;
+        blockedLengths[c] = possibleLengths(set);
       }
       phoneParses = 0;
       priorities[CUSTOMER] = rules.policy(IdentifierType.CUSTOMER_ID).priority();
@@ -922,13 +940,39 @@ public class ResolveFloorBenchmark {
     }
 
     /**
+     * Which lengths a text may have whose {@code toLowerCase(Locale.ROOT)} is one of
+     * {@code lowerCase}: lower-casing keeps the length of every code point but U+0130, which
+     * becomes the two characters {@code i} U+0307 (see {@link #checkLowerCasingLengths}); so a
+     * blocked value of length L with k such pairs is reached from texts of length L - k to L.
+     */
+    private static boolean[] possibleLengths(Set<String> lowerCase) {
+      int max = 0;
+      for (String b : lowerCase) {
+        max = Math.max(max, b.length());
+      }
+      boolean[] possible = new boolean[max + 1];
+      for (String b : lowerCase) {
+        int pairs = 0;
+        for (int i = b.indexOf("i\u0307"); i >= 0; i = b.indexOf("i\u0307", i + 2)) {
+          pairs++;
+        }
+        for (int k = 0; k <= pairs; k++) {
+          possible[b.length() - k] = true;
+        }
+      }
+      return possible;
+    }
+
+    /**
      * Whether a normalised value of type {@code code} is blocked: one of the type's blocked
-     * values (case-insensitively; only values no longer than the longest are lower-cased and
-     * looked up, since lower-casing never shortens a text), a phone whose ASCII digits are all
-     * zeros, or a match of a blocked pattern.
+     * values, case-insensitively (only a value of a length in {@link #blockedLengths} is
+     * lower-cased and looked up), a phone whose ASCII digits are all zeros, or a match of a
+     * blocked pattern.
      */
     private boolean isBlocked(byte code, String value) {
-      if (value.length() <= blockedMax[code] && blockedSets[code].contains(value.toLowerCase(Locale.ROOT))) {
+      boolean[] lengths = blockedLengths[code];
+      int len = value.length();
+      if (len < lengths.length && lengths[len] && blockedSets[code].contains(value.toLowerCase(Locale.ROOT))) {
         return true;
       }
       if (code == PHONE && isAllZeroDigits(value)) {
