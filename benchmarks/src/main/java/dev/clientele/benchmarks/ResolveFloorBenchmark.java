@@ -43,6 +43,12 @@ import org.openjdk.jmh.annotations.TearDown;
  *       {@code resolve} per event, which writes the event's normalised identifiers into reusable
  *       arrays (type, value, class, problem code, and an order: linkable by priority, then
  *       malformed by priority, then blocked in first-occurrence order); the counts summed.
+ *   <li>{@link #realResolveWarm}, {@link #flatResolveWarm}: the same with resolvers that have seen
+ *       every event once (per trial, untimed), so nothing is parsed or first seen: the difference
+ *       from the cold figures is the first sightings' cost (mostly libphonenumber).
+ *   <li>{@link #flatResolveInterned}: {@link #flatResolve} with emails looked up by their normal
+ *       form instead of lower-cased into a new {@code String}.
+ *   <li>{@link #scanFloor}: not a resolver; only the reads any resolver must make.
  * </ul>
  *
  * <p>The flat resolver does the normalisation the issue requires: emails stripped and lower-cased
@@ -50,13 +56,17 @@ import org.openjdk.jmh.annotations.TearDown;
  * (default region US; a leading {@code 00} read as {@code +}; all-zero national numbers blocked;
  * invalid numbers kept as given, stripped, and malformed), other types stripped, the blocked
  * values (and any blocked patterns) checked after normalisation, duplicates after normalisation
- * folded (the most usable class kept), priority order. Each first sighting of an email's normal
- * form and of a phone's spelling key (a {@code +} and the digits, as
- * {@code PhoneNormalizer.spellingKey}) is really normalised or parsed; later sightings are found
- * in flat open-addressing tables by hashing the raw text <em>as if</em> normalised (lower-cased,
- * stripped; or only the digits), without making the normal form, so a repeated value allocates
- * nothing. Spellings outside those shortcuts (non-ASCII emails, phones with letters) take the full
- * path and then the tables.
+ * folded (the most usable class kept), priority order. An email in its common spelling
+ * (printable ASCII of the valid shape, maybe upper-case letters and surrounding spaces) is
+ * checked in one scan and, only when it differs from its normal form, lower-cased into a new
+ * {@code String}; other emails are normalised as the real normaliser does, then looked up by
+ * their normal form (so the regular expression runs once per value). A phone spelled with
+ * digits, separators and a leading {@code +} or {@code 00} is looked up by its spelling key
+ * ({@code +} and the digits, as {@code PhoneNormalizer.spellingKey}), hashed from the raw text
+ * without making the key, in a flat open-addressing table; its first sighting is really parsed.
+ * Other phone spellings are looked up by their raw text and parsed on first sighting. With
+ * {@code internEmails} ({@link #flatResolveInterned}) common-spelling emails are looked up the
+ * same way, by their normal form hashed from the raw text, so a repeated value makes nothing.
  *
  * <p>Its tables are unbounded (the real resolver's cache holds 500 000 entries, which this
  * fixture does not fill), single-threaded, and have no {@code forget} for erasure.
@@ -87,6 +97,9 @@ public class ResolveFloorBenchmark {
   private IdentityResolver real;
   private FlatResolver flat;
   private FlatResolver interned;
+  /** Resolvers that have seen every event once (made per trial, untimed): no first sightings left. */
+  private IdentityResolver warmReal;
+  private FlatResolver warmFlat;
   private long linkableSum;
   private long malformedSum;
   private long blockedSum;
@@ -104,6 +117,12 @@ public class ResolveFloorBenchmark {
     expected = verify(events, IdentityRules.defaults());
     verify(edgeCases(), IdentityRules.defaults());
     verify(edgeCases(), customRules());
+    warmReal = new IdentityResolver(IdentityRules.defaults());
+    warmFlat = new FlatResolver(IdentityRules.defaults(), false);
+    for (int i = 0; i < events.size(); i++) {
+      warmReal.resolve(events.get(i));
+      warmFlat.resolve(events.get(i));
+    }
     System.out.printf(Locale.ROOT, "verified: flat = real on %,d events and %,d edge cases; linkable %,d, malformed %,d, blocked %,d%n",
         events.size(), edgeCases().size(), expected[0], expected[1], expected[2]);
   }
@@ -156,7 +175,25 @@ public class ResolveFloorBenchmark {
   /** The real resolver, cold, over every event; the list sizes are summed. */
   @Benchmark
   public long realResolve() {
-    IdentityResolver r = real;
+    return runReal(real);
+  }
+
+  /**
+   * The real resolver after it has seen every event (cache full, no phone parsed): the difference
+   * from {@link #realResolve} is what first sightings cost.
+   */
+  @Benchmark
+  public long realResolveWarm() {
+    return runReal(warmReal);
+  }
+
+  /** {@link #flatResolve} after it has seen every event (tables full, no phone parsed). */
+  @Benchmark
+  public long flatResolveWarm() {
+    return runFlat(warmFlat);
+  }
+
+  private long runReal(IdentityResolver r) {
     List<Event> evs = events;
     long l = 0;
     long m = 0;
