@@ -145,9 +145,8 @@ public class ResolveFloorBenchmark {
 
   /**
    * Prints the CPU time per event (as {@link IngestBenchmark} does), then checks that the
-   * invocation's summed counts equal those of the verified pass, untimed. After a flat run it
-   * also prints its table sizes and what parsing its phone keys once more costs (thread CPU,
-   * JIT warm), an estimate of the first-sighting parses' share.
+   * invocation's summed counts equal those of the verified pass, untimed. After a cold flat run
+   * it also prints how many phones were parsed and its table sizes.
    */
   @TearDown(Level.Invocation)
   public void check() {
@@ -165,9 +164,8 @@ public class ResolveFloorBenchmark {
     }
     for (FlatResolver f : new FlatResolver[] {flat, interned}) {
       if (f.phoneParses > 0) {
-        System.out.printf(Locale.ROOT,
-            "  flat: %,d phone parses (re-parsing the keys: %.0f ns CPU per event); %,d email and %,d phone-key entries%n",
-            f.phoneParses, f.reparseCpu() / events.size(), f.emails.size, f.phoneKeys.size);
+        System.out.printf(Locale.ROOT, "  flat: %,d phone parses; %,d email, %,d phone-key and %,d phone-spelling entries%n",
+            f.phoneParses, f.emails.size, f.phoneKeys.size, f.phoneRaws.size);
       }
     }
   }
@@ -940,28 +938,6 @@ public class ResolveFloorBenchmark {
         outClass = MALFORMED;
         outProblem = (byte) (PARSE + e.getErrorType().ordinal());
       }
-    }
-
-    /**
-     * The thread CPU time, in ns, of parsing every phone key of {@link #phoneKeys} once more as
-     * {@link #parsePhone} does (the key, not the first spelling: the same number). For the
-     * report only; not part of resolving.
-     */
-    double reparseCpu() {
-      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-      long before = phoneParses;
-      String[] keys = phoneKeys.keys;
-      long start = threads.getCurrentThreadCpuTime();
-      long sink = 0;
-      for (String k : keys) {
-        if (k != null) {
-          parsePhone(k);
-          sink += outClass;
-        }
-      }
-      long cpu = threads.getCurrentThreadCpuTime() - start;
-      phoneParses = before + (sink < 0 ? 1 : 0);
-      return cpu;
     }
 
     private static boolean isAllZeros(String digits) {
