@@ -439,9 +439,10 @@ public class ResolveFloorBenchmark {
    * in first-occurrence order ({@link #types}, {@link #values}, {@link #classes},
    * {@link #problems}), and {@link #order} lists the slots as {@link ResolvedIdentifiers} does:
    * {@link #linkable} by priority, then {@link #malformed} by priority, then {@link #blocked} in
-   * first-occurrence order. No per-event objects: only the first sighting of a normal form makes
-   * its {@code String} (and a phone's parse), and only a value stripped of white space that is not
-   * an email or a phone with a spelling key makes a new one each time.
+   * first-occurrence order. No per-event objects beyond values whose normal form differs from
+   * their raw text: such an email is lower-cased into a new {@code String} each time (unless
+   * {@code internEmails}), another value stripped of white space likewise; a phone's first
+   * sighting is parsed and its E.164 {@code String} kept and shared.
    */
   static final class FlatResolver {
     /** Type codes, by default priority: the built-in constants, then host-defined types, then anonymous ids. */
