@@ -37,7 +37,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link IngestBenchmark#baselineHashMap}. It answers "how cheap can ingest with resolution be at
  * all?".
  *
- * <p>Three cumulative levels, one benchmark each, and a fourth that reorders the third:
+ * <p>Three cumulative levels, one benchmark each, a fourth that reorders the third, and a fifth
+ * that combines every saving found:
  *
  * <ol>
  *   <li>{@link #floorNormalize}: per event the real {@link IdentityResolver#resolve} under
@@ -85,6 +86,13 @@ import org.openjdk.jmh.annotations.TearDown;
  *       after the batch's merges, not between them); as a set it is the same. After its last
  *       invocation each trial checks that result against a level-3 ingest of the same events
  *       ({@link Floor#sameResult}).
+ *   <li>{@link #floorBest} (level 5, {@link BestFloor}): level 3's linking and storage with the
+ *       flat resolver of {@link ResolveFloorBenchmark}, a touch pass per batch of 1 024 (no
+ *       grouping), cache-line-aligned profile records and attribute blocks, exactly Clientele's
+ *       attributes and order summaries (not every data key), and arrays presized from the event
+ *       count; {@link #floorBestUnsized} and {@link #floorBestNoTouch} leave out the presizing or
+ *       the touch pass. Checked per invocation ({@link BestFloor#verify}), held to a level-3
+ *       ingest once per trial ({@link BestFloor#samePartition}) and to Clientele in {@link #main}.
  * </ol>
  *
  * <p>What the floor leaves out, compared with Clientele (so its figure is a lower bound, not a
@@ -112,9 +120,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       set it (Clientele builds an {@code Attribute} with source and time).
  * </ul>
  *
- * <p>It does more than Clientele in one respect: every event data key is an attribute
+ * <p>Levels 3 and 4 do more than Clientele in one respect: every event data key is an attribute
  * (Clientele keeps the data of {@code identify} events, the device as {@code last_device} and
- * order totals).
+ * order totals). Level 5 keeps exactly Clientele's.
  *
  * <pre>
  * java -Djmh.ignoreLock=true -jar benchmarks/target/benchmarks.jar '(IngestBenchmark.baselineHashMap|IngestFloorBenchmark.*)$' -f 1 -wi 1 -i 3 -jvmArgs -Xmx8g
