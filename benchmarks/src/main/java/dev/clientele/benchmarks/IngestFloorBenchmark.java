@@ -9,6 +9,7 @@ import dev.clientele.core.ProfileId;
 import dev.clientele.identity.IdentityResolver;
 import dev.clientele.identity.IdentityRules;
 import dev.clientele.identity.ResolvedIdentifiers;
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,7 +37,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link IngestBenchmark#baselineHashMap}. It answers "how cheap can ingest with resolution be at
  * all?".
  *
- * <p>Three cumulative levels, one benchmark each, and a fourth that reorders the third:
+ * <p>Three cumulative levels, one benchmark each, a fourth that reorders the third, and a fifth
+ * that combines every saving found:
  *
  * <ol>
  *   <li>{@link #floorNormalize}: per event the real {@link IdentityResolver#resolve} under
@@ -84,6 +86,13 @@ import org.openjdk.jmh.annotations.TearDown;
  *       after the batch's merges, not between them); as a set it is the same. After its last
  *       invocation each trial checks that result against a level-3 ingest of the same events
  *       ({@link Floor#sameResult}).
+ *   <li>{@link #floorBest} (level 5, {@link BestFloor}): level 3's linking and storage with the
+ *       flat resolver of {@link ResolveFloorBenchmark}, a touch pass per batch of 1 024 (no
+ *       grouping), cache-line-aligned profile records and attribute blocks, exactly Clientele's
+ *       attributes and order summaries (not every data key), and arrays presized from the event
+ *       count; {@link #floorBestUnsized} and {@link #floorBestNoTouch} leave out the presizing or
+ *       the touch pass. Checked per invocation ({@link BestFloor#verify}), held to a level-3
+ *       ingest once per trial ({@link BestFloor#samePartition}) and to Clientele in {@link #main}.
  * </ol>
  *
  * <p>What the floor leaves out, compared with Clientele (so its figure is a lower bound, not a
@@ -111,9 +120,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       set it (Clientele builds an {@code Attribute} with source and time).
  * </ul>
  *
- * <p>It does more than Clientele in one respect: every event data key is an attribute
+ * <p>Levels 3 and 4 do more than Clientele in one respect: every event data key is an attribute
  * (Clientele keeps the data of {@code identify} events, the device as {@code last_device} and
- * order totals).
+ * order totals). Level 5 keeps exactly Clientele's.
  *
  * <pre>
  * java -Djmh.ignoreLock=true -jar benchmarks/target/benchmarks.jar '(IngestBenchmark.baselineHashMap|IngestFloorBenchmark.*)$' -f 1 -wi 1 -i 3 -jvmArgs -Xmx8g
@@ -141,8 +150,11 @@ public class IngestFloorBenchmark {
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
   private List<Event> events;
   private int distinctEventIds;
+  private final IdentityRules rules = IdentityRules.defaults();
   private IdentityResolver resolver;
+  private ResolveFloorBenchmark.FlatResolver flat;
   private Floor floor;
+  private BestFloor best;
   private long cpuStart;
 
   /** Builds the fixture once per trial, untimed, and counts its distinct event ids for the check. */
@@ -159,9 +171,12 @@ public class IngestFloorBenchmark {
   @Setup(Level.Invocation)
   public void freshInstance() {
     floor = null;
+    best = null;
     resolver = null;
+    flat = null;
     System.gc();
     resolver = new IdentityResolver(IdentityRules.defaults());
+    flat = new ResolveFloorBenchmark.FlatResolver(IdentityRules.defaults(), false);
     cpuStart = THREADS.getCurrentThreadCpuTime();
   }
 
@@ -171,6 +186,11 @@ public class IngestFloorBenchmark {
     long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
     System.out.printf(java.util.Locale.ROOT, "%n  cpu per event: %.0f ns (this thread %.0f, second thread %.0f)%n",
         (double) cpu / events.size(), (double) cpu / events.size(), 0.0);
+    if (best != null) {
+      best.verify(events.size(), distinctEventIds);
+      System.out.println("  " + best.summary());
+      return;
+    }
     floor.verify(events.size(), distinctEventIds);
     System.out.println("  " + floor.summary());
   }
@@ -181,6 +201,15 @@ public class IngestFloorBenchmark {
    */
   @TearDown(Level.Trial)
   public void compareWithLevel3() {
+    if (best != null) {
+      Floor reference = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE);
+      reference.ingestAll(events);
+      String diff = best.samePartition(reference);
+      if (diff != null) {
+        throw new IllegalStateException("the best floor differs from level 3: " + diff);
+      }
+      System.out.println("  same partition, counts, timelines and identifier sightings as level 3");
+    }
     if (floor != null && floor.batch > 0) {
       Floor reference = new Floor(new IdentityResolver(IdentityRules.defaults()), Floor.STORE);
       reference.ingestAll(events);
@@ -258,6 +287,34 @@ public class IngestFloorBenchmark {
   @Benchmark
   public Floor floorStoreGroupedTouch1k() {
     return grouped(1024, true);
+  }
+
+  /**
+   * Level 5, the best floor ({@link BestFloor}): the flat resolver, a touch pass per batch of
+   * {@value BestFloor#DEFAULT_BATCH} (no grouping), cache-line-aligned records and attribute
+   * blocks, Clientele's attributes and order summaries, arrays presized from the event count.
+   */
+  @Benchmark
+  public BestFloor floorBest() {
+    return best(BestFloor.DEFAULT_BATCH, true, true);
+  }
+
+  /** {@link #floorBest} without presizing: the arrays start small and grow while timed, as in level 3. */
+  @Benchmark
+  public BestFloor floorBestUnsized() {
+    return best(BestFloor.DEFAULT_BATCH, true, false);
+  }
+
+  /** {@link #floorBest} without the touch pass (events resolved and applied one at a time). */
+  @Benchmark
+  public BestFloor floorBestNoTouch() {
+    return best(1, false, true);
+  }
+
+  private BestFloor best(int batch, boolean touch, boolean presize) {
+    best = new BestFloor(flat, rules, batch, touch, presize);
+    best.ingestAll(events);
+    return best;
   }
 
   private Floor grouped(int batch, boolean touch) {
@@ -341,7 +398,39 @@ public class IngestFloorBenchmark {
         System.exit(1);
       }
       System.out.println("same partition of identifiers into profiles, same event and identifier counts per profile");
+      // Level 5 (the best floor), in every variant: its own checks, level 3's partition and
+      // Clientele's partition, attributes and order summaries.
+      for (int batch : new int[] {1, 7, BestFloor.DEFAULT_BATCH, 1 << 20}) {
+        for (int variant = 0; variant < 4; variant++) { // touch and presize on or off
+          boolean touch = (variant & 1) != 0;
+          boolean presize = (variant & 2) != 0;
+          BestFloor b = new BestFloor(new ResolveFloorBenchmark.FlatResolver(IdentityRules.defaults(), false),
+              IdentityRules.defaults(), batch, touch, presize);
+          b.ingestAll(events);
+          b.verify(events.size(), distinct);
+          String d = b.samePartition(store);
+          if (d == null) {
+            d = b.compareWith(c);
+          }
+          if (d != null) {
+            throw new IllegalStateException("best floor (batch " + batch + ", touch " + touch + ", presize " + presize
+                + "): " + d);
+          }
+        }
+      }
+      System.out.println("best floor (batches 1, 7, 1024, 2^20; touch and presize on and off): same partition as"
+          + " level 3; same partition, attributes and order summaries as Clientele");
     }
+    // The best floor with duplicates within and across batches.
+    BestFloor bt = new BestFloor(new ResolveFloorBenchmark.FlatResolver(IdentityRules.defaults(), false),
+        IdentityRules.defaults(), 1000, true, true);
+    bt.ingestAll(repeated);
+    bt.verify(repeated.size(), distinct);
+    String dt = bt.samePartition(twice);
+    if (dt != null) {
+      throw new IllegalStateException("best floor with duplicates differs from level 3: " + dt);
+    }
+    System.out.println("best floor: duplicates within and across batches: same result as level 3");
     edgeCases();
   }
 
@@ -396,6 +485,7 @@ public class IngestFloorBenchmark {
     }
     System.out.println(
         "level 4 edge cases (batches of 1, 2, 3, 5, 16): same result as level 3 and same partition as Clientele");
+    bestEdgeCases(events, f);
     try (Clientele c = Clientele.inMemory()) {
       c.ingestAll(events);
       dev.clientele.IngestStats s = c.stats();
@@ -435,6 +525,81 @@ public class IngestFloorBenchmark {
       throw new IllegalStateException("verify vouched for a result past a limit");
     }
     System.out.println("limits: a sixth email is counted as over the limit and fails the check");
+  }
+
+  /**
+   * The best floor on the edge cases (held to level 3's partition and to Clientele) and on more
+   * events for what it keeps: attributes tied at one time (decided by source, then by value),
+   * across a merge; order totals as a decimal, a long and a string, zero, missing and not a
+   * number; an attribute name that is not one.
+   */
+  private static void bestEdgeCases(List<Event> edges, Floor level3) {
+    for (int batch : new int[] {1, 2, 3, 16}) {
+      BestFloor b = new BestFloor(new ResolveFloorBenchmark.FlatResolver(IdentityRules.defaults(), false),
+          IdentityRules.defaults(), batch, batch > 1, batch > 2);
+      b.ingestAll(edges);
+      b.verify(edges.size(), edges.size() - 1);
+      String diff = b.samePartition(level3);
+      try (Clientele c = Clientele.inMemory()) {
+        c.ingestAll(edges);
+        if (diff == null) {
+          diff = b.compareWith(c);
+        }
+      }
+      if (diff != null) {
+        throw new IllegalStateException("best floor edge cases (batch " + batch + "): " + diff);
+      }
+    }
+    java.time.Instant t = java.time.Instant.parse("2026-03-02T10:00:00Z");
+    List<Event> more = List.of(
+        keeps("y1", "identify", t, "web", "customer_id", "cus-y", "first_name", "Ann", "city", "Bern", "device", "iPhone"),
+        keeps("y2", "identify", t, "mobile", "customer_id", "cus-y", "first_name", "Anna"), // tie: web wins
+        keeps("y3", "pageview", t, "web", "customer_id", "cus-y", "device", "Android"), // tie: "iPhone" wins
+        keeps("y4", "identify", t, "web", "anonymous_id", "dev-w", "city", "Zurich"), // tie with y1 after the merge
+        keeps("y5", "login", t.plusSeconds(60), "web", "customer_id", "cus-y", "anonymous_id", "dev-w"), // merge
+        keeps("y6", "order", t.plusSeconds(120), "web", "customer_id", "cus-y", "total", new BigDecimal("12.50")),
+        keeps("y7", "order", t.plusSeconds(180), "web", "customer_id", "cus-y", "total", 3L),
+        keeps("y8", "order", t.plusSeconds(240), "web", "customer_id", "cus-y", "total", " 7.25 "),
+        keeps("y9", "order", t.plusSeconds(300), "web", "customer_id", "cus-y", "total", BigDecimal.ZERO),
+        keeps("y10", "order", t.plusSeconds(360), "web", "customer_id", "cus-y"),
+        keeps("y11", "order", t.plusSeconds(420), "web", "customer_id", "cus-y", "total", "n/a"),
+        keeps("y12", "order", t.minusSeconds(60), "mobile", "anonymous_id", "dev-o", "total", new BigDecimal("1E+2")),
+        keeps("y13", "identify", t.plusSeconds(480), "web", "anonymous_id", "dev-o", "Bad_Name", "x", "device", " "),
+        keeps("y14", "login", t.plusSeconds(540), "web", "customer_id", "cus-y", "anonymous_id", "dev-o"));
+    List<Event> all = new java.util.ArrayList<>(edges);
+    all.addAll(more);
+    for (int batch : new int[] {1, 4, 64}) {
+      BestFloor b = new BestFloor(new ResolveFloorBenchmark.FlatResolver(IdentityRules.defaults(), false),
+          IdentityRules.defaults(), batch, batch > 1, batch > 4);
+      b.ingestAll(all);
+      b.verify(all.size(), all.size() - 1);
+      try (Clientele c = Clientele.inMemory()) {
+        c.ingestAll(all);
+        String diff = b.compareWith(c);
+        if (diff != null) {
+          throw new IllegalStateException("best floor edge cases with attributes and orders (batch " + batch + "): "
+              + diff);
+        }
+      }
+      if (b.attributeProblems == 0 || b.orderProblems != 2) {
+        throw new IllegalStateException("best floor edge cases: problems not counted: " + b.summary());
+      }
+    }
+    System.out.println("best floor edge cases: same partition as level 3; same partition, attributes (ties, merges)"
+        + " and order summaries as Clientele");
+  }
+
+  private static Event keeps(String id, String type, java.time.Instant at, String source, Object... pairs) {
+    Event.Builder b = Event.builder(id, type, at).action("x").source(source);
+    for (int i = 0; i < pairs.length; i += 2) {
+      String k = (String) pairs[i];
+      if (i < 4 && (k.equals("customer_id") || k.equals("anonymous_id"))) {
+        b.identifier(IdentifierType.of(k), (String) pairs[i + 1]);
+      } else {
+        b.data(k, pairs[i + 1]);
+      }
+    }
+    return b.build();
   }
 
   private static Event edge(String id, java.time.Instant t, int minutes, String... typeValues) {
@@ -1533,7 +1698,29 @@ public class IngestFloorBenchmark {
       int[] modelStamp = new int[keyCount + 1];
       int[] modelOrdinal = new int[keyCount + 1];
       long[] modelTime = new long[keyCount + 1];
-      long modelled = 0;
+      long[] modelled = {0};
+      // The model of the identifiers' sighting times: per identifier, the min and max time of the
+      // stored events that carry it (their identifiers are normalised), by ordinal.
+      long[] idFirst = new long[idCount];
+      long[] idLast = new long[idCount];
+      Arrays.fill(idFirst, Long.MAX_VALUE);
+      Arrays.fill(idLast, Long.MIN_VALUE);
+      for (int e = 0; e < storedCount; e++) {
+        long t = stored[e].timestamp().toEpochMilli();
+        List<Identifier> carried = stored[e].identifiers();
+        for (int i = 0, n = carried.size(); i < n; i++) {
+          Identifier id = carried.get(i);
+          int type = typeCode(id.type());
+          long s = idSlots[findSlot(type, id.value(), hash(type, id.value()))];
+          if (s != 0) { // blocked values are not indexed
+            int ord = getInt((int) s, R_ORD);
+            idFirst[ord] = Math.min(idFirst[ord], t);
+            idLast[ord] = Math.max(idLast[ord], t);
+          }
+        }
+      }
+      // A refused identifier is not seen by the refusing event: then only first <= last is checked.
+      boolean exactSightings = uniqueRefusals + malformedRefusals == 0;
       for (int p = 0; p < profileCount; p++) {
         int r = p * REC;
         if (!live(p)) {
@@ -1552,19 +1739,21 @@ public class IngestFloorBenchmark {
           long t = stored[e].timestamp().toEpochMilli();
           first = Math.min(first, t);
           last = Math.max(last, t);
-          for (String key : stored[e].data().keySet()) {
+          int profile = p;
+          int ev = e;
+          stored[e].data().forEach((key, value) -> {
             int known = keyCount;
             int k = attrCode(key);
             check(keyCount == known, "an event data key that no attribute was set for");
-            if (modelStamp[k] != p + 1) {
-              modelled++;
+            if (modelStamp[k] != profile + 1) {
+              modelled[0]++;
             }
-            if (modelStamp[k] != p + 1 || t > modelTime[k] || (t == modelTime[k] && e > modelOrdinal[k])) {
-              modelStamp[k] = p + 1;
+            if (modelStamp[k] != profile + 1 || t > modelTime[k] || (t == modelTime[k] && ev > modelOrdinal[k])) {
+              modelStamp[k] = profile + 1;
               modelTime[k] = t;
-              modelOrdinal[k] = e;
+              modelOrdinal[k] = ev;
             }
-          }
+          });
         }
         check(n == rec[r + EVENTS], "timeline length " + n + " != event count " + rec[r + EVENTS]);
         check(first == time(r + FIRST_SEEN) && last == time(r + LAST_SEEN), "first or last seen is not that of the events");
@@ -1574,6 +1763,8 @@ public class IngestFloorBenchmark {
           check(!idSeenOnce[ord], "identifier reachable twice");
           check(find(getInt(h, R_OWNER)) == p, "identifier listed on a profile that does not own it");
           check(getLong(h, R_FIRST) <= getLong(h, R_LAST), "identifier first seen after last seen");
+          check(!exactSightings || (getLong(h, R_FIRST) == idFirst[ord] && getLong(h, R_LAST) == idLast[ord]),
+              "identifier first/last seen is not that of the events carrying it");
           idSeenOnce[ord] = true;
           k++;
         }
@@ -1592,7 +1783,7 @@ public class IngestFloorBenchmark {
         }
       }
       check(attributes == attrCount, "attributes on live profiles " + attributes + " != " + attrCount);
-      check(modelled == attrCount, "attributes " + attrCount + " != distinct keys on the profiles' events " + modelled);
+      check(modelled[0] == attrCount, "attributes " + attrCount + " != distinct keys on the profiles' events " + modelled[0]);
       for (boolean b : eventSeen) {
         check(b, "a stored event is on no live timeline");
       }
@@ -1784,6 +1975,1135 @@ public class IngestFloorBenchmark {
         if (p.identifiers().size() != rec[mine * REC + IDS]) {
           return "profile ordinal " + mine + ": identifiers floor " + rec[mine * REC + IDS] + ", clientele "
               + p.identifiers().size();
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Level 5, "the best floor": the cheapest engine of this study that still does the work issue
+   * #3 requires, with every saving found so far combined, and keeping exactly what Clientele
+   * keeps per profile (so it is the fair floor, not level 3's superset). Against level 3:
+   *
+   * <ul>
+   *   <li>the resolver is {@link ResolveFloorBenchmark.FlatResolver} (outputs verified equal to
+   *       {@link IdentityResolver#resolve} by {@link ResolveFloorBenchmark}), made per invocation
+   *       (cold tables, as level 3's resolver is cold);
+   *   <li>events are taken in batches ({@value #DEFAULT_BATCH} by default): the batch is resolved
+   *       first, then a touch pass loads every event-id slot, index slot, identifier record,
+   *       owner record and that owner's first attribute block with independent loads, then the
+   *       events are applied one by one in arrival order, exactly as level 3 does (no grouping:
+   *       gfloor found that grouping buys nothing on this fixture);
+   *   <li>profile records start at int {@value #RB} and attribute blocks and order summaries at
+   *       long {@value #LB}: an array's data begins 16 bytes into the object (compressed class
+   *       pointers), and a G1 humongous array (all of these once past a few MB) begins at a region
+   *       boundary, so each 64-byte profile record is one cache line, not two;
+   *   <li>an attribute block interleaves (entry, time) pairs, 8 pairs in two aligned lines, so an
+   *       update reads and writes one line;
+   *   <li>attributes are Clientele's ({@code ProfileChanges.apply}): an {@code identify} event's
+   *       data keys but {@code device}, the {@code device} (a non-blank string) of any event as
+   *       {@code last_device}, and per profile the order summary of {@code order} events with a
+   *       positive {@code total} (count, revenue, first and last order); names that are not
+   *       attribute names are counted and dropped, as Clientele does; ties at the same time go by
+   *       {@code Attribute.OBSERVATION_ORDER} (source, then the value's text, then its class);
+   *   <li>with {@code presize} the arrays are sized from the event count of {@link #ingestAll}'s
+   *       list: the event table and stored events for all of them, the identifier index for as
+   *       many identifiers as events, profile records, order summaries and attribute blocks for
+   *       half as many profiles (still grown past that);
+   *   <li>an event is kept as given (its normalised identifiers are in the index), not as a copy
+   *       with normalised identifiers, since the flat resolver makes none.
+   * </ul>
+   *
+   * <p>The identifier index and its record arena are level 3's own code: a {@link Floor} used
+   * only for them ({@link #ix}). Every invocation is checked by {@link #verify} and, once per
+   * trial, held to a level-3 ingest by {@link #samePartition}; {@link IngestFloorBenchmark#main}
+   * holds it to Clientele, attributes and order summaries included ({@link #compareWith}).
+   * Leaves out what levels 1-3 leave out (see {@link IngestFloorBenchmark}) but the attributes and
+   * order summaries above.
+   */
+  static final class BestFloor {
+    static final int DEFAULT_BATCH = 1024;
+    /** Int index of profile record 0: 16 header bytes + 48 = 64 bytes into the array object. */
+    static final int RB = 12;
+    /** Long index of attribute block 0 and order summary 0: 16 header bytes + 48 = 64. */
+    static final int LB = 6;
+    private static final int REC = 16;
+    private static final int PARENT = 0;
+    private static final int EVENTS = 1;
+    private static final int IDS = 2;
+    private static final int CID = 3;
+    private static final int MERGED = 4;
+    private static final int TYPE_COUNTS = 5;
+    private static final int FIRST_SEEN = 6;
+    private static final int LAST_SEEN = 8;
+    private static final int ID_HEAD = 10;
+    private static final int ID_TAIL = 11;
+    private static final int TL_HEAD = 12;
+    private static final int TL_TAIL = 13;
+    private static final int ATTR_HEAD = 14;
+    /** The profile's order count (its revenue, first and last order are in {@link #orders}). */
+    private static final int ORDERS = 15;
+    /** Longs per profile in {@link #orders}: revenue in units of 10^-4, first order, last order, spare. */
+    private static final int ORDER_LONGS = 4;
+    private static final int REVENUE_SCALE = 4;
+    private static final int BLOCK = 8;
+    private static final int BLOCK_LONGS = 2 * BLOCK;
+    /** The key code of {@code last_device}. */
+    private static final int LAST_DEVICE = 1;
+    private static final String IDENTIFY = "identify";
+    private static final String DEVICE = "device";
+    private static final String ORDER = "order";
+    private static final String TOTAL = "total";
+    /** Floor type codes by flat-resolver type code (HOST: looked up by type). */
+    private static final int[] FLOOR_CODE = {Floor.CUSTOMER_ID, Floor.EMAIL, Floor.PHONE, Floor.PUSH_TOKEN, -1,
+        Floor.ANONYMOUS_ID};
+
+    private final ResolveFloorBenchmark.FlatResolver flat;
+    private final IdentityRules rules;
+    final int batch;
+    final boolean touch;
+    final boolean presize;
+    /** Level 3's identifier index and record arena (its other arrays stay small and unused). */
+    final Floor ix;
+
+    private int profileCount;
+    private int[] rec = new int[RB + 256 * REC];
+    private long[] orders = new long[LB + 256 * ORDER_LONGS];
+    private Event[] stored = new Event[1024];
+    private int[] evPrev = new int[1024];
+    private int storedCount;
+    private long[] eventSlots = new long[2048];
+    private int[] pending = new int[8];
+    private int[] pendingType = new int[8];
+
+    private String[] keyTable = new String[64];
+    private int[] keyCodes = new int[64];
+    private String[] keyNames = new String[16];
+    private boolean[] keyValid = new boolean[16];
+    private int keyCount;
+    private long[] attr = new long[LB + 1024 * BLOCK_LONGS];
+    private int[] blockNext = new int[1024];
+    private int blockCount;
+    private int attrCount;
+
+    // The batch, resolved: per event its event-id hash, where its identifiers start, how many
+    // are linkable, malformed and blocked; per identifier its type code, value and hash.
+    private final int[] bEventHash;
+    private final int[] bStart;
+    private final int[] bLinkable;
+    private final int[] bMalformed;
+    private final int[] bBlocked;
+    private int[] bCode;
+    private String[] bValue;
+    private int[] bHash;
+
+    long received;
+    long applied;
+    long rejected;
+    long duplicates;
+    long created;
+    long merges;
+    long uniqueRefusals;
+    long malformedRefusals;
+    long blockedValues;
+    long malformedValues;
+    long overLimit;
+    /** Inputs the floor does not model exactly (a total it cannot hold exactly, an identify event's own last_device key); the check fails unless 0. */
+    long unmodelled;
+    /** Attribute names that are not attribute names (dropped, as Clientele does). */
+    long attributeProblems;
+    /** Order events without a numeric total (Clientele records a problem). */
+    long orderProblems;
+    long touchSink;
+
+    /**
+     * A best floor resolving with {@code flat} (made for {@code rules}), in batches of
+     * {@code batch} events, with a touch pass if {@code touch}, presized from the event count if
+     * {@code presize}.
+     */
+    BestFloor(ResolveFloorBenchmark.FlatResolver flat, IdentityRules rules, int batch, boolean touch, boolean presize) {
+      if (batch < 1) {
+        throw new IllegalArgumentException("batch " + batch);
+      }
+      this.flat = flat;
+      this.rules = rules;
+      this.batch = batch;
+      this.touch = touch;
+      this.presize = presize;
+      this.ix = new Floor(null, Floor.STORE);
+      bEventHash = new int[batch];
+      bStart = new int[batch];
+      bLinkable = new int[batch];
+      bMalformed = new int[batch];
+      bBlocked = new int[batch];
+      bCode = new int[4 * batch];
+      bValue = new String[4 * batch];
+      bHash = new int[4 * batch];
+      attrCode("last_device"); // LAST_DEVICE
+    }
+
+    /** Ingests {@code events} in order; the first call presizes from its size if so configured. */
+    void ingestAll(List<Event> events) {
+      int n = events.size();
+      if (presize && received == 0) {
+        presize(n);
+      }
+      for (int from = 0; from < n; from += batch) {
+        ingestBatch(events, from, Math.min(n, from + batch));
+      }
+    }
+
+    private static int tableFor(int entries) {
+      return Integer.highestOneBit(Math.max(2 * entries, 2) - 1) << 1; // a power of two >= 2 * entries
+    }
+
+    private void presize(int n) {
+      stored = new Event[Math.max(n, 1)];
+      evPrev = new int[Math.max(n, 1)];
+      eventSlots = new long[tableFor(n)];
+      ix.idSlots = new long[tableFor(n)];
+      int profiles = Math.max(n / 2, 256);
+      rec = new int[RB + profiles * REC];
+      orders = new long[LB + profiles * ORDER_LONGS];
+      attr = new long[LB + profiles * BLOCK_LONGS];
+      blockNext = new int[profiles];
+    }
+
+    private void ingestBatch(List<Event> events, int from, int to) {
+      ResolveFloorBenchmark.FlatResolver f = flat;
+      int x = 0;
+      for (int i = from; i < to; i++) {
+        Event e = events.get(i);
+        int j = i - from;
+        bEventHash[j] = Floor.mix(e.id().hashCode());
+        f.resolve(e);
+        int nl = f.linkable;
+        int n = nl + f.malformed;
+        if (x + n > bCode.length) {
+          int cap = Math.max(x + n, 2 * bCode.length);
+          bCode = Arrays.copyOf(bCode, cap);
+          bValue = Arrays.copyOf(bValue, cap);
+          bHash = Arrays.copyOf(bHash, cap);
+        }
+        bStart[j] = x;
+        bLinkable[j] = nl;
+        bMalformed[j] = f.malformed;
+        bBlocked[j] = f.blocked;
+        int[] order = f.order;
+        for (int s = 0; s < n; s++, x++) {
+          int k = order[s];
+          int code = FLOOR_CODE[f.codes[k]];
+          if (code < 0) {
+            code = ix.typeCode(f.types[k]);
+          }
+          String v = f.values[k];
+          bCode[x] = code;
+          bValue[x] = v;
+          bHash[x] = Floor.hash(code, v);
+        }
+      }
+      if (touch) {
+        touchPass(to - from);
+      }
+      for (int i = from; i < to; i++) {
+        received++;
+        apply(events.get(i), i - from);
+      }
+    }
+
+    /**
+     * Loads, per event of the resolved batch, its event-id slot and, per linkable identifier,
+     * its index slot, the record that slot names, that record's owner's profile record and the
+     * owner's first attribute block. The loads of different identifiers do not depend on one
+     * another, so the CPU overlaps their misses. Nothing is written.
+     */
+    private void touchPass(int size) {
+      long sink = 0;
+      long[] eSlots = eventSlots;
+      int eMask = eSlots.length - 1;
+      long[] iSlots = ix.idSlots;
+      int iMask = iSlots.length - 1;
+      int[] records = rec;
+      long[] a = attr;
+      for (int j = 0; j < size; j++) {
+        sink += eSlots[bEventHash[j] & eMask];
+        for (int x = bStart[j], end = x + bLinkable[j]; x < end; x++) {
+          int hash = bHash[x];
+          long s = iSlots[hash & iMask];
+          if (s != 0 && (int) (s >>> 32) == hash) {
+            int owner = ix.getInt((int) s, Floor.R_OWNER);
+            if (owner >= 0) {
+              int r = RB + owner * REC;
+              int head = records[r + ATTR_HEAD];
+              sink += records[r + PARENT] + (head >= 0 ? a[LB + head * BLOCK_LONGS] : 0);
+            }
+          }
+        }
+      }
+      touchSink += sink;
+    }
+
+    /** Level 3's per-event work on resolved event {@code j} of the batch: duplicate check, link, store. */
+    private void apply(Event event, int j) {
+      int hash = bEventHash[j];
+      String eventId = event.id();
+      long[] slots = eventSlots;
+      int mask = slots.length - 1;
+      int slot = hash & mask;
+      for (long s; (s = slots[slot]) != 0; slot = (slot + 1) & mask) {
+        if ((int) (s >>> 32) == hash && stored[(int) s - 1].id().equals(eventId)) {
+          duplicates++;
+          return;
+        }
+      }
+      blockedValues += bBlocked[j];
+      long at = event.timestamp().toEpochMilli();
+      int p = link(j, at);
+      if (p < 0) {
+        return;
+      }
+      int ordinal = storedCount;
+      if (ordinal == stored.length) {
+        int cap = ordinal * 2;
+        stored = Arrays.copyOf(stored, cap);
+        evPrev = Arrays.copyOf(evPrev, cap);
+      }
+      stored[ordinal] = event;
+      storedCount++;
+      slots[slot] = ((long) hash << 32) | (ordinal + 1);
+      if (storedCount * 2 > slots.length) {
+        growEventSlots();
+      }
+      int r = RB + p * REC;
+      rec[r + EVENTS]++;
+      if (at < time(r + FIRST_SEEN)) {
+        setTime(r + FIRST_SEEN, at);
+      }
+      if (at > time(r + LAST_SEEN)) {
+        setTime(r + LAST_SEEN, at);
+      }
+      evPrev[ordinal] = rec[r + TL_TAIL];
+      if (rec[r + TL_HEAD] < 0) {
+        rec[r + TL_HEAD] = ordinal;
+      }
+      rec[r + TL_TAIL] = ordinal;
+      attributes(p, event, ordinal, at);
+    }
+
+    /** Level 3's linking ({@code Floor.link}) on the batch's resolved identifiers of event {@code j}. */
+    private int link(int j, long at) {
+      int from = bStart[j];
+      int nl = bLinkable[j];
+      int nm = bMalformed[j];
+      malformedValues += nm;
+      if (nl + nm == 0) {
+        rejected++;
+        return -1;
+      }
+      Floor index = ix;
+      int group = -1;
+      int groupCustomerId = -1;
+      int pendingCount = 0;
+      boolean limitsPossible = false;
+      for (int x = from, end = from + nl; x < end; x++) {
+        int type = bCode[x];
+        int hash = bHash[x];
+        int slot = index.findSlot(type, bValue[x], hash);
+        long s = index.idSlots[slot];
+        if (s != 0) {
+          int h = (int) s;
+          int owner = find(index.getInt(h, Floor.R_OWNER));
+          if (owner != group) {
+            int theirs = rec[RB + owner * REC + CID];
+            if (theirs >= 0 && groupCustomerId >= 0 && theirs != groupCustomerId) {
+              uniqueRefusals++;
+              continue;
+            }
+            if (group < 0) {
+              group = owner;
+            } else {
+              merge(group, owner);
+              limitsPossible = true;
+            }
+            if (groupCustomerId < 0) {
+              groupCustomerId = theirs;
+            }
+          }
+          index.see(h, at);
+        } else {
+          if (type == Floor.CUSTOMER_ID && groupCustomerId >= 0) {
+            uniqueRefusals++;
+            continue;
+          }
+          int h = index.insertIdentifier(slot, type, bValue[x], hash, false);
+          if (type == Floor.CUSTOMER_ID) {
+            groupCustomerId = h;
+          }
+          pendingCount = addPending(pendingCount, h, type);
+        }
+      }
+      for (int x = from + nl, end = from + nl + nm; x < end; x++) {
+        int type = bCode[x];
+        int hash = bHash[x];
+        int slot = index.findSlot(type, bValue[x], hash);
+        long s = index.idSlots[slot];
+        if (s != 0) {
+          int h = (int) s;
+          int owner = find(index.getInt(h, Floor.R_OWNER));
+          if (owner != group) {
+            if (group >= 0 || nl > 0) {
+              malformedRefusals++;
+              continue;
+            }
+            group = owner;
+          }
+          index.see(h, at);
+        } else {
+          pendingCount = addPending(pendingCount, index.insertIdentifier(slot, type, bValue[x], hash, true), type);
+        }
+      }
+      if (group < 0) {
+        if (pendingCount == 0) {
+          rejected++;
+          return -1;
+        }
+        group = newProfile();
+      }
+      for (int i = 0; i < pendingCount; i++) {
+        attach(group, pending[i], pendingType[i], at);
+        limitsPossible = true;
+      }
+      if (limitsPossible && mightExceedLimits(group)) {
+        overLimit++;
+      }
+      applied++;
+      return group;
+    }
+
+    private int addPending(int count, int handle, int type) {
+      if (count == pending.length) {
+        pending = Arrays.copyOf(pending, count * 2);
+        pendingType = Arrays.copyOf(pendingType, count * 2);
+      }
+      pending[count] = handle;
+      pendingType[count] = type;
+      return count + 1;
+    }
+
+    private boolean mightExceedLimits(int p) {
+      int r = RB + p * REC;
+      if (rec[r + IDS] > Floor.MAX_IDENTIFIERS || rec[r + MERGED] > Floor.MAX_MERGES) {
+        return true;
+      }
+      int counts = rec[r + TYPE_COUNTS];
+      for (int t = Floor.EMAIL; t <= Floor.ANONYMOUS_ID; t++) {
+        if (((counts >>> (8 * (t - 1))) & 0xFF) > Floor.LIMITS[t]) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private long time(int i) {
+      return (long) rec[i + 1] << 32 | (rec[i] & 0xFFFFFFFFL);
+    }
+
+    private void setTime(int i, long value) {
+      rec[i] = (int) value;
+      rec[i + 1] = (int) (value >>> 32);
+    }
+
+    private void attach(int p, int handle, int type, long at) {
+      int r = RB + p * REC;
+      Floor index = ix;
+      index.putInt(handle, Floor.R_OWNER, p);
+      rec[r + IDS]++;
+      if (type >= Floor.EMAIL && type <= Floor.ANONYMOUS_ID) {
+        rec[r + TYPE_COUNTS] = Floor.addCounts(rec[r + TYPE_COUNTS], 1 << (8 * (type - 1)));
+      }
+      if (type == Floor.CUSTOMER_ID) {
+        rec[r + CID] = handle;
+      }
+      index.putLong(handle, Floor.R_FIRST, at);
+      index.putLong(handle, Floor.R_LAST, at);
+      index.putInt(handle, Floor.R_PREV, rec[r + ID_TAIL]);
+      if (rec[r + ID_HEAD] < 0) {
+        rec[r + ID_HEAD] = handle;
+      }
+      rec[r + ID_TAIL] = handle;
+    }
+
+    private int find(int p) {
+      int[] r = rec;
+      int up;
+      while ((up = r[RB + p * REC + PARENT]) != p) {
+        int upUp = r[RB + up * REC + PARENT];
+        r[RB + p * REC + PARENT] = upUp;
+        p = upUp;
+      }
+      return p;
+    }
+
+    private int newProfile() {
+      int p = profileCount;
+      if (RB + (p + 1) * REC > rec.length) {
+        int cap = 2 * ((rec.length - RB) / REC);
+        rec = Arrays.copyOf(rec, RB + cap * REC);
+        orders = Arrays.copyOf(orders, LB + cap * ORDER_LONGS);
+      }
+      profileCount++;
+      created++;
+      int r = RB + p * REC;
+      rec[r + PARENT] = p;
+      rec[r + CID] = -1;
+      rec[r + ID_HEAD] = -1;
+      rec[r + ID_TAIL] = -1;
+      rec[r + TL_HEAD] = -1;
+      rec[r + TL_TAIL] = -1;
+      rec[r + ATTR_HEAD] = -1;
+      setTime(r + FIRST_SEEN, Long.MAX_VALUE);
+      setTime(r + LAST_SEEN, Long.MIN_VALUE);
+      return p;
+    }
+
+    private boolean live(int p) {
+      return rec[RB + p * REC + PARENT] == p;
+    }
+
+    /** Merges profile {@code from} into {@code into} (both roots), as level 3 does, order summaries too. */
+    private void merge(int into, int from) {
+      int a = RB + into * REC;
+      int b = RB + from * REC;
+      rec[b + PARENT] = into;
+      merges++;
+      rec[a + EVENTS] += rec[b + EVENTS];
+      rec[a + IDS] += rec[b + IDS];
+      rec[a + MERGED] += rec[b + MERGED] + 1;
+      if (rec[a + CID] < 0) {
+        rec[a + CID] = rec[b + CID];
+      }
+      rec[a + TYPE_COUNTS] = Floor.addCounts(rec[a + TYPE_COUNTS], rec[b + TYPE_COUNTS]);
+      setTime(a + FIRST_SEEN, Math.min(time(a + FIRST_SEEN), time(b + FIRST_SEEN)));
+      setTime(a + LAST_SEEN, Math.max(time(a + LAST_SEEN), time(b + LAST_SEEN)));
+      if (rec[b + ID_HEAD] >= 0) {
+        if (rec[a + ID_HEAD] < 0) {
+          rec[a + ID_HEAD] = rec[b + ID_HEAD];
+        } else {
+          ix.putInt(rec[b + ID_HEAD], Floor.R_PREV, rec[a + ID_TAIL]);
+        }
+        rec[a + ID_TAIL] = rec[b + ID_TAIL];
+      }
+      if (rec[b + TL_HEAD] >= 0) {
+        if (rec[a + TL_HEAD] < 0) {
+          rec[a + TL_HEAD] = rec[b + TL_HEAD];
+        } else {
+          evPrev[rec[b + TL_HEAD]] = rec[a + TL_TAIL];
+        }
+        rec[a + TL_TAIL] = rec[b + TL_TAIL];
+      }
+      int theirs = rec[b + ORDERS];
+      if (theirs > 0) {
+        int oa = LB + into * ORDER_LONGS;
+        int ob = LB + from * ORDER_LONGS;
+        if (rec[a + ORDERS] == 0) {
+          orders[oa] = orders[ob];
+          orders[oa + 1] = orders[ob + 1];
+          orders[oa + 2] = orders[ob + 2];
+        } else {
+          orders[oa] = Math.addExact(orders[oa], orders[ob]);
+          orders[oa + 1] = Math.min(orders[oa + 1], orders[ob + 1]);
+          orders[oa + 2] = Math.max(orders[oa + 2], orders[ob + 2]);
+        }
+        rec[a + ORDERS] += theirs;
+        rec[b + ORDERS] = 0;
+      }
+      for (int blk = rec[b + ATTR_HEAD]; blk >= 0; blk = blockNext[blk]) {
+        for (int j = LB + blk * BLOCK_LONGS, end = j + BLOCK_LONGS; j < end && attr[j] != 0; j += 2) {
+          attrCount--; // moved (or dropped), counted again when put
+          setAttribute(into, (int) (attr[j] >>> 32), (int) attr[j], attr[j + 1]);
+        }
+      }
+      rec[b + ID_HEAD] = -1;
+      rec[b + ID_TAIL] = -1;
+      rec[b + TL_HEAD] = -1;
+      rec[b + TL_TAIL] = -1;
+      rec[b + ATTR_HEAD] = -1;
+    }
+
+    private void growEventSlots() {
+      long[] old = eventSlots;
+      long[] slots = new long[old.length * 2];
+      int mask = slots.length - 1;
+      for (long s : old) {
+        if (s != 0) {
+          int slot = (int) (s >>> 32) & mask;
+          while (slots[slot] != 0) {
+            slot = (slot + 1) & mask;
+          }
+          slots[slot] = s;
+        }
+      }
+      eventSlots = slots;
+    }
+
+    // ---------------------------------------------------------------- what Clientele keeps
+
+    /** Clientele's attributes and order summary ({@code ProfileChanges.apply}) from stored event {@code ordinal}. */
+    private void attributes(int p, Event event, int ordinal, long at) {
+      Map<String, Object> data = event.data();
+      String type = event.type();
+      if (type.equals(IDENTIFY)) {
+        data.forEach((key, value) -> {
+          if (!key.equals(DEVICE)) {
+            identifyAttribute(p, key, ordinal, at);
+          }
+        });
+      }
+      if (!data.isEmpty() && data.get(DEVICE) instanceof String d && !d.isBlank()) {
+        setAttribute(p, LAST_DEVICE, ordinal, at);
+      }
+      if (type.equals(ORDER)) {
+        order(p, data.get(TOTAL), at);
+      }
+    }
+
+    private void identifyAttribute(int p, String key, int ordinal, long at) {
+      int code = attrCode(key);
+      if (code == LAST_DEVICE) {
+        unmodelled++; // an identify event's own last_device: two observations of one name, not modelled
+      } else if (!keyValid[code - 1]) {
+        attributeProblems++;
+      } else {
+        setAttribute(p, code, ordinal, at);
+      }
+    }
+
+    /** The order summary: a positive total counted and added (exactly, in units of 10^-4), first and last order widened. */
+    private void order(int p, Object total, long at) {
+      BigDecimal t;
+      if (total instanceof BigDecimal d) {
+        t = d;
+      } else if (total instanceof Long l) {
+        t = BigDecimal.valueOf(l);
+      } else if (total instanceof String s) {
+        try {
+          t = new BigDecimal(s.strip());
+        } catch (NumberFormatException e) {
+          orderProblems++;
+          return;
+        }
+      } else {
+        orderProblems++;
+        return;
+      }
+      if (t.signum() <= 0) {
+        return;
+      }
+      long units = revenueUnits(t);
+      if (units < 0) {
+        unmodelled++;
+        return;
+      }
+      int r = RB + p * REC;
+      int o = LB + p * ORDER_LONGS;
+      long[] os = orders;
+      if (rec[r + ORDERS]++ == 0) {
+        os[o] = units;
+        os[o + 1] = at;
+        os[o + 2] = at;
+      } else {
+        os[o] = Math.addExact(os[o], units);
+        if (at < os[o + 1]) {
+          os[o + 1] = at;
+        }
+        if (at > os[o + 2]) {
+          os[o + 2] = at;
+        }
+      }
+    }
+
+    /** A positive total in units of 10^-4, or -1 if it has more decimals or digits than a long of those holds. */
+    static long revenueUnits(BigDecimal total) {
+      if (total.scale() > REVENUE_SCALE || total.precision() - total.scale() > 14) {
+        return -1;
+      }
+      return total.movePointRight(REVENUE_SCALE).longValueExact();
+    }
+
+    /** Whether {@code s} is an attribute name, {@code [a-z][a-z0-9_]{0,63}}. */
+    static boolean isAttributeName(String s) {
+      int n = s.length();
+      if (n == 0 || n > 64 || s.charAt(0) < 'a' || s.charAt(0) > 'z') {
+        return false;
+      }
+      for (int i = 1; i < n; i++) {
+        char c = s.charAt(i);
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The code (from 1) of attribute key {@code key}; {@code last_device} is 1. */
+    private int attrCode(String key) {
+      String[] table = keyTable;
+      int mask = table.length - 1;
+      int slot = Floor.mix(key.hashCode()) & mask;
+      for (String k; (k = table[slot]) != null; slot = (slot + 1) & mask) {
+        if (k == key || k.equals(key)) {
+          return keyCodes[slot];
+        }
+      }
+      table[slot] = key;
+      keyCodes[slot] = ++keyCount;
+      if (keyCount > keyNames.length) {
+        keyNames = Arrays.copyOf(keyNames, keyNames.length * 2);
+        keyValid = Arrays.copyOf(keyValid, keyValid.length * 2);
+      }
+      keyNames[keyCount - 1] = key;
+      keyValid[keyCount - 1] = isAttributeName(key);
+      if (keyCount * 2 > table.length) {
+        String[] oldKeys = table;
+        int[] oldCodes = keyCodes;
+        keyTable = new String[table.length * 2];
+        keyCodes = new int[table.length * 2];
+        int m = keyTable.length - 1;
+        for (int i = 0; i < oldKeys.length; i++) {
+          if (oldKeys[i] != null) {
+            int s = Floor.mix(oldKeys[i].hashCode()) & m;
+            while (keyTable[s] != null) {
+              s = (s + 1) & m;
+            }
+            keyTable[s] = oldKeys[i];
+            keyCodes[s] = oldCodes[i];
+          }
+        }
+      }
+      return keyCount;
+    }
+
+    /** The value attribute {@code key} takes from event {@code e}. */
+    private Object attributeValue(int key, Event e) {
+      return e.data().get(key == LAST_DEVICE ? DEVICE : keyNames[key - 1]);
+    }
+
+    /**
+     * Whether event {@code a}'s observation of {@code key} comes after event {@code b}'s at the
+     * same time, in {@code Attribute.OBSERVATION_ORDER}: by source, then the value's text, then
+     * its class name.
+     */
+    private boolean laterAtSameTime(int key, int a, int b) {
+      Event ea = stored[a];
+      Event eb = stored[b];
+      int c = ea.source().compareTo(eb.source());
+      if (c != 0) {
+        return c > 0;
+      }
+      Object va = attributeValue(key, ea);
+      Object vb = attributeValue(key, eb);
+      c = String.valueOf(va).compareTo(String.valueOf(vb));
+      if (c != 0) {
+        return c > 0;
+      }
+      return va.getClass().getName().compareTo(vb.getClass().getName()) > 0;
+    }
+
+    /** Sets attribute {@code key} on {@code p} from stored event {@code ordinal} at {@code at}, unless it holds a later observation. */
+    private void setAttribute(int p, int key, int ordinal, long at) {
+      long entry = (long) key << 32 | (ordinal & 0xFFFFFFFFL);
+      int headAt = RB + p * REC + ATTR_HEAD;
+      int last = -1;
+      long[] a = attr;
+      for (int b = rec[headAt]; b >= 0; b = blockNext[b]) {
+        for (int j = LB + b * BLOCK_LONGS, end = j + BLOCK_LONGS; j < end; j += 2) {
+          long e = a[j];
+          if ((int) (e >>> 32) == key) {
+            long held = a[j + 1];
+            if (at > held || (at == held && laterAtSameTime(key, ordinal, (int) e))) {
+              a[j] = entry;
+              a[j + 1] = at;
+            }
+            return;
+          }
+          if (e == 0) {
+            a[j] = entry;
+            a[j + 1] = at;
+            attrCount++;
+            return;
+          }
+        }
+        last = b;
+      }
+      int b = newBlock();
+      if (last < 0) {
+        rec[headAt] = b;
+      } else {
+        blockNext[last] = b;
+      }
+      attr[LB + b * BLOCK_LONGS] = entry;
+      attr[LB + b * BLOCK_LONGS + 1] = at;
+      attrCount++;
+    }
+
+    private int newBlock() {
+      if (blockCount == blockNext.length) {
+        int cap = blockCount * 2;
+        blockNext = Arrays.copyOf(blockNext, cap);
+        attr = Arrays.copyOf(attr, LB + cap * BLOCK_LONGS);
+      }
+      int b = blockCount++;
+      blockNext[b] = -1;
+      return b;
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /** Profiles alive now. */
+    long liveProfiles() {
+      return created - merges;
+    }
+
+    /**
+     * Level 3's checks, with the models of what Clientele keeps: counts; every stored event on
+     * exactly one live timeline; first/last seen; every identifier on exactly one live profile
+     * that owns it, its first/last seen the min/max time of the events carrying it (resolved
+     * again by a new real {@link IdentityResolver}, independent of the flat one; exact when no
+     * identifier was refused, else only first <= last); every attribute the latest observation
+     * in {@code OBSERVATION_ORDER} of Clientele's attributes among the profile's events, and no
+     * other; the order summaries those of the profile's order events. Throws
+     * {@link IllegalStateException} on any difference.
+     */
+    void verify(long expectedReceived, long distinct) {
+      check(received == expectedReceived, "received " + received + " of " + expectedReceived);
+      check(applied + rejected + duplicates == received, "applied + rejected + duplicates != received");
+      check(overLimit == 0, overLimit + " events reach a limit or cap: the floor does not decide those");
+      check(unmodelled == 0, unmodelled + " inputs the best floor does not model");
+      long events = 0;
+      long ids = 0;
+      long live = 0;
+      for (int p = 0; p < profileCount; p++) {
+        if (live(p)) {
+          events += rec[RB + p * REC + EVENTS];
+          ids += rec[RB + p * REC + IDS];
+          live++;
+        }
+      }
+      check(events == applied, "events counted on live profiles " + events + " != applied " + applied);
+      check(ids == ix.idCount, "identifiers counted on live profiles " + ids + " != indexed " + ix.idCount);
+      check(created - merges == live, "created - merged != live profiles");
+      check(storedCount == applied, "stored " + storedCount + " != applied " + applied);
+      check(storedCount == distinct - rejected, "stored " + storedCount + " != distinct ids " + distinct + " - rejected");
+      long[] idFirst = new long[ix.idCount];
+      long[] idLast = new long[ix.idCount];
+      Arrays.fill(idFirst, Long.MAX_VALUE);
+      Arrays.fill(idLast, Long.MIN_VALUE);
+      IdentityResolver real = new IdentityResolver(rules);
+      for (int e = 0; e < storedCount; e++) {
+        long t = stored[e].timestamp().toEpochMilli();
+        ResolvedIdentifiers r = real.resolve(stored[e]);
+        for (List<Identifier> list : List.of(r.linkable(), r.malformed())) {
+          for (Identifier id : list) {
+            int type = ix.typeCode(id.type());
+            long s = ix.idSlots[ix.findSlot(type, id.value(), Floor.hash(type, id.value()))];
+            if (s != 0) { // a refused second customer id is indexed nowhere
+              int ord = ix.getInt((int) s, Floor.R_ORD);
+              idFirst[ord] = Math.min(idFirst[ord], t);
+              idLast[ord] = Math.max(idLast[ord], t);
+            }
+          }
+        }
+      }
+      boolean exactSightings = uniqueRefusals + malformedRefusals == 0;
+      boolean[] eventSeen = new boolean[storedCount];
+      boolean[] idSeenOnce = new boolean[ix.idCount];
+      int[] keyStamp = new int[keyCount + 1];
+      int[] modelStamp = new int[keyCount + 1];
+      int[] modelOrdinal = new int[keyCount + 1];
+      long[] modelTime = new long[keyCount + 1];
+      long modelled = 0;
+      long attributes = 0;
+      for (int p = 0; p < profileCount; p++) {
+        int r = RB + p * REC;
+        if (!live(p)) {
+          check(rec[r + TL_HEAD] < 0 && rec[r + ID_HEAD] < 0 && rec[r + ATTR_HEAD] < 0 && rec[r + ORDERS] == 0,
+              "a merged profile still holds events, identifiers, attributes or orders");
+          continue;
+        }
+        int n = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        int orderCount = 0;
+        long revenue = 0;
+        long firstOrder = Long.MAX_VALUE;
+        long lastOrder = Long.MIN_VALUE;
+        for (int e = rec[r + TL_TAIL]; e >= 0; e = evPrev[e]) {
+          check(!eventSeen[e], "event reachable twice");
+          eventSeen[e] = true;
+          n++;
+          Event ev = stored[e];
+          long t = ev.timestamp().toEpochMilli();
+          first = Math.min(first, t);
+          last = Math.max(last, t);
+          // The model of Clientele's attributes: identify data but the device, the device as last_device.
+          List<Integer> keys = new java.util.ArrayList<>();
+          if (ev.type().equals(IDENTIFY)) {
+            ev.data().forEach((key, value) -> {
+              if (!key.equals(DEVICE) && isAttributeName(key)) {
+                keys.add(attrCode(key));
+              }
+            });
+          }
+          if (ev.data().get(DEVICE) instanceof String d && !d.isBlank()) {
+            keys.add(LAST_DEVICE);
+          }
+          for (int k : keys) {
+            check(k <= modelStamp.length - 1, "an attribute key that no attribute was set for");
+            if (modelStamp[k] != p + 1) {
+              modelled++;
+              modelStamp[k] = p + 1;
+              modelTime[k] = t;
+              modelOrdinal[k] = e;
+            } else if (t > modelTime[k] || (t == modelTime[k] && laterAtSameTime(k, e, modelOrdinal[k]))) {
+              modelTime[k] = t;
+              modelOrdinal[k] = e;
+            }
+          }
+          if (ev.type().equals(ORDER)) {
+            java.util.Optional<BigDecimal> value = dev.clientele.core.EventData.number(ev.data(), TOTAL);
+            if (value.isPresent() && value.get().signum() > 0) {
+              orderCount++;
+              revenue += revenueUnits(value.get());
+              firstOrder = Math.min(firstOrder, t);
+              lastOrder = Math.max(lastOrder, t);
+            }
+          }
+        }
+        check(n == rec[r + EVENTS], "timeline length " + n + " != event count " + rec[r + EVENTS]);
+        check(first == time(r + FIRST_SEEN) && last == time(r + LAST_SEEN), "first or last seen is not that of the events");
+        int o = LB + p * ORDER_LONGS;
+        check(orderCount == rec[r + ORDERS]
+                && (orderCount == 0 || (revenue == orders[o] && firstOrder == orders[o + 1] && lastOrder == orders[o + 2])),
+            "order summary is not that of the profile's order events");
+        int k = 0;
+        for (int h = rec[r + ID_TAIL]; h >= 0; h = ix.getInt(h, Floor.R_PREV)) {
+          int ord = ix.getInt(h, Floor.R_ORD);
+          check(!idSeenOnce[ord], "identifier reachable twice");
+          check(find(ix.getInt(h, Floor.R_OWNER)) == p, "identifier listed on a profile that does not own it");
+          long f = ix.getLong(h, Floor.R_FIRST);
+          long l = ix.getLong(h, Floor.R_LAST);
+          check(f <= l, "identifier first seen after last seen");
+          check(!exactSightings || (f == idFirst[ord] && l == idLast[ord]),
+              "identifier first/last seen is not that of the events carrying it");
+          idSeenOnce[ord] = true;
+          k++;
+        }
+        check(k == rec[r + IDS], "identifier list length " + k + " != identifier count " + rec[r + IDS]);
+        for (int b = rec[r + ATTR_HEAD]; b >= 0; b = blockNext[b]) {
+          for (int j = LB + b * BLOCK_LONGS; j < LB + b * BLOCK_LONGS + BLOCK_LONGS && attr[j] != 0; j += 2) {
+            int key = (int) (attr[j] >>> 32);
+            int ordinal = (int) attr[j];
+            check(keyStamp[key] != p + 1, "attribute held twice on one profile");
+            keyStamp[key] = p + 1;
+            check(ordinal >= 0 && ordinal < storedCount && attributeValue(key, stored[ordinal]) != null
+                && stored[ordinal].timestamp().toEpochMilli() == attr[j + 1], "attribute not set by its event");
+            check(modelStamp[key] == p + 1, "an attribute Clientele does not keep");
+            int m = modelOrdinal[key];
+            check(m == ordinal || (modelTime[key] == attr[j + 1] && !laterAtSameTime(key, m, ordinal)
+                && !laterAtSameTime(key, ordinal, m)), "attribute is not the latest observation");
+            attributes++;
+          }
+        }
+      }
+      check(attributes == attrCount, "attributes on live profiles " + attributes + " != " + attrCount);
+      check(modelled == attrCount, "attributes " + attrCount + " != Clientele's attributes of the profiles' events " + modelled);
+      for (boolean b : eventSeen) {
+        check(b, "a stored event is on no live timeline");
+      }
+      for (boolean b : idSeenOnce) {
+        check(b, "an identifier is on no live profile");
+      }
+    }
+
+    private static void check(boolean ok, String what) {
+      if (!ok) {
+        throw new IllegalStateException("best floor check failed: " + what);
+      }
+    }
+
+    /** Counts, for the log (no identifier values). */
+    String summary() {
+      return String.format(java.util.Locale.ROOT,
+          "best: applied %,d, rejected %,d, duplicates %,d, profiles %,d (created %,d, merged %,d), identifiers %,d,"
+              + " unique refusals %,d, malformed %,d (refused elsewhere %,d), blocked %,d, over limit %,d, stored %,d,"
+              + " attributes %,d, attribute problems %,d, order problems %,d, unmodelled %,d; batch %,d%s%s",
+          applied, rejected, duplicates, liveProfiles(), created, merges, ix.idCount, uniqueRefusals, malformedValues,
+          malformedRefusals, blockedValues, overLimit, storedCount, attrCount, attributeProblems, orderProblems,
+          unmodelled, batch, touch ? ", touch pass" : "", presize ? ", presized" : "");
+    }
+
+    /** Per stored event, the live profile whose timeline holds it. */
+    private int[] eventOwners() {
+      int[] owner = new int[storedCount];
+      for (int p = 0; p < profileCount; p++) {
+        if (live(p)) {
+          for (int e = rec[RB + p * REC + TL_TAIL]; e >= 0; e = evPrev[e]) {
+            owner[e] = p;
+          }
+        }
+      }
+      return owner;
+    }
+
+    /**
+     * Compares this floor with a level-3 floor {@code l3} that ingested the same events: the same
+     * counts, the same event in every stored ordinal, the same partition of identifiers (a
+     * bijection of live profiles), per identifier the malformed flag and first/last seen, and per
+     * profile the events (as a set), event, identifier, merged and per-type counts, customer id
+     * held and first/last seen. Attributes are not compared (level 3 keeps every data key).
+     * Returns the first difference (counts and ordinals only), or null.
+     */
+    String samePartition(Floor l3) {
+      long[] ca = {l3.received, l3.applied, l3.rejected, l3.duplicates, l3.created, l3.merges, l3.idCount,
+          l3.uniqueRefusals, l3.malformedRefusals, l3.malformedValues, l3.blockedValues, l3.overLimit, l3.storedCount};
+      long[] cb = {received, applied, rejected, duplicates, created, merges, ix.idCount, uniqueRefusals,
+          malformedRefusals, malformedValues, blockedValues, overLimit, storedCount};
+      if (!Arrays.equals(ca, cb)) {
+        return "counts differ: " + Arrays.toString(ca) + " vs " + Arrays.toString(cb);
+      }
+      for (int e = 0; e < storedCount; e++) {
+        if (!l3.stored[e].id().equals(stored[e].id())) {
+          return "stored ordinal " + e + " holds different events";
+        }
+      }
+      int[] toB = new int[l3.profileCount];
+      int[] toA = new int[profileCount];
+      Arrays.fill(toB, -1);
+      Arrays.fill(toA, -1);
+      for (int chunk = 0; chunk < l3.chunks.length; chunk++) {
+        for (int at = chunk == 0 ? 8 : 0; at < l3.chunkUsed[chunk]; at += l3.recordSize(chunk << Floor.CHUNK_BITS | at)) {
+          int h = chunk << Floor.CHUNK_BITS | at;
+          int type = l3.chunks[chunk][at + Floor.R_TYPE];
+          String value = l3.valueOf(h);
+          long s = ix.idSlots[ix.findSlot(type, value, Floor.hash(type, value))];
+          if (s == 0) {
+            return "identifier ordinal " + l3.getInt(h, Floor.R_ORD) + " is not indexed in both";
+          }
+          int hb = (int) s;
+          boolean malformedA = (l3.chunks[chunk][at + Floor.R_FLAGS] & Floor.MALFORMED) != 0;
+          boolean malformedB = (ix.chunks[hb >>> Floor.CHUNK_BITS][(hb & Floor.POS_MASK) + Floor.R_FLAGS]
+              & Floor.MALFORMED) != 0;
+          if (malformedA != malformedB || l3.getLong(h, Floor.R_FIRST) != ix.getLong(hb, Floor.R_FIRST)
+              || l3.getLong(h, Floor.R_LAST) != ix.getLong(hb, Floor.R_LAST)) {
+            return "identifier ordinal " + l3.getInt(h, Floor.R_ORD) + ": flags or first/last seen differ";
+          }
+          int pa = l3.find(l3.getInt(h, Floor.R_OWNER));
+          int pb = find(ix.getInt(hb, Floor.R_OWNER));
+          if ((toB[pa] >= 0 && toB[pa] != pb) || (toA[pb] >= 0 && toA[pb] != pa)) {
+            return "identifier ordinal " + l3.getInt(h, Floor.R_ORD) + " groups differently";
+          }
+          toB[pa] = pb;
+          toA[pb] = pa;
+        }
+      }
+      int[] ownerA = l3.eventOwners();
+      int[] ownerB = eventOwners();
+      for (int e = 0; e < storedCount; e++) {
+        if (toB[ownerA[e]] != ownerB[e]) {
+          return "stored ordinal " + e + " is on different profiles";
+        }
+      }
+      for (int pa = 0; pa < l3.profileCount; pa++) {
+        if (!l3.live(pa)) {
+          continue;
+        }
+        int pb = toB[pa];
+        if (pb < 0) {
+          return "profile ordinal " + pa + " holds no identifier";
+        }
+        int ra = pa * Floor.REC;
+        int rb = RB + pb * REC;
+        for (int field : new int[] {EVENTS, IDS, MERGED, TYPE_COUNTS}) {
+          if (l3.rec[ra + field] != rec[rb + field]) {
+            return "profile ordinal " + pa + ": record field " + field + " differs";
+          }
+        }
+        if (l3.time(ra + Floor.FIRST_SEEN) != time(rb + FIRST_SEEN) || l3.time(ra + Floor.LAST_SEEN) != time(rb + LAST_SEEN)) {
+          return "profile ordinal " + pa + ": first or last seen differs";
+        }
+        if ((l3.rec[ra + Floor.CID] < 0) != (rec[rb + CID] < 0)) {
+          return "profile ordinal " + pa + ": customer id differs";
+        }
+      }
+      return null;
+    }
+
+    /**
+     * Compares this floor with {@code c}, which ingested the same events: the same number of
+     * profiles and partition of identifiers, and per profile the event and identifier counts,
+     * every attribute (name, value, source and time) and the order summary. Returns the first
+     * difference (counts, ordinals and attribute names only), or null.
+     */
+    String compareWith(Clientele c) {
+      if (c.profileCount() != liveProfiles()) {
+        return "profiles: floor " + liveProfiles() + ", clientele " + c.profileCount();
+      }
+      Map<Integer, ProfileId> toClientele = new HashMap<>();
+      Map<ProfileId, Integer> toFloor = new HashMap<>();
+      Map<ProfileId, Profile> profiles = new HashMap<>();
+      for (int chunk = 0; chunk < ix.chunks.length; chunk++) {
+        for (int at = chunk == 0 ? 8 : 0; at < ix.chunkUsed[chunk]; at += ix.recordSize(chunk << Floor.CHUNK_BITS | at)) {
+          int h = chunk << Floor.CHUNK_BITS | at;
+          int i = ix.getInt(h, Floor.R_ORD);
+          Optional<Profile> held = c.profile(Identifier.of(ix.typeByCode.get(ix.chunks[chunk][at + Floor.R_TYPE]),
+              ix.valueOf(h)));
+          if (held.isEmpty()) {
+            return "identifier ordinal " + i + " is on no Clientele profile";
+          }
+          int mine = find(ix.getInt(h, Floor.R_OWNER));
+          ProfileId theirs = held.get().id();
+          profiles.put(theirs, held.get());
+          ProfileId before = toClientele.putIfAbsent(mine, theirs);
+          Integer back = toFloor.putIfAbsent(theirs, mine);
+          if ((before != null && !before.equals(theirs)) || (back != null && back != mine)) {
+            return "identifier ordinal " + i + " groups differently";
+          }
+        }
+      }
+      for (Map.Entry<Integer, ProfileId> e : toClientele.entrySet()) {
+        Profile p = profiles.get(e.getValue());
+        int mine = e.getKey();
+        int r = RB + mine * REC;
+        if (p.eventCount() != rec[r + EVENTS] || p.identifiers().size() != rec[r + IDS]) {
+          return "profile ordinal " + mine + ": event or identifier counts differ";
+        }
+        Map<String, dev.clientele.core.Attribute> theirs = p.attributes();
+        int held = 0;
+        for (int b = rec[r + ATTR_HEAD]; b >= 0; b = blockNext[b]) {
+          for (int j = LB + b * BLOCK_LONGS; j < LB + b * BLOCK_LONGS + BLOCK_LONGS && attr[j] != 0; j += 2) {
+            int key = (int) (attr[j] >>> 32);
+            Event source = stored[(int) attr[j]];
+            String name = keyNames[key - 1];
+            dev.clientele.core.Attribute a = theirs.get(name);
+            if (a == null || !a.value().equals(attributeValue(key, source)) || !a.source().equals(source.source())
+                || !a.updatedAt().equals(source.timestamp())) {
+              return "profile ordinal " + mine + ": attribute " + name + " differs";
+            }
+            held++;
+          }
+        }
+        if (held != theirs.size()) {
+          return "profile ordinal " + mine + ": attributes floor " + held + ", clientele " + theirs.size()
+              + " " + theirs.keySet();
+        }
+        dev.clientele.core.OrderSummary os = p.orders();
+        int o = LB + mine * ORDER_LONGS;
+        int count = rec[r + ORDERS];
+        if (os.orderCount() != count || (count > 0 && (revenueUnits(os.revenue()) != orders[o]
+            || os.firstOrder().get().toEpochMilli() != orders[o + 1]
+            || os.lastOrder().get().toEpochMilli() != orders[o + 2]))) {
+          return "profile ordinal " + mine + ": order summaries differ";
         }
       }
       return null;
