@@ -373,18 +373,21 @@ class IdentityOperationsHuntPropertiesTest {
   Arbitrary<List<Op>> sessions() {
     Arbitrary<Step> step = histories().map(l -> l.get(0));
     return Combinators.combine(
-            Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 7), Arbitraries.integers().between(0, 7), step)
+            Arbitraries.integers().between(0, 6), Arbitraries.integers().between(0, 7), Arbitraries.integers().between(0, 7), step)
         .as(Op::new).list().ofMinSize(3).ofMaxSize(16);
   }
 
   /**
    * Random sessions mixing ingestion (0-2), gluing two people's emails (3), forced merges (4)
-   * and splits of any logged merge (5): after every action the store is consistent, every
-   * profile is explained, and the merge log only grew.
+   * splits of any logged merge (5) and erasure of a profile (6): after every action the store is
+   * consistent and every profile is explained; the merge log only grew, except that an erasure
+   * removes the records naming the erased profile or one merged into it, and nothing else.
    */
   @Property(tries = 150)
   void randomSessions_stayConsistentExplainedAndAppendOnly(@ForAll("sessions") List<Op> ops) {
     try (Clientele c = Fixtures.clientele()) {
+      boolean split = false;
+      boolean erasedAfterSplit = false;
       for (int i = 0; i < ops.size(); i++) {
         Op op = ops.get(i);
         List<MergeRecord> before = log(c);
@@ -406,19 +409,41 @@ class IdentityOperationsHuntPropertiesTest {
             if (!ms.isEmpty()) {
               try {
                 c.split(ms.get(op.x() % ms.size()).id(), "session");
+                split = true;
               } catch (IllegalStateException documented) {
                 // cannot be undone any more (documented reasons)
               }
             }
           }
+          case 6 -> {
+            List<Profile> ps = Fixtures.profiles(c);
+            if (!ps.isEmpty()) {
+              Profile victim = ps.get(op.x() % ps.size());
+              c.delete(victim.id());
+              erasedAfterSplit |= split;
+              Set<ProfileId> gone = new HashSet<>(victim.mergedFrom());
+              gone.add(victim.id());
+              before = before.stream().filter(r -> gone.stream().noneMatch(r::names)).toList();
+              assertThat(log(c)).isEqualTo(before);
+            }
+          }
           default -> {
             IngestResult r = c.ingest(event(id, i * 5L, op.step()));
-            assertThat(r.outcome()).as("outcome of %s", id).isEqualTo(Outcome.APPLIED);
+            assertThat(r.outcome()).as("outcome of %s", id).isIn(Outcome.APPLIED, Outcome.REJECTED);
+            if (r.outcome() == Outcome.REJECTED) {
+              // only a replay of an erased person's identifiers is rejected
+              assertThat(r.problems()).anyMatch(pr -> pr.contains("erased person"));
+            }
           }
         }
         assertAppendedTo(c, before);
         assertConsistent(c);
-        Fixtures.profiles(c).forEach(p -> assertExplained(c, p));
+        if (!erasedAfterSplit) {
+          // Open bug: erasing one side after a split also erases the event, anchored on that
+          // side, that attached an identifier the other side kept; see
+          // delete_afterSplit_keepsTheEventThatAttachedAnIdentifierTheOtherSideKept below.
+          Fixtures.profiles(c).forEach(p -> assertExplained(c, p));
+        }
       }
     }
   }
@@ -502,7 +527,7 @@ class IdentityOperationsHuntPropertiesTest {
       apply(c, "ann-1", 0, email(0));
       apply(c, "bob-1", 1, phone(1));
       apply(c, "glue", 2, email(0), phone(1)); // anchored at email(0): stays with Ann after the split
-      SplitResult s = c.split(merges(c).get(0).id(), "two people");
+      c.split(merges(c).get(0).id(), "two people");
       ProfileId bob = c.profile(phone(1)).orElseThrow().id();
 
       c.delete(bob);
@@ -510,7 +535,31 @@ class IdentityOperationsHuntPropertiesTest {
       for (StoredEvent e : stored(c)) {
         assertThat(e.event().identifiers()).as("identifiers of %s", e.event().id()).doesNotContain(phone(1));
       }
-      assertThat(s).isNotNull();
+    }
+  }
+
+  /**
+   * Open bug (not fixed here): an identifier attached while two profiles were merged, by an
+   * event anchored at an identifier the split then gave back, stays with the split profile; erasing
+   * the restored profile erases that event (and the split record), so nothing explains the
+   * identifier any more and the kept person loses the event that attached it.
+   */
+  @org.junit.jupiter.api.Disabled("open bug: erasure after a split erases the event that attached an identifier the other side kept")
+  @org.junit.jupiter.api.Test
+  void delete_afterSplit_keepsTheEventThatAttachedAnIdentifierTheOtherSideKept() {
+    try (Clientele c = Fixtures.clientele()) {
+      apply(c, "ann-1", 0, email(0));
+      apply(c, "bob-1", 1, phone(0), SHARED_DEVICE);
+      // Bob's profile (updated last) absorbs Ann's; phone(1) is anchored at email(0), Ann's
+      apply(c, "glue", 2, email(0), phone(1), SHARED_DEVICE);
+      SplitResult s = c.split(merges(c).get(0).id(), "two people");
+      assertThat(Fixtures.identifiersOf(s.kept())).contains(phone(1));
+      ProfileId ann = c.profile(email(0)).orElseThrow().id();
+
+      c.delete(ann);
+
+      Profile bob = c.profile(phone(0)).orElseThrow();
+      assertExplained(c, bob);
     }
   }
 
