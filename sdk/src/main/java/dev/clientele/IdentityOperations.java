@@ -56,30 +56,9 @@ final class IdentityOperations {
     p.identifiers().forEach(s -> mine.add(s.identifier()));
     List<Explanation.Link> links = new ArrayList<>();
     Set<Identifier> explained = new HashSet<>();
-    for (StoredEvent stored : storage.events(mine)) {
-      List<Identifier> carried = new ArrayList<>();
-      boolean fresh = false;
-      boolean known = false;
-      for (Identifier i : new TreeSet<>(stored.event().identifiers())) {
-        if (mine.contains(i)) {
-          carried.add(i);
-          if (explained.add(i)) {
-            fresh = true;
-          } else {
-            known = true;
-          }
-        }
-      }
-      if (fresh) {
-        String rule = known
-            ? "carried by one event with identifiers the profile already held: identifiers of one event attach to one profile"
-            : carried.size() > 1 ? "first seen together in one event: identifiers of one event attach to one profile"
-            : "first seen in this event";
-        links.add(new Explanation.Link(Explanation.Kind.ATTACHED, stored.event().timestamp(), Optional.of(stored.event().id()),
-            carried, List.of(), id, Optional.empty(), rule));
-      }
-    }
+    attachments(id, storage.events(mine), mine, explained, links);
     Set<String> seen = new HashSet<>();
+    Set<Identifier> givenBack = new HashSet<>();
     Deque<ProfileId> queue = new ArrayDeque<>(List.of(id));
     Set<ProfileId> visited = new HashSet<>();
     while (!queue.isEmpty()) {
@@ -99,6 +78,9 @@ final class IdentityOperations {
         List<Identifier> ids = new ArrayList<>();
         if (r.kind() == MergeRecord.Kind.SPLIT) {
           r.sides().forEach(s -> ids.addAll(s.identifiers()));
+          if (into) {
+            givenBack.addAll(ids);
+          }
         } else {
           ids.addAll(r.links());
           queue.addAll(others);
@@ -111,8 +93,47 @@ final class IdentityOperations {
         links.add(new Explanation.Link(kind, r.at(), r.eventId(), ids, others, r.profile(), Optional.of(r.id()), r.note()));
       }
     }
+    if (!explained.containsAll(mine) && !givenBack.isEmpty()) {
+      // A split leaves the split profile the identifiers attached while it was merged, but the
+      // event that attached one of them may be anchored at an identifier the split gave back to
+      // a restored profile: look for it among the events of the identifiers given back.
+      Set<Identifier> missing = new HashSet<>(mine);
+      missing.removeAll(explained);
+      attachments(id, storage.events(givenBack), missing, explained, links);
+    }
     links.sort(Comparator.comparing(Explanation.Link::at).thenComparing(l -> l.kind().ordinal()));
     return new Explanation(id, links);
+  }
+
+  /**
+   * Adds an {@link Explanation.Kind#ATTACHED} link for each of {@code events} (in timeline order)
+   * that carries one of {@code wanted} not yet {@code explained}, and marks those explained.
+   */
+  private static void attachments(
+      ProfileId id, List<StoredEvent> events, Set<Identifier> wanted, Set<Identifier> explained, List<Explanation.Link> links) {
+    for (StoredEvent stored : events) {
+      List<Identifier> carried = new ArrayList<>();
+      boolean fresh = false;
+      boolean known = false;
+      for (Identifier i : new TreeSet<>(stored.event().identifiers())) {
+        if (wanted.contains(i)) {
+          carried.add(i);
+          if (explained.add(i)) {
+            fresh = true;
+          } else {
+            known = true;
+          }
+        }
+      }
+      if (fresh) {
+        String rule = known
+            ? "carried by one event with identifiers the profile already held: identifiers of one event attach to one profile"
+            : carried.size() > 1 ? "first seen together in one event: identifiers of one event attach to one profile"
+            : "first seen in this event";
+        links.add(new Explanation.Link(Explanation.Kind.ATTACHED, stored.event().timestamp(), Optional.of(stored.event().id()),
+            carried, List.of(), id, Optional.empty(), rule));
+      }
+    }
   }
 
   Profile forceMerge(ProfileId a, ProfileId b, String reason) {
