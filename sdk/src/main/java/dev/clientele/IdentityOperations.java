@@ -219,7 +219,10 @@ final class IdentityOperations {
   /**
    * Rebuilds a profile from the events anchored at {@code identifiers}, in timeline order, as
    * ingestion would have built it had it never been merged. An identifier none of those events
-   * carries keeps the state it had; every identifier keeps the time it was linked.
+   * carries keeps the state it had; every identifier keeps the time it was linked. Events
+   * anchored at the other identifiers in {@code states} (the other sides) that also carry some of
+   * {@code identifiers} stay on their own timeline, but their consent, deliverability, list and
+   * compliance changes are applied here too, so a split loses no opt-out, bounce or unsubscribe.
    */
   private Profile rebuild(
       ProfileId id, Set<Identifier> identifiers, Map<Identifier, IdentifierState> states,
@@ -252,6 +255,35 @@ final class IdentityOperations {
       // The time an identifier was linked is not in the events (it depends on the order they
       // arrived in): it comes back from the merged profile, which kept it.
       b.putIdentifier(replayed.isEmpty() ? states.get(i) : replayed.get().withLinkedAt(states.get(i).linkedAt()));
+    }
+    // An event that carried identifiers of both sides stays on its anchor's timeline only, but
+    // the consent, deliverability, list and compliance changes it made about these identifiers
+    // must not be lost with the split (an opt-out or a bounce would silently vanish). They are
+    // applied again here; those rules are order-independent, so applying them after the replay
+    // gives the same result as applying them in timeline order.
+    Set<Identifier> elsewhere = new HashSet<>(states.keySet());
+    elsewhere.removeAll(identifiers);
+    if (!elsewhere.isEmpty()) {
+      for (StoredEvent stored : storage.events(elsewhere)) {
+        if (!ConsentChanges.appliesTo(stored.event().type())) {
+          continue;
+        }
+        ResolvedIdentifiers r = resolver.resolve(stored.event());
+        List<Identifier> mine = new ArrayList<>();
+        for (Identifier i : r.linkable()) {
+          if (identifiers.contains(i)) {
+            mine.add(i);
+          }
+        }
+        for (Identifier i : r.malformed()) {
+          if (identifiers.contains(i)) {
+            mine.add(i);
+          }
+        }
+        if (!mine.isEmpty()) {
+          ConsentChanges.apply(b, r.event(), mine, ignored);
+        }
+      }
     }
     b.addMergedFrom(mergedFrom);
     tags.forEach(b::addTag);
