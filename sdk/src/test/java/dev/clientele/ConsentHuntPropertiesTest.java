@@ -436,6 +436,8 @@ class ConsentHuntPropertiesTest {
       assertThat(c.reachability(emailSide.id()).on(Channel.EMAIL).reachable()).isFalse();
       assertThat(c.profile(customer).orElseThrow().isCcpaOptedOut()).isTrue();
       assertThat(c.audience().reachableAny()).isZero();
+      // The customer-id side's ledger lists no change of the email, which it does not hold.
+      assertThat(c.consentHistory(c.profile(customer).orElseThrow().id())).isEmpty();
     }
   }
 }
