@@ -221,8 +221,9 @@ final class IdentityOperations {
    * ingestion would have built it had it never been merged. An identifier none of those events
    * carries keeps the state it had; every identifier keeps the time it was linked. Events
    * anchored at the other identifiers in {@code states} (the other sides) that also carry some of
-   * {@code identifiers} stay on their own timeline, but their consent, deliverability, list and
-   * compliance changes are applied here too, so a split loses no opt-out, bounce or unsubscribe.
+   * {@code identifiers} stay on their own timeline, but their consent and deliverability changes
+   * of {@code identifiers}, CCPA opt-outs and list unsubscribes are applied here too, so a split
+   * loses no opt-out, bounce or unsubscribe.
    */
   private Profile rebuild(
       ProfileId id, Set<Identifier> identifiers, Map<Identifier, IdentifierState> states,
@@ -257,15 +258,17 @@ final class IdentityOperations {
       b.putIdentifier(replayed.isEmpty() ? states.get(i) : replayed.get().withLinkedAt(states.get(i).linkedAt()));
     }
     // An event that carried identifiers of both sides stays on its anchor's timeline only, but
-    // the consent, deliverability, list and compliance changes it made about these identifiers
-    // must not be lost with the split (an opt-out or a bounce would silently vanish). They are
-    // applied again here; those rules are order-independent, so applying them after the replay
-    // gives the same result as applying them in timeline order.
+    // what it said about these identifiers must not be lost with the split (an opt-out or a
+    // bounce would silently vanish): its consent and deliverability changes of them apply here
+    // too, and of its customer-wide changes the restrictive ones (CCPA opt-out, list
+    // unsubscribe), since it is not known which person they came from. Those rules are
+    // order-independent, so applying them after the replay gives the same result as applying
+    // them in timeline order.
     Set<Identifier> elsewhere = new HashSet<>(states.keySet());
     elsewhere.removeAll(identifiers);
     if (!elsewhere.isEmpty()) {
       for (StoredEvent stored : storage.events(elsewhere)) {
-        if (!ConsentChanges.appliesTo(stored.event().type())) {
+        if (!appliesAcrossSides(stored.event())) {
           continue;
         }
         ResolvedIdentifiers r = resolver.resolve(stored.event());
@@ -288,6 +291,19 @@ final class IdentityOperations {
     b.addMergedFrom(mergedFrom);
     tags.forEach(b::addTag);
     return b.version(version).build();
+  }
+
+  /**
+   * Whether {@code event}, anchored on another side of a split, still changes the identifiers it
+   * carried on this side: consent and deliverability changes, a CCPA opt-out, a list unsubscribe.
+   */
+  private static boolean appliesAcrossSides(dev.clientele.core.Event event) {
+    return switch (event.type()) {
+      case "consent", "reachability" -> true;
+      case "compliance" -> event.action().equals("ccpa_opt_out");
+      case "list" -> event.action().equals("unsubscribe");
+      default -> false;
+    };
   }
 
   private static void retryOrGiveUp(int attempt, CommitConflictException e) {

@@ -46,14 +46,6 @@ public final class ConsentChanges {
     }
   }
 
-  /** Whether {@link #apply} changes anything for an event of {@code type}: one of the four types it handles. */
-  public static boolean appliesTo(String type) {
-    return switch (type) {
-      case "consent", "reachability", "list", "compliance" -> true;
-      default -> false;
-    };
-  }
-
   private static void consent(Profile.Builder profile, Event event, Collection<Identifier> identifiers, List<String> problems) {
     Consent value;
     switch (event.action()) {
