@@ -933,12 +933,21 @@ public final class Clientele implements AutoCloseable {
   }
 
   /**
-   * Every consent change of a profile, oldest first: the consent ledger.
+   * Every consent change of a profile's identifiers, oldest first: the consent ledger. Only
+   * identifiers the profile holds are listed: after a split, an event that named identifiers of
+   * both sides stays on one side's timeline, and its changes of the other side's identifiers
+   * are not that side's.
    *
    * @throws java.util.NoSuchElementException if there is no such profile
    */
   public ImmutableList<ConsentChange> consentHistory(ProfileId id) {
-    return ConsentLedger.of(timeline(id, TimelineQuery.all().withTypes(java.util.Set.of("consent"))));
+    ImmutableList<Event> events = timeline(id, TimelineQuery.all().withTypes(java.util.Set.of("consent")));
+    java.util.Set<Identifier> held = new java.util.HashSet<>();
+    storage.profile(id).ifPresent(p -> p.identifiers().forEach(s -> held.add(s.identifier())));
+    ImmutableList<ConsentChange> all = ConsentLedger.of(events);
+    return all.stream().allMatch(ch -> held.contains(ch.identifier()))
+        ? all
+        : all.stream().filter(ch -> held.contains(ch.identifier())).collect(ImmutableList.toImmutableList());
   }
 
   /**
