@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.clientele.SegmentsIngestTest.Spec;
 import dev.clientele.analytics.ActivityStatus;
 import dev.clientele.analytics.ActivityStatusCounts;
+import dev.clientele.analytics.DailyProfileCounts;
 import dev.clientele.analytics.EngagementLevel;
 import dev.clientele.analytics.MauCount;
 import dev.clientele.consent.AudienceCounts;
@@ -55,7 +56,10 @@ import net.jqwik.api.statistics.Statistics;
  *   <li>MAU (and its trend) equals a brute-force count of the live profiles with an active event
  *       on their timelines in the month to date, split into identified and anonymous;
  *   <li>no event is on two live profiles' timelines;
- *   <li>audience and activity-status counts equal recounts profile by profile.
+ *   <li>audience, activity-status and engagement counts equal recounts profile by profile, on
+ *       past days too; the last day of profiles over time equals the audience (not after a
+ *       split: open bug, see {@code profilesOverTime_afterASplit_*});
+ *   <li>erasure leaves no membership history of the erased profile or of those merged into it.
  * </ul>
  * Segments and event generator are those of {@link SegmentsIngestTest}, whose property covers
  * ingestion alone.
@@ -103,6 +107,7 @@ class SegmentsAnalyticsHuntPropertiesTest {
     }
     try (Clientele c = builder.build()) {
       List<Event> pending = new ArrayList<>();
+      boolean splitDone = false;
       for (int i = 0; i < ops.size(); i++) {
         Op op = ops.get(i);
         String id = String.format(Locale.ROOT, "e-%02d", i);
@@ -111,15 +116,14 @@ class SegmentsAnalyticsHuntPropertiesTest {
           continue;
         }
         flush(c, pending, seen, erased);
-        run(c, op, id, seen, erased);
+        splitDone |= run(c, op, id, seen, erased);
       }
       flush(c, pending, seen, erased);
       Statistics.label("erased").collect(!erased.isEmpty());
-      Statistics.label("split").collect(c.storage().profiles(java.util.Optional.empty(), 1000).stream()
-          .anyMatch(p -> c.mergeLog(p.id()).stream().anyMatch(r -> r.kind() == MergeRecord.Kind.SPLIT)));
+      Statistics.label("split").collect(splitDone);
       assertThat(c.segments().awaitTriggers(Duration.ofSeconds(5))).isTrue();
       assertSegments(c, seen, erased, heard);
-      assertAnalytics(c);
+      assertAnalytics(c, splitDone);
     }
   }
 
@@ -141,7 +145,9 @@ class SegmentsAnalyticsHuntPropertiesTest {
     pending.clear();
   }
 
-  private static void run(Clientele c, Op op, String id, Set<ProfileId> seen, Set<ProfileId> erased) {
+  /** Applies one step; returns whether it split a merge. */
+  private static boolean run(Clientele c, Op op, String id, Set<ProfileId> seen, Set<ProfileId> erased) {
+    boolean split = false;
     List<Profile> live = profiles(c);
     switch (op.kind()) {
       case 7 -> {
@@ -153,6 +159,7 @@ class SegmentsAnalyticsHuntPropertiesTest {
             SplitResult r = c.split(ms.get(op.x() % ms.size()).id(), "hunt");
             seen.add(r.kept().id());
             r.restored().forEach(p -> seen.add(p.id()));
+            split = true;
             Statistics.label("split attempt").collect("done");
           } catch (IllegalStateException documented) {
             Statistics.label("split attempt").collect("refused");
@@ -189,6 +196,7 @@ class SegmentsAnalyticsHuntPropertiesTest {
     }
     // Every profile live before the step is checked at the end, whatever became of it.
     live.forEach(p -> seen.add(p.id()));
+    return split;
   }
 
   private static Event gdprDelete(String id, Spec spec) {
@@ -259,7 +267,7 @@ class SegmentsAnalyticsHuntPropertiesTest {
     }
   }
 
-  private static void assertAnalytics(Clientele c) {
+  private static void assertAnalytics(Clientele c, boolean splitDone) {
     List<Profile> live = profiles(c);
     Map<ProfileId, List<Event>> timelines = new HashMap<>();
     Map<String, ProfileId> onTimeline = new HashMap<>();
@@ -306,6 +314,14 @@ class SegmentsAnalyticsHuntPropertiesTest {
     }
     any = live.stream().filter(p -> c.reachability(p.id()).reachableOnAny()).count();
     assertThat(audience.reachableAny()).isEqualTo(any);
+    // Profiles over time, replayed from history: its last day (every event is before NOW, on
+    // that day) are the counts of the profiles as they are now.
+    // Not after a split: see the open bug in profilesOverTime_afterASplit_* below.
+    LocalDate now = LocalDate.parse("2026-11-20");
+    if (!splitDone) {
+      assertThat(c.profilesOverTime(now, now)).as("profiles over time on %s", now)
+          .extracting(DailyProfileCounts::counts).containsExactly(audience);
+    }
 
     // Activity status and engagement, as of each day: the counts equal a recount of the live
     // profiles created by the end of the day, by the segments' activity condition (evaluated at
@@ -375,6 +391,33 @@ class SegmentsAnalyticsHuntPropertiesTest {
 
       assertThat(c.segments().history(survivor)).as("history of the erased profile").isEmpty();
       assertThat(c.segments().history(loser)).as("history of the profile merged into the erased one").isEmpty();
+    }
+  }
+
+  /**
+   * Open bug (not fixed here; found by the session property, seed -9118016813404186463): a split
+   * applies the consent changes of an event anchored on the other side to the identifiers of
+   * this side (commit 256d9ad, so no opt-out is lost), but {@link Clientele#profilesOverTime}
+   * replays each profile's messaging state from its own timeline only, so after the split its
+   * last day no longer equals the counts of the profiles as they are ({@link Clientele#audience}).
+   */
+  @org.junit.jupiter.api.Disabled("open bug: profilesOverTime after a split misses consent applied from the other side's events")
+  @org.junit.jupiter.api.Test
+  void profilesOverTime_afterASplit_countsTheConsentTheSplitKeptFromTheOtherSide() {
+    try (Clientele c = SegmentsIngestTest.clientele(SegmentConfig.none())) {
+      dev.clientele.core.Identifier email = dev.clientele.core.Identifier.of(dev.clientele.core.IdentifierType.EMAIL, "ann@example.com");
+      dev.clientele.core.Identifier phone = dev.clientele.core.Identifier.of(dev.clientele.core.IdentifierType.PHONE, "+4915112345001");
+      java.time.Instant t = SegmentsIngestTest.NOW.minus(Duration.ofDays(3));
+      c.ingest(Event.builder("ann-1", "pageview", t).identifier(email).build());
+      c.ingest(Event.builder("bob-1", "pageview", t.plusSeconds(10)).identifier(phone).build());
+      // one consent event names both: it merges them and opts both identifiers in
+      c.ingest(Event.builder("both", "consent", t.plusSeconds(20)).action("opt_in").identifier(email).identifier(phone).build());
+      ProfileId merged = c.profile(email).orElseThrow().id();
+      c.split(c.mergeLog(merged).get(0).id(), "two people");
+      assertThat(c.profile(email).orElseThrow().id()).isNotEqualTo(c.profile(phone).orElseThrow().id());
+
+      LocalDate today = LocalDate.parse("2026-11-20");
+      assertThat(c.profilesOverTime(today, today)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
     }
   }
 }
