@@ -752,8 +752,9 @@ public final class Clientele implements AutoCloseable {
 
   /**
    * Erases a profile (the right to be forgotten): the profile, its identifiers and index
-   * entries, every event anchored at them, and the normalisation cache entries of its values,
-   * irreversibly. Leaves a salted-hash tombstone per identifier so that, under the default
+   * entries, every event anchored at them, the normalisation cache entries of its values, and
+   * the segment membership history of it and of the profiles merged into it, irreversibly
+   * (listeners hear it leave its current segments). Leaves a salted-hash tombstone per identifier so that, under the default
    * {@link ErasurePolicy.Replay#BLOCK}, a replay of the person's old events is rejected. A
    * {@code compliance}/{@code gdpr_delete} event does the same.
    *
@@ -768,9 +769,21 @@ public final class Clientele implements AutoCloseable {
     return report;
   }
 
-  /** Erases without counting: the pipeline counts erasures by {@code gdpr_delete} through its results. */
+  /**
+   * Erases without counting: the pipeline counts erasures by {@code gdpr_delete} through its
+   * results. The segment membership history of the profiles merged into the erased one (kept
+   * under their old ids since they left their segments at the merge) is the same person's and
+   * is erased here too; the erased profile's own is erased by the caller through
+   * {@link Segments#onErased}, which also tells listeners that it left.
+   */
   private ErasureReport erase(ProfileId id) {
-    return erasure.erase(id, resolver::forget).withCacheCleared("identifier normalisation");
+    ErasureReport report = erasure.erase(id, resolver::forget).withCacheCleared("identifier normalisation");
+    for (ProfileId absorbed : report.mergedFrom()) {
+      if (storage.profile(absorbed).isEmpty()) { // never a profile a split brought back
+        segments.onErased(absorbed);
+      }
+    }
+    return report;
   }
 
   /**
