@@ -754,9 +754,9 @@ public final class Clientele implements AutoCloseable {
    * Erases a profile (the right to be forgotten): the profile, its identifiers and index
    * entries, every event anchored at them, the normalisation cache entries of its values, and
    * the segment membership history of it and of the profiles merged into it, irreversibly
-   * (listeners hear it leave its current segments). Leaves a salted-hash tombstone per identifier so that, under the default
-   * {@link ErasurePolicy.Replay#BLOCK}, a replay of the person's old events is rejected. A
-   * {@code compliance}/{@code gdpr_delete} event does the same.
+   * (listeners hear it leave its current segments). Leaves a salted-hash tombstone per
+   * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
+   * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.
    *
    * @return what was erased (counts, no personal data)
    * @throws java.util.NoSuchElementException if there is no such profile
