@@ -105,7 +105,7 @@ class JdbcDifferentialHuntPropertiesTest {
     return Combinators.combine(
             Arbitraries.integers().between(0, 9), Arbitraries.integers().between(0, 7),
             Arbitraries.integers().between(0, 7), step().list().ofMinSize(1).ofMaxSize(6))
-        .as(Op::new).list().ofMinSize(2).ofMaxSize(14);
+        .as(Op::new).list().ofMinSize(2).ofMaxSize(24);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ class JdbcDifferentialHuntPropertiesTest {
         e.identifiers(), e.data(), e.source());
     List<MergeRecord> log = log(c);
     List<String> ids = log.stream().map(MergeRecord::id).toList();
-    Function<String, Object> position = id -> ids.contains(id) ? "#" + ids.indexOf(id) : "unknown " + id;
+    Function<String, Object> position = id -> ids.contains(id) ? "#" + ids.indexOf(id) : "a record no longer in the log";
     Map<String, Object> out = new LinkedHashMap<>();
     for (Profile p : profiles(c)) {
       String key = p.id().value();
@@ -278,8 +278,19 @@ class JdbcDifferentialHuntPropertiesTest {
         int n = op.y() + 2;
         for (int k = 0; k < n; k++) {
           Step s = op.steps().get(k % op.steps().size());
+          int x = op.x() + k;
           if (k == n - 1 && op.x() % 3 == 0 && !batch.isEmpty()) {
             batch.add(batch.get(0)); // a duplicate within the batch
+          } else if (k == n - 2 && op.x() % 4 == 1) {
+            batch.add(event(id + "-0", minute + k, s)); // an id used earlier in the batch, other content
+          } else if (k == 1 && op.x() % 5 == 2) {
+            batch.add(Event.builder(id + "-" + k, "pageview", at(minute + k)) // glues two people in the batch
+                .identifier(email(s.person())).identifier(email((s.person() + 1) % 3)).build());
+          } else if (k == 0 && op.x() % 6 == 3 && !sent.isEmpty()) {
+            batch.add(sent.get(x % sent.size())); // a replay, perhaps of an erased person's event
+          } else if (k == 2 && op.x() % 7 == 4) {
+            batch.add(Event.builder(id + "-" + k, "pageview", at(minute + k)) // nothing usable
+                .identifier(IdentifierType.EMAIL, "undefined").build());
           } else {
             batch.add(event(id + "-" + k, minute + k, s));
           }
