@@ -426,11 +426,14 @@ final class IngestPipeline {
     }
     Map<ProfileId, List<Identifier>> consentElsewhere = consentElsewhere(event, plan, owners);
     List<Identifier> redirected = null;
-    if (consentElsewhere.size() == 1 && plan.attach().isEmpty() && messagingTargetsIn(event, plan, owners).isEmpty()) {
+    if (consentElsewhere.size() == 1 && plan.attach().isEmpty() && plan.profiles().size() <= 1
+        && messagingTargetsIn(event, plan, owners).isEmpty()) {
       // A consent or bounce about a messaging identifier whose link was refused, and about nothing
       // the resolved profile holds: it concerns the identifier's owner, so it goes there (and on
-      // that profile's timeline and consent ledger). Not when the event brings new identifiers:
-      // those attach as planned, and the owner gets its part as a derived event (below).
+      // that profile's timeline and consent ledger). Not when the event brings new identifiers or
+      // links profiles: those attach and merge as planned (a malformed value never links, so it
+      // must not undo the links of the others), and the owner gets its part as a derived event
+      // (below).
       Map.Entry<ProfileId, List<Identifier>> e = consentElsewhere.entrySet().iterator().next();
       redirected = e.getValue();
       plan = new LinkPlan(List.of(e.getKey()), List.of(), redirected.get(0), plan.refusals());
