@@ -13,10 +13,10 @@ import java.util.Optional;
  * @param segment the segment's name
  * @param enteredAt the as-of instant of the evaluation that saw the profile enter
  * @param enteredBy the id of the event whose ingestion caused the entry; empty for a
- *     {@link Segments#refresh} or an evaluation not caused by an event. Under batched ingestion
- *     (an ingest batch size above 1), segments are evaluated once per batch, so this is the
- *     batch's first event for the profile, and a stay that began and ended within one batch is
- *     not recorded
+ *     {@link Segments#refresh} or an evaluation not caused by an event. Under batched
+ *     ingestion (an ingest batch size above 1), segments are evaluated on the state after each
+ *     batch, so this is the batch's first event for the profile, and a stay that began and
+ *     ended within one batch is not recorded
  * @param leftAt when it left; empty while it is a member
  * @param leftBy the id of the event that caused the leave, if any
  */
