@@ -2,17 +2,23 @@ package dev.clientele.consent;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StoredEvent;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -20,11 +26,15 @@ import java.util.TreeMap;
  * event anchored at its identifiers, every merge-log record naming it or a profile merged into
  * it, and writes a tombstone per identifier.
  *
+ * <p>After a split, an event can carry identifiers of both sides (the event that linked them is
+ * stored under one side's identifier): such an event is kept for the other person without the
+ * erased values, under that person's identifier, rather than erased or left holding them.
+ *
  * <p>What it cannot reach: copies a host made elsewhere (exports, its own logs). Events are
- * anchored at one identifier each, so an event anchored at another profile's identifier that
- * also mentions one of the erased values (a malformed value that another profile already held)
- * is not erased; the ingest pipeline never attaches such a value to two profiles, so this is a
- * corner the design accepts and documents.
+ * anchored at one identifier each, so without a split an event anchored at another profile's
+ * identifier that also mentions one of the erased values (a malformed value that another profile
+ * already held) is not erased; the ingest pipeline never attaches such a value to two profiles,
+ * so this is a corner the design accepts and documents.
  *
  * <pre>{@code
  * ErasureReport r = new Erasure(storage, ErasurePolicy.defaults()).erase(profileId);
@@ -64,7 +74,8 @@ public final class Erasure {
       Commit.Builder commit = Commit.builder().deleteProfile(id, p.version());
       Map<String, Integer> byType = new TreeMap<>();
       List<Identifier> identifiers = p.identifiers().stream().map(IdentifierState::identifier).toList();
-      long events = storage.events(identifiers).size();
+      List<StoredEvent> own = storage.events(identifiers);
+      long events = own.size() - keepOthersEvents(id, identifiers, own, commit);
       for (Identifier identifier : identifiers) {
         if (storage.owner(identifier).equals(Optional.of(id))) {
           commit.unassign(identifier, id);
@@ -88,6 +99,99 @@ public final class Erasure {
         }
       }
     }
+  }
+
+  /**
+   * After a split, events can carry the identifiers of both sides: the event that linked them is
+   * stored under one side's identifier only. Adds to {@code commit} what keeps the other people's
+   * events while leaving none of the erased values in any of them:
+   * <ul>
+   *   <li>an event stored under an erased identifier that carries an identifier another profile
+   *       now holds, which a split of this profile's merges named, moves to that identifier,
+   *       without the erased values (it is that person's event too: it may be the one that
+   *       attached the identifier);
+   *   <li>an event stored under such an identifier that carries an erased value is stored again
+   *       without it (its anchor's events are erased and appended again, redacted).
+   * </ul>
+   * Each profile that receives or keeps events this way is written again with its version
+   * checked, so an ingestion meanwhile makes the erasure retry rather than lose its event.
+   *
+   * @return how many of {@code own} are kept (moved), not erased
+   */
+  private int keepOthersEvents(ProfileId id, List<Identifier> identifiers, List<StoredEvent> own, Commit.Builder commit) {
+    List<MergeRecord> splits = storage.splitsNaming(identifiers);
+    if (splits.isEmpty()) {
+      return 0;
+    }
+    Set<Identifier> erased = new HashSet<>(identifiers);
+    // The other people of those splits, as they are now: the profiles the splits named that
+    // still exist, and the holders of the identifiers the splits gave back.
+    Map<ProfileId, Profile> people = new LinkedHashMap<>();
+    for (MergeRecord split : splits) {
+      List<ProfileId> named = new java.util.ArrayList<>(List.of(split.profile()));
+      for (MergeRecord.Side side : split.sides()) {
+        named.add(side.id());
+        for (Identifier i : side.identifiers()) {
+          if (!erased.contains(i)) {
+            storage.owner(i).ifPresent(named::add);
+          }
+        }
+      }
+      for (ProfileId q : named) {
+        if (!q.equals(id) && !people.containsKey(q)) {
+          storage.profile(q).ifPresent(profile -> people.put(q, profile));
+        }
+      }
+    }
+    Map<Identifier, ProfileId> holders = new LinkedHashMap<>();
+    people.values().forEach(q -> q.identifiers().forEach(st -> holders.putIfAbsent(st.identifier(), q.id())));
+    Map<ProfileId, Integer> guarded = new LinkedHashMap<>(); // profile -> events it gains
+    for (Map.Entry<Identifier, ProfileId> e : holders.entrySet()) {
+      List<StoredEvent> theirs = storage.events(List.of(e.getKey()));
+      if (theirs.stream().noneMatch(st -> carriesAny(st.event(), erased))) {
+        continue;
+      }
+      guarded.putIfAbsent(e.getValue(), 0);
+      commit.eraseEvents(e.getKey());
+      for (StoredEvent st : theirs) {
+        commit.append(new StoredEvent(without(st.event(), erased), st.anchor()));
+      }
+    }
+    int moved = 0;
+    for (StoredEvent st : own) {
+      for (Identifier i : st.event().identifiers()) {
+        ProfileId holder = holders.get(i);
+        if (holder != null) {
+          guarded.merge(holder, 1, Integer::sum);
+          commit.append(new StoredEvent(without(st.event(), erased), i));
+          moved++;
+          break;
+        }
+      }
+    }
+    // Each profile whose events change is written again with the version read above, so an
+    // ingestion meanwhile (which could add an event under an anchor erased and appended again
+    // here) makes the erasure retry instead of losing that event; one that gains events counts them.
+    guarded.forEach((q, gained) -> {
+      Profile p = people.get(q);
+      commit.putProfile(p.toBuilder().eventCount(p.eventCount() + gained).version(p.version() + 1).build(), p.version());
+    });
+    return moved;
+  }
+
+  private static boolean carriesAny(Event event, Set<Identifier> erased) {
+    for (Identifier i : event.identifiers()) {
+      if (erased.contains(i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Event without(Event event, Set<Identifier> erased) {
+    return carriesAny(event, erased)
+        ? event.withIdentifiers(event.identifiers().stream().filter(i -> !erased.contains(i)).toList())
+        : event;
   }
 
   /** Whether {@code identifier} (normalised) was erased and, under {@link ErasurePolicy.Replay#BLOCK}, may not come back. */

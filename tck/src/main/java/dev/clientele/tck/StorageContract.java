@@ -624,6 +624,27 @@ public abstract class StorageContract {
   }
 
   @Test
+  void commit_eraseEventsThenAppendTheSameId_movesTheEventToItsNewAnchor() {
+    // What erasure after a split does: an event the erased anchor held is kept for another
+    // person, without the erased value, under that person's identifier, in one commit.
+    storage.commit(Commit.builder().append(event("e-1", 1, email("ann"))).append(event("e-2", 2, email("ann")))
+        .append(event("e-3", 3, email("bob"))).build());
+    StoredEvent moved = event("e-1", 1, email("bob"));
+
+    storage.commit(Commit.builder().eraseEvents(email("ann")).append(moved).build());
+
+    assertThat(storage.events(List.of(email("ann")))).isEmpty();
+    assertThat(storage.events(List.of(email("bob")))).extracting(e -> e.event().id()).containsExactlyInAnyOrder("e-1", "e-3");
+    assertThat(storage.containsEvent("e-1")).isTrue();
+    assertThat(storage.containsEvent("e-2")).isFalse();
+    assertThat(storage.eventCount()).isEqualTo(2);
+    // An id the commit does not erase is still a duplicate.
+    assertThatThrownBy(() -> storage.commit(Commit.builder().eraseEvents(email("ann")).append(event("e-3", 3, email("ann"))).build()))
+        .isInstanceOf(CommitConflictException.class);
+    assertThat(storage.events(List.of(email("bob")))).hasSize(2);
+  }
+
+  @Test
   void commit_conflictingCommitWithErasure_erasesNothing() {
     Profile a = profile("p-a", 1, email("ann"));
     storage.commit(create(a));

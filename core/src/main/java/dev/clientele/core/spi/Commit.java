@@ -209,7 +209,10 @@ public final class Commit {
 
   /**
    * Anchors whose events are erased: every stored event anchored at one of these is removed,
-   * its id included, so {@code containsEvent} forgets it. Applied before {@link #appends()}.
+   * its id included, so {@code containsEvent} forgets it. Applied before {@link #appends()}, so
+   * the same commit may append an event with the id of one it erases (erasure keeps another
+   * person's event that way, without the erased values, under that person's identifier); any
+   * other stored id is still a conflict.
    */
   public ImmutableList<Identifier> eventErasures() {
     return rare == null ? ImmutableList.of() : rare.eventErasures;

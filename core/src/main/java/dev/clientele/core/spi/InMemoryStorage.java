@@ -1725,6 +1725,24 @@ public final class InMemoryStorage implements Storage {
     assert removed : "a live slot is in its table";
   }
 
+  /**
+   * The ids of the stored events anchored at the commit's {@link Commit#eventErasures()}, which
+   * it erases before its appends; called under the commit's locks (every stripe, when there are
+   * erasures).
+   */
+  private Set<String> idsErasedBy(Commit commit) {
+    Set<String> ids = new HashSet<>();
+    for (Identifier anchor : commit.eventErasures()) {
+      IdentifierSlot slot = slotOf(anchor);
+      if (slot != null) {
+        for (int i = 0; i < slot.eventCount; i++) {
+          ids.add(eventAt(stripes, slot.eventRefAt(i)).id());
+        }
+      }
+    }
+    return ids;
+  }
+
   private void validate(Commit commit, Lookups seen) {
     for (int i = 0; i < seen.writeCount; i++) {
       Commit.ProfileWrite w = commit.profileWriteAt(i);
@@ -1759,12 +1777,18 @@ public final class InMemoryStorage implements Storage {
                 + ", expected " + w.expectedOwner().map(ProfileId::value).orElse("nobody"));
       }
     }
+    Set<String> erasedIds = null; // made only when an append's id is stored already
     for (int i = 0; i < seen.appendCount; i++) {
       String id = commit.appendAt(i).event().id();
       long hash = seen.appendHashes[i];
       EventIdTable table = stripes[stripeOfEvent(hash)].eventIds;
       if (table.contains(hash, id)) {
-        throw new CommitConflictException("event " + id + " is already stored");
+        if (erasedIds == null) {
+          erasedIds = idsErasedBy(commit);
+        }
+        if (!erasedIds.contains(id)) { // an event the commit erases first may be appended again
+          throw new CommitConflictException("event " + id + " is already stored");
+        }
       }
       if (table.size() > EventIdTable.MAX_EVENTS - seen.appendCount) { // before apply() changes anything
         throw new StorageException("the in-memory store is full: a stripe holds at most "
