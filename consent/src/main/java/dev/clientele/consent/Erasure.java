@@ -12,6 +12,7 @@ import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,7 +129,7 @@ public final class Erasure {
     // still exist, and the holders of the identifiers the splits gave back.
     Map<ProfileId, Profile> people = new LinkedHashMap<>();
     for (MergeRecord split : splits) {
-      List<ProfileId> named = new java.util.ArrayList<>(List.of(split.profile()));
+      List<ProfileId> named = new ArrayList<>(List.of(split.profile()));
       for (MergeRecord.Side side : split.sides()) {
         named.add(side.id());
         for (Identifier i : side.identifiers()) {
