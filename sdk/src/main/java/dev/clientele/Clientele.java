@@ -949,7 +949,8 @@ public final class Clientele implements AutoCloseable {
    * Every consent change of a profile's identifiers, oldest first: the consent ledger. Only
    * identifiers the profile holds are listed: after a split, an event that named identifiers of
    * both sides stays on one side's timeline, and its changes of the other side's identifiers
-   * are not that side's.
+   * are not that side's. They are in the other side's ledger all the same (at the event's time,
+   * with its id), since the split kept them for that side too: a split loses no consent change.
    *
    * @throws java.util.NoSuchElementException if there is no such profile
    */
@@ -957,6 +958,16 @@ public final class Clientele implements AutoCloseable {
     ImmutableList<Event> events = timeline(id, TimelineQuery.all().withTypes(java.util.Set.of("consent")));
     java.util.Set<Identifier> held = new java.util.HashSet<>();
     storage.profile(id).ifPresent(p -> p.identifiers().forEach(s -> held.add(s.identifier())));
+    List<dev.clientele.consent.internal.SplitCarryOver.Carried> carried =
+        dev.clientele.consent.internal.SplitCarryOver.find(storage, held);
+    if (!carried.isEmpty()) {
+      // The consent events a split carried over from the other sides (with this side's
+      // identifiers only), in timeline order with the profile's own: the ledger reads them so.
+      List<Event> merged = new ArrayList<>(events);
+      carried.stream().filter(ch -> ch.event().type().equals("consent")).forEach(ch -> merged.add(ch.asSeenHere()));
+      merged.sort(java.util.Comparator.comparing(Event::timestamp).thenComparing(Event::id));
+      events = ImmutableList.copyOf(merged);
+    }
     ImmutableList<ConsentChange> all = ConsentLedger.of(events);
     return all.stream().allMatch(ch -> held.contains(ch.identifier()))
         ? all

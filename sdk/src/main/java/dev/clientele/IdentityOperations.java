@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import dev.clientele.consent.internal.ConsentChanges;
+import dev.clientele.consent.internal.SplitCarryOver;
 import dev.clientele.core.ActivityRules;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
@@ -242,9 +243,10 @@ final class IdentityOperations {
    * ingestion would have built it had it never been merged. An identifier none of those events
    * carries keeps the state it had; every identifier keeps the time it was linked. Events
    * anchored at the other identifiers in {@code states} (the other sides) that also carry some of
-   * {@code identifiers} stay on their own timeline, but their consent and deliverability changes
-   * of {@code identifiers}, CCPA opt-outs and list unsubscribes are applied here too, so a split
-   * loses no opt-out, bounce or unsubscribe.
+   * {@code identifiers} stay on their own timeline, but what {@link SplitCarryOver} carries over
+   * from them (consent and deliverability changes of {@code identifiers}, CCPA opt-outs and list
+   * unsubscribes) is applied here too, so a split loses no opt-out, bounce or unsubscribe; so is
+   * what it carries over from the other sides of earlier splits naming {@code identifiers}.
    */
   private Profile rebuild(
       ProfileId id, Set<Identifier> identifiers, Map<Identifier, IdentifierState> states,
@@ -279,52 +281,19 @@ final class IdentityOperations {
       b.putIdentifier(replayed.isEmpty() ? states.get(i) : replayed.get().withLinkedAt(states.get(i).linkedAt()));
     }
     // An event that carried identifiers of both sides stays on its anchor's timeline only, but
-    // what it said about these identifiers must not be lost with the split (an opt-out or a
-    // bounce would silently vanish): its consent and deliverability changes of them apply here
-    // too, and of its customer-wide changes the restrictive ones (CCPA opt-out, list
-    // unsubscribe), since it is not known which person they came from. Those rules are
+    // what it said about these identifiers must not be lost with the split: SplitCarryOver's rule
+    // (the one the consent ledger and profiles over time replay too), over the other sides of
+    // this split and of the earlier splits naming these identifiers. Its rules are
     // order-independent, so applying them after the replay gives the same result as applying
     // them in timeline order.
     Set<Identifier> elsewhere = new HashSet<>(states.keySet());
     elsewhere.removeAll(identifiers);
-    if (!elsewhere.isEmpty()) {
-      for (StoredEvent stored : storage.events(elsewhere)) {
-        if (!appliesAcrossSides(stored.event())) {
-          continue;
-        }
-        ResolvedIdentifiers r = resolver.resolve(stored.event());
-        List<Identifier> mine = new ArrayList<>();
-        for (Identifier i : r.linkable()) {
-          if (identifiers.contains(i)) {
-            mine.add(i);
-          }
-        }
-        for (Identifier i : r.malformed()) {
-          if (identifiers.contains(i)) {
-            mine.add(i);
-          }
-        }
-        if (!mine.isEmpty()) {
-          ConsentChanges.apply(b, r.event(), mine, ignored);
-        }
-      }
+    for (SplitCarryOver.Carried carried : SplitCarryOver.find(storage, identifiers, storage.splitsNaming(identifiers), elsewhere)) {
+      SplitCarryOver.apply(b, carried, ignored);
     }
     b.addMergedFrom(mergedFrom);
     tags.forEach(b::addTag);
     return b.version(version).build();
-  }
-
-  /**
-   * Whether {@code event}, anchored on another side of a split, still changes the identifiers it
-   * carried on this side: consent and deliverability changes, a CCPA opt-out, a list unsubscribe.
-   */
-  private static boolean appliesAcrossSides(dev.clientele.core.Event event) {
-    return switch (event.type()) {
-      case "consent", "reachability" -> true;
-      case "compliance" -> event.action().equals("ccpa_opt_out");
-      case "list" -> event.action().equals("unsubscribe");
-      default -> false;
-    };
   }
 
   private static void retryOrGiveUp(int attempt, CommitConflictException e) {
