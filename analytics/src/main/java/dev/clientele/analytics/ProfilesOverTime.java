@@ -255,10 +255,10 @@ public final class ProfilesOverTime {
           notYet.add(i);
         }
       }
-      SplitCarryOver.apply(state, new SplitCarryOver.Carried(c.event(), seen), problems);
+      SplitCarryOver.apply(state, new SplitCarryOver.Carried(c.event(), c.anchor(), seen), problems);
       problems.clear();
       if (notYet != null) {
-        waiting.add(new SplitCarryOver.Carried(c.event(), notYet));
+        waiting.add(new SplitCarryOver.Carried(c.event(), c.anchor(), notYet));
       }
     }
 

@@ -48,13 +48,15 @@ public final class SplitCarryOver {
    * An event anchored on another side of a split that still changes identifiers of this side.
    *
    * @param event the stored event (its identifiers as stored, of both sides)
+   * @param anchor the identifier it is stored under (held on another side)
    * @param identifiers the event's identifiers this side holds, in the event's order (a replay may
    *     pass the part of them it has seen so far)
    */
-  public record Carried(Event event, List<Identifier> identifiers) {
+  public record Carried(Event event, Identifier anchor, List<Identifier> identifiers) {
     /** Validates and copies. */
     public Carried {
       requireNonNull(event, "event");
+      requireNonNull(anchor, "anchor");
       identifiers = List.copyOf(identifiers);
     }
 
@@ -89,7 +91,8 @@ public final class SplitCarryOver {
   }
 
   /**
-   * The events carried over to a profile holding {@code held}, in timeline order.
+   * The events carried over to a profile holding {@code held}, in timeline order: those of
+   * {@link #crossing} that {@linkplain #appliesAcrossSides apply across sides}.
    *
    * @param storage where the events are
    * @param held the identifiers of the profile
@@ -98,6 +101,30 @@ public final class SplitCarryOver {
    *     committed); may be empty
    */
   public static List<Carried> find(
+      Storage storage, Set<Identifier> held, Collection<MergeRecord> splits, Collection<Identifier> elsewhere) {
+    List<Carried> crossing = crossing(storage, held, splits, elsewhere);
+    List<Carried> out = new ArrayList<>(crossing.size());
+    for (Carried c : crossing) {
+      if (appliesAcrossSides(c.event())) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every event, of any type, anchored on another side of a split (see the class comment) that
+   * carries identifiers of {@code held}, in timeline order. Those that do not
+   * {@linkplain #appliesAcrossSides apply across sides} change nothing here; they are no
+   * sighting either (a split rebuilds the last-seen times of each side from its own events).
+   *
+   * @param storage where the events are
+   * @param held the identifiers of the profile
+   * @param splits the split records naming any of {@code held} (others are ignored)
+   * @param elsewhere identifiers of the other sides of a split not recorded yet (the split being
+   *     committed); may be empty
+   */
+  public static List<Carried> crossing(
       Storage storage, Set<Identifier> held, Collection<MergeRecord> splits, Collection<Identifier> elsewhere) {
     requireNonNull(storage, "storage");
     requireNonNull(held, "held");
@@ -132,7 +159,7 @@ public final class SplitCarryOver {
     List<Carried> out = new ArrayList<>();
     for (StoredEvent stored : storage.events(anchors)) {
       Event e = stored.event();
-      if (held.contains(stored.anchor()) || !appliesAcrossSides(e)) {
+      if (held.contains(stored.anchor())) {
         continue;
       }
       List<Identifier> mine = null;
@@ -145,7 +172,7 @@ public final class SplitCarryOver {
         }
       }
       if (mine != null) {
-        out.add(new Carried(e, mine));
+        out.add(new Carried(e, stored.anchor(), mine));
       }
     }
     return out;
