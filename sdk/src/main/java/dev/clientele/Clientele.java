@@ -1023,9 +1023,12 @@ public final class Clientele implements AutoCloseable {
    * Undoes a wrong merge: the profiles the merge absorbed come back under their old ids with the
    * identifiers they brought (those the merged profile still holds), and both sides are rebuilt
    * from the events of their identifiers, so each keeps its own history, attributes, consent and
-   * orders. Tags set through {@link #tag} stay with the profile that kept its id. Later events
-   * do not merge the sides again automatically (refused as {@code separated}); only
-   * {@link #merge(ProfileId, ProfileId, String)} does.
+   * orders. An event that named identifiers of both sides stays on one side's timeline; its
+   * consent and deliverability changes of the other side's identifiers, and a CCPA opt-out or
+   * list unsubscribe in it, still apply to that side (in its consent ledger and profiles over
+   * time too), but it is no sighting there. Tags set through {@link #tag} stay with the profile
+   * that kept its id. Later events do not merge the sides again automatically (refused as
+   * {@code separated}); only {@link #merge(ProfileId, ProfileId, String)} does.
    *
    * <pre>{@code
    * MergeRecord wrong = clientele.mergeLog(profileId).get(0);

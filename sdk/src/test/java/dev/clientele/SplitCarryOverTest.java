@@ -118,6 +118,26 @@ class SplitCarryOverTest {
     }
   }
 
+  @Test
+  void erasureOfEitherSide_leavesNoErasedValueInTheOthersLedger_andTheOptOutWithBob() {
+    try (Clientele c = annAndBobSplit()) {
+      // Ann erased: e-3, stored under her customer id, is kept for Bob without her values.
+      c.delete(c.profile(ANN_EMAIL).orElseThrow().id());
+      assertBobOptedOutByTheLinkingEvent(c);
+      Profile bob = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(c.consentHistory(bob.id())).extracting(ConsentChange::identifier).containsOnly(BOB_EMAIL);
+      assertThat(c.timeline(bob.id(), dev.clientele.core.TimelineQuery.all()))
+          .allSatisfy(e -> assertThat(e.identifiers()).doesNotContain(ANN_CUSTOMER, ANN_EMAIL));
+    }
+    try (Clientele c = annAndBobSplit()) {
+      // Bob erased: Ann's ledger never listed his address and does not now.
+      c.delete(c.profile(BOB_EMAIL).orElseThrow().id());
+      Profile ann = c.profile(ANN_EMAIL).orElseThrow();
+      assertThat(c.consentHistory(ann.id())).isEmpty();
+      assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
+    }
+  }
+
   /**
    * Open bug (erasure, not fixed here): erasing a profile erases every merge-log record naming it,
    * the split records included, and keeps an event stored under its identifiers for one other
