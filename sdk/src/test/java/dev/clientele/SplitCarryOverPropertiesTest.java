@@ -38,8 +38,8 @@ import net.jqwik.api.statistics.Statistics;
  * sessions of ingestion (consent, bounces, CCPA, activity; identifiers of up to three people, so
  * events merge profiles and refuse links), splits (also of merges made after a split, so a
  * profile is split twice), forced merges (also of the two sides of a split) and erasures (of
- * profiles no split record names: see the open bug in {@link SplitCarryOverTest}), for every
- * live profile
+ * profiles no split record names: see the two open erasure bugs in {@link SplitCarryOverTest}),
+ * for every live profile
  * <ul>
  *   <li>the latest entry of {@link Clientele#consentHistory} for each identifier is its stored
  *       consent and time, and an identifier whose consent was never set has no entry;

@@ -171,4 +171,66 @@ class SplitCarryOverTest {
       assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
     }
   }
+
+  /**
+   * Open bug (erasure, not fixed here): erasing one side of a split moves the events stored under
+   * its identifiers that carry the other person's identifiers (the linking event) to that
+   * person's identifier, so they are on the other person's timeline in full, while the other
+   * person's stored profile only ever got what a split carries over (see
+   * {@code SplitCarryOver}): the non-restrictive parts of such an event (here a CCPA opt-in)
+   * count in the replay of profiles over time and not in the stored profile. Erasure would have
+   * to apply the moved events to the profile that receives them (or keep them as carried over).
+   */
+  @Disabled("open bug: an event erasure moves to the other side of a split counts in full in the replay, not in the stored profile")
+  @Test
+  void erasureOfOneSide_movesTheLinkingEventToTheOther_whoseStoredProfileDoesNotCountIt() {
+    try (Clientele c = Fixtures.clientele()) {
+      c.ingest(Fixtures.event("e-1", "pageview", 1).identifier(ANN_CUSTOMER).identifier(ANN_EMAIL).build());
+      c.ingest(Fixtures.event("e-2", "compliance", 2).action("ccpa_opt_out").identifier(BOB_EMAIL).build());
+      c.ingest(Fixtures.event("e-3", "compliance", 3).action("ccpa_opt_in").identifier(ANN_CUSTOMER).identifier(BOB_EMAIL).build());
+      assertThat(anchorOf(c, "e-3")).isEqualTo(ANN_CUSTOMER);
+      c.split(firstMerge(c, c.profile(ANN_EMAIL).orElseThrow()).id(), "two people");
+      // The split does not carry Ann's CCPA opt-in over to Bob (only restrictive changes).
+      assertThat(c.profile(BOB_EMAIL).orElseThrow().isCcpaOptedOut()).isTrue();
+      assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
+
+      c.delete(c.profile(ANN_EMAIL).orElseThrow().id());
+
+      assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
+    }
+  }
+
+  /**
+   * Open bug (erasure, not fixed here; found as an intermittent failure of
+   * {@code SegmentsAnalyticsHuntPropertiesTest}, whose profile ids are random): erasing one side
+   * of a split moves the linking event to the other person's timeline, so that person's profile
+   * gains an order, but {@link Clientele#delete} tells the segments only that the erased profile
+   * left: the other person's stored segment membership is not evaluated again ("repeat-buyers"
+   * needs two orders).
+   */
+  @Disabled("open bug: erasure after a split moves events to the other person without re-evaluating their segments")
+  @Test
+  void erasureOfOneSide_movesAnOrderToTheOther_whoseSegmentsAreNotEvaluatedAgain() throws InterruptedException {
+    dev.clientele.segments.Segment repeat = dev.clientele.segments.Segment.of("repeat-buyers",
+        dev.clientele.segments.Condition.eventCount("order", dev.clientele.segments.Comparison.GE, 2));
+    java.time.Instant t = SegmentsIngestTest.NOW.minusSeconds(3600);
+    try (Clientele c = SegmentsIngestTest.clientele(dev.clientele.segments.SegmentConfig.builder().define(repeat).build())) {
+      c.ingest(Event.builder("e-1", "pageview", t).identifier(ANN_CUSTOMER).identifier(ANN_EMAIL).build());
+      c.ingest(Event.builder("e-2", "order", t.plusSeconds(1)).action("purchase").data("total", 5).identifier(BOB_EMAIL).build());
+      c.ingest(Event.builder("e-3", "order", t.plusSeconds(2)).action("purchase").data("total", 7)
+          .identifier(ANN_CUSTOMER).identifier(BOB_EMAIL).build());
+      assertThat(anchorOf(c, "e-3")).isEqualTo(ANN_CUSTOMER);
+      c.split(firstMerge(c, c.profile(ANN_EMAIL).orElseThrow()).id(), "two people");
+      Profile bob = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(c.segments().memberships(bob.id())).isEmpty();
+
+      c.delete(c.profile(ANN_EMAIL).orElseThrow().id());
+
+      assertThat(c.timeline(bob.id(), dev.clientele.core.TimelineQuery.all())).extracting(Event::id).contains("e-2", "e-3");
+      Profile now = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(c.segments().matches(repeat, now, SegmentsIngestTest.NOW)).isTrue();
+      assertThat(c.segments().awaitTriggers(java.time.Duration.ofSeconds(5))).isTrue();
+      assertThat(c.segments().memberships(bob.id())).containsExactly("repeat-buyers");
+    }
+  }
 }

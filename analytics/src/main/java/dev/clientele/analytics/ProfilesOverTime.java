@@ -191,12 +191,12 @@ public final class ProfilesOverTime {
       }
       this.events = storage.events(held);
       this.carried = SplitCarryOver.find(storage, held, SplitCarryOver.splitsNaming(splits, held), List.of());
-      Set<Identifier> carried = new HashSet<>();
+      Set<Identifier> inOwnEvents = new HashSet<>();
       for (StoredEvent e : events) {
-        carried.addAll(e.event().identifiers());
+        inOwnEvents.addAll(e.event().identifiers());
       }
       for (IdentifierState s : current.identifiers()) {
-        if (!carried.contains(s.identifier())) {
+        if (!inOwnEvents.contains(s.identifier())) {
           unsighted.add(s);
         }
       }

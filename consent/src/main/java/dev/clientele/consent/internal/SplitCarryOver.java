@@ -43,8 +43,9 @@ import java.util.TreeSet;
  * way to the events stored on the other sides of those splits; an event stored under an erased
  * identifier is kept for one other person only. After a split into three or more profiles and
  * the erasure of one, the others' ledgers and replays can miss what the split carried over to
- * them, while their stored state keeps it (open; a disabled reproduction is in the sdk's
- * {@code SplitCarryOverTest}).
+ * them, while their stored state keeps it. And an event erasure moves to the other person's
+ * identifier is on that person's timeline in full, while their stored profile got only what is
+ * carried over. Both are open; disabled reproductions are in the sdk's {@code SplitCarryOverTest}.
  */
 public final class SplitCarryOver {
   private SplitCarryOver() {}
