@@ -754,7 +754,10 @@ public final class Clientele implements AutoCloseable {
    * Erases a profile (the right to be forgotten): the profile, its identifiers and index
    * entries, every event anchored at them, the normalisation cache entries of its values, and
    * the segment membership history of it and of the profiles merged into it, irreversibly
-   * (listeners hear it leave its current segments). Leaves a salted-hash tombstone per
+   * (listeners hear it leave its current segments). The merge-log records naming it or a profile
+   * merged into it are erased; every other record that holds one of its identifiers loses them in
+   * place, so {@link #mergeLog} and {@link #explain} keep the other profiles' history in order.
+   * Leaves a salted-hash tombstone per
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.
    *

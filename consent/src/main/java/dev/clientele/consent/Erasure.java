@@ -25,7 +25,12 @@ import java.util.TreeMap;
 /**
  * Erases a profile from storage in one atomic commit: the profile, its index entries, every
  * event anchored at its identifiers, every merge-log record naming it or a profile merged into
- * it, and writes a tombstone per identifier.
+ * it, and writes a tombstone per identifier. Every other merge-log record that still holds one of
+ * its identifiers (a later merge of a profile it had been merged into, before a split restored
+ * it; a split that gave it back) is redacted in place, without those identifiers ({@link
+ * MergeRecord#without}): it keeps its position in the log, its profiles, event and rule, so
+ * {@code mergeLog} and {@code explain} still tell the other profiles' history, and a later split
+ * of it moves only identifiers someone still holds.
  *
  * <p>After a split, an event can carry identifiers of both sides (the event that linked them is
  * stored under one side's identifier): such an event is kept for the other person without the
@@ -85,10 +90,13 @@ public final class Erasure {
         byType.merge(identifier.type().name(), 1, Integer::sum);
       }
       java.util.Set<String> records = new java.util.HashSet<>();
-      for (ProfileId named : com.google.common.collect.Iterables.concat(List.of(id), p.mergedFrom())) {
-        commit.eraseMergeRecords(named);
-        storage.mergeRecords(named).forEach(r -> records.add(r.id()));
+      List<ProfileId> named = new ArrayList<>(List.of(id));
+      named.addAll(p.mergedFrom());
+      for (ProfileId q : named) {
+        commit.eraseMergeRecords(q);
+        storage.mergeRecords(q).forEach(r -> records.add(r.id()));
       }
+      redactOtherRecords(named, identifiers, commit);
       try {
         storage.commit(commit.build());
         onErased.accept(identifiers);
@@ -178,6 +186,25 @@ public final class Erasure {
       commit.putProfile(p.toBuilder().eventCount(p.eventCount() + gained).version(p.version() + 1).build(), p.version());
     });
     return moved;
+  }
+
+  /**
+   * Adds to {@code commit} a redaction of every merge-log record that holds one of the {@code
+   * erased} identifiers but names none of the {@code named} profiles (whose records the commit
+   * erases). The whole log is read ({@link Storage#forEachMergeRecord}): following the records
+   * from the erased profiles is not enough, because an earlier erasure may have erased the record
+   * that linked them to a later one (the split that restored both sides of a merge, when the other
+   * side was erased first). Erasure is rare, and the log has a record per merge and split, not per
+   * event.
+   */
+  private void redactOtherRecords(List<ProfileId> named, List<Identifier> erased, Commit.Builder commit) {
+    Set<Identifier> values = new HashSet<>(erased);
+    storage.forEachMergeRecord(r -> {
+      MergeRecord without = r.without(values);
+      if (without != r && named.stream().noneMatch(r::names)) {
+        commit.redactMergeRecord(without);
+      }
+    });
   }
 
   private static boolean carriesAny(Event event, Set<Identifier> erased) {
