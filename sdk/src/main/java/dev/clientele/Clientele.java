@@ -174,7 +174,10 @@ public final class Clientele implements AutoCloseable {
    *
    * @throws NullPointerException if {@code event} is null
    * @throws dev.clientele.core.spi.StorageException if the backend fails; nothing was applied
-   *     or all of it was, and ingesting the same event again is safe
+   *     or all of it was, and ingesting the same event again is safe. A {@code gdpr_delete} event
+   *     whose identifiers are held by several profiles erases them one after the other, each
+   *     atomically: the profiles erased before the failure stay erased (with their segment
+   *     history), and ingesting the event again erases the rest
    */
   public IngestResult ingest(Event event) {
     requireNonNull(event, "event");
@@ -186,13 +189,12 @@ public final class Clientele implements AutoCloseable {
 
   /**
    * The hook after a committed ingestion: incremental segment re-evaluation of the affected
-   * profiles (the event's profile; profiles merged away leave their segments; erased ones are
-   * forgotten). Runs on the ingesting thread after the commit; listeners run asynchronously.
+   * profiles (the event's profile; profiles merged away leave their segments). Erased profiles
+   * were forgotten by {@link #erase} right after each erasure's commit. Runs on the ingesting thread after the commit; listeners run asynchronously.
    */
   private void afterCommit(Event event, IngestResult r) {
     switch (r.outcome()) {
       case APPLIED -> afterApplied(event, r.profile().orElseThrow(), r.createdProfile(), r.mergedProfiles(), r.otherProfiles());
-      case ERASED -> r.erasedProfiles().forEach(segments::onErased);
       default -> { }
     }
   }
@@ -760,26 +762,41 @@ public final class Clientele implements AutoCloseable {
    *
    * @return what was erased (counts, no personal data)
    * @throws java.util.NoSuchElementException if there is no such profile
+   * @throws dev.clientele.core.spi.StorageException if the backend fails: either nothing was
+   *     erased (call again) or the profile was erased with its segment history and only the
+   *     report is lost
    */
   public ErasureReport delete(ProfileId id) {
     requireNonNull(id, "id");
     ErasureReport report = erase(id);
-    segments.onErased(id);
     tally.add(Counts.PROFILES_ERASED, 1);
     return report;
   }
 
   /**
    * Erases without counting: the pipeline counts erasures by {@code gdpr_delete} through its
-   * results. The segment membership history of the profiles merged into the erased one (kept
-   * under their old ids since they left their segments at the merge) is the same person's and
-   * is erased here too; the erased profile's own is erased by the caller through
-   * {@link Segments#onErased}, which also tells listeners that it left.
+   * results. The segment membership history of the erased profile goes right after the erasure's
+   * commit, before anything else is read (listeners hear it leave its current segments): once the
+   * profile is gone, no retry could find it to erase that history, so a backend failure after the
+   * commit must not skip it. The history of the profiles merged into the erased one (kept under
+   * their old ids since they left their segments at the merge) is the same person's and is erased
+   * too.
    */
   private ErasureReport erase(ProfileId id) {
-    ErasureReport report = erasure.erase(id, resolver::forget).withCacheCleared("identifier normalisation");
+    ErasureReport report = erasure.erase(id, erased -> {
+      resolver.forget(erased);
+      segments.onErased(id);
+    }).withCacheCleared("identifier normalisation");
     for (ProfileId absorbed : report.mergedFrom()) {
-      if (storage.profile(absorbed).isEmpty()) { // never a profile a split brought back
+      boolean restored;
+      try {
+        restored = storage.profile(absorbed).isPresent(); // never a profile a split brought back
+      } catch (dev.clientele.core.spi.StorageException unknown) {
+        // A split takes the profiles it restores out of mergedFrom, so this id is gone: its
+        // history is the erased person's, and leaving it behind would outlive the erasure.
+        restored = false;
+      }
+      if (!restored) {
         segments.onErased(absorbed);
       }
     }
