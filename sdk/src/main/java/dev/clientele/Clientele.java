@@ -131,6 +131,8 @@ public final class Clientele implements AutoCloseable {
   private final int ingestBatchSize;
   private final IdentityOperations identity;
   private final Segments segments;
+  /** Keeps this instance's optimistic writers (ingestion, tags, forced merges, splits) from starving one another. */
+  private final ContentionGate gate = new ContentionGate();
 
   private Clientele(Builder b) {
     this.storage = b.storage != null ? b.storage : new InMemoryStorage();
@@ -148,9 +150,9 @@ public final class Clientele implements AutoCloseable {
           + "set erasurePolicy(ErasurePolicy.builder().salt(...)) from your secret store");
     }
     this.erasure = new Erasure(storage, erasurePolicy);
-    this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase);
+    this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase, gate);
     this.queries = new ProfileQueries(storage);
-    this.identity = new IdentityOperations(storage, resolver, activityRules, clock);
+    this.identity = new IdentityOperations(storage, resolver, activityRules, clock, gate);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
     this.activityThresholds = b.activityThresholds != null ? b.activityThresholds : ActivityThresholds.defaults();
     this.engagementThresholds = b.engagementThresholds != null ? b.engagementThresholds : EngagementThresholds.defaults();
@@ -178,6 +180,10 @@ public final class Clientele implements AutoCloseable {
    *     whose identifiers are held by several profiles erases them one after the other, each
    *     atomically: the profiles erased before the failure stay erased (with their segment
    *     history), and ingesting the event again erases the rest
+   * @throws IllegalStateException if the event's profiles kept changing through every retry,
+   *     which only writers outside this instance (another node on the same backend) can cause:
+   *     within one instance a write that keeps losing races retries while the others wait;
+   *     nothing was applied and ingesting the event again is safe
    */
   public IngestResult ingest(Event event) {
     requireNonNull(event, "event");
@@ -488,7 +494,7 @@ public final class Clientele implements AutoCloseable {
       }
       reached = 0;
       staged.prefetch(identifiers, eventIds);
-      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, profileIds, tally, erasure, this::erase);
+      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, profileIds, tally, erasure, this::erase, gate);
       for (Event e : events) {
         results.add(overlay.ingest(e));
         reached++;
@@ -1018,6 +1024,8 @@ public final class Clientele implements AutoCloseable {
    * @return the merged profile
    * @throws java.util.NoSuchElementException if either profile does not exist
    * @throws IllegalArgumentException if {@code a} equals {@code b} or the reason is blank
+   * @throws IllegalStateException if the profiles kept changing through every retry (as for
+   *     {@link #ingest}: only writers outside this instance can cause it); nothing was applied
    */
   public Profile merge(ProfileId a, ProfileId b, String reason) {
     Profile merged = identity.forceMerge(a, b, reason);
@@ -1043,7 +1051,8 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if there is no such record
    * @throws IllegalArgumentException if the record is a split or the reason is blank
    * @throws IllegalStateException if the merge cannot be undone any more: its identifiers were
-   *     erased or now belong to different profiles, or an absorbed profile's id is in use
+   *     erased or now belong to different profiles, or an absorbed profile's id is in use; or
+   *     if the profile kept changing through every retry (as for {@link #ingest})
    */
   public SplitResult split(String mergeRecord, String reason) {
     SplitResult r = identity.split(mergeRecord, reason);
@@ -1054,31 +1063,75 @@ public final class Clientele implements AutoCloseable {
     return r;
   }
 
-  /** Adds a tag (e.g. {@code favourite}) to a profile. */
+  /**
+   * Adds a tag (e.g. {@code favourite}) to a profile.
+   *
+   * <p>Safe while events for the same profile are being ingested: the change is retried on
+   * conflict and, if other writers of this instance keep winning, retried while they wait, so it
+   * does not starve.
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   * @throws IllegalStateException if the profile kept changing through every retry, which only
+   *     writers outside this instance (another node on the same backend) can cause; nothing was
+   *     applied and calling again is safe
+   * @throws dev.clientele.core.spi.StorageException if the backend fails; the tag was added or
+   *     not, and calling again is safe
+   */
   public Profile tag(ProfileId id, String tag) {
     requireNonNull(tag, "tag");
     return update(id, b -> b.addTag(tag));
   }
 
-  /** Removes a tag from a profile. */
+  /**
+   * Removes a tag from a profile; as {@link #tag}.
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   * @throws IllegalStateException as {@link #tag}
+   * @throws dev.clientele.core.spi.StorageException as {@link #tag}
+   */
   public Profile untag(ProfileId id, String tag) {
     requireNonNull(tag, "tag");
     return update(id, b -> b.removeTag(tag));
   }
 
+  /**
+   * Applies {@code change} to the profile as one optimistic commit, retried on conflict; after
+   * {@link ContentionGate#ESCALATE_AFTER} conflicts in a row, retried {@linkplain
+   * ContentionGate#exclusively exclusively}.
+   */
   private Profile update(ProfileId id, UnaryOperator<Profile.Builder> change) {
     requireNonNull(id, "id");
-    for (int attempt = 1; ; attempt++) {
-      Profile current = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
-      Profile next = change.apply(current.toBuilder()).version(current.version() + 1).build();
-      try {
-        storage.commit(Commit.builder().putProfile(next, current.version()).build());
-        return next;
-      } catch (CommitConflictException e) {
-        if (attempt >= IngestPipeline.MAX_ATTEMPTS) {
-          throw new IllegalStateException("profile " + id + " kept changing: " + e.getMessage(), e);
-        }
+    for (int attempt = 1; attempt <= ContentionGate.ESCALATE_AFTER; attempt++) {
+      gate.awaitTurn();
+      Optional<Profile> done = tryUpdate(id, change);
+      if (done.isPresent()) {
+        return done.get();
       }
+    }
+    return gate.exclusively(() -> {
+      for (int attempt = 1; ; attempt++) {
+        Optional<Profile> done = tryUpdate(id, change);
+        if (done.isPresent()) {
+          return done.get();
+        }
+        if (attempt >= IngestPipeline.MAX_ATTEMPTS) {
+          throw new IllegalStateException("profile " + id + " kept changing through "
+              + (attempt + ContentionGate.ESCALATE_AFTER) + " attempts");
+        }
+        Thread.yield();
+      }
+    });
+  }
+
+  /** One attempt of {@link #update}: the new profile, or empty if the commit met a concurrent change. */
+  private Optional<Profile> tryUpdate(ProfileId id, UnaryOperator<Profile.Builder> change) {
+    Profile current = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
+    Profile next = change.apply(current.toBuilder()).version(current.version() + 1).build();
+    try {
+      storage.commit(Commit.builder().putProfile(next, current.version()).build());
+      return Optional.of(next);
+    } catch (CommitConflictException e) {
+      return Optional.empty();
     }
   }
 

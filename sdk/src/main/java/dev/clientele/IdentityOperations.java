@@ -42,8 +42,10 @@ final class IdentityOperations {
   private final IdentityResolver resolver;
   private final ActivityRules activity;
   private final Clock clock;
+  private final ContentionGate gate;
 
-  IdentityOperations(Storage storage, IdentityResolver resolver, ActivityRules activity, Clock clock) {
+  IdentityOperations(Storage storage, IdentityResolver resolver, ActivityRules activity, Clock clock, ContentionGate gate) {
+    this.gate = gate;
     this.storage = storage;
     this.resolver = resolver;
     this.activity = activity;
@@ -142,7 +144,7 @@ final class IdentityOperations {
     requireNonNull(reason, "reason");
     checkArgument(!a.equals(b), "cannot merge profile %s with itself", a);
     checkArgument(!reason.isBlank(), "reason must not be blank");
-    for (int attempt = 1; ; attempt++) {
+    return retried(() -> {
       Profile pa = storage.profile(a).orElseThrow(() -> new NoSuchElementException("no profile with id " + a));
       Profile pb = storage.profile(b).orElseThrow(() -> new NoSuchElementException("no profile with id " + b));
       List<Profile> both = List.of(pa, pb);
@@ -160,20 +162,16 @@ final class IdentityOperations {
       commit.logMerge(new MergeRecord(UUID.randomUUID().toString(), MergeRecord.Kind.FORCED_MERGE, clock.instant(),
           survivor.id(), List.of(new MergeRecord.Side(loser.id(), held, List.copyOf(loser.mergedFrom()))),
           Optional.empty(), List.of(), Optional.empty(), "forced by an operator: " + reason));
-      try {
-        storage.commit(commit.build());
-        return merged;
-      } catch (CommitConflictException e) {
-        retryOrGiveUp(attempt, e);
-      }
-    }
+      storage.commit(commit.build());
+      return merged;
+    });
   }
 
   SplitResult split(String recordId, String reason) {
     requireNonNull(recordId, "recordId");
     requireNonNull(reason, "reason");
     checkArgument(!reason.isBlank(), "reason must not be blank");
-    for (int attempt = 1; ; attempt++) {
+    return retried(() -> {
       MergeRecord merge = storage.mergeRecord(recordId)
           .orElseThrow(() -> new NoSuchElementException("no merge record with id " + recordId));
       checkArgument(merge.kind() != MergeRecord.Kind.SPLIT, "record %s is a split, not a merge", recordId);
@@ -228,13 +226,9 @@ final class IdentityOperations {
       String id = UUID.randomUUID().toString();
       commit.logMerge(new MergeRecord(id, MergeRecord.Kind.SPLIT, clock.instant(), holderId, sides, Optional.empty(),
           List.copyOf(kept), Optional.of(recordId), "split by an operator: " + reason));
-      try {
-        storage.commit(commit.build());
-        return new SplitResult(rest, restored, id);
-      } catch (CommitConflictException e) {
-        retryOrGiveUp(attempt, e);
-      }
-    }
+      storage.commit(commit.build());
+      return new SplitResult(rest, restored, id);
+    });
   }
 
   /**
@@ -327,10 +321,33 @@ final class IdentityOperations {
     };
   }
 
-  private static void retryOrGiveUp(int attempt, CommitConflictException e) {
-    if (attempt >= IngestPipeline.MAX_ATTEMPTS) {
-      throw new IllegalStateException("the profiles kept changing: " + e.getMessage(), e);
+  /**
+   * Runs {@code attempt} until it does not meet a concurrent change ({@link
+   * CommitConflictException}); after {@link ContentionGate#ESCALATE_AFTER} conflicts in a row,
+   * while the other writers of the instance wait, up to {@link IngestPipeline#MAX_ATTEMPTS} in all.
+   *
+   * @throws IllegalStateException if every attempt met a concurrent change
+   */
+  private <T> T retried(java.util.function.Supplier<T> attempt) {
+    for (int n = 1; n <= ContentionGate.ESCALATE_AFTER; n++) {
+      gate.awaitTurn();
+      try {
+        return attempt.get();
+      } catch (CommitConflictException e) {
+        Thread.yield();
+      }
     }
-    Thread.yield();
+    return gate.exclusively(() -> {
+      for (int n = ContentionGate.ESCALATE_AFTER + 1; ; n++) {
+        try {
+          return attempt.get();
+        } catch (CommitConflictException e) {
+          if (n >= IngestPipeline.MAX_ATTEMPTS) {
+            throw new IllegalStateException("the profiles kept changing: " + e.getMessage(), e);
+          }
+          Thread.yield();
+        }
+      }
+    });
   }
 }

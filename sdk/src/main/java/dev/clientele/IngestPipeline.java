@@ -60,6 +60,7 @@ final class IngestPipeline {
   private final Function<ProfileId, ErasureReport> eraser;
   private final SurvivorshipRules survivorship;
   private final Supplier<String> recordIds = IngestPipeline::randomRecordId;
+  private final ContentionGate gate;
 
   /**
    * A random (version 4, IETF variant) UUID for a merge record made by ingestion, drawn from
@@ -81,7 +82,9 @@ final class IngestPipeline {
       Supplier<ProfileId> ids,
       Tally tally,
       Erasure erasure,
-      Function<ProfileId, ErasureReport> eraser) {
+      Function<ProfileId, ErasureReport> eraser,
+      ContentionGate gate) {
+    this.gate = gate;
     this.erasure = erasure;
     this.planner = new LinkPlanner(resolver.rules());
     this.survivorship = resolver.rules().survivorship();
@@ -246,7 +249,8 @@ final class IngestPipeline {
       return erase(resolved);
     }
     boolean active = activity.isActive(resolved.event());
-    for (int attempt = 1; ; attempt++) {
+    for (int attempt = 1; attempt <= ContentionGate.ESCALATE_AFTER; attempt++) {
+      gate.awaitTurn();
       try {
         return attempt(resolved, active, out);
       } catch (CommitConflictException e) {
@@ -254,14 +258,29 @@ final class IngestPipeline {
           return IngestResult.duplicate(raw.id());
         }
         tally.add(Counts.RETRIES, 1);
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new IllegalStateException(
-              "event " + raw.id() + " could not be applied after " + attempt + " attempts: " + e.getMessage(), e);
-        }
         LOG.debug("retrying an event after a concurrent change (attempt {})", attempt);
         Thread.yield();
       }
     }
+    // Other writers of this instance kept winning: retry while they wait.
+    return gate.exclusively(() -> {
+      for (int attempt = ContentionGate.ESCALATE_AFTER + 1; ; attempt++) {
+        try {
+          return attempt(resolved, active, out);
+        } catch (CommitConflictException e) {
+          if (storage.containsEvent(raw.id())) {
+            return IngestResult.duplicate(raw.id());
+          }
+          tally.add(Counts.RETRIES, 1);
+          if (attempt >= MAX_ATTEMPTS) {
+            throw new IllegalStateException(
+                "event " + raw.id() + " could not be applied after " + attempt + " attempts: " + e.getMessage(), e);
+          }
+          LOG.debug("retrying an event after a concurrent change (attempt {})", attempt);
+          Thread.yield();
+        }
+      }
+    });
   }
 
   /**
