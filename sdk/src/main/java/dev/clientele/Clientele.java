@@ -551,10 +551,35 @@ public final class Clientele implements AutoCloseable {
     return storage.profile(requireNonNull(id, "id"));
   }
 
-  /** The profile holding {@code identifier}, which is normalised first (so case and format variants find it). */
+  /**
+   * The profile holding {@code identifier}, which is normalised first (so case and format variants
+   * find it). The answer is one whole state: a profile that lists the identifier, or empty if no
+   * profile holds it; never a profile a concurrent merge or split has just taken it from.
+   *
+   * @throws IllegalStateException if the identifier kept moving between profiles through every
+   *     retry of the lookup (only on a backend whose {@link Storage#ownedProfiles} reads the owner
+   *     and the profile one after the other)
+   */
   public Optional<Profile> profile(Identifier identifier) {
-    NormalizedIdentifier n = resolver.normalize(requireNonNull(identifier, "identifier"));
-    return storage.owner(n.identifier()).flatMap(storage::profile);
+    Identifier i = resolver.normalize(requireNonNull(identifier, "identifier")).identifier();
+    List<Identifier> lookup = List.of(i);
+    for (int attempt = 1; ; attempt++) {
+      dev.clientele.core.spi.OwnedProfiles owned = storage.ownedProfiles(lookup);
+      ProfileId owner = owned.owners().get(i);
+      if (owner == null) {
+        return Optional.empty();
+      }
+      Optional<Profile> p = owned.profile(owner);
+      if (p.isPresent() && p.get().identifier(i).isPresent()) {
+        return p;
+      }
+      // The owner was read before a commit moved the identifier (a merge deleted the owner, a split
+      // took the identifier from it) and its profile after: read both again.
+      if (attempt >= IngestPipeline.MAX_ATTEMPTS) {
+        throw new IllegalStateException("identifier " + i + " kept moving between profiles");
+      }
+      Thread.yield();
+    }
   }
 
   /** Searches profiles; see {@link ProfileSearch}. */

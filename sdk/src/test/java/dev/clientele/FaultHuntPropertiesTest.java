@@ -350,6 +350,11 @@ class FaultHuntPropertiesTest {
    * names a live profile as merged into it, the merge log names only real sides.
    */
   static void checkInvariants(InMemoryStorage raw) {
+    checkInvariants(raw, universe());
+  }
+
+  /** {@link #checkInvariants(InMemoryStorage)} over the identifiers {@code universe}. */
+  static void checkInvariants(InMemoryStorage raw, List<Identifier> universe) {
     Map<Identifier, ProfileId> listed = new HashMap<>();
     Set<ProfileId> live = new HashSet<>();
     for (Profile p : raw.profiles(Optional.empty(), Integer.MAX_VALUE)) {
@@ -360,7 +365,7 @@ class FaultHuntPropertiesTest {
         assertThat(raw.owner(s.identifier())).as("owner of %s", s.identifier()).contains(p.id());
       }
     }
-    for (Identifier i : universe()) {
+    for (Identifier i : universe) {
       raw.owner(i).ifPresent(o -> assertThat(listed.get(i)).as("the owner of %s lists it", i).isEqualTo(o));
     }
     for (Profile p : raw.profiles(Optional.empty(), Integer.MAX_VALUE)) {
