@@ -970,6 +970,11 @@ public final class Clientele implements AutoCloseable {
    * @param source where the change came from, e.g. {@code preference-centre}
    * @param method how consent was collected, e.g. {@code double_opt_in}; may be empty
    * @throws IllegalArgumentException if {@code identifier} is not a messaging identifier
+   * @throws dev.clientele.core.spi.StorageException if the backend fails: the change was recorded
+   *     or not. Each call makes a new event id, so calling again after a failure that came after
+   *     the commit records the same change a second time (same time, source and method; the
+   *     consent it leaves is the same). To retry exactly once, ingest a {@code consent} event
+   *     with an id of your own instead
    */
   public IngestResult recordConsent(Identifier identifier, Consent consent, Instant at, String source, String method) {
     requireNonNull(identifier, "identifier");
