@@ -63,7 +63,6 @@ import dev.clientele.core.spi.Storage;
 import dev.clientele.identity.IdentityResolver;
 import dev.clientele.identity.ResolvedIdentifiers;
 import dev.clientele.identity.IdentityRules;
-import dev.clientele.identity.NormalizedIdentifier;
 import dev.clientele.export.ComputedValues;
 import dev.clientele.export.ExportRequest;
 import dev.clientele.export.ExportSummary;
@@ -196,7 +195,8 @@ public final class Clientele implements AutoCloseable {
   /**
    * The hook after a committed ingestion: incremental segment re-evaluation of the affected
    * profiles (the event's profile; profiles merged away leave their segments). Erased profiles
-   * were forgotten by {@link #erase} right after each erasure's commit. Runs on the ingesting thread after the commit; listeners run asynchronously.
+   * were forgotten by {@link #erase} right after each erasure's commit. Runs on the ingesting
+   * thread after the commit; listeners run asynchronously.
    */
   private void afterCommit(Event event, IngestResult r) {
     switch (r.outcome()) {
