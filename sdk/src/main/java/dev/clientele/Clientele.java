@@ -175,7 +175,9 @@ public final class Clientele implements AutoCloseable {
    *
    * @throws NullPointerException if {@code event} is null
    * @throws dev.clientele.core.spi.StorageException if the backend fails; nothing was applied
-   *     or all of it was, and ingesting the same event again is safe. A {@code gdpr_delete} event
+   *     or all of it was, and ingesting the same event again is safe. (A commit the backend
+   *     applied but reported as failed is recognised, the event being stored, and the event is
+   *     reported applied instead.) A {@code gdpr_delete} event
    *     whose identifiers are held by several profiles erases them one after the other, each
    *     atomically: the profiles erased before the failure stay erased (with their segment
    *     history), and ingesting the event again erases the rest
@@ -1056,6 +1058,9 @@ public final class Clientele implements AutoCloseable {
    * @throws IllegalArgumentException if {@code a} equals {@code b} or the reason is blank
    * @throws IllegalStateException if the profiles kept changing through every retry (as for
    *     {@link #ingest}: only writers outside this instance can cause it); nothing was applied
+   * @throws dev.clientele.core.spi.StorageException if the backend fails and the merge was not
+   *     applied (a commit applied but reported as failed is recognised by its merge-log record,
+   *     and the merge completes)
    */
   public Profile merge(ProfileId a, ProfileId b, String reason) {
     Profile merged = identity.forceMerge(a, b, reason);
@@ -1083,6 +1088,9 @@ public final class Clientele implements AutoCloseable {
    * @throws IllegalStateException if the merge cannot be undone any more: its identifiers were
    *     erased or now belong to different profiles, or an absorbed profile's id is in use; or
    *     if the profile kept changing through every retry (as for {@link #ingest})
+   * @throws dev.clientele.core.spi.StorageException if the backend fails and the split was not
+   *     applied (a commit applied but reported as failed is recognised by its merge-log record,
+   *     and the split completes)
    */
   public SplitResult split(String mergeRecord, String reason) {
     SplitResult r = identity.split(mergeRecord, reason);

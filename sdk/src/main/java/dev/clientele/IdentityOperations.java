@@ -14,6 +14,7 @@ import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StorageException;
 import dev.clientele.core.spi.StoredEvent;
 import dev.clientele.identity.Explanation;
 import dev.clientele.identity.IdentityResolver;
@@ -159,10 +160,11 @@ final class IdentityOperations {
         commit.assign(s.identifier(), Optional.of(loser.id()), survivor.id());
         held.add(s.identifier());
       }
-      commit.logMerge(new MergeRecord(UUID.randomUUID().toString(), MergeRecord.Kind.FORCED_MERGE, clock.instant(),
+      String recordId = UUID.randomUUID().toString();
+      commit.logMerge(new MergeRecord(recordId, MergeRecord.Kind.FORCED_MERGE, clock.instant(),
           survivor.id(), List.of(new MergeRecord.Side(loser.id(), held, List.copyOf(loser.mergedFrom()))),
           Optional.empty(), List.of(), Optional.empty(), "forced by an operator: " + reason));
-      storage.commit(commit.build());
+      commit(commit.build(), recordId);
       return merged;
     });
   }
@@ -226,7 +228,7 @@ final class IdentityOperations {
       String id = UUID.randomUUID().toString();
       commit.logMerge(new MergeRecord(id, MergeRecord.Kind.SPLIT, clock.instant(), holderId, sides, Optional.empty(),
           List.copyOf(kept), Optional.of(recordId), "split by an operator: " + reason));
-      storage.commit(commit.build());
+      commit(commit.build(), id);
       return new SplitResult(rest, restored, id);
     });
   }
@@ -319,6 +321,29 @@ final class IdentityOperations {
       case "list" -> event.action().equals("unsubscribe");
       default -> false;
     };
+  }
+
+  /**
+   * Commits {@code commit}, which logs the record {@code recordId}. If the backend fails, the
+   * merge log is read back: the record is there only if the commit was applied and just its
+   * acknowledgement was lost, and then the operation is done (the caller goes on to tell the
+   * segments; a retry could not, the profiles having changed). Otherwise the failure is thrown.
+   */
+  private void commit(Commit commit, String recordId) {
+    try {
+      storage.commit(commit);
+    } catch (StorageException failed) {
+      boolean applied;
+      try {
+        applied = storage.mergeRecord(recordId).isPresent();
+      } catch (RuntimeException alsoFailed) {
+        failed.addSuppressed(alsoFailed);
+        throw failed;
+      }
+      if (!applied) {
+        throw failed;
+      }
+    }
   }
 
   /**

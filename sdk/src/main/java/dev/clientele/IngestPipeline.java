@@ -556,7 +556,11 @@ final class IngestPipeline {
     // The stored event keeps only the identifiers applied to this profile: refused ones belong to
     // other people (erasing them must leave no copy here) and blocked ones are junk.
     commit.append(new StoredEvent(attach.size() == event.identifiers().size() ? event : event.withIdentifiers(attach), plan.anchor()));
-    storage.commit(commit.build());
+    try {
+      storage.commit(commit.build());
+    } catch (dev.clientele.core.spi.StorageException failed) {
+      readBack(event.id(), failed);
+    }
     List<ProfileId> others = consentElsewhere.isEmpty() ? ImmutableList.of() : ImmutableList.copyOf(consentElsewhere.keySet());
     if (out != null) {
       out.profile = owner;
@@ -569,6 +573,26 @@ final class IngestPipeline {
     return new IngestResult(
         event.id(), IngestResult.Outcome.APPLIED, Optional.of(owner), expectedVersion == 0, merged, problems, plan.refusals(), List.of(),
         others);
+  }
+
+  /**
+   * After the backend failed to commit event {@code eventId}: returns if the event is stored
+   * after all (the commit was applied and only its acknowledgement was lost, which the SPI allows),
+   * so that the caller reports it applied and the segments hear of it; a retry would only find a
+   * duplicate. Otherwise, or if the read fails too, throws {@code failed}.
+   */
+  private void readBack(String eventId, dev.clientele.core.spi.StorageException failed) {
+    boolean stored;
+    try {
+      stored = storage.containsEvent(eventId);
+    } catch (RuntimeException alsoFailed) {
+      failed.addSuppressed(alsoFailed);
+      throw failed;
+    }
+    if (!stored) {
+      throw failed;
+    }
+    LOG.debug("a commit reported as failed was applied; the event counts as applied");
   }
 
   /** Applies the parts of a consent or bounce event that concern other profiles, as derived events. */

@@ -107,4 +107,83 @@ class FaultHuntTest {
     assertThat(c.segments().history(ann)).as("membership history of the erased profile").isEmpty();
     assertThat(c.segments().history(other)).as("membership history of the profile merged into it").isEmpty();
   }
+  /**
+   * A forced merge whose commit is applied but whose acknowledgement is lost (the backend throws
+   * after applying it, as the SPI allows) used to throw before the segments heard of the merge:
+   * the merged-away profile stayed a current member of its segments for good ({@code refresh}
+   * visits only live profiles) and a retry failed (the profile is gone). The facade now reads the
+   * merge log back: the merge record is there, so the merge happened and the call completes.
+   */
+  @Test
+  void merge_acknowledgementLost_mergeCompletesAndTheLoserLeavesItsSegments() {
+    FaultInjectingStorage storage = new FaultInjectingStorage();
+    Clientele c = clientele(storage);
+    ProfileId a = c.ingest(event("e-1", "order", 0).identifier(email("ann@example.com")).data("total", 5).build())
+        .profile().orElseThrow();
+    ProfileId b = c.ingest(event("e-2", "order", 1).identifier(customerId("c-1")).data("total", 7).build())
+        .profile().orElseThrow();
+    assertThat(c.segments().memberships(a)).containsExactly("buyers");
+    assertThat(c.segments().memberships(b)).containsExactly("buyers");
+
+    storage.arm(Mode.COMMIT_AFTER, 0);
+    dev.clientele.core.Profile merged = c.merge(a, b, "same person");
+    storage.disarm();
+
+    assertThat(storage.fired()).isTrue();
+    ProfileId loser = merged.id().equals(a) ? b : a;
+    assertThat(c.profile(loser)).isEmpty();
+    assertThat(c.segments().memberships(loser)).as("the merged-away profile left its segments").isEmpty();
+    assertThat(c.segments().memberships(merged.id())).containsExactly("buyers");
+  }
+
+  /** As {@link #merge_acknowledgementLost_mergeCompletesAndTheLoserLeavesItsSegments}, for a split. */
+  @Test
+  void split_acknowledgementLost_splitCompletesAndTheRestoredProfileIsEvaluated() {
+    FaultInjectingStorage storage = new FaultInjectingStorage();
+    Clientele c = clientele(storage);
+    c.ingest(event("e-1", "order", 0).identifier(email("ann@example.com")).data("total", 5).build());
+    c.ingest(event("e-2", "pageview", 1).identifier(customerId("c-1")).build());
+    ProfileId merged = c.ingest(event("e-3", "pageview", 2).identifier(email("ann@example.com")).identifier(customerId("c-1"))
+        .build()).profile().orElseThrow();
+    MergeRecord m = c.mergeLog(merged).get(0);
+
+    storage.arm(Mode.COMMIT_AFTER, 0);
+    SplitResult r = c.split(m.id(), "wrong merge");
+    storage.disarm();
+
+    assertThat(storage.fired()).isTrue();
+    assertThat(c.profileCount()).isEqualTo(2);
+    ProfileId buyer = c.profile(email("ann@example.com")).orElseThrow().id();
+    assertThat(c.segments().memberships(buyer)).containsExactly("buyers");
+    ProfileId other = c.profile(customerId("c-1")).orElseThrow().id();
+    assertThat(c.segments().memberships(other)).isEmpty();
+    assertThat(r.restored()).hasSize(1);
+  }
+
+  /**
+   * An event whose commit is applied but whose acknowledgement is lost: the facade finds it stored
+   * and reports it applied, so its segments are evaluated and the profile it merged away leaves
+   * them (a retry would only have said "duplicate").
+   */
+  @Test
+  void ingest_acknowledgementLost_reportedAppliedAndSegmentsFollow() {
+    FaultInjectingStorage storage = new FaultInjectingStorage();
+    Clientele c = clientele(storage);
+    ProfileId a = c.ingest(event("e-1", "order", 0).identifier(email("ann@example.com")).data("total", 5).build())
+        .profile().orElseThrow();
+    ProfileId b = c.ingest(event("e-2", "order", 1).identifier(customerId("c-1")).data("total", 7).build())
+        .profile().orElseThrow();
+
+    storage.arm(Mode.COMMIT_AFTER, 0);
+    IngestResult r = c.ingest(event("e-3", "pageview", 2).identifier(email("ann@example.com")).identifier(customerId("c-1")).build());
+    storage.disarm();
+
+    assertThat(storage.fired()).isTrue();
+    assertThat(r.outcome()).isEqualTo(IngestResult.Outcome.APPLIED);
+    assertThat(r.mergedProfiles()).hasSize(1);
+    ProfileId loser = r.mergedProfiles().get(0);
+    assertThat(List.of(a, b)).contains(loser);
+    assertThat(c.segments().memberships(loser)).as("the merged-away profile left its segments").isEmpty();
+    assertThat(c.stats().applied()).isEqualTo(3);
+  }
 }
