@@ -243,7 +243,8 @@ public final class Clientele implements AutoCloseable {
    *     null one are applied, as by {@link #ingest} in a loop (likewise when the iterator throws)
    * @throws dev.clientele.core.spi.StorageException if the backend fails: the events of earlier
    *     batches are applied, the failing batch applied wholly or not at all; ingesting the same
-   *     events again is safe (ingestion is idempotent by event id)
+   *     events again is safe (ingestion is idempotent by event id). A batch whose commit the
+   *     backend applied but reported as failed is recognised and reported as committed
    */
   public IngestStats ingestAll(Iterable<Event> events) {
     return ingestAll(events, NO_EACH);
@@ -513,10 +514,14 @@ public final class Clientele implements AutoCloseable {
       return;
     } catch (dev.clientele.core.spi.StorageException backendFailed) {
       // The backend failed (a read inside the overlay or the commit): nothing of the batch is
-      // applied, as documented; ingesting the same events again is safe.
+      // applied, as documented; ingesting the same events again is safe. Unless the commit was
+      // applied and only its acknowledgement lost: then the batch is reported as committed below
+      // (a retry would find only duplicates, and the segments would never hear of the batch).
       staged.clear();
-      events.clear();
-      throw backendFailed;
+      if (reached >= 0 || !committedAfterAll(results, backendFailed)) {
+        events.clear();
+        throw backendFailed;
+      }
     } catch (RuntimeException failed) {
       // An event that cannot be applied (a host normaliser that throws, say) stops the batch
       // where ingest() in a loop would stop: the events before it are applied and reported.
@@ -541,6 +546,25 @@ public final class Clientele implements AutoCloseable {
       done.accept(r);
     }
     events.clear();
+  }
+
+  /**
+   * After the backend failed to commit a batch with these {@code results}: whether the commit was
+   * applied after all, which an applied event of it being stored shows (a commit is atomic). A
+   * failing read counts as no, with its exception added to {@code failed}.
+   */
+  private boolean committedAfterAll(List<IngestResult> results, dev.clientele.core.spi.StorageException failed) {
+    for (IngestResult r : results) {
+      if (r.outcome() == IngestResult.Outcome.APPLIED) {
+        try {
+          return storage.containsEvent(r.eventId());
+        } catch (RuntimeException alsoFailed) {
+          failed.addSuppressed(alsoFailed);
+          return false;
+        }
+      }
+    }
+    return false;
   }
 
   /** Counts since this instance was built. */

@@ -186,4 +186,24 @@ class FaultHuntTest {
     assertThat(c.segments().memberships(loser)).as("the merged-away profile left its segments").isEmpty();
     assertThat(c.stats().applied()).isEqualTo(3);
   }
+  /** The batch path of {@link Clientele#ingestAll}: a batch whose commit was applied but not acknowledged is reported committed. */
+  @Test
+  void ingestAll_batchAcknowledgementLost_reportedAppliedAndSegmentsFollow() {
+    FaultInjectingStorage storage = new FaultInjectingStorage();
+    Clientele c = Clientele.builder().storage(storage).profileIds(Fixtures.sequentialIds())
+        .clock(Clock.fixed(Fixtures.at(1_000), ZoneOffset.UTC))
+        .erasurePolicy(ErasurePolicy.builder().salt(new byte[16]).build()).ingestBatchSize(10)
+        .segments(SegmentConfig.builder().define(Segment.of("buyers", Condition.eventCount("order", Comparison.GE, 1))).build())
+        .build();
+
+    storage.arm(Mode.COMMIT_AFTER, 0);
+    IngestStats stats = c.ingestAll(List.of(
+        event("e-1", "order", 0).identifier(email("ann@example.com")).data("total", 5).build(),
+        event("e-2", "pageview", 1).identifier(customerId("c-1")).build()));
+    storage.disarm();
+
+    assertThat(storage.fired()).isTrue();
+    assertThat(stats.applied()).isEqualTo(2);
+    assertThat(c.segments().memberships(c.profile(email("ann@example.com")).orElseThrow().id())).containsExactly("buyers");
+  }
 }
