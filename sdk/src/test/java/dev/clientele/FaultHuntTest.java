@@ -206,4 +206,26 @@ class FaultHuntTest {
     assertThat(stats.applied()).isEqualTo(2);
     assertThat(c.segments().memberships(c.profile(email("ann@example.com")).orElseThrow().id())).containsExactly("buyers");
   }
+  /**
+   * An erasure whose commit is applied but not acknowledged: the facade used to throw before the
+   * post-commit step, so the erased person's segment history (and normalisation cache entries)
+   * stayed, and a retry found no profile. The erasure now reads its tombstone back.
+   */
+  @Test
+  void delete_acknowledgementLost_erasureCompletesWithTheSegmentHistory() {
+    FaultInjectingStorage storage = new FaultInjectingStorage();
+    Clientele c = clientele(storage);
+    ProfileId ann = c.ingest(event("e-1", "order", 0).identifier(email("ann@example.com")).data("total", 5).build())
+        .profile().orElseThrow();
+    assertThat(c.segments().history(ann)).isNotEmpty();
+
+    storage.arm(Mode.COMMIT_AFTER, 0);
+    dev.clientele.consent.ErasureReport report = c.delete(ann);
+    storage.disarm();
+
+    assertThat(storage.fired()).isTrue();
+    assertThat(report.identifiers()).isEqualTo(1);
+    assertThat(c.profile(ann)).isEmpty();
+    assertThat(c.segments().history(ann)).as("membership history of the erased profile").isEmpty();
+  }
 }
