@@ -11,6 +11,7 @@ import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StorageException;
 import dev.clientele.core.spi.StoredEvent;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,7 +71,12 @@ public final class Erasure {
    * Erases the profile with this id, then passes the identifiers it erased to {@code onErased}
    * (for the caller to purge its own caches; they must not be logged or kept).
    *
+   * <p>{@code onErased} runs exactly when the erasure was committed, also when the backend applied
+   * the commit but reported a failure (recognised by reading the erasure back).
+   *
    * @throws NoSuchElementException if there is no such profile
+   * @throws dev.clientele.core.spi.StorageException if the backend fails and the erasure was not
+   *     applied; erasing again is safe
    */
   public ErasureReport erase(ProfileId id, java.util.function.Consumer<List<Identifier>> onErased) {
     requireNonNull(id, "id");
@@ -98,7 +104,7 @@ public final class Erasure {
       }
       redactOtherRecords(named, identifiers, commit);
       try {
-        storage.commit(commit.build());
+        commit(commit.build(), id, identifiers);
         onErased.accept(identifiers);
         return new ErasureReport(
             id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), records.size(), List.of());
@@ -106,6 +112,34 @@ public final class Erasure {
         if (attempt >= MAX_ATTEMPTS) {
           throw new IllegalStateException("profile " + id + " kept changing during erasure: " + e.getMessage(), e);
         }
+      }
+    }
+  }
+
+  /**
+   * Commits the erasure of profile {@code id}. If the backend fails, reads back whether the commit
+   * was applied and only its acknowledgement lost (the SPI allows it): the profile is gone, its
+   * first identifier has no owner and is tombstoned, all written by that one commit. If so this
+   * returns as if committed, so that the caller's post-commit step (forgetting caches and segment
+   * history) runs, which no retry could do, the profile being gone. Otherwise it throws
+   * {@code failed}.
+   */
+  private void commit(Commit commit, ProfileId id, List<Identifier> identifiers) {
+    try {
+      storage.commit(commit);
+    } catch (StorageException failed) {
+      boolean applied;
+      try {
+        applied = !identifiers.isEmpty()
+            && storage.profile(id).isEmpty()
+            && storage.owner(identifiers.get(0)).isEmpty()
+            && storage.isTombstoned(policy.tombstoneOf(identifiers.get(0)));
+      } catch (RuntimeException alsoFailed) {
+        failed.addSuppressed(alsoFailed);
+        throw failed;
+      }
+      if (!applied) {
+        throw failed;
       }
     }
   }
