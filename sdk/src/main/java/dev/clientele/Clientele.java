@@ -63,7 +63,6 @@ import dev.clientele.core.spi.Storage;
 import dev.clientele.identity.IdentityResolver;
 import dev.clientele.identity.ResolvedIdentifiers;
 import dev.clientele.identity.IdentityRules;
-import dev.clientele.identity.NormalizedIdentifier;
 import dev.clientele.export.ComputedValues;
 import dev.clientele.export.ExportRequest;
 import dev.clientele.export.ExportSummary;
@@ -131,6 +130,8 @@ public final class Clientele implements AutoCloseable {
   private final int ingestBatchSize;
   private final IdentityOperations identity;
   private final Segments segments;
+  /** Keeps this instance's optimistic writers (ingestion, tags, forced merges, splits) from starving one another. */
+  private final ContentionGate gate = new ContentionGate();
 
   private Clientele(Builder b) {
     this.storage = b.storage != null ? b.storage : new InMemoryStorage();
@@ -148,9 +149,9 @@ public final class Clientele implements AutoCloseable {
           + "set erasurePolicy(ErasurePolicy.builder().salt(...)) from your secret store");
     }
     this.erasure = new Erasure(storage, erasurePolicy);
-    this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase);
+    this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase, gate);
     this.queries = new ProfileQueries(storage);
-    this.identity = new IdentityOperations(storage, resolver, activityRules, clock);
+    this.identity = new IdentityOperations(storage, resolver, activityRules, clock, gate);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
     this.activityThresholds = b.activityThresholds != null ? b.activityThresholds : ActivityThresholds.defaults();
     this.engagementThresholds = b.engagementThresholds != null ? b.engagementThresholds : EngagementThresholds.defaults();
@@ -174,7 +175,16 @@ public final class Clientele implements AutoCloseable {
    *
    * @throws NullPointerException if {@code event} is null
    * @throws dev.clientele.core.spi.StorageException if the backend fails; nothing was applied
-   *     or all of it was, and ingesting the same event again is safe
+   *     or all of it was, and ingesting the same event again is safe. (A commit the backend
+   *     applied but reported as failed is recognised, the event being stored, and the event is
+   *     reported applied instead.) A {@code gdpr_delete} event
+   *     whose identifiers are held by several profiles erases them one after the other, each
+   *     atomically: the profiles erased before the failure stay erased (with their segment
+   *     history), and ingesting the event again erases the rest
+   * @throws IllegalStateException if the event's profiles kept changing through every retry,
+   *     which only writers outside this instance (another node on the same backend) can cause:
+   *     within one instance a write that keeps losing races retries while the others wait;
+   *     nothing was applied and ingesting the event again is safe
    */
   public IngestResult ingest(Event event) {
     requireNonNull(event, "event");
@@ -186,13 +196,13 @@ public final class Clientele implements AutoCloseable {
 
   /**
    * The hook after a committed ingestion: incremental segment re-evaluation of the affected
-   * profiles (the event's profile; profiles merged away leave their segments; erased ones are
-   * forgotten). Runs on the ingesting thread after the commit; listeners run asynchronously.
+   * profiles (the event's profile; profiles merged away leave their segments). Erased profiles
+   * were forgotten by {@link #erase} right after each erasure's commit. Runs on the ingesting
+   * thread after the commit; listeners run asynchronously.
    */
   private void afterCommit(Event event, IngestResult r) {
     switch (r.outcome()) {
       case APPLIED -> afterApplied(event, r.profile().orElseThrow(), r.createdProfile(), r.mergedProfiles(), r.otherProfiles());
-      case ERASED -> r.erasedProfiles().forEach(segments::onErased);
       default -> { }
     }
   }
@@ -233,7 +243,8 @@ public final class Clientele implements AutoCloseable {
    *     null one are applied, as by {@link #ingest} in a loop (likewise when the iterator throws)
    * @throws dev.clientele.core.spi.StorageException if the backend fails: the events of earlier
    *     batches are applied, the failing batch applied wholly or not at all; ingesting the same
-   *     events again is safe (ingestion is idempotent by event id)
+   *     events again is safe (ingestion is idempotent by event id). A batch whose commit the
+   *     backend applied but reported as failed is recognised and reported as committed
    */
   public IngestStats ingestAll(Iterable<Event> events) {
     return ingestAll(events, NO_EACH);
@@ -486,7 +497,7 @@ public final class Clientele implements AutoCloseable {
       }
       reached = 0;
       staged.prefetch(identifiers, eventIds);
-      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, profileIds, tally, erasure, this::erase);
+      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, profileIds, tally, erasure, this::erase, gate);
       for (Event e : events) {
         results.add(overlay.ingest(e));
         reached++;
@@ -503,10 +514,14 @@ public final class Clientele implements AutoCloseable {
       return;
     } catch (dev.clientele.core.spi.StorageException backendFailed) {
       // The backend failed (a read inside the overlay or the commit): nothing of the batch is
-      // applied, as documented; ingesting the same events again is safe.
+      // applied, as documented; ingesting the same events again is safe. Unless the commit was
+      // applied and only its acknowledgement lost: then the batch is reported as committed below
+      // (a retry would find only duplicates, and the segments would never hear of the batch).
       staged.clear();
-      events.clear();
-      throw backendFailed;
+      if (reached >= 0 || !committedAfterAll(results, backendFailed)) {
+        events.clear();
+        throw backendFailed;
+      }
     } catch (RuntimeException failed) {
       // An event that cannot be applied (a host normaliser that throws, say) stops the batch
       // where ingest() in a loop would stop: the events before it are applied and reported.
@@ -533,6 +548,25 @@ public final class Clientele implements AutoCloseable {
     events.clear();
   }
 
+  /**
+   * After the backend failed to commit a batch with these {@code results}: whether the commit was
+   * applied after all, which an applied event of it being stored shows (a commit is atomic). A
+   * failing read counts as no, with its exception added to {@code failed}.
+   */
+  private boolean committedAfterAll(List<IngestResult> results, dev.clientele.core.spi.StorageException failed) {
+    for (IngestResult r : results) {
+      if (r.outcome() == IngestResult.Outcome.APPLIED) {
+        try {
+          return storage.containsEvent(r.eventId());
+        } catch (RuntimeException alsoFailed) {
+          failed.addSuppressed(alsoFailed);
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Counts since this instance was built. */
   public IngestStats stats() {
     return tally.snapshot();
@@ -543,10 +577,35 @@ public final class Clientele implements AutoCloseable {
     return storage.profile(requireNonNull(id, "id"));
   }
 
-  /** The profile holding {@code identifier}, which is normalised first (so case and format variants find it). */
+  /**
+   * The profile holding {@code identifier}, which is normalised first (so case and format variants
+   * find it). The answer is one whole state: a profile that lists the identifier, or empty if no
+   * profile holds it; never a profile a concurrent merge or split has just taken it from.
+   *
+   * @throws IllegalStateException if the identifier kept moving between profiles through every
+   *     retry of the lookup (only on a backend whose {@link Storage#ownedProfiles} reads the owner
+   *     and the profile one after the other)
+   */
   public Optional<Profile> profile(Identifier identifier) {
-    NormalizedIdentifier n = resolver.normalize(requireNonNull(identifier, "identifier"));
-    return storage.owner(n.identifier()).flatMap(storage::profile);
+    Identifier i = resolver.normalize(requireNonNull(identifier, "identifier")).identifier();
+    List<Identifier> lookup = List.of(i);
+    for (int attempt = 1; ; attempt++) {
+      dev.clientele.core.spi.OwnedProfiles owned = storage.ownedProfiles(lookup);
+      ProfileId owner = owned.owners().get(i);
+      if (owner == null) {
+        return Optional.empty();
+      }
+      Optional<Profile> p = owned.profile(owner);
+      if (p.isPresent() && p.get().identifier(i).isPresent()) {
+        return p;
+      }
+      // The owner was read before a commit moved the identifier (a merge deleted the owner, a split
+      // took the identifier from it) and its profile after: read both again.
+      if (attempt >= IngestPipeline.MAX_ATTEMPTS) {
+        throw new IllegalStateException("identifier " + i + " kept moving between profiles");
+      }
+      Thread.yield();
+    }
   }
 
   /** Searches profiles; see {@link ProfileSearch}. */
@@ -754,32 +813,50 @@ public final class Clientele implements AutoCloseable {
    * Erases a profile (the right to be forgotten): the profile, its identifiers and index
    * entries, every event anchored at them, the normalisation cache entries of its values, and
    * the segment membership history of it and of the profiles merged into it, irreversibly
-   * (listeners hear it leave its current segments). Leaves a salted-hash tombstone per
+   * (listeners hear it leave its current segments). The merge-log records naming it or a profile
+   * merged into it are erased; every other record that holds one of its identifiers loses them in
+   * place, so {@link #mergeLog} and {@link #explain} keep the other profiles' history in order.
+   * Leaves a salted-hash tombstone per
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.
    *
    * @return what was erased (counts, no personal data)
    * @throws java.util.NoSuchElementException if there is no such profile
+   * @throws dev.clientele.core.spi.StorageException if the backend fails: either nothing was
+   *     erased (call again) or the profile was erased with its segment history and only the
+   *     report is lost
    */
   public ErasureReport delete(ProfileId id) {
     requireNonNull(id, "id");
     ErasureReport report = erase(id);
-    segments.onErased(id);
     tally.add(Counts.PROFILES_ERASED, 1);
     return report;
   }
 
   /**
    * Erases without counting: the pipeline counts erasures by {@code gdpr_delete} through its
-   * results. The segment membership history of the profiles merged into the erased one (kept
-   * under their old ids since they left their segments at the merge) is the same person's and
-   * is erased here too; the erased profile's own is erased by the caller through
-   * {@link Segments#onErased}, which also tells listeners that it left.
+   * results. The segment membership history of the erased profile goes right after the erasure's
+   * commit, before anything else is read (listeners hear it leave its current segments): once the
+   * profile is gone, no retry could find it to erase that history, so a backend failure after the
+   * commit must not skip it. The history of the profiles merged into the erased one (kept under
+   * their old ids since they left their segments at the merge) is the same person's and is erased
+   * too.
    */
   private ErasureReport erase(ProfileId id) {
-    ErasureReport report = erasure.erase(id, resolver::forget).withCacheCleared("identifier normalisation");
+    ErasureReport report = erasure.erase(id, erased -> {
+      resolver.forget(erased);
+      segments.onErased(id);
+    }).withCacheCleared("identifier normalisation");
     for (ProfileId absorbed : report.mergedFrom()) {
-      if (storage.profile(absorbed).isEmpty()) { // never a profile a split brought back
+      boolean restored;
+      try {
+        restored = storage.profile(absorbed).isPresent(); // never a profile a split brought back
+      } catch (dev.clientele.core.spi.StorageException unknown) {
+        // A split takes the profiles it restores out of mergedFrom, so this id is gone: its
+        // history is the erased person's, and leaving it behind would outlive the erasure.
+        restored = false;
+      }
+      if (!restored) {
         segments.onErased(absorbed);
       }
     }
@@ -922,6 +999,11 @@ public final class Clientele implements AutoCloseable {
    * @param source where the change came from, e.g. {@code preference-centre}
    * @param method how consent was collected, e.g. {@code double_opt_in}; may be empty
    * @throws IllegalArgumentException if {@code identifier} is not a messaging identifier
+   * @throws dev.clientele.core.spi.StorageException if the backend fails: the change was recorded
+   *     or not. Each call makes a new event id, so calling again after a failure that came after
+   *     the commit records the same change a second time (same time, source and method; the
+   *     consent it leaves is the same). To retry exactly once, ingest a {@code consent} event
+   *     with an id of your own instead
    */
   public IngestResult recordConsent(Identifier identifier, Consent consent, Instant at, String source, String method) {
     requireNonNull(identifier, "identifier");
@@ -1012,6 +1094,11 @@ public final class Clientele implements AutoCloseable {
    * @return the merged profile
    * @throws java.util.NoSuchElementException if either profile does not exist
    * @throws IllegalArgumentException if {@code a} equals {@code b} or the reason is blank
+   * @throws IllegalStateException if the profiles kept changing through every retry (as for
+   *     {@link #ingest}: only writers outside this instance can cause it); nothing was applied
+   * @throws dev.clientele.core.spi.StorageException if the backend fails and the merge was not
+   *     applied (a commit applied but reported as failed is recognised by its merge-log record,
+   *     and the merge completes)
    */
   public Profile merge(ProfileId a, ProfileId b, String reason) {
     Profile merged = identity.forceMerge(a, b, reason);
@@ -1040,7 +1127,11 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if there is no such record
    * @throws IllegalArgumentException if the record is a split or the reason is blank
    * @throws IllegalStateException if the merge cannot be undone any more: its identifiers were
-   *     erased or now belong to different profiles, or an absorbed profile's id is in use
+   *     erased or now belong to different profiles, or an absorbed profile's id is in use; or
+   *     if the profile kept changing through every retry (as for {@link #ingest})
+   * @throws dev.clientele.core.spi.StorageException if the backend fails and the split was not
+   *     applied (a commit applied but reported as failed is recognised by its merge-log record,
+   *     and the split completes)
    */
   public SplitResult split(String mergeRecord, String reason) {
     SplitResult r = identity.split(mergeRecord, reason);
@@ -1051,31 +1142,75 @@ public final class Clientele implements AutoCloseable {
     return r;
   }
 
-  /** Adds a tag (e.g. {@code favourite}) to a profile. */
+  /**
+   * Adds a tag (e.g. {@code favourite}) to a profile.
+   *
+   * <p>Safe while events for the same profile are being ingested: the change is retried on
+   * conflict and, if other writers of this instance keep winning, retried while they wait, so it
+   * does not starve.
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   * @throws IllegalStateException if the profile kept changing through every retry, which only
+   *     writers outside this instance (another node on the same backend) can cause; nothing was
+   *     applied and calling again is safe
+   * @throws dev.clientele.core.spi.StorageException if the backend fails; the tag was added or
+   *     not, and calling again is safe
+   */
   public Profile tag(ProfileId id, String tag) {
     requireNonNull(tag, "tag");
     return update(id, b -> b.addTag(tag));
   }
 
-  /** Removes a tag from a profile. */
+  /**
+   * Removes a tag from a profile; as {@link #tag}.
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   * @throws IllegalStateException as {@link #tag}
+   * @throws dev.clientele.core.spi.StorageException as {@link #tag}
+   */
   public Profile untag(ProfileId id, String tag) {
     requireNonNull(tag, "tag");
     return update(id, b -> b.removeTag(tag));
   }
 
+  /**
+   * Applies {@code change} to the profile as one optimistic commit, retried on conflict; after
+   * {@link ContentionGate#ESCALATE_AFTER} conflicts in a row, retried {@linkplain
+   * ContentionGate#exclusively exclusively}.
+   */
   private Profile update(ProfileId id, UnaryOperator<Profile.Builder> change) {
     requireNonNull(id, "id");
-    for (int attempt = 1; ; attempt++) {
-      Profile current = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
-      Profile next = change.apply(current.toBuilder()).version(current.version() + 1).build();
-      try {
-        storage.commit(Commit.builder().putProfile(next, current.version()).build());
-        return next;
-      } catch (CommitConflictException e) {
-        if (attempt >= IngestPipeline.MAX_ATTEMPTS) {
-          throw new IllegalStateException("profile " + id + " kept changing: " + e.getMessage(), e);
-        }
+    for (int attempt = 1; attempt <= ContentionGate.ESCALATE_AFTER; attempt++) {
+      gate.awaitTurn();
+      Optional<Profile> done = tryUpdate(id, change);
+      if (done.isPresent()) {
+        return done.get();
       }
+    }
+    return gate.exclusively(() -> {
+      for (int attempt = 1; ; attempt++) {
+        Optional<Profile> done = tryUpdate(id, change);
+        if (done.isPresent()) {
+          return done.get();
+        }
+        if (attempt >= IngestPipeline.MAX_ATTEMPTS) {
+          throw new IllegalStateException("profile " + id + " kept changing through "
+              + (attempt + ContentionGate.ESCALATE_AFTER) + " attempts");
+        }
+        Thread.yield();
+      }
+    });
+  }
+
+  /** One attempt of {@link #update}: the new profile, or empty if the commit met a concurrent change. */
+  private Optional<Profile> tryUpdate(ProfileId id, UnaryOperator<Profile.Builder> change) {
+    Profile current = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
+    Profile next = change.apply(current.toBuilder()).version(current.version() + 1).build();
+    try {
+      storage.commit(Commit.builder().putProfile(next, current.version()).build());
+      return Optional.of(next);
+    } catch (CommitConflictException e) {
+      return Optional.empty();
     }
   }
 

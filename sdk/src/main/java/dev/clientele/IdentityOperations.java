@@ -15,6 +15,7 @@ import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StorageException;
 import dev.clientele.core.spi.StoredEvent;
 import dev.clientele.identity.Explanation;
 import dev.clientele.identity.IdentityResolver;
@@ -43,8 +44,10 @@ final class IdentityOperations {
   private final IdentityResolver resolver;
   private final ActivityRules activity;
   private final Clock clock;
+  private final ContentionGate gate;
 
-  IdentityOperations(Storage storage, IdentityResolver resolver, ActivityRules activity, Clock clock) {
+  IdentityOperations(Storage storage, IdentityResolver resolver, ActivityRules activity, Clock clock, ContentionGate gate) {
+    this.gate = gate;
     this.storage = storage;
     this.resolver = resolver;
     this.activity = activity;
@@ -143,7 +146,7 @@ final class IdentityOperations {
     requireNonNull(reason, "reason");
     checkArgument(!a.equals(b), "cannot merge profile %s with itself", a);
     checkArgument(!reason.isBlank(), "reason must not be blank");
-    for (int attempt = 1; ; attempt++) {
+    return retried(() -> {
       Profile pa = storage.profile(a).orElseThrow(() -> new NoSuchElementException("no profile with id " + a));
       Profile pb = storage.profile(b).orElseThrow(() -> new NoSuchElementException("no profile with id " + b));
       List<Profile> both = List.of(pa, pb);
@@ -161,16 +164,13 @@ final class IdentityOperations {
         commit.assign(s.identifier(), Optional.of(loser.id()), survivor.id());
         held.add(s.identifier());
       }
-      commit.logMerge(new MergeRecord(UUID.randomUUID().toString(), MergeRecord.Kind.FORCED_MERGE, clock.instant(),
+      String recordId = UUID.randomUUID().toString();
+      commit.logMerge(new MergeRecord(recordId, MergeRecord.Kind.FORCED_MERGE, clock.instant(),
           survivor.id(), List.of(new MergeRecord.Side(loser.id(), held, List.copyOf(loser.mergedFrom()))),
           Optional.empty(), List.of(), Optional.empty(), "forced by an operator: " + reason));
-      try {
-        storage.commit(commit.build());
-        return merged;
-      } catch (CommitConflictException e) {
-        retryOrGiveUp(attempt, e);
-      }
-    }
+      commit(commit.build(), recordId);
+      return merged;
+    });
   }
 
   /**
@@ -202,7 +202,7 @@ final class IdentityOperations {
     requireNonNull(recordId, "recordId");
     requireNonNull(reason, "reason");
     checkArgument(!reason.isBlank(), "reason must not be blank");
-    for (int attempt = 1; ; attempt++) {
+    return retried(() -> {
       MergeRecord merge = storage.mergeRecord(recordId)
           .orElseThrow(() -> new NoSuchElementException("no merge record with id " + recordId));
       checkArgument(merge.kind() != MergeRecord.Kind.SPLIT, "record %s is a split, not a merge", recordId);
@@ -257,13 +257,9 @@ final class IdentityOperations {
       String id = UUID.randomUUID().toString();
       commit.logMerge(new MergeRecord(id, MergeRecord.Kind.SPLIT, clock.instant(), holderId, sides, Optional.empty(),
           List.copyOf(kept), Optional.of(recordId), "split by an operator: " + reason));
-      try {
-        storage.commit(commit.build());
-        return new SplitResult(rest, restored, id);
-      } catch (CommitConflictException e) {
-        retryOrGiveUp(attempt, e);
-      }
-    }
+      commit(commit.build(), id);
+      return new SplitResult(rest, restored, id);
+    });
   }
 
   /**
@@ -338,10 +334,56 @@ final class IdentityOperations {
     return b.version(version).build();
   }
 
-  private static void retryOrGiveUp(int attempt, CommitConflictException e) {
-    if (attempt >= IngestPipeline.MAX_ATTEMPTS) {
-      throw new IllegalStateException("the profiles kept changing: " + e.getMessage(), e);
+  /**
+   * Commits {@code commit}, which logs the record {@code recordId}. If the backend fails, the
+   * merge log is read back: the record is there only if the commit was applied and just its
+   * acknowledgement was lost, and then the operation is done (the caller goes on to tell the
+   * segments; a retry could not, the profiles having changed). Otherwise the failure is thrown.
+   */
+  private void commit(Commit commit, String recordId) {
+    try {
+      storage.commit(commit);
+    } catch (StorageException failed) {
+      boolean applied;
+      try {
+        applied = storage.mergeRecord(recordId).isPresent();
+      } catch (RuntimeException alsoFailed) {
+        failed.addSuppressed(alsoFailed);
+        throw failed;
+      }
+      if (!applied) {
+        throw failed;
+      }
     }
-    Thread.yield();
+  }
+
+  /**
+   * Runs {@code attempt} until it does not meet a concurrent change ({@link
+   * CommitConflictException}); after {@link ContentionGate#ESCALATE_AFTER} conflicts in a row,
+   * while the other writers of the instance wait, up to {@link IngestPipeline#MAX_ATTEMPTS} in all.
+   *
+   * @throws IllegalStateException if every attempt met a concurrent change
+   */
+  private <T> T retried(java.util.function.Supplier<T> attempt) {
+    for (int n = 1; n <= ContentionGate.ESCALATE_AFTER; n++) {
+      gate.awaitTurn();
+      try {
+        return attempt.get();
+      } catch (CommitConflictException e) {
+        Thread.yield();
+      }
+    }
+    return gate.exclusively(() -> {
+      for (int n = ContentionGate.ESCALATE_AFTER + 1; ; n++) {
+        try {
+          return attempt.get();
+        } catch (CommitConflictException e) {
+          if (n >= IngestPipeline.MAX_ATTEMPTS) {
+            throw new IllegalStateException("the profiles kept changing: " + e.getMessage(), e);
+          }
+          Thread.yield();
+        }
+      }
+    });
   }
 }

@@ -60,6 +60,7 @@ final class IngestPipeline {
   private final Function<ProfileId, ErasureReport> eraser;
   private final SurvivorshipRules survivorship;
   private final Supplier<String> recordIds = IngestPipeline::randomRecordId;
+  private final ContentionGate gate;
 
   /**
    * A random (version 4, IETF variant) UUID for a merge record made by ingestion, drawn from
@@ -81,7 +82,9 @@ final class IngestPipeline {
       Supplier<ProfileId> ids,
       Tally tally,
       Erasure erasure,
-      Function<ProfileId, ErasureReport> eraser) {
+      Function<ProfileId, ErasureReport> eraser,
+      ContentionGate gate) {
+    this.gate = gate;
     this.erasure = erasure;
     this.planner = new LinkPlanner(resolver.rules());
     this.survivorship = resolver.rules().survivorship();
@@ -246,7 +249,8 @@ final class IngestPipeline {
       return erase(resolved);
     }
     boolean active = activity.isActive(resolved.event());
-    for (int attempt = 1; ; attempt++) {
+    for (int attempt = 1; attempt <= ContentionGate.ESCALATE_AFTER; attempt++) {
+      gate.awaitTurn();
       try {
         return attempt(resolved, active, out);
       } catch (CommitConflictException e) {
@@ -254,14 +258,29 @@ final class IngestPipeline {
           return IngestResult.duplicate(raw.id());
         }
         tally.add(Counts.RETRIES, 1);
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new IllegalStateException(
-              "event " + raw.id() + " could not be applied after " + attempt + " attempts: " + e.getMessage(), e);
-        }
         LOG.debug("retrying an event after a concurrent change (attempt {})", attempt);
         Thread.yield();
       }
     }
+    // Other writers of this instance kept winning: retry while they wait.
+    return gate.exclusively(() -> {
+      for (int attempt = ContentionGate.ESCALATE_AFTER + 1; ; attempt++) {
+        try {
+          return attempt(resolved, active, out);
+        } catch (CommitConflictException e) {
+          if (storage.containsEvent(raw.id())) {
+            return IngestResult.duplicate(raw.id());
+          }
+          tally.add(Counts.RETRIES, 1);
+          if (attempt >= MAX_ATTEMPTS) {
+            throw new IllegalStateException(
+                "event " + raw.id() + " could not be applied after " + attempt + " attempts: " + e.getMessage(), e);
+          }
+          LOG.debug("retrying an event after a concurrent change (attempt {})", attempt);
+          Thread.yield();
+        }
+      }
+    });
   }
 
   /**
@@ -537,7 +556,11 @@ final class IngestPipeline {
     // The stored event keeps only the identifiers applied to this profile: refused ones belong to
     // other people (erasing them must leave no copy here) and blocked ones are junk.
     commit.append(new StoredEvent(attach.size() == event.identifiers().size() ? event : event.withIdentifiers(attach), plan.anchor()));
-    storage.commit(commit.build());
+    try {
+      storage.commit(commit.build());
+    } catch (dev.clientele.core.spi.StorageException failed) {
+      readBack(event.id(), failed);
+    }
     List<ProfileId> others = consentElsewhere.isEmpty() ? ImmutableList.of() : ImmutableList.copyOf(consentElsewhere.keySet());
     if (out != null) {
       out.profile = owner;
@@ -550,6 +573,26 @@ final class IngestPipeline {
     return new IngestResult(
         event.id(), IngestResult.Outcome.APPLIED, Optional.of(owner), expectedVersion == 0, merged, problems, plan.refusals(), List.of(),
         others);
+  }
+
+  /**
+   * After the backend failed to commit event {@code eventId}: returns if the event is stored
+   * after all (the commit was applied and only its acknowledgement was lost, which the SPI allows),
+   * so that the caller reports it applied and the segments hear of it; a retry would only find a
+   * duplicate. Otherwise, or if the read fails too, throws {@code failed}.
+   */
+  private void readBack(String eventId, dev.clientele.core.spi.StorageException failed) {
+    boolean stored;
+    try {
+      stored = storage.containsEvent(eventId);
+    } catch (RuntimeException alsoFailed) {
+      failed.addSuppressed(alsoFailed);
+      throw failed;
+    }
+    if (!stored) {
+      throw failed;
+    }
+    LOG.debug("a commit reported as failed was applied; the event counts as applied");
   }
 
   /** Applies the parts of a consent or bounce event that concern other profiles, as derived events. */

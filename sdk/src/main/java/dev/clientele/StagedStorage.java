@@ -210,7 +210,8 @@ final class StagedStorage implements Storage {
   }
 
   private static void checkSupported(Commit commit) {
-    if (!commit.eventErasures().isEmpty() || !commit.tombstones().isEmpty() || !commit.mergeRecordErasures().isEmpty()) {
+    if (!commit.eventErasures().isEmpty() || !commit.tombstones().isEmpty() || !commit.mergeRecordErasures().isEmpty()
+        || !commit.mergeRecordRedactions().isEmpty()) {
       throw new UnsupportedOperationException("erasures are not staged in a batch");
     }
   }

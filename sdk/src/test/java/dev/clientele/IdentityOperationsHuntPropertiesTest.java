@@ -176,6 +176,18 @@ class IdentityOperationsHuntPropertiesTest {
   }
 
   /** The merge log is append-only: what was logged before is still there, unchanged and in order. */
+  /** {@code r} with none of {@code erased} in its links or sides, all else as it was (the test's own model). */
+  private static MergeRecord redacted(MergeRecord r, Set<Identifier> erased) {
+    List<MergeRecord.Side> sides = new ArrayList<>();
+    for (MergeRecord.Side s : r.sides()) {
+      Set<Identifier> kept = new java.util.LinkedHashSet<>(s.identifiers());
+      kept.removeAll(erased);
+      sides.add(new MergeRecord.Side(s.id(), kept, s.mergedFrom()));
+    }
+    List<Identifier> links = r.links().stream().filter(i -> !erased.contains(i)).toList();
+    return new MergeRecord(r.id(), r.kind(), r.at(), r.profile(), sides, r.eventId(), links, r.undoes(), r.note());
+  }
+
   private static void assertAppendedTo(Clientele c, List<MergeRecord> before) {
     List<MergeRecord> now = log(c);
     assertThat(now.size()).isGreaterThanOrEqualTo(before.size());
@@ -313,13 +325,11 @@ class IdentityOperationsHuntPropertiesTest {
     try (Clientele c = Fixtures.clientele()) {
       ingest(c, steps);
       glue(c, "glue", 100, 0, 1);
-      boolean split = false;
       if (splitFirst) {
         List<MergeRecord> merges = merges(c);
         if (!merges.isEmpty()) {
           try {
             c.split(merges.get(pick % merges.size()).id(), "hunt");
-            split = true;
           } catch (IllegalStateException documented) {
             // not splittable any more: erase without a split
           }
@@ -344,15 +354,11 @@ class IdentityOperationsHuntPropertiesTest {
         assertThat(e.event().identifiers()).as("identifiers of stored event %s", e.event().id())
             .doesNotContainAnyElementsOf(erased);
       }
-      if (!split) {
-        // After a split, an open bug leaves erased values in a later merge record (see the
-        // @Disabled example delete_ofASideRestoredFromAChainedMerge_* below); without one, no
-        // merge-log record may keep them.
-        for (MergeRecord r : log(c)) {
-          assertThat(r.links()).as("links of record %s", r.id()).doesNotContainAnyElementsOf(erased);
-          for (MergeRecord.Side side : r.sides()) {
-            assertThat(side.identifiers()).as("side of record %s", r.id()).doesNotContainAnyElementsOf(erased);
-          }
+      // Also after a split: records naming neither erased profile are redacted in place.
+      for (MergeRecord r : log(c)) {
+        assertThat(r.links()).as("links of record %s", r.id()).doesNotContainAnyElementsOf(erased);
+        for (MergeRecord.Side side : r.sides()) {
+          assertThat(side.identifiers()).as("side of record %s", r.id()).doesNotContainAnyElementsOf(erased);
         }
       }
       assertConsistent(c);
@@ -366,6 +372,100 @@ class IdentityOperationsHuntPropertiesTest {
         IngestResult replay = c.ingest(e);
         assertThat(replay.outcome()).as("replay of %s", e.id()).isEqualTo(expected);
       }
+    }
+  }
+
+  /**
+   * Chained merges (person 0 with 1, then that profile with 2, by an event or by an operator), a
+   * split of one of them and erasure of any profile: the records naming an erased profile are
+   * gone, every other record is in its place with the erased identifiers removed from its links
+   * and sides and nothing else changed, the store is consistent, every profile is explained, and
+   * splitting any remaining merge afterwards gives no erased identifier back to anyone.
+   */
+  @Property(tries = 150)
+  void delete_afterASplitOfAChainedMerge_redactsTheOtherRecordsInPlace(
+      @ForAll("histories") List<Step> steps, @ForAll boolean forced,
+      @ForAll @IntRange(min = 0, max = 5) int pickMerge, @ForAll @IntRange(min = 0, max = 5) int pick) {
+    try (Clientele c = Fixtures.clientele()) {
+      ingest(c, steps);
+      glue(c, "glue-1", 100, 0, 1);
+      var one = c.profile(email(1)).orElseThrow();
+      var two = c.profile(email(2));
+      if (forced && two.isPresent() && !two.get().id().equals(one.id())) {
+        c.merge(one.id(), two.get().id(), "hunt");
+      } else {
+        glue(c, "glue-2", 101, 1, 2);
+      }
+      List<MergeRecord> merges = merges(c);
+      if (!merges.isEmpty()) {
+        try {
+          c.split(merges.get(pickMerge % merges.size()).id(), "hunt");
+        } catch (IllegalStateException documented) {
+          // not splittable any more: erase without a split
+        }
+      }
+      List<Profile> profiles = Fixtures.profiles(c);
+      Profile victim = profiles.get(pick % profiles.size());
+      Set<Identifier> erased = Fixtures.identifiersOf(victim);
+      Set<ProfileId> gone = new HashSet<>(victim.mergedFrom());
+      gone.add(victim.id());
+      List<MergeRecord> expected = log(c).stream()
+          .filter(r -> gone.stream().noneMatch(r::names)).map(r -> redacted(r, erased)).toList();
+
+      c.delete(victim.id());
+
+      assertThat(log(c)).isEqualTo(expected);
+      for (MergeRecord r : log(c)) {
+        assertThat(erased).as("identifiers held by record %s", r.id()).noneMatch(r::holds);
+      }
+      assertConsistent(c);
+      for (Profile p : Fixtures.profiles(c)) {
+        // Not assertExplained: after a split, erasure can erase the split record that explained
+        // the kept profile (see the @Disabled example explain_afterErasureOfAnotherSideOfASplit_*).
+        for (Explanation.Link l : c.explain(p.id()).links()) {
+          assertThat(l.identifiers()).as("identifiers of a link explaining %s", p.id()).doesNotContainAnyElementsOf(erased);
+          l.mergeRecord().ifPresent(id -> assertThat(c.storage().mergeRecord(id)).as("record %s of %s", id, l).isPresent());
+        }
+      }
+      for (MergeRecord r : merges(c)) {
+        try {
+          c.split(r.id(), "after the erasure");
+        } catch (IllegalStateException | IllegalArgumentException | java.util.NoSuchElementException documented) {
+          // nothing left to split, or not splittable any more
+        }
+        assertThat(c.storage().owners(erased)).as("owners of erased identifiers after splitting %s", r.id()).isEmpty();
+        for (Profile p : Fixtures.profiles(c)) {
+          assertThat(Fixtures.identifiersOf(p)).as("identifiers of %s", p.id()).doesNotContainAnyElementsOf(erased);
+        }
+        assertConsistent(c);
+      }
+    }
+  }
+
+  /**
+   * Open bug (not fixed here; found by {@code delete_afterASplitOfAChainedMerge_*}, seed
+   * 8515520308561077373): an event anchored at one side's identifier merged three profiles and
+   * attached a new identifier (the phone) that the split left with the kept profile; explain finds
+   * that event through the split record's given-back identifiers. Erasing another side of the
+   * split erases the split record (it names the erased profile), so explain of the kept profile no
+   * longer names the phone. Not a redaction matter: the record is erased whole, as erasure erases
+   * every record naming the erased profile.
+   */
+  @org.junit.jupiter.api.Disabled("open bug: explain of the kept profile loses an identifier once erasure of another side erases the split record")
+  @org.junit.jupiter.api.Test
+  void explain_afterErasureOfAnotherSideOfASplit_namesTheIdentifierTheSplitLeftWithTheKeptProfile() {
+    try (Clientele c = Fixtures.clientele()) {
+      apply(c, "ann-1", 0, email(0), SHARED_DEVICE);
+      apply(c, "cid-1", 1, customerId(2));
+      apply(c, "mail-1", 2, email(2));
+      apply(c, "glue", 3, customerId(2), email(2), phone(2), SHARED_DEVICE); // three profiles merge
+      c.split(merges(c).get(0).id(), "three people");
+      Profile kept = c.profile(phone(2)).orElseThrow();
+      assertExplained(c, kept);
+
+      c.delete(c.profile(email(0)).orElseThrow().id());
+
+      assertExplained(c, c.profile(phone(2)).orElseThrow());
     }
   }
 
@@ -384,7 +484,8 @@ class IdentityOperationsHuntPropertiesTest {
    * Random sessions mixing ingestion (0-2), gluing two people's emails (3), forced merges (4)
    * splits of any logged merge (5) and erasure of a profile (6): after every action the store is
    * consistent and every profile is explained; the merge log only grew, except that an erasure
-   * removes the records naming the erased profile or one merged into it, and nothing else.
+   * removes the records naming the erased profile or one merged into it, and removes its
+   * identifiers from the others in place (same records, same order), and nothing else.
    */
   @Property(tries = 150)
   void randomSessions_stayConsistentExplainedAndAppendOnly(@ForAll("sessions") List<Op> ops) {
@@ -426,7 +527,8 @@ class IdentityOperationsHuntPropertiesTest {
               erasedAfterSplit |= split;
               Set<ProfileId> gone = new HashSet<>(victim.mergedFrom());
               gone.add(victim.id());
-              before = before.stream().filter(r -> gone.stream().noneMatch(r::names)).toList();
+              Set<Identifier> erased = Fixtures.identifiersOf(victim);
+              before = before.stream().filter(r -> gone.stream().noneMatch(r::names)).map(r -> redacted(r, erased)).toList();
               assertThat(log(c)).isEqualTo(before);
             }
           }
@@ -565,12 +667,11 @@ class IdentityOperationsHuntPropertiesTest {
   }
 
   /**
-   * Open bug (not fixed here): a merge of an already merged profile records the absorbed
-   * profile's identifiers, those of the profile merged into it earlier included; splitting that
-   * earlier merge and then erasing the restored profile leaves its identifiers in the later
-   * record, which names neither it nor a profile erasure looks at.
+   * A merge of an already merged profile records the absorbed profile's identifiers, those of the
+   * profile merged into it earlier included; splitting that earlier merge and then erasing the
+   * restored profile left its identifiers in the later record, which names neither it nor a
+   * profile erasure looks at. Erasure now redacts that record in place.
    */
-  @org.junit.jupiter.api.Disabled("open bug: erasure after a split of a chained merge leaves the erased identifiers in the later merge record")
   @org.junit.jupiter.api.Test
   void delete_ofASideRestoredFromAChainedMerge_leavesNoMergeRecordWithItsIdentifiers() {
     try (Clientele c = Fixtures.clientele()) {

@@ -392,6 +392,33 @@ class SegmentsAnalyticsHuntPropertiesTest {
   }
 
   /**
+   * Open bug (not fixed here, not investigated; found by the session property, seed
+   * -9019590744781669231, shrunk to these steps; that seed fails the same with erasure's
+   * merge-record redaction turned off, so the bug predates it): in a batched session, after a
+   * forced merge, a split and the erasure of one profile, a surviving profile's stored segment
+   * membership lacks "repeat-buyers" that a recount gives it. Profile ids are random and the
+   * session picks profiles in id order, so the steps are run up to 40 times (it failed within
+   * that in each run tried).
+   */
+  @net.jqwik.api.Disabled("open bug: stored segment membership after forced merge, split and erasure misses a segment")
+  @net.jqwik.api.Example // the session uses jqwik statistics
+  void sessions_forcedMergeSplitAndErasureInABatchedSession_keepSegmentsEqualToARecount() throws Exception {
+    SegmentsIngestTest.Spec none = new SegmentsIngestTest.Spec(0, 1, 0, 0, 0);
+    List<Op> steps = List.of(
+        new Op(0, new SegmentsIngestTest.Spec(1, 1, 1, 0, 0), 0, 0),
+        new Op(0, none, 0, 0),
+        new Op(0, none, 0, 0),
+        new Op(8, none, 0, 0), // forced merge
+        new Op(0, new SegmentsIngestTest.Spec(1, 3, 1, 0, 0), 0, 0),
+        new Op(0, none, 0, 0),
+        new Op(7, none, 0, 0), // split
+        new Op(9, none, 0, 0)); // erasure
+    for (int run = 0; run < 40; run++) {
+      sessions_keepSegmentsAndAnalyticsEqualToARecount(steps, true, ErasurePolicy.Replay.BLOCK);
+    }
+  }
+
+  /**
    * Regression (found by the session property, seed -9118016813404186463): a split applies the
    * consent changes of an event anchored on the other side to the identifiers of this side
    * (commit 256d9ad, so no opt-out is lost); {@link Clientele#profilesOverTime} used to replay

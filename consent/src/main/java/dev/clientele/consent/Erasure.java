@@ -11,6 +11,7 @@ import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StorageException;
 import dev.clientele.core.spi.StoredEvent;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,7 +26,12 @@ import java.util.TreeMap;
 /**
  * Erases a profile from storage in one atomic commit: the profile, its index entries, every
  * event anchored at its identifiers, every merge-log record naming it or a profile merged into
- * it, and writes a tombstone per identifier.
+ * it, and writes a tombstone per identifier. Every other merge-log record that still holds one of
+ * its identifiers (a later merge of a profile it had been merged into, before a split restored
+ * it; a split that gave it back) is redacted in place, without those identifiers ({@link
+ * MergeRecord#without}): it keeps its position in the log, its profiles, event and rule, so
+ * {@code mergeLog} and {@code explain} still tell the other profiles' history, and a later split
+ * of it moves only identifiers someone still holds.
  *
  * <p>After a split, an event can carry identifiers of both sides (the event that linked them is
  * stored under one side's identifier): such an event is kept for the other person without the
@@ -65,7 +71,12 @@ public final class Erasure {
    * Erases the profile with this id, then passes the identifiers it erased to {@code onErased}
    * (for the caller to purge its own caches; they must not be logged or kept).
    *
+   * <p>{@code onErased} runs exactly when the erasure was committed, also when the backend applied
+   * the commit but reported a failure (recognised by reading the erasure back).
+   *
    * @throws NoSuchElementException if there is no such profile
+   * @throws dev.clientele.core.spi.StorageException if the backend fails and the erasure was not
+   *     applied; erasing again is safe
    */
   public ErasureReport erase(ProfileId id, java.util.function.Consumer<List<Identifier>> onErased) {
     requireNonNull(id, "id");
@@ -85,12 +96,15 @@ public final class Erasure {
         byType.merge(identifier.type().name(), 1, Integer::sum);
       }
       java.util.Set<String> records = new java.util.HashSet<>();
-      for (ProfileId named : com.google.common.collect.Iterables.concat(List.of(id), p.mergedFrom())) {
-        commit.eraseMergeRecords(named);
-        storage.mergeRecords(named).forEach(r -> records.add(r.id()));
+      List<ProfileId> named = new ArrayList<>(List.of(id));
+      named.addAll(p.mergedFrom());
+      for (ProfileId q : named) {
+        commit.eraseMergeRecords(q);
+        storage.mergeRecords(q).forEach(r -> records.add(r.id()));
       }
+      redactOtherRecords(named, identifiers, commit);
       try {
-        storage.commit(commit.build());
+        commit(commit.build(), id, identifiers);
         onErased.accept(identifiers);
         return new ErasureReport(
             id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), records.size(), List.of());
@@ -98,6 +112,34 @@ public final class Erasure {
         if (attempt >= MAX_ATTEMPTS) {
           throw new IllegalStateException("profile " + id + " kept changing during erasure: " + e.getMessage(), e);
         }
+      }
+    }
+  }
+
+  /**
+   * Commits the erasure of profile {@code id}. If the backend fails, reads back whether the commit
+   * was applied and only its acknowledgement lost (the SPI allows it): the profile is gone, its
+   * first identifier has no owner and is tombstoned, all written by that one commit. If so this
+   * returns as if committed, so that the caller's post-commit step (forgetting caches and segment
+   * history) runs, which no retry could do, the profile being gone. Otherwise it throws
+   * {@code failed}.
+   */
+  private void commit(Commit commit, ProfileId id, List<Identifier> identifiers) {
+    try {
+      storage.commit(commit);
+    } catch (StorageException failed) {
+      boolean applied;
+      try {
+        applied = !identifiers.isEmpty()
+            && storage.profile(id).isEmpty()
+            && storage.owner(identifiers.get(0)).isEmpty()
+            && storage.isTombstoned(policy.tombstoneOf(identifiers.get(0)));
+      } catch (RuntimeException alsoFailed) {
+        failed.addSuppressed(alsoFailed);
+        throw failed;
+      }
+      if (!applied) {
+        throw failed;
       }
     }
   }
@@ -178,6 +220,25 @@ public final class Erasure {
       commit.putProfile(p.toBuilder().eventCount(p.eventCount() + gained).version(p.version() + 1).build(), p.version());
     });
     return moved;
+  }
+
+  /**
+   * Adds to {@code commit} a redaction of every merge-log record that holds one of the {@code
+   * erased} identifiers but names none of the {@code named} profiles (whose records the commit
+   * erases). The whole log is read ({@link Storage#forEachMergeRecord}): following the records
+   * from the erased profiles is not enough, because an earlier erasure may have erased the record
+   * that linked them to a later one (the split that restored both sides of a merge, when the other
+   * side was erased first). Erasure is rare, and the log has a record per merge and split, not per
+   * event.
+   */
+  private void redactOtherRecords(List<ProfileId> named, List<Identifier> erased, Commit.Builder commit) {
+    Set<Identifier> values = new HashSet<>(erased);
+    storage.forEachMergeRecord(r -> {
+      MergeRecord without = r.without(values);
+      if (without != r && named.stream().noneMatch(r::names)) {
+        commit.redactMergeRecord(without);
+      }
+    });
   }
 
   private static boolean carriesAny(Event event, Set<Identifier> erased) {

@@ -829,6 +829,105 @@ public abstract class StorageContract {
     assertThat(left).containsExactly(other);
   }
 
+  @Test
+  void mergeLog_redaction_replacesTheRecordInPlace_inTheLogByProfileAndAmongSplits() {
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    ProfileId c = new ProfileId("p-c");
+    MergeRecord ab = new MergeRecord("m-1", MergeRecord.Kind.MERGE, StorageFixtures.T0, a,
+        List.of(new MergeRecord.Side(b, Set.of(email("bob"), email("bob.work")), List.of())),
+        Optional.of("e-1"), List.of(email("bob"), email("bob.work")), Optional.empty(), "test");
+    MergeRecord split = new MergeRecord("s-1", MergeRecord.Kind.SPLIT, StorageFixtures.T0, a,
+        List.of(new MergeRecord.Side(b, Set.of(email("bob"), email("bob.work")), List.of())),
+        Optional.empty(), List.of(email("ann")), Optional.of("m-1"), "operator");
+    MergeRecord other = mergeRecord("m-2", MergeRecord.Kind.MERGE, c, new ProfileId("p-d"), email("dee"));
+    MergeRecord later = mergeRecord("m-3", MergeRecord.Kind.MERGE, a, new ProfileId("p-e"), email("eve"));
+    storage.commit(Commit.builder().logMerge(ab).logMerge(split).build());
+    storage.commit(Commit.builder().logMerge(other).build());
+    storage.commit(Commit.builder().logMerge(later).build());
+    MergeRecord abRedacted = ab.without(List.of(email("bob")));
+    MergeRecord splitRedacted = split.without(List.of(email("bob")));
+
+    storage.commit(Commit.builder().redactMergeRecord(splitRedacted).redactMergeRecord(abRedacted).build());
+
+    List<MergeRecord> all = new ArrayList<>();
+    storage.forEachMergeRecord(all::add);
+    assertThat(all).containsExactly(abRedacted, splitRedacted, other, later);
+    assertThat(storage.mergeRecords(a)).containsExactly(abRedacted, splitRedacted, later);
+    assertThat(storage.mergeRecords(b)).containsExactly(abRedacted, splitRedacted);
+    assertThat(storage.mergeRecord("s-1")).contains(splitRedacted);
+    assertThat(storage.mergeRecord("m-1")).contains(abRedacted);
+    assertThat(storage.splitsNaming(List.of(email("bob")))).isEmpty();
+    assertThat(storage.splitsNaming(List.of(email("bob.work")))).containsExactly(splitRedacted);
+    assertThat(storage.splitsNaming(List.of(email("ann"), email("bob")))).containsExactly(splitRedacted);
+
+    // The redacted records are appended after no more than before, and erased like any other.
+    MergeRecord last = mergeRecord("m-4", MergeRecord.Kind.MERGE, b, new ProfileId("p-f"), email("fay"));
+    storage.commit(Commit.builder().logMerge(last).build());
+    assertThat(storage.mergeRecords(b)).containsExactly(abRedacted, splitRedacted, last);
+    storage.commit(Commit.builder().eraseMergeRecords(b).build());
+    all.clear();
+    storage.forEachMergeRecord(all::add);
+    assertThat(all).containsExactly(other, later);
+    assertThat(storage.splitsNaming(List.of(email("bob.work"), email("ann")))).isEmpty();
+  }
+
+  @Test
+  void mergeLog_redaction_isAppliedWithTheRestOfTheCommitOrNotAtAll() {
+    ProfileId a = new ProfileId("p-a");
+    Profile x = profile("p-x", 1, email("xavier"));
+    storage.commit(create(x));
+    MergeRecord ab = mergeRecord("m-1", MergeRecord.Kind.MERGE, a, new ProfileId("p-b"), email("bob"), email("bob.work"));
+    storage.commit(Commit.builder().logMerge(ab).build());
+    MergeRecord redacted = ab.without(List.of(email("bob.work")));
+
+    Commit stale = Commit.builder().redactMergeRecord(redacted).deleteProfile(x.id(), 7).unassign(email("xavier"), x.id()).build();
+    assertThatThrownBy(() -> storage.commit(stale)).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.mergeRecord("m-1")).contains(ab);
+
+    MergeRecord added = mergeRecord("m-2", MergeRecord.Kind.MERGE, a, new ProfileId("p-c"), email("cy"));
+    storage.commit(Commit.builder()
+        .deleteProfile(x.id(), 1)
+        .unassign(email("xavier"), x.id())
+        .eraseMergeRecords(x.id())
+        .redactMergeRecord(redacted)
+        .logMerge(added)
+        .build());
+    assertThat(storage.profile(x.id())).isEmpty();
+    assertThat(storage.mergeRecords(a)).containsExactly(redacted, added);
+  }
+
+  @Test
+  void mergeLog_redactionOfAMissingErasedOrChangedRecord_isAConflictAndAppliesNothing() {
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    MergeRecord ab = mergeRecord("m-1", MergeRecord.Kind.MERGE, a, b, email("bob"), email("bob.work"));
+    storage.commit(Commit.builder().logMerge(ab).build());
+    Profile x = profile("p-x", 1, email("xavier"));
+
+    // never logged
+    Commit missing = Commit.builder().putProfile(x, 0).redactMergeRecord(
+        mergeRecord("m-9", MergeRecord.Kind.MERGE, a, b, email("bob"))).build();
+    assertThatThrownBy(() -> storage.commit(missing)).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.profile(x.id())).isEmpty();
+
+    // erased by the same commit (its erasures come first)
+    Commit erased = Commit.builder().eraseMergeRecords(b).redactMergeRecord(ab.without(List.of(email("bob")))).build();
+    assertThatThrownBy(() -> storage.commit(erased)).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.mergeRecord("m-1")).contains(ab);
+
+    // not a redaction of what is stored: another erasure redacted it after this one was made
+    MergeRecord withoutBob = ab.without(List.of(email("bob")));
+    MergeRecord withoutWork = ab.without(List.of(email("bob.work")));
+    storage.commit(Commit.builder().redactMergeRecord(withoutBob).build());
+    Commit changed = Commit.builder().putProfile(x, 0).redactMergeRecord(withoutWork).build();
+    assertThatThrownBy(() -> storage.commit(changed)).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.profile(x.id())).isEmpty();
+    assertThat(storage.mergeRecord("m-1")).contains(withoutBob);
+    storage.commit(Commit.builder().redactMergeRecord(withoutBob.without(List.of(email("bob.work")))).build());
+    assertThat(storage.mergeRecord("m-1")).contains(ab.without(List.of(email("bob"), email("bob.work"))));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Paging
 

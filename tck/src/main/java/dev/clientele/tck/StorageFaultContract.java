@@ -141,6 +141,42 @@ public abstract class StorageFaultContract {
   }
 
   @Test
+  void commit_failureAtAnyStepOfAnErasureThatRedactsRecords_leavesTheOldRecordsOrTheRedactedOnes() {
+    int faults = walkFaults(step -> {
+      String k = Integer.toString(step);
+      Identifier ann = email("ann" + k);
+      Identifier bob = email("bob" + k);
+      Profile a = profile("p-a" + k, 1, ann);
+      ProfileId kept = ProfileId.of("p-k" + k);
+      ProfileId other = ProfileId.of("p-o" + k);
+      storage.commit(create(a));
+      // a later merge that names neither the erased profile nor the one erasure looks at
+      MergeRecord later = new MergeRecord("m-" + k, MergeRecord.Kind.MERGE, StorageFixtures.T0, other,
+          List.of(new MergeRecord.Side(kept, java.util.Set.of(ann, bob), List.of())),
+          Optional.of("e-" + k), List.of(ann, bob), Optional.empty(), "test");
+      MergeRecord split = new MergeRecord("s-" + k, MergeRecord.Kind.SPLIT, StorageFixtures.T0, kept,
+          List.of(new MergeRecord.Side(ProfileId.of("p-b" + k), java.util.Set.of(ann), List.of())),
+          Optional.empty(), List.of(bob), Optional.empty(), "test");
+      MergeRecord named = new MergeRecord("n-" + k, MergeRecord.Kind.MERGE, StorageFixtures.T0, a.id(),
+          List.of(new MergeRecord.Side(ProfileId.of("p-z" + k), java.util.Set.of(ann), List.of())),
+          Optional.of("e-" + k), List.of(ann), Optional.empty(), "test");
+      storage.commit(Commit.builder().logMerge(later).logMerge(split).logMerge(named).build());
+      Commit erase = Commit.builder()
+          .deleteProfile(a.id(), 1)
+          .unassign(ann, a.id())
+          .eraseEvents(ann)
+          .tombstone("hash-" + k)
+          .eraseMergeRecords(a.id())
+          .redactMergeRecord(later.without(List.of(ann)))
+          .redactMergeRecord(split.without(List.of(ann)))
+          .build();
+      return new Scenario(erase, List.of(a.id()), List.of(ann), List.of(), List.of("hash-" + k),
+          List.of("m-" + k, "s-" + k, "n-" + k), List.of(ann, bob));
+    });
+    assertThat(faults).as("faults injected inside the erasure").isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
   void commit_failureInABulkAppend_appliesNoneOrAllEvents() {
     int faults = walkFaults(step -> {
       String k = Integer.toString(step);
@@ -160,10 +196,18 @@ public abstract class StorageFaultContract {
     assertThat(faults).as("faults injected inside the bulk append").isGreaterThanOrEqualTo(1);
   }
 
-  /** A commit and the keys whose visible state it changes. */
+  /**
+   * A commit and the keys whose visible state it changes: beyond those of its own parts, the merge
+   * records it erases or redacts and identifiers whose splits it changes.
+   */
   private record Scenario(
       Commit commit, List<ProfileId> profiles, List<Identifier> identifiers, List<String> eventIds,
-      List<String> tombstones) {}
+      List<String> tombstones, List<String> records, List<Identifier> splitIdentifiers) {
+    Scenario(Commit commit, List<ProfileId> profiles, List<Identifier> identifiers, List<String> eventIds,
+        List<String> tombstones) {
+      this(commit, profiles, identifiers, eventIds, tombstones, List.of(), List.of());
+    }
+  }
 
   /** Everything a reader can see about a scenario's keys. */
   private record View(
@@ -172,7 +216,10 @@ public abstract class StorageFaultContract {
       List<StoredEvent> events,
       Map<String, Boolean> contains,
       Map<String, Boolean> tombstoned,
-      Map<String, Optional<MergeRecord>> mergeRecords) {}
+      Map<String, Optional<MergeRecord>> mergeRecords,
+      List<MergeRecord> log,
+      Map<ProfileId, List<MergeRecord>> recordsByProfile,
+      List<MergeRecord> splits) {}
 
   private View view(Scenario s) {
     Map<ProfileId, Optional<Profile>> profiles = new LinkedHashMap<>();
@@ -183,8 +230,16 @@ public abstract class StorageFaultContract {
     s.tombstones().forEach(h -> tombstoned.put(h, storage.isTombstoned(h)));
     Map<String, Optional<MergeRecord>> records = new LinkedHashMap<>();
     s.commit().mergeRecords().forEach(r -> records.put(r.id(), storage.mergeRecord(r.id())));
+    s.records().forEach(id -> records.put(id, storage.mergeRecord(id)));
+    List<MergeRecord> log = new ArrayList<>();
+    storage.forEachMergeRecord(log::add);
+    Map<ProfileId, List<MergeRecord>> byProfile = new LinkedHashMap<>();
+    for (MergeRecord r : log) {
+      byProfile.computeIfAbsent(r.profile(), storage::mergeRecords);
+      r.sides().forEach(side -> byProfile.computeIfAbsent(side.id(), storage::mergeRecords));
+    }
     return new View(profiles, Map.copyOf(storage.owners(s.identifiers())), storage.events(s.identifiers()), contains,
-        tombstoned, records);
+        tombstoned, records, log, byProfile, storage.splitsNaming(s.splitIdentifiers()));
   }
 
   /**
@@ -246,6 +301,16 @@ public abstract class StorageFaultContract {
     for (MergeRecord r : c.mergeRecords()) {
       assertThat(v.mergeRecords().get(r.id())).as("merge record").contains(r);
     }
+    for (MergeRecord r : c.mergeRecordRedactions()) {
+      assertThat(v.mergeRecords().get(r.id())).as("redacted merge record").contains(r);
+    }
+    for (ProfileId erased : c.mergeRecordErasures()) {
+      assertThat(v.log()).as("records naming an erased profile").noneMatch(r -> r.names(erased));
+    }
+    v.recordsByProfile().forEach((p, records) -> assertThat(records).as("records of %s", p)
+        .isEqualTo(v.log().stream().filter(r -> r.names(p)).toList()));
+    assertThat(v.splits()).as("splits holding the scenario's identifiers").isEqualTo(v.log().stream()
+        .filter(r -> r.kind() == MergeRecord.Kind.SPLIT && s.splitIdentifiers().stream().anyMatch(r::holds)).toList());
     try (Stream<StoredEvent> all = storage.allEvents()) {
       assertThat(all.map(e -> e.event().id()).filter(v.contains()::containsKey).count())
           .isEqualTo(v.contains().values().stream().filter(b -> b).count());

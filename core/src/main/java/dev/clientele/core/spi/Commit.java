@@ -100,8 +100,11 @@ public final class Commit {
     final ImmutableList<String> tombstones;
     final ImmutableList<MergeRecord> mergeRecords;
     final ImmutableList<ProfileId> mergeRecordErasures;
+    final ImmutableList<MergeRecord> mergeRecordRedactions;
 
     Rare(Builder.RareParts b) {
+      this.mergeRecordRedactions =
+          b.mergeRecordRedactions == null ? ImmutableList.of() : b.mergeRecordRedactions.build();
       this.mergeRecords = b.mergeRecords == null ? ImmutableList.of() : b.mergeRecords.build();
       this.mergeRecordErasures =
           b.mergeRecordErasures == null ? ImmutableList.of() : ImmutableList.copyOf(b.mergeRecordErasures);
@@ -223,7 +226,11 @@ public final class Commit {
     return rare == null ? ImmutableList.of() : rare.tombstones;
   }
 
-  /** Merge-log records to append, each id at most once; every id must be new to the store. */
+  /**
+   * Merge-log records to append, each id at most once; every id must be new to the store.
+   * Applied after {@link #mergeRecordErasures()} and {@link #mergeRecordRedactions()}, at the end
+   * of the log in this order.
+   */
   public ImmutableList<MergeRecord> mergeRecords() {
     return rare == null ? ImmutableList.of() : rare.mergeRecords;
   }
@@ -236,10 +243,32 @@ public final class Commit {
     return rare == null ? ImmutableList.of() : rare.mergeRecordErasures;
   }
 
+  /**
+   * Merge-log records that replace, in place, the stored record with the same id: each a
+   * {@linkplain MergeRecord#redacts redaction} of it (the same record with some identifiers
+   * removed, as {@link MergeRecord#without} makes it), each id at most once. Erasure uses them to
+   * remove an erased profile's identifiers from records that do not name it. The replacement keeps
+   * the record's position in the log ({@link MergeLog#forEachMergeRecord}) and in the records of
+   * each profile it names ({@link MergeLog#mergeRecords(ProfileId)}); it is found by {@link
+   * MergeLog#splitsNaming} by the identifiers it still holds only.
+   *
+   * <p>Applied after {@link #mergeRecordErasures()} and before {@link #mergeRecords()}. It is an
+   * expectation like the others: if no record with the id is stored once this commit's erasures
+   * are applied (it was never logged, was erased meanwhile, or this commit erases it), or the
+   * stored record is not one that the replacement redacts (it changed since it was read: another
+   * erasure redacted it), {@link Storage#commit} throws {@link CommitConflictException} and
+   * applies nothing, so the caller reads the record again rather than put back identifiers
+   * another erasure removed.
+   */
+  public ImmutableList<MergeRecord> mergeRecordRedactions() {
+    return rare == null ? ImmutableList.of() : rare.mergeRecordRedactions;
+  }
+
   /** Whether the commit changes nothing. */
   public boolean isEmpty() {
     return profileWriteCount() == 0 && profileDeletes().isEmpty() && indexWriteCount() == 0 && appendCount() == 0
-        && eventErasures().isEmpty() && tombstones().isEmpty() && mergeRecords().isEmpty() && mergeRecordErasures().isEmpty();
+        && eventErasures().isEmpty() && tombstones().isEmpty() && mergeRecords().isEmpty() && mergeRecordErasures().isEmpty()
+        && mergeRecordRedactions().isEmpty();
   }
 
   /** Collects the parts of a {@link Commit}; not thread-safe. */
@@ -274,6 +303,7 @@ public final class Commit {
       Set<String> tombstones;
       Parts<MergeRecord> mergeRecords;
       Set<ProfileId> mergeRecordErasures;
+      Parts<MergeRecord> mergeRecordRedactions;
     }
 
     private RareParts rare() {
@@ -417,7 +447,8 @@ public final class Commit {
     /**
      * Appends a record to the merge log.
      *
-     * @throws IllegalArgumentException if a record with this id is already in this commit
+     * @throws IllegalArgumentException if a record with this id is already in this commit (logged
+     *     or redacted)
      */
     public Builder logMerge(MergeRecord record) {
       requireNonNull(record, "record");
@@ -425,9 +456,39 @@ public final class Commit {
       if (r.mergeRecords == null) {
         r.mergeRecords = new Parts<>(MergeRecord::id);
       }
-      checkArgument(!r.mergeRecords.containsKey(record.id()), "merge record %s appears twice in one commit", record.id());
+      checkArgument(!r.mergeRecords.containsKey(record.id()) && !redacts(r, record.id()),
+          "merge record %s appears twice in one commit", record.id());
       r.mergeRecords.add(record);
       return this;
+    }
+
+    /**
+     * Replaces the stored merge-log record with {@code replacement}'s id by {@code replacement}, in
+     * place (see {@link Commit#mergeRecordRedactions()}, which says when the commit conflicts).
+     *
+     * <pre>{@code
+     * MergeRecord stored = storage.mergeRecord(id).orElseThrow();
+     * storage.commit(Commit.builder().redactMergeRecord(stored.without(erased)).build());
+     * }</pre>
+     *
+     * @param replacement the stored record without some of its identifiers ({@link MergeRecord#without})
+     * @throws IllegalArgumentException if a record with this id is already in this commit (logged
+     *     or redacted)
+     */
+    public Builder redactMergeRecord(MergeRecord replacement) {
+      requireNonNull(replacement, "replacement");
+      RareParts r = rare();
+      if (r.mergeRecordRedactions == null) {
+        r.mergeRecordRedactions = new Parts<>(MergeRecord::id);
+      }
+      checkArgument(!redacts(r, replacement.id()) && (r.mergeRecords == null || !r.mergeRecords.containsKey(replacement.id())),
+          "merge record %s appears twice in one commit", replacement.id());
+      r.mergeRecordRedactions.add(replacement);
+      return this;
+    }
+
+    private static boolean redacts(RareParts r, String recordId) {
+      return r.mergeRecordRedactions != null && r.mergeRecordRedactions.containsKey(recordId);
     }
 
     /** Erases every merge-log record naming {@code profile} (see {@link Commit#mergeRecordErasures()}). */

@@ -161,7 +161,7 @@ public final class InMemoryStorage implements Storage {
   /** The mask of all stripes: whole-store reads and commits that erase events lock it. */
   private static final long ALL_STRIPES = -1L;
   private final Set<String> tombstones = ConcurrentHashMap.newKeySet();
-  /** Guards the merge log; taken after the stripes by commits that write or erase records. */
+  /** Guards the merge log; taken after the stripes by commits that write, erase or redact records. */
   private final StampedLock logLock = new StampedLock();
   // Merge log: records in commit order, guarded by logLock.
   private final LinkedHashMap<String, MergeRecord> mergeRecords = new LinkedHashMap<>();
@@ -1509,8 +1509,9 @@ public final class InMemoryStorage implements Storage {
    * true if the stripes' logs are due for folding.
    */
   private boolean commitLooked(Commit commit, Lookups seen) {
-    boolean logs = !commit.mergeRecords().isEmpty() || !commit.mergeRecordErasures().isEmpty();
-    if (!commit.mergeRecordErasures().isEmpty()) {
+    boolean filed = !commit.mergeRecordErasures().isEmpty() || !commit.mergeRecordRedactions().isEmpty();
+    boolean logs = !commit.mergeRecords().isEmpty() || filed;
+    if (filed) {
       // File the merge records logged since the last by-profile read now, under the log's lock
       // alone: an erasure locks every stripe, and a long backlog must not be filed behind them.
       // (Under the locks below only what is logged in between is left to file.)
@@ -1525,7 +1526,7 @@ public final class InMemoryStorage implements Storage {
     try {
       long logStamp = logs ? logLock.writeLock() : 0;
       try {
-        if (!commit.mergeRecordErasures().isEmpty()) {
+        if (filed) {
           indexUnindexed(); // before anything changes: it changes no state a reader sees
         }
         validate(commit, seen);
@@ -1800,6 +1801,24 @@ public final class InMemoryStorage implements Storage {
         throw new CommitConflictException("merge record " + r.id() + " is already stored");
       }
     }
+    for (MergeRecord r : commit.mergeRecordRedactions()) {
+      MergeRecord stored = mergeRecords.get(r.id());
+      if (stored == null || namesAny(stored, commit.mergeRecordErasures())) {
+        throw new CommitConflictException("merge record " + r.id() + " is not stored (or this commit erases it)");
+      }
+      if (!r.redacts(stored)) {
+        throw new CommitConflictException("merge record " + r.id() + " changed since it was read: the replacement does not redact it");
+      }
+    }
+  }
+
+  private static boolean namesAny(MergeRecord r, List<ProfileId> profiles) {
+    for (ProfileId p : profiles) {
+      if (r.names(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long versionOf(ProfileCell cell) {
@@ -1898,6 +1917,9 @@ public final class InMemoryStorage implements Storage {
         unlog(r);
       }
     }
+    for (MergeRecord r : commit.mergeRecordRedactions()) { // commit() indexed the records
+      relog(mergeRecords.get(r.id()), r);
+    }
     for (MergeRecord r : commit.mergeRecords()) {
       log(r);
     }
@@ -1978,6 +2000,39 @@ public final class InMemoryStorage implements Storage {
       return unindexed.size() - indexedUpTo;
     } finally {
       logLock.unlockRead(stamp);
+    }
+  }
+
+  /**
+   * Puts {@code replacement} where {@code stored} is: in the log (a {@link LinkedHashMap} keeps a
+   * key's position when its value is replaced), in the records of each profile, and in the splits
+   * of each identifier it still holds; called holding the write lock of the log, with every record
+   * indexed. The replacement names the same profiles ({@link MergeRecord#redacts}).
+   */
+  private void relog(MergeRecord stored, MergeRecord replacement) {
+    mergeRecords.put(replacement.id(), replacement);
+    for (ProfileId p : profilesOf(stored)) {
+      replaceIn(mergeRecordsByProfile.get(p), stored, replacement);
+    }
+    if (stored.kind() == MergeRecord.Kind.SPLIT) {
+      Set<Identifier> kept = identifiersOf(replacement);
+      for (Identifier id : identifiersOf(stored)) {
+        if (kept.contains(id)) {
+          replaceIn(splitsByIdentifier.get(id), stored, replacement);
+        } else {
+          removeFrom(splitsByIdentifier, id, stored);
+        }
+      }
+    }
+  }
+
+  private static void replaceIn(List<MergeRecord> list, MergeRecord stored, MergeRecord replacement) {
+    if (list != null) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i).equals(stored)) {
+          list.set(i, replacement);
+        }
+      }
     }
   }
 

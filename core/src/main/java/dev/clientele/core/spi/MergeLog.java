@@ -10,7 +10,9 @@ import java.util.function.Consumer;
 /**
  * Reads the append-only merge log. Records are written by {@link Storage#commit(Commit)} in the
  * same transaction as the merge or split they describe, so a reader never sees a merged profile
- * without its record or the other way round. Records are never changed; erasure removes them.
+ * without its record or the other way round. Records are never changed, except by erasure:
+ * it removes the records naming an erased profile and redacts, in place, the others that hold its
+ * identifiers ({@link Commit#mergeRecordRedactions()}); a redacted record keeps its position.
  * Implementations must be safe for concurrent use.
  */
 public interface MergeLog {

@@ -8,6 +8,8 @@ import com.google.common.collect.ImmutableSet;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.ProfileId;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +22,9 @@ import java.util.Set;
  * it absorbed, with the identifiers that profile held at the time, so that a later split can
  * restore it. For a split, {@link #profile()} is the profile that was split and each side is a
  * profile restored from it. Records hold identifiers (personal data): erasing a profile erases
- * every record naming it (see {@link Commit.Builder#eraseMergeRecords(ProfileId)}).
+ * every record naming it (see {@link Commit.Builder#eraseMergeRecords(ProfileId)}) and redacts,
+ * in place, every other record that holds one of its identifiers (see {@link #without} and
+ * {@link Commit.Builder#redactMergeRecord(MergeRecord)}).
  *
  * <pre>{@code
  * for (MergeRecord r : storage.mergeRecords(profileId)) {
@@ -107,6 +111,83 @@ public record MergeRecord(
       }
     }
     return false;
+  }
+
+  /**
+   * This record without {@code identifiers}: each of them is dropped from {@link #links()} and
+   * from the identifiers of every side; everything else is kept (id, kind, time, the profile, the
+   * sides' ids and {@code mergedFrom}, event id, {@code undoes} and note, none of them personal
+   * data), so the redacted record keeps its place and meaning in the log. A side can be left with
+   * no identifiers, and the links can be left empty. Returns this record itself if it
+   * {@linkplain #holds holds} none of them.
+   *
+   * <pre>{@code
+   * MergeRecord redacted = record.without(erasedIdentifiers);
+   * storage.commit(Commit.builder().redactMergeRecord(redacted).build());
+   * }</pre>
+   *
+   * @param identifiers the identifiers to drop (normalised, as stored)
+   * @return the redacted copy, which {@linkplain #redacts redacts} this record
+   * @throws NullPointerException if {@code identifiers} or one of them is null
+   */
+  public MergeRecord without(Collection<Identifier> identifiers) {
+    requireNonNull(identifiers, "identifiers");
+    Set<Identifier> drop = ImmutableSet.copyOf(identifiers);
+    boolean any = false;
+    for (Identifier i : drop) {
+      if (holds(i)) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) {
+      return this;
+    }
+    List<Side> keptSides = new ArrayList<>(sides.size());
+    for (Side s : sides) {
+      Set<Identifier> kept = s.identifiers().stream().filter(i -> !drop.contains(i)).collect(ImmutableSet.toImmutableSet());
+      keptSides.add(new Side(s.id(), kept, s.mergedFrom()));
+    }
+    List<Identifier> keptLinks = links.stream().filter(i -> !drop.contains(i)).toList();
+    return new MergeRecord(id, kind, at, profile, keptSides, eventId, keptLinks, undoes, note);
+  }
+
+  /**
+   * Whether this record is {@code original} with none, some or all of its identifiers removed:
+   * the same id, kind, time, profile, event id, {@code undoes} and note, the same sides (ids and
+   * {@code mergedFrom}) in the same order, each side's identifiers a subset of the original
+   * side's, and the links a subsequence of the original links. A store checks this of a
+   * {@linkplain Commit#mergeRecordRedactions() redaction} against the record it replaces.
+   *
+   * @param original the record as stored
+   * @throws NullPointerException if {@code original} is null
+   */
+  public boolean redacts(MergeRecord original) {
+    requireNonNull(original, "original");
+    if (!id.equals(original.id) || kind != original.kind || !at.equals(original.at) || !profile.equals(original.profile)
+        || !eventId.equals(original.eventId) || !undoes.equals(original.undoes) || !note.equals(original.note)
+        || sides.size() != original.sides.size()) {
+      return false;
+    }
+    for (int i = 0; i < sides.size(); i++) {
+      Side mine = sides.get(i);
+      Side theirs = original.sides.get(i);
+      if (!mine.id().equals(theirs.id()) || !mine.mergedFrom().equals(theirs.mergedFrom())
+          || !theirs.identifiers().containsAll(mine.identifiers())) {
+        return false;
+      }
+    }
+    int from = 0;
+    for (Identifier link : links) { // a subsequence: each kept link found after the one before
+      while (from < original.links.size() && !original.links.get(from).equals(link)) {
+        from++;
+      }
+      if (from == original.links.size()) {
+        return false;
+      }
+      from++;
+    }
+    return true;
   }
 
   /** Whether this record names {@code id}, as its profile or one of its sides. */

@@ -22,7 +22,8 @@ import java.util.Map;
  *       sees part of a commit: after a merge, either both profiles and the old index entries,
  *       or the surviving profile and the re-pointed entries.
  *   <li><b>Optimistic concurrency.</b> Every write states what it expects (profile version,
- *       current owner of an identifier, event id not yet stored). If any expectation fails,
+ *       current owner of an identifier, event id not yet stored, for a merge-record redaction a
+ *       stored record it {@linkplain MergeRecord#redacts redacts}). If any expectation fails,
  *       {@code commit} throws {@link CommitConflictException} and applies nothing.
  *   <li><b>Visibility.</b> Once {@code commit} returns, every later read on any thread sees it.
  *   <li><b>Ordering.</b> Commits are linearizable: there is one order of commits consistent

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * The merge log of {@link InMemoryStorage}, whose index of records by profile is filled lazily (by
  * the first read or erasure that needs it), against a model that is a plain list of records in
  * commit order: random commits logging records (merges and splits), erasing the records of a
- * profile, and failing on a duplicate record id, interleaved with reads.
+ * profile, redacting a record in place (or failing to: a record gone, erased by the same commit,
+ * or changed since the replacement was made), and failing on a duplicate record id, interleaved
+ * with reads.
  */
 class InMemoryStorageMergeLogTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -33,9 +35,10 @@ class InMemoryStorageMergeLogTest {
     Random random = new Random(seed);
     InMemoryStorage storage = new InMemoryStorage();
     List<MergeRecord> model = new ArrayList<>();
+    java.util.Map<String, MergeRecord> logged0 = new java.util.HashMap<>(); // each id as first logged
     int nextId = 0;
     for (int step = 0; step < steps; step++) {
-      switch (random.nextInt(8)) {
+      switch (random.nextInt(10)) {
         case 0, 1, 2 -> { // log one or two records
           Commit.Builder commit = Commit.builder();
           int n = 1 + random.nextInt(2);
@@ -47,6 +50,7 @@ class InMemoryStorageMergeLogTest {
           }
           storage.commit(commit.build());
           model.addAll(logged);
+          logged.forEach(r -> logged0.put(r.id(), r));
         }
         case 3 -> { // a record id already stored: a conflict that logs nothing
           if (!model.isEmpty()) {
@@ -66,6 +70,43 @@ class InMemoryStorageMergeLogTest {
           model.removeIf(r -> profilesOf(r).contains(erased));
           if (added != null) {
             model.add(added);
+            logged0.put(added.id(), added);
+          }
+        }
+        case 5, 6 -> { // redact a record ever logged, made from its first or its current version
+          if (logged0.isEmpty()) {
+            continue;
+          }
+          List<String> ids = new ArrayList<>(new java.util.TreeSet<>(logged0.keySet()));
+          String id = ids.get(random.nextInt(ids.size()));
+          int at = -1;
+          for (int i = 0; i < model.size(); i++) {
+            if (model.get(i).id().equals(id)) {
+              at = i;
+            }
+          }
+          MergeRecord from = at >= 0 && random.nextBoolean() ? model.get(at) : logged0.get(id);
+          MergeRecord replacement = from.without(Set.of(email(random.nextInt(6))));
+          Commit.Builder commit = Commit.builder().redactMergeRecord(replacement);
+          ProfileId erased = random.nextInt(4) == 0 ? profile(random) : null;
+          if (erased != null) {
+            commit.eraseMergeRecords(erased);
+          }
+          boolean applies = at >= 0 && replacement.redacts(model.get(at))
+              && (erased == null || !profilesOf(model.get(at)).contains(erased));
+          if (applies) {
+            storage.commit(commit.build());
+            model.set(at, replacement);
+            if (erased != null) {
+              model.removeIf(r -> profilesOf(r).contains(erased));
+            }
+          } else {
+            List<MergeRecord> before = new ArrayList<>();
+            storage.forEachMergeRecord(before::add);
+            assertThatThrownBy(() -> storage.commit(commit.build())).isInstanceOf(CommitConflictException.class);
+            List<MergeRecord> after = new ArrayList<>();
+            storage.forEachMergeRecord(after::add);
+            assertThat(after).as("a conflicting redaction changes nothing").isEqualTo(before);
           }
         }
         default -> { // read the records of a profile
@@ -86,8 +127,12 @@ class InMemoryStorageMergeLogTest {
     for (int i = 0; i < 6; i++) {
       every.add(email(i));
     }
-    assertThat(storage.splitsNaming(every))
-        .containsExactlyElementsOf(model.stream().filter(r -> r.kind() == MergeRecord.Kind.SPLIT).toList());
+    assertThat(storage.splitsNaming(every)).containsExactlyElementsOf(
+        model.stream().filter(r -> r.kind() == MergeRecord.Kind.SPLIT && every.stream().anyMatch(r::holds)).toList());
+    for (Identifier one : every) {
+      assertThat(storage.splitsNaming(List.of(one))).as("splits holding %s", one)
+          .containsExactlyElementsOf(model.stream().filter(r -> r.kind() == MergeRecord.Kind.SPLIT && r.holds(one)).toList());
+    }
   }
 
   @Test
@@ -106,6 +151,34 @@ class InMemoryStorageMergeLogTest {
     storage.commit(Commit.builder().logMerge(merge("m-3", a, new ProfileId("p-d"))).build());
     assertThat(storage.unindexedMergeRecords()).isEqualTo(1);
     assertThat(storage.mergeRecords(a)).extracting(MergeRecord::id).containsExactly("m-1", "m-3");
+  }
+
+  @Test
+  void redactMergeRecord_ofARecordNotYetIndexed_replacesItInPlaceEverywhere() {
+    InMemoryStorage storage = new InMemoryStorage();
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    MergeRecord first = merge("m-1", a, b);
+    MergeRecord second = merge("m-2", b, new ProfileId("p-c"));
+    MergeRecord third = merge("m-3", a, new ProfileId("p-d"));
+    storage.commit(Commit.builder().logMerge(first).logMerge(second).logMerge(third).build());
+    assertThat(storage.unindexedMergeRecords()).isEqualTo(3);
+
+    MergeRecord redacted = second.without(List.of(email(0)));
+    storage.commit(Commit.builder().redactMergeRecord(redacted).build());
+
+    assertThat(redacted.holds(email(0))).isFalse();
+    assertThat(storage.mergeRecord("m-2")).contains(redacted);
+    assertThat(storage.mergeRecords(b)).containsExactly(first, redacted);
+    assertThat(storage.mergeRecords(new ProfileId("p-c"))).containsExactly(redacted);
+    List<MergeRecord> all = new ArrayList<>();
+    storage.forEachMergeRecord(all::add);
+    assertThat(all).containsExactly(first, redacted, third);
+    // made from the stored record before the redaction: it would put email(0) back
+    assertThatThrownBy(() -> storage.commit(Commit.builder().redactMergeRecord(second).build()))
+        .isInstanceOf(CommitConflictException.class);
+    assertThatThrownBy(() -> storage.commit(Commit.builder().redactMergeRecord(merge("m-9", a, b)).build()))
+        .isInstanceOf(CommitConflictException.class);
   }
 
   @Test

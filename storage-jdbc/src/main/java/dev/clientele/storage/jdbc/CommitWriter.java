@@ -8,6 +8,7 @@ import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.StoredEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +35,7 @@ final class CommitWriter {
     writeTombstones(c, dialect, commit);
     appendEvents(c, commit);
     eraseMergeRecords(c, commit);
+    redactMergeRecords(c, commit);
     logMerges(c, commit);
   }
 
@@ -202,6 +204,62 @@ final class CommitWriter {
     }
   }
 
+  /**
+   * Replaces records in place (their {@code seq}, hence their position in the log, stays): each
+   * stored record is read under a row lock, checked to be one the replacement redacts, and
+   * rewritten; a split's identifiers the replacement no longer holds leave its key table. Runs
+   * after the erasures, so a record this commit erases is missing here: a conflict, as the
+   * contract of {@link Commit#mergeRecordRedactions()} says. Records are taken in id order.
+   */
+  private static void redactMergeRecords(Connection c, Commit commit) throws SQLException {
+    if (commit.mergeRecordRedactions().isEmpty()) {
+      return;
+    }
+    List<MergeRecord> redactions = new ArrayList<>(commit.mergeRecordRedactions());
+    redactions.sort(Comparator.comparing(MergeRecord::id));
+    try (PreparedStatement read =
+            c.prepareStatement("SELECT body FROM clientele_merge_record WHERE id = ? FOR UPDATE");
+        PreparedStatement update = c.prepareStatement("UPDATE clientele_merge_record SET body = ? WHERE id = ?");
+        PreparedStatement unhold = c.prepareStatement(
+            "DELETE FROM clientele_merge_split_identifier WHERE id_type = ? AND id_value = ? AND record_id = ?")) {
+      for (MergeRecord r : redactions) {
+        MergeRecord stored;
+        read.setString(1, r.id());
+        try (ResultSet rs = read.executeQuery()) {
+          if (!rs.next()) {
+            throw new CommitConflictException("merge record " + r.id() + " is not stored (or this commit erases it)");
+          }
+          stored = Codec.decodeMergeRecord(rs.getBytes(1));
+        }
+        if (!r.redacts(stored)) {
+          throw new CommitConflictException(
+              "merge record " + r.id() + " changed since it was read: the replacement does not redact it");
+        }
+        update.setBytes(1, Codec.encode(r));
+        update.setString(2, r.id());
+        update.executeUpdate();
+        if (r.kind() == MergeRecord.Kind.SPLIT) {
+          LinkedHashSet<Identifier> dropped = held(stored);
+          dropped.removeAll(held(r));
+          for (Identifier id : dropped) {
+            unhold.setString(1, id.type().name());
+            unhold.setString(2, id.value());
+            unhold.setString(3, r.id());
+            unhold.addBatch();
+          }
+        }
+      }
+      unhold.executeBatch();
+    }
+  }
+
+  /** The identifiers a record holds, links first (the rows of a split's key table). */
+  private static LinkedHashSet<Identifier> held(MergeRecord r) {
+    LinkedHashSet<Identifier> held = new LinkedHashSet<>(r.links());
+    r.sides().forEach(side -> held.addAll(side.identifiers()));
+    return held;
+  }
+
   private static void logMerges(Connection c, Commit commit) throws SQLException {
     if (commit.mergeRecords().isEmpty()) {
       return;
@@ -225,9 +283,7 @@ final class CommitWriter {
           names.addBatch();
         }
         if (r.kind() == MergeRecord.Kind.SPLIT) {
-          LinkedHashSet<Identifier> held = new LinkedHashSet<>(r.links());
-          r.sides().forEach(side -> held.addAll(side.identifiers()));
-          for (Identifier id : held) {
+          for (Identifier id : held(r)) {
             holds.setString(1, id.type().name());
             holds.setString(2, id.value());
             holds.setString(3, r.id());

@@ -93,7 +93,9 @@ import javax.sql.DataSource;
  * retries, which is safe because appends are idempotent by event id).
  *
  * <h2>Erasure</h2>
- * Erased rows are deleted in the commit's transaction. PostgreSQL keeps dead row versions until
+ * Erased rows are deleted in the commit's transaction. A merge record redacted by a commit
+ * ({@link Commit#mergeRecordRedactions()}) is read with {@code SELECT … FOR UPDATE}, checked, and
+ * its body rewritten in place, so its {@code seq} (its position in the log) does not change. PostgreSQL keeps dead row versions until
  * {@code VACUUM}, and its write-ahead log and any replicas or backups keep them longer: a host
  * that must prove erasure runs (auto)vacuum and purges those per its retention policy.
  *

@@ -1,0 +1,131 @@
+package dev.clientele.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.IdentifierType;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import dev.clientele.core.spi.Commit;
+import dev.clientele.core.spi.InMemoryStorage;
+import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.Storage;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Erasure} redacts, in place, the merge-log records that hold an erased identifier but
+ * name neither the erased profile nor one merged into it, and retries when another erasure
+ * redacted the same record first (its redaction is not one of the stored record any more).
+ */
+class ErasureRedactionTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Identifier ANN = Identifier.of(IdentifierType.EMAIL, "ann@example.com");
+  private static final Identifier BOB = Identifier.of(IdentifierType.EMAIL, "bob@example.com");
+  private static final Identifier CY = Identifier.of(IdentifierType.EMAIL, "cy@example.com");
+  private static final ProfileId A = ProfileId.of("p-a");
+  private static final ProfileId B = ProfileId.of("p-b");
+  private static final ProfileId C = ProfileId.of("p-c");
+  private static final ProfileId K = ProfileId.of("p-k");
+
+  /**
+   * K (Ann and Bob, wrongly merged) was absorbed by C in a later merge; then the merge of Ann
+   * and Bob into K was split, restoring A and B. The later record names C and K only.
+   */
+  private static final MergeRecord FIRST = new MergeRecord("m-1", MergeRecord.Kind.MERGE, T0, K,
+      List.of(new MergeRecord.Side(B, Set.of(BOB), List.of())), Optional.of("e-1"), List.of(BOB), Optional.empty(), "rule");
+  private static final MergeRecord LATER = new MergeRecord("m-2", MergeRecord.Kind.MERGE, T0.plusSeconds(60), C,
+      List.of(new MergeRecord.Side(K, Set.of(ANN, BOB), List.of(B))), Optional.of("e-2"), List.of(ANN), Optional.empty(),
+      "rule");
+  private static final MergeRecord SPLIT = new MergeRecord("s-1", MergeRecord.Kind.SPLIT, T0.plusSeconds(120), C,
+      List.of(new MergeRecord.Side(A, Set.of(ANN), List.of()), new MergeRecord.Side(B, Set.of(BOB), List.of())),
+      Optional.empty(), List.of(CY), Optional.of("m-2"), "split by an operator");
+  private static final MergeRecord UNRELATED = new MergeRecord("m-3", MergeRecord.Kind.MERGE, T0.plusSeconds(180), C,
+      List.of(new MergeRecord.Side(ProfileId.of("p-d"), Set.of(Identifier.of(IdentifierType.EMAIL, "dee@example.com")),
+          List.of())), Optional.of("e-3"), List.of(), Optional.empty(), "rule");
+
+  private static InMemoryStorage world() {
+    InMemoryStorage storage = new InMemoryStorage();
+    for (Profile p : List.of(profile(A, ANN), profile(B, BOB), profile(C, CY))) {
+      Commit.Builder b = Commit.builder().putProfile(p, 0);
+      p.identifiers().forEach(s -> b.assign(s.identifier(), Optional.empty(), p.id()));
+      storage.commit(b.build());
+    }
+    storage.commit(Commit.builder().logMerge(FIRST).logMerge(LATER).logMerge(SPLIT).logMerge(UNRELATED).build());
+    return storage;
+  }
+
+  private static Profile profile(ProfileId id, Identifier identifier) {
+    return Profile.builder(id, T0).version(1).putIdentifier(IdentifierState.firstSeen(identifier, T0, true, "test")).build();
+  }
+
+  private static List<MergeRecord> log(Storage storage) {
+    List<MergeRecord> out = new ArrayList<>();
+    storage.forEachMergeRecord(out::add);
+    return out;
+  }
+
+  @Test
+  void erase_ofARestoredSide_redactsTheLaterRecordInPlace() {
+    InMemoryStorage storage = world();
+
+    ErasureReport report = new Erasure(storage, ErasurePolicy.defaults()).erase(A);
+
+    // The split names A: erased. The later merge names C and K: kept where it was, without Ann.
+    assertThat(log(storage)).containsExactly(FIRST, LATER.without(List.of(ANN)), UNRELATED);
+    assertThat(storage.mergeRecords(K)).containsExactly(FIRST, LATER.without(List.of(ANN)));
+    assertThat(storage.mergeRecord("m-2").orElseThrow().holds(ANN)).isFalse();
+    assertThat(storage.mergeRecord("m-2").orElseThrow().holds(BOB)).isTrue();
+    assertThat(report.mergeRecords()).isEqualTo(1);
+  }
+
+  /**
+   * Erasing B first erases the split (it names B), the only record linking A to the later merge:
+   * A's erasure must still find that record (erasure reads the whole log, not only the records
+   * reachable from A).
+   */
+  @Test
+  void erase_ofBothRestoredSidesOneAfterTheOther_leavesNeitherValueInTheLaterRecord() {
+    InMemoryStorage storage = world();
+
+    new Erasure(storage, ErasurePolicy.defaults()).erase(B);
+    new Erasure(storage, ErasurePolicy.defaults()).erase(A);
+
+    assertThat(log(storage)).containsExactly(LATER.without(List.of(ANN, BOB)), UNRELATED);
+  }
+
+  @Test
+  void erase_whileAnotherErasureRedactsTheSameRecord_retriesAndKeepsBothRedactions() {
+    InMemoryStorage inner = world();
+    AtomicBoolean raced = new AtomicBoolean();
+    // Before Ann's erasure commits (once), Bob's erasure commits: it redacts the later record too.
+    Storage racing = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("commit") && raced.compareAndSet(false, true)) {
+            new Erasure(inner, ErasurePolicy.defaults()).erase(B);
+          }
+          try {
+            return method.invoke(inner, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+
+    new Erasure(racing, ErasurePolicy.defaults()).erase(A);
+
+    assertThat(raced).isTrue();
+    assertThat(inner.profile(A)).isEmpty();
+    assertThat(inner.profile(B)).isEmpty();
+    // Bob's erasure erased the records naming B (the first merge and the split); the later merge
+    // lost both values, in place.
+    assertThat(log(inner)).containsExactly(LATER.without(List.of(ANN, BOB)), UNRELATED);
+  }
+}
