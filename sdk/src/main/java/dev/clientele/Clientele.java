@@ -1031,7 +1031,8 @@ public final class Clientele implements AutoCloseable {
    * Every consent change of a profile's identifiers, oldest first: the consent ledger. Only
    * identifiers the profile holds are listed: after a split, an event that named identifiers of
    * both sides stays on one side's timeline, and its changes of the other side's identifiers
-   * are not that side's.
+   * are not that side's. They are in the other side's ledger all the same (at the event's time,
+   * with its id), since the split kept them for that side too: a split loses no consent change.
    *
    * @throws java.util.NoSuchElementException if there is no such profile
    */
@@ -1039,6 +1040,16 @@ public final class Clientele implements AutoCloseable {
     ImmutableList<Event> events = timeline(id, TimelineQuery.all().withTypes(java.util.Set.of("consent")));
     java.util.Set<Identifier> held = new java.util.HashSet<>();
     storage.profile(id).ifPresent(p -> p.identifiers().forEach(s -> held.add(s.identifier())));
+    List<dev.clientele.consent.internal.SplitCarryOver.Carried> carried =
+        dev.clientele.consent.internal.SplitCarryOver.find(storage, held);
+    if (!carried.isEmpty()) {
+      // The consent events a split carried over from the other sides (with this side's
+      // identifiers only), in timeline order with the profile's own: the ledger reads them so.
+      List<Event> merged = new ArrayList<>(events);
+      carried.stream().filter(ch -> ch.event().type().equals("consent")).forEach(ch -> merged.add(ch.asSeenHere()));
+      merged.sort(java.util.Comparator.comparing(Event::timestamp).thenComparing(Event::id));
+      events = ImmutableList.copyOf(merged);
+    }
     ImmutableList<ConsentChange> all = ConsentLedger.of(events);
     return all.stream().allMatch(ch -> held.contains(ch.identifier()))
         ? all
@@ -1099,9 +1110,12 @@ public final class Clientele implements AutoCloseable {
    * Undoes a wrong merge: the profiles the merge absorbed come back under their old ids with the
    * identifiers they brought (those the merged profile still holds), and both sides are rebuilt
    * from the events of their identifiers, so each keeps its own history, attributes, consent and
-   * orders. Tags set through {@link #tag} stay with the profile that kept its id. Later events
-   * do not merge the sides again automatically (refused as {@code separated}); only
-   * {@link #merge(ProfileId, ProfileId, String)} does.
+   * orders. An event that named identifiers of both sides stays on one side's timeline; its
+   * consent and deliverability changes of the other side's identifiers, and a CCPA opt-out or
+   * list unsubscribe in it, still apply to that side (in its consent ledger and profiles over
+   * time too), but it is no sighting there. Tags set through {@link #tag} stay with the profile
+   * that kept its id. Later events do not merge the sides again automatically (refused as
+   * {@code separated}); only {@link #merge(ProfileId, ProfileId, String)} does.
    *
    * <pre>{@code
    * MergeRecord wrong = clientele.mergeLog(profileId).get(0);

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import dev.clientele.consent.internal.ConsentChanges;
+import dev.clientele.consent.internal.SplitCarryOver;
 import dev.clientele.core.ActivityRules;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
@@ -151,7 +152,10 @@ final class IdentityOperations {
       List<Profile> both = List.of(pa, pb);
       Profile survivor = Survivorship.survivor(both, resolver.rules().survivorship());
       Profile loser = survivor == pa ? pb : pa;
-      Profile merged = Survivorship.merge(both, survivor, resolver.rules().survivorship()).version(survivor.version() + 1).build();
+      Profile.Builder mergedBuilder = Survivorship.merge(both, survivor, resolver.rules().survivorship());
+      sightingsAcross(pa, pb, mergedBuilder);
+      sightingsAcross(pb, pa, mergedBuilder);
+      Profile merged = mergedBuilder.version(survivor.version() + 1).build();
       Commit.Builder commit = Commit.builder()
           .putProfile(merged, survivor.version())
           .deleteProfile(loser.id(), loser.version());
@@ -167,6 +171,31 @@ final class IdentityOperations {
       commit(commit.build(), recordId);
       return merged;
     });
+  }
+
+  /**
+   * When an operator joins again the sides of a split, the events stored under {@code from}'s
+   * identifiers that carry identifiers of {@code to} (the events that linked them before the
+   * split) are on the joined profile's timeline again: their sightings of {@code to}'s
+   * identifiers, which the split left out of {@code to}, count again, as a rebuild of the joined
+   * profile would count them. Their consent and deliverability changes of those identifiers and
+   * their restrictive customer-wide ones never left {@code to} (see {@link SplitCarryOver}); the
+   * rest of them stayed on {@code from}.
+   */
+  private void sightingsAcross(Profile from, Profile to, Profile.Builder merged) {
+    Set<Identifier> fromIds = new HashSet<>();
+    from.identifiers().forEach(s -> fromIds.add(s.identifier()));
+    Set<Identifier> toIds = new HashSet<>();
+    to.identifiers().forEach(s -> toIds.add(s.identifier()));
+    for (SplitCarryOver.Carried c : SplitCarryOver.crossing(storage, toIds, storage.splitsNaming(toIds), List.of())) {
+      if (!fromIds.contains(c.anchor())) {
+        continue;
+      }
+      boolean active = activity.isActive(c.event());
+      for (Identifier i : c.identifiers()) {
+        merged.identifier(i).ifPresent(s -> merged.putIdentifier(s.seenAt(c.event().timestamp(), active, c.event().source())));
+      }
+    }
   }
 
   SplitResult split(String recordId, String reason) {
@@ -236,11 +265,13 @@ final class IdentityOperations {
   /**
    * Rebuilds a profile from the events anchored at {@code identifiers}, in timeline order, as
    * ingestion would have built it had it never been merged. An identifier none of those events
-   * carries keeps the state it had; every identifier keeps the time it was linked. Events
+   * carries keeps the state it had, except that when only the other sides' events carry it, they
+   * are no sighting here (no last-seen time); every identifier keeps the time it was linked. Events
    * anchored at the other identifiers in {@code states} (the other sides) that also carry some of
-   * {@code identifiers} stay on their own timeline, but their consent and deliverability changes
-   * of {@code identifiers}, CCPA opt-outs and list unsubscribes are applied here too, so a split
-   * loses no opt-out, bounce or unsubscribe.
+   * {@code identifiers} stay on their own timeline, but what {@link SplitCarryOver} carries over
+   * from them (consent and deliverability changes of {@code identifiers}, CCPA opt-outs and list
+   * unsubscribes) is applied here too, so a split loses no opt-out, bounce or unsubscribe; so is
+   * what it carries over from the other sides of earlier splits naming {@code identifiers}.
    */
   private Profile rebuild(
       ProfileId id, Set<Identifier> identifiers, Map<Identifier, IdentifierState> states,
@@ -268,59 +299,39 @@ final class IdentityOperations {
       ProfileChanges.apply(b, r.event(), attach, malformed, activity.isActive(r.event()), ignored);
       ConsentChanges.apply(b, r.event(), attach, ignored);
     }
-    for (Identifier i : identifiers) {
-      Optional<IdentifierState> replayed = b.identifier(i);
-      // The time an identifier was linked is not in the events (it depends on the order they
-      // arrived in): it comes back from the merged profile, which kept it.
-      b.putIdentifier(replayed.isEmpty() ? states.get(i) : replayed.get().withLinkedAt(states.get(i).linkedAt()));
-    }
     // An event that carried identifiers of both sides stays on its anchor's timeline only, but
-    // what it said about these identifiers must not be lost with the split (an opt-out or a
-    // bounce would silently vanish): its consent and deliverability changes of them apply here
-    // too, and of its customer-wide changes the restrictive ones (CCPA opt-out, list
-    // unsubscribe), since it is not known which person they came from. Those rules are
-    // order-independent, so applying them after the replay gives the same result as applying
-    // them in timeline order.
+    // what it said about these identifiers must not be lost with the split: SplitCarryOver's rule
+    // (the one the consent ledger and profiles over time replay too), over the other sides of
+    // this split and of the earlier splits naming these identifiers.
     Set<Identifier> elsewhere = new HashSet<>(states.keySet());
     elsewhere.removeAll(identifiers);
-    if (!elsewhere.isEmpty()) {
-      for (StoredEvent stored : storage.events(elsewhere)) {
-        if (!appliesAcrossSides(stored.event())) {
-          continue;
-        }
-        ResolvedIdentifiers r = resolver.resolve(stored.event());
-        List<Identifier> mine = new ArrayList<>();
-        for (Identifier i : r.linkable()) {
-          if (identifiers.contains(i)) {
-            mine.add(i);
-          }
-        }
-        for (Identifier i : r.malformed()) {
-          if (identifiers.contains(i)) {
-            mine.add(i);
-          }
-        }
-        if (!mine.isEmpty()) {
-          ConsentChanges.apply(b, r.event(), mine, ignored);
-        }
+    List<SplitCarryOver.Carried> crossing =
+        SplitCarryOver.crossing(storage, identifiers, storage.splitsNaming(identifiers), elsewhere);
+    Set<Identifier> seenElsewhere = new HashSet<>();
+    crossing.forEach(c -> seenElsewhere.addAll(c.identifiers()));
+    for (Identifier i : identifiers) {
+      Optional<IdentifierState> replayed = b.identifier(i);
+      IdentifierState kept = states.get(i);
+      if (replayed.isEmpty() && seenElsewhere.contains(i) && kept.lastSeen().isPresent()) {
+        // Only the other sides' events carry it (it came with the event that linked them): those
+        // are no sighting here, as for an identifier this side's events carry too.
+        kept = new IdentifierState(kept.identifier(), kept.firstSeen(), Optional.empty(), kept.source(),
+            kept.deliverability(), kept.consent(), kept.consentAt(), kept.linkedAt());
+      }
+      // The time an identifier was linked is not in the events (it depends on the order they
+      // arrived in): it comes back from the merged profile, which kept it.
+      b.putIdentifier(replayed.isEmpty() ? kept : replayed.get().withLinkedAt(kept.linkedAt()));
+    }
+    // The rules of what is carried over are order-independent, so applying it after the replay
+    // gives the same result as applying it in timeline order.
+    for (SplitCarryOver.Carried carried : crossing) {
+      if (SplitCarryOver.appliesAcrossSides(carried.event())) {
+        SplitCarryOver.apply(b, carried, ignored);
       }
     }
     b.addMergedFrom(mergedFrom);
     tags.forEach(b::addTag);
     return b.version(version).build();
-  }
-
-  /**
-   * Whether {@code event}, anchored on another side of a split, still changes the identifiers it
-   * carried on this side: consent and deliverability changes, a CCPA opt-out, a list unsubscribe.
-   */
-  private static boolean appliesAcrossSides(dev.clientele.core.Event event) {
-    return switch (event.type()) {
-      case "consent", "reachability" -> true;
-      case "compliance" -> event.action().equals("ccpa_opt_out");
-      case "list" -> event.action().equals("unsubscribe");
-      default -> false;
-    };
   }
 
   /**

@@ -380,6 +380,13 @@ class ConsentHuntPropertiesTest {
           "side 0 after split; " + context);
       assertMatches(c, model(new HashSet<>(side1), events, side1.contains(anchor) ? Set.of() : linkOnly),
           "side 1 after split; " + context);
+      // The ledger and profiles over time see what the split carried over from the linking event too.
+      for (Identifier first : List.of(side0.get(0), side1.get(0))) {
+        SplitCarryOverPropertiesTest.assertLedgerIsTheStoredConsent(c, c.profile(first).orElseThrow(), context);
+      }
+      java.time.LocalDate afterAll = java.time.LocalDate.parse("2026-12-31");
+      assertThat(c.profilesOverTime(afterAll, afterAll)).as(context)
+          .extracting(dev.clientele.analytics.DailyProfileCounts::counts).containsExactly(c.audience());
     }
   }
 

@@ -57,8 +57,8 @@ import net.jqwik.api.statistics.Statistics;
  *       on their timelines in the month to date, split into identified and anonymous;
  *   <li>no event is on two live profiles' timelines;
  *   <li>audience, activity-status and engagement counts equal recounts profile by profile, on
- *       past days too; the last day of profiles over time equals the audience (not after a
- *       split: open bug, see {@code profilesOverTime_afterASplit_*});
+ *       past days too; the last day of profiles over time equals the audience, also after
+ *       splits (see {@code profilesOverTime_afterASplit_*});
  *   <li>erasure leaves no membership history of the erased profile or of those merged into it.
  * </ul>
  * Segments and event generator are those of {@link SegmentsIngestTest}, whose property covers
@@ -315,13 +315,10 @@ class SegmentsAnalyticsHuntPropertiesTest {
     any = live.stream().filter(p -> c.reachability(p.id()).reachableOnAny()).count();
     assertThat(audience.reachableAny()).isEqualTo(any);
     // Profiles over time, replayed from history: its last day (every event is before NOW, on
-    // that day) are the counts of the profiles as they are now.
-    // Not after a split: see the open bug in profilesOverTime_afterASplit_* below.
+    // that day) are the counts of the profiles as they are now, after splits too (splitDone).
     LocalDate now = LocalDate.parse("2026-11-20");
-    if (!splitDone) {
-      assertThat(c.profilesOverTime(now, now)).as("profiles over time on %s", now)
-          .extracting(DailyProfileCounts::counts).containsExactly(audience);
-    }
+    assertThat(c.profilesOverTime(now, now)).as("profiles over time on %s (split: %s)", now, splitDone)
+        .extracting(DailyProfileCounts::counts).containsExactly(audience);
 
     // Activity status and engagement, as of each day: the counts equal a recount of the live
     // profiles created by the end of the day, by the segments' activity condition (evaluated at
@@ -422,13 +419,13 @@ class SegmentsAnalyticsHuntPropertiesTest {
   }
 
   /**
-   * Open bug (not fixed here; found by the session property, seed -9118016813404186463): a split
-   * applies the consent changes of an event anchored on the other side to the identifiers of
-   * this side (commit 256d9ad, so no opt-out is lost), but {@link Clientele#profilesOverTime}
-   * replays each profile's messaging state from its own timeline only, so after the split its
-   * last day no longer equals the counts of the profiles as they are ({@link Clientele#audience}).
+   * Regression (found by the session property, seed -9118016813404186463): a split applies the
+   * consent changes of an event anchored on the other side to the identifiers of this side
+   * (commit 256d9ad, so no opt-out is lost); {@link Clientele#profilesOverTime} used to replay
+   * each profile's messaging state from its own timeline only, so after the split its last day
+   * no longer equaled the counts of the profiles as they are ({@link Clientele#audience}). It
+   * now replays what the split carried over too.
    */
-  @org.junit.jupiter.api.Disabled("open bug: profilesOverTime after a split misses consent applied from the other side's events")
   @org.junit.jupiter.api.Test
   void profilesOverTime_afterASplit_countsTheConsentTheSplitKeptFromTheOtherSide() {
     try (Clientele c = SegmentsIngestTest.clientele(SegmentConfig.none())) {

@@ -9,6 +9,7 @@ import dev.clientele.consent.AudienceCounts;
 import dev.clientele.consent.ReachabilityEvaluator;
 import dev.clientele.consent.ReachabilityPolicy;
 import dev.clientele.consent.internal.ConsentChanges;
+import dev.clientele.consent.internal.SplitCarryOver;
 import dev.clientele.core.ActivityRules;
 import dev.clientele.core.Channel;
 import dev.clientele.core.Deliverability;
@@ -17,6 +18,7 @@ import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.Profile;
 import dev.clientele.core.UndeliverableReason;
+import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import java.time.Instant;
@@ -38,8 +40,11 @@ import java.util.Set;
  * <ul>
  *   <li>{@link #history(LocalDate, LocalDate)} recomputes a past range from the stored events:
  *       each profile's messaging state is replayed from its own timeline (first sight of each
- *       identifier, last-seen times from active events, consent, reachability and CCPA events),
- *       and evaluated as of the end of every day.
+ *       identifier, last-seen times from active events, consent, reachability and CCPA events)
+ *       and, after a split, from what the split carried over from the other sides' events (their
+ *       consent and deliverability changes of this profile's identifiers and their CCPA opt-outs,
+ *       at their own times: the split's rule, see the sdk's {@code Clientele.split}), and
+ *       evaluated as of the end of every day.
  *   <li>{@link #record(LocalDate, ProfileCountStore)} evaluates the profiles as they are now and
  *       stores the result under a day: the job a host schedules once a day (e.g. just after
  *       midnight UTC for the day that ended). Recorded days keep what history cannot recompute
@@ -93,11 +98,12 @@ public final class ProfilesOverTime {
     long[][] reachable = new long[channels.length][days];
     ReachabilityEvaluator evaluator = new ReachabilityEvaluator(policy);
     Instant horizon = endOf(to);
+    Map<Identifier, List<MergeRecord>> splits = SplitCarryOver.splitsByIdentifier(storage); // one read, not one per profile
     storage.forEachProfile(current -> {
       if (!current.createdAt().isBefore(horizon)) {
         return;
       }
-      Replay replay = new Replay(current);
+      Replay replay = new Replay(current, splits);
       int first = (int) Math.max(0, ChronoUnit.DAYS.between(from, day(current.createdAt())));
       boolean[] flags = new boolean[channels.length];
       boolean onAny = false;
@@ -169,22 +175,28 @@ public final class ProfilesOverTime {
     private final Set<Identifier> held = new HashSet<>();
     private final List<StoredEvent> events;
     private final List<IdentifierState> unsighted = new ArrayList<>();
+    /** What splits carried over from the other sides' events, in timeline order. */
+    private final List<SplitCarryOver.Carried> carried;
+    /** Carried changes of identifiers not seen yet: applied when they are (the rules are order-independent). */
+    private final List<SplitCarryOver.Carried> waiting = new ArrayList<>();
     private final Profile.Builder state;
     private final List<String> problems = new ArrayList<>();
     private int next;
+    private int nextCarried;
 
-    Replay(Profile current) {
+    Replay(Profile current, Map<Identifier, List<MergeRecord>> splits) {
       this.current = current;
       for (IdentifierState s : current.identifiers()) {
         held.add(s.identifier());
       }
       this.events = storage.events(held);
-      Set<Identifier> carried = new HashSet<>();
+      this.carried = SplitCarryOver.find(storage, held, SplitCarryOver.splitsNaming(splits, held), List.of());
+      Set<Identifier> inOwnEvents = new HashSet<>();
       for (StoredEvent e : events) {
-        carried.addAll(e.event().identifiers());
+        inOwnEvents.addAll(e.event().identifiers());
       }
       for (IdentifierState s : current.identifiers()) {
-        if (!carried.contains(s.identifier())) {
+        if (!inOwnEvents.contains(s.identifier())) {
           unsighted.add(s);
         }
       }
@@ -199,11 +211,55 @@ public final class ProfilesOverTime {
         state.putIdentifier(unsighted.remove(0));
         changed = true;
       }
-      while (next < events.size() && events.get(next).event().timestamp().isBefore(end)) {
-        apply(events.get(next++).event());
+      while (true) {
+        boolean own = next < events.size() && events.get(next).event().timestamp().isBefore(end);
+        boolean other = nextCarried < carried.size() && carried.get(nextCarried).event().timestamp().isBefore(end);
+        if (!own && !other) {
+          break;
+        }
+        if (own && (!other || before(events.get(next).event(), carried.get(nextCarried).event()))) {
+          apply(events.get(next++).event());
+        } else {
+          applyCarried(carried.get(nextCarried++));
+        }
         changed = true;
       }
+      if (changed && !waiting.isEmpty()) {
+        List<SplitCarryOver.Carried> again = new ArrayList<>(waiting);
+        waiting.clear();
+        again.forEach(this::applyCarried);
+      }
       return changed;
+    }
+
+    /** Whether {@code a} comes before {@code b} in timeline order (time, then event id). */
+    private static boolean before(Event a, Event b) {
+      int c = a.timestamp().compareTo(b.timestamp());
+      return c != 0 ? c < 0 : a.id().compareTo(b.id()) < 0;
+    }
+
+    /**
+     * Applies what a split carried over to the identifiers seen so far; the rest waits for their
+     * first sight (the split applied it to the identifier whenever it was seen).
+     */
+    private void applyCarried(SplitCarryOver.Carried c) {
+      List<Identifier> seen = new ArrayList<>(c.identifiers().size());
+      List<Identifier> notYet = null;
+      for (Identifier i : c.identifiers()) {
+        if (state.identifier(i).isPresent()) {
+          seen.add(i);
+        } else {
+          if (notYet == null) {
+            notYet = new ArrayList<>(1);
+          }
+          notYet.add(i);
+        }
+      }
+      SplitCarryOver.apply(state, new SplitCarryOver.Carried(c.event(), c.anchor(), seen), problems);
+      problems.clear();
+      if (notYet != null) {
+        waiting.add(new SplitCarryOver.Carried(c.event(), c.anchor(), notYet));
+      }
     }
 
     private void apply(Event e) {

@@ -1,0 +1,236 @@
+package dev.clientele;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.clientele.analytics.DailyProfileCounts;
+import dev.clientele.consent.ConsentChange;
+import dev.clientele.core.Channel;
+import dev.clientele.core.Consent;
+import dev.clientele.core.Event;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.Profile;
+import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.StoredEvent;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a split carries over from the event that linked the sides (stored on one side only) is
+ * seen alike by the split profiles, their consent ledgers and profiles over time: after one
+ * split, after a second split of a later merge, and after a forced merge of the sides split again.
+ */
+class SplitCarryOverTest {
+  private static final LocalDate AFTER_ALL = LocalDate.parse("2026-12-31");
+  private static final Identifier ANN_CUSTOMER = Fixtures.customerId("c-ann");
+  private static final Identifier ANN_EMAIL = Fixtures.email("ann@example.com");
+  private static final Identifier BOB_EMAIL = Fixtures.email("bob@example.com");
+  private static final Identifier CARL_EMAIL = Fixtures.email("carl@example.com");
+
+  /**
+   * Ann (a customer id and an email) and Bob (an email) are merged by one preference-centre event
+   * that opts Bob's address out and is stored under Ann's customer id; then the merge is split.
+   */
+  private static Clientele annAndBobSplit() {
+    Clientele c = Fixtures.clientele();
+    c.ingest(Fixtures.event("e-1", "pageview", 1).identifier(ANN_CUSTOMER).identifier(ANN_EMAIL).build());
+    c.ingest(Fixtures.event("e-2", "pageview", 2).identifier(BOB_EMAIL).build());
+    c.ingest(Fixtures.event("e-3", "consent", 3).action("opt_out").identifier(ANN_CUSTOMER).identifier(BOB_EMAIL).build());
+    assertThat(c.profileCount()).isEqualTo(1);
+    assertThat(anchorOf(c, "e-3")).as("precondition: the linking event is stored on Ann's side").isEqualTo(ANN_CUSTOMER);
+    c.split(firstMerge(c, c.profile(ANN_EMAIL).orElseThrow()).id(), "two people");
+    assertThat(c.profileCount()).isEqualTo(2);
+    return c;
+  }
+
+  private static Identifier anchorOf(Clientele c, String eventId) {
+    try (var all = c.storage().allEvents()) {
+      return all.filter(s -> s.event().id().equals(eventId)).map(StoredEvent::anchor).findFirst().orElseThrow();
+    }
+  }
+
+  private static MergeRecord firstMerge(Clientele c, Profile p) {
+    return c.mergeLog(p.id()).stream().filter(r -> r.kind() != MergeRecord.Kind.SPLIT).findFirst().orElseThrow();
+  }
+
+  /** Bob's address is opted out by e-3 in his profile, his ledger and the replay, and everything agrees. */
+  private static void assertBobOptedOutByTheLinkingEvent(Clientele c) {
+    Profile bob = c.profile(BOB_EMAIL).orElseThrow();
+    assertThat(bob.identifier(BOB_EMAIL).orElseThrow().consent()).isEqualTo(Consent.OPT_OUT);
+    assertThat(bob.identifier(BOB_EMAIL).orElseThrow().consentAt()).contains(Fixtures.at(3));
+    List<ConsentChange> ledger = c.consentHistory(bob.id());
+    assertThat(ledger).extracting(ConsentChange::eventId).contains("e-3");
+    ConsentChange last = ledger.get(ledger.size() - 1);
+    assertThat(last.identifier()).isEqualTo(BOB_EMAIL);
+    assertThat(last.consent()).isEqualTo(Consent.OPT_OUT);
+    assertThat(last.at()).isEqualTo(Fixtures.at(3));
+    assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
+  }
+
+  @Test
+  void split_theLinkingEventsOptOut_isInTheLedgerAndTheReplayOfTheSideWithoutIt() {
+    try (Clientele c = annAndBobSplit()) {
+      assertBobOptedOutByTheLinkingEvent(c);
+      assertThat(c.reachability(c.profile(BOB_EMAIL).orElseThrow().id()).on(Channel.EMAIL).reachable()).isFalse();
+      // Ann's side lists nothing of Bob's address, which it does not hold.
+      assertThat(c.consentHistory(c.profile(ANN_EMAIL).orElseThrow().id())).isEmpty();
+      assertThat(c.audience().channels().get(Channel.EMAIL).reachable()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void secondSplit_ofALaterMerge_keepsWhatTheFirstSplitCarriedOver() {
+    try (Clientele c = annAndBobSplit()) {
+      c.ingest(Fixtures.event("e-4", "pageview", 4).identifier(CARL_EMAIL).build());
+      // Bob's address and Carl's in one event: Bob's profile (not Ann's) merges with Carl's.
+      c.ingest(Fixtures.event("e-5", "pageview", 5).identifier(BOB_EMAIL).identifier(CARL_EMAIL).build());
+      assertThat(c.profileCount()).isEqualTo(2);
+      Profile bobAndCarl = c.profile(BOB_EMAIL).orElseThrow();
+      MergeRecord merge = c.mergeLog(bobAndCarl.id()).stream()
+          .filter(r -> r.kind() == MergeRecord.Kind.MERGE && r.eventId().equals(java.util.Optional.of("e-5")))
+          .findFirst().orElseThrow();
+      assertBobOptedOutByTheLinkingEvent(c);
+
+      c.split(merge.id(), "Carl is someone else");
+
+      assertThat(c.profileCount()).isEqualTo(3);
+      assertThat(c.profile(BOB_EMAIL).orElseThrow().id()).isNotEqualTo(c.profile(CARL_EMAIL).orElseThrow().id());
+      assertBobOptedOutByTheLinkingEvent(c);
+    }
+  }
+
+  @Test
+  void forcedMergeOfTheSides_thenSplitAgain_keepsTheOptOutOnBobsSide() {
+    try (Clientele c = annAndBobSplit()) {
+      Profile merged = c.merge(c.profile(ANN_EMAIL).orElseThrow().id(), c.profile(BOB_EMAIL).orElseThrow().id(), "same household");
+      assertThat(c.profileCount()).isEqualTo(1);
+      // One profile again: e-3 is on its own timeline, once in its ledger.
+      assertThat(c.consentHistory(merged.id())).extracting(ConsentChange::eventId).containsExactly("e-3");
+      assertBobOptedOutByTheLinkingEvent(c);
+
+      MergeRecord forced = c.mergeLog(merged.id()).stream()
+          .filter(r -> r.kind() == MergeRecord.Kind.FORCED_MERGE).findFirst().orElseThrow();
+      c.split(forced.id(), "not the same household after all");
+
+      assertThat(c.profileCount()).isEqualTo(2);
+      assertBobOptedOutByTheLinkingEvent(c);
+    }
+  }
+
+  @Test
+  void erasureOfEitherSide_leavesNoErasedValueInTheOthersLedger_andTheOptOutWithBob() {
+    try (Clientele c = annAndBobSplit()) {
+      // Ann erased: e-3, stored under her customer id, is kept for Bob without her values.
+      c.delete(c.profile(ANN_EMAIL).orElseThrow().id());
+      assertBobOptedOutByTheLinkingEvent(c);
+      Profile bob = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(c.consentHistory(bob.id())).extracting(ConsentChange::identifier).containsOnly(BOB_EMAIL);
+      assertThat(c.timeline(bob.id(), dev.clientele.core.TimelineQuery.all()))
+          .allSatisfy(e -> assertThat(e.identifiers()).doesNotContain(ANN_CUSTOMER, ANN_EMAIL));
+    }
+    try (Clientele c = annAndBobSplit()) {
+      // Bob erased: Ann's ledger never listed his address and does not now.
+      c.delete(c.profile(BOB_EMAIL).orElseThrow().id());
+      Profile ann = c.profile(ANN_EMAIL).orElseThrow();
+      assertThat(c.consentHistory(ann.id())).isEmpty();
+      assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
+    }
+  }
+
+  /**
+   * Open bug (erasure, not fixed here): erasing a profile erases every merge-log record naming it,
+   * the split records included, and keeps an event stored under its identifiers for one other
+   * person only. After a merge of three profiles by one opt-out event is split and the kept
+   * profile is erased, a restored side that the event is not moved to loses the way to it: its
+   * stored profile keeps the opt-out the split carried over, but its consent ledger and profiles
+   * over time, which find the event through the split record, no longer do. Keeping split records
+   * (redacted) at erasure would fix it; that is the merge-log redaction work.
+   */
+  @Disabled("open bug: after erasing one side of a split, the other sides' ledger and profiles over time lose what the split carried over")
+  @Test
+  void erasureOfTheKeptSide_afterASplitOfThreeProfiles_leavesTheOthersLedgersAndReplayWithTheCarriedOptOut() {
+    try (Clientele c = Fixtures.clientele()) {
+      c.ingest(Fixtures.event("e-1", "pageview", 1).identifier(ANN_CUSTOMER).build());
+      c.ingest(Fixtures.event("e-2", "pageview", 2).identifier(BOB_EMAIL).build());
+      c.ingest(Fixtures.event("e-3", "pageview", 3).identifier(CARL_EMAIL).build());
+      c.ingest(Fixtures.event("e-4", "consent", 4).action("opt_out")
+          .identifier(ANN_CUSTOMER).identifier(BOB_EMAIL).identifier(CARL_EMAIL).build());
+      assertThat(c.profileCount()).isEqualTo(1);
+      Profile all = c.profile(ANN_CUSTOMER).orElseThrow();
+      c.split(firstMerge(c, all).id(), "three people");
+      assertThat(c.profileCount()).isEqualTo(3);
+
+      c.delete(c.profile(ANN_CUSTOMER).orElseThrow().id());
+
+      for (Identifier email : List.of(BOB_EMAIL, CARL_EMAIL)) {
+        Profile p = c.profile(email).orElseThrow();
+        assertThat(p.identifier(email).orElseThrow().consent()).as("stored consent of %s", email).isEqualTo(Consent.OPT_OUT);
+        assertThat(c.consentHistory(p.id())).as("ledger of %s", email).extracting(ConsentChange::consent).containsExactly(Consent.OPT_OUT);
+      }
+      assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
+    }
+  }
+
+  /**
+   * Open bug (erasure, not fixed here): erasing one side of a split moves the events stored under
+   * its identifiers that carry the other person's identifiers (the linking event) to that
+   * person's identifier, so they are on the other person's timeline in full, while the other
+   * person's stored profile only ever got what a split carries over (see
+   * {@code SplitCarryOver}): the non-restrictive parts of such an event (here a CCPA opt-in)
+   * count in the replay of profiles over time and not in the stored profile. Erasure would have
+   * to apply the moved events to the profile that receives them (or keep them as carried over).
+   */
+  @Disabled("open bug: an event erasure moves to the other side of a split counts in full in the replay, not in the stored profile")
+  @Test
+  void erasureOfOneSide_movesTheLinkingEventToTheOther_whoseStoredProfileDoesNotCountIt() {
+    try (Clientele c = Fixtures.clientele()) {
+      c.ingest(Fixtures.event("e-1", "pageview", 1).identifier(ANN_CUSTOMER).identifier(ANN_EMAIL).build());
+      c.ingest(Fixtures.event("e-2", "compliance", 2).action("ccpa_opt_out").identifier(BOB_EMAIL).build());
+      c.ingest(Fixtures.event("e-3", "compliance", 3).action("ccpa_opt_in").identifier(ANN_CUSTOMER).identifier(BOB_EMAIL).build());
+      assertThat(anchorOf(c, "e-3")).isEqualTo(ANN_CUSTOMER);
+      c.split(firstMerge(c, c.profile(ANN_EMAIL).orElseThrow()).id(), "two people");
+      // The split does not carry Ann's CCPA opt-in over to Bob (only restrictive changes).
+      assertThat(c.profile(BOB_EMAIL).orElseThrow().isCcpaOptedOut()).isTrue();
+      assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
+
+      c.delete(c.profile(ANN_EMAIL).orElseThrow().id());
+
+      assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
+    }
+  }
+
+  /**
+   * Open bug (erasure, not fixed here; found as an intermittent failure of
+   * {@code SegmentsAnalyticsHuntPropertiesTest}, whose profile ids are random): erasing one side
+   * of a split moves the linking event to the other person's timeline, so that person's profile
+   * gains an order, but {@link Clientele#delete} tells the segments only that the erased profile
+   * left: the other person's stored segment membership is not evaluated again ("repeat-buyers"
+   * needs two orders).
+   */
+  @Disabled("open bug: erasure after a split moves events to the other person without re-evaluating their segments")
+  @Test
+  void erasureOfOneSide_movesAnOrderToTheOther_whoseSegmentsAreNotEvaluatedAgain() throws InterruptedException {
+    dev.clientele.segments.Segment repeat = dev.clientele.segments.Segment.of("repeat-buyers",
+        dev.clientele.segments.Condition.eventCount("order", dev.clientele.segments.Comparison.GE, 2));
+    java.time.Instant t = SegmentsIngestTest.NOW.minusSeconds(3600);
+    try (Clientele c = SegmentsIngestTest.clientele(dev.clientele.segments.SegmentConfig.builder().define(repeat).build())) {
+      c.ingest(Event.builder("e-1", "pageview", t).identifier(ANN_CUSTOMER).identifier(ANN_EMAIL).build());
+      c.ingest(Event.builder("e-2", "order", t.plusSeconds(1)).action("purchase").data("total", 5).identifier(BOB_EMAIL).build());
+      c.ingest(Event.builder("e-3", "order", t.plusSeconds(2)).action("purchase").data("total", 7)
+          .identifier(ANN_CUSTOMER).identifier(BOB_EMAIL).build());
+      assertThat(anchorOf(c, "e-3")).isEqualTo(ANN_CUSTOMER);
+      c.split(firstMerge(c, c.profile(ANN_EMAIL).orElseThrow()).id(), "two people");
+      Profile bob = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(c.segments().memberships(bob.id())).isEmpty();
+
+      c.delete(c.profile(ANN_EMAIL).orElseThrow().id());
+
+      assertThat(c.timeline(bob.id(), dev.clientele.core.TimelineQuery.all())).extracting(Event::id).contains("e-2", "e-3");
+      Profile now = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(c.segments().matches(repeat, now, SegmentsIngestTest.NOW)).isTrue();
+      assertThat(c.segments().awaitTriggers(java.time.Duration.ofSeconds(5))).isTrue();
+      assertThat(c.segments().memberships(bob.id())).containsExactly("repeat-buyers");
+    }
+  }
+}
