@@ -777,7 +777,9 @@ public final class Clientele implements AutoCloseable {
    * results. The segment membership history of the profiles merged into the erased one (kept
    * under their old ids since they left their segments at the merge) is the same person's and
    * is erased here too; the erased profile's own is erased by the caller through
-   * {@link Segments#onErased}, which also tells listeners that it left.
+   * {@link Segments#onErased}, which also tells listeners that it left. After a split, erasure
+   * can change other people's timelines (it keeps for them, without the erased values, events
+   * stored under the erased identifiers): their segments are evaluated again here.
    */
   private ErasureReport erase(ProfileId id) {
     ErasureReport report = erasure.erase(id, resolver::forget).withCacheCleared("identifier normalisation");
@@ -785,6 +787,9 @@ public final class Clientele implements AutoCloseable {
       if (storage.profile(absorbed).isEmpty()) { // never a profile a split brought back
         segments.onErased(absorbed);
       }
+    }
+    if (!report.otherProfilesChanged().isEmpty()) {
+      segments.onReshaped(report.otherProfilesChanged(), List.of());
     }
     return report;
   }
