@@ -975,7 +975,10 @@ public final class Clientele implements AutoCloseable {
    * Why this profile's identifiers are one person: the events that attached them, the merges
    * (automatic, with the event and rule; forced, with the operator's reason) reaching back
    * through the profiles merged into it, and any splits. Identifier values are masked in
-   * {@code toString}.
+   * {@code toString}. Every identifier the profile holds is named, also after the erasure of
+   * another side of a split erased the split record (it names the erased profile): the event
+   * that attached such an identifier is then looked for among all stored events, which costs a
+   * scan of the event store.
    *
    * <pre>{@code
    * clientele.explain(id).links().forEach(l -> System.out.println(l.kind() + " " + l.at() + ": " + l.rule()));
