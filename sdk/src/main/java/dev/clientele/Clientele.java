@@ -757,6 +757,8 @@ public final class Clientele implements AutoCloseable {
    * (listeners hear it leave its current segments). The merge-log records naming it or a profile
    * merged into it are erased; every other record that holds one of its identifiers loses them in
    * place, so {@link #mergeLog} and {@link #explain} keep the other profiles' history in order.
+   * After a split, the events of the erased profile that other people's identifiers came with are
+   * kept on their timelines without the erased values, and their segments are evaluated again.
    * Leaves a salted-hash tombstone per
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.
