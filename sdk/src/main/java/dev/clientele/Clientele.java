@@ -816,6 +816,8 @@ public final class Clientele implements AutoCloseable {
    * (listeners hear it leave its current segments). The merge-log records naming it or a profile
    * merged into it are erased; every other record that holds one of its identifiers loses them in
    * place, so {@link #mergeLog} and {@link #explain} keep the other profiles' history in order.
+   * After a split, the events of the erased profile that other people's identifiers came with are
+   * kept on their timelines without the erased values, and their segments are evaluated again.
    * Leaves a salted-hash tombstone per
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.
@@ -840,7 +842,9 @@ public final class Clientele implements AutoCloseable {
    * profile is gone, no retry could find it to erase that history, so a backend failure after the
    * commit must not skip it. The history of the profiles merged into the erased one (kept under
    * their old ids since they left their segments at the merge) is the same person's and is erased
-   * too.
+   * too. After a split, erasure can change other people's timelines (it keeps for them, without
+   * the erased values, events stored under the erased identifiers): their segments are evaluated
+   * again here.
    */
   private ErasureReport erase(ProfileId id) {
     ErasureReport report = erasure.erase(id, erased -> {
@@ -859,6 +863,9 @@ public final class Clientele implements AutoCloseable {
       if (!restored) {
         segments.onErased(absorbed);
       }
+    }
+    if (!report.otherProfilesChanged().isEmpty()) {
+      segments.onReshaped(report.otherProfilesChanged(), List.of());
     }
     return report;
   }
@@ -1060,7 +1067,10 @@ public final class Clientele implements AutoCloseable {
    * Why this profile's identifiers are one person: the events that attached them, the merges
    * (automatic, with the event and rule; forced, with the operator's reason) reaching back
    * through the profiles merged into it, and any splits. Identifier values are masked in
-   * {@code toString}.
+   * {@code toString}. Every identifier the profile holds is named, also after the erasure of
+   * another side of a split erased the split record (it names the erased profile): the event
+   * that attached such an identifier is then looked for among all stored events, which costs a
+   * scan of the event store.
    *
    * <pre>{@code
    * clientele.explain(id).links().forEach(l -> System.out.println(l.kind() + " " + l.at() + ": " + l.rule()));

@@ -105,8 +105,27 @@ final class IdentityOperations {
       missing.removeAll(explained);
       attachments(id, storage.events(givenBack), missing, explained, links);
     }
+    if (!explained.containsAll(mine)) {
+      // The split record that named those identifiers is gone when another side of the split was
+      // erased (erasure erases every record naming the erased profile), and the event that
+      // attached the identifier is then anchored at an identifier another profile holds: look
+      // for it among all stored events. Rare (a split, then an erasure), and explain is an
+      // operator's action; the erasure left no erased value in those events.
+      Set<Identifier> missing = new HashSet<>(mine);
+      missing.removeAll(explained);
+      attachments(id, eventsCarrying(missing), missing, explained, links);
+    }
     links.sort(Comparator.comparing(Explanation.Link::at).thenComparing(l -> l.kind().ordinal()));
     return new Explanation(id, links);
+  }
+
+  /** The stored events, wherever anchored, that carry any of {@code identifiers}, in timeline order. */
+  private List<StoredEvent> eventsCarrying(Set<Identifier> identifiers) {
+    try (java.util.stream.Stream<StoredEvent> all = storage.allEvents()) {
+      return all.filter(st -> st.event().identifiers().stream().anyMatch(identifiers::contains))
+          .sorted(StoredEvent.TIMELINE_ORDER)
+          .toList();
+    }
   }
 
   /**

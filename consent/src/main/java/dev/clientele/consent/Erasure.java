@@ -87,7 +87,8 @@ public final class Erasure {
       Map<String, Integer> byType = new TreeMap<>();
       List<Identifier> identifiers = p.identifiers().stream().map(IdentifierState::identifier).toList();
       List<StoredEvent> own = storage.events(identifiers);
-      long events = own.size() - keepOthersEvents(id, identifiers, own, commit);
+      List<ProfileId> othersChanged = new ArrayList<>();
+      long events = own.size() - keepOthersEvents(id, identifiers, own, commit, othersChanged);
       for (Identifier identifier : identifiers) {
         if (storage.owner(identifier).equals(Optional.of(id))) {
           commit.unassign(identifier, id);
@@ -107,7 +108,7 @@ public final class Erasure {
         commit(commit.build(), id, identifiers);
         onErased.accept(identifiers);
         return new ErasureReport(
-            id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), records.size(), List.of());
+            id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), records.size(), List.of(), othersChanged);
       } catch (CommitConflictException e) {
         if (attempt >= MAX_ATTEMPTS) {
           throw new IllegalStateException("profile " + id + " kept changing during erasure: " + e.getMessage(), e);
@@ -157,11 +158,14 @@ public final class Erasure {
    *       without it (its anchor's events are erased and appended again, redacted).
    * </ul>
    * Each profile that receives or keeps events this way is written again with its version
-   * checked, so an ingestion meanwhile makes the erasure retry rather than lose its event.
+   * checked, so an ingestion meanwhile makes the erasure retry rather than lose its event; their
+   * ids are added to {@code changed} (their timelines change, so what is derived from them must be
+   * evaluated again).
    *
    * @return how many of {@code own} are kept (moved), not erased
    */
-  private int keepOthersEvents(ProfileId id, List<Identifier> identifiers, List<StoredEvent> own, Commit.Builder commit) {
+  private int keepOthersEvents(
+      ProfileId id, List<Identifier> identifiers, List<StoredEvent> own, Commit.Builder commit, List<ProfileId> changed) {
     List<MergeRecord> splits = storage.splitsNaming(identifiers);
     if (splits.isEmpty()) {
       return 0;
@@ -216,6 +220,7 @@ public final class Erasure {
     // ingestion meanwhile (which could add an event under an anchor erased and appended again
     // here) makes the erasure retry instead of losing that event; one that gains events counts them.
     guarded.forEach((q, gained) -> {
+      changed.add(q);
       Profile p = people.get(q);
       commit.putProfile(p.toBuilder().eventCount(p.eventCount() + gained).version(p.version() + 1).build(), p.version());
     });

@@ -19,6 +19,10 @@ import java.util.Map;
  * @param tombstones tombstones written (one per erased identifier)
  * @param mergeRecords merge-log records erased (every record naming the profile or one merged into it)
  * @param cachesCleared the in-memory caches purged of the erased values, by name
+ * @param otherProfilesChanged other (not erased) profiles whose timelines the erasure changed:
+ *     after a split, events of the erased profile kept for them without the erased values, or
+ *     their own events stored again without those values; whatever is derived from their
+ *     timelines (segment membership) must be evaluated again. Empty without a split.
  */
 public record ErasureReport(
     ProfileId profile,
@@ -27,15 +31,32 @@ public record ErasureReport(
     long events,
     int tombstones,
     long mergeRecords,
-    List<String> cachesCleared) {
+    List<String> cachesCleared,
+    List<ProfileId> otherProfilesChanged) {
 
   /** Validates and copies. */
   public ErasureReport {
     requireNonNull(profile, "profile");
     mergedFrom = ImmutableList.copyOf(mergedFrom);
+    otherProfilesChanged = ImmutableList.copyOf(otherProfilesChanged);
     identifiersByType = ImmutableSortedMap.copyOf(identifiersByType);
     cachesCleared = ImmutableList.copyOf(cachesCleared);
     checkArgument(events >= 0 && tombstones >= 0 && mergeRecords >= 0, "counts must be >= 0");
+  }
+
+  /**
+   * A report of an erasure that changed no other profile's timeline ({@link #otherProfilesChanged}
+   * empty), as before that component existed.
+   */
+  public ErasureReport(
+      ProfileId profile,
+      List<ProfileId> mergedFrom,
+      Map<String, Integer> identifiersByType,
+      long events,
+      int tombstones,
+      long mergeRecords,
+      List<String> cachesCleared) {
+    this(profile, mergedFrom, identifiersByType, events, tombstones, mergeRecords, cachesCleared, List.of());
   }
 
   /** The number of erased identifiers. */
@@ -46,6 +67,6 @@ public record ErasureReport(
   /** A copy that also names {@code cache} as cleared. */
   public ErasureReport withCacheCleared(String cache) {
     return new ErasureReport(profile, mergedFrom, identifiersByType, events, tombstones, mergeRecords,
-        ImmutableList.<String>builder().addAll(cachesCleared).add(cache).build());
+        ImmutableList.<String>builder().addAll(cachesCleared).add(cache).build(), otherProfilesChanged);
   }
 }

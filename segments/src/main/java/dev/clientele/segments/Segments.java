@@ -233,7 +233,8 @@ public final class Segments implements AutoCloseable {
   }
 
   /**
-   * Re-evaluation after an operator's change without an event (a forced merge or a split):
+   * Re-evaluation after an operator's change without an event (a forced merge, a split, or an
+   * erasure that changed other profiles' timelines):
    * {@code mergedAway} profiles leave every segment, and every segment is re-evaluated for
    * {@code changed}, as of the clock's instant. Transitions carry no cause. Never throws for a
    * failure of evaluation (counted, as in {@link #onCommitted}).
