@@ -201,16 +201,15 @@ class SplitCarryOverTest {
   }
 
   /**
-   * Open bug (erasure, not fixed here; found as an intermittent failure of
-   * {@code SegmentsAnalyticsHuntPropertiesTest}, whose profile ids are random): erasing one side
-   * of a split moves the linking event to the other person's timeline, so that person's profile
-   * gains an order, but {@link Clientele#delete} tells the segments only that the erased profile
-   * left: the other person's stored segment membership is not evaluated again ("repeat-buyers"
-   * needs two orders).
+   * Regression (found as an intermittent failure of {@code SegmentsAnalyticsHuntPropertiesTest},
+   * whose profile ids are random): erasing one side of a split moves the linking event to the
+   * other person's timeline, so that person's profile gains an order; {@link Clientele#delete}
+   * used to tell the segments only that the erased profile left, so the other person's stored
+   * segment membership was not evaluated again ("repeat-buyers" needs two orders). Erasure now
+   * re-evaluates the profiles it changes ({@code ErasureReport#otherProfilesChanged}).
    */
-  @Disabled("open bug: erasure after a split moves events to the other person without re-evaluating their segments")
   @Test
-  void erasureOfOneSide_movesAnOrderToTheOther_whoseSegmentsAreNotEvaluatedAgain() throws InterruptedException {
+  void erasureOfOneSide_movesAnOrderToTheOther_whoseSegmentsAreEvaluatedAgain() throws InterruptedException {
     dev.clientele.segments.Segment repeat = dev.clientele.segments.Segment.of("repeat-buyers",
         dev.clientele.segments.Condition.eventCount("order", dev.clientele.segments.Comparison.GE, 2));
     java.time.Instant t = SegmentsIngestTest.NOW.minusSeconds(3600);
