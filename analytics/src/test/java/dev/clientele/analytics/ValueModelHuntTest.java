@@ -29,4 +29,27 @@ class ValueModelHuntTest {
     BgNbdModel m = new BgNbdModel(0.5, 2, 4, 0.5);
     assertThat(m.conditionalExpectedPurchases(300, 1, 5, 10)).isCloseTo(0.07774755801069192, within(1e-13));
   }
+
+  /**
+   * The per-customer log-likelihood took differences of log-gamma values of size 1e19 when the
+   * drop-out parameters were large (an MBG/NBD fit on one customer reaches a, b ~ 2.4e17): it
+   * gave 129.67 where the fit's own objective (and the sum of logs) gives -0.4404. The reference
+   * is eq. 6 with the Beta ratio as a product of n factors, each {@code (b+i)/(a+b+i)}.
+   */
+  @Test
+  void logLikelihood_hugeDropOutParameters_keepsItsDigits() {
+    double r = 25576.805287155756;
+    double alpha = 3653.879900338044;
+    double a = 2.35378968147144064E17;
+    double b = 2.35382220948548288E17;
+    double tx = 1 / 7.0;
+    double age = 131 / 7.0;
+    // x = 1, n = 2: G(r+1)/G(r) = r; B(a, b+2)/B(a, b) = b (b+1) / ((a+b) (a+b+1)).
+    double beta = Math.log(b / (a + b)) + Math.log((b + 1) / (a + b + 1));
+    double alive = Math.log(r) + r * Math.log(alpha) - (r + 1) * Math.log(alpha + age) + beta;
+    double dead = alive + Math.log(a / (b + 1)) + (r + 1) * Math.log((alpha + age) / (alpha + tx));
+    double expected = Math.max(alive, dead) + Math.log1p(Math.exp(-Math.abs(alive - dead)));
+    assertThat(new MbgNbdModel(r, alpha, a, b).logLikelihood(1, tx, age)).isCloseTo(expected, within(1e-9));
+    assertThat(expected).isCloseTo(-0.4404, within(1e-4));
+  }
 }
