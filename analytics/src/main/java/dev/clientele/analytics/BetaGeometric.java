@@ -18,7 +18,7 @@ final class BetaGeometric {
     if (n == 0) {
       return Double.NEGATIVE_INFINITY;
     }
-    return Math.log(a / (b + n - 1)) + (r + x) * Math.log((alpha + age) / (alpha + tx));
+    return Math.log(a / (b + n - 1)) + (r + x) * Math.log1p((age - tx) / (alpha + tx));
   }
 
   /**
@@ -70,7 +70,7 @@ final class BetaGeometric {
   static double probabilityNoPurchase(double r, double alpha, double a, double b, int shift,
       double t, int x, double tx, double age) {
     double alive = probabilityAlive(r, alpha, a, b, shift, x, tx, age);
-    double quiet = Math.exp((r + x) * Math.log((alpha + age) / (alpha + age + t)));
+    double quiet = Math.exp(-(r + x) * Math.log1p(t / (alpha + age)));
     return 1 - alive + alive * quiet;
   }
 
@@ -107,7 +107,8 @@ final class BetaGeometric {
    */
   static double logLikelihood(double r, double alpha, double a, double b, int shift, int x, double tx, double age) {
     int n = x + shift;
-    double a1 = logRising(r, x) + r * Math.log(alpha) - (r + x) * Math.log(alpha + age) + logBetaRatio(a, b, n);
+    // r ln(alpha) - (r+x) ln(alpha+T) without the difference of large logarithms (r, alpha ~ 1e15)
+    double a1 = logRising(r, x) - r * Math.log1p(age / alpha) - x * Math.log(alpha + age) + logBetaRatio(a, b, n);
     if (n == 0) {
       return a1;
     }
