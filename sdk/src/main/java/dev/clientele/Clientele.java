@@ -948,7 +948,8 @@ public final class Clientele implements AutoCloseable {
 
   /**
    * CLV figures for exports from fitted models: {@link ComputedValues#PREDICTED_CLV} and
-   * {@link ComputedValues#TOTAL_CLV} (revenue plus predicted; both with 2 decimals),
+   * {@link ComputedValues#TOTAL_CLV} (revenue up to the end of {@code calibrationEnd} plus
+   * predicted, as {@link CustomerValue#totalClv()}; both with 2 decimals),
    * {@link ComputedValues#CHURN_RISK} ({@code low|medium|high}) and
    * {@link ComputedValues#PROBABILITY_ALIVE}, for every profile with an order on or before
    * {@code calibrationEnd}; profiles without one get no figures (empty cells), and profiles whose
@@ -989,7 +990,13 @@ public final class Clientele implements AutoCloseable {
           if (!Double.isNaN(v.predictedClv())) { // NaN: infinite expected spend for this customer, no money cells
             java.math.BigDecimal predicted = java.math.BigDecimal.valueOf(v.predictedClv()).setScale(2, java.math.RoundingMode.HALF_EVEN);
             figures.put(ComputedValues.PREDICTED_CLV, predicted);
-            figures.put(ComputedValues.TOTAL_CLV, p.orders().revenue().add(predicted).setScale(2, java.math.RoundingMode.HALF_EVEN));
+            // Historic = orders up to the calibration end, where the prediction starts (a later
+            // order is in the predicted days): the exact revenue when every order is by then.
+            boolean allOrdersByEnd = p.orders().lastOrder()
+                .map(t -> !LocalDate.ofInstant(t, java.time.ZoneOffset.UTC).isAfter(calibrationEnd)).orElse(true);
+            java.math.BigDecimal historic = allOrdersByEnd ? p.orders().revenue()
+                : java.math.BigDecimal.valueOf(s.historicValue().orElse(0));
+            figures.put(ComputedValues.TOTAL_CLV, historic.add(predicted).setScale(2, java.math.RoundingMode.HALF_EVEN));
           }
           return figures;
         });

@@ -18,7 +18,7 @@ final class BetaGeometric {
     if (n == 0) {
       return Double.NEGATIVE_INFINITY;
     }
-    return Math.log(a / (b + n - 1)) + (r + x) * Math.log((alpha + age) / (alpha + tx));
+    return Math.log(a / (b + n - 1)) + (r + x) * Math.log1p((age - tx) / (alpha + tx));
   }
 
   /**
@@ -70,7 +70,7 @@ final class BetaGeometric {
   static double probabilityNoPurchase(double r, double alpha, double a, double b, int shift,
       double t, int x, double tx, double age) {
     double alive = probabilityAlive(r, alpha, a, b, shift, x, tx, age);
-    double quiet = Math.exp((r + x) * Math.log((alpha + age) / (alpha + age + t)));
+    double quiet = Math.exp(-(r + x) * Math.log1p(t / (alpha + age)));
     return 1 - alive + alive * quiet;
   }
 
@@ -98,16 +98,45 @@ final class BetaGeometric {
     return (alpha + age) * (y > 0.01 ? Math.exp(y) - 1 : Math.expm1(y));
   }
 
-  /** One customer's log-likelihood (the per-row term of {@link BetaGeometricLikelihood}). */
+  /**
+   * One customer's log-likelihood (the per-row term of {@link BetaGeometricLikelihood}). The
+   * ratios {@code G(r+x)/G(r)} and {@code B(a, b+n)/B(a, b)} are products of {@code n} factors,
+   * summed as logarithms up to {@link BetaGeometricLikelihood#RECURRENCE_LIMIT} factors, as the
+   * fit does: differences of log-gamma values lose every digit when the parameters are large
+   * (a fit on degenerate data can reach {@code a, b ~ 1e17}).
+   */
   static double logLikelihood(double r, double alpha, double a, double b, int shift, int x, double tx, double age) {
     int n = x + shift;
-    double a1 = Gamma.logGamma(r + x) - Gamma.logGamma(r) + r * Math.log(alpha)
-        - (r + x) * Math.log(alpha + age)
-        + Gamma.logGamma(b + n) - Gamma.logGamma(b) - Gamma.logGamma(a + b + n) + Gamma.logGamma(a + b);
+    // r ln(alpha) - (r+x) ln(alpha+T) without the difference of large logarithms (r, alpha ~ 1e15)
+    double a1 = logRising(r, x) - r * Math.log1p(age / alpha) - x * Math.log(alpha + age) + logBetaRatio(a, b, n);
     if (n == 0) {
       return a1;
     }
     double d = logOddsDead(r, alpha, a, b, shift, x, tx, age);
     return a1 + (d > 0 ? d + Math.log1p(Math.exp(-d)) : Math.log1p(Math.exp(d)));
+  }
+
+  /** {@code ln[G(z+n)/G(z)] = sum_{i<n} ln(z+i)}. */
+  static double logRising(double z, int n) {
+    if (n > BetaGeometricLikelihood.RECURRENCE_LIMIT) {
+      return Gamma.logGamma(z + n) - Gamma.logGamma(z);
+    }
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += Math.log(z + i);
+    }
+    return sum;
+  }
+
+  /** {@code ln[B(a, b+n)/B(a, b)] = sum_{i<n} ln((b+i)/(a+b+i)) = -sum ln(1 + a/(b+i))}. */
+  static double logBetaRatio(double a, double b, int n) {
+    if (n > BetaGeometricLikelihood.RECURRENCE_LIMIT) {
+      return Gamma.logGamma(b + n) - Gamma.logGamma(b) - Gamma.logGamma(a + b + n) + Gamma.logGamma(a + b);
+    }
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum -= Math.log1p(a / (b + i));
+    }
+    return sum;
   }
 }

@@ -194,21 +194,20 @@ public final class ClvScorer {
       int slot = cache.slot(x, age);
       double ifAlive;
       double quiet;
-      double oddsBase; // ln(a/(b+n-1)) + (r+x) ln(alpha+T): the log-odds of being dead, less (r+x) ln(alpha+t_x)
+      double oddsBase; // ln(a/(b+n-1)): the log-odds of being dead, less (r+x) ln((alpha+T)/(alpha+t_x))
       if (slot >= 0 && cache.filled(slot)) {
         ifAlive = cache.expected[slot];
         quiet = cache.quiet[slot];
         oddsBase = cache.oddsBase[slot];
       } else {
         ifAlive = BetaGeometric.expectedIfAlive(r, alpha, a, b, shift, horizon, x, age);
-        quiet = Math.exp((r + x) * Math.log((alpha + age) / (alpha + age + window)));
-        oddsBase = x + shift == 0 ? Double.NEGATIVE_INFINITY
-            : Math.log(a / (b + x + shift - 1)) + (r + x) * Math.log(alpha + age);
+        quiet = Math.exp(-(r + x) * Math.log1p(window / (alpha + age)));
+        oddsBase = x + shift == 0 ? Double.NEGATIVE_INFINITY : Math.log(a / (b + x + shift - 1));
         if (slot >= 0) {
           cache.put(slot, x, age, ifAlive, quiet, oddsBase);
         }
       }
-      double d = oddsBase - (r + x) * Math.log(alpha + tx);
+      double d = oddsBase + (r + x) * Math.log1p((age - tx) / (alpha + tx)); // as BetaGeometric.logOddsDead
       double alive;
       if (d > 0) {
         double e = Math.exp(-d);

@@ -48,8 +48,11 @@ final class Hypergeometric {
       term *= ratio;
       sum += term;
       if (j > settled) {
+        // The tail is at most term * bound / (1 - bound) only while the terms shrink: with
+        // z near 1 the ratio can exceed 1 for many terms (a+b-1-r + a-1 > a+b+x), and then the
+        // series must go on, not stop on a negative "bound".
         double bound = Math.max(Math.abs(ratio), z);
-        if (term == 0 || Math.abs(term) / (1 - bound) <= TOLERANCE * Math.abs(sum)) {
+        if (term == 0 || bound < 1 && Math.abs(term) / (1 - bound) <= TOLERANCE * Math.abs(sum)) {
           return sum;
         }
       }
