@@ -1,0 +1,559 @@
+package dev.clientele.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+
+/**
+ * Bug hunt on the command-line contract of DESIGN.md ("Event and file formats", "Bad input", "The
+ * command-line tool"): random events files of a few people, with spelling variants of their
+ * identifiers, duplicate ids, blocked values, malformed lines of every kind (many carrying personal
+ * values), blank lines, a BOM and CRLF line ends, run in-process through {@code profiles},
+ * {@code mau}, {@code status} and {@code reach}. Every documented key must be there with its JSON
+ * type, and the values must equal a simple model written here from the spec: counts of lines,
+ * rejections, duplicates and problems; the partition of identifiers into profiles (union-find in
+ * file order, no identity limit is reached); merges; identifier normalisation; per-profile event
+ * counts, last-seen times and consent; MAU, activity status and audience totals. Nothing printed on
+ * stdout or stderr may hold an email, phone or customer id, raw or normalised.
+ */
+class CliContractHuntTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant OCT = Instant.parse("2026-10-01T00:00:00Z");
+
+  /** One identifier of one person: its normalised form and the spellings that normalise to it. */
+  record Slot(String type, String normal, List<String> spellings) {}
+
+  /** A good event of the model. */
+  record Ev(String id, String type, String action, Instant at, Map<String, String> raw, List<Slot> slots,
+      List<String> blocked, String line) {}
+
+  /** What the generator wrote and what the model expects. */
+  static final class Case {
+    final List<String> fileLines = new ArrayList<>();
+    final List<Ev> events = new ArrayList<>(); // good events in file order, duplicates included
+    final Set<String> personal = new TreeSet<>();
+    long nonBlank;
+    long rejectedLines;
+    long rejectedEvents;
+    String text;
+  }
+
+  private static List<Slot> person(int p, Random r) {
+    List<Slot> slots = new ArrayList<>();
+    String cid = "cid" + (7000 + p) + "q";
+    slots.add(new Slot("customer_id", cid, List.of(cid, " " + cid, cid + " ")));
+    for (int k = 0; k < 2; k++) {
+      String email = "ann" + p + "x" + k + "@example.com";
+      slots.add(new Slot("email", email, List.of(email, "Ann" + p + "X" + k + "@Example.COM", "  " + email.toUpperCase(Locale.ROOT) + " ")));
+    }
+    String last = String.format(Locale.ROOT, "%02d", p);
+    slots.add(new Slot("phone", "+121255501" + last, List.of("+121255501" + last, "+1 (212) 555-01" + last, "+1 212 555 01" + last)));
+    for (int k = 0; k < 2; k++) {
+      String a = "anon-" + p + "-" + k;
+      slots.add(new Slot("anonymous_id", a, List.of(a)));
+    }
+    return slots;
+  }
+
+  private static String q(String s) {
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String identifiersJson(Map<String, String> raw) {
+    StringBuilder b = new StringBuilder("{");
+    raw.forEach((t, v) -> b.append(b.length() > 1 ? "," : "").append(q(t)).append(':').append(q(v)));
+    return b.append('}').toString();
+  }
+
+  private static final String[][] KINDS = {
+    {"pageview", ""}, {"login", "login"}, {"identify", "signup"}, {"order", "purchase"}, {"consent", "opt_in"},
+    {"consent", "opt_out"}, {"campaign", "sent"}, {"campaign", "click"}, {"discovery", "found"}
+  };
+
+  static Case generate(long seed) {
+    Random r = new Random(seed);
+    Case c = new Case();
+    int people = 1 + r.nextInt(4);
+    List<List<Slot>> persons = new ArrayList<>();
+    for (int p = 0; p < people; p++) {
+      List<Slot> slots = person(p, r);
+      persons.add(slots);
+      for (Slot s : slots) {
+        if (!s.type().equals("anonymous_id")) {
+          c.personal.add(s.normal());
+          s.spellings().forEach(v -> c.personal.add(v.strip()));
+        }
+      }
+    }
+    int n = 1 + r.nextInt(30);
+    Set<Long> usedSeconds = new HashSet<>();
+    List<String> goodIds = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int roll = r.nextInt(100);
+      String line;
+      if (roll < 62) {
+        List<Slot> slots = persons.get(r.nextInt(people));
+        String[] kind = KINDS[r.nextInt(KINDS.length)];
+        List<Slot> chosen = new ArrayList<>();
+        if (kind[0].equals("consent")) {
+          chosen.add(slots.get(1 + r.nextInt(3))); // a messaging identifier
+        }
+        for (Slot s : slots) {
+          if (!chosen.contains(s) && r.nextInt(3) == 0) {
+            chosen.add(s);
+          }
+        }
+        if (chosen.isEmpty()) {
+          chosen.add(slots.get(r.nextInt(slots.size())));
+        }
+        // one identifier per type (the format is an object keyed by type)
+        Map<String, String> raw = new LinkedHashMap<>();
+        List<Slot> kept = new ArrayList<>();
+        for (Slot s : chosen) {
+          if (!raw.containsKey(s.type())) {
+            raw.put(s.type(), s.spellings().get(r.nextInt(s.spellings().size())));
+            kept.add(s);
+          }
+        }
+        List<String> blocked = new ArrayList<>();
+        if (r.nextInt(8) == 0 && !raw.containsKey("anonymous_id")) {
+          String b = List.of("null", "undefined", "Anonymous", " 0 ").get(r.nextInt(4));
+          raw.put("anonymous_id", b);
+          blocked.add(b);
+        }
+        long second;
+        do {
+          second = r.nextInt(45 * 86400) - 10L * 86400;
+        } while (!usedSeconds.add(second));
+        Instant at = OCT.plusSeconds(second);
+        String id = !goodIds.isEmpty() && r.nextInt(8) == 0 ? goodIds.get(r.nextInt(goodIds.size())) : "e-" + i;
+        goodIds.add(id);
+        String data = switch (kind[0]) {
+          case "identify" -> ",\"data\":{\"first_name\":\"Ann\",\"nickname\":null}";
+          case "order" -> ",\"data\":{\"order_id\":\"o-" + i + "\",\"total\":" + (1 + r.nextInt(90)) + ".50}";
+          default -> "";
+        };
+        line = "{\"id\":" + q(id) + ",\"type\":\"" + kind[0] + "\"" + (kind[1].isEmpty() ? "" : ",\"action\":\"" + kind[1] + "\"")
+            + ",\"timestamp\":\"" + at + "\",\"identifiers\":" + identifiersJson(raw) + data + "}";
+        c.events.add(new Ev(id, kind[0], kind[1], at, raw, kept, blocked, line));
+      } else if (roll < 70) {
+        // every identifier blocked: the library refuses the event
+        String v = List.of("test@test.com", "TEST@Test.com", "undefined", "null").get(r.nextInt(4));
+        String type = v.contains("@") ? "email" : "customer_id";
+        line = "{\"id\":\"r-" + i + "\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:0" + (i % 10) + "Z\",\"identifiers\":{\""
+            + type + "\":" + q(v) + "}}";
+        c.rejectedEvents++;
+      } else {
+        String email = persons.get(r.nextInt(people)).get(1).normal();
+        String phone = persons.get(r.nextInt(people)).get(3).normal();
+        List<String> bad = List.of(
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + "}",
+            "not json " + email,
+            "[" + q(email) + "]",
+            "\"" + phone + "\"",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\"}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":20261002,\"identifiers\":{\"email\":" + q(email) + "}}",
+            "{\"id\":7,\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + "}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"phone\":" + phone.substring(1) + "}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + "},\"dta\":{}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + "},\"" + email + "\":1}",
+            "{\"id\":\"b\",\"id\":\"b2\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + "}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + ",\"email\":" + q(email) + "}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-13-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + "}}",
+            "{\"id\":\"b\",\"type\":\"page view\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + "}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"Email\":" + q(email) + "}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{" + q(email) + ":\"x\"}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email.repeat(40)) + "}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email + "\u0001") + "}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"phone\":" + "\"" + phone + "\\ud800\"" + "}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + "},\"data\":[1]}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + "},\"data\":{\"x\":\"a\\u0000\"}}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + "}} {}",
+            "{\"id\":\"b\",\"type\":\"pageview\",\"timestamp\":\"0000-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + "}}",
+            "\u00a0",
+            "{\"id\":\"" + "x".repeat(300) + "\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:00Z\",\"identifiers\":{\"email\":" + q(email) + "}}");
+        line = bad.get(r.nextInt(bad.size()));
+        c.rejectedLines++;
+      }
+      c.fileLines.add(line);
+      c.nonBlank++;
+      if (r.nextInt(10) == 0) {
+        c.fileLines.add(List.of("", "   ", "\t").get(r.nextInt(3)));
+      }
+    }
+    String eol = r.nextBoolean() ? "\n" : "\r\n";
+    String text = String.join(eol, c.fileLines) + (r.nextBoolean() ? eol : "");
+    c.text = (r.nextInt(4) == 0 ? "\uFEFF" : "") + text;
+    return c;
+  }
+
+  /** The state the model expects after ingesting the non-duplicate good events before {@code cutoff}. */
+  static final class Model {
+    final Map<String, String> parent = new HashMap<>(); // union-find over "type:value"
+    final Map<String, Ev> firstById = new LinkedHashMap<>();
+    long duplicates;
+    long problems;
+    long created;
+    long merges;
+
+    Model(Case c, Instant cutoff) {
+      Set<String> seen = new HashSet<>();
+      for (Ev e : c.events) {
+        if (!e.at().isBefore(cutoff)) {
+          continue;
+        }
+        if (!seen.add(e.id())) {
+          duplicates++;
+          continue;
+        }
+        firstById.put(e.id(), e);
+        problems += e.blocked().size();
+        Set<String> roots = new HashSet<>();
+        for (Slot s : e.slots()) {
+          String key = s.type() + ":" + s.normal();
+          if (parent.containsKey(key)) {
+            roots.add(find(key));
+          }
+        }
+        if (roots.isEmpty()) {
+          created++;
+        } else {
+          merges += roots.size() - 1;
+        }
+        String first = null;
+        for (Slot s : e.slots()) {
+          String key = s.type() + ":" + s.normal();
+          parent.putIfAbsent(key, key);
+          if (first == null) {
+            first = key;
+          } else {
+            union(first, key);
+          }
+        }
+      }
+    }
+
+    String find(String k) {
+      String p = parent.get(k);
+      if (p.equals(k)) {
+        return k;
+      }
+      String root = find(p);
+      parent.put(k, root);
+      return root;
+    }
+
+    void union(String a, String b) {
+      String ra = find(a);
+      String rb = find(b);
+      if (!ra.equals(rb)) {
+        parent.put(rb, ra);
+      }
+    }
+
+    /** Profiles as sets of "type:value", keyed by root. */
+    Map<String, Set<String>> profiles() {
+      Map<String, Set<String>> out = new TreeMap<>();
+      for (String k : parent.keySet()) {
+        out.computeIfAbsent(find(k), x -> new TreeSet<>()).add(k);
+      }
+      return out;
+    }
+
+    String rootOf(Ev e) {
+      return find(e.slots().get(0).type() + ":" + e.slots().get(0).normal());
+    }
+
+    static boolean active(Ev e) {
+      return !(e.type().equals("consent") || e.type().equals("discovery") || (e.type().equals("campaign") && e.action().equals("sent")));
+    }
+
+    boolean anonymous(String root) {
+      return profiles().get(root).stream().allMatch(k -> k.startsWith("anonymous_id:"));
+    }
+  }
+
+  record Run(int code, String out, String err) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(out);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  static Run cli(Path dir, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code = Cli.run(args, o, e, dir);
+    }
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void assertNoPersonalData(Case c, Run run) {
+    String all = (run.out() + "\n" + run.err()).toLowerCase(Locale.ROOT);
+    for (String v : c.personal) {
+      assertThat(all).as("printed output must not hold %s", v).doesNotContain(v.toLowerCase(Locale.ROOT));
+    }
+    for (String v : c.personal) {
+      String digits = v.replaceAll("[^0-9]", "");
+      if (v.startsWith("+") && digits.length() > 6) {
+        assertThat(all.replaceAll("[^0-9+]", " ")).as("printed output must not hold the digits of %s", v)
+            .doesNotContain(digits.substring(2));
+      }
+    }
+  }
+
+  private static void assertIntegral(JsonNode node, String key) {
+    assertThat(node.has(key)).as("key %s in %s", key, node).isTrue();
+    assertThat(node.get(key).isIntegralNumber()).as("%s is a whole number in %s", key, node).isTrue();
+  }
+
+  private static Path write(Case c) throws IOException {
+    Path dir = Files.createTempDirectory("hcli");
+    Files.writeString(dir.resolve("events.jsonl"), c.text, StandardCharsets.UTF_8);
+    return dir;
+  }
+
+  /** Regression: a rejected event's reasons were also counted as {@code problems} of accepted events. */
+  @Example
+  void rejectedEvent_isNotAlsoCountedAsProblems() throws IOException {
+    Path dir = Files.createTempDirectory("hcli");
+    Files.writeString(dir.resolve("events.jsonl"), String.join("\n",
+        "{\"id\":\"e-1\",\"type\":\"pageview\",\"timestamp\":\"2026-10-01T10:00:00Z\",\"identifiers\":{\"customer_id\":\"c-1\"}}",
+        "{\"id\":\"e-2\",\"type\":\"pageview\",\"timestamp\":\"2026-10-01T11:00:00Z\",\"identifiers\":{\"customer_id\":\"undefined\"}}",
+        "{\"id\":\"e-3\",\"type\":\"pageview\",\"timestamp\":\"2026-10-01T12:00:00Z\",\"identifiers\":{\"customer_id\":\"c-1\",\"anonymous_id\":\"null\"}}"),
+        StandardCharsets.UTF_8);
+
+    Run run = cli(dir, "profiles", "--events", "events.jsonl", "--out", "p.jsonl");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    JsonNode s = run.json();
+    assertThat(s.get("applied").asLong()).isEqualTo(2);
+    assertThat(s.get("rejectedEvents").asLong()).isEqualTo(1);
+    assertThat(s.get("problems").asLong()).as("only the blocked anonymous id of e-3").isEqualTo(1);
+    assertThat(s.get("problemExamples").size()).isEqualTo(1);
+  }
+
+  @Property(tries = 60)
+  void profiles_countsPartitionAndProfileLines_matchTheModel(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long seed)
+      throws IOException {
+    Case c = generate(seed);
+    Path dir = write(c);
+    Run run = cli(dir, "profiles", "--events", "events.jsonl", "--out", "p.jsonl");
+    String context = "seed " + seed + "\n" + c.text + "\n" + run.out() + run.err();
+    assertThat(run.code()).as(context).isZero();
+    assertNoPersonalData(c, run);
+    JsonNode s = run.json();
+    for (String k : List.of("profiles", "events", "applied", "duplicates", "rejected", "rejectedLines", "rejectedEvents",
+        "problems", "merges", "linksRefused", "profilesErased")) {
+      assertIntegral(s, k);
+    }
+    Model m = new Model(c, Instant.MAX);
+    assertThat(s.get("events").asLong()).as(context).isEqualTo(c.nonBlank);
+    assertThat(s.get("rejectedLines").asLong()).as(context).isEqualTo(c.rejectedLines);
+    assertThat(s.get("rejectedEvents").asLong()).as(context).isEqualTo(c.rejectedEvents);
+    assertThat(s.get("rejected").asLong()).as(context).isEqualTo(c.rejectedLines + c.rejectedEvents);
+    assertThat(s.get("duplicates").asLong()).as(context).isEqualTo(m.duplicates);
+    assertThat(s.get("applied").asLong()).as(context).isEqualTo(m.firstById.size());
+    assertThat(s.get("applied").asLong() + s.get("duplicates").asLong() + s.get("rejected").asLong()).as(context)
+        .isEqualTo(s.get("events").asLong());
+    assertThat(s.get("problems").asLong()).as(context).isEqualTo(m.problems);
+    assertThat(s.get("merges").asLong()).as(context).isEqualTo(m.merges);
+    assertThat(s.get("linksRefused").asLong()).as(context).isZero();
+    Map<String, Set<String>> expected = m.profiles();
+    assertThat(s.get("profiles").asLong()).as(context).isEqualTo(expected.size());
+    assertThat(s.get("rejectedReasons").isArray()).isTrue();
+    assertThat(s.get("rejectedReasons").size()).as(context).isEqualTo((int) Math.min(20, c.rejectedLines + c.rejectedEvents));
+    for (JsonNode reason : s.get("rejectedReasons")) {
+      assertThat(reason.isTextual()).isTrue();
+      assertThat(reason.asText()).matches("line \\d+: .+");
+    }
+
+    // per profile: identifiers (normalised), event count, last-seen times, consent
+    List<String> lines = Files.readAllLines(dir.resolve("p.jsonl"), StandardCharsets.UTF_8);
+    assertThat(lines).as(context).hasSize(expected.size());
+    Set<Set<String>> actualPartition = new HashSet<>();
+    for (String line : lines) {
+      JsonNode p = JSON.readTree(line);
+      assertThat(p.get("id").isTextual()).isTrue();
+      assertThat(p.get("identifiers").isArray()).isTrue();
+      assertThat(p.get("attributes").isObject()).isTrue();
+      assertThat(p.get("mergedFrom").isArray()).isTrue();
+      p.get("mergedFrom").forEach(x -> assertThat(x.isTextual()).isTrue());
+      assertIntegral(p, "eventCount");
+      Set<String> ids = new TreeSet<>();
+      String root = null;
+      for (JsonNode i : p.get("identifiers")) {
+        assertThat(i.get("type").isTextual()).isTrue();
+        assertThat(i.get("value").isTextual()).isTrue();
+        assertThat(i.get("lastSeen").isTextual() || i.get("lastSeen").isNull()).isTrue();
+        assertThat(i.get("deliverable").isBoolean()).isTrue();
+        assertThat(i.get("consent").asText()).isIn("opt_in", "opt_out", "unknown");
+        String key = i.get("type").asText() + ":" + i.get("value").asText();
+        ids.add(key);
+        assertThat(m.parent).as(context + "\nunexpected identifier " + key).containsKey(key);
+        root = m.find(key);
+        // model: last seen = latest active event naming it; consent = latest consent event naming it
+        Instant lastSeen = null;
+        String consent = "unknown";
+        Instant consentAt = null;
+        for (Ev e : m.firstById.values()) {
+          boolean names = e.slots().stream().anyMatch(sl -> key.equals(sl.type() + ":" + sl.normal()));
+          if (!names) {
+            continue;
+          }
+          if (Model.active(e) && (lastSeen == null || e.at().isAfter(lastSeen))) {
+            lastSeen = e.at();
+          }
+          if (e.type().equals("consent") && !key.startsWith("customer_id:") && !key.startsWith("anonymous_id:")
+              && (consentAt == null || e.at().isAfter(consentAt))) {
+            consentAt = e.at();
+            consent = e.action();
+          }
+        }
+        assertThat(i.get("lastSeen").isNull() ? null : Instant.parse(i.get("lastSeen").asText())).as(context + "\nlastSeen of " + key)
+            .isEqualTo(lastSeen);
+        assertThat(i.get("consent").asText()).as(context + "\nconsent of " + key).isEqualTo(consent);
+        assertThat(i.get("deliverable").asBoolean()).as(context + "\ndeliverable " + key).isTrue();
+      }
+      actualPartition.add(ids);
+      String r = root;
+      long events = m.firstById.values().stream().filter(e -> m.rootOf(e).equals(r)).count();
+      assertThat(p.get("eventCount").asLong()).as(context + "\neventCount of " + ids).isEqualTo(events);
+      assertThat(p.get("mergedFrom").size()).as(context).isLessThanOrEqualTo((int) m.merges);
+    }
+    assertThat(actualPartition).as(context).isEqualTo(new HashSet<>(expected.values()));
+  }
+
+  @Property(tries = 40)
+  void mauStatusReach_documentedKeysAndValues_matchTheModel(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long seed)
+      throws IOException {
+    Case c = generate(seed);
+    Path dir = write(c);
+    LocalDate date = LocalDate.of(2026, 10, 1).plusDays(new Random(seed ^ 0x5eed).nextInt(31));
+    String context = "seed " + seed + " date " + date + "\n" + c.text + "\n";
+
+    // mau: every valid event is ingested; distinct profiles with an active event from the 1st through the date
+    Run mau = cli(dir, "mau", "--events", "events.jsonl", "--date", date.toString());
+    assertThat(mau.code()).as(context + mau.err()).isZero();
+    assertNoPersonalData(c, mau);
+    JsonNode mj = mau.json();
+    assertThat(mj.get("date").asText()).isEqualTo(date.toString());
+    assertThat(mj.get("month").asText()).isEqualTo("2026-10");
+    for (String k : List.of("mau", "identified", "anonymous")) {
+      assertIntegral(mj, k);
+    }
+    Model all = new Model(c, Instant.MAX);
+    Instant end = date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Set<String> activeRoots = new TreeSet<>();
+    for (Ev e : all.firstById.values()) {
+      if (Model.active(e) && !e.at().isBefore(OCT) && e.at().isBefore(end)) {
+        activeRoots.add(all.rootOf(e));
+      }
+    }
+    long anon = activeRoots.stream().filter(all::anonymous).count();
+    assertThat(mj.get("mau").asLong()).as(context + mau.out()).isEqualTo(activeRoots.size());
+    assertThat(mj.get("anonymous").asLong()).as(context + mau.out()).isEqualTo(anon);
+    assertThat(mj.get("identified").asLong()).as(context + mau.out()).isEqualTo(activeRoots.size() - anon);
+
+    // status: only events before the end of the date
+    Run status = cli(dir, "status", "--events", "events.jsonl", "--date", date.toString());
+    assertThat(status.code()).as(context + status.err()).isZero();
+    assertNoPersonalData(c, status);
+    JsonNode sj = status.json();
+    assertThat(sj.get("date").asText()).isEqualTo(date.toString());
+    for (String k : List.of("very_active", "active", "occasional", "sleeper")) {
+      assertIntegral(sj, k);
+    }
+    Model asOf = new Model(c, end);
+    Map<String, Integer> logins7 = new HashMap<>();
+    Map<String, Integer> logins30 = new HashMap<>();
+    Map<String, Integer> loginsAll = new HashMap<>();
+    Instant d7 = end.minusSeconds(7 * 86400L);
+    Instant d30 = end.minusSeconds(30 * 86400L);
+    for (Ev e : asOf.firstById.values()) {
+      if (e.type().equals("login")) {
+        String root = asOf.rootOf(e);
+        loginsAll.merge(root, 1, Integer::sum);
+        if (!e.at().isBefore(d7)) {
+          logins7.merge(root, 1, Integer::sum);
+        }
+        if (!e.at().isBefore(d30)) {
+          logins30.merge(root, 1, Integer::sum);
+        }
+      }
+    }
+    Map<String, Long> expected = new TreeMap<>(Map.of("very_active", 0L, "active", 0L, "occasional", 0L, "sleeper", 0L));
+    for (String root : asOf.profiles().keySet()) {
+      String st = logins7.getOrDefault(root, 0) > 1 ? "very_active" : logins30.getOrDefault(root, 0) > 1 ? "active"
+          : loginsAll.getOrDefault(root, 0) == 0 ? "sleeper" : "occasional";
+      expected.merge(st, 1L, Long::sum);
+    }
+    Map<String, Long> actual = new TreeMap<>();
+    expected.keySet().forEach(k -> actual.put(k, sj.get(k).asLong()));
+    assertThat(actual).as(context + status.out()).isEqualTo(expected);
+
+    // reach as of the date: totals and per-channel sums
+    Run reach = cli(dir, "reach", "--events", "events.jsonl", "--date", date.toString());
+    assertThat(reach.code()).as(context + reach.err()).isZero();
+    assertNoPersonalData(c, reach);
+    JsonNode rj = reach.json();
+    assertIntegral(rj, "total");
+    assertIntegral(rj, "reachableAny");
+    assertThat(rj.get("total").asLong()).as(context + reach.out()).isEqualTo(asOf.profiles().size());
+    assertThat(rj.get("channels").isObject()).isTrue();
+    long maxReachable = 0;
+    for (String ch : List.of("email", "sms", "push")) {
+      JsonNode n = rj.get("channels").get(ch);
+      assertThat(n).as("channel %s", ch).isNotNull();
+      assertIntegral(n, "reachable");
+      assertIntegral(n, "unreachable");
+      assertThat(n.get("reachable").asLong() + n.get("unreachable").asLong()).as(context + reach.out()).isEqualTo(rj.get("total").asLong());
+      maxReachable = Math.max(maxReachable, n.get("reachable").asLong());
+    }
+    assertThat(rj.get("channels").get("push").get("reachable").asLong()).isZero();
+    assertThat(rj.get("reachableAny").asLong()).isBetween(maxReachable, rj.get("total").asLong());
+
+    // reach without a date: as of the latest event, every valid event
+    Run latest = cli(dir, "reach", "--events", "events.jsonl");
+    assertThat(latest.code()).as(context + latest.err()).isZero();
+    assertThat(latest.json().get("total").asLong()).as(context + latest.out()).isEqualTo(all.profiles().size());
+    assertThat(latest.json().get("eventsAfterDate").asLong()).isZero();
+  }
+}
