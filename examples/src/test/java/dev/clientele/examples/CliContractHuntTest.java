@@ -370,6 +370,33 @@ class CliContractHuntTest {
     assertThat(s.get("problemExamples").size()).isEqualTo(1);
   }
 
+  /**
+   * Regression: a number such as {@code 1e999999999} (valid JSON) made {@code profiles} fail with
+   * an internal error (an order total: BigInteger overflow in the revenue sum) or run out of
+   * memory writing CSV (an attribute), instead of rejecting the line.
+   */
+  @Example
+  void hugeNumbers_rejectTheLineOrTheTotal_theRunGoesOn() throws IOException {
+    Path dir = Files.createTempDirectory("hcli");
+    Files.writeString(dir.resolve("events.jsonl"), String.join("\n",
+        "{\"id\":\"h1\",\"type\":\"order\",\"timestamp\":\"2026-10-03T14:05:00Z\",\"identifiers\":{\"customer_id\":\"c-9\"},\"data\":{\"total\":1}}",
+        "{\"id\":\"h2\",\"type\":\"order\",\"timestamp\":\"2026-10-03T14:06:00Z\",\"identifiers\":{\"customer_id\":\"c-9\"},\"data\":{\"total\":1e999999999}}",
+        "{\"id\":\"h3\",\"type\":\"order\",\"timestamp\":\"2026-10-03T14:07:00Z\",\"identifiers\":{\"customer_id\":\"c-9\"},\"data\":{\"total\":\"1e-999999999\"}}",
+        "{\"id\":\"h4\",\"type\":\"identify\",\"timestamp\":\"2026-10-03T14:08:00Z\",\"identifiers\":{\"customer_id\":\"c-8\"},\"data\":{\"points\":1e999999999}}"),
+        StandardCharsets.UTF_8);
+    for (String out : List.of("p.jsonl", "p.csv")) {
+      Run run = cli(dir, "profiles", "--events", "events.jsonl", "--out", out);
+
+      assertThat(run.code()).as(run.err()).isZero();
+      JsonNode s = run.json();
+      assertThat(s.get("applied").asLong()).isEqualTo(2);
+      assertThat(s.get("rejectedLines").asLong()).isEqualTo(2);
+      assertThat(s.get("problems").asLong()).as("h3's total is no amount").isEqualTo(1);
+      assertThat(s.get("rejectedReasons").get(0).asText()).startsWith("line 2: value of total must be a number");
+    }
+    assertThat(Files.readString(dir.resolve("p.jsonl"))).contains("\"revenue\":1,");
+  }
+
   @Property(tries = 60)
   void profiles_countsPartitionAndProfileLines_matchTheModel(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long seed)
       throws IOException {
