@@ -397,6 +397,27 @@ class CliContractHuntTest {
     assertThat(Files.readString(dir.resolve("p.jsonl"))).contains("\"revenue\":1,");
   }
 
+  /**
+   * Regression: {@code clv} echoed a bad CSV cell unmasked ("date is not yyyy-MM-dd…:
+   * 'bob@example.com'"), and a file without a header row showed its first row, emails included.
+   */
+  @Example
+  void clvInputErrors_nameTheLineAndColumn_masked() throws IOException {
+    Path dir = Files.createTempDirectory("hcli");
+    Files.writeString(dir.resolve("t1.csv"), "customer_id,date,amount\nann.smith@example.com,2026-01-01,10\nbob.jones@example.com,bob.jones@example.com,5\n");
+    Files.writeString(dir.resolve("t2.csv"), "customer_id,date,amount\nann.smith@example.com,2026-01-01,bob.jones@example.com\n");
+    Files.writeString(dir.resolve("t3.csv"), "ann.smith@example.com,2026-01-01,10\nbob.jones@example.com,2026-01-02,5\n");
+    Files.writeString(dir.resolve("s1.csv"), "customer_id,frequency,recency,T,monetary_value\nann.smith@example.com,+44 7700 900123,1,2,3\n");
+    for (String[] args : List.of(new String[] {"--transactions", "t1.csv"}, new String[] {"--transactions", "t2.csv"},
+        new String[] {"--transactions", "t3.csv"}, new String[] {"--summary", "s1.csv"})) {
+      Run run = cli(dir, "clv", args[0], args[1]);
+
+      assertThat(run.code()).as(run.err()).isEqualTo(Cli.EXIT_BAD_INPUT);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).contains(args[1]).doesNotContain("ann.smith").doesNotContain("bob.jones").doesNotContain("900123");
+    }
+  }
+
   @Property(tries = 60)
   void profiles_countsPartitionAndProfileLines_matchTheModel(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long seed)
       throws IOException {
