@@ -25,9 +25,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 
 /**
@@ -603,5 +606,78 @@ class CliContractHuntTest {
     assertThat(latest.code()).as(context + latest.err()).isZero();
     assertThat(latest.json().get("total").asLong()).as(context + latest.out()).isEqualTo(all.profiles().size());
     assertThat(latest.json().get("eventsAfterDate").asLong()).isZero();
+  }
+
+  /**
+   * {@code clv} on random small transaction files (header spellings of both conventions, CRLF, a
+   * BOM, orders of value 0, several orders a day): never an internal failure; on success every
+   * documented key with its JSON type, {@code customers} = customers with an order of value &gt; 0,
+   * the parameter names of the model, {@code spend} exactly when repeat purchases carry values,
+   * {@code reasons} naming the failed conditions when not eligible; with {@code --out --force}
+   * one row per customer.
+   */
+  @Property(tries = 25)
+  void clv_onRandomTransactions_keepsTheContract(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long seed,
+      @ForAll("models") String model) throws IOException {
+    Random r = new Random(seed);
+    int customers = 1 + r.nextInt(25);
+    String eol = r.nextBoolean() ? "\n" : "\r\n";
+    StringBuilder csv = new StringBuilder(r.nextInt(4) == 0 ? "\uFEFF" : "");
+    csv.append(r.nextBoolean() ? "customer_id,date,amount" : "ID,date,amount").append(eol);
+    Set<String> paying = new TreeSet<>();
+    for (int c = 0; c < customers; c++) {
+      int orders = 1 + r.nextInt(6);
+      for (int k = 0; k < orders; k++) {
+        LocalDate d = LocalDate.of(2025, 1, 1).plusDays(r.nextInt(540));
+        String amount = r.nextInt(10) == 0 ? "0" : (1 + r.nextInt(200)) + "." + r.nextInt(100);
+        if (!amount.equals("0")) {
+          paying.add("cust" + c);
+        }
+        csv.append("cust").append(c).append(',').append(d).append(',').append(amount).append(eol);
+      }
+    }
+    Path dir = Files.createTempDirectory("hcli");
+    Files.writeString(dir.resolve("t.csv"), csv.toString(), StandardCharsets.UTF_8);
+    Run run = cli(dir, "clv", "--transactions", "t.csv", "--model", model, "--out", "pred.csv", "--force");
+    String context = "seed " + seed + " model " + model + "\n" + csv + "\n" + run.out() + run.err();
+    assertThat(run.code()).as(context).isIn(Cli.EXIT_OK, Cli.EXIT_BAD_INPUT);
+    if (paying.isEmpty()) {
+      assertThat(run.code()).as(context).isEqualTo(Cli.EXIT_BAD_INPUT);
+      return;
+    }
+    if (run.code() != Cli.EXIT_OK) {
+      assertThat(run.err()).as(context).startsWith("clientele: ");
+      return;
+    }
+    JsonNode j = run.json();
+    assertThat(j.get("model").isTextual()).as(context).isTrue();
+    assertThat(j.get("params").isObject()).as(context).isTrue();
+    List<String> names = new ArrayList<>();
+    j.get("params").fieldNames().forEachRemaining(names::add);
+    assertThat(names).as(context).containsExactlyInAnyOrderElementsOf(
+        model.equals("pareto") ? List.of("r", "alpha", "s", "beta") : List.of("r", "alpha", "a", "b"));
+    j.get("params").forEach(v -> assertThat(v.isNumber()).as(context).isTrue());
+    assertThat(j.get("logLikelihood").isNumber()).as(context).isTrue();
+    assertIntegral(j, "customers");
+    assertThat(j.get("customers").asLong()).as(context).isEqualTo(paying.size());
+    assertThat(j.get("eligible").isBoolean()).as(context).isTrue();
+    assertThat(j.get("reasons").isArray()).as(context).isTrue();
+    j.get("reasons").forEach(x -> assertThat(x.isTextual()).isTrue());
+    assertThat(j.get("eligible").asBoolean()).as(context).isEqualTo(j.get("reasons").isEmpty());
+    assertThat(j.get("eligible").asBoolean()).as("fewer than 500 customers").isFalse();
+    if (j.has("spend")) {
+      List<String> spend = new ArrayList<>();
+      j.get("spend").fieldNames().forEachRemaining(spend::add);
+      assertThat(spend).containsExactlyInAnyOrder("p", "q", "v");
+      j.get("spend").forEach(v -> assertThat(v.isNumber()).as(context).isTrue());
+    }
+    List<String> rows = Files.readAllLines(dir.resolve("pred.csv"), StandardCharsets.UTF_8);
+    assertThat(rows.get(0)).startsWith("customer_id,frequency,recency,T,p_alive,expected_purchases_365d,predicted_clv,churn_risk");
+    assertThat(rows).as(context).hasSize(1 + paying.size());
+  }
+
+  @Provide
+  Arbitrary<String> models() {
+    return Arbitraries.of("bgnbd", "pareto", "mbgnbd");
   }
 }
