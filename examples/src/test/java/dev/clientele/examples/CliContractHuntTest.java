@@ -124,6 +124,7 @@ class CliContractHuntTest {
     int n = 1 + r.nextInt(30);
     Set<Long> usedSeconds = new HashSet<>();
     List<String> goodIds = new ArrayList<>();
+    List<String> refusedIds = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int roll = r.nextInt(100);
       String line;
@@ -162,7 +163,9 @@ class CliContractHuntTest {
           second = r.nextInt(45 * 86400) - 10L * 86400;
         } while (!usedSeconds.add(second));
         Instant at = OCT.plusSeconds(second);
-        String id = !goodIds.isEmpty() && r.nextInt(8) == 0 ? goodIds.get(r.nextInt(goodIds.size())) : "e-" + i;
+        // a repeated id is a duplicate; the id of an event refused earlier is not (nothing was stored)
+        String id = !goodIds.isEmpty() && r.nextInt(8) == 0 ? goodIds.get(r.nextInt(goodIds.size()))
+            : !refusedIds.isEmpty() && r.nextInt(8) == 0 ? refusedIds.remove(0) : "e-" + i;
         goodIds.add(id);
         String data = switch (kind[0]) {
           case "identify" -> ",\"data\":{\"first_name\":\"Ann\",\"nickname\":null}";
@@ -179,6 +182,7 @@ class CliContractHuntTest {
         line = "{\"id\":\"r-" + i + "\",\"type\":\"pageview\",\"timestamp\":\"2026-10-02T00:00:0" + (i % 10) + "Z\",\"identifiers\":{\""
             + type + "\":" + q(v) + "}}";
         c.rejectedEvents++;
+        refusedIds.add("r-" + i);
       } else {
         String email = persons.get(r.nextInt(people)).get(1).normal();
         String phone = persons.get(r.nextInt(people)).get(3).normal();
@@ -670,6 +674,29 @@ class CliContractHuntTest {
     assertThat(rj.get("channels").get("sms").get("reachable").asLong()).as(context + reach.out()).isEqualTo(sms);
     assertThat(rj.get("reachableAny").asLong()).as(context + reach.out()).isEqualTo(any);
     assertThat(rj.get("reachableAny").asLong()).isBetween(maxReachable, rj.get("total").asLong());
+
+    // export: every profile read, each written or skipped; --reachable email keeps exactly the
+    // customers reach counts as reachable on email (as of the latest event)
+    for (String preset : List.of("all", "email")) {
+      Run export = cli(dir, "export", "--events", "events.jsonl", "--format", "jsonl", "--preset", preset, "--out", "x-" + preset + ".jsonl");
+      assertThat(export.code()).as(context + export.err()).isZero();
+      assertNoPersonalData(c, export);
+      JsonNode ej = export.json();
+      assertIntegral(ej, "rows");
+      assertIntegral(ej, "profiles");
+      long skipped = 0;
+      for (JsonNode n : ej.get("skipped")) {
+        skipped += n.asLong();
+      }
+      assertThat(ej.get("profiles").asLong()).as(context + export.out()).isEqualTo(all.profiles().size());
+      assertThat(ej.get("rows").asLong() + skipped).as(context + export.out()).isEqualTo(ej.get("profiles").asLong());
+      assertThat(Files.readAllLines(dir.resolve("x-" + preset + ".jsonl"))).as(context).hasSize((int) ej.get("rows").asLong());
+    }
+    Run sync = cli(dir, "export", "--events", "events.jsonl", "--format", "jsonl", "--reachable", "email", "--out", "sync.jsonl");
+    Run reachAll = cli(dir, "reach", "--events", "events.jsonl");
+    assertThat(sync.code()).as(context + sync.err()).isZero();
+    assertThat(sync.json().get("rows").asLong()).as(context + sync.out() + reachAll.out())
+        .isEqualTo(reachAll.json().get("channels").get("email").get("reachable").asLong());
 
     // reach without a date: as of the latest event, every valid event
     Run latest = cli(dir, "reach", "--events", "events.jsonl");
