@@ -161,6 +161,8 @@ class PiiHuntPropertiesTest {
     assertHidesPhone(good.toString(), phone);
     Attribute a = new Attribute("first_name", email, "crm", T);
     assertHidesEmail(a.toString(), email);
+    assertHidesEmail(new ProfileSearch(Optional.of(email), ProfileSort.NAME, false, 0, 10).toString(), email);
+    assertHidesPhone(new ProfileSearch(Optional.of(phone), ProfileSort.NAME, false, 0, 10).toString(), phone);
   }
 
   @Example
