@@ -777,4 +777,47 @@ class CliContractHuntTest {
   Arbitrary<String> models() {
     return Arbitraries.of("bgnbd", "pareto", "mbgnbd");
   }
+
+  /**
+   * The same random file on a new H2 database ({@code --jdbc}) prints the same counts and MAU as in
+   * memory and writes the same profiles, but for their ids (random on a database).
+   */
+  @Property(tries = 10)
+  void jdbc_sameFile_sameCountsAndProfilesAsInMemory(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long seed)
+      throws IOException {
+    Case c = generate(seed);
+    Path dir = write(c);
+    Files.writeString(dir.resolve("salt.txt"), "a-test-salt-of-32-bytes-or-more!\n");
+    String url = "jdbc:h2:file:" + dir.resolve("db/clientele") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+    Run memory = cli(dir, "profiles", "--events", "events.jsonl", "--out", "m.jsonl");
+    Run jdbc = cli(dir, "profiles", "--events", "events.jsonl", "--out", "j.jsonl", "--jdbc", url, "--salt-file", "salt.txt");
+    String context = "seed " + seed + "\n" + c.text + "\n" + memory.out() + jdbc.out() + jdbc.err();
+    assertThat(jdbc.code()).as(context).isZero();
+    assertNoPersonalData(c, jdbc);
+    JsonNode m = memory.json();
+    JsonNode j = jdbc.json();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) m).remove("out");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) j).remove("out");
+    assertThat(j).as(context).isEqualTo(m);
+    assertThat(profilesWithoutIds(dir.resolve("j.jsonl"))).as(context).isEqualTo(profilesWithoutIds(dir.resolve("m.jsonl")));
+    LocalDate date = LocalDate.of(2026, 10, 1).plusDays(new Random(seed).nextInt(31));
+    Run mauMemory = cli(dir, "mau", "--events", "events.jsonl", "--date", date.toString());
+    Path fresh = dir.resolve("db2/clientele");
+    Run mauJdbc = cli(dir, "mau", "--events", "events.jsonl", "--date", date.toString(), "--jdbc",
+        "jdbc:h2:file:" + fresh + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "--salt-file", "salt.txt");
+    assertThat(mauJdbc.code()).as(context + mauJdbc.err()).isZero();
+    assertThat(mauJdbc.json()).as(context).isEqualTo(mauMemory.json());
+  }
+
+  /** The profile lines of a file as a set of their JSON with ids and mergedFrom ids left out. */
+  private static Set<String> profilesWithoutIds(Path file) throws IOException {
+    Set<String> out = new TreeSet<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      com.fasterxml.jackson.databind.node.ObjectNode p = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(line);
+      p.remove("id");
+      p.put("mergedFrom", p.get("mergedFrom").size());
+      out.add(p.toString());
+    }
+    return out;
+  }
 }
