@@ -568,6 +568,41 @@ class CliContractHuntTest {
       assertThat(p.get("mergedFrom").size()).as(context).isLessThanOrEqualTo((int) m.merges);
     }
     assertThat(actualPartition).as(context).isEqualTo(new HashSet<>(expected.values()));
+
+    // the CSV form: the same profiles, the documented columns, the primary identifiers
+    Run csv = cli(dir, "profiles", "--events", "events.jsonl", "--out", "p.csv");
+    assertThat(csv.code()).as(context + csv.err()).isZero();
+    assertThat(csv.json().get("profiles").asLong()).isEqualTo(expected.size());
+    com.fasterxml.jackson.dataformat.csv.CsvMapper mapper = new com.fasterxml.jackson.dataformat.csv.CsvMapper();
+    List<Map<String, String>> rows = new ArrayList<>();
+    try (com.fasterxml.jackson.databind.MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class)
+        .with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader()).readValues(dir.resolve("p.csv").toFile())) {
+      it.forEachRemaining(rows::add);
+    }
+    assertThat(rows).as(context).hasSize(expected.size());
+    Map<String, JsonNode> byId = new HashMap<>();
+    for (String line : lines) {
+      JsonNode p = JSON.readTree(line);
+      byId.put(p.get("id").asText(), p);
+    }
+    for (Map<String, String> row : rows) {
+      assertThat(new ArrayList<>(row.keySet()).subList(0, ProfileWriter.FIXED_COLUMNS.size())).isEqualTo(ProfileWriter.FIXED_COLUMNS);
+      JsonNode p = byId.get(row.get("id"));
+      assertThat(p).as(context + "\nrow " + row).isNotNull();
+      assertThat(row.get("event_count")).isEqualTo(p.get("eventCount").asText());
+      for (String type : List.of("email", "phone", "customer_id")) {
+        String primary = "";
+        for (JsonNode i : p.get("identifiers")) {
+          if (i.get("type").asText().equals(type) && i.get("primary").asBoolean()) {
+            primary = i.get("value").asText();
+          }
+        }
+        String root = m.find(p.get("identifiers").get(0).get("type").asText() + ":" + p.get("identifiers").get(0).get("value").asText());
+        String modelPrimary = m.primary(root, type);
+        assertThat(primary).as(context + "\nprimary " + type + " of " + row.get("id")).isEqualTo(modelPrimary == null ? "" : modelPrimary.substring(type.length() + 1));
+        assertThat(row.get(type)).as(context + "\n" + type + " cell of " + row.get("id")).isEqualTo(primary);
+      }
+    }
   }
 
   @Property(tries = 40)
