@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -237,6 +238,14 @@ class CliContractHuntTest {
     long created;
     long merges;
 
+    /** Which events are active (the default rules unless a config says otherwise). */
+    java.util.function.Predicate<Ev> activeRule = Model::active;
+
+    Model(Case c, Instant cutoff, java.util.function.Predicate<Ev> activeRule) {
+      this(c, cutoff);
+      this.activeRule = activeRule;
+    }
+
     Model(Case c, Instant cutoff) {
       Set<String> seen = new HashSet<>();
       for (Ev e : c.events) {
@@ -313,7 +322,7 @@ class CliContractHuntTest {
     Instant lastSeen(String key) {
       Instant last = null;
       for (Ev e : firstById.values()) {
-        if (active(e) && names(e, key) && (last == null || e.at().isAfter(last))) {
+        if (activeRule.test(e) && names(e, key) && (last == null || e.at().isAfter(last))) {
           last = e.at();
         }
       }
@@ -854,5 +863,90 @@ class CliContractHuntTest {
       out.add(p.toString());
     }
     return out;
+  }
+
+  /**
+   * A random config (DESIGN.md: the config carries consent settings, active/non-active event types
+   * and activity thresholds) changes {@code mau}, {@code status} and {@code reach} exactly as the
+   * model with the same settings says.
+   */
+  @Property(tries = 30)
+  void configuredMauStatusReach_followTheConfig(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long seed) throws IOException {
+    Case c = generate(seed);
+    Path dir = write(c);
+    Random r = new Random(seed ^ 0xc0ffee);
+    boolean pageviewInactive = r.nextBoolean();
+    boolean discoveryActive = r.nextBoolean();
+    String loginType = r.nextBoolean() ? "order" : "login";
+    boolean smsUnknown = r.nextBoolean();
+    boolean emailUnknown = r.nextBoolean();
+    ObjectNode config = JSON.createObjectNode();
+    ObjectNode activity = config.putObject("activity");
+    if (pageviewInactive) {
+      activity.putArray("inactiveTypes").add("pageview");
+    }
+    if (discoveryActive) {
+      activity.putArray("activeTypes").add("discovery");
+    }
+    if (!loginType.equals("login") || r.nextBoolean()) {
+      config.putObject("status").put("loginType", loginType);
+    }
+    ObjectNode unknown = config.putObject("consent").putObject("unknownConsentReachable");
+    unknown.put("sms", smsUnknown);
+    unknown.put("email", emailUnknown);
+    Files.writeString(dir.resolve("config.json"), config.toString());
+    java.util.function.Predicate<Ev> active = e -> e.type().equals("discovery") ? discoveryActive
+        : e.type().equals("pageview") ? !pageviewInactive : Model.active(e);
+    LocalDate date = LocalDate.of(2026, 10, 1).plusDays(r.nextInt(31));
+    String context = "seed " + seed + " config " + config + " date " + date + "\n" + c.text + "\n";
+
+    Run mau = cli(dir, "mau", "--events", "events.jsonl", "--date", date.toString(), "--config", "config.json");
+    assertThat(mau.code()).as(context + mau.err()).isZero();
+    Model all = new Model(c, Instant.MAX, active);
+    Instant end = date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Set<String> activeRoots = new TreeSet<>();
+    for (Ev e : all.firstById.values()) {
+      if (active.test(e) && !e.at().isBefore(OCT) && e.at().isBefore(end)) {
+        activeRoots.add(all.rootOf(e));
+      }
+    }
+    assertThat(mau.json().get("mau").asLong()).as(context + mau.out()).isEqualTo(activeRoots.size());
+
+    Run status = cli(dir, "status", "--events", "events.jsonl", "--date", date.toString(), "--config", "config.json");
+    assertThat(status.code()).as(context + status.err()).isZero();
+    Model asOf = new Model(c, end, active);
+    Map<String, Long> expected = new TreeMap<>(Map.of("very_active", 0L, "active", 0L, "occasional", 0L, "sleeper", 0L));
+    for (String root : asOf.profiles().keySet()) {
+      long in7 = 0;
+      long in30 = 0;
+      long ever = 0;
+      for (Ev e : asOf.firstById.values()) {
+        if (e.type().equals(loginType) && asOf.rootOf(e).equals(root)) {
+          ever++;
+          in7 += e.at().isBefore(end.minusSeconds(7 * 86400L)) ? 0 : 1;
+          in30 += e.at().isBefore(end.minusSeconds(30 * 86400L)) ? 0 : 1;
+        }
+      }
+      expected.merge(in7 > 1 ? "very_active" : in30 > 1 ? "active" : ever == 0 ? "sleeper" : "occasional", 1L, Long::sum);
+    }
+    Map<String, Long> actual = new TreeMap<>();
+    expected.keySet().forEach(k -> actual.put(k, status.json().get(k).asLong()));
+    assertThat(actual).as(context + status.out()).isEqualTo(expected);
+
+    Run reach = cli(dir, "reach", "--events", "events.jsonl", "--date", date.toString(), "--config", "config.json");
+    assertThat(reach.code()).as(context + reach.err()).isZero();
+    long email = 0;
+    long sms = 0;
+    for (String root : asOf.profiles().keySet()) {
+      String e = asOf.primary(root, "email");
+      String ph = asOf.primary(root, "phone");
+      String ec = e == null ? null : asOf.consent(e);
+      String pc = ph == null ? null : asOf.consent(ph);
+      email += ec != null && (ec.equals("opt_in") || (ec.equals("unknown") && emailUnknown)) ? 1 : 0;
+      sms += pc != null && (pc.equals("opt_in") || (pc.equals("unknown") && smsUnknown)) ? 1 : 0;
+    }
+    JsonNode ch = reach.json().get("channels");
+    assertThat(ch.get("email").get("reachable").asLong()).as(context + reach.out()).isEqualTo(email);
+    assertThat(ch.get("sms").get("reachable").asLong()).as(context + reach.out()).isEqualTo(sms);
   }
 }
