@@ -749,23 +749,13 @@ class CliContractHuntTest {
     assertThat(latest.json().get("eventsAfterDate").asLong()).isZero();
   }
 
-  /**
-   * {@code clv} on random small transaction files (header spellings of both conventions, CRLF, a
-   * BOM, orders of value 0, several orders a day): never an internal failure; on success every
-   * documented key with its JSON type, {@code customers} = customers with an order of value &gt; 0,
-   * the parameter names of the model, {@code spend} exactly when repeat purchases carry values,
-   * {@code reasons} naming the failed conditions when not eligible; with {@code --out --force}
-   * one row per customer.
-   */
-  @Property(tries = 8) // a Pareto/NBD fit takes seconds on two shared cores
-  void clv_onRandomTransactions_keepsTheContract(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long seed,
-      @ForAll("models") String model) throws IOException {
+  /** A random transactions file of up to 25 customers into {@code csv}; the customers with an order > 0 into {@code paying}. */
+  static void transactions(long seed, StringBuilder csv, Set<String> paying) {
     Random r = new Random(seed);
     int customers = 1 + r.nextInt(25);
     String eol = r.nextBoolean() ? "\n" : "\r\n";
-    StringBuilder csv = new StringBuilder(r.nextInt(4) == 0 ? "\uFEFF" : "");
+    csv.append(r.nextInt(4) == 0 ? "\uFEFF" : "");
     csv.append(r.nextBoolean() ? "customer_id,date,amount" : "ID,date,amount").append(eol);
-    Set<String> paying = new TreeSet<>();
     for (int c = 0; c < customers; c++) {
       int orders = 1 + r.nextInt(6);
       for (int k = 0; k < orders; k++) {
@@ -777,6 +767,22 @@ class CliContractHuntTest {
         csv.append("cust").append(c).append(',').append(d).append(',').append(amount).append(eol);
       }
     }
+  }
+
+  /**
+   * {@code clv} on random small transaction files (header spellings of both conventions, CRLF, a
+   * BOM, orders of value 0, several orders a day): never an internal failure; on success every
+   * documented key with its JSON type, {@code customers} = customers with an order of value &gt; 0,
+   * the parameter names of the model, {@code spend} exactly when repeat purchases carry values,
+   * {@code reasons} naming the failed conditions when not eligible; with {@code --out --force}
+   * one row per customer.
+   */
+  @Property(tries = 10)
+  void clv_onRandomTransactions_keepsTheContract(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long seed,
+      @ForAll("models") String model) throws IOException {
+    StringBuilder csv = new StringBuilder();
+    Set<String> paying = new TreeSet<>();
+    transactions(seed, csv, paying);
     Path dir = Files.createTempDirectory("hcli");
     Files.writeString(dir.resolve("t.csv"), csv.toString(), StandardCharsets.UTF_8);
     Run run = cli(dir, "clv", "--transactions", "t.csv", "--model", model, "--out", "pred.csv", "--force");
@@ -817,9 +823,34 @@ class CliContractHuntTest {
     assertThat(rows).as(context).hasSize(1 + paying.size());
   }
 
+  /** BG/NBD and MBG/NBD only: see {@link #clv_pareto_smallFile_fitsInAFewSeconds()} for Pareto/NBD. */
   @Provide
   Arbitrary<String> models() {
-    return Arbitraries.of("bgnbd", "pareto", "mbgnbd");
+    return Arbitraries.of("bgnbd", "mbgnbd");
+  }
+
+  /**
+   * Open bug (performance): {@code clv --model pareto} on some small random files (this one: 20-odd
+   * customers, 540 days) takes 18 to 30 s on the shared 2-core machine, where other seeds and the
+   * other models take under 0.1 s. Not profiled yet; a suspect is the Pareto/NBD likelihood's
+   * hypergeometric series ({@code Hypergeometric.logHyp2f1One}) summing up to millions of terms
+   * when the fitted parameters put z near 1 during the search. The property above leaves Pareto/NBD
+   * out until this is fixed.
+   */
+  @org.junit.jupiter.api.Test
+  @org.junit.jupiter.api.Disabled("open bug: Pareto/NBD fit of a 20-customer file takes ~20-30 s")
+  void clv_pareto_smallFile_fitsInAFewSeconds() throws IOException {
+    for (long seed : new long[] {10042L, 5952278740061L}) {
+      StringBuilder csv = new StringBuilder();
+      transactions(seed, csv, new TreeSet<>());
+      Path dir = Files.createTempDirectory("hcli");
+      Files.writeString(dir.resolve("t.csv"), csv.toString(), StandardCharsets.UTF_8);
+      long start = System.nanoTime();
+      Run run = cli(dir, "clv", "--transactions", "t.csv", "--model", "pareto");
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(millis).as("seed %s", seed).isLessThan(3_000);
+    }
   }
 
   /**
