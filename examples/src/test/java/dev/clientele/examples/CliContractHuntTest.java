@@ -420,6 +420,37 @@ class CliContractHuntTest {
     return dir;
   }
 
+  /**
+   * Regression: a byte that is not UTF-8 on line 150 was reported "at line 79" (the reader decodes
+   * ahead of the line it returns). Also on the first and the last line, in a file that is no
+   * multiple of the decoding buffer.
+   */
+  @Example
+  void notUtf8_namesTheLineOfTheBadByte() throws IOException {
+    for (int bad : new int[] {1, 150, 300}) {
+      Path dir = Files.createTempDirectory("hcli");
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      for (int i = 1; i <= 300; i++) {
+        bytes.writeBytes(("{\"id\":\"e-" + i + "\",\"type\":\"pageview\",\"timestamp\":\"2026-10-03T14:05:00Z\",\"identifiers\":"
+            + "{\"customer_id\":\"c-" + i + "\"}}").getBytes(StandardCharsets.UTF_8));
+        if (i == bad) {
+          bytes.write(0xff);
+        }
+        bytes.write('\n');
+      }
+      Files.write(dir.resolve("events.jsonl"), bytes.toByteArray());
+
+      Run run = cli(dir, "mau", "--events", "events.jsonl", "--date", "2026-10-31");
+
+      assertThat(run.code()).isEqualTo(Cli.EXIT_BAD_INPUT);
+      assertThat(run.err()).contains("not UTF-8 text (at line " + bad + ")");
+      assertThat(EventReader.firstNonUtf8Line(dir.resolve("events.jsonl"))).isEqualTo(bad);
+    }
+    Path dir = Files.createTempDirectory("hcli");
+    Files.writeString(dir.resolve("ok.jsonl"), "{}\n\u00e9\ud83d\ude00\n".repeat(40_000), StandardCharsets.UTF_8);
+    assertThat(EventReader.firstNonUtf8Line(dir.resolve("ok.jsonl"))).isEqualTo(-1);
+  }
+
   /** Regression: a rejected event's reasons were also counted as {@code problems} of accepted events. */
   @Example
   void rejectedEvent_isNotAlsoCountedAsProblems() throws IOException {
