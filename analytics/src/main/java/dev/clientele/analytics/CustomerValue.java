@@ -2,6 +2,7 @@ package dev.clientele.analytics;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.clientele.core.Pii;
 import java.util.OptionalDouble;
 
 /**
@@ -41,5 +42,14 @@ public record CustomerValue(String customerId, double probabilityAlive, double e
     requireNonNull(daysToNextOrder, "daysToNextOrder");
     requireNonNull(historicClv, "historicClv");
     requireNonNull(totalClv, "totalClv");
+  }
+
+  /** Returns the figures with the customer id masked ({@link Pii#mask}): they may be printed or logged. */
+  @Override
+  public String toString() {
+    return "CustomerValue[customerId=" + Pii.mask(customerId) + ", probabilityAlive=" + probabilityAlive + ", expectedPurchases="
+        + expectedPurchases + ", probabilityOfOrder=" + probabilityOfOrder + ", expectedSpend=" + expectedSpend + ", predictedClv="
+        + predictedClv + ", churnRisk=" + churnRisk + ", churnBand=" + churnBand + ", daysToNextOrder=" + daysToNextOrder
+        + ", historicClv=" + historicClv + ", totalClv=" + totalClv + ", winBack=" + winBack + "]";
   }
 }

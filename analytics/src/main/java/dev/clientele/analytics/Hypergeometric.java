@@ -55,10 +55,21 @@ final class Hypergeometric {
         if (term == 0 || bound < 1 && Math.abs(term) / (1 - bound) <= TOLERANCE * Math.abs(sum)) {
           return sum;
         }
+      } else if (p + j + 1 < 0) {
+        // A very negative p (a huge fitted r) would put "settled" past MAX_TERMS. Every later ratio
+        // is at most |p+j+1| * max(1, (eps+j+1)/(c+j+1)) * z / (j+2) while p+k < 0 (|p+k| falls, the
+        // middle factor falls or stays below 1, z/(k+1) falls), and below z * that middle factor
+        // after: when that bound is under 1, the tail is a geometric series at most
+        // |term| * bound / (1 - bound).
+        double middle = Math.max(1, (eps + j + 1) / (c + j + 1));
+        double bound = Math.max(-(p + j + 1) * middle * z / (j + 2), z * middle);
+        if (term == 0 || (bound < 1 && Math.abs(term) * bound / (1 - bound) <= TOLERANCE * Math.abs(sum))) {
+          return sum;
+        }
       }
     }
     throw new ArithmeticException("hypergeometric series did not converge: z = " + z
-        + " is too close to 1 (prediction horizon too long for the fitted time scale)");
+        + " (prediction horizon too long for the fitted time scale, or fitted parameters out of range)");
   }
 
   /**

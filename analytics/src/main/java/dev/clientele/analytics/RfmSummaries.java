@@ -261,7 +261,7 @@ public final class RfmSummaries {
       return OffsetDateTime.parse(s).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
     } catch (DateTimeException e) {
       throw new IllegalArgumentException("line " + line + ": date is not yyyy-MM-dd, yyyyMMdd or an "
-          + "ISO-8601 date-time: '" + s + "'", e);
+          + "ISO-8601 date-time: '" + Pii.mask(s) + "'", e);
     }
   }
 

@@ -56,4 +56,11 @@ public record RfmSummary(String customerId, int frequency, double recency, doubl
   public static RfmSummary of(String customerId, int frequency, double recency, double age) {
     return new RfmSummary(customerId, frequency, recency, age, 0);
   }
+
+  /** Returns the summary with the customer id masked ({@link Pii#mask}): it may be printed or logged. */
+  @Override
+  public String toString() {
+    return "RfmSummary[customerId=" + Pii.mask(customerId) + ", frequency=" + frequency + ", recency=" + recency + ", age=" + age
+        + ", monetaryValue=" + monetaryValue + ", historicValue=" + historicValue + "]";
+  }
 }

@@ -1,5 +1,6 @@
 package dev.clientele.analytics;
 
+import dev.clientele.core.Pii;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * formats out of the model modules), and the analytics module stays free of Jackson.
  */
 final class SimpleCsv {
+  private static final java.util.regex.Pattern COLUMN_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_ .-]{0,63}");
   private final BufferedReader in;
   private final Map<String, Integer> columns = new HashMap<>();
   private final List<String> header;
@@ -53,7 +55,7 @@ final class SimpleCsv {
   /** Like {@link #column} but required. */
   int requiredColumn(String... names) {
     return column(names).orElseThrow(() -> new IllegalArgumentException(
-        "csv header must have a column " + String.join(" or ", names) + ": " + header));
+        "csv header must have a column " + String.join(" or ", names) + ": " + header.stream().map(SimpleCsv::headerForMessage).toList()));
   }
 
   /** The 1-based line number of the row last returned. */
@@ -119,6 +121,14 @@ final class SimpleCsv {
     return row.get(index).trim();
   }
 
+  /**
+   * A header cell as a message shows it: as it is when it looks like a column name, else masked
+   * (a file without a header row has data there, e.g. an email).
+   */
+  static String headerForMessage(String name) {
+    return COLUMN_NAME.matcher(name.strip()).matches() ? name.strip() : Pii.mask(name);
+  }
+
   /** A finite number at {@code index}; fails naming the line and column. */
   double number(List<String> row, int index) {
     String s = field(row, index);
@@ -127,7 +137,7 @@ final class SimpleCsv {
       v = Double.parseDouble(s);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("line " + lineNumber + ": " + header.get(index)
-          + " is not a number: '" + s + "'", e);
+          + " is not a number: '" + Pii.mask(s) + "'", e);
     }
     if (!Double.isFinite(v)) {
       throw new IllegalArgumentException("line " + lineNumber + ": " + header.get(index)

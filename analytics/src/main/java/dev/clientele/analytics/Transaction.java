@@ -35,4 +35,10 @@ public record Transaction(String customerId, LocalDate date, double amount) {
     requireNonNull(at, "at");
     return new Transaction(customerId, LocalDate.ofInstant(at, ZoneOffset.UTC), amount);
   }
+
+  /** Returns the transaction with the customer id masked ({@link Pii#mask}): it may be printed or logged. */
+  @Override
+  public String toString() {
+    return "Transaction[customerId=" + Pii.mask(customerId) + ", date=" + date + ", amount=" + amount + "]";
+  }
 }

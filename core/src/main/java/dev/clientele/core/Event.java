@@ -173,7 +173,7 @@ public record Event(
 
     /** Puts one data entry. */
     public Builder data(String key, Object value) {
-      data.put(requireNonNull(key, "key"), EventData.checkValue(key, value));
+      data.put(requireNonNull(key, "key"), EventData.checkValue(Names.forMessage(key), value));
       return this;
     }
 

@@ -13,7 +13,8 @@ import java.util.Optional;
  * The JSON-like values Clientele accepts in event data and attributes, and typed reads of them.
  *
  * <p>Accepted: {@link String}, {@link Boolean}, integral numbers (kept as {@link Long}), other
- * numbers (kept as {@link BigDecimal}; {@code double} must be finite), and immutable lists and
+ * numbers (kept as {@link BigDecimal}, at most {@link #MAX_VALUE_DIGITS} digits before and after
+ * the point; {@code double} must be finite), and immutable lists and
  * string-keyed maps of those. {@code null} is not a value: leave the key out instead.
  */
 public final class EventData {
@@ -36,7 +37,7 @@ public final class EventData {
     for (Map.Entry<String, ?> e : data.entrySet()) {
       String key = requireNonNull(e.getKey(), "data key");
       checkText("data key", "", key);
-      b.put(key, checkValue(key, e.getValue()));
+      b.put(key, checkValue(Names.forMessage(key), e.getValue()));
     }
     return b.buildOrThrow();
   }
@@ -49,7 +50,8 @@ public final class EventData {
       if (!(key instanceof String k) || !(v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof BigDecimal)) {
         return false;
       }
-      if (Names.badCharAt(k, true) >= 0 || (v instanceof String text && Names.badCharAt(text, true) >= 0)) {
+      if (Names.badCharAt(k, true) >= 0 || (v instanceof String text && Names.badCharAt(text, true) >= 0)
+          || (v instanceof BigDecimal d && !isPlainSized(d))) {
         return false; // the full path names the problem
       }
     }
@@ -59,7 +61,8 @@ public final class EventData {
   /**
    * Checks one value and returns its normalised immutable form.
    *
-   * @param name the key or attribute name, for the message
+   * @param name the key or attribute name, for the message only: it is shown as it is, so a
+   *     caller passes a key that may be personal through {@link Pii#mask} first
    * @throws IllegalArgumentException naming {@code name} if the value is not JSON-like, or a string
    *     in it holds a NUL or an unpaired surrogate
    */
@@ -71,14 +74,17 @@ public final class EventData {
       checkText("value of ", name, text); // the message is built only on failure
       return text;
     }
-    if (value instanceof Boolean || value instanceof Long || value instanceof BigDecimal) {
+    if (value instanceof Boolean || value instanceof Long) {
       return value;
+    }
+    if (value instanceof BigDecimal d) {
+      return checkSize(name, d);
     }
     if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
       return ((Number) value).longValue();
     }
     if (value instanceof java.math.BigInteger bi) {
-      return new BigDecimal(bi);
+      return checkSize(name, new BigDecimal(bi));
     }
     if (value instanceof Float f && Float.isFinite(f)) {
       return new BigDecimal(Float.toString(f)); // the float's own digits: 0.1f is 0.1, not 0.10000000149011612
@@ -104,12 +110,36 @@ public final class EventData {
           throw new IllegalArgumentException("keys inside " + name + " must be strings");
         }
         checkText("key inside ", name, k);
-        b.put(k, checkValue(name + "." + k, e.getValue()));
+        b.put(k, checkValue(name + "." + Names.forMessage(k), e.getValue()));
       }
       return b.buildOrThrow();
     }
     throw new IllegalArgumentException(
         "value of " + name + " must be a string, boolean, number, list or map: " + value.getClass().getName());
+  }
+
+  /**
+   * The most digits a number value may have before its point, and after it (trailing zeros not
+   * counted): a JSON number such as {@code 1e999999999} is a valid {@link BigDecimal}, but
+   * writing it out, or adding it to a plain number, needs a billion digits.
+   */
+  public static final int MAX_VALUE_DIGITS = 1000;
+
+  private static boolean isPlainSized(BigDecimal d) {
+    return d.signum() != 0 ? d.precision() - d.scale() <= MAX_VALUE_DIGITS
+        && (d.scale() <= MAX_VALUE_DIGITS || d.stripTrailingZeros().scale() <= MAX_VALUE_DIGITS)
+        : d.scale() >= -MAX_VALUE_DIGITS && d.scale() <= MAX_VALUE_DIGITS;
+  }
+
+  private static BigDecimal checkSize(String name, BigDecimal d) {
+    if (d.signum() == 0 && !isPlainSized(d)) {
+      return BigDecimal.ZERO; // 0e999999999 is just zero
+    }
+    if (!isPlainSized(d)) {
+      throw new IllegalArgumentException("value of " + name + " must be a number of at most " + MAX_VALUE_DIGITS
+          + " digits before and after the point, not one of scale " + d.scale());
+    }
+    return d;
   }
 
   /** Refuses a NUL or an unpaired surrogate: not every backend stores them as they are. */
@@ -122,10 +152,22 @@ public final class EventData {
   }
 
   /**
+   * The bound of the numbers that {@link #number} reads: fewer than this many digits before the
+   * point (so below 10<sup>100</sup>, within a {@code double}'s range), and a scale without
+   * trailing zeros of at most this. Beyond it a value such as {@code 1e999999999} or
+   * {@code 1e-999999999} is no amount: summing it with a plain one would need a billion digits,
+   * or overflow.
+   */
+  public static final int MAX_NUMBER_DIGITS = 100;
+
+  /** The longest string that {@link #number} parses (as JSON parsers limit number literals). */
+  private static final int MAX_NUMBER_TEXT = 1000;
+
+  /**
    * Reads a number from {@code data}: a number, or a string holding one.
    *
-   * @return empty if the key is absent; empty too if present but not a number (the caller
-   *     decides how to record that)
+   * @return empty if the key is absent; empty too if present but not a number, or a number out of
+   *     the bounds of {@link #MAX_NUMBER_DIGITS} (the caller decides how to record that)
    */
   public static Optional<BigDecimal> number(Map<String, Object> data, String key) {
     Object v = data.get(key);
@@ -133,17 +175,31 @@ public final class EventData {
       return Optional.of(BigDecimal.valueOf(l));
     }
     if (v instanceof BigDecimal d) {
-      return Optional.of(d);
+      return bounded(d);
     }
-    if (v instanceof String s) {
+    if (v instanceof String s && s.length() <= MAX_NUMBER_TEXT) {
       try {
-        return Optional.of(new BigDecimal(s.strip()));
+        return bounded(new BigDecimal(s.strip()));
       } catch (NumberFormatException e) {
         return Optional.empty();
       }
     }
     return Optional.empty();
   }
+
+  private static Optional<BigDecimal> bounded(BigDecimal d) {
+    if (d.signum() == 0) {
+      return Optional.of(d.scale() < 0 || d.scale() > MAX_NUMBER_DIGITS ? BigDecimal.ZERO : d);
+    }
+    if (d.precision() - d.scale() > MAX_NUMBER_DIGITS) {
+      return Optional.empty();
+    }
+    if (d.scale() > MAX_NUMBER_DIGITS && d.stripTrailingZeros().scale() > MAX_NUMBER_DIGITS) {
+      return Optional.empty(); // 1.000…0 written with many zeros is still a plain 1
+    }
+    return Optional.of(d);
+  }
+
 
   /** Reads a non-blank string from {@code data}; empty if absent, blank or not a string. */
   public static Optional<String> string(Map<String, Object> data, String key) {

@@ -44,6 +44,21 @@ final class Names {
   }
 
   /**
+   * A data key as a message may show it: as it is when it is a plain field name (1 to 64 of
+   * {@code [A-Za-z0-9_-]}, not a phone-like run of digits), else {@linkplain Pii#mask masked},
+   * because hosts key maps by emails, phones or names too. Allocates nothing for a plain key.
+   */
+  static String forMessage(String key) {
+    int n = key.length();
+    boolean plain = n >= 1 && n <= 64;
+    for (int i = 0; plain && i < n; i++) {
+      char c = key.charAt(i);
+      plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    }
+    return plain && !Pii.looksLikePhone(key) ? key : Pii.mask(key);
+  }
+
+  /**
    * Where {@code s} holds text that not every backend can store as it is, or -1 if nowhere: an
    * unpaired UTF-16 surrogate (PostgreSQL's driver sends it as {@code ?}, so two values would
    * become one), a NUL (refused by PostgreSQL) and, unless {@code controlsAllowed}, any ISO

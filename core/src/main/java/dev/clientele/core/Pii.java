@@ -52,11 +52,25 @@ public final class Pii {
     return firstChar(value) + "***(" + value.length() + ")";
   }
 
+  /**
+   * The first character (code point) of {@code s}, or {@code ?} when it is one that a message
+   * should not carry: a control character (a line break would forge a log line), an unpaired
+   * surrogate (not encodable) or an invisible format character (e.g. a bidi override).
+   */
   private static String firstChar(String s) {
-    return s.isEmpty() ? "" : s.substring(0, s.offsetByCodePoints(0, 1));
+    if (s.isEmpty()) {
+      return "";
+    }
+    int cp = s.codePointAt(0);
+    int kind = Character.getType(cp);
+    if (kind == Character.CONTROL || kind == Character.SURROGATE || kind == Character.FORMAT) {
+      return "?";
+    }
+    return s.substring(0, Character.charCount(cp));
   }
 
-  private static boolean looksLikePhone(String value) {
+  /** Whether {@code value} is made of at least six digits and phone punctuation only. */
+  static boolean looksLikePhone(String value) {
     int digits = 0;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

@@ -54,4 +54,11 @@ public record ProfileSearch(Optional<String> text, ProfileSort sort, boolean des
   public ProfileSearch withPage(int number, int size) {
     return new ProfileSearch(text, sort, descending, number, size);
   }
+
+  /** Returns the search with its text masked ({@link Pii#mask}): a name, email or phone may be searched for. */
+  @Override
+  public String toString() {
+    return "ProfileSearch[text=" + text.map(Pii::mask).orElse("(none)") + ", sort=" + sort + ", descending=" + descending + ", page="
+        + page + ", pageSize=" + pageSize + "]";
+  }
 }

@@ -51,7 +51,16 @@ import java.util.Set;
  *   "activity": {
  *     "activeTypes": ["list"],                // make these (default-inactive) types active again
  *     "inactiveTypes": ["heartbeat"],         // add event types that are never active
- *     "inactiveActions": ["campaign/delivered"]  // add type/action pairs that are not active
+ *     "inactiveActions": ["campaign/delivered"], // add type/action pairs that are not active
+ *     "activeActions": ["campaign/open"]      // make type/action pairs active, applied last
+ *   },
+ *   "consent": {                              // reachability settings per channel (defaults shown)
+ *     "unknownConsentReachable": {"email": true, "sms": false, "push": true},
+ *     "ccpaBlocks": {"email": true, "sms": true, "push": true}
+ *   },
+ *   "status": {                               // activity status (defaults shown)
+ *     "loginType": "login", "veryActiveDays": 7, "veryActiveLogins": 2, "activeDays": 30, "activeLogins": 2,
+ *     "sleeperMonths": 3
  *   },
  *   "engagement": {                           // thresholds of engagement levels (defaults shown)
  *     "windowDays": 30, "highRecencyDays": 7, "highActiveDays": 8, "mediumRecencyDays": 30, "mediumActiveDays": 2
@@ -69,7 +78,9 @@ import java.util.Set;
  * applied first, then {@code inactiveTypes} and {@code inactiveActions} are added. A type that
  * is both active and inactive is an error. Unknown keys, wrong value types and values the
  * library refuses (an unknown phone region, a pair without {@code /}) are errors that name the
- * key.
+ * key (a bound that ties several keys together, such as {@code veryActiveDays <= activeDays},
+ * names its section and the keys). A JSON {@code null} is the same as leaving the key out (a policy's
+ * {@code priority} is required, though).
  */
 final class ConfigReader {
   private static final Set<String> TOP = Set.of("identity", "activity", "consent", "status", "engagement", "segments");
@@ -165,7 +176,7 @@ final class ConfigReader {
         if (!region.isTextual()) {
           throw new CliException("config key identity.defaultRegion must be a string such as \"GB\"");
         }
-        b.defaultRegion(region.textValue());
+        library("identity.defaultRegion", () -> b.defaultRegion(region.textValue()));
       }
       for (String value : strings(node, "identity.", "blockedValues")) {
         b.blockValue(value);
@@ -175,17 +186,27 @@ final class ConfigReader {
       }
       OptionalInt maxIds = integer(node, "identity.", "maxIdentifiersPerProfile");
       if (maxIds.isPresent()) {
-        b.maxIdentifiersPerProfile(maxIds.getAsInt());
+        library("identity.maxIdentifiersPerProfile", () -> b.maxIdentifiersPerProfile(maxIds.getAsInt()));
       }
       OptionalInt maxMerges = integer(node, "identity.", "maxMergesPerProfile");
       if (maxMerges.isPresent()) {
-        b.maxMergesPerProfile(maxMerges.getAsInt());
+        library("identity.maxMergesPerProfile", () -> b.maxMergesPerProfile(maxMerges.getAsInt()));
       }
       JsonNode policies = node.get("policies");
       if (policies != null && !policies.isNull()) {
         requireObject(policies, "identity.policies");
         for (Map.Entry<String, JsonNode> e : policies.properties()) {
-          b.policy(IdentifierType.of(e.getKey()), policy(e.getValue(), "identity.policies." + e.getKey()));
+          if (e.getValue().isNull()) {
+            continue;
+          }
+          IdentifierType type;
+          try {
+            type = IdentifierType.of(e.getKey());
+          } catch (IllegalArgumentException ex) {
+            throw new CliException("config key identity.policies." + e.getKey()
+                + ": an identifier type is lower-case letters, digits and underscores, starting with a letter", ex);
+          }
+          b.policy(type, policy(e.getValue(), "identity.policies." + e.getKey()));
         }
       }
       b.survivorship(survivorship(node));
@@ -231,10 +252,25 @@ final class ConfigReader {
     if (limit.isPresent() && unique) {
       throw new CliException("config key " + key + ": a unique type has a limit of one; drop limit");
     }
+    if (limit.isPresent() && limit.getAsInt() < 1) {
+      throw new CliException("config key " + key + ".limit must be at least 1: " + limit.getAsInt());
+    }
+    if (days.isPresent() && days.getAsInt() < 1) {
+      throw new CliException("config key " + key + ".windowDays must be at least 1: " + days.getAsInt());
+    }
     if (limit.isPresent()) {
       p = days.isPresent() ? p.withLimit(limit.getAsInt(), java.time.Duration.ofDays(days.getAsInt())) : p.withLimit(limit.getAsInt());
     }
     return p;
+  }
+
+  /** A library call that refuses a bad value with an {@link IllegalArgumentException}: the message names {@code key}. */
+  private static void library(String key, Runnable call) throws CliException {
+    try {
+      call.run();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new CliException("config key " + key + ": " + e.getMessage(), e);
+    }
   }
 
   private static SurvivorshipRules survivorship(JsonNode node) throws CliException {
@@ -251,6 +287,9 @@ final class ConfigReader {
     if (attributes != null && !attributes.isNull()) {
       requireObject(attributes, "identity.attributeMerge");
       for (Map.Entry<String, JsonNode> e : attributes.properties()) {
+        if (e.getValue().isNull()) {
+          continue;
+        }
         b.attribute(e.getKey(), enumValue(SurvivorshipRules.AttributeMerge.class, e.getValue(), "identity.attributeMerge." + e.getKey()));
       }
     }
@@ -334,17 +373,20 @@ final class ConfigReader {
     requireObject(node, "status");
     checkKeys(node, "status.", STATUS);
     JsonNode login = node.get("loginType");
+    if (login != null && login.isNull()) {
+      login = null; // null means absent, as for every key
+    }
     if (login != null && !login.isTextual()) {
       throw new CliException("config key status.loginType must be a string such as \"login\"");
     }
     try {
       return new ActivityThresholds(
           login == null ? d.loginType() : login.textValue(),
-          intKey(node, "status.", "veryActiveDays", d.veryActiveDays()),
-          intKey(node, "status.", "veryActiveLogins", d.veryActiveLogins()),
-          intKey(node, "status.", "activeDays", d.activeDays()),
-          intKey(node, "status.", "activeLogins", d.activeLogins()),
-          intKey(node, "status.", "sleeperMonths", d.sleeperMonths()));
+          intKey(node, "status.", "veryActiveDays", d.veryActiveDays(), 1),
+          intKey(node, "status.", "veryActiveLogins", d.veryActiveLogins(), 1),
+          intKey(node, "status.", "activeDays", d.activeDays(), 1),
+          intKey(node, "status.", "activeLogins", d.activeLogins(), 1),
+          intKey(node, "status.", "sleeperMonths", d.sleeperMonths(), 1));
     } catch (IllegalArgumentException e) {
       throw new CliException("config key status: " + e.getMessage(), e);
     }
@@ -359,23 +401,30 @@ final class ConfigReader {
     checkKeys(node, "engagement.", ENGAGEMENT);
     try {
       return new EngagementThresholds(
-          intKey(node, "engagement.", "windowDays", d.windowDays()),
-          intKey(node, "engagement.", "highRecencyDays", d.highRecencyDays()),
-          intKey(node, "engagement.", "highActiveDays", d.highActiveDays()),
-          intKey(node, "engagement.", "mediumRecencyDays", d.mediumRecencyDays()),
-          intKey(node, "engagement.", "mediumActiveDays", d.mediumActiveDays()));
+          intKey(node, "engagement.", "windowDays", d.windowDays(), 1),
+          intKey(node, "engagement.", "highRecencyDays", d.highRecencyDays(), 0),
+          intKey(node, "engagement.", "highActiveDays", d.highActiveDays(), 1),
+          intKey(node, "engagement.", "mediumRecencyDays", d.mediumRecencyDays(), 0),
+          intKey(node, "engagement.", "mediumActiveDays", d.mediumActiveDays(), 1));
     } catch (IllegalArgumentException e) {
       throw new CliException("config key engagement: " + e.getMessage(), e);
     }
   }
 
-  private static int intKey(JsonNode node, String prefix, String key, int fallback) throws CliException {
+  /**
+   * The whole number at {@code key}, at least {@code min}; {@code fallback} when absent. Bounds
+   * that tie several keys together are the library's, whose message names the keys.
+   */
+  private static int intKey(JsonNode node, String prefix, String key, int fallback, int min) throws CliException {
     JsonNode v = node.get(key);
     if (v == null || v.isNull()) {
       return fallback;
     }
     if (!v.canConvertToInt() || !v.isIntegralNumber()) {
       throw new CliException("config key " + prefix + key + " must be a whole number");
+    }
+    if (v.intValue() < min) {
+      throw new CliException("config key " + prefix + key + " must be at least " + min + ": " + v.intValue());
     }
     return v.intValue();
   }
@@ -395,6 +444,9 @@ final class ConfigReader {
       requireObject(perChannel, "consent." + key);
       checkKeys(perChannel, "consent." + key + ".", CHANNELS);
       for (Map.Entry<String, JsonNode> e : perChannel.properties()) {
+        if (e.getValue().isNull()) {
+          continue;
+        }
         if (!e.getValue().isBoolean()) {
           throw new CliException("config key consent." + key + "." + e.getKey() + " must be true or false");
         }

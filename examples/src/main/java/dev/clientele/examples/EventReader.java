@@ -10,7 +10,13 @@ import dev.clientele.core.Pii;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -130,11 +136,54 @@ final class EventReader {
     } catch (NoSuchFileException e) {
       throw new CliException("events file not found: " + file, e);
     } catch (CharacterCodingException e) {
-      throw new CliException("events file is not UTF-8 text (at line " + (lineNo + 1) + "): " + file, e);
+      // The reader decodes ahead of the line it returns, so find the line of the bad bytes itself.
+      long at;
+      try {
+        at = firstNonUtf8Line(file);
+      } catch (IOException again) {
+        at = -1;
+      }
+      throw new CliException("events file is not UTF-8 text (at line " + (at > 0 ? at : lineNo + 1) + "): " + file, e);
     } catch (IOException e) {
       throw new CliException("cannot read events file " + file + ": " + e.getMessage(), e);
     }
     return new Result(lines, events, rejected, reasons, Optional.ofNullable(last));
+  }
+
+  /**
+   * The 1-based line holding the first byte sequence of {@code file} that is not UTF-8, or -1 if
+   * there is none. Streams the file; used only to report a decoding failure.
+   */
+  static long firstNonUtf8Line(Path file) throws IOException {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.allocate(1 << 16);
+    CharBuffer out = CharBuffer.allocate(1 << 16);
+    long line = 1;
+    boolean eof = false;
+    try (ReadableByteChannel channel = Files.newByteChannel(file)) {
+      while (true) {
+        if (!eof && in.hasRemaining()) {
+          eof = channel.read(in) < 0;
+        }
+        in.flip();
+        int start = in.position();
+        CoderResult result = decoder.decode(in, out, eof);
+        for (int i = start; i < in.position(); i++) {
+          if (in.get(i) == '\n') {
+            line++;
+          }
+        }
+        if (result.isError()) {
+          return line;
+        }
+        out.clear();
+        if (eof && result.isUnderflow() && !in.hasRemaining()) {
+          return -1;
+        }
+        in.compact();
+      }
+    }
   }
 
   /**

@@ -31,6 +31,7 @@ final class Ingestion implements AutoCloseable {
   private final long rejectedEvents;
   private final List<EventReader.Rejection> libraryRejections;
   private final List<EventReader.Rejection> problems;
+  private final long problemCount;
   private final long afterCutoff;
   private final Optional<Instant> latest;
 
@@ -41,8 +42,10 @@ final class Ingestion implements AutoCloseable {
       long rejectedEvents,
       List<EventReader.Rejection> libraryRejections,
       List<EventReader.Rejection> problems,
+      long problemCount,
       long afterCutoff,
       Optional<Instant> latest) {
+    this.problemCount = problemCount;
     this.afterCutoff = afterCutoff;
     this.latest = latest;
     this.clientele = clientele;
@@ -108,6 +111,7 @@ final class Ingestion implements AutoCloseable {
     long[] after = {0};
     Instant[] latest = {null};
     long[] rejected = {0};
+    long[] problemCount = {0};
     List<EventReader.Rejection> rejections = new ArrayList<>();
     List<EventReader.Rejection> problems = new ArrayList<>();
     EventReader.Result read;
@@ -125,6 +129,9 @@ final class Ingestion implements AutoCloseable {
             rejections.add(new EventReader.Rejection(line, String.join("; ", r.problems())));
           }
         } else if (!r.problems().isEmpty()) {
+          // Only accepted events' problems: the library's problems count also holds the reasons
+          // of rejected events, which "rejected" counts already.
+          problemCount[0] += r.problems().size();
           for (String p : r.problems()) {
             if (problems.size() < EventReader.MAX_REASONS) {
               problems.add(new EventReader.Rejection(line, p));
@@ -156,7 +163,7 @@ final class Ingestion implements AutoCloseable {
       database.ifPresent(Database::close);
       throw e;
     }
-    return new Ingestion(clientele, database, read, rejected[0], rejections, problems, after[0], Optional.ofNullable(latest[0]));
+    return new Ingestion(clientele, database, read, rejected[0], rejections, problems, problemCount[0], after[0], Optional.ofNullable(latest[0]));
   }
 
   /** Valid events left out because they were at or after the cutoff. */
@@ -204,7 +211,8 @@ final class Ingestion implements AutoCloseable {
   /**
    * Puts the counts of this run into {@code json}: {@code events} (non-blank lines),
    * {@code applied}, {@code duplicates}, {@code rejected} ({@code rejectedLines} +
-   * {@code rejectedEvents}), {@code problems}, {@code merges}, {@code linksRefused},
+   * {@code rejectedEvents}), {@code problems} (pieces of
+   * accepted events not applied, not the reasons of rejected events), {@code merges}, {@code linksRefused},
    * {@code profilesErased}, and the first
    * {@code rejectedReasons} and {@code problemExamples} as {@code "line N: why"}.
    */
@@ -216,7 +224,7 @@ final class Ingestion implements AutoCloseable {
     json.put("rejected", rejected());
     json.put("rejectedLines", read.rejectedLines());
     json.put("rejectedEvents", rejectedEvents);
-    json.put("problems", s.problems());
+    json.put("problems", problemCount);
     json.put("merges", s.profilesMerged());
     json.put("linksRefused", s.linksRefused());
     json.put("profilesErased", s.profilesErased());
