@@ -148,7 +148,7 @@ public final class Clientele implements AutoCloseable {
       throw new IllegalStateException("a persistent storage backend needs an erasure salt that survives restarts: "
           + "set erasurePolicy(ErasurePolicy.builder().salt(...)) from your secret store");
     }
-    this.erasure = new Erasure(storage, erasurePolicy);
+    this.erasure = new Erasure(storage, erasurePolicy, activityRules);
     this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase, gate);
     this.queries = new ProfileQueries(storage);
     this.identity = new IdentityOperations(storage, resolver, activityRules, clock, gate);

@@ -80,7 +80,17 @@ class ErasureRedactionTest {
     ErasureReport report = new Erasure(storage, ErasurePolicy.defaults()).erase(A);
 
     // The split names A: erased. The later merge names C and K: kept where it was, without Ann.
-    assertThat(log(storage)).containsExactly(FIRST, LATER.without(List.of(ANN)), UNRELATED);
+    // The split also separated B from C, who both remain: a split record between them (without A
+    // and Ann) takes its place, so that what it carried over between them stays found.
+    List<MergeRecord> log = log(storage);
+    assertThat(log).hasSize(4);
+    assertThat(log.subList(0, 3)).containsExactly(FIRST, LATER.without(List.of(ANN)), UNRELATED);
+    MergeRecord kept = log.get(3);
+    assertThat(kept.id()).isNotEqualTo(SPLIT.id());
+    assertThat(kept).usingRecursiveComparison().ignoringFields("id").isEqualTo(new MergeRecord("x", MergeRecord.Kind.SPLIT,
+        SPLIT.at(), C, List.of(new MergeRecord.Side(B, Set.of(BOB), List.of())), Optional.empty(), List.of(CY),
+        Optional.of("m-2"), SPLIT.note()));
+    assertThat(kept.names(A) || kept.holds(ANN)).isFalse();
     assertThat(storage.mergeRecords(K)).containsExactly(FIRST, LATER.without(List.of(ANN)));
     assertThat(storage.mergeRecord("m-2").orElseThrow().holds(ANN)).isFalse();
     assertThat(storage.mergeRecord("m-2").orElseThrow().holds(BOB)).isTrue();
