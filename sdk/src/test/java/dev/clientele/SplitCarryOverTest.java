@@ -205,6 +205,36 @@ class SplitCarryOverTest {
   }
 
   /**
+   * Erasing one side of a split moves a linking page view to Bob's first address; on his timeline
+   * now, it is a sighting of that address, later than his last sighting of his second address:
+   * the replay makes the first (opted-out) address his last-seen email, and so does his stored
+   * profile, to which erasure applies the event as ingestion would.
+   */
+  @Test
+  void erasureOfOneSide_appliesTheMovedEventToTheOthersStoredProfile_soTheLastSeenAddressAgrees() {
+    Identifier bobOther = Fixtures.email("bob.other@example.com");
+    try (Clientele c = Fixtures.clientele()) {
+      c.ingest(Fixtures.event("e-1", "pageview", 1).identifier(ANN_CUSTOMER).identifier(ANN_EMAIL).build());
+      c.ingest(Fixtures.event("e-2", "pageview", 2).identifier(BOB_EMAIL).identifier(bobOther).build());
+      c.ingest(Fixtures.event("e-3", "consent", 3).action("opt_out").identifier(BOB_EMAIL).build());
+      c.ingest(Fixtures.event("e-4", "pageview", 4).identifier(bobOther).build());
+      c.ingest(Fixtures.event("e-5", "pageview", 5).identifier(ANN_CUSTOMER).identifier(BOB_EMAIL).build());
+      assertThat(anchorOf(c, "e-5")).isEqualTo(ANN_CUSTOMER);
+      c.split(firstMerge(c, c.profile(ANN_EMAIL).orElseThrow()).id(), "two people");
+      Profile bob = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(c.reachability(bob.id()).on(Channel.EMAIL).reachable()).as("last seen: the other address").isTrue();
+
+      c.delete(c.profile(ANN_EMAIL).orElseThrow().id());
+
+      bob = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(c.timeline(bob.id(), dev.clientele.core.TimelineQuery.all())).extracting(Event::id).contains("e-5");
+      assertThat(bob.identifier(BOB_EMAIL).orElseThrow().lastSeen()).contains(Fixtures.at(5));
+      assertThat(c.reachability(bob.id()).on(Channel.EMAIL).reachable()).as("last seen: the opted-out address").isFalse();
+      assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
+    }
+  }
+
+  /**
    * Found by {@code SplitCarryOverPropertiesTest} once it erased any profile: an opt-out stored on
    * Ann's side carries Carl's address, which a forced merge's split gave back to the Bob-and-Carl
    * profile and a second split then gave to Carl. Erasing the profile holding Bob's address erases
@@ -216,11 +246,14 @@ class SplitCarryOverTest {
   void erasureOfASide_whoseIdentifierASecondSplitGaveAway_leavesTheCarriedOptOutWithItsHolder() {
     try (Clientele c = Fixtures.clientele()) {
       c.ingest(Fixtures.event("e-1", "pageview", 1).identifier(ANN_EMAIL).build());
-      c.ingest(Fixtures.event("e-2", "pageview", 2).identifier(BOB_EMAIL).build());
-      c.ingest(Fixtures.event("e-3", "pageview", 3).identifier(CARL_EMAIL).build());
+      c.ingest(Fixtures.event("e-2", "pageview", 2).identifier(CARL_EMAIL).build());
+      c.ingest(Fixtures.event("e-3", "pageview", 3).identifier(BOB_EMAIL).build());
       c.ingest(Fixtures.event("e-4", "pageview", 4).identifier(BOB_EMAIL).identifier(CARL_EMAIL).build());
       assertThat(c.profileCount()).isEqualTo(2);
-      MergeRecord bobAndCarl = firstMerge(c, c.profile(CARL_EMAIL).orElseThrow());
+      // Bob's profile, the most recently updated, absorbs Carl's.
+      Profile bobAndCarlProfile = c.profile(CARL_EMAIL).orElseThrow();
+      assertThat(bobAndCarlProfile.id()).isEqualTo(c.profile(BOB_EMAIL).orElseThrow().id());
+      MergeRecord bobAndCarl = firstMerge(c, bobAndCarlProfile);
       // Ann's profile, the most recently updated, survives the forced merge and keeps what is
       // attached to it afterwards when it is split.
       c.ingest(Fixtures.event("e-6", "pageview", 6).identifier(ANN_EMAIL).build());
@@ -234,6 +267,8 @@ class SplitCarryOverTest {
       assertThat(c.profile(ANN_CUSTOMER).orElseThrow().id()).isNotEqualTo(c.profile(CARL_EMAIL).orElseThrow().id());
       c.split(bobAndCarl.id(), "Carl is someone else");
       assertThat(c.profileCount()).isEqualTo(3);
+      // Bob's profile is the side the forced merge's split restored: its erasure erases that record.
+      assertThat(c.profile(BOB_EMAIL).orElseThrow().id()).isEqualTo(bobAndCarl.profile());
 
       c.delete(c.profile(BOB_EMAIL).orElseThrow().id());
 
