@@ -138,4 +138,40 @@ class ErasureRedactionTest {
     // lost both values, in place.
     assertThat(log(inner)).containsExactly(LATER.without(List.of(ANN, BOB)), UNRELATED);
   }
+
+  /**
+   * C was split into A, B and C (one split record). Erasing A keeps a split record between B and
+   * C; when B is erased while A's erasure is about to commit, that record would name B, an erased
+   * profile: A's erasure checks the versions of the profiles its kept record names, so it retries
+   * and keeps nothing naming B (nor A).
+   */
+  @Test
+  void erase_whileAnotherSideOfTheSameSplitIsErased_keepsNoRecordNamingEither() {
+    InMemoryStorage inner = new InMemoryStorage();
+    for (Profile p : List.of(profile(A, ANN), profile(B, BOB), profile(C, CY))) {
+      Commit.Builder b = Commit.builder().putProfile(p, 0);
+      p.identifiers().forEach(st -> b.assign(st.identifier(), Optional.empty(), p.id()));
+      inner.commit(b.build());
+    }
+    inner.commit(Commit.builder().logMerge(SPLIT).build());
+    AtomicBoolean raced = new AtomicBoolean();
+    Storage racing = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("commit") && raced.compareAndSet(false, true)) {
+            new Erasure(inner, ErasurePolicy.defaults()).erase(B);
+          }
+          try {
+            return method.invoke(inner, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+
+    new Erasure(racing, ErasurePolicy.defaults()).erase(A);
+
+    assertThat(raced).isTrue();
+    assertThat(inner.profile(A)).isEmpty();
+    assertThat(inner.profile(B)).isEmpty();
+    assertThat(log(inner)).noneMatch(r -> r.names(A) || r.names(B) || r.holds(ANN) || r.holds(BOB));
+  }
 }
