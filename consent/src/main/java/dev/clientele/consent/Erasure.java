@@ -47,8 +47,8 @@ import java.util.UUID;
  * restrictive. A split record naming the erased profile is erased too, but when the split
  * separated two or more people who remain, a new split record between them (without the erased
  * profile and values) takes its place, so that what the split carried over between them stays
- * found by their consent ledgers and replays. Afterwards each remaining profile's stored state is
- * what a replay of its timeline and of what splits carry over to it gives.
+ * found by their consent ledgers and replays. So the remaining profiles' stored consent and
+ * reachability state agrees with their consent ledgers and with the replay of profiles over time.
  *
  * <p>What it cannot reach: copies a host made elsewhere (exports, its own logs). Events are
  * anchored at one identifier each, so without a split an event anchored at another profile's
