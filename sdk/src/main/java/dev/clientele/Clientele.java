@@ -148,7 +148,7 @@ public final class Clientele implements AutoCloseable {
       throw new IllegalStateException("a persistent storage backend needs an erasure salt that survives restarts: "
           + "set erasurePolicy(ErasurePolicy.builder().salt(...)) from your secret store");
     }
-    this.erasure = new Erasure(storage, erasurePolicy);
+    this.erasure = new Erasure(storage, erasurePolicy, activityRules);
     this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase, gate);
     this.queries = new ProfileQueries(storage);
     this.identity = new IdentityOperations(storage, resolver, activityRules, clock, gate);
@@ -817,7 +817,12 @@ public final class Clientele implements AutoCloseable {
    * merged into it are erased; every other record that holds one of its identifiers loses them in
    * place, so {@link #mergeLog} and {@link #explain} keep the other profiles' history in order.
    * After a split, the events of the erased profile that other people's identifiers came with are
-   * kept on their timelines without the erased values, and their segments are evaluated again.
+   * kept on their timelines without the erased values and applied to their stored profiles, and
+   * their segments are evaluated again; except a CCPA opt-in or list subscribe among them, which
+   * is erased (a split never gave it to the other person, and consent conflicts resolve to the
+   * most restrictive value). A split record naming it is replaced by one between the people of
+   * that split who remain, so that what the split carried over between them stays in their
+   * {@link #consentHistory} and {@link #profilesOverTime}.
    * Leaves a salted-hash tombstone per
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.

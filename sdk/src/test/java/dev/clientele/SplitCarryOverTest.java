@@ -13,7 +13,6 @@ import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.StoredEvent;
 import java.time.LocalDate;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,15 +138,14 @@ class SplitCarryOverTest {
   }
 
   /**
-   * Open bug (erasure, not fixed here): erasing a profile erases every merge-log record naming it,
-   * the split records included, and keeps an event stored under its identifiers for one other
-   * person only. After a merge of three profiles by one opt-out event is split and the kept
-   * profile is erased, a restored side that the event is not moved to loses the way to it: its
-   * stored profile keeps the opt-out the split carried over, but its consent ledger and profiles
-   * over time, which find the event through the split record, no longer do. Keeping split records
-   * (redacted) at erasure would fix it; that is the merge-log redaction work.
+   * Regression (was an open bug): after a merge of three profiles by one opt-out event is split
+   * and the kept profile is erased, the split record (it names the erased profile) is erased, and
+   * the event, stored under the erased customer id, is kept for one of the others only (under
+   * Bob's address, still carrying Carl's). Carl found it through the split record, so his consent
+   * ledger and profiles over time lost the opt-out his stored profile keeps. Erasure now logs a
+   * split record between the people who remain ({@code Erasure}), without the erased profile or
+   * values, through which Carl still finds what the split carried over to him.
    */
-  @Disabled("open bug: after erasing one side of a split, the other sides' ledger and profiles over time lose what the split carried over")
   @Test
   void erasureOfTheKeptSide_afterASplitOfThreeProfiles_leavesTheOthersLedgersAndReplayWithTheCarriedOptOut() {
     try (Clientele c = Fixtures.clientele()) {
@@ -173,15 +171,15 @@ class SplitCarryOverTest {
   }
 
   /**
-   * Open bug (erasure, not fixed here): erasing one side of a split moves the events stored under
-   * its identifiers that carry the other person's identifiers (the linking event) to that
-   * person's identifier, so they are on the other person's timeline in full, while the other
-   * person's stored profile only ever got what a split carries over (see
-   * {@code SplitCarryOver}): the non-restrictive parts of such an event (here a CCPA opt-in)
-   * count in the replay of profiles over time and not in the stored profile. Erasure would have
-   * to apply the moved events to the profile that receives them (or keep them as carried over).
+   * Regression (was an open bug): erasing one side of a split moved the event that linked them
+   * (here a CCPA opt-in carrying both people's identifiers, stored under Ann's) to Bob's
+   * identifier, where it counted in full in the replay of profiles over time, while Bob's stored
+   * profile only ever got what a split carries over (nothing of a CCPA opt-in: it is not known
+   * whose it was). Consent conflicts resolve to the most restrictive value, and erasing Ann does
+   * not tell whose the opt-in was: such an event (a CCPA opt-in, a list subscribe) is now erased
+   * with Ann, and Bob stays opted out in his stored profile and in the replay. Other kept events
+   * are applied to Bob's stored profile in full, as they are on his timeline now.
    */
-  @Disabled("open bug: an event erasure moves to the other side of a split counts in full in the replay, not in the stored profile")
   @Test
   void erasureOfOneSide_movesTheLinkingEventToTheOther_whoseStoredProfileDoesNotCountIt() {
     try (Clientele c = Fixtures.clientele()) {
@@ -196,6 +194,87 @@ class SplitCarryOverTest {
 
       c.delete(c.profile(ANN_EMAIL).orElseThrow().id());
 
+      Profile bob = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(bob.isCcpaOptedOut()).isTrue();
+      assertThat(c.timeline(bob.id(), dev.clientele.core.TimelineQuery.all())).extracting(Event::id).containsExactly("e-2");
+      try (var all = c.storage().allEvents()) {
+        assertThat(all.map(st -> st.event().id())).doesNotContain("e-3");
+      }
+      assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
+    }
+  }
+
+  /**
+   * Erasing one side of a split moves a linking page view to Bob's first address; on his timeline
+   * now, it is a sighting of that address, later than his last sighting of his second address:
+   * the replay makes the first (opted-out) address his last-seen email, and so does his stored
+   * profile, to which erasure applies the event as ingestion would.
+   */
+  @Test
+  void erasureOfOneSide_appliesTheMovedEventToTheOthersStoredProfile_soTheLastSeenAddressAgrees() {
+    Identifier bobOther = Fixtures.email("bob.other@example.com");
+    try (Clientele c = Fixtures.clientele()) {
+      c.ingest(Fixtures.event("e-1", "pageview", 1).identifier(ANN_CUSTOMER).identifier(ANN_EMAIL).build());
+      c.ingest(Fixtures.event("e-2", "pageview", 2).identifier(BOB_EMAIL).identifier(bobOther).build());
+      c.ingest(Fixtures.event("e-3", "consent", 3).action("opt_out").identifier(BOB_EMAIL).build());
+      c.ingest(Fixtures.event("e-4", "pageview", 4).identifier(bobOther).build());
+      c.ingest(Fixtures.event("e-5", "pageview", 5).identifier(ANN_CUSTOMER).identifier(BOB_EMAIL).build());
+      assertThat(anchorOf(c, "e-5")).isEqualTo(ANN_CUSTOMER);
+      c.split(firstMerge(c, c.profile(ANN_EMAIL).orElseThrow()).id(), "two people");
+      Profile bob = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(c.reachability(bob.id()).on(Channel.EMAIL).reachable()).as("last seen: the other address").isTrue();
+
+      c.delete(c.profile(ANN_EMAIL).orElseThrow().id());
+
+      bob = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(c.timeline(bob.id(), dev.clientele.core.TimelineQuery.all())).extracting(Event::id).contains("e-5");
+      assertThat(bob.identifier(BOB_EMAIL).orElseThrow().lastSeen()).contains(Fixtures.at(5));
+      assertThat(c.reachability(bob.id()).on(Channel.EMAIL).reachable()).as("last seen: the opted-out address").isFalse();
+      assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
+    }
+  }
+
+  /**
+   * Found by {@code SplitCarryOverPropertiesTest} once it erased any profile: an opt-out stored on
+   * Ann's side carries Carl's address, which a forced merge's split gave back to the Bob-and-Carl
+   * profile and a second split then gave to Carl. Erasing the profile holding Bob's address erases
+   * the first split's record; the record erasure keeps in its place attributes Carl's address,
+   * which the erased profile held in it, to Carl, who holds it now, so Carl keeps the opt-out in
+   * his ledger and in profiles over time, as in his stored profile.
+   */
+  @Test
+  void erasureOfASide_whoseIdentifierASecondSplitGaveAway_leavesTheCarriedOptOutWithItsHolder() {
+    try (Clientele c = Fixtures.clientele()) {
+      c.ingest(Fixtures.event("e-1", "pageview", 1).identifier(ANN_EMAIL).build());
+      c.ingest(Fixtures.event("e-2", "pageview", 2).identifier(CARL_EMAIL).build());
+      c.ingest(Fixtures.event("e-3", "pageview", 3).identifier(BOB_EMAIL).build());
+      c.ingest(Fixtures.event("e-4", "pageview", 4).identifier(BOB_EMAIL).identifier(CARL_EMAIL).build());
+      assertThat(c.profileCount()).isEqualTo(2);
+      // Bob's profile, the most recently updated, absorbs Carl's.
+      Profile bobAndCarlProfile = c.profile(CARL_EMAIL).orElseThrow();
+      assertThat(bobAndCarlProfile.id()).isEqualTo(c.profile(BOB_EMAIL).orElseThrow().id());
+      MergeRecord bobAndCarl = firstMerge(c, bobAndCarlProfile);
+      // Ann's profile, the most recently updated, survives the forced merge and keeps what is
+      // attached to it afterwards when it is split.
+      c.ingest(Fixtures.event("e-6", "pageview", 6).identifier(ANN_EMAIL).build());
+      Profile merged = c.merge(c.profile(ANN_EMAIL).orElseThrow().id(), c.profile(BOB_EMAIL).orElseThrow().id(), "same household");
+      // A new customer id, so the opt-out is stored under an identifier that stays on Ann's side.
+      c.ingest(Fixtures.event("e-5", "consent", 5).action("opt_out").identifier(ANN_CUSTOMER).identifier(CARL_EMAIL).build());
+      assertThat(anchorOf(c, "e-5")).isEqualTo(ANN_CUSTOMER);
+      MergeRecord forced = c.mergeLog(merged.id()).stream()
+          .filter(r -> r.kind() == MergeRecord.Kind.FORCED_MERGE).findFirst().orElseThrow();
+      c.split(forced.id(), "not the same household");
+      assertThat(c.profile(ANN_CUSTOMER).orElseThrow().id()).isNotEqualTo(c.profile(CARL_EMAIL).orElseThrow().id());
+      c.split(bobAndCarl.id(), "Carl is someone else");
+      assertThat(c.profileCount()).isEqualTo(3);
+      // Bob's profile is the side the forced merge's split restored: its erasure erases that record.
+      assertThat(c.profile(BOB_EMAIL).orElseThrow().id()).isEqualTo(bobAndCarl.profile());
+
+      c.delete(c.profile(BOB_EMAIL).orElseThrow().id());
+
+      Profile carl = c.profile(CARL_EMAIL).orElseThrow();
+      assertThat(carl.identifier(CARL_EMAIL).orElseThrow().consent()).isEqualTo(Consent.OPT_OUT);
+      assertThat(c.consentHistory(carl.id())).extracting(ConsentChange::eventId).containsExactly("e-5");
       assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
     }
   }

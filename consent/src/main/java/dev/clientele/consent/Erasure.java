@@ -2,11 +2,15 @@ package dev.clientele.consent;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.clientele.consent.internal.ConsentChanges;
+import dev.clientele.consent.internal.SplitCarryOver;
+import dev.clientele.core.ActivityRules;
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import dev.clientele.core.internal.ProfileChanges;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.MergeRecord;
@@ -22,6 +26,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * Erases a profile from storage in one atomic commit: the profile, its index entries, every
@@ -35,7 +40,15 @@ import java.util.TreeMap;
  *
  * <p>After a split, an event can carry identifiers of both sides (the event that linked them is
  * stored under one side's identifier): such an event is kept for the other person without the
- * erased values, under that person's identifier, rather than erased or left holding them.
+ * erased values, under that person's identifier, rather than erased or left holding them, and
+ * applied to that person's stored profile, since it is on their timeline now; except a CCPA
+ * opt-in or list subscribe, which a split never carries over (it is not known whose it was) and
+ * which is erased with the person, so that erasure never makes another person's consent less
+ * restrictive. A split record naming the erased profile is erased too, but when the split
+ * separated two or more people who remain, a new split record between them (without the erased
+ * profile and values) takes its place, so that what the split carried over between them stays
+ * found by their consent ledgers and replays. So the remaining profiles' stored consent and
+ * reachability state agrees with their consent ledgers and with the replay of profiles over time.
  *
  * <p>What it cannot reach: copies a host made elsewhere (exports, its own logs). Events are
  * anchored at one identifier each, so without a split an event anchored at another profile's
@@ -51,11 +64,22 @@ public final class Erasure {
   private static final int MAX_ATTEMPTS = 100;
   private final Storage storage;
   private final ErasurePolicy policy;
+  private final ActivityRules activity;
 
-  /** Erases from {@code storage} under {@code policy}. */
+  /** Erases from {@code storage} under {@code policy}, with the default {@link ActivityRules}. */
   public Erasure(Storage storage, ErasurePolicy policy) {
+    this(storage, policy, ActivityRules.defaults());
+  }
+
+  /**
+   * Erases from {@code storage} under {@code policy}; {@code activity} decides which of the events
+   * an erasure keeps for another person (see the class comment) move that person's last-seen
+   * times, as ingestion would have.
+   */
+  public Erasure(Storage storage, ErasurePolicy policy, ActivityRules activity) {
     this.storage = requireNonNull(storage, "storage");
     this.policy = requireNonNull(policy, "policy");
+    this.activity = requireNonNull(activity, "activity");
   }
 
   /**
@@ -96,12 +120,30 @@ public final class Erasure {
         commit.eraseEvents(identifier).tombstone(policy.tombstoneOf(identifier));
         byType.merge(identifier.type().name(), 1, Integer::sum);
       }
-      java.util.Set<String> records = new java.util.HashSet<>();
+      Map<String, MergeRecord> records = new LinkedHashMap<>();
       List<ProfileId> named = new ArrayList<>(List.of(id));
       named.addAll(p.mergedFrom());
       for (ProfileId q : named) {
         commit.eraseMergeRecords(q);
-        storage.mergeRecords(q).forEach(r -> records.add(r.id()));
+        storage.mergeRecords(q).forEach(r -> records.putIfAbsent(r.id(), r));
+      }
+      Set<ProfileId> namedSet = new HashSet<>(named);
+      Set<Identifier> erasedSet = new HashSet<>(identifiers);
+      Set<ProfileId> parties = new java.util.LinkedHashSet<>();
+      for (MergeRecord r : records.values()) {
+        splitOfTheOthers(r, namedSet, erasedSet).ifPresent(kept -> {
+          commit.logMerge(kept);
+          parties.add(kept.profile());
+          kept.sides().forEach(side -> parties.add(side.id()));
+        });
+      }
+      // The profiles a kept split record names are written again with their versions checked
+      // (unchanged but for the version), so that if one of them is erased meanwhile, this erasure
+      // retries instead of logging a record naming it.
+      for (ProfileId q : parties) {
+        if (!othersChanged.contains(q)) {
+          storage.profile(q).ifPresent(o -> commit.putProfile(o.toBuilder().version(o.version() + 1).build(), o.version()));
+        }
       }
       redactOtherRecords(named, identifiers, commit);
       try {
@@ -153,7 +195,18 @@ public final class Erasure {
    *   <li>an event stored under an erased identifier that carries an identifier another profile
    *       now holds, which a split of this profile's merges named, moves to that identifier,
    *       without the erased values (it is that person's event too: it may be the one that
-   *       attached the identifier);
+   *       attached the identifier). It is then on that person's timeline and counts there in
+   *       full, so it is applied to their stored profile as ingestion applies an event (its
+   *       sightings, attributes, order; its consent and deliverability changes of their
+   *       identifiers, which the split had carried over already): their stored profile is what a
+   *       replay of their timeline gives. Its identifiers of a third person stay in it, and reach
+   *       that person as carried over ({@link SplitCarryOver}) through the split record that
+   *       {@link #splitOfTheOthers} keeps;
+   *   <li>except an event whose customer-wide change is not restrictive (a CCPA opt-in, a list
+   *       subscribe: {@link #loosensCustomerWide}): a split never carries that over, since it is not
+   *       known whose it was, and erasing one of the people does not tell either; moving it would
+   *       give the other person a less restrictive state than the split left them with (consent
+   *       conflicts resolve to the most restrictive value), so it is erased with the person;
    *   <li>an event stored under such an identifier that carries an erased value is stored again
    *       without it (its anchor's events are erased and appended again, redacted).
    * </ul>
@@ -172,10 +225,16 @@ public final class Erasure {
     }
     Set<Identifier> erased = new HashSet<>(identifiers);
     // The other people of those splits, as they are now: the profiles the splits named that
-    // still exist, and the holders of the identifiers the splits gave back.
+    // still exist, and the holders of the identifiers the splits gave back or kept (a profile
+    // named may have been merged into another since).
     Map<ProfileId, Profile> people = new LinkedHashMap<>();
     for (MergeRecord split : splits) {
       List<ProfileId> named = new ArrayList<>(List.of(split.profile()));
+      for (Identifier i : split.links()) {
+        if (!erased.contains(i)) {
+          storage.owner(i).ifPresent(named::add);
+        }
+      }
       for (MergeRecord.Side side : split.sides()) {
         named.add(side.id());
         for (Identifier i : side.identifiers()) {
@@ -192,25 +251,38 @@ public final class Erasure {
     }
     Map<Identifier, ProfileId> holders = new LinkedHashMap<>();
     people.values().forEach(q -> q.identifiers().forEach(st -> holders.putIfAbsent(st.identifier(), q.id())));
-    Map<ProfileId, Integer> guarded = new LinkedHashMap<>(); // profile -> events it gains
+    Map<ProfileId, Profile.Builder> guarded = new LinkedHashMap<>(); // profile -> its state with what it gains
     for (Map.Entry<Identifier, ProfileId> e : holders.entrySet()) {
       List<StoredEvent> theirs = storage.events(List.of(e.getKey()));
       if (theirs.stream().noneMatch(st -> carriesAny(st.event(), erased))) {
         continue;
       }
-      guarded.putIfAbsent(e.getValue(), 0);
+      guarded.computeIfAbsent(e.getValue(), q -> people.get(q).toBuilder());
       commit.eraseEvents(e.getKey());
       for (StoredEvent st : theirs) {
         commit.append(new StoredEvent(without(st.event(), erased), st.anchor()));
       }
     }
     int moved = 0;
+    List<String> ignored = new ArrayList<>();
     for (StoredEvent st : own) {
+      if (loosensCustomerWide(st.event())) {
+        continue;
+      }
       for (Identifier i : st.event().identifiers()) {
         ProfileId holder = holders.get(i);
         if (holder != null) {
-          guarded.merge(holder, 1, Integer::sum);
-          commit.append(new StoredEvent(without(st.event(), erased), i));
+          Event kept = without(st.event(), erased);
+          List<Identifier> theirs = new ArrayList<>(kept.identifiers().size());
+          for (Identifier k : kept.identifiers()) {
+            if (holder.equals(holders.get(k))) {
+              theirs.add(k);
+            }
+          }
+          Profile.Builder b = guarded.computeIfAbsent(holder, q -> people.get(q).toBuilder());
+          ProfileChanges.apply(b, kept, theirs, List.of(), activity.isActive(kept), ignored);
+          ConsentChanges.apply(b, kept, theirs, ignored);
+          commit.append(new StoredEvent(kept, i));
           moved++;
           break;
         }
@@ -218,13 +290,88 @@ public final class Erasure {
     }
     // Each profile whose events change is written again with the version read above, so an
     // ingestion meanwhile (which could add an event under an anchor erased and appended again
-    // here) makes the erasure retry instead of losing that event; one that gains events counts them.
-    guarded.forEach((q, gained) -> {
+    // here) makes the erasure retry instead of losing that event.
+    guarded.forEach((q, b) -> {
       changed.add(q);
       Profile p = people.get(q);
-      commit.putProfile(p.toBuilder().eventCount(p.eventCount() + gained).version(p.version() + 1).build(), p.version());
+      commit.putProfile(b.version(p.version() + 1).build(), p.version());
     });
     return moved;
+  }
+
+  /**
+   * Whether {@code event} changes a customer-wide state in the less restrictive direction (a CCPA
+   * opt-in, a list subscribe): of the events stored under an erased identifier, these are not kept
+   * for the other people of a split (see {@link #keepOthersEvents}).
+   */
+  static boolean loosensCustomerWide(Event event) {
+    return (event.type().equals("compliance") || event.type().equals("list")) && !SplitCarryOver.appliesAcrossSides(event);
+  }
+
+  /**
+   * The split record {@code record} as it concerns the people it separated who are not erased,
+   * when there are two or more of them: a new split record (new id, same time, note and undone
+   * merge) with the remaining profiles and the identifiers they were given back or kept, without
+   * the erased profiles (the {@code named} ones, also in {@code mergedFrom}) or {@code erased}
+   * identifiers. The identifiers an erased profile held in the record that it no longer holds
+   * (a later split gave them to someone else) are attributed to the profiles holding them now.
+   * Empty for any other record, or when fewer than two people remain in it.
+   *
+   * <p>Why: erasure erases every record naming the erased profile (its id is a trace of the person),
+   * split records included. Yet a split record is how each side finds what the split carries over
+   * to it from the other sides' events ({@link SplitCarryOver}; the stored profiles got it at the
+   * split): without it, after a split into three or more profiles and the erasure of one, the
+   * others' consent ledgers and replays of profiles over time would lose what the split carried
+   * between them, while their stored profiles keep it. The new record names only people who still
+   * exist and holds none of the erased values, so it is no trace of the erased person; when the
+   * erased profile was the one split, the first remaining side takes its place.
+   */
+  private Optional<MergeRecord> splitOfTheOthers(MergeRecord record, Set<ProfileId> named, Set<Identifier> erased) {
+    if (record.kind() != MergeRecord.Kind.SPLIT) {
+      return Optional.empty();
+    }
+    Map<ProfileId, Set<Identifier>> parties = new LinkedHashMap<>();
+    Map<ProfileId, List<ProfileId>> mergedFrom = new LinkedHashMap<>();
+    addParty(parties, record.profile(), record.links(), named, erased);
+    for (MergeRecord.Side side : record.sides()) {
+      addParty(parties, side.id(), side.identifiers(), named, erased);
+      if (parties.containsKey(side.id())) {
+        mergedFrom.put(side.id(), side.mergedFrom().stream().filter(q -> !named.contains(q)).toList());
+      }
+    }
+    parties.values().removeIf(Set::isEmpty);
+    if (parties.size() < 2) {
+      return Optional.empty();
+    }
+    List<MergeRecord.Side> sides = new ArrayList<>(parties.size() - 1);
+    ProfileId first = null;
+    for (Map.Entry<ProfileId, Set<Identifier>> e : parties.entrySet()) {
+      if (first == null) {
+        first = e.getKey();
+      } else {
+        sides.add(new MergeRecord.Side(e.getKey(), e.getValue(), mergedFrom.getOrDefault(e.getKey(), List.of())));
+      }
+    }
+    return Optional.of(new MergeRecord(UUID.randomUUID().toString(), MergeRecord.Kind.SPLIT, record.at(), first,
+        sides, Optional.empty(), List.copyOf(parties.get(first)), record.undoes(), record.note()));
+  }
+
+  /**
+   * Adds to {@code parties} the identifiers of {@code identifiers} that are not {@code erased}:
+   * under {@code id}, or, when {@code id} is erased, under the profiles holding them now.
+   */
+  private void addParty(Map<ProfileId, Set<Identifier>> parties, ProfileId id, java.util.Collection<Identifier> identifiers,
+      Set<ProfileId> named, Set<Identifier> erased) {
+    for (Identifier i : identifiers) {
+      if (erased.contains(i)) {
+        continue;
+      }
+      Optional<ProfileId> party = named.contains(id) ? storage.owner(i).filter(q -> !named.contains(q)) : Optional.of(id);
+      party.ifPresent(q -> parties.computeIfAbsent(q, k -> new java.util.LinkedHashSet<>()).add(i));
+    }
+    if (!named.contains(id)) {
+      parties.computeIfAbsent(id, k -> new java.util.LinkedHashSet<>());
+    }
   }
 
   /**

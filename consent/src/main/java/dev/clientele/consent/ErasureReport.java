@@ -20,8 +20,9 @@ import java.util.Map;
  * @param mergeRecords merge-log records erased (every record naming the profile or one merged into it)
  * @param cachesCleared the in-memory caches purged of the erased values, by name
  * @param otherProfilesChanged other (not erased) profiles whose timelines the erasure changed:
- *     after a split, events of the erased profile kept for them without the erased values, or
- *     their own events stored again without those values; whatever is derived from their
+ *     after a split, events of the erased profile kept for them without the erased values (and
+ *     applied to their stored profiles), or their own events stored again without those values;
+ *     whatever is derived from their
  *     timelines (segment membership) must be evaluated again. Empty without a split.
  */
 public record ErasureReport(

@@ -80,7 +80,17 @@ class ErasureRedactionTest {
     ErasureReport report = new Erasure(storage, ErasurePolicy.defaults()).erase(A);
 
     // The split names A: erased. The later merge names C and K: kept where it was, without Ann.
-    assertThat(log(storage)).containsExactly(FIRST, LATER.without(List.of(ANN)), UNRELATED);
+    // The split also separated B from C, who both remain: a split record between them (without A
+    // and Ann) takes its place, so that what it carried over between them stays found.
+    List<MergeRecord> log = log(storage);
+    assertThat(log).hasSize(4);
+    assertThat(log.subList(0, 3)).containsExactly(FIRST, LATER.without(List.of(ANN)), UNRELATED);
+    MergeRecord kept = log.get(3);
+    assertThat(kept.id()).isNotEqualTo(SPLIT.id());
+    assertThat(kept).usingRecursiveComparison().ignoringFields("id").isEqualTo(new MergeRecord("x", MergeRecord.Kind.SPLIT,
+        SPLIT.at(), C, List.of(new MergeRecord.Side(B, Set.of(BOB), List.of())), Optional.empty(), List.of(CY),
+        Optional.of("m-2"), SPLIT.note()));
+    assertThat(kept.names(A) || kept.holds(ANN)).isFalse();
     assertThat(storage.mergeRecords(K)).containsExactly(FIRST, LATER.without(List.of(ANN)));
     assertThat(storage.mergeRecord("m-2").orElseThrow().holds(ANN)).isFalse();
     assertThat(storage.mergeRecord("m-2").orElseThrow().holds(BOB)).isTrue();
@@ -127,5 +137,41 @@ class ErasureRedactionTest {
     // Bob's erasure erased the records naming B (the first merge and the split); the later merge
     // lost both values, in place.
     assertThat(log(inner)).containsExactly(LATER.without(List.of(ANN, BOB)), UNRELATED);
+  }
+
+  /**
+   * C was split into A, B and C (one split record). Erasing A keeps a split record between B and
+   * C; when B is erased while A's erasure is about to commit, that record would name B, an erased
+   * profile: A's erasure checks the versions of the profiles its kept record names, so it retries
+   * and keeps nothing naming B (nor A).
+   */
+  @Test
+  void erase_whileAnotherSideOfTheSameSplitIsErased_keepsNoRecordNamingEither() {
+    InMemoryStorage inner = new InMemoryStorage();
+    for (Profile p : List.of(profile(A, ANN), profile(B, BOB), profile(C, CY))) {
+      Commit.Builder b = Commit.builder().putProfile(p, 0);
+      p.identifiers().forEach(st -> b.assign(st.identifier(), Optional.empty(), p.id()));
+      inner.commit(b.build());
+    }
+    inner.commit(Commit.builder().logMerge(SPLIT).build());
+    AtomicBoolean raced = new AtomicBoolean();
+    Storage racing = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("commit") && raced.compareAndSet(false, true)) {
+            new Erasure(inner, ErasurePolicy.defaults()).erase(B);
+          }
+          try {
+            return method.invoke(inner, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+
+    new Erasure(racing, ErasurePolicy.defaults()).erase(A);
+
+    assertThat(raced).isTrue();
+    assertThat(inner.profile(A)).isEmpty();
+    assertThat(inner.profile(B)).isEmpty();
+    assertThat(log(inner)).noneMatch(r -> r.names(A) || r.names(B) || r.holds(ANN) || r.holds(BOB));
   }
 }

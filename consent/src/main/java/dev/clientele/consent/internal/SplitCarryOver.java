@@ -39,13 +39,17 @@ import java.util.TreeSet;
  * of them, also after later merges, a second split, or several splits in a row. Deterministic:
  * the result depends only on the stored events and the merge log.
  *
- * <p>Limit: erasure removes the merge-log records naming an erased profile, and with them the
- * way to the events stored on the other sides of those splits; an event stored under an erased
- * identifier is kept for one other person only. After a split into three or more profiles and
- * the erasure of one, the others' ledgers and replays can miss what the split carried over to
- * them, while their stored state keeps it. And an event erasure moves to the other person's
- * identifier is on that person's timeline in full, while their stored profile got only what is
- * carried over. Both are open; disabled reproductions are in the sdk's {@code SplitCarryOverTest}.
+ * <p>Erasure ({@code Erasure}) keeps this working: it erases the split records naming the erased
+ * profile, but logs in place of each a split record between the people of it who remain (without
+ * the erased profile and values), through which they still find what the split carried over
+ * between them. An event stored under an erased identifier that carries another person's
+ * identifiers moves to that person's identifier and is then on their timeline in full, so erasure
+ * applies it to their stored profile as ingestion would; it carries a third person's identifiers
+ * still, and is carried over to that person by this rule. A CCPA opt-in or list subscribe among
+ * them, which this rule never carries over (it is not known whose it was), is erased with the
+ * person instead, so that erasure never makes another person's consent less restrictive (consent
+ * conflicts resolve to the most restrictive value). So the stored profiles, the consent ledgers and
+ * the replays of profiles over time agree after any merges, splits and erasures.
  */
 public final class SplitCarryOver {
   private SplitCarryOver() {}
