@@ -67,19 +67,33 @@ final class Hypergeometric {
    * {@code [1, 1/(1-z))} and cannot overflow. Used by the Pareto/NBD likelihood.
    */
   static double logHyp2f1One(double b, double c, double z) {
+    return logHyp2f1One(b, c, z, null);
+  }
+
+  /**
+   * {@link #logHyp2f1One(double, double, double)} within {@code budget} (null: at most
+   * {@link #MAX_TERMS} terms).
+   *
+   * @throws ArithmeticException if the series needs more than the budget's terms per series
+   * @throws WorkBoundExceeded if the budget's total is spent
+   */
+  static double logHyp2f1One(double b, double c, double z, Budget budget) {
     if (z == 0) {
       return 0;
     }
+    int limit = budget == null ? MAX_TERMS : budget.perSeries;
     double term = 1;
     double sum = 1;
-    for (int j = 0; j < MAX_TERMS; j++) {
+    for (int j = 0; j < limit; j++) {
       double ratio = (b + j) * z / (c + j);
       term *= ratio;
       sum += term;
       if (term / (1 - Math.max(ratio, z)) <= TOLERANCE * sum) {
+        charge(budget, j + 1);
         return Math.log(sum);
       }
     }
+    charge(budget, limit);
     throw new ArithmeticException("hypergeometric series did not converge: z = " + z);
   }
 
@@ -92,6 +106,17 @@ final class Hypergeometric {
    * is below rounding.
    */
   static double logHyp2f1OneWithDerivatives(double b, double c, double z, double[] d) {
+    return logHyp2f1OneWithDerivatives(b, c, z, d, null);
+  }
+
+  /**
+   * {@link #logHyp2f1OneWithDerivatives(double, double, double, double[])} within
+   * {@code budget} (null: at most {@link #MAX_TERMS} terms).
+   *
+   * @throws ArithmeticException if the series needs more than the budget's terms per series
+   * @throws WorkBoundExceeded if the budget's total is spent
+   */
+  static double logHyp2f1OneWithDerivatives(double b, double c, double z, double[] d, Budget budget) {
     if (z == 0) {
       d[0] = 0;
       d[1] = 0;
@@ -105,7 +130,8 @@ final class Hypergeometric {
     double sumZ = 0;
     double accB = 0;
     double accC = 0;
-    for (int j = 0; j < MAX_TERMS; j++) {
+    int limit = budget == null ? MAX_TERMS : budget.perSeries;
+    for (int j = 0; j < limit; j++) {
       double ratio = (b + j) * z / (c + j);
       accB += 1 / (b + j);
       accC += 1 / (c + j);
@@ -119,10 +145,57 @@ final class Hypergeometric {
         d[0] = sumB / sum;
         d[1] = -sumC / sum;
         d[2] = sumZ / (z * sum);
+        charge(budget, j + 1);
         return Math.log(sum);
       }
     }
+    charge(budget, limit);
     throw new ArithmeticException("hypergeometric series did not converge: z = " + z);
+  }
+
+  private static void charge(Budget budget, long terms) {
+    if (budget != null) {
+      budget.charge(terms);
+    }
+  }
+
+  /**
+   * A bound on the work of many series evaluations (one model fit): at most {@code perSeries}
+   * terms per series (a series that needs more fails with an {@link ArithmeticException}, which
+   * the optimiser treats as a point it cannot evaluate and backs off from), and at most
+   * {@code total} terms in all (then {@link WorkBoundExceeded}, which ends the fit).
+   */
+  static final class Budget {
+    final int perSeries;
+    private long left;
+
+    /** A budget of {@code perSeries} terms per series and {@code total} in all. */
+    Budget(int perSeries, long total) {
+      this.perSeries = perSeries;
+      this.left = total;
+    }
+
+    /** Terms not yet used. */
+    long left() {
+      return left;
+    }
+
+    /** Records {@code terms} summed; throws once the total is spent. */
+    void charge(long terms) {
+      left -= terms;
+      if (left < 0) {
+        throw new WorkBoundExceeded();
+      }
+    }
+  }
+
+  /** The total of a {@link Budget} is spent. Not an {@link ArithmeticException}: it ends the fit. */
+  static final class WorkBoundExceeded extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WorkBoundExceeded() {
+      super("the work bound of the fit is spent", null, false, false);
+    }
   }
 
   /** The plain series {@code 2F1(a, b; c; z)} for {@code |z| < 1}; a reference for tests. */

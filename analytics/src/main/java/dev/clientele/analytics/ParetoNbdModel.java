@@ -35,14 +35,33 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta) impl
    * in log space, over grouped rows, with its exact gradient: the derivatives of the Gauss
    * series in its parameters and argument are summed along with it.
    *
-   * @throws IllegalArgumentException if {@code summaries} is empty or no customer has a repeat
-   *     purchase
+   * <p>The work is bounded, so that no input makes the fit run for long. Each Gauss series may
+   * take at most {@value ParetoNbdLikelihood#TERMS_PER_SERIES} terms: a point where a series
+   * converges more slowly (argument {@code z} within about 1.5e-3 of 1, which data without an
+   * interior maximum drives the search towards, e.g. {@code alpha} thousands of times
+   * {@code beta}) counts as a point the log-likelihood cannot be evaluated at, and the optimiser
+   * backs off from it, as it does from points where a series does not converge. The fit then
+   * ends at the best point within that region, usually with empty standard errors (a maximum on
+   * the boundary). All evaluations together may take at most
+   * {@value ParetoNbdLikelihood#TERMS_PER_FIT} terms plus
+   * {@value ParetoNbdLikelihood#TERMS_PER_PAIR} per distinct (frequency, time) pair (a few
+   * seconds); when that is spent the fit fails with an {@link IllegalArgumentException} naming
+   * {@code summaries}, as it does when the log-likelihood cannot be evaluated at all.
+   *
+   * @throws IllegalArgumentException if {@code summaries} is empty, no customer has a repeat
+   *     purchase, or the fit needs more than its bounded work
    */
   public static ModelFit<ParetoNbdModel> fit(Collection<RfmSummary> summaries) {
     RfmGroups groups = BgNbdModel.groups(summaries);
     double[] start = BgNbdModel.start(groups);
     start[3] = start[1]; // beta on the same time scale as alpha
-    MaximumLikelihood.Result res = MaximumLikelihood.maximize(new ParetoNbdLikelihood(groups), start);
+    MaximumLikelihood.Result res;
+    try {
+      res = MaximumLikelihood.maximize(new ParetoNbdLikelihood(groups), start);
+    } catch (Hypergeometric.WorkBoundExceeded e) {
+      throw new IllegalArgumentException("summaries: the pareto model could not be fitted within its work bound"
+          + " (the likelihood's series converge too slowly on this data; try the bgnbd model)", e);
+    }
     double[] p = BgNbdModel.exp(res.theta());
     return ModelFit.of(new ParetoNbdModel(p[0], p[1], p[2], p[3]), res, groups.customers, "r", "alpha", "s", "beta");
   }
