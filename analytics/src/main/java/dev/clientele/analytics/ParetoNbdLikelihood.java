@@ -21,14 +21,19 @@ import org.apache.commons.math3.special.Gamma;
  *   alpha &lt;  beta:  2F1(1, s+1;   r+s+x+1; (beta-alpha)/(beta+y)) (alpha+y)^(1-r-x) / (beta+y)^(s+1)
  * </pre>
  * series of positive, decreasing terms whose logarithms are summed without overflow for any
- * {@code x} ({@link Hypergeometric#logHyp2f1One}). The bracket is then combined with
- * log-sum-exp.
+ * {@code x} ({@link Hypergeometric#logHyp2f1One}; near {@code z = 1}, where that series needs
+ * about {@code 37/(1-z)} terms, by the linear transformation to {@code 1-z}, A&amp;S 15.3.6). The
+ * bracket is then combined with log-sum-exp. In a fit the series' work is bounded
+ * ({@link #TERMS_PER_SERIES}, {@link #TERMS_PER_FIT}; see {@link ParetoNbdModel#fit}).
  */
 final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
   /**
-   * Terms one series may take in a fit: about {@code 37 / (1 - z)}, so points with
-   * {@code z > 1 - 1.5e-3} (e.g. {@code alpha > 700 beta} at {@code y = 0}) cannot be evaluated
-   * when the series converges that slowly, and the optimiser backs off from them.
+   * Terms one series may take in a fit. The series in {@code z} takes about {@code 37 / (1 - z)};
+   * near {@code z = 1} the form in {@code 1 - z} takes over where it applies
+   * ({@link Hypergeometric#nearOneApplies}: {@code (r+x)(1-z) <= 1} and the exponent
+   * {@code s} or {@code r+x-1} not within 0.05 of a whole number). Elsewhere points with
+   * {@code z > 1 - 1.5e-3} (e.g. {@code alpha > 700 beta} at {@code y = 0} for a heavy buyer)
+   * cannot be evaluated, and the optimiser backs off from them.
    */
   static final int TERMS_PER_SERIES = 25_000;
   /** Terms all evaluations of one fit may take in total, besides {@link #TERMS_PER_PAIR} per distinct pair. */

@@ -35,18 +35,23 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta) impl
    * in log space, over grouped rows, with its exact gradient: the derivatives of the Gauss
    * series in its parameters and argument are summed along with it.
    *
+   * <p>The Gauss series' argument {@code z = |alpha-beta| / (max(alpha, beta) + y)} nears 1 when
+   * one scale is many times the other. There the series is summed in {@code 1-z} (Abramowitz
+   * &amp; Stegun 15.3.6) in a few dozen terms where that form applies: the series' upper parameter
+   * ({@code r+x} if {@code alpha >= beta}, else {@code s+1}) times {@code 1-z} is at most 1, and
+   * the exponent ({@code s}, else {@code r+x-1}) is not within 0.05 of a whole number.
+   *
    * <p>The work is bounded, so that no input makes the fit run for long. Each Gauss series may
-   * take at most {@value ParetoNbdLikelihood#TERMS_PER_SERIES} terms: a point where a series
-   * converges more slowly (argument {@code z} within about 1.5e-3 of 1, which data without an
-   * interior maximum drives the search towards, e.g. {@code alpha} thousands of times
-   * {@code beta}) counts as a point the log-likelihood cannot be evaluated at, and the optimiser
-   * backs off from it, as it does from points where a series does not converge. The fit then
-   * ends at the best point within that region, usually with empty standard errors (a maximum on
-   * the boundary). All evaluations together may take at most
-   * {@value ParetoNbdLikelihood#TERMS_PER_FIT} terms plus
-   * {@value ParetoNbdLikelihood#TERMS_PER_PAIR} per distinct (frequency, time) pair (a few
-   * seconds); when that is spent the fit fails with an {@link IllegalArgumentException} naming
-   * {@code summaries}, as it does when the log-likelihood cannot be evaluated at all.
+   * take at most 25,000 terms: a point where a series converges more slowly (argument {@code z}
+   * within about 1.5e-3 of 1 where the {@code 1-z} form does not apply; data without an interior
+   * maximum drives the search there, with {@code r} and {@code alpha} both large and
+   * {@code alpha} thousands of times {@code beta}) counts as a point the log-likelihood cannot be
+   * evaluated at, and the optimiser backs off from it, as it does from points where a series does
+   * not converge. The fit then ends at the best point it found, possibly with empty standard
+   * errors (a maximum on the boundary). All evaluations together may take at most 60 million
+   * terms plus 2,000 per distinct (frequency, time) pair (a few seconds); when that is spent the
+   * fit fails with an {@link IllegalArgumentException} naming {@code summaries}, as it does when
+   * the log-likelihood cannot be evaluated at all.
    *
    * @throws IllegalArgumentException if {@code summaries} is empty, no customer has a repeat
    *     purchase, or the fit needs more than its bounded work
