@@ -165,12 +165,22 @@ final class Hypergeometric {
     throw new ArithmeticException("hypergeometric series did not converge: z = " + z);
   }
 
-  /** The {@code 1 - z} form is used for {@code z} at or above this (the plain series then needs over ~700 terms). */
+  /**
+   * The {@code 1 - z} form is used for {@code z} at or above this (the plain series then needs
+   * over ~700 terms).
+   */
   static final double NEAR_ONE = 0.95;
-  /** The {@code 1 - z} form is used only when {@code b (1 - z)} is at most this (no cancellation in {@code S}). */
+  /**
+   * The {@code 1 - z} form is used only when {@code b (1 - z)} is at most this (no cancellation in
+   * {@code S}).
+   */
   private static final double NEAR_ONE_MAX_B_EPS = 1;
-  /** ... and when {@code e = c - b - 1} is at least this far from every integer {@code >= 0} (the poles of its parts). */
-  private static final double NEAR_ONE_MIN_POLE_DISTANCE = 0.05;
+  /**
+   * ... and when {@code e = c - b - 1} is at least this far from every integer {@code >= 0} (the
+   * poles of its parts): the value then keeps all but ~1e3 rounding units, its derivatives all
+   * but ~1e6 (about 2e-10 relative).
+   */
+  private static final double NEAR_ONE_MIN_POLE_DISTANCE = 1e-3;
   /**
    * ... and when {@code e <= 30}: for larger {@code e} the series in {@code z} converges fast anyway
    * (its terms fall like {@code j^-(e+1)}), and the one in {@code 1-z} would need {@code e} terms
@@ -181,12 +191,13 @@ final class Hypergeometric {
 
   /**
    * Whether {@link #logHyp2f1OneNearOne} applies to {@code ln 2F1(1, b; c; z)}: {@code z} near 1,
-   * {@code b > 0}, {@code c > 1}, {@code b (1-z) <= 1}, and {@code e = c-b-1 <= 30} not within 0.05 of an integer {@code >= 0}.
+   * {@code b > 0}, {@code c > 1}, {@code b (1-z) <= 1}, and {@code e = c-b-1 <= 30} not within
+   * 1e-3 of an integer {@code >= 0}.
    */
   static boolean nearOneApplies(double b, double c, double z) {
     double e = c - b - 1;
-    return z >= NEAR_ONE && z < 1 && b > 0 && c > 1 && b * (1 - z) <= NEAR_ONE_MAX_B_EPS && e > -1 && e <= NEAR_ONE_MAX_E
-        && (e < -NEAR_ONE_MIN_POLE_DISTANCE || Math.abs(e - Math.rint(e)) >= NEAR_ONE_MIN_POLE_DISTANCE);
+    return z >= NEAR_ONE && z < 1 && b > 0 && c > 1 && b * (1 - z) <= NEAR_ONE_MAX_B_EPS
+        && e > -1 && e <= NEAR_ONE_MAX_E && (e < -NEAR_ONE_MIN_POLE_DISTANCE || Math.abs(e - Math.rint(e)) >= NEAR_ONE_MIN_POLE_DISTANCE);
   }
 
   /**
@@ -202,10 +213,12 @@ final class Hypergeometric {
    * with {@code Gamma(1-e) = pi / (Gamma(e) sin(pi e))} (A&amp;S 6.1.17) for {@code e >= 1}. The
    * series {@code S} has ratio {@code (b+j-1) eps / (j-e) -> eps}, so it needs a few dozen terms
    * where the series in {@code z} needs about {@code 37 / eps}. Both parts have poles at
-   * {@code e = 0, 1, 2, ...} that cancel in the difference; the caller keeps {@code e} at least
-   * 0.05 from them ({@link #nearOneApplies}), so the cancellation costs at most a few tens of
-   * rounding units, as long as {@code b eps <= 1} (then {@code |S|} stays of the order of the
-   * result). When {@code d} is not null it receives {@code d/db, d/dc, d/dz} of the logarithm.
+   * {@code e = 0, 1, 2, ...} that cancel in the difference: at a distance {@code delta} from one
+   * the cancellation costs about {@code 1/delta} rounding units in the value and
+   * {@code 1/delta^2} in the derivatives, as long as {@code b eps <= 1} (then {@code |S|} stays of
+   * the order of the result). The caller keeps {@code delta >= 1e-3} ({@link #nearOneApplies});
+   * closer to a pole the series in {@code z} is used. When {@code d} is not null it receives
+   * {@code d/db, d/dc, d/dz} of the logarithm.
    */
   static double logHyp2f1OneNearOne(double b, double c, double z, double[] d, Budget budget) {
     double e = c - b - 1;

@@ -30,16 +30,17 @@ final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
   /**
    * Terms one series may take in a fit. The series in {@code z} takes about {@code 37 / (1 - z)};
    * near {@code z = 1} the form in {@code 1 - z} takes over where it applies
-   * ({@link Hypergeometric#nearOneApplies}: {@code (r+x)(1-z) <= 1} and the exponent
-   * {@code s} or {@code r+x-1} not within 0.05 of a whole number). Elsewhere points with
-   * {@code z > 1 - 1.5e-3} (e.g. {@code alpha > 700 beta} at {@code y = 0} for a heavy buyer)
+   * ({@link Hypergeometric#nearOneApplies}: the upper parameter {@code r+x}, or {@code s+1} when
+   * {@code beta > alpha}, times {@code 1-z} at most 1, and the exponent {@code s}, or
+   * {@code r+x-1}, not within 1e-3 of a whole number). Elsewhere points with
+   * {@code z > 1 - 4e-3} (e.g. {@code alpha > 270 beta} at {@code y = 0} for a heavy buyer)
    * cannot be evaluated, and the optimiser backs off from them.
    */
-  static final int TERMS_PER_SERIES = 25_000;
+  static final int TERMS_PER_SERIES = 10_000;
   /** Terms all evaluations of one fit may take in total, besides {@link #TERMS_PER_PAIR} per distinct pair. */
-  static final long TERMS_PER_FIT = 60_000_000L;
+  static final long TERMS_PER_FIT = 150_000_000L;
   /** Terms per distinct (x, time) pair added to {@link #TERMS_PER_FIT}. */
-  static final long TERMS_PER_PAIR = 2_000L;
+  static final long TERMS_PER_PAIR = 20_000L;
 
   private final RfmGroups data;
   private final Hypergeometric.Budget budget;

@@ -29,6 +29,37 @@ class HypergeometricNearOneTest {
       {0.3, 1.25, 0.99995, 1.5431470437726775033, 6.7011874394409176413, -4.2006894078513333932, 2068.340893079010107},
   };
 
+  /** As {@link #REFERENCE}, with {@code e = c-b-1} about 1.1e-3 from a whole number. */
+  private static final double[][] NEAR_POLE = {
+      {0.5, 2.5011, 0.99999, 0.40504461122686418812, 0.99849655095366096696, -0.33242213408936684641, 4.9227557337710198059},
+      {2.0, 2.9989, 0.9995, 2.5847024980642282367, 3.3806095965475287377, -2.9778258132893017834, 301.85906247229797129},
+      {1.0, 2.0012, 0.97, 1.2836752289069231597, 1.7514461841099276232, -1.1814970160581347793, 8.4587541576964588864},
+      {0.05, 4.0488, 0.999, 0.016510872614340482159, 0.33295447497125074072, -0.0054563420853971407287, 0.024963862223468624632},
+      {600.0, 601.9989, 0.99834, 5.4941149244975228545, 0.34129372349252992282, -0.34042477339380616383, 287.06831377538108012},
+  };
+
+  /**
+   * Near a pole of its parts the form loses about {@code e^(b eps)/delta} units in the value
+   * (b=600, 1-z=0.00166: 2e-12 relative) and {@code 1/delta^2} in the derivatives.
+   */
+  @Test
+  void nearOne_nearAPole_keepsElevenDigitsAndEightInTheDerivatives() {
+    for (double[] r : NEAR_POLE) {
+      double b = r[0];
+      double c = r[1];
+      double z = r[2];
+      String at = "b=" + b + " c=" + c + " z=" + z;
+      assertThat(Hypergeometric.nearOneApplies(b, c, z)).as(at).isTrue();
+      double[] d = new double[3];
+      assertThat(Hypergeometric.logHyp2f1OneWithDerivatives(b, c, z, d)).as(at)
+          .isCloseTo(r[3], within(1e-11 * Math.max(1, r[3])));
+      for (int k = 0; k < 3; k++) {
+        assertThat(d[k]).as(at + " derivative " + k).isCloseTo(r[4 + k], within(1e-8 * Math.max(1, Math.abs(r[4 + k]))));
+      }
+    }
+    assertThat(Hypergeometric.nearOneApplies(0.5, 2.5009, 0.99999)).isFalse(); // e = 1 - 9e-4
+  }
+
   @Test
   void nearOne_matchesHighPrecisionValuesAndDerivatives() {
     int used = 0;

@@ -109,8 +109,9 @@ class ValueModelHuntTest {
    * walked towards {@code alpha ~ 2e7 >> beta ~ 200}; there the likelihood's Gauss series
    * {@code 2F1(1, r+x; r+s+x+1; (alpha-beta)/(alpha+y))} has its argument within ~1e-5 of 1 and
    * {@code Hypergeometric.logHyp2f1One} summed ~1/(1-z) terms per evaluation. The fit's series
-   * now have a per-series and a total bound ({@link ParetoNbdModel#fit}): it ends in about a
-   * second, at a finite log-likelihood that the per-customer values add up to.
+   * now have a per-series and a total bound ({@link ParetoNbdModel#fit}): it ends in well under
+   * a second (0.1-0.2 s at load 5), at a finite log-likelihood that the per-customer values add
+   * up to.
    */
   @Test
   void paretoFit_onFourCustomers_finishesQuickly() {
@@ -126,6 +127,50 @@ class ValueModelHuntTest {
       sum += fit.model().logLikelihood(c.frequency(), c.recency(), c.age());
     }
     assertThat(fit.logLikelihood()).isCloseTo(sum, within(1e-6));
+  }
+
+  /**
+   * 20,000 simulated rare buyers (Pareto/NBD with r=2, alpha=1000, s=0.9, beta=0.5, days) whose
+   * likelihood is highest towards the Poisson limit: the search walks towards large r and alpha
+   * (r ~ 220, alpha ~ 7e4), where the series need thousands of terms (r+x large, z near 1), and
+   * then crawls along the edge of the region the per-series bound allows, at 1-8 million terms
+   * an evaluation. With the per-series bound alone that is 500 BFGS iterations, so seconds to
+   * tens of seconds (not run to the end); with the total bound the fit fails in about a second
+   * with an {@link IllegalArgumentException} naming {@code summaries} and the bound.
+   */
+  @Test
+  void paretoFit_walkingToThePoissonLimit_failsClearlyWithinSeconds() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+    simulatedPareto(rnd, 0.8, 400, 0.6, 2); // the same stream as when this case was found
+    java.util.List<RfmSummary> data = simulatedPareto(rnd, 2.0, 1000, 0.9, 0.5);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(20),
+        () -> org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ParetoNbdModel.fit(data)));
+    assertThat(e).hasMessageContaining("summaries").hasMessageContaining("work bound");
+  }
+
+  /** 20,000 customers from the Pareto/NBD process, ages uniform in 1..730 days, t_x in whole days. */
+  private static java.util.List<RfmSummary> simulatedPareto(java.util.SplittableRandom rnd, double r, double alpha,
+      double s, double beta) {
+    org.apache.commons.math3.distribution.GammaDistribution lambdas = new org.apache.commons.math3.distribution
+        .GammaDistribution(new org.apache.commons.math3.random.Well19937c(1), r, 1 / alpha);
+    org.apache.commons.math3.distribution.GammaDistribution mus = new org.apache.commons.math3.distribution
+        .GammaDistribution(new org.apache.commons.math3.random.Well19937c(2), s, 1 / beta);
+    java.util.List<RfmSummary> data = new java.util.ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      double lambda = lambdas.sample();
+      double mu = mus.sample();
+      double age = 1 + rnd.nextInt(730);
+      double end = Math.min(age, -Math.log(1 - rnd.nextDouble()) / mu);
+      int x = 0;
+      double tx = 0;
+      for (double t = -Math.log(1 - rnd.nextDouble()) / lambda; t <= end; t += -Math.log(1 - rnd.nextDouble()) / lambda) {
+        x++;
+        tx = Math.floor(t);
+      }
+      data.add(RfmSummary.of("c" + i, x, tx, age));
+    }
+    return data;
   }
 
   /**
