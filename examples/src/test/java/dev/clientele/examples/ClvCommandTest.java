@@ -138,6 +138,25 @@ class ClvCommandTest {
     }
   }
 
+  /**
+   * Regression: {@code clv --model pareto} on four customers (data without an interior maximum)
+   * ran for 20-45 s while the fit's Gauss series summed millions of terms; the fit's work is
+   * bounded now.
+   */
+  @Test
+  void clv_paretoOnFourCustomers_finishesQuickly() {
+    Path summary = write(dir, "four.csv", List.of("customer_id,frequency,recency,T",
+        "c,1,3.0," + 55 / 7.0, "d,1,2.0," + 97 / 7.0, "b,1," + 52 / 7.0 + ",17.0", "e,0,0," + 97 / 7.0));
+
+    Run run = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+        () -> cli(dir, "clv", "--summary", summary.toString(), "--model", "pareto", "--out", "p.csv", "--force"));
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.json().get("model").asText()).isEqualTo("pareto");
+    assertThat(run.json().get("eligible").asBoolean()).isFalse();
+    assertThat(readLines(dir.resolve("p.csv"))).hasSize(5);
+  }
+
   private static List<String> readLines(Path file) {
     try {
       return Files.readAllLines(file, StandardCharsets.UTF_8);
