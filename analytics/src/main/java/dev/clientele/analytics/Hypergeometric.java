@@ -1,5 +1,7 @@
 package dev.clientele.analytics;
 
+import org.apache.commons.math3.special.Gamma;
+
 /**
  * The Gauss hypergeometric series in the forms the value models need, summed so that they
  * neither overflow nor cancel.
@@ -76,21 +78,42 @@ final class Hypergeometric {
    * {@code ln 2F1(1, b; c; z)} for {@code 0 < b < c}, {@code 0 <= z < 1}: a series of positive,
    * decreasing terms (ratio {@code (b+j) z / (c+j) < z}), so the sum lies in
    * {@code [1, 1/(1-z))} and cannot overflow. Used by the Pareto/NBD likelihood.
+   *
+   * <p>That series needs about {@code 37 / (1-z)} terms. For {@code z >= 0.95} it is replaced,
+   * where {@link #nearOneApplies} allows, by the transformation to {@code 1-z}
+   * ({@link #logHyp2f1OneNearOne}), which needs a few dozen.
    */
   static double logHyp2f1One(double b, double c, double z) {
+    return logHyp2f1One(b, c, z, null);
+  }
+
+  /**
+   * {@link #logHyp2f1One(double, double, double)} within {@code budget} (null: at most
+   * {@link #MAX_TERMS} terms).
+   *
+   * @throws ArithmeticException if the series needs more than the budget's terms per series
+   * @throws WorkBoundExceeded if the budget's total is spent
+   */
+  static double logHyp2f1One(double b, double c, double z, Budget budget) {
     if (z == 0) {
       return 0;
     }
+    if (nearOneApplies(b, c, z)) {
+      return logHyp2f1OneNearOne(b, c, z, null, budget);
+    }
+    int limit = budget == null ? MAX_TERMS : budget.perSeries;
     double term = 1;
     double sum = 1;
-    for (int j = 0; j < MAX_TERMS; j++) {
+    for (int j = 0; j < limit; j++) {
       double ratio = (b + j) * z / (c + j);
       term *= ratio;
       sum += term;
       if (term / (1 - Math.max(ratio, z)) <= TOLERANCE * sum) {
+        charge(budget, j + 1);
         return Math.log(sum);
       }
     }
+    charge(budget, limit);
     throw new ArithmeticException("hypergeometric series did not converge: z = " + z);
   }
 
@@ -103,11 +126,25 @@ final class Hypergeometric {
    * is below rounding.
    */
   static double logHyp2f1OneWithDerivatives(double b, double c, double z, double[] d) {
+    return logHyp2f1OneWithDerivatives(b, c, z, d, null);
+  }
+
+  /**
+   * {@link #logHyp2f1OneWithDerivatives(double, double, double, double[])} within
+   * {@code budget} (null: at most {@link #MAX_TERMS} terms).
+   *
+   * @throws ArithmeticException if the series needs more than the budget's terms per series
+   * @throws WorkBoundExceeded if the budget's total is spent
+   */
+  static double logHyp2f1OneWithDerivatives(double b, double c, double z, double[] d, Budget budget) {
     if (z == 0) {
       d[0] = 0;
       d[1] = 0;
       d[2] = b / c;
       return 0;
+    }
+    if (nearOneApplies(b, c, z)) {
+      return logHyp2f1OneNearOne(b, c, z, d, budget);
     }
     double term = 1;
     double sum = 1;
@@ -116,7 +153,8 @@ final class Hypergeometric {
     double sumZ = 0;
     double accB = 0;
     double accC = 0;
-    for (int j = 0; j < MAX_TERMS; j++) {
+    int limit = budget == null ? MAX_TERMS : budget.perSeries;
+    for (int j = 0; j < limit; j++) {
       double ratio = (b + j) * z / (c + j);
       accB += 1 / (b + j);
       accC += 1 / (c + j);
@@ -130,10 +168,227 @@ final class Hypergeometric {
         d[0] = sumB / sum;
         d[1] = -sumC / sum;
         d[2] = sumZ / (z * sum);
+        charge(budget, j + 1);
         return Math.log(sum);
       }
     }
+    charge(budget, limit);
     throw new ArithmeticException("hypergeometric series did not converge: z = " + z);
+  }
+
+  /**
+   * The {@code 1 - z} form is used for {@code z} at or above this (the plain series then needs
+   * over ~700 terms).
+   */
+  static final double NEAR_ONE = 0.95;
+  /**
+   * The {@code 1 - z} form is used only when {@code b (1 - z)} is at most this (no cancellation in
+   * {@code S}).
+   */
+  private static final double NEAR_ONE_MAX_B_EPS = 1;
+  /**
+   * ... and when {@code e = c - b - 1} is at least this far from every integer {@code >= 0} (the
+   * poles of its parts): the value then keeps all but ~1e3 rounding units, its derivatives all
+   * but ~1e6 (about 2e-10 relative).
+   */
+  private static final double NEAR_ONE_MIN_POLE_DISTANCE = 1e-3;
+  /**
+   * ... and when {@code e <= 30}: for larger {@code e} the series in {@code z} converges fast anyway
+   * (its terms fall like {@code j^-(e+1)}), and the one in {@code 1-z} would need {@code e} terms
+   * before its terms settle.
+   */
+  private static final double NEAR_ONE_MAX_E = 30;
+  private static final int NEAR_ONE_MAX_TERMS = 1_000;
+
+  /**
+   * Whether {@link #logHyp2f1OneNearOne} applies to {@code ln 2F1(1, b; c; z)}: {@code z} near 1,
+   * {@code b > 0}, {@code c > 1}, {@code b (1-z) <= 1}, and {@code e = c-b-1 <= 30} not within
+   * 1e-3 of an integer {@code >= 0}.
+   */
+  static boolean nearOneApplies(double b, double c, double z) {
+    double e = c - b - 1;
+    return z >= NEAR_ONE && z < 1 && b > 0 && c > 1 && b * (1 - z) <= NEAR_ONE_MAX_B_EPS
+        && e > -1 && e <= NEAR_ONE_MAX_E && (e < -NEAR_ONE_MIN_POLE_DISTANCE || Math.abs(e - Math.rint(e)) >= NEAR_ONE_MIN_POLE_DISTANCE);
+  }
+
+  /**
+   * {@code ln 2F1(1, b; c; z)} for {@code z} near 1 by the linear transformation to {@code 1-z}
+   * (Abramowitz &amp; Stegun 15.3.6). With {@code a = 1}, {@code e = c-b-1 > -1} and
+   * {@code eps = 1-z} its second series is {@code 2F1(c-1, e+1; e+1; eps) = z^(1-c)}
+   * (A&amp;S 15.1.8), and {@code Gamma(-e) = -Gamma(1-e)/e}, so
+   * <pre>
+   *   2F1(1, b; c; z) = (c-1)/e * [S - Q],
+   *   S = 2F1(1, b; 1-e; eps) = sum_j (b)_j eps^j / (1-e)_j,
+   *   Q = eps^e z^(1-c) Gamma(1-e) Gamma(b+e) / Gamma(b),
+   * </pre>
+   * with {@code Gamma(1-e) = pi / (Gamma(e) sin(pi e))} (A&amp;S 6.1.17) for {@code e >= 1}. The
+   * series {@code S} has ratio {@code (b+j-1) eps / (j-e) -> eps}, so it needs a few dozen terms
+   * where the series in {@code z} needs about {@code 37 / eps}. Both parts have poles at
+   * {@code e = 0, 1, 2, ...} that cancel in the difference: at a distance {@code delta} from one
+   * the cancellation costs about {@code 1/delta} rounding units in the value and
+   * {@code 1/delta^2} in the derivatives, as long as {@code b eps <= 1} (then {@code |S|} stays of
+   * the order of the result). The caller keeps {@code delta >= 1e-3} ({@link #nearOneApplies});
+   * closer to a pole the series in {@code z} is used. When {@code d} is not null it receives
+   * {@code d/db, d/dc, d/dz} of the logarithm.
+   */
+  static double logHyp2f1OneNearOne(double b, double c, double z, double[] d, Budget budget) {
+    double e = c - b - 1;
+    double eps = 1 - z;
+    double logEps = Math.log(eps);
+    double logZ = Math.log1p(-eps);
+    double cm1 = c - 1; // = b + e > 0
+    double lgRatio = logGammaRatio(b, e);
+    double logQ;
+    double signQ;
+    double dLogQdE; // d ln|Q| / de at fixed b, eps, without the -(ln z) of the z^(1-c) factor
+    if (e < 1) {
+      logQ = Gamma.logGamma(1 - e);
+      signQ = 1;
+      dLogQdE = d == null ? 0 : -digamma(1 - e);
+    } else {
+      double sin = Math.sin(Math.PI * e);
+      logQ = Math.log(Math.PI / Math.abs(sin)) - Gamma.logGamma(e);
+      signQ = Math.signum(sin);
+      // psi(1-e) = psi(e) + pi cot(pi e) (A&S 6.3.7)
+      dLogQdE = d == null ? 0 : -(digamma(e) + Math.PI * Math.cos(Math.PI * e) / sin);
+    }
+    logQ += e * logEps - cm1 * logZ + lgRatio;
+    double q = signQ * Math.exp(logQ);
+    double term = 1;
+    double sum = 1;
+    double sumB = 0;
+    double sumE = 0;
+    double sumEps = 0;
+    double accB = 0;
+    double accE = 0;
+    boolean grad = d != null;
+    int j = 1;
+    for (; j <= NEAR_ONE_MAX_TERMS; j++) {
+      double ratio = (b + j - 1) * eps / (j - e);
+      term *= ratio;
+      sum += term;
+      if (grad) {
+        accB += 1 / (b + j - 1);
+        accE += 1 / (j - e);
+        sumB += term * accB;
+        sumE += term * accE;
+        sumEps += j * term;
+      }
+      if (j > e + 1) {
+        double bound = Math.max(ratio, eps);
+        double weight = grad ? (j + 1 + accB + Math.abs(accE)) / ((1 - bound) * (1 - bound)) : 1 / (1 - bound);
+        if (bound < 1 && Math.abs(term) * weight <= TOLERANCE * Math.abs(sum - q)) {
+          break;
+        }
+      }
+    }
+    charge(budget, j);
+    if (j > NEAR_ONE_MAX_TERMS) {
+      throw new ArithmeticException("hypergeometric series in 1-z did not converge: z = " + z);
+    }
+    double diff = sum - q;
+    double value = Math.log(cm1) + Math.log(diff / e);
+    if (grad) {
+      double psiC = digamma(cm1);
+      double qdB = q * (-logZ + psiC - digamma(b));
+      double qdE = q * (logEps - logZ + dLogQdE + psiC);
+      double qdEps = q * (e / eps + cm1 / z);
+      double byB = 1 / cm1 + (sumB - qdB) / diff;
+      double byE = 1 / cm1 - 1 / e + (sumE - qdE) / diff;
+      double byEps = (sumEps / eps - qdEps) / diff;
+      d[0] = byB - byE; // e = c - b - 1
+      d[1] = byE;
+      d[2] = -byEps;
+    }
+    return value;
+  }
+
+  /**
+   * {@code ln Gamma(b+e) - ln Gamma(b)} for {@code b > 0}, {@code b+e > 0}, {@code |e| <= 30}
+   * without the cancellation of two large log-gamma values: for {@code b >= 11} by the
+   * difference of Stirling's series (A&amp;S 6.1.41) term by term,
+   * {@code (b-1/2) log1p(e/b) + e (ln(b+e) - 1) + sum_k B_2k/(2k(2k-1)) [(b+e)^(1-2k) - b^(1-2k)]},
+   * to the {@code x^-13} term (the next is below 1e-16 for {@code x >= 10}).
+   */
+  static double logGammaRatio(double b, double e) {
+    if (b < 11) {
+      return Gamma.logGamma(b + e) - Gamma.logGamma(b);
+    }
+    double x1 = b + e;
+    double lead = (b - 0.5) * Math.log1p(e / b) + e * (Math.log(x1) - 1);
+    return lead + stirlingTail(x1) - stirlingTail(b);
+  }
+
+  /** {@code sum_k B_2k / (2k (2k-1) x^(2k-1))}, k = 1..7. */
+  private static double stirlingTail(double x) {
+    double inv = 1 / x;
+    double inv2 = inv * inv;
+    return inv * (1.0 / 12 - inv2 * (1.0 / 360 - inv2 * (1.0 / 1260 - inv2 * (1.0 / 1680
+        - inv2 * (1.0 / 1188 - inv2 * (691.0 / 360360 - inv2 / 156))))));
+  }
+
+  /**
+   * The digamma function for {@code x > 0}, to a few rounding units: the recurrence
+   * {@code psi(x) = psi(x+1) - 1/x} up to {@code x >= 10}, then the asymptotic series
+   * (A&amp;S 6.3.18) to the {@code x^-14} term (the next is below 1e-16 there). Commons Math's
+   * {@code Gamma.digamma} is off by about 3e-9 near 1, which the derivatives of the
+   * {@code 1-z} form would carry.
+   */
+  static double digamma(double x) {
+    double shift = 0;
+    while (x < 10) {
+      shift += 1 / x;
+      x += 1;
+    }
+    double inv2 = 1 / (x * x);
+    double series = inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 - inv2 * (1.0 / 240
+        - inv2 * (1.0 / 132 - inv2 * (691.0 / 32760 - inv2 / 12))))));
+    return Math.log(x) - 0.5 / x - series - shift;
+  }
+
+  private static void charge(Budget budget, long terms) {
+    if (budget != null) {
+      budget.charge(terms);
+    }
+  }
+
+  /**
+   * A bound on the work of many series evaluations (one model fit): at most {@code perSeries}
+   * terms per series (a series that needs more fails with an {@link ArithmeticException}, which
+   * the optimiser treats as a point it cannot evaluate and backs off from), and at most
+   * {@code total} terms in all (then {@link WorkBoundExceeded}, which ends the fit).
+   */
+  static final class Budget {
+    final int perSeries;
+    private long left;
+
+    /** A budget of {@code perSeries} terms per series and {@code total} in all. */
+    Budget(int perSeries, long total) {
+      this.perSeries = perSeries;
+      this.left = total;
+    }
+
+    /** Terms not yet used. */
+    long left() {
+      return left;
+    }
+
+    /** Records {@code terms} summed; throws once the total is spent. */
+    void charge(long terms) {
+      left -= terms;
+      if (left < 0) {
+        throw new WorkBoundExceeded();
+      }
+    }
+  }
+
+  /** The total of a {@link Budget} is spent. Not an {@link ArithmeticException}: it ends the fit. */
+  static final class WorkBoundExceeded extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WorkBoundExceeded() {
+      super("the work bound of the fit is spent", null, false, false);
+    }
   }
 
   /** The plain series {@code 2F1(a, b; c; z)} for {@code |z| < 1}; a reference for tests. */

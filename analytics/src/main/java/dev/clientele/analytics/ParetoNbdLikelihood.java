@@ -21,11 +21,29 @@ import org.apache.commons.math3.special.Gamma;
  *   alpha &lt;  beta:  2F1(1, s+1;   r+s+x+1; (beta-alpha)/(beta+y)) (alpha+y)^(1-r-x) / (beta+y)^(s+1)
  * </pre>
  * series of positive, decreasing terms whose logarithms are summed without overflow for any
- * {@code x} ({@link Hypergeometric#logHyp2f1One}). The bracket is then combined with
- * log-sum-exp.
+ * {@code x} ({@link Hypergeometric#logHyp2f1One}; near {@code z = 1}, where that series needs
+ * about {@code 37/(1-z)} terms, by the linear transformation to {@code 1-z}, A&amp;S 15.3.6). The
+ * bracket is then combined with log-sum-exp. In a fit the series' work is bounded
+ * ({@link #TERMS_PER_SERIES}, {@link #TERMS_PER_FIT}; see {@link ParetoNbdModel#fit}).
  */
 final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
+  /**
+   * Terms one series may take in a fit. The series in {@code z} takes about {@code 37 / (1 - z)};
+   * near {@code z = 1} the form in {@code 1 - z} takes over where it applies
+   * ({@link Hypergeometric#nearOneApplies}: the upper parameter {@code r+x}, or {@code s+1} when
+   * {@code beta > alpha}, times {@code 1-z} at most 1, and the exponent {@code s}, or
+   * {@code r+x-1}, not within 1e-3 of a whole number). Elsewhere points with
+   * {@code z > 1 - 4e-3} (e.g. {@code alpha > 270 beta} at {@code y = 0} for a heavy buyer)
+   * cannot be evaluated, and the optimiser backs off from them.
+   */
+  static final int TERMS_PER_SERIES = 10_000;
+  /** Terms all evaluations of one fit may take in total, besides {@link #TERMS_PER_PAIR} per distinct pair. */
+  static final long TERMS_PER_FIT = 150_000_000L;
+  /** Terms per distinct (x, time) pair added to {@link #TERMS_PER_FIT}. */
+  static final long TERMS_PER_PAIR = 20_000L;
+
   private final RfmGroups data;
+  private final Hypergeometric.Budget budget;
 
   // Distinct (x, time) pairs: the A0 term at t_x depends on (x, t_x) only and the one at T on
   // (x, T) only, so each is evaluated once per distinct pair, not once per row.
@@ -84,6 +102,7 @@ final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
     pairGradient = new double[4][pairs];
     logAlphaT = new double[data.times.length];
     logBetaT = new double[data.times.length];
+    budget = new Hypergeometric.Budget(TERMS_PER_SERIES, TERMS_PER_FIT + TERMS_PER_PAIR * pairs);
   }
 
   /**
@@ -117,12 +136,12 @@ final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
       double p = r + data.distinctX[pairX[j]];
       double y = data.times[pairTime[j]];
       if (grad) {
-        pairValue[j] = logPowerIntegralTerm(alpha, beta, p, s + 1, y, e);
+        pairValue[j] = logPowerIntegralTerm(alpha, beta, p, s + 1, y, e, budget);
         for (int c = 0; c < 4; c++) {
           pairGradient[c][j] = e[c];
         }
       } else {
-        pairValue[j] = logPowerIntegralTerm(alpha, beta, p, s + 1, y);
+        pairValue[j] = logPowerIntegralTerm(alpha, beta, p, s + 1, y, budget);
       }
     }
     double constant = r * theta[1] + s * theta[3];
@@ -208,6 +227,11 @@ final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
     return ll;
   }
 
+  /** Series terms this objective may still sum before its fit ends ({@link Hypergeometric.Budget}). */
+  long termsLeft() {
+    return budget.left();
+  }
+
   /** {@code ln[(alpha+T)^-(r+x) (beta+T)^-s + s/(r+s+x) A0]}. */
   static double logBracket(double r, double alpha, double s, double beta, int x, double tx, double age) {
     double alive = logAliveTerm(r, alpha, s, beta, x, age);
@@ -282,13 +306,19 @@ final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
    * {@code dz/db = (a+y)/(b+y)^2}); {@code c = p + q}.
    */
   static double logPowerIntegralTerm(double a, double b, double p, double q, double y, double[] e) {
+    return logPowerIntegralTerm(a, b, p, q, y, e, null);
+  }
+
+  /** {@link #logPowerIntegralTerm(double, double, double, double, double, double[])} within {@code budget}. */
+  static double logPowerIntegralTerm(double a, double b, double p, double q, double y, double[] e,
+      Hypergeometric.Budget budget) {
     double c = p + q;
     double[] h = new double[3]; // d ln2F1 / d(upper, c, z)
     double ay = a + y;
     double by = b + y;
     if (a >= b) {
       double z = (a - b) / ay;
-      double v = Hypergeometric.logHyp2f1OneWithDerivatives(p, c, z, h);
+      double v = Hypergeometric.logHyp2f1OneWithDerivatives(p, c, z, h, budget);
       e[0] = h[2] * by / (ay * ay) - p / ay;
       e[1] = -h[2] / ay - (q - 1) / by;
       e[2] = h[0] + h[1] - Math.log(ay);
@@ -296,7 +326,7 @@ final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
       return v - p * Math.log(ay) - (q - 1) * Math.log(by);
     }
     double z = (b - a) / by;
-    double v = Hypergeometric.logHyp2f1OneWithDerivatives(q, c, z, h);
+    double v = Hypergeometric.logHyp2f1OneWithDerivatives(q, c, z, h, budget);
     e[0] = -h[2] / by + (1 - p) / ay;
     e[1] = h[2] * ay / (by * by) - q / by;
     e[2] = h[1] - Math.log(ay);
@@ -324,12 +354,17 @@ final class ParetoNbdLikelihood implements MaximumLikelihood.Objective {
    * (note 008's {@code A0} terms after Euler's transformation; {@code p = r+x}, {@code q = s+1}).
    */
   static double logPowerIntegralTerm(double a, double b, double p, double q, double y) {
+    return logPowerIntegralTerm(a, b, p, q, y, (Hypergeometric.Budget) null);
+  }
+
+  /** {@link #logPowerIntegralTerm(double, double, double, double, double)} within {@code budget}. */
+  static double logPowerIntegralTerm(double a, double b, double p, double q, double y, Hypergeometric.Budget budget) {
     double c = p + q;
     if (a >= b) {
       double z = (a - b) / (a + y);
-      return Hypergeometric.logHyp2f1One(p, c, z) - p * Math.log(a + y) - (q - 1) * Math.log(b + y);
+      return Hypergeometric.logHyp2f1One(p, c, z, budget) - p * Math.log(a + y) - (q - 1) * Math.log(b + y);
     }
     double z = (b - a) / (b + y);
-    return Hypergeometric.logHyp2f1One(q, c, z) + (1 - p) * Math.log(a + y) - q * Math.log(b + y);
+    return Hypergeometric.logHyp2f1One(q, c, z, budget) + (1 - p) * Math.log(a + y) - q * Math.log(b + y);
   }
 }

@@ -19,6 +19,7 @@ import dev.clientele.export.FormulaGuard;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -169,9 +170,14 @@ final class ClvCommand {
     }
   }
 
-  /** A number in plain decimal notation, independent of the default locale. */
-  private static String number(double d) {
-    return Double.toString(d);
+  /**
+   * A number in plain decimal notation (never an exponent such as {@code 3.2E-7}), independent of
+   * the default locale: the shortest decimal that reads back as {@code d} ({@link
+   * Double#toString(double)}'s digits), written out by {@link BigDecimal#toPlainString()}.
+   * Non-finite values keep {@link Double#toString(double)}'s text.
+   */
+  static String number(double d) {
+    return Double.isFinite(d) ? BigDecimal.valueOf(d).toPlainString() : Double.toString(d);
   }
 
   /** A money figure; an empty cell without a spend model or when infinite for this customer (NaN). */

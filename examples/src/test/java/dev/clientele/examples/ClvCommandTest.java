@@ -103,6 +103,60 @@ class ClvCommandTest {
     }
   }
 
+  /**
+   * Regression: the predictions CSV promised plain decimal notation but wrote
+   * {@code Double.toString}, e.g. {@code 3.2E-7} for a small probability or money figure.
+   */
+  @Test
+  void number_writesPlainDecimalNotation() {
+    assertThat(ClvCommand.number(3.2e-7)).isEqualTo("0.00000032");
+    assertThat(ClvCommand.number(1.0E-12)).isEqualTo("0.0000000000010");
+    assertThat(ClvCommand.number(1.5e10)).isEqualTo("15000000000");
+    assertThat(ClvCommand.number(268.95)).isEqualTo("268.95");
+    assertThat(ClvCommand.number(1.0)).isEqualTo("1.0");
+    assertThat(ClvCommand.number(0.0)).isEqualTo("0.0");
+    assertThat(ClvCommand.number(-2.5e-9)).isEqualTo("-0.0000000025");
+    assertThat(Double.parseDouble(ClvCommand.number(0.1 + 0.2))).isEqualTo(0.1 + 0.2);
+    assertThat(ClvCommand.number(Double.POSITIVE_INFINITY)).isEqualTo("Infinity");
+  }
+
+  /** Every number cell of a written predictions file is in plain decimal notation. */
+  @Test
+  void clv_predictionsCsv_hasNoExponents() {
+    Path tx = smallTransactions();
+
+    Run forced = cli(dir, "clv", "--transactions", tx.toString(), "--out", "forced.csv", "--force");
+
+    assertThat(forced.code()).as(forced.err()).isZero();
+    List<String> rows = readLines(dir.resolve("forced.csv"));
+    assertThat(rows).hasSizeGreaterThan(1);
+    for (String row : rows.subList(1, rows.size())) {
+      String[] c = row.split(",", -1);
+      for (int i = 1; i < c.length; i++) {
+        assertThat(c[i]).as(row).doesNotContain("E", "e-");
+      }
+    }
+  }
+
+  /**
+   * Regression: {@code clv --model pareto} on four customers (data without an interior maximum)
+   * ran for 20-45 s while the fit's Gauss series summed millions of terms; the fit's work is
+   * bounded now.
+   */
+  @Test
+  void clv_paretoOnFourCustomers_finishesQuickly() {
+    Path summary = write(dir, "four.csv", List.of("customer_id,frequency,recency,T",
+        "c,1,3.0," + 55 / 7.0, "d,1,2.0," + 97 / 7.0, "b,1," + 52 / 7.0 + ",17.0", "e,0,0," + 97 / 7.0));
+
+    Run run = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+        () -> cli(dir, "clv", "--summary", summary.toString(), "--model", "pareto", "--out", "p.csv", "--force"));
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.json().get("model").asText()).isEqualTo("pareto");
+    assertThat(run.json().get("eligible").asBoolean()).isFalse();
+    assertThat(readLines(dir.resolve("p.csv"))).hasSize(5);
+  }
+
   private static List<String> readLines(Path file) {
     try {
       return Files.readAllLines(file, StandardCharsets.UTF_8);
