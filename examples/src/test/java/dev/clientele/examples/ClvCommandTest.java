@@ -148,7 +148,7 @@ class ClvCommandTest {
     Path summary = write(dir, "four.csv", List.of("customer_id,frequency,recency,T",
         "c,1,3.0," + 55 / 7.0, "d,1,2.0," + 97 / 7.0, "b,1," + 52 / 7.0 + ",17.0", "e,0,0," + 97 / 7.0));
 
-    Run run = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+    Run run = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
         () -> cli(dir, "clv", "--summary", summary.toString(), "--model", "pareto", "--out", "p.csv", "--force"));
 
     assertThat(run.code()).as(run.err()).isZero();
