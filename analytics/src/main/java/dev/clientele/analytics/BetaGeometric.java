@@ -59,10 +59,11 @@ final class BetaGeometric {
    * and {@code b} (a drop-out probability concentrated at {@code a/(a+b)}: a = 3.9e9, b = 1.4e10 on
    * a 16-customer file) puts past any budget, and whose factor {@code (1-z)^(a-1)} underflows
    * (leaving NaN) once {@code (a-1) ln(1/(1-z)) > 709}. From {@code a > }{@value #CONCENTRATED_FROM},
-   * or when that exponent passes 500, {@code h} is first taken from {@link Hypergeometric#scaledComplementConcentrated}: the
-   * point-mass limit with its corrections and an error bound, in bounded work; the series is
-   * summed only when that bound is not met; if the series then does not give a finite value, an
-   * {@link ArithmeticException} says so rather than a NaN prediction.
+   * or when that exponent passes 500, {@code h} is first taken from
+   * {@link Hypergeometric#scaledComplementConcentrated}: the point-mass limit with its corrections
+   * and an error bound, in bounded work. The series is summed only when that bound is not met; if
+   * it then gives no finite value, an {@link ArithmeticException} says so rather than a NaN
+   * prediction.
    */
   static double expectedIfAlive(double r, double alpha, double a, double b, int shift, double t, int x, double age) {
     if (t == 0) {
