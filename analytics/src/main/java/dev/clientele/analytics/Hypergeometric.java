@@ -39,6 +39,94 @@ final class Hypergeometric {
     return first - Math.exp(eps * logOneMinusZ) * seriesTail(p, eps, c, z);
   }
 
+  /**
+   * The value of {@link #scaledComplement} for a large {@code eps}, by a route whose work does not
+   * grow with the parameters: {@code [1 - 2F1(q, eps; eps+rest; -u)] / eps}, where
+   * {@code q = c - p}, {@code rest = c - eps} and {@code u = z/(1-z)}, or {@code NaN} when its error
+   * bound (below) is not under {@code 1e-15} of the value, so that the caller sums the series instead.
+   * The three numbers are taken separately because {@code c - p} and {@code c - eps} lose every digit
+   * when {@code c} is huge.
+   *
+   * <p>Why: Pfaff's transformation {@code 2F1(a, b; c; z) = (1-z)^(-b) 2F1(b, c-a; c; z/(z-1))}
+   * (Abramowitz &amp; Stegun 15.3.4) turns {@code (1-z)^eps 2F1(p, eps; c; z)} into
+   * {@code 2F1(q, eps; c; -u)}, and Euler's integral (A&amp;S 15.3.1, {@code c > eps > 0}) writes that
+   * as {@code E[f(S)]}, {@code f(s) = (1+s u)^(-q)}, {@code S ~ Beta(eps, rest)}. In BG/NBD terms
+   * (FHL 2005 eq. 10) S is the drop-out probability under its posterior, less one success; for
+   * huge {@code a} and {@code b} the series needs about {@code a z} terms, but S is concentrated at
+   * its mean {@code m = eps/(eps+rest)}: the limit is {@code [1 - f(m)] / eps}.
+   *
+   * <p>How: Taylor's theorem about {@code m} gives
+   * {@code E f(S) = sum_{k<K} f^(k)(m) M_k / k! + E[f^(K)(xi) (S-m)^K] / K!} with the central
+   * moments {@code M_k} of the Beta distribution, which follow from its Pearson equation
+   * {@code s(1-s) f' = [(eps-1) - (eps+rest-2) s] f} by parts:
+   * {@code M_(k+1) = k [(1-2m) M_k + m(1-m) M_(k-1)] / (eps+rest+k)} (both terms have the same sign,
+   * so nothing cancels). {@code |f^(k)(s)| = (q)_k u^k (1+s u)^(-q-k)} falls with {@code s}; for even
+   * {@code K} and {@code xi} between {@code m} and {@code S} the remainder is at most
+   * {@code [(q)_K u^K (1+m u/2)^(-q-K) M_K + (q)_K u^K M_(2K) (2/m)^K] / K!} (the first for
+   * {@code S >= m/2}, the second for {@code S < m/2}, where {@code |S-m|^K <= |S-m|^(2K) (2/m)^K}).
+   * On {@code S < m/2} the remainder is also at most {@code 2 P(S < m/2)}: {@code 0 < f <= 1}, and
+   * with {@code |S-m| <= m} the Taylor terms sum to at most
+   * {@code sum_k (q)_k/k! (m u/(1+m u))^k (1+m u)^(-q) = 1} (negative binomial probabilities), while
+   * {@code P(S < m/2) <= M_2j (2/m)^2j} for every {@code j}; the smaller of the two is used.
+   * {@code K} grows in steps of 2 up to 120 until that bound is small enough; everything is in
+   * logarithms, so nothing overflows. The leading {@code 1 - f(m)} is {@code -expm1(-q log1p(m u))}.
+   */
+  static double scaledComplementConcentrated(double eps, double rest, double q, double u) {
+    if (u == 0) {
+      return 0;
+    }
+    if (!(eps > 0 && rest > 0 && q > 0 && u > 0) || Double.isInfinite(u)) {
+      return Double.NaN;
+    }
+    int maxOrder = 120;
+    double total = eps + rest;
+    double m = eps / total;
+    double skew = (rest - eps) / total; // 1 - 2m
+    double logSkew = Math.log(Math.abs(skew));
+    double logVar = Math.log(eps) + Math.log(rest) - 2 * Math.log(total); // ln m(1-m)
+    // ln|M_k| and the sign of M_k, k <= 2 maxOrder; M_0 = 1, M_1 = 0
+    double[] logMoment = new double[2 * maxOrder + 1];
+    logMoment[1] = Double.NEGATIVE_INFINITY;
+    for (int k = 1; k < 2 * maxOrder; k++) {
+      double x = logSkew + logMoment[k];
+      double y = logVar + logMoment[k - 1];
+      double hi = Math.max(x, y);
+      double sum = hi == Double.NEGATIVE_INFINITY ? hi : hi + Math.log1p(Math.exp(Math.min(x, y) - hi));
+      logMoment[k + 1] = Math.log(k) - Math.log(total + k) + sum;
+    }
+    // ln of a bound on P(S < m/2) <= M_2j (2/m)^2j (Chebyshev with an even moment): the best j
+    double logTail = 0;
+    for (int j = 1; j <= maxOrder; j++) {
+      logTail = Math.min(logTail, logMoment[2 * j] + 2 * j * Math.log(2 / m));
+    }
+    double logU = Math.log(u);
+    double logShift = Math.log1p(m * u); // ln(1 + m u)
+    double logHalfShift = Math.log1p(m * u / 2);
+    double leading = -Math.expm1(-q * logShift); // 1 - f(m)
+    double corrections = 0; // sum_{2<=k<K} f^(k)(m) M_k / k!
+    double logRising = Math.log(q); // ln (q)_k
+    double logFactorial = 0; // ln k!
+    for (int k = 2; k <= maxOrder; k++) {
+      logRising += Math.log(q + k - 1);
+      logFactorial += Math.log(k);
+      if (k % 2 == 0) {
+        // remainder bound for K = k: the terms below k are in
+        double logDerivative = logRising + k * logU;
+        double bound = Math.exp(logDerivative - (q + k) * logHalfShift + logMoment[k] - logFactorial)
+            + Math.min(Math.exp(logDerivative + logMoment[2 * k] + k * Math.log(2 / m) - logFactorial),
+                2 * Math.exp(logTail));
+        double value = leading - corrections;
+        if (value > 0 && bound <= 1e-15 * value) {
+          return value / eps;
+        }
+      }
+      // f^(k)(m) M_k / k!: sign (-1)^k times the sign of M_k (that of 1 - 2m for odd k)
+      double term = Math.exp(logRising + k * logU - (q + k) * logShift + logMoment[k] - logFactorial);
+      corrections += k % 2 == 0 ? term : -Math.signum(skew) * term;
+    }
+    return Double.NaN;
+  }
+
   /** {@code sum_{j>=1} (p)_j (1+eps)_{j-1} z^j / ((c)_j j!)}. */
   private static double seriesTail(double p, double eps, double c, double z) {
     double term = p * z / c;
