@@ -78,8 +78,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -550,21 +552,40 @@ public final class Clientele implements AutoCloseable {
 
   /**
    * After the backend failed to commit a batch with these {@code results}: whether the commit was
-   * applied after all, which an applied event of it being stored shows (a commit is atomic). A
+   * applied after all (a commit is atomic). One applied event being stored does not show it:
+   * another writer (another node, an at-least-once redelivery) may have stored that event id
+   * meanwhile. So every applied event of the batch must be stored, and every profile the batch
+   * reports must exist (a profile the batch created has an id of its own). When another writer
+   * stored all of them on those profiles, the state is the one the batch would have left. A
    * failing read counts as no, with its exception added to {@code failed}.
    */
   private boolean committedAfterAll(List<IngestResult> results, dev.clientele.core.spi.StorageException failed) {
+    List<String> applied = new ArrayList<>();
+    Set<ProfileId> profiles = new LinkedHashSet<>();
     for (IngestResult r : results) {
       if (r.outcome() == IngestResult.Outcome.APPLIED) {
-        try {
-          return storage.containsEvent(r.eventId());
-        } catch (RuntimeException alsoFailed) {
-          failed.addSuppressed(alsoFailed);
+        applied.add(r.eventId());
+        r.profile().ifPresent(profiles::add);
+        profiles.removeAll(r.mergedProfiles()); // gone by the batch's own later merges
+      }
+    }
+    if (applied.isEmpty()) {
+      return false;
+    }
+    try {
+      if (!storage.containedEvents(applied).containsAll(applied)) {
+        return false;
+      }
+      for (ProfileId p : profiles) {
+        if (storage.profile(p).isEmpty()) {
           return false;
         }
       }
+      return true;
+    } catch (RuntimeException alsoFailed) {
+      failed.addSuppressed(alsoFailed);
+      return false;
     }
-    return false;
   }
 
   /** Counts since this instance was built. */

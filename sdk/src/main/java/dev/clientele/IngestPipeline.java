@@ -559,7 +559,7 @@ final class IngestPipeline {
     try {
       storage.commit(commit.build());
     } catch (dev.clientele.core.spi.StorageException failed) {
-      readBack(event.id(), failed);
+      readBack(event.id(), owner, plan.anchor(), failed);
     }
     List<ProfileId> others = consentElsewhere.isEmpty() ? ImmutableList.of() : ImmutableList.copyOf(consentElsewhere.keySet());
     if (out != null) {
@@ -576,20 +576,30 @@ final class IngestPipeline {
   }
 
   /**
-   * After the backend failed to commit event {@code eventId}: returns if the event is stored
-   * after all (the commit was applied and only its acknowledgement was lost, which the SPI allows),
-   * so that the caller reports it applied and the segments hear of it; a retry would only find a
-   * duplicate. Otherwise, or if the read fails too, throws {@code failed}.
+   * After the backend failed to commit event {@code eventId}: returns if this commit was applied
+   * after all (only its acknowledgement was lost, which the SPI allows), so that the caller
+   * reports it applied and the segments hear of it; a retry would only find a duplicate.
+   * Otherwise, or if a read fails too, throws {@code failed}.
+   *
+   * <p>The event being stored is not enough: another writer (another node, an at-least-once
+   * redelivery) may have stored the same event id meanwhile, on a profile this commit did not
+   * write. So the event must also be filed under {@code anchor} and {@code anchor} be held by
+   * {@code owner}, the profile this commit put (a new profile's id is this commit's own). When
+   * another writer applied the same event to the same profile, the state is the one this commit
+   * would have left, and reporting it applied is true.
    */
-  private void readBack(String eventId, dev.clientele.core.spi.StorageException failed) {
-    boolean stored;
+  private void readBack(String eventId, ProfileId owner, Identifier anchor, dev.clientele.core.spi.StorageException failed) {
+    boolean applied;
     try {
-      stored = storage.containsEvent(eventId);
+      applied = storage.containsEvent(eventId)
+          && storage.owner(anchor).filter(owner::equals).isPresent()
+          && storage.profile(owner).isPresent()
+          && storage.events(List.of(anchor)).stream().anyMatch(e -> e.event().id().equals(eventId));
     } catch (RuntimeException alsoFailed) {
       failed.addSuppressed(alsoFailed);
       throw failed;
     }
-    if (!stored) {
+    if (!applied) {
       throw failed;
     }
     LOG.debug("a commit reported as failed was applied; the event counts as applied");
