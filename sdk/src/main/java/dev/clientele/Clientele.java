@@ -1223,38 +1223,12 @@ public final class Clientele implements AutoCloseable {
    */
   private Profile update(ProfileId id, UnaryOperator<Profile.Builder> change) {
     requireNonNull(id, "id");
-    for (int attempt = 1; attempt <= ContentionGate.ESCALATE_AFTER; attempt++) {
-      gate.awaitTurn();
-      Optional<Profile> done = tryUpdate(id, change);
-      if (done.isPresent()) {
-        return done.get();
-      }
-    }
-    return gate.exclusively(() -> {
-      for (int attempt = 1; ; attempt++) {
-        Optional<Profile> done = tryUpdate(id, change);
-        if (done.isPresent()) {
-          return done.get();
-        }
-        if (attempt >= IngestPipeline.MAX_ATTEMPTS) {
-          throw new IllegalStateException("profile " + id + " kept changing through "
-              + (attempt + ContentionGate.ESCALATE_AFTER) + " attempts");
-        }
-        Thread.yield();
-      }
-    });
-  }
-
-  /** One attempt of {@link #update}: the new profile, or empty if the commit met a concurrent change. */
-  private Optional<Profile> tryUpdate(ProfileId id, UnaryOperator<Profile.Builder> change) {
-    Profile current = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
-    Profile next = change.apply(current.toBuilder()).version(current.version() + 1).build();
-    try {
+    return gate.retry(0, () -> {
+      Profile current = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
+      Profile next = change.apply(current.toBuilder()).version(current.version() + 1).build();
       storage.commit(Commit.builder().putProfile(next, current.version()).build());
-      return Optional.of(next);
-    } catch (CommitConflictException e) {
-      return Optional.empty();
-    }
+      return next;
+    }, (n, conflict) -> null, (n, conflict) -> new IllegalStateException("profile " + id + " kept changing through " + n + " attempts", conflict));
   }
 
   /**

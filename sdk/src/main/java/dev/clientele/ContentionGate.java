@@ -1,6 +1,8 @@
 package dev.clientele;
 
+import dev.clientele.core.spi.CommitConflictException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +23,9 @@ import java.util.function.Supplier;
 final class ContentionGate {
   /** Commit conflicts in a row after which a write retries exclusively. */
   static final int ESCALATE_AFTER = 8;
+
+  /** Attempts of one write in all, the exclusive ones included, before it gives up. */
+  static final int MAX_ATTEMPTS = 100;
 
   private final ReentrantLock exclusive = new ReentrantLock();
   private volatile boolean held;
@@ -46,5 +51,59 @@ final class ContentionGate {
       }
       exclusive.unlock();
     }
+  }
+
+  /**
+   * What a write does after attempt {@code n} met a concurrent change: a result that ends the
+   * write (an event found stored meanwhile is a duplicate, say), or null to try again.
+   */
+  @FunctionalInterface
+  interface AfterConflict<T> {
+    T after(int n, CommitConflictException conflict);
+  }
+
+  /**
+   * Runs {@code attempt} until it does not meet a concurrent change ({@link
+   * CommitConflictException}): up to {@link #ESCALATE_AFTER} attempts in all as usual, then
+   * {@linkplain #exclusively exclusively}, up to {@link #MAX_ATTEMPTS} in all. {@code made} is
+   * the number of attempts the caller has already made and lost (a hot path makes its first
+   * one without the lambdas). After each conflict, {@code afterConflict} may end the write with
+   * a result; when the attempts are spent, the exception {@code gaveUp} makes of the attempt
+   * count and the last conflict is thrown.
+   */
+  <T> T retry(
+      int made,
+      Supplier<T> attempt,
+      AfterConflict<T> afterConflict,
+      BiFunction<Integer, CommitConflictException, RuntimeException> gaveUp) {
+    for (int n = made + 1; n <= ESCALATE_AFTER; n++) {
+      awaitTurn();
+      try {
+        return attempt.get();
+      } catch (CommitConflictException conflict) {
+        T end = afterConflict.after(n, conflict);
+        if (end != null) {
+          return end;
+        }
+        Thread.yield();
+      }
+    }
+    // Other writers of this instance kept winning: retry while they wait.
+    return exclusively(() -> {
+      for (int n = Math.max(made, ESCALATE_AFTER) + 1; ; n++) {
+        try {
+          return attempt.get();
+        } catch (CommitConflictException conflict) {
+          T end = afterConflict.after(n, conflict);
+          if (end != null) {
+            return end;
+          }
+          if (n >= MAX_ATTEMPTS) {
+            throw gaveUp.apply(n, conflict);
+          }
+          Thread.yield();
+        }
+      }
+    });
   }
 }

@@ -377,32 +377,13 @@ final class IdentityOperations {
   }
 
   /**
-   * Runs {@code attempt} until it does not meet a concurrent change ({@link
-   * CommitConflictException}); after {@link ContentionGate#ESCALATE_AFTER} conflicts in a row,
-   * while the other writers of the instance wait, up to {@link IngestPipeline#MAX_ATTEMPTS} in all.
+   * Runs {@code attempt} until it does not meet a concurrent change, as {@link
+   * ContentionGate#retry} does.
    *
    * @throws IllegalStateException if every attempt met a concurrent change
    */
   private <T> T retried(java.util.function.Supplier<T> attempt) {
-    for (int n = 1; n <= ContentionGate.ESCALATE_AFTER; n++) {
-      gate.awaitTurn();
-      try {
-        return attempt.get();
-      } catch (CommitConflictException e) {
-        Thread.yield();
-      }
-    }
-    return gate.exclusively(() -> {
-      for (int n = ContentionGate.ESCALATE_AFTER + 1; ; n++) {
-        try {
-          return attempt.get();
-        } catch (CommitConflictException e) {
-          if (n >= IngestPipeline.MAX_ATTEMPTS) {
-            throw new IllegalStateException("the profiles kept changing: " + e.getMessage(), e);
-          }
-          Thread.yield();
-        }
-      }
-    });
+    return gate.retry(0, attempt, (n, conflict) -> null,
+        (n, conflict) -> new IllegalStateException("the profiles kept changing through " + n + " attempts: " + conflict.getMessage(), conflict));
   }
 }

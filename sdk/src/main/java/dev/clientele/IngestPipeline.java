@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 final class IngestPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
-  static final int MAX_ATTEMPTS = 100;
+  static final int MAX_ATTEMPTS = ContentionGate.MAX_ATTEMPTS;
   /** Marks the id of a derived event ({@link #derived}); reserved, so host event ids may not contain it. */
   static final String DERIVED_MARK = "#~";
 
@@ -249,38 +249,28 @@ final class IngestPipeline {
       return erase(resolved);
     }
     boolean active = activity.isActive(resolved.event());
-    for (int attempt = 1; attempt <= ContentionGate.ESCALATE_AFTER; attempt++) {
-      gate.awaitTurn();
-      try {
-        return attempt(resolved, active, out);
-      } catch (CommitConflictException e) {
-        if (storage.containsEvent(raw.id())) {
-          return IngestResult.duplicate(raw.id());
-        }
-        tally.add(Counts.RETRIES, 1);
-        LOG.debug("retrying an event after a concurrent change (attempt {})", attempt);
-        Thread.yield();
+    gate.awaitTurn();
+    try {
+      return attempt(resolved, active, out); // the first attempt without the retry's lambdas
+    } catch (CommitConflictException conflict) {
+      IngestResult duplicate = afterConflict(raw, 1);
+      if (duplicate != null) {
+        return duplicate;
       }
+      Thread.yield();
     }
-    // Other writers of this instance kept winning: retry while they wait.
-    return gate.exclusively(() -> {
-      for (int attempt = ContentionGate.ESCALATE_AFTER + 1; ; attempt++) {
-        try {
-          return attempt(resolved, active, out);
-        } catch (CommitConflictException e) {
-          if (storage.containsEvent(raw.id())) {
-            return IngestResult.duplicate(raw.id());
-          }
-          tally.add(Counts.RETRIES, 1);
-          if (attempt >= MAX_ATTEMPTS) {
-            throw new IllegalStateException(
-                "event " + raw.id() + " could not be applied after " + attempt + " attempts: " + e.getMessage(), e);
-          }
-          LOG.debug("retrying an event after a concurrent change (attempt {})", attempt);
-          Thread.yield();
-        }
-      }
-    });
+    return gate.retry(1, () -> attempt(resolved, active, out), (n, conflict) -> afterConflict(raw, n), (n, conflict) -> new IllegalStateException(
+        "event " + raw.id() + " could not be applied after " + n + " attempts: " + conflict.getMessage(), conflict));
+  }
+
+  /** After attempt {@code n} to apply {@code raw} lost a race: a duplicate if the event is stored meanwhile, else null to retry. */
+  private IngestResult afterConflict(Event raw, int n) {
+    if (storage.containsEvent(raw.id())) {
+      return IngestResult.duplicate(raw.id());
+    }
+    tally.add(Counts.RETRIES, 1);
+    LOG.debug("retrying an event after a concurrent change (attempt {})", n);
+    return null;
   }
 
   /**
