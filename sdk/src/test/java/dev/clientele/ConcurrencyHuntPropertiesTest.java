@@ -1,5 +1,9 @@
 package dev.clientele;
 
+import static dev.clientele.People.customerId;
+import static dev.clientele.People.device;
+import static dev.clientele.People.email;
+import static dev.clientele.People.phone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.consent.ErasurePolicy;
@@ -17,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -64,22 +67,6 @@ class ConcurrencyHuntPropertiesTest {
             Arbitraries.integers().between(0, 9))
         .as(Call::new);
     return call.list().ofMinSize(10).ofMaxSize(40);
-  }
-
-  private static Identifier email(int p) {
-    return Identifier.of(IdentifierType.EMAIL, "person" + p + "@example.com");
-  }
-
-  private static Identifier phone(int p) {
-    return Identifier.of(IdentifierType.PHONE, String.format(Locale.ROOT, "+1650253%04d", p));
-  }
-
-  private static Identifier customerId(int p) {
-    return Identifier.of(IdentifierType.CUSTOMER_ID, "c-" + p);
-  }
-
-  private static Identifier device(int p) {
-    return Identifier.of(IdentifierType.ANONYMOUS_ID, "a-" + p);
   }
 
   private static final Identifier SHARED = Identifier.of(IdentifierType.ANONYMOUS_ID, "a-shared");

@@ -1,5 +1,9 @@
 package dev.clientele;
 
+import static dev.clientele.People.customerId;
+import static dev.clientele.People.device;
+import static dev.clientele.People.email;
+import static dev.clientele.People.phone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.consent.ErasurePolicy;
@@ -27,7 +31,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -112,22 +115,6 @@ class FaultHuntPropertiesTest {
         net.jqwik.api.Tuple.of(2, Combinators.combine(index, Arbitraries.of("vip", "favourite"), Arbitraries.of(true, false))
             .as((i, t, add) -> (Op) new Tag(i, t, add))));
     return op.list().ofMinSize(3).ofMaxSize(14);
-  }
-
-  private static Identifier email(int p) {
-    return Identifier.of(IdentifierType.EMAIL, "person" + p + "@example.com");
-  }
-
-  private static Identifier phone(int p) {
-    return Identifier.of(IdentifierType.PHONE, String.format(Locale.ROOT, "+1650253%04d", p));
-  }
-
-  private static Identifier customerId(int p) {
-    return Identifier.of(IdentifierType.CUSTOMER_ID, "c-" + p);
-  }
-
-  private static Identifier device(int p) {
-    return Identifier.of(IdentifierType.ANONYMOUS_ID, "a-" + p);
   }
 
   private static final Identifier SHARED_DEVICE = Identifier.of(IdentifierType.ANONYMOUS_ID, "a-shared");

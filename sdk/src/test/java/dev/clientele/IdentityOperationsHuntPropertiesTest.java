@@ -1,5 +1,9 @@
 package dev.clientele;
 
+import static dev.clientele.People.customerId;
+import static dev.clientele.People.device;
+import static dev.clientele.People.email;
+import static dev.clientele.People.phone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.IngestResult.Outcome;
@@ -64,27 +68,11 @@ class IdentityOperationsHuntPropertiesTest {
   // ---------------------------------------------------------------------------------------------
   // Generation
 
-  private static Identifier email(int p) {
-    return Identifier.of(IdentifierType.EMAIL, "person" + p + "@example.com");
-  }
-
-  private static Identifier phone(int p) {
-    return Identifier.of(IdentifierType.PHONE, String.format(Locale.ROOT, "+1650253%04d", p));
-  }
-
-  private static Identifier customerId(int p) {
-    return Identifier.of(IdentifierType.CUSTOMER_ID, "c-" + p);
-  }
-
-  private static Identifier anonymousId(int p) {
-    return Identifier.of(IdentifierType.ANONYMOUS_ID, "a-" + p);
-  }
-
   private static final Identifier SHARED_DEVICE = Identifier.of(IdentifierType.ANONYMOUS_ID, "tablet-kitchen");
 
   /** The identifiers a person ever uses (normalised), the shared device left out. */
   private static Set<Identifier> own(int p) {
-    return Set.of(email(p), phone(p), customerId(p), anonymousId(p));
+    return Set.of(email(p), phone(p), customerId(p), device(p));
   }
 
   static Event eventFor(String id, long minute, Step s) {
