@@ -827,11 +827,23 @@ public final class Clientele implements AutoCloseable {
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.
    *
+   * <p>Removing identifiers from other profiles' merge-log records in place needs a backend that
+   * applies {@linkplain dev.clientele.core.spi.Commit#mergeRecordRedactions() merge-record
+   * redactions} ({@link dev.clientele.core.spi.Storage#redactsMergeRecordsInPlace()}); the built-in
+   * ones do. Each attempt of an erasure reads the whole merge log (a record per merge and split
+   * ever logged), and an erasure retries up to 100 times while the profiles it changes are changed
+   * by other writers, so its cost grows with the log.
+   *
    * @return what was erased (counts, no personal data)
    * @throws java.util.NoSuchElementException if there is no such profile
    * @throws dev.clientele.core.spi.StorageException if the backend fails: either nothing was
    *     erased (call again) or the profile was erased with its segment history and only the
    *     report is lost
+   * @throws UnsupportedOperationException if the erasure must redact other profiles' merge-log
+   *     records and the backend does not apply redactions: nothing was erased
+   * @throws IllegalStateException if the profile kept changing during the erasure (nothing was
+   *     erased), or if the backend claims to apply redactions but left an erased identifier in a
+   *     merge-log record after committing the erasure
    */
   public ErasureReport delete(ProfileId id) {
     requireNonNull(id, "id");

@@ -95,12 +95,29 @@ public final class Erasure {
    * Erases the profile with this id, then passes the identifiers it erased to {@code onErased}
    * (for the caller to purge its own caches; they must not be logged or kept).
    *
-   * <p>{@code onErased} runs exactly when the erasure was committed, also when the backend applied
-   * the commit but reported a failure (recognised by reading the erasure back).
+   * <p>{@code onErased} runs when the erasure was committed, also when the backend applied the
+   * commit but reported a failure (recognised by reading the erasure back: the profile gone, its
+   * first identifier without owner and tombstoned). That read-back cannot tell this erasure's
+   * commit from a concurrent erasure of the same profile, so then both calls run {@code onErased}
+   * and return a report; and a profile without identifiers is never recognised so (the failure is
+   * thrown).
+   *
+   * <p>A merge-log record of other profiles that holds one of the erased identifiers is redacted in
+   * place. That needs a backend that applies {@linkplain Commit#mergeRecordRedactions()
+   * redactions} and says so ({@link Storage#redactsMergeRecordsInPlace()}): on any other, an
+   * erasure that needs a redaction is refused before anything is written. After the commit the
+   * redacted records are read back, so a backend that says so but ignores them is caught too.
+   * Each attempt reads the whole merge log ({@link Storage#forEachMergeRecord}), so the cost of an
+   * erasure grows with the number of merges and splits ever logged.
    *
    * @throws NoSuchElementException if there is no such profile
    * @throws dev.clientele.core.spi.StorageException if the backend fails and the erasure was not
    *     applied; erasing again is safe
+   * @throws UnsupportedOperationException if the erasure must redact merge-log records of other
+   *     profiles and the backend does not apply redactions; nothing was erased
+   * @throws IllegalStateException if the profile kept changing (100 attempts), nothing erased; or
+   *     if the erasure was committed ({@code onErased} has run) but the backend left an erased
+   *     identifier in a record it was asked to redact (a backend bug)
    */
   public ErasureReport erase(ProfileId id, java.util.function.Consumer<List<Identifier>> onErased) {
     requireNonNull(id, "id");
@@ -145,12 +162,20 @@ public final class Erasure {
           storage.profile(q).ifPresent(o -> commit.putProfile(o.toBuilder().version(o.version() + 1).build(), o.version()));
         }
       }
-      redactOtherRecords(named, identifiers, commit);
+      List<String> redacted = redactOtherRecords(named, identifiers, commit);
+      if (!redacted.isEmpty() && !storage.redactsMergeRecordsInPlace()) {
+        throw new UnsupportedOperationException("erasing profile " + id + " must remove its identifiers from "
+            + redacted.size() + " merge-log record(s) of other profiles, but the storage backend "
+            + storage.getClass().getName() + " does not apply merge-record redactions"
+            + " (Storage.redactsMergeRecordsInPlace() is false); nothing was erased."
+            + " Apply Commit.mergeRecordRedactions() in the backend and answer true there");
+      }
       try {
         commit(commit.build(), id, identifiers);
         onErased.accept(identifiers);
-        return new ErasureReport(
-            id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), records.size(), List.of(), othersChanged);
+        checkRedacted(id, redacted, erasedSet);
+        return new ErasureReport(id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), records.size(),
+            List.of(), othersChanged, redacted.size());
       } catch (CommitConflictException e) {
         if (attempt >= MAX_ATTEMPTS) {
           throw new IllegalStateException("profile " + id + " kept changing during erasure: " + e.getMessage(), e);
@@ -381,16 +406,48 @@ public final class Erasure {
    * from the erased profiles is not enough, because an earlier erasure may have erased the record
    * that linked them to a later one (the split that restored both sides of a merge, when the other
    * side was erased first). Erasure is rare, and the log has a record per merge and split, not per
-   * event.
+   * event; but the log grows with every automatic merge, and each attempt of an erasure reads it
+   * again (a retry must see redactions another erasure made meanwhile, or its own would conflict
+   * again), so the cost of an erasure grows with the log.
+   *
+   * @return the ids of the records redacted
    */
-  private void redactOtherRecords(List<ProfileId> named, List<Identifier> erased, Commit.Builder commit) {
+  private List<String> redactOtherRecords(List<ProfileId> named, List<Identifier> erased, Commit.Builder commit) {
     Set<Identifier> values = new HashSet<>(erased);
+    List<String> ids = new ArrayList<>();
     storage.forEachMergeRecord(r -> {
       MergeRecord without = r.without(values);
       if (without != r && named.stream().noneMatch(r::names)) {
         commit.redactMergeRecord(without);
+        ids.add(r.id());
       }
     });
+    return ids;
+  }
+
+  /**
+   * Checks, after the erasure of {@code id} was committed, that the {@code redacted} records (few)
+   * hold none of the {@code erased} identifiers any more: a backend that says it applies
+   * redactions ({@link Storage#redactsMergeRecordsInPlace()}) but ignored them would otherwise leave
+   * them in other people's records while the erasure reports success. A record erased meanwhile
+   * (another erasure) is fine; another redaction of it can only remove more identifiers.
+   *
+   * @throws IllegalStateException if one still holds an erased identifier
+   */
+  private void checkRedacted(ProfileId id, List<String> redacted, Set<Identifier> erased) {
+    long left = 0;
+    for (String recordId : redacted) {
+      Optional<MergeRecord> r = storage.mergeRecord(recordId);
+      if (r.isPresent() && r.get().without(erased) != r.get()) {
+        left++;
+      }
+    }
+    if (left > 0) {
+      throw new IllegalStateException("profile " + id + " was erased, but the storage backend "
+          + storage.getClass().getName() + " left its identifiers in " + left + " of the " + redacted.size()
+          + " merge-log record(s) of other profiles it was asked to redact: it answers"
+          + " Storage.redactsMergeRecordsInPlace() true but does not apply Commit.mergeRecordRedactions()");
+    }
   }
 
   private static boolean carriesAny(Event event, Set<Identifier> erased) {

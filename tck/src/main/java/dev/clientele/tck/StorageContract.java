@@ -928,6 +928,71 @@ public abstract class StorageContract {
     assertThat(storage.mergeRecord("m-1")).contains(ab.without(List.of(email("bob"), email("bob.work"))));
   }
 
+  /**
+   * A backend must say that it applies merge-record redactions: erasure refuses to run on one
+   * that answers {@code false} (the default of {@link Storage#redactsMergeRecordsInPlace()}),
+   * where it would have to redact. The redaction tests above check that it does.
+   */
+  @Test
+  void redactsMergeRecordsInPlace_isDeclared() {
+    assertThat(storage.redactsMergeRecordsInPlace())
+        .as("Storage.redactsMergeRecordsInPlace() of %s (override it to answer true once commit applies"
+            + " Commit.mergeRecordRedactions())", storage.getClass().getName())
+        .isTrue();
+  }
+
+  /**
+   * Two erasures redact the same records at the same time, each removing its own identifier,
+   * reading a record again and redacting that when its commit conflicts (as erasure does): both
+   * take effect in every record, which keeps its place in the log. A backend that let the second
+   * redaction overwrite the first (not checking that the stored record is the one redacted) would
+   * put back an identifier the first erased.
+   */
+  @Test
+  @Timeout(60)
+  void mergeLog_concurrentRedactionsOfTheSameRecords_bothTakeEffect() throws Exception {
+    int records = 200;
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    List<String> ids = new ArrayList<>();
+    List<Identifier> erased = List.of(email("bob"), email("cy"));
+    for (int k = 0; k < records; k++) {
+      MergeRecord r = mergeRecord("m-r-" + k, MergeRecord.Kind.MERGE, a, b, email("bob"), email("cy"), email("dee"));
+      storage.commit(Commit.builder().logMerge(r).build());
+      ids.add(r.id());
+    }
+    AtomicLong conflicts = new AtomicLong();
+
+    runConcurrently(2, t -> {
+      Identifier mine = erased.get(t);
+      for (int k = 0; k < records; k++) {
+        String id = ids.get(t == 0 ? k : records - 1 - k); // the two meet in the middle
+        for (int attempt = 0; ; attempt++) {
+          assertThat(attempt).as("retries of one redaction").isLessThan(10_000);
+          MergeRecord stored = storage.mergeRecord(id).orElseThrow();
+          try {
+            storage.commit(Commit.builder().redactMergeRecord(stored.without(List.of(mine))).build());
+            break;
+          } catch (CommitConflictException conflict) {
+            conflicts.incrementAndGet();
+            Thread.yield();
+          }
+        }
+      }
+    });
+
+    List<MergeRecord> all = new ArrayList<>();
+    storage.forEachMergeRecord(all::add);
+    assertThat(all).extracting(MergeRecord::id).containsExactlyElementsOf(ids);
+    for (MergeRecord r : all) {
+      assertThat(r.holds(email("bob"))).as("%s still holds the first erasure's identifier", r.id()).isFalse();
+      assertThat(r.holds(email("cy"))).as("%s still holds the second erasure's identifier", r.id()).isFalse();
+      assertThat(r.holds(email("dee"))).as("%s lost an identifier no erasure removed", r.id()).isTrue();
+    }
+    assertThat(storage.mergeRecords(a)).containsExactlyElementsOf(all);
+    assertThat(storage.splitsNaming(erased)).isEmpty();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Paging
 
