@@ -56,7 +56,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The conformance tests of the storage SPI: every contract written in the Javadoc of
  * {@link Storage} (including {@link Storage#ownedProfiles}), {@link ProfileStore}, {@link IdentityIndex},
- * {@link EventStore}, {@link MergeLog} and {@link Commit}. A backend proves itself by extending this class:
+ * {@link EventStore}, {@link MergeLog} and {@link Commit}, including the merge-record redactions,
+ * which the backend must apply and declare ({@link Storage#redactsMergeRecordsInPlace()}). A
+ * backend proves itself by extending this class:
  *
  * <pre>{@code
  * final class MyStorageTest extends StorageContract {
