@@ -181,10 +181,12 @@ public final class Clientele implements AutoCloseable {
    *     whose identifiers are held by several profiles erases them one after the other, each
    *     atomically: the profiles erased before the failure stay erased (with their segment
    *     history), and ingesting the event again erases the rest
-   * @throws IllegalStateException if the event's profiles kept changing through every retry,
-   *     which only writers outside this instance (another node on the same backend) can cause:
-   *     within one instance a write that keeps losing races retries while the others wait;
-   *     nothing was applied and ingesting the event again is safe
+   * @throws IllegalStateException if the event's profiles kept changing through every retry;
+   *     nothing was applied and ingesting the event again is safe. Within one instance a write
+   *     that keeps losing races retries while the instance's other single writes ({@code ingest},
+   *     {@code tag}, {@code untag}, {@code merge}, {@code split}) wait, so those cannot cause it;
+   *     writers that do not wait can: another node on the same backend, and in this instance
+   *     erasures ({@link #delete}, {@code gdpr_delete}) and the batch commits of {@link #ingestAll}
    */
   public IngestResult ingest(Event event) {
     requireNonNull(event, "event");
@@ -583,8 +585,11 @@ public final class Clientele implements AutoCloseable {
    * profile holds it; never a profile a concurrent merge or split has just taken it from.
    *
    * @throws IllegalStateException if the identifier kept moving between profiles through every
-   *     retry of the lookup (only on a backend whose {@link Storage#ownedProfiles} reads the owner
-   *     and the profile one after the other)
+   *     retry of the lookup (100 reads): on a backend whose {@link Storage#ownedProfiles} reads the
+   *     owner and the profile one after the other, under constant merges and splits of it; or, on
+   *     any backend, when the index and the profiles disagree for good (the identifier's owner is a
+   *     profile that does not list it: a defect of the backend or of its data), where this method
+   *     returned that profile before
    */
   public Optional<Profile> profile(Identifier identifier) {
     Identifier i = resolver.normalize(requireNonNull(identifier, "identifier")).identifier();
@@ -1129,7 +1134,7 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if either profile does not exist
    * @throws IllegalArgumentException if {@code a} equals {@code b} or the reason is blank
    * @throws IllegalStateException if the profiles kept changing through every retry (as for
-   *     {@link #ingest}: only writers outside this instance can cause it); nothing was applied
+   *     {@link #ingest}, which says which writers can cause it); nothing was applied
    * @throws dev.clientele.core.spi.StorageException if the backend fails and the merge was not
    *     applied (a commit applied but reported as failed is recognised by its merge-log record,
    *     and the merge completes)
@@ -1184,9 +1189,9 @@ public final class Clientele implements AutoCloseable {
    * does not starve.
    *
    * @throws java.util.NoSuchElementException if there is no such profile
-   * @throws IllegalStateException if the profile kept changing through every retry, which only
-   *     writers outside this instance (another node on the same backend) can cause; nothing was
-   *     applied and calling again is safe
+   * @throws IllegalStateException if the profile kept changing through every retry (as for
+   *     {@link #ingest}, which says which writers can cause it); nothing was applied and calling
+   *     again is safe
    * @throws dev.clientele.core.spi.StorageException if the backend fails; the tag was added or
    *     not, and calling again is safe
    */
