@@ -835,9 +835,10 @@ public final class Clientele implements AutoCloseable {
    * <p>Removing identifiers from other profiles' merge-log records in place needs a backend that
    * applies {@linkplain dev.clientele.core.spi.Commit#mergeRecordRedactions() merge-record
    * redactions} ({@link dev.clientele.core.spi.Storage#redactsMergeRecordsInPlace()}); the built-in
-   * ones do. Each attempt of an erasure reads the whole merge log (a record per merge and split
-   * ever logged), and an erasure retries up to 100 times while the profiles it changes are changed
-   * by other writers, so its cost grows with the log.
+   * ones do. An erasure reads the whole merge log (a record per merge and split ever logged), so
+   * its cost grows with the log; it retries up to 100 times while the profiles it changes are
+   * changed by other writers, and a retry reads the whole log again only if the profile's
+   * identifiers or the profiles merged into it changed meanwhile.
    *
    * @return what was erased (counts, no personal data)
    * @throws java.util.NoSuchElementException if there is no such profile

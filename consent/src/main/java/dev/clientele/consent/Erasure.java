@@ -107,8 +107,10 @@ public final class Erasure {
    * redactions} and says so ({@link Storage#redactsMergeRecordsInPlace()}): on any other, an
    * erasure that needs a redaction is refused before anything is written. After the commit the
    * redacted records are read back, so a backend that says so but ignores them is caught too.
-   * Each attempt reads the whole merge log ({@link Storage#forEachMergeRecord}), so the cost of an
-   * erasure grows with the number of merges and splits ever logged.
+   * The erasure reads the whole merge log ({@link Storage#forEachMergeRecord}) once, so its cost
+   * grows with the number of merges and splits ever logged; a retry reads it again only if the
+   * profile's identifiers or the profiles merged into it changed meanwhile, and otherwise reads
+   * by id the records the first read found.
    *
    * @throws NoSuchElementException if there is no such profile
    * @throws dev.clientele.core.spi.StorageException if the backend fails and the erasure was not
@@ -122,6 +124,7 @@ public final class Erasure {
   public ErasureReport erase(ProfileId id, java.util.function.Consumer<List<Identifier>> onErased) {
     requireNonNull(id, "id");
     requireNonNull(onErased, "onErased");
+    LogScan scan = null; // the records that held the erased identifiers, from the last full read of the log
     for (int attempt = 1; ; attempt++) {
       Profile p = storage.profile(id).orElseThrow(() -> new NoSuchElementException("no profile with id " + id));
       Commit.Builder commit = Commit.builder().deleteProfile(id, p.version());
@@ -162,7 +165,10 @@ public final class Erasure {
           storage.profile(q).ifPresent(o -> commit.putProfile(o.toBuilder().version(o.version() + 1).build(), o.version()));
         }
       }
-      List<String> redacted = redactOtherRecords(named, identifiers, commit);
+      if (scan == null || !scan.identifiers().equals(identifiers) || !scan.named().equals(named)) {
+        scan = scanLog(named, identifiers);
+      }
+      List<String> redacted = redactOtherRecords(scan, commit);
       if (!redacted.isEmpty() && !storage.redactsMergeRecordsInPlace()) {
         throw new UnsupportedOperationException("erasing profile " + id + " must remove its identifiers from "
             + redacted.size() + " merge-log record(s) of other profiles, but the storage backend "
@@ -400,28 +406,58 @@ public final class Erasure {
   }
 
   /**
-   * Adds to {@code commit} a redaction of every merge-log record that holds one of the {@code
-   * erased} identifiers but names none of the {@code named} profiles (whose records the commit
-   * erases). The whole log is read ({@link Storage#forEachMergeRecord}): following the records
-   * from the erased profiles is not enough, because an earlier erasure may have erased the record
-   * that linked them to a later one (the split that restored both sides of a merge, when the other
-   * side was erased first). Erasure is rare, and the log has a record per merge and split, not per
-   * event; but the log grows with every automatic merge, and each attempt of an erasure reads it
-   * again (a retry must see redactions another erasure made meanwhile, or its own would conflict
-   * again), so the cost of an erasure grows with the log.
-   *
-   * @return the ids of the records redacted
+   * What one full read of the merge log found for an erasure: the ids of the records that held one
+   * of {@code identifiers}, for the profile with its {@code named} profiles (itself and those
+   * merged into it) as they were then.
    */
-  private List<String> redactOtherRecords(List<ProfileId> named, List<Identifier> erased, Commit.Builder commit) {
+  private record LogScan(List<ProfileId> named, List<Identifier> identifiers, List<String> holding) {}
+
+  /**
+   * Reads the whole merge log ({@link Storage#forEachMergeRecord}) for the records that hold one of
+   * the {@code erased} identifiers. Following the records from the erased profiles is not enough,
+   * because an earlier erasure may have erased the record that linked them to a later one (the
+   * split that restored both sides of a merge, when the other side was erased first). Erasure is
+   * rare, and the log has a record per merge and split, not per event; but the log grows with every
+   * automatic merge, so the cost of an erasure grows with it.
+   *
+   * <p>A retry of the erasure reads the whole log again only if the profile's identifiers or the
+   * profiles merged into it changed meanwhile; otherwise it reads again by id only the records this
+   * scan found ({@link #redactOtherRecords}). That finds everything a full read would: a stored
+   * record only ever loses identifiers (a redaction) or goes (an erasure), so no record that held
+   * none of them can hold one later; and a record logged since holds one of them only if it
+   * merged or split the profile that owns it, the erased one, so it names that profile (and is
+   * erased, not redacted) and the change of the profile's version fails the erasure's commit.
+   */
+  private LogScan scanLog(List<ProfileId> named, List<Identifier> erased) {
     Set<Identifier> values = new HashSet<>(erased);
     List<String> ids = new ArrayList<>();
     storage.forEachMergeRecord(r -> {
-      MergeRecord without = r.without(values);
-      if (without != r && named.stream().noneMatch(r::names)) {
-        commit.redactMergeRecord(without);
+      if (r.without(values) != r) {
         ids.add(r.id());
       }
     });
+    return new LogScan(List.copyOf(named), List.copyOf(erased), ids);
+  }
+
+  /**
+   * Adds to {@code commit} a redaction of every record of {@code scan}, as stored now, that still
+   * holds one of the erased identifiers but names none of the erased profiles (whose records the
+   * commit erases).
+   *
+   * @return the ids of the records redacted
+   */
+  private List<String> redactOtherRecords(LogScan scan, Commit.Builder commit) {
+    Set<Identifier> values = new HashSet<>(scan.identifiers());
+    List<String> ids = new ArrayList<>();
+    for (String recordId : scan.holding()) {
+      storage.mergeRecord(recordId).ifPresent(r -> {
+        MergeRecord without = r.without(values);
+        if (without != r && scan.named().stream().noneMatch(r::names)) {
+          commit.redactMergeRecord(without);
+          ids.add(r.id());
+        }
+      });
+    }
     return ids;
   }
 
