@@ -281,7 +281,13 @@ public final class Erasure {
       }
     }
     Map<Identifier, ProfileId> holders = new LinkedHashMap<>();
-    people.values().forEach(q -> q.identifiers().forEach(st -> holders.putIfAbsent(st.identifier(), q.id())));
+    // An erased identifier is nobody else's: a profile read after a concurrent merge or split that
+    // also lists one (the commit then conflicts on a version) must not receive events through it.
+    people.values().forEach(q -> q.identifiers().forEach(st -> {
+      if (!erased.contains(st.identifier())) {
+        holders.putIfAbsent(st.identifier(), q.id());
+      }
+    }));
     Map<ProfileId, Profile.Builder> guarded = new LinkedHashMap<>(); // profile -> its state with what it gains
     for (Map.Entry<Identifier, ProfileId> e : holders.entrySet()) {
       List<StoredEvent> theirs = storage.events(List.of(e.getKey()));
@@ -291,7 +297,9 @@ public final class Erasure {
       guarded.computeIfAbsent(e.getValue(), q -> people.get(q).toBuilder());
       commit.eraseEvents(e.getKey());
       for (StoredEvent st : theirs) {
-        commit.append(new StoredEvent(without(st.event(), erased), st.anchor()));
+        if (!erased.containsAll(st.event().identifiers())) { // one with erased values only goes with them
+          commit.append(new StoredEvent(without(st.event(), erased), st.anchor()));
+        }
       }
     }
     int moved = 0;
