@@ -149,6 +149,10 @@ public final class Clientele implements AutoCloseable {
           + "set erasurePolicy(ErasurePolicy.builder().salt(...)) from your secret store");
     }
     this.erasure = new Erasure(storage, erasurePolicy, activityRules);
+    if (!storage.redactsMergeRecordsInPlace()) {
+      LOG.warn("storage backend {} does not declare Storage.redactsMergeRecordsInPlace(): an erasure that must remove"
+          + " identifiers from other profiles' merge-log records will be refused", storage.getClass().getName());
+    }
     this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase, gate);
     this.queries = new ProfileQueries(storage);
     this.identity = new IdentityOperations(storage, resolver, activityRules, clock, gate);
