@@ -151,6 +151,10 @@ public final class Clientele implements AutoCloseable {
           + "set erasurePolicy(ErasurePolicy.builder().salt(...)) from your secret store");
     }
     this.erasure = new Erasure(storage, erasurePolicy, activityRules);
+    if (!storage.redactsMergeRecordsInPlace()) {
+      LOG.warn("storage backend {} does not declare Storage.redactsMergeRecordsInPlace(): an erasure that must remove"
+          + " identifiers from other profiles' merge-log records will be refused", storage.getClass().getName());
+    }
     this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase, gate);
     this.queries = new ProfileQueries(storage);
     this.identity = new IdentityOperations(storage, resolver, activityRules, clock, gate);
@@ -183,10 +187,12 @@ public final class Clientele implements AutoCloseable {
    *     whose identifiers are held by several profiles erases them one after the other, each
    *     atomically: the profiles erased before the failure stay erased (with their segment
    *     history), and ingesting the event again erases the rest
-   * @throws IllegalStateException if the event's profiles kept changing through every retry,
-   *     which only writers outside this instance (another node on the same backend) can cause:
-   *     within one instance a write that keeps losing races retries while the others wait;
-   *     nothing was applied and ingesting the event again is safe
+   * @throws IllegalStateException if the event's profiles kept changing through every retry;
+   *     nothing was applied and ingesting the event again is safe. Within one instance a write
+   *     that keeps losing races retries while the instance's other single writes ({@code ingest},
+   *     {@code tag}, {@code untag}, {@code merge}, {@code split}) wait, so those cannot cause it;
+   *     writers that do not wait can: another node on the same backend, and in this instance
+   *     erasures ({@link #delete}, {@code gdpr_delete}) and the batch commits of {@link #ingestAll}
    */
   public IngestResult ingest(Event event) {
     requireNonNull(event, "event");
@@ -604,8 +610,11 @@ public final class Clientele implements AutoCloseable {
    * profile holds it; never a profile a concurrent merge or split has just taken it from.
    *
    * @throws IllegalStateException if the identifier kept moving between profiles through every
-   *     retry of the lookup (only on a backend whose {@link Storage#ownedProfiles} reads the owner
-   *     and the profile one after the other)
+   *     retry of the lookup (100 reads): on a backend whose {@link Storage#ownedProfiles} reads the
+   *     owner and the profile one after the other, under constant merges and splits of it; or, on
+   *     any backend, when the index and the profiles disagree for good (the identifier's owner is a
+   *     profile that does not list it: a defect of the backend or of its data), where this method
+   *     returned that profile before
    */
   public Optional<Profile> profile(Identifier identifier) {
     Identifier i = resolver.normalize(requireNonNull(identifier, "identifier")).identifier();
@@ -848,11 +857,24 @@ public final class Clientele implements AutoCloseable {
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.
    *
+   * <p>Removing identifiers from other profiles' merge-log records in place needs a backend that
+   * applies {@linkplain dev.clientele.core.spi.Commit#mergeRecordRedactions() merge-record
+   * redactions} ({@link dev.clientele.core.spi.Storage#redactsMergeRecordsInPlace()}); the built-in
+   * ones do. An erasure reads the whole merge log (a record per merge and split ever logged), so
+   * its cost grows with the log; it retries up to 100 times while the profiles it changes are
+   * changed by other writers, and a retry reads the whole log again only if the profile's
+   * identifiers or the profiles merged into it changed meanwhile.
+   *
    * @return what was erased (counts, no personal data)
    * @throws java.util.NoSuchElementException if there is no such profile
    * @throws dev.clientele.core.spi.StorageException if the backend fails: either nothing was
    *     erased (call again) or the profile was erased with its segment history and only the
    *     report is lost
+   * @throws UnsupportedOperationException if the erasure must redact other profiles' merge-log
+   *     records and the backend does not apply redactions: nothing was erased
+   * @throws IllegalStateException if the profile kept changing during the erasure (nothing was
+   *     erased), or if the backend claims to apply redactions but left an erased identifier in a
+   *     merge-log record after committing the erasure
    */
   public ErasureReport delete(ProfileId id) {
     requireNonNull(id, "id");
@@ -1138,7 +1160,7 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if either profile does not exist
    * @throws IllegalArgumentException if {@code a} equals {@code b} or the reason is blank
    * @throws IllegalStateException if the profiles kept changing through every retry (as for
-   *     {@link #ingest}: only writers outside this instance can cause it); nothing was applied
+   *     {@link #ingest}, which says which writers can cause it); nothing was applied
    * @throws dev.clientele.core.spi.StorageException if the backend fails and the merge was not
    *     applied (a commit applied but reported as failed is recognised by its merge-log record,
    *     and the merge completes)
@@ -1193,9 +1215,9 @@ public final class Clientele implements AutoCloseable {
    * does not starve.
    *
    * @throws java.util.NoSuchElementException if there is no such profile
-   * @throws IllegalStateException if the profile kept changing through every retry, which only
-   *     writers outside this instance (another node on the same backend) can cause; nothing was
-   *     applied and calling again is safe
+   * @throws IllegalStateException if the profile kept changing through every retry (as for
+   *     {@link #ingest}, which says which writers can cause it); nothing was applied and calling
+   *     again is safe
    * @throws dev.clientele.core.spi.StorageException if the backend fails; the tag was added or
    *     not, and calling again is safe
    */

@@ -11,11 +11,16 @@ import java.util.function.Supplier;
  * arriving for, say) retries {@linkplain #exclusively exclusively}, and the other writers of the
  * instance wait at their next attempt ({@link #awaitTurn}) until it is done.
  *
- * <p>Why this is enough: once a writer holds the gate, every other writer of the instance can
- * commit at most the one attempt it had already begun, so the holder succeeds within a few
- * attempts unless a writer outside the instance (another node on the same backend) keeps
- * changing the same data. The retry bound then still ends the call with the documented
- * exception.
+ * <p>Why this is enough: once a writer holds the gate, every other gated writer of the instance
+ * (single ingests, tags, merges, splits) can commit at most the one attempt it had already begun,
+ * so the holder succeeds within a few attempts unless a writer the gate does not hold back keeps
+ * changing the same data: another node on the same backend, or, in this instance, an erasure or a
+ * batch commit of {@code ingestAll}, which do not wait at the gate. The retry bound then still
+ * ends the call with the documented exception.
+ *
+ * <p>The gate is one per instance, not per profile: while a write holds it, every gated writer of
+ * the instance waits, also those of unrelated profiles, for as long as the holder's attempts take
+ * (its backend calls included).
  *
  * <p>Costs one volatile read per attempt while nobody holds it. Writers that escalate at the same
  * time take turns. A holder's own nested writes pass (the lock is reentrant).

@@ -170,6 +170,12 @@ final class StagedStorage implements Storage {
     commits = 0;
   }
 
+  /** {@code false}: a batch stages no erasure, so no redaction either ({@link #commit} refuses them). */
+  @Override
+  public boolean redactsMergeRecordsInPlace() {
+    return false;
+  }
+
   @Override
   public void commit(Commit commit) {
     requireNonNull(commit, "commit");

@@ -103,6 +103,11 @@ class ForwardingStorage implements Storage {
   }
 
   @Override
+  public boolean redactsMergeRecordsInPlace() {
+    return delegate.redactsMergeRecordsInPlace();
+  }
+
+  @Override
   public void commit(Commit commit) {
     delegate.commit(commit);
   }

@@ -95,16 +95,36 @@ public final class Erasure {
    * Erases the profile with this id, then passes the identifiers it erased to {@code onErased}
    * (for the caller to purge its own caches; they must not be logged or kept).
    *
-   * <p>{@code onErased} runs exactly when the erasure was committed, also when the backend applied
-   * the commit but reported a failure (recognised by reading the erasure back).
+   * <p>{@code onErased} runs when the erasure was committed, also when the backend applied the
+   * commit but reported a failure (recognised by reading the erasure back: the profile gone, its
+   * first identifier without owner and tombstoned). That read-back cannot tell this erasure's
+   * commit from a concurrent erasure of the same profile, so then both calls run {@code onErased}
+   * and return a report; and a profile without identifiers is never recognised so (the failure is
+   * thrown).
+   *
+   * <p>A merge-log record of other profiles that holds one of the erased identifiers is redacted in
+   * place. That needs a backend that applies {@linkplain Commit#mergeRecordRedactions()
+   * redactions} and says so ({@link Storage#redactsMergeRecordsInPlace()}): on any other, an
+   * erasure that needs a redaction is refused before anything is written. After the commit the
+   * redacted records are read back, so a backend that says so but ignores them is caught too.
+   * The erasure reads the whole merge log ({@link Storage#forEachMergeRecord}) once, so its cost
+   * grows with the number of merges and splits ever logged; a retry reads it again only if the
+   * profile's identifiers or the profiles merged into it changed meanwhile, and otherwise reads
+   * by id the records the first read found.
    *
    * @throws NoSuchElementException if there is no such profile
    * @throws dev.clientele.core.spi.StorageException if the backend fails and the erasure was not
    *     applied; erasing again is safe
+   * @throws UnsupportedOperationException if the erasure must redact merge-log records of other
+   *     profiles and the backend does not apply redactions; nothing was erased
+   * @throws IllegalStateException if the profile kept changing (100 attempts), nothing erased; or
+   *     if the erasure was committed ({@code onErased} has run) but the backend left an erased
+   *     identifier in a record it was asked to redact (a backend bug)
    */
   public ErasureReport erase(ProfileId id, java.util.function.Consumer<List<Identifier>> onErased) {
     requireNonNull(id, "id");
     requireNonNull(onErased, "onErased");
+    LogScan scan = null; // the records that held the erased identifiers, from the last full read of the log
     for (int attempt = 1; ; attempt++) {
       Profile p = storage.profile(id).orElseThrow(() -> new NoSuchElementException("no profile with id " + id));
       Commit.Builder commit = Commit.builder().deleteProfile(id, p.version());
@@ -145,12 +165,23 @@ public final class Erasure {
           storage.profile(q).ifPresent(o -> commit.putProfile(o.toBuilder().version(o.version() + 1).build(), o.version()));
         }
       }
-      redactOtherRecords(named, identifiers, commit);
+      if (scan == null || !scan.identifiers().equals(identifiers) || !scan.named().equals(named)) {
+        scan = scanLog(named, identifiers);
+      }
+      List<String> redacted = redactOtherRecords(scan, commit);
+      if (!redacted.isEmpty() && !storage.redactsMergeRecordsInPlace()) {
+        throw new UnsupportedOperationException("erasing profile " + id + " must remove its identifiers from "
+            + redacted.size() + " merge-log record(s) of other profiles, but the storage backend "
+            + storage.getClass().getName() + " does not apply merge-record redactions"
+            + " (Storage.redactsMergeRecordsInPlace() is false); nothing was erased."
+            + " Apply Commit.mergeRecordRedactions() in the backend and answer true there");
+      }
       try {
         commit(commit.build(), id, identifiers);
         onErased.accept(identifiers);
-        return new ErasureReport(
-            id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), records.size(), List.of(), othersChanged);
+        checkRedacted(id, redacted, erasedSet);
+        return new ErasureReport(id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), records.size(),
+            List.of(), othersChanged, redacted.size());
       } catch (CommitConflictException e) {
         if (attempt >= MAX_ATTEMPTS) {
           throw new IllegalStateException("profile " + id + " kept changing during erasure: " + e.getMessage(), e);
@@ -250,7 +281,13 @@ public final class Erasure {
       }
     }
     Map<Identifier, ProfileId> holders = new LinkedHashMap<>();
-    people.values().forEach(q -> q.identifiers().forEach(st -> holders.putIfAbsent(st.identifier(), q.id())));
+    // An erased identifier is nobody else's: a profile read after a concurrent merge or split that
+    // also lists one (the commit then conflicts on a version) must not receive events through it.
+    people.values().forEach(q -> q.identifiers().forEach(st -> {
+      if (!erased.contains(st.identifier())) {
+        holders.putIfAbsent(st.identifier(), q.id());
+      }
+    }));
     Map<ProfileId, Profile.Builder> guarded = new LinkedHashMap<>(); // profile -> its state with what it gains
     for (Map.Entry<Identifier, ProfileId> e : holders.entrySet()) {
       List<StoredEvent> theirs = storage.events(List.of(e.getKey()));
@@ -260,7 +297,9 @@ public final class Erasure {
       guarded.computeIfAbsent(e.getValue(), q -> people.get(q).toBuilder());
       commit.eraseEvents(e.getKey());
       for (StoredEvent st : theirs) {
-        commit.append(new StoredEvent(without(st.event(), erased), st.anchor()));
+        if (!erased.containsAll(st.event().identifiers())) { // one with erased values only goes with them
+          commit.append(new StoredEvent(without(st.event(), erased), st.anchor()));
+        }
       }
     }
     int moved = 0;
@@ -375,22 +414,84 @@ public final class Erasure {
   }
 
   /**
-   * Adds to {@code commit} a redaction of every merge-log record that holds one of the {@code
-   * erased} identifiers but names none of the {@code named} profiles (whose records the commit
-   * erases). The whole log is read ({@link Storage#forEachMergeRecord}): following the records
-   * from the erased profiles is not enough, because an earlier erasure may have erased the record
-   * that linked them to a later one (the split that restored both sides of a merge, when the other
-   * side was erased first). Erasure is rare, and the log has a record per merge and split, not per
-   * event.
+   * What one full read of the merge log found for an erasure: the ids of the records that held one
+   * of {@code identifiers}, for the profile with its {@code named} profiles (itself and those
+   * merged into it) as they were then.
    */
-  private void redactOtherRecords(List<ProfileId> named, List<Identifier> erased, Commit.Builder commit) {
+  private record LogScan(List<ProfileId> named, List<Identifier> identifiers, List<String> holding) {}
+
+  /**
+   * Reads the whole merge log ({@link Storage#forEachMergeRecord}) for the records that hold one of
+   * the {@code erased} identifiers. Following the records from the erased profiles is not enough,
+   * because an earlier erasure may have erased the record that linked them to a later one (the
+   * split that restored both sides of a merge, when the other side was erased first). Erasure is
+   * rare, and the log has a record per merge and split, not per event; but the log grows with every
+   * automatic merge, so the cost of an erasure grows with it.
+   *
+   * <p>A retry of the erasure reads the whole log again only if the profile's identifiers or the
+   * profiles merged into it changed meanwhile; otherwise it reads again by id only the records this
+   * scan found ({@link #redactOtherRecords}). That finds everything a full read would: a stored
+   * record only ever loses identifiers (a redaction) or goes (an erasure), so no record that held
+   * none of them can hold one later; and a record logged since holds one of them only if it
+   * merged or split the profile that owns it, the erased one, so it names that profile (and is
+   * erased, not redacted) and the change of the profile's version fails the erasure's commit.
+   */
+  private LogScan scanLog(List<ProfileId> named, List<Identifier> erased) {
     Set<Identifier> values = new HashSet<>(erased);
+    List<String> ids = new ArrayList<>();
     storage.forEachMergeRecord(r -> {
-      MergeRecord without = r.without(values);
-      if (without != r && named.stream().noneMatch(r::names)) {
-        commit.redactMergeRecord(without);
+      if (r.without(values) != r) {
+        ids.add(r.id());
       }
     });
+    return new LogScan(List.copyOf(named), List.copyOf(erased), ids);
+  }
+
+  /**
+   * Adds to {@code commit} a redaction of every record of {@code scan}, as stored now, that still
+   * holds one of the erased identifiers but names none of the erased profiles (whose records the
+   * commit erases).
+   *
+   * @return the ids of the records redacted
+   */
+  private List<String> redactOtherRecords(LogScan scan, Commit.Builder commit) {
+    Set<Identifier> values = new HashSet<>(scan.identifiers());
+    List<String> ids = new ArrayList<>();
+    for (String recordId : scan.holding()) {
+      storage.mergeRecord(recordId).ifPresent(r -> {
+        MergeRecord without = r.without(values);
+        if (without != r && scan.named().stream().noneMatch(r::names)) {
+          commit.redactMergeRecord(without);
+          ids.add(r.id());
+        }
+      });
+    }
+    return ids;
+  }
+
+  /**
+   * Checks, after the erasure of {@code id} was committed, that the {@code redacted} records (few)
+   * hold none of the {@code erased} identifiers any more: a backend that says it applies
+   * redactions ({@link Storage#redactsMergeRecordsInPlace()}) but ignored them would otherwise leave
+   * them in other people's records while the erasure reports success. A record erased meanwhile
+   * (another erasure) is fine; another redaction of it can only remove more identifiers.
+   *
+   * @throws IllegalStateException if one still holds an erased identifier
+   */
+  private void checkRedacted(ProfileId id, List<String> redacted, Set<Identifier> erased) {
+    long left = 0;
+    for (String recordId : redacted) {
+      Optional<MergeRecord> r = storage.mergeRecord(recordId);
+      if (r.isPresent() && r.get().without(erased) != r.get()) {
+        left++;
+      }
+    }
+    if (left > 0) {
+      throw new IllegalStateException("profile " + id + " was erased, but the storage backend "
+          + storage.getClass().getName() + " left its identifiers in " + left + " of the " + redacted.size()
+          + " merge-log record(s) of other profiles it was asked to redact: it answers"
+          + " Storage.redactsMergeRecordsInPlace() true but does not apply Commit.mergeRecordRedactions()");
+    }
   }
 
   private static boolean carriesAny(Event event, Set<Identifier> erased) {

@@ -24,6 +24,9 @@ import java.util.Map;
  *     applied to their stored profiles), or their own events stored again without those values;
  *     whatever is derived from their
  *     timelines (segment membership) must be evaluated again. Empty without a split.
+ * @param mergeRecordsRedacted other merge-log records (naming neither the profile nor one merged
+ *     into it, so kept) from which the erased identifiers were removed in place ({@link
+ *     dev.clientele.core.spi.Commit#mergeRecordRedactions()}); not counted in {@code mergeRecords}
  */
 public record ErasureReport(
     ProfileId profile,
@@ -33,7 +36,8 @@ public record ErasureReport(
     int tombstones,
     long mergeRecords,
     List<String> cachesCleared,
-    List<ProfileId> otherProfilesChanged) {
+    List<ProfileId> otherProfilesChanged,
+    long mergeRecordsRedacted) {
 
   /** Validates and copies. */
   public ErasureReport {
@@ -42,12 +46,28 @@ public record ErasureReport(
     otherProfilesChanged = ImmutableList.copyOf(otherProfilesChanged);
     identifiersByType = ImmutableSortedMap.copyOf(identifiersByType);
     cachesCleared = ImmutableList.copyOf(cachesCleared);
-    checkArgument(events >= 0 && tombstones >= 0 && mergeRecords >= 0, "counts must be >= 0");
+    checkArgument(events >= 0 && tombstones >= 0 && mergeRecords >= 0 && mergeRecordsRedacted >= 0, "counts must be >= 0");
+  }
+
+  /**
+   * A report that counts no redacted merge-log record ({@link #mergeRecordsRedacted} 0), as before
+   * that component existed.
+   */
+  public ErasureReport(
+      ProfileId profile,
+      List<ProfileId> mergedFrom,
+      Map<String, Integer> identifiersByType,
+      long events,
+      int tombstones,
+      long mergeRecords,
+      List<String> cachesCleared,
+      List<ProfileId> otherProfilesChanged) {
+    this(profile, mergedFrom, identifiersByType, events, tombstones, mergeRecords, cachesCleared, otherProfilesChanged, 0);
   }
 
   /**
    * A report of an erasure that changed no other profile's timeline ({@link #otherProfilesChanged}
-   * empty), as before that component existed.
+   * empty) and redacted no merge-log record, as before those components existed.
    */
   public ErasureReport(
       ProfileId profile,
@@ -57,7 +77,7 @@ public record ErasureReport(
       int tombstones,
       long mergeRecords,
       List<String> cachesCleared) {
-    this(profile, mergedFrom, identifiersByType, events, tombstones, mergeRecords, cachesCleared, List.of());
+    this(profile, mergedFrom, identifiersByType, events, tombstones, mergeRecords, cachesCleared, List.of(), 0);
   }
 
   /** The number of erased identifiers. */
@@ -68,6 +88,7 @@ public record ErasureReport(
   /** A copy that also names {@code cache} as cleared. */
   public ErasureReport withCacheCleared(String cache) {
     return new ErasureReport(profile, mergedFrom, identifiersByType, events, tombstones, mergeRecords,
-        ImmutableList.<String>builder().addAll(cachesCleared).add(cache).build(), otherProfilesChanged);
+        ImmutableList.<String>builder().addAll(cachesCleared).add(cache).build(), otherProfilesChanged,
+        mergeRecordsRedacted);
   }
 }

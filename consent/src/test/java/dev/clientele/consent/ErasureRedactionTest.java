@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link Erasure} redacts, in place, the merge-log records that hold an erased identifier but
@@ -95,6 +96,7 @@ class ErasureRedactionTest {
     assertThat(storage.mergeRecord("m-2").orElseThrow().holds(ANN)).isFalse();
     assertThat(storage.mergeRecord("m-2").orElseThrow().holds(BOB)).isTrue();
     assertThat(report.mergeRecords()).isEqualTo(1);
+    assertThat(report.mergeRecordsRedacted()).isEqualTo(1);
   }
 
   /**
@@ -116,11 +118,15 @@ class ErasureRedactionTest {
   void erase_whileAnotherErasureRedactsTheSameRecord_retriesAndKeepsBothRedactions() {
     InMemoryStorage inner = world();
     AtomicBoolean raced = new AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger scans = new java.util.concurrent.atomic.AtomicInteger();
     // Before Ann's erasure commits (once), Bob's erasure commits: it redacts the later record too.
     Storage racing = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
         (proxy, method, args) -> {
           if (method.getName().equals("commit") && raced.compareAndSet(false, true)) {
             new Erasure(inner, ErasurePolicy.defaults()).erase(B);
+          }
+          if (method.getName().equals("forEachMergeRecord")) {
+            scans.incrementAndGet();
           }
           try {
             return method.invoke(inner, args);
@@ -137,6 +143,8 @@ class ErasureRedactionTest {
     // Bob's erasure erased the records naming B (the first merge and the split); the later merge
     // lost both values, in place.
     assertThat(log(inner)).containsExactly(LATER.without(List.of(ANN, BOB)), UNRELATED);
+    // Ann's retry read the later record again by id, not the whole log (review finding 5).
+    assertThat(scans).hasValue(1);
   }
 
   /**
@@ -173,5 +181,100 @@ class ErasureRedactionTest {
     assertThat(inner.profile(A)).isEmpty();
     assertThat(inner.profile(B)).isEmpty();
     assertThat(log(inner)).noneMatch(r -> r.names(A) || r.names(B) || r.holds(ANN) || r.holds(BOB));
+  }
+  /**
+   * A host backend written before merge-record redactions: its {@code commit} applies every other
+   * part of a commit and ignores {@link Commit#mergeRecordRedactions()}; it answers {@code
+   * declares} to {@link Storage#redactsMergeRecordsInPlace()} (an old backend answers the
+   * default, false).
+   */
+  private static Storage ignoringRedactions(InMemoryStorage inner, boolean declares) {
+    return (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("redactsMergeRecordsInPlace")) {
+            return declares;
+          }
+          if (method.getName().equals("commit")) {
+            inner.commit(withoutRedactions((Commit) args[0]));
+            return null;
+          }
+          try {
+            return method.invoke(inner, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  private static Commit withoutRedactions(Commit c) {
+    Commit.Builder b = Commit.builder();
+    c.profileWrites().forEach(w -> b.putProfile(w.profile(), w.expectedVersion()));
+    c.profileDeletes().forEach(d -> b.deleteProfile(d.id(), d.expectedVersion()));
+    for (Commit.IndexWrite w : c.indexWrites()) {
+      if (w.newOwner().isPresent()) {
+        b.assign(w.identifier(), w.expectedOwner(), w.newOwner().get());
+      } else {
+        b.unassign(w.identifier(), w.expectedOwner().orElseThrow());
+      }
+    }
+    c.eventErasures().forEach(b::eraseEvents);
+    c.appends().forEach(b::append);
+    c.tombstones().forEach(b::tombstone);
+    c.mergeRecordErasures().forEach(b::eraseMergeRecords);
+    c.mergeRecords().forEach(b::logMerge);
+    return b.build();
+  }
+
+  /**
+   * Review finding 3: on a backend that does not apply redactions, an erasure that needs one is
+   * refused before anything is written, instead of reporting success while Ann stays in the later
+   * merge record of C and K.
+   */
+  @Test
+  void erase_onABackendThatDoesNotApplyRedactions_isRefusedAndErasesNothing() {
+    InMemoryStorage inner = world();
+    List<MergeRecord> before = log(inner);
+    Storage old = ignoringRedactions(inner, false);
+
+    assertThatThrownBy(() -> new Erasure(old, ErasurePolicy.defaults()).erase(A))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("redactsMergeRecordsInPlace")
+        .hasMessageNotContaining("ann");
+
+    assertThat(inner.profile(A)).isPresent();
+    assertThat(inner.owner(ANN)).contains(A);
+    assertThat(log(inner)).isEqualTo(before);
+  }
+
+  /** An erasure that redacts nothing runs on such a backend as before. */
+  @Test
+  void erase_onABackendThatDoesNotApplyRedactions_stillErasesWhenNoRecordNeedsOne() {
+    InMemoryStorage inner = world();
+    Storage old = ignoringRedactions(inner, false);
+
+    ErasureReport report = new Erasure(old, ErasurePolicy.defaults()).erase(C);
+
+    assertThat(inner.profile(C)).isEmpty();
+    assertThat(report.mergeRecordsRedacted()).isZero();
+    assertThat(log(inner)).noneMatch(r -> r.names(C) || r.holds(CY));
+  }
+
+  /**
+   * A backend that says it applies redactions but ignores them: the erasure is committed (the
+   * caller's caches are purged), then the redacted records are read back and the erasure fails
+   * loudly rather than report success.
+   */
+  @Test
+  void erase_onABackendThatSaysItRedactsButDoesNot_failsAfterTheCommit() {
+    InMemoryStorage inner = world();
+    Storage lying = ignoringRedactions(inner, true);
+    List<List<Identifier>> purged = new ArrayList<>();
+
+    assertThatThrownBy(() -> new Erasure(lying, ErasurePolicy.defaults()).erase(A, purged::add))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("left its identifiers in 1 of the 1 merge-log record(s)");
+
+    assertThat(inner.profile(A)).isEmpty();
+    assertThat(purged).containsExactly(List.of(ANN));
   }
 }

@@ -171,13 +171,24 @@ public record Event(
       return identifier(Identifier.of(type, value));
     }
 
-    /** Puts one data entry. */
+    /**
+     * Puts one data entry.
+     *
+     * @throws IllegalArgumentException if the value is not one {@link EventData} accepts (see
+     *     {@link EventData#checkValue}: not JSON-like, a NUL or unpaired surrogate in a string, a
+     *     number with more than {@link EventData#MAX_VALUE_DIGITS} digits before or after the point)
+     */
     public Builder data(String key, Object value) {
       data.put(requireNonNull(key, "key"), EventData.checkValue(Names.forMessage(key), value));
       return this;
     }
 
-    /** Puts all entries of {@code values}. */
+    /**
+     * Puts all entries of {@code values}.
+     *
+     * @throws IllegalArgumentException if a value is not one {@link EventData} accepts (see {@link
+     *     #data(String, Object)})
+     */
     public Builder data(Map<String, ?> values) {
       values.forEach(this::data);
       return this;

@@ -23,8 +23,9 @@ public final class EventData {
   /**
    * Returns an immutable, normalised copy of a data map.
    *
-   * @throws IllegalArgumentException naming the key if a value is not JSON-like, or a key or string
-   *     holds a NUL or an unpaired surrogate
+   * @throws IllegalArgumentException naming the key if a value is not JSON-like, a key or string
+   *     holds a NUL or an unpaired surrogate, or a number has more than {@link #MAX_VALUE_DIGITS}
+   *     digits before its point or after it (trailing zeros not counted)
    */
   public static ImmutableMap<String, Object> copyOf(Map<String, ?> data) {
     requireNonNull(data, "data");
@@ -63,8 +64,9 @@ public final class EventData {
    *
    * @param name the key or attribute name, for the message only: it is shown as it is, so a
    *     caller passes a key that may be personal through {@link Pii#mask} first
-   * @throws IllegalArgumentException naming {@code name} if the value is not JSON-like, or a string
-   *     in it holds a NUL or an unpaired surrogate
+   * @throws IllegalArgumentException naming {@code name} if the value is not JSON-like, a string
+   *     in it holds a NUL or an unpaired surrogate, or a number in it has more than {@link
+   *     #MAX_VALUE_DIGITS} digits before its point or after it (trailing zeros not counted)
    */
   public static Object checkValue(String name, Object value) {
     if (value == null) {
@@ -152,9 +154,9 @@ public final class EventData {
   }
 
   /**
-   * The bound of the numbers that {@link #number} reads: fewer than this many digits before the
-   * point (so below 10<sup>100</sup>, within a {@code double}'s range), and a scale without
-   * trailing zeros of at most this. Beyond it a value such as {@code 1e999999999} or
+   * The bound of the numbers that {@link #number} reads: at most this many digits before the
+   * point (so below 10<sup>100</sup> in magnitude, within a {@code double}'s range:
+   * 10<sup>99</sup>, with 100 digits, is read), and a scale without trailing zeros of at most this. Beyond it a value such as {@code 1e999999999} or
    * {@code 1e-999999999} is no amount: summing it with a plain one would need a billion digits,
    * or overflow.
    */

@@ -25,6 +25,11 @@ public final class Pii {
   /**
    * Returns a masked form of {@code value} that is safe to put in a message or a log line.
    *
+   * <p>The first character shown (of the value, or of an email's local part and domain) is
+   * written as {@code ?} when it is a control character, an unpaired surrogate or an invisible
+   * format character, so that a masked value can neither break a log line nor hide text:
+   * {@code mask("\nann@example.com")} is {@code "?***@e***.com"}.
+   *
    * @param value any value, possibly personal; {@code null} gives {@code "null"}
    * @return the masked form
    */

@@ -19,6 +19,25 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class EventDataTest {
+  /** {@link EventData#MAX_NUMBER_DIGITS}: at most 100 digits before the point, so 1e99 is read and 1e100 is not. */
+  @Test
+  void number_bound_isAtMostMaxNumberDigitsBeforeThePoint() {
+    Map<String, Object> data = Map.of("in", new BigDecimal("1e99"), "out", new BigDecimal("1e100"),
+        "nines", new BigDecimal("9".repeat(EventData.MAX_NUMBER_DIGITS)));
+
+    assertThat(EventData.number(data, "in")).contains(new BigDecimal("1e99"));
+    assertThat(EventData.number(data, "nines")).isPresent();
+    assertThat(EventData.number(data, "out")).isEmpty();
+  }
+
+  /** The {@code @throws} of {@link EventData#checkValue}: a number past {@link EventData#MAX_VALUE_DIGITS} digits is refused. */
+  @Test
+  void checkValue_numberPastMaxValueDigits_isRefused() {
+    assertThat(EventData.checkValue("total", new BigDecimal("1e999"))).isEqualTo(new BigDecimal("1e999"));
+    assertThatIllegalArgumentException().isThrownBy(() -> EventData.checkValue("total", new BigDecimal("1e1000")))
+        .withMessageContaining("total");
+  }
+
   @Test
   void copyOf_integralNumbers_becomeLong() {
     Map<String, Object> data = EventData.copyOf(Map.of("i", 7, "s", (short) 8, "b", (byte) 9, "l", 10L));

@@ -12,6 +12,13 @@ class PiiTest {
     assertThat(Pii.mask("ann.smith@mail.example.co.uk")).isEqualTo("a***@m***.uk");
   }
 
+  /** The example in {@link Pii#mask}'s Javadoc: a line break as the first character is shown as {@code ?}. */
+  @Test
+  void mask_controlCharacterFirst_isShownAsQuestionMark() {
+    assertThat(Pii.mask("\nann@example.com")).isEqualTo("?***@e***.com");
+    assertThat(Pii.mask("\u202Eevil")).isEqualTo("?***(5)");
+  }
+
   @Test
   void mask_phone_keepsLastTwoDigits() {
     assertThat(Pii.mask("+447700900123")).isEqualTo("***23");

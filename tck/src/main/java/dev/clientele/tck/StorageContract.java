@@ -56,7 +56,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The conformance tests of the storage SPI: every contract written in the Javadoc of
  * {@link Storage} (including {@link Storage#ownedProfiles}), {@link ProfileStore}, {@link IdentityIndex},
- * {@link EventStore}, {@link MergeLog} and {@link Commit}. A backend proves itself by extending this class:
+ * {@link EventStore}, {@link MergeLog} and {@link Commit}, including the merge-record redactions,
+ * which the backend must apply and declare ({@link Storage#redactsMergeRecordsInPlace()}). A
+ * backend proves itself by extending this class:
  *
  * <pre>{@code
  * final class MyStorageTest extends StorageContract {
@@ -926,6 +928,75 @@ public abstract class StorageContract {
     assertThat(storage.mergeRecord("m-1")).contains(withoutBob);
     storage.commit(Commit.builder().redactMergeRecord(withoutBob.without(List.of(email("bob.work")))).build());
     assertThat(storage.mergeRecord("m-1")).contains(ab.without(List.of(email("bob"), email("bob.work"))));
+  }
+
+  /**
+   * A backend must say that it applies merge-record redactions: erasure refuses to run on one
+   * that answers {@code false} (the default of {@link Storage#redactsMergeRecordsInPlace()}),
+   * where it would have to redact. The redaction tests above check that it does.
+   */
+  @Test
+  void redactsMergeRecordsInPlace_isDeclared() {
+    assertThat(storage.redactsMergeRecordsInPlace())
+        .as("Storage.redactsMergeRecordsInPlace() of %s (override it to answer true once commit applies"
+            + " Commit.mergeRecordRedactions())", storage.getClass().getName())
+        .isTrue();
+  }
+
+  /**
+   * Two erasures redact the same records at the same time, each removing its own identifier: for
+   * each record both read it, then both commit their redaction of what they read. The second to
+   * commit must get a {@link CommitConflictException} (the stored record is no longer the one its
+   * replacement redacts) and, reading the record again, redacts that (as erasure does): both take
+   * effect in every record, which keeps its place in the log. A backend that let the second
+   * redaction overwrite the first would put back an identifier the first erased.
+   */
+  @Test
+  @Timeout(60)
+  void mergeLog_concurrentRedactionsOfTheSameRecord_bothTakeEffect_theSecondAfterAConflict() throws Exception {
+    int records = 100;
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    List<String> ids = new ArrayList<>();
+    List<Identifier> erased = List.of(email("bob"), email("cy"));
+    for (int k = 0; k < records; k++) {
+      MergeRecord r = mergeRecord("m-r-" + k, MergeRecord.Kind.MERGE, a, b, email("bob"), email("cy"), email("dee"));
+      storage.commit(Commit.builder().logMerge(r).build());
+      ids.add(r.id());
+    }
+    AtomicLong conflicts = new AtomicLong();
+    java.util.concurrent.CyclicBarrier bothRead = new java.util.concurrent.CyclicBarrier(2);
+
+    runConcurrently(2, t -> {
+      Identifier mine = erased.get(t);
+      for (String id : ids) {
+        for (int attempt = 0; ; attempt++) {
+          assertThat(attempt).as("retries of one redaction").isLessThan(100);
+          MergeRecord stored = storage.mergeRecord(id).orElseThrow();
+          if (attempt == 0) {
+            bothRead.await(10, TimeUnit.SECONDS);
+          }
+          try {
+            storage.commit(Commit.builder().redactMergeRecord(stored.without(List.of(mine))).build());
+            break;
+          } catch (CommitConflictException conflict) {
+            conflicts.incrementAndGet();
+          }
+        }
+      }
+    });
+
+    List<MergeRecord> all = new ArrayList<>();
+    storage.forEachMergeRecord(all::add);
+    assertThat(all).extracting(MergeRecord::id).containsExactlyElementsOf(ids);
+    for (MergeRecord r : all) {
+      assertThat(r.holds(email("bob"))).as("%s still holds the first erasure's identifier", r.id()).isFalse();
+      assertThat(r.holds(email("cy"))).as("%s still holds the second erasure's identifier", r.id()).isFalse();
+      assertThat(r.holds(email("dee"))).as("%s lost an identifier no erasure removed", r.id()).isTrue();
+    }
+    assertThat(conflicts.get()).as("conflicts: one per record, for the second redaction to commit").isEqualTo(records);
+    assertThat(storage.mergeRecords(a)).containsExactlyElementsOf(all);
+    assertThat(storage.splitsNaming(erased)).isEmpty();
   }
 
   // ---------------------------------------------------------------------------------------------

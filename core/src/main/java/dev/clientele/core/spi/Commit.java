@@ -30,6 +30,10 @@ import java.util.function.Function;
  *     .append(new StoredEvent(event, email))
  *     .build());
  * }</pre>
+ *
+ * <p>A backend must apply every part, also those added after it was written: in particular the
+ * {@linkplain #mergeRecordRedactions() merge-record redactions}, which it declares with {@link
+ * Storage#redactsMergeRecordsInPlace()} (erasure refuses to redact on a backend that does not).
  */
 public final class Commit {
   /**
@@ -259,6 +263,10 @@ public final class Commit {
    * erasure redacted it), {@link Storage#commit} throws {@link CommitConflictException} and
    * applies nothing, so the caller reads the record again rather than put back identifiers
    * another erasure removed.
+   *
+   * <p>A backend that applies them says so with {@link Storage#redactsMergeRecordsInPlace()}; one
+   * that does not (the default answer, so a backend written before redactions existed) is never
+   * given a commit with redactions by erasure, which refuses instead.
    */
   public ImmutableList<MergeRecord> mergeRecordRedactions() {
     return rare == null ? ImmutableList.of() : rare.mergeRecordRedactions;

@@ -1471,6 +1471,12 @@ public final class InMemoryStorage implements Storage {
   // ---------------------------------------------------------------------------------------------
   // Commits
 
+  /** {@code true}: this store applies merge-record redactions in place. */
+  @Override
+  public boolean redactsMergeRecordsInPlace() {
+    return true;
+  }
+
   @Override
   public void commit(Commit commit) {
     requireNonNull(commit, "commit");

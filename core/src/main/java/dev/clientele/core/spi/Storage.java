@@ -34,6 +34,9 @@ import java.util.Map;
  *       {@code eventCount}, {@code containsEvent} or {@code containedEvents}; a backend that keeps logs or replicas must
  *       purge them too.
  *   <li><b>Concurrency.</b> All methods may be called from any number of threads at once.
+ *   <li><b>Redaction.</b> A backend must apply {@linkplain Commit#mergeRecordRedactions()
+ *       merge-record redactions} and say so with {@link #redactsMergeRecordsInPlace()}; erasure
+ *       refuses to run on one that does not, where it would have to redact.
  * </ul>
  */
 public interface Storage extends ProfileStore, IdentityIndex, EventStore, TombstoneStore, MergeLog, AutoCloseable {
@@ -101,6 +104,27 @@ public interface Storage extends ProfileStore, IdentityIndex, EventStore, Tombst
   default void readAhead(Collection<Identifier> identifiers, Collection<String> eventIds) {
     java.util.Objects.requireNonNull(identifiers, "identifiers");
     java.util.Objects.requireNonNull(eventIds, "eventIds");
+  }
+
+  /**
+   * Whether {@link #commit} applies {@linkplain Commit#mergeRecordRedactions() merge-record
+   * redactions}: replaces each redacted record in place, and treats a redaction of a record that
+   * is missing or changed as a conflict, as {@link Commit#mergeRecordRedactions()} says.
+   *
+   * <p><b>A backend that applies them must override this method to answer {@code true}.</b> The
+   * default answers {@code false}, which is what a backend written before redactions existed
+   * answers without being changed: its {@code commit} would silently ignore the redactions, so
+   * erasure ({@code dev.clientele.consent.Erasure}) refuses to commit an erasure that needs one on
+   * such a backend and fails loudly instead of leaving an erased person's identifiers in other
+   * people's merge records. A backend that wraps or forwards to another must answer what the
+   * backend doing the writes answers. The in-memory and JDBC stores answer {@code true}; the
+   * conformance kit ({@code StorageContract}) checks that a backend answering {@code true} applies
+   * redactions as required.
+   *
+   * @return whether redactions in a commit take effect
+   */
+  default boolean redactsMergeRecordsInPlace() {
+    return false;
   }
 
   /** Releases resources; the in-memory store has none. */

@@ -513,6 +513,12 @@ public final class JdbcStorage implements Storage {
   // -------------------------------------------------------------------------------------------
   // Writes
 
+  /** {@code true}: this store applies merge-record redactions in place (row updated, {@code seq} kept). */
+  @Override
+  public boolean redactsMergeRecordsInPlace() {
+    return true;
+  }
+
   @Override
   public void commit(Commit commit) {
     requireNonNull(commit, "commit");
