@@ -564,6 +564,12 @@ public final class Clientele implements AutoCloseable {
    * reports must exist (a profile the batch created has an id of its own). When another writer
    * stored all of them on those profiles, the state is the one the batch would have left. A
    * failing read counts as no, with its exception added to {@code failed}.
+   *
+   * <p>The check errs towards "not applied" (a profile of the batch merged away or erased by
+   * another writer before this read): the caller then gets the backend's exception, and
+   * ingesting the batch again reports its events as duplicates; nothing is lost, and segments
+   * catch up at their next {@code refresh}. It runs only after a backend failure, with one read
+   * per profile of the batch.
    */
   private boolean committedAfterAll(List<IngestResult> results, dev.clientele.core.spi.StorageException failed) {
     List<String> applied = new ArrayList<>();

@@ -577,6 +577,12 @@ final class IngestPipeline {
    * {@code owner}, the profile this commit put (a new profile's id is this commit's own). When
    * another writer applied the same event to the same profile, the state is the one this commit
    * would have left, and reporting it applied is true.
+   *
+   * <p>The check errs towards "failed": if another writer merged {@code owner} away before this
+   * read, an applied commit is reported failed. Nothing is lost then: ingesting the event again
+   * reports it a duplicate, and segments catch up at their next {@code refresh}. Reporting a
+   * commit applied that was not would lose the event. This runs only after a backend failure; it
+   * reads the events filed under {@code anchor}.
    */
   private void readBack(String eventId, ProfileId owner, Identifier anchor, dev.clientele.core.spi.StorageException failed) {
     boolean applied;
