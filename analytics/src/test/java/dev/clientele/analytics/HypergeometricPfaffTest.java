@@ -105,7 +105,7 @@ class HypergeometricPfaffTest {
     }
   }
 
-  /** The review's first case through the model: E[Y(t)] is (a+b+x-1) h, about 1.05, not 1e139. */
+  /** The review's first case through the model: E[Y(t)] / P(alive) is (a+b+x-1) h, about 1.105, not 3e138. */
   @Test
   void bgnbd_withHugeRandAlpha_predictsTheMpmathValue() {
     double expected = (20.0 + 1 + 1 - 1) * 5.2631578947368421053e-2;
