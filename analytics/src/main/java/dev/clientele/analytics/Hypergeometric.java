@@ -29,6 +29,18 @@ final class Hypergeometric {
    * <p>With {@code 2F1(p, eps; c; z) = 1 + eps * G}, {@code G = sum_{j>=1} (p)_j (1+eps)_{j-1}
    * z^j / ((c)_j j!)}, the value is {@code -expm1(eps L)/eps - exp(eps L) G} with
    * {@code L = ln(1-z)}; at {@code eps = 0} the first part is its limit {@code -L}.
+   *
+   * <p>For {@code p < 0} the terms of {@code G} alternate in sign while {@code p + j < 0} and grow
+   * to about {@code e^(|p| z)} (for BG/NBD, {@code |p| z} is about the expected purchases of a fit
+   * with huge {@code r} and {@code alpha}), so that sum cancels. There, when {@code z < 1/2},
+   * {@link #scaledComplementPfaff} is used instead, a sum of positive terms. Wherever the value is
+   * still summed from terms of both signs, it is accepted only if those terms, weighted as in the
+   * value, are at most {@value #MAX_CANCELLATION} times the value (so at most about 8 digits are
+   * lost); otherwise an {@link ArithmeticException} is thrown rather than a value of cancellation
+   * noise.
+   *
+   * @throws ArithmeticException if the series does not converge within its term limit, or its
+   *     terms cancel by more than {@value #MAX_CANCELLATION}
    */
   static double scaledComplement(double eps, double p, double c, double z) {
     if (z == 0) {
@@ -36,7 +48,99 @@ final class Hypergeometric {
     }
     double logOneMinusZ = Math.log1p(-z);
     double first = eps == 0 ? -logOneMinusZ : -Math.expm1(eps * logOneMinusZ) / eps;
-    return first - Math.exp(eps * logOneMinusZ) * seriesTail(p, eps, c, z);
+    if (p < 0 && z < 0.5 && eps >= -1 && c > 0 && c - eps > 0) {
+      return scaledComplementPfaff(eps, p, c, z, first, logOneMinusZ);
+    }
+    double[] magnitude = new double[1];
+    double weight = Math.exp(eps * logOneMinusZ);
+    double value = first - weight * seriesTail(p, eps, c, z, magnitude);
+    checkCancellation(first + weight * magnitude[0], value, z);
+    return value;
+  }
+
+  /**
+   * Summed terms at most this many times the value: beyond it, the value is refused as noise
+   * (about {@code 1e8} rounding units).
+   */
+  static final double MAX_CANCELLATION = 1e8;
+
+  private static void checkCancellation(double magnitude, double value, double z) {
+    if (!(magnitude <= MAX_CANCELLATION * Math.abs(value))) {
+      throw new ArithmeticException("hypergeometric series cancels: terms up to " + magnitude
+          + " for a value of " + value + ", z = " + z
+          + " (prediction horizon too long for the fitted time scale, or fitted parameters out of range)");
+    }
+  }
+
+  /**
+   * {@link #scaledComplement} for {@code p = -N < 0}, {@code 0 < z < 1/2}, {@code eps >= -1},
+   * {@code c > 0}, {@code c > eps}, as a sum of positive terms ({@code first} is
+   * {@code -expm1(eps L)/eps}, {@code L = ln(1-z)}).
+   *
+   * <p>Pfaff's transformation (Abramowitz &amp; Stegun 15.3.4) in the first parameter gives
+   * {@code 2F1(p, eps; c; z) = (1-z)^(-p) 2F1(p, c-eps; c; w)}, {@code w = z/(z-1) = -u},
+   * {@code u = z/(1-z) < 1}. Its terms are {@code t_j rho_j} with {@code t_j = (p)_j w^j / j!}
+   * {@code = (N)(N-1)...(N-j+1) u^j / j!}, positive while {@code j < N}, and
+   * {@code rho_j = (c-eps)_j/(c)_j}; since {@code sum_j t_j = (1-w)^(-p) = (1-z)^p}, this is
+   * {@code 2F1(p, eps; c; z) = sum_j t_j rho_j / sum_j t_j}, an average of {@code rho_j} under
+   * binomial-like weights. Then
+   * {@code 1 - (1-z)^eps 2F1 = [1 - (1-z)^eps] + (1-z)^eps sum_j t_j (1 - rho_j) / sum_j t_j}, and
+   * <pre>
+   *   value = first + (1-z)^eps * sum_j t_j g_j / sum_j t_j,   g_j = (1 - rho_j)/eps,
+   *   g_0 = 0,  g_(j+1) = g_j + rho_j/(c+j),  rho_(j+1) = rho_j (c-eps+j)/(c+j),
+   * </pre>
+   * which holds at {@code eps = 0} too ({@code rho_j = 1}) and has only positive increments, so
+   * nothing cancels. The weights are rescaled as they grow; their normalising sum replaces the
+   * factor {@code (1-z)^p}, which would underflow. The increments {@code rho_j/(c+j)} do not grow
+   * (as {@code eps >= -1}), so {@code g_(k+1)/g_k <= (k+1)/k}, and every later ratio of
+   * {@code |t_k g_k|} is at most {@code B = max((N-j) u / j, u)}: once {@code B < 1} the tail is
+   * at most {@code |t_j g_j| B/(1-B)} (and that of {@code sum t_j} at most {@code |t_j| B/(1-B)}).
+   * The sum needs about {@code N z} terms, the peak of the weights; beyond {@link #MAX_TERMS} it
+   * fails. For a non-integer {@code N} the weights past {@code N} alternate in sign, with
+   * {@code |ratio| < u}; that part is checked for cancellation like the plain series.
+   */
+  private static double scaledComplementPfaff(double eps, double p, double c, double z, double first,
+      double logOneMinusZ) {
+    double n = -p;
+    double u = z / (1 - z);
+    if (n * z > MAX_TERMS) {
+      throw new ArithmeticException("hypergeometric series did not converge: z = " + z
+          + " (prediction horizon too long for the fitted time scale, or fitted parameters out of range)");
+    }
+    double t = 1; // t_j, rescaled
+    double sumT = 1;
+    double sumTg = 0;
+    double sumAbsTg = 0;
+    double g = 0;
+    double rho = 1;
+    for (int j = 0; j < MAX_TERMS; j++) {
+      // from index j to j + 1
+      g += rho / (c + j);
+      rho *= (c - eps + j) / (c + j);
+      t *= (n - j) * u / (j + 1);
+      if (Math.abs(t) > 1e250) {
+        t *= 1e-250;
+        sumT *= 1e-250;
+        sumTg *= 1e-250;
+        sumAbsTg *= 1e-250;
+      }
+      double tg = t * g;
+      sumT += t;
+      sumTg += tg;
+      sumAbsTg += Math.abs(tg);
+      int k = j + 1;
+      double bound = Math.max((n - k) * u / k, u);
+      if (tg == 0 && t == 0
+          || bound < 1 && Math.abs(tg) * bound / (1 - bound) <= TOLERANCE * Math.abs(sumTg)
+              && Math.abs(t) * bound / (1 - bound) <= TOLERANCE * Math.abs(sumT)) {
+        double weight = Math.exp(eps * logOneMinusZ);
+        double value = first + weight * sumTg / sumT;
+        checkCancellation(first + weight * sumAbsTg / Math.abs(sumT), value, z);
+        return value;
+      }
+    }
+    throw new ArithmeticException("hypergeometric series did not converge: z = " + z
+        + " (prediction horizon too long for the fitted time scale, or fitted parameters out of range)");
   }
 
   /**
@@ -127,16 +231,22 @@ final class Hypergeometric {
     return Double.NaN;
   }
 
-  /** {@code sum_{j>=1} (p)_j (1+eps)_{j-1} z^j / ((c)_j j!)}. */
-  private static double seriesTail(double p, double eps, double c, double z) {
+  /**
+   * {@code sum_{j>=1} (p)_j (1+eps)_{j-1} z^j / ((c)_j j!)}; {@code magnitude[0]} receives the sum
+   * of the absolute values of the terms summed.
+   */
+  private static double seriesTail(double p, double eps, double c, double z, double[] magnitude) {
     double term = p * z / c;
     double sum = term;
+    double absSum = Math.abs(term);
     // Past this index every factor of the term ratio is positive, so the ratio tends to z monotonically.
     double settled = Math.max(Math.max(-p, -eps), 1);
     for (int j = 1; j < MAX_TERMS; j++) {
       double ratio = (p + j) * (eps + j) * z / ((c + j) * (j + 1));
       term *= ratio;
       sum += term;
+      absSum += Math.abs(term);
+      magnitude[0] = absSum;
       if (j > settled) {
         // The tail is at most term * bound / (1 - bound) only while the terms shrink: with
         // z near 1 the ratio can exceed 1 for many terms (a+b-1-r + a-1 > a+b+x), and then the
