@@ -305,13 +305,13 @@ public final class Erasure {
     int moved = 0;
     List<String> ignored = new ArrayList<>();
     for (StoredEvent st : own) {
-      if (loosensCustomerWide(st.event())) {
-        continue;
+      if (!SplitCarryOver.appliesAcrossSides(st.event())) {
+        continue; // the erased person's: its data (attributes, order, device) must not reach anyone else
       }
       for (Identifier i : st.event().identifiers()) {
         ProfileId holder = holders.get(i);
         if (holder != null) {
-          Event kept = without(st.event(), erased);
+          Event kept = consentPartOnly(without(st.event(), erased));
           List<Identifier> theirs = new ArrayList<>(kept.identifiers().size());
           for (Identifier k : kept.identifiers()) {
             if (holder.equals(holders.get(k))) {
@@ -501,6 +501,29 @@ public final class Erasure {
       }
     }
     return false;
+  }
+
+  /**
+   * The data keys that the consent, deliverability and customer-wide rules ({@code ConsentChanges})
+   * read: the only data an event kept for another person after an erasure keeps.
+   */
+  private static final Set<String> CONSENT_KEYS = Set.of("channel", "list");
+
+  /**
+   * {@code event} with only the data the rules carried over by a split read ({@link #CONSENT_KEYS}):
+   * anything else in it (a device, free text a host added) may be the erased person's.
+   */
+  static Event consentPartOnly(Event event) {
+    if (CONSENT_KEYS.containsAll(event.data().keySet())) {
+      return event;
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    event.data().forEach((k, v) -> {
+      if (CONSENT_KEYS.contains(k)) {
+        data.put(k, v);
+      }
+    });
+    return new Event(event.id(), event.type(), event.action(), event.timestamp(), event.identifiers(), data, event.source());
   }
 
   private static Event without(Event event, Set<Identifier> erased) {
