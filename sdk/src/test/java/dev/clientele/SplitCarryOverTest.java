@@ -156,10 +156,20 @@ class SplitCarryOverTest {
           .identifier(ANN_CUSTOMER).identifier(BOB_EMAIL).identifier(CARL_EMAIL).build());
       assertThat(c.profileCount()).isEqualTo(1);
       Profile all = c.profile(ANN_CUSTOMER).orElseThrow();
-      c.split(firstMerge(c, all).id(), "three people");
+      c.split(firstMerge(c, all).id(), "three people, one of them Ann");
       assertThat(c.profileCount()).isEqualTo(3);
 
       c.delete(c.profile(ANN_CUSTOMER).orElseThrow().id());
+
+      // The record kept between Bob and Carl has neither the operator's note nor a pointer to the
+      // merges it undid (they named Ann's profile and are erased).
+      List<MergeRecord> log = new java.util.ArrayList<>();
+      c.storage().forEachMergeRecord(log::add);
+      assertThat(log).singleElement().satisfies(r -> {
+        assertThat(r.kind()).isEqualTo(MergeRecord.Kind.SPLIT);
+        assertThat(r.note()).isEqualTo(dev.clientele.consent.Erasure.KEPT_SPLIT_NOTE).doesNotContain("Ann");
+        assertThat(r.undoes()).isEmpty();
+      });
 
       for (Identifier email : List.of(BOB_EMAIL, CARL_EMAIL)) {
         Profile p = c.profile(email).orElseThrow();
