@@ -852,13 +852,20 @@ public final class Clientele implements AutoCloseable {
    * (listeners hear it leave its current segments). The merge-log records naming it or a profile
    * merged into it are erased; every other record that holds one of its identifiers loses them in
    * place, so {@link #mergeLog} and {@link #explain} keep the other profiles' history in order.
-   * After a split, the events of the erased profile that other people's identifiers came with are
-   * kept on their timelines without the erased values and applied to their stored profiles, and
-   * their segments are evaluated again; except a CCPA opt-in or list subscribe among them, which
-   * is erased (a split never gave it to the other person, and consent conflicts resolve to the
-   * most restrictive value). A split record naming it is replaced by one between the people of
-   * that split who remain, so that what the split carried over between them stays in their
-   * {@link #consentHistory} and {@link #profilesOverTime}.
+   * After a split, an event stored on the erased profile's side can carry another person's
+   * identifiers too (it linked the two before the split). It is the erased person's, so it is
+   * erased with them, with its data (attributes, device, order total), its sighting and its count:
+   * nothing of it reaches another profile. Only an event whose consent or deliverability change
+   * the split carried over to the other person (a consent or reachability event, a CCPA opt-out,
+   * a list unsubscribe) is kept for them: on their timeline, without the erased identifiers and
+   * without any data but the {@code channel} and {@code list} those changes read; their stored
+   * profile had its change already, and its sighting and count are applied, and their segments
+   * are evaluated again. (A CCPA opt-in or list subscribe was never carried over, since it is not
+   * known whose it was, and is erased.) An identifier of theirs that only such an erased event had
+   * attached is named by {@link #explain} without an event. A split record naming the erased
+   * profile is replaced by one between the people of that split who remain, without the
+   * operator's note or the undone merge, so that what the split carried over between them stays
+   * in their {@link #consentHistory} and {@link #profilesOverTime}.
    * Leaves a salted-hash tombstone per
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.

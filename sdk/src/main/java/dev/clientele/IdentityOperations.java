@@ -115,9 +115,28 @@ final class IdentityOperations {
       missing.removeAll(explained);
       attachments(id, eventsCarrying(missing), missing, explained, links);
     }
+    if (!explained.containsAll(mine)) {
+      // The event that attached it is gone: it was stored on the side of a split that was erased
+      // since, and it changed no consent or deliverability of this profile's identifiers, so it was
+      // the erased person's and erased with them (Erasure keeps only those parts for the others).
+      // Named, at its first sighting, without an event.
+      for (IdentifierState s : p.identifiers()) {
+        if (!explained.contains(s.identifier())) {
+          links.add(new Explanation.Link(Explanation.Kind.ATTACHED, s.firstSeen(), Optional.empty(), List.of(s.identifier()),
+              List.of(), id, Optional.empty(), ATTACHED_BY_ERASED_EVENT));
+        }
+      }
+    }
     links.sort(Comparator.comparing(Explanation.Link::at).thenComparing(l -> l.kind().ordinal()));
     return new Explanation(id, links);
   }
+
+  /**
+   * The rule of an {@link Explanation.Kind#ATTACHED} link without an event: the identifier was
+   * attached by an event stored on another side of a split whose person was erased since.
+   */
+  static final String ATTACHED_BY_ERASED_EVENT =
+      "attached by an event erased since with another person it was stored under (a side of a split)";
 
   /** The stored events, wherever anchored, that carry any of {@code identifiers}, in timeline order. */
   private List<StoredEvent> eventsCarrying(Set<Identifier> identifiers) {

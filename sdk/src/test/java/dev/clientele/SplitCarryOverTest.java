@@ -156,10 +156,20 @@ class SplitCarryOverTest {
           .identifier(ANN_CUSTOMER).identifier(BOB_EMAIL).identifier(CARL_EMAIL).build());
       assertThat(c.profileCount()).isEqualTo(1);
       Profile all = c.profile(ANN_CUSTOMER).orElseThrow();
-      c.split(firstMerge(c, all).id(), "three people");
+      c.split(firstMerge(c, all).id(), "three people, one of them Ann");
       assertThat(c.profileCount()).isEqualTo(3);
 
       c.delete(c.profile(ANN_CUSTOMER).orElseThrow().id());
+
+      // The record kept between Bob and Carl has neither the operator's note nor a pointer to the
+      // merges it undid (they named Ann's profile and are erased).
+      List<MergeRecord> log = new java.util.ArrayList<>();
+      c.storage().forEachMergeRecord(log::add);
+      assertThat(log).singleElement().satisfies(r -> {
+        assertThat(r.kind()).isEqualTo(MergeRecord.Kind.SPLIT);
+        assertThat(r.note()).isEqualTo(dev.clientele.consent.Erasure.KEPT_SPLIT_NOTE).doesNotContain("Ann");
+        assertThat(r.undoes()).isEmpty();
+      });
 
       for (Identifier email : List.of(BOB_EMAIL, CARL_EMAIL)) {
         Profile p = c.profile(email).orElseThrow();
@@ -205,13 +215,14 @@ class SplitCarryOverTest {
   }
 
   /**
-   * Erasing one side of a split moves a linking page view to Bob's first address; on his timeline
-   * now, it is a sighting of that address, later than his last sighting of his second address:
-   * the replay makes the first (opted-out) address his last-seen email, and so does his stored
-   * profile, to which erasure applies the event as ingestion would.
+   * Erasing one side of a split erases a linking page view stored on that side with the person,
+   * although it carries Bob's address: a page view changes no consent or deliverability, so the
+   * split carried nothing of it over, and keeping it would give Bob a sighting (a last-seen time
+   * and address) that was the erased person's. Bob's last-seen email stays the other address, in
+   * his stored profile and in the replay.
    */
   @Test
-  void erasureOfOneSide_appliesTheMovedEventToTheOthersStoredProfile_soTheLastSeenAddressAgrees() {
+  void erasureOfOneSide_erasesALinkingPageView_soTheOthersLastSeenAddressStaysAsTheSplitLeftIt() {
     Identifier bobOther = Fixtures.email("bob.other@example.com");
     try (Clientele c = Fixtures.clientele()) {
       c.ingest(Fixtures.event("e-1", "pageview", 1).identifier(ANN_CUSTOMER).identifier(ANN_EMAIL).build());
@@ -222,14 +233,65 @@ class SplitCarryOverTest {
       assertThat(anchorOf(c, "e-5")).isEqualTo(ANN_CUSTOMER);
       c.split(firstMerge(c, c.profile(ANN_EMAIL).orElseThrow()).id(), "two people");
       Profile bob = c.profile(BOB_EMAIL).orElseThrow();
+      java.util.Optional<java.time.Instant> lastSeen = bob.identifier(BOB_EMAIL).orElseThrow().lastSeen();
       assertThat(c.reachability(bob.id()).on(Channel.EMAIL).reachable()).as("last seen: the other address").isTrue();
 
       c.delete(c.profile(ANN_EMAIL).orElseThrow().id());
 
       bob = c.profile(BOB_EMAIL).orElseThrow();
-      assertThat(c.timeline(bob.id(), dev.clientele.core.TimelineQuery.all())).extracting(Event::id).contains("e-5");
-      assertThat(bob.identifier(BOB_EMAIL).orElseThrow().lastSeen()).contains(Fixtures.at(5));
-      assertThat(c.reachability(bob.id()).on(Channel.EMAIL).reachable()).as("last seen: the opted-out address").isFalse();
+      assertThat(c.timeline(bob.id(), dev.clientele.core.TimelineQuery.all())).extracting(Event::id).doesNotContain("e-5");
+      try (var all = c.storage().allEvents()) {
+        assertThat(all.map(st -> st.event().id())).doesNotContain("e-5");
+      }
+      assertThat(bob.identifier(BOB_EMAIL).orElseThrow().lastSeen()).isEqualTo(lastSeen);
+      assertThat(c.reachability(bob.id()).on(Channel.EMAIL).reachable()).as("last seen: still the other address").isTrue();
+      assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
+    }
+  }
+
+  /**
+   * Review 2, finding 1 (GDPR): Ann's {@code identify} (her first name and device) and her order
+   * both carry Bob's address and are stored under her customer id, so the split puts them on her
+   * side. Erasing Ann used to move them to Bob and apply them to his stored profile: her first
+   * name, her device and her 250 order ended up in his profile. Now they are erased with her; of
+   * the events stored on her side only a consent change of Bob's address is kept for him, without
+   * any data but its channel (the device in it was Ann's).
+   */
+  @Test
+  void erasureOfOneSide_leavesNoneOfItsAttributesDeviceOrOrdersInTheOthersProfile() {
+    try (Clientele c = Fixtures.clientele()) {
+      c.ingest(Fixtures.event("e-1", "pageview", 1).identifier(BOB_EMAIL).build());
+      c.ingest(Fixtures.event("e-2", "pageview", 2).identifier(ANN_CUSTOMER).identifier(ANN_EMAIL).build());
+      c.ingest(Fixtures.event("e-3", "identify", 3).identifier(ANN_CUSTOMER).identifier(BOB_EMAIL)
+          .data("first_name", "Annabel").data("device", "Annabel's iPhone").build());
+      c.ingest(Fixtures.event("e-4", "order", 4).action("purchase").identifier(ANN_CUSTOMER).identifier(BOB_EMAIL)
+          .data("total", 250).build());
+      c.ingest(Fixtures.event("e-5", "consent", 5).action("opt_out").identifier(ANN_CUSTOMER).identifier(BOB_EMAIL)
+          .data("channel", "email").data("device", "Annabel's iPhone").data("note", "Annabel asked").build());
+      assertThat(c.profileCount()).isEqualTo(1);
+      assertThat(anchorOf(c, "e-3")).isEqualTo(ANN_CUSTOMER);
+      assertThat(anchorOf(c, "e-4")).isEqualTo(ANN_CUSTOMER);
+      c.split(firstMerge(c, c.profile(ANN_EMAIL).orElseThrow()).id(), "two people");
+      Profile bob = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(bob.attributes()).isEmpty();
+      assertThat(bob.orders().orderCount()).isZero();
+      assertThat(bob.identifier(BOB_EMAIL).orElseThrow().consent()).isEqualTo(Consent.OPT_OUT);
+
+      c.delete(c.profile(ANN_CUSTOMER).orElseThrow().id());
+
+      bob = c.profile(BOB_EMAIL).orElseThrow();
+      assertThat(bob.attributes()).isEmpty();
+      assertThat(bob.orders()).isEqualTo(dev.clientele.core.OrderSummary.NONE);
+      assertThat(bob.identifier(BOB_EMAIL).orElseThrow().consent()).isEqualTo(Consent.OPT_OUT);
+      List<Event> timeline = c.timeline(bob.id(), dev.clientele.core.TimelineQuery.all());
+      assertThat(timeline).extracting(Event::id).containsExactly("e-1", "e-5");
+      Event kept = timeline.get(1);
+      assertThat(kept.identifiers()).containsExactly(BOB_EMAIL);
+      assertThat(kept.data()).containsOnlyKeys("channel");
+      try (var all = c.storage().allEvents()) {
+        assertThat(all.map(st -> st.event().id())).doesNotContain("e-2", "e-3", "e-4");
+      }
+      assertThat(c.consentHistory(bob.id())).extracting(ConsentChange::eventId).containsExactly("e-5");
       assertThat(c.profilesOverTime(AFTER_ALL, AFTER_ALL)).extracting(DailyProfileCounts::counts).containsExactly(c.audience());
     }
   }
@@ -282,33 +344,44 @@ class SplitCarryOverTest {
   /**
    * Regression (found as an intermittent failure of {@code SegmentsAnalyticsHuntPropertiesTest},
    * whose profile ids are random): erasing one side of a split moves the linking event to the
-   * other person's timeline, so that person's profile gains an order; {@link Clientele#delete}
+   * other person's timeline, so that person's profile gains an event; {@link Clientele#delete}
    * used to tell the segments only that the erased profile left, so the other person's stored
-   * segment membership was not evaluated again ("repeat-buyers" needs two orders). Erasure now
-   * re-evaluates the profiles it changes ({@code ErasureReport#otherProfilesChanged}).
+   * segment membership was not evaluated again. Erasure now re-evaluates the profiles it changes
+   * ({@code ErasureReport#otherProfilesChanged}). Since review 2's finding 1, only an event whose
+   * consent or deliverability part the split carried over is moved (here an opt-out: Bob's second
+   * consent event); an order on the erased side is erased with the person and counts for nobody.
    */
   @Test
-  void erasureOfOneSide_movesAnOrderToTheOther_whoseSegmentsAreEvaluatedAgain() throws InterruptedException {
-    dev.clientele.segments.Segment repeat = dev.clientele.segments.Segment.of("repeat-buyers",
-        dev.clientele.segments.Condition.eventCount("order", dev.clientele.segments.Comparison.GE, 2));
+  void erasureOfOneSide_movesAConsentEventToTheOther_whoseSegmentsAreEvaluatedAgain_butNotItsOrder()
+      throws InterruptedException {
+    dev.clientele.segments.Segment twice = dev.clientele.segments.Segment.of("asked-twice",
+        dev.clientele.segments.Condition.eventCount("consent", dev.clientele.segments.Comparison.GE, 2));
+    dev.clientele.segments.Segment buyer = dev.clientele.segments.Segment.of("buyers",
+        dev.clientele.segments.Condition.eventCount("order", dev.clientele.segments.Comparison.GE, 1));
     java.time.Instant t = SegmentsIngestTest.NOW.minusSeconds(3600);
-    try (Clientele c = SegmentsIngestTest.clientele(dev.clientele.segments.SegmentConfig.builder().define(repeat).build())) {
+    try (Clientele c = SegmentsIngestTest.clientele(
+        dev.clientele.segments.SegmentConfig.builder().define(twice).define(buyer).build())) {
       c.ingest(Event.builder("e-1", "pageview", t).identifier(ANN_CUSTOMER).identifier(ANN_EMAIL).build());
-      c.ingest(Event.builder("e-2", "order", t.plusSeconds(1)).action("purchase").data("total", 5).identifier(BOB_EMAIL).build());
-      c.ingest(Event.builder("e-3", "order", t.plusSeconds(2)).action("purchase").data("total", 7)
+      c.ingest(Event.builder("e-2", "consent", t.plusSeconds(1)).action("opt_in").identifier(BOB_EMAIL).build());
+      c.ingest(Event.builder("e-3", "consent", t.plusSeconds(2)).action("opt_out")
+          .identifier(ANN_CUSTOMER).identifier(BOB_EMAIL).build());
+      c.ingest(Event.builder("e-4", "order", t.plusSeconds(3)).action("purchase").data("total", 7)
           .identifier(ANN_CUSTOMER).identifier(BOB_EMAIL).build());
       assertThat(anchorOf(c, "e-3")).isEqualTo(ANN_CUSTOMER);
+      assertThat(anchorOf(c, "e-4")).isEqualTo(ANN_CUSTOMER);
       c.split(firstMerge(c, c.profile(ANN_EMAIL).orElseThrow()).id(), "two people");
       Profile bob = c.profile(BOB_EMAIL).orElseThrow();
       assertThat(c.segments().memberships(bob.id())).isEmpty();
 
       c.delete(c.profile(ANN_EMAIL).orElseThrow().id());
 
-      assertThat(c.timeline(bob.id(), dev.clientele.core.TimelineQuery.all())).extracting(Event::id).contains("e-2", "e-3");
+      assertThat(c.timeline(bob.id(), dev.clientele.core.TimelineQuery.all())).extracting(Event::id).containsExactly("e-2", "e-3");
       Profile now = c.profile(BOB_EMAIL).orElseThrow();
-      assertThat(c.segments().matches(repeat, now, SegmentsIngestTest.NOW)).isTrue();
+      assertThat(now.orders().orderCount()).isZero();
+      assertThat(c.segments().matches(twice, now, SegmentsIngestTest.NOW)).isTrue();
+      assertThat(c.segments().matches(buyer, now, SegmentsIngestTest.NOW)).isFalse();
       assertThat(c.segments().awaitTriggers(java.time.Duration.ofSeconds(5))).isTrue();
-      assertThat(c.segments().memberships(bob.id())).containsExactly("repeat-buyers");
+      assertThat(c.segments().memberships(bob.id())).containsExactly("asked-twice");
     }
   }
 }

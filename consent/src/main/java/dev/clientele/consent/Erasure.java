@@ -39,16 +39,27 @@ import java.util.UUID;
  * of it moves only identifiers someone still holds.
  *
  * <p>After a split, an event can carry identifiers of both sides (the event that linked them is
- * stored under one side's identifier): such an event is kept for the other person without the
- * erased values, under that person's identifier, rather than erased or left holding them, and
- * applied to that person's stored profile, since it is on their timeline now; except a CCPA
- * opt-in or list subscribe, which a split never carries over (it is not known whose it was) and
- * which is erased with the person, so that erasure never makes another person's consent less
- * restrictive. A split record naming the erased profile is erased too, but when the split
- * separated two or more people who remain, a new split record between them (without the erased
- * profile and values) takes its place, so that what the split carried over between them stays
- * found by their consent ledgers and replays. So the remaining profiles' stored consent and
- * reachability state agrees with their consent ledgers and with the replay of profiles over time.
+ * stored under one side's identifier). One stored on the erased side is, by the split's rule, the
+ * erased person's: it is erased with them, data (attributes, device, order total), sighting and
+ * count, even though it carries another person's identifiers, so that nothing of the erased
+ * person's event data reaches another profile (review 2, finding 1: an {@code identify} or
+ * {@code order} used to be moved and applied, copying the erased person's name and revenue into
+ * the other profile). Only what the split carried over to the other person is kept for them: an
+ * event whose consent or deliverability change applies across the sides ({@link
+ * SplitCarryOver#appliesAcrossSides}: consent, reachability, a CCPA opt-out, a list unsubscribe),
+ * under their identifier, without the erased values and with no data but the {@code channel} and
+ * {@code list} that change reads. Their stored profile had that change at the split; the event's
+ * sighting and count are applied, as it is on their timeline now. A CCPA opt-in or list subscribe,
+ * which a split never carries over (it is not known whose it was), is erased, so erasure never
+ * makes another person's consent less restrictive; an order, attribute or page view event with no
+ * such change is not kept at all, so it counts for nobody's segments or analytics. A split record
+ * naming the erased profile is erased too, but when the split separated two or more people who
+ * remain, a new split record between them (without the erased profile and values, and without
+ * the operator's free-text note: {@link #KEPT_SPLIT_NOTE}) takes its place, so that what the
+ * split carried over between them stays found by their consent ledgers and replays. So the
+ * remaining profiles' stored state agrees with their consent ledgers and with the replay of
+ * profiles over time. An identifier of another person that only an erased event had attached
+ * stays with them; {@code explain} names it without an event.
  *
  * <p>What it cannot reach: copies a host made elsewhere (exports, its own logs). Events are
  * anchored at one identifier each, so without a split an event anchored at another profile's
@@ -62,6 +73,20 @@ import java.util.UUID;
  */
 public final class Erasure {
   private static final int MAX_ATTEMPTS = 100;
+
+  /**
+   * The data keys that the consent, deliverability and customer-wide rules ({@code ConsentChanges})
+   * read: the only data an event kept for another person after an erasure keeps.
+   */
+  private static final Set<String> CONSENT_KEYS = Set.of("channel", "list");
+
+  /**
+   * The note of a split record that an erasure logs in place of one naming the erased profile
+   * (see {@link #erase}): the operator's reason is not copied, since it is free text that may
+   * describe the erased person.
+   */
+  public static final String KEPT_SPLIT_NOTE =
+      "split by an operator; recorded again, without the operator's note, after one of its profiles was erased";
   private final Storage storage;
   private final ErasurePolicy policy;
   private final ActivityRules activity;
@@ -224,20 +249,23 @@ public final class Erasure {
    * events while leaving none of the erased values in any of them:
    * <ul>
    *   <li>an event stored under an erased identifier that carries an identifier another profile
-   *       now holds, which a split of this profile's merges named, moves to that identifier,
-   *       without the erased values (it is that person's event too: it may be the one that
-   *       attached the identifier). It is then on that person's timeline and counts there in
-   *       full, so it is applied to their stored profile as ingestion applies an event (its
-   *       sightings, attributes, order; its consent and deliverability changes of their
-   *       identifiers, which the split had carried over already): their stored profile is what a
-   *       replay of their timeline gives. Its identifiers of a third person stay in it, and reach
-   *       that person as carried over ({@link SplitCarryOver}) through the split record that
-   *       {@link #splitOfTheOthers} keeps;
-   *   <li>except an event whose customer-wide change is not restrictive (a CCPA opt-in, a list
-   *       subscribe: {@link #loosensCustomerWide}): a split never carries that over, since it is not
-   *       known whose it was, and erasing one of the people does not tell either; moving it would
-   *       give the other person a less restrictive state than the split left them with (consent
-   *       conflicts resolve to the most restrictive value), so it is erased with the person;
+   *       now holds, which a split of this profile's merges named, and whose consent or
+   *       deliverability change the split carried over to that person ({@link
+   *       SplitCarryOver#appliesAcrossSides}), moves to that identifier, without the erased values
+   *       and without any data but {@link #CONSENT_KEYS} (anything else in it, a device say, may
+   *       be the erased person's). It is then on that person's timeline, so it is applied to their
+   *       stored profile as ingestion applies an event: its sighting and count, and its consent
+   *       and deliverability changes of their identifiers, which the split had carried over
+   *       already; with no data left, it sets no attribute. Their stored profile is what a replay
+   *       of their timeline gives. Its identifiers of a third person stay in it, and reach that
+   *       person as carried over ({@link SplitCarryOver}) through the split record that {@link
+   *       #splitOfTheOthers} keeps;
+   *   <li>every other such event (an {@code identify}, an {@code order}, a page view; also a CCPA
+   *       opt-in or list subscribe, which a split never carries over since it is not known whose
+   *       it was) was, by the split's rule, the erased person's, and is erased with them: moving
+   *       it would copy their attributes, device, orders and sightings into another profile
+   *       (review 2, finding 1), or make another person's consent less restrictive than the split
+   *       left it;
    *   <li>an event stored under such an identifier that carries an erased value is stored again
    *       without it (its anchor's events are erased and appended again, redacted).
    * </ul>
@@ -305,13 +333,13 @@ public final class Erasure {
     int moved = 0;
     List<String> ignored = new ArrayList<>();
     for (StoredEvent st : own) {
-      if (loosensCustomerWide(st.event())) {
-        continue;
+      if (!SplitCarryOver.appliesAcrossSides(st.event())) {
+        continue; // the erased person's: its data (attributes, order, device) must not reach anyone else
       }
       for (Identifier i : st.event().identifiers()) {
         ProfileId holder = holders.get(i);
         if (holder != null) {
-          Event kept = without(st.event(), erased);
+          Event kept = consentPartOnly(without(st.event(), erased));
           List<Identifier> theirs = new ArrayList<>(kept.identifiers().size());
           for (Identifier k : kept.identifiers()) {
             if (holder.equals(holders.get(k))) {
@@ -339,18 +367,11 @@ public final class Erasure {
   }
 
   /**
-   * Whether {@code event} changes a customer-wide state in the less restrictive direction (a CCPA
-   * opt-in, a list subscribe): of the events stored under an erased identifier, these are not kept
-   * for the other people of a split (see {@link #keepOthersEvents}).
-   */
-  static boolean loosensCustomerWide(Event event) {
-    return (event.type().equals("compliance") || event.type().equals("list")) && !SplitCarryOver.appliesAcrossSides(event);
-  }
-
-  /**
    * The split record {@code record} as it concerns the people it separated who are not erased,
-   * when there are two or more of them: a new split record (new id, same time, note and undone
-   * merge) with the remaining profiles and the identifiers they were given back or kept, without
+   * when there are two or more of them: a new split record (new id, same time; the note {@link
+   * #KEPT_SPLIT_NOTE}, not the operator's free text; the undone merge only if that record is
+   * still stored and names no erased profile, so that it never points at an erased record) with
+   * the remaining profiles and the identifiers they were given back or kept, without
    * the erased profiles (the {@code named} ones, also in {@code mergedFrom}) or {@code erased}
    * identifiers. The identifiers an erased profile held in the record that it no longer holds
    * (a later split gave them to someone else) are attributed to the profiles holding them now.
@@ -391,8 +412,12 @@ public final class Erasure {
         sides.add(new MergeRecord.Side(e.getKey(), e.getValue(), mergedFrom.getOrDefault(e.getKey(), List.of())));
       }
     }
+    // The undone merge names the same profiles, so it is normally erased with this record: then no
+    // pointer to it is kept. The operator's note is free text that may describe the erased person.
+    Optional<String> undoes = record.undoes()
+        .filter(m -> storage.mergeRecord(m).filter(r -> named.stream().noneMatch(r::names)).isPresent());
     return Optional.of(new MergeRecord(UUID.randomUUID().toString(), MergeRecord.Kind.SPLIT, record.at(), first,
-        sides, Optional.empty(), List.copyOf(parties.get(first)), record.undoes(), record.note()));
+        sides, Optional.empty(), List.copyOf(parties.get(first)), undoes, KEPT_SPLIT_NOTE));
   }
 
   /**
@@ -501,6 +526,23 @@ public final class Erasure {
       }
     }
     return false;
+  }
+
+  /**
+   * {@code event} with only the data the rules carried over by a split read ({@link #CONSENT_KEYS}):
+   * anything else in it (a device, free text a host added) may be the erased person's.
+   */
+  static Event consentPartOnly(Event event) {
+    if (CONSENT_KEYS.containsAll(event.data().keySet())) {
+      return event;
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    event.data().forEach((k, v) -> {
+      if (CONSENT_KEYS.contains(k)) {
+        data.put(k, v);
+      }
+    });
+    return new Event(event.id(), event.type(), event.action(), event.timestamp(), event.identifiers(), data, event.source());
   }
 
   private static Event without(Event event, Set<Identifier> erased) {

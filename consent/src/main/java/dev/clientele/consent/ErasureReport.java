@@ -20,8 +20,10 @@ import java.util.Map;
  * @param mergeRecords merge-log records erased (every record naming the profile or one merged into it)
  * @param cachesCleared the in-memory caches purged of the erased values, by name
  * @param otherProfilesChanged other (not erased) profiles whose timelines the erasure changed:
- *     after a split, events of the erased profile kept for them without the erased values (and
- *     applied to their stored profiles), or their own events stored again without those values;
+ *     after a split, consent or deliverability events of the erased profile kept for them without
+ *     the erased values and without other data (and applied to their stored profiles; other
+ *     events of the erased profile are erased, see {@link Erasure}), or their own events stored
+ *     again without those values;
  *     whatever is derived from their
  *     timelines (segment membership) must be evaluated again. Empty without a split.
  * @param mergeRecordsRedacted other merge-log records (naming neither the profile nor one merged

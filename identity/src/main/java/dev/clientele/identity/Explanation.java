@@ -45,7 +45,11 @@ public record Explanation(ProfileId profile, List<Link> links) {
    *
    * @param kind what made it
    * @param at when
-   * @param eventId the event that made it; empty for operator actions
+   * @param eventId the event that made it; empty for operator actions, and for an {@link
+   *     Kind#ATTACHED} link whose event was erased: stored on the side of a split whose person was
+   *     erased since, it was theirs (erasure keeps for the others only its consent and
+   *     deliverability part, which never attaches an identifier it did not carry); {@code at} is
+   *     then the identifier's first sighting
    * @param identifiers for {@link Kind#ATTACHED}, the identifiers attached (with the profile's
    *     identifiers the event also carried); for a merge, the identifiers that linked the profiles;
    *     for a split, the identifiers given back to the restored profiles

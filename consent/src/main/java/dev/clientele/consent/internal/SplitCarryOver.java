@@ -43,13 +43,16 @@ import java.util.TreeSet;
  * profile, but logs in place of each a split record between the people of it who remain (without
  * the erased profile and values), through which they still find what the split carried over
  * between them. An event stored under an erased identifier that carries another person's
- * identifiers moves to that person's identifier and is then on their timeline in full, so erasure
- * applies it to their stored profile as ingestion would; it carries a third person's identifiers
- * still, and is carried over to that person by this rule. A CCPA opt-in or list subscribe among
- * them, which this rule never carries over (it is not known whose it was), is erased with the
- * person instead, so that erasure never makes another person's consent less restrictive (consent
- * conflicts resolve to the most restrictive value). So the stored profiles, the consent ledgers and
- * the replays of profiles over time agree after any merges, splits and erasures.
+ * identifiers was, by this rule, the erased person's: it is erased with them, unless it
+ * {@linkplain #appliesAcrossSides applies across sides}. Such an event moves to that person's
+ * identifier, with no data but its {@code channel} and {@code list}, and is then on their
+ * timeline, so erasure applies it to their stored profile as ingestion would (its sighting and
+ * count; its consent change they had already); it carries a third person's identifiers still,
+ * and is carried over to that person by this rule. Every other one (an {@code identify}, an
+ * {@code order}, a page view, a CCPA opt-in, a list subscribe) is erased: moving it would copy
+ * the erased person's data to another profile, or make another person's consent less restrictive
+ * (consent conflicts resolve to the most restrictive value). So the stored profiles, the consent
+ * ledgers and the replays of profiles over time agree after any merges, splits and erasures.
  */
 public final class SplitCarryOver {
   private SplitCarryOver() {}
