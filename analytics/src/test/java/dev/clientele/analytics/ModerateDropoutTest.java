@@ -56,6 +56,27 @@ class ModerateDropoutTest {
     }
   }
 
+  /**
+   * {@code r, alpha, a, b, shift, t, x, T}, expected E[Y(t) | alive]: heavy buyers and other horizons
+   * (a in [2, 1000], b/a in [0.01, 100], r in [0.01, 100], alpha in [0.01, 1000], T in [0.5, 1000],
+   * t in [1, 3650], x < 300), mpmath quadrature as above at 40 and 55 digits (agreeing to 1e-20).
+   */
+  private static final double[][] MPMATH_WIDE = {
+    {0.0701502, 1.54019, 193.042, 1406.0, 1, 261.563, 299, 0.585302, 9.883473406858916205105779},
+    {42.251, 486.38, 654.476, 37.2746, 0, 1584.76, 286, 6.27285, 1.494700034890340272574775},
+    {0.0215883, 14.4121, 715.275, 26458.1, 1, 806.465, 279, 0.513998, 38.4339015085226269937445},
+    {0.0855996, 0.783206, 217.577, 18664.0, 1, 374.351, 278, 33.3273, 88.46542800019823116343944},
+    {0.58218, 425.25, 450.123, 6593.16, 1, 2163.55, 193, 13.409, 16.11202944404984825714573},
+  };
+
+  @Test
+  void expectedIfAlive_matchesMpmathForHeavyBuyersAndOtherHorizons() {
+    for (double[] c : MPMATH_WIDE) {
+      double got = BetaGeometric.expectedIfAlive(c[0], c[1], c[2], c[3], (int) c[4], c[5], (int) c[6], c[7]);
+      assertThat(Math.abs(got - c[8]) / c[8]).as("case %s", java.util.Arrays.toString(c)).isLessThan(1e-13);
+    }
+  }
+
   @Test
   void reviewCase_isScoredThroughTheModelsAndTheBatch() {
     BgNbdModel bg = new BgNbdModel(0.1047, 3.18, 279.1, 1511);
