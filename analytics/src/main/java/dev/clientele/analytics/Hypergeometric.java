@@ -127,6 +127,41 @@ final class Hypergeometric {
     return Double.NaN;
   }
 
+  /** {@code sum_{j>=1} (p)_j (1+eps)_{j-1} z^j / ((c)_j j!)}. */
+  private static double seriesTail(double p, double eps, double c, double z) {
+    double term = p * z / c;
+    double sum = term;
+    // Past this index every factor of the term ratio is positive, so the ratio tends to z monotonically.
+    double settled = Math.max(Math.max(-p, -eps), 1);
+    for (int j = 1; j < MAX_TERMS; j++) {
+      double ratio = (p + j) * (eps + j) * z / ((c + j) * (j + 1));
+      term *= ratio;
+      sum += term;
+      if (j > settled) {
+        // The tail is at most term * bound / (1 - bound) only while the terms shrink: with
+        // z near 1 the ratio can exceed 1 for many terms (a+b-1-r + a-1 > a+b+x), and then the
+        // series must go on, not stop on a negative "bound".
+        double bound = Math.max(Math.abs(ratio), z);
+        if (term == 0 || bound < 1 && Math.abs(term) / (1 - bound) <= TOLERANCE * Math.abs(sum)) {
+          return sum;
+        }
+      } else if (p + j + 1 < 0) {
+        // A very negative p (a huge fitted r) would put "settled" past MAX_TERMS. Every later ratio
+        // is at most |p+j+1| * max(1, (eps+j+1)/(c+j+1)) * z / (j+2) while p+k < 0 (|p+k| falls, the
+        // middle factor falls or stays below 1, z/(k+1) falls), and below z * that middle factor
+        // after: when that bound is under 1, the tail is a geometric series at most
+        // |term| * bound / (1 - bound).
+        double middle = Math.max(1, (eps + j + 1) / (c + j + 1));
+        double bound = Math.max(-(p + j + 1) * middle * z / (j + 2), z * middle);
+        if (term == 0 || (bound < 1 && Math.abs(term) * bound / (1 - bound) <= TOLERANCE * Math.abs(sum))) {
+          return sum;
+        }
+      }
+    }
+    throw new ArithmeticException("hypergeometric series did not converge: z = " + z
+        + " (prediction horizon too long for the fitted time scale, or fitted parameters out of range)");
+  }
+
   /** The most terms {@link #scaledComplementPositive} sums before it gives up (returns NaN). */
   static final int POSITIVE_MAX_TERMS = 1_000_000;
 
@@ -209,41 +244,6 @@ final class Hypergeometric {
       return Double.NaN;
     }
     return value / eps;
-  }
-
-  /** {@code sum_{j>=1} (p)_j (1+eps)_{j-1} z^j / ((c)_j j!)}. */
-  private static double seriesTail(double p, double eps, double c, double z) {
-    double term = p * z / c;
-    double sum = term;
-    // Past this index every factor of the term ratio is positive, so the ratio tends to z monotonically.
-    double settled = Math.max(Math.max(-p, -eps), 1);
-    for (int j = 1; j < MAX_TERMS; j++) {
-      double ratio = (p + j) * (eps + j) * z / ((c + j) * (j + 1));
-      term *= ratio;
-      sum += term;
-      if (j > settled) {
-        // The tail is at most term * bound / (1 - bound) only while the terms shrink: with
-        // z near 1 the ratio can exceed 1 for many terms (a+b-1-r + a-1 > a+b+x), and then the
-        // series must go on, not stop on a negative "bound".
-        double bound = Math.max(Math.abs(ratio), z);
-        if (term == 0 || bound < 1 && Math.abs(term) / (1 - bound) <= TOLERANCE * Math.abs(sum)) {
-          return sum;
-        }
-      } else if (p + j + 1 < 0) {
-        // A very negative p (a huge fitted r) would put "settled" past MAX_TERMS. Every later ratio
-        // is at most |p+j+1| * max(1, (eps+j+1)/(c+j+1)) * z / (j+2) while p+k < 0 (|p+k| falls, the
-        // middle factor falls or stays below 1, z/(k+1) falls), and below z * that middle factor
-        // after: when that bound is under 1, the tail is a geometric series at most
-        // |term| * bound / (1 - bound).
-        double middle = Math.max(1, (eps + j + 1) / (c + j + 1));
-        double bound = Math.max(-(p + j + 1) * middle * z / (j + 2), z * middle);
-        if (term == 0 || (bound < 1 && Math.abs(term) * bound / (1 - bound) <= TOLERANCE * Math.abs(sum))) {
-          return sum;
-        }
-      }
-    }
-    throw new ArithmeticException("hypergeometric series did not converge: z = " + z
-        + " (prediction horizon too long for the fitted time scale, or fitted parameters out of range)");
   }
 
   /**
