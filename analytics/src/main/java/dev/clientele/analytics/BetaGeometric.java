@@ -65,8 +65,8 @@ final class BetaGeometric {
    * drop-out probability is not concentrated enough), {@code h} is taken from
    * {@link Hypergeometric#scaledComplementPositive}, eq. 10's own series of positive terms summed in
    * scaled logarithms, which neither underflows nor cancels inside the sum. Otherwise the series
-   * above is summed, and if it gives no finite value, {@link Hypergeometric#scaledComplementPositive}
-   * is tried too. If no route gives a value within its bounds, an {@link ArithmeticException} says
+   * above is summed, and if it gives no finite value or throws (no convergence within its bound, or
+   * terms that cancel), {@link Hypergeometric#scaledComplementPositive} is tried too. If no route gives a value within its bounds, an {@link ArithmeticException} says
    * so rather than a NaN prediction; {@link ClvScorer} turns it into a row marked not scorable.
    *
    * @throws ArithmeticException if no evaluation route gives a value within its bounds
@@ -89,14 +89,25 @@ final class BetaGeometric {
       }
     }
     double z = t / (alpha + age + t);
-    double h = Hypergeometric.scaledComplement(a - 1, a + b - 1 - r + shift, a + b + x - 1 + shift, z);
+    double h;
+    ArithmeticException seriesFailure = null;
+    try {
+      h = Hypergeometric.scaledComplement(a - 1, a + b - 1 - r + shift, a + b + x - 1 + shift, z);
+    } catch (ArithmeticException e) { // did not converge, or (guarded) its terms cancel
+      h = Double.NaN;
+      seriesFailure = e;
+    }
     if (!Double.isFinite(h) && !positiveTried) {
       h = Hypergeometric.scaledComplementPositive(a - 1, b + x + shift, r + x, u);
     }
     if (!Double.isFinite(h)) {
       // no route gave a value within its bounds: fail as a non-converging series does
-      throw new ArithmeticException("BG/NBD expected purchases not computable in bounded work: a = " + a
-          + ", z = " + z + " (every evaluation route of the hypergeometric term failed its bounds)");
+      ArithmeticException e = new ArithmeticException("BG/NBD expected purchases not computable in bounded work: a = "
+          + a + ", z = " + z + " (every evaluation route of the hypergeometric term failed its bounds)");
+      if (seriesFailure != null) {
+        e.addSuppressed(seriesFailure);
+      }
+      throw e;
     }
     return (a + b + x - 1 + shift) * h;
   }

@@ -77,6 +77,32 @@ class ModerateDropoutTest {
     }
   }
 
+  /**
+   * {@code r, alpha, a, b, shift, t, x, T}, expected E[Y(t) | alive] (mpmath quadrature at 40 and 60
+   * digits and hyp2f1 at 120, all three agreeing): small a and b with r + x far above a + b, so that
+   * the Euler series alternates ({@code a+b-1-r+shift < 0}) and its terms cancel. There
+   * {@link BetaGeometric#expectedIfAlive} falls back on {@link Hypergeometric#scaledComplementPositive}
+   * when the series refuses (feat/fix7's cancellation guard) or does not converge; before that guard
+   * the series gave 1.6608144496900528 and 3.3327454400127 for these.
+   */
+  private static final double[][] MPMATH_ALTERNATING = {
+    {55.81867000574543, 0.6233712770556615, 4.439550094181753, 0.2729044033292776, 1, 45.327968628715745, 1,
+        1.1745897482004006, 1.660814448173861198462518},
+    {67.4424211215051, 13.343414123271662, 2.7584356605051688, 0.10199529388080765, 1, 2440.4603047077685, 3,
+        0.8035000776501562, 3.332749420712418557758963},
+  };
+
+  @Test
+  void positive_matchesMpmathWhereTheEulerSeriesAlternates() {
+    for (double[] c : MPMATH_ALTERNATING) {
+      int shift = (int) c[4];
+      int x = (int) c[6];
+      double h = Hypergeometric.scaledComplementPositive(c[2] - 1, c[3] + x + shift, c[0] + x, c[5] / (c[1] + c[7]));
+      double got = (c[2] + c[3] + x - 1 + shift) * h;
+      assertThat(Math.abs(got - c[8]) / c[8]).as("case %s", java.util.Arrays.toString(c)).isLessThan(1e-13);
+    }
+  }
+
   @Test
   void reviewCase_isScoredThroughTheModelsAndTheBatch() {
     BgNbdModel bg = new BgNbdModel(0.1047, 3.18, 279.1, 1511);
