@@ -1014,8 +1014,9 @@ public final class Clientele implements AutoCloseable {
    * {@link ComputedValues#CHURN_RISK} ({@code low|medium|high}) and
    * {@link ComputedValues#PROBABILITY_ALIVE}, for every profile with an order on or before
    * {@code calibrationEnd}; profiles without one get no figures (empty cells), and profiles whose
-   * expected spend is infinite under the spend model ({@code NaN} in {@link CustomerValue}) get
-   * no money figures. Reads the stored
+   * expected spend is infinite under the spend model ({@code NaN} in {@link CustomerValue}), or
+   * whom the purchase model cannot score ({@link CustomerValue#scorable()} false), get no money
+   * figures; neither fails the export. Reads the stored
    * orders once now ({@link RfmSummaries#ordersOf}) and keeps one summary per customer with
    * orders.
    *

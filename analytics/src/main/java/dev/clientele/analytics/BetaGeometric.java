@@ -61,26 +61,53 @@ final class BetaGeometric {
    * (leaving NaN) once {@code (a-1) ln(1/(1-z)) > 709}. From {@code a > }{@value #CONCENTRATED_FROM},
    * or when that exponent passes 500, {@code h} is first taken from
    * {@link Hypergeometric#scaledComplementConcentrated}: the point-mass limit with its corrections
-   * and an error bound, in bounded work. The series is summed only when that bound is not met; if
-   * it then gives no finite value, an {@link ArithmeticException} says so rather than a NaN
-   * prediction.
+   * and an error bound, in bounded work. When that bound is not met (a of a few hundred: the
+   * drop-out probability is not concentrated enough), {@code h} is taken from
+   * {@link Hypergeometric#scaledComplementPositive}, eq. 10's own series of positive terms summed in
+   * scaled logarithms, which neither underflows nor cancels inside the sum. Otherwise the series
+   * above is summed, and if it gives no finite value or throws (no convergence within its bound, or
+   * terms that cancel), {@link Hypergeometric#scaledComplementPositive} is tried too. If no route gives a value within its bounds, an {@link ArithmeticException} says
+   * so rather than a NaN prediction; {@link ClvScorer} turns it into a row marked not scorable.
+   *
+   * @throws ArithmeticException if no evaluation route gives a value within its bounds
    */
   static double expectedIfAlive(double r, double alpha, double a, double b, int shift, double t, int x, double age) {
     if (t == 0) {
       return 0;
     }
-    if (a > CONCENTRATED_FROM || (a - 1) * Math.log1p(t / (alpha + age)) > 500) {
-      double h = Hypergeometric.scaledComplementConcentrated(a - 1, b + x + shift, r + x, t / (alpha + age));
+    double u = t / (alpha + age);
+    boolean positiveTried = false;
+    if (a > CONCENTRATED_FROM || (a - 1) * Math.log1p(u) > 500) {
+      double h = Hypergeometric.scaledComplementConcentrated(a - 1, b + x + shift, r + x, u);
+      if (Double.isNaN(h)) {
+        // a of a few hundred: not concentrated enough for that bound; all-positive series instead
+        h = Hypergeometric.scaledComplementPositive(a - 1, b + x + shift, r + x, u);
+        positiveTried = true;
+      }
       if (!Double.isNaN(h)) {
         return (a + b + x - 1 + shift) * h;
       }
     }
     double z = t / (alpha + age + t);
-    double h = Hypergeometric.scaledComplement(a - 1, a + b - 1 - r + shift, a + b + x - 1 + shift, z);
+    double h;
+    ArithmeticException seriesFailure = null;
+    try {
+      h = Hypergeometric.scaledComplement(a - 1, a + b - 1 - r + shift, a + b + x - 1 + shift, z);
+    } catch (ArithmeticException e) { // did not converge, or (guarded) its terms cancel
+      h = Double.NaN;
+      seriesFailure = e;
+    }
+    if (!Double.isFinite(h) && !positiveTried) {
+      h = Hypergeometric.scaledComplementPositive(a - 1, b + x + shift, r + x, u);
+    }
     if (!Double.isFinite(h)) {
-      // (1-z)^(a-1) underflowed against an overflowing series: fail as a non-converging series does
-      throw new ArithmeticException("hypergeometric series out of range: a = " + a + ", z = " + z
-          + " (prediction horizon too long for the fitted time scale, or fitted parameters out of range)");
+      // no route gave a value within its bounds: fail as a non-converging series does
+      ArithmeticException e = new ArithmeticException("BG/NBD expected purchases not computable in bounded work: a = "
+          + a + ", z = " + z + " (every evaluation route of the hypergeometric term failed its bounds)");
+      if (seriesFailure != null) {
+        e.addSuppressed(seriesFailure);
+      }
+      throw e;
     }
     return (a + b + x - 1 + shift) * h;
   }

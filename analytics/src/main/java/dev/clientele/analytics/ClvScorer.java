@@ -48,6 +48,17 @@ import java.util.function.Consumer;
  * ({@link GammaGammaModel#isFiniteFor}). Their rows carry {@code NaN} as expected spend and
  * predicted CLV and an empty total CLV; scoring never throws for it. {@link
  * Eligibility#withSpendModel} names the condition.
+ *
+ * <p><b>Customers that cannot be scored.</b> A figure of the purchase model may have no value that
+ * its evaluation can vouch for (an {@link ArithmeticException} from the model: a hypergeometric
+ * series that does not converge within its bound, say, for extreme fitted parameters and a long
+ * horizon). Then that customer's row is <em>not scorable</em> ({@link CustomerValue#scorable()}
+ * is false): {@code expectedPurchases} and {@code predictedClv} are {@code NaN} and
+ * {@code totalClv} is empty; any other purchase figure that also fails is {@code NaN} (a
+ * {@code NaN} churn risk has band {@link ChurnRisk#HIGH}, so that an unknown risk is not reported
+ * as low) or, for {@code daysToNextOrder}, empty. {@link #score}, {@link #scoreAll} and
+ * {@link #scoreEach} never throw an {@link ArithmeticException} for one customer: the rest of the
+ * batch is scored as usual.
  */
 public final class ClvScorer {
   private final PurchaseModel purchases;
@@ -116,19 +127,41 @@ public final class ClvScorer {
     this.options = requireNonNull(options, "options");
   }
 
-  /** Scores one customer. */
+  /**
+   * Scores one customer; a customer the purchase model cannot evaluate gets a row that is not
+   * {@linkplain CustomerValue#scorable() scorable} (see the class comment) rather than an exception.
+   */
   public CustomerValue score(RfmSummary customer) {
     requireNonNull(customer, "customer");
     PeriodUnit unit = options.timeUnit();
     int x = customer.frequency();
     double tx = customer.recency();
     double age = customer.age();
-    double alive = purchases.probabilityAlive(x, tx, age);
     double horizon = unit.fromDays(options.horizonDays());
-    double expected = purchases.conditionalExpectedPurchases(horizon, x, tx, age);
-    double order = 1 - purchases.probabilityNoPurchase(unit.fromDays(options.orderWindowDays()), x, tx, age);
-    double median = purchases.medianTimeToNextPurchase(x, tx, age);
-    return value(customer, alive, expected, order, median, horizon);
+    double window = unit.fromDays(options.orderWindowDays());
+    try {
+      double alive = purchases.probabilityAlive(x, tx, age);
+      double expected = purchases.conditionalExpectedPurchases(horizon, x, tx, age);
+      double order = 1 - purchases.probabilityNoPurchase(window, x, tx, age);
+      double median = purchases.medianTimeToNextPurchase(x, tx, age);
+      return value(customer, alive, expected, order, median, horizon);
+    } catch (ArithmeticException e) {
+      // not scorable: keep what can be computed, NaN for the rest (no money figure without purchases)
+      double alive = orNaN(() -> purchases.probabilityAlive(x, tx, age));
+      double order = 1 - orNaN(() -> purchases.probabilityNoPurchase(window, x, tx, age));
+      double median = orNaN(() -> purchases.medianTimeToNextPurchase(x, tx, age));
+      return value(customer, alive, Double.NaN, order, Double.isNaN(median) ? Double.POSITIVE_INFINITY : median,
+          horizon);
+    }
+  }
+
+  /** {@code figure}'s value, or {@code NaN} when the model cannot evaluate it. */
+  private static double orNaN(java.util.function.DoubleSupplier figure) {
+    try {
+      return figure.getAsDouble();
+    } catch (ArithmeticException e) {
+      return Double.NaN;
+    }
   }
 
   /**
@@ -138,7 +171,9 @@ public final class ClvScorer {
    * chance that an alive customer stays quiet through the order window; both are computed once
    * per distinct {@code (x, T)} of the batch (data summarised from dated transactions has few),
    * leaving two logarithms and an exponential per customer. Without discounting only; otherwise,
-   * and for Pareto/NBD, this is {@link #score} per customer.
+   * and for Pareto/NBD, this is {@link #score} per customer. A customer that cannot be scored gets
+   * a row that is not {@linkplain CustomerValue#scorable() scorable} (see the class comment); the
+   * others are scored as usual.
    *
    * @throws NullPointerException if {@code customers} or an element is null
    */
@@ -200,7 +235,11 @@ public final class ClvScorer {
         quiet = cache.quiet[slot];
         oddsBase = cache.oddsBase[slot];
       } else {
-        ifAlive = BetaGeometric.expectedIfAlive(r, alpha, a, b, shift, horizon, x, age);
+        try {
+          ifAlive = BetaGeometric.expectedIfAlive(r, alpha, a, b, shift, horizon, x, age);
+        } catch (ArithmeticException e) {
+          ifAlive = Double.NaN; // not scorable; cached too, so the pair is not tried again
+        }
         quiet = Math.exp(-(r + x) * Math.log1p(window / (alpha + age)));
         oddsBase = x + shift == 0 ? Double.NEGATIVE_INFINITY : Math.log(a / (b + x + shift - 1));
         if (slot >= 0) {
@@ -231,7 +270,13 @@ public final class ClvScorer {
     double perPurchase = 0;
     double clv = 0;
     boolean money = spend.isPresent();
-    if (money && !spend.get().isFiniteFor(x)) {
+    if (money && Double.isNaN(expected)) {
+      // not scorable: the purchases are unknown, so is their value (the spend figure is not)
+      perPurchase = spend.get().isFiniteFor(x) ? spend.get().conditionalExpectedSpend(x, customer.monetaryValue())
+          : Double.NaN;
+      clv = Double.NaN;
+      money = false;
+    } else if (money && !spend.get().isFiniteFor(x)) {
       // The spend model's expectation is infinite for this customer (q <= 1 and x = 0, say):
       // no money figure, rather than an exception in the middle of a batch.
       perPurchase = Double.NaN;
@@ -242,7 +287,7 @@ public final class ClvScorer {
       clv = perPurchase * discountedPurchases(x, tx, age, horizon, expected);
     }
     double risk = 1 - alive;
-    ChurnRisk band = risk >= options.highChurnRisk() ? ChurnRisk.HIGH
+    ChurnRisk band = Double.isNaN(risk) || risk >= options.highChurnRisk() ? ChurnRisk.HIGH
         : risk >= options.mediumChurnRisk() ? ChurnRisk.MEDIUM : ChurnRisk.LOW;
     OptionalDouble days = median == Double.POSITIVE_INFINITY ? OptionalDouble.empty()
         : OptionalDouble.of(median * options.timeUnit().days());

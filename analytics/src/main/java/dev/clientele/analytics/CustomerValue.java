@@ -11,16 +11,17 @@ import java.util.OptionalDouble;
  *
  * @param customerId the customer
  * @param probabilityAlive P(alive) at the calibration end
- * @param expectedPurchases E[Y(horizon)]: expected purchases in the horizon
+ * @param expectedPurchases E[Y(horizon)]: expected purchases in the horizon; {@code NaN} when the
+ *     customer is not {@linkplain #scorable() scorable}
  * @param probabilityOfOrder the probability of at least one order in the order window (30 days
  *     by default): {@code 1 - P(no purchase in the window)}
  * @param expectedSpend E[M | x, zbar], the expected value per future purchase; {@code NaN} when
  *     the spend model's expectation is infinite for this customer
  *     ({@link GammaGammaModel#isFiniteFor})
  * @param predictedClv expected (discounted) spend over the horizon; {@code NaN} exactly when
- *     {@code expectedSpend} is
+ *     {@code expectedSpend} or {@code expectedPurchases} is
  * @param churnRisk {@code 1 - probabilityAlive}
- * @param churnBand the band of {@code churnRisk}
+ * @param churnBand the band of {@code churnRisk}; {@link ChurnRisk#HIGH} when it is {@code NaN}
  * @param daysToNextOrder the expected time to the next order, in days after the calibration end:
  *     the median of the time to the next purchase
  *     ({@link PurchaseModel#medianTimeToNextPurchase}); empty when the customer is more likely
@@ -29,6 +30,9 @@ import java.util.OptionalDouble;
  *     ({@link RfmSummary#historicValue()}); empty when unknown
  * @param totalClv {@code historicClv + predictedClv}; empty when either is unknown (no historic
  *     value, no spend model, or a {@code NaN} predicted CLV)
+ *
+ * <p>A row from {@link ClvScorer} whose purchase figures the model could not evaluate is not
+ * {@linkplain #scorable() scorable}; see {@link ClvScorer} (customers that cannot be scored).
  * @param winBack whether the customer is overdue and worth a win-back action, by the rule of
  *     {@link ClvScorer.Options}
  */
@@ -42,6 +46,17 @@ public record CustomerValue(String customerId, double probabilityAlive, double e
     requireNonNull(daysToNextOrder, "daysToNextOrder");
     requireNonNull(historicClv, "historicClv");
     requireNonNull(totalClv, "totalClv");
+  }
+
+  /**
+   * Whether the purchase model could score this customer: {@code expectedPurchases} and
+   * {@code probabilityAlive} are numbers, not {@code NaN}. A row that is not scorable carries
+   * {@code NaN} (or empty) purchase and money figures; see {@link ClvScorer}.
+   *
+   * @return false when this customer could not be scored
+   */
+  public boolean scorable() {
+    return !Double.isNaN(expectedPurchases) && !Double.isNaN(probabilityAlive);
   }
 
   /** Returns the figures with the customer id masked ({@link Pii#mask}): they may be printed or logged. */

@@ -272,6 +272,90 @@ final class Hypergeometric {
         + " (prediction horizon too long for the fitted time scale, or fitted parameters out of range)");
   }
 
+  /** The most terms {@link #scaledComplementPositive} sums before it gives up (returns NaN). */
+  static final int POSITIVE_MAX_TERMS = 1_000_000;
+
+  /**
+   * The value of {@link #scaledComplement} for a moderate {@code eps} and a long horizon, by a
+   * series of positive terms: {@code [1 - (1+u)^(-q) 2F1(q, rest; eps+rest; z)] / eps} with
+   * {@code z = u/(1+u)}, or {@code NaN} when that series needs more than
+   * {@value #POSITIVE_MAX_TERMS} terms or its rounding estimate (below) is above {@code 1e-10} of
+   * the value. The parameters are those of {@link #scaledComplementConcentrated}: in the notation of
+   * {@link #scaledComplement}, {@code q = c - p}, {@code rest = c - eps}, {@code c = eps + rest}.
+   *
+   * <p>Why: Euler's transformation (A&amp;S 15.3.3) gives
+   * {@code 2F1(p, eps; c; z) = (1-z)^(c-p-eps) 2F1(c-p, c-eps; c; z) = (1-z)^(q-eps) 2F1(q, rest; c; z)},
+   * so {@code (1-z)^eps 2F1(p, eps; c; z) = (1-z)^q 2F1(q, rest; c; z) = (1+u)^(-q) 2F1(q, rest; c; z)}
+   * (the undoing of the transformation in the class comment; in BG/NBD terms FHL 2005 eq. 10 as
+   * published). For {@code q, rest > 0} every term is positive, so nothing cancels inside the sum,
+   * and it is summed with its logarithmic scale kept apart, so neither {@code (1+u)^(-q)} nor the sum
+   * underflows or overflows. The form of {@link #scaledComplement} instead multiplies a factor
+   * {@code (1-z)^eps} that underflows once {@code eps ln(1+u) > 709} by a series that overflows;
+   * {@link #scaledComplementConcentrated} needs a drop-out probability concentrated enough for its
+   * bound, which {@code eps} of a few hundred does not give.
+   *
+   * <p>Truncation: with {@code t_(j+1) = t_j z (q+j)(rest+j) / ((c+j)(j+1))}, every later ratio is at
+   * most {@code B (rest+i)/(c+i)} with {@code B = z max(1, (q+j)/(j+1))} ({@code (q+i)/(i+1)} moves
+   * monotonically towards 1), and {@code prod_(i=j)^(j+n-1) (1 - eps/(c+i)) <= (1 + n/(c+j))^(-eps)}.
+   * So while {@code B < 1} the tail after {@code t_j} is at most
+   * {@code t_j min(B/(1-B), (c+j)/(eps-1))} (the second for {@code eps > 1}, from
+   * {@code sum_(n>=1) (1+n/C)^(-eps) <= C/(eps-1)}); the sum stops when that is under {@code 1e-17}
+   * of the sum. The second bound is what keeps the work near {@code c} terms for {@code z} near 1.
+   *
+   * <p>Rounding: each term carries at most about {@code 5j} rounding errors; the estimate
+   * {@code 2^-52 (6n + q ln(1+u) + |ln F| + 4)} of the relative error of {@code (1+u)^(-q) F}
+   * ({@code n} terms) times that product is the absolute error allowed for; the subtraction from 1
+   * is the one place where digits can cancel, and it is covered by requiring that estimate to be at
+   * most {@code 1e-10} of the result.
+   */
+  static double scaledComplementPositive(double eps, double rest, double q, double u) {
+    if (u == 0) {
+      return 0;
+    }
+    if (!(eps > 0 && rest > 0 && q > 0 && u > 0) || Double.isInfinite(u) || Double.isInfinite(eps + rest)) {
+      return Double.NaN;
+    }
+    double c = eps + rest;
+    double z = u / (1 + u);
+    double sum = 1; // sum_(i<=j) t_i / e^scale
+    double term = 1; // t_j / e^scale
+    double logScale = 0;
+    int j = 0;
+    while (true) {
+      double growth = Math.max(1, (q + j) / (j + 1));
+      double bound = z * growth;
+      if (bound < 1) {
+        double tail = bound / (1 - bound);
+        if (eps > 1) {
+          tail = Math.min(tail, (c + j) / (eps - 1));
+        }
+        if (term * tail <= 1e-17 * sum) {
+          break;
+        }
+      }
+      if (j >= POSITIVE_MAX_TERMS) {
+        return Double.NaN;
+      }
+      term *= z * (q + j) * (rest + j) / ((c + j) * (j + 1));
+      sum += term;
+      j++;
+      if (sum > 1e200) {
+        sum *= 1e-200;
+        term *= 1e-200;
+        logScale += 200 * Math.log(10);
+      }
+    }
+    double logPower = q * Math.log1p(u);
+    double logF = logScale + Math.log(sum);
+    double product = Math.exp(logF - logPower); // (1+u)^(-q) F = E[(1+S u)^(-q)], in (0, 1]
+    double value = 1 - product;
+    double rounding = 0x1p-52 * (6.0 * j + logPower + Math.abs(logF) + 4) * product;
+    if (!(value > 0) || rounding > 1e-10 * value) {
+      return Double.NaN;
+    }
+    return value / eps;
+  }
+
   /**
    * {@code ln 2F1(1, b; c; z)} for {@code 0 < b < c}, {@code 0 <= z < 1}: a series of positive,
    * decreasing terms (ratio {@code (b+j) z / (c+j) < z}), so the sum lies in

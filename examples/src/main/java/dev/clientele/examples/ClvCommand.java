@@ -46,14 +46,22 @@ import java.util.OptionalDouble;
  * {@code probability_of_order_30d}, {@code days_to_next_order} (the median wait, empty when the
  * customer is more likely never to order again), {@code historic_clv} (sum of the counted orders;
  * empty for {@code --summary}, which does not carry it), {@code total_clv} (historic + predicted)
- * and {@code win_back} ({@code true}/{@code false}; see {@code ClvScorer}). {@code predicted_clv}
+ * and {@code win_back} ({@code true}/{@code false}; see {@code ClvScorer}), and last {@code scored}
+ * ({@code false} for a customer the model could not score). {@code predicted_clv}
  * and {@code total_clv} are empty without monetary values. Customer ids a spreadsheet would run as formulas are
  * neutralised as in profile CSVs.
+ *
+ * <p>A customer the purchase model cannot evaluate (see {@code ClvScorer}, "customers that cannot be
+ * scored") does not fail the command: its row is written with {@code scored=false} and empty cells
+ * for the figures that have no value ({@code expected_purchases_365d}, {@code predicted_clv},
+ * {@code total_clv}, and any other that failed; {@code churn_band} is empty when {@code churn_risk}
+ * is), and the JSON result counts such rows in {@code notScored} (present whenever predictions are
+ * written).
  */
 final class ClvCommand {
   static final List<String> COLUMNS = List.of("customer_id", "frequency", "recency", "T", "p_alive",
       "expected_purchases_365d", "predicted_clv", "churn_risk", "churn_band", "probability_of_order_30d",
-      "days_to_next_order", "historic_clv", "total_clv", "win_back");
+      "days_to_next_order", "historic_clv", "total_clv", "win_back", "scored");
 
   private ClvCommand() {}
 
@@ -113,8 +121,9 @@ final class ClvCommand {
       json.put("note", "predictions not written: the data is not eligible (see reasons; --force writes them anyway)");
     } else if (write) {
       ClvScorer scorer = new ClvScorer(fit.model(), spend, ClvScorer.Options.defaults(unit));
-      writeRows(out.get(), summaries, scorer, spend.isPresent());
+      int notScored = writeRows(out.get(), summaries, scorer, spend.isPresent());
       json.put("predictionsWritten", true);
+      json.put("notScored", notScored);
       json.put("out", out.get().toString());
     }
     return json;
@@ -140,34 +149,48 @@ final class ClvCommand {
     }
   }
 
-  private static void writeRows(Path file, List<RfmSummary> summaries, ClvScorer scorer, boolean monetary) throws CliException {
+  /** Writes the rows; returns how many customers could not be scored. */
+  private static int writeRows(Path file, List<RfmSummary> summaries, ClvScorer scorer, boolean monetary) throws CliException {
     CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
     COLUMNS.forEach(schema::addColumn);
     try (Writer w = Cli.openForWrite(file);
         SequenceWriter rows = new CsvMapper().writer(schema.build()).writeValues(w)) {
       List<CustomerValue> values = scorer.scoreAll(summaries);
+      int notScored = 0;
       for (int i = 0; i < summaries.size(); i++) {
-        RfmSummary s = summaries.get(i);
         CustomerValue v = values.get(i);
-        rows.write(Arrays.asList(
-            FormulaGuard.PREFIX.apply(s.customerId()),
-            Integer.toString(s.frequency()),
-            number(s.recency()),
-            number(s.age()),
-            number(v.probabilityAlive()),
-            number(v.expectedPurchases()),
-            money(monetary, v.predictedClv()),
-            number(v.churnRisk()),
-            v.churnBand().name().toLowerCase(Locale.ROOT),
-            number(v.probabilityOfOrder()),
-            optional(v.daysToNextOrder()),
-            optional(v.historicClv()),
-            monetary ? optional(v.totalClv()) : "",
-            Boolean.toString(v.winBack())));
+        rows.write(cells(summaries.get(i), v, monetary));
+        notScored += v.scorable() ? 0 : 1;
       }
+      return notScored;
     } catch (IOException e) {
       throw new CliException("cannot write " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** One row's cells, in the order of {@link #COLUMNS}. */
+  static List<String> cells(RfmSummary s, CustomerValue v, boolean monetary) {
+    return Arrays.asList(
+        FormulaGuard.PREFIX.apply(s.customerId()),
+        Integer.toString(s.frequency()),
+        number(s.recency()),
+        number(s.age()),
+        figure(v.probabilityAlive()),
+        figure(v.expectedPurchases()),
+        money(monetary, v.predictedClv()),
+        figure(v.churnRisk()),
+        Double.isNaN(v.churnRisk()) ? "" : v.churnBand().name().toLowerCase(Locale.ROOT),
+        figure(v.probabilityOfOrder()),
+        optional(v.daysToNextOrder()),
+        optional(v.historicClv()),
+        monetary ? optional(v.totalClv()) : "",
+        Boolean.toString(v.winBack()),
+        Boolean.toString(v.scorable()));
+  }
+
+  /** A model figure; an empty cell when the model could not evaluate it (NaN). */
+  private static String figure(double d) {
+    return Double.isNaN(d) ? "" : number(d);
   }
 
   /**

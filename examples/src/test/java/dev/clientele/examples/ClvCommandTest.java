@@ -64,7 +64,8 @@ class ClvCommandTest {
     assertThat(j.get("reasons").isArray()).isTrue();
     List<String> rows = Files.readAllLines(dir.resolve("pred.csv"), StandardCharsets.UTF_8);
     assertThat(rows.get(0)).isEqualTo("customer_id,frequency,recency,T,p_alive,expected_purchases_365d,predicted_clv,churn_risk,"
-        + "churn_band,probability_of_order_30d,days_to_next_order,historic_clv,total_clv,win_back");
+        + "churn_band,probability_of_order_30d,days_to_next_order,historic_clv,total_clv,win_back,scored");
+    assertThat(j.get("notScored").asInt()).isZero();
     assertThat(rows).hasSize(2358);
     // Customer 1 (x 2, t_x 30.43, T 38.86): a summary carries no historic value.
     String[] c1 = rows.get(1).split(",", -1);
@@ -118,6 +119,35 @@ class ClvCommandTest {
     assertThat(ClvCommand.number(-2.5e-9)).isEqualTo("-0.0000000025");
     assertThat(Double.parseDouble(ClvCommand.number(0.1 + 0.2))).isEqualTo(0.1 + 0.2);
     assertThat(ClvCommand.number(Double.POSITIVE_INFINITY)).isEqualTo("Infinity");
+  }
+
+  /**
+   * A customer the model could not score (review2 finding 2) is written, not fatal: {@code scored}
+   * is false and the figures without a value are empty cells, never {@code NaN}.
+   */
+  @Test
+  void cells_ofAnUnscorableCustomer_areEmptyAndScoredIsFalse() {
+    dev.clientele.analytics.RfmSummary s = new dev.clientele.analytics.RfmSummary("c-1", 1, 5, 10.63, 20);
+    dev.clientele.analytics.CustomerValue v = new dev.clientele.analytics.CustomerValue("c-1", 0.9, Double.NaN, 0.4,
+        21.5, Double.NaN, 0.1, dev.clientele.analytics.ChurnRisk.LOW, java.util.OptionalDouble.of(12),
+        java.util.OptionalDouble.of(40), java.util.OptionalDouble.empty(), false);
+    List<String> c = ClvCommand.cells(s, v, true);
+    assertThat(c).hasSize(ClvCommand.COLUMNS.size());
+    assertThat(c.get(ClvCommand.COLUMNS.indexOf("expected_purchases_365d"))).isEmpty();
+    assertThat(c.get(ClvCommand.COLUMNS.indexOf("predicted_clv"))).isEmpty();
+    assertThat(c.get(ClvCommand.COLUMNS.indexOf("total_clv"))).isEmpty();
+    assertThat(c.get(ClvCommand.COLUMNS.indexOf("p_alive"))).isEqualTo("0.9");
+    assertThat(c.get(ClvCommand.COLUMNS.indexOf("churn_band"))).isEqualTo("low");
+    assertThat(c.get(ClvCommand.COLUMNS.indexOf("scored"))).isEqualTo("false");
+    assertThat(String.join(",", c)).doesNotContain("NaN");
+
+    dev.clientele.analytics.CustomerValue unknownRisk = new dev.clientele.analytics.CustomerValue("c-1", Double.NaN,
+        Double.NaN, Double.NaN, 21.5, Double.NaN, Double.NaN, dev.clientele.analytics.ChurnRisk.HIGH,
+        java.util.OptionalDouble.empty(), java.util.OptionalDouble.of(40), java.util.OptionalDouble.empty(), false);
+    List<String> d = ClvCommand.cells(s, unknownRisk, true);
+    assertThat(d.get(ClvCommand.COLUMNS.indexOf("churn_risk"))).isEmpty();
+    assertThat(d.get(ClvCommand.COLUMNS.indexOf("churn_band"))).isEmpty();
+    assertThat(String.join(",", d)).doesNotContain("NaN");
   }
 
   /** Every number cell of a written predictions file is in plain decimal notation. */
