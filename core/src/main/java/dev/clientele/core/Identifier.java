@@ -36,7 +36,7 @@ public record Identifier(IdentifierType type, String value) implements Comparabl
     if (value.length() > MAX_LENGTH) {
       throw new IllegalArgumentException(
           "identifier value must be at most " + MAX_LENGTH + " characters: " + type + " "
-              + Pii.mask(value.substring(0, 16)) + " (" + value.length() + " characters)");
+              + Pii.mask(value) + " (" + value.length() + " characters)");
     }
     int bad = Names.badCharAt(value, false);
     if (bad >= 0) {

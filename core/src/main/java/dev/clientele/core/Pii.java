@@ -45,8 +45,11 @@ public final class Pii {
       String domain = value.substring(at + 1);
       int dot = domain.lastIndexOf('.');
       String tld = dot >= 0 ? domain.substring(dot).toLowerCase(Locale.ROOT) : "";
-      if (!TLD.matcher(tld).matches()) {
-        tld = ""; // a long or odd suffix could carry personal data or control characters
+      if (!TLD.matcher(tld).matches() || domain.indexOf('@') >= 0) {
+        // A long or odd suffix could carry personal data or control characters; after a second
+        // '@' (a value of repeated or joined addresses) the last dot's suffix may run into the next
+        // address's local part.
+        tld = "";
       }
       return firstChar(value.substring(0, at)) + "***@" + firstChar(domain) + "***" + tld;
     }

@@ -6,6 +6,21 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PiiTest {
+  /**
+   * Regression (PiiHuntPropertiesTest, seed -9128064650530664640): a too-long value of repeated
+   * addresses, cut short in a message, showed everything after the last dot, which ran into the
+   * next copy's local part ({@code a***@x***.comannaa}). The message now masks the whole value,
+   * and a value with a second '@' shows no suffix.
+   */
+  @Test
+  void mask_ofRepeatedAddresses_showsNoSuffixThatRunsIntoTheNextOne() {
+    assertThat(Pii.mask("annaa@x.comannaa@x.comannaa")).isEqualTo("a***@x***").doesNotContain("annaa");
+    assertThat(Pii.mask("annaa@x.com")).isEqualTo("a***@x***.com");
+    String tooLong = "annaa@x.com".repeat(47);
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Identifier.of("email", tooLong)))
+        .hasMessageContaining("a***@x***").hasMessageNotContaining("annaa");
+  }
+
   @Test
   void mask_email_keepsFirstLettersAndTopLevelDomain() {
     assertThat(Pii.mask("ann@example.com")).isEqualTo("a***@e***.com");
