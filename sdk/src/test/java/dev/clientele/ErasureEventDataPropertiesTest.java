@@ -12,13 +12,10 @@ import dev.clientele.core.spi.MergeRecord;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -114,31 +111,10 @@ class ErasureEventDataPropertiesTest {
     try (Clientele c = Fixtures.clientele()) {
       for (int i = 0; i < ops.size(); i++) {
         Op op = ops.get(i);
-        List<Profile> live = new ArrayList<>(Fixtures.profiles(c));
-        live.sort(Comparator.comparing(p -> p.id().value()));
+        List<Profile> live = SessionSteps.live(c);
         switch (op.kind()) {
-          case 4 -> {
-            Map<String, MergeRecord> merges = new TreeMap<>();
-            live.forEach(p -> c.mergeLog(p.id()).stream().filter(r -> r.kind() != MergeRecord.Kind.SPLIT)
-                .forEach(r -> merges.put(r.id(), r)));
-            if (!merges.isEmpty()) {
-              MergeRecord m = new ArrayList<>(merges.values()).get(op.pick() % merges.size());
-              try {
-                c.split(m.id(), "property");
-                log.append("\nsplit ").append(m.profile()).append(" <- ").append(m.sides());
-              } catch (IllegalStateException documented) {
-                log.append("\nsplit refused: ").append(documented.getMessage());
-              }
-            }
-          }
-          case 5 -> {
-            if (live.size() >= 2) {
-              Profile a = live.get(op.pick() % live.size());
-              Profile b = live.get((op.pick() % live.size() + 1 + op.mask() % (live.size() - 1)) % live.size());
-              c.merge(a.id(), b.id(), "property");
-              log.append("\nforced merge ").append(a.id()).append(' ').append(b.id());
-            }
-          }
+          case 4 -> SessionSteps.splitOne(c, live, op.pick(), log);
+          case 5 -> SessionSteps.forceMergeTwo(c, live, op.pick(), op.mask(), log);
           case 6 -> {
             if (!live.isEmpty()) {
               Profile gone = live.get(op.pick() % live.size());

@@ -19,10 +19,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -136,33 +134,14 @@ class SplitCarryOverPropertiesTest {
     try (Clientele c = Fixtures.clientele()) {
       for (int i = 0; i < ops.size(); i++) {
         Op op = ops.get(i);
-        List<Profile> live = new ArrayList<>(Fixtures.profiles(c));
-        live.sort(Comparator.comparing(p -> p.id().value()));
+        List<Profile> live = SessionSteps.live(c);
         switch (op.kind()) {
           case 6, 7 -> {
-            List<MergeRecord> merges = new ArrayList<>();
-            Map<String, MergeRecord> byId = new TreeMap<>();
-            live.forEach(p -> c.mergeLog(p.id()).stream().filter(r -> r.kind() != MergeRecord.Kind.SPLIT).forEach(r -> byId.put(r.id(), r)));
-            merges.addAll(byId.values());
-            if (!merges.isEmpty()) {
-              MergeRecord m = merges.get(op.pick() % merges.size());
-              try {
-                c.split(m.id(), "property");
-                splits++;
-                log.append("\nsplit ").append(m.kind()).append(' ').append(m.profile()).append(" <- ").append(m.sides());
-              } catch (IllegalStateException documented) {
-                log.append("\nsplit refused: ").append(documented.getMessage());
-              }
+            if (SessionSteps.splitOne(c, live, op.pick(), log) != null) {
+              splits++;
             }
           }
-          case 8 -> {
-            if (live.size() >= 2) {
-              Profile a = live.get(op.pick() % live.size());
-              Profile b = live.get((op.pick() % live.size() + 1 + op.mask() % (live.size() - 1)) % live.size());
-              c.merge(a.id(), b.id(), "property");
-              log.append("\nforced merge ").append(a.id()).append(' ').append(b.id());
-            }
-          }
+          case 8 -> SessionSteps.forceMergeTwo(c, live, op.pick(), op.mask(), log);
           case 9 -> {
             // Any profile, also one a split record names (the other sides of that split keep
             // what it carried over between them; see SplitCarryOverTest).
