@@ -60,16 +60,7 @@ class ErasureEventDataPropertiesTest {
 
   /** One to three identifiers of the pool. */
   private static List<Identifier> identifiers(int mask) {
-    List<Identifier> out = new ArrayList<>();
-    Random r = new Random(mask);
-    int n = 1 + mask % 3;
-    while (out.size() < n) {
-      Identifier i = POOL.get(r.nextInt(POOL.size()));
-      if (!out.contains(i)) {
-        out.add(i);
-      }
-    }
-    return out;
+    return SessionSteps.someOf(POOL, mask);
   }
 
   /** Event {@code n} of {@code kind}, whose every data value is unique to it (the total too: 1000 + n). */

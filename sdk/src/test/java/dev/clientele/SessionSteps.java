@@ -1,11 +1,13 @@
 package dev.clientele;
 
+import dev.clientele.core.Identifier;
 import dev.clientele.core.Profile;
 import dev.clientele.core.spi.MergeRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 
 /**
@@ -56,5 +58,19 @@ final class SessionSteps {
     Profile b = live.get((pick % live.size() + 1 + mask % (live.size() - 1)) % live.size());
     c.merge(a.id(), b.id(), "property");
     log.append("\nforced merge ").append(a.id()).append(' ').append(b.id());
+  }
+
+  /** One to three different identifiers of {@code pool}, picked by {@code mask} (the same mask, the same pick). */
+  static List<Identifier> someOf(List<Identifier> pool, int mask) {
+    List<Identifier> out = new ArrayList<>();
+    Random r = new Random(mask);
+    int n = Math.min(1 + mask % 3, pool.size());
+    while (out.size() < n) {
+      Identifier i = pool.get(r.nextInt(pool.size()));
+      if (!out.contains(i)) {
+        out.add(i);
+      }
+    }
+    return out;
   }
 }

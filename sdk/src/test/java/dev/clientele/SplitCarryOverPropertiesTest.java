@@ -107,16 +107,7 @@ class SplitCarryOverPropertiesTest {
 
   /** One to three identifiers of the pool. */
   private static List<Identifier> identifiers(int mask) {
-    List<Identifier> out = new ArrayList<>();
-    Random r = new Random(mask);
-    int n = 1 + mask % 3;
-    while (out.size() < n) {
-      Identifier i = POOL.get(r.nextInt(POOL.size()));
-      if (!out.contains(i)) {
-        out.add(i);
-      }
-    }
-    return out;
+    return SessionSteps.someOf(POOL, mask);
   }
 
   @Property(tries = 1000)
