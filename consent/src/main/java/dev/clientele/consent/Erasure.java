@@ -42,10 +42,9 @@ import java.util.UUID;
  * stored under one side's identifier). One stored on the erased side is, by the split's rule, the
  * erased person's: it is erased with them, data (attributes, device, order total), sighting and
  * count, even though it carries another person's identifiers, so that nothing of the erased
- * person's event data reaches another profile (review 2, finding 1: an {@code identify} or
- * {@code order} used to be moved and applied, copying the erased person's name and revenue into
- * the other profile). Only what the split carried over to the other person is kept for them: an
- * event whose consent or deliverability change applies across the sides ({@link
+ * person's event data reaches another profile (moving an {@code identify} or {@code order} would
+ * copy the erased person's name or revenue into it). Only what the split carried over to the
+ * other person is kept for them: an event whose consent or deliverability change applies across the sides ({@link
  * SplitCarryOver#appliesAcrossSides}: consent, reachability, a CCPA opt-out, a list unsubscribe),
  * under their identifier, without the erased values and with no data but the {@code channel} and
  * {@code list} that change reads. Their stored profile had that change at the split; the event's
@@ -263,9 +262,8 @@ public final class Erasure {
    *   <li>every other such event (an {@code identify}, an {@code order}, a page view; also a CCPA
    *       opt-in or list subscribe, which a split never carries over since it is not known whose
    *       it was) was, by the split's rule, the erased person's, and is erased with them: moving
-   *       it would copy their attributes, device, orders and sightings into another profile
-   *       (review 2, finding 1), or make another person's consent less restrictive than the split
-   *       left it;
+   *       it would copy their attributes, device, orders and sightings into another profile, or
+   *       make another person's consent less restrictive than the split left it;
    *   <li>an event stored under such an identifier that carries an erased value is stored again
    *       without it (its anchor's events are erased and appended again, redacted).
    * </ul>
