@@ -44,8 +44,9 @@ import java.util.UUID;
  * count, even though it carries another person's identifiers, so that nothing of the erased
  * person's event data reaches another profile (moving an {@code identify} or {@code order} would
  * copy the erased person's name or revenue into it). Only what the split carried over to the
- * other person is kept for them: an event whose consent or deliverability change applies across the sides ({@link
- * SplitCarryOver#appliesAcrossSides}: consent, reachability, a CCPA opt-out, a list unsubscribe),
+ * other person is kept for them: an event whose consent or deliverability change applies across
+ * the sides ({@link SplitCarryOver#appliesAcrossSides}: consent, reachability, a CCPA opt-out, a
+ * list unsubscribe),
  * under their identifier, without the erased values and with no data but the {@code channel} and
  * {@code list} that change reads. Their stored profile had that change at the split; the event's
  * sighting and count are applied, as it is on their timeline now. A CCPA opt-in or list subscribe,
