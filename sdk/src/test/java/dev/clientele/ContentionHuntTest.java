@@ -5,6 +5,7 @@ import static dev.clientele.Fixtures.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.consent.ErasurePolicy;
+import dev.clientele.core.Identifier;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.InMemoryStorage;
@@ -15,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,13 +32,44 @@ import org.junit.jupiter.api.Timeout;
  * retried immediately, lost all 100 times and threw {@link IllegalStateException}.
  */
 class ContentionHuntTest {
-  /** Runs {@link #interference} on another thread each time {@link #victim} reads a profile. */
+  /**
+   * Once {@link #interfereWithThisThread} is called, each profile read of that thread first lets
+   * another thread ingest a page view for the same person, so that the read is stale by the time
+   * the reading thread commits.
+   */
   static final class InterferingStorage extends ForwardingStorage {
-    volatile Thread victim;
-    volatile Runnable interference = () -> { };
+    private volatile Thread victim;
+    private volatile Runnable interference = () -> { };
+    private final ExecutorService other = Executors.newSingleThreadExecutor();
+    /** The interfering events ingested so far. */
+    final AtomicInteger sent = new AtomicInteger();
 
     InterferingStorage() {
       super(new InMemoryStorage());
+    }
+
+    /** Interferes with the calling thread's reads: the n-th interfering event names {@code target.apply(n)}. */
+    void interfereWithThisThread(Clientele c, IntFunction<Identifier> target) {
+      interference = () -> {
+        int n = sent.incrementAndGet();
+        Future<?> ingest = other.submit(() -> c.ingest(event("e-" + n, "pageview", n).identifier(target.apply(n)).build()));
+        try {
+          // Done, or waiting for the victim (then it goes on after the victim's commit).
+          ingest.get(200, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException waiting) {
+          // the other writer waits: the victim's commit goes first
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      };
+      victim = Thread.currentThread();
+    }
+
+    /** Stops interfering and waits for the interfering writer to finish. */
+    void stop() throws InterruptedException {
+      victim = null;
+      other.shutdown();
+      assertThat(other.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
     @Override
@@ -49,109 +82,66 @@ class ContentionHuntTest {
     }
   }
 
+  private static Clientele clientele(InterferingStorage storage) {
+    return Clientele.builder().storage(storage).profileIds(Fixtures.sequentialIds())
+        .erasurePolicy(ErasurePolicy.builder().salt(new byte[16]).build()).ingestBatchSize(1).build();
+  }
+
   @Test
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
   void tag_anotherWriterWinsEveryRace_theTagStillSucceeds() throws Exception {
     InterferingStorage storage = new InterferingStorage();
-    Clientele c = Clientele.builder().storage(storage).profileIds(Fixtures.sequentialIds())
-        .erasurePolicy(ErasurePolicy.builder().salt(new byte[16]).build()).ingestBatchSize(1).build();
+    Clientele c = clientele(storage);
     ProfileId id = c.ingest(event("e-0", "login", 0).identifier(customerId("c-1")).build()).profile().orElseThrow();
-    ExecutorService other = Executors.newSingleThreadExecutor();
-    AtomicInteger sent = new AtomicInteger();
+    Profile tagged;
     try {
-      storage.interference = () -> {
-        int n = sent.incrementAndGet();
-        Future<?> ingest = other.submit(() -> c.ingest(event("e-" + n, "pageview", n).identifier(customerId("c-1")).build()));
-        try {
-          // Done, or waiting for the victim (then it goes on after the victim's commit).
-          ingest.get(200, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException waiting) {
-          // the other writer waits: the victim's commit goes first
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      };
-      storage.victim = Thread.currentThread();
-
-      Profile tagged = c.tag(id, "favourite");
-
-      storage.victim = null;
-      assertThat(tagged.tags()).containsExactly("favourite");
+      storage.interfereWithThisThread(c, n -> customerId("c-1"));
+      tagged = c.tag(id, "favourite");
     } finally {
-      other.shutdown();
-      assertThat(other.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      storage.stop();
     }
+    assertThat(storage.sent.get()).as("races the victim lost").isPositive();
+    assertThat(tagged.tags()).containsExactly("favourite");
     Profile p = c.profile(id).orElseThrow();
     assertThat(p.tags()).containsExactly("favourite");
-    assertThat(p.eventCount()).as("every interfering event applied too").isEqualTo(1 + sent.get());
+    assertThat(p.eventCount()).as("every interfering event applied too").isEqualTo(1 + storage.sent.get());
   }
 
   @Test
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
   void merge_anotherWriterWinsEveryRace_theMergeStillSucceeds() throws Exception {
     InterferingStorage storage = new InterferingStorage();
-    Clientele c = Clientele.builder().storage(storage).profileIds(Fixtures.sequentialIds())
-        .erasurePolicy(ErasurePolicy.builder().salt(new byte[16]).build()).ingestBatchSize(1).build();
+    Clientele c = clientele(storage);
     ProfileId a = c.ingest(event("e-a", "login", 0).identifier(customerId("c-1")).build()).profile().orElseThrow();
     ProfileId b = c.ingest(event("e-b", "login", 0).identifier(customerId("c-2")).build()).profile().orElseThrow();
-    ExecutorService other = Executors.newSingleThreadExecutor();
-    AtomicInteger sent = new AtomicInteger();
+    Profile merged;
     try {
-      storage.interference = () -> {
-        int n = sent.incrementAndGet();
-        Future<?> ingest = other.submit(() -> c.ingest(event("e-" + n, "pageview", n).identifier(customerId("c-" + (1 + n % 2))).build()));
-        try {
-          ingest.get(200, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException waiting) {
-          // the other writer waits: the victim's commit goes first
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      };
-      storage.victim = Thread.currentThread();
-
-      Profile merged = c.merge(a, b, "same person");
-
-      storage.victim = null;
-      assertThat(Fixtures.identifiersOf(merged)).containsExactlyInAnyOrder(customerId("c-1"), customerId("c-2"));
+      storage.interfereWithThisThread(c, n -> customerId("c-" + (1 + n % 2)));
+      merged = c.merge(a, b, "same person");
     } finally {
-      other.shutdown();
-      assertThat(other.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      storage.stop();
     }
+    assertThat(storage.sent.get()).as("races the victim lost").isPositive();
+    assertThat(Fixtures.identifiersOf(merged)).containsExactlyInAnyOrder(customerId("c-1"), customerId("c-2"));
     assertThat(c.profileCount()).isEqualTo(1);
-    assertThat(c.profile(customerId("c-1")).orElseThrow().eventCount()).isEqualTo(2 + sent.get());
+    assertThat(c.profile(customerId("c-1")).orElseThrow().eventCount()).isEqualTo(2 + storage.sent.get());
   }
+
   @Test
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
   void ingest_anotherWriterWinsEveryRace_theEventIsStillApplied() throws Exception {
     InterferingStorage storage = new InterferingStorage();
-    Clientele c = Clientele.builder().storage(storage).profileIds(Fixtures.sequentialIds())
-        .erasurePolicy(ErasurePolicy.builder().salt(new byte[16]).build()).ingestBatchSize(1).build();
+    Clientele c = clientele(storage);
     ProfileId id = c.ingest(event("e-0", "login", 0).identifier(customerId("c-1")).build()).profile().orElseThrow();
-    ExecutorService other = Executors.newSingleThreadExecutor();
-    AtomicInteger sent = new AtomicInteger();
+    IngestResult r;
     try {
-      storage.interference = () -> {
-        int n = sent.incrementAndGet();
-        Future<?> ingest = other.submit(() -> c.ingest(event("e-" + n, "pageview", n).identifier(customerId("c-1")).build()));
-        try {
-          ingest.get(200, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException waiting) {
-          // the other writer waits: the victim's commit goes first
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      };
-      storage.victim = Thread.currentThread();
-
-      IngestResult r = c.ingest(event("e-victim", "order", 5).identifier(customerId("c-1")).data("total", 9).build());
-
-      storage.victim = null;
-      assertThat(r.outcome()).isEqualTo(IngestResult.Outcome.APPLIED);
+      storage.interfereWithThisThread(c, n -> customerId("c-1"));
+      r = c.ingest(event("e-victim", "order", 5).identifier(customerId("c-1")).data("total", 9).build());
     } finally {
-      other.shutdown();
-      assertThat(other.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      storage.stop();
     }
-    assertThat(c.profile(id).orElseThrow().eventCount()).isEqualTo(2 + sent.get());
+    assertThat(storage.sent.get()).as("races the victim lost").isPositive();
+    assertThat(r.outcome()).isEqualTo(IngestResult.Outcome.APPLIED);
+    assertThat(c.profile(id).orElseThrow().eventCount()).isEqualTo(2 + storage.sent.get());
   }
 }
