@@ -82,7 +82,7 @@ class ModerateDropoutTest {
    * digits and hyp2f1 at 120, all three agreeing): small a and b with r + x far above a + b, so that
    * the Euler series alternates ({@code a+b-1-r+shift < 0}) and its terms cancel. There
    * {@link BetaGeometric#expectedIfAlive} falls back on {@link Hypergeometric#scaledComplementPositive}
-   * when the series refuses (feat/fix7's cancellation guard) or does not converge; before that guard
+   * when the series refuses (its cancellation guard) or does not converge; before that guard
    * the series gave 1.6608144496900528 and 3.3327454400127 for these.
    */
   private static final double[][] MPMATH_ALTERNATING = {

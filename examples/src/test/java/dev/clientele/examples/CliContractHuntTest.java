@@ -836,7 +836,7 @@ class CliContractHuntTest {
   /**
    * {@code clv --force} on random small files (BG/NBD, MBG/NBD), whose fits are often degenerate
    * (huge a and b, or r and alpha): never an internal failure, and on success one row per paying
-   * customer with finite numbers. (Before feat/fix5 such fits failed with exit 1; see
+   * customer with finite numbers. (Such fits used to fail with exit 1; see
    * {@link #clvForce_bgnbdWithHugeFittedAandB_doesNotFail()}.)
    */
   @Property(tries = 20)
@@ -879,7 +879,7 @@ class CliContractHuntTest {
   }
 
   /**
-   * Regression (was an open bug on main after feat/hvalue): on this 16-customer file BG/NBD fits
+   * Regression (an open bug for a few hours of this release): on this 16-customer file BG/NBD fits
    * a = 3.9e9, b = 1.4e10 (a degenerate, point-mass dropout distribution), and {@code clv --force}
    * failed with exit 1: "hypergeometric series did not converge: z = 0.358", because the series
    * for E[Y(t) | x, t_x, T] needed about a z = 1.4e9 terms. The prediction now takes the limit of a
