@@ -46,6 +46,7 @@ import dev.clientele.consent.ReachabilityPolicy;
 import dev.clientele.core.Channel;
 import dev.clientele.core.Consent;
 import dev.clientele.core.ActivityRules;
+import dev.clientele.core.RevenueRules;
 import dev.clientele.core.Event;
 import dev.clientele.core.FieldView;
 import dev.clientele.core.Identifier;
@@ -120,6 +121,7 @@ public final class Clientele implements AutoCloseable {
   private final Storage storage;
   private final Clock clock;
   private final ActivityRules activityRules;
+  private final RevenueRules revenueRules;
   private final IdentityResolver resolver;
   private final IngestPipeline pipeline;
   private final ProfileQueries queries;
@@ -139,6 +141,7 @@ public final class Clientele implements AutoCloseable {
     this.storage = b.storage != null ? b.storage : new InMemoryStorage();
     this.clock = b.clock != null ? b.clock : Clock.systemUTC();
     this.activityRules = b.activityRules != null ? b.activityRules : ActivityRules.defaults();
+    this.revenueRules = b.revenueRules != null ? b.revenueRules : RevenueRules.anyCurrency();
     this.resolver = new IdentityResolver(b.identityRules != null ? b.identityRules : IdentityRules.defaults());
     Supplier<ProfileId> ids = b.profileIds != null ? b.profileIds : ProfileId::random;
     this.profileIds = ids;
@@ -155,9 +158,9 @@ public final class Clientele implements AutoCloseable {
       LOG.warn("storage backend {} does not declare Storage.redactsMergeRecordsInPlace(): an erasure that must remove"
           + " identifiers from other profiles' merge-log records will be refused", storage.getClass().getName());
     }
-    this.pipeline = new IngestPipeline(storage, resolver, activityRules, ids, tally, erasure, this::erase, gate);
+    this.pipeline = new IngestPipeline(storage, resolver, activityRules, revenueRules, ids, tally, erasure, this::erase, gate);
     this.queries = new ProfileQueries(storage);
-    this.identity = new IdentityOperations(storage, resolver, activityRules, clock, gate);
+    this.identity = new IdentityOperations(storage, resolver, activityRules, revenueRules, clock, gate);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
     this.activityThresholds = b.activityThresholds != null ? b.activityThresholds : ActivityThresholds.defaults();
     this.engagementThresholds = b.engagementThresholds != null ? b.engagementThresholds : EngagementThresholds.defaults();
@@ -505,7 +508,7 @@ public final class Clientele implements AutoCloseable {
       }
       reached = 0;
       staged.prefetch(identifiers, eventIds);
-      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, profileIds, tally, erasure, this::erase, gate);
+      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, revenueRules, profileIds, tally, erasure, this::erase, gate);
       for (Event e : events) {
         results.add(overlay.ingest(e));
         reached++;
@@ -777,7 +780,7 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if there is no such profile
    */
   public MetricSnapshot metricSnapshot(ProfileId id, LocalDate day) {
-    return new MetricSnapshots(storage).snapshot(id, day);
+    return new MetricSnapshots(storage, MetricSnapshots.DEFAULT_VALUE_KEY, revenueRules).snapshot(id, day);
   }
 
   /**
@@ -787,7 +790,7 @@ public final class Clientele implements AutoCloseable {
    */
   public java.util.List<MetricPoint> metricSeries(
       ProfileId id, MetricKey metric, LocalDate from, LocalDate to, Granularity granularity) {
-    return new MetricSnapshots(storage).series(id, metric, from, to, granularity);
+    return new MetricSnapshots(storage, MetricSnapshots.DEFAULT_VALUE_KEY, revenueRules).series(id, metric, from, to, granularity);
   }
 
   /**
@@ -1034,7 +1037,7 @@ public final class Clientele implements AutoCloseable {
     requireNonNull(timeUnit, "timeUnit");
     requireNonNull(calibrationEnd, "calibrationEnd");
     java.util.Map<String, RfmSummary> summaries = new java.util.HashMap<>();
-    for (RfmSummary s : RfmSummaries.fromTransactions(RfmSummaries.ordersOf(storage), calibrationEnd, timeUnit)) {
+    for (RfmSummary s : RfmSummaries.fromTransactions(RfmSummaries.ordersOf(storage, revenueRules), calibrationEnd, timeUnit)) {
       summaries.put(s.customerId(), s);
     }
     return ComputedValues.of(
@@ -1291,6 +1294,11 @@ public final class Clientele implements AutoCloseable {
     return activityRules;
   }
 
+  /** The revenue rules in use: which orders count as revenue, in which currency. */
+  public RevenueRules revenueRules() {
+    return revenueRules;
+  }
+
   /** Stops segment triggers (delivering what is queued, at most 5 s) and closes the storage backend. */
   @Override
   public void close() {
@@ -1301,12 +1309,13 @@ public final class Clientele implements AutoCloseable {
   /**
    * Configures a {@link Clientele}. Each setting may be set once; unset ones take the defaults
    * (in-memory storage, UTC system clock, {@link ActivityRules#defaults()},
-   * {@link IdentityRules#defaults()}, {@link ReachabilityPolicy#defaults()}, random profile ids). Not thread-safe.
+   * {@link RevenueRules#anyCurrency()}, {@link IdentityRules#defaults()}, {@link ReachabilityPolicy#defaults()}, random profile ids). Not thread-safe.
    */
   public static final class Builder {
     private Storage storage;
     private Clock clock;
     private ActivityRules activityRules;
+    private RevenueRules revenueRules;
     private IdentityRules identityRules;
     private Supplier<ProfileId> profileIds;
     private ReachabilityPolicy reachabilityPolicy;
@@ -1395,6 +1404,23 @@ public final class Clientele implements AutoCloseable {
     public Builder activityRules(ActivityRules value) {
       checkState(activityRules == null, "activity rules were already set");
       this.activityRules = requireNonNull(value, "activityRules");
+      return this;
+    }
+
+    /**
+     * Decides which orders count as revenue and in which currency (default:
+     * {@link RevenueRules#anyCurrency()}, totals added as given). Set a reporting currency when
+     * orders come in more than one:
+     *
+     * <pre>{@code
+     * Clientele.builder()
+     *     .revenueRules(RevenueRules.in("EUR").withRates(ExchangeRates.fixed("EUR", Map.of("USD", new BigDecimal("0.92")))))
+     *     .build();
+     * }</pre>
+     */
+    public Builder revenueRules(RevenueRules value) {
+      checkState(revenueRules == null, "revenue rules were already set");
+      this.revenueRules = requireNonNull(value, "revenueRules");
       return this;
     }
 

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import dev.clientele.consent.internal.ConsentChanges;
 import dev.clientele.consent.internal.SplitCarryOver;
 import dev.clientele.core.ActivityRules;
+import dev.clientele.core.RevenueRules;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.Profile;
@@ -43,14 +44,17 @@ final class IdentityOperations {
   private final Storage storage;
   private final IdentityResolver resolver;
   private final ActivityRules activity;
+  private final RevenueRules revenue;
   private final Clock clock;
   private final ContentionGate gate;
 
-  IdentityOperations(Storage storage, IdentityResolver resolver, ActivityRules activity, Clock clock, ContentionGate gate) {
+  IdentityOperations(
+      Storage storage, IdentityResolver resolver, ActivityRules activity, RevenueRules revenue, Clock clock, ContentionGate gate) {
     this.gate = gate;
     this.storage = storage;
     this.resolver = resolver;
     this.activity = activity;
+    this.revenue = revenue;
     this.clock = clock;
   }
 
@@ -334,7 +338,7 @@ final class IdentityOperations {
           malformed.add(i);
         }
       }
-      ProfileChanges.apply(b, r.event(), attach, malformed, activity.isActive(r.event()), ignored);
+      ProfileChanges.apply(b, r.event(), attach, malformed, activity.isActive(r.event()), revenue, ignored);
       ConsentChanges.apply(b, r.event(), attach, ignored);
     }
     // An event that carried identifiers of both sides stays on its anchor's timeline only, but

@@ -5,6 +5,7 @@ import dev.clientele.consent.Erasure;
 import dev.clientele.consent.ErasureReport;
 import dev.clientele.consent.internal.ConsentChanges;
 import dev.clientele.core.ActivityRules;
+import dev.clientele.core.RevenueRules;
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
@@ -54,6 +55,7 @@ final class IngestPipeline {
   private final IdentityResolver resolver;
   private final LinkPlanner planner;
   private final ActivityRules activity;
+  private final RevenueRules revenue;
   private final Supplier<ProfileId> ids;
   private final Tally tally;
   private final Erasure erasure;
@@ -79,6 +81,7 @@ final class IngestPipeline {
       Storage storage,
       IdentityResolver resolver,
       ActivityRules activity,
+      RevenueRules revenue,
       Supplier<ProfileId> ids,
       Tally tally,
       Erasure erasure,
@@ -92,6 +95,7 @@ final class IngestPipeline {
     this.storage = storage;
     this.resolver = resolver;
     this.activity = activity;
+    this.revenue = revenue;
     this.ids = ids;
     this.tally = tally;
   }
@@ -531,7 +535,7 @@ final class IngestPipeline {
     for (int i = 0; i < attaching.size(); i++) { // by index: no iterator per event
       commit.assign(attaching.get(i), Optional.empty(), owner);
     }
-    ProfileChanges.apply(profile, event, attach, r.malformed(), active, problems);
+    ProfileChanges.apply(profile, event, attach, r.malformed(), active, revenue, problems);
     ConsentChanges.apply(profile, event, attach, problems);
     // Also a consent or bounce naming identifiers of this profile and of others (links refused):
     // each other owner gets its part as a derived event of its own (same type, time, data;
@@ -616,7 +620,8 @@ final class IngestPipeline {
       Event derived = derived(event, ++derivedCount, e.getValue());
       Profile.Builder b = other.toBuilder();
       List<String> ignored = new ArrayList<>();
-      ProfileChanges.apply(b, derived, e.getValue(), malformed, active, ignored);
+      // A consent or bounce (consentLike): no order, so no revenue rules are needed.
+      ProfileChanges.apply(b, derived, e.getValue(), malformed, active, RevenueRules.anyCurrency(), ignored);
       ConsentChanges.apply(b, derived, e.getValue(), ignored);
       commit.putProfile(b.version(other.version() + 1).build(), other.version());
       commit.append(new StoredEvent(derived, e.getValue().get(0)));

@@ -10,6 +10,7 @@ import dev.clientele.core.IdentifierState;
 import dev.clientele.core.OrderSummary;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import dev.clientele.core.RevenueRules;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import java.math.BigDecimal;
@@ -31,8 +32,10 @@ import java.util.TreeMap;
  *
  * <p>An event's <em>value</em> is the number in its data under the value key ({@code total} by
  * default, the order total of the event format); an event without a numeric value counts with
- * value zero. Orders in the order summary are {@code order} events with a total above zero, as the
- * ingest pipeline counts them. "The last 30 days" as of D are D−29 through D, whole UTC days.
+ * value zero. Values are added as given: the metrics know no currency, so the value of a metric whose
+ * events come in several currencies mixes them. The order summary of a {@link MetricSnapshot} counts
+ * the {@code order} events its {@link RevenueRules} count as revenue, as the ingest pipeline does
+ * (converted into the reporting currency where one is set). "The last 30 days" as of D are D−29 through D, whole UTC days.
  * Thread-safe.
  *
  * <pre>{@code
@@ -50,17 +53,28 @@ public final class MetricSnapshots {
 
   private final Storage storage;
   private final String valueKey;
+  private final RevenueRules revenue;
 
-  /** Metrics over {@code storage}, valued by {@link #DEFAULT_VALUE_KEY}. */
+  /** Metrics over {@code storage}, valued by {@link #DEFAULT_VALUE_KEY}, orders in any currency. */
   public MetricSnapshots(Storage storage) {
     this(storage, DEFAULT_VALUE_KEY);
   }
 
-  /** Metrics over {@code storage}, valued by the number under {@code valueKey} in event data. */
+  /** Metrics over {@code storage}, valued by the number under {@code valueKey} in event data, orders in any currency. */
   public MetricSnapshots(Storage storage, String valueKey) {
+    this(storage, valueKey, RevenueRules.anyCurrency());
+  }
+
+  /**
+   * Metrics over {@code storage}, valued by the number under {@code valueKey} in event data; the
+   * snapshots' order summaries count orders by {@code revenue} (pass the rules the profiles were
+   * built with, {@code Clientele.revenueRules()}).
+   */
+  public MetricSnapshots(Storage storage, String valueKey, RevenueRules revenue) {
     this.storage = requireNonNull(storage, "storage");
     this.valueKey = requireNonNull(valueKey, "valueKey");
     checkArgument(!valueKey.isBlank(), "valueKey must not be blank");
+    this.revenue = requireNonNull(revenue, "revenue");
   }
 
   /**
@@ -75,6 +89,7 @@ public final class MetricSnapshots {
     Map<MetricKey, long[]> counts = new TreeMap<>();
     Map<MetricKey, BigDecimal[]> values = new TreeMap<>();
     OrderSummary orders = OrderSummary.NONE;
+    List<String> ignored = new ArrayList<>();
     for (StoredEvent se : timeline(profile)) {
       Event e = se.event();
       if (!e.timestamp().isBefore(end)) {
@@ -91,9 +106,10 @@ public final class MetricSnapshots {
         v[0] = v[0].add(value);
       }
       if (e.type().equals("order")) {
-        Optional<BigDecimal> total = EventData.number(e.data(), "total");
-        if (total.isPresent() && total.get().signum() > 0) {
-          orders = orders.plus(total.get(), e.timestamp());
+        Optional<BigDecimal> counted = revenue.revenueOf(e, ignored);
+        ignored.clear(); // the reasons were recorded when the event was ingested
+        if (counted.isPresent()) {
+          orders = orders.plus(counted.get(), e.timestamp());
         }
       }
     }

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import dev.clientele.core.EventData;
 import dev.clientele.core.Pii;
 import dev.clientele.core.ProfileId;
+import dev.clientele.core.RevenueRules;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import java.io.IOException;
@@ -143,27 +144,43 @@ public final class RfmSummaries {
   }
 
   /**
-   * The orders stored in {@code storage}, as transactions of the profiles that own them now:
-   * every event of type {@code order} whose {@code data.total} is a number &gt; 0 (the rule the
-   * core applies to a profile's revenue), dated on its UTC day, with the profile id as customer
-   * id. Events whose anchor identifier no longer has an owner (erased profiles) are skipped.
-   * Reads the event store once; feed the result to {@link #fromTransactions}.
+   * {@link #ordersOf(Storage, RevenueRules)} with {@link RevenueRules#anyCurrency()}: every
+   * total &gt; 0 as given, whatever its currency.
    */
   public static List<Transaction> ordersOf(Storage storage) {
+    return ordersOf(storage, RevenueRules.anyCurrency());
+  }
+
+  /**
+   * The orders stored in {@code storage}, as transactions of the profiles that own them now:
+   * every event that {@code rules} count as revenue (type {@code order}, {@code data.total} a
+   * number &gt; 0, in or converted to the reporting currency: the rule the core applies to a
+   * profile's revenue), with that amount, dated on its UTC day, with the profile id as customer
+   * id. Events whose anchor identifier no longer has an owner (erased profiles) are skipped, and
+   * so are orders the rules do not count. Reads the event store once; feed the result to
+   * {@link #fromTransactions}.
+   *
+   * @param storage where the events are
+   * @param rules the revenue rules the profiles were built with (see {@code Clientele.revenueRules()})
+   */
+  public static List<Transaction> ordersOf(Storage storage, RevenueRules rules) {
     requireNonNull(storage, "storage");
+    requireNonNull(rules, "rules");
     List<Transaction> out = new ArrayList<>();
     Map<ProfileId, String> ids = new HashMap<>();
+    List<String> ignored = new ArrayList<>(); // the reasons were recorded when the events were ingested
     try (Stream<StoredEvent> events = storage.allEvents()) {
       events.forEach(e -> {
         if (!e.event().type().equals("order")) {
           return;
         }
-        Optional<BigDecimal> total = EventData.number(e.event().data(), "total");
-        if (total.isEmpty() || total.get().signum() <= 0) {
+        Optional<BigDecimal> value = rules.revenueOf(e.event(), ignored);
+        ignored.clear();
+        if (value.isEmpty()) {
           return;
         }
         storage.owner(e.anchor()).ifPresent(owner -> out.add(Transaction.of(
-            ids.computeIfAbsent(owner, ProfileId::value), e.event().timestamp(), total.get().doubleValue())));
+            ids.computeIfAbsent(owner, ProfileId::value), e.event().timestamp(), value.get().doubleValue())));
       });
     }
     return Collections.unmodifiableList(out);

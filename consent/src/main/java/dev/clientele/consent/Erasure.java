@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.clientele.consent.internal.ConsentChanges;
 import dev.clientele.consent.internal.SplitCarryOver;
 import dev.clientele.core.ActivityRules;
+import dev.clientele.core.RevenueRules;
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
@@ -346,7 +347,8 @@ public final class Erasure {
             }
           }
           Profile.Builder b = guarded.computeIfAbsent(holder, q -> people.get(q).toBuilder());
-          ProfileChanges.apply(b, kept, theirs, List.of(), activity.isActive(kept), ignored);
+          // A kept event is a consent or deliverability change stripped to channel and list: no order.
+          ProfileChanges.apply(b, kept, theirs, List.of(), activity.isActive(kept), RevenueRules.anyCurrency(), ignored);
           ConsentChanges.apply(b, kept, theirs, ignored);
           commit.append(new StoredEvent(kept, i));
           moved++;

@@ -7,6 +7,8 @@ import dev.clientele.analytics.ActivityThresholds;
 import dev.clientele.analytics.EngagementThresholds;
 import dev.clientele.consent.ReachabilityPolicy;
 import dev.clientele.core.ActivityRules;
+import dev.clientele.core.ExchangeRates;
+import dev.clientele.core.RevenueRules;
 import dev.clientele.core.Channel;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.identity.IdentifierPolicy;
@@ -15,6 +17,7 @@ import dev.clientele.identity.SurvivorshipRules;
 import dev.clientele.segments.Segment;
 import dev.clientele.segments.SegmentJson;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -65,6 +68,10 @@ import java.util.Set;
  *   "engagement": {                           // thresholds of engagement levels (defaults shown)
  *     "windowDays": 30, "highRecencyDays": 7, "highActiveDays": 8, "mediumRecencyDays": 30, "mediumActiveDays": 2
  *   },
+ *   "revenue": {                              // which orders count as revenue (default: any currency, as given)
+ *     "currency": "USD",                      // reporting currency; orders in others count only with a rate
+ *     "rates": {"GBP": 1.27, "EUR": 1.08}     // fixed rates: one unit of the key's currency in the reporting one
+ *   },
  *   "segments": [                             // segments tracked during ingestion (format: SegmentJson)
  *     {"name": "reachable-by-email", "condition": {"reachable": "email"}}
  *   ]
@@ -83,7 +90,8 @@ import java.util.Set;
  * {@code priority} is required, though).
  */
 final class ConfigReader {
-  private static final Set<String> TOP = Set.of("identity", "activity", "consent", "status", "engagement", "segments");
+  private static final Set<String> TOP = Set.of("identity", "activity", "consent", "status", "engagement", "revenue", "segments");
+  private static final Set<String> REVENUE = Set.of("currency", "rates");
   private static final Set<String> STATUS = Set.of(
       "loginType", "veryActiveDays", "veryActiveLogins", "activeDays", "activeLogins", "sleeperMonths");
   private static final Set<String> ENGAGEMENT = Set.of(
@@ -105,13 +113,15 @@ final class ConfigReader {
    * @param activityThresholds login type and windows of activity status
    * @param engagementThresholds recency and frequency thresholds of engagement levels
    * @param segments segments tracked during ingestion
+   * @param revenue which orders count as revenue, in which currency
    */
   record Config(IdentityRules identity, ActivityRules activity, ReachabilityPolicy reachability,
-      ActivityThresholds activityThresholds, EngagementThresholds engagementThresholds, List<Segment> segments) {
+      ActivityThresholds activityThresholds, EngagementThresholds engagementThresholds, List<Segment> segments,
+      RevenueRules revenue) {
     /** The library defaults. */
     static Config defaults() {
       return new Config(IdentityRules.defaults(), ActivityRules.defaults(), ReachabilityPolicy.defaults(),
-          ActivityThresholds.defaults(), EngagementThresholds.defaults(), List.of());
+          ActivityThresholds.defaults(), EngagementThresholds.defaults(), List.of(), RevenueRules.anyCurrency());
     }
   }
 
@@ -151,7 +161,56 @@ final class ConfigReader {
     IdentityRules identity = identity(root.get("identity"));
     ActivityRules activity = activity(root.get("activity"));
     return new Config(identity, activity, consent(root.get("consent")), thresholds(root.get("status")),
-        engagement(root.get("engagement")), segments(root.get("segments")));
+        engagement(root.get("engagement")), segments(root.get("segments")), revenue(root.get("revenue")));
+  }
+
+  private static RevenueRules revenue(JsonNode node) throws CliException {
+    if (node == null || node.isNull()) {
+      return RevenueRules.anyCurrency();
+    }
+    requireObject(node, "revenue");
+    checkKeys(node, "revenue.", REVENUE);
+    JsonNode currency = node.get("currency");
+    JsonNode rates = node.get("rates");
+    boolean hasRates = rates != null && !rates.isNull();
+    if (currency == null || currency.isNull()) {
+      if (hasRates) {
+        throw new CliException("config key revenue.rates needs revenue.currency (the currency the rates convert into)");
+      }
+      return RevenueRules.anyCurrency();
+    }
+    RevenueRules rules;
+    try {
+      if (!currency.isTextual()) {
+        throw new IllegalArgumentException("not a string");
+      }
+      rules = RevenueRules.in(currency.textValue().strip());
+    } catch (IllegalArgumentException e) {
+      throw new CliException("config key revenue.currency must be a three-letter currency code such as USD", e);
+    }
+    if (!hasRates) {
+      return rules;
+    }
+    requireObject(rates, "revenue.rates");
+    Map<String, BigDecimal> table = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : rates.properties()) {
+      if (e.getValue().isNull()) {
+        continue;
+      }
+      String key = "revenue.rates." + e.getKey();
+      String code = e.getKey().strip().toUpperCase(Locale.ROOT);
+      if (!e.getKey().strip().matches("[A-Za-z]{3}")) {
+        throw new CliException("config key " + key + " must be a three-letter currency code such as GBP");
+      }
+      if (!e.getValue().isNumber() || e.getValue().decimalValue().signum() <= 0) {
+        throw new CliException("config key " + key + " must be a number > 0 (one " + code + " in "
+            + rules.currency().orElseThrow() + ")");
+      }
+      if (table.put(code, e.getValue().decimalValue()) != null) {
+        throw new CliException("config key " + key + " names a currency already given");
+      }
+    }
+    return rules.withRates(ExchangeRates.fixed(rules.currency().orElseThrow(), table));
   }
 
   private static IdentityRules identity(JsonNode node) throws CliException {

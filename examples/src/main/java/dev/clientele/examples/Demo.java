@@ -22,16 +22,22 @@ import java.util.TreeMap;
 /**
  * {@code clientele demo}: seeded sample data through the whole flow.
  *
- * <p>Generates the {@link SampleGenerator} sample, writes it to {@code events.jsonl}, reads that
- * file back through the same path as {@code clientele profiles} (so running {@code profiles} on
- * it gives the same {@code profiles.jsonl}), and writes {@code profiles.jsonl} and
- * {@code report.json}. Prints the report without its detail lists (rejection reasons, problem
+ * <p>Generates the {@link SampleGenerator} sample, writes it to {@code events.jsonl} and the
+ * config it runs with to {@code config.json}, reads both back through the same path as
+ * {@code clientele profiles} (so running {@code profiles --config config.json} on it gives the same
+ * {@code profiles.jsonl}), and writes {@code profiles.jsonl} and {@code report.json}. The sample's
+ * orders are in US dollars and pounds sterling, so the config reports revenue in US dollars with
+ * an illustrative fixed rate for pounds ({@link #GBP_IN_USD}): amounts in two currencies are never
+ * added as if they were one. Prints the report without its detail lists (rejection reasons, problem
  * examples, identifier counts).
  */
 final class Demo {
   static final String EVENTS = "events.jsonl";
   static final String PROFILES = "profiles.jsonl";
   static final String REPORT = "report.json";
+  static final String CONFIG = "config.json";
+  /** The demo's fixed rate: one pound sterling in US dollars (illustrative, not a market rate). */
+  static final String GBP_IN_USD = "1.27";
   static final String DEFAULT_OUT_DIR = "clientele-out";
   private static final int TOP = 5;
 
@@ -44,6 +50,7 @@ final class Demo {
     Path eventsFile = dir.resolve(EVENTS);
     Path profilesFile = dir.resolve(PROFILES);
     Path reportFile = dir.resolve(REPORT);
+    Path configFile = dir.resolve(CONFIG);
 
     SampleGenerator generator = new SampleGenerator(seed);
     List<Event> events = generator.events();
@@ -53,7 +60,14 @@ final class Demo {
       throw new CliException("cannot write " + eventsFile + ": " + e.getMessage(), e);
     }
 
-    try (Ingestion run = Ingestion.run(eventsFile, ConfigReader.Config.defaults(), java.util.Optional.empty(), Database.open(o))) {
+    try (Writer w = Cli.openForWrite(configFile)) {
+      w.write("{\"revenue\": {\"currency\": \"USD\", \"rates\": {\"GBP\": " + GBP_IN_USD + "}}}\n");
+    } catch (IOException e) {
+      throw new CliException("cannot write " + configFile + ": " + e.getMessage(), e);
+    }
+    ConfigReader.Config config = ConfigReader.read(configFile);
+
+    try (Ingestion run = Ingestion.run(eventsFile, config, java.util.Optional.empty(), Database.open(o))) {
       long written = Cli.writeProfiles(run, profilesFile, false);
       Clientele clientele = run.clientele();
 
@@ -91,11 +105,13 @@ final class Demo {
         row.put("id", p.id().value());
         row.put("email", p.lastSeen(IdentifierType.EMAIL).map(s -> Pii.mask(s.identifier().value())).orElse(null));
         row.put("revenue", p.orders().revenue());
+        row.put("currency", clientele.revenueRules().currency().orElse(null));
         row.put("orders", p.orders().orderCount());
         row.put("events", p.eventCount());
       }
       ObjectNode files = report.putObject("files");
       files.put("events", eventsFile.toString());
+      files.put("config", configFile.toString());
       files.put("profiles", profilesFile.toString());
       files.put("report", reportFile.toString());
 

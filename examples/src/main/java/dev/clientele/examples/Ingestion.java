@@ -93,6 +93,7 @@ final class Ingestion implements AutoCloseable {
         Clientele.builder()
             .identityRules(config.identity())
             .activityRules(config.activity())
+            .revenueRules(config.revenue())
             .reachabilityPolicy(config.reachability())
             .activityThresholds(config.activityThresholds())
             .engagementThresholds(config.engagementThresholds());

@@ -447,8 +447,10 @@ class CliTest {
     }
     assertThat(report.fieldNames()).toIterable().contains("rejectedReasons", "problemExamples", "identifiers", "undeliverable", "consent");
 
-    Run profiles = cli(dir, "profiles", "--events", "demo/events.jsonl", "--out", "again.jsonl");
-    assertThat(profiles.code()).isZero();
+    r.get("topByRevenue").forEach(t -> assertThat(t.get("currency").asText()).isEqualTo("USD"));
+    assertThat(r.get("files").get("config").asText()).isEqualTo(out.resolve("config.json").toString());
+    Run profiles = cli(dir, "profiles", "--events", "demo/events.jsonl", "--config", "demo/config.json", "--out", "again.jsonl");
+    assertThat(profiles.code()).as(profiles.err()).isZero();
     assertThat(Files.readString(dir.resolve("again.jsonl"))).isEqualTo(Files.readString(out.resolve("profiles.jsonl")));
   }
 

@@ -99,4 +99,35 @@ class ConfigReaderTest {
       assertThatThrownBy(() -> parse(c[0])).as(c[0]).isInstanceOf(CliException.class).hasMessageContaining(c[1]);
     }
   }
+
+  @Test
+  void parse_revenue_reportingCurrencyAndFixedRates() throws Exception {
+    ConfigReader.Config c = parse("{\"revenue\":{\"currency\":\"usd\",\"rates\":{\"GBP\":1.27,\"eur\":1.08}}}");
+
+    assertThat(c.revenue().currency()).contains("USD");
+    assertThat(c.revenue().rates().rate("GBP", "USD", java.time.Instant.EPOCH)).contains(new java.math.BigDecimal("1.27"));
+    assertThat(c.revenue().rates().rate("EUR", "USD", java.time.Instant.EPOCH)).contains(new java.math.BigDecimal("1.08"));
+    assertThat(parse("{}").revenue()).isSameAs(dev.clientele.core.RevenueRules.anyCurrency());
+    assertThat(parse("{\"revenue\":{\"currency\":null}}").revenue().currency()).isEmpty();
+  }
+
+  @Test
+  void parse_revenue_badValues_nameTheKey() {
+    assertThatThrownBy(() -> parse("{\"revenue\":{\"currency\":\"dollar\"}}"))
+        .isInstanceOf(CliException.class).hasMessage("config key revenue.currency must be a three-letter currency code such as USD");
+    assertThatThrownBy(() -> parse("{\"revenue\":{\"currency\":840}}"))
+        .isInstanceOf(CliException.class).hasMessageStartingWith("config key revenue.currency must be");
+    assertThatThrownBy(() -> parse("{\"revenue\":{\"rates\":{\"GBP\":1.27}}}"))
+        .isInstanceOf(CliException.class).hasMessageStartingWith("config key revenue.rates needs revenue.currency");
+    assertThatThrownBy(() -> parse("{\"revenue\":{\"currency\":\"USD\",\"rates\":{\"GBP\":0}}}"))
+        .isInstanceOf(CliException.class).hasMessage("config key revenue.rates.GBP must be a number > 0 (one GBP in USD)");
+    assertThatThrownBy(() -> parse("{\"revenue\":{\"currency\":\"USD\",\"rates\":{\"GBP\":\"1.2\"}}}"))
+        .isInstanceOf(CliException.class).hasMessageStartingWith("config key revenue.rates.GBP must be a number");
+    assertThatThrownBy(() -> parse("{\"revenue\":{\"currency\":\"USD\",\"rates\":{\"pound\":1.2}}}"))
+        .isInstanceOf(CliException.class).hasMessage("config key revenue.rates.pound must be a three-letter currency code such as GBP");
+    assertThatThrownBy(() -> parse("{\"revenue\":{\"currency\":\"USD\",\"rates\":{\"GBP\":1.2,\"gbp\":1.3}}}"))
+        .isInstanceOf(CliException.class).hasMessage("config key revenue.rates.gbp names a currency already given");
+    assertThatThrownBy(() -> parse("{\"revenue\":{\"currency\":\"USD\",\"rate\":{}}}"))
+        .isInstanceOf(CliException.class).hasMessageStartingWith("unknown config key: revenue.rate");
+  }
 }

@@ -2,11 +2,11 @@ package dev.clientele.core.internal;
 
 import dev.clientele.core.Attribute;
 import dev.clientele.core.Event;
-import dev.clientele.core.EventData;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierState;
 import dev.clientele.core.Deliverability;
 import dev.clientele.core.Profile;
+import dev.clientele.core.RevenueRules;
 import dev.clientele.core.UndeliverableReason;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -43,6 +43,7 @@ public final class ProfileChanges {
    * @param malformed the event's identifiers that failed validation: those in {@code attach} are
    *     kept and marked undeliverable (a short list: looked up by scanning)
    * @param active whether the event is active
+   * @param revenue how an order's total becomes revenue
    * @param problems receives a description of each piece of event data that was not applied
    *     (no personal data)
    */
@@ -52,6 +53,7 @@ public final class ProfileChanges {
       Collection<Identifier> attach,
       Collection<Identifier> malformed,
       boolean active,
+      RevenueRules revenue,
       List<String> problems) {
     Instant at = event.timestamp();
     // Created-at, updated-at and, when active, the activity span; an event after all of them
@@ -78,11 +80,9 @@ public final class ProfileChanges {
       observe(profile, Attribute.LAST_DEVICE, d, event, problems);
     }
     if (event.type().equals(ORDER)) {
-      Optional<BigDecimal> total = EventData.number(data, "total");
-      if (total.isEmpty()) {
-        problems.add("order total missing or not a number in event " + event.id());
-      } else if (total.get().signum() > 0) {
-        profile.orders(profile.orders().plus(total.get(), at));
+      Optional<BigDecimal> value = revenue.revenueOf(event, problems);
+      if (value.isPresent()) {
+        profile.orders(profile.orders().plus(value.get(), at));
       }
     }
     profile.eventCount(profile.eventCount() + 1);
