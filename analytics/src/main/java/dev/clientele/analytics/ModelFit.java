@@ -14,8 +14,9 @@ import java.util.Map;
  * @param logLikelihood the maximised log-likelihood over all customers used
  * @param customers the number of customers the fit used (for Gamma-Gamma: the repeat buyers)
  * @param standardErrors asymptotic standard errors by parameter name, from the inverse observed
- *     information (delta method through the log-parameters); empty when the maximum lies on the
- *     boundary of the parameter space and the information matrix is singular
+ *     information (delta method through the log-parameters); empty when that matrix is singular
+ *     (the point lies on the boundary of the parameter space, or the search stopped short of a
+ *     maximum: see {@code convergence}), very large when it is nearly singular
  * @param convergence whether the optimiser reached a maximum, and if not, why it stopped; only
  *     {@link Convergence#CONVERGED} says that {@link #model()} maximises the likelihood
  * @param <M> the model type
