@@ -1,10 +1,12 @@
 package dev.clientele.analytics;
 
 import java.util.Arrays;
+import org.apache.commons.math3.exception.MathArithmeticException;
 import org.apache.commons.math3.exception.MathIllegalStateException;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.DecompositionSolver;
+import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 
 /**
@@ -20,6 +22,14 @@ import org.apache.commons.math3.linear.RealMatrix;
  * converge quadratically to machine precision, which the published-figure tests need (3
  * significant figures on the parameters, the log-likelihood to 0.01). The same Hessian gives the
  * asymptotic covariance of the estimates: the inverse of the observed information {@code -H}.
+ *
+ * <p>The result says how the search ended ({@link ModelFit.Convergence}). Each stage notes why it
+ * stopped: its convergence test, its iteration limit ({@link #BFGS_ITERATIONS},
+ * {@link #NEWTON_ITERATIONS}), or a last line search that found only points where the objective
+ * could not be evaluated. The result is converged when Newton's test passed at a point that is
+ * neither at the edge of the search box nor flat (see {@code flat}); otherwise the reason of the
+ * stage that stopped at the returned point decides, and a point with no such reason is on the
+ * boundary when it is flat.
  */
 final class MaximumLikelihood {
   /** A log-likelihood with its gradient. */
@@ -41,8 +51,29 @@ final class MaximumLikelihood {
    * @param logLikelihood the value there
    * @param covariance the inverse observed information at {@code theta}, or {@code null} if the
    *     Hessian there is not negative definite (a maximum on the boundary)
+   * @param convergence how the search ended: whether {@code theta} is a verified maximum (see
+   *     {@link ModelFit.Convergence} for each value and how it is decided here)
    */
-  record Result(double[] theta, double logLikelihood, double[][] covariance) {}
+  record Result(double[] theta, double logLikelihood, double[][] covariance, ModelFit.Convergence convergence) {}
+
+  /**
+   * Why one stage (BFGS or Newton) stopped. {@code steps} counts the accepted steps, so a stage
+   * that moved nowhere can pass on the reason of the stage before it.
+   */
+  private static final class Ending {
+    /** The stage's own convergence test passed. */
+    boolean converged;
+    /** The stage used up its iterations. */
+    boolean limit;
+    /**
+     * The stage stopped because the points it needed next could not be evaluated: its last line
+     * search met only failures, some of them points inside the search box where the objective
+     * threw or was not finite, or the Hessian at its last point could not be computed.
+     */
+    boolean unevaluable;
+    /** Accepted steps. */
+    int steps;
+  }
 
   /** Points this far out in log space (e^40 = 2e17) are treated as unusable. */
   private static final double MAX_ABS_THETA = 40;
@@ -61,21 +92,129 @@ final class MaximumLikelihood {
    * on a subsample) instead of a scaled identity; null for the identity.
    */
   static Result maximize(Objective f, double[] start, double[][] inverseCurvature) {
+    return maximize(f, start, inverseCurvature, BFGS_ITERATIONS, NEWTON_ITERATIONS);
+  }
+
+  /** The most BFGS iterations; a search that needs more ends {@code STOPPED_AT_LIMIT}. */
+  static final int BFGS_ITERATIONS = 500;
+  /** The most Newton iterations per Newton stage. */
+  static final int NEWTON_ITERATIONS = 100;
+
+  /**
+   * {@link #maximize(Objective, double[], double[][])} with other iteration limits than
+   * {@link #BFGS_ITERATIONS} and {@link #NEWTON_ITERATIONS} (for tests of the limits).
+   */
+  static Result maximize(Objective f, double[] start, double[][] inverseCurvature, int bfgsIterations,
+      int newtonIterations) {
     Guarded g = new Guarded(f, start.length);
     if (f instanceof Curved) {
       // Exact Hessian: Newton from the start, a few evaluations. If it stalls (the Hessian is
       // not negative definite far from the maximum), BFGS takes over from the best point.
-      Result r = newton(g, start);
+      Result r = newton(g, start, new Ending(), newtonIterations);
       if (r.covariance() != null && converged(g, r)) {
-        return r;
+        return withConvergence(r, atEdge(r) || flat(r)
+            ? ModelFit.Convergence.BOUNDARY : ModelFit.Convergence.CONVERGED);
       }
       start = g.best.clone();
     }
-    double[] theta = bfgs(g, start, inverseCurvature);
+    Ending bfgsEnd = new Ending();
+    double[] theta = bfgs(g, start, inverseCurvature, bfgsEnd, bfgsIterations);
     if (g.bestValue > g.value(theta)) {
       theta = g.best.clone();
+      bfgsEnd = new Ending(); // not where BFGS stopped: its reasons do not apply to this point
     }
-    return newton(g, theta);
+    Ending newtonEnd = new Ending();
+    Result r = newton(g, theta, newtonEnd, newtonIterations);
+    return withConvergence(r, convergence(newtonEnd, bfgsEnd, r));
+  }
+
+  /**
+   * How the search ended (the rules are those of {@link ModelFit.Convergence}'s values): at the
+   * edge of the search box, by Newton's convergence test, or else by the last stage's reason for
+   * stopping, BFGS's when Newton took no step from the point where BFGS stopped (then BFGS's
+   * reason is why the search ended there).
+   */
+  private static ModelFit.Convergence convergence(Ending newton, Ending bfgs, Result r) {
+    if (atEdge(r)) {
+      return ModelFit.Convergence.BOUNDARY; // whatever stopped the search, it ran to the edge
+    }
+    if (newton.converged) {
+      return flat(r) ? ModelFit.Convergence.BOUNDARY : ModelFit.Convergence.CONVERGED;
+    }
+    if (newton.limit || (newton.steps == 0 && bfgs.limit)) {
+      return ModelFit.Convergence.STOPPED_AT_LIMIT;
+    }
+    if (newton.unevaluable || (newton.steps == 0 && bfgs.unevaluable)) {
+      return ModelFit.Convergence.STOPPED_AT_UNEVALUABLE_POINTS;
+    }
+    if (flat(r)) {
+      return ModelFit.Convergence.BOUNDARY;
+    }
+    // Negative definite Hessian, yet no Newton step (down to 2^-40 of it) raised the value,
+    // and no point it tried was unevaluable: the predicted gain is below what the value's
+    // rounding lets the search see, so the point is the maximum to the precision available.
+    return ModelFit.Convergence.CONVERGED;
+  }
+
+  /**
+   * Above this ratio of the largest to the smallest eigenvalue of the covariance, the
+   * log-likelihood counts as flat along the smallest curvature. The central-difference Hessian
+   * is accurate to about 1e-7 relative (see {@link #hessian}), so a curvature 1e-8 times the
+   * largest one cannot be told from zero. Converged fits on real and simulated data have ratios
+   * of 1e2 to 1e5 (CDNOW: 165 to 613); fits whose parameters ran towards 0 or infinity until the
+   * gain fell below rounding, 1e9 to 1e14.
+   */
+  private static final double FLAT_CONDITION = 1e8;
+
+  /**
+   * Whether a log-parameter of {@code r} is within 1 of the edge of the search box (a parameter
+   * above e^39 = 9e16 or below e^-39): the search went as far towards 0 or infinity as it may.
+   */
+  private static boolean atEdge(Result r) {
+    for (double t : r.theta()) {
+      if (Math.abs(t) > MAX_ABS_THETA - 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the log-likelihood at {@code r} is flat in some direction, so that {@code r} is no
+   * strict maximum but a point on a ridge that runs to the boundary of the parameter space: the
+   * Hessian there is not negative definite; or it is only by a curvature below its own accuracy
+   * ({@link #FLAT_CONDITION}); or the standard error of a log-parameter exceeds the width of the
+   * search box, 2 {@link #MAX_ABS_THETA} (the data then place that parameter nowhere between
+   * e^-40 and e^40: on one parameter, where no ratio of curvatures exists, the likelihood
+   * flattening towards infinity looks like this).
+   */
+  private static boolean flat(Result r) {
+    double[][] cov = r.covariance();
+    if (cov == null) {
+      return true;
+    }
+    for (int i = 0; i < cov.length; i++) {
+      if (!(cov[i][i] <= 4 * MAX_ABS_THETA * MAX_ABS_THETA)) {
+        return true;
+      }
+    }
+    double[] eigen;
+    try {
+      eigen = new EigenDecomposition(new Array2DRowRealMatrix(cov)).getRealEigenvalues();
+    } catch (MathIllegalStateException | MathArithmeticException e) {
+      return true; // no usable spectrum: no evidence of a strict maximum
+    }
+    double largest = 0;
+    double smallest = Double.POSITIVE_INFINITY;
+    for (double e : eigen) {
+      largest = Math.max(largest, e);
+      smallest = Math.min(smallest, e);
+    }
+    return !(smallest > 0 && largest <= FLAT_CONDITION * smallest);
+  }
+
+  private static Result withConvergence(Result r, ModelFit.Convergence c) {
+    return new Result(r.theta(), r.logLikelihood(), r.covariance(), c);
   }
 
   /** BFGS stops when the predicted gain {@code g' H g / 2} falls below this (log-likelihood units). */
@@ -87,12 +226,13 @@ final class MaximumLikelihood {
    * Quasi-Newton ascent (see the class comment). {@code h} approximates the inverse of the
    * negative Hessian; the search direction is {@code h g}.
    */
-  private static double[] bfgs(Guarded g, double[] start, double[][] inverseCurvature) {
+  private static double[] bfgs(Guarded g, double[] start, double[][] inverseCurvature, Ending end, int iterations) {
     int n = start.length;
     double[] x = start.clone();
     double[] grad = new double[n];
     double fx = g.value(x, grad);
     if (fx == FAILED) {
+      end.unevaluable = true;
       return x;
     }
     double[][] h = new double[n][n];
@@ -112,7 +252,7 @@ final class MaximumLikelihood {
     double[] s = new double[n];
     double[] y = new double[n];
     double[] hy = new double[n];
-    for (int iter = 0; iter < 500; iter++) {
+    for (int iter = 0; iter < iterations; iter++) {
       double slope = 0;
       double maxD = 0;
       for (int i = 0; i < n; i++) {
@@ -134,15 +274,18 @@ final class MaximumLikelihood {
         }
         scaled = false;
         if (!(slope > 0)) {
+          end.converged = true; // a zero gradient
           return x;
         }
       }
       // Converged: the predicted gain is below the target or at the rounding level of the sum.
       if (scaled && slope < 2 * Math.max(BFGS_GAIN, 1e-13 * Math.abs(fx))) {
+        end.converged = true;
         return x;
       }
       double step = Math.min(1, MAX_STEP / maxD);
       double fn;
+      int refusedBefore = g.unevaluable;
       while (true) {
         for (int i = 0; i < n; i++) {
           xn[i] = x[i] + step * d[i];
@@ -150,11 +293,13 @@ final class MaximumLikelihood {
         fn = g.value(xn, gn);
         if (fn >= fx + 1e-4 * step * slope) {
           if (fn == fx) {
+            end.converged = true;
             return x; // no change at all: the remaining gain is below rounding
           }
           break;
         }
         if (step < 1e-14) {
+          end.unevaluable = g.unevaluable > refusedBefore;
           return x;
         }
         // Minimiser of the quadratic through f(0), f'(0) and f(step), kept in [0.1, 0.5] step.
@@ -199,7 +344,9 @@ final class MaximumLikelihood {
       System.arraycopy(xn, 0, x, 0, n);
       System.arraycopy(gn, 0, grad, 0, n);
       fx = fn;
+      end.steps++;
     }
+    end.limit = true;
     return x;
   }
 
@@ -225,15 +372,18 @@ final class MaximumLikelihood {
     return Math.sqrt(s);
   }
 
-  private static Result newton(Guarded g, double[] start) {
+  private static Result newton(Guarded g, double[] start, Ending end, int iterations) {
     int n = start.length;
     double[] theta = start.clone();
     double[] grad = new double[n];
     double value = g.value(theta, grad);
     double[][] hessian = hessian(g.f, theta);
-    for (int iter = 0; iter < 100; iter++) {
+    end.limit = true; // unless a break below says otherwise
+    for (int iter = 0; iter < iterations; iter++) {
       DecompositionSolver solver = negativeDefiniteSolver(hessian);
       if (solver == null) {
+        end.limit = false;
+        end.unevaluable = value == FAILED || !finite(hessian);
         break;
       }
       double[] step = solver.solve(new Array2DRowRealMatrix(grad)).getColumn(0);
@@ -242,12 +392,15 @@ final class MaximumLikelihood {
         gain += grad[i] * step[i];
       }
       if (!(gain > 1e-13 * Math.max(1, Math.abs(value)))) {
+        end.limit = false;
+        end.converged = true;
         break; // converged: the predicted improvement is at rounding level
       }
       double scale = 1;
       double[] next = new double[n];
       double[] nextGrad = new double[n];
       double nextValue = Double.NEGATIVE_INFINITY;
+      int refusedBefore = g.unevaluable;
       for (int halving = 0; halving < 40; halving++) {
         for (int i = 0; i < n; i++) {
           next[i] = theta[i] + scale * step[i];
@@ -259,15 +412,20 @@ final class MaximumLikelihood {
         scale /= 2;
       }
       if (!(nextValue >= value)) {
+        end.limit = false;
+        end.unevaluable = g.unevaluable > refusedBefore;
         break;
       }
       theta = next.clone();
       grad = nextGrad.clone();
       value = nextValue;
+      end.steps++;
       if (gain < Math.max(1e-9, 1e-13 * Math.abs(value)) && scale == 1) {
         // A full step predicted to gain this little lands within rounding of the maximum
         // (Newton converges quadratically); the Hessian has not changed to any precision that
         // the covariance needs.
+        end.limit = false;
+        end.converged = true;
         break;
       }
       hessian = hessian(g.f, theta);
@@ -277,7 +435,20 @@ final class MaximumLikelihood {
     if (solver != null) {
       covariance = solver.getInverse().getData(); // (-H)^-1
     }
-    return new Result(theta, value, covariance);
+    // Provisional when not converged: maximize() decides from this stage's and BFGS's endings.
+    return new Result(theta, value, covariance, end.converged
+        ? ModelFit.Convergence.CONVERGED : ModelFit.Convergence.STOPPED_AT_LIMIT);
+  }
+
+  private static boolean finite(double[][] m) {
+    for (double[] row : m) {
+      for (double v : row) {
+        if (!Double.isFinite(v)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** A solver for {@code -H x = y}, or null if {@code H} is not negative definite. */
@@ -357,6 +528,12 @@ final class MaximumLikelihood {
     final Objective f;
     double[] best;
     double bestValue = Double.NEGATIVE_INFINITY;
+    /**
+     * Points within the search box where the objective threw or gave a non-finite value or
+     * gradient (points beyond the box, {@code |theta_i| > MAX_ABS_THETA}, are not counted: they
+     * are the edge of the parameter space, not a failure of the objective).
+     */
+    int unevaluable;
 
     Guarded(Objective f, int n) {
       this.f = f;
@@ -379,6 +556,7 @@ final class MaximumLikelihood {
       for (double t : theta) {
         ok &= Math.abs(t) <= MAX_ABS_THETA;
       }
+      boolean inBox = ok;
       double v = FAILED;
       if (ok) {
         try {
@@ -396,6 +574,9 @@ final class MaximumLikelihood {
         }
       }
       if (!ok) {
+        if (inBox) {
+          unevaluable++;
+        }
         if (gradientOut != null) {
           Arrays.fill(gradientOut, 0);
         }

@@ -22,7 +22,8 @@ import net.jqwik.api.constraints.LongRange;
  * a 5-SE miss has probability 5.7e-7 per parameter, so over 4 parameters and all tries the
  * chance of a false failure stays below 1e-4, while a biased or non-converged fit (off by many
  * SEs at n = 20,000) fails. A second, model-free check: the log-likelihood at the fit is at least
- * the log-likelihood at the true parameters (the fit maximises it), up to rounding.
+ * the log-likelihood at the true parameters (the fit maximises it), up to rounding; and the fit
+ * says it converged ({@link ModelFit#convergence()}).
  *
  * <p>Seeds are fixed so that CI runs the same populations every time; the parameter ranges keep
  * the models identifiable over a 27-39 week window. Populations have 20,000 customers (10,000 for
@@ -93,6 +94,7 @@ class ParameterRecoveryPropertiesTest {
 
   private static void assertRecovered(ModelFit<?> fit, Map<String, Double> truth) {
     Map<String, Double> estimate = fit.model().params();
+    assertThat(fit.convergence()).as("convergence at %s", estimate).isEqualTo(ModelFit.Convergence.CONVERGED);
     assertThat(fit.standardErrors()).as("information matrix at %s", estimate).containsOnlyKeys(truth.keySet());
     truth.forEach((name, value) -> {
       double est = estimate.get(name);

@@ -41,7 +41,11 @@ import java.util.OptionalDouble;
  * file's recency and T columns). It defaults to {@code day} for transactions and to {@code week}
  * for summaries, the literature's convention (e.g. the CDNOW summary). Predictions are written
  * only when the data is eligible, or with {@code --force}; the fitted parameters are printed
- * whenever the fit succeeds. Rows: {@code customer_id,frequency,recency,T,p_alive,
+ * whenever the fit succeeds, with {@code convergence}: whether the purchase model's fit reached a
+ * maximum ({@code converged}) or why not ({@code boundary}, {@code stopped_at_limit},
+ * {@code stopped_at_unevaluable_points}; see {@link ModelFit.Convergence}), and
+ * {@code spendConvergence}, the same for the Gamma-Gamma fit, when monetary values are present.
+ * Rows: {@code customer_id,frequency,recency,T,p_alive,
  * expected_purchases_365d,predicted_clv,churn_risk}, then {@code churn_band},
  * {@code probability_of_order_30d}, {@code days_to_next_order} (the median wait, empty when the
  * customer is more likely never to order again), {@code historic_clv} (sum of the counted orders;
@@ -95,7 +99,8 @@ final class ClvCommand {
       throw new CliException("--model: " + e.getMessage(), e);
     }
     boolean monetary = summaries.stream().anyMatch(s -> s.frequency() > 0 && s.monetaryValue() > 0);
-    Optional<GammaGammaModel> spend = monetary ? Optional.of(GammaGammaModel.fit(summaries).model()) : Optional.empty();
+    Optional<ModelFit<GammaGammaModel>> spendFit = monetary ? Optional.of(GammaGammaModel.fit(summaries)) : Optional.empty();
+    Optional<GammaGammaModel> spend = spendFit.map(ModelFit::model);
     Eligibility eligibility = spend.isPresent()
         ? Eligibility.check(summaries, unit).withSpendModel(spend.get())
         : Eligibility.check(summaries, unit);
@@ -114,6 +119,8 @@ final class ClvCommand {
     ArrayNode reasons = json.putArray("reasons");
     eligibility.reasons().forEach(reasons::add);
     json.put("timeUnit", unit.name().toLowerCase(Locale.ROOT));
+    json.put("convergence", convergence(fit));
+    spendFit.ifPresent(g -> json.put("spendConvergence", convergence(g)));
     Optional<Path> out = o.path("out");
     boolean write = out.isPresent() && (eligibility.eligible() || o.get("force").isPresent());
     if (out.isPresent() && !write) {
@@ -211,6 +218,14 @@ final class ClvCommand {
   /** A number, or an empty cell when absent. */
   private static String optional(OptionalDouble d) {
     return d.isPresent() ? number(d.getAsDouble()) : "";
+  }
+
+  /**
+   * {@code fit}'s {@link ModelFit.Convergence} in lower case: {@code converged}, {@code boundary},
+   * {@code stopped_at_limit} or {@code stopped_at_unevaluable_points}.
+   */
+  static String convergence(ModelFit<?> fit) {
+    return fit.convergence().name().toLowerCase(Locale.ROOT);
   }
 
   /** The parameter map, for tests. */

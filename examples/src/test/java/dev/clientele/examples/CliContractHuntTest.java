@@ -783,8 +783,8 @@ class CliContractHuntTest {
    * {@code clv} on random small transaction files (header spellings of both conventions, CRLF, a
    * BOM, orders of value 0, several orders a day): never an internal failure; on success every
    * documented key with its JSON type, {@code customers} = customers with an order of value &gt; 0,
-   * the parameter names of the model, {@code spend} exactly when repeat purchases carry values,
-   * {@code reasons} naming the failed conditions when not eligible; with {@code --out} and no
+   * the parameter names of the model, {@code spend} (and {@code spendConvergence}) exactly when
+   * repeat purchases carry values, {@code convergence} one of its four values, {@code reasons} naming the failed conditions when not eligible; with {@code --out} and no
    * {@code --force}, nothing written on such data.
    */
   @Property(tries = 10)
@@ -827,6 +827,12 @@ class CliContractHuntTest {
       j.get("spend").fieldNames().forEachRemaining(spend::add);
       assertThat(spend).containsExactlyInAnyOrder("p", "q", "v");
       j.get("spend").forEach(v -> assertThat(v.isNumber()).as(context).isTrue());
+    }
+    List<String> convergence = List.of("converged", "boundary", "stopped_at_limit", "stopped_at_unevaluable_points");
+    assertThat(j.get("convergence").asText()).as(context).isIn(convergence);
+    assertThat(j.has("spendConvergence")).as(context).isEqualTo(j.has("spend"));
+    if (j.has("spendConvergence")) {
+      assertThat(j.get("spendConvergence").asText()).as(context).isIn(convergence);
     }
     // not eligible, no --force: nothing written, and the output says so
     assertThat(j.get("predictionsWritten").asBoolean(true)).as(context).isFalse();

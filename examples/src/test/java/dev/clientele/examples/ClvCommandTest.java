@@ -62,6 +62,8 @@ class ClvCommandTest {
     assertThat(j.get("logLikelihood").asDouble()).isCloseTo(-9582.43, org.assertj.core.data.Offset.offset(0.01));
     assertThat(j.has("eligible")).isTrue();
     assertThat(j.get("reasons").isArray()).isTrue();
+    assertThat(j.get("convergence").asText()).isEqualTo("converged");
+    assertThat(j.get("spendConvergence").asText()).isEqualTo("converged");
     List<String> rows = Files.readAllLines(dir.resolve("pred.csv"), StandardCharsets.UTF_8);
     assertThat(rows.get(0)).isEqualTo("customer_id,frequency,recency,T,p_alive,expected_purchases_365d,predicted_clv,churn_risk,"
         + "churn_band,probability_of_order_30d,days_to_next_order,historic_clv,total_clv,win_back,scored");
@@ -185,6 +187,73 @@ class ClvCommandTest {
     assertThat(run.json().get("model").asText()).isEqualTo("pareto");
     assertThat(run.json().get("eligible").asBoolean()).isFalse();
     assertThat(readLines(dir.resolve("p.csv"))).hasSize(5);
+    // The fit ends where the work bound refuses the points it needs next, and says so.
+    assertThat(run.json().get("convergence").asText()).isEqualTo("stopped_at_unevaluable_points");
+    assertThat(run.json().has("spendConvergence")).as("no monetary values, no spend fit").isFalse();
+  }
+
+  /**
+   * {@code convergence} without the shared data: 300 customers who buy at one Poisson rate and
+   * never drop out leave BG/NBD no interior maximum (a boundary), and a fit on customers drawn
+   * from BG/NBD itself converges.
+   */
+  @Test
+  void clv_convergence_saysWhetherTheFitReachedAMaximum() {
+    Random rnd = new Random(3);
+    List<String> flat = new ArrayList<>(List.of("customer_id,frequency,recency,T"));
+    for (int i = 0; i < 300; i++) {
+      double age = 30 + rnd.nextInt(20);
+      int x = 0;
+      double tx = 0;
+      for (double t = -Math.log(1 - rnd.nextDouble()) / 0.5; t <= age; t += -Math.log(1 - rnd.nextDouble()) / 0.5) {
+        x++;
+        tx = t;
+      }
+      flat.add(String.format(Locale.ROOT, "p%d,%d,%.6f,%.6f", i, x, tx, age));
+    }
+    Run boundary = cli(dir, "clv", "--summary", write(dir, "flat.csv", flat).toString());
+    assertThat(boundary.code()).as(boundary.err()).isZero();
+    assertThat(boundary.json().get("convergence").asText()).isEqualTo("boundary");
+
+    List<String> drawn = new ArrayList<>(List.of("customer_id,frequency,recency,T,monetary_value"));
+    for (int i = 0; i < 2000; i++) {
+      // BG/NBD with r = 0.5, alpha = 5, a = 1, b = 3; spend per purchase around 20.
+      double lambda = gamma(rnd, 0.5) / 5;
+      double u = gamma(rnd, 1);
+      double p = u / (u + gamma(rnd, 3));
+      double age = 27 + 12 * rnd.nextDouble();
+      int x = 0;
+      double tx = 0;
+      for (double t = -Math.log(1 - rnd.nextDouble()) / lambda; t <= age; t += -Math.log(1 - rnd.nextDouble()) / lambda) {
+        x++;
+        tx = t;
+        if (rnd.nextDouble() < p) {
+          break;
+        }
+      }
+      double spend = x == 0 ? 0 : 20 * gamma(rnd, 3) / 3;
+      drawn.add(String.format(Locale.ROOT, "c%d,%d,%.6f,%.6f,%.2f", i, x, tx, age, spend));
+    }
+    Run converged = cli(dir, "clv", "--summary", write(dir, "drawn.csv", drawn).toString());
+    assertThat(converged.code()).as(converged.err()).isZero();
+    assertThat(converged.json().get("convergence").asText()).isEqualTo("converged");
+    assertThat(converged.json().get("spendConvergence").asText()).isEqualTo("converged");
+  }
+
+  /** A Gamma(shape, 1) draw (Marsaglia and Tsang; shape below 1 by the boost u^(1/shape)). */
+  private static double gamma(Random rnd, double shape) {
+    if (shape < 1) {
+      return gamma(rnd, shape + 1) * Math.pow(rnd.nextDouble(), 1 / shape);
+    }
+    double d = shape - 1.0 / 3;
+    double c = 1 / Math.sqrt(9 * d);
+    while (true) {
+      double z = rnd.nextGaussian();
+      double v = Math.pow(1 + c * z, 3);
+      if (v > 0 && Math.log(rnd.nextDouble()) < z * z / 2 + d - d * v + d * Math.log(v)) {
+        return d * v;
+      }
+    }
   }
 
   private static List<String> readLines(Path file) {
