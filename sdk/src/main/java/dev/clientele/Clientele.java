@@ -868,7 +868,9 @@ public final class Clientele implements AutoCloseable {
    * attached is named by {@link #explain} without an event. A split record naming the erased
    * profile is replaced by one between the people of that split who remain, without the
    * operator's note or the undone merge, so that what the split carried over between them stays
-   * in their {@link #consentHistory} and {@link #profilesOverTime}.
+   * in their {@link #consentHistory} and {@link #profilesOverTime}; it keeps the split's time (so
+   * {@link #explain} still tells when they were split) and its id is in the report ({@link
+   * ErasureReport#keptSplitRecords}).
    * Leaves a salted-hash tombstone per
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.

@@ -58,7 +58,9 @@ import java.util.function.Supplier;
  * naming the erased profile is erased too, but when the split separated two or more people who
  * remain, a new split record between them (without the erased profile and values, and without
  * the operator's free-text note: {@link #KEPT_SPLIT_NOTE}) takes its place, so that what the
- * split carried over between them stays found by their consent ledgers and replays. So the
+ * split carried over between them stays found by their consent ledgers and replays. It has the
+ * split's time and is appended to the log (its id is in {@link ErasureReport#keptSplitRecords}).
+ * So the
  * remaining profiles' stored state agrees with their consent ledgers and with the replay of
  * profiles over time. An identifier of another person that only an erased event had attached
  * stays with them; {@code explain} names it without an event.
@@ -239,9 +241,11 @@ public final class Erasure {
     Set<ProfileId> namedSet = new HashSet<>(named);
     Set<Identifier> erasedSet = new HashSet<>(identifiers);
     Set<ProfileId> parties = new java.util.LinkedHashSet<>();
+    List<String> keptSplits = new ArrayList<>();
     for (MergeRecord r : records.values()) {
       splitOfTheOthers(r, namedSet, erasedSet).ifPresent(kept -> {
         commit.logMerge(kept);
+        keptSplits.add(kept.id());
         parties.add(kept.profile());
         kept.sides().forEach(side -> parties.add(side.id()));
       });
@@ -269,7 +273,7 @@ public final class Erasure {
     onErased.accept(identifiers);
     checkRedacted(id, redacted, erasedSet);
     return new ErasureReport(id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), records.size(),
-        List.of(), othersChanged, redacted.size());
+        List.of(), othersChanged, redacted.size(), keptSplits);
   }
 
   /**
@@ -432,6 +436,14 @@ public final class Erasure {
    * identifiers. The identifiers an erased profile held in the record that it no longer holds
    * (a later split gave them to someone else) are attributed to the profiles holding them now.
    * Empty for any other record, or when fewer than two people remain in it.
+   *
+   * <p>Its time is the split's, not the erasure's: it records that split, between fewer people.
+   * The log is in commit order ({@link dev.clientele.core.spi.MergeLog}), so it comes after records
+   * of later times (an automatic merge of a late event does too). Readers that tell what happened
+   * when sort by time, and so still see the split before what followed it: {@code explain} of two
+   * of its people whom an operator merged again after the split lists the split, then the forced
+   * merge, which is their state now; with the erasure's time it would list them split last.
+   * Carry-over ({@link SplitCarryOver}) reads neither time nor position.
    *
    * <p>Why: erasure erases every record naming the erased profile (its id is a trace of the person),
    * split records included. Yet a split record is how each side finds what the split carries over
