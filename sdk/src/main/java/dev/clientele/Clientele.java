@@ -153,7 +153,10 @@ public final class Clientele implements AutoCloseable {
       throw new IllegalStateException("a persistent storage backend needs an erasure salt that survives restarts: "
           + "set erasurePolicy(ErasurePolicy.builder().salt(...)) from your secret store");
     }
-    this.erasure = new Erasure(storage, erasurePolicy, activityRules);
+    // Erasures retry as the other single writes do: after ESCALATE_AFTER conflicts, while they wait.
+    ContentionGate writes = gate;
+    this.erasure = new Erasure(storage, erasurePolicy, activityRules,
+        (attempt, gaveUp) -> writes.retry(0, attempt, (n, conflict) -> null, gaveUp));
     if (!storage.redactsMergeRecordsInPlace()) {
       LOG.warn("storage backend {} does not declare Storage.redactsMergeRecordsInPlace(): an erasure that must remove"
           + " identifiers from other profiles' merge-log records will be refused", storage.getClass().getName());
@@ -193,9 +196,9 @@ public final class Clientele implements AutoCloseable {
    * @throws IllegalStateException if the event's profiles kept changing through every retry;
    *     nothing was applied and ingesting the event again is safe. Within one instance a write
    *     that keeps losing races retries while the instance's other single writes ({@code ingest},
-   *     {@code tag}, {@code untag}, {@code merge}, {@code split}) wait, so those cannot cause it;
-   *     writers that do not wait can: another node on the same backend, and in this instance
-   *     erasures ({@link #delete}, {@code gdpr_delete}) and the batch commits of {@link #ingestAll}
+   *     {@code tag}, {@code untag}, {@code merge}, {@code split}, and erasures: {@link #delete},
+   *     {@code gdpr_delete}) wait, so those cannot cause it; writers that do not wait can: another
+   *     node on the same backend, and in this instance the batch commits of {@link #ingestAll}
    */
   public IngestResult ingest(Event event) {
     requireNonNull(event, "event");
@@ -868,7 +871,9 @@ public final class Clientele implements AutoCloseable {
    * attached is named by {@link #explain} without an event. A split record naming the erased
    * profile is replaced by one between the people of that split who remain, without the
    * operator's note or the undone merge, so that what the split carried over between them stays
-   * in their {@link #consentHistory} and {@link #profilesOverTime}.
+   * in their {@link #consentHistory} and {@link #profilesOverTime}; it keeps the split's time (so
+   * {@link #explain} still tells when they were split) and its id is in the report ({@link
+   * ErasureReport#keptSplitRecords}).
    * Leaves a salted-hash tombstone per
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.
@@ -877,9 +882,11 @@ public final class Clientele implements AutoCloseable {
    * applies {@linkplain dev.clientele.core.spi.Commit#mergeRecordRedactions() merge-record
    * redactions} ({@link dev.clientele.core.spi.Storage#redactsMergeRecordsInPlace()}); the built-in
    * ones do. An erasure reads the whole merge log (a record per merge and split ever logged), so
-   * its cost grows with the log; it retries up to 100 times while the profiles it changes are
-   * changed by other writers, and a retry reads the whole log again only if the profile's
-   * identifiers or the profiles merged into it changed meanwhile.
+   * its cost grows with the log; a retry reads the whole log again only if the profile's
+   * identifiers or the profiles merged into it changed meanwhile. It retries as {@link #tag} does
+   * while the profiles it changes are changed by other writers (also those of the other sides of
+   * a split, whose profiles an erasure writes too): after 8 conflicts in a row it retries while
+   * this instance's other single writes wait, up to 100 attempts in all.
    *
    * @return what was erased (counts, no personal data)
    * @throws java.util.NoSuchElementException if there is no such profile
@@ -889,7 +896,7 @@ public final class Clientele implements AutoCloseable {
    * @throws UnsupportedOperationException if the erasure must redact other profiles' merge-log
    *     records and the backend does not apply redactions: nothing was erased
    * @throws IllegalStateException if the profile kept changing during the erasure (nothing was
-   *     erased), or if the backend claims to apply redactions but left an erased identifier in a
+   *     erased; as for {@link #ingest}, which says which writers can cause it), or if the backend claims to apply redactions but left an erased identifier in a
    *     merge-log record after committing the erasure
    */
   public ErasureReport delete(ProfileId id) {

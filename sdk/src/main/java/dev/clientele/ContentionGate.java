@@ -12,11 +12,14 @@ import java.util.function.Supplier;
  * instance wait at their next attempt ({@link #awaitTurn}) until it is done.
  *
  * <p>Why this is enough: once a writer holds the gate, every other gated writer of the instance
- * (single ingests, tags, merges, splits) can commit at most the one attempt it had already begun,
- * so the holder succeeds within a few attempts unless a writer the gate does not hold back keeps
- * changing the same data: another node on the same backend, or, in this instance, an erasure or a
- * batch commit of {@code ingestAll}, which do not wait at the gate. The retry bound then still
+ * (single ingests, tags, merges, splits, erasures) can commit at most the one attempt it had
+ * already begun, so the holder succeeds within a few attempts unless a writer the gate does not
+ * hold back keeps changing the same data: another node on the same backend, or, in this instance,
+ * a batch commit of {@code ingestAll}, which does not wait at the gate. The retry bound then still
  * ends the call with the documented exception.
+ *
+ * <p>An erasure's attempt can take long (it may read the whole merge log, see {@code Erasure}):
+ * while an erasure holds the gate, the other writers wait that long.
  *
  * <p>The gate is one per instance, not per profile: while a write holds it, every gated writer of
  * the instance waits, also those of unrelated profiles, for as long as the holder's attempts take

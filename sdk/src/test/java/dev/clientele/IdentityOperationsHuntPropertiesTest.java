@@ -407,21 +407,29 @@ class IdentityOperationsHuntPropertiesTest {
       Set<String> beforeIds = new HashSet<>();
       before.forEach(r -> beforeIds.add(r.id()));
       Set<java.util.Optional<String>> erasedSplitsUndo = new HashSet<>();
+      Set<java.time.Instant> erasedSplitsAt = new HashSet<>();
       before.stream().filter(r -> r.kind() == MergeRecord.Kind.SPLIT && gone.stream().anyMatch(r::names))
-          .forEach(r -> erasedSplitsUndo.add(r.undoes()));
+          .forEach(r -> {
+            erasedSplitsUndo.add(r.undoes());
+            erasedSplitsAt.add(r.at());
+          });
 
-      c.delete(victim.id());
+      dev.clientele.consent.ErasureReport report = c.delete(victim.id());
 
       assertThat(log(c).stream().filter(r -> beforeIds.contains(r.id())).toList()).isEqualTo(expected);
       // A split record naming the erased profile is replaced by one between the people of that
       // split who remain (when two or more do): a split naming no erased profile, with a fixed
       // note (not the operator's), undoing the same merge if that record is still stored, else none.
+      // It has the time of the split it replaces, and the report names it.
       Set<String> after = new HashSet<>();
       log(c).forEach(r -> after.add(r.id()));
+      assertThat(log(c).stream().map(MergeRecord::id).filter(r -> !beforeIds.contains(r)).toList())
+          .as("records appended by the erasure").isEqualTo(report.keptSplitRecords());
       for (MergeRecord r : log(c)) {
         if (!beforeIds.contains(r.id())) {
           assertThat(r.kind()).isEqualTo(MergeRecord.Kind.SPLIT);
           assertThat(r.note()).isEqualTo(dev.clientele.consent.Erasure.KEPT_SPLIT_NOTE);
+          assertThat(erasedSplitsAt).as("times of the erased splits").contains(r.at());
           r.undoes().ifPresent(u -> assertThat(after).as("merge undone by %s", r.id()).contains(u));
           if (r.undoes().isPresent()) {
             assertThat(erasedSplitsUndo).contains(r.undoes());
@@ -572,18 +580,25 @@ class IdentityOperationsHuntPropertiesTest {
             List<Profile> ps = Fixtures.profiles(c);
             if (!ps.isEmpty()) {
               Profile victim = ps.get(op.x() % ps.size());
-              c.delete(victim.id());
+              dev.clientele.consent.ErasureReport report = c.delete(victim.id());
               Set<ProfileId> gone = new HashSet<>(victim.mergedFrom());
               gone.add(victim.id());
               Set<Identifier> erased = Fixtures.identifiersOf(victim);
               Set<String> beforeIds = new HashSet<>();
               before.forEach(r -> beforeIds.add(r.id()));
+              Set<java.time.Instant> erasedSplitsAt = new HashSet<>();
+              before.stream().filter(r -> r.kind() == MergeRecord.Kind.SPLIT && gone.stream().anyMatch(r::names))
+                  .forEach(r -> erasedSplitsAt.add(r.at()));
               before = before.stream().filter(r -> gone.stream().noneMatch(r::names)).map(r -> redacted(r, erased)).toList();
               assertThat(log(c).stream().filter(r -> beforeIds.contains(r.id())).toList()).isEqualTo(before);
-              // Appended: only the split records between the remaining people of an erased split.
+              // Appended: only the split records between the remaining people of an erased split,
+              // with its time, as the report lists them.
+              assertThat(log(c).stream().map(MergeRecord::id).filter(r -> !beforeIds.contains(r)).toList())
+                  .as("records appended by the erasure").isEqualTo(report.keptSplitRecords());
               for (MergeRecord r : log(c)) {
                 if (!beforeIds.contains(r.id())) {
                   assertThat(r.kind()).isEqualTo(MergeRecord.Kind.SPLIT);
+                  assertThat(erasedSplitsAt).as("times of the erased splits").contains(r.at());
                   assertThat(gone).noneMatch(r::names);
                   assertThat(erased).noneMatch(r::holds);
                 }

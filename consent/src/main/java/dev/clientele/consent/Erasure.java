@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * Erases a profile from storage in one atomic commit: the profile, its index entries, every
@@ -57,7 +59,9 @@ import java.util.UUID;
  * naming the erased profile is erased too, but when the split separated two or more people who
  * remain, a new split record between them (without the erased profile and values, and without
  * the operator's free-text note: {@link #KEPT_SPLIT_NOTE}) takes its place, so that what the
- * split carried over between them stays found by their consent ledgers and replays. So the
+ * split carried over between them stays found by their consent ledgers and replays. It has the
+ * split's time and is appended to the log (its id is in {@link ErasureReport#keptSplitRecords}).
+ * So the
  * remaining profiles' stored state agrees with their consent ledgers and with the replay of
  * profiles over time. An identifier of another person that only an erased event had attached
  * stays with them; {@code explain} names it without an event.
@@ -91,6 +95,7 @@ public final class Erasure {
   private final Storage storage;
   private final ErasurePolicy policy;
   private final ActivityRules activity;
+  private final Retry retry;
 
   /** Erases from {@code storage} under {@code policy}, with the default {@link ActivityRules}. */
   public Erasure(Storage storage, ErasurePolicy policy) {
@@ -100,12 +105,45 @@ public final class Erasure {
   /**
    * Erases from {@code storage} under {@code policy}; {@code activity} decides which of the events
    * an erasure keeps for another person (see the class comment) move that person's last-seen
-   * times, as ingestion would have.
+   * times, as ingestion would have. An erasure that meets a concurrent change retries at once, up
+   * to 100 attempts in all ({@link #erase(ProfileId, java.util.function.Consumer)}).
    */
   public Erasure(Storage storage, ErasurePolicy policy, ActivityRules activity) {
+    this(storage, policy, activity, Erasure::retryAtOnce);
+  }
+
+  /**
+   * Erases as {@link #Erasure(Storage, ErasurePolicy, ActivityRules)}, but each erasure's attempts
+   * are run by {@code retry}: for a host that already has a policy for its optimistic writers
+   * (the sdk's facade runs erasures under the same retry as its other writes, so that an erasure
+   * that keeps losing races to them retries while they wait).
+   */
+  public Erasure(Storage storage, ErasurePolicy policy, ActivityRules activity, Retry retry) {
     this.storage = requireNonNull(storage, "storage");
     this.policy = requireNonNull(policy, "policy");
     this.activity = requireNonNull(activity, "activity");
+    this.retry = requireNonNull(retry, "retry");
+  }
+
+  /**
+   * How an erasure retries: it runs {@code attempt} until an attempt returns, trying again when one
+   * throws {@link CommitConflictException} (another writer changed a profile, an identifier or a
+   * merge-log record the erasure writes; nothing of that attempt was written). Every other
+   * exception of an attempt must be passed on unchanged. Attempts are made one at a time, on the
+   * calling thread, and none after one returned. Implementations must be safe for concurrent use
+   * (erasures of different profiles may run at once).
+   */
+  @FunctionalInterface
+  public interface Retry {
+    /**
+     * Runs {@code attempt} until it does not throw {@link CommitConflictException}, and returns its
+     * report. When it gives up, it throws what {@code gaveUp} makes of the number of attempts made
+     * and the last conflict (an {@link IllegalStateException}: the profile kept changing, nothing
+     * was erased).
+     */
+    ErasureReport run(
+        Supplier<ErasureReport> attempt,
+        BiFunction<Integer, CommitConflictException, RuntimeException> gaveUp);
   }
 
   /**
@@ -143,77 +181,100 @@ public final class Erasure {
    *     applied; erasing again is safe
    * @throws UnsupportedOperationException if the erasure must redact merge-log records of other
    *     profiles and the backend does not apply redactions; nothing was erased
-   * @throws IllegalStateException if the profile kept changing (100 attempts), nothing erased; or
+   * @throws IllegalStateException if the profile kept changing (100 attempts, or as the {@link
+   *     Retry} given to the constructor decides), nothing erased; or
    *     if the erasure was committed ({@code onErased} has run) but the backend left an erased
    *     identifier in a record it was asked to redact (a backend bug)
    */
   public ErasureReport erase(ProfileId id, java.util.function.Consumer<List<Identifier>> onErased) {
     requireNonNull(id, "id");
     requireNonNull(onErased, "onErased");
-    LogScan scan = null; // the records that held the erased identifiers, from the last full read of the log
-    for (int attempt = 1; ; attempt++) {
-      Profile p = storage.profile(id).orElseThrow(() -> new NoSuchElementException("no profile with id " + id));
-      Commit.Builder commit = Commit.builder().deleteProfile(id, p.version());
-      Map<String, Integer> byType = new TreeMap<>();
-      List<Identifier> identifiers = p.identifiers().stream().map(IdentifierState::identifier).toList();
-      List<StoredEvent> own = storage.events(identifiers);
-      List<ProfileId> othersChanged = new ArrayList<>();
-      long events = own.size() - keepOthersEvents(id, identifiers, own, commit, othersChanged);
-      for (Identifier identifier : identifiers) {
-        if (storage.owner(identifier).equals(Optional.of(id))) {
-          commit.unassign(identifier, id);
-        }
-        commit.eraseEvents(identifier).tombstone(policy.tombstoneOf(identifier));
-        byType.merge(identifier.type().name(), 1, Integer::sum);
-      }
-      Map<String, MergeRecord> records = new LinkedHashMap<>();
-      List<ProfileId> named = new ArrayList<>(List.of(id));
-      named.addAll(p.mergedFrom());
-      for (ProfileId q : named) {
-        commit.eraseMergeRecords(q);
-        storage.mergeRecords(q).forEach(r -> records.putIfAbsent(r.id(), r));
-      }
-      Set<ProfileId> namedSet = new HashSet<>(named);
-      Set<Identifier> erasedSet = new HashSet<>(identifiers);
-      Set<ProfileId> parties = new java.util.LinkedHashSet<>();
-      for (MergeRecord r : records.values()) {
-        splitOfTheOthers(r, namedSet, erasedSet).ifPresent(kept -> {
-          commit.logMerge(kept);
-          parties.add(kept.profile());
-          kept.sides().forEach(side -> parties.add(side.id()));
-        });
-      }
-      // The profiles a kept split record names are written again with their versions checked
-      // (unchanged but for the version), so that if one of them is erased meanwhile, this erasure
-      // retries instead of logging a record naming it.
-      for (ProfileId q : parties) {
-        if (!othersChanged.contains(q)) {
-          storage.profile(q).ifPresent(o -> commit.putProfile(o.toBuilder().version(o.version() + 1).build(), o.version()));
-        }
-      }
-      if (scan == null || !scan.identifiers().equals(identifiers) || !scan.named().equals(named)) {
-        scan = scanLog(named, identifiers);
-      }
-      List<String> redacted = redactOtherRecords(scan, commit);
-      if (!redacted.isEmpty() && !storage.redactsMergeRecordsInPlace()) {
-        throw new UnsupportedOperationException("erasing profile " + id + " must remove its identifiers from "
-            + redacted.size() + " merge-log record(s) of other profiles, but the storage backend "
-            + storage.getClass().getName() + " does not apply merge-record redactions"
-            + " (Storage.redactsMergeRecordsInPlace() is false); nothing was erased."
-            + " Apply Commit.mergeRecordRedactions() in the backend and answer true there");
-      }
+    LogScan[] scan = {null}; // the records that held the erased identifiers, from the last full read of the log
+    return retry.run(() -> attempt(id, onErased, scan), (attempts, conflict) -> new IllegalStateException(
+        "profile " + id + " kept changing during erasure (" + attempts + " attempts): " + conflict.getMessage(), conflict));
+  }
+
+  /**
+   * The default {@link Retry}: attempts one after another, up to {@link #MAX_ATTEMPTS} in all.
+   */
+  private static ErasureReport retryAtOnce(
+      Supplier<ErasureReport> attempt,
+      BiFunction<Integer, CommitConflictException, RuntimeException> gaveUp) {
+    for (int n = 1; ; n++) {
       try {
-        commit(commit.build(), id, identifiers);
-        onErased.accept(identifiers);
-        checkRedacted(id, redacted, erasedSet);
-        return new ErasureReport(id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), records.size(),
-            List.of(), othersChanged, redacted.size());
+        return attempt.get();
       } catch (CommitConflictException e) {
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new IllegalStateException("profile " + id + " kept changing during erasure: " + e.getMessage(), e);
+        if (n >= MAX_ATTEMPTS) {
+          throw gaveUp.apply(n, e);
         }
       }
     }
+  }
+
+  /**
+   * One attempt of the erasure of profile {@code id}: reads what it erases and commits it.
+   * {@code scan} holds the last full read of the merge log, kept across attempts ({@link #scanLog}).
+   *
+   * @throws CommitConflictException if another writer changed what it read; nothing was written
+   */
+  private ErasureReport attempt(ProfileId id, java.util.function.Consumer<List<Identifier>> onErased, LogScan[] scan) {
+    Profile p = storage.profile(id).orElseThrow(() -> new NoSuchElementException("no profile with id " + id));
+    Commit.Builder commit = Commit.builder().deleteProfile(id, p.version());
+    Map<String, Integer> byType = new TreeMap<>();
+    List<Identifier> identifiers = p.identifiers().stream().map(IdentifierState::identifier).toList();
+    List<StoredEvent> own = storage.events(identifiers);
+    List<ProfileId> othersChanged = new ArrayList<>();
+    long events = own.size() - keepOthersEvents(id, identifiers, own, commit, othersChanged);
+    for (Identifier identifier : identifiers) {
+      if (storage.owner(identifier).equals(Optional.of(id))) {
+        commit.unassign(identifier, id);
+      }
+      commit.eraseEvents(identifier).tombstone(policy.tombstoneOf(identifier));
+      byType.merge(identifier.type().name(), 1, Integer::sum);
+    }
+    Map<String, MergeRecord> records = new LinkedHashMap<>();
+    List<ProfileId> named = new ArrayList<>(List.of(id));
+    named.addAll(p.mergedFrom());
+    for (ProfileId q : named) {
+      commit.eraseMergeRecords(q);
+      storage.mergeRecords(q).forEach(r -> records.putIfAbsent(r.id(), r));
+    }
+    Set<ProfileId> namedSet = new HashSet<>(named);
+    Set<Identifier> erasedSet = new HashSet<>(identifiers);
+    Set<ProfileId> parties = new java.util.LinkedHashSet<>();
+    List<String> keptSplits = new ArrayList<>();
+    for (MergeRecord r : records.values()) {
+      splitOfTheOthers(r, namedSet, erasedSet).ifPresent(kept -> {
+        commit.logMerge(kept);
+        keptSplits.add(kept.id());
+        parties.add(kept.profile());
+        kept.sides().forEach(side -> parties.add(side.id()));
+      });
+    }
+    // The profiles a kept split record names are written again with their versions checked
+    // (unchanged but for the version), so that if one of them is erased meanwhile, this erasure
+    // retries instead of logging a record naming it.
+    for (ProfileId q : parties) {
+      if (!othersChanged.contains(q)) {
+        storage.profile(q).ifPresent(o -> commit.putProfile(o.toBuilder().version(o.version() + 1).build(), o.version()));
+      }
+    }
+    if (scan[0] == null || !scan[0].identifiers().equals(identifiers) || !scan[0].named().equals(named)) {
+      scan[0] = scanLog(named, identifiers);
+    }
+    List<String> redacted = redactOtherRecords(scan[0], commit);
+    if (!redacted.isEmpty() && !storage.redactsMergeRecordsInPlace()) {
+      throw new UnsupportedOperationException("erasing profile " + id + " must remove its identifiers from "
+          + redacted.size() + " merge-log record(s) of other profiles, but the storage backend "
+          + storage.getClass().getName() + " does not apply merge-record redactions"
+          + " (Storage.redactsMergeRecordsInPlace() is false); nothing was erased."
+          + " Apply Commit.mergeRecordRedactions() in the backend and answer true there");
+    }
+    commit(commit.build(), id, identifiers);
+    onErased.accept(identifiers);
+    checkRedacted(id, redacted, erasedSet);
+    return new ErasureReport(id, List.copyOf(p.mergedFrom()), byType, events, identifiers.size(), records.size(),
+        List.of(), othersChanged, redacted.size(), keptSplits);
   }
 
   /**
@@ -377,6 +438,14 @@ public final class Erasure {
    * identifiers. The identifiers an erased profile held in the record that it no longer holds
    * (a later split gave them to someone else) are attributed to the profiles holding them now.
    * Empty for any other record, or when fewer than two people remain in it.
+   *
+   * <p>Its time is the split's, not the erasure's: it records that split, between fewer people.
+   * The log is in commit order ({@link dev.clientele.core.spi.MergeLog}), so it comes after records
+   * of later times (an automatic merge of a late event does too). Readers that tell what happened
+   * when sort by time, and so still see the split before what followed it: {@code explain} of two
+   * of its people whom an operator merged again after the split lists the split, then the forced
+   * merge, which is their state now; with the erasure's time it would list them split last.
+   * Carry-over ({@link SplitCarryOver}) reads neither time nor position.
    *
    * <p>Why: erasure erases every record naming the erased profile (its id is a trace of the person),
    * split records included. Yet a split record is how each side finds what the split carries over

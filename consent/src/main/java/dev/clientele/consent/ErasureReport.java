@@ -29,6 +29,13 @@ import java.util.Map;
  * @param mergeRecordsRedacted other merge-log records (naming neither the profile nor one merged
  *     into it, so kept) from which the erased identifiers were removed in place ({@link
  *     dev.clientele.core.spi.Commit#mergeRecordRedactions()}); not counted in {@code mergeRecords}
+ * @param keptSplitRecords the (random) ids of the split records the erasure logged: one in place
+ *     of each erased split record that separated two or more people who remain, between them,
+ *     without the erased profile, its identifiers and the operator's note ({@link
+ *     Erasure#KEPT_SPLIT_NOTE}), with the split's time, appended to the log; the erased records
+ *     are counted in {@code mergeRecords}. Empty without such a split. (When a concurrent erasure
+ *     of the same profile was taken for this one's commit, see {@link Erasure#erase(ProfileId,
+ *     java.util.function.Consumer)}, these records may not have been logged.)
  */
 public record ErasureReport(
     ProfileId profile,
@@ -39,7 +46,8 @@ public record ErasureReport(
     long mergeRecords,
     List<String> cachesCleared,
     List<ProfileId> otherProfilesChanged,
-    long mergeRecordsRedacted) {
+    long mergeRecordsRedacted,
+    List<String> keptSplitRecords) {
 
   /** Validates and copies. */
   public ErasureReport {
@@ -48,12 +56,31 @@ public record ErasureReport(
     otherProfilesChanged = ImmutableList.copyOf(otherProfilesChanged);
     identifiersByType = ImmutableSortedMap.copyOf(identifiersByType);
     cachesCleared = ImmutableList.copyOf(cachesCleared);
+    keptSplitRecords = ImmutableList.copyOf(keptSplitRecords);
     checkArgument(events >= 0 && tombstones >= 0 && mergeRecords >= 0 && mergeRecordsRedacted >= 0, "counts must be >= 0");
   }
 
   /**
-   * A report that counts no redacted merge-log record ({@link #mergeRecordsRedacted} 0), as before
-   * that component existed.
+   * A report that lists no kept split record ({@link #keptSplitRecords} empty), as before that
+   * component existed.
+   */
+  public ErasureReport(
+      ProfileId profile,
+      List<ProfileId> mergedFrom,
+      Map<String, Integer> identifiersByType,
+      long events,
+      int tombstones,
+      long mergeRecords,
+      List<String> cachesCleared,
+      List<ProfileId> otherProfilesChanged,
+      long mergeRecordsRedacted) {
+    this(profile, mergedFrom, identifiersByType, events, tombstones, mergeRecords, cachesCleared, otherProfilesChanged,
+        mergeRecordsRedacted, List.of());
+  }
+
+  /**
+   * A report that counts no redacted merge-log record ({@link #mergeRecordsRedacted} 0) and lists
+   * no kept split record, as before those components existed.
    */
   public ErasureReport(
       ProfileId profile,
@@ -69,7 +96,8 @@ public record ErasureReport(
 
   /**
    * A report of an erasure that changed no other profile's timeline ({@link #otherProfilesChanged}
-   * empty) and redacted no merge-log record, as before those components existed.
+   * empty), redacted no merge-log record and kept no split record, as before those components
+   * existed.
    */
   public ErasureReport(
       ProfileId profile,
@@ -91,6 +119,6 @@ public record ErasureReport(
   public ErasureReport withCacheCleared(String cache) {
     return new ErasureReport(profile, mergedFrom, identifiersByType, events, tombstones, mergeRecords,
         ImmutableList.<String>builder().addAll(cachesCleared).add(cache).build(), otherProfilesChanged,
-        mergeRecordsRedacted);
+        mergeRecordsRedacted, keptSplitRecords);
   }
 }

@@ -98,6 +98,7 @@ class ErasureRedactionTest {
     assertThat(storage.mergeRecord("m-2").orElseThrow().holds(BOB)).isTrue();
     assertThat(report.mergeRecords()).isEqualTo(1);
     assertThat(report.mergeRecordsRedacted()).isEqualTo(1);
+    assertThat(report.keptSplitRecords()).containsExactly(kept.id());
   }
 
   /**

@@ -14,6 +14,12 @@ import java.util.function.Consumer;
  * it removes the records naming an erased profile and redacts, in place, the others that hold its
  * identifiers ({@link Commit#mergeRecordRedactions()}); a redacted record keeps its position.
  * Implementations must be safe for concurrent use.
+ *
+ * <p>Records are read in commit order, which is not time order: a record's {@link MergeRecord#at()}
+ * is when the merge or split happened (an automatic merge has its event's time, and events may
+ * arrive late), and the split record an erasure logs in place of one it erased has the time of
+ * that split. A reader that needs the order things happened in sorts by {@code at}; what was
+ * committed after a record is what follows it.
  */
 public interface MergeLog {
   /**

@@ -34,7 +34,9 @@ import java.util.Set;
  *
  * @param id unique id of the record
  * @param kind what happened
- * @param at when it happened (the event's timestamp for an automatic merge, the clock otherwise)
+ * @param at when it happened (the event's timestamp for an automatic merge, the clock otherwise;
+ *     for a split record an erasure logged in place of an erased one, that split's time), so not
+ *     the order of the log, which is commit order ({@link MergeLog})
  * @param profile the surviving profile of a merge, or the profile a split was taken from
  * @param sides the absorbed profiles of a merge, or the restored profiles of a split
  * @param eventId the event that caused an automatic merge; empty for operator actions
