@@ -72,8 +72,21 @@ import java.util.function.Supplier;
  * already held) is not erased; the ingest pipeline never attaches such a value to two profiles,
  * so this is a corner the design accepts and documents.
  *
+ * <p><b>Applications call {@code Clientele.delete} (or ingest a {@code gdpr_delete} event), not
+ * this class.</b> This is the storage part of that erasure. {@code Clientele.delete} also erases
+ * what lives outside the storage SPI: the profile's segment membership history (which may be in
+ * a database) and the identity resolver's normalisation-cache entries for its identifiers; it
+ * retries under the instance's contention gate; and it refuses a random salt on a persistent
+ * backend. Use this class directly only on a storage that no {@code Clientele} instance serves
+ * (a maintenance tool, a backend's own tests), and then, on a backend that outlives the process,
+ * with an {@link ErasurePolicy} whose salt survives restarts: tombstones made under the default
+ * random salt stop matching after a restart, so replayed events of the erased person would not be
+ * blocked.
+ *
  * <pre>{@code
- * ErasureReport r = new Erasure(storage, ErasurePolicy.defaults()).erase(profileId);
+ * // On a storage no Clientele instance serves, e.g. a maintenance tool:
+ * ErasurePolicy policy = ErasurePolicy.builder().salt(secrets.get("clientele-erasure-salt")).build();
+ * ErasureReport r = new Erasure(storage, policy).erase(profileId);
  * }</pre>
  */
 public final class Erasure {
