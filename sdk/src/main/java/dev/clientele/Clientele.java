@@ -692,7 +692,7 @@ public final class Clientele implements AutoCloseable {
 
   /**
    * How many profiles (created by the end of {@code day}) are at each engagement level as of the
-   * end of {@code day} (UTC); every level is present.
+   * end of {@code day} (UTC); every level is present. The map is unmodifiable.
    */
   public java.util.Map<EngagementLevel, Long> engagementCounts(LocalDate day) {
     return new EngagementLevels(storage, activityRules, engagementThresholds).count(day);
@@ -1036,13 +1036,18 @@ public final class Clientele implements AutoCloseable {
    * }</pre>
    *
    * @param scorer the fitted models
-   * @param timeUnit the unit the models were fitted in
+   * @param timeUnit the unit the models were fitted in: the scorer's {@code options().timeUnit()}
    * @param calibrationEnd the last day of order history to summarise
+   * @throws IllegalArgumentException if {@code timeUnit} is not the scorer's (summaries in one unit
+   *     scored in another would give wrong figures)
    */
   public ComputedValues clvValues(ClvScorer scorer, PeriodUnit timeUnit, LocalDate calibrationEnd) {
     requireNonNull(scorer, "scorer");
     requireNonNull(timeUnit, "timeUnit");
     requireNonNull(calibrationEnd, "calibrationEnd");
+    com.google.common.base.Preconditions.checkArgument(scorer.options().timeUnit() == timeUnit,
+        "timeUnit must be the unit the scorer's models were fitted in (its options' timeUnit): %s != %s",
+        timeUnit, scorer.options().timeUnit());
     java.util.Map<String, RfmSummary> summaries = new java.util.HashMap<>();
     for (RfmSummary s : RfmSummaries.fromTransactions(RfmSummaries.ordersOf(storage, revenueRules), calibrationEnd, timeUnit)) {
       summaries.put(s.customerId(), s);
@@ -1057,8 +1062,10 @@ public final class Clientele implements AutoCloseable {
           }
           CustomerValue v = scorer.score(s);
           java.util.Map<String, Object> figures = new java.util.HashMap<>();
-          figures.put(ComputedValues.CHURN_RISK, v.churnBand().name().toLowerCase(java.util.Locale.ROOT));
-          figures.put(ComputedValues.PROBABILITY_ALIVE, v.probabilityAlive());
+          if (!Double.isNaN(v.probabilityAlive())) { // NaN: the model could not score P(alive); no churn figure either
+            figures.put(ComputedValues.CHURN_RISK, v.churnBand().name().toLowerCase(java.util.Locale.ROOT));
+            figures.put(ComputedValues.PROBABILITY_ALIVE, v.probabilityAlive());
+          }
           if (!Double.isNaN(v.predictedClv())) { // NaN: infinite expected spend for this customer, no money cells
             java.math.BigDecimal predicted = java.math.BigDecimal.valueOf(v.predictedClv()).setScale(2, java.math.RoundingMode.HALF_EVEN);
             figures.put(ComputedValues.PREDICTED_CLV, predicted);

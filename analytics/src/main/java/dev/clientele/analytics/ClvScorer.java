@@ -127,6 +127,11 @@ public final class ClvScorer {
     this.options = requireNonNull(options, "options");
   }
 
+  /** The horizon, discounting, order window and bands this scorer uses, with the unit its models were fitted in. */
+  public Options options() {
+    return options;
+  }
+
   /**
    * Scores one customer; a customer the purchase model cannot evaluate gets a row that is not
    * {@linkplain CustomerValue#scorable() scorable} (see the class comment) rather than an exception.

@@ -9,6 +9,12 @@ import java.util.OptionalDouble;
  * One customer's predictions over the scorer's horizon; see {@link ClvScorer}. Money amounts are
  * in the currency of the monetary values; 0 where no spend model was given.
  *
+ * <p>A row from {@link ClvScorer} whose purchase figures the model could not evaluate is not
+ * {@linkplain #scorable() scorable}; see {@link ClvScorer} (customers that cannot be scored).
+ * Such a row's {@code churnBand} is {@link ChurnRisk#HIGH} only because the band has no "unknown"
+ * value: check {@link #scorable()} (or {@code churnRisk} for {@code NaN}) before acting on it, as
+ * the exports do (they leave the churn cells empty).
+ *
  * @param customerId the customer
  * @param probabilityAlive P(alive) at the calibration end
  * @param expectedPurchases E[Y(horizon)]: expected purchases in the horizon; {@code NaN} when the
@@ -30,9 +36,6 @@ import java.util.OptionalDouble;
  *     ({@link RfmSummary#historicValue()}); empty when unknown
  * @param totalClv {@code historicClv + predictedClv}; empty when either is unknown (no historic
  *     value, no spend model, or a {@code NaN} predicted CLV)
- *
- * <p>A row from {@link ClvScorer} whose purchase figures the model could not evaluate is not
- * {@linkplain #scorable() scorable}; see {@link ClvScorer} (customers that cannot be scored).
  * @param winBack whether the customer is overdue and worth a win-back action, by the rule of
  *     {@link ClvScorer.Options}
  */

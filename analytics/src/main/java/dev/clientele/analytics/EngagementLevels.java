@@ -108,7 +108,7 @@ public final class EngagementLevels {
         counts.merge(tally.engagement(p, day, thresholds).level(), 1L, Long::sum);
       }
     }
-    return counts;
+    return java.util.Collections.unmodifiableMap(counts);
   }
 
   private Tally pass(Owners owners, LocalDate day) {

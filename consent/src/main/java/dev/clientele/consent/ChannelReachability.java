@@ -15,7 +15,7 @@ import java.util.List;
  * @param reachable whether marketing may be sent on it
  * @param via the identifiers a message may go to (empty when unreachable); for email and sms at
  *     most the last-seen one, for push every eligible token
- * @param reasons why, in words, e.g. {@code "email: last-seen address hard-bounced on 2026-10-03"};
+ * @param reasons why, in words, e.g. {@code "email: last-seen email address hard-bounced on 2026-10-03"};
  *     never empty. Reasons name identifier types and dates, never values.
  */
 public record ChannelReachability(Channel channel, boolean reachable, List<Identifier> via, List<String> reasons) {

@@ -28,7 +28,7 @@ import java.util.Optional;
  * <pre>{@code
  * ChannelReachability email = new ReachabilityEvaluator(ReachabilityPolicy.defaults())
  *     .evaluate(profile, Channel.EMAIL);
- * email.reasons();  // ["email: last-seen address hard-bounced on 2026-10-03"]
+ * email.reasons();  // ["email: last-seen email address hard-bounced on 2026-10-03"]
  * }</pre>
  */
 public final class ReachabilityEvaluator {

@@ -44,7 +44,8 @@ public record TimelineQuery(Set<String> types, Optional<Instant> from, Optional<
 
   /** A copy restricted to {@code [fromInclusive, toExclusive)}. */
   public TimelineQuery withRange(Instant fromInclusive, Instant toExclusive) {
-    return new TimelineQuery(types, Optional.of(fromInclusive), Optional.of(toExclusive), newestFirst, limit);
+    return new TimelineQuery(types, Optional.of(requireNonNull(fromInclusive, "fromInclusive")),
+        Optional.of(requireNonNull(toExclusive, "toExclusive")), newestFirst, limit);
   }
 
   /** A copy returning the {@code n} newest events, newest first. */

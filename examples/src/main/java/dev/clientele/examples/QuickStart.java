@@ -11,7 +11,8 @@ import java.time.LocalDate;
 
 /**
  * The README's quick start: an anonymous visitor identifies, and the profile is found again by a
- * differently written email. The body of {@link #main} is copied into the README verbatim.
+ * differently written email. Its imports and the body of {@link #main} are the README's quick start
+ * ({@code QuickStartTest} checks that they stay the same).
  */
 public final class QuickStart {
   private QuickStart() {}

@@ -103,7 +103,7 @@ public sealed interface Condition
    * @param value a {@link String}, {@link Boolean} or {@link Number}
    */
   static AttributeIs attribute(String name, AttributeOp op, Object value) {
-    return new AttributeIs(name, op, Optional.of(value), Optional.empty());
+    return new AttributeIs(name, op, Optional.of(requireNonNull(value, "value")), Optional.empty());
   }
 
   /** The profile holds an identifier of {@code type}. */
@@ -123,7 +123,7 @@ public sealed interface Condition
 
   /** The profile is reachable on {@code channel} under the reachability policy. */
   static Reachable reachable(Channel channel) {
-    return new Reachable(Optional.of(channel));
+    return new Reachable(Optional.of(requireNonNull(channel, "channel")));
   }
 
   /** The profile is reachable on at least one channel. */
@@ -143,7 +143,8 @@ public sealed interface Condition
 
   /** The sum of the numeric data field {@code field} over events of {@code type} compares to {@code value}. */
   static EventMeasure eventSum(String type, String field, Comparison op, BigDecimal value) {
-    return new EventMeasure(type, Optional.empty(), Measure.SUM, Optional.of(field), op, value, Optional.empty());
+    return new EventMeasure(type, Optional.empty(), Measure.SUM, Optional.of(requireNonNull(field, "field")), op, value,
+        Optional.empty());
   }
 
   /** The first or last event of {@code type} happened within {@code window} before the as-of instant. */

@@ -234,4 +234,13 @@ class ConditionsTest {
     assertThatThrownBy(() -> new Condition.And(List.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
   }
+
+  @Test
+  void factories_nullArguments_nameTheArgument() {
+    assertThatThrownBy(() -> Condition.reachable(null)).isInstanceOf(NullPointerException.class).hasMessage("channel");
+    assertThatThrownBy(() -> Condition.attribute("plan", Condition.AttributeOp.EQ, null))
+        .isInstanceOf(NullPointerException.class).hasMessage("value");
+    assertThatThrownBy(() -> Condition.eventSum("order", null, Comparison.GE, BigDecimal.ONE))
+        .isInstanceOf(NullPointerException.class).hasMessage("field");
+  }
 }
