@@ -1470,7 +1470,11 @@ public final class Clientele implements AutoCloseable {
     /**
      * Segment definitions, enter/leave listeners, the figure source and the membership store
      * (default: none defined). Configured segments are re-evaluated incrementally after every
-     * ingested event; see {@link Segments}.
+     * ingested event; see {@link Segments}. With listeners, a write (an ingest, merge, split or
+     * erasure) returns only once the trigger queue is within its capacity again
+     * ({@link dev.clientele.segments.QueueFullPolicy#BLOCK}, the default): slow listeners slow
+     * ingestion down instead of losing transitions. {@link SegmentConfig.Builder#whenQueueFull}
+     * chooses dropping instead.
      */
     public Builder segments(SegmentConfig value) {
       checkState(segments == null, "segments were already set");
