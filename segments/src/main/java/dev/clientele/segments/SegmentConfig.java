@@ -109,10 +109,10 @@ public final class SegmentConfig {
     return drainOnClose;
   }
 
-  /** Segment names and counts; no listener or figure details. */
+  /** Segment names, counts and the queue-full policy; no listener or figure details. */
   @Override
   public String toString() {
-    return "SegmentConfig{segments=" + segments.keySet() + ", listeners=" + listeners.size() + "}";
+    return "SegmentConfig{segments=" + segments.keySet() + ", listeners=" + listeners.size() + ", whenQueueFull=" + whenQueueFull + "}";
   }
 
   /** Builds a {@link SegmentConfig}; not thread-safe. */

@@ -80,7 +80,6 @@ import java.util.stream.StreamSupport;
  */
 public final class Segments implements AutoCloseable {
   private static final int PAGE = 1024;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Segments.class);
 
   private final Storage storage;
   private final SegmentConfig config;
@@ -215,7 +214,7 @@ public final class Segments implements AutoCloseable {
    * most one timeline read shared by all of them. Never throws for a failure of evaluation (a
    * {@link FigureSource} or {@link MembershipStore} that throws): the event is already
    * committed, so the failure is counted in {@link TriggerStats#evaluationFailures()} and logged
-   * without personal data, and the next event or refresh catches the profile up.
+   * without personal data (as a summary, like listener failures: see {@link SegmentListener}), and the next event or refresh catches the profile up.
    */
   public void onCommitted(ProfileChange change) {
     requireNonNull(change, "change");
@@ -232,8 +231,7 @@ public final class Segments implements AutoCloseable {
       reevaluate(change.profile(), asOf, Optional.of(cause), all ? null : cause.type());
     } catch (RuntimeException e) {
       // The event is committed: ingestion must not fail for it. Counted; type only, no data.
-      triggers.evaluationFailed();
-      LOG.warn("segment re-evaluation after an event of type {} failed: {}", cause.type(), e.getClass().getName());
+      triggers.evaluationFailed("after an event of type " + cause.type() + ": " + e.getClass().getName());
     }
     triggers.awaitSpace(); // holding no lock now
   }
@@ -263,8 +261,7 @@ public final class Segments implements AutoCloseable {
         reevaluate(id, asOf, Optional.empty(), null);
       }
     } catch (RuntimeException e) {
-      triggers.evaluationFailed();
-      LOG.warn("segment re-evaluation after a merge or split failed: {}", e.getClass().getName());
+      triggers.evaluationFailed("after a merge, split or erasure: " + e.getClass().getName());
     }
     triggers.awaitSpace(); // holding no lock now
   }

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * {@link QueueFullPolicy#BLOCK} it waits until the queue is back within its capacity, so the
  * queue holds at most the capacity plus the transitions of the evaluations in progress (and of
  * listeners' own writes: the trigger thread never waits). Under {@link QueueFullPolicy#DROP} a
- * transition that finds the queue full is dropped. Drops and listener failures are counted and
- * logged as summaries (the first at once, then at most one line per {@link #SUMMARY_SECONDS}
- * s), never one line each.
+ * transition that finds the queue full is dropped. Drops, listener failures and failed
+ * re-evaluations are counted and logged as summaries (the first at once, then at most one line
+ * per {@link #SUMMARY_SECONDS} s), never one line each.
  */
 final class TriggerDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(TriggerDispatcher.class);
@@ -63,6 +63,10 @@ final class TriggerDispatcher {
       // The exception's message may quote personal data: its type only.
       LOG.warn("segment triggers: {} listener call(s) failed since the last report, {} in all; latest: {};"
           + " see TriggerStats.failed()", since, total, latest));
+
+  private final TriggerSummary evaluations = new TriggerSummary(SUMMARY_SECONDS, TimeUnit.SECONDS, (since, total, latest) ->
+      LOG.warn("segment re-evaluation: {} failure(s) since the last report, {} in all; latest: {};"
+          + " see TriggerStats.evaluationFailures()", since, total, latest));
 
   TriggerDispatcher(ImmutableListMultimap<String, SegmentListener> listeners, int capacity, QueueFullPolicy whenFull) {
     this.listeners = listeners;
@@ -149,7 +153,7 @@ final class TriggerDispatcher {
         delivering = false;
         while (queue.isEmpty() && !closing && !stopped) {
           idle.signalAll();
-          long due = Math.min(drops.nanosUntilDue(), failures.nanosUntilDue());
+          long due = Math.min(Math.min(drops.nanosUntilDue(), failures.nanosUntilDue()), evaluations.nanosUntilDue());
           if (due <= 0) {
             break; // log the summaries outside the lock, then wait again
           }
@@ -181,6 +185,7 @@ final class TriggerDispatcher {
       }
       drops.logIfDue(false);
       failures.logIfDue(false);
+      evaluations.logIfDue(false);
       if (t != null) {
         deliver(t);
       }
@@ -206,8 +211,10 @@ final class TriggerDispatcher {
     return new TriggerStats(transitions.sum(), delivered.sum(), failed.sum(), dropped.sum(), evaluationFailures.sum());
   }
 
-  void evaluationFailed() {
+  /** Counts a failed re-evaluation described by {@code what} (no personal data) and logs it in a summary. */
+  void evaluationFailed(String what) {
     evaluationFailures.increment();
+    evaluations.add(1, what);
   }
 
   /**
@@ -293,5 +300,6 @@ final class TriggerDispatcher {
     }
     drops.logIfDue(true);
     failures.logIfDue(true);
+    evaluations.logIfDue(true);
   }
 }
