@@ -12,7 +12,9 @@ public enum QueueFullPolicy {
    * waits, after its membership writes and without holding any lock, until the queue is back
    * within its capacity: listeners slow down writers instead of losing transitions. The trigger
    * thread itself never waits, so a listener may call back into the instance (ingest, tag,
-   * merge) without deadlocking; what it commits is queued behind the current transition.
+   * merge) without deadlocking; what it commits is queued behind the current transition. A
+   * listener that never returns therefore stops the instance's writers once the queue is full;
+   * closing still ends within its bound ({@link SegmentConfig#drainOnClose()}).
    */
   BLOCK,
   /**
