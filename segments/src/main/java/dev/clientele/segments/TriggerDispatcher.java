@@ -146,6 +146,36 @@ final class TriggerDispatcher {
   }
 
   private void run() {
+    try {
+      loop();
+    } catch (Throwable unexpected) {
+      // Not a listener's failure (deliver() catches those): the thread cannot go on. Stop
+      // accepting, count what is queued as dropped and release waiting writers, so that nothing
+      // waits for a thread that is gone.
+      long left = 0;
+      lock.lock();
+      try {
+        closing = true;
+        stopped = true;
+        for (SegmentTransition t : queue) {
+          left += listeners.get(t.segment()).size();
+        }
+        queue.clear();
+        size = 0;
+        space.signalAll();
+        idle.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      dropped.add(left);
+      LOG.error("segment trigger thread stopped by {}; {} queued listener call(s) dropped, later transitions are"
+          + " dropped and counted", unexpected.getClass().getName(), left);
+      throw unexpected;
+    }
+  }
+
+  /** Takes and delivers transitions until closing empties the queue or close stops the thread. */
+  private void loop() {
     while (true) {
       SegmentTransition t = null;
       lock.lock();
