@@ -1003,6 +1003,7 @@ public final class Clientele implements AutoCloseable {
     if (!report.otherProfilesChanged().isEmpty()) {
       segments.onReshaped(report.otherProfilesChanged(), List.of());
     }
+    segments.awaitTriggerSpace(); // onErased does not wait: it may run under the erasure's retry
     return report;
   }
 

@@ -137,6 +137,33 @@ class TriggerLifecycleTest {
   }
 
   @Test
+  void deletesWithAListenerThatWritesBack_doNotDeadlock() {
+    AtomicInteger leaves = new AtomicInteger();
+    Clientele[] self = new Clientele[1];
+    SegmentConfig config = SegmentConfig.builder().define(VISITORS)
+        .onLeave("visitors", t -> {
+          leaves.incrementAndGet();
+          self[0].ingest(Event.builder("after-" + t.profileId().value(), "pageview", T)
+              .identifier(IdentifierType.ANONYMOUS_ID, "after-" + t.profileId().value()).build());
+        })
+        .triggerQueueCapacity(1).build();
+    try (Clientele c = Clientele.builder().segments(config).build()) {
+      self[0] = c;
+      List<ProfileId> ids = new ArrayList<>();
+      assertTimeoutPreemptively(LIMIT, () -> {
+        c.ingestAll(visits("k", 100), r -> ids.add(r.profile().orElseThrow()));
+        for (ProfileId id : ids) {
+          c.delete(id);
+        }
+        assertThat(c.segments().awaitTriggers(LIMIT)).isTrue();
+      });
+      assertThat(leaves).hasValue(100);
+      assertThat(c.profileCount()).as("the profiles the listener made").isEqualTo(100);
+      assertThat(c.segments().triggerStats()).isEqualTo(new TriggerStats(300, 300, 0, 0, 0));
+    }
+  }
+
+  @Test
   void close_refusesLaterWrites_andIsIdempotent_andClosesTheStorageOnce() throws Exception {
     AtomicInteger closes = new AtomicInteger();
     ForwardingStorage storage = new ForwardingStorage(new InMemoryStorage()) {

@@ -268,7 +268,12 @@ public final class Segments implements AutoCloseable {
 
   /**
    * The profile {@code id} was erased: it leaves every segment (listeners hear a leave with no
-   * profile and no cause) and then its membership history is erased.
+   * profile and no cause) and then its membership history is erased. Never waits for space in
+   * the trigger queue, even under {@link QueueFullPolicy#BLOCK}: the caller may be inside the
+   * erasure's commit retry, where the instance's other writers (a listener's among them) can be
+   * held back, so waiting there for the trigger thread could deadlock. Its leaves (one per
+   * current segment) may take the queue past its capacity until the caller, once outside the
+   * erasure, calls {@link #awaitTriggerSpace()}.
    *
    * @return how many membership spans were erased
    */
@@ -286,7 +291,6 @@ public final class Segments implements AutoCloseable {
       return memberships.forget(id);
     } finally {
       lock.unlock();
-      triggers.awaitSpace(); // holding no lock now
     }
   }
 
@@ -311,6 +315,17 @@ public final class Segments implements AutoCloseable {
       triggers.awaitSpace(); // between profiles, holding no lock
     });
     return new RefreshResult(asOf, n[0], n[1], n[2]);
+  }
+
+  /**
+   * Under {@link QueueFullPolicy#BLOCK}, waits until the trigger queue is within its capacity
+   * again; returns at once under {@link QueueFullPolicy#DROP}, on the trigger thread, and once
+   * closing began. For a caller of {@link #onErased}, which never waits itself: call it after the
+   * erasure, holding no lock that a listener's own writes could need. (The other hooks and
+   * {@link #refresh} wait by themselves.)
+   */
+  public void awaitTriggerSpace() {
+    triggers.awaitSpace();
   }
 
   /** Counts of transitions and listener calls. */
