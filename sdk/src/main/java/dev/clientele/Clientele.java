@@ -105,6 +105,28 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: {@link #ingest} may be called from any number of threads; merges are atomic
  * and no event is lost or applied twice. Reads see every ingest that has returned.
+ *
+ * <h2>Lifecycle</h2>
+ * The instance owns its storage backend, also one the host passed to {@link Builder#storage}:
+ * {@link #close} closes it. {@code close} is idempotent (a second call returns at once) and:
+ * <ol>
+ *   <li>refuses new writes: {@link #ingest}, {@link #ingestAll}, {@link #recordConsent},
+ *       {@link #delete}, {@link #merge}, {@link #split}, {@link #tag}, {@link #untag} and
+ *       {@link Segments#refresh} throw {@code IllegalStateException("clientele is closed")}
+ *       from then on, before doing anything;
+ *   <li>waits for the writes already in progress to finish (their segment triggers are queued
+ *       as usual), for up to {@link SegmentConfig#drainOnClose()} (5 s by default);
+ *   <li>delivers the queued segment triggers, again for up to
+ *       {@link SegmentConfig#drainOnClose()}; what is still queued then is dropped, counted in
+ *       {@link dev.clientele.segments.TriggerStats#dropped()} and logged (see
+ *       {@link dev.clientele.segments.SegmentListener} for the delivery guarantees);
+ *   <li>closes the storage backend.
+ * </ol>
+ * Reads are not refused, but after {@code close} they are not supported either: they get
+ * whatever the closed backend gives (the in-memory store keeps answering; a database backend
+ * throws its {@link dev.clientele.core.spi.StorageException}). A segment listener must not call
+ * {@code close} (it would wait for the thread it runs on): that throws
+ * {@code IllegalStateException} and leaves the instance open.
  */
 public final class Clientele implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Clientele.class);
@@ -136,6 +158,10 @@ public final class Clientele implements AutoCloseable {
   private final Segments segments;
   /** Keeps this instance's optimistic writers (ingestion, tags, forced merges, splits) from starving one another. */
   private final ContentionGate gate = new ContentionGate();
+  /** Set by {@link #close}: writes started afterwards throw. */
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Public writes in progress that started before {@link #close}; it waits for them. */
+  private final java.util.concurrent.atomic.AtomicInteger writing = new java.util.concurrent.atomic.AtomicInteger();
 
   private Clientele(Builder b) {
     this.storage = b.storage != null ? b.storage : new InMemoryStorage();
@@ -198,14 +224,45 @@ public final class Clientele implements AutoCloseable {
    *     that keeps losing races retries while the instance's other single writes ({@code ingest},
    *     {@code tag}, {@code untag}, {@code merge}, {@code split}, and erasures: {@link #delete},
    *     {@code gdpr_delete}) wait, so those cannot cause it; writers that do not wait can: another
-   *     node on the same backend, and in this instance the batch commits of {@link #ingestAll}
+   *     node on the same backend, and in this instance the batch commits of {@link #ingestAll};
+   *     or if this instance is {@linkplain #close closed} (nothing was applied)
    */
   public IngestResult ingest(Event event) {
     requireNonNull(event, "event");
+    beginWrite();
+    try {
+      return ingestOpen(event);
+    } finally {
+      endWrite();
+    }
+  }
+
+  /** {@link #ingest} within a write already begun ({@link #beginWrite}). */
+  private IngestResult ingestOpen(Event event) {
     IngestResult r = pipeline.ingest(event);
     tally.count(r);
     afterCommit(event, r);
     return r;
+  }
+
+  /**
+   * Begins a public write: counted until {@link #endWrite}, so that {@link #close} can wait for
+   * it. The count comes before the check and {@link #close} sets the flag before reading the
+   * count, so either this write sees the flag or close sees the write.
+   *
+   * @throws IllegalStateException if this instance is closed
+   */
+  private void beginWrite() {
+    writing.incrementAndGet();
+    if (closed.get()) {
+      writing.decrementAndGet();
+      throw new IllegalStateException("clientele is closed");
+    }
+  }
+
+  /** Ends a write begun by {@link #beginWrite}. */
+  private void endWrite() {
+    writing.decrementAndGet();
   }
 
   /**
@@ -286,10 +343,22 @@ public final class Clientele implements AutoCloseable {
    * @throws NullPointerException if an argument or one of the events is null
    * @throws dev.clientele.core.spi.StorageException as {@link #ingestAll(Iterable)}; results of
    *     the failing batch are not handed on
+   * @throws IllegalStateException if this instance is {@linkplain #close closed} when the call
+   *     starts (nothing is applied; a close during the call waits for it, see {@link #close})
    */
   public IngestStats ingestAll(Iterable<Event> events, Consumer<? super IngestResult> each) {
     requireNonNull(events, "events");
     requireNonNull(each, "each");
+    beginWrite();
+    try {
+      return ingestAllOpen(events, each);
+    } finally {
+      endWrite();
+    }
+  }
+
+  /** {@link #ingestAll(Iterable, Consumer)} within a write already begun ({@link #beginWrite}). */
+  private IngestStats ingestAllOpen(Iterable<Event> events, Consumer<? super IngestResult> each) {
     if (ingestBatchSize <= 1) {
       return ingestInGroups(events.iterator(), each);
     }
@@ -319,7 +388,7 @@ public final class Clientele implements AutoCloseable {
       }
       if (ingestBatchSize <= 1 || e.is("compliance", "gdpr_delete")) {
         ingestBatch(pending, done);
-        done.accept(ingest(e));
+        done.accept(ingestOpen(e));
         continue;
       }
       pending.add(e);
@@ -492,7 +561,7 @@ public final class Clientele implements AutoCloseable {
   /** Applies {@code events} (then empties the list) as one staged commit; event by event if that conflicts. */
   private void ingestBatch(List<Event> events, Consumer<IngestResult> done) {
     if (events.size() <= 1) {
-      events.forEach(e -> done.accept(ingest(e)));
+      events.forEach(e -> done.accept(ingestOpen(e)));
       events.clear();
       return;
     }
@@ -523,7 +592,7 @@ public final class Clientele implements AutoCloseable {
       LOG.debug("a batch of {} events met a concurrent change; applying them one by one", events.size());
       tally.add(Counts.RETRIES, 1);
       staged.clear();
-      events.forEach(e -> done.accept(ingest(e)));
+      events.forEach(e -> done.accept(ingestOpen(e)));
       events.clear();
       return;
     } catch (dev.clientele.core.spi.StorageException backendFailed) {
@@ -547,7 +616,7 @@ public final class Clientele implements AutoCloseable {
       List<Event> before = new ArrayList<>(events.subList(0, reached));
       events.clear();
       try {
-        before.forEach(e -> done.accept(ingest(e)));
+        before.forEach(e -> done.accept(ingestOpen(e)));
       } catch (RuntimeException alsoFailed) {
         failed.addSuppressed(alsoFailed);
       }
@@ -896,14 +965,20 @@ public final class Clientele implements AutoCloseable {
    * @throws UnsupportedOperationException if the erasure must redact other profiles' merge-log
    *     records and the backend does not apply redactions: nothing was erased
    * @throws IllegalStateException if the profile kept changing during the erasure (nothing was
-   *     erased; as for {@link #ingest}, which says which writers can cause it), or if the backend claims to apply redactions but left an erased identifier in a
-   *     merge-log record after committing the erasure
+   *     erased; as for {@link #ingest}, which says which writers can cause it), or if the backend
+   *     claims to apply redactions but left an erased identifier in a merge-log record after
+   *     committing the erasure, or if this instance is {@linkplain #close closed} (nothing was erased)
    */
   public ErasureReport delete(ProfileId id) {
     requireNonNull(id, "id");
-    ErasureReport report = erase(id);
-    tally.add(Counts.PROFILES_ERASED, 1);
-    return report;
+    beginWrite();
+    try {
+      ErasureReport report = erase(id);
+      tally.add(Counts.PROFILES_ERASED, 1);
+      return report;
+    } finally {
+      endWrite();
+    }
   }
 
   /**
@@ -938,6 +1013,7 @@ public final class Clientele implements AutoCloseable {
     if (!report.otherProfilesChanged().isEmpty()) {
       segments.onReshaped(report.otherProfilesChanged(), List.of());
     }
+    segments.awaitTriggerSpace(); // onErased does not wait: it may run under the erasure's retry
     return report;
   }
 
@@ -1191,15 +1267,21 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if either profile does not exist
    * @throws IllegalArgumentException if {@code a} equals {@code b} or the reason is blank
    * @throws IllegalStateException if the profiles kept changing through every retry (as for
-   *     {@link #ingest}, which says which writers can cause it); nothing was applied
+   *     {@link #ingest}, which says which writers can cause it), or if this instance is
+   *     {@linkplain #close closed}; nothing was applied
    * @throws dev.clientele.core.spi.StorageException if the backend fails and the merge was not
    *     applied (a commit applied but reported as failed is recognised by its merge-log record,
    *     and the merge completes)
    */
   public Profile merge(ProfileId a, ProfileId b, String reason) {
-    Profile merged = identity.forceMerge(a, b, reason);
-    segments.onReshaped(List.of(merged.id()), List.of(merged.id().equals(a) ? b : a));
-    return merged;
+    beginWrite();
+    try {
+      Profile merged = identity.forceMerge(a, b, reason);
+      segments.onReshaped(List.of(merged.id()), List.of(merged.id().equals(a) ? b : a));
+      return merged;
+    } finally {
+      endWrite();
+    }
   }
 
   /**
@@ -1224,18 +1306,24 @@ public final class Clientele implements AutoCloseable {
    * @throws IllegalArgumentException if the record is a split or the reason is blank
    * @throws IllegalStateException if the merge cannot be undone any more: its identifiers were
    *     erased or now belong to different profiles, or an absorbed profile's id is in use; or
-   *     if the profile kept changing through every retry (as for {@link #ingest})
+   *     if the profile kept changing through every retry (as for {@link #ingest}); or if this
+   *     instance is {@linkplain #close closed}
    * @throws dev.clientele.core.spi.StorageException if the backend fails and the split was not
    *     applied (a commit applied but reported as failed is recognised by its merge-log record,
    *     and the split completes)
    */
   public SplitResult split(String mergeRecord, String reason) {
-    SplitResult r = identity.split(mergeRecord, reason);
-    List<ProfileId> changed = new java.util.ArrayList<>();
-    changed.add(r.kept().id());
-    r.restored().forEach(p -> changed.add(p.id()));
-    segments.onReshaped(changed, List.of());
-    return r;
+    beginWrite();
+    try {
+      SplitResult r = identity.split(mergeRecord, reason);
+      List<ProfileId> changed = new java.util.ArrayList<>();
+      changed.add(r.kept().id());
+      r.restored().forEach(p -> changed.add(p.id()));
+      segments.onReshaped(changed, List.of());
+      return r;
+    } finally {
+      endWrite();
+    }
   }
 
   /**
@@ -1247,8 +1335,8 @@ public final class Clientele implements AutoCloseable {
    *
    * @throws java.util.NoSuchElementException if there is no such profile
    * @throws IllegalStateException if the profile kept changing through every retry (as for
-   *     {@link #ingest}, which says which writers can cause it); nothing was applied and calling
-   *     again is safe
+   *     {@link #ingest}, which says which writers can cause it), or if this instance is
+   *     {@linkplain #close closed}; nothing was applied
    * @throws dev.clientele.core.spi.StorageException if the backend fails; the tag was added or
    *     not, and calling again is safe
    */
@@ -1276,12 +1364,17 @@ public final class Clientele implements AutoCloseable {
    */
   private Profile update(ProfileId id, UnaryOperator<Profile.Builder> change) {
     requireNonNull(id, "id");
-    return gate.retry(0, () -> {
-      Profile current = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
-      Profile next = change.apply(current.toBuilder()).version(current.version() + 1).build();
-      storage.commit(Commit.builder().putProfile(next, current.version()).build());
-      return next;
-    }, (n, conflict) -> null, (n, conflict) -> new IllegalStateException("profile " + id + " kept changing through " + n + " attempts", conflict));
+    beginWrite();
+    try {
+      return gate.retry(0, () -> {
+        Profile current = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
+        Profile next = change.apply(current.toBuilder()).version(current.version() + 1).build();
+        storage.commit(Commit.builder().putProfile(next, current.version()).build());
+        return next;
+      }, (n, conflict) -> null, (n, conflict) -> new IllegalStateException("profile " + id + " kept changing through " + n + " attempts", conflict));
+    } finally {
+      endWrite();
+    }
   }
 
   /**
@@ -1313,11 +1406,53 @@ public final class Clientele implements AutoCloseable {
     return revenueRules;
   }
 
-  /** Stops segment triggers (delivering what is queued, at most 5 s) and closes the storage backend. */
+  /**
+   * Ends this instance's life, as the class comment's "Lifecycle" says: refuses new writes, waits
+   * for the writes in progress and then for the queued segment triggers (each for up to
+   * {@link SegmentConfig#drainOnClose()}, 5 s by default), and closes the storage backend, also
+   * one the host passed to {@link Builder#storage}. Idempotent: a second call (also a concurrent
+   * one) returns at once. An interrupt ends the waits early (what is still queued is then
+   * dropped and counted) and stays set.
+   *
+   * @throws IllegalStateException if called from a segment listener (it would wait for the
+   *     thread the listener runs on); the instance stays open
+   */
   @Override
   public void close() {
-    segments.close();
-    storage.close();
+    if (closed.get()) {
+      return;
+    }
+    if (segments.isTriggerThread()) {
+      throw new IllegalStateException("clientele cannot be closed from a segment listener:"
+          + " close waits for the trigger thread the listener runs on");
+    }
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      awaitWrites(segments.config().drainOnClose());
+      segments.close();
+    } finally {
+      storage.close();
+    }
+  }
+
+  /** Waits up to {@code bound} for the writes that began before {@link #close}; logs how many are left. */
+  private void awaitWrites(java.time.Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (writing.get() > 0 && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    int left = writing.get();
+    if (left > 0) {
+      LOG.warn("closing with {} write(s) still in progress after {}: the storage backend is closed under them and"
+          + " the segment triggers they record are dropped (counted)", left, bound);
+    }
   }
 
   /**
@@ -1359,7 +1494,11 @@ public final class Clientele implements AutoCloseable {
     /**
      * Segment definitions, enter/leave listeners, the figure source and the membership store
      * (default: none defined). Configured segments are re-evaluated incrementally after every
-     * ingested event; see {@link Segments}.
+     * ingested event; see {@link Segments}. With listeners, a write (an ingest, merge, split or
+     * erasure) returns only once the trigger queue is within its capacity again
+     * ({@link dev.clientele.segments.QueueFullPolicy#BLOCK}, the default): slow listeners slow
+     * ingestion down instead of losing transitions. {@link SegmentConfig.Builder#whenQueueFull}
+     * chooses dropping instead.
      */
     public Builder segments(SegmentConfig value) {
       checkState(segments == null, "segments were already set");
@@ -1399,7 +1538,7 @@ public final class Clientele implements AutoCloseable {
      * Uses this storage backend instead of a new in-memory store. A backend other than
      * {@link InMemoryStorage} keeps tombstones across restarts, so it needs an
      * {@link #erasurePolicy(ErasurePolicy)} with a salt from the host's secret store; {@link #build()}
-     * refuses the random default.
+     * refuses the random default. The instance owns the backend: {@link Clientele#close()} closes it.
      */
     public Builder storage(Storage value) {
       checkState(storage == null, "storage was already set");

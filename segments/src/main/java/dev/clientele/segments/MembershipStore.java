@@ -15,7 +15,9 @@ import java.util.Optional;
  *   <li><b>Conditional writes.</b> {@link #enter} opens a span only if the profile is not a
  *       current member, {@link #leave} closes one only if it is; each returns whether it
  *       changed anything, atomically. Triggers fire only for {@code true}, which is what makes
- *       delivery exactly once per transition even when two nodes evaluate the same profile.
+ *       each transition recorded, and queued for listeners, by exactly one caller even when two
+ *       nodes evaluate the same profile (so never delivered twice; see {@link SegmentListener}
+ *       for when a delivery can be lost).
  *   <li><b>History.</b> Spans are never rewritten except to close them; a profile's history
  *       lists them in the order they were opened.
  *   <li><b>Erasure.</b> {@link #forget} removes every span of a profile, irreversibly.

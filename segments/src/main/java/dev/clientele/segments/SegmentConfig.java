@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableListMultimap;
 import com.google.common.collect.ImmutableMap;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,11 +30,16 @@ public final class SegmentConfig {
   /** The default capacity of the trigger queue. */
   public static final int DEFAULT_TRIGGER_QUEUE = 10_000;
 
+  /** The default of {@link Builder#drainOnClose}: how long closing waits for queued triggers. */
+  public static final Duration DEFAULT_DRAIN_ON_CLOSE = Duration.ofSeconds(5);
+
   private final ImmutableMap<String, Segment> segments;
   private final ImmutableListMultimap<String, SegmentListener> listeners;
   private final FigureSource figures;
   private final Optional<MembershipStore> membershipStore;
   private final int triggerQueueCapacity;
+  private final QueueFullPolicy whenQueueFull;
+  private final Duration drainOnClose;
 
   private SegmentConfig(Builder b) {
     this.segments = ImmutableMap.copyOf(b.segments);
@@ -41,6 +47,8 @@ public final class SegmentConfig {
     this.figures = b.figures != null ? b.figures : FigureSource.NONE;
     this.membershipStore = Optional.ofNullable(b.membershipStore);
     this.triggerQueueCapacity = b.triggerQueueCapacity != null ? b.triggerQueueCapacity : DEFAULT_TRIGGER_QUEUE;
+    this.whenQueueFull = b.whenQueueFull != null ? b.whenQueueFull : QueueFullPolicy.BLOCK;
+    this.drainOnClose = b.drainOnClose != null ? b.drainOnClose : DEFAULT_DRAIN_ON_CLOSE;
   }
 
   /** A configuration with no segments. */
@@ -78,15 +86,33 @@ public final class SegmentConfig {
     return membershipStore;
   }
 
-  /** The most transitions waiting for listeners before new ones are dropped (and counted). */
+  /**
+   * The most transitions waiting for listeners before the queue counts as full: writers then
+   * wait ({@link QueueFullPolicy#BLOCK}) or new transitions are dropped
+   * ({@link QueueFullPolicy#DROP}), as {@link #whenQueueFull()} says.
+   */
   public int triggerQueueCapacity() {
     return triggerQueueCapacity;
   }
 
-  /** Segment names and counts; no listener or figure details. */
+  /** What a full trigger queue does; {@link QueueFullPolicy#BLOCK} unless set otherwise. */
+  public QueueFullPolicy whenQueueFull() {
+    return whenQueueFull;
+  }
+
+  /**
+   * How long {@link Segments#close()} (and so {@code Clientele.close()}) waits for the queued
+   * transitions to be delivered before it drops the rest (counted and logged);
+   * {@link #DEFAULT_DRAIN_ON_CLOSE} unless set otherwise.
+   */
+  public Duration drainOnClose() {
+    return drainOnClose;
+  }
+
+  /** Segment names, counts and the queue-full policy; no listener or figure details. */
   @Override
   public String toString() {
-    return "SegmentConfig{segments=" + segments.keySet() + ", listeners=" + listeners.size() + "}";
+    return "SegmentConfig{segments=" + segments.keySet() + ", listeners=" + listeners.size() + ", whenQueueFull=" + whenQueueFull + "}";
   }
 
   /** Builds a {@link SegmentConfig}; not thread-safe. */
@@ -97,6 +123,8 @@ public final class SegmentConfig {
     private FigureSource figures;
     private MembershipStore membershipStore;
     private Integer triggerQueueCapacity;
+    private QueueFullPolicy whenQueueFull;
+    private Duration drainOnClose;
 
     private Builder() {}
 
@@ -166,6 +194,31 @@ public final class SegmentConfig {
       checkState(triggerQueueCapacity == null, "trigger queue capacity was already set to %s", triggerQueueCapacity);
       checkArgument(value >= 1, "trigger queue capacity must be >= 1: %s", value);
       this.triggerQueueCapacity = value;
+      return this;
+    }
+
+    /**
+     * What a full trigger queue does: {@link QueueFullPolicy#BLOCK} (the default; writers wait,
+     * nothing is lost while the instance is open) or {@link QueueFullPolicy#DROP} (writers never
+     * wait; transitions that find the queue full are not delivered, and are counted).
+     */
+    public Builder whenQueueFull(QueueFullPolicy value) {
+      checkState(whenQueueFull == null, "the queue-full policy was already set to %s", whenQueueFull);
+      this.whenQueueFull = requireNonNull(value, "value");
+      return this;
+    }
+
+    /**
+     * How long closing waits for queued transitions to be delivered
+     * ({@link SegmentConfig#DEFAULT_DRAIN_ON_CLOSE} by default); zero drops whatever is queued at close.
+     *
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    public Builder drainOnClose(Duration value) {
+      checkState(drainOnClose == null, "the drain on close was already set to %s", drainOnClose);
+      requireNonNull(value, "value");
+      checkArgument(!value.isNegative(), "drain on close must not be negative: %s", value);
+      this.drainOnClose = value;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.clientele.segments;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
@@ -70,13 +71,15 @@ import java.util.stream.StreamSupport;
  * Thread-safe. Each profile is evaluated and its membership updated under a per-profile lock,
  * always reading the newest committed profile, so the last evaluation after the last commit
  * decides and concurrent ingestion cannot leave a stale membership. A transition is recorded in
- * the {@link MembershipStore} (a conditional write) and only then queued for listeners, so
- * each committed transition is delivered once, after it is committed, in commit order; see
- * {@link SegmentListener} for slow and failing listeners.
+ * the {@link MembershipStore} (a conditional write) and only then queued for listeners, in the
+ * order recorded. When the queue is full ({@link SegmentConfig#triggerQueueCapacity()}), the
+ * writer waits after its evaluation, holding no lock, until the queue is back within capacity
+ * ({@link QueueFullPolicy#BLOCK}, the default), or the transition is dropped and counted
+ * ({@link QueueFullPolicy#DROP}). {@link SegmentListener} states which delivery guarantees
+ * hold (exactly once while open under {@code BLOCK}, at most once across process ends).
  */
 public final class Segments implements AutoCloseable {
   private static final int PAGE = 1024;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Segments.class);
 
   private final Storage storage;
   private final SegmentConfig config;
@@ -88,6 +91,7 @@ public final class Segments implements AutoCloseable {
   private final ProfileQueries queries;
   private final TriggerDispatcher triggers;
   private final Striped<Lock> locks = Striped.lock(256);
+  private volatile boolean closed;
 
   private record Compiled(Segment segment, Compiler.Node node, Compiler.Inputs inputs) {}
 
@@ -104,7 +108,7 @@ public final class Segments implements AutoCloseable {
     }
     this.compiled = ImmutableMap.copyOf(c);
     this.queries = new ProfileQueries(storage);
-    this.triggers = new TriggerDispatcher(config.listeners(), config.triggerQueueCapacity());
+    this.triggers = new TriggerDispatcher(config.listeners(), config.triggerQueueCapacity(), config.whenQueueFull());
   }
 
   /**
@@ -210,7 +214,7 @@ public final class Segments implements AutoCloseable {
    * most one timeline read shared by all of them. Never throws for a failure of evaluation (a
    * {@link FigureSource} or {@link MembershipStore} that throws): the event is already
    * committed, so the failure is counted in {@link TriggerStats#evaluationFailures()} and logged
-   * without personal data, and the next event or refresh catches the profile up.
+   * without personal data (as a summary, like listener failures: see {@link SegmentListener}), and the next event or refresh catches the profile up.
    */
   public void onCommitted(ProfileChange change) {
     requireNonNull(change, "change");
@@ -227,9 +231,9 @@ public final class Segments implements AutoCloseable {
       reevaluate(change.profile(), asOf, Optional.of(cause), all ? null : cause.type());
     } catch (RuntimeException e) {
       // The event is committed: ingestion must not fail for it. Counted; type only, no data.
-      triggers.evaluationFailed();
-      LOG.warn("segment re-evaluation after an event of type {} failed: {}", cause.type(), e.getClass().getName());
+      triggers.evaluationFailed("after an event of type " + cause.type() + ": " + e.getClass().getName());
     }
+    triggers.awaitSpace(); // holding no lock now
   }
 
   /**
@@ -257,14 +261,19 @@ public final class Segments implements AutoCloseable {
         reevaluate(id, asOf, Optional.empty(), null);
       }
     } catch (RuntimeException e) {
-      triggers.evaluationFailed();
-      LOG.warn("segment re-evaluation after a merge or split failed: {}", e.getClass().getName());
+      triggers.evaluationFailed("after a merge, split or erasure: " + e.getClass().getName());
     }
+    triggers.awaitSpace(); // holding no lock now
   }
 
   /**
    * The profile {@code id} was erased: it leaves every segment (listeners hear a leave with no
-   * profile and no cause) and then its membership history is erased.
+   * profile and no cause) and then its membership history is erased. Never waits for space in
+   * the trigger queue, even under {@link QueueFullPolicy#BLOCK}: the caller may be inside the
+   * erasure's commit retry, where the instance's other writers (a listener's among them) can be
+   * held back, so waiting there for the trigger thread could deadlock. Its leaves (one per
+   * current segment) may take the queue past its capacity until the caller, once outside the
+   * erasure, calls {@link #awaitTriggerSpace()}.
    *
    * @return how many membership spans were erased
    */
@@ -289,17 +298,34 @@ public final class Segments implements AutoCloseable {
    * Re-evaluates every profile against every configured segment as of {@code asOf}, recording
    * transitions and firing triggers: how time-window conditions, activity status and host
    * figures move forward without new events. The host schedules it (daily for day windows).
+   * Under {@link QueueFullPolicy#BLOCK} it waits between profiles while the trigger queue is
+   * full, so it goes no faster than the listeners.
+   *
+   * @throws IllegalStateException if this instance is closed
    */
   public RefreshResult refresh(Instant asOf) {
     requireNonNull(asOf, "asOf");
+    checkState(!closed, "segments are closed");
     long[] n = new long[3];
     storage.forEachProfile(p -> {
       n[0]++;
       long[] r = reevaluate(p.id(), asOf, Optional.empty(), null);
       n[1] += r[0];
       n[2] += r[1];
+      triggers.awaitSpace(); // between profiles, holding no lock
     });
     return new RefreshResult(asOf, n[0], n[1], n[2]);
+  }
+
+  /**
+   * Under {@link QueueFullPolicy#BLOCK}, waits until the trigger queue is within its capacity
+   * again; returns at once under {@link QueueFullPolicy#DROP}, on the trigger thread, and once
+   * closing began. For a caller of {@link #onErased}, which never waits itself: call it after the
+   * erasure, holding no lock that a listener's own writes could need. (The other hooks and
+   * {@link #refresh} wait by themselves.)
+   */
+  public void awaitTriggerSpace() {
+    triggers.awaitSpace();
   }
 
   /** Counts of transitions and listener calls. */
@@ -312,6 +338,7 @@ public final class Segments implements AutoCloseable {
    * orderly shutdown).
    *
    * @return whether the queue drained within {@code timeout}
+   * @throws IllegalStateException if called from a listener (it would wait for itself)
    */
   public boolean awaitTriggers(Duration timeout) throws InterruptedException {
     requireNonNull(timeout, "timeout");
@@ -319,10 +346,31 @@ public final class Segments implements AutoCloseable {
     return triggers.awaitIdle(timeout);
   }
 
-  /** Stops the trigger thread after delivering what is queued (waiting at most 5 s). */
+  /**
+   * Whether the calling thread is this instance's trigger thread, i.e. the caller is (called
+   * by) a {@link SegmentListener}.
+   */
+  public boolean isTriggerThread() {
+    return triggers.isTriggerThread();
+  }
+
+  /**
+   * Stops triggers: transitions recorded from now on are not delivered (they are counted in
+   * {@link TriggerStats#dropped()}), and the queued ones are delivered for up to
+   * {@link SegmentConfig#drainOnClose()} (5 s by default); what is still queued then is
+   * dropped, counted and logged, and the trigger thread is interrupted. Writers waiting for
+   * queue space stop waiting. {@link #refresh} throws afterwards; evaluation and stored
+   * membership can still be read. Idempotent: a second call returns at once. Closing the
+   * {@code Clientele} that made this instance calls it; a host using that {@code Clientele}
+   * does not call it itself.
+   *
+   * @throws IllegalStateException if called from a listener (on the trigger thread, which
+   *     closing waits for)
+   */
   @Override
   public void close() {
-    triggers.close();
+    triggers.close(config.drainOnClose());
+    closed = true;
   }
 
   /** Entered and left counts. */

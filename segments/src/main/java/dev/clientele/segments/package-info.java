@@ -26,8 +26,12 @@
  *       the event's timestamp: a late event does not back-date a membership.
  *   <li>Profiles merged away leave their segments (listeners get the leave with no profile);
  *       erased profiles leave and their history is erased.
- *   <li>Listeners run on one daemon thread behind a bounded queue; transitions that find it
- *       full are dropped and counted, never waited for.
+ *   <li>Listeners run on one daemon thread behind a bounded queue. By default a writer that
+ *       finds it full waits (after its evaluation, holding no lock; the trigger thread itself
+ *       never waits), so no transition is lost while the instance is open; dropping instead is
+ *       an explicit choice ({@link dev.clientele.segments.QueueFullPolicy#DROP}), counted.
+ *       Delivery is never more than once, exactly once while open, and at most once across a
+ *       process end (see {@link dev.clientele.segments.SegmentListener}).
  * </ul>
  */
 package dev.clientele.segments;

@@ -124,7 +124,7 @@ class MembershipTest {
   }
 
   @Test
-  void failingAndSlowListeners_neverBlockOrBreakEvaluation() throws Exception {
+  void failingAndSlowListeners_underDrop_neverBlockOrBreakEvaluation() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     SegmentConfig config = SegmentConfig.builder().define(VIP)
         .listen("vip", t -> {
@@ -138,6 +138,7 @@ class MembershipTest {
           }
         })
         .triggerQueueCapacity(2)
+        .whenQueueFull(QueueFullPolicy.DROP)
         .build();
     Segments s = world.segments(config);
     for (int i = 0; i < 10; i++) {
@@ -149,10 +150,11 @@ class MembershipTest {
     assertThat(s.awaitTriggers(Duration.ofSeconds(5))).isTrue();
     TriggerStats stats = s.triggerStats();
     assertThat(stats.transitions()).isEqualTo(10);
-    // One transition runs, two wait in the queue; the other seven find it full (two listeners each).
-    assertThat(stats.failed()).isEqualTo(3);
-    assertThat(stats.delivered()).isEqualTo(3);
-    assertThat(stats.dropped()).isEqualTo(14);
+    // Two wait in the queue and one more is with the listeners if the trigger thread took the
+    // first before the third came; the others find it full (two listener calls each).
+    assertThat(stats.failed()).isBetween(2L, 3L);
+    assertThat(stats.delivered()).isEqualTo(stats.failed());
+    assertThat(stats.dropped()).isEqualTo(2 * (10 - stats.delivered()));
     s.close();
   }
 

@@ -17,8 +17,11 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Segment membership over time in PostgreSQL (or H2), so that "added on" dates and the
- * exactly-once guarantee of triggers survive restarts and hold across nodes sharing a database.
+ * Segment membership over time in PostgreSQL (or H2), so that "added on" dates survive
+ * restarts and each transition is recorded by exactly one node among those sharing the
+ * database (so no trigger fires twice). Delivery itself is per process: a transition queued for
+ * listeners when its node stops is not delivered by another (see
+ * {@link dev.clientele.segments.SegmentListener}).
  *
  * <pre>{@code
  * JdbcStorage storage = JdbcStorage.open(pool);
