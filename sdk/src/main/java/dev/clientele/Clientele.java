@@ -144,6 +144,7 @@ public final class Clientele implements AutoCloseable {
   private final Clock clock;
   private final ActivityRules activityRules;
   private final RevenueRules revenueRules;
+  private final java.util.function.Predicate<? super Event> erasureEvents;
   private final IdentityResolver resolver;
   private final IngestPipeline pipeline;
   private final ProfileQueries queries;
@@ -187,7 +188,8 @@ public final class Clientele implements AutoCloseable {
       LOG.warn("storage backend {} does not declare Storage.redactsMergeRecordsInPlace(): an erasure that must remove"
           + " identifiers from other profiles' merge-log records will be refused", storage.getClass().getName());
     }
-    this.pipeline = new IngestPipeline(storage, resolver, activityRules, revenueRules, ids, tally, erasure, this::erase, gate);
+    this.erasureEvents = b.erasureEvents != null ? b.erasureEvents : e -> true;
+    this.pipeline = new IngestPipeline(storage, resolver, activityRules, revenueRules, ids, tally, erasure, this::erase, erasureEvents, gate);
     this.queries = new ProfileQueries(storage);
     this.identity = new IdentityOperations(storage, resolver, activityRules, revenueRules, clock, gate);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
@@ -580,7 +582,7 @@ public final class Clientele implements AutoCloseable {
       }
       reached = 0;
       staged.prefetch(identifiers, eventIds);
-      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, revenueRules, profileIds, tally, erasure, this::erase, gate);
+      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, revenueRules, profileIds, tally, erasure, this::erase, erasureEvents, gate);
       for (Event e : events) {
         results.add(overlay.ingest(e));
         reached++;
@@ -1473,6 +1475,7 @@ public final class Clientele implements AutoCloseable {
     private EngagementThresholds engagementThresholds;
     private SegmentConfig segments;
     private int ingestBatchSize;
+    private java.util.function.Predicate<? super Event> erasureEvents;
 
     private Builder() {}
 
@@ -1574,6 +1577,27 @@ public final class Clientele implements AutoCloseable {
     public Builder revenueRules(RevenueRules value) {
       checkState(revenueRules == null, "revenue rules were already set");
       this.revenueRules = requireNonNull(value, "revenueRules");
+      return this;
+    }
+
+    /**
+     * Which {@code compliance}/{@code gdpr_delete} events may erase a person (default: every one,
+     * as the event format says). Erasure is irreversible and, under the default
+     * {@link ErasurePolicy.Replay#BLOCK}, keeps the person's identifiers from ever linking again:
+     * when events come from clients you do not trust (a web or mobile SDK), anyone who knows a
+     * person's email could erase them. Accept erasure only from events your own systems produce,
+     * decided on what your pipeline sets, not on what a client could write; or accept none and
+     * call {@link Clientele#delete} from your verified request flow. A refused event is rejected
+     * (counted, not stored) with the reason in its result.
+     *
+     * <pre>{@code
+     * Clientele.builder().erasureEvents(e -> false).build();                       // delete() only
+     * Clientele.builder().erasureEvents(e -> e.source().equals("privacy-desk")).build(); // a source only your backend sets
+     * }</pre>
+     */
+    public Builder erasureEvents(java.util.function.Predicate<? super Event> accept) {
+      checkState(erasureEvents == null, "erasure events were already set");
+      this.erasureEvents = requireNonNull(accept, "accept");
       return this;
     }
 

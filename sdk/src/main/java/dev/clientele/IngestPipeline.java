@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,8 @@ final class IngestPipeline {
   private final LinkPlanner planner;
   private final ActivityRules activity;
   private final RevenueRules revenue;
+  /** Which {@code gdpr_delete} events may erase (the host's {@code Clientele.Builder.erasureEvents}). */
+  private final Predicate<? super Event> erasureEvents;
   private final Supplier<ProfileId> ids;
   private final Tally tally;
   private final Erasure erasure;
@@ -86,8 +89,10 @@ final class IngestPipeline {
       Tally tally,
       Erasure erasure,
       Function<ProfileId, ErasureReport> eraser,
+      Predicate<? super Event> erasureEvents,
       ContentionGate gate) {
     this.gate = gate;
+    this.erasureEvents = erasureEvents;
     this.erasure = erasure;
     this.planner = new LinkPlanner(resolver.rules());
     this.survivorship = resolver.rules().survivorship();
@@ -250,6 +255,10 @@ final class IngestPipeline {
       return IngestResult.rejected(raw.id(), why);
     }
     if (raw.is("compliance", "gdpr_delete")) {
+      if (!erasureEvents.test(raw)) {
+        return IngestResult.rejected(raw.id(), List.of("gdpr_delete event " + raw.id()
+            + " rejected: this instance does not accept erasure by this event (Clientele.Builder.erasureEvents)"));
+      }
       return erase(resolved);
     }
     boolean active = activity.isActive(resolved.event());

@@ -186,6 +186,32 @@ class ErasureTest {
   }
 
   @Test
+  void ingest_gdprDeleteRefusedByErasureEvents_rejectedAndNothingErased() {
+    Clientele c = Clientele.builder().profileIds(Fixtures.sequentialIds())
+        .erasureEvents(e -> e.source().equals("privacy-desk")).build();
+    c.ingestAll(annEvents());
+    ProfileId ann = ann(c);
+
+    IngestResult fromClient = c.ingest(event("gdpr-3", "compliance", 10).action("gdpr_delete")
+        .identifier(IdentifierType.EMAIL, ANN_EMAIL).build());
+    IngestStats batch = c.ingestAll(List.of(event("gdpr-4", "compliance", 11).action("gdpr_delete")
+        .identifier(IdentifierType.EMAIL, ANN_EMAIL).build()));
+
+    assertThat(fromClient.outcome()).isEqualTo(IngestResult.Outcome.REJECTED);
+    assertThat(fromClient.problems()).singleElement().asString()
+        .contains("rejected: this instance does not accept erasure by this event").doesNotContain("ann");
+    assertThat(batch.rejected()).isEqualTo(1);
+    assertThat(c.profile(ann)).isPresent();
+    assertThat(c.storage().containsEvent("gdpr-3")).isFalse();
+    assertThat(c.stats().profilesErased()).isZero();
+
+    IngestResult fromDesk = c.ingest(event("gdpr-5", "compliance", 12).action("gdpr_delete").source("privacy-desk")
+        .identifier(IdentifierType.EMAIL, ANN_EMAIL).build());
+    assertThat(fromDesk.outcome()).isEqualTo(IngestResult.Outcome.ERASED);
+    assertThat(c.profile(ann)).isEmpty();
+  }
+
+  @Test
   void ingest_gdprDeleteForUnknownPerson_isRejectedAndCounted() {
     Clientele c = loaded(ErasurePolicy.defaults());
 
