@@ -5,16 +5,115 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clientele.consent.ConsentChange;
 import dev.clientele.consent.ErasurePolicy;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.ProfileId;
+import dev.clientele.core.spi.MergeRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 
+/** {@link Clientele#exportPersonalData}: the person's data, all of it, and nobody else's. */
 class PortabilityTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The bundle of {@code id} as text. */
+  static String bundleText(Clientele c, ProfileId id) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    c.exportPersonalData(id, out);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The bundle's consent history as {@link ConsentChange}s (so that it can be compared with
+   * {@link Clientele#consentHistory}).
+   */
+  static List<ConsentChange> consentHistoryOf(JsonNode bundle) {
+    List<ConsentChange> out = new ArrayList<>();
+    for (JsonNode n : bundle.get("consentHistory")) {
+      out.add(new ConsentChange(
+          java.time.Instant.parse(n.get("timestamp").asText()),
+          Identifier.of(IdentifierType.of(n.get("identifier").get("type").asText()), n.get("identifier").get("value").asText()),
+          switch (n.get("consent").asText()) {
+            case "opt_in" -> dev.clientele.core.Consent.OPT_IN;
+            case "opt_out" -> dev.clientele.core.Consent.OPT_OUT;
+            default -> dev.clientele.core.Consent.UNKNOWN;
+          },
+          n.get("source").asText(),
+          n.hasNonNull("method") ? java.util.Optional.of(n.get("method").asText()) : java.util.Optional.empty(),
+          n.get("eventId").asText()));
+    }
+    return out;
+  }
+
+  /**
+   * Ann and Bob share a tablet; a consent event names the tablet and both emails (it merges them);
+   * the merge is split. The event stays on one side with the other side's identifiers in it.
+   */
+  static Clientele splitTablet() {
+    Clientele c = Fixtures.clientele();
+    c.ingest(Fixtures.event("e-1", "identify", 0).identifier(Fixtures.email("ann@example.com")).data("first_name", "Ann").build());
+    c.ingest(Fixtures.event("e-2", "identify", 1).identifier(Fixtures.email("bob@example.com")).data("first_name", "Bob").build());
+    c.ingest(Fixtures.event("e-3", "consent", 2).action("opt_out").identifier(Fixtures.anonymousId("tablet"))
+        .identifier(Fixtures.email("ann@example.com")).identifier(Fixtures.email("bob@example.com")).build());
+    ProfileId merged = c.profile(Fixtures.email("ann@example.com")).orElseThrow().id();
+    MergeRecord m = c.mergeLog(merged).stream().filter(r -> r.kind() == MergeRecord.Kind.MERGE).findFirst().orElseThrow();
+    c.split(m.id(), "shared tablet");
+    return c;
+  }
+
+  @Test
+  void exportPersonalData_afterASplit_holdsNoIdentifierOfTheOtherSide() {
+    try (Clientele c = splitTablet()) {
+      ProfileId ann = c.profile(Fixtures.email("ann@example.com")).orElseThrow().id();
+      ProfileId bob = c.profile(Fixtures.email("bob@example.com")).orElseThrow().id();
+      assertThat(ann).isNotEqualTo(bob);
+      boolean tabletIsAnns = c.profile(Fixtures.anonymousId("tablet")).orElseThrow().id().equals(ann);
+
+      String annBundle = bundleText(c, ann);
+      String bobBundle = bundleText(c, bob);
+
+      assertThat(annBundle).contains("ann@example.com").doesNotContain("bob@example.com", "\"Bob\"");
+      assertThat(bobBundle).contains("bob@example.com").doesNotContain("ann@example.com", "\"Ann\"");
+      assertThat(tabletIsAnns ? bobBundle : annBundle).doesNotContain("tablet");
+    }
+  }
+
+  @Test
+  void exportPersonalData_consentHistory_isTheLedgerWithWhatASplitCarriedOver() throws IOException {
+    try (Clientele c = splitTablet()) {
+      for (String email : List.of("ann@example.com", "bob@example.com")) {
+        ProfileId id = c.profile(Fixtures.email(email)).orElseThrow().id();
+
+        List<ConsentChange> inBundle = consentHistoryOf(JSON.readTree(bundleText(c, id)));
+
+        assertThat(inBundle).as(email).isEqualTo(c.consentHistory(id));
+        assertThat(inBundle).as(email).extracting(ConsentChange::identifier).contains(Fixtures.email(email));
+      }
+    }
+  }
+
+  @Test
+  void exportPersonalData_anEventWithTwoEmails_listsBothAsTypeValuePairs() throws IOException {
+    try (Clientele c = Fixtures.clientele()) {
+      c.ingest(Fixtures.event("e-1", "consent", 0).action("opt_in").identifier(Fixtures.email("ann@example.com"))
+          .identifier(Fixtures.email("ann.work@example.com")).build());
+      ProfileId ann = c.profile(Fixtures.email("ann@example.com")).orElseThrow().id();
+
+      JsonNode event = JSON.readTree(bundleText(c, ann)).get("events").get(0);
+
+      assertThat(event.get("identifiers").isArray()).isTrue();
+      assertThat(event.get("identifiers").findValuesAsText("value")).containsExactly("ann@example.com", "ann.work@example.com");
+      assertThat(event.get("identifiers").findValuesAsText("type")).containsExactly("email", "email");
+    }
+  }
+
   @Test
   void exportPersonalData_bundleHoldsTheMergedPersonsIdentifiersAndEvents() throws IOException {
     Clientele c = ErasureTest.loaded(ErasurePolicy.defaults());
