@@ -99,6 +99,35 @@ class PortabilityTest {
     }
   }
 
+  /**
+   * Bob, logged in with his (new) customer id, opts out Ann's email from his phone. The link of
+   * Ann's email to Bob is refused (two customer ids), so Ann gets the opt-out as a derived event
+   * {@code e-9#~1}; it brought the whole data of Bob's event along (his device became Ann's
+   * {@code last_device}, his note was on her timeline).
+   */
+  @Test
+  void exportPersonalData_aDerivedConsentEvent_bringsNothingButTheConsentChange() throws IOException {
+    try (Clientele c = Fixtures.clientele()) {
+      c.ingest(Fixtures.event("a-1", "identify", 0).identifier(Fixtures.customerId("c-ann"))
+          .identifier(Fixtures.email("ann@example.com")).data("device", "anns-laptop").build());
+      IngestResult r = c.ingest(Fixtures.event("e-9", "consent", 2).action("opt_out").identifier(Fixtures.customerId("c-bob"))
+          .identifier(Fixtures.email("ann@example.com")).data("channel", "email").data("method", "unsubscribe_link")
+          .data("device", "bobs-phone").data("note", "typed by bob").build());
+      ProfileId ann = c.profile(Fixtures.email("ann@example.com")).orElseThrow().id();
+      assertThat(r.otherProfiles()).containsExactly(ann);
+
+      String text = bundleText(c, ann);
+
+      assertThat(text).contains("e-9#~1").doesNotContain("bobs-phone", "typed by bob", "c-bob");
+      assertThat(c.profile(ann).orElseThrow().attribute("last_device").map(a -> a.text())).contains("anns-laptop");
+      JsonNode derived = JSON.readTree(text).get("events").get(1);
+      assertThat(derived.get("id").asText()).isEqualTo("e-9#~1");
+      assertThat(derived.get("data").get("channel").asText()).isEqualTo("email");
+      assertThat(consentHistoryOf(JSON.readTree(text))).singleElement()
+          .satisfies(ch -> assertThat(ch.method()).contains("unsubscribe_link"));
+    }
+  }
+
   @Test
   void exportPersonalData_anEventWithTwoEmails_listsBothAsTypeValuePairs() throws IOException {
     try (Clientele c = Fixtures.clientele()) {
