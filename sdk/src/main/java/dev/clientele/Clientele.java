@@ -858,7 +858,8 @@ public final class Clientele implements AutoCloseable {
    * nothing of it reaches another profile. Only an event whose consent or deliverability change
    * the split carried over to the other person (a consent or reachability event, a CCPA opt-out,
    * a list unsubscribe) is kept for them: on their timeline, without the erased identifiers and
-   * without any data but the {@code channel} and {@code list} those changes read; their stored
+   * without any data but the {@code channel} and {@code list} those changes read (and the consent
+   * {@code method} the ledger lists); their stored
    * profile had its change already, and its sighting and count are applied, and their segments
    * are evaluated again. (A CCPA opt-in or list subscribe was never carried over, since it is not
    * known whose it was, and is erased.) An identifier of theirs that only such an erased event had

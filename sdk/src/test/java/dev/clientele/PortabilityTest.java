@@ -128,6 +128,36 @@ class PortabilityTest {
     }
   }
 
+  /**
+   * The split left the shared consent event on one side and carried its opt-out of the other
+   * side's email over; erasing the first side keeps the event for the other, with only the data
+   * its change reads. The consent ledger also reads {@code method}: it must not change because
+   * another person was erased.
+   */
+  @Test
+  void exportPersonalData_afterTheOtherSideIsErased_theCarriedOverConsentKeepsItsMethod() throws IOException {
+    try (Clientele c = Fixtures.clientele()) {
+      c.ingest(Fixtures.event("e-1", "identify", 0).identifier(Fixtures.email("ann@example.com")).build());
+      c.ingest(Fixtures.event("e-2", "identify", 1).identifier(Fixtures.email("bob@example.com")).build());
+      c.ingest(Fixtures.event("e-3", "consent", 2).action("opt_out").identifier(Fixtures.email("ann@example.com"))
+          .identifier(Fixtures.email("bob@example.com")).data("method", "unsubscribe_link").data("note", "x").build());
+      ProfileId merged = c.profile(Fixtures.email("ann@example.com")).orElseThrow().id();
+      MergeRecord m = c.mergeLog(merged).stream().filter(r -> r.kind() == MergeRecord.Kind.MERGE).findFirst().orElseThrow();
+      c.split(m.id(), "two people");
+      ProfileId ann = c.profile(Fixtures.email("ann@example.com")).orElseThrow().id();
+      ProfileId bob = c.profile(Fixtures.email("bob@example.com")).orElseThrow().id();
+      boolean onAnnsSide = Fixtures.timelineIds(c, ann).contains("e-3");
+      ProfileId keeper = onAnnsSide ? bob : ann;
+      List<ConsentChange> before = c.consentHistory(keeper);
+      assertThat(before).singleElement().satisfies(ch -> assertThat(ch.method()).contains("unsubscribe_link"));
+
+      c.delete(onAnnsSide ? ann : bob);
+
+      assertThat(c.consentHistory(keeper)).isEqualTo(before);
+      assertThat(consentHistoryOf(JSON.readTree(bundleText(c, keeper)))).isEqualTo(before);
+    }
+  }
+
   @Test
   void exportPersonalData_anEventWithTwoEmails_listsBothAsTypeValuePairs() throws IOException {
     try (Clientele c = Fixtures.clientele()) {
