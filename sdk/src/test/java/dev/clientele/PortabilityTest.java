@@ -9,6 +9,7 @@ import dev.clientele.consent.ConsentChange;
 import dev.clientele.consent.ErasurePolicy;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
+import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.MergeRecord;
 import java.io.ByteArrayOutputStream;
@@ -155,6 +156,54 @@ class PortabilityTest {
 
       assertThat(c.consentHistory(keeper)).isEqualTo(before);
       assertThat(consentHistoryOf(JSON.readTree(bundleText(c, keeper)))).isEqualTo(before);
+    }
+  }
+
+  /**
+   * Found by {@link PortabilityPropertiesTest}. A merge record's side remembers the profiles merged
+   * into that side ({@code mergedFrom}). After the merge was split, an earlier forced merge of that
+   * side split too and the two forced-merged again (the side's id absorbed this time), splitting
+   * the first merge again restored the side with {@code mergedFrom} naming the live profile that
+   * held it: its bundle named another person's profile (and erasing it would have erased that
+   * person's merge-log records). The split is refused instead, as for a side whose id is in use.
+   */
+  @Test
+  void split_ofASideWhoseAbsorbedProfileIsLiveAgain_isRefused_soNoBundleNamesAnotherProfile() {
+    try (Clientele c = Fixtures.clientele()) {
+      c.ingest(Fixtures.event("a", "login", 0).identifier(Fixtures.email("a@example.com")).build());
+      c.ingest(Fixtures.event("b", "login", 1).identifier(Fixtures.email("b@example.com")).build());
+      c.ingest(Fixtures.event("c", "login", 2).identifier(Fixtures.email("c@example.com")).build());
+      ProfileId pa = c.profile(Fixtures.email("a@example.com")).orElseThrow().id();
+      ProfileId pb = c.profile(Fixtures.email("b@example.com")).orElseThrow().id();
+      Profile ab = c.merge(pa, pb, "operator");
+      ProfileId absorbed = ab.id().equals(pa) ? pb : pa;
+      c.ingest(Fixtures.event("e-1", "login", 3).identifier(Fixtures.email("b@example.com"))
+          .identifier(Fixtures.email("c@example.com")).build());
+      ProfileId abc = c.profile(Fixtures.email("c@example.com")).orElseThrow().id();
+      MergeRecord m = c.mergeLog(abc).stream().filter(r -> r.kind() == MergeRecord.Kind.MERGE).findFirst().orElseThrow();
+      assertThat(m.sides()).singleElement().satisfies(side -> assertThat(side.mergedFrom()).containsExactly(absorbed));
+      c.split(m.id(), "wrong");
+      MergeRecord forced = c.mergeLog(ab.id()).stream().filter(r -> r.kind() == MergeRecord.Kind.FORCED_MERGE)
+          .findFirst().orElseThrow();
+      c.split(forced.id(), "wrong too");
+      // the profile the side had absorbed is the latest updated now, so it survives the next merge
+      c.ingest(Fixtures.event("e-5", "login", 4).identifier(Fixtures.email(absorbed.equals(pa) ? "a@example.com" : "b@example.com"))
+          .identifier(Fixtures.anonymousId("laptop")).build());
+      // merged again, the other way round: the side's id is absorbed, the profile it had absorbed holds all
+      Profile again = c.merge(absorbed, ab.id(), "operator again");
+      org.junit.jupiter.api.Assumptions.assumeTrue(again.id().equals(absorbed), "survivorship kept the other id");
+
+      assertThatThrownBy(() -> c.split(m.id(), "once more")).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(absorbed.value());
+
+      for (Profile p : Fixtures.profiles(c)) {
+        for (Profile other : Fixtures.profiles(c)) {
+          if (!other.id().equals(p.id())) {
+            assertThat(p.mergedFrom()).as("%s merged from", p.id()).doesNotContain(other.id());
+            assertThat(bundleText(c, p.id())).doesNotContain("\"" + other.id().value() + "\"");
+          }
+        }
+      }
     }
   }
 
