@@ -935,7 +935,8 @@ public final class Clientele implements AutoCloseable {
    * nothing of it reaches another profile. Only an event whose consent or deliverability change
    * the split carried over to the other person (a consent or reachability event, a CCPA opt-out,
    * a list unsubscribe) is kept for them: on their timeline, without the erased identifiers and
-   * without any data but the {@code channel} and {@code list} those changes read; their stored
+   * without any data but the {@code channel} and {@code list} those changes read (and the consent
+   * {@code method} the ledger lists); their stored
    * profile had its change already, and its sighting and count are applied, and their segments
    * are evaluated again. (A CCPA opt-in or list subscribe was never carried over, since it is not
    * known whose it was, and is erased.) An identifier of theirs that only such an erased event had
@@ -1022,7 +1023,10 @@ public final class Clientele implements AutoCloseable {
   /**
    * Writes all personal data of a profile (identifiers, attributes with provenance, lists,
    * consent history, every event) as one JSON document to {@code out}, which is not closed.
-   * See {@link PortabilityBundle} for the format.
+   * See {@link PortabilityBundle} for the format. The consent history is {@link #consentHistory}
+   * (also what a split carried over from the other side), and the events list only the
+   * identifiers the profile holds: after a split, an event that linked both sides stays on one
+   * side's timeline, and the other side's identifiers in it are not this person's.
    *
    * @throws java.util.NoSuchElementException if there is no such profile
    * @throws java.io.UncheckedIOException if writing fails
@@ -1031,7 +1035,7 @@ public final class Clientele implements AutoCloseable {
     requireNonNull(id, "id");
     requireNonNull(out, "out");
     Profile p = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
-    PortabilityBundle.write(p, queries.timeline(id, TimelineQuery.all()), clock.instant(), out);
+    PortabilityBundle.write(p, queries.timeline(id, TimelineQuery.all()), consentHistory(p), clock.instant(), out);
   }
 
   /**
@@ -1211,6 +1215,22 @@ public final class Clientele implements AutoCloseable {
     ImmutableList<Event> events = timeline(id, TimelineQuery.all().withTypes(java.util.Set.of("consent")));
     java.util.Set<Identifier> held = new java.util.HashSet<>();
     storage.profile(id).ifPresent(p -> p.identifiers().forEach(s -> held.add(s.identifier())));
+    return consentHistory(events, held);
+  }
+
+  /**
+   * {@link #consentHistory(ProfileId)} of {@code p} as read (the portability bundle writes it
+   * with that profile's identifiers, so both must be of one read).
+   */
+  private ImmutableList<ConsentChange> consentHistory(Profile p) {
+    ImmutableList<Event> events = timeline(p.id(), TimelineQuery.all().withTypes(java.util.Set.of("consent")));
+    java.util.Set<Identifier> held = new java.util.HashSet<>();
+    p.identifiers().forEach(s -> held.add(s.identifier()));
+    return consentHistory(events, held);
+  }
+
+  /** The ledger of a profile holding {@code held} whose consent events are {@code events}. */
+  private ImmutableList<ConsentChange> consentHistory(ImmutableList<Event> events, java.util.Set<Identifier> held) {
     List<dev.clientele.consent.internal.SplitCarryOver.Carried> carried =
         dev.clientele.consent.internal.SplitCarryOver.find(storage, held);
     if (!carried.isEmpty()) {

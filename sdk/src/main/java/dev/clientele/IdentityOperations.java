@@ -272,6 +272,14 @@ final class IdentityOperations {
         if (storage.profile(side.id()).isPresent()) {
           throw new IllegalStateException("profile " + side.id() + " exists again; merge " + recordId + " cannot be split");
         }
+        for (ProfileId absorbed : side.mergedFrom()) {
+          // Restored with this side, it would name a live profile (after splits and merges in
+          // another order, even the holder) as merged into it: that profile's id is in use again.
+          if (storage.profile(absorbed).isPresent()) {
+            throw new IllegalStateException("profile " + absorbed + ", merged into " + side.id() + ", exists again; merge "
+                + recordId + " cannot be split");
+          }
+        }
         Set<Identifier> moved = new LinkedHashSet<>();
         for (Identifier i : side.identifiers()) {
           if (states.containsKey(i)) {

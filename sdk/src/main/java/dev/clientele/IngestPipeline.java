@@ -322,8 +322,18 @@ final class IngestPipeline {
   }
 
   /**
-   * The part of {@code event} that concerns another profile: same type, action, time, data and
-   * source, only {@code identifiers}, and the id {@code <id>#~<n>}. Host event ids may not
+   * The data a derived event keeps: what its consent or deliverability change reads
+   * ({@code channel}) and what the consent ledger lists ({@code method}). The rest of the event
+   * (a device, a note, anything a host sends) is the data of the person whose event it is, on
+   * whose timeline it stays: copied to the other profile, it showed on their timeline and in
+   * their portability bundle, and a {@code device} became their {@code last_device}.
+   */
+  private static final Set<String> DERIVED_DATA = Set.of("channel", "method");
+
+  /**
+   * The part of {@code event} that concerns another profile: same type, action, time and source,
+   * only {@code identifiers}, of its data only {@link #DERIVED_DATA}, and the id
+   * {@code <id>#~<n>}. Host event ids may not
    * contain {@link #DERIVED_MARK} ({@link #ingest} rejects them), so a derived id never meets a
    * host's. An original id near the 256-character limit is shortened to its first 224
    * characters and 64 bits of its SHA-256.
@@ -337,7 +347,12 @@ final class IngestPipeline {
           + com.google.common.hash.Hashing.sha256().hashString(id, java.nio.charset.StandardCharsets.UTF_8).toString().substring(0, 16);
     }
     Event.Builder b = Event.builder(base + DERIVED_MARK + n, event.type(), event.timestamp())
-        .action(event.action()).data(event.data()).source(event.source());
+        .action(event.action()).source(event.source());
+    event.data().forEach((key, value) -> {
+      if (DERIVED_DATA.contains(key)) {
+        b.data(key, value);
+      }
+    });
     identifiers.forEach(b::identifier);
     return b.build();
   }

@@ -94,9 +94,10 @@ public final class Erasure {
 
   /**
    * The data keys that the consent, deliverability and customer-wide rules ({@code ConsentChanges})
-   * read: the only data an event kept for another person after an erasure keeps.
+   * read, and the {@code method} the consent ledger lists: the only data an event kept for another
+   * person after an erasure keeps (so their ledger does not change when someone else is erased).
    */
-  private static final Set<String> CONSENT_KEYS = Set.of("channel", "list");
+  private static final Set<String> CONSENT_KEYS = Set.of("channel", "list", "method");
 
   /**
    * The note of a split record that an erasure logs in place of one naming the erased profile

@@ -45,7 +45,7 @@ import java.util.TreeSet;
  * between them. An event stored under an erased identifier that carries another person's
  * identifiers was, by this rule, the erased person's: it is erased with them, unless it
  * {@linkplain #appliesAcrossSides applies across sides}. Such an event moves to that person's
- * identifier, with no data but its {@code channel} and {@code list}, and is then on their
+ * identifier, with no data but its channel, list and (consent) method, and is then on their
  * timeline, so erasure applies it to their stored profile as ingestion would (its sighting and
  * count; its consent change they had already); it carries a third person's identifiers still,
  * and is carried over to that person by this rule. Every other one (an {@code identify}, an
