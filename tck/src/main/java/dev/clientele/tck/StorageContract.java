@@ -1136,6 +1136,13 @@ public abstract class StorageContract {
     assertThatNullPointerException().isThrownBy(() -> storage.ownedProfiles(null));
     assertThatNullPointerException().isThrownBy(() -> storage.events(null));
     assertThatNullPointerException().isThrownBy(() -> storage.containsEvent(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.containedEvents(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.isTombstoned(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.mergeRecords(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.mergeRecord(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.splitsNaming(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.forEachMergeRecord(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.forEachProfile(null));
     assertThatNullPointerException().isThrownBy(() -> storage.readAhead(null, List.of()))
         .withMessageContaining("identifiers");
     assertThatNullPointerException().isThrownBy(() -> storage.readAhead(List.of(), null))

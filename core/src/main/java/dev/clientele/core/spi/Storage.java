@@ -34,6 +34,9 @@ import java.util.Map;
  *       {@code eventCount}, {@code containsEvent} or {@code containedEvents}; a backend that keeps logs or replicas must
  *       purge them too.
  *   <li><b>Concurrency.</b> All methods may be called from any number of threads at once.
+ *   <li><b>Null arguments.</b> Every method throws {@link NullPointerException} when an argument is
+ *       null (a lookup that answered "absent" for a null key, as a {@code HashMap} does, would hide
+ *       the caller's bug); no method returns null.
  *   <li><b>Redaction.</b> A backend must apply {@linkplain Commit#mergeRecordRedactions()
  *       merge-record redactions} and say so with {@link #redactsMergeRecordsInPlace()}; erasure
  *       refuses to run on one that does not, where it would have to redact.
