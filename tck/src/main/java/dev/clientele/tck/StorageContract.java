@@ -1134,6 +1134,7 @@ public abstract class StorageContract {
     assertThatNullPointerException().isThrownBy(() -> storage.owner(null));
     assertThatNullPointerException().isThrownBy(() -> storage.owners(null));
     assertThatNullPointerException().isThrownBy(() -> storage.ownedProfiles(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.ownedProfiles(java.util.Arrays.asList(email("ann"), null)));
     assertThatNullPointerException().isThrownBy(() -> storage.events(null));
     assertThatNullPointerException().isThrownBy(() -> storage.containsEvent(null));
     assertThatNullPointerException().isThrownBy(() -> storage.containedEvents(null));

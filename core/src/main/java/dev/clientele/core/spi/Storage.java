@@ -73,6 +73,9 @@ public interface Storage extends ProfileStore, IdentityIndex, EventStore, Tombst
    * @throws NullPointerException if {@code identifiers} or one of them is null
    */
   default OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
+    for (Identifier i : identifiers) { // owners() need not check its elements: a map lookup of null finds nothing
+      java.util.Objects.requireNonNull(i, "identifiers must not contain null");
+    }
     Map<Identifier, ProfileId> owners = owners(identifiers);
     Map<ProfileId, Profile> profiles = new LinkedHashMap<>();
     for (ProfileId owner : owners.values()) {
