@@ -1013,9 +1013,30 @@ public abstract class StorageContract {
     List<ProfileId> sorted = ids.stream().sorted().collect(Collectors.toList());
 
     for (int limit : new int[] {1, 5, 36, 37, 100}) {
-      assertThat(pageThrough(limit, page -> {})).as("limit %s", limit).isEqualTo(sorted);
+      List<Integer> sizes = new ArrayList<>();
+      assertThat(pageThrough(limit, page -> sizes.add(page.size()))).as("limit %s", limit).isEqualTo(sorted);
+      // Only the last page may be short: callers stop at a short page.
+      assertThat(sizes.subList(0, sizes.size() - 1)).as("pages before the last, limit %s", limit).allMatch(n -> n == limit);
     }
     assertThat(storage.profileCount()).isEqualTo(37);
+  }
+
+  @Test
+  void profiles_limitAboveAnyPageSizeABackendMightPrefer_isAFullPage_soForEachProfileVisitsAll() {
+    // A page shorter than the limit is the last one (forEachProfile reads 1024 at a time): a
+    // backend that capped its pages below that would end every scan early without an error.
+    int n = 1100;
+    Commit.Builder b = Commit.builder();
+    for (int i = 0; i < n; i++) {
+      b.putProfile(profile(String.format(java.util.Locale.ROOT, "p-%04d", i), 1), 0);
+    }
+    storage.commit(b.build());
+
+    assertThat(storage.profiles(Optional.empty(), n)).hasSize(n);
+    assertThat(storage.profiles(Optional.of(ProfileId.of("p-0050")), 1024)).hasSize(1024);
+    AtomicLong visited = new AtomicLong();
+    storage.forEachProfile(p -> visited.incrementAndGet());
+    assertThat(visited.get()).isEqualTo(n);
   }
 
   @Test
