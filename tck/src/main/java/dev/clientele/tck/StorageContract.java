@@ -832,6 +832,26 @@ public abstract class StorageContract {
   }
 
   @Test
+  void mergeLog_erasureAndNewRecordNamingTheSameProfile_inOneCommit_erasesFirstAndKeepsTheNewRecord() {
+    // Commit.mergeRecordErasures() is applied before Commit.mergeRecords(): a record the same
+    // commit logs survives the erasure even if it names the erased profile.
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    MergeRecord old = mergeRecord("m-1", MergeRecord.Kind.MERGE, a, b, email("bob"));
+    storage.commit(Commit.builder().logMerge(old).build());
+    MergeRecord fresh = mergeRecord("m-2", MergeRecord.Kind.FORCED_MERGE, new ProfileId("p-c"), b, email("bob"));
+
+    storage.commit(Commit.builder().eraseMergeRecords(b).logMerge(fresh).build());
+
+    assertThat(storage.mergeRecord("m-1")).isEmpty();
+    assertThat(storage.mergeRecord("m-2")).contains(fresh);
+    assertThat(storage.mergeRecords(b)).containsExactly(fresh);
+    List<MergeRecord> all = new ArrayList<>();
+    storage.forEachMergeRecord(all::add);
+    assertThat(all).containsExactly(fresh);
+  }
+
+  @Test
   void mergeLog_redaction_replacesTheRecordInPlace_inTheLogByProfileAndAmongSplits() {
     ProfileId a = new ProfileId("p-a");
     ProfileId b = new ProfileId("p-b");
