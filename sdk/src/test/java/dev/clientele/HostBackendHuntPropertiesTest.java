@@ -421,7 +421,23 @@ class HostBackendHuntPropertiesTest {
         log.append("\n").append(i).append(": ").append(op);
         Snapshot legacyBefore = legacyLive ? snapshot(legacy) : null;
         Outcome expected = run(reference, op, i);
+        MinimalHostStorage hostStore = (MinimalHostStorage) host.storage();
+        long[] scansBefore = {hostStore.scans("allEvents"), hostStore.scans("forEachMergeRecord"), hostStore.scans("profiles")};
         Outcome actual = run(host, op, i);
+        long[] scansDone = {hostStore.scans("allEvents") - scansBefore[0], hostStore.scans("forEachMergeRecord") - scansBefore[1],
+            hostStore.scans("profiles") - scansBefore[2]};
+        // The test's own reads: one page of live profiles (call), the log for record positions
+        // (canon, unless the call threw), and for a split the log to pick a merge from.
+        long facadeLogScans = scansDone[1] - (actual.thrown().isEmpty() ? 1 : 0) - (op instanceof Split ? 1 : 0);
+        net.jqwik.api.statistics.Statistics.label("facade scans").collect(op.getClass().getSimpleName(),
+            "events " + scansDone[0] + ", log " + facadeLogScans + ", pages " + (scansDone[2] - 1));
+        if (op instanceof Ingest || op instanceof IngestAll || op instanceof Tag || op instanceof Merge || op instanceof Split) {
+          // Writes other than erasure read what they change, never the whole event store or log.
+          assertThat(List.of(scansDone[0], facadeLogScans, scansDone[2] - 1)).as("scans by %s%s", op, log).containsOnly(0L);
+        } else if (op instanceof Delete) {
+          assertThat(facadeLogScans).as("an erasure reads the merge log once (Clientele.delete)%s", log).isLessThanOrEqualTo(1);
+        }
+        assertThat(hostStore.openStreams()).as("allEvents streams left open by %s%s", op, log).isZero();
         log.append(" -> ").append(expected.thrown().map(Class::getSimpleName).orElse("ok"));
         net.jqwik.api.statistics.Statistics.label("outcomes").collect(op.getClass().getSimpleName(),
             expected.thrown().map(Class::getSimpleName).orElse(expected.detail().startsWith("skipped") ? "skipped" : "ok"));

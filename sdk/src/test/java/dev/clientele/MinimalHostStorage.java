@@ -44,6 +44,10 @@ class MinimalHostStorage implements Storage {
   private final Map<String, StoredEvent> events = new LinkedHashMap<>();
   private final Set<String> tombstones = new HashSet<>();
   private final List<MergeRecord> log = new ArrayList<>();
+  /** Calls of the whole-store scans ({@code allEvents}, {@code forEachMergeRecord}, {@code profiles}), by method name. */
+  private final Map<String, java.util.concurrent.atomic.LongAdder> scans = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Streams of {@code allEvents} not closed yet. */
+  private final java.util.concurrent.atomic.AtomicInteger openStreams = new java.util.concurrent.atomic.AtomicInteger();
 
   /** A minimal backend that keeps the default {@code redactsMergeRecordsInPlace()} (false) and ignores redactions. */
   MinimalHostStorage() {
@@ -151,6 +155,21 @@ class MinimalHostStorage implements Storage {
     log.addAll(commit.mergeRecords());
   }
 
+  /** How many times the whole-store scan {@code method} was called so far. */
+  long scans(String method) {
+    java.util.concurrent.atomic.LongAdder n = scans.get(method);
+    return n == null ? 0 : n.sum();
+  }
+
+  /** How many streams of {@code allEvents} were opened and not closed. */
+  int openStreams() {
+    return openStreams.get();
+  }
+
+  private void scanned(String method) {
+    scans.computeIfAbsent(method, m -> new java.util.concurrent.atomic.LongAdder()).increment();
+  }
+
   private static MergeRecord find(List<MergeRecord> records, String id) {
     for (MergeRecord r : records) {
       if (r.id().equals(id)) {
@@ -172,6 +191,7 @@ class MinimalHostStorage implements Storage {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
+    scanned("profiles");
     List<Profile> page = new ArrayList<>();
     for (Profile p : profiles.values()) {
       if (page.size() == limit) {
@@ -234,9 +254,11 @@ class MinimalHostStorage implements Storage {
   /** From one consistent state: a copy taken under the lock, newest append first (no order is promised). */
   @Override
   public synchronized Stream<StoredEvent> allEvents() {
+    scanned("allEvents");
     List<StoredEvent> copy = new ArrayList<>(events.values());
     java.util.Collections.reverse(copy);
-    return copy.stream();
+    openStreams.incrementAndGet();
+    return copy.stream().onClose(openStreams::decrementAndGet);
   }
 
   @Override
@@ -289,6 +311,7 @@ class MinimalHostStorage implements Storage {
   @Override
   public void forEachMergeRecord(Consumer<MergeRecord> action) {
     requireNonNull(action, "action");
+    scanned("forEachMergeRecord");
     List<MergeRecord> copy;
     synchronized (this) {
       copy = new ArrayList<>(log);
