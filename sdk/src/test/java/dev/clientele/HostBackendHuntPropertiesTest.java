@@ -54,10 +54,11 @@ import net.jqwik.api.Tuple;
  * Hunting properties for a host's own storage backend (DESIGN: "the host decides where data lives";
  * the {@link Storage} SPI and its default methods).
  *
- * <p>A random session of facade calls (ingest, ingestAll in batches, consent events, forced merge,
- * split, delete, {@code gdpr_delete}, tags, and reads: explain, consent history, merge log,
- * timeline, audience, profiles over time, activity status, MAU, fields, search, segment refresh)
- * runs on the in-memory store and on {@link MinimalHostStorage}, a backend that implements only
+ * <p>A random session of facade calls (ingest, ingestAll in batches, consent, reachability, list
+ * and CCPA events, forced merge, split, delete, {@code gdpr_delete}, tags, and reads: explain,
+ * consent history, merge log, timeline, reachability, engagement, metrics, affinities, the
+ * portability bundle, audience, profiles over time, activity status, MAU, fields, search, segment
+ * refresh, RFM from the stored orders, a CSV export) runs on the in-memory store and on {@link MinimalHostStorage}, a backend that implements only
  * the abstract methods of the SPI and keeps every default; both with the same batch size, so the
  * batch overlay ({@link StagedStorage}) is on the path of both or of neither. Every call must end
  * the same way and leave the same state (profiles, owners, stored events, merge log, tombstones,
@@ -66,7 +67,12 @@ import net.jqwik.api.Tuple;
  *
  * <p>A third run uses the minimal backend without merge-record redactions (the default
  * {@code redactsMergeRecordsInPlace()} of {@code false}): it must behave the same until an erasure
- * that has to redact, which must throw {@link UnsupportedOperationException} and erase nothing.
+ * that has to redact, which must throw {@link UnsupportedOperationException}; a refused
+ * {@code delete} erases nothing.
+ *
+ * <p>On the minimal backend the documented costs are checked too: writes other than erasure scan
+ * neither the event store, nor the merge log, nor profile pages; an erasure reads the merge log at
+ * most once; every {@code allEvents} stream is closed.
  */
 class HostBackendHuntPropertiesTest {
   private static final ErasurePolicy ERASURE = ErasurePolicy.builder().salt(new byte[16]).build();
