@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Examples for a host's own backend ({@link MinimalHostStorage}: only the abstract methods of the
- * SPI) through the facade: the erasure that must redact another profile's merge record, on a
+ * SPI) through the facade: the erasure that must redact another profile's merge record (by
+ * {@code delete}, by {@code gdpr_delete}, and by a {@code gdpr_delete} over two profiles) on a
  * backend that keeps the default {@code redactsMergeRecordsInPlace()} and on one that applies
- * redactions, against the in-memory store.
+ * redactions, against the in-memory store; and merges racing on the default {@code ownedProfiles}.
  */
 class HostBackendHuntTest {
   private static final ErasurePolicy ERASURE = ErasurePolicy.builder().salt(new byte[16]).build();
