@@ -220,7 +220,11 @@ public final class Clientele implements AutoCloseable {
    *     reported applied instead.) A {@code gdpr_delete} event
    *     whose identifiers are held by several profiles erases them one after the other, each
    *     atomically: the profiles erased before the failure stay erased (with their segment
-   *     history), and ingesting the event again erases the rest
+   *     history; {@link #stats()} counts them), and ingesting the event again erases the rest
+   * @throws UnsupportedOperationException if a {@code gdpr_delete} event must erase a profile
+   *     whose erasure needs merge-record redactions the backend does not apply (see {@link
+   *     #delete}): that profile is not erased; profiles of the event erased before it stay erased,
+   *     as on a backend failure
    * @throws IllegalStateException if the event's profiles kept changing through every retry;
    *     nothing was applied and ingesting the event again is safe. Within one instance a write
    *     that keeps losing races retries while the instance's other single writes ({@code ingest},
@@ -318,6 +322,8 @@ public final class Clientele implements AutoCloseable {
    *     batches are applied, the failing batch applied wholly or not at all; ingesting the same
    *     events again is safe (ingestion is idempotent by event id). A batch whose commit the
    *     backend applied but reported as failed is recognised and reported as committed
+   * @throws UnsupportedOperationException if a {@code gdpr_delete} event cannot be applied on this
+   *     backend, as {@link #ingest} says; the events before it are applied
    */
   public IngestStats ingestAll(Iterable<Event> events) {
     return ingestAll(events, NO_EACH);

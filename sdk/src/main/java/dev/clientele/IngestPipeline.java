@@ -289,6 +289,11 @@ final class IngestPipeline {
   /**
    * A {@code gdpr_delete} event: erases every profile holding one of its identifiers. The event
    * itself is not stored, since it names the person.
+   *
+   * <p>The profiles are erased one after the other, each atomically. If one fails (the backend
+   * fails, refuses a redaction, or the profile keeps changing), those erased before it stay erased
+   * and no result reports them: they are counted here, in the instance's {@code profilesErased},
+   * before the exception goes on, since a retry of the event finds and reports only the rest.
    */
   private IngestResult erase(ResolvedIdentifiers r) {
     Set<Identifier> lookup = new LinkedHashSet<>(r.linkable());
@@ -303,20 +308,25 @@ final class IngestPipeline {
     List<ProfileId> erased = new ArrayList<>();
     // A merge committed meanwhile can move an identifier to a survivor read after the owners
     // were: look again until no profile holds any of the identifiers.
-    for (int round = 1; !owners.isEmpty(); round++) {
-      if (round > MAX_ATTEMPTS) {
-        throw new IllegalStateException("gdpr_delete event " + r.event().id() + ": profiles kept taking its identifiers");
-      }
-      for (ProfileId id : owners) {
-        try {
-          ErasureReport report = eraser.apply(id);
-          erased.add(id);
-          done.add("erased profile " + id + ": " + report.identifiers() + " identifiers, " + report.events() + " events");
-        } catch (java.util.NoSuchElementException e) {
-          done.add("profile " + id + " was already gone");
+    try {
+      for (int round = 1; !owners.isEmpty(); round++) {
+        if (round > MAX_ATTEMPTS) {
+          throw new IllegalStateException("gdpr_delete event " + r.event().id() + ": profiles kept taking its identifiers");
         }
+        for (ProfileId id : owners) {
+          try {
+            ErasureReport report = eraser.apply(id);
+            erased.add(id);
+            done.add("erased profile " + id + ": " + report.identifiers() + " identifiers, " + report.events() + " events");
+          } catch (java.util.NoSuchElementException e) {
+            done.add("profile " + id + " was already gone");
+          }
+        }
+        owners = new TreeSet<>(storage.owners(lookup).values());
       }
-      owners = new TreeSet<>(storage.owners(lookup).values());
+    } catch (RuntimeException | Error failed) {
+      tally.add(Counts.PROFILES_ERASED, erased.size()); // erased for good, and in no result
+      throw failed;
     }
     return new IngestResult(r.event().id(), IngestResult.Outcome.ERASED, Optional.of(erased.isEmpty() ? first : erased.get(0)), false, List.of(), done, List.of(), erased, List.of());
   }

@@ -22,6 +22,9 @@ import java.util.Optional;
  *       lists them in the order they were opened.
  *   <li><b>Erasure.</b> {@link #forget} removes every span of a profile, irreversibly.
  *   <li><b>Concurrency.</b> All methods may be called from any number of threads at once.
+ *   <li><b>Null arguments.</b> Every method throws {@link NullPointerException} whose message
+ *       names the argument when one is null (an absent {@code cause} is {@code Optional.empty()}),
+ *       and returns no null; the conformance kit checks it.
  * </ul>
  */
 public interface MembershipStore {

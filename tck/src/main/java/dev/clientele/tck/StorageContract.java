@@ -832,6 +832,26 @@ public abstract class StorageContract {
   }
 
   @Test
+  void mergeLog_erasureAndNewRecordNamingTheSameProfile_inOneCommit_erasesFirstAndKeepsTheNewRecord() {
+    // Commit.mergeRecordErasures() is applied before Commit.mergeRecords(): a record the same
+    // commit logs survives the erasure even if it names the erased profile.
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    MergeRecord old = mergeRecord("m-1", MergeRecord.Kind.MERGE, a, b, email("bob"));
+    storage.commit(Commit.builder().logMerge(old).build());
+    MergeRecord fresh = mergeRecord("m-2", MergeRecord.Kind.FORCED_MERGE, new ProfileId("p-c"), b, email("bob"));
+
+    storage.commit(Commit.builder().eraseMergeRecords(b).logMerge(fresh).build());
+
+    assertThat(storage.mergeRecord("m-1")).isEmpty();
+    assertThat(storage.mergeRecord("m-2")).contains(fresh);
+    assertThat(storage.mergeRecords(b)).containsExactly(fresh);
+    List<MergeRecord> all = new ArrayList<>();
+    storage.forEachMergeRecord(all::add);
+    assertThat(all).containsExactly(fresh);
+  }
+
+  @Test
   void mergeLog_redaction_replacesTheRecordInPlace_inTheLogByProfileAndAmongSplits() {
     ProfileId a = new ProfileId("p-a");
     ProfileId b = new ProfileId("p-b");
@@ -1013,9 +1033,30 @@ public abstract class StorageContract {
     List<ProfileId> sorted = ids.stream().sorted().collect(Collectors.toList());
 
     for (int limit : new int[] {1, 5, 36, 37, 100}) {
-      assertThat(pageThrough(limit, page -> {})).as("limit %s", limit).isEqualTo(sorted);
+      List<Integer> sizes = new ArrayList<>();
+      assertThat(pageThrough(limit, page -> sizes.add(page.size()))).as("limit %s", limit).isEqualTo(sorted);
+      // Only the last page may be short: callers stop at a short page.
+      assertThat(sizes.subList(0, sizes.size() - 1)).as("pages before the last, limit %s", limit).allMatch(n -> n == limit);
     }
     assertThat(storage.profileCount()).isEqualTo(37);
+  }
+
+  @Test
+  void profiles_limitAboveAnyPageSizeABackendMightPrefer_isAFullPage_soForEachProfileVisitsAll() {
+    // A page shorter than the limit is the last one (forEachProfile reads 1024 at a time): a
+    // backend that capped its pages below that would end every scan early without an error.
+    int n = 1100;
+    Commit.Builder b = Commit.builder();
+    for (int i = 0; i < n; i++) {
+      b.putProfile(profile(String.format(java.util.Locale.ROOT, "p-%04d", i), 1), 0);
+    }
+    storage.commit(b.build());
+
+    assertThat(storage.profiles(Optional.empty(), n)).hasSize(n);
+    assertThat(storage.profiles(Optional.of(ProfileId.of("p-0050")), 1024)).hasSize(1024);
+    AtomicLong visited = new AtomicLong();
+    storage.forEachProfile(p -> visited.incrementAndGet());
+    assertThat(visited.get()).isEqualTo(n);
   }
 
   @Test
@@ -1134,8 +1175,16 @@ public abstract class StorageContract {
     assertThatNullPointerException().isThrownBy(() -> storage.owner(null));
     assertThatNullPointerException().isThrownBy(() -> storage.owners(null));
     assertThatNullPointerException().isThrownBy(() -> storage.ownedProfiles(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.ownedProfiles(java.util.Arrays.asList(email("ann"), null)));
     assertThatNullPointerException().isThrownBy(() -> storage.events(null));
     assertThatNullPointerException().isThrownBy(() -> storage.containsEvent(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.containedEvents(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.isTombstoned(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.mergeRecords(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.mergeRecord(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.splitsNaming(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.forEachMergeRecord(null));
+    assertThatNullPointerException().isThrownBy(() -> storage.forEachProfile(null));
     assertThatNullPointerException().isThrownBy(() -> storage.readAhead(null, List.of()))
         .withMessageContaining("identifiers");
     assertThatNullPointerException().isThrownBy(() -> storage.readAhead(List.of(), null))

@@ -18,8 +18,11 @@ public interface ProfileStore {
 
   /**
    * Up to {@code limit} profiles with ids greater than {@code after} (all, when empty), in id
-   * order. Paging with the last id of one page as {@code after} of the next visits every profile
-   * that exists throughout the scan exactly once, whatever commits happen meanwhile.
+   * order: exactly {@code limit} unless fewer such profiles exist, whatever the limit (a backend
+   * must not cap its pages), because a page shorter than {@code limit} is the last one: callers
+   * stop there ({@link #forEachProfile} does). Paging with the last id of one page as {@code
+   * after} of the next visits every profile that exists throughout the scan exactly once,
+   * whatever commits happen meanwhile.
    *
    * @throws IllegalArgumentException if {@code limit < 1}
    */

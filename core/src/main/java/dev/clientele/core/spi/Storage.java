@@ -34,6 +34,9 @@ import java.util.Map;
  *       {@code eventCount}, {@code containsEvent} or {@code containedEvents}; a backend that keeps logs or replicas must
  *       purge them too.
  *   <li><b>Concurrency.</b> All methods may be called from any number of threads at once.
+ *   <li><b>Null arguments.</b> Every method throws {@link NullPointerException} when an argument is
+ *       null (a lookup that answered "absent" for a null key, as a {@code HashMap} does, would hide
+ *       the caller's bug); no method returns null.
  *   <li><b>Redaction.</b> A backend must apply {@linkplain Commit#mergeRecordRedactions()
  *       merge-record redactions} and say so with {@link #redactsMergeRecordsInPlace()}; erasure
  *       refuses to run on one that does not, where it would have to redact.
@@ -70,6 +73,9 @@ public interface Storage extends ProfileStore, IdentityIndex, EventStore, Tombst
    * @throws NullPointerException if {@code identifiers} or one of them is null
    */
   default OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
+    for (Identifier i : identifiers) { // owners() need not check its elements: a map lookup of null finds nothing
+      java.util.Objects.requireNonNull(i, "identifiers must not contain null");
+    }
     Map<Identifier, ProfileId> owners = owners(identifiers);
     Map<ProfileId, Profile> profiles = new LinkedHashMap<>();
     for (ProfileId owner : owners.values()) {
