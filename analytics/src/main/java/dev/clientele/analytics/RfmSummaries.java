@@ -157,7 +157,7 @@ public final class RfmSummaries {
    * number &gt; 0, in or converted to the reporting currency: the rule the core applies to a
    * profile's revenue), with that amount, dated on its UTC day, with the profile id as customer
    * id. Events whose anchor identifier no longer has an owner (erased profiles) are skipped, and
-   * so are orders the rules do not count. Reads the event store once; feed the result to
+   * so are orders the rules do not count. Reads the event store once, then the owner of each counted order's anchor (after closing the event stream); feed the result to
    * {@link #fromTransactions}.
    *
    * @param storage where the events are
@@ -166,8 +166,8 @@ public final class RfmSummaries {
   public static List<Transaction> ordersOf(Storage storage, RevenueRules rules) {
     requireNonNull(storage, "storage");
     requireNonNull(rules, "rules");
-    List<Transaction> out = new ArrayList<>();
-    Map<ProfileId, String> ids = new HashMap<>();
+    List<StoredEvent> orders = new ArrayList<>();
+    List<BigDecimal> values = new ArrayList<>();
     List<String> ignored = new ArrayList<>(); // the reasons were recorded when the events were ingested
     try (Stream<StoredEvent> events = storage.allEvents()) {
       events.forEach(e -> {
@@ -176,12 +176,21 @@ public final class RfmSummaries {
         }
         Optional<BigDecimal> value = rules.revenueOf(e.event(), ignored);
         ignored.clear();
-        if (value.isEmpty()) {
-          return;
+        if (value.isPresent()) {
+          orders.add(e);
+          values.add(value.get());
         }
-        storage.owner(e.anchor()).ifPresent(owner -> out.add(Transaction.of(
-            ids.computeIfAbsent(owner, ProfileId::value), e.event().timestamp(), value.get().doubleValue())));
       });
+    }
+    // The owners are read after the stream is closed: a backend's stream may hold its only
+    // connection (or a cursor) until then.
+    List<Transaction> out = new ArrayList<>(orders.size());
+    Map<ProfileId, String> ids = new HashMap<>();
+    for (int i = 0; i < orders.size(); i++) {
+      StoredEvent e = orders.get(i);
+      BigDecimal value = values.get(i);
+      storage.owner(e.anchor()).ifPresent(owner -> out.add(Transaction.of(
+          ids.computeIfAbsent(owner, ProfileId::value), e.event().timestamp(), value.doubleValue())));
     }
     return Collections.unmodifiableList(out);
   }
