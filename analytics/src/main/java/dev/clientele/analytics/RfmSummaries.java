@@ -157,7 +157,8 @@ public final class RfmSummaries {
    * number &gt; 0, in or converted to the reporting currency: the rule the core applies to a
    * profile's revenue), with that amount, dated on its UTC day, with the profile id as customer
    * id. Events whose anchor identifier no longer has an owner (erased profiles) are skipped, and
-   * so are orders the rules do not count. Reads the event store once, then the owner of each counted order's anchor (after closing the event stream); feed the result to
+   * so are orders the rules do not count. Reads the event store once, then the owner of each
+   * counted order's anchor (after closing the event stream); feed the result to
    * {@link #fromTransactions}.
    *
    * @param storage where the events are
