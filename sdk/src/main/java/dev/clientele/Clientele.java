@@ -145,6 +145,7 @@ public final class Clientele implements AutoCloseable {
   private final ActivityRules activityRules;
   private final RevenueRules revenueRules;
   private final java.util.function.Predicate<? super Event> erasureEvents;
+  private final EventTimes eventTimes;
   private final IdentityResolver resolver;
   private final IngestPipeline pipeline;
   private final ProfileQueries queries;
@@ -189,7 +190,8 @@ public final class Clientele implements AutoCloseable {
           + " identifiers from other profiles' merge-log records will be refused", storage.getClass().getName());
     }
     this.erasureEvents = b.erasureEvents != null ? b.erasureEvents : e -> true;
-    this.pipeline = new IngestPipeline(storage, resolver, activityRules, revenueRules, ids, tally, erasure, this::erase, erasureEvents, gate);
+    this.eventTimes = b.eventTimes != null ? EventTimes.within(b.eventTimes[0], b.eventTimes[1], clock) : EventTimes.ANY;
+    this.pipeline = new IngestPipeline(storage, resolver, activityRules, revenueRules, ids, tally, erasure, this::erase, erasureEvents, eventTimes, gate);
     this.queries = new ProfileQueries(storage);
     this.identity = new IdentityOperations(storage, resolver, activityRules, revenueRules, clock, gate);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
@@ -588,7 +590,7 @@ public final class Clientele implements AutoCloseable {
       }
       reached = 0;
       staged.prefetch(identifiers, eventIds);
-      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, revenueRules, profileIds, tally, erasure, this::erase, erasureEvents, gate);
+      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, revenueRules, profileIds, tally, erasure, this::erase, erasureEvents, eventTimes, gate);
       for (Event e : events) {
         results.add(overlay.ingest(e));
         reached++;
@@ -1502,6 +1504,7 @@ public final class Clientele implements AutoCloseable {
     private SegmentConfig segments;
     private int ingestBatchSize;
     private java.util.function.Predicate<? super Event> erasureEvents;
+    private java.time.Duration[] eventTimes; // {maxAge, maxAhead}
 
     private Builder() {}
 
@@ -1624,6 +1627,31 @@ public final class Clientele implements AutoCloseable {
     public Builder erasureEvents(java.util.function.Predicate<? super Event> accept) {
       checkState(erasureEvents == null, "erasure events were already set");
       this.erasureEvents = requireNonNull(accept, "accept");
+      return this;
+    }
+
+    /**
+     * Accepts only events whose time lies within {@code maxAge} before and {@code maxAhead} after
+     * the instance's clock when they are ingested (default: any time). An event outside is
+     * rejected (counted, not stored) with the reason in its result. Event times decide
+     * survivorship ("most recently observed wins"), identifier limits per window and every
+     * time-based report, so where clients set them, a bound keeps one wrong or forged time (a
+     * device clock in the year 9999, a back-dated flood) from pinning an attribute or slipping
+     * past a weekly limit. Leave it unbounded, or wide, when you load history.
+     *
+     * <pre>{@code
+     * Clientele.builder().eventTimes(Duration.ofDays(30), Duration.ofMinutes(10)).build();
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if either duration is negative
+     */
+    public Builder eventTimes(java.time.Duration maxAge, java.time.Duration maxAhead) {
+      checkState(eventTimes == null, "event times were already set");
+      com.google.common.base.Preconditions.checkArgument(!requireNonNull(maxAge, "maxAge").isNegative(),
+          "maxAge must not be negative: %s", maxAge);
+      com.google.common.base.Preconditions.checkArgument(!requireNonNull(maxAhead, "maxAhead").isNegative(),
+          "maxAhead must not be negative: %s", maxAhead);
+      this.eventTimes = new java.time.Duration[] {maxAge, maxAhead};
       return this;
     }
 

@@ -59,6 +59,8 @@ final class IngestPipeline {
   private final RevenueRules revenue;
   /** Which {@code gdpr_delete} events may erase (the host's {@code Clientele.Builder.erasureEvents}). */
   private final Predicate<? super Event> erasureEvents;
+  /** Which event times are accepted (the host's {@code Clientele.Builder.eventTimes}). */
+  private final EventTimes eventTimes;
   private final Supplier<ProfileId> ids;
   private final Tally tally;
   private final Erasure erasure;
@@ -90,9 +92,11 @@ final class IngestPipeline {
       Erasure erasure,
       Function<ProfileId, ErasureReport> eraser,
       Predicate<? super Event> erasureEvents,
+      EventTimes eventTimes,
       ContentionGate gate) {
     this.gate = gate;
     this.erasureEvents = erasureEvents;
+    this.eventTimes = eventTimes;
     this.erasure = erasure;
     this.planner = new LinkPlanner(resolver.rules());
     this.survivorship = resolver.rules().survivorship();
@@ -222,6 +226,10 @@ final class IngestPipeline {
   private IngestResult checked(Event raw) {
     if (reserved(raw)) {
       return rejectedReserved(raw);
+    }
+    String outside = eventTimes.refusal(raw);
+    if (outside != null) {
+      return IngestResult.rejected(raw.id(), List.of(outside));
     }
     if (storage.containsEvent(raw.id())) {
       return IngestResult.duplicate(raw.id());
