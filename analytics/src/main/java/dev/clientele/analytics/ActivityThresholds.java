@@ -8,7 +8,7 @@ import static java.util.Objects.requireNonNull;
  * and are whole UTC days: "the last 7 days" as of D are D−6 through D.
  *
  * <pre>{@code
- * ActivityThresholds t = ActivityThresholds.defaults().withLoginType("session_start");
+ * ActivityThresholds t = ActivityThresholds.defaults().withLoginType("session_start").withActive(14, 3);
  * }</pre>
  *
  * @param loginType the event type that counts as a login ({@code login} by default)
@@ -40,6 +40,21 @@ public record ActivityThresholds(
   /** A copy counting events of {@code type} as logins. */
   public ActivityThresholds withLoginType(String type) {
     return new ActivityThresholds(type, veryActiveDays, veryActiveLogins, activeDays, activeLogins, sleeperMonths);
+  }
+
+  /** A copy in which very active means at least {@code logins} logins in the last {@code days} days. */
+  public ActivityThresholds withVeryActive(int days, int logins) {
+    return new ActivityThresholds(loginType, days, logins, activeDays, activeLogins, sleeperMonths);
+  }
+
+  /** A copy in which active means at least {@code logins} logins in the last {@code days} days. */
+  public ActivityThresholds withActive(int days, int logins) {
+    return new ActivityThresholds(loginType, veryActiveDays, veryActiveLogins, days, logins, sleeperMonths);
+  }
+
+  /** A copy in which a sleeper has had no login for {@code months} calendar months. */
+  public ActivityThresholds withSleeperMonths(int months) {
+    return new ActivityThresholds(loginType, veryActiveDays, veryActiveLogins, activeDays, activeLogins, months);
   }
 
   /** The status of a customer with these login counts. */

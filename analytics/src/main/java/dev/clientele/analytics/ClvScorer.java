@@ -111,6 +111,43 @@ public final class ClvScorer {
     public static Options defaults(PeriodUnit timeUnit) {
       return new Options(timeUnit, 365, 0, 30, 0.5, 0.8);
     }
+
+    /**
+     * A copy with a CLV horizon of {@code days} days, e.g.
+     * {@code Options.defaults(PeriodUnit.WEEK).withHorizonDays(730).withAnnualDiscountRate(0.1)}.
+     */
+    public Options withHorizonDays(double days) {
+      return new Options(timeUnit, days, annualDiscountRate, orderWindowDays, mediumChurnRisk, highChurnRisk,
+          winBackGapMultiple, winBackAliveBelow);
+    }
+
+    /** A copy discounting future spend at {@code rate} per year ({@code >= 0}). */
+    public Options withAnnualDiscountRate(double rate) {
+      return new Options(timeUnit, horizonDays, rate, orderWindowDays, mediumChurnRisk, highChurnRisk,
+          winBackGapMultiple, winBackAliveBelow);
+    }
+
+    /** A copy whose probability of ordering looks {@code days} days ahead. */
+    public Options withOrderWindowDays(double days) {
+      return new Options(timeUnit, horizonDays, annualDiscountRate, days, mediumChurnRisk, highChurnRisk,
+          winBackGapMultiple, winBackAliveBelow);
+    }
+
+    /** A copy whose churn bands start at {@code medium} and {@code high} churn risk. */
+    public Options withChurnBands(double medium, double high) {
+      return new Options(timeUnit, horizonDays, annualDiscountRate, orderWindowDays, medium, high,
+          winBackGapMultiple, winBackAliveBelow);
+    }
+
+    /**
+     * A copy whose win-back rule flags a repeat customer whose time since the last order exceeds
+     * {@code gapMultiple} times their mean time between orders, or whose P(alive) is below
+     * {@code aliveBelow}.
+     */
+    public Options withWinBack(double gapMultiple, double aliveBelow) {
+      return new Options(timeUnit, horizonDays, annualDiscountRate, orderWindowDays, mediumChurnRisk, highChurnRisk,
+          gapMultiple, aliveBelow);
+    }
   }
 
   /**

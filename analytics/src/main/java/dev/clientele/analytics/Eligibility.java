@@ -47,6 +47,26 @@ public record Eligibility(boolean eligible, List<String> reasons) {
       checkArgument(minCustomersWithThreeOrders >= 0, "minCustomersWithThreeOrders must be >= 0: %s",
           minCustomersWithThreeOrders);
     }
+
+    /** A copy requiring at least {@code n} customers with a counted order. */
+    public Rules withMinCustomers(int n) {
+      return new Rules(n, minHistoryDays, maxDaysSinceLastOrder, minCustomersWithThreeOrders);
+    }
+
+    /** A copy requiring at least {@code days} days from the earliest first order to the end of the data. */
+    public Rules withMinHistoryDays(double days) {
+      return new Rules(minCustomers, days, maxDaysSinceLastOrder, minCustomersWithThreeOrders);
+    }
+
+    /** A copy requiring the latest order at most {@code days} days before the end of the data. */
+    public Rules withMaxDaysSinceLastOrder(double days) {
+      return new Rules(minCustomers, minHistoryDays, days, minCustomersWithThreeOrders);
+    }
+
+    /** A copy requiring at least {@code n} customers with 3 or more orders. */
+    public Rules withMinCustomersWithThreeOrders(int n) {
+      return new Rules(minCustomers, minHistoryDays, maxDaysSinceLastOrder, n);
+    }
   }
 
   /** Checks {@code summaries} (times in {@code timeUnit}) against the default rules. */

@@ -17,7 +17,7 @@ import static com.google.common.base.Preconditions.checkArgument;
  *
  * <pre>{@code
  * // high: active in the last 3 days and on 10 of the last 30; medium: in the last 14, on 3
- * EngagementThresholds t = new EngagementThresholds(30, 3, 10, 14, 3);
+ * EngagementThresholds t = EngagementThresholds.defaults().withHigh(3, 10).withMedium(14, 3);
  * }</pre>
  *
  * @param windowDays the frequency window in days, 1 to 366 (30)
@@ -42,6 +42,35 @@ public record EngagementThresholds(
   /** Active within 7 days on 8 of the last 30 for high; within 30 days on 2 of them for medium. */
   public static EngagementThresholds defaults() {
     return new EngagementThresholds(30, 7, 8, 30, 2);
+  }
+
+  /**
+   * A copy whose frequency window is {@code days} days.
+   *
+   * @throws IllegalArgumentException if the thresholds no longer hold (see the constructor)
+   */
+  public EngagementThresholds withWindowDays(int days) {
+    return new EngagementThresholds(days, highRecencyDays, highActiveDays, mediumRecencyDays, mediumActiveDays);
+  }
+
+  /**
+   * A copy in which high means: last active at most {@code recencyDays} ago, and active on at
+   * least {@code activeDays} days of the window.
+   *
+   * @throws IllegalArgumentException if the thresholds no longer hold (see the constructor)
+   */
+  public EngagementThresholds withHigh(int recencyDays, int activeDays) {
+    return new EngagementThresholds(windowDays, recencyDays, activeDays, mediumRecencyDays, mediumActiveDays);
+  }
+
+  /**
+   * A copy in which medium means: last active at most {@code recencyDays} ago, and active on at
+   * least {@code activeDays} days of the window.
+   *
+   * @throws IllegalArgumentException if the thresholds no longer hold (see the constructor)
+   */
+  public EngagementThresholds withMedium(int recencyDays, int activeDays) {
+    return new EngagementThresholds(windowDays, highRecencyDays, highActiveDays, recencyDays, activeDays);
   }
 
   /**
