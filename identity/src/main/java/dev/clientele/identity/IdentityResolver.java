@@ -9,6 +9,7 @@ import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Comparator;
 import java.util.List;
@@ -299,6 +300,22 @@ public final class IdentityResolver {
    */
   public ResolvedIdentifiers resolve(Event event) {
     requireNonNull(event, "event");
+    return resolve(event, event.identifiers().size() > LINEAR_FOLD_MAX);
+  }
+
+  /**
+   * The most identifiers whose normalised values {@link #resolve} folds by comparing each with
+   * those before it; above it, through a hash map. The comparisons cost n²/2 equality checks,
+   * fewer than the map's hashing and boxing for a short list; for {@link Event#MAX_IDENTIFIERS}
+   * of them, half a million.
+   */
+  static final int LINEAR_FOLD_MAX = 16;
+
+  /**
+   * {@link #resolve(Event)}, folding the normalised values through a hash map when {@code hashed},
+   * else by comparing each with those before it. Both give the same result (the tests check it).
+   */
+  ResolvedIdentifiers resolve(Event event, boolean hashed) {
     List<Identifier> raws = event.identifiers();
     int n = raws.size();
     // The common event: every identifier valid as it is. An event's identifiers never repeat
@@ -325,6 +342,7 @@ public final class IdentityResolver {
     int distinct = 0;
     boolean unchanged = true;
     boolean allValid = true;
+    Map<Identifier, Integer> index = hashed ? new HashMap<>(2 * n) : null; // normalised value to its index in keys
     for (int i = 0; i < n; i++) { // by index: no iterator per event
       Identifier raw = raws.get(i);
       // The first asIs were found valid as they are above, and the next one decided: not asked again.
@@ -333,10 +351,19 @@ public final class IdentityResolver {
       Identifier key = norm == null ? raw : norm.identifier();
       NormalizedIdentifier.Status status = norm == null ? NormalizedIdentifier.Status.VALID : norm.status();
       int at = -1;
-      for (int j = 0; j < distinct; j++) {
-        if (keys[j].equals(key)) {
-          at = j;
-          break;
+      if (index != null) {
+        // The map keeps the first key's index; a later, better outcome replaces keys[at] by an
+        // equal identifier, so the map's key still stands for it.
+        Integer known = index.putIfAbsent(key, distinct);
+        if (known != null) {
+          at = known;
+        }
+      } else {
+        for (int j = 0; j < distinct; j++) {
+          if (keys[j].equals(key)) {
+            at = j;
+            break;
+          }
         }
       }
       if (at < 0) {
