@@ -62,6 +62,14 @@ public final class IdentityResolver {
   private static final int UNDECIDED = 0;
   private static final int VALID_AS_IS = 1;
   private static final int BLOCKED_AS_IS = 2;
+  /** What {@link #asIs} found: valid as it is, but a blocked pattern could not decide it in time, so blocked. */
+  private static final int TIMED_OUT_AS_IS = 3;
+
+  /**
+   * The problem of a value blocked because a blocked pattern could not decide it within {@link
+   * IdentityRules#MAX_PATTERN_READS}.
+   */
+  private static final Optional<String> TIMED_OUT_PROBLEM = Optional.of("value is blocked (blocked pattern timed out)");
 
   /**
    * What the resolver needs of one identifier type, looked up once per type: its normaliser
@@ -92,7 +100,12 @@ public final class IdentityResolver {
     // wake-up (Unsafe.unpark) on the ingest path, more than the maintenance itself.
     this.cache = rules.cacheSize() == 0
         ? Optional.empty()
-        : Optional.of(Caffeine.newBuilder().maximumSize(rules.cacheSize()).executor(Runnable::run).build());
+        : Optional.of(Caffeine.newBuilder()
+            .maximumWeight(rules.cacheSize() > Long.MAX_VALUE / IdentityRules.CACHE_BYTES_PER_ENTRY
+                ? Long.MAX_VALUE : rules.cacheSize() * IdentityRules.CACHE_BYTES_PER_ENTRY)
+            .weigher(IdentityResolver::weight)
+            .executor(Runnable::run)
+            .build());
     // The blocked values in each known type's normal form, once, up front.
     builtIn.keySet().forEach(this::kindFromMap);
     rules.normalizers().keySet().forEach(this::kindFromMap);
@@ -146,7 +159,9 @@ public final class IdentityResolver {
    * would give them back unchanged. Nor are their spellings that differ only by upper-case
    * ASCII letters or surrounding spaces: lower-casing and stripping them costs about what a
    * lookup does, and such spellings are many and seldom repeat, so caching them would mostly
-   * add misses and evictions.
+   * add misses and evictions. Nor are values longer than {@link #MAX_CACHED_LENGTH} characters:
+   * only clients' junk is that long. The cache is bounded by estimated bytes ({@link
+   * IdentityRules#cacheSize}), so long values that are cached take the room of several short ones.
    *
    * <p>A phone number written with only ASCII digits, ASCII spaces, {@code - . ( ) /} (any white space around it) and a leading {@code +}
    * or {@code 00} is parsed once for all such spellings of it ({@code +1 201 555 0123},
@@ -172,7 +187,9 @@ public final class IdentityResolver {
    * normalising when it is blocked as it is; else the cache or the normaliser.
    */
   private NormalizedIdentifier outcomeOrNull(Kind k, Identifier raw, int asIs) {
-    return asIs == VALID_AS_IS ? null : asIs == BLOCKED_AS_IS ? blocked(raw) : normalizeFully(k.normalizer, raw);
+    return asIs == VALID_AS_IS ? null : asIs == BLOCKED_AS_IS ? blocked(raw)
+        : asIs == TIMED_OUT_AS_IS ? new NormalizedIdentifier(raw, NormalizedIdentifier.Status.BLOCKED, TIMED_OUT_PROBLEM)
+        : normalizeFully(k.normalizer, raw);
   }
 
   /**
@@ -186,7 +203,7 @@ public final class IdentityResolver {
 
   /** {@link #normalize} without the check for values already in normal form: the cache or the normaliser. */
   private NormalizedIdentifier normalizeFully(IdentifierNormalizer n, Identifier raw) {
-    if (n == IdentifierNormalizer.STRIP || cache.isEmpty()
+    if (n == IdentifierNormalizer.STRIP || cache.isEmpty() || raw.value().length() > MAX_CACHED_LENGTH
         || (n instanceof EmailNormalizer && EmailNormalizer.isAsciiVariantOfValid(raw.value()))) {
       return compute(n, raw);
     }
@@ -221,6 +238,39 @@ public final class IdentityResolver {
     c.put(parsed.status() == NormalizedIdentifier.Status.VALID ? key : raw, result);
     return result;
   }
+
+  /**
+   * The longest raw value whose normalisation is cached: longer than any valid email (254) or
+   * phone, so a longer one is malformed or host-defined, and normalising it again costs about
+   * what reading it did. Without this bound, clients choosing long junk values fill the cache
+   * with them.
+   */
+  static final int MAX_CACHED_LENGTH = 256;
+
+  /**
+   * The estimated heap bytes of one cache entry beyond its strings: the cache's node and map
+   * slot, the key {@link Identifier}, the {@link NormalizedIdentifier}, its identifier and their
+   * headers (measured about 230 bytes with compressed references; see results-harden.md).
+   */
+  static final int ENTRY_OVERHEAD_BYTES = 240;
+
+  /**
+   * The estimated heap bytes of the entry {@code key} to {@code value}, for the cache's
+   * weight bound: {@link #ENTRY_OVERHEAD_BYTES} plus two bytes per character of each string it
+   * holds (an upper bound: Latin-1 text takes one), the normalised value counted apart from the
+   * raw one only when it is another string.
+   */
+  static int weight(Object key, NormalizedIdentifier value) {
+    String raw = key instanceof Identifier id ? id.value() : (String) key;
+    String normalized = value.identifier().value();
+    long bytes = ENTRY_OVERHEAD_BYTES + 2L * raw.length()
+        + (normalized == raw ? 0 : STRING_BYTES + 2L * normalized.length())
+        + value.problem().map(p -> 2L * p.length()).orElse(0L);
+    return (int) Math.min(Integer.MAX_VALUE, bytes);
+  }
+
+  /** The estimated heap bytes of a string beyond its characters: its object and its array's header. */
+  private static final int STRING_BYTES = 40;
 
   /** How many phone values libphonenumber has parsed (blocked-value set up included). For tests. */
   long phoneParses() {
@@ -259,7 +309,8 @@ public final class IdentityResolver {
     } else if (!(n instanceof EmailNormalizer) || !EmailNormalizer.isNormalAndValid(v)) {
       return UNDECIDED;
     }
-    return isBlocked(k.blocked, raw) ? BLOCKED_AS_IS : VALID_AS_IS;
+    Optional<String> why = blockedProblem(k.blocked, raw);
+    return why == null ? VALID_AS_IS : why == BLOCKED_PROBLEM ? BLOCKED_AS_IS : TIMED_OUT_AS_IS;
   }
 
   /** The normaliser of {@code type}: the host's, else the built-in one, else stripping. */
@@ -488,22 +539,28 @@ public final class IdentityResolver {
 
   /** {@code result}, the normaliser's outcome for {@code raw}, marked blocked if its value is. */
   private NormalizedIdentifier withBlockedCheck(Identifier raw, NormalizedIdentifier result) {
-    if (isBlocked(kindOf(raw.type()).blocked, result.identifier())) {
-      return new NormalizedIdentifier(result.identifier(), NormalizedIdentifier.Status.BLOCKED, BLOCKED_PROBLEM);
+    Optional<String> why = blockedProblem(kindOf(raw.type()).blocked, result.identifier());
+    if (why != null) {
+      return new NormalizedIdentifier(result.identifier(), NormalizedIdentifier.Status.BLOCKED, why);
     }
     return result;
   }
 
   /**
-   * Whether {@code normalized}, a value after its type's normaliser, is one of the blocked values
-   * ({@code blocked}: those of its type, {@link #blockedFor}).
+   * Why {@code normalized}, a value after its type's normaliser, is blocked, or null if it is not:
+   * {@link #BLOCKED_PROBLEM} when it is one of the blocked values ({@code blocked}: those of its
+   * type, {@link #blockedFor}), an all-zero phone or matches a blocked pattern; {@link
+   * #TIMED_OUT_PROBLEM} when a blocked pattern could not decide it in time.
    */
-  private boolean isBlocked(Set<String> blocked, Identifier normalized) {
+  private Optional<String> blockedProblem(Set<String> blocked, Identifier normalized) {
     String value = normalized.value();
     // toLowerCase returns the value itself when it has nothing to lower, so this allocates
     // only for values with upper-case letters.
-    return blocked.contains(value.toLowerCase(Locale.ROOT))
-        || isAllZeroPhone(normalized) || rules.matchesBlockedPattern(value);
+    if (blocked.contains(value.toLowerCase(Locale.ROOT)) || isAllZeroPhone(normalized)) {
+      return BLOCKED_PROBLEM;
+    }
+    int verdict = rules.blockedPatternVerdict(value);
+    return verdict == IdentityRules.NOT_MATCHED ? null : verdict == IdentityRules.MATCHED ? BLOCKED_PROBLEM : TIMED_OUT_PROBLEM;
   }
 
   /**
