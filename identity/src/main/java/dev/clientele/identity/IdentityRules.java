@@ -41,18 +41,19 @@ public final class IdentityRules {
    * emails, phones and host-normalised types are cached (see {@link IdentityResolver#normalize});
    * 1 000 000 events of 200 000 people carry about 300 000 distinct raw spellings of those, and a
    * cache smaller than the working set spends its time evicting. The cache is bounded by bytes,
-   * not entries: {@code cacheSize × }{@link #CACHE_BYTES_PER_ENTRY} estimated bytes, about 150 MB
-   * for the default, however long the values clients send (values longer than 256 characters
-   * are not cached at all).
+   * not entries: {@code cacheSize × }{@link #CACHE_BYTES_PER_ENTRY} estimated bytes, 150 MB for
+   * the default, however long the values clients send (values longer than 256 characters are
+   * not cached at all). The estimate errs high: filled to that bound, the cache took 118 MB of
+   * heap with short emails (about 400 000 of them) and 86 MB with 250-character junk values.
    */
   public static final long DEFAULT_CACHE_SIZE = 500_000;
 
   /**
-   * The estimated heap bytes one cache entry of a typical value takes (a phone spelling or a
-   * short email with its normal form: about 240 bytes of objects and 50 to 60 of text), by which
-   * {@link #cacheSize} is turned into the cache's byte budget. An entry is weighed by its own
-   * strings' lengths, so the cache holds about {@code cacheSize} typical values, and fewer long
-   * ones: a malformed 250-character email weighs about 1 300 bytes.
+   * The estimated heap bytes by which {@link #cacheSize} is turned into the cache's byte budget.
+   * Each entry is weighed by an estimate from its own strings' lengths: 300 to 370 bytes for a
+   * phone spelling or a short email with its normal form (measured 240 to 300 bytes of heap), and
+   * about 800 for a malformed 250-character email (measured about 470). So the cache holds
+   * somewhat fewer than {@code cacheSize} typical values, and far fewer long ones.
    */
   public static final int CACHE_BYTES_PER_ENTRY = 300;
 
@@ -121,10 +122,12 @@ public final class IdentityRules {
    * matching one value. Patterns come from the host's configuration, but the values from clients,
    * and some patterns take time exponential or polynomial in the value's length to fail (Java
    * 17 measured 2.4 s for {@code (.*a){8}@x\.com} on 41 characters, over a minute on 81). A
-   * pattern that reads each character a few times, or even once per pair of characters of a
-   * 512-character value, stays well within this; matching within it takes a few milliseconds.
+   * pattern that reads each character a bounded number of times stays well within this even on
+   * a 512-character value. Running out takes under a millisecond (about 7 ms per million reads
+   * on a loaded machine), so an event of {@link dev.clientele.core.Event#MAX_IDENTIFIERS} such
+   * values costs under a second.
    */
-  public static final int MAX_PATTERN_READS = 1_000_000;
+  public static final int MAX_PATTERN_READS = 100_000;
 
   /** {@link #blockedPatternVerdict}: no pattern matches. */
   static final int NOT_MATCHED = 0;
@@ -216,7 +219,7 @@ public final class IdentityRules {
     return survivorship;
   }
 
-  /** The defaults: region US, the default blocked values, built-in normalisers, a 500 000-entry cache. */
+  /** The defaults: region US, the default blocked values, built-in normalisers, a cache of about 500 000 typical values (at most about 150 MB, see {@link #DEFAULT_CACHE_SIZE}). */
   public static IdentityRules defaults() {
     return builder().build();
   }

@@ -98,4 +98,23 @@ class IdentityHardeningTest {
     assertThat(rules.blockedPatternVerdict(longest)).isEqualTo(IdentityRules.NOT_MATCHED);
     assertThat(rules.blockedPatternVerdict("x-foo-y-bar-z")).isEqualTo(IdentityRules.MATCHED);
   }
+
+  @Test
+  void timedOutPattern_loggedOncePerPattern_withoutTheValue() {
+    IdentityRules rules = IdentityRules.builder().blockPattern("x+@y\\.com").blockPattern("(.*a){8}@x\\.com").build();
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(rules.blockedPatternVerdict("a".repeat(60) + "secret")).isEqualTo(IdentityRules.TIMED_OUT);
+      assertThat(rules.blockedPatternVerdict("a".repeat(70) + "secret")).isEqualTo(IdentityRules.TIMED_OUT);
+      assertThat(rules.blockedPatternVerdict("xx@y.com")).isEqualTo(IdentityRules.MATCHED);
+    } finally {
+      System.setErr(err);
+    }
+
+    String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(log.lines().filter(l -> l.contains("blocked pattern #1 (of 2)")).count()).as(log).isEqualTo(1);
+    assertThat(log).doesNotContain("secret").doesNotContain("aaaa");
+  }
 }
