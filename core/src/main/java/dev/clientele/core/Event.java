@@ -25,7 +25,8 @@ import java.util.Map;
  * @param type the event type, e.g. {@code order}, {@code login}, {@code consent}
  * @param action the action within the type, e.g. {@code purchase}; empty string when there is none
  * @param timestamp when it happened
- * @param identifiers the raw identifiers that came with it, at least one, no duplicates
+ * @param identifiers the raw identifiers that came with it, at least one and at most {@link
+ *     #MAX_IDENTIFIERS}, no duplicates
  * @param data JSON-like event data (see {@link EventData})
  * @param source where it came from (an integration or app name); {@code "api"} by default
  */
