@@ -26,7 +26,7 @@ abstract class Counts {
   /** Counts the result of one event. */
   final void count(IngestResult r) {
     add(RECEIVED, 1);
-    add(PROBLEMS, r.problems().size());
+    add(PROBLEMS, IngestResult.problemCount(r.problems()));
     add(LINKS_REFUSED, r.refusals().size());
     switch (r.outcome()) {
       case APPLIED -> {

@@ -25,7 +25,8 @@ import java.util.Map;
  * @param type the event type, e.g. {@code order}, {@code login}, {@code consent}
  * @param action the action within the type, e.g. {@code purchase}; empty string when there is none
  * @param timestamp when it happened
- * @param identifiers the raw identifiers that came with it, at least one, no duplicates
+ * @param identifiers the raw identifiers that came with it, at least one and at most {@link
+ *     #MAX_IDENTIFIERS}, no duplicates
  * @param data JSON-like event data (see {@link EventData})
  * @param source where it came from (an integration or app name); {@code "api"} by default
  */
@@ -52,13 +53,22 @@ public record Event(
   public static final String DEFAULT_SOURCE = "api";
 
   /**
+   * The most identifiers one event may carry. Events come from clients, and resolving an event's
+   * identifiers costs time and problem lines per identifier before any per-profile cap applies:
+   * without a bound one event of tens of thousands of identifiers costs seconds of CPU. A real
+   * event names a handful of identifiers; a thousand leaves room for hosts with many types.
+   */
+  public static final int MAX_IDENTIFIERS = 1000;
+
+  /**
    * Validates the event.
    *
    * @throws IllegalArgumentException naming the field: blank or over-long id, an id or source with
    *     control characters or unpaired surrogates, a timestamp outside {@link #EARLIEST} to {@link
    *     #LATEST}, a type or action
-   *     that is not 1 to 64 of {@code [A-Za-z0-9_.:-]}, no identifiers, a repeated identifier,
-   *     non-JSON-like data
+   *     that is not 1 to 64 of {@code [A-Za-z0-9_.:-]}, no identifiers, more than {@link
+   *     #MAX_IDENTIFIERS} identifiers, a repeated identifier, non-JSON-like data (see {@link
+   *     EventData#copyOf})
    */
   public Event {
     // Messages are built only on failure: this runs for every ingested event, twice when the
@@ -87,6 +97,9 @@ public record Event(
     requireNonNull(identifiers, "identifiers");
     identifiers = ImmutableList.copyOf(identifiers);
     checkArgument(!identifiers.isEmpty(), "event must have at least one identifier: %s", id);
+    if (identifiers.size() > MAX_IDENTIFIERS) {
+      throw tooManyIdentifiers(identifiers.size());
+    }
     checkArgument(isDistinct(identifiers), "event identifiers must not repeat: %s", id);
     data = EventData.copyOf(requireNonNull(data, "data"));
     requireNonNull(source, "source");
@@ -98,6 +111,10 @@ public record Event(
       throw new IllegalArgumentException("event source must not contain control characters or unpaired surrogates: "
           + Pii.mask(source) + " has " + Names.describeBadChar(source, badSource));
     }
+  }
+
+  private static IllegalArgumentException tooManyIdentifiers(int n) {
+    return new IllegalArgumentException("event identifiers must be at most " + MAX_IDENTIFIERS + ", not " + n);
   }
 
   private static boolean isDistinct(List<Identifier> identifiers) {
@@ -160,13 +177,27 @@ public record Event(
       return this;
     }
 
-    /** Adds an identifier. */
+    /**
+     * Adds an identifier.
+     *
+     * @throws IllegalArgumentException naming {@code identifiers} if the event would have more than
+     *     {@link Event#MAX_IDENTIFIERS}
+     */
     public Builder identifier(Identifier value) {
-      identifiers.add(requireNonNull(value, "identifier"));
+      requireNonNull(value, "identifier");
+      if (identifiers.size() >= MAX_IDENTIFIERS) {
+        throw tooManyIdentifiers(identifiers.size() + 1);
+      }
+      identifiers.add(value);
       return this;
     }
 
-    /** Adds an identifier. */
+    /**
+     * Adds an identifier.
+     *
+     * @throws IllegalArgumentException as {@link Identifier#of(IdentifierType, String)}, or as
+     *     {@link #identifier(Identifier)}
+     */
     public Builder identifier(IdentifierType type, String value) {
       return identifier(Identifier.of(type, value));
     }

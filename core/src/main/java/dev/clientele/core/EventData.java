@@ -24,8 +24,9 @@ public final class EventData {
    * Returns an immutable, normalised copy of a data map.
    *
    * @throws IllegalArgumentException naming the key if a value is not JSON-like, a key or string
-   *     holds a NUL or an unpaired surrogate, or a number has more than {@link #MAX_VALUE_DIGITS}
-   *     digits before its point or after it (trailing zeros not counted)
+   *     holds a NUL or an unpaired surrogate, a number has more than {@link #MAX_VALUE_DIGITS}
+   *     digits before its point or after it (trailing zeros not counted), or a value nests lists
+   *     and maps deeper than {@link #MAX_DEPTH}
    */
   public static ImmutableMap<String, Object> copyOf(Map<String, ?> data) {
     requireNonNull(data, "data");
@@ -65,10 +66,26 @@ public final class EventData {
    * @param name the key or attribute name, for the message only: it is shown as it is, so a
    *     caller passes a key that may be personal through {@link Pii#mask} first
    * @throws IllegalArgumentException naming {@code name} if the value is not JSON-like, a string
-   *     in it holds a NUL or an unpaired surrogate, or a number in it has more than {@link
-   *     #MAX_VALUE_DIGITS} digits before its point or after it (trailing zeros not counted)
+   *     in it holds a NUL or an unpaired surrogate, a number in it has more than {@link
+   *     #MAX_VALUE_DIGITS} digits before its point or after it (trailing zeros not counted), or it
+   *     nests lists and maps deeper than {@link #MAX_DEPTH}
    */
   public static Object checkValue(String name, Object value) {
+    return checkValue(name, value, 0);
+  }
+
+  /**
+   * The deepest nesting of lists and maps a value may have: a list or map directly under a key is
+   * at depth 1, one inside it at depth 2, and so on. Deeper data is refused: checking, copying,
+   * storing and exporting a value all recurse through it, so without a bound a value nested some
+   * thousands deep overflows the stack, and one nested about a thousand deep is stored but then
+   * cannot be written out by JSON libraries (which limit nesting to about a thousand), so the
+   * person's export fails. Real event data nests a few levels.
+   */
+  public static final int MAX_DEPTH = 32;
+
+  /** {@link #checkValue(String, Object)} of a value inside {@code depth} lists and maps. */
+  private static Object checkValue(String name, Object value, int depth) {
     if (value == null) {
       throw new IllegalArgumentException("value of " + name + " must not be null (leave the key out)");
     }
@@ -98,10 +115,13 @@ public final class EventData {
       }
       return BigDecimal.valueOf(d);
     }
+    if ((value instanceof List<?> || value instanceof Map<?, ?>) && depth >= MAX_DEPTH) {
+      throw new IllegalArgumentException("value of " + name + " must not nest lists and maps deeper than " + MAX_DEPTH + " levels");
+    }
     if (value instanceof List<?> list) {
       ImmutableList.Builder<Object> b = ImmutableList.builderWithExpectedSize(list.size());
       for (Object o : list) {
-        b.add(checkValue(name, o));
+        b.add(checkValue(name, o, depth + 1));
       }
       return b.build();
     }
@@ -112,7 +132,7 @@ public final class EventData {
           throw new IllegalArgumentException("keys inside " + name + " must be strings");
         }
         checkText("key inside ", name, k);
-        b.put(k, checkValue(name + "." + Names.forMessage(k), e.getValue()));
+        b.put(k, checkValue(name + "." + Names.forMessage(k), e.getValue(), depth + 1));
       }
       return b.buildOrThrow();
     }

@@ -178,4 +178,45 @@ class EventDataTest {
     assertThat(EventData.string(data, "n")).isEmpty();
     assertThat(EventData.string(data, "absent")).isEqualTo(Optional.empty());
   }
+
+  /** Lists alternating with maps, {@code depth} levels in all, around the string {@code "x"}. */
+  private static Object nested(int depth) {
+    Object v = "x";
+    for (int i = 0; i < depth; i++) {
+      v = i % 2 == 0 ? List.of(v) : Map.of("k", v);
+    }
+    return v;
+  }
+
+  /**
+   * Production review M4: data nested 5 000 deep overflowed the stack while the event was built,
+   * and data nested 998 deep was accepted, then made the person's export fail for good.
+   */
+  @Test
+  void checkValue_nestingBeyondMaxDepth_refusedNamingTheKey() {
+    assertThat(EventData.checkValue("ok", nested(EventData.MAX_DEPTH))).isEqualTo(nested(EventData.MAX_DEPTH));
+
+    for (int depth : new int[] {EventData.MAX_DEPTH + 1, 998, 5_000, 20_000}) {
+      assertThatIllegalArgumentException()
+          .isThrownBy(() -> Event.builder("e-1", "t", Instant.EPOCH).data("deep_key", nested(depth)))
+          .withMessageStartingWith("value of deep_key")
+          .withMessageContaining("deeper than " + EventData.MAX_DEPTH);
+      assertThatIllegalArgumentException()
+          .isThrownBy(() -> EventData.copyOf(Map.of("deep_key", nested(depth))))
+          .withMessageStartingWith("value of deep_key");
+    }
+  }
+
+  @Test
+  void checkValue_tooDeep_messageNamesTheKeyAndTheBound() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> {
+          Object lists = "x";
+          for (int i = 0; i <= EventData.MAX_DEPTH; i++) {
+            lists = List.of(lists);
+          }
+          EventData.checkValue("favourite", lists);
+        })
+        .withMessage("value of favourite must not nest lists and maps deeper than " + EventData.MAX_DEPTH + " levels");
+  }
 }

@@ -145,4 +145,28 @@ class EventTest {
     assertThat(changed.identifiers()).containsExactly(CID);
     assertThat(changed).usingRecursiveComparison().ignoringFields("identifiers").isEqualTo(e);
   }
+
+  /** Production review H2: one event of 64 000 identifiers cost seconds to resolve. */
+  @Test
+  void builder_refusesMoreThanMaxIdentifiers_namingTheArgument() {
+    Event.Builder b = Event.builder("e-1", "pageview", T);
+    for (int i = 0; i < Event.MAX_IDENTIFIERS; i++) {
+      b.identifier(IdentifierType.ANONYMOUS_ID, "a" + i);
+    }
+    assertThat(b.build().identifiers()).hasSize(Event.MAX_IDENTIFIERS);
+
+    assertThatIllegalArgumentException().isThrownBy(() -> b.identifier(IdentifierType.ANONYMOUS_ID, "one-more"))
+        .withMessageContaining("identifiers").withMessageContaining(String.valueOf(Event.MAX_IDENTIFIERS));
+  }
+
+  @Test
+  void constructor_refusesMoreThanMaxIdentifiers() {
+    List<Identifier> ids = new ArrayList<>();
+    for (int i = 0; i <= Event.MAX_IDENTIFIERS; i++) {
+      ids.add(Identifier.of(IdentifierType.ANONYMOUS_ID, "a" + i));
+    }
+
+    assertThatIllegalArgumentException().isThrownBy(() -> new Event("e-1", "pageview", "", T, ids, Map.of(), "api"))
+        .withMessage("event identifiers must be at most " + Event.MAX_IDENTIFIERS + ", not " + ids.size());
+  }
 }

@@ -103,4 +103,29 @@ class EventReaderTest {
         .isInstanceOf(CliException.class)
         .hasMessageContaining("events file not found");
   }
+
+  /**
+   * Production review H2 and M4: a line with more identifiers than an event may have, or with data
+   * nested deeper than {@link dev.clientele.core.EventData#MAX_DEPTH}, is a counted bad line, not a
+   * crash, and the reading goes on.
+   */
+  @Test
+  void read_tooManyIdentifiersOrTooDeepData_rejectedLinesCounted() throws Exception {
+    StringBuilder ids = new StringBuilder();
+    for (int i = 0; i <= Event.MAX_IDENTIFIERS; i++) {
+      ids.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":\"v\"");
+    }
+    String many = "{\"id\":\"e-m\",\"type\":\"t\",\"timestamp\":\"2026-10-03T14:05:00Z\",\"identifiers\":{" + ids + "}}";
+    String deep = "{\"id\":\"e-d\",\"type\":\"t\",\"timestamp\":\"2026-10-03T14:05:00Z\","
+        + "\"identifiers\":{\"anonymous_id\":\"a-1\"},\"data\":{\"nest\":" + "[".repeat(900) + "]".repeat(900) + "}}";
+    Path file = Fixtures.write(dir, "e.jsonl", List.of(many, deep, Fixtures.EVENTS.get(0)));
+    List<Long> seenLines = new ArrayList<>();
+
+    EventReader.Result r = EventReader.read(file, (event, line) -> seenLines.add(line));
+
+    assertThat(seenLines).containsExactly(3L);
+    assertThat(r.rejectedLines()).isEqualTo(2);
+    assertThat(r.reasons().get(0).toString()).startsWith("line 1: ").contains("identifiers must be at most");
+    assertThat(r.reasons().get(1).toString()).startsWith("line 2: ").contains("nest").contains("deeper than");
+  }
 }

@@ -9,6 +9,7 @@ import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Comparator;
 import java.util.List;
@@ -61,6 +62,14 @@ public final class IdentityResolver {
   private static final int UNDECIDED = 0;
   private static final int VALID_AS_IS = 1;
   private static final int BLOCKED_AS_IS = 2;
+  /** What {@link #asIs} found: valid as it is, but a blocked pattern could not decide it in time, so blocked. */
+  private static final int TIMED_OUT_AS_IS = 3;
+
+  /**
+   * The problem of a value blocked because a blocked pattern could not decide it within {@link
+   * IdentityRules#MAX_PATTERN_READS}.
+   */
+  private static final Optional<String> TIMED_OUT_PROBLEM = Optional.of("value is blocked (blocked pattern timed out)");
 
   /**
    * What the resolver needs of one identifier type, looked up once per type: its normaliser
@@ -91,7 +100,12 @@ public final class IdentityResolver {
     // wake-up (Unsafe.unpark) on the ingest path, more than the maintenance itself.
     this.cache = rules.cacheSize() == 0
         ? Optional.empty()
-        : Optional.of(Caffeine.newBuilder().maximumSize(rules.cacheSize()).executor(Runnable::run).build());
+        : Optional.of(Caffeine.newBuilder()
+            .maximumWeight(rules.cacheSize() > Long.MAX_VALUE / IdentityRules.CACHE_BYTES_PER_ENTRY
+                ? Long.MAX_VALUE : rules.cacheSize() * IdentityRules.CACHE_BYTES_PER_ENTRY)
+            .weigher(IdentityResolver::weight)
+            .executor(Runnable::run)
+            .build());
     // The blocked values in each known type's normal form, once, up front.
     builtIn.keySet().forEach(this::kindFromMap);
     rules.normalizers().keySet().forEach(this::kindFromMap);
@@ -145,7 +159,9 @@ public final class IdentityResolver {
    * would give them back unchanged. Nor are their spellings that differ only by upper-case
    * ASCII letters or surrounding spaces: lower-casing and stripping them costs about what a
    * lookup does, and such spellings are many and seldom repeat, so caching them would mostly
-   * add misses and evictions.
+   * add misses and evictions. Nor are values longer than {@link #MAX_CACHED_LENGTH} characters:
+   * only clients' junk is that long. The cache is bounded by estimated bytes ({@link
+   * IdentityRules#cacheSize}), so long values that are cached take the room of several short ones.
    *
    * <p>A phone number written with only ASCII digits, ASCII spaces, {@code - . ( ) /} (any white space around it) and a leading {@code +}
    * or {@code 00} is parsed once for all such spellings of it ({@code +1 201 555 0123},
@@ -171,7 +187,9 @@ public final class IdentityResolver {
    * normalising when it is blocked as it is; else the cache or the normaliser.
    */
   private NormalizedIdentifier outcomeOrNull(Kind k, Identifier raw, int asIs) {
-    return asIs == VALID_AS_IS ? null : asIs == BLOCKED_AS_IS ? blocked(raw) : normalizeFully(k.normalizer, raw);
+    return asIs == VALID_AS_IS ? null : asIs == BLOCKED_AS_IS ? blocked(raw)
+        : asIs == TIMED_OUT_AS_IS ? new NormalizedIdentifier(raw, NormalizedIdentifier.Status.BLOCKED, TIMED_OUT_PROBLEM)
+        : normalizeFully(k.normalizer, raw);
   }
 
   /**
@@ -185,7 +203,7 @@ public final class IdentityResolver {
 
   /** {@link #normalize} without the check for values already in normal form: the cache or the normaliser. */
   private NormalizedIdentifier normalizeFully(IdentifierNormalizer n, Identifier raw) {
-    if (n == IdentifierNormalizer.STRIP || cache.isEmpty()
+    if (n == IdentifierNormalizer.STRIP || cache.isEmpty() || raw.value().length() > MAX_CACHED_LENGTH
         || (n instanceof EmailNormalizer && EmailNormalizer.isAsciiVariantOfValid(raw.value()))) {
       return compute(n, raw);
     }
@@ -220,6 +238,41 @@ public final class IdentityResolver {
     c.put(parsed.status() == NormalizedIdentifier.Status.VALID ? key : raw, result);
     return result;
   }
+
+  /**
+   * The longest raw value whose normalisation is cached: longer than any valid email (254) or
+   * phone, so a longer one is malformed or host-defined, and normalising it again costs about
+   * what reading it did. Without this bound, clients choosing long junk values fill the cache
+   * with them.
+   */
+  static final int MAX_CACHED_LENGTH = 256;
+
+  /**
+   * The estimated heap bytes of one cache entry beyond its strings' characters: the cache's node
+   * and map slot, the key {@link Identifier}, the {@link NormalizedIdentifier}, its identifier,
+   * the raw string's object and their headers. With {@link #weight} it errs high: entries of
+   * short values weighed 300 to 370 estimated bytes and took 240 to 300 measured (compressed
+   * references).
+   */
+  static final int ENTRY_OVERHEAD_BYTES = 240;
+
+  /**
+   * The estimated heap bytes of the entry {@code key} to {@code value}, for the cache's
+   * weight bound: {@link #ENTRY_OVERHEAD_BYTES} plus two bytes per character of each string it
+   * holds (an upper bound: Latin-1 text takes one), the normalised value counted apart from the
+   * raw one only when it is another string.
+   */
+  static int weight(Object key, NormalizedIdentifier value) {
+    String raw = key instanceof Identifier id ? id.value() : (String) key;
+    String normalized = value.identifier().value();
+    long bytes = ENTRY_OVERHEAD_BYTES + 2L * raw.length()
+        + (normalized == raw ? 0 : STRING_BYTES + 2L * normalized.length())
+        + value.problem().map(p -> 2L * p.length()).orElse(0L);
+    return (int) Math.min(Integer.MAX_VALUE, bytes);
+  }
+
+  /** The estimated heap bytes of a string beyond its characters: its object and its array's header. */
+  private static final int STRING_BYTES = 40;
 
   /** How many phone values libphonenumber has parsed (blocked-value set up included). For tests. */
   long phoneParses() {
@@ -258,7 +311,8 @@ public final class IdentityResolver {
     } else if (!(n instanceof EmailNormalizer) || !EmailNormalizer.isNormalAndValid(v)) {
       return UNDECIDED;
     }
-    return isBlocked(k.blocked, raw) ? BLOCKED_AS_IS : VALID_AS_IS;
+    Optional<String> why = blockedProblem(k.blocked, raw);
+    return why == null ? VALID_AS_IS : why == BLOCKED_PROBLEM ? BLOCKED_AS_IS : TIMED_OUT_AS_IS;
   }
 
   /** The normaliser of {@code type}: the host's, else the built-in one, else stripping. */
@@ -299,6 +353,22 @@ public final class IdentityResolver {
    */
   public ResolvedIdentifiers resolve(Event event) {
     requireNonNull(event, "event");
+    return resolve(event, event.identifiers().size() > LINEAR_FOLD_MAX);
+  }
+
+  /**
+   * The most identifiers whose normalised values {@link #resolve} folds by comparing each with
+   * those before it; above it, through a hash map. The comparisons cost n²/2 equality checks,
+   * fewer than the map's hashing and boxing for a short list; for {@link Event#MAX_IDENTIFIERS}
+   * of them, half a million.
+   */
+  static final int LINEAR_FOLD_MAX = 16;
+
+  /**
+   * {@link #resolve(Event)}, folding the normalised values through a hash map when {@code hashed},
+   * else by comparing each with those before it. Both give the same result (the tests check it).
+   */
+  ResolvedIdentifiers resolve(Event event, boolean hashed) {
     List<Identifier> raws = event.identifiers();
     int n = raws.size();
     // The common event: every identifier valid as it is. An event's identifiers never repeat
@@ -325,6 +395,7 @@ public final class IdentityResolver {
     int distinct = 0;
     boolean unchanged = true;
     boolean allValid = true;
+    Map<Identifier, Integer> index = hashed ? new HashMap<>(2 * n) : null; // normalised value to its index in keys
     for (int i = 0; i < n; i++) { // by index: no iterator per event
       Identifier raw = raws.get(i);
       // The first asIs were found valid as they are above, and the next one decided: not asked again.
@@ -333,10 +404,19 @@ public final class IdentityResolver {
       Identifier key = norm == null ? raw : norm.identifier();
       NormalizedIdentifier.Status status = norm == null ? NormalizedIdentifier.Status.VALID : norm.status();
       int at = -1;
-      for (int j = 0; j < distinct; j++) {
-        if (keys[j].equals(key)) {
-          at = j;
-          break;
+      if (index != null) {
+        // The map keeps the first key's index; a later, better outcome replaces keys[at] by an
+        // equal identifier, so the map's key still stands for it.
+        Integer known = index.putIfAbsent(key, distinct);
+        if (known != null) {
+          at = known;
+        }
+      } else {
+        for (int j = 0; j < distinct; j++) {
+          if (keys[j].equals(key)) {
+            at = j;
+            break;
+          }
         }
       }
       if (at < 0) {
@@ -461,22 +541,28 @@ public final class IdentityResolver {
 
   /** {@code result}, the normaliser's outcome for {@code raw}, marked blocked if its value is. */
   private NormalizedIdentifier withBlockedCheck(Identifier raw, NormalizedIdentifier result) {
-    if (isBlocked(kindOf(raw.type()).blocked, result.identifier())) {
-      return new NormalizedIdentifier(result.identifier(), NormalizedIdentifier.Status.BLOCKED, BLOCKED_PROBLEM);
+    Optional<String> why = blockedProblem(kindOf(raw.type()).blocked, result.identifier());
+    if (why != null) {
+      return new NormalizedIdentifier(result.identifier(), NormalizedIdentifier.Status.BLOCKED, why);
     }
     return result;
   }
 
   /**
-   * Whether {@code normalized}, a value after its type's normaliser, is one of the blocked values
-   * ({@code blocked}: those of its type, {@link #blockedFor}).
+   * Why {@code normalized}, a value after its type's normaliser, is blocked, or null if it is not:
+   * {@link #BLOCKED_PROBLEM} when it is one of the blocked values ({@code blocked}: those of its
+   * type, {@link #blockedFor}), an all-zero phone or matches a blocked pattern; {@link
+   * #TIMED_OUT_PROBLEM} when a blocked pattern could not decide it in time.
    */
-  private boolean isBlocked(Set<String> blocked, Identifier normalized) {
+  private Optional<String> blockedProblem(Set<String> blocked, Identifier normalized) {
     String value = normalized.value();
     // toLowerCase returns the value itself when it has nothing to lower, so this allocates
     // only for values with upper-case letters.
-    return blocked.contains(value.toLowerCase(Locale.ROOT))
-        || isAllZeroPhone(normalized) || rules.matchesBlockedPattern(value);
+    if (blocked.contains(value.toLowerCase(Locale.ROOT)) || isAllZeroPhone(normalized)) {
+      return BLOCKED_PROBLEM;
+    }
+    int verdict = rules.blockedPatternVerdict(value);
+    return verdict == IdentityRules.NOT_MATCHED ? null : verdict == IdentityRules.MATCHED ? BLOCKED_PROBLEM : TIMED_OUT_PROBLEM;
   }
 
   /**

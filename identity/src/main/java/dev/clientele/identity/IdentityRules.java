@@ -40,10 +40,22 @@ public final class IdentityRules {
    * How many normalised values are cached unless {@link Builder#cacheSize} says otherwise. Only
    * emails, phones and host-normalised types are cached (see {@link IdentityResolver#normalize});
    * 1 000 000 events of 200 000 people carry about 300 000 distinct raw spellings of those, and a
-   * cache smaller than the working set spends its time evicting. An entry costs roughly 150 bytes
-   * beyond the raw value, so the full default is about 75 MB.
+   * cache smaller than the working set spends its time evicting. The cache is bounded by bytes,
+   * not entries: {@code cacheSize × }{@link #CACHE_BYTES_PER_ENTRY} estimated bytes, 150 MB for
+   * the default, however long the values clients send (values longer than 256 characters are
+   * not cached at all). The estimate errs high: filled to that bound, the cache took 118 MB of
+   * heap with short emails (about 400 000 of them) and 86 MB with 250-character junk values.
    */
   public static final long DEFAULT_CACHE_SIZE = 500_000;
+
+  /**
+   * The estimated heap bytes by which {@link #cacheSize} is turned into the cache's byte budget.
+   * Each entry is weighed by an estimate from its own strings' lengths: 300 to 370 bytes for a
+   * phone spelling or a short email with its normal form (measured 240 to 300 bytes of heap), and
+   * about 800 for a malformed 250-character email (measured about 470). So the cache holds
+   * somewhat fewer than {@code cacheSize} typical values, and far fewer long ones.
+   */
+  public static final int CACHE_BYTES_PER_ENTRY = 300;
 
   private final String defaultRegion;
   private final ImmutableSet<String> blockedValues;
@@ -105,14 +117,101 @@ public final class IdentityRules {
     return blockedPatterns;
   }
 
-  /** Whether a normalised value matches one of {@link #blockedPatterns()}. */
-  boolean matchesBlockedPattern(String normalized) {
-    for (Pattern p : blockedPatterns) {
-      if (p.matcher(normalized).matches()) {
-        return true;
+  /**
+   * The most characters one blocked pattern may read ({@link CharSequence#charAt} calls) while
+   * matching one value. Patterns come from the host's configuration, but the values from clients,
+   * and some patterns take time exponential or polynomial in the value's length to fail (Java
+   * 17 measured 2.4 s for {@code (.*a){8}@x\.com} on 41 characters, over a minute on 81). A
+   * pattern that reads each character a bounded number of times stays well within this even on
+   * a 512-character value. Running out takes under a millisecond (about 7 ms per million reads
+   * on a loaded machine), so an event of {@link dev.clientele.core.Event#MAX_IDENTIFIERS} such
+   * values costs under a second.
+   */
+  public static final int MAX_PATTERN_READS = 100_000;
+
+  /** {@link #blockedPatternVerdict}: no pattern matches. */
+  static final int NOT_MATCHED = 0;
+  /** {@link #blockedPatternVerdict}: a pattern matches. */
+  static final int MATCHED = 1;
+  /** {@link #blockedPatternVerdict}: no pattern matched, and one ran out of {@link #MAX_PATTERN_READS}. */
+  static final int TIMED_OUT = 2;
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IdentityRules.class);
+
+  /** The indexes in {@link #blockedPatterns} of the patterns whose running out has been logged. */
+  private final Set<Integer> loggedTimeouts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Whether a normalised value matches one of {@link #blockedPatterns()}: {@link #MATCHED} if one
+   * does; else {@link #TIMED_OUT} if one could not decide within {@link #MAX_PATTERN_READS} (the
+   * caller treats the value as blocked: a value a pattern cannot clear is not trusted); else
+   * {@link #NOT_MATCHED}. The first time a pattern runs out it is logged, by its index and without
+   * the value.
+   */
+  int blockedPatternVerdict(String normalized) {
+    if (blockedPatterns.isEmpty()) {
+      return NOT_MATCHED;
+    }
+    BudgetedChars chars = new BudgetedChars(normalized);
+    int verdict = NOT_MATCHED;
+    for (int i = 0; i < blockedPatterns.size(); i++) {
+      chars.reads = 0;
+      try {
+        if (blockedPatterns.get(i).matcher(chars).matches()) {
+          return MATCHED;
+        }
+      } catch (BudgetedChars.OutOfReads e) {
+        verdict = TIMED_OUT;
+        if (loggedTimeouts.add(i)) {
+          LOG.warn("blocked pattern #{} (of {}) could not decide a value of {} characters within {} reads: such values are"
+              + " treated as blocked; simplify the pattern (logged once per pattern)",
+              i, blockedPatterns.size(), normalized.length(), MAX_PATTERN_READS);
+        }
       }
     }
-    return false;
+    return verdict;
+  }
+
+  /** A string whose {@link #charAt} throws {@link OutOfReads} after {@link #MAX_PATTERN_READS} calls. */
+  private static final class BudgetedChars implements CharSequence {
+    private final String text;
+    int reads;
+
+    BudgetedChars(String text) {
+      this.text = text;
+    }
+
+    /** Thrown when the reads are used up; no stack trace, as it ends a match, not a bug. */
+    static final class OutOfReads extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
+      OutOfReads() {
+        super("blocked pattern ran out of reads", null, false, false);
+      }
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (++reads > MAX_PATTERN_READS) {
+        throw new OutOfReads();
+      }
+      return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return text.subSequence(start, end); // the matcher reads through charAt; a group's text is not matched again
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
   }
 
   /** How merges choose the surviving id and combine attributes. */
@@ -120,7 +219,7 @@ public final class IdentityRules {
     return survivorship;
   }
 
-  /** The defaults: region US, the default blocked values, built-in normalisers, a 500 000-entry cache. */
+  /** The defaults: region US, the default blocked values, built-in normalisers, a cache of about 500 000 typical values (at most about 150 MB, see {@link #DEFAULT_CACHE_SIZE}). */
   public static IdentityRules defaults() {
     return builder().build();
   }
@@ -145,7 +244,10 @@ public final class IdentityRules {
     return normalizers;
   }
 
-  /** How many normalised values are cached (0 disables the cache). */
+  /**
+   * How many normalised values of typical length are cached (0 disables the cache): the cache
+   * holds at most {@code cacheSize × }{@link #CACHE_BYTES_PER_ENTRY} estimated bytes.
+   */
   public long cacheSize() {
     return cacheSize;
   }
@@ -277,7 +379,12 @@ public final class IdentityRules {
 
     /**
      * Blocks every value matching {@code regex} in full, case-insensitively, after normalisation,
-     * e.g. {@code ".*@mailinator\\.com"} or {@code "test[0-9]*@.*"}.
+     * e.g. {@code ".*@mailinator\\.com"} or {@code "test[0-9]*@.*"}. Each pattern may read at most
+     * {@link #MAX_PATTERN_READS} characters per value: a value it cannot decide within that is
+     * treated as blocked, with the problem "blocked pattern timed out", and the first such value
+     * of each pattern is logged (the pattern's index, never the value). Avoid nested or adjacent
+     * unbounded repetitions such as {@code (.*a){8}} or {@code (a+)+b}: matching them can take
+     * time exponential in the value's length.
      *
      * @throws IllegalArgumentException if {@code regex} is not a valid regular expression
      */
@@ -323,7 +430,8 @@ public final class IdentityRules {
     }
 
     /**
-     * Sets how many normalised values are cached; 0 disables caching.
+     * Sets how many normalised values of typical length are cached, which bounds the cache at
+     * {@code size × }{@link #CACHE_BYTES_PER_ENTRY} estimated bytes; 0 disables caching.
      *
      * @throws IllegalArgumentException if negative
      * @throws IllegalStateException if already set
