@@ -108,6 +108,8 @@ public final class JdbcStorage implements Storage {
 
   private final DataSource dataSource;
   private final Dialect dialect;
+  /** Set once a tombstone was seen; tombstones are never removed (see {@link #hasTombstones()}). */
+  private volatile boolean tombstonesSeen;
 
   private JdbcStorage(DataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
@@ -416,6 +418,28 @@ public final class JdbcStorage implements Storage {
   @Override
   public long tombstoneCount() {
     return count("SELECT COUNT(*) FROM clientele_tombstone");
+  }
+
+  /**
+   * {@inheritDoc} One probe for any row ({@code LIMIT 1} on the primary key's index), whatever
+   * the number of tombstones, until a tombstone is seen; from then on {@code true} without a
+   * round trip, because Clientele never removes a tombstone. {@code false} is never remembered:
+   * another node may erase someone at any time.
+   */
+  @Override
+  public boolean hasTombstones() {
+    if (tombstonesSeen) {
+      return true;
+    }
+    boolean any = read("look for tombstones", c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM clientele_tombstone LIMIT 1")) {
+        return rs.next();
+      }
+    });
+    if (any) {
+      tombstonesSeen = true;
+    }
+    return any;
   }
 
   // -------------------------------------------------------------------------------------------
