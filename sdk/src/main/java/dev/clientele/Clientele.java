@@ -198,7 +198,10 @@ public final class Clientele implements AutoCloseable {
    *     that keeps losing races retries while the instance's other single writes ({@code ingest},
    *     {@code tag}, {@code untag}, {@code merge}, {@code split}, and erasures: {@link #delete},
    *     {@code gdpr_delete}) wait, so those cannot cause it; writers that do not wait can: another
-   *     node on the same backend, and in this instance the batch commits of {@link #ingestAll}
+   *     node on the same backend, and in this instance the batch commits of {@link #ingestAll}.
+   *     Also, as its subclass {@link java.util.concurrent.CancellationException}, if the thread
+   *     is interrupted while it waits for such a retry of another write: nothing was applied, and
+   *     the thread's interrupt status is set again
    */
   public IngestResult ingest(Event event) {
     requireNonNull(event, "event");
