@@ -186,6 +186,9 @@ public final class Clientele implements AutoCloseable {
    * needed), update the profile, store the event. Idempotent by event id.
    *
    * @throws NullPointerException if {@code event} is null
+   * @throws java.util.concurrent.CancellationException (an {@link IllegalStateException}) if the
+   *     thread is interrupted while it waits for another write's exclusive retry (see below):
+   *     nothing was applied, and the thread's interrupt status is set again
    * @throws dev.clientele.core.spi.StorageException if the backend fails; nothing was applied
    *     or all of it was, and ingesting the same event again is safe. (A commit the backend
    *     applied but reported as failed is recognised, the event being stored, and the event is
@@ -198,10 +201,7 @@ public final class Clientele implements AutoCloseable {
    *     that keeps losing races retries while the instance's other single writes ({@code ingest},
    *     {@code tag}, {@code untag}, {@code merge}, {@code split}, and erasures: {@link #delete},
    *     {@code gdpr_delete}) wait, so those cannot cause it; writers that do not wait can: another
-   *     node on the same backend, and in this instance the batch commits of {@link #ingestAll}.
-   *     Also, as its subclass {@link java.util.concurrent.CancellationException}, if the thread
-   *     is interrupted while it waits for such a retry of another write: nothing was applied, and
-   *     the thread's interrupt status is set again
+   *     node on the same backend, and in this instance the batch commits of {@link #ingestAll}
    */
   public IngestResult ingest(Event event) {
     requireNonNull(event, "event");
