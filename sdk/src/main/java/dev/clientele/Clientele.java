@@ -216,6 +216,9 @@ public final class Clientele implements AutoCloseable {
    * needed), update the profile, store the event. Idempotent by event id.
    *
    * @throws NullPointerException if {@code event} is null
+   * @throws java.util.concurrent.CancellationException (an {@link IllegalStateException}) if the
+   *     thread is interrupted while it waits for another write's exclusive retry (see below):
+   *     nothing was applied, and the thread's interrupt status is set again
    * @throws dev.clientele.core.spi.StorageException if the backend fails; nothing was applied
    *     or all of it was, and ingesting the same event again is safe. (A commit the backend
    *     applied but reported as failed is recognised, the event being stored, and the event is

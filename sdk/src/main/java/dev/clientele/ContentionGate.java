@@ -1,6 +1,7 @@
 package dev.clientele;
 
 import dev.clientele.core.spi.CommitConflictException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -27,6 +28,12 @@ import java.util.function.Supplier;
  *
  * <p>Costs one volatile read per attempt while nobody holds it. Writers that escalate at the same
  * time take turns. A holder's own nested writes pass (the lock is reentrant).
+ *
+ * <p>A wait at the gate can be interrupted: the write then fails with a {@link
+ * CancellationException} (an {@link IllegalStateException}, as when a write gives up) having
+ * applied nothing, and the thread's interrupt status is set again. A backend call already
+ * under way is not interrupted; backends bound those with their own timeouts (JdbcStorage's
+ * statement timeout, say).
  */
 final class ContentionGate {
   /** Commit conflicts in a row after which a write retries exclusively. */
@@ -38,17 +45,27 @@ final class ContentionGate {
   private final ReentrantLock exclusive = new ReentrantLock();
   private volatile boolean held;
 
-  /** Waits while another thread writes exclusively; returns at once otherwise. */
+  /**
+   * Waits while another thread writes exclusively; returns at once otherwise.
+   *
+   * @throws CancellationException if the thread is interrupted while it waits (its interrupt
+   *     status is set again); the write has applied nothing
+   */
   void awaitTurn() {
     if (held && !exclusive.isHeldByCurrentThread()) {
-      exclusive.lock(); // blocks until the holder is done
+      lock(); // blocks until the holder is done
       exclusive.unlock();
     }
   }
 
-  /** Runs {@code write} while the other writers of this instance wait at {@link #awaitTurn}. */
+  /**
+   * Runs {@code write} while the other writers of this instance wait at {@link #awaitTurn}.
+   *
+   * @throws CancellationException if the thread is interrupted while it waits for another
+   *     holder (its interrupt status is set again); {@code write} has not run
+   */
   <T> T exclusively(Supplier<T> write) {
-    exclusive.lock();
+    lock();
     boolean outer = exclusive.getHoldCount() == 1;
     held = true;
     try {
@@ -58,6 +75,25 @@ final class ContentionGate {
         held = false;
       }
       exclusive.unlock();
+    }
+  }
+
+  /**
+   * Takes the lock; a wait for it can be interrupted. A thread whose interrupt status is set
+   * but that need not wait passes, as it did before waits could be interrupted.
+   */
+  private void lock() {
+    if (exclusive.tryLock()) {
+      return;
+    }
+    try {
+      exclusive.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      CancellationException cancelled = new CancellationException(
+          "interrupted while waiting for another write of this Clientele instance; nothing was applied");
+      cancelled.initCause(e);
+      throw cancelled;
     }
   }
 
@@ -77,7 +113,8 @@ final class ContentionGate {
    * the number of attempts the caller has already made and lost (a hot path makes its first
    * one without the lambdas). After each conflict, {@code afterConflict} may end the write with
    * a result; when the attempts are spent, the exception {@code gaveUp} makes of the attempt
-   * count and the last conflict is thrown.
+   * count and the last conflict is thrown. A wait at the gate that is interrupted throws a
+   * {@link CancellationException} (see {@link #awaitTurn}).
    */
   <T> T retry(
       int made,

@@ -323,6 +323,11 @@ final class StagedStorage implements Storage {
   }
 
   @Override
+  public boolean hasTombstones() {
+    return base.hasTombstones();
+  }
+
+  @Override
   public List<Profile> profiles(Optional<ProfileId> after, int limit) {
     throw unsupported("profile pages");
   }

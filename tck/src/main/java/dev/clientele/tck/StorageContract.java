@@ -615,6 +615,22 @@ public abstract class StorageContract {
   }
 
   @Test
+  void hasTombstones_isFalseUntilATombstoneIsCommitted_thenTrue() {
+    assertThat(storage.hasTombstones()).as("empty store").isFalse();
+    storage.commit(Commit.builder().append(event("e-1", 1, email("ann"))).build());
+    assertThat(storage.hasTombstones()).as("no erasure yet").isFalse();
+
+    Commit stale = Commit.builder().deleteProfile(ProfileId.of("p-none"), 3).tombstone("h-failed").build();
+    assertThatThrownBy(() -> storage.commit(stale)).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.hasTombstones()).as("after a commit that failed").isFalse();
+
+    storage.commit(Commit.builder().eraseEvents(email("ann")).tombstone("h").build());
+    assertThat(storage.hasTombstones()).isTrue();
+    assertThat(storage.hasTombstones()).as("asked again").isTrue();
+    assertThat(storage.tombstoneCount()).isEqualTo(1);
+  }
+
+  @Test
   void commit_erasedEventId_canBeAppendedAgain_andTombstonesAreIdempotent() {
     storage.commit(Commit.builder().append(event("e-1", 1, email("ann"))).tombstone("h").build());
     storage.commit(Commit.builder().eraseEvents(email("ann")).tombstone("h").build());

@@ -1330,6 +1330,16 @@ public final class InMemoryStorage implements Storage {
     return tombstones.isEmpty() ? 0 : countAcrossStripes(tombstones::size);
   }
 
+  /**
+   * {@inheritDoc} Constant-time without any lock: tombstones are never removed, so once the set
+   * is not empty it stays so; a tombstone of a commit still being applied may or may not be seen,
+   * as by {@link #isTombstoned}.
+   */
+  @Override
+  public boolean hasTombstones() {
+    return !tombstones.isEmpty();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Stripe locks. A mask has bit i set for stripe i; locks are always taken in ascending order.
 

@@ -37,10 +37,15 @@ import javax.sql.DataSource;
  * key and is rolled back, so it returns {@code false}. Leaving locks and deletes that row and
  * closes its span. Instants are stored exactly (epoch seconds and nanoseconds). The schema is
  * created or upgraded by {@link #open}, with the same versioned scripts as {@link JdbcStorage}.
- * The data source belongs to the host.
+ * Every statement has the query timeout of {@link JdbcStorage#DEFAULT_STATEMENT_TIMEOUT} (30
+ * seconds; see {@link JdbcStorage.Builder#statementTimeout}); one that takes longer fails the
+ * call with a {@link StorageException}. The data source belongs to the host.
  */
 public final class JdbcMembershipStore implements MembershipStore {
   private static final String UNIQUE_VIOLATION = "23505";
+
+  /** The query timeout of every statement: {@link JdbcStorage#DEFAULT_STATEMENT_TIMEOUT}. */
+  private static final int TIMEOUT_SECONDS = (int) JdbcStorage.DEFAULT_STATEMENT_TIMEOUT.getSeconds();
 
   private final DataSource dataSource;
 
@@ -216,7 +221,8 @@ public final class JdbcMembershipStore implements MembershipStore {
 
   /** Runs {@code work}, in one transaction if {@code write}; a failure rolls it back and becomes a {@link StorageException}. */
   private <T> T run(String what, boolean write, Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection raw = dataSource.getConnection()) {
+      Connection c = StatementTimeout.applyTo(raw, TIMEOUT_SECONDS);
       if (!write) {
         return work.run(c);
       }
@@ -233,7 +239,8 @@ public final class JdbcMembershipStore implements MembershipStore {
         c.setAutoCommit(autoCommit);
       }
     } catch (SQLException e) {
-      throw new StorageException("could not " + what + ": " + JdbcStorage.describe(e), e);
+      throw new StorageException("could not " + what + ": " + JdbcStorage.describe(e)
+          + (StatementTimeout.isTimeout(e) ? ": cancelled, by the statement timeout of " + TIMEOUT_SECONDS + " s unless by the server" : ""), e);
     }
   }
 }

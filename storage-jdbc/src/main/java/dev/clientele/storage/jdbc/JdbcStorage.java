@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -87,6 +88,9 @@ import javax.sql.DataSource;
  * on PostgreSQL: fine for reports, not for a hot path).
  *
  * <h2>Failures</h2>
+ * Every statement but the {@link #allEvents()} cursor has a query timeout
+ * ({@link Builder#statementTimeout}, 30 seconds unless set), waits for row locks included (on
+ * PostgreSQL), so a row lock another transaction keeps cannot hold a call for longer.
  * An {@link SQLException} that is not a conflict becomes a {@link StorageException}; the
  * transaction is rolled back, so nothing was applied, except when the connection breaks during
  * the final {@code COMMIT}, when the caller cannot tell (the ingest pipeline re-reads and
@@ -106,16 +110,25 @@ public final class JdbcStorage implements Storage {
   /** Keys per {@code IN} list; larger reads are split into chunks read in one transaction. */
   static final int CHUNK = 500;
 
+  /** The default of {@link Builder#statementTimeout}. */
+  public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+
   private final DataSource dataSource;
   private final Dialect dialect;
+  /** {@link Statement#setQueryTimeout} of every statement but the {@link #allEvents} cursor; 0 for none. */
+  private final int timeoutSeconds;
+  /** Set once a tombstone was seen; tombstones are never removed (see {@link #hasTombstones()}). */
+  private volatile boolean tombstonesSeen;
 
-  private JdbcStorage(DataSource dataSource, Dialect dialect) {
+  private JdbcStorage(DataSource dataSource, Dialect dialect, int timeoutSeconds) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.timeoutSeconds = timeoutSeconds;
   }
 
   /**
-   * Opens storage on {@code dataSource}, creating or upgrading the schema first.
+   * Opens storage on {@code dataSource}, creating or upgrading the schema first, with the
+   * default settings ({@link Builder#statementTimeout} of 30 seconds).
    *
    * @param dataSource connections to a PostgreSQL or H2 database (H2 with {@code MODE=PostgreSQL}
    *     recommended); pooled for any real use
@@ -124,13 +137,71 @@ public final class JdbcStorage implements Storage {
    * @throws StorageException if the database cannot be reached or migrated
    */
   public static JdbcStorage open(DataSource dataSource) {
-    requireNonNull(dataSource, "dataSource");
-    try (Connection c = dataSource.getConnection()) {
-      Dialect dialect = Dialect.of(c);
-      Migrations.migrate(c, dialect);
-      return new JdbcStorage(dataSource, dialect);
-    } catch (SQLException e) {
-      throw new StorageException("could not open JDBC storage: " + describe(e), e);
+    return builder(dataSource).open();
+  }
+
+  /**
+   * A builder for storage on {@code dataSource}, for settings other than the defaults of
+   * {@link #open(DataSource)}.
+   *
+   * @param dataSource connections to a PostgreSQL or H2 database, as for {@link #open(DataSource)}
+   */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(requireNonNull(dataSource, "dataSource"));
+  }
+
+  /** Settings of a {@link JdbcStorage}; {@link #open()} makes the store. Not thread-safe. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /**
+     * How long one SQL statement of the store may take, waits for row locks included, before
+     * the driver cancels it and the call fails with a {@link StorageException} (a commit then
+     * applied nothing; see the class comment). JDBC counts whole seconds, so the value is rounded
+     * up to one. {@link Duration#ZERO} means no limit. The default is 30 seconds.
+     *
+     * <p>Not limited: the cursor of {@link #allEvents()}, which streams the whole table for as
+     * long as its reader takes, and the schema migration of {@link #open()}, which waits for
+     * other nodes' migrations. Getting a connection from the pool and the network are limited by
+     * the pool and driver settings, which belong to the host (HikariCP {@code connectionTimeout},
+     * pgjdbc {@code socketTimeout}). Interrupting a thread does not end a JDBC call; this timeout
+     * does. On H2 a wait for a row lock ends only at H2's own {@code LOCK_TIMEOUT} setting (a
+     * {@link dev.clientele.core.spi.CommitConflictException}, which callers retry), not at this
+     * timeout. A PostgreSQL {@code lock_timeout} the host sets on its connections is likewise
+     * reported as a conflict and retried, whereas this timeout fails the call.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative or longer than {@link Integer#MAX_VALUE} seconds
+     */
+    public Builder statementTimeout(Duration timeout) {
+      requireNonNull(timeout, "timeout");
+      checkArgument(!timeout.isNegative(), "timeout must not be negative: %s", timeout);
+      long seconds = timeout.getSeconds() + (timeout.getNano() > 0 ? 1 : 0);
+      checkArgument(seconds <= Integer.MAX_VALUE, "timeout too long: %s", timeout);
+      this.statementTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Opens the store, creating or upgrading the schema first.
+     *
+     * @throws IllegalArgumentException if the database is neither PostgreSQL nor H2
+     * @throws IllegalStateException if the database's schema is newer than this library
+     * @throws StorageException if the database cannot be reached or migrated
+     */
+    public JdbcStorage open() {
+      int seconds = (int) (statementTimeout.getSeconds() + (statementTimeout.getNano() > 0 ? 1 : 0));
+      try (Connection c = dataSource.getConnection()) {
+        Dialect dialect = Dialect.of(c);
+        Migrations.migrate(c, dialect);
+        return new JdbcStorage(dataSource, dialect, seconds);
+      } catch (SQLException e) {
+        throw new StorageException("could not open JDBC storage: " + describe(e), e);
+      }
     }
   }
 
@@ -418,6 +489,28 @@ public final class JdbcStorage implements Storage {
     return count("SELECT COUNT(*) FROM clientele_tombstone");
   }
 
+  /**
+   * {@inheritDoc} One probe for any row ({@code LIMIT 1} on the primary key's index), whatever
+   * the number of tombstones, until a tombstone is seen; from then on {@code true} without a
+   * round trip, because Clientele never removes a tombstone. {@code false} is never remembered:
+   * another node may erase someone at any time.
+   */
+  @Override
+  public boolean hasTombstones() {
+    if (tombstonesSeen) {
+      return true;
+    }
+    boolean any = read("look for tombstones", c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM clientele_tombstone LIMIT 1")) {
+        return rs.next();
+      }
+    });
+    if (any) {
+      tombstonesSeen = true;
+    }
+    return any;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Merge log
 
@@ -528,7 +621,7 @@ public final class JdbcStorage implements Storage {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        CommitWriter.write(c, dialect, commit);
+        CommitWriter.write(StatementTimeout.applyTo(c, timeoutSeconds), dialect, commit);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c, e);
@@ -541,7 +634,7 @@ public final class JdbcStorage implements Storage {
         throw new CommitConflictException("a concurrent commit changed the same rows (" + describe(e) + ")");
       }
       throw new StorageException("commit failed; nothing was applied unless the connection broke while "
-          + "committing: " + describe(e), e);
+          + "committing: " + why(e), e);
     }
   }
 
@@ -612,6 +705,13 @@ public final class JdbcStorage implements Storage {
     return "SQL state " + root.getSQLState() + ", " + root.getClass().getSimpleName();
   }
 
+  /** {@link #describe}, saying so when the statement timeout ended the statement. */
+  private String why(SQLException e) {
+    return StatementTimeout.isTimeout(e)
+        ? describe(e) + ": cancelled, by the statement timeout of " + timeoutSeconds + " s unless by the server"
+        : describe(e);
+  }
+
   private static StoredEvent storedEvent(ResultSet rs) throws SQLException {
     Identifier anchor = Identifier.of(IdentifierType.of(rs.getString(1)), rs.getString(2));
     return new StoredEvent(Codec.decodeEvent(rs.getBytes(3)), anchor);
@@ -663,9 +763,9 @@ public final class JdbcStorage implements Storage {
 
   private <T> T read(String what, Read<T> read) {
     try (Connection c = dataSource.getConnection()) {
-      return read.run(c);
+      return read.run(StatementTimeout.applyTo(c, timeoutSeconds));
     } catch (SQLException e) {
-      throw new StorageException("could not " + what + ": " + describe(e), e);
+      throw new StorageException("could not " + what + ": " + why(e), e);
     }
   }
 

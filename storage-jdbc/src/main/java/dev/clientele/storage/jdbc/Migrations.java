@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * the scripts are ours. Applied versions are recorded in {@code clientele_schema_version}; each
  * script runs in its own transaction with its version row (PostgreSQL's DDL is transactional,
  * so a failed script leaves nothing behind). On PostgreSQL, concurrent starts serialise on a
- * transaction-scoped advisory lock; an H2 database is embedded in one process. A database
+ * transaction-scoped advisory lock, which every migration transaction takes before anything else
+ * (the creation of the version table included); an H2 database is embedded in one process, whose
+ * H2 migrations take turns on a lock of the process. A database
  * whose schema is newer than this library is refused rather than written to.
  */
 final class Migrations {
@@ -33,23 +35,40 @@ final class Migrations {
   /** An arbitrary constant naming Clientele's advisory lock. */
   private static final long LOCK_KEY = 0x436c69656e74656cL;
 
+  /** The process-wide lock of H2 migrations. */
+  private static final Object H2_MIGRATIONS = new Object();
+
   private Migrations() {}
 
   static void migrate(Connection c, Dialect dialect) throws SQLException {
+    if (dialect == Dialect.H2) {
+      // H2 has no advisory locks; its databases are embedded in one process, so one lock of
+      // this process serialises the migrations of every H2 database (they are rare and short).
+      synchronized (H2_MIGRATIONS) {
+        migrateLocked(c, dialect);
+      }
+    } else {
+      migrateLocked(c, dialect);
+    }
+  }
+
+  /**
+   * Every transaction takes the advisory lock first (on PostgreSQL), the one creating the
+   * version table included: {@code CREATE TABLE IF NOT EXISTS} is not safe against a concurrent
+   * creation (the loser fails with a unique violation on the catalog, SQL state 23505).
+   */
+  private static void migrateLocked(Connection c, Dialect dialect) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try {
+      lock(c, dialect);
       try (Statement s = c.createStatement()) {
         s.execute("CREATE TABLE IF NOT EXISTS clientele_schema_version ("
             + "version INT PRIMARY KEY, script VARCHAR(200) NOT NULL, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
       }
       c.commit();
       for (int v = 1; v <= SCRIPTS.size(); v++) {
-        if (dialect == Dialect.POSTGRESQL) {
-          try (Statement s = c.createStatement()) {
-            s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
-          }
-        }
+        lock(c, dialect);
         int current = currentVersion(c);
         if (current > SCRIPTS.size()) {
           throw new IllegalStateException("database schema version " + current
@@ -79,6 +98,15 @@ final class Migrations {
       throw e;
     } finally {
       c.setAutoCommit(autoCommit);
+    }
+  }
+
+  /** On PostgreSQL, waits for the transaction-scoped advisory lock; it is released at commit or rollback. */
+  private static void lock(Connection c, Dialect dialect) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      try (Statement s = c.createStatement()) {
+        s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
+      }
     }
   }
 

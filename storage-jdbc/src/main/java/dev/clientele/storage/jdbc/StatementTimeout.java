@@ -1,0 +1,64 @@
+package dev.clientele.storage.jdbc;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+
+/**
+ * Gives every statement made on a connection a query timeout ({@link Statement#setQueryTimeout}),
+ * so that no statement of the store, however it is written, can wait without bound (for a row
+ * lock another transaction holds, say). The driver cancels a statement that runs longer: on
+ * PostgreSQL the server ends it with SQL state 57014, on H2 likewise.
+ */
+final class StatementTimeout {
+  private StatementTimeout() {}
+
+  /** {@code c} whose statements time out after {@code seconds}; {@code c} itself if 0 (no timeout). */
+  static Connection applyTo(Connection c, int seconds) {
+    if (seconds == 0) {
+      return c;
+    }
+    InvocationHandler handler = (proxy, method, args) -> {
+      Object result;
+      try {
+        result = method.invoke(c, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+      if (result instanceof Statement s && makesStatement(method)) {
+        s.setQueryTimeout(seconds);
+      }
+      return result;
+    };
+    return (Connection) Proxy.newProxyInstance(
+        StatementTimeout.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
+  }
+
+  private static boolean makesStatement(Method m) {
+    String name = m.getName();
+    return name.equals("createStatement") || name.equals("prepareStatement") || name.equals("prepareCall");
+  }
+
+  /** Whether {@code e} (or an exception chained to it) reports a statement cancelled by its timeout. */
+  static boolean isTimeout(SQLException e) {
+    for (Throwable x = e; x != null; x = x.getCause() == x ? null : x.getCause()) {
+      if (x instanceof SQLTimeoutException) {
+        return true;
+      }
+      if (x instanceof SQLException s) {
+        if ("57014".equals(s.getSQLState())) {
+          return true;
+        }
+        if (s.getNextException() != null && s.getNextException() != s && isTimeout(s.getNextException())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

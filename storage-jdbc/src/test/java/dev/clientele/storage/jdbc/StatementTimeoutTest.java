@@ -1,0 +1,86 @@
+package dev.clientele.storage.jdbc;
+
+import static dev.clientele.tck.StorageFixtures.create;
+import static dev.clientele.tck.StorageFixtures.email;
+import static dev.clientele.tck.StorageFixtures.next;
+import static dev.clientele.tck.StorageFixtures.profile;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.clientele.core.Profile;
+import dev.clientele.core.spi.Commit;
+import dev.clientele.core.spi.StorageException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The statement timeout of {@link JdbcStorage.Builder#statementTimeout}: a call that waits for a
+ * lock another transaction keeps fails with a {@link StorageException} once the timeout is over,
+ * rather than waiting as long as the other transaction (without a timeout, an ingest waited for
+ * as long as a row lock was held, and interrupting its thread had no effect). PostgreSQL only:
+ * H2 does not end a wait for a row lock on the query timeout, only on its own {@code LOCK_TIMEOUT}
+ * (reported as a conflict).
+ */
+class StatementTimeoutTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+  @Test
+  void commit_waitingForARowLockOnPostgres_failsAfterTheTimeout_havingAppliedNothing() throws SQLException {
+    HikariDataSource pool = TestDatabases.postgres();
+    try {
+      JdbcStorage storage = JdbcStorage.builder(pool).statementTimeout(TIMEOUT).open();
+      Profile ann = profile("p-ann", 1, email("ann"));
+      storage.commit(create(ann));
+
+      try (Connection other = pool.getConnection(); Statement s = other.createStatement()) {
+        other.setAutoCommit(false);
+        s.executeQuery("SELECT id FROM clientele_profile WHERE id = 'p-ann' FOR UPDATE").close();
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(next(ann), 1).build()))
+            .isInstanceOf(StorageException.class).hasMessageContaining("57014").hasMessageContaining("statement timeout of 1 s");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        other.rollback();
+      }
+      assertThat(storage.profile(ann.id()).orElseThrow().version()).as("nothing applied").isEqualTo(1);
+    } finally {
+      TestDatabases.dropPostgres(pool);
+    }
+  }
+
+  @Test
+  void read_waitingForATableLockOnPostgres_failsAfterTheTimeout() throws SQLException {
+    HikariDataSource pool = TestDatabases.postgres();
+    try {
+      JdbcStorage storage = JdbcStorage.builder(pool).statementTimeout(TIMEOUT).open();
+      try (Connection other = pool.getConnection(); Statement s = other.createStatement()) {
+        other.setAutoCommit(false);
+        s.execute("LOCK TABLE clientele_tombstone IN ACCESS EXCLUSIVE MODE");
+
+        assertThatThrownBy(storage::hasTombstones).isInstanceOf(StorageException.class)
+            .hasMessageContaining("statement timeout of 1 s");
+        other.rollback();
+      }
+      assertThat(storage.hasTombstones()).as("works again once the lock is gone").isFalse();
+    } finally {
+      TestDatabases.dropPostgres(pool);
+    }
+  }
+
+  @Test
+  void statementTimeout_isChecked() {
+    try (HikariDataSource pool = TestDatabases.h2Memory()) {
+      JdbcStorage.Builder b = JdbcStorage.builder(pool);
+      assertThatIllegalArgumentException().isThrownBy(() -> b.statementTimeout(Duration.ofSeconds(-1)));
+      assertThatIllegalArgumentException().isThrownBy(() -> b.statementTimeout(Duration.ofSeconds(Integer.MAX_VALUE + 1L)));
+      assertThat(b.statementTimeout(Duration.ZERO).open()).as("no limit").isNotNull();
+      assertThat(b.statementTimeout(Duration.ofMillis(1)).open()).as("rounded up to a second").isNotNull();
+    }
+  }
+}
