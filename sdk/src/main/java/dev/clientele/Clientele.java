@@ -1338,7 +1338,8 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if there is no such record
    * @throws IllegalArgumentException if the record is a split or the reason is blank
    * @throws IllegalStateException if the merge cannot be undone any more: its identifiers were
-   *     erased or now belong to different profiles, or an absorbed profile's id is in use; or
+   *     erased or now belong to different profiles, or an absorbed profile's id is in use, or a
+   *     split undid it already (its profiles were merged again since: split that later merge); or
    *     if the profile kept changing through every retry (as for {@link #ingest}); or if this
    *     instance is {@linkplain #close closed}
    * @throws dev.clientele.core.spi.StorageException if the backend fails and the split was not

@@ -298,6 +298,13 @@ final class IdentityOperations {
         gone.add(side.id());
         gone.addAll(side.mergedFrom());
       }
+      // Checked after the holder was read: a split of this merge committed before that read is
+      // found here, and one committed after it changed the holder, so this commit conflicts.
+      Optional<String> undoneBy = splitUndoing(merge);
+      if (undoneBy.isPresent()) {
+        throw new IllegalStateException("merge " + recordId + " was undone already by split " + undoneBy.get()
+            + "; its profiles were merged again since, so split the merge that joined them again");
+      }
       if (kept.isEmpty()) {
         throw new IllegalStateException("splitting merge " + recordId + " would leave profile " + holderId + " without identifiers");
       }
@@ -310,6 +317,30 @@ final class IdentityOperations {
       commit(commit.build(), id);
       return new SplitResult(rest, restored, id);
     });
+  }
+
+  /**
+   * The id of a stored split record that undoes {@code merge}, if any. Such a record names the
+   * profiles it restored, which are sides of {@code merge} (a split record an erasure logged in
+   * place of one names the sides that remain), so the records of the sides are enough to read.
+   *
+   * <p>Why: once a split undid a merge, the identifiers that merge moved can be held by one
+   * profile again only because a later merge joined them again (the restored side absorbed again,
+   * with what it gained meanwhile). Splitting the old merge a second time would restore the side
+   * with only the identifiers it held then, leave the rest with the holder, and log a split of the
+   * old merge while the later merge, whose absorbed profile would then exist again, stays
+   * undone by nothing and can no longer be split. The later merge is the one to split.
+   */
+  private Optional<String> splitUndoing(MergeRecord merge) {
+    Optional<String> self = Optional.of(merge.id());
+    for (MergeRecord.Side side : merge.sides()) {
+      for (MergeRecord r : storage.mergeRecords(side.id())) {
+        if (r.kind() == MergeRecord.Kind.SPLIT && r.undoes().equals(self)) {
+          return Optional.of(r.id());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**
