@@ -140,19 +140,7 @@ class FaultHuntPropertiesTest {
     if (!type.equals(s.type())) {
       b.action(s.type());
     }
-    int p = s.person();
-    if ((s.mask() & 1) != 0) {
-      b.identifier(email(p));
-    }
-    if ((s.mask() & 2) != 0) {
-      b.identifier(phone(p));
-    }
-    if ((s.mask() & 4) != 0) {
-      b.identifier(customerId(p));
-    }
-    if ((s.mask() & 8) != 0) {
-      b.identifier(device(p));
-    }
+    People.withIdentifiers(b, s.person(), s.mask());
     if (s.shared()) {
       b.identifier(SHARED_DEVICE);
     }

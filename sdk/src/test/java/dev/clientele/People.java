@@ -27,4 +27,24 @@ final class People {
   static Identifier device(int p) {
     return Identifier.of(IdentifierType.ANONYMOUS_ID, "a-" + p);
   }
+
+  /**
+   * Adds person {@code p}'s identifiers chosen by the bits of {@code mask} to {@code event}: 1 the
+   * email, 2 the phone, 4 the customer id, 8 the device.
+   */
+  static dev.clientele.core.Event.Builder withIdentifiers(dev.clientele.core.Event.Builder event, int p, int mask) {
+    if ((mask & 1) != 0) {
+      event.identifier(email(p));
+    }
+    if ((mask & 2) != 0) {
+      event.identifier(phone(p));
+    }
+    if ((mask & 4) != 0) {
+      event.identifier(customerId(p));
+    }
+    if ((mask & 8) != 0) {
+      event.identifier(device(p));
+    }
+    return event;
+  }
 }

@@ -165,16 +165,7 @@ public final class RevenueRules {
   }
 
   private static boolean isCode(String code) {
-    if (code.length() != 3) {
-      return false;
-    }
-    for (int i = 0; i < 3; i++) {
-      char c = code.charAt(i);
-      if (c < 'A' || c > 'Z') {
-        return false;
-      }
-    }
-    return true;
+    return isCodeAnyCase(code) && code.equals(upper(code));
   }
 
   /** Three ASCII letters in any case (checked before upper-casing: {@code "ı"} must not become {@code "I"}). */
