@@ -51,12 +51,12 @@ class InMemoryStorageLincheckTest {
    * store's hazards take (a read meeting a commit half-applied); each operation more multiplies
    * the cost of an interleaving.
    */
-  private static void modelCheck(Class<?> operations, int scenarios, int interleavings) {
+  private static void modelCheck(Class<?> operations, int perThread, int scenarios, int interleavings) {
     new ModelCheckingOptions()
         .iterations(scenarios * SCALE)
         .invocationsPerIteration(interleavings)
         .threads(2)
-        .actorsPerThread(2)
+        .actorsPerThread(perThread)
         .actorsBefore(1)
         .actorsAfter(1)
         .loopBound(LOOP_BOUND)
@@ -65,17 +65,17 @@ class InMemoryStorageLincheckTest {
 
   @Test
   void index_isLinearizable_underModelChecking() {
-    modelCheck(IndexOps.class, 3, 10);
+    modelCheck(IndexOps.class, 1, 6, 20);
   }
 
   @Test
   void events_areLinearizable_underModelChecking() {
-    modelCheck(EventOps.class, 2, 10);
+    modelCheck(EventOps.class, 2, 2, 10);
   }
 
   @Test
   void paging_isLinearizable_underModelChecking() {
-    modelCheck(PagingOps.class, 2, 10);
+    modelCheck(PagingOps.class, 2, 2, 10);
   }
 
   @Test
@@ -93,8 +93,10 @@ class InMemoryStorageLincheckTest {
   /**
    * Ownership: ingestion's commits (profile written, identifier moved), merges (survivor written,
    * loser deleted, identifier moved across three stripes), removals from the index; read by
-   * {@link Storage#ownedProfiles} and {@link Storage#owners} (one consistent state over several
-   * stripes), {@link Storage#owner} and {@link Storage#profile}.
+   * {@link Storage#ownedProfiles} and {@link Storage#owners}, which must each see one state over
+   * several stripes. (The single-key reads {@link Storage#owner} and {@link Storage#profile} are in
+   * the paging group and the stress run: each operation more here makes the races above rarer in
+   * the few scenarios the build affords.)
    */
   @Param(name = "pid", gen = IntGen.class, conf = "0:1")
   @Param(name = "ident", gen = IntGen.class, conf = "0:2")
@@ -119,8 +121,8 @@ class InMemoryStorageLincheckTest {
 
     /** See {@link StoreScenario#merge}. */
     @Operation
-    public String merge(@Param(name = "pid") int pid, @Param(name = "ident") int ident) {
-      return s.merge(pid, ident);
+    public String merge(@Param(name = "pid") int pid) {
+      return s.merge(pid);
     }
 
     /** See {@link StoreScenario#unassign}. */
@@ -139,18 +141,6 @@ class InMemoryStorageLincheckTest {
     @Operation
     public String owners(@Param(name = "ident") int ident) {
       return s.owners(ident);
-    }
-
-    /** See {@link StoreScenario#owner}. */
-    @Operation
-    public String owner(@Param(name = "ident") int ident) {
-      return s.owner(ident);
-    }
-
-    /** See {@link StoreScenario#profile}. */
-    @Operation
-    public String profile(@Param(name = "pid") int pid) {
-      return s.profile(pid);
     }
   }
 
@@ -248,8 +238,8 @@ class InMemoryStorageLincheckTest {
 
     /** See {@link StoreScenario#merge}. */
     @Operation
-    public String merge(@Param(name = "pid") int pid, @Param(name = "ident") int ident) {
-      return s.merge(pid, ident);
+    public String merge(@Param(name = "pid") int pid) {
+      return s.merge(pid);
     }
 
     /** See {@link StoreScenario#page}. */
@@ -327,8 +317,8 @@ class InMemoryStorageLincheckTest {
 
     /** See {@link StoreScenario#merge}. */
     @Operation
-    public String merge(@Param(name = "pid") int pid, @Param(name = "ident") int ident) {
-      return s.merge(pid, ident);
+    public String merge(@Param(name = "pid") int pid) {
+      return s.merge(pid);
     }
 
     /** See {@link StoreScenario#erase}. */

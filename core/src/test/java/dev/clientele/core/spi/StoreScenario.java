@@ -85,7 +85,7 @@ final class StoreScenario {
   /**
    * A store where {@code p0} (version 1) owns {@code i0}, {@code p1} (version 1) owns {@code i1},
    * {@code i2} has no owner, and event {@code e0} is stored at {@code i0}: random operations then
-   * meet existing state (a merge of the two profiles succeeds, an append of {@code e0} conflicts)
+   * meet existing state (a merge of the two profiles applies, an append of {@code e0} conflicts)
    * without needing set-up operations of their own, which random scenarios seldom draw.
    */
   StoreScenario() {
@@ -145,15 +145,17 @@ final class StoreScenario {
 
   /**
    * The commit of a merge into profile {@code pid}: it is written at version 2 over 1, the other
-   * profile deleted at version 1, and identifier {@code ident} moved from the other to it: the
-   * stripes of both profiles and of the identifier.
+   * profile (the loser) deleted at version 1, and the identifier the loser was created with
+   * ({@code i0} for {@code p0}, {@code i1} for {@code p1}) moved from the loser to it: the stripes
+   * of both profiles and of the identifier. It applies unless one of them changed since the start,
+   * so that random scenarios meet merges that happen.
    */
-  String merge(int pid, int ident) {
-    ProfileId loser = PROFILES.get(1 - pid);
+  String merge(int pid) {
+    int loser = 1 - pid;
     return commit(c -> c
         .putProfile(profile(pid, 2), 1)
-        .deleteProfile(loser, 1)
-        .assign(IDENTIFIERS.get(ident), Optional.of(loser), PROFILES.get(pid)));
+        .deleteProfile(PROFILES.get(loser), 1)
+        .assign(IDENTIFIERS.get(loser), Optional.of(PROFILES.get(loser)), PROFILES.get(pid)));
   }
 
   /** Erases the events anchored at identifier {@code ident} (a commit that locks every stripe). */
