@@ -38,9 +38,8 @@ class InMemoryStorageLincheckTest {
    * Multiplies the number of scenarios of each check. In the build it is 1: few scenarios, as
    * model checking costs about a second of CPU per scenario here and Lincheck's instrumentation
    * some 15 s once per JVM. Lincheck draws scenarios from a fixed seed, so the build checks the same
-   * ones each time (other ones when the operations change). A hunt for
-   * rare interleavings runs {@code mvn -o -pl core surefire:test@lincheck -Dlincheck.scale=10}
-   * or more.
+   * ones each time (other ones when the operations change). A hunt for rare interleavings runs
+   * {@code mvn -o -pl core test-compile surefire:test@lincheck -Dlincheck.scale=10} or more.
    */
   private static final int SCALE = Integer.getInteger("lincheck.scale", 1);
 
