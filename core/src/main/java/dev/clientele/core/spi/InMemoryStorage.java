@@ -1297,17 +1297,19 @@ public final class InMemoryStorage implements Storage {
   public Stream<StoredEvent> allEvents() {
     EventIdTable.View[] views = new EventIdTable.View[STRIPES];
     long count;
-    readLock(ALL_STRIPES);
+    boolean counted = false;
     try {
-      scans.incrementAndGet(); // under the locks: a commit after them sees it
-      for (int i = 0; i < STRIPES; i++) {
-        views[i] = stripes[i].eventIds.view();
+      readLock(ALL_STRIPES);
+      try {
+        scans.incrementAndGet(); // under the locks: a commit after them sees it
+        counted = true;
+        for (int i = 0; i < STRIPES; i++) {
+          views[i] = stripes[i].eventIds.view();
+        }
+        count = sumEventCounts();
+      } finally {
+        unlockRead(ALL_STRIPES);
       }
-      count = sumEventCounts();
-    } finally {
-      unlockRead(ALL_STRIPES);
-    }
-    try {
       Runnable hook = duringScan;
       if (hook != null) {
         hook.run();
@@ -1318,7 +1320,9 @@ public final class InMemoryStorage implements Storage {
       }
       return snapshot.stream();
     } finally {
-      scans.decrementAndGet();
+      if (counted) {
+        scans.decrementAndGet();
+      }
     }
   }
 
