@@ -1,12 +1,14 @@
 package dev.clientele.core.spi;
 
 import dev.clientele.core.Event;
+import dev.clientele.core.Identifier;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The stored events of one stripe of {@link InMemoryStorage} whose ids hash there: a log of the
- * events, each at an int position that does not change while it is stored, and an index of their
- * ids for de-duplication.
+ * events and their anchors, each at an int position that does not change while it is stored, and
+ * an index of their ids for de-duplication.
  *
  * <h2>Layout, for the garbage collector</h2>
  * The index is an open-addressing table (linear probing) of {@code long} words, each holding the
@@ -23,8 +25,9 @@ import java.util.Arrays;
  * <p>A lookup compares the stored hash bits in one {@code long[]} and compares the id itself (in
  * the log) only when they match, so it is exact; a miss, the common case of ingestion, touches one
  * cache line of the table and no string. Memory per event: 8 bytes per table slot (at most 3/4
- * full, at least 3/8 after growing) and 4 for its log entry, against 12 per slot before (a hash
- * and a reference) and about 40 for a node of a {@code ConcurrentHashMap} key set.
+ * full, at least 3/8 after growing) and 8 for its log entry (the event and its anchor, each a
+ * compressed reference in a chunk of its own), against 12 per slot before (a hash and a reference)
+ * and about 40 for a node of a {@code ConcurrentHashMap} key set.
  *
  * <p>Positions start at 1 (so no word is 0, the free marker) and are reused after removals, so a
  * table holds at most {@value #MAX_EVENTS} events at a time: {@link #add} refuses more.
@@ -34,6 +37,17 @@ import java.util.Arrays;
  * {@link #contains} may run concurrently with writes (under an optimistic read that the caller
  * validates afterwards): it never fails or loops then, though its answer may be wrong, which the
  * failed validation tells. So may the read-ahead helpers {@link #homeWord} and {@link #touch}.
+ *
+ * <h2>Views read without the lock</h2>
+ * {@link #view} (under the lock) captures the log as it is: its chunk arrays, the first chunks
+ * (the only ones ever replaced, by longer copies) and its end. {@link View#addTo} then reads the
+ * positions below that end without the lock while writers go on. Entries are written once per
+ * use of a position: above the end, appends write positions the view does not read; below it, a
+ * removal only empties a position (the view skips it, or still sees the event, a reference
+ * written before the view was taken), and a position freed by a removal is written again only by
+ * an {@link #add} that was allowed to reuse it. So while a view may still be read, its writer
+ * must not let adds reuse positions (the {@code reuse} argument): then every event and anchor a
+ * view reads, as a pair, is one stored before the view was taken.
  */
 final class EventIdTable {
   private static final int DEFAULT_CAPACITY = 1 << 10;
@@ -65,6 +79,12 @@ final class EventIdTable {
    * replaced by a longer copy while it grows, the others never are.
    */
   private Event[][] chunks = new Event[1][];
+  /**
+   * The anchors of the events, chunked like {@link #chunks}: position {@code p} of the log is the
+   * event at {@code p} of {@link #chunks} with its anchor at {@code p} of these (null where the
+   * event is null).
+   */
+  private Identifier[][] anchorChunks = new Identifier[1][];
   /** The next position never used yet (positions below it are used or {@link #free}). */
   private int end = 1;
   /** Positions freed by removals, reused before {@link #end} grows; the first {@link #freeCount}. */
@@ -110,6 +130,11 @@ final class EventIdTable {
   /** The number of events held. */
   int size() {
     return size;
+  }
+
+  /** How many positions of the log were never used: what {@link #add} without reuse has left. */
+  int freshPositions() {
+    return MAX_EVENTS + 1 - end;
   }
 
   /** Whether {@code word} (not free) stands for an id whose {@link #hash} is {@code hash}. */
@@ -198,47 +223,102 @@ final class EventIdTable {
   }
 
   /**
-   * Adds {@code event}, whose id hashes to {@code hash} and is not held yet; returns its position
-   * in the log (from 1 on).
+   * Adds {@code event}, whose id hashes to {@code hash} and is not held yet, anchored at {@code
+   * anchor}; returns its position in the log (from 1 on). With {@code reuse} false it takes a
+   * position never used yet even if removals freed some (while a {@link View} may be read).
    *
-   * @throws IllegalStateException if the table holds {@value #MAX_EVENTS} events already
+   * @throws IllegalStateException if the table holds {@value #MAX_EVENTS} events already, or if
+   *     {@code reuse} is false and the log has no position left that was never used
    */
-  int add(long hash, Event event) {
-    if (size >= MAX_EVENTS) {
+  int add(long hash, Event event, Identifier anchor, boolean reuse) {
+    if (size >= MAX_EVENTS || (!reuse && end > MAX_EVENTS)) {
       throw new IllegalStateException("an event table holds at most " + MAX_EVENTS + " events");
     }
     if (size + 1 > words.length - (words.length >>> 2)) {
       resize(words.length * 2);
     }
-    int position = store(event);
+    int position = store(event, anchor, reuse);
     insert(words, hash, position);
     size++;
     return position;
   }
 
-  /** Writes {@code event} to a free position of the log (a freed one first) and returns it. */
-  private int store(Event event) {
+  /**
+   * Writes {@code event} and its anchor to a free position of the log (a freed one first, if
+   * {@code reuse}) and returns it.
+   */
+  private int store(Event event, Identifier anchor, boolean reuse) {
     int position;
-    if (freeCount > 0) {
+    if (reuse && freeCount > 0) {
       position = free[--freeCount];
     } else {
       position = end;
       int k = position >>> CHUNK_SHIFT;
       int at = position & (CHUNK - 1);
       if (k == chunks.length) {
-        chunks = Arrays.copyOf(chunks, Math.max(2, chunks.length + (chunks.length >>> 1)));
+        int length = Math.max(2, chunks.length + (chunks.length >>> 1));
+        chunks = Arrays.copyOf(chunks, length);
+        anchorChunks = Arrays.copyOf(anchorChunks, length);
       }
       Event[] chunk = chunks[k];
       if (chunk == null) {
-        chunk = new Event[k == 0 ? FIRST_CHUNK : CHUNK];
-        chunks[k] = chunk;
-      } else if (at == chunk.length) { // chunk 0, growing
-        chunks[k] = chunk = Arrays.copyOf(chunk, Math.min(CHUNK, chunk.length * 2));
+        int length = k == 0 ? FIRST_CHUNK : CHUNK;
+        chunks[k] = new Event[length];
+        anchorChunks[k] = new Identifier[length];
+      } else if (at == chunk.length) { // chunk 0, growing (a view may hold the shorter one)
+        int length = Math.min(CHUNK, chunk.length * 2);
+        chunks[k] = Arrays.copyOf(chunk, length);
+        anchorChunks[k] = Arrays.copyOf(anchorChunks[k], length);
       }
       end = position + 1;
     }
-    chunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = event;
+    int k = position >>> CHUNK_SHIFT;
+    int at = position & (CHUNK - 1);
+    chunks[k][at] = event;
+    anchorChunks[k][at] = anchor;
     return position;
+  }
+
+  /**
+   * The log as it is now, to be read by {@link View#addTo} after the lock is released; called
+   * under the stripe's lock. Takes a constant time: it copies no entry.
+   */
+  View view() {
+    return new View(chunks, chunks[0], anchorChunks, anchorChunks[0], end);
+  }
+
+  /**
+   * The log of an {@link EventIdTable} as it was under its stripe's lock (see the class comment:
+   * its writer must not reuse positions while this may be read).
+   *
+   * @param chunks the log's chunks then (their entries below {@code end} are read; chunk 0 from
+   *     {@code chunk0})
+   * @param chunk0 chunk 0 then (later replaced by a longer copy, which need not be visible to
+   *     another thread)
+   * @param anchorChunks the anchors' chunks then
+   * @param anchorChunk0 the anchors' chunk 0 then
+   * @param end the first position never used then
+   */
+  record View(Event[][] chunks, Event[] chunk0, Identifier[][] anchorChunks, Identifier[] anchorChunk0, int end) {
+    /**
+     * Adds the events of the log below {@link #end} to {@code out}, each with its anchor,
+     * skipping positions that are free or were emptied since the view was taken; safe without
+     * the lock.
+     */
+    void addTo(List<StoredEvent> out) {
+      for (int p = 1; p < end; p++) {
+        int k = p >>> CHUNK_SHIFT;
+        int at = p & (CHUNK - 1);
+        Event e = (k == 0 ? chunk0 : chunks[k])[at];
+        if (e == null) {
+          continue;
+        }
+        Identifier anchor = (k == 0 ? anchorChunk0 : anchorChunks[k])[at];
+        if (anchor != null) { // null: removed since the view was taken, between the two reads
+          out.add(new StoredEvent(e, anchor));
+        }
+      }
+    }
   }
 
   /** Removes the event with this id (whose {@link #hash} is {@code hash}); false if it is not held. */
@@ -264,8 +344,10 @@ final class EventIdTable {
   /** Empties {@code position} of the log (its event is no longer referenced) for reuse. */
   private void release(int position) {
     chunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = null;
-    if (size == 0) { // nothing left: the log starts again, its chunks go
+    anchorChunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = null; // an erased anchor is not kept
+    if (size == 0) { // nothing left: the log starts again, its chunks go (views keep theirs)
       chunks = new Event[1][];
+      anchorChunks = new Identifier[1][];
       end = 1;
       free = NO_POSITIONS;
       freeCount = 0;
@@ -335,5 +417,6 @@ final class EventIdTable {
    */
   void tearForTest() {
     chunks = new Event[1][];
+    anchorChunks = new Identifier[1][];
   }
 }

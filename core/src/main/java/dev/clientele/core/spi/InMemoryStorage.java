@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -40,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * optimistically and wait only while a commit is applying to that key's stripe (so a thread that
  * has seen a commit never reads a key it has not reached yet); {@link #owners}, {@link #ownedProfiles}, {@link #containsEvent}, each page of {@link
  * #profiles}, {@link #profileCount()}, {@link #tombstoneCount()} and the event reads see one consistent state. {@link
- * #allEvents()} streams a snapshot taken when it is called.
+ * #allEvents()} returns the events stored when it is called, less any that an erasure committed
+ * while it copies them may take out (it never returns an event appended after the call or erased
+ * before it); it holds the locks of all stripes only to take the length of each event log, not
+ * while it copies.
  *
  * <h2>Locking: stripes</h2>
  * The state is divided into {@value #STRIPES} stripes, each with its own {@link StampedLock}: an
@@ -71,8 +75,10 @@ import org.slf4j.LoggerFactory;
  *       falling back to that stripe's read lock: an unlocked read could see one key of
  *       a commit still being applied and then another key it has not reached, which no order of
  *       whole commits produces.
- *   <li>Pages of {@link #profiles}, {@link #allEvents()} and the other whole-store reads hold the
- *       read locks of all stripes (in ascending order, like commits); {@link #events} holds those
+ *   <li>Pages of {@link #profiles} and the other whole-store reads hold the read locks of all
+ *       stripes (in ascending order, like commits); {@link #allEvents()} holds them only to take
+ *       a view of each event log (its end: a time independent of the number of events) and
+ *       copies the events after releasing them; {@link #events} holds those
  *       of its anchors' stripes and of the stripes whose event logs hold their events.
  * </ul>
  *
@@ -87,8 +93,8 @@ import org.slf4j.LoggerFactory;
  *       a slot holds its identifier's parts, so a lookup does not read the identifier object;
  *   <li>per stripe, profile cells by id, each holding the current profile, for {@link #profile}
  *       and the version checks of commits;
- *   <li>the stored events in append-only logs, one per stripe (of the event id's hash), beside
- *       their ids in a compact open-addressing table of hash bits and log positions ({@link
+ *   <li>the stored events and their anchors in append-only logs, one per stripe (of the event
+ *       id's hash), beside their ids in a compact open-addressing table of hash bits and log positions ({@link
  *       EventIdTable}), exact because a hash hit compares the id. Identifier slots refer to their
  *       events by stripe and position, in {@code int}s (the first inline, the others in an
  *       {@code int[]}). So storing an event writes no reference into a random place of the old
@@ -157,6 +163,18 @@ public final class InMemoryStorage implements Storage {
    * holding its locks, so a test can catch a commit half-applied; null (the default) runs nothing.
    */
   Runnable afterProfileWrites;
+  /**
+   * For tests only: run by {@link #allEvents()} after it took the views of the logs and released
+   * the locks, before it copies the events (null: nothing); commits may run in it.
+   */
+  Runnable duringScan;
+  /**
+   * The number of {@link #allEvents()} calls copying the logs now. Raised under the read locks of
+   * all stripes and lowered after the copy; while it is above 0, appends take positions of the
+   * logs never used rather than positions freed by erasures, so that the entries a copy reads
+   * (below its views' ends) are only ever emptied, never rewritten with another event.
+   */
+  private final AtomicInteger scans = new AtomicInteger();
   private final Stripe[] stripes = new Stripe[STRIPES];
   /** The mask of all stripes: whole-store reads and commits that erase events lock it. */
   private static final long ALL_STRIPES = -1L;
@@ -1263,19 +1281,49 @@ public final class InMemoryStorage implements Storage {
     return out;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Returns every event stored when it was called, except that an event erased by a commit
+   * that runs while it copies may be left out (or still be returned); never an event appended
+   * after it was called, nor one erased before. Under the read locks of all stripes it only takes
+   * a {@link EventIdTable#view} of each stripe's log, in a time independent of the number of
+   * events; it copies the events after releasing them, while commits go on: appends go past the
+   * views' ends (positions freed by erasures are not reused meanwhile, see {@link #scans}) and an
+   * erasure only empties positions. The list is complete when the stream is returned (holding
+   * nothing open), in the order of the logs.
+   */
   @Override
   public Stream<StoredEvent> allEvents() {
-    List<StoredEvent> snapshot;
-    readLock(ALL_STRIPES);
+    EventIdTable.View[] views = new EventIdTable.View[STRIPES];
+    long count;
+    boolean counted = false;
     try {
-      snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, sumEventCounts()));
-      for (Stripe s : stripes) {
-        s.slots.forEach(slot -> slot.addEventsTo(stripes, snapshot));
+      readLock(ALL_STRIPES);
+      try {
+        scans.incrementAndGet(); // under the locks: a commit after them sees it
+        counted = true;
+        for (int i = 0; i < STRIPES; i++) {
+          views[i] = stripes[i].eventIds.view();
+        }
+        count = sumEventCounts();
+      } finally {
+        unlockRead(ALL_STRIPES);
       }
+      Runnable hook = duringScan;
+      if (hook != null) {
+        hook.run();
+      }
+      List<StoredEvent> snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, count));
+      for (EventIdTable.View view : views) {
+        view.addTo(snapshot);
+      }
+      return snapshot.stream();
     } finally {
-      unlockRead(ALL_STRIPES);
+      if (counted) {
+        scans.decrementAndGet();
+      }
     }
-    return snapshot.stream();
   }
 
   @Override
@@ -1811,6 +1859,12 @@ public final class InMemoryStorage implements Storage {
         throw new StorageException("the in-memory store is full: a stripe holds at most "
             + EventIdTable.MAX_EVENTS + " events (about 4.3 billion in all)");
       }
+      // While a whole-store read copies the logs, appends take positions never used (see
+      // allEvents()); the count cannot rise before apply(), as a read takes it under this lock.
+      if (scans.get() > 0 && table.freshPositions() < seen.appendCount) {
+        throw new StorageException("the in-memory store is full while a whole-store read runs: a stripe's log"
+            + " has no position left that was never used (of " + EventIdTable.MAX_EVENTS + "); retry after it");
+      }
     }
     for (MergeRecord r : commit.mergeRecords()) {
       if (mergeRecords.containsKey(r.id())) {
@@ -1944,7 +1998,8 @@ public final class InMemoryStorage implements Storage {
       long hash = seen.appendHashes[i];
       int eventStripe = stripeOfEvent(hash);
       Stripe stripe = stripes[eventStripe];
-      int ref = eventRef(eventStripe, stripe.eventIds.add(hash, e.event()));
+      // No reuse of erased events' positions while a whole-store read copies the logs (allEvents()).
+      int ref = eventRef(eventStripe, stripe.eventIds.add(hash, e.event(), e.anchor(), scans.get() == 0));
       stripe.eventCount++;
       int h = seen.anchorHashes[i];
       IdentifierSlot slot = liveSlot(seen.appendSlots[i], h, e.anchor());

@@ -45,7 +45,7 @@ class EventIdTableTest {
           assertThat(table.remove(hash, id)).as("removed twice").isFalse();
         }
       } else {
-        table.add(hash, stored(id));
+        table.add(hash, stored(id), ANCHOR, true);
         model.put(id, hash);
       }
       if (random.nextInt(50) == 0) {
@@ -63,7 +63,7 @@ class EventIdTableTest {
   @Test
   void contains_sameHashOtherId_isFalse() {
     EventIdTable table = new EventIdTable();
-    table.add(42, stored("e-a"));
+    table.add(42, stored("e-a"), ANCHOR, true);
     assertThat(table.contains(42, "e-a")).isTrue();
     assertThat(table.contains(42, "e-b")).isFalse();
     table.remove(42, "e-b");
@@ -77,7 +77,7 @@ class EventIdTableTest {
   void touch_stopsAtTheHeldIdsEvent_orAtAFreeSlotForAnAbsentOne() {
     EventIdTable table = new EventIdTable(4);
     for (int i = 0; i < 2_000; i++) {
-      table.add(EventIdTable.hash("evt-" + i), stored("evt-" + i));
+      table.add(EventIdTable.hash("evt-" + i), stored("evt-" + i), ANCHOR, true);
     }
     for (int i = 0; i < 2_000; i++) {
       long held = EventIdTable.hash("evt-" + i);
@@ -95,7 +95,7 @@ class EventIdTableTest {
     for (int i = 0; i < 50_000; i++) {
       String id = "evt-" + i;
       ids.add(id);
-      table.add(EventIdTable.hash(id), stored(id));
+      table.add(EventIdTable.hash(id), stored(id), ANCHOR, true);
     }
     assertThat(table.size()).isEqualTo(ids.size());
     assertThat(ids).allSatisfy(id -> assertThat(table.contains(EventIdTable.hash(id), id)).isTrue());
@@ -131,7 +131,7 @@ class EventIdTableTest {
     EventIdTable table = new EventIdTable();
     for (int i = 0; i < 3_000; i++) { // several chunks
       String id = "e-" + i;
-      table.add(EventIdTable.hash(id), stored(id));
+      table.add(EventIdTable.hash(id), stored(id), ANCHOR, true);
     }
     table.tearForTest();
     for (int i = 0; i < 3_000; i++) {
@@ -150,14 +150,14 @@ class EventIdTableTest {
     Map<String, Integer> positions = new HashMap<>();
     for (int i = 0; i < 2_500; i++) {
       String id = "e-" + i;
-      positions.put(id, table.add(EventIdTable.hash(id), stored(id)));
+      positions.put(id, table.add(EventIdTable.hash(id), stored(id), ANCHOR, true));
     }
     assertThat(positions.values()).doesNotHaveDuplicates().allSatisfy(p -> assertThat(p).isPositive());
     positions.forEach((id, p) -> assertThat(table.event(p).id()).isEqualTo(id)); // after growing
     int freed = positions.get("e-7");
     assertThat(table.remove(EventIdTable.hash("e-7"), "e-7")).isTrue();
     assertThat(table.eventOrNull(freed)).as("a removed event is not referenced").isNull();
-    assertThat(table.add(EventIdTable.hash("e-x"), stored("e-x"))).as("the freed position is reused").isEqualTo(freed);
+    assertThat(table.add(EventIdTable.hash("e-x"), stored("e-x"), ANCHOR, true)).as("the freed position is reused").isEqualTo(freed);
     assertThat(table.event(freed).id()).isEqualTo("e-x");
     assertThat(positions.get("e-8")).satisfies(p -> assertThat(table.event(p).id()).isEqualTo("e-8"));
   }
@@ -166,14 +166,52 @@ class EventIdTableTest {
   void remove_all_emptiesTheLog() {
     EventIdTable table = new EventIdTable();
     for (int i = 0; i < 1_500; i++) {
-      table.add(EventIdTable.hash("e-" + i), stored("e-" + i));
+      table.add(EventIdTable.hash("e-" + i), stored("e-" + i), ANCHOR, true);
     }
     for (int i = 0; i < 1_500; i++) {
       assertThat(table.remove(EventIdTable.hash("e-" + i), "e-" + i)).isTrue();
     }
     assertThat(table.size()).isZero();
-    assertThat(table.add(EventIdTable.hash("e-0"), stored("e-0"))).as("a log started again").isEqualTo(1);
+    assertThat(table.add(EventIdTable.hash("e-0"), stored("e-0"), ANCHOR, true)).as("a log started again").isEqualTo(1);
     assertThat(table.contains(EventIdTable.hash("e-0"), "e-0")).isTrue();
     assertThat(table.contains(EventIdTable.hash("e-1"), "e-1")).isFalse();
+  }
+
+  /**
+   * A view reads the log as it was when taken: appends after it (which take positions never used
+   * while the writer passes {@code reuse = false}, even with freed ones at hand) are not in it, and
+   * chunk 0 growing into a longer copy leaves the view its own chunk (so a removal after that,
+   * which empties the position in the new chunk, may still show in the view: an event erased after
+   * the view was taken may be returned); each event comes with its anchor.
+   */
+  @Test
+  void view_seesTheLogAsItWas_andAddsWithoutReuseGoPastItsEnd() {
+    EventIdTable table = new EventIdTable(4);
+    Identifier other = Identifier.of(IdentifierType.EMAIL, "a@b.test");
+    for (int i = 0; i < 10; i++) { // within chunk 0 (16 entries at first)
+      String id = "e-" + i;
+      table.add(EventIdTable.hash(id), i % 2 == 0 ? stored(id) : Event.builder(id, "pageview", T0).identifier(ANCHOR)
+          .identifier(other).build(), i % 2 == 0 ? ANCHOR : other, true);
+    }
+    assertThat(table.remove(EventIdTable.hash("e-3"), "e-3")).isTrue(); // a freed position
+    EventIdTable.View view = table.view();
+    int fresh = table.add(EventIdTable.hash("e-new"), stored("e-new"), ANCHOR, false);
+    assertThat(fresh).as("a position never used, not the freed one").isEqualTo(11);
+    for (int i = 0; i < 40; i++) { // chunk 0 grows into longer copies, chunk 1 starts
+      table.add(EventIdTable.hash("f-" + i), stored("f-" + i), ANCHOR, false);
+    }
+    assertThat(table.remove(EventIdTable.hash("e-4"), "e-4")).isTrue();
+    List<StoredEvent> seen = new ArrayList<>();
+    view.addTo(seen);
+    assertThat(seen).extracting(e -> e.event().id()).filteredOn(id -> !id.equals("e-4"))
+        .containsExactly("e-0", "e-1", "e-2", "e-5", "e-6", "e-7", "e-8", "e-9");
+    List<StoredEvent> again = new ArrayList<>();
+    table.view().addTo(again);
+    assertThat(again).extracting(e -> e.event().id()).as("a new view: without e-4, with the later events")
+        .doesNotContain("e-3", "e-4").contains("e-new", "f-39").hasSize(8 + 1 + 40);
+    assertThat(seen).allSatisfy(e -> assertThat(e.anchor()).isEqualTo(
+        Integer.parseInt(e.event().id().substring(2)) % 2 == 0 ? ANCHOR : other));
+    assertThat(table.add(EventIdTable.hash("e-x"), stored("e-x"), ANCHOR, true)).as("reuse allowed again")
+        .isIn(4, 5);
   }
 }
