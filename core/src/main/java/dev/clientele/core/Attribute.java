@@ -60,10 +60,16 @@ public record Attribute(String name, Object value, String source, Instant update
           .thenComparing(a -> a.value().getClass().getName());
 
   /**
+   * The most characters a text value may have (8,192). A profile is read and written whole, so
+   * one client sending megabytes of text as a "name" would slow every later event of that person.
+   */
+  public static final int MAX_TEXT_LENGTH = 8_192;
+
+  /**
    * Validates the attribute.
    *
-   * @throws IllegalArgumentException if the name is not a valid attribute name or the value is
-   *     not a JSON-like value
+   * @throws IllegalArgumentException if the name is not a valid attribute name, the value is not
+   *     a JSON-like value, or it is a text longer than {@link #MAX_TEXT_LENGTH} characters
    */
   public Attribute {
     requireNonNull(name, "name");
@@ -71,6 +77,10 @@ public record Attribute(String name, Object value, String source, Instant update
       throw new IllegalArgumentException("attribute name must match [a-z][a-z0-9_]{0,63}: " + Pii.mask(name));
     }
     value = EventData.checkValue(name, value);
+    if (value instanceof String text && text.length() > MAX_TEXT_LENGTH) {
+      throw new IllegalArgumentException("attribute " + name + " must be at most " + MAX_TEXT_LENGTH
+          + " characters: " + text.length() + " characters");
+    }
     requireNonNull(source, "source");
     requireNonNull(updatedAt, "updatedAt");
   }

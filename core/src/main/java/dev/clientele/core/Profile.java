@@ -36,6 +36,15 @@ import java.util.SortedSet;
  * }</pre>
  */
 public final class Profile {
+  /**
+   * The most attributes ingestion gives one profile (1,000). An observation of a new attribute
+   * name beyond it is not kept, and the event records why (an ingest problem): a profile is read
+   * and written whole on every event, so one client inventing thousands of names would slow every
+   * later event of that person. Merges keep both sides' attributes, so a merged profile may hold
+   * more.
+   */
+  public static final int MAX_ATTRIBUTES = 1_000;
+
   private static final Comparator<IdentifierState> LAST_SEEN_ORDER =
       Comparator.comparing((IdentifierState s) -> s.lastSeen().orElse(Instant.MIN))
           .thenComparing(IdentifierState::identifier);
@@ -870,6 +879,11 @@ public final class Profile {
         };
       }
       return attributesView;
+    }
+
+    /** How many attributes this builder holds. */
+    public int attributeCount() {
+      return attributes.length;
     }
 
     /** The current value of attribute {@code name} in this builder, if set. */

@@ -110,6 +110,11 @@ public final class ProfileChanges {
       problems.add("attribute rejected in event " + event.id() + ": " + e.getMessage());
       return;
     }
+    if (profile.attributeCount() >= Profile.MAX_ATTRIBUTES && profile.attribute(name).isEmpty()) {
+      problems.add("attribute rejected in event " + event.id() + ": the profile holds the maximum of "
+          + Profile.MAX_ATTRIBUTES + " attributes");
+      return;
+    }
     profile.seeAttribute(observed); // kept if newer in OBSERVATION_ORDER: one search, no map view
   }
 }
