@@ -1625,7 +1625,8 @@ public final class Clientele implements AutoCloseable {
      *
      * <pre>{@code
      * Clientele.builder().erasureEvents(e -> false).build();                       // delete() only
-     * Clientele.builder().erasureEvents(e -> e.source().equals("privacy-desk")).build(); // a source only your backend sets
+     * // only if your gateway overwrites the source of every client event (clients can set it):
+     * Clientele.builder().erasureEvents(e -> e.source().equals("privacy-desk")).build();
      * }</pre>
      */
     public Builder erasureEvents(java.util.function.Predicate<? super Event> accept) {

@@ -227,12 +227,12 @@ final class IngestPipeline {
     if (reserved(raw)) {
       return rejectedReserved(raw);
     }
+    if (storage.containsEvent(raw.id())) {
+      return IngestResult.duplicate(raw.id()); // also when its time is now outside the window
+    }
     String outside = eventTimes.refusal(raw);
     if (outside != null) {
       return IngestResult.rejected(raw.id(), List.of(outside));
-    }
-    if (storage.containsEvent(raw.id())) {
-      return IngestResult.duplicate(raw.id());
     }
     return null;
   }

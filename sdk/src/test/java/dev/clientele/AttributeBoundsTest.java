@@ -3,7 +3,6 @@ package dev.clientele;
 import static dev.clientele.Fixtures.email;
 import static dev.clientele.Fixtures.event;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.clientele.core.Attribute;
 import dev.clientele.core.Event;
@@ -36,15 +35,34 @@ class AttributeBoundsTest {
   @Test
   void attribute_textLongerThanTheMaximum_refusedAndRecordedAtIngest() {
     String huge = "x".repeat(Attribute.MAX_TEXT_LENGTH + 1);
-    assertThatThrownBy(() -> new Attribute("first_name", huge, "crm", Instant.EPOCH))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("attribute first_name must be at most 8192 characters: 8193 characters");
+    assertThat(new Attribute("first_name", huge, "crm", Instant.EPOCH).value())
+        .as("the constructor does not refuse it, so attributes stored before the bound still load").isEqualTo(huge);
 
     Clientele c = Clientele.inMemory();
     IngestResult r = c.ingest(event("e-1", "identify", 0).identifier(email("ann@example.com")).data("first_name", huge).build());
 
     assertThat(r.outcome()).isEqualTo(IngestResult.Outcome.APPLIED);
-    assertThat(r.problems()).singleElement().asString().contains("must be at most 8192 characters");
+    assertThat(r.problems()).containsExactly(
+        "attribute rejected in event e-1: attribute first_name must hold at most 8192 characters of text");
     assertThat(c.profile(email("ann@example.com")).orElseThrow().attribute("first_name")).isEmpty();
+  }
+
+  @Test
+  void ingest_nestedTextBeyondTheMaximum_notKept() {
+    Clientele c = Clientele.inMemory();
+    java.util.Map<String, Object> prefs = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 3000; i++) {
+      prefs.put("k" + i, i);
+    }
+    IngestResult r = c.ingest(event("e-1", "identify", 0).identifier(email("ann@example.com"))
+        .data("bio", java.util.List.of("x".repeat(Attribute.MAX_TEXT_LENGTH)))
+        .data("prefs", prefs)
+        .data("ok", java.util.List.of("a", "b")).build());
+
+    Profile ann = c.profile(email("ann@example.com")).orElseThrow();
+    assertThat(ann.attribute("bio")).isEmpty();
+    assertThat(ann.attribute("prefs")).isEmpty();
+    assertThat(ann.attribute("ok")).isPresent();
+    assertThat(r.problems()).hasSize(2).allMatch(p -> p.contains("must hold at most 8192 characters of text"));
   }
 }

@@ -55,4 +55,32 @@ class EventTimesTest {
     assertThatThrownBy(() -> Clientele.builder().eventTimes(Duration.ofDays(-1), Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("maxAge must not be negative: PT-24H");
   }
+
+  @Test
+  void eventTimes_storedEventSentAgainLater_isADuplicateNotRejected() {
+    java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+    Clock moving = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+    };
+    Clientele c = Clientele.builder().clock(moving).eventTimes(Duration.ofDays(1), Duration.ZERO).build();
+    Event e = identify("e-1", NOW.minusSeconds(60), "Ann");
+    assertThat(c.ingest(e).outcome()).isEqualTo(IngestResult.Outcome.APPLIED);
+
+    now.set(NOW.plus(Duration.ofDays(3)));
+
+    assertThat(c.ingest(e).outcome()).isEqualTo(IngestResult.Outcome.DUPLICATE);
+  }
 }

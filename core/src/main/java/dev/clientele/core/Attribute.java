@@ -60,16 +60,19 @@ public record Attribute(String name, Object value, String source, Instant update
           .thenComparing(a -> a.value().getClass().getName());
 
   /**
-   * The most characters a text value may have (8,192). A profile is read and written whole, so
-   * one client sending megabytes of text as a "name" would slow every later event of that person.
+   * The most characters of text an ingested attribute value may hold (8,192), counted over every
+   * string in it, nested ones included, plus one per list element and map entry. A profile is read
+   * and written whole, so one client sending megabytes as a "name" would slow every later event of
+   * that person. Ingestion enforces it (an observation beyond it is not kept and its event records
+   * why); the constructor does not, so attributes stored before the bound still load.
    */
   public static final int MAX_TEXT_LENGTH = 8_192;
 
   /**
    * Validates the attribute.
    *
-   * @throws IllegalArgumentException if the name is not a valid attribute name, the value is not
-   *     a JSON-like value, or it is a text longer than {@link #MAX_TEXT_LENGTH} characters
+   * @throws IllegalArgumentException if the name is not a valid attribute name or the value is
+   *     not a JSON-like value
    */
   public Attribute {
     requireNonNull(name, "name");
@@ -77,12 +80,44 @@ public record Attribute(String name, Object value, String source, Instant update
       throw new IllegalArgumentException("attribute name must match [a-z][a-z0-9_]{0,63}: " + Pii.mask(name));
     }
     value = EventData.checkValue(name, value);
-    if (value instanceof String text && text.length() > MAX_TEXT_LENGTH) {
-      throw new IllegalArgumentException("attribute " + name + " must be at most " + MAX_TEXT_LENGTH
-          + " characters: " + text.length() + " characters");
-    }
     requireNonNull(source, "source");
     requireNonNull(updatedAt, "updatedAt");
+  }
+
+  /**
+   * The size of {@link #value()} as {@link #MAX_TEXT_LENGTH} counts it: the characters of every
+   * string in it plus one per list element and map entry (map keys count as text), stopping early
+   * once past {@code limit}.
+   */
+  public long textSize(long limit) {
+    return sizeOf(value, limit, 0);
+  }
+
+  private static long sizeOf(Object v, long limit, long sofar) {
+    if (v instanceof String s) {
+      return sofar + s.length();
+    }
+    if (v instanceof java.util.List<?> list) {
+      long n = sofar;
+      for (Object e : list) {
+        n = sizeOf(e, limit, n + 1);
+        if (n > limit) {
+          return n;
+        }
+      }
+      return n;
+    }
+    if (v instanceof java.util.Map<?, ?> map) {
+      long n = sofar;
+      for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
+        n = sizeOf(e.getValue(), limit, n + 1 + String.valueOf(e.getKey()).length());
+        if (n > limit) {
+          return n;
+        }
+      }
+      return n;
+    }
+    return sofar; // a number or a boolean
   }
 
   /** Whether {@link #name()} is one of {@link #STANDARD}. */

@@ -15,8 +15,12 @@ import java.util.Optional;
  * table); Clientele fetches nothing itself.
  *
  * <p>Implementations must be safe for concurrent use and fast: ingestion asks once per order in a
- * currency other than the reporting one. An exception thrown here fails the ingestion of that
- * event (it is a fault of the host's rates, not bad event data).
+ * currency other than the reporting one, and metric snapshots, value models and split rebuilds ask
+ * again, so a rate for a currency and a time must not change once given (see {@link RevenueRules}).
+ * An exception thrown here (or a {@code null} returned) is a fault of the host's rates, not bad
+ * event data: it propagates to the caller, so {@code ingest} throws for that event having applied
+ * nothing, {@code ingestAll} stops there (the events before it are applied and reported), and a
+ * metric snapshot, {@code clvValues} or a split that needs the rate fails.
  *
  * <pre>{@code
  * ExchangeRates rates = ExchangeRates.fixed("USD", Map.of("GBP", new BigDecimal("1.27"), "EUR", new BigDecimal("1.08")));

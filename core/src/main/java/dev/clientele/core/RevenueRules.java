@@ -29,7 +29,11 @@ import java.util.Optional;
  *       (an ingest problem, counted). Amounts in two currencies are never added.
  * </ul>
  * The rules apply when an event is applied to a profile (ingestion, and the rebuilds of split and
- * erasure); summaries stored before a change of rules keep the figures of the old rules.
+ * erasure); summaries stored before a change of rules keep the figures of the old rules. Metric
+ * snapshots and the orders the value models read apply the rules again when asked, so the rates
+ * must give the same answer for a currency and a time whenever asked: a rate published after an
+ * order was ingested (an order first not counted, then counted) makes those figures differ from
+ * the profile's stored summary until the profile is rebuilt (a split rebuilds it).
  *
  * <pre>{@code
  * RevenueRules usd = RevenueRules.in("USD")
@@ -150,7 +154,12 @@ public final class RevenueRules {
     if (minorDigits >= 0 && converted.scale() > minorDigits) {
       converted = converted.setScale(minorDigits, RoundingMode.HALF_EVEN);
     }
-    return converted.signum() > 0 ? Optional.of(converted) : Optional.empty();
+    if (converted.signum() <= 0) {
+      problems.add("order not counted as revenue in event " + order.id() + ": converted from " + code + " it rounds to 0 "
+          + currency);
+      return Optional.empty();
+    }
+    return Optional.of(converted);
   }
 
   @Override

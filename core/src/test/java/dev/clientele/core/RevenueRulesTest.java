@@ -146,4 +146,13 @@ class RevenueRulesTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("rate of GBP must be > 0: 0");
     assertThat(ExchangeRates.fixed("USD", Map.of("GBP", BigDecimal.TEN)).rate("GBP", "EUR", T)).as("other target").isEmpty();
   }
+
+  @Test
+  void revenueOf_convertedAmountRoundingToZero_notCountedAndRecorded() {
+    RevenueRules usd = RevenueRules.in("USD").withRates(ExchangeRates.fixed("USD", Map.of("JPY", new BigDecimal("0.004"))));
+    List<String> problems = new ArrayList<>();
+
+    assertThat(usd.revenueOf(order("o1", BigDecimal.ONE, "JPY"), problems)).isEmpty();
+    assertThat(problems).containsExactly("order not counted as revenue in event o1: converted from JPY it rounds to 0 USD");
+  }
 }

@@ -212,12 +212,13 @@ public final class SegmentConfig {
      * How long closing waits for queued transitions to be delivered
      * ({@link SegmentConfig#DEFAULT_DRAIN_ON_CLOSE} by default); zero drops whatever is queued at close.
      *
-     * @throws IllegalArgumentException if {@code value} is negative
+     * @throws IllegalArgumentException if {@code value} is negative or longer than a day
      */
     public Builder drainOnClose(Duration value) {
       checkState(drainOnClose == null, "the drain on close was already set to %s", drainOnClose);
       requireNonNull(value, "value");
       checkArgument(!value.isNegative(), "drain on close must not be negative: %s", value);
+      checkArgument(value.compareTo(Duration.ofDays(1)) <= 0, "drain on close must be at most a day: %s", value);
       this.drainOnClose = value;
       return this;
     }

@@ -100,8 +100,8 @@ final class TriggerDispatcher {
           // A daemon: a listener that never returns must not keep the JVM alive. What is queued
           // at exit is lost (see SegmentListener).
           th.setDaemon(true);
+          th.start(); // assigned after it started: a thread that failed to start is tried again next time
           thread = th;
-          th.start();
         }
         queued.signal();
       }
@@ -118,8 +118,9 @@ final class TriggerDispatcher {
    * Under {@link QueueFullPolicy#BLOCK}, waits until at most the capacity of transitions are
    * queued (or closing began). Returns at once under {@link QueueFullPolicy#DROP} and on the
    * trigger thread (a listener's own writes must not wait for the thread that runs it). The
-   * caller must hold no lock the trigger thread could need. An interrupt ends the wait (the
-   * transitions are queued already, nothing is lost) and stays set.
+   * caller must hold no lock the trigger thread could need. The wait is not ended by an
+   * interrupt (an interrupted writer that stopped waiting would let the queue grow without bound,
+   * since the flag stays set for every later wait); a pending interrupt is set again afterwards.
    */
   void awaitSpace() {
     if (whenFull != QueueFullPolicy.BLOCK || size <= capacity || Thread.currentThread() == thread) {
@@ -128,12 +129,7 @@ final class TriggerDispatcher {
     lock.lock();
     try {
       while (queue.size() > capacity && !closing) {
-        try {
-          space.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+        space.awaitUninterruptibly();
       }
     } finally {
       lock.unlock();
@@ -224,6 +220,7 @@ final class TriggerDispatcher {
 
   private void deliver(SegmentTransition t) {
     for (SegmentListener l : listeners.get(t.segment())) {
+      Thread.interrupted(); // a listener's stray interrupt must not reach the next call
       try {
         l.onTransition(t);
         delivered.increment();

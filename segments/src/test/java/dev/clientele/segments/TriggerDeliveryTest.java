@@ -94,6 +94,47 @@ class TriggerDeliveryTest {
   }
 
   @Test
+  void block_anInterruptedWriterStillWaitsForSpace_andKeepsItsInterrupt() throws Exception {
+    goldPeople(10);
+    CountDownLatch release = new CountDownLatch(1);
+    Segments s = world.segments(SegmentConfig.builder().define(VIP)
+        .onEnter("vip", t -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        })
+        .triggerQueueCapacity(2)
+        .build());
+    AtomicReference<Thread> writer = new AtomicReference<>();
+    CompletableFuture<Boolean> refresh = CompletableFuture.supplyAsync(() -> {
+      writer.set(Thread.currentThread());
+      Thread.currentThread().interrupt(); // as executor.shutdownNow() would
+      s.refresh(NOW);
+      return Thread.interrupted();
+    });
+    assertTimeoutPreemptively(LIMIT, () -> {
+      while (writer.get() == null) {
+        Thread.onSpinWait();
+      }
+      awaitState(writer.get(), Thread.State.WAITING);
+      assertThat(refresh).as("the interrupted writer waits for space like any other").isNotDone();
+      release.countDown();
+      assertThat(refresh.get()).as("its interrupt is kept").isTrue();
+      assertThat(s.awaitTriggers(LIMIT)).isTrue();
+    });
+    assertThat(s.triggerStats().dropped()).isZero();
+    s.close();
+  }
+
+  @Test
+  void drainOnClose_longerThanADay_refused() {
+    assertThatThrownBy(() -> SegmentConfig.builder().drainOnClose(Duration.ofDays(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("drain on close must be at most a day: PT48H");
+  }
+
+  @Test
   void drop_countsWhatFindsTheQueueFull() throws Exception {
     goldPeople(20);
     CountDownLatch release = new CountDownLatch(1);

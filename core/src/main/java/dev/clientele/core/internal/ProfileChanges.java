@@ -22,7 +22,9 @@ import java.util.RandomAccess;
  *
  * <p>Every rule here is order-independent: applying the same events in any order gives the
  * same profile (times widen by min/max, attributes resolve by {@link Attribute#OBSERVATION_ORDER},
- * orders add up).
+ * orders add up), with one exception: once a profile holds {@link Profile#MAX_ATTRIBUTES}
+ * attributes, which further names are refused depends on the order the events arrive in (the
+ * first names to arrive are kept), as with identifier limits.
  */
 public final class ProfileChanges {
   /** The event type whose data sets attributes. */
@@ -108,6 +110,11 @@ public final class ProfileChanges {
       observed = new Attribute(name, value, event.source(), event.timestamp());
     } catch (IllegalArgumentException e) {
       problems.add("attribute rejected in event " + event.id() + ": " + e.getMessage());
+      return;
+    }
+    if (observed.textSize(Attribute.MAX_TEXT_LENGTH) > Attribute.MAX_TEXT_LENGTH) {
+      problems.add("attribute rejected in event " + event.id() + ": attribute " + name + " must hold at most "
+          + Attribute.MAX_TEXT_LENGTH + " characters of text");
       return;
     }
     if (profile.attributeCount() >= Profile.MAX_ATTRIBUTES && profile.attribute(name).isEmpty()) {
