@@ -18,12 +18,21 @@ import java.sql.Statement;
 final class StatementTimeout {
   private StatementTimeout() {}
 
-  /** {@code c} whose statements time out after {@code seconds}; {@code c} itself if 0 (no timeout). */
+  /**
+   * {@code c} whose statements time out after {@code seconds} (0: no timeout, set explicitly). Some
+   * drivers keep a statement's timeout in the session (H2 runs {@code SET QUERY_TIMEOUT}), where it
+   * would outlive this use of a pooled connection and reach the host's own statements; so closing
+   * the returned connection first sets the timeout back to none.
+   */
   static Connection applyTo(Connection c, int seconds) {
-    if (seconds == 0) {
-      return c;
-    }
     InvocationHandler handler = (proxy, method, args) -> {
+      if (method.getName().equals("close") && method.getParameterCount() == 0 && seconds != 0 && !c.isClosed()) {
+        try (Statement reset = c.createStatement()) {
+          reset.setQueryTimeout(0);
+        } catch (SQLException ignored) {
+          // the connection is being given back anyway; the pool validates it
+        }
+      }
       Object result;
       try {
         result = method.invoke(c, args);

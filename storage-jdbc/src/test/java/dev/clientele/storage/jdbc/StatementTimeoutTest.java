@@ -83,4 +83,28 @@ class StatementTimeoutTest {
       assertThat(b.statementTimeout(Duration.ofMillis(1)).open()).as("rounded up to a second").isNotNull();
     }
   }
+
+  /**
+   * H2 keeps a statement's query timeout in the session: without the reset at close, a pooled
+   * connection handed back by the store gave the host's next statement the store's timeout.
+   */
+  @Test
+  void applyTo_close_setsTheSessionTimeoutBack_onH2() throws Exception {
+    try (Connection raw = java.sql.DriverManager.getConnection("jdbc:h2:mem:timeout-reset;MODE=PostgreSQL")) {
+      // A pool's connection: close() gives it back instead of closing it.
+      Connection pooled = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+          new Class<?>[] {Connection.class}, (proxy, method, args) -> method.getName().equals("close") && args == null
+              ? null : method.invoke(raw, args));
+      Connection store = StatementTimeout.applyTo(pooled, 7);
+      try (Statement st = store.createStatement()) {
+        assertThat(st.getQueryTimeout()).isEqualTo(7);
+        st.execute("SELECT 1");
+      }
+      store.close();
+
+      try (Statement host = raw.createStatement()) {
+        assertThat(host.getQueryTimeout()).as("the host's own statement").isZero();
+      }
+    }
+  }
 }
