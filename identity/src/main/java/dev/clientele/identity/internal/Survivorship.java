@@ -167,7 +167,14 @@ public final class Survivorship {
         total = exact;
       }
     }
-    return new Attribute(later.name(), total, later.source(), later.updatedAt());
+    try {
+      return new Attribute(later.name(), total, later.source(), later.updatedAt());
+    } catch (IllegalArgumentException beyondTheNumberBounds) {
+      // A sum with more digits than an attribute may hold (two values near the bound): a merge
+      // must not fail on it, or every later event linking the two people would fail too. The
+      // later value is kept instead (in this extreme only, the result depends on the grouping).
+      return later;
+    }
   }
 
   private static BigDecimal decimal(Object v) {

@@ -65,6 +65,10 @@ class SurvivorshipRulesTest {
     assertThat(merged(AttributeMerge.SUM, attr("points", Long.MAX_VALUE, 1), attr("points", 1L, 5)))
         .isEqualTo(new BigDecimal(Long.MAX_VALUE).add(BigDecimal.ONE));
     assertThat(merged(AttributeMerge.SUM, attr("points", 40L, 1), attr("points", "n/a", 5))).isEqualTo(40L);
+    BigDecimal huge = new BigDecimal("9".repeat(dev.clientele.core.EventData.MAX_VALUE_DIGITS));
+    assertThat(merged(AttributeMerge.SUM, attr("points", huge, 1), attr("points", huge.subtract(BigDecimal.ONE), 5)))
+        .as("a sum beyond the number bounds keeps the later value instead of failing the merge")
+        .isEqualTo(huge.subtract(BigDecimal.ONE));
 
     assertThat(merged(AttributeMerge.UNION, attr("interests", List.of("jazz", "golf"), 1), attr("interests", List.of("golf", "chess"), 5)))
         .isEqualTo(List.of("chess", "golf", "jazz"));
