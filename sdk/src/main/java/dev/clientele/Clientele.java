@@ -1446,7 +1446,10 @@ public final class Clientele implements AutoCloseable {
    * {@link SegmentConfig#drainOnClose()}, 5 s by default), and closes the storage backend, also
    * one the host passed to {@link Builder#storage}. Idempotent: a second call (also a concurrent
    * one) returns at once. An interrupt ends the waits early (what is still queued is then
-   * dropped and counted) and stays set.
+   * dropped and counted) and stays set. Do not call it from inside a write of this instance on
+   * the same thread (the consumer of {@link #ingestAll(Iterable, java.util.function.Consumer)},
+   * say): it would wait {@link SegmentConfig#drainOnClose()} for that write to end, then close the
+   * storage under it, and the rest of that write's events would be applied without triggers.
    *
    * @throws IllegalStateException if called from a segment listener (it would wait for the
    *     thread the listener runs on); the instance stays open
