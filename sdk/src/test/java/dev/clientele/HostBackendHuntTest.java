@@ -172,13 +172,13 @@ class HostBackendHuntTest {
           }
           java.util.concurrent.Future<Long> reader = pool.submit(() -> {
             long reads = 0;
-            while (!done.get()) {
+            do { // at least one round, even when the writers finish before this thread first runs
               for (int p = 0; p < 10; p++) {
                 Identifier email = email("person" + p + "@example.com");
                 host.profile(email).ifPresent(found -> assertThat(found.identifier(email)).isPresent());
                 reads++;
               }
-            }
+            } while (!done.get());
             return reads;
           });
           for (java.util.concurrent.Future<?> w : writers) {
