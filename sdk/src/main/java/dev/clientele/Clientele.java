@@ -190,7 +190,7 @@ public final class Clientele implements AutoCloseable {
           + " identifiers from other profiles' merge-log records will be refused", storage.getClass().getName());
     }
     this.erasureEvents = b.erasureEvents != null ? b.erasureEvents : e -> true;
-    this.eventTimes = b.eventTimes != null ? EventTimes.within(b.eventTimes[0], b.eventTimes[1], clock) : EventTimes.ANY;
+    this.eventTimes = b.eventMaxAge != null ? EventTimes.within(b.eventMaxAge, b.eventMaxAhead, clock) : EventTimes.ANY;
     this.pipeline = new IngestPipeline(storage, resolver, activityRules, revenueRules, ids, tally, erasure, this::erase, erasureEvents, eventTimes, gate);
     this.queries = new ProfileQueries(storage);
     this.identity = new IdentityOperations(storage, resolver, activityRules, revenueRules, clock, gate);
@@ -1511,7 +1511,8 @@ public final class Clientele implements AutoCloseable {
     private SegmentConfig segments;
     private int ingestBatchSize;
     private java.util.function.Predicate<? super Event> erasureEvents;
-    private java.time.Duration[] eventTimes; // {maxAge, maxAhead}
+    private java.time.Duration eventMaxAge;
+    private java.time.Duration eventMaxAhead;
 
     private Builder() {}
 
@@ -1654,12 +1655,13 @@ public final class Clientele implements AutoCloseable {
      * @throws IllegalArgumentException if either duration is negative
      */
     public Builder eventTimes(java.time.Duration maxAge, java.time.Duration maxAhead) {
-      checkState(eventTimes == null, "event times were already set");
+      checkState(eventMaxAge == null, "event times were already set");
       com.google.common.base.Preconditions.checkArgument(!requireNonNull(maxAge, "maxAge").isNegative(),
           "maxAge must not be negative: %s", maxAge);
       com.google.common.base.Preconditions.checkArgument(!requireNonNull(maxAhead, "maxAhead").isNegative(),
           "maxAhead must not be negative: %s", maxAhead);
-      this.eventTimes = new java.time.Duration[] {maxAge, maxAhead};
+      this.eventMaxAge = maxAge;
+      this.eventMaxAhead = maxAhead;
       return this;
     }
 
