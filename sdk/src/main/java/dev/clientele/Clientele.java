@@ -1656,10 +1656,7 @@ public final class Clientele implements AutoCloseable {
      */
     public Builder eventTimes(java.time.Duration maxAge, java.time.Duration maxAhead) {
       checkState(eventMaxAge == null, "event times were already set");
-      com.google.common.base.Preconditions.checkArgument(!requireNonNull(maxAge, "maxAge").isNegative(),
-          "maxAge must not be negative: %s", maxAge);
-      com.google.common.base.Preconditions.checkArgument(!requireNonNull(maxAhead, "maxAhead").isNegative(),
-          "maxAhead must not be negative: %s", maxAhead);
+      EventTimes.check(requireNonNull(maxAge, "maxAge"), requireNonNull(maxAhead, "maxAhead"));
       this.eventMaxAge = maxAge;
       this.eventMaxAhead = maxAhead;
       return this;

@@ -22,10 +22,20 @@ final class EventTimes {
     this.clock = clock;
   }
 
+  /** The window {@code maxAge} before and {@code maxAhead} after {@code clock}'s time; see {@link #check}. */
   static EventTimes within(Duration maxAge, Duration maxAhead, Clock clock) {
+    check(maxAge, maxAhead);
+    return new EventTimes(maxAge, maxAhead, clock);
+  }
+
+  /**
+   * Checks the bounds of a window.
+   *
+   * @throws IllegalArgumentException if either is negative
+   */
+  static void check(Duration maxAge, Duration maxAhead) {
     checkArgument(!maxAge.isNegative(), "maxAge must not be negative: %s", maxAge);
     checkArgument(!maxAhead.isNegative(), "maxAhead must not be negative: %s", maxAhead);
-    return new EventTimes(maxAge, maxAhead, clock);
   }
 
   /** Why {@code event}'s time is refused, or null when it is accepted. */
