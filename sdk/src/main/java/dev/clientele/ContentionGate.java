@@ -3,6 +3,8 @@ package dev.clientele;
 import dev.clientele.core.spi.CommitConflictException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -146,9 +148,32 @@ final class ContentionGate {
           if (n >= MAX_ATTEMPTS) {
             throw gaveUp.apply(n, conflict);
           }
-          Thread.yield();
+          pause.accept(backoffNanos(n - ESCALATE_AFTER, ThreadLocalRandom.current().nextDouble()));
         }
       }
     });
   }
+
+  /** The first pause between exclusive attempts. */
+  static final long FIRST_BACKOFF_NANOS = 20_000;
+  /** The longest pause between exclusive attempts. */
+  static final long MAX_BACKOFF_NANOS = 5_000_000;
+
+  /**
+   * The pause after the {@code k}-th lost exclusive attempt (from 1): the other writers of this
+   * instance already wait, so what still conflicts is a writer the gate does not hold back
+   * (another node on the same backend, a batch commit of {@code ingestAll}). Retrying at once
+   * would only add load to the backend they share; so the pause doubles from
+   * {@value #FIRST_BACKOFF_NANOS} ns up to {@value #MAX_BACKOFF_NANOS} ns, times a jitter in
+   * [0.5, 1.5) from {@code random} in [0, 1), so that nodes backing off do not retry in step. All
+   * the pauses of one write that gives up after {@link #MAX_ATTEMPTS} come to about 0.43 s (at most
+   * 0.65 s).
+   */
+  static long backoffNanos(int k, double random) {
+    long base = k >= 30 ? MAX_BACKOFF_NANOS : Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << (k - 1));
+    return (long) (base * (0.5 + random));
+  }
+
+  /** Pauses between exclusive attempts; tests replace it to record them. */
+  java.util.function.LongConsumer pause = LockSupport::parkNanos;
 }

@@ -12,6 +12,37 @@ import org.junit.jupiter.api.Test;
 /** Waits at the {@link ContentionGate} can be interrupted; passing a free gate ignores the interrupt status. */
 class ContentionGateTest {
   @Test
+  void retry_exclusiveAttemptsThatKeepConflicting_pauseWithAGrowingCappedBackoff_thenGiveUp() {
+    ContentionGate gate = new ContentionGate();
+    java.util.List<Long> pauses = new java.util.ArrayList<>();
+    gate.pause = pauses::add;
+    int[] attempts = {0};
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> gate.retry(0, () -> {
+      attempts[0]++;
+      throw new dev.clientele.core.spi.CommitConflictException("another node wrote first");
+    }, (n, conflict) -> null, (n, conflict) -> new IllegalStateException("gave up after " + n)))
+        .isInstanceOf(IllegalStateException.class).hasMessage("gave up after " + ContentionGate.MAX_ATTEMPTS);
+
+    assertThat(attempts[0]).isEqualTo(ContentionGate.MAX_ATTEMPTS);
+    // No pause among the shared attempts (other writers of the instance may win those); one after
+    // every exclusive attempt but the last.
+    assertThat(pauses).hasSize(ContentionGate.MAX_ATTEMPTS - ContentionGate.ESCALATE_AFTER - 1);
+    assertThat(pauses.get(0)).isBetween(ContentionGate.FIRST_BACKOFF_NANOS / 2, ContentionGate.FIRST_BACKOFF_NANOS * 3 / 2);
+    assertThat(pauses).allSatisfy(p -> assertThat(p).isLessThanOrEqualTo(ContentionGate.MAX_BACKOFF_NANOS * 3 / 2));
+    assertThat(pauses.stream().mapToLong(Long::longValue).sum()).isLessThan(650_000_000L);
+  }
+
+  @Test
+  void backoffNanos_doublesFromTheFirstToTheCap_timesTheJitter() {
+    assertThat(ContentionGate.backoffNanos(1, 0.5)).isEqualTo(ContentionGate.FIRST_BACKOFF_NANOS);
+    assertThat(ContentionGate.backoffNanos(2, 0.5)).isEqualTo(2 * ContentionGate.FIRST_BACKOFF_NANOS);
+    assertThat(ContentionGate.backoffNanos(3, 0.0)).isEqualTo(2 * ContentionGate.FIRST_BACKOFF_NANOS);
+    assertThat(ContentionGate.backoffNanos(20, 0.5)).isEqualTo(ContentionGate.MAX_BACKOFF_NANOS);
+    assertThat(ContentionGate.backoffNanos(92, 0.999)).isLessThan(ContentionGate.MAX_BACKOFF_NANOS * 3 / 2);
+  }
+
+  @Test
   void awaitTurn_interruptedWhileAnotherWriteHoldsTheGate_failsWithCancellation_andKeepsTheInterrupt() throws Exception {
     ContentionGate gate = new ContentionGate();
     CountDownLatch holding = new CountDownLatch(1);
