@@ -30,6 +30,13 @@ class FaultHuntTest {
         .build();
   }
 
+  /** Two buyers, one by email (e-1) and one by customer id (e-2), not linked yet. */
+  private static List<ProfileId> twoBuyers(Clientele c) {
+    return List.of(
+        c.ingest(event("e-1", "order", 0).identifier(email("ann@example.com")).data("total", 5).build()).profile().orElseThrow(),
+        c.ingest(event("e-2", "order", 1).identifier(customerId("c-1")).data("total", 7).build()).profile().orElseThrow());
+  }
+
   /** Two profiles of one person: one email-only, one customer-id-only, split apart after a merge. */
   private static List<ProfileId> splitPerson(Clientele c) {
     c.ingest(event("e-1", "order", 0).identifier(email("ann@example.com")).data("total", 5).build());
@@ -118,10 +125,9 @@ class FaultHuntTest {
   void merge_acknowledgementLost_mergeCompletesAndTheLoserLeavesItsSegments() {
     FaultInjectingStorage storage = new FaultInjectingStorage();
     Clientele c = clientele(storage);
-    ProfileId a = c.ingest(event("e-1", "order", 0).identifier(email("ann@example.com")).data("total", 5).build())
-        .profile().orElseThrow();
-    ProfileId b = c.ingest(event("e-2", "order", 1).identifier(customerId("c-1")).data("total", 7).build())
-        .profile().orElseThrow();
+    List<ProfileId> buyers = twoBuyers(c);
+    ProfileId a = buyers.get(0);
+    ProfileId b = buyers.get(1);
     assertThat(c.segments().memberships(a)).containsExactly("buyers");
     assertThat(c.segments().memberships(b)).containsExactly("buyers");
 
@@ -169,10 +175,9 @@ class FaultHuntTest {
   void ingest_acknowledgementLost_reportedAppliedAndSegmentsFollow() {
     FaultInjectingStorage storage = new FaultInjectingStorage();
     Clientele c = clientele(storage);
-    ProfileId a = c.ingest(event("e-1", "order", 0).identifier(email("ann@example.com")).data("total", 5).build())
-        .profile().orElseThrow();
-    ProfileId b = c.ingest(event("e-2", "order", 1).identifier(customerId("c-1")).data("total", 7).build())
-        .profile().orElseThrow();
+    List<ProfileId> buyers = twoBuyers(c);
+    ProfileId a = buyers.get(0);
+    ProfileId b = buyers.get(1);
 
     storage.arm(Mode.COMMIT_AFTER, 0);
     IngestResult r = c.ingest(event("e-3", "pageview", 2).identifier(email("ann@example.com")).identifier(customerId("c-1")).build());
