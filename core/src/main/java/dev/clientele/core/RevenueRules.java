@@ -15,8 +15,13 @@ import java.util.Optional;
  * profiles ({@link OrderSummary}, historic CLV, average order value, sorting by revenue) and the
  * orders the value models read.
  *
- * <p>Only totals above zero count (DESIGN: "{@code data.total} &gt; 0 counts as revenue"). What
- * the rules decide is the currency, read from {@code data.currency} (a three-letter code, any
+ * <p>Only totals above zero count (DESIGN: "{@code data.total} &gt; 0 counts as revenue"). Every
+ * {@code order} event counts, whatever its action, once per event id: ingestion is idempotent by
+ * event id, not by {@code data.order_id}. So an order sent again under a new event id counts
+ * twice (give a re-sent order its first event id), and a refund or cancellation sent as an
+ * {@code order} event with a positive total adds to revenue: send those under another type
+ * ({@code refund}, say), which is stored as activity and never lowers revenue. What the rules
+ * decide is the currency, read from {@code data.currency} (a three-letter code, any
  * case, surrounding blanks ignored):
  * <ul>
  *   <li>{@link #anyCurrency()} (the default): totals are added as given, whatever their

@@ -43,11 +43,11 @@ import java.util.function.Predicate;
  *                    [--model bgnbd|pareto|mbgnbd] [--time-unit day|week] [--out predictions.csv] [--force]
  * clientele export   --events E.jsonl --format csv|json|jsonl [--preset email|all] --out F
  *                    [--reachable email|sms|push] [--delimiter C|tab] [--formula-guard prefix|all|off]
- *                    [--date YYYY-MM-DD] [--config C.json]
+ *                    [--date YYYY-MM-DD] [--config C.json] [--segment S.json]
  * clientele help
  * </pre>
  *
- * <p>demo, profiles, mau, reach and status also take {@code --jdbc URL [--jdbc-user U]
+ * <p>demo, profiles, mau, reach, status and export also take {@code --jdbc URL [--jdbc-user U]
  * [--jdbc-password P] [--salt-file F]} to run on a PostgreSQL database or an H2 file (see {@link Database}).
  *
  * <p>Output on stdout is one JSON object (files named by {@code --out} or {@code --out-dir}
@@ -92,13 +92,14 @@ public final class Cli {
           "           (default: the day of the latest event)",
           "  export   --events E.jsonl --format csv|json|jsonl [--preset email|all] --out F",
           "           [--reachable email|sms|push] [--delimiter C|tab] [--formula-guard prefix|all|off]",
-          "           [--date YYYY-MM-DD] [--config C.json]",
+          "           [--date YYYY-MM-DD] [--config C.json] [--segment S.json]",
           "           a profile table: every customer fact (all, default) or the email only; --reachable",
           "           keeps customers reachable on that channel (mailing-list sync); activity status",
-          "           as of --date (default: the day of the latest event)",
+          "           as of --date (default: the day of the latest event); with --segment, only the",
+          "           members of the segment defined in S.json, evaluated as of the latest event",
           "  help     this text",
           "",
-          "demo, profiles, mau, reach and status also take --jdbc URL [--jdbc-user U] [--jdbc-password P]",
+          "demo, profiles, mau, reach, status and export also take --jdbc URL [--jdbc-user U] [--jdbc-password P]",
           "[--salt-file F]: run on a PostgreSQL database or an H2 file (jdbc:h2:file:./clientele-db;MODE=PostgreSQL)",
           "instead of memory; the database keeps what was ingested for the next run. Its erasure salt (a secret",
           "of at least 16 bytes, the same on every run) comes from --salt-file or CLIENTELE_ERASURE_SALT.",

@@ -78,8 +78,10 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>Configured segments are re-evaluated after every event, and the commands that ingest
- * print their member counts as of the latest event under {@code "segments"}.
+ * <p>Configured segments are re-evaluated after every event, and {@code demo},
+ * {@code profiles} and {@code export} print their member counts as of the latest event under
+ * {@code "segments"} ({@code mau}, {@code reach} and {@code status} print only their documented
+ * objects).
  *
  * <p>The activity lists change the defaults rather than replace them: {@code activeTypes} is
  * applied first, then {@code inactiveTypes} and {@code inactiveActions} are added. A type that

@@ -14,8 +14,8 @@
  *       {@code null} data value is left out rather than rejected. Unknown top-level fields
  *       reject the line, so a misspelt {@code data} is not silently lost. A bad line is counted
  *       and reported with its line number, never fatal; a missing file is (exit 2).
- *   <li><b>Reproducible output.</b> Profiles get sequential ids in creation order
- *       ({@code p-00000001}, …) and are written in id order, so the same input gives the same
+ *   <li><b>Reproducible output.</b> In memory, profiles get sequential ids in creation order
+ *       ({@code p-00000001}, …; with {@code --jdbc} the database's profiles keep random ids) and are written in id order, so the same input gives the same
  *       bytes on every run; the demo's {@code profiles.jsonl} equals what {@code clientele
  *       profiles} writes for its {@code events.jsonl}.
  *   <li><b>Rejected.</b> The {@code rejected} count is lines the reader refused
@@ -29,10 +29,13 @@
  *       through {@code Clientele.exportProfiles} (options in {@code ExportCommand}): the
  *       {@code all} preset adds reachability per channel and activity status as of
  *       {@code --date} (default: the day of the latest event); {@code --format json} writes one
- *       array unless the file ends in {@code .jsonl}/{@code .ndjson}. The {@code --segment}
- *       option of the design comes with segments.
- *   <li><b>Config.</b> The config keys are described in {@code ConfigReader}: identity rules and
- *       active/inactive event types; lists change the library defaults rather than replace them.
+ *       array unless the file ends in {@code .jsonl}/{@code .ndjson}. {@code --segment S.json}
+ *       writes only the members of that segment (as of the latest event), also for
+ *       {@code profiles}.
+ *   <li><b>Config.</b> The config keys are described in {@code ConfigReader}: identity rules,
+ *       activity (active/inactive event types), consent settings, status and engagement
+ *       thresholds, revenue (reporting currency and fixed rates) and segments; lists change the
+ *       library defaults rather than replace them.
  *   <li><b>Privacy.</b> Messages and reports never hold emails, phones or names: reasons come from
  *       the library (which masks values) or name only fields and positions, and the demo's
  *       top-revenue list shows masked emails. The profile files do hold personal data: they are

@@ -44,9 +44,10 @@
  *       as the columns' own writers one by one.
  *   <li><b>Columns.</b> A column is a name and an extractor over a
  *       {@link dev.clientele.export.ProfileRow}: the profile plus values the caller computed for
- *       it ({@link dev.clientele.export.ComputedValues}). This module depends only on
- *       {@code core}, so reachability (consent), activity status and CLV (analytics) reach it
- *       as computed values; {@code Clientele.exportProfiles} fills reachability, and
+ *       it ({@link dev.clientele.export.ComputedValues}). This module depends on
+ *       {@code core} and {@code consent} (for the consent ledger of the portability bundle),
+ *       not on {@code analytics}: reachability, activity status and CLV reach it as computed
+ *       values; {@code Clientele.exportProfiles} fills reachability, and
  *       {@code Clientele.activityStatusValues(day)} gives activity status. Historic value
  *       (revenue, order count, average order value, first/last order) comes from the profile.
  *   <li><b>Sources.</b> All profiles, a filter, a collection or iterator, or a search

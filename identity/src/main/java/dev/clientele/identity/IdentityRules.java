@@ -288,7 +288,11 @@ public final class IdentityRules {
     return maxMergesPerProfile;
   }
 
-  /** Builds {@link IdentityRules}; each setter may be called once. Not thread-safe. */
+  /**
+   * Builds {@link IdentityRules}. Settings that replace a value (a type's policy or normaliser,
+   * the caps, the default region, survivorship, the cache size) may each be set once;
+   * {@link #blockValue} and {@link #blockPattern} add one more each call. Not thread-safe.
+   */
   public static final class Builder {
     private String defaultRegion;
     private final Set<String> blockedValues = new LinkedHashSet<>();
@@ -320,7 +324,8 @@ public final class IdentityRules {
     /**
      * Starts from no limits, no unique types and no caps (every type links, default
      * priorities); policies set with {@link #policy} still apply. Resolution is then
-     * independent of the order events arrive in.
+     * independent of the order events arrive in, unless a policy set with {@link #policy} has a
+     * limit or is unique.
      */
     public Builder withoutLimits() {
       this.unlimited = true;

@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * How a merge combines profiles: which id survives, and how each attribute's conflicting values
  * resolve. Every choice is deterministic and does not depend on the order of the profiles, so
- * resolution stays order-independent.
+ * resolution stays order-independent, with one exception: a {@link AttributeMerge#SUM} whose
+ * result exceeds what an attribute may hold keeps the later value, and then depends on how the
+ * merges group.
  *
  * <pre>{@code
  * SurvivorshipRules rules = SurvivorshipRules.builder()
@@ -61,6 +63,8 @@ public final class SurvivorshipRules {
     /**
      * Numbers are added (whole numbers stay whole; any decimal makes the sum decimal); a side
      * whose value is not a number loses to the other, and two non-numbers fall back to {@link #LATEST}.
+     * A sum beyond what an attribute may hold keeps the later value instead (then, and only then,
+     * the result depends on how the merges group).
      */
     SUM,
     /** Lists (a single value counts as a one-element list) are united, without duplicates, in value order. */

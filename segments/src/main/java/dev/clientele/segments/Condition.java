@@ -54,7 +54,11 @@ public sealed interface Condition
         Condition.Figure,
         Condition.Activity {
 
-  /** Names of events, attributes and figures: as in events, 1 to 128 of {@code [A-Za-z0-9_.:-]}. */
+  /**
+   * Names of events, attributes and figures in conditions: 1 to 128 of {@code [A-Za-z0-9_.:-]}.
+   * Events' types and actions have at most 64 characters and attribute names match
+   * {@code [a-z][a-z0-9_]{0,63}}, so a condition on a longer name never matches.
+   */
   Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
   /** This condition and {@code other}. */

@@ -37,7 +37,7 @@ import java.util.Set;
  * <h2>Schema</h2>
  * A segment is {@code {"name": "…", "condition": C}}. A condition {@code C} is an object with
  * exactly one of the keys below (its <em>kind</em>) and only the other keys listed for it;
- * anything else is an error naming the path, e.g. {@code condition.and[1]: unknown key "opp"}.
+ * anything else is an error naming the path, e.g. {@code segment.condition.and[1]: unknown key "opp" (allowed here: [list])}.
  * {@code OP} is one of {@code eq, ne, gt, ge, lt, le}; {@code WINDOW} an ISO-8601 duration such
  * as {@code "P60D"} or {@code "PT12H"}.
  * <pre>

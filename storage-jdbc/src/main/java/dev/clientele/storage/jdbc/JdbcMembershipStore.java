@@ -37,36 +37,85 @@ import javax.sql.DataSource;
  * key and is rolled back, so it returns {@code false}. Leaving locks and deletes that row and
  * closes its span. Instants are stored exactly (epoch seconds and nanoseconds). The schema is
  * created or upgraded by {@link #open}, with the same versioned scripts as {@link JdbcStorage}.
- * Every statement has the query timeout of {@link JdbcStorage#DEFAULT_STATEMENT_TIMEOUT} (30
- * seconds; see {@link JdbcStorage.Builder#statementTimeout}); one that takes longer fails the
- * call with a {@link StorageException}. The data source belongs to the host.
+ * Every statement has a query timeout, 30 seconds unless set with {@link Builder#statementTimeout}
+ * (the same rules as {@link JdbcStorage.Builder#statementTimeout}); one that takes longer fails
+ * the call with a {@link StorageException}. The data source belongs to the host.
+ *
+ * <pre>{@code
+ * JdbcMembershipStore memberships = JdbcMembershipStore.builder(pool)
+ *     .statementTimeout(Duration.ofSeconds(5))
+ *     .open();
+ * }</pre>
  */
 public final class JdbcMembershipStore implements MembershipStore {
   private static final String UNIQUE_VIOLATION = "23505";
 
-  /** The query timeout of every statement: {@link JdbcStorage#DEFAULT_STATEMENT_TIMEOUT}. */
-  private static final int TIMEOUT_SECONDS = (int) JdbcStorage.DEFAULT_STATEMENT_TIMEOUT.getSeconds();
-
   private final DataSource dataSource;
 
-  private JdbcMembershipStore(DataSource dataSource) {
+  /** The query timeout of every statement, in seconds (0: none). */
+  private final int timeoutSeconds;
+
+  private JdbcMembershipStore(DataSource dataSource, int timeoutSeconds) {
     this.dataSource = dataSource;
+    this.timeoutSeconds = timeoutSeconds;
   }
 
   /**
-   * Opens the store on {@code dataSource}, creating or upgrading the schema first.
+   * Opens the store on {@code dataSource}, creating or upgrading the schema first, with a
+   * statement timeout of {@link JdbcStorage#DEFAULT_STATEMENT_TIMEOUT} (30 seconds).
    *
    * @throws IllegalArgumentException if the database is neither PostgreSQL nor H2
    * @throws IllegalStateException if the database's schema is newer than this library
    * @throws StorageException if the database cannot be reached or migrated
    */
   public static JdbcMembershipStore open(DataSource dataSource) {
-    requireNonNull(dataSource, "dataSource");
-    try (Connection c = dataSource.getConnection()) {
-      Migrations.migrate(c, Dialect.of(c));
-      return new JdbcMembershipStore(dataSource);
-    } catch (SQLException e) {
-      throw new StorageException("could not open the JDBC membership store: " + JdbcStorage.describe(e), e);
+    return builder(dataSource).open();
+  }
+
+  /**
+   * A builder for a store on {@code dataSource}, for settings other than the defaults of
+   * {@link #open(DataSource)}.
+   */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(requireNonNull(dataSource, "dataSource"));
+  }
+
+  /** Settings of a {@link JdbcMembershipStore}; {@link #open()} makes the store. Not thread-safe. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private int statementTimeoutSeconds = (int) JdbcStorage.DEFAULT_STATEMENT_TIMEOUT.getSeconds();
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /**
+     * How long one SQL statement of the store may take, waits for row locks included, before the
+     * driver cancels it and the call fails with a {@link StorageException}; whole seconds, rounded
+     * up; {@link java.time.Duration#ZERO} means no limit. The default is 30 seconds. As for
+     * {@link JdbcStorage.Builder#statementTimeout}, which explains what the timeout does not cover.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative or longer than {@link Integer#MAX_VALUE} seconds
+     */
+    public Builder statementTimeout(java.time.Duration timeout) {
+      this.statementTimeoutSeconds = StatementTimeout.seconds(timeout);
+      return this;
+    }
+
+    /**
+     * Opens the store, creating or upgrading the schema first.
+     *
+     * @throws IllegalArgumentException if the database is neither PostgreSQL nor H2
+     * @throws IllegalStateException if the database's schema is newer than this library
+     * @throws StorageException if the database cannot be reached or migrated
+     */
+    public JdbcMembershipStore open() {
+      try (Connection c = dataSource.getConnection()) {
+        Migrations.migrate(c, Dialect.of(c));
+        return new JdbcMembershipStore(dataSource, statementTimeoutSeconds);
+      } catch (SQLException e) {
+        throw new StorageException("could not open the JDBC membership store: " + JdbcStorage.describe(e), e);
+      }
     }
   }
 
@@ -222,7 +271,7 @@ public final class JdbcMembershipStore implements MembershipStore {
   /** Runs {@code work}, in one transaction if {@code write}; a failure rolls it back and becomes a {@link StorageException}. */
   private <T> T run(String what, boolean write, Work<T> work) {
     try (Connection raw = dataSource.getConnection()) {
-      Connection c = StatementTimeout.applyTo(raw, TIMEOUT_SECONDS);
+      Connection c = StatementTimeout.applyTo(raw, timeoutSeconds);
       if (!write) {
         return work.run(c);
       }
@@ -240,7 +289,7 @@ public final class JdbcMembershipStore implements MembershipStore {
       }
     } catch (SQLException e) {
       throw new StorageException("could not " + what + ": " + JdbcStorage.describe(e)
-          + (StatementTimeout.isTimeout(e) ? ": cancelled, by the statement timeout of " + TIMEOUT_SECONDS + " s unless by the server" : ""), e);
+          + (StatementTimeout.isTimeout(e) ? ": cancelled, by the statement timeout of " + timeoutSeconds + " s unless by the server" : ""), e);
     }
   }
 }

@@ -19,6 +19,24 @@ final class StatementTimeout {
   private StatementTimeout() {}
 
   /**
+   * {@code timeout} in the whole seconds JDBC counts, rounded up ({@link java.time.Duration#ZERO}: 0,
+   * no limit).
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative or longer than {@link Integer#MAX_VALUE} seconds
+   */
+  static int seconds(java.time.Duration timeout) {
+    java.util.Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+    }
+    long seconds = timeout.getSeconds() + (timeout.getNano() > 0 ? 1 : 0);
+    if (seconds > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("timeout too long: " + timeout);
+    }
+    return (int) seconds;
+  }
+
+  /**
    * {@code c} whose statements time out after {@code seconds} (0: no timeout, set explicitly). Some
    * drivers keep a statement's timeout in the session (H2 runs {@code SET QUERY_TIMEOUT}), where it
    * would outlive this use of a pooled connection and reach the host's own statements; so closing

@@ -10,12 +10,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.StorageException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,6 +73,42 @@ class StatementTimeoutTest {
       assertThat(storage.hasTombstones()).as("works again once the lock is gone").isFalse();
     } finally {
       TestDatabases.dropPostgres(pool);
+    }
+  }
+
+  @Test
+  void membershipStore_waitingForATableLockOnPostgres_failsAfterItsOwnTimeout() throws SQLException {
+    HikariDataSource pool = TestDatabases.postgres();
+    try {
+      JdbcMembershipStore memberships = JdbcMembershipStore.builder(pool).statementTimeout(TIMEOUT).open();
+      ProfileId ann = ProfileId.of("p-ann");
+      try (Connection other = pool.getConnection(); Statement s = other.createStatement()) {
+        other.setAutoCommit(false);
+        s.execute("LOCK TABLE clientele_segment_current IN ACCESS EXCLUSIVE MODE");
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> memberships.current(ann)).isInstanceOf(StorageException.class)
+            .hasMessageContaining("statement timeout of 1 s");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        other.rollback();
+      }
+      assertThat(memberships.enter(ann, "vip", Instant.parse("2026-01-01T00:00:00Z"), Optional.empty()))
+          .as("works again once the lock is gone").isTrue();
+      assertThat(memberships.current(ann)).containsExactly("vip");
+    } finally {
+      TestDatabases.dropPostgres(pool);
+    }
+  }
+
+  @Test
+  void membershipStore_statementTimeout_isChecked() {
+    try (HikariDataSource pool = TestDatabases.h2Memory()) {
+      JdbcMembershipStore.Builder b = JdbcMembershipStore.builder(pool);
+      assertThatIllegalArgumentException().isThrownBy(() -> b.statementTimeout(Duration.ofSeconds(-1)))
+          .withMessageContaining("negative");
+      assertThatIllegalArgumentException().isThrownBy(() -> b.statementTimeout(Duration.ofSeconds(Integer.MAX_VALUE + 1L)));
+      assertThat(b.statementTimeout(Duration.ZERO).open().current(ProfileId.of("p-x"))).as("no limit").isEmpty();
     }
   }
 
