@@ -69,6 +69,7 @@ import dev.clientele.export.ExportSummary;
 import dev.clientele.export.PortabilityBundle;
 import dev.clientele.segments.ProfileChange;
 import dev.clientele.segments.SegmentConfig;
+import dev.clientele.segments.SegmentQueries;
 import dev.clientele.segments.Segments;
 import dev.clientele.export.Preset;
 import dev.clientele.export.ProfileExporter;
@@ -158,6 +159,7 @@ public final class Clientele implements AutoCloseable {
   private final int ingestBatchSize;
   private final IdentityOperations identity;
   private final Segments segments;
+  private final SegmentQueries segmentQueries;
   /** Keeps this instance's optimistic writers (ingestion, tags, forced merges, splits) from starving one another. */
   private final ContentionGate gate = new ContentionGate();
   /** Set by {@link #close}: writes started afterwards throw. */
@@ -199,6 +201,7 @@ public final class Clientele implements AutoCloseable {
     this.engagementThresholds = b.engagementThresholds != null ? b.engagementThresholds : EngagementThresholds.defaults();
     this.segments = Segments.over(storage, b.segments != null ? b.segments : SegmentConfig.none(),
         reachabilityPolicy, activityThresholds, clock);
+    this.segmentQueries = SegmentQueries.view(segments);
   }
 
   /** A Clientele on a new in-memory store with every default. */
@@ -1416,10 +1419,13 @@ public final class Clientele implements AutoCloseable {
   /**
    * Segments: evaluation of any segment (membership, members paged and sorted, counts, search
    * within a segment), and for the configured ones, membership over time, triggers and
-   * {@link Segments#refresh refresh}. Configured with {@link Builder#segments}.
+   * {@link SegmentQueries#refresh refresh}. Configured with {@link Builder#segments}.
+   *
+   * <p>A view of the instance's segments: it cannot close them or call the hooks by which
+   * ingestion keeps memberships current; closing this {@code Clientele} closes them.
    */
-  public Segments segments() {
-    return segments;
+  public SegmentQueries segments() {
+    return segmentQueries;
   }
 
   /** The storage backend (for host code that reads it directly). */

@@ -78,7 +78,7 @@ import java.util.stream.StreamSupport;
  * ({@link QueueFullPolicy#DROP}). {@link SegmentListener} states which delivery guarantees
  * hold (exactly once while open under {@code BLOCK}, at most once across process ends).
  */
-public final class Segments implements AutoCloseable {
+public final class Segments implements SegmentQueries, AutoCloseable {
   private static final int PAGE = 1024;
 
   private final Storage storage;
