@@ -52,7 +52,7 @@ import org.junit.jupiter.api.Test;
  */
 class PublicApiTest {
   /** One class of each library module: the scan covers everything on the same class path entry. */
-  private static final List<Class<?>> ANCHORS = List.of(
+  static final List<Class<?>> ANCHORS = List.of(
       Profile.class, StorageContract.class, JdbcStorage.class, IdentityRules.class, ConsentLedger.class,
       ActiveUsers.class, Segments.class, ProfileExporter.class, Clientele.class);
 
@@ -202,7 +202,7 @@ class PublicApiTest {
     return true;
   }
 
-  private static Path location(Class<?> anchor) {
+  static Path location(Class<?> anchor) {
     try {
       return Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException e) {
