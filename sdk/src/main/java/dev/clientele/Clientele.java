@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableSortedSet;
 import dev.clientele.analytics.ActiveUsers;
 import dev.clientele.analytics.ActivityStatusCounts;
 import dev.clientele.analytics.ActivityStatuses;
@@ -70,6 +69,7 @@ import dev.clientele.export.ExportSummary;
 import dev.clientele.export.PortabilityBundle;
 import dev.clientele.segments.ProfileChange;
 import dev.clientele.segments.SegmentConfig;
+import dev.clientele.segments.SegmentQueries;
 import dev.clientele.segments.Segments;
 import dev.clientele.export.Preset;
 import dev.clientele.export.ProfileExporter;
@@ -83,6 +83,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -158,6 +159,7 @@ public final class Clientele implements AutoCloseable {
   private final int ingestBatchSize;
   private final IdentityOperations identity;
   private final Segments segments;
+  private final SegmentQueries segmentQueries;
   /** Keeps this instance's optimistic writers (ingestion, tags, forced merges, splits) from starving one another. */
   private final ContentionGate gate = new ContentionGate();
   /** Set by {@link #close}: writes started afterwards throw. */
@@ -199,6 +201,7 @@ public final class Clientele implements AutoCloseable {
     this.engagementThresholds = b.engagementThresholds != null ? b.engagementThresholds : EngagementThresholds.defaults();
     this.segments = Segments.over(storage, b.segments != null ? b.segments : SegmentConfig.none(),
         reachabilityPolicy, activityThresholds, clock);
+    this.segmentQueries = SegmentQueries.view(segments);
   }
 
   /** A Clientele on a new in-memory store with every default. */
@@ -738,16 +741,17 @@ public final class Clientele implements AutoCloseable {
   }
 
   /**
-   * A profile's events that pass {@code query}.
+   * A profile's events that pass {@code query}: an unmodifiable list, in timeline order (or
+   * newest first if the query says so).
    *
    * @throws java.util.NoSuchElementException if there is no such profile
    */
-  public ImmutableList<Event> timeline(ProfileId id, TimelineQuery query) {
+  public List<Event> timeline(ProfileId id, TimelineQuery query) {
     return queries.timeline(id, query);
   }
 
-  /** The attribute names of a field view. */
-  public ImmutableSortedSet<String> fields(FieldView view) {
+  /** The attribute names of a field view: an unmodifiable set, iterated in name order. */
+  public SortedSet<String> fields(FieldView view) {
     return queries.fields(view);
   }
 
@@ -1219,11 +1223,12 @@ public final class Clientele implements AutoCloseable {
    * both sides stays on one side's timeline, and its changes of the other side's identifiers
    * are not that side's. They are in the other side's ledger all the same (at the event's time,
    * with its id), since the split kept them for that side too: a split loses no consent change.
+   * An unmodifiable list.
    *
    * @throws java.util.NoSuchElementException if there is no such profile
    */
-  public ImmutableList<ConsentChange> consentHistory(ProfileId id) {
-    ImmutableList<Event> events = timeline(id, TimelineQuery.all().withTypes(java.util.Set.of("consent")));
+  public List<ConsentChange> consentHistory(ProfileId id) {
+    List<Event> events = timeline(id, TimelineQuery.all().withTypes(java.util.Set.of("consent")));
     java.util.Set<Identifier> held = new java.util.HashSet<>();
     storage.profile(id).ifPresent(p -> p.identifiers().forEach(s -> held.add(s.identifier())));
     return consentHistory(events, held);
@@ -1233,15 +1238,15 @@ public final class Clientele implements AutoCloseable {
    * {@link #consentHistory(ProfileId)} of {@code p} as read (the portability bundle writes it
    * with that profile's identifiers, so both must be of one read).
    */
-  private ImmutableList<ConsentChange> consentHistory(Profile p) {
-    ImmutableList<Event> events = timeline(p.id(), TimelineQuery.all().withTypes(java.util.Set.of("consent")));
+  private List<ConsentChange> consentHistory(Profile p) {
+    List<Event> events = timeline(p.id(), TimelineQuery.all().withTypes(java.util.Set.of("consent")));
     java.util.Set<Identifier> held = new java.util.HashSet<>();
     p.identifiers().forEach(s -> held.add(s.identifier()));
     return consentHistory(events, held);
   }
 
   /** The ledger of a profile holding {@code held} whose consent events are {@code events}. */
-  private ImmutableList<ConsentChange> consentHistory(ImmutableList<Event> events, java.util.Set<Identifier> held) {
+  private List<ConsentChange> consentHistory(List<Event> events, java.util.Set<Identifier> held) {
     List<dev.clientele.consent.internal.SplitCarryOver.Carried> carried =
         dev.clientele.consent.internal.SplitCarryOver.find(storage, held);
     if (!carried.isEmpty()) {
@@ -1252,7 +1257,7 @@ public final class Clientele implements AutoCloseable {
       merged.sort(java.util.Comparator.comparing(Event::timestamp).thenComparing(Event::id));
       events = ImmutableList.copyOf(merged);
     }
-    ImmutableList<ConsentChange> all = ConsentLedger.of(events);
+    List<ConsentChange> all = ConsentLedger.of(events);
     return all.stream().allMatch(ch -> held.contains(ch.identifier()))
         ? all
         : all.stream().filter(ch -> held.contains(ch.identifier())).collect(ImmutableList.toImmutableList());
@@ -1281,9 +1286,9 @@ public final class Clientele implements AutoCloseable {
   /**
    * The merge-log records naming this profile (merges into it, its own absorption, splits), in
    * the order they were committed; empty for an unknown id. The {@link MergeRecord#id()} of a
-   * merge is what {@link #split(String, String)} takes.
+   * merge is what {@link #split(String, String)} takes. An unmodifiable list.
    */
-  public ImmutableList<MergeRecord> mergeLog(ProfileId id) {
+  public List<MergeRecord> mergeLog(ProfileId id) {
     requireNonNull(id, "id");
     return ImmutableList.copyOf(storage.mergeRecords(id));
   }
@@ -1414,10 +1419,13 @@ public final class Clientele implements AutoCloseable {
   /**
    * Segments: evaluation of any segment (membership, members paged and sorted, counts, search
    * within a segment), and for the configured ones, membership over time, triggers and
-   * {@link Segments#refresh refresh}. Configured with {@link Builder#segments}.
+   * {@link SegmentQueries#refresh refresh}. Configured with {@link Builder#segments}.
+   *
+   * <p>A view of the instance's segments: it cannot close them or call the hooks by which
+   * ingestion keeps memberships current; closing this {@code Clientele} closes them.
    */
-  public Segments segments() {
-    return segments;
+  public SegmentQueries segments() {
+    return segmentQueries;
   }
 
   /** The storage backend (for host code that reads it directly). */

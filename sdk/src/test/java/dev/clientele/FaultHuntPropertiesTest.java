@@ -23,6 +23,7 @@ import dev.clientele.segments.Comparison;
 import dev.clientele.segments.Condition;
 import dev.clientele.segments.Segment;
 import dev.clientele.segments.SegmentConfig;
+import dev.clientele.segments.SegmentQueries;
 import dev.clientele.segments.Segments;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -292,7 +293,7 @@ class FaultHuntPropertiesTest {
    * The snapshot of {@code raw}, with the current segment memberships of every profile it names
    * (live ones, and gone ones named by the merge log, which must have left every segment).
    */
-  static Snapshot snapshot(InMemoryStorage raw, Segments segments) {
+  static Snapshot snapshot(InMemoryStorage raw, SegmentQueries segments) {
     List<MergeRecord> log = new ArrayList<>();
     raw.forEachMergeRecord(log::add);
     Map<ProfileId, String> names = new HashMap<>();

@@ -19,6 +19,7 @@ import dev.clientele.segments.Condition;
 import dev.clientele.segments.MembershipSpan;
 import dev.clientele.segments.Segment;
 import dev.clientele.segments.SegmentConfig;
+import dev.clientele.segments.SegmentQueries;
 import dev.clientele.segments.SegmentTransition;
 import dev.clientele.segments.Segments;
 import dev.clientele.consent.ErasurePolicy;
@@ -226,7 +227,7 @@ class SegmentsAnalyticsHuntPropertiesTest {
   }
 
   private static void assertSegments(Clientele c, Set<ProfileId> seen, Set<ProfileId> erased, List<SegmentTransition> heard) {
-    Segments segments = c.segments();
+    SegmentQueries segments = c.segments();
     Map<String, Long> counts = new HashMap<>();
     for (ProfileId id : seen) {
       Set<String> expected = new TreeSet<>();

@@ -15,6 +15,7 @@ import dev.clientele.segments.Condition;
 import dev.clientele.segments.MembershipSpan;
 import dev.clientele.segments.Segment;
 import dev.clientele.segments.SegmentConfig;
+import dev.clientele.segments.SegmentQueries;
 import dev.clientele.segments.SegmentTransition;
 import dev.clientele.segments.Segments;
 import java.math.BigDecimal;
@@ -146,7 +147,7 @@ class SegmentsIngestTest {
         r.profile().ifPresent(seen::add);
         seen.addAll(r.mergedProfiles());
       }
-      Segments segments = c.segments();
+      SegmentQueries segments = c.segments();
       for (ProfileId id : seen) {
         Set<String> expected = new TreeSet<>();
         c.profile(id).ifPresent(p -> SEGMENTS.stream().filter(s -> segments.matches(s, p, NOW)).forEach(s -> expected.add(s.name())));
@@ -253,7 +254,7 @@ class SegmentsIngestTest {
         f.get();
       }
       pool.shutdown();
-      Segments segments = c.segments();
+      SegmentQueries segments = c.segments();
       assertThat(segments.awaitTriggers(Duration.ofSeconds(20))).isTrue();
       assertThat(segments.triggerStats().dropped()).isZero();
       assertThat(segments.triggerStats().delivered()).isEqualTo(calls.get()).isEqualTo(segments.triggerStats().transitions());

@@ -3,6 +3,8 @@ package dev.clientele.benchmarks;
 import dev.clientele.Clientele;
 import dev.clientele.IngestResult;
 import dev.clientele.analytics.ActivityStatus;
+import dev.clientele.analytics.ActivityThresholds;
+import dev.clientele.consent.ReachabilityPolicy;
 import dev.clientele.core.Channel;
 import dev.clientele.core.Consent;
 import dev.clientele.core.Event;
@@ -38,9 +40,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * defined, beside re-evaluating the same profile against all of them (what a hook without the
  * input analysis would do) and beside ingesting an event with no segments defined.
  *
- * <p>Setup (untimed): a Clientele with the segments ingests {@value #PEOPLE} people's histories
+ * <p>Setup (untimed): a Clientele ingests {@value #PEOPLE} people's histories
  * (identify with tier/country, a list subscription, consent, 2–12 pageviews, logins and orders
- * over 120 days, about 14 events each). Segments: 60 over profile state (attributes, lists,
+ * over 120 days, about 14 events each); a {@link Segments} over its store, which the benchmark
+ * drives itself ({@code Clientele.segments()} does not offer the hooks), takes its memberships
+ * with one refresh. Segments: 60 over profile state (attributes, lists,
  * consent, reachability, orders), 30 over event counts and sums in windows, 10 over activity
  * status and last occurrences. The timed calls replay a fixed cycle of already-ingested events
  * (mostly pageviews, some orders and logins) as {@link ProfileChange}s of existing profiles, so
@@ -144,9 +148,12 @@ public class SegmentIncrementalBenchmark {
   @Setup(Level.Trial)
   public void fill() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    clientele = Clientele.builder().clock(clock).segments(SegmentConfig.builder().defineAll(segments()).build()).build();
+    clientele = Clientele.builder().clock(clock).build();
     plain = Clientele.builder().clock(clock).build();
-    segments = clientele.segments();
+    // The hooks are not on Clientele.segments() (a host must not call them): the benchmark drives
+    // its own instance over the same store, with the defaults Clientele would give it.
+    segments = Segments.over(clientele.storage(), SegmentConfig.builder().defineAll(segments()).build(),
+        ReachabilityPolicy.defaults(), ActivityThresholds.defaults(), clock);
     SplittableRandom random = new SplittableRandom(20261120);
     List<ProfileChange> replay = new ArrayList<>();
     List<ProfileChange> all = new ArrayList<>();
@@ -165,14 +172,16 @@ public class SegmentIncrementalBenchmark {
     java.util.Collections.shuffle(all, new java.util.Random(1));
     changes = replay.toArray(new ProfileChange[0]);
     created = all.toArray(new ProfileChange[0]);
+    segments.refresh(NOW); // the memberships incremental evaluation would have left
     if (segments.triggerStats().transitions() == 0) {
       throw new IllegalStateException("the fixture put nobody in any segment");
     }
   }
 
-  /** Closes both instances. */
+  /** Closes the instances. */
   @TearDown(Level.Trial)
   public void close() {
+    segments.close();
     clientele.close();
     plain.close();
   }

@@ -21,9 +21,9 @@ public final class ConsentLedger {
 
   /**
    * The consent changes in {@code timeline} (a profile's events in timeline order), one entry
-   * per messaging identifier a consent event applies to, in timeline order.
+   * per messaging identifier a consent event applies to, in timeline order: an unmodifiable list.
    */
-  public static ImmutableList<ConsentChange> of(Iterable<Event> timeline) {
+  public static List<ConsentChange> of(Iterable<Event> timeline) {
     requireNonNull(timeline, "timeline");
     ImmutableList.Builder<ConsentChange> out = ImmutableList.builder();
     for (Event e : timeline) {

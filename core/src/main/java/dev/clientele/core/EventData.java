@@ -21,14 +21,15 @@ public final class EventData {
   private EventData() {}
 
   /**
-   * Returns an immutable, normalised copy of a data map.
+   * Returns an unmodifiable, normalised copy of a data map, iterated in the order {@code data}
+   * iterates. It equals any map with the same entries.
    *
    * @throws IllegalArgumentException naming the key if a value is not JSON-like, a key or string
    *     holds a NUL or an unpaired surrogate, a number has more than {@link #MAX_VALUE_DIGITS}
    *     digits before its point or after it (trailing zeros not counted), or a value nests lists
    *     and maps deeper than {@link #MAX_DEPTH}
    */
-  public static ImmutableMap<String, Object> copyOf(Map<String, ?> data) {
+  public static Map<String, Object> copyOf(Map<String, ?> data) {
     requireNonNull(data, "data");
     if (data instanceof ImmutableMap<String, ?> immutable && isNormalised(immutable)) {
       @SuppressWarnings("unchecked") // immutable, so reading it as a map of Object is safe

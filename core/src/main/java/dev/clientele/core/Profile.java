@@ -159,8 +159,8 @@ public final class Profile {
     return lastActive;
   }
 
-  /** All identifiers, sorted by type then value. */
-  public ImmutableList<IdentifierState> identifiers() {
+  /** All identifiers, sorted by type then value: an unmodifiable list. */
+  public List<IdentifierState> identifiers() {
     ImmutableList<IdentifierState> list = identifiers;
     if (list == null) {
       list = ImmutableList.copyOf(identifierArray);
@@ -169,8 +169,8 @@ public final class Profile {
     return list;
   }
 
-  /** The identifiers of one type, sorted by value. */
-  public ImmutableList<IdentifierState> identifiers(IdentifierType type) {
+  /** The identifiers of one type, sorted by value: an unmodifiable list. */
+  public List<IdentifierState> identifiers(IdentifierType type) {
     if (type == null) {
       return ImmutableList.of(); // as the filter this replaced: no type equals null
     }
@@ -236,8 +236,8 @@ public final class Profile {
     return true;
   }
 
-  /** Attributes by name, sorted. */
-  public ImmutableSortedMap<String, Attribute> attributes() {
+  /** Attributes by name: an unmodifiable map, iterated in name order. */
+  public SortedMap<String, Attribute> attributes() {
     ImmutableSortedMap<String, Attribute> map = attributes;
     if (map == null) {
       map = asMap(attributeArray);
@@ -252,8 +252,11 @@ public final class Profile {
     return i >= 0 ? Optional.of(attributeArray[i]) : Optional.empty();
   }
 
-  /** Names of the attributes with a non-empty value (the profile's <em>known</em> fields). */
-  public ImmutableSortedSet<String> knownFields() {
+  /**
+   * Names of the attributes with a non-empty value (the profile's <em>known</em> fields): an
+   * unmodifiable set, iterated in name order.
+   */
+  public SortedSet<String> knownFields() {
     return java.util.Arrays.stream(attributeArray)
         .filter(Attribute::isKnown)
         .map(Attribute::name)
@@ -280,13 +283,13 @@ public final class Profile {
     return Optional.of(Hashing.murmur3_32_fixed().hashString(id.value(), StandardCharsets.UTF_8).toString());
   }
 
-  /** List subscriptions by list name. */
-  public ImmutableSortedMap<String, ListSubscription> lists() {
+  /** List subscriptions by list name: an unmodifiable map, iterated in name order. */
+  public SortedMap<String, ListSubscription> lists() {
     return lists;
   }
 
-  /** Tags such as {@code favourite}. */
-  public ImmutableSortedSet<String> tags() {
+  /** Tags such as {@code favourite}: an unmodifiable set, iterated in natural order. */
+  public SortedSet<String> tags() {
     return tags;
   }
 
@@ -316,8 +319,11 @@ public final class Profile {
     return eventCount;
   }
 
-  /** Ids of the profiles merged into this one, directly or through earlier merges. */
-  public ImmutableSortedSet<ProfileId> mergedFrom() {
+  /**
+   * Ids of the profiles merged into this one, directly or through earlier merges: an
+   * unmodifiable set, iterated in id order.
+   */
+  public SortedSet<ProfileId> mergedFrom() {
     return mergedFrom;
   }
 

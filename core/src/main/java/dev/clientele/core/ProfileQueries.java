@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 
 /**
  * Read-side queries over a {@link Storage}: search with paging, timelines and field views.
@@ -75,11 +76,11 @@ public final class ProfileQueries {
 
   /**
    * The events of a profile's timeline that pass {@code query}, in timeline order (timestamp,
-   * then event id), or newest first if the query says so.
+   * then event id), or newest first if the query says so: an unmodifiable list.
    *
    * @throws java.util.NoSuchElementException if there is no profile with this id
    */
-  public ImmutableList<Event> timeline(ProfileId id, TimelineQuery query) {
+  public List<Event> timeline(ProfileId id, TimelineQuery query) {
     requireNonNull(query, "query");
     Profile p = storage.profile(requireNonNull(id, "id"))
         .orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
@@ -95,8 +96,8 @@ public final class ProfileQueries {
     return ImmutableList.copyOf(out);
   }
 
-  /** The attribute names of a {@link FieldView}, sorted. */
-  public ImmutableSortedSet<String> fields(FieldView view) {
+  /** The attribute names of a {@link FieldView}: an unmodifiable set, iterated in name order. */
+  public SortedSet<String> fields(FieldView view) {
     requireNonNull(view, "view");
     Map<String, Long> known = new HashMap<>();
     ImmutableSortedSet.Builder<String> all = ImmutableSortedSet.naturalOrder();

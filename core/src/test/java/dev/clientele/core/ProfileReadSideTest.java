@@ -47,7 +47,7 @@ class ProfileReadSideTest {
       readAttributes.add(p.attributeAt(i));
     }
     assertThat(read).isEqualTo(p.identifiers());
-    assertThat(readAttributes).isEqualTo(p.attributes().values().asList());
+    assertThat(readAttributes).isEqualTo(List.copyOf(p.attributes().values()));
     for (IdentifierType t : TYPES) {
       Optional<IdentifierState> greatest = p.identifiers(t).stream().max(Profile.lastSeenOrder());
       assertThat(greatest).isEqualTo(p.lastSeen(t));

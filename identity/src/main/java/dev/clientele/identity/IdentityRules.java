@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
  * {@link #DEFAULT_BLOCKED_VALUES}; phone numbers whose digits are all zero are always blocked.
  */
 public final class IdentityRules {
-  /** Values blocked unless {@link Builder#clearBlockedValues()} is called. */
-  public static final ImmutableSet<String> DEFAULT_BLOCKED_VALUES =
+  /** Values blocked unless {@link Builder#clearBlockedValues()} is called: an unmodifiable set. */
+  public static final Set<String> DEFAULT_BLOCKED_VALUES =
       ImmutableSet.of("null", "undefined", "0", "-1", "anonymous", "test@test.com");
 
   /**
@@ -77,9 +77,10 @@ public final class IdentityRules {
   /**
    * The default policies: customer id unique (priority 100), email 5 per profile (80), phone 5
    * (70), push token 10 (60), host-defined types unlimited (50), anonymous id 5 a week (10).
-   * Every type links. Caps: 500 identifiers and 100 merged profiles per profile.
+   * Every type links. Caps: 500 identifiers and 100 merged profiles per profile. An unmodifiable
+   * map.
    */
-  public static final ImmutableMap<IdentifierType, IdentifierPolicy> DEFAULT_POLICIES = ImmutableMap.of(
+  public static final Map<IdentifierType, IdentifierPolicy> DEFAULT_POLICIES = ImmutableMap.of(
       IdentifierType.CUSTOMER_ID, IdentifierPolicy.unique(100),
       IdentifierType.EMAIL, IdentifierPolicy.linking(80).withLimit(5),
       IdentifierType.PHONE, IdentifierPolicy.linking(70).withLimit(5),
@@ -112,8 +113,11 @@ public final class IdentityRules {
     this.survivorship = b.survivorship == null ? SurvivorshipRules.DEFAULTS : b.survivorship;
   }
 
-  /** Patterns that block every value they match in full (case-insensitive), after normalisation. */
-  public ImmutableList<Pattern> blockedPatterns() {
+  /**
+   * Patterns that block every value they match in full (case-insensitive), after normalisation:
+   * an unmodifiable list, in the order they were added.
+   */
+  public List<Pattern> blockedPatterns() {
     return blockedPatterns;
   }
 
@@ -234,13 +238,16 @@ public final class IdentityRules {
     return defaultRegion;
   }
 
-  /** The blocked values, lower-case. */
-  public ImmutableSet<String> blockedValues() {
+  /** The blocked values, lower-case: an unmodifiable set. */
+  public Set<String> blockedValues() {
     return blockedValues;
   }
 
-  /** Host-supplied normalisers by type (built-in types have their own unless replaced here). */
-  public ImmutableMap<IdentifierType, IdentifierNormalizer> normalizers() {
+  /**
+   * Host-supplied normalisers by type (built-in types have their own unless replaced here): an
+   * unmodifiable map.
+   */
+  public Map<IdentifierType, IdentifierNormalizer> normalizers() {
     return normalizers;
   }
 
@@ -272,9 +279,9 @@ public final class IdentityRules {
 
   /**
    * The policies set for particular types, the built-in types' included; every other type gets
-   * {@link #policy}'s host default (linking at priority 50, no limit).
+   * {@link #policy}'s host default (linking at priority 50, no limit). An unmodifiable map.
    */
-  public ImmutableMap<IdentifierType, IdentifierPolicy> policies() {
+  public Map<IdentifierType, IdentifierPolicy> policies() {
     return policies;
   }
 

@@ -101,8 +101,8 @@ public final class SurvivorshipRules {
     return attributes.getOrDefault(requireNonNull(name, "name"), defaultMerge);
   }
 
-  /** Strategies set per attribute name. */
-  public ImmutableMap<String, AttributeMerge> attributeMerges() {
+  /** Strategies set per attribute name: an unmodifiable map. */
+  public Map<String, AttributeMerge> attributeMerges() {
     return attributes;
   }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -42,7 +43,7 @@ public final class InMemoryMembershipStore implements MembershipStore {
   public InMemoryMembershipStore() {}
 
   @Override
-  public ImmutableSet<String> current(ProfileId profile) {
+  public Set<String> current(ProfileId profile) {
     requireNonNull(profile, "profile");
     Entry e = spans.get(profile);
     return e == null ? ImmutableSet.of() : e.current;
@@ -87,7 +88,7 @@ public final class InMemoryMembershipStore implements MembershipStore {
   }
 
   @Override
-  public ImmutableList<MembershipSpan> history(ProfileId profile) {
+  public List<MembershipSpan> history(ProfileId profile) {
     requireNonNull(profile, "profile");
     ImmutableList.Builder<MembershipSpan> out = ImmutableList.builder();
     spans.computeIfPresent(profile, (k, e) -> {

@@ -1,10 +1,10 @@
 package dev.clientele.segments;
 
-import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableSet;
 import dev.clientele.core.ProfileId;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where segment memberships over time are kept, per profile: the SPI a storage backend
@@ -25,11 +25,16 @@ import java.util.Optional;
  *   <li><b>Null arguments.</b> Every method throws {@link NullPointerException} whose message
  *       names the argument when one is null (an absent {@code cause} is {@code Optional.empty()}),
  *       and returns no null; the conformance kit checks it.
+ *   <li><b>Reads.</b> {@link #current} and {@link #history} return unmodifiable snapshots; the
+ *       conformance kit checks it.
  * </ul>
  */
 public interface MembershipStore {
-  /** The names of the segments {@code profile} is a current member of. */
-  ImmutableSet<String> current(ProfileId profile);
+  /**
+   * The names of the segments {@code profile} is a current member of: an unmodifiable set, a
+   * snapshot that later writes do not change.
+   */
+  Set<String> current(ProfileId profile);
 
   /**
    * Opens a span of {@code profile} in {@code segment} at {@code at}, unless it is a current
@@ -48,8 +53,11 @@ public interface MembershipStore {
    */
   boolean leave(ProfileId profile, String segment, Instant at, Optional<String> cause);
 
-  /** Every span of {@code profile}, current and closed, in the order they were opened. */
-  ImmutableList<MembershipSpan> history(ProfileId profile);
+  /**
+   * Every span of {@code profile}, current and closed: an unmodifiable list, in the order they
+   * were opened, a snapshot that later writes do not change.
+   */
+  List<MembershipSpan> history(ProfileId profile);
 
   /** Erases every span of {@code profile}; returns how many were erased. */
   int forget(ProfileId profile);

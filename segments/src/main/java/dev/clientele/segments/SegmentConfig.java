@@ -4,11 +4,12 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableListMultimap;
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.Multimaps;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -61,8 +62,8 @@ public final class SegmentConfig {
     return new Builder();
   }
 
-  /** The defined segments, in definition order. */
-  public ImmutableList<Segment> segments() {
+  /** The defined segments: an unmodifiable list, in definition order. */
+  public List<Segment> segments() {
     return segments.values().asList();
   }
 
@@ -71,9 +72,12 @@ public final class SegmentConfig {
     return Optional.ofNullable(segments.get(requireNonNull(name, "name")));
   }
 
-  /** Listeners by segment name. */
-  public ImmutableListMultimap<String, SegmentListener> listeners() {
-    return listeners;
+  /**
+   * Listeners by segment name: an unmodifiable map of unmodifiable lists, each in the order the
+   * listeners were registered; a segment without listeners is absent.
+   */
+  public Map<String, List<SegmentListener>> listeners() {
+    return Multimaps.asMap(listeners);
   }
 
   /** The source of host-computed figures (CLV, churn risk, affinity); {@link FigureSource#NONE} by default. */

@@ -83,11 +83,12 @@ public final class SegmentJson {
   }
 
   /**
-   * Parses a JSON array of segments (a single segment object is accepted as a list of one).
+   * Parses a JSON array of segments (a single segment object is accepted as a list of one):
+   * an unmodifiable list, in the array's order.
    *
    * @throws IllegalArgumentException as {@link #parse}, or if two segments share a name
    */
-  public static ImmutableList<Segment> parseAll(String json) {
+  public static List<Segment> parseAll(String json) {
     JsonNode root = tree(json);
     if (root.isObject()) {
       return ImmutableList.of(segment(root, "segment"));
@@ -108,12 +109,13 @@ public final class SegmentJson {
   }
 
   /**
-   * Reads a file of one segment or an array of segments (UTF-8).
+   * Reads a file of one segment or an array of segments (UTF-8): an unmodifiable list, in the
+   * file's order.
    *
    * @throws UncheckedIOException if the file cannot be read
    * @throws IllegalArgumentException as {@link #parseAll}, the message prefixed by the file name
    */
-  public static ImmutableList<Segment> read(Path file) {
+  public static List<Segment> read(Path file) {
     requireNonNull(file, "file");
     String text;
     try {

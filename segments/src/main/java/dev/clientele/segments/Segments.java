@@ -78,7 +78,7 @@ import java.util.stream.StreamSupport;
  * ({@link QueueFullPolicy#DROP}). {@link SegmentListener} states which delivery guarantees
  * hold (exactly once while open under {@code BLOCK}, at most once across process ends).
  */
-public final class Segments implements AutoCloseable {
+public final class Segments implements SegmentQueries, AutoCloseable {
   private static final int PAGE = 1024;
 
   private final Storage storage;
@@ -187,14 +187,20 @@ public final class Segments implements AutoCloseable {
         .filter(m);
   }
 
-  /** The segments of the configuration that {@code profile} is a current member of (stored membership). */
-  public ImmutableSet<String> memberships(ProfileId profile) {
-    return memberships.current(requireNonNull(profile, "profile"));
+  /**
+   * The segments of the configuration that {@code profile} is a current member of (stored
+   * membership): an unmodifiable set.
+   */
+  public Set<String> memberships(ProfileId profile) {
+    return ImmutableSet.copyOf(memberships.current(requireNonNull(profile, "profile")));
   }
 
-  /** Every stay of {@code profile} in the configured segments, current and past, oldest first. */
-  public ImmutableList<MembershipSpan> history(ProfileId profile) {
-    return memberships.history(requireNonNull(profile, "profile"));
+  /**
+   * Every stay of {@code profile} in the configured segments, current and past, oldest first:
+   * an unmodifiable list.
+   */
+  public List<MembershipSpan> history(ProfileId profile) {
+    return ImmutableList.copyOf(memberships.history(requireNonNull(profile, "profile")));
   }
 
   /** When {@code profile} entered {@code segment}, if it is a current member (the "added on" date). */

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableListMultimap;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -68,8 +69,10 @@ final class TriggerDispatcher {
       LOG.warn("segment re-evaluation: {} failure(s) since the last report, {} in all; latest: {};"
           + " see TriggerStats.evaluationFailures()", since, total, latest));
 
-  TriggerDispatcher(ImmutableListMultimap<String, SegmentListener> listeners, int capacity, QueueFullPolicy whenFull) {
-    this.listeners = listeners;
+  TriggerDispatcher(Map<String, List<SegmentListener>> listeners, int capacity, QueueFullPolicy whenFull) {
+    ImmutableListMultimap.Builder<String, SegmentListener> byName = ImmutableListMultimap.builder();
+    listeners.forEach(byName::putAll);
+    this.listeners = byName.build();
     this.capacity = capacity;
     this.whenFull = whenFull;
   }

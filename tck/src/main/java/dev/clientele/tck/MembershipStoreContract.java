@@ -2,6 +2,7 @@ package dev.clientele.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.clientele.core.ProfileId;
 import dev.clientele.segments.MembershipSpan;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -136,6 +138,21 @@ public abstract class MembershipStoreContract {
 
     assertThat(store.history(P)).containsExactly(
         new MembershipSpan("a.b:c-d_E", early, Optional.of(longId), Optional.of(late), Optional.of("ø-2")));
+  }
+
+  /** What {@code current} and {@code history} return is unmodifiable, and later writes do not change it. */
+  @Test
+  public void reads_unmodifiableSnapshots() {
+    store.enter(P, "a", T1, Optional.empty());
+    Set<String> current = store.current(P);
+    List<MembershipSpan> history = store.history(P);
+    store.leave(P, "a", T2, Optional.empty());
+    store.enter(P, "b", T3, Optional.empty());
+
+    assertThat(current).containsExactly("a");
+    assertThat(history).containsExactly(new MembershipSpan("a", T1, Optional.empty(), Optional.empty(), Optional.empty()));
+    assertThatThrownBy(() -> current.add("x")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(history::clear).isInstanceOf(UnsupportedOperationException.class);
   }
 
   /** Nulls are refused with the argument named. */

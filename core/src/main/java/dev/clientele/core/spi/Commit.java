@@ -164,8 +164,8 @@ public final class Commit {
     return new Builder();
   }
 
-  /** Profiles to write, each at most once. */
-  public ImmutableList<ProfileWrite> profileWrites() {
+  /** Profiles to write, each at most once. An unmodifiable list. */
+  public List<ProfileWrite> profileWrites() {
     return list(profileWrites);
   }
 
@@ -179,13 +179,13 @@ public final class Commit {
     return at(profileWrites, i);
   }
 
-  /** Profiles to delete, none of them also written. */
-  public ImmutableList<ProfileDelete> profileDeletes() {
+  /** Profiles to delete, none of them also written. An unmodifiable list. */
+  public List<ProfileDelete> profileDeletes() {
     return rare == null ? ImmutableList.of() : rare.profileDeletes;
   }
 
-  /** Index changes, each identifier at most once. */
-  public ImmutableList<IndexWrite> indexWrites() {
+  /** Index changes, each identifier at most once. An unmodifiable list. */
+  public List<IndexWrite> indexWrites() {
     return list(indexWrites);
   }
 
@@ -199,8 +199,8 @@ public final class Commit {
     return at(indexWrites, i);
   }
 
-  /** Events to append, each id at most once; every id must be new to the store. */
-  public ImmutableList<StoredEvent> appends() {
+  /** Events to append, each id at most once; every id must be new to the store. An unmodifiable list. */
+  public List<StoredEvent> appends() {
     return list(appends);
   }
 
@@ -220,13 +220,15 @@ public final class Commit {
    * the same commit may append an event with the id of one it erases (erasure keeps another
    * person's event that way, without the erased values, under that person's identifier); any
    * other stored id is still a conflict.
+   *
+   * <p>An unmodifiable list.
    */
-  public ImmutableList<Identifier> eventErasures() {
+  public List<Identifier> eventErasures() {
     return rare == null ? ImmutableList.of() : rare.eventErasures;
   }
 
-  /** Tombstone hashes to write (writing an existing one is not a conflict). */
-  public ImmutableList<String> tombstones() {
+  /** Tombstone hashes to write (writing an existing one is not a conflict). An unmodifiable list. */
+  public List<String> tombstones() {
     return rare == null ? ImmutableList.of() : rare.tombstones;
   }
 
@@ -234,16 +236,20 @@ public final class Commit {
    * Merge-log records to append, each id at most once; every id must be new to the store.
    * Applied after {@link #mergeRecordErasures()} and {@link #mergeRecordRedactions()}, at the end
    * of the log in this order.
+   *
+   * <p>An unmodifiable list.
    */
-  public ImmutableList<MergeRecord> mergeRecords() {
+  public List<MergeRecord> mergeRecords() {
     return rare == null ? ImmutableList.of() : rare.mergeRecords;
   }
 
   /**
    * Profiles whose merge-log records are erased: every stored record {@linkplain
    * MergeRecord#names naming} one of them is removed. Applied before {@link #mergeRecords()}.
+   *
+   * <p>An unmodifiable list.
    */
-  public ImmutableList<ProfileId> mergeRecordErasures() {
+  public List<ProfileId> mergeRecordErasures() {
     return rare == null ? ImmutableList.of() : rare.mergeRecordErasures;
   }
 
@@ -267,8 +273,10 @@ public final class Commit {
    * <p>A backend that applies them says so with {@link Storage#redactsMergeRecordsInPlace()}; one
    * that does not (the default answer, so a backend written before redactions existed) is never
    * given a commit with redactions by erasure, which refuses instead.
+   *
+   * <p>An unmodifiable list.
    */
-  public ImmutableList<MergeRecord> mergeRecordRedactions() {
+  public List<MergeRecord> mergeRecordRedactions() {
     return rare == null ? ImmutableList.of() : rare.mergeRecordRedactions;
   }
 

@@ -13,7 +13,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -120,7 +122,7 @@ public final class JdbcMembershipStore implements MembershipStore {
   }
 
   @Override
-  public ImmutableSet<String> current(ProfileId profile) {
+  public Set<String> current(ProfileId profile) {
     requireNonNull(profile, "profile");
     return run("read current segments", false, c -> {
       try (PreparedStatement p = c.prepareStatement(
@@ -215,7 +217,7 @@ public final class JdbcMembershipStore implements MembershipStore {
   }
 
   @Override
-  public ImmutableList<MembershipSpan> history(ProfileId profile) {
+  public List<MembershipSpan> history(ProfileId profile) {
     requireNonNull(profile, "profile");
     return run("read segment history", false, c -> {
       try (PreparedStatement p = c.prepareStatement(

@@ -26,7 +26,7 @@ import dev.clientele.segments.Condition;
 import dev.clientele.segments.MembershipSpan;
 import dev.clientele.segments.Segment;
 import dev.clientele.segments.SegmentConfig;
-import dev.clientele.segments.Segments;
+import dev.clientele.segments.SegmentQueries;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -516,7 +516,7 @@ class JdbcDifferentialHuntPropertiesTest {
   private static Map<String, Object> observeSegments(Clientele c, Map<String, String> renames, boolean history) {
     Function<String, String> rename = id -> renames.getOrDefault(id, id);
     Map<String, Object> out = new LinkedHashMap<>();
-    Segments segments = c.segments();
+    SegmentQueries segments = c.segments();
     for (Profile p : profiles(c)) {
       out.put(p.id().value() + " memberships", segments.memberships(p.id()));
       if (history) {
