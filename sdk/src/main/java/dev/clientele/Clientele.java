@@ -84,6 +84,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.stream.Stream;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -113,7 +114,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>refuses new writes: {@link #ingest}, {@link #ingestAll}, {@link #recordConsent},
  *       {@link #delete}, {@link #merge}, {@link #split}, {@link #tag}, {@link #untag} and
- *       {@link Segments#refresh} throw {@code IllegalStateException("clientele is closed")}
+ *       {@code segments().refresh} throw {@code IllegalStateException("clientele is closed")}
  *       from then on, before doing anything;
  *   <li>waits for the writes already in progress to finish (their segment triggers are queued
  *       as usual), for up to {@link SegmentConfig#drainOnClose()} (5 s by default);
@@ -201,7 +202,7 @@ public final class Clientele implements AutoCloseable {
     this.engagementThresholds = b.engagementThresholds != null ? b.engagementThresholds : EngagementThresholds.defaults();
     this.segments = Segments.over(storage, b.segments != null ? b.segments : SegmentConfig.none(),
         reachabilityPolicy, activityThresholds, clock);
-    this.segmentQueries = SegmentQueries.view(segments);
+    this.segmentQueries = new GuardedSegments(SegmentQueries.view(segments));
   }
 
   /** A Clientele on a new in-memory store with every default. */
@@ -1426,6 +1427,89 @@ public final class Clientele implements AutoCloseable {
    */
   public SegmentQueries segments() {
     return segmentQueries;
+  }
+
+  /**
+   * The view {@link #segments()} returns: the segments' own view, with {@link #refresh} a write of
+   * this instance (refused once it is closed, and waited for by {@link #close} before the
+   * segments and the storage close under it).
+   */
+  private final class GuardedSegments implements SegmentQueries {
+    private final SegmentQueries view;
+
+    GuardedSegments(SegmentQueries view) {
+      this.view = view;
+    }
+
+    @Override
+    public dev.clientele.segments.RefreshResult refresh(Instant asOf) {
+      beginWrite();
+      try {
+        return view.refresh(asOf);
+      } finally {
+        endWrite();
+      }
+    }
+
+    @Override
+    public SegmentConfig config() {
+      return view.config();
+    }
+
+    @Override
+    public boolean matches(dev.clientele.segments.Segment segment, Profile profile, Instant asOf) {
+      return view.matches(segment, profile, asOf);
+    }
+
+    @Override
+    public java.util.function.Predicate<Profile> matcher(dev.clientele.segments.Segment segment, Instant asOf) {
+      return view.matcher(segment, asOf);
+    }
+
+    @Override
+    public Page<Profile> search(ProfileSearch search, dev.clientele.segments.Segment segment, Instant asOf) {
+      return view.search(search, segment, asOf);
+    }
+
+    @Override
+    public long count(dev.clientele.segments.Segment segment, Instant asOf) {
+      return view.count(segment, asOf);
+    }
+
+    @Override
+    public Stream<Profile> members(dev.clientele.segments.Segment segment, Instant asOf) {
+      return view.members(segment, asOf);
+    }
+
+    @Override
+    public Set<String> memberships(ProfileId profile) {
+      return view.memberships(profile);
+    }
+
+    @Override
+    public List<dev.clientele.segments.MembershipSpan> history(ProfileId profile) {
+      return view.history(profile);
+    }
+
+    @Override
+    public Optional<Instant> addedOn(ProfileId profile, String segment) {
+      return view.addedOn(profile, segment);
+    }
+
+    @Override
+    public dev.clientele.segments.TriggerStats triggerStats() {
+      return view.triggerStats();
+    }
+
+    @Override
+    public boolean awaitTriggers(java.time.Duration timeout) throws InterruptedException {
+      return view.awaitTriggers(timeout);
+    }
+
+    @Override
+    public String toString() {
+      return view.toString();
+    }
   }
 
   /** The storage backend (for host code that reads it directly). */

@@ -163,6 +163,56 @@ class TriggerLifecycleTest {
     }
   }
 
+  /**
+   * A refresh is a write: close waits for one in progress before it closes the segments and the
+   * storage under it (the facade's view once passed refresh straight to the segments).
+   */
+  @Test
+  void close_waitsForARefreshInProgress_beforeClosingTheStorage() throws Exception {
+    CountDownLatch inRefresh = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean closedWhileRefreshing = new java.util.concurrent.atomic.AtomicBoolean();
+    ForwardingStorage storage = new ForwardingStorage(new InMemoryStorage()) {
+      @Override
+      public void close() {
+        closedWhileRefreshing.set(refreshing.get());
+      }
+    };
+    Segment scored = Segment.of("scored", Condition.figure("score", Comparison.GE, 0));
+    Clientele c = Clientele.builder().storage(storage).erasurePolicy(ErasurePolicy.builder().salt(new byte[16]).build())
+        .segments(SegmentConfig.builder().define(scored).figures((profile, name) -> {
+          if (refreshing.get()) {
+            inRefresh.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return java.util.OptionalDouble.of(1);
+        }).build()).build();
+    c.ingest(visits("r", 1).get(0));
+
+    assertTimeoutPreemptively(LIMIT, () -> {
+      refreshing.set(true);
+      CompletableFuture<?> refresh = CompletableFuture.runAsync(() -> {
+        try {
+          c.segments().refresh(T.plusSeconds(60));
+        } finally {
+          refreshing.set(false);
+        }
+      });
+      inRefresh.await();
+      CompletableFuture<?> close = CompletableFuture.runAsync(c::close);
+      Thread.sleep(50); // give close the chance to run ahead of the refresh (it must not)
+      release.countDown();
+      close.get();
+      refresh.get();
+    });
+    assertThat(closedWhileRefreshing).as("the storage closed while the refresh ran").isFalse();
+  }
+
   @Test
   void close_refusesLaterWrites_andIsIdempotent_andClosesTheStorageOnce() throws Exception {
     AtomicInteger closes = new AtomicInteger();
@@ -192,7 +242,7 @@ class TriggerLifecycleTest {
     for (ThrowingCallable write : writes) {
       assertThatThrownBy(write).isInstanceOf(IllegalStateException.class).hasMessage("clientele is closed");
     }
-    assertThatThrownBy(() -> c.segments().refresh(T)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> c.segments().refresh(T)).isInstanceOf(IllegalStateException.class).hasMessage("clientele is closed");
     assertThat(c.stats().applied()).as("nothing was applied after close").isEqualTo(1);
 
     c.close();
