@@ -61,6 +61,7 @@ import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.InMemoryStorage;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.identity.IdentityResolver;
+import dev.clientele.identity.NormalizationCacheStats;
 import dev.clientele.identity.ResolvedIdentifiers;
 import dev.clientele.identity.IdentityRules;
 import dev.clientele.export.ComputedValues;
@@ -187,14 +188,17 @@ public final class Clientele implements AutoCloseable {
     // Erasures retry as the other single writes do: after ESCALATE_AFTER conflicts, while they wait.
     ContentionGate writes = gate;
     this.erasure = new Erasure(storage, erasurePolicy, activityRules,
-        (attempt, gaveUp) -> writes.retry(0, attempt, (n, conflict) -> null, gaveUp));
+        (attempt, gaveUp) -> writes.retry(0, attempt, (n, conflict) -> null, (n, conflict) -> {
+          tally.add(Counts.WRITES_GAVE_UP, 1);
+          return gaveUp.apply(n, conflict);
+        }));
     if (!storage.redactsMergeRecordsInPlace()) {
       LOG.warn("storage backend {} does not declare Storage.redactsMergeRecordsInPlace(): an erasure that must remove"
           + " identifiers from other profiles' merge-log records will be refused", storage.getClass().getName());
     }
     this.erasureEvents = b.erasureEvents != null ? b.erasureEvents : e -> true;
     this.eventTimes = b.eventMaxAge != null ? EventTimes.within(b.eventMaxAge, b.eventMaxAhead, clock) : EventTimes.ANY;
-    this.pipeline = new IngestPipeline(storage, resolver, activityRules, revenueRules, ids, tally, erasure, this::erase, erasureEvents, eventTimes, gate);
+    this.pipeline = new IngestPipeline(storage, resolver, activityRules, revenueRules, ids, tally, tally, erasure, this::erase, erasureEvents, eventTimes, gate);
     this.queries = new ProfileQueries(storage);
     this.identity = new IdentityOperations(storage, resolver, activityRules, revenueRules, clock, gate);
     this.reachabilityPolicy = b.reachabilityPolicy != null ? b.reachabilityPolicy : ReachabilityPolicy.defaults();
@@ -246,15 +250,18 @@ public final class Clientele implements AutoCloseable {
     requireNonNull(event, "event");
     beginWrite();
     try {
-      return ingestOpen(event);
+      return ingestOpen(event, null);
     } finally {
       endWrite();
     }
   }
 
-  /** {@link #ingest} within a write already begun ({@link #beginWrite}). */
-  private IngestResult ingestOpen(Event event) {
-    IngestResult r = pipeline.ingest(event);
+  /**
+   * {@link #ingest} within a write already begun ({@link #beginWrite}); the counts its result
+   * does not carry also go to {@code call} (the counts of an {@code ingestAll} call), if not null.
+   */
+  private IngestResult ingestOpen(Event event, Counts call) {
+    IngestResult r = pipeline.ingest(event, call);
     tally.count(r);
     afterCommit(event, r);
     return r;
@@ -397,23 +404,23 @@ public final class Clientele implements AutoCloseable {
         // A null or a failing iterator stops here, as it would stop ingest() in a loop: the
         // events before it are applied and reported, not dropped with the unfinished batch.
         try {
-          ingestBatch(pending, done);
+          ingestBatch(pending, done, batch);
         } catch (RuntimeException alsoFailed) {
           bad.addSuppressed(alsoFailed);
         }
         throw bad;
       }
       if (ingestBatchSize <= 1 || e.is("compliance", "gdpr_delete")) {
-        ingestBatch(pending, done);
-        done.accept(ingestOpen(e));
+        ingestBatch(pending, done, batch);
+        done.accept(ingestOpen(e, batch));
         continue;
       }
       pending.add(e);
       if (pending.size() >= ingestBatchSize) {
-        ingestBatch(pending, done);
+        ingestBatch(pending, done, batch);
       }
     }
-    ingestBatch(pending, done);
+    ingestBatch(pending, done, batch);
     return batch.snapshot();
   }
 
@@ -483,7 +490,7 @@ public final class Clientele implements AutoCloseable {
       }
       applyGroup(group, counts, each, applied);
       if (alone != null) {
-        IngestResult r = unresolved == null ? pipeline.ingest(alone) : pipeline.afterFailedResolve(alone, unresolved);
+        IngestResult r = unresolved == null ? pipeline.ingest(alone, counts) : pipeline.afterFailedResolve(alone, unresolved);
         counted(alone, r, counts, each);
       } else if (exhausted && taken == 0) {
         // Only an iterator found empty after everything taken was applied: a source that `each`
@@ -547,11 +554,11 @@ public final class Clientele implements AutoCloseable {
         Event e = group.events[i];
         ResolvedIdentifiers r = group.resolved[i];
         if (r == null) {
-          counted(e, pipeline.ingest(e), counts, each);
+          counted(e, pipeline.ingest(e, counts), counts, each);
         } else if (applied == null) {
-          counted(e, pipeline.ingest(e, r), counts, each);
+          counted(e, pipeline.ingest(e, r, counts), counts, each);
         } else {
-          IngestResult result = pipeline.ingest(e, r, applied);
+          IngestResult result = pipeline.ingest(e, r, applied, counts);
           if (result != null) {
             counted(e, result, counts, each);
           } else { // applied: what counted() does with the result, from its fields (`each` is NO_EACH)
@@ -575,10 +582,14 @@ public final class Clientele implements AutoCloseable {
     each.accept(r);
   }
 
-  /** Applies {@code events} (then empties the list) as one staged commit; event by event if that conflicts. */
-  private void ingestBatch(List<Event> events, Consumer<IngestResult> done) {
+  /**
+   * Applies {@code events} (then empties the list) as one staged commit; event by event if that
+   * conflicts. The counts the results do not carry go to the instance and to {@code call} (the
+   * call's counts), those of the staged attempt only once its commit is applied.
+   */
+  private void ingestBatch(List<Event> events, Consumer<IngestResult> done, Counts call) {
     if (events.size() <= 1) {
-      events.forEach(e -> done.accept(ingestOpen(e)));
+      events.forEach(e -> done.accept(ingestOpen(e, call)));
       events.clear();
       return;
     }
@@ -586,10 +597,15 @@ public final class Clientele implements AutoCloseable {
     List<Identifier> identifiers = new ArrayList<>();
     List<String> eventIds = new ArrayList<>(events.size());
     List<IngestResult> results = new ArrayList<>(events.size());
+    List<ResolvedIdentifiers> resolvedEvents = new ArrayList<>(events.size());
+    // The staged attempt's counts that its results do not carry: added when its commit is applied,
+    // dropped with it otherwise (its events are then counted when applied again, or not at all).
+    Tally.Local staging = new Tally.Local();
     int reached = 0; // the event being resolved or applied when something throws
     try {
       for (Event e : events) {
         ResolvedIdentifiers r = resolver.resolve(e);
+        resolvedEvents.add(r);
         identifiers.addAll(r.linkable());
         identifiers.addAll(r.malformed());
         eventIds.add(e.id());
@@ -597,9 +613,10 @@ public final class Clientele implements AutoCloseable {
       }
       reached = 0;
       staged.prefetch(identifiers, eventIds);
-      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, revenueRules, profileIds, tally, erasure, this::erase, erasureEvents, eventTimes, gate);
-      for (Event e : events) {
-        results.add(overlay.ingest(e));
+      IngestPipeline overlay = new IngestPipeline(staged, resolver, activityRules, revenueRules, profileIds, tally, staging, erasure, this::erase, erasureEvents, eventTimes, gate);
+      for (int i = 0; i < events.size(); i++) {
+        // Resolved once, above (normalising again would give the same, at a second cache lookup each).
+        results.add(overlay.ingest(events.get(i), resolvedEvents.get(i), null));
         reached++;
       }
       reached = -1; // a failed commit applied nothing: the caller gets its exception as it is
@@ -608,8 +625,10 @@ public final class Clientele implements AutoCloseable {
       // Stale: the overlay noticed the change before the commit (retrying on it cannot help).
       LOG.debug("a batch of {} events met a concurrent change; applying them one by one", events.size());
       tally.add(Counts.RETRIES, 1);
+      tally.add(Counts.BATCH_FALLBACKS, 1);
+      call.add(Counts.BATCH_FALLBACKS, 1);
       staged.clear();
-      events.forEach(e -> done.accept(ingestOpen(e)));
+      events.forEach(e -> done.accept(ingestOpen(e, call)));
       events.clear();
       return;
     } catch (dev.clientele.core.spi.StorageException backendFailed) {
@@ -618,10 +637,16 @@ public final class Clientele implements AutoCloseable {
       // applied and only its acknowledgement lost: then the batch is reported as committed below
       // (a retry would find only duplicates, and the segments would never hear of the batch).
       staged.clear();
-      if (reached >= 0 || !committedAfterAll(results, backendFailed)) {
+      if (reached >= 0) { // a read failed: no commit was made
         events.clear();
         throw backendFailed;
       }
+      if (!committedAfterAll(results, backendFailed)) {
+        tally.add(Counts.STORAGE_FAILURES, 1);
+        events.clear();
+        throw backendFailed;
+      }
+      tally.add(Counts.COMMITS_RECOVERED, 1);
     } catch (RuntimeException failed) {
       // An event that cannot be applied (a host normaliser that throws, say) stops the batch
       // where ingest() in a loop would stop: the events before it are applied and reported.
@@ -633,12 +658,14 @@ public final class Clientele implements AutoCloseable {
       List<Event> before = new ArrayList<>(events.subList(0, reached));
       events.clear();
       try {
-        before.forEach(e -> done.accept(ingestOpen(e)));
+        before.forEach(e -> done.accept(ingestOpen(e, call)));
       } catch (RuntimeException alsoFailed) {
         failed.addSuppressed(alsoFailed);
       }
       throw failed;
     }
+    tally.addAll(staging);
+    call.addAll(staging);
     for (int i = 0; i < events.size(); i++) {
       IngestResult r = results.get(i);
       tally.count(r);
@@ -692,9 +719,21 @@ public final class Clientele implements AutoCloseable {
     }
   }
 
-  /** Counts since this instance was built. */
+  /**
+   * Counts since this instance was built. Thread-safe; taken while other threads ingest, the
+   * counts are read one after the other, so they need not add up until ingestion pauses.
+   */
   public IngestStats stats() {
     return tally.snapshot();
+  }
+
+  /**
+   * Figures of this instance's identifier normalisation cache (hits, misses, evictions, entries,
+   * estimated bytes; see {@link IdentityRules#cacheSize}); {@link NormalizationCacheStats#NONE}
+   * when the cache is off. Thread-safe.
+   */
+  public NormalizationCacheStats normalizationCacheStats() {
+    return resolver.cacheStats();
   }
 
   /** The profile with this id. */

@@ -62,7 +62,15 @@ final class IngestPipeline {
   /** Which event times are accepted (the host's {@code Clientele.Builder.eventTimes}). */
   private final EventTimes eventTimes;
   private final Supplier<ProfileId> ids;
-  private final Tally tally;
+  /** The instance's counts: retries, writes that gave up, storage failures. */
+  private final Counts tally;
+  /**
+   * Where the counts of one event that its {@link IngestResult} does not carry go (blocked and
+   * malformed identifiers, blocked replays): the instance's counts, or for an {@code ingestAll}
+   * batch's overlay, counts kept until the batch is committed. They also go to the call's counts
+   * the caller passes ({@code call}, may be null).
+   */
+  private final Counts notes;
   private final Erasure erasure;
   private final Function<ProfileId, ErasureReport> eraser;
   private final SurvivorshipRules survivorship;
@@ -88,7 +96,8 @@ final class IngestPipeline {
       ActivityRules activity,
       RevenueRules revenue,
       Supplier<ProfileId> ids,
-      Tally tally,
+      Counts tally,
+      Counts notes,
       Erasure erasure,
       Function<ProfileId, ErasureReport> eraser,
       Predicate<? super Event> erasureEvents,
@@ -107,19 +116,22 @@ final class IngestPipeline {
     this.revenue = revenue;
     this.ids = ids;
     this.tally = tally;
+    this.notes = notes;
   }
 
   /**
    * Ingests {@code raw}: the reserved-id check, the duplicate check, then its identifiers are
-   * resolved ({@link #resolve}) and the rest is {@link #ingest(Event, ResolvedIdentifiers)}.
+   * resolved ({@link #resolve}) and the rest is {@link #ingest(Event, ResolvedIdentifiers, Counts)}.
+   * The counts of the event that its result does not carry (blocked and malformed identifiers,
+   * a blocked replay) go to the instance's counts and to {@code call}, if not null.
    */
-  IngestResult ingest(Event raw) {
+  IngestResult ingest(Event raw, Counts call) {
     IngestResult early = checked(raw);
-    return early != null ? early : apply(raw, resolver.resolve(raw), null);
+    return early != null ? early : apply(raw, resolver.resolve(raw), null, call);
   }
 
   /**
-   * Whether {@code raw}'s id is reserved for derived events: {@link #ingest(Event)} rejects it
+   * Whether {@code raw}'s id is reserved for derived events: {@link #ingest(Event, Counts)} rejects it
    * without resolving its identifiers.
    */
   static boolean reserved(Event raw) {
@@ -127,7 +139,7 @@ final class IngestPipeline {
   }
 
   /**
-   * The resolve step of {@link #ingest(Event)}: normalises and sorts {@code raw}'s identifiers.
+   * The resolve step of {@link #ingest(Event, Counts)}: normalises and sorts {@code raw}'s identifiers.
    * It reads nothing from the store (normalisers are pure), so bulk ingestion resolves a group
    * of events ahead of applying them.
    */
@@ -136,30 +148,30 @@ final class IngestPipeline {
   }
 
   /**
-   * {@link #ingest(Event)} with the identifiers resolved beforehand ({@code resolved} is
+   * {@link #ingest(Event, Counts)} with the identifiers resolved beforehand ({@code resolved} is
    * {@link #resolve}{@code (raw)}): the same checks in the same order (reserved id, duplicate),
    * then the same application.
    */
-  IngestResult ingest(Event raw, ResolvedIdentifiers resolved) {
+  IngestResult ingest(Event raw, ResolvedIdentifiers resolved, Counts call) {
     IngestResult early = checked(raw);
-    return early != null ? early : apply(raw, resolved, null);
+    return early != null ? early : apply(raw, resolved, null, call);
   }
 
   /**
-   * {@link #ingest(Event, ResolvedIdentifiers)}, except that an event applied to a profile gives
+   * {@link #ingest(Event, ResolvedIdentifiers, Counts)}, except that an event applied to a profile gives
    * no {@link IngestResult}: null is returned and the outcome is in {@code out} (valid until
    * {@code out} is used again), so bulk ingestion that only counts does not build a result per
    * event. Every other outcome (duplicate, rejected, erased) is returned as a result.
    */
-  IngestResult ingest(Event raw, ResolvedIdentifiers resolved, Applied out) {
+  IngestResult ingest(Event raw, ResolvedIdentifiers resolved, Applied out, Counts call) {
     IngestResult early = checked(raw);
-    return early != null ? early : apply(raw, resolved, out);
+    return early != null ? early : apply(raw, resolved, out, call);
   }
 
   /**
    * What applying an event to a profile gave, as the fields of its {@link IngestResult} (outcome
    * {@link IngestResult.Outcome#APPLIED}, no erased profiles), without the result object. Filled
-   * by {@link #ingest(Event, ResolvedIdentifiers, Applied)}; reused from event to event by one
+   * by {@link #ingest(Event, ResolvedIdentifiers, Applied, Counts)}; reused from event to event by one
    * thread, so its lists (the problems list is its own, cleared per event) are valid only until
    * the next event.
    */
@@ -207,8 +219,8 @@ final class IngestPipeline {
   }
 
   /**
-   * What {@link #ingest(Event)} gives for {@code raw} when resolving it threw {@code failure}:
-   * {@link #ingest(Event)} checks for a duplicate before resolving, so a stored id gives a
+   * What {@link #ingest(Event, Counts)} gives for {@code raw} when resolving it threw {@code failure}:
+   * {@link #ingest(Event, Counts)} checks for a duplicate before resolving, so a stored id gives a
    * duplicate; otherwise {@code failure} is thrown.
    */
   IngestResult afterFailedResolve(Event raw, Throwable failure) {
@@ -220,7 +232,7 @@ final class IngestPipeline {
   }
 
   /**
-   * The checks {@link #ingest(Event)} makes before resolving, in its order: a reserved id is
+   * The checks {@link #ingest(Event, Counts)} makes before resolving, in its order: a reserved id is
    * rejected, a stored id is a duplicate; null when neither.
    */
   private IngestResult checked(Event raw) {
@@ -253,11 +265,12 @@ final class IngestPipeline {
   }
 
   /**
-   * Everything of {@link #ingest(Event)} after the checks and the resolve step; with {@code out},
+   * Everything of {@link #ingest(Event, Counts)} after the checks and the resolve step; with {@code out},
    * an applied event gives null and its outcome in {@code out}.
    */
-  private IngestResult apply(Event raw, ResolvedIdentifiers resolved, Applied out) {
+  private IngestResult apply(Event raw, ResolvedIdentifiers resolved, Applied out, Counts call) {
     if (!resolved.hasAnchor()) {
+      note(Counts.BLOCKED_IDENTIFIERS, resolved.blocked().size(), call);
       List<String> why = new ArrayList<>(resolved.problems());
       why.add(0, "event " + raw.id() + " rejected: every identifier is blocked");
       return IngestResult.rejected(raw.id(), why);
@@ -272,7 +285,7 @@ final class IngestPipeline {
     boolean active = activity.isActive(resolved.event());
     gate.awaitTurn();
     try {
-      return attempt(resolved, active, out); // the first attempt without the retry's lambdas
+      return attempt(resolved, active, out, call); // the first attempt without the retry's lambdas
     } catch (CommitConflictException conflict) {
       IngestResult duplicate = afterConflict(raw, 1);
       if (duplicate != null) {
@@ -280,8 +293,24 @@ final class IngestPipeline {
       }
       Thread.yield();
     }
-    return gate.retry(1, () -> attempt(resolved, active, out), (n, conflict) -> afterConflict(raw, n), (n, conflict) -> new IllegalStateException(
-        "event " + raw.id() + " could not be applied after " + n + " attempts: " + conflict.getMessage(), conflict));
+    return gate.retry(1, () -> attempt(resolved, active, out, call), (n, conflict) -> afterConflict(raw, n), (n, conflict) -> {
+      tally.add(Counts.WRITES_GAVE_UP, 1);
+      return new IllegalStateException(
+          "event " + raw.id() + " could not be applied after " + n + " attempts: " + conflict.getMessage(), conflict);
+    });
+  }
+
+  /**
+   * Adds {@code n} to {@code counter} of the instance and of {@code call} (if any): a count of one
+   * event that its {@link IngestResult} does not carry, made where it happens, once per event.
+   */
+  private void note(int counter, int n, Counts call) {
+    if (n != 0) {
+      notes.add(counter, n);
+      if (call != null) {
+        call.add(counter, n);
+      }
+    }
   }
 
   /** After attempt {@code n} to apply {@code raw} lost a race: a duplicate if the event is stored meanwhile, else null to retry. */
@@ -319,6 +348,7 @@ final class IngestPipeline {
     try {
       for (int round = 1; !owners.isEmpty(); round++) {
         if (round > MAX_ATTEMPTS) {
+          tally.add(Counts.WRITES_GAVE_UP, 1);
           throw new IllegalStateException("gdpr_delete event " + r.event().id() + ": profiles kept taking its identifiers");
         }
         for (ProfileId id : owners) {
@@ -440,7 +470,7 @@ final class IngestPipeline {
     }
   }
 
-  private IngestResult attempt(ResolvedIdentifiers r, boolean active, Applied out) {
+  private IngestResult attempt(ResolvedIdentifiers r, boolean active, Applied out, Counts call) {
     Event event = r.event();
     if (out != null) {
       out.clear(); // also after a conflict: a retried attempt starts again
@@ -452,6 +482,7 @@ final class IngestPipeline {
       for (int i = 0; i < lookup.size(); i++) { // by index: no iterator per event
         Identifier id = lookup.get(i);
         if (!owners.containsKey(id) && erasure.blocks(id)) {
+          note(Counts.REPLAYS_BLOCKED, 1, call); // a returned result ends the write: counted once
           return IngestResult.rejected(event.id(), List.of(
               "event " + event.id() + " rejected: its " + id.type() + " belongs to an erased person (replay blocked)"));
         }
@@ -597,6 +628,9 @@ final class IngestPipeline {
     } catch (dev.clientele.core.spi.StorageException failed) {
       readBack(event.id(), owner, plan.anchor(), failed);
     }
+    // Applied (a conflict or failure above left by an exception): the identifiers' counts, once.
+    note(Counts.BLOCKED_IDENTIFIERS, r.blocked().size(), call);
+    note(Counts.MALFORMED_IDENTIFIERS, r.malformed().size(), call);
     List<ProfileId> others = consentElsewhere.isEmpty() ? ImmutableList.of() : ImmutableList.copyOf(consentElsewhere.keySet());
     if (out != null) {
       out.profile = owner;
@@ -627,23 +661,27 @@ final class IngestPipeline {
    * <p>The check errs towards "failed": if another writer merged {@code owner} away before this
    * read, an applied commit is reported failed. Nothing is lost then: ingesting the event again
    * reports it a duplicate, and segments catch up at their next {@code refresh}. Reporting a
-   * commit applied that was not would lose the event. This runs only after a backend failure; it
-   * reads the events filed under {@code anchor}.
+   * commit applied that was not would lose the event. This runs only after a backend failure,
+   * with keyed reads only ({@link Storage#containsEventAt}: not the anchor's timeline, which for
+   * a hot anchor is long, just when the backend struggles). Counted in the instance's
+   * {@code storageFailures} or {@code commitsRecovered}.
    */
   private void readBack(String eventId, ProfileId owner, Identifier anchor, dev.clientele.core.spi.StorageException failed) {
     boolean applied;
     try {
-      applied = storage.containsEvent(eventId)
+      applied = storage.containsEventAt(eventId, anchor)
           && storage.owner(anchor).filter(owner::equals).isPresent()
-          && storage.profile(owner).isPresent()
-          && storage.events(List.of(anchor)).stream().anyMatch(e -> e.event().id().equals(eventId));
+          && storage.profile(owner).isPresent();
     } catch (RuntimeException alsoFailed) {
       failed.addSuppressed(alsoFailed);
+      tally.add(Counts.STORAGE_FAILURES, 1);
       throw failed;
     }
     if (!applied) {
+      tally.add(Counts.STORAGE_FAILURES, 1);
       throw failed;
     }
+    tally.add(Counts.COMMITS_RECOVERED, 1);
     LOG.debug("a commit reported as failed was applied; the event counts as applied");
   }
 

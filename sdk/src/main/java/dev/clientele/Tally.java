@@ -31,7 +31,8 @@ final class Tally extends Counts {
 
   /**
    * The counts of one {@code ingestAll} call, kept by the thread that makes it: plain fields,
-   * not thread-safe. Retries are not counted per call (0).
+   * not thread-safe. Retries and the instance-only
+   * counts of {@link IngestStats.Details} are not counted per call (0).
    */
   static final class Local extends Counts {
     private final long[] counts = new long[COUNTERS];

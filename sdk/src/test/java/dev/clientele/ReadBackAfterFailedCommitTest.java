@@ -126,4 +126,67 @@ class ReadBackAfterFailedCommitTest {
       assertThat(store.profile(ProfileId.of("p-1"))).isPresent();
     }
   }
+  /**
+   * A host backend that answers {@code containsEventAt} with a keyed read (here: the in-memory
+   * store's), records every timeline read, and can lose the acknowledgement of its next commit.
+   */
+  static final class KeyedLostAck extends ForwardingStorage {
+    private final InMemoryStorage store;
+    final List<String> timelineReads = new ArrayList<>();
+    private boolean failNext;
+
+    KeyedLostAck(InMemoryStorage store) {
+      super(store);
+      this.store = store;
+    }
+
+    void loseNextAcknowledgement() {
+      failNext = true;
+    }
+
+    @Override
+    public void commit(Commit commit) {
+      super.commit(commit);
+      if (failNext) {
+        failNext = false;
+        throw new StorageException("acknowledgement lost after the commit was applied");
+      }
+    }
+
+    @Override
+    public boolean containsEventAt(String eventId, dev.clientele.core.Identifier anchor) {
+      return store.containsEventAt(eventId, anchor);
+    }
+
+    @Override
+    public List<dev.clientele.core.spi.StoredEvent> events(java.util.Collection<dev.clientele.core.Identifier> anchors) {
+      timelineReads.add(anchors.toString());
+      return super.events(anchors);
+    }
+  }
+
+  /**
+   * Production review L2: the read-back ran just when the backend struggles and read the anchor's
+   * whole timeline (millions of rows for a hot anchor). A backend that answers
+   * {@code containsEventAt} with one keyed read is never asked for the timeline.
+   */
+  @Test
+  void ingest_whoseCommitWasAppliedButReportedFailed_readsBackWithoutTheAnchorsTimeline() {
+    KeyedLostAck keyed = new KeyedLostAck(new InMemoryStorage());
+    AtomicInteger n = new AtomicInteger();
+    try (Clientele c = Clientele.builder().storage(keyed).ingestBatchSize(1).erasurePolicy(SALTED)
+        .profileIds(() -> ProfileId.of("p-" + n.incrementAndGet())).build()) {
+      for (int i = 0; i < 50; i++) { // a busy anchor
+        c.ingest(event("e-" + i, "pageview", i).identifier(email("ann@example.com")).build());
+      }
+      keyed.timelineReads.clear();
+      keyed.loseNextAcknowledgement();
+
+      IngestResult r = c.ingest(event("e-last", "pageview", 60).identifier(email("ann@example.com")).build());
+
+      assertThat(r.outcome()).isEqualTo(IngestResult.Outcome.APPLIED);
+      assertThat(keyed.timelineReads).as("the read-back must not read the anchor's timeline").isEmpty();
+      assertThat(c.stats().details().commitsRecovered()).isEqualTo(1);
+    }
+  }
 }

@@ -214,7 +214,12 @@ final class Ingestion implements AutoCloseable {
    * {@code applied}, {@code duplicates}, {@code rejected} ({@code rejectedLines} +
    * {@code rejectedEvents}), {@code problems} (pieces of
    * accepted events not applied, not the reasons of rejected events), {@code merges}, {@code linksRefused},
-   * {@code profilesErased}, and the first
+   * {@code profilesErased}; the operational counts {@code blockedIdentifiers},
+   * {@code malformedIdentifiers}, {@code replaysBlocked}, {@code identifierCapRefusals},
+   * {@code mergeCapRefusals}, {@code batchFallbacks}, {@code retries}, {@code storageFailures},
+   * {@code commitsRecovered}, {@code writesGaveUp} ({@link IngestStats.Details}); the normalisation
+   * cache's figures as {@code normalizationCache} ({@code hits}, {@code misses}, {@code evictions},
+   * {@code entries}, {@code estimatedBytes}); and the first
    * {@code rejectedReasons} and {@code problemExamples} as {@code "line N: why"}.
    */
   void putCounts(ObjectNode json) {
@@ -229,6 +234,24 @@ final class Ingestion implements AutoCloseable {
     json.put("merges", s.profilesMerged());
     json.put("linksRefused", s.linksRefused());
     json.put("profilesErased", s.profilesErased());
+    IngestStats.Details d = s.details();
+    json.put("blockedIdentifiers", d.blockedIdentifiers());
+    json.put("malformedIdentifiers", d.malformedIdentifiers());
+    json.put("replaysBlocked", d.replaysBlocked());
+    json.put("identifierCapRefusals", d.identifierCapRefusals());
+    json.put("mergeCapRefusals", d.mergeCapRefusals());
+    json.put("batchFallbacks", d.batchFallbacks());
+    json.put("retries", s.retries());
+    json.put("storageFailures", d.storageFailures());
+    json.put("commitsRecovered", d.commitsRecovered());
+    json.put("writesGaveUp", d.writesGaveUp());
+    dev.clientele.identity.NormalizationCacheStats cache = clientele.normalizationCacheStats();
+    ObjectNode cacheJson = json.putObject("normalizationCache");
+    cacheJson.put("hits", cache.hits());
+    cacheJson.put("misses", cache.misses());
+    cacheJson.put("evictions", cache.evictions());
+    cacheJson.put("entries", cache.entries());
+    cacheJson.put("estimatedBytes", cache.estimatedBytes());
     List<dev.clientele.segments.Segment> segments = clientele.segments().config().segments();
     if (!segments.isEmpty()) {
       Instant asOf = latest.orElseGet(() -> clientele.clock().instant());

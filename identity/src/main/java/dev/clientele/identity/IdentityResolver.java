@@ -51,9 +51,21 @@ public final class IdentityResolver {
   private final Kind pushToken;
   private final Kind customerId;
   private final Kind anonymousId;
-  /** The cache's loader: one instance, so a lookup allocates no capturing lambda. */
-  private final java.util.function.Function<Object, NormalizedIdentifier> loader =
-      k -> compute(kindOf(((Identifier) k).type()).normalizer, (Identifier) k);
+  // The cache's figures (cacheStats), counted here rather than by Caffeine's recordStats,
+  // which would also time every load (two clock reads per miss): one LongAdder add per lookup.
+  /** Lookups of the cache: one per identifier normalised through it (not per probe of a phone). */
+  private final java.util.concurrent.atomic.LongAdder cacheLookups = new java.util.concurrent.atomic.LongAdder();
+  /** Lookups that found nothing, so the value was normalised. */
+  private final java.util.concurrent.atomic.LongAdder cacheMisses = new java.util.concurrent.atomic.LongAdder();
+  /** Entries evicted by the weight bound (not those {@link #forget} drops). */
+  private final java.util.concurrent.atomic.LongAdder cacheEvictions = new java.util.concurrent.atomic.LongAdder();
+  /** The estimated bytes ({@link #weight}) of the evicted entries. */
+  private final java.util.concurrent.atomic.LongAdder cacheEvictedBytes = new java.util.concurrent.atomic.LongAdder();
+  /** The cache's loader: one instance, so a lookup allocates no capturing lambda. Counts a miss. */
+  private final java.util.function.Function<Object, NormalizedIdentifier> loader = k -> {
+    cacheMisses.increment();
+    return compute(kindOf(((Identifier) k).type()).normalizer, (Identifier) k);
+  };
 
   /** The problem of a blocked value, one instance shared by the resolver's blocked outcomes. */
   private static final Optional<String> BLOCKED_PROBLEM = Optional.of("value is blocked");
@@ -105,6 +117,12 @@ public final class IdentityResolver {
                 ? Long.MAX_VALUE : rules.cacheSize() * IdentityRules.CACHE_BYTES_PER_ENTRY)
             .weigher(IdentityResolver::weight)
             .executor(Runnable::run)
+            .evictionListener((Object key, NormalizedIdentifier value, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+              if (cause.wasEvicted() && key != null && value != null) {
+                cacheEvictions.increment();
+                cacheEvictedBytes.add(weight(key, value));
+              }
+            })
             .build());
     // The blocked values in each known type's normal form, once, up front.
     builtIn.keySet().forEach(this::kindFromMap);
@@ -210,9 +228,11 @@ public final class IdentityResolver {
     if (n instanceof PhoneNormalizer phone) {
       String key = PhoneNormalizer.spellingKey(raw.value());
       if (key != null) {
+        cacheLookups.increment();
         return normalizePhone(phone, raw, key, cache.get());
       }
     }
+    cacheLookups.increment();
     return cache.get().get(raw, loader);
   }
 
@@ -231,6 +251,7 @@ public final class IdentityResolver {
     if (own != null) {
       return own;
     }
+    cacheMisses.increment();
     NormalizedIdentifier parsed = phone.normalize(raw);
     NormalizedIdentifier result = withBlockedCheck(raw, parsed);
     // Valid means the identifier is the E.164 text, the same for every spelling with this key;
@@ -285,6 +306,27 @@ public final class IdentityResolver {
    */
   NormalizedIdentifier normalizeUncached(Identifier raw) {
     return compute(normalizerOf(raw.type()), raw);
+  }
+
+  /**
+   * The figures of the normalisation cache now: lookups, misses, evictions, entries and estimated
+   * bytes. All zero when the cache is off ({@link IdentityRules#cacheSize} 0). Thread-safe; the
+   * figures are read one after the other while other threads may normalise, so they are
+   * consistent only when nothing else runs.
+   */
+  public NormalizationCacheStats cacheStats() {
+    if (cache.isEmpty()) {
+      return NormalizationCacheStats.NONE;
+    }
+    Cache<Object, NormalizedIdentifier> c = cache.get();
+    var eviction = c.policy().eviction();
+    long maximum = eviction.map(e -> e.getMaximum()).orElse(0L);
+    long weighted = eviction.map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+    long misses = cacheMisses.sum();
+    // Read the misses first: a lookup counted between the two reads adds a hit, never a negative.
+    long lookups = Math.max(cacheLookups.sum(), misses);
+    return new NormalizationCacheStats(
+        lookups - misses, misses, cacheEvictions.sum(), cacheEvictedBytes.sum(), c.estimatedSize(), weighted, maximum);
   }
 
   /** How many normalisations the cache holds now. For tests. */

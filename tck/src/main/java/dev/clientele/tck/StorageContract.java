@@ -283,6 +283,21 @@ public abstract class StorageContract {
   }
 
   @Test
+  void containsEventAt_isTrueOnlyForTheStoredIdUnderItsOwnAnchor() {
+    Identifier ann = email("ann");
+    Identifier bob = email("bob");
+    storage.commit(Commit.builder().append(event("e-1", 0, ann)).append(event("e-2", 1, ann)).build());
+
+    assertThat(storage.containsEventAt("e-1", ann)).isTrue();
+    assertThat(storage.containsEventAt("e-2", ann)).isTrue();
+    assertThat(storage.containsEventAt("e-1", bob)).isFalse(); // stored, but under another anchor
+    assertThat(storage.containsEventAt("e-1", customerId("ann"))).isFalse(); // same value, other type
+    assertThat(storage.containsEventAt("e-3", ann)).isFalse(); // not stored
+    assertThatThrownBy(() -> storage.containsEventAt(null, ann)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> storage.containsEventAt("e-1", null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
   void commit_emptyCommit_changesNothing() {
     Profile p = profile("p-1", 1, email("ann"));
     storage.commit(create(p));
@@ -655,6 +670,9 @@ public abstract class StorageContract {
     assertThat(storage.events(List.of(email("bob")))).extracting(e -> e.event().id()).containsExactlyInAnyOrder("e-1", "e-3");
     assertThat(storage.containsEvent("e-1")).isTrue();
     assertThat(storage.containsEvent("e-2")).isFalse();
+    assertThat(storage.containsEventAt("e-1", email("bob"))).isTrue();
+    assertThat(storage.containsEventAt("e-1", email("ann"))).isFalse();
+    assertThat(storage.containsEventAt("e-2", email("ann"))).isFalse();
     assertThat(storage.eventCount()).isEqualTo(2);
     // An id the commit does not erase is still a duplicate.
     assertThatThrownBy(() -> storage.commit(Commit.builder().eraseEvents(email("ann")).append(event("e-3", 3, email("ann"))).build()))

@@ -163,6 +163,43 @@ final class EventIdTable {
   }
 
   /**
+   * Whether an event with this id (whose {@link #hash} is {@code hash}) is held anchored at
+   * {@code anchor}: {@link #contains} that also compares the anchor kept with it. Safe for an
+   * unlocked reader as {@link #contains} is (a racing writer gives an answer to discard).
+   */
+  boolean containsAt(long hash, String id, Identifier anchor) {
+    long[] w = words;
+    int mask = w.length - 1;
+    int i = (int) hash & mask;
+    for (int probes = 0; probes < w.length; probes++, i = (i + 1) & mask) {
+      long stored = w[i];
+      if (stored == FREE) {
+        return false;
+      }
+      if (sameHash(stored, hash)) {
+        int position = (int) stored & POSITION_MASK;
+        Event held = eventOrNull(position);
+        if (held != null && held.id().equals(id)) {
+          return anchor.equals(anchorOrNull(position));
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The anchor of the event at {@code position}, or null; never an exception (as {@link #eventOrNull}). */
+  private Identifier anchorOrNull(int position) {
+    Identifier[][] c = anchorChunks;
+    int k = position >>> CHUNK_SHIFT;
+    if (k >= c.length) {
+      return null;
+    }
+    Identifier[] chunk = c[k];
+    int at = position & (CHUNK - 1);
+    return chunk == null || at >= chunk.length ? null : chunk[at];
+  }
+
+  /**
    * The event at {@code position} (returned by {@link #add}), or null if none is there; also
    * null, never an exception, for a position the log has not reached, so that an unlocked reader
    * racing a writer gets an answer its validation then discards.

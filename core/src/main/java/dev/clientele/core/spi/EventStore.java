@@ -33,6 +33,30 @@ public interface EventStore {
   }
 
   /**
+   * Whether the event with this id is stored filed under {@code anchor} (as {@link StoredEvent#anchor()}):
+   * {@link #containsEvent} that also checks which identifier the event is anchored at. Ingestion
+   * asks it after a commit was reported failed, to learn whether the commit was applied after all,
+   * so a backend should answer it with one keyed read (by event id), however many events
+   * {@code anchor} has. The default reads {@code anchor}'s whole timeline ({@link #events}): correct
+   * for any backend, but as costly as that timeline is long.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  default boolean containsEventAt(String eventId, Identifier anchor) {
+    java.util.Objects.requireNonNull(eventId, "eventId");
+    java.util.Objects.requireNonNull(anchor, "anchor");
+    if (!containsEvent(eventId)) {
+      return false;
+    }
+    for (StoredEvent e : events(List.of(anchor))) {
+      if (e.event().id().equals(eventId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The events anchored at any of {@code anchors}, in {@link StoredEvent#TIMELINE_ORDER}. A
    * profile's timeline is {@code events(its identifiers)}.
    */

@@ -1242,6 +1242,15 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
+  /** One lookup by event id in the event's stripe, as {@link #containsEvent}; the anchor's timeline is not read. */
+  @Override
+  public boolean containsEventAt(String eventId, Identifier anchor) {
+    requireNonNull(anchor, "anchor");
+    long hash = EventIdTable.hash(requireNonNull(eventId, "eventId"));
+    Stripe stripe = stripes[stripeOfEvent(hash)];
+    return readInStripe(stripeOfEvent(hash), () -> stripe.eventIds.containsAt(hash, eventId, anchor));
+  }
+
   @Override
   public List<StoredEvent> events(Collection<Identifier> anchors) {
     requireNonNull(anchors, "anchors");

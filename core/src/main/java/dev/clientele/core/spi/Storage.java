@@ -31,7 +31,7 @@ import java.util.Map;
  *   <li><b>Failure.</b> If the backend fails, {@code commit} throws {@link StorageException}
  *       and the stored state is the one before the commit or the one after it, never between.
  *   <li><b>Erasure.</b> Erased events leave no trace: not in {@code events}, {@code allEvents},
- *       {@code eventCount}, {@code containsEvent} or {@code containedEvents}; a backend that keeps logs or replicas must
+ *       {@code eventCount}, {@code containsEvent}, {@code containedEvents} or {@code containsEventAt}; a backend that keeps logs or replicas must
  *       purge them too.
  *   <li><b>Concurrency.</b> All methods may be called from any number of threads at once.
  *   <li><b>Null arguments.</b> Every method throws {@link NullPointerException} when an argument is

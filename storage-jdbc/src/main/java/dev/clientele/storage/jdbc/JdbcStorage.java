@@ -341,6 +341,24 @@ public final class JdbcStorage implements Storage {
     });
   }
 
+  /** One read by the event id's key (the anchor is compared in the same row), not the anchor's timeline. */
+  @Override
+  public boolean containsEventAt(String eventId, Identifier anchor) {
+    requireNonNull(eventId, "eventId");
+    requireNonNull(anchor, "anchor");
+    return read("look up an event id and its anchor", c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT 1 FROM clientele_event WHERE event_id = ? AND anchor_type = ? AND anchor_value = ?")) {
+        p.setString(1, eventId);
+        p.setString(2, anchor.type().name());
+        p.setString(3, anchor.value());
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
   @Override
   public java.util.Set<String> containedEvents(Collection<String> eventIds) {
     requireNonNull(eventIds, "eventIds");
