@@ -340,6 +340,7 @@ public final class Clientele implements AutoCloseable {
    *     backend applied but reported as failed is recognised and reported as committed
    * @throws UnsupportedOperationException if a {@code gdpr_delete} event cannot be applied on this
    *     backend, as {@link #ingest} says; the events before it are applied
+   * @throws IllegalStateException if this instance is closed
    */
   public IngestStats ingestAll(Iterable<Event> events) {
     return ingestAll(events, NO_EACH);

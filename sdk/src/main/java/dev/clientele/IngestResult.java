@@ -18,8 +18,10 @@ import java.util.Optional;
  * @param createdProfile whether a new profile was created for it
  * @param mergedProfiles ids of profiles merged into {@code profile} because of this event
  * @param problems what was refused or not applied, one line each (no personal data): blocked
- *     or malformed identifiers, rejected attributes, unknown actions, refused links; for a
- *     rejected event, why. At most {@link #MAX_PROBLEM_LINES} lines, then one line {@code "… and
+ *     or malformed identifiers, rejected attributes, unknown actions, refused links, and where a
+ *     consent or bounce event's part went to another profile (one line per such profile); for a
+ *     rejected event, why; for an erased event ({@link Outcome#ERASED}), one line per profile
+ *     erased, with its identifier and event counts. At most {@link #MAX_PROBLEM_LINES} lines, then one line {@code "… and
  *     N more problems"} in place of the rest
  * @param refusals identifiers dropped from the link by an identity rule (unique conflict,
  *     limit, attach-only type, caps), each with its rule

@@ -3,24 +3,27 @@ package dev.clientele;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Counts kept by the ingest pipeline since the {@link Clientele} was built (or, from
- * {@link Clientele#ingestAll}, for one batch).
+ * Counts kept by the ingest pipeline since the {@link Clientele} was built (or, as returned by
+ * {@link Clientele#ingestAll}, for that call).
  *
  * <p>The ten counts of the first release are components of this record; the operational counts
  * added since are in {@link #details()}, a value whose later additions break no host code (hosts
  * read it, only Clientele makes it). The ten-count constructor is kept for code that builds stats
  * of its own; it gives {@link Details#ZERO} details.
  *
- * @param received events passed to {@code ingest}
+ * @param received events passed to {@code ingest} or {@code ingestAll}
  * @param applied events stored and applied
  * @param duplicates events whose id was already stored
  * @param rejected events refused as a whole (e.g. every identifier blocked)
- * @param problems pieces of event data refused or not applied (blocked or malformed identifiers,
- *     rejected attributes, unknown actions), summed over events
+ * @param problems lines of {@link IngestResult#problems()} summed over events: pieces of event
+ *     data refused or not applied (blocked or malformed identifiers, rejected attributes, unknown
+ *     actions, refused links), the reasons of rejected events, one line per profile a
+ *     {@code gdpr_delete} erased, and one per other profile a consent or bounce event reached as
+ *     a derived event
  * @param profilesCreated new profiles
  * @param profilesMerged profiles merged into another (and so gone)
- * @param retries commits retried after a concurrent change (counted for the instance only: a
- *     batch's stats from {@code ingestAll} report 0); an {@code ingestAll} batch commit that fell
+ * @param retries commits retried after a concurrent change (counted for the instance only: the
+ *     stats an {@code ingestAll} call returns report 0); an {@code ingestAll} batch commit that fell
  *     back to applying its events one by one counts as one retry (and as one of
  *     {@link Details#batchFallbacks()})
  * @param profilesErased profiles erased by {@code gdpr_delete} events or {@link Clientele#delete}

@@ -21,7 +21,9 @@
  *   <li><b>Rejected.</b> The {@code rejected} count is lines the reader refused
  *       ({@code rejectedLines}) plus events Clientele refused ({@code rejectedEvents}, e.g. every
  *       identifier blocked); {@code rejectedReasons} shows the first 20 of either kind in line
- *       order. {@code problems} counts pieces of accepted events that were not applied.
+ *       order. {@code problems} counts the problem lines of events that were not
+ *       rejected: pieces not applied, one line per profile a {@code gdpr_delete} erased, and
+ *       one per other profile a consent event reached as a derived event.
  *   <li><b>Profile files.</b> JSON Lines or CSV by the {@code --out} extension; the keys and the
  *       CSV columns, the multi-value cell encoding ({@code |}, escaped with {@code \}) and the
  *       formula neutralisation are described in {@code ProfileWriter}.
