@@ -37,7 +37,12 @@ import org.slf4j.LoggerFactory;
  * The embedded default {@link Storage}: everything on the heap, nothing persisted.
  *
  * <p>Thread-safe. Every commit is validated in full before anything is applied, so a conflicting
- * commit changes nothing. Readers of a single key ({@link #profile}, {@link #owner}, {@link #isTombstoned}) read
+ * commit changes nothing. A commit is also failure-atomic: everything it allocates (new entries,
+ * room in the tables and logs it grows) is allocated before its first change, and if it still
+ * fails part-way (an {@link OutOfMemoryError} in a map of tombstones or merge records, a stack
+ * overflow, a bug) its changes are taken back before its locks are released, so readers never see
+ * them and the same commit can be made again. Optional ceilings on the events and profiles held
+ * ({@link #builder()}) refuse a commit with a {@link StorageException} before the heap runs out. Readers of a single key ({@link #profile}, {@link #owner}, {@link #isTombstoned}) read
  * optimistically and wait only while a commit is applying to that key's stripe (so a thread that
  * has seen a commit never reads a key it has not reached yet); {@link #owners}, {@link #ownedProfiles}, {@link #containsEvent}, each page of {@link
  * #profiles}, {@link #profileCount()}, {@link #tombstoneCount()} and the event reads see one consistent state. {@link
@@ -1498,8 +1503,9 @@ public final class InMemoryStorage implements Storage {
 
   /**
    * {@inheritDoc} Constant-time without any lock: tombstones are never removed, so once the set
-   * is not empty it stays so; a tombstone of a commit still being applied may or may not be seen,
-   * as by {@link #isTombstoned}.
+   * is not empty it stays so; a tombstone of a commit still being applied may or may not be seen
+   * (also of one that then fails and is taken back: the answer may then turn false again, which
+   * only cost its caller a look-up).
    */
   @Override
   public boolean hasTombstones() {
