@@ -2277,7 +2277,7 @@ public final class InMemoryStorage implements Storage {
     journal += commit.tombstones().size();
     if (!commit.mergeRecords().isEmpty()) {
       step("merge log");
-      unindexed.ensureCapacity(unindexed.size() + commit.mergeRecords().size());
+      reserveList(unindexed, commit.mergeRecords().size());
       for (MergeRecord r : commit.mergeRecords()) {
         journal += 2;
         if (r.kind() == MergeRecord.Kind.SPLIT) {
@@ -2301,11 +2301,11 @@ public final class InMemoryStorage implements Storage {
       if (cells > 0) {
         step("reserve cells");
         stripe.cells.reserve(cells);
-        stripe.created.ensureCapacity(stripe.created.size() + cells);
+        reserveList(stripe.created, cells);
       }
       if (counts[DELETES + s] > 0) {
         step("reserve deletes");
-        stripe.deleted.ensureCapacity(stripe.deleted.size() + counts[DELETES + s]);
+        reserveList(stripe.deleted, counts[DELETES + s]);
       }
       if (counts[NEW_SLOTS + s] > 0) {
         step("reserve slots");
@@ -2342,6 +2342,16 @@ public final class InMemoryStorage implements Storage {
         throw refused;
       }
     }
+  }
+
+  /**
+   * Makes room in {@code list} for {@code n} more adds. An empty list made without a capacity
+   * ignores {@link ArrayList#ensureCapacity} up to its default capacity (10) and would allocate
+   * at its first add: so an empty list is given 11 places at least.
+   */
+  private static void reserveList(ArrayList<?> list, int n) {
+    int size = list.size();
+    list.ensureCapacity(size == 0 ? Math.max(n, 11) : size + n);
   }
 
   /**
@@ -2595,6 +2605,7 @@ public final class InMemoryStorage implements Storage {
         }
       }
     }
+    step("applied");
     return foldDue;
   }
 
