@@ -281,6 +281,132 @@ final class EventIdTable {
   }
 
   /**
+   * Makes room for {@code adds} more {@link #add}s with this {@code reuse}, so that they allocate
+   * nothing: the index grows now if it would, and the log's chunks that the positions they take
+   * will lie in are made now. Changes nothing a reader sees (the index is rebuilt with the same
+   * words, chunk 0 replaced by a longer copy, chunks created empty). Called under the stripe's
+   * lock before a commit changes anything, so that an allocation that fails (out of memory)
+   * fails before the commit's first change. The caller has checked that the positions exist
+   * (at most {@value #MAX_EVENTS} events, {@link #freshPositions} without reuse).
+   */
+  void reserve(int adds, boolean reuse) {
+    if (adds <= 0) {
+      return;
+    }
+    int need = size + adds;
+    int capacity = words.length;
+    while (need > capacity - (capacity >>> 2)) {
+      capacity *= 2;
+    }
+    if (capacity != words.length) {
+      resize(capacity);
+    }
+    int fresh = reuse ? Math.max(0, adds - freeCount) : adds;
+    if (fresh == 0) {
+      return;
+    }
+    int last = end + fresh - 1; // the last position never used yet that the adds take
+    int lastChunk = last >>> CHUNK_SHIFT;
+    if (lastChunk >= chunks.length) {
+      int length = Math.max(2, chunks.length + (chunks.length >>> 1));
+      length = Math.max(length, lastChunk + 1);
+      Event[][] c = Arrays.copyOf(chunks, length); // both made before either is kept
+      Identifier[][] a = Arrays.copyOf(anchorChunks, length);
+      chunks = c;
+      anchorChunks = a;
+    }
+    for (int k = end >>> CHUNK_SHIFT; k <= lastChunk; k++) {
+      Event[] chunk = chunks[k];
+      int length = k == 0 ? Math.min(CHUNK, Math.max(FIRST_CHUNK, Integer.highestOneBit(Math.min(last, CHUNK - 1)) * 2)) : CHUNK;
+      if (chunk == null) {
+        Event[] e = new Event[length];
+        Identifier[] a = new Identifier[length];
+        chunks[k] = e;
+        anchorChunks[k] = a;
+      } else if (chunk.length < length) { // chunk 0, growing (a view may hold the shorter one)
+        Event[] e = Arrays.copyOf(chunk, length);
+        Identifier[] a = Arrays.copyOf(anchorChunks[k], length);
+        chunks[k] = e;
+        anchorChunks[k] = a;
+      }
+    }
+  }
+
+  /**
+   * Makes room for {@code removals} more {@link #remove}s, so that they allocate nothing (the list
+   * of freed positions grows now if it would); changes nothing a reader sees.
+   */
+  void reserveRemovals(int removals) {
+    if (removals > 0 && freeCount + removals > free.length) {
+      free = Arrays.copyOf(free, Math.max(8, Math.max(freeCount + removals, free.length * 2)));
+    }
+  }
+
+  /** The log's next position never used ({@code end}) and its count of freed positions, packed, for {@link #undoAdd}. */
+  long mark() {
+    return (long) end << 32 | freeCount;
+  }
+
+  /**
+   * Undoes the last {@link #add} (of the id whose {@link #hash} is {@code hash}, at {@code position}),
+   * given the {@link #mark} taken just before it: the table is as before that add (the words may
+   * lie in other slots of the index). Allocates nothing.
+   */
+  void undoAdd(long hash, int position, long mark) {
+    long[] w = words;
+    int mask = w.length - 1;
+    int i = (int) hash & mask;
+    while (w[i] != FREE && ((int) w[i] & POSITION_MASK) != position) {
+      i = (i + 1) & mask;
+    }
+    if (w[i] == FREE) {
+      throw new IllegalStateException("no event at position " + position + " to undo");
+    }
+    deleteAt(i);
+    size--;
+    chunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = null;
+    anchorChunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = null;
+    end = (int) (mark >>> 32);
+    freeCount = (int) mark; // a position taken from the freed ones is still in the array there
+  }
+
+  /**
+   * Undoes the last {@link #remove}, of {@code event} (whose id's {@link #hash} is {@code hash})
+   * anchored at {@code anchor}, which was at {@code position}: it is there again, and the position
+   * leaves the freed ones. Allocates nothing (the index has room: it held the event before).
+   */
+  void undoRemove(long hash, int position, Event event, Identifier anchor) {
+    if (freeCount == 0 || free[freeCount - 1] != position) {
+      throw new IllegalStateException("position " + position + " was not the last one freed");
+    }
+    freeCount--;
+    chunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = event;
+    anchorChunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = anchor;
+    insert(words, hash, position);
+    size++;
+  }
+
+  /**
+   * If the table holds no event any more, lets its log start again: its chunks go (views keep
+   * theirs). Allocates nothing; a commit calls it after its last change, as the log is the same
+   * either way.
+   */
+  void compactIfEmpty() {
+    if (size == 0 && end > 1) {
+      chunks = NO_CHUNKS;
+      anchorChunks = NO_ANCHOR_CHUNKS;
+      end = 1;
+      free = NO_POSITIONS;
+      freeCount = 0;
+    }
+  }
+
+  /** The chunks of a log that starts again: none (an add makes the arrays it needs). */
+  private static final Event[][] NO_CHUNKS = {};
+
+  private static final Identifier[][] NO_ANCHOR_CHUNKS = {};
+
+  /**
    * Writes {@code event} and its anchor to a free position of the log (a freed one first, if
    * {@code reuse}) and returns it.
    */
@@ -321,7 +447,9 @@ final class EventIdTable {
    * under the stripe's lock. Takes a constant time: it copies no entry.
    */
   View view() {
-    return new View(chunks, chunks[0], anchorChunks, anchorChunks[0], end);
+    Event[] chunk0 = chunks.length == 0 ? null : chunks[0]; // none: the log is empty (end 1)
+    Identifier[] anchorChunk0 = anchorChunks.length == 0 ? null : anchorChunks[0];
+    return new View(chunks, chunk0, anchorChunks, anchorChunk0, end);
   }
 
   /**
@@ -378,18 +506,14 @@ final class EventIdTable {
     return false;
   }
 
-  /** Empties {@code position} of the log (its event is no longer referenced) for reuse. */
+  /**
+   * Empties {@code position} of the log (its event is no longer referenced) for reuse. The log
+   * does not start again here when the table empties ({@link #compactIfEmpty} does, after the
+   * commit), so that a commit that fails after this can {@link #undoRemove}.
+   */
   private void release(int position) {
     chunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = null;
     anchorChunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = null; // an erased anchor is not kept
-    if (size == 0) { // nothing left: the log starts again, its chunks go (views keep theirs)
-      chunks = new Event[1][];
-      anchorChunks = new Identifier[1][];
-      end = 1;
-      free = NO_POSITIONS;
-      freeCount = 0;
-      return;
-    }
     if (freeCount == free.length) {
       free = Arrays.copyOf(free, Math.max(8, free.length * 2));
     }

@@ -37,7 +37,12 @@ import org.slf4j.LoggerFactory;
  * The embedded default {@link Storage}: everything on the heap, nothing persisted.
  *
  * <p>Thread-safe. Every commit is validated in full before anything is applied, so a conflicting
- * commit changes nothing. Readers of a single key ({@link #profile}, {@link #owner}, {@link #isTombstoned}) read
+ * commit changes nothing. A commit is also failure-atomic: everything it allocates (new entries,
+ * room in the tables and logs it grows) is allocated before its first change, and if it still
+ * fails part-way (an {@link OutOfMemoryError} in a map of tombstones or merge records, a stack
+ * overflow, a bug) its changes are taken back before its locks are released, so readers never see
+ * them and the same commit can be made again. Optional ceilings on the events and profiles held
+ * ({@link #builder()}) refuse a commit with a {@link StorageException} before the heap runs out. Readers of a single key ({@link #profile}, {@link #owner}, {@link #isTombstoned}) read
  * optimistically and wait only while a commit is applying to that key's stripe (so a thread that
  * has seen a commit never reads a key it has not reached yet); {@link #owners}, {@link #ownedProfiles}, {@link #containsEvent}, each page of {@link
  * #profiles}, {@link #profileCount()}, {@link #tombstoneCount()} and the event reads see one consistent state. {@link
@@ -111,6 +116,74 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class InMemoryStorage implements Storage {
+  /**
+   * A builder of an empty store, for the optional ceilings: {@code new InMemoryStorage()} is
+   * {@code builder().build()}.
+   *
+   * <pre>{@code
+   * Storage storage = InMemoryStorage.builder().maxEvents(50_000_000).maxProfiles(5_000_000).build();
+   * }</pre>
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds an {@link InMemoryStorage}. The in-memory store keeps everything ingested on the heap
+   * (no retention); a ceiling makes it refuse a commit that would take it past a number of events
+   * or of profiles, with a {@link StorageException} before anything changes, rather than fill the
+   * heap until an {@link OutOfMemoryError}. Commits that erase or delete make room again. Without
+   * ceilings (the default) nothing is counted.
+   */
+  public static final class Builder {
+    private long maxEvents = Long.MAX_VALUE;
+    private long maxProfiles = Long.MAX_VALUE;
+
+    private Builder() {}
+
+    /**
+     * The most events the store holds (default: no ceiling). A commit whose appends (less the
+     * events it erases) would take it past this is refused with a {@link StorageException}, and
+     * changes nothing.
+     *
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    public Builder maxEvents(long value) {
+      checkArgument(value >= 0, "maxEvents must be >= 0: %s", value);
+      this.maxEvents = value;
+      return this;
+    }
+
+    /**
+     * The most profiles the store holds (default: no ceiling). A commit whose new profiles (less
+     * those it deletes) would take it past this is refused with a {@link StorageException}, and
+     * changes nothing.
+     *
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    public Builder maxProfiles(long value) {
+      checkArgument(value >= 0, "maxProfiles must be >= 0: %s", value);
+      this.maxProfiles = value;
+      return this;
+    }
+
+    /** An empty store with these settings. */
+    public InMemoryStorage build() {
+      return new InMemoryStorage(1024, maxEvents, maxProfiles);
+    }
+  }
+
+  /** The ceiling on stored events ({@link Long#MAX_VALUE}: none). */
+  private final long maxEvents;
+  /** The ceiling on stored profiles ({@link Long#MAX_VALUE}: none). */
+  private final long maxProfiles;
+  /** Whether a ceiling is set: only then are {@link #storedEvents} and {@link #storedProfiles} kept. */
+  private final boolean limited;
+  /** The events stored and those that commits being applied add (with a ceiling only). */
+  private final java.util.concurrent.atomic.AtomicLong storedEvents = new java.util.concurrent.atomic.AtomicLong();
+  /** The profiles stored and those that commits being applied add (with a ceiling only). */
+  private final java.util.concurrent.atomic.AtomicLong storedProfiles = new java.util.concurrent.atomic.AtomicLong();
+
   /** The number of lock stripes: one bit each in a {@code long} mask. */
   static final int STRIPES = 64;
   /** Optimistic attempts of a multi-key read before it takes the read locks of the stripes it reached. */
@@ -220,7 +293,7 @@ public final class InMemoryStorage implements Storage {
     if (l.inUse) {
       return true;
     }
-    for (Object[] a : new Object[][] {l.appendSlots, l.writeCells, l.deleteCells, l.indexSlots}) {
+    for (Object[] a : new Object[][] {l.appendSlots, l.writeCells, l.deleteCells, l.indexSlots, l.ownerCells, l.jA, l.jB, l.jC}) {
       for (Object o : a) {
         if (o != null) {
           return true;
@@ -458,6 +531,38 @@ public final class InMemoryStorage implements Storage {
       return eventCount == REMOVED;
     }
 
+    /**
+     * A slot of {@code id} made before a commit's first change, for the commit to add to its
+     * table: marked {@link #REMOVED} (not in a table) until then.
+     */
+    static IdentifierSlot detached(Identifier id) {
+      IdentifierSlot slot = new IdentifierSlot(id);
+      slot.eventCount = REMOVED;
+      return slot;
+    }
+
+    /**
+     * Makes room for {@code extra} more {@link #append}s, so that they allocate nothing: the
+     * array of later events grows now if it would (its first {@code eventCount - 1} entries kept,
+     * so readers see the same events). A slot not in a table counts as empty.
+     */
+    void reserveEvents(int extra) {
+      int n = Math.max(eventCount, 0) + extra; // the events then
+      if (n < 2) {
+        return; // the first event is inline
+      }
+      int[] more = moreEvents;
+      int length = more == null ? 0 : more.length;
+      if (length >= n - 1) {
+        return;
+      }
+      int size = more == null ? 4 : length * 2;
+      while (size < n - 1) {
+        size *= 2;
+      }
+      moreEvents = more == null ? new int[size] : Arrays.copyOf(more, size);
+    }
+
     /** Marks the slot as gone from its table; it holds no events then. */
     void markRemoved() {
       assert eventCount == 0 : "a slot leaves its table without events";
@@ -524,13 +629,21 @@ public final class InMemoryStorage implements Storage {
     return stripes[refStripe(ref)].eventIds.event(ref & EventIdTable.MAX_EVENTS);
   }
 
-  /** Creates an empty store. */
+  /** Creates an empty store without ceilings (see {@link #builder()}). */
   public InMemoryStorage() {
     this(1024);
   }
 
   /** An empty store whose commits fold the logs in once a stripe's log holds {@code foldFloor} changes (tests: small). */
   InMemoryStorage(int foldFloor) {
+    this(foldFloor, Long.MAX_VALUE, Long.MAX_VALUE);
+  }
+
+  /** An empty store with these ceilings ({@link Long#MAX_VALUE}: none). */
+  InMemoryStorage(int foldFloor, long maxEvents, long maxProfiles) {
+    this.maxEvents = maxEvents;
+    this.maxProfiles = maxProfiles;
+    this.limited = maxEvents != Long.MAX_VALUE || maxProfiles != Long.MAX_VALUE;
     this.foldFloor = foldFloor;
     this.foldLimit = foldFloor;
     for (int i = 0; i < STRIPES; i++) {
@@ -776,6 +889,16 @@ public final class InMemoryStorage implements Storage {
       }
     }
     return false;
+  }
+
+  /** For tests: whether a lock of a stripe or of the merge log is held now. */
+  boolean locksHeld() {
+    for (Stripe s : stripes) {
+      if (s.lock.isWriteLocked() || s.lock.isReadLocked()) {
+        return true;
+      }
+    }
+    return logLock.isWriteLocked() || logLock.isReadLocked();
   }
 
   /** For tests: the rebuilds of the sorted ids so far. */
@@ -1389,8 +1512,9 @@ public final class InMemoryStorage implements Storage {
 
   /**
    * {@inheritDoc} Constant-time without any lock: tombstones are never removed, so once the set
-   * is not empty it stays so; a tombstone of a commit still being applied may or may not be seen,
-   * as by {@link #isTombstoned}.
+   * is not empty it stays so; a tombstone of a commit still being applied may or may not be seen
+   * (also of one that then fails and is taken back: the answer may then turn false again, which
+   * only cost its caller a look-up).
    */
   @Override
   public boolean hasTombstones() {
@@ -1603,7 +1727,16 @@ public final class InMemoryStorage implements Storage {
           indexUnindexed(); // before anything changes: it changes no state a reader sees
         }
         validate(commit, seen);
-        return apply(commit, seen);
+        prepare(commit, seen);
+        boolean foldDue;
+        try {
+          foldDue = apply(commit, seen);
+        } catch (Throwable failed) { // out of memory, a stack overflow, a bug: the commit is taken back
+          undo(seen, failed);
+          throw failed;
+        }
+        finish(commit, seen);
+        return foldDue;
       } finally {
         if (logs) {
           logLock.unlockWrite(logStamp);
@@ -1642,6 +1775,58 @@ public final class InMemoryStorage implements Storage {
     long lockMask;
     /** Whether a commit of this thread is using these lookups now. */
     boolean inUse;
+    /** Per index write with a new owner: the owner's cell (set by prepare()). */
+    ProfileCell[] ownerCells = new ProfileCell[4];
+    /** Per stripe, what prepare() counts (see {@link #NEW_CELLS} and the others); all 0 between commits. */
+    final int[] counts = new int[5 * STRIPES];
+    /** Whether {@link #counts} may hold counts of a prepare() that failed. */
+    boolean countsDirty;
+    /** Whether the commit's appends may reuse freed positions (read once, by prepare()). */
+    boolean reuse;
+    /** The commit's change of the number of events and of profiles (set by prepare()). */
+    long netEvents;
+    long netProfiles;
+    /** The merge-log plan of a commit that erases or redacts records, or null. */
+    RarePlan rare;
+    // The journal of apply(): per change, its kind, up to three objects, an int and a long.
+    int[] jOp = new int[16];
+    Object[] jA = new Object[16];
+    Object[] jB = new Object[16];
+    Object[] jC = new Object[16];
+    int[] jI = new int[16];
+    long[] jN = new long[16];
+    int jCount;
+
+    /** Makes room for {@code n} journal entries (all arrays made before any is kept). */
+    void reserveJournal(int n) {
+      if (n > jOp.length) {
+        int size = Math.max(n, 2 * jOp.length);
+        int[] op = new int[size];
+        Object[] a = new Object[size];
+        Object[] b = new Object[size];
+        Object[] c = new Object[size];
+        int[] i = new int[size];
+        long[] l = new long[size];
+        jOp = op;
+        jA = a;
+        jB = b;
+        jC = c;
+        jI = i;
+        jN = l;
+      }
+    }
+
+    /** Notes a change of apply(); room was reserved by prepare(). */
+    void note(int op, Object a, Object b, Object c, int i, long n) {
+      int k = jCount;
+      jOp[k] = op;
+      jA[k] = a;
+      jB[k] = b;
+      jC[k] = c;
+      jI[k] = i;
+      jN[k] = n;
+      jCount = k + 1;
+    }
 
     /** Looks up what {@code commit} touches in {@code store}, with the hints of {@code sc}. */
     void fill(InMemoryStorage store, Commit commit, ReadScratch sc) {
@@ -1740,6 +1925,28 @@ public final class InMemoryStorage implements Storage {
       Arrays.fill(writeCells, 0, writeCount, null);
       Arrays.fill(deleteCells, 0, deleteCount, null);
       Arrays.fill(indexSlots, 0, indexCount, null);
+      Arrays.fill(ownerCells, 0, Math.min(indexCount, ownerCells.length), null);
+      int used = Math.max(jCount, 0);
+      Arrays.fill(jA, 0, used, null);
+      Arrays.fill(jB, 0, used, null);
+      Arrays.fill(jC, 0, used, null);
+      jCount = 0;
+      rare = null;
+      if (countsDirty) {
+        Arrays.fill(counts, 0);
+        countsDirty = false;
+      }
+      if (jOp.length > 8 * KEEP) {
+        jOp = new int[16];
+        jA = new Object[16];
+        jB = new Object[16];
+        jC = new Object[16];
+        jI = new int[16];
+        jN = new long[16];
+      }
+      if (ownerCells.length > KEEP) {
+        ownerCells = new ProfileCell[4];
+      }
       if (appendHashes.length > KEEP) {
         appendHashes = new long[2];
         anchorHashes = new int[2];
@@ -1905,26 +2112,385 @@ public final class InMemoryStorage implements Storage {
     return p == null ? 0 : p.version();
   }
 
-  /** Applies a validated commit; true if a stripe's log of profile changes is now overdue for folding. */
+  // ---------------------------------------------------------------------------------------------
+  // Applying a commit, failure-atomically. prepare() makes every allocation the commit needs
+  // (new cells and slots, room in the tables, logs and arrays, the journal) before the first
+  // change; apply() then changes the store without allocating (but for the tombstone set and the
+  // merge log's maps, whose nodes cannot be made ahead) and notes each change in the journal; if
+  // anything throws there (out of memory, a stack overflow, a bug), undo() takes the changes back
+  // from the journal, newest first, allocating nothing, before the locks are released: readers
+  // never see the commit's part, and the same commit can be made again. finish() does what
+  // cannot fail and has no undo: removals from the merge log, which keeps commit order, and
+  // starting emptied event logs again.
+
+  /** A journal entry: what undo() does to take one change of apply() back. */
+  private static final int SET_PROFILE = 1;
+  private static final int PUT_CELL = 2;
+  private static final int LOG_CREATED = 3;
+  private static final int SET_OWNER = 4;
+  private static final int ADD_SLOT = 5;
+  private static final int REMOVE_SLOT = 6;
+  private static final int REMOVE_CELL = 7;
+  private static final int LOG_DELETED = 8;
+  private static final int ERASE_EVENT = 9;
+  private static final int CLEAR_EVENTS = 10;
+  private static final int EVENT_ADD = 11;
+  private static final int SLOT_APPEND = 12;
+  private static final int TOMBSTONE = 13;
+  private static final int RECORD_PUT = 14;
+  private static final int UNINDEXED_ADD = 15;
+  private static final int SPLIT_ADD = 16;
+  private static final int RECORD_REPLACED = 17;
+  private static final int LIST_SET = 18;
+  /** A record taken out of a list of {@link #mergeRecordsByProfile} (C: the profile). */
+  private static final int PROFILE_LIST_REMOVE = 19;
+  /** A record taken out of a list of {@link #splitsByIdentifier} (C: the identifier). */
+  private static final int SPLIT_LIST_REMOVE = 20;
+  /** A record to take out of {@link #mergeRecords} in finish(): nothing to undo. */
+  private static final int DEFERRED_UNLOG = 21;
+
+  /** Index of each count kind in {@link Lookups#counts}, per stripe. */
+  private static final int NEW_CELLS = 0;
+  private static final int DELETES = STRIPES;
+  private static final int NEW_SLOTS = 2 * STRIPES;
+  private static final int ADDS = 3 * STRIPES;
+  private static final int REMOVALS = 4 * STRIPES;
+
+  /** For tests only: called at each allocation and each change of a commit, so a test can make it fail there. */
+  interface FaultHook {
+    /** Called before the step named {@code step} (a constant); may throw to fail the commit there. */
+    void at(String step);
+  }
+
+  /** For tests only: see {@link FaultHook}; null (the default) runs nothing. */
+  FaultHook faultHook;
+
+  private void step(String name) {
+    FaultHook hook = faultHook;
+    if (hook != null) {
+      hook.at(name);
+    }
+  }
+
+  /**
+   * The merge-log parts of a commit that erases or redacts records, worked out by prepare()
+   * (profiles and identifiers of each record), so apply() need not allocate for them.
+   */
+  private static final class RarePlan {
+    final List<MergeRecord> unlog = new ArrayList<>();
+    final List<Set<ProfileId>> unlogProfiles = new ArrayList<>();
+    final List<Set<Identifier>> unlogIdentifiers = new ArrayList<>();
+    final List<MergeRecord> relogStored = new ArrayList<>();
+    final List<Set<ProfileId>> relogProfiles = new ArrayList<>();
+    final List<Set<Identifier>> relogStoredIdentifiers = new ArrayList<>();
+    final List<Set<Identifier>> relogKeptIdentifiers = new ArrayList<>();
+    final List<Set<Identifier>> splitIdentifiers = new ArrayList<>();
+  }
+
+  /**
+   * Makes every allocation a validated commit needs before its first change, and takes its part
+   * of the configured ceilings (refusing the commit beyond them): called under the commit's locks
+   * after {@link #validate}. What it changes no reader can tell (tables and arrays grown with the
+   * same contents, objects not yet reachable); if it throws, the commit changed nothing.
+   */
+  private void prepare(Commit commit, Lookups seen) {
+    int[] counts = seen.counts;
+    seen.countsDirty = true;
+    int journal = 0;
+    int newCells = 0;
+    for (int i = 0; i < seen.writeCount; i++) {
+      if (seen.writeCells[i] == null) {
+        ProfileId id = commit.profileWriteAt(i).profile().id();
+        int h = KeyedTable.spread(id);
+        step("new profile cell");
+        seen.writeCells[i] = new ProfileCell(id, h, null); // holds no profile until apply() puts it
+        counts[NEW_CELLS + stripeOfHash(h)]++;
+        newCells++;
+        journal += 2;
+      } else {
+        journal++;
+      }
+    }
+    int deletes = 0;
+    for (int i = 0; i < seen.deleteCount; i++) {
+      ProfileId id = commit.profileDeletes().get(i).id();
+      counts[DELETES + stripeOf(id)]++;
+      if (seen.deleteCells[i] != null) {
+        deletes++;
+      }
+      journal += 2;
+    }
+    if (seen.indexCount > seen.ownerCells.length) {
+      step("owner cells");
+      seen.ownerCells = new ProfileCell[seen.indexCount];
+    }
+    for (int i = 0; i < seen.indexCount; i++) {
+      Commit.IndexWrite w = commit.indexWriteAt(i);
+      journal += 2;
+      if (w.newOwner().isEmpty()) {
+        continue;
+      }
+      ProfileId ownerId = w.newOwner().get();
+      ProfileCell owner = writtenCell(commit, seen, ownerId); // mostly a profile this commit writes
+      if (owner == null) {
+        owner = cellOf(ownerId);
+      }
+      if (owner == null) { // an owner without a profile (yet): readers find it by id later
+        step("owner cell");
+        owner = new ProfileCell(ownerId, null);
+      }
+      seen.ownerCells[i] = owner;
+      if (seen.indexSlots[i] == null) {
+        step("new index slot");
+        seen.indexSlots[i] = IdentifierSlot.detached(w.identifier());
+        counts[NEW_SLOTS + stripeOfHash(seen.indexHashes[i])]++;
+      }
+    }
+    long erased = 0;
+    if (!commit.eventErasures().isEmpty()) {
+      for (Identifier anchor : commit.eventErasures()) {
+        IdentifierSlot slot = slotOf(anchor);
+        if (slot != null && slot.eventCount > 0) {
+          for (int i = 0; i < slot.eventCount; i++) {
+            counts[REMOVALS + refStripe(slot.eventRefAt(i))]++;
+          }
+          erased += slot.eventCount;
+          journal += slot.eventCount + 2;
+        }
+      }
+    }
+    for (int i = 0; i < seen.appendCount; i++) {
+      StoredEvent e = commit.appendAt(i);
+      int h = seen.anchorHashes[i];
+      IdentifierSlot slot = liveSlot(seen.appendSlots[i], h, e.anchor());
+      if (slot == null) {
+        slot = slotMadeFor(commit, seen, i, h, e.anchor());
+      }
+      if (slot == null) {
+        step("new event slot");
+        slot = IdentifierSlot.detached(e.anchor());
+        counts[NEW_SLOTS + stripeOfHash(h)]++;
+      }
+      seen.appendSlots[i] = slot;
+      int earlier = 0; // appends of this commit to the same slot before this one
+      for (int j = 0; j < i; j++) {
+        if (seen.appendSlots[j] == slot) {
+          earlier++;
+        }
+      }
+      step("slot events");
+      slot.reserveEvents(earlier + 1);
+      counts[ADDS + stripeOfEvent(seen.appendHashes[i])]++;
+      journal += 3;
+    }
+    journal += commit.tombstones().size();
+    if (!commit.mergeRecords().isEmpty()) {
+      step("merge log");
+      reserveList(unindexed, commit.mergeRecords().size());
+      for (MergeRecord r : commit.mergeRecords()) {
+        journal += 2;
+        if (r.kind() == MergeRecord.Kind.SPLIT) {
+          journal += identifiersOf(r).size();
+        }
+      }
+    }
+    seen.rare = null;
+    if (!commit.mergeRecordErasures().isEmpty() || !commit.mergeRecordRedactions().isEmpty()) {
+      step("merge log plan");
+      seen.rare = planRare(commit);
+      journal += rareJournal(seen.rare);
+    }
+    // Room in each stripe touched (all are in the lock mask), then the counts go back to 0.
+    boolean reuse = scans.get() == 0;
+    seen.reuse = reuse;
+    for (long m = seen.lockMask; m != 0; m &= m - 1) {
+      int s = Long.numberOfTrailingZeros(m);
+      Stripe stripe = stripes[s];
+      int cells = counts[NEW_CELLS + s];
+      if (cells > 0) {
+        step("reserve cells");
+        stripe.cells.reserve(cells);
+        reserveList(stripe.created, cells);
+      }
+      if (counts[DELETES + s] > 0) {
+        step("reserve deletes");
+        reserveList(stripe.deleted, counts[DELETES + s]);
+      }
+      if (counts[NEW_SLOTS + s] > 0) {
+        step("reserve slots");
+        stripe.slots.reserve(counts[NEW_SLOTS + s]);
+      }
+      if (counts[ADDS + s] > 0) {
+        step("reserve events");
+        stripe.eventIds.reserve(counts[ADDS + s], reuse);
+      }
+      if (counts[REMOVALS + s] > 0) {
+        step("reserve removals");
+        stripe.eventIds.reserveRemovals(counts[REMOVALS + s]);
+      }
+      counts[NEW_CELLS + s] = 0;
+      counts[DELETES + s] = 0;
+      counts[NEW_SLOTS + s] = 0;
+      counts[ADDS + s] = 0;
+      counts[REMOVALS + s] = 0;
+    }
+    seen.countsDirty = false;
+    step("journal");
+    seen.reserveJournal(journal);
+    // Last: a share of the ceilings taken here is given back by undo() if apply() fails.
+    seen.netEvents = seen.appendCount - erased;
+    seen.netProfiles = newCells - deletes;
+    if (limited) {
+      takeShare(storedEvents, seen.netEvents, maxEvents, "events");
+      try {
+        takeShare(storedProfiles, seen.netProfiles, maxProfiles, "profiles");
+      } catch (RuntimeException refused) {
+        if (seen.netEvents > 0) {
+          storedEvents.addAndGet(-seen.netEvents);
+        }
+        throw refused;
+      }
+    }
+  }
+
+  /**
+   * Makes room in {@code list} for {@code n} more adds. An empty list made without a capacity
+   * ignores {@link ArrayList#ensureCapacity} up to its default capacity (10) and would allocate
+   * at its first add: so an empty list is given 11 places at least.
+   */
+  private static void reserveList(ArrayList<?> list, int n) {
+    int size = list.size();
+    list.ensureCapacity(size == 0 ? Math.max(n, 11) : size + n);
+  }
+
+  /**
+   * Adds {@code net} to {@code stored} if that stays within {@code max}; a negative {@code net}
+   * waits for finish() (the commit may still fail).
+   *
+   * @throws StorageException if it would not stay within {@code max}
+   */
+  private static void takeShare(java.util.concurrent.atomic.AtomicLong stored, long net, long max, String what) {
+    if (net <= 0) {
+      return;
+    }
+    while (true) {
+      long now = stored.get();
+      if (now + net > max) {
+        throw new StorageException("the in-memory store is at its configured ceiling of " + max + " " + what
+            + " (" + now + " stored, the commit adds " + net + "); nothing was changed");
+      }
+      if (stored.compareAndSet(now, now + net)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * The slot a commit's earlier part makes for {@code anchor}, the anchor of append {@code i}
+   * (whose {@link KeyedTable#spread} hash is {@code hash}): the new slot of an index write of the
+   * same identifier, or of an earlier append; null if none.
+   */
+  private static IdentifierSlot slotMadeFor(Commit commit, Lookups seen, int i, int hash, Identifier anchor) {
+    for (int j = 0; j < seen.indexCount; j++) {
+      IdentifierSlot s = seen.indexSlots[j];
+      if (s != null && seen.indexHashes[j] == hash && s.key.equals(anchor)) {
+        return s;
+      }
+    }
+    for (int j = 0; j < i; j++) {
+      if (seen.anchorHashes[j] == hash && seen.appendSlots[j].key.equals(anchor)) {
+        return seen.appendSlots[j];
+      }
+    }
+    return null;
+  }
+
+  /** The plan of a commit's merge-record erasures and redactions; under the log's lock, every record indexed. */
+  private RarePlan planRare(Commit commit) {
+    RarePlan plan = new RarePlan();
+    Set<String> planned = new HashSet<>();
+    for (ProfileId erased : commit.mergeRecordErasures()) {
+      for (MergeRecord r : mergeRecordsByProfile.getOrDefault(erased, List.of())) {
+        if (planned.add(r.id())) {
+          plan.unlog.add(r);
+          plan.unlogProfiles.add(profilesOf(r));
+          plan.unlogIdentifiers.add(identifiersOf(r));
+        }
+      }
+    }
+    for (MergeRecord r : commit.mergeRecordRedactions()) {
+      MergeRecord stored = mergeRecords.get(r.id());
+      plan.relogStored.add(stored);
+      plan.relogProfiles.add(profilesOf(stored));
+      boolean split = stored.kind() == MergeRecord.Kind.SPLIT;
+      plan.relogStoredIdentifiers.add(split ? identifiersOf(stored) : Set.of());
+      plan.relogKeptIdentifiers.add(split ? identifiersOf(r) : Set.of());
+    }
+    return plan;
+  }
+
+  /** An upper bound of the journal entries the merge-log parts of {@code plan} write. */
+  private int rareJournal(RarePlan plan) {
+    int n = 0;
+    for (int k = 0; k < plan.unlog.size(); k++) {
+      n += plan.unlogProfiles.get(k).size() + plan.unlogIdentifiers.get(k).size() + 1;
+    }
+    for (int k = 0; k < plan.relogStored.size(); k++) {
+      n++;
+      for (ProfileId p : plan.relogProfiles.get(k)) {
+        n += mergeRecordsByProfile.getOrDefault(p, List.of()).size();
+      }
+      for (Identifier id : plan.relogStoredIdentifiers.get(k)) {
+        n += splitsByIdentifier.getOrDefault(id, List.of()).size();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Applies a prepared commit, noting each change in the journal of {@code seen}; true if a
+   * stripe's log of profile changes is now overdue for folding. If it throws, the caller undoes
+   * the changes noted ({@link #undo}).
+   */
   private boolean apply(Commit commit, Lookups seen) {
+    seen.jCount = 0;
     boolean foldDue = false;
+    // The merge log first: its maps allocate (the rest does not), and no reader sees it before
+    // the commit's locks are released.
+    for (MergeRecord r : commit.mergeRecords()) {
+      step("log record");
+      mergeRecords.put(r.id(), r);
+      seen.note(RECORD_PUT, r, null, null, 0, 0);
+      unindexed.add(r); // room reserved
+      seen.note(UNINDEXED_ADD, null, null, null, 0, 0);
+      if (r.kind() == MergeRecord.Kind.SPLIT) {
+        for (Identifier id : identifiersOf(r)) {
+          step("log split");
+          splitsByIdentifier.computeIfAbsent(id, k -> new ArrayList<>(1)).add(r);
+          seen.note(SPLIT_ADD, r, null, id, 0, 0);
+        }
+      }
+    }
     // Index entries move before losers are deleted, so a reader going identifier -> owner ->
     // profile never lands on a profile that is already gone. The cells and slots validate()
     // found are live: nothing changed since, as the stripes' write locks are held.
     for (int i = 0; i < seen.writeCount; i++) {
       Profile profile = commit.profileWriteAt(i).profile();
       ProfileCell cell = seen.writeCells[i];
-      if (cell == null) {
-        ProfileId id = profile.id();
-        int h = KeyedTable.spread(id);
-        Stripe stripe = stripes[stripeOfHash(h)];
-        cell = new ProfileCell(id, h, profile);
-        stripe.cells.put(h, cell);
-        seen.writeCells[i] = cell; // for the index writes below
-        stripe.created.add(id);
+      step("write profile");
+      if (cell.profile == null) { // made by prepare(): a new profile
+        Stripe stripe = stripes[stripeOfHash(cell.hash)];
+        cell.profile = profile;
+        stripe.cells.put(cell.hash, cell);
+        seen.note(PUT_CELL, cell, null, null, 0, 0);
+        step("log created");
+        stripe.created.add(cell.key);
+        seen.note(LOG_CREATED, stripe, null, null, 0, 0);
         foldDue |= stripe.logOver(foldLimit);
       } else {
+        Profile old = cell.profile;
         cell.profile = profile;
+        seen.note(SET_PROFILE, cell, old, null, 0, 0);
       }
     }
     Runnable pause = afterProfileWrites;
@@ -1934,26 +2500,26 @@ public final class InMemoryStorage implements Storage {
     for (int i = 0; i < seen.indexCount; i++) {
       Commit.IndexWrite w = commit.indexWriteAt(i);
       IdentifierSlot slot = seen.indexSlots[i];
+      step("index write");
       if (w.newOwner().isPresent()) {
-        ProfileId ownerId = w.newOwner().get();
-        ProfileCell owner = writtenCell(commit, seen, ownerId); // mostly a profile this commit just wrote
-        if (owner == null) {
-          owner = cellOf(ownerId);
-        }
-        if (owner == null) { // an owner without a profile (yet): readers find it by id later
-          owner = new ProfileCell(ownerId, null);
-        }
-        if (slot == null) {
-          slot = new IdentifierSlot(w.identifier());
+        ProfileCell owner = seen.ownerCells[i];
+        if (slot.removed()) { // made by prepare()
           slot.owner = owner;
-          addSlot(seen.indexHashes[i], slot);
+          insertSlot(seen.indexHashes[i], slot);
+          seen.note(ADD_SLOT, slot, null, null, 0, 0);
         } else {
+          ProfileCell old = slot.owner;
           slot.owner = owner;
+          seen.note(SET_OWNER, slot, old, null, 0, 0);
         }
       } else if (slot != null) {
+        ProfileCell old = slot.owner;
         slot.owner = null;
+        seen.note(SET_OWNER, slot, old, null, 0, 0);
         if (slot.eventCount == 0) {
+          step("remove slot");
           removeSlot(slot);
+          seen.note(REMOVE_SLOT, slot, null, null, 0, 0);
         }
       }
     }
@@ -1965,65 +2531,292 @@ public final class InMemoryStorage implements Storage {
         int h = KeyedTable.spread(id);
         Stripe stripe = stripes[stripeOfHash(h)];
         if (cell != null) {
+          step("delete profile");
           boolean removed = stripe.cells.remove(h, cell);
           assert removed : "a live cell is in its table";
+          Profile old = cell.profile;
           cell.profile = null;
+          seen.note(REMOVE_CELL, cell, old, null, 0, 0);
         }
-        stripe.deleted.add(id);
+        step("log deleted");
+        stripe.deleted.add(id); // room reserved
+        seen.note(LOG_DELETED, stripe, null, null, 0, 0);
         foldDue |= stripe.logOver(foldLimit);
       }
     }
-    for (Identifier anchor : commit.eventErasures()) { // the commit holds every stripe
-      IdentifierSlot slot = slotOf(anchor);
-      if (slot != null && slot.eventCount > 0) {
-        for (int i = 0; i < slot.eventCount; i++) {
-          int ref = slot.eventRefAt(i);
-          Stripe stripe = stripes[refStripe(ref)];
-          String id = eventAt(stripes, ref).id();
-          boolean removed = stripe.eventIds.remove(EventIdTable.hash(id), id);
-          assert removed : "an anchored event's id is in its table";
-          stripe.eventCount--;
-        }
-        slot.clearEvents();
-        if (slot.owner == null) {
-          removeSlot(slot);
+    if (!commit.eventErasures().isEmpty()) {
+      for (Identifier anchor : commit.eventErasures()) { // the commit holds every stripe
+        IdentifierSlot slot = slotOf(anchor);
+        if (slot != null && slot.eventCount > 0) {
+          for (int i = 0; i < slot.eventCount; i++) {
+            int ref = slot.eventRefAt(i);
+            Stripe stripe = stripes[refStripe(ref)];
+            Event event = eventAt(stripes, ref);
+            String id = event.id();
+            step("erase event");
+            boolean removed = stripe.eventIds.remove(EventIdTable.hash(id), id); // room reserved
+            assert removed : "an anchored event's id is in its table";
+            stripe.eventCount--;
+            seen.note(ERASE_EVENT, stripe, event, slot.key, ref & EventIdTable.MAX_EVENTS, 0);
+          }
+          step("clear events");
+          int[] more = slot.moreEvents;
+          long firstAndCount = (long) slot.firstEvent << 32 | slot.eventCount;
+          slot.clearEvents();
+          seen.note(CLEAR_EVENTS, slot, more, null, 0, firstAndCount);
+          if (slot.owner == null) {
+            removeSlot(slot);
+            seen.note(REMOVE_SLOT, slot, null, null, 0, 0);
+          }
         }
       }
     }
-    tombstones.addAll(commit.tombstones());
-    for (ProfileId erased : commit.mergeRecordErasures()) { // commit() indexed the records
-      for (MergeRecord r : List.copyOf(mergeRecordsByProfile.getOrDefault(erased, List.of()))) {
-        unlog(r);
+    RarePlan plan = seen.rare;
+    if (plan != null) {
+      unlogAll(plan, seen);
+      for (int k = 0; k < plan.relogStored.size(); k++) {
+        relog(plan, k, commit.mergeRecordRedactions().get(k), seen);
       }
     }
-    for (MergeRecord r : commit.mergeRecordRedactions()) { // commit() indexed the records
-      relog(mergeRecords.get(r.id()), r);
-    }
-    for (MergeRecord r : commit.mergeRecords()) {
-      log(r);
-    }
+    boolean reuse = seen.reuse;
     for (int i = 0; i < seen.appendCount; i++) {
       StoredEvent e = commit.appendAt(i); // by index: appends() would make a list per commit
       long hash = seen.appendHashes[i];
       int eventStripe = stripeOfEvent(hash);
       Stripe stripe = stripes[eventStripe];
-      // No reuse of erased events' positions while a whole-store read copies the logs (allEvents()).
-      int ref = eventRef(eventStripe, stripe.eventIds.add(hash, e.event(), e.anchor(), scans.get() == 0));
-      stripe.eventCount++;
       int h = seen.anchorHashes[i];
-      IdentifierSlot slot = liveSlot(seen.appendSlots[i], h, e.anchor());
-      if (slot == null) {
-        slot = new IdentifierSlot(e.anchor());
-        addSlot(h, slot);
+      IdentifierSlot slot = seen.appendSlots[i];
+      if (slot.removed()) { // made by prepare(), or taken out of its table by this commit
+        IdentifierSlot live = slotOf(h, e.anchor()); // added by this commit meanwhile
+        if (live != null) {
+          slot = live;
+        } else {
+          step("event slot");
+          insertSlot(h, slot);
+          seen.note(ADD_SLOT, slot, null, null, 0, 0);
+        }
       }
-      slot.append(ref);
+      step("append event");
+      long mark = stripe.eventIds.mark();
+      int position = stripe.eventIds.add(hash, e.event(), e.anchor(), reuse); // room reserved
+      stripe.eventCount++;
+      seen.note(EVENT_ADD, stripe, null, null, position, mark);
+      step("slot event");
+      slot.append(eventRef(eventStripe, position)); // room reserved (unless erased by this commit)
+      seen.note(SLOT_APPEND, slot, null, null, 0, 0);
     }
+    // Last, as the set is read without locks by hasTombstones().
+    if (!commit.tombstones().isEmpty()) {
+      for (String t : commit.tombstones()) {
+        step("tombstone");
+        if (tombstones.add(t)) {
+          seen.note(TOMBSTONE, t, null, null, 0, 0);
+        }
+      }
+    }
+    step("applied");
     return foldDue;
   }
 
+  /** Takes the records of {@code plan} out of the lists by profile and identifier; out of the log in finish(). */
+  private void unlogAll(RarePlan plan, Lookups seen) {
+    for (int k = 0; k < plan.unlog.size(); k++) {
+      MergeRecord r = plan.unlog.get(k);
+      for (ProfileId p : plan.unlogProfiles.get(k)) {
+        takeOut(mergeRecordsByProfile.get(p), r, p, PROFILE_LIST_REMOVE, seen);
+      }
+      for (Identifier id : plan.unlogIdentifiers.get(k)) {
+        takeOut(splitsByIdentifier.get(id), r, id, SPLIT_LIST_REMOVE, seen);
+      }
+      seen.note(DEFERRED_UNLOG, r, null, null, 0, 0);
+    }
+  }
+
+  /** Removes {@code r} from {@code list} (the list of {@code key}; may be null), noting it; an emptied list leaves its map in finish(). */
+  private void takeOut(List<MergeRecord> list, MergeRecord r, Object key, int op, Lookups seen) {
+    if (list == null) {
+      return;
+    }
+    int at = list.indexOf(r);
+    if (at >= 0) {
+      step("unlog record");
+      list.remove(at);
+      seen.note(op, list, r, key, at, 0);
+    }
+  }
+
   /**
-   * The live cell of {@code id} if this commit writes its profile (the cell apply() wrote it to),
-   * else null; called by apply() after the profile writes.
+   * Puts redaction {@code k} of {@code plan}, {@code replacement}, where the stored record is: in the
+   * log (a {@link LinkedHashMap} keeps a key's position when its value is replaced), in the
+   * records of each profile, and in the splits of each identifier it still holds; noting each
+   * change. The replacement names the same profiles ({@link MergeRecord#redacts}).
+   */
+  private void relog(RarePlan plan, int k, MergeRecord replacement, Lookups seen) {
+    MergeRecord stored = plan.relogStored.get(k);
+    step("redact record");
+    mergeRecords.put(replacement.id(), replacement);
+    seen.note(RECORD_REPLACED, stored, null, null, 0, 0);
+    for (ProfileId p : plan.relogProfiles.get(k)) {
+      replaceIn(mergeRecordsByProfile.get(p), stored, replacement, seen);
+    }
+    Set<Identifier> kept = plan.relogKeptIdentifiers.get(k);
+    for (Identifier id : plan.relogStoredIdentifiers.get(k)) {
+      if (kept.contains(id)) {
+        replaceIn(splitsByIdentifier.get(id), stored, replacement, seen);
+      } else {
+        takeOut(splitsByIdentifier.get(id), stored, id, SPLIT_LIST_REMOVE, seen);
+      }
+    }
+  }
+
+  private void replaceIn(List<MergeRecord> list, MergeRecord stored, MergeRecord replacement, Lookups seen) {
+    if (list != null) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i).equals(stored)) {
+          step("redact in list");
+          list.set(i, replacement);
+          seen.note(LIST_SET, list, stored, null, i, 0);
+        }
+      }
+    }
+  }
+
+  /** Adds {@code slot} (not in its table: made by prepare(), or removed by this commit) to its table. */
+  private void insertSlot(int hash, IdentifierSlot slot) {
+    slot.eventCount = 0;
+    addSlot(hash, slot);
+  }
+
+  /**
+   * Takes back the changes noted in the journal of {@code seen}, newest first, allocating
+   * nothing (the room each change used is still there), and gives back the commit's share of the
+   * ceilings: the store is as before the commit. Called under the commit's locks when
+   * {@link #apply} threw {@code failure}; anything undo itself throws is added to it.
+   */
+  private void undo(Lookups seen, Throwable failure) {
+    try {
+      for (int k = seen.jCount - 1; k >= 0; k--) {
+        undoOne(seen, k);
+      }
+      if (limited) {
+        if (seen.netEvents > 0) {
+          storedEvents.addAndGet(-seen.netEvents);
+        }
+        if (seen.netProfiles > 0) {
+          storedProfiles.addAndGet(-seen.netProfiles);
+        }
+      }
+    } catch (Throwable alsoFailed) {
+      failure.addSuppressed(alsoFailed);
+      LOG.error("Taking back a failed commit of the in-memory store failed too; the store may hold part of it");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void undoOne(Lookups seen, int k) {
+    Object a = seen.jA[k];
+    Object b = seen.jB[k];
+    switch (seen.jOp[k]) {
+      case SET_PROFILE -> ((ProfileCell) a).profile = (Profile) b;
+      case PUT_CELL -> {
+        ProfileCell cell = (ProfileCell) a;
+        boolean removed = stripes[stripeOfHash(cell.hash)].cells.remove(cell.hash, cell);
+        assert removed : "a cell put by the commit is in its table";
+        cell.profile = null;
+      }
+      case LOG_CREATED -> {
+        ArrayList<ProfileId> log = ((Stripe) a).created;
+        log.remove(log.size() - 1);
+      }
+      case SET_OWNER -> ((IdentifierSlot) a).owner = (ProfileCell) b;
+      case ADD_SLOT -> removeSlot((IdentifierSlot) a);
+      case REMOVE_SLOT -> {
+        IdentifierSlot slot = (IdentifierSlot) a;
+        insertSlot(KeyedTable.spread(slot.key), slot);
+      }
+      case REMOVE_CELL -> {
+        ProfileCell cell = (ProfileCell) a;
+        cell.profile = (Profile) b;
+        stripes[stripeOfHash(cell.hash)].cells.put(cell.hash, cell);
+      }
+      case LOG_DELETED -> {
+        ArrayList<ProfileId> log = ((Stripe) a).deleted;
+        log.remove(log.size() - 1);
+      }
+      case ERASE_EVENT -> {
+        Stripe stripe = (Stripe) a;
+        Event event = (Event) b;
+        stripe.eventIds.undoRemove(EventIdTable.hash(event.id()), seen.jI[k], event, (Identifier) seen.jC[k]);
+        stripe.eventCount++;
+      }
+      case CLEAR_EVENTS -> {
+        IdentifierSlot slot = (IdentifierSlot) a;
+        long firstAndCount = seen.jN[k];
+        slot.firstEvent = (int) (firstAndCount >>> 32);
+        slot.moreEvents = (int[]) b;
+        slot.eventCount = (int) firstAndCount;
+      }
+      case EVENT_ADD -> {
+        Stripe stripe = (Stripe) a;
+        int position = seen.jI[k];
+        stripe.eventIds.undoAdd(EventIdTable.hash(stripe.eventIds.event(position).id()), position, seen.jN[k]);
+        stripe.eventCount--;
+      }
+      case SLOT_APPEND -> ((IdentifierSlot) a).eventCount--;
+      case TOMBSTONE -> tombstones.remove((String) a);
+      case RECORD_PUT -> mergeRecords.remove(((MergeRecord) a).id());
+      case UNINDEXED_ADD -> unindexed.remove(unindexed.size() - 1);
+      case SPLIT_ADD -> removeFrom(splitsByIdentifier, (Identifier) seen.jC[k], (MergeRecord) a);
+      case RECORD_REPLACED -> mergeRecords.put(((MergeRecord) a).id(), (MergeRecord) a);
+      case LIST_SET -> ((List<MergeRecord>) a).set(seen.jI[k], (MergeRecord) b);
+      case PROFILE_LIST_REMOVE, SPLIT_LIST_REMOVE -> ((List<MergeRecord>) a).add(seen.jI[k], (MergeRecord) b);
+      case DEFERRED_UNLOG -> { }
+      default -> throw new IllegalStateException("journal entry " + seen.jOp[k]);
+    }
+  }
+
+  /**
+   * After {@link #apply} succeeded: what cannot fail and needs no undo. Records erased leave the
+   * log (kept until now: the log keeps commit order, which putting a record back would not),
+   * emptied lists of records leave their maps, emptied event logs start again, and a commit that
+   * shrank the store gives back its share of the ceilings.
+   */
+  private void finish(Commit commit, Lookups seen) {
+    if (seen.rare != null) {
+      for (int k = 0; k < seen.jCount; k++) {
+        switch (seen.jOp[k]) {
+          case DEFERRED_UNLOG -> mergeRecords.remove(((MergeRecord) seen.jA[k]).id());
+          case PROFILE_LIST_REMOVE -> dropIfEmpty(mergeRecordsByProfile, (ProfileId) seen.jC[k], seen.jA[k]);
+          case SPLIT_LIST_REMOVE -> dropIfEmpty(splitsByIdentifier, (Identifier) seen.jC[k], seen.jA[k]);
+          default -> { }
+        }
+      }
+    }
+    if (!commit.eventErasures().isEmpty()) {
+      for (Stripe s : stripes) {
+        s.eventIds.compactIfEmpty();
+      }
+    }
+    if (limited) {
+      if (seen.netEvents < 0) {
+        storedEvents.addAndGet(seen.netEvents);
+      }
+      if (seen.netProfiles < 0) {
+        storedProfiles.addAndGet(seen.netProfiles);
+      }
+    }
+  }
+
+  private static <K> void dropIfEmpty(Map<K, List<MergeRecord>> map, K key, Object list) {
+    List<MergeRecord> now = map.get(key);
+    if (now == list && now.isEmpty()) {
+      map.remove(key);
+    }
+  }
+
+  /**
+   * The cell of {@code id} if this commit writes its profile (null before prepare() for a new
+   * profile), else null.
    */
   private static ProfileCell writtenCell(Commit commit, Lookups seen, ProfileId id) {
     for (int i = 0; i < seen.writeCount; i++) {
@@ -2033,16 +2826,6 @@ public final class InMemoryStorage implements Storage {
       }
     }
     return null;
-  }
-
-  private void log(MergeRecord r) {
-    mergeRecords.put(r.id(), r);
-    unindexed.add(r);
-    if (r.kind() == MergeRecord.Kind.SPLIT) {
-      for (Identifier id : identifiersOf(r)) {
-        splitsByIdentifier.computeIfAbsent(id, k -> new ArrayList<>(1)).add(r);
-      }
-    }
   }
 
   /**
@@ -2080,49 +2863,6 @@ public final class InMemoryStorage implements Storage {
       return unindexed.size() - indexedUpTo;
     } finally {
       logLock.unlockRead(stamp);
-    }
-  }
-
-  /**
-   * Puts {@code replacement} where {@code stored} is: in the log (a {@link LinkedHashMap} keeps a
-   * key's position when its value is replaced), in the records of each profile, and in the splits
-   * of each identifier it still holds; called holding the write lock of the log, with every record
-   * indexed. The replacement names the same profiles ({@link MergeRecord#redacts}).
-   */
-  private void relog(MergeRecord stored, MergeRecord replacement) {
-    mergeRecords.put(replacement.id(), replacement);
-    for (ProfileId p : profilesOf(stored)) {
-      replaceIn(mergeRecordsByProfile.get(p), stored, replacement);
-    }
-    if (stored.kind() == MergeRecord.Kind.SPLIT) {
-      Set<Identifier> kept = identifiersOf(replacement);
-      for (Identifier id : identifiersOf(stored)) {
-        if (kept.contains(id)) {
-          replaceIn(splitsByIdentifier.get(id), stored, replacement);
-        } else {
-          removeFrom(splitsByIdentifier, id, stored);
-        }
-      }
-    }
-  }
-
-  private static void replaceIn(List<MergeRecord> list, MergeRecord stored, MergeRecord replacement) {
-    if (list != null) {
-      for (int i = 0; i < list.size(); i++) {
-        if (list.get(i).equals(stored)) {
-          list.set(i, replacement);
-        }
-      }
-    }
-  }
-
-  private void unlog(MergeRecord r) {
-    mergeRecords.remove(r.id());
-    for (ProfileId p : profilesOf(r)) {
-      removeFrom(mergeRecordsByProfile, p, r);
-    }
-    for (Identifier id : identifiersOf(r)) {
-      removeFrom(splitsByIdentifier, id, r);
     }
   }
 

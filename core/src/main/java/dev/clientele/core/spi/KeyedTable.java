@@ -215,6 +215,22 @@ final class KeyedTable<K extends Comparable<? super K>, E extends KeyedTable.Ent
     return index >= 0 && index < e.length ? (E) e[index] : null;
   }
 
+  /**
+   * Makes room for {@code puts} more {@link #put}s into the table arrays, so that they do not
+   * resize it (a put that overflows still allocates in the overflow map): grows the table now if
+   * it would. Changes nothing a reader sees; the in-memory store calls it before a commit's
+   * first change, so that the allocation fails (out of memory) before anything changed.
+   */
+  void reserve(int puts) {
+    int capacity = hashes.length;
+    while (size + puts > capacity - (capacity >>> 2)) {
+      capacity *= 2;
+    }
+    if (capacity != hashes.length) {
+      resize(capacity);
+    }
+  }
+
   /** Adds {@code entry}, whose key's {@link #spread} is {@code hash} and which has no entry yet. */
   void put(int hash, E entry) {
     if (size + 1 > hashes.length - (hashes.length >>> 2)) {
