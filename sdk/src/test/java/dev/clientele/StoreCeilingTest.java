@@ -50,7 +50,9 @@ class StoreCeilingTest {
     assertThat(storage.profile(ann)).contains(annBefore); // no new version without its event
     assertThat(storage.containsEvent("e-4")).isFalse();
     assertThat(storage.eventCount()).isEqualTo(3);
-    assertThat(c.stats()).isEqualTo(statsBefore);
+    // The refused event counts as a storage failure, and as nothing else.
+    assertThat(c.stats().details().storageFailures()).isEqualTo(statsBefore.details().storageFailures() + 1);
+    assertThat(c.stats()).usingRecursiveComparison().ignoringFields("details").isEqualTo(statsBefore);
     // A new person's event is refused too (its profile is not created), also in a batch.
     assertThatThrownBy(() -> c.ingest(pageview("e-5", "cy@example.com", 4))).isInstanceOf(StorageException.class);
     assertThat(storage.owner(email("cy@example.com"))).isEmpty();
