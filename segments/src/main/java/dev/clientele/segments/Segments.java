@@ -75,6 +75,42 @@ import java.util.stream.StreamSupport;
  * membership store) likewise needs one {@code refresh} to take in the profiles that no event
  * touches.
  *
+ * <h2>Timeline cache</h2>
+ * Conditions over the event history (event counts and sums, with or without a window, first or
+ * last occurrence within a window, activity status) would otherwise read the profile's whole
+ * timeline on every re-evaluation, which makes ingestion quadratic for a busy profile. For the
+ * segments of the configuration, each profile's re-evaluation instead keeps a
+ * <em>timeline index</em>: per event type (and action, and summed data field) that those
+ * conditions read, the times of the matching events in order and their numbers with prefix
+ * sums, plus a 64-bit hash of every event id on the timeline. It holds every event whatever its
+ * time, so it answers for any as-of instant. What is cached, and its bound:
+ * <ul>
+ *   <li>Indexes are kept per profile in a cache bounded by their estimated size,
+ *       {@link SegmentConfig#timelineCacheBytes()} (64 MiB by default; estimated at 16 to 32
+ *       bytes per event for the id hashes, 12 to 24 more per event of a type that is read, and
+ *       about 100 more per event of a summed field: roughly 50,000 profiles of 20 events each, or
+ *       one of a million events without sums); beyond it the least useful are evicted. 0 turns the cache off.
+ *   <li>An index is built from one read of the whole timeline, on the first re-evaluation that
+ *       needs it, and labelled with the version, event count and identifiers of the profile read
+ *       just before. It is used again only while the newest committed profile has that same
+ *       version, event count and identifiers; and it is brought forward by one event, without a
+ *       read, only when {@link ProfileChange#appendedAlone()} says the event's commit appended it
+ *       alone, the profile is exactly one version and one event further, its identifiers are
+ *       unchanged, and the event's id is not in the index. Any other change (a batch, a merge or
+ *       split, an erasure, a new identifier, a commit made elsewhere that no hook reported, an
+ *       eviction) drops the index and the next re-evaluation reads the timeline whole again.
+ *       {@link #onReshaped}, {@link #onErased} and profiles leaving by a merge drop theirs at once.
+ *   <li>Ad hoc evaluation ({@link #matches}, {@link #matcher}, {@link #search}, {@link #count},
+ *       {@link #members}) does not use the cache: it reads the timeline of each profile that
+ *       needs it, as of the instant asked.
+ * </ul>
+ * <b>Guarantee:</b> every re-evaluation gives the memberships, transitions and triggers that
+ * reading the whole timeline would give, provided every change to a profile's timeline is made
+ * by a commit that writes that profile with its next version (as all of Clientele's writers do:
+ * ingestion, merges, splits, erasure), which the store applies atomically. An event is added to
+ * an index only if no commit can have come between the index's read and the event's own commit.
+ * Indexes are read and changed only under the profile's lock.
+ *
  * <h2>Concurrency and triggers</h2>
  * Thread-safe. Each profile is evaluated and its membership updated under a per-profile lock,
  * always reading the newest committed profile, so the last evaluation after the last commit
@@ -236,7 +272,8 @@ public final class Segments implements AutoCloseable {
    * against the configured segments whose inputs the event can change, as of the clock's
    * instant, records transitions and queues triggers; profiles merged away leave every segment.
    * Cost: one profile read, one membership read, one evaluation per affected segment, and at
-   * most one timeline read shared by all of them. Never throws for a failure of evaluation (a
+   * most one timeline read shared by all of them; none when the profile's timeline index is
+   * cached and {@code change} can be added to it (see "Timeline cache" above). Never throws for a failure of evaluation (a
    * {@link FigureSource} or {@link MembershipStore} that throws): the event is already
    * committed, so the failure is counted in {@link TriggerStats#evaluationFailures()} and logged
    * without personal data (as a summary, like listener failures: see {@link SegmentListener}), and the next event or refresh catches the profile up.
