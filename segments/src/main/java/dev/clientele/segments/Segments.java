@@ -533,7 +533,12 @@ public final class Segments implements AutoCloseable {
         return x;
       }
       if (appended != null && x.version + 1 == p.version() && x.eventCount + 1 == p.eventCount() && !x.mayContain(appended.id())) {
-        x.add(appended);
+        try {
+          x.add(appended);
+        } catch (RuntimeException | Error failed) {
+          timelines.invalidate(p.id()); // half added: never used again
+          throw failed;
+        }
         x.version = p.version();
         x.eventCount = p.eventCount();
         timelines.put(p.id(), x); // weighed again

@@ -49,7 +49,7 @@ class TimelineCacheDifferentialTest {
   private static final String[] TYPES = {"pageview", "order", "login"};
   private static final String[] ACTIONS = {"", "buy", "view"};
   private static final Object[] AMOUNTS = {
-    null, new BigDecimal("10"), new BigDecimal("2.50"), new BigDecimal("-7"), 3L, "12.5", "x", new BigDecimal("1E+2"), 0.25d
+    null, new BigDecimal("10"), new BigDecimal("2.50"), new BigDecimal("-7"), 3L, "12.5", "x", new BigDecimal("1E+2"), 0.25d, "1E+150", "-1E+150"
   };
   private static final Duration[] WINDOWS = {Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30)};
 
@@ -158,7 +158,7 @@ class TimelineCacheDifferentialTest {
     return tree.list().ofMinSize(1).ofMaxSize(4);
   }
 
-  @Property(tries = 400)
+  @Property(tries = 1000)
   void cachedEqualsFullReread(
       @ForAll("segmentConditions") List<Condition> conditions,
       @ForAll("histories") List<Op> history,

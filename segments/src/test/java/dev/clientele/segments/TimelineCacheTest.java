@@ -127,6 +127,16 @@ class TimelineCacheTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(20)
+  void windowedSum_anExtremeNumberOutsideTheWindowIsNeverAdded() {
+    Segments s = segments(Condition.eventSum("order", "amount", Comparison.GE, new BigDecimal("50")).within(Duration.ofDays(7)));
+    ingest(s, event("order", NOW.minus(Duration.ofDays(100)), "1e999999999")); // a full read never adds it: outside
+    ingest(s, event("order", NOW.minus(Duration.ofDays(1)), new BigDecimal("60")));
+    assertThat(s.memberships(ID)).containsExactly("s0");
+    assertThat(timelineReads).hasValue(1);
+  }
+
+  @Test
   void occurrences_firstAndLastWithin() {
     Segments s = segments(
         Condition.occurred("signup", Condition.Which.FIRST, Duration.ofDays(30)),
