@@ -9,7 +9,6 @@ import dev.clientele.segments.Comparison;
 import dev.clientele.segments.Condition;
 import dev.clientele.segments.Segment;
 import dev.clientele.segments.SegmentConfig;
-import dev.clientele.segments.Segments;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,7 +76,7 @@ class SegmentsTimelineCacheConcurrencyTest {
         f.get(2, TimeUnit.MINUTES);
       }
       pool.shutdown();
-      Segments s = c.segments();
+      var s = c.segments(); // Segments here, a narrower view of it on later mains
       for (int k = 0; k < 3; k++) {
         Profile p = c.profile(Identifier.of("customer_id", "busy-" + k)).orElseThrow();
         for (Segment seg : segments()) {

@@ -92,11 +92,8 @@ class SegmentsTimelineCachePropertiesTest {
           .clock(Clock.fixed(NOW, ZoneOffset.UTC))
           .erasurePolicy(ErasurePolicy.builder().salt("timeline-cache-salt-0123456789".getBytes(StandardCharsets.UTF_8)).build())
           .ingestBatchSize(3)
-          .segments(config.build())
+          .segments((reference ? SegmentsTestAccess.fullReread(config) : config).build())
           .build();
-      if (reference) {
-        SegmentsTestAccess.fullReread(clientele.segments(), true);
-      }
     }
   }
 

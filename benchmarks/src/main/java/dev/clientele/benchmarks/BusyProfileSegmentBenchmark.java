@@ -87,16 +87,16 @@ public class BusyProfileSegmentBenchmark {
   public void open() {
     Clientele.Builder b = Clientele.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC));
     if (!mode.equals("none")) {
-      b.segments(SegmentConfig.builder()
+      SegmentConfig.Builder config = SegmentConfig.builder()
           .define(Segment.of("three-pageviews", Condition.eventCount("pageview", Comparison.GE, 3)))
           .define(Segment.of("busy-today",
-              Condition.eventSum("pageview", "seconds", Comparison.GE, BigDecimal.valueOf(5_000)).within(Duration.ofDays(1))))
-          .build());
+              Condition.eventSum("pageview", "seconds", Comparison.GE, BigDecimal.valueOf(5_000)).within(Duration.ofDays(1))));
+      if (mode.equals("fullReread")) {
+        SegmentsReference.fullReread(config);
+      }
+      b.segments(config.build());
     }
     clientele = b.build();
-    if (mode.equals("fullReread")) {
-      SegmentsReference.fullReread(clientele.segments(), true);
-    }
   }
 
   /** Checks the run and closes the instance. */

@@ -8,13 +8,8 @@ package dev.clientele.segments;
 public final class SegmentsReference {
   private SegmentsReference() {}
 
-  /** Turns the full re-read of {@code segments} on or off. */
-  public static void fullReread(Segments segments, boolean on) {
-    segments.fullReread(on);
-  }
-
-  /** The number of timeline indexes {@code segments} holds. */
-  public static long cachedTimelines(Segments segments) {
-    return segments.cachedTimelines();
+  /** Makes the {@link Segments} built from {@code config} use the full re-read; returns {@code config}. */
+  public static SegmentConfig.Builder fullReread(SegmentConfig.Builder config) {
+    return config.fullReread();
   }
 }

@@ -4,8 +4,11 @@ package dev.clientele.segments;
 public final class SegmentsTestAccess {
   private SegmentsTestAccess() {}
 
-  /** Turns the full re-read (the reference path, no timeline cache) of {@code segments} on or off. */
-  public static void fullReread(Segments segments, boolean on) {
-    segments.fullReread(on);
+  /**
+   * Makes the {@link Segments} built from {@code config} use the full re-read (the reference
+   * path, no timeline cache); returns {@code config}.
+   */
+  public static SegmentConfig.Builder fullReread(SegmentConfig.Builder config) {
+    return config.fullReread();
   }
 }

@@ -47,6 +47,7 @@ public final class SegmentConfig {
   private final QueueFullPolicy whenQueueFull;
   private final Duration drainOnClose;
   private final long timelineCacheBytes;
+  private final boolean fullReread;
 
   private SegmentConfig(Builder b) {
     this.segments = ImmutableMap.copyOf(b.segments);
@@ -57,6 +58,7 @@ public final class SegmentConfig {
     this.whenQueueFull = b.whenQueueFull != null ? b.whenQueueFull : QueueFullPolicy.BLOCK;
     this.drainOnClose = b.drainOnClose != null ? b.drainOnClose : DEFAULT_DRAIN_ON_CLOSE;
     this.timelineCacheBytes = b.timelineCacheBytes != null ? b.timelineCacheBytes : DEFAULT_TIMELINE_CACHE_BYTES;
+    this.fullReread = b.fullReread;
   }
 
   /** A configuration with no segments. */
@@ -126,6 +128,11 @@ public final class SegmentConfig {
     return timelineCacheBytes;
   }
 
+  /** Whether {@link Segments} starts on its reference path (package-private: tests and benchmarks). */
+  boolean fullReread() {
+    return fullReread;
+  }
+
   /** Segment names, counts and the queue-full policy; no listener or figure details. */
   @Override
   public String toString() {
@@ -143,6 +150,7 @@ public final class SegmentConfig {
     private QueueFullPolicy whenQueueFull;
     private Duration drainOnClose;
     private Long timelineCacheBytes;
+    private boolean fullReread;
 
     private Builder() {}
 
@@ -254,6 +262,16 @@ public final class SegmentConfig {
       checkState(timelineCacheBytes == null, "the timeline cache size was already set to %s", timelineCacheBytes);
       checkArgument(value >= 0, "timeline cache bytes must be >= 0: %s", value);
       this.timelineCacheBytes = value;
+      return this;
+    }
+
+    /**
+     * Package-private, for tests and benchmarks: the {@link Segments} made with this
+     * configuration re-evaluate by reading the whole timeline every time (the reference path
+     * that the timeline cache must equal), whatever {@link #timelineCacheBytes} says.
+     */
+    Builder fullReread() {
+      this.fullReread = true;
       return this;
     }
 

@@ -162,6 +162,7 @@ public final class Segments implements AutoCloseable {
       Compiler.timelineKeys(s.condition(), thresholds, keys);
     }
     this.timelineKeys = ImmutableSet.copyOf(keys);
+    this.fullReread = config.fullReread();
     this.timelines = keys.isEmpty() || config.timelineCacheBytes() == 0 ? null
         : Caffeine.newBuilder()
             .maximumWeight(config.timelineCacheBytes())
