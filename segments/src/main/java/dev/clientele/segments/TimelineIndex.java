@@ -30,10 +30,13 @@ import java.util.Set;
  * the stored timeline. Not thread-safe: used and changed under the profile's lock only.
  */
 final class TimelineIndex {
-  /** Approximate fixed cost of an index, of a series and of one anchor, in bytes. */
+  /** Approximate fixed cost of an index, in bytes (for {@link #bytes()}). */
   private static final long BASE_BYTES = 160;
 
+  /** Approximate fixed cost of a series, in bytes. */
   private static final long SERIES_BYTES = 96;
+
+  /** Approximate cost of one anchor held, in bytes. */
   private static final long ANCHOR_BYTES = 96;
 
   /** A scale or precision beyond which a number counts as extreme (see {@code Series.direct}). */
