@@ -294,15 +294,30 @@ public final class Clientele implements AutoCloseable {
    * thread after the commit; listeners run asynchronously.
    */
   private void afterCommit(Event event, IngestResult r) {
+    afterCommit(event, r, true);
+  }
+
+  /**
+   * {@link #afterCommit(Event, IngestResult)}; {@code alone} says whether the event was
+   * committed on its own (not in a batch), so that its commit appended it alone to its
+   * profile's timeline ({@link ProfileChange#appendedAlone()}).
+   */
+  private void afterCommit(Event event, IngestResult r, boolean alone) {
     switch (r.outcome()) {
-      case APPLIED -> afterApplied(event, r.profile().orElseThrow(), r.createdProfile(), r.mergedProfiles(), r.otherProfiles());
+      case APPLIED -> afterApplied(event, r.profile().orElseThrow(), r.createdProfile(), r.mergedProfiles(), r.otherProfiles(), alone);
       default -> { }
     }
   }
 
-  /** {@link #afterCommit} of an applied event, from the fields of its result. */
+  /** {@link #afterCommit} of an event applied on its own, from the fields of its result. */
   private void afterApplied(Event event, ProfileId profile, boolean created, List<ProfileId> merged, List<ProfileId> others) {
-    segments.onCommitted(new ProfileChange(event, profile, created, merged));
+    afterApplied(event, profile, created, merged, others, true);
+  }
+
+  /** {@link #afterCommit} of an applied event, from the fields of its result. */
+  private void afterApplied(
+      Event event, ProfileId profile, boolean created, List<ProfileId> merged, List<ProfileId> others, boolean alone) {
+    segments.onCommitted(new ProfileChange(event, profile, created, merged, alone));
     // A consent event's part applied to another profile (a refused link) changes that one too.
     for (int i = 0; i < others.size(); i++) { // by index: no iterator per event
       segments.onCommitted(new ProfileChange(event, others.get(i), false, List.of()));
@@ -670,7 +685,7 @@ public final class Clientele implements AutoCloseable {
     for (int i = 0; i < events.size(); i++) {
       IngestResult r = results.get(i);
       tally.count(r);
-      afterCommit(events.get(i), r);
+      afterCommit(events.get(i), r, false); // one commit for the batch: several events per profile
       done.accept(r);
     }
     events.clear();

@@ -85,6 +85,36 @@ final class Compiler {
     }
   }
 
+  /** The key under which a {@link TimelineIndex} holds what {@code m} reads. */
+  static TimelineIndex.Key key(Condition.EventMeasure m) {
+    return new TimelineIndex.Key(m.type(), m.action().orElse(null), m.measure() == Condition.Measure.SUM ? m.field().get() : null);
+  }
+
+  /** The key under which a {@link TimelineIndex} holds what {@code o} reads. */
+  static TimelineIndex.Key key(Condition.Occurrence o) {
+    return new TimelineIndex.Key(o.type(), o.action().orElse(null), null);
+  }
+
+  /**
+   * Adds to {@code out} the keys of the event-history leaves of {@code c}: what a
+   * {@link TimelineIndex} must hold for {@code c} to be evaluated from it.
+   */
+  static void timelineKeys(Condition c, ActivityThresholds t, Set<TimelineIndex.Key> out) {
+    if (c instanceof Condition.And a) {
+      a.conditions().forEach(x -> timelineKeys(x, t, out));
+    } else if (c instanceof Condition.Or o) {
+      o.conditions().forEach(x -> timelineKeys(x, t, out));
+    } else if (c instanceof Condition.Not n) {
+      timelineKeys(n.condition(), t, out);
+    } else if (c instanceof Condition.EventMeasure m) {
+      out.add(key(m));
+    } else if (c instanceof Condition.Occurrence o) {
+      out.add(key(o));
+    } else if (c instanceof Condition.Activity) {
+      out.add(new TimelineIndex.Key(t.loginType(), null, null));
+    }
+  }
+
   static Node compile(Condition c) {
     if (c instanceof Condition.And a) {
       Node[] kids = ordered(a.conditions());
@@ -344,29 +374,37 @@ final class Compiler {
 
   private static final class EventMeasureNode extends Node {
     private final Condition.EventMeasure m;
+    private final TimelineIndex.Key key;
 
     EventMeasureNode(Condition.EventMeasure m) {
       this.m = m;
+      this.key = key(m);
     }
 
     @Override
     boolean test(Evaluation e) {
       Instant from = m.within().map(e.asOf::minus).orElse(Instant.MIN);
-      long count = 0;
-      BigDecimal sum = BigDecimal.ZERO;
-      for (Event ev : e.timeline()) {
-        if (!matches(ev, m.type(), m.action()) || ev.timestamp().isBefore(from)) {
-          continue;
-        }
-        count++;
-        if (m.measure() == Condition.Measure.SUM) {
-          BigDecimal v = number(ev.data().get(m.field().get()));
-          if (v != null) {
-            sum = sum.add(v);
+      TimelineIndex.Series s = e.series(key);
+      BigDecimal measured;
+      if (s != null) {
+        measured = m.measure() == Condition.Measure.COUNT ? BigDecimal.valueOf(s.count(from, e.asOf)) : s.sum(from, e.asOf);
+      } else {
+        long count = 0;
+        BigDecimal sum = BigDecimal.ZERO;
+        for (Event ev : e.timeline()) {
+          if (!matches(ev, m.type(), m.action()) || ev.timestamp().isBefore(from)) {
+            continue;
+          }
+          count++;
+          if (m.measure() == Condition.Measure.SUM) {
+            BigDecimal v = number(ev.data().get(m.field().get()));
+            if (v != null) {
+              sum = sum.add(v);
+            }
           }
         }
+        measured = m.measure() == Condition.Measure.COUNT ? BigDecimal.valueOf(count) : sum;
       }
-      BigDecimal measured = m.measure() == Condition.Measure.COUNT ? BigDecimal.valueOf(count) : sum;
       return m.op().holds(measured.compareTo(m.value()));
     }
 
@@ -378,13 +416,25 @@ final class Compiler {
 
   private static final class OccurrenceNode extends Node {
     private final Condition.Occurrence o;
+    private final TimelineIndex.Key key;
 
     OccurrenceNode(Condition.Occurrence o) {
       this.o = o;
+      this.key = key(o);
     }
 
     @Override
     boolean test(Evaluation e) {
+      TimelineIndex.Series s = e.series(key);
+      if (s != null) {
+        // The first matching event up to asOf is the earliest of all, if that one is up to asOf;
+        // the last is the latest up to asOf. Only its time matters.
+        int at = o.which() == Condition.Which.FIRST ? 0 : s.upperBound(e.asOf) - 1;
+        if (at < 0 || at >= s.size() || s.time(at).isAfter(e.asOf)) {
+          return false;
+        }
+        return !s.time(at).isBefore(e.asOf.minus(o.within()));
+      }
       List<Event> t = e.timeline();
       Event found = null;
       for (int i = 0; i < t.size(); i++) {
@@ -422,6 +472,11 @@ final class Compiler {
       Instant veryActiveFrom = day.minusDays(th.veryActiveDays() - 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
       Instant activeFrom = day.minusDays(th.activeDays() - 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
       Instant sleeperFrom = day.minusMonths(th.sleeperMonths()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      TimelineIndex.Series s = e.series(new TimelineIndex.Key(th.loginType(), null, null));
+      if (s != null) {
+        return th.classify(
+            (int) s.count(veryActiveFrom, e.asOf), (int) s.count(activeFrom, e.asOf), (int) s.count(sleeperFrom, e.asOf));
+      }
       int veryActive = 0;
       int active = 0;
       int recent = 0;

@@ -10,11 +10,14 @@ import dev.clientele.core.spi.StoredEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The inputs of evaluating conditions on one profile as of an instant. The timeline is read
  * from the event store on first use only, so conditions over profile state alone cost no I/O.
- * Not thread-safe; one per profile evaluation.
+ * When made with a source of a {@link TimelineIndex} (re-evaluation of the configured
+ * segments), event-history conditions read the index instead of the timeline; it too is
+ * obtained on first use only. Not thread-safe; one per profile evaluation.
  */
 final class Evaluation {
   final Profile profile;
@@ -23,10 +26,22 @@ final class Evaluation {
   final ReachabilityEvaluator reachability;
   final ActivityThresholds thresholds;
   private final EventStore events;
+  private final Supplier<TimelineIndex> indexSource;
   private List<Event> timeline;
+  private TimelineIndex index;
 
   Evaluation(Profile profile, Instant asOf, EventStore events, FigureSource figures, ReachabilityEvaluator reachability,
       ActivityThresholds thresholds) {
+    this(profile, asOf, events, figures, reachability, thresholds, null);
+  }
+
+  /**
+   * An evaluation whose event-history conditions read the index {@code indexSource} gives
+   * (asked once, on first use) instead of the timeline, for the keys the index holds.
+   */
+  Evaluation(Profile profile, Instant asOf, EventStore events, FigureSource figures, ReachabilityEvaluator reachability,
+      ActivityThresholds thresholds, Supplier<TimelineIndex> indexSource) {
+    this.indexSource = indexSource;
     this.profile = profile;
     this.asOf = asOf;
     this.events = events;
@@ -55,8 +70,22 @@ final class Evaluation {
     return timeline;
   }
 
+  /**
+   * The series of {@code key} in this evaluation's timeline index, or null when there is no
+   * index or it does not hold the key: the caller then reads {@link #timeline()}.
+   */
+  TimelineIndex.Series series(TimelineIndex.Key key) {
+    if (indexSource == null) {
+      return null;
+    }
+    if (index == null) {
+      index = indexSource.get();
+    }
+    return index.series(key);
+  }
+
   /** Whether the timeline was read (for tests of the lazy path). */
   boolean timelineRead() {
-    return timeline != null;
+    return timeline != null || index != null;
   }
 }

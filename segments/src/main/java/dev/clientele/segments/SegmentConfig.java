@@ -34,6 +34,12 @@ public final class SegmentConfig {
   /** The default of {@link Builder#drainOnClose}: how long closing waits for queued triggers. */
   public static final Duration DEFAULT_DRAIN_ON_CLOSE = Duration.ofSeconds(5);
 
+  /**
+   * The default of {@link Builder#timelineCacheBytes}: 64 MiB for the timeline indexes of
+   * {@link Segments} (see "Timeline cache" there).
+   */
+  public static final long DEFAULT_TIMELINE_CACHE_BYTES = 64L << 20;
+
   private final ImmutableMap<String, Segment> segments;
   private final ImmutableListMultimap<String, SegmentListener> listeners;
   private final FigureSource figures;
@@ -41,6 +47,8 @@ public final class SegmentConfig {
   private final int triggerQueueCapacity;
   private final QueueFullPolicy whenQueueFull;
   private final Duration drainOnClose;
+  private final long timelineCacheBytes;
+  private final boolean fullReread;
 
   private SegmentConfig(Builder b) {
     this.segments = ImmutableMap.copyOf(b.segments);
@@ -50,6 +58,8 @@ public final class SegmentConfig {
     this.triggerQueueCapacity = b.triggerQueueCapacity != null ? b.triggerQueueCapacity : DEFAULT_TRIGGER_QUEUE;
     this.whenQueueFull = b.whenQueueFull != null ? b.whenQueueFull : QueueFullPolicy.BLOCK;
     this.drainOnClose = b.drainOnClose != null ? b.drainOnClose : DEFAULT_DRAIN_ON_CLOSE;
+    this.timelineCacheBytes = b.timelineCacheBytes != null ? b.timelineCacheBytes : DEFAULT_TIMELINE_CACHE_BYTES;
+    this.fullReread = b.fullReread;
   }
 
   /** A configuration with no segments. */
@@ -113,6 +123,20 @@ public final class SegmentConfig {
     return drainOnClose;
   }
 
+  /**
+   * The most memory, in estimated bytes, that {@link Segments} keeps in per-profile timeline
+   * indexes ({@link #DEFAULT_TIMELINE_CACHE_BYTES} unless set otherwise); 0 keeps none, so every
+   * re-evaluation that needs an event history reads the profile's whole timeline.
+   */
+  public long timelineCacheBytes() {
+    return timelineCacheBytes;
+  }
+
+  /** Whether {@link Segments} starts on its reference path (package-private: tests and benchmarks). */
+  boolean fullReread() {
+    return fullReread;
+  }
+
   /** Segment names, counts and the queue-full policy; no listener or figure details. */
   @Override
   public String toString() {
@@ -129,6 +153,8 @@ public final class SegmentConfig {
     private Integer triggerQueueCapacity;
     private QueueFullPolicy whenQueueFull;
     private Duration drainOnClose;
+    private Long timelineCacheBytes;
+    private boolean fullReread;
 
     private Builder() {}
 
@@ -224,6 +250,32 @@ public final class SegmentConfig {
       checkArgument(!value.isNegative(), "drain on close must not be negative: %s", value);
       checkArgument(value.compareTo(Duration.ofDays(1)) <= 0, "drain on close must be at most a day: %s", value);
       this.drainOnClose = value;
+      return this;
+    }
+
+    /**
+     * The most memory, in estimated bytes, kept in per-profile timeline indexes by
+     * {@link Segments} ({@link SegmentConfig#DEFAULT_TIMELINE_CACHE_BYTES} by default); the least
+     * recently useful indexes are evicted beyond it. 0 keeps none (every re-evaluation over an
+     * event history then reads the whole timeline, as before the cache existed). Results are the
+     * same either way; only the cost differs.
+     *
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    public Builder timelineCacheBytes(long value) {
+      checkState(timelineCacheBytes == null, "the timeline cache size was already set to %s", timelineCacheBytes);
+      checkArgument(value >= 0, "timeline cache bytes must be >= 0: %s", value);
+      this.timelineCacheBytes = value;
+      return this;
+    }
+
+    /**
+     * Package-private, for tests and benchmarks: the {@link Segments} made with this
+     * configuration re-evaluate by reading the whole timeline every time (the reference path
+     * that the timeline cache must equal), whatever {@link #timelineCacheBytes} says.
+     */
+    Builder fullReread() {
+      this.fullReread = true;
       return this;
     }
 

@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
@@ -12,18 +14,23 @@ import dev.clientele.analytics.ActivityThresholds;
 import dev.clientele.consent.ReachabilityEvaluator;
 import dev.clientele.consent.ReachabilityPolicy;
 import dev.clientele.core.Event;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
 import dev.clientele.core.Page;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.ProfileQueries;
 import dev.clientele.core.ProfileSearch;
 import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StoredEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -34,6 +41,7 @@ import java.util.Spliterators;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -67,6 +75,42 @@ import java.util.stream.StreamSupport;
  * membership store) likewise needs one {@code refresh} to take in the profiles that no event
  * touches.
  *
+ * <h2>Timeline cache</h2>
+ * Conditions over the event history (event counts and sums, with or without a window, first or
+ * last occurrence within a window, activity status) would otherwise read the profile's whole
+ * timeline on every re-evaluation, which makes ingestion quadratic for a busy profile. For the
+ * segments of the configuration, each profile's re-evaluation instead keeps a
+ * <em>timeline index</em>: per event type (and action, and summed data field) that those
+ * conditions read, the times of the matching events in order and their numbers with prefix
+ * sums, plus a 64-bit hash of every event id on the timeline. It holds every event whatever its
+ * time, so it answers for any as-of instant. What is cached, and its bound:
+ * <ul>
+ *   <li>Indexes are kept per profile in a cache bounded by their estimated size,
+ *       {@link SegmentConfig#timelineCacheBytes()} (64 MiB by default; estimated at 16 to 32
+ *       bytes per event for the id hashes, 12 to 24 more per event of a type that is read, and
+ *       about 100 more per event of a summed field: roughly 50,000 profiles of 20 events each, or
+ *       one of a million events without sums); beyond it the least useful are evicted. 0 turns the cache off.
+ *   <li>An index is built from one read of the whole timeline, on the first re-evaluation that
+ *       needs it, and labelled with the version, event count and identifiers of the profile read
+ *       just before. It is used again only while the newest committed profile has that same
+ *       version, event count and identifiers; and it is brought forward by one event, without a
+ *       read, only when {@link ProfileChange#appendedAlone()} says the event's commit appended it
+ *       alone, the profile is exactly one version and one event further, its identifiers are
+ *       unchanged, and the event's id is not in the index. Any other change (a batch, a merge or
+ *       split, an erasure, a new identifier, a commit made elsewhere that no hook reported, an
+ *       eviction) drops the index and the next re-evaluation reads the timeline whole again.
+ *       {@link #onReshaped}, {@link #onErased} and profiles leaving by a merge drop theirs at once.
+ *   <li>Ad hoc evaluation ({@link #matches}, {@link #matcher}, {@link #search}, {@link #count},
+ *       {@link #members}) does not use the cache: it reads the timeline of each profile that
+ *       needs it, as of the instant asked.
+ * </ul>
+ * <b>Guarantee:</b> every re-evaluation gives the memberships, transitions and triggers that
+ * reading the whole timeline would give, provided every change to a profile's timeline is made
+ * by a commit that writes that profile with its next version (as all of Clientele's writers do:
+ * ingestion, merges, splits, erasure), which the store applies atomically. An event is added to
+ * an index only if no commit can have come between the index's read and the event's own commit.
+ * Indexes are read and changed only under the profile's lock.
+ *
  * <h2>Concurrency and triggers</h2>
  * Thread-safe. Each profile is evaluated and its membership updated under a per-profile lock,
  * always reading the newest committed profile, so the last evaluation after the last commit
@@ -91,6 +135,12 @@ public final class Segments implements SegmentQueries, AutoCloseable {
   private final ProfileQueries queries;
   private final TriggerDispatcher triggers;
   private final Striped<Lock> locks = Striped.lock(256);
+  /** What the configured segments' event-history leaves read: the keys of every timeline index. */
+  private final ImmutableSet<TimelineIndex.Key> timelineKeys;
+  /** Timeline indexes by profile, bounded by estimated bytes; null when the cache is off or no leaf reads history. */
+  private final Cache<ProfileId, TimelineIndex> timelines;
+  /** The reference path: every re-evaluation reads the whole timeline (package-private switch for tests and benchmarks). */
+  private volatile boolean fullReread;
   private volatile boolean closed;
 
   private record Compiled(Segment segment, Compiler.Node node, Compiler.Inputs inputs) {}
@@ -107,6 +157,18 @@ public final class Segments implements SegmentQueries, AutoCloseable {
       c.put(s.name(), new Compiled(s, Compiler.compile(s.condition()), Compiler.inputs(s.condition(), thresholds)));
     }
     this.compiled = ImmutableMap.copyOf(c);
+    Set<TimelineIndex.Key> keys = new LinkedHashSet<>();
+    for (Segment s : config.segments()) {
+      Compiler.timelineKeys(s.condition(), thresholds, keys);
+    }
+    this.timelineKeys = ImmutableSet.copyOf(keys);
+    this.fullReread = config.fullReread();
+    this.timelines = keys.isEmpty() || config.timelineCacheBytes() == 0 ? null
+        : Caffeine.newBuilder()
+            .maximumWeight(config.timelineCacheBytes())
+            .weigher((ProfileId id, TimelineIndex x) -> (int) Math.min(Integer.MAX_VALUE, x.bytes()))
+            .executor(Runnable::run) // evictions on the writer's thread: no pool thread per instance
+            .build();
     this.queries = new ProfileQueries(storage);
     this.triggers = new TriggerDispatcher(config.listeners(), config.triggerQueueCapacity(), config.whenQueueFull());
   }
@@ -217,7 +279,8 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * against the configured segments whose inputs the event can change, as of the clock's
    * instant, records transitions and queues triggers; profiles merged away leave every segment.
    * Cost: one profile read, one membership read, one evaluation per affected segment, and at
-   * most one timeline read shared by all of them. Never throws for a failure of evaluation (a
+   * most one timeline read shared by all of them; none when the profile's timeline index is
+   * cached and {@code change} can be added to it (see "Timeline cache" above). Never throws for a failure of evaluation (a
    * {@link FigureSource} or {@link MembershipStore} that throws): the event is already
    * committed, so the failure is counted in {@link TriggerStats#evaluationFailures()} and logged
    * without personal data (as a summary, like listener failures: see {@link SegmentListener}), and the next event or refresh catches the profile up.
@@ -234,7 +297,7 @@ public final class Segments implements SegmentQueries, AutoCloseable {
         leaveAll(gone, asOf, Optional.of(cause));
       }
       boolean all = change.created() || !change.mergedAway().isEmpty();
-      reevaluate(change.profile(), asOf, Optional.of(cause), all ? null : cause.type());
+      reevaluate(change.profile(), asOf, Optional.of(cause), all ? null : cause.type(), change.appendedAlone() && !all);
     } catch (RuntimeException e) {
       // The event is committed: ingestion must not fail for it. Counted; type only, no data.
       triggers.evaluationFailed("after an event of type " + cause.type() + ": " + e.getClass().getName());
@@ -264,7 +327,8 @@ public final class Segments implements SegmentQueries, AutoCloseable {
         leaveAll(gone, asOf, Optional.empty());
       }
       for (ProfileId id : changed) {
-        reevaluate(id, asOf, Optional.empty(), null);
+        forgetTimeline(id);
+        reevaluate(id, asOf, Optional.empty(), null, false);
       }
     } catch (RuntimeException e) {
       triggers.evaluationFailed("after a merge, split or erasure: " + e.getClass().getName());
@@ -288,6 +352,7 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     Lock lock = locks.get(id);
     lock.lock();
     try {
+      forgetTimelineLocked(id);
       Instant asOf = clock.instant();
       for (String s : memberships.current(id)) {
         if (memberships.leave(id, s, asOf, Optional.empty())) {
@@ -315,7 +380,7 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     long[] n = new long[3];
     storage.forEachProfile(p -> {
       n[0]++;
-      long[] r = reevaluate(p.id(), asOf, Optional.empty(), null);
+      long[] r = reevaluate(p.id(), asOf, Optional.empty(), null, false);
       n[1] += r[0];
       n[2] += r[1];
       triggers.awaitSpace(); // between profiles, holding no lock
@@ -379,20 +444,26 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     closed = true;
   }
 
-  /** Entered and left counts. */
-  private long[] reevaluate(ProfileId id, Instant asOf, Optional<Event> cause, String onlyType) {
+  /**
+   * Entered and left counts.
+   *
+   * @param appendedAlone whether {@code cause}'s commit appended it alone to this profile's
+   *     timeline (see {@link ProfileChange#appendedAlone()})
+   */
+  private long[] reevaluate(ProfileId id, Instant asOf, Optional<Event> cause, String onlyType, boolean appendedAlone) {
     long[] out = new long[2];
     Lock lock = locks.get(id);
     lock.lock();
     try {
       Optional<Profile> read = storage.profile(id);
       if (read.isEmpty()) {
+        forgetTimelineLocked(id);
         out[1] += leaveAllLocked(id, asOf, cause);
         return out;
       }
       Profile p = read.get();
       Set<String> current = memberships.current(id);
-      Evaluation e = evaluation(p, asOf);
+      Evaluation e = reevaluation(p, asOf, appendedAlone ? cause.orElse(null) : null);
       Optional<String> causeId = cause.map(Event::id);
       for (Compiled c : compiled.values()) {
         if (onlyType != null && !c.inputs().affectedBy(onlyType)) {
@@ -414,6 +485,128 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     }
   }
 
+  /**
+   * The evaluation of the configured segments for {@code p} (the newest committed version,
+   * read under its lock). Its event-history leaves read the profile's {@link TimelineIndex}:
+   * the cached one brought up to {@code p} when that is certain ({@link #cachedIndex}), else
+   * one built from the whole timeline read from the store on first use, and cached.
+   *
+   * @param appended the event whose commit appended it alone to the timeline, or null
+   */
+  private Evaluation reevaluation(Profile p, Instant asOf, Event appended) {
+    if (fullReread || timelineKeys.isEmpty()) {
+      return evaluation(p, asOf);
+    }
+    TimelineIndex cached = cachedIndex(p, appended);
+    Supplier<TimelineIndex> source = cached != null ? () -> cached : () -> {
+      Set<Identifier> anchors = anchorsOf(p);
+      List<StoredEvent> all = storage.events(anchors);
+      TimelineIndex built = TimelineIndex.of(p.version(), p.eventCount(), anchors, timelineKeys, all);
+      if (timelines != null) {
+        timelines.put(p.id(), built);
+      }
+      return built;
+    };
+    return new Evaluation(p, asOf, storage, config.figures(), reachability, thresholds, source);
+  }
+
+  /**
+   * The cached index of {@code p}'s timeline if it certainly equals the stored timeline of
+   * {@code p}'s version, else null (and the stale index is dropped). It does when it was built
+   * or last brought up to this very version (same version, event count and identifiers), or
+   * when it describes the version just before and {@code appended} is an event that commit
+   * appended alone and that the index certainly does not hold yet: then it is added. Caller
+   * holds the profile's lock.
+   *
+   * <p>Why that is certain: an index labelled with version {@code v} holds the events stored
+   * when it was read, after version {@code v} had been read, so every event committed up to
+   * {@code v} and possibly later ones. If the profile is now at {@code v + 1} and {@code appended}
+   * (committed before this call, by a commit that wrote this profile) is not in the index, its
+   * commit came after the index's read, so it is the commit of {@code v + 1} (no other commit
+   * fits in between), and that commit appended {@code appended} alone to a timeline the index
+   * held whole (an index that held a later commit's events would hold {@code appended} too).
+   * Identifiers that changed (a link, a merge) may bring other events, so they always rebuild.
+   */
+  private TimelineIndex cachedIndex(Profile p, Event appended) {
+    if (timelines == null) {
+      return null;
+    }
+    TimelineIndex x = timelines.getIfPresent(p.id());
+    if (x == null) {
+      return null;
+    }
+    if (x.anchors.equals(anchorsOf(p))) {
+      if (x.version == p.version() && x.eventCount == p.eventCount()) {
+        return x;
+      }
+      if (appended != null && x.version + 1 == p.version() && x.eventCount + 1 == p.eventCount() && !x.mayContain(appended.id())) {
+        try {
+          x.add(appended);
+        } catch (RuntimeException | Error failed) {
+          timelines.invalidate(p.id()); // half added: never used again
+          throw failed;
+        }
+        x.version = p.version();
+        x.eventCount = p.eventCount();
+        timelines.put(p.id(), x); // weighed again
+        return x;
+      }
+    }
+    timelines.invalidate(p.id());
+    return null;
+  }
+
+  private static Set<Identifier> anchorsOf(Profile p) {
+    List<IdentifierState> ids = p.identifiers();
+    Set<Identifier> out = new HashSet<>(ids.size() * 2);
+    for (IdentifierState s : ids) {
+      out.add(s.identifier());
+    }
+    return out;
+  }
+
+  /** Drops the cached timeline index of {@code id}, under its lock. */
+  private void forgetTimeline(ProfileId id) {
+    if (timelines == null) {
+      return;
+    }
+    Lock lock = locks.get(id);
+    lock.lock();
+    try {
+      timelines.invalidate(id);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Drops the cached timeline index of {@code id}; caller holds its lock. */
+  private void forgetTimelineLocked(ProfileId id) {
+    if (timelines != null) {
+      timelines.invalidate(id);
+    }
+  }
+
+  /**
+   * Package-private switch for tests and benchmarks: when {@code on}, every re-evaluation reads
+   * the profile's whole timeline from the store, as before the timeline cache existed (the
+   * reference that the cached path must equal).
+   */
+  void fullReread(boolean on) {
+    fullReread = on;
+    if (on && timelines != null) {
+      timelines.invalidateAll();
+    }
+  }
+
+  /** The number of cached timeline indexes (for tests). */
+  long cachedTimelines() {
+    if (timelines == null) {
+      return 0;
+    }
+    timelines.cleanUp();
+    return timelines.estimatedSize();
+  }
+
   private void leaveAll(ProfileId id, Instant asOf, Optional<Event> cause) {
     Lock lock = locks.get(id);
     lock.lock();
@@ -425,6 +618,7 @@ public final class Segments implements SegmentQueries, AutoCloseable {
   }
 
   private long leaveAllLocked(ProfileId id, Instant asOf, Optional<Event> cause) {
+    forgetTimelineLocked(id);
     long n = 0;
     for (String s : memberships.current(id)) {
       if (memberships.leave(id, s, asOf, cause.map(Event::id))) {
