@@ -358,6 +358,9 @@ final class IngestPipeline {
             done.add("erased profile " + id + ": " + report.identifiers() + " identifiers, " + report.events() + " events");
           } catch (java.util.NoSuchElementException e) {
             done.add("profile " + id + " was already gone");
+          } catch (dev.clientele.core.spi.StorageException e) {
+            tally.add(Counts.STORAGE_FAILURES, 1); // the erasure of this profile failed in the backend
+            throw e;
           }
         }
         owners = new TreeSet<>(storage.owners(lookup).values());
@@ -667,6 +670,11 @@ final class IngestPipeline {
    * {@code storageFailures} or {@code commitsRecovered}.
    */
   private void readBack(String eventId, ProfileId owner, Identifier anchor, dev.clientele.core.spi.StorageException failed) {
+    if (storage instanceof StagedStorage) {
+      // A staged commit never reaches the backend: what failed was a read through it, which the
+      // batch (Clientele.ingestBatch) reports as such, counting no failed commit.
+      throw failed;
+    }
     boolean applied;
     try {
       applied = storage.containsEventAt(eventId, anchor)

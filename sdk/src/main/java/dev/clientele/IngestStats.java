@@ -119,7 +119,8 @@ public record IngestStats(
     /**
      * Commits of ingestion the backend reported failed and that were not applied: the
      * {@link dev.clientele.core.spi.StorageException} reached the caller (one per event, or per
-     * {@code ingestAll} batch commit). Failed reads are not counted. Instance only.
+     * {@code ingestAll} batch commit, or per {@code gdpr_delete} event whose erasure failed in the
+     * backend). Failed reads outside these are not counted. Instance only.
      */
     public long storageFailures() {
       return storageFailures;
@@ -145,7 +146,8 @@ public record IngestStats(
     /**
      * Identifiers dropped as blocked values from events that were applied, or rejected because
      * every identifier was blocked (after normalisation: two spellings of one blocked value are
-     * one). Their problem lines are among {@link IngestStats#problems()}. Identifiers of
+     * one), including values whose check against a blocked pattern ran out of its read budget
+     * (treated as blocked). Their problem lines are among {@link IngestStats#problems()}. Identifiers of
      * duplicates, and of events rejected for another reason, are not counted.
      */
     public long blockedIdentifiers() {

@@ -175,6 +175,67 @@ class IngestStatsDetailsTest {
     assertThat(c.stats().details().storageFailures()).isEqualTo(1);
   }
 
+  /** Commits and reads work until {@link #failReads} or {@link #failCommits} is set. */
+  static final class Switchable extends ForwardingStorage {
+    volatile boolean failReads;
+    volatile boolean failCommits;
+
+    Switchable() {
+      super(new InMemoryStorage());
+    }
+
+    @Override
+    public java.util.Optional<dev.clientele.core.Profile> profile(dev.clientele.core.ProfileId id) {
+      if (failReads) {
+        throw new StorageException("read timed out (test)");
+      }
+      return super.profile(id);
+    }
+
+    @Override
+    public void commit(Commit commit) {
+      if (failCommits) {
+        throw new StorageException("database down (test)");
+      }
+      super.commit(commit);
+    }
+  }
+
+  /**
+   * A read that fails while a batch's staged commit is built is a failed read, not a failed
+   * commit: the staged commit never reached the backend (it was once counted as one).
+   */
+  @Test
+  void ingestAll_readFailsWhileTheBatchIsStaged_isNotAStorageFailure() {
+    Switchable storage = new Switchable();
+    Clientele c = builder().storage(storage).ingestBatchSize(10).build();
+    storage.failReads = true;
+
+    assertThatThrownBy(() -> c.ingestAll(List.of(
+        event("e-1", "pageview", 0).identifier(email("ann@example.com")).build(),
+        event("e-2", "pageview", 1).identifier(email("bob@example.com")).build())))
+        .isInstanceOf(StorageException.class).hasMessageContaining("read timed out");
+
+    assertThat(c.stats().details().storageFailures()).isZero();
+    assertThat(c.stats().received()).isZero();
+    assertThat(storage.eventCount()).isZero();
+  }
+
+  @Test
+  void ingest_gdprDeleteWhoseErasureFailsInTheBackend_countedOnceAsStorageFailure() {
+    Switchable storage = new Switchable();
+    Clientele c = builder().storage(storage).ingestBatchSize(1).build();
+    c.ingest(event("e-1", "pageview", 0).identifier(email("ann@example.com")).build());
+    storage.failCommits = true;
+
+    assertThatThrownBy(() -> c.ingest(event("e-2", "compliance", 1).action("gdpr_delete")
+        .identifier(email("ann@example.com")).build())).isInstanceOf(StorageException.class);
+
+    assertThat(c.stats().details().storageFailures()).isEqualTo(1);
+    assertThat(c.stats().profilesErased()).isZero();
+    assertThat(storage.profileCount()).as("nothing erased").isEqualTo(1);
+  }
+
   @Test
   void ingestAll_batchCommitAppliedButReportedFailed_countedAsRecovered() {
     FaultInjectingStorage storage = new FaultInjectingStorage();

@@ -66,6 +66,13 @@ class CliTest {
     assertThat(summary.get("rejected").asLong()).isZero();
     assertThat(summary.get("rejectedLines").asLong()).isZero();
     assertThat(summary.get("out").asText()).isEqualTo(dir.resolve("out/profiles.jsonl").toString());
+    // Keys added for operations (scripts may parse them now: only additions from here on).
+    assertThat(summary.fieldNames()).toIterable().contains("blockedIdentifiers", "malformedIdentifiers", "replaysBlocked",
+        "identifierCapRefusals", "mergeCapRefusals", "batchFallbacks", "retries", "storageFailures", "commitsRecovered",
+        "writesGaveUp", "normalizationCache");
+    assertThat(summary.get("normalizationCache").fieldNames()).toIterable()
+        .contains("hits", "misses", "evictions", "entries", "estimatedBytes");
+    assertThat(summary.get("normalizationCache").get("misses").asLong()).isPositive();
 
     List<JsonNode> profiles = readJsonLines(dir.resolve("out/profiles.jsonl"));
     assertThat(profiles).hasSize(5);

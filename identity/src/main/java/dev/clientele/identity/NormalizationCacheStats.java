@@ -49,7 +49,11 @@ public final class NormalizationCacheStats {
     return hits + misses;
   }
 
-  /** {@link #hits()} over {@link #lookups()}; 1.0 when there was no lookup (as nothing was missed). */
+  /**
+   * {@link #hits()} over {@link #lookups()}; 1.0 when there was no lookup (as nothing was missed),
+   * so also for {@link #NONE}, the figures of a cache that is off: check {@link #lookups()} before
+   * reading a rate as the cache working.
+   */
   public double hitRate() {
     long lookups = lookups();
     return lookups == 0 ? 1.0 : (double) hits / lookups;
