@@ -397,7 +397,7 @@ final class Compiler {
           }
           count++;
           if (m.measure() == Condition.Measure.SUM) {
-            BigDecimal v = number(ev.data().get(m.field().get()));
+            BigDecimal v = amount(ev.data().get(m.field().get()));
             if (v != null) {
               sum = sum.add(v);
             }
@@ -515,6 +515,19 @@ final class Compiler {
   }
 
   /** A number from an attribute or data value: numbers as they are, numeric text parsed; otherwise null. */
+  /**
+   * A number to add into a sum: {@link #number} within the bounds of
+   * {@link dev.clientele.core.EventData#number} (at most
+   * {@value dev.clientele.core.EventData#MAX_NUMBER_DIGITS} digits before the point and after it),
+   * the amounts revenue reads too; null, so not added, beyond them. A value such as
+   * {@code "1e-999999999"} is no amount: adding it to a plain one overflows or needs a billion
+   * digits, which made every evaluation of the sum fail.
+   */
+  static BigDecimal amount(Object v) {
+    BigDecimal d = number(v);
+    return d == null ? null : dev.clientele.core.EventData.number(java.util.Map.of("v", d), "v").orElse(null);
+  }
+
   static BigDecimal number(Object v) {
     if (v instanceof BigDecimal d) {
       return d;

@@ -145,7 +145,12 @@ public sealed interface Condition
     return new EventMeasure(type, Optional.empty(), Measure.COUNT, Optional.empty(), op, BigDecimal.valueOf(n), Optional.empty());
   }
 
-  /** The sum of the numeric data field {@code field} over events of {@code type} compares to {@code value}. */
+  /**
+   * The sum of the numeric data field {@code field} over events of {@code type} compares to
+   * {@code value}. A number, or a string holding one, counts; a value that is neither, or a
+   * number beyond {@link dev.clientele.core.EventData#MAX_NUMBER_DIGITS} digits before or after
+   * the point (such as {@code "1e-999999999"}), is not added.
+   */
   static EventMeasure eventSum(String type, String field, Comparison op, BigDecimal value) {
     return new EventMeasure(type, Optional.empty(), Measure.SUM, Optional.of(requireNonNull(field, "field")), op, value,
         Optional.empty());

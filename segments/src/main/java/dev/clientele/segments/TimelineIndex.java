@@ -217,7 +217,7 @@ final class TimelineIndex {
         return;
       }
       Instant t = e.timestamp();
-      BigDecimal v = sums ? Compiler.number(e.data().get(key.field())) : null;
+      BigDecimal v = sums ? Compiler.amount(e.data().get(key.field())) : null;
       insert(t.getEpochSecond(), t.getNano(), v);
     }
 
