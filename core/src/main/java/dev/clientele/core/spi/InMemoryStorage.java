@@ -144,7 +144,9 @@ public final class InMemoryStorage implements Storage {
     /**
      * The most events the store holds (default: no ceiling). A commit whose appends (less the
      * events it erases) would take it past this is refused with a {@link StorageException}, and
-     * changes nothing.
+     * changes nothing. A commit in progress holds its share until it ends, so near the ceiling a
+     * concurrent commit may be refused for room that a commit about to fail then gives back.
+     * Only events and profiles are bounded, not identifiers, merge records or tombstones.
      *
      * @throws IllegalArgumentException if {@code value} is negative
      */
@@ -2457,17 +2459,21 @@ public final class InMemoryStorage implements Storage {
     boolean foldDue = false;
     // The merge log first: its maps allocate (the rest does not), and no reader sees it before
     // the commit's locks are released.
+    // A change that may allocate is noted before it is made: a JDK map inserts and then grows,
+    // so an OutOfMemoryError can come after the change (undoing one never made does nothing).
     for (MergeRecord r : commit.mergeRecords()) {
+      seen.note(RECORD_PUT, r, null, null, 0, 0);
       step("log record");
       mergeRecords.put(r.id(), r);
-      seen.note(RECORD_PUT, r, null, null, 0, 0);
+      step("logged record");
       unindexed.add(r); // room reserved
       seen.note(UNINDEXED_ADD, null, null, null, 0, 0);
       if (r.kind() == MergeRecord.Kind.SPLIT) {
         for (Identifier id : identifiersOf(r)) {
+          seen.note(SPLIT_ADD, r, null, id, 0, 0);
           step("log split");
           splitsByIdentifier.computeIfAbsent(id, k -> new ArrayList<>(1)).add(r);
-          seen.note(SPLIT_ADD, r, null, id, 0, 0);
+          step("logged split");
         }
       }
     }
@@ -2481,8 +2487,9 @@ public final class InMemoryStorage implements Storage {
       if (cell.profile == null) { // made by prepare(): a new profile
         Stripe stripe = stripes[stripeOfHash(cell.hash)];
         cell.profile = profile;
-        stripe.cells.put(cell.hash, cell);
         seen.note(PUT_CELL, cell, null, null, 0, 0);
+        step("put cell");
+        stripe.cells.put(cell.hash, cell); // room reserved, but for the overflow of colliding keys
         step("log created");
         stripe.created.add(cell.key);
         seen.note(LOG_CREATED, stripe, null, null, 0, 0);
@@ -2505,8 +2512,10 @@ public final class InMemoryStorage implements Storage {
         ProfileCell owner = seen.ownerCells[i];
         if (slot.removed()) { // made by prepare()
           slot.owner = owner;
-          insertSlot(seen.indexHashes[i], slot);
           seen.note(ADD_SLOT, slot, null, null, 0, 0);
+          step("add slot");
+          insertSlot(seen.indexHashes[i], slot); // room reserved, but for the overflow
+          step("added slot");
         } else {
           ProfileCell old = slot.owner;
           slot.owner = owner;
@@ -2532,11 +2541,13 @@ public final class InMemoryStorage implements Storage {
         Stripe stripe = stripes[stripeOfHash(h)];
         if (cell != null) {
           step("delete profile");
-          boolean removed = stripe.cells.remove(h, cell);
-          assert removed : "a live cell is in its table";
-          Profile old = cell.profile;
-          cell.profile = null;
-          seen.note(REMOVE_CELL, cell, old, null, 0, 0);
+          if (stripe.cells.remove(h, cell)) { // a live cell is in its table
+            Profile old = cell.profile;
+            cell.profile = null;
+            seen.note(REMOVE_CELL, cell, old, null, 0, 0);
+          } else {
+            throw new IllegalStateException("a live profile cell was not in its table");
+          }
         }
         step("log deleted");
         stripe.deleted.add(id); // room reserved
@@ -2554,8 +2565,9 @@ public final class InMemoryStorage implements Storage {
             Event event = eventAt(stripes, ref);
             String id = event.id();
             step("erase event");
-            boolean removed = stripe.eventIds.remove(EventIdTable.hash(id), id); // room reserved
-            assert removed : "an anchored event's id is in its table";
+            if (!stripe.eventIds.remove(EventIdTable.hash(id), id)) { // room reserved
+              throw new IllegalStateException("an anchored event's id was not in its table");
+            }
             stripe.eventCount--;
             seen.note(ERASE_EVENT, stripe, event, slot.key, ref & EventIdTable.MAX_EVENTS, 0);
           }
@@ -2591,9 +2603,10 @@ public final class InMemoryStorage implements Storage {
         if (live != null) {
           slot = live;
         } else {
-          step("event slot");
-          insertSlot(h, slot);
           seen.note(ADD_SLOT, slot, null, null, 0, 0);
+          step("event slot");
+          insertSlot(h, slot); // room reserved, but for the overflow
+          step("added event slot");
         }
       }
       step("append event");
@@ -2609,8 +2622,10 @@ public final class InMemoryStorage implements Storage {
     if (!commit.tombstones().isEmpty()) {
       for (String t : commit.tombstones()) {
         step("tombstone");
-        if (tombstones.add(t)) {
+        if (!tombstones.contains(t)) { // erasures hold every stripe: no other commit adds it meanwhile
           seen.note(TOMBSTONE, t, null, null, 0, 0);
+          tombstones.add(t);
+          step("added tombstone");
         }
       }
     }
@@ -2694,21 +2709,27 @@ public final class InMemoryStorage implements Storage {
    * {@link #apply} threw {@code failure}; anything undo itself throws is added to it.
    */
   private void undo(Lookups seen, Throwable failure) {
-    try {
-      for (int k = seen.jCount - 1; k >= 0; k--) {
+    int failedEntries = 0;
+    for (int k = seen.jCount - 1; k >= 0; k--) {
+      try {
         undoOne(seen, k);
-      }
-      if (limited) {
-        if (seen.netEvents > 0) {
-          storedEvents.addAndGet(-seen.netEvents);
-        }
-        if (seen.netProfiles > 0) {
-          storedProfiles.addAndGet(-seen.netProfiles);
+      } catch (Throwable alsoFailed) { // each entry on its own: one failure leaves the others undone
+        if (failedEntries++ == 0) {
+          failure.addSuppressed(alsoFailed);
         }
       }
-    } catch (Throwable alsoFailed) {
-      failure.addSuppressed(alsoFailed);
-      LOG.error("Taking back a failed commit of the in-memory store failed too; the store may hold part of it");
+    }
+    if (limited) {
+      if (seen.netEvents > 0) {
+        storedEvents.addAndGet(-seen.netEvents);
+      }
+      if (seen.netProfiles > 0) {
+        storedProfiles.addAndGet(-seen.netProfiles);
+      }
+    }
+    if (failedEntries > 0) {
+      LOG.error("Taking back a failed commit of the in-memory store failed for {} of its {} changes; the store may hold part"
+          + " of it", failedEntries, seen.jCount);
     }
   }
 
@@ -2720,8 +2741,7 @@ public final class InMemoryStorage implements Storage {
       case SET_PROFILE -> ((ProfileCell) a).profile = (Profile) b;
       case PUT_CELL -> {
         ProfileCell cell = (ProfileCell) a;
-        boolean removed = stripes[stripeOfHash(cell.hash)].cells.remove(cell.hash, cell);
-        assert removed : "a cell put by the commit is in its table";
+        stripes[stripeOfHash(cell.hash)].cells.remove(cell.hash, cell); // false: the put never happened
         cell.profile = null;
       }
       case LOG_CREATED -> {
@@ -2729,7 +2749,13 @@ public final class InMemoryStorage implements Storage {
         log.remove(log.size() - 1);
       }
       case SET_OWNER -> ((IdentifierSlot) a).owner = (ProfileCell) b;
-      case ADD_SLOT -> removeSlot((IdentifierSlot) a);
+      case ADD_SLOT -> { // the insert may never have happened: then removing finds nothing
+        IdentifierSlot slot = (IdentifierSlot) a;
+        slot.eventCount = 0;
+        slot.markRemoved();
+        int h = KeyedTable.spread(slot.key);
+        stripes[stripeOfHash(h)].slots.remove(h, slot);
+      }
       case REMOVE_SLOT -> {
         IdentifierSlot slot = (IdentifierSlot) a;
         insertSlot(KeyedTable.spread(slot.key), slot);
@@ -2763,8 +2789,8 @@ public final class InMemoryStorage implements Storage {
         stripe.eventCount--;
       }
       case SLOT_APPEND -> ((IdentifierSlot) a).eventCount--;
-      case TOMBSTONE -> tombstones.remove((String) a);
-      case RECORD_PUT -> mergeRecords.remove(((MergeRecord) a).id());
+      case TOMBSTONE -> tombstones.remove((String) a); // absent if the add never happened
+      case RECORD_PUT -> mergeRecords.remove(((MergeRecord) a).id()); // absent if the put never happened
       case UNINDEXED_ADD -> unindexed.remove(unindexed.size() - 1);
       case SPLIT_ADD -> removeFrom(splitsByIdentifier, (Identifier) seen.jC[k], (MergeRecord) a);
       case RECORD_REPLACED -> mergeRecords.put(((MergeRecord) a).id(), (MergeRecord) a);
@@ -2782,21 +2808,10 @@ public final class InMemoryStorage implements Storage {
    * shrank the store gives back its share of the ceilings.
    */
   private void finish(Commit commit, Lookups seen) {
-    if (seen.rare != null) {
-      for (int k = 0; k < seen.jCount; k++) {
-        switch (seen.jOp[k]) {
-          case DEFERRED_UNLOG -> mergeRecords.remove(((MergeRecord) seen.jA[k]).id());
-          case PROFILE_LIST_REMOVE -> dropIfEmpty(mergeRecordsByProfile, (ProfileId) seen.jC[k], seen.jA[k]);
-          case SPLIT_LIST_REMOVE -> dropIfEmpty(splitsByIdentifier, (Identifier) seen.jC[k], seen.jA[k]);
-          default -> { }
-        }
-      }
-    }
-    if (!commit.eventErasures().isEmpty()) {
-      for (Stripe s : stripes) {
-        s.eventIds.compactIfEmpty();
-      }
-    }
+    // The commit is applied: the ceilings' shares are settled first, and each tidying step stands
+    // on its own, so that a failure in one (an OutOfMemoryError in a map's bucket) neither skips
+    // the others nor reaches the caller as if the commit had failed. What it leaves is only untidy:
+    // an emptied list kept in its map, an event log not restarted.
     if (limited) {
       if (seen.netEvents < 0) {
         storedEvents.addAndGet(seen.netEvents);
@@ -2804,6 +2819,33 @@ public final class InMemoryStorage implements Storage {
       if (seen.netProfiles < 0) {
         storedProfiles.addAndGet(seen.netProfiles);
       }
+    }
+    int failed = 0;
+    if (seen.rare != null) {
+      for (int k = 0; k < seen.jCount; k++) {
+        try {
+          switch (seen.jOp[k]) {
+            case DEFERRED_UNLOG -> mergeRecords.remove(((MergeRecord) seen.jA[k]).id());
+            case PROFILE_LIST_REMOVE -> dropIfEmpty(mergeRecordsByProfile, (ProfileId) seen.jC[k], seen.jA[k]);
+            case SPLIT_LIST_REMOVE -> dropIfEmpty(splitsByIdentifier, (Identifier) seen.jC[k], seen.jA[k]);
+            default -> { }
+          }
+        } catch (Throwable untidy) {
+          failed++;
+        }
+      }
+    }
+    if (!commit.eventErasures().isEmpty()) {
+      for (Stripe s : stripes) {
+        try {
+          s.eventIds.compactIfEmpty();
+        } catch (Throwable untidy) {
+          failed++;
+        }
+      }
+    }
+    if (failed > 0) {
+      LOG.error("Tidying up after an applied commit of the in-memory store failed {} time(s); the commit stands", failed);
     }
   }
 

@@ -247,8 +247,15 @@ final class KeyedTable<K extends Comparable<? super K>, E extends KeyedTable.Ent
           o = new ConcurrentSkipListMap<>();
           overflow = o;
         }
-        o.put(entry.key, entry);
         overflowSize++;
+        try {
+          o.put(entry.key, entry);
+        } catch (RuntimeException | Error failed) { // the skip list may link the entry, then fail
+          if (o.get(entry.key) != entry) {
+            overflowSize--;
+          }
+          throw failed;
+        }
         return;
       }
       i = (i + 1) & mask;
