@@ -514,12 +514,11 @@ final class Compiler {
     };
   }
 
-  /** A number from an attribute or data value: numbers as they are, numeric text parsed; otherwise null. */
   /**
    * A number to add into a sum: {@link #number} within the bounds of
    * {@link dev.clientele.core.EventData#number} (at most
    * {@value dev.clientele.core.EventData#MAX_NUMBER_DIGITS} digits before the point and after it),
-   * the amounts revenue reads too; null, so not added, beyond them. A value such as
+   * the bounds revenue reads amounts with; null, so not added, beyond them. A value such as
    * {@code "1e-999999999"} is no amount: adding it to a plain one overflows or needs a billion
    * digits, which made every evaluation of the sum fail.
    */
@@ -528,6 +527,7 @@ final class Compiler {
     return d == null ? null : dev.clientele.core.EventData.number(java.util.Map.of("v", d), "v").orElse(null);
   }
 
+  /** A number from an attribute or data value: numbers as they are, numeric text parsed; otherwise null. */
   static BigDecimal number(Object v) {
     if (v instanceof BigDecimal d) {
       return d;

@@ -89,7 +89,10 @@ import java.util.stream.StreamSupport;
  *       {@link SegmentConfig#timelineCacheBytes()} (64 MiB by default; estimated at 16 to 32
  *       bytes per event for the id hashes, 12 to 24 more per event of a type that is read, and
  *       about 100 more per event of a summed field: roughly 50,000 profiles of 20 events each, or
- *       one of a million events without sums); beyond it the least useful are evicted. 0 turns the cache off.
+ *       one of a million events without sums); beyond it the cache evicts indexes (by how often and
+ *       how recently they are used). An index bigger than a quarter of the bound is not kept: such
+ *       a profile is re-evaluated from one read of its timeline each time, as without the cache
+ *       (logged once). 0 turns the cache off.
  *   <li>An index is built from one read of the whole timeline, on the first re-evaluation that
  *       needs it, and labelled with the version, event count and identifiers of the profile read
  *       just before. It is used again only while the newest committed profile has that same
@@ -125,6 +128,10 @@ import java.util.stream.StreamSupport;
 public final class Segments implements SegmentQueries, AutoCloseable {
   private static final int PAGE = 1024;
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Segments.class);
+
+  /** Whether an index too big for the cache was logged ({@link #fitsTheCache}; a race may log twice). */
+  private volatile boolean oversizedLogged;
   private final Storage storage;
   private final SegmentConfig config;
   private final Clock clock;
@@ -502,7 +509,7 @@ public final class Segments implements SegmentQueries, AutoCloseable {
       Set<Identifier> anchors = anchorsOf(p);
       List<StoredEvent> all = storage.events(anchors);
       TimelineIndex built = TimelineIndex.of(p.version(), p.eventCount(), anchors, timelineKeys, all);
-      if (timelines != null) {
+      if (timelines != null && fitsTheCache(built)) {
         timelines.put(p.id(), built);
       }
       return built;
@@ -548,12 +555,35 @@ public final class Segments implements SegmentQueries, AutoCloseable {
         }
         x.version = p.version();
         x.eventCount = p.eventCount();
-        timelines.put(p.id(), x); // weighed again
+        if (fitsTheCache(x)) {
+          timelines.put(p.id(), x); // weighed again
+        } else {
+          timelines.invalidate(p.id()); // outgrew its share: used this once, not kept
+        }
         return x;
       }
     }
     timelines.invalidate(p.id());
     return null;
+  }
+
+  /**
+   * Whether {@code x} may be kept: at most a quarter of the cache's bound. A bigger index would
+   * push most other profiles' indexes out (and the cache would soon evict it anyway); such a
+   * profile is evaluated from one read of its timeline each time, as without the cache. Logged
+   * once per instance.
+   */
+  private boolean fitsTheCache(TimelineIndex x) {
+    if (x.bytes() <= config.timelineCacheBytes() / 4) {
+      return true;
+    }
+    if (!oversizedLogged) {
+      oversizedLogged = true;
+      LOG.info("a profile's timeline index (about {} bytes) exceeds a quarter of the segments' timeline cache ({} bytes):"
+          + " profiles that large are re-evaluated from a full read of their timeline; raise"
+          + " SegmentConfig.Builder.timelineCacheBytes to keep them", x.bytes(), config.timelineCacheBytes());
+    }
+    return false;
   }
 
   private static Set<Identifier> anchorsOf(Profile p) {

@@ -39,8 +39,6 @@ final class TimelineIndex {
   /** Approximate cost of one anchor held, in bytes. */
   private static final long ANCHOR_BYTES = 96;
 
-  /** A scale or precision beyond which a number counts as extreme (see {@code Series.direct}). */
-  private static final int EXTREME = 100;
 
   /**
    * What one event-history leaf reads: events of {@code type}, of {@code action} unless it is
@@ -195,12 +193,6 @@ final class TimelineIndex {
 
     private int prefixValid;
     private int size;
-    /**
-     * Whether a number of extreme scale or precision was added: then sums add the numbers in the
-     * window one by one, as a full read would, so that such a number outside the window (which
-     * a full read never adds) does not make every prefix sum huge.
-     */
-    private boolean direct;
 
     Series(Key key) {
       this.key = key;
@@ -279,15 +271,8 @@ final class TimelineIndex {
       if (hi <= lo) {
         return BigDecimal.ZERO;
       }
-      if (direct) {
-        BigDecimal sum = BigDecimal.ZERO;
-        for (int i = lo; i < hi; i++) {
-          if (values[i] != null) {
-            sum = sum.add(values[i]);
-          }
-        }
-        return sum;
-      }
+      // Exact: every amount has at most EventData.MAX_NUMBER_DIGITS digits before and after the
+      // point (Compiler.amount), so prefix sums stay small whatever lies outside the window.
       extendPrefix(hi);
       return lo == 0 ? prefix[hi] : prefix[hi].subtract(prefix[lo]);
     }
@@ -340,7 +325,6 @@ final class TimelineIndex {
       if (sums) {
         values[at] = v;
         prefixValid = Math.min(prefixValid, at);
-        direct |= v != null && (Math.abs((long) v.scale()) > EXTREME || v.precision() > EXTREME);
       }
       size++;
     }
