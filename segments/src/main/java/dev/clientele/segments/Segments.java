@@ -501,7 +501,7 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * @param appended the event whose commit appended it alone to the timeline, or null
    */
   private Evaluation reevaluation(Profile p, Instant asOf, Event appended) {
-    if (fullReread || timelineKeys.isEmpty()) {
+    if (fullReread || timelineKeys.isEmpty() || timelines == null) { // no cache: read as before it existed
       return evaluation(p, asOf);
     }
     TimelineIndex cached = cachedIndex(p, appended);
