@@ -542,7 +542,7 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     if (x == null) {
       return null;
     }
-    if (x.anchors.equals(anchorsOf(p))) {
+    if (x.anchoredAt(TimelineIndex.digest(anchorsOf(p)))) {
       if (x.version == p.version() && x.eventCount == p.eventCount()) {
         return x;
       }
