@@ -682,13 +682,21 @@ public final class Clientele implements AutoCloseable {
     }
     tally.addAll(staging);
     call.addAll(staging);
+    // Every event of the batch is committed: count it and re-evaluate its segments before any
+    // result is handed on, so that a consumer that throws cannot leave committed events uncounted
+    // or their segments stale.
     for (int i = 0; i < events.size(); i++) {
       IngestResult r = results.get(i);
       tally.count(r);
       afterCommit(events.get(i), r, false); // one commit for the batch: several events per profile
-      done.accept(r);
     }
-    events.clear();
+    try {
+      for (IngestResult r : results) {
+        done.accept(r);
+      }
+    } finally {
+      events.clear();
+    }
   }
 
   /**

@@ -236,6 +236,35 @@ class IngestStatsDetailsTest {
     assertThat(storage.profileCount()).as("nothing erased").isEqualTo(1);
   }
 
+  /**
+   * A consumer that throws on the first result of a committed batch: every event of the batch is
+   * committed, so each is counted and re-evaluated for segments (they were not after the throw).
+   */
+  @Test
+  void ingestAll_consumerThrows_everyCommittedEventOfTheBatchIsCountedAndItsSegmentsKept() {
+    dev.clientele.segments.Segment visitors = dev.clientele.segments.Segment.of("visitors",
+        dev.clientele.segments.Condition.eventCount("pageview", dev.clientele.segments.Comparison.GE, 1));
+    ForwardingStorage storage = new ForwardingStorage(new InMemoryStorage());
+    Clientele c = builder().storage(storage).ingestBatchSize(10)
+        .segments(dev.clientele.segments.SegmentConfig.builder().define(visitors).build()).build();
+    List<Event> events = List.of(
+        event("e-1", "pageview", 0).identifier(email("ann@example.com")).build(),
+        event("e-2", "pageview", 1).identifier(email("bob@example.com")).build(),
+        event("e-3", "pageview", 2).identifier(email("cy@example.com")).build());
+
+    assertThatThrownBy(() -> c.ingestAll(events, r -> {
+      throw new IllegalStateException("host consumer failed (test)");
+    })).hasMessageContaining("host consumer failed");
+
+    assertThat(storage.eventCount()).isEqualTo(3);
+    assertThat(c.stats().received()).isEqualTo(3);
+    assertThat(c.stats().applied()).isEqualTo(3);
+    for (String address : List.of("ann@example.com", "bob@example.com", "cy@example.com")) {
+      dev.clientele.core.ProfileId id = storage.owner(email(address)).orElseThrow();
+      assertThat(c.segments().memberships(id)).as(address).contains("visitors");
+    }
+  }
+
   @Test
   void ingestAll_batchCommitAppliedButReportedFailed_countedAsRecovered() {
     FaultInjectingStorage storage = new FaultInjectingStorage();
