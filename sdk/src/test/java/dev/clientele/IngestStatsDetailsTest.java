@@ -139,14 +139,9 @@ class IngestStatsDetailsTest {
   }
 
   /** Fails every commit before applying anything: a database that is down. */
-  static final class FailingCommits extends ForwardingStorage {
+  static final class FailingCommits extends Switchable {
     FailingCommits() {
-      super(new InMemoryStorage());
-    }
-
-    @Override
-    public void commit(Commit commit) {
-      throw new StorageException("database down (test)");
+      failCommits = true;
     }
   }
 
@@ -176,7 +171,7 @@ class IngestStatsDetailsTest {
   }
 
   /** Commits and reads work until {@link #failReads} or {@link #failCommits} is set. */
-  static final class Switchable extends ForwardingStorage {
+  static class Switchable extends ForwardingStorage {
     volatile boolean failReads;
     volatile boolean failCommits;
 

@@ -247,30 +247,24 @@ final class TimelineIndex {
 
     /** The index of the first event at or after {@code t}. */
     int lowerBound(Instant t) {
-      long s = t.getEpochSecond();
-      int n = t.getNano();
-      int lo = 0;
-      int hi = size;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (compare(mid, s, n) < 0) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      return lo;
+      return firstAfter(t, false);
     }
 
     /** The index of the first event after {@code t}. */
     int upperBound(Instant t) {
+      return firstAfter(t, true);
+    }
+
+    /** The index of the first event after {@code t} ({@code strictly}) or at or after it. */
+    private int firstAfter(Instant t, boolean strictly) {
       long s = t.getEpochSecond();
       int n = t.getNano();
       int lo = 0;
       int hi = size;
       while (lo < hi) {
         int mid = (lo + hi) >>> 1;
-        if (compare(mid, s, n) <= 0) {
+        int c = compare(mid, s, n);
+        if (c < 0 || strictly && c == 0) {
           lo = mid + 1;
         } else {
           hi = mid;

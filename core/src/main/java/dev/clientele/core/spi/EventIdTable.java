@@ -144,22 +144,7 @@ final class EventIdTable {
 
   /** Whether an event with this id (whose {@link #hash} is {@code hash}) is held. */
   boolean contains(long hash, String id) {
-    long[] w = words;
-    int mask = w.length - 1;
-    int i = (int) hash & mask;
-    for (int probes = 0; probes < w.length; probes++, i = (i + 1) & mask) {
-      long stored = w[i];
-      if (stored == FREE) {
-        return false;
-      }
-      if (sameHash(stored, hash)) {
-        Event held = eventOrNull((int) stored & POSITION_MASK);
-        if (held != null && held.id().equals(id)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return positionOf(hash, id) >= 0;
   }
 
   /**
@@ -168,23 +153,33 @@ final class EventIdTable {
    * unlocked reader as {@link #contains} is (a racing writer gives an answer to discard).
    */
   boolean containsAt(long hash, String id, Identifier anchor) {
+    int position = positionOf(hash, id);
+    return position >= 0 && anchor.equals(anchorOrNull(position));
+  }
+
+  /**
+   * The position of the event with this id (whose {@link #hash} is {@code hash}), or -1 if it is
+   * not held; never an exception, so an unlocked reader may call it (a racing writer gives an
+   * answer to discard).
+   */
+  private int positionOf(long hash, String id) {
     long[] w = words;
     int mask = w.length - 1;
     int i = (int) hash & mask;
     for (int probes = 0; probes < w.length; probes++, i = (i + 1) & mask) {
       long stored = w[i];
       if (stored == FREE) {
-        return false;
+        return -1;
       }
       if (sameHash(stored, hash)) {
         int position = (int) stored & POSITION_MASK;
         Event held = eventOrNull(position);
         if (held != null && held.id().equals(id)) {
-          return anchor.equals(anchorOrNull(position));
+          return position;
         }
       }
     }
-    return false;
+    return -1;
   }
 
   /** The anchor of the event at {@code position}, or null; never an exception (as {@link #eventOrNull}). */
