@@ -172,11 +172,12 @@ class TriggerLifecycleTest {
     CountDownLatch inRefresh = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicBoolean closedWhileRefreshing = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean storageClosed = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean ranOnAfterClose = new java.util.concurrent.atomic.AtomicBoolean();
     ForwardingStorage storage = new ForwardingStorage(new InMemoryStorage()) {
       @Override
       public void close() {
-        closedWhileRefreshing.set(refreshing.get());
+        storageClosed.set(true);
       }
     };
     Segment scored = Segment.of("scored", Condition.figure("score", Comparison.GE, 0));
@@ -189,6 +190,8 @@ class TriggerLifecycleTest {
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
+            // The refresh goes on from here: the storage must still be open under it.
+            ranOnAfterClose.compareAndSet(false, storageClosed.get());
           }
           return java.util.OptionalDouble.of(1);
         }).build()).build();
@@ -196,13 +199,7 @@ class TriggerLifecycleTest {
 
     assertTimeoutPreemptively(LIMIT, () -> {
       refreshing.set(true);
-      CompletableFuture<?> refresh = CompletableFuture.runAsync(() -> {
-        try {
-          c.segments().refresh(T.plusSeconds(60));
-        } finally {
-          refreshing.set(false);
-        }
-      });
+      CompletableFuture<?> refresh = CompletableFuture.runAsync(() -> c.segments().refresh(T.plusSeconds(60)));
       inRefresh.await();
       CompletableFuture<?> close = CompletableFuture.runAsync(c::close);
       Thread.sleep(50); // give close the chance to run ahead of the refresh (it must not)
@@ -210,7 +207,8 @@ class TriggerLifecycleTest {
       close.get();
       refresh.get();
     });
-    assertThat(closedWhileRefreshing).as("the storage closed while the refresh ran").isFalse();
+    assertThat(ranOnAfterClose).as("the refresh ran on after close had closed the storage").isFalse();
+    assertThat(storageClosed).isTrue();
   }
 
   @Test

@@ -524,7 +524,10 @@ final class Compiler {
    */
   static BigDecimal amount(Object v) {
     BigDecimal d = number(v);
-    return d == null ? null : dev.clientele.core.EventData.number(java.util.Map.of("v", d), "v").orElse(null);
+    BigDecimal bounded = d == null ? null : dev.clientele.core.EventData.number(java.util.Map.of("v", d), "v").orElse(null);
+    // 1.000…0 written with thousands of zeros is within the bounds: keep it as the plain number,
+    // not with a scale every later sum would carry.
+    return bounded != null && bounded.scale() > dev.clientele.core.EventData.MAX_NUMBER_DIGITS ? bounded.stripTrailingZeros() : bounded;
   }
 
   /** A number from an attribute or data value: numbers as they are, numeric text parsed; otherwise null. */

@@ -501,7 +501,8 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * @param appended the event whose commit appended it alone to the timeline, or null
    */
   private Evaluation reevaluation(Profile p, Instant asOf, Event appended) {
-    if (fullReread || timelineKeys.isEmpty() || timelines == null) { // no cache: read as before it existed
+    if (fullReread || timelineKeys.isEmpty() || timelines == null // no cache: read as before it existed
+        || p.eventCount() * TimelineIndex.MIN_BYTES_PER_EVENT > config.timelineCacheBytes() / 4) { // too big to keep
       return evaluation(p, asOf);
     }
     TimelineIndex cached = cachedIndex(p, appended);
@@ -570,8 +571,9 @@ public final class Segments implements SegmentQueries, AutoCloseable {
   /**
    * Whether {@code x} may be kept: at most a quarter of the cache's bound. A bigger index would
    * push most other profiles' indexes out (and the cache would soon evict it anyway); such a
-   * profile is evaluated from one read of its timeline each time, as without the cache. Logged
-   * once per instance.
+   * profile is evaluated from one read of its timeline each time, as without the cache (decided
+   * before building one from its event count, {@link #reevaluation}, except for profiles near the
+   * bound). Logged once per instance.
    */
   private boolean fitsTheCache(TimelineIndex x) {
     if (x.bytes() <= config.timelineCacheBytes() / 4) {

@@ -34,6 +34,13 @@ final class TimelineIndex {
   /** Approximate fixed cost of an index, in bytes (for {@link #bytes()}). */
   private static final long BASE_BYTES = 160;
 
+  /**
+   * The least an index holds per event of the timeline: its event-id hash table is at least twice
+   * the events, 8 bytes a slot. A profile with more events than a budget allows at this rate
+   * cannot be kept.
+   */
+  static final long MIN_BYTES_PER_EVENT = 16;
+
   /** Approximate fixed cost of a series, in bytes. */
   private static final long SERIES_BYTES = 96;
 
