@@ -361,8 +361,12 @@ final class EventIdTable {
     size--;
     chunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = null;
     anchorChunks[position >>> CHUNK_SHIFT][position & (CHUNK - 1)] = null;
+    int freedBefore = (int) mark;
+    if (freeCount < freedBefore) { // the add took the last freed position: it is freed again
+      free[freedBefore - 1] = position; // (a removal since, undone by now, may have written there)
+    }
     end = (int) (mark >>> 32);
-    freeCount = (int) mark; // a position taken from the freed ones is still in the array there
+    freeCount = freedBefore;
   }
 
   /**
