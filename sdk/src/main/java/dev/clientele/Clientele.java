@@ -825,6 +825,22 @@ public final class Clientele implements AutoCloseable {
   }
 
   /**
+   * The activity status of one profile (very active, active, occasional, sleeper) as of the end
+   * of {@code day} (UTC), from the logins of its identifiers under the builder's
+   * {@link Builder#activityThresholds activity thresholds}: what {@link #activityStatusValues}
+   * exports for it, reading only its own events.
+   *
+   * <pre>{@code
+   * if (clientele.activityStatus(id, LocalDate.parse("2026-10-31")) == ActivityStatus.SLEEPER) { ... }
+   * }</pre>
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public dev.clientele.analytics.ActivityStatus activityStatus(ProfileId id, LocalDate day) {
+    return new ActivityStatuses(storage, activityThresholds).of(id, day);
+  }
+
+  /**
    * The engagement level of one profile (high, medium, low) as of the end of {@code day} (UTC),
    * from the recency and frequency of its active events under the builder's
    * {@link Builder#engagementThresholds engagement thresholds}.

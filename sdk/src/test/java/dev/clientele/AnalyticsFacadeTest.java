@@ -83,6 +83,24 @@ class AnalyticsFacadeTest {
   }
 
   @Test
+  void activityStatus_ofOneProfile_fromItsLogins_asTheExportGivesIt() {
+    try (Clientele c = world()) {
+      ProfileId id = c.profile(customerId("c-1")).orElseThrow().id();
+      c.ingest(event("e-7", "login", "", "2026-10-12T10:00:00Z", Map.of(), anonymousId("a-1")));
+      // Logins on 10 and 12 Oct: two within 30 days of the 20th (active), none within 7 days.
+      LocalDate day = LocalDate.parse("2026-10-20");
+      assertThat(c.activityStatus(id, day)).isEqualTo(dev.clientele.analytics.ActivityStatus.ACTIVE);
+      assertThat(c.activityStatus(id, LocalDate.parse("2026-10-12"))).isEqualTo(dev.clientele.analytics.ActivityStatus.VERY_ACTIVE);
+      assertThat(c.activityStatus(id, LocalDate.parse("2026-10-09"))).isEqualTo(dev.clientele.analytics.ActivityStatus.SLEEPER);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      c.exportProfiles(dev.clientele.export.ExportRequest.builder().computed(c.activityStatusValues(day)).build(), out);
+      assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("active");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.activityStatus(ProfileId.of("p-none"), day))
+          .isInstanceOf(java.util.NoSuchElementException.class);
+    }
+  }
+
+  @Test
   void mauTrendAndHistory_mergedVisitorCountsOnce() {
     try (Clientele c = world()) {
       List<MauCount> trend = c.mauTrend(LocalDate.parse("2026-09-30"), LocalDate.parse("2026-10-03"));

@@ -2,14 +2,19 @@ package dev.clientele.analytics;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -74,36 +79,77 @@ public final class ActivityStatuses {
     };
   }
 
+  /**
+   * The status of one profile as of the end of {@code day} (UTC), from the login events of its
+   * identifiers only: the same as {@link #statusesAsOf} gives for it, without a pass over every
+   * event.
+   *
+   * <pre>{@code
+   * ActivityStatus s = new ActivityStatuses(storage, ActivityThresholds.defaults()).of(id, LocalDate.parse("2026-10-31"));
+   * }</pre>
+   *
+   * @throws java.util.NoSuchElementException if there is no such profile
+   */
+  public ActivityStatus of(ProfileId id, LocalDate day) {
+    requireNonNull(id, "id");
+    requireNonNull(day, "day");
+    Profile p = storage.profile(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + id));
+    List<Identifier> anchors = new ArrayList<>(p.identifiers().size());
+    for (IdentifierState s : p.identifiers()) {
+      anchors.add(s.identifier());
+    }
+    Windows w = windows(day);
+    int[][] logins = new int[3][1];
+    for (StoredEvent e : storage.events(anchors)) {
+      w.count(e, 0, logins);
+    }
+    return thresholds.classify(logins[0][0], logins[1][0], logins[2][0]);
+  }
+
   /** Login counts per owner ordinal: [very active, active, sleeper window][ordinal]. */
   private record Logins(Owners owners, int[][] counts) {}
 
+  /** The very-active, active and sleeper windows ending with a day, and the login type. */
+  private record Windows(String loginType, Instant end, Instant veryActiveFrom, Instant activeFrom, Instant sleeperFrom) {
+    /** Adds {@code e}, if it is a login within the windows, to column {@code owner} of {@code logins}. */
+    void count(StoredEvent e, int owner, int[][] logins) {
+      Instant t = e.event().timestamp();
+      if (!e.event().type().equals(loginType) || !t.isBefore(end)) {
+        return;
+      }
+      if (!t.isBefore(veryActiveFrom)) {
+        logins[0][owner]++;
+      }
+      if (!t.isBefore(activeFrom)) {
+        logins[1][owner]++;
+      }
+      if (!t.isBefore(sleeperFrom)) {
+        logins[2][owner]++;
+      }
+    }
+  }
+
+  private Windows windows(LocalDate day) {
+    return new Windows(thresholds.loginType(),
+        day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+        day.minusDays(thresholds.veryActiveDays() - 1L).atStartOfDay(ZoneOffset.UTC).toInstant(),
+        day.minusDays(thresholds.activeDays() - 1L).atStartOfDay(ZoneOffset.UTC).toInstant(),
+        day.minusMonths(thresholds.sleeperMonths()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+  }
+
   /** Login counts per owning profile in the very-active, active and sleeper windows ending with {@code day}. */
   private Logins logins(LocalDate day) {
-    Instant end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant veryActiveFrom = day.minusDays(thresholds.veryActiveDays() - 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant activeFrom = day.minusDays(thresholds.activeDays() - 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant sleeperFrom = day.minusMonths(thresholds.sleeperMonths()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant earliest = sleeperFrom.isBefore(activeFrom) ? sleeperFrom : activeFrom;
+    Windows w = windows(day);
     Owners owners = Owners.of(storage);
     int[][] logins = new int[3][owners.size()];
     try (Stream<StoredEvent> events = storage.allEvents()) {
       events.forEach(e -> {
-        Instant t = e.event().timestamp();
-        if (!e.event().type().equals(thresholds.loginType()) || !t.isBefore(end) || t.isBefore(earliest)) {
+        if (!e.event().type().equals(w.loginType())) {
           return;
         }
         int owner = owners.ordinal(e.anchor());
-        if (owner < 0) {
-          return;
-        }
-        if (!t.isBefore(veryActiveFrom)) {
-          logins[0][owner]++;
-        }
-        if (!t.isBefore(activeFrom)) {
-          logins[1][owner]++;
-        }
-        if (!t.isBefore(sleeperFrom)) {
-          logins[2][owner]++;
+        if (owner >= 0) {
+          w.count(e, owner, logins);
         }
       });
     }

@@ -152,4 +152,46 @@ class ActivityStatusesTest {
     assertThat(s == ActivityStatus.SLEEPER).isEqualTo(in3m == 0);
     assertThat(s == ActivityStatus.OCCASIONAL).isEqualTo(in30 <= 1 && in3m > 0);
   }
+
+  /**
+   * One profile's status, read from its own events, is what the whole-store pass gives it: for
+   * random logins (and other events) around every window boundary, several profiles, several
+   * identifiers each.
+   */
+  @Property(tries = 200)
+  void of_equalsTheWholeStorePass(
+      @ForAll @IntRange(min = 0, max = 3000) int seed, @ForAll @IntRange(min = 1, max = 40) int logins) {
+    storage = new InMemoryStorage();
+    java.util.Random r = new java.util.Random(seed);
+    Identifier[][] people = new Identifier[4][];
+    for (int i = 0; i < people.length; i++) {
+      Identifier main = person("c" + i, "2026-01-01T00:00:00Z");
+      Identifier device = Identifier.of(IdentifierType.ANONYMOUS_ID, "d" + i);
+      ProfileId id = ProfileId.of("p-c" + i);
+      Profile p = storage.profile(id).orElseThrow();
+      storage.commit(Commit.builder().putProfile(p.toBuilder().version(2)
+          .putIdentifier(IdentifierState.firstSeen(device, Instant.parse("2026-01-01T00:00:00Z"), true, "test")).build(), 1)
+          .assign(device, java.util.Optional.empty(), id).build());
+      people[i] = new Identifier[] {main, device};
+    }
+    Instant end = D.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    for (int k = 0; k < logins; k++) {
+      Identifier[] who = people[r.nextInt(people.length)];
+      Instant at = end.minusSeconds(r.nextInt(120 * 86_400) - 86_400); // some after the day
+      event(who[r.nextInt(2)], r.nextInt(5) == 0 ? "pageview" : "login", at.toString());
+    }
+    ActivityStatuses statuses = new ActivityStatuses(storage, ActivityThresholds.defaults());
+    java.util.function.Function<ProfileId, ActivityStatus> all = statuses.statusesAsOf(D);
+    for (int i = 0; i < people.length; i++) {
+      ProfileId id = ProfileId.of("p-c" + i);
+      assertThat(statuses.of(id, D)).as(id.value()).isEqualTo(all.apply(id));
+    }
+  }
+
+  @Test
+  void of_unknownProfile_throws() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> new ActivityStatuses(storage, ActivityThresholds.defaults()).of(ProfileId.of("p-none"), D))
+        .isInstanceOf(java.util.NoSuchElementException.class);
+  }
 }
