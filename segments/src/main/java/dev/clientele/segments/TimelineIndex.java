@@ -362,8 +362,10 @@ final class TimelineIndex {
       long b = SERIES_BYTES + seconds.length * 12L;
       if (sums) {
         // The arrays, and the numbers and prefix sums they hold: about 40 bytes each (a BigDecimal
-        // with a small unscaled value; numbers read from text are the event's own copies).
-        b += values.length * 8L + prefix.length * 8L + size * 40L + prefixValid * 40L;
+        // with a small unscaled value; numbers read from text are the event's own copies). Prefix
+        // sums are counted as if all were built, which a sum over the whole timeline does: the
+        // cache weighs an index when it is put, before the sums it will answer are computed.
+        b += values.length * 8L + prefix.length * 8L + size * 80L;
       }
       return b;
     }
