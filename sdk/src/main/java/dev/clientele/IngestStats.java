@@ -22,8 +22,10 @@ import static java.util.Objects.requireNonNull;
  *     a derived event
  * @param profilesCreated new profiles
  * @param profilesMerged profiles merged into another (and so gone)
- * @param retries commits retried after a concurrent change (counted for the instance only: the
- *     stats an {@code ingestAll} call returns report 0); an {@code ingestAll} batch commit that fell
+ * @param retries commits that met a concurrent change and were tried again (counted for the
+ *     instance only: the stats an {@code ingestAll} call returns report 0), one per conflict; a
+ *     write that gave up ({@link Details#writesGaveUp()}) counts its last conflict here too, so
+ *     100 for a write that gave up after 100 attempts. An {@code ingestAll} batch commit that fell
  *     back to applying its events one by one counts as one retry (and as one of
  *     {@link Details#batchFallbacks()})
  * @param profilesErased profiles erased by {@code gdpr_delete} events or {@link Clientele#delete}
