@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 
 /**
  * Activity status of every profile as of a day, in one pass over the events and one over the
- * profiles. Thread-safe.
+ * profiles; or of one profile ({@link #of}) from its own events. Thread-safe.
  *
  * <p>Only profiles that existed by the end of the day (created at or before it) are counted,
  * and only logins up to the end of the day; a login counts for the profile that owns its anchor
@@ -81,8 +81,9 @@ public final class ActivityStatuses {
 
   /**
    * The status of one profile as of the end of {@code day} (UTC), from the login events of its
-   * identifiers only: the same as {@link #statusesAsOf} gives for it, without a pass over every
-   * event.
+   * identifiers only: for an existing profile, the same as {@link #statusesAsOf} gives for it,
+   * without a pass over every event. An id that is no profile (merged away, erased, unknown) is
+   * not followed to a survivor: it throws, where {@link #statusesAsOf} answers sleeper.
    *
    * <pre>{@code
    * ActivityStatus s = new ActivityStatuses(storage, ActivityThresholds.defaults()).of(id, LocalDate.parse("2026-10-31"));
@@ -111,6 +112,12 @@ public final class ActivityStatuses {
 
   /** The very-active, active and sleeper windows ending with a day, and the login type. */
   private record Windows(String loginType, Instant end, Instant veryActiveFrom, Instant activeFrom, Instant sleeperFrom) {
+    /** Whether {@code e} is a login within one of the windows (else {@link #count} adds nothing). */
+    boolean mayCount(StoredEvent e) {
+      Instant t = e.event().timestamp();
+      return e.event().type().equals(loginType) && t.isBefore(end) && !(t.isBefore(sleeperFrom) && t.isBefore(activeFrom));
+    }
+
     /** Adds {@code e}, if it is a login within the windows, to column {@code owner} of {@code logins}. */
     void count(StoredEvent e, int owner, int[][] logins) {
       Instant t = e.event().timestamp();
@@ -144,7 +151,7 @@ public final class ActivityStatuses {
     int[][] logins = new int[3][owners.size()];
     try (Stream<StoredEvent> events = storage.allEvents()) {
       events.forEach(e -> {
-        if (!e.event().type().equals(w.loginType())) {
+        if (!w.mayCount(e)) { // before the owner lookup: most logins in a long history are older
           return;
         }
         int owner = owners.ordinal(e.anchor());

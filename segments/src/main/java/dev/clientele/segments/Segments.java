@@ -103,6 +103,8 @@ import java.util.stream.StreamSupport;
  *       split, an erasure, a new identifier, a commit made elsewhere that no hook reported, an
  *       eviction) drops the index and the next re-evaluation reads the timeline whole again.
  *       {@link #onReshaped}, {@link #onErased} and profiles leaving by a merge drop theirs at once.
+ *       An index holds the profile's identifiers (to tell when they change): with several nodes,
+ *       an erasure made on another node drops this node's copy only when it is evicted.
  *   <li>Ad hoc evaluation ({@link #matches}, {@link #matcher}, {@link #search}, {@link #count},
  *       {@link #members}) does not use the cache: it reads the timeline of each profile that
  *       needs it, as of the instant asked.
@@ -501,8 +503,12 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * @param appended the event whose commit appended it alone to the timeline, or null
    */
   private Evaluation reevaluation(Profile p, Instant asOf, Event appended) {
-    if (fullReread || timelineKeys.isEmpty() || timelines == null // no cache: read as before it existed
-        || p.eventCount() * TimelineIndex.MIN_BYTES_PER_EVENT > config.timelineCacheBytes() / 4) { // too big to keep
+    if (fullReread || timelineKeys.isEmpty() || timelines == null) { // no cache: read as before it existed
+      return evaluation(p, asOf);
+    }
+    if (p.eventCount() * TimelineIndex.MIN_BYTES_PER_EVENT > config.timelineCacheBytes() / 4) { // too big to keep
+      timelines.invalidate(p.id()); // an index kept while the profile was smaller
+      logTooBig(p.eventCount() * TimelineIndex.MIN_BYTES_PER_EVENT);
       return evaluation(p, asOf);
     }
     TimelineIndex cached = cachedIndex(p, appended);
@@ -543,7 +549,7 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     if (x == null) {
       return null;
     }
-    if (x.anchoredAt(TimelineIndex.digest(anchorsOf(p)))) {
+    if (x.anchors.equals(anchorsOf(p))) {
       if (x.version == p.version() && x.eventCount == p.eventCount()) {
         return x;
       }
@@ -579,13 +585,18 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     if (x.bytes() <= config.timelineCacheBytes() / 4) {
       return true;
     }
+    logTooBig(x.bytes());
+    return false;
+  }
+
+  /** Logs, once per instance, that a profile's index of about {@code bytes} is too big to keep. */
+  private void logTooBig(long bytes) {
     if (!oversizedLogged) {
       oversizedLogged = true;
-      LOG.info("a profile's timeline index (about {} bytes) exceeds a quarter of the segments' timeline cache ({} bytes):"
+      LOG.info("a profile's timeline index (at least {} bytes) exceeds a quarter of the segments' timeline cache ({} bytes):"
           + " profiles that large are re-evaluated from a full read of their timeline; raise"
-          + " SegmentConfig.Builder.timelineCacheBytes to keep them", x.bytes(), config.timelineCacheBytes());
+          + " SegmentConfig.Builder.timelineCacheBytes to keep them", bytes, config.timelineCacheBytes());
     }
-    return false;
   }
 
   private static Set<Identifier> anchorsOf(Profile p) {

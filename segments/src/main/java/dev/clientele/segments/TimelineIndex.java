@@ -27,8 +27,7 @@ import java.util.Set;
  *
  * <p>The index is labelled with the profile version, event count and identifiers (anchors) of
  * the profile it was built for; {@link Segments} decides from them whether it still describes
- * the stored timeline. The identifiers are kept only as a 128-bit digest, so that a cached index
- * holds no email or phone (an erasure made on another node cannot drop this node's index). Not thread-safe: used and changed under the profile's lock only.
+ * the stored timeline. Not thread-safe: used and changed under the profile's lock only.
  */
 final class TimelineIndex {
   /** Approximate fixed cost of an index, in bytes (for {@link #bytes()}). */
@@ -44,6 +43,8 @@ final class TimelineIndex {
   /** Approximate fixed cost of a series, in bytes. */
   private static final long SERIES_BYTES = 96;
 
+  /** Approximate cost of one anchor held, in bytes. */
+  private static final long ANCHOR_BYTES = 96;
 
 
   /**
@@ -63,10 +64,8 @@ final class TimelineIndex {
   /** The {@link dev.clientele.core.Profile#eventCount()} of that version. */
   long eventCount;
 
-  /** The digest ({@link #digest}) of the identifiers (anchors) whose events this index holds. */
-  private final long anchorsLow;
-
-  private final long anchorsHigh;
+  /** The identifiers (anchors) whose events this index holds. */
+  final Set<Identifier> anchors;
 
   private final Map<Key, Series> series;
   private final Series[] all;
@@ -78,9 +77,7 @@ final class TimelineIndex {
   private TimelineIndex(long version, long eventCount, Set<Identifier> anchors, Collection<Key> keys, int expectedEvents) {
     this.version = version;
     this.eventCount = eventCount;
-    long[] d = digest(anchors);
-    this.anchorsLow = d[0];
-    this.anchorsHigh = d[1];
+    this.anchors = Set.copyOf(anchors);
     this.series = new HashMap<>();
     for (Key k : keys) {
       series.put(k, new Series(k));
@@ -106,30 +103,6 @@ final class TimelineIndex {
       x.add(e.event());
     }
     return x;
-  }
-
-  /**
-   * A digest of a set of identifiers that does not depend on their order: the sums of the two
-   * halves of each identifier's 128-bit hash (type and value). Two different sets share one with
-   * a chance of about 2<sup>-128</sup>.
-   */
-  static long[] digest(Collection<Identifier> anchors) {
-    long low = anchors.size();
-    long high = 0;
-    for (Identifier a : anchors) {
-      com.google.common.hash.HashCode h = com.google.common.hash.Hashing.murmur3_128().newHasher()
-          .putString(a.type().name(), java.nio.charset.StandardCharsets.UTF_8).putByte((byte) 0)
-          .putString(a.value(), java.nio.charset.StandardCharsets.UTF_8).hash();
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h.asBytes());
-      low += b.getLong();
-      high += b.getLong();
-    }
-    return new long[] {low, high};
-  }
-
-  /** Whether this index holds the events of exactly the identifiers with {@code digest}. */
-  boolean anchoredAt(long[] digest) {
-    return anchorsLow == digest[0] && anchorsHigh == digest[1];
   }
 
   /** Whether an event with this id may be in the index; false means it certainly is not. */
@@ -162,7 +135,7 @@ final class TimelineIndex {
 
   /** An estimate of the memory this index holds, in bytes (the weight in the cache). */
   long bytes() {
-    long b = BASE_BYTES + ids.length * 8L;
+    long b = BASE_BYTES + anchors.size() * ANCHOR_BYTES + ids.length * 8L;
     for (Series s : all) {
       b += s.bytes();
     }
