@@ -206,7 +206,7 @@ public final class Clientele implements AutoCloseable {
     this.engagementThresholds = b.engagementThresholds != null ? b.engagementThresholds : EngagementThresholds.defaults();
     this.segments = Segments.over(storage, b.segments != null ? b.segments : SegmentConfig.none(),
         reachabilityPolicy, activityThresholds, clock);
-    this.segmentQueries = new GuardedSegments(SegmentQueries.view(segments));
+    this.segmentQueries = new GuardedSegments();
   }
 
   /** A Clientele on a new in-memory store with every default. */
@@ -1509,16 +1509,14 @@ public final class Clientele implements AutoCloseable {
   }
 
   /**
-   * The view {@link #segments()} returns: the segments' own view, with {@link #refresh} a write of
-   * this instance (refused once it is closed, and waited for by {@link #close} before the
+   * The view {@link #segments()} returns: this instance's {@link Segments} with only the
+   * {@link SegmentQueries} methods (not a {@code Segments}, not {@link AutoCloseable}, so it
+   * cannot be cast back to close them or call the ingestion hooks), and {@link #refresh} a write
+   * of this instance (refused once it is closed, and waited for by {@link #close} before the
    * segments and the storage close under it).
    */
   private final class GuardedSegments implements SegmentQueries {
-    private final SegmentQueries view;
-
-    GuardedSegments(SegmentQueries view) {
-      this.view = view;
-    }
+    private final SegmentQueries view = segments;
 
     @Override
     public dev.clientele.segments.RefreshResult refresh(Instant asOf) {

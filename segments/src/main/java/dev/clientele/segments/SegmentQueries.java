@@ -1,7 +1,5 @@
 package dev.clientele.segments;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.clientele.core.Page;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
@@ -17,7 +15,7 @@ import java.util.stream.Stream;
 /**
  * What a host asks of segments: evaluation of any segment, stored membership of the configured
  * ones, the scheduled {@link #refresh}, and the trigger counters. {@link Segments} implements
- * it; {@code Clientele.segments()} returns a {@link #view view} of its instance, so a host
+ * it; {@code Clientele.segments()} returns a view of its instance that is nothing else, so a host
  * holding it cannot close that instance's triggers or call the hooks by which ingestion keeps
  * memberships current ({@code onCommitted}, {@code onReshaped}, {@code onErased}): those belong
  * to whoever made the {@code Segments}.
@@ -30,14 +28,6 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public interface SegmentQueries {
-  /**
-   * A view of {@code segments} with only this interface's methods: it is not a {@link Segments}
-   * and not {@link AutoCloseable}, so it cannot be cast back to close or drive the instance.
-   */
-  static SegmentQueries view(Segments segments) {
-    return new SegmentQueriesView(requireNonNull(segments, "segments"));
-  }
-
   /** The configuration: defined segments, listeners, figure source, trigger queue settings. */
   SegmentConfig config();
 
