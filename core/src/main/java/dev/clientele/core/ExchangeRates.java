@@ -46,7 +46,8 @@ public interface ExchangeRates {
   /**
    * Fixed rates into one currency, whatever the time: {@code ratesInto.get(c)} is what one unit
    * of currency {@code c} is worth in {@code into}. Fine for tests, demos and hosts that fix
-   * their rates for a reporting period; asked for any other pair, it knows no rate.
+   * their rates for a reporting period; asked for any other pair, it knows no rate. {@link
+   * RevenueRules#withRates} accepts them only for rules whose reporting currency is {@code into}.
    *
    * @param into the three-letter code of the currency the rates are in
    * @param ratesInto rate by three-letter currency code, each &gt; 0
@@ -63,7 +64,6 @@ public interface ExchangeRates {
       checkArgument(rate.signum() > 0, "rate of %s must be > 0: %s", code, rate);
       b.put(code, rate);
     });
-    ImmutableMap<String, BigDecimal> table = b.buildOrThrow();
-    return (from, to, at) -> to.equals(target) ? Optional.ofNullable(table.get(from)) : Optional.empty();
+    return new FixedExchangeRates(target, b.buildOrThrow());
   }
 }
