@@ -243,7 +243,7 @@ final class ConfigReader {
         b.blockValue(value);
       }
       for (String regex : strings(node, "identity.", "blockedPatterns")) {
-        b.blockPattern(regex);
+        library("identity.blockedPatterns", () -> b.blockPattern(regex));
       }
       OptionalInt maxIds = integer(node, "identity.", "maxIdentifiersPerProfile");
       if (maxIds.isPresent()) {
@@ -351,7 +351,9 @@ final class ConfigReader {
         if (e.getValue().isNull()) {
           continue;
         }
-        b.attribute(e.getKey(), enumValue(SurvivorshipRules.AttributeMerge.class, e.getValue(), "identity.attributeMerge." + e.getKey()));
+        SurvivorshipRules.AttributeMerge merge =
+            enumValue(SurvivorshipRules.AttributeMerge.class, e.getValue(), "identity.attributeMerge." + e.getKey());
+        library("identity.attributeMerge." + e.getKey(), () -> b.attribute(e.getKey(), merge));
       }
     }
     return b.build();
@@ -404,26 +406,36 @@ final class ConfigReader {
       if (inactive.contains(type)) {
         throw new CliException("config lists event type " + type + " in both activity.activeTypes and activity.inactiveTypes");
       }
-      rules = rules.withActiveType(type);
+      rules = activityKey("activity.activeTypes", rules, r -> r.withActiveType(type));
     }
     for (String type : inactive) {
-      rules = rules.withInactiveType(type);
+      rules = activityKey("activity.inactiveTypes", rules, r -> r.withInactiveType(type));
     }
     for (String pair : strings(node, "activity.", "inactiveActions")) {
       int slash = pair.indexOf('/');
       if (slash <= 0 || slash == pair.length() - 1) {
         throw new CliException("config key activity.inactiveActions holds type/action pairs such as campaign/sent: " + pair);
       }
-      rules = rules.withInactive(pair.substring(0, slash), pair.substring(slash + 1));
+      rules = activityKey("activity.inactiveActions", rules, r -> r.withInactive(pair.substring(0, slash), pair.substring(slash + 1)));
     }
     for (String pair : strings(node, "activity.", "activeActions")) {
       int slash = pair.indexOf('/');
       if (slash <= 0 || slash == pair.length() - 1) {
         throw new CliException("config key activity.activeActions holds type/action pairs such as campaign/sent: " + pair);
       }
-      rules = rules.withActive(pair.substring(0, slash), pair.substring(slash + 1));
+      rules = activityKey("activity.activeActions", rules, r -> r.withActive(pair.substring(0, slash), pair.substring(slash + 1)));
     }
     return rules;
+  }
+
+  /** {@code change} applied to {@code rules}; a value the library refuses is an error naming {@code key}. */
+  private static ActivityRules activityKey(String key, ActivityRules rules, java.util.function.UnaryOperator<ActivityRules> change)
+      throws CliException {
+    try {
+      return change.apply(rules);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("config key " + key + ": " + e.getMessage(), e);
+    }
   }
 
   private static ActivityThresholds thresholds(JsonNode node) throws CliException {
