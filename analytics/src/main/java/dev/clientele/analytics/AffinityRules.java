@@ -86,6 +86,8 @@ public final class AffinityRules {
     private double defaultWeight = 1.0;
     private Duration halfLife = Duration.ofDays(30);
     private ActivityRules activity = ActivityRules.defaults();
+    /** The actions given a weight with {@link #weight}. */
+    private final java.util.Set<String> weightsSet = new java.util.HashSet<>();
     private boolean keysSet;
     private boolean defaultWeightSet;
     private boolean halfLifeSet;
@@ -104,11 +106,18 @@ public final class AffinityRules {
       return this;
     }
 
-    /** The weight of {@code action} (0 ignores it). */
+    /**
+     * The weight of {@code action} (0 ignores it), replacing its default if it has one.
+     *
+     * @throws IllegalArgumentException if {@code weight} is negative or not finite
+     * @throws IllegalStateException if a weight was already set for {@code action}
+     */
     public Builder weight(String action, double weight) {
       requireNonNull(action, "action");
       checkArgument(Double.isFinite(weight) && weight >= 0, "weight must be finite and >= 0: %s", weight);
+      checkState(!weightsSet.contains(action), "weight of %s was already set to %s", action, weights.get(action));
       weights.put(action, weight);
+      weightsSet.add(action);
       return this;
     }
 
