@@ -52,7 +52,8 @@ public interface ExchangeRates {
    * @param into the three-letter code of the currency the rates are in
    * @param ratesInto rate by three-letter currency code, each &gt; 0
    * @throws IllegalArgumentException naming the code if a code is not three letters A–Z
-   *     (upper case) or a rate is not &gt; 0
+   *     (upper case), a rate is not &gt; 0, or {@code into} itself has a rate other than 1 (it would
+   *     never be used: an order in the reporting currency counts as given)
    */
   static ExchangeRates fixed(String into, Map<String, BigDecimal> ratesInto) {
     String target = RevenueRules.checkCode("into", into);
@@ -62,6 +63,9 @@ public interface ExchangeRates {
       RevenueRules.checkCode("ratesInto key", code);
       requireNonNull(rate, "ratesInto value");
       checkArgument(rate.signum() > 0, "rate of %s must be > 0: %s", code, rate);
+      // Never asked (an order in the reporting currency counts as given): a rate other than 1 is a mistake.
+      checkArgument(!code.equals(target) || rate.compareTo(BigDecimal.ONE) == 0,
+          "rate of %s into itself must be 1 (or left out): %s", code, rate);
       b.put(code, rate);
     });
     return new FixedExchangeRates(target, b.buildOrThrow());

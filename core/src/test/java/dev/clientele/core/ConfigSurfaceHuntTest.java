@@ -51,6 +51,17 @@ class ConfigSurfaceHuntTest {
     assertThat(RevenueRules.in("eur").withRates(intoEur).currency()).contains("EUR");
   }
 
+  /** A fixed rate of the reporting currency into itself is never asked: other than 1 it is a mistake, refused. */
+  @Test
+  void fixedRates_ofTheTargetIntoItself_mustBeOne() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> ExchangeRates.fixed("USD", Map.of("USD", new BigDecimal("2"), "GBP", BigDecimal.TEN)))
+        .withMessageContaining("USD into itself");
+    ExchangeRates withOne = ExchangeRates.fixed("USD", Map.of("USD", new BigDecimal("1.000"), "GBP", new BigDecimal("1.25")));
+    assertThat(RevenueRules.in("USD").withRates(withOne).revenueOf(order("GBP", "2"), new ArrayList<>()))
+        .contains(new BigDecimal("2.50"));
+  }
+
   @Test
   void activityRules_defaults_areTheDesignsList() {
     ActivityRules d = ActivityRules.defaults();

@@ -208,6 +208,9 @@ final class ConfigReader {
         throw new CliException("config key " + key + " must be a number > 0 (one " + code + " in "
             + rules.currency().orElseThrow() + ")");
       }
+      if (code.equals(rules.currency().orElseThrow()) && e.getValue().decimalValue().compareTo(BigDecimal.ONE) != 0) {
+        throw new CliException("config key " + key + " is the reporting currency: its rate must be 1 (or left out)");
+      }
       if (table.put(code, e.getValue().decimalValue()) != null) {
         throw new CliException("config key " + key + " names a currency already given");
       }

@@ -167,6 +167,7 @@ class ConfigParityHuntTest {
       {"{\"activity\":{\"inactiveActions\":[\"campaign/de livered\"]}}", "config key activity.inactiveActions: "},
       {"{\"activity\":{\"activeActions\":[\"campaign/sent/x\"]}}", "config key activity.activeActions: "},
       {"{\"status\":{\"loginType\":\"log in\"}}", "config key status: "},
+      {"{\"revenue\":{\"currency\":\"USD\",\"rates\":{\"usd\":2}}}", "config key revenue.rates.usd is the reporting currency"},
     };
     for (String[] c : cases) {
       assertThat(catchThrowable(() -> parse(c[0]))).as(c[0]).isInstanceOf(CliException.class).hasMessageStartingWith(c[1]);
