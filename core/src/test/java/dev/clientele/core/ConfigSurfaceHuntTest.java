@@ -62,6 +62,17 @@ class ConfigSurfaceHuntTest {
         .contains(new BigDecimal("2.50"));
   }
 
+  /** "Each setting once", as in every other builder: a second ceiling is refused, not the last one winning. */
+  @Test
+  void inMemoryStorageBuilder_settingTwice_isRefused() {
+    dev.clientele.core.spi.InMemoryStorage.Builder b = dev.clientele.core.spi.InMemoryStorage.builder().maxEvents(5).maxProfiles(2);
+    org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(() -> b.maxEvents(6))
+        .withMessageContaining("maxEvents");
+    org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(() -> b.maxProfiles(3))
+        .withMessageContaining("maxProfiles");
+    assertThat(b.build()).isNotSameAs(b.build());
+  }
+
   @Test
   void activityRules_defaults_areTheDesignsList() {
     ActivityRules d = ActivityRules.defaults();
