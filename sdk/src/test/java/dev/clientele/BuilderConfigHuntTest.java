@@ -13,6 +13,7 @@ import dev.clientele.core.IdentifierType;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.InMemoryStorage;
+import dev.clientele.identity.IdentityRules;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +62,56 @@ class BuilderConfigHuntTest {
       assertThat(r.outcome()).as("offset %s, window -%s..+%s", offset, ageSeconds, aheadSeconds)
           .isEqualTo(inside ? IngestResult.Outcome.APPLIED : IngestResult.Outcome.REJECTED);
       assertThat(c.profile(Identifier.of(IdentifierType.CUSTOMER_ID, "c-e")).isPresent()).isEqualTo(inside);
+    }
+  }
+
+  /** One event of the caps property: which person-slots' identifiers it carries. */
+  record Sighting(List<Integer> emails, List<Integer> phones) {}
+
+  @Provide
+  Arbitrary<List<Sighting>> sightings() {
+    Arbitrary<List<Integer>> slots = Arbitraries.integers().between(0, 5).list().ofMaxSize(3).uniqueElements();
+    return net.jqwik.api.Combinators.combine(slots, slots).as(Sighting::new)
+        .filter(s -> !s.emails().isEmpty() || !s.phones().isEmpty()).list().ofMinSize(1).ofMaxSize(12);
+  }
+
+  /**
+   * maxIdentifiersPerProfile, maxMergesPerProfile and a per-type limit (IdentityRules and
+   * IdentifierPolicy): whatever events come, no profile holds more identifiers, more emails or
+   * more merged profiles than configured, every identifier held is held by exactly one profile,
+   * and the identifier index agrees.
+   */
+  @Property(tries = 80)
+  void identityCaps_holdForAnyEvents(@ForAll("sightings") List<Sighting> events,
+      @ForAll @IntRange(min = 1, max = 5) int maxIds, @ForAll @IntRange(min = 0, max = 3) int maxMerges,
+      @ForAll @IntRange(min = 1, max = 3) int emailLimit) {
+    IdentityRules rules = IdentityRules.builder().maxIdentifiersPerProfile(maxIds).maxMergesPerProfile(maxMerges)
+        .policy(IdentifierType.EMAIL, dev.clientele.identity.IdentifierPolicy.linking(80).withLimit(emailLimit)).build();
+    try (Clientele c = Clientele.builder().identityRules(rules).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build()) {
+      int n = 0;
+      for (Sighting s : events) {
+        Event.Builder e = Event.builder("e" + n, "login", NOW.plusSeconds(n));
+        n++;
+        for (int i : s.emails()) {
+          e.identifier(IdentifierType.EMAIL, "p" + i + "@example.com");
+        }
+        for (int i : s.phones()) {
+          e.identifier(IdentifierType.PHONE, "+1650555010" + i);
+        }
+        c.ingest(e.build());
+      }
+      List<dev.clientele.core.Profile> all = c.search(dev.clientele.core.ProfileSearch.all().withPage(0, 1000)).items();
+      java.util.Map<Identifier, Integer> holders = new java.util.HashMap<>();
+      for (dev.clientele.core.Profile p : all) {
+        assertThat(p.identifiers().size()).as("identifiers of %s", p.id()).isLessThanOrEqualTo(maxIds);
+        assertThat(p.identifierCount(IdentifierType.EMAIL)).as("emails of %s", p.id()).isLessThanOrEqualTo(emailLimit);
+        assertThat(p.mergedFrom().size()).as("merged into %s", p.id()).isLessThanOrEqualTo(maxMerges);
+        p.identifiers().forEach(st -> holders.merge(st.identifier(), 1, Integer::sum));
+      }
+      assertThat(holders.values()).as("each identifier on one profile").allMatch(k -> k == 1);
+      for (Identifier id : holders.keySet()) {
+        assertThat(c.profile(id)).as("index agrees for %s", id.type()).isPresent();
+      }
     }
   }
 

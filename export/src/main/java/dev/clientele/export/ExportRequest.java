@@ -166,6 +166,8 @@ public record ExportRequest(
       checkState(attributeNames == null, "attribute names were already set");
       requireNonNull(value, "attributeNames");
       value.forEach(n -> checkArgument(n != null && !n.isEmpty(), "attribute names must not be null or empty"));
+      value.forEach(n -> checkArgument(ProfileColumn.isAttributeName(n),
+          "attribute names must match [a-z][a-z0-9_]{0,63}: %s", dev.clientele.core.Pii.mask(n)));
       this.attributeNames = List.copyOf(value);
       return this;
     }

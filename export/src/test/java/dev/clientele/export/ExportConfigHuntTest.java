@@ -30,6 +30,21 @@ class ExportConfigHuntTest {
     }
   }
 
+  /**
+   * An attribute column for a name no attribute can have ("City", "first name") was accepted and
+   * always empty: refused now, in a column and in attributeNames, with the name masked.
+   */
+  @Test
+  void attributeColumns_forNamesNoAttributeCanHave_areRefused() {
+    for (String bad : List.of("City", "first name", "1st", "x".repeat(65), "ann@example.com")) {
+      assertThatIllegalArgumentException().as(bad).isThrownBy(() -> ProfileColumn.attribute(bad))
+          .withMessageContaining("attribute name must match").withMessageNotContaining(bad);
+      assertThatIllegalArgumentException().as(bad).isThrownBy(() -> ExportRequest.builder().attributeNames(List.of(bad)))
+          .withMessageContaining("attribute names must match").withMessageNotContaining(bad);
+    }
+    assertThat(ProfileColumn.attribute("x".repeat(64)).name()).isEqualTo("attributes." + "x".repeat(64));
+  }
+
   /** Each setting once; a built request does not change when its builder is used again. */
   @Test
   void builder_reuse_leavesTheBuiltRequestAlone() {
