@@ -379,10 +379,18 @@ final class ConfigReader {
     if (node == null || node.isNull()) {
       return OptionalInt.empty();
     }
-    if (!node.canConvertToInt() || !node.isIntegralNumber()) {
-      throw new CliException("config key " + prefix + key + " must be a whole number");
-    }
+    checkInt(node, prefix + key);
     return OptionalInt.of(node.intValue());
+  }
+
+  /** Refuses a value that is not a whole number, or one beyond an int (saying so, rather than "not a whole number"). */
+  private static void checkInt(JsonNode node, String key) throws CliException {
+    if (!node.isIntegralNumber()) {
+      throw new CliException("config key " + key + " must be a whole number");
+    }
+    if (!node.canConvertToInt()) {
+      throw new CliException("config key " + key + " is out of range: " + node.asText());
+    }
   }
 
   private static boolean bool(JsonNode parent, String prefix, String key, boolean otherwise) throws CliException {
@@ -496,9 +504,7 @@ final class ConfigReader {
     if (v == null || v.isNull()) {
       return fallback;
     }
-    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw new CliException("config key " + prefix + key + " must be a whole number");
-    }
+    checkInt(v, prefix + key);
     if (v.intValue() < min) {
       throw new CliException("config key " + prefix + key + " must be at least " + min + ": " + v.intValue());
     }

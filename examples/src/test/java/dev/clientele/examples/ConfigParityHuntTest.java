@@ -167,6 +167,9 @@ class ConfigParityHuntTest {
       {"{\"activity\":{\"inactiveActions\":[\"campaign/de livered\"]}}", "config key activity.inactiveActions: "},
       {"{\"activity\":{\"activeActions\":[\"campaign/sent/x\"]}}", "config key activity.activeActions: "},
       {"{\"status\":{\"loginType\":\"log in\"}}", "config key status: "},
+      {"{\"identity\":{\"maxMergesPerProfile\":3000000000}}", "config key identity.maxMergesPerProfile is out of range: 3000000000"},
+      {"{\"status\":{\"activeDays\":-3000000000}}", "config key status.activeDays is out of range: -3000000000"},
+      {"{\"engagement\":{\"windowDays\":30.0}}", "config key engagement.windowDays must be a whole number"},
       {"{\"revenue\":{\"currency\":\"USD\",\"rates\":{\"usd\":2}}}", "config key revenue.rates.usd is the reporting currency"},
     };
     for (String[] c : cases) {
