@@ -207,5 +207,11 @@ class BuilderConfigHuntTest {
     AffinityRules.Builder b = AffinityRules.builder().weight("purchase", 10); // replaces a default: fine
     assertThatIllegalStateException().isThrownBy(() -> b.weight("purchase", 2)).withMessageContaining("purchase");
     assertThat(b.build().weight("purchase")).isEqualTo(10.0);
+    // an action no event can have would never weigh anything: refused; the empty action is that of action-less events
+    for (String bad : List.of("add to cart", "a/b", " view", "x".repeat(65))) {
+      org.assertj.core.api.Assertions.assertThatIllegalArgumentException().as(bad)
+          .isThrownBy(() -> AffinityRules.builder().weight(bad, 1)).withMessageContaining("action must be");
+    }
+    assertThat(AffinityRules.builder().weight("", 4).build().weight("")).isEqualTo(4.0);
   }
 }

@@ -40,8 +40,8 @@ public record ActivityThresholds(
     checkArgument(sleeperMonths >= 1, "sleeperMonths must be >= 1: %s", sleeperMonths);
   }
 
-  /** Whether {@code s} can be an event's type. */
-  private static boolean isEventType(String s) {
+  /** Whether {@code s} can be an event's type (or a non-empty action): 1 to 64 of {@code [A-Za-z0-9_.:-]}. */
+  static boolean isEventType(String s) {
     if (s.length() > 64) {
       return false;
     }
