@@ -177,6 +177,52 @@ class ConfigParityHuntTest {
     }
   }
 
+  /**
+   * The config example in ConfigReader's class Javadoc (the documented format, see the package
+   * docs), taken from the source as written, without its {@code //} comments: it parses, and each
+   * setting is what its comment says.
+   */
+  @Example
+  void theDocumentedExample_parsesAndDoesWhatItsCommentsSay() throws Exception {
+    String source = java.nio.file.Files.readString(
+        java.nio.file.Path.of("src/main/java/dev/clientele/examples/ConfigReader.java"));
+    int from = source.indexOf("<pre>{@code");
+    int to = source.indexOf("}</pre>", from);
+    StringBuilder json = new StringBuilder();
+    for (String line : source.substring(from, to).split("\n")) {
+      if (line.contains("<pre>")) {
+        continue;
+      }
+      String text = line.replaceFirst("^\\s*\\* ?", "");
+      int comment = text.indexOf("//");
+      json.append(comment >= 0 ? text.substring(0, comment) : text).append('\n');
+    }
+    ConfigReader.Config c = parse(json.toString());
+    IdentityRules id = c.identity();
+    assertThat(id.defaultRegion()).isEqualTo("GB");
+    assertThat(id.blockedValues()).contains("noreply@example.com").containsAll(IdentityRules.DEFAULT_BLOCKED_VALUES);
+    assertThat(id.blockedPatterns()).singleElement().satisfies(p -> assertThat(p.matcher("x@MAILINATOR.com").matches()).isTrue());
+    assertThat(id.policy(IdentifierType.EMAIL)).isEqualTo(IdentifierPolicy.linking(80).withLimit(3));
+    assertThat(id.policy(IdentifierType.ANONYMOUS_ID)).isEqualTo(IdentifierPolicy.linking(10).withLimit(5, Duration.ofDays(7)));
+    assertThat(id.policy(IdentifierType.of("loyalty_card"))).isEqualTo(IdentifierPolicy.unique(90));
+    assertThat(id.survivorship().attributeMerge("loyalty_points")).isEqualTo(SurvivorshipRules.AttributeMerge.SUM);
+    assertThat(id.survivorship().attributeMerge("interests")).isEqualTo(SurvivorshipRules.AttributeMerge.UNION);
+    ActivityRules a = c.activity();
+    assertThat(a.isActive("list", "subscribe")).as("activeTypes: list active again").isTrue();
+    assertThat(a.isActive("heartbeat", "")).isFalse();
+    assertThat(a.isActive("campaign", "delivered")).isFalse();
+    assertThat(a.isActive("campaign", "open")).isTrue();
+    // "defaults shown": the consent, status and engagement sections are the library defaults
+    assertThat(c.reachability()).isEqualTo(ReachabilityPolicy.defaults());
+    assertThat(c.activityThresholds()).isEqualTo(ActivityThresholds.defaults());
+    assertThat(c.engagementThresholds()).isEqualTo(EngagementThresholds.defaults());
+    assertThat(c.revenue().currency()).contains("USD");
+    Event eur = Event.builder("o", "order", Instant.parse("2026-01-01T00:00:00Z")).identifier(IdentifierType.EMAIL, "a@b.co")
+        .data("total", new BigDecimal("10")).data("currency", "EUR").build();
+    assertThat(c.revenue().revenueOf(eur, new ArrayList<>())).contains(new BigDecimal("10.80"));
+    assertThat(c.segments()).singleElement().satisfies(s -> assertThat(s.name()).isEqualTo("reachable-by-email"));
+  }
+
   /** A key given twice in one object is an error (not "the last one wins"), naming the key. */
   @Example
   void duplicateKeys_areRefused() throws Exception {
