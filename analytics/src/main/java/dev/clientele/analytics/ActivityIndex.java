@@ -248,9 +248,11 @@ public final class ActivityIndex {
      * Adds a profile and returns its ordinal.
      *
      * @throws IllegalArgumentException if the profile was already added
+     * @throws IllegalStateException if {@link #build()} was called
      */
     public int profile(ProfileId id, boolean isAnonymous) {
       requireNonNull(id, "id");
+      checkNotBuilt();
       int ordinal = ids.size();
       checkArgument(seen.putIfAbsent(id, ordinal) == null, "profile was already added: %s", id);
       ids.add(id);
@@ -267,9 +269,11 @@ public final class ActivityIndex {
      * Adds an active event of the profile with {@code ordinal} at {@code at}.
      *
      * @throws IllegalArgumentException if no profile has that ordinal
+     * @throws IllegalStateException if {@link #build()} was called
      */
     public Builder activeEvent(int ordinal, Instant at) {
       requireNonNull(at, "at");
+      checkNotBuilt();
       checkArgument(ordinal >= 0 && ordinal < ids.size(), "ordinal must be in [0, %s): %s", ids.size(), ordinal);
       long day = Math.floorDiv(at.getEpochSecond(), 86_400L);
       checkArgument(day >= Integer.MIN_VALUE && day <= Integer.MAX_VALUE, "event time out of range: %s", at);
@@ -280,6 +284,13 @@ public final class ActivityIndex {
       // Day in the high half, ordinal (never negative) in the low half: long order is day order.
       events[size++] = (day << 32) | ordinal;
       return this;
+    }
+
+    /** Refuses a use after {@link #build()}, which gave the events' array away. */
+    private void checkNotBuilt() {
+      if (built) {
+        throw new IllegalStateException("build() was already called: start a new builder");
+      }
     }
 
     /**

@@ -22,14 +22,36 @@ import static java.util.Objects.requireNonNull;
 public record ActivityThresholds(
     String loginType, int veryActiveDays, int veryActiveLogins, int activeDays, int activeLogins, int sleeperMonths) {
 
-  /** Validates the thresholds. */
+  /**
+   * Validates the thresholds.
+   *
+   * @throws IllegalArgumentException if {@code loginType} is not an event type (1 to 64 of {@code
+   *     [A-Za-z0-9_.:-]}, as {@link dev.clientele.core.Event} requires: no event could match
+   *     another), or a window or count is out of range
+   */
   public ActivityThresholds {
     requireNonNull(loginType, "loginType");
     checkArgument(!loginType.isBlank(), "loginType must not be blank");
+    checkArgument(isEventType(loginType), "loginType must be 1 to 64 of [A-Za-z0-9_.:-]: %s",
+        dev.clientele.core.Pii.mask(loginType));
     checkArgument(veryActiveDays >= 1 && activeDays >= veryActiveDays,
         "windows must satisfy 1 <= veryActiveDays <= activeDays: %s, %s", veryActiveDays, activeDays);
     checkArgument(veryActiveLogins >= 1 && activeLogins >= 1, "login counts must be >= 1: %s, %s", veryActiveLogins, activeLogins);
     checkArgument(sleeperMonths >= 1, "sleeperMonths must be >= 1: %s", sleeperMonths);
+  }
+
+  /** Whether {@code s} can be an event's type (or a non-empty action): 1 to 64 of {@code [A-Za-z0-9_.:-]}. */
+  static boolean isEventType(String s) {
+    if (s.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The design's thresholds: login; 2 logins in 7 days; 2 in 30 days; 3 months for sleepers. */

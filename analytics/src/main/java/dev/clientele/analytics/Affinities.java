@@ -57,7 +57,9 @@ public final class Affinities {
     requireNonNull(asOf, "asOf");
     Profile p = storage.profile(profile).orElseThrow(() -> new NoSuchElementException("no profile with id " + profile));
     Instant end = asOf.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    double halfLifeSeconds = rules.halfLife().toMillis() / 1000.0;
+    // In seconds from the Duration's parts: toMillis() overflows for a half-life of more than
+    // about 292 million years, and is 0 below a millisecond (NaN scores).
+    double halfLifeSeconds = seconds(rules.halfLife());
     Map<String, double[]> byCategory = new HashMap<>();
     for (StoredEvent se : storage.events(p.identifiers().stream().map(IdentifierState::identifier).toList())) {
       Event e = se.event();
@@ -69,7 +71,7 @@ public final class Affinities {
       if (weight == 0 || categories.isEmpty()) {
         continue;
       }
-      double ageSeconds = (end.toEpochMilli() - e.timestamp().toEpochMilli()) / 1000.0;
+      double ageSeconds = seconds(java.time.Duration.between(e.timestamp(), end));
       double contribution = weight * Math.pow(2, -ageSeconds / halfLifeSeconds);
       for (String c : categories) {
         double[] s = byCategory.computeIfAbsent(c, k -> new double[2]);
@@ -93,6 +95,11 @@ public final class Affinities {
     checkArgument(n >= 1, "n must be >= 1: %s", n);
     List<CategoryScore> all = scores(profile, asOf);
     return all.subList(0, Math.min(n, all.size()));
+  }
+
+  /** {@code d} in seconds, fractions included. */
+  private static double seconds(java.time.Duration d) {
+    return d.getSeconds() + d.getNano() / 1e9;
   }
 
   private Set<String> categories(Event e) {

@@ -86,6 +86,8 @@ public final class AffinityRules {
     private double defaultWeight = 1.0;
     private Duration halfLife = Duration.ofDays(30);
     private ActivityRules activity = ActivityRules.defaults();
+    /** The actions given a weight with {@link #weight}. */
+    private final java.util.Set<String> weightsSet = new java.util.HashSet<>();
     private boolean keysSet;
     private boolean defaultWeightSet;
     private boolean halfLifeSet;
@@ -104,11 +106,23 @@ public final class AffinityRules {
       return this;
     }
 
-    /** The weight of {@code action} (0 ignores it). */
+    /**
+     * The weight of {@code action} (0 ignores it), replacing its default if it has one; the empty
+     * action is that of events without one.
+     *
+     * @throws IllegalArgumentException if {@code weight} is negative or not finite, or {@code
+     *     action} is neither empty nor an event action (1 to 64 of {@code [A-Za-z0-9_.:-]}): no
+     *     event could have it
+     * @throws IllegalStateException if a weight was already set for {@code action}
+     */
     public Builder weight(String action, double weight) {
       requireNonNull(action, "action");
+      checkArgument(action.isEmpty() || ActivityThresholds.isEventType(action),
+          "action must be empty or 1 to 64 of [A-Za-z0-9_.:-]: %s", dev.clientele.core.Pii.mask(action));
       checkArgument(Double.isFinite(weight) && weight >= 0, "weight must be finite and >= 0: %s", weight);
+      checkState(!weightsSet.contains(action), "weight of %s was already set to %s", action, weights.get(action));
       weights.put(action, weight);
+      weightsSet.add(action);
       return this;
     }
 

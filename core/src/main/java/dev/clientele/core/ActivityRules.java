@@ -27,14 +27,40 @@ public record ActivityRules(Set<String> inactiveTypes, Set<String> inactiveActio
       new ActivityRules(
           Set.of("consent", "reachability", "list", "compliance", "discovery"), Set.of("campaign/sent"));
 
-  /** Validates and copies the sets. */
+  /**
+   * Validates and copies the sets.
+   *
+   * @throws IllegalArgumentException if a type is not an event type (1 to 64 of {@code
+   *     [A-Za-z0-9_.:-]}, as {@link Event} requires), or a pair is not such a type, {@code /} and
+   *     such an action: no event could match it, so the setting would have no effect
+   * @throws NullPointerException if a set or an element is null
+   */
   public ActivityRules {
     inactiveTypes = ImmutableSet.copyOf(requireNonNull(inactiveTypes, "inactiveTypes"));
     inactiveActions = ImmutableSet.copyOf(requireNonNull(inactiveActions, "inactiveActions"));
-    for (String pair : inactiveActions) {
-      checkArgument(pair.indexOf('/') > 0 && pair.indexOf('/') < pair.length() - 1,
-          "inactive action must be type/action: %s", pair);
+    for (String type : inactiveTypes) {
+      checkType(type);
     }
+    for (String pair : inactiveActions) {
+      int slash = pair.indexOf('/');
+      checkArgument(slash > 0 && Names.isEventName(pair.substring(0, slash)) && Names.isEventName(pair.substring(slash + 1)),
+          "inactive action must be type/action, each 1 to 64 of [A-Za-z0-9_.:-]: %s", Pii.mask(pair));
+    }
+  }
+
+  /** {@code type} if it is an event type, else an exception naming it (masked). */
+  private static String checkType(String type) {
+    requireNonNull(type, "type");
+    checkArgument(Names.isEventName(type), "event type must be 1 to 64 of [A-Za-z0-9_.:-]: %s", Pii.mask(type));
+    return type;
+  }
+
+  /** {@code action} if it is a non-empty event action, else an exception naming it (masked). */
+  private static String checkAction(String action) {
+    requireNonNull(action, "action");
+    checkArgument(Names.isEventName(action),
+        "inactive action must be type/action, each 1 to 64 of [A-Za-z0-9_.:-]: action %s", Pii.mask(action));
+    return action;
   }
 
   /** The defaults of the design: see the class comment. */
@@ -42,13 +68,23 @@ public record ActivityRules(Set<String> inactiveTypes, Set<String> inactiveActio
     return DEFAULTS;
   }
 
-  /** A copy in which every event of {@code type} is inactive. */
+  /**
+   * A copy in which every event of {@code type} is inactive.
+   *
+   * @throws IllegalArgumentException if {@code type} is not an event type (see the constructor)
+   */
   public ActivityRules withInactiveType(String type) {
-    return new ActivityRules(ImmutableSet.<String>builder().addAll(inactiveTypes).add(type).build(), inactiveActions);
+    return new ActivityRules(ImmutableSet.<String>builder().addAll(inactiveTypes).add(checkType(type)).build(), inactiveActions);
   }
 
-  /** A copy in which {@code type}/{@code action} events are inactive. */
+  /**
+   * A copy in which {@code type}/{@code action} events are inactive.
+   *
+   * @throws IllegalArgumentException if either is not an event type or action (see the constructor)
+   */
   public ActivityRules withInactive(String type, String action) {
+    requireNonNull(type, "type");
+    checkAction(action);
     return new ActivityRules(
         inactiveTypes, ImmutableSet.<String>builder().addAll(inactiveActions).add(type + "/" + action).build());
   }
@@ -56,15 +92,24 @@ public record ActivityRules(Set<String> inactiveTypes, Set<String> inactiveActio
   /**
    * A copy in which {@code type}/{@code action} events are active again (e.g. to count
    * {@code campaign}/{@code sent}). A type made inactive as a whole stays inactive.
+   *
+   * @throws IllegalArgumentException if either is not an event type or action (see the constructor)
    */
   public ActivityRules withActive(String type, String action) {
+    checkType(type);
+    checkAction(action);
     String pair = type + "/" + action;
     return new ActivityRules(
         inactiveTypes, inactiveActions.stream().filter(p -> !p.equals(pair)).collect(ImmutableSet.toImmutableSet()));
   }
 
-  /** A copy in which {@code type} events are active again (and all of their actions). */
+  /**
+   * A copy in which {@code type} events are active again (and all of their actions).
+   *
+   * @throws IllegalArgumentException if {@code type} is not an event type (see the constructor)
+   */
   public ActivityRules withActiveType(String type) {
+    checkType(type);
     return new ActivityRules(
         inactiveTypes.stream().filter(t -> !t.equals(type)).collect(ImmutableSet.toImmutableSet()),
         inactiveActions.stream().filter(p -> !p.startsWith(type + "/")).collect(ImmutableSet.toImmutableSet()));

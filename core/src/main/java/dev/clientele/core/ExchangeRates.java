@@ -46,12 +46,14 @@ public interface ExchangeRates {
   /**
    * Fixed rates into one currency, whatever the time: {@code ratesInto.get(c)} is what one unit
    * of currency {@code c} is worth in {@code into}. Fine for tests, demos and hosts that fix
-   * their rates for a reporting period; asked for any other pair, it knows no rate.
+   * their rates for a reporting period; asked for any other pair, it knows no rate. {@link
+   * RevenueRules#withRates} accepts them only for rules whose reporting currency is {@code into}.
    *
    * @param into the three-letter code of the currency the rates are in
    * @param ratesInto rate by three-letter currency code, each &gt; 0
    * @throws IllegalArgumentException naming the code if a code is not three letters A–Z
-   *     (upper case) or a rate is not &gt; 0
+   *     (upper case), a rate is not &gt; 0, or {@code into} itself has a rate other than 1 (it would
+   *     never be used: an order in the reporting currency counts as given)
    */
   static ExchangeRates fixed(String into, Map<String, BigDecimal> ratesInto) {
     String target = RevenueRules.checkCode("into", into);
@@ -61,9 +63,11 @@ public interface ExchangeRates {
       RevenueRules.checkCode("ratesInto key", code);
       requireNonNull(rate, "ratesInto value");
       checkArgument(rate.signum() > 0, "rate of %s must be > 0: %s", code, rate);
+      // Never asked (an order in the reporting currency counts as given): a rate other than 1 is a mistake.
+      checkArgument(!code.equals(target) || rate.compareTo(BigDecimal.ONE) == 0,
+          "rate of %s into itself must be 1 (or left out): %s", code, rate);
       b.put(code, rate);
     });
-    ImmutableMap<String, BigDecimal> table = b.buildOrThrow();
-    return (from, to, at) -> to.equals(target) ? Optional.ofNullable(table.get(from)) : Optional.empty();
+    return new FixedExchangeRates(target, b.buildOrThrow());
   }
 }

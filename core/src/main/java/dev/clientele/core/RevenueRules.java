@@ -88,11 +88,18 @@ public final class RevenueRules {
    * A copy that converts orders in other currencies with {@code rates}.
    *
    * @throws IllegalStateException if these rules take any currency (there is nothing to convert into)
+   * @throws IllegalArgumentException if {@code rates} are {@linkplain ExchangeRates#fixed fixed
+   *     rates} into another currency than the reporting one: they would never know a rate asked
+   *     for, and no order in another currency would count
    */
   public RevenueRules withRates(ExchangeRates rates) {
     requireNonNull(rates, "rates");
     if (currency == null) {
       throw new IllegalStateException("rates need a reporting currency: use RevenueRules.in(code).withRates(rates)");
+    }
+    if (rates instanceof FixedExchangeRates fixed && !fixed.into().equals(currency)) {
+      throw new IllegalArgumentException("rates are fixed into " + fixed.into() + ", not into the reporting currency "
+          + currency + ": no order in another currency would count");
     }
     return new RevenueRules(currency, rates);
   }

@@ -208,6 +208,9 @@ final class ConfigReader {
         throw new CliException("config key " + key + " must be a number > 0 (one " + code + " in "
             + rules.currency().orElseThrow() + ")");
       }
+      if (code.equals(rules.currency().orElseThrow()) && e.getValue().decimalValue().compareTo(BigDecimal.ONE) != 0) {
+        throw new CliException("config key " + key + " is the reporting currency: its rate must be 1 (or left out)");
+      }
       if (table.put(code, e.getValue().decimalValue()) != null) {
         throw new CliException("config key " + key + " names a currency already given");
       }
@@ -243,7 +246,7 @@ final class ConfigReader {
         b.blockValue(value);
       }
       for (String regex : strings(node, "identity.", "blockedPatterns")) {
-        b.blockPattern(regex);
+        library("identity.blockedPatterns", () -> b.blockPattern(regex));
       }
       OptionalInt maxIds = integer(node, "identity.", "maxIdentifiersPerProfile");
       if (maxIds.isPresent()) {
@@ -351,7 +354,9 @@ final class ConfigReader {
         if (e.getValue().isNull()) {
           continue;
         }
-        b.attribute(e.getKey(), enumValue(SurvivorshipRules.AttributeMerge.class, e.getValue(), "identity.attributeMerge." + e.getKey()));
+        SurvivorshipRules.AttributeMerge merge =
+            enumValue(SurvivorshipRules.AttributeMerge.class, e.getValue(), "identity.attributeMerge." + e.getKey());
+        library("identity.attributeMerge." + e.getKey(), () -> b.attribute(e.getKey(), merge));
       }
     }
     return b.build();
@@ -374,10 +379,18 @@ final class ConfigReader {
     if (node == null || node.isNull()) {
       return OptionalInt.empty();
     }
-    if (!node.canConvertToInt() || !node.isIntegralNumber()) {
-      throw new CliException("config key " + prefix + key + " must be a whole number");
-    }
+    checkInt(node, prefix + key);
     return OptionalInt.of(node.intValue());
+  }
+
+  /** Refuses a value that is not a whole number, or one beyond an int (saying so, rather than "not a whole number"). */
+  private static void checkInt(JsonNode node, String key) throws CliException {
+    if (!node.isIntegralNumber()) {
+      throw new CliException("config key " + key + " must be a whole number");
+    }
+    if (!node.canConvertToInt()) {
+      throw new CliException("config key " + key + " is out of range: " + node.asText());
+    }
   }
 
   private static boolean bool(JsonNode parent, String prefix, String key, boolean otherwise) throws CliException {
@@ -404,26 +417,36 @@ final class ConfigReader {
       if (inactive.contains(type)) {
         throw new CliException("config lists event type " + type + " in both activity.activeTypes and activity.inactiveTypes");
       }
-      rules = rules.withActiveType(type);
+      rules = activityKey("activity.activeTypes", rules, r -> r.withActiveType(type));
     }
     for (String type : inactive) {
-      rules = rules.withInactiveType(type);
+      rules = activityKey("activity.inactiveTypes", rules, r -> r.withInactiveType(type));
     }
     for (String pair : strings(node, "activity.", "inactiveActions")) {
       int slash = pair.indexOf('/');
       if (slash <= 0 || slash == pair.length() - 1) {
         throw new CliException("config key activity.inactiveActions holds type/action pairs such as campaign/sent: " + pair);
       }
-      rules = rules.withInactive(pair.substring(0, slash), pair.substring(slash + 1));
+      rules = activityKey("activity.inactiveActions", rules, r -> r.withInactive(pair.substring(0, slash), pair.substring(slash + 1)));
     }
     for (String pair : strings(node, "activity.", "activeActions")) {
       int slash = pair.indexOf('/');
       if (slash <= 0 || slash == pair.length() - 1) {
         throw new CliException("config key activity.activeActions holds type/action pairs such as campaign/sent: " + pair);
       }
-      rules = rules.withActive(pair.substring(0, slash), pair.substring(slash + 1));
+      rules = activityKey("activity.activeActions", rules, r -> r.withActive(pair.substring(0, slash), pair.substring(slash + 1)));
     }
     return rules;
+  }
+
+  /** {@code change} applied to {@code rules}; a value the library refuses is an error naming {@code key}. */
+  private static ActivityRules activityKey(String key, ActivityRules rules, java.util.function.UnaryOperator<ActivityRules> change)
+      throws CliException {
+    try {
+      return change.apply(rules);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("config key " + key + ": " + e.getMessage(), e);
+    }
   }
 
   private static ActivityThresholds thresholds(JsonNode node) throws CliException {
@@ -481,9 +504,7 @@ final class ConfigReader {
     if (v == null || v.isNull()) {
       return fallback;
     }
-    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw new CliException("config key " + prefix + key + " must be a whole number");
-    }
+    checkInt(v, prefix + key);
     if (v.intValue() < min) {
       throw new CliException("config key " + prefix + key + " must be at least " + min + ": " + v.intValue());
     }

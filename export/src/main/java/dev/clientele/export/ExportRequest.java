@@ -59,7 +59,13 @@ public record ExportRequest(
   /** The default number of profiles read between two progress reports. */
   public static final long DEFAULT_PROGRESS_INTERVAL = 10_000;
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @throws IllegalArgumentException if there is neither a preset nor a column, if {@code
+   *     progressInterval} is below 1, or if {@code attributeNames} are given without the preset
+   *     {@link Preset#ALL_CUSTOMER_INFO} (they would have no effect)
+   */
   public ExportRequest {
     requireNonNull(format, "format");
     requireNonNull(csvOptions, "csvOptions");
@@ -73,6 +79,9 @@ public record ExportRequest(
     requireNonNull(progress, "progress");
     checkArgument(progressInterval >= 1, "progressInterval must be >= 1: %s", progressInterval);
     checkArgument(preset.isPresent() || !columns.isEmpty(), "an export needs a preset or at least one column");
+    checkArgument(attributeNames.isEmpty() || preset.equals(Optional.of(Preset.ALL_CUSTOMER_INFO)),
+        "attributeNames choose the attribute columns of preset ALL_CUSTOMER_INFO; this export has %s",
+        preset.map(p -> "preset " + p).orElse("explicit columns"));
   }
 
   /** A builder: CSV, default options, {@link Preset#ALL_CUSTOMER_INFO} unless columns are given. */
@@ -149,11 +158,16 @@ public record ExportRequest(
       return this;
     }
 
-    /** The attribute columns of {@link Preset#ALL_CUSTOMER_INFO} (default: every name found in the source). */
+    /**
+     * The attribute columns of {@link Preset#ALL_CUSTOMER_INFO} (default: every name found in the
+     * source); {@link #build()} refuses them with another preset or with explicit {@link #columns}.
+     */
     public Builder attributeNames(Collection<String> value) {
       checkState(attributeNames == null, "attribute names were already set");
       requireNonNull(value, "attributeNames");
       value.forEach(n -> checkArgument(n != null && !n.isEmpty(), "attribute names must not be null or empty"));
+      value.forEach(n -> checkArgument(ProfileColumn.isAttributeName(n),
+          "attribute names must match [a-z][a-z0-9_]{0,63}: %s", dev.clientele.core.Pii.mask(n)));
       this.attributeNames = List.copyOf(value);
       return this;
     }
@@ -199,7 +213,12 @@ public record ExportRequest(
       return this;
     }
 
-    /** Builds the request. */
+    /**
+     * Builds the request.
+     *
+     * @throws IllegalArgumentException if attribute names were given with a preset other than
+     *     {@link Preset#ALL_CUSTOMER_INFO} or with explicit columns
+     */
     public ExportRequest build() {
       Optional<Preset> p = Optional.ofNullable(preset);
       if (p.isEmpty() && !columnsSet) {

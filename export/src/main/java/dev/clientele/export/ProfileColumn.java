@@ -375,15 +375,36 @@ public final class ProfileColumn {
     out.endMulti();
   }
 
+  /** Whether {@code name} can name an attribute: {@code [a-z][a-z0-9_]{0,63}}. */
+  static boolean isAttributeName(String name) {
+    if (name.isEmpty() || name.length() > 64 || name.charAt(0) < 'a' || name.charAt(0) > 'z') {
+      return false;
+    }
+    for (int i = 1; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** {@code ccpa_opted_out}: whether a CCPA opt-out is in force. */
   public static ProfileColumn ccpaOptedOut() {
     return typed("ccpa_opted_out", Profile::isCcpaOptedOut, (p, out) -> out.bool(p.isCcpaOptedOut()));
   }
 
-  /** {@code attributes.NAME}: the value of one attribute, standard or custom, as stored. */
+  /**
+   * {@code attributes.NAME}: the value of one attribute, standard or custom, as stored.
+   *
+   * @throws IllegalArgumentException if {@code name} is not an attribute name ({@code
+   *     [a-z][a-z0-9_]{0,63}}, as {@link dev.clientele.core.Attribute} requires): no profile could
+   *     have a value in the column
+   */
   public static ProfileColumn attribute(String name) {
     requireNonNull(name, "name");
     checkArgument(!name.isEmpty(), "attribute name must not be empty");
+    checkArgument(isAttributeName(name), "attribute name must match [a-z][a-z0-9_]{0,63}: %s", dev.clientele.core.Pii.mask(name));
     String column = ATTRIBUTE_PREFIX + name;
     return typed("attribute:" + name, column, p -> {
       var a = p.attribute(name);

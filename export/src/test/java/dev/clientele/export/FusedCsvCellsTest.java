@@ -45,7 +45,7 @@ class FusedCsvCellsTest {
     return piece.list().ofMinSize(1).ofMaxSize(12);
   }
 
-  static final List<String> NAMES = List.of("a_text", "b_list", "c_number", "d_decimal", "e_flag", "f_map", "0_absent", "zz_absent", "c");
+  static final List<String> NAMES = List.of("a_text", "b_list", "c_number", "d_decimal", "e_flag", "f_map", "a0_absent", "zz_absent", "c");
 
   static List<ProfileColumn> columns(List<Piece> layout) {
     List<ProfileColumn> columns = new ArrayList<>();

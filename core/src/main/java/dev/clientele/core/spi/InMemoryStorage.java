@@ -133,11 +133,13 @@ public final class InMemoryStorage implements Storage {
    * (no retention); a ceiling makes it refuse a commit that would take it past a number of events
    * or of profiles, with a {@link StorageException} before anything changes, rather than fill the
    * heap until an {@link OutOfMemoryError}. Commits that erase or delete make room again. Without
-   * ceilings (the default) nothing is counted.
+   * ceilings (the default) nothing is counted. Each setting may be set once; not thread-safe.
    */
   public static final class Builder {
     private long maxEvents = Long.MAX_VALUE;
     private long maxProfiles = Long.MAX_VALUE;
+    private boolean maxEventsSet;
+    private boolean maxProfilesSet;
 
     private Builder() {}
 
@@ -149,10 +151,13 @@ public final class InMemoryStorage implements Storage {
      * Only events and profiles are bounded, not identifiers, merge records or tombstones.
      *
      * @throws IllegalArgumentException if {@code value} is negative
+     * @throws IllegalStateException if already set
      */
     public Builder maxEvents(long value) {
       checkArgument(value >= 0, "maxEvents must be >= 0: %s", value);
+      com.google.common.base.Preconditions.checkState(!maxEventsSet, "maxEvents was already set to %s", maxEvents);
       this.maxEvents = value;
+      this.maxEventsSet = true;
       return this;
     }
 
@@ -162,10 +167,13 @@ public final class InMemoryStorage implements Storage {
      * changes nothing.
      *
      * @throws IllegalArgumentException if {@code value} is negative
+     * @throws IllegalStateException if already set
      */
     public Builder maxProfiles(long value) {
       checkArgument(value >= 0, "maxProfiles must be >= 0: %s", value);
+      com.google.common.base.Preconditions.checkState(!maxProfilesSet, "maxProfiles was already set to %s", maxProfiles);
       this.maxProfiles = value;
+      this.maxProfilesSet = true;
       return this;
     }
 

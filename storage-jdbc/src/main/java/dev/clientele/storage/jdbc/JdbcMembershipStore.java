@@ -82,10 +82,14 @@ public final class JdbcMembershipStore implements MembershipStore {
     return new Builder(requireNonNull(dataSource, "dataSource"));
   }
 
-  /** Settings of a {@link JdbcMembershipStore}; {@link #open()} makes the store. Not thread-safe. */
+  /**
+   * Settings of a {@link JdbcMembershipStore}; {@link #open()} makes the store, and may be called again for
+   * another store with the same settings. Each setting may be set once. Not thread-safe.
+   */
   public static final class Builder {
     private final DataSource dataSource;
     private int statementTimeoutSeconds = (int) JdbcStorage.DEFAULT_STATEMENT_TIMEOUT.getSeconds();
+    private boolean timeoutSet;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -98,9 +102,15 @@ public final class JdbcMembershipStore implements MembershipStore {
      * {@link JdbcStorage.Builder#statementTimeout}, which explains what the timeout does not cover.
      *
      * @throws IllegalArgumentException if {@code timeout} is negative or longer than {@link Integer#MAX_VALUE} seconds
+     * @throws IllegalStateException if already set
      */
     public Builder statementTimeout(java.time.Duration timeout) {
-      this.statementTimeoutSeconds = StatementTimeout.seconds(timeout);
+      int seconds = StatementTimeout.seconds(timeout);
+      if (timeoutSet) {
+        throw new IllegalStateException("statement timeout was already set to " + statementTimeoutSeconds + " s");
+      }
+      this.statementTimeoutSeconds = seconds;
+      this.timeoutSet = true;
       return this;
     }
 

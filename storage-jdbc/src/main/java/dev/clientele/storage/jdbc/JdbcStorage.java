@@ -153,10 +153,14 @@ public final class JdbcStorage implements Storage {
     return new Builder(requireNonNull(dataSource, "dataSource"));
   }
 
-  /** Settings of a {@link JdbcStorage}; {@link #open()} makes the store. Not thread-safe. */
+  /**
+   * Settings of a {@link JdbcStorage}; {@link #open()} makes the store, and may be called again for
+   * another store with the same settings. Each setting may be set once. Not thread-safe.
+   */
   public static final class Builder {
     private final DataSource dataSource;
     private int statementTimeoutSeconds = (int) DEFAULT_STATEMENT_TIMEOUT.getSeconds();
+    private boolean timeoutSet;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -179,9 +183,15 @@ public final class JdbcStorage implements Storage {
      * reported as a conflict and retried, whereas this timeout fails the call.
      *
      * @throws IllegalArgumentException if {@code timeout} is negative or longer than {@link Integer#MAX_VALUE} seconds
+     * @throws IllegalStateException if already set
      */
     public Builder statementTimeout(Duration timeout) {
-      this.statementTimeoutSeconds = StatementTimeout.seconds(timeout);
+      int seconds = StatementTimeout.seconds(timeout);
+      if (timeoutSet) {
+        throw new IllegalStateException("statement timeout was already set to " + statementTimeoutSeconds + " s");
+      }
+      this.statementTimeoutSeconds = seconds;
+      this.timeoutSet = true;
       return this;
     }
 

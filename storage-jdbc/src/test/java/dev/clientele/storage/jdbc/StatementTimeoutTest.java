@@ -6,6 +6,7 @@ import static dev.clientele.tck.StorageFixtures.next;
 import static dev.clientele.tck.StorageFixtures.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -109,6 +110,8 @@ class StatementTimeoutTest {
           .withMessageContaining("negative");
       assertThatIllegalArgumentException().isThrownBy(() -> b.statementTimeout(Duration.ofSeconds(Integer.MAX_VALUE + 1L)));
       assertThat(b.statementTimeout(Duration.ZERO).open().current(ProfileId.of("p-x"))).as("no limit").isEmpty();
+      assertThatIllegalStateException().isThrownBy(() -> b.statementTimeout(Duration.ofSeconds(5)))
+          .withMessageContaining("already set");
     }
   }
 
@@ -119,7 +122,11 @@ class StatementTimeoutTest {
       assertThatIllegalArgumentException().isThrownBy(() -> b.statementTimeout(Duration.ofSeconds(-1)));
       assertThatIllegalArgumentException().isThrownBy(() -> b.statementTimeout(Duration.ofSeconds(Integer.MAX_VALUE + 1L)));
       assertThat(b.statementTimeout(Duration.ZERO).open()).as("no limit").isNotNull();
-      assertThat(b.statementTimeout(Duration.ofMillis(1)).open()).as("rounded up to a second").isNotNull();
+      assertThat(JdbcStorage.builder(pool).statementTimeout(Duration.ofMillis(1)).open()).as("rounded up to a second").isNotNull();
+      // each setting once (a refused value above did not count); open() again reuses the settings
+      assertThatIllegalStateException().isThrownBy(() -> b.statementTimeout(Duration.ofSeconds(5)))
+          .withMessageContaining("already set");
+      assertThat(b.open()).isNotNull();
     }
   }
 
