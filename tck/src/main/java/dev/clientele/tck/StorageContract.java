@@ -1623,18 +1623,21 @@ public abstract class StorageContract {
   /** A unit of work of a concurrency test, given its thread number. */
   @FunctionalInterface
   protected interface Work {
+    /** Does this thread's part; {@code thread} counts from 0. */
     void run(int thread) throws Exception;
   }
 
   /** A reader's check: {@code null} when the state it read is whole, else a description. */
   @FunctionalInterface
   protected interface Check {
+    /** Reads once ({@code readNumber} counts from 0); {@code null} if what it read was whole, else what was wrong. */
     String read(long readNumber);
   }
 
   /** A writer step, given how many steps ran before it. */
   @FunctionalInterface
   protected interface Step {
+    /** Writes once; {@code step} is how many steps ran before this one. */
     void run(int step) throws Exception;
   }
 
