@@ -14,7 +14,12 @@ import dev.clientele.core.Identifier;
  */
 @FunctionalInterface
 public interface IdentifierNormalizer {
-  /** Normalises {@code raw}; never throws for bad data, returns {@link NormalizedIdentifier.Status#MALFORMED}. */
+  /**
+   * Normalises {@code raw}; never throws for bad data, returns {@link NormalizedIdentifier.Status#MALFORMED}.
+   * The result is an identifier of {@code raw}'s type: a normaliser that returns null or another
+   * type breaks this contract, and the resolver then keeps {@code raw} as malformed (so it links
+   * nothing) with a problem line saying so.
+   */
   NormalizedIdentifier normalize(Identifier raw);
 
   /** Strips surrounding white space; everything is valid. The default for non-messaging types. */

@@ -578,7 +578,16 @@ public final class IdentityResolver {
   }
 
   private NormalizedIdentifier compute(IdentifierNormalizer n, Identifier raw) {
-    return withBlockedCheck(raw, n.normalize(raw));
+    NormalizedIdentifier out = n.normalize(raw);
+    if (out == null || !out.identifier().type().equals(raw.type())) {
+      // A normaliser that breaks its contract (nothing, or another type, whose rules would then
+      // apply: another type's uniqueness, links, limits) must not make the value link anything:
+      // the raw value is kept as malformed, and the line says why without the value.
+      return NormalizedIdentifier.malformed(raw, out == null
+          ? "the normaliser of " + raw.type() + " returned nothing"
+          : "the normaliser of " + raw.type() + " returned an identifier of another type (" + out.identifier().type() + ")");
+    }
+    return withBlockedCheck(raw, out);
   }
 
   /** {@code result}, the normaliser's outcome for {@code raw}, marked blocked if its value is. */
@@ -616,7 +625,7 @@ public final class IdentityResolver {
     for (String v : rules.blockedValues()) {
       try {
         NormalizedIdentifier n = normalizer.normalize(Identifier.of(type, v));
-        if (n.status() == NormalizedIdentifier.Status.VALID) {
+        if (n != null && n.status() == NormalizedIdentifier.Status.VALID && n.identifier().type().equals(type)) {
           out.add(n.identifier().value().toLowerCase(Locale.ROOT));
         }
       } catch (IllegalArgumentException notAValueOfThisType) {

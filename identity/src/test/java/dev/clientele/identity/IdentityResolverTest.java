@@ -163,6 +163,26 @@ class IdentityResolverTest {
     assertThat(resolver.normalize(id(IdentifierType.EMAIL, "Ann@Example.com")).identifier().value()).isEqualTo("Ann@Example.com");
   }
 
+  @Test
+  void resolve_hostNormaliserReturningAnotherType_keepsTheRawValueMalformed() {
+    // A host normaliser that maps loyalty cards to customer ids would otherwise put the value
+    // under customer_id's rules: unique, linking, the highest priority.
+    IdentityResolver resolver = new IdentityResolver(IdentityRules.builder()
+        .normalizer(LOYALTY, raw -> NormalizedIdentifier.valid(Identifier.of(IdentifierType.CUSTOMER_ID, raw.value())))
+        .normalizer(CRM, raw -> null)
+        .build());
+
+    ResolvedIdentifiers r = resolver.resolve(event(
+        id(LOYALTY, "L-123"), id(CRM, "crm-9"), id(IdentifierType.EMAIL, "ann@example.com")));
+
+    assertThat(r.linkable()).containsExactly(id(IdentifierType.EMAIL, "ann@example.com"));
+    assertThat(r.malformed()).containsExactlyInAnyOrder(id(LOYALTY, "L-123"), id(CRM, "crm-9"));
+    assertThat(r.problems()).containsExactlyInAnyOrder(
+        "loyalty_card malformed: the normaliser of loyalty_card returned an identifier of another type (customer_id)",
+        "crm_id malformed: the normaliser of crm_id returned nothing");
+    assertThat(String.join("\n", r.problems())).doesNotContain("L-123").doesNotContain("crm-9");
+  }
+
   // ---- cache
 
   @Test
