@@ -1846,7 +1846,11 @@ public final class Clientele implements AutoCloseable {
     }
 
     /**
-     * Builds the instance.
+     * Builds the instance. Each call builds a new one; without {@link #storage} each gets a new
+     * in-memory store of its own. With a backend given, every instance built from this builder
+     * uses that one backend object, and each owns it: the first to {@link Clientele#close()}
+     * closes it under the others. So build once per backend object (several nodes on one database
+     * each open their own backend, e.g. their own {@code JdbcStorage}).
      *
      * @throws IllegalStateException if a persistent storage backend was given without an erasure salt
      */
