@@ -50,14 +50,17 @@ public record Attribute(String name, Object value, String source, Instant update
   /**
    * The order in which a newer observation replaces an older one: later {@code updatedAt} wins;
    * on equal times the greater source, then the greater value text, then the greater value type
-   * name wins (so {@code 1L} and {@code "1"} never tie). The result of applying
-   * observations therefore does not depend on the order they arrive in.
+   * name wins (so {@code 1L} and {@code "1"} never tie), then the greater typed encoding of the
+   * value (so neither do {@code [1]} and {@code ["1"]}, the same list class with the same text).
+   * Two observations tie only when they are equal, so the result of applying observations does
+   * not depend on the order they arrive in.
    */
   public static final Comparator<Attribute> OBSERVATION_ORDER =
       Comparator.comparing(Attribute::updatedAt)
           .thenComparing(Attribute::source)
           .thenComparing(a -> String.valueOf(a.value()))
-          .thenComparing(a -> a.value().getClass().getName());
+          .thenComparing(a -> a.value().getClass().getName())
+          .thenComparing(a -> typedText(a.value()));
 
   /**
    * The most characters of text an ingested attribute value may hold (8,192), counted over every
@@ -118,6 +121,40 @@ public record Attribute(String name, Object value, String source, Instant update
       return n;
     }
     return sofar; // a number or a boolean
+  }
+
+  /**
+   * {@code v} written so that two different values never give the same text: every string with
+   * its length, every number and boolean with its class, lists and maps with their sizes and
+   * entries in their own order. Only reached by {@link #OBSERVATION_ORDER} for observations that
+   * tie on time, source, text and class, which is rare.
+   */
+  private static String typedText(Object v) {
+    StringBuilder out = new StringBuilder();
+    appendTyped(out, v);
+    return out.toString();
+  }
+
+  private static void appendTyped(StringBuilder out, Object v) {
+    if (v instanceof String s) {
+      out.append('s').append(s.length()).append(':').append(s);
+    } else if (v instanceof java.util.List<?> list) {
+      out.append('[').append(list.size()).append(':');
+      for (Object e : list) {
+        appendTyped(out, e);
+      }
+      out.append(']');
+    } else if (v instanceof java.util.Map<?, ?> map) {
+      out.append('{').append(map.size()).append(':');
+      for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
+        appendTyped(out, String.valueOf(e.getKey()));
+        appendTyped(out, e.getValue());
+      }
+      out.append('}');
+    } else {
+      String text = String.valueOf(v); // a number or a boolean
+      out.append(v.getClass().getName()).append(text.length()).append(':').append(text);
+    }
   }
 
   /** Whether {@link #name()} is one of {@link #STANDARD}. */

@@ -90,18 +90,24 @@ public final class ProfileChanges {
     profile.eventCount(profile.eventCount() + 1);
   }
 
-  /** Records a sighting of {@code id} on the profile, marking it undeliverable when malformed. */
+  /**
+   * Records a sighting of {@code id} on the profile, marking it undeliverable when malformed:
+   * malformed since the earliest event carrying it, so that a late older event moves the time
+   * back as it moves first-seen, and the result does not depend on arrival order.
+   */
   private static void see(
       Profile.Builder profile, Identifier id, Instant at, boolean active, String source, Collection<Identifier> malformed) {
     IdentifierState next = profile.seeIdentifier(id, at, active, source); // one search, no copy if unchanged
-    if (!malformed.isEmpty() && malformed.contains(id) && !isMalformed(next.deliverability())) {
+    if (!malformed.isEmpty() && malformed.contains(id) && !malformedBy(next.deliverability(), at)) {
       profile.putIdentifier(next.withDeliverability(Deliverability.undeliverable(UndeliverableReason.MALFORMED, at)));
     }
   }
 
-  private static boolean isMalformed(Deliverability d) {
+  /** Whether {@code d} is malformed already at or before {@code at}. */
+  private static boolean malformedBy(Deliverability d, Instant at) {
     Optional<UndeliverableReason> reason = d.reason();
-    return reason.isPresent() && reason.get() == UndeliverableReason.MALFORMED;
+    return reason.isPresent() && reason.get() == UndeliverableReason.MALFORMED
+        && (d.since().isEmpty() || !d.since().get().isAfter(at));
   }
 
   private static void observe(Profile.Builder profile, String name, Object value, Event event, List<String> problems) {
