@@ -118,6 +118,27 @@ class LateArrivalHuntTest {
   }
 
   /**
+   * "The surviving id is that of the most recently updated profile": updated by event time
+   * ({@link Profile#updatedAt}: the latest event applied), not by arrival. The profile whose
+   * events are latest survives even though the other one was written last, and a late linking
+   * event older than both changes neither choice.
+   */
+  @Test
+  void survivor_isTheProfileWithTheLatestEventTime_notTheLastWritten() {
+    try (Clientele c = Fixtures.clientele()) {
+      IngestResult first = c.ingest(Fixtures.event("e-1", "pageview", 100).identifier(CID).build());
+      IngestResult second = c.ingest(Fixtures.event("e-2", "pageview", 5).identifier(EMAIL).build());
+      IngestResult link = c.ingest(Fixtures.event("e-3", "pageview", 1).identifier(CID).identifier(EMAIL).build());
+      assertThat(link.mergedProfiles()).containsExactly(second.profile().orElseThrow());
+      Profile p = c.profile(link.profile().orElseThrow()).orElseThrow();
+      assertThat(p.id()).isEqualTo(first.profile().orElseThrow());
+      assertThat(p.createdAt()).isEqualTo(Fixtures.at(1));
+      assertThat(p.updatedAt()).isEqualTo(Fixtures.at(100));
+      assertThat(Fixtures.timelineIds(c, p.id())).containsExactly("e-3", "e-2", "e-1");
+    }
+  }
+
+  /**
    * Open bug: with an attribute strategy other than {@link AttributeMerge#LATEST}, the merged
    * value depends on arrival order, against README ("the same events in any order give ... the
    * same profile content") and {@link SurvivorshipRules} ("does not depend on the order ... so
