@@ -14,10 +14,15 @@ import java.util.Map;
 
 /**
  * How a merge combines profiles: which id survives, and how each attribute's conflicting values
- * resolve. Every choice is deterministic and does not depend on the order of the profiles, so
- * resolution stays order-independent, with one exception: a {@link AttributeMerge#SUM} whose
- * result exceeds what an attribute may hold keeps the later value, and then depends on how the
- * merges group.
+ * resolve. Every choice is deterministic and does not depend on the order of the profiles
+ * merged, with one exception: a {@link AttributeMerge#SUM} whose result exceeds what an attribute
+ * may hold keeps the later value, and then depends on how the merges group.
+ *
+ * <p>Arrival order: a strategy applies when profiles merge; within one profile ingestion keeps the
+ * latest observation whatever the strategy. With the default {@link AttributeMerge#LATEST} both
+ * agree, and the profile does not depend on the order events arrive in. With any other strategy
+ * an attribute's merged value does: it depends on which observations each side held when they
+ * merged (a known open bug, reproduced by a disabled test in the sdk module).
  *
  * <pre>{@code
  * SurvivorshipRules rules = SurvivorshipRules.builder()
