@@ -60,7 +60,7 @@ public record Attribute(String name, Object value, String source, Instant update
           .thenComparing(Attribute::source)
           .thenComparing(a -> String.valueOf(a.value()))
           .thenComparing(a -> a.value().getClass().getName())
-          .thenComparing(a -> typedText(a.value()));
+          .thenComparing(a -> dev.clientele.core.internal.TypedText.of(a.value()));
 
   /**
    * The most characters of text an ingested attribute value may hold (8,192), counted over every
@@ -121,40 +121,6 @@ public record Attribute(String name, Object value, String source, Instant update
       return n;
     }
     return sofar; // a number or a boolean
-  }
-
-  /**
-   * {@code v} written so that two different values never give the same text: every string with
-   * its length, every number and boolean with its class, lists and maps with their sizes and
-   * entries in their own order. Only reached by {@link #OBSERVATION_ORDER} for observations that
-   * tie on time, source, text and class, which is rare.
-   */
-  private static String typedText(Object v) {
-    StringBuilder out = new StringBuilder();
-    appendTyped(out, v);
-    return out.toString();
-  }
-
-  private static void appendTyped(StringBuilder out, Object v) {
-    if (v instanceof String s) {
-      out.append('s').append(s.length()).append(':').append(s);
-    } else if (v instanceof java.util.List<?> list) {
-      out.append('[').append(list.size()).append(':');
-      for (Object e : list) {
-        appendTyped(out, e);
-      }
-      out.append(']');
-    } else if (v instanceof java.util.Map<?, ?> map) {
-      out.append('{').append(map.size()).append(':');
-      for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
-        appendTyped(out, String.valueOf(e.getKey()));
-        appendTyped(out, e.getValue());
-      }
-      out.append('}');
-    } else {
-      String text = String.valueOf(v); // a number or a boolean
-      out.append(v.getClass().getName()).append(text.length()).append(':').append(text);
-    }
   }
 
   /** Whether {@link #name()} is one of {@link #STANDARD}. */

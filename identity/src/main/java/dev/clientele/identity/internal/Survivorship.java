@@ -11,6 +11,7 @@ import dev.clientele.core.ListSubscription;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.UndeliverableReason;
+import dev.clientele.core.internal.TypedText;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Comparator;
@@ -186,8 +187,9 @@ public final class Survivorship {
     for (Attribute a : List.of(x, y)) {
       List<?> values = a.value() instanceof List<?> l ? l : List.of(a.value());
       for (Object v : values) {
-        // Keyed by text, then type, so 1 and "1" stay two values and the order is fixed.
-        byText.putIfAbsent(String.valueOf(v) + '\u0000' + v.getClass().getName(), v);
+        // Keyed by text, then type, so 1 and "1" stay two values and the order is fixed; then by
+        // typed text, so neither do [1] and ["1"] (same text, same list class) collapse into one.
+        byText.putIfAbsent(String.valueOf(v) + '\u0000' + v.getClass().getName() + '\u0000' + TypedText.of(v), v);
       }
     }
     return new Attribute(later.name(), List.copyOf(byText.values()), later.source(), later.updatedAt());
