@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * An attribute value written so that two different values never give the same text: every
  * string with its length, every number and boolean with its class, lists and maps with their
- * sizes and entries in their own order. {@code String.valueOf} does not have that property
+ * sizes, lists' elements in their order and maps' entries in key order, so equal values give
+ * equal text. {@code String.valueOf} does not have that property
  * ({@code [1]} and {@code ["1"]} print alike); this is the last tie-break of
  * {@link dev.clientele.core.Attribute#OBSERVATION_ORDER} and part of the key a
  * {@code UNION} merge de-duplicates by. Not API: used by core and identity.
@@ -31,9 +32,13 @@ public final class TypedText {
       }
       out.append(']');
     } else if (v instanceof Map<?, ?> map) {
-      out.append('{').append(map.size()).append(':');
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        append(out, String.valueOf(e.getKey()));
+      // Entries in key order: equal maps give equal text whatever order their keys iterate in
+      // (a UNION keeps two equal maps once; the text does not depend on how the map was built).
+      java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+      map.forEach((k, x) -> sorted.put(String.valueOf(k), x));
+      out.append('{').append(sorted.size()).append(':');
+      for (Map.Entry<String, Object> e : sorted.entrySet()) {
+        append(out, e.getKey());
         append(out, e.getValue());
       }
       out.append('}');

@@ -183,16 +183,25 @@ public final class Survivorship {
   }
 
   private static Attribute union(Attribute x, Attribute y, Attribute later) {
+    // In value order: by text, then type, so 1 and "1" stay two values and the order is fixed;
+    // then by typed text, so neither do [1] and ["1"] (same text, same list class) collapse into
+    // one. Equal values are kept once, by typed text (a map's entries in key order there), so two
+    // equal maps whose keys iterate in different orders count as one (the first in value order).
     java.util.TreeMap<String, Object> byText = new java.util.TreeMap<>();
     for (Attribute a : List.of(x, y)) {
       List<?> values = a.value() instanceof List<?> l ? l : List.of(a.value());
       for (Object v : values) {
-        // Keyed by text, then type, so 1 and "1" stay two values and the order is fixed; then by
-        // typed text, so neither do [1] and ["1"] (same text, same list class) collapse into one.
         byText.putIfAbsent(String.valueOf(v) + '\u0000' + v.getClass().getName() + '\u0000' + TypedText.of(v), v);
       }
     }
-    return new Attribute(later.name(), List.copyOf(byText.values()), later.source(), later.updatedAt());
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    List<Object> out = new java.util.ArrayList<>(byText.size());
+    for (Object v : byText.values()) {
+      if (kept.add(TypedText.of(v))) {
+        out.add(v);
+      }
+    }
+    return new Attribute(later.name(), List.copyOf(out), later.source(), later.updatedAt());
   }
 
   private static IdentifierState combine(IdentifierState a, IdentifierState b) {
@@ -216,7 +225,17 @@ public final class Survivorship {
    * reason. Commutative, so a merge of three or more profiles does not depend on their order.
    */
   private static Deliverability moreRestrictive(Deliverability a, Deliverability b) {
+    if (isMalformed(a) && isMalformed(b)) {
+      // Malformed since the earliest event that carried the value, as ingestion keeps it (a
+      // malformed value has one holder, so two sides hold it only after a forced merge of
+      // states made elsewhere; the earlier time is the one a replay of both sides gives).
+      return a.since().orElse(Instant.MAX).compareTo(b.since().orElse(Instant.MAX)) <= 0 ? a : b;
+    }
     return DELIVERABILITY_ORDER.compare(a, b) >= 0 ? a : b;
+  }
+
+  private static boolean isMalformed(Deliverability d) {
+    return d.reason().filter(r -> r == UndeliverableReason.MALFORMED).isPresent();
   }
 
   private static boolean neverSet(IdentifierState s) {

@@ -37,4 +37,36 @@ class SurvivorshipTieHuntTest {
     assertThat(united).containsExactlyInAnyOrder(List.of(1L), List.of("1"));
     assertThat(Survivorship.combine(text, number, AttributeMerge.UNION)).isEqualTo(Survivorship.combine(number, text, AttributeMerge.UNION));
   }
+
+  /** Two equal maps whose keys iterate in different orders (SDKs send JSON keys in any order) are one value in a union. */
+  @Test
+  void union_keepsEqualMapsWithKeysInAnotherOrder_once() {
+    java.util.Map<String, Object> idName = new java.util.LinkedHashMap<>();
+    idName.put("id", 1L);
+    idName.put("name", "golf");
+    java.util.Map<String, Object> nameId = new java.util.LinkedHashMap<>();
+    nameId.put("name", "golf");
+    nameId.put("id", 1L);
+    Attribute x = tags(List.of(java.util.Collections.unmodifiableMap(idName)));
+    Attribute y = tags(List.of(java.util.Collections.unmodifiableMap(nameId), "tennis"));
+    List<Object> united = List.copyOf((List<?>) Survivorship.combine(x, y, AttributeMerge.UNION).value());
+    assertThat(united).hasSize(2).contains("tennis").contains(idName);
+    assertThat(Survivorship.combine(y, x, AttributeMerge.UNION)).isEqualTo(Survivorship.combine(x, y, AttributeMerge.UNION));
+  }
+
+  /** Merging two malformed states keeps the earlier "malformed since", as ingestion does (the earliest event carrying the value). */
+  @Test
+  void malformedOnBothSides_keepsTheEarlierSince() {
+    dev.clientele.core.Identifier email = dev.clientele.core.Identifier.of(dev.clientele.core.IdentifierType.EMAIL, "not-an-email");
+    dev.clientele.core.Deliverability early = dev.clientele.core.Deliverability.undeliverable(dev.clientele.core.UndeliverableReason.MALFORMED, AT);
+    dev.clientele.core.Deliverability late = dev.clientele.core.Deliverability.undeliverable(
+        dev.clientele.core.UndeliverableReason.MALFORMED, AT.plusSeconds(60));
+    dev.clientele.core.IdentifierState a = dev.clientele.core.IdentifierState.firstSeen(email, AT, true, "web").withDeliverability(early);
+    dev.clientele.core.IdentifierState b = dev.clientele.core.IdentifierState.firstSeen(email, AT, true, "web").withDeliverability(late);
+    dev.clientele.core.Profile p = dev.clientele.core.Profile.builder(dev.clientele.core.ProfileId.of("p-1"), AT).putIdentifier(a).version(1).build();
+    dev.clientele.core.Profile q = dev.clientele.core.Profile.builder(dev.clientele.core.ProfileId.of("p-2"), AT).putIdentifier(b).version(1).build();
+    for (List<dev.clientele.core.Profile> order : List.of(List.of(p, q), List.of(q, p))) {
+      assertThat(Survivorship.merge(order).build().identifier(email).orElseThrow().deliverability()).isEqualTo(early);
+    }
+  }
 }
