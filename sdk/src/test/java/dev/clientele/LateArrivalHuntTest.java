@@ -17,12 +17,11 @@ import dev.clientele.identity.SurvivorshipRules;
 import dev.clientele.identity.SurvivorshipRules.AttributeMerge;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * Examples from the late-arrival hunt ({@link LateArrivalHuntPropertiesTest}): each found bug's
- * regression, the consent rules for late events, and an open bug left disabled.
+ * regression, the consent rules for late events, and attribute strategies under arrival order.
  */
 class LateArrivalHuntTest {
   private static final Identifier CID = Fixtures.customerId("c-1");
@@ -139,19 +138,13 @@ class LateArrivalHuntTest {
   }
 
   /**
-   * Open bug: with an attribute strategy other than {@link AttributeMerge#LATEST}, the merged
-   * value depends on arrival order, against README ("the same events in any order give ... the
-   * same profile content") and {@link SurvivorshipRules} ("does not depend on the order ... so
-   * resolution stays order-independent"). Ingestion keeps the latest observation within one
-   * profile whatever the strategy; the strategy is applied only when two profiles merge. So under
-   * {@link AttributeMerge#OLDEST}, city A@1 and C@3 on one profile and B@2 on another merge to
-   * B (C vs B, the older), while the same events after the link give C (latest within one
-   * profile), and neither is the oldest observation, A. A fix must decide what a strategy means
-   * within one profile (apply it to every observation, which makes OLDEST and FIRST_NON_EMPTY
-   * order-independent; SUM and UNION then add or unite every observation) and carry it through
-   * ingestion, splits' replays and the derived events; not small, so left open.
+   * Was an open bug: with an attribute strategy other than {@link AttributeMerge#LATEST}, ingestion
+   * kept the latest observation within one profile and applied the strategy only when profiles
+   * merged. So under {@link AttributeMerge#OLDEST}, city A@1 and C@3 on one profile and B@2 on
+   * another merged to B, while the same events after the link gave C, and neither is the oldest
+   * observation, A. OLDEST and FIRST_NON_EMPTY now decide among one profile's observations as a
+   * merge does, so both orders give A.
    */
-  @Disabled("open bug: attribute strategies other than LATEST make merged attributes depend on arrival order")
   @Test
   void oldestStrategy_mergedValue_doesNotDependOnArrivalOrder() {
     SurvivorshipRules oldest = SurvivorshipRules.builder().defaultAttributeMerge(AttributeMerge.OLDEST).build();
@@ -168,6 +161,30 @@ class LateArrivalHuntTest {
         cities[i] = ingestAll(c, orders.get(i)).attribute("city").orElseThrow().text();
       }
     }
-    assertThat(cities[1]).isEqualTo(cities[0]);
+    assertThat(cities).containsExactly("A", "A");
   }
+  /**
+   * FIRST_NON_EMPTY keeps the earliest observation with a value: an empty value observed first
+   * gives way to a later known one, and a later known one never replaces an earlier known one,
+   * whichever order the events arrive in and whether or not a merge brings them together.
+   */
+  @Test
+  void firstNonEmptyStrategy_keepsTheEarliestKnownValue_inAnyArrivalOrder() {
+    SurvivorshipRules firstKnown = SurvivorshipRules.builder().attribute("city", AttributeMerge.FIRST_NON_EMPTY).build();
+    Identifier email = Fixtures.email("x@example.com");
+    Event empty = Fixtures.event("e-1", "identify", 1).identifier(CID).data(Map.of("city", "")).build();
+    Event b = Fixtures.event("e-2", "identify", 2).identifier(email).data(Map.of("city", "B")).build();
+    Event c3 = Fixtures.event("e-3", "identify", 3).identifier(CID).data(Map.of("city", "C", "plan", "gold")).build();
+    Event link = Fixtures.event("e-4", "pageview", 4).identifier(CID).identifier(email).build();
+    Event plan = Fixtures.event("e-5", "identify", 5).identifier(CID).data(Map.of("plan", "silver")).build();
+    for (List<Event> order : List.of(List.of(empty, b, c3, link, plan), List.of(link, plan, c3, b, empty), List.of(c3, empty, link, b, plan))) {
+      try (Clientele c = Clientele.builder().profileIds(Fixtures.sequentialIds())
+          .identityRules(IdentityRules.builder().withoutLimits().survivorship(firstKnown).build()).build()) {
+        Profile p = ingestAll(c, order);
+        assertThat(p.attribute("city").orElseThrow().text()).as("city, order %s", order).isEqualTo("B");
+        assertThat(p.attribute("plan").orElseThrow().text()).as("plan keeps LATEST, order %s", order).isEqualTo("silver");
+      }
+    }
+  }
+
 }

@@ -18,11 +18,14 @@ import java.util.Map;
  * merged, with one exception: a {@link AttributeMerge#SUM} whose result exceeds what an attribute
  * may hold keeps the later value, and then depends on how the merges group.
  *
- * <p>Arrival order: a strategy applies when profiles merge; within one profile ingestion keeps the
- * latest observation whatever the strategy. With the default {@link AttributeMerge#LATEST} both
- * agree, and the profile does not depend on the order events arrive in. With any other strategy
- * an attribute's merged value does: it depends on which observations each side held when they
- * merged (a known open bug, reproduced by a disabled test in the sdk module).
+ * <p>Arrival order: {@link AttributeMerge#LATEST}, {@link AttributeMerge#OLDEST} and {@link
+ * AttributeMerge#FIRST_NON_EMPTY} also decide which observation one profile keeps as its events
+ * arrive, so an attribute under them does not depend on the order events arrive in. {@link
+ * AttributeMerge#SUM} and {@link AttributeMerge#UNION} combine the values of different profiles
+ * when they merge; each profile keeps its latest observation until then (a running total reported
+ * twice must not count twice), so an attribute under them depends on which events each side had
+ * received when they merged. The {@code last_device} attribute follows the default strategy too:
+ * give it {@code LATEST} of its own if the default is another one.
  *
  * <pre>{@code
  * SurvivorshipRules rules = SurvivorshipRules.builder()
@@ -57,13 +60,19 @@ public final class SurvivorshipRules {
     }
   }
 
-  /** How two values of one attribute combine in a merge. */
+  /**
+   * How two values of one attribute combine in a merge; the first three also decide among one
+   * profile's observations (see the class comment).
+   */
   public enum AttributeMerge {
     /** The most recently observed value wins ({@link Attribute#OBSERVATION_ORDER}); the default. */
     LATEST,
-    /** The earliest observed value wins. */
+    /** The earliest observed value wins, in a merge and among one profile's observations. */
     OLDEST,
-    /** The earliest observed non-empty value wins (an empty string or list only if nothing else is known). */
+    /**
+     * The earliest observed non-empty value wins (an empty string or list only if nothing else is
+     * known), in a merge and among one profile's observations.
+     */
     FIRST_NON_EMPTY,
     /**
      * Numbers are added (whole numbers stay whole; any decimal makes the sum decimal); a side

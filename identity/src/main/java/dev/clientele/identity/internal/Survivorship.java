@@ -135,14 +135,53 @@ public final class Survivorship {
     return b;
   }
 
+  /**
+   * {@link SurvivorshipRules.AttributeMerge#OLDEST}'s preference: of two observations, the earlier
+   * one in {@link Attribute#OBSERVATION_ORDER} ranks greater.
+   */
+  public static final Comparator<Attribute> EARLIEST = Attribute.OBSERVATION_ORDER.reversed();
+
+  /**
+   * {@link SurvivorshipRules.AttributeMerge#FIRST_NON_EMPTY}'s preference: a known value ranks
+   * above an empty one, then the earlier observation ranks greater.
+   */
+  public static final Comparator<Attribute> EARLIEST_KNOWN = Comparator.comparing(Attribute::isKnown).thenComparing(EARLIEST);
+
+  /**
+   * Which observation of an attribute each profile keeps as events arrive, under {@code rules}:
+   * per attribute name, the preference of its strategy ({@link #EARLIEST} for {@code OLDEST},
+   * {@link #EARLIEST_KNOWN} for {@code FIRST_NON_EMPTY}), or null for the latest observation
+   * (for {@code LATEST}, and for {@code SUM} and {@code UNION}, which combine the values of
+   * different profiles only when they merge). Null when every strategy keeps the latest, so the
+   * ingest path does not look names up. A profile then holds what a merge of its observations
+   * under the same strategy would give, so such an attribute does not depend on arrival order.
+   */
+  public static java.util.function.Function<String, Comparator<Attribute>> withinProfile(SurvivorshipRules rules) {
+    boolean any = keepsOther(rules.defaultAttributeMerge());
+    for (SurvivorshipRules.AttributeMerge m : rules.attributeMerges().values()) {
+      any |= keepsOther(m);
+    }
+    if (!any) {
+      return null;
+    }
+    return name -> switch (rules.attributeMerge(name)) {
+      case OLDEST -> EARLIEST;
+      case FIRST_NON_EMPTY -> EARLIEST_KNOWN;
+      case LATEST, SUM, UNION -> null;
+    };
+  }
+
+  private static boolean keepsOther(SurvivorshipRules.AttributeMerge m) {
+    return m == SurvivorshipRules.AttributeMerge.OLDEST || m == SurvivorshipRules.AttributeMerge.FIRST_NON_EMPTY;
+  }
+
   /** Two values of one attribute under {@code strategy}; commutative and associative. */
   static Attribute combine(Attribute x, Attribute y, SurvivorshipRules.AttributeMerge strategy) {
     Attribute later = Attribute.OBSERVATION_ORDER.compare(x, y) >= 0 ? x : y;
-    Attribute earlier = later == x ? y : x;
     return switch (strategy) {
       case LATEST -> later;
-      case OLDEST -> earlier;
-      case FIRST_NON_EMPTY -> earlier.isKnown() || !later.isKnown() ? earlier : later;
+      case OLDEST -> EARLIEST.compare(x, y) >= 0 ? x : y;
+      case FIRST_NON_EMPTY -> EARLIEST_KNOWN.compare(x, y) >= 0 ? x : y;
       case SUM -> sum(x, y, later);
       case UNION -> union(x, y, later);
     };
