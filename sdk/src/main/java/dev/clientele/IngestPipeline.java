@@ -712,6 +712,8 @@ final class IngestPipeline {
       Profile.Builder b = other.toBuilder();
       List<String> ignored = new ArrayList<>();
       // A consent or bounce (consentLike): no order, so no revenue rules are needed.
+      // A derived event keeps only DERIVED_DATA (no device, not an identify): it sets no attribute
+      // today; the preference is passed so that it stays right if that ever changes.
       ProfileChanges.apply(b, derived, e.getValue(), malformed, active, RevenueRules.anyCurrency(), attributePreference, ignored);
       ConsentChanges.apply(b, derived, e.getValue(), ignored);
       commit.putProfile(b.version(other.version() + 1).build(), other.version());

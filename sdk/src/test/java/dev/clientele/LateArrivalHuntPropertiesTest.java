@@ -331,14 +331,16 @@ class LateArrivalHuntPropertiesTest {
     // of those with a value, if any (FIRST_NON_EMPTY).
     Comparator<Attribute> later = Comparator.comparing(Attribute::updatedAt).thenComparing(Attribute::source)
         .thenComparing(a -> String.valueOf(a.value()));
+    // last_device is always the latest device (the default strategy does not apply to it).
     Comparator<Attribute> wins = switch (merge) {
       case OLDEST -> later.reversed();
       case FIRST_NON_EMPTY -> Comparator.comparing(Attribute::isKnown).thenComparing(later.reversed());
       case LATEST, SUM, UNION -> later;
     };
     attributes.replaceAll((name, list) -> {
-      Attribute best = list.stream().max(wins).orElseThrow();
-      return list.stream().filter(a -> wins.compare(a, best) == 0).distinct().toList();
+      Comparator<Attribute> order = name.equals(Attribute.LAST_DEVICE) ? later : wins;
+      Attribute best = list.stream().max(order).orElseThrow();
+      return list.stream().filter(a -> order.compare(a, best) == 0).distinct().toList();
     });
 
     SortedMap<String, ListSubscription> lists = new TreeMap<>();

@@ -163,6 +163,7 @@ class LateArrivalHuntTest {
     }
     assertThat(cities).containsExactly("A", "A");
   }
+
   /**
    * FIRST_NON_EMPTY keeps the earliest observation with a value: an empty value observed first
    * gives way to a later known one, and a later known one never replaces an earlier known one,
@@ -187,4 +188,67 @@ class LateArrivalHuntTest {
     }
   }
 
+  /**
+   * OLDEST (the default here) and FIRST_NON_EMPTY (for {@code nick}) give the same merged profile
+   * in all 24 arrival orders of four events, and the same two sides when the merge is split: a
+   * split rebuilds each side by replaying its events under the same preferences. {@code
+   * last_device} stays the latest device whatever the default.
+   */
+  @Test
+  void oldestAndFirstNonEmpty_mergeThenSplit_sameInEveryArrivalOrder() {
+    SurvivorshipRules rules = SurvivorshipRules.builder().defaultAttributeMerge(AttributeMerge.OLDEST)
+        .attribute("nick", AttributeMerge.FIRST_NON_EMPTY).build();
+    Identifier email = Fixtures.email("x@example.com");
+    Identifier other = Fixtures.email("y@example.com");
+    Event e1 = Fixtures.event("e-1", "identify", 1).identifier(CID).identifier(other)
+        .data(Map.of("city", "A", "device", "ios", "nick", "")).build();
+    Event e2 = Fixtures.event("e-2", "identify", 2).identifier(email).data(Map.of("city", "B", "device", "android", "nick", "bee")).build();
+    Event e3 = Fixtures.event("e-3", "identify", 3).identifier(CID).data(Map.of("city", "C", "device", "web", "nick", "cee")).build();
+    Event link = Fixtures.event("e-4", "pageview", 4).identifier(CID).identifier(email).build();
+    int splits = 0;
+    for (List<Event> order : permutations(List.of(e1, e2, e3, link))) {
+      try (Clientele c = Clientele.builder().profileIds(Fixtures.sequentialIds())
+          .identityRules(IdentityRules.builder().withoutLimits().survivorship(rules).build()).build()) {
+        Profile merged = ingestAll(c, order);
+        assertThat(cityDeviceNick(merged)).as("merged, order %s", ids(order)).isEqualTo("A/web/bee");
+        java.util.Optional<dev.clientele.core.spi.MergeRecord> merge = c.mergeLog(merged.id()).stream()
+            .filter(m -> m.kind() == dev.clientele.core.spi.MergeRecord.Kind.MERGE).findFirst();
+        if (merge.isEmpty()) {
+          continue; // the link came first: one profile all along, nothing to split
+        }
+        splits++;
+        c.split(merge.get().id(), "wrong merge");
+        assertThat(cityDeviceNick(c.profile(CID).orElseThrow())).as("customer side, order %s", ids(order)).isEqualTo("A/web/cee");
+        assertThat(cityDeviceNick(c.profile(email).orElseThrow())).as("email side, order %s", ids(order)).isEqualTo("B/android/bee");
+      }
+    }
+    assertThat(splits).as("orders with a merge to split").isPositive();
+  }
+
+  private static String cityDeviceNick(Profile p) {
+    return p.attribute("city").orElseThrow().text() + "/" + p.attribute(Attribute.LAST_DEVICE).orElseThrow().text() + "/"
+        + p.attribute("nick").orElseThrow().text();
+  }
+
+  private static List<String> ids(List<Event> events) {
+    return events.stream().map(Event::id).toList();
+  }
+
+  private static List<List<Event>> permutations(List<Event> events) {
+    if (events.isEmpty()) {
+      return List.of(List.of());
+    }
+    List<List<Event>> out = new java.util.ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      List<Event> rest = new java.util.ArrayList<>(events);
+      Event first = rest.remove(i);
+      for (List<Event> tail : permutations(rest)) {
+        List<Event> one = new java.util.ArrayList<>();
+        one.add(first);
+        one.addAll(tail);
+        out.add(one);
+      }
+    }
+    return out;
+  }
 }

@@ -27,7 +27,10 @@ public record Attribute(String name, Object value, String source, Instant update
   public static final String LAST_NAME = "last_name";
   /** The name of the image-URL attribute. */
   public static final String IMAGE_URL = "image_url";
-  /** The last device used, taken from event data {@code device}. */
+  /**
+   * The last device used, taken from event data {@code device}: the latest observation, also when
+   * the host's default attribute strategy is another one (unless it gives this name its own).
+   */
   public static final String LAST_DEVICE = "last_device";
 
   /** The standard attribute names; every other name is custom. */

@@ -24,8 +24,8 @@ import java.util.Map;
  * AttributeMerge#SUM} and {@link AttributeMerge#UNION} combine the values of different profiles
  * when they merge; each profile keeps its latest observation until then (a running total reported
  * twice must not count twice), so an attribute under them depends on which events each side had
- * received when they merged. The {@code last_device} attribute follows the default strategy too:
- * give it {@code LATEST} of its own if the default is another one.
+ * received when they merged. The {@code last_device} attribute keeps {@code LATEST} whatever the
+ * default, unless it is given a strategy of its own.
  *
  * <pre>{@code
  * SurvivorshipRules rules = SurvivorshipRules.builder()
@@ -110,9 +110,17 @@ public final class SurvivorshipRules {
     return defaultMerge;
   }
 
-  /** The strategy for the attribute {@code name}. */
+  /**
+   * The strategy for the attribute {@code name}: its own, else the default, except that
+   * {@link Attribute#LAST_DEVICE} is {@link AttributeMerge#LATEST} unless it has its own (the last
+   * device used is the latest by definition, whatever the default for other attributes).
+   */
   public AttributeMerge attributeMerge(String name) {
-    return attributes.getOrDefault(requireNonNull(name, "name"), defaultMerge);
+    AttributeMerge own = attributes.get(requireNonNull(name, "name"));
+    if (own != null) {
+      return own;
+    }
+    return name.equals(Attribute.LAST_DEVICE) ? AttributeMerge.LATEST : defaultMerge;
   }
 
   /** Strategies set per attribute name: an unmodifiable map. */
@@ -143,7 +151,10 @@ public final class SurvivorshipRules {
       return this;
     }
 
-    /** Sets the strategy for attributes without their own (default {@link AttributeMerge#LATEST}). */
+    /**
+     * Sets the strategy for attributes without their own (default {@link AttributeMerge#LATEST});
+     * {@link Attribute#LAST_DEVICE} keeps {@code LATEST} unless {@link #attribute} sets it.
+     */
     public Builder defaultAttributeMerge(AttributeMerge value) {
       checkState(!defaultSet, "default attribute merge was already set to %s", defaultMerge);
       defaultMerge = requireNonNull(value, "defaultAttributeMerge");
