@@ -362,6 +362,7 @@ final class IdentityOperations {
         ? identifiers.stream().map(i -> states.get(i).firstSeen()).min(Comparator.naturalOrder()).orElseThrow()
         : events.get(0).event().timestamp());
     List<String> ignored = new ArrayList<>();
+    var preference = Survivorship.withinProfile(resolver.rules().survivorship());
     for (StoredEvent stored : events) {
       ResolvedIdentifiers r = resolver.resolve(stored.event());
       List<Identifier> attach = new ArrayList<>();
@@ -377,7 +378,8 @@ final class IdentityOperations {
           malformed.add(i);
         }
       }
-      ProfileChanges.apply(b, r.event(), attach, malformed, activity.isActive(r.event()), revenue, ignored);
+      ProfileChanges.apply(
+          b, r.event(), attach, malformed, activity.isActive(r.event()), revenue, preference, ignored);
       ConsentChanges.apply(b, r.event(), attach, ignored);
     }
     // An event that carried identifiers of both sides stays on its anchor's timeline only, but

@@ -74,6 +74,8 @@ final class IngestPipeline {
   private final Erasure erasure;
   private final Function<ProfileId, ErasureReport> eraser;
   private final SurvivorshipRules survivorship;
+  /** Which observation of each attribute a profile keeps ({@link Survivorship#withinProfile}); null: the latest of all. */
+  private final java.util.function.Function<String, java.util.Comparator<dev.clientele.core.Attribute>> attributePreference;
   private final Supplier<String> recordIds = IngestPipeline::randomRecordId;
   private final ContentionGate gate;
 
@@ -109,6 +111,7 @@ final class IngestPipeline {
     this.erasure = erasure;
     this.planner = new LinkPlanner(resolver.rules());
     this.survivorship = resolver.rules().survivorship();
+    this.attributePreference = Survivorship.withinProfile(survivorship);
     this.eraser = eraser;
     this.storage = storage;
     this.resolver = resolver;
@@ -611,7 +614,7 @@ final class IngestPipeline {
     for (int i = 0; i < attaching.size(); i++) { // by index: no iterator per event
       commit.assign(attaching.get(i), Optional.empty(), owner);
     }
-    ProfileChanges.apply(profile, event, attach, r.malformed(), active, revenue, problems);
+    ProfileChanges.apply(profile, event, attach, r.malformed(), active, revenue, attributePreference, problems);
     ConsentChanges.apply(profile, event, attach, problems);
     // Also a consent or bounce naming identifiers of this profile and of others (links refused):
     // each other owner gets its part as a derived event of its own (same type, time, data;
@@ -694,7 +697,7 @@ final class IngestPipeline {
   }
 
   /** Applies the parts of a consent or bounce event that concern other profiles, as derived events. */
-  private static void applyElsewhere(
+  private void applyElsewhere(
       Map<ProfileId, List<Identifier>> consentElsewhere,
       Event event,
       Map<ProfileId, Profile> owned,
@@ -709,7 +712,9 @@ final class IngestPipeline {
       Profile.Builder b = other.toBuilder();
       List<String> ignored = new ArrayList<>();
       // A consent or bounce (consentLike): no order, so no revenue rules are needed.
-      ProfileChanges.apply(b, derived, e.getValue(), malformed, active, RevenueRules.anyCurrency(), ignored);
+      // A derived event keeps only DERIVED_DATA (no device, not an identify): it sets no attribute
+      // today; the preference is passed so that it stays right if that ever changes.
+      ProfileChanges.apply(b, derived, e.getValue(), malformed, active, RevenueRules.anyCurrency(), attributePreference, ignored);
       ConsentChanges.apply(b, derived, e.getValue(), ignored);
       commit.putProfile(b.version(other.version() + 1).build(), other.version());
       commit.append(new StoredEvent(derived, e.getValue().get(0)));

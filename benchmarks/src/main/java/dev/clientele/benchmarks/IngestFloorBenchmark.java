@@ -2006,7 +2006,9 @@ public class IngestFloorBenchmark {
    *       {@code last_device}, and per profile the order summary of {@code order} events with a
    *       positive {@code total} (count, revenue, first and last order); names that are not
    *       attribute names are counted and dropped, as Clientele does; ties at the same time go by
-   *       {@code Attribute.OBSERVATION_ORDER} (source, then the value's text, then its class);
+   *       {@code Attribute.OBSERVATION_ORDER} (source, then the value's text, then its class; its
+   *       last step, the typed encoding of lists and maps, is left out: the fixture's attribute
+   *       values are strings and numbers, which never reach it);
    *   <li>with {@code presize} the arrays are sized from the event count of {@link #ingestAll}'s
    *       list: the event table and stored events for all of them, the identifier index for as
    *       many identifiers as events, profile records, order summaries and attribute blocks for
@@ -2692,7 +2694,8 @@ public class IngestFloorBenchmark {
     /**
      * Whether event {@code a}'s observation of {@code key} comes after event {@code b}'s at the
      * same time, in {@code Attribute.OBSERVATION_ORDER}: by source, then the value's text, then
-     * its class name.
+     * its class name (its last step, for lists and maps only, is not needed: the fixture's values
+     * are strings and numbers).
      */
     private boolean laterAtSameTime(int key, int a, int b) {
       Event ea = stored[a];

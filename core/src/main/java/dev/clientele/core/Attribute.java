@@ -27,7 +27,10 @@ public record Attribute(String name, Object value, String source, Instant update
   public static final String LAST_NAME = "last_name";
   /** The name of the image-URL attribute. */
   public static final String IMAGE_URL = "image_url";
-  /** The last device used, taken from event data {@code device}. */
+  /**
+   * The last device used, taken from event data {@code device}: the latest observation, also when
+   * the host's default attribute strategy is another one (unless it gives this name its own).
+   */
   public static final String LAST_DEVICE = "last_device";
 
   /** The standard attribute names; every other name is custom. */
@@ -50,14 +53,25 @@ public record Attribute(String name, Object value, String source, Instant update
   /**
    * The order in which a newer observation replaces an older one: later {@code updatedAt} wins;
    * on equal times the greater source, then the greater value text, then the greater value type
-   * name wins (so {@code 1L} and {@code "1"} never tie). The result of applying
-   * observations therefore does not depend on the order they arrive in.
+   * name wins (so {@code 1L} and {@code "1"} never tie), then, for lists and maps, the greater
+   * typed encoding of the value (so neither do {@code [1]} and {@code ["1"]}, the same list class
+   * with the same text): each string written as {@code s<length>:<text>}, each number or boolean
+   * as its class name, length and text, a list as {@code [<size>:<elements>]} and a map as
+   * {@code {<size>:<entries>}} with its entries in key order. Two observations tie only when they
+   * are equal, so the result of applying observations does not depend on the order they arrive in.
+   * (Two equal maps whose keys iterate in different orders print differently, so they do not tie:
+   * which one is kept then depends on that order, not on arrival; either is equal to the other.)
    */
   public static final Comparator<Attribute> OBSERVATION_ORDER =
       Comparator.comparing(Attribute::updatedAt)
           .thenComparing(Attribute::source)
           .thenComparing(a -> String.valueOf(a.value()))
-          .thenComparing(a -> a.value().getClass().getName());
+          .thenComparing(a -> a.value().getClass().getName())
+          // Only lists and maps can still tie here (same class, same text, different values):
+          // a string, number or boolean is decided by its text and class already.
+          .thenComparing((a, b) -> a.value() instanceof java.util.List<?> || a.value() instanceof java.util.Map<?, ?>
+              ? dev.clientele.core.internal.TypedText.of(a.value()).compareTo(dev.clientele.core.internal.TypedText.of(b.value()))
+              : 0);
 
   /**
    * The most characters of text an ingested attribute value may hold (8,192), counted over every

@@ -14,10 +14,18 @@ import java.util.Map;
 
 /**
  * How a merge combines profiles: which id survives, and how each attribute's conflicting values
- * resolve. Every choice is deterministic and does not depend on the order of the profiles, so
- * resolution stays order-independent, with one exception: a {@link AttributeMerge#SUM} whose
- * result exceeds what an attribute may hold keeps the later value, and then depends on how the
- * merges group.
+ * resolve. Every choice is deterministic and does not depend on the order of the profiles
+ * merged, with one exception: a {@link AttributeMerge#SUM} whose result exceeds what an attribute
+ * may hold keeps the later value, and then depends on how the merges group.
+ *
+ * <p>Arrival order: {@link AttributeMerge#LATEST}, {@link AttributeMerge#OLDEST} and {@link
+ * AttributeMerge#FIRST_NON_EMPTY} also decide which observation one profile keeps as its events
+ * arrive, so an attribute under them does not depend on the order events arrive in. {@link
+ * AttributeMerge#SUM} and {@link AttributeMerge#UNION} combine the values of different profiles
+ * when they merge; each profile keeps its latest observation until then (a running total reported
+ * twice must not count twice), so an attribute under them depends on which events each side had
+ * received when they merged. The {@code last_device} attribute keeps {@code LATEST} whatever the
+ * default, unless it is given a strategy of its own.
  *
  * <pre>{@code
  * SurvivorshipRules rules = SurvivorshipRules.builder()
@@ -52,13 +60,19 @@ public final class SurvivorshipRules {
     }
   }
 
-  /** How two values of one attribute combine in a merge. */
+  /**
+   * How two values of one attribute combine in a merge; the first three also decide among one
+   * profile's observations (see the class comment).
+   */
   public enum AttributeMerge {
     /** The most recently observed value wins ({@link Attribute#OBSERVATION_ORDER}); the default. */
     LATEST,
-    /** The earliest observed value wins. */
+    /** The earliest observed value wins, in a merge and among one profile's observations. */
     OLDEST,
-    /** The earliest observed non-empty value wins (an empty string or list only if nothing else is known). */
+    /**
+     * The earliest observed non-empty value wins (an empty string or list only if nothing else is
+     * known), in a merge and among one profile's observations.
+     */
     FIRST_NON_EMPTY,
     /**
      * Numbers are added (whole numbers stay whole; any decimal makes the sum decimal); a side
@@ -96,9 +110,17 @@ public final class SurvivorshipRules {
     return defaultMerge;
   }
 
-  /** The strategy for the attribute {@code name}. */
+  /**
+   * The strategy for the attribute {@code name}: its own, else the default, except that
+   * {@link Attribute#LAST_DEVICE} is {@link AttributeMerge#LATEST} unless it has its own (the last
+   * device used is the latest by definition, whatever the default for other attributes).
+   */
   public AttributeMerge attributeMerge(String name) {
-    return attributes.getOrDefault(requireNonNull(name, "name"), defaultMerge);
+    AttributeMerge own = attributes.get(requireNonNull(name, "name"));
+    if (own != null) {
+      return own;
+    }
+    return name.equals(Attribute.LAST_DEVICE) ? AttributeMerge.LATEST : defaultMerge;
   }
 
   /** Strategies set per attribute name: an unmodifiable map. */
@@ -129,7 +151,10 @@ public final class SurvivorshipRules {
       return this;
     }
 
-    /** Sets the strategy for attributes without their own (default {@link AttributeMerge#LATEST}). */
+    /**
+     * Sets the strategy for attributes without their own (default {@link AttributeMerge#LATEST});
+     * {@link Attribute#LAST_DEVICE} keeps {@code LATEST} unless {@link #attribute} sets it.
+     */
     public Builder defaultAttributeMerge(AttributeMerge value) {
       checkState(!defaultSet, "default attribute merge was already set to %s", defaultMerge);
       defaultMerge = requireNonNull(value, "defaultAttributeMerge");

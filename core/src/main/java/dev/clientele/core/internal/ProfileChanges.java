@@ -21,8 +21,9 @@ import java.util.RandomAccess;
  * construction. Not API: used by the ingest pipeline; may change without notice.
  *
  * <p>Every rule here is order-independent: applying the same events in any order gives the
- * same profile (times widen by min/max, attributes resolve by {@link Attribute#OBSERVATION_ORDER},
- * orders add up), with one exception: once a profile holds {@link Profile#MAX_ATTRIBUTES}
+ * same profile (times widen by min/max, attributes resolve by {@link Attribute#OBSERVATION_ORDER}
+ * or by the attribute's own preference, a total order too, orders add up), with one exception:
+ * once a profile holds {@link Profile#MAX_ATTRIBUTES}
  * attributes, which further names are refused depends on the order the events arrive in (the
  * first names to arrive are kept), as with identifier limits.
  */
@@ -57,6 +58,27 @@ public final class ProfileChanges {
       boolean active,
       RevenueRules revenue,
       List<String> problems) {
+    apply(profile, event, attach, malformed, active, revenue, null, problems);
+  }
+
+  /**
+   * Applies {@code event} to {@code profile} as {@link #apply(Profile.Builder, Event, Collection,
+   * Collection, boolean, RevenueRules, List)} does, keeping of two observations of an attribute the
+   * one {@code preference} ranks greater: for each attribute name, the comparator to use, or null
+   * for the latest observation ({@link Attribute#OBSERVATION_ORDER}). A null {@code preference}
+   * keeps the latest observation of every attribute. Each comparator must be a total order (two
+   * observations equal only when they are equal), so that the result does not depend on the order
+   * the events arrive in.
+   */
+  public static void apply(
+      Profile.Builder profile,
+      Event event,
+      Collection<Identifier> attach,
+      Collection<Identifier> malformed,
+      boolean active,
+      RevenueRules revenue,
+      java.util.function.Function<String, java.util.Comparator<Attribute>> preference,
+      List<String> problems) {
     Instant at = event.timestamp();
     // Created-at, updated-at and, when active, the activity span; an event after all of them
     // (the usual one) is recognised without reading them, and changes no Optional when inside.
@@ -74,12 +96,12 @@ public final class ProfileChanges {
     if (event.type().equals(IDENTIFY)) {
       for (Map.Entry<String, Object> e : data.entrySet()) {
         if (!e.getKey().equals(DEVICE)) { // the device is the last_device attribute, set below
-          observe(profile, e.getKey(), e.getValue(), event, problems);
+          observe(profile, e.getKey(), e.getValue(), event, preference, problems);
         }
       }
     }
     if (!data.isEmpty() && data.get(DEVICE) instanceof String d && !d.isBlank()) { // as EventData.string
-      observe(profile, Attribute.LAST_DEVICE, d, event, problems);
+      observe(profile, Attribute.LAST_DEVICE, d, event, preference, problems);
     }
     if (event.type().equals(ORDER)) {
       Optional<BigDecimal> value = revenue.revenueOf(event, problems);
@@ -90,21 +112,29 @@ public final class ProfileChanges {
     profile.eventCount(profile.eventCount() + 1);
   }
 
-  /** Records a sighting of {@code id} on the profile, marking it undeliverable when malformed. */
+  /**
+   * Records a sighting of {@code id} on the profile, marking it undeliverable when malformed:
+   * malformed since the earliest event carrying it, so that a late older event moves the time
+   * back as it moves first-seen, and the result does not depend on arrival order.
+   */
   private static void see(
       Profile.Builder profile, Identifier id, Instant at, boolean active, String source, Collection<Identifier> malformed) {
     IdentifierState next = profile.seeIdentifier(id, at, active, source); // one search, no copy if unchanged
-    if (!malformed.isEmpty() && malformed.contains(id) && !isMalformed(next.deliverability())) {
+    if (!malformed.isEmpty() && malformed.contains(id) && !malformedBy(next.deliverability(), at)) {
       profile.putIdentifier(next.withDeliverability(Deliverability.undeliverable(UndeliverableReason.MALFORMED, at)));
     }
   }
 
-  private static boolean isMalformed(Deliverability d) {
+  /** Whether {@code d} is malformed already at or before {@code at}. */
+  private static boolean malformedBy(Deliverability d, Instant at) {
     Optional<UndeliverableReason> reason = d.reason();
-    return reason.isPresent() && reason.get() == UndeliverableReason.MALFORMED;
+    return reason.isPresent() && reason.get() == UndeliverableReason.MALFORMED
+        && (d.since().isEmpty() || !d.since().get().isAfter(at));
   }
 
-  private static void observe(Profile.Builder profile, String name, Object value, Event event, List<String> problems) {
+  private static void observe(
+      Profile.Builder profile, String name, Object value, Event event,
+      java.util.function.Function<String, java.util.Comparator<Attribute>> preference, List<String> problems) {
     Attribute observed;
     try {
       observed = new Attribute(name, value, event.source(), event.timestamp());
@@ -122,6 +152,14 @@ public final class ProfileChanges {
           + Profile.MAX_ATTRIBUTES + " attributes");
       return;
     }
-    profile.seeAttribute(observed); // kept if newer in OBSERVATION_ORDER: one search, no map view
+    java.util.Comparator<Attribute> prefer = preference == null ? null : preference.apply(name);
+    if (prefer == null) {
+      profile.seeAttribute(observed); // kept if newer in OBSERVATION_ORDER: one search, no map view
+      return;
+    }
+    Optional<Attribute> current = profile.attribute(name);
+    if (current.isEmpty() || prefer.compare(observed, current.get()) > 0) {
+      profile.putAttribute(observed);
+    }
   }
 }

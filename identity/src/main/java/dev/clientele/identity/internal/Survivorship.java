@@ -11,6 +11,7 @@ import dev.clientele.core.ListSubscription;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.UndeliverableReason;
+import dev.clientele.core.internal.TypedText;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Comparator;
@@ -134,14 +135,53 @@ public final class Survivorship {
     return b;
   }
 
+  /**
+   * {@link SurvivorshipRules.AttributeMerge#OLDEST}'s preference: of two observations, the earlier
+   * one in {@link Attribute#OBSERVATION_ORDER} ranks greater.
+   */
+  public static final Comparator<Attribute> EARLIEST = Attribute.OBSERVATION_ORDER.reversed();
+
+  /**
+   * {@link SurvivorshipRules.AttributeMerge#FIRST_NON_EMPTY}'s preference: a known value ranks
+   * above an empty one, then the earlier observation ranks greater.
+   */
+  public static final Comparator<Attribute> EARLIEST_KNOWN = Comparator.comparing(Attribute::isKnown).thenComparing(EARLIEST);
+
+  /**
+   * Which observation of an attribute each profile keeps as events arrive, under {@code rules}:
+   * per attribute name, the preference of its strategy ({@link #EARLIEST} for {@code OLDEST},
+   * {@link #EARLIEST_KNOWN} for {@code FIRST_NON_EMPTY}), or null for the latest observation
+   * (for {@code LATEST}, and for {@code SUM} and {@code UNION}, which combine the values of
+   * different profiles only when they merge). Null when every strategy keeps the latest, so the
+   * ingest path does not look names up. A profile then holds what a merge of its observations
+   * under the same strategy would give, so such an attribute does not depend on arrival order.
+   */
+  public static java.util.function.Function<String, Comparator<Attribute>> withinProfile(SurvivorshipRules rules) {
+    boolean any = keepsOther(rules.defaultAttributeMerge());
+    for (SurvivorshipRules.AttributeMerge m : rules.attributeMerges().values()) {
+      any |= keepsOther(m);
+    }
+    if (!any) {
+      return null;
+    }
+    return name -> switch (rules.attributeMerge(name)) {
+      case OLDEST -> EARLIEST;
+      case FIRST_NON_EMPTY -> EARLIEST_KNOWN;
+      case LATEST, SUM, UNION -> null;
+    };
+  }
+
+  private static boolean keepsOther(SurvivorshipRules.AttributeMerge m) {
+    return m == SurvivorshipRules.AttributeMerge.OLDEST || m == SurvivorshipRules.AttributeMerge.FIRST_NON_EMPTY;
+  }
+
   /** Two values of one attribute under {@code strategy}; commutative and associative. */
   static Attribute combine(Attribute x, Attribute y, SurvivorshipRules.AttributeMerge strategy) {
     Attribute later = Attribute.OBSERVATION_ORDER.compare(x, y) >= 0 ? x : y;
-    Attribute earlier = later == x ? y : x;
     return switch (strategy) {
       case LATEST -> later;
-      case OLDEST -> earlier;
-      case FIRST_NON_EMPTY -> earlier.isKnown() || !later.isKnown() ? earlier : later;
+      case OLDEST -> EARLIEST.compare(x, y) >= 0 ? x : y;
+      case FIRST_NON_EMPTY -> EARLIEST_KNOWN.compare(x, y) >= 0 ? x : y;
       case SUM -> sum(x, y, later);
       case UNION -> union(x, y, later);
     };
@@ -182,15 +222,25 @@ public final class Survivorship {
   }
 
   private static Attribute union(Attribute x, Attribute y, Attribute later) {
+    // In value order: by text, then type, so 1 and "1" stay two values and the order is fixed;
+    // then by typed text, so neither do [1] and ["1"] (same text, same list class) collapse into
+    // one. Equal values are kept once, by typed text (a map's entries in key order there), so two
+    // equal maps whose keys iterate in different orders count as one (the first in value order).
     java.util.TreeMap<String, Object> byText = new java.util.TreeMap<>();
     for (Attribute a : List.of(x, y)) {
       List<?> values = a.value() instanceof List<?> l ? l : List.of(a.value());
       for (Object v : values) {
-        // Keyed by text, then type, so 1 and "1" stay two values and the order is fixed.
-        byText.putIfAbsent(String.valueOf(v) + '\u0000' + v.getClass().getName(), v);
+        byText.putIfAbsent(String.valueOf(v) + '\u0000' + v.getClass().getName() + '\u0000' + TypedText.of(v), v);
       }
     }
-    return new Attribute(later.name(), List.copyOf(byText.values()), later.source(), later.updatedAt());
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    List<Object> out = new java.util.ArrayList<>(byText.size());
+    for (Object v : byText.values()) {
+      if (kept.add(TypedText.of(v))) {
+        out.add(v);
+      }
+    }
+    return new Attribute(later.name(), List.copyOf(out), later.source(), later.updatedAt());
   }
 
   private static IdentifierState combine(IdentifierState a, IdentifierState b) {
@@ -214,7 +264,17 @@ public final class Survivorship {
    * reason. Commutative, so a merge of three or more profiles does not depend on their order.
    */
   private static Deliverability moreRestrictive(Deliverability a, Deliverability b) {
+    if (isMalformed(a) && isMalformed(b)) {
+      // Malformed since the earliest event that carried the value, as ingestion keeps it (a
+      // malformed value has one holder, so two sides hold it only after a forced merge of
+      // states made elsewhere; the earlier time is the one a replay of both sides gives).
+      return a.since().orElse(Instant.MAX).compareTo(b.since().orElse(Instant.MAX)) <= 0 ? a : b;
+    }
     return DELIVERABILITY_ORDER.compare(a, b) >= 0 ? a : b;
+  }
+
+  private static boolean isMalformed(Deliverability d) {
+    return d.reason().filter(r -> r == UndeliverableReason.MALFORMED).isPresent();
   }
 
   private static boolean neverSet(IdentifierState s) {
