@@ -16,7 +16,7 @@ import static java.util.Objects.requireNonNull;
  * CsvOptions semicolons = CsvOptions.builder().delimiter(';').lineSeparator("\n").build();
  * }</pre>
  *
- * @param delimiter the field delimiter; not a quote, line break or the multi-value separator
+ * @param delimiter the field delimiter; not a quote, line break, the multi-value separator or half of a surrogate pair
  * @param lineSeparator {@code "\r\n"} or {@code "\n"}
  * @param formulaGuard how formula-like cells are neutralised
  */
@@ -26,6 +26,10 @@ public record CsvOptions(char delimiter, String lineSeparator, FormulaGuard form
     checkArgument(delimiter != '"' && delimiter != '\r' && delimiter != '\n' && delimiter != MultiValues.SEPARATOR
             && delimiter != MultiValues.ESCAPE,
         "delimiter must not be a quote, a line break, '|' or '\\': %s", delimiter);
+    // Half of a surrogate pair is no character: written alone it is not UTF-8 (the encoder
+    // writes '?' instead, and no reader splits on it).
+    checkArgument(!Character.isSurrogate(delimiter), "delimiter must not be half of a surrogate pair: U+%s",
+        Integer.toHexString(delimiter).toUpperCase(java.util.Locale.ROOT));
     requireNonNull(lineSeparator, "lineSeparator");
     checkArgument(lineSeparator.equals("\r\n") || lineSeparator.equals("\n"),
         "lineSeparator must be CRLF or LF: %s", lineSeparator.replace("\r", "\\r").replace("\n", "\\n"));

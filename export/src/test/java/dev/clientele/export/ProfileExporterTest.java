@@ -215,6 +215,9 @@ class ProfileExporterTest {
     assertThatThrownBy(() -> CsvOptions.builder().delimiter('"').build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("delimiter");
+    assertThatThrownBy(() -> CsvOptions.builder().delimiter('\uD83D').build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("delimiter must not be half of a surrogate pair: U+D83D");
     assertThatThrownBy(() -> CsvOptions.builder().lineSeparator("\r").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("lineSeparator must be CRLF or LF: \\r");
