@@ -262,6 +262,15 @@ class JdbcDifferentialHuntPropertiesTest {
         r.refusals(), r.erasedProfiles(), r.otherProfiles());
   }
 
+  /**
+   * What an erasure report says, with the random ids of the split records it kept replaced by
+   * their number (each backend draws its own).
+   */
+  private static Object withoutRecordIds(dev.clientele.consent.ErasureReport r) {
+    return List.of(r.profile(), r.mergedFrom(), r.identifiersByType(), r.events(), r.tombstones(), r.mergeRecords(),
+        r.cachesCleared(), r.otherProfilesChanged(), r.mergeRecordsRedacted(), r.keptSplitRecords().size());
+  }
+
   /** Runs {@code action}, returning what it returned or the type of what it threw. */
   private static Object outcome(Supplier<Object> action) {
     try {
@@ -338,7 +347,7 @@ class JdbcDifferentialHuntPropertiesTest {
         if (ps.isEmpty()) {
           return "nobody";
         }
-        return outcome(() -> c.delete(ps.get(op.x() % ps.size()).id()));
+        return outcome(() -> withoutRecordIds(c.delete(ps.get(op.x() % ps.size()).id())));
       }
       case 7 -> {
         if (sent.isEmpty()) {
