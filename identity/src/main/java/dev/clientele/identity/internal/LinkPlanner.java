@@ -31,7 +31,9 @@ import java.util.TreeSet;
  * into the group (a merge), attaches to the group if no profile holds it, or is refused: when
  * the group would then hold two different values of a unique type, more values of a type than
  * its limit (counted within its window), more identifiers or merged profiles than the caps, or
- * when an attach-only type would join two profiles.
+ * when an attach-only type would join two profiles. An attach-only identifier never chooses the
+ * profile when a linking identifier of the event is held by another profile: it is decided after
+ * the linking ones (and so refused), though the plan lists everything in priority order.
  *
  * <p>Windows count link times, not first-seen times: an identifier counts at
  * {@link IdentifierState#linkedAt()}, the time of the event that attached it to its profile (an
@@ -238,49 +240,94 @@ public final class LinkPlanner {
       ResolvedIdentifiers resolved, Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles, List<MergeRecord> splits) {
     Instant at = resolved.event().timestamp();
     Group group = new Group(splits);
-    List<LinkPlan.Refusal> refusals = new ArrayList<>();
-    Identifier anchor = null;
+    Map<Identifier, LinkPlan.Refusal> refused = new HashMap<>();
+    List<Identifier> deferred = null;
     for (Identifier id : resolved.linkable()) {
       ProfileId owner = owners.get(id);
-      Optional<LinkPlan.Refusal> refused;
-      if (owner != null && group.profiles.contains(owner)) {
-        refused = Optional.empty();
-      } else if (owner != null) {
-        refused = !group.profiles.isEmpty() && !rules.policy(id.type()).links()
-            ? Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.ATTACH_ONLY, id.type() + " only attaches and may not join two profiles"))
-            : group.tryJoin(profiles.get(owner), id, at);
-      } else {
-        refused = group.tryAttach(id, at);
+      if (owner != null && group.profiles.isEmpty() && !rules.policy(id.type()).links()
+          && linkingOwnerOtherThan(owner, resolved.linkable(), owners)) {
+        // An attach-only identifier may not choose the profile when a linking one of the event
+        // is held elsewhere: it would join the two. Decided after the linking identifiers.
+        if (deferred == null) {
+          deferred = new ArrayList<>(1);
+        }
+        deferred.add(id);
+        continue;
       }
-      if (refused.isPresent()) {
-        refusals.add(refused.get());
-      } else if (anchor == null) {
-        anchor = id;
+      linkOne(group, id, owner, profiles, at, refused);
+    }
+    if (deferred != null) {
+      for (Identifier id : deferred) {
+        linkOne(group, id, owners.get(id), profiles, at, refused);
       }
     }
     for (Identifier id : resolved.malformed()) {
       ProfileId owner = owners.get(id);
-      Optional<LinkPlan.Refusal> refused;
+      Optional<LinkPlan.Refusal> refusal;
       if (owner != null && group.profiles.contains(owner)) {
-        refused = Optional.empty();
+        refusal = Optional.empty();
       } else if (owner != null && group.profiles.isEmpty() && resolved.linkable().isEmpty()) {
-        refused = group.tryJoin(profiles.get(owner), id, at); // a malformed value alone finds its owner
+        refusal = group.tryJoin(profiles.get(owner), id, at); // a malformed value alone finds its owner
       } else if (owner != null) {
-        refused = Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.MALFORMED_ELSEWHERE,
+        refusal = Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.MALFORMED_ELSEWHERE,
             id.type() + " is malformed and held by another profile: not attached"));
       } else {
-        refused = group.tryAttach(id, at);
+        refusal = group.tryAttach(id, at);
       }
-      if (refused.isPresent()) {
-        refusals.add(refused.get());
-      } else if (anchor == null) {
-        anchor = id;
+      refusal.ifPresent(x -> refused.put(id, x));
+    }
+    // The anchor, the refusals and what attaches in priority order (the event's order), also
+    // when an attach-only identifier was decided late.
+    Identifier anchor = null;
+    List<LinkPlan.Refusal> refusals = new ArrayList<>(refused.size());
+    for (List<Identifier> ids : List.of(resolved.linkable(), resolved.malformed())) {
+      for (Identifier id : ids) {
+        LinkPlan.Refusal x = refused.get(id);
+        if (x != null) {
+          refusals.add(x);
+        } else if (anchor == null) {
+          anchor = id;
+        }
       }
     }
     if (anchor == null) {
       return Optional.empty();
     }
-    return Optional.of(new LinkPlan(new ArrayList<>(group.profiles), group.attach, anchor, refusals));
+    List<Identifier> attach = group.attach;
+    if (deferred != null && attach.size() > 1) {
+      List<Identifier> order = new ArrayList<>(resolved.linkable());
+      attach = new ArrayList<>(attach);
+      attach.sort(java.util.Comparator.comparingInt(id -> order.indexOf(id) < 0 ? Integer.MAX_VALUE : order.indexOf(id)));
+    }
+    return Optional.of(new LinkPlan(new ArrayList<>(group.profiles), attach, anchor, refusals));
+  }
+
+  /** Links one valid identifier into {@code group}, or records why it is refused. */
+  private void linkOne(
+      Group group, Identifier id, ProfileId owner, Map<ProfileId, Profile> profiles, Instant at,
+      Map<Identifier, LinkPlan.Refusal> refused) {
+    Optional<LinkPlan.Refusal> refusal;
+    if (owner != null && group.profiles.contains(owner)) {
+      refusal = Optional.empty();
+    } else if (owner != null) {
+      refusal = !group.profiles.isEmpty() && !rules.policy(id.type()).links()
+          ? Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.ATTACH_ONLY, id.type() + " only attaches and may not join two profiles"))
+          : group.tryJoin(profiles.get(owner), id, at);
+    } else {
+      refusal = group.tryAttach(id, at);
+    }
+    refusal.ifPresent(x -> refused.put(id, x));
+  }
+
+  /** Whether an identifier of a linking type among {@code ids} is held by a profile other than {@code owner}. */
+  private boolean linkingOwnerOtherThan(ProfileId owner, List<Identifier> ids, Map<Identifier, ProfileId> owners) {
+    for (Identifier other : ids) {
+      ProfileId o = owners.get(other);
+      if (o != null && !o.equals(owner) && rules.policy(other.type()).links()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The profiles and identifiers gathered so far, with what they hold. */

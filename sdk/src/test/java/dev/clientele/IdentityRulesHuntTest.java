@@ -1,0 +1,54 @@
+package dev.clientele;
+
+import static dev.clientele.Fixtures.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.clientele.core.IdentifierType;
+import dev.clientele.identity.IdentifierPolicy;
+import dev.clientele.identity.IdentityRules;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/** Examples of the identity rules under non-default configuration (hunt "hrules"). */
+class IdentityRulesHuntTest {
+  static final IdentifierType DEVICE = IdentifierType.of("device_id");
+
+  static Clientele with(IdentityRules rules) {
+    return Clientele.builder().profileIds(Fixtures.sequentialIds()).identityRules(rules).build();
+  }
+
+  /**
+   * An attach-only device id of higher priority than email used to start the group with its
+   * owner, after which the email joined its own owner to it: two people merged through a type
+   * that may not link.
+   */
+  @Test
+  void attachOnlyTypeOfHigherPriority_neverJoinsTwoProfiles() {
+    Clientele c = with(IdentityRules.builder().policy(DEVICE, IdentifierPolicy.attachOnly(95)).build());
+    c.ingest(event("e-1", "login", 0).identifier(DEVICE, "tablet").identifier(IdentifierType.EMAIL, "ann@example.com").build());
+    c.ingest(event("e-2", "login", 1).identifier(IdentifierType.EMAIL, "bob@example.com").build());
+
+    IngestResult r = c.ingest(event("e-3", "login", 2).identifier(DEVICE, "tablet").identifier(IdentifierType.EMAIL, "bob@example.com").build());
+
+    assertThat(r.mergedProfiles()).isEmpty();
+    assertThat(c.profileCount()).isEqualTo(2);
+    assertThat(r.profile()).isEqualTo(c.profile(dev.clientele.core.Identifier.of(IdentifierType.EMAIL, "bob@example.com")).map(p -> p.id()));
+    assertThat(r.refusals()).extracting(x -> x.rule()).containsExactly(dev.clientele.identity.LinkPlan.Rule.ATTACH_ONLY);
+    assertThat(c.stats().linksRefused()).isEqualTo(1);
+  }
+
+  /**
+   * A unique type with a window used to let a second customer id onto a profile once the first
+   * was a window old, merging two people: such a policy is now refused when it is made.
+   */
+  @Test
+  void uniqueTypeWithAWindow_isRefused() {
+    assertThatThrownBy(() -> IdentifierPolicy.unique(100).withLimit(1, Duration.ofDays(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unique").hasMessageContaining("window");
+    assertThatThrownBy(() -> new IdentifierPolicy(100, OptionalInt.of(1), Optional.of(Duration.ofDays(1)), true, true))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
