@@ -41,6 +41,28 @@ class IdentityRulesHuntTest {
   }
 
   /**
+   * An attach-only device id held by a profile that a lower-priority linking identifier of the
+   * same event brings into the merge was reported (and counted) as refused, and left out of the
+   * stored event, although it ends up on the merged profile with the others.
+   */
+  @Test
+  void attachOnlyIdentifierWhoseOwnerJoinsThroughALinkingOne_isNotReportedRefused() {
+    Clientele c = with(IdentityRules.builder().policy(DEVICE, IdentifierPolicy.attachOnly(60)).build());
+    c.ingest(event("e-1", "login", 0).identifier(DEVICE, "tablet").identifier(IdentifierType.ANONYMOUS_ID, "a-1").build());
+    c.ingest(event("e-2", "login", 1).identifier(IdentifierType.EMAIL, "bob@example.com").build());
+
+    IngestResult r = c.ingest(event("e-3", "login", 2).identifier(IdentifierType.EMAIL, "bob@example.com")
+        .identifier(DEVICE, "tablet").identifier(IdentifierType.ANONYMOUS_ID, "a-1").build());
+
+    assertThat(r.mergedProfiles()).hasSize(1);
+    assertThat(r.refusals()).isEmpty();
+    assertThat(c.stats().linksRefused()).isZero();
+    assertThat(c.profile(dev.clientele.core.Identifier.of(DEVICE, "tablet")).map(p -> p.id())).isEqualTo(r.profile());
+    assertThat(c.timeline(r.profile().orElseThrow(), dev.clientele.core.TimelineQuery.all()).stream()
+        .filter(e -> e.id().equals("e-3")).findFirst().orElseThrow().identifiers()).hasSize(3);
+  }
+
+  /**
    * A unique type with a window used to let a second customer id onto a profile once the first
    * was a window old, merging two people: such a policy is now refused when it is made.
    */

@@ -31,9 +31,10 @@ import java.util.TreeSet;
  * into the group (a merge), attaches to the group if no profile holds it, or is refused: when
  * the group would then hold two different values of a unique type, more values of a type than
  * its limit (counted within its window), more identifiers or merged profiles than the caps, or
- * when an attach-only type would join two profiles. An attach-only identifier never chooses the
- * profile when a linking identifier of the event is held by another profile: it is decided after
- * the linking ones (and so refused), though the plan lists everything in priority order.
+ * when an attach-only type would join two profiles. An attach-only identifier held by a profile
+ * is decided after the linking identifiers when one of those is held by another profile: it never
+ * chooses the profile then, and it is refused only if its owner did not join through a linking
+ * identifier. The plan still lists everything in priority order.
  *
  * <p>Windows count link times, not first-seen times: an identifier counts at
  * {@link IdentifierState#linkedAt()}, the time of the event that attached it to its profile (an
@@ -244,10 +245,10 @@ public final class LinkPlanner {
     List<Identifier> deferred = null;
     for (Identifier id : resolved.linkable()) {
       ProfileId owner = owners.get(id);
-      if (owner != null && group.profiles.isEmpty() && !rules.policy(id.type()).links()
-          && linkingOwnerOtherThan(owner, resolved.linkable(), owners)) {
+      if (owner != null && !rules.policy(id.type()).links() && linkingOwnerOtherThan(owner, resolved.linkable(), owners)) {
         // An attach-only identifier may not choose the profile when a linking one of the event
-        // is held elsewhere: it would join the two. Decided after the linking identifiers.
+        // is held elsewhere (it would join the two), nor be refused before that linking one has
+        // perhaps brought its owner in. Decided after the linking identifiers.
         if (deferred == null) {
           deferred = new ArrayList<>(1);
         }
