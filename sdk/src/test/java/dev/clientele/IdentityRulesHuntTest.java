@@ -63,6 +63,26 @@ class IdentityRulesHuntTest {
   }
 
   /**
+   * After an operator force-merged two people with different customer ids (allowed, logged), the
+   * profile is over the unique rule; a new email of that person must still attach: it adds no
+   * customer id, so it breaks no rule.
+   */
+  @Test
+  void afterAForcedMergeOverTheUniqueRule_aNewIdentifierOfAnotherTypeStillAttaches() {
+    Clientele c = with(IdentityRules.defaults());
+    IngestResult a = c.ingest(event("e-1", "login", 0).identifier(IdentifierType.CUSTOMER_ID, "c-1").build());
+    IngestResult b = c.ingest(event("e-2", "login", 1).identifier(IdentifierType.CUSTOMER_ID, "c-2").build());
+    dev.clientele.core.Profile merged = c.merge(a.profile().orElseThrow(), b.profile().orElseThrow(), "same person, two accounts");
+
+    IngestResult r = c.ingest(event("e-3", "login", 2).identifier(IdentifierType.CUSTOMER_ID, "c-1")
+        .identifier(IdentifierType.EMAIL, "ann@example.com").build());
+
+    assertThat(r.refusals()).isEmpty();
+    assertThat(c.profile(dev.clientele.core.Identifier.of(IdentifierType.EMAIL, "ann@example.com")).map(p -> p.id()))
+        .contains(merged.id());
+  }
+
+  /**
    * A unique type with a window used to let a second customer id onto a profile once the first
    * was a window old, merging two people: such a policy is now refused when it is made.
    */

@@ -223,6 +223,16 @@ public final class LinkPlanner {
     return new LinkPlan(chosen, attach, anchor, ImmutableList.of());
   }
 
+  private static int countOf(java.util.Collection<Identifier> ids, IdentifierType type) {
+    int count = 0;
+    for (Identifier id : ids) {
+      if (id.type().equals(type)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   private static int countOf(List<Identifier> ids, IdentifierType type) {
     int count = 0;
     for (int i = 0; i < ids.size(); i++) {
@@ -389,7 +399,7 @@ public final class LinkPlanner {
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.SEPARATED,
             "an operator split these profiles apart; only a forced merge joins them again"));
       }
-      Optional<LinkPlan.Refusal> broken = check(combined, null, null, via, at);
+      Optional<LinkPlan.Refusal> broken = check(combined, null, null, via, at, held());
       if (broken.isEmpty()) {
         profiles.add(p.id());
         held = combined;
@@ -400,7 +410,7 @@ public final class LinkPlanner {
 
     Optional<LinkPlan.Refusal> tryAttach(Identifier id, Instant at) {
       Map<Identifier, Instant> h = held();
-      Optional<LinkPlan.Refusal> broken = check(h, id, at, id, at);
+      Optional<LinkPlan.Refusal> broken = check(h, id, at, id, at, h);
       if (broken.isEmpty()) {
         attach.add(id);
         h.put(id, at);
@@ -456,10 +466,12 @@ public final class LinkPlanner {
      * Checks the caps and limits on {@code base} plus {@code extra} (linked at
      * {@code extraAt}) when {@code extra} is not null and not in {@code base} yet. Counts
      * without copying; only a group that breaks a limit is looked at again by
-     * {@link #refusal}, which names the rule.
+     * {@link #refusal}, which names the rule. {@code before} is what the group held before this
+     * step: a type of which the step adds nothing is not refused, even when over its limit.
      */
     private Optional<LinkPlan.Refusal> check(
-        Map<Identifier, Instant> base, Identifier extra, Instant extraAt, Identifier via, Instant at) {
+        Map<Identifier, Instant> base, Identifier extra, Instant extraAt, Identifier via, Instant at,
+        Map<Identifier, Instant> before) {
       boolean adds = extra != null && !base.containsKey(extra);
       if (base.size() + (adds ? 1 : 0) > rules.maxIdentifiersPerProfile()) {
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.IDENTIFIER_CAP,
@@ -511,7 +523,7 @@ public final class LinkPlanner {
         combined = new HashMap<>(base);
         combined.put(extra, extraAt);
       }
-      return refusal(combined, via, at);
+      return refusal(combined, before, via, at);
     }
 
     /**
@@ -520,9 +532,13 @@ public final class LinkPlanner {
      * one window's length of each other (any window, not only the one ending at the event), so
      * merging two profiles cannot crowd an earlier week either. Types are checked in name order.
      * Link times ({@link IdentifierState#linkedAt()}) never move once set, so a group that passes
-     * this check keeps passing it whatever older events arrive later.
+     * this check keeps passing it whatever older events arrive later. A type whose values are all
+     * in {@code before} (the group before this step) is not checked: the group was over its limit
+     * already (after a forced merge, or under rules tightened since) and this step does not add to
+     * it, so refusing the step would punish an unrelated identifier.
      */
-    private Optional<LinkPlan.Refusal> refusal(Map<Identifier, Instant> combined, Identifier via, Instant at) {
+    private Optional<LinkPlan.Refusal> refusal(
+        Map<Identifier, Instant> combined, Map<Identifier, Instant> before, Identifier via, Instant at) {
       Map<IdentifierType, List<Instant>> byType = new java.util.TreeMap<>(java.util.Comparator.comparing(IdentifierType::name));
       for (Map.Entry<Identifier, Instant> e : combined.entrySet()) {
         if (rules.policy(e.getKey().type()).limit().isPresent()) {
@@ -533,8 +549,9 @@ public final class LinkPlanner {
         IdentifierPolicy policy = rules.policy(e.getKey());
         int limit = policy.limit().getAsInt();
         List<Instant> times = e.getValue();
-        if (times.size() <= limit) {
-          continue;
+        if (times.size() <= limit || times.size() == countOf(before.keySet(), e.getKey())) {
+          continue; // within the limit, or nothing of this type added: a group over it already (a
+                    // forced merge, tightened rules) was taken as it is and is not made worse
         }
         boolean broken = true;
         if (policy.window().isPresent()) {
