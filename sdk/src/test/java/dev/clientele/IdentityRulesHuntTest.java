@@ -82,6 +82,19 @@ class IdentityRulesHuntTest {
         .contains(merged.id());
   }
 
+  /** The refusal of a window shorter than a day said "within 0 days". */
+  @Test
+  void limitRefusalOfAnHourWindow_saysTheWindowInHours() {
+    Clientele c = with(IdentityRules.builder()
+        .policy(IdentifierType.ANONYMOUS_ID, IdentifierPolicy.linking(10).withLimit(1, Duration.ofHours(12))).build());
+    c.ingest(event("e-1", "login", 0).identifier(IdentifierType.EMAIL, "ann@example.com").identifier(IdentifierType.ANONYMOUS_ID, "d-1").build());
+
+    IngestResult r = c.ingest(event("e-2", "login", 60).identifier(IdentifierType.EMAIL, "ann@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "d-2").build());
+
+    assertThat(r.problems()).containsExactly("link refused (limit): anonymous_id allows 1 per profile within 12 hours");
+  }
+
   /**
    * A unique type with a window used to let a second customer id onto a profile once the first
    * was a window old, merging two people: such a policy is now refused when it is made.

@@ -330,6 +330,18 @@ public final class LinkPlanner {
     refusal.ifPresent(x -> refused.put(id, x));
   }
 
+  /** A window in words: {@code 7 days}, {@code 12 hours}, {@code 90 minutes}, else its ISO form ({@code PT1.5S}). */
+  static String inWords(java.time.Duration window) {
+    if (window.toSeconds() % 86_400 == 0 && window.getNano() == 0) {
+      return window.toDays() + (window.toDays() == 1 ? " day" : " days");
+    } else if (window.toSeconds() % 3_600 == 0 && window.getNano() == 0) {
+      return window.toHours() + (window.toHours() == 1 ? " hour" : " hours");
+    } else if (window.toSeconds() % 60 == 0 && window.getNano() == 0) {
+      return window.toMinutes() + (window.toMinutes() == 1 ? " minute" : " minutes");
+    }
+    return window.toString();
+  }
+
   /** Whether an identifier of a linking type among {@code ids} is held by a profile other than {@code owner}. */
   private boolean linkingOwnerOtherThan(ProfileId owner, List<Identifier> ids, Map<Identifier, ProfileId> owners) {
     for (Identifier other : ids) {
@@ -569,7 +581,7 @@ public final class LinkPlanner {
               "two different " + e.getKey() + " values may not be on one profile"));
         }
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.LIMIT,
-            e.getKey() + " allows " + limit + " per profile" + policy.window().map(w -> " within " + w.toDays() + " days").orElse("")));
+            e.getKey() + " allows " + limit + " per profile" + policy.window().map(w -> " within " + inWords(w)).orElse("")));
       }
       return Optional.empty();
     }
