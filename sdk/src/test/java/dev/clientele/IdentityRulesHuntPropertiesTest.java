@@ -63,10 +63,14 @@ class IdentityRulesHuntPropertiesTest {
       OptionalInt maxMerges,
       boolean clearDefaults,
       boolean blockJunk,
-      boolean blockPattern) {
+      boolean blockPattern,
+      boolean withoutLimits) {
 
     IdentityRules rules() {
       IdentityRules.Builder b = IdentityRules.builder();
+      if (withoutLimits) {
+        b.withoutLimits();
+      }
       policies.forEach(b::policy);
       maxIds.ifPresent(b::maxIdentifiersPerProfile);
       maxMerges.ifPresent(b::maxMergesPerProfile);
@@ -83,11 +87,11 @@ class IdentityRulesHuntPropertiesTest {
     }
 
     int idCap() {
-      return maxIds.orElse(500);
+      return maxIds.orElse(withoutLimits ? Integer.MAX_VALUE : 500);
     }
 
     int mergeCap() {
-      return maxMerges.orElse(100);
+      return maxMerges.orElse(withoutLimits ? Integer.MAX_VALUE : 100);
     }
   }
 
@@ -109,7 +113,7 @@ class IdentityRulesHuntPropertiesTest {
     return new Config(policies,
         r.nextInt(3) == 0 ? OptionalInt.of(2 + r.nextInt(6)) : OptionalInt.empty(),
         r.nextInt(3) == 0 ? OptionalInt.of(r.nextInt(4)) : OptionalInt.empty(),
-        r.nextInt(4) == 0, r.nextBoolean(), r.nextBoolean());
+        r.nextInt(4) == 0, r.nextBoolean(), r.nextBoolean(), r.nextInt(4) == 0);
   }
 
   /** A raw spelling of one value of {@code type}: variants of case, spaces, dashes; some junk. */
@@ -117,8 +121,9 @@ class IdentityRulesHuntPropertiesTest {
     int n = 1 + r.nextInt(4);
     String v;
     if (type.equals(IdentifierType.EMAIL)) {
-      int k = r.nextInt(10);
-      v = k == 0 ? "junk@ex.com" : k == 1 ? "s" + n + "@spam.com" : k == 2 ? "test@test.com" : "p" + n + "@ex.com";
+      int k = r.nextInt(11);
+      v = k == 0 ? "junk@ex.com" : k == 1 ? "s" + n + "@spam.com" : k == 2 ? "test@test.com" : k == 3 ? "bad" + n
+          : "p" + n + "@ex.com";
       v = r.nextBoolean() ? v.toUpperCase(Locale.ROOT) : v;
     } else if (type.equals(LOYALTY)) {
       v = r.nextInt(8) == 0 ? "l-0" : r.nextBoolean() ? "L-" + n : "l" + n;
@@ -157,6 +162,11 @@ class IdentityRulesHuntPropertiesTest {
   record Expected(IngestResult.Outcome outcome, boolean created, int merged, List<Refused> refusals, Set<Identifier> holds,
       int blocked) {}
 
+  /** Whether the model takes {@code id} (normalised) for a malformed email: not of the form local@domain.tld. */
+  static boolean malformed(Identifier id) {
+    return id.type().equals(IdentifierType.EMAIL) && !id.value().matches("[^\\s@]+@[^\\s@.]+(\\.[^\\s@.]+)+");
+  }
+
   /** An independent reading of the rules: profiles as sets of identifiers with link times. */
   static final class Model {
     final Config config;
@@ -172,6 +182,7 @@ class IdentityRulesHuntPropertiesTest {
     long created;
     long mergedAway;
     long rejected;
+    long malformedCount;
 
     Model(Config config) {
       this.config = config;
@@ -207,8 +218,12 @@ class IdentityRulesHuntPropertiesTest {
           || (config.blockPattern() && Pattern.compile(SPAM, Pattern.CASE_INSENSITIVE).matcher(id.value()).matches());
     }
 
-    /** Which rule a would-be profile breaks, or null: identifier cap, then limits by type name. */
-    LinkPlan.Rule broken(Map<Identifier, Instant> ids) {
+    /**
+     * Which rule a would-be profile breaks, or null: identifier cap, then limits by type name. A
+     * type of which {@code before} (the group before the step) holds every value is not checked:
+     * the step adds nothing to it (a group over a limit after a forced merge is not made worse).
+     */
+    LinkPlan.Rule broken(Map<Identifier, Instant> ids, Map<Identifier, Instant> before) {
       if (ids.size() > config.idCap()) {
         return LinkPlan.Rule.IDENTIFIER_CAP;
       }
@@ -217,6 +232,9 @@ class IdentityRulesHuntPropertiesTest {
       for (Map.Entry<IdentifierType, List<Instant>> e : byType.entrySet()) {
         IdentifierPolicy p = policy(e.getKey());
         if (p.limit().isEmpty() || e.getValue().size() <= p.limit().getAsInt()) {
+          continue;
+        }
+        if (before.keySet().stream().filter(id -> id.type().equals(e.getKey())).count() == e.getValue().size()) {
           continue;
         }
         if (overLimit(e.getValue(), p)) {
@@ -251,16 +269,19 @@ class IdentityRulesHuntPropertiesTest {
         all.add(Identifier.of(raw.type(), norm(raw)));
       }
       List<Identifier> usable = new ArrayList<>();
+      List<Identifier> bad = new ArrayList<>();
       int blockedHere = 0;
       for (Identifier id : all) {
         if (isBlocked(id)) {
           blockedHere++;
+        } else if (malformed(id)) {
+          bad.add(id);
         } else {
           usable.add(id);
         }
       }
       blocked += blockedHere;
-      if (usable.isEmpty()) {
+      if (usable.isEmpty() && bad.isEmpty()) {
         rejected++;
         return new Expected(IngestResult.Outcome.REJECTED, false, 0, List.of(), Set.of(), blockedHere);
       }
@@ -281,6 +302,9 @@ class IdentityRulesHuntPropertiesTest {
         (waits ? later : order).add(id);
       }
       order.addAll(later);
+      // Malformed values come last: they never bring a profile in, unless they are all the event has.
+      bad.sort(Comparator.naturalOrder());
+      order.addAll(bad);
       for (Identifier id : order) {
         Integer o = owner.get(id);
         if (o != null && profiles.contains(o)) {
@@ -289,12 +313,16 @@ class IdentityRulesHuntPropertiesTest {
         if (o == null) {
           Map<Identifier, Instant> with = new HashMap<>(group);
           with.put(id, e.timestamp());
-          LinkPlan.Rule rule = broken(with);
+          LinkPlan.Rule rule = broken(with, group);
           if (rule == null) {
             group = with;
           } else {
             refused.put(id, rule);
           }
+          continue;
+        }
+        if (bad.contains(id) && !(profiles.isEmpty() && usable.isEmpty())) {
+          refused.put(id, LinkPlan.Rule.MALFORMED_ELSEWHERE);
           continue;
         }
         if (!profiles.isEmpty() && !policy(id.type()).links()) {
@@ -314,7 +342,7 @@ class IdentityRulesHuntPropertiesTest {
         }
         Map<Identifier, Instant> with = new HashMap<>(group);
         with.putAll(held.get(o));
-        LinkPlan.Rule rule = broken(with);
+        LinkPlan.Rule rule = broken(with, group);
         if (rule == null) {
           profiles.add(o);
           group = with;
@@ -324,7 +352,9 @@ class IdentityRulesHuntPropertiesTest {
         }
       }
       List<Refused> refusalsHere = new ArrayList<>();
-      for (Identifier id : usable) {
+      List<Identifier> inOrder = new ArrayList<>(usable);
+      inOrder.addAll(bad);
+      for (Identifier id : inOrder) {
         if (refused.containsKey(id)) {
           refusalsHere.add(new Refused(id, refused.get(id)));
         }
@@ -333,6 +363,7 @@ class IdentityRulesHuntPropertiesTest {
       idCapRefusals += refusalsHere.stream().filter(x -> x.rule() == LinkPlan.Rule.IDENTIFIER_CAP).count();
       mergeCapRefusals += refusalsHere.stream().filter(x -> x.rule() == LinkPlan.Rule.MERGE_CAP).count();
 
+      malformedCount += bad.size();
       int key;
       Set<String> evs = new HashSet<>();
       if (profiles.isEmpty()) {
@@ -355,6 +386,16 @@ class IdentityRulesHuntPropertiesTest {
       group.keySet().forEach(id -> owner.put(id, key));
       return new Expected(IngestResult.Outcome.APPLIED, profiles.isEmpty(), Math.max(0, profiles.size() - 1), refusalsHere,
           Set.copyOf(group.keySet()), blockedHere);
+    }
+
+    /** An operator's merge of the profiles holding {@code a} and {@code b}: no rule applies. */
+    void force(Identifier a, Identifier b) {
+      int ka = owner.get(a);
+      int kb = owner.get(b);
+      held.get(ka).putAll(held.remove(kb));
+      events.get(ka).addAll(events.remove(kb));
+      merged.put(ka, merged.get(ka) + merged.remove(kb) + 1);
+      held.get(ka).keySet().forEach(id -> owner.put(id, ka));
     }
 
     /** The partition: each profile's identifiers with its events. */
@@ -425,7 +466,9 @@ class IdentityRulesHuntPropertiesTest {
    * Properties 1-3 and 6: each event's outcome, created profile, merges, refusals (identifier and
    * rule, lowest priority dropped) and the resolved profile's identifiers equal the model's; the
    * final partition of identifiers and events equals it; the stats count every refusal and
-   * blocked value; and the invariants hold after every event.
+   * blocked value; and the invariants hold after every event. Now and then an operator
+   * force-merges two profiles (no rule applies); later events must not be refused for what that
+   * merge put over a limit unless they add to it.
    */
   @Property(tries = 250)
   void ingest_matchesTheModel_underRandomRules(@ForAll long seed) {
@@ -435,6 +478,7 @@ class IdentityRulesHuntPropertiesTest {
     String scenario = describe(config, events);
     Clientele c = clientele(config.rules());
     Model m = new Model(config);
+    boolean forced = false;
     for (Event e : events) {
       Expected x = m.apply(e);
       IngestResult got = c.ingest(e);
@@ -454,7 +498,18 @@ class IdentityRulesHuntPropertiesTest {
                   && !refusal.identifier().type().name().contains(refusal.identifier().value()));
         }
       }
-      checkInvariants(c, m, true, scenario);
+      checkInvariants(c, m, !forced, scenario);
+      List<Profile> profiles = Fixtures.profiles(c);
+      if (r.nextInt(6) == 0 && profiles.size() >= 2) {
+        Profile a = profiles.get(r.nextInt(profiles.size()));
+        Profile b = profiles.get(r.nextInt(profiles.size()));
+        if (!a.id().equals(b.id())) {
+          c.merge(a.id(), b.id(), "operator");
+          m.force(a.identifiers().get(0).identifier(), b.identifiers().get(0).identifier());
+          scenario += "after " + e.id() + ": forced merge of " + Fixtures.identifiersOf(a) + " and " + Fixtures.identifiersOf(b) + "\n";
+          forced = true;
+        }
+      }
     }
     assertThat(partition(c)).as("partition; %s", scenario).isEqualTo(m.partition());
     net.jqwik.api.statistics.Statistics.label("merged").collect(m.mergedAway > 0);
@@ -468,6 +523,7 @@ class IdentityRulesHuntPropertiesTest {
     assertThat(s.profilesCreated()).as("created; %s", scenario).isEqualTo(m.created);
     assertThat(s.profilesMerged()).as("merged; %s", scenario).isEqualTo(m.mergedAway);
     assertThat(s.rejected()).as("rejected; %s", scenario).isEqualTo(m.rejected);
+    assertThat(s.details().malformedIdentifiers()).as("malformed; %s", scenario).isEqualTo(m.malformedCount);
     assertThat(s.problems()).as("problems; %s", scenario).isGreaterThanOrEqualTo(m.refusals + m.blocked);
   }
 
@@ -500,10 +556,12 @@ class IdentityRulesHuntPropertiesTest {
   }
 
   /**
-   * Properties 1 and 3 with operators: random ingestion, manual merges and splits. Limits, caps
+   * Properties 1, 3 and 6 with operators: random ingestion, manual merges and splits. Limits, caps
    * and unique types hold on every profile until the first forced merge (the one thing allowed to
-   * exceed them, logged as {@link MergeRecord.Kind#FORCED_MERGE} with its reason); splits never
-   * break them; blocked values are held by nobody and each identifier has one owner throughout.
+   * exceed them, logged as {@link MergeRecord.Kind#FORCED_MERGE} with its reason); after it, no
+   * automatic step or split makes a profile over a limit or cap worse (what is over it was all on
+   * one profile before the step); blocked values are held by nobody and each identifier has one
+   * owner throughout.
    */
   @Property(tries = 120)
   void mergesAndSplits_keepTheLimits_underRandomRules(@ForAll long seed) {
@@ -515,8 +573,10 @@ class IdentityRulesHuntPropertiesTest {
     Model m = new Model(config); // only for its reading of limits and blocked values
     boolean forced = false;
     for (Event e : events) {
+      List<Profile> before = Fixtures.profiles(c);
       c.ingest(e);
       scenario.append("  ingest ").append(e.id()).append('\n');
+      checkNotWorse(before, Fixtures.profiles(c), m, scenario.toString());
       int op = r.nextInt(5);
       List<Profile> profiles = Fixtures.profiles(c);
       if (op == 0 && profiles.size() >= 2) {
@@ -540,9 +600,38 @@ class IdentityRulesHuntPropertiesTest {
           } catch (IllegalStateException cannot) {
             scenario.append("  split refused ").append(record.id()).append('\n');
           }
+          checkNotWorse(profiles, Fixtures.profiles(c), m, scenario.toString());
         }
       }
       checkInvariants(c, m, !forced, scenario.toString());
+    }
+  }
+
+  /**
+   * After an automatic step or a split: every profile over the identifier cap, the merge cap or a
+   * type's limit holds no more of it than one profile held before the step (the identifiers, the
+   * merged ids, the values of that type are a subset of one earlier profile's).
+   */
+  static void checkNotWorse(List<Profile> before, List<Profile> after, Model m, String scenario) {
+    for (Profile p : after) {
+      Set<Identifier> ids = Fixtures.identifiersOf(p);
+      if (ids.size() > m.config.idCap()) {
+        assertThat(before).as("over the identifier cap, made worse: %s; %s", p.id(), scenario)
+            .anyMatch(q -> Fixtures.identifiersOf(q).containsAll(ids));
+      }
+      if (p.mergedFrom().size() > m.config.mergeCap()) {
+        assertThat(before).as("over the merge cap, made worse: %s; %s", p.id(), scenario)
+            .anyMatch(q -> q.mergedFrom().containsAll(p.mergedFrom()));
+      }
+      for (IdentifierType t : TYPES) {
+        IdentifierPolicy policy = m.policy(t);
+        List<IdentifierState> held = p.identifiers(t);
+        if (policy.limit().isPresent() && Model.overLimit(held.stream().map(IdentifierState::linkedAt).toList(), policy)) {
+          Set<Identifier> values = held.stream().map(IdentifierState::identifier).collect(Collectors.toSet());
+          assertThat(before).as("over the limit of %s, made worse: %s; %s", t, p.id(), scenario)
+              .anyMatch(q -> q.identifiers(t).stream().map(IdentifierState::identifier).collect(Collectors.toSet()).containsAll(values));
+        }
+      }
     }
   }
 
