@@ -479,9 +479,11 @@ class IdentityRulesHuntPropertiesTest {
     Clientele c = clientele(config.rules());
     Model m = new Model(config);
     boolean forced = false;
+    long problemLines = 0;
     for (Event e : events) {
       Expected x = m.apply(e);
       IngestResult got = c.ingest(e);
+      problemLines += got.problems().size();
       assertThat(got.outcome()).as("outcome of %s; %s", e.id(), scenario).isEqualTo(x.outcome());
       assertThat(refusals(got)).as("refusals of %s; %s", e.id(), scenario).isEqualTo(x.refusals());
       if (x.outcome() == IngestResult.Outcome.APPLIED) {
@@ -524,7 +526,8 @@ class IdentityRulesHuntPropertiesTest {
     assertThat(s.profilesMerged()).as("merged; %s", scenario).isEqualTo(m.mergedAway);
     assertThat(s.rejected()).as("rejected; %s", scenario).isEqualTo(m.rejected);
     assertThat(s.details().malformedIdentifiers()).as("malformed; %s", scenario).isEqualTo(m.malformedCount);
-    assertThat(s.problems()).as("problems; %s", scenario).isGreaterThanOrEqualTo(m.refusals + m.blocked);
+    assertThat(s.problems()).as("problems; %s", scenario).isGreaterThanOrEqualTo(m.refusals + m.blocked)
+        .isEqualTo(problemLines);
   }
 
   /**
@@ -589,7 +592,7 @@ class IdentityRulesHuntPropertiesTest {
           assertThat(c.mergeLog(merged.id())).as("%s", scenario)
               .anyMatch(x -> x.kind() == MergeRecord.Kind.FORCED_MERGE && x.note().contains("operator says same person"));
         }
-      } else if (op == 1) {
+      } else if (op == 1 || op == 2) {
         List<MergeRecord> records = profiles.stream().flatMap(p -> c.mergeLog(p.id()).stream())
             .filter(x -> x.kind() != MergeRecord.Kind.SPLIT).distinct().toList();
         if (!records.isEmpty()) {
@@ -633,6 +636,56 @@ class IdentityRulesHuntPropertiesTest {
         }
       }
     }
+  }
+
+  /**
+   * Property 1 under concurrency: two threads ingest halves of a random history under random
+   * rules. Which identifier is refused may differ from a single-threaded run (with limits the
+   * order matters), but every invariant holds, every applied event is on exactly one timeline,
+   * and every refusal is counted.
+   */
+  @Property(tries = 40)
+  void concurrentIngestion_keepsTheLimits_underRandomRules(@ForAll long seed) throws Exception {
+    Random r = new Random(seed);
+    Config config = randomConfig(r);
+    List<Event> events = randomHistory(r, 10 + r.nextInt(20));
+    String scenario = describe(config, events);
+    Clientele c = clientele(config.rules());
+    List<IngestResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      int half = t;
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        for (int i = half; i < events.size(); i += 2) {
+          results.add(c.ingest(events.get(i)));
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join(20_000);
+    }
+    assertThat(results).as("every event ingested; %s", scenario).hasSize(events.size());
+    checkInvariants(c, new Model(config), true, scenario);
+    Set<String> applied = results.stream().filter(x -> x.outcome() == IngestResult.Outcome.APPLIED).map(IngestResult::eventId)
+        .collect(Collectors.toSet());
+    List<String> onTimelines = new ArrayList<>();
+    Fixtures.profiles(c).forEach(p -> onTimelines.addAll(Fixtures.timelineIds(c, p.id())));
+    assertThat(onTimelines).as("each applied event on one timeline; %s", scenario).doesNotHaveDuplicates();
+    assertThat(Set.copyOf(onTimelines)).as("no event lost; %s", scenario).isEqualTo(applied);
+    assertThat(c.stats().linksRefused()).as("refusals counted; %s", scenario)
+        .isEqualTo(results.stream().mapToLong(x -> x.refusals().size()).sum());
+    assertThat(c.stats().problems()).as("problem lines counted; %s", scenario)
+        .isEqualTo(results.stream().mapToLong(x -> x.problems().size()).sum());
   }
 
   /** Unique types never hold two values without a forced merge; seen by the invariants too, stated here on its own. */
