@@ -219,12 +219,16 @@ class IdentityRulesHuntPropertiesTest {
     }
 
     /**
-     * Which rule a would-be profile breaks, or null: identifier cap, then limits by type name. A
-     * type of which {@code before} (the group before the step) holds every value is not checked:
-     * the step adds nothing to it (a group over a limit after a forced merge is not made worse).
+     * Which rule a step breaks, or null, judged on its two sides: the group so far ({@code a}) and
+     * what joins it ({@code b}: a profile's identifiers, or the one identifier attached), whose
+     * union is {@code ids}. The identifier cap, then each limited type by name. A step is not
+     * refused for what one side already held: the identifier cap counts only when the union is
+     * larger than both sides, and a type only when its values in the union are not all one
+     * side's (that side was over the limit already, after a forced merge, and gains nothing of it).
+     * Which side ranks first does not matter.
      */
-    LinkPlan.Rule broken(Map<Identifier, Instant> ids, Map<Identifier, Instant> before) {
-      if (ids.size() > config.idCap()) {
+    LinkPlan.Rule broken(Map<Identifier, Instant> ids, Map<Identifier, Instant> a, Map<Identifier, Instant> b) {
+      if (ids.size() > config.idCap() && ids.size() > a.size() && ids.size() > b.size()) {
         return LinkPlan.Rule.IDENTIFIER_CAP;
       }
       Map<IdentifierType, List<Instant>> byType = new TreeMap<>(Comparator.comparing(IdentifierType::name));
@@ -234,7 +238,7 @@ class IdentityRulesHuntPropertiesTest {
         if (p.limit().isEmpty() || e.getValue().size() <= p.limit().getAsInt()) {
           continue;
         }
-        if (before.keySet().stream().filter(id -> id.type().equals(e.getKey())).count() == e.getValue().size()) {
+        if (countOf(a, e.getKey()) == e.getValue().size() || countOf(b, e.getKey()) == e.getValue().size()) {
           continue;
         }
         if (overLimit(e.getValue(), p)) {
@@ -242,6 +246,10 @@ class IdentityRulesHuntPropertiesTest {
         }
       }
       return null;
+    }
+
+    static long countOf(Map<Identifier, Instant> ids, IdentifierType type) {
+      return ids.keySet().stream().filter(id -> id.type().equals(type)).count();
     }
 
     /** More than the limit of values, or (windowed) more than the limit linked within less than one window. */
@@ -313,7 +321,7 @@ class IdentityRulesHuntPropertiesTest {
         if (o == null) {
           Map<Identifier, Instant> with = new HashMap<>(group);
           with.put(id, e.timestamp());
-          LinkPlan.Rule rule = broken(with, group);
+          LinkPlan.Rule rule = broken(with, group, Map.of(id, e.timestamp()));
           if (rule == null) {
             group = with;
           } else {
@@ -329,20 +337,16 @@ class IdentityRulesHuntPropertiesTest {
           refused.put(id, LinkPlan.Rule.ATTACH_ONLY);
           continue;
         }
+        // The merge cap holds a step that merges two profiles; a profile joining the identifiers
+        // this event attaches (or starting the group) merges nothing.
         int mergedAfter = mergedInGroup + merged.get(o) + (profiles.isEmpty() ? 0 : 1);
-        if (profiles.isEmpty() && group.isEmpty()) {
-          profiles.add(o); // the first profile is taken as it is
-          group.putAll(held.get(o));
-          mergedInGroup = mergedAfter;
-          continue;
-        }
-        if (mergedAfter > config.mergeCap()) {
+        if (!profiles.isEmpty() && mergedAfter > config.mergeCap()) {
           refused.put(id, LinkPlan.Rule.MERGE_CAP);
           continue;
         }
         Map<Identifier, Instant> with = new HashMap<>(group);
         with.putAll(held.get(o));
-        LinkPlan.Rule rule = broken(with, group);
+        LinkPlan.Rule rule = broken(with, group, held.get(o));
         if (rule == null) {
           profiles.add(o);
           group = with;

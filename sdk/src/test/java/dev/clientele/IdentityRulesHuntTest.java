@@ -82,6 +82,80 @@ class IdentityRulesHuntTest {
         .contains(merged.id());
   }
 
+  /** A profile holding {@code c-1}, {@code a-1} and {@code c-2}: two customers force-merged by an operator (defaults). */
+  static dev.clientele.core.Profile forceMergedCustomers(Clientele c) {
+    IngestResult a = c.ingest(event("e-1", "login", 0).identifier(IdentifierType.CUSTOMER_ID, "c-1")
+        .identifier(IdentifierType.ANONYMOUS_ID, "a-1").build());
+    IngestResult b = c.ingest(event("e-2", "login", 1).identifier(IdentifierType.CUSTOMER_ID, "c-2").build());
+    return c.merge(a.profile().orElseThrow(), b.profile().orElseThrow(), "same person, two accounts");
+  }
+
+  /**
+   * Review M1, first scenario: after the forced merge, a new email with the profile's anonymous
+   * id. The email ranks first and attaches, then the over-limit profile joined it and was refused
+   * UNIQUE_CONFLICT (for customer ids the step does not add), so the email went to a new profile.
+   */
+  @Test
+  void afterAForcedMerge_aNewEmailWithALowerRankedHeldIdentifier_goesToTheMergedProfile() {
+    Clientele c = with(IdentityRules.defaults());
+    dev.clientele.core.Profile merged = forceMergedCustomers(c);
+
+    IngestResult r = c.ingest(event("e-3", "login", 2).identifier(IdentifierType.EMAIL, "new@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "a-1").build());
+
+    assertThat(r.refusals()).isEmpty();
+    assertThat(r.createdProfile()).isFalse();
+    assertThat(r.profile()).contains(merged.id());
+    assertThat(c.profile(dev.clientele.core.Identifier.of(IdentifierType.EMAIL, "new@example.com")).map(p -> p.id()))
+        .contains(merged.id());
+    assertThat(c.profileCount()).isEqualTo(1);
+  }
+
+  /**
+   * Review M1, second scenario: the force-merged profile and Bob's ({@code bob@}, {@code a-9}, no
+   * customer id) meet through Bob's email and either the customer id (which ranks above the email)
+   * or the anonymous id (below it). The step adds no customer id to the profile that holds them,
+   * so both merge; before the fix only the first did, and the second was refused UNIQUE_CONFLICT.
+   */
+  @Test
+  void afterAForcedMerge_meetingAnotherProfile_doesNotDependOnWhichIdentifierRanksFirst() {
+    java.util.List<java.util.Set<dev.clientele.core.Identifier>> held = new java.util.ArrayList<>();
+    for (String via : java.util.List.of("c-1", "a-1")) {
+      Clientele c = with(IdentityRules.defaults());
+      forceMergedCustomers(c);
+      c.ingest(event("e-4", "login", 3).identifier(IdentifierType.EMAIL, "bob@example.com")
+          .identifier(IdentifierType.ANONYMOUS_ID, "a-9").build());
+      IdentifierType type = via.startsWith("c") ? IdentifierType.CUSTOMER_ID : IdentifierType.ANONYMOUS_ID;
+
+      IngestResult r = c.ingest(event("e-5", "login", 4).identifier(IdentifierType.EMAIL, "bob@example.com")
+          .identifier(type, via).build());
+
+      assertThat(r.refusals()).as("via %s", via).isEmpty();
+      assertThat(r.mergedProfiles()).as("via %s", via).hasSize(1);
+      assertThat(c.profileCount()).as("via %s", via).isEqualTo(1);
+      held.add(Fixtures.identifiersOf(c.profile(r.profile().orElseThrow()).orElseThrow()));
+    }
+    assertThat(held.get(0)).isEqualTo(held.get(1)).hasSize(5);
+  }
+
+  /**
+   * The same for the merge cap: a profile an operator force-merged is over a cap of 0 merges. An
+   * event that merges nothing (a new email, then that profile's anonymous id) was refused
+   * MERGE_CAP when the email ranked first and attached before the profile joined.
+   */
+  @Test
+  void overTheMergeCapAfterAForcedMerge_anEventThatMergesNothing_isNotRefused() {
+    Clientele c = with(IdentityRules.builder().maxMergesPerProfile(0).build());
+    dev.clientele.core.Profile merged = forceMergedCustomers(c);
+
+    IngestResult r = c.ingest(event("e-3", "login", 2).identifier(IdentifierType.EMAIL, "new@example.com")
+        .identifier(IdentifierType.ANONYMOUS_ID, "a-1").build());
+
+    assertThat(r.refusals()).isEmpty();
+    assertThat(r.profile()).contains(merged.id());
+    assertThat(c.stats().details().mergeCapRefusals()).isZero();
+  }
+
   /** The refusal of a window shorter than a day said "within 0 days". */
   @Test
   void limitRefusalOfAnHourWindow_saysTheWindowInHours() {

@@ -36,6 +36,13 @@ import java.util.TreeSet;
  * chooses the profile then, and it is refused only if its owner did not join through a linking
  * identifier. The plan still lists everything in priority order.
  *
+ * <p>Each step (a profile joining, an identifier attaching) is judged on its two sides, the group
+ * so far and what joins it, whichever of them ranks first: it is refused only for what neither
+ * side already held. A side over a limit or cap (after a forced merge, or under rules tightened
+ * since) is taken as it is and not made worse: a step that adds no value of an over-limit type to
+ * the side holding them is not refused for that type, and the merge cap applies only to a step
+ * that merges two profiles.
+ *
  * <p>Windows count link times, not first-seen times: an identifier counts at
  * {@link IdentifierState#linkedAt()}, the time of the event that attached it to its profile (an
  * identifier this event attaches counts at the event's time). That time never moves (first-seen
@@ -403,7 +410,9 @@ public final class LinkPlanner {
       for (IdentifierState s : p.identifiers()) {
         combined.merge(s.identifier(), s.linkedAt(), (a, b) -> a.isBefore(b) ? a : b);
       }
-      if (mergedAfter > rules.maxMergesPerProfile()) {
+      if (!profiles.isEmpty() && mergedAfter > rules.maxMergesPerProfile()) {
+        // Only a step that merges two profiles is held to the merge cap: p joining identifiers
+        // this event attaches merges nothing (as when p starts the group).
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.MERGE_CAP,
             "merging would exceed the cap of " + rules.maxMergesPerProfile() + " merged profiles"));
       }
@@ -411,7 +420,7 @@ public final class LinkPlanner {
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.SEPARATED,
             "an operator split these profiles apart; only a forced merge joins them again"));
       }
-      Optional<LinkPlan.Refusal> broken = check(combined, null, null, via, at, held());
+      Optional<LinkPlan.Refusal> broken = check(combined, null, null, via, at, held(), p);
       if (broken.isEmpty()) {
         profiles.add(p.id());
         held = combined;
@@ -422,7 +431,7 @@ public final class LinkPlanner {
 
     Optional<LinkPlan.Refusal> tryAttach(Identifier id, Instant at) {
       Map<Identifier, Instant> h = held();
-      Optional<LinkPlan.Refusal> broken = check(h, id, at, id, at, h);
+      Optional<LinkPlan.Refusal> broken = check(h, id, at, id, at, h, null);
       if (broken.isEmpty()) {
         attach.add(id);
         h.put(id, at);
@@ -479,11 +488,12 @@ public final class LinkPlanner {
      * {@code extraAt}) when {@code extra} is not null and not in {@code base} yet. Counts
      * without copying; only a group that breaks a limit is looked at again by
      * {@link #refusal}, which names the rule. {@code before} is what the group held before this
-     * step: a type of which the step adds nothing is not refused, even when over its limit.
+     * step and {@code joining} the profile this step joins to it (null for an attach): a type of
+     * which the step adds nothing to one of the two sides is not refused, even when over its limit.
      */
     private Optional<LinkPlan.Refusal> check(
         Map<Identifier, Instant> base, Identifier extra, Instant extraAt, Identifier via, Instant at,
-        Map<Identifier, Instant> before) {
+        Map<Identifier, Instant> before, Profile joining) {
       boolean adds = extra != null && !base.containsKey(extra);
       if (base.size() + (adds ? 1 : 0) > rules.maxIdentifiersPerProfile()) {
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.IDENTIFIER_CAP,
@@ -535,7 +545,7 @@ public final class LinkPlanner {
         combined = new HashMap<>(base);
         combined.put(extra, extraAt);
       }
-      return refusal(combined, before, via, at);
+      return refusal(combined, before, joining, via, at);
     }
 
     /**
@@ -544,13 +554,18 @@ public final class LinkPlanner {
      * one window's length of each other (any window, not only the one ending at the event), so
      * merging two profiles cannot crowd an earlier week either. Types are checked in name order.
      * Link times ({@link IdentifierState#linkedAt()}) never move once set, so a group that passes
-     * this check keeps passing it whatever older events arrive later. A type whose values are all
-     * in {@code before} (the group before this step) is not checked: the group was over its limit
-     * already (after a forced merge, or under rules tightened since) and this step does not add to
-     * it, so refusing the step would punish an unrelated identifier.
+     * this check keeps passing it whatever older events arrive later.
+     *
+     * <p>A type whose values are all on one side of the step, {@code before} (the group before
+     * it) or {@code joining} (the profile it joins, when not null), is not checked: that side was
+     * over the limit already (after a forced merge, or under rules tightened since) and the step
+     * adds nothing of the type to it, so refusing the step would punish an unrelated identifier.
+     * Both sides count, so the outcome does not depend on which side's identifier ranks first.
+     * A side that was within the limit is never pushed over it: the combined values then equal
+     * that side's, which were within it.
      */
     private Optional<LinkPlan.Refusal> refusal(
-        Map<Identifier, Instant> combined, Map<Identifier, Instant> before, Identifier via, Instant at) {
+        Map<Identifier, Instant> combined, Map<Identifier, Instant> before, Profile joining, Identifier via, Instant at) {
       Map<IdentifierType, List<Instant>> byType = new java.util.TreeMap<>(java.util.Comparator.comparing(IdentifierType::name));
       for (Map.Entry<Identifier, Instant> e : combined.entrySet()) {
         if (rules.policy(e.getKey().type()).limit().isPresent()) {
@@ -561,9 +576,10 @@ public final class LinkPlanner {
         IdentifierPolicy policy = rules.policy(e.getKey());
         int limit = policy.limit().getAsInt();
         List<Instant> times = e.getValue();
-        if (times.size() <= limit || times.size() == countOf(before.keySet(), e.getKey())) {
-          continue; // within the limit, or nothing of this type added: a group over it already (a
-                    // forced merge, tightened rules) was taken as it is and is not made worse
+        if (times.size() <= limit || times.size() == countOf(before.keySet(), e.getKey())
+            || (joining != null && times.size() == joining.identifierCount(e.getKey()))) {
+          continue; // within the limit, or nothing of this type added to one side: a side over it
+                    // already (a forced merge, tightened rules) is taken as it is, not made worse
         }
         boolean broken = true;
         if (policy.window().isPresent()) {
