@@ -32,9 +32,10 @@ import java.util.TreeSet;
  * the group would then hold two different values of a unique type, more values of a type than
  * its limit (counted within its window), more identifiers or merged profiles than the caps, or
  * when an attach-only type would join two profiles. An attach-only identifier held by a profile
- * is decided after the linking identifiers when one of those is held by another profile: it never
- * chooses the profile then, and it is refused only if its owner did not join through a linking
- * identifier. The plan still lists everything in priority order.
+ * is decided after the linking identifiers when one of those is held by another profile: it does
+ * not choose the profile while a linking identifier brings one in (if every such link is
+ * refused, it may still bring its own owner), and it is refused only if its owner did not join
+ * through a linking identifier. The plan still lists everything in priority order.
  *
  * <p>Each step (a profile joining, an identifier attaching) is judged on its two sides, the group
  * so far and what joins it, whichever of them ranks first: it is refused only for what neither
@@ -52,8 +53,10 @@ import java.util.TreeSet;
  * (with its owner, or nowhere), so the lowest-priority identifiers are the ones dropped. A
  * shared device's anonymous id next to two people's customer ids therefore never glues them.
  *
- * <p>Without limits (see {@link IdentityRules.Builder#withoutLimits()}) nothing is refused and
- * the result, a union of the profiles involved, does not depend on the order events arrive in.
+ * <p>Without limits (see {@link IdentityRules.Builder#withoutLimits()}) and when every type may
+ * link, nothing is refused and the result, a union of the profiles involved, does not depend on
+ * the order events arrive in. An attach-only type is refused when it would join two profiles,
+ * so with one the partition may depend on that order even without limits.
  */
 public final class LinkPlanner {
   private final IdentityRules rules;
