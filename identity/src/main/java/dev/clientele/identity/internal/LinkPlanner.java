@@ -261,11 +261,13 @@ public final class LinkPlanner {
       ResolvedIdentifiers resolved, Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles, List<MergeRecord> splits) {
     Instant at = resolved.event().timestamp();
     Group group = new Group(splits);
-    Map<Identifier, LinkPlan.Refusal> refused = new HashMap<>();
+    List<Identifier> linkable = resolved.linkable();
+    List<Identifier> malformed = resolved.malformed();
     List<Identifier> deferred = null;
-    for (Identifier id : resolved.linkable()) {
+    for (int i = 0; i < linkable.size(); i++) { // by index, and no lambda: this runs on every merge
+      Identifier id = linkable.get(i);
       ProfileId owner = owners.get(id);
-      if (owner != null && !rules.policy(id.type()).links() && linkingOwnerOtherThan(owner, resolved.linkable(), owners)) {
+      if (owner != null && !rules.policy(id.type()).links() && linkingOwnerOtherThan(owner, linkable, owners)) {
         // An attach-only identifier may not choose the profile when a linking one of the event
         // is held elsewhere (it would join the two), nor be refused before that linking one has
         // perhaps brought its owner in. Decided after the linking identifiers.
@@ -275,34 +277,41 @@ public final class LinkPlanner {
         deferred.add(id);
         continue;
       }
-      linkOne(group, id, owner, profiles, at, refused);
+      linkOne(group, id, owner, profiles, at);
     }
     if (deferred != null) {
-      for (Identifier id : deferred) {
-        linkOne(group, id, owners.get(id), profiles, at, refused);
+      // Each has an owner, so it joins that profile, is refused or is already in: none attaches,
+      // and group.attach stays in priority order.
+      for (int i = 0; i < deferred.size(); i++) {
+        Identifier id = deferred.get(i);
+        linkOne(group, id, owners.get(id), profiles, at);
       }
     }
-    for (Identifier id : resolved.malformed()) {
+    for (int i = 0; i < malformed.size(); i++) {
+      Identifier id = malformed.get(i);
       ProfileId owner = owners.get(id);
-      Optional<LinkPlan.Refusal> refusal;
       if (owner != null && group.profiles.contains(owner)) {
-        refusal = Optional.empty();
-      } else if (owner != null && group.profiles.isEmpty() && resolved.linkable().isEmpty()) {
-        refusal = group.tryJoin(profiles.get(owner), id, at); // a malformed value alone finds its owner
+        continue;
+      } else if (owner != null && group.profiles.isEmpty() && linkable.isEmpty()) {
+        group.refuse(id, group.tryJoin(profiles.get(owner), id, at)); // a malformed value alone finds its owner
       } else if (owner != null) {
-        refusal = Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.MALFORMED_ELSEWHERE,
-            id.type() + " is malformed and held by another profile: not attached"));
+        group.refuse(id, Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.MALFORMED_ELSEWHERE,
+            id.type() + " is malformed and held by another profile: not attached")));
       } else {
-        refusal = group.tryAttach(id, at);
+        group.refuse(id, group.tryAttach(id, at));
       }
-      refusal.ifPresent(x -> refused.put(id, x));
     }
-    // The anchor, the refusals and what attaches in priority order (the event's order), also
-    // when an attach-only identifier was decided late.
+    // The anchor and the refusals in priority order (the event's order), also when an
+    // attach-only identifier was decided late.
+    Map<Identifier, LinkPlan.Refusal> refused = group.refused;
     Identifier anchor = null;
-    List<LinkPlan.Refusal> refusals = new ArrayList<>(refused.size());
-    for (List<Identifier> ids : List.of(resolved.linkable(), resolved.malformed())) {
-      for (Identifier id : ids) {
+    List<LinkPlan.Refusal> refusals = ImmutableList.of();
+    if (refused == null) {
+      anchor = !linkable.isEmpty() ? linkable.get(0) : !malformed.isEmpty() ? malformed.get(0) : null;
+    } else {
+      refusals = new ArrayList<>(refused.size());
+      for (int i = 0; i < linkable.size() + malformed.size(); i++) {
+        Identifier id = i < linkable.size() ? linkable.get(i) : malformed.get(i - linkable.size());
         LinkPlan.Refusal x = refused.get(id);
         if (x != null) {
           refusals.add(x);
@@ -314,30 +323,20 @@ public final class LinkPlanner {
     if (anchor == null) {
       return Optional.empty();
     }
-    List<Identifier> attach = group.attach;
-    if (deferred != null && attach.size() > 1) {
-      List<Identifier> order = new ArrayList<>(resolved.linkable());
-      attach = new ArrayList<>(attach);
-      attach.sort(java.util.Comparator.comparingInt(id -> order.indexOf(id) < 0 ? Integer.MAX_VALUE : order.indexOf(id)));
-    }
-    return Optional.of(new LinkPlan(new ArrayList<>(group.profiles), attach, anchor, refusals));
+    return Optional.of(new LinkPlan(new ArrayList<>(group.profiles), group.attach, anchor, refusals));
   }
 
   /** Links one valid identifier into {@code group}, or records why it is refused. */
-  private void linkOne(
-      Group group, Identifier id, ProfileId owner, Map<ProfileId, Profile> profiles, Instant at,
-      Map<Identifier, LinkPlan.Refusal> refused) {
-    Optional<LinkPlan.Refusal> refusal;
+  private void linkOne(Group group, Identifier id, ProfileId owner, Map<ProfileId, Profile> profiles, Instant at) {
     if (owner != null && group.profiles.contains(owner)) {
-      refusal = Optional.empty();
+      return;
     } else if (owner != null) {
-      refusal = !group.profiles.isEmpty() && !rules.policy(id.type()).links()
+      group.refuse(id, !group.profiles.isEmpty() && !rules.policy(id.type()).links()
           ? Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.ATTACH_ONLY, id.type() + " only attaches and may not join two profiles"))
-          : group.tryJoin(profiles.get(owner), id, at);
+          : group.tryJoin(profiles.get(owner), id, at));
     } else {
-      refusal = group.tryAttach(id, at);
+      group.refuse(id, group.tryAttach(id, at));
     }
-    refusal.ifPresent(x -> refused.put(id, x));
   }
 
   /** A window in words: {@code 7 days}, {@code 12 hours}, {@code 90 minutes}, else its ISO form ({@code PT1.5S}). */
@@ -354,7 +353,8 @@ public final class LinkPlanner {
 
   /** Whether an identifier of a linking type among {@code ids} is held by a profile other than {@code owner}. */
   private boolean linkingOwnerOtherThan(ProfileId owner, List<Identifier> ids, Map<Identifier, ProfileId> owners) {
-    for (Identifier other : ids) {
+    for (int i = 0; i < ids.size(); i++) {
+      Identifier other = ids.get(i);
       ProfileId o = owners.get(other);
       if (o != null && !o.equals(owner) && rules.policy(other.type()).links()) {
         return true;
@@ -377,6 +377,8 @@ public final class LinkPlanner {
     Map<Identifier, Instant> held;
     Profile start;
     int merged;
+    /** The refused identifiers with why; null until the first refusal (most plans have none). */
+    Map<Identifier, LinkPlan.Refusal> refused;
 
     Group(List<MergeRecord> splits) {
       this.splits = splits;
@@ -393,6 +395,16 @@ public final class LinkPlanner {
         }
       }
       return held;
+    }
+
+    /** Records {@code refusal} of {@code id}, if there is one. */
+    void refuse(Identifier id, Optional<LinkPlan.Refusal> refusal) {
+      if (refusal.isPresent()) {
+        if (refused == null) {
+          refused = new HashMap<>(4);
+        }
+        refused.put(id, refusal.get());
+      }
     }
 
     Optional<LinkPlan.Refusal> tryJoin(Profile p, Identifier via, Instant at) {
