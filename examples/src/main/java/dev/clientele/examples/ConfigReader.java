@@ -242,11 +242,15 @@ final class ConfigReader {
         }
         library("identity.defaultRegion", () -> b.defaultRegion(region.textValue()));
       }
-      for (String value : strings(node, "identity.", "blockedValues")) {
-        b.blockValue(value);
+      List<String> values = strings(node, "identity.", "blockedValues");
+      for (int i = 0; i < values.size(); i++) {
+        String value = values.get(i);
+        library("identity.blockedValues[" + i + "]", () -> b.blockValue(value));
       }
-      for (String regex : strings(node, "identity.", "blockedPatterns")) {
-        library("identity.blockedPatterns", () -> b.blockPattern(regex));
+      List<String> patterns = strings(node, "identity.", "blockedPatterns");
+      for (int i = 0; i < patterns.size(); i++) {
+        String regex = patterns.get(i);
+        library("identity.blockedPatterns[" + i + "]", () -> b.blockPattern(regex));
       }
       OptionalInt maxIds = integer(node, "identity.", "maxIdentifiersPerProfile");
       if (maxIds.isPresent()) {

@@ -160,7 +160,7 @@ class ConfigParityHuntTest {
   @Example
   void libraryRefusals_inListsAndMaps_nameTheKey() {
     String[][] cases = {
-      {"{\"identity\":{\"blockedPatterns\":[\"(unclosed\"]}}", "config key identity.blockedPatterns: "},
+      {"{\"identity\":{\"blockedPatterns\":[\"(unclosed\"]}}", "config key identity.blockedPatterns[0]: "},
       {"{\"identity\":{\"attributeMerge\":{\"Loyalty Points\":\"sum\"}}}", "config key identity.attributeMerge.Loyalty Points: "},
       {"{\"activity\":{\"inactiveTypes\":[\"heart beat\"]}}", "config key activity.inactiveTypes: "},
       {"{\"activity\":{\"activeTypes\":[\"a/b\"]}}", "config key activity.activeTypes: "},

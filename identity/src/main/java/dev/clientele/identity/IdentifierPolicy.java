@@ -27,7 +27,8 @@ import java.util.OptionalInt;
  * @param links whether an identifier of this type may join two profiles; when false it only
  *     attaches to the profile the event resolves to through other identifiers
  * @param unique whether two different values on one profile are forbidden: two profiles each
- *     holding a different value are never merged automatically (implies a limit of 1)
+ *     holding a different value are never merged automatically (implies a limit of 1, and no
+ *     window: a unique type's limit holds for all time)
  */
 public record IdentifierPolicy(int priority, OptionalInt limit, Optional<Duration> window, boolean links, boolean unique) {
   /** Validates the policy. */
@@ -38,6 +39,8 @@ public record IdentifierPolicy(int priority, OptionalInt limit, Optional<Duratio
     checkArgument(window.isEmpty() || limit.isPresent(), "a window needs a limit");
     checkArgument(window.isEmpty() || (!window.get().isNegative() && !window.get().isZero()), "window must be positive: %s", window);
     checkArgument(!unique || limit.isEmpty() || limit.getAsInt() == 1, "a unique type has a limit of 1: %s", limit);
+    // A window would let a second value in once the first is a window old: no longer unique.
+    checkArgument(!unique || window.isEmpty(), "a unique type holds one value ever, so it has no window: %s", window);
     if (unique) {
       limit = OptionalInt.of(1);
     }
@@ -63,7 +66,11 @@ public record IdentifierPolicy(int priority, OptionalInt limit, Optional<Duratio
     return new IdentifierPolicy(priority, OptionalInt.of(max), Optional.empty(), links, unique);
   }
 
-  /** A copy with a limit per profile within a sliding window. */
+  /**
+   * A copy with a limit per profile within a sliding window.
+   *
+   * @throws IllegalArgumentException if this policy is unique (its one value is for all time)
+   */
   public IdentifierPolicy withLimit(int max, Duration per) {
     return new IdentifierPolicy(priority, OptionalInt.of(max), Optional.of(per), links, unique);
   }

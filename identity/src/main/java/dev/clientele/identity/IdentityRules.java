@@ -331,8 +331,10 @@ public final class IdentityRules {
     /**
      * Starts from no limits, no unique types and no caps (every type links, default
      * priorities); policies set with {@link #policy} still apply. Resolution is then
-     * independent of the order events arrive in, unless a policy set with {@link #policy} has a
-     * limit or is unique.
+     * independent of the order events arrive in when every type may link, unless a policy set
+     * with {@link #policy} has a limit or is unique. An attach-only policy makes it
+     * order-dependent too: whether an identifier of that type joins two profiles' events
+     * depends on which events came first.
      */
     public Builder withoutLimits() {
       this.unlimited = true;

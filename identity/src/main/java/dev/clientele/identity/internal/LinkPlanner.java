@@ -31,7 +31,18 @@ import java.util.TreeSet;
  * into the group (a merge), attaches to the group if no profile holds it, or is refused: when
  * the group would then hold two different values of a unique type, more values of a type than
  * its limit (counted within its window), more identifiers or merged profiles than the caps, or
- * when an attach-only type would join two profiles.
+ * when an attach-only type would join two profiles. An attach-only identifier held by a profile
+ * is decided after the linking identifiers when one of those is held by another profile: it does
+ * not choose the profile while a linking identifier brings one in (if every such link is
+ * refused, it may still bring its own owner), and it is refused only if its owner did not join
+ * through a linking identifier. The plan still lists everything in priority order.
+ *
+ * <p>Each step (a profile joining, an identifier attaching) is judged on its two sides, the group
+ * so far and what joins it, whichever of them ranks first: it is refused only for what neither
+ * side already held. A side over a limit or cap (after a forced merge, or under rules tightened
+ * since) is taken as it is and not made worse: a step that adds no value of an over-limit type to
+ * the side holding them is not refused for that type, and the merge cap applies only to a step
+ * that merges two profiles.
  *
  * <p>Windows count link times, not first-seen times: an identifier counts at
  * {@link IdentifierState#linkedAt()}, the time of the event that attached it to its profile (an
@@ -42,8 +53,10 @@ import java.util.TreeSet;
  * (with its owner, or nowhere), so the lowest-priority identifiers are the ones dropped. A
  * shared device's anonymous id next to two people's customer ids therefore never glues them.
  *
- * <p>Without limits (see {@link IdentityRules.Builder#withoutLimits()}) nothing is refused and
- * the result, a union of the profiles involved, does not depend on the order events arrive in.
+ * <p>Without limits (see {@link IdentityRules.Builder#withoutLimits()}) and when every type may
+ * link, nothing is refused and the result, a union of the profiles involved, does not depend on
+ * the order events arrive in. An attach-only type is refused when it would join two profiles,
+ * so with one the partition may depend on that order even without limits.
  */
 public final class LinkPlanner {
   private final IdentityRules rules;
@@ -220,6 +233,16 @@ public final class LinkPlanner {
     return new LinkPlan(chosen, attach, anchor, ImmutableList.of());
   }
 
+  private static int countOf(java.util.Collection<Identifier> ids, IdentifierType type) {
+    int count = 0;
+    for (Identifier id : ids) {
+      if (id.type().equals(type)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   private static int countOf(List<Identifier> ids, IdentifierType type) {
     int count = 0;
     for (int i = 0; i < ids.size(); i++) {
@@ -238,49 +261,106 @@ public final class LinkPlanner {
       ResolvedIdentifiers resolved, Map<Identifier, ProfileId> owners, Map<ProfileId, Profile> profiles, List<MergeRecord> splits) {
     Instant at = resolved.event().timestamp();
     Group group = new Group(splits);
-    List<LinkPlan.Refusal> refusals = new ArrayList<>();
-    Identifier anchor = null;
-    for (Identifier id : resolved.linkable()) {
+    List<Identifier> linkable = resolved.linkable();
+    List<Identifier> malformed = resolved.malformed();
+    List<Identifier> deferred = null;
+    for (int i = 0; i < linkable.size(); i++) { // by index, and no lambda: this runs on every merge
+      Identifier id = linkable.get(i);
       ProfileId owner = owners.get(id);
-      Optional<LinkPlan.Refusal> refused;
-      if (owner != null && group.profiles.contains(owner)) {
-        refused = Optional.empty();
-      } else if (owner != null) {
-        refused = !group.profiles.isEmpty() && !rules.policy(id.type()).links()
-            ? Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.ATTACH_ONLY, id.type() + " only attaches and may not join two profiles"))
-            : group.tryJoin(profiles.get(owner), id, at);
-      } else {
-        refused = group.tryAttach(id, at);
+      if (owner != null && !rules.policy(id.type()).links() && linkingOwnerOtherThan(owner, linkable, owners)) {
+        // An attach-only identifier may not choose the profile when a linking one of the event
+        // is held elsewhere (it would join the two), nor be refused before that linking one has
+        // perhaps brought its owner in. Decided after the linking identifiers.
+        if (deferred == null) {
+          deferred = new ArrayList<>(1);
+        }
+        deferred.add(id);
+        continue;
       }
-      if (refused.isPresent()) {
-        refusals.add(refused.get());
-      } else if (anchor == null) {
-        anchor = id;
+      linkOne(group, id, owner, profiles, at);
+    }
+    if (deferred != null) {
+      // Each has an owner, so it joins that profile, is refused or is already in: none attaches,
+      // and group.attach stays in priority order.
+      for (int i = 0; i < deferred.size(); i++) {
+        Identifier id = deferred.get(i);
+        linkOne(group, id, owners.get(id), profiles, at);
       }
     }
-    for (Identifier id : resolved.malformed()) {
+    for (int i = 0; i < malformed.size(); i++) {
+      Identifier id = malformed.get(i);
       ProfileId owner = owners.get(id);
-      Optional<LinkPlan.Refusal> refused;
       if (owner != null && group.profiles.contains(owner)) {
-        refused = Optional.empty();
-      } else if (owner != null && group.profiles.isEmpty() && resolved.linkable().isEmpty()) {
-        refused = group.tryJoin(profiles.get(owner), id, at); // a malformed value alone finds its owner
+        continue;
+      } else if (owner != null && group.profiles.isEmpty() && linkable.isEmpty()) {
+        group.refuse(id, group.tryJoin(profiles.get(owner), id, at)); // a malformed value alone finds its owner
       } else if (owner != null) {
-        refused = Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.MALFORMED_ELSEWHERE,
-            id.type() + " is malformed and held by another profile: not attached"));
+        group.refuse(id, Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.MALFORMED_ELSEWHERE,
+            id.type() + " is malformed and held by another profile: not attached")));
       } else {
-        refused = group.tryAttach(id, at);
+        group.refuse(id, group.tryAttach(id, at));
       }
-      if (refused.isPresent()) {
-        refusals.add(refused.get());
-      } else if (anchor == null) {
-        anchor = id;
+    }
+    // The anchor and the refusals in priority order (the event's order), also when an
+    // attach-only identifier was decided late.
+    Map<Identifier, LinkPlan.Refusal> refused = group.refused;
+    Identifier anchor = null;
+    List<LinkPlan.Refusal> refusals = ImmutableList.of();
+    if (refused == null) {
+      anchor = !linkable.isEmpty() ? linkable.get(0) : !malformed.isEmpty() ? malformed.get(0) : null;
+    } else {
+      refusals = new ArrayList<>(refused.size());
+      for (int i = 0; i < linkable.size() + malformed.size(); i++) {
+        Identifier id = i < linkable.size() ? linkable.get(i) : malformed.get(i - linkable.size());
+        LinkPlan.Refusal x = refused.get(id);
+        if (x != null) {
+          refusals.add(x);
+        } else if (anchor == null) {
+          anchor = id;
+        }
       }
     }
     if (anchor == null) {
       return Optional.empty();
     }
     return Optional.of(new LinkPlan(new ArrayList<>(group.profiles), group.attach, anchor, refusals));
+  }
+
+  /** Links one valid identifier into {@code group}, or records why it is refused. */
+  private void linkOne(Group group, Identifier id, ProfileId owner, Map<ProfileId, Profile> profiles, Instant at) {
+    if (owner != null && group.profiles.contains(owner)) {
+      return;
+    } else if (owner != null) {
+      group.refuse(id, !group.profiles.isEmpty() && !rules.policy(id.type()).links()
+          ? Optional.of(new LinkPlan.Refusal(id, LinkPlan.Rule.ATTACH_ONLY, id.type() + " only attaches and may not join two profiles"))
+          : group.tryJoin(profiles.get(owner), id, at));
+    } else {
+      group.refuse(id, group.tryAttach(id, at));
+    }
+  }
+
+  /** A window in words: {@code 7 days}, {@code 12 hours}, {@code 90 minutes}, else its ISO form ({@code PT1.5S}). */
+  static String inWords(java.time.Duration window) {
+    if (window.toSeconds() % 86_400 == 0 && window.getNano() == 0) {
+      return window.toDays() + (window.toDays() == 1 ? " day" : " days");
+    } else if (window.toSeconds() % 3_600 == 0 && window.getNano() == 0) {
+      return window.toHours() + (window.toHours() == 1 ? " hour" : " hours");
+    } else if (window.toSeconds() % 60 == 0 && window.getNano() == 0) {
+      return window.toMinutes() + (window.toMinutes() == 1 ? " minute" : " minutes");
+    }
+    return window.toString();
+  }
+
+  /** Whether an identifier of a linking type among {@code ids} is held by a profile other than {@code owner}. */
+  private boolean linkingOwnerOtherThan(ProfileId owner, List<Identifier> ids, Map<Identifier, ProfileId> owners) {
+    for (int i = 0; i < ids.size(); i++) {
+      Identifier other = ids.get(i);
+      ProfileId o = owners.get(other);
+      if (o != null && !o.equals(owner) && rules.policy(other.type()).links()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The profiles and identifiers gathered so far, with what they hold. */
@@ -297,6 +377,8 @@ public final class LinkPlanner {
     Map<Identifier, Instant> held;
     Profile start;
     int merged;
+    /** The refused identifiers with why; null until the first refusal (most plans have none). */
+    Map<Identifier, LinkPlan.Refusal> refused;
 
     Group(List<MergeRecord> splits) {
       this.splits = splits;
@@ -313,6 +395,16 @@ public final class LinkPlanner {
         }
       }
       return held;
+    }
+
+    /** Records {@code refusal} of {@code id}, if there is one. */
+    void refuse(Identifier id, Optional<LinkPlan.Refusal> refusal) {
+      if (refusal.isPresent()) {
+        if (refused == null) {
+          refused = new HashMap<>(4);
+        }
+        refused.put(id, refusal.get());
+      }
     }
 
     Optional<LinkPlan.Refusal> tryJoin(Profile p, Identifier via, Instant at) {
@@ -333,7 +425,9 @@ public final class LinkPlanner {
       for (IdentifierState s : p.identifiers()) {
         combined.merge(s.identifier(), s.linkedAt(), (a, b) -> a.isBefore(b) ? a : b);
       }
-      if (mergedAfter > rules.maxMergesPerProfile()) {
+      if (!profiles.isEmpty() && mergedAfter > rules.maxMergesPerProfile()) {
+        // Only a step that merges two profiles is held to the merge cap: p joining identifiers
+        // this event attaches merges nothing (as when p starts the group).
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.MERGE_CAP,
             "merging would exceed the cap of " + rules.maxMergesPerProfile() + " merged profiles"));
       }
@@ -341,7 +435,7 @@ public final class LinkPlanner {
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.SEPARATED,
             "an operator split these profiles apart; only a forced merge joins them again"));
       }
-      Optional<LinkPlan.Refusal> broken = check(combined, null, null, via, at);
+      Optional<LinkPlan.Refusal> broken = check(combined, null, null, via, at, held(), p);
       if (broken.isEmpty()) {
         profiles.add(p.id());
         held = combined;
@@ -352,7 +446,7 @@ public final class LinkPlanner {
 
     Optional<LinkPlan.Refusal> tryAttach(Identifier id, Instant at) {
       Map<Identifier, Instant> h = held();
-      Optional<LinkPlan.Refusal> broken = check(h, id, at, id, at);
+      Optional<LinkPlan.Refusal> broken = check(h, id, at, id, at, h, null);
       if (broken.isEmpty()) {
         attach.add(id);
         h.put(id, at);
@@ -408,10 +502,13 @@ public final class LinkPlanner {
      * Checks the caps and limits on {@code base} plus {@code extra} (linked at
      * {@code extraAt}) when {@code extra} is not null and not in {@code base} yet. Counts
      * without copying; only a group that breaks a limit is looked at again by
-     * {@link #refusal}, which names the rule.
+     * {@link #refusal}, which names the rule. {@code before} is what the group held before this
+     * step and {@code joining} the profile this step joins to it (null for an attach): a type of
+     * which the step adds nothing to one of the two sides is not refused, even when over its limit.
      */
     private Optional<LinkPlan.Refusal> check(
-        Map<Identifier, Instant> base, Identifier extra, Instant extraAt, Identifier via, Instant at) {
+        Map<Identifier, Instant> base, Identifier extra, Instant extraAt, Identifier via, Instant at,
+        Map<Identifier, Instant> before, Profile joining) {
       boolean adds = extra != null && !base.containsKey(extra);
       if (base.size() + (adds ? 1 : 0) > rules.maxIdentifiersPerProfile()) {
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.IDENTIFIER_CAP,
@@ -463,7 +560,7 @@ public final class LinkPlanner {
         combined = new HashMap<>(base);
         combined.put(extra, extraAt);
       }
-      return refusal(combined, via, at);
+      return refusal(combined, before, joining, via, at);
     }
 
     /**
@@ -473,8 +570,17 @@ public final class LinkPlanner {
      * merging two profiles cannot crowd an earlier week either. Types are checked in name order.
      * Link times ({@link IdentifierState#linkedAt()}) never move once set, so a group that passes
      * this check keeps passing it whatever older events arrive later.
+     *
+     * <p>A type whose values are all on one side of the step, {@code before} (the group before
+     * it) or {@code joining} (the profile it joins, when not null), is not checked: that side was
+     * over the limit already (after a forced merge, or under rules tightened since) and the step
+     * adds nothing of the type to it, so refusing the step would punish an unrelated identifier.
+     * Both sides count, so the outcome does not depend on which side's identifier ranks first.
+     * A side that was within the limit is never pushed over it: the combined values then equal
+     * that side's, which were within it.
      */
-    private Optional<LinkPlan.Refusal> refusal(Map<Identifier, Instant> combined, Identifier via, Instant at) {
+    private Optional<LinkPlan.Refusal> refusal(
+        Map<Identifier, Instant> combined, Map<Identifier, Instant> before, Profile joining, Identifier via, Instant at) {
       Map<IdentifierType, List<Instant>> byType = new java.util.TreeMap<>(java.util.Comparator.comparing(IdentifierType::name));
       for (Map.Entry<Identifier, Instant> e : combined.entrySet()) {
         if (rules.policy(e.getKey().type()).limit().isPresent()) {
@@ -485,8 +591,10 @@ public final class LinkPlanner {
         IdentifierPolicy policy = rules.policy(e.getKey());
         int limit = policy.limit().getAsInt();
         List<Instant> times = e.getValue();
-        if (times.size() <= limit) {
-          continue;
+        if (times.size() <= limit || times.size() == countOf(before.keySet(), e.getKey())
+            || (joining != null && times.size() == joining.identifierCount(e.getKey()))) {
+          continue; // within the limit, or nothing of this type added to one side: a side over it
+                    // already (a forced merge, tightened rules) is taken as it is, not made worse
         }
         boolean broken = true;
         if (policy.window().isPresent()) {
@@ -504,7 +612,7 @@ public final class LinkPlanner {
               "two different " + e.getKey() + " values may not be on one profile"));
         }
         return Optional.of(new LinkPlan.Refusal(via, LinkPlan.Rule.LIMIT,
-            e.getKey() + " allows " + limit + " per profile" + policy.window().map(w -> " within " + w.toDays() + " days").orElse("")));
+            e.getKey() + " allows " + limit + " per profile" + policy.window().map(w -> " within " + inWords(w)).orElse("")));
       }
       return Optional.empty();
     }
