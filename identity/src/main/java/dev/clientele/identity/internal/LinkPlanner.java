@@ -195,9 +195,6 @@ public final class LinkPlanner {
     }
     // Read by index: held.identifiers() would make a list of the old version, about to be replaced.
     int h = held == null ? 0 : held.identifierCount();
-    if (held != null && held.mergedFrom().size() > rules.maxMergesPerProfile()) {
-      return null; // a profile over the merge cap: the general path checks it when something attaches first
-    }
     int n = h + unowned;
     if (n > rules.maxIdentifiersPerProfile()) {
       return null;
