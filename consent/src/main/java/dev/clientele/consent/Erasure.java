@@ -425,7 +425,7 @@ public final class Erasure {
           // A kept event is a consent or deliverability change stripped to channel and list: no order,
           // and no attribute (no identify, no device), so the host's attribute strategies do not
           // matter here; if CONSENT_KEYS ever keeps one, pass them (ProfileChanges' preference).
-          ProfileChanges.apply(b, kept, theirs, List.of(), activity.isActive(kept), RevenueRules.anyCurrency(), ignored);
+          ProfileChanges.apply(b, kept, theirs, List.of(), activity.isActive(kept), RevenueRules.anyCurrency(), null, ignored);
           ConsentChanges.apply(b, kept, theirs, ignored);
           commit.append(new StoredEvent(kept, i));
           moved++;

@@ -47,28 +47,14 @@ public final class ProfileChanges {
    *     kept and marked undeliverable (a short list: looked up by scanning)
    * @param active whether the event is active
    * @param revenue how an order's total becomes revenue
+   * @param preference which of two observations of an attribute to keep, the one it ranks
+   *     greater: for each attribute name, the comparator to use, or null for the latest
+   *     observation ({@link Attribute#OBSERVATION_ORDER}); a null {@code preference} keeps the
+   *     latest observation of every attribute. Each comparator must be a total order (two
+   *     observations equal only when they are equal), so that the result does not depend on the
+   *     order the events arrive in.
    * @param problems receives a description of each piece of event data that was not applied
    *     (no personal data)
-   */
-  public static void apply(
-      Profile.Builder profile,
-      Event event,
-      Collection<Identifier> attach,
-      Collection<Identifier> malformed,
-      boolean active,
-      RevenueRules revenue,
-      List<String> problems) {
-    apply(profile, event, attach, malformed, active, revenue, null, problems);
-  }
-
-  /**
-   * Applies {@code event} to {@code profile} as {@link #apply(Profile.Builder, Event, Collection,
-   * Collection, boolean, RevenueRules, List)} does, keeping of two observations of an attribute the
-   * one {@code preference} ranks greater: for each attribute name, the comparator to use, or null
-   * for the latest observation ({@link Attribute#OBSERVATION_ORDER}). A null {@code preference}
-   * keeps the latest observation of every attribute. Each comparator must be a total order (two
-   * observations equal only when they are equal), so that the result does not depend on the order
-   * the events arrive in.
    */
   public static void apply(
       Profile.Builder profile,
