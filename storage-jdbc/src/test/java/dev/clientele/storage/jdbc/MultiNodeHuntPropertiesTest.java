@@ -1,0 +1,456 @@
+package dev.clientele.storage.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.clientele.Clientele;
+import dev.clientele.IngestResult;
+import dev.clientele.IngestStats;
+import dev.clientele.consent.ErasurePolicy;
+import dev.clientele.core.Event;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.IdentifierState;
+import dev.clientele.core.IdentifierType;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import dev.clientele.core.TimelineQuery;
+import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.StoredEvent;
+import dev.clientele.identity.IdentityRules;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bug hunt: two or three application instances ("nodes"), each with its own pool, its own
+ * {@link JdbcStorage} and its own {@link Clientele}, on ONE database, ingesting interleaved
+ * events of overlapping people at the same time. Without identifier limits resolution is
+ * order-independent (DESIGN.md), so whatever the interleaving, the partition of identifiers into
+ * profiles must be the connected components of the events' identifiers (a union-find model
+ * written here), equal to what one in-memory instance gives event by event; every event is stored
+ * once, on the profile of its block; every identifier has one owner; the merge log accounts for
+ * every profile created; and every node explains every profile the same way.
+ */
+class MultiNodeHuntPropertiesTest {
+  static final Instant T0 = Instant.parse("2026-10-01T08:00:00Z");
+  static final AtomicInteger DATABASES = new AtomicInteger();
+
+  static ErasurePolicy salted() {
+    return ErasurePolicy.builder().salt("multi-node-hunt-salt-0123456789".getBytes(StandardCharsets.UTF_8)).build();
+  }
+
+  static IdentityRules unlimited() {
+    return IdentityRules.builder().withoutLimits().build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Nodes on one database
+
+  /** Where the nodes' pools connect: a fresh H2 in-memory database, or a fresh PostgreSQL schema. */
+  interface Database extends AutoCloseable {
+    HikariDataSource newPool();
+
+    @Override
+    void close();
+  }
+
+  /** A new H2 in-memory database, alive while one of its pools is open (the first one is kept). */
+  static Database h2() {
+    String url = "jdbc:h2:mem:hnodes-" + DATABASES.incrementAndGet() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+    HikariDataSource keeper = TestDatabases.pool(url, 1);
+    return new Database() {
+      @Override
+      public HikariDataSource newPool() {
+        return TestDatabases.pool(url, 4);
+      }
+
+      @Override
+      public void close() {
+        try (Connection c = keeper.getConnection(); Statement s = c.createStatement()) {
+          s.execute("SHUTDOWN");
+        } catch (java.sql.SQLException ignored) {
+          // the database goes with the last connection anyway
+        }
+        keeper.close();
+      }
+    };
+  }
+
+  /** A new schema on the test PostgreSQL server (skips the test without one, as the other tests do). */
+  static Database postgres() {
+    HikariDataSource first = TestDatabases.postgres();
+    String schema = first.getSchema();
+    String url = TestDatabases.postgresUrl().orElseThrow();
+    return new Database() {
+      @Override
+      public HikariDataSource newPool() {
+        return TestDatabases.pool(url, 4, schema);
+      }
+
+      @Override
+      public void close() {
+        TestDatabases.dropPostgres(first);
+      }
+    };
+  }
+
+  /** {@code n} nodes on {@code db}: each its own pool, store and instance; closing closes them all. */
+  static final class Nodes implements AutoCloseable {
+    final List<HikariDataSource> pools = new ArrayList<>();
+    final List<Clientele> nodes = new ArrayList<>();
+
+    Nodes(Database db, int n, Function<Clientele.Builder, Clientele.Builder> configure, Function<HikariDataSource, Clientele.Builder> base) {
+      for (int i = 0; i < n; i++) {
+        HikariDataSource pool = db.newPool();
+        pools.add(pool);
+        nodes.add(configure.apply(base.apply(pool)).build());
+      }
+    }
+
+    Nodes(Database db, int n, Function<Clientele.Builder, Clientele.Builder> configure) {
+      this(db, n, configure, pool -> Clientele.builder().storage(JdbcStorage.open(pool)).erasurePolicy(salted()));
+    }
+
+    Clientele node(int i) {
+      return nodes.get(i);
+    }
+
+    @Override
+    public void close() {
+      nodes.forEach(Clientele::close);
+      pools.forEach(HikariDataSource::close);
+    }
+  }
+
+  /** Runs the tasks on threads of their own, started together; their results in order. */
+  static <T> List<T> together(List<Callable<T>> tasks) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<T>> running = new ArrayList<>();
+      for (Callable<T> task : tasks) {
+        running.add(threads.submit(() -> {
+          start.await();
+          return task.call();
+        }));
+      }
+      start.countDown();
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : running) {
+        out.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Generation: people with emails (two spellings), phones (two spellings), a customer id and
+  // devices; some devices shared by two people, some events naming two people's emails.
+
+  static Identifier email(int p) {
+    return Identifier.of(IdentifierType.EMAIL, "person" + p + "@example.com");
+  }
+
+  static Identifier phone(int p) {
+    return Identifier.of(IdentifierType.PHONE, String.format(Locale.ROOT, "+1650253%04d", p));
+  }
+
+  static Identifier customer(int p) {
+    return Identifier.of(IdentifierType.CUSTOMER_ID, "c-" + p);
+  }
+
+  static Identifier device(String name) {
+    return Identifier.of(IdentifierType.ANONYMOUS_ID, name);
+  }
+
+  /** An event and the canonical (normalised) identifiers it carries, for the model. */
+  record Sent(Event event, Set<Identifier> canonical) {}
+
+  /**
+   * A history of {@code people} people: per person fragments (an email alone, a phone alone, a
+   * device alone, a customer id with a device), then events that glue some of them, in a random
+   * order with distinct times. Email and phone values come in either spelling.
+   */
+  static List<Sent> history(Random random, int people, int extra) {
+    List<Sent> out = new ArrayList<>();
+    int[] n = {0};
+    for (int p = 0; p < people; p++) {
+      out.add(sent(random, n, p, List.of(email(p))));
+      out.add(sent(random, n, p, List.of(phone(p))));
+      out.add(sent(random, n, p, List.of(device("a-" + p))));
+      out.add(sent(random, n, p, List.of(customer(p), device("b-" + p))));
+    }
+    for (int k = 0; k < extra; k++) {
+      int p = random.nextInt(people);
+      List<Identifier> ids = new ArrayList<>();
+      List<Identifier> own = List.of(email(p), phone(p), customer(p), device("a-" + p), device("b-" + p));
+      int mask = 1 + random.nextInt(31);
+      for (int b = 0; b < own.size(); b++) {
+        if ((mask >>> b & 1) != 0) {
+          ids.add(own.get(b));
+        }
+      }
+      switch (random.nextInt(6)) {
+        case 0 -> ids.add(device("shared-" + random.nextInt(2))); // a household tablet
+        case 1 -> ids.add(email((p + 1 + random.nextInt(people - 1)) % people)); // two people's emails
+        default -> { }
+      }
+      out.add(sent(random, n, p, ids));
+    }
+    Collections.shuffle(out, random);
+    return out;
+  }
+
+  static Sent sent(Random random, int[] n, int person, List<Identifier> ids) {
+    String[] types = {"pageview", "login", "identify", "order"};
+    String type = types[random.nextInt(types.length)];
+    // Distinct times (no tie-breaks between attribute values) in any order.
+    Event.Builder b = Event.builder(String.format(Locale.ROOT, "e-%04d", ++n[0]), type,
+        T0.plusSeconds(60L * n[0] + random.nextInt(50)));
+    for (Identifier id : ids) {
+      if (id.type() == IdentifierType.EMAIL && random.nextBoolean()) {
+        b.identifier(IdentifierType.EMAIL, " " + id.value().substring(0, 1).toUpperCase(Locale.ROOT)
+            + id.value().substring(1).replace("example.com", "Example.COM"));
+      } else if (id.type() == IdentifierType.PHONE && random.nextBoolean()) {
+        b.identifier(IdentifierType.PHONE, "(650) 253-" + id.value().substring(8));
+      } else {
+        b.identifier(id);
+      }
+    }
+    switch (type) {
+      case "identify" -> b.data("first_name", "N" + random.nextInt(10)).data("city", random.nextBoolean() ? "Zürich" : "İzmir");
+      case "order" -> b.action("purchase").data("total", BigDecimal.valueOf(1 + random.nextInt(90)));
+      case "login" -> b.action("login");
+      default -> b.data("page", "/p" + person);
+    }
+    return new Sent(b.build(), new HashSet<>(ids));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The model: connected components of the events' identifiers
+
+  static Set<Set<Identifier>> components(List<Sent> history) {
+    Map<Identifier, Identifier> parent = new HashMap<>();
+    Function<Identifier, Identifier> find = new Function<>() {
+      @Override
+      public Identifier apply(Identifier x) {
+        Identifier p = parent.computeIfAbsent(x, k -> k);
+        if (p.equals(x)) {
+          return x;
+        }
+        Identifier root = apply(p);
+        parent.put(x, root);
+        return root;
+      }
+    };
+    for (Sent s : history) {
+      Identifier first = null;
+      for (Identifier id : s.canonical()) {
+        Identifier root = find.apply(id);
+        if (first == null) {
+          first = root;
+        } else if (!root.equals(find.apply(first))) {
+          parent.put(root, find.apply(first));
+        }
+      }
+    }
+    Map<Identifier, Set<Identifier>> blocks = new HashMap<>();
+    for (Identifier id : new ArrayList<>(parent.keySet())) {
+      blocks.computeIfAbsent(find.apply(id), k -> new HashSet<>()).add(id);
+    }
+    return new HashSet<>(blocks.values());
+  }
+
+  static List<Profile> profiles(Clientele c) {
+    List<Profile> out = new ArrayList<>();
+    c.storage().forEachProfile(out::add);
+    return out;
+  }
+
+  static Set<Identifier> ids(Profile p) {
+    return p.identifiers().stream().map(IdentifierState::identifier).collect(Collectors.toSet());
+  }
+
+  /** Per block of identifiers: event count, attributes, created-at, last-active, event ids on the timeline. */
+  static Map<Set<Identifier>, List<Object>> summary(Clientele c) {
+    Map<Set<Identifier>, List<Object>> out = new HashMap<>();
+    for (Profile p : profiles(c)) {
+      out.put(ids(p), List.of(p.eventCount(), p.attributes(), p.createdAt(), p.lastActive(),
+          new TreeSet<>(c.timeline(p.id(), TimelineQuery.all()).stream().map(Event::id).toList())));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 1. Concurrent ingestion on several nodes
+
+  /**
+   * 2 or 3 nodes ingest a shuffled history at once, each its share (some events delivered to
+   * two nodes, as at-least-once delivery does), each with {@code ingestAll} in batches of a
+   * random size (1: event by event). Afterwards: the partition is the model's and the in-memory
+   * instance's, nothing lost or doubled, one owner per identifier, merge log consistent, and
+   * every node tells the same story.
+   */
+  @Property(tries = 12)
+  void concurrentNodes_ingestOverlappingPeople_sameAsModelAndOneInMemoryInstance(
+      @ForAll long seed, @ForAll @IntRange(min = 2, max = 3) int nodes) throws Exception {
+    try (Database db = h2()) {
+      checkConcurrentIngestion(db, new Random(seed), nodes);
+    }
+  }
+
+  /** The property above once on PostgreSQL (skipped without a server, as the other PostgreSQL tests). */
+  @Test
+  void postgres_concurrentNodes_ingestOverlappingPeople_sameAsModel() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      try (Database db = postgres()) {
+        checkConcurrentIngestion(db, new Random(1000 + round), 2 + round % 2);
+      }
+    }
+  }
+
+  static void checkConcurrentIngestion(Database db, Random random, int n) throws Exception {
+    List<Sent> history = history(random, 6, 30);
+    Set<Set<Identifier>> model = components(history);
+    List<String> distinct = history.stream().map(s -> s.event().id()).distinct().toList();
+
+    // Shares: each event to one node, every fifth also to another one (a redelivery).
+    List<List<Event>> shares = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      shares.add(new ArrayList<>());
+    }
+    int deliveries = 0;
+    for (int i = 0; i < history.size(); i++) {
+      int to = random.nextInt(n);
+      shares.get(to).add(history.get(i).event());
+      deliveries++;
+      if (i % 5 == 0) {
+        shares.get((to + 1) % n).add(history.get(i).event());
+        deliveries++;
+      }
+    }
+    int[] batch = new int[n];
+    for (int i = 0; i < n; i++) {
+      batch[i] = 1 + random.nextInt(6);
+    }
+    AtomicInteger node = new AtomicInteger();
+    try (Clientele memory = Clientele.builder().identityRules(unlimited()).erasurePolicy(salted()).build();
+        Nodes nodes = new Nodes(db, n, b -> b.identityRules(unlimited()).ingestBatchSize(batch[node.getAndIncrement()]))) {
+      history.forEach(s -> memory.ingest(s.event()));
+
+      List<Callable<List<IngestResult>>> tasks = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        Clientele c = nodes.node(i);
+        List<Event> share = shares.get(i);
+        tasks.add(() -> {
+          List<IngestResult> results = new ArrayList<>();
+          c.ingestAll(share, results::add);
+          return results;
+        });
+      }
+      List<List<IngestResult>> results = together(tasks);
+      String context = "nodes " + n + ", batch sizes " + java.util.Arrays.toString(batch);
+
+      Clientele any = nodes.node(0);
+      // The partition: the model's, and the in-memory instance's.
+      Set<Set<Identifier>> partition = profiles(any).stream().map(MultiNodeHuntPropertiesTest::ids).collect(Collectors.toSet());
+      assertThat(partition).as("partition, %s", context).isEqualTo(model);
+      assertThat(summary(any)).as("profiles, %s", context).isEqualTo(summary(memory));
+
+      // No event lost or doubled; each reported applied exactly once across the nodes.
+      Map<String, Long> applied = results.stream().flatMap(List::stream)
+          .filter(r -> r.outcome() == IngestResult.Outcome.APPLIED)
+          .collect(Collectors.groupingBy(IngestResult::eventId, Collectors.counting()));
+      assertThat(applied.keySet()).as("applied events, %s", context).containsExactlyInAnyOrderElementsOf(distinct);
+      assertThat(applied.values()).as("each applied once, %s", context).allMatch(v -> v == 1);
+      assertThat(results.stream().flatMap(List::stream).filter(r -> r.outcome() == IngestResult.Outcome.DUPLICATE).count())
+          .as("duplicates, %s", context).isEqualTo(deliveries - distinct.size());
+      long appliedInStats = nodes.nodes.stream().map(Clientele::stats).mapToLong(IngestStats::applied).sum();
+      assertThat(appliedInStats).as("stats, %s", context).isEqualTo(distinct.size());
+      assertThat(any.storage().eventCount()).isEqualTo(distinct.size());
+      try (Stream<StoredEvent> all = any.storage().allEvents()) {
+        assertThat(all.map(e -> e.event().id()).sorted().toList()).isEqualTo(distinct.stream().sorted().toList());
+      }
+      long onTimelines = 0;
+      Set<String> seen = new HashSet<>();
+      for (Profile p : profiles(any)) {
+        onTimelines += p.eventCount();
+        for (Event e : any.timeline(p.id(), TimelineQuery.all())) {
+          assertThat(seen.add(e.id())).as("event %s on one timeline only", e.id()).isTrue();
+        }
+      }
+      assertThat(onTimelines).isEqualTo(distinct.size());
+      assertThat(seen).hasSize(distinct.size());
+
+      // One owner per identifier, the profile listing it, as seen from every node.
+      for (Clientele c : nodes.nodes) {
+        for (Profile p : profiles(any)) {
+          for (Identifier id : ids(p)) {
+            assertThat(c.storage().owner(id)).as("owner of %s", id).contains(p.id());
+            assertThat(c.profile(id).map(Profile::id)).contains(p.id());
+          }
+        }
+      }
+
+      // The merge log: every profile created is a final profile or a side of a merge record.
+      long created = results.stream().flatMap(List::stream).filter(IngestResult::createdProfile).count();
+      List<MergeRecord> log = new ArrayList<>();
+      any.storage().forEachMergeRecord(log::add);
+      long absorbed = log.stream().filter(r -> r.kind() == MergeRecord.Kind.MERGE).mapToLong(r -> r.sides().size()).sum();
+      assertThat(created).as("profiles created = final + absorbed, %s", context).isEqualTo(profiles(any).size() + absorbed);
+      Set<ProfileId> absorbedIds = log.stream().filter(r -> r.kind() == MergeRecord.Kind.MERGE)
+          .flatMap(r -> r.sides().stream().map(MergeRecord.Side::id)).collect(Collectors.toSet());
+      assertThat(absorbedIds).as("absorbed once each").hasSize((int) absorbed);
+      for (Profile p : profiles(any)) {
+        assertThat(absorbedIds).doesNotContain(p.id());
+        Set<ProfileId> fromLog = new HashSet<>();
+        for (MergeRecord r : any.mergeLog(p.id())) {
+          if (r.kind() == MergeRecord.Kind.MERGE && r.profile().equals(p.id())) {
+            r.sides().forEach(s -> {
+              fromLog.add(s.id());
+              fromLog.addAll(s.mergedFrom());
+            });
+          }
+        }
+        assertThat(p.mergedFrom()).as("mergedFrom of %s is what its merge records absorbed", p.id())
+            .containsExactlyInAnyOrderElementsOf(fromLog);
+        // Every node explains it the same way, and the same merge log.
+        for (Clientele c : nodes.nodes) {
+          assertThat(c.explain(p.id())).isEqualTo(any.explain(p.id()));
+          assertThat(c.mergeLog(p.id())).isEqualTo(any.mergeLog(p.id()));
+          assertThat(c.profile(p.id())).contains(p);
+        }
+      }
+    }
+  }
+}
