@@ -453,4 +453,238 @@ class MultiNodeHuntPropertiesTest {
       }
     }
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // 2. One node changes people while another ingests their events
+
+  /** An event of person {@code p} carrying {@code ids}, at minute {@code minute}. */
+  static Event of(String id, String type, long minute, Identifier... ids) {
+    Event.Builder b = Event.builder(id, type, T0.plusSeconds(60 * minute));
+    for (Identifier i : ids) {
+      b.identifier(i);
+    }
+    if (type.equals("identify")) {
+      b.data("city", "Zürich");
+    }
+    return b.build();
+  }
+
+  /** Person {@code p}'s history as fragments joined by later events (so the profile is a merge). */
+  static List<Event> person(int p, String prefix) {
+    return List.of(
+        of(prefix + p + "-1", "pageview", 1, device("a-" + p)),
+        of(prefix + p + "-2", "login", 2, device("a-" + p), email(p)),
+        of(prefix + p + "-3", "identify", 3, email(p), phone(p)),
+        of(prefix + p + "-4", "pageview", 4, customer(p)),
+        of(prefix + p + "-5", "order", 5, customer(p), email(p)));
+  }
+
+  /**
+   * Node A erases a person while node B ingests (event by event or in batches) new events of that
+   * person, some also naming a new device: whichever commits first, afterwards no node finds any
+   * identifier the person had or any of their events, every node rejects a replay of their events,
+   * and nodes that never saw the erasure (C) reject them too.
+   */
+  @Property(tries = 10)
+  void eraseOnOneNode_whileAnotherIngests_nothingOfThePersonSurvivesAnywhere(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int batchB) throws Exception {
+    Random random = new Random(seed);
+    AtomicInteger which = new AtomicInteger();
+    try (Database db = h2();
+        Nodes nodes = new Nodes(db, 3, b -> b.ingestBatchSize(which.getAndIncrement() == 1 ? batchB : 1))) {
+      Clientele a = nodes.node(0);
+      Clientele b = nodes.node(1);
+      Clientele c = nodes.node(2);
+      List<Event> old = new ArrayList<>(person(0, "old-"));
+      old.addAll(person(1, "old-"));
+      old.forEach(e -> nodes.node(random.nextInt(3)).ingest(e));
+      // Node B and C read (and cache) the person before the erasure.
+      ProfileId erased = b.profile(email(0)).orElseThrow().id();
+      assertThat(c.profile(phone(0)).map(Profile::id)).contains(erased);
+      Set<Identifier> theirs = ids(b.profile(erased).orElseThrow());
+
+      List<Event> fresh = new ArrayList<>();
+      for (int k = 0; k < 8; k++) {
+        List<Identifier> pick = new ArrayList<>(List.of(email(0), phone(0), customer(0), device("a-0")));
+        Collections.shuffle(pick, random);
+        List<Identifier> carried = new ArrayList<>(pick.subList(0, 1 + random.nextInt(2)));
+        if (random.nextBoolean()) {
+          carried.add(device("new-" + k)); // a device the erasure did not know of
+        }
+        fresh.add(of("fresh-" + k, random.nextBoolean() ? "pageview" : "identify", 10 + k, carried.toArray(Identifier[]::new)));
+      }
+      List<Object> outcomes = together(List.of(
+          () -> a.delete(erased),
+          () -> {
+            List<IngestResult> rs = new ArrayList<>();
+            b.ingestAll(fresh, rs::add);
+            return rs;
+          }));
+      @SuppressWarnings("unchecked")
+      List<IngestResult> during = (List<IngestResult>) outcomes.get(1);
+      Set<Identifier> after = new HashSet<>(theirs);
+      for (int k = 0; k < fresh.size(); k++) {
+        IngestResult r = during.get(k);
+        assertThat(r.outcome()).as("%s", r).isIn(IngestResult.Outcome.APPLIED, IngestResult.Outcome.REJECTED);
+        if (r.outcome() == IngestResult.Outcome.APPLIED) {
+          // Applied before the erasure: erased with the person (its new device too), so no owner is left.
+          after.addAll(fresh.get(k).identifiers());
+        }
+      }
+      Set<String> gone = new HashSet<>();
+      old.stream().filter(e -> e.id().startsWith("old-0")).forEach(e -> gone.add(e.id()));
+      fresh.forEach(e -> gone.add(e.id()));
+      for (Clientele n : nodes.nodes) {
+        assertThat(n.profile(erased)).as("profile by id").isEmpty();
+        for (Identifier id : after) {
+          assertThat(n.profile(id)).as("profile of %s", id).isEmpty();
+          assertThat(n.storage().owner(id)).as("owner of %s", id).isEmpty();
+        }
+        assertThat(n.storage().containedEvents(new ArrayList<>(gone))).as("their events").isEmpty();
+        for (Profile p : profiles(n)) {
+          assertThat(ids(p)).as("identifiers of a remaining profile").doesNotContainAnyElementsOf(theirs);
+        }
+      }
+      // Replays of the person's old and new events: rejected on every node.
+      for (Clientele n : nodes.nodes) {
+        for (Event e : Stream.concat(old.stream().filter(e -> e.id().startsWith("old-0")), fresh.stream()).toList()) {
+          IngestResult r = n.ingest(e);
+          boolean onlyUnknown = e.identifiers().stream().noneMatch(theirs::contains);
+          if (!onlyUnknown) {
+            assertThat(r.outcome()).as("replay of %s on a node", e.id()).isEqualTo(IngestResult.Outcome.REJECTED);
+          }
+        }
+      }
+      // The other person is untouched.
+      assertThat(c.profile(email(1)).orElseThrow().eventCount()).isEqualTo(5);
+    }
+  }
+
+  /**
+   * Read-after-write across nodes: once a write returns on node A, node B (which read the same
+   * people before, so any cache it has is warm) shows its result: a consent recorded, a forced
+   * merge, a split, an erasure; in profiles, consent history, reachability, timeline, merge log
+   * and explanation.
+   */
+  @Test
+  void writesOnOneNode_areVisibleOnAnother_atOnce() throws Exception {
+    try (Database db = h2(); Nodes nodes = new Nodes(db, 2, b -> b)) {
+      Clientele a = nodes.node(0);
+      Clientele b = nodes.node(1);
+      person(0, "p-").forEach(b::ingest);
+      person(1, "p-").forEach(b::ingest);
+      ProfileId p0 = b.profile(email(0)).orElseThrow().id();
+      ProfileId p1 = b.profile(email(1)).orElseThrow().id();
+      // Warm B's view.
+      for (ProfileId p : List.of(p0, p1)) {
+        b.reachability(p);
+        b.consentHistory(p);
+        b.explain(p);
+        b.timeline(p, TimelineQuery.all());
+      }
+      assertThat(b.reachability(p0).on(dev.clientele.core.Channel.EMAIL).reachable()).isTrue();
+
+      // Consent recorded on A.
+      a.recordConsent(email(0), dev.clientele.core.Consent.OPT_OUT, T0.plusSeconds(6000), "preference-centre", "form");
+      assertThat(b.consentHistory(p0)).extracting(ch -> ch.consent()).containsExactly(dev.clientele.core.Consent.OPT_OUT);
+      assertThat(b.reachability(p0).on(dev.clientele.core.Channel.EMAIL).reachable()).isFalse();
+      assertThat(b.timeline(p0, TimelineQuery.all())).hasSize(6);
+      assertThat(b.profile(p0)).isEqualTo(a.profile(p0));
+
+      // A forced merge on A.
+      Profile merged = a.merge(p0, p1, "same person");
+      ProfileId gone = merged.id().equals(p0) ? p1 : p0;
+      assertThat(b.profile(gone)).isEmpty();
+      assertThat(b.profile(email(1)).map(Profile::id)).contains(merged.id());
+      assertThat(b.profile(email(0)).map(Profile::id)).contains(merged.id());
+      assertThat(b.timeline(merged.id(), TimelineQuery.all())).hasSize(11);
+      assertThat(b.explain(merged.id())).isEqualTo(a.explain(merged.id()));
+      assertThat(b.mergeLog(merged.id())).isEqualTo(a.mergeLog(merged.id()));
+      assertThat(b.consentHistory(merged.id())).isEqualTo(a.consentHistory(merged.id()));
+
+      // B ingests an event of the merged person; A splits the forced merge.
+      b.ingest(of("p-after-merge", "pageview", 20, email(1)));
+      MergeRecord forced = a.mergeLog(merged.id()).stream().filter(r -> r.kind() == MergeRecord.Kind.FORCED_MERGE).reduce((x, y) -> y).orElseThrow();
+      dev.clientele.SplitResult split = a.split(forced.id(), "not the same person");
+      Set<ProfileId> after = new HashSet<>();
+      after.add(split.kept().id());
+      split.restored().forEach(r -> after.add(r.id()));
+      assertThat(b.profile(email(0)).map(Profile::id)).isPresent().get().isIn(after);
+      assertThat(b.profile(email(1)).map(Profile::id)).isPresent().get().isIn(after);
+      assertThat(b.profile(email(0)).map(Profile::id)).isNotEqualTo(b.profile(email(1)).map(Profile::id));
+      for (ProfileId p : after) {
+        assertThat(b.profile(p)).isEqualTo(a.profile(p));
+        assertThat(b.timeline(p, TimelineQuery.all())).isEqualTo(a.timeline(p, TimelineQuery.all()));
+        assertThat(b.explain(p)).isEqualTo(a.explain(p));
+        assertThat(b.consentHistory(p)).isEqualTo(a.consentHistory(p));
+        assertThat(b.reachability(p)).isEqualTo(a.reachability(p));
+      }
+
+      // An erasure on A: B finds nothing, and a replay on B is rejected.
+      ProfileId zero = b.profile(email(0)).orElseThrow().id();
+      a.delete(zero);
+      assertThat(b.profile(zero)).isEmpty();
+      assertThat(b.profile(email(0))).isEmpty();
+      assertThat(b.profile(customer(0))).isEmpty();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.timeline(zero, TimelineQuery.all()))
+          .isInstanceOf(java.util.NoSuchElementException.class);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.explain(zero))
+          .isInstanceOf(java.util.NoSuchElementException.class);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.consentHistory(zero))
+          .isInstanceOf(java.util.NoSuchElementException.class);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.reachability(zero))
+          .isInstanceOf(java.util.NoSuchElementException.class);
+      for (Event e : person(0, "p-")) {
+        assertThat(b.ingest(e).outcome()).as(e.id()).isEqualTo(IngestResult.Outcome.REJECTED);
+      }
+      assertThat(b.profileCount()).isEqualTo(1);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 3. The same event delivered to two nodes at once
+
+  /**
+   * Each event of a history is handed to two nodes at the same instant (at-least-once delivery):
+   * it is applied by exactly one of them, the other reports a duplicate, nothing throws.
+   */
+  @Test
+  void sameEventOnTwoNodesAtOnce_appliedOnce() throws Exception {
+    try (Database db = h2(); Nodes nodes = new Nodes(db, 2, b -> b.identityRules(unlimited()))) {
+      List<Sent> history = history(new Random(42), 4, 12);
+      for (Sent s : history) {
+        List<IngestResult> rs = together(List.of(() -> nodes.node(0).ingest(s.event()), () -> nodes.node(1).ingest(s.event())));
+        assertThat(rs).extracting(IngestResult::outcome).as("%s", s.event().id())
+            .containsExactlyInAnyOrder(IngestResult.Outcome.APPLIED, IngestResult.Outcome.DUPLICATE);
+      }
+      assertThat(nodes.node(0).storage().eventCount()).isEqualTo(history.size());
+      Set<Set<Identifier>> partition = profiles(nodes.node(1)).stream().map(MultiNodeHuntPropertiesTest::ids).collect(Collectors.toSet());
+      assertThat(partition).isEqualTo(components(history));
+    }
+  }
+
+  /**
+   * A {@code gdpr_delete} event delivered to two nodes at once erases the person once; neither
+   * node throws, and afterwards the person is gone on both and their replays are rejected.
+   */
+  @Test
+  void gdprDeleteOnTwoNodesAtOnce_erasesOnce_noFailure() throws Exception {
+    try (Database db = h2(); Nodes nodes = new Nodes(db, 2, b -> b)) {
+      for (int round = 0; round < 6; round++) {
+        int p = 10 + round;
+        person(p, "g-").forEach(nodes.node(round % 2)::ingest);
+        Event delete = Event.builder("gdpr-" + p, "compliance", T0.plusSeconds(9000)).action("gdpr_delete")
+            .identifier(email(p)).build();
+        List<IngestResult> rs = together(List.of(() -> nodes.node(0).ingest(delete), () -> nodes.node(1).ingest(delete)));
+        assertThat(rs).extracting(IngestResult::outcome).as("round %d: %s", round, rs).contains(IngestResult.Outcome.ERASED);
+        long erasedProfiles = rs.stream().mapToLong(r -> r.erasedProfiles().size()).sum();
+        assertThat(erasedProfiles).as("round %d: the profile erased once: %s", round, rs).isEqualTo(1);
+        for (Clientele n : nodes.nodes) {
+          assertThat(n.profile(email(p))).isEmpty();
+          assertThat(n.profile(customer(p))).isEmpty();
+          assertThat(n.ingest(person(p, "g-").get(2)).outcome()).isEqualTo(IngestResult.Outcome.REJECTED);
+        }
+      }
+    }
+  }
 }
