@@ -119,7 +119,16 @@ import java.util.stream.StreamSupport;
  * <h2>Concurrency and triggers</h2>
  * Thread-safe. Each profile is evaluated and its membership updated under a per-profile lock,
  * always reading the newest committed profile, so the last evaluation after the last commit
- * decides and concurrent ingestion cannot leave a stale membership. A transition is recorded in
+ * decides and concurrent ingestion cannot leave a stale membership. The lock is this process's
+ * only: with several nodes on one backend, another node can commit between this node's read of a
+ * profile and its membership writes, after its own evaluation. So an evaluation that recorded a
+ * transition reads the profile again: if it changed, the transitions stand (they are delivered)
+ * and the newest version is evaluated again, up to 4 reads (a profile that keeps changing longer
+ * is caught up by its next change or {@link #refresh}); if it is gone (merged away or erased
+ * meanwhile), its entries are undone without reaching listeners and, when no merge-log record
+ * names it (it was erased), its membership history is erased again. So another node's write
+ * leaves neither a stale membership nor a membership of a profile that no longer exists. This
+ * costs one more profile read per evaluation that records a transition. A transition is recorded in
  * the {@link MembershipStore} (a conditional write) and only then queued for listeners, in the
  * order recorded. When the queue is full ({@link SegmentConfig#triggerQueueCapacity()}), the
  * writer waits after its evaluation, holding no lock, until the queue is back within capacity
@@ -464,33 +473,82 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     Lock lock = locks.get(id);
     lock.lock();
     try {
-      Optional<Profile> read = storage.profile(id);
-      if (read.isEmpty()) {
-        forgetTimelineLocked(id);
-        out[1] += leaveAllLocked(id, asOf, cause);
-        return out;
-      }
-      Profile p = read.get();
-      Set<String> current = memberships.current(id);
-      Evaluation e = reevaluation(p, asOf, appendedAlone ? cause.orElse(null) : null);
-      Optional<String> causeId = cause.map(Event::id);
-      for (Compiled c : compiled.values()) {
-        if (onlyType != null && !c.inputs().affectedBy(onlyType)) {
-          continue;
+      String only = onlyType;
+      boolean alone = appendedAlone;
+      for (int round = 1; ; round++) {
+        Optional<Profile> read = storage.profile(id);
+        if (read.isEmpty()) {
+          forgetTimelineLocked(id);
+          out[1] += leaveAllLocked(id, asOf, cause);
+          return out;
         }
-        boolean now = c.node().test(e);
-        boolean was = current.contains(c.segment().name());
-        if (now && !was && memberships.enter(id, c.segment().name(), asOf, causeId)) {
-          out[0]++;
-          triggers.dispatch(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.ENTER, id, read, asOf, cause));
-        } else if (!now && was && memberships.leave(id, c.segment().name(), asOf, causeId)) {
-          out[1]++;
-          triggers.dispatch(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.LEAVE, id, read, asOf, cause));
+        Profile p = read.get();
+        Set<String> current = memberships.current(id);
+        Evaluation e = reevaluation(p, asOf, alone ? cause.orElse(null) : null);
+        Optional<String> causeId = cause.map(Event::id);
+        List<SegmentTransition> recorded = new java.util.ArrayList<>(0);
+        for (Compiled c : compiled.values()) {
+          if (only != null && !c.inputs().affectedBy(only)) {
+            continue;
+          }
+          boolean now = c.node().test(e);
+          boolean was = current.contains(c.segment().name());
+          if (now && !was && memberships.enter(id, c.segment().name(), asOf, causeId)) {
+            recorded.add(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.ENTER, id, read, asOf, cause));
+          } else if (!now && was && memberships.leave(id, c.segment().name(), asOf, causeId)) {
+            recorded.add(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.LEAVE, id, read, asOf, cause));
+          }
         }
+        if (recorded.isEmpty()) {
+          return out;
+        }
+        // Another node's writes do not take this process's lock: one may have committed between
+        // the read above and the membership writes, after its own re-evaluation, which then
+        // could not see them. Read again: unchanged, the writes stand.
+        Optional<Profile> again = round < MAX_ROUNDS ? storage.profile(id) : read;
+        if (again.isEmpty()) {
+          undoGone(id, recorded, asOf, cause, out);
+          return out;
+        }
+        for (SegmentTransition t : recorded) {
+          out[t.kind() == SegmentTransition.Kind.ENTER ? 0 : 1]++;
+          triggers.dispatch(t);
+        }
+        if (again.get().version() == p.version()) {
+          return out;
+        }
+        only = null; // changed meanwhile: evaluate the newest against every segment
+        alone = false;
       }
-      return out;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** How often {@link #reevaluate} reads a profile that keeps changing before it leaves the rest to the next change. */
+  private static final int MAX_ROUNDS = 4;
+
+  /**
+   * {@link #reevaluate} recorded {@code recorded} for a profile that is gone since its read
+   * (merged away or erased, on another node: that node's leave or erasure of the memberships may
+   * have run before these writes). Its entries are undone without reaching listeners (a
+   * zero-length span stays in the history of a merged-away profile), its leaves are delivered, and
+   * if no merge-log record names the profile (it was erased, and the records with it) its
+   * membership history is erased, as that node's erasure did.
+   */
+  private void undoGone(ProfileId id, List<SegmentTransition> recorded, Instant asOf, Optional<Event> cause, long[] out) {
+    forgetTimelineLocked(id);
+    for (SegmentTransition t : recorded) {
+      if (t.kind() == SegmentTransition.Kind.LEAVE) {
+        out[1]++;
+        triggers.dispatch(new SegmentTransition(t.segment(), t.kind(), id, Optional.empty(), asOf, cause));
+      } else {
+        memberships.leave(id, t.segment(), asOf, cause.map(Event::id));
+      }
+    }
+    out[1] += leaveAllLocked(id, asOf, cause);
+    if (storage.mergeRecords(id).isEmpty()) {
+      memberships.forget(id);
     }
   }
 
