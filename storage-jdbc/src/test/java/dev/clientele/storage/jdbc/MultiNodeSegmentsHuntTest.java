@@ -205,4 +205,54 @@ class MultiNodeSegmentsHuntTest {
       assertThat(n.b.segments().memberships(p)).doesNotContain("zurich");
     }
   }
+
+  /**
+   * Two nodes ingest events of the same three people at once (pageviews and identify events
+   * moving their city in and out of Zürich), event by event, each node's segments writing to the
+   * shared membership tables. Afterwards: every membership is what the newest profile satisfies,
+   * and each recorded span was heard once across the nodes (an entry per span, a leave per closed
+   * span), none twice.
+   */
+  @net.jqwik.api.Property(tries = 8)
+  void concurrentNodes_transitionsHeardOncePerSpan_membershipsOfTheNewestProfile(@net.jqwik.api.ForAll long seed)
+      throws Exception {
+    java.util.Random random = new java.util.Random(seed);
+    try (Pair n = new Pair()) {
+      List<List<Event>> shares = List.of(new java.util.ArrayList<>(), new java.util.ArrayList<>());
+      for (int k = 0; k < 40; k++) {
+        int p = random.nextInt(3);
+        boolean identify = random.nextInt(3) != 0;
+        Event.Builder e = Event.builder("s-" + k, identify ? "identify" : "pageview", T0.plusSeconds(60L * k))
+            .identifier(email(p));
+        if (identify) {
+          e.data("city", random.nextBoolean() ? "Zürich" : "İzmir");
+        }
+        shares.get(random.nextInt(2)).add(e.build());
+      }
+      MultiNodeHuntPropertiesTest.together(List.<java.util.concurrent.Callable<Object>>of(
+          () -> n.a.ingestAll(shares.get(0)), () -> n.b.ingestAll(shares.get(1))));
+      n.drain();
+      List<SegmentTransition> heard = new java.util.ArrayList<>(n.heardA);
+      heard.addAll(n.heardB);
+      for (dev.clientele.core.Profile p : MultiNodeHuntPropertiesTest.profiles(n.a)) {
+        Set<String> expected = new java.util.TreeSet<>();
+        for (Segment s : List.of(VISITORS, ZURICH)) {
+          if (n.a.segments().matches(s, p, Instant.now())) {
+            expected.add(s.name());
+          }
+        }
+        assertThat(new java.util.TreeSet<>(n.a.segments().memberships(p.id()))).as("memberships of %s", p.id()).isEqualTo(expected);
+        for (Segment s : List.of(VISITORS, ZURICH)) {
+          List<MembershipSpan> spans = n.a.segments().history(p.id()).stream().filter(h -> h.segment().equals(s.name())).toList();
+          long enters = heard.stream().filter(t -> t.profileId().equals(p.id()) && t.segment().equals(s.name())
+              && t.kind() == SegmentTransition.Kind.ENTER).count();
+          long leaves = heard.stream().filter(t -> t.profileId().equals(p.id()) && t.segment().equals(s.name())
+              && t.kind() == SegmentTransition.Kind.LEAVE).count();
+          assertThat(enters).as("entries of %s into %s heard, spans %s", p.id(), s.name(), spans).isEqualTo(spans.size());
+          assertThat(leaves).as("leaves of %s from %s heard, spans %s", p.id(), s.name(), spans)
+              .isEqualTo(spans.stream().filter(h -> h.leftAt().isPresent()).count());
+        }
+      }
+    }
+  }
 }
