@@ -786,4 +786,58 @@ class MultiNodeHuntPropertiesTest {
       }
     }
   }
+
+  /** What a call returned, or the type of what it threw. */
+  static Object outcome(Callable<?> call) {
+    try {
+      return call.call();
+    } catch (Exception e) {
+      return e.getClass();
+    }
+  }
+
+  /**
+   * Two operators on two nodes do the same thing at once: erase the same profile, force-merge
+   * the same two profiles, split the same merge. Exactly one succeeds; the other gets the
+   * documented exception for what it found (no such profile, no such record, or a merge already
+   * undone), never another failure, and the state is that of one operation.
+   */
+  @Test
+  void sameOperatorWriteOnTwoNodesAtOnce_oneWins_theOtherGetsTheDocumentedException() throws Exception {
+    try (Database db = h2(); Nodes nodes = new Nodes(db, 2, b -> b)) {
+      Clientele a = nodes.node(0);
+      Clientele b = nodes.node(1);
+      for (int round = 0; round < 4; round++) {
+        int p = 20 + 2 * round;
+        person(p, "o-").forEach(a::ingest);
+        person(p + 1, "o-").forEach(b::ingest);
+        ProfileId x = a.profile(email(p)).orElseThrow().id();
+        ProfileId y = a.profile(email(p + 1)).orElseThrow().id();
+
+        List<Object> merges = together(List.<Callable<Object>>of(
+            () -> outcome(() -> a.merge(x, y, "ops")), () -> outcome(() -> b.merge(x, y, "ops"))));
+        assertThat(merges).as("round %d merges: %s", round, merges).filteredOn(o -> o instanceof Profile).hasSize(1);
+        assertThat(merges).filteredOn(o -> !(o instanceof Profile)).containsOnly(java.util.NoSuchElementException.class);
+        ProfileId merged = a.profile(email(p)).orElseThrow().id();
+        assertThat(a.mergeLog(merged)).filteredOn(r -> r.kind() == MergeRecord.Kind.FORCED_MERGE).hasSize(1);
+
+        String record = a.mergeLog(merged).stream().filter(r -> r.kind() == MergeRecord.Kind.FORCED_MERGE).findFirst().orElseThrow().id();
+        List<Object> splits = together(List.<Callable<Object>>of(
+            () -> outcome(() -> a.split(record, "ops")), () -> outcome(() -> b.split(record, "ops"))));
+        assertThat(splits).as("round %d splits: %s", round, splits).filteredOn(o -> o instanceof dev.clientele.SplitResult).hasSize(1);
+        assertThat(splits).filteredOn(o -> !(o instanceof dev.clientele.SplitResult)).containsOnly(IllegalStateException.class);
+        assertThat(a.profile(email(p)).map(Profile::id)).isNotEqualTo(a.profile(email(p + 1)).map(Profile::id));
+
+        ProfileId victim = b.profile(email(p)).orElseThrow().id();
+        List<Object> deletes = together(List.<Callable<Object>>of(
+            () -> outcome(() -> a.delete(victim)), () -> outcome(() -> b.delete(victim))));
+        assertThat(deletes).as("round %d erasures: %s", round, deletes).filteredOn(o -> o instanceof dev.clientele.consent.ErasureReport).hasSize(1);
+        assertThat(deletes).filteredOn(o -> !(o instanceof dev.clientele.consent.ErasureReport)).containsOnly(java.util.NoSuchElementException.class);
+        assertThat(b.profile(email(p))).isEmpty();
+        assertThat(a.profile(email(p + 1))).isPresent();
+        assertThat(a.recordConsent(email(p), dev.clientele.core.Consent.OPT_IN, T0.plusSeconds(9000), "centre", "form").outcome())
+            .as("consent for an erased address, on the other node").isEqualTo(IngestResult.Outcome.REJECTED);
+      }
+    }
+  }
 }
