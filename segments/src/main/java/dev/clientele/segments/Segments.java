@@ -124,11 +124,12 @@ import java.util.stream.StreamSupport;
  * profile and its membership writes, after its own evaluation. So an evaluation that recorded a
  * transition reads the profile again: if it changed, the transitions stand (they are delivered)
  * and the newest version is evaluated again, up to 4 reads (a profile that keeps changing longer
- * is caught up by its next change or {@link #refresh}); if it is gone (merged away or erased
- * meanwhile), its entries are undone without reaching listeners and, when no merge-log record
- * names it (it was erased), its membership history is erased again. So another node's write
- * leaves neither a stale membership nor a membership of a profile that no longer exists. This
- * costs one more profile read per evaluation that records a transition. A transition is recorded in
+ * is caught up by its next change or {@link #refresh}); if it was merged away meanwhile, the
+ * transitions are delivered and it leaves every segment again; if it was erased meanwhile (no
+ * merge-log record names it any more), its membership history is erased again and its entries
+ * are not delivered (listeners never get an erased profile). So another node's write leaves
+ * neither a stale membership nor a membership of a profile that no longer exists. This costs one
+ * more profile read per evaluation that records a transition. A transition is recorded in
  * the {@link MembershipStore} (a conditional write) and only then queued for listeners, in the
  * order recorded. When the queue is full ({@link SegmentConfig#triggerQueueCapacity()}), the
  * writer waits after its evaluation, holding no lock, until the queue is back within capacity
@@ -530,25 +531,29 @@ public final class Segments implements SegmentQueries, AutoCloseable {
 
   /**
    * {@link #reevaluate} recorded {@code recorded} for a profile that is gone since its read
-   * (merged away or erased, on another node: that node's leave or erasure of the memberships may
-   * have run before these writes). Its entries are undone without reaching listeners (a
-   * zero-length span stays in the history of a merged-away profile), its leaves are delivered, and
-   * if no merge-log record names the profile (it was erased, and the records with it) its
-   * membership history is erased, as that node's erasure did.
+   * (merged away or erased, by another thread or node, whose own leave or erasure of the
+   * memberships may have run before these writes). Merged away (a merge-log record names it):
+   * the transitions are delivered and the profile leaves every segment, as the merge's own hook
+   * does. Erased (no record names it any more: an erasure takes them): its membership history is
+   * erased again, as the erasure did; its leaves are delivered (without the profile) and its
+   * entries are not, so that listeners never get an erased profile.
    */
   private void undoGone(ProfileId id, List<SegmentTransition> recorded, Instant asOf, Optional<Event> cause, long[] out) {
     forgetTimelineLocked(id);
+    boolean erased = storage.mergeRecords(id).isEmpty();
     for (SegmentTransition t : recorded) {
       if (t.kind() == SegmentTransition.Kind.LEAVE) {
         out[1]++;
-        triggers.dispatch(new SegmentTransition(t.segment(), t.kind(), id, Optional.empty(), asOf, cause));
-      } else {
-        memberships.leave(id, t.segment(), asOf, cause.map(Event::id));
+        triggers.dispatch(erased ? new SegmentTransition(t.segment(), t.kind(), id, Optional.empty(), asOf, cause) : t);
+      } else if (!erased) {
+        out[0]++;
+        triggers.dispatch(t);
       }
     }
-    out[1] += leaveAllLocked(id, asOf, cause);
-    if (storage.mergeRecords(id).isEmpty()) {
+    if (erased) {
       memberships.forget(id);
+    } else {
+      out[1] += leaveAllLocked(id, asOf, cause);
     }
   }
 
