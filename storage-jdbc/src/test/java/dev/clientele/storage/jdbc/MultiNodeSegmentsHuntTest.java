@@ -169,19 +169,23 @@ class MultiNodeSegmentsHuntTest {
       n.b.ingest(of("e-2", "login", 2, MultiNodeHuntPropertiesTest.device("d-0")));
       ProfileId device = n.b.profile(MultiNodeHuntPropertiesTest.device("d-0")).orElseThrow().id();
       ProfileId mail = n.b.profile(email(0)).orElseThrow().id();
-      n.storeB.hook.set(() -> n.a.merge(mail, device, "same person"));
+      n.storeB.hook.set(() -> {
+        n.a.ingest(of("e-4", "login", 9, email(0))); // the newest update: the email's profile survives
+        n.a.merge(mail, device, "same person");
+      });
 
       n.b.ingest(of("e-3", "pageview", 3, MultiNodeHuntPropertiesTest.device("d-0")));
 
       n.drain();
       ProfileId survivor = n.a.profile(email(0)).orElseThrow().id();
-      for (ProfileId id : List.of(device, mail)) {
-        if (!id.equals(survivor)) {
-          assertThat(n.a.profile(id)).isEmpty();
-          assertThat(n.a.segments().memberships(id)).as("current memberships of the merged-away %s", id).isEmpty();
-        }
-      }
+      assertThat(survivor).as("the entering profile is the one merged away").isEqualTo(mail);
+      assertThat(n.a.profile(device)).isEmpty();
+      assertThat(n.a.segments().memberships(device)).as("current memberships of the merged-away profile").isEmpty();
       assertThat(n.a.segments().memberships(survivor)).containsExactly("visitors");
+      // Its span was recorded, so it was heard: an entry and a leave.
+      assertThat(n.heardB).filteredOn(t -> t.profileId().equals(device)).extracting(SegmentTransition::kind)
+          .containsExactly(SegmentTransition.Kind.ENTER, SegmentTransition.Kind.LEAVE);
+      assertThat(n.a.segments().history(device)).hasSize(1).allMatch(h -> h.leftAt().isPresent());
     }
   }
 
