@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -464,30 +465,36 @@ public final class Segments implements SegmentQueries, AutoCloseable {
   }
 
   /**
-   * Entered and left counts.
+   * Entered and left counts. Evaluates the newest committed profile and records its transitions;
+   * if it recorded any, reads the profile again (see "Concurrency and triggers" above), and that
+   * read is the next round's: at most {@link #MAX_ROUNDS} evaluations and as many profile reads.
+   * Every recorded transition is queued once: at the end of its round, or, when the round ends
+   * with an exception (of the store, the membership store or an evaluation), on the way out, since
+   * its membership is stored and no later event or refresh would fire it again. Only the entries
+   * of a profile found erased meanwhile are not queued (see {@link #undoGone}).
    *
    * @param appendedAlone whether {@code cause}'s commit appended it alone to this profile's
    *     timeline (see {@link ProfileChange#appendedAlone()})
    */
   private long[] reevaluate(ProfileId id, Instant asOf, Optional<Event> cause, String onlyType, boolean appendedAlone) {
     long[] out = new long[2];
+    List<SegmentTransition> pending = new ArrayList<>(0); // recorded, not queued yet
     Lock lock = locks.get(id);
     lock.lock();
     try {
       String only = onlyType;
       boolean alone = appendedAlone;
+      Optional<Profile> read = storage.profile(id);
       for (int round = 1; ; round++) {
-        Optional<Profile> read = storage.profile(id);
         if (read.isEmpty()) {
           forgetTimelineLocked(id);
-          out[1] += leaveAllLocked(id, asOf, cause);
+          out[1] += leaveGoneLocked(id, asOf, cause);
           return out;
         }
         Profile p = read.get();
         Set<String> current = memberships.current(id);
         Evaluation e = reevaluation(p, asOf, alone ? cause.orElse(null) : null);
         Optional<String> causeId = cause.map(Event::id);
-        List<SegmentTransition> recorded = new java.util.ArrayList<>(0);
         for (Compiled c : compiled.values()) {
           if (only != null && !c.inputs().affectedBy(only)) {
             continue;
@@ -495,12 +502,12 @@ public final class Segments implements SegmentQueries, AutoCloseable {
           boolean now = c.node().test(e);
           boolean was = current.contains(c.segment().name());
           if (now && !was && memberships.enter(id, c.segment().name(), asOf, causeId)) {
-            recorded.add(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.ENTER, id, read, asOf, cause));
+            pending.add(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.ENTER, id, read, asOf, cause));
           } else if (!now && was && memberships.leave(id, c.segment().name(), asOf, causeId)) {
-            recorded.add(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.LEAVE, id, read, asOf, cause));
+            pending.add(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.LEAVE, id, read, asOf, cause));
           }
         }
-        if (recorded.isEmpty()) {
+        if (pending.isEmpty()) {
           return out;
         }
         // Another node's writes do not take this process's lock: one may have committed between
@@ -508,53 +515,83 @@ public final class Segments implements SegmentQueries, AutoCloseable {
         // could not see them. Read again: unchanged, the writes stand.
         Optional<Profile> again = round < MAX_ROUNDS ? storage.profile(id) : read;
         if (again.isEmpty()) {
-          undoGone(id, recorded, asOf, cause, out);
+          undoGone(id, pending, asOf, cause, out);
           return out;
         }
-        for (SegmentTransition t : recorded) {
-          out[t.kind() == SegmentTransition.Kind.ENTER ? 0 : 1]++;
-          triggers.dispatch(t);
-        }
+        queue(pending, out);
         if (again.get().version() == p.version()) {
           return out;
         }
-        only = null; // changed meanwhile: evaluate the newest against every segment
+        read = again; // changed meanwhile: evaluate the newest against every segment
+        only = null;
         alone = false;
       }
     } finally {
-      lock.unlock();
+      try {
+        queue(pending, out); // empty unless the round ended with an exception
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
-  /** How often {@link #reevaluate} reads a profile that keeps changing before it leaves the rest to the next change. */
+  /** How many evaluations (and profile reads) {@link #reevaluate} spends on a profile that keeps changing before it leaves the rest to the next change. */
   private static final int MAX_ROUNDS = 4;
 
   /**
-   * {@link #reevaluate} recorded {@code recorded} for a profile that is gone since its read
+   * Queues {@code pending} for listeners in the order recorded, counting them in {@code out}, and
+   * empties it. Each is removed before it is queued, so that none is queued twice when queueing
+   * throws part way and the rest is queued on the way out.
+   */
+  private void queue(List<SegmentTransition> pending, long[] out) {
+    while (!pending.isEmpty()) {
+      SegmentTransition t = pending.remove(0);
+      out[t.kind() == SegmentTransition.Kind.ENTER ? 0 : 1]++;
+      triggers.dispatch(t);
+    }
+  }
+
+  /**
+   * {@link #reevaluate} recorded {@code pending} for a profile that is gone since its read
    * (merged away or erased, by another thread or node, whose own leave or erasure of the
    * memberships may have run before these writes). Merged away (a merge-log record names it):
-   * the transitions are delivered and the profile leaves every segment, as the merge's own hook
+   * the transitions are queued and the profile leaves every segment, as the merge's own hook
    * does. Erased (no record names it any more: an erasure takes them): its membership history is
-   * erased again, as the erasure did; its leaves are delivered (without the profile) and its
-   * entries are not, so that listeners never get an erased profile.
+   * erased again, as the erasure did; its leaves are queued without the profile and without the
+   * cause event (as {@link #onErased}'s) and its entries are not, so that listeners never get an
+   * erased profile or its event. Whatever is still in {@code pending} when this throws is queued
+   * as recorded by the caller.
    */
-  private void undoGone(ProfileId id, List<SegmentTransition> recorded, Instant asOf, Optional<Event> cause, long[] out) {
+  private void undoGone(ProfileId id, List<SegmentTransition> pending, Instant asOf, Optional<Event> cause, long[] out) {
     forgetTimelineLocked(id);
-    boolean erased = storage.mergeRecords(id).isEmpty();
-    for (SegmentTransition t : recorded) {
+    if (!storage.mergeRecords(id).isEmpty()) {
+      queue(pending, out);
+      out[1] += leaveAllLocked(id, asOf, cause);
+      return;
+    }
+    List<SegmentTransition> leaves = new ArrayList<>(pending.size());
+    for (SegmentTransition t : pending) {
       if (t.kind() == SegmentTransition.Kind.LEAVE) {
-        out[1]++;
-        triggers.dispatch(erased ? new SegmentTransition(t.segment(), t.kind(), id, Optional.empty(), asOf, cause) : t);
-      } else if (!erased) {
-        out[0]++;
-        triggers.dispatch(t);
+        leaves.add(new SegmentTransition(t.segment(), t.kind(), id, Optional.empty(), t.at(), Optional.empty()));
       }
     }
-    if (erased) {
-      memberships.forget(id);
-    } else {
-      out[1] += leaveAllLocked(id, asOf, cause);
+    pending.clear();
+    pending.addAll(leaves);
+    memberships.forget(id);
+    queue(pending, out);
+  }
+
+  /**
+   * {@link #leaveAllLocked} for a profile that {@link #reevaluate} found gone: merged away (a
+   * merge-log record names it), its leaves carry {@code cause}; erased, they carry no cause, as
+   * {@link #onErased}'s. The merge log is read only when there is something to leave.
+   */
+  private long leaveGoneLocked(ProfileId id, Instant asOf, Optional<Event> cause) {
+    if (memberships.current(id).isEmpty()) {
+      return 0;
     }
+    boolean erased = storage.mergeRecords(id).isEmpty();
+    return leaveAllLocked(id, asOf, erased ? Optional.empty() : cause);
   }
 
   /**
