@@ -123,16 +123,25 @@ import java.util.stream.StreamSupport;
  * decides and concurrent ingestion cannot leave a stale membership. The lock is this process's
  * only: with several nodes on one backend, another node can commit between this node's read of a
  * profile and its membership writes, after its own evaluation. So an evaluation that recorded a
- * transition reads the profile again: if it changed, the transitions stand (they are delivered)
- * and the newest version is evaluated again, up to 4 reads (a profile that keeps changing longer
- * is caught up by its next change or {@link #refresh}); if it was merged away meanwhile, the
- * transitions are delivered and it leaves every segment again; if it was erased meanwhile (no
- * merge-log record names it any more), its membership history is erased again and its entries
- * are not delivered (listeners never get an erased profile). So another node's write leaves
- * neither a stale membership nor a membership of a profile that no longer exists. This costs one
- * more profile read per evaluation that records a transition. A transition is recorded in
- * the {@link MembershipStore} (a conditional write) and only then queued for listeners, in the
- * order recorded. When the queue is full ({@link SegmentConfig#triggerQueueCapacity()}), the
+ * transition reads the profile again, and that read serves the next evaluation: if it changed,
+ * the transitions stand (they are delivered) and the newest version is evaluated again, against
+ * every segment, at most 4 evaluations and 4 profile reads in all (a profile that keeps changing
+ * longer is caught up by its next change or {@link #refresh}); if it was merged away meanwhile,
+ * the transitions are delivered and it leaves every segment again; if it was erased meanwhile
+ * (no merge-log record names it any more), its membership history is erased again, its leaves
+ * are delivered without the profile and without the cause event (as {@link #onErased}'s), and
+ * its entries are not delivered (listeners never get an erased profile or its event). So another
+ * node's write leaves neither a stale membership nor a membership of a profile that no longer
+ * exists. This costs one more profile read per evaluation that records a transition (none when
+ * it records none). The re-read shows in one process too, when another thread committed to the
+ * same profile meanwhile: the next evaluation records that commit's transitions with this
+ * evaluation's event as cause, and the other thread's evaluation then finds nothing to record (a
+ * transition is credited to whichever evaluation records it first); it evaluates every segment,
+ * so time-window and activity segments may move on that event, not only on {@link #refresh}; and
+ * it drops the profile's timeline index, so the timeline is read whole once. A transition is
+ * recorded in the {@link MembershipStore} (a conditional write) and only then queued for
+ * listeners, in the order recorded; one recorded before an exception in the same evaluation (a
+ * later segment's write, the re-read) is still queued. When the queue is full ({@link SegmentConfig#triggerQueueCapacity()}), the
  * writer waits after its evaluation, holding no lock, until the queue is back within capacity
  * ({@link QueueFullPolicy#BLOCK}, the default), or the transition is dropped and counted
  * ({@link QueueFullPolicy#DROP}). {@link SegmentListener} states which delivery guarantees
@@ -300,7 +309,10 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * instant, records transitions and queues triggers; profiles merged away leave every segment.
    * Cost: one profile read, one membership read, one evaluation per affected segment, and at
    * most one timeline read shared by all of them; none when the profile's timeline index is
-   * cached and {@code change} can be added to it (see "Timeline cache" above). Never throws for a failure of evaluation (a
+   * cached and {@code change} can be added to it (see "Timeline cache" above). Plus one profile
+   * read when it records a transition, and when that read finds the profile changed by another
+   * commit meanwhile, another membership read, evaluation of every segment and timeline read, up
+   * to 4 evaluations and 4 profile reads in all (see "Concurrency and triggers" above). Never throws for a failure of evaluation (a
    * {@link FigureSource} or {@link MembershipStore} that throws): the event is already
    * committed, so the failure is counted in {@link TriggerStats#evaluationFailures()} and logged
    * without personal data (as a summary, like listener failures: see {@link SegmentListener}), and the next event or refresh catches the profile up.
