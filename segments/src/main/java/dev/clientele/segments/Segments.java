@@ -130,7 +130,9 @@ import java.util.stream.StreamSupport;
  * the transitions are delivered and it leaves every segment again; if it was erased meanwhile
  * (no merge-log record names it any more), its membership history is erased again, its leaves
  * are delivered without the profile and without the cause event (as {@link #onErased}'s), and
- * its entries are not delivered (listeners never get an erased profile or its event). So another
+ * its entries are not delivered (listeners never get an erased profile or its event; if the
+ * merge-log read fails, which of the two it was is unknown and the recorded transitions are
+ * delivered without the profile and the cause event). So another
  * node's write leaves neither a stale membership nor a membership of a profile that no longer
  * exists. This costs one more profile read per evaluation that records a transition (none when
  * it records none). The re-read shows in one process too, when another thread committed to the
@@ -572,11 +574,20 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * erased again, as the erasure did; its leaves are queued without the profile and without the
    * cause event (as {@link #onErased}'s) and its entries are not, so that listeners never get an
    * erased profile or its event. Whatever is still in {@code pending} when this throws is queued
-   * as recorded by the caller.
+   * by the caller; if the merge-log read itself fails (merged or erased is then unknown), without
+   * the profile and the cause event, in case it was erased.
    */
   private void undoGone(ProfileId id, List<SegmentTransition> pending, Instant asOf, Optional<Event> cause, long[] out) {
     forgetTimelineLocked(id);
-    if (!storage.mergeRecords(id).isEmpty()) {
+    boolean merged;
+    try {
+      merged = !storage.mergeRecords(id).isEmpty();
+    } catch (RuntimeException | Error e) {
+      // Merged or erased is unknown: strip what could be an erased profile's data.
+      pending.replaceAll(t -> new SegmentTransition(t.segment(), t.kind(), id, Optional.empty(), t.at(), Optional.empty()));
+      throw e;
+    }
+    if (merged) {
       queue(pending, out);
       out[1] += leaveAllLocked(id, asOf, cause);
       return;

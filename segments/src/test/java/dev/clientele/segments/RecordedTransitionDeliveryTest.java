@@ -61,12 +61,22 @@ class RecordedTransitionDeliveryTest {
     });
   }
 
+  /** Every instance a test made, closed after it (each has a trigger thread). */
+  private final List<Segments> made = new java.util.ArrayList<>();
+
+  @org.junit.jupiter.api.AfterEach
+  void closeAll() {
+    made.forEach(Segments::close);
+  }
+
   /** Segments over {@code storage} whose defined segments all report to {@link #heard}. */
   private Segments segments(Storage storage, SegmentConfig.Builder config) {
     for (Segment s : config.build().segments()) {
       config.listen(s.name(), heard::add);
     }
-    return Segments.over(storage, config.build(), ReachabilityPolicy.defaults(), ActivityThresholds.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
+    Segments s = Segments.over(storage, config.build(), ReachabilityPolicy.defaults(), ActivityThresholds.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
+    made.add(s);
+    return s;
   }
 
   private ProfileChange change(ProfileId id) {
@@ -161,7 +171,13 @@ class RecordedTransitionDeliveryTest {
     s.onCommitted(change(p.id()));
     assertThat(s.awaitTriggers(LIMIT)).isTrue();
     assertThat(store.current(p.id())).containsExactly("vip");
-    assertThat(heard).extracting(SegmentTransition::kind).containsExactly(SegmentTransition.Kind.ENTER);
+    // Whether it was merged away or erased is unknown: the entry is heard without the profile
+    // and without the event, which may be an erased person's.
+    assertThat(heard).singleElement().satisfies(t -> {
+      assertThat(t.kind()).isEqualTo(SegmentTransition.Kind.ENTER);
+      assertThat(t.profile()).isEmpty();
+      assertThat(t.cause()).isEmpty();
+    });
     assertThat(s.triggerStats().evaluationFailures()).isEqualTo(1);
   }
 
