@@ -27,7 +27,10 @@ package dev.clientele.segments;
  *         <li>the process ends without closing the instance (JVM exit, crash, kill): the queue
  *             is in memory and the trigger thread is a daemon;
  *         <li>a {@link MembershipStore} write was applied but reported as failed (a lost
- *             database acknowledgement): it counts as an evaluation failure, not a transition.
+ *             database acknowledgement): it counts as an evaluation failure, not a transition;
+ *         <li>the profile was erased (by another thread or node) between the evaluation's read
+ *             and its recording of an entry: the entry is not delivered, so that listeners never
+ *             get an erased profile (its leaves are, without the profile and the cause event).
  *       </ul>
  *       Those not delivered for a full or closed queue are counted in
  *       {@link TriggerStats#dropped()}. A host that must hear every transition across restarts

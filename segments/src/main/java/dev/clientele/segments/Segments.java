@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -119,9 +120,30 @@ import java.util.stream.StreamSupport;
  * <h2>Concurrency and triggers</h2>
  * Thread-safe. Each profile is evaluated and its membership updated under a per-profile lock,
  * always reading the newest committed profile, so the last evaluation after the last commit
- * decides and concurrent ingestion cannot leave a stale membership. A transition is recorded in
- * the {@link MembershipStore} (a conditional write) and only then queued for listeners, in the
- * order recorded. When the queue is full ({@link SegmentConfig#triggerQueueCapacity()}), the
+ * decides and concurrent ingestion cannot leave a stale membership. The lock is this process's
+ * only: with several nodes on one backend, another node can commit between this node's read of a
+ * profile and its membership writes, after its own evaluation. So an evaluation that recorded a
+ * transition reads the profile again, and that read serves the next evaluation: if it changed,
+ * the transitions stand (they are delivered) and the newest version is evaluated again, against
+ * every segment, at most 4 evaluations and 4 profile reads in all (a profile that keeps changing
+ * longer is caught up by its next change or {@link #refresh}); if it was merged away meanwhile,
+ * the transitions are delivered and it leaves every segment again; if it was erased meanwhile
+ * (no merge-log record names it any more), its membership history is erased again, its leaves
+ * are delivered without the profile and without the cause event (as {@link #onErased}'s), and
+ * its entries are not delivered (listeners never get an erased profile or its event; if the
+ * merge-log read fails, which of the two it was is unknown and the recorded transitions are
+ * delivered without the profile and the cause event). So another
+ * node's write leaves neither a stale membership nor a membership of a profile that no longer
+ * exists. This costs one more profile read per evaluation that records a transition (none when
+ * it records none). The re-read shows in one process too, when another thread committed to the
+ * same profile meanwhile: the next evaluation records that commit's transitions with this
+ * evaluation's event as cause, and the other thread's evaluation then finds nothing to record (a
+ * transition is credited to whichever evaluation records it first); it evaluates every segment,
+ * so time-window and activity segments may move on that event, not only on {@link #refresh}; and
+ * it drops the profile's timeline index, so the timeline is read whole once. A transition is
+ * recorded in the {@link MembershipStore} (a conditional write) and only then queued for
+ * listeners, in the order recorded; one recorded before an exception in the same evaluation (a
+ * later segment's write, the re-read) is still queued. When the queue is full ({@link SegmentConfig#triggerQueueCapacity()}), the
  * writer waits after its evaluation, holding no lock, until the queue is back within capacity
  * ({@link QueueFullPolicy#BLOCK}, the default), or the transition is dropped and counted
  * ({@link QueueFullPolicy#DROP}). {@link SegmentListener} states which delivery guarantees
@@ -289,7 +311,10 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * instant, records transitions and queues triggers; profiles merged away leave every segment.
    * Cost: one profile read, one membership read, one evaluation per affected segment, and at
    * most one timeline read shared by all of them; none when the profile's timeline index is
-   * cached and {@code change} can be added to it (see "Timeline cache" above). Never throws for a failure of evaluation (a
+   * cached and {@code change} can be added to it (see "Timeline cache" above). Plus one profile
+   * read when it records a transition, and when that read finds the profile changed by another
+   * commit meanwhile, another membership read, evaluation of every segment and timeline read, up
+   * to 4 evaluations and 4 profile reads in all (see "Concurrency and triggers" above). Never throws for a failure of evaluation (a
    * {@link FigureSource} or {@link MembershipStore} that throws): the event is already
    * committed, so the failure is counted in {@link TriggerStats#evaluationFailures()} and logged
    * without personal data (as a summary, like listener failures: see {@link SegmentListener}), and the next event or refresh catches the profile up.
@@ -454,44 +479,142 @@ public final class Segments implements SegmentQueries, AutoCloseable {
   }
 
   /**
-   * Entered and left counts.
+   * Entered and left counts. Evaluates the newest committed profile and records its transitions;
+   * if it recorded any, reads the profile again (see "Concurrency and triggers" above), and that
+   * read is the next round's: at most {@link #MAX_ROUNDS} evaluations and as many profile reads.
+   * Every recorded transition is queued once: at the end of its round, or, when the round ends
+   * with an exception (of the store, the membership store or an evaluation), on the way out, since
+   * its membership is stored and no later event or refresh would fire it again. Only the entries
+   * of a profile found erased meanwhile are not queued (see {@link #undoGone}).
    *
    * @param appendedAlone whether {@code cause}'s commit appended it alone to this profile's
    *     timeline (see {@link ProfileChange#appendedAlone()})
    */
   private long[] reevaluate(ProfileId id, Instant asOf, Optional<Event> cause, String onlyType, boolean appendedAlone) {
     long[] out = new long[2];
+    List<SegmentTransition> pending = new ArrayList<>(0); // recorded, not queued yet
     Lock lock = locks.get(id);
     lock.lock();
     try {
+      String only = onlyType;
+      boolean alone = appendedAlone;
       Optional<Profile> read = storage.profile(id);
-      if (read.isEmpty()) {
-        forgetTimelineLocked(id);
-        out[1] += leaveAllLocked(id, asOf, cause);
-        return out;
-      }
-      Profile p = read.get();
-      Set<String> current = memberships.current(id);
-      Evaluation e = reevaluation(p, asOf, appendedAlone ? cause.orElse(null) : null);
-      Optional<String> causeId = cause.map(Event::id);
-      for (Compiled c : compiled.values()) {
-        if (onlyType != null && !c.inputs().affectedBy(onlyType)) {
-          continue;
+      for (int round = 1; ; round++) {
+        if (read.isEmpty()) {
+          forgetTimelineLocked(id);
+          out[1] += leaveGoneLocked(id, asOf, cause);
+          return out;
         }
-        boolean now = c.node().test(e);
-        boolean was = current.contains(c.segment().name());
-        if (now && !was && memberships.enter(id, c.segment().name(), asOf, causeId)) {
-          out[0]++;
-          triggers.dispatch(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.ENTER, id, read, asOf, cause));
-        } else if (!now && was && memberships.leave(id, c.segment().name(), asOf, causeId)) {
-          out[1]++;
-          triggers.dispatch(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.LEAVE, id, read, asOf, cause));
+        Profile p = read.get();
+        Set<String> current = memberships.current(id);
+        Evaluation e = reevaluation(p, asOf, alone ? cause.orElse(null) : null);
+        Optional<String> causeId = cause.map(Event::id);
+        for (Compiled c : compiled.values()) {
+          if (only != null && !c.inputs().affectedBy(only)) {
+            continue;
+          }
+          boolean now = c.node().test(e);
+          boolean was = current.contains(c.segment().name());
+          if (now && !was && memberships.enter(id, c.segment().name(), asOf, causeId)) {
+            pending.add(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.ENTER, id, read, asOf, cause));
+          } else if (!now && was && memberships.leave(id, c.segment().name(), asOf, causeId)) {
+            pending.add(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.LEAVE, id, read, asOf, cause));
+          }
         }
+        if (pending.isEmpty()) {
+          return out;
+        }
+        // Another node's writes do not take this process's lock: one may have committed between
+        // the read above and the membership writes, after its own re-evaluation, which then
+        // could not see them. Read again: unchanged, the writes stand.
+        Optional<Profile> again = round < MAX_ROUNDS ? storage.profile(id) : read;
+        if (again.isEmpty()) {
+          undoGone(id, pending, asOf, cause, out);
+          return out;
+        }
+        queue(pending, out);
+        if (again.get().version() == p.version()) {
+          return out;
+        }
+        read = again; // changed meanwhile: evaluate the newest against every segment
+        only = null;
+        alone = false;
       }
-      return out;
     } finally {
-      lock.unlock();
+      try {
+        queue(pending, out); // empty unless the round ended with an exception
+      } finally {
+        lock.unlock();
+      }
     }
+  }
+
+  /** How many evaluations (and profile reads) {@link #reevaluate} spends on a profile that keeps changing before it leaves the rest to the next change. */
+  private static final int MAX_ROUNDS = 4;
+
+  /**
+   * Queues {@code pending} for listeners in the order recorded, counting them in {@code out}, and
+   * empties it. Each is removed before it is queued, so that none is queued twice when queueing
+   * throws part way and the rest is queued on the way out.
+   */
+  private void queue(List<SegmentTransition> pending, long[] out) {
+    while (!pending.isEmpty()) {
+      SegmentTransition t = pending.remove(0);
+      out[t.kind() == SegmentTransition.Kind.ENTER ? 0 : 1]++;
+      triggers.dispatch(t);
+    }
+  }
+
+  /**
+   * {@link #reevaluate} recorded {@code pending} for a profile that is gone since its read
+   * (merged away or erased, by another thread or node, whose own leave or erasure of the
+   * memberships may have run before these writes). Merged away (a merge-log record names it):
+   * the transitions are queued and the profile leaves every segment, as the merge's own hook
+   * does. Erased (no record names it any more: an erasure takes them): its membership history is
+   * erased again, as the erasure did; its leaves are queued without the profile and without the
+   * cause event (as {@link #onErased}'s) and its entries are not, so that listeners never get an
+   * erased profile or its event. Whatever is still in {@code pending} when this throws is queued
+   * by the caller; if the merge-log read itself fails (merged or erased is then unknown), without
+   * the profile and the cause event, in case it was erased.
+   */
+  private void undoGone(ProfileId id, List<SegmentTransition> pending, Instant asOf, Optional<Event> cause, long[] out) {
+    forgetTimelineLocked(id);
+    boolean merged;
+    try {
+      merged = !storage.mergeRecords(id).isEmpty();
+    } catch (RuntimeException | Error e) {
+      // Merged or erased is unknown: strip what could be an erased profile's data.
+      pending.replaceAll(t -> new SegmentTransition(t.segment(), t.kind(), id, Optional.empty(), t.at(), Optional.empty()));
+      throw e;
+    }
+    if (merged) {
+      queue(pending, out);
+      out[1] += leaveAllLocked(id, asOf, cause);
+      return;
+    }
+    List<SegmentTransition> leaves = new ArrayList<>(pending.size());
+    for (SegmentTransition t : pending) {
+      if (t.kind() == SegmentTransition.Kind.LEAVE) {
+        leaves.add(new SegmentTransition(t.segment(), t.kind(), id, Optional.empty(), t.at(), Optional.empty()));
+      }
+    }
+    pending.clear();
+    pending.addAll(leaves);
+    memberships.forget(id);
+    queue(pending, out);
+  }
+
+  /**
+   * {@link #leaveAllLocked} for a profile that {@link #reevaluate} found gone: merged away (a
+   * merge-log record names it), its leaves carry {@code cause}; erased, they carry no cause, as
+   * {@link #onErased}'s. The merge log is read only when there is something to leave.
+   */
+  private long leaveGoneLocked(ProfileId id, Instant asOf, Optional<Event> cause) {
+    if (memberships.current(id).isEmpty()) {
+      return 0;
+    }
+    boolean erased = storage.mergeRecords(id).isEmpty();
+    return leaveAllLocked(id, asOf, erased ? Optional.empty() : cause);
   }
 
   /**

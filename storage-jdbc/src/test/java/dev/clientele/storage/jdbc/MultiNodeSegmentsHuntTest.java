@@ -1,0 +1,262 @@
+package dev.clientele.storage.jdbc;
+
+import static dev.clientele.storage.jdbc.MultiNodeHuntPropertiesTest.T0;
+import static dev.clientele.storage.jdbc.MultiNodeHuntPropertiesTest.email;
+import static dev.clientele.storage.jdbc.MultiNodeHuntPropertiesTest.of;
+import static dev.clientele.storage.jdbc.MultiNodeHuntPropertiesTest.salted;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.clientele.Clientele;
+import dev.clientele.core.Event;
+import dev.clientele.core.ProfileId;
+import dev.clientele.segments.Comparison;
+import dev.clientele.segments.Condition;
+import dev.clientele.segments.MembershipSpan;
+import dev.clientele.segments.MembershipStore;
+import dev.clientele.segments.Segment;
+import dev.clientele.segments.SegmentConfig;
+import dev.clientele.segments.SegmentTransition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bug hunt, segments on several nodes sharing one {@link JdbcMembershipStore} database. Each
+ * node evaluates a profile under a lock of its own process only, so a write on another node can
+ * fall between a node's read of the profile and its membership write. These examples put that
+ * write exactly there (a membership store that runs the other node's write just before it
+ * enters), which a real race does by timing.
+ */
+class MultiNodeSegmentsHuntTest {
+  static final Segment VISITORS = Segment.of("visitors", Condition.eventCount("pageview", Comparison.GE, 1));
+  static final Segment ZURICH = Segment.of("zurich", Condition.attribute("city", Condition.AttributeOp.EQ, "Zürich"));
+
+  /** A membership store that runs a hook (once) just before the next {@code enter}. */
+  static final class BeforeEnter implements MembershipStore {
+    final MembershipStore delegate;
+    final AtomicReference<Runnable> hook = new AtomicReference<>();
+
+    BeforeEnter(MembershipStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Set<String> current(ProfileId profile) {
+      return delegate.current(profile);
+    }
+
+    @Override
+    public boolean enter(ProfileId profile, String segment, Instant at, Optional<String> cause) {
+      Runnable h = hook.getAndSet(null);
+      if (h != null) {
+        h.run();
+      }
+      return delegate.enter(profile, segment, at, cause);
+    }
+
+    @Override
+    public boolean leave(ProfileId profile, String segment, Instant at, Optional<String> cause) {
+      return delegate.leave(profile, segment, at, cause);
+    }
+
+    @Override
+    public List<MembershipSpan> history(ProfileId profile) {
+      return delegate.history(profile);
+    }
+
+    @Override
+    public int forget(ProfileId profile) {
+      return delegate.forget(profile);
+    }
+  }
+
+  /** Two nodes A and B, B's membership store with the hook; transitions heard by each node. */
+  static final class Pair implements AutoCloseable {
+    final MultiNodeHuntPropertiesTest.Database db = MultiNodeHuntPropertiesTest.h2();
+    final HikariDataSource poolA = db.newPool();
+    final HikariDataSource poolB = db.newPool();
+    final BeforeEnter storeB = new BeforeEnter(JdbcMembershipStore.open(poolB));
+    final ConcurrentLinkedQueue<SegmentTransition> heardA = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<SegmentTransition> heardB = new ConcurrentLinkedQueue<>();
+    final Clientele a = node(poolA, JdbcMembershipStore.open(poolA), heardA);
+    final Clientele b = node(poolB, storeB, heardB);
+
+    static Clientele node(HikariDataSource pool, MembershipStore store, ConcurrentLinkedQueue<SegmentTransition> heard) {
+      SegmentConfig.Builder segments = SegmentConfig.builder().define(VISITORS).define(ZURICH).membershipStore(store);
+      for (Segment s : List.of(VISITORS, ZURICH)) {
+        segments.listen(s.name(), heard::add);
+      }
+      return Clientele.builder().storage(JdbcStorage.open(pool)).erasurePolicy(salted()).ingestBatchSize(1)
+          .segments(segments.build()).build();
+    }
+
+    void drain() throws InterruptedException {
+      assertThat(a.segments().awaitTriggers(Duration.ofSeconds(5))).isTrue();
+      assertThat(b.segments().awaitTriggers(Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Override
+    public void close() {
+      a.close();
+      b.close();
+      poolA.close();
+      poolB.close();
+      db.close();
+    }
+  }
+
+  /**
+   * The baseline: both nodes ingest events of the same person, one after the other; each
+   * transition is recorded once in the shared store and heard on one node only.
+   */
+  @Test
+  void transitionsOfOnePerson_recordedAndHeardOnce_acrossNodes() throws Exception {
+    try (Pair n = new Pair()) {
+      n.a.ingest(of("e-1", "login", 1, email(0)));
+      n.b.ingest(of("e-2", "pageview", 2, email(0)));
+      n.a.ingest(of("e-3", "pageview", 3, email(0)));
+      n.b.ingest(identify("e-4", 4, "Zürich"));
+      n.a.ingest(identify("e-5", 5, "İzmir"));
+      n.drain();
+      ProfileId p = n.a.profile(email(0)).orElseThrow().id();
+      assertThat(n.a.segments().memberships(p)).containsExactly("visitors");
+      assertThat(n.b.segments().history(p)).extracting(MembershipSpan::segment).containsExactlyInAnyOrder("visitors", "zurich");
+      assertThat(n.heardA.size() + n.heardB.size()).as("enter visitors, enter zurich, leave zurich").isEqualTo(3);
+    }
+  }
+
+  static Event identify(String id, long minute, String city) {
+    return Event.builder(id, "identify", T0.plusSeconds(60 * minute)).identifier(email(0)).data("city", city).build();
+  }
+
+  /**
+   * Node A erases a person between node B's read of the profile and B's membership write: B's
+   * entry must not leave a membership span of the erased profile in the shared database (erasure
+   * removes every stored trace, segment history included), and B's listeners must not be handed
+   * the erased profile.
+   */
+  @Test
+  void erasureOnAnotherNode_betweenReadAndEntry_leavesNoMembershipOfTheErasedProfile() throws Exception {
+    try (Pair n = new Pair()) {
+      n.b.ingest(of("e-1", "login", 1, email(0)));
+      ProfileId p = n.b.profile(email(0)).orElseThrow().id();
+      n.storeB.hook.set(() -> n.a.delete(p));
+
+      n.b.ingest(of("e-2", "pageview", 2, email(0))); // B enters "visitors" after A's erasure
+
+      n.drain();
+      assertThat(n.a.profile(p)).isEmpty();
+      assertThat(n.a.segments().history(p)).as("membership history of the erased profile").isEmpty();
+      assertThat(n.b.segments().memberships(p)).isEmpty();
+      assertThat(n.heardB).as("B's listeners").noneMatch(t -> t.kind() == SegmentTransition.Kind.ENTER && t.profileId().equals(p));
+    }
+  }
+
+  /**
+   * Node A merges a profile away between node B's read of it and B's entry: the profile that no
+   * longer exists must not stay a current member of a segment.
+   */
+  @Test
+  void mergeOnAnotherNode_betweenReadAndEntry_leavesNoCurrentMembershipOfTheMergedAwayProfile() throws Exception {
+    try (Pair n = new Pair()) {
+      n.a.ingest(of("e-1", "pageview", 1, email(0)));
+      n.b.ingest(of("e-2", "login", 2, MultiNodeHuntPropertiesTest.device("d-0")));
+      ProfileId device = n.b.profile(MultiNodeHuntPropertiesTest.device("d-0")).orElseThrow().id();
+      ProfileId mail = n.b.profile(email(0)).orElseThrow().id();
+      n.storeB.hook.set(() -> {
+        n.a.ingest(of("e-4", "login", 9, email(0))); // the newest update: the email's profile survives
+        n.a.merge(mail, device, "same person");
+      });
+
+      n.b.ingest(of("e-3", "pageview", 3, MultiNodeHuntPropertiesTest.device("d-0")));
+
+      n.drain();
+      ProfileId survivor = n.a.profile(email(0)).orElseThrow().id();
+      assertThat(survivor).as("the entering profile is the one merged away").isEqualTo(mail);
+      assertThat(n.a.profile(device)).isEmpty();
+      assertThat(n.a.segments().memberships(device)).as("current memberships of the merged-away profile").isEmpty();
+      assertThat(n.a.segments().memberships(survivor)).containsExactly("visitors");
+      // Its span was recorded, so it was heard: an entry and a leave.
+      assertThat(n.heardB).filteredOn(t -> t.profileId().equals(device)).extracting(SegmentTransition::kind)
+          .containsExactly(SegmentTransition.Kind.ENTER, SegmentTransition.Kind.LEAVE);
+      assertThat(n.a.segments().history(device)).hasSize(1).allMatch(h -> h.leftAt().isPresent());
+    }
+  }
+
+  /**
+   * Node A changes a person's city between node B's read (city Zürich) and B's entry into
+   * "zurich": A's own re-evaluation ran before B's entry was recorded, so it saw nothing to
+   * leave. Afterwards the membership must be that of the newest profile (not Zürich).
+   */
+  @Test
+  void changeOnAnotherNode_betweenReadAndEntry_leavesNoStaleMembership() throws Exception {
+    try (Pair n = new Pair()) {
+      n.a.ingest(identify("e-1", 1, "İzmir"));
+      ProfileId p = n.a.profile(email(0)).orElseThrow().id();
+      n.storeB.hook.set(() -> n.a.ingest(identify("e-3", 3, "İzmir")));
+
+      n.b.ingest(identify("e-2", 2, "Zürich")); // B enters "zurich"; A's later identify moved the city back
+
+      n.drain();
+      assertThat(n.a.profile(p).orElseThrow().attribute("city").orElseThrow().value()).isEqualTo("İzmir");
+      assertThat(n.a.segments().memberships(p)).as("memberships of the newest profile").doesNotContain("zurich");
+      assertThat(n.b.segments().memberships(p)).doesNotContain("zurich");
+    }
+  }
+
+  /**
+   * Two nodes ingest events of the same three people at once (pageviews and identify events
+   * moving their city in and out of Zürich), event by event, each node's segments writing to the
+   * shared membership tables. Afterwards: every membership is what the newest profile satisfies,
+   * and each recorded span was heard once across the nodes (an entry per span, a leave per closed
+   * span), none twice.
+   */
+  @net.jqwik.api.Property(tries = 8)
+  void concurrentNodes_transitionsHeardOncePerSpan_membershipsOfTheNewestProfile(@net.jqwik.api.ForAll long seed)
+      throws Exception {
+    java.util.Random random = new java.util.Random(seed);
+    try (Pair n = new Pair()) {
+      List<List<Event>> shares = List.of(new java.util.ArrayList<>(), new java.util.ArrayList<>());
+      for (int k = 0; k < 40; k++) {
+        int p = random.nextInt(3);
+        boolean identify = random.nextInt(3) != 0;
+        Event.Builder e = Event.builder("s-" + k, identify ? "identify" : "pageview", T0.plusSeconds(60L * k))
+            .identifier(email(p));
+        if (identify) {
+          e.data("city", random.nextBoolean() ? "Zürich" : "İzmir");
+        }
+        shares.get(random.nextInt(2)).add(e.build());
+      }
+      MultiNodeHuntPropertiesTest.together(List.<java.util.concurrent.Callable<Object>>of(
+          () -> n.a.ingestAll(shares.get(0)), () -> n.b.ingestAll(shares.get(1))));
+      n.drain();
+      List<SegmentTransition> heard = new java.util.ArrayList<>(n.heardA);
+      heard.addAll(n.heardB);
+      for (dev.clientele.core.Profile p : MultiNodeHuntPropertiesTest.profiles(n.a)) {
+        Set<String> expected = new java.util.TreeSet<>();
+        for (Segment s : List.of(VISITORS, ZURICH)) {
+          if (n.a.segments().matches(s, p, Instant.now())) {
+            expected.add(s.name());
+          }
+        }
+        assertThat(new java.util.TreeSet<>(n.a.segments().memberships(p.id()))).as("memberships of %s", p.id()).isEqualTo(expected);
+        for (Segment s : List.of(VISITORS, ZURICH)) {
+          List<MembershipSpan> spans = n.a.segments().history(p.id()).stream().filter(h -> h.segment().equals(s.name())).toList();
+          long enters = heard.stream().filter(t -> t.profileId().equals(p.id()) && t.segment().equals(s.name())
+              && t.kind() == SegmentTransition.Kind.ENTER).count();
+          long leaves = heard.stream().filter(t -> t.profileId().equals(p.id()) && t.segment().equals(s.name())
+              && t.kind() == SegmentTransition.Kind.LEAVE).count();
+          assertThat(enters).as("entries of %s into %s heard, spans %s", p.id(), s.name(), spans).isEqualTo(spans.size());
+          assertThat(leaves).as("leaves of %s from %s heard, spans %s", p.id(), s.name(), spans)
+              .isEqualTo(spans.stream().filter(h -> h.leftAt().isPresent()).count());
+        }
+      }
+    }
+  }
+}
