@@ -228,9 +228,14 @@ class ConfigParityHuntTest {
   void duplicateKeys_areRefused() throws Exception {
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cfg");
     java.nio.file.Path f = dir.resolve("c.json");
-    java.nio.file.Files.writeString(f, "{\"status\":{\"activeDays\":30,\"activeDays\":10}}");
-    Throwable t = catchThrowable(() -> ConfigReader.read(f));
-    assertThat(t).isInstanceOf(CliException.class).hasMessageContaining("not valid JSON");
-    assertThat(t.getCause()).hasMessageContaining("activeDays");
+    try {
+      java.nio.file.Files.writeString(f, "{\"status\":{\"activeDays\":30,\"activeDays\":10}}");
+      Throwable t = catchThrowable(() -> ConfigReader.read(f));
+      assertThat(t).isInstanceOf(CliException.class).hasMessageContaining("not valid JSON");
+      assertThat(t.getCause()).hasMessageContaining("activeDays");
+    } finally { // jqwik runs no JUnit @TempDir: the file and directory are removed here
+      java.nio.file.Files.deleteIfExists(f);
+      java.nio.file.Files.deleteIfExists(dir);
+    }
   }
 }
