@@ -11,8 +11,6 @@ import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.ProfileId;
-import dev.clientele.core.spi.Commit;
-import dev.clientele.core.spi.InMemoryStorage;
 import dev.clientele.identity.IdentityRules;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +19,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -115,20 +112,6 @@ class BuilderConfigHuntTest {
     }
   }
 
-  /** A storage counting the commits it is given. */
-  static final class CountingStorage extends ForwardingStorage {
-    final AtomicInteger commits = new AtomicInteger();
-
-    CountingStorage() {
-      super(new InMemoryStorage());
-    }
-
-    @Override
-    public void commit(Commit commit) {
-      commits.incrementAndGet();
-      super.commit(commit);
-    }
-  }
 
   /**
    * {@code ingestBatchSize(k)}: ingestAll writes k events per commit (distinct people, nothing to
@@ -138,7 +121,7 @@ class BuilderConfigHuntTest {
   @Property(tries = 30)
   void ingestBatchSize_isTheEventsPerCommit(@ForAll @IntRange(min = 1, max = 40) int n,
       @ForAll @IntRange(min = 0, max = 12) int k) {
-    CountingStorage storage = new CountingStorage();
+    BatchIngestTest.CountingStorage storage = new BatchIngestTest.CountingStorage();
     Clientele.Builder b = Clientele.builder().storage(storage)
         .erasurePolicy(ErasurePolicy.builder().salt(new byte[16]).build());
     if (k > 0) {
