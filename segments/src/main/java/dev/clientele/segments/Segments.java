@@ -607,14 +607,21 @@ public final class Segments implements SegmentQueries, AutoCloseable {
   /**
    * {@link #leaveAllLocked} for a profile that {@link #reevaluate} found gone: merged away (a
    * merge-log record names it), its leaves carry {@code cause}; erased, they carry no cause, as
-   * {@link #onErased}'s. The merge log is read only when there is something to leave.
+   * {@link #onErased}'s, and its membership history is erased after them. The merge log is read
+   * only when there is something to leave.
    */
   private long leaveGoneLocked(ProfileId id, Instant asOf, Optional<Event> cause) {
     if (memberships.current(id).isEmpty()) {
       return 0;
     }
     boolean erased = storage.mergeRecords(id).isEmpty();
-    return leaveAllLocked(id, asOf, erased ? Optional.empty() : cause);
+    long left = leaveAllLocked(id, asOf, erased ? Optional.empty() : cause);
+    if (erased) {
+      // Memberships still current for an erased profile (written after its erasure's forget, by
+      // another node, or a forget that failed): their history goes too, as after undoGone.
+      memberships.forget(id);
+    }
+    return left;
   }
 
   /**

@@ -205,7 +205,7 @@ class RecordedTransitionDeliveryTest {
   }
 
   @Test
-  void erasedBeforeTheRead_itsLeaveCarriesNoEvent() throws Exception {
+  void erasedBeforeTheRead_itsLeaveCarriesNoEvent_andItsHistoryIsGone() throws Exception {
     Profile p = gold("p1");
     InMemoryMembershipStore store = new InMemoryMembershipStore();
     store.enter(p.id(), "vip", NOW.minusSeconds(86_400), Optional.empty());
@@ -219,6 +219,7 @@ class RecordedTransitionDeliveryTest {
       assertThat(t.cause()).isEmpty();
     });
     assertThat(store.current(p.id())).isEmpty();
+    assertThat(store.history(p.id())).as("an erased profile's membership history").isEmpty();
   }
 
   @Test
