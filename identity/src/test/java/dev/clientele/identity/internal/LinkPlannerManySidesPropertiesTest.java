@@ -126,9 +126,9 @@ class LinkPlannerManySidesPropertiesTest {
       assertThat(plan.profiles()).as("identifier cap, %s", scenario).hasSize(1);
     }
     for (IdentifierType type : TYPES) {
-      if (over(union, type, rules.policy(type))) {
-        Set<Identifier> all = ofType(union.keySet(), type);
-        assertThat(plan.profiles().stream().anyMatch(q -> ofType(held.get(q).keySet(), type).equals(all)))
+      if (LinkPlannerTwoSidesPropertiesTest.overLimit(union, type, rules.policy(type))) {
+        Set<Identifier> all = LinkPlannerTwoSidesPropertiesTest.ofType(union.keySet(), type);
+        assertThat(plan.profiles().stream().anyMatch(q -> LinkPlannerTwoSidesPropertiesTest.ofType(held.get(q).keySet(), type).equals(all)))
             .as("%s over its limit only as one side held it, %s", type, scenario).isTrue();
       }
     }
@@ -136,30 +136,5 @@ class LinkPlannerManySidesPropertiesTest {
     assertThat(plan.anchor()).as(scenario).isEqualTo(linkable.stream().filter(i -> !refused.contains(i)).findFirst().orElseThrow());
     assertThat(plan.refusals().stream().map(LinkPlan.Refusal::identifier).toList())
         .as("refusals in priority order, %s", scenario).isEqualTo(linkable.stream().filter(refused::contains).toList());
-  }
-
-  private static Set<Identifier> ofType(Set<Identifier> ids, IdentifierType type) {
-    return ids.stream().filter(i -> i.type().equals(type)).collect(Collectors.toSet());
-  }
-
-  /** Whether {@code held} has more values of {@code type} than its limit (within any window's length, if windowed). */
-  private static boolean over(Map<Identifier, Instant> held, IdentifierType type, IdentifierPolicy policy) {
-    if (policy.limit().isEmpty()) {
-      return false;
-    }
-    int limit = policy.limit().getAsInt();
-    List<Instant> times = held.entrySet().stream().filter(e -> e.getKey().type().equals(type)).map(Map.Entry::getValue).sorted().toList();
-    if (times.size() <= limit) {
-      return false;
-    }
-    if (policy.window().isEmpty()) {
-      return true;
-    }
-    for (int i = 0; i + limit < times.size(); i++) {
-      if (Duration.between(times.get(i), times.get(i + limit)).compareTo(policy.window().get()) < 0) {
-        return true;
-      }
-    }
-    return false;
   }
 }

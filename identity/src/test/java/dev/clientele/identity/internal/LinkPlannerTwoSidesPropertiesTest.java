@@ -178,12 +178,12 @@ class LinkPlannerTwoSidesPropertiesTest {
     return T0.plus(Duration.ofDays(d));
   }
 
-  private static Set<Identifier> ofType(Set<Identifier> ids, IdentifierType t) {
+  static Set<Identifier> ofType(Set<Identifier> ids, IdentifierType t) {
     return ids.stream().filter(i -> i.type().equals(t)).collect(Collectors.toSet());
   }
 
   /** More values of {@code t} than the limit, or (windowed) more than the limit linked within less than one window. */
-  private static boolean overLimit(Map<Identifier, Instant> held, IdentifierType t, IdentifierPolicy p) {
+  static boolean overLimit(Map<Identifier, Instant> held, IdentifierType t, IdentifierPolicy p) {
     if (p.limit().isEmpty()) {
       return false;
     }
