@@ -37,10 +37,8 @@ import net.jqwik.api.Property;
  * two-profile cases are in {@link LinkPlannerTwoSidesPropertiesTest}.
  */
 class LinkPlannerManySidesPropertiesTest {
-  private static final IdentifierType LOYALTY = IdentifierType.of("loyalty_card");
-  private static final List<IdentifierType> TYPES =
-      List.of(IdentifierType.CUSTOMER_ID, IdentifierType.EMAIL, IdentifierType.ANONYMOUS_ID, LOYALTY);
-  private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+  private static final List<IdentifierType> TYPES = LinkPlannerTwoSidesPropertiesTest.TYPES;
+  private static final Instant T0 = LinkPlannerTwoSidesPropertiesTest.T0;
 
   @Property(tries = 1000)
   void aPlanNeverPushesASideOverALimitOrCap(@ForAll long seed) {

@@ -44,10 +44,11 @@ import net.jqwik.api.statistics.Statistics;
  * </ul>
  */
 class LinkPlannerTwoSidesPropertiesTest {
-  private static final IdentifierType LOYALTY = IdentifierType.of("loyalty_card");
-  private static final List<IdentifierType> TYPES =
+  static final IdentifierType LOYALTY = IdentifierType.of("loyalty_card");
+  /** The types both planner properties draw rules and identifiers from. */
+  static final List<IdentifierType> TYPES =
       List.of(IdentifierType.CUSTOMER_ID, IdentifierType.EMAIL, IdentifierType.ANONYMOUS_ID, LOYALTY);
-  private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+  static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
 
   @Property(tries = 1000)
   void twoProfilesMerge_exactlyWhenNoRuleIsBroken_whicheverSideRanksFirst(@ForAll long seed) {
