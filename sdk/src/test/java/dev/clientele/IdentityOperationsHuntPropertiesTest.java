@@ -163,7 +163,6 @@ class IdentityOperationsHuntPropertiesTest {
     assertThat(onTimelines).as("events on timelines").containsExactlyInAnyOrderElementsOf(all);
   }
 
-  /** The merge log is append-only: what was logged before is still there, unchanged and in order. */
   /** {@code r} with none of {@code erased} in its links or sides, all else as it was (the test's own model). */
   private static MergeRecord redacted(MergeRecord r, Set<Identifier> erased) {
     List<MergeRecord.Side> sides = new ArrayList<>();
