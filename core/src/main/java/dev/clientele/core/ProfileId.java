@@ -67,6 +67,16 @@ public record ProfileId(String value) implements Comparable<ProfileId> {
     return value == other.value ? 0 : value.compareTo(other.value); // same string: no character read
   }
 
+  /**
+   * The hash of the value: the same number the record's own {@code hashCode} gives (which for
+   * one component is that component's hash), written out so a hash-table lookup by id calls
+   * {@link String#hashCode()} directly. Consistent with {@code equals}, which compares the value.
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
   @Override
   public String toString() {
     return value;
