@@ -523,8 +523,37 @@ public final class IdentityResolver {
         problems = ImmutableList.copyOf(Arrays.asList(lines).subList(0, lineCount));
       }
     }
-    Event normalized = unchanged ? event : event.withIdentifiers(Arrays.asList(keys).subList(0, distinct));
+    Event normalized = unchanged ? event : event.withIdentifiers(allValid ? inOrder(linkable, keys, distinct) : list(keys, distinct));
     return new ResolvedIdentifiers(normalized, linkable, malformed, blocked, problems);
+  }
+
+  /**
+   * The first {@code n} of {@code keys} as an immutable list, which {@link Event} keeps without a
+   * copy: {@code linkable} itself when it holds the very same identifiers in that order (one
+   * identifier, or ones already in priority order), else a new list.
+   */
+  private static List<Identifier> inOrder(List<Identifier> linkable, Identifier[] keys, int n) {
+    if (linkable.size() != n) {
+      return list(keys, n);
+    }
+    for (int i = 0; i < n; i++) {
+      if (linkable.get(i) != keys[i]) {
+        return list(keys, n);
+      }
+    }
+    return linkable;
+  }
+
+  /** The first {@code n} of {@code keys} as an immutable list (no view list between). */
+  private static List<Identifier> list(Identifier[] keys, int n) {
+    switch (n) {
+      case 1:
+        return ImmutableList.of(keys[0]);
+      case 2:
+        return ImmutableList.of(keys[0], keys[1]);
+      default:
+        return ImmutableList.copyOf(n == keys.length ? keys : Arrays.copyOf(keys, n));
+    }
   }
 
   /**
