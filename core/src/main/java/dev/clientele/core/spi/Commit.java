@@ -119,10 +119,12 @@ public final class Commit {
   }
 
   private Commit(Builder b) {
-    this.profileWrites = built(b.firstWrite, b.profileWrites);
-    this.indexWrites = built(b.firstIndexWrite, b.indexWrites);
-    this.appends = built(b.firstAppend, b.appends);
-    this.rare = b.rare == null ? null : new Rare(b.rare);
+    this.profileWrites = built(b.firstWrite, b.rare == null ? null : b.rare.profileWrites);
+    this.indexWrites = b.indexWrites == null && b.secondIndexWrite != null
+        ? ImmutableList.of(b.firstIndexWrite, b.secondIndexWrite)
+        : built(b.firstIndexWrite, b.indexWrites);
+    this.appends = built(b.firstAppend, b.rare == null ? null : b.rare.appends);
+    this.rare = b.rare == null || !b.rare.hasRareParts() ? null : new Rare(b.rare);
   }
 
   /**
@@ -290,20 +292,20 @@ public final class Commit {
   /** Collects the parts of a {@link Commit}; not thread-safe. */
   public static final class Builder {
     // The common commit of ingestion is one profile write, an index write or two and one
-    // append: the first profile write, index write and append are held in fields of the
-    // builder itself, and a part allocates its Parts (a list, and past a few entries a hash set
-    // of keys for the duplicate checks) only from its second entry on (a merge, a derived
-    // event). Rarer parts are allocated on first use.
+    // append: the first profile write, the first two index writes and the first append are
+    // held in fields of the builder itself, and a part allocates its Parts (a list, and past a
+    // few entries a hash set of keys for the duplicate checks) only when those are taken (a
+    // merge, a derived event, a third new identifier). The Parts of a second profile write or
+    // append are in the RareParts, made on first use like the rarer parts: the builder, made
+    // per event, stays at seven fields.
     private ProfileWrite firstWrite;
-    private Parts<ProfileWrite> profileWrites;
     private IndexWrite firstIndexWrite;
+    private IndexWrite secondIndexWrite;
     private Parts<IndexWrite> indexWrites;
     private StoredEvent firstAppend;
-    private Parts<StoredEvent> appends;
     /** The rarer parts, made on the first of them. */
     private RareParts rare;
-    /** The last new owner passed to {@link #assign} and its {@code Optional}, shared by the index writes that name it. */
-    private ProfileId lastOwner;
+    /** The {@code Optional} of the last new owner passed to {@link #assign}, shared by the index writes that name it. */
     private Optional<ProfileId> lastOwnerPresent;
 
     private static final Function<ProfileWrite, Object> WRITE_KEY = w -> w.profile().id();
@@ -312,14 +314,25 @@ public final class Commit {
 
     private Builder() {}
 
-    /** The parts an ingested event's commit seldom has, each made on first use. */
+    /**
+     * The parts an ingested event's commit seldom has, each made on first use; also the Parts of
+     * the profile writes and appends once they have a second entry.
+     */
     static final class RareParts {
+      Parts<ProfileWrite> profileWrites;
+      Parts<StoredEvent> appends;
       Parts<ProfileDelete> profileDeletes;
       Set<Identifier> eventErasures;
       Set<String> tombstones;
       Parts<MergeRecord> mergeRecords;
       Set<ProfileId> mergeRecordErasures;
       Parts<MergeRecord> mergeRecordRedactions;
+
+      /** Whether a part other than the profile writes' and appends' Parts was started. */
+      boolean hasRareParts() {
+        return profileDeletes != null || eventErasures != null || tombstones != null || mergeRecords != null
+            || mergeRecordErasures != null || mergeRecordRedactions != null;
+      }
     }
 
     private RareParts rare() {
@@ -346,7 +359,7 @@ public final class Commit {
     }
 
     private boolean writesOrDeletes(ProfileId id) {
-      return holds(firstWrite, profileWrites, WRITE_KEY, id)
+      return holds(firstWrite, rare == null ? null : rare.profileWrites, WRITE_KEY, id)
           || (rare != null && rare.profileDeletes != null && rare.profileDeletes.containsKey(id));
     }
 
@@ -361,7 +374,8 @@ public final class Commit {
       if (firstWrite == null) {
         firstWrite = w;
       } else {
-        profileWrites = grown(firstWrite, profileWrites, WRITE_KEY, w);
+        RareParts r = rare();
+        r.profileWrites = grown(firstWrite, r.profileWrites, WRITE_KEY, w);
       }
       return this;
     }
@@ -389,9 +403,8 @@ public final class Commit {
      */
     public Builder assign(Identifier identifier, Optional<ProfileId> expectedOwner, ProfileId owner) {
       requireNonNull(owner, "owner");
-      if (owner != lastOwner) { // an event assigns all its identifiers to one owner: one Optional
+      if (lastOwnerPresent == null || lastOwnerPresent.get() != owner) { // an event assigns all its identifiers to one owner: one Optional
         lastOwnerPresent = Optional.of(owner);
-        lastOwner = owner;
       }
       return index(new IndexWrite(identifier, expectedOwner, lastOwnerPresent));
     }
@@ -410,9 +423,20 @@ public final class Commit {
         firstIndexWrite = w;
         return this;
       }
-      checkArgument(!holds(firstIndexWrite, indexWrites, INDEX_KEY, w.identifier()),
-          "identifier %s appears twice in one commit", w.identifier());
-      indexWrites = grown(firstIndexWrite, indexWrites, INDEX_KEY, w);
+      Identifier id = w.identifier();
+      checkArgument(indexWrites != null ? !indexWrites.containsKey(id)
+              : !firstIndexWrite.identifier().equals(id) && (secondIndexWrite == null || !secondIndexWrite.identifier().equals(id)),
+          "identifier %s appears twice in one commit", id);
+      if (secondIndexWrite == null) {
+        secondIndexWrite = w;
+        return this;
+      }
+      if (indexWrites == null) {
+        indexWrites = new Parts<>(INDEX_KEY);
+        indexWrites.add(firstIndexWrite);
+        indexWrites.add(secondIndexWrite);
+      }
+      indexWrites.add(w);
       return this;
     }
 
@@ -427,9 +451,10 @@ public final class Commit {
         firstAppend = event;
         return this;
       }
+      Parts<StoredEvent> appends = rare == null ? null : rare.appends;
       checkArgument(!holds(firstAppend, appends, APPEND_KEY, event.event().id()),
           "event %s appears twice in one commit", event.event().id());
-      appends = grown(firstAppend, appends, APPEND_KEY, event);
+      rare().appends = grown(firstAppend, appends, APPEND_KEY, event);
       return this;
     }
 
