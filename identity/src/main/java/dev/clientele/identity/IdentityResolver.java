@@ -585,7 +585,23 @@ public final class IdentityResolver {
         Identifier b = ids[from + 1];
         return order.compare(a, b) <= 0 ? ImmutableList.of(a, b) : ImmutableList.of(b, a);
       default:
-        return ImmutableList.sortedCopyOf(order, Arrays.asList(ids).subList(from, from + n));
+        // One array for the list (the builder's, taken as it is when full), and a sorted copy of
+        // the range only when it is out of order: no view lists, no array copied twice.
+        Identifier[] src = ids;
+        int start = from;
+        for (int i = start + 1; i < start + n; i++) {
+          if (order.compare(src[i - 1], src[i]) > 0) {
+            src = Arrays.copyOfRange(ids, from, from + n); // not in place: the caller's array keeps its order
+            Arrays.sort(src, order); // stable, as ImmutableList.sortedCopyOf
+            start = 0;
+            break;
+          }
+        }
+        ImmutableList.Builder<Identifier> list = ImmutableList.builderWithExpectedSize(n);
+        for (int i = start; i < start + n; i++) {
+          list.add(src[i]);
+        }
+        return list.build();
     }
   }
 
