@@ -93,9 +93,13 @@ public final class Commit {
   // when asked.
   private final Object profileWrites;
   private final Object indexWrites;
-  private final Object appends;
-  /** The parts an ingested event's commit seldom has (deletes, erasures, merge log); null if none. */
-  private final Rare rare;
+  /**
+   * The appends, held as the other two parts are, or, when the commit has any of the rarer parts
+   * (deletes, erasures, merge log), a {@link Rare} holding them and the appends: three fields
+   * (24 bytes) for the commit of every ingested event, which has none of them. Read through
+   * {@link #appendsPart()} and {@link #rare()}.
+   */
+  private final Object appendsOrRare;
 
   /** The rarer parts of a commit, all in one object: an ingested event's commit has none of them. */
   private static final class Rare {
@@ -105,8 +109,11 @@ public final class Commit {
     final ImmutableList<MergeRecord> mergeRecords;
     final ImmutableList<ProfileId> mergeRecordErasures;
     final ImmutableList<MergeRecord> mergeRecordRedactions;
+    /** The commit's appends, held as {@link #built} gives them (never a {@code Rare}). */
+    final Object appends;
 
-    Rare(Builder.RareParts b) {
+    Rare(Builder.RareParts b, Object appends) {
+      this.appends = appends;
       this.mergeRecordRedactions =
           b.mergeRecordRedactions == null ? ImmutableList.of() : b.mergeRecordRedactions.build();
       this.mergeRecords = b.mergeRecords == null ? ImmutableList.of() : b.mergeRecords.build();
@@ -123,8 +130,18 @@ public final class Commit {
     this.indexWrites = b.indexWrites == null && b.secondIndexWrite != null
         ? ImmutableList.of(b.firstIndexWrite, b.secondIndexWrite)
         : built(b.firstIndexWrite, b.indexWrites);
-    this.appends = built(b.firstAppend, b.rare == null ? null : b.rare.appends);
-    this.rare = b.rare == null || !b.rare.hasRareParts() ? null : new Rare(b.rare);
+    Object appends = built(b.firstAppend, b.rare == null ? null : b.rare.appends);
+    this.appendsOrRare = b.rare == null || !b.rare.hasRareParts() ? appends : new Rare(b.rare, appends);
+  }
+
+  /** The appends, held as {@link #built} gives them. */
+  private Object appendsPart() {
+    return appendsOrRare instanceof Rare r ? r.appends : appendsOrRare;
+  }
+
+  /** The rarer parts, or null if the commit has none. */
+  private Rare rare() {
+    return appendsOrRare instanceof Rare r ? r : null;
   }
 
   /**
@@ -183,6 +200,7 @@ public final class Commit {
 
   /** Profiles to delete, none of them also written. An unmodifiable list. */
   public List<ProfileDelete> profileDeletes() {
+    Rare rare = rare();
     return rare == null ? ImmutableList.of() : rare.profileDeletes;
   }
 
@@ -203,17 +221,17 @@ public final class Commit {
 
   /** Events to append, each id at most once; every id must be new to the store. An unmodifiable list. */
   public List<StoredEvent> appends() {
-    return list(appends);
+    return list(appendsPart());
   }
 
   /** {@code appends().size()} without the list. */
   int appendCount() {
-    return count(appends);
+    return count(appendsPart());
   }
 
   /** {@code appends().get(i)} without the list. */
   StoredEvent appendAt(int i) {
-    return at(appends, i);
+    return at(appendsPart(), i);
   }
 
   /**
@@ -226,11 +244,13 @@ public final class Commit {
    * <p>An unmodifiable list.
    */
   public List<Identifier> eventErasures() {
+    Rare rare = rare();
     return rare == null ? ImmutableList.of() : rare.eventErasures;
   }
 
   /** Tombstone hashes to write (writing an existing one is not a conflict). An unmodifiable list. */
   public List<String> tombstones() {
+    Rare rare = rare();
     return rare == null ? ImmutableList.of() : rare.tombstones;
   }
 
@@ -242,6 +262,7 @@ public final class Commit {
    * <p>An unmodifiable list.
    */
   public List<MergeRecord> mergeRecords() {
+    Rare rare = rare();
     return rare == null ? ImmutableList.of() : rare.mergeRecords;
   }
 
@@ -252,6 +273,7 @@ public final class Commit {
    * <p>An unmodifiable list.
    */
   public List<ProfileId> mergeRecordErasures() {
+    Rare rare = rare();
     return rare == null ? ImmutableList.of() : rare.mergeRecordErasures;
   }
 
@@ -279,6 +301,7 @@ public final class Commit {
    * <p>An unmodifiable list.
    */
   public List<MergeRecord> mergeRecordRedactions() {
+    Rare rare = rare();
     return rare == null ? ImmutableList.of() : rare.mergeRecordRedactions;
   }
 
