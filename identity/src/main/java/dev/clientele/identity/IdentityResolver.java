@@ -517,10 +517,10 @@ public final class IdentityResolver {
       linkable = sorted(parts, 0, valid);
       malformed = sorted(parts, distinct, malformedCount);
       if (blockedCount > 0) {
-        blocked = ImmutableList.copyOf(Arrays.asList(parts).subList(2 * distinct, 2 * distinct + blockedCount));
+        blocked = range(parts, 2 * distinct, blockedCount);
       }
       if (lineCount > 0) {
-        problems = ImmutableList.copyOf(Arrays.asList(lines).subList(0, lineCount));
+        problems = range(lines, 0, lineCount);
       }
     }
     Event normalized = unchanged ? event : event.withIdentifiers(allValid ? inOrder(linkable, keys, distinct) : list(keys, distinct));
@@ -542,6 +542,21 @@ public final class IdentityResolver {
       }
     }
     return linkable;
+  }
+
+  /**
+   * The {@code n} entries of {@code a} from {@code from}, in order, as an immutable list: its one
+   * array is an ImmutableList builder's, taken whole at build (no view lists, no array copied twice).
+   */
+  private static <T> ImmutableList<T> range(T[] a, int from, int n) {
+    if (n == 1) {
+      return ImmutableList.of(a[from]);
+    }
+    ImmutableList.Builder<T> list = ImmutableList.builderWithExpectedSize(n);
+    for (int i = from; i < from + n; i++) {
+      list.add(a[i]);
+    }
+    return list.build();
   }
 
   /** The first {@code n} of {@code keys} as an immutable list (no view list between). */
@@ -597,11 +612,7 @@ public final class IdentityResolver {
             break;
           }
         }
-        ImmutableList.Builder<Identifier> list = ImmutableList.builderWithExpectedSize(n);
-        for (int i = start; i < start + n; i++) {
-          list.add(src[i]);
-        }
-        return list.build();
+        return range(src, start, n);
     }
   }
 
