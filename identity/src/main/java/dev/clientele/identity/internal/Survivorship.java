@@ -71,7 +71,7 @@ public final class Survivorship {
         best = p;
       }
     }
-    return java.util.Objects.requireNonNull(best, "survivor"); // as Optional.of in Stream.min
+    return java.util.Objects.requireNonNull(best); // as Optional.of in Stream.min
   }
 
   /** Merges under the default rules; see {@link #merge(List, SurvivorshipRules)}. */
