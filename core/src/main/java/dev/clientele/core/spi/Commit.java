@@ -127,9 +127,10 @@ public final class Commit {
 
   private Commit(Builder b) {
     this.profileWrites = built(b.firstWrite, b.rare == null ? null : b.rare.profileWrites);
-    this.indexWrites = b.indexWrites == null && b.secondIndexWrite != null
+    Parts<IndexWrite> moreIndexWrites = b.rare == null ? null : b.rare.indexWrites;
+    this.indexWrites = moreIndexWrites == null && b.secondIndexWrite != null
         ? ImmutableList.of(b.firstIndexWrite, b.secondIndexWrite)
-        : built(b.firstIndexWrite, b.indexWrites);
+        : built(b.firstIndexWrite, moreIndexWrites);
     Object appends = built(b.firstAppend, b.rare == null ? null : b.rare.appends);
     this.appendsOrRare = b.rare == null || !b.rare.hasRareParts() ? appends : new Rare(b.rare, appends);
   }
@@ -318,18 +319,14 @@ public final class Commit {
     // append: the first profile write, the first two index writes and the first append are
     // held in fields of the builder itself, and a part allocates its Parts (a list, and past a
     // few entries a hash set of keys for the duplicate checks) only when those are taken (a
-    // merge, a derived event, a third new identifier). The Parts of a second profile write or
-    // append are in the RareParts, made on first use like the rarer parts: the builder, made
-    // per event, stays at seven fields.
+    // merge, a derived event, a third new identifier). Those Parts are in the RareParts, made
+    // on first use like the rarer parts: the builder, made per event, has five fields (32 bytes).
     private ProfileWrite firstWrite;
     private IndexWrite firstIndexWrite;
     private IndexWrite secondIndexWrite;
-    private Parts<IndexWrite> indexWrites;
     private StoredEvent firstAppend;
-    /** The rarer parts, made on the first of them. */
+    /** The rarer parts and the Parts of the common ones past their first entries, made on the first need. */
     private RareParts rare;
-    /** The {@code Optional} of the last new owner passed to {@link #assign}, shared by the index writes that name it. */
-    private Optional<ProfileId> lastOwnerPresent;
 
     private static final Function<ProfileWrite, Object> WRITE_KEY = w -> w.profile().id();
     private static final Function<IndexWrite, Object> INDEX_KEY = IndexWrite::identifier;
@@ -343,6 +340,8 @@ public final class Commit {
      */
     static final class RareParts {
       Parts<ProfileWrite> profileWrites;
+      /** The index writes once there are three or more (the first two are in the builder's fields too). */
+      Parts<IndexWrite> indexWrites;
       Parts<StoredEvent> appends;
       Parts<ProfileDelete> profileDeletes;
       Set<Identifier> eventErasures;
@@ -351,7 +350,7 @@ public final class Commit {
       Set<ProfileId> mergeRecordErasures;
       Parts<MergeRecord> mergeRecordRedactions;
 
-      /** Whether a part other than the profile writes' and appends' Parts was started. */
+      /** Whether a part other than the profile writes', index writes' and appends' Parts was started. */
       boolean hasRareParts() {
         return profileDeletes != null || eventErasures != null || tombstones != null || mergeRecords != null
             || mergeRecordErasures != null || mergeRecordRedactions != null;
@@ -426,10 +425,19 @@ public final class Commit {
      */
     public Builder assign(Identifier identifier, Optional<ProfileId> expectedOwner, ProfileId owner) {
       requireNonNull(owner, "owner");
-      if (lastOwnerPresent == null || lastOwnerPresent.get() != owner) { // an event assigns all its identifiers to one owner: one Optional
-        lastOwnerPresent = Optional.of(owner);
-      }
-      return index(new IndexWrite(identifier, expectedOwner, lastOwnerPresent));
+      // An event assigns all its identifiers to one owner: the Optional of the latest index
+      // write's new owner is shared when it names the same profile.
+      IndexWrite latest = latestIndexWrite();
+      Optional<ProfileId> present = latest != null && latest.newOwner().isPresent() && latest.newOwner().get() == owner
+          ? latest.newOwner()
+          : Optional.of(owner);
+      return index(new IndexWrite(identifier, expectedOwner, present));
+    }
+
+    /** The index write added last, or null if none. */
+    private IndexWrite latestIndexWrite() {
+      Parts<IndexWrite> more = rare == null ? null : rare.indexWrites;
+      return more != null ? more.last() : secondIndexWrite != null ? secondIndexWrite : firstIndexWrite;
     }
 
     /**
@@ -447,6 +455,7 @@ public final class Commit {
         return this;
       }
       Identifier id = w.identifier();
+      Parts<IndexWrite> indexWrites = rare == null ? null : rare.indexWrites;
       checkArgument(indexWrites != null ? !indexWrites.containsKey(id)
               : !firstIndexWrite.identifier().equals(id) && (secondIndexWrite == null || !secondIndexWrite.identifier().equals(id)),
           "identifier %s appears twice in one commit", id);
@@ -458,6 +467,7 @@ public final class Commit {
         indexWrites = new Parts<>(INDEX_KEY);
         indexWrites.add(firstIndexWrite);
         indexWrites.add(secondIndexWrite);
+        rare().indexWrites = indexWrites;
       }
       indexWrites.add(w);
       return this;
@@ -586,6 +596,11 @@ public final class Commit {
 
     Parts(Function<T, Object> key) {
       this.key = key;
+    }
+
+    /** The entry added last (there is one: a Parts is made with its first entries). */
+    T last() {
+      return entries.get(entries.size() - 1);
     }
 
     boolean containsKey(Object k) {
