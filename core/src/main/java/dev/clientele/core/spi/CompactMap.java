@@ -22,11 +22,13 @@ import java.util.Set;
  * values are held; a lookup of null finds nothing.
  */
 abstract class CompactMap<K, V> implements Map<K, V> {
+  /** Whether the map has no entry. */
   @Override
   public boolean isEmpty() {
     return size() == 0;
   }
 
+  /** Whether some entry has a value equal to {@code value}; false for null (none is held). */
   @Override
   public boolean containsValue(Object value) {
     if (value == null) {
