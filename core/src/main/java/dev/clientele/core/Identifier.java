@@ -64,7 +64,6 @@ public record Identifier(IdentifierType type, String value) implements Comparabl
     return c != 0 || value == other.value ? c : value.compareTo(other.value);
   }
 
-  /** Returns {@code type:maskedValue}; never the raw value. */
   /**
    * {@code 31 * type.hashCode() + value.hashCode()}: the same number the record's own {@code
    * hashCode} gives, written out so the identifier index hashes without the record's generic
@@ -75,6 +74,7 @@ public record Identifier(IdentifierType type, String value) implements Comparabl
     return 31 * type.hashCode() + value.hashCode();
   }
 
+  /** Returns {@code type:maskedValue}; never the raw value. */
   @Override
   public String toString() {
     return type + ":" + Pii.mask(value);

@@ -567,7 +567,7 @@ public final class IdentityResolver {
       case 2:
         return ImmutableList.of(keys[0], keys[1]);
       default:
-        return ImmutableList.copyOf(n == keys.length ? keys : Arrays.copyOf(keys, n));
+        return n == keys.length ? ImmutableList.copyOf(keys) : range(keys, 0, n);
     }
   }
 
