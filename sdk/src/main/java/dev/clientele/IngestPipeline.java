@@ -508,8 +508,18 @@ final class IngestPipeline {
     }
     List<MergeRecord> splits = List.of();
     if (owned.size() > 1) { // a merge is possible: keep the sides of earlier splits apart
-      Set<Identifier> held = new HashSet<>();
-      owned.values().forEach(p -> p.identifiers().forEach(s -> held.add(s.identifier())));
+      // Sized for all the owners' identifiers up front, and read by index: no table regrown,
+      // no lambdas, no list of each old version's identifiers.
+      int count = 0;
+      for (Profile p : owned.values()) {
+        count += p.identifierCount();
+      }
+      Set<Identifier> held = new HashSet<>(Math.max(16, (int) (count / 0.75f) + 1));
+      for (Profile p : owned.values()) {
+        for (int i = 0; i < p.identifierCount(); i++) {
+          held.add(p.identifierAt(i).identifier());
+        }
+      }
       splits = storage.splitsNaming(held);
     }
     LinkPlan plan = planner.planOrNull(r, owners, owned, splits);

@@ -47,18 +47,28 @@ public final class EventData {
 
   /** Whether every value is a scalar that {@link #checkValue} would return unchanged. */
   private static boolean isNormalised(ImmutableMap<String, ?> data) {
-    for (Map.Entry<String, ?> e : data.entrySet()) {
-      Object key = e.getKey(); // a raw-typed map could hold other keys: those take the full path
-      Object v = e.getValue();
-      if (!(key instanceof String k) || !(v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof BigDecimal)) {
-        return false;
-      }
-      if (Names.badCharAt(k, true) >= 0 || (v instanceof String text && Names.badCharAt(text, true) >= 0)
+    // forEach, not a loop over entrySet(): Guava's maps hand their keys and values over without
+    // an entry set, an iterator, or (for one entry) an entry object per call; the check is made
+    // for every event built from another's data (Event.withIdentifiers), so per ingested event.
+    NormalisedCheck check = new NormalisedCheck();
+    data.forEach(check);
+    return check.normalised;
+  }
+
+  /** {@link #isNormalised}'s check of each entry: cleared at the first one that is not. */
+  private static final class NormalisedCheck implements java.util.function.BiConsumer<Object, Object> {
+    boolean normalised = true;
+
+    @Override
+    public void accept(Object key, Object v) {
+      // A raw-typed map could hold other keys: those take the full path.
+      if (!normalised
+          || !(key instanceof String k) || !(v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof BigDecimal)
+          || Names.badCharAt(k, true) >= 0 || (v instanceof String text && Names.badCharAt(text, true) >= 0)
           || (v instanceof BigDecimal d && !isPlainSized(d))) {
-        return false; // the full path names the problem
+        normalised = false; // the full path names the problem
       }
     }
-    return true;
   }
 
   /**

@@ -64,6 +64,16 @@ public record Identifier(IdentifierType type, String value) implements Comparabl
     return c != 0 || value == other.value ? c : value.compareTo(other.value);
   }
 
+  /**
+   * {@code 31 * type.hashCode() + value.hashCode()}: the same number the record's own {@code
+   * hashCode} gives, written out so the identifier index hashes without the record's generic
+   * method. Consistent with {@code equals}, which compares type and value.
+   */
+  @Override
+  public int hashCode() {
+    return 31 * type.hashCode() + value.hashCode();
+  }
+
   /** Returns {@code type:maskedValue}; never the raw value. */
   @Override
   public String toString() {

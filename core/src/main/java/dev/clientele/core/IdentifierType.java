@@ -89,6 +89,17 @@ public record IdentifierType(String name) implements Comparable<IdentifierType> 
     return name.compareTo(other.name);
   }
 
+  /**
+   * The hash of the name: the same number the record's own {@code hashCode} gives (which for one
+   * component is that component's hash), written out so the hash of every {@link Identifier}
+   * calls {@link String#hashCode()} directly. Consistent with {@code equals}, which compares the
+   * name.
+   */
+  @Override
+  public int hashCode() {
+    return name.hashCode();
+  }
+
   @Override
   public String toString() {
     return name;

@@ -81,13 +81,72 @@ public final class Profile {
    * once at worst each build an equal map.
    */
   private ImmutableSortedMap<String, Attribute> attributes;
-  private final ImmutableSortedMap<String, ListSubscription> lists;
-  private final ImmutableSortedSet<String> tags;
   private final OrderSummary orders;
-  private final Optional<Instant> ccpaOptOutAt;
-  private final Optional<Instant> ccpaOptInAt;
   private final long eventCount;
-  private final ImmutableSortedSet<ProfileId> mergedFrom;
+  /** The lists, tags, CCPA times and merged-from ids: see {@link Extras}. */
+  private final Extras extras;
+
+  /**
+   * The parts most profiles have empty, in one object: list subscriptions, tags, the CCPA times
+   * and the merged-from ids. Five fields of every profile version were 20 bytes of each version
+   * ingestion builds (with the rest, 96 bytes a version; 80 now): the versions with none of them
+   * share {@link #NONE}, and a version whose builder left them as they were shares its base
+   * version's object. Immutable.
+   */
+  private static final class Extras {
+    /** No lists, tags, CCPA times or merged-from ids: the very objects a new profile's builder starts from. */
+    static final Extras NONE = new Extras(
+        ImmutableSortedMap.of(), ImmutableSortedSet.of(), Optional.empty(), Optional.empty(), ImmutableSortedSet.of());
+
+    final ImmutableSortedMap<String, ListSubscription> lists;
+    final ImmutableSortedSet<String> tags;
+    final Optional<Instant> ccpaOptOutAt;
+    final Optional<Instant> ccpaOptInAt;
+    final ImmutableSortedSet<ProfileId> mergedFrom;
+
+    private Extras(
+        ImmutableSortedMap<String, ListSubscription> lists,
+        ImmutableSortedSet<String> tags,
+        Optional<Instant> ccpaOptOutAt,
+        Optional<Instant> ccpaOptInAt,
+        ImmutableSortedSet<ProfileId> mergedFrom) {
+      this.lists = lists;
+      this.tags = tags;
+      this.ccpaOptOutAt = ccpaOptOutAt;
+      this.ccpaOptInAt = ccpaOptInAt;
+      this.mergedFrom = mergedFrom;
+    }
+
+    /**
+     * Extras holding these very objects: {@code base} or {@link #NONE} when one of them does
+     * (compared by reference, so what a reader gets is always the object the builder had), else
+     * a new one.
+     */
+    static Extras of(
+        Extras base,
+        ImmutableSortedMap<String, ListSubscription> lists,
+        ImmutableSortedSet<String> tags,
+        Optional<Instant> ccpaOptOutAt,
+        Optional<Instant> ccpaOptInAt,
+        ImmutableSortedSet<ProfileId> mergedFrom) {
+      if (base.holds(lists, tags, ccpaOptOutAt, ccpaOptInAt, mergedFrom)) {
+        return base;
+      }
+      if (NONE.holds(lists, tags, ccpaOptOutAt, ccpaOptInAt, mergedFrom)) {
+        return NONE;
+      }
+      return new Extras(lists, tags, ccpaOptOutAt, ccpaOptInAt, mergedFrom);
+    }
+
+    private boolean holds(
+        ImmutableSortedMap<String, ListSubscription> l,
+        ImmutableSortedSet<String> t,
+        Optional<Instant> out,
+        Optional<Instant> in,
+        ImmutableSortedSet<ProfileId> m) {
+      return lists == l && tags == t && ccpaOptOutAt == out && ccpaOptInAt == in && mergedFrom == m;
+    }
+  }
 
   private Profile(Builder b) {
     this.id = requireNonNull(b.id, "id");
@@ -108,14 +167,15 @@ public final class Profile {
     this.identifierKeys = b.builtKeys();
     assert java.util.Arrays.equals(identifierKeys, IdentifierKeys.of(identifierArray)) : "identifier keys out of step";
     this.attributeArray = b.builtAttributes();
-    this.lists = b.lists == null ? b.listsBase : b.lists.build();
-    this.tags = b.builtTags();
+    ImmutableSortedMap<String, ListSubscription> lists = b.lists == null ? b.listsBase : b.lists.build();
+    ImmutableSortedSet<String> tags = b.builtTags();
     this.orders = requireNonNull(b.orders, "orders");
-    this.ccpaOptOutAt = requireNonNull(b.ccpaOptOutAt, "ccpaOptOutAt");
-    this.ccpaOptInAt = requireNonNull(b.ccpaOptInAt, "ccpaOptInAt");
+    Optional<Instant> ccpaOptOutAt = requireNonNull(b.ccpaOptOutAt, "ccpaOptOutAt");
+    Optional<Instant> ccpaOptInAt = requireNonNull(b.ccpaOptInAt, "ccpaOptInAt");
     checkArgument(b.eventCount >= 0, "eventCount must be >= 0: %s", b.eventCount);
     this.eventCount = b.eventCount;
-    this.mergedFrom = b.builtMergedFrom();
+    ImmutableSortedSet<ProfileId> mergedFrom = b.builtMergedFrom();
+    this.extras = Extras.of(b.baseExtras, lists, tags, ccpaOptOutAt, ccpaOptInAt, mergedFrom);
     // Every attribute is keyed by its own name: the builder only ever puts value.name() -> value.
   }
 
@@ -285,12 +345,12 @@ public final class Profile {
 
   /** List subscriptions by list name: an unmodifiable map, iterated in name order. */
   public SortedMap<String, ListSubscription> lists() {
-    return lists;
+    return extras.lists;
   }
 
   /** Tags such as {@code favourite}: an unmodifiable set, iterated in natural order. */
   public SortedSet<String> tags() {
-    return tags;
+    return extras.tags;
   }
 
   /** The orders in summary (historic value). */
@@ -300,16 +360,18 @@ public final class Profile {
 
   /** When the customer last opted out under CCPA; empty if never. */
   public Optional<Instant> ccpaOptOutAt() {
-    return ccpaOptOutAt;
+    return extras.ccpaOptOutAt;
   }
 
   /** When the customer last opted back in under CCPA; empty if never. */
   public Optional<Instant> ccpaOptInAt() {
-    return ccpaOptInAt;
+    return extras.ccpaOptInAt;
   }
 
   /** Whether a CCPA opt-out is in force: the latest CCPA change was an opt-out (opt-out wins ties). */
   public boolean isCcpaOptedOut() {
+    Optional<Instant> ccpaOptOutAt = extras.ccpaOptOutAt;
+    Optional<Instant> ccpaOptInAt = extras.ccpaOptInAt;
     return ccpaOptOutAt.isPresent()
         && (ccpaOptInAt.isEmpty() || !ccpaOptInAt.get().isAfter(ccpaOptOutAt.get()));
   }
@@ -324,7 +386,7 @@ public final class Profile {
    * unmodifiable set, iterated in id order.
    */
   public SortedSet<ProfileId> mergedFrom() {
-    return mergedFrom;
+    return extras.mergedFrom;
   }
 
   @Override
@@ -338,13 +400,13 @@ public final class Profile {
         && lastActive.equals(p.lastActive)
         && java.util.Arrays.equals(identifierArray, p.identifierArray)
         && java.util.Arrays.equals(attributeArray, p.attributeArray)
-        && lists.equals(p.lists)
-        && tags.equals(p.tags)
+        && extras.lists.equals(p.extras.lists)
+        && extras.tags.equals(p.extras.tags)
         && orders.equals(p.orders)
-        && ccpaOptOutAt.equals(p.ccpaOptOutAt)
-        && ccpaOptInAt.equals(p.ccpaOptInAt)
+        && extras.ccpaOptOutAt.equals(p.extras.ccpaOptOutAt)
+        && extras.ccpaOptInAt.equals(p.extras.ccpaOptInAt)
         && eventCount == p.eventCount
-        && mergedFrom.equals(p.mergedFrom);
+        && extras.mergedFrom.equals(p.extras.mergedFrom);
   }
 
   @Override
@@ -457,6 +519,8 @@ public final class Profile {
     private long eventCount;
     private SortedSet<ProfileId> mergedFrom;
     private boolean mergedFromCopied;
+    /** The extras of the profile this builder started from ({@link Extras#NONE} for a new one): shared by the next version if it keeps them. */
+    private Extras baseExtras;
     /**
      * {@code Optional.of(seenAt)}, made on first need: the sightings and the activity span of one
      * event all move to its time, and share one {@code Optional} for it.
@@ -487,13 +551,14 @@ public final class Profile {
       this.identifiers = NO_IDENTIFIERS;
       this.keys = IdentifierKeys.NONE;
       this.attributes = NO_ATTRIBUTES;
-      this.listsBase = ImmutableSortedMap.of();
-      this.tags = ImmutableSortedSet.of();
+      this.baseExtras = Extras.NONE;
+      this.listsBase = Extras.NONE.lists;
+      this.tags = Extras.NONE.tags;
       this.orders = OrderSummary.NONE;
-      this.ccpaOptOutAt = Optional.empty();
-      this.ccpaOptInAt = Optional.empty();
+      this.ccpaOptOutAt = Extras.NONE.ccpaOptOutAt;
+      this.ccpaOptInAt = Extras.NONE.ccpaOptInAt;
       this.eventCount = 0;
-      this.mergedFrom = ImmutableSortedSet.of();
+      this.mergedFrom = Extras.NONE.mergedFrom;
       forgetCopies();
     }
 
@@ -509,13 +574,14 @@ public final class Profile {
       this.identifiers = p.identifierArray;
       this.keys = p.identifierKeys;
       this.attributes = p.attributeArray;
-      this.listsBase = p.lists;
-      this.tags = p.tags;
+      this.baseExtras = p.extras;
+      this.listsBase = p.extras.lists;
+      this.tags = p.extras.tags;
       this.orders = p.orders;
-      this.ccpaOptOutAt = p.ccpaOptOutAt;
-      this.ccpaOptInAt = p.ccpaOptInAt;
+      this.ccpaOptOutAt = p.extras.ccpaOptOutAt;
+      this.ccpaOptInAt = p.extras.ccpaOptInAt;
       this.eventCount = p.eventCount;
-      this.mergedFrom = p.mergedFrom;
+      this.mergedFrom = p.extras.mergedFrom;
       forgetCopies();
     }
 

@@ -90,4 +90,12 @@ class IdentifierTest {
 
     assertThat(List.of(b, a, cid).stream().sorted()).containsExactly(cid, a, b);
   }
+
+  @Test
+  void hashCode_isTheRecordHashOfTypeAndValue() {
+    Identifier a = Identifier.of("email", "ann@example.com");
+    Identifier b = new Identifier(IdentifierType.of("email"), new String("ann@example.com"));
+    assertThat(a.hashCode()).isEqualTo(31 * "email".hashCode() + "ann@example.com".hashCode()).isEqualTo(b.hashCode());
+    assertThat(a).isEqualTo(b);
+  }
 }

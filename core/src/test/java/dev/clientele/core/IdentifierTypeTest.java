@@ -131,4 +131,10 @@ class IdentifierTypeTest {
   void key_isTheLowerCaseName() {
     assertThat(List.of(Channel.values())).extracting(Channel::key).containsExactly("email", "sms", "push");
   }
+
+  @Test
+  void hashCode_isTheNamesHash() {
+    assertThat(IdentifierType.of("loyalty_card").hashCode()).isEqualTo("loyalty_card".hashCode());
+    assertThat(IdentifierType.EMAIL.hashCode()).isEqualTo("email".hashCode());
+  }
 }

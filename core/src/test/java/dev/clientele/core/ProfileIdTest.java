@@ -48,4 +48,9 @@ class ProfileIdTest {
     assertThat(List.of(ProfileId.of("p-b"), ProfileId.of("p-a")).stream().sorted())
         .containsExactly(ProfileId.of("p-a"), ProfileId.of("p-b"));
   }
+
+  @Test
+  void hashCode_isTheValuesHash() {
+    assertThat(ProfileId.of("p-a").hashCode()).isEqualTo("p-a".hashCode()).isEqualTo(ProfileId.of(new String("p-a")).hashCode());
+  }
 }

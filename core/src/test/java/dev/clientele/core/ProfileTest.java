@@ -277,4 +277,48 @@ class ProfileTest {
   private static IdentifierState seen(Identifier identifier, Instant at) {
     return IdentifierState.firstSeen(identifier, at, true, "web");
   }
+
+  /**
+   * Lists, tags, CCPA times and merged-from ids (held in one object shared between versions
+   * while unchanged) survive {@code toBuilder} and {@code reset}, a change in one version never
+   * shows in another, and equality, hash code and text are those of the values.
+   */
+  @Test
+  void extras_keptAcrossVersions_neverSharedWhenChanged() {
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    Profile p0 = Profile.builder(ProfileId.of("p-1"), t).version(1).build();
+    Profile p1 = p0.toBuilder().version(2).addTag("vip").putList(ListSubscription.apply(Optional.empty(), "news", true, t))
+        .ccpa(Optional.of(t), Optional.empty()).addMergedFrom(List.of(ProfileId.of("p-9"))).build();
+    Profile p2 = p1.toBuilder().version(3).eventCount(5).build();
+    assertThat(p2.tags()).containsExactly("vip");
+    assertThat(p2.lists()).containsOnlyKeys("news");
+    assertThat(p2.ccpaOptOutAt()).contains(t);
+    assertThat(p2.mergedFrom()).containsExactly(ProfileId.of("p-9"));
+    Profile.Builder b = p2.toBuilder().version(4);
+    b.lists();
+    b.tags();
+    b.addTag("z");
+    Profile p3 = b.build();
+    assertThat(p2.tags()).containsExactly("vip");
+    assertThat(p3.tags()).containsExactly("vip", "z");
+    b.removeTag("vip");
+    Profile p4 = b.build();
+    assertThat(p3.tags()).containsExactly("vip", "z");
+    assertThat(p4.tags()).containsExactly("z");
+    Profile p5 = b.reset(p0).version(2).build();
+    assertThat(p5.tags()).isEmpty();
+    assertThat(p5.lists()).isEmpty();
+    assertThat(p5.mergedFrom()).isEmpty();
+    assertThat(p5.ccpaOptOutAt()).isEmpty();
+    Profile p6 = b.reset(p1).version(3).ccpa(Optional.empty(), Optional.empty()).build();
+    assertThat(p6.tags()).containsExactly("vip");
+    assertThat(p6.ccpaOptOutAt()).isEmpty();
+    assertThat(p1.ccpaOptOutAt()).contains(t);
+    assertThat(p2).isNotEqualTo(p1);
+    Profile p2b = p1.toBuilder().version(3).eventCount(5).build();
+    assertThat(p2b).isEqualTo(p2).hasSameHashCodeAs(p2);
+    assertThat(p2b.toString()).isEqualTo(p2.toString());
+    assertThat(p2.toBuilder().version(3).addTag("x").build()).isNotEqualTo(p2);
+    assertThat(p2.toBuilder().version(3).ccpa(Optional.empty(), Optional.of(t)).build()).isNotEqualTo(p2);
+  }
 }

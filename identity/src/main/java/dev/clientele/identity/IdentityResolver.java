@@ -517,14 +517,58 @@ public final class IdentityResolver {
       linkable = sorted(parts, 0, valid);
       malformed = sorted(parts, distinct, malformedCount);
       if (blockedCount > 0) {
-        blocked = ImmutableList.copyOf(Arrays.asList(parts).subList(2 * distinct, 2 * distinct + blockedCount));
+        blocked = range(parts, 2 * distinct, blockedCount);
       }
       if (lineCount > 0) {
-        problems = ImmutableList.copyOf(Arrays.asList(lines).subList(0, lineCount));
+        problems = range(lines, 0, lineCount);
       }
     }
-    Event normalized = unchanged ? event : event.withIdentifiers(Arrays.asList(keys).subList(0, distinct));
+    Event normalized = unchanged ? event : event.withIdentifiers(allValid ? inOrder(linkable, keys, distinct) : list(keys, distinct));
     return new ResolvedIdentifiers(normalized, linkable, malformed, blocked, problems);
+  }
+
+  /**
+   * The first {@code n} of {@code keys} as an immutable list, which {@link Event} keeps without a
+   * copy: {@code linkable} itself when it holds the very same identifiers in that order (one
+   * identifier, or ones already in priority order), else a new list.
+   */
+  private static List<Identifier> inOrder(List<Identifier> linkable, Identifier[] keys, int n) {
+    if (linkable.size() != n) {
+      return list(keys, n);
+    }
+    for (int i = 0; i < n; i++) {
+      if (linkable.get(i) != keys[i]) {
+        return list(keys, n);
+      }
+    }
+    return linkable;
+  }
+
+  /**
+   * The {@code n} entries of {@code a} from {@code from}, in order, as an immutable list: its one
+   * array is an ImmutableList builder's, taken whole at build (no view lists, no array copied twice).
+   */
+  private static <T> ImmutableList<T> range(T[] a, int from, int n) {
+    if (n == 1) {
+      return ImmutableList.of(a[from]);
+    }
+    ImmutableList.Builder<T> list = ImmutableList.builderWithExpectedSize(n);
+    for (int i = from; i < from + n; i++) {
+      list.add(a[i]);
+    }
+    return list.build();
+  }
+
+  /** The first {@code n} of {@code keys} as an immutable list (no view list between). */
+  private static List<Identifier> list(Identifier[] keys, int n) {
+    switch (n) {
+      case 1:
+        return ImmutableList.of(keys[0]);
+      case 2:
+        return ImmutableList.of(keys[0], keys[1]);
+      default:
+        return n == keys.length ? ImmutableList.copyOf(keys) : range(keys, 0, n);
+    }
   }
 
   /**
@@ -556,7 +600,19 @@ public final class IdentityResolver {
         Identifier b = ids[from + 1];
         return order.compare(a, b) <= 0 ? ImmutableList.of(a, b) : ImmutableList.of(b, a);
       default:
-        return ImmutableList.sortedCopyOf(order, Arrays.asList(ids).subList(from, from + n));
+        // One array for the list (the builder's, taken as it is when full), and a sorted copy of
+        // the range only when it is out of order: no view lists, no array copied twice.
+        Identifier[] src = ids;
+        int start = from;
+        for (int i = start + 1; i < start + n; i++) {
+          if (order.compare(src[i - 1], src[i]) > 0) {
+            src = Arrays.copyOfRange(ids, from, from + n); // not in place: the caller's array keeps its order
+            Arrays.sort(src, order); // stable, as ImmutableList.sortedCopyOf
+            start = 0;
+            break;
+          }
+        }
+        return range(src, start, n);
     }
   }
 

@@ -277,6 +277,22 @@ class IdentityResolverTest {
   }
 
   @Test
+  void resolve_normalisedValues_linkableByPriority_eventInItsOwnOrder() {
+    Identifier anon = id(IdentifierType.ANONYMOUS_ID, "a-9");
+    Identifier customer = id(IdentifierType.CUSTOMER_ID, "c-77");
+    Identifier email = id(IdentifierType.EMAIL, "ann@example.com");
+    Identifier variant = id(IdentifierType.EMAIL, "Ann@Example.com");
+
+    ResolvedIdentifiers outOfOrder = DEFAULTS.resolve(event(anon, variant, customer));
+    assertThat(outOfOrder.linkable()).containsExactly(customer, email, anon);
+    assertThat(outOfOrder.event().identifiers()).containsExactly(anon, email, customer);
+
+    ResolvedIdentifiers inOrder = DEFAULTS.resolve(event(customer, variant, anon));
+    assertThat(inOrder.linkable()).containsExactly(customer, email, anon);
+    assertThat(inOrder.event().identifiers()).containsExactly(customer, email, anon);
+  }
+
+  @Test
   void resolve_twoValuesOfOneType_orderedByValue() {
     ResolvedIdentifiers r = DEFAULTS.resolve(event(
         id(IdentifierType.ANONYMOUS_ID, "a-2"), id(IdentifierType.EMAIL, "zed@example.com"),

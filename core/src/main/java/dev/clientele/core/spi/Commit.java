@@ -93,9 +93,13 @@ public final class Commit {
   // when asked.
   private final Object profileWrites;
   private final Object indexWrites;
-  private final Object appends;
-  /** The parts an ingested event's commit seldom has (deletes, erasures, merge log); null if none. */
-  private final Rare rare;
+  /**
+   * The appends, held as the other two parts are, or, when the commit has any of the rarer parts
+   * (deletes, erasures, merge log), a {@link Rare} holding them and the appends: three fields
+   * (24 bytes) for the commit of every ingested event, which has none of them. Read through
+   * {@link #appendsPart()} and {@link #rare()}.
+   */
+  private final Object appendsOrRare;
 
   /** The rarer parts of a commit, all in one object: an ingested event's commit has none of them. */
   private static final class Rare {
@@ -105,8 +109,11 @@ public final class Commit {
     final ImmutableList<MergeRecord> mergeRecords;
     final ImmutableList<ProfileId> mergeRecordErasures;
     final ImmutableList<MergeRecord> mergeRecordRedactions;
+    /** The commit's appends, held as {@link #built} gives them (never a {@code Rare}). */
+    final Object appends;
 
-    Rare(Builder.RareParts b) {
+    Rare(Builder.RareParts b, Object appends) {
+      this.appends = appends;
       this.mergeRecordRedactions =
           b.mergeRecordRedactions == null ? ImmutableList.of() : b.mergeRecordRedactions.build();
       this.mergeRecords = b.mergeRecords == null ? ImmutableList.of() : b.mergeRecords.build();
@@ -119,10 +126,23 @@ public final class Commit {
   }
 
   private Commit(Builder b) {
-    this.profileWrites = built(b.firstWrite, b.profileWrites);
-    this.indexWrites = built(b.firstIndexWrite, b.indexWrites);
-    this.appends = built(b.firstAppend, b.appends);
-    this.rare = b.rare == null ? null : new Rare(b.rare);
+    this.profileWrites = built(b.firstWrite, b.rare == null ? null : b.rare.profileWrites);
+    Parts<IndexWrite> moreIndexWrites = b.rare == null ? null : b.rare.indexWrites;
+    this.indexWrites = moreIndexWrites == null && b.secondIndexWrite != null
+        ? ImmutableList.of(b.firstIndexWrite, b.secondIndexWrite)
+        : built(b.firstIndexWrite, moreIndexWrites);
+    Object appends = built(b.firstAppend, b.rare == null ? null : b.rare.appends);
+    this.appendsOrRare = b.rare == null || !b.rare.hasRareParts() ? appends : new Rare(b.rare, appends);
+  }
+
+  /** The appends, held as {@link #built} gives them. */
+  private Object appendsPart() {
+    return appendsOrRare instanceof Rare r ? r.appends : appendsOrRare;
+  }
+
+  /** The rarer parts, or null if the commit has none. */
+  private Rare rare() {
+    return appendsOrRare instanceof Rare r ? r : null;
   }
 
   /**
@@ -181,6 +201,7 @@ public final class Commit {
 
   /** Profiles to delete, none of them also written. An unmodifiable list. */
   public List<ProfileDelete> profileDeletes() {
+    Rare rare = rare();
     return rare == null ? ImmutableList.of() : rare.profileDeletes;
   }
 
@@ -201,17 +222,17 @@ public final class Commit {
 
   /** Events to append, each id at most once; every id must be new to the store. An unmodifiable list. */
   public List<StoredEvent> appends() {
-    return list(appends);
+    return list(appendsPart());
   }
 
   /** {@code appends().size()} without the list. */
   int appendCount() {
-    return count(appends);
+    return count(appendsPart());
   }
 
   /** {@code appends().get(i)} without the list. */
   StoredEvent appendAt(int i) {
-    return at(appends, i);
+    return at(appendsPart(), i);
   }
 
   /**
@@ -224,11 +245,13 @@ public final class Commit {
    * <p>An unmodifiable list.
    */
   public List<Identifier> eventErasures() {
+    Rare rare = rare();
     return rare == null ? ImmutableList.of() : rare.eventErasures;
   }
 
   /** Tombstone hashes to write (writing an existing one is not a conflict). An unmodifiable list. */
   public List<String> tombstones() {
+    Rare rare = rare();
     return rare == null ? ImmutableList.of() : rare.tombstones;
   }
 
@@ -240,6 +263,7 @@ public final class Commit {
    * <p>An unmodifiable list.
    */
   public List<MergeRecord> mergeRecords() {
+    Rare rare = rare();
     return rare == null ? ImmutableList.of() : rare.mergeRecords;
   }
 
@@ -250,6 +274,7 @@ public final class Commit {
    * <p>An unmodifiable list.
    */
   public List<ProfileId> mergeRecordErasures() {
+    Rare rare = rare();
     return rare == null ? ImmutableList.of() : rare.mergeRecordErasures;
   }
 
@@ -277,6 +302,7 @@ public final class Commit {
    * <p>An unmodifiable list.
    */
   public List<MergeRecord> mergeRecordRedactions() {
+    Rare rare = rare();
     return rare == null ? ImmutableList.of() : rare.mergeRecordRedactions;
   }
 
@@ -290,21 +316,17 @@ public final class Commit {
   /** Collects the parts of a {@link Commit}; not thread-safe. */
   public static final class Builder {
     // The common commit of ingestion is one profile write, an index write or two and one
-    // append: the first profile write, index write and append are held in fields of the
-    // builder itself, and a part allocates its Parts (a list, and past a few entries a hash set
-    // of keys for the duplicate checks) only from its second entry on (a merge, a derived
-    // event). Rarer parts are allocated on first use.
+    // append: the first profile write, the first two index writes and the first append are
+    // held in fields of the builder itself, and a part allocates its Parts (a list, and past a
+    // few entries a hash set of keys for the duplicate checks) only when those are taken (a
+    // merge, a derived event, a third new identifier). Those Parts are in the RareParts, made
+    // on first use like the rarer parts: the builder, made per event, has five fields (32 bytes).
     private ProfileWrite firstWrite;
-    private Parts<ProfileWrite> profileWrites;
     private IndexWrite firstIndexWrite;
-    private Parts<IndexWrite> indexWrites;
+    private IndexWrite secondIndexWrite;
     private StoredEvent firstAppend;
-    private Parts<StoredEvent> appends;
-    /** The rarer parts, made on the first of them. */
+    /** The rarer parts and the Parts of the common ones past their first entries, made on the first need. */
     private RareParts rare;
-    /** The last new owner passed to {@link #assign} and its {@code Optional}, shared by the index writes that name it. */
-    private ProfileId lastOwner;
-    private Optional<ProfileId> lastOwnerPresent;
 
     private static final Function<ProfileWrite, Object> WRITE_KEY = w -> w.profile().id();
     private static final Function<IndexWrite, Object> INDEX_KEY = IndexWrite::identifier;
@@ -312,14 +334,27 @@ public final class Commit {
 
     private Builder() {}
 
-    /** The parts an ingested event's commit seldom has, each made on first use. */
+    /**
+     * The parts an ingested event's commit seldom has, each made on first use; also the Parts of
+     * the profile writes and appends once they have a second entry.
+     */
     static final class RareParts {
+      Parts<ProfileWrite> profileWrites;
+      /** The index writes once there are three or more (the first two are in the builder's fields too). */
+      Parts<IndexWrite> indexWrites;
+      Parts<StoredEvent> appends;
       Parts<ProfileDelete> profileDeletes;
       Set<Identifier> eventErasures;
       Set<String> tombstones;
       Parts<MergeRecord> mergeRecords;
       Set<ProfileId> mergeRecordErasures;
       Parts<MergeRecord> mergeRecordRedactions;
+
+      /** Whether a part other than the profile writes', index writes' and appends' Parts was started. */
+      boolean hasRareParts() {
+        return profileDeletes != null || eventErasures != null || tombstones != null || mergeRecords != null
+            || mergeRecordErasures != null || mergeRecordRedactions != null;
+      }
     }
 
     private RareParts rare() {
@@ -346,7 +381,7 @@ public final class Commit {
     }
 
     private boolean writesOrDeletes(ProfileId id) {
-      return holds(firstWrite, profileWrites, WRITE_KEY, id)
+      return holds(firstWrite, rare == null ? null : rare.profileWrites, WRITE_KEY, id)
           || (rare != null && rare.profileDeletes != null && rare.profileDeletes.containsKey(id));
     }
 
@@ -361,7 +396,8 @@ public final class Commit {
       if (firstWrite == null) {
         firstWrite = w;
       } else {
-        profileWrites = grown(firstWrite, profileWrites, WRITE_KEY, w);
+        RareParts r = rare();
+        r.profileWrites = grown(firstWrite, r.profileWrites, WRITE_KEY, w);
       }
       return this;
     }
@@ -389,11 +425,19 @@ public final class Commit {
      */
     public Builder assign(Identifier identifier, Optional<ProfileId> expectedOwner, ProfileId owner) {
       requireNonNull(owner, "owner");
-      if (owner != lastOwner) { // an event assigns all its identifiers to one owner: one Optional
-        lastOwnerPresent = Optional.of(owner);
-        lastOwner = owner;
-      }
-      return index(new IndexWrite(identifier, expectedOwner, lastOwnerPresent));
+      // An event assigns all its identifiers to one owner: the Optional of the latest index
+      // write's new owner is shared when it names the same profile.
+      IndexWrite latest = latestIndexWrite();
+      Optional<ProfileId> present = latest != null && latest.newOwner().isPresent() && latest.newOwner().get() == owner
+          ? latest.newOwner()
+          : Optional.of(owner);
+      return index(new IndexWrite(identifier, expectedOwner, present));
+    }
+
+    /** The index write added last, or null if none. */
+    private IndexWrite latestIndexWrite() {
+      Parts<IndexWrite> more = rare == null ? null : rare.indexWrites;
+      return more != null ? more.last() : secondIndexWrite != null ? secondIndexWrite : firstIndexWrite;
     }
 
     /**
@@ -410,9 +454,22 @@ public final class Commit {
         firstIndexWrite = w;
         return this;
       }
-      checkArgument(!holds(firstIndexWrite, indexWrites, INDEX_KEY, w.identifier()),
-          "identifier %s appears twice in one commit", w.identifier());
-      indexWrites = grown(firstIndexWrite, indexWrites, INDEX_KEY, w);
+      Identifier id = w.identifier();
+      Parts<IndexWrite> indexWrites = rare == null ? null : rare.indexWrites;
+      checkArgument(indexWrites != null ? !indexWrites.containsKey(id)
+              : !firstIndexWrite.identifier().equals(id) && (secondIndexWrite == null || !secondIndexWrite.identifier().equals(id)),
+          "identifier %s appears twice in one commit", id);
+      if (secondIndexWrite == null) {
+        secondIndexWrite = w;
+        return this;
+      }
+      if (indexWrites == null) {
+        indexWrites = new Parts<>(INDEX_KEY);
+        indexWrites.add(firstIndexWrite);
+        indexWrites.add(secondIndexWrite);
+        rare().indexWrites = indexWrites;
+      }
+      indexWrites.add(w);
       return this;
     }
 
@@ -427,9 +484,10 @@ public final class Commit {
         firstAppend = event;
         return this;
       }
+      Parts<StoredEvent> appends = rare == null ? null : rare.appends;
       checkArgument(!holds(firstAppend, appends, APPEND_KEY, event.event().id()),
           "event %s appears twice in one commit", event.event().id());
-      appends = grown(firstAppend, appends, APPEND_KEY, event);
+      rare().appends = grown(firstAppend, appends, APPEND_KEY, event);
       return this;
     }
 
@@ -538,6 +596,11 @@ public final class Commit {
 
     Parts(Function<T, Object> key) {
       this.key = key;
+    }
+
+    /** The entry added last (there is one: a Parts is made with its first entries). */
+    T last() {
+      return entries.get(entries.size() - 1);
     }
 
     boolean containsKey(Object k) {

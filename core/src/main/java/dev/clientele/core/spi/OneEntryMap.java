@@ -14,7 +14,7 @@ import java.util.Set;
  * {@link SmallMap}); a change that would change it throws {@link UnsupportedOperationException}
  * (removing an absent key returns null, as for {@link SmallMap}).
  */
-final class OneEntryMap<K, V> extends AbstractMap<K, V> {
+final class OneEntryMap<K, V> extends CompactMap<K, V> {
   private final K key;
   private final V value;
 
@@ -51,6 +51,6 @@ final class OneEntryMap<K, V> extends AbstractMap<K, V> {
   @Override
   public Set<Entry<K, V>> entrySet() {
     // Collections.singleton, not Set.of: contains(null) is false, as for SmallMap's entries.
-    return Collections.singleton(new SimpleImmutableEntry<>(key, value));
+    return Collections.singleton(new AbstractMap.SimpleImmutableEntry<>(key, value));
   }
 }

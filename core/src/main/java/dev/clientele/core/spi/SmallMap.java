@@ -25,7 +25,7 @@ import java.util.Set;
  * {@code Map} interface throws {@link UnsupportedOperationException}. Not thread-safe while
  * built; shared once handed over in an immutable object, like {@link OwnedProfiles}.
  */
-final class SmallMap<K, V> extends AbstractMap<K, V> {
+final class SmallMap<K, V> extends CompactMap<K, V> {
   /** The most entries held in the scanned array; more go to {@link #hashed}. */
   static final int SCAN_LIMIT = 8;
 
@@ -140,7 +140,7 @@ final class SmallMap<K, V> extends AbstractMap<K, V> {
               throw new NoSuchElementException();
             }
             int i = 2 * next++;
-            return new SimpleImmutableEntry<>((K) kv[i], (V) kv[i + 1]);
+            return new AbstractMap.SimpleImmutableEntry<>((K) kv[i], (V) kv[i + 1]);
           }
         };
       }

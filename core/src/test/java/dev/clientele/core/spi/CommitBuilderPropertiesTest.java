@@ -20,8 +20,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * {@link Commit.Builder} keeps the first profile write, index write and append in fields and
- * allocates its lists only from the second entry on. For any sequence of calls the built commit
+ * {@link Commit.Builder} keeps the first profile write, the first two index writes and the
+ * first append in fields and allocates its lists only after them. For any sequence of calls the built commit
  * must hold every accepted entry in call order, and a call must be refused exactly when its key
  * (profile id, identifier, event id) is already in the commit, whichever of the two forms holds it.
  */

@@ -58,4 +58,17 @@ class OneEntryMapTest {
     assertThatThrownBy(() -> new OneEntryMap<>(null, 1)).isInstanceOf(NullPointerException.class).hasMessage("key");
     assertThatThrownBy(() -> new OneEntryMap<>("k", null)).isInstanceOf(NullPointerException.class).hasMessage("value");
   }
+
+  @Test
+  void changesThatChangeNothing_doNothing_asInAnUnmodifiableAbstractMap() {
+    assertThat(map.remove("x")).isNull();
+    map.putAll(Map.of());
+    assertThatThrownBy(() -> map.putAll(Map.of("j", 2))).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(map.keySet().contains("k")).isTrue();
+    assertThat(map.values().contains(1)).isTrue();
+    assertThat(map.values().contains(null)).isFalse();
+    assertThat(map).isEqualTo(map).isNotEqualTo(Map.of(1, "k")).isNotEqualTo(java.util.List.of());
+    assertThat(new java.util.TreeMap<>(Map.of("k", 1))).isEqualTo(map);
+    assertThat(map).isNotEqualTo(new java.util.TreeMap<>(Map.of(7, 1)));
+  }
 }

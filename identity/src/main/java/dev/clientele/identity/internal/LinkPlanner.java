@@ -202,6 +202,8 @@ public final class LinkPlanner {
     List<Identifier> attach;
     if (unownedMalformed == 0 && unownedLinkable == linkable.size()) {
       attach = linkable; // the common new person: every identifier is new (no copy)
+    } else if (unowned == 1) {
+      attach = ImmutableList.of(onlyUnowned(linkable, malformed, owners)); // a known person's new value: no builder
     } else {
       ImmutableList.Builder<Identifier> b = ImmutableList.builderWithExpectedSize(unowned);
       for (int i = 0; i < linkable.size(); i++) {
@@ -228,6 +230,21 @@ public final class LinkPlanner {
       }
     }
     return new LinkPlan(chosen, attach, anchor, ImmutableList.of());
+  }
+
+  /** The one identifier of {@code linkable}, then {@code malformed}, that has no owner (there is exactly one). */
+  private static Identifier onlyUnowned(List<Identifier> linkable, List<Identifier> malformed, Map<Identifier, ProfileId> owners) {
+    for (int i = 0; i < linkable.size(); i++) {
+      if (owners.get(linkable.get(i)) == null) {
+        return linkable.get(i);
+      }
+    }
+    for (int i = 0; i < malformed.size(); i++) {
+      if (owners.get(malformed.get(i)) == null) {
+        return malformed.get(i);
+      }
+    }
+    throw new IllegalStateException("no identifier without an owner");
   }
 
   private static int countOf(java.util.Collection<Identifier> ids, IdentifierType type) {

@@ -60,7 +60,18 @@ public final class Survivorship {
   /** The profile whose id survives a merge of {@code profiles} under {@code rules}. */
   public static Profile survivor(List<Profile> profiles, SurvivorshipRules rules) {
     checkArgument(!profiles.isEmpty(), "profiles must not be empty");
-    return profiles.stream().min(rules.survivor().order()).orElseThrow();
+    // A loop, not stream().min(...): the same first least profile (a later one replaces it
+    // only if strictly less), without a stream pipeline per merge.
+    Comparator<Profile> order = rules.survivor().order();
+    List<Profile> list = profiles instanceof java.util.RandomAccess ? profiles : new java.util.ArrayList<>(profiles);
+    Profile best = list.get(0);
+    for (int i = 1; i < list.size(); i++) {
+      Profile p = list.get(i);
+      if (order.compare(best, p) > 0) {
+        best = p;
+      }
+    }
+    return java.util.Objects.requireNonNull(best); // as Optional.of in Stream.min
   }
 
   /** Merges under the default rules; see {@link #merge(List, SurvivorshipRules)}. */
