@@ -132,10 +132,15 @@ import java.util.stream.StreamSupport;
  * are delivered without the profile and without the cause event (as {@link #onErased}'s), and
  * its entries are not delivered (listeners never get an erased profile or its event; if the
  * merge-log read fails, which of the two it was is unknown and the recorded transitions are
- * delivered without the profile and the cause event). So another
+ * delivered without the profile and the cause event). A profile that leaves every segment
+ * because it is gone (merged away) is read once more after those leaves: a split on another node
+ * may have restored it meanwhile, and that node's evaluation, if it ran before the leaves were
+ * written, found its memberships still current and recorded nothing. If it exists again it is
+ * evaluated afresh, and its entries carry no cause event (the split made them). So another
  * node's write leaves neither a stale membership nor a membership of a profile that no longer
- * exists. This costs one more profile read per evaluation that records a transition (none when
- * it records none). The re-read shows in one process too, when another thread committed to the
+ * exists, nor a restored profile left out. This costs one more profile read per evaluation that
+ * records a transition (none when it records none), and one per gone profile that leaves a
+ * segment. The re-read shows in one process too, when another thread committed to the
  * same profile meanwhile: the next evaluation records that commit's transitions with this
  * evaluation's event as cause, and the other thread's evaluation then finds nothing to record (a
  * transition is credited to whichever evaluation records it first); it evaluates every segment,
@@ -502,8 +507,17 @@ public final class Segments implements SegmentQueries, AutoCloseable {
       for (int round = 1; ; round++) {
         if (read.isEmpty()) {
           forgetTimelineLocked(id);
-          out[1] += leaveGoneLocked(id, asOf, cause);
-          return out;
+          long left = leaveGoneLocked(id, asOf, cause);
+          out[1] += left;
+          Optional<Profile> back = left > 0 && round < MAX_ROUNDS ? storage.profile(id) : Optional.empty();
+          if (back.isEmpty()) {
+            return out;
+          }
+          read = back; // restored by a split meanwhile: evaluate it afresh (class Javadoc)
+          only = null;
+          alone = false;
+          cause = Optional.empty(); // the split made its entries, not this event
+          continue;
         }
         Profile p = read.get();
         Set<String> current = memberships.current(id);
@@ -529,8 +543,18 @@ public final class Segments implements SegmentQueries, AutoCloseable {
         // could not see them. Read again: unchanged, the writes stand.
         Optional<Profile> again = round < MAX_ROUNDS ? storage.profile(id) : read;
         if (again.isEmpty()) {
+          long leftBefore = out[1];
           undoGone(id, pending, asOf, cause, out);
-          return out;
+          Optional<Profile> back = out[1] > leftBefore && round + 1 < MAX_ROUNDS ? storage.profile(id) : Optional.empty();
+          if (back.isEmpty()) {
+            return out;
+          }
+          read = back; // restored by a split meanwhile (class Javadoc)
+          only = null;
+          alone = false;
+          cause = Optional.empty(); // the split made its entries, not this event
+          round++; // the read above is the next round's
+          continue;
         }
         queue(pending, out);
         if (again.get().version() == p.version()) {
@@ -780,13 +804,21 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     return timelines.estimatedSize();
   }
 
+  /**
+   * A profile merged away leaves every segment; if it left one and exists again by then, it is
+   * evaluated afresh (see "Concurrency and triggers" above).
+   */
   private void leaveAll(ProfileId id, Instant asOf, Optional<Event> cause) {
     Lock lock = locks.get(id);
     lock.lock();
+    long left;
     try {
-      leaveAllLocked(id, asOf, cause);
+      left = leaveAllLocked(id, asOf, cause);
     } finally {
       lock.unlock();
+    }
+    if (left > 0 && storage.profile(id).isPresent()) {
+      reevaluate(id, asOf, Optional.empty(), null, false);
     }
   }
 

@@ -8,8 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.clientele.Clientele;
+import dev.clientele.SplitResult;
 import dev.clientele.core.Event;
+import dev.clientele.core.Identifier;
 import dev.clientele.core.ProfileId;
+import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.segments.Comparison;
 import dev.clientele.segments.Condition;
 import dev.clientele.segments.MembershipSpan;
@@ -37,10 +40,11 @@ class MultiNodeSegmentsHuntTest {
   static final Segment VISITORS = Segment.of("visitors", Condition.eventCount("pageview", Comparison.GE, 1));
   static final Segment ZURICH = Segment.of("zurich", Condition.attribute("city", Condition.AttributeOp.EQ, "Zürich"));
 
-  /** A membership store that runs a hook (once) just before the next {@code enter}. */
+  /** A membership store that runs a hook (once) just before the next {@code enter}, and another before the next {@code leave}. */
   static final class BeforeEnter implements MembershipStore {
     final MembershipStore delegate;
     final AtomicReference<Runnable> hook = new AtomicReference<>();
+    final AtomicReference<Runnable> leaveHook = new AtomicReference<>();
 
     BeforeEnter(MembershipStore delegate) {
       this.delegate = delegate;
@@ -62,6 +66,10 @@ class MultiNodeSegmentsHuntTest {
 
     @Override
     public boolean leave(ProfileId profile, String segment, Instant at, Optional<String> cause) {
+      Runnable h = leaveHook.getAndSet(null);
+      if (h != null) {
+        h.run();
+      }
       return delegate.leave(profile, segment, at, cause);
     }
 
@@ -186,6 +194,87 @@ class MultiNodeSegmentsHuntTest {
       assertThat(n.heardB).filteredOn(t -> t.profileId().equals(device)).extracting(SegmentTransition::kind)
           .containsExactly(SegmentTransition.Kind.ENTER, SegmentTransition.Kind.LEAVE);
       assertThat(n.a.segments().history(device)).hasSize(1).allMatch(h -> h.leftAt().isPresent());
+    }
+  }
+
+  /**
+   * Node B's event merges two visitors; just before B writes the merged-away profile's leave,
+   * node A splits that merge, restoring the profile. A's evaluation of the restored profile ran
+   * before the leave, found its membership still current and recorded nothing; B's leave then
+   * closed it. The restored profile, which still satisfies "visitors", must be a member again
+   * (B reads it once more after leaving it out), and that entry is heard once, without a cause.
+   */
+  @Test
+  void splitOnAnotherNode_beforeTheMergedAwayProfileLeaves_leavesNoRestoredProfileOut() throws Exception {
+    try (Pair n = new Pair()) {
+      Identifier device = MultiNodeHuntPropertiesTest.device("d-0");
+      n.a.ingest(of("e-1", "pageview", 1, email(0)));
+      n.b.ingest(of("e-2", "pageview", 2, device));
+      ProfileId mail = n.a.profile(email(0)).orElseThrow().id();
+      ProfileId phone = n.a.profile(device).orElseThrow().id();
+      n.drain();
+      assertThat(n.a.segments().memberships(mail)).containsExactly("visitors");
+      assertThat(n.a.segments().memberships(phone)).containsExactly("visitors");
+      AtomicReference<ProfileId> restored = new AtomicReference<>();
+      n.storeB.leaveHook.set(() -> {
+        ProfileId survivor = n.a.profile(email(0)).orElseThrow().id();
+        MergeRecord merge = n.a.mergeLog(survivor).stream().filter(r -> r.kind() == MergeRecord.Kind.MERGE)
+            .reduce((x, y) -> y).orElseThrow();
+        SplitResult split = n.a.split(merge.id(), "not the same person");
+        restored.set(split.restored().get(0).id());
+      });
+
+      n.b.ingest(of("e-3", "login", 3, email(0), device)); // merges the two; the split comes before the leave
+
+      n.drain();
+      ProfileId back = restored.get();
+      assertThat(back).as("the split ran, inside B's leave").isNotNull().isIn(mail, phone);
+      assertThat(n.a.profile(back)).as("the restored profile").isPresent();
+      assertThat(n.a.segments().memberships(back)).as("memberships of the restored profile").containsExactly("visitors");
+      assertThat(n.b.segments().memberships(back)).containsExactly("visitors");
+      List<SegmentTransition> heard = new java.util.ArrayList<>(n.heardA);
+      heard.addAll(n.heardB);
+      assertThat(heard).filteredOn(t -> t.profileId().equals(back) && t.kind() == SegmentTransition.Kind.ENTER)
+          .as("entries of the restored profile: its first and the one after the split's leave")
+          .hasSize(2)
+          .last().satisfies(t -> assertThat(t.cause()).isEmpty());
+      assertThat(n.a.segments().history(back)).as("one closed span, one current").hasSize(2)
+          .filteredOn(MembershipSpan::isCurrent).hasSize(1);
+    }
+  }
+
+  /**
+   * The same race one step later: node A merges the profile B is entering away between B's read
+   * and B's entry (B's re-read finds it gone, and it leaves every segment again), and splits that
+   * merge just before B's leave. The restored profile must be a member again.
+   */
+  @Test
+  void mergeThenSplitOnAnotherNode_aroundTheEntry_leavesNoRestoredProfileOut() throws Exception {
+    try (Pair n = new Pair()) {
+      Identifier device = MultiNodeHuntPropertiesTest.device("d-0");
+      n.a.ingest(of("e-1", "pageview", 1, email(0)));
+      n.b.ingest(of("e-2", "login", 2, device));
+      ProfileId phone = n.b.profile(device).orElseThrow().id();
+      ProfileId mail = n.b.profile(email(0)).orElseThrow().id();
+      n.storeB.hook.set(() -> {
+        n.a.ingest(of("e-4", "login", 9, email(0))); // the newest update: the email's profile survives
+        n.a.merge(mail, phone, "same person");
+        n.storeB.leaveHook.set(() -> {
+          MergeRecord merge = n.a.mergeLog(mail).stream().filter(r -> r.kind() == MergeRecord.Kind.FORCED_MERGE)
+              .reduce((x, y) -> y).orElseThrow();
+          n.a.split(merge.id(), "not the same person");
+        });
+      });
+
+      n.b.ingest(of("e-3", "pageview", 3, device)); // B enters "visitors"; A merges, then splits before B's leave
+
+      n.drain();
+      assertThat(n.storeB.leaveHook.get()).as("the split ran, inside B's leave").isNull();
+      assertThat(n.a.profile(phone)).as("the restored profile").isPresent();
+      assertThat(n.a.segments().memberships(phone)).as("memberships of the restored profile").containsExactly("visitors");
+      assertThat(n.a.segments().memberships(mail)).containsExactly("visitors");
+      assertThat(n.heardB).filteredOn(t -> t.profileId().equals(phone)).extracting(SegmentTransition::kind)
+          .containsExactly(SegmentTransition.Kind.ENTER, SegmentTransition.Kind.LEAVE, SegmentTransition.Kind.ENTER);
     }
   }
 
