@@ -136,11 +136,15 @@ import java.util.stream.StreamSupport;
  * because it is gone (merged away) is read once more after those leaves: a split on another node
  * may have restored it meanwhile, and that node's evaluation, if it ran before the leaves were
  * written, found its memberships still current and recorded nothing. If it exists again it is
- * evaluated afresh, and its entries carry no cause event (the split made them). So another
- * node's write leaves neither a stale membership nor a membership of a profile that no longer
- * exists, nor a restored profile left out. This costs one more profile read per evaluation that
- * records a transition (none when it records none), and one per gone profile that leaves a
- * segment. The re-read shows in one process too, when another thread committed to the
+ * evaluated afresh (again at most 4 evaluations and reads), and its transitions carry no cause
+ * event (the split made them). Whether a profile changed between two reads is decided by its
+ * version and its contents: a split restores a profile at version 1, which may equal the version
+ * read before it was merged away and changed. So another node's write leaves neither a stale
+ * membership nor a membership of a profile that no longer exists, nor a restored profile left
+ * out, within those 4 evaluations (a profile changed longer is caught up by its next change or
+ * {@link #refresh}). This costs one more profile read per evaluation that records a transition
+ * (none when it records none), and one profile and one membership read per gone profile that
+ * leaves a segment. The re-read shows in one process too, when another thread committed to the
  * same profile meanwhile: the next evaluation records that commit's transitions with this
  * evaluation's event as cause, and the other thread's evaluation then finds nothing to record (a
  * transition is credited to whichever evaluation records it first); it evaluates every segment,
@@ -319,7 +323,10 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * cached and {@code change} can be added to it (see "Timeline cache" above). Plus one profile
    * read when it records a transition, and when that read finds the profile changed by another
    * commit meanwhile, another membership read, evaluation of every segment and timeline read, up
-   * to 4 evaluations and 4 profile reads in all (see "Concurrency and triggers" above). Never throws for a failure of evaluation (a
+   * to 4 evaluations and 4 profile reads in all (see "Concurrency and triggers" above). Each
+   * profile merged away that leaves a segment is read once more afterwards (with its memberships),
+   * and if a split on another node restored it meanwhile, evaluated like this one, within 4
+   * evaluations and 4 reads of its own. Never throws for a failure of evaluation (a
    * {@link FigureSource} or {@link MembershipStore} that throws): the event is already
    * committed, so the failure is counted in {@link TriggerStats#evaluationFailures()} and logged
    * without personal data (as a summary, like listener failures: see {@link SegmentListener}), and the next event or refresh catches the profile up.
@@ -332,11 +339,10 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     Instant asOf = clock.instant();
     Event cause = change.event();
     try {
-      for (ProfileId gone : change.mergedAway()) {
-        leaveAll(gone, asOf, Optional.of(cause));
-      }
+      List<ProfileId> left = leaveAll(change.mergedAway(), asOf, Optional.of(cause));
       boolean all = change.created() || !change.mergedAway().isEmpty();
       reevaluate(change.profile(), asOf, Optional.of(cause), all ? null : cause.type(), change.appendedAlone() && !all);
+      reevaluateIfRestored(left, asOf);
     } catch (RuntimeException e) {
       // The event is committed: ingestion must not fail for it. Counted; type only, no data.
       triggers.evaluationFailed("after an event of type " + cause.type() + ": " + e.getClass().getName());
@@ -362,13 +368,12 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     }
     Instant asOf = clock.instant();
     try {
-      for (ProfileId gone : mergedAway) {
-        leaveAll(gone, asOf, Optional.empty());
-      }
+      List<ProfileId> left = leaveAll(mergedAway, asOf, Optional.empty());
       for (ProfileId id : changed) {
         forgetTimeline(id);
         reevaluate(id, asOf, Optional.empty(), null, false);
       }
+      reevaluateIfRestored(left, asOf);
     } catch (RuntimeException e) {
       triggers.evaluationFailed("after a merge, split or erasure: " + e.getClass().getName());
     }
@@ -490,7 +495,9 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * Every recorded transition is queued once: at the end of its round, or, when the round ends
    * with an exception (of the store, the membership store or an evaluation), on the way out, since
    * its membership is stored and no later event or refresh would fire it again. Only the entries
-   * of a profile found erased meanwhile are not queued (see {@link #undoGone}).
+   * of a profile found erased meanwhile are not queued (see {@link #undoGone}). A profile found
+   * gone that leaves a segment is read again, if a round is left: restored by a split meanwhile,
+   * that read is the next round's, and that round's transitions carry no cause.
    *
    * @param appendedAlone whether {@code cause}'s commit appended it alone to this profile's
    *     timeline (see {@link ProfileChange#appendedAlone()})
@@ -503,11 +510,12 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     try {
       String only = onlyType;
       boolean alone = appendedAlone;
+      Optional<Event> by = cause; // empty once a split restored the profile: the split made its entries
       Optional<Profile> read = storage.profile(id);
       for (int round = 1; ; round++) {
         if (read.isEmpty()) {
           forgetTimelineLocked(id);
-          long left = leaveGoneLocked(id, asOf, cause);
+          long left = leaveGoneLocked(id, asOf, by);
           out[1] += left;
           Optional<Profile> back = left > 0 && round < MAX_ROUNDS ? storage.profile(id) : Optional.empty();
           if (back.isEmpty()) {
@@ -516,13 +524,13 @@ public final class Segments implements SegmentQueries, AutoCloseable {
           read = back; // restored by a split meanwhile: evaluate it afresh (class Javadoc)
           only = null;
           alone = false;
-          cause = Optional.empty(); // the split made its entries, not this event
+          by = Optional.empty();
           continue;
         }
         Profile p = read.get();
         Set<String> current = memberships.current(id);
-        Evaluation e = reevaluation(p, asOf, alone ? cause.orElse(null) : null);
-        Optional<String> causeId = cause.map(Event::id);
+        Evaluation e = reevaluation(p, asOf, alone ? by.orElse(null) : null);
+        Optional<String> causeId = by.map(Event::id);
         for (Compiled c : compiled.values()) {
           if (only != null && !c.inputs().affectedBy(only)) {
             continue;
@@ -530,9 +538,9 @@ public final class Segments implements SegmentQueries, AutoCloseable {
           boolean now = c.node().test(e);
           boolean was = current.contains(c.segment().name());
           if (now && !was && memberships.enter(id, c.segment().name(), asOf, causeId)) {
-            pending.add(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.ENTER, id, read, asOf, cause));
+            pending.add(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.ENTER, id, read, asOf, by));
           } else if (!now && was && memberships.leave(id, c.segment().name(), asOf, causeId)) {
-            pending.add(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.LEAVE, id, read, asOf, cause));
+            pending.add(new SegmentTransition(c.segment().name(), SegmentTransition.Kind.LEAVE, id, read, asOf, by));
           }
         }
         if (pending.isEmpty()) {
@@ -544,7 +552,7 @@ public final class Segments implements SegmentQueries, AutoCloseable {
         Optional<Profile> again = round < MAX_ROUNDS ? storage.profile(id) : read;
         if (again.isEmpty()) {
           long leftBefore = out[1];
-          undoGone(id, pending, asOf, cause, out);
+          undoGone(id, pending, asOf, by, out);
           Optional<Profile> back = out[1] > leftBefore && round + 1 < MAX_ROUNDS ? storage.profile(id) : Optional.empty();
           if (back.isEmpty()) {
             return out;
@@ -552,12 +560,14 @@ public final class Segments implements SegmentQueries, AutoCloseable {
           read = back; // restored by a split meanwhile (class Javadoc)
           only = null;
           alone = false;
-          cause = Optional.empty(); // the split made its entries, not this event
+          by = Optional.empty();
           round++; // the read above is the next round's
           continue;
         }
         queue(pending, out);
-        if (again.get().version() == p.version()) {
+        // Equal versions are not enough: a split restores a profile at version 1, which may be
+        // the version read (merged away, changed and restored meanwhile: content tells them apart).
+        if (again.get().version() == p.version() && again.get().equals(p)) {
           return out;
         }
         read = again; // changed meanwhile: evaluate the newest against every segment
@@ -805,19 +815,33 @@ public final class Segments implements SegmentQueries, AutoCloseable {
   }
 
   /**
-   * A profile merged away leaves every segment; if it left one and exists again by then, it is
-   * evaluated afresh (see "Concurrency and triggers" above).
+   * Profiles merged away leave every segment; returns those that left one, for
+   * {@link #reevaluateIfRestored} once the other evaluations are done.
    */
-  private void leaveAll(ProfileId id, Instant asOf, Optional<Event> cause) {
-    Lock lock = locks.get(id);
-    lock.lock();
-    long left;
-    try {
-      left = leaveAllLocked(id, asOf, cause);
-    } finally {
-      lock.unlock();
+  private List<ProfileId> leaveAll(List<ProfileId> gone, Instant asOf, Optional<Event> cause) {
+    List<ProfileId> left = new ArrayList<>(0);
+    for (ProfileId id : gone) {
+      Lock lock = locks.get(id);
+      lock.lock();
+      try {
+        if (leaveAllLocked(id, asOf, cause) > 0) {
+          left.add(id);
+        }
+      } finally {
+        lock.unlock();
+      }
     }
-    if (left > 0 && storage.profile(id).isPresent()) {
+    return left;
+  }
+
+  /**
+   * Evaluates again each profile of {@code left} (gone when it left its segments) that a split,
+   * on another node, restored meanwhile (see "Concurrency and triggers" above). Its first read is
+   * the check: a profile still gone has nothing current to leave, so that costs one profile read
+   * and one membership read.
+   */
+  private void reevaluateIfRestored(List<ProfileId> left, Instant asOf) {
+    for (ProfileId id : left) {
       reevaluate(id, asOf, Optional.empty(), null, false);
     }
   }

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.clientele.Clientele;
 import dev.clientele.SplitResult;
+import dev.clientele.analytics.ActivityThresholds;
+import dev.clientele.consent.ReachabilityPolicy;
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.ProfileId;
@@ -20,6 +22,8 @@ import dev.clientele.segments.MembershipStore;
 import dev.clientele.segments.Segment;
 import dev.clientele.segments.SegmentConfig;
 import dev.clientele.segments.SegmentTransition;
+import dev.clientele.segments.Segments;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -275,6 +279,81 @@ class MultiNodeSegmentsHuntTest {
       assertThat(n.a.segments().memberships(mail)).containsExactly("visitors");
       assertThat(n.heardB).filteredOn(t -> t.profileId().equals(phone)).extracting(SegmentTransition::kind)
           .containsExactly(SegmentTransition.Kind.ENTER, SegmentTransition.Kind.LEAVE, SegmentTransition.Kind.ENTER);
+      assertThat(n.heardB).filteredOn(t -> t.profileId().equals(phone)).last()
+          .as("the entry after the split has no cause event").satisfies(t -> assertThat(t.cause()).isEmpty());
+    }
+  }
+
+  /**
+   * The race at the start of an evaluation: node C (ingesting, without segments) merged a profile
+   * away, so B's evaluation of it reads nothing and closes its memberships; C splits the merge
+   * just before B's leave. B must read it once more and find it restored.
+   */
+  @Test
+  void splitOnAnotherNode_whileAGoneProfileLeaves_leavesNoRestoredProfileOut() throws Exception {
+    try (Pair n = new Pair(); HikariDataSource poolC = n.db.newPool();
+        Clientele c = Clientele.builder().storage(JdbcStorage.open(poolC)).erasurePolicy(salted()).build()) {
+      Identifier device = MultiNodeHuntPropertiesTest.device("d-0");
+      n.b.ingest(of("e-1", "pageview", 1, device));
+      n.b.ingest(of("e-2", "pageview", 2, email(0)));
+      ProfileId phone = n.b.profile(device).orElseThrow().id();
+      ProfileId mail = n.b.profile(email(0)).orElseThrow().id();
+      n.drain();
+      ProfileId survivor = c.merge(mail, phone, "same person").id();
+      ProfileId gone = survivor.equals(mail) ? phone : mail;
+      assertThat(n.b.segments().memberships(gone)).as("C has no segments: the membership stays").containsExactly("visitors");
+      n.storeB.leaveHook.set(() -> {
+        MergeRecord merge = c.mergeLog(survivor).stream().filter(r -> r.kind() == MergeRecord.Kind.FORCED_MERGE)
+            .reduce((x, y) -> y).orElseThrow();
+        c.split(merge.id(), "not the same person");
+      });
+
+      ConcurrentLinkedQueue<SegmentTransition> heard = new ConcurrentLinkedQueue<>();
+      // B's segments on their own (Clientele does not expose onReshaped), on B's hooked membership store.
+      try (Segments b = Segments.over(JdbcStorage.open(n.poolB),
+          SegmentConfig.builder().define(VISITORS).define(ZURICH).membershipStore(n.storeB).listen(VISITORS.name(), heard::add).build(),
+          ReachabilityPolicy.defaults(), ActivityThresholds.defaults(), Clock.systemUTC())) {
+        b.onReshaped(List.of(gone), List.of()); // B evaluates it: gone; C splits before B's leave
+        assertThat(b.awaitTriggers(Duration.ofSeconds(5))).isTrue();
+      }
+      assertThat(n.storeB.leaveHook.get()).as("the split ran, inside B's leave").isNull();
+      assertThat(c.profile(gone)).as("the restored profile").isPresent();
+      assertThat(n.b.segments().memberships(gone)).as("memberships of the restored profile").containsExactly("visitors");
+      assertThat(heard).filteredOn(t -> t.profileId().equals(gone)).extracting(SegmentTransition::kind)
+          .containsExactly(SegmentTransition.Kind.LEAVE, SegmentTransition.Kind.ENTER);
+    }
+  }
+
+  /**
+   * A profile merged away, changed and restored by a split comes back at version 1, the version
+   * B read before the merge: node A does all of that between B's read (city Zürich) and B's
+   * entry into "zurich". B's re-read must see that the profile changed (city Bern now), although
+   * its version is the same, and leave "zurich" again.
+   */
+  @Test
+  void mergeChangeAndSplitOnAnotherNode_betweenReadAndEntry_leavesNoStaleMembershipAtTheSameVersion() throws Exception {
+    try (Pair n = new Pair()) {
+      Identifier device = MultiNodeHuntPropertiesTest.device("d-0");
+      n.a.ingest(of("e-0", "login", 0, device));
+      n.storeB.hook.set(() -> {
+        ProfileId x = n.a.profile(email(0)).orElseThrow().id();
+        ProfileId y = n.a.profile(device).orElseThrow().id();
+        n.a.ingest(of("e-2", "login", 5, device)); // y is the newest: it survives
+        ProfileId survivor = n.a.merge(x, y, "same person").id();
+        assertThat(survivor).isEqualTo(y);
+        n.a.ingest(identify("e-3", 6, "Bern")); // x's email, on y now
+        MergeRecord merge = n.a.mergeLog(y).stream().filter(r -> r.kind() == MergeRecord.Kind.FORCED_MERGE)
+            .reduce((p, q) -> q).orElseThrow();
+        n.a.split(merge.id(), "not the same person");
+      });
+
+      n.b.ingest(identify("e-1", 1, "Zürich")); // x at version 1; B enters "zurich" after A's merge, change and split
+
+      n.drain();
+      ProfileId x = n.a.profile(email(0)).orElseThrow().id();
+      assertThat(n.a.profile(x).orElseThrow().version()).as("restored at version 1").isEqualTo(1);
+      assertThat(n.a.profile(x).orElseThrow().attribute("city").orElseThrow().value()).isEqualTo("Bern");
+      assertThat(n.a.segments().memberships(x)).as("memberships of the restored profile").doesNotContain("zurich");
     }
   }
 
