@@ -338,15 +338,17 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     }
     Instant asOf = clock.instant();
     Event cause = change.event();
+    String failure = "after an event of type " + cause.type(); // type only, no data
+    List<ProfileId> left = List.of();
     try {
-      List<ProfileId> left = leaveAll(change.mergedAway(), asOf, Optional.of(cause));
+      left = leaveAll(change.mergedAway(), asOf, Optional.of(cause));
       boolean all = change.created() || !change.mergedAway().isEmpty();
       reevaluate(change.profile(), asOf, Optional.of(cause), all ? null : cause.type(), change.appendedAlone() && !all);
-      reevaluateIfRestored(left, asOf);
     } catch (RuntimeException e) {
-      // The event is committed: ingestion must not fail for it. Counted; type only, no data.
-      triggers.evaluationFailed("after an event of type " + cause.type() + ": " + e.getClass().getName());
+      // The event is committed: ingestion must not fail for it. Counted.
+      triggers.evaluationFailed(failure + ": " + e.getClass().getName());
     }
+    reevaluateIfRestored(left, asOf, failure);
     triggers.awaitSpace(); // holding no lock now
   }
 
@@ -354,7 +356,9 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * Re-evaluation after an operator's change without an event (a forced merge, a split, or an
    * erasure that changed other profiles' timelines):
    * {@code mergedAway} profiles leave every segment, and every segment is re-evaluated for
-   * {@code changed}, as of the clock's instant. Transitions carry no cause. Never throws for a
+   * {@code changed}, as of the clock's instant, with the reads and limits of {@link #onCommitted}
+   * (each merged-away profile that left a segment is read once more afterwards, and evaluated if
+   * a split on another node restored it). Transitions carry no cause. Never throws for a
    * failure of evaluation (counted, as in {@link #onCommitted}).
    *
    * @param changed profiles whose contents changed or that were created (restored by a split)
@@ -367,16 +371,18 @@ public final class Segments implements SegmentQueries, AutoCloseable {
       return;
     }
     Instant asOf = clock.instant();
+    String failure = "after a merge, split or erasure";
+    List<ProfileId> left = List.of();
     try {
-      List<ProfileId> left = leaveAll(mergedAway, asOf, Optional.empty());
+      left = leaveAll(mergedAway, asOf, Optional.empty());
       for (ProfileId id : changed) {
         forgetTimeline(id);
         reevaluate(id, asOf, Optional.empty(), null, false);
       }
-      reevaluateIfRestored(left, asOf);
     } catch (RuntimeException e) {
-      triggers.evaluationFailed("after a merge, split or erasure: " + e.getClass().getName());
+      triggers.evaluationFailed(failure + ": " + e.getClass().getName());
     }
+    reevaluateIfRestored(left, asOf, failure);
     triggers.awaitSpace(); // holding no lock now
   }
 
@@ -567,8 +573,11 @@ public final class Segments implements SegmentQueries, AutoCloseable {
         queue(pending, out);
         // Equal versions are not enough: a split restores a profile at version 1, which may be
         // the version read (merged away, changed and restored meanwhile: content tells them apart).
-        if (again.get().version() == p.version() && again.get().equals(p)) {
-          return out;
+        if (again.get().version() == p.version()) {
+          if (again.get().equals(p)) {
+            return out;
+          }
+          forgetTimelineLocked(id); // a cached timeline index is kept by version: not to be trusted now
         }
         read = again; // changed meanwhile: evaluate the newest against every segment
         only = null;
@@ -819,6 +828,9 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * {@link #reevaluateIfRestored} once the other evaluations are done.
    */
   private List<ProfileId> leaveAll(List<ProfileId> gone, Instant asOf, Optional<Event> cause) {
+    if (gone.isEmpty()) {
+      return List.of();
+    }
     List<ProfileId> left = new ArrayList<>(0);
     for (ProfileId id : gone) {
       Lock lock = locks.get(id);
@@ -838,11 +850,16 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * Evaluates again each profile of {@code left} (gone when it left its segments) that a split,
    * on another node, restored meanwhile (see "Concurrency and triggers" above). Its first read is
    * the check: a profile still gone has nothing current to leave, so that costs one profile read
-   * and one membership read.
+   * and one membership read. Each is tried on its own: a failure is counted (as {@code failure}
+   * and the exception's class) and the others are still checked.
    */
-  private void reevaluateIfRestored(List<ProfileId> left, Instant asOf) {
+  private void reevaluateIfRestored(List<ProfileId> left, Instant asOf, String failure) {
     for (ProfileId id : left) {
-      reevaluate(id, asOf, Optional.empty(), null, false);
+      try {
+        reevaluate(id, asOf, Optional.empty(), null, false);
+      } catch (RuntimeException e) {
+        triggers.evaluationFailed(failure + ": " + e.getClass().getName());
+      }
     }
   }
 
