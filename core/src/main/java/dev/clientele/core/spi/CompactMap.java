@@ -79,18 +79,7 @@ abstract class CompactMap<K, V> implements Map<K, V> {
     return new AbstractSet<>() {
       @Override
       public Iterator<K> iterator() {
-        Iterator<Entry<K, V>> entries = entrySet().iterator();
-        return new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return entries.hasNext();
-          }
-
-          @Override
-          public K next() {
-            return entries.next().getKey();
-          }
-        };
+        return parts(Entry::getKey);
       }
 
       @Override
@@ -116,18 +105,7 @@ abstract class CompactMap<K, V> implements Map<K, V> {
     return new AbstractCollection<>() {
       @Override
       public Iterator<V> iterator() {
-        Iterator<Entry<K, V>> entries = entrySet().iterator();
-        return new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return entries.hasNext();
-          }
-
-          @Override
-          public V next() {
-            return entries.next().getValue();
-          }
-        };
+        return parts(Entry::getValue);
       }
 
       @Override
@@ -143,6 +121,22 @@ abstract class CompactMap<K, V> implements Map<K, V> {
       @Override
       public void clear() {
         CompactMap.this.clear();
+      }
+    };
+  }
+
+  /** One part of each entry, in the entries' order: the iterator of the key and value views. */
+  private <T> Iterator<T> parts(java.util.function.Function<Entry<K, V>, T> part) {
+    Iterator<Entry<K, V>> entries = entrySet().iterator();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return entries.hasNext();
+      }
+
+      @Override
+      public T next() {
+        return part.apply(entries.next());
       }
     };
   }
