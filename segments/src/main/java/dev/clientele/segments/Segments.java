@@ -125,7 +125,7 @@ import java.util.stream.StreamSupport;
  * profile and its membership writes, after its own evaluation. So an evaluation that recorded a
  * transition reads the profile again, and that read serves the next evaluation: if it changed,
  * the transitions stand (they are delivered) and the newest version is evaluated again, against
- * every segment, at most 4 evaluations and 4 profile reads in all (a profile that keeps changing
+ * every segment, at most 4 evaluations and 5 profile reads in all (a profile that keeps changing
  * longer is caught up by its next change or {@link #refresh}); if it was merged away meanwhile,
  * the transitions are delivered and it leaves every segment again; if it was erased meanwhile
  * (no merge-log record names it any more), its membership history is erased again, its leaves
@@ -136,7 +136,7 @@ import java.util.stream.StreamSupport;
  * because it is gone (merged away) is read once more after those leaves: a split on another node
  * may have restored it meanwhile, and that node's evaluation, if it ran before the leaves were
  * written, found its memberships still current and recorded nothing. If it exists again it is
- * evaluated afresh (again at most 4 evaluations and reads), and its transitions carry no cause
+ * evaluated afresh (again at most 4 evaluations and 5 reads), and its transitions carry no cause
  * event (the split made them). Whether a profile changed between two reads is decided by its
  * version and its contents: a split restores a profile at version 1, which may equal the version
  * read before it was merged away and changed. So another node's write leaves neither a stale
@@ -323,10 +323,10 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * cached and {@code change} can be added to it (see "Timeline cache" above). Plus one profile
    * read when it records a transition, and when that read finds the profile changed by another
    * commit meanwhile, another membership read, evaluation of every segment and timeline read, up
-   * to 4 evaluations and 4 profile reads in all (see "Concurrency and triggers" above). Each
+   * to 4 evaluations and 5 profile reads in all (see "Concurrency and triggers" above). Each
    * profile merged away that leaves a segment is read once more afterwards (with its memberships),
    * and if a split on another node restored it meanwhile, evaluated like this one, within 4
-   * evaluations and 4 reads of its own. Never throws for a failure of evaluation (a
+   * evaluations and 5 reads of its own. Never throws for a failure of evaluation (a
    * {@link FigureSource} or {@link MembershipStore} that throws): the event is already
    * committed, so the failure is counted in {@link TriggerStats#evaluationFailures()} and logged
    * without personal data (as a summary, like listener failures: see {@link SegmentListener}), and the next event or refresh catches the profile up.
@@ -497,7 +497,8 @@ public final class Segments implements SegmentQueries, AutoCloseable {
   /**
    * Entered and left counts. Evaluates the newest committed profile and records its transitions;
    * if it recorded any, reads the profile again (see "Concurrency and triggers" above), and that
-   * read is the next round's: at most {@link #MAX_ROUNDS} evaluations and as many profile reads.
+   * read is the next round's: at most {@link #MAX_ROUNDS} evaluations and one profile read more
+   * (the last evaluation's writes are checked too: a profile erased meanwhile keeps no membership).
    * Every recorded transition is queued once: at the end of its round, or, when the round ends
    * with an exception (of the store, the membership store or an evaluation), on the way out, since
    * its membership is stored and no later event or refresh would fire it again. Only the entries
@@ -554,8 +555,9 @@ public final class Segments implements SegmentQueries, AutoCloseable {
         }
         // Another node's writes do not take this process's lock: one may have committed between
         // the read above and the membership writes, after its own re-evaluation, which then
-        // could not see them. Read again: unchanged, the writes stand.
-        Optional<Profile> again = round < MAX_ROUNDS ? storage.profile(id) : read;
+        // could not see them. Read again: unchanged, the writes stand. Also after the last
+        // evaluation, whose writes may belong to a profile erased (or merged away) meanwhile.
+        Optional<Profile> again = storage.profile(id);
         if (again.isEmpty()) {
           long leftBefore = out[1];
           undoGone(id, pending, asOf, by, out);
@@ -579,6 +581,9 @@ public final class Segments implements SegmentQueries, AutoCloseable {
           }
           forgetTimelineLocked(id); // a cached timeline index is kept by version: not to be trusted now
         }
+        if (round == MAX_ROUNDS) {
+          return out; // changed again: its next change or refresh catches it up
+        }
         read = again; // changed meanwhile: evaluate the newest against every segment
         only = null;
         alone = false;
@@ -592,7 +597,7 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     }
   }
 
-  /** How many evaluations (and profile reads) {@link #reevaluate} spends on a profile that keeps changing before it leaves the rest to the next change. */
+  /** How many evaluations {@link #reevaluate} spends on a profile that keeps changing before it leaves the rest to the next change (and one profile read more). */
   private static final int MAX_ROUNDS = 4;
 
   /**

@@ -358,6 +358,43 @@ class MultiNodeSegmentsHuntTest {
   }
 
   /**
+   * Node A moves a person's city in and out of Zürich before each of node B's membership writes,
+   * so B evaluates the person four times (its most), and erases the person before B's fourth
+   * write, an entry into "zurich". That entry must not leave a membership of the erased person
+   * in the shared database, nor reach B's listeners with the erased profile.
+   */
+  @Test
+  void erasureOnAnotherNode_beforeTheLastEvaluationsEntry_leavesNoMembershipOfTheErasedProfile() throws Exception {
+    try (Pair n = new Pair()) {
+      n.a.ingest(identify("e-1", 1, "Zürich")); // a member of "zurich", by A
+      n.drain();
+      ProfileId p = n.a.profile(email(0)).orElseThrow().id();
+      assertThat(n.a.segments().memberships(p)).containsExactly("zurich");
+      // Before each of B's writes, A changes the city back (or, before the fourth, erases the person).
+      n.storeB.leaveHook.set(() -> {
+        n.a.ingest(identify("e-3", 3, "Zürich"));
+        n.storeB.hook.set(() -> {
+          n.a.ingest(identify("e-4", 4, "İzmir"));
+          n.storeB.leaveHook.set(() -> {
+            n.a.ingest(identify("e-5", 5, "Zürich"));
+            n.storeB.hook.set(() -> n.a.delete(p));
+          });
+        });
+      });
+
+      n.b.ingest(identify("e-2", 2, "İzmir")); // B: leave, enter, leave, enter "zurich"
+
+      n.drain();
+      assertThat(n.storeB.hook.get()).as("the erasure ran, inside B's fourth write").isNull();
+      assertThat(n.a.profile(p)).isEmpty();
+      assertThat(n.a.segments().history(p)).as("membership history of the erased profile").isEmpty();
+      // The first three evaluations' transitions were heard before the erasure; the fourth's entry is not.
+      assertThat(n.heardB).as("B's listeners").filteredOn(t -> t.profileId().equals(p)).extracting(SegmentTransition::kind)
+          .containsExactly(SegmentTransition.Kind.LEAVE, SegmentTransition.Kind.ENTER, SegmentTransition.Kind.LEAVE);
+    }
+  }
+
+  /**
    * Node A changes a person's city between node B's read (city Zürich) and B's entry into
    * "zurich": A's own re-evaluation ran before B's entry was recorded, so it saw nothing to
    * leave. Afterwards the membership must be that of the newest profile (not Zürich).
