@@ -503,7 +503,7 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * with an exception (of the store, the membership store or an evaluation), on the way out, since
    * its membership is stored and no later event or refresh would fire it again. Only the entries
    * of a profile found erased meanwhile are not queued (see {@link #undoGone}). A profile found
-   * gone that leaves a segment is read again, if a round is left: restored by a split meanwhile,
+   * gone that leaves a segment is read again, if a read is left: restored by a split meanwhile,
    * that read is the next round's, and that round's transitions carry no cause.
    *
    * @param appendedAlone whether {@code cause}'s commit appended it alone to this profile's

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A transition recorded in the {@link MembershipStore} is queued for listeners exactly once, also
@@ -241,6 +242,7 @@ class RecordedTransitionDeliveryTest {
   }
 
   @Test
+  @Timeout(10) // a broken round limit would loop for ever
   void aProfileThatKeepsChanging_isEvaluatedFourTimes_withFiveReads_eachTransitionHeardOnce() throws Exception {
     AtomicReference<Profile> p = new AtomicReference<>(gold("p1"));
     AtomicInteger reads = new AtomicInteger();
