@@ -338,17 +338,18 @@ public final class Segments implements SegmentQueries, AutoCloseable {
     }
     Instant asOf = clock.instant();
     Event cause = change.event();
-    String failure = "after an event of type " + cause.type(); // type only, no data
     List<ProfileId> left = List.of();
     try {
       left = leaveAll(change.mergedAway(), asOf, Optional.of(cause));
       boolean all = change.created() || !change.mergedAway().isEmpty();
       reevaluate(change.profile(), asOf, Optional.of(cause), all ? null : cause.type(), change.appendedAlone() && !all);
     } catch (RuntimeException e) {
-      // The event is committed: ingestion must not fail for it. Counted.
-      triggers.evaluationFailed(failure + ": " + e.getClass().getName());
+      // The event is committed: ingestion must not fail for it. Counted; type only, no data.
+      triggers.evaluationFailed("after an event of type " + cause.type() + ": " + e.getClass().getName());
     }
-    reevaluateIfRestored(left, asOf, failure);
+    if (!left.isEmpty()) { // (the text is made only when needed: this runs per ingested event)
+      reevaluateIfRestored(left, asOf, "after an event of type " + cause.type());
+    }
     triggers.awaitSpace(); // holding no lock now
   }
 

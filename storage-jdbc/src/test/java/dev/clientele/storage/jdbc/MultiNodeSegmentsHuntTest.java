@@ -45,12 +45,12 @@ class MultiNodeSegmentsHuntTest {
   static final Segment ZURICH = Segment.of("zurich", Condition.attribute("city", Condition.AttributeOp.EQ, "Zürich"));
 
   /** A membership store that runs a hook (once) just before the next {@code enter}, and another before the next {@code leave}. */
-  static final class BeforeEnter implements MembershipStore {
+  static final class Hooked implements MembershipStore {
     final MembershipStore delegate;
     final AtomicReference<Runnable> hook = new AtomicReference<>();
     final AtomicReference<Runnable> leaveHook = new AtomicReference<>();
 
-    BeforeEnter(MembershipStore delegate) {
+    Hooked(MembershipStore delegate) {
       this.delegate = delegate;
     }
 
@@ -61,20 +61,22 @@ class MultiNodeSegmentsHuntTest {
 
     @Override
     public boolean enter(ProfileId profile, String segment, Instant at, Optional<String> cause) {
-      Runnable h = hook.getAndSet(null);
-      if (h != null) {
-        h.run();
-      }
+      runOnce(hook);
       return delegate.enter(profile, segment, at, cause);
     }
 
     @Override
     public boolean leave(ProfileId profile, String segment, Instant at, Optional<String> cause) {
-      Runnable h = leaveHook.getAndSet(null);
-      if (h != null) {
-        h.run();
-      }
+      runOnce(leaveHook);
       return delegate.leave(profile, segment, at, cause);
+    }
+
+    /** Runs the hook {@code h} holds, if any, and clears it first (so it runs once, and may set the next). */
+    private static void runOnce(AtomicReference<Runnable> h) {
+      Runnable r = h.getAndSet(null);
+      if (r != null) {
+        r.run();
+      }
     }
 
     @Override
@@ -93,7 +95,7 @@ class MultiNodeSegmentsHuntTest {
     final MultiNodeHuntPropertiesTest.Database db = MultiNodeHuntPropertiesTest.h2();
     final HikariDataSource poolA = db.newPool();
     final HikariDataSource poolB = db.newPool();
-    final BeforeEnter storeB = new BeforeEnter(JdbcMembershipStore.open(poolB));
+    final Hooked storeB = new Hooked(JdbcMembershipStore.open(poolB));
     final ConcurrentLinkedQueue<SegmentTransition> heardA = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<SegmentTransition> heardB = new ConcurrentLinkedQueue<>();
     final Clientele a = node(poolA, JdbcMembershipStore.open(poolA), heardA);
