@@ -1895,19 +1895,12 @@ public final class InMemoryStorage implements Storage {
     Lookups() {
       appendHashes = new long[2];
       anchorHashes = new int[2];
-      appendSlots = new IdentifierSlot[2];
-      writeCells = new ProfileCell[2];
-      deleteCells = new ProfileCell[2];
-      indexSlots = new IdentifierSlot[4];
       indexHashes = new int[4];
-      ownerCells = new ProfileCell[4];
       counts = new int[5 * STRIPES];
       jOp = new int[16];
-      jA = new Object[16];
-      jB = new Object[16];
-      jC = new Object[16];
       jI = new int[16];
       jN = new long[16];
+      referenceArrays(2, 2, 2, 4, 4, 16);
     }
 
     /**
@@ -1917,19 +1910,25 @@ public final class InMemoryStorage implements Storage {
     Lookups(Lookups old) {
       appendHashes = old.appendHashes;
       anchorHashes = old.anchorHashes;
-      appendSlots = new IdentifierSlot[old.appendSlots.length];
-      writeCells = new ProfileCell[old.writeCells.length];
-      deleteCells = new ProfileCell[old.deleteCells.length];
-      indexSlots = new IdentifierSlot[old.indexSlots.length];
       indexHashes = old.indexHashes;
-      ownerCells = new ProfileCell[old.ownerCells.length];
       counts = old.counts;
       jOp = old.jOp;
-      jA = new Object[old.jA.length];
-      jB = new Object[old.jB.length];
-      jC = new Object[old.jC.length];
       jI = old.jI;
       jN = old.jN;
+      referenceArrays(old.appendSlots.length, old.writeCells.length, old.deleteCells.length, old.indexSlots.length,
+          old.ownerCells.length, old.jA.length);
+    }
+
+    /** New, empty arrays of references of the given lengths. */
+    private void referenceArrays(int appends, int writes, int deletes, int indexes, int owners, int journal) {
+      appendSlots = new IdentifierSlot[appends];
+      writeCells = new ProfileCell[writes];
+      deleteCells = new ProfileCell[deletes];
+      indexSlots = new IdentifierSlot[indexes];
+      ownerCells = new ProfileCell[owners];
+      jA = new Object[journal];
+      jB = new Object[journal];
+      jC = new Object[journal];
     }
 
     /** Makes room for {@code n} journal entries (all arrays made before any is kept). */
