@@ -187,8 +187,9 @@ final class IngestPipeline {
     List<LinkPlan.Refusal> refusals = ImmutableList.of();
     List<ProfileId> otherProfiles = ImmutableList.of();
     /**
-     * The builder of the profile versions of one {@code ingestAll} call (one thread), reused from
-     * event to event (made on first use) and emptied by {@link #clear} after each.
+     * The builder of the profile versions made through this holder (one thread; bulk ingestion
+     * replaces the holder every few hundred events), reused from event to event (made on first use)
+     * and emptied by {@link #clear} after each.
      */
     private Profile.Builder builder;
     /** The id an emptied {@link #builder} holds; never built. */

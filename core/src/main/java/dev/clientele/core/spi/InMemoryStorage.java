@@ -391,6 +391,7 @@ public final class InMemoryStorage implements Storage {
      * references new.
      */
     ReadScratch(ReadScratch old) {
+      assert !old.lookups.inUse : "replaced during a commit";
       stamps = old.stamps;
       needed = old.needed;
       owner = old.owner;
@@ -401,7 +402,7 @@ public final class InMemoryStorage implements Storage {
       readSlots = old.readSlots.clone();
       readCount = old.readCount;
       written = old.written;
-      lookups = new Lookups(old.lookups);
+      lookups = new Lookups(old.lookups.counts);
     }
 
     /** Makes room for a read of {@code n} identifiers; false if it is too large to remember. */
@@ -1174,8 +1175,14 @@ public final class InMemoryStorage implements Storage {
     }
     Lookahead a = LOOKAHEAD.get();
     if (++a.calls >= Lookahead.RENEW_AFTER) {
-      a = new Lookahead(a);
-      LOOKAHEAD.set(a);
+      try {
+        a = new Lookahead(a);
+        LOOKAHEAD.set(a);
+      } catch (OutOfMemoryError e) {
+        // Only a speed-up: the old arrays do the same work (and an Error out of a hint would
+        // make bulk ingestion lose the group it had taken).
+        a.calls = 0;
+      }
     }
     if (a.read(stripes, identifiers, eventIds) == Lookahead.NEVER) {
       Lookahead.touched = Lookahead.NEVER;
@@ -1768,6 +1775,11 @@ public final class InMemoryStorage implements Storage {
     // are the cache misses). Under the locks a looked-up object is used if it is still the live
     // one, else looked up again.
     ReadScratch sc = scratch();
+    if (!sc.lookups.inUse && sc.commits >= ReadScratch.RENEW_AFTER) {
+      // Before anything changes: if making the copy fails (out of memory), nothing was applied.
+      sc = new ReadScratch(sc);
+      SCRATCH.set(sc);
+    }
     Lookups seen = sc.lookups.inUse ? new Lookups() : sc.lookups; // in use: a commit from inside a commit
     boolean foldDue;
     try {
@@ -1776,8 +1788,8 @@ public final class InMemoryStorage implements Storage {
     } finally {
       seen.release();
     }
-    if (seen == sc.lookups && ++sc.commits >= ReadScratch.RENEW_AFTER) {
-      SCRATCH.set(new ReadScratch(sc));
+    if (seen == sc.lookups) {
+      sc.commits++;
     }
     if (foldDue) {
       // The commit stands whatever the fold does; a fold that fails leaves the sorted ids as they
@@ -1844,7 +1856,8 @@ public final class InMemoryStorage implements Storage {
 
   /**
    * What a commit looked up before taking its locks (each cell or slot may be stale or null), and
-   * the stripes it touches. One per thread, reused by its commits ({@link ReadScratch#lookups}):
+   * the stripes it touches. One per thread (a new one every {@link ReadScratch#RENEW_AFTER} commits),
+   * reused by its commits ({@link ReadScratch#lookups}):
    * its arrays grow on demand and hold the current commit's entries in their first
    * {@link #appendCount}, {@link #writeCount}, {@link #deleteCount} and {@link #indexCount}
    * places. Valid only during {@link #commit}: {@link #release} drops every reference it took
@@ -1893,42 +1906,30 @@ public final class InMemoryStorage implements Storage {
     int jCount;
 
     Lookups() {
-      appendHashes = new long[2];
-      anchorHashes = new int[2];
-      indexHashes = new int[4];
-      counts = new int[5 * STRIPES];
-      jOp = new int[16];
-      jI = new int[16];
-      jN = new long[16];
-      referenceArrays(2, 2, 2, 4, 4, 16);
+      this(new int[5 * STRIPES]);
     }
 
     /**
-     * Released lookups ({@link #release}) like {@code old}, for {@link ReadScratch#ReadScratch(ReadScratch)}:
-     * its arrays of numbers shared (the counts all 0), new arrays of references of the same lengths.
+     * New lookups like released ones ({@link #release}) that used {@code counts} (all 0 between
+     * commits, so they are shared), for {@link ReadScratch#ReadScratch(ReadScratch)}: every other
+     * array new, at its first length (they grow again on demand).
      */
-    Lookups(Lookups old) {
-      appendHashes = old.appendHashes;
-      anchorHashes = old.anchorHashes;
-      indexHashes = old.indexHashes;
-      counts = old.counts;
-      jOp = old.jOp;
-      jI = old.jI;
-      jN = old.jN;
-      referenceArrays(old.appendSlots.length, old.writeCells.length, old.deleteCells.length, old.indexSlots.length,
-          old.ownerCells.length, old.jA.length);
-    }
-
-    /** New, empty arrays of references of the given lengths. */
-    private void referenceArrays(int appends, int writes, int deletes, int indexes, int owners, int journal) {
-      appendSlots = new IdentifierSlot[appends];
-      writeCells = new ProfileCell[writes];
-      deleteCells = new ProfileCell[deletes];
-      indexSlots = new IdentifierSlot[indexes];
-      ownerCells = new ProfileCell[owners];
-      jA = new Object[journal];
-      jB = new Object[journal];
-      jC = new Object[journal];
+    Lookups(int[] counts) {
+      this.counts = counts;
+      appendHashes = new long[2];
+      anchorHashes = new int[2];
+      indexHashes = new int[4];
+      jOp = new int[16];
+      jI = new int[16];
+      jN = new long[16];
+      appendSlots = new IdentifierSlot[2];
+      writeCells = new ProfileCell[2];
+      deleteCells = new ProfileCell[2];
+      indexSlots = new IdentifierSlot[4];
+      ownerCells = new ProfileCell[4];
+      jA = new Object[16];
+      jB = new Object[16];
+      jC = new Object[16];
     }
 
     /** Makes room for {@code n} journal entries (all arrays made before any is kept). */
