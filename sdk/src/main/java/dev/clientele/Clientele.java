@@ -142,6 +142,8 @@ public final class Clientele implements AutoCloseable {
    * ({@link Storage#readAhead}) with a batch size of 1.
    */
   static final int READ_AHEAD = 32;
+  /** After how many read-ahead groups bulk ingestion replaces its group and outcome holder (see {@link #ingestInGroups}). */
+  static final int RENEW_GROUPS = 16;
 
   private final Storage storage;
   private final Clock clock;
@@ -455,10 +457,19 @@ public final class Clientele implements AutoCloseable {
    */
   private IngestStats ingestInGroups(java.util.Iterator<Event> it, Consumer<? super IngestResult> each) {
     Tally.Local counts = new Tally.Local(); // this call's counts: only this thread changes them
-    Group group = new Group();
+    Group group = null;
     // Nobody to hand results to: applied events leave their outcome here instead of in a result.
-    IngestPipeline.Applied applied = each == NO_EACH ? new IngestPipeline.Applied() : null;
-    while (true) {
+    IngestPipeline.Applied applied = null;
+    for (int groups = 0; ; groups++) {
+      // A new group and outcome holder every few groups, not one per call: storing a reference
+      // into an object the collector has promoted out of the young generation (a call of a
+      // million events outlives several collections) costs G1's write barrier a memory fence,
+      // and each event stores dozens into these two; in objects made moments ago the barrier is
+      // a compare and a branch.
+      if (groups % RENEW_GROUPS == 0) {
+        group = new Group();
+        applied = each == NO_EACH ? new IngestPipeline.Applied() : null;
+      }
       Event alone = null; // applied on its own after the group: a gdpr_delete, or an event that failed to resolve
       Throwable unresolved = null; // why `alone` failed to resolve
       Throwable stop = null; // a null element or a failing iterator: thrown after the group
@@ -518,8 +529,8 @@ public final class Clientele implements AutoCloseable {
 
   /**
    * The events of one read-ahead group with their resolved identifiers, and the lists handed to
-   * {@link Storage#readAhead}; reused from group to group within one {@link #ingestAll} call, so
-   * a group allocates nothing.
+   * {@link Storage#readAhead}; reused from group to group (a new one every {@link #RENEW_GROUPS}
+   * groups, see {@link #ingestInGroups}), so most groups allocate nothing.
    */
   private static final class Group {
     final Event[] events = new Event[READ_AHEAD];

@@ -175,8 +175,9 @@ final class IngestPipeline {
    * What applying an event to a profile gave, as the fields of its {@link IngestResult} (outcome
    * {@link IngestResult.Outcome#APPLIED}, no erased profiles), without the result object. Filled
    * by {@link #ingest(Event, ResolvedIdentifiers, Applied, Counts)}; reused from event to event by one
-   * thread, so its lists (the problems list is its own, cleared per event) are valid only until
-   * the next event.
+   * thread (bulk ingestion makes a new one every few read-ahead groups to keep it young, see
+   * {@code Clientele.ingestInGroups}), so its lists (the problems list is its own, cleared per
+   * event) are valid only until the next event.
    */
   static final class Applied {
     final List<String> problems = new ArrayList<>();
@@ -186,8 +187,9 @@ final class IngestPipeline {
     List<LinkPlan.Refusal> refusals = ImmutableList.of();
     List<ProfileId> otherProfiles = ImmutableList.of();
     /**
-     * The builder of the profile versions of one {@code ingestAll} call (one thread), reused from
-     * event to event (made on first use) and emptied by {@link #clear} after each.
+     * The builder of the profile versions made through this holder (one thread; bulk ingestion
+     * replaces the holder every few hundred events), reused from event to event (made on first use)
+     * and emptied by {@link #clear} after each.
      */
     private Profile.Builder builder;
     /** The id an emptied {@link #builder} holds; never built. */

@@ -338,13 +338,22 @@ public final class InMemoryStorage implements Storage {
    * only a hint, checked like any cell found before the lock (see {@link #liveCell}).
    */
   private static final class ReadScratch {
+    /**
+     * After how many of its commits a thread's scratch is replaced by a copy ({@link
+     * #ReadScratch(ReadScratch)}). A reference stored into an object the collector has promoted
+     * out of the young generation costs G1's write barrier a memory fence, and every read and
+     * commit stores several into the scratch and its lookups; a copy made every few dozen commits
+     * is practically always young, where the barrier is a compare and a branch. The copy shares
+     * the old one's arrays of numbers and makes new arrays of references (a few hundred bytes).
+     */
+    static final int RENEW_AFTER = 64;
     /** Stamps of an optimistic read, by stripe (the read's mask says which are set). */
-    final long[] stamps = new long[STRIPES];
+    final long[] stamps;
     /** The stripes a multi-key read that must be repeated had reached (see {@link #reach}). */
     long needed;
     /** The store whose cells {@link #recent} holds. */
     Object owner;
-    private final ProfileCell[] recent = new ProfileCell[4];
+    private final ProfileCell[] recent;
     private int next;
     /**
      * The identifiers of the last {@link #ownedProfiles} read (the first {@link #readCount}), the
@@ -353,9 +362,9 @@ public final class InMemoryStorage implements Storage {
      * here (matched by reference) instead of looking them up again. Hints, like {@link #recent}.
      * Reads of more than {@value #READ_MEMORY} identifiers are not remembered.
      */
-    Identifier[] readIds = new Identifier[4];
-    int[] readHashes = new int[4];
-    IdentifierSlot[] readSlots = new IdentifierSlot[4];
+    Identifier[] readIds;
+    int[] readHashes;
+    IdentifierSlot[] readSlots;
     int readCount;
     /** How many leading entries of {@link #readIds} and {@link #readSlots} may be set. */
     int written;
@@ -363,7 +372,38 @@ public final class InMemoryStorage implements Storage {
     /** The most identifiers of a read that the scratch remembers. */
     static final int READ_MEMORY = 64;
     /** What this thread's commits look up before locking; reused (see {@link Lookups}). */
-    final Lookups lookups = new Lookups();
+    final Lookups lookups;
+    /** How many commits used {@link #lookups}; the scratch is replaced at {@link #RENEW_AFTER}. */
+    int commits;
+
+    ReadScratch() {
+      stamps = new long[STRIPES];
+      recent = new ProfileCell[4];
+      readIds = new Identifier[4];
+      readHashes = new int[4];
+      readSlots = new IdentifierSlot[4];
+      lookups = new Lookups();
+    }
+
+    /**
+     * A young copy of {@code old}, made between two commits (its lookups released): the same
+     * store, remembered cells and last read, its arrays of numbers shared, its arrays of
+     * references new.
+     */
+    ReadScratch(ReadScratch old) {
+      assert !old.lookups.inUse : "replaced during a commit";
+      stamps = old.stamps;
+      needed = old.needed;
+      owner = old.owner;
+      recent = old.recent.clone();
+      next = old.next;
+      readIds = old.readIds.clone();
+      readHashes = old.readHashes;
+      readSlots = old.readSlots.clone();
+      readCount = old.readCount;
+      written = old.written;
+      lookups = new Lookups(old.lookups.counts);
+    }
 
     /** Makes room for a read of {@code n} identifiers; false if it is too large to remember. */
     boolean roomForRead(int n) {
@@ -1133,20 +1173,51 @@ public final class InMemoryStorage implements Storage {
     if (identifiers.isEmpty() && eventIds.isEmpty()) {
       return;
     }
-    if (LOOKAHEAD.get().read(stripes, identifiers, eventIds) == Lookahead.NEVER) {
+    Lookahead a = LOOKAHEAD.get();
+    if (++a.calls >= Lookahead.RENEW_AFTER) {
+      try {
+        a = new Lookahead(a);
+        LOOKAHEAD.set(a);
+      } catch (OutOfMemoryError e) {
+        // Only a speed-up: the old arrays do the same work (and an Error out of a hint would
+        // make bulk ingestion lose the group it had taken).
+        a.calls = 0;
+      }
+    }
+    if (a.read(stripes, identifiers, eventIds) == Lookahead.NEVER) {
       Lookahead.touched = Lookahead.NEVER;
     }
   }
 
   private static final ThreadLocal<Lookahead> LOOKAHEAD = ThreadLocal.withInitial(Lookahead::new);
 
-  /** How many references this thread's read-ahead arrays still hold; for tests. */
+  /**
+   * How many references this thread's read-ahead state holds between calls (fields of object
+   * type that are set, and the set elements of object arrays); for tests. Read by reflection, so
+   * that a field added later is counted too.
+   */
   static int lookaheadReferences() {
     Lookahead a = LOOKAHEAD.get();
     int n = 0;
-    for (int k = 0; k < Lookahead.CHUNK; k++) {
-      n += (a.slots[k] != null ? 1 : 0) + (a.cells[k] != null ? 1 : 0) + (a.values[k] != null ? 1 : 0)
-          + (a.profiles[k] != null ? 1 : 0) + (a.states[k] != null ? 1 : 0);
+    for (java.lang.reflect.Field f : Lookahead.class.getDeclaredFields()) {
+      Class<?> t = f.getType();
+      if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || t.isPrimitive()
+          || (t.isArray() && t.getComponentType().isPrimitive())) {
+        continue;
+      }
+      Object v;
+      try {
+        v = f.get(a);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+      if (v instanceof Object[] array) {
+        for (Object o : array) {
+          n += o != null ? 1 : 0;
+        }
+      } else if (v != null) {
+        n++;
+      }
     }
     return n;
   }
@@ -1160,6 +1231,10 @@ public final class InMemoryStorage implements Storage {
    * One thread's working arrays of {@link #readAhead}: per identifier of a chunk, its hash and what
    * each level found, for the next level to read. Emptied of references after each call, so
    * that an erased identifier's slot or profile is not kept reachable by an idle thread.
+   * Replaced by a new one every {@link #RENEW_AFTER} calls: storing a reference into an object
+   * that the collector has promoted out of the young generation costs G1's write barrier a
+   * memory fence, and a call stores several per identifier; a new one is practically always
+   * young, where the barrier is a compare and a branch (and storing null costs nothing).
    */
   private static final class Lookahead {
     /** Identifiers (and event ids) read ahead per round of levels; a larger group takes several rounds. */
@@ -1183,17 +1258,34 @@ public final class InMemoryStorage implements Storage {
 
     static final int NEVER = 0x5A5A_4321;
 
-    final int[] hashes = new int[CHUNK];
-    final long[] eventHashes = new long[CHUNK];
+    /** After how many calls a thread's read-ahead arrays are replaced (a few hundred events of ingestion). */
+    static final int RENEW_AFTER = 16;
+    /** Calls that used these arrays. */
+    int calls;
+    final int[] hashes;
+    final long[] eventHashes;
     /** Per identifier of the chunk: the {@link KeyedTable#probeSlot} answer (level 2), read by level 3. */
-    final int[] probes = new int[CHUNK];
+    final int[] probes;
+    /** Per identifier of the chunk: its slot (level 3), or null. */
     final IdentifierSlot[] slots = new IdentifierSlot[CHUNK];
-    final ProfileCell[] cells = new ProfileCell[CHUNK];
-    final String[] values = new String[CHUNK];
     /** Per identifier of the chunk: its owner's profile (level 4), or null. */
     final Profile[] profiles = new Profile[CHUNK];
     /** Per identifier of the chunk: its state in its owner's profile (level 7), or null. */
     final dev.clientele.core.IdentifierState[] states = new dev.clientele.core.IdentifierState[CHUNK];
+
+    Lookahead() {
+      hashes = new int[CHUNK];
+      eventHashes = new long[CHUNK];
+      probes = new int[CHUNK];
+    }
+
+    /** A replacement for {@code old} between calls: its arrays of numbers and its count of states read, new arrays of references. */
+    Lookahead(Lookahead old) {
+      hashes = old.hashes;
+      eventHashes = old.eventHashes;
+      probes = old.probes;
+      statesRead = old.statesRead;
+    }
 
     /** Reads ahead for all of {@code identifiers} and {@code eventIds}, a chunk at a time; a sum of what it read. */
     int read(Stripe[] stripes, Collection<Identifier> identifiers, Collection<String> eventIds) {
@@ -1235,8 +1327,6 @@ public final class InMemoryStorage implements Storage {
         }
       } finally {
         Arrays.fill(slots, null);
-        Arrays.fill(cells, null);
-        Arrays.fill(values, null);
         Arrays.fill(profiles, null);
         Arrays.fill(states, null);
       }
@@ -1255,14 +1345,12 @@ public final class InMemoryStorage implements Storage {
         long h = eventHashes[j];
         sum += stripes[stripeOfEvent(h)].eventIds.touch(h);
       }
-      // Level 3: the identifier slots: owner, stored value, events.
+      // Level 3: the identifier slots: owner, stored value, events. (Later levels read the owner
+      // and the value again from the slot, in the cache by then.)
       for (int k = 0; k < n; k++) {
         int p = probes[k];
         IdentifierSlot slot = p >= 0 ? stripes[stripeOfHash(hashes[k])].slots.entryAt(p) : null;
-        slots[k] = slot;
-        // Written for absent identifiers too: a later chunk must not read an earlier one's.
-        cells[k] = slot == null ? null : slot.owner;
-        values[k] = slot == null ? null : slot.value;
+        slots[k] = slot; // written for absent identifiers too: a later chunk must not read an earlier one's
         if (slot != null) {
           sum += slot.eventCount;
         }
@@ -1270,19 +1358,20 @@ public final class InMemoryStorage implements Storage {
       // Level 4: the stored values' strings (compared by the lookups), the events arrays (where
       // the commit appends) and the owners' cells (their profiles).
       for (int k = 0; k < n; k++) {
-        String v = values[k];
-        if (v != null) {
-          sum += v.hashCode();
-        }
         IdentifierSlot slot = slots[k];
+        ProfileCell cell = null;
         if (slot != null) {
+          String v = slot.value;
+          if (v != null) {
+            sum += v.hashCode();
+          }
           int[] more = slot.moreEvents;
           if (more != null && more.length > 0) {
             int at = Math.min(Math.max(slot.eventCount - 1, 0), more.length - 1);
             sum += more[at];
           }
+          cell = slot.owner;
         }
-        ProfileCell cell = cells[k];
         Profile p = cell == null ? null : cell.profile;
         profiles[k] = p; // per identifier: level 7 looks each one up in its own owner's profile
         if (p != null) {
@@ -1293,12 +1382,12 @@ public final class InMemoryStorage implements Storage {
       // identifier most often holds, the very instance, so finding the state compares references);
       // the profiles (each once where neighbours share one).
       for (int k = 0; k < n; k++) {
-        String v = values[k];
-        if (v != null) {
-          sum += v.length();
-        }
         IdentifierSlot slot = slots[k];
         if (slot != null) {
+          String v = slot.value;
+          if (v != null) {
+            sum += v.length();
+          }
           sum += slot.key.value() == v ? 1 : 0;
         }
         Profile p = profiles[k];
@@ -1686,6 +1775,11 @@ public final class InMemoryStorage implements Storage {
     // are the cache misses). Under the locks a looked-up object is used if it is still the live
     // one, else looked up again.
     ReadScratch sc = scratch();
+    if (!sc.lookups.inUse && sc.commits >= ReadScratch.RENEW_AFTER) {
+      // Before anything changes: if making the copy fails (out of memory), nothing was applied.
+      sc = new ReadScratch(sc);
+      SCRATCH.set(sc);
+    }
     Lookups seen = sc.lookups.inUse ? new Lookups() : sc.lookups; // in use: a commit from inside a commit
     boolean foldDue;
     try {
@@ -1693,6 +1787,9 @@ public final class InMemoryStorage implements Storage {
       foldDue = commitLooked(commit, seen);
     } finally {
       seen.release();
+    }
+    if (seen == sc.lookups) {
+      sc.commits++;
     }
     if (foldDue) {
       // The commit stands whatever the fold does; a fold that fails leaves the sorted ids as they
@@ -1759,7 +1856,8 @@ public final class InMemoryStorage implements Storage {
 
   /**
    * What a commit looked up before taking its locks (each cell or slot may be stale or null), and
-   * the stripes it touches. One per thread, reused by its commits ({@link ReadScratch#lookups}):
+   * the stripes it touches. One per thread (a new one every {@link ReadScratch#RENEW_AFTER} commits),
+   * reused by its commits ({@link ReadScratch#lookups}):
    * its arrays grow on demand and hold the current commit's entries in their first
    * {@link #appendCount}, {@link #writeCount}, {@link #deleteCount} and {@link #indexCount}
    * places. Valid only during {@link #commit}: {@link #release} drops every reference it took
@@ -1768,15 +1866,15 @@ public final class InMemoryStorage implements Storage {
    * new one of its own.
    */
   private static final class Lookups {
-    long[] appendHashes = new long[2];
+    long[] appendHashes;
     /** The {@link KeyedTable#spread} hash of each append's anchor. */
-    int[] anchorHashes = new int[2];
-    IdentifierSlot[] appendSlots = new IdentifierSlot[2];
-    ProfileCell[] writeCells = new ProfileCell[2];
-    ProfileCell[] deleteCells = new ProfileCell[2];
-    IdentifierSlot[] indexSlots = new IdentifierSlot[4];
+    int[] anchorHashes;
+    IdentifierSlot[] appendSlots;
+    ProfileCell[] writeCells;
+    ProfileCell[] deleteCells;
+    IdentifierSlot[] indexSlots;
     /** The {@link KeyedTable#spread} hash of each index write's identifier. */
-    int[] indexHashes = new int[4];
+    int[] indexHashes;
     int appendCount;
     int writeCount;
     int deleteCount;
@@ -1786,9 +1884,9 @@ public final class InMemoryStorage implements Storage {
     /** Whether a commit of this thread is using these lookups now. */
     boolean inUse;
     /** Per index write with a new owner: the owner's cell (set by prepare()). */
-    ProfileCell[] ownerCells = new ProfileCell[4];
+    ProfileCell[] ownerCells;
     /** Per stripe, what prepare() counts (see {@link #NEW_CELLS} and the others); all 0 between commits. */
-    final int[] counts = new int[5 * STRIPES];
+    int[] counts;
     /** Whether {@link #counts} may hold counts of a prepare() that failed. */
     boolean countsDirty;
     /** Whether the commit's appends may reuse freed positions (read once, by prepare()). */
@@ -1799,13 +1897,40 @@ public final class InMemoryStorage implements Storage {
     /** The merge-log plan of a commit that erases or redacts records, or null. */
     RarePlan rare;
     // The journal of apply(): per change, its kind, up to three objects, an int and a long.
-    int[] jOp = new int[16];
-    Object[] jA = new Object[16];
-    Object[] jB = new Object[16];
-    Object[] jC = new Object[16];
-    int[] jI = new int[16];
-    long[] jN = new long[16];
+    int[] jOp;
+    Object[] jA;
+    Object[] jB;
+    Object[] jC;
+    int[] jI;
+    long[] jN;
     int jCount;
+
+    Lookups() {
+      this(new int[5 * STRIPES]);
+    }
+
+    /**
+     * New lookups like released ones ({@link #release}) that used {@code counts} (all 0 between
+     * commits, so they are shared), for {@link ReadScratch#ReadScratch(ReadScratch)}: every other
+     * array new, at its first length (they grow again on demand).
+     */
+    Lookups(int[] counts) {
+      this.counts = counts;
+      appendHashes = new long[2];
+      anchorHashes = new int[2];
+      indexHashes = new int[4];
+      jOp = new int[16];
+      jI = new int[16];
+      jN = new long[16];
+      appendSlots = new IdentifierSlot[2];
+      writeCells = new ProfileCell[2];
+      deleteCells = new ProfileCell[2];
+      indexSlots = new IdentifierSlot[4];
+      ownerCells = new ProfileCell[4];
+      jA = new Object[16];
+      jB = new Object[16];
+      jC = new Object[16];
+    }
 
     /** Makes room for {@code n} journal entries (all arrays made before any is kept). */
     void reserveJournal(int n) {
