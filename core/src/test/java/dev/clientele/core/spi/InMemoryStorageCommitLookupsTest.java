@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 class InMemoryStorageCommitLookupsTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-  private static Identifier email(String local) {
+  static Identifier email(String local) {
     return Identifier.of(IdentifierType.EMAIL, local + "@example.com");
   }
 
-  private static Profile profile(ProfileId id, long version, Identifier... held) {
+  static Profile profile(ProfileId id, long version, Identifier... held) {
     Profile.Builder b = Profile.builder(id, T0).version(version);
     for (Identifier x : held) {
       b.putIdentifier(IdentifierState.firstSeen(x, T0, true, "test"));
@@ -36,7 +36,7 @@ class InMemoryStorageCommitLookupsTest {
     return b.build();
   }
 
-  private static StoredEvent event(String id, Identifier anchor) {
+  static StoredEvent event(String id, Identifier anchor) {
     return new StoredEvent(Event.builder(id, "pageview", T0).identifier(anchor).build(), anchor);
   }
 

@@ -1,15 +1,13 @@
 package dev.clientele.core.spi;
 
+import static dev.clientele.core.spi.InMemoryStorageCommitLookupsTest.email;
+import static dev.clientele.core.spi.InMemoryStorageCommitLookupsTest.event;
+import static dev.clientele.core.spi.InMemoryStorageCommitLookupsTest.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
-import dev.clientele.core.IdentifierState;
-import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -20,34 +18,23 @@ import org.junit.jupiter.api.Test;
  * another store work, and nothing of an erased identifier stays in the thread.
  */
 class InMemoryStorageScratchRenewalTest {
-  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-  private static Identifier email(String local) {
-    return Identifier.of(IdentifierType.EMAIL, local + "@example.com");
-  }
-
-  private static Profile profile(ProfileId id, long version, Identifier... held) {
-    Profile.Builder b = Profile.builder(id, T0).version(version);
-    for (Identifier x : held) {
-      b.putIdentifier(IdentifierState.firstSeen(x, T0, true, "test"));
-    }
-    return b.build();
-  }
-
-  private static StoredEvent event(String id, Identifier anchor) {
-    return new StoredEvent(Event.builder(id, "pageview", T0).identifier(anchor).build(), anchor);
+  /** A store holding one profile {@code p} with {@code x} and {@code y}, at version 1. */
+  private static InMemoryStorage storeHolding(ProfileId p, Identifier x, Identifier y) {
+    InMemoryStorage s = new InMemoryStorage();
+    s.commit(Commit.builder().putProfile(profile(p, 1, x, y), 0).assign(x, Optional.empty(), p)
+        .assign(y, Optional.empty(), p).build());
+    return s;
   }
 
   /** 300 read-then-commit rounds (several renewals), with nested commits into another store at and around the boundary. */
   @Test
   void readThenCommit_acrossRenewals_withNestedCommits_everyEventLandsRight() {
-    InMemoryStorage s = new InMemoryStorage();
     InMemoryStorage t = new InMemoryStorage();
     ProfileId p = ProfileId.of("p-1");
     Identifier x = email("x");
     Identifier y = email("y");
-    s.commit(Commit.builder().putProfile(profile(p, 1, x, y), 0).assign(x, Optional.empty(), p)
-        .assign(y, Optional.empty(), p).build());
+    InMemoryStorage s = storeHolding(p, x, y);
     int[] inner = {0};
     long version = 1;
     for (int i = 0; i < 300; i++) {
@@ -99,12 +86,10 @@ class InMemoryStorageScratchRenewalTest {
   /** Many readAhead calls (several renewals): no references left, the states counter carried. */
   @Test
   void readAhead_acrossRenewals_keepsNothing_countsCarried() {
-    InMemoryStorage s = new InMemoryStorage();
     ProfileId p = ProfileId.of("p-1");
     Identifier x = email("x");
     Identifier y = email("y");
-    s.commit(Commit.builder().putProfile(profile(p, 1, x, y), 0).assign(x, Optional.empty(), p)
-        .assign(y, Optional.empty(), p).build());
+    InMemoryStorage s = storeHolding(p, x, y);
     long before = InMemoryStorage.lookaheadStatesRead();
     for (int i = 0; i < 100; i++) {
       s.readAhead(List.of(x, y), List.of("e-" + i));
