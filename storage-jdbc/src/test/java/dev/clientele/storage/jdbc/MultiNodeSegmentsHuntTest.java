@@ -145,6 +145,12 @@ class MultiNodeSegmentsHuntTest {
     }
   }
 
+  /** Splits the newest merge record of {@code kind} in {@code survivor}'s log, through {@code node}. */
+  static SplitResult splitNewest(Clientele node, ProfileId survivor, MergeRecord.Kind kind) {
+    MergeRecord merge = node.mergeLog(survivor).stream().filter(r -> r.kind() == kind).reduce((x, y) -> y).orElseThrow();
+    return node.split(merge.id(), "not the same person");
+  }
+
   static Event identify(String id, long minute, String city) {
     return Event.builder(id, "identify", T0.plusSeconds(60 * minute)).identifier(email(0)).data("city", city).build();
   }
@@ -224,9 +230,7 @@ class MultiNodeSegmentsHuntTest {
       AtomicReference<ProfileId> restored = new AtomicReference<>();
       n.storeB.leaveHook.set(() -> {
         ProfileId survivor = n.a.profile(email(0)).orElseThrow().id();
-        MergeRecord merge = n.a.mergeLog(survivor).stream().filter(r -> r.kind() == MergeRecord.Kind.MERGE)
-            .reduce((x, y) -> y).orElseThrow();
-        SplitResult split = n.a.split(merge.id(), "not the same person");
+        SplitResult split = splitNewest(n.a, survivor, MergeRecord.Kind.MERGE);
         restored.set(split.restored().get(0).id());
       });
 
@@ -266,9 +270,7 @@ class MultiNodeSegmentsHuntTest {
         n.a.ingest(of("e-4", "login", 9, email(0))); // the newest update: the email's profile survives
         n.a.merge(mail, phone, "same person");
         n.storeB.leaveHook.set(() -> {
-          MergeRecord merge = n.a.mergeLog(mail).stream().filter(r -> r.kind() == MergeRecord.Kind.FORCED_MERGE)
-              .reduce((x, y) -> y).orElseThrow();
-          n.a.split(merge.id(), "not the same person");
+          splitNewest(n.a, mail, MergeRecord.Kind.FORCED_MERGE);
         });
       });
 
@@ -305,9 +307,7 @@ class MultiNodeSegmentsHuntTest {
       ProfileId gone = survivor.equals(mail) ? phone : mail;
       assertThat(n.b.segments().memberships(gone)).as("C has no segments: the membership stays").containsExactly("visitors");
       n.storeB.leaveHook.set(() -> {
-        MergeRecord merge = c.mergeLog(survivor).stream().filter(r -> r.kind() == MergeRecord.Kind.FORCED_MERGE)
-            .reduce((x, y) -> y).orElseThrow();
-        c.split(merge.id(), "not the same person");
+        splitNewest(c, survivor, MergeRecord.Kind.FORCED_MERGE);
       });
 
       ConcurrentLinkedQueue<SegmentTransition> heard = new ConcurrentLinkedQueue<>();
