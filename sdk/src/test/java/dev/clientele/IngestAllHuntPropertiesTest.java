@@ -1,0 +1,187 @@
+package dev.clientele;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.clientele.consent.ErasurePolicy;
+import dev.clientele.core.Event;
+import dev.clientele.core.Identifier;
+import dev.clientele.core.Profile;
+import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.StoredEvent;
+import dev.clientele.identity.IdentityRules;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Hunt: {@link Clientele#ingestAll} on the in-memory store (read-ahead groups of {@link
+ * Clientele#READ_AHEAD}, the group and outcome holder replaced every {@link Clientele#RENEW_GROUPS}
+ * groups) against {@link Clientele#ingest} one event at a time, over generated histories aimed at a
+ * group's edges: anonymous visitors who identify a few events later (an anonymous profile merged
+ * into a known one inside one group), events joining two known people (merges, or refusals of two
+ * customer ids), duplicates inside a group and across calls, {@code gdpr_delete} mid-group and
+ * replays of the erased person after it, and one call long enough to pass the replacement of the
+ * holders. The history is cut into several calls, each made with {@code each}, without it (the
+ * path that counts outcomes without building results), or as a loop of {@code ingest}; under four
+ * identity configurations. Everything observable must be the same: each result, the instance's
+ * counts, every profile with its version, the timelines, the merge log, the index, the stored
+ * events with their anchors, and the tombstones.
+ */
+class IngestAllHuntPropertiesTest {
+  private static final Clock CLOCK = Clock.fixed(Fixtures.T0.plusSeconds(86_400L * 30), ZoneOffset.UTC);
+
+  private static Clientele build(int rules) {
+    IdentityRules.Builder r = IdentityRules.builder();
+    switch (rules) {
+      case 1 -> r.withoutLimits();
+      case 2 -> r.maxIdentifiersPerProfile(4);
+      case 3 -> r.maxMergesPerProfile(2);
+      default -> { }
+    }
+    return Clientele.builder().profileIds(Fixtures.sequentialIds()).clock(CLOCK).identityRules(r.build())
+        .erasurePolicy(ErasurePolicy.builder().salt(new byte[16]).build()).build();
+  }
+
+  @Property(tries = 14)
+  void ingestAll_inCallsOfEveryKind_sameAsIngestOneByOne(
+      @ForAll long seed, @ForAll @IntRange(min = 0, max = 3) int rules, @ForAll boolean long_) {
+    Random random = new Random(seed);
+    List<Event> events = history(random, long_ ? Clientele.READ_AHEAD * Clientele.RENEW_GROUPS + 40 + random.nextInt(100) : 20 + random.nextInt(120));
+    try (Clientele loop = build(rules); Clientele mixed = build(rules)) {
+      List<IngestResult> singly = new ArrayList<>();
+      events.forEach(e -> singly.add(loop.ingest(e)));
+
+      Map<Integer, IngestResult> seen = new TreeMap<>(); // by position in the history
+      int from = 0;
+      while (from < events.size()) {
+        int to = long_ && from == 0 ? events.size() - random.nextInt(30) : Math.min(events.size(), from + 1 + random.nextInt(80));
+        List<Event> call = events.subList(from, to);
+        int base = from;
+        int[] k = {0};
+        switch (random.nextInt(3)) {
+          case 0 -> {
+            IngestStats stats = mixed.ingestAll(call, r -> seen.put(base + k[0]++, r));
+            assertThat(k[0]).as("results handed on").isEqualTo(call.size());
+            assertThat(stats.received()).isEqualTo(call.size());
+          }
+          case 1 -> assertThat(mixed.ingestAll(call).received()).isEqualTo(call.size());
+          default -> call.forEach(e -> seen.put(base + k[0]++, mixed.ingest(e)));
+        }
+        from = to;
+      }
+      seen.forEach((at, r) -> assertThat(r).as("result of event %s", at).isEqualTo(singly.get(at)));
+      assertThat(mixed.stats()).as("instance counts").isEqualTo(loop.stats());
+      assertThat(state(mixed)).isEqualTo(state(loop));
+    }
+  }
+
+  /** Everything the two instances must agree on. */
+  static Map<String, Object> state(Clientele c) {
+    Map<String, Object> out = new TreeMap<>();
+    Set<Identifier> all = new LinkedHashSet<>();
+    for (Profile p : Fixtures.profiles(c)) {
+      out.put("profile " + p.id(), p);
+      out.put("timeline " + p.id(), Fixtures.timelineIds(c, p.id()));
+      out.put("merges " + p.id(), c.mergeLog(p.id()).stream().map(IngestAllHuntPropertiesTest::record).toList());
+      all.addAll(Fixtures.identifiersOf(p));
+    }
+    List<String> log = new ArrayList<>();
+    c.storage().forEachMergeRecord(r -> log.add(record(r)));
+    out.put("log", log);
+    try (Stream<StoredEvent> events = c.storage().allEvents()) {
+      out.put("events", events.map(e -> e.event().id() + "@" + e.anchor() + " " + e.event()).sorted().toList());
+    }
+    for (Identifier i : all) {
+      out.put("owner " + i, c.storage().owner(i));
+    }
+    out.put("eventCount", c.storage().eventCount());
+    out.put("profileCount", c.storage().profileCount());
+    out.put("tombstones", c.storage().tombstoneCount());
+    return out;
+  }
+
+  private static String record(MergeRecord r) {
+    return r.kind() + " " + r.at() + " " + r.profile() + " " + r.eventId() + " " + r.sides() + " " + r.links() + " " + r.undoes()
+        + " " + r.note();
+  }
+
+  /**
+   * {@code n} events of 12 people: person p has customer id {@code c-p}, email {@code pP@x.com},
+   * devices {@code a-p-0..2}; now and then an event of a device alone (anonymous) shortly before
+   * the device's person identifies with it, an event carrying identifiers of two people, a
+   * duplicate id (recent or old), a {@code gdpr_delete} of one person and replays of them after.
+   */
+  static List<Event> history(Random random, int n) {
+    List<Event> out = new ArrayList<>();
+    int nextId = 0;
+    for (int i = 0; i < n; i++) {
+      int roll = random.nextInt(100);
+      if (roll < 6 && !out.isEmpty()) { // a duplicate: of a recent event (same group) or an old one
+        int back = random.nextBoolean() ? 1 + random.nextInt(Math.min(out.size(), 20)) : 1 + random.nextInt(out.size());
+        Event dup = out.get(out.size() - back);
+        out.add(random.nextInt(3) == 0 ? Event.builder(dup.id(), "pageview", dup.timestamp()).identifier(Fixtures.customerId("c-99")).build() : dup);
+        continue;
+      }
+      String id = String.format(Locale.ROOT, "e-%05d", nextId++);
+      int p = random.nextInt(12);
+      int minute = i + random.nextInt(5) - (random.nextInt(10) == 0 ? random.nextInt(200) : 0); // some late
+      Event.Builder b;
+      if (roll < 9) { // erase person p
+        b = Fixtures.event(id, "compliance", minute).action("gdpr_delete").identifier(Fixtures.customerId("c-" + p));
+        out.add(b.build());
+        continue;
+      }
+      String type = switch (random.nextInt(6)) {
+        case 0 -> "identify";
+        case 1 -> "login";
+        case 2 -> "order";
+        case 3 -> "consent";
+        default -> "pageview";
+      };
+      b = Fixtures.event(id, type, minute);
+      switch (type) {
+        case "identify" -> b.data("first_name", "N" + random.nextInt(4)).data("city", "C" + random.nextInt(3));
+        case "order" -> b.data("total", 1 + random.nextInt(90)).data("order_id", "o-" + i);
+        case "consent" -> b.action(random.nextBoolean() ? "opt_in" : "opt_out");
+        default -> { }
+      }
+      Identifier device = Fixtures.anonymousId("a-" + p + "-" + random.nextInt(3));
+      if (roll < 30) { // a device alone: anonymous until its person identifies with it
+        b.identifier(device);
+      } else {
+        boolean any = false;
+        if (random.nextInt(3) > 0) {
+          b.identifier(Fixtures.customerId("c-" + p));
+          any = true;
+        }
+        if (random.nextBoolean()) {
+          b.identifier(Fixtures.email("p" + p + "@x.com"));
+          any = true;
+        }
+        if (!any || random.nextBoolean()) {
+          b.identifier(device);
+        }
+        if (roll < 36) { // someone else's identifier too: a merge, or a refused link
+          int q = random.nextInt(12);
+          Identifier other = random.nextBoolean() ? Fixtures.customerId("c-" + q) : Fixtures.anonymousId("a-" + q + "-0");
+          if (!b.build().identifiers().contains(other)) {
+            b.identifier(other);
+          }
+        }
+      }
+      out.add(b.build());
+    }
+    return out;
+  }
+}
