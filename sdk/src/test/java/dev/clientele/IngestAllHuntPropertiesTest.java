@@ -86,6 +86,78 @@ class IngestAllHuntPropertiesTest {
     }
   }
 
+  /**
+   * Two threads run {@code ingestAll} (read-ahead groups; one with {@code each}, one without) over
+   * the halves of one history at once, on overlapping people, without identity limits (resolution
+   * is then independent of the order events arrive in): the partition of identifiers into
+   * profiles, the stored events and each event's place on exactly one timeline are those of one
+   * thread ingesting the whole history; every event is applied or a duplicate exactly once. The
+   * threads' read hints and read-ahead go stale under each other's merges and conflicts.
+   */
+  @Property(tries = 8)
+  void ingestAll_twoThreadsAtOnce_samePartitionAsOneThread(@ForAll long seed) throws Exception {
+    Random random = new Random(seed);
+    List<Event> events = new ArrayList<>();
+    Map<String, Event> first = new java.util.HashMap<>();
+    for (Event e : history(random, 300 + random.nextInt(200))) {
+      if (!e.is("compliance", "gdpr_delete")) {
+        events.add(first.computeIfAbsent(e.id(), k -> e)); // a repeated id repeats the same event: which copy wins is a race
+      }
+    }
+    java.util.function.Supplier<Clientele> make = () -> Clientele.builder().profileIds(Fixtures.sequentialIds()).clock(CLOCK)
+        .identityRules(IdentityRules.builder().withoutLimits().build()).build();
+    try (Clientele one = make.get(); Clientele two = make.get()) {
+      one.ingestAll(events);
+      List<Event> a = new ArrayList<>();
+      List<Event> b = new ArrayList<>();
+      for (Event e : events) {
+        (random.nextBoolean() ? a : b).add(e);
+      }
+      java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      IngestStats[] stats = new IngestStats[2];
+      List<IngestResult> handed = java.util.Collections.synchronizedList(new ArrayList<>());
+      Thread ta = new Thread(() -> {
+        try {
+          go.await();
+          stats[0] = two.ingestAll(a, handed::add);
+        } catch (Throwable t) {
+          failures.add(t);
+        }
+      });
+      Thread tb = new Thread(() -> {
+        try {
+          go.await();
+          stats[1] = two.ingestAll(b);
+        } catch (Throwable t) {
+          failures.add(t);
+        }
+      });
+      ta.start();
+      tb.start();
+      go.countDown();
+      ta.join(60_000);
+      tb.join(60_000);
+      assertThat(failures).isEmpty();
+      assertThat(handed).hasSize(a.size());
+      assertThat(stats[0].received() + stats[1].received()).isEqualTo(events.size());
+      assertThat(stats[0].applied() + stats[0].duplicates() + stats[0].rejected() + stats[1].applied() + stats[1].duplicates()
+          + stats[1].rejected()).isEqualTo(events.size());
+      assertThat(two.stats().applied() + two.stats().duplicates()).isEqualTo(one.stats().applied() + one.stats().duplicates());
+      assertThat(Fixtures.partition(two)).as("partition of identifiers").isEqualTo(Fixtures.partition(one));
+      assertThat(two.storage().eventCount()).isEqualTo(one.storage().eventCount());
+      List<String> timelines = new ArrayList<>();
+      for (Profile p : Fixtures.profiles(two)) {
+        timelines.addAll(Fixtures.timelineIds(two, p.id()));
+      }
+      List<String> expected = new ArrayList<>();
+      for (Profile p : Fixtures.profiles(one)) {
+        expected.addAll(Fixtures.timelineIds(one, p.id()));
+      }
+      assertThat(timelines).as("every event on exactly one timeline").containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+
   /** Everything the two instances must agree on. */
   static Map<String, Object> state(Clientele c) {
     Map<String, Object> out = new TreeMap<>();
