@@ -158,6 +158,46 @@ class IngestAllHuntPropertiesTest {
     }
   }
 
+  /**
+   * On a store with ceilings ({@link InMemoryStorage.Builder#maxEvents}, {@code maxProfiles}),
+   * {@code ingestAll} stops at the event the store refuses, as a loop of {@code ingest} stops
+   * there: the same exception, the same results handed on before it, the same state (the events
+   * of the group after it, taken from the iterator, are not applied); erasures on the way make
+   * room in both alike.
+   */
+  @Property(tries = 10)
+  void ingestAll_onAStoreWithCeilings_stopsWhereALoopStops(
+      @ForAll long seed, @ForAll @IntRange(min = 5, max = 30) int maxProfiles, @ForAll @IntRange(min = 20, max = 300) int maxEvents) {
+    Random random = new Random(seed);
+    List<Event> events = history(random, 100 + random.nextInt(500));
+    java.util.function.Supplier<Clientele> make = () -> Clientele.builder().profileIds(Fixtures.sequentialIds()).clock(CLOCK)
+        .storage(dev.clientele.core.spi.InMemoryStorage.builder().maxEvents(maxEvents).maxProfiles(maxProfiles).build())
+        .erasurePolicy(ErasurePolicy.builder().salt(new byte[16]).build()).build();
+    try (Clientele loop = make.get(); Clientele bulk = make.get()) {
+      List<IngestResult> singly = new ArrayList<>();
+      Class<?> loopFailure = null;
+      for (Event e : events) {
+        try {
+          singly.add(loop.ingest(e));
+        } catch (RuntimeException refused) {
+          loopFailure = refused.getClass();
+          break;
+        }
+      }
+      List<IngestResult> each = new ArrayList<>();
+      Class<?> bulkFailure = null;
+      try {
+        bulk.ingestAll(events, each::add);
+      } catch (RuntimeException refused) {
+        bulkFailure = refused.getClass();
+      }
+      assertThat(bulkFailure).isEqualTo(loopFailure);
+      assertThat(each).isEqualTo(singly);
+      assertThat(bulk.stats()).isEqualTo(loop.stats());
+      assertThat(state(bulk)).isEqualTo(state(loop));
+    }
+  }
+
   /** Everything the two instances must agree on. */
   static Map<String, Object> state(Clientele c) {
     Map<String, Object> out = new TreeMap<>();
