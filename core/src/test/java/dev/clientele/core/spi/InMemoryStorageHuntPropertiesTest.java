@@ -162,11 +162,18 @@ class InMemoryStorageHuntPropertiesTest {
 
     /** Applies {@code c} as the SPI says (validated by the caller). */
     void apply(Commit c) {
+      for (ProfileId p : c.mergeRecordErasures()) { // erasures, then redactions in place, then new records
+        log.removeIf(r -> r.names(p));
+      }
+      for (MergeRecord redacted : c.mergeRecordRedactions()) {
+        for (int k = 0; k < log.size(); k++) {
+          if (log.get(k).id().equals(redacted.id())) {
+            log.set(k, redacted);
+          }
+        }
+      }
       for (MergeRecord r : c.mergeRecords()) {
         log.add(r);
-      }
-      for (ProfileId p : c.mergeRecordErasures()) {
-        log.removeIf(r -> r.names(p));
       }
       for (Commit.ProfileWrite w : c.profileWrites()) {
         profiles.put(w.profile().id(), w.profile());
@@ -225,6 +232,12 @@ class InMemoryStorageHuntPropertiesTest {
       Set<String> logged = log.stream().map(MergeRecord::id).collect(Collectors.toSet());
       for (MergeRecord r : c.mergeRecords()) {
         if (logged.contains(r.id())) {
+          return CommitConflictException.class;
+        }
+      }
+      for (MergeRecord r : c.mergeRecordRedactions()) {
+        MergeRecord stored = log.stream().filter(x -> x.id().equals(r.id())).findFirst().orElse(null);
+        if (stored == null || c.mergeRecordErasures().stream().anyMatch(stored::names) || !r.redacts(stored)) {
           return CommitConflictException.class;
         }
       }
@@ -323,8 +336,10 @@ class InMemoryStorageHuntPropertiesTest {
           eraseEvents();
         } else if (kind < 70) {
           update();
-        } else if (kind < 76) {
+        } else if (kind < 73) {
           stale();
+        } else if (kind < 76) {
+          redact();
         } else if (kind < 88) {
           page();
         } else {
@@ -347,6 +362,9 @@ class InMemoryStorageHuntPropertiesTest {
      * to fail at a random step, after which every read must be as before.
      */
     void commit(Commit c) {
+      for (MergeRecord r : c.mergeRecords()) {
+        firstCopies.putIfAbsent(r.id(), r);
+      }
       Class<? extends RuntimeException> verdict = model.verdict(c, maxEvents, maxProfiles);
       if (faults && verdict == null && random.nextBoolean()) {
         int failAt = random.nextInt(40);
@@ -516,6 +534,15 @@ class InMemoryStorageHuntPropertiesTest {
       if (random.nextBoolean()) {
         b.eraseEvents(someIdentifier()); // an anchor that may have no slot, or belong to someone else
       }
+      if (random.nextInt(3) == 0) { // a record logged by the same commit names the erased profile: it stays
+        ProfileId other = someProfileId();
+        if (!other.equals(p.id())) {
+          b.logMerge(new MergeRecord("s-" + nextRecord++, MergeRecord.Kind.SPLIT, T0, other,
+              List.of(new MergeRecord.Side(p.id(), Set.of(someIdentifier()), List.of())), Optional.empty(),
+              List.of(someIdentifier()), Optional.empty(), "hunt"));
+        }
+      }
+      redactSome(b, ids);
       List<StoredEvent> erased = model.events.values().stream().filter(e -> ids.contains(e.anchor())).toList();
       if (!erased.isEmpty() && random.nextBoolean()) {
         Identifier other = someIdentifier();
@@ -525,6 +552,39 @@ class InMemoryStorageHuntPropertiesTest {
         }
       }
       commit(b.build());
+    }
+
+    /**
+     * Adds redactions of some logged records that hold any of {@code erased} (as erasure makes them),
+     * now and then one made from an older copy of a record (it must conflict if the record changed).
+     */
+    void redactSome(Commit.Builder b, List<Identifier> erased) {
+      Set<String> done = new HashSet<>();
+      for (MergeRecord r : model.log) {
+        if (random.nextInt(3) == 0 && erased.stream().anyMatch(r::holds) && done.add(r.id())) {
+          MergeRecord base = random.nextInt(5) == 0 && firstCopies.containsKey(r.id()) ? firstCopies.get(r.id()) : r;
+          b.redactMergeRecord(base.without(erased));
+        }
+      }
+    }
+
+    /** The first copy of every record logged, for stale redactions. */
+    final Map<String, MergeRecord> firstCopies = new LinkedHashMap<>();
+
+    /** A redaction of one logged record, of some identifiers it holds, alone in its commit. */
+    void redact() {
+      if (model.log.isEmpty()) {
+        return;
+      }
+      MergeRecord r = pick(model.log);
+      List<Identifier> held = new ArrayList<>(r.links());
+      r.sides().forEach(side -> held.addAll(side.identifiers()));
+      if (held.isEmpty()) {
+        return;
+      }
+      List<Identifier> drop = List.of(pick(held));
+      MergeRecord base = random.nextInt(4) == 0 && firstCopies.containsKey(r.id()) ? firstCopies.get(r.id()) : r;
+      commit(Commit.builder().redactMergeRecord(base.without(drop)).build());
     }
 
     void deleteProfile() {
@@ -752,6 +812,12 @@ class InMemoryStorageHuntPropertiesTest {
       List<MergeRecord> log = new ArrayList<>();
       store.forEachMergeRecord(log::add);
       assertThat(log).containsExactlyElementsOf(model.log);
+      for (int k = 0; k < 4; k++) {
+        List<Identifier> asked = List.of(someIdentifier(), someIdentifier());
+        List<MergeRecord> splits = model.log.stream()
+            .filter(r -> r.kind() == MergeRecord.Kind.SPLIT && asked.stream().anyMatch(r::holds)).toList();
+        assertThat(store.splitsNaming(asked)).as("splits naming %s", asked).containsExactlyElementsOf(splits);
+      }
       for (MergeRecord r : model.log) {
         assertThat(store.mergeRecord(r.id())).contains(r);
       }
