@@ -31,9 +31,13 @@ import org.junit.jupiter.api.Test;
  * ahead and reads owners and profiles, counts and timelines. Each writer owns groups of three
  * identifiers, always held together by one profile that holds exactly their states: a commit
  * updates that profile, or moves the group to a new profile and deletes the old one (as a merge
- * does), appending an event, and now and then erases the events of one of them. So a reader that
+ * does), appending an event, and now and then erases the events of one of them; a third of the
+ * second writer's commits first fail at a random step (the fault hook) and are taken back, and all
+ * its erasures fail after their removals (made again without the erasure), so every event it
+ * committed must be in each later {@link InMemoryStorage#allEvents()}. So a reader that
  * sees a group split between two owners, an owner without its profile, a group held by no profile
- * or by two in one page, or a profile count other than the constant one, saw half a commit. The
+ * or by two in one page, or a profile count other than the constant one, saw half a commit (or part
+ * of a failed one). The
  * store folds its logs after every change or two, so folds run between and during pages.
  * Afterwards the store must equal the union of the writers' models: their keys are disjoint, so
  * their commits commute and the serial order among them does not matter (and none may conflict).
@@ -59,6 +63,8 @@ class InMemoryStorageConcurrencyHuntTest {
     final InMemoryStorageHuntPropertiesTest.Model model = new InMemoryStorageHuntPropertiesTest.Model();
     int nextFresh;
     int nextEvent;
+    /** Writer 1's events {@code w1-e-0} up to this (exclusive) are committed, and never erased. */
+    volatile int committedEvents;
     int nextRecord;
 
     Writer(int w) {
@@ -68,6 +74,15 @@ class InMemoryStorageConcurrencyHuntTest {
     ProfileId freshId() {
       // Colliding ids first (all of them share one hash with the other writer's), then plain ones.
       return nextFresh < freshIds.size() ? freshIds.get(nextFresh++) : ProfileId.of("w" + w + "-p-" + nextFresh++);
+    }
+  }
+
+  /** Thrown by the fault hook in writer 1's commits. */
+  private static final class InjectedFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InjectedFailure() {
+      super("injected", null, false, false);
     }
   }
 
@@ -145,7 +160,7 @@ class InMemoryStorageConcurrencyHuntTest {
         start.await();
         Random random = new Random(seed);
         while (!done.get()) {
-          read(store, allGroups, stable, profiles, random);
+          read(store, allGroups, stable, profiles, writers[1], random);
           reads[0]++;
         }
       } catch (Throwable t) {
@@ -220,21 +235,73 @@ class InMemoryStorageConcurrencyHuntTest {
         wr.holders.set(g, next);
       } else {
         b.putProfile(holding(h, current.version() + 1, group), current.version());
+        if (wr.w == 1) { // writer 1's erasures always fail (after their removals) and are made again without it
+          Identifier anchor = group.get(random.nextInt(group.size()));
+          StoredEvent e = nextEvent(wr, group, random);
+          Commit erasing = Commit.builder().putProfile(holding(h, current.version() + 1, group), current.version())
+              .eraseEvents(anchor).append(e).build();
+          Thread me = Thread.currentThread();
+          store.faultHook = step -> {
+            if (Thread.currentThread() == me && step.equals("applied")) {
+              throw new InjectedFailure();
+            }
+          };
+          try {
+            store.commit(erasing);
+            throw new AssertionError("the erasure should have failed");
+          } catch (InjectedFailure expected) {
+            // taken back
+          } finally {
+            store.faultHook = null;
+          }
+          Commit c = b.append(e).build();
+          store.commit(c);
+          wr.model.apply(c);
+          wr.committedEvents = wr.nextEvent;
+          continue;
+        }
         b.eraseEvents(group.get(random.nextInt(group.size())));
       }
-      Identifier anchor = group.get(random.nextInt(group.size()));
-      String id = "w" + wr.w + "-e-" + wr.nextEvent++;
-      b.append(new StoredEvent(Event.builder(id, "pageview", T0.plusSeconds(random.nextInt(100))).identifier(anchor).build(), anchor));
+      b.append(nextEvent(wr, group, random));
       Commit c = b.build();
+      if (wr.w == 1 && random.nextInt(3) == 0) { // writer 1: a commit that fails at a random step first
+        int failAt = random.nextInt(30);
+        int[] steps = {0};
+        Thread me = Thread.currentThread();
+        store.faultHook = step -> {
+          if (Thread.currentThread() == me && steps[0]++ == failAt) {
+            throw new InjectedFailure();
+          }
+        };
+        try {
+          store.commit(c);
+          wr.model.apply(c);
+          wr.committedEvents = wr.nextEvent;
+          continue;
+        } catch (InjectedFailure expected) {
+          // taken back: made again below
+        } finally {
+          store.faultHook = null;
+        }
+      }
       store.commit(c); // keys are the writer's own: never a conflict
       wr.model.apply(c);
+      wr.committedEvents = wr.nextEvent;
     }
   }
 
+  /** The writer's next event, anchored at one identifier of {@code group}. */
+  private static StoredEvent nextEvent(Writer wr, List<Identifier> group, Random random) {
+    Identifier anchor = group.get(random.nextInt(group.size()));
+    String id = "w" + wr.w + "-e-" + wr.nextEvent++;
+    return new StoredEvent(Event.builder(id, "pageview", T0.plusSeconds(random.nextInt(100))).identifier(anchor).build(), anchor);
+  }
+
   /** One round of the reader's checks; each read must show whole commits only. */
-  private static void read(InMemoryStorage store, List<List<Identifier>> groups, Set<ProfileId> stable, long profiles, Random random) {
+  private static void read(
+      InMemoryStorage store, List<List<Identifier>> groups, Set<ProfileId> stable, long profiles, Writer writer1, Random random) {
     List<Identifier> group = groups.get(random.nextInt(groups.size()));
-    switch (random.nextInt(5)) {
+    switch (random.nextInt(6)) {
       case 0 -> { // the whole store in one page
         List<Profile> page = store.profiles(Optional.empty(), Integer.MAX_VALUE);
         assertThat(page).hasSize((int) profiles);
@@ -261,6 +328,16 @@ class InMemoryStorageConcurrencyHuntTest {
         assertThat(seen.stream().filter(stable::contains).count()).as("stable profiles visited").isEqualTo(stable.size());
       }
       case 2 -> assertThat(store.profileCount()).isEqualTo(profiles);
+      case 3 -> { // every event of writer 1 committed before the call (its erasures all fail) is returned
+        int before = writer1.committedEvents;
+        Set<String> ids;
+        try (Stream<StoredEvent> all = store.allEvents()) {
+          ids = all.map(e -> e.event().id()).collect(Collectors.toSet());
+        }
+        for (int k = 0; k < before; k++) {
+          assertThat(ids).as("writer 1's events in allEvents()").contains("w1-e-" + k);
+        }
+      }
       default -> { // read ahead (sometimes), then the owners and profiles of a group
         if (random.nextBoolean()) {
           List<Identifier> hint = new ArrayList<>(group);
