@@ -33,14 +33,21 @@ import net.jqwik.api.constraints.IntRange;
  * customer ids), duplicates inside a group and across calls, {@code gdpr_delete} mid-group and
  * replays of the erased person after it, and one call long enough to pass the replacement of the
  * holders. The history is cut into several calls, each made with {@code each}, without it (the
- * path that counts outcomes without building results), or as a loop of {@code ingest}; under four
- * identity configurations. Everything observable must be the same: each result, the instance's
+ * path that counts outcomes without building results), or as a loop of {@code ingest}; under six
+ * configurations (identity limits, erasure accepted from some events only, bounded event times).
+ * Everything observable must be the same: each result, the instance's
  * counts, every profile with its version, the timelines, the merge log, the index, the stored
  * events with their anchors, and the tombstones.
  */
 class IngestAllHuntPropertiesTest {
   private static final Clock CLOCK = Clock.fixed(Fixtures.T0.plusSeconds(86_400L * 30), ZoneOffset.UTC);
 
+  /**
+   * An instance under configuration {@code rules}: 0 default, 1 without limits, 2 at most 4
+   * identifiers a profile, 3 at most 2 merges a profile, 4 erasure accepted from some
+   * {@code gdpr_delete} events only, 5 event times bounded (the first hours of a history are too
+   * old for the clock, and are rejected).
+   */
   private static Clientele build(int rules) {
     IdentityRules.Builder r = IdentityRules.builder();
     switch (rules) {
@@ -49,13 +56,19 @@ class IngestAllHuntPropertiesTest {
       case 3 -> r.maxMergesPerProfile(2);
       default -> { }
     }
-    return Clientele.builder().profileIds(Fixtures.sequentialIds()).clock(CLOCK).identityRules(r.build())
-        .erasurePolicy(ErasurePolicy.builder().salt(new byte[16]).build()).build();
+    Clientele.Builder b = Clientele.builder().profileIds(Fixtures.sequentialIds()).clock(CLOCK).identityRules(r.build())
+        .erasurePolicy(ErasurePolicy.builder().salt(new byte[16]).build());
+    if (rules == 4) {
+      b.erasureEvents(e -> e.id().hashCode() % 2 == 0);
+    } else if (rules == 5) {
+      b.eventTimes(java.time.Duration.ofDays(30).minusHours(3), java.time.Duration.ofMinutes(5));
+    }
+    return b.build();
   }
 
-  @Property(tries = 14)
+  @Property(tries = 16)
   void ingestAll_inCallsOfEveryKind_sameAsIngestOneByOne(
-      @ForAll long seed, @ForAll @IntRange(min = 0, max = 3) int rules, @ForAll boolean long_) {
+      @ForAll long seed, @ForAll @IntRange(min = 0, max = 5) int rules, @ForAll boolean long_) {
     Random random = new Random(seed);
     List<Event> events = history(random, long_ ? Clientele.READ_AHEAD * Clientele.RENEW_GROUPS + 40 + random.nextInt(100) : 20 + random.nextInt(120));
     try (Clientele loop = build(rules); Clientele mixed = build(rules)) {
