@@ -100,7 +100,7 @@ class InMemoryStorageHuntPropertiesTest {
         found++;
       }
     }
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 250; i++) {
       EVENT_IDS.add("x-" + i);
     }
   }
@@ -289,7 +289,7 @@ class InMemoryStorageHuntPropertiesTest {
 
     /** An event id not stored (by the model), or null if none is left. */
     String freshEventId() {
-      for (int attempt = 0; attempt < 20; attempt++) {
+      for (int attempt = 0; attempt < 40; attempt++) {
         String id = pick(EVENT_IDS);
         if (!model.events.containsKey(id)) {
           return id;
@@ -353,6 +353,8 @@ class InMemoryStorageHuntPropertiesTest {
       fullCheck();
       assertThat(store.locksHeld()).isFalse();
       assertThat(InMemoryStorage.lookupsHeld()).isFalse();
+      assertThat(InMemoryStorage.lookupsCapacity()).as("arrays a large commit grew are let go").isLessThanOrEqualTo(64);
+      assertThat(InMemoryStorage.lookaheadReferences()).as("read-ahead keeps no reference between calls").isZero();
       assertThat(commitsMade + refused).as("commits made").isGreaterThan(steps / 4);
       assertThat(commitsMade).as("commits applied").isGreaterThan(steps / 20);
     }
@@ -620,7 +622,8 @@ class InMemoryStorageHuntPropertiesTest {
     void appendEvents() {
       Commit.Builder b = Commit.builder();
       Set<String> ids = new HashSet<>();
-      int n = 1 + random.nextInt(random.nextInt(8) == 0 ? 30 : 4);
+      // Now and then a commit past the size of the thread's kept lookups (64) and journal (512 entries).
+      int n = random.nextInt(12) == 0 ? 100 + random.nextInt(100) : 1 + random.nextInt(random.nextInt(8) == 0 ? 30 : 4);
       boolean any = false;
       for (int k = 0; k < n; k++) {
         String e = freshEventId();
