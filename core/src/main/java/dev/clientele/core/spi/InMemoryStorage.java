@@ -1538,19 +1538,25 @@ public final class InMemoryStorage implements Storage {
    */
   @Override
   public Stream<StoredEvent> allEvents() {
-    while (true) {
-      List<StoredEvent> snapshot = copyLogs();
+    for (int attempt = 1; ; attempt++) {
+      // Copies spoiled by erasures that failed are rare (an OutOfMemoryError, a bug); should they
+      // keep coming, the last attempt copies holding the locks, so that allEvents() ends.
+      List<StoredEvent> snapshot = copyLogs(attempt >= UNLOCKED_SCANS);
       if (snapshot != null) {
         return snapshot.stream();
       }
     }
   }
 
+  /** How many times {@link #allEvents()} copies without locks before it copies holding them. */
+  private static final int UNLOCKED_SCANS = 3;
+
   /**
    * One attempt of {@link #allEvents()}: the events of the logs' views, or null if an erasure that
-   * failed and was taken back ran while it copied them.
+   * failed and was taken back ran while it copied them. With {@code holdLocks} it copies under the
+   * read locks of all stripes (commits wait), so it never returns null.
    */
-  private List<StoredEvent> copyLogs() {
+  private List<StoredEvent> copyLogs(boolean holdLocks) {
     EventIdTable.View[] views = new EventIdTable.View[STRIPES];
     long count;
     long failedBefore;
@@ -1566,6 +1572,9 @@ public final class InMemoryStorage implements Storage {
           views[i] = stripes[i].eventIds.view();
         }
         count = sumEventCounts();
+        if (holdLocks) {
+          return copyViews(views, count);
+        }
       } finally {
         unlockRead(ALL_STRIPES);
       }
@@ -1573,10 +1582,7 @@ public final class InMemoryStorage implements Storage {
       if (hook != null) {
         hook.run();
       }
-      snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, count));
-      for (EventIdTable.View view : views) {
-        view.addTo(snapshot);
-      }
+      snapshot = copyViews(views, count);
     } finally {
       if (counted) {
         scans.decrementAndGet();
@@ -1591,6 +1597,15 @@ public final class InMemoryStorage implements Storage {
       unlockRead(ALL_STRIPES);
     }
     return failedAfter == failedBefore ? snapshot : null;
+  }
+
+  /** The events of {@code views}, in order, in a list sized for {@code count}. */
+  private static List<StoredEvent> copyViews(EventIdTable.View[] views, long count) {
+    List<StoredEvent> snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, count));
+    for (EventIdTable.View view : views) {
+      view.addTo(snapshot);
+    }
+    return snapshot;
   }
 
   @Override

@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import java.time.Duration;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,5 +94,40 @@ class InMemoryStorageScanHuntTest {
     assertThat(storage.containsEvent("e-1")).as("the failed erasure was taken back").isTrue();
     assertThat(storage.eventCount()).isEqualTo(1);
     assertThat(seen).as("allEvents() while the failed erasure ran").containsExactly(List.of(kept));
+  }
+  /**
+   * Should every copy without locks be spoiled by an erasure that fails (here one fails during
+   * each copy, on the scanning thread), {@code allEvents()} still ends: its third attempt copies
+   * holding the read locks, where no commit runs, and returns every stored event.
+   */
+  @Test
+  void allEvents_whenErasuresKeepFailingDuringItsCopies_copiesHoldingTheLocksOnItsThirdAttempt() {
+    InMemoryStorage storage = new InMemoryStorage();
+    Identifier anchor = Identifier.of(IdentifierType.CUSTOMER_ID, "c-1");
+    StoredEvent kept = new StoredEvent(Event.builder("e-1", "pageview", T0).identifier(anchor).build(), anchor);
+    storage.commit(Commit.builder().append(kept).build());
+    AtomicInteger spoiled = new AtomicInteger();
+    storage.duringScan = () -> {
+      storage.faultHook = step -> {
+        if (step.equals("applied")) {
+          throw new InjectedError();
+        }
+      };
+      try {
+        storage.commit(Commit.builder().eraseEvents(anchor).build());
+      } catch (InjectedError expected) {
+        spoiled.incrementAndGet();
+      } finally {
+        storage.faultHook = null;
+      }
+    };
+    List<StoredEvent> all = Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+      try (Stream<StoredEvent> s = storage.allEvents()) {
+        return s.toList();
+      }
+    });
+    assertThat(all).containsExactly(kept);
+    assertThat(spoiled).as("copies without locks, each spoiled by a failed erasure").hasValue(2);
+    assertThat(storage.eventCount()).isEqualTo(1);
   }
 }
