@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * #profiles}, {@link #profileCount()}, {@link #tombstoneCount()} and the event reads see one consistent state. {@link
  * #allEvents()} returns the events stored when it is called, less any that an erasure committed
  * while it copies them may take out (it never returns an event appended after the call or erased
- * before it); it holds the locks of all stripes only to take the length of each event log, not
- * while it copies.
+ * before it, nor leaves out one that an erasure which failed took back); it holds the locks of all
+ * stripes only to take the length of each event log and, after the copy, to learn whether an
+ * erasure that ran meanwhile failed, not while it copies.
  *
  * <h2>Locking: stripes</h2>
  * The state is divided into {@value #STRIPES} stripes, each with its own {@link StampedLock}: an
@@ -258,6 +259,13 @@ public final class InMemoryStorage implements Storage {
    * (below its views' ends) are only ever emptied, never rewritten with another event.
    */
   private final AtomicInteger scans = new AtomicInteger();
+  /**
+   * Commits with event erasures that failed part-way and were taken back: raised by the failing
+   * commit before it releases its locks (all stripes), so that {@link #allEvents()}, which copies
+   * without locks and may have read the positions such a commit emptied for a moment, can tell
+   * that one ran during its copy and copy again.
+   */
+  private final java.util.concurrent.atomic.AtomicLong failedErasures = new java.util.concurrent.atomic.AtomicLong();
   private final Stripe[] stripes = new Stripe[STRIPES];
   /** The mask of all stripes: whole-store reads and commits that erase events lock it. */
   private static final long ALL_STRIPES = -1L;
@@ -1521,23 +1529,52 @@ public final class InMemoryStorage implements Storage {
    * a {@link EventIdTable#view} of each stripe's log, in a time independent of the number of
    * events; it copies the events after releasing them, while commits go on: appends go past the
    * views' ends (positions freed by erasures are not reused meanwhile, see {@link #scans}) and an
-   * erasure only empties positions. The list is complete when the stream is returned (holding
+   * erasure only empties positions. An erasure that fails part-way empties positions too before it
+   * takes its changes back, and never happened as far as every other read can tell: so after the
+   * copy it takes the read locks of all stripes once more, which waits for an erasure still
+   * running (an erasure holds every stripe), and copies again if one failed since the views were
+   * taken ({@link #failedErasures}). The list is complete when the stream is returned (holding
    * nothing open), in the order of the logs.
    */
   @Override
   public Stream<StoredEvent> allEvents() {
+    for (int attempt = 1; ; attempt++) {
+      // Copies spoiled by erasures that failed are rare (an OutOfMemoryError, a bug); should they
+      // keep coming, the last attempt copies holding the locks, so that allEvents() ends.
+      List<StoredEvent> snapshot = copyLogs(attempt >= UNLOCKED_SCANS);
+      if (snapshot != null) {
+        return snapshot.stream();
+      }
+    }
+  }
+
+  /** How many times {@link #allEvents()} copies without locks before it copies holding them. */
+  private static final int UNLOCKED_SCANS = 3;
+
+  /**
+   * One attempt of {@link #allEvents()}: the events of the logs' views, or null if an erasure that
+   * failed and was taken back ran while it copied them. With {@code holdLocks} it copies under the
+   * read locks of all stripes (commits wait), so it never returns null.
+   */
+  private List<StoredEvent> copyLogs(boolean holdLocks) {
     EventIdTable.View[] views = new EventIdTable.View[STRIPES];
     long count;
+    long failedBefore;
+    List<StoredEvent> snapshot;
     boolean counted = false;
     try {
       readLock(ALL_STRIPES);
       try {
         scans.incrementAndGet(); // under the locks: a commit after them sees it
         counted = true;
+        failedBefore = failedErasures.get();
         for (int i = 0; i < STRIPES; i++) {
           views[i] = stripes[i].eventIds.view();
         }
         count = sumEventCounts();
+        if (holdLocks) {
+          return copyViews(views, count);
+        }
       } finally {
         unlockRead(ALL_STRIPES);
       }
@@ -1545,16 +1582,30 @@ public final class InMemoryStorage implements Storage {
       if (hook != null) {
         hook.run();
       }
-      List<StoredEvent> snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, count));
-      for (EventIdTable.View view : views) {
-        view.addTo(snapshot);
-      }
-      return snapshot.stream();
+      snapshot = copyViews(views, count);
     } finally {
       if (counted) {
         scans.decrementAndGet();
       }
     }
+    // An erasure running now holds every stripe: these locks wait for it to end, applied or taken back.
+    long failedAfter;
+    readLock(ALL_STRIPES);
+    try {
+      failedAfter = failedErasures.get();
+    } finally {
+      unlockRead(ALL_STRIPES);
+    }
+    return failedAfter == failedBefore ? snapshot : null;
+  }
+
+  /** The events of {@code views}, in order, in a list sized for {@code count}. */
+  private static List<StoredEvent> copyViews(EventIdTable.View[] views, long count) {
+    List<StoredEvent> snapshot = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, count));
+    for (EventIdTable.View view : views) {
+      view.addTo(snapshot);
+    }
+    return snapshot;
   }
 
   @Override
@@ -1840,6 +1891,9 @@ public final class InMemoryStorage implements Storage {
           foldDue = apply(commit, seen);
         } catch (Throwable failed) { // out of memory, a stack overflow, a bug: the commit is taken back
           undo(seen, failed);
+          if (!commit.eventErasures().isEmpty()) {
+            failedErasures.incrementAndGet(); // under the locks of every stripe: see allEvents()
+          }
           throw failed;
         }
         finish(commit, seen);
