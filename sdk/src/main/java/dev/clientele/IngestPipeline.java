@@ -510,13 +510,15 @@ final class IngestPipeline {
     }
     List<MergeRecord> splits = List.of();
     if (owned.size() > 1) { // a merge is possible: keep the sides of earlier splits apart
-      // Sized for all the owners' identifiers up front, and read by index: no table regrown,
-      // no lambdas, no list of each old version's identifiers.
+      // A list, not a set: every identifier has one owner, so the owners' identifiers are
+      // distinct already (and splitsNaming accepts repeats); hashing each of them cost more
+      // than the lookup it fed. Sized up front and read by index: no lambdas, no list of each
+      // old version's identifiers.
       int count = 0;
       for (Profile p : owned.values()) {
         count += p.identifierCount();
       }
-      Set<Identifier> held = new HashSet<>(Math.max(16, (int) (count / 0.75f) + 1));
+      List<Identifier> held = new ArrayList<>(count);
       for (Profile p : owned.values()) {
         for (int i = 0; i < p.identifierCount(); i++) {
           held.add(p.identifierAt(i).identifier());

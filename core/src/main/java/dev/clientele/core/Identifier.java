@@ -74,6 +74,16 @@ public record Identifier(IdentifierType type, String value) implements Comparabl
     return 31 * type.hashCode() + value.hashCode();
   }
 
+  /**
+   * Whether {@code o} is an identifier with an equal type and value, as the record's own {@code
+   * equals} decides, written out for the same reason as {@link #hashCode}: identifier lookups
+   * compare on every event.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o == this || o instanceof Identifier other && value.equals(other.value) && type.equals(other.type);
+  }
+
   /** Returns {@code type:maskedValue}; never the raw value. */
   @Override
   public String toString() {

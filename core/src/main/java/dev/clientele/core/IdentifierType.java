@@ -100,6 +100,15 @@ public record IdentifierType(String name) implements Comparable<IdentifierType> 
     return name.hashCode();
   }
 
+  /**
+   * Whether {@code o} is an identifier type with an equal name, as the record's own {@code
+   * equals} decides, written out for the same reason as {@link #hashCode}.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o == this || o instanceof IdentifierType other && name.equals(other.name);
+  }
+
   @Override
   public String toString() {
     return name;

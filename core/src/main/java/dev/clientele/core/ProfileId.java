@@ -77,6 +77,17 @@ public record ProfileId(String value) implements Comparable<ProfileId> {
     return value.hashCode();
   }
 
+  /**
+   * Whether {@code o} is a profile id with an equal value, as the record's own {@code equals}
+   * decides, written out for the same reason as {@link #hashCode}: the store and the link
+   * planner compare ids on every event, and the record's generic method runs through method
+   * handles.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o == this || o instanceof ProfileId other && value.equals(other.value);
+  }
+
   @Override
   public String toString() {
     return value;

@@ -3167,6 +3167,14 @@ public final class InMemoryStorage implements Storage {
   @Override
   public List<MergeRecord> splitsNaming(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
+    // Ingestion asks this before every possible merge, and most stores hold no split: an
+    // optimistic look at the empty index first, so that such a call writes nothing shared (a
+    // read lock is a compare-and-set on the merge log's lock, which concurrent ingest threads
+    // would hand back and forth between their cores).
+    long optimistic = logLock.tryOptimisticRead();
+    if (optimistic != 0 && splitsByIdentifier.isEmpty() && logLock.validate(optimistic)) {
+      return List.of();
+    }
     long stamp = logLock.readLock();
     try {
       if (splitsByIdentifier.isEmpty()) {
