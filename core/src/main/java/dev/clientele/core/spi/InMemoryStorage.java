@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * while it copies them may take out (it never returns an event appended after the call or erased
  * before it, nor leaves out one that an erasure which failed took back); it holds the locks of all
  * stripes only to take the length of each event log and, after the copy, to learn whether an
- * erasure that ran meanwhile failed, not while it copies.
+ * erasure that ran meanwhile failed, not while it copies (unless two copies in a row were spoiled
+ * by failed erasures: then the third copies holding them).
  *
  * <h2>Locking: stripes</h2>
  * The state is divided into {@value #STRIPES} stripes, each with its own {@link StampedLock}: an
@@ -1533,8 +1534,9 @@ public final class InMemoryStorage implements Storage {
    * takes its changes back, and never happened as far as every other read can tell: so after the
    * copy it takes the read locks of all stripes once more, which waits for an erasure still
    * running (an erasure holds every stripe), and copies again if one failed since the views were
-   * taken ({@link #failedErasures}). The list is complete when the stream is returned (holding
-   * nothing open), in the order of the logs.
+   * taken ({@link #failedErasures}); after two such copies the third holds the read locks while it
+   * copies, so that a run of failing erasures cannot keep it going. The list is complete when the
+   * stream is returned (holding nothing open), in the order of the logs.
    */
   @Override
   public Stream<StoredEvent> allEvents() {
