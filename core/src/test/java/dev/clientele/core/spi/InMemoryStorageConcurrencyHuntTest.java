@@ -139,11 +139,15 @@ class InMemoryStorageConcurrencyHuntTest {
     AtomicBoolean done = new AtomicBoolean();
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     CountDownLatch start = new CountDownLatch(1);
+    // Writers begin once the reader has read once, so that it reads while they write however the
+    // threads are scheduled (on a loaded machine it could otherwise start after they end).
+    CountDownLatch firstRead = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
     for (Writer wr : writers) {
       threads.add(new Thread(() -> {
         try {
           start.await();
+          assertThat(firstRead.await(60, TimeUnit.SECONDS)).as("the reader's first read").isTrue();
           write(store, wr, new Random(seed * 31 + wr.w), commitsPerWriter);
         } catch (Throwable t) {
           failures.add(t);
@@ -162,9 +166,12 @@ class InMemoryStorageConcurrencyHuntTest {
         while (!done.get()) {
           read(store, allGroups, stable, profiles, writers[1], random);
           reads[0]++;
+          firstRead.countDown();
         }
       } catch (Throwable t) {
         failures.add(t);
+      } finally {
+        firstRead.countDown(); // a failed first read must not hold the writers for a minute
       }
     }, "hunt-reader");
     threads.forEach(Thread::start);
