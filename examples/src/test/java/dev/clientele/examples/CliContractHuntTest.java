@@ -33,6 +33,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * Bug hunt on the command-line contract of DESIGN.md ("Event and file formats", "Bad input", "The
@@ -49,6 +50,32 @@ import net.jqwik.api.constraints.LongRange;
 class CliContractHuntTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant OCT = Instant.parse("2026-10-01T00:00:00Z");
+
+  /**
+   * Every directory a case writes is made under this one, which is removed once the class has run
+   * (jqwik runs no JUnit {@code @TempDir}); before, each run left thousands of directories behind.
+   */
+  private static Path tempRoot;
+
+  private static synchronized Path newTempDir() throws IOException {
+    if (tempRoot == null) {
+      tempRoot = Files.createTempDirectory("clientele-cli-hunt");
+    }
+    return Files.createTempDirectory(tempRoot, "case");
+  }
+
+  @AfterContainer
+  static synchronized void removeTempDirs() throws IOException {
+    if (tempRoot == null) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(tempRoot)) {
+      for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+    tempRoot = null;
+  }
 
   /** One identifier of one person: its normalised form and the spellings that normalise to it. */
   record Slot(String type, String normal, List<String> spellings) {}
@@ -394,7 +421,7 @@ class CliContractHuntTest {
   }
 
   private static Path write(Case c) throws IOException {
-    Path dir = Files.createTempDirectory("hcli");
+    Path dir = newTempDir();
     Files.writeString(dir.resolve("events.jsonl"), c.text, StandardCharsets.UTF_8);
     return dir;
   }
@@ -407,7 +434,7 @@ class CliContractHuntTest {
   @Example
   void notUtf8_namesTheLineOfTheBadByte() throws IOException {
     for (int bad : new int[] {1, 150, 300}) {
-      Path dir = Files.createTempDirectory("hcli");
+      Path dir = newTempDir();
       java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
       for (int i = 1; i <= 300; i++) {
         bytes.writeBytes(("{\"id\":\"e-" + i + "\",\"type\":\"pageview\",\"timestamp\":\"2026-10-03T14:05:00Z\",\"identifiers\":"
@@ -425,7 +452,7 @@ class CliContractHuntTest {
       assertThat(run.err()).contains("not UTF-8 text (at line " + bad + ")");
       assertThat(EventReader.firstNonUtf8Line(dir.resolve("events.jsonl"))).isEqualTo(bad);
     }
-    Path dir = Files.createTempDirectory("hcli");
+    Path dir = newTempDir();
     Files.writeString(dir.resolve("ok.jsonl"), "{}\n\u00e9\ud83d\ude00\n".repeat(40_000), StandardCharsets.UTF_8);
     assertThat(EventReader.firstNonUtf8Line(dir.resolve("ok.jsonl"))).isEqualTo(-1);
   }
@@ -433,7 +460,7 @@ class CliContractHuntTest {
   /** Regression: a rejected event's reasons were also counted as {@code problems} of accepted events. */
   @Example
   void rejectedEvent_isNotAlsoCountedAsProblems() throws IOException {
-    Path dir = Files.createTempDirectory("hcli");
+    Path dir = newTempDir();
     Files.writeString(dir.resolve("events.jsonl"), String.join("\n",
         "{\"id\":\"e-1\",\"type\":\"pageview\",\"timestamp\":\"2026-10-01T10:00:00Z\",\"identifiers\":{\"customer_id\":\"c-1\"}}",
         "{\"id\":\"e-2\",\"type\":\"pageview\",\"timestamp\":\"2026-10-01T11:00:00Z\",\"identifiers\":{\"customer_id\":\"undefined\"}}",
@@ -457,7 +484,7 @@ class CliContractHuntTest {
    */
   @Example
   void hugeNumbers_rejectTheLineOrTheTotal_theRunGoesOn() throws IOException {
-    Path dir = Files.createTempDirectory("hcli");
+    Path dir = newTempDir();
     Files.writeString(dir.resolve("events.jsonl"), String.join("\n",
         "{\"id\":\"h1\",\"type\":\"order\",\"timestamp\":\"2026-10-03T14:05:00Z\",\"identifiers\":{\"customer_id\":\"c-9\"},\"data\":{\"total\":1}}",
         "{\"id\":\"h2\",\"type\":\"order\",\"timestamp\":\"2026-10-03T14:06:00Z\",\"identifiers\":{\"customer_id\":\"c-9\"},\"data\":{\"total\":1e999999999}}",
@@ -483,7 +510,7 @@ class CliContractHuntTest {
    */
   @Example
   void clvInputErrors_nameTheLineAndColumn_masked() throws IOException {
-    Path dir = Files.createTempDirectory("hcli");
+    Path dir = newTempDir();
     Files.writeString(dir.resolve("t1.csv"), "customer_id,date,amount\nann.smith@example.com,2026-01-01,10\nbob.jones@example.com,bob.jones@example.com,5\n");
     Files.writeString(dir.resolve("t2.csv"), "customer_id,date,amount\nann.smith@example.com,2026-01-01,bob.jones@example.com\n");
     Files.writeString(dir.resolve("t3.csv"), "ann.smith@example.com,2026-01-01,10\nbob.jones@example.com,2026-01-02,5\n");
@@ -793,7 +820,7 @@ class CliContractHuntTest {
     StringBuilder csv = new StringBuilder();
     Set<String> paying = new TreeSet<>();
     transactions(seed, csv, paying);
-    Path dir = Files.createTempDirectory("hcli");
+    Path dir = newTempDir();
     Files.writeString(dir.resolve("t.csv"), csv.toString(), StandardCharsets.UTF_8);
     Run run = cli(dir, "clv", "--transactions", "t.csv", "--model", model, "--out", "pred.csv");
     String context = "seed " + seed + " model " + model + "\n" + csv + "\n" + run.out() + run.err();
@@ -851,7 +878,7 @@ class CliContractHuntTest {
     StringBuilder csv = new StringBuilder();
     Set<String> paying = new TreeSet<>();
     transactions(seed, csv, paying);
-    Path dir = Files.createTempDirectory("hcli");
+    Path dir = newTempDir();
     Files.writeString(dir.resolve("t.csv"), csv.toString(), StandardCharsets.UTF_8);
     Run run = cli(dir, "clv", "--transactions", "t.csv", "--model", model, "--out", "pred.csv", "--force");
     String context = "seed " + seed + " model " + model + "\n" + run.out() + run.err();
@@ -872,7 +899,7 @@ class CliContractHuntTest {
     StringBuilder csv = new StringBuilder();
     Set<String> paying = new TreeSet<>();
     transactions(13L, csv, paying);
-    Path dir = Files.createTempDirectory("hcli");
+    Path dir = newTempDir();
     Files.writeString(dir.resolve("t.csv"), csv.toString(), StandardCharsets.UTF_8);
     for (String model : List.of("bgnbd", "mbgnbd")) {
       Run run = cli(dir, "clv", "--transactions", "t.csv", "--model", model, "--out", "pred-" + model + ".csv", "--force");
@@ -897,7 +924,7 @@ class CliContractHuntTest {
     StringBuilder csv = new StringBuilder();
     Set<String> paying = new TreeSet<>();
     transactions(22971L, csv, paying);
-    Path dir = Files.createTempDirectory("hcli");
+    Path dir = newTempDir();
     Files.writeString(dir.resolve("t.csv"), csv.toString(), StandardCharsets.UTF_8);
 
     Run run = cli(dir, "clv", "--transactions", "t.csv", "--model", "bgnbd", "--out", "pred.csv", "--force");
@@ -927,7 +954,7 @@ class CliContractHuntTest {
     for (long seed : new long[] {10042L, 5952278740061L}) {
       StringBuilder csv = new StringBuilder();
       transactions(seed, csv, new TreeSet<>());
-      Path dir = Files.createTempDirectory("hcli");
+      Path dir = newTempDir();
       Files.writeString(dir.resolve("t.csv"), csv.toString(), StandardCharsets.UTF_8);
       long start = System.nanoTime();
       Run run = cli(dir, "clv", "--transactions", "t.csv", "--model", "pareto");
