@@ -282,8 +282,8 @@ public final class JdbcMembershipStore implements MembershipStore {
 
   /** Runs {@code work}, in one transaction if {@code write}; a failure rolls it back and becomes a {@link StorageException}. */
   private <T> T run(String what, boolean write, Work<T> work) {
-    try (Connection raw = dataSource.getConnection()) {
-      Connection c = StatementTimeout.applyTo(raw, timeoutSeconds);
+    // Closing the wrapper puts the session's query timeout back (H2 keeps it in the session).
+    try (Connection c = StatementTimeout.applyTo(dataSource.getConnection(), timeoutSeconds)) {
       if (!write) {
         return work.run(c);
       }
@@ -293,7 +293,8 @@ public final class JdbcMembershipStore implements MembershipStore {
         T result = work.run(c);
         c.commit();
         return result;
-      } catch (SQLException | RuntimeException e) {
+      } catch (Throwable e) {
+        // Errors too: setAutoCommit(true) below would otherwise commit the half-done work.
         JdbcStorage.rollbackQuietly(c, e);
         throw e;
       } finally {

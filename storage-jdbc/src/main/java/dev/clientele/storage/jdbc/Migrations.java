@@ -93,7 +93,8 @@ final class Migrations {
         c.commit();
         LOG.info("clientele schema migrated to version {} ({})", v, script);
       }
-    } catch (SQLException | RuntimeException e) {
+    } catch (Throwable e) {
+      // Errors too: setAutoCommit(true) below would otherwise commit half a script (PostgreSQL).
       JdbcStorage.rollbackQuietly(c, e);
       throw e;
     } finally {

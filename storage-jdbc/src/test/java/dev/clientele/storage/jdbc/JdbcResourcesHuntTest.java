@@ -1,0 +1,348 @@
+package dev.clientele.storage.jdbc;
+
+import static dev.clientele.tck.StorageFixtures.create;
+import static dev.clientele.tck.StorageFixtures.customerId;
+import static dev.clientele.tck.StorageFixtures.email;
+import static dev.clientele.tck.StorageFixtures.event;
+import static dev.clientele.tck.StorageFixtures.next;
+import static dev.clientele.tck.StorageFixtures.profile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.clientele.core.Identifier;
+import dev.clientele.core.Profile;
+import dev.clientele.core.ProfileId;
+import dev.clientele.core.spi.Commit;
+import dev.clientele.core.spi.CommitConflictException;
+import dev.clientele.core.spi.MergeRecord;
+import dev.clientele.core.spi.StorageException;
+import dev.clientele.core.spi.StoredEvent;
+import dev.clientele.tck.StorageFixtures;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Resource hunt, storage level: every public operation of {@link JdbcStorage} and
+ * {@link JdbcMembershipStore}, run on a {@link RecordingDataSource} over a pooled H2 database,
+ * without faults and then with a {@link java.sql.SQLException}, a {@link RuntimeException} and an
+ * {@link Error} at each counted JDBC call in turn. After each run: every connection, statement and
+ * result set opened was closed; each connection came back with the settings it was handed out
+ * with and no open transaction; a failed run left the rows exactly as they were, a run that
+ * absorbed its fault returned what the run without faults returned and left the same rows.
+ * Connections are handed out as Hikari's defaults (auto-commit on, {@code READ COMMITTED}) and as
+ * a pool configured for auto-commit off at {@code SERIALIZABLE}.
+ */
+class JdbcResourcesHuntTest {
+  @RegisterExtension static final ClassPool DB = ClassPool.h2Memory();
+
+  private static final Identifier ANN = email("ann");
+  private static final Identifier ANN_CID = customerId("c-ann");
+  private static final Identifier BOB = email("bob");
+  private static final Identifier OLD = email("old");
+  private static final Profile ANN_PROFILE = profile("p-ann", 1, ANN, ANN_CID);
+  private static final Profile BOB_PROFILE = profile("p-bob", 1, BOB);
+  private static final MergeRecord MERGE = new MergeRecord("r-1", MergeRecord.Kind.MERGE, StorageFixtures.T0,
+      ANN_PROFILE.id(), List.of(new MergeRecord.Side(ProfileId.of("p-old"), Set.of(OLD), List.of())),
+      Optional.of("e-1"), List.of(ANN), Optional.empty(), "test");
+  private static final MergeRecord SPLIT = new MergeRecord("r-2", MergeRecord.Kind.SPLIT, StorageFixtures.T0,
+      ANN_PROFILE.id(), List.of(new MergeRecord.Side(BOB_PROFILE.id(), Set.of(BOB), List.of())),
+      Optional.empty(), List.of(ANN), Optional.of("r-1"), "test");
+  private static final Instant AT = Instant.parse("2026-02-01T10:00:00Z");
+
+  private RecordingDataSource rec;
+
+  @BeforeEach
+  void open() {
+    rec = new RecordingDataSource(DB.pool());
+  }
+
+  /** One operation: {@code prepare} runs without faults and returns the call that runs with them. */
+  private record Op(String name, Supplier<Callable<Object>> prepare) {}
+
+  private static Op op(String name, Callable<Object> call) {
+    return new Op(name, () -> call);
+  }
+
+  /** The fixture every operation starts from, written without the recorder. */
+  private static void fixture() {
+    JdbcStorage s = TestDatabases.openCleared(DB.pool());
+    s.commit(create(ANN_PROFILE));
+    s.commit(create(BOB_PROFILE));
+    s.commit(Commit.builder().append(event("e-1", 1, ANN)).append(event("e-2", 2, ANN_CID))
+        .append(event("e-3", 3, BOB)).build());
+    s.commit(Commit.builder().logMerge(MERGE).logMerge(SPLIT).tombstone("hash-1").build());
+    JdbcMembershipStore m = JdbcMembershipStore.open(DB.pool());
+    m.enter(ANN_PROFILE.id(), "vip", AT, Optional.of("e-1"));
+    m.enter(ANN_PROFILE.id(), "old", AT, Optional.empty());
+    m.leave(ANN_PROFILE.id(), "old", AT.plusSeconds(60), Optional.of("e-2"));
+  }
+
+  private static List<Identifier> many(Identifier... plus) {
+    List<Identifier> out = new ArrayList<>(List.of(plus));
+    for (int i = 0; i < JdbcStorage.CHUNK + 5; i++) {
+      out.add(customerId("c-" + i));
+    }
+    return out;
+  }
+
+  private List<Op> storageOps() {
+    Supplier<JdbcStorage> store = () -> JdbcStorage.open(rec);
+    List<Op> ops = new ArrayList<>();
+    ops.add(op("open", () -> JdbcStorage.open(rec).toString()));
+    ops.add(op("membership open", () -> JdbcMembershipStore.open(rec) != null));
+    ops.add(new Op("profile", () -> { JdbcStorage s = store.get(); return () -> s.profile(ANN_PROFILE.id()); }));
+    ops.add(new Op("profiles page", () -> { JdbcStorage s = store.get(); return () -> s.profiles(Optional.empty(), 10); }));
+    ops.add(new Op("profiles after", () -> {
+      JdbcStorage s = store.get();
+      return () -> s.profiles(Optional.of(ANN_PROFILE.id()), 1);
+    }));
+    ops.add(new Op("profileCount", () -> { JdbcStorage s = store.get(); return s::profileCount; }));
+    ops.add(new Op("owner", () -> { JdbcStorage s = store.get(); return () -> s.owner(ANN); }));
+    ops.add(new Op("owners", () -> { JdbcStorage s = store.get(); return () -> s.owners(List.of(ANN, BOB, OLD)); }));
+    ops.add(new Op("owners chunked", () -> { JdbcStorage s = store.get(); return () -> s.owners(many(ANN, BOB)); }));
+    ops.add(new Op("ownedProfiles", () -> {
+      JdbcStorage s = store.get();
+      return () -> s.ownedProfiles(List.of(ANN, BOB)).toString();
+    }));
+    ops.add(new Op("ownedProfiles chunked", () -> {
+      JdbcStorage s = store.get();
+      return () -> s.ownedProfiles(many(ANN, BOB)).toString();
+    }));
+    ops.add(new Op("containsEvent", () -> { JdbcStorage s = store.get(); return () -> s.containsEvent("e-1"); }));
+    ops.add(new Op("containsEventAt", () -> { JdbcStorage s = store.get(); return () -> s.containsEventAt("e-1", ANN); }));
+    ops.add(new Op("containedEvents chunked", () -> {
+      JdbcStorage s = store.get();
+      List<String> ids = new ArrayList<>(List.of("e-1", "e-3"));
+      for (int i = 0; i < JdbcStorage.CHUNK + 5; i++) {
+        ids.add("x-" + i);
+      }
+      return () -> s.containedEvents(ids);
+    }));
+    ops.add(new Op("events", () -> { JdbcStorage s = store.get(); return () -> s.events(List.of(ANN, ANN_CID)); }));
+    ops.add(new Op("events chunked", () -> { JdbcStorage s = store.get(); return () -> s.events(many(ANN, BOB)); }));
+    ops.add(new Op("allEvents", () -> {
+      JdbcStorage s = store.get();
+      return () -> {
+        try (Stream<StoredEvent> all = s.allEvents()) {
+          return all.map(e -> e.event().id()).sorted().toList();
+        }
+      };
+    }));
+    ops.add(new Op("allEvents closed early", () -> {
+      JdbcStorage s = store.get();
+      return () -> {
+        try (Stream<StoredEvent> all = s.allEvents()) {
+          Iterator<StoredEvent> it = all.iterator();
+          return it.hasNext();
+        }
+      };
+    }));
+    ops.add(new Op("eventCount", () -> { JdbcStorage s = store.get(); return s::eventCount; }));
+    ops.add(new Op("isTombstoned", () -> { JdbcStorage s = store.get(); return () -> s.isTombstoned("hash-1"); }));
+    ops.add(new Op("tombstoneCount", () -> { JdbcStorage s = store.get(); return s::tombstoneCount; }));
+    ops.add(new Op("hasTombstones", () -> { JdbcStorage s = store.get(); return s::hasTombstones; }));
+    ops.add(new Op("mergeRecords", () -> { JdbcStorage s = store.get(); return () -> s.mergeRecords(ANN_PROFILE.id()); }));
+    ops.add(new Op("mergeRecord", () -> { JdbcStorage s = store.get(); return () -> s.mergeRecord("r-1"); }));
+    ops.add(new Op("splitsNaming", () -> { JdbcStorage s = store.get(); return () -> s.splitsNaming(List.of(BOB, ANN)); }));
+    ops.add(new Op("forEachMergeRecord", () -> {
+      JdbcStorage s = store.get();
+      return () -> {
+        List<String> ids = new ArrayList<>();
+        s.forEachMergeRecord(r -> ids.add(r.id()));
+        return ids;
+      };
+    }));
+    // Writes
+    ops.add(new Op("commit: create with a batch of events", () -> {
+      JdbcStorage s = store.get();
+      Profile cat = profile("p-cat", 1, email("cat"));
+      Commit c = Commit.builder().putProfile(cat, 0).assign(email("cat"), Optional.empty(), cat.id())
+          .append(event("e-10", 10, email("cat"))).append(event("e-11", 11, email("cat")))
+          .append(event("e-12", 12, email("cat"))).build();
+      return () -> { s.commit(c); return null; };
+    }));
+    ops.add(new Op("commit: update, move, one event", () -> {
+      JdbcStorage s = store.get();
+      Profile ann2 = next(ANN_PROFILE).toBuilder().putIdentifier(
+          dev.clientele.core.IdentifierState.firstSeen(BOB, StorageFixtures.T0, true, "test")).build();
+      Commit c = Commit.builder().putProfile(ann2, 1).deleteProfile(BOB_PROFILE.id(), 1)
+          .assign(BOB, Optional.of(BOB_PROFILE.id()), ANN_PROFILE.id()).append(event("e-20", 20, ANN))
+          .logMerge(new MergeRecord("r-3", MergeRecord.Kind.MERGE, AT, ANN_PROFILE.id(),
+              List.of(new MergeRecord.Side(BOB_PROFILE.id(), Set.of(BOB), List.of())), Optional.of("e-20"),
+              List.of(BOB), Optional.empty(), "test"))
+          .build();
+      return () -> { s.commit(c); return null; };
+    }));
+    ops.add(new Op("commit: conflict", () -> {
+      JdbcStorage s = store.get();
+      Commit c = Commit.builder().putProfile(next(next(ANN_PROFILE)), 2).append(event("e-30", 30, ANN)).build();
+      return () -> {
+        try {
+          s.commit(c);
+          return "applied";
+        } catch (CommitConflictException e) {
+          return "conflict";
+        }
+      };
+    }));
+    ops.add(new Op("commit: erasure with redaction", () -> {
+      JdbcStorage s = store.get();
+      Commit c = Commit.builder().deleteProfile(BOB_PROFILE.id(), 1).unassign(BOB, BOB_PROFILE.id())
+          .eraseEvents(BOB).tombstone("hash-bob").tombstone("hash-1").redactMergeRecord(SPLIT.without(List.of(BOB)))
+          .build();
+      return () -> { s.commit(c); return null; };
+    }));
+    ops.add(new Op("commit: erase merge records", () -> {
+      JdbcStorage s = store.get();
+      Commit c = Commit.builder().eraseMergeRecords(ANN_PROFILE.id()).build();
+      return () -> { s.commit(c); return null; };
+    }));
+    return ops;
+  }
+
+  private List<Op> membershipOps() {
+    Supplier<JdbcMembershipStore> store = () -> JdbcMembershipStore.open(rec);
+    ProfileId ann = ANN_PROFILE.id();
+    List<Op> ops = new ArrayList<>();
+    ops.add(new Op("current", () -> { JdbcMembershipStore m = store.get(); return () -> m.current(ann); }));
+    ops.add(new Op("history", () -> { JdbcMembershipStore m = store.get(); return () -> m.history(ann); }));
+    ops.add(new Op("enter", () -> {
+      JdbcMembershipStore m = store.get();
+      return () -> m.enter(ann, "buyers", AT, Optional.of("e-9"));
+    }));
+    ops.add(new Op("enter again", () -> { JdbcMembershipStore m = store.get(); return () -> m.enter(ann, "vip", AT, Optional.empty()); }));
+    ops.add(new Op("leave", () -> { JdbcMembershipStore m = store.get(); return () -> m.leave(ann, "vip", AT, Optional.of("e-9")); }));
+    ops.add(new Op("leave a non-member", () -> {
+      JdbcMembershipStore m = store.get();
+      return () -> m.leave(ann, "buyers", AT, Optional.empty());
+    }));
+    ops.add(new Op("forget", () -> { JdbcMembershipStore m = store.get(); return () -> m.forget(ann); }));
+    return ops;
+  }
+
+  /** The outcome of one run: what it returned (as a string) or what it threw. */
+  private record Outcome(Object result, Throwable thrown) {}
+
+  private static Outcome run(Callable<Object> call) {
+    try {
+      return new Outcome(String.valueOf(call.call()), null);
+    } catch (Throwable t) {
+      return new Outcome(null, t);
+    }
+  }
+
+  /**
+   * Runs each operation without faults, then with each kind of fault at each counted call, and
+   * returns every problem found (empty: none).
+   */
+  private List<String> sweep(List<Op> ops) {
+    List<String> problems = new ArrayList<>();
+    for (Op op : ops) {
+      fixture();
+      Map<String, List<String>> before = RecordingDataSource.snapshot(DB.pool());
+      Callable<Object> call = op.prepare().get();
+      rec.drainViolations().forEach(v -> problems.add(op.name() + " (preparing): " + v));
+      rec.noFaults();
+      Outcome baseline = run(call);
+      int calls = rec.calls();
+      Map<String, List<String>> after = RecordingDataSource.snapshot(DB.pool());
+      rec.drainViolations().forEach(v -> problems.add(op.name() + " without faults: " + v));
+      if (baseline.thrown() != null) {
+        problems.add(op.name() + " failed without faults: " + baseline.thrown());
+        continue;
+      }
+      boolean dirty = !after.equals(before);
+      for (RecordingDataSource.Fault fault : RecordingDataSource.Fault.values()) {
+        for (int k = 1; k <= calls; k++) {
+          if (dirty) {
+            fixture();
+            before = RecordingDataSource.snapshot(DB.pool());
+          }
+          call = op.prepare().get();
+          rec.drainViolations();
+          rec.failAt(k, fault);
+          Outcome o = run(call);
+          String fired = rec.fired();
+          boolean committed = rec.committedBeforeFault();
+          rec.noFaults();
+          String where = op.name() + " with " + fault + " at call " + k + " (" + fired + ")";
+          rec.drainViolations().forEach(v -> problems.add(where + ": " + v));
+          Map<String, List<String>> now = RecordingDataSource.snapshot(DB.pool());
+          dirty = !now.equals(before);
+          if (o.thrown() != null) {
+            if (dirty && !(committed && now.equals(after))) {
+              problems.add(where + ": failed (" + o.thrown() + ") but changed the rows: " + diff(before, now));
+            }
+            String kind = switch (fault) {
+              case SQL -> o.thrown() instanceof StorageException ? null : "a StorageException";
+              case RUNTIME -> o.thrown() instanceof IllegalStateException ? null : "the RuntimeException";
+              case ERROR -> o.thrown() instanceof RecordingDataSource.InjectedError ? null : "the Error";
+            };
+            if (kind != null) {
+              problems.add(where + ": threw " + o.thrown() + " instead of " + kind);
+            }
+          } else if (fired != null) {
+            if (!o.result().equals(baseline.result())) {
+              problems.add(where + ": absorbed the fault but returned " + o.result() + ", not " + baseline.result());
+            }
+            if (!now.equals(after)) {
+              problems.add(where + ": absorbed the fault but left other rows: " + diff(after, now));
+            }
+          }
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static String diff(Map<String, List<String>> a, Map<String, List<String>> b) {
+    StringBuilder sb = new StringBuilder();
+    for (String table : a.keySet()) {
+      if (!a.get(table).equals(b.get(table))) {
+        sb.append(table).append(": ").append(a.get(table).size()).append(" rows -> ").append(b.get(table).size())
+            .append(" rows; ");
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Asserts that {@code problems} is empty, printing them one per line first. */
+  private static void assertNone(List<String> problems) {
+    problems.forEach(p -> System.out.println("HUNT " + p));
+    assertThat(problems).as("%d problems, the first: %s", problems.size(), problems.isEmpty() ? "" : problems.get(0))
+        .isEmpty();
+  }
+
+  @Test
+  void storageOperations_withPoolDefaults_releaseEverythingAndLeaveNoHalfWrites() {
+    assertNone(sweep(storageOps()));
+  }
+
+  @Test
+  void storageOperations_withAutoCommitOffAndSerializable_handConnectionsBackAsGiven() {
+    rec.hostSettings(false, Connection.TRANSACTION_SERIALIZABLE);
+    assertNone(sweep(storageOps()));
+  }
+
+  @Test
+  void membershipOperations_withPoolDefaults_releaseEverythingAndLeaveNoHalfWrites() {
+    assertNone(sweep(membershipOps()));
+  }
+
+  @Test
+  void membershipOperations_withAutoCommitOffAndSerializable_handConnectionsBackAsGiven() {
+    rec.hostSettings(false, Connection.TRANSACTION_SERIALIZABLE);
+    assertNone(sweep(membershipOps()));
+  }
+}
