@@ -7,6 +7,7 @@ import static dev.clientele.tck.StorageFixtures.event;
 import static dev.clientele.tck.StorageFixtures.next;
 import static dev.clientele.tck.StorageFixtures.profile;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.clientele.core.Identifier;
 import dev.clientele.core.Profile;
@@ -17,7 +18,12 @@ import dev.clientele.core.spi.MergeRecord;
 import dev.clientele.core.spi.StorageException;
 import dev.clientele.core.spi.StoredEvent;
 import dev.clientele.tck.StorageFixtures;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -344,5 +351,184 @@ class JdbcResourcesHuntTest {
   void membershipOperations_withAutoCommitOffAndSerializable_handConnectionsBackAsGiven() {
     rec.hostSettings(false, Connection.TRANSACTION_SERIALIZABLE);
     assertNone(sweep(membershipOps()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Regressions, one per bug the sweeps found (each failed before its fix)
+
+  /** A "pool" of one connection that never resets it: close() is ignored. */
+  private static DataSource poolOfOne(Connection real) {
+    Connection kept = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          if (method.getName().equals("close")) {
+            return null;
+          }
+          if (method.getName().equals("isClosed")) {
+            return false;
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("getConnection")) {
+            return kept;
+          }
+          throw new UnsupportedOperationException(method.getName());
+        });
+  }
+
+  private static int sessionQueryTimeout(Connection real) throws SQLException {
+    try (Statement s = real.createStatement()) {
+      return s.getQueryTimeout();
+    }
+  }
+
+  /**
+   * H2 keeps a statement's query timeout in the session. Every read, commit and membership call
+   * wrapped its connection in the timeout wrapper but closed the connection under it, so the
+   * wrapper's reset never ran: the host's next statement on that pooled connection got the
+   * store's 30 s timeout.
+   */
+  @Test
+  void h2SessionQueryTimeout_isPutBack_afterReadsCommitsAndMembershipCalls() throws SQLException {
+    try (Connection real = DriverManager.getConnection("jdbc:h2:mem:hjres-timeout;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE")) {
+      DataSource one = poolOfOne(real);
+      JdbcStorage storage = JdbcStorage.open(one);
+      JdbcMembershipStore memberships = JdbcMembershipStore.open(one);
+
+      storage.profile(ANN_PROFILE.id());
+      assertThat(sessionQueryTimeout(real)).as("after a read").isZero();
+      storage.owners(many(ANN));
+      assertThat(sessionQueryTimeout(real)).as("after a chunked read").isZero();
+      storage.commit(create(ANN_PROFILE));
+      assertThat(sessionQueryTimeout(real)).as("after a commit").isZero();
+      memberships.enter(ANN_PROFILE.id(), "vip", AT, Optional.empty());
+      assertThat(sessionQueryTimeout(real)).as("after a membership write").isZero();
+      memberships.current(ANN_PROFILE.id());
+      assertThat(sessionQueryTimeout(real)).as("after a membership read").isZero();
+    }
+  }
+
+  /**
+   * An {@link Error} thrown in the middle of a commit (here by the driver, at each call in turn)
+   * skipped the rollback, and the {@code finally} that turns auto-commit back on then committed
+   * the half-written transaction: a profile deleted without its merge, an index entry moved to a
+   * profile not yet updated.
+   */
+  @Test
+  void errorInTheMiddleOfACommit_appliesNothing() {
+    fixture();
+    Map<String, List<String>> before = RecordingDataSource.snapshot(DB.pool());
+    Profile ann2 = next(ANN_PROFILE);
+    Commit merge = Commit.builder().putProfile(ann2, 1).deleteProfile(BOB_PROFILE.id(), 1)
+        .assign(BOB, Optional.of(BOB_PROFILE.id()), ANN_PROFILE.id()).append(event("e-20", 20, ANN))
+        .append(event("e-21", 21, BOB)).build();
+    JdbcStorage storage = JdbcStorage.open(rec);
+    int k = 1;
+    for (; ; k++) {
+      rec.failAt(k, RecordingDataSource.Fault.ERROR);
+      try {
+        storage.commit(merge);
+        break; // k is past the commit's last call
+      } catch (RecordingDataSource.InjectedError expected) {
+        // the commit failed at call k
+      } finally {
+        rec.noFaults();
+      }
+      assertThat(RecordingDataSource.snapshot(DB.pool())).as("rows after an Error at call %d", k).isEqualTo(before);
+      assertThat(rec.drainViolations()).as("at call %d", k).isEmpty();
+    }
+    assertThat(k).as("calls walked").isGreaterThan(5);
+  }
+
+  /** The same for a membership write, whose Error left its half (a span without its row) committed. */
+  @Test
+  void errorInTheMiddleOfAMembershipWrite_appliesNothing() {
+    fixture();
+    Map<String, List<String>> before = RecordingDataSource.snapshot(DB.pool());
+    JdbcMembershipStore memberships = JdbcMembershipStore.open(rec);
+    int k = 1;
+    for (; ; k++) {
+      rec.failAt(k, RecordingDataSource.Fault.ERROR);
+      try {
+        memberships.enter(ANN_PROFILE.id(), "buyers", AT, Optional.empty());
+        break;
+      } catch (RecordingDataSource.InjectedError expected) {
+        // failed at call k
+      } finally {
+        rec.noFaults();
+      }
+      assertThat(RecordingDataSource.snapshot(DB.pool())).as("rows after an Error at call %d", k).isEqualTo(before);
+      assertThat(rec.drainViolations()).as("at call %d", k).isEmpty();
+    }
+    assertThat(k).as("calls walked").isGreaterThan(3);
+  }
+
+  /**
+   * A pool that hands out connections with auto-commit off (a common Hikari setting) got them back
+   * with auto-commit on after a commit, a chunked read or an event cursor: the store forced it on.
+   */
+  @Test
+  void autoCommitOff_asHandedOut_isKept_afterCommitsChunkedReadsAndCursors() throws SQLException {
+    try (Connection real = DriverManager.getConnection("jdbc:h2:mem:hjres-autocommit;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE")) {
+      DataSource one = poolOfOne(real);
+      JdbcStorage storage = JdbcStorage.open(one);
+      real.setAutoCommit(false);
+
+      storage.commit(create(ANN_PROFILE));
+      assertThat(real.getAutoCommit()).as("after a commit").isFalse();
+      storage.owners(many(ANN));
+      assertThat(real.getAutoCommit()).as("after a chunked read").isFalse();
+      try (Stream<StoredEvent> all = storage.allEvents()) {
+        assertThat(all.count()).isZero();
+      }
+      assertThat(real.getAutoCommit()).as("after an event cursor").isFalse();
+      assertThat(storage.profile(ANN_PROFILE.id())).as("the commit committed").isPresent();
+    }
+  }
+
+  /**
+   * A {@link RuntimeException} or {@link Error} while {@link JdbcStorage#allEvents()} opened its
+   * cursor (only {@link SQLException} was handled) left the connection and statement open: a
+   * connection lost to the host's pool for good.
+   */
+  @Test
+  void allEvents_failingToOpenWithAnUncheckedThrowable_returnsTheConnection() {
+    fixture();
+    JdbcStorage storage = JdbcStorage.open(rec);
+    for (RecordingDataSource.Fault fault : List.of(RecordingDataSource.Fault.RUNTIME, RecordingDataSource.Fault.ERROR)) {
+      for (int k = 2; k <= 5; k++) { // after getConnection: the settings, prepareStatement, executeQuery
+        rec.failAt(k, fault);
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> storage.allEvents().close());
+        String fired = rec.fired();
+        rec.noFaults();
+        assertThat(thrown).as("%s at %s", fault, fired).isNotNull();
+        assertThat(rec.drainViolations()).as("%s at %s", fault, fired).isEmpty();
+      }
+    }
+  }
+
+  /** A statement whose {@code setQueryTimeout} failed was never closed (nobody else had it). */
+  @Test
+  void statementTimeout_closesAStatementWhoseTimeoutCannotBeSet() throws SQLException {
+    boolean[] closed = {false};
+    Statement failing = (Statement) Proxy.newProxyInstance(Statement.class.getClassLoader(), new Class<?>[] {Statement.class},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "setQueryTimeout" -> throw new SQLException("refused", "XX000");
+          case "close" -> {
+            closed[0] = true;
+            yield null;
+          }
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
+    Connection c = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+        (proxy, method, args) -> method.getName().equals("createStatement") ? failing : null);
+
+    assertThatThrownBy(() -> StatementTimeout.applyTo(c, 5).createStatement()).isInstanceOf(SQLException.class);
+    assertThat(closed[0]).isTrue();
   }
 }
