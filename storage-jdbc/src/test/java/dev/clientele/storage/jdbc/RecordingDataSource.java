@@ -73,6 +73,7 @@ final class RecordingDataSource implements DataSource {
   private Fault fault = Fault.SQL;
   private String fired;
   private boolean committedBeforeFault;
+  private boolean committedAfterFault;
   private int connections;
 
   RecordingDataSource(DataSource target) {
@@ -91,6 +92,7 @@ final class RecordingDataSource implements DataSource {
     fault = kind;
     fired = null;
     committedBeforeFault = false;
+    committedAfterFault = false;
   }
 
   /** No fault; the count of calls starts again. */
@@ -114,6 +116,11 @@ final class RecordingDataSource implements DataSource {
    */
   boolean committedBeforeFault() {
     return committedBeforeFault;
+  }
+
+  /** Whether a {@code commit()} succeeded after the fault fired (an operation of several commits went on). */
+  boolean committedAfterFault() {
+    return committedAfterFault;
   }
 
   /** Connections handed out so far. */
@@ -235,8 +242,12 @@ final class RecordingDataSource implements DataSource {
             count(name + ".commit");
           }
           Object r = invokeOn(real, method, args);
-          if (m.equals("commit") && fired == null) {
-            committedBeforeFault = true;
+          if (m.equals("commit")) {
+            if (fired == null) {
+              committedBeforeFault = true;
+            } else {
+              committedAfterFault = true;
+            }
           }
           if (args == null) { // not rollback(Savepoint)
             inTransaction = false;
