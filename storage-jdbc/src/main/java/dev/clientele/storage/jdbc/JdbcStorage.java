@@ -83,8 +83,12 @@ import javax.sql.DataSource;
  * (profile ids, {@link StoredEvent#TIMELINE_ORDER}) are those of Java's {@code String}: ids use
  * the {@code "C"} collation on PostgreSQL, and timelines are sorted after they are read.
  * {@link #allEvents()} streams through a cursor inside a {@code REPEATABLE READ} transaction,
- * so it sees one consistent state; the caller must close the stream, which returns the
- * connection. {@link #eventCount()}, {@link #profileCount()} and {@link #tombstoneCount()} count
+ * so it sees one consistent state; the caller must close the stream (try-with-resources), which
+ * returns the connection. The connection also goes back as soon as the cursor is exhausted or
+ * fails; but a stream abandoned part-way without {@code close()} keeps its connection, and on
+ * PostgreSQL an open read-only transaction, until it is closed (nothing in JDBC notices an
+ * abandoned stream; a pool's leak detection, such as HikariCP's {@code leakDetectionThreshold},
+ * reports it). {@link #eventCount()}, {@link #profileCount()} and {@link #tombstoneCount()} count
  * rows exactly (a scan of an index on PostgreSQL: fine for reports, not for a hot path; nothing
  * in the ingest path calls them). They are statements like any other, so on tables of hundreds
  * of millions of rows a count can outlast the statement timeout: give a store used for such
@@ -452,21 +456,44 @@ public final class JdbcStorage implements Storage {
     Handed handedOut = handed;
     PreparedStatement stmt = p;
     ResultSet cursor = rs;
+    java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable close = () -> {
+      if (closed.compareAndSet(false, true)) {
+        closeCursor(conn, stmt, cursor, handedOut);
+      }
+    };
     Spliterator<StoredEvent> rows = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.NONNULL) {
       @Override
       public boolean tryAdvance(Consumer<? super StoredEvent> action) {
+        if (closed.get()) {
+          return false;
+        }
+        StoredEvent next;
         try {
           if (!cursor.next()) {
+            close.run(); // exhausted: the connection goes back now, not only when the stream is closed
             return false;
           }
-          action.accept(storedEvent(cursor));
-          return true;
+          next = storedEvent(cursor);
         } catch (SQLException e) {
-          throw new StorageException("could not read events: " + describe(e), e);
+          StorageException failure = new StorageException("could not read events: " + describe(e), e);
+          closeCursorAfter(failure, close); // a failed cursor is of no more use
+          throw failure;
         }
+        action.accept(next);
+        return true;
       }
     };
-    return StreamSupport.stream(rows, false).onClose(() -> closeCursor(conn, stmt, cursor, handedOut));
+    return StreamSupport.stream(rows, false).onClose(close);
+  }
+
+  /** Runs {@code close} after {@code failure}, to which a failure to close is added. */
+  private static void closeCursorAfter(Throwable failure, Runnable close) {
+    try {
+      close.run();
+    } catch (RuntimeException closing) {
+      failure.addSuppressed(closing);
+    }
   }
 
   /** {@link #closeCursor} after {@code failure}, to which a failure to close is added. */

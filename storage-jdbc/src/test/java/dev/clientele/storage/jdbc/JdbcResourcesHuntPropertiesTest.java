@@ -86,8 +86,12 @@ class JdbcResourcesHuntPropertiesTest {
     poolB = TestDatabases.h2Memory();
   }
 
+  /** Faulty runs over all tries, by the kind of operation swept (printed at the end, for tuning). */
+  private static final Map<Integer, Integer> FAULTY_RUNS = new java.util.concurrent.ConcurrentSkipListMap<>();
+
   @AfterContainer
   static void closePools() {
+    System.out.println("resource hunt: faulty runs by operation kind " + FAULTY_RUNS);
     poolA.close();
     poolB.close();
   }
@@ -262,7 +266,7 @@ class JdbcResourcesHuntPropertiesTest {
     return out;
   }
 
-  @Property(tries = 14)
+  @Property(tries = 40)
   void sessions_withAFaultAtEachCallOfOneOperation_leakNothingAndApplyAllOrNothing(
       @ForAll("sessions") List<Op> ops, @ForAll @IntRange(min = 0, max = 5) int swept,
       @ForAll RecordingDataSource.Fault firstFault, @ForAll boolean autoCommit, @ForAll boolean serializable,
@@ -303,6 +307,9 @@ class JdbcResourcesHuntPropertiesTest {
               thrown = t;
             }
             String fired = recA.fired();
+            if (fired != null) {
+              FAULTY_RUNS.merge(op.kind(), 1, Integer::sum);
+            }
             // ingestAll applies the events before one that fails with anything but a StorageException
             // (documented on Clientele#ingestAll): its later commits are legitimate.
             boolean committed = recA.committedBeforeFault() || op.kind() == 3 && recA.committedAfterFault();

@@ -531,4 +531,80 @@ class JdbcResourcesHuntTest {
     assertThatThrownBy(() -> StatementTimeout.applyTo(c, 5).createStatement()).isInstanceOf(SQLException.class);
     assertThat(closed[0]).isTrue();
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Streams over the database
+
+  /**
+   * {@link JdbcStorage#allEvents()} returns its connection when the stream is closed early, and
+   * now also as soon as it is exhausted or its cursor fails, closed or not (before, only
+   * {@code close()} did: a caller that read every event without closing lost a connection). A
+   * stream abandoned part-way keeps its connection until closed, as the SPI and the class comment
+   * say; closing it then hands everything back as lent.
+   */
+  @Test
+  void eventStream_givesItsConnectionBack_whenExhaustedOrFailed_andWhenAnAbandonedOneIsClosed() {
+    fixture();
+    JdbcStorage storage = JdbcStorage.open(rec);
+    rec.drainViolations();
+
+    assertThat(storage.allEvents().count()).as("read to the end, never closed").isEqualTo(3);
+    assertThat(rec.openNow()).as("open after the last row").isZero();
+    assertThat(rec.drainViolations()).isEmpty();
+
+    rec.failAt(8, RecordingDataSource.Fault.SQL); // getConnection, 3 settings, prepare, execute, next, next
+    Stream<StoredEvent> failing = storage.allEvents();
+    Iterator<StoredEvent> it = failing.iterator();
+    it.next();
+    assertThatThrownBy(it::next).isInstanceOf(StorageException.class);
+    assertThat(rec.fired()).endsWith(".next");
+    rec.noFaults();
+    assertThat(rec.openNow()).as("open after the cursor failed").isZero();
+    assertThat(rec.drainViolations()).isEmpty();
+
+    Stream<StoredEvent> abandoned = storage.allEvents();
+    abandoned.iterator().next();
+    assertThat(rec.openNow()).as("connection, statement and cursor of an abandoned stream").isEqualTo(3);
+    abandoned.close();
+    assertThat(rec.openNow()).isZero();
+    assertThat(rec.drainViolations()).isEmpty();
+  }
+
+  /**
+   * The facade's paging reads hold nothing between pages: segment members read one page at a
+   * time through {@link JdbcStorage#profiles}, so a members stream abandoned part-way leaves no
+   * connection behind (its Javadoc asks for close() anyway), and neither does an export or
+   * {@link JdbcStorage#forEachMergeRecord} whose consumer throws.
+   */
+  @Test
+  void pagingReads_holdNoConnectionBetweenPages_evenAbandonedOrInterrupted() {
+    fixture();
+    JdbcStorage storage = JdbcStorage.open(rec);
+    dev.clientele.segments.Segment all = dev.clientele.segments.Segment.of("all",
+        dev.clientele.segments.Condition.hasIdentifier(dev.clientele.core.IdentifierType.EMAIL));
+    try (dev.clientele.Clientele c = dev.clientele.Clientele.builder().storage(storage)
+        .erasurePolicy(dev.clientele.consent.ErasurePolicy.builder().salt(new byte[32]).build())
+        .segments(dev.clientele.segments.SegmentConfig.builder().define(all)
+            .membershipStore(JdbcMembershipStore.open(rec)).build()).build()) {
+      rec.drainViolations();
+      Iterator<Profile> members = c.segments().members(all, AT).iterator();
+      assertThat(members.next()).isNotNull();
+      assertThat(rec.openNow()).as("while a members stream is abandoned").isZero();
+
+      assertThatThrownBy(() -> storage.forEachMergeRecord(r -> {
+        throw new IllegalStateException("consumer gives up");
+      })).hasMessage("consumer gives up");
+      assertThat(rec.openNow()).as("after a merge-log consumer threw").isZero();
+
+      assertThatThrownBy(() -> c.exportProfiles(dev.clientele.export.ExportRequest.builder().build(),
+          new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+              throw new java.io.IOException("disk full");
+            }
+          })).isInstanceOf(java.io.UncheckedIOException.class);
+      assertThat(rec.openNow()).as("after an export failed to write").isZero();
+      assertThat(rec.drainViolations()).isEmpty();
+    }
+  }
 }

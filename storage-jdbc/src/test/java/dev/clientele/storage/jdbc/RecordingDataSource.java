@@ -123,6 +123,11 @@ final class RecordingDataSource implements DataSource {
     return committedAfterFault;
   }
 
+  /** Connections, statements and result sets opened and not closed yet. */
+  int openNow() {
+    return open.size();
+  }
+
   /** Connections handed out so far. */
   int connections() {
     return connections;
