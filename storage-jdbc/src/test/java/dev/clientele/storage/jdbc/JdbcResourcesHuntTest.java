@@ -35,6 +35,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,11 +68,26 @@ class JdbcResourcesHuntTest {
       Optional.empty(), List.of(ANN), Optional.of("r-1"), "test");
   private static final Instant AT = Instant.parse("2026-02-01T10:00:00Z");
 
+  /** The database of the sweeps; {@link PostgresResourcesHuntTest} runs them on PostgreSQL. */
+  DataSource db() {
+    return DB.pool();
+  }
+
   private RecordingDataSource rec;
 
   @BeforeEach
   void open() {
-    rec = new RecordingDataSource(DB.pool());
+    rec = new RecordingDataSource(db());
+  }
+
+  /**
+   * Closes whatever a failed test left open (a cursor's transaction left open on PostgreSQL would
+   * keep the class's schema from being dropped).
+   */
+  @AfterEach
+  void closeLeftovers() {
+    rec.noFaults();
+    rec.drainViolations();
   }
 
   /** One operation: {@code prepare} runs without faults and returns the call that runs with them. */
@@ -82,14 +98,14 @@ class JdbcResourcesHuntTest {
   }
 
   /** The fixture every operation starts from, written without the recorder. */
-  private static void fixture() {
-    JdbcStorage s = TestDatabases.openCleared(DB.pool());
+  private void fixture() {
+    JdbcStorage s = TestDatabases.openCleared(db());
     s.commit(create(ANN_PROFILE));
     s.commit(create(BOB_PROFILE));
     s.commit(Commit.builder().append(event("e-1", 1, ANN)).append(event("e-2", 2, ANN_CID))
         .append(event("e-3", 3, BOB)).build());
     s.commit(Commit.builder().logMerge(MERGE).logMerge(SPLIT).tombstone("hash-1").build());
-    JdbcMembershipStore m = JdbcMembershipStore.open(DB.pool());
+    JdbcMembershipStore m = JdbcMembershipStore.open(db());
     m.enter(ANN_PROFILE.id(), "vip", AT, Optional.of("e-1"));
     m.enter(ANN_PROFILE.id(), "old", AT, Optional.empty());
     m.leave(ANN_PROFILE.id(), "old", AT.plusSeconds(60), Optional.of("e-2"));
@@ -257,13 +273,13 @@ class JdbcResourcesHuntTest {
     List<String> problems = new ArrayList<>();
     for (Op op : ops) {
       fixture();
-      Map<String, List<String>> before = RecordingDataSource.snapshot(DB.pool());
+      Map<String, List<String>> before = RecordingDataSource.snapshot(db());
       Callable<Object> call = op.prepare().get();
       rec.drainViolations().forEach(v -> problems.add(op.name() + " (preparing): " + v));
       rec.noFaults();
       Outcome baseline = run(call);
       int calls = rec.calls();
-      Map<String, List<String>> after = RecordingDataSource.snapshot(DB.pool());
+      Map<String, List<String>> after = RecordingDataSource.snapshot(db());
       rec.drainViolations().forEach(v -> problems.add(op.name() + " without faults: " + v));
       if (baseline.thrown() != null) {
         problems.add(op.name() + " failed without faults: " + baseline.thrown());
@@ -274,7 +290,7 @@ class JdbcResourcesHuntTest {
         for (int k = 1; k <= calls; k++) {
           if (dirty) {
             fixture();
-            before = RecordingDataSource.snapshot(DB.pool());
+            before = RecordingDataSource.snapshot(db());
           }
           call = op.prepare().get();
           rec.drainViolations();
@@ -285,7 +301,7 @@ class JdbcResourcesHuntTest {
           rec.noFaults();
           String where = op.name() + " with " + fault + " at call " + k + " (" + fired + ")";
           rec.drainViolations().forEach(v -> problems.add(where + ": " + v));
-          Map<String, List<String>> now = RecordingDataSource.snapshot(DB.pool());
+          Map<String, List<String>> now = RecordingDataSource.snapshot(db());
           dirty = !now.equals(before);
           if (o.thrown() != null) {
             if (dirty && !(committed && now.equals(after))) {
@@ -422,7 +438,7 @@ class JdbcResourcesHuntTest {
   @Test
   void errorInTheMiddleOfACommit_appliesNothing() {
     fixture();
-    Map<String, List<String>> before = RecordingDataSource.snapshot(DB.pool());
+    Map<String, List<String>> before = RecordingDataSource.snapshot(db());
     Profile ann2 = next(ANN_PROFILE);
     Commit merge = Commit.builder().putProfile(ann2, 1).deleteProfile(BOB_PROFILE.id(), 1)
         .assign(BOB, Optional.of(BOB_PROFILE.id()), ANN_PROFILE.id()).append(event("e-20", 20, ANN))
@@ -439,7 +455,7 @@ class JdbcResourcesHuntTest {
       } finally {
         rec.noFaults();
       }
-      assertThat(RecordingDataSource.snapshot(DB.pool())).as("rows after an Error at call %d", k).isEqualTo(before);
+      assertThat(RecordingDataSource.snapshot(db())).as("rows after an Error at call %d", k).isEqualTo(before);
       assertThat(rec.drainViolations()).as("at call %d", k).isEmpty();
     }
     assertThat(k).as("calls walked").isGreaterThan(5);
@@ -449,7 +465,7 @@ class JdbcResourcesHuntTest {
   @Test
   void errorInTheMiddleOfAMembershipWrite_appliesNothing() {
     fixture();
-    Map<String, List<String>> before = RecordingDataSource.snapshot(DB.pool());
+    Map<String, List<String>> before = RecordingDataSource.snapshot(db());
     JdbcMembershipStore memberships = JdbcMembershipStore.open(rec);
     int k = 1;
     for (; ; k++) {
@@ -462,7 +478,7 @@ class JdbcResourcesHuntTest {
       } finally {
         rec.noFaults();
       }
-      assertThat(RecordingDataSource.snapshot(DB.pool())).as("rows after an Error at call %d", k).isEqualTo(before);
+      assertThat(RecordingDataSource.snapshot(db())).as("rows after an Error at call %d", k).isEqualTo(before);
       assertThat(rec.drainViolations()).as("at call %d", k).isEmpty();
     }
     assertThat(k).as("calls walked").isGreaterThan(3);

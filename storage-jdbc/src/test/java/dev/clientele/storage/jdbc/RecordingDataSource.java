@@ -194,6 +194,9 @@ final class RecordingDataSource implements DataSource {
         real.setReadOnly(false);
       }
       Settings given = settingsOf(real);
+      if (!given.autoCommit()) {
+        real.rollback(); // reading the schema began a transaction (PostgreSQL): a fresh connection has none
+      }
       int n = ++connections;
       ConnectionHandler handler = new ConnectionHandler(real, given, "connection #" + n);
       Connection proxy = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
