@@ -57,9 +57,13 @@ public final class JdbcMembershipStore implements MembershipStore {
   /** The query timeout of every statement, in seconds (0: none). */
   private final int timeoutSeconds;
 
-  private JdbcMembershipStore(DataSource dataSource, int timeoutSeconds) {
+  /** Whether the query timeout is kept in the session, to be put back after each call. */
+  private final boolean sessionQueryTimeout;
+
+  private JdbcMembershipStore(DataSource dataSource, int timeoutSeconds, boolean sessionQueryTimeout) {
     this.dataSource = dataSource;
     this.timeoutSeconds = timeoutSeconds;
+    this.sessionQueryTimeout = sessionQueryTimeout;
   }
 
   /**
@@ -123,8 +127,9 @@ public final class JdbcMembershipStore implements MembershipStore {
      */
     public JdbcMembershipStore open() {
       try (Connection c = dataSource.getConnection()) {
-        Migrations.migrate(c, Dialect.of(c));
-        return new JdbcMembershipStore(dataSource, statementTimeoutSeconds);
+        Dialect dialect = Dialect.of(c);
+        Migrations.migrate(c, dialect);
+        return new JdbcMembershipStore(dataSource, statementTimeoutSeconds, dialect.sessionQueryTimeout);
       } catch (SQLException e) {
         throw new StorageException("could not open the JDBC membership store: " + JdbcStorage.describe(e), e);
       }
@@ -283,7 +288,7 @@ public final class JdbcMembershipStore implements MembershipStore {
   /** Runs {@code work}, in one transaction if {@code write}; a failure rolls it back and becomes a {@link StorageException}. */
   private <T> T run(String what, boolean write, Work<T> work) {
     // Closing the wrapper puts the session's query timeout back (H2 keeps it in the session).
-    try (Connection c = StatementTimeout.applyTo(dataSource.getConnection(), timeoutSeconds)) {
+    try (Connection c = StatementTimeout.applyTo(dataSource.getConnection(), timeoutSeconds, sessionQueryTimeout)) {
       if (!write) {
         return work.run(c);
       }

@@ -697,7 +697,7 @@ public final class JdbcStorage implements Storage {
     if (commit.isEmpty()) {
       return;
     }
-    try (Connection c = StatementTimeout.applyTo(dataSource.getConnection(), timeoutSeconds)) {
+    try (Connection c = StatementTimeout.applyTo(dataSource.getConnection(), timeoutSeconds, dialect.sessionQueryTimeout)) {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       try {
@@ -847,7 +847,7 @@ public final class JdbcStorage implements Storage {
 
   private <T> T read(String what, Read<T> read) {
     // Closing the wrapper puts the session's query timeout back (H2 keeps it in the session).
-    try (Connection c = StatementTimeout.applyTo(dataSource.getConnection(), timeoutSeconds)) {
+    try (Connection c = StatementTimeout.applyTo(dataSource.getConnection(), timeoutSeconds, dialect.sessionQueryTimeout)) {
       return read.run(c);
     } catch (SQLException e) {
       throw new StorageException("could not " + what + ": " + why(e), e);

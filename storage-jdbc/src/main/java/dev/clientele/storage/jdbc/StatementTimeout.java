@@ -44,9 +44,17 @@ final class StatementTimeout {
    * the reset fails). The caller must close the returned connection, not {@code c}.
    */
   static Connection applyTo(Connection c, int seconds) {
+    return applyTo(c, seconds, true);
+  }
+
+  /**
+   * As {@link #applyTo(Connection, int)}; without {@code resetOnClose}, for a driver that keeps no
+   * timeout in the session (see {@link Dialect#sessionQueryTimeout}), closing does not reset it.
+   */
+  static Connection applyTo(Connection c, int seconds, boolean resetOnClose) {
     InvocationHandler handler = (proxy, method, args) -> {
       if (method.getName().equals("close") && method.getParameterCount() == 0) {
-        close(c, seconds);
+        close(c, resetOnClose ? seconds : 0);
         return null;
       }
       Object result;
