@@ -303,7 +303,12 @@ public final class JdbcMembershipStore implements MembershipStore {
         JdbcStorage.rollbackQuietly(c, e);
         throw e;
       } finally {
-        c.setAutoCommit(autoCommit);
+        try {
+          c.setAutoCommit(autoCommit);
+        } catch (SQLException ignored) {
+          // a connection that broke after the transaction ended: the pool discards it, and the
+          // outcome (committed, or the failure above) stands
+        }
       }
     } catch (SQLException e) {
       throw new StorageException("could not " + what + ": " + JdbcStorage.describe(e)

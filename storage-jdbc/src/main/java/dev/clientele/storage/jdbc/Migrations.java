@@ -98,7 +98,12 @@ final class Migrations {
       JdbcStorage.rollbackQuietly(c, e);
       throw e;
     } finally {
-      c.setAutoCommit(autoCommit);
+      try {
+        c.setAutoCommit(autoCommit);
+      } catch (SQLException ignored) {
+        // a connection that broke after the last transaction ended: the pool discards it, and
+        // the outcome (migrated, or the failure above) stands
+      }
     }
   }
 
