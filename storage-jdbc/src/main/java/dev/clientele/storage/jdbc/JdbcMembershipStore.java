@@ -57,9 +57,13 @@ public final class JdbcMembershipStore implements MembershipStore {
   /** The query timeout of every statement, in seconds (0: none). */
   private final int timeoutSeconds;
 
-  private JdbcMembershipStore(DataSource dataSource, int timeoutSeconds) {
+  /** Whether the query timeout is kept in the session, to be put back after each call. */
+  private final boolean sessionQueryTimeout;
+
+  private JdbcMembershipStore(DataSource dataSource, int timeoutSeconds, boolean sessionQueryTimeout) {
     this.dataSource = dataSource;
     this.timeoutSeconds = timeoutSeconds;
+    this.sessionQueryTimeout = sessionQueryTimeout;
   }
 
   /**
@@ -123,8 +127,9 @@ public final class JdbcMembershipStore implements MembershipStore {
      */
     public JdbcMembershipStore open() {
       try (Connection c = dataSource.getConnection()) {
-        Migrations.migrate(c, Dialect.of(c));
-        return new JdbcMembershipStore(dataSource, statementTimeoutSeconds);
+        Dialect dialect = Dialect.of(c);
+        Migrations.migrate(c, dialect);
+        return new JdbcMembershipStore(dataSource, statementTimeoutSeconds, dialect.sessionQueryTimeout);
       } catch (SQLException e) {
         throw new StorageException("could not open the JDBC membership store: " + JdbcStorage.describe(e), e);
       }
@@ -282,8 +287,8 @@ public final class JdbcMembershipStore implements MembershipStore {
 
   /** Runs {@code work}, in one transaction if {@code write}; a failure rolls it back and becomes a {@link StorageException}. */
   private <T> T run(String what, boolean write, Work<T> work) {
-    try (Connection raw = dataSource.getConnection()) {
-      Connection c = StatementTimeout.applyTo(raw, timeoutSeconds);
+    // Closing the wrapper puts the session's query timeout back (H2 keeps it in the session).
+    try (Connection c = StatementTimeout.applyTo(dataSource.getConnection(), timeoutSeconds, sessionQueryTimeout)) {
       if (!write) {
         return work.run(c);
       }
@@ -293,11 +298,17 @@ public final class JdbcMembershipStore implements MembershipStore {
         T result = work.run(c);
         c.commit();
         return result;
-      } catch (SQLException | RuntimeException e) {
+      } catch (Throwable e) {
+        // Errors too: setAutoCommit(true) below would otherwise commit the half-done work.
         JdbcStorage.rollbackQuietly(c, e);
         throw e;
       } finally {
-        c.setAutoCommit(autoCommit);
+        try {
+          c.setAutoCommit(autoCommit);
+        } catch (SQLException ignored) {
+          // a connection that broke after the transaction ended: the pool discards it, and the
+          // outcome (committed, or the failure above) stands
+        }
       }
     } catch (SQLException e) {
       throw new StorageException("could not " + what + ": " + JdbcStorage.describe(e)

@@ -83,8 +83,12 @@ import javax.sql.DataSource;
  * (profile ids, {@link StoredEvent#TIMELINE_ORDER}) are those of Java's {@code String}: ids use
  * the {@code "C"} collation on PostgreSQL, and timelines are sorted after they are read.
  * {@link #allEvents()} streams through a cursor inside a {@code REPEATABLE READ} transaction,
- * so it sees one consistent state; the caller must close the stream, which returns the
- * connection. {@link #eventCount()}, {@link #profileCount()} and {@link #tombstoneCount()} count
+ * so it sees one consistent state; the caller must close the stream (try-with-resources), which
+ * returns the connection. The connection also goes back as soon as the cursor is exhausted or
+ * fails; but a stream abandoned part-way without {@code close()} keeps its connection, and on
+ * PostgreSQL an open read-only transaction, until it is closed (nothing in JDBC notices an
+ * abandoned stream; a pool's leak detection, such as HikariCP's {@code leakDetectionThreshold},
+ * reports it). {@link #eventCount()}, {@link #profileCount()} and {@link #tombstoneCount()} count
  * rows exactly (a scan of an index on PostgreSQL: fine for reports, not for a hot path; nothing
  * in the ingest path calls them). They are statements like any other, so on tables of hundreds
  * of millions of rows a count can outlast the statement timeout: give a store used for such
@@ -106,8 +110,14 @@ import javax.sql.DataSource;
  * {@code VACUUM}, and its write-ahead log and any replicas or backups keep them longer: a host
  * that must prove erasure runs (auto)vacuum and purges those per its retention policy.
  *
- * <p>Thread-safe: each call borrows a connection from the {@link DataSource} and returns it.
- * The data source (normally a pool) belongs to the host; {@link #close()} does not close it.
+ * <p>Thread-safe: each call borrows a connection from the {@link DataSource} and returns it
+ * before it returns or throws ({@link #allEvents()}: when its stream is closed), on every path,
+ * a failure or an {@link Error} included: with every statement and result set closed, no
+ * transaction open, and the settings it was handed out with (auto-commit, isolation, read-only,
+ * and on H2 the session's query timeout, which a statement's timeout sets), so the host's pool
+ * gets back what it lent whether or not it resets connections. A failure inside a commit rolls
+ * the transaction back whatever its kind. The data source (normally a pool) belongs to the host;
+ * {@link #close()} does not close it.
  */
 public final class JdbcStorage implements Storage {
   /** Keys per {@code IN} list; larger reads are split into chunks read in one transaction. */
@@ -425,10 +435,10 @@ public final class JdbcStorage implements Storage {
     Connection c = null;
     PreparedStatement p = null;
     ResultSet rs = null;
-    int isolation = Connection.TRANSACTION_READ_COMMITTED;
+    Handed handed = null;
     try {
       c = dataSource.getConnection();
-      isolation = c.getTransactionIsolation();
+      handed = new Handed(c.getAutoCommit(), c.getTransactionIsolation(), c.isReadOnly());
       c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setReadOnly(true);
@@ -436,32 +446,73 @@ public final class JdbcStorage implements Storage {
       p.setFetchSize(1000);
       rs = p.executeQuery();
     } catch (SQLException e) {
-      closeCursor(c, p, rs, isolation);
+      closeCursorAfter(e, c, p, rs, handed);
       throw new StorageException("could not read events: " + describe(e), e);
+    } catch (RuntimeException | Error e) {
+      closeCursorAfter(e, c, p, rs, handed); // the connection goes back to the pool whatever failed
+      throw e;
     }
     Connection conn = c;
-    int isolationBefore = isolation;
+    Handed handedOut = handed;
     PreparedStatement stmt = p;
     ResultSet cursor = rs;
+    java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable close = () -> {
+      if (closed.compareAndSet(false, true)) {
+        closeCursor(conn, stmt, cursor, handedOut);
+      }
+    };
     Spliterator<StoredEvent> rows = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.NONNULL) {
       @Override
       public boolean tryAdvance(Consumer<? super StoredEvent> action) {
+        if (closed.get()) {
+          return false;
+        }
+        StoredEvent next;
         try {
           if (!cursor.next()) {
+            close.run(); // exhausted: the connection goes back now, not only when the stream is closed
             return false;
           }
-          action.accept(storedEvent(cursor));
-          return true;
+          next = storedEvent(cursor);
         } catch (SQLException e) {
-          throw new StorageException("could not read events: " + describe(e), e);
+          StorageException failure = new StorageException("could not read events: " + describe(e), e);
+          closeCursorAfter(failure, close); // a failed cursor is of no more use
+          throw failure;
         }
+        action.accept(next);
+        return true;
       }
     };
-    return StreamSupport.stream(rows, false).onClose(() -> closeCursor(conn, stmt, cursor, isolationBefore));
+    return StreamSupport.stream(rows, false).onClose(close);
   }
 
-  /** Closes an event cursor and hands its connection back as it was given (autocommit, isolation). */
-  private static void closeCursor(Connection c, Statement p, ResultSet rs, int isolation) {
+  /** Runs {@code close} after {@code failure}, to which a failure to close is added. */
+  private static void closeCursorAfter(Throwable failure, Runnable close) {
+    try {
+      close.run();
+    } catch (RuntimeException closing) {
+      failure.addSuppressed(closing);
+    }
+  }
+
+  /** {@link #closeCursor} after {@code failure}, to which a failure to close is added. */
+  private static void closeCursorAfter(Throwable failure, Connection c, Statement p, ResultSet rs, Handed handed) {
+    try {
+      closeCursor(c, p, rs, handed);
+    } catch (RuntimeException closing) {
+      failure.addSuppressed(closing);
+    }
+  }
+
+  /** The settings of a connection as the pool handed it out, to put back. */
+  private record Handed(boolean autoCommit, int isolation, boolean readOnly) {}
+
+  /**
+   * Closes an event cursor and hands its connection back as it was given (auto-commit, isolation,
+   * read-only); {@code handed} is null if they were not read yet (nothing was changed then).
+   */
+  private static void closeCursor(Connection c, Statement p, ResultSet rs, Handed handed) {
     SQLException failure = null;
     for (AutoCloseable r : new AutoCloseable[] {rs, p}) {
       try {
@@ -474,11 +525,13 @@ public final class JdbcStorage implements Storage {
     }
     if (c != null) {
       try (Connection conn = c) {
-        if (!conn.isClosed()) {
-          conn.rollback(); // read-only: nothing to keep; ends the transaction before the pool takes it back
-          conn.setReadOnly(false);
-          conn.setAutoCommit(true);
-          conn.setTransactionIsolation(isolation);
+        if (handed != null && !conn.isClosed()) {
+          if (!conn.getAutoCommit()) {
+            conn.rollback(); // read-only: nothing to keep; ends the transaction before the pool takes it back
+          }
+          conn.setReadOnly(handed.readOnly());
+          conn.setAutoCommit(handed.autoCommit());
+          conn.setTransactionIsolation(handed.isolation());
         }
       } catch (SQLException e) {
         failure = failure == null ? e : failure;
@@ -644,16 +697,18 @@ public final class JdbcStorage implements Storage {
     if (commit.isEmpty()) {
       return;
     }
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = StatementTimeout.applyTo(dataSource.getConnection(), timeoutSeconds, dialect.sessionQueryTimeout)) {
+      boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       try {
-        CommitWriter.write(StatementTimeout.applyTo(c, timeoutSeconds), dialect, commit);
+        CommitWriter.write(c, dialect, commit);
         c.commit();
-      } catch (SQLException | RuntimeException e) {
+      } catch (Throwable e) {
+        // Anything, errors included: setAutoCommit below would otherwise commit the half-written transaction.
         rollbackQuietly(c, e);
         throw e;
       } finally {
-        restore(c);
+        restore(c, autoCommit, -1);
       }
     } catch (SQLException e) {
       if (isConflict(e)) {
@@ -687,21 +742,24 @@ public final class JdbcStorage implements Storage {
     }
   }
 
-  private static void restore(Connection c) {
-    restore(c, -1);
-  }
-
-  /** Autocommit on again and, unless {@code isolation} is negative, that isolation level. */
-  private static void restore(Connection c, int isolation) {
+  /**
+   * Auto-commit back to {@code autoCommit} (as the pool handed the connection out) and, unless
+   * {@code isolation} is negative, that isolation level. Called after the transaction ended.
+   */
+  private static void restore(Connection c, boolean autoCommit, int isolation) {
     try {
       if (!c.isClosed()) {
-        c.setAutoCommit(true);
-        if (isolation >= 0) {
-          c.setTransactionIsolation(isolation);
-        }
+        c.setAutoCommit(autoCommit);
       }
     } catch (SQLException ignored) {
       // a broken connection: the pool discards it
+    }
+    try {
+      if (isolation >= 0 && !c.isClosed()) {
+        c.setTransactionIsolation(isolation);
+      }
+    } catch (SQLException ignored) {
+      // likewise
     }
   }
 
@@ -788,8 +846,9 @@ public final class JdbcStorage implements Storage {
   }
 
   private <T> T read(String what, Read<T> read) {
-    try (Connection c = dataSource.getConnection()) {
-      return read.run(StatementTimeout.applyTo(c, timeoutSeconds));
+    // Closing the wrapper puts the session's query timeout back (H2 keeps it in the session).
+    try (Connection c = StatementTimeout.applyTo(dataSource.getConnection(), timeoutSeconds, dialect.sessionQueryTimeout)) {
+      return read.run(c);
     } catch (SQLException e) {
       throw new StorageException("could not " + what + ": " + why(e), e);
     }
@@ -805,6 +864,7 @@ public final class JdbcStorage implements Storage {
     }
     read(what, c -> {
       int isolation = c.getTransactionIsolation();
+      boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       try {
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -812,11 +872,11 @@ public final class JdbcStorage implements Storage {
           read.run(c, keys.subList(from, Math.min(keys.size(), from + CHUNK)));
         }
         c.commit();
-      } catch (SQLException | RuntimeException e) {
+      } catch (Throwable e) {
         rollbackQuietly(c, e);
         throw e;
       } finally {
-        restore(c, isolation); // not every pool puts the isolation level back
+        restore(c, autoCommit, isolation); // not every pool puts the settings back
       }
       return null;
     });

@@ -93,11 +93,17 @@ final class Migrations {
         c.commit();
         LOG.info("clientele schema migrated to version {} ({})", v, script);
       }
-    } catch (SQLException | RuntimeException e) {
+    } catch (Throwable e) {
+      // Errors too: setAutoCommit(true) below would otherwise commit half a script (PostgreSQL).
       JdbcStorage.rollbackQuietly(c, e);
       throw e;
     } finally {
-      c.setAutoCommit(autoCommit);
+      try {
+        c.setAutoCommit(autoCommit);
+      } catch (SQLException ignored) {
+        // a connection that broke after the last transaction ended: the pool discards it, and
+        // the outcome (migrated, or the failure above) stands
+      }
     }
   }
 

@@ -40,16 +40,22 @@ final class StatementTimeout {
    * {@code c} whose statements time out after {@code seconds} (0: no timeout, set explicitly). Some
    * drivers keep a statement's timeout in the session (H2 runs {@code SET QUERY_TIMEOUT}), where it
    * would outlive this use of a pooled connection and reach the host's own statements; so closing
-   * the returned connection first sets the timeout back to none.
+   * the returned connection first sets the timeout back to none, then closes {@code c} (also when
+   * the reset fails). The caller must close the returned connection, not {@code c}.
    */
   static Connection applyTo(Connection c, int seconds) {
+    return applyTo(c, seconds, true);
+  }
+
+  /**
+   * As {@link #applyTo(Connection, int)}; without {@code resetOnClose}, for a driver that keeps no
+   * timeout in the session (see {@link Dialect#sessionQueryTimeout}), closing does not reset it.
+   */
+  static Connection applyTo(Connection c, int seconds, boolean resetOnClose) {
     InvocationHandler handler = (proxy, method, args) -> {
-      if (method.getName().equals("close") && method.getParameterCount() == 0 && seconds != 0 && !c.isClosed()) {
-        try (Statement reset = c.createStatement()) {
-          reset.setQueryTimeout(0);
-        } catch (SQLException ignored) {
-          // the connection is being given back anyway; the pool validates it
-        }
+      if (method.getName().equals("close") && method.getParameterCount() == 0) {
+        close(c, resetOnClose ? seconds : 0);
+        return null;
       }
       Object result;
       try {
@@ -58,12 +64,52 @@ final class StatementTimeout {
         throw e.getCause();
       }
       if (result instanceof Statement s && makesStatement(method)) {
-        s.setQueryTimeout(seconds);
+        try {
+          s.setQueryTimeout(seconds);
+        } catch (Throwable e) {
+          try {
+            s.close(); // nobody else has it
+          } catch (SQLException closing) {
+            e.addSuppressed(closing);
+          }
+          throw e;
+        }
       }
       return result;
     };
     return (Connection) Proxy.newProxyInstance(
         StatementTimeout.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
+  }
+
+  /**
+   * Sets the session's timeout back to none, then closes {@code c} whatever happened: a failure
+   * of the reset (but an {@link Error}, thrown once {@code c} is closed) is ignored, as the
+   * connection is being given back anyway and the pool validates it.
+   */
+  private static void close(Connection c, int seconds) throws SQLException {
+    Error error = null;
+    try {
+      if (seconds != 0 && !c.isClosed()) {
+        try (Statement reset = c.createStatement()) {
+          reset.setQueryTimeout(0);
+        }
+      }
+    } catch (SQLException | RuntimeException ignored) {
+      // see above
+    } catch (Error e) {
+      error = e;
+    }
+    try {
+      c.close();
+    } catch (SQLException | RuntimeException | Error e) {
+      if (error != null) {
+        e.addSuppressed(error);
+      }
+      throw e;
+    }
+    if (error != null) {
+      throw error;
+    }
   }
 
   private static boolean makesStatement(Method m) {
