@@ -8,7 +8,6 @@ import dev.clientele.core.ActivityRules;
 import dev.clientele.core.Event;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Storage;
-import dev.clientele.core.spi.StoredEvent;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -17,7 +16,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A columnar snapshot of who was active on which UTC day, for fast exact MAU: every active event
@@ -75,18 +73,11 @@ public final class ActivityIndex {
     // ActivityRules.isActive builds a "type/action" key per call; the vocabulary is small, so
     // the decision is cached per type and action.
     Map<String, Map<String, Boolean>> active = new HashMap<>();
-    try (Stream<StoredEvent> events = storage.allEvents()) {
-      events.forEach(e -> {
-        Event ev = e.event();
-        if (active.computeIfAbsent(ev.type(), t -> new HashMap<>())
-            .computeIfAbsent(ev.action(), a -> rules.isActive(ev.type(), a))) {
-          int ordinal = owners.ordinal(e.anchor());
-          if (ordinal >= 0) {
-            b.activeEvent(ordinal, e.event().timestamp());
-          }
-        }
-      });
-    }
+    owners.forEachOwned(storage, e -> {
+      Event ev = e.event();
+      return active.computeIfAbsent(ev.type(), t -> new HashMap<>())
+          .computeIfAbsent(ev.action(), a -> rules.isActive(ev.type(), a));
+    }, (e, ordinal) -> b.activeEvent(ordinal, e.event().timestamp()));
     b.unowned = owners.unowned();
     return b.build();
   }

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Activity status of every profile as of a day, in one pass over the events and one over the
@@ -149,17 +148,8 @@ public final class ActivityStatuses {
     Windows w = windows(day);
     Owners owners = Owners.of(storage);
     int[][] logins = new int[3][owners.size()];
-    try (Stream<StoredEvent> events = storage.allEvents()) {
-      events.forEach(e -> {
-        if (!w.mayCount(e)) { // before the owner lookup: most logins in a long history are older
-          return;
-        }
-        int owner = owners.ordinal(e.anchor());
-        if (owner >= 0) {
-          w.count(e, owner, logins);
-        }
-      });
-    }
+    // mayCount before the owner lookup: most logins in a long history are older
+    owners.forEachOwned(storage, w::mayCount, (e, owner) -> w.count(e, owner, logins));
     return new Logins(owners, logins);
   }
 }

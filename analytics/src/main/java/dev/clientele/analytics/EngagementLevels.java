@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * {@link EngagementLevel}s of profiles as of a day, from the recency and frequency of their
@@ -113,14 +112,7 @@ public final class EngagementLevels {
 
   private Tally pass(Owners owners, LocalDate day) {
     Tally tally = new Tally(day, thresholds.windowDays(), owners.size());
-    try (Stream<StoredEvent> events = storage.allEvents()) {
-      events.forEach(e -> {
-        int owner = owners.ordinal(e.anchor());
-        if (owner >= 0) {
-          tally.add(owner, e.event(), rules);
-        }
-      });
-    }
+    owners.forEachOwned(storage, e -> true, (e, owner) -> tally.add(owner, e.event(), rules));
     return tally;
   }
 

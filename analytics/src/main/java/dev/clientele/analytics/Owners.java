@@ -3,7 +3,9 @@ package dev.clientele.analytics;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import dev.clientele.core.IdentifierState;
 import dev.clientele.core.spi.Storage;
+import dev.clientele.core.spi.StoredEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -11,6 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ObjIntConsumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Resolves event anchors to the profiles that exist now, as dense ordinals. Not thread-safe; one
@@ -22,6 +27,13 @@ import java.util.Optional;
  * the survivor, found through the survivors' {@link Profile#mergedFrom()}. An anchor that leads
  * to no existing profile counts for nobody and is tallied in {@link #unowned()}. So every event
  * counts for at most one current profile, and a merged-away id is never counted.
+ *
+ * <p>The paging pass also notes which profile holds each identifier, so that {@link
+ * #forEachOwned} asks the index nothing while the storage's event stream is open: on a database
+ * backend that stream holds a pooled connection, and an index read inside it would borrow a
+ * second one (a pool of one would wait for good; a busy pool could be drained by a few such
+ * computations at once). Anchors that no profile of the pass holds, or that two hold (a store
+ * changed during the pass), are asked of the index after the stream is closed.
  */
 final class Owners {
   private final Storage storage;
@@ -31,6 +43,9 @@ final class Owners {
   private final List<Instant> createdAt = new ArrayList<>();
   private final BitSet anonymous = new BitSet();
   private final Map<Identifier, Integer> anchors = new HashMap<>();
+  /** The identifiers the paging pass found on profiles, with the holder's ordinal; {@link #HELD_TWICE} when two held one. */
+  private final Map<Identifier, Integer> held = new HashMap<>();
+  private static final int HELD_TWICE = -2;
   private long unowned;
 
   private Owners(Storage storage) {
@@ -47,6 +62,9 @@ final class Owners {
       o.createdAt.add(p.createdAt());
       if (p.isAnonymous()) {
         o.anonymous.set(ordinal);
+      }
+      for (IdentifierState s : p.identifiers()) {
+        o.held.merge(s.identifier(), ordinal, (a, b) -> HELD_TWICE);
       }
       for (ProfileId loser : p.mergedFrom()) {
         o.survivorOf.put(loser, p.id());
@@ -66,6 +84,47 @@ final class Owners {
       unowned++;
     }
     return cached;
+  }
+
+  /**
+   * Calls {@code action} with each event of {@code storage} that {@code wanted} accepts and whose
+   * anchor an existing profile owns, with that profile's ordinal; events whose anchor no profile
+   * owns are tallied in {@link #unowned()}. The events of anchors that the paging pass found on
+   * exactly one profile are handled while the stream is read; the others are kept and handled
+   * after the stream is closed, when their anchors are looked up in the index (so the index is
+   * never read while the stream holds the backend, see the class comment). The order of the
+   * calls is therefore not the stream's.
+   */
+  void forEachOwned(Storage storage, Predicate<StoredEvent> wanted, ObjIntConsumer<StoredEvent> action) {
+    List<StoredEvent> later = new ArrayList<>();
+    try (Stream<StoredEvent> events = storage.allEvents()) {
+      events.forEach(e -> {
+        if (!wanted.test(e)) {
+          return;
+        }
+        Integer cached = anchors.get(e.anchor());
+        if (cached == null) {
+          Integer holder = held.get(e.anchor());
+          if (holder == null || holder == HELD_TWICE) {
+            later.add(e);
+            return;
+          }
+          cached = holder;
+          anchors.put(e.anchor(), cached);
+        }
+        if (cached < 0) {
+          unowned++;
+        } else {
+          action.accept(e, cached);
+        }
+      });
+    }
+    for (StoredEvent e : later) {
+      int ordinal = ordinal(e.anchor());
+      if (ordinal >= 0) {
+        action.accept(e, ordinal);
+      }
+    }
   }
 
   private int resolve(Optional<ProfileId> owner) {

@@ -13,7 +13,10 @@ import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.InMemoryStorage;
+import dev.clientele.core.spi.Storage;
 import dev.clientele.core.spi.StoredEvent;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -22,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -113,6 +117,68 @@ class ActivityIndexTest {
     assertThat(index.eventCount()).isEqualTo(1);
     assertThat(index.unownedEvents()).as("only active events are resolved").isEqualTo(1);
     assertThat(index.profileCount()).isEqualTo(1);
+  }
+
+  /**
+   * {@code storage}, failing any read made while an {@code allEvents()} stream of it is open: on a
+   * database backend such a read borrows a second pooled connection (a pool of one waits for good).
+   */
+  private Storage failingReadsInsideTheEventStream() {
+    int[] open = new int[1];
+    return (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
+        (proxy, method, args) -> {
+          if (open[0] > 0) {
+            throw new AssertionError("storage." + method.getName() + " called while the event stream is open");
+          }
+          Object result;
+          try {
+            result = method.invoke(storage, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (method.getName().equals("allEvents")) {
+            open[0]++;
+            return ((Stream<?>) result).onClose(() -> open[0]--);
+          }
+          return result;
+        });
+  }
+
+  /**
+   * Regression: MAU, activity statuses and engagement looked each event's anchor up in the index
+   * while the event stream was open (on JDBC, a second connection per computation). Anchors on a
+   * profile come from the profile pass now; the rest (here: an index entry the profile table does
+   * not show, and one that two profiles show) are looked up after the stream is closed, with the
+   * results of the index as before.
+   */
+  @Test
+  void wholePopulationAnalytics_readNothingWhileTheEventStreamIsOpen() {
+    Profile ann = profile("p-ann", email("ann"));
+    Profile bob = profile("p-bob", email("bob"));
+    Identifier indexOnly = anonymous("a-index-only");
+    storage.commit(Commit.builder().assign(indexOnly, Optional.empty(), bob.id()).build()); // not on bob's profile
+    Identifier shown = anonymous("a-shown-twice");
+    storage.commit(Commit.builder().assign(shown, Optional.empty(), ann.id())
+        .putProfile(ann.toBuilder().version(2).putIdentifier(IdentifierState.firstSeen(shown, CREATED, true, "test")).build(), 1)
+        .putProfile(bob.toBuilder().version(2).putIdentifier(IdentifierState.firstSeen(shown, CREATED, true, "test")).build(), 1)
+        .build());
+    event("login", "2026-10-30T12:00:00Z", email("ann"));
+    event("login", "2026-10-31T12:00:00Z", email("ann"));
+    event("login", "2026-10-29T12:00:00Z", indexOnly);
+    event("pageview", "2026-10-28T12:00:00Z", shown);
+    event("pageview", "2026-10-28T12:00:00Z", email("nobody"));
+    Storage guarded = failingReadsInsideTheEventStream();
+    LocalDate day = LocalDate.parse("2026-10-31");
+
+    ActivityIndex index = ActivityIndex.build(guarded, ActivityRules.defaults());
+    assertThat(index.eventCount()).isEqualTo(4);
+    assertThat(index.unownedEvents()).isEqualTo(1);
+    assertThat(index.mau(day).mau()).isEqualTo(2);
+    ActivityStatusCounts statuses = new ActivityStatuses(guarded, ActivityThresholds.defaults()).count(day);
+    assertThat(statuses.count(ActivityStatus.VERY_ACTIVE)).as("Ann's two logins").isEqualTo(1);
+    assertThat(statuses.total()).isEqualTo(2);
+    assertThat(new EngagementLevels(guarded, ActivityRules.defaults(), EngagementThresholds.defaults()).count(day)
+        .values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2);
   }
 
   @Test

@@ -625,24 +625,13 @@ class JdbcResourcesHuntTest {
   }
 
   /**
-   * Open bug (analytics module, not fixed here): MAU and the other whole-population analytics
-   * ({@code mau}, {@code mauTrend}, {@code mauHistory}, {@code activityIndex}, {@code mauEstimate},
-   * {@code activityStatus(day)}, {@code activityStatusValues}, {@code engagementCounts},
-   * {@code engagementValues}) look up each event's anchor with {@link JdbcStorage#owner} while
-   * the {@link JdbcStorage#allEvents()} cursor is still open ({@code Owners.ordinal} called from
-   * {@code ActivityIndex.build}, {@code ActivityStatuses} and {@code EngagementLevels} inside
-   * the stream), so each computation holds one pooled connection and asks for a second. On a pool
-   * of one connection they fail after the pool's timeout; on a pool of N, N concurrent
-   * computations (N dashboard requests) each hold a cursor and wait for a second connection:
-   * they all fail after the pool's {@code connectionTimeout} (HikariCP: 30 s), and meanwhile the
-   * host's other code gets no connection. {@code RfmSummaries} already avoids this ("owners are
-   * read after the stream is closed"). Suggested fix: resolve anchors before opening the stream
-   * from the profile pass that {@code Owners.of} makes anyway (each profile's identifiers are its
-   * index entries), and look up only the anchors that pass does not cover after the stream is
-   * closed (buffering just those events). Every other facade operation runs on one connection
-   * ({@code JdbcResourcesHuntPropertiesTest#sessions_runOnAPoolOfOneConnection}).
+   * Regression (found open by this hunt, fixed in the analytics module): MAU and the other
+   * whole-population analytics looked up each event's anchor with {@link JdbcStorage#owner} while
+   * the {@link JdbcStorage#allEvents()} cursor was still open, so each computation held one pooled
+   * connection and asked for a second: on a pool of one they failed after the pool's timeout, and
+   * N concurrent computations on a pool of N waited for each other until all timed out. They now
+   * take owners from the profile pass and read the index only after the stream is closed.
    */
-  @org.junit.jupiter.api.Disabled("open bug: whole-population analytics borrow a second connection while the allEvents cursor holds one (pool deadlock under load)")
   @Test
   void analytics_runOnAPoolOfOneConnection() {
     com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
@@ -659,8 +648,12 @@ class JdbcResourcesHuntTest {
       java.time.LocalDate day = java.time.LocalDate.of(2026, 10, 15);
 
       assertThat(c.mau(day).mau()).isEqualTo(2);
+      assertThat(c.mauTrend(day.minusDays(1), day)).hasSize(2);
+      assertThat(c.activityIndex().eventCount()).isEqualTo(2);
       assertThat(c.activityStatus(day)).isNotNull();
-      assertThat(c.engagementCounts(day)).isNotEmpty();
+      assertThat(c.activityStatusValues(day)).isNotNull();
+      assertThat(c.engagementCounts(day).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2);
+      assertThat(c.engagementValues(day)).isNotNull();
     }
   }
 
