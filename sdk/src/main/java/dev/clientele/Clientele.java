@@ -782,8 +782,8 @@ public final class Clientele implements AutoCloseable {
    * profile holds it; never a profile a concurrent merge or split has just taken it from.
    *
    * @throws IllegalStateException if the identifier kept moving between profiles through every
-   *     retry of the lookup (100 reads): on a backend whose {@link Storage#ownedProfiles} reads the
-   *     owner and the profile one after the other, under constant merges and splits of it; or, on
+   *     retry of the lookup (100 reads of its owner, then of the owner's profile), under constant
+   *     merges and splits of it; or, on
    *     any backend, when the index and the profiles disagree for good (the identifier's owner is a
    *     profile that does not list it: a defect of the backend or of its data), where this method
    *     returned that profile before
@@ -792,12 +792,14 @@ public final class Clientele implements AutoCloseable {
     Identifier i = resolver.normalize(requireNonNull(identifier, "identifier")).identifier();
     List<Identifier> lookup = List.of(i);
     for (int attempt = 1; ; attempt++) {
-      dev.clientele.core.spi.OwnedProfiles owned = storage.ownedProfiles(lookup);
-      ProfileId owner = owned.owners().get(i);
+      // owners, not ownedProfiles: the in-memory store keeps an ownedProfiles read in the thread for
+      // the commit that follows it in ingestion, and none follows a lookup: the thread would keep
+      // the value after the person's erasure by another thread.
+      ProfileId owner = storage.owners(lookup).get(i);
       if (owner == null) {
         return Optional.empty();
       }
-      Optional<Profile> p = owned.profile(owner);
+      Optional<Profile> p = storage.profile(owner);
       if (p.isPresent() && p.get().identifier(i).isPresent()) {
         return p;
       }

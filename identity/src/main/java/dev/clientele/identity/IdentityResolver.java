@@ -390,6 +390,36 @@ public final class IdentityResolver {
   }
 
   /**
+   * Drops the cached normalisations of these identifiers as an event carried them (raw
+   * spellings, before normalisation): for an event refused because it names an erased person (a
+   * blocked replay), so that normalising it does not put the person's values back in the cache.
+   * One cache removal per identifier (two for a phone: its spelling's shared entry too), unlike
+   * {@link #forget}, which scans the cache.
+   *
+   * @return how many cache entries were dropped
+   */
+  public int forgetSpellings(java.util.Collection<Identifier> raw) {
+    requireNonNull(raw, "raw");
+    if (cache.isEmpty() || raw.isEmpty()) {
+      return 0;
+    }
+    java.util.concurrent.ConcurrentMap<Object, NormalizedIdentifier> map = cache.get().asMap();
+    int n = 0;
+    for (Identifier id : raw) {
+      if (map.remove(requireNonNull(id, "identifier")) != null) {
+        n++;
+      }
+      if (normalizerOf(id.type()) instanceof PhoneNormalizer) {
+        String key = PhoneNormalizer.spellingKey(id.value());
+        if (key != null && map.remove(key) != null) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
    * Normalises the identifiers of {@code event} and sorts them. When normalisation changes no
    * identifier, the result carries {@code event} itself.
    */
