@@ -39,8 +39,20 @@ public final class IdentityResolver {
    */
   private final Optional<Cache<Object, NormalizedIdentifier>> cache;
   private final Comparator<Identifier> order;
-  /** Per identifier type asked about: its normaliser and blocked values ({@link Kind}). */
+  /**
+   * Per identifier type asked about: its normaliser and blocked values ({@link Kind}); the types
+   * of the rules first, then those of events, up to {@link #MAX_KINDS} types in all.
+   */
   private final Map<IdentifierType, Kind> kinds = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The most identifier types whose {@link Kind} {@link #kinds} keeps. Identifier types come from
+   * event data (an event's identifier keys), which clients choose: without a bound, events
+   * naming ever new types would grow the map for as long as the instance runs. A type beyond it
+   * (never one of the rules': those are kept first) has its kind made again for each use, which
+   * costs a few string operations per identifier of it.
+   */
+  static final int MAX_KINDS = 1_024;
   /**
    * The kinds of the built-in types' shared constants (what parsing gives), so that the per
    * identifier questions "which normaliser" and "which blocked values" cost a reference
@@ -127,6 +139,7 @@ public final class IdentityResolver {
     // The blocked values in each known type's normal form, once, up front.
     builtIn.keySet().forEach(this::kindFromMap);
     rules.normalizers().keySet().forEach(this::kindFromMap);
+    rules.policies().keySet().forEach(this::kindFromMap);
     this.email = kindFromMap(IdentifierType.EMAIL);
     this.phone = kindFromMap(IdentifierType.PHONE);
     this.pushToken = kindFromMap(IdentifierType.PUSH_TOKEN);
@@ -155,6 +168,10 @@ public final class IdentityResolver {
     Kind known = kinds.get(type);
     if (known != null) {
       return known;
+    }
+    if (kinds.size() >= MAX_KINDS) { // (racing threads may add a few more: bounded all the same)
+      IdentifierNormalizer n = normalizerOf(type);
+      return new Kind(type, n, blockedFor(type, n));
     }
     return kinds.computeIfAbsent(type, t -> {
       IdentifierNormalizer n = normalizerOf(t);
@@ -327,6 +344,11 @@ public final class IdentityResolver {
     long lookups = Math.max(cacheLookups.sum(), misses);
     return new NormalizationCacheStats(
         lookups - misses, misses, cacheEvictions.sum(), cacheEvictedBytes.sum(), c.estimatedSize(), weighted, maximum);
+  }
+
+  /** How many identifier types' {@link Kind}s are kept. For tests. */
+  int keptKinds() {
+    return kinds.size();
   }
 
   /** How many normalisations the cache holds now. For tests. */
