@@ -75,6 +75,11 @@ class ErasureHeapHuntTest {
   private static final AtomicLong HEARD = new AtomicLong();
 
   private static Clientele instance() {
+    return instance(1);
+  }
+
+  /** An instance whose {@code ingestAll} commits batches of {@code batch} events. */
+  private static Clientele instance(int batch) {
     SegmentConfig.Builder seg = SegmentConfig.builder()
         .define(Segment.of("three-pageviews", Condition.eventCount("pageview", Comparison.GE, 3)))
         .define(Segment.of("buyer", Condition.eventSum("order", "total", Comparison.GE, BigDecimal.TEN).within(Duration.ofDays(60))))
@@ -82,7 +87,7 @@ class ErasureHeapHuntTest {
     for (String s : List.of("three-pageviews", "buyer", "named")) {
       seg.listen(s, t -> HEARD.incrementAndGet());
     }
-    return Clientele.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).segments(seg.build()).build();
+    return Clientele.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).ingestBatchSize(batch).segments(seg.build()).build();
   }
 
   private static Instant at(int minutes) {
@@ -166,11 +171,12 @@ class ErasureHeapHuntTest {
    * cache (normalising the replay cached them), not in the ingesting thread (the store's read
    * found no owner, and no commit followed to clear the read).
    */
-  @Test
-  void replayAfterDelete_leavesNoValueOfThePersonInTheHeap() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 16})
+  void replayAfterDelete_leavesNoValueOfThePersonInTheHeap(int batch) throws Exception {
     long seed = new SplittableRandom().nextLong();
     long control = seed + 1;
-    try (Clientele c = instance()) {
+    try (Clientele c = instance(batch)) {
       ingestPerson(c, control, "q");
       ProfileId p = ingestPerson(c, seed, "p");
       lookUp(c, seed);
