@@ -797,6 +797,8 @@ public final class Clientele implements AutoCloseable {
       // the value after the person's erasure by another thread.
       ProfileId owner = storage.owners(lookup).get(i);
       if (owner == null) {
+        // Normalising cached the value: nobody holds it, and it may be an erased person's.
+        resolver.forgetSpellings(List.of(identifier));
         return Optional.empty();
       }
       Optional<Profile> p = storage.profile(owner);

@@ -285,7 +285,14 @@ final class IngestPipeline {
         return IngestResult.rejected(raw.id(), List.of("gdpr_delete event " + raw.id()
             + " rejected: this instance does not accept erasure by this event (Clientele.Builder.erasureEvents)"));
       }
-      return erase(resolved);
+      try {
+        return erase(resolved);
+      } finally {
+        // The event names the person and is not stored: neither are its values kept in the
+        // normalisation cache (an erasure drops the erased values' entries; this drops the
+        // event's own spellings, also when nobody held them: a second request for one person).
+        resolver.forgetSpellings(raw.identifiers());
+      }
     }
     boolean active = activity.isActive(resolved.event());
     gate.awaitTurn();

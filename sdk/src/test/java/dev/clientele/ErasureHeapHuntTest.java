@@ -43,11 +43,11 @@ class ErasureHeapHuntTest {
    * names the field), and a German mobile number's eight random digits.
    */
   record Marks(String email, String badEmail, String customerId, String anonymousId, String name, String nickname,
-      String orderId, String device, String digits) {
+      String orderId, String device, String pushToken, String loyalty, String tag, String digits) {
     static Marks of(long seed) {
       SplittableRandom r = new SplittableRandom(seed);
       return new Marks(letters(r), letters(r), letters(r), letters(r), letters(r), letters(r), letters(r), letters(r),
-          String.format(Locale.ROOT, "%08d", r.nextInt(100_000_000)));
+          letters(r), letters(r), letters(r), String.format(Locale.ROOT, "%08d", r.nextInt(100_000_000)));
     }
 
     private static String letters(SplittableRandom r) {
@@ -61,7 +61,7 @@ class ErasureHeapHuntTest {
     /** The texts to look for: every token in both cases, and the phone's digits in the spellings used. */
     List<String> needles() {
       List<String> out = new ArrayList<>();
-      for (String t : List.of(email, badEmail, customerId, anonymousId, name, nickname, orderId, device)) {
+      for (String t : List.of(email, badEmail, customerId, anonymousId, name, nickname, orderId, device, pushToken, loyalty, tag)) {
         out.add(t);
         out.add(t.toUpperCase(Locale.ROOT));
       }
@@ -123,7 +123,19 @@ class ErasureHeapHuntTest {
     for (int i = 9; i < 12; i++) {
       c.ingest(Event.builder(prefix + "-" + i, "pageview", at(i)).identifier(IdentifierType.PHONE, "+49-151-" + d).build());
     }
+    // A push token and a host-defined identifier type (from event data).
+    c.ingest(Event.builder(prefix + "-12", "app_open", at(12)).identifier(IdentifierType.PUSH_TOKEN, "pt-" + m.pushToken)
+        .identifier(IdentifierType.of("loyalty_card"), " L-" + m.loyalty).identifier(IdentifierType.CUSTOMER_ID, "cid-" + m.customerId)
+        .build());
     return c.profile(dev.clientele.core.Identifier.of(IdentifierType.EMAIL, email)).orElseThrow().id();
+  }
+
+  /**
+   * Tags person {@code seed}'s profile. (Not before a forced merge that is split again: a split
+   * leaves tags with the profile that kept its id, so the tag would be the other person's then.)
+   */
+  private static void tag(Clientele c, ProfileId id, long seed) {
+    c.tag(id, "tag-" + Marks.of(seed).tag);
   }
 
   /** The needles of person {@code seed} found in a dump of the live heap (made after the dump). */
@@ -131,12 +143,13 @@ class ErasureHeapHuntTest {
     return dump.find(Marks.of(seed).needles());
   }
 
-  @Test
-  void delete_leavesNoValueOfThePersonInTheHeap() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 16})
+  void delete_leavesNoValueOfThePersonInTheHeap(int batch) throws Exception {
     long seed = new SplittableRandom().nextLong();
     long control = seed + 1;
     long viaEvent = seed + 2;
-    try (Clientele c = instance()) {
+    try (Clientele c = instance(batch)) {
       ProfileId q = ingestPerson(c, control, "q");
       ProfileId p = ingestPerson(c, seed, "p");
       ingestPerson(c, viaEvent, "r");
@@ -150,6 +163,7 @@ class ErasureHeapHuntTest {
           .orElseThrow();
       c.split(forced.id(), "undo");
       forced = null;
+      tag(c, p, seed);
       dev.clientele.consent.ErasureReport report = c.delete(p);
       assertThat(report.toString()).doesNotContain(Marks.of(seed).needles());
       report = null;
@@ -179,9 +193,11 @@ class ErasureHeapHuntTest {
     try (Clientele c = instance(batch)) {
       ingestPerson(c, control, "q");
       ProfileId p = ingestPerson(c, seed, "p");
+      tag(c, p, seed);
       lookUp(c, seed);
       c.delete(p);
       replay(c, seed);
+      lookUpAfterErasure(c, seed);
       assertThat(c.stats().toString()).doesNotContain(Marks.of(seed).needles());
       assertThat(c.segments().awaitTriggers(Duration.ofSeconds(5))).isTrue();
 
@@ -213,6 +229,20 @@ class ErasureHeapHuntTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Looks person {@code seed} up by phone and email after the erasure (no profile), and sends a
+   * second {@code gdpr_delete} for the person (refused: nobody holds its identifiers).
+   */
+  private static void lookUpAfterErasure(Clientele c, long seed) {
+    Marks m = Marks.of(seed);
+    assertThat(c.profile(dev.clientele.core.Identifier.of(IdentifierType.PHONE, "+49 (151) " + m.digits))).isEmpty();
+    assertThat(c.profile(dev.clientele.core.Identifier.of(IdentifierType.EMAIL, " HL." + m.email + "@example.org"))).isEmpty();
+    IngestResult again = c.ingest(Event.builder("gdpr-again", "compliance", at(60)).action("gdpr_delete")
+        .identifier(IdentifierType.PHONE, "0049 151 " + m.digits).identifier(IdentifierType.EMAIL, "hl." + m.badEmail + "@@example..org")
+        .build());
+    assertThat(again.outcome()).isEqualTo(IngestResult.Outcome.REJECTED);
   }
 
   /** Looks person {@code seed} up by email, as a support screen would. */

@@ -22,6 +22,8 @@ import java.util.Map;
  */
 final class HeapDump {
   private final String bytes;
+  /** How many dumps were kept ({@code -Dclientele.heapdump.keep=PATH} keeps each as PATH.1, PATH.2, …). */
+  private static final java.util.concurrent.atomic.AtomicInteger KEPT = new java.util.concurrent.atomic.AtomicInteger();
 
   private HeapDump(String bytes) {
     this.bytes = bytes;
@@ -45,7 +47,7 @@ final class HeapDump {
       bean.dumpHeap(file.toString(), true);
       String keep = System.getProperty("clientele.heapdump.keep"); // to find a holder by hand
       if (keep != null) {
-        Files.copy(file, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(file, Path.of(keep + "." + KEPT.incrementAndGet()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
       return new HeapDump(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
     } catch (IOException e) {

@@ -275,6 +275,62 @@ class LifecycleHuntTest {
   }
 
   /**
+   * An interrupted writer and an uninterrupted one on the same profile (commit conflicts, retries,
+   * exclusive retries at the contention gate): each of the interrupted writer's events is applied
+   * or refused with a {@link java.util.concurrent.CancellationException} having stored nothing,
+   * its interrupt status stays set throughout, and both finish.
+   */
+  @Test
+  void contendedWrites_ofAnInterruptedThread_appliedOrCancelled_andTheInterruptStaysSet() throws Exception {
+    try (Clientele c = Clientele.builder().segments(SegmentConfig.builder().define(VISITORS).onEnter("visitors", t -> { }).build())
+        .build()) {
+      int n = 400;
+      List<String> cancelled = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Throwable> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+      AtomicBoolean lostInterrupt = new AtomicBoolean();
+      Thread interrupted = started(() -> {
+        Thread.currentThread().interrupt();
+        for (int i = 0; i < n; i++) {
+          Event e = Event.builder("int-" + i, "pageview", T).identifier(IdentifierType.ANONYMOUS_ID, "shared")
+              .identifier(IdentifierType.CUSTOMER_ID, "c-shared").build();
+          try {
+            assertThat(c.ingest(e).outcome()).isEqualTo(IngestResult.Outcome.APPLIED);
+          } catch (java.util.concurrent.CancellationException gate) {
+            cancelled.add(e.id());
+          } catch (Throwable t) {
+            unexpected.add(t);
+          }
+          if (!Thread.currentThread().isInterrupted()) {
+            lostInterrupt.set(true);
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+      Thread plain = started(() -> {
+        for (int i = 0; i < n; i++) {
+          try {
+            c.ingest(Event.builder("plain-" + i, "pageview", T).identifier(IdentifierType.ANONYMOUS_ID, "shared").build());
+            if (i % 10 == 0) {
+              ProfileId p = c.profile(Identifier.of(IdentifierType.ANONYMOUS_ID, "shared")).orElseThrow().id();
+              c.tag(p, "t" + (i % 3));
+            }
+          } catch (Throwable t) {
+            unexpected.add(t);
+          }
+        }
+      });
+      interrupted.join(LIMIT.toMillis());
+      plain.join(LIMIT.toMillis());
+      assertThat(interrupted.isAlive() || plain.isAlive()).as("a writer hangs").isFalse();
+      assertThat(unexpected).isEmpty();
+      assertThat(lostInterrupt).as("an ingest cleared the interrupt status").isFalse();
+      assertThat(c.storage().containedEvents(cancelled)).as("a cancelled write stored its event").isEmpty();
+      assertThat(c.storage().eventCount()).isEqualTo(2L * n - cancelled.size());
+      assertThat(c.stats().applied()).isEqualTo(2L * n - cancelled.size());
+    }
+  }
+
+  /**
    * A writer interrupted while it waits for trigger queue space ({@link QueueFullPolicy#BLOCK},
    * capacity 1, a slow listener): every event is applied, every transition delivered, none
    * dropped, and the writer's interrupt status is set afterwards.
