@@ -102,8 +102,8 @@ class ErasureHeapHuntTest {
     Marks m = Marks.of(seed);
     String email = "hl." + m.email + "@example.org";
     String d = m.digits;
-    c.ingest(Event.builder(prefix + "-1", "pageview", at(1)).identifier(IdentifierType.ANONYMOUS_ID, "anon-" + m.anonymousId).build());
-    c.ingest(Event.builder(prefix + "-2", "identify", at(2))
+    applied(c, m, Event.builder(prefix + "-1", "pageview", at(1)).identifier(IdentifierType.ANONYMOUS_ID, "anon-" + m.anonymousId).build());
+    applied(c, m, Event.builder(prefix + "-2", "identify", at(2))
         .identifier(IdentifierType.EMAIL, "  HL." + m.email.toUpperCase(Locale.ROOT) + "@Example.ORG ")
         .identifier(IdentifierType.CUSTOMER_ID, " cid-" + m.customerId + " ")
         .data("first_name", "Hl" + m.name).data("nickname", "nick-" + m.nickname).build());
@@ -114,20 +114,34 @@ class ErasureHeapHuntTest {
             .identifier(IdentifierType.PHONE, "+49 151 " + d.substring(0, 4) + " " + d.substring(4))
             .data("order_id", "ord-" + m.orderId).data("total", 42).data("device", "dev-" + m.device).build(),
         Event.builder(prefix + "-5", "login", at(5)).action("login").identifier(IdentifierType.PHONE, "0049151" + d)
-            .identifier(IdentifierType.EMAIL, email.toUpperCase(Locale.ROOT)).build()));
-    c.ingest(Event.builder(prefix + "-6", "identify", at(6)).identifier(IdentifierType.EMAIL, email)
+            .identifier(IdentifierType.EMAIL, email.toUpperCase(Locale.ROOT)).build()), r -> masked(r, m));
+    IngestResult malformed = applied(c, m, Event.builder(prefix + "-6", "identify", at(6)).identifier(IdentifierType.EMAIL, email)
         .identifier(IdentifierType.EMAIL, "hl." + m.badEmail + "@@example..org").build());
-    c.ingest(Event.builder(prefix + "-7", "consent", at(7)).action("opt_in").identifier(IdentifierType.EMAIL, email).build());
-    c.ingest(Event.builder(prefix + "-8", "list", at(8)).action("subscribe").identifier(IdentifierType.EMAIL, email)
+    assertThat(malformed.problems()).as("the malformed second email is recorded").isNotEmpty();
+    applied(c, m, Event.builder(prefix + "-7", "consent", at(7)).action("opt_in").identifier(IdentifierType.EMAIL, email).build());
+    applied(c, m, Event.builder(prefix + "-8", "list", at(8)).action("subscribe").identifier(IdentifierType.EMAIL, email)
         .data("list", "news").build());
     for (int i = 9; i < 12; i++) {
-      c.ingest(Event.builder(prefix + "-" + i, "pageview", at(i)).identifier(IdentifierType.PHONE, "+49-151-" + d).build());
+      applied(c, m, Event.builder(prefix + "-" + i, "pageview", at(i)).identifier(IdentifierType.PHONE, "+49-151-" + d).build());
     }
     // A push token and a host-defined identifier type (from event data).
-    c.ingest(Event.builder(prefix + "-12", "app_open", at(12)).identifier(IdentifierType.PUSH_TOKEN, "pt-" + m.pushToken)
+    applied(c, m, Event.builder(prefix + "-12", "app_open", at(12)).identifier(IdentifierType.PUSH_TOKEN, "pt-" + m.pushToken)
         .identifier(IdentifierType.of("loyalty_card"), " L-" + m.loyalty).identifier(IdentifierType.CUSTOMER_ID, "cid-" + m.customerId)
         .build());
     return c.profile(dev.clientele.core.Identifier.of(IdentifierType.EMAIL, email)).orElseThrow().id();
+  }
+
+  /** Ingests {@code e}, which must apply, with a result that names none of {@code m}'s values. */
+  private static IngestResult applied(Clientele c, Marks m, Event e) {
+    IngestResult r = c.ingest(e);
+    assertThat(r.outcome()).isEqualTo(IngestResult.Outcome.APPLIED);
+    return masked(r, m);
+  }
+
+  /** {@code r}, after checking that its text (problem lines included) names none of {@code m}'s values. */
+  private static IngestResult masked(IngestResult r, Marks m) {
+    assertThat(r.toString() + r.problems()).doesNotContain(m.needles());
+    return r;
   }
 
   /**
@@ -164,11 +178,13 @@ class ErasureHeapHuntTest {
       c.split(forced.id(), "undo");
       forced = null;
       tag(c, p, seed);
+      readEverything(c, p);
       dev.clientele.consent.ErasureReport report = c.delete(p);
       assertThat(report.toString()).doesNotContain(Marks.of(seed).needles());
       report = null;
       eraseByEvent(c, viaEvent);
       assertThat(c.explain(q).toString() + c.mergeLog(q) + c.stats()).doesNotContain(Marks.of(seed).needles());
+      assertThat(c.explain(q).toString() + c.mergeLog(q)).as("masked").doesNotContain(Marks.of(control).needles());
       assertThat(c.segments().awaitTriggers(Duration.ofSeconds(5))).isTrue();
 
       HeapDump dump = HeapDump.ofLiveObjects();
@@ -273,6 +289,21 @@ class ErasureHeapHuntTest {
             .data("first_name", "Hl" + m.name).build()), bulk::add);
     assertThat(bulk).extracting(IngestResult::outcome).containsOnly(IngestResult.Outcome.REJECTED);
     assertThat(bulk.toString()).doesNotContain(m.needles());
+  }
+
+  /** The reads a host makes of a profile and of the whole store (analytics, exports) before the erasure. */
+  private static void readEverything(Clientele c, ProfileId p) {
+    java.time.LocalDate day = java.time.LocalDate.parse("2026-10-20");
+    c.mau(day);
+    c.activityStatus(day);
+    c.audience();
+    c.profilesOverTime(day.minusDays(30), day);
+    c.metricSnapshot(p, day);
+    c.explain(p);
+    c.consentHistory(p);
+    c.exportPersonalData(p, java.io.OutputStream.nullOutputStream());
+    c.exportProfiles(dev.clientele.export.ExportRequest.builder().build(), java.io.OutputStream.nullOutputStream());
+    c.segments().history(p);
   }
 
   /** Ingests an event with person {@code a}'s email and person {@code b}'s customer id. */
