@@ -224,8 +224,9 @@ class ErasureHeapHuntTest {
   }
 
   /**
-   * A pool thread that looked the person up (a support screen) and then idles while another
-   * thread erases the person: the idle thread must not keep the person's values.
+   * A pool thread that ingested the person's events and looked the person up (a support screen)
+   * and then idles while another thread erases the person: the idle thread must not keep the
+   * person's values.
    */
   @Test
   void lookupOnAnIdleThread_thenDelete_leavesNoValueOfThePersonInTheHeap() throws Exception {
@@ -234,7 +235,7 @@ class ErasureHeapHuntTest {
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
     try (Clientele c = instance()) {
       ingestPerson(c, control, "q");
-      ProfileId p = ingestPerson(c, seed, "p");
+      ProfileId p = pool.submit(() -> ingestPerson(c, seed, "p")).get(); // ingested by the pool thread too
       pool.submit(() -> lookUp(c, seed)).get();
       pool.submit(() -> c.profile(p).orElseThrow().id()).get();
       c.delete(p);
