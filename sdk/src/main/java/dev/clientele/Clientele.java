@@ -1059,6 +1059,10 @@ public final class Clientele implements AutoCloseable {
    * Leaves a salted-hash tombstone per
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.
+   * The person's values handed in again afterwards are not kept in memory either: not by a
+   * replay that is rejected, a {@link #profile(Identifier) lookup} that finds nobody, or a second
+   * {@code gdpr_delete} for them (the normalisation cache drops them, and so does the in-memory
+   * store's per-thread memory of its last read).
    *
    * <p>Removing identifiers from other profiles' merge-log records in place needs a backend that
    * applies {@linkplain dev.clientele.core.spi.Commit#mergeRecordRedactions() merge-record

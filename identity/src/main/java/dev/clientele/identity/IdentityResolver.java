@@ -25,6 +25,12 @@ import java.util.Set;
  * <p>Linkable and malformed identifiers come out in priority order ({@link IdentifierPolicy#priority()},
  * highest first; by default customer id, email, phone, push token, host-defined types,
  * anonymous id); the first one keys the stored event.
+ *
+ * <p>Memory: what it keeps is bounded whatever the events bring. The normalisation cache is
+ * bounded by estimated bytes ({@link IdentityRules#cacheSize}); what it looks up once per
+ * identifier type (normaliser, blocked values) it keeps for the rules' types and at most 1,024
+ * types in all, since identifier types come from event data (a type beyond that is looked up for
+ * each use). {@link #forget} and {@link #forgetSpellings} drop an erased person's cached values.
  */
 public final class IdentityResolver {
   /** The default priority order (that of {@link IdentityRules#DEFAULT_POLICIES}). */
