@@ -782,8 +782,8 @@ public final class Clientele implements AutoCloseable {
    * profile holds it; never a profile a concurrent merge or split has just taken it from.
    *
    * @throws IllegalStateException if the identifier kept moving between profiles through every
-   *     retry of the lookup (100 reads): on a backend whose {@link Storage#ownedProfiles} reads the
-   *     owner and the profile one after the other, under constant merges and splits of it; or, on
+   *     retry of the lookup (100 reads of its owner, then of the owner's profile), under constant
+   *     merges and splits of it; or, on
    *     any backend, when the index and the profiles disagree for good (the identifier's owner is a
    *     profile that does not list it: a defect of the backend or of its data), where this method
    *     returned that profile before
@@ -792,12 +792,16 @@ public final class Clientele implements AutoCloseable {
     Identifier i = resolver.normalize(requireNonNull(identifier, "identifier")).identifier();
     List<Identifier> lookup = List.of(i);
     for (int attempt = 1; ; attempt++) {
-      dev.clientele.core.spi.OwnedProfiles owned = storage.ownedProfiles(lookup);
-      ProfileId owner = owned.owners().get(i);
+      // owners, not ownedProfiles: the in-memory store keeps an ownedProfiles read in the thread for
+      // the commit that follows it in ingestion, and none follows a lookup: the thread would keep
+      // the value after the person's erasure by another thread.
+      ProfileId owner = storage.owners(lookup).get(i);
       if (owner == null) {
+        // Normalising cached the value: nobody holds it, and it may be an erased person's.
+        resolver.forgetSpellings(List.of(identifier));
         return Optional.empty();
       }
-      Optional<Profile> p = owned.profile(owner);
+      Optional<Profile> p = storage.profile(owner);
       if (p.isPresent() && p.get().identifier(i).isPresent()) {
         return p;
       }
@@ -1055,6 +1059,10 @@ public final class Clientele implements AutoCloseable {
    * Leaves a salted-hash tombstone per
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.
+   * The person's values handed in again afterwards are not kept in memory either: not by a
+   * replay that is rejected, a {@link #profile(Identifier) lookup} that finds nobody, or a second
+   * {@code gdpr_delete} for them (the normalisation cache drops them, and so does the in-memory
+   * store's per-thread memory of its last read).
    *
    * <p>Removing identifiers from other profiles' merge-log records in place needs a backend that
    * applies {@linkplain dev.clientele.core.spi.Commit#mergeRecordRedactions() merge-record

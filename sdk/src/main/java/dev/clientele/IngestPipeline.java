@@ -285,12 +285,19 @@ final class IngestPipeline {
         return IngestResult.rejected(raw.id(), List.of("gdpr_delete event " + raw.id()
             + " rejected: this instance does not accept erasure by this event (Clientele.Builder.erasureEvents)"));
       }
-      return erase(resolved);
+      try {
+        return erase(resolved);
+      } finally {
+        // The event names the person and is not stored: neither are its values kept in the
+        // normalisation cache (an erasure drops the erased values' entries; this drops the
+        // event's own spellings, also when nobody held them: a second request for one person).
+        resolver.forgetSpellings(raw.identifiers());
+      }
     }
     boolean active = activity.isActive(resolved.event());
     gate.awaitTurn();
     try {
-      return attempt(resolved, active, out, call); // the first attempt without the retry's lambdas
+      return attempt(raw, resolved, active, out, call); // the first attempt without the retry's lambdas
     } catch (CommitConflictException conflict) {
       IngestResult duplicate = afterConflict(raw, 1);
       if (duplicate != null) {
@@ -298,7 +305,7 @@ final class IngestPipeline {
       }
       Thread.yield();
     }
-    return gate.retry(1, () -> attempt(resolved, active, out, call), (n, conflict) -> afterConflict(raw, n), (n, conflict) -> {
+    return gate.retry(1, () -> attempt(raw, resolved, active, out, call), (n, conflict) -> afterConflict(raw, n), (n, conflict) -> {
       tally.add(Counts.WRITES_GAVE_UP, 1);
       return new IllegalStateException(
           "event " + raw.id() + " could not be applied after " + n + " attempts: " + conflict.getMessage(), conflict);
@@ -478,7 +485,7 @@ final class IngestPipeline {
     }
   }
 
-  private IngestResult attempt(ResolvedIdentifiers r, boolean active, Applied out, Counts call) {
+  private IngestResult attempt(Event raw, ResolvedIdentifiers r, boolean active, Applied out, Counts call) {
     Event event = r.event();
     if (out != null) {
       out.clear(); // also after a conflict: a retried attempt starts again
@@ -491,6 +498,9 @@ final class IngestPipeline {
         Identifier id = lookup.get(i);
         if (!owners.containsKey(id) && erasure.blocks(id)) {
           note(Counts.REPLAYS_BLOCKED, 1, call); // a returned result ends the write: counted once
+          // Normalising the replay cached the erased person's values again: drop them (the store
+          // dropped this thread's read of them when it found the tombstone).
+          resolver.forgetSpellings(raw.identifiers());
           return IngestResult.rejected(event.id(), List.of(
               "event " + event.id() + " rejected: its " + id.type() + " belongs to an erased person (replay blocked)"));
         }

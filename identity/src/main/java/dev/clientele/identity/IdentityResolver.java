@@ -25,6 +25,12 @@ import java.util.Set;
  * <p>Linkable and malformed identifiers come out in priority order ({@link IdentifierPolicy#priority()},
  * highest first; by default customer id, email, phone, push token, host-defined types,
  * anonymous id); the first one keys the stored event.
+ *
+ * <p>Memory: what it keeps is bounded whatever the events bring. The normalisation cache is
+ * bounded by estimated bytes ({@link IdentityRules#cacheSize}); what it looks up once per
+ * identifier type (normaliser, blocked values) it keeps for the rules' types and at most 1,024
+ * types in all, since identifier types come from event data (a type beyond that is looked up for
+ * each use). {@link #forget} and {@link #forgetSpellings} drop an erased person's cached values.
  */
 public final class IdentityResolver {
   /** The default priority order (that of {@link IdentityRules#DEFAULT_POLICIES}). */
@@ -39,8 +45,20 @@ public final class IdentityResolver {
    */
   private final Optional<Cache<Object, NormalizedIdentifier>> cache;
   private final Comparator<Identifier> order;
-  /** Per identifier type asked about: its normaliser and blocked values ({@link Kind}). */
+  /**
+   * Per identifier type asked about: its normaliser and blocked values ({@link Kind}); the types
+   * of the rules first, then those of events, up to {@link #MAX_KINDS} types in all.
+   */
   private final Map<IdentifierType, Kind> kinds = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The most identifier types whose {@link Kind} {@link #kinds} keeps. Identifier types come from
+   * event data (an event's identifier keys), which clients choose: without a bound, events
+   * naming ever new types would grow the map for as long as the instance runs. A type beyond it
+   * (never one of the rules': those are kept first) has its kind made again for each use, which
+   * costs a few string operations per identifier of it.
+   */
+  static final int MAX_KINDS = 1_024;
   /**
    * The kinds of the built-in types' shared constants (what parsing gives), so that the per
    * identifier questions "which normaliser" and "which blocked values" cost a reference
@@ -127,6 +145,7 @@ public final class IdentityResolver {
     // The blocked values in each known type's normal form, once, up front.
     builtIn.keySet().forEach(this::kindFromMap);
     rules.normalizers().keySet().forEach(this::kindFromMap);
+    rules.policies().keySet().forEach(this::kindFromMap);
     this.email = kindFromMap(IdentifierType.EMAIL);
     this.phone = kindFromMap(IdentifierType.PHONE);
     this.pushToken = kindFromMap(IdentifierType.PUSH_TOKEN);
@@ -155,6 +174,10 @@ public final class IdentityResolver {
     Kind known = kinds.get(type);
     if (known != null) {
       return known;
+    }
+    if (kinds.size() >= MAX_KINDS) { // (racing threads may add a few more: bounded all the same)
+      IdentifierNormalizer n = normalizerOf(type);
+      return new Kind(type, n, blockedFor(type, n));
     }
     return kinds.computeIfAbsent(type, t -> {
       IdentifierNormalizer n = normalizerOf(t);
@@ -329,6 +352,11 @@ public final class IdentityResolver {
         lookups - misses, misses, cacheEvictions.sum(), cacheEvictedBytes.sum(), c.estimatedSize(), weighted, maximum);
   }
 
+  /** How many identifier types' {@link Kind}s are kept. For tests. */
+  int keptKinds() {
+    return kinds.size();
+  }
+
   /** How many normalisations the cache holds now. For tests. */
   long cachedEntries() {
     return cache.map(c -> {
@@ -387,6 +415,36 @@ public final class IdentityResolver {
       return match;
     });
     return n[0];
+  }
+
+  /**
+   * Drops the cached normalisations of these identifiers as an event carried them (raw
+   * spellings, before normalisation): for an event refused because it names an erased person (a
+   * blocked replay), so that normalising it does not put the person's values back in the cache.
+   * One cache removal per identifier (two for a phone: its spelling's shared entry too), unlike
+   * {@link #forget}, which scans the cache.
+   *
+   * @return how many cache entries were dropped
+   */
+  public int forgetSpellings(java.util.Collection<Identifier> raw) {
+    requireNonNull(raw, "raw");
+    if (cache.isEmpty() || raw.isEmpty()) {
+      return 0;
+    }
+    java.util.concurrent.ConcurrentMap<Object, NormalizedIdentifier> map = cache.get().asMap();
+    int n = 0;
+    for (Identifier id : raw) {
+      if (map.remove(requireNonNull(id, "identifier")) != null) {
+        n++;
+      }
+      if (normalizerOf(id.type()) instanceof PhoneNormalizer) {
+        String key = PhoneNormalizer.spellingKey(id.value());
+        if (key != null && map.remove(key) != null) {
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   /**

@@ -44,4 +44,31 @@ class IdentityResolverForgetTest {
     resolver.normalize(Identifier.of(IdentifierType.EMAIL, "ann@example.com"));
     assertThat(resolver.forget(List.of(Identifier.of(IdentifierType.EMAIL, "ann@example.com")))).isZero();
   }
+
+  @Test
+  void forgetSpellings_dropsTheEntriesOfTheseRawSpellings_andNothingElse() {
+    IdentityResolver resolver = new IdentityResolver(IdentityRules.defaults());
+    resolver.normalize(Identifier.of(IdentifierType.EMAIL, "\u00c4nn@Example.com"));
+    resolver.normalize(Identifier.of(IdentifierType.EMAIL, "B\u00f6b@example.com"));
+    resolver.normalize(Identifier.of(IdentifierType.PHONE, "+1 650 555 0100")); // under its spelling key
+    resolver.normalize(Identifier.of(IdentifierType.EMAIL, "ann@@example..com")); // malformed: under the raw value
+    assertThat(resolver.cachedEntries()).isEqualTo(4);
+
+    int dropped = resolver.forgetSpellings(List.of(
+        Identifier.of(IdentifierType.EMAIL, "\u00c4nn@Example.com"),
+        Identifier.of(IdentifierType.PHONE, "+1-650-555-0100"), // another spelling, the same key
+        Identifier.of(IdentifierType.EMAIL, "ann@@example..com"),
+        Identifier.of(IdentifierType.CUSTOMER_ID, "c-never-cached")));
+
+    assertThat(dropped).isEqualTo(3);
+    assertThat(resolver.cachedEntries()).isEqualTo(1);
+    assertThat(resolver.forget(List.of(Identifier.of(IdentifierType.EMAIL, "b\u00f6b@example.com")))).isEqualTo(1);
+  }
+
+  @Test
+  void forgetSpellings_withoutCache_dropsNothing() {
+    IdentityResolver resolver = new IdentityResolver(IdentityRules.builder().cacheSize(0).build());
+    resolver.normalize(Identifier.of(IdentifierType.PHONE, "+1 650 555 0100"));
+    assertThat(resolver.forgetSpellings(List.of(Identifier.of(IdentifierType.PHONE, "+1 650 555 0100")))).isZero();
+  }
 }

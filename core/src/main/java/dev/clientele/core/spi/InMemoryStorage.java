@@ -1005,11 +1005,32 @@ public final class InMemoryStorage implements Storage {
     return owner == null ? null : owner.key;
   }
 
+  /**
+   * {@inheritDoc} The owners part of {@link #ownedProfiles}: one read function, one consistent
+   * state. Unlike {@code ownedProfiles}, it leaves nothing of the read in the calling thread for a
+   * commit to reuse: no commit follows this read (erasure by a {@code gdpr_delete} event reads the
+   * owners of the erased identifiers once more after erasing them, and the thread may then idle).
+   */
   @Override
   public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
-    // The owners part of ownedProfiles: one read function, one consistent state (it also reads
-    // the owners' profiles, which costs a caller of this rarely used read little).
-    return ownedProfiles(identifiers).owners();
+    // (Reading the owners' profiles too costs a caller of this rarely used read little.)
+    try {
+      return ownedProfiles(identifiers).owners();
+    } finally {
+      forgetThreadRead();
+    }
+  }
+
+  /**
+   * Drops the identifiers and slots that the calling thread's last read of this store left for
+   * the commit that usually follows: that read's values must not stay reachable from the thread
+   * when no such commit comes (they may be an erased person's).
+   */
+  private void forgetThreadRead() {
+    ReadScratch sc = SCRATCH.get();
+    if (sc.owner == scratchOwner) {
+      sc.forgetRead();
+    }
   }
 
   /**
@@ -1646,10 +1667,21 @@ public final class InMemoryStorage implements Storage {
     return n;
   }
 
-  /** {@inheritDoc} Read like {@link #owner}: from the tombstone's stripe, never half a commit. */
+  /**
+   * {@inheritDoc} Read like {@link #owner}: from the tombstone's stripe, never half a commit. A
+   * tombstone found also drops what the calling thread's last read left for a commit ({@link
+   * #ownedProfiles}): a caller asks after reading an identifier without owner, and one that
+   * turns out erased is refused (a blocked replay), so no commit follows that would clear the
+   * read, and the erased person's values must not stay reachable from an idle thread. (A caller
+   * that re-creates the person commits without the hint: its lookups are made again.)
+   */
   @Override
   public boolean isTombstoned(String hash) {
-    return readInStripe(stripeOf(requireNonNull(hash, "hash")), () -> tombstones.contains(hash));
+    boolean found = readInStripe(stripeOf(requireNonNull(hash, "hash")), () -> tombstones.contains(hash));
+    if (found) {
+      forgetThreadRead();
+    }
+    return found;
   }
 
   /**

@@ -84,6 +84,45 @@ class InMemoryStorageReadHintsTest {
   }
 
   @Test
+  void owners_leavesNoIdentifierOfItsReadInTheThread() {
+    InMemoryStorage s = new InMemoryStorage();
+    Identifier x = Identifier.of(IdentifierType.EMAIL, "alice@example.com");
+    ProfileId p = ProfileId.of("p-1");
+    s.commit(create(p).assign(x, Optional.empty(), p).append(event("e-1", x)).build());
+
+    // What a gdpr_delete event does after erasing: read the owners once more; no commit follows.
+    assertThat(s.owners(List.of(x))).containsEntry(x, p);
+
+    assertThat(InMemoryStorage.scratchRefersTo(x)).as("no commit follows owners(): nothing kept for one").isFalse();
+  }
+
+  @Test
+  void isTombstoned_found_dropsTheThreadsLastRead() {
+    InMemoryStorage s = new InMemoryStorage();
+    Identifier x = Identifier.of(IdentifierType.EMAIL, "alice@example.com");
+    Identifier y = Identifier.of(IdentifierType.EMAIL, "bob@example.com");
+    ProfileId p = ProfileId.of("p-1");
+    s.commit(create(p).assign(x, Optional.empty(), p).append(event("e-1", x)).build());
+    s.commit(Commit.builder().deleteProfile(p, 1).unassign(x, p).eraseEvents(x).eraseMergeRecords(p).tombstone("t-x").build());
+
+    // A replay of the erased value: read, then the tombstone check; the replay is refused, no commit.
+    assertThat(s.ownedProfiles(new ArrayList<>(List.of(x))).owners()).isEmpty();
+    assertThat(InMemoryStorage.scratchRefersTo(x)).isTrue();
+    assertThat(s.isTombstoned("t-other")).isFalse();
+    assertThat(InMemoryStorage.scratchRefersTo(x)).as("kept while no tombstone is found").isTrue();
+    assertThat(s.isTombstoned("t-x")).isTrue();
+
+    assertThat(InMemoryStorage.scratchRefersTo(x)).as("an erased person's replay is not kept by an idle thread").isFalse();
+    // The hint is only a hint: a commit after it was dropped looks the identifiers up again.
+    s.ownedProfiles(new ArrayList<>(List.of(y)));
+    s.isTombstoned("t-x");
+    ProfileId q = ProfileId.of("p-2");
+    s.commit(create(q).assign(y, Optional.empty(), q).append(event("e-2", y)).build());
+    assertThat(s.owner(y)).contains(q);
+    assertThat(s.events(List.of(y))).extracting(e -> e.event().id()).containsExactly("e-2");
+  }
+
+  @Test
   void commit_afterTheReadSlotWasRemoved_appendsToTheNewSlot() {
     InMemoryStorage storage = new InMemoryStorage();
     ProfileId p = ProfileId.of("p-1");
