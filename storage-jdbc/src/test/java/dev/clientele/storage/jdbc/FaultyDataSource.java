@@ -1,6 +1,5 @@
 package dev.clientele.storage.jdbc;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -11,7 +10,6 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -24,7 +22,7 @@ import javax.sql.DataSource;
  * session dies). A {@code COMMIT} is dropped <em>after</em> the database committed, so the
  * caller sees a failure for a commit that took effect: the one case where it cannot tell.
  */
-final class FaultyDataSource implements DataSource {
+final class FaultyDataSource extends ForwardingDataSource {
   /** Breaks a physical connection: closes it (H2) or has the server kill its session (PostgreSQL). */
   @FunctionalInterface
   interface Dropper {
@@ -34,13 +32,12 @@ final class FaultyDataSource implements DataSource {
   private static final Set<String> EXECUTIONS = Set.of("execute", "executeQuery", "executeUpdate", "executeBatch",
       "executeLargeUpdate", "executeLargeBatch");
 
-  private final DataSource target;
   private final Dropper dropper;
   private final AtomicInteger remaining = new AtomicInteger(Integer.MAX_VALUE);
   private volatile boolean armed;
 
   FaultyDataSource(DataSource target, Dropper dropper) {
-    this.target = target;
+    super(target);
     this.dropper = dropper;
   }
 
@@ -121,40 +118,5 @@ final class FaultyDataSource implements DataSource {
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }
-  }
-
-  @Override
-  public PrintWriter getLogWriter() throws SQLException {
-    return target.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) throws SQLException {
-    target.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    target.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return target.getLoginTimeout();
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    return target.getParentLogger();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    throw new SQLException("not a wrapper");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return false;
   }
 }

@@ -1,6 +1,5 @@
 package dev.clientele.storage.jdbc;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -16,7 +15,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -39,7 +37,7 @@ import javax.sql.DataSource;
  * <p>{@link #hostSettings} makes it hand out connections as a host's pool configured so would.
  * Not for concurrent use.
  */
-final class RecordingDataSource implements DataSource {
+final class RecordingDataSource extends ForwardingDataSource {
   /** What a counted call throws when it is the one chosen by {@link #failAt}. */
   enum Fault { SQL, RUNTIME, ERROR }
 
@@ -59,7 +57,6 @@ final class RecordingDataSource implements DataSource {
    */
   record Settings(boolean autoCommit, int isolation, boolean readOnly, String schema, int sessionQueryTimeout) {}
 
-  private final DataSource target;
   /** Settings given to each connection before it is handed out, or null: as the pool gives it. */
   private Settings host;
 
@@ -77,7 +74,7 @@ final class RecordingDataSource implements DataSource {
   private int connections;
 
   RecordingDataSource(DataSource target) {
-    this.target = target;
+    super(target);
   }
 
   /** Hands out connections with these settings (auto-commit, isolation; read-only off). */
@@ -465,39 +462,4 @@ final class RecordingDataSource implements DataSource {
           + "entered_by, left_s, left_n, left_by FROM clientele_segment_span s",
       "clientele_segment_current", "SELECT profile_id, segment, " + SPAN_RANK.formatted("c.span_seq")
           + " FROM clientele_segment_current c");
-
-  @Override
-  public PrintWriter getLogWriter() throws SQLException {
-    return target.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) throws SQLException {
-    target.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    target.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return target.getLoginTimeout();
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    return target.getParentLogger();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    throw new SQLException("not a wrapper");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return false;
-  }
 }
