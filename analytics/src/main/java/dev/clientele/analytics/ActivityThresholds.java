@@ -36,7 +36,7 @@ public record ActivityThresholds(
         dev.clientele.core.Pii.mask(loginType));
     checkArgument(veryActiveDays >= 1 && activeDays >= veryActiveDays,
         "windows must satisfy 1 <= veryActiveDays <= activeDays: %s, %s", veryActiveDays, activeDays);
-    checkArgument(veryActiveLogins >= 1 && activeLogins >= 1, "login counts must be >= 1: %s, %s", veryActiveLogins, activeLogins);
+    checkArgument(veryActiveLogins >= 1 && activeLogins >= 1, "veryActiveLogins and activeLogins must be >= 1: %s, %s", veryActiveLogins, activeLogins);
     checkArgument(sleeperMonths >= 1, "sleeperMonths must be >= 1: %s", sleeperMonths);
   }
 

@@ -267,7 +267,12 @@ final class ArgumentSweep {
     }
     boolean isStatic = e instanceof Constructor || Modifier.isStatic(e.getModifiers());
     if (!isStatic) {
-      Object r = receivers.apply(c);
+      Object r;
+      try {
+        r = c.isEnum() ? c.getEnumConstants()[0] : receivers.apply(c);
+      } catch (RuntimeException ex) {
+        throw new IllegalStateException("the test's receiver of " + owner(c) + " fails: " + ex, ex);
+      }
       if (r == null) {
         skipped.add(full + ": no receiver of " + owner(c));
         return;
@@ -517,6 +522,15 @@ final class ArgumentSweep {
         }
         if (c.isEnum()) {
           return c.getEnumConstants()[0];
+        }
+        if (c.isArray() && !c.getComponentType().isPrimitive()) {
+          Object e = make(c.getComponentType());
+          if (e == NONE) {
+            return NONE;
+          }
+          Object[] a = (Object[]) java.lang.reflect.Array.newInstance(c.getComponentType(), 1);
+          a[0] = e;
+          return a;
         }
         return jdk(c);
       }
@@ -775,7 +789,7 @@ final class ArgumentSweep {
     Outcome o = new Outcome();
     boolean isStatic = e instanceof Constructor || Modifier.isStatic(e.getModifiers());
     Future<Object> f = worker.submit(() -> {
-      Object receiver = isStatic ? null : receivers.apply(c);
+      Object receiver = isStatic ? null : c.isEnum() ? c.getEnumConstants()[0] : receivers.apply(c);
       o.receiver = receiver;
       try {
         Object r = e instanceof Constructor ? ((Constructor<?>) e).newInstance(args) : ((Method) e).invoke(receiver, args);
