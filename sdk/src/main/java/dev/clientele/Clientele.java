@@ -864,6 +864,8 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if there is no such profile
    */
   public Engagement engagement(ProfileId id, LocalDate day) {
+    requireNonNull(id, "id");
+    requireNonNull(day, "day");
     return new EngagementLevels(storage, activityRules, engagementThresholds).of(id, day);
   }
 
@@ -960,6 +962,8 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if there is no such profile
    */
   public MetricSnapshot metricSnapshot(ProfileId id, LocalDate day) {
+    requireNonNull(id, "id");
+    requireNonNull(day, "day");
     return new MetricSnapshots(storage, MetricSnapshots.DEFAULT_VALUE_KEY, revenueRules).snapshot(id, day);
   }
 
@@ -970,6 +974,7 @@ public final class Clientele implements AutoCloseable {
    */
   public java.util.List<MetricPoint> metricSeries(
       ProfileId id, MetricKey metric, LocalDate from, LocalDate to, Granularity granularity) {
+    requireNonNull(id, "id");
     return new MetricSnapshots(storage, MetricSnapshots.DEFAULT_VALUE_KEY, revenueRules).series(id, metric, from, to, granularity);
   }
 
@@ -980,6 +985,8 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if there is no such profile
    */
   public java.util.List<CategoryScore> affinities(ProfileId id, LocalDate day, int n, AffinityRules rules) {
+    requireNonNull(id, "id");
+    requireNonNull(day, "day");
     return new Affinities(storage, rules).top(id, day, n);
   }
 

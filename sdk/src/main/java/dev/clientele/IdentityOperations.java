@@ -240,13 +240,22 @@ final class IdentityOperations {
     }
   }
 
+  /**
+   * A merge record id as a message shows it: as it is when it looks like an id (1 to 64 of
+   * {@code [A-Za-z0-9_.:-]}), else {@linkplain dev.clientele.core.Pii#mask masked}, so that a
+   * value pasted by mistake (an email, a line break, megabytes) is not echoed into logs.
+   */
+  private static String shownId(String id) {
+    return id.matches("[A-Za-z0-9_.:-]{1,64}") ? id : dev.clientele.core.Pii.mask(id);
+  }
+
   SplitResult split(String recordId, String reason) {
-    requireNonNull(recordId, "recordId");
+    requireNonNull(recordId, "mergeRecord");
     requireNonNull(reason, "reason");
     checkArgument(!reason.isBlank(), "reason must not be blank");
     return retried(() -> {
       MergeRecord merge = storage.mergeRecord(recordId)
-          .orElseThrow(() -> new NoSuchElementException("no merge record with id " + recordId));
+          .orElseThrow(() -> new NoSuchElementException("no merge record with id " + shownId(recordId)));
       checkArgument(merge.kind() != MergeRecord.Kind.SPLIT, "record %s is a split, not a merge", recordId);
       Set<Identifier> all = new HashSet<>();
       merge.sides().forEach(s -> all.addAll(s.identifiers()));

@@ -286,7 +286,7 @@ public final class SegmentConfig {
      */
     public SegmentConfig build() {
       for (String name : listened) {
-        checkState(segments.containsKey(name), "a listener was registered for segment %s, which is not defined", name);
+        checkState(segments.containsKey(name), "a listener was registered for segment %s, which is not defined", Shown.name(name));
       }
       return new SegmentConfig(this);
     }
