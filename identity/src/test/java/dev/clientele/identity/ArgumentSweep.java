@@ -97,6 +97,7 @@ final class ArgumentSweep {
   private final Map<String, List<String>> aliases = new HashMap<>();
   private Predicate<String> personal = p -> false;
   private long timeoutMillis = 3_000;
+  private boolean closeReceivers = true;
 
   int members;
   int nullProbes;
@@ -194,6 +195,12 @@ final class ArgumentSweep {
     return this;
   }
 
+  /** Whether receivers are closed after each call (false when the test shares one, e.g. a database). */
+  ArgumentSweep closeReceivers(boolean close) {
+    closeReceivers = close;
+    return this;
+  }
+
   ArgumentSweep timeoutMillis(long millis) {
     timeoutMillis = millis;
     return this;
@@ -277,7 +284,9 @@ final class ArgumentSweep {
         skipped.add(full + ": no receiver of " + owner(c));
         return;
       }
-      closeQuietly(r);
+      if (closeReceivers) {
+        closeQuietly(r);
+      }
     }
     Object[] valid = new Object[ps.length];
     for (int i = 0; i < ps.length; i++) {
@@ -403,6 +412,11 @@ final class ArgumentSweep {
       findings.add(full + " " + name + "=" + probe + ": message shows the raw value: " + brief(t));
       return;
     }
+    if (msg.contains(MARK + "\u0000") || msg.contains(MARK + "\uD800") || msg.contains(MARK + "\n")) {
+      findings.add(full + " " + name + "=" + probe + ": message carries the value's NUL, line break or unpaired surrogate: "
+          + brief(t));
+      return;
+    }
     if (isAllowed(key, probe)) {
       return;
     }
@@ -453,13 +467,27 @@ final class ArgumentSweep {
     return false;
   }
 
+  /** {@code s} with control characters and surrogates written as {@code \\uXXXX}, so a report line stays one line. */
+  static String printable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
   private static String brief(Throwable t) {
     String m = String.valueOf(t.getMessage());
     if (m.length() > 200) {
       m = m.substring(0, 200) + "…(" + m.length() + ")";
     }
     StackTraceElement at = t.getStackTrace().length > 0 ? t.getStackTrace()[0] : null;
-    return t.getClass().getSimpleName() + "(" + m.replace("\n", "\\n") + ")" + (at == null ? "" : " at " + at.getClassName()
+    return t.getClass().getSimpleName() + "(" + printable(m) + ")" + (at == null ? "" : " at " + at.getClassName()
         .substring(at.getClassName().lastIndexOf('.') + 1) + "." + at.getMethodName() + ":" + at.getLineNumber());
   }
 
@@ -568,6 +596,9 @@ final class ArgumentSweep {
     }
     if (c == float.class) {
       return 1f;
+    }
+    if (c == char.class || c == Character.class) {
+      return ',';
     }
     if (c == boolean.class || c == Boolean.class) {
       return false;
@@ -800,7 +831,7 @@ final class ArgumentSweep {
         }
         return r;
       } finally {
-        if (receiver instanceof AutoCloseable) {
+        if (closeReceivers && receiver instanceof AutoCloseable) {
           try {
             ((AutoCloseable) receiver).close();
           } catch (Exception ignored) {
