@@ -127,9 +127,25 @@ final class ArgumentSweep {
       throw new IllegalStateException(e);
     }
     List<Class<?>> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".class")).sorted().collect(Collectors.toList())) {
-        String name = root.relativize(f).toString().replace('/', '.').replace('\\', '.');
+    List<String> entries;
+    if (Files.isRegularFile(root)) { // a module's jar (a reactor build past "package")
+      try (java.util.jar.JarFile jar = new java.util.jar.JarFile(root.toFile())) {
+        entries = jar.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.endsWith(".class")).sorted()
+            .collect(Collectors.toList());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    } else {
+      try (Stream<Path> files = Files.walk(root)) {
+        entries = files.filter(p -> p.toString().endsWith(".class")).map(f -> root.relativize(f).toString()).sorted()
+            .collect(Collectors.toList());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    try {
+      for (String entry : entries) {
+        String name = entry.replace('/', '.').replace('\\', '.');
         name = name.substring(0, name.length() - ".class".length());
         if (name.contains(".internal.") || name.endsWith("package-info") || name.endsWith("module-info")) {
           continue;
@@ -139,8 +155,6 @@ final class ArgumentSweep {
           out.add(c);
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException(e);
     }
@@ -317,7 +331,7 @@ final class ArgumentSweep {
           judgeValue(full, key, p.getName(), probe.getKey(), call(c, e, args), baseline, false);
         }
       }
-      if (t == String.class) {
+      if (t == String.class || t == Object.class || t == CharSequence.class) {
         String[] names = {"empty", "blank", "huge", "control", "surrogate", "newline"};
         for (int k = 0; k < STRING_PROBES.size(); k++) {
           stringProbes++;
