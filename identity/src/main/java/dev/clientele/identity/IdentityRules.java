@@ -379,9 +379,9 @@ public final class IdentityRules {
       checkState(defaultRegion == null, "default region was already set to %s", defaultRegion);
       String upper = region.toUpperCase(Locale.ROOT);
       if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(upper)) {
-        // a region code is two letters (or "001"); anything else is shown masked, never echoed whole
+        // a plain word ("XQ", "Narnia") is shown; anything else masked, never echoed whole
         throw new IllegalArgumentException("unknown phone region: "
-            + (region.length() <= 3 && region.chars().allMatch(Character::isLetterOrDigit) ? region : Pii.mask(region)));
+            + (region.matches("[A-Za-z0-9_-]{1,16}") ? region : Pii.mask(region)));
       }
       this.defaultRegion = upper;
       return this;
