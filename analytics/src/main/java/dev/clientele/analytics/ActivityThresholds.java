@@ -79,8 +79,16 @@ public record ActivityThresholds(
     return new ActivityThresholds(loginType, veryActiveDays, veryActiveLogins, activeDays, activeLogins, months);
   }
 
-  /** The status of a customer with these login counts. */
+  /**
+   * The status of a customer with these login counts.
+   *
+   * @throws IllegalArgumentException if a count is negative
+   */
   public ActivityStatus classify(int loginsInVeryActiveWindow, int loginsInActiveWindow, int loginsInSleeperWindow) {
+    if ((loginsInVeryActiveWindow | loginsInActiveWindow | loginsInSleeperWindow) < 0) {
+      throw new IllegalArgumentException("loginsInVeryActiveWindow, loginsInActiveWindow and loginsInSleeperWindow must be"
+          + " >= 0: " + loginsInVeryActiveWindow + ", " + loginsInActiveWindow + ", " + loginsInSleeperWindow);
+    }
     if (loginsInVeryActiveWindow >= veryActiveLogins) {
       return ActivityStatus.VERY_ACTIVE;
     }

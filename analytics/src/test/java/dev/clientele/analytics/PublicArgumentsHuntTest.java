@@ -1,6 +1,7 @@
 package dev.clientele.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.clientele.consent.AudienceCounts;
 import dev.clientele.consent.ReachabilityPolicy;
@@ -167,5 +168,25 @@ class PublicArgumentsHuntTest {
     s.accepted.stream().filter(a -> a.endsWith("=control") || a.endsWith("=surrogate") || a.endsWith("=newline")
         || a.endsWith("=huge") || a.endsWith("=-1")).forEach(a -> System.out.println("  accepted: " + a));
     assertThat(s.findings).isEmpty();
+  }
+
+  @Test
+  void holdoutReport_hugeLastGroup_sameReportAsALastGroupNoCustomerReaches() {
+    BgNbdModel bg = new BgNbdModel(0.24, 4.41, 0.79, 2.43);
+    List<RfmSummary> calibration = List.of(RfmSummary.of("c-1", 0, 0.0, 10.0), RfmSummary.of("c-2", 2, 5.0, 10.0),
+        RfmSummary.of("c-3", 9, 9.0, 10.0));
+    Map<String, Integer> holdout = Map.of("c-1", 0, "c-2", 1, "c-3", 4);
+    HoldoutReport huge = HoldoutReport.of(bg, calibration, holdout, 5.0, Integer.MAX_VALUE);
+    HoldoutReport big = HoldoutReport.of(bg, calibration, holdout, 5.0, 100);
+    assertThat(huge).isEqualTo(big);
+    assertThat(huge.groups()).extracting(HoldoutReport.Group::label).containsExactly("0", "2", "9");
+    assertThat(HoldoutReport.of(bg, calibration, holdout, 5.0, 2).groups()).extracting(HoldoutReport.Group::label)
+        .containsExactly("0", "2+");
+  }
+
+  @Test
+  void classify_negativeLoginCount_refusedNamingIt() {
+    assertThatThrownBy(() -> ActivityThresholds.defaults().classify(0, -1, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("loginsInActiveWindow");
   }
 }
