@@ -1401,7 +1401,8 @@ public final class Clientele implements AutoCloseable {
    * @param reason why, in words, without personal data (it is kept in the merge log)
    * @return the merged profile
    * @throws java.util.NoSuchElementException if either profile does not exist
-   * @throws IllegalArgumentException if {@code a} equals {@code b} or the reason is blank
+   * @throws IllegalArgumentException if {@code a} equals {@code b}, or the reason is blank, longer
+   *     than 1 000 characters or holds a NUL or an unpaired surrogate
    * @throws IllegalStateException if the profiles kept changing through every retry (as for
    *     {@link #ingest}, which says which writers can cause it), or if this instance is
    *     {@linkplain #close closed}; nothing was applied
@@ -1439,7 +1440,8 @@ public final class Clientele implements AutoCloseable {
    * @param mergeRecord the id of a {@link MergeRecord.Kind#MERGE} or {@link MergeRecord.Kind#FORCED_MERGE} record
    * @param reason why, in words, without personal data (it is kept in the merge log)
    * @throws java.util.NoSuchElementException if there is no such record
-   * @throws IllegalArgumentException if the record is a split or the reason is blank
+   * @throws IllegalArgumentException if the record is a split, or the reason is blank, longer than
+   *     1 000 characters or holds a NUL or an unpaired surrogate
    * @throws IllegalStateException if the merge cannot be undone any more: its identifiers were
    *     erased or now belong to different profiles, or an absorbed profile's id is in use, or a
    *     split undid it already (its profiles were merged again since: split that later merge); or

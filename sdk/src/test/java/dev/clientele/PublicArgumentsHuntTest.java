@@ -126,6 +126,28 @@ class PublicArgumentsHuntTest {
             + "(the message names it, masked when it does not look like an id)");
   }
 
+  /**
+   * The segment queries a caller gets from {@link Clientele#segments()} (a package-private class):
+   * their abstract methods swept on one facade's instance.
+   */
+  @Test
+  void publicArguments_segmentQueriesOfTheFacade() {
+    try (Clientele c = clientele()) {
+      Map<Class<?>, Supplier<?>> own = own();
+      own.put(dev.clientele.segments.SegmentQueries.class, c::segments);
+      own.put(dev.clientele.segments.Segment.class, () -> dev.clientele.segments.Segment.of("vip",
+          dev.clientele.segments.Condition.inList("news")));
+      ArgumentSweep s = new ArgumentSweep(List.of(dev.clientele.segments.SegmentQueries.class),
+          ArgumentSweep.values(Map.of(), byName(), own), k -> own.containsKey(k) ? own.get(k).get() : null)
+          .abstractMethodsOf(dev.clientele.segments.SegmentQueries.class)
+          .personal(p -> p.equals("value") || p.contains("email") || p.contains("phone") || p.contains("customer"))
+          .run();
+      System.out.println(s.report("sdk segments()"));
+      assertThat(s.members).isGreaterThanOrEqualTo(9);
+      assertThat(s.findings).isEmpty();
+    }
+  }
+
   @Test
   void publicArguments_sweep() {
     ArgumentSweep s = sweep().run();
@@ -161,5 +183,43 @@ class PublicArgumentsHuntTest {
   void builder_setTwice_followsTheDocumentedRule() {
     assertThatThrownBy(() -> Clientele.builder().storage(new InMemoryStorage()).storage(new InMemoryStorage()))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("storage");
+  }
+
+  /**
+   * The probes the sweep cannot reach (it has no merge record id): split's reason, on a real merge,
+   * and merge's reason. A reason is kept in the merge log and shown by explain: blank, over 1 000
+   * characters, a NUL or an unpaired surrogate is refused naming it; a line break or an ordinary
+   * sentence is kept.
+   */
+  @Test
+  void splitAndMerge_oddReasons_refusedNamingTheReasonOrKept() {
+    Map<String, Boolean> kept = new java.util.LinkedHashMap<>();
+    kept.put("", false);
+    kept.put("   ", false);
+    kept.put("x".repeat(10 * 1024 * 1024), false);
+    kept.put("x".repeat(1_001), false);
+    kept.put("wrong \u0000 merge", false);
+    kept.put("wrong \ud800 merge", false);
+    kept.put("wrong merge \udc00", false);
+    kept.put("wrong\nmerge", true);
+    kept.put("x".repeat(1_000), true);
+    kept.put("glued by a shared tablet \ud83d\udcf1", true);
+    for (Map.Entry<String, Boolean> e : kept.entrySet()) {
+      String reason = e.getKey();
+      try (Clientele c = clientele()) {
+        c.ingest(Event.builder("e-3", "identify", T).identifier(EMAIL).identifier(IdentifierType.EMAIL, "bob@example.com")
+            .build());
+        String record = c.mergeLog(c.profile(EMAIL).orElseThrow().id()).get(0).id();
+        if (e.getValue()) {
+          assertThat(c.split(record, reason).record()).isNotBlank();
+          assertThat(c.merge(P1, P2, reason).mergedFrom()).isNotEmpty();
+        } else {
+          assertThatThrownBy(() -> c.split(record, reason)).isInstanceOf(IllegalArgumentException.class)
+              .message().contains("reason").hasSizeLessThan(120);
+          assertThatThrownBy(() -> c.merge(P1, P2, reason)).isInstanceOf(IllegalArgumentException.class)
+              .message().contains("reason").hasSizeLessThan(120);
+        }
+      }
+    }
   }
 }

@@ -98,6 +98,7 @@ final class ArgumentSweep {
   private Predicate<String> personal = p -> false;
   private long timeoutMillis = 3_000;
   private boolean closeReceivers = true;
+  private final Set<Class<?>> abstractToo = new HashSet<>();
 
   int members;
   int nullProbes;
@@ -209,6 +210,15 @@ final class ArgumentSweep {
     return this;
   }
 
+  /**
+   * Also sweeps the abstract methods of {@code type} (an interface whose implementation the caller
+   * gets but cannot name, e.g. the facade's {@code segments()}), on the receiver the test gives.
+   */
+  ArgumentSweep abstractMethodsOf(Class<?> type) {
+    abstractToo.add(type);
+    return this;
+  }
+
   /** Whether receivers are closed after each call (false when the test shares one, e.g. a database). */
   ArgumentSweep closeReceivers(boolean close) {
     closeReceivers = close;
@@ -229,7 +239,8 @@ final class ArgumentSweep {
           list.addAll(Arrays.asList(c.getConstructors()));
         }
         for (Method m : c.getDeclaredMethods()) {
-          if (Modifier.isPublic(m.getModifiers()) && !m.isSynthetic() && !m.isBridge() && !objectMethod(c, m)) {
+          if (Modifier.isPublic(m.getModifiers()) && !m.isSynthetic() && !m.isBridge()
+              && (!objectMethod(c, m) || abstractToo.contains(c) && Modifier.isAbstract(m.getModifiers()))) {
             list.add(m);
           }
         }
