@@ -1472,6 +1472,8 @@ public final class Clientele implements AutoCloseable {
    * conflict and, if other writers of this instance keep winning, retried while they wait, so it
    * does not starve.
    *
+   * @throws IllegalArgumentException if {@code tag} is blank, longer than 64 characters, or holds
+   *     a control character (a line break, a NUL) or an unpaired surrogate
    * @throws java.util.NoSuchElementException if there is no such profile
    * @throws IllegalStateException if the profile kept changing through every retry (as for
    *     {@link #ingest}, which says which writers can cause it), or if this instance is
@@ -1481,6 +1483,19 @@ public final class Clientele implements AutoCloseable {
    */
   public Profile tag(ProfileId id, String tag) {
     requireNonNull(tag, "tag");
+    // A tag is a label (a word or two): no line break or NUL to carry into exports and logs, and
+    // text every backend stores as it is. Checked here, not in Profile.Builder, so that tags stored
+    // before this rule still load.
+    for (int i = 0; i < tag.length(); i++) {
+      char c = tag.charAt(i);
+      boolean unpaired = Character.isHighSurrogate(c)
+          ? i + 1 == tag.length() || !Character.isLowSurrogate(tag.charAt(i + 1))
+          : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(tag.charAt(i - 1)));
+      if (Character.isISOControl(c) || unpaired) {
+        throw new IllegalArgumentException(
+            "tag must not contain a control character or an unpaired surrogate (at index " + i + ")");
+      }
+    }
     return update(id, b -> b.addTag(tag));
   }
 

@@ -222,4 +222,17 @@ class PublicArgumentsHuntTest {
       }
     }
   }
+
+  @Test
+  void tag_controlCharactersOrUnpairedSurrogates_refusedNamingTheTag() {
+    try (Clientele c = clientele()) {
+      for (String bad : List.of("vip\n", "v\u0000ip", "vip\ud800", "\udc00vip", "v\u0085ip")) {
+        assertThatThrownBy(() -> c.tag(P1, bad)).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("tag ");
+      }
+      assertThat(c.tag(P1, "vip \ud83d\udc8e").tags()).contains("vip \ud83d\udc8e");
+      assertThat(c.tag(P1, "x".repeat(64)).tags()).contains("x".repeat(64));
+      assertThatThrownBy(() -> c.tag(P1, "x".repeat(65))).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("tag ");
+    }
+  }
 }
