@@ -88,4 +88,16 @@ class PublicArgumentsHuntTest {
       assertThat(store.current(P1)).containsExactly("vip");
     }
   }
+
+  @Test
+  void builders_statementTimeoutTwice_refusedAsDocumented() {
+    try (HikariDataSource db = TestDatabases.h2Memory()) {
+      java.time.Duration d = java.time.Duration.ofSeconds(5);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> JdbcStorage.builder(db).statementTimeout(d).statementTimeout(d))
+          .isInstanceOf(IllegalStateException.class);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> JdbcMembershipStore.builder(db).statementTimeout(d).statementTimeout(d))
+          .isInstanceOf(IllegalStateException.class);
+    }
+  }
 }
