@@ -1,5 +1,6 @@
 package dev.clientele;
 
+import dev.clientele.testsupport.ArgumentSweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clientele.core.Event;

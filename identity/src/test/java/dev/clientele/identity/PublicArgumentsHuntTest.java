@@ -1,5 +1,6 @@
 package dev.clientele.identity;
 
+import dev.clientele.testsupport.ArgumentSweep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

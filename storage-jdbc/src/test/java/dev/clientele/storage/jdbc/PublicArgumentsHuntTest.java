@@ -1,5 +1,6 @@
 package dev.clientele.storage.jdbc;
 
+import dev.clientele.testsupport.ArgumentSweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;

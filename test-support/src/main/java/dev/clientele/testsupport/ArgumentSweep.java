@@ -1,4 +1,4 @@
-package dev.clientele;
+package dev.clientele.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,9 +42,9 @@ import java.util.stream.Stream;
 /**
  * A reflective sweep of the argument checks of a module's public API (test code only).
  *
- * <p>The same file is copied into each module's tests (only the package line differs): the
- * modules share no test-scope module that every one of them could depend on, and {@code tck} is
- * published API for storage backends, not a place for this.
+ * <p>It lives in {@code clientele-test-support}, a module of the build that every module's tests
+ * depend on (test scope) and that depends on nothing of Clientele: {@code tck} is published API
+ * for storage backends and depends on {@code segments}, so the lower modules could not use it.
  *
  * <p>For every public constructor, static method and instance method (on a receiver the module's
  * test can make) of the public types of the module's non-{@code internal} packages, the sweep:
@@ -68,11 +68,11 @@ import java.util.stream.Stream;
  * <p>A probe whose all-valid baseline call fails the same way is "inconclusive", not a finding:
  * the sweep could not build valid arguments for it.
  */
-final class ArgumentSweep {
+public final class ArgumentSweep {
   /** The marker every string probe and personal-data value carries; a message must not show it. */
-  static final String MARK = "quux";
+  public static final String MARK = "quux";
   /** Returned by a value factory that cannot make a value of a type. */
-  static final Object NONE = new Object();
+  public static final Object NONE = new Object();
 
   private static final String HUGE = MARK.repeat(10 * 1024 * 1024 / MARK.length());
   private static final List<String> STRING_PROBES =
@@ -83,7 +83,7 @@ final class ArgumentSweep {
       "builder", "build", "value", "values", "valueOf", "compute", "run", "get", "with", "fixed", "in", "accept", "test");
 
   /** Makes a valid value of a type for a parameter ({@code member} is {@code Owner#name}). */
-  interface Values {
+  public interface Values {
     /** Returns a valid value, or {@link #NONE}. */
     Object make(Type type, String member, String param);
   }
@@ -100,27 +100,27 @@ final class ArgumentSweep {
   private boolean closeReceivers = true;
   private final Set<Class<?>> abstractToo = new HashSet<>();
 
-  int members;
-  int nullProbes;
-  int numberProbes;
-  int stringProbes;
-  int collectionProbes;
-  int returnedCollections;
-  final List<String> skipped = new ArrayList<>();
-  final List<String> inconclusive = new ArrayList<>();
-  final List<String> findings = new ArrayList<>();
-  final List<String> accepted = new ArrayList<>();
+  public int members;
+  public int nullProbes;
+  public int numberProbes;
+  public int stringProbes;
+  public int collectionProbes;
+  public int returnedCollections;
+  public final List<String> skipped = new ArrayList<>();
+  public final List<String> inconclusive = new ArrayList<>();
+  public final List<String> findings = new ArrayList<>();
+  public final List<String> accepted = new ArrayList<>();
 
   private ExecutorService worker = newWorker();
 
-  ArgumentSweep(List<Class<?>> types, Values values, Function<Class<?>, Object> receivers) {
+  public ArgumentSweep(List<Class<?>> types, Values values, Function<Class<?>, Object> receivers) {
     this.types = types;
     this.values = values;
     this.receivers = receivers;
   }
 
   /** The public types of the non-internal packages under the classes directory of {@code anchor}. */
-  static List<Class<?>> publicTypes(Class<?> anchor) {
+  public static List<Class<?>> publicTypes(Class<?> anchor) {
     Path root;
     try {
       root = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -175,13 +175,13 @@ final class ArgumentSweep {
   }
 
   /** Parameters ({@code Owner#name/param}) whose Javadoc gives {@code null} a meaning. */
-  ArgumentSweep nullable(String key, String why) {
+  public ArgumentSweep nullable(String key, String why) {
     nullable.put(key, why);
     return this;
   }
 
   /** Members ({@code Owner#name}) the sweep must not call, with the reason. */
-  ArgumentSweep skip(String member, String why) {
+  public ArgumentSweep skip(String member, String why) {
     skips.put(member, why);
     return this;
   }
@@ -190,7 +190,7 @@ final class ArgumentSweep {
    * A probe outcome that is documented: {@code Owner#name/param=probe} (probe: null, -1, 0, max, NaN,
    * +Inf, -Inf, empty, blank, huge, control, surrogate, newline) or {@code Owner#name/param=*}.
    */
-  ArgumentSweep allow(String key, String why) {
+  public ArgumentSweep allow(String key, String why) {
     allowed.put(key, why);
     return this;
   }
@@ -199,13 +199,13 @@ final class ArgumentSweep {
    * Another name a message may use for a parameter ({@code Owner#name/param}), such as the domain
    * name "profile id" for the parameter {@code value} of {@code ProfileId#of}.
    */
-  ArgumentSweep alias(String key, String word) {
+  public ArgumentSweep alias(String key, String word) {
     aliases.computeIfAbsent(key, k -> new ArrayList<>()).add(word);
     return this;
   }
 
   /** Which parameter names carry personal data (their probes' messages must be masked). */
-  ArgumentSweep personal(Predicate<String> p) {
+  public ArgumentSweep personal(Predicate<String> p) {
     personal = p;
     return this;
   }
@@ -214,24 +214,24 @@ final class ArgumentSweep {
    * Also sweeps the abstract methods of {@code type} (an interface whose implementation the caller
    * gets but cannot name, e.g. the facade's {@code segments()}), on the receiver the test gives.
    */
-  ArgumentSweep abstractMethodsOf(Class<?> type) {
+  public ArgumentSweep abstractMethodsOf(Class<?> type) {
     abstractToo.add(type);
     return this;
   }
 
   /** Whether receivers are closed after each call (false when the test shares one, e.g. a database). */
-  ArgumentSweep closeReceivers(boolean close) {
+  public ArgumentSweep closeReceivers(boolean close) {
     closeReceivers = close;
     return this;
   }
 
-  ArgumentSweep timeoutMillis(long millis) {
+  public ArgumentSweep timeoutMillis(long millis) {
     timeoutMillis = millis;
     return this;
   }
 
   /** Runs the sweep. */
-  ArgumentSweep run() {
+  public ArgumentSweep run() {
     try {
       for (Class<?> c : types) {
         List<Executable> list = new ArrayList<>();
@@ -465,7 +465,7 @@ final class ArgumentSweep {
    * {@code maxEvents(value)}: "maxEvents"), or by an {@linkplain #alias alias}. A JVM helpful-NPE
    * message ("Cannot invoke … because …") does not count: it reports a crash, not a check.
    */
-  boolean names(String message, String key) {
+  public boolean names(String message, String key) {
     if (message == null || message.startsWith("Cannot ")) {
       return false;
     }
@@ -493,7 +493,7 @@ final class ArgumentSweep {
   }
 
   /** {@code s} with control characters and surrogates written as {@code \\uXXXX}, so a report line stays one line. */
-  static String printable(String s) {
+  public static String printable(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -522,7 +522,7 @@ final class ArgumentSweep {
    * A value factory: first {@code byKey} ({@code Owner#name/param}), then {@code byName} (a
    * parameter name), then {@code own} (a module type), then the JDK types every module uses.
    */
-  static Values values(Map<String, java.util.function.Supplier<?>> byKey, Map<String, java.util.function.Supplier<?>> byName,
+  public static Values values(Map<String, java.util.function.Supplier<?>> byKey, Map<String, java.util.function.Supplier<?>> byName,
       Map<Class<?>, java.util.function.Supplier<?>> own) {
     return new Values() {
       @Override
@@ -767,7 +767,7 @@ final class ArgumentSweep {
   }
 
   /** Checks that the collections a value returns cannot be modified. */
-  void checkReturned(String where, Object r) {
+  public void checkReturned(String where, Object r) {
     if (!isValueLike(r)) {
       return;
     }
@@ -795,7 +795,7 @@ final class ArgumentSweep {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static boolean modifiable(Object c) {
+  public static boolean modifiable(Object c) {
     try {
       if (c instanceof Collection) {
         Collection col = (Collection) c;
@@ -911,7 +911,7 @@ final class ArgumentSweep {
   }
 
   /** A summary for the test's output and the notes. */
-  String report(String module) {
+  public String report(String module) {
     StringBuilder sb = new StringBuilder();
     sb.append(module).append(": ").append(types.size()).append(" public types, ").append(members).append(" members swept, ")
         .append(nullProbes).append(" null probes, ").append(numberProbes).append(" number probes, ").append(stringProbes)
