@@ -868,6 +868,8 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if there is no such profile
    */
   public Engagement engagement(ProfileId id, LocalDate day) {
+    requireNonNull(id, "id");
+    requireNonNull(day, "day");
     return new EngagementLevels(storage, activityRules, engagementThresholds).of(id, day);
   }
 
@@ -964,6 +966,8 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if there is no such profile
    */
   public MetricSnapshot metricSnapshot(ProfileId id, LocalDate day) {
+    requireNonNull(id, "id");
+    requireNonNull(day, "day");
     return new MetricSnapshots(storage, MetricSnapshots.DEFAULT_VALUE_KEY, revenueRules).snapshot(id, day);
   }
 
@@ -974,6 +978,7 @@ public final class Clientele implements AutoCloseable {
    */
   public java.util.List<MetricPoint> metricSeries(
       ProfileId id, MetricKey metric, LocalDate from, LocalDate to, Granularity granularity) {
+    requireNonNull(id, "id");
     return new MetricSnapshots(storage, MetricSnapshots.DEFAULT_VALUE_KEY, revenueRules).series(id, metric, from, to, granularity);
   }
 
@@ -984,6 +989,8 @@ public final class Clientele implements AutoCloseable {
    * @throws java.util.NoSuchElementException if there is no such profile
    */
   public java.util.List<CategoryScore> affinities(ProfileId id, LocalDate day, int n, AffinityRules rules) {
+    requireNonNull(id, "id");
+    requireNonNull(day, "day");
     return new Affinities(storage, rules).top(id, day, n);
   }
 
@@ -1402,7 +1409,8 @@ public final class Clientele implements AutoCloseable {
    * @param reason why, in words, without personal data (it is kept in the merge log)
    * @return the merged profile
    * @throws java.util.NoSuchElementException if either profile does not exist
-   * @throws IllegalArgumentException if {@code a} equals {@code b} or the reason is blank
+   * @throws IllegalArgumentException if {@code a} equals {@code b}, or the reason is blank, longer
+   *     than 1 000 characters or holds a NUL or an unpaired surrogate
    * @throws IllegalStateException if the profiles kept changing through every retry (as for
    *     {@link #ingest}, which says which writers can cause it), or if this instance is
    *     {@linkplain #close closed}; nothing was applied
@@ -1440,7 +1448,8 @@ public final class Clientele implements AutoCloseable {
    * @param mergeRecord the id of a {@link MergeRecord.Kind#MERGE} or {@link MergeRecord.Kind#FORCED_MERGE} record
    * @param reason why, in words, without personal data (it is kept in the merge log)
    * @throws java.util.NoSuchElementException if there is no such record
-   * @throws IllegalArgumentException if the record is a split or the reason is blank
+   * @throws IllegalArgumentException if the record is a split, or the reason is blank, longer than
+   *     1 000 characters or holds a NUL or an unpaired surrogate
    * @throws IllegalStateException if the merge cannot be undone any more: its identifiers were
    *     erased or now belong to different profiles, or an absorbed profile's id is in use, or a
    *     split undid it already (its profiles were merged again since: split that later merge); or
@@ -1471,6 +1480,8 @@ public final class Clientele implements AutoCloseable {
    * conflict and, if other writers of this instance keep winning, retried while they wait, so it
    * does not starve.
    *
+   * @throws IllegalArgumentException if {@code tag} is blank, longer than 64 characters, or holds
+   *     a control character (a line break, a NUL) or an unpaired surrogate
    * @throws java.util.NoSuchElementException if there is no such profile
    * @throws IllegalStateException if the profile kept changing through every retry (as for
    *     {@link #ingest}, which says which writers can cause it), or if this instance is
@@ -1480,6 +1491,19 @@ public final class Clientele implements AutoCloseable {
    */
   public Profile tag(ProfileId id, String tag) {
     requireNonNull(tag, "tag");
+    // A tag is a label (a word or two): no line break or NUL to carry into exports and logs, and
+    // text every backend stores as it is. Checked here, not in Profile.Builder, so that tags stored
+    // before this rule still load.
+    for (int i = 0; i < tag.length(); i++) {
+      char c = tag.charAt(i);
+      boolean unpaired = Character.isHighSurrogate(c)
+          ? i + 1 == tag.length() || !Character.isLowSurrogate(tag.charAt(i + 1))
+          : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(tag.charAt(i - 1)));
+      if (Character.isISOControl(c) || unpaired) {
+        throw new IllegalArgumentException(
+            "tag must not contain a control character or an unpaired surrogate (at index " + i + ")");
+      }
+    }
     return update(id, b -> b.addTag(tag));
   }
 

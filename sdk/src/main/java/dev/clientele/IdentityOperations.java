@@ -187,7 +187,7 @@ final class IdentityOperations {
     requireNonNull(b, "b");
     requireNonNull(reason, "reason");
     checkArgument(!a.equals(b), "cannot merge profile %s with itself", a);
-    checkArgument(!reason.isBlank(), "reason must not be blank");
+    checkReason(reason);
     return retried(() -> {
       Profile pa = storage.profile(a).orElseThrow(() -> new NoSuchElementException("no profile with id " + a));
       Profile pb = storage.profile(b).orElseThrow(() -> new NoSuchElementException("no profile with id " + b));
@@ -240,13 +240,45 @@ final class IdentityOperations {
     }
   }
 
-  SplitResult split(String recordId, String reason) {
-    requireNonNull(recordId, "recordId");
-    requireNonNull(reason, "reason");
+  /** The longest reason an operator merge or split keeps: a merge log note is a sentence. */
+  static final int MAX_REASON_LENGTH = 1_000;
+
+  /**
+   * Checks an operator's reason: not blank, at most {@link #MAX_REASON_LENGTH} characters, no NUL
+   * and no unpaired surrogate (text every backend can store as it is). It is kept in the merge log
+   * and shown by {@code explain}, so it is never echoed in the message.
+   */
+  private static void checkReason(String reason) {
     checkArgument(!reason.isBlank(), "reason must not be blank");
+    checkArgument(reason.length() <= MAX_REASON_LENGTH, "reason must be at most %s characters, not %s", MAX_REASON_LENGTH,
+        reason.length());
+    for (int i = 0; i < reason.length(); i++) {
+      char c = reason.charAt(i);
+      boolean unpaired = Character.isHighSurrogate(c)
+          ? i + 1 == reason.length() || !Character.isLowSurrogate(reason.charAt(i + 1))
+          : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(reason.charAt(i - 1)));
+      if (c == 0 || unpaired) {
+        throw new IllegalArgumentException("reason must not contain a NUL or an unpaired surrogate (at index " + i + ")");
+      }
+    }
+  }
+
+  /**
+   * A merge record id as a message shows it: as it is when it looks like an id (1 to 64 of
+   * {@code [A-Za-z0-9_.:-]}), else {@linkplain dev.clientele.core.Pii#mask masked}, so that a
+   * value pasted by mistake (an email, a line break, megabytes) is not echoed into logs.
+   */
+  private static String shownId(String id) {
+    return id.matches("[A-Za-z0-9_.:-]{1,64}") ? id : dev.clientele.core.Pii.mask(id);
+  }
+
+  SplitResult split(String recordId, String reason) {
+    requireNonNull(recordId, "mergeRecord");
+    requireNonNull(reason, "reason");
+    checkReason(reason);
     return retried(() -> {
       MergeRecord merge = storage.mergeRecord(recordId)
-          .orElseThrow(() -> new NoSuchElementException("no merge record with id " + recordId));
+          .orElseThrow(() -> new NoSuchElementException("no merge record with id " + shownId(recordId)));
       checkArgument(merge.kind() != MergeRecord.Kind.SPLIT, "record %s is a split, not a merge", recordId);
       Set<Identifier> all = new HashSet<>();
       merge.sides().forEach(s -> all.addAll(s.identifiers()));

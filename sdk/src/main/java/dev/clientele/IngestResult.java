@@ -71,16 +71,16 @@ public record IngestResult(
     requireNonNull(eventId, "eventId");
     requireNonNull(outcome, "outcome");
     requireNonNull(profile, "profile");
-    mergedProfiles = copy(mergedProfiles);
-    problems = problems.size() > MAX_PROBLEM_LINES ? capped(problems) : copy(problems);
-    refusals = copy(refusals);
-    erasedProfiles = copy(erasedProfiles);
-    otherProfiles = copy(otherProfiles);
+    mergedProfiles = copy(mergedProfiles, "mergedProfiles");
+    problems = requireNonNull(problems, "problems").size() > MAX_PROBLEM_LINES ? capped(problems) : copy(problems, "problems");
+    refusals = copy(refusals, "refusals");
+    erasedProfiles = copy(erasedProfiles, "erasedProfiles");
+    otherProfiles = copy(otherProfiles, "otherProfiles");
   }
 
   /** An immutable copy; an empty list becomes the shared empty one without copying an array. */
-  private static <T> List<T> copy(List<T> list) {
-    return list.isEmpty() ? ImmutableList.of() : ImmutableList.copyOf(list);
+  private static <T> List<T> copy(List<T> list, String name) {
+    return requireNonNull(list, name).isEmpty() ? ImmutableList.of() : ImmutableList.copyOf(list);
   }
 
   /**

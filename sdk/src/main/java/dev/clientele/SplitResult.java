@@ -18,7 +18,7 @@ public record SplitResult(Profile kept, List<Profile> restored, String record) {
   /** Validates and copies. */
   public SplitResult {
     requireNonNull(kept, "kept");
-    restored = ImmutableList.copyOf(restored);
+    restored = ImmutableList.copyOf(java.util.Objects.requireNonNull(restored, "restored"));
     requireNonNull(record, "record");
   }
 }

@@ -36,7 +36,7 @@ public record ActivityThresholds(
         dev.clientele.core.Pii.mask(loginType));
     checkArgument(veryActiveDays >= 1 && activeDays >= veryActiveDays,
         "windows must satisfy 1 <= veryActiveDays <= activeDays: %s, %s", veryActiveDays, activeDays);
-    checkArgument(veryActiveLogins >= 1 && activeLogins >= 1, "login counts must be >= 1: %s, %s", veryActiveLogins, activeLogins);
+    checkArgument(veryActiveLogins >= 1 && activeLogins >= 1, "veryActiveLogins and activeLogins must be >= 1: %s, %s", veryActiveLogins, activeLogins);
     checkArgument(sleeperMonths >= 1, "sleeperMonths must be >= 1: %s", sleeperMonths);
   }
 
@@ -79,8 +79,16 @@ public record ActivityThresholds(
     return new ActivityThresholds(loginType, veryActiveDays, veryActiveLogins, activeDays, activeLogins, months);
   }
 
-  /** The status of a customer with these login counts. */
+  /**
+   * The status of a customer with these login counts.
+   *
+   * @throws IllegalArgumentException if a count is negative
+   */
   public ActivityStatus classify(int loginsInVeryActiveWindow, int loginsInActiveWindow, int loginsInSleeperWindow) {
+    if ((loginsInVeryActiveWindow | loginsInActiveWindow | loginsInSleeperWindow) < 0) {
+      throw new IllegalArgumentException("loginsInVeryActiveWindow, loginsInActiveWindow and loginsInSleeperWindow must be"
+          + " >= 0: " + loginsInVeryActiveWindow + ", " + loginsInActiveWindow + ", " + loginsInSleeperWindow);
+    }
     if (loginsInVeryActiveWindow >= veryActiveLogins) {
       return ActivityStatus.VERY_ACTIVE;
     }

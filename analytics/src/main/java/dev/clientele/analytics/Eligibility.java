@@ -19,7 +19,7 @@ import java.util.List;
 public record Eligibility(boolean eligible, List<String> reasons) {
   /** Validates and copies. */
   public Eligibility {
-    reasons = List.copyOf(reasons);
+    reasons = List.copyOf(java.util.Objects.requireNonNull(reasons, "reasons"));
     checkArgument(eligible == reasons.isEmpty(), "reasons must be empty exactly when eligible: %s", reasons);
   }
 

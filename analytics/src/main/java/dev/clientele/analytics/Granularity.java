@@ -15,6 +15,7 @@ public enum Granularity {
 
   /** The first day of the period holding {@code day}. */
   public LocalDate start(LocalDate day) {
+    java.util.Objects.requireNonNull(day, "day");
     return switch (this) {
       case DAY -> day;
       case WEEK -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
@@ -24,6 +25,7 @@ public enum Granularity {
 
   /** The first day of the period after the one starting on {@code start}. */
   public LocalDate next(LocalDate start) {
+    java.util.Objects.requireNonNull(start, "start");
     return switch (this) {
       case DAY -> start.plusDays(1);
       case WEEK -> start.plusWeeks(1);

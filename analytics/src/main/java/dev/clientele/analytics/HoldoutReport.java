@@ -25,7 +25,7 @@ import java.util.Map;
 public record HoldoutReport(List<Group> groups, long customers, double actualTotal, double expectedTotal) {
   /** Copies the rows. */
   public HoldoutReport {
-    groups = List.copyOf(groups);
+    groups = List.copyOf(requireNonNull(groups, "groups"));
   }
 
   /**
@@ -63,9 +63,15 @@ public record HoldoutReport(List<Group> groups, long customers, double actualTot
     checkArgument(holdoutLength >= 0 && Double.isFinite(holdoutLength), "holdoutLength must be finite and >= 0: %s",
         holdoutLength);
     checkArgument(lastGroup >= 1, "lastGroup must be >= 1: %s", lastGroup);
-    long[] count = new long[lastGroup + 1];
-    double[] actual = new double[lastGroup + 1];
-    double[] expected = new double[lastGroup + 1];
+    // Groups run up to the highest one a customer falls in, not to lastGroup: a large lastGroup
+    // (Integer.MAX_VALUE: "no open group") must not size the arrays.
+    int top = 0;
+    for (RfmSummary s : calibration) {
+      top = Math.max(top, Math.min(s.frequency(), lastGroup));
+    }
+    long[] count = new long[top + 1];
+    double[] actual = new double[top + 1];
+    double[] expected = new double[top + 1];
     for (RfmSummary s : calibration) {
       Integer made = holdoutFrequencies.get(s.customerId());
       if (made == null) {
@@ -80,7 +86,7 @@ public record HoldoutReport(List<Group> groups, long customers, double actualTot
     long customers = 0;
     double actualTotal = 0;
     double expectedTotal = 0;
-    for (int g = 0; g <= lastGroup; g++) {
+    for (int g = 0; g <= top; g++) {
       customers += count[g];
       actualTotal += actual[g];
       expectedTotal += expected[g];

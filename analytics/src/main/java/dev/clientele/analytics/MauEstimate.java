@@ -38,8 +38,11 @@ public record MauEstimate(
     requireNonNull(date, "date");
     requireNonNull(month, "month");
     checkArgument(YearMonth.from(date).equals(month), "month %s does not hold %s", month, date);
-    checkArgument(identified >= 0 && anonymous >= 0, "estimates must be >= 0: %s, %s", identified, anonymous);
-    checkArgument(lowerBound <= mau && mau <= upperBound, "bounds must hold the estimate: %s <= %s <= %s", lowerBound, mau, upperBound);
+    checkArgument(identified >= 0 && anonymous >= 0 && identified < Double.POSITIVE_INFINITY
+        && anonymous < Double.POSITIVE_INFINITY, "identified and anonymous must be finite and >= 0: %s, %s", identified,
+        anonymous);
+    checkArgument(lowerBound <= mau && mau <= upperBound && Double.isFinite(lowerBound) && Double.isFinite(upperBound),
+        "lowerBound <= mau <= upperBound must hold, all finite: %s <= %s <= %s", lowerBound, mau, upperBound);
     checkArgument(relativeStandardError > 0 && relativeStandardError < 1, "relativeStandardError must be in (0, 1): %s", relativeStandardError);
   }
 

@@ -24,7 +24,7 @@ public record MetricSnapshot(ProfileId profile, LocalDate asOf, List<MetricSumma
   public MetricSnapshot {
     requireNonNull(profile, "profile");
     requireNonNull(asOf, "asOf");
-    metrics = ImmutableList.copyOf(metrics);
+    metrics = ImmutableList.copyOf(java.util.Objects.requireNonNull(metrics, "metrics"));
     requireNonNull(orders, "orders");
   }
 

@@ -28,7 +28,10 @@ public enum PeriodUnit {
     return days;
   }
 
-  /** {@code days} expressed in this unit (for a week: {@code days / 7}). */
+  /**
+   * {@code days} expressed in this unit (for a week: {@code days / 7}). Plain arithmetic: a
+   * negative, infinite or {@code NaN} number of days gives the same in this unit.
+   */
   public double fromDays(double days) {
     return days / this.days;
   }
@@ -48,7 +51,7 @@ public enum PeriodUnit {
       case "weeks":
         return WEEK;
       default:
-        throw new IllegalArgumentException("time unit must be day or week: " + name);
+        throw new IllegalArgumentException("time unit must be day or week: " + SimpleCsv.headerForMessage(name));
     }
   }
 }

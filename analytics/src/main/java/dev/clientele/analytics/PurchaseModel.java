@@ -32,7 +32,7 @@ public sealed interface PurchaseModel extends ParametricModel permits BgNbdModel
       case "paretonbd":
         return ParetoNbdModel.fit(summaries);
       default:
-        throw new IllegalArgumentException("model must be bgnbd, pareto or mbgnbd: " + name);
+        throw new IllegalArgumentException("model must be bgnbd, pareto or mbgnbd: " + SimpleCsv.headerForMessage(name));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.clientele.consent;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableMap;
 import dev.clientele.core.Channel;
@@ -23,13 +24,13 @@ public record AudienceCounts(long total, Map<Channel, ChannelCount> channels, lo
   public record ChannelCount(long reachable, long unreachable) {
     /** Validates the counts. */
     public ChannelCount {
-      checkArgument(reachable >= 0 && unreachable >= 0, "counts must be >= 0: %s, %s", reachable, unreachable);
+      checkArgument(reachable >= 0 && unreachable >= 0, "reachable and unreachable must be >= 0: %s, %s", reachable, unreachable);
     }
   }
 
   /** Validates and copies. */
   public AudienceCounts {
-    channels = ImmutableMap.copyOf(channels);
+    channels = ImmutableMap.copyOf(requireNonNull(channels, "channels"));
     checkArgument(channels.size() == Channel.values().length, "every channel must be counted");
     for (ChannelCount c : channels.values()) {
       checkArgument(c.reachable() + c.unreachable() == total, "reachable + unreachable must equal total: %s", c);

@@ -22,8 +22,8 @@ public record ChannelReachability(Channel channel, boolean reachable, List<Ident
   /** Validates and copies. */
   public ChannelReachability {
     requireNonNull(channel, "channel");
-    via = ImmutableList.copyOf(via);
-    reasons = ImmutableList.copyOf(reasons);
+    via = ImmutableList.copyOf(requireNonNull(via, "via"));
+    reasons = ImmutableList.copyOf(requireNonNull(reasons, "reasons"));
     checkArgument(reachable == !via.isEmpty(), "reachable exactly when some identifier is eligible");
     checkArgument(!reasons.isEmpty(), "reasons must not be empty");
   }

@@ -639,6 +639,7 @@ public final class Erasure {
 
   /** Whether {@code identifier} (normalised) was erased and, under {@link ErasurePolicy.Replay#BLOCK}, may not come back. */
   public boolean blocks(Identifier identifier) {
+    requireNonNull(identifier, "identifier");
     return policy.replay() == ErasurePolicy.Replay.BLOCK
         && storage.hasTombstones()
         && storage.isTombstoned(policy.tombstoneOf(identifier));

@@ -52,12 +52,14 @@ public record ErasureReport(
   /** Validates and copies. */
   public ErasureReport {
     requireNonNull(profile, "profile");
-    mergedFrom = ImmutableList.copyOf(mergedFrom);
-    otherProfilesChanged = ImmutableList.copyOf(otherProfilesChanged);
-    identifiersByType = ImmutableSortedMap.copyOf(identifiersByType);
-    cachesCleared = ImmutableList.copyOf(cachesCleared);
-    keptSplitRecords = ImmutableList.copyOf(keptSplitRecords);
-    checkArgument(events >= 0 && tombstones >= 0 && mergeRecords >= 0 && mergeRecordsRedacted >= 0, "counts must be >= 0");
+    mergedFrom = ImmutableList.copyOf(requireNonNull(mergedFrom, "mergedFrom"));
+    otherProfilesChanged = ImmutableList.copyOf(requireNonNull(otherProfilesChanged, "otherProfilesChanged"));
+    identifiersByType = ImmutableSortedMap.copyOf(requireNonNull(identifiersByType, "identifiersByType"));
+    cachesCleared = ImmutableList.copyOf(requireNonNull(cachesCleared, "cachesCleared"));
+    keptSplitRecords = ImmutableList.copyOf(requireNonNull(keptSplitRecords, "keptSplitRecords"));
+    checkArgument(events >= 0 && tombstones >= 0 && mergeRecords >= 0 && mergeRecordsRedacted >= 0,
+        "events, tombstones, mergeRecords and mergeRecordsRedacted must be >= 0: %s, %s, %s, %s", events, tombstones,
+        mergeRecords, mergeRecordsRedacted);
   }
 
   /**
@@ -118,7 +120,7 @@ public record ErasureReport(
   /** A copy that also names {@code cache} as cleared. */
   public ErasureReport withCacheCleared(String cache) {
     return new ErasureReport(profile, mergedFrom, identifiersByType, events, tombstones, mergeRecords,
-        ImmutableList.<String>builder().addAll(cachesCleared).add(cache).build(), otherProfilesChanged,
+        ImmutableList.<String>builder().addAll(cachesCleared).add(requireNonNull(cache, "cache")).build(), otherProfilesChanged,
         mergeRecordsRedacted, keptSplitRecords);
   }
 }

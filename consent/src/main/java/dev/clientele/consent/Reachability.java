@@ -17,7 +17,7 @@ public record Reachability(ProfileId profile, Map<Channel, ChannelReachability> 
   /** Validates and copies. */
   public Reachability {
     requireNonNull(profile, "profile");
-    channels = ImmutableMap.copyOf(channels);
+    channels = ImmutableMap.copyOf(requireNonNull(channels, "channels"));
   }
 
   /** The evaluation for one channel. */

@@ -69,7 +69,7 @@ public final class ReachabilityPolicy {
    * consent wherever {@code other} does, and lets CCPA block no channel that {@code other} lets through.
    */
   public boolean isAtLeastAsLooseAs(ReachabilityPolicy other) {
-    return unknownReachable.containsAll(other.unknownReachable) && other.ccpaBlocked.containsAll(ccpaBlocked);
+    return unknownReachable.containsAll(requireNonNull(other, "other").unknownReachable) && other.ccpaBlocked.containsAll(ccpaBlocked);
   }
 
   @Override

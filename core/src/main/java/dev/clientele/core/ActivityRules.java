@@ -117,11 +117,14 @@ public record ActivityRules(Set<String> inactiveTypes, Set<String> inactiveActio
 
   /** Whether {@code event} is active. */
   public boolean isActive(Event event) {
+    requireNonNull(event, "event");
     return isActive(event.type(), event.action());
   }
 
   /** Whether an event of this type and action is active. */
   public boolean isActive(String type, String action) {
+    requireNonNull(type, "type");
+    requireNonNull(action, "action");
     if (inactiveTypes.contains(type)) {
       return false;
     }

@@ -30,7 +30,7 @@ public enum Channel {
     return identifierType;
   }
 
-  /** The channel with the given key, ignoring case; empty if there is none. */
+  /** The channel with the given key, ignoring case; empty if there is none (or {@code key} is null). */
   public static Optional<Channel> fromKey(String key) {
     if (key == null) {
       return Optional.empty();

@@ -1,5 +1,7 @@
 package dev.clientele.core;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Marketing consent of a messaging identifier.
  *
@@ -16,7 +18,7 @@ public enum Consent {
 
   /** Returns the more restrictive of this and {@code other}. */
   public Consent mostRestrictive(Consent other) {
-    return compareTo(other) >= 0 ? this : other;
+    return compareTo(requireNonNull(other, "other")) >= 0 ? this : other;
   }
 
   /** The lower-case name used in JSON output: {@code opt_in}, {@code unknown}, {@code opt_out}. */

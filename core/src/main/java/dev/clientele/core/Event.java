@@ -135,12 +135,12 @@ public record Event(
 
   /** Starts an event with its required fields. */
   public static Builder builder(String id, String type, Instant timestamp) {
-    return new Builder(id, type, timestamp);
+    return new Builder(requireNonNull(id, "id"), requireNonNull(type, "type"), requireNonNull(timestamp, "timestamp"));
   }
 
   /** Whether this event has the given type (and, if {@code action} is non-null, action). */
   public boolean is(String type, String action) {
-    return this.type.equals(type) && (action == null || this.action.equals(action));
+    return this.type.equals(requireNonNull(type, "type")) && (action == null || this.action.equals(action));
   }
 
   /** Returns the id, type, action, time, identifier types and data keys; never values. */
@@ -221,7 +221,7 @@ public record Event(
      *     #data(String, Object)})
      */
     public Builder data(Map<String, ?> values) {
-      values.forEach(this::data);
+      requireNonNull(values, "values").forEach(this::data);
       return this;
     }
 

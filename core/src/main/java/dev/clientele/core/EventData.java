@@ -203,7 +203,7 @@ public final class EventData {
    *     the bounds of {@link #MAX_NUMBER_DIGITS} (the caller decides how to record that)
    */
   public static Optional<BigDecimal> number(Map<String, Object> data, String key) {
-    Object v = data.get(key);
+    Object v = requireNonNull(data, "data").get(requireNonNull(key, "key"));
     if (v instanceof Long l) {
       return Optional.of(BigDecimal.valueOf(l));
     }
@@ -236,6 +236,6 @@ public final class EventData {
 
   /** Reads a non-blank string from {@code data}; empty if absent, blank or not a string. */
   public static Optional<String> string(Map<String, Object> data, String key) {
-    return data.get(key) instanceof String s && !s.isBlank() ? Optional.of(s) : Optional.empty();
+    return requireNonNull(data, "data").get(requireNonNull(key, "key")) instanceof String s && !s.isBlank() ? Optional.of(s) : Optional.empty();
   }
 }

@@ -52,7 +52,7 @@ public record Identifier(IdentifierType type, String value) implements Comparabl
 
   /** Creates an identifier, looking the type up by name. */
   public static Identifier of(String type, String value) {
-    return new Identifier(IdentifierType.of(type), value);
+    return new Identifier(IdentifierType.of(requireNonNull(type, "type")), value);
   }
 
   /** Orders by type name, then value. */

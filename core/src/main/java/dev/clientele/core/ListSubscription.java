@@ -20,7 +20,9 @@ public record ListSubscription(
   /** Validates the subscription. */
   public ListSubscription {
     requireNonNull(list, "list");
-    checkArgument(!list.isBlank() && list.length() <= 128, "list name must be 1 to 128 characters: %s", list);
+    if (list.isBlank() || list.length() > 128) {
+      throw new IllegalArgumentException("list name must be 1 to 128 characters: " + Names.forMessage(list));
+    }
     requireNonNull(subscribedAt, "subscribedAt");
     requireNonNull(unsubscribedAt, "unsubscribedAt");
     checkArgument(!subscribed || subscribedAt.isPresent(), "a subscribed list needs subscribedAt: %s", list);

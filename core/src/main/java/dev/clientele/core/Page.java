@@ -1,6 +1,7 @@
 package dev.clientele.core;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.List;
 public record Page<T>(List<T> items, int page, int pageSize, long total) {
   /** Validates and copies the page. */
   public Page {
-    items = ImmutableList.copyOf(items);
+    items = ImmutableList.copyOf(requireNonNull(items, "items"));
     checkArgument(page >= 0, "page must be >= 0: %s", page);
     checkArgument(pageSize >= 1, "pageSize must be >= 1: %s", pageSize);
     checkArgument(items.size() <= pageSize, "a page holds at most pageSize items: %s > %s", items.size(), pageSize);

@@ -229,7 +229,10 @@ public final class Profile {
     return list;
   }
 
-  /** The identifiers of one type, sorted by value: an unmodifiable list. */
+  /**
+   * The identifiers of one type, sorted by value: an unmodifiable list. A {@code null} type
+   * matches no identifier: the list is empty.
+   */
   public List<IdentifierState> identifiers(IdentifierType type) {
     if (type == null) {
       return ImmutableList.of(); // as the filter this replaced: no type equals null
@@ -245,7 +248,8 @@ public final class Profile {
   }
 
   /**
-   * The number of identifiers of one type: {@code identifiers(type).size()}, without making the
+   * The number of identifiers of one type: {@code identifiers(type).size()} (so 0 for a {@code
+   * null} type), without making the
    * list and, for the built-in types, without reading the identifiers themselves.
    */
   public int identifierCount(IdentifierType type) {
@@ -255,7 +259,7 @@ public final class Profile {
     return IdentifierKeys.count(identifierArray, identifierKeys, type);
   }
 
-  /** The state of one identifier, if this profile holds it. */
+  /** The state of one identifier, if this profile holds it; empty for {@code null}. */
   public Optional<IdentifierState> identifier(Identifier identifier) {
     if (identifier == null) {
       return Optional.empty(); // as the linear search this replaced: nothing equals null
@@ -267,7 +271,8 @@ public final class Profile {
   /**
    * The identifier of {@code type} most recently seen in an active event: the email shown, and
    * for email and phone the only one that may receive messages. Identifiers never seen in an
-   * active event come last; ties go to the greater value, so the answer is deterministic.
+   * active event come last; ties go to the greater value, so the answer is deterministic. Empty
+   * for a {@code null} type.
    */
   public Optional<IdentifierState> lastSeen(IdentifierType type) {
     IdentifierState best = null;
@@ -306,7 +311,7 @@ public final class Profile {
     return map;
   }
 
-  /** One attribute, if set. */
+  /** One attribute, if set; empty for a {@code null} name. */
   public Optional<Attribute> attribute(String name) {
     int i = indexOf(attributeArray, name);
     return i >= 0 ? Optional.of(attributeArray[i]) : Optional.empty();
@@ -784,7 +789,7 @@ public final class Profile {
 
     /** Adds or replaces the state of an identifier. */
     public Builder putIdentifier(IdentifierState state) {
-      int i = indexOf(state.identifier());
+      int i = indexOf(requireNonNull(state, "state").identifier());
       if (i >= 0) {
         if (identifiers[i] != state) {
           ownIdentifiers()[i] = state; // an equal identifier: the same key
@@ -904,7 +909,7 @@ public final class Profile {
 
     /** Removes an identifier. */
     public Builder removeIdentifier(Identifier identifier) {
-      int i = indexOf(identifier);
+      int i = indexOf(requireNonNull(identifier, "identifier"));
       if (i >= 0) {
         IdentifierState[] next = new IdentifierState[identifiers.length - 1];
         System.arraycopy(identifiers, 0, next, 0, i);
@@ -999,7 +1004,7 @@ public final class Profile {
 
     /** Adds or replaces an attribute. */
     public Builder putAttribute(Attribute value) {
-      int i = Profile.indexOf(attributes, value.name());
+      int i = Profile.indexOf(attributes, requireNonNull(value, "attribute").name());
       if (i >= 0) {
         if (attributes[i] != value) {
           ownAttributes()[i] = value;
@@ -1016,7 +1021,7 @@ public final class Profile {
 
     /** Removes an attribute. */
     public Builder removeAttribute(String name) {
-      int i = Profile.indexOf(attributes, name);
+      int i = Profile.indexOf(attributes, requireNonNull(name, "name"));
       if (i >= 0) {
         Attribute[] next = new Attribute[attributes.length - 1];
         System.arraycopy(attributes, 0, next, 0, i);
@@ -1051,7 +1056,7 @@ public final class Profile {
 
     /** Adds or replaces a list subscription. */
     public Builder putList(ListSubscription value) {
-      listsMap().put(value.list(), value);
+      listsMap().put(requireNonNull(value, "list").list(), value);
       return this;
     }
 
@@ -1079,7 +1084,9 @@ public final class Profile {
     /** Adds a tag. */
     public Builder addTag(String tag) {
       requireNonNull(tag, "tag");
-      checkArgument(!tag.isBlank() && tag.length() <= 64, "tag must be 1 to 64 characters: %s", tag);
+      if (tag.isBlank() || tag.length() > 64) {
+        throw new IllegalArgumentException("tag must be 1 to 64 characters: " + Names.forMessage(tag));
+      }
       if (!tags.contains(tag)) {
         ownTags().add(tag);
       }
@@ -1088,7 +1095,7 @@ public final class Profile {
 
     /** Removes a tag. */
     public Builder removeTag(String tag) {
-      if (tags.contains(tag)) {
+      if (tags.contains(requireNonNull(tag, "tag"))) {
         ownTags().remove(tag);
       }
       return this;
@@ -1120,7 +1127,7 @@ public final class Profile {
 
     /** Adds ids of profiles merged into this one. */
     public Builder addMergedFrom(Collection<ProfileId> ids) {
-      if (!ids.isEmpty()) {
+      if (!requireNonNull(ids, "ids").isEmpty()) {
         if (!mergedFromCopied) {
           mergedFrom = new java.util.TreeSet<>(mergedFrom);
           mergedFromCopied = true;

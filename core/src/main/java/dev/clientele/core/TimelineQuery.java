@@ -55,6 +55,7 @@ public record TimelineQuery(Set<String> types, Optional<Instant> from, Optional<
 
   /** Whether {@code event} passes the type and time filters. */
   public boolean matches(Event event) {
+    requireNonNull(event, "event");
     return (types.isEmpty() || types.contains(event.type()))
         && (from.isEmpty() || !event.timestamp().isBefore(from.get()))
         && (to.isEmpty() || event.timestamp().isBefore(to.get()));

@@ -61,7 +61,7 @@ public interface ComputedValues {
    * @param values computes the values of one profile
    */
   static ComputedValues of(List<String> names, Function<? super Profile, ? extends Map<String, ?>> values) {
-    ImmutableList<String> copy = ImmutableList.copyOf(names);
+    ImmutableList<String> copy = ImmutableList.copyOf(requireNonNull(names, "names"));
     requireNonNull(values, "values");
     return new ComputedValues() {
       @Override

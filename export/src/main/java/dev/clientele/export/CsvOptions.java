@@ -32,8 +32,32 @@ public record CsvOptions(char delimiter, String lineSeparator, FormulaGuard form
         Integer.toHexString(delimiter).toUpperCase(java.util.Locale.ROOT));
     requireNonNull(lineSeparator, "lineSeparator");
     checkArgument(lineSeparator.equals("\r\n") || lineSeparator.equals("\n"),
-        "lineSeparator must be CRLF or LF: %s", lineSeparator.replace("\r", "\\r").replace("\n", "\\n"));
+        "lineSeparator must be CRLF or LF: %s", shown(lineSeparator));
     requireNonNull(formulaGuard, "formulaGuard");
+  }
+
+  /**
+   * A bad line separator as a message shows it: a short one with its control characters and
+   * surrogates escaped ({@code \r}, {@code \n}, or a backslash, {@code u} and four hex digits), a long one masked.
+   */
+  private static String shown(String separator) {
+    if (separator.length() > 8) {
+      return dev.clientele.core.Pii.mask(separator);
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < separator.length(); i++) {
+      char c = separator.charAt(i);
+      if (c == '\r') {
+        b.append("\\r");
+      } else if (c == '\n') {
+        b.append("\\n");
+      } else if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   /** Comma, CRLF, {@link FormulaGuard#PREFIX}. */

@@ -70,7 +70,7 @@ public record ExportRequest(
     requireNonNull(format, "format");
     requireNonNull(csvOptions, "csvOptions");
     requireNonNull(preset, "preset");
-    columns = ImmutableList.copyOf(columns);
+    columns = ImmutableList.copyOf(requireNonNull(columns, "columns"));
     attributeNames = requireNonNull(attributeNames, "attributeNames").map(ImmutableList::copyOf);
     requireNonNull(computed, "computed");
     requireNonNull(reachableOn, "reachableOn");

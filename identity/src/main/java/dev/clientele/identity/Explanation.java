@@ -72,8 +72,8 @@ public record Explanation(ProfileId profile, List<Link> links) {
       requireNonNull(kind, "kind");
       requireNonNull(at, "at");
       requireNonNull(eventId, "eventId");
-      identifiers = ImmutableList.copyOf(identifiers);
-      profiles = ImmutableList.copyOf(profiles);
+      identifiers = ImmutableList.copyOf(requireNonNull(identifiers, "identifiers"));
+      profiles = ImmutableList.copyOf(requireNonNull(profiles, "profiles"));
       requireNonNull(into, "into");
       requireNonNull(mergeRecord, "mergeRecord");
       requireNonNull(rule, "rule");
@@ -83,6 +83,6 @@ public record Explanation(ProfileId profile, List<Link> links) {
   /** Validates and copies. */
   public Explanation {
     requireNonNull(profile, "profile");
-    links = ImmutableList.copyOf(links);
+    links = ImmutableList.copyOf(requireNonNull(links, "links"));
   }
 }

@@ -27,7 +27,7 @@ public interface IdentifierNormalizer {
 
   /** The identifier with its value stripped of surrounding white space (raw if nothing is left). */
   static Identifier stripped(Identifier raw) {
-    String v = raw.value().strip();
+    String v = java.util.Objects.requireNonNull(raw, "raw").value().strip();
     return v.isEmpty() || v.equals(raw.value()) ? raw : Identifier.of(raw.type(), v);
   }
 }

@@ -72,6 +72,6 @@ public record IdentifierPolicy(int priority, OptionalInt limit, Optional<Duratio
    * @throws IllegalArgumentException if this policy is unique (its one value is for all time)
    */
   public IdentifierPolicy withLimit(int max, Duration per) {
-    return new IdentifierPolicy(priority, OptionalInt.of(max), Optional.of(per), links, unique);
+    return new IdentifierPolicy(priority, OptionalInt.of(max), Optional.of(requireNonNull(per, "per")), links, unique);
   }
 }

@@ -9,6 +9,7 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import dev.clientele.core.IdentifierType;
+import dev.clientele.core.Pii;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -377,8 +378,11 @@ public final class IdentityRules {
       requireNonNull(region, "region");
       checkState(defaultRegion == null, "default region was already set to %s", defaultRegion);
       String upper = region.toUpperCase(Locale.ROOT);
-      checkArgument(
-          PhoneNumberUtil.getInstance().getSupportedRegions().contains(upper), "unknown phone region: %s", region);
+      if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(upper)) {
+        // a plain word ("XQ", "Narnia") is shown; anything else masked, never echoed whole
+        throw new IllegalArgumentException("unknown phone region: "
+            + (region.matches("[A-Za-z0-9_-]{1,16}") ? region : Pii.mask(region)));
+      }
       this.defaultRegion = upper;
       return this;
     }

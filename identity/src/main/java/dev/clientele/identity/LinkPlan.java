@@ -54,9 +54,9 @@ public record LinkPlan(List<ProfileId> profiles, List<Identifier> attach, Identi
 
   /** Validates and copies (Guava's {@code copyOf} keeps a list that is immutable already as it is). */
   public LinkPlan {
-    profiles = ImmutableList.copyOf(profiles);
-    attach = ImmutableList.copyOf(attach);
+    profiles = ImmutableList.copyOf(requireNonNull(profiles, "profiles"));
+    attach = ImmutableList.copyOf(requireNonNull(attach, "attach"));
     requireNonNull(anchor, "anchor");
-    refusals = ImmutableList.copyOf(refusals);
+    refusals = ImmutableList.copyOf(requireNonNull(refusals, "refusals"));
   }
 }

@@ -37,6 +37,6 @@ public record NormalizedIdentifier(Identifier identifier, Status status, Optiona
 
   /** A malformed identifier with the reason. */
   public static NormalizedIdentifier malformed(Identifier identifier, String problem) {
-    return new NormalizedIdentifier(identifier, Status.MALFORMED, Optional.of(problem));
+    return new NormalizedIdentifier(identifier, Status.MALFORMED, Optional.of(requireNonNull(problem, "problem")));
   }
 }

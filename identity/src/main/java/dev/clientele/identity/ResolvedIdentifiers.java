@@ -24,10 +24,10 @@ public record ResolvedIdentifiers(
   /** Copies the lists. */
   public ResolvedIdentifiers {
     requireNonNull(event, "event");
-    linkable = ImmutableList.copyOf(linkable);
-    malformed = ImmutableList.copyOf(malformed);
-    blocked = ImmutableList.copyOf(blocked);
-    problems = ImmutableList.copyOf(problems);
+    linkable = ImmutableList.copyOf(requireNonNull(linkable, "linkable"));
+    malformed = ImmutableList.copyOf(requireNonNull(malformed, "malformed"));
+    blocked = ImmutableList.copyOf(requireNonNull(blocked, "blocked"));
+    problems = ImmutableList.copyOf(requireNonNull(problems, "problems"));
   }
 
   /**

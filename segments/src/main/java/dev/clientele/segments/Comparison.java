@@ -34,7 +34,7 @@ public enum Comparison {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The comparison with this JSON key (case-insensitive); empty if there is none. */
+  /** The comparison with this JSON key (case-insensitive); empty if there is none (or {@code key} is null). */
   public static Optional<Comparison> fromKey(String key) {
     for (Comparison c : values()) {
       if (c.key().equalsIgnoreCase(key)) {
@@ -56,7 +56,10 @@ public enum Comparison {
     };
   }
 
-  /** Whether {@code value} compares to {@code threshold} as this says. */
+  /**
+   * Whether {@code value} compares to {@code threshold} as this says, by {@link Double#compare}:
+   * infinities are ordered as usual and {@code NaN} is above every other value.
+   */
   public boolean test(double value, double threshold) {
     return holds(Double.compare(value, threshold));
   }

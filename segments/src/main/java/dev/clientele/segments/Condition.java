@@ -63,12 +63,12 @@ public sealed interface Condition
 
   /** This condition and {@code other}. */
   default Condition and(Condition other) {
-    return new And(List.of(this, other));
+    return new And(List.of(this, requireNonNull(other, "other")));
   }
 
   /** This condition or {@code other}. */
   default Condition or(Condition other) {
-    return new Or(List.of(this, other));
+    return new Or(List.of(this, requireNonNull(other, "other")));
   }
 
   /** The negation of this condition. */
@@ -78,12 +78,12 @@ public sealed interface Condition
 
   /** All of {@code conditions} (at least one). */
   static Condition all(Condition... conditions) {
-    return new And(List.of(conditions));
+    return new And(List.of(requireNonNull(conditions, "conditions")));
   }
 
   /** Any of {@code conditions} (at least one). */
   static Condition any(Condition... conditions) {
-    return new Or(List.of(conditions));
+    return new Or(List.of(requireNonNull(conditions, "conditions")));
   }
 
   /** The negation of {@code condition}. */
@@ -173,7 +173,7 @@ public sealed interface Condition
 
   /** The affinity score for {@code category} compares to {@code value}: the figure {@code affinity.<category>}. */
   static Figure affinity(String category, Comparison op, double value) {
-    return new Figure(Figure.AFFINITY_PREFIX + category, op, value);
+    return new Figure(Figure.AFFINITY_PREFIX + requireNonNull(category, "category"), op, value);
   }
 
   /** The activity status as of the as-of day is {@code status}. */
@@ -189,7 +189,7 @@ public sealed interface Condition
   record And(List<Condition> conditions) implements Condition {
     /** Validates and copies. */
     public And {
-      conditions = ImmutableList.copyOf(conditions);
+      conditions = ImmutableList.copyOf(requireNonNull(conditions, "conditions"));
       checkArgument(!conditions.isEmpty(), "and needs at least one condition");
     }
 
@@ -209,7 +209,7 @@ public sealed interface Condition
   record Or(List<Condition> conditions) implements Condition {
     /** Validates and copies. */
     public Or {
-      conditions = ImmutableList.copyOf(conditions);
+      conditions = ImmutableList.copyOf(requireNonNull(conditions, "conditions"));
       checkArgument(!conditions.isEmpty(), "or needs at least one condition");
     }
 
@@ -279,7 +279,7 @@ public sealed interface Condition
     /** Validates; normalises numbers to {@link BigDecimal}. */
     public AttributeIs {
       requireNonNull(name, "name");
-      checkArgument(NAME.matcher(name).matches(), "attribute name must be 1 to 128 of [A-Za-z0-9_.:-]: %s", name);
+      checkArgument(NAME.matcher(name).matches(), "attribute name must be 1 to 128 of [A-Za-z0-9_.:-]: %s", Shown.name(name));
       requireNonNull(op, "op");
       requireNonNull(value, "value");
       requireNonNull(source, "source");
@@ -387,7 +387,7 @@ public sealed interface Condition
     /** Validates. */
     public InList {
       requireNonNull(list, "list");
-      checkArgument(!list.isBlank() && list.length() <= 128, "list name must be 1 to 128 characters: %s", list);
+      checkArgument(!list.isBlank() && list.length() <= 128, "list name must be 1 to 128 characters: %s", Shown.name(list));
     }
 
     @Override
@@ -584,7 +584,7 @@ public sealed interface Condition
 
   private static void checkName(String what, String value) {
     requireNonNull(value, what);
-    checkArgument(NAME.matcher(value).matches(), "%s must be 1 to 128 of [A-Za-z0-9_.:-]: %s", what, value);
+    checkArgument(NAME.matcher(value).matches(), "%s must be 1 to 128 of [A-Za-z0-9_.:-]: %s", what, Shown.name(value));
   }
 
   private static Optional<Duration> checkWindow(Optional<Duration> within) {

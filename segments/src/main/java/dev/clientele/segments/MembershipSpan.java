@@ -39,6 +39,6 @@ public record MembershipSpan(
 
   /** The span closed at {@code at} by {@code eventId}. */
   public MembershipSpan leave(Instant at, Optional<String> eventId) {
-    return new MembershipSpan(segment, enteredAt, enteredBy, Optional.of(at), eventId);
+    return new MembershipSpan(segment, enteredAt, enteredBy, Optional.of(java.util.Objects.requireNonNull(at, "at")), eventId);
   }
 }

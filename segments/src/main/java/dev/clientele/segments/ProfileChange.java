@@ -27,7 +27,7 @@ public record ProfileChange(Event event, ProfileId profile, boolean created, Lis
   public ProfileChange {
     requireNonNull(event, "event");
     requireNonNull(profile, "profile");
-    mergedAway = ImmutableList.copyOf(mergedAway);
+    mergedAway = ImmutableList.copyOf(java.util.Objects.requireNonNull(mergedAway, "mergedAway"));
   }
 
   /**

@@ -10,4 +10,9 @@ import java.time.Instant;
  * @param entered transitions into a segment
  * @param left transitions out of a segment
  */
-public record RefreshResult(Instant asOf, long profiles, long entered, long left) {}
+public record RefreshResult(Instant asOf, long profiles, long entered, long left) {
+  /** Checks the as-of instant. */
+  public RefreshResult {
+    java.util.Objects.requireNonNull(asOf, "asOf");
+  }
+}

@@ -26,7 +26,7 @@ public record Segment(String name, Condition condition) {
   /** Validates. */
   public Segment {
     requireNonNull(name, "name");
-    checkArgument(NAME.matcher(name).matches(), "segment name must be 1 to 64 of [A-Za-z0-9_.:-]: %s", name);
+    checkArgument(NAME.matcher(name).matches(), "segment name must be 1 to 64 of [A-Za-z0-9_.:-]: %s", Shown.name(name));
     requireNonNull(condition, "condition");
   }
 

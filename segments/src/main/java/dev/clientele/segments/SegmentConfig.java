@@ -143,7 +143,13 @@ public final class SegmentConfig {
     return "SegmentConfig{segments=" + segments.keySet() + ", listeners=" + listeners.size() + ", whenQueueFull=" + whenQueueFull + "}";
   }
 
-  /** Builds a {@link SegmentConfig}; not thread-safe. */
+  /**
+   * Builds a {@link SegmentConfig}; not thread-safe. Each setting ({@link #figures}, {@link
+   * #membershipStore}, {@link #triggerQueueCapacity}, {@link #whenQueueFull}, {@link
+   * #drainOnClose}, {@link #timelineCacheBytes}) may be set once: a second call throws {@link
+   * IllegalStateException}. {@link #define}, {@link #defineAll}, {@link #listen}, {@link #onEnter}
+   * and {@link #onLeave} add, each segment name defined once.
+   */
   public static final class Builder {
     private final Map<String, Segment> segments = new LinkedHashMap<>();
     private final ImmutableListMultimap.Builder<String, SegmentListener> listeners = ImmutableListMultimap.builder();
@@ -170,7 +176,11 @@ public final class SegmentConfig {
       return this;
     }
 
-    /** Defines every segment of {@code all}. */
+    /**
+     * Defines every segment of {@code all}.
+     *
+     * @throws IllegalStateException if a segment with the same name was already defined
+     */
     public Builder defineAll(Iterable<Segment> all) {
       requireNonNull(all, "all").forEach(this::define);
       return this;
@@ -286,7 +296,7 @@ public final class SegmentConfig {
      */
     public SegmentConfig build() {
       for (String name : listened) {
-        checkState(segments.containsKey(name), "a listener was registered for segment %s, which is not defined", name);
+        checkState(segments.containsKey(name), "a listener was registered for segment %s, which is not defined", Shown.name(name));
       }
       return new SegmentConfig(this);
     }

@@ -446,7 +446,7 @@ public final class Commit {
      * @throws IllegalArgumentException if this identifier already changes in this commit
      */
     public Builder unassign(Identifier identifier, ProfileId expectedOwner) {
-      return index(new IndexWrite(identifier, Optional.of(expectedOwner), Optional.empty()));
+      return index(new IndexWrite(identifier, Optional.of(requireNonNull(expectedOwner, "expectedOwner")), Optional.empty()));
     }
 
     private Builder index(IndexWrite w) {

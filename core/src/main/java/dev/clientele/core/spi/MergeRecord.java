@@ -78,8 +78,8 @@ public record MergeRecord(
     /** Validates and copies. */
     public Side {
       requireNonNull(id, "id");
-      identifiers = ImmutableSet.copyOf(identifiers);
-      mergedFrom = ImmutableList.copyOf(mergedFrom);
+      identifiers = ImmutableSet.copyOf(requireNonNull(identifiers, "identifiers"));
+      mergedFrom = ImmutableList.copyOf(requireNonNull(mergedFrom, "mergedFrom"));
     }
   }
 
@@ -90,13 +90,13 @@ public record MergeRecord(
     requireNonNull(kind, "kind");
     requireNonNull(at, "at");
     requireNonNull(profile, "profile");
-    sides = ImmutableList.copyOf(sides);
+    sides = ImmutableList.copyOf(requireNonNull(sides, "sides"));
     checkArgument(!sides.isEmpty(), "a merge record needs at least one side");
     for (Side s : sides) {
       checkArgument(!s.id().equals(profile), "profile %s cannot be its own side", profile);
     }
     requireNonNull(eventId, "eventId");
-    links = ImmutableList.copyOf(links);
+    links = ImmutableList.copyOf(requireNonNull(links, "links"));
     requireNonNull(undoes, "undoes");
     checkArgument(undoes.isEmpty() || kind == Kind.SPLIT, "only a split undoes a merge");
     requireNonNull(note, "note");
@@ -104,7 +104,7 @@ public record MergeRecord(
 
   /** Whether this record holds {@code identifier}, in a side or in {@link #links()}. */
   public boolean holds(Identifier identifier) {
-    if (links.contains(identifier)) {
+    if (links.contains(requireNonNull(identifier, "identifier"))) {
       return true;
     }
     for (Side s : sides) {
@@ -194,7 +194,7 @@ public record MergeRecord(
 
   /** Whether this record names {@code id}, as its profile or one of its sides. */
   public boolean names(ProfileId id) {
-    if (profile.equals(id)) {
+    if (profile.equals(requireNonNull(id, "id"))) {
       return true;
     }
     for (Side s : sides) {

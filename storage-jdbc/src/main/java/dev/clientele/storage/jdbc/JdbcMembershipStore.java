@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import dev.clientele.core.Pii;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.StorageException;
 import dev.clientele.segments.MembershipSpan;
@@ -50,6 +51,9 @@ import javax.sql.DataSource;
  * }</pre>
  */
 public final class JdbcMembershipStore implements MembershipStore {
+  /** The names {@link dev.clientele.segments.Segment} accepts, which the segment columns hold. */
+  private static final java.util.regex.Pattern SEGMENT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final DataSource dataSource;
@@ -154,12 +158,26 @@ public final class JdbcMembershipStore implements MembershipStore {
     });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if {@code segment} is not a segment name (1 to 64 of {@code
+   *     [A-Za-z0-9_.:-]}, as {@link dev.clientele.segments.Segment} requires) or {@code cause} is
+   *     longer than an event id (256 characters): the columns hold no more, and such a call is the
+   *     caller's mistake, not a failure of the database
+   */
   @Override
   public boolean enter(ProfileId profile, String segment, Instant at, Optional<String> cause) {
     requireNonNull(profile, "profile");
     requireNonNull(segment, "segment");
     requireNonNull(at, "at");
     requireNonNull(cause, "cause");
+    if (!SEGMENT_NAME.matcher(segment).matches()) {
+      throw new IllegalArgumentException("segment must be 1 to 64 of [A-Za-z0-9_.:-]: " + Pii.mask(segment));
+    }
+    if (cause.isPresent() && cause.get().length() > 256) {
+      throw new IllegalArgumentException("cause must be an event id of at most 256 characters, not " + cause.get().length());
+    }
     return run("enter a segment", true, c -> {
       if (currentSpan(c, profile, segment, false).isPresent()) {
         return false;
@@ -198,12 +216,20 @@ public final class JdbcMembershipStore implements MembershipStore {
     });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if {@code cause} is longer than an event id (256 characters)
+   */
   @Override
   public boolean leave(ProfileId profile, String segment, Instant at, Optional<String> cause) {
     requireNonNull(profile, "profile");
     requireNonNull(segment, "segment");
     requireNonNull(at, "at");
     requireNonNull(cause, "cause");
+    if (cause.isPresent() && cause.get().length() > 256) {
+      throw new IllegalArgumentException("cause must be an event id of at most 256 characters, not " + cause.get().length());
+    }
     return run("leave a segment", true, c -> {
       Optional<Long> seq = currentSpan(c, profile, segment, true);
       if (seq.isEmpty()) {

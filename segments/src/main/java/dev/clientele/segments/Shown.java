@@ -1,0 +1,17 @@
+package dev.clientele.segments;
+
+import dev.clientele.core.Pii;
+
+/** How a message shows a name the caller gave (a segment, list, event type, field or figure name). */
+final class Shown {
+  private Shown() {}
+
+  /**
+   * {@code name} as it is when it is a plain name (1 to 128 of {@code [A-Za-z0-9_.:-]}), else
+   * {@linkplain Pii#mask masked}: a message must not carry a 10 MB argument, a line break or a
+   * value that may be personal (an email typed where a list name was meant).
+   */
+  static String name(String name) {
+    return Condition.NAME.matcher(name).matches() ? name : Pii.mask(name);
+  }
+}
