@@ -320,17 +320,20 @@ public final class JdbcMembershipStore implements MembershipStore {
       }
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
+      boolean ended = true;
       try {
         T result = work.run(c);
         c.commit();
         return result;
       } catch (Throwable e) {
         // Errors too: setAutoCommit(true) below would otherwise commit the half-done work.
-        JdbcStorage.rollbackQuietly(c, e);
+        ended = JdbcStorage.rollbackQuietly(c, e);
         throw e;
       } finally {
         try {
-          c.setAutoCommit(autoCommit);
+          if (ended) { // an aborted connection (its rollback failed) is left as it is
+            c.setAutoCommit(autoCommit);
+          }
         } catch (SQLException ignored) {
           // a connection that broke after the transaction ended: the pool discards it, and the
           // outcome (committed, or the failure above) stands

@@ -116,7 +116,8 @@ import javax.sql.DataSource;
  * transaction open, and the settings it was handed out with (auto-commit, isolation, read-only,
  * and on H2 the session's query timeout, which a statement's timeout sets), so the host's pool
  * gets back what it lent whether or not it resets connections. A failure inside a commit rolls
- * the transaction back whatever its kind. The data source (normally a pool) belongs to the host;
+ * the transaction back whatever its kind; if the rollback fails too, the connection is
+ * aborted (the pool discards it) rather than handed back with a transaction that may be open. The data source (normally a pool) belongs to the host;
  * {@link #close()} does not close it.
  */
 public final class JdbcStorage implements Storage {
@@ -700,15 +701,19 @@ public final class JdbcStorage implements Storage {
     try (Connection c = StatementTimeout.applyTo(dataSource.getConnection(), timeoutSeconds, dialect.sessionQueryTimeout)) {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
+      boolean ended = true;
       try {
         CommitWriter.write(c, dialect, commit);
         c.commit();
       } catch (Throwable e) {
-        // Anything, errors included: setAutoCommit below would otherwise commit the half-written transaction.
-        rollbackQuietly(c, e);
+        // Anything, errors included: setAutoCommit below would otherwise commit the half-written
+        // transaction; and if the rollback fails, the connection is aborted, not restored.
+        ended = rollbackQuietly(c, e);
         throw e;
       } finally {
-        restore(c, autoCommit, -1);
+        if (ended) {
+          restore(c, autoCommit, -1);
+        }
       }
     } catch (SQLException e) {
       if (isConflict(e)) {
@@ -731,15 +736,30 @@ public final class JdbcStorage implements Storage {
   // -------------------------------------------------------------------------------------------
   // Helpers
 
-  /** Rolls back, recording a failure to do so on {@code cause} rather than hiding it. */
-  static void rollbackQuietly(Connection c, Throwable cause) {
+  /**
+   * Rolls back after {@code cause}, recording a failure to do so on {@code cause} rather than
+   * hiding it. When the rollback fails (whatever it throws), the connection is aborted: its
+   * transaction may still be open, and giving it back to the pool, or putting auto-commit back
+   * (which commits an open transaction), could apply half of the work. The caller must then leave
+   * the connection's settings alone and only close it.
+   *
+   * @return whether the transaction was rolled back (false: the connection was aborted)
+   */
+  static boolean rollbackQuietly(Connection c, Throwable cause) {
     try {
       if (!c.isClosed()) {
         c.rollback();
       }
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
+      return true;
+    } catch (Throwable rollback) {
+      cause.addSuppressed(rollback);
     }
+    try {
+      c.abort(Runnable::run);
+    } catch (Throwable abort) {
+      cause.addSuppressed(abort);
+    }
+    return false;
   }
 
   /**
@@ -866,6 +886,7 @@ public final class JdbcStorage implements Storage {
       int isolation = c.getTransactionIsolation();
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
+      boolean ended = true;
       try {
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         for (int from = 0; from < keys.size(); from += CHUNK) {
@@ -873,10 +894,12 @@ public final class JdbcStorage implements Storage {
         }
         c.commit();
       } catch (Throwable e) {
-        rollbackQuietly(c, e);
+        ended = rollbackQuietly(c, e);
         throw e;
       } finally {
-        restore(c, autoCommit, isolation); // not every pool puts the settings back
+        if (ended) {
+          restore(c, autoCommit, isolation); // not every pool puts the settings back
+        }
       }
       return null;
     });

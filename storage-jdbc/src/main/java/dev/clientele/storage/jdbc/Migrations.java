@@ -60,6 +60,7 @@ final class Migrations {
   private static void migrateLocked(Connection c, Dialect dialect) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
+    boolean ended = true;
     try {
       lock(c, dialect);
       try (Statement s = c.createStatement()) {
@@ -95,11 +96,13 @@ final class Migrations {
       }
     } catch (Throwable e) {
       // Errors too: setAutoCommit(true) below would otherwise commit half a script (PostgreSQL).
-      JdbcStorage.rollbackQuietly(c, e);
+      ended = JdbcStorage.rollbackQuietly(c, e);
       throw e;
     } finally {
       try {
-        c.setAutoCommit(autoCommit);
+        if (ended) { // an aborted connection (its rollback failed) is left as it is
+          c.setAutoCommit(autoCommit);
+        }
       } catch (SQLException ignored) {
         // a connection that broke after the last transaction ended: the pool discards it, and
         // the outcome (migrated, or the failure above) stands

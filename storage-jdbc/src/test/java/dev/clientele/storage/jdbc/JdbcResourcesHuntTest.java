@@ -21,6 +21,7 @@ import dev.clientele.tck.StorageFixtures;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -654,6 +655,71 @@ class JdbcResourcesHuntTest {
       assertThat(c.activityStatusValues(day)).isNotNull();
       assertThat(c.engagementCounts(day).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2);
       assertThat(c.engagementValues(day)).isNotNull();
+    }
+  }
+
+  /**
+   * Regression (review of this hunt): a commit whose write failed and whose rollback then failed
+   * too still put auto-commit back, which under JDBC commits the open transaction: half of a merge
+   * applied, reported as "nothing was applied"; and a rollback that threw an unchecked exception
+   * replaced the write's failure. Now a failed rollback aborts the connection (its settings are
+   * left alone) and is added to the first failure.
+   */
+  @Test
+  void commit_whoseRollbackFails_appliesNothing_andKeepsTheFirstFailure() {
+    for (boolean unchecked : new boolean[] {false, true}) {
+      fixture();
+      JdbcStorage store = JdbcStorage.open(db());
+      int[] executes = {-1}; // armed (0) after open, whose migration check runs statements too
+      DataSource breaking = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+          new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+            if (!method.getName().equals("getConnection")) {
+              throw new UnsupportedOperationException(method.getName());
+            }
+            Connection real = db().getConnection();
+            return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (p, m, a) -> {
+                  if (m.getName().equals("rollback") && a == null && executes[0] >= 0) {
+                    throw unchecked ? new IllegalStateException("rollback failed (test)")
+                        : new SQLException("rollback failed (test)", "08006");
+                  }
+                  Object r = invoke(real, m, a);
+                  if (r instanceof java.sql.Statement st) {
+                    Class<?> type = r instanceof PreparedStatement ? PreparedStatement.class : java.sql.Statement.class;
+                    return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (sp, sm, sa) -> {
+                      if (sm.getName().startsWith("execute") && executes[0] >= 0 && ++executes[0] == 2) {
+                        throw new SQLException("write failed (test)", "42000");
+                      }
+                      return invoke(st, sm, sa);
+                    });
+                  }
+                  return r;
+                });
+          });
+      JdbcStorage failing = JdbcStorage.open(breaking);
+      executes[0] = 0;
+      Profile merged = profile("p-ann", 2, ANN, ANN_CID, BOB);
+      Commit merge = Commit.builder().putProfile(merged, 1).deleteProfile(BOB_PROFILE.id(), 1)
+          .assign(BOB, Optional.of(BOB_PROFILE.id()), ANN_PROFILE.id()).build();
+
+      assertThatThrownBy(() -> failing.commit(merge)).as("unchecked rollback failure: %s", unchecked)
+          .isInstanceOf(StorageException.class)
+          .satisfies(e -> {
+            assertThat(e.getCause()).hasMessageContaining("write failed (test)");
+            assertThat(e.getCause().getSuppressed()).anySatisfy(x -> assertThat(x).hasMessageContaining("rollback failed (test)"));
+          });
+      assertThat(executes[0]).as("the commit ran past its second statement's failure? %s", unchecked).isEqualTo(2);
+      assertThat(store.profile(BOB_PROFILE.id())).as("nothing of the merge applied (%s)", unchecked).contains(BOB_PROFILE);
+      assertThat(store.profile(ANN_PROFILE.id())).contains(ANN_PROFILE);
+      assertThat(store.owner(BOB)).contains(BOB_PROFILE.id());
+    }
+  }
+
+  private static Object invoke(Object target, java.lang.reflect.Method m, Object[] a) throws Throwable {
+    try {
+      return m.invoke(target, a);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
     }
   }
 
