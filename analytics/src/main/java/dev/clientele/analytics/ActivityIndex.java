@@ -65,21 +65,22 @@ public final class ActivityIndex {
   public static ActivityIndex build(Storage storage, ActivityRules rules) {
     requireNonNull(storage, "storage");
     requireNonNull(rules, "rules");
-    Owners owners = Owners.of(storage);
-    Builder b = builder();
-    for (int i = 0; i < owners.size(); i++) {
-      b.profile(owners.id(i), owners.isAnonymous(i));
-    }
     // ActivityRules.isActive builds a "type/action" key per call; the vocabulary is small, so
     // the decision is cached per type and action.
     Map<String, Map<String, Boolean>> active = new HashMap<>();
-    owners.forEachOwned(storage, e -> {
-      Event ev = e.event();
-      return active.computeIfAbsent(ev.type(), t -> new HashMap<>())
-          .computeIfAbsent(ev.action(), a -> rules.isActive(ev.type(), a));
-    }, (e, ordinal) -> b.activeEvent(ordinal, e.event().timestamp()));
-    b.unowned = owners.unowned();
-    return b.build();
+    return Owners.consistent(storage, owners -> {
+      Builder b = builder();
+      for (int i = 0; i < owners.size(); i++) {
+        b.profile(owners.id(i), owners.isAnonymous(i));
+      }
+      owners.forEachOwned(e -> {
+        Event ev = e.event();
+        return active.computeIfAbsent(ev.type(), t -> new HashMap<>())
+            .computeIfAbsent(ev.action(), a -> rules.isActive(ev.type(), a));
+      }, (e, ordinal) -> b.activeEvent(ordinal, e.event().timestamp()));
+      b.unowned = owners.unowned();
+      return b.build();
+    });
   }
 
   /** Starts an index fed by the host (e.g. from a query on its own backend). */

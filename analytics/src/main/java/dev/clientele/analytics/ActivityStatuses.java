@@ -146,10 +146,11 @@ public final class ActivityStatuses {
   /** Login counts per owning profile in the very-active, active and sleeper windows ending with {@code day}. */
   private Logins logins(LocalDate day) {
     Windows w = windows(day);
-    Owners owners = Owners.of(storage);
-    int[][] logins = new int[3][owners.size()];
-    // mayCount before the owner lookup: most logins in a long history are older
-    owners.forEachOwned(storage, w::mayCount, (e, owner) -> w.count(e, owner, logins));
-    return new Logins(owners, logins);
+    return Owners.consistent(storage, owners -> {
+      int[][] logins = new int[3][owners.size()];
+      // mayCount before the owner lookup: most logins in a long history are older
+      owners.forEachOwned(w::mayCount, (e, owner) -> w.count(e, owner, logins));
+      return new Logins(owners, logins);
+    });
   }
 }

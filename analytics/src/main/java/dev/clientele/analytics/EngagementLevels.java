@@ -73,8 +73,9 @@ public final class EngagementLevels {
    */
   public Function<ProfileId, Engagement> levelsAsOf(LocalDate day) {
     requireNonNull(day, "day");
-    Owners owners = Owners.of(storage);
-    Tally tally = pass(owners, day);
+    Counted counted = Owners.consistent(storage, owners -> new Counted(owners, pass(owners, day)));
+    Owners owners = counted.owners();
+    Tally tally = counted.tally();
     Map<ProfileId, Integer> ordinals = new HashMap<>();
     for (int p = 0; p < owners.size(); p++) {
       if (tally.lastDay[p] != Tally.NONE) {
@@ -95,8 +96,9 @@ public final class EngagementLevels {
    */
   public Map<EngagementLevel, Long> count(LocalDate day) {
     requireNonNull(day, "day");
-    Owners owners = Owners.of(storage);
-    Tally tally = pass(owners, day);
+    Counted counted = Owners.consistent(storage, owners -> new Counted(owners, pass(owners, day)));
+    Owners owners = counted.owners();
+    Tally tally = counted.tally();
     java.time.Instant end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     Map<EngagementLevel, Long> counts = new EnumMap<>(EngagementLevel.class);
     for (EngagementLevel l : EngagementLevel.values()) {
@@ -110,9 +112,12 @@ public final class EngagementLevels {
     return java.util.Collections.unmodifiableMap(counts);
   }
 
+  /** The profiles of one pass and their tally. */
+  private record Counted(Owners owners, Tally tally) {}
+
   private Tally pass(Owners owners, LocalDate day) {
     Tally tally = new Tally(day, thresholds.windowDays(), owners.size());
-    owners.forEachOwned(storage, e -> true, (e, owner) -> tally.add(owner, e.event(), rules));
+    owners.forEachOwned(e -> true, (e, owner) -> tally.add(owner, e.event(), rules));
     return tally;
   }
 

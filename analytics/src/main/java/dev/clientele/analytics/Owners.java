@@ -33,7 +33,11 @@ import java.util.stream.Stream;
  * backend that stream holds a pooled connection, and an index read inside it would borrow a
  * second one (a pool of one would wait for good; a busy pool could be drained by a few such
  * computations at once). Anchors that no profile of the pass holds, or that two hold (a store
- * changed during the pass), are asked of the index after the stream is closed.
+ * changed during the pass), are asked of the index after the stream is closed; and the owners
+ * taken from the pass are checked against the index then, in batches ({@link #confirmed}). A
+ * computation run through {@link #consistent} is repeated (up to {@value #ATTEMPTS} times in all)
+ * when an owner moved meanwhile (a merge or split during the computation), so that, as when every
+ * anchor was asked of the index, a person merged meanwhile is counted once, for the survivor.
  */
 final class Owners {
   private final Storage storage;
@@ -46,10 +50,33 @@ final class Owners {
   /** The identifiers the paging pass found on profiles, with the holder's ordinal; {@link #HELD_TWICE} when two held one. */
   private final Map<Identifier, Integer> held = new HashMap<>();
   private static final int HELD_TWICE = -2;
+  /** The anchors whose owner was taken from the paging pass, to check against the index afterwards. */
+  private final List<Identifier> fromPass = new ArrayList<>();
+  /** How many times {@link #consistent} runs a computation at most. */
+  static final int ATTEMPTS = 3;
+  /** Anchors per index read when the owners taken from the pass are checked. */
+  private static final int CHECK_BATCH = 4_096;
   private long unowned;
 
   private Owners(Storage storage) {
     this.storage = storage;
+  }
+
+  /**
+   * Runs {@code computation} on the owners of {@code storage} as of a fresh paging pass, and again
+   * (at most {@value #ATTEMPTS} times in all) while {@link #confirmed} finds that an owner moved
+   * during it; returns the last result. A store that keeps merging or splitting the people of the
+   * events gets the last attempt's figures, which count each moved anchor for its owner at the
+   * profile pass.
+   */
+  static <T> T consistent(Storage storage, java.util.function.Function<Owners, T> computation) {
+    for (int attempt = 1; ; attempt++) {
+      Owners owners = of(storage);
+      T result = computation.apply(owners);
+      if (attempt == ATTEMPTS || owners.confirmed()) {
+        return result;
+      }
+    }
   }
 
   /** Numbers every profile of {@code storage} in id order. */
@@ -95,7 +122,7 @@ final class Owners {
    * never read while the stream holds the backend, see the class comment). The order of the
    * calls is therefore not the stream's.
    */
-  void forEachOwned(Storage storage, Predicate<StoredEvent> wanted, ObjIntConsumer<StoredEvent> action) {
+  void forEachOwned(Predicate<StoredEvent> wanted, ObjIntConsumer<StoredEvent> action) {
     List<StoredEvent> later = new ArrayList<>();
     try (Stream<StoredEvent> events = storage.allEvents()) {
       events.forEach(e -> {
@@ -111,6 +138,7 @@ final class Owners {
           }
           cached = holder;
           anchors.put(e.anchor(), cached);
+          fromPass.add(e.anchor());
         }
         if (cached < 0) {
           unowned++;
@@ -125,6 +153,24 @@ final class Owners {
         action.accept(e, ordinal);
       }
     }
+  }
+
+  /**
+   * Whether every anchor whose owner {@link #forEachOwned} took from the paging pass is still
+   * owned, in the index, by that profile (or by a profile merged into it since the pass, followed
+   * as {@link #ordinal} follows it). Reads the index in batches, after the event stream is closed.
+   */
+  boolean confirmed() {
+    for (int from = 0; from < fromPass.size(); from += CHECK_BATCH) {
+      List<Identifier> batch = fromPass.subList(from, Math.min(fromPass.size(), from + CHECK_BATCH));
+      Map<Identifier, ProfileId> now = storage.owners(batch);
+      for (Identifier anchor : batch) {
+        if (resolve(Optional.ofNullable(now.get(anchor))) != anchors.get(anchor)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private int resolve(Optional<ProfileId> owner) {

@@ -181,6 +181,40 @@ class ActivityIndexTest {
         .values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2);
   }
 
+  /**
+   * Regression (review): with owners taken from the profile pass, an anonymous-to-known merge that
+   * landed between that pass and the event stream counted the visitor as well as the survivor.
+   * The computation is checked against the index after the stream and run again.
+   */
+  @Test
+  void mergeBetweenTheProfilePassAndTheEventStream_countsThePersonOnce() {
+    Profile visitor = profile("p-visitor", anonymous("a-1"));
+    Profile ann = profile("p-ann", email("ann"));
+    event("login", "2026-10-30T12:00:00Z", anonymous("a-1"));
+    event("login", "2026-10-31T12:00:00Z", email("ann"));
+    int[] streams = {0};
+    Storage mergedDuringTheFirstStream = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(),
+        new Class<?>[] {Storage.class}, (proxy, method, args) -> {
+          if (method.getName().equals("allEvents") && streams[0]++ == 0) {
+            Profile merged = ann.toBuilder().version(2)
+                .putIdentifier(IdentifierState.firstSeen(anonymous("a-1"), CREATED, true, "test"))
+                .addMergedFrom(List.of(visitor.id())).build();
+            storage.commit(Commit.builder().putProfile(merged, 1).deleteProfile(visitor.id(), 1)
+                .assign(anonymous("a-1"), Optional.of(visitor.id()), ann.id()).build());
+          }
+          try {
+            return method.invoke(storage, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    LocalDate day = LocalDate.parse("2026-10-31");
+
+    assertThat(ActivityIndex.build(mergedDuringTheFirstStream, ActivityRules.defaults()).mau(day))
+        .isEqualTo(new MauCount(day, YearMonth.of(2026, 10), 1, 1, 0));
+    assertThat(streams[0]).as("the first computation was repeated").isEqualTo(2);
+  }
+
   @Test
   void index_isASnapshot_rebuildSeesNewEvents() {
     profile("p-ann", email("ann"));
