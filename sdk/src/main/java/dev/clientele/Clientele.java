@@ -1066,10 +1066,12 @@ public final class Clientele implements AutoCloseable {
    * Leaves a salted-hash tombstone per
    * identifier so that, under the default {@link ErasurePolicy.Replay#BLOCK}, a replay of the
    * person's old events is rejected. A {@code compliance}/{@code gdpr_delete} event does the same.
-   * The person's values handed in again afterwards are not kept in memory either: not by a
-   * replay that is rejected, a {@link #profile(Identifier) lookup} that finds nobody, or a second
-   * {@code gdpr_delete} for them (the normalisation cache drops them, and so does the in-memory
-   * store's per-thread memory of its last read).
+   * The person's values handed in again afterwards are not kept in memory either, once the call
+   * that carries them has processed them: not by a replay that is rejected, a {@link
+   * #profile(Identifier) lookup} that finds nobody, or a second {@code gdpr_delete} for them,
+   * accepted or refused (the normalisation cache drops them, and so does the in-memory store's
+   * per-thread memory of its last read). An {@link #ingestAll} that stops early (an exception)
+   * has normalised, and may have cached, events it did not get to.
    *
    * <p>Removing identifiers from other profiles' merge-log records in place needs a backend that
    * applies {@linkplain dev.clientele.core.spi.Commit#mergeRecordRedactions() merge-record

@@ -281,16 +281,17 @@ final class IngestPipeline {
       return IngestResult.rejected(raw.id(), why);
     }
     if (raw.is("compliance", "gdpr_delete")) {
-      if (!erasureEvents.test(raw)) {
-        return IngestResult.rejected(raw.id(), List.of("gdpr_delete event " + raw.id()
-            + " rejected: this instance does not accept erasure by this event (Clientele.Builder.erasureEvents)"));
-      }
       try {
+        if (!erasureEvents.test(raw)) {
+          return IngestResult.rejected(raw.id(), List.of("gdpr_delete event " + raw.id()
+              + " rejected: this instance does not accept erasure by this event (Clientele.Builder.erasureEvents)"));
+        }
         return erase(resolved);
       } finally {
         // The event names the person and is not stored: neither are its values kept in the
         // normalisation cache (an erasure drops the erased values' entries; this drops the
-        // event's own spellings, also when nobody held them: a second request for one person).
+        // event's own spellings, also when nobody held them: a second request for one person,
+        // or a request this instance refuses for a person erased otherwise).
         resolver.forgetSpellings(raw.identifiers());
       }
     }

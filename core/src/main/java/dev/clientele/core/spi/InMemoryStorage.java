@@ -1013,7 +1013,7 @@ public final class InMemoryStorage implements Storage {
    */
   @Override
   public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
-    // (Reading the owners' profiles too costs a caller of this rarely used read little.)
+    // (It reads the owners' profiles too, as ownedProfiles does; its callers are off the ingest path.)
     try {
       return ownedProfiles(identifiers).owners();
     } finally {

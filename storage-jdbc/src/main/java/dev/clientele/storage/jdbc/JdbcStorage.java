@@ -117,8 +117,8 @@ import javax.sql.DataSource;
  * and on H2 the session's query timeout, which a statement's timeout sets), so the host's pool
  * gets back what it lent whether or not it resets connections. A failure inside a commit rolls
  * the transaction back whatever its kind; if the rollback fails too, the connection is
- * aborted (the pool discards it) rather than handed back with a transaction that may be open. The data source (normally a pool) belongs to the host;
- * {@link #close()} does not close it.
+ * aborted (the pool discards it) rather than handed back with a transaction that may be open.
+ * The data source (normally a pool) belongs to the host; {@link #close()} does not close it.
  */
 public final class JdbcStorage implements Storage {
   /** Keys per {@code IN} list; larger reads are split into chunks read in one transaction. */
