@@ -119,29 +119,43 @@ class ActivityIndexTest {
     assertThat(index.profileCount()).isEqualTo(1);
   }
 
+  /** Runs before each call of the {@link #observed} storage; may throw to fail the call. */
+  private interface BeforeCall {
+    void before(String method);
+  }
+
   /**
-   * {@code storage}, failing any read made while an {@code allEvents()} stream of it is open: on a
-   * database backend such a read borrows a second pooled connection (a pool of one waits for good).
+   * {@code storage} with {@code before} run before each call, and {@code streamClosed} when a
+   * stream it returned from {@code allEvents()} is closed.
    */
-  private Storage failingReadsInsideTheEventStream() {
-    int[] open = new int[1];
+  private Storage observed(BeforeCall before, Runnable streamClosed) {
     return (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
         (proxy, method, args) -> {
-          if (open[0] > 0) {
-            throw new AssertionError("storage." + method.getName() + " called while the event stream is open");
-          }
+          before.before(method.getName());
           Object result;
           try {
             result = method.invoke(storage, args);
           } catch (InvocationTargetException e) {
             throw e.getCause();
           }
-          if (method.getName().equals("allEvents")) {
-            open[0]++;
-            return ((Stream<?>) result).onClose(() -> open[0]--);
-          }
-          return result;
+          return method.getName().equals("allEvents") ? ((Stream<?>) result).onClose(streamClosed) : result;
         });
+  }
+
+  /**
+   * {@code storage}, failing any read made while an {@code allEvents()} stream of it is open: on a
+   * database backend such a read borrows a second pooled connection (a pool of one waits for good).
+   */
+  private Storage failingReadsInsideTheEventStream() {
+    int[] open = new int[1];
+    return observed(method -> {
+      if (open[0] > 0) {
+        throw new AssertionError("storage." + method + " called while the event stream is open");
+      }
+      if (method.equals("allEvents")) {
+        open[0]++;
+      }
+    }, () -> open[0]--);
   }
 
   /**
@@ -193,21 +207,15 @@ class ActivityIndexTest {
     event("login", "2026-10-30T12:00:00Z", anonymous("a-1"));
     event("login", "2026-10-31T12:00:00Z", email("ann"));
     int[] streams = {0};
-    Storage mergedDuringTheFirstStream = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(),
-        new Class<?>[] {Storage.class}, (proxy, method, args) -> {
-          if (method.getName().equals("allEvents") && streams[0]++ == 0) {
-            Profile merged = ann.toBuilder().version(2)
-                .putIdentifier(IdentifierState.firstSeen(anonymous("a-1"), CREATED, true, "test"))
-                .addMergedFrom(List.of(visitor.id())).build();
-            storage.commit(Commit.builder().putProfile(merged, 1).deleteProfile(visitor.id(), 1)
-                .assign(anonymous("a-1"), Optional.of(visitor.id()), ann.id()).build());
-          }
-          try {
-            return method.invoke(storage, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    Storage mergedDuringTheFirstStream = observed(method -> {
+      if (method.equals("allEvents") && streams[0]++ == 0) {
+        Profile merged = ann.toBuilder().version(2)
+            .putIdentifier(IdentifierState.firstSeen(anonymous("a-1"), CREATED, true, "test"))
+            .addMergedFrom(List.of(visitor.id())).build();
+        storage.commit(Commit.builder().putProfile(merged, 1).deleteProfile(visitor.id(), 1)
+            .assign(anonymous("a-1"), Optional.of(visitor.id()), ann.id()).build());
+      }
+    }, () -> { });
     LocalDate day = LocalDate.parse("2026-10-31");
 
     assertThat(ActivityIndex.build(mergedDuringTheFirstStream, ActivityRules.defaults()).mau(day))
