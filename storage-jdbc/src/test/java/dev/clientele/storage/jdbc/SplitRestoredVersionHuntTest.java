@@ -22,14 +22,14 @@ import java.lang.reflect.Proxy;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * A profile that a split re-creates under its old id starts again at version 1, so a writer on
- * another node holding a read of that id from before the merge can commit over it as soon as the
- * restored profile is back at the version it read: the version check passes (same number, other
- * incarnation) and the writer's stale profile replaces the current one.
+ * A profile that a split re-creates under its old id must not hold a version that id held before
+ * its merge. When it started again at version 1, a writer on another node holding a read of that
+ * id from before the merge could commit over it as soon as the restored profile was back at the
+ * version it read: the version check passed (same number, other life of the id) and the writer's
+ * stale profile replaced the current one.
  *
  * <p>Found by {@code MultiNodeHuntPropertiesTest.reshapeOnOneNode_whileAnotherIngests_stateConsistentOnBothNodes}
  * (rare: a batch on node B read the profile at version 2; node A merged it away, split it back
@@ -59,13 +59,13 @@ class SplitRestoredVersionHuntTest {
   /**
    * Node B reads the victim's profile for an event (version 2, no opt-out); before B commits,
    * node A force-merges the victim into another person, splits that merge (the victim is back
-   * under its id at version 1) and records an opt-out of the victim's email (version 2). B's
-   * commit must then conflict and be retried on the current profile: the victim's event count
-   * equals its timeline and the opt-out stays. Today B's commit is applied over the current
-   * profile, which loses the consent event's count and the opt-out.
+   * under its id) and records an opt-out of the victim's email, as many times as it took, before
+   * the fix, to bring the restored profile back to the version B read. B's commit must conflict
+   * and be retried on the current profile: the victim's event count equals its timeline and the
+   * opt-out stays. Before the fix, the split restored the victim at version 1, B's commit passed
+   * the version check and replaced the current profile, losing the consent event's count and the
+   * opt-out.
    */
-  @Disabled("open bug: a split re-creates a profile id at version 1, so a stale write from before the merge "
-      + "passes the version check once the restored profile is back at that version (lost count and opt-out)")
   @Test
   void staleWriteFromBeforeAMerge_doesNotLandOnTheProfileASplitRestored() throws Exception {
     AtomicReference<Runnable> hook = new AtomicReference<>();
@@ -94,9 +94,12 @@ class SplitRestoredVersionHuntTest {
         a.storage().forEachMergeRecord(log::add);
         a.split(log.stream().filter(r -> r.kind() == dev.clientele.core.spi.MergeRecord.Kind.FORCED_MERGE)
             .findFirst().orElseThrow().id(), "hunt");
-        for (int k = 0; a.storage().profile(victim.id()).orElseThrow().version() < readVersion; k++) {
-          a.recordConsent(email(v), Consent.OPT_OUT, T0.plusSeconds(6000L + k), "centre", "form");
-        }
+        // At least one opt-out; without the fix, as many as bring the restored profile back to
+        // the version B read.
+        int k = 0;
+        do {
+          a.recordConsent(email(v), Consent.OPT_OUT, T0.plusSeconds(6000L + k++), "centre", "form");
+        } while (a.storage().profile(victim.id()).orElseThrow().version() < readVersion);
       });
       b.ingest(of("late-" + v, "pageview", 40, phone(v)));
       assertThat(hook.get()).as("the hook ran").isNull();
