@@ -197,7 +197,9 @@ final class IdentityOperations {
       Profile.Builder mergedBuilder = Survivorship.merge(both, survivor, resolver.rules().survivorship());
       sightingsAcross(pa, pb, mergedBuilder);
       sightingsAcross(pb, pa, mergedBuilder);
-      Profile merged = mergedBuilder.version(survivor.version() + 1).build();
+      // Above both: the loser's id may be restored by a split, which must not give it a version
+      // it had (see Commit.ProfileWrite).
+      Profile merged = mergedBuilder.version(Math.max(pa.version(), pb.version()) + 1).build();
       Commit.Builder commit = Commit.builder()
           .putProfile(merged, survivor.version())
           .deleteProfile(loser.id(), loser.version());
@@ -322,7 +324,10 @@ final class IdentityOperations {
           continue;
         }
         kept.removeAll(moved);
-        Profile back = rebuild(side.id(), moved, states, side.mergedFrom(), List.of(), 1);
+        // Above every version the side's id had before its merge (the holder's version is above
+        // them: a merge gives the survivor more than both), so that a write computed from the
+        // side as it was before the merge conflicts instead of landing on the restored profile.
+        Profile back = rebuild(side.id(), moved, states, side.mergedFrom(), List.of(), holder.version() + 1);
         restored.add(back);
         commit.putProfile(back, 0);
         moved.forEach(i -> commit.assign(i, Optional.of(holderId), side.id()));

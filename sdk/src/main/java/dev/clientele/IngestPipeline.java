@@ -561,21 +561,29 @@ final class IngestPipeline {
     Commit.Builder commit = Commit.builder();
     Profile.Builder profile;
     long expectedVersion;
+    long nextVersion; // expectedVersion + 1, or above every merged profile's version (Commit.ProfileWrite)
     List<ProfileId> merged = ImmutableList.of(); // (ImmutableList: copied for free by ProfileChange, IngestResult)
     if (chosen.isEmpty()) {
       // With `out` (one ingestAll call's loop), its builder reset instead of a new one per event.
       profile = out != null ? out.builderOf(ids.get(), event.timestamp()) : Profile.builder(ids.get(), event.timestamp());
       expectedVersion = 0;
+      nextVersion = 1;
     } else if (chosen.size() == 1) {
       Profile only = owned.get(chosen.get(0));
       profile = out != null ? out.builderOf(only) : only.toBuilder();
       expectedVersion = only.version();
+      nextVersion = expectedVersion + 1;
     } else {
       List<Profile> profiles = new ArrayList<>(chosen.size());
       chosen.forEach(id -> profiles.add(owned.get(id)));
       Profile survivor = Survivorship.survivor(profiles, survivorship);
       profile = Survivorship.merge(profiles, survivor, survivorship); // the survivor chosen once
       expectedVersion = survivor.version();
+      long highest = 0;
+      for (int i = 0; i < profiles.size(); i++) {
+        highest = Math.max(highest, profiles.get(i).version());
+      }
+      nextVersion = highest + 1;
       List<ProfileId> losers = new ArrayList<>(profiles.size() - 1);
       List<MergeRecord.Side> sides = new ArrayList<>(profiles.size() - 1);
       for (Profile loser : profiles) {
@@ -649,7 +657,7 @@ final class IngestPipeline {
     if (!consentElsewhere.isEmpty()) { // (iterating even an empty Map.of() allocates)
       applyElsewhere(consentElsewhere, event, owned, r.malformed(), active, commit, problems);
     }
-    Profile next = profile.version(expectedVersion + 1).build();
+    Profile next = profile.version(nextVersion).build();
     commit.putProfile(next, expectedVersion);
     // The stored event keeps only the identifiers applied to this profile: refused ones belong to
     // other people (erasing them must leave no copy here) and blocked ones are junk.

@@ -128,12 +128,20 @@ final class StagedStorage implements Storage {
    */
   void flush() {
     Commit.Builder out = Commit.builder();
+    // A profile the batch merged away may have its id restored by a split later: the profiles
+    // the batch writes go above its version, as a merge's survivor does (Commit.ProfileWrite).
+    long deletedAt = 0;
+    for (StagedProfile s : profiles.values()) {
+      if (s.current == null) {
+        deletedAt = Math.max(deletedAt, s.baseVersion);
+      }
+    }
     for (Map.Entry<ProfileId, StagedProfile> e : profiles.entrySet()) {
       StagedProfile s = e.getValue();
       if (s.current != null) {
         if (s.current.version() != s.baseVersion || s.baseVersion == 0) {
-          out.putProfile(s.current.version() == s.baseVersion + 1 ? s.current
-              : s.current.toBuilder().version(s.baseVersion + 1).build(), s.baseVersion);
+          long next = Math.max(s.baseVersion, deletedAt) + 1;
+          out.putProfile(s.current.version() == next ? s.current : s.current.toBuilder().version(next).build(), s.baseVersion);
         }
       } else if (s.baseVersion > 0) {
         out.deleteProfile(e.getKey(), s.baseVersion);

@@ -194,7 +194,12 @@ public final class Profile {
     return id;
   }
 
-  /** The storage version: 0 before the first commit, then incremented by each commit. */
+  /**
+   * The storage version: 0 before the first commit, then raised by each commit, by one for an
+   * update; a merge gives the survivor more than the versions of all the profiles it joins, and
+   * a split restores a profile above the version of the one it is split from, so that an id never
+   * holds a version again that it held before (see {@link dev.clientele.core.spi.Commit.ProfileWrite}).
+   */
   public long version() {
     return version;
   }

@@ -38,7 +38,12 @@ import java.util.function.Function;
 public final class Commit {
   /**
    * Write {@code profile}, expecting the stored version to be {@code expectedVersion} (0: no
-   * profile with this id exists). {@code profile.version()} must be {@code expectedVersion + 1}.
+   * profile with this id exists). {@code profile.version()} must be greater than {@code
+   * expectedVersion}: {@code expectedVersion + 1} for an update, higher for a merge (one more than
+   * the highest version of the profiles it joins) and for a profile a split restores under an id it
+   * had before (one more than the version of the profile it is split from), so that a profile id
+   * never holds a version again that it held before it was deleted. A writer that read an earlier
+   * life of the id must fail its version check, not overwrite the restored profile.
    *
    * @param profile the new state
    * @param expectedVersion the version it was computed from
@@ -49,8 +54,8 @@ public final class Commit {
       requireNonNull(profile, "profile");
       checkArgument(expectedVersion >= 0, "expectedVersion must be >= 0: %s", expectedVersion);
       checkArgument(
-          profile.version() == expectedVersion + 1,
-          "profile version must be expectedVersion + 1: %s != %s + 1",
+          profile.version() > expectedVersion,
+          "profile version must be greater than expectedVersion: %s <= %s",
           profile.version(),
           expectedVersion);
     }
