@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * concurrent writes with serialisation errors that only retries absorb.
  */
 class ConnectionStateTest {
-  /** A "pool" of one connection that it never resets: close() is ignored. */
-  private static DataSource singleConnection(Connection real) {
+  /** A "pool" of one connection that it never resets: close() is ignored (also used by the resource hunt). */
+  static DataSource singleConnection(Connection real) {
     Connection keep = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
         (proxy, method, args) -> {
           if (method.getName().equals("close")) {

@@ -375,27 +375,7 @@ class JdbcResourcesHuntTest {
 
   /** A "pool" of one connection that never resets it: close() is ignored. */
   private static DataSource poolOfOne(Connection real) {
-    Connection kept = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          if (method.getName().equals("close")) {
-            return null;
-          }
-          if (method.getName().equals("isClosed")) {
-            return false;
-          }
-          try {
-            return method.invoke(real, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("getConnection")) {
-            return kept;
-          }
-          throw new UnsupportedOperationException(method.getName());
-        });
+    return ConnectionStateTest.singleConnection(real);
   }
 
   private static int sessionQueryTimeout(Connection real) throws SQLException {
