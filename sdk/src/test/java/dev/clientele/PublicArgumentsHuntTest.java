@@ -120,9 +120,7 @@ class PublicArgumentsHuntTest {
 
   static ArgumentSweep sweep() {
     Map<Class<?>, Supplier<?>> own = own();
-    return new ArgumentSweep(ArgumentSweep.publicTypes(Clientele.class), ArgumentSweep.values(Map.of(), byName(), own),
-        c -> own.containsKey(c) ? own.get(c).get() : null)
-        .personal(p -> p.equals("value") || p.contains("email") || p.contains("phone") || p.contains("customer"))
+    return ArgumentSweep.over(ArgumentSweep.publicTypes(Clientele.class), Map.of(), byName(), own)
         .allow("Clientele#split/mergeRecord=*", "Javadoc: @throws NoSuchElementException if there is no such record "
             + "(the message names it, masked when it does not look like an id)");
   }
@@ -138,10 +136,8 @@ class PublicArgumentsHuntTest {
       own.put(dev.clientele.segments.SegmentQueries.class, c::segments);
       own.put(dev.clientele.segments.Segment.class, () -> dev.clientele.segments.Segment.of("vip",
           dev.clientele.segments.Condition.inList("news")));
-      ArgumentSweep s = new ArgumentSweep(List.of(dev.clientele.segments.SegmentQueries.class),
-          ArgumentSweep.values(Map.of(), byName(), own), k -> own.containsKey(k) ? own.get(k).get() : null)
+      ArgumentSweep s = ArgumentSweep.over(List.of(dev.clientele.segments.SegmentQueries.class), Map.of(), byName(), own)
           .abstractMethodsOf(dev.clientele.segments.SegmentQueries.class)
-          .personal(p -> p.equals("value") || p.contains("email") || p.contains("phone") || p.contains("customer"))
           .run();
       System.out.println(s.report("sdk segments()"));
       assertThat(s.members).isGreaterThanOrEqualTo(9);

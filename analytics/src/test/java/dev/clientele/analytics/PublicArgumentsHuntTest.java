@@ -135,9 +135,7 @@ class PublicArgumentsHuntTest {
 
   static ArgumentSweep sweep() {
     Map<Class<?>, Supplier<?>> own = own();
-    ArgumentSweep s = new ArgumentSweep(ArgumentSweep.publicTypes(RfmSummary.class), ArgumentSweep.values(byKey(), byName(), own),
-        c -> own.containsKey(c) ? own.get(c).get() : null)
-        .personal(p -> p.equals("value") || p.contains("email") || p.contains("phone") || p.contains("customer"))
+    ArgumentSweep s = ArgumentSweep.over(ArgumentSweep.publicTypes(RfmSummary.class), byKey(), byName(), own)
         .allow("PeriodUnit#fromDays/days=*", "Javadoc: plain arithmetic, NaN and infinities pass through")
         .alias("PeriodUnit#parse/name", "time unit")
         .alias("ClvScorer.Options#new/mediumChurnRisk", "<= medium <=")

@@ -84,9 +84,7 @@ class PublicArgumentsHuntTest {
     Map<String, Supplier<?>> byKey = Map.of("AudienceCounts#new/channels", () -> Map.of(
         Channel.EMAIL, new AudienceCounts.ChannelCount(1, 0), Channel.SMS, new AudienceCounts.ChannelCount(0, 1),
         Channel.PUSH, new AudienceCounts.ChannelCount(0, 1)));
-    return new ArgumentSweep(ArgumentSweep.publicTypes(Erasure.class), ArgumentSweep.values(byKey, byName(), own),
-        c -> own.containsKey(c) ? own.get(c).get() : null)
-        .personal(p -> p.equals("value") || p.contains("email") || p.contains("phone") || p.contains("customer"));
+    return ArgumentSweep.over(ArgumentSweep.publicTypes(Erasure.class), byKey, byName(), own);
   }
 
   @Test

@@ -97,9 +97,7 @@ class PublicArgumentsHuntTest {
 
   static ArgumentSweep sweep() {
     Map<Class<?>, Supplier<?>> own = own();
-    return new ArgumentSweep(ArgumentSweep.publicTypes(Pii.class), ArgumentSweep.values(byKey(), byName(), own),
-        c -> own.containsKey(c) ? own.get(c).get() : null)
-        .personal(p -> p.equals("value") || p.contains("email") || p.contains("phone") || p.contains("customer"))
+    return ArgumentSweep.over(ArgumentSweep.publicTypes(Pii.class), byKey(), byName(), own)
         // documented meanings of null
         .nullable("Event#is/action", "Javadoc: a null action matches any action")
         .allow("OrderSummary#new/orderCount=0", "the message states the rule that ties orderCount to firstOrder")

@@ -104,10 +104,8 @@ class PublicArgumentsHuntTest {
 
   static ArgumentSweep sweep() {
     Map<Class<?>, Supplier<?>> own = own();
-    return new ArgumentSweep(ArgumentSweep.publicTypes(ProfileExporter.class), ArgumentSweep.values(byKey(), byName(), own),
-        c -> own.containsKey(c) ? own.get(c).get() : null)
-        .personal(p -> p.equals("value") || p.contains("email") || p.contains("phone") || p.contains("customer")
-            || p.equals("cell") || p.equals("text"))
+    return ArgumentSweep.over(ArgumentSweep.publicTypes(ProfileExporter.class), byKey(), byName(), own)
+        .personal(ArgumentSweep.PERSONAL.or(p -> p.equals("cell") || p.equals("text")))
         .alias("ExportRequest.Builder#reachableOn/value", "channel")
         .alias("ExportRequest#withComputedFirst/value", "computed")
         .allow("ExportSummary#new/profilesRead=max", "the message states the rule that ties the three counts")

@@ -61,9 +61,7 @@ class PublicArgumentsHuntTest {
 
   static ArgumentSweep sweep() {
     Map<Class<?>, Supplier<?>> own = own();
-    return new ArgumentSweep(ArgumentSweep.publicTypes(IdentityRules.class), ArgumentSweep.values(Map.of(), byName(), own),
-        c -> own.containsKey(c) ? own.get(c).get() : null)
-        .personal(p -> p.equals("value") || p.contains("email") || p.contains("phone") || p.contains("customer"))
+    return ArgumentSweep.over(ArgumentSweep.publicTypes(IdentityRules.class), Map.of(), byName(), own)
         .alias("IdentityRules.Builder#blockPattern/regex", "blocked pattern");
   }
 

@@ -107,9 +107,7 @@ class PublicArgumentsHuntTest {
 
   static ArgumentSweep sweep() {
     Map<Class<?>, Supplier<?>> own = own();
-    return new ArgumentSweep(ArgumentSweep.publicTypes(Segment.class), ArgumentSweep.values(Map.of(), byName(), own),
-        c -> own.containsKey(c) ? own.get(c).get() : null)
-        .personal(p -> p.equals("value") || p.contains("email") || p.contains("phone") || p.contains("customer"))
+    return ArgumentSweep.over(ArgumentSweep.publicTypes(Segment.class), Map.of(), byName(), own)
         .nullable("Comparison#fromKey/key", "Javadoc: empty for null")
         .allow("Comparison#test/value=*", "Javadoc: by Double.compare, NaN and infinities ordered")
         .allow("Comparison#test/threshold=*", "Javadoc: by Double.compare, NaN and infinities ordered")

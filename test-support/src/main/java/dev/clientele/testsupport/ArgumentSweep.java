@@ -204,6 +204,23 @@ public final class ArgumentSweep {
     return this;
   }
 
+  /**
+   * The parameter names that carry personal data in every module: identifier values, emails,
+   * phones and customer ids.
+   */
+  public static final Predicate<String> PERSONAL =
+      p -> p.equals("value") || p.contains("email") || p.contains("phone") || p.contains("customer");
+
+  /**
+   * The usual sweep of {@code types}: arguments from {@link #values values(byKey, byName, own)},
+   * receivers from {@code own}, and {@link #PERSONAL} parameters masked.
+   */
+  public static ArgumentSweep over(List<Class<?>> types, Map<String, java.util.function.Supplier<?>> byKey,
+      Map<String, java.util.function.Supplier<?>> byName, Map<Class<?>, java.util.function.Supplier<?>> own) {
+    return new ArgumentSweep(types, values(byKey, byName, own), c -> own.containsKey(c) ? own.get(c).get() : null)
+        .personal(PERSONAL);
+  }
+
   /** Which parameter names carry personal data (their probes' messages must be masked). */
   public ArgumentSweep personal(Predicate<String> p) {
     personal = p;

@@ -65,10 +65,8 @@ class PublicArgumentsHuntTest {
       own.put(Commit.class, () -> Commit.builder().build());
       Map<String, Supplier<?>> byName = new HashMap<>();
       byName.put("segment", () -> "vip");
-      ArgumentSweep s = new ArgumentSweep(ArgumentSweep.publicTypes(JdbcStorage.class),
-          ArgumentSweep.values(Map.of(), byName, own), c -> own.containsKey(c) ? own.get(c).get() : null)
-          .closeReceivers(false)
-          .personal(p -> p.equals("value") || p.contains("email") || p.contains("phone") || p.contains("customer"));
+      ArgumentSweep s = ArgumentSweep.over(ArgumentSweep.publicTypes(JdbcStorage.class), Map.of(), byName, own)
+          .closeReceivers(false);
       s.run();
       System.out.println(s.report("storage-jdbc"));
       s.accepted.stream().filter(a -> a.endsWith("=control") || a.endsWith("=surrogate") || a.endsWith("=newline")
