@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * same view); between its reserve and its end a transaction neither replaces nor creates an
  * array of the table (compared by identity, read by reflection) and allocates nothing (the
  * thread's allocation counter, as {@link InMemoryStorageFailureAtomicityTest} measures a
- * commit); a table emptied by a kept transaction starts its log again at position 1.
+ * commit; a run that shows any allocation is replayed once from the same arguments, and the
+ * replay must show none); a table emptied by a kept transaction starts its log again at position 1.
  */
 class EventIdTableUndoPropertiesTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -340,6 +341,23 @@ class EventIdTableUndoPropertiesTest {
       @ForAll @IntRange(min = 1, max = 300) int steps,
       @ForAll @IntRange(min = 0, max = 40) int hashBits,
       @ForAll boolean storeOrderOnly) {
+    Run run = play(seed, steps, hashBits, storeOrderOnly);
+    if (run.allocatedWhileApplying != 0 || run.allocatedWhileUndoing != 0) {
+      // The same steps again, on a new table: a step that allocates allocates again (the run is
+      // a function of its arguments), while what the JIT rarely does inside a measured window
+      // (presumably re-creating objects it had optimised away when compiled code falls back to
+      // the interpreter; seen once in many runs, on a loaded machine, never with -Xint) does not
+      // recur at the same step. The replay's figures are the ones asserted; the first run's are
+      // in the message.
+      String first = "first run: " + run.allocatedWhileApplying + " bytes applying, " + run.allocatedWhileUndoing + " undoing";
+      run = play(seed, steps, hashBits, storeOrderOnly);
+      assertThat(run.allocatedWhileApplying).as("bytes allocated by a transaction's steps after its reserve (replay; " + first + ")").isZero();
+      assertThat(run.allocatedWhileUndoing).as("bytes allocated by undoing (replay; " + first + ")").isZero();
+    }
+  }
+
+  /** One run of the property: {@code steps} random steps from {@code seed}, the model checked after each and at the end. */
+  private static Run play(long seed, int steps, int hashBits, boolean storeOrderOnly) {
     Random random = new Random(seed);
     int pool = hashBits == 0 ? 60 : 20 + random.nextInt(250);
     Run run = new Run(seed, hashBits, pool, 4 << random.nextInt(4));
@@ -360,8 +378,7 @@ class EventIdTableUndoPropertiesTest {
       }
     }
     run.checkModelFully();
-    assertThat(run.allocatedWhileApplying).as("bytes allocated by a transaction's steps after its reserve").isZero();
-    assertThat(run.allocatedWhileUndoing).as("bytes allocated by undoing").isZero();
+    return run;
   }
 
   /**
