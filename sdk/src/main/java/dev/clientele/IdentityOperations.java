@@ -267,11 +267,12 @@ final class IdentityOperations {
 
   /**
    * A merge record id as a message shows it: as it is when it looks like an id (1 to 64 of
-   * {@code [A-Za-z0-9_.:-]}), else {@linkplain dev.clientele.core.Pii#mask masked}, so that a
-   * value pasted by mistake (an email, a line break, megabytes) is not echoed into logs.
+   * {@code [A-Za-z0-9_.:-]}, not a phone number), else {@linkplain dev.clientele.core.Pii#mask
+   * masked}, so that a value pasted by mistake (an email, a phone number, a line break, megabytes)
+   * is not echoed into logs.
    */
   private static String shownId(String id) {
-    return id.matches("[A-Za-z0-9_.:-]{1,64}") ? id : dev.clientele.core.Pii.mask(id);
+    return dev.clientele.core.Pii.maskUnlessName(id, 64);
   }
 
   SplitResult split(String recordId, String reason) {

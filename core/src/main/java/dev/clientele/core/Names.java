@@ -44,18 +44,12 @@ final class Names {
   }
 
   /**
-   * A data key as a message may show it: as it is when it is a plain field name (1 to 64 of
-   * {@code [A-Za-z0-9_-]}, not a phone-like run of digits), else {@linkplain Pii#mask masked},
-   * because hosts key maps by emails, phones or names too. Allocates nothing for a plain key.
+   * A data key as a message may show it: as it is when it is a plain field name (1 to 64
+   * characters, not a phone number), else {@linkplain Pii#mask masked}, because hosts key maps by
+   * emails, phones or names too ({@link Pii#maskUnlessName}). Allocates nothing for a plain key.
    */
   static String forMessage(String key) {
-    int n = key.length();
-    boolean plain = n >= 1 && n <= 64;
-    for (int i = 0; plain && i < n; i++) {
-      char c = key.charAt(i);
-      plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    }
-    return plain && !Pii.looksLikePhone(key) ? key : Pii.mask(key);
+    return Pii.maskUnlessName(key, 64);
   }
 
   /**

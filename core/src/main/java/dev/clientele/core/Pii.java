@@ -61,6 +61,44 @@ public final class Pii {
   }
 
   /**
+   * Returns {@code value} as it is when it reads as a name, else {@linkplain #mask masked}: for
+   * messages that echo a name the caller gave (a segment, list, field or record id), which is
+   * usually safe to show, but may be an email pasted in the wrong place, a phone number, a line
+   * break or megabytes of text.
+   *
+   * <p>A name is 1 to {@code maxLength} characters of {@code [A-Za-z0-9_.:-]} that do not look
+   * like a phone number (six digits or more with phone punctuation only). Allocates nothing for a
+   * name.
+   *
+   * <pre>{@code
+   * Pii.maskUnlessName("vip_customers", 64)    // "vip_customers"
+   * Pii.maskUnlessName("ann@example.com", 64)  // "a***@e***.com"
+   * Pii.maskUnlessName("447700900123", 64)     // "***23"
+   * }</pre>
+   *
+   * @param value a name or something else; {@code null} gives {@code "null"}
+   * @param maxLength the longest value shown as it is; at least 1
+   * @return {@code value}, or its masked form
+   * @throws IllegalArgumentException if {@code maxLength} is less than 1
+   */
+  public static String maskUnlessName(String value, int maxLength) {
+    if (maxLength < 1) {
+      throw new IllegalArgumentException("maxLength must be at least 1, was " + maxLength);
+    }
+    if (value == null) {
+      return "null";
+    }
+    int n = value.length();
+    boolean name = n >= 1 && n <= maxLength;
+    for (int i = 0; name && i < n; i++) {
+      char c = value.charAt(i);
+      name = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '_' || c == '.' || c == ':' || c == '-';
+    }
+    return name && !looksLikePhone(value) ? value : mask(value);
+  }
+
+  /**
    * The first character (code point) of {@code s}, or {@code ?} when it is one that a message
    * should not carry: a control character (a line break would forge a log line), an unpaired
    * surrogate (not encodable) or an invisible format character (e.g. a bidi override).

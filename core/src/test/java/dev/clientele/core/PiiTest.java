@@ -1,11 +1,35 @@
 package dev.clientele.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PiiTest {
+  @Test
+  void maskUnlessName_showsPlainNamesAsTheyAre() {
+    assertThat(Pii.maskUnlessName("vip_customers", 64)).isEqualTo("vip_customers");
+    assertThat(Pii.maskUnlessName("mr-1.a:B", 8)).isEqualTo("mr-1.a:B");
+    assertThat(Pii.maskUnlessName("12345", 64)).as("five digits are not a phone").isEqualTo("12345");
+  }
+
+  @Test
+  void maskUnlessName_masksWhatMayBePersonalOrUnfitForAMessage() {
+    assertThat(Pii.maskUnlessName("ann@example.com", 64)).isEqualTo("a***@e***.com");
+    assertThat(Pii.maskUnlessName("447700900123", 64)).as("digits only, but a phone number").isEqualTo("***23");
+    assertThat(Pii.maskUnlessName("ann smith", 64)).isEqualTo("a***(9)");
+    assertThat(Pii.maskUnlessName("vip\nforged", 64)).isEqualTo("v***(10)");
+    assertThat(Pii.maskUnlessName("abcdefghi", 8)).as("one longer than allowed").isEqualTo("a***(9)");
+    assertThat(Pii.maskUnlessName("", 8)).isEqualTo("(empty)");
+    assertThat(Pii.maskUnlessName(null, 8)).isEqualTo("null");
+  }
+
+  @Test
+  void maskUnlessName_refusesAMaximumBelowOne() {
+    assertThatIllegalArgumentException().isThrownBy(() -> Pii.maskUnlessName("a", 0)).withMessageContaining("maxLength");
+  }
+
   /**
    * Regression (PiiHuntPropertiesTest, seed -9128064650530664640): a too-long value of repeated
    * addresses, cut short in a message, showed everything after the last dot, which ran into the

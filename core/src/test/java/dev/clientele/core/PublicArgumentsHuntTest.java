@@ -102,6 +102,7 @@ class PublicArgumentsHuntTest {
         .nullable("Event#is/action", "Javadoc: a null action matches any action")
         .allow("OrderSummary#new/orderCount=0", "the message states the rule that ties orderCount to firstOrder")
         .nullable("Pii#mask/value", "Javadoc: null gives \"null\"")
+        .nullable("Pii#maskUnlessName/value", "Javadoc: null gives \"null\", as mask does")
         .nullable("Channel#fromKey/key", "Javadoc: empty for null")
         .nullable("Profile#attribute/name", "Javadoc: empty for null")
         .nullable("Profile#identifier/identifier", "Javadoc: empty for null")

@@ -7,11 +7,12 @@ final class Shown {
   private Shown() {}
 
   /**
-   * {@code name} as it is when it is a plain name (1 to 128 of {@code [A-Za-z0-9_.:-]}), else
-   * {@linkplain Pii#mask masked}: a message must not carry a 10 MB argument, a line break or a
-   * value that may be personal (an email typed where a list name was meant).
+   * {@code name} as it is when it is a plain name (1 to 128 of {@code [A-Za-z0-9_.:-]}, the
+   * names segments accept, and not a phone number), else {@linkplain Pii#mask masked}: a message
+   * must not carry a 10 MB argument, a line break or a value that may be personal (an email or a
+   * phone number typed where a list name was meant). See {@link Pii#maskUnlessName}.
    */
   static String name(String name) {
-    return Condition.NAME.matcher(name).matches() ? name : Pii.mask(name);
+    return Pii.maskUnlessName(name, 128);
   }
 }
