@@ -13,20 +13,14 @@ import dev.clientele.analytics.PeriodUnit;
 import dev.clientele.analytics.ProfileCountStore;
 import dev.clientele.consent.ErasurePolicy;
 import dev.clientele.consent.ReachabilityPolicy;
-import dev.clientele.core.ActivityRules;
-import dev.clientele.core.Channel;
-import dev.clientele.core.Consent;
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
-import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.ProfileSearch;
 import dev.clientele.core.RevenueRules;
 import dev.clientele.core.TimelineQuery;
-import dev.clientele.core.spi.EventStore;
 import dev.clientele.core.spi.InMemoryStorage;
-import dev.clientele.core.spi.ProfileStore;
 import dev.clientele.core.spi.Storage;
 import dev.clientele.export.ExportRequest;
 import dev.clientele.identity.IdentityRules;
@@ -53,22 +47,6 @@ class PublicArgumentsHuntTest {
   static final Identifier EMAIL = Identifier.of(IdentifierType.EMAIL, "ann@example.com");
   static final ProfileId P1 = ProfileId.of("p-1");
 
-  /** Valid values of the core types this module's API takes. */
-  static Map<Class<?>, Supplier<?>> coreValues() {
-    Map<Class<?>, Supplier<?>> m = new HashMap<>();
-    m.put(Identifier.class, () -> EMAIL);
-    m.put(IdentifierType.class, () -> IdentifierType.EMAIL);
-    m.put(ProfileId.class, () -> P1);
-    m.put(Profile.class, () -> Profile.builder(P1, T).build());
-    m.put(Event.class, () -> Event.builder("e-1", "order", T).identifier(EMAIL).build());
-    m.put(Channel.class, () -> Channel.EMAIL);
-    m.put(Consent.class, () -> Consent.OPT_IN);
-    m.put(ActivityRules.class, ActivityRules::defaults);
-    for (Class<?> spi : List.of(Storage.class, ProfileStore.class, EventStore.class, InMemoryStorage.class)) {
-      m.put(spi, InMemoryStorage::new);
-    }
-    return m;
-  }
   static final ProfileId P2 = ProfileId.of("p-2");
 
   /** A facade holding two profiles, p-1 (ann@) and p-2 (bob@), at a fixed clock. */
@@ -82,7 +60,7 @@ class PublicArgumentsHuntTest {
   }
 
   static Map<Class<?>, Supplier<?>> own() {
-    Map<Class<?>, Supplier<?>> m = coreValues();
+    Map<Class<?>, Supplier<?>> m = dev.clientele.core.SweepValues.coreTypes();
     m.put(Clientele.class, PublicArgumentsHuntTest::clientele);
     m.put(Clientele.Builder.class, Clientele::builder);
     m.put(ProfileSearch.class, ProfileSearch::all);

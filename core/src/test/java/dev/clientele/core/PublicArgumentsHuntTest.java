@@ -30,13 +30,8 @@ class PublicArgumentsHuntTest {
   static final ProfileId P2 = ProfileId.of("p-2");
 
   static Map<Class<?>, Supplier<?>> own() {
-    Map<Class<?>, Supplier<?>> m = new HashMap<>();
-    m.put(Identifier.class, () -> EMAIL);
-    m.put(IdentifierType.class, () -> IdentifierType.EMAIL);
-    m.put(ProfileId.class, () -> P1);
-    m.put(Profile.class, () -> Profile.builder(P1, T).build());
+    Map<Class<?>, Supplier<?>> m = SweepValues.coreTypes();
     m.put(Profile.Builder.class, () -> Profile.builder(P1, T));
-    m.put(Event.class, () -> Event.builder("e-1", "order", T).identifier(EMAIL).build());
     m.put(Event.Builder.class, () -> Event.builder("e-1", "order", T).identifier(EMAIL));
     m.put(Attribute.class, () -> new Attribute("city", "Paris", "app", T));
     m.put(ListSubscription.class, () -> new ListSubscription("news", true, Optional.of(T), Optional.empty()));
@@ -50,19 +45,14 @@ class PublicArgumentsHuntTest {
         Optional.empty(), "note"));
     m.put(Commit.class, () -> Commit.builder().build());
     m.put(Commit.Builder.class, Commit::builder);
-    m.put(InMemoryStorage.class, InMemoryStorage::new);
     m.put(InMemoryStorage.Builder.class, InMemoryStorage::builder);
-    m.put(dev.clientele.core.spi.Storage.class, InMemoryStorage::new);
     m.put(ProfileQueries.class, () -> new ProfileQueries(new InMemoryStorage()));
     m.put(ProfileSearch.class, ProfileSearch::all);
     m.put(TimelineQuery.class, TimelineQuery::all);
     m.put(ExchangeRates.class, () -> ExchangeRates.NONE);
     m.put(RevenueRules.class, RevenueRules::anyCurrency);
-    m.put(ActivityRules.class, ActivityRules::defaults);
     m.put(Page.class, () -> new Page<>(List.of(), 0, 10, 0));
     m.put(OwnedProfiles.class, OwnedProfiles::none);
-    m.put(Consent.class, () -> Consent.OPT_IN);
-    m.put(Channel.class, () -> Channel.EMAIL);
     m.put(ProfileSort.class, () -> ProfileSort.NAME);
     for (Class<?> spi : List.of(dev.clientele.core.spi.EventStore.class, dev.clientele.core.spi.ProfileStore.class,
         dev.clientele.core.spi.IdentityIndex.class, dev.clientele.core.spi.TombstoneStore.class,

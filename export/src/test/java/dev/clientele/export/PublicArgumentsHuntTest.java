@@ -5,20 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.clientele.consent.ConsentChange;
-import dev.clientele.core.ActivityRules;
-import dev.clientele.core.Channel;
 import dev.clientele.core.Consent;
-import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.ProfileQueries;
 import dev.clientele.core.ProfileSearch;
-import dev.clientele.core.spi.EventStore;
 import dev.clientele.core.spi.InMemoryStorage;
-import dev.clientele.core.spi.ProfileStore;
-import dev.clientele.core.spi.Storage;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -39,26 +33,10 @@ class PublicArgumentsHuntTest {
   static final Identifier EMAIL = Identifier.of(IdentifierType.EMAIL, "ann@example.com");
   static final ProfileId P1 = ProfileId.of("p-1");
 
-  /** Valid values of the core types this module's API takes. */
-  static Map<Class<?>, Supplier<?>> coreValues() {
-    Map<Class<?>, Supplier<?>> m = new HashMap<>();
-    m.put(Identifier.class, () -> EMAIL);
-    m.put(IdentifierType.class, () -> IdentifierType.EMAIL);
-    m.put(ProfileId.class, () -> P1);
-    m.put(Profile.class, () -> Profile.builder(P1, T).build());
-    m.put(Event.class, () -> Event.builder("e-1", "order", T).identifier(EMAIL).build());
-    m.put(Channel.class, () -> Channel.EMAIL);
-    m.put(Consent.class, () -> Consent.OPT_IN);
-    m.put(ActivityRules.class, ActivityRules::defaults);
-    for (Class<?> spi : List.of(Storage.class, ProfileStore.class, EventStore.class, InMemoryStorage.class)) {
-      m.put(spi, InMemoryStorage::new);
-    }
-    return m;
-  }
   static final LocalDate D = LocalDate.parse("2026-10-03");
 
   static Map<Class<?>, Supplier<?>> own() {
-    Map<Class<?>, Supplier<?>> m = coreValues();
+    Map<Class<?>, Supplier<?>> m = dev.clientele.core.SweepValues.coreTypes();
     m.put(ComputedValues.class, () -> ComputedValues.of(List.of("score"), p -> Map.of("score", 1)));
     m.put(CsvOptions.class, CsvOptions::defaults);
     m.put(CsvOptions.Builder.class, CsvOptions::builder);

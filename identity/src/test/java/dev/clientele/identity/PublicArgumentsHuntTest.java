@@ -4,10 +4,8 @@ import dev.clientele.testsupport.ArgumentSweep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
-import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import java.time.Instant;
 import java.util.HashMap;
@@ -28,12 +26,7 @@ class PublicArgumentsHuntTest {
   static final ProfileId P1 = ProfileId.of("p-1");
 
   static Map<Class<?>, Supplier<?>> own() {
-    Map<Class<?>, Supplier<?>> m = new HashMap<>();
-    m.put(Identifier.class, () -> EMAIL);
-    m.put(IdentifierType.class, () -> IdentifierType.EMAIL);
-    m.put(ProfileId.class, () -> P1);
-    m.put(Profile.class, () -> Profile.builder(P1, T).build());
-    m.put(Event.class, () -> Event.builder("e-1", "order", T).identifier(EMAIL).build());
+    Map<Class<?>, Supplier<?>> m = dev.clientele.core.SweepValues.coreTypes();
     m.put(IdentityRules.class, IdentityRules::defaults);
     m.put(IdentityRules.Builder.class, IdentityRules::builder);
     m.put(IdentifierPolicy.class, () -> IdentifierPolicy.linking(1));

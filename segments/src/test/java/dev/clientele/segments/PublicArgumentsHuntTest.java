@@ -7,19 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.clientele.analytics.ActivityStatus;
 import dev.clientele.analytics.ActivityThresholds;
 import dev.clientele.consent.ReachabilityPolicy;
-import dev.clientele.core.ActivityRules;
-import dev.clientele.core.Channel;
-import dev.clientele.core.Consent;
 import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
-import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.ProfileSearch;
-import dev.clientele.core.spi.EventStore;
 import dev.clientele.core.spi.InMemoryStorage;
-import dev.clientele.core.spi.ProfileStore;
-import dev.clientele.core.spi.Storage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,22 +36,6 @@ class PublicArgumentsHuntTest {
   static final Identifier EMAIL = Identifier.of(IdentifierType.EMAIL, "ann@example.com");
   static final ProfileId P1 = ProfileId.of("p-1");
 
-  /** Valid values of the core types this module's API takes. */
-  static Map<Class<?>, Supplier<?>> coreValues() {
-    Map<Class<?>, Supplier<?>> m = new HashMap<>();
-    m.put(Identifier.class, () -> EMAIL);
-    m.put(IdentifierType.class, () -> IdentifierType.EMAIL);
-    m.put(ProfileId.class, () -> P1);
-    m.put(Profile.class, () -> Profile.builder(P1, T).build());
-    m.put(Event.class, () -> Event.builder("e-1", "order", T).identifier(EMAIL).build());
-    m.put(Channel.class, () -> Channel.EMAIL);
-    m.put(Consent.class, () -> Consent.OPT_IN);
-    m.put(ActivityRules.class, ActivityRules::defaults);
-    for (Class<?> spi : List.of(Storage.class, ProfileStore.class, EventStore.class, InMemoryStorage.class)) {
-      m.put(spi, InMemoryStorage::new);
-    }
-    return m;
-  }
 
   static Segments segments() {
     return Segments.over(new InMemoryStorage(), SegmentConfig.none(), ReachabilityPolicy.defaults(),
@@ -66,7 +43,7 @@ class PublicArgumentsHuntTest {
   }
 
   static Map<Class<?>, Supplier<?>> own() {
-    Map<Class<?>, Supplier<?>> m = coreValues();
+    Map<Class<?>, Supplier<?>> m = dev.clientele.core.SweepValues.coreTypes();
     Condition c = Condition.inList("news");
     m.put(Condition.class, () -> c);
     m.put(Condition.AttributeIs.class, () -> Condition.attributeKnown("city"));

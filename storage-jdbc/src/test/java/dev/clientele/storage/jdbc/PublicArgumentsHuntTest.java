@@ -4,22 +4,12 @@ import dev.clientele.testsupport.ArgumentSweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.clientele.core.ActivityRules;
-import dev.clientele.core.Channel;
-import dev.clientele.core.Consent;
-import dev.clientele.core.Event;
 import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
-import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
 import dev.clientele.core.spi.Commit;
-import dev.clientele.core.spi.EventStore;
-import dev.clientele.core.spi.InMemoryStorage;
-import dev.clientele.core.spi.ProfileStore;
-import dev.clientele.core.spi.Storage;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -35,28 +25,12 @@ class PublicArgumentsHuntTest {
   static final Identifier EMAIL = Identifier.of(IdentifierType.EMAIL, "ann@example.com");
   static final ProfileId P1 = ProfileId.of("p-1");
 
-  /** Valid values of the core types this module's API takes. */
-  static Map<Class<?>, Supplier<?>> coreValues() {
-    Map<Class<?>, Supplier<?>> m = new HashMap<>();
-    m.put(Identifier.class, () -> EMAIL);
-    m.put(IdentifierType.class, () -> IdentifierType.EMAIL);
-    m.put(ProfileId.class, () -> P1);
-    m.put(Profile.class, () -> Profile.builder(P1, T).build());
-    m.put(Event.class, () -> Event.builder("e-1", "order", T).identifier(EMAIL).build());
-    m.put(Channel.class, () -> Channel.EMAIL);
-    m.put(Consent.class, () -> Consent.OPT_IN);
-    m.put(ActivityRules.class, ActivityRules::defaults);
-    for (Class<?> spi : List.of(Storage.class, ProfileStore.class, EventStore.class, InMemoryStorage.class)) {
-      m.put(spi, InMemoryStorage::new);
-    }
-    return m;
-  }
 
   @Test
   void publicArguments_sweep() {
     try (HikariDataSource db = TestDatabases.h2Memory(); JdbcStorage storage = JdbcStorage.open(db)) {
       JdbcMembershipStore memberships = JdbcMembershipStore.open(db);
-      Map<Class<?>, Supplier<?>> own = coreValues();
+      Map<Class<?>, Supplier<?>> own = dev.clientele.core.SweepValues.coreTypes();
       own.put(DataSource.class, () -> db);
       own.put(JdbcStorage.class, () -> storage);
       own.put(JdbcStorage.Builder.class, () -> JdbcStorage.builder(db));
