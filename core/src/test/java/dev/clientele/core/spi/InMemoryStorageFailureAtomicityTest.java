@@ -497,7 +497,12 @@ class InMemoryStorageFailureAtomicityTest {
         at[1] = threads.getCurrentThreadAllocatedBytes();
       }
     };
-    for (int round = 0; round < 3; round++) { // the first rounds load and compile what the last one measures
+    // The first two rounds load and compile what the later ones measure. Each round replays the
+    // same commits on a new store, so an allocation of the store recurs in every round, while what
+    // the JIT rarely does inside a measured window (seen on a loaded machine in the event table's
+    // allocation property) does not: the first clean measured round passes, and if none of three
+    // is clean, the last one's figures fail the test.
+    for (int round = 0; round < 5; round++) {
       InMemoryStorage st = new InMemoryStorage();
       st.faultHook = meter;
       List<Long> allocated = new ArrayList<>();
@@ -516,8 +521,12 @@ class InMemoryStorageFailureAtomicityTest {
           allocated.add(at[1] - at[0]);
         }
       }
-      if (round == 2) {
-        assertThat(allocated).as("bytes allocated while applying").containsOnly(0L);
+      boolean clean = allocated.stream().allMatch(bytes -> bytes == 0L);
+      if (round >= 2 && clean) {
+        return;
+      }
+      if (round == 4) {
+        assertThat(allocated).as("bytes allocated while applying (the third measured round)").containsOnly(0L);
       }
     }
   }
