@@ -148,6 +148,63 @@ public abstract class StorageContract {
     assertThat(back.identifier(customerId("c-1")).orElseThrow().linkedAt()).isEqualTo(StorageFixtures.T0.plusNanos(1));
   }
 
+  /**
+   * Everything a profile and an event hold comes back exactly as written (a backend that dropped
+   * a field, an instant's nanoseconds, a decimal's scale or the order of a list would change what
+   * Clientele computes from them without an error).
+   */
+  @Test
+  void commit_profileAndEventWithEveryField_areReadBackExactly() {
+    java.time.Instant t = StorageFixtures.T0.plusNanos(123_456_789);
+    Identifier ann = email("ann");
+    Identifier cid = customerId("c-ü-1");
+    Identifier device = Identifier.of(dev.clientele.core.IdentifierType.ANONYMOUS_ID, "dev-1");
+    Profile p = Profile.builder(ProfileId.of("p-rich"), t).version(4).updatedAt(t.plusSeconds(60))
+        .activity(Optional.of(t.plusSeconds(1)), Optional.of(t.plusSeconds(59)))
+        .putIdentifier(new IdentifierState(ann, t, Optional.of(t.plusSeconds(30)), "web",
+            dev.clientele.core.Deliverability.undeliverable(dev.clientele.core.UndeliverableReason.HARD_BOUNCE, t.plusSeconds(40)),
+            dev.clientele.core.Consent.OPT_OUT, Optional.of(t.plusSeconds(50)), t.plusSeconds(5)))
+        .putIdentifier(IdentifierState.firstSeen(cid, t.minusSeconds(86_400), true, "crm"))
+        .putIdentifier(IdentifierState.firstSeen(device, t, false, "app"))
+        .putAttribute(new dev.clientele.core.Attribute("first_name", "Zoë", "crm", t))
+        .putAttribute(new dev.clientele.core.Attribute("score", new java.math.BigDecimal("42.50"), "api", t.plusSeconds(2)))
+        .putAttribute(new dev.clientele.core.Attribute("visits", 7L, "api", t.plusSeconds(3)))
+        .putAttribute(new dev.clientele.core.Attribute("vip", true, "api", t.plusSeconds(4)))
+        .putAttribute(new dev.clientele.core.Attribute("prefs", Map.of("colours", List.of("red", "blue"), "size", 3L), "api", t))
+        .putList(dev.clientele.core.ListSubscription.apply(Optional.empty(), "news", true, t.plusSeconds(6)))
+        .putList(dev.clientele.core.ListSubscription.apply(
+            Optional.of(dev.clientele.core.ListSubscription.apply(Optional.empty(), "offers", true, t)), "offers", false, t.plusSeconds(7)))
+        .addTag("vip").addTag("b2b")
+        .orders(dev.clientele.core.OrderSummary.NONE.plus(new java.math.BigDecimal("19.90"), t.plusSeconds(8))
+            .plus(new java.math.BigDecimal("5"), t.plusSeconds(9)))
+        .ccpa(Optional.of(t.plusSeconds(10)), Optional.of(t.plusSeconds(11)))
+        .eventCount(17)
+        .addMergedFrom(List.of(ProfileId.of("p-old-2"), ProfileId.of("p-old-1")))
+        .build();
+    Event e = Event.builder("e-ü-1", "order", t.plusNanos(1)).action("purchase").identifier(cid).identifier(ann)
+        .data("total", new java.math.BigDecimal("24.90")).data("items", List.of(Map.of("sku", "A-1", "qty", 2L), Map.of("sku", "B-2", "qty", 1L)))
+        .data("gift", false).data("note", "für dich").source("shop")
+        .build();
+    StoredEvent stored = new StoredEvent(e, cid);
+
+    storage.commit(Commit.builder().putProfile(p, 0).assign(ann, Optional.empty(), p.id()).assign(cid, Optional.empty(), p.id())
+        .assign(device, Optional.empty(), p.id()).append(stored).build());
+
+    Profile back = storage.profile(p.id()).orElseThrow();
+    assertThat(back).isEqualTo(p);
+    assertThat(back.attribute("score").orElseThrow().value()).isEqualTo(new java.math.BigDecimal("42.50"));
+    assertThat(back.identifiers()).extracting(IdentifierState::identifier).containsExactlyElementsOf(identifiersOf(p));
+    assertThat(storage.profiles(Optional.empty(), 1)).containsExactly(p);
+    assertThat(storage.ownedProfiles(List.of(device)).profiles()).isEqualTo(Map.of(p.id(), p));
+    assertThat(storage.events(List.of(cid))).containsExactly(stored);
+    StoredEvent read = storage.events(List.of(cid)).get(0);
+    assertThat(read.event().identifiers()).containsExactly(cid, ann);
+    assertThat(read.event().data().get("total")).isEqualTo(new java.math.BigDecimal("24.90"));
+    try (Stream<StoredEvent> all = storage.allEvents()) {
+      assertThat(all).containsExactly(stored);
+    }
+  }
+
   @Test
   void commit_update_replacesProfile() {
     Profile v1 = profile("p-1", 1, email("ann"));
@@ -400,6 +457,148 @@ public abstract class StorageContract {
     Commit commit = w.validParts().putProfile(profile(w.a.id().value(), 1), 0).build();
 
     assertConflictAppliesNothing(commit, w, before);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Versions that jump: a merge writes its survivor above every version it joins and a split
+  // restores a profile id above the version of the profile it is split from, so a backend must
+  // store exactly the version it is given (Commit.ProfileWrite), never expected + 1.
+
+  /**
+   * A merge writes the survivor at one more than the highest version of the profiles it joins
+   * (here 1 and 6: the survivor goes from 1 to 7). Every read returns version 7; a later write or
+   * delete expecting 7 succeeds, and one expecting 2 (what a backend holds that stored expected +
+   * 1) conflicts and applies nothing.
+   */
+  @Test
+  void commit_mergeWritesTheSurvivorAboveEveryJoinedVersion_storesExactlyThatVersion() {
+    Identifier ann = email("ann");
+    Identifier work = email("ann.work");
+    Profile survivor = profile("p-survivor", 1, ann);
+    Profile loser = profile("p-loser", 1, work);
+    storage.commit(create(survivor));
+    storage.commit(create(loser));
+    for (int i = 0; i < 5; i++) {
+      Profile current = storage.profile(loser.id()).orElseThrow();
+      storage.commit(Commit.builder().putProfile(next(current), current.version()).build());
+    }
+    Profile loserNow = storage.profile(loser.id()).orElseThrow();
+    assertThat(loserNow.version()).isEqualTo(6);
+    Profile.Builder b = survivor.toBuilder().version(loserNow.version() + 1).addMergedFrom(List.of(loser.id()));
+    loserNow.identifiers().forEach(b::putIdentifier);
+    Profile merged = b.build();
+
+    storage.commit(Commit.builder()
+        .putProfile(merged, survivor.version())
+        .deleteProfile(loser.id(), loserNow.version())
+        .assign(work, Optional.of(loser.id()), survivor.id())
+        .build());
+
+    assertThat(storage.profile(survivor.id())).contains(merged);
+    assertThat(storage.profiles(Optional.empty(), 10)).containsExactly(merged);
+    assertThat(storage.ownedProfiles(List.of(ann, work)).profiles()).isEqualTo(Map.of(survivor.id(), merged));
+    List<Identifier> all = List.of(ann, work);
+    Snapshot before = snapshot(all, List.of());
+    Profile fromExpectedPlusOne = merged.toBuilder().version(3).addTag("stale").build();
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(fromExpectedPlusOne, 2).build()))
+        .as("a write expecting expected + 1 of the merge").isInstanceOf(CommitConflictException.class);
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(fromExpectedPlusOne, survivor.version()).build()))
+        .as("a write expecting the version before the merge").isInstanceOf(CommitConflictException.class);
+    assertThatThrownBy(() -> storage.commit(Commit.builder().deleteProfile(survivor.id(), 2).unassign(ann, survivor.id()).build()))
+        .as("a delete expecting expected + 1 of the merge").isInstanceOf(CommitConflictException.class);
+    assertThat(snapshot(all, List.of())).isEqualTo(before);
+
+    Profile after = next(merged);
+    storage.commit(Commit.builder().putProfile(after, merged.version()).build());
+    assertThat(storage.profile(survivor.id())).contains(after);
+    assertThat(after.version()).isEqualTo(8);
+    storage.commit(Commit.builder().deleteProfile(survivor.id(), after.version()).build());
+    assertThat(storage.profile(survivor.id())).isEmpty();
+  }
+
+  /**
+   * A split restores a profile under the id it had before its merge, created anew (expected
+   * version 0) at one more than the version of the profile it is split from, in the commit that
+   * also writes that profile. The backend stores exactly the version given: a writer that read the
+   * id's earlier life (at 1, at 3) fails its version check, as does one expecting 1 (what a backend
+   * holds that numbered a created profile itself), and one expecting the restored version succeeds.
+   */
+  @Test
+  void commit_splitRestoresAnIdAboveTheVersionsItHeld_storesExactlyThatVersion_andTheIdsEarlierLifeConflicts() {
+    Identifier ann = email("ann");
+    Identifier bob = email("bob");
+    Profile a = profile("p-a", 1, ann);
+    Profile b = profile("p-b", 1, bob);
+    storage.commit(create(a));
+    storage.commit(create(b));
+    Profile b2 = next(b);
+    Profile b3 = next(b2);
+    storage.commit(Commit.builder().putProfile(b2, 1).build());
+    storage.commit(Commit.builder().putProfile(b3, 2).build());
+    // The merge: a (at 1) absorbs b (at 3) and goes to 4.
+    Profile.Builder m = a.toBuilder().version(b3.version() + 1).addMergedFrom(List.of(b.id()));
+    b3.identifiers().forEach(m::putIdentifier);
+    Profile merged = m.build();
+    storage.commit(Commit.builder().putProfile(merged, 1).deleteProfile(b.id(), 3).assign(bob, Optional.of(b.id()), a.id()).build());
+    // The split: a goes to 5 without bob, and b is restored at 5, above every version p-b held.
+    Profile holder = a.toBuilder().version(merged.version() + 1).addTag("split").build();
+    Profile restored = profile("p-b", merged.version() + 1, bob).toBuilder().addTag("restored").build();
+
+    storage.commit(Commit.builder()
+        .putProfile(holder, merged.version())
+        .putProfile(restored, 0)
+        .assign(bob, Optional.of(a.id()), b.id())
+        .build());
+
+    assertThat(storage.profile(b.id())).contains(restored);
+    assertThat(storage.profile(a.id())).contains(holder);
+    assertThat(storage.profiles(Optional.empty(), 10)).containsExactly(holder, restored);
+    assertThat(storage.ownedProfiles(List.of(ann, bob)).profiles()).isEqualTo(Map.of(a.id(), holder, b.id(), restored));
+    List<Identifier> all = List.of(ann, bob);
+    Snapshot before = snapshot(all, List.of());
+    for (Profile stale : List.of(b, b2, b3)) {
+      Profile write = next(stale).toBuilder().addTag("stale").build();
+      assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(write, stale.version()).build()))
+          .as("a write expecting version %s of p-b's earlier life", stale.version())
+          .isInstanceOf(CommitConflictException.class);
+      assertThatThrownBy(() -> storage.commit(Commit.builder().deleteProfile(b.id(), stale.version()).build()))
+          .as("a delete expecting version %s of p-b's earlier life", stale.version())
+          .isInstanceOf(CommitConflictException.class);
+    }
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(next(a), 1).build()))
+        .as("a write expecting the holder's version before the merge").isInstanceOf(CommitConflictException.class);
+    assertThat(snapshot(all, List.of())).isEqualTo(before);
+
+    Profile update = next(restored);
+    storage.commit(Commit.builder().putProfile(update, restored.version()).append(event("e-1", 1, bob)).build());
+    assertThat(storage.profile(b.id())).contains(update);
+    assertThat(update.version()).isEqualTo(6);
+  }
+
+  /**
+   * A profile created (expected version 0) above version 1 is stored at the version given, in a
+   * commit with other writes that jump, and a failed commit of such writes applies none of them.
+   */
+  @Test
+  void commit_severalWritesThatJumpInOneCommit_storeTheirVersions_orNothingOnAConflict() {
+    Profile a = profile("p-a", 1);
+    storage.commit(Commit.builder().putProfile(a, 0).build());
+    Profile a9 = a.toBuilder().version(9).build();
+    Profile c12 = profile("p-c", 12);
+    Profile d3 = profile("p-d", 3);
+
+    Commit stale = Commit.builder().putProfile(a9, 1).putProfile(c12, 0).putProfile(profile("p-x", 4), 2).build();
+    assertThatThrownBy(() -> storage.commit(stale)).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.profile(a.id())).contains(a);
+    assertThat(storage.profile(c12.id())).isEmpty();
+
+    storage.commit(Commit.builder().putProfile(a9, 1).putProfile(c12, 0).putProfile(d3, 0).build());
+
+    assertThat(storage.profiles(Optional.empty(), 10)).containsExactly(a9, c12, d3);
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(profile("p-c", 2), 1).build()))
+        .isInstanceOf(CommitConflictException.class);
+    storage.commit(Commit.builder().putProfile(next(a9), 9).putProfile(next(c12), 12).deleteProfile(d3.id(), 3).build());
+    assertThat(storage.profiles(Optional.empty(), 10)).containsExactly(next(a9), next(c12));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -692,6 +891,34 @@ public abstract class StorageContract {
     assertThat(storage.containsEvent("e-1")).isTrue();
     assertThat(storage.isTombstoned("h")).isFalse();
   }
+  /** Erasing the events of an anchor that has none is no conflict (the tombstone is still written). */
+  @Test
+  void commit_eraseEventsOfAnAnchorWithoutEvents_isNoConflict() {
+    storage.commit(Commit.builder().append(event("e-1", 1, email("bob"))).build());
+
+    storage.commit(Commit.builder().eraseEvents(email("ann")).eraseEvents(customerId("never")).tombstone("h").build());
+
+    assertThat(storage.isTombstoned("h")).isTrue();
+    assertThat(storage.containsEvent("e-1")).isTrue();
+    assertThat(storage.eventCount()).isEqualTo(1);
+  }
+
+  /** A commit that conflicts applies none of its merge-record erasures either. */
+  @Test
+  void mergeLog_erasureInAConflictingCommit_erasesNoRecord() {
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    MergeRecord ab = mergeRecord("m-1", MergeRecord.Kind.MERGE, a, b, email("bob"));
+    storage.commit(Commit.builder().logMerge(ab).build());
+
+    Commit stale = Commit.builder().deleteProfile(b, 4).eraseMergeRecords(b).eraseEvents(email("bob")).tombstone("h").build();
+
+    assertThatThrownBy(() -> storage.commit(stale)).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.mergeRecord("m-1")).contains(ab);
+    assertThat(storage.mergeRecords(b)).containsExactly(ab);
+    assertThat(storage.isTombstoned("h")).isFalse();
+  }
+
 
   @Test
   void commit_merge_appliesSurvivorLoserAndIndexTogether() {
@@ -883,6 +1110,53 @@ public abstract class StorageContract {
     List<MergeRecord> all = new ArrayList<>();
     storage.forEachMergeRecord(all::add);
     assertThat(all).containsExactly(fresh);
+  }
+
+  /**
+   * Records come back exactly as logged (several sides, their {@code mergedFrom}, the order of the
+   * links, an instant's nanoseconds, the event id, {@code undoes} and the note), and are read in
+   * commit order, within one commit and across commits, which is neither id order nor time order;
+   * {@code splitsNaming} keeps that order and returns only splits.
+   */
+  @Test
+  void mergeLog_recordsAreReadBackExactly_inCommitOrder_notIdOrTimeOrder() {
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    ProfileId c = new ProfileId("p-c");
+    java.time.Instant t = StorageFixtures.T0.plusNanos(987_654_321);
+    Identifier bob = email("bob");
+    Identifier work = email("bob.work");
+    MergeRecord zMerge = new MergeRecord("z-merge", MergeRecord.Kind.MERGE, t.plusSeconds(30), a,
+        List.of(new MergeRecord.Side(b, Set.of(bob, work), List.of(ProfileId.of("p-old-2"), ProfileId.of("p-old-1"))),
+            new MergeRecord.Side(c, Set.of(), List.of())),
+        Optional.of("e-ü-7"), List.of(work, bob), Optional.empty(), "same email — rule «e»");
+    MergeRecord forced = new MergeRecord("a-forced", MergeRecord.Kind.FORCED_MERGE, t.plusSeconds(20), c,
+        List.of(new MergeRecord.Side(ProfileId.of("p-d"), Set.of(email("dee")), List.of())),
+        Optional.empty(), List.of(), Optional.empty(), "operator: duplicate");
+    MergeRecord split1 = new MergeRecord("s-split", MergeRecord.Kind.SPLIT, t.plusSeconds(10), a,
+        List.of(new MergeRecord.Side(b, Set.of(bob), List.of(ProfileId.of("p-old-1")))),
+        Optional.empty(), List.of(email("ann")), Optional.of("z-merge"), "operator");
+    MergeRecord split2 = new MergeRecord("b-split", MergeRecord.Kind.SPLIT, t, a,
+        List.of(new MergeRecord.Side(c, Set.of(work), List.of())),
+        Optional.empty(), List.of(email("ann")), Optional.of("z-merge"), "operator");
+
+    storage.commit(Commit.builder().logMerge(zMerge).logMerge(forced).build());
+    storage.commit(Commit.builder().logMerge(split1).build());
+    storage.commit(Commit.builder().logMerge(split2).build());
+
+    List<MergeRecord> all = new ArrayList<>();
+    storage.forEachMergeRecord(all::add);
+    assertThat(all).containsExactly(zMerge, forced, split1, split2);
+    for (MergeRecord r : all) {
+      assertThat(storage.mergeRecord(r.id())).contains(r);
+    }
+    assertThat(storage.mergeRecord("z-merge").orElseThrow().links()).containsExactly(work, bob);
+    assertThat(storage.mergeRecords(a)).containsExactly(zMerge, split1, split2);
+    assertThat(storage.mergeRecords(c)).containsExactly(zMerge, forced, split2);
+    assertThat(storage.splitsNaming(List.of(bob, work))).containsExactly(split1, split2);
+    assertThat(storage.splitsNaming(List.of(work, bob))).containsExactly(split1, split2);
+    assertThat(storage.splitsNaming(List.of(work))).containsExactly(split2);
+    assertThat(storage.splitsNaming(List.of(email("dee")))).as("a merge holding it is no split").isEmpty();
   }
 
   @Test
@@ -1152,6 +1426,20 @@ public abstract class StorageContract {
     assertThat(seen.stream().filter(stable::contains)).containsExactlyElementsOf(stable);
   }
 
+  /** forEachProfile visits every profile once, in id order, whatever order they were created in. */
+  @Test
+  void forEachProfile_visitsEveryProfileOnceInIdOrder() {
+    List<String> ids = List.of("p-m", "p-b", "p-z", "p-a", "p-k");
+    for (String id : ids) {
+      storage.commit(Commit.builder().putProfile(profile(id, 1), 0).build());
+    }
+    List<String> visited = new ArrayList<>();
+
+    storage.forEachProfile(p -> visited.add(p.id().value()));
+
+    assertThat(visited).containsExactly("p-a", "p-b", "p-k", "p-m", "p-z");
+  }
+
   @Test
   void profileCount_followsCreatesAndDeletes() {
     storage.commit(Commit.builder().putProfile(profile("p-1", 1), 0).putProfile(profile("p-2", 1), 0).build());
@@ -1200,6 +1488,114 @@ public abstract class StorageContract {
 
   // ---------------------------------------------------------------------------------------------
   // Arguments and returned values
+
+  /**
+   * Reads after a read-ahead answer as of the read, not as of the read-ahead: commits after it
+   * (a new owner, a moved and a removed entry, a changed and a new profile, an event appended and
+   * one erased) show. The collections are the caller's: emptied and reused after the call (as
+   * bulk ingestion does for its next group), they change nothing.
+   */
+  @Test
+  void readAhead_thenCommits_laterReadsShowTheCommits_andTheCallersCollectionsMayBeReused() {
+    World w = world();
+    List<Identifier> keys = new ArrayList<>(List.of(w.annEmail, w.annCid, w.bobEmail, w.newEmail));
+    List<String> eventIds = new ArrayList<>(List.of("e-a1", "e-b1", "e-new"));
+    storage.readAhead(keys, eventIds);
+    keys.clear();
+    eventIds.clear();
+    keys.add(email("carl"));
+    eventIds.add("e-carl");
+
+    storage.commit(w.validParts().build());
+    storage.commit(Commit.builder().eraseEvents(w.bobEmail).build());
+
+    ProfileId c = ProfileId.of("p-c");
+    OwnedProfiles read = storage.ownedProfiles(List.of(w.annEmail, w.annCid, w.bobEmail, w.newEmail));
+    assertThat(read.owners()).isEqualTo(Map.of(w.annEmail, w.a.id(), w.annCid, w.b.id(), w.newEmail, c));
+    assertThat(read.profiles()).isEqualTo(Map.of(w.a.id(), w.a, w.b.id(), next(w.b).toBuilder().addTag("changed").build(),
+        c, profile("p-c", 1, w.newEmail)));
+    assertThat(storage.owner(w.bobEmail)).isEmpty();
+    assertThat(storage.containsEvent("e-new")).isTrue();
+    assertThat(storage.containsEvent("e-b1")).isFalse();
+    assertThat(storage.containedEvents(List.of("e-a1", "e-b1", "e-new"))).containsExactlyInAnyOrder("e-a1", "e-new");
+    assertThat(storage.containsEventAt("e-new", w.newEmail)).isTrue();
+    assertThat(storage.containsEventAt("e-b1", w.bobEmail)).isFalse();
+  }
+
+  /**
+   * Commits may run while a read-ahead does: one writer moves two identifiers between two profiles
+   * and appends an event in each commit while the readers read ahead and then read; the read-ahead
+   * throws nothing and every read shows whole commits.
+   */
+  @Test
+  @Timeout(30)
+  void readAhead_concurrentWithCommits_throwsNothing_andReadsShowWholeCommits() throws Exception {
+    Identifier x = email("x");
+    Identifier y = customerId("y");
+    Profile a = profile("p-a", 1, x, y);
+    Profile b = profile("p-b", 1);
+    storage.commit(create(a));
+    storage.commit(create(b));
+    AtomicLong committed = new AtomicLong();
+
+    assertNoReaderSeesPartialCommit(
+        moves -> {
+          ProfileId from = moves % 2 == 0 ? a.id() : b.id();
+          ProfileId to = moves % 2 == 0 ? b.id() : a.id();
+          storage.commit(Commit.builder()
+              .assign(x, Optional.of(from), to)
+              .assign(y, Optional.of(from), to)
+              .append(event("e-ra-" + moves, moves, x))
+              .build());
+          committed.set(moves + 1);
+        },
+        reads -> {
+          long before = committed.get();
+          List<String> asked = List.of("e-ra-" + before, "e-ra-" + (before + 1));
+          storage.readAhead(List.of(x, y), asked);
+          Map<Identifier, ProfileId> owners = storage.owners(List.of(y, x));
+          if (owners.size() != 2 || !owners.get(x).equals(owners.get(y))) {
+            return "owners after a read-ahead " + owners;
+          }
+          if (before > 0 && !storage.containsEvent("e-ra-" + (before - 1))) {
+            return "an event committed before the read-ahead is missing after it";
+          }
+          return null;
+        });
+  }
+
+  /** No read returns null, on an empty store and on one with data (the Null arguments contract). */
+  @Test
+  void reads_neverReturnNull() {
+    for (int round = 0; round < 2; round++) {
+      if (round == 1) {
+        world();
+        storage.commit(Commit.builder().logMerge(mergeRecord("m-1", MergeRecord.Kind.MERGE, ProfileId.of("p-a"),
+            ProfileId.of("p-z"), email("zed"))).build());
+      }
+      List<Identifier> keys = List.of(email("ann"), email("nobody"));
+      assertThat(storage.profile(ProfileId.of("p-a"))).isNotNull();
+      assertThat(storage.profile(ProfileId.of("p-nobody"))).isNotNull();
+      assertThat(storage.profiles(Optional.empty(), 5)).isNotNull();
+      assertThat(storage.owner(email("ann"))).isNotNull();
+      assertThat(storage.owner(email("nobody"))).isNotNull();
+      assertThat(storage.owners(keys)).isNotNull();
+      OwnedProfiles owned = storage.ownedProfiles(keys);
+      assertThat(owned).isNotNull();
+      assertThat(owned.owners()).isNotNull();
+      assertThat(owned.profiles()).isNotNull();
+      assertThat(storage.events(keys)).isNotNull();
+      assertThat(storage.containedEvents(List.of("e-a1", "e-nobody"))).isNotNull();
+      try (Stream<StoredEvent> all = storage.allEvents()) {
+        assertThat(all).isNotNull();
+      }
+      assertThat(storage.mergeRecords(ProfileId.of("p-a"))).isNotNull();
+      assertThat(storage.mergeRecords(ProfileId.of("p-nobody"))).isNotNull();
+      assertThat(storage.mergeRecord("m-1")).isNotNull();
+      assertThat(storage.mergeRecord("m-nobody")).isNotNull();
+      assertThat(storage.splitsNaming(keys)).isNotNull();
+    }
+  }
 
   @Test
   void methods_nullArguments_throwNullPointerException() {
