@@ -155,13 +155,50 @@ public abstract class MembershipStoreContract {
     assertThatThrownBy(history::clear).isInstanceOf(UnsupportedOperationException.class);
   }
 
-  /** Nulls are refused with the argument named. */
+  /** Nulls are refused, by every method and for every argument, with the argument named. */
   @Test
   public void nulls_refused() {
+    Optional<String> none = Optional.empty();
     assertThatNullPointerException().isThrownBy(() -> store.current(null)).withMessageContaining("profile");
-    assertThatNullPointerException().isThrownBy(() -> store.enter(P, null, T1, Optional.empty())).withMessageContaining("segment");
-    assertThatNullPointerException().isThrownBy(() -> store.leave(P, "a", null, Optional.empty())).withMessageContaining("at");
+    assertThatNullPointerException().isThrownBy(() -> store.history(null)).withMessageContaining("profile");
+    assertThatNullPointerException().isThrownBy(() -> store.forget(null)).withMessageContaining("profile");
+    assertThatNullPointerException().isThrownBy(() -> store.enter(null, "a", T1, none)).withMessageContaining("profile");
+    assertThatNullPointerException().isThrownBy(() -> store.enter(P, null, T1, none)).withMessageContaining("segment");
+    assertThatNullPointerException().isThrownBy(() -> store.enter(P, "a", null, none)).withMessageContaining("at");
     assertThatNullPointerException().isThrownBy(() -> store.enter(P, "a", T1, null)).withMessageContaining("cause");
+    assertThatNullPointerException().isThrownBy(() -> store.leave(null, "a", T1, none)).withMessageContaining("profile");
+    assertThatNullPointerException().isThrownBy(() -> store.leave(P, null, T1, none)).withMessageContaining("segment");
+    assertThatNullPointerException().isThrownBy(() -> store.leave(P, "a", null, none)).withMessageContaining("at");
+    assertThatNullPointerException().isThrownBy(() -> store.leave(P, "a", T1, null)).withMessageContaining("cause");
+    assertThat(store.history(P)).as("a refused call changes nothing").isEmpty();
+    assertThat(store.current(P)).isEmpty();
+  }
+
+  /**
+   * History is in the order spans were opened, not the order of their times: an entry whose time
+   * is earlier than an older span's (a late event) comes after it.
+   */
+  @Test
+  public void history_inOpeningOrder_notTimeOrder() {
+    store.enter(P, "b", T3, Optional.of("e-3"));
+    store.enter(P, "a", T1, Optional.of("e-1"));
+    store.leave(P, "b", T3.plusSeconds(1), Optional.empty());
+    store.enter(P, "b", T2, Optional.of("e-2"));
+
+    assertThat(store.history(P)).extracting(MembershipSpan::segment, MembershipSpan::enteredAt)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("b", T3), org.assertj.core.groups.Tuple.tuple("a", T1),
+            org.assertj.core.groups.Tuple.tuple("b", T2));
+    assertThat(store.current(P)).containsExactlyInAnyOrder("a", "b");
+  }
+
+  /** A profile without spans has nothing to forget, and forgetting it changes no other profile. */
+  @Test
+  public void forget_profileWithoutSpans_returnsZero() {
+    store.enter(Q, "a", T1, Optional.empty());
+
+    assertThat(store.forget(P)).isZero();
+
+    assertThat(store.history(Q)).hasSize(1);
   }
 
   /**
