@@ -1800,6 +1800,61 @@ public abstract class StorageContract {
         });
   }
 
+  /**
+   * The one-consistent-state promises of {@code owners}, {@code ownedProfiles} and {@code events}
+   * hold for reads of many keys too (1200 here, which a backend may split into several queries, as
+   * {@code containedEvents_manyIdsAtOnce_onlyTheStoredOnes} expects): one writer moves two
+   * identifiers, the first and the last asked about, between two profiles and appends an event
+   * under each in every commit; no read may show one moved without the other, or one event
+   * without the other.
+   */
+  @Test
+  @Timeout(30)
+  void owners_ownedProfiles_events_manyKeys_neverSeenMixed() throws Exception {
+    Identifier x = email("x");
+    Identifier y = customerId("y");
+    Profile a = profile("p-a", 1, x, y);
+    Profile b = profile("p-b", 1);
+    storage.commit(create(a));
+    storage.commit(create(b));
+    List<Identifier> keys = new ArrayList<>();
+    keys.add(x);
+    for (int i = 0; i < 1198; i++) {
+      keys.add(customerId(String.format(java.util.Locale.ROOT, "filler-%04d", i)));
+    }
+    keys.add(y);
+
+    assertNoReaderSeesPartialCommit(
+        moves -> {
+          ProfileId from = moves % 2 == 0 ? a.id() : b.id();
+          ProfileId to = moves % 2 == 0 ? b.id() : a.id();
+          storage.commit(Commit.builder()
+              .assign(x, Optional.of(from), to)
+              .assign(y, Optional.of(from), to)
+              .append(event("e-bx-" + moves, moves, x))
+              .append(event("e-by-" + moves, moves, y))
+              .build());
+        },
+        reads -> {
+          switch ((int) (reads % 3)) {
+            case 0 -> {
+              Map<Identifier, ProfileId> owners = storage.owners(keys);
+              return owners.size() == 2 && owners.get(x).equals(owners.get(y)) ? null : "owners " + owners;
+            }
+            case 1 -> {
+              OwnedProfiles read = storage.ownedProfiles(keys);
+              ProfileId owner = read.owners().get(x);
+              return read.owners().size() == 2 && owner.equals(read.owners().get(y)) && read.profile(owner).isPresent()
+                  ? null : "ownedProfiles " + read;
+            }
+            default -> {
+              int seen = storage.events(keys).size();
+              return seen % 2 == 0 ? null : "events " + seen;
+            }
+          }
+        });
+  }
+
   @Test
   @Timeout(30)
   void ownedProfiles_overridden_mergesBackAndForth_neverSeenMixed() throws Exception {
