@@ -759,6 +759,49 @@ public abstract class StorageContract {
     assertThat(storage.containedEvents(List.of())).isEmpty();
   }
 
+  /**
+   * Closing a stream of {@code allEvents} before its end releases what the backend held for it
+   * (a cursor, a connection): many such streams in a row leave the store working. While one is
+   * open, a commit on another thread completes (all methods may be called from any number of
+   * threads at once), and the stream still returns every event stored before it was opened, each
+   * once.
+   */
+  @Test
+  @Timeout(60)
+  void allEvents_closedBeforeTheEnd_releasesItsResources_andACommitCompletesWhileOneIsOpen() throws Exception {
+    Commit.Builder b = Commit.builder();
+    Set<String> stored = new java.util.HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      b.append(event("e-" + i, i, email("u" + (i % 5))));
+      stored.add("e-" + i);
+    }
+    storage.commit(b.build());
+    for (int i = 0; i < 40; i++) {
+      try (Stream<StoredEvent> all = storage.allEvents()) {
+        assertThat(all.iterator().next()).isNotNull();
+      }
+    }
+
+    Set<String> seen = new java.util.HashSet<>();
+    try (Stream<StoredEvent> all = storage.allEvents()) {
+      java.util.Iterator<StoredEvent> it = all.iterator();
+      for (int i = 0; i < 10; i++) {
+        seen.add(it.next().event().id());
+      }
+      CompletableFuture<Void> commit = CompletableFuture.runAsync(
+          () -> storage.commit(Commit.builder().append(event("e-during", 99, email("ann"))).build()));
+      commit.get(20, TimeUnit.SECONDS);
+      while (it.hasNext()) {
+        String id = it.next().event().id();
+        assertThat(seen.add(id)).as("%s returned twice", id).isTrue();
+      }
+    }
+
+    assertThat(seen).containsAll(stored);
+    assertThat(storage.containsEvent("e-during")).isTrue();
+    assertThat(storage.eventCount()).isEqualTo(51);
+  }
+
   @Test
   void allEvents_emptyStorage_isEmpty() {
     try (Stream<StoredEvent> all = storage.allEvents()) {
