@@ -92,6 +92,19 @@ public abstract class StorageContract {
     return 2000;
   }
 
+  /**
+   * Another storage on the data of {@link #storage}, as a second process or node sharing the
+   * backend would open it, or {@code null} (the default) when the backend keeps its data to
+   * itself (the in-memory store). Called at most once per test, after {@link #newStorage()}; the
+   * kit closes what it returns. The tests that need it are skipped without one: they check what
+   * the SPI promises of a store that others write to as well (that {@code hasTombstones} reads a
+   * {@code false} again, that no read answers from an instance's memory of an earlier state, that
+   * version checks hold across instances).
+   */
+  protected Storage sharingStorage() {
+    return null;
+  }
+
   @BeforeEach
   final void openStorage() {
     storage = newStorage();
@@ -101,9 +114,28 @@ public abstract class StorageContract {
 
   @AfterEach
   final void closeStorage() throws Exception {
-    if (storage != null) {
-      storage.close();
+    try {
+      if (other != null) {
+        other.close();
+      }
+    } finally {
+      other = null;
+      if (storage != null) {
+        storage.close();
+      }
     }
+  }
+
+  /** The {@link #sharingStorage()} of this test, once asked for. */
+  private Storage other;
+
+  /** {@link #sharingStorage()}, made on the first call of a test; skips the test if there is none. */
+  private Storage other() {
+    if (other == null) {
+      other = sharingStorage();
+      org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "the backend shares its data with no other instance");
+    }
+    return other;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1994,6 +2026,89 @@ public abstract class StorageContract {
           long count = storage.eventCount();
           return seen % 2 == 0 && count % 2 == 0 ? null : "events " + seen + ", eventCount " + count;
         });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Two instances on the same data (skipped unless the backend supplies sharingStorage())
+
+  /**
+   * {@code hasTombstones} reads a {@code false} from the store on every call: after another
+   * instance commits the first tombstone, this one answers {@code true}, and finds it.
+   */
+  @Test
+  void hasTombstones_tombstoneWrittenByAnotherInstance_isSeen() {
+    Storage node = other();
+    assertThat(storage.hasTombstones()).isFalse();
+    assertThat(node.hasTombstones()).isFalse();
+
+    node.commit(Commit.builder().tombstone("h-other").build());
+
+    assertThat(storage.hasTombstones()).isTrue();
+    assertThat(storage.isTombstoned("h-other")).isTrue();
+    assertThat(storage.tombstoneCount()).isEqualTo(1);
+  }
+
+  /**
+   * Every read of one instance shows what another committed, including after a read-ahead of the
+   * same keys (a backend may cache for a read-ahead, but must answer each later read as of that
+   * read), and an erasure committed by the other leaves no trace here either.
+   */
+  @Test
+  void reads_showCommitsOfAnotherInstance_evenAfterAReadAhead() {
+    Storage node = other();
+    World w = world();
+    List<Identifier> keys = List.of(w.annEmail, w.annCid, w.bobEmail, w.newEmail);
+    List<String> eventIds = List.of("e-a1", "e-b1", "e-new");
+    storage.readAhead(keys, eventIds);
+    assertThat(storage.ownedProfiles(keys).profiles()).containsOnlyKeys(w.a.id(), w.b.id());
+
+    node.commit(w.validParts().build());
+    node.commit(Commit.builder().eraseEvents(w.annEmail).logMerge(mergeRecord("m-1", MergeRecord.Kind.MERGE, w.a.id(),
+        ProfileId.of("p-z"), email("zed"))).build());
+
+    ProfileId c = ProfileId.of("p-c");
+    assertThat(storage.profile(c)).contains(profile("p-c", 1, w.newEmail));
+    assertThat(storage.profile(w.b.id()).orElseThrow().version()).isEqualTo(2);
+    assertThat(storage.owner(w.newEmail)).contains(c);
+    assertThat(storage.owner(w.bobEmail)).isEmpty();
+    OwnedProfiles read = storage.ownedProfiles(keys);
+    assertThat(read.owners()).isEqualTo(Map.of(w.annEmail, w.a.id(), w.annCid, w.b.id(), w.newEmail, c));
+    assertThat(read.profile(w.b.id()).orElseThrow().version()).isEqualTo(2);
+    assertThat(storage.containsEvent("e-new")).isTrue();
+    assertThat(storage.containsEvent("e-a1")).isFalse();
+    assertThat(storage.containedEvents(eventIds)).containsExactlyInAnyOrder("e-b1", "e-new");
+    assertThat(storage.events(List.of(w.annEmail))).isEmpty();
+    assertThat(storage.eventCount()).isEqualTo(2);
+    assertThat(storage.profileCount()).isEqualTo(3);
+    assertThat(storage.mergeRecords(w.a.id())).extracting(MergeRecord::id).containsExactly("m-1");
+  }
+
+  /**
+   * Version and owner checks hold across instances, for versions that jump too: a merge committed
+   * by another instance makes this one's write from its earlier read conflict, and a write
+   * expecting the version the other wrote succeeds.
+   */
+  @Test
+  void commit_expectationsHoldAcrossInstances_forVersionsThatJump() {
+    Storage node = other();
+    Identifier ann = email("ann");
+    Identifier bob = email("bob");
+    Profile a = profile("p-a", 1, ann);
+    Profile b = profile("p-b", 3, bob); // created at 3, as a split restores an id
+    storage.commit(create(a));
+    storage.commit(Commit.builder().putProfile(b, 0).assign(bob, Optional.empty(), b.id()).build());
+    Profile readHere = storage.profile(a.id()).orElseThrow();
+    Profile merged = a.toBuilder().version(b.version() + 1).putIdentifier(b.identifiers().get(0)).build();
+
+    node.commit(Commit.builder().putProfile(merged, 1).deleteProfile(b.id(), 3).assign(bob, Optional.of(b.id()), a.id()).build());
+
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(next(readHere), readHere.version()).build()))
+        .isInstanceOf(CommitConflictException.class);
+    assertThatThrownBy(() -> storage.commit(Commit.builder().assign(bob, Optional.of(b.id()), a.id()).build()))
+        .isInstanceOf(CommitConflictException.class);
+    assertThat(storage.profile(a.id())).contains(merged);
+    storage.commit(Commit.builder().putProfile(next(merged), merged.version()).build());
+    assertThat(node.profile(a.id())).contains(next(merged));
   }
 
   // ---------------------------------------------------------------------------------------------
