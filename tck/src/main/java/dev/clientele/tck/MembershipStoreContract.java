@@ -49,6 +49,16 @@ public abstract class MembershipStoreContract {
   /** Returns a new, empty store; called once per test. */
   protected abstract MembershipStore newStore();
 
+  /**
+   * Another store on the data of {@link #store}, as a second node sharing the backend opens it,
+   * or {@code null} (the default) when the backend keeps its data to itself (the in-memory
+   * store). With one, the kit races the two instances on the same membership, as two nodes
+   * evaluating the same profile do; without one, that test is skipped.
+   */
+  protected MembershipStore sharingStore() {
+    return null;
+  }
+
   /** Creates the store under test. */
   @BeforeEach
   protected void createStore() {
@@ -207,6 +217,22 @@ public abstract class MembershipStoreContract {
    */
   @Test
   public void concurrentEnterAndLeave_exactlyOncePerTransition() throws Exception {
+    raceOnOneMembership(thread -> store);
+  }
+
+  /**
+   * The same race between two instances on the same data ({@link #sharingStore()}), as two nodes
+   * evaluating the same profile run it: each transition is still recorded by exactly one caller.
+   */
+  @Test
+  public void concurrentEnterAndLeave_onTwoInstances_exactlyOncePerTransition() throws Exception {
+    MembershipStore other = sharingStore();
+    org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "the backend shares its data with no other instance");
+    raceOnOneMembership(thread -> thread % 2 == 0 ? store : other);
+  }
+
+  /** Races threads on one membership, thread {@code t} using {@code stores.apply(t)}, and checks the outcome. */
+  private void raceOnOneMembership(java.util.function.IntFunction<MembershipStore> stores) throws Exception {
     int threads = 4;
     int rounds = concurrentRounds();
     AtomicInteger entered = new AtomicInteger();
@@ -217,14 +243,15 @@ public abstract class MembershipStoreContract {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
+        MembershipStore mine = stores.apply(t);
         done.add(pool.submit(() -> {
           start.await();
           for (int i = 0; i < rounds; i++) {
             Instant at = T1.plusSeconds((long) i * threads + thread);
-            if (store.enter(P, "race", at, Optional.empty())) {
+            if (mine.enter(P, "race", at, Optional.empty())) {
               entered.incrementAndGet();
             }
-            if (store.leave(P, "race", at, Optional.empty())) {
+            if (mine.leave(P, "race", at, Optional.empty())) {
               left.incrementAndGet();
             }
           }
@@ -238,14 +265,16 @@ public abstract class MembershipStoreContract {
     } finally {
       pool.shutdownNow();
     }
-    List<MembershipSpan> history = store.history(P);
-    boolean member = store.current(P).contains("race");
+    for (MembershipStore reader : List.of(stores.apply(0), stores.apply(1))) {
+      List<MembershipSpan> history = reader.history(P);
+      boolean member = reader.current(P).contains("race");
 
-    assertThat(entered.get()).isPositive();
-    assertThat(history).hasSize(entered.get());
-    assertThat(history.stream().filter(s -> !s.isCurrent()).count()).isEqualTo(left.get());
-    assertThat(entered.get() - left.get()).isEqualTo(member ? 1 : 0);
-    assertThat(history.stream().filter(MembershipSpan::isCurrent).count()).isEqualTo(member ? 1 : 0);
+      assertThat(entered.get()).isPositive();
+      assertThat(history).hasSize(entered.get());
+      assertThat(history.stream().filter(s -> !s.isCurrent()).count()).isEqualTo(left.get());
+      assertThat(entered.get() - left.get()).isEqualTo(member ? 1 : 0);
+      assertThat(history.stream().filter(MembershipSpan::isCurrent).count()).isEqualTo(member ? 1 : 0);
+    }
   }
 
   /** Rounds per thread in the concurrency test; a backend with slow round trips may lower it. */
