@@ -608,6 +608,44 @@ public abstract class StorageContract {
   }
 
   /**
+   * The multi-node case the jumping versions exist for, on one store: this thread reads a profile
+   * (as ingestion does, through {@code ownedProfiles}); another thread merges it away and a split
+   * restores its id; this thread's write from its earlier read conflicts, and a write from a
+   * fresh read commits on the restored profile (a backend that remembered the earlier life of the
+   * id for this thread must not check against it, or write to it).
+   */
+  @Test
+  void commit_afterAnotherThreadMergedAndRestoredTheId_theEarlierReadConflicts_andAFreshReadCommits() throws Exception {
+    Identifier ann = email("ann");
+    Identifier bob = email("bob");
+    Profile a = profile("p-a", 1, ann);
+    Profile b = profile("p-b", 1, bob);
+    storage.commit(create(a));
+    storage.commit(create(b));
+    storage.commit(Commit.builder().putProfile(next(b), 1).build());
+    Profile readHere = storage.ownedProfiles(List.of(bob)).profile(b.id()).orElseThrow();
+    assertThat(storage.profile(b.id())).contains(readHere);
+    Profile restored = profile("p-b", 4, bob).toBuilder().addTag("restored").build();
+
+    CompletableFuture.runAsync(() -> {
+      Profile merged = a.toBuilder().version(3).putIdentifier(b.identifiers().get(0)).build(); // max(1, 2) + 1
+      storage.commit(Commit.builder().putProfile(merged, 1).deleteProfile(b.id(), 2).assign(bob, Optional.of(b.id()), a.id()).build());
+      storage.commit(Commit.builder().putProfile(a.toBuilder().version(4).build(), 3).putProfile(restored, 0)
+          .assign(bob, Optional.of(a.id()), b.id()).build());
+    }).get(10, TimeUnit.SECONDS);
+
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(next(readHere), readHere.version())
+        .append(event("e-stale", 1, bob)).build())).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.containsEvent("e-stale")).isFalse();
+    Profile fresh = storage.ownedProfiles(List.of(bob)).profile(b.id()).orElseThrow();
+    assertThat(fresh).isEqualTo(restored);
+    storage.commit(Commit.builder().putProfile(next(fresh), fresh.version()).append(event("e-fresh", 2, bob)).build());
+    assertThat(storage.profile(b.id())).contains(next(restored));
+    assertThat(storage.profile(a.id()).orElseThrow().version()).isEqualTo(4);
+    assertThat(storage.events(List.of(bob))).extracting(e -> e.event().id()).containsExactly("e-fresh");
+  }
+
+  /**
    * A profile created (expected version 0) above version 1 is stored at the version given, in a
    * commit with other writes that jump, and a failed commit of such writes applies none of them.
    */
