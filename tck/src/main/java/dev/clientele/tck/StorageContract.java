@@ -237,6 +237,67 @@ public abstract class StorageContract {
     }
   }
 
+  /**
+   * Keys at the longest the core types allow (a 64-character profile id, record id and identifier
+   * type, a 512-character identifier value with characters outside the Basic Multilingual Plane, a
+   * 256-character event id, a 128-character tombstone hash) and characters that mean something to
+   * SQL or to a pattern match ({@code ' % _ \}) are stored and found exactly; a key differing only
+   * in its last character, in case or in type is another key.
+   */
+  @Test
+  void keys_atTheirLongest_andWithSpecialCharacters_areStoredAndFoundExactly() {
+    String longId = "p-" + "x".repeat(61) + "A";
+    Profile p = profile(longId, 1);
+    dev.clientele.core.IdentifierType longType = dev.clientele.core.IdentifierType.of("t" + "_".repeat(62) + "z");
+    String longValue = "\uD83D\uDE00" + "ü'%_\\".repeat(100) + "v".repeat(8); // 2 + 500 + 8 = 510 UTF-16 units
+    Identifier big = Identifier.of(longType, longValue + "ab");
+    Identifier almost = Identifier.of(longType, longValue + "aB");
+    Identifier otherType = Identifier.of(dev.clientele.core.IdentifierType.of("t" + "_".repeat(62) + "y"), longValue + "ab");
+    Identifier pattern = customerId("a%_\\'b");
+    String eventId = "é'%_\\".repeat(51) + "z"; // 256
+    String otherEventId = "é'%_\\".repeat(51) + "Z";
+    String recordId = "m".repeat(63) + "1";
+    String hash = "h".repeat(127) + "1";
+    StoredEvent e = new StoredEvent(Event.builder(eventId, "pageview", StorageFixtures.T0).identifier(big).identifier(pattern).build(), big);
+    MergeRecord r = new MergeRecord(recordId, MergeRecord.Kind.MERGE, StorageFixtures.T0, p.id(),
+        List.of(new MergeRecord.Side(ProfileId.of("q-" + "y".repeat(62)), Set.of(big, pattern), List.of())),
+        Optional.of(eventId), List.of(big), Optional.empty(), "test");
+    MergeRecord split = new MergeRecord(recordId.substring(0, 63) + "2", MergeRecord.Kind.SPLIT, StorageFixtures.T0, p.id(),
+        List.of(new MergeRecord.Side(ProfileId.of("q-" + "y".repeat(62)), Set.of(big), List.of())),
+        Optional.empty(), List.of(pattern), Optional.of(recordId), "test");
+
+    storage.commit(Commit.builder().putProfile(p, 0).assign(big, Optional.empty(), p.id()).assign(pattern, Optional.empty(), p.id())
+        .append(e).logMerge(r).logMerge(split).tombstone(hash).build());
+
+    assertThat(storage.profile(p.id())).contains(p);
+    assertThat(storage.profile(ProfileId.of(longId.substring(0, 63) + "a"))).isEmpty();
+    assertThat(storage.owner(big)).contains(p.id());
+    assertThat(storage.owner(pattern)).contains(p.id());
+    assertThat(storage.owner(almost)).isEmpty();
+    assertThat(storage.owner(otherType)).isEmpty();
+    assertThat(storage.owner(customerId("aX_\\'b"))).as("no pattern match").isEmpty();
+    assertThat(storage.owners(List.of(big, almost, otherType, pattern))).isEqualTo(Map.of(big, p.id(), pattern, p.id()));
+    assertThat(storage.events(List.of(big))).containsExactly(e);
+    assertThat(storage.events(List.of(almost, otherType, pattern))).isEmpty();
+    assertThat(storage.containsEvent(eventId)).isTrue();
+    assertThat(storage.containsEvent(otherEventId)).isFalse();
+    assertThat(storage.containedEvents(List.of(eventId, otherEventId))).containsExactly(eventId);
+    assertThat(storage.containsEventAt(eventId, big)).isTrue();
+    assertThat(storage.containsEventAt(eventId, almost)).isFalse();
+    assertThat(storage.mergeRecord(recordId)).contains(r);
+    assertThat(storage.mergeRecords(p.id())).containsExactly(r, split);
+    assertThat(storage.splitsNaming(List.of(big))).containsExactly(split);
+    assertThat(storage.splitsNaming(List.of(pattern))).containsExactly(split);
+    assertThat(storage.splitsNaming(List.of(almost, otherType))).isEmpty();
+    assertThat(storage.isTombstoned(hash)).isTrue();
+    assertThat(storage.isTombstoned(hash.substring(0, 127) + "2")).isFalse();
+    assertThat(storage.isTombstoned(hash.toUpperCase(java.util.Locale.ROOT))).isFalse();
+
+    storage.commit(Commit.builder().eraseEvents(big).build());
+    assertThat(storage.containsEvent(eventId)).isFalse();
+    assertThat(storage.eventCount()).isZero();
+  }
+
   @Test
   void commit_update_replacesProfile() {
     Profile v1 = profile("p-1", 1, email("ann"));
@@ -1180,6 +1241,34 @@ public abstract class StorageContract {
     assertThat(storage.splitsNaming(List.of(email("ann"), email("bob")))).containsExactly(split);
     assertThat(storage.splitsNaming(List.of(email("cy")))).isEmpty();
     assertThat(storage.splitsNaming(List.of())).isEmpty();
+  }
+
+  /**
+   * {@code splitsNaming} of many identifiers (1200, more than one query's worth for a chunking
+   * backend) returns each split once, however many of its identifiers were asked about, in commit
+   * order.
+   */
+  @Test
+  void mergeLog_splitsNaming_manyIdentifiers_eachSplitOnce_inCommitOrder() {
+    List<Identifier> keys = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) {
+      keys.add(customerId(String.format(java.util.Locale.ROOT, "k-%04d", i)));
+    }
+    ProfileId a = ProfileId.of("p-a");
+    ProfileId b = ProfileId.of("p-b");
+    MergeRecord later = new MergeRecord("a-split", MergeRecord.Kind.SPLIT, StorageFixtures.T0, a,
+        List.of(new MergeRecord.Side(b, Set.of(keys.get(0), keys.get(1199)), List.of())),
+        Optional.empty(), List.of(keys.get(600)), Optional.empty(), "operator");
+    MergeRecord first = new MergeRecord("z-split", MergeRecord.Kind.SPLIT, StorageFixtures.T0.plusSeconds(1), a,
+        List.of(new MergeRecord.Side(b, Set.of(keys.get(1), keys.get(1198)), List.of())),
+        Optional.empty(), List.of(keys.get(599)), Optional.empty(), "operator");
+    storage.commit(Commit.builder().logMerge(first).build());
+    storage.commit(Commit.builder().logMerge(later).build());
+
+    assertThat(storage.splitsNaming(keys)).containsExactly(first, later);
+    List<Identifier> reversed = new ArrayList<>(keys);
+    java.util.Collections.reverse(reversed);
+    assertThat(storage.splitsNaming(reversed)).containsExactly(first, later);
   }
 
   @Test
