@@ -56,7 +56,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The conformance tests of the storage SPI: every contract written in the Javadoc of
  * {@link Storage} (including {@link Storage#ownedProfiles}), {@link ProfileStore}, {@link IdentityIndex},
- * {@link EventStore}, {@link MergeLog} and {@link Commit}, including the merge-record redactions,
+ * {@link EventStore}, {@link dev.clientele.core.spi.TombstoneStore}, {@link MergeLog} and {@link Commit}
+ * that a test can check (versions that jump included), and the merge-record redactions,
  * which the backend must apply and declare ({@link Storage#redactsMergeRecordsInPlace()}). A
  * backend proves itself by extending this class:
  *
@@ -70,8 +71,10 @@ import org.junit.jupiter.api.Timeout;
  * }</pre>
  *
  * <p>Each test gets its own storage from {@link #newStorage()}, which must be empty, and closes
- * it afterwards. The whole class runs in a few seconds against the in-memory store; the
- * concurrency tests bound their own running time.
+ * it afterwards. A backend whose data other instances can share (a database) also overrides
+ * {@link #sharingStorage()}; the tests of two instances are skipped without it. The whole class
+ * runs in a few seconds against the in-memory store; the concurrency tests bound their own
+ * running time.
  */
 public abstract class StorageContract {
   /** Threads used by the concurrency tests. */
