@@ -49,6 +49,16 @@ public abstract class MembershipStoreContract {
   /** Returns a new, empty store; called once per test. */
   protected abstract MembershipStore newStore();
 
+  /**
+   * Another store on the data of {@link #store}, as a second node sharing the backend opens it,
+   * or {@code null} (the default) when the backend keeps its data to itself (the in-memory
+   * store). With one, the kit races the two instances on the same membership, as two nodes
+   * evaluating the same profile do; without one, that test is skipped.
+   */
+  protected MembershipStore sharingStore() {
+    return null;
+  }
+
   /** Creates the store under test. */
   @BeforeEach
   protected void createStore() {
@@ -155,13 +165,50 @@ public abstract class MembershipStoreContract {
     assertThatThrownBy(history::clear).isInstanceOf(UnsupportedOperationException.class);
   }
 
-  /** Nulls are refused with the argument named. */
+  /** Nulls are refused, by every method and for every argument, with the argument named. */
   @Test
   public void nulls_refused() {
+    Optional<String> none = Optional.empty();
     assertThatNullPointerException().isThrownBy(() -> store.current(null)).withMessageContaining("profile");
-    assertThatNullPointerException().isThrownBy(() -> store.enter(P, null, T1, Optional.empty())).withMessageContaining("segment");
-    assertThatNullPointerException().isThrownBy(() -> store.leave(P, "a", null, Optional.empty())).withMessageContaining("at");
+    assertThatNullPointerException().isThrownBy(() -> store.history(null)).withMessageContaining("profile");
+    assertThatNullPointerException().isThrownBy(() -> store.forget(null)).withMessageContaining("profile");
+    assertThatNullPointerException().isThrownBy(() -> store.enter(null, "a", T1, none)).withMessageContaining("profile");
+    assertThatNullPointerException().isThrownBy(() -> store.enter(P, null, T1, none)).withMessageContaining("segment");
+    assertThatNullPointerException().isThrownBy(() -> store.enter(P, "a", null, none)).withMessageContaining("at");
     assertThatNullPointerException().isThrownBy(() -> store.enter(P, "a", T1, null)).withMessageContaining("cause");
+    assertThatNullPointerException().isThrownBy(() -> store.leave(null, "a", T1, none)).withMessageContaining("profile");
+    assertThatNullPointerException().isThrownBy(() -> store.leave(P, null, T1, none)).withMessageContaining("segment");
+    assertThatNullPointerException().isThrownBy(() -> store.leave(P, "a", null, none)).withMessageContaining("at");
+    assertThatNullPointerException().isThrownBy(() -> store.leave(P, "a", T1, null)).withMessageContaining("cause");
+    assertThat(store.history(P)).as("a refused call changes nothing").isEmpty();
+    assertThat(store.current(P)).isEmpty();
+  }
+
+  /**
+   * History is in the order spans were opened, not the order of their times: an entry whose time
+   * is earlier than an older span's (a late event) comes after it.
+   */
+  @Test
+  public void history_inOpeningOrder_notTimeOrder() {
+    store.enter(P, "b", T3, Optional.of("e-3"));
+    store.enter(P, "a", T1, Optional.of("e-1"));
+    store.leave(P, "b", T3.plusSeconds(1), Optional.empty());
+    store.enter(P, "b", T2, Optional.of("e-2"));
+
+    assertThat(store.history(P)).extracting(MembershipSpan::segment, MembershipSpan::enteredAt)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("b", T3), org.assertj.core.groups.Tuple.tuple("a", T1),
+            org.assertj.core.groups.Tuple.tuple("b", T2));
+    assertThat(store.current(P)).containsExactlyInAnyOrder("a", "b");
+  }
+
+  /** A profile without spans has nothing to forget, and forgetting it changes no other profile. */
+  @Test
+  public void forget_profileWithoutSpans_returnsZero() {
+    store.enter(Q, "a", T1, Optional.empty());
+
+    assertThat(store.forget(P)).isZero();
+
+    assertThat(store.history(Q)).hasSize(1);
   }
 
   /**
@@ -170,6 +217,22 @@ public abstract class MembershipStoreContract {
    */
   @Test
   public void concurrentEnterAndLeave_exactlyOncePerTransition() throws Exception {
+    raceOnOneMembership(thread -> store);
+  }
+
+  /**
+   * The same race between two instances on the same data ({@link #sharingStore()}), as two nodes
+   * evaluating the same profile run it: each transition is still recorded by exactly one caller.
+   */
+  @Test
+  public void concurrentEnterAndLeave_onTwoInstances_exactlyOncePerTransition() throws Exception {
+    MembershipStore other = sharingStore();
+    org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "the backend shares its data with no other instance");
+    raceOnOneMembership(thread -> thread % 2 == 0 ? store : other);
+  }
+
+  /** Races threads on one membership, thread {@code t} using {@code stores.apply(t)}, and checks the outcome. */
+  private void raceOnOneMembership(java.util.function.IntFunction<MembershipStore> stores) throws Exception {
     int threads = 4;
     int rounds = concurrentRounds();
     AtomicInteger entered = new AtomicInteger();
@@ -180,14 +243,15 @@ public abstract class MembershipStoreContract {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
+        MembershipStore mine = stores.apply(t);
         done.add(pool.submit(() -> {
           start.await();
           for (int i = 0; i < rounds; i++) {
             Instant at = T1.plusSeconds((long) i * threads + thread);
-            if (store.enter(P, "race", at, Optional.empty())) {
+            if (mine.enter(P, "race", at, Optional.empty())) {
               entered.incrementAndGet();
             }
-            if (store.leave(P, "race", at, Optional.empty())) {
+            if (mine.leave(P, "race", at, Optional.empty())) {
               left.incrementAndGet();
             }
           }
@@ -201,14 +265,16 @@ public abstract class MembershipStoreContract {
     } finally {
       pool.shutdownNow();
     }
-    List<MembershipSpan> history = store.history(P);
-    boolean member = store.current(P).contains("race");
+    for (MembershipStore reader : List.of(stores.apply(0), stores.apply(1))) {
+      List<MembershipSpan> history = reader.history(P);
+      boolean member = reader.current(P).contains("race");
 
-    assertThat(entered.get()).isPositive();
-    assertThat(history).hasSize(entered.get());
-    assertThat(history.stream().filter(s -> !s.isCurrent()).count()).isEqualTo(left.get());
-    assertThat(entered.get() - left.get()).isEqualTo(member ? 1 : 0);
-    assertThat(history.stream().filter(MembershipSpan::isCurrent).count()).isEqualTo(member ? 1 : 0);
+      assertThat(entered.get()).isPositive();
+      assertThat(history).hasSize(entered.get());
+      assertThat(history.stream().filter(s -> !s.isCurrent()).count()).isEqualTo(left.get());
+      assertThat(entered.get() - left.get()).isEqualTo(member ? 1 : 0);
+      assertThat(history.stream().filter(MembershipSpan::isCurrent).count()).isEqualTo(member ? 1 : 0);
+    }
   }
 
   /** Rounds per thread in the concurrency test; a backend with slow round trips may lower it. */

@@ -56,7 +56,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The conformance tests of the storage SPI: every contract written in the Javadoc of
  * {@link Storage} (including {@link Storage#ownedProfiles}), {@link ProfileStore}, {@link IdentityIndex},
- * {@link EventStore}, {@link MergeLog} and {@link Commit}, including the merge-record redactions,
+ * {@link EventStore}, {@link dev.clientele.core.spi.TombstoneStore}, {@link MergeLog} and {@link Commit}
+ * that a test can check (versions that jump included), and the merge-record redactions,
  * which the backend must apply and declare ({@link Storage#redactsMergeRecordsInPlace()}). A
  * backend proves itself by extending this class:
  *
@@ -70,8 +71,10 @@ import org.junit.jupiter.api.Timeout;
  * }</pre>
  *
  * <p>Each test gets its own storage from {@link #newStorage()}, which must be empty, and closes
- * it afterwards. The whole class runs in a few seconds against the in-memory store; the
- * concurrency tests bound their own running time.
+ * it afterwards. A backend whose data other instances can share (a database) also overrides
+ * {@link #sharingStorage()}; the tests of two instances are skipped without it. The whole class
+ * runs in a few seconds against the in-memory store; the concurrency tests bound their own
+ * running time.
  */
 public abstract class StorageContract {
   /** Threads used by the concurrency tests. */
@@ -92,6 +95,19 @@ public abstract class StorageContract {
     return 2000;
   }
 
+  /**
+   * Another storage on the data of {@link #storage}, as a second process or node sharing the
+   * backend would open it, or {@code null} (the default) when the backend keeps its data to
+   * itself (the in-memory store). Called at most once per test, after {@link #newStorage()}; the
+   * kit closes what it returns. The tests that need it are skipped without one: they check what
+   * the SPI promises of a store that others write to as well (that {@code hasTombstones} reads a
+   * {@code false} again, that no read answers from an instance's memory of an earlier state, that
+   * version checks hold across instances).
+   */
+  protected Storage sharingStorage() {
+    return null;
+  }
+
   @BeforeEach
   final void openStorage() {
     storage = newStorage();
@@ -101,9 +117,28 @@ public abstract class StorageContract {
 
   @AfterEach
   final void closeStorage() throws Exception {
-    if (storage != null) {
-      storage.close();
+    try {
+      if (other != null) {
+        other.close();
+      }
+    } finally {
+      other = null;
+      if (storage != null) {
+        storage.close();
+      }
     }
+  }
+
+  /** The {@link #sharingStorage()} of this test, once asked for. */
+  private Storage other;
+
+  /** {@link #sharingStorage()}, made on the first call of a test; skips the test if there is none. */
+  private Storage other() {
+    if (other == null) {
+      other = sharingStorage();
+      org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "the backend shares its data with no other instance");
+    }
+    return other;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -146,6 +181,124 @@ public abstract class StorageContract {
     assertThat(back.identifier(email("ann")).orElseThrow().linkedAt()).isEqualTo(StorageFixtures.T0);
     assertThat(back.identifier(email("ann")).orElseThrow().firstSeen()).isEqualTo(StorageFixtures.T0.minusSeconds(864_000));
     assertThat(back.identifier(customerId("c-1")).orElseThrow().linkedAt()).isEqualTo(StorageFixtures.T0.plusNanos(1));
+  }
+
+  /**
+   * Everything a profile and an event hold comes back exactly as written (a backend that dropped
+   * a field, an instant's nanoseconds, a decimal's scale or the order of a list would change what
+   * Clientele computes from them without an error).
+   */
+  @Test
+  void commit_profileAndEventWithEveryField_areReadBackExactly() {
+    java.time.Instant t = StorageFixtures.T0.plusNanos(123_456_789);
+    Identifier ann = email("ann");
+    Identifier cid = customerId("c-ü-1");
+    Identifier device = Identifier.of(dev.clientele.core.IdentifierType.ANONYMOUS_ID, "dev-1");
+    Profile p = Profile.builder(ProfileId.of("p-rich"), t).version(4).updatedAt(t.plusSeconds(60))
+        .activity(Optional.of(t.plusSeconds(1)), Optional.of(t.plusSeconds(59)))
+        .putIdentifier(new IdentifierState(ann, t, Optional.of(t.plusSeconds(30)), "web",
+            dev.clientele.core.Deliverability.undeliverable(dev.clientele.core.UndeliverableReason.HARD_BOUNCE, t.plusSeconds(40)),
+            dev.clientele.core.Consent.OPT_OUT, Optional.of(t.plusSeconds(50)), t.plusSeconds(5)))
+        .putIdentifier(IdentifierState.firstSeen(cid, t.minusSeconds(86_400), true, "crm"))
+        .putIdentifier(IdentifierState.firstSeen(device, t, false, "app"))
+        .putAttribute(new dev.clientele.core.Attribute("first_name", "Zoë", "crm", t))
+        .putAttribute(new dev.clientele.core.Attribute("score", new java.math.BigDecimal("42.50"), "api", t.plusSeconds(2)))
+        .putAttribute(new dev.clientele.core.Attribute("visits", 7L, "api", t.plusSeconds(3)))
+        .putAttribute(new dev.clientele.core.Attribute("vip", true, "api", t.plusSeconds(4)))
+        .putAttribute(new dev.clientele.core.Attribute("prefs", Map.of("colours", List.of("red", "blue"), "size", 3L), "api", t))
+        .putList(dev.clientele.core.ListSubscription.apply(Optional.empty(), "news", true, t.plusSeconds(6)))
+        .putList(dev.clientele.core.ListSubscription.apply(
+            Optional.of(dev.clientele.core.ListSubscription.apply(Optional.empty(), "offers", true, t)), "offers", false, t.plusSeconds(7)))
+        .addTag("vip").addTag("b2b")
+        .orders(dev.clientele.core.OrderSummary.NONE.plus(new java.math.BigDecimal("19.90"), t.plusSeconds(8))
+            .plus(new java.math.BigDecimal("5"), t.plusSeconds(9)))
+        .ccpa(Optional.of(t.plusSeconds(10)), Optional.of(t.plusSeconds(11)))
+        .eventCount(17)
+        .addMergedFrom(List.of(ProfileId.of("p-old-2"), ProfileId.of("p-old-1")))
+        .build();
+    Event e = Event.builder("e-ü-1", "order", t.plusNanos(1)).action("purchase").identifier(cid).identifier(ann)
+        .data("total", new java.math.BigDecimal("24.90")).data("items", List.of(Map.of("sku", "A-1", "qty", 2L), Map.of("sku", "B-2", "qty", 1L)))
+        .data("gift", false).data("note", "für dich").source("shop")
+        .build();
+    StoredEvent stored = new StoredEvent(e, cid);
+
+    storage.commit(Commit.builder().putProfile(p, 0).assign(ann, Optional.empty(), p.id()).assign(cid, Optional.empty(), p.id())
+        .assign(device, Optional.empty(), p.id()).append(stored).build());
+
+    Profile back = storage.profile(p.id()).orElseThrow();
+    assertThat(back).isEqualTo(p);
+    assertThat(back.attribute("score").orElseThrow().value()).isEqualTo(new java.math.BigDecimal("42.50"));
+    assertThat(back.identifiers()).extracting(IdentifierState::identifier).containsExactlyElementsOf(identifiersOf(p));
+    assertThat(storage.profiles(Optional.empty(), 1)).containsExactly(p);
+    assertThat(storage.ownedProfiles(List.of(device)).profiles()).isEqualTo(Map.of(p.id(), p));
+    assertThat(storage.events(List.of(cid))).containsExactly(stored);
+    StoredEvent read = storage.events(List.of(cid)).get(0);
+    assertThat(read.event().identifiers()).containsExactly(cid, ann);
+    assertThat(read.event().data().get("total")).isEqualTo(new java.math.BigDecimal("24.90"));
+    try (Stream<StoredEvent> all = storage.allEvents()) {
+      assertThat(all).containsExactly(stored);
+    }
+  }
+
+  /**
+   * Keys at the longest the core types allow (a 64-character profile id, record id and identifier
+   * type, a 512-character identifier value with characters outside the Basic Multilingual Plane, a
+   * 256-character event id, a 128-character tombstone hash) and characters that mean something to
+   * SQL or to a pattern match ({@code ' % _ \}) are stored and found exactly; a key differing only
+   * in its last character, in case or in type is another key.
+   */
+  @Test
+  void keys_atTheirLongest_andWithSpecialCharacters_areStoredAndFoundExactly() {
+    String longId = "p-" + "x".repeat(61) + "A";
+    Profile p = profile(longId, 1);
+    dev.clientele.core.IdentifierType longType = dev.clientele.core.IdentifierType.of("t" + "_".repeat(62) + "z");
+    String longValue = "\uD83D\uDE00" + "ü'%_\\".repeat(100) + "v".repeat(8); // 2 + 500 + 8 = 510 UTF-16 units
+    Identifier big = Identifier.of(longType, longValue + "ab");
+    Identifier almost = Identifier.of(longType, longValue + "aB");
+    Identifier otherType = Identifier.of(dev.clientele.core.IdentifierType.of("t" + "_".repeat(62) + "y"), longValue + "ab");
+    Identifier pattern = customerId("a%_\\'b");
+    String eventId = "é'%_\\".repeat(51) + "z"; // 256
+    String otherEventId = "é'%_\\".repeat(51) + "Z";
+    String recordId = "m".repeat(63) + "1";
+    String hash = "h".repeat(127) + "1";
+    StoredEvent e = new StoredEvent(Event.builder(eventId, "pageview", StorageFixtures.T0).identifier(big).identifier(pattern).build(), big);
+    MergeRecord r = new MergeRecord(recordId, MergeRecord.Kind.MERGE, StorageFixtures.T0, p.id(),
+        List.of(new MergeRecord.Side(ProfileId.of("q-" + "y".repeat(62)), Set.of(big, pattern), List.of())),
+        Optional.of(eventId), List.of(big), Optional.empty(), "test");
+    MergeRecord split = new MergeRecord(recordId.substring(0, 63) + "2", MergeRecord.Kind.SPLIT, StorageFixtures.T0, p.id(),
+        List.of(new MergeRecord.Side(ProfileId.of("q-" + "y".repeat(62)), Set.of(big), List.of())),
+        Optional.empty(), List.of(pattern), Optional.of(recordId), "test");
+
+    storage.commit(Commit.builder().putProfile(p, 0).assign(big, Optional.empty(), p.id()).assign(pattern, Optional.empty(), p.id())
+        .append(e).logMerge(r).logMerge(split).tombstone(hash).build());
+
+    assertThat(storage.profile(p.id())).contains(p);
+    assertThat(storage.profile(ProfileId.of(longId.substring(0, 63) + "a"))).isEmpty();
+    assertThat(storage.owner(big)).contains(p.id());
+    assertThat(storage.owner(pattern)).contains(p.id());
+    assertThat(storage.owner(almost)).isEmpty();
+    assertThat(storage.owner(otherType)).isEmpty();
+    assertThat(storage.owner(customerId("aX_\\'b"))).as("no pattern match").isEmpty();
+    assertThat(storage.owners(List.of(big, almost, otherType, pattern))).isEqualTo(Map.of(big, p.id(), pattern, p.id()));
+    assertThat(storage.events(List.of(big))).containsExactly(e);
+    assertThat(storage.events(List.of(almost, otherType, pattern))).isEmpty();
+    assertThat(storage.containsEvent(eventId)).isTrue();
+    assertThat(storage.containsEvent(otherEventId)).isFalse();
+    assertThat(storage.containedEvents(List.of(eventId, otherEventId))).containsExactly(eventId);
+    assertThat(storage.containsEventAt(eventId, big)).isTrue();
+    assertThat(storage.containsEventAt(eventId, almost)).isFalse();
+    assertThat(storage.mergeRecord(recordId)).contains(r);
+    assertThat(storage.mergeRecords(p.id())).containsExactly(r, split);
+    assertThat(storage.splitsNaming(List.of(big))).containsExactly(split);
+    assertThat(storage.splitsNaming(List.of(pattern))).containsExactly(split);
+    assertThat(storage.splitsNaming(List.of(almost, otherType))).isEmpty();
+    assertThat(storage.isTombstoned(hash)).isTrue();
+    assertThat(storage.isTombstoned(hash.substring(0, 127) + "2")).isFalse();
+    assertThat(storage.isTombstoned(hash.toUpperCase(java.util.Locale.ROOT))).isFalse();
+
+    storage.commit(Commit.builder().eraseEvents(big).build());
+    assertThat(storage.containsEvent(eventId)).isFalse();
+    assertThat(storage.eventCount()).isZero();
   }
 
   @Test
@@ -403,6 +556,186 @@ public abstract class StorageContract {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Versions that jump: a merge writes its survivor above every version it joins and a split
+  // restores a profile id above the version of the profile it is split from, so a backend must
+  // store exactly the version it is given (Commit.ProfileWrite), never expected + 1.
+
+  /**
+   * A merge writes the survivor at one more than the highest version of the profiles it joins
+   * (here 1 and 6: the survivor goes from 1 to 7). Every read returns version 7; a later write or
+   * delete expecting 7 succeeds, and one expecting 2 (what a backend holds that stored expected +
+   * 1) conflicts and applies nothing.
+   */
+  @Test
+  void commit_mergeWritesTheSurvivorAboveEveryJoinedVersion_storesExactlyThatVersion() {
+    Identifier ann = email("ann");
+    Identifier work = email("ann.work");
+    Profile survivor = profile("p-survivor", 1, ann);
+    Profile loser = profile("p-loser", 1, work);
+    storage.commit(create(survivor));
+    storage.commit(create(loser));
+    for (int i = 0; i < 5; i++) {
+      Profile current = storage.profile(loser.id()).orElseThrow();
+      storage.commit(Commit.builder().putProfile(next(current), current.version()).build());
+    }
+    Profile loserNow = storage.profile(loser.id()).orElseThrow();
+    assertThat(loserNow.version()).isEqualTo(6);
+    Profile.Builder b = survivor.toBuilder().version(loserNow.version() + 1).addMergedFrom(List.of(loser.id()));
+    loserNow.identifiers().forEach(b::putIdentifier);
+    Profile merged = b.build();
+
+    storage.commit(Commit.builder()
+        .putProfile(merged, survivor.version())
+        .deleteProfile(loser.id(), loserNow.version())
+        .assign(work, Optional.of(loser.id()), survivor.id())
+        .build());
+
+    assertThat(storage.profile(survivor.id())).contains(merged);
+    assertThat(storage.profiles(Optional.empty(), 10)).containsExactly(merged);
+    assertThat(storage.ownedProfiles(List.of(ann, work)).profiles()).isEqualTo(Map.of(survivor.id(), merged));
+    List<Identifier> all = List.of(ann, work);
+    Snapshot before = snapshot(all, List.of());
+    Profile fromExpectedPlusOne = merged.toBuilder().version(3).addTag("stale").build();
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(fromExpectedPlusOne, 2).build()))
+        .as("a write expecting expected + 1 of the merge").isInstanceOf(CommitConflictException.class);
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(fromExpectedPlusOne, survivor.version()).build()))
+        .as("a write expecting the version before the merge").isInstanceOf(CommitConflictException.class);
+    assertThatThrownBy(() -> storage.commit(Commit.builder().deleteProfile(survivor.id(), 2).unassign(ann, survivor.id()).build()))
+        .as("a delete expecting expected + 1 of the merge").isInstanceOf(CommitConflictException.class);
+    assertThat(snapshot(all, List.of())).isEqualTo(before);
+
+    Profile after = next(merged);
+    storage.commit(Commit.builder().putProfile(after, merged.version()).build());
+    assertThat(storage.profile(survivor.id())).contains(after);
+    assertThat(after.version()).isEqualTo(8);
+    storage.commit(Commit.builder().deleteProfile(survivor.id(), after.version()).build());
+    assertThat(storage.profile(survivor.id())).isEmpty();
+  }
+
+  /**
+   * A split restores a profile under the id it had before its merge, created anew (expected
+   * version 0) at one more than the version of the profile it is split from, in the commit that
+   * also writes that profile. The backend stores exactly the version given: a writer that read the
+   * id's earlier life (at 1, at 3) fails its version check, as does one expecting 1 (what a backend
+   * holds that numbered a created profile itself), and one expecting the restored version succeeds.
+   */
+  @Test
+  void commit_splitRestoresAnIdAboveTheVersionsItHeld_storesExactlyThatVersion_andTheIdsEarlierLifeConflicts() {
+    Identifier ann = email("ann");
+    Identifier bob = email("bob");
+    Profile a = profile("p-a", 1, ann);
+    Profile b = profile("p-b", 1, bob);
+    storage.commit(create(a));
+    storage.commit(create(b));
+    Profile b2 = next(b);
+    Profile b3 = next(b2);
+    storage.commit(Commit.builder().putProfile(b2, 1).build());
+    storage.commit(Commit.builder().putProfile(b3, 2).build());
+    // The merge: a (at 1) absorbs b (at 3) and goes to 4.
+    Profile.Builder m = a.toBuilder().version(b3.version() + 1).addMergedFrom(List.of(b.id()));
+    b3.identifiers().forEach(m::putIdentifier);
+    Profile merged = m.build();
+    storage.commit(Commit.builder().putProfile(merged, 1).deleteProfile(b.id(), 3).assign(bob, Optional.of(b.id()), a.id()).build());
+    // The split: a goes to 5 without bob, and b is restored at 5, above every version p-b held.
+    Profile holder = a.toBuilder().version(merged.version() + 1).addTag("split").build();
+    Profile restored = profile("p-b", merged.version() + 1, bob).toBuilder().addTag("restored").build();
+
+    storage.commit(Commit.builder()
+        .putProfile(holder, merged.version())
+        .putProfile(restored, 0)
+        .assign(bob, Optional.of(a.id()), b.id())
+        .build());
+
+    assertThat(storage.profile(b.id())).contains(restored);
+    assertThat(storage.profile(a.id())).contains(holder);
+    assertThat(storage.profiles(Optional.empty(), 10)).containsExactly(holder, restored);
+    assertThat(storage.ownedProfiles(List.of(ann, bob)).profiles()).isEqualTo(Map.of(a.id(), holder, b.id(), restored));
+    List<Identifier> all = List.of(ann, bob);
+    Snapshot before = snapshot(all, List.of());
+    for (Profile stale : List.of(b, b2, b3)) {
+      Profile write = next(stale).toBuilder().addTag("stale").build();
+      assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(write, stale.version()).build()))
+          .as("a write expecting version %s of p-b's earlier life", stale.version())
+          .isInstanceOf(CommitConflictException.class);
+      assertThatThrownBy(() -> storage.commit(Commit.builder().deleteProfile(b.id(), stale.version()).build()))
+          .as("a delete expecting version %s of p-b's earlier life", stale.version())
+          .isInstanceOf(CommitConflictException.class);
+    }
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(next(a), 1).build()))
+        .as("a write expecting the holder's version before the merge").isInstanceOf(CommitConflictException.class);
+    assertThat(snapshot(all, List.of())).isEqualTo(before);
+
+    Profile update = next(restored);
+    storage.commit(Commit.builder().putProfile(update, restored.version()).append(event("e-1", 1, bob)).build());
+    assertThat(storage.profile(b.id())).contains(update);
+    assertThat(update.version()).isEqualTo(6);
+  }
+
+  /**
+   * The multi-node case the jumping versions exist for, on one store: this thread reads a profile
+   * (as ingestion does, through {@code ownedProfiles}); another thread merges it away and a split
+   * restores its id; this thread's write from its earlier read conflicts, and a write from a
+   * fresh read commits on the restored profile (a backend that remembered the earlier life of the
+   * id for this thread must not check against it, or write to it).
+   */
+  @Test
+  void commit_afterAnotherThreadMergedAndRestoredTheId_theEarlierReadConflicts_andAFreshReadCommits() throws Exception {
+    Identifier ann = email("ann");
+    Identifier bob = email("bob");
+    Profile a = profile("p-a", 1, ann);
+    Profile b = profile("p-b", 1, bob);
+    storage.commit(create(a));
+    storage.commit(create(b));
+    storage.commit(Commit.builder().putProfile(next(b), 1).build());
+    Profile readHere = storage.ownedProfiles(List.of(bob)).profile(b.id()).orElseThrow();
+    assertThat(storage.profile(b.id())).contains(readHere);
+    Profile restored = profile("p-b", 4, bob).toBuilder().addTag("restored").build();
+
+    CompletableFuture.runAsync(() -> {
+      Profile merged = a.toBuilder().version(3).putIdentifier(b.identifiers().get(0)).build(); // max(1, 2) + 1
+      storage.commit(Commit.builder().putProfile(merged, 1).deleteProfile(b.id(), 2).assign(bob, Optional.of(b.id()), a.id()).build());
+      storage.commit(Commit.builder().putProfile(a.toBuilder().version(4).build(), 3).putProfile(restored, 0)
+          .assign(bob, Optional.of(a.id()), b.id()).build());
+    }).get(10, TimeUnit.SECONDS);
+
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(next(readHere), readHere.version())
+        .append(event("e-stale", 1, bob)).build())).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.containsEvent("e-stale")).isFalse();
+    Profile fresh = storage.ownedProfiles(List.of(bob)).profile(b.id()).orElseThrow();
+    assertThat(fresh).isEqualTo(restored);
+    storage.commit(Commit.builder().putProfile(next(fresh), fresh.version()).append(event("e-fresh", 2, bob)).build());
+    assertThat(storage.profile(b.id())).contains(next(restored));
+    assertThat(storage.profile(a.id()).orElseThrow().version()).isEqualTo(4);
+    assertThat(storage.events(List.of(bob))).extracting(e -> e.event().id()).containsExactly("e-fresh");
+  }
+
+  /**
+   * A profile created (expected version 0) above version 1 is stored at the version given, in a
+   * commit with other writes that jump, and a failed commit of such writes applies none of them.
+   */
+  @Test
+  void commit_severalWritesThatJumpInOneCommit_storeTheirVersions_orNothingOnAConflict() {
+    Profile a = profile("p-a", 1);
+    storage.commit(Commit.builder().putProfile(a, 0).build());
+    Profile a9 = a.toBuilder().version(9).build();
+    Profile c12 = profile("p-c", 12);
+    Profile d3 = profile("p-d", 3);
+
+    Commit stale = Commit.builder().putProfile(a9, 1).putProfile(c12, 0).putProfile(profile("p-x", 4), 2).build();
+    assertThatThrownBy(() -> storage.commit(stale)).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.profile(a.id())).contains(a);
+    assertThat(storage.profile(c12.id())).isEmpty();
+
+    storage.commit(Commit.builder().putProfile(a9, 1).putProfile(c12, 0).putProfile(d3, 0).build());
+
+    assertThat(storage.profiles(Optional.empty(), 10)).containsExactly(a9, c12, d3);
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(profile("p-c", 2), 1).build()))
+        .isInstanceOf(CommitConflictException.class);
+    storage.commit(Commit.builder().putProfile(next(a9), 9).putProfile(next(c12), 12).deleteProfile(d3.id(), 3).build());
+    assertThat(storage.profiles(Optional.empty(), 10)).containsExactly(next(a9), next(c12));
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Index ownership
 
   @Test
@@ -560,6 +893,49 @@ public abstract class StorageContract {
     assertThat(storage.containedEvents(List.of())).isEmpty();
   }
 
+  /**
+   * Closing a stream of {@code allEvents} before its end releases what the backend held for it
+   * (a cursor, a connection): many such streams in a row leave the store working. While one is
+   * open, a commit on another thread completes (all methods may be called from any number of
+   * threads at once), and the stream still returns every event stored before it was opened, each
+   * once.
+   */
+  @Test
+  @Timeout(60)
+  void allEvents_closedBeforeTheEnd_releasesItsResources_andACommitCompletesWhileOneIsOpen() throws Exception {
+    Commit.Builder b = Commit.builder();
+    Set<String> stored = new java.util.HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      b.append(event("e-" + i, i, email("u" + (i % 5))));
+      stored.add("e-" + i);
+    }
+    storage.commit(b.build());
+    for (int i = 0; i < 40; i++) {
+      try (Stream<StoredEvent> all = storage.allEvents()) {
+        assertThat(all.iterator().next()).isNotNull();
+      }
+    }
+
+    Set<String> seen = new java.util.HashSet<>();
+    try (Stream<StoredEvent> all = storage.allEvents()) {
+      java.util.Iterator<StoredEvent> it = all.iterator();
+      for (int i = 0; i < 10; i++) {
+        seen.add(it.next().event().id());
+      }
+      CompletableFuture<Void> commit = CompletableFuture.runAsync(
+          () -> storage.commit(Commit.builder().append(event("e-during", 99, email("ann"))).build()));
+      commit.get(20, TimeUnit.SECONDS);
+      while (it.hasNext()) {
+        String id = it.next().event().id();
+        assertThat(seen.add(id)).as("%s returned twice", id).isTrue();
+      }
+    }
+
+    assertThat(seen).containsAll(stored);
+    assertThat(storage.containsEvent("e-during")).isTrue();
+    assertThat(storage.eventCount()).isEqualTo(51);
+  }
+
   @Test
   void allEvents_emptyStorage_isEmpty() {
     try (Stream<StoredEvent> all = storage.allEvents()) {
@@ -692,6 +1068,34 @@ public abstract class StorageContract {
     assertThat(storage.containsEvent("e-1")).isTrue();
     assertThat(storage.isTombstoned("h")).isFalse();
   }
+  /** Erasing the events of an anchor that has none is no conflict (the tombstone is still written). */
+  @Test
+  void commit_eraseEventsOfAnAnchorWithoutEvents_isNoConflict() {
+    storage.commit(Commit.builder().append(event("e-1", 1, email("bob"))).build());
+
+    storage.commit(Commit.builder().eraseEvents(email("ann")).eraseEvents(customerId("never")).tombstone("h").build());
+
+    assertThat(storage.isTombstoned("h")).isTrue();
+    assertThat(storage.containsEvent("e-1")).isTrue();
+    assertThat(storage.eventCount()).isEqualTo(1);
+  }
+
+  /** A commit that conflicts applies none of its merge-record erasures either. */
+  @Test
+  void mergeLog_erasureInAConflictingCommit_erasesNoRecord() {
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    MergeRecord ab = mergeRecord("m-1", MergeRecord.Kind.MERGE, a, b, email("bob"));
+    storage.commit(Commit.builder().logMerge(ab).build());
+
+    Commit stale = Commit.builder().deleteProfile(b, 4).eraseMergeRecords(b).eraseEvents(email("bob")).tombstone("h").build();
+
+    assertThatThrownBy(() -> storage.commit(stale)).isInstanceOf(CommitConflictException.class);
+    assertThat(storage.mergeRecord("m-1")).contains(ab);
+    assertThat(storage.mergeRecords(b)).containsExactly(ab);
+    assertThat(storage.isTombstoned("h")).isFalse();
+  }
+
 
   @Test
   void commit_merge_appliesSurvivorLoserAndIndexTogether() {
@@ -842,6 +1246,34 @@ public abstract class StorageContract {
     assertThat(storage.splitsNaming(List.of())).isEmpty();
   }
 
+  /**
+   * {@code splitsNaming} of many identifiers (1200, more than one query's worth for a chunking
+   * backend) returns each split once, however many of its identifiers were asked about, in commit
+   * order.
+   */
+  @Test
+  void mergeLog_splitsNaming_manyIdentifiers_eachSplitOnce_inCommitOrder() {
+    List<Identifier> keys = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) {
+      keys.add(customerId(String.format(java.util.Locale.ROOT, "k-%04d", i)));
+    }
+    ProfileId a = ProfileId.of("p-a");
+    ProfileId b = ProfileId.of("p-b");
+    MergeRecord later = new MergeRecord("a-split", MergeRecord.Kind.SPLIT, StorageFixtures.T0, a,
+        List.of(new MergeRecord.Side(b, Set.of(keys.get(0), keys.get(1199)), List.of())),
+        Optional.empty(), List.of(keys.get(600)), Optional.empty(), "operator");
+    MergeRecord first = new MergeRecord("z-split", MergeRecord.Kind.SPLIT, StorageFixtures.T0.plusSeconds(1), a,
+        List.of(new MergeRecord.Side(b, Set.of(keys.get(1), keys.get(1198)), List.of())),
+        Optional.empty(), List.of(keys.get(599)), Optional.empty(), "operator");
+    storage.commit(Commit.builder().logMerge(first).build());
+    storage.commit(Commit.builder().logMerge(later).build());
+
+    assertThat(storage.splitsNaming(keys)).containsExactly(first, later);
+    List<Identifier> reversed = new ArrayList<>(keys);
+    java.util.Collections.reverse(reversed);
+    assertThat(storage.splitsNaming(reversed)).containsExactly(first, later);
+  }
+
   @Test
   void mergeLog_erasure_removesEveryRecordNamingTheProfile_andKeepsOthers() {
     ProfileId a = new ProfileId("p-a");
@@ -883,6 +1315,53 @@ public abstract class StorageContract {
     List<MergeRecord> all = new ArrayList<>();
     storage.forEachMergeRecord(all::add);
     assertThat(all).containsExactly(fresh);
+  }
+
+  /**
+   * Records come back exactly as logged (several sides, their {@code mergedFrom}, the order of the
+   * links, an instant's nanoseconds, the event id, {@code undoes} and the note), and are read in
+   * commit order, within one commit and across commits, which is neither id order nor time order;
+   * {@code splitsNaming} keeps that order and returns only splits.
+   */
+  @Test
+  void mergeLog_recordsAreReadBackExactly_inCommitOrder_notIdOrTimeOrder() {
+    ProfileId a = new ProfileId("p-a");
+    ProfileId b = new ProfileId("p-b");
+    ProfileId c = new ProfileId("p-c");
+    java.time.Instant t = StorageFixtures.T0.plusNanos(987_654_321);
+    Identifier bob = email("bob");
+    Identifier work = email("bob.work");
+    MergeRecord zMerge = new MergeRecord("z-merge", MergeRecord.Kind.MERGE, t.plusSeconds(30), a,
+        List.of(new MergeRecord.Side(b, Set.of(bob, work), List.of(ProfileId.of("p-old-2"), ProfileId.of("p-old-1"))),
+            new MergeRecord.Side(c, Set.of(), List.of())),
+        Optional.of("e-ü-7"), List.of(work, bob), Optional.empty(), "same email — rule «e»");
+    MergeRecord forced = new MergeRecord("a-forced", MergeRecord.Kind.FORCED_MERGE, t.plusSeconds(20), c,
+        List.of(new MergeRecord.Side(ProfileId.of("p-d"), Set.of(email("dee")), List.of())),
+        Optional.empty(), List.of(), Optional.empty(), "operator: duplicate");
+    MergeRecord split1 = new MergeRecord("s-split", MergeRecord.Kind.SPLIT, t.plusSeconds(10), a,
+        List.of(new MergeRecord.Side(b, Set.of(bob), List.of(ProfileId.of("p-old-1")))),
+        Optional.empty(), List.of(email("ann")), Optional.of("z-merge"), "operator");
+    MergeRecord split2 = new MergeRecord("b-split", MergeRecord.Kind.SPLIT, t, a,
+        List.of(new MergeRecord.Side(c, Set.of(work), List.of())),
+        Optional.empty(), List.of(email("ann")), Optional.of("z-merge"), "operator");
+
+    storage.commit(Commit.builder().logMerge(zMerge).logMerge(forced).build());
+    storage.commit(Commit.builder().logMerge(split1).build());
+    storage.commit(Commit.builder().logMerge(split2).build());
+
+    List<MergeRecord> all = new ArrayList<>();
+    storage.forEachMergeRecord(all::add);
+    assertThat(all).containsExactly(zMerge, forced, split1, split2);
+    for (MergeRecord r : all) {
+      assertThat(storage.mergeRecord(r.id())).contains(r);
+    }
+    assertThat(storage.mergeRecord("z-merge").orElseThrow().links()).containsExactly(work, bob);
+    assertThat(storage.mergeRecords(a)).containsExactly(zMerge, split1, split2);
+    assertThat(storage.mergeRecords(c)).containsExactly(zMerge, forced, split2);
+    assertThat(storage.splitsNaming(List.of(bob, work))).containsExactly(split1, split2);
+    assertThat(storage.splitsNaming(List.of(work, bob))).containsExactly(split1, split2);
+    assertThat(storage.splitsNaming(List.of(work))).containsExactly(split2);
+    assertThat(storage.splitsNaming(List.of(email("dee")))).as("a merge holding it is no split").isEmpty();
   }
 
   @Test
@@ -1152,6 +1631,20 @@ public abstract class StorageContract {
     assertThat(seen.stream().filter(stable::contains)).containsExactlyElementsOf(stable);
   }
 
+  /** forEachProfile visits every profile once, in id order, whatever order they were created in. */
+  @Test
+  void forEachProfile_visitsEveryProfileOnceInIdOrder() {
+    List<String> ids = List.of("p-m", "p-b", "p-z", "p-a", "p-k");
+    for (String id : ids) {
+      storage.commit(Commit.builder().putProfile(profile(id, 1), 0).build());
+    }
+    List<String> visited = new ArrayList<>();
+
+    storage.forEachProfile(p -> visited.add(p.id().value()));
+
+    assertThat(visited).containsExactly("p-a", "p-b", "p-k", "p-m", "p-z");
+  }
+
   @Test
   void profileCount_followsCreatesAndDeletes() {
     storage.commit(Commit.builder().putProfile(profile("p-1", 1), 0).putProfile(profile("p-2", 1), 0).build());
@@ -1200,6 +1693,114 @@ public abstract class StorageContract {
 
   // ---------------------------------------------------------------------------------------------
   // Arguments and returned values
+
+  /**
+   * Reads after a read-ahead answer as of the read, not as of the read-ahead: commits after it
+   * (a new owner, a moved and a removed entry, a changed and a new profile, an event appended and
+   * one erased) show. The collections are the caller's: emptied and reused after the call (as
+   * bulk ingestion does for its next group), they change nothing.
+   */
+  @Test
+  void readAhead_thenCommits_laterReadsShowTheCommits_andTheCallersCollectionsMayBeReused() {
+    World w = world();
+    List<Identifier> keys = new ArrayList<>(List.of(w.annEmail, w.annCid, w.bobEmail, w.newEmail));
+    List<String> eventIds = new ArrayList<>(List.of("e-a1", "e-b1", "e-new"));
+    storage.readAhead(keys, eventIds);
+    keys.clear();
+    eventIds.clear();
+    keys.add(email("carl"));
+    eventIds.add("e-carl");
+
+    storage.commit(w.validParts().build());
+    storage.commit(Commit.builder().eraseEvents(w.bobEmail).build());
+
+    ProfileId c = ProfileId.of("p-c");
+    OwnedProfiles read = storage.ownedProfiles(List.of(w.annEmail, w.annCid, w.bobEmail, w.newEmail));
+    assertThat(read.owners()).isEqualTo(Map.of(w.annEmail, w.a.id(), w.annCid, w.b.id(), w.newEmail, c));
+    assertThat(read.profiles()).isEqualTo(Map.of(w.a.id(), w.a, w.b.id(), next(w.b).toBuilder().addTag("changed").build(),
+        c, profile("p-c", 1, w.newEmail)));
+    assertThat(storage.owner(w.bobEmail)).isEmpty();
+    assertThat(storage.containsEvent("e-new")).isTrue();
+    assertThat(storage.containsEvent("e-b1")).isFalse();
+    assertThat(storage.containedEvents(List.of("e-a1", "e-b1", "e-new"))).containsExactlyInAnyOrder("e-a1", "e-new");
+    assertThat(storage.containsEventAt("e-new", w.newEmail)).isTrue();
+    assertThat(storage.containsEventAt("e-b1", w.bobEmail)).isFalse();
+  }
+
+  /**
+   * Commits may run while a read-ahead does: one writer moves two identifiers between two profiles
+   * and appends an event in each commit while the readers read ahead and then read; the read-ahead
+   * throws nothing and every read shows whole commits.
+   */
+  @Test
+  @Timeout(30)
+  void readAhead_concurrentWithCommits_throwsNothing_andReadsShowWholeCommits() throws Exception {
+    Identifier x = email("x");
+    Identifier y = customerId("y");
+    Profile a = profile("p-a", 1, x, y);
+    Profile b = profile("p-b", 1);
+    storage.commit(create(a));
+    storage.commit(create(b));
+    AtomicLong committed = new AtomicLong();
+
+    assertNoReaderSeesPartialCommit(
+        moves -> {
+          ProfileId from = moves % 2 == 0 ? a.id() : b.id();
+          ProfileId to = moves % 2 == 0 ? b.id() : a.id();
+          storage.commit(Commit.builder()
+              .assign(x, Optional.of(from), to)
+              .assign(y, Optional.of(from), to)
+              .append(event("e-ra-" + moves, moves, x))
+              .build());
+          committed.set(moves + 1);
+        },
+        reads -> {
+          long before = committed.get();
+          List<String> asked = List.of("e-ra-" + before, "e-ra-" + (before + 1));
+          storage.readAhead(List.of(x, y), asked);
+          Map<Identifier, ProfileId> owners = storage.owners(List.of(y, x));
+          if (owners.size() != 2 || !owners.get(x).equals(owners.get(y))) {
+            return "owners after a read-ahead " + owners;
+          }
+          if (before > 0 && !storage.containsEvent("e-ra-" + (before - 1))) {
+            return "an event committed before the read-ahead is missing after it";
+          }
+          return null;
+        });
+  }
+
+  /** No read returns null, on an empty store and on one with data (the Null arguments contract). */
+  @Test
+  void reads_neverReturnNull() {
+    for (int round = 0; round < 2; round++) {
+      if (round == 1) {
+        world();
+        storage.commit(Commit.builder().logMerge(mergeRecord("m-1", MergeRecord.Kind.MERGE, ProfileId.of("p-a"),
+            ProfileId.of("p-z"), email("zed"))).build());
+      }
+      List<Identifier> keys = List.of(email("ann"), email("nobody"));
+      assertThat(storage.profile(ProfileId.of("p-a"))).isNotNull();
+      assertThat(storage.profile(ProfileId.of("p-nobody"))).isNotNull();
+      assertThat(storage.profiles(Optional.empty(), 5)).isNotNull();
+      assertThat(storage.owner(email("ann"))).isNotNull();
+      assertThat(storage.owner(email("nobody"))).isNotNull();
+      assertThat(storage.owners(keys)).isNotNull();
+      OwnedProfiles owned = storage.ownedProfiles(keys);
+      assertThat(owned).isNotNull();
+      assertThat(owned.owners()).isNotNull();
+      assertThat(owned.profiles()).isNotNull();
+      assertThat(storage.events(keys)).isNotNull();
+      assertThat(storage.containedEvents(List.of("e-a1", "e-nobody"))).isNotNull();
+      try (Stream<StoredEvent> all = storage.allEvents()) {
+        assertThat(all).isNotNull();
+      }
+      assertThat(storage.mergeRecords(ProfileId.of("p-a"))).isNotNull();
+      assertThat(storage.mergeRecords(ProfileId.of("p-nobody"))).isNotNull();
+      assertThat(storage.mergeRecord("m-1")).isNotNull();
+      assertThat(storage.mergeRecord("m-nobody")).isNotNull();
+      assertThat(storage.splitsNaming(keys)).isNotNull();
+    }
+  }
 
   @Test
   void methods_nullArguments_throwNullPointerException() {
@@ -1404,6 +2005,61 @@ public abstract class StorageContract {
         });
   }
 
+  /**
+   * The one-consistent-state promises of {@code owners}, {@code ownedProfiles} and {@code events}
+   * hold for reads of many keys too (1200 here, which a backend may split into several queries, as
+   * {@code containedEvents_manyIdsAtOnce_onlyTheStoredOnes} expects): one writer moves two
+   * identifiers, the first and the last asked about, between two profiles and appends an event
+   * under each in every commit; no read may show one moved without the other, or one event
+   * without the other.
+   */
+  @Test
+  @Timeout(30)
+  void owners_ownedProfiles_events_manyKeys_neverSeenMixed() throws Exception {
+    Identifier x = email("x");
+    Identifier y = customerId("y");
+    Profile a = profile("p-a", 1, x, y);
+    Profile b = profile("p-b", 1);
+    storage.commit(create(a));
+    storage.commit(create(b));
+    List<Identifier> keys = new ArrayList<>();
+    keys.add(x);
+    for (int i = 0; i < 1198; i++) {
+      keys.add(customerId(String.format(java.util.Locale.ROOT, "filler-%04d", i)));
+    }
+    keys.add(y);
+
+    assertNoReaderSeesPartialCommit(
+        moves -> {
+          ProfileId from = moves % 2 == 0 ? a.id() : b.id();
+          ProfileId to = moves % 2 == 0 ? b.id() : a.id();
+          storage.commit(Commit.builder()
+              .assign(x, Optional.of(from), to)
+              .assign(y, Optional.of(from), to)
+              .append(event("e-bx-" + moves, moves, x))
+              .append(event("e-by-" + moves, moves, y))
+              .build());
+        },
+        reads -> {
+          switch ((int) (reads % 3)) {
+            case 0 -> {
+              Map<Identifier, ProfileId> owners = storage.owners(keys);
+              return owners.size() == 2 && owners.get(x).equals(owners.get(y)) ? null : "owners " + owners;
+            }
+            case 1 -> {
+              OwnedProfiles read = storage.ownedProfiles(keys);
+              ProfileId owner = read.owners().get(x);
+              return read.owners().size() == 2 && owner.equals(read.owners().get(y)) && read.profile(owner).isPresent()
+                  ? null : "ownedProfiles " + read;
+            }
+            default -> {
+              int seen = storage.events(keys).size();
+              return seen % 2 == 0 ? null : "events " + seen;
+            }
+          }
+        });
+  }
+
   @Test
   @Timeout(30)
   void ownedProfiles_overridden_mergesBackAndForth_neverSeenMixed() throws Exception {
@@ -1500,6 +2156,89 @@ public abstract class StorageContract {
           long count = storage.eventCount();
           return seen % 2 == 0 && count % 2 == 0 ? null : "events " + seen + ", eventCount " + count;
         });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Two instances on the same data (skipped unless the backend supplies sharingStorage())
+
+  /**
+   * {@code hasTombstones} reads a {@code false} from the store on every call: after another
+   * instance commits the first tombstone, this one answers {@code true}, and finds it.
+   */
+  @Test
+  void hasTombstones_tombstoneWrittenByAnotherInstance_isSeen() {
+    Storage node = other();
+    assertThat(storage.hasTombstones()).isFalse();
+    assertThat(node.hasTombstones()).isFalse();
+
+    node.commit(Commit.builder().tombstone("h-other").build());
+
+    assertThat(storage.hasTombstones()).isTrue();
+    assertThat(storage.isTombstoned("h-other")).isTrue();
+    assertThat(storage.tombstoneCount()).isEqualTo(1);
+  }
+
+  /**
+   * Every read of one instance shows what another committed, including after a read-ahead of the
+   * same keys (a backend may cache for a read-ahead, but must answer each later read as of that
+   * read), and an erasure committed by the other leaves no trace here either.
+   */
+  @Test
+  void reads_showCommitsOfAnotherInstance_evenAfterAReadAhead() {
+    Storage node = other();
+    World w = world();
+    List<Identifier> keys = List.of(w.annEmail, w.annCid, w.bobEmail, w.newEmail);
+    List<String> eventIds = List.of("e-a1", "e-b1", "e-new");
+    storage.readAhead(keys, eventIds);
+    assertThat(storage.ownedProfiles(keys).profiles()).containsOnlyKeys(w.a.id(), w.b.id());
+
+    node.commit(w.validParts().build());
+    node.commit(Commit.builder().eraseEvents(w.annEmail).logMerge(mergeRecord("m-1", MergeRecord.Kind.MERGE, w.a.id(),
+        ProfileId.of("p-z"), email("zed"))).build());
+
+    ProfileId c = ProfileId.of("p-c");
+    assertThat(storage.profile(c)).contains(profile("p-c", 1, w.newEmail));
+    assertThat(storage.profile(w.b.id()).orElseThrow().version()).isEqualTo(2);
+    assertThat(storage.owner(w.newEmail)).contains(c);
+    assertThat(storage.owner(w.bobEmail)).isEmpty();
+    OwnedProfiles read = storage.ownedProfiles(keys);
+    assertThat(read.owners()).isEqualTo(Map.of(w.annEmail, w.a.id(), w.annCid, w.b.id(), w.newEmail, c));
+    assertThat(read.profile(w.b.id()).orElseThrow().version()).isEqualTo(2);
+    assertThat(storage.containsEvent("e-new")).isTrue();
+    assertThat(storage.containsEvent("e-a1")).isFalse();
+    assertThat(storage.containedEvents(eventIds)).containsExactlyInAnyOrder("e-b1", "e-new");
+    assertThat(storage.events(List.of(w.annEmail))).isEmpty();
+    assertThat(storage.eventCount()).isEqualTo(2);
+    assertThat(storage.profileCount()).isEqualTo(3);
+    assertThat(storage.mergeRecords(w.a.id())).extracting(MergeRecord::id).containsExactly("m-1");
+  }
+
+  /**
+   * Version and owner checks hold across instances, for versions that jump too: a merge committed
+   * by another instance makes this one's write from its earlier read conflict, and a write
+   * expecting the version the other wrote succeeds.
+   */
+  @Test
+  void commit_expectationsHoldAcrossInstances_forVersionsThatJump() {
+    Storage node = other();
+    Identifier ann = email("ann");
+    Identifier bob = email("bob");
+    Profile a = profile("p-a", 1, ann);
+    Profile b = profile("p-b", 3, bob); // created at 3, as a split restores an id
+    storage.commit(create(a));
+    storage.commit(Commit.builder().putProfile(b, 0).assign(bob, Optional.empty(), b.id()).build());
+    Profile readHere = storage.profile(a.id()).orElseThrow();
+    Profile merged = a.toBuilder().version(b.version() + 1).putIdentifier(b.identifiers().get(0)).build();
+
+    node.commit(Commit.builder().putProfile(merged, 1).deleteProfile(b.id(), 3).assign(bob, Optional.of(b.id()), a.id()).build());
+
+    assertThatThrownBy(() -> storage.commit(Commit.builder().putProfile(next(readHere), readHere.version()).build()))
+        .isInstanceOf(CommitConflictException.class);
+    assertThatThrownBy(() -> storage.commit(Commit.builder().assign(bob, Optional.of(b.id()), a.id()).build()))
+        .isInstanceOf(CommitConflictException.class);
+    assertThat(storage.profile(a.id())).contains(merged);
+    storage.commit(Commit.builder().putProfile(next(merged), merged.version()).build());
+    assertThat(node.profile(a.id())).contains(next(merged));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ import static dev.clientele.tck.StorageFixtures.create;
 import static dev.clientele.tck.StorageFixtures.customerId;
 import static dev.clientele.tck.StorageFixtures.email;
 import static dev.clientele.tck.StorageFixtures.event;
-import static dev.clientele.tck.StorageFixtures.next;
 import static dev.clientele.tck.StorageFixtures.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -93,15 +92,17 @@ public abstract class StorageFaultContract {
       Identifier annWork = email("ann.work" + k);
       Identifier annCid = customerId("c-ann" + k);
       Profile survivor = profile("p-s" + k, 1, annEmail);
-      Profile loser = profile("p-l" + k, 1, annWork, annCid);
+      Profile loser = profile("p-l" + k, 3, annWork, annCid); // created at 3, as a split restores an id
       storage.commit(create(survivor));
-      storage.commit(create(loser));
+      storage.commit(Commit.builder().putProfile(loser, 0).assign(annWork, Optional.empty(), loser.id())
+          .assign(annCid, Optional.empty(), loser.id()).build());
       storage.commit(Commit.builder().append(event("e-0-" + k, 1, annWork)).build());
-      Profile.Builder merged = next(survivor).toBuilder().addMergedFrom(List.of(loser.id()));
+      // The survivor jumps above every version the merge joins: from 1 to 4.
+      Profile.Builder merged = survivor.toBuilder().version(loser.version() + 1).eventCount(1).addMergedFrom(List.of(loser.id()));
       loser.identifiers().forEach(merged::putIdentifier);
       Commit merge = Commit.builder()
           .putProfile(merged.build(), 1)
-          .deleteProfile(loser.id(), 1)
+          .deleteProfile(loser.id(), 3)
           .assign(annWork, Optional.of(loser.id()), survivor.id())
           .assign(annCid, Optional.of(loser.id()), survivor.id())
           .append(event("e-1-" + k, 10, annEmail))
@@ -115,6 +116,38 @@ public abstract class StorageFaultContract {
           List.of("e-0-" + k, "e-1-" + k, "e-2-" + k, "e-3-" + k), List.of());
     });
     assertThat(faults).as("faults injected inside the merge").isGreaterThanOrEqualTo(3);
+  }
+
+  /**
+   * A split that restores a profile under an id it had before: the holder goes on to its next
+   * version and the restored profile is created (expected version 0) above it, with its index
+   * entry moved back and the split record. A failure at any step leaves the state before or after;
+   * after it, the restored profile has exactly the version written.
+   */
+  @Test
+  void commit_failureAtAnyStepOfASplitThatRestoresAnId_leavesBeforeOrAfterAndRetryCompletes() {
+    int faults = walkFaults(step -> {
+      String k = Integer.toString(step);
+      Identifier ann = email("ann" + k);
+      Identifier bob = email("bob" + k);
+      Profile holder = profile("p-h" + k, 5, ann, bob);
+      storage.commit(Commit.builder().putProfile(holder, 0).assign(ann, Optional.empty(), holder.id())
+          .assign(bob, Optional.empty(), holder.id()).build());
+      storage.commit(Commit.builder().append(event("e-1-" + k, 1, bob)).build());
+      Profile kept = profile("p-h" + k, 6, ann);
+      Profile restored = profile("p-r" + k, 6, bob);
+      Commit split = Commit.builder()
+          .putProfile(kept, holder.version())
+          .putProfile(restored, 0)
+          .assign(bob, Optional.of(holder.id()), restored.id())
+          .logMerge(new MergeRecord("s-" + k, MergeRecord.Kind.SPLIT, StorageFixtures.T0, holder.id(),
+              List.of(new MergeRecord.Side(restored.id(), java.util.Set.of(bob), List.of())),
+              Optional.empty(), List.of(ann), Optional.empty(), "operator"))
+          .build();
+      return new Scenario(split, List.of(holder.id(), restored.id()), List.of(ann, bob), List.of("e-1-" + k), List.of(),
+          List.of("s-" + k), List.of(ann, bob));
+    });
+    assertThat(faults).as("faults injected inside the split").isGreaterThanOrEqualTo(3);
   }
 
   @Test

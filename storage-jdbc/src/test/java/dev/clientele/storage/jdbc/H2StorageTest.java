@@ -13,6 +13,12 @@ final class H2StorageTest extends StorageContract {
     return TestDatabases.openCleared(DB.pool());
   }
 
+  /** A second store on the same database, as another node opens it. */
+  @Override
+  protected Storage sharingStorage() {
+    return JdbcStorage.open(DB.pool());
+  }
+
   @Override
   protected int operationsPerThread() {
     return 500;

@@ -13,6 +13,12 @@ final class PostgresMembershipStoreTest extends MembershipStoreContract {
     return TestDatabases.openMembershipCleared(DB.pool());
   }
 
+  /** A second store on the same database, as another node opens it. */
+  @Override
+  protected MembershipStore sharingStore() {
+    return JdbcMembershipStore.open(DB.pool());
+  }
+
   @Override
   protected int concurrentRounds() {
     return 50;
