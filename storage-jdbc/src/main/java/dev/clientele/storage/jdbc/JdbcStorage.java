@@ -111,7 +111,8 @@ import javax.sql.DataSource;
  * that must prove erasure runs (auto)vacuum and purges those per its retention policy.
  *
  * <p>Thread-safe: each call borrows a connection from the {@link DataSource} and returns it
- * before it returns or throws ({@link #allEvents()}: when its stream is closed), on every path,
+ * before it returns or throws ({@link #allEvents()}: when its stream is exhausted, fails or is
+ * closed), on every path,
  * a failure or an {@link Error} included: with every statement and result set closed, no
  * transaction open, and the settings it was handed out with (auto-commit, isolation, read-only,
  * and on H2 the session's query timeout, which a statement's timeout sets), so the host's pool
