@@ -95,7 +95,8 @@ import javax.sql.DataSource;
  * reports a longer {@link Builder#statementTimeout}.
  *
  * <h2>Failures</h2>
- * Every statement but the {@link #allEvents()} cursor has a query timeout
+ * Every statement but the {@link #allEvents()} cursor and the schema migration of
+ * {@link #open(DataSource)} (which waits for other nodes' migrations) has a query timeout
  * ({@link Builder#statementTimeout}, 30 seconds unless set), waits for row locks included (on
  * PostgreSQL), so a row lock another transaction keeps cannot hold a call for longer.
  * An {@link SQLException} that is not a conflict becomes a {@link StorageException}; the
