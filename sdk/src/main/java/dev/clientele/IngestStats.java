@@ -11,7 +11,9 @@ import static java.util.Objects.requireNonNull;
  * read it, only Clientele makes it). The ten-count constructor is kept for code that builds stats
  * of its own; it gives {@link Details#ZERO} details.
  *
- * @param received events passed to {@code ingest} or {@code ingestAll}
+ * @param received events passed to {@code ingest} or {@code ingestAll} that got a result (applied,
+ *     duplicate, rejected or erasing); events left without one because the call threw (a storage
+ *     failure, a write that gave up, a closed instance) are not counted: they may be ingested again
  * @param applied events stored and applied
  * @param duplicates events whose id was already stored
  * @param rejected events refused as a whole (e.g. every identifier blocked)
@@ -79,9 +81,9 @@ public record IngestStats(
    * identity rules dropped, by kind. Immutable and thread-safe. Only Clientele makes instances
    * (there is no public constructor), so counts added later break no host code.
    *
-   * <p>The counts marked "instance only" are kept for the {@link Clientele} as a whole; a batch's
-   * stats from {@code ingestAll} report 0 for them, as for {@link IngestStats#retries()} (a call
-   * that meets those failures ends with the exception anyway).
+   * <p>The counts marked "instance only" are kept for the {@link Clientele} as a whole; the stats
+   * an {@code ingestAll} call returns report 0 for them, as for {@link IngestStats#retries()} (a
+   * call that meets those failures ends with the exception anyway).
    */
   public static final class Details {
     /** All zero. */

@@ -138,8 +138,10 @@ import java.util.stream.StreamSupport;
  * written, found its memberships still current and recorded nothing. If it exists again it is
  * evaluated afresh (again at most 4 evaluations and 5 reads), and its transitions carry no cause
  * event (the split made them). Whether a profile changed between two reads is decided by its
- * version and its contents: a split restores a profile at version 1, which may equal the version
- * read before it was merged away and changed. So another node's write leaves neither a stale
+ * version and, when the versions are equal, its contents: a profile id's versions only go up (a
+ * split restores a profile above the version of the one it is split from), but profiles written
+ * before that rule may have been restored at version 1, a version the id had held before it was
+ * merged away. So another node's write leaves neither a stale
  * membership nor a membership of a profile that no longer exists, nor a restored profile left
  * out, within those 4 evaluations (a profile changed longer is caught up by its next change or
  * {@link #refresh}). This costs one more profile read per evaluation that records a transition
@@ -574,8 +576,9 @@ public final class Segments implements SegmentQueries, AutoCloseable {
           continue;
         }
         queue(pending, out);
-        // Equal versions are not enough: a split restores a profile at version 1, which may be
-        // the version read (merged away, changed and restored meanwhile: content tells them apart).
+        // Equal versions are not enough for data written before splits restored profiles above
+        // the holder's version: such a split restored at version 1, which may be the version read
+        // (merged away, changed and restored meanwhile: content tells them apart).
         if (again.get().version() == p.version()) {
           if (again.get().equals(p)) {
             return out;

@@ -95,7 +95,8 @@ import javax.sql.DataSource;
  * reports a longer {@link Builder#statementTimeout}.
  *
  * <h2>Failures</h2>
- * Every statement but the {@link #allEvents()} cursor has a query timeout
+ * Every statement but the {@link #allEvents()} cursor and the schema migration of
+ * {@link #open(DataSource)} (which waits for other nodes' migrations) has a query timeout
  * ({@link Builder#statementTimeout}, 30 seconds unless set), waits for row locks included (on
  * PostgreSQL), so a row lock another transaction keeps cannot hold a call for longer.
  * An {@link SQLException} that is not a conflict becomes a {@link StorageException}; the
@@ -111,7 +112,8 @@ import javax.sql.DataSource;
  * that must prove erasure runs (auto)vacuum and purges those per its retention policy.
  *
  * <p>Thread-safe: each call borrows a connection from the {@link DataSource} and returns it
- * before it returns or throws ({@link #allEvents()}: when its stream is closed), on every path,
+ * before it returns or throws ({@link #allEvents()}: when its stream is exhausted, fails or is
+ * closed), on every path,
  * a failure or an {@link Error} included: with every statement and result set closed, no
  * transaction open, and the settings it was handed out with (auto-commit, isolation, read-only,
  * and on H2 the session's query timeout, which a statement's timeout sets), so the host's pool
