@@ -217,7 +217,7 @@ class MinimalHostStorage implements Storage {
 
   @Override
   public synchronized Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
-    requireNonNull(identifiers, "identifiers");
+    noNulls(identifiers, "identifiers");
     // No order is promised: this one answers in the reverse of the order asked.
     List<Identifier> asked = new ArrayList<>(identifiers);
     java.util.Collections.reverse(asked);
@@ -239,7 +239,7 @@ class MinimalHostStorage implements Storage {
 
   @Override
   public synchronized List<StoredEvent> events(Collection<Identifier> anchors) {
-    requireNonNull(anchors, "anchors");
+    noNulls(anchors, "anchors");
     Set<Identifier> wanted = new HashSet<>(anchors);
     List<StoredEvent> out = new ArrayList<>();
     for (StoredEvent e : events.values()) {
@@ -297,7 +297,7 @@ class MinimalHostStorage implements Storage {
 
   @Override
   public synchronized List<MergeRecord> splitsNaming(Collection<Identifier> identifiers) {
-    requireNonNull(identifiers, "identifiers");
+    noNulls(identifiers, "identifiers");
     List<MergeRecord> out = new ArrayList<>();
     for (MergeRecord r : log) {
       if (r.kind() == MergeRecord.Kind.SPLIT && identifiers.stream().anyMatch(r::holds)) {
@@ -317,5 +317,13 @@ class MinimalHostStorage implements Storage {
       copy = new ArrayList<>(log);
     }
     copy.forEach(action);
+  }
+
+  /** The contract's null rule for a collection argument: null itself, or a null inside it, named. */
+  private static void noNulls(Collection<?> values, String name) {
+    requireNonNull(values, name);
+    for (Object v : values) {
+      requireNonNull(v, () -> name + " must not contain null");
+    }
   }
 }

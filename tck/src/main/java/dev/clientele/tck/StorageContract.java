@@ -1826,6 +1826,22 @@ public abstract class StorageContract {
         .withMessageContaining("eventIds");
   }
 
+  /**
+   * A null inside a collection argument is refused as a null argument is, with a message naming
+   * the argument: answering "absent" for it would hide the caller's bug as much as for a null
+   * key alone.
+   */
+  @Test
+  void reads_nullElements_throwNullPointerExceptionNamingTheArgument() {
+    List<Identifier> withNull = java.util.Arrays.asList(email("ann"), null);
+    assertThatNullPointerException().isThrownBy(() -> storage.owners(withNull)).withMessageContaining("identifiers");
+    assertThatNullPointerException().isThrownBy(() -> storage.ownedProfiles(withNull)).withMessageContaining("identifiers");
+    assertThatNullPointerException().isThrownBy(() -> storage.events(withNull)).withMessageContaining("anchors");
+    assertThatNullPointerException().isThrownBy(() -> storage.splitsNaming(withNull)).withMessageContaining("identifiers");
+    assertThatNullPointerException().isThrownBy(() -> storage.containedEvents(java.util.Arrays.asList("e-1", null)))
+        .withMessageContaining("eventIds");
+  }
+
   @Test
   void reads_returnedCollections_doNotExposeStoredState() {
     World w = world();

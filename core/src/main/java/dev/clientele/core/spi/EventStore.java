@@ -22,7 +22,7 @@ public interface EventStore {
    * @return the stored ones among {@code eventIds}
    */
   default java.util.Set<String> containedEvents(Collection<String> eventIds) {
-    java.util.Objects.requireNonNull(eventIds, "eventIds");
+    dev.clientele.core.internal.Arguments.noNulls(eventIds, "eventIds");
     java.util.Set<String> out = new java.util.HashSet<>();
     for (String id : eventIds) {
       if (containsEvent(id)) {

@@ -1045,8 +1045,8 @@ public final class InMemoryStorage implements Storage {
     // and stamps into the other's. An ImmutableList (what ingestion passes) is not copied: no
     // class outside Guava can extend it, so its size() and get() run no caller code.
     List<Identifier> ids = identifiers instanceof ImmutableList<Identifier> trusted
-        ? trusted
-        : Arrays.asList(identifiers.toArray(new Identifier[0]));
+        ? trusted // (holds no null)
+        : dev.clientele.core.internal.Arguments.noNulls(Arrays.asList(identifiers.toArray(new Identifier[0])), "identifiers");
     ReadScratch sc = scratch();
     long needed = 0;
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
@@ -1505,7 +1505,7 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public List<StoredEvent> events(Collection<Identifier> anchors) {
-    requireNonNull(anchors, "anchors");
+    dev.clientele.core.internal.Arguments.noNulls(anchors, "anchors");
     Set<Identifier> distinct = new HashSet<>(anchors);
     long mask = 0;
     for (Identifier anchor : distinct) {
@@ -3200,7 +3200,7 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public List<MergeRecord> splitsNaming(Collection<Identifier> identifiers) {
-    requireNonNull(identifiers, "identifiers");
+    dev.clientele.core.internal.Arguments.noNulls(identifiers, "identifiers");
     // Ingestion asks this before every possible merge, and most stores hold no split: an
     // optimistic look at the empty index first, so that such a call writes nothing shared (a
     // read lock is a compare-and-set on the merge log's lock, which concurrent ingest threads

@@ -35,8 +35,9 @@ import java.util.Map;
  *       purge them too.
  *   <li><b>Concurrency.</b> All methods may be called from any number of threads at once.
  *   <li><b>Null arguments.</b> Every method throws {@link NullPointerException} when an argument is
- *       null (a lookup that answered "absent" for a null key, as a {@code HashMap} does, would hide
- *       the caller's bug); no method returns null.
+ *       null, or when a collection argument of a read holds null, with a message naming the
+ *       argument (a lookup that answered "absent" for a null key, as a {@code HashMap} does, would
+ *       hide the caller's bug); no method returns null.
  *   <li><b>Redaction.</b> A backend must apply {@linkplain Commit#mergeRecordRedactions()
  *       merge-record redactions} and say so with {@link #redactsMergeRecordsInPlace()}; erasure
  *       refuses to run on one that does not, where it would have to redact.
@@ -73,7 +74,7 @@ public interface Storage extends ProfileStore, IdentityIndex, EventStore, Tombst
    * @throws NullPointerException if {@code identifiers} or one of them is null
    */
   default OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
-    for (Identifier i : identifiers) { // owners() need not check its elements: a map lookup of null finds nothing
+    for (Identifier i : identifiers) { // checked here too, for an owners() that does not (see Contract)
       java.util.Objects.requireNonNull(i, "identifiers must not contain null");
     }
     Map<Identifier, ProfileId> owners = owners(identifiers);

@@ -7,6 +7,7 @@ import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import dev.clientele.core.internal.Arguments;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
 import dev.clientele.core.spi.MergeRecord;
@@ -293,7 +294,7 @@ public final class JdbcStorage implements Storage {
   @Override
   public Map<Identifier, ProfileId> owners(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
-    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(identifiers));
+    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(Arguments.noNulls(identifiers, "identifiers")));
     Map<Identifier, ProfileId> found = new HashMap<>();
     if (keys.isEmpty()) {
       return found;
@@ -321,7 +322,7 @@ public final class JdbcStorage implements Storage {
   @Override
   public OwnedProfiles ownedProfiles(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
-    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(identifiers));
+    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(Arguments.noNulls(identifiers, "identifiers")));
     if (keys.isEmpty()) {
       return OwnedProfiles.none();
     }
@@ -385,7 +386,7 @@ public final class JdbcStorage implements Storage {
   @Override
   public java.util.Set<String> containedEvents(Collection<String> eventIds) {
     requireNonNull(eventIds, "eventIds");
-    List<String> ids = new ArrayList<>(new LinkedHashSet<>(eventIds));
+    List<String> ids = new ArrayList<>(new LinkedHashSet<>(Arguments.noNulls(eventIds, "eventIds")));
     java.util.Set<String> found = new java.util.HashSet<>();
     for (int from = 0; from < ids.size(); from += CHUNK) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
@@ -410,7 +411,7 @@ public final class JdbcStorage implements Storage {
   @Override
   public List<StoredEvent> events(Collection<Identifier> anchors) {
     requireNonNull(anchors, "anchors");
-    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(anchors));
+    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(Arguments.noNulls(anchors, "anchors")));
     List<StoredEvent> out = new ArrayList<>();
     if (keys.isEmpty()) {
       return out;
@@ -630,7 +631,7 @@ public final class JdbcStorage implements Storage {
   @Override
   public List<MergeRecord> splitsNaming(Collection<Identifier> identifiers) {
     requireNonNull(identifiers, "identifiers");
-    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(identifiers));
+    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(Arguments.noNulls(identifiers, "identifiers")));
     if (keys.isEmpty()) {
       return new ArrayList<>();
     }
