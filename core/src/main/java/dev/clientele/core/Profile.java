@@ -45,6 +45,17 @@ public final class Profile {
    */
   public static final int MAX_ATTRIBUTES = 1_000;
 
+  /**
+   * The most list subscriptions ingestion gives one profile (1,000). A {@code list} event naming
+   * a list the profile is not on yet, beyond it, is not applied, and the event records why (an
+   * ingest problem); a list the profile is on still changes. List names come from event data
+   * ({@code data.list}), and the lists are copied when one is added and written whole with the
+   * profile (a JDBC backend encodes them on every event), so, as with {@link #MAX_ATTRIBUTES},
+   * one client inventing names must not slow every later event of that person. Merges keep both
+   * sides' lists, so a merged profile may hold more.
+   */
+  public static final int MAX_LISTS = 1_000;
+
   private static final Comparator<IdentifierState> LAST_SEEN_ORDER =
       Comparator.comparing((IdentifierState s) -> s.lastSeen().orElse(Instant.MIN))
           .thenComparing(IdentifierState::identifier);

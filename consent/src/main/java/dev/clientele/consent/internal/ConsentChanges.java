@@ -23,7 +23,11 @@ import java.util.Optional;
  *
  * <p>Every rule is order-independent: a change applies only if it is at least as recent as the
  * state it replaces; on equal times the more restrictive value wins (opt-out over opt-in,
- * undeliverable over deliverable, unsubscribe over subscribe, CCPA opt-out over opt-in).
+ * undeliverable over deliverable, unsubscribe over subscribe, CCPA opt-out over opt-in). One
+ * exception: once a profile holds {@link Profile#MAX_LISTS} lists, which further list names are
+ * refused depends on the order the events arrive in (the first names to arrive are kept), as with
+ * {@link Profile#MAX_ATTRIBUTES}. A refused name is one the profile is not on, so refusing it never
+ * leaves the profile subscribed.
  */
 public final class ConsentChanges {
   private ConsentChanges() {}
@@ -135,9 +139,13 @@ public final class ConsentChanges {
       problems.add("list event " + event.id() + " has no data.list");
       return;
     }
+    ListSubscription current = profile.lists().get(list.get());
+    if (current == null && profile.lists().size() >= Profile.MAX_LISTS) {
+      problems.add("list event " + event.id() + " rejected: the profile holds the maximum of " + Profile.MAX_LISTS + " lists");
+      return;
+    }
     try {
-      profile.putList(ListSubscription.apply(
-          Optional.ofNullable(profile.lists().get(list.get())), list.get(), subscribe, event.timestamp()));
+      profile.putList(ListSubscription.apply(Optional.ofNullable(current), list.get(), subscribe, event.timestamp()));
     } catch (IllegalArgumentException e) {
       problems.add("list event " + event.id() + " rejected: " + e.getMessage());
     }

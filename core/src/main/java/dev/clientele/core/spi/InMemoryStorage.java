@@ -290,6 +290,15 @@ public final class InMemoryStorage implements Storage {
   /** Split records by the identifiers they name: indexed at once, as ingestion asks {@link #splitsNaming}. */
   private final Map<Identifier, List<MergeRecord>> splitsByIdentifier = new HashMap<>();
   /**
+   * The commit order of each split record in the log (by record id; a redaction keeps the id and so
+   * its place): {@link #splitsNaming} sorts what it found by it, instead of walking the whole log
+   * to learn the order, which made every possible merge cost a pass over every merge record of the
+   * store once one split existed. Guarded by {@link #logLock}; an entry leaves with its record.
+   */
+  private final Map<String, Long> splitOrder = new HashMap<>();
+  /** The order {@link #splitOrder} gives the next split record logged; guarded by {@link #logLock}. */
+  private long nextSplitOrder;
+  /**
    * Per thread, shared by all stores: the stamps of its optimistic reads and the profile cells its
    * last reads found. One per thread (not per store), so a dropped store leaves at most a few
    * cells behind in each thread that read it, until the thread reads another store.
@@ -2389,6 +2398,12 @@ public final class InMemoryStorage implements Storage {
   /** For tests only: see {@link FaultHook}; null (the default) runs nothing. */
   FaultHook faultHook;
 
+  /**
+   * For tests only: when set, {@link #splitsNaming} adds the number of records it examined (the
+   * work it did, which must not grow with the merge log); null (the default) counts nothing.
+   */
+  java.util.concurrent.atomic.LongAdder splitRecordsExamined;
+
   private void step(String name) {
     FaultHook hook = faultHook;
     if (hook != null) {
@@ -2687,6 +2702,9 @@ public final class InMemoryStorage implements Storage {
       seen.note(RECORD_PUT, r, null, null, 0, 0);
       step("log record");
       mergeRecords.put(r.id(), r);
+      if (r.kind() == MergeRecord.Kind.SPLIT) {
+        splitOrder.put(r.id(), nextSplitOrder++); // undone with the put (RECORD_PUT)
+      }
       step("logged record");
       unindexed.add(r); // room reserved
       seen.note(UNINDEXED_ADD, null, null, null, 0, 0);
@@ -3012,7 +3030,10 @@ public final class InMemoryStorage implements Storage {
       }
       case SLOT_APPEND -> ((IdentifierSlot) a).eventCount--;
       case TOMBSTONE -> tombstones.remove((String) a); // absent if the add never happened
-      case RECORD_PUT -> mergeRecords.remove(((MergeRecord) a).id()); // absent if the put never happened
+      case RECORD_PUT -> { // absent if the put never happened
+        mergeRecords.remove(((MergeRecord) a).id());
+        splitOrder.remove(((MergeRecord) a).id());
+      }
       case UNINDEXED_ADD -> unindexed.remove(unindexed.size() - 1);
       case SPLIT_ADD -> removeFrom(splitsByIdentifier, (Identifier) seen.jC[k], (MergeRecord) a);
       case RECORD_REPLACED -> mergeRecords.put(((MergeRecord) a).id(), (MergeRecord) a);
@@ -3054,6 +3075,7 @@ public final class InMemoryStorage implements Storage {
             case DEFERRED_UNLOG -> {
               try {
                 mergeRecords.remove(((MergeRecord) seen.jA[k]).id());
+                splitOrder.remove(((MergeRecord) seen.jA[k]).id());
               } catch (Throwable kept) {
                 erasedRecordsKept++;
               }
@@ -3144,6 +3166,16 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
+  /** For tests: the split records whose commit order {@link #splitsNaming} keeps (one per split record in the log). */
+  int splitOrderEntries() {
+    long stamp = logLock.readLock();
+    try {
+      return splitOrder.size();
+    } finally {
+      logLock.unlockRead(stamp);
+    }
+  }
+
   private static <K> void removeFrom(Map<K, List<MergeRecord>> map, K key, MergeRecord r) {
     List<MergeRecord> list = map.get(key);
     if (list != null) {
@@ -3198,6 +3230,14 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the split records indexed under {@code identifiers} and sorts them by the order they
+   * were logged: the work grows with the records found, not with the merge log (every merge of
+   * the store), so ingestion, which asks before every possible merge, does not slow down as the
+   * log grows once a split exists.
+   */
   @Override
   public List<MergeRecord> splitsNaming(Collection<Identifier> identifiers) {
     dev.clientele.core.internal.Arguments.noNulls(identifiers, "identifiers");
@@ -3214,16 +3254,22 @@ public final class InMemoryStorage implements Storage {
       if (splitsByIdentifier.isEmpty()) {
         return List.of();
       }
-      Set<MergeRecord> found = new LinkedHashSet<>();
+      // By record id (a record's own hash code walks its sides' identifiers), then in commit
+      // order: work in the records found, not in the size of the log.
+      Map<String, MergeRecord> found = new HashMap<>();
+      long examined = 0;
       for (Identifier id : identifiers) {
-        found.addAll(splitsByIdentifier.getOrDefault(id, List.of()));
-      }
-      List<MergeRecord> out = new ArrayList<>();
-      for (MergeRecord r : mergeRecords.values()) {
-        if (found.contains(r)) {
-          out.add(r);
+        for (MergeRecord r : splitsByIdentifier.getOrDefault(id, List.of())) {
+          found.putIfAbsent(r.id(), r);
+          examined++;
         }
       }
+      java.util.concurrent.atomic.LongAdder counter = splitRecordsExamined;
+      if (counter != null) {
+        counter.add(examined);
+      }
+      List<MergeRecord> out = new ArrayList<>(found.values());
+      out.sort(java.util.Comparator.comparingLong(r -> splitOrder.get(r.id())));
       return out;
     } finally {
       logLock.unlockRead(stamp);

@@ -1,0 +1,69 @@
+package dev.clientele;
+
+import static dev.clientele.Fixtures.email;
+import static dev.clientele.Fixtures.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.clientele.core.Event;
+import dev.clientele.core.Profile;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One client cannot make a profile arbitrarily large through the list names of its {@code list}
+ * events ({@code data.list}, untrusted input). Lists had no bound: each new name copied the
+ * profile's whole list map, and a JDBC backend encodes the lists with the profile on every later
+ * event of that person, so 30,000 invented names made every event of the person carry 30,000
+ * lists. Checked structurally (the size of what is copied and written), not timed.
+ */
+class ListBoundsHuntTest {
+  private static Event subscribe(String id, long minute, String list) {
+    return event(id, "list", minute).action("subscribe").data("list", list).identifier(email("bot@example.com")).build();
+  }
+
+  @Test
+  void ingest_listNamesBeyondTheMaximum_notKeptAndRecorded() {
+    try (Clientele c = Fixtures.clientele()) {
+      List<Event> events = new ArrayList<>();
+      for (int i = 0; i < Profile.MAX_LISTS + 5; i++) {
+        events.add(subscribe("e-" + i, i, "list-" + i));
+      }
+      List<IngestResult> results = new ArrayList<>();
+      c.ingestAll(events, results::add);
+
+      Profile bot = c.profile(email("bot@example.com")).orElseThrow();
+      assertThat(bot.lists()).hasSize(Profile.MAX_LISTS);
+      assertThat(results).flatMap(IngestResult::problems)
+          .filteredOn(p -> p.contains("the profile holds the maximum of 1000 lists")).hasSize(5);
+      assertThat(bot.lists()).containsKey("list-0").doesNotContainKey("list-" + Profile.MAX_LISTS);
+
+      IngestResult known = c.ingest(event("u-1", "list", 5_000).action("unsubscribe").data("list", "list-7")
+          .identifier(email("bot@example.com")).build());
+      IngestResult brandNew = c.ingest(subscribe("s-1", 5_001, "brand-new"));
+
+      Profile after = c.profile(email("bot@example.com")).orElseThrow();
+      assertThat(known.problems()).as("a list the profile is on still changes").isEmpty();
+      assertThat(after.lists().get("list-7").subscribed()).isFalse();
+      assertThat(brandNew.problems()).containsExactly("list event s-1 rejected: the profile holds the maximum of 1000 lists");
+      assertThat(after.lists()).hasSize(Profile.MAX_LISTS).doesNotContainKey("brand-new");
+      assertThat(after.eventCount()).as("the event itself is kept, as with a refused attribute").isEqualTo(Profile.MAX_LISTS + 7L);
+    }
+  }
+
+  @Test
+  void ingest_unsubscribeOfAListNotHeldAtTheMaximum_refusedAndLeavesNoSubscription() {
+    try (Clientele c = Fixtures.clientele()) {
+      List<Event> events = new ArrayList<>();
+      for (int i = 0; i < Profile.MAX_LISTS; i++) {
+        events.add(subscribe("e-" + i, i, "list-" + i));
+      }
+      c.ingestAll(events);
+      // an unsubscribe (later) and its subscribe (earlier) of a new name, in either order: neither is kept
+      c.ingest(event("u-1", "list", 2_000).action("unsubscribe").data("list", "late").identifier(email("bot@example.com")).build());
+      c.ingest(subscribe("s-1", 1_999, "late"));
+
+      assertThat(c.profile(email("bot@example.com")).orElseThrow().lists()).doesNotContainKey("late").hasSize(Profile.MAX_LISTS);
+    }
+  }
+}
