@@ -85,13 +85,10 @@ public final class ProfileQueries {
     Profile p = storage.profile(requireNonNull(id, "id"))
         .orElseThrow(() -> new java.util.NoSuchElementException("no profile with id " + id));
     List<Identifier> anchors = p.identifiers().stream().map(IdentifierState::identifier).toList();
-    List<StoredEvent> events = storage.events(anchors);
-    List<Event> out = new ArrayList<>();
-    for (int i = 0; i < events.size() && out.size() < query.limit(); i++) {
-      Event e = events.get(query.newestFirst() ? events.size() - 1 - i : i).event();
-      if (query.matches(e)) {
-        out.add(e);
-      }
+    List<StoredEvent> events = storage.events(anchors, query); // a backend may read only what the query needs
+    List<Event> out = new ArrayList<>(events.size());
+    for (StoredEvent e : events) {
+      out.add(e.event());
     }
     return ImmutableList.copyOf(out);
   }

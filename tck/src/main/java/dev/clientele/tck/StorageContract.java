@@ -834,6 +834,70 @@ public abstract class StorageContract {
     assertThat(storage.events(List.of())).isEmpty();
   }
 
+  /**
+   * {@link EventStore#events(Collection, dev.clientele.core.TimelineQuery)} is exactly the whole
+   * timeline filtered and cut: checked for 400 queries (types, ranges whose ends fall on, just
+   * before and just after events, both directions, limits from 1 to all) over events crowded into
+   * a few milliseconds (ties in the millisecond, in the nanosecond, ids that sort differently as
+   * strings and as numbers) and around the epoch, where milliseconds round down to negative numbers.
+   */
+  @Test
+  void eventsOfAQuery_areTheTimelineFilteredAndCut() {
+    java.util.Random random = new java.util.Random(20261125);
+    Identifier ann = email("ann");
+    Identifier cid = customerId("c-1");
+    Identifier phone = Identifier.of(dev.clientele.core.IdentifierType.PHONE, "+14155550100");
+    Identifier other = email("other");
+    List<Identifier> anchors = List.of(ann, cid, phone, other);
+    String[] types = {"pageview", "order", "login"};
+    long[] nanos = {0, 1, 999_999, 1_000_000, 1_000_001, 2_500_000, 7_000_000, 7_000_000};
+    java.time.Instant[] bases = {StorageFixtures.T0, java.time.Instant.EPOCH.minusMillis(3)};
+    List<java.time.Instant> times = new ArrayList<>();
+    for (int c = 0; c < 6; c++) {
+      Commit.Builder b = Commit.builder();
+      for (int i = 0; i < 25; i++) {
+        java.time.Instant at = bases[random.nextInt(bases.length)].plusNanos(nanos[random.nextInt(nanos.length)]);
+        times.add(at);
+        Identifier anchor = anchors.get(random.nextInt(anchors.size()));
+        b.append(new StoredEvent(Event.builder("e-" + random.nextInt(100_000) + "-" + c + "-" + i, types[random.nextInt(3)], at)
+            .identifier(anchor).build(), anchor));
+      }
+      storage.commit(b.build());
+    }
+    List<Identifier> asked = List.of(ann, cid, phone);
+    List<StoredEvent> timeline = storage.events(asked);
+    int[] limits = {1, 2, 3, 5, 10, 17, 50, 200, Integer.MAX_VALUE};
+    long[] shifts = {0, -1, 1, -1_000_000, 1_000_000};
+    for (int q = 0; q < 400; q++) {
+      Set<String> only = switch (random.nextInt(3)) {
+        case 0 -> Set.of();
+        case 1 -> Set.of("order");
+        default -> Set.of("pageview", "login");
+      };
+      Optional<java.time.Instant> from = random.nextBoolean() ? Optional.empty()
+          : Optional.of(times.get(random.nextInt(times.size())).plusNanos(shifts[random.nextInt(shifts.length)]));
+      Optional<java.time.Instant> to = random.nextBoolean() ? Optional.empty()
+          : Optional.of(times.get(random.nextInt(times.size())).plusNanos(shifts[random.nextInt(shifts.length)]));
+      if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
+        to = Optional.of(from.get().plusNanos(1 + random.nextInt(3_000_000)));
+      }
+      dev.clientele.core.TimelineQuery query = new dev.clientele.core.TimelineQuery(
+          only, from, to, random.nextBoolean(), limits[random.nextInt(limits.length)]);
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < timeline.size() && expected.size() < query.limit(); i++) {
+        Event e = timeline.get(query.newestFirst() ? timeline.size() - 1 - i : i).event();
+        if (query.matches(e)) {
+          expected.add(e.id());
+        }
+      }
+      assertThat(ids(storage.events(asked, query))).as("query %s", query).containsExactlyElementsOf(expected);
+    }
+    assertThat(storage.events(List.of(), dev.clientele.core.TimelineQuery.all())).isEmpty();
+    assertThatNullPointerException().isThrownBy(() -> storage.events(asked, null)).withMessageContaining("query");
+    assertThatNullPointerException().isThrownBy(() -> storage.events(java.util.Arrays.asList(ann, null), dev.clientele.core.TimelineQuery.all()))
+        .withMessageContaining("anchors");
+  }
+
   @Test
   void events_duplicateAnchors_returnEachEventOnce() {
     Identifier ann = email("ann");

@@ -1,6 +1,7 @@
 package dev.clientele.core.spi;
 
 import dev.clientele.core.Identifier;
+import dev.clientele.core.TimelineQuery;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Stream;
@@ -61,6 +62,26 @@ public interface EventStore {
    * profile's timeline is {@code events(its identifiers)}.
    */
   List<StoredEvent> events(Collection<Identifier> anchors);
+
+  /**
+   * The events anchored at any of {@code anchors} that {@code query} {@linkplain
+   * TimelineQuery#matches matches}, in {@link StoredEvent#TIMELINE_ORDER} (reversed when the query
+   * asks for the newest first), at most {@link TimelineQuery#limit()} of them: exactly
+   * {@link #events} filtered, cut after the limit. What a profile page reads ("the newest 20
+   * events"), so a backend that can should read no more than that needs; the default reads the
+   * whole timeline and filters it, as costly as the timeline is long.
+   *
+   * <pre>{@code
+   * List<StoredEvent> recent = storage.events(anchors, TimelineQuery.all().newestFirst(20));
+   * }</pre>
+   *
+   * @throws NullPointerException if an argument is null or {@code anchors} holds null
+   */
+  default List<StoredEvent> events(Collection<Identifier> anchors, TimelineQuery query) {
+    dev.clientele.core.internal.Arguments.noNulls(anchors, "anchors");
+    java.util.Objects.requireNonNull(query, "query");
+    return dev.clientele.core.internal.Timelines.select(events(anchors), query);
+  }
 
   /**
    * Every stored event, in no particular order, from one consistent state or streamed (an

@@ -7,6 +7,7 @@ import dev.clientele.core.Identifier;
 import dev.clientele.core.IdentifierType;
 import dev.clientele.core.Profile;
 import dev.clientele.core.ProfileId;
+import dev.clientele.core.TimelineQuery;
 import dev.clientele.core.internal.Arguments;
 import dev.clientele.core.spi.Commit;
 import dev.clientele.core.spi.CommitConflictException;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -432,6 +434,99 @@ public final class JdbcStorage implements Storage {
     // compares strings, whatever the database's collation.
     out.sort(StoredEvent.TIMELINE_ORDER);
     return out;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>With a limit and no type filter, reads no more rows than the query needs, in one consistent
+   * state: the rows of the time range in the query's direction (by the indexed millisecond
+   * column) up to a little more than the limit, plus every row of the last millisecond read (so
+   * that events within one millisecond order by their exact time and id, as {@link
+   * StoredEvent#TIMELINE_ORDER} does, whatever the database's collation), and more rows only if
+   * the exact range check left fewer than the limit. A type filter, no limit, or more anchors than
+   * one statement takes read the whole range (the whole timeline for the last) and filter it.
+   */
+  @Override
+  public List<StoredEvent> events(Collection<Identifier> anchors, TimelineQuery query) {
+    List<Identifier> keys = new ArrayList<>(new LinkedHashSet<>(Arguments.noNulls(anchors, "anchors")));
+    requireNonNull(query, "query");
+    if (keys.isEmpty()) {
+      return new ArrayList<>();
+    }
+    if (keys.size() > CHUNK) {
+      return Storage.super.events(keys, query);
+    }
+    boolean bounded = query.types().isEmpty() && query.limit() < Integer.MAX_VALUE - TIMELINE_SLACK;
+    return readConsistently("read a timeline", c -> {
+      int rows = bounded ? query.limit() + TIMELINE_SLACK : Integer.MAX_VALUE;
+      while (true) {
+        Map<String, StoredEvent> read = new LinkedHashMap<>(); // by event id: a tie read repeats rows
+        long[] last = new long[1];
+        int got = timelineRows(c, keys, query, rows, null, read, last);
+        if (got == rows) { // the last millisecond may go on past the rows read: all of it
+          timelineRows(c, keys, query, Integer.MAX_VALUE, last[0], read, last);
+        }
+        List<StoredEvent> sorted = new ArrayList<>(read.values());
+        sorted.sort(StoredEvent.TIMELINE_ORDER);
+        List<StoredEvent> selected = dev.clientele.core.internal.Timelines.select(sorted, query);
+        if (got < rows || selected.size() >= query.limit()) {
+          return selected;
+        }
+        // The exact range check dropped rows of a boundary millisecond: read further.
+        rows = rows > (Integer.MAX_VALUE - 1) / 4 ? Integer.MAX_VALUE : rows * 4;
+      }
+    });
+  }
+
+  /** Rows a bounded timeline read takes beyond the query's limit, so that a boundary millisecond rarely needs a second round. */
+  private static final int TIMELINE_SLACK = 16;
+
+  /**
+   * Reads into {@code into} (by event id) the events of {@code keys} in the query's time range,
+   * widened to whole milliseconds (the exact check is the caller's), in the query's direction: at
+   * most {@code rows} of them ({@link Integer#MAX_VALUE}: all), or, with {@code atMillis}, all of
+   * that millisecond. Returns how many rows it read; {@code last[0]} is the millisecond of the
+   * last one.
+   */
+  private static int timelineRows(Connection c, List<Identifier> keys, TimelineQuery query, int rows, Long atMillis,
+      Map<String, StoredEvent> into, long[] last) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT anchor_type, anchor_value, body, occurred_at FROM clientele_event WHERE (anchor_type, anchor_value) IN (")
+        .append(pairs(keys.size())).append(")");
+    if (atMillis != null) {
+      sql.append(" AND occurred_at = ?");
+    } else {
+      query.from().ifPresent(t -> sql.append(" AND occurred_at >= ?"));
+      query.to().ifPresent(t -> sql.append(" AND occurred_at <= ?")); // to is exclusive, but its millisecond may hold earlier events
+      if (rows < Integer.MAX_VALUE) {
+        sql.append(" ORDER BY occurred_at ").append(query.newestFirst() ? "DESC" : "ASC")
+            .append(" FETCH FIRST ").append(rows).append(" ROWS ONLY");
+      }
+    }
+    try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+      bindPairs(p, keys);
+      int i = keys.size() * 2;
+      if (atMillis != null) {
+        p.setLong(++i, atMillis);
+      } else {
+        if (query.from().isPresent()) {
+          p.setLong(++i, epochMillis(query.from().get()));
+        }
+        if (query.to().isPresent()) {
+          p.setLong(++i, epochMillis(query.to().get()));
+        }
+      }
+      int n = 0;
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          StoredEvent e = storedEvent(rs);
+          into.put(e.event().id(), e);
+          last[0] = rs.getLong(4);
+          n++;
+        }
+      }
+      return n;
+    }
   }
 
   @Override
@@ -885,17 +980,26 @@ public final class JdbcStorage implements Storage {
       });
       return;
     }
-    read(what, c -> {
+    readConsistently(what, c -> {
+      for (int from = 0; from < keys.size(); from += CHUNK) {
+        read.run(c, keys.subList(from, Math.min(keys.size(), from + CHUNK)));
+      }
+      return null;
+    });
+  }
+
+  /** {@code read}'s statements in one repeatable-read transaction: one consistent state for all of them. */
+  private <T> T readConsistently(String what, Read<T> read) {
+    return read(what, c -> {
       int isolation = c.getTransactionIsolation();
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       boolean ended = true;
       try {
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        for (int from = 0; from < keys.size(); from += CHUNK) {
-          read.run(c, keys.subList(from, Math.min(keys.size(), from + CHUNK)));
-        }
+        T result = read.run(c);
         c.commit();
+        return result;
       } catch (Throwable e) {
         ended = rollbackQuietly(c, e);
         throw e;
@@ -904,7 +1008,6 @@ public final class JdbcStorage implements Storage {
           restore(c, autoCommit, isolation); // not every pool puts the settings back
         }
       }
-      return null;
     });
   }
 }
