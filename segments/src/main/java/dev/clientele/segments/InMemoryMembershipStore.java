@@ -105,6 +105,15 @@ public final class InMemoryMembershipStore implements MembershipStore {
     return removed == null ? 0 : removed.spans.size();
   }
 
+  /** {@inheritDoc} Iterates the map's keys (weakly consistent). */
+  @Override
+  public void forEachProfile(java.util.function.Consumer<ProfileId> action) {
+    requireNonNull(action, "action");
+    for (ProfileId id : spans.keySet()) {
+      action.accept(id);
+    }
+  }
+
   private static int indexOfCurrent(List<MembershipSpan> list, String segment) {
     for (int i = list.size() - 1; i >= 0; i--) {
       MembershipSpan s = list.get(i);

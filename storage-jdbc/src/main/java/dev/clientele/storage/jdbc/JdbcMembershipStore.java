@@ -294,6 +294,44 @@ public final class JdbcMembershipStore implements MembershipStore {
     });
   }
 
+  /** Profile ids per page of {@link #forEachProfile}. */
+  private static final int PAGE = 500;
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the ids in pages of {@value #PAGE} in the database's order of the profile id column
+   * (an index range each), holding no connection while {@code action} runs.
+   */
+  @Override
+  public void forEachProfile(java.util.function.Consumer<ProfileId> action) {
+    requireNonNull(action, "action");
+    Optional<String> after = Optional.empty();
+    while (true) {
+      Optional<String> from = after;
+      List<String> page = run("read the profiles of segment history", false, c -> {
+        try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT profile_id FROM clientele_segment_span"
+            + (from.isPresent() ? " WHERE profile_id > ?" : "") + " ORDER BY profile_id LIMIT " + PAGE)) {
+          if (from.isPresent()) {
+            p.setString(1, from.get());
+          }
+          try (ResultSet rs = p.executeQuery()) {
+            List<String> out = new java.util.ArrayList<>();
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+            return out;
+          }
+        }
+      });
+      page.forEach(id -> action.accept(ProfileId.of(id)));
+      if (page.size() < PAGE) {
+        return;
+      }
+      after = Optional.of(page.get(page.size() - 1));
+    }
+  }
+
   /** The number of the open span of {@code profile} in {@code segment}, locked for update if asked. */
   private static Optional<Long> currentSpan(Connection c, ProfileId profile, String segment, boolean lock) throws SQLException {
     try (PreparedStatement p = c.prepareStatement(

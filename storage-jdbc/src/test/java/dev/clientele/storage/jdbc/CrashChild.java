@@ -172,6 +172,11 @@ public final class CrashChild {
       }
 
       @Override
+      public void forEachProfile(java.util.function.Consumer<ProfileId> action) {
+        store.forEachProfile(action);
+      }
+
+      @Override
       public int forget(ProfileId profile) {
         if (HALT_ON.equals("forget")) {
           System.out.flush();
