@@ -49,6 +49,15 @@ import javax.sql.DataSource;
  *     .statementTimeout(Duration.ofSeconds(5))
  *     .open();
  * }</pre>
+ *
+ * <p><b>After a kill.</b> Membership writes follow the storage commit they belong to, in
+ * transactions of their own, so a process killed in between leaves the memberships one step
+ * behind: a profile merged away still a current member, an erased profile's history still here,
+ * or a changed profile's transition not recorded. The host's first
+ * {@link dev.clientele.segments.Segments#refresh} after a restart catches them all up
+ * ({@link #forEachProfile} lets it find the profiles that are gone); until then the stored
+ * memberships may be stale. A transition recorded late is delivered by that refresh, without a
+ * cause event; one recorded and queued before the kill was not delivered and is not delivered again.
  */
 public final class JdbcMembershipStore implements MembershipStore {
   /** The names {@link dev.clientele.segments.Segment} accepts, which the segment columns hold. */

@@ -157,6 +157,51 @@ class CrashRestartHuntTest {
   }
 
   /**
+   * Profile ids after a restart: a second process whose id supplier starts again from the
+   * beginning (a host's sequential ids without persistent state, or two processes drawing the
+   * same ids) must never overwrite or reuse a stored profile: the insert of a new profile is
+   * refused by the primary key, and the retry draws the next id. Every stored profile is
+   * unchanged, and every new person gets a profile of their own.
+   */
+  @Test
+  void restartWithRepeatingIdSupplier_noStoredProfileReused(@TempDir Path dir) throws Exception {
+    CrashHistory first = CrashHistory.of(3, 4);
+    Map<ProfileId, Profile> before = new HashMap<>();
+    try (HikariDataSource pool = CrashChild.pool(dir.resolve("ids").toString())) {
+      for (int run = 0; run < 2; run++) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        try (Clientele clientele = Clientele.builder().storage(JdbcStorage.open(pool))
+            .erasurePolicy(ErasurePolicy.builder().salt(CrashHistory.SALT).build())
+            .profileIds(() -> ProfileId.of("p-" + n.incrementAndGet())).build()) {
+          if (run == 0) {
+            clientele.ingestAll(first.events);
+            clientele.storage().forEachProfile(p -> before.put(p.id(), p));
+            continue;
+          }
+          List<Event> others = new ArrayList<>();
+          for (int i = 0; i < 6; i++) {
+            others.add(Event.builder("other-" + i, "identify", CrashHistory.T0)
+                .identifier(dev.clientele.core.IdentifierType.EMAIL, "other" + i + "@example.com").data("city", "Bern").build());
+          }
+          List<IngestResult> results = new ArrayList<>();
+          clientele.ingestAll(others, results::add);
+          assertThat(results).extracting(IngestResult::outcome).containsOnly(IngestResult.Outcome.APPLIED);
+          for (Profile old : before.values()) {
+            assertThat(clientele.storage().profile(old.id())).as("a stored profile after the restart").contains(old);
+          }
+          Set<ProfileId> owners = new HashSet<>();
+          for (Event e : others) {
+            ProfileId owner = clientele.storage().owner(e.identifiers().get(0)).orElseThrow();
+            assertThat(before).as("a new person's profile id").doesNotContainKey(owner);
+            owners.add(owner);
+          }
+          assertThat(owners).as("one profile per new person").hasSize(others.size());
+        }
+      }
+    }
+  }
+
+  /**
    * The larger run, kept out of the suite: {@code -Dhcrash.soak=N} kills N children at steps
    * drawn from {@code hcrash.soakSeed} (default 1) over the whole run, schema migration included,
    * and checks each database after a restart.
