@@ -204,7 +204,8 @@ class CrashRestartHuntTest {
   /**
    * The larger run, kept out of the suite: {@code -Dhcrash.soak=N} kills N children at steps
    * drawn from {@code hcrash.soakSeed} (default 1) over the whole run, schema migration included,
-   * and checks each database after a restart.
+   * half of them with {@code WRITE_DELAY=0} (then acknowledged batches must survive), and checks
+   * each database after a restart.
    */
   @Test
   @EnabledIfSystemProperty(named = "hcrash.soak", matches = "\\d+")
@@ -213,11 +214,16 @@ class CrashRestartHuntTest {
     Random random = new Random(Long.getLong("hcrash.soakSeed", 1));
     for (int k = 0; k < n; k++) {
       long seed = random.nextInt(1000);
-      int haltAt = 1 + random.nextInt(700);
+      int haltAt = 1 + random.nextInt(900);
+      boolean durable = random.nextBoolean();
       Path db = dir.resolve("soak-" + k).resolve("db");
-      Child child = runChild(db, seed, List.of("-Dhcrash.haltAt=" + haltAt), null);
-      System.out.printf("soak %d: seed %d haltAt %d exit %d acked %d%n", k, seed, haltAt, child.exit, child.acked);
-      checkAfterRestart(db, seed, child.acked, false);
+      List<String> props = new ArrayList<>(List.of("-Dhcrash.haltAt=" + haltAt));
+      if (durable) {
+        props.add(DURABLE);
+      }
+      Child child = runChild(db, seed, props, null);
+      System.out.printf("soak %d: seed %d haltAt %d durable %s exit %d acked %d%n", k, seed, haltAt, durable, child.exit, child.acked);
+      checkAfterRestart(db, seed, child.acked, durable);
     }
   }
 
