@@ -27,7 +27,8 @@ import javax.sql.DataSource;
  * file and ingests a {@link CrashHistory}, until it dies. {@link CrashRestartHuntTest} starts it,
  * kills it (or lets one of the hooks below halt it at a chosen step), and checks the database.
  *
- * <p>Usage: {@code CrashChild ingest <db path> <seed> <people>} or {@code CrashChild open <db path>}.
+ * <p>Usage: {@code CrashChild ingest <db> <seed> <people>} or {@code CrashChild open <db>}, where
+ * {@code <db>} is an H2 file path or a PostgreSQL JDBC URL (with {@code -Dhcrash.schema=S}).
  * Prints {@code ACK <n>} after each {@code ingestAll} batch returned ({@code n} events of the
  * history are then acknowledged), {@code STEPS <n>} and {@code DONE} at the end.
  *
@@ -84,9 +85,18 @@ public final class CrashChild {
     out.flush();
   }
 
+  /** A pool on the H2 file {@code path}, or on the database of a JDBC URL (in schema {@code hcrash.schema}, if set). */
   static HikariDataSource pool(String path) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url(path));
+    if (path.startsWith("jdbc:")) {
+      config.setJdbcUrl(path);
+      String schema = System.getProperty("hcrash.schema");
+      if (schema != null) {
+        config.setSchema(schema);
+      }
+    } else {
+      config.setJdbcUrl(url(path));
+    }
     config.setMaximumPoolSize(4);
     config.setMinimumIdle(1);
     config.setPoolName("hcrash");

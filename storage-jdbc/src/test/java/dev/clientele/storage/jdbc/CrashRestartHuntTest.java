@@ -157,6 +157,27 @@ class CrashRestartHuntTest {
   }
 
   /**
+   * On PostgreSQL (skipped without {@code CLIENTELE_TEST_PG_URL}, failed under {@code CI=true}
+   * without it): halted mid-transaction, and in the windows after a merge's and an erasure's
+   * commit. PostgreSQL keeps every acknowledged commit.
+   */
+  @Test
+  void postgres_haltedMidWork_restartAndReplay_sameAsUninterrupted() throws Exception {
+    for (String halt : List.of("-Dhcrash.haltAt=333", "-Dhcrash.haltOn=forget", "-Dhcrash.haltOn=goneLeave")) {
+      HikariDataSource pool = TestDatabases.postgres();
+      try {
+        String url = TestDatabases.postgresUrl().orElseThrow();
+        Child child = runChild(List.of(halt, "-Dhcrash.schema=" + pool.getSchema()), null,
+            "ingest", url, "11", Integer.toString(PEOPLE));
+        assertThat(child.exit).as("%s: %s", halt, child.output).isEqualTo(CrashChild.HALTED);
+        checkAfterRestart(pool, 11, child.acked, true);
+      } finally {
+        TestDatabases.dropPostgres(pool);
+      }
+    }
+  }
+
+  /**
    * Profile ids after a restart: a second process whose id supplier starts again from the
    * beginning (a host's sequential ids without persistent state, or two processes drawing the
    * same ids) must never overwrite or reuse a stored profile: the insert of a new profile is
@@ -302,8 +323,14 @@ class CrashRestartHuntTest {
   record Canon(Set<String> events, String city, String firstName, long eventCount, Set<String> segments) {}
 
   static void checkAfterRestart(Path db, long seed, int acked, boolean durable) throws SQLException {
-    CrashHistory history = CrashHistory.of(seed, PEOPLE);
     try (HikariDataSource pool = CrashChild.pool(db.toString())) {
+      checkAfterRestart(pool, seed, acked, durable);
+    }
+  }
+
+  static void checkAfterRestart(HikariDataSource pool, long seed, int acked, boolean durable) throws SQLException {
+    CrashHistory history = CrashHistory.of(seed, PEOPLE);
+    {
       JdbcStorage storage = JdbcStorage.open(pool);
       JdbcMembershipStore memberships = JdbcMembershipStore.open(pool);
       checkConsistent(storage, pool);
