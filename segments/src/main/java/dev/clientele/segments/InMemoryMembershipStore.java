@@ -119,6 +119,15 @@ public final class InMemoryMembershipStore implements MembershipStore {
     return removed == null ? 0 : removed.spans.size();
   }
 
+  /** {@inheritDoc} Iterates the map's keys (weakly consistent). */
+  @Override
+  public void forEachProfile(java.util.function.Consumer<ProfileId> action) {
+    requireNonNull(action, "action");
+    for (ProfileId id : spans.keySet()) {
+      action.accept(id);
+    }
+  }
+
   private void count(int read) {
     java.util.concurrent.atomic.LongAdder counter = spansRead;
     if (counter != null) {

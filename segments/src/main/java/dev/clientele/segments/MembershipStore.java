@@ -61,4 +61,20 @@ public interface MembershipStore {
 
   /** Erases every span of {@code profile}; returns how many were erased. */
   int forget(ProfileId profile);
+
+  /**
+   * Calls {@code action} once for each profile that has a span, current or closed (weakly
+   * consistent: profiles entered or forgotten meanwhile may or may not be seen). {@link
+   * Segments#refresh} uses it to find the memberships of profiles that no longer exist: a
+   * process that dies between a merge's or an erasure's commit and its membership writes leaves
+   * the merged-away profile a current member, or the erased profile's history behind, and no
+   * later event names that profile. The action may write to this store (it leaves and forgets).
+   *
+   * <p>The default does nothing, so a store that does not override it is not swept: its
+   * leftovers from such a kill stay. (Added after the first release; the conformance kit checks
+   * the stores that override it.)
+   */
+  default void forEachProfile(java.util.function.Consumer<ProfileId> action) {
+    java.util.Objects.requireNonNull(action, "action");
+  }
 }

@@ -25,7 +25,10 @@ package dev.clientele.segments;
  *         <li>closing does not finish the queue within {@link SegmentConfig#drainOnClose()}, or
  *             the transition is recorded after closing began;
  *         <li>the process ends without closing the instance (JVM exit, crash, kill): the queue
- *             is in memory and the trigger thread is a daemon;
+ *             is in memory and the trigger thread is a daemon. (A leave the process had not yet
+ *             recorded, of a profile merged away or erased just before the kill, is recorded and
+ *             delivered by the first {@link Segments#refresh} after the restart, without a cause
+ *             event; an erased profile's without the profile);
  *         <li>a {@link MembershipStore} write was applied but reported as failed (a lost
  *             database acknowledgement): it counts as an evaluation failure, not a transition;
  *         <li>the profile was erased (by another thread or node) between the evaluation's read

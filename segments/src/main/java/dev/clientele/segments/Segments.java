@@ -422,6 +422,13 @@ public final class Segments implements SegmentQueries, AutoCloseable {
    * Re-evaluates every profile against every configured segment as of {@code asOf}, recording
    * transitions and firing triggers: how time-window conditions, activity status and host
    * figures move forward without new events. The host schedules it (daily for day windows).
+   * It also finds, through {@link MembershipStore#forEachProfile}, the memberships of profiles
+   * that are no longer stored, which a process that died between a merge's or an erasure's commit
+   * and its membership writes left behind: a merged-away profile leaves its segments (without a
+   * cause), an erased one leaves them (without the profile) and its history is erased. After a
+   * restart, one {@code refresh} therefore leaves the stored memberships as a fresh evaluation
+   * gives them. Cost: one profile read per profile with membership history, plus a merge-log read
+   * for each that is no longer stored.
    * Under {@link QueueFullPolicy#BLOCK} it waits between profiles while the trigger queue is
    * full, so it goes no faster than the listeners.
    *
@@ -438,7 +445,41 @@ public final class Segments implements SegmentQueries, AutoCloseable {
       n[2] += r[1];
       triggers.awaitSpace(); // between profiles, holding no lock
     });
+    if (!compiled.isEmpty()) {
+      memberships.forEachProfile(id -> {
+        n[2] += sweepGone(id, asOf);
+        triggers.awaitSpace();
+      });
+    }
     return new RefreshResult(asOf, n[0], n[1], n[2]);
+  }
+
+  /**
+   * The memberships of {@code id} if it is no longer stored, as its merge's or erasure's own
+   * hook would have left them (a process that died after that commit never ran the hook):
+   * merged away (a merge-log record names it), it leaves every segment, without a cause; erased
+   * (no record names it), it leaves every segment as after {@link #onErased} and its history is
+   * erased. Returns the leaves recorded.
+   */
+  private long sweepGone(ProfileId id, Instant asOf) {
+    Lock lock = locks.get(id);
+    lock.lock();
+    try {
+      if (storage.profile(id).isPresent()) {
+        return 0;
+      }
+      boolean erased = storage.mergeRecords(id).isEmpty();
+      if (!erased && memberships.current(id).isEmpty()) {
+        return 0; // merged away and left: its closed spans are the person's history
+      }
+      long left = leaveAllLocked(id, asOf, Optional.empty());
+      if (erased) {
+        memberships.forget(id);
+      }
+      return left;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**

@@ -137,6 +137,33 @@ public abstract class MembershipStoreContract {
     assertThat(store.enter(P, "a", T3, Optional.empty())).as("a forgotten profile can enter again").isTrue();
   }
 
+  /**
+   * {@link MembershipStore#forEachProfile}, for a store that overrides it: each profile with a
+   * span (current or closed) once, forgotten ones not; more than a page of 500 profiles.
+   */
+  @Test
+  public void forEachProfile_eachProfileWithASpanOnce() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        store.getClass().getMethod("forEachProfile", java.util.function.Consumer.class).getDeclaringClass()
+            != MembershipStore.class, "the store does not override forEachProfile");
+    Set<ProfileId> expected = new java.util.HashSet<>();
+    for (int i = 0; i < 501; i++) {
+      ProfileId id = ProfileId.of("p-many-" + i);
+      store.enter(id, "a", T1, Optional.empty());
+      expected.add(id);
+    }
+    store.enter(P, "a", T1, Optional.empty());
+    store.leave(P, "a", T2, Optional.empty()); // closed spans only
+    expected.add(P);
+    store.enter(Q, "a", T1, Optional.empty());
+    store.forget(Q);
+
+    List<ProfileId> seen = new ArrayList<>();
+    store.forEachProfile(seen::add);
+
+    assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+  }
+
   /** Instants keep their nanoseconds, and event ids of any length up to 256 and any script survive. */
   @Test
   public void roundTrip_exactInstantsAndEventIds() {

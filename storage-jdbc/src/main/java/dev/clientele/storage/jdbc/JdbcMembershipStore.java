@@ -49,6 +49,15 @@ import javax.sql.DataSource;
  *     .statementTimeout(Duration.ofSeconds(5))
  *     .open();
  * }</pre>
+ *
+ * <p><b>After a kill.</b> Membership writes follow the storage commit they belong to, in
+ * transactions of their own, so a process killed in between leaves the memberships one step
+ * behind: a profile merged away still a current member, an erased profile's history still here,
+ * or a changed profile's transition not recorded. The host's first
+ * {@link dev.clientele.segments.Segments#refresh} after a restart catches them all up
+ * ({@link #forEachProfile} lets it find the profiles that are gone); until then the stored
+ * memberships may be stale. A transition recorded late is delivered by that refresh, without a
+ * cause event; one recorded and queued before the kill was not delivered and is not delivered again.
  */
 public final class JdbcMembershipStore implements MembershipStore {
   /** The names {@link dev.clientele.segments.Segment} accepts, which the segment columns hold. */
@@ -292,6 +301,44 @@ public final class JdbcMembershipStore implements MembershipStore {
         return p.executeUpdate();
       }
     });
+  }
+
+  /** Profile ids per page of {@link #forEachProfile}. */
+  private static final int PAGE = 500;
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the ids in pages of {@value #PAGE} in the database's order of the profile id column
+   * (an index range each), holding no connection while {@code action} runs.
+   */
+  @Override
+  public void forEachProfile(java.util.function.Consumer<ProfileId> action) {
+    requireNonNull(action, "action");
+    Optional<String> after = Optional.empty();
+    while (true) {
+      Optional<String> from = after;
+      List<String> page = run("read the profiles of segment history", false, c -> {
+        try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT profile_id FROM clientele_segment_span"
+            + (from.isPresent() ? " WHERE profile_id > ?" : "") + " ORDER BY profile_id LIMIT " + PAGE)) {
+          if (from.isPresent()) {
+            p.setString(1, from.get());
+          }
+          try (ResultSet rs = p.executeQuery()) {
+            List<String> out = new java.util.ArrayList<>();
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+            return out;
+          }
+        }
+      });
+      page.forEach(id -> action.accept(ProfileId.of(id)));
+      if (page.size() < PAGE) {
+        return;
+      }
+      after = Optional.of(page.get(page.size() - 1));
+    }
   }
 
   /** The number of the open span of {@code profile} in {@code segment}, locked for update if asked. */

@@ -107,6 +107,23 @@ import javax.sql.DataSource;
  * the final {@code COMMIT}, when the caller cannot tell (the ingest pipeline re-reads and
  * retries, which is safe because appends are idempotent by event id).
  *
+ * <h2>A process killed mid-work</h2>
+ * A commit is one transaction, so a process killed at any moment (kill -9, out of memory, a
+ * container stop) leaves every commit whole or absent; after a restart on the same database,
+ * replaying the input (at-least-once delivery) reports what was stored as duplicates and ends
+ * where an uninterrupted run would. What the kill interrupted between two commits is caught up:
+ * a merged-away or erased profile's segment memberships by the first
+ * {@link dev.clientele.segments.Segments#refresh} after the restart (see
+ * {@link JdbcMembershipStore}), a {@code gdpr_delete} by its replay. What a commit's return
+ * promises depends on the database: PostgreSQL (with its default {@code fsync} and
+ * {@code synchronous_commit}) has it on disk; an <b>H2 file</b> writes committed transactions
+ * in the background, {@code WRITE_DELAY} (500 ms) after the commit by default, so a process
+ * killed within that delay opens again without its last commits (whole transactions, and always
+ * a prefix of them in commit order). A host that tells its source an event is processed once
+ * {@code ingest} returns adds {@code ;WRITE_DELAY=0} to the H2 URL (each commit then reaches
+ * the file before it returns, at some cost to ingest rate; a power cut can still lose it, as H2
+ * does not sync the file on each commit), or replays from its source after a restart.
+ *
  * <h2>Erasure</h2>
  * Erased rows are deleted in the commit's transaction. A merge record redacted by a commit
  * ({@link Commit#mergeRecordRedactions()}) is read with {@code SELECT … FOR UPDATE}, checked, and

@@ -25,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * (the creation of the version table included); an H2 database is embedded in one process, whose
  * H2 migrations take turns on a lock of the process. A database
  * whose schema is newer than this library is refused rather than written to.
+ *
+ * <p>H2's DDL is not transactional: each {@code CREATE} commits by itself. A process killed
+ * during an H2 script (at the first open of a new database, or during an upgrade) leaves part of
+ * it behind without its version row, so the H2 scripts create every table and index with
+ * {@code IF NOT EXISTS}: the next open runs the script again and finishes it (it used to fail on
+ * the first table that existed, SQL state 42S01, and every later open did too).
  */
 final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
