@@ -821,7 +821,14 @@ public final class Clientele implements AutoCloseable {
 
   /**
    * A profile's events that pass {@code query}: an unmodifiable list, in timeline order (or
-   * newest first if the query says so).
+   * newest first if the query says so). The store reads what the query needs where it can
+   * ({@link dev.clientele.core.spi.EventStore#events(java.util.Collection, TimelineQuery)}): on
+   * {@code JdbcStorage}, a limited query without a type filter reads about that many rows,
+   * however long the timeline.
+   *
+   * <pre>{@code
+   * List<Event> recent = clientele.timeline(id, TimelineQuery.all().newestFirst(20));
+   * }</pre>
    *
    * @throws java.util.NoSuchElementException if there is no such profile
    */
