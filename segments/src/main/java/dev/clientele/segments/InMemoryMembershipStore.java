@@ -7,7 +7,6 @@ import com.google.common.collect.ImmutableSet;
 import dev.clientele.core.ProfileId;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,26 +17,34 @@ import java.util.concurrent.ConcurrentHashMap;
  * The embedded {@link MembershipStore}: a concurrent map from profile id to its spans. Each
  * profile's spans are changed under that profile's entry lock, so conditional writes are
  * atomic; the set of current segments is kept beside the spans so that {@link #current}, called
- * after every ingested event, allocates nothing. An enter or a leave finds the open span through a
- * map of the profile's current segments, so its cost does not grow with the profile's history
- * (which keeps every span: a profile that flips in and out of a segment on every event has as many
- * spans as events). Memory: one small object per span and a map entry per current segment;
- * nothing is kept for profiles never in a segment.
+ * after every ingested event, allocates nothing. An enter or a leave finds the open span through
+ * the positions kept for the profile's current segments, so its cost does not grow with the
+ * profile's history (which keeps every span: a profile that flips in and out of a segment on every
+ * event has as many spans as events). Memory: one small object per span and an {@code int} per
+ * current segment; nothing is kept for profiles never in a segment.
  */
 public final class InMemoryMembershipStore implements MembershipStore {
-  /** One profile's spans and, derived from them, its current segments (replaced on every change). */
+  /**
+   * One profile's spans and its current segments, with the position in {@link #spans} of each
+   * current segment's open span ({@link #positions}, in {@link #current}'s order, which is the
+   * order they were entered in). A change makes what it needs first and then stores it, so a
+   * failure part way (an out-of-memory error) leaves the entry as it was.
+   */
   private static final class Entry {
     final List<MembershipSpan> spans = new ArrayList<>();
-    /**
-     * The position in {@link #spans} of each current segment's open span, in the order they were
-     * entered (the order of their spans): the current segments without reading the history.
-     */
-    final Map<String, Integer> open = new LinkedHashMap<>();
     volatile ImmutableSet<String> current = ImmutableSet.of();
+    int[] positions = new int[0];
 
-    /** Publishes {@link #open}'s segments as {@link #current}: work in the current segments only. */
-    void recompute() {
-      current = ImmutableSet.copyOf(open.keySet());
+    /** Where {@code segment} is in {@link #current}, or -1: a scan of the current segments only. */
+    int indexOf(String segment) {
+      int i = 0;
+      for (String s : current) {
+        if (s.equals(segment)) {
+          return i;
+        }
+        i++;
+      }
+      return -1;
     }
   }
 
@@ -69,10 +76,15 @@ public final class InMemoryMembershipStore implements MembershipStore {
     boolean[] opened = {false};
     spans.compute(profile, (k, entry) -> {
       Entry e = entry == null ? new Entry() : entry;
-      if (!e.open.containsKey(segment)) {
-        e.spans.add(new MembershipSpan(segment, at, cause, Optional.empty(), Optional.empty()));
-        e.open.put(segment, e.spans.size() - 1);
-        e.recompute();
+      if (e.indexOf(segment) < 0) {
+        MembershipSpan span = new MembershipSpan(segment, at, cause, Optional.empty(), Optional.empty());
+        ImmutableSet<String> current = ImmutableSet.<String>builderWithExpectedSize(e.current.size() + 1)
+            .addAll(e.current).add(segment).build();
+        int[] positions = java.util.Arrays.copyOf(e.positions, e.positions.length + 1);
+        positions[positions.length - 1] = e.spans.size();
+        e.spans.add(span); // the last step that allocates: if it fails, nothing changed
+        e.positions = positions;
+        e.current = current;
         opened[0] = true;
       }
       return e;
@@ -88,12 +100,24 @@ public final class InMemoryMembershipStore implements MembershipStore {
     requireNonNull(cause, "cause");
     boolean[] closed = {false};
     spans.computeIfPresent(profile, (k, e) -> {
-      Integer i = e.open.get(segment);
-      if (i != null) {
+      int at0 = e.indexOf(segment);
+      if (at0 >= 0) {
+        int position = e.positions[at0];
         count(1);
-        e.spans.set(i, e.spans.get(i).leave(at, cause));
-        e.open.remove(segment);
-        e.recompute();
+        MembershipSpan closedSpan = e.spans.get(position).leave(at, cause);
+        ImmutableSet.Builder<String> rest = ImmutableSet.builderWithExpectedSize(e.current.size() - 1);
+        for (String s : e.current) {
+          if (!s.equals(segment)) {
+            rest.add(s);
+          }
+        }
+        ImmutableSet<String> current = rest.build();
+        int[] positions = new int[e.positions.length - 1];
+        System.arraycopy(e.positions, 0, positions, 0, at0);
+        System.arraycopy(e.positions, at0 + 1, positions, at0, positions.length - at0);
+        e.spans.set(position, closedSpan); // nothing allocates from here on
+        e.positions = positions;
+        e.current = current;
         closed[0] = true;
       }
       return e;

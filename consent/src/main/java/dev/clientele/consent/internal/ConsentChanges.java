@@ -24,12 +24,21 @@ import java.util.Optional;
  * <p>Every rule is order-independent: a change applies only if it is at least as recent as the
  * state it replaces; on equal times the more restrictive value wins (opt-out over opt-in,
  * undeliverable over deliverable, unsubscribe over subscribe, CCPA opt-out over opt-in). One
- * exception: once a profile holds {@link Profile#MAX_LISTS} lists, which further list names are
- * refused depends on the order the events arrive in (the first names to arrive are kept), as with
- * {@link Profile#MAX_ATTRIBUTES}. A refused name is one the profile is not on, so refusing it never
- * leaves the profile subscribed.
+ * exception: once a profile holds {@link Profile#MAX_LISTS} lists, which further list names it
+ * may subscribe to depends on the order the events arrive in (the first names to arrive are kept),
+ * as with {@link Profile#MAX_ATTRIBUTES}. An unsubscribe from a list the profile is not on is still
+ * recorded up to twice that many lists (so that a merge with a profile subscribed to it keeps the
+ * opt-out); only past that is it refused too.
  */
 public final class ConsentChanges {
+  /**
+   * How many lists an unsubscribe from a list the profile is not on may take a profile to (twice
+   * {@link Profile#MAX_LISTS}): an opt-out is kept past the subscription cap, since a merge with a
+   * profile subscribed to that list must find it, but invented names still cannot grow a profile
+   * without bound.
+   */
+  static final int LISTS_WITH_OPT_OUTS = 2 * Profile.MAX_LISTS;
+
   private ConsentChanges() {}
 
   /**
@@ -140,8 +149,9 @@ public final class ConsentChanges {
       return;
     }
     ListSubscription current = profile.lists().get(list.get());
-    if (current == null && profile.lists().size() >= Profile.MAX_LISTS) {
-      problems.add("list event " + event.id() + " rejected: the profile holds the maximum of " + Profile.MAX_LISTS + " lists");
+    if (current == null && profile.lists().size() >= (subscribe ? Profile.MAX_LISTS : LISTS_WITH_OPT_OUTS)) {
+      problems.add("list event " + event.id() + " rejected: the profile holds the maximum of "
+          + (subscribe ? Profile.MAX_LISTS : LISTS_WITH_OPT_OUTS) + " lists");
       return;
     }
     try {
