@@ -265,14 +265,18 @@ final class IdentityOperations {
     }
   }
 
+  /** A UUID as {@link java.util.UUID#toString()} writes it. */
+  private static final java.util.regex.Pattern UUID_FORM =
+      java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
   /**
-   * A merge record id as a message shows it: as it is when it looks like an id (1 to 64 of
-   * {@code [A-Za-z0-9_.:-]}, not a phone number), else {@linkplain dev.clientele.core.Pii#mask
-   * masked}, so that a value pasted by mistake (an email, a phone number, a line break, megabytes)
-   * is not echoed into logs.
+   * A merge record id as a message shows it: as it is when it is a UUID (what ingestion and the
+   * operations draw) or reads as a name ({@link dev.clientele.core.Pii#maskUnlessName}), else
+   * {@linkplain dev.clientele.core.Pii#mask masked}, so that a value pasted by mistake (an email,
+   * a phone number, a line break, megabytes) is not echoed into logs.
    */
   private static String shownId(String id) {
-    return dev.clientele.core.Pii.maskUnlessName(id, 64);
+    return UUID_FORM.matcher(id).matches() ? id : dev.clientele.core.Pii.maskUnlessName(id, 64);
   }
 
   SplitResult split(String recordId, String reason) {

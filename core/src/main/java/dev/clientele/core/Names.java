@@ -44,12 +44,14 @@ final class Names {
   }
 
   /**
-   * A data key as a message may show it: as it is when it is a plain field name (1 to 64
-   * characters, not a phone number), else {@linkplain Pii#mask masked}, because hosts key maps by
-   * emails, phones or names too ({@link Pii#maskUnlessName}). Allocates nothing for a plain key.
+   * A data key as a message may show it: as it is when it is a plain field name (1 to 64 of
+   * {@code [A-Za-z0-9_-]}, no run of six digits), else {@linkplain Pii#mask masked}, because hosts
+   * key maps by emails, phones or names too. Stricter than {@link Pii#maskUnlessName}: no {@code .}
+   * or {@code :}, which join a path of keys ({@code guests.john.smith}) or a scheme and a value
+   * ({@code tel:…}). Allocates nothing for a plain key.
    */
   static String forMessage(String key) {
-    return Pii.maskUnlessName(key, 64);
+    return key.indexOf('.') < 0 && key.indexOf(':') < 0 ? Pii.maskUnlessName(key, 64) : Pii.mask(key);
   }
 
   /**

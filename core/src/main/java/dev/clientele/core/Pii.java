@@ -66,9 +66,10 @@ public final class Pii {
    * usually safe to show, but may be an email pasted in the wrong place, a phone number, a line
    * break or megabytes of text.
    *
-   * <p>A name is 1 to {@code maxLength} characters of {@code [A-Za-z0-9_.:-]} that do not look
-   * like a phone number (six digits or more with phone punctuation only). Allocates nothing for a
-   * name.
+   * <p>A name is 1 to {@code maxLength} characters of {@code [A-Za-z0-9_.:-]} with no run of six
+   * or more digits (counting digits separated by {@code -} or {@code .}, as phone numbers and
+   * dates are written): such a run may be a phone number, so {@code "tel:447700900123"}, {@code
+   * "123456"} and {@code "2024-11-25"} are masked too. Allocates nothing for a name.
    *
    * <pre>{@code
    * Pii.maskUnlessName("vip_customers", 64)    // "vip_customers"
@@ -90,12 +91,19 @@ public final class Pii {
     }
     int n = value.length();
     boolean name = n >= 1 && n <= maxLength;
+    int run = 0; // digits in the current run (digits, possibly separated by - or .)
     for (int i = 0; name && i < n; i++) {
       char c = value.charAt(i);
-      name = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '_' || c == '.' || c == ':' || c == '-';
+      if (c >= '0' && c <= '9') {
+        name = ++run < 6;
+      } else {
+        name = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == ':' || c == '-';
+        if (c != '-' && c != '.') {
+          run = 0;
+        }
+      }
     }
-    return name && !looksLikePhone(value) ? value : mask(value);
+    return name ? value : mask(value);
   }
 
   /**

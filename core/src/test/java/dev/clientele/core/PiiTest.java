@@ -12,17 +12,34 @@ class PiiTest {
     assertThat(Pii.maskUnlessName("vip_customers", 64)).isEqualTo("vip_customers");
     assertThat(Pii.maskUnlessName("mr-1.a:B", 8)).isEqualTo("mr-1.a:B");
     assertThat(Pii.maskUnlessName("12345", 64)).as("five digits are not a phone").isEqualTo("12345");
+    assertThat(Pii.maskUnlessName("vip_2024_11", 64)).as("runs of 4 and 2 digits").isEqualTo("vip_2024_11");
   }
 
   @Test
   void maskUnlessName_masksWhatMayBePersonalOrUnfitForAMessage() {
     assertThat(Pii.maskUnlessName("ann@example.com", 64)).isEqualTo("a***@e***.com");
     assertThat(Pii.maskUnlessName("447700900123", 64)).as("digits only, but a phone number").isEqualTo("***23");
+    assertThat(Pii.maskUnlessName("tel:447700900123", 64)).as("a phone number inside a name").isEqualTo("t***(16)");
+    assertThat(Pii.maskUnlessName("guests.44-7700-900123", 64)).as("a run of digits joined by dashes").isEqualTo("g***(21)");
+    assertThat(Pii.maskUnlessName("2024-11-25", 64)).as("a date is a run of eight digits too").isEqualTo("***25");
     assertThat(Pii.maskUnlessName("ann smith", 64)).isEqualTo("a***(9)");
     assertThat(Pii.maskUnlessName("vip\nforged", 64)).isEqualTo("v***(10)");
     assertThat(Pii.maskUnlessName("abcdefghi", 8)).as("one longer than allowed").isEqualTo("a***(9)");
     assertThat(Pii.maskUnlessName("", 8)).isEqualTo("(empty)");
     assertThat(Pii.maskUnlessName(null, 8)).isEqualTo("null");
+  }
+
+  /**
+   * Review (session 19): sharing maskUnlessName let data keys with a dot or a colon show, which
+   * join a path ({@code guests.john.smith}) or a scheme and a value ({@code tel:…}); a data key's
+   * message keeps the stricter rule.
+   */
+  @Test
+  void dataKeyInAMessage_withADotOrAColon_isMasked() {
+    assertThat(Names.forMessage("order_total")).isEqualTo("order_total");
+    assertThat(Names.forMessage("guests.john.smith")).isEqualTo("g***(17)");
+    assertThat(Names.forMessage("tel:4477")).isEqualTo("t***(8)");
+    assertThat(Names.forMessage("447700900123")).isEqualTo("***23");
   }
 
   @Test

@@ -86,7 +86,10 @@ public interface EventStore {
   /**
    * Every stored event, in no particular order, from one consistent state or streamed (an
    * implementation documents which). The caller must close the stream; backends may hold a
-   * cursor open until then.
+   * cursor open until then. An open stream must not keep commits of other threads from
+   * completing (whole-store passes, such as analytics and exports, read while ingestion goes on),
+   * as long as the backend's own resources allow a second operation (a pool with one connection
+   * held by the stream cannot serve a commit).
    */
   Stream<StoredEvent> allEvents();
 

@@ -3240,7 +3240,9 @@ public final class InMemoryStorage implements Storage {
    */
   @Override
   public List<MergeRecord> splitsNaming(Collection<Identifier> identifiers) {
-    dev.clientele.core.internal.Arguments.noNulls(identifiers, "identifiers");
+    if (!(identifiers instanceof com.google.common.collect.ImmutableCollection<?>)) { // (which holds no null)
+      dev.clientele.core.internal.Arguments.noNulls(identifiers, "identifiers");
+    }
     // Ingestion asks this before every possible merge, and most stores hold no split: an
     // optimistic look at the empty index first, so that such a call writes nothing shared (a
     // read lock is a compare-and-set on the merge log's lock, which concurrent ingest threads

@@ -37,7 +37,8 @@ import java.util.Map;
  *   <li><b>Null arguments.</b> Every method throws {@link NullPointerException} when an argument is
  *       null, or when a collection argument of a read holds null, with a message naming the
  *       argument (a lookup that answered "absent" for a null key, as a {@code HashMap} does, would
- *       hide the caller's bug); no method returns null.
+ *       hide the caller's bug); no method returns null. The {@link #readAhead} hint, which reads
+ *       nothing for the caller, may skip null elements instead.
  *   <li><b>Redaction.</b> A backend must apply {@linkplain Commit#mergeRecordRedactions()
  *       merge-record redactions} and say so with {@link #redactsMergeRecordsInPlace()}; erasure
  *       refuses to run on one that does not, where it would have to redact.
