@@ -457,12 +457,13 @@ public final class JdbcStorage implements Storage {
    * {@inheritDoc}
    *
    * <p>With a limit and no type filter, reads no more rows than the query needs, in one consistent
-   * state: the rows of the time range in the query's direction (by the indexed millisecond
-   * column) up to a little more than the limit, plus every row of the last millisecond read (so
-   * that events within one millisecond order by their exact time and id, as {@link
-   * StoredEvent#TIMELINE_ORDER} does, whatever the database's collation), and more rows only if
-   * the exact range check left fewer than the limit. A type filter, no limit, or more anchors than
-   * one statement takes read the whole range (the whole timeline for the last) and filter it.
+   * state: for each anchor (by the index on anchor and millisecond), the rows of the time range in
+   * the query's direction up to a little more than the limit, plus every row of the last
+   * millisecond read (so that events within one millisecond order by their exact time and id, as
+   * {@link StoredEvent#TIMELINE_ORDER} does, whatever the database's collation), and more rows only
+   * if the exact range check left fewer than the limit; the query's events are among the anchors'
+   * own. A type filter, no limit, or more anchors than one statement takes read the whole range
+   * (the whole timeline for the last) and filter it.
    */
   @Override
   public List<StoredEvent> events(Collection<Identifier> anchors, TimelineQuery query) {
@@ -471,58 +472,73 @@ public final class JdbcStorage implements Storage {
     if (keys.isEmpty()) {
       return new ArrayList<>();
     }
-    if (keys.size() > CHUNK) {
+    boolean bounded = query.types().isEmpty() && query.limit() < Integer.MAX_VALUE - TIMELINE_SLACK;
+    if (keys.size() > CHUNK || !bounded) {
       return Storage.super.events(keys, query);
     }
-    boolean bounded = query.types().isEmpty() && query.limit() < Integer.MAX_VALUE - TIMELINE_SLACK;
     return readConsistently("read a timeline", c -> {
-      int rows = bounded ? query.limit() + TIMELINE_SLACK : Integer.MAX_VALUE;
-      while (true) {
-        Map<String, StoredEvent> read = new LinkedHashMap<>(); // by event id: a tie read repeats rows
-        long[] last = new long[1];
-        int got = timelineRows(c, keys, query, rows, null, read, last);
-        if (got == rows) { // the last millisecond may go on past the rows read: all of it
-          timelineRows(c, keys, query, Integer.MAX_VALUE, last[0], read, last);
-        }
-        List<StoredEvent> sorted = new ArrayList<>(read.values());
-        sorted.sort(StoredEvent.TIMELINE_ORDER);
-        List<StoredEvent> selected = dev.clientele.core.internal.Timelines.select(sorted, query);
-        if (got < rows || selected.size() >= query.limit()) {
-          return selected;
-        }
-        // The exact range check dropped rows of a boundary millisecond: read further.
-        rows = rows > (Integer.MAX_VALUE - 1) / 4 ? Integer.MAX_VALUE : rows * 4;
+      List<StoredEvent> candidates = new ArrayList<>();
+      for (Identifier anchor : keys) {
+        candidates.addAll(newestOrOldest(c, anchor, query));
       }
+      candidates.sort(StoredEvent.TIMELINE_ORDER);
+      return dev.clientele.core.internal.Timelines.select(candidates, query);
     });
   }
 
   /** Rows a bounded timeline read takes beyond the query's limit, so that a boundary millisecond rarely needs a second round. */
   private static final int TIMELINE_SLACK = 16;
 
+  /** What {@code query} selects from {@code anchor}'s own events (at most its limit), reading as few rows as it can. */
+  private static List<StoredEvent> newestOrOldest(Connection c, Identifier anchor, TimelineQuery query) throws SQLException {
+    int rows = query.limit() + TIMELINE_SLACK;
+    while (true) {
+      Map<String, StoredEvent> read = new LinkedHashMap<>(); // by event id: the tie read repeats rows
+      long[] last = new long[1];
+      int got = timelineRows(c, anchor, query, rows, null, read, last);
+      if (got == rows) { // the last millisecond may go on past the rows read: all of it
+        timelineRows(c, anchor, query, Integer.MAX_VALUE, last[0], read, last);
+      }
+      List<StoredEvent> sorted = new ArrayList<>(read.values());
+      sorted.sort(StoredEvent.TIMELINE_ORDER);
+      List<StoredEvent> selected = dev.clientele.core.internal.Timelines.select(sorted, query);
+      if (got < rows || selected.size() >= query.limit()) {
+        return selected;
+      }
+      // The exact range check dropped rows of a boundary millisecond: read further.
+      rows = rows > (Integer.MAX_VALUE - 1) / 4 ? Integer.MAX_VALUE : rows * 4;
+    }
+  }
+
   /**
-   * Reads into {@code into} (by event id) the events of {@code keys} in the query's time range,
+   * Reads into {@code into} (by event id) the events of {@code anchor} in the query's time range,
    * widened to whole milliseconds (the exact check is the caller's), in the query's direction: at
    * most {@code rows} of them ({@link Integer#MAX_VALUE}: all), or, with {@code atMillis}, all of
    * that millisecond. Returns how many rows it read; {@code last[0]} is the millisecond of the
    * last one.
    */
-  private static int timelineRows(Connection c, List<Identifier> keys, TimelineQuery query, int rows, Long atMillis,
+  private static int timelineRows(Connection c, Identifier anchor, TimelineQuery query, int rows, Long atMillis,
       Map<String, StoredEvent> into, long[] last) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT anchor_type, anchor_value, body, occurred_at FROM clientele_event WHERE (anchor_type, anchor_value) IN (")
-        .append(pairs(keys.size())).append(")");
+    StringBuilder sql = new StringBuilder(
+        "SELECT anchor_type, anchor_value, body, occurred_at FROM clientele_event WHERE anchor_type = ? AND anchor_value = ?");
     if (atMillis != null) {
       sql.append(" AND occurred_at = ?");
     } else {
       query.from().ifPresent(t -> sql.append(" AND occurred_at >= ?"));
       query.to().ifPresent(t -> sql.append(" AND occurred_at <= ?")); // to is exclusive, but its millisecond may hold earlier events
       if (rows < Integer.MAX_VALUE) {
-        sql.append(" ORDER BY occurred_at ").append(query.newestFirst() ? "DESC" : "ASC")
-            .append(" FETCH FIRST ").append(rows).append(" ROWS ONLY");
+        // Every column of the index named, though the first two are fixed: H2 reads the index in
+        // order (and stops after the rows) only when the ORDER BY names all of them; with
+        // occurred_at alone it reads and sorts every row of the anchor.
+        String direction = query.newestFirst() ? " DESC" : " ASC";
+        sql.append(" ORDER BY anchor_type").append(direction).append(", anchor_value").append(direction)
+            .append(", occurred_at").append(direction).append(" FETCH FIRST ").append(rows).append(" ROWS ONLY");
       }
     }
     try (PreparedStatement p = c.prepareStatement(sql.toString())) {
-      bindPairs(p, keys);
-      int i = keys.size() * 2;
+      int i = 0;
+      p.setString(++i, anchor.type().name());
+      p.setString(++i, anchor.value());
       if (atMillis != null) {
         p.setLong(++i, atMillis);
       } else {
