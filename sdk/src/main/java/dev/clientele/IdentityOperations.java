@@ -422,7 +422,7 @@ final class IdentityOperations {
       }
       ProfileChanges.apply(
           b, r.event(), attach, malformed, activity.isActive(r.event()), revenue, preference, ignored);
-      ConsentChanges.apply(b, r.event(), attach, ignored);
+      ConsentChanges.apply(b, r.event(), attach, ignored, true); // a replay: no opt-out dropped for the list cap
     }
     // An event that carried identifiers of both sides stays on its anchor's timeline only, but
     // what it said about these identifiers must not be lost with the split: SplitCarryOver's rule

@@ -426,7 +426,7 @@ public final class Erasure {
           // and no attribute (no identify, no device), so the host's attribute strategies do not
           // matter here; if CONSENT_KEYS ever keeps one, pass them (ProfileChanges' preference).
           ProfileChanges.apply(b, kept, theirs, List.of(), activity.isActive(kept), RevenueRules.anyCurrency(), null, ignored);
-          ConsentChanges.apply(b, kept, theirs, ignored);
+          ConsentChanges.apply(b, kept, theirs, ignored, true); // a replay: no opt-out dropped for the list cap
           commit.append(new StoredEvent(kept, i));
           moved++;
           break;

@@ -46,11 +46,12 @@ public final class Profile {
   public static final int MAX_ATTRIBUTES = 1_000;
 
   /**
-   * The most list subscriptions ingestion gives one profile (1,000). A {@code subscribe} naming
-   * a list the profile is not on yet, beyond it, is not applied, and the event records why (an
-   * ingest problem); a list the profile is on still changes, and an {@code unsubscribe} from a list
-   * it is not on is still recorded up to twice as many lists (so that a later merge with a profile
-   * subscribed to that list keeps the opt-out), and refused past that. List names come from event data
+   * The most list subscriptions ingestion gives one profile (1,000). A {@code subscribe} to a list
+   * the profile is not subscribed to, beyond it, is not applied, and the event records why (an
+   * ingest problem); a subscribed list still changes, and an {@code unsubscribe} from a list the
+   * profile is not on is still recorded up to twice as many lists (so that a later merge with a
+   * profile subscribed to that list keeps the opt-out), refused past that by ingestion but never
+   * by a split's replay of stored events. List names come from event data
    * ({@code data.list}), and the lists are copied when one is added and written whole with the
    * profile (a JDBC backend encodes them on every event), so, as with {@link #MAX_ATTRIBUTES},
    * one client inventing names must not slow every later event of that person. Merges keep both

@@ -24,11 +24,11 @@ import java.util.Optional;
  * <p>Every rule is order-independent: a change applies only if it is at least as recent as the
  * state it replaces; on equal times the more restrictive value wins (opt-out over opt-in,
  * undeliverable over deliverable, unsubscribe over subscribe, CCPA opt-out over opt-in). One
- * exception: once a profile holds {@link Profile#MAX_LISTS} lists, which further list names it
- * may subscribe to depends on the order the events arrive in (the first names to arrive are kept),
- * as with {@link Profile#MAX_ATTRIBUTES}. An unsubscribe from a list the profile is not on is still
+ * exception: once a profile is subscribed to {@link Profile#MAX_LISTS} lists, which further lists
+ * it may subscribe to depends on the order the events arrive in (the first to arrive are kept), as
+ * with {@link Profile#MAX_ATTRIBUTES}. An unsubscribe from a list the profile is not on is still
  * recorded up to twice that many lists (so that a merge with a profile subscribed to it keeps the
- * opt-out); only past that is it refused too.
+ * opt-out); only past that is it refused too, and never in a replay of stored events.
  */
 public final class ConsentChanges {
   /**
@@ -50,10 +50,22 @@ public final class ConsentChanges {
    * @param problems receives what was not applied and why (no personal data)
    */
   public static void apply(Profile.Builder profile, Event event, Collection<Identifier> identifiers, List<String> problems) {
+    apply(profile, event, identifiers, problems, false);
+  }
+
+  /**
+   * {@link #apply(Profile.Builder, Event, Collection, List)} for a replay of stored events (a
+   * split rebuilding each side, an erasure rebuilding what others keep): with {@code
+   * optOutsUncapped}, an unsubscribe is applied whatever the number of lists, so that a replay,
+   * which applies events in time order rather than in the order they arrived, never drops an
+   * opt-out that ingestion kept (its list count is bounded by the stored events).
+   */
+  public static void apply(
+      Profile.Builder profile, Event event, Collection<Identifier> identifiers, List<String> problems, boolean optOutsUncapped) {
     switch (event.type()) {
       case "consent" -> consent(profile, event, identifiers, problems);
       case "reachability" -> reachability(profile, event, identifiers, problems);
-      case "list" -> list(profile, event, problems);
+      case "list" -> list(profile, event, problems, optOutsUncapped);
       case "compliance" -> compliance(profile, event, problems);
       default -> { }
     }
@@ -133,7 +145,7 @@ public final class ConsentChanges {
     }
   }
 
-  private static void list(Profile.Builder profile, Event event, List<String> problems) {
+  private static void list(Profile.Builder profile, Event event, List<String> problems, boolean optOutsUncapped) {
     boolean subscribe;
     switch (event.action()) {
       case "subscribe" -> subscribe = true;
@@ -149,9 +161,18 @@ public final class ConsentChanges {
       return;
     }
     ListSubscription current = profile.lists().get(list.get());
-    if (current == null && profile.lists().size() >= (subscribe ? Profile.MAX_LISTS : LISTS_WITH_OPT_OUTS)) {
-      problems.add("list event " + event.id() + " rejected: the profile holds the maximum of "
-          + (subscribe ? Profile.MAX_LISTS : LISTS_WITH_OPT_OUTS) + " lists");
+    int reached = 0; // the cap this event would pass, if any
+    if (subscribe) {
+      if ((current == null || !current.subscribed()) && subscribed(profile) >= Profile.MAX_LISTS) {
+        reached = Profile.MAX_LISTS; // a new subscription (to a new list, or again to one left)
+      } else if (current == null && profile.lists().size() >= LISTS_WITH_OPT_OUTS) {
+        reached = LISTS_WITH_OPT_OUTS;
+      }
+    } else if (current == null && !optOutsUncapped && profile.lists().size() >= LISTS_WITH_OPT_OUTS) {
+      reached = LISTS_WITH_OPT_OUTS;
+    }
+    if (reached > 0) {
+      problems.add("list event " + event.id() + " rejected: the profile holds the maximum of " + reached + " lists");
       return;
     }
     try {
@@ -159,6 +180,17 @@ public final class ConsentChanges {
     } catch (IllegalArgumentException e) {
       problems.add("list event " + event.id() + " rejected: " + e.getMessage());
     }
+  }
+
+  /** How many lists the profile is subscribed to now (list events only: at most twice {@link Profile#MAX_LISTS} entries). */
+  private static int subscribed(Profile.Builder profile) {
+    int n = 0;
+    for (ListSubscription l : profile.lists().values()) {
+      if (l.subscribed()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static void compliance(Profile.Builder profile, Event event, List<String> problems) {

@@ -200,7 +200,7 @@ public final class SplitCarryOver {
     requireNonNull(profile, "profile");
     requireNonNull(carried, "carried");
     requireNonNull(problems, "problems");
-    ConsentChanges.apply(profile, carried.event(), carried.identifiers(), problems);
+    ConsentChanges.apply(profile, carried.event(), carried.identifiers(), problems, true); // carried opt-outs are never capped
   }
 
   /**
