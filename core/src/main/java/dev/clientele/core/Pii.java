@@ -67,9 +67,10 @@ public final class Pii {
    * break or megabytes of text.
    *
    * <p>A name is 1 to {@code maxLength} characters of {@code [A-Za-z0-9_.:-]} with no run of six
-   * or more digits (counting digits separated by {@code -} or {@code .}, as phone numbers and
-   * dates are written): such a run may be a phone number, so {@code "tel:447700900123"}, {@code
-   * "123456"} and {@code "2024-11-25"} are masked too. Allocates nothing for a name.
+   * or more digits (a run ends only at a letter, so digits separated by {@code _ . : -} count
+   * together, as phone numbers and dates are written): such a run may be a phone number, so
+   * {@code "tel:447700900123"}, {@code "123456"}, {@code "44_7700_900123"} and {@code
+   * "2024-11-25"} are masked too. Allocates nothing for a name.
    *
    * <pre>{@code
    * Pii.maskUnlessName("vip_customers", 64)    // "vip_customers"
@@ -96,11 +97,10 @@ public final class Pii {
       char c = value.charAt(i);
       if (c >= '0' && c <= '9') {
         name = ++run < 6;
+      } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        run = 0; // only a letter ends a run: 44_7700:900-123 is one
       } else {
-        name = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == ':' || c == '-';
-        if (c != '-' && c != '.') {
-          run = 0;
-        }
+        name = c == '_' || c == '.' || c == ':' || c == '-';
       }
     }
     return name ? value : mask(value);

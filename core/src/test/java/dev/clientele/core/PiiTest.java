@@ -12,7 +12,7 @@ class PiiTest {
     assertThat(Pii.maskUnlessName("vip_customers", 64)).isEqualTo("vip_customers");
     assertThat(Pii.maskUnlessName("mr-1.a:B", 8)).isEqualTo("mr-1.a:B");
     assertThat(Pii.maskUnlessName("12345", 64)).as("five digits are not a phone").isEqualTo("12345");
-    assertThat(Pii.maskUnlessName("vip_2024_11", 64)).as("runs of 4 and 2 digits").isEqualTo("vip_2024_11");
+    assertThat(Pii.maskUnlessName("vip2024x11", 64)).as("runs of 4 and 2 digits, apart").isEqualTo("vip2024x11");
   }
 
   @Test
@@ -22,6 +22,8 @@ class PiiTest {
     assertThat(Pii.maskUnlessName("tel:447700900123", 64)).as("a phone number inside a name").isEqualTo("t***(16)");
     assertThat(Pii.maskUnlessName("guests.44-7700-900123", 64)).as("a run of digits joined by dashes").isEqualTo("g***(21)");
     assertThat(Pii.maskUnlessName("2024-11-25", 64)).as("a date is a run of eight digits too").isEqualTo("***25");
+    assertThat(Pii.maskUnlessName("44_7700_900_123", 64)).as("digits apart by underscores").isEqualTo("4***(15)");
+    assertThat(Pii.maskUnlessName("a:4477:0090:0123", 64)).as("digits apart by colons").isEqualTo("a***(16)");
     assertThat(Pii.maskUnlessName("ann smith", 64)).isEqualTo("a***(9)");
     assertThat(Pii.maskUnlessName("vip\nforged", 64)).isEqualTo("v***(10)");
     assertThat(Pii.maskUnlessName("abcdefghi", 8)).as("one longer than allowed").isEqualTo("a***(9)");

@@ -839,7 +839,8 @@ public abstract class StorageContract {
    * timeline filtered and cut: checked for 400 queries (types, ranges whose ends fall on, just
    * before and just after events, both directions, limits from 1 to all) over events crowded into
    * a few milliseconds (ties in the millisecond, in the nanosecond, ids that sort differently as
-   * strings and as numbers) and around the epoch, where milliseconds round down to negative numbers.
+   * strings and as numbers; bursts of 70 in one millisecond) and around the epoch, where
+   * milliseconds round down to negative numbers.
    */
   @Test
   void eventsOfAQuery_areTheTimelineFilteredAndCut() {
@@ -860,6 +861,20 @@ public abstract class StorageContract {
         times.add(at);
         Identifier anchor = anchors.get(random.nextInt(anchors.size()));
         b.append(new StoredEvent(Event.builder("e-" + random.nextInt(100_000) + "-" + c + "-" + i, types[random.nextInt(3)], at)
+            .identifier(anchor).build(), anchor));
+      }
+      storage.commit(b.build());
+    }
+    // Bursts: 70 events of one anchor within one millisecond (more than a backend reading "a few
+    // rows beyond the limit" takes), one before the epoch and one after.
+    for (int burst = 0; burst < 2; burst++) {
+      Identifier anchor = burst == 0 ? ann : cid;
+      java.time.Instant ms = burst == 0 ? StorageFixtures.T0.plusMillis(5) : java.time.Instant.EPOCH.minusMillis(2);
+      Commit.Builder b = Commit.builder();
+      for (int i = 0; i < 70; i++) {
+        java.time.Instant at = ms.plusNanos(random.nextInt(1_000_000));
+        times.add(at);
+        b.append(new StoredEvent(Event.builder("b-" + burst + "-" + random.nextInt(100_000) + "-" + i, types[random.nextInt(3)], at)
             .identifier(anchor).build(), anchor));
       }
       storage.commit(b.build());

@@ -456,14 +456,16 @@ public final class JdbcStorage implements Storage {
   /**
    * {@inheritDoc}
    *
-   * <p>With a limit and no type filter, reads no more rows than the query needs, in one consistent
-   * state: for each anchor (by the index on anchor and millisecond), the rows of the time range in
-   * the query's direction up to a little more than the limit, plus every row of the last
-   * millisecond read (so that events within one millisecond order by their exact time and id, as
-   * {@link StoredEvent#TIMELINE_ORDER} does, whatever the database's collation), and more rows only
-   * if the exact range check left fewer than the limit; the query's events are among the anchors'
-   * own. A type filter, no limit, or more anchors than one statement takes read the whole range
-   * (the whole timeline for the last) and filter it.
+   * <p>With a limit and no type filter, reads no more rows than the query needs: one statement
+   * takes, for each anchor (by the index on anchor and millisecond), the rows of the time range in
+   * the query's direction up to a little more than the limit; that is the answer when no anchor
+   * filled its share (a short timeline: one round trip, one statement's consistent state).
+   * Otherwise the read is done again in one transaction, where each anchor that filled its share
+   * also has every row of its last millisecond read (so that events within one millisecond order
+   * by their exact time and id, as {@link StoredEvent#TIMELINE_ORDER} does, whatever the
+   * database's collation), and more rows if the exact range check left fewer than the limit; the
+   * query's events are among the anchors' own. A type filter, no limit, or more anchors than one
+   * statement takes read the whole timeline and filter it (the SPI's default).
    */
   @Override
   public List<StoredEvent> events(Collection<Identifier> anchors, TimelineQuery query) {
@@ -476,38 +478,94 @@ public final class JdbcStorage implements Storage {
     if (keys.size() > CHUNK || !bounded) {
       return Storage.super.events(keys, query);
     }
-    return readConsistently("read a timeline", c -> {
-      List<StoredEvent> candidates = new ArrayList<>();
-      for (Identifier anchor : keys) {
-        candidates.addAll(newestOrOldest(c, anchor, query));
-      }
-      candidates.sort(StoredEvent.TIMELINE_ORDER);
-      return dev.clientele.core.internal.Timelines.select(candidates, query);
-    });
+    List<StoredEvent> short_ = read("read a timeline", c -> timeline(c, keys, query, false));
+    return short_ != null ? short_ : readConsistently("read a timeline", c -> timeline(c, keys, query, true));
   }
 
-  /** Rows a bounded timeline read takes beyond the query's limit, so that a boundary millisecond rarely needs a second round. */
+  /** Rows a bounded timeline read takes per anchor beyond the query's limit, so that a boundary millisecond rarely needs more. */
   private static final int TIMELINE_SLACK = 16;
 
-  /** What {@code query} selects from {@code anchor}'s own events (at most its limit), reading as few rows as it can. */
-  private static List<StoredEvent> newestOrOldest(Connection c, Identifier anchor, TimelineQuery query) throws SQLException {
+  /**
+   * The query's events of {@code keys}: each anchor's first rows in one statement; an anchor that
+   * filled its share is read further ({@link #newestOrOldest}) when {@code further}, else the
+   * answer is null (the caller reads again in one transaction).
+   */
+  private static List<StoredEvent> timeline(Connection c, List<Identifier> keys, TimelineQuery query, boolean further)
+      throws SQLException {
     int rows = query.limit() + TIMELINE_SLACK;
-    while (true) {
-      Map<String, StoredEvent> read = new LinkedHashMap<>(); // by event id: the tie read repeats rows
-      long[] last = new long[1];
-      int got = timelineRows(c, anchor, query, rows, null, read, last);
-      if (got == rows) { // the last millisecond may go on past the rows read: all of it
-        timelineRows(c, anchor, query, Integer.MAX_VALUE, last[0], read, last);
+    StringBuilder sql = new StringBuilder();
+    for (int k = 0; k < keys.size(); k++) {
+      sql.append(k == 0 ? "(" : " UNION ALL (");
+      timelineSql(sql, query, rows, false);
+      sql.append(")");
+    }
+    Map<Identifier, List<StoredEvent>> byAnchor = new LinkedHashMap<>();
+    Map<Identifier, Long> boundary = new HashMap<>(); // each anchor's last millisecond in the query's direction
+    try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+      int i = 0;
+      for (Identifier anchor : keys) {
+        i = bindTimeline(p, i, anchor, query, null);
       }
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          StoredEvent e = storedEvent(rs);
+          long millis = rs.getLong(4);
+          byAnchor.computeIfAbsent(e.anchor(), a -> new ArrayList<>()).add(e);
+          boundary.merge(e.anchor(), millis, query.newestFirst() ? Math::min : Math::max);
+        }
+      }
+    }
+    List<StoredEvent> candidates = new ArrayList<>();
+    for (Map.Entry<Identifier, List<StoredEvent>> read : byAnchor.entrySet()) {
+      if (read.getValue().size() < rows) {
+        candidates.addAll(read.getValue()); // all of the anchor's rows in the range
+      } else if (!further) {
+        return null;
+      } else {
+        candidates.addAll(newestOrOldest(c, read.getKey(), query, rows, read.getValue(), boundary.get(read.getKey())));
+      }
+    }
+    candidates.sort(StoredEvent.TIMELINE_ORDER);
+    return dev.clientele.core.internal.Timelines.select(candidates, query);
+  }
+
+  /**
+   * What {@code query} selects from {@code anchor}'s own events (at most its limit), given the
+   * first {@code rows} rows read ({@code first}, whose last millisecond is {@code lastMillis}):
+   * adds every row of that millisecond, and reads further while the exact range check leaves
+   * fewer than the limit.
+   */
+  private static List<StoredEvent> newestOrOldest(
+      Connection c, Identifier anchor, TimelineQuery query, int rows, List<StoredEvent> first, long lastMillis) throws SQLException {
+    Map<String, StoredEvent> read = new LinkedHashMap<>(); // by event id: the millisecond's read repeats rows
+    first.forEach(e -> read.put(e.event().id(), e));
+    long last = lastMillis;
+    while (true) {
+      timelineRows(c, anchor, query, Integer.MAX_VALUE, last, read); // the whole last millisecond
       List<StoredEvent> sorted = new ArrayList<>(read.values());
       sorted.sort(StoredEvent.TIMELINE_ORDER);
       List<StoredEvent> selected = dev.clientele.core.internal.Timelines.select(sorted, query);
-      if (got < rows || selected.size() >= query.limit()) {
+      if (selected.size() >= query.limit()) {
         return selected;
       }
       // The exact range check dropped rows of a boundary millisecond: read further.
       rows = rows > (Integer.MAX_VALUE - 1) / 4 ? Integer.MAX_VALUE : rows * 4;
+      read.clear();
+      long[] end = new long[1];
+      int got = timelineRows(c, anchor, query, rows, null, read, end);
+      if (got < rows) {
+        sorted = new ArrayList<>(read.values());
+        sorted.sort(StoredEvent.TIMELINE_ORDER);
+        return dev.clientele.core.internal.Timelines.select(sorted, query);
+      }
+      last = end[0];
     }
+  }
+
+  /** {@link #timelineRows(Connection, Identifier, TimelineQuery, int, Long, Map, long[])} without the last millisecond. */
+  private static void timelineRows(Connection c, Identifier anchor, TimelineQuery query, int rows, Long atMillis,
+      Map<String, StoredEvent> into) throws SQLException {
+    timelineRows(c, anchor, query, rows, atMillis, into, new long[1]);
   }
 
   /**
@@ -515,51 +573,73 @@ public final class JdbcStorage implements Storage {
    * widened to whole milliseconds (the exact check is the caller's), in the query's direction: at
    * most {@code rows} of them ({@link Integer#MAX_VALUE}: all), or, with {@code atMillis}, all of
    * that millisecond. Returns how many rows it read; {@code last[0]} is the millisecond of the
-   * last one.
+   * last one (in the query's direction).
    */
   private static int timelineRows(Connection c, Identifier anchor, TimelineQuery query, int rows, Long atMillis,
       Map<String, StoredEvent> into, long[] last) throws SQLException {
-    StringBuilder sql = new StringBuilder(
-        "SELECT anchor_type, anchor_value, body, occurred_at FROM clientele_event WHERE anchor_type = ? AND anchor_value = ?");
-    if (atMillis != null) {
-      sql.append(" AND occurred_at = ?");
-    } else {
-      query.from().ifPresent(t -> sql.append(" AND occurred_at >= ?"));
-      query.to().ifPresent(t -> sql.append(" AND occurred_at <= ?")); // to is exclusive, but its millisecond may hold earlier events
-      if (rows < Integer.MAX_VALUE) {
-        // Every column of the index named, though the first two are fixed: H2 reads the index in
-        // order (and stops after the rows) only when the ORDER BY names all of them; with
-        // occurred_at alone it reads and sorts every row of the anchor.
-        String direction = query.newestFirst() ? " DESC" : " ASC";
-        sql.append(" ORDER BY anchor_type").append(direction).append(", anchor_value").append(direction)
-            .append(", occurred_at").append(direction).append(" FETCH FIRST ").append(rows).append(" ROWS ONLY");
-      }
-    }
+    StringBuilder sql = new StringBuilder();
+    timelineSql(sql, query, rows, atMillis != null);
     try (PreparedStatement p = c.prepareStatement(sql.toString())) {
-      int i = 0;
-      p.setString(++i, anchor.type().name());
-      p.setString(++i, anchor.value());
-      if (atMillis != null) {
-        p.setLong(++i, atMillis);
-      } else {
-        if (query.from().isPresent()) {
-          p.setLong(++i, epochMillis(query.from().get()));
-        }
-        if (query.to().isPresent()) {
-          p.setLong(++i, epochMillis(query.to().get()));
-        }
-      }
+      bindTimeline(p, 0, anchor, query, atMillis);
       int n = 0;
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
           StoredEvent e = storedEvent(rs);
           into.put(e.event().id(), e);
-          last[0] = rs.getLong(4);
+          long millis = rs.getLong(4);
+          last[0] = n == 0 ? millis : query.newestFirst() ? Math.min(last[0], millis) : Math.max(last[0], millis);
           n++;
         }
       }
       return n;
     }
+  }
+
+  /**
+   * One anchor's timeline rows: in the query's range widened to whole milliseconds (a {@code to}
+   * on a millisecond boundary excludes that millisecond), at most {@code rows} in the query's
+   * direction ({@link Integer#MAX_VALUE}: all), or all of one millisecond ({@code oneMillisecond}).
+   */
+  private static void timelineSql(StringBuilder sql, TimelineQuery query, int rows, boolean oneMillisecond) {
+    sql.append("SELECT anchor_type, anchor_value, body, occurred_at FROM clientele_event WHERE anchor_type = ? AND anchor_value = ?");
+    if (oneMillisecond) {
+      sql.append(" AND occurred_at = ?");
+      return;
+    }
+    query.from().ifPresent(t -> sql.append(" AND occurred_at >= ?"));
+    query.to().ifPresent(t -> sql.append(onMillisecond(t) ? " AND occurred_at < ?" : " AND occurred_at <= ?"));
+    if (rows < Integer.MAX_VALUE) {
+      // Every column of the index named, though the first two are fixed: H2 reads the index in
+      // order (and stops after the rows) only when the ORDER BY names all of them; with
+      // occurred_at alone it reads and sorts every row of the anchor.
+      String direction = query.newestFirst() ? " DESC" : " ASC";
+      sql.append(" ORDER BY anchor_type").append(direction).append(", anchor_value").append(direction)
+          .append(", occurred_at").append(direction).append(" FETCH FIRST ").append(rows).append(" ROWS ONLY");
+    }
+  }
+
+  /** Binds {@link #timelineSql}'s parameters after the first {@code from} ones; returns the last index bound. */
+  private static int bindTimeline(PreparedStatement p, int from, Identifier anchor, TimelineQuery query, Long atMillis)
+      throws SQLException {
+    int i = from;
+    p.setString(++i, anchor.type().name());
+    p.setString(++i, anchor.value());
+    if (atMillis != null) {
+      p.setLong(++i, atMillis);
+      return i;
+    }
+    if (query.from().isPresent()) {
+      p.setLong(++i, epochMillis(query.from().get()));
+    }
+    if (query.to().isPresent()) {
+      p.setLong(++i, epochMillis(query.to().get()));
+    }
+    return i;
+  }
+
+  /** Whether {@code t} has no part below the millisecond (every event of its millisecond is at or after it). */
+  private static boolean onMillisecond(Instant t) {
+    return t.getNano() % 1_000_000 == 0;
   }
 
   @Override
