@@ -182,7 +182,7 @@ public final class ConsentChanges {
     }
   }
 
-  /** How many lists the profile is subscribed to now (list events only: at most twice {@link Profile#MAX_LISTS} entries). */
+  /** How many lists the profile is subscribed to now (asked by list events only, of at most a few thousand lists). */
   private static int subscribed(Profile.Builder profile) {
     int n = 0;
     for (ListSubscription l : profile.lists().values()) {
