@@ -425,21 +425,29 @@ class JdbcResourcesHuntTest {
         .assign(BOB, Optional.of(BOB_PROFILE.id()), ANN_PROFILE.id()).append(event("e-20", 20, ANN))
         .append(event("e-21", 21, BOB)).build();
     JdbcStorage storage = JdbcStorage.open(rec);
+    assertThat(walkErrors(before, () -> storage.commit(merge))).as("calls walked").isGreaterThan(5);
+  }
+
+  /**
+   * Runs {@code write} with an {@link Error} injected at its first driver call, then its second,
+   * and so on until it completes; after each failure the database holds {@code before} and no
+   * connection was handed back in a bad state. Returns the number of the call past the last one.
+   */
+  private int walkErrors(Map<String, List<String>> before, Runnable write) {
     int k = 1;
     for (; ; k++) {
       rec.failAt(k, RecordingDataSource.Fault.ERROR);
       try {
-        storage.commit(merge);
-        break; // k is past the commit's last call
+        write.run();
+        return k; // k is past the write's last call
       } catch (RecordingDataSource.InjectedError expected) {
-        // the commit failed at call k
+        // the write failed at call k
       } finally {
         rec.noFaults();
       }
       assertThat(RecordingDataSource.snapshot(db())).as("rows after an Error at call %d", k).isEqualTo(before);
       assertThat(rec.drainViolations()).as("at call %d", k).isEmpty();
     }
-    assertThat(k).as("calls walked").isGreaterThan(5);
   }
 
   /** The same for a membership write, whose Error left its half (a span without its row) committed. */
@@ -448,21 +456,8 @@ class JdbcResourcesHuntTest {
     fixture();
     Map<String, List<String>> before = RecordingDataSource.snapshot(db());
     JdbcMembershipStore memberships = JdbcMembershipStore.open(rec);
-    int k = 1;
-    for (; ; k++) {
-      rec.failAt(k, RecordingDataSource.Fault.ERROR);
-      try {
-        memberships.enter(ANN_PROFILE.id(), "buyers", AT, Optional.empty());
-        break;
-      } catch (RecordingDataSource.InjectedError expected) {
-        // failed at call k
-      } finally {
-        rec.noFaults();
-      }
-      assertThat(RecordingDataSource.snapshot(db())).as("rows after an Error at call %d", k).isEqualTo(before);
-      assertThat(rec.drainViolations()).as("at call %d", k).isEmpty();
-    }
-    assertThat(k).as("calls walked").isGreaterThan(3);
+    assertThat(walkErrors(before, () -> memberships.enter(ANN_PROFILE.id(), "buyers", AT, Optional.empty())))
+        .as("calls walked").isGreaterThan(3);
   }
 
   /**
